@@ -1,0 +1,54 @@
+/**
+ * Command-line parsing on node:util's parseArgs (built in, so it costs nothing at start-up),
+ * with errors that name the token and its position.
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TcpstateError } from '../model/errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+}
+
+/** Parse argv against a spec; an unknown flag or a missing value is an ERR_USAGE naming it. */
+export function parse(argv: readonly string[], options: OptionSpec): Parsed {
+  try {
+    const r = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return { values: r.values as Parsed['values'], positionals: r.positionals };
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /'([^']+)'/.exec(msg);
+    const tok = m?.[1];
+    let pos = tok === undefined ? -1 : argv.findIndex((a) => a === tok || a.startsWith(tok + '=') || (tok.length === 2 && tok.startsWith('-') && /^-[^-]/.test(a) && a.includes(tok[1]!)));
+    if (pos < 0 && tok !== undefined) pos = argv.findIndex((a) => a.includes(tok.replace(/^-+/, '')));
+    const where = pos >= 0 ? ` (argument ${pos + 1}: "${argv[pos]}")` : '';
+    const first = msg.split('. ')[0] ?? msg;
+    throw new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 : undefined });
+  }
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+}
+
+/** A non-negative integer option. */
+export function intOpt(v: unknown, name: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const s = String(v);
+  if (!/^\d+$/.test(s)) throw new TcpstateError('ERR_USAGE', `${name} takes a whole number, got "${s}"`, { field: name });
+  return Number(s);
+}
+
+/** One of a fixed set of words. */
+export function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!allowed.includes(v as T)) throw new TcpstateError('ERR_USAGE', `${name} takes ${allowed.join(' | ')}, got "${String(v)}"`, { field: name });
+  return v as T;
+}

@@ -1,0 +1,18 @@
+/**
+ * What a command may touch: its arguments, an output and an error stream, stdin. Commands
+ * write through this; only main decides how it reaches the terminal and the exit status.
+ * @module
+ */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Environment (injectable for tests). */
+  env: Record<string, string | undefined>;
+  /** Read all of stdin (for `-` inputs). */
+  stdin(): Promise<Buffer>;
+}
+
+export interface Command {
+  /** Run with the arguments after the command name; resolves to the exit status. */
+  run(argv: string[], io: Io): Promise<number>;
+}

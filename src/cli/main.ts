@@ -1,0 +1,74 @@
+/**
+ * The command-line edge: the only place that reads process.argv, writes to the terminal
+ * and sets the exit status. Commands are loaded only when named, so start-up stays lean.
+ * @module
+ */
+import { isTcpstateError } from '../model/errors.js';
+import type { Command, Io } from './io.js';
+
+type Loader = () => Promise<Command>;
+
+/** Every command, by name. One file each under cli/commands/. */
+export const COMMANDS: Record<string, Loader> = {
+  count: async () => (await import('./commands/count.js')).count,
+  ls: async () => (await import('./commands/ls.js')).ls,
+};
+
+const SUMMARIES: Record<string, string> = {
+  count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
+  ls: 'list sockets, netstat-style columns, ss-style filters',
+};
+
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const w = Math.max(...names.map((n) => n.length));
+  return `Usage: tcpstate COMMAND [OPTIONS]
+
+What your TCP connections are doing, on this box, in a capture, across a fleet.
+
+Commands:
+${names.map((n) => `  ${n.padEnd(w)}  ${SUMMARIES[n] ?? ''}`).join('\n')}
+
+"tcpstate COMMAND --help" tells more. With no command, tcpstate runs "count".
+`;
+}
+
+/** Run tcpstate with argv (without node and script); resolves to the exit status. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return 0; }
+  if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
+  if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.err(`tcpstate: unknown command "${name}" (argument 1); commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  try {
+    const cmd = await load();
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (isTcpstateError(e)) {
+      io.err(`tcpstate: ${e.describe()}\n`);
+      return e.exitCode;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EPIPE') return 0;
+    io.err(`tcpstate: internal error: ${err.message ?? String(e)}\n(please report this with the command line that caused it)\n`);
+    return 70;
+  }
+}
+
+/** The process edge. */
+export function processIo(): Io {
+  return {
+    out: (t) => { process.stdout.write(t); },
+    err: (t) => { process.stderr.write(t); },
+    env: process.env,
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    },
+  };
+}

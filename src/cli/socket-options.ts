@@ -1,0 +1,95 @@
+/**
+ * The options `ls` and `count` share (netstat's and ss's flags) and how they become a
+ * scan and a row selection.
+ * @module
+ */
+import { parseFilter, type ParsedFilter, type RowPredicate, selector } from '../model/filter.js';
+import { ALL_MASK, DEFAULT_LS_MASK, LISTEN, maskOf, type StateMask } from '../model/state.js';
+import type { ScanOptions } from '../sources/live.js';
+import { scanOptions } from '../snapshot.js';
+import { type OptionSpec, str } from './args.js';
+
+export const SOCKET_OPTIONS: OptionSpec = {
+  tcp: { type: 'boolean', short: 't' },
+  udp: { type: 'boolean', short: 'u' },
+  listening: { type: 'boolean', short: 'l' },
+  all: { type: 'boolean', short: 'a' },
+  numeric: { type: 'boolean', short: 'n' },
+  program: { type: 'boolean', short: 'p' },
+  processes: { type: 'boolean' },
+  timers: { type: 'boolean', short: 'o' },
+  options: { type: 'boolean' },
+  extend: { type: 'boolean', short: 'e' },
+  extended: { type: 'boolean' },
+  info: { type: 'boolean', short: 'i' },
+  memory: { type: 'boolean', short: 'm' },
+  ipv4: { type: 'boolean', short: '4' },
+  ipv6: { type: 'boolean', short: '6' },
+  'proc-root': { type: 'string' },
+  netns: { type: 'string', short: 'N' },
+  net: { type: 'string' },
+  source: { type: 'string' },
+  'input-format': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export const SOCKET_HELP = `Selection (netstat / ss flags):
+  -t, --tcp            TCP sockets (the default)
+  -u, --udp            UDP sockets (with -t: both)
+  -l, --listening      listening sockets only
+  -a, --all            all sockets, listening ones too
+  -4, -6               IPv4 or IPv6 only
+  -n, --numeric        accepted for netstat habits; output is always numeric
+Filters (as ss(8) gives them meaning), after the options:
+  state STATE|GROUP    states: established syn-sent syn-recv fin-wait-1 fin-wait-2
+                       time-wait closed close-wait last-ack listening closing (any
+                       spelling: TIME_WAIT, TIME-WAIT, 06); groups: all connected
+                       synchronized bucket big
+  exclude STATE|GROUP  leave these out
+  sport|dport OP :PORT OP is = != < <= > >= (eq ne lt le gt ge)
+  src|dst [=|!=] ADDR  ADDR: 10.0.0.0/8, 10.1/16, [::1], [2001:db8::]/32, 10.0.0.1:80, *
+  and or not ( )       also & | !; conditions side by side mean "and"
+Where to read:
+  --proc-root DIR      a captured /proc tree (also TCPSTATE_PROC_ROOT)
+  -N, --netns NAME     a network namespace made by "ip netns add" (ss -N)
+  --source NAME        live source: auto (default), proc, netlink
+`;
+
+export interface Selection {
+  scan: ScanOptions;
+  filter: ParsedFilter;
+  /** States selected after defaults and filters. */
+  states: StateMask;
+  keep: RowPredicate;
+  sourceName: string | undefined;
+}
+
+/**
+ * Turn parsed options and filter words into a scan and a row selection.
+ * `defaultStates` applies when neither -a, -l nor a state filter is given.
+ */
+export function selection(values: Record<string, unknown>, filterWords: string[], defaultStates: StateMask): Selection {
+  const filter = parseFilter(filterWords);
+  let states = defaultStates;
+  if (values['all']) states = ALL_MASK;
+  else if (values['listening']) states = maskOf(LISTEN);
+  if (filter.states !== undefined) states = filter.states;
+  const udp = Boolean(values['udp']);
+  const tcp = Boolean(values['tcp']) || !udp;
+  const v4only = Boolean(values['ipv4']) && !values['ipv6'];
+  const v6only = Boolean(values['ipv6']) && !values['ipv4'];
+  const scan = scanOptions({
+    procRoot: str(values['proc-root']),
+    netns: str(values['netns']) ?? str(values['net']),
+    tcp,
+    udp,
+    v4: !v6only,
+    v6: !v4only,
+    states,
+    info: Boolean(values['info']),
+    memory: Boolean(values['memory']),
+  });
+  return { scan, filter, states, keep: selector(states, filter.expr), sourceName: str(values['source']) };
+}
+
+export { DEFAULT_LS_MASK };

@@ -1,0 +1,15 @@
+/**
+ * tcpstate's library entry: the state table, the socket table, sources, filters, counts.
+ * Importing it has no side effects.
+ * @module
+ */
+export * from './model/state.js';
+export * from './model/address.js';
+export * from './model/errors.js';
+export * from './model/table.js';
+export * from './model/filter.js';
+export * from './model/count.js';
+export { parseProcNet, ProcNetParser, readProcNetFile, procNetFiles, type ChunkSink } from './sources/proc-net.js';
+export { scanProcesses, parseSocketLink } from './sources/processes.js';
+export { liveSnapshot, scanLive, attachProcesses, scanOptions, defaultProcRoot } from './snapshot.js';
+export type { ScanOptions, LiveSource } from './sources/live.js';

@@ -1,0 +1,109 @@
+/**
+ * Counting by state, with every state present (zeros filled in), optionally grouped by
+ * local or remote port, address, network or owning process. Works on table columns;
+ * never builds per-socket objects.
+ * @module
+ */
+import { formatAddr, networkOf } from './address.js';
+import { TcpstateError } from './errors.js';
+import type { RowPredicate } from './filter.js';
+import { PRINT_ORDER, stateName, type StateCode } from './state.js';
+import type { SocketTable } from './table.js';
+
+/** Counts indexed by state code (0..15). */
+export type StateCounts = Float64Array;
+
+export function newCounts(): StateCounts {
+  return new Float64Array(16);
+}
+
+/** Add the rows of `t` that pass `keep` to `into`. */
+export function countStates(t: SocketTable, keep: RowPredicate | undefined, into: StateCounts = newCounts()): StateCounts {
+  const st = t.state;
+  const n = t.length;
+  if (!keep) for (let i = 0; i < n; i++) into[st[i]!]!++;
+  else for (let i = 0; i < n; i++) if (keep(t, i)) into[st[i]!]!++;
+  return into;
+}
+
+export function total(c: StateCounts): number {
+  let s = 0;
+  for (const code of PRINT_ORDER) s += c[code]!;
+  return s;
+}
+
+/** Counts as an ordered list of [netstat name, count], every state included. */
+export function countEntries(c: StateCounts): [string, number][] {
+  return PRINT_ORDER.map((code: StateCode) => [stateName(code), c[code]!]);
+}
+
+/** What `--by` groups on. `rnet`/`lnet` carry a prefix length. */
+export type GroupKey =
+  | { by: 'lport' | 'rport' | 'laddr' | 'raddr' | 'process' }
+  | { by: 'lnet' | 'rnet'; bits: number };
+
+/** Parse `lport`, `rnet/24`, `process`, ... */
+export function parseGroupKey(text: string): GroupKey {
+  const m = /^(lport|rport|laddr|raddr|process|lnet|rnet)(?:\/(\d{1,3}))?$/.exec(text.trim());
+  if (!m) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": expected lport, rport, laddr, raddr, process, lnet/N or rnet/N`, { field: '--by' });
+  const by = m[1]!;
+  if (by === 'lnet' || by === 'rnet') {
+    const bits = m[2] === undefined ? 24 : Number(m[2]);
+    if (bits > 128) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": prefix length above 128`, { field: '--by' });
+    return { by, bits };
+  }
+  if (m[2] !== undefined) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": only lnet and rnet take a /N`, { field: '--by' });
+  return { by: by as 'lport' };
+}
+
+/** Accumulates state counts per group across chunks. */
+export class GroupCounter {
+  readonly groups = new Map<string, StateCounts>();
+  private readonly keyOf: (t: SocketTable, i: number) => string;
+
+  constructor(readonly key: GroupKey) {
+    this.keyOf = keyFunction(key);
+  }
+
+  add(t: SocketTable, keep: RowPredicate | undefined): void {
+    for (let i = 0; i < t.length; i++) {
+      if (keep && !keep(t, i)) continue;
+      const k = this.keyOf(t, i);
+      let c = this.groups.get(k);
+      if (!c) { c = newCounts(); this.groups.set(k, c); }
+      c[t.state[i]!]!++;
+    }
+  }
+
+  /**
+   * The `top` largest groups by total (ties by key), and the rest summed into "other".
+   */
+  top(top: number): { key: string; counts: StateCounts; total: number }[] {
+    const rows = [...this.groups].map(([key, counts]) => ({ key, counts, total: total(counts) }));
+    rows.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
+    if (rows.length <= top) return rows;
+    const head = rows.slice(0, top);
+    const other = newCounts();
+    for (const r of rows.slice(top)) for (let s = 0; s < 16; s++) other[s]! += r.counts[s]!;
+    head.push({ key: `other (${rows.length - top})`, counts: other, total: total(other) });
+    return head;
+  }
+}
+
+function keyFunction(k: GroupKey): (t: SocketTable, i: number) => string {
+  switch (k.by) {
+    case 'lport': return (t, i) => String(t.lport[i]);
+    case 'rport': return (t, i) => String(t.rport[i]);
+    case 'laddr': return (t, i) => formatAddr(t.family[i]!, t.laddr, i * 16);
+    case 'raddr': return (t, i) => formatAddr(t.family[i]!, t.raddr, i * 16);
+    case 'lnet': { const b = k.bits; return (t, i) => networkOf(t.family[i]!, t.laddr, i * 16, b); }
+    case 'rnet': { const b = k.bits; return (t, i) => networkOf(t.family[i]!, t.raddr, i * 16, b); }
+    case 'process':
+      return (t, i) => {
+        const o = t.ownersOf(i);
+        if (o.length === 0) return '-';
+        return o.map((x) => `${x.pid}/${x.program}`).join(',');
+      };
+  }
+}
+

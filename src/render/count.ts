@@ -1,0 +1,59 @@
+/**
+ * `tcpstate count` output: every state with zeros filled in and the total, or a
+ * state-by-group table; as text, JSON, or the awk one-liner's `STATE N` lines.
+ * @module
+ */
+import { countEntries, type StateCounts, total } from '../model/count.js';
+import { PRINT_ORDER, stateName } from '../model/state.js';
+import { type Column, renderTable } from './text.js';
+
+export interface GroupRow {
+  key: string;
+  counts: StateCounts;
+  total: number;
+}
+
+/** Every state, one per line, then the total. */
+export function renderCounts(c: StateCounts): string {
+  const rows = countEntries(c).map(([s, n]) => [s, String(n)]);
+  rows.push(['TOTAL', String(total(c))]);
+  return renderTable([{ header: 'STATE' }, { header: 'COUNT', right: true }], rows);
+}
+
+/** What `netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'` prints: non-zero states. */
+export function renderAwk(c: StateCounts): string {
+  return countEntries(c).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}\n`).join('');
+}
+
+/**
+ * Groups as rows, states as columns. States with no socket in any group are left out
+ * of the columns and named in a footer, so nothing is hidden.
+ */
+export function renderGroups(by: string, rows: readonly GroupRow[], all: StateCounts): string {
+  const used = PRINT_ORDER.filter((s) => all[s]! > 0);
+  const unused = PRINT_ORDER.filter((s) => all[s]! === 0);
+  const cols: Column[] = [{ header: by.toUpperCase() }, ...used.map((s) => ({ header: stateName(s), right: true })), { header: 'TOTAL', right: true }];
+  const body = rows.map((r) => [r.key, ...used.map((s) => String(r.counts[s])), String(r.total)]);
+  body.push(['TOTAL', ...used.map((s) => String(all[s])), String(total(all))]);
+  let out = renderTable(cols, body);
+  if (unused.length) out += `(0 in every group: ${unused.map(stateName).join(', ')})\n`;
+  return out;
+}
+
+/** `{ ESTABLISHED: n, ... }` with every state. */
+export function countsObject(c: StateCounts): Record<string, number> {
+  return Object.fromEntries(countEntries(c));
+}
+
+/** JSON document of `count --json` (schema: docs/json.md). */
+export function countJson(c: StateCounts, meta: { source: string; host?: string; by?: string; groups?: readonly GroupRow[]; warnings?: unknown[] }): object {
+  return {
+    schema: 'tcpstate.count/1',
+    source: meta.source,
+    ...(meta.host ? { host: meta.host } : {}),
+    states: countsObject(c),
+    total: total(c),
+    ...(meta.by ? { by: meta.by, groups: (meta.groups ?? []).map((g) => ({ key: g.key, states: countsObject(g.counts), total: g.total })) } : {}),
+    warnings: meta.warnings ?? [],
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Taking a snapshot of the live socket table: pick a source, scan it in chunks, keep the
+ * rows a predicate selects, attach owning processes.
+ * @module
+ */
+import { TcpstateError } from './model/errors.js';
+import type { RowPredicate } from './model/filter.js';
+import { ALL_MASK } from './model/state.js';
+import { SocketTable, type Snapshot } from './model/table.js';
+import { LIVE_SOURCES, type LiveSource, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
+import type { ChunkSink } from './sources/proc-net.js';
+import { scanProcesses } from './sources/processes.js';
+
+/** The proc root in force: the argument, else TCPSTATE_PROC_ROOT, else /proc. */
+export function defaultProcRoot(given?: string): string {
+  return given ?? process.env['TCPSTATE_PROC_ROOT'] ?? '/proc';
+}
+
+export function scanOptions(partial: Partial<ScanOptions>): ScanOptions {
+  return {
+    procRoot: defaultProcRoot(partial.procRoot),
+    netns: partial.netns,
+    tcp: partial.tcp ?? true,
+    udp: partial.udp ?? false,
+    v4: partial.v4 ?? true,
+    v6: partial.v6 ?? true,
+    states: partial.states ?? ALL_MASK,
+    info: partial.info,
+    memory: partial.memory,
+  };
+}
+
+/**
+ * Pick the live source: the one named, or the first available. A captured proc root
+ * always means the proc source. Falling back says so once, in `notices`.
+ */
+export async function chooseSource(name: string | undefined, opts: ScanOptions): Promise<{ source: LiveSource; notices: string[] }> {
+  const notices: string[] = [];
+  const captured = opts.procRoot !== '/proc';
+  if (name !== undefined && name !== 'auto') {
+    const load = LIVE_SOURCES[name];
+    if (!load) throw new TcpstateError('ERR_USAGE', `unknown --source "${name}": expected ${[...Object.keys(LIVE_SOURCES), 'auto'].join(', ')}`, { field: '--source' });
+    const source = await load();
+    const why = source.unavailable(opts);
+    if (why) throw new TcpstateError('ERR_NATIVE', `--source ${name} cannot run here: ${why}`, { field: '--source' });
+    return { source, notices };
+  }
+  const order = captured ? ['proc'] : SOURCE_ORDER;
+  const reasons: string[] = [];
+  for (const n of order) {
+    const source = await LIVE_SOURCES[n]!();
+    const why = source.unavailable(opts);
+    if (!why) {
+      if (reasons.length) notices.push(`reading ${source.name} (${reasons.join('; ')})`);
+      return { source, notices };
+    }
+    reasons.push(`${n} unavailable: ${why}`);
+  }
+  throw new TcpstateError('ERR_IO', `no socket source can run here: ${reasons.join('; ')}`);
+}
+
+/** Scan the live table into `sink`. */
+export async function scanLive(sourceName: string | undefined, opts: ScanOptions, sink: ChunkSink): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[] }> {
+  const { source, notices } = await chooseSource(sourceName, opts);
+  const r = source.scan(opts, sink);
+  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices] };
+}
+
+/** A sink that copies the rows `keep` selects into `into`. */
+export function collector(into: SocketTable, keep?: RowPredicate): ChunkSink {
+  return (chunk) => {
+    for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) into.copyRow(chunk, i);
+  };
+}
+
+/** Take a live snapshot of the rows `keep` selects. */
+export async function liveSnapshot(sourceName: string | undefined, opts: ScanOptions, keep?: RowPredicate): Promise<Snapshot> {
+  const table = new SocketTable();
+  const r = await scanLive(sourceName, opts, collector(table, keep));
+  return { table, source: r.source, warnings: r.warnings, notices: r.notices, takenAt: Date.now() };
+}
+
+/**
+ * Attach owning processes to a table, from the proc root's /proc/PID/fd. Returns notices
+ * (other users' processes hidden when not root).
+ */
+export function attachProcesses(table: SocketTable, procRoot: string): string[] {
+  const scan = scanProcesses(procRoot);
+  table.owners = scan.owners;
+  return scan.hidden > 0
+    ? [`${scan.hidden} processes of other users are hidden (run as root to see every owner)`]
+    : [];
+}

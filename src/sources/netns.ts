@@ -1,0 +1,43 @@
+/**
+ * Named network namespaces (`ip netns add NAME` creates /run/netns/NAME). Without the
+ * native addon tcpstate reads a namespace through a process that lives in it:
+ * /proc/PID/net shows the network namespace of PID.
+ * @module
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { TcpstateError } from '../model/errors.js';
+
+/** The bind-mount path of a named namespace; a path given as such is used as it is. */
+export function netnsPath(name: string): string {
+  if (name.includes('/')) return name;
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name === '.' || name === '..') {
+    throw new TcpstateError('ERR_NETNS', `bad network namespace name "${name}"`, { field: '--netns' });
+  }
+  return `/run/netns/${name}`;
+}
+
+/** Device and inode of a namespace file, the namespace's identity. */
+export function netnsId(path: string): { dev: number; ino: number } {
+  try {
+    const s = statSync(path);
+    return { dev: s.dev, ino: s.ino };
+  } catch (e) {
+    throw new TcpstateError('ERR_NETNS', `network namespace ${path} not found (${(e as NodeJS.ErrnoException).code}); list them with "ip netns list"`, { file: path });
+  }
+}
+
+/** A pid whose network namespace is `name`, or undefined if no process lives there. */
+export function findPidInNetns(name: string, procRoot = '/proc'): number | undefined {
+  const id = netnsId(netnsPath(name));
+  for (const n of readdirSync(procRoot)) {
+    const c = n.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    try {
+      const s = statSync(`${procRoot}/${n}/ns/net`);
+      if (s.ino === id.ino && s.dev === id.dev) return Number(n);
+    } catch {
+      // exited, or not ours to see
+    }
+  }
+  return undefined;
+}
