@@ -12,11 +12,13 @@ type Loader = () => Promise<Command>;
 export const COMMANDS: Record<string, Loader> = {
   count: async () => (await import('./commands/count.js')).count,
   ls: async () => (await import('./commands/ls.js')).ls,
+  doctor: async () => (await import('./commands/doctor.js')).doctor,
 };
 
 const SUMMARIES: Record<string, string> = {
   count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
   ls: 'list sockets, netstat-style columns, ss-style filters',
+  doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
 };
 
 function usage(): string {
