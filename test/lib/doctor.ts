@@ -82,7 +82,7 @@ export interface DoctorFinding {
   subject: { pids?: number[]; programs?: string[]; local?: string; localPort?: number; peer?: string };
   metrics: Record<string, number | string | boolean | null>;
   evidence: { label: string; value: string }[];
-  sockets: { state: string; local: string; remote: string; owners: string[] }[];
+  sockets: { state: string; local: string; remote: string; owners: string[]; timer: string | null }[];
   socketCount: number;
 }
 

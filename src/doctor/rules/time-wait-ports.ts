@@ -249,7 +249,7 @@ export const timeWaitPorts: Rule = {
             : `tcp_max_tw_buckets has overflowed ${plural(overflowTotal!, 'time')} since the namespace started`,
         subject: {},
         evidence: [
-          { label: 'TIME_WAIT sockets (sockstat tw)', value: twNow === undefined ? 'unknown' : String(twNow) },
+          { label: 'timewait sockets (sockstat tw: TIME_WAIT and orphaned FIN_WAIT2)', value: twNow === undefined ? 'unknown' : String(twNow) },
           { label: 'net.ipv4.tcp_max_tw_buckets', value: maxTw === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_tw_buckets') : String(maxTw) },
           { label: 'TcpExt TCPTimeWaitOverflow', value: overflowDelta !== undefined ? `+${overflowDelta} in ${duration(sec!)} (${overflowTotal} in all)` : String(overflowTotal ?? 'unknown') },
         ],

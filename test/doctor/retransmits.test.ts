@@ -1,0 +1,44 @@
+/**
+ * retransmits, reproduced: five connections to a peer address, then nftables drops every
+ * packet to it and the clients send data. The doctor must group the retransmitting
+ * sockets under that peer with the client's PID. Oracle: ss -tno (timer:(on,…,N)).
+ */
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { doctorIn, findingsOf, startLoad } from '../lib/doctor.js';
+import { kernelOrSkip, Netns } from '../lib/netns.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('retransmits: sockets whose data the peer never acknowledges, by peer', async (t) => {
+  if (!kernelOrSkip(t, ['nft'])) return;
+  const ns = Netns.create('rtx');
+  try {
+    ns.run('ip', ['addr', 'add', '10.77.0.7/32', 'dev', 'lo']);
+    await startLoad(ns, 'server', ['--host', '10.77.0.7', '--port', '7007', '--mode', 'leak']);
+    const client = await startLoad(ns, 'client', ['--host', '10.77.0.7', '--port', '7007', '--count', '5']);
+    ns.run('nft', ['-f', '-'], 'add table inet t\nadd chain inet t in { type filter hook input priority 0; }\nadd rule inet t in ip daddr 10.77.0.7 tcp dport 7007 drop\n');
+    client.send('send 1000');
+    await sleep(2000); // RTO 200 ms doubling: 3 retransmissions by 1.4 s
+    const r = await doctorIn(ns);
+    const ss = ns.run('ss', ['-Htno', 'dst', '10.77.0.7', 'and', 'dport', '=', ':7007']).trim().split('\n').filter(Boolean);
+    const ssRetrans = ss.map((l) => Number(/timer:\(on,[^,]+,(\d+)\)/.exec(l)?.[1] ?? -1));
+    assert.equal(ssRetrans.length, 5, ss.join('\n'));
+
+    const [f, ...more] = findingsOf(r.json, 'retransmits');
+    assert.ok(f, r.stdout);
+    assert.equal(more.length, 0);
+    assert.equal(f.subject.peer, '10.77.0.7');
+    assert.deepEqual(f.subject.pids, [client.pid]);
+    assert.equal(f.metrics['sockets'], 5);
+    const max = f.metrics['maxRetransmits'] as number;
+    assert.ok(max >= 3, `max ${max}`);
+    assert.ok(ssRetrans.every((n) => n >= max - 1 && n <= max + 1), `ss ${ssRetrans} vs doctor ${max}`);
+    assert.ok((f.metrics['retransSegsPerSec'] as number) > 0);
+    assert.ok(f.sockets.every((s) => s.state === 'ESTABLISHED' && s.remote === '10.77.0.7:7007' && /^on \(/.test(s.timer ?? '')));
+    assert.equal(f.severity, 'warning');
+    assert.equal(r.code, 1);
+  } finally {
+    ns.destroy();
+  }
+});
