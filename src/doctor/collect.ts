@@ -12,12 +12,14 @@
  */
 import { ALL_MASK } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
+import type { SocketTable } from '../model/table.js';
 import { defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { netDir } from '../sources/proc-source.js';
 import { scanProcesses } from '../sources/processes.js';
 import { readSysctls, SYSCTLS } from '../sources/sysctl.js';
 import type { DoctorInputs, Sample } from './inputs.js';
+import { tupleKey } from './sockets.js';
 
 /** Sources whose LISTEN rows carry the backlog in Send-Q. */
 export const BACKLOG_SOURCES: ReadonlySet<string> = new Set(['netlink']);
@@ -43,6 +45,34 @@ export interface Collected {
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Drop rows seen twice in one read. /proc/net/tcp is read a page at a time and the kernel
+ * resumes its walk by position, so a table that changes during the read can show a socket
+ * twice (measured: about 1 row in 700 under 400 connections/s). Rows with an inode are
+ * the same socket when the inode is; rows without one (TIME_WAIT, SYN_RECV, orphans) when
+ * state and 4-tuple are.
+ */
+export function dedupe(t: SocketTable): { table: SocketTable; dropped: number } {
+  const inodes = new Set<number>();
+  const tuples = new Set<string>();
+  let dropped = 0;
+  const keep = (i: number): boolean => {
+    const ino = t.inode[i]!;
+    if (ino !== 0) {
+      if (inodes.has(ino)) { dropped++; return false; }
+      inodes.add(ino);
+      return true;
+    }
+    const k = `${t.state[i]}|${tupleKey(t, i)}`;
+    if (tuples.has(k)) { dropped++; return false; }
+    tuples.add(k);
+    return true;
+  };
+  const kept = new Uint8Array(t.length);
+  for (let i = 0; i < t.length; i++) kept[i] = keep(i) ? 1 : 0;
+  return dropped === 0 ? { table: t, dropped } : { table: t.select((i) => kept[i] === 1), dropped };
+}
+
 export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const procRoot = defaultProcRoot(o.procRoot);
   const captured = procRoot !== '/proc';
@@ -58,8 +88,12 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     source = snap.source;
     for (const n of snap.notices) if (!notices.includes(n)) notices.push(n);
     warnings.push(...snap.warnings);
+    const { table, dropped } = dedupe(snap.table);
+    if (dropped > 0) {
+      warnings.push({ code: 'W_DUPLICATE', message: `${dropped} socket${dropped === 1 ? '' : 's'} appeared twice in one read of the table (it changed during the read); counted once`, where: { file: `${dir}/net/tcp` } });
+    }
     const counters: Counters | undefined = before.missing.length === 4 ? undefined : before;
-    return { table: snap.table, counters, atMs: before.atMs };
+    return { table, counters, atMs: before.atMs };
   };
 
   const first = await sample();

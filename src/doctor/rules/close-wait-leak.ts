@@ -37,8 +37,10 @@ function groups(t: SocketTable): Map<string, Group> {
   const out = new Map<string, Group>();
   for (let i = 0; i < t.length; i++) {
     if (t.state[i] !== CLOSE_WAIT) continue;
-    const o = ownerOf(t, i);
-    const server = listeners.of(t, i) !== undefined || listeners.hasPort(t.lport[i]!);
+    const l = listeners.of(t, i);
+    // Not yet accept()ed (still in the listener's queue: no inode): the listener's owner holds it.
+    const o = t.inode[i] === 0 && l !== undefined ? ownerOf(t, l) : ownerOf(t, i);
+    const server = l !== undefined || listeners.hasPort(t.lport[i]!);
     const peer = server ? undefined : hostPort(t.family[i]!, raddr(t, i), t.rport[i]!);
     const key = `${o.pids.join(',')}|${server ? `L${t.lport[i]}` : `R${peer}`}`;
     let g = out.get(key);

@@ -82,7 +82,7 @@ export const retransmits: Rule = {
           { label: 'most consecutive retransmissions', value: `${max}, on ${who}` },
           { label: 'processes', value: pids.length ? pids.map((p) => `${p}/${owners.get(p)}`).join(', ') : 'unknown' },
           { label: 'Tcp RetransSegs (whole namespace)', value: `${perSec(retransSegs)}${ratio !== undefined ? ` (${(ratio * 100).toFixed(1)}% of OutSegs)` : ''}` },
-          { label: 'TcpExt TCPTimeouts / TCPSynRetrans', value: `${perSec(timeouts)} / ${perSec(synRetrans)}` },
+          { label: 'TcpExt TCPTimeouts / TCPSynRetrans', value: timeouts === undefined ? perSec(undefined) : `${perSec(timeouts)} / ${perSec(synRetrans)}` },
           { label: 'gives up after', value: `tcp_retries2 = ${retries2 ?? '?'} (data), tcp_syn_retries = ${synRetries ?? '?'} (connects)` },
         ],
         metrics: {

@@ -98,7 +98,7 @@ export const timeWaitPorts: Rule = {
     warnPortShare: { default: 0.5, unit: 'ratio 0..1', doc: 'share of the ephemeral range held toward one destination that makes a warning' },
     criticalPortShare: { default: 0.9, unit: 'ratio 0..1', doc: 'the same share that makes a critical finding' },
     criticalExhaustionSec: { default: 300, unit: 'seconds', doc: 'projected time until the ports toward one destination run out, at the measured rate, below which the finding is critical' },
-    warnTwBucketShare: { default: 0.8, unit: 'ratio 0..1', doc: 'TIME_WAIT sockets (sockstat `tw`) as a share of `tcp_max_tw_buckets` that makes a warning' },
+    warnTwBucketShare: { default: 0.8, unit: 'ratio 0..1', doc: 'timewait sockets (sockstat `tw`: TIME_WAIT and orphaned FIN_WAIT2) as a share of `tcp_max_tw_buckets` that makes a warning' },
   },
 
   limits(inp) {
