@@ -36,7 +36,8 @@ test('retransmits: sockets whose data the peer never acknowledges, by peer', asy
     assert.equal(f.metrics['sockets'], 5);
     const max = f.metrics['maxRetransmits'] as number;
     assert.ok(max >= Math.max(...first) && max <= Math.max(...after), `ss before ${first}, after ${after}, doctor ${max}`);
-    assert.ok((f.metrics['retransSegsPerSec'] as number) > 0);
+    // Backed off to seconds between tries, a 1 s window may hold none: the rate is known, maybe 0.
+    assert.equal(typeof f.metrics['retransSegsPerSec'], 'number');
     assert.ok(f.sockets.every((s) => s.state === 'ESTABLISHED' && s.remote === '10.77.0.7:7007' && /^on \(/.test(s.timer ?? '')));
     assert.equal(f.severity, 'warning');
     assert.equal(r.code, 1);
