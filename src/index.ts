@@ -13,3 +13,10 @@ export { parseProcNet, ProcNetParser, readProcNetFile, procNetFiles, type ChunkS
 export { scanProcesses, parseSocketLink } from './sources/processes.js';
 export { liveSnapshot, scanLive, attachProcesses, scanOptions, defaultProcRoot } from './snapshot.js';
 export type { ScanOptions, LiveSource } from './sources/live.js';
+export { parseCounterPairs, parseSockstat, readCounters, counter, type Counters, type CounterTable } from './sources/counters.js';
+export { parseSysctl, readSysctls, SYSCTLS, type Sysctls } from './sources/sysctl.js';
+export { collectInputs, type CollectOptions } from './doctor/collect.js';
+export { diagnose, exitStatus, type Report, type Check } from './doctor/diagnose.js';
+export { RULES } from './doctor/registry.js';
+export type { Finding, Severity } from './doctor/finding.js';
+export type { DoctorInputs, Sample } from './doctor/inputs.js';

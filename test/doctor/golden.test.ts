@@ -102,6 +102,26 @@ test('a capture without process directories: owners unknown, said once per rule'
   }
 });
 
+test('orphans against tcp_max_orphans, when the capture has it (initial namespace only)', () => {
+  // The fixture comes from a namespace, which has no tcp_max_orphans; a host capture has.
+  // 40 stands for a small limit, so that the capture's 17 orphans (sockstat) pass a quarter.
+  const dir = copyWithout([]);
+  try {
+    writeFileSync(join(dir, 'sys', 'net', 'ipv4', 'tcp_max_orphans'), '40\n');
+    const doc = JSON.parse(doctor(['--proc-root', dir, '--json', '--only', 'fin-wait2-orphans']).stdout) as { findings: { severity: string; title: string; metrics: Record<string, unknown> }[]; checks: { status: string }[] };
+    assert.equal(doc.checks[0]!.status, 'ran');
+    const orphans = Number(/TCP: inuse \d+ orphan (\d+)/.exec(readFileSync(join(dir, 'net', 'sockstat'), 'utf8'))![1]);
+    assert.equal(doc.findings.length, 1);
+    const f = doc.findings[0]!;
+    assert.equal(f.metrics['orphans'], orphans);
+    assert.equal(f.metrics['maxOrphans'], 40);
+    assert.equal(f.severity, orphans / 40 >= 0.5 ? 'critical' : 'warning');
+    assert.match(f.title, new RegExp(`^${orphans} orphaned sockets, \\d+% of tcp_max_orphans \\(40\\)`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('thresholds from --config change the findings and the exit status', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-cfg-'));
   try {

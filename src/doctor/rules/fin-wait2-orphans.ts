@@ -21,7 +21,7 @@ import { NO_TIME } from '../../model/table.js';
 import type { Finding } from '../finding.js';
 import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, hostPort, laddr, ownerLabel, ownerOf, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
+import { duration, hostPort, laddr, ownerLabel, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
 
 export const finWait2Orphans: Rule = {
   id: 'fin-wait2-orphans',
