@@ -1,7 +1,7 @@
 /**
  * Load for the doctor's reproductions, run inside a test namespace
  * (`ip netns exec NS node doctor-load.js ROLE ...`). Every role stops by itself after
- * `--ttl` seconds (default 30) or when stdin closes, and prints one JSON line when ready.
+ * `--ttl` seconds (default 120; tests end them sooner) or when stdin closes, and prints one JSON line when ready.
  *
  * server --port P [--host H] [--backlog B] [--mode leak|echo|block]
  *   leak:  accepts, reads, never closes (its sockets stay in CLOSE_WAIT)
@@ -22,7 +22,7 @@ const opt = (name: string, dflt: string): string => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
 };
-const ttl = Number(opt('--ttl', '30'));
+const ttl = Number(opt('--ttl', '120'));
 const port = Number(opt('--port', '7000'));
 const host = opt('--host', '127.0.0.1');
 const say = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
