@@ -82,6 +82,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const notices: string[] = [];
   const warnings: Warning[] = [];
   let source = 'proc';
+  let takenAt = 0;
 
   const sample = async (): Promise<Sample> => {
     const before = readCounters(dir);
@@ -94,6 +95,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
       warnings.push({ code: 'W_DUPLICATE', message: `${dropped} socket${dropped === 1 ? '' : 's'} appeared twice in one read of the table (it changed during the read); counted once`, where: { file: `${dir}/net/tcp` } });
     }
     const counters: Counters | undefined = before.missing.length === 4 ? undefined : before;
+    takenAt = Date.now();
     return { table, counters, atMs: before.atMs };
   };
 
@@ -135,6 +137,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
       source,
       captured,
       where,
+      ...(captured ? {} : { takenAt }),
     },
     notices,
     warnings,

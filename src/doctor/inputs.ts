@@ -40,6 +40,8 @@ export interface DoctorInputs {
   captured: boolean;
   /** Where the inputs come from, for the report header. */
   where: string;
+  /** When the latest sample was taken (ms since the epoch); unknown for a captured tree. */
+  takenAt?: number;
 }
 
 /** Seconds between samples, or undefined with one sample. */

@@ -19,7 +19,7 @@ test('accept-queue: a listener that never accepts overflows', async (t) => {
   try {
     ns.run('ip', ['addr', 'add', '10.77.0.3/32', 'dev', 'lo']);
     const server = await startLoad(ns, 'server', ['--host', '10.77.0.3', '--port', '7003', '--mode', 'block', '--backlog', '4']);
-    await startLoad(ns, 'client', ['--host', '10.77.0.3', '--port', '7003', '--count', '160', '--rate', '20', '--ready-after', '10']);
+    await startLoad(ns, 'client', ['--host', '10.77.0.3', '--port', '7003', '--count', '2000', '--rate', '20', '--ready-after', '10']);
     const r = await doctorIn(ns);
     const ss = ns.run('ss', ['-Hltn', 'sport = :7003']).trim().split(/\s+/);
     const [recvQ, sendQ] = [Number(ss[1]), Number(ss[2])];
