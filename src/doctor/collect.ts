@@ -83,20 +83,19 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const warnings: Warning[] = [];
   let source = 'proc';
   let takenAt = 0;
+  let duplicates = 0;
 
   const sample = async (): Promise<Sample> => {
+    takenAt = Date.now();
     const before = readCounters(dir);
     const snap = await liveSnapshot(o.source, scan);
     source = snap.source;
     for (const n of snap.notices) if (!notices.includes(n)) notices.push(n);
     warnings.push(...snap.warnings);
     const { table, dropped } = dedupe(snap.table);
-    if (dropped > 0) {
-      warnings.push({ code: 'W_DUPLICATE', message: `${dropped} socket${dropped === 1 ? '' : 's'} appeared twice in one read of the table (it changed during the read); counted once`, where: { file: `${dir}/net/tcp` } });
-    }
+    duplicates += dropped;
     const counters: Counters | undefined = before.missing.length === 4 ? undefined : before;
-    takenAt = Date.now();
-    return { table, counters, atMs: before.atMs };
+    return { table, counters, atMs: before.atMs, durationMs: performance.now() - before.atMs };
   };
 
   const first = await sample();
@@ -106,6 +105,10 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     await (o.sleep ?? wait)(o.intervalMs);
     before = first;
     now = await sample();
+  }
+
+  if (duplicates > 0) {
+    warnings.push({ code: 'W_DUPLICATE', message: `${duplicates} socket${duplicates === 1 ? '' : 's'} appeared twice in a read of the socket table (it changed during the read); counted once`, where: { file: `${dir}/net` } });
   }
 
   const procs = scanProcesses(procRoot);

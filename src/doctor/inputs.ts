@@ -13,8 +13,10 @@ export interface Sample {
   table: SocketTable;
   /** Undefined when no counter file could be read. */
   counters?: Counters;
-  /** Monotonic ms when the sample was taken. */
+  /** Monotonic ms when the sample began (its counters were read). */
   atMs: number;
+  /** How long reading it took, ms (the socket table is read row by row over this span). */
+  durationMs: number;
 }
 
 export interface DoctorInputs {
@@ -40,7 +42,7 @@ export interface DoctorInputs {
   captured: boolean;
   /** Where the inputs come from, for the report header. */
   where: string;
-  /** When the latest sample was taken (ms since the epoch); unknown for a captured tree. */
+  /** When the latest sample began (ms since the epoch); unknown for a captured tree. */
   takenAt?: number;
 }
 

@@ -76,29 +76,46 @@ function isZeroAddr(t: SocketTable, i: number): boolean {
   return true;
 }
 
-/** LISTEN rows by (family, port), to find the listener a socket arrived through. */
-export class Listeners {
-  private readonly byPort = new Map<string, number[]>();
+/** A row of a table. */
+export interface RowRef {
+  t: SocketTable;
+  i: number;
+}
 
-  constructor(readonly t: SocketTable) {
-    for (let i = 0; i < t.length; i++) {
-      if (t.state[i] !== LISTEN) continue;
-      const k = `${t.family[i]}|${t.lport[i]}`;
-      const l = this.byPort.get(k);
-      if (l) l.push(i);
-      else this.byPort.set(k, [i]);
+/**
+ * LISTEN rows by (family, port), to find the listener a socket arrived through. Built from
+ * several samples, latest first: a read of /proc/net/tcp while the table changes can miss
+ * a row, and a listener seen in either sample is there.
+ */
+export class Listeners {
+  private readonly byPort = new Map<string, RowRef[]>();
+
+  constructor(tables: readonly (SocketTable | undefined)[]) {
+    const seen = new Set<string>();
+    for (const t of tables) {
+      if (!t) continue;
+      for (let i = 0; i < t.length; i++) {
+        if (t.state[i] !== LISTEN) continue;
+        const id = t.inode[i] !== 0 ? `i${t.inode[i]}` : tupleKey(t, i);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const k = `${t.family[i]}|${t.lport[i]}`;
+        const l = this.byPort.get(k);
+        if (l) l.push({ t, i });
+        else this.byPort.set(k, [{ t, i }]);
+      }
     }
   }
 
-  /** Listener row for a socket in `s` at row j: same family and port, same or wildcard address. */
-  of(s: SocketTable, j: number): number | undefined {
+  /** Listener of the socket at row j of `s`: same family and port, same or wildcard address. */
+  of(s: SocketTable, j: number): RowRef | undefined {
     const rows = this.byPort.get(`${s.family[j]}|${s.lport[j]}`);
     if (!rows) return undefined;
     const a = laddr(s, j);
-    let wild: number | undefined;
+    let wild: RowRef | undefined;
     for (const r of rows) {
-      if (laddr(this.t, r) === a) return r;
-      if (isZeroAddr(this.t, r)) wild = r;
+      if (laddr(r.t, r.i) === a) return r;
+      if (!wild && isZeroAddr(r.t, r.i)) wild = r;
     }
     return wild;
   }

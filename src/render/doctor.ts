@@ -87,7 +87,7 @@ export function doctorJson(r: Report, inp: DoctorInputs, warnings: unknown[] = [
     captured: inp.captured,
     samples: inp.before ? 2 : 1,
     intervalMs: Math.round(inp.intervalMs),
-    ...(inp.takenAt !== undefined ? { takenAt: new Date(inp.takenAt).toISOString() } : {}),
+    ...(inp.takenAt !== undefined ? { takenAt: new Date(inp.takenAt).toISOString(), sampleMs: Math.round(inp.now.durationMs) } : {}),
     worst: r.worst,
     findings: r.findings,
     checks: r.checks,

@@ -36,7 +36,7 @@ test('syn-backlog: half-open pile-up and SYN cookies on one listener', async (t)
     const most = Math.max(...counts);
     assert.ok(most >= 9 && most <= 12, `ss saw ${counts}`);
     const synRecv = f.metrics['synRecv'] as number;
-    assert.ok(synRecv >= 3 && synRecv <= 12, `SYN_RECV ${synRecv}, ss ${counts}`);
+    assert.ok(synRecv >= 3, `SYN_RECV ${synRecv}, ss ${counts}`);
     assert.equal(f.metrics['peers'], 1);
     assert.ok((f.metrics['syncookiesSentPerSec'] as number) >= 10, `cookies ${f.metrics['syncookiesSentPerSec']}/s`);
     assert.equal(f.metrics['syncookiesRecvPerSec'], 0, 'the ACKs carrying cookies are dropped too');

@@ -11,7 +11,7 @@
  *   opens N connections, R per second (0: one after another), and on each:
  *   end: half-close (shutdown(SHUT_WR)), keep the descriptor; destroy: close() at once (orphan);
  *   none: keep it open. Stdin lines: `send BYTES` writes to every open socket,
- *   `more N` opens N more at the same rate. On exit it prints
+ *   `more N` opens N more at the same rate, `pause` stops opening (answers `{"paused":…}`). On exit it prints
  *   {"done":true,"opened":N,"errors":{CODE:n},"firstErrorAt":epochMs|null}.
  */
 import net from 'node:net';
@@ -87,8 +87,9 @@ function client(): void {
     // Blocked connects (full accept queue, dropped ACKs) resolve at once; they stay pending.
     if (perSec > 0) setTimeout(res, 0);
   });
+  let paused = false;
   const open = async (n: number) => {
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < n && !paused; k++) {
       if (perSec > 0) {
         void one();
         markReady();
@@ -103,6 +104,11 @@ function client(): void {
     const [cmd, n] = line.split(/\s+/);
     if (cmd === 'send') for (const s of keep) if (!s.destroyed) s.write(Buffer.alloc(Number(n), 120));
     if (cmd === 'more') void open(Number(n)).then(() => say({ more: true, attempted, opened }));
+    if (cmd === 'pause') {
+      paused = true;
+      // Let connects in flight settle before answering.
+      setTimeout(() => say({ paused: true, attempted, opened }), 300);
+    }
   });
   void open(count).then(() => { markReady(); say({ finished: true, attempted, opened }); });
   process.on('exit', () => say({ done: true, attempted, opened, errors, firstErrorAt }));

@@ -32,14 +32,13 @@ interface Group {
 }
 
 /** Group CLOSE_WAIT rows of a table. */
-function groups(t: SocketTable): Map<string, Group> {
-  const listeners = new Listeners(t);
+function groups(t: SocketTable, listeners: Listeners): Map<string, Group> {
   const out = new Map<string, Group>();
   for (let i = 0; i < t.length; i++) {
     if (t.state[i] !== CLOSE_WAIT) continue;
     const l = listeners.of(t, i);
     // Not yet accept()ed (still in the listener's queue: no inode): the listener's owner holds it.
-    const o = t.inode[i] === 0 && l !== undefined ? ownerOf(t, l) : ownerOf(t, i);
+    const o = t.inode[i] === 0 && l !== undefined ? ownerOf(l.t, l.i) : ownerOf(t, i);
     const server = l !== undefined || listeners.hasPort(t.lport[i]!);
     const peer = server ? undefined : hostPort(t.family[i]!, raddr(t, i), t.rport[i]!);
     const key = `${o.pids.join(',')}|${server ? `L${t.lport[i]}` : `R${peer}`}`;
@@ -74,8 +73,9 @@ export const closeWaitLeak: Rule = {
   },
 
   run(inp: DoctorInputs, th) {
-    const now = groups(inp.now.table);
-    const before = inp.before ? groups(inp.before.table) : undefined;
+    const listeners = new Listeners([inp.now.table, inp.before?.table]);
+    const now = groups(inp.now.table, listeners);
+    const before = inp.before ? groups(inp.before.table, listeners) : undefined;
     const beforeInodes = new Set<number>();
     if (inp.before) {
       const b = inp.before.table;

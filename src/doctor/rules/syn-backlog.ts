@@ -16,7 +16,7 @@ import { SYN_RECV } from '../../model/state.js';
 import type { Finding } from '../finding.js';
 import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, Listeners, local, ownerOf, perSec, plural, raddr, round3, sampleRefs, tupleKey } from '../sockets.js';
+import { duration, Listeners, local, ownerOf, perSec, plural, raddr, round3, type RowRef, sampleRefs, tupleKey } from '../sockets.js';
 
 const COUNTERS = ['SyncookiesSent', 'SyncookiesRecv', 'SyncookiesFailed', 'TCPReqQFullDoCookies', 'TCPReqQFullDrop'] as const;
 
@@ -41,7 +41,7 @@ export const synBacklog: Rule = {
   run(inp: DoctorInputs, th) {
     const t = inp.now.table;
     const sec = intervalSec(inp);
-    const listeners = new Listeners(t);
+    const listeners = new Listeners([t, inp.before?.table]);
     const rates: Record<string, number | undefined> = {};
     for (const c of COUNTERS) rates[c] = rate(inp, 'TcpExt', c);
     const cookies = rates['SyncookiesSent'];
@@ -50,12 +50,12 @@ export const synBacklog: Rule = {
     const maxSyn = sysctl(inp, 'net.ipv4.tcp_max_syn_backlog');
     const synackRetries = sysctl(inp, 'net.ipv4.tcp_synack_retries');
 
-    // SYN_RECV rows by listener row (or by local endpoint when no listener matches).
-    const byListener = new Map<string, { listener?: number; rows: number[] }>();
+    // SYN_RECV rows by listener (or by local endpoint when no listener matches).
+    const byListener = new Map<string, { listener?: RowRef; rows: number[] }>();
     for (let i = 0; i < t.length; i++) {
       if (t.state[i] !== SYN_RECV) continue;
       const l = listeners.of(t, i);
-      const key = l !== undefined ? `L${l}` : `E${local(t, i)}`;
+      const key = l !== undefined ? tupleKey(l.t, l.i) : `E${local(t, i)}`;
       let g = byListener.get(key);
       if (!g) { g = { listener: l, rows: [] }; byListener.set(key, g); }
       g.rows.push(i);
@@ -63,11 +63,10 @@ export const synBacklog: Rule = {
     const prevCount = new Map<string, number>();
     if (inp.before) {
       const b = inp.before.table;
-      const bl = new Listeners(b);
       for (let i = 0; i < b.length; i++) {
         if (b.state[i] !== SYN_RECV) continue;
-        const l = bl.of(b, i);
-        const k = l !== undefined ? tupleKey(b, l) : `E${local(b, i)}`;
+        const l = listeners.of(b, i);
+        const k = l !== undefined ? tupleKey(l.t, l.i) : `E${local(b, i)}`;
         prevCount.set(k, (prevCount.get(k) ?? 0) + 1);
       }
     }
@@ -116,10 +115,10 @@ export const synBacklog: Rule = {
       }
       const top = [...peers].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
       const l = g.listener;
-      const o = l !== undefined ? ownerOf(t, l) : { pids: [], programs: [], label: 'no listener found' };
-      const ep = l !== undefined ? local(t, l) : local(t, g.rows[0]!);
+      const o = l !== undefined ? ownerOf(l.t, l.i) : { pids: [], programs: [], label: 'no listener found' };
+      const ep = l !== undefined ? local(l.t, l.i) : local(t, g.rows[0]!);
       const port = t.lport[g.rows[0]!]!;
-      const before = l !== undefined && inp.before ? (prevCount.get(tupleKey(t, l)) ?? 0) : undefined;
+      const before = l !== undefined && inp.before ? (prevCount.get(tupleKey(l.t, l.i)) ?? 0) : undefined;
       const flood = n >= 20 && peers.size >= n / 2;
       out.push({
         id: 'syn-backlog',
