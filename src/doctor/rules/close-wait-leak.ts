@@ -15,7 +15,7 @@ import type { SocketTable } from '../../model/table.js';
 import type { Finding } from '../finding.js';
 import { type DoctorInputs, intervalSec } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, hostPort, Listeners, ownerOf, plural, raddr, round3, sampleRefs } from '../sockets.js';
+import { duration, hostPort, Listeners, ownerOf, plural, raddr, round3, sampleRefs, tupleKey } from '../sockets.js';
 
 interface Group {
   key: string;
@@ -76,10 +76,11 @@ export const closeWaitLeak: Rule = {
     const listeners = new Listeners([inp.now.table, inp.before?.table]);
     const now = groups(inp.now.table, listeners);
     const before = inp.before ? groups(inp.before.table, listeners) : undefined;
-    const beforeInodes = new Set<number>();
+    // By 4-tuple, not inode: a socket still in the accept queue at the first sample had none.
+    const beforeTuples = new Set<string>();
     if (inp.before) {
       const b = inp.before.table;
-      for (let i = 0; i < b.length; i++) if (b.state[i] === CLOSE_WAIT && b.inode[i] !== 0) beforeInodes.add(b.inode[i]!);
+      for (let i = 0; i < b.length; i++) if (b.state[i] === CLOSE_WAIT) beforeTuples.add(tupleKey(b, i));
     }
     const sec = intervalSec(inp);
     const out: Finding[] = [];
@@ -91,7 +92,7 @@ export const closeWaitLeak: Rule = {
       const growth = prev === undefined ? undefined : n - prev;
       const perMin = growth === undefined || sec === undefined ? undefined : (growth / sec) * 60;
       let stayed = 0;
-      for (const i of g.rows) if (beforeInodes.has(t.inode[i]!)) stayed++;
+      for (const i of g.rows) if (beforeTuples.has(tupleKey(t, i))) stayed++;
       const critical = n >= th['criticalCount']! || (perMin !== undefined && perMin >= th['criticalGrowthPerMin']!);
       const where = g.port !== undefined ? `on port ${g.port}` : `toward ${g.peer}`;
       const growthText = growth === undefined ? '' : growth > 0 ? `, +${growth} in ${duration(sec!)}` : '';
