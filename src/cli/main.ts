@@ -12,11 +12,13 @@ type Loader = () => Promise<Command>;
 export const COMMANDS: Record<string, Loader> = {
   count: async () => (await import('./commands/count.js')).count,
   ls: async () => (await import('./commands/ls.js')).ls,
+  simulate: async () => (await import('./commands/simulate.js')).simulate,
 };
 
 const SUMMARIES: Record<string, string> = {
   count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
   ls: 'list sockets, netstat-style columns, ss-style filters',
+  simulate: 'run two TCP endpoints through a scenario: a timeline of states and segments',
 };
 
 function usage(): string {
