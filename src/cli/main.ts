@@ -13,12 +13,14 @@ export const COMMANDS: Record<string, Loader> = {
   count: async () => (await import('./commands/count.js')).count,
   ls: async () => (await import('./commands/ls.js')).ls,
   simulate: async () => (await import('./commands/simulate.js')).simulate,
+  explain: async () => (await import('./commands/explain.js')).explain,
 };
 
 const SUMMARIES: Record<string, string> = {
   count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
   ls: 'list sockets, netstat-style columns, ss-style filters',
   simulate: 'run two TCP endpoints through a scenario: a timeline of states and segments',
+  explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
 };
 
 function usage(): string {

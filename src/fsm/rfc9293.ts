@@ -13,7 +13,7 @@ import {
   CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT,
   TIME_WAIT, type StateCode,
 } from '../model/state.js';
-import type { EventId, SegmentId } from './events.js';
+import { eventInfo, type EventId, SEGMENT_LABEL, type SegmentId } from './events.js';
 
 /** How a SYN_RECV was reached: from LISTEN (passive OPEN) or from SYN_SENT (simultaneous open). RFC 9293 MUST-11. */
 export type Origin = 'passive' | 'active';
@@ -230,3 +230,9 @@ export const REFUSALS: readonly Refusal[] = [
   { from: [CLOSE], events: ['send', 'close', 'close-unread', 'abort'], rfc: '3.10.2-3.10.5', says: 'error: connection does not exist' },
   { from: CLOSING_DOWN, events: ['send', 'close', 'close-unread'], rfc: '3.10.2, 3.10.4', says: 'error: connection closing' },
 ];
+
+/** A row as a figure edge label, RFC style: `rcv SYN / snd SYN,ACK`, `CLOSE / x`. */
+export function rowLabel(row: Row): string {
+  const ev = row.events.map((e) => eventInfo(e).label).join(' or ');
+  return `${ev} / ${row.send ? `snd ${SEGMENT_LABEL[row.send]}` : 'x'}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * `tcpstate explain [STATE]`: what each TCP state (and each column of netstat -n) means,
+ * in English or Chinese, with this machine's current count.
+ * @module
+ */
+import { countStates, newCounts, total } from '../../model/count.js';
+import { TcpstateError } from '../../model/errors.js';
+import { ALL_MASK, parseState, stateWords } from '../../model/state.js';
+import { LABELS, type Lang } from '../../fsm/explain-data.js';
+import { type CountsView, renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
+import { scanLive, scanOptions } from '../../snapshot.js';
+import { oneOf, parse, str } from '../args.js';
+import type { Command, Io } from '../io.js';
+
+const HELP = `Usage: tcpstate explain [STATE] [OPTIONS]
+
+What a TCP state means, which end is in it and what it waits for, how long it lasts on
+Linux and which timer or sysctl governs that, what amounts are normal and what is
+worrying, what to check next, and the transitions in and out (RFC 9293 rows).
+With no STATE: one line per state with this machine's counts.
+
+  STATE              any spelling: CLOSE_WAIT, close-wait, CLOSE-WAIT, 08, SYN_RCVD
+  --all              every state in full (with counts)
+  --columns          the columns of netstat -n and tcpstate ls, with what man netstat
+                     leaves out
+  --lang LANG        en or zh; default from LC_ALL, LC_MESSAGES, LANG (zh* gives zh)
+  --no-count         do not read the socket table
+  --proc-root DIR    count from a captured /proc tree (also TCPSTATE_PROC_ROOT)
+  -N, --netns NAME   count in a network namespace
+  --source NAME      live source: auto (default), proc, netlink
+  -h, --help
+
+Examples:
+  tcpstate explain CLOSE_WAIT
+  tcpstate explain time-wait --lang zh
+  tcpstate explain --all --lang zh
+  tcpstate explain --columns
+`;
+
+/** The language the locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* → zh. */
+export function langFromEnv(env: Record<string, string | undefined>): Lang {
+  const loc = [env['LC_ALL'], env['LC_MESSAGES'], env['LANG']].find((v) => v !== undefined && v !== '');
+  return loc !== undefined && /^zh/i.test(loc) ? 'zh' : 'en';
+}
+
+async function readCounts(values: Record<string, unknown>, io: Io, lang: Lang): Promise<CountsView | undefined> {
+  const procRoot = str(values['proc-root']);
+  const netns = str(values['netns']);
+  const opts = scanOptions({ procRoot, netns, tcp: true, udp: false, states: ALL_MASK });
+  const counts = newCounts();
+  try {
+    const r = await scanLive(str(values['source']), opts, (chunk) => { countStates(chunk, undefined, counts); });
+    for (const w of r.warnings) io.err(`tcpstate: warning: ${w.message}\n`);
+    const where = netns !== undefined ? `netns ${netns}` : opts.procRoot !== '/proc' ? opts.procRoot : LABELS.here[lang];
+    return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
+  } catch (e) {
+    // Explanations stand without counts; say why they are missing.
+    if (procRoot !== undefined || netns !== undefined) throw e;
+    io.err(`tcpstate: no counts: ${e instanceof TcpstateError ? e.describe() : (e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+export const explain: Command = {
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      all: { type: 'boolean' },
+      columns: { type: 'boolean' },
+      lang: { type: 'string' },
+      'no-count': { type: 'boolean' },
+      'proc-root': { type: 'string' },
+      netns: { type: 'string', short: 'N' },
+      source: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values['help']) { io.out(HELP); return 0; }
+    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one state at a time, got "${positionals.join(' ')}"`, { position: 2 });
+    const word = positionals[0];
+    const code = word === undefined ? undefined : parseState(word);
+    if (word !== undefined && code === undefined) {
+      throw new TcpstateError('ERR_STATE', `unknown state "${word}"; states: ${stateWords().slice(0, 11).join(', ')}`, { position: 1 });
+    }
+    if (values['columns']) { io.out(renderColumns(lang)); return 0; }
+    const counts = values['no-count'] ? undefined : await readCounts(values, io, lang);
+    if (code !== undefined) io.out(renderState(code, lang, counts));
+    else if (values['all']) io.out(renderAll(lang, counts));
+    else {
+      io.out(renderSummary(lang, counts));
+      io.out(lang === 'zh'
+        ? '\n"tcpstate explain 状态" 查看单个状态的完整说明；--all 查看全部；--columns 查看各列的含义。\n'
+        : '\n"tcpstate explain STATE" tells one state in full; --all tells every state; --columns the columns.\n');
+    }
+    return 0;
+  },
+};
