@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, Loader> = {
   ls: async () => (await import('./commands/ls.js')).ls,
   simulate: async () => (await import('./commands/simulate.js')).simulate,
   explain: async () => (await import('./commands/explain.js')).explain,
+  diagram: async () => (await import('./commands/diagram.js')).diagram,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -21,6 +22,7 @@ const SUMMARIES: Record<string, string> = {
   ls: 'list sockets, netstat-style columns, ss-style filters',
   simulate: 'run two TCP endpoints through a scenario: a timeline of states and segments',
   explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
+  diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
 };
 
 function usage(): string {

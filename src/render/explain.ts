@@ -14,7 +14,7 @@ import { widthTable, wrapText } from './wrap.js';
 export interface CountsView {
   readonly byCode: ArrayLike<number>;
   readonly total: number;
-  /** Where they came from (source name, proc root, namespace). */
+  /** Where the counts come from: "this machine, proc", "netns web1, netlink", a proc root. */
   readonly from: string;
 }
 

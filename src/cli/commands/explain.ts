@@ -3,14 +3,13 @@
  * in English or Chinese, with this machine's current count.
  * @module
  */
-import { countStates, newCounts, total } from '../../model/count.js';
 import { TcpstateError } from '../../model/errors.js';
-import { ALL_MASK, parseState, stateWords } from '../../model/state.js';
+import { parseState, stateWords } from '../../model/state.js';
 import { LABELS, type Lang } from '../../fsm/explain-data.js';
-import { type CountsView, renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
-import { scanLive, scanOptions } from '../../snapshot.js';
-import { oneOf, parse, str } from '../args.js';
-import type { Command, Io } from '../io.js';
+import { renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
+import { oneOf, parse } from '../args.js';
+import type { Command } from '../io.js';
+import { COUNT_HELP, COUNT_OPTIONS, readStateCounts } from '../state-counts.js';
 
 const HELP = `Usage: tcpstate explain [STATE] [OPTIONS]
 
@@ -25,10 +24,7 @@ With no STATE: one line per state with this machine's counts.
                      leaves out
   --lang LANG        en or zh; default from LC_ALL, LC_MESSAGES, LANG (zh* gives zh)
   --no-count         do not read the socket table
-  --proc-root DIR    count from a captured /proc tree (also TCPSTATE_PROC_ROOT)
-  -N, --netns NAME   count in a network namespace
-  --source NAME      live source: auto (default), proc, netlink
-  -h, --help
+${COUNT_HELP}  -h, --help
 
 Examples:
   tcpstate explain CLOSE_WAIT
@@ -43,24 +39,6 @@ export function langFromEnv(env: Record<string, string | undefined>): Lang {
   return loc !== undefined && /^zh/i.test(loc) ? 'zh' : 'en';
 }
 
-async function readCounts(values: Record<string, unknown>, io: Io, lang: Lang): Promise<CountsView | undefined> {
-  const procRoot = str(values['proc-root']);
-  const netns = str(values['netns']);
-  const opts = scanOptions({ procRoot, netns, tcp: true, udp: false, states: ALL_MASK });
-  const counts = newCounts();
-  try {
-    const r = await scanLive(str(values['source']), opts, (chunk) => { countStates(chunk, undefined, counts); });
-    for (const w of r.warnings) io.err(`tcpstate: warning: ${w.message}\n`);
-    const where = netns !== undefined ? `netns ${netns}` : opts.procRoot !== '/proc' ? opts.procRoot : LABELS.here[lang];
-    return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
-  } catch (e) {
-    // Explanations stand without counts; say why they are missing.
-    if (procRoot !== undefined || netns !== undefined) throw e;
-    io.err(`tcpstate: no counts: ${e instanceof TcpstateError ? e.describe() : (e as Error).message}\n`);
-    return undefined;
-  }
-}
-
 export const explain: Command = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
@@ -68,9 +46,7 @@ export const explain: Command = {
       columns: { type: 'boolean' },
       lang: { type: 'string' },
       'no-count': { type: 'boolean' },
-      'proc-root': { type: 'string' },
-      netns: { type: 'string', short: 'N' },
-      source: { type: 'string' },
+      ...COUNT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     });
     if (values['help']) { io.out(HELP); return 0; }
@@ -82,7 +58,7 @@ export const explain: Command = {
       throw new TcpstateError('ERR_STATE', `unknown state "${word}"; states: ${stateWords().slice(0, 11).join(', ')}`, { position: 1 });
     }
     if (values['columns']) { io.out(renderColumns(lang)); return 0; }
-    const counts = values['no-count'] ? undefined : await readCounts(values, io, lang);
+    const counts = values['no-count'] ? undefined : await readStateCounts(values, io, LABELS.here[lang], true);
     if (code !== undefined) io.out(renderState(code, lang, counts));
     else if (values['all']) io.out(renderAll(lang, counts));
     else {
