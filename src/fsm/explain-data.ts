@@ -563,3 +563,22 @@ export const LABELS = {
 export function stateText(code: StateCode): StateExplanation | undefined {
   return STATE_TEXTS.find((s) => s.code === code);
 }
+
+/**
+ * The Linux defaults the texts above and the rows of rfc9293.ts cite, with the exact words
+ * that cite them. test/fsm/kernel.test.ts reads each from a fresh network namespace (where
+ * these sysctls start at the kernel's defaults) and finds each citation in the texts.
+ */
+export const LINUX_DEFAULTS: readonly { readonly sysctl: string; readonly value: string; readonly cite: string }[] = [
+  { sysctl: 'net.ipv4.tcp_syn_retries', value: '6', cite: 'tcp_syn_retries (6)' },
+  { sysctl: 'net.ipv4.tcp_synack_retries', value: '5', cite: 'tcp_synack_retries (5)' },
+  { sysctl: 'net.ipv4.tcp_retries2', value: '15', cite: 'tcp_retries2 (15' },
+  { sysctl: 'net.ipv4.tcp_orphan_retries', value: '0', cite: 'tcp_orphan_retries (0 means 8)' },
+  { sysctl: 'net.ipv4.tcp_fin_timeout', value: '60', cite: 'tcp_fin_timeout (60 s)' },
+  { sysctl: 'net.ipv4.tcp_keepalive_time', value: '7200', cite: 'tcp_keepalive_time (7200 s)' },
+  { sysctl: 'net.ipv4.tcp_keepalive_probes', value: '9', cite: 'tcp_keepalive_probes (9)' },
+  { sysctl: 'net.ipv4.tcp_keepalive_intvl', value: '75', cite: 'tcp_keepalive_intvl (75 s)' },
+  { sysctl: 'net.ipv4.tcp_rfc1337', value: '0', cite: 'tcp_rfc1337=1 (default 0)' },
+  { sysctl: 'net.ipv4.tcp_syncookies', value: '1', cite: 'tcp_syncookies=1' },
+  { sysctl: 'net.ipv4.ip_local_port_range', value: '32768\t60999', cite: 'ip_local_port_range gives about 28,000' },
+];
