@@ -13,7 +13,7 @@ import { REPO, runCli } from '../lib/netns.js';
 import { golden, goldenEnv } from './golden.js';
 import { countColor, decodePng } from './png.js';
 
-const FIXTURE = 'test/fixtures/proc-zoo';
+const FIXTURE = 'test/fixtures/fsm-zoo';
 
 /** Skip when a tool is missing; under TCPSTATE_REQUIRE_KERNEL=1 (CI) fail instead, as kernelOrSkip does. */
 function toolOrSkip(t: TestContext, tool: string): boolean {

@@ -10,7 +10,7 @@ import { parseState, TIME_WAIT, UNKNOWN } from '../../src/model/state.js';
 import { REPO, runCli } from '../lib/netns.js';
 import { golden, goldenEnv } from './golden.js';
 
-const FIXTURE = 'test/fixtures/proc-zoo';
+const FIXTURE = 'test/fixtures/fsm-zoo';
 const CJK = /[\u4e00-\u9fff]/;
 
 test('every state and every column is explained in English and in Chinese', () => {

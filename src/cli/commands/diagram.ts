@@ -58,9 +58,9 @@ export const diagram: Command = {
       output: { type: 'string', short: 'o' },
       ...COUNT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
-    if (positionals.length) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 });
+    if (positionals.length) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
     const file = str(values['output']);
     const format = oneOf(values['format'], '--format', FORMATS, formatFromFile(file) ?? 'text');
     const figure = str(values['figure']) ?? 'states';

@@ -48,14 +48,14 @@ export const explain: Command = {
       'no-count': { type: 'boolean' },
       ...COUNT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
-    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one state at a time, got "${positionals.join(' ')}"`, { position: 2 });
+    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one state at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const word = positionals[0];
     const code = word === undefined ? undefined : parseState(word);
     if (word !== undefined && code === undefined) {
-      throw new TcpstateError('ERR_STATE', `unknown state "${word}"; states: ${stateWords().slice(0, 11).join(', ')}`, { position: 1 });
+      throw new TcpstateError('ERR_STATE', `unknown state "${word}" (argument ${argv.indexOf(word) + 1 + io.argOffset}); states: ${stateWords().slice(0, 11).join(', ')}`, { position: argv.indexOf(word) + 1 + io.argOffset });
     }
     if (values['columns']) { io.out(renderColumns(lang)); return 0; }
     const counts = values['no-count'] ? undefined : await readStateCounts(values, io, LABELS.here[lang], true);

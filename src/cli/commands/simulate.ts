@@ -82,16 +82,16 @@ export const simulate: Command = {
       rows: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const events = str(values['events']);
-    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one scenario at a time, got "${positionals.join(' ')}"`, { position: 2 });
+    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one scenario at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const name = positionals[0];
     if (name !== undefined && events !== undefined) throw new TcpstateError('ERR_USAGE', 'give a scenario or --events, not both');
     if (name === undefined && events === undefined) { io.out(listing()); return 0; }
     const scenario = name === undefined ? undefined : findScenario(name);
     if (name !== undefined && !scenario) {
-      throw new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`, { position: 1 });
+      throw new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`, { position: argv.indexOf(name) + 1 + io.argOffset });
     }
     const profile: Profile = oneOf(values['profile'], '--profile', ['linux', 'rfc'] as const, scenario?.profile ?? 'linux');
     const script = scenario?.script ?? events!;
