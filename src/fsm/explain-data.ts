@@ -525,8 +525,8 @@ export const COLUMN_TEXTS: readonly ColumnExplanation[] = [
       zh: '套接字当前的定时器，格式为 "名称 (剩余秒数/重传次数/探测次数)"：on（重传）、keepalive（保活）、timewait、probe（零窗口探测）、off（无）。',
     },
     beyond: {
-      en: 'The man page omits "probe", the zero-window probe timer, and its c counts zero-window probes as well as keepalives. "on" with a growing retransmit count means segments are not acknowledged; timewait on a TIME_WAIT counts down from 60 s; timewait on a FIN_WAIT2 is an orphan\'s tcp_fin_timeout.',
-      zh: 'man 手册没有列出 "probe"（零窗口探测定时器），它说的 c 除了保活探测也包括零窗口探测。"on" 且重传次数不断增加，说明报文得不到确认；TIME_WAIT 上的 timewait 从 60 秒开始倒数；FIN_WAIT2 上的 timewait 是孤儿连接的 tcp_fin_timeout。',
+      en: 'The man page leaves out "probe", the zero-window probe timer, and its c, "keepalives sent", counts zero-window probes too. "on" with a growing retransmit count means segments are not acknowledged; timewait on a TIME_WAIT counts down from 60 s; timewait on a FIN_WAIT2 is an orphan\'s tcp_fin_timeout.',
+      zh: 'man 手册没有列出 "probe"（零窗口探测定时器）；它说 c 是已发送的保活探测数，实际上也包括零窗口探测。"on" 且重传次数不断增加，说明报文得不到确认；TIME_WAIT 上的 timewait 从 60 秒开始倒数；FIN_WAIT2 上的 timewait 是孤儿连接的 tcp_fin_timeout。',
     },
   },
 ];

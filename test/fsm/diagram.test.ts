@@ -10,7 +10,7 @@ import { fsmName } from '../../src/fsm/machine.js';
 import { FSM_STATES, ROWS, rowLabel } from '../../src/fsm/rfc9293.js';
 import { parseState } from '../../src/model/state.js';
 import { REPO, runCli } from '../lib/netns.js';
-import { golden, goldenEnv } from './golden.js';
+import { assertGolden as golden, DETERMINISTIC_ENV as goldenEnv } from '../lib/golden.js';
 import { countColor, decodePng } from './png.js';
 
 const FIXTURE = 'test/fixtures/fsm-zoo';

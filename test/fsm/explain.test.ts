@@ -8,7 +8,7 @@ import { FSM_STATES } from '../../src/fsm/rfc9293.js';
 import { transitions } from '../../src/render/explain.js';
 import { parseState, TIME_WAIT, UNKNOWN } from '../../src/model/state.js';
 import { REPO, runCli } from '../lib/netns.js';
-import { golden, goldenEnv } from './golden.js';
+import { assertGolden as golden, DETERMINISTIC_ENV as goldenEnv } from '../lib/golden.js';
 
 const FIXTURE = 'test/fixtures/fsm-zoo';
 const CJK = /[\u4e00-\u9fff]/;

@@ -5,7 +5,7 @@ import { ROWS } from '../../src/fsm/rfc9293.js';
 import { findScenario, SCENARIOS } from '../../src/fsm/scenarios.js';
 import { parseScript, runScript, type World } from '../../src/fsm/simulate.js';
 import { runCli } from '../lib/netns.js';
-import { golden, goldenEnv } from './golden.js';
+import { assertGolden as golden, DETERMINISTIC_ENV as goldenEnv } from '../lib/golden.js';
 
 function run(name: string): World {
   const s = findScenario(name);
