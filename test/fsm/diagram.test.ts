@@ -9,7 +9,8 @@ import { edgeLabels, figureEdges } from '../../src/fsm/figure.js';
 import { fsmName } from '../../src/fsm/machine.js';
 import { FSM_STATES, ROWS, rowLabel } from '../../src/fsm/rfc9293.js';
 import { parseState } from '../../src/model/state.js';
-import { REPO, runCli } from '../lib/netns.js';
+import { REPO } from '../lib/netns.js';
+import { cli } from './cli.js';
 import { assertGolden as golden, DETERMINISTIC_ENV as goldenEnv } from '../lib/golden.js';
 import { countColor, decodePng } from './png.js';
 
@@ -44,18 +45,18 @@ function ssCounts(): Map<number, number> {
   return m;
 }
 
-test('the figure draws every row marked for it, and the usual paths are the seed\'s', () => {
+test('the figure draws every row marked for it, and the usual paths are the seed\'s', async () => {
   const drawn = new Set(figureEdges().flatMap((e) => e.rows.map((r) => r.id)));
   for (const r of ROWS) if (r.fig) assert.ok(drawn.has(r.id), `row ${r.id} is drawn`);
-  const text = runCli(['diagram'], { env: goldenEnv });
+  const text = await cli(['diagram'], goldenEnv);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /client's usual path: CLOSED -> SYN_SENT -> ESTABLISHED -> FIN_WAIT1 -> FIN_WAIT2 -> TIME_WAIT -> CLOSED/);
   assert.match(text.stdout, /server's usual path: CLOSED -> LISTEN -> SYN_RECV -> ESTABLISHED -> CLOSE_WAIT -> LAST_ACK -> CLOSED/);
   golden('diagram-states.txt', text.stdout);
 });
 
-test('the SVG parses as XML and holds every state, every edge label and the counts', () => {
-  const r = runCli(['diagram', '--format', 'svg', '--counts', '--proc-root', FIXTURE], { env: goldenEnv });
+test('the SVG parses as XML and holds every state, every edge label and the counts', async () => {
+  const r = await cli(['diagram', '--format', 'svg', '--counts', '--proc-root', FIXTURE], goldenEnv);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(XMLValidator.validate(r.stdout), true);
   const doc = new XMLParser({ ignoreAttributes: false, preserveOrder: true }).parse(r.stdout) as unknown;
@@ -70,13 +71,13 @@ test('the SVG parses as XML and holds every state, every edge label and the coun
   for (const g of nodes) assert.equal(Number(g['@_data-count']), want.get(parseState(g['@_data-state']!)!) ?? 0, `count on ${g['@_data-state']}`);
 });
 
-test('headless Chromium renders the SVG legibly: not blank, both usual paths in colour, shaded nodes', (t) => {
+test('headless Chromium renders the SVG legibly: not blank, both usual paths in colour, shaded nodes', async (t) => {
   if (!toolOrSkip(t, 'chromium')) return;
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-svg-'));
   try {
     const svg = join(dir, 'states.svg');
     const png = join(dir, 'states.png');
-    const r = runCli(['diagram', '--format', 'svg', '--counts', '--proc-root', FIXTURE, '-o', svg], { env: goldenEnv });
+    const r = await cli(['diagram', '--format', 'svg', '--counts', '--proc-root', FIXTURE, '-o', svg], goldenEnv);
     assert.equal(r.code, 0, r.stderr);
     const c = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`,
@@ -98,9 +99,9 @@ test('headless Chromium renders the SVG legibly: not blank, both usual paths in 
   }
 });
 
-test('the DOT output is accepted by Graphviz and names every state', (t) => {
+test('the DOT output is accepted by Graphviz and names every state', async (t) => {
   if (!toolOrSkip(t, 'dot')) return;
-  const r = runCli(['diagram', '--format', 'dot', '--counts', '--proc-root', FIXTURE], { env: goldenEnv });
+  const r = await cli(['diagram', '--format', 'dot', '--counts', '--proc-root', FIXTURE], goldenEnv);
   assert.equal(r.code, 0, r.stderr);
   const svg = execFileSync('dot', ['-Tsvg'], { input: r.stdout, encoding: 'utf8' });
   assert.equal(XMLValidator.validate(svg), true);
@@ -108,39 +109,39 @@ test('the DOT output is accepted by Graphviz and names every state', (t) => {
   for (const e of figureEdges()) assert.ok(svg.includes(`<title>${e.from}&#45;&gt;${e.to}</title>`), `graphviz drew ${e.from}->${e.to}`);
 });
 
-test('Mermaid output has every state and edge', () => {
-  const r = runCli(['diagram', '--format', 'mermaid'], { env: goldenEnv });
+test('Mermaid output has every state and edge', async () => {
+  const r = await cli(['diagram', '--format', 'mermaid'], goldenEnv);
   const lines = r.stdout.split('\n');
   assert.equal(lines[0], 'stateDiagram-v2');
   for (const e of figureEdges()) assert.ok(lines.some((l) => l.startsWith(`  ${e.from} --> ${e.to}: ${edgeLabels(e)[0]}`)), `${e.from} --> ${e.to}`);
-  const seq = runCli(['diagram', '--figure', 'simultaneous-close', '--format', 'mermaid'], { env: goldenEnv });
+  const seq = await cli(['diagram', '--figure', 'simultaneous-close', '--format', 'mermaid'], goldenEnv);
   assert.match(seq.stdout, /^sequenceDiagram\n/);
   assert.equal(seq.stdout.match(/Note (left of A|right of B): CLOSING/g)?.length, 2);
 });
 
-test('sequence figures: handshake and simultaneous close as SVG, each end\'s states in order', () => {
+test('sequence figures: handshake and simultaneous close as SVG, each end\'s states in order', async () => {
   const marks = (svg: string, side: string) => [...svg.matchAll(new RegExp(`data-side="${side}" data-state="([^"]+)"`, 'g'))].map((m) => m[1]).filter((s, i, a) => a[i - 1] !== s);
-  const hs = runCli(['diagram', '--figure', 'handshake', '--format', 'svg'], { env: goldenEnv }).stdout;
+  const hs = (await cli(['diagram', '--figure', 'handshake', '--format', 'svg'], goldenEnv)).stdout;
   assert.equal(XMLValidator.validate(hs), true);
   assert.deepEqual(marks(hs, 'A'), ['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSED']);
   assert.deepEqual(marks(hs, 'B'), ['LISTEN', 'SYN_RECV (passive)', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
-  const sc = runCli(['diagram', '--figure', 'simultaneous-close', '--format', 'svg'], { env: goldenEnv }).stdout;
+  const sc = (await cli(['diagram', '--figure', 'simultaneous-close', '--format', 'svg'], goldenEnv)).stdout;
   assert.equal(XMLValidator.validate(sc), true);
   for (const side of ['A', 'B']) assert.deepEqual(marks(sc, side).slice(-4), ['FIN_WAIT1', 'CLOSING', 'TIME_WAIT', 'CLOSED']);
 });
 
-test('diagram usage errors and -o', () => {
-  const dot = runCli(['diagram', '--figure', 'handshake', '--format', 'dot']);
+test('diagram usage errors and -o', async () => {
+  const dot = await cli(['diagram', '--figure', 'handshake', '--format', 'dot']);
   assert.equal(dot.code, 2);
   assert.match(dot.stderr, /dot draws the states figure only/);
-  assert.equal(runCli(['diagram', '--figure', 'handshake', '--counts']).code, 2);
-  const bad = runCli(['diagram', '--figure', 'nope']);
+  assert.equal((await cli(['diagram', '--figure', 'handshake', '--counts'])).code, 2);
+  const bad = await cli(['diagram', '--figure', 'nope']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown --figure "nope"; figures: states, handshake, simultaneous-close/);
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-o-'));
   try {
     const f = join(dir, 'x.mmd');
-    assert.equal(runCli(['diagram', '-o', f]).code, 0);
+    assert.equal((await cli(['diagram', '-o', f])).code, 0);
     assert.match(readFileSync(f, 'utf8'), /^stateDiagram-v2\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

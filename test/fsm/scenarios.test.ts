@@ -5,6 +5,7 @@ import { ROWS } from '../../src/fsm/rfc9293.js';
 import { findScenario, SCENARIOS } from '../../src/fsm/scenarios.js';
 import { parseScript, runScript, type World } from '../../src/fsm/simulate.js';
 import { runCli } from '../lib/netns.js';
+import { cli } from './cli.js';
 import { assertGolden as golden, DETERMINISTIC_ENV as goldenEnv } from '../lib/golden.js';
 
 function run(name: string): World {
@@ -68,14 +69,14 @@ test('the scenarios walk the paths the figures show', () => {
   assert.throws(() => runScript(parseScript(lc.script), 'linux'), /LISTEN.*RFC 9293 only/);
 });
 
-test('simulate lists the scenarios and prints a timeline (golden: client-close)', () => {
-  const list = runCli(['simulate'], { env: goldenEnv });
+test('simulate lists the scenarios and prints a timeline (golden: client-close)', async () => {
+  const list = await cli(['simulate'], goldenEnv);
   assert.equal(list.code, 0);
   for (const s of SCENARIOS) assert.match(list.stdout, new RegExp(`^  ${s.name} `, 'm'));
-  const r = runCli(['simulate', 'client-close'], { env: goldenEnv });
+  const r = await cli(['simulate', 'client-close'], goldenEnv);
   assert.equal(r.code, 0, r.stderr);
   golden('simulate-client-close.txt', r.stdout);
-  const j = runCli(['simulate', 'simultaneous-close', '--json'], { env: goldenEnv });
+  const j = await cli(['simulate', 'simultaneous-close', '--json'], goldenEnv);
   const doc = JSON.parse(j.stdout) as { end: { client: string; server: string }; steps: { client: string }[] };
   assert.deepEqual(doc.end, { client: 'CLOSED', server: 'CLOSED', inFlight: 0 });
   assert.ok(doc.steps.some((s) => s.client === 'CLOSING'));
