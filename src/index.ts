@@ -13,6 +13,9 @@ export { parseProcNet, ProcNetParser, readProcNetFile, procNetFiles, type ChunkS
 export { scanProcesses, parseSocketLink } from './sources/processes.js';
 export { liveSnapshot, scanLive, attachProcesses, scanOptions, defaultProcRoot } from './snapshot.js';
 export type { ScanOptions, LiveSource } from './sources/live.js';
+export { step, allowed, findRow, fsmState, fsmName, describeState, arrivalEvents, CLOSED_STATE, type FsmState, type StepResult, type StepContext, type Profile } from './fsm/machine.js';
+export { ROWS, REFUSALS, FSM_STATES, SYNCHRONIZED, rowLabel, type Row, type Origin } from './fsm/rfc9293.js';
+export { EVENTS, EVENT_IDS, parseEvent, eventInfo, type EventId, type SegmentId } from './fsm/events.js';
 export { parseCounterPairs, parseSockstat, readCounters, counter, type Counters, type CounterTable } from './sources/counters.js';
 export { parseSysctl, readSysctls, SYSCTLS, type Sysctls } from './sources/sysctl.js';
 export { collectInputs, type CollectOptions } from './doctor/collect.js';

@@ -112,7 +112,7 @@ function inNamespace(name: string, argv: readonly string[], io: Io): number {
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, OPTIONS);
+  const { values } = parse(argv, OPTIONS, io.argOffset);
   if (values['help']) { io.out(HELP); return 0; }
   const specs = thresholdSpecs();
   if (values['print-config']) { io.out(JSON.stringify(defaultConfig(specs), null, 2) + '\n'); return 0; }
