@@ -10,6 +10,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Read all of stdin (for `-` inputs). */
   stdin(): Promise<Buffer>;
+  /** True when stdin is a terminal (nothing piped); undefined when unknown. */
+  stdinIsTty?: boolean;
 }
 
 export interface Command {
