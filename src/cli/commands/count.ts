@@ -56,7 +56,7 @@ export const count: Command = {
       json: { type: 'boolean' },
       hosts: { type: 'boolean' },
       group: { type: 'string', multiple: true },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
     const byText = str(values['by']);

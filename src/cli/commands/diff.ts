@@ -72,7 +72,7 @@ export const diff: Command = {
       live: { type: 'boolean' },
       host: { type: 'string' },
       json: { type: 'boolean' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const { inputs, filter } = splitPositionals(positionals);
     if (values['udp']) throw new TcpstateError('ERR_USAGE', 'diff compares TCP sockets; -u does not apply', { field: '--udp' });

@@ -44,7 +44,7 @@ export const ls: Command = {
       'no-header': { type: 'boolean', short: 'H' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, DEFAULT_LS_MASK);
