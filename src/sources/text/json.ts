@@ -95,7 +95,9 @@ function socketsOf(ctx: ParseContext, v: unknown, path: string): SocketTable {
       if (!Array.isArray(s['owners'])) bad(ctx, `${p}.owners`, 'expected an array');
       const owners: Owner[] = s['owners'].map((o0, j) => {
         const o = obj(ctx, o0, `${p}.owners[${j}]`);
-        return { pid: int(ctx, o['pid'], `${p}.owners[${j}].pid`), program: String(o['program'] ?? '') };
+        const owner: Owner = { pid: int(ctx, o['pid'], `${p}.owners[${j}].pid`), program: String(o['program'] ?? '') };
+        if (o['fd'] !== undefined) owner.fd = int(ctx, o['fd'], `${p}.owners[${j}].fd`);
+        return owner;
       });
       setOwners(t, i, owners);
     }

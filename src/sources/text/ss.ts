@@ -159,6 +159,10 @@ export function parseSs(lines: readonly string[], ctx: ParseContext): ParsedCapt
   }
   // Owners are attached once ino: is read: they are keyed by inode when there is one.
   for (const [i, text] of tails) setOwners(t, i, extras(t, i, text));
+  // With -o, ss prints timer:(...) only for sockets whose timer runs: the rest are "off".
+  let timers = false;
+  for (let i = 0; i < t.length && !timers; i++) timers = (t.flags[i]! & F_HAS_TIMER) !== 0;
+  if (timers) for (let i = 0; i < t.length; i++) if ((t.flags[i]! & F_HAS_TIMER) === 0) { t.flags[i]! |= F_HAS_TIMER; t.timerMs[i] = 0; }
   return [{ table: t, counts: countsOf(t), otherLines: other }];
 }
 
