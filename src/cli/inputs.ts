@@ -23,9 +23,10 @@ export function isFilterWord(word: string): boolean {
   return FILTER_WORDS.has(w) || w.startsWith('(') || w.startsWith('!');
 }
 
+/** A path that can be read as a capture: a file, or a pipe such as bash's <(ssh web1 ss -tan). */
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return !statSync(path).isDirectory();
   } catch {
     return false;
   }

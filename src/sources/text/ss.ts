@@ -73,9 +73,11 @@ function extras(t: SocketTable, i: number, text: string): Owner[] {
     t.retrans[i] = Number(timer[3]);
   }
   const uid = /\buid:(\d+)/.exec(text);
-  if (uid) t.uid[i] = Number(uid[1]);
   const ino = /\bino:(\d+)/.exec(text);
   if (ino) t.inode[i] = Number(ino[1]) >>> 0;
+  // ss -e prints uid: only when it is not 0 (ss.c: `if (s->uid)`), ino: always.
+  if (uid) t.uid[i] = Number(uid[1]);
+  else if (ino) t.uid[i] = 0;
   const info: TcpExtInfo = {};
   let any = false;
   const num = (re: RegExp, key: keyof TcpExtInfo, scale = 1) => {
