@@ -12,7 +12,7 @@
  */
 import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, SocketTable } from '../../model/table.js';
 import {
-  addRow, countsOf, fail, fields, type LineKind, needUint, newEndpoint, noteNames, type ParseContext,
+  addRow, countsOf, fail, fields, type LineKind, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
   type ParsedCapture, parseColonEndpoint, rowFamily, setOwners, stateWord, type TextFormat, timerKind, uint,
 } from './common.js';
 
@@ -34,10 +34,15 @@ export interface NetstatFlavor {
 export function classifyNetstat(line: string, flavor: NetstatFlavor): LineKind {
   const t = line.trim();
   if (t === '') return 'blank';
-  if (LINUX_BANNER.test(t) || HEADER.test(t)) return 'header';
-  if (UNIX_HEADER.test(t) || NOTICE.test(t)) return 'skip';
-  const f = fields(t);
+  return classifyFields(t, fields(t), flavor);
+}
+
+function classifyFields(t: string, f: string[], flavor: NetstatFlavor): LineKind {
   const p = f[0]!;
+  if (p !== 'tcp' && p !== 'tcp6') {
+    if (LINUX_BANNER.test(t) || HEADER.test(t)) return 'header';
+    if (UNIX_HEADER.test(t) || NOTICE.test(t)) return 'skip';
+  }
   if (NOT_TCP.test(p)) return f.length >= 4 ? 'skip' : 'other';
   if (p !== 'tcp' && p !== 'tcp6') return 'other';
   if (p === 'tcp6' && !flavor.protoFamily) return 'other';
@@ -73,11 +78,12 @@ export function parseNetstatLines(lines: readonly string[], ctx: ParseContext, f
       inInternet = true;
       continue;
     }
-    const kind = classifyNetstat(line, flavor);
+    const f = fields(trimmed);
+    const kind = classifyFields(trimmed, f, flavor);
     if (kind === 'skip' || kind === 'header') continue;
     if (!inInternet) continue; // the UNIX part: paths and flags, no TCP
     if (kind !== 'data') { other.push(idx); continue; }
-    rowOf(t, fields(trimmed), idx, ctx, flavor, cols, l, r, seen);
+    rowOf(t, f, idx, ctx, flavor, cols, l, r, seen);
   }
   return { table: t, counts: countsOf(t), otherLines: other };
 }
@@ -123,7 +129,7 @@ function rowOf(t: SocketTable, f: string[], idx: number, ctx: ParseContext, flav
   if (rest.length > 0) {
     const prog = rest.join(' ');
     const m = /^(\d+)\/(.*)$/.exec(prog);
-    if (m) owners = [{ pid: Number(m[1]), program: m[2]! }];
+    if (m) owners = ownerOf(Number(m[1]), m[2]!);
     else if (prog !== '-') fail(ctx, idx, 'PID/Program name', `expected PID/NAME or "-", found "${prog}"`);
   } else if (cols.program) {
     fail(ctx, idx, 'PID/Program name', 'line ends early');

@@ -10,7 +10,7 @@
 import { AF_INET, AF_INET6 } from '../../model/address.js';
 import { TcpstateError } from '../../model/errors.js';
 import { PROTO_TCP, SocketTable } from '../../model/table.js';
-import { ProcNetParser } from '../proc-net.js';
+import { CHUNK_ROWS, ProcNetParser } from '../proc-net.js';
 import { countsOf, type LineKind, type ParseContext, type ParsedCapture, type TextFormat } from './common.js';
 
 const HEADER = /^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\b/;
@@ -31,39 +31,59 @@ const encoder = new TextEncoder();
 export function parseProcText(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
   const t = new SocketTable(Math.max(16, lines.length));
   const other: number[] = [];
-  let udp = false;
-  let run: { start: number; family: number; text: string[] } | undefined;
-  const flush = () => {
-    if (!run) return;
-    const r = run;
-    run = undefined;
-    const parser = new ProcNetParser({ name: ctx.file, family: r.family, proto: PROTO_TCP }, (chunk) => {
-      for (let j = 0; j < chunk.length; j++) t.copyRow(chunk, j);
-    });
-    const fileLine = (n: number | undefined) => (n === undefined ? undefined : ctx.firstLine + r.start + n - 1);
-    try {
-      parser.feed(encoder.encode(r.text.join('\n') + '\n'));
-      parser.end();
-    } catch (e) {
-      if (e instanceof TcpstateError) throw new TcpstateError(e.code, e.message, { ...e.where, file: ctx.file, line: fileLine(e.where.line) });
-      throw e;
+  // One parser per family, sharing one chunk; each remembers the file line of every line it
+  // was fed, so its errors and warnings name the line of the capture.
+  const chunk = new SocketTable(CHUNK_ROWS);
+  const sink = (c: SocketTable) => { for (let j = 0; j < c.length; j++) t.copyRow(c, j); };
+  const parsers = new Map<number, { p: ProcNetParser; at: number[] }>();
+  const parserOf = (family: number) => {
+    let e = parsers.get(family);
+    if (!e) {
+      e = { p: new ProcNetParser({ name: ctx.file, family, proto: PROTO_TCP }, sink, chunk), at: [] };
+      parsers.set(family, e);
     }
-    for (const w of parser.warnings) ctx.warnings.add(w.code, w.message, { ...w.where, file: ctx.file, line: fileLine(w.where.line) });
+    return e;
   };
+  const run = (e: { p: ProcNetParser; at: number[] }, f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      if (err instanceof TcpstateError) {
+        const n = err.where.line;
+        throw new TcpstateError(err.code, err.message, { ...err.where, file: ctx.file, line: n === undefined ? undefined : e.at[n - 1] });
+      }
+      throw err;
+    }
+  };
+  // Lines of one family in a row are fed as one piece.
+  let pending: string[] = [];
+  let pendingOf: { p: ProcNetParser; at: number[] } | undefined;
+  const flush = () => {
+    const e = pendingOf;
+    if (!e || pending.length === 0) return;
+    const text = pending.join('\n') + '\n';
+    pending = [];
+    run(e, () => e.p.feed(encoder.encode(text)));
+  };
+  let udp = false;
   for (let idx = 0; idx < lines.length; idx++) {
     const line = lines[idx]!;
     const kind = classifyProc(line);
-    if (kind === 'blank') { flush(); continue; }
-    if (kind === 'header') { flush(); udp = /\bdrops\s*$/.test(line); continue; }
-    if (kind !== 'data') { flush(); other.push(idx); continue; }
+    if (kind === 'blank') continue;
+    if (kind === 'header') { udp = /\bdrops\s*$/.test(line); continue; }
+    if (kind !== 'data') { other.push(idx); continue; }
     if (udp) continue;
     const m = DATA.exec(line);
-    const family = m && m[1]!.length === 32 ? AF_INET6 : AF_INET;
-    if (run && run.family !== family) flush();
-    if (!run) run = { start: idx, family, text: [] };
-    run.text.push(line);
+    const e = parserOf(m && m[1]!.length === 32 ? AF_INET6 : AF_INET);
+    if (e !== pendingOf) { flush(); pendingOf = e; }
+    e.at.push(ctx.firstLine + idx);
+    pending.push(line);
   }
   flush();
+  for (const e of parsers.values()) {
+    run(e, () => e.p.end());
+    for (const w of e.p.warnings) ctx.warnings.add(w.code, w.message, { ...w.where, file: ctx.file, line: w.where.line === undefined ? undefined : e.at[w.where.line - 1] });
+  }
   return [{ table: t, counts: countsOf(t), otherLines: other }];
 }
 
