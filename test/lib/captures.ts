@@ -27,6 +27,8 @@ export interface CaptureSpec {
   inodes: boolean;
   /** A per-state summary, not a listing. */
   summary?: boolean;
+  /** Committed fixture only: not re-captured in the kernel test (each -p run scans all of /proc). */
+  fixtureOnly?: boolean;
 }
 
 const AWK = "netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'";
@@ -38,7 +40,7 @@ export const CAPTURES: readonly CaptureSpec[] = [
   { name: 'netstat-antp', argv: ['netstat', '-antp'], shows: 'all', numeric: true, owners: true, inodes: false },
   { name: 'netstat-anto', argv: ['netstat', '-anto'], shows: 'all', numeric: true, owners: false, inodes: false },
   { name: 'netstat-e', argv: ['netstat', '-e'], shows: 'connected', numeric: false, owners: false, inodes: true },
-  { name: 'netstat-antpe', argv: ['netstat', '-antpe'], shows: 'all', numeric: true, owners: true, inodes: true },
+  { name: 'netstat-antpe', argv: ['netstat', '-antpe'], shows: 'all', numeric: true, owners: true, inodes: true, fixtureOnly: true },
   { name: 'netstat-ant-noheader', argv: ['sh', '-c', "netstat -ant | grep '^tcp'"], shows: 'all', numeric: true, owners: false, inodes: false },
   { name: 'netstat-n-awk', argv: ['sh', '-c', AWK], shows: 'connected', numeric: true, owners: false, inodes: false, summary: true },
   { name: 'ss-tan', argv: ['ss', '-tan'], shows: 'all', numeric: true, owners: false, inodes: false },
@@ -47,7 +49,7 @@ export const CAPTURES: readonly CaptureSpec[] = [
   { name: 'ss-tanie', argv: ['ss', '-tanie'], shows: 'all', numeric: true, owners: false, inodes: true },
   { name: 'ss-tanH', argv: ['ss', '-tanH'], shows: 'all', numeric: true, owners: false, inodes: false },
   { name: 'ss-tanO', argv: ['ss', '-tanO'], shows: 'all', numeric: true, owners: false, inodes: false },
-  { name: 'ss-tanpoieO', argv: ['ss', '-tanpoieO'], shows: 'all', numeric: true, owners: true, inodes: true },
+  { name: 'ss-tanpoieO', argv: ['ss', '-tanpoieO'], shows: 'all', numeric: true, owners: true, inodes: true, fixtureOnly: true },
   { name: 'ss-tanm', argv: ['ss', '-tanm'], shows: 'all', numeric: true, owners: false, inodes: false },
   { name: 'ss-an', argv: ['ss', '-an'], shows: 'all', numeric: true, owners: false, inodes: false },
   { name: 'busybox-an', argv: ['busybox', 'netstat', '-an'], shows: 'all', numeric: true, owners: false, inodes: false },
@@ -62,9 +64,9 @@ export function recordKey(r: SocketRecord): string {
   return `${r.state} ${r.family} ${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port}`;
 }
 
-/** The live table of the namespace as `ls -a -p --json` records (TCP only). */
-export function liveRecords(ns: Netns): SocketRecord[] {
-  const r = runCli(['ls', '-a', '-p', '--json', '--netns', ns.name]);
+/** The live table of the namespace as `ls -a [-p] --json` records (TCP only). */
+export function liveRecords(ns: Netns, owners = true): SocketRecord[] {
+  const r = runCli(['ls', '-a', ...(owners ? ['-p'] : []), '--json', '--netns', ns.name]);
   if (r.code !== 0) throw new Error(`live ls failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { sockets: SocketRecord[] }).sockets;
 }
@@ -81,13 +83,14 @@ export interface Taken {
 /**
  * Take every capture between two live snapshots; retry (up to 3 times) while the table moves.
  */
-export function takeCaptures(ns: Netns): Taken {
+export function takeCaptures(ns: Netns, specs: readonly CaptureSpec[] = CAPTURES): Taken {
   for (let attempt = 0; attempt < 3; attempt++) {
     const before = runCli(['ls', '-a', '-p', '--json', '--netns', ns.name]);
     if (before.code !== 0) throw new Error(`live ls failed: ${before.stderr}`);
     const texts: Record<string, string> = {};
-    for (const c of CAPTURES) texts[c.name] = ns.run(c.argv[0]!, c.argv.slice(1));
-    const after = liveRecords(ns);
+    for (const c of specs) texts[c.name] = ns.run(c.argv[0]!, c.argv.slice(1));
+    // Without -p: only the sockets are compared here, and -p scans every process's fds.
+    const after = liveRecords(ns, false);
     const live = (JSON.parse(before.stdout) as { sockets: SocketRecord[] }).sockets;
     const a = live.map(recordKey).sort().join('\n');
     const b = after.map(recordKey).sort().join('\n');
