@@ -19,3 +19,6 @@ export { detectFormat, scoreAll } from './sources/text/detect.js';
 export type { TextFormat, ParsedCapture } from './sources/text/common.js';
 export { buildFleet, globMatch, parseGroupSpec, type Fleet, type FleetHost, type GroupSpec } from './model/fleet.js';
 export { diffCounts, diffTables, socketKey, type SocketChange, type StateChange } from './model/diff.js';
+export { step, allowed, findRow, fsmState, fsmName, describeState, arrivalEvents, CLOSED_STATE, type FsmState, type StepResult, type StepContext, type Profile } from './fsm/machine.js';
+export { ROWS, REFUSALS, FSM_STATES, SYNCHRONIZED, rowLabel, type Row, type Origin } from './fsm/rfc9293.js';
+export { EVENTS, EVENT_IDS, parseEvent, eventInfo, type EventId, type SegmentId } from './fsm/events.js';

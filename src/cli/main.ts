@@ -13,12 +13,18 @@ export const COMMANDS: Record<string, Loader> = {
   count: async () => (await import('./commands/count.js')).count,
   ls: async () => (await import('./commands/ls.js')).ls,
   diff: async () => (await import('./commands/diff.js')).diff,
+  simulate: async () => (await import('./commands/simulate.js')).simulate,
+  explain: async () => (await import('./commands/explain.js')).explain,
+  diagram: async () => (await import('./commands/diagram.js')).diagram,
 };
 
 const SUMMARIES: Record<string, string> = {
   count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
   ls: 'list sockets, netstat-style columns, ss-style filters',
   diff: 'what changed between two snapshots (captures or the live table): per state and per socket',
+  simulate: 'run two TCP endpoints through a scenario: a timeline of states and segments',
+  explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
+  diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
 };
 
 function usage(): string {

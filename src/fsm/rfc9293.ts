@@ -13,7 +13,7 @@ import {
   CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT,
   TIME_WAIT, type StateCode,
 } from '../model/state.js';
-import type { EventId, SegmentId } from './events.js';
+import { eventInfo, type EventId, SEGMENT_LABEL, type SegmentId } from './events.js';
 
 /** How a SYN_RECV was reached: from LISTEN (passive OPEN) or from SYN_SENT (simultaneous open). RFC 9293 MUST-11. */
 export type Origin = 'passive' | 'active';
@@ -68,12 +68,10 @@ export const ROWS: readonly Row[] = [
   { id: 'U4', from: [LISTEN], events: ['active-open', 'send'], to: SYN_SENT, send: 'syn', rfc: '3.10.1, 3.10.2', only: 'rfc', fig: 'other',
     action: 'a passive socket becomes active: send SYN',
     linux: 'not on Linux: connect() on a listening socket fails with EISCONN (af_inet.c); Berkeley-derived stacks never did it' },
-  { id: 'U5', from: [LISTEN], events: ['close'], to: CLOSE, send: null, rfc: '3.10.4', fig: 'other',
-    action: 'delete the TCB',
+  { id: 'U5', from: [LISTEN], events: ['close', 'abort'], to: CLOSE, send: null, rfc: '3.10.4, 3.10.5', fig: 'other',
+    action: 'delete the TCB; nothing is sent',
     linux: 'close() of a listener resets the connections still waiting in its accept queue' },
-  { id: 'U6', from: [LISTEN, SYN_SENT], events: ['abort'], to: CLOSE, send: null, rfc: '3.10.5',
-    action: 'delete the TCB; nothing is sent' },
-  { id: 'U8', from: [SYN_SENT], events: ['close'], to: CLOSE, send: null, rfc: '3.10.4', fig: 'other',
+  { id: 'U8', from: [SYN_SENT], events: ['close', 'abort'], to: CLOSE, send: null, rfc: '3.10.4, 3.10.5', fig: 'other',
     action: 'delete the TCB; nothing is sent',
     linux: 'close() during a non-blocking connect() frees the socket silently' },
   { id: 'U10', from: [SYN_RECV], events: ['close'], to: FIN_WAIT1, send: 'fin', rfc: '3.10.4', fig: 'other',
@@ -175,13 +173,9 @@ export const ROWS: readonly Row[] = [
     action: 'the peer\'s FIN again (our ACK was lost): acknowledge it again' },
   { id: 'S33', from: [CLOSING], events: ['rcv-ack-of-fin'], to: TIME_WAIT, send: null, rfc: '3.10.7.4', fig: 'other',
     action: 'our FIN is acknowledged: start the 2MSL timer' },
-  { id: 'S33f', from: [CLOSING], events: ['rcv-fin-ack'], to: TIME_WAIT, send: 'ack', rfc: '3.10.7.4',
-    action: 'the peer\'s FIN again, now acknowledging ours: acknowledge it, start the 2MSL timer' },
   { id: 'S35', from: [LAST_ACK], events: ['rcv-ack-of-fin'], to: CLOSE, send: null, rfc: '3.10.7.4', fig: 'server',
     action: 'our FIN is acknowledged: delete the TCB',
     linux: 'if that ACK is lost, LAST_ACK retransmits the FIN (tcp_orphan_retries) and the peer\'s TIME_WAIT answers' },
-  { id: 'S35f', from: [LAST_ACK], events: ['rcv-fin-ack'], to: CLOSE, send: null, rfc: '3.10.7.4',
-    action: 'a FIN that acknowledges ours: the only thing LAST_ACK waits for; delete the TCB' },
   { id: 'S37', from: [TIME_WAIT], events: ['rcv-fin'], to: 'same', send: 'ack', rfc: '3.10.7.4',
     action: 'the peer\'s FIN again (our last ACK was lost): acknowledge it, restart the 2MSL timer',
     linux: 'tcp_timewait_state_process(): ACK sent, the 60 s timer re-armed' },
@@ -236,3 +230,9 @@ export const REFUSALS: readonly Refusal[] = [
   { from: [CLOSE], events: ['send', 'close', 'close-unread', 'abort'], rfc: '3.10.2-3.10.5', says: 'error: connection does not exist' },
   { from: CLOSING_DOWN, events: ['send', 'close', 'close-unread'], rfc: '3.10.2, 3.10.4', says: 'error: connection closing' },
 ];
+
+/** A row as a figure edge label, RFC style: `rcv SYN / snd SYN,ACK`, `CLOSE / x`. */
+export function rowLabel(row: Row): string {
+  const ev = row.events.map((e) => eventInfo(e).label).join(' or ');
+  return `${ev} / ${row.send ? `snd ${SEGMENT_LABEL[row.send]}` : 'x'}`;
+}
