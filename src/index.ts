@@ -13,6 +13,12 @@ export { parseProcNet, ProcNetParser, readProcNetFile, procNetFiles, type ChunkS
 export { scanProcesses, parseSocketLink } from './sources/processes.js';
 export { liveSnapshot, scanLive, attachProcesses, scanOptions, defaultProcRoot } from './snapshot.js';
 export type { ScanOptions, LiveSource } from './sources/live.js';
+export { parseCapture, type Capture, type ReadOptions, type ReadResult } from './sources/text/read.js';
+export { TEXT_FORMATS, FORMAT_NAMES } from './sources/text/registry.js';
+export { detectFormat, scoreAll } from './sources/text/detect.js';
+export type { TextFormat, ParsedCapture } from './sources/text/common.js';
+export { buildFleet, globMatch, parseGroupSpec, type Fleet, type FleetHost, type GroupSpec } from './model/fleet.js';
+export { diffCounts, diffTables, socketKey, type SocketChange, type StateChange } from './model/diff.js';
 export { step, allowed, findRow, fsmState, fsmName, describeState, arrivalEvents, CLOSED_STATE, type FsmState, type StepResult, type StepContext, type Profile } from './fsm/machine.js';
 export { ROWS, REFUSALS, FSM_STATES, SYNCHRONIZED, rowLabel, type Row, type Origin } from './fsm/rfc9293.js';
 export { EVENTS, EVENT_IDS, parseEvent, eventInfo, type EventId, type SegmentId } from './fsm/events.js';

@@ -12,6 +12,8 @@ export interface Io {
   argOffset: number;
   /** Read all of stdin (for `-` inputs). */
   stdin(): Promise<Buffer>;
+  /** True when stdin is a terminal (nothing piped); undefined when unknown. */
+  stdinIsTty?: boolean;
 }
 
 export interface Command {

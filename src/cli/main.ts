@@ -12,6 +12,7 @@ type Loader = () => Promise<Command>;
 export const COMMANDS: Record<string, Loader> = {
   count: async () => (await import('./commands/count.js')).count,
   ls: async () => (await import('./commands/ls.js')).ls,
+  diff: async () => (await import('./commands/diff.js')).diff,
   simulate: async () => (await import('./commands/simulate.js')).simulate,
   explain: async () => (await import('./commands/explain.js')).explain,
   diagram: async () => (await import('./commands/diagram.js')).diagram,
@@ -21,6 +22,7 @@ export const COMMANDS: Record<string, Loader> = {
 const SUMMARIES: Record<string, string> = {
   count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
   ls: 'list sockets, netstat-style columns, ss-style filters',
+  diff: 'what changed between two snapshots (captures or the live table): per state and per socket',
   simulate: 'run two TCP endpoints through a scenario: a timeline of states and segments',
   explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
   diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
@@ -70,15 +72,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** The process edge. */
 export function processIo(): Io {
+  // stdin can be read once; every "-" on the command line gets the same bytes.
+  let stdin: Promise<Buffer> | undefined;
   return {
     out: (t) => { process.stdout.write(t); },
     err: (t) => { process.stderr.write(t); },
     env: process.env,
     argOffset: 0,
-    stdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
+    stdin: () => {
+      stdin ??= (async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of process.stdin) chunks.push(c as Buffer);
+        return Buffer.concat(chunks);
+      })();
+      return stdin;
     },
+    stdinIsTty: process.stdin.isTTY === true,
   };
 }

@@ -39,7 +39,7 @@ export function remoteCell(t: SocketTable, i: number): string {
 
 export function ownerCell(t: SocketTable, i: number): string {
   const o = t.ownersOf(i);
-  return o.length === 0 ? '-' : o.map((x) => `${x.pid}/${x.program}`).join(',');
+  return o.length === 0 ? '-' : o.map((x) => (x.program === '' ? String(x.pid) : `${x.pid}/${x.program}`)).join(',');
 }
 
 /** The rows of a table as netstat-style text. */

@@ -2,14 +2,16 @@
  * `tcpstate ls`: the better `netstat -antp` / `ss -tanp`.
  * @module
  */
+import { TcpstateError } from '../../model/errors.js';
 import { DEFAULT_LS_MASK } from '../../model/state.js';
-import { renderCsv, renderLs, lsJson } from '../../render/ls.js';
+import { type LsColumns, renderCsv, renderLs, lsJson } from '../../render/ls.js';
 import { attachProcesses, liveSnapshot } from '../../snapshot.js';
 import { parse } from '../args.js';
-import type { Command } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
+import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
+import type { Command, Io } from '../io.js';
+import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
 
-const HELP = `Usage: tcpstate ls [OPTIONS] [FILTER...]
+const HELP = `Usage: tcpstate ls [OPTIONS] [FILE...] [FILTER...]
 
 List sockets with netstat's columns: Proto, Recv-Q, Send-Q, Local Address,
 Foreign Address, State. Like "netstat -n", listening sockets are left out unless
@@ -23,9 +25,14 @@ Columns:
 Output:
   --json               one JSON document (schema: docs/json.md)
   --csv                CSV with a header line
+Captured text (FILE, or - for stdin): full listings from netstat, ss,
+busybox netstat, cat /proc/net/tcp*, tcpstate ls --json, macOS/BSD netstat -an,
+Windows netstat -ano (detected; --input-format NAME forces one). Several hosts
+are listed one after another under "==> host <==" lines.
 ${SOCKET_HELP}
 Examples:
   tcpstate ls -tanp
+  tcpstate ls -a web1-ss.txt state close-wait
   tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
   tcpstate ls -o exclude listening src 10.0.0.0/8
 `;
@@ -39,20 +46,43 @@ export const ls: Command = {
       csv: { type: 'boolean' },
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
-    const sel = selection(values, positionals, DEFAULT_LS_MASK);
-    const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
+    const { inputs, filter } = splitPositionals(positionals);
+    const sel = selection(values, filter, DEFAULT_LS_MASK);
     const processes = Boolean(values['program'] || values['processes']);
+    const columns: LsColumns = {
+      processes,
+      timers: Boolean(values['timers'] || values['options']),
+      extended: Boolean(values['extend'] || values['extended']),
+      header: !values['no-header'],
+    };
+    if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns);
+    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
+    const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
     if (processes) snap.notices.push(...attachProcesses(snap.table, sel.scan.procRoot));
     for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
     for (const w of snap.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
     if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
-    else io.out(renderLs(snap.table, {
-      processes,
-      timers: Boolean(values['timers'] || values['options']),
-      extended: Boolean(values['extend'] || values['extended']),
-      header: !values['no-header'],
-    }));
+    else io.out(renderLs(snap.table, columns));
     return 0;
   },
 };
+
+/** `ls FILE...`: each capture's selected sockets, under a `==> host <==` line when there are several. */
+async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns): Promise<number> {
+  refuseLiveOptions(values);
+  const read = await readCaptures(inputs, io, { format: inputFormat(values) });
+  printWarnings(io, read.warnings);
+  const picked = read.captures.map((c) => selectCapture(c, sel));
+  for (const p of picked) {
+    if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
+  }
+  const docs = picked.map((p) => lsJson(p.table!, { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings }));
+  if (values['json']) { io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n'); return 0; }
+  const many = picked.length > 1;
+  picked.forEach((p, k) => {
+    if (many) io.out(`${k > 0 ? '\n' : ''}==> ${p.capture.host} <==\n`);
+    io.out(values['csv'] ? renderCsv(p.table!, !values['no-header']) : renderLs(p.table!, columns));
+  });
+  return 0;
+}
