@@ -27,6 +27,8 @@ export function scanOptions(partial: Partial<ScanOptions>): ScanOptions {
     states: partial.states ?? ALL_MASK,
     info: partial.info,
     memory: partial.memory,
+    record: partial.record,
+    replay: partial.replay,
   };
 }
 
@@ -37,6 +39,17 @@ export function scanOptions(partial: Partial<ScanOptions>): ScanOptions {
 export async function chooseSource(name: string | undefined, opts: ScanOptions): Promise<{ source: LiveSource; notices: string[] }> {
   const notices: string[] = [];
   const captured = opts.procRoot !== '/proc';
+  if (opts.replay !== undefined) {
+    if (name !== undefined && name !== 'auto' && name !== 'netlink' && name !== 'netlink-replay') {
+      throw new TcpstateError('ERR_USAGE', `--replay reads a netlink recording; it cannot be combined with --source ${name}`, { field: '--source' });
+    }
+    if (opts.record !== undefined) throw new TcpstateError('ERR_USAGE', '--record and --replay cannot be combined', { field: '--record' });
+    name = 'netlink-replay';
+  } else if (opts.record !== undefined && name !== undefined && name !== 'auto' && name !== 'netlink') {
+    throw new TcpstateError('ERR_USAGE', `--record saves a netlink dump; it cannot be combined with --source ${name}`, { field: '--record' });
+  } else if (opts.record !== undefined) {
+    name = 'netlink';
+  }
   if (name !== undefined && name !== 'auto') {
     const load = LIVE_SOURCES[name];
     if (!load) throw new TcpstateError('ERR_USAGE', `unknown --source "${name}": expected ${[...Object.keys(LIVE_SOURCES), 'auto'].join(', ')}`, { field: '--source' });
@@ -45,7 +58,7 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
     if (why) throw new TcpstateError('ERR_NATIVE', `--source ${name} cannot run here: ${why}`, { field: '--source' });
     return { source, notices };
   }
-  const order = captured ? ['proc'] : SOURCE_ORDER;
+  const order = captured ? ['proc'] : SOURCE_ORDER.filter((n) => n !== 'netlink-replay');
   const reasons: string[] = [];
   for (const n of order) {
     const source = await LIVE_SOURCES[n]!();
@@ -63,6 +76,21 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
 export async function scanLive(sourceName: string | undefined, opts: ScanOptions, sink: ChunkSink): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[] }> {
   const { source, notices } = await chooseSource(sourceName, opts);
   const r = source.scan(opts, sink);
+  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices] };
+}
+
+/**
+ * Count the live table by state into `counts`: through the source's row-free fast path
+ * when it has one and no row predicate is needed beyond the states, else by scanning.
+ */
+export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[] }> {
+  const { source, notices } = await chooseSource(sourceName, opts);
+  const r = source.count && (keep === undefined || statesOnly)
+    ? source.count(opts, counts)
+    : source.scan(opts, (chunk) => {
+      const st = chunk.state;
+      for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) counts[st[i]!]!++;
+    });
   return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices] };
 }
 
@@ -87,7 +115,10 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
 export function attachProcesses(table: SocketTable, procRoot: string): string[] {
   const scan = scanProcesses(procRoot);
   table.owners = scan.owners;
-  return scan.hidden > 0
-    ? [`${scan.hidden} processes of other users are hidden (run as root to see every owner)`]
-    : [];
+  return scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [];
+}
+
+/** The one notice a user without root gets about owners tcpstate cannot see. */
+export function hiddenNotice(hidden: number): string {
+  return `${hidden} processes of other users are hidden (run as root to see every owner)`;
 }

@@ -7,12 +7,17 @@
 import { AF_INET, formatEndpoint } from '../model/address.js';
 import { stateName } from '../model/state.js';
 import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, type SocketTable, TIMER_NAMES } from '../model/table.js';
-import { type Column, csvField, renderTable } from './text.js';
+import { infoCell, memoryCell } from './tcp-info.js';
+import { type Column, csvField } from './text.js';
 
 export interface LsColumns {
   processes?: boolean;
   timers?: boolean;
   extended?: boolean;
+  /** ss -i: TCP internals (netlink only). */
+  info?: boolean;
+  /** ss -m: socket memory (netlink only). */
+  memory?: boolean;
   header?: boolean;
 }
 
@@ -44,6 +49,20 @@ export function ownerCell(t: SocketTable, i: number): string {
 
 /** The rows of a table as netstat-style text. */
 export function renderLs(t: SocketTable, c: LsColumns = {}): string {
+  const parts: string[] = [];
+  writeLs(t, c, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** Lines per write: output leaves in blocks, so memory stays bounded at any table size. */
+const BLOCK_ROWS = 2048;
+
+/**
+ * Write the rows as netstat-style text through `write`, in blocks. Two passes over the
+ * columns: widths first (cell text is made and dropped), then the lines; no per-row cell
+ * arrays are kept, so 400k sockets print in bounded memory.
+ */
+export function writeLs(t: SocketTable, c: LsColumns, write: (text: string) => void): void {
   const cols: Column[] = [
     { header: 'Proto', min: 5 },
     { header: 'Recv-Q', right: true },
@@ -52,26 +71,48 @@ export function renderLs(t: SocketTable, c: LsColumns = {}): string {
     { header: 'Foreign Address', min: 23 },
     { header: 'State', min: 11 },
   ];
-  if (c.extended) cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
-  if (c.processes) cols.push({ header: 'PID/Program name', min: 20 });
-  if (c.timers) cols.push({ header: 'Timer' });
-  const rows: string[][] = [];
-  for (let i = 0; i < t.length; i++) {
-    const hasQ = (t.flags[i]! & F_HAS_QUEUES) !== 0;
-    const r = [
-      protoName(t, i),
-      hasQ ? String(t.recvQ[i]) : '-',
-      hasQ ? String(t.sendQ[i]) : '-',
-      localCell(t, i),
-      remoteCell(t, i),
-      t.proto[i] === PROTO_UDP && t.state[i] === 7 ? '' : stateName(t.state[i]!),
-    ];
-    if (c.extended) r.push(t.uid[i] === NO_UID ? '-' : String(t.uid[i]), String(t.inode[i]));
-    if (c.processes) r.push(ownerCell(t, i));
-    if (c.timers) r.push(timerCell(t, i));
-    rows.push(r);
+  const cells: ((i: number) => string)[] = [
+    (i) => protoName(t, i),
+    (i) => ((t.flags[i]! & F_HAS_QUEUES) !== 0 ? String(t.recvQ[i]) : '-'),
+    (i) => ((t.flags[i]! & F_HAS_QUEUES) !== 0 ? String(t.sendQ[i]) : '-'),
+    (i) => localCell(t, i),
+    (i) => remoteCell(t, i),
+    (i) => (t.proto[i] === PROTO_UDP && t.state[i] === 7 ? '' : stateName(t.state[i]!)),
+  ];
+  if (c.extended) {
+    cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
+    cells.push((i) => (t.uid[i] === NO_UID ? '-' : String(t.uid[i])), (i) => String(t.inode[i]));
   }
-  return renderTable(cols, rows, c.header !== false);
+  if (c.processes) { cols.push({ header: 'PID/Program name', min: 20 }); cells.push((i) => ownerCell(t, i)); }
+  if (c.timers) { cols.push({ header: 'Timer' }); cells.push((i) => timerCell(t, i)); }
+  if (c.memory) { cols.push({ header: 'Memory' }); cells.push((i) => memoryCell(t.ext.get(i))); }
+  if (c.info) { cols.push({ header: 'Info' }); cells.push((i) => infoCell(t.ext.get(i))); }
+  const header = c.header !== false;
+  const last = cols.length - 1;
+  const w = cols.map((col) => Math.max(col.min ?? 0, header ? col.header.length : 0));
+  // The last column is not padded, so its width is not needed.
+  for (let j = 0; j < last; j++) {
+    const f = cells[j]!;
+    let m = w[j]!;
+    for (let i = 0; i < t.length; i++) { const n = f(i).length; if (n > m) m = n; }
+    w[j] = m;
+  }
+  const line = (cell: (j: number) => string): string => {
+    let s = '';
+    for (let j = 0; j <= last; j++) {
+      const v = cell(j);
+      const col = cols[j]!;
+      if (j > 0) s += ' ';
+      s += j === last && !col.right ? v : col.right ? v.padStart(w[j]!) : v.padEnd(w[j]!);
+    }
+    return s.trimEnd() + '\n';
+  };
+  let out = header ? line((j) => cols[j]!.header) : '';
+  for (let i = 0; i < t.length; i++) {
+    out += line((j) => cells[j]!(i));
+    if ((i + 1) % BLOCK_ROWS === 0) { write(out); out = ''; }
+  }
+  if (out) write(out);
 }
 
 export const CSV_HEADER = [

@@ -5,8 +5,8 @@
 import { countStates, GroupCounter, newCounts, parseGroupKey } from '../../model/count.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
-import { scanLive } from '../../snapshot.js';
-import { scanProcesses } from '../../sources/processes.js';
+import { SocketTable } from '../../model/table.js';
+import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
@@ -48,19 +48,33 @@ export const count: Command = {
     const top = intOpt(values['top'], '--top', 10);
     const sel = selection(values, positionals, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK);
 
+    const t0 = io.env['TCPSTATE_TIMING'] ? performance.now() : 0;
     const counts = newCounts();
     const groups = key ? new GroupCounter(key) : undefined;
-    const owners = key?.by === 'process' ? scanProcesses(sel.scan.procRoot) : undefined;
     const keep = sel.states === ALL_MASK && !sel.filter.expr ? undefined : sel.keep;
-    const r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
-      countStates(chunk, keep, counts);
-      if (groups) {
-        if (owners) chunk.owners = owners.owners;
-        groups.add(chunk, keep);
+    let r;
+    let hidden = 0;
+    if (!groups) {
+      r = await countLive(sel.sourceName, sel.scan, counts, keep, !sel.filter.expr);
+    } else {
+      // Process attribution runs on a worker while this thread reads the sockets.
+      const pending = key?.by === 'process' ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
+      const rows = new SocketTable(4096);
+      r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
+        countStates(chunk, keep, counts);
+        if (pending) for (let i = 0; i < chunk.length; i++) { if (!keep || keep(chunk, i)) rows.copyRow(chunk, i); }
+        else groups.add(chunk, keep);
+      });
+      if (pending) {
+        const owners = await pending.done();
+        hidden = owners.hidden;
+        rows.owners = owners.owners;
+        groups.add(rows, undefined);
       }
-    });
+    }
+    if (t0) io.err(`tcpstate: timing: scan and count ${(performance.now() - t0).toFixed(1)} ms\n`);
     const notices = [...r.notices];
-    if (owners && owners.hidden > 0) notices.push(`${owners.hidden} processes of other users are hidden (run as root to see every owner)`);
+    if (hidden > 0) notices.push(hiddenNotice(hidden));
     for (const n of notices) io.err(`tcpstate: ${n}\n`);
     for (const w of r.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
     const rows = groups ? groups.top(top) : undefined;

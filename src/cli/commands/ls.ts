@@ -3,8 +3,8 @@
  * @module
  */
 import { DEFAULT_LS_MASK } from '../../model/state.js';
-import { renderCsv, renderLs, lsJson } from '../../render/ls.js';
-import { attachProcesses, liveSnapshot } from '../../snapshot.js';
+import { renderCsv, writeLs, lsJson } from '../../render/ls.js';
+import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { parse } from '../args.js';
 import type { Command } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
@@ -19,6 +19,9 @@ Columns:
   -p, --program        PID/Program name (root sees every process)
   -o, --timers         Timer, as netstat: timewait (59.93/0/0) = kind (seconds left/retransmits/probes)
   -e, --extend         User and Inode
+  -i, --info           TCP internals as ss -i: rto, rtt/rttvar, mss, cwnd, ssthresh,
+                       bytes acked/received, retransmits, delivery rate (netlink only)
+  -m, --memory         socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (netlink only)
   -H, --no-header      no header line
 Output:
   --json               one JSON document (schema: docs/json.md)
@@ -40,19 +43,31 @@ export const ls: Command = {
     });
     if (values['help']) { io.out(HELP); return 0; }
     const sel = selection(values, positionals, DEFAULT_LS_MASK);
-    const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
     const processes = Boolean(values['program'] || values['processes']);
-    if (processes) snap.notices.push(...attachProcesses(snap.table, sel.scan.procRoot));
+    // Process attribution starts first: a worker scans /proc/PID/fd while this thread
+    // reads the sockets, then this thread joins in.
+    const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
+    const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
+    if (pending) {
+      const scan = await pending.done();
+      snap.table.owners = scan.owners;
+      if (scan.hidden > 0) snap.notices.push(hiddenNotice(scan.hidden));
+    }
+    const info = Boolean(values['info']);
+    const memory = Boolean(values['memory']);
+    if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
     for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
     for (const w of snap.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
     if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
-    else io.out(renderLs(snap.table, {
+    else writeLs(snap.table, {
       processes,
       timers: Boolean(values['timers'] || values['options']),
       extended: Boolean(values['extend'] || values['extended']),
+      info,
+      memory,
       header: !values['no-header'],
-    }));
+    }, (text) => io.out(text));
     return 0;
   },
 };
