@@ -226,7 +226,9 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
 
   int rc = 0;
   for (uint32_t i = 0; i < nfam && rc == 0; i++)
-    rc = dump_one(env, cb, fd, families[i], (uint8_t)protocol, states, (uint8_t)ext, 1000 + i, &o);
+    rc = dump_one(env, cb, fd, families[i], (uint8_t)protocol, states, (uint8_t)ext,
+                  /* "TS", protocol, family: replies echo it, so a recording knows its protocol */
+                  0x54530000u | ((protocol & 0xff) << 8) | families[i], &o);
   if (rc == 0 && flush(env, cb, &o) < 0) rc = -1;
   close(fd);
   if (rc > 0) return throw_errno(env, "sock_diag dump", rc);

@@ -32,7 +32,7 @@ export function infoCell(e: TcpExtInfo | undefined): string {
   if (e.rttUs) out.push(`rtt:${fmtG(e.rttUs / 1000)}/${fmtG((e.rttVarUs ?? 0) / 1000)}`);
   if (e.mss) out.push(`mss:${e.mss}`);
   out.push(`cwnd:${e.cwnd}`);
-  if (e.ssthresh !== undefined && e.ssthresh < 0xffff) out.push(`ssthresh:${e.ssthresh}`);
+  if (e.ssthresh && e.ssthresh < 0xffff) out.push(`ssthresh:${e.ssthresh}`);
   if (e['bytesSent']) out.push(`bytes_sent:${e['bytesSent']}`);
   if (e['bytesRetrans']) out.push(`bytes_retrans:${e['bytesRetrans']}`);
   if (e.bytesAcked) out.push(`bytes_acked:${e.bytesAcked}`);
