@@ -16,6 +16,13 @@ export interface SsRow {
   timer?: string;
   /** seconds left on the timer, when ss gave them. */
   timerSecs?: number;
+  /** -i */
+  cwnd?: number;
+  mss?: number;
+  /** -m: skmem:(r..,rb..,...) values in order */
+  skmem?: number[];
+  /** -p: owning pids */
+  pids?: number[];
 }
 
 /** `127.0.0.1:80`, `[::1]:80`, `*:80`, `[::]:*` → `address|port`, `*` as the IPv6 any-address. */
@@ -44,7 +51,13 @@ function ssSecs(t: string): number | undefined {
 
 export function parseSs(text: string): SsRow[] {
   const rows: SsRow[] = [];
-  for (const line of text.split('\n')) {
+  // -i and -m put their details on an indented continuation line.
+  const lines: string[] = [];
+  for (const l of text.split('\n')) {
+    if (/^\s/.test(l) && lines.length && l.trim()) lines[lines.length - 1] += ' ' + l.trim();
+    else lines.push(l);
+  }
+  for (const line of lines) {
     const f = line.trim().split(/\s+/);
     if (f.length < 5 || f[0] === 'State' || f[0] === 'Netid') continue;
     const code = parseState(f[0]!);
@@ -57,6 +70,13 @@ export function parseSs(text: string): SsRow[] {
       if (m) r.uid = Number(m[1]);
       m = /^timer:\((\w+),([^,]+),/.exec(x);
       if (m) { r.timer = m[1]; r.timerSecs = ssSecs(m[2]!); }
+      m = /^cwnd:(\d+)$/.exec(x);
+      if (m) r.cwnd = Number(m[1]);
+      m = /^mss:(\d+)$/.exec(x);
+      if (m) r.mss = Number(m[1]);
+      m = /^skmem:\((.*)\)$/.exec(x);
+      if (m) r.skmem = m[1]!.split(',').map((v) => Number(v.replace(/^[a-z]+/, '')));
+      if (x.startsWith('users:')) r.pids = [...x.matchAll(/pid=(\d+)/g)].map((p) => Number(p[1])).sort((a, b) => a - b);
     }
     rows.push(r);
   }
