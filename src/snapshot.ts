@@ -83,15 +83,16 @@ export async function scanLive(sourceName: string | undefined, opts: ScanOptions
  * Count the live table by state into `counts`: through the source's row-free fast path
  * when it has one and no row predicate is needed beyond the states, else by scanning.
  */
-export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[] }> {
+export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number }> {
   const { source, notices } = await chooseSource(sourceName, opts);
+  const t0 = performance.now();
   const r = source.count && (keep === undefined || statesOnly)
     ? source.count(opts, counts)
     : source.scan(opts, (chunk) => {
       const st = chunk.state;
       for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) counts[st[i]!]!++;
     });
-  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices] };
+  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: performance.now() - t0 };
 }
 
 /** A sink that copies the rows `keep` selects into `into`. */

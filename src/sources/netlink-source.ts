@@ -8,7 +8,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
-import { PROTO_TCP, PROTO_UDP } from '../model/table.js';
+import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 import type { LiveSource, ScanOptions, ScanResult } from './live.js';
 import { loadNative, type NativeAddon } from './native.js';
 import { EXT_INFO, EXT_MEMORY, LINUX_AF_INET, LINUX_AF_INET6, SockDiagDecoder } from './netlink-decode.js';
@@ -117,7 +117,7 @@ export const netlinkSource: LiveSource = {
   },
   count(opts: ScanOptions, counts: Float64Array): ScanResult {
     const addon = loadNative().addon!;
-    const dec = new SockDiagDecoder(() => {});
+    const dec = new SockDiagDecoder(() => {}, {}, new SocketTable(16));
     const mine = new Float64Array(16);
     dec.counts = mine;
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));

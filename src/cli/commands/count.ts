@@ -2,7 +2,7 @@
  * `tcpstate count`: the better `netstat -n | awk '/^tcp/ {++S[$NF]} END {...}'`.
  * @module
  */
-import { countStates, GroupCounter, newCounts, parseGroupKey } from '../../model/count.js';
+import { countStates, GroupCounter, newCounts, parseGroupKey, total } from '../../model/count.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
 import { SocketTable } from '../../model/table.js';
@@ -54,8 +54,10 @@ export const count: Command = {
     const keep = sel.states === ALL_MASK && !sel.filter.expr ? undefined : sel.keep;
     let r;
     let hidden = 0;
+    let scanMs: number | undefined;
     if (!groups) {
       r = await countLive(sel.sourceName, sel.scan, counts, keep, !sel.filter.expr);
+      scanMs = r.scanMs;
     } else {
       // Process attribution runs on a worker while this thread reads the sockets.
       const pending = key?.by === 'process' ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
@@ -72,7 +74,8 @@ export const count: Command = {
         groups.add(rows, undefined);
       }
     }
-    if (t0) io.err(`tcpstate: timing: scan and count ${(performance.now() - t0).toFixed(1)} ms\n`);
+    // TCPSTATE_TIMING=1 (bench/): the scan alone, and with option parsing and source loading.
+    if (t0) io.err(`tcpstate: timing: scan and count ${(scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets), ${(performance.now() - t0).toFixed(3)} ms with loading\n`);
     const notices = [...r.notices];
     if (hidden > 0) notices.push(hiddenNotice(hidden));
     for (const n of notices) io.err(`tcpstate: ${n}\n`);
