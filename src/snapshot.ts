@@ -3,6 +3,7 @@
  * rows a predicate selects, attach owning processes.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { TcpstateError } from './model/errors.js';
 import type { RowPredicate } from './model/filter.js';
 import { ALL_MASK } from './model/state.js';
@@ -102,9 +103,29 @@ export function collector(into: SocketTable, keep?: RowPredicate): ChunkSink {
   };
 }
 
+/**
+ * How many rows to expect, from /proc/net/sockstat (`TCP: inuse N orphan N tw N ...`), so
+ * a large table is allocated once instead of doubling its way up. A hint only: 1024 when
+ * it cannot tell (another namespace, a captured proc root, a replay).
+ */
+export function sizeHint(opts: ScanOptions): number {
+  if (opts.netns !== undefined || opts.replay !== undefined || opts.procRoot !== '/proc') return 1024;
+  try {
+    const text = readFileSync('/proc/net/sockstat', 'latin1');
+    let n = 0;
+    const tcp = /^TCP: inuse (\d+) orphan \d+ tw (\d+)/m.exec(text);
+    if (tcp && opts.tcp) n += Number(tcp[1]) + Number(tcp[2]);
+    const udp = /^UDP: inuse (\d+)/m.exec(text);
+    if (udp && opts.udp) n += Number(udp[1]);
+    return Math.min(1 << 22, Math.max(1024, Math.ceil(n * 1.05)));
+  } catch {
+    return 1024;
+  }
+}
+
 /** Take a live snapshot of the rows `keep` selects. */
 export async function liveSnapshot(sourceName: string | undefined, opts: ScanOptions, keep?: RowPredicate): Promise<Snapshot> {
-  const table = new SocketTable();
+  const table = new SocketTable(sizeHint(opts));
   const r = await scanLive(sourceName, opts, collector(table, keep));
   return { table, source: r.source, warnings: r.warnings, notices: r.notices, takenAt: Date.now() };
 }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Owner } from '../src/model/table.js';
 import { startProcessScan } from '../src/sources/process-scan.js';
 import { scanProcesses } from '../src/sources/processes.js';
 import { kernelOrSkip, Netns, runCli } from './lib/netns.js';
@@ -16,13 +17,19 @@ test('two-thread scan equals the one-thread scan on the zoo\'s sockets', async (
     const zoo = await ns.zoo(['--only', 'listen,est,cw', '--repeat', '3']);
     const par = await startProcessScan('/proc').done();
     const one = scanProcesses('/proc');
-    const mine = (m: typeof one.owners) => [...m].filter(([, o]) => o.some((x) => x.pid === zoo.pid)).map(([ino, o]) => `${ino}:${o.map((x) => `${x.pid}/${x.program}/${x.fd}`).join(',')}`).sort();
-    const a = mine(par.owners);
+    const mine = (m: Iterable<[number, Owner[]]>) => [...m].filter(([, o]) => o.some((x) => x.pid === zoo.pid)).map(([ino, o]) => `${ino}:${o.map((x) => `${x.pid}/${x.program}/${x.fd}`).join(',')}`).sort();
+    const a = mine(par.owners.entries());
     assert.ok(a.length >= 2 + 3 * 2 * 4, `the zoo holds its sockets (${a.length})`);
-    assert.deepEqual(a, mine(one.owners));
+    assert.deepEqual(a, mine(one.owners as Map<number, Owner[]>));
     assert.ok(par.scanned > 10);
     const single = await startProcessScan('/proc', { threads: 1 }).done();
-    assert.deepEqual(mine(single.owners), a);
+    assert.deepEqual(mine(single.owners.entries()), a);
+    // The JS fallback (no addon) scans the same.
+    const { scanShare, mergeTriples } = await import('../src/sources/process-scan.js');
+    const { listPids } = await import('../src/sources/processes.js');
+    const fs = await import('node:fs');
+    const js = mergeTriples([scanShare('/proc', Int32Array.from(listPids('/proc')), new Int32Array(2), (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p))]);
+    assert.deepEqual(mine(js.owners.entries()), a);
   } finally {
     ns.destroy();
   }

@@ -72,6 +72,12 @@ export interface SocketRecord {
   info?: TcpExtInfo;
 }
 
+/** inode → owning processes: a Map, or a compact index built by process attribution. */
+export interface OwnerLookup {
+  get(inode: number): Owner[] | undefined;
+  set(inode: number, owners: Owner[]): unknown;
+}
+
 const INITIAL = 1024;
 
 /** Columnar socket table. Append with {@link SocketTable.add}, read columns by row index. */
@@ -97,7 +103,7 @@ export class SocketTable {
   uid: Uint32Array;
   inode: Uint32Array;
   /** Owners by socket inode, filled by process attribution or by text sources that show them. */
-  owners = new Map<number, Owner[]>();
+  owners: OwnerLookup = new Map<number, Owner[]>();
   /** Owners of rows without an inode (captured text), by row index. */
   rowOwners = new Map<number, Owner[]>();
   /** Extended info by row index (sparse). */
@@ -214,8 +220,8 @@ export class SocketTable {
     this.flags[i] = src.flags[j]!;
     this.lport[i] = src.lport[j]!;
     this.rport[i] = src.rport[j]!;
-    this.laddr.set(src.laddr.subarray(j * 16, j * 16 + 16), i * 16);
-    this.raddr.set(src.raddr.subarray(j * 16, j * 16 + 16), i * 16);
+    const la = this.laddr, ra = this.raddr, sla = src.laddr, sra = src.raddr;
+    for (let k = 0, a = i * 16, b = j * 16; k < 16; k++) { la[a + k] = sla[b + k]!; ra[a + k] = sra[b + k]!; }
     this.recvQ[i] = src.recvQ[j]!;
     this.sendQ[i] = src.sendQ[j]!;
     this.timer[i] = src.timer[j]!;

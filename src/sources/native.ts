@@ -25,6 +25,8 @@ export interface NativeAddon {
   netnsEnter(path: string): number;
   /** Return to the namespace netnsEnter left, closing its fd. */
   netnsLeave(fd: number): void;
+  /** Scan /proc/PID/fd of pids[ctl[0]++] until none are left (see process-scan.ts). */
+  scanFds(pids: Int32Array, ctl: Int32Array, procRoot: string): { triples: Uint32Array; hidden: number; scanned: number };
 }
 
 let loaded: { addon?: NativeAddon; why?: string } | undefined;

@@ -3,13 +3,13 @@
  * their fd directories, then posts the flat result back (the triples buffer transferred).
  * @module
  */
-import { readdirSync, readlinkSync } from 'node:fs';
+import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanShare, WORKER_SLOT } from './process-scan.js';
+import { scanShareFast, WORKER_SLOT } from './process-scan.js';
 
 const { procRoot, pids, ctl } = workerData as { procRoot: string; pids: Int32Array; ctl: Int32Array };
 if (Atomics.compareExchange(ctl, WORKER_SLOT, 0, 1) === 0) {
-  const r = scanShare(procRoot, pids, ctl, (p) => readdirSync(p), (p) => readlinkSync(p));
+  const r = scanShareFast(procRoot, pids, ctl, fs);
   const triples = r.triples.slice(0, 3 * r.n);
   parentPort!.postMessage({ ...r, triples }, [triples.buffer]);
 }

@@ -5,11 +5,11 @@
  * @module
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { Owner } from '../model/table.js';
+import type { Owner, OwnerLookup } from '../model/table.js';
 
 export interface ProcessScan {
   /** inode → owners, in pid order. */
-  owners: Map<number, Owner[]>;
+  owners: OwnerLookup;
   /** Processes whose fd directory could not be read (other users' without root). */
   hidden: number;
   /** Processes scanned. */
