@@ -127,6 +127,7 @@ const T = `node ${join(repo, 'bin', 'tcpstate.js')}`;
 const AWK_SS = `ss -tan | awk 'NR>1 {++S[$1]} END {for(a in S) print a, S[a]}'`;
 const AWK_NETSTAT = `netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'`;
 const TOOLS = [
+  { name: 'node -e 0 (Node start alone)', cmd: 'node -e 0' },
   { name: 'tcpstate count', cmd: `TCPSTATE_TIMING=1 ${T} count` },
   { name: 'tcpstate count --source proc', cmd: `TCPSTATE_TIMING=1 ${T} count --source proc` },
   { name: 'tcpstate ls -tanp', cmd: `${T} ls -tanp > /dev/null` },
@@ -220,6 +221,8 @@ function targets(row) {
   const c = t['tcpstate count'];
   const out = [];
   const check = (ok, text) => out.push(`- ${ok ? 'met' : '**missed**'}: ${text}`);
+  const node0 = t['node -e 0 (Node start alone)'];
+  if (row.n <= 1000 && node0.runs) check(c.median - node0.median <= 40, `lean start: count ${fmtMs(c.median)} is ${fmtMs(c.median - node0.median)} over node -e 0 (≤ 40 ms)`);
   if (row.n >= 100000) {
     check(c.median <= 0.6 * t['ss -tan | awk'].median, `count ${fmtMs(c.median)} ≤ 0.6 × ss -tan | awk (${fmtMs(0.6 * t['ss -tan | awk'].median)})`);
     check(c.median <= 0.5 * t['netstat -n | awk'].median, `count ${fmtMs(c.median)} ≤ 0.5 × netstat -n | awk (${fmtMs(0.5 * t['netstat -n | awk'].median)})`);
