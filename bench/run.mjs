@@ -88,12 +88,18 @@ function mix(n) {
 
 let twGen = 0;
 let twAt = 0;
+let idBase = 0;
 async function startHolders(m) {
+  // Fresh holder IDs, so fresh addresses, for each size: sockets a killed holder left
+  // closing (FIN_WAIT1, LAST_ACK) would hold the previous size's ports.
+  const base = idBase;
+  idBase += m.holders;
+  if (idBase > 250) throw new Error('bench: out of holder IDs (127.x.ID.y)');
   const t0 = Date.now();
   const split = (total, k, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
   const ready = [];
   for (let i = 0; i < m.holders; i++) {
-    const child = spawn('ip', ['netns', 'exec', NS, join(here, 'build', 'holder'), String(i + 1), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('ip', ['netns', 'exec', NS, join(here, 'build', 'holder'), String(base + i + 1), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const next = lines(child);
     holders.push({ child, next, i });
     ready.push(next());

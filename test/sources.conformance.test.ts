@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, test, type TestContext } from 'node:test';
 import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
 import { sourceCases, type ZooEnv } from './lib/sources.case.js';
 
@@ -33,6 +34,9 @@ before(async () => {
   const z = await zoo.zoo(['--ttl', '300']);
   env.expect = z.expect;
   env.pid = z.pid;
+  // A dual-stack listener (IPV6_V6ONLY off), which ss prints as *:7200.
+  const ds = zoo.spawn(process.execPath, ['-e', "require('net').createServer().listen({ port: 7200, host: '::', ipv6Only: false }, () => console.log('up')); setTimeout(() => {}, 300000)"]);
+  await new Promise((res) => ds.stdout!.once('data', res));
   // TIME_WAIT outlives its process: start a zoo of closed connections, then stop it.
   const e = await empty.zoo(['--only', 'tw', '--repeat', '2', '--ttl', '300']);
   process.kill(e.pid, 'SIGKILL');
@@ -70,6 +74,7 @@ sourceCases({
     'same LISTEN queues as ss -tan (accept queue and backlog)':
       "procfs prints a listener's tx_queue as 0; only sock_diag reports its backlog (sk_max_ack_backlog), which ss shows as Send-Q",
     '-i and -m as ss -tni / -tnm': 'procfs has no tcp_info and no socket memory; -i and -m need the netlink source',
+    'a dual-stack listener printed as ss prints it': 'procfs does not show IPV6_V6ONLY, so a dual-stack listener prints as [::]:7200 where ss prints *:7200',
   },
 }, getEnv, kernel);
 
@@ -83,3 +88,10 @@ sourceCases({
   args: (ns) => ['--replay', recordings.get(ns.name) ?? '/nonexistent'],
   staleTimers: true,
 }, getEnv, native);
+
+test('without the addon, a namespace no process lives in cannot be read, and the error says why', (t) => {
+  if (!kernel(t)) return;
+  const r = runCli(['ls', '-tan', '--netns', getEnv().empty.name], { env: { TCPSTATE_NO_NATIVE: '1' } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /no process lives in network namespace ".*" and the native addon is not loaded/);
+});

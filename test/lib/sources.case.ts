@@ -179,6 +179,14 @@ export function sourceCases(src: SourceUnderTest, env: () => ZooEnv, guard: (t: 
     assert.deepEqual(keys(mine, recordKey), keys(ss(e.empty, '-tanH'), ssKey));
   });
 
+  cas('a dual-stack listener printed as ss prints it', (e) => {
+    const r = runCli(['ls', '-tln', ...src.args(e.zoo), 'sport', '=', ':7200']);
+    assert.equal(r.code, 0, r.stderr);
+    const mine = r.stdout.split('\n')[1]!.trim().split(/\s+/);
+    const theirs = e.zoo.run('ss', ['-tlnH', 'sport', '=', ':7200']).trim().split(/\s+/);
+    assert.deepEqual([mine[3], mine[4]], [theirs[3], theirs[4]], 'Local and Foreign Address');
+  });
+
   cas('-i and -m as ss -tni / -tnm', (e) => {
     const info = byKey(ss(e.zoo, '-tniH'), ssKey);
     const mem = byKey(ss(e.zoo, '-tnmH'), ssKey);
