@@ -3,7 +3,7 @@
  * rows a predicate selects, attach owning processes.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
 import { TcpstateError } from './model/errors.js';
 import type { RowPredicate } from './model/filter.js';
 import { ALL_MASK } from './model/state.js';
@@ -86,14 +86,15 @@ export async function scanLive(sourceName: string | undefined, opts: ScanOptions
  */
 export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number }> {
   const { source, notices } = await chooseSource(sourceName, opts);
-  const t0 = performance.now();
+  // hrtime, not performance.now(): the global performance object loads perf_hooks (~10 modules).
+  const t0 = process.hrtime.bigint();
   const r = source.count && (keep === undefined || statesOnly)
     ? source.count(opts, counts)
     : source.scan(opts, (chunk) => {
       const st = chunk.state;
       for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) counts[st[i]!]!++;
     });
-  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: performance.now() - t0 };
+  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
 
 /** A sink that copies the rows `keep` selects into `into`. */
@@ -111,7 +112,7 @@ export function collector(into: SocketTable, keep?: RowPredicate): ChunkSink {
 export function sizeHint(opts: ScanOptions): number {
   if (opts.netns !== undefined || opts.replay !== undefined || opts.procRoot !== '/proc') return 1024;
   try {
-    const text = readFileSync('/proc/net/sockstat', 'latin1');
+    const text = fs.readFileSync('/proc/net/sockstat', 'latin1');
     let n = 0;
     const tcp = /^TCP: inuse (\d+) orphan \d+ tw (\d+)/m.exec(text);
     if (tcp && opts.tcp) n += Number(tcp[1]) + Number(tcp[2]);
@@ -126,6 +127,12 @@ export function sizeHint(opts: ScanOptions): number {
 /** Take a live snapshot of the rows `keep` selects. */
 export async function liveSnapshot(sourceName: string | undefined, opts: ScanOptions, keep?: RowPredicate): Promise<Snapshot> {
   const table = new SocketTable(sizeHint(opts));
+  if (keep === undefined) {
+    // Every row wanted: a source that can append straight into the table skips the chunks.
+    const { source, notices } = await chooseSource(sourceName, opts);
+    const r = source.collect ? source.collect(opts, table) : source.scan(opts, collector(table));
+    return { table, source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], takenAt: Date.now() };
+  }
   const r = await scanLive(sourceName, opts, collector(table, keep));
   return { table, source: r.source, warnings: r.warnings, notices: r.notices, takenAt: Date.now() };
 }

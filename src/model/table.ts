@@ -78,6 +78,9 @@ export interface OwnerLookup {
   set(inode: number, owners: Owner[]): unknown;
 }
 
+/** Rows per chunk a source hands to its sink: small enough to stay in cache, large enough to amortise the call. */
+export const CHUNK_ROWS = 4096;
+
 const INITIAL = 1024;
 
 /** Columnar socket table. Append with {@link SocketTable.add}, read columns by row index. */

@@ -63,6 +63,20 @@ const BLOCK_ROWS = 2048;
  * arrays are kept, so 400k sockets print in bounded memory.
  */
 export function writeLs(t: SocketTable, c: LsColumns, write: (text: string) => void): void {
+  planLs(t, c).write(write);
+}
+
+/** A listing prepared up to the owner column; {@link LsPlan.write} finishes it. */
+export interface LsPlan {
+  write(out: (text: string) => void): void;
+}
+
+/**
+ * Prepare a listing before the owners are known: the widths of every other column, and
+ * the text of the columns left of PID/Program (one padded string per row), so that this
+ * work overlaps the process scan. Owners are read only by {@link LsPlan.write}.
+ */
+export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const cols: Column[] = [
     { header: 'Proto', min: 5 },
     { header: 'Recv-Q', right: true },
@@ -83,36 +97,56 @@ export function writeLs(t: SocketTable, c: LsColumns, write: (text: string) => v
     cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
     cells.push((i) => (t.uid[i] === NO_UID ? '-' : String(t.uid[i])), (i) => String(t.inode[i]));
   }
-  if (c.processes) { cols.push({ header: 'PID/Program name', min: 20 }); cells.push((i) => ownerCell(t, i)); }
+  let owner = -1;
+  if (c.processes) { owner = cols.length; cols.push({ header: 'PID/Program name', min: 20 }); cells.push((i) => ownerCell(t, i)); }
   if (c.timers) { cols.push({ header: 'Timer' }); cells.push((i) => timerCell(t, i)); }
   if (c.memory) { cols.push({ header: 'Memory' }); cells.push((i) => memoryCell(t.ext.get(i))); }
   if (c.info) { cols.push({ header: 'Info' }); cells.push((i) => infoCell(t.ext.get(i))); }
   const header = c.header !== false;
   const last = cols.length - 1;
   const w = cols.map((col) => Math.max(col.min ?? 0, header ? col.header.length : 0));
-  // The last column is not padded, so its width is not needed.
+  const pad = (j: number, v: string): string => {
+    const col = cols[j]!;
+    return j === last && !col.right ? v : col.right ? v.padStart(w[j]!) : v.padEnd(w[j]!);
+  };
+  // The last column is not padded, so its width is not needed; the owner column waits.
   for (let j = 0; j < last; j++) {
+    if (j === owner) continue;
     const f = cells[j]!;
     let m = w[j]!;
     for (let i = 0; i < t.length; i++) { const n = f(i).length; if (n > m) m = n; }
     w[j] = m;
   }
-  const line = (cell: (j: number) => string): string => {
+  // Columns left of the owner column, ready now.
+  const split = owner >= 0 ? owner : cols.length;
+  const left = (cell: (j: number) => string): string => {
     let s = '';
-    for (let j = 0; j <= last; j++) {
-      const v = cell(j);
-      const col = cols[j]!;
-      if (j > 0) s += ' ';
-      s += j === last && !col.right ? v : col.right ? v.padStart(w[j]!) : v.padEnd(w[j]!);
-    }
-    return s.trimEnd() + '\n';
+    for (let j = 0; j < split; j++) s += (j > 0 ? ' ' : '') + pad(j, cell(j));
+    return s;
   };
-  let out = header ? line((j) => cols[j]!.header) : '';
-  for (let i = 0; i < t.length; i++) {
-    out += line((j) => cells[j]!(i));
-    if ((i + 1) % BLOCK_ROWS === 0) { write(out); out = ''; }
-  }
-  if (out) write(out);
+  const prefixes: string[] | undefined = owner >= 0 ? new Array<string>(t.length) : undefined;
+  if (prefixes) for (let i = 0; i < t.length; i++) prefixes[i] = left((j) => cells[j]!(i));
+  return {
+    write(out) {
+      if (owner >= 0 && owner < last) {
+        let m = w[owner]!;
+        for (let i = 0; i < t.length; i++) { const n = ownerCell(t, i).length; if (n > m) m = n; }
+        w[owner] = m;
+      }
+      const line = (pre: string, cell: (j: number) => string): string => {
+        let s = pre;
+        for (let j = split; j <= last; j++) s += (j > 0 ? ' ' : '') + pad(j, cell(j));
+        return s.trimEnd() + '\n';
+      };
+      let buf = header ? line(left((j) => cols[j]!.header), (j) => cols[j]!.header) : '';
+      for (let i = 0; i < t.length; i++) {
+        buf += line(prefixes ? prefixes[i]! : left((j) => cells[j]!(i)), (j) => cells[j]!(i));
+        if (prefixes) prefixes[i] = '';
+        if ((i + 1) % BLOCK_ROWS === 0) { out(buf); buf = ''; }
+      }
+      if (buf) out(buf);
+    },
+  };
 }
 
 export const CSV_HEADER = [

@@ -43,6 +43,8 @@ export interface LiveSource {
    * families and states to `counts` without making rows.
    */
   count?(opts: ScanOptions, counts: Float64Array): ScanResult;
+  /** Optional fast path for a snapshot of every row: append them all to `into`. */
+  collect?(opts: ScanOptions, into: import('../model/table.js').SocketTable): ScanResult;
 }
 
 type Loader = () => Promise<LiveSource>;

@@ -23,8 +23,8 @@
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
-import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable, type TcpExtInfo } from '../model/table.js';
-import { CHUNK_ROWS, type ChunkSink } from './proc-net.js';
+import { CHUNK_ROWS, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable, type TcpExtInfo } from '../model/table.js';
+import type { ChunkSink } from './proc-net.js';
 
 export const NLMSG_HDRLEN = 16;
 export const NLMSG_NOOP = 1;
@@ -72,6 +72,8 @@ export interface DecodeOptions {
   defaultProto?: number;
   /** Byte offset of `bytes[0]` in the whole stream, for error messages. */
   baseOffset?: number;
+  /** Append every row to this table (it grows) instead of handing chunks to the sink. */
+  into?: SocketTable;
 }
 
 /** What a decode pass saw. */
@@ -104,11 +106,13 @@ export class SockDiagDecoder {
   private readonly name: string;
   private readonly defaultProto: number;
   private base: number;
+  private readonly collect: boolean;
   /** When set, rows are not stored: states are counted here instead (see {@link countSockDiag}). */
   counts: Float64Array | undefined;
 
   constructor(private readonly sink: ChunkSink, opts: DecodeOptions = {}, chunk?: SocketTable) {
-    this.chunk = chunk ?? new SocketTable(CHUNK_ROWS);
+    this.chunk = opts.into ?? chunk ?? new SocketTable(CHUNK_ROWS);
+    this.collect = opts.into !== undefined;
     this.name = opts.name ?? 'netlink';
     this.defaultProto = opts.defaultProto ?? PROTO_TCP;
     this.base = opts.baseOffset ?? 0;
@@ -296,7 +300,7 @@ export class SockDiagDecoder {
     }
     t.flags[i] = flags;
     if (ext) t.ext.set(i, ext);
-    if (t.length === t.capacity) this.flush();
+    if (!this.collect && t.length === t.capacity) this.flush();
   }
 
   /** struct tcp_info (include/uapi/linux/tcp.h); older kernels send a shorter one. */
@@ -352,7 +356,7 @@ export class SockDiagDecoder {
 
   private flush(): void {
     const t = this.chunk;
-    if (t.length === 0) return;
+    if (t.length === 0 || this.collect) return;
     this.sink(t);
     t.length = 0;
     t.ext.clear();

@@ -4,7 +4,7 @@
  * {@link SockDiagDecoder}, rows of protocols and families not asked for left out.
  * @module
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { AF_INET } from '../model/address.js';
 import { TcpstateError } from '../model/errors.js';
 import { PROTO_TCP, PROTO_UDP, type SocketTable } from '../model/table.js';
@@ -18,7 +18,7 @@ const READ_BYTES = 1 << 20;
 export function replayFile(path: string, sink: ChunkSink): SockDiagDecoder {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = fs.openSync(path, 'r');
   } catch (e) {
     throw new TcpstateError('ERR_IO', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code}`, { file: path, field: '--replay' });
   }
@@ -33,7 +33,7 @@ export function replayFile(path: string, sink: ChunkSink): SockDiagDecoder {
         buf.copy(bigger, 0, 0, have);
         buf = bigger;
       }
-      const n = readSync(fd, buf, have, buf.length - have, null);
+      const n = fs.readSync(fd, buf, have, buf.length - have, null);
       if (n === 0) break;
       have += n;
       const used = dec.feed(buf, 0, have, true);
@@ -43,7 +43,7 @@ export function replayFile(path: string, sink: ChunkSink): SockDiagDecoder {
     if (have > 0) dec.feed(buf, 0, have); // a truncated tail: an error naming its offset
     dec.end();
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
   if (dec.stats.sockets === 0 && dec.stats.dumps === 0) {
     throw new TcpstateError('ERR_EMPTY', `${path} holds no sock_diag messages`, { file: path, field: '--replay' });

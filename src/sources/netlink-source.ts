@@ -5,7 +5,7 @@
  * `ss -D FILE`, readable by `TCPDIAG_FILE=FILE ss`), which {@link replaySource} reads back.
  * @module
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
@@ -77,7 +77,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
   let rec: number | undefined;
   if (opts.record !== undefined) {
     try {
-      rec = openSync(opts.record, 'w');
+      rec = fs.openSync(opts.record, 'w');
     } catch (e) {
       throw new TcpstateError('ERR_IO', `cannot write ${opts.record}: ${(e as NodeJS.ErrnoException).code}`, { file: opts.record, field: '--record' });
     }
@@ -86,7 +86,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
     for (const r of requests(opts)) {
       try {
         addon.dump(netns === undefined ? r : { ...r, netns }, buf, (n) => {
-          if (rec !== undefined) writeSync(rec, buf, 0, n);
+          if (rec !== undefined) fs.writeSync(rec, buf, 0, n);
           onBytes(buf, n);
         });
       } catch (e) {
@@ -94,7 +94,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
       }
     }
   } finally {
-    if (rec !== undefined) closeSync(rec);
+    if (rec !== undefined) fs.closeSync(rec);
   }
 }
 
@@ -113,6 +113,12 @@ export const netlinkSource: LiveSource = {
     const dec = new SockDiagDecoder(sink);
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     dec.end();
+    return { warnings: dec.warnings, notices: [] };
+  },
+  collect(opts: ScanOptions, into: SocketTable): ScanResult {
+    const addon = loadNative().addon!;
+    const dec = new SockDiagDecoder(() => {}, { into });
+    dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     return { warnings: dec.warnings, notices: [] };
   },
   count(opts: ScanOptions, counts: Float64Array): ScanResult {

@@ -106,24 +106,47 @@ export function scanShareFast(procRoot: string, pids: Int32Array, ctl: Int32Arra
  * one socket when it is printed or grouped.
  */
 export class OwnerIndex implements OwnerLookup {
-  private readonly head = new Map<number, number>();
+  /** Open addressing: slot → 1 + index of the newest triple of an inode, 0 when empty. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** Per triple: index of the previous triple of the same inode, or -1. */
   private readonly next: Int32Array;
   private readonly t: Uint32Array;
   private readonly extra = new Map<number, Owner[]>();
+  /** Number of socket inodes with an owner. */
+  readonly size: number;
 
   constructor(parts: FdTriples[], private readonly comm: Map<number, string>) {
     let n = 0;
     for (const p of parts) n += p.n;
     this.t = new Uint32Array(3 * n);
     this.next = new Int32Array(n);
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
     let k = 0;
+    let inodes = 0;
     for (const p of parts) {
       this.t.set(p.triples.subarray(0, 3 * p.n), 3 * k);
       for (let j = 0; j < p.n; j++, k++) {
-        const ino = this.t[3 * k]!;
-        this.next[k] = this.head.get(ino) ?? -1;
-        this.head.set(ino, k);
+        const s = this.slot(this.t[3 * k]!);
+        const head = this.slots[s]!;
+        if (head === 0) inodes++;
+        this.next[k] = head - 1;
+        this.slots[s] = k + 1;
       }
+    }
+    this.size = inodes;
+  }
+
+  /** The slot of an inode: where it is, or the empty slot where it would go. */
+  private slot(ino: number): number {
+    let s = Math.imul(ino, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const h = this.slots[s]!;
+      if (h === 0 || this.t[3 * (h - 1)] === ino) return s;
+      s = (s + 1) & this.mask;
     }
   }
 
@@ -131,10 +154,10 @@ export class OwnerIndex implements OwnerLookup {
   get(ino: number): Owner[] | undefined {
     const x = this.extra.get(ino);
     if (x) return x;
-    let k = this.head.get(ino);
-    if (k === undefined) return undefined;
+    const h = this.slots[this.slot(ino)]!;
+    if (h === 0) return undefined;
     const out: Owner[] = [];
-    for (; k >= 0; k = this.next[k]!) {
+    for (let k = h - 1; k >= 0; k = this.next[k]!) {
       const pid = this.t[3 * k + 1]!;
       out.push({ pid, program: this.comm.get(pid) ?? '?', fd: this.t[3 * k + 2]! });
     }
@@ -147,14 +170,9 @@ export class OwnerIndex implements OwnerLookup {
     return this;
   }
 
-  /** Number of socket inodes with an owner. */
-  get size(): number {
-    return this.head.size;
-  }
-
   /** Every inode with its owners (tests, JSON). */
   *entries(): IterableIterator<[number, Owner[]]> {
-    for (const ino of this.head.keys()) yield [ino, this.get(ino)!];
+    for (const h of this.slots) if (h !== 0) { const ino = this.t[3 * (h - 1)]!; yield [ino, this.get(ino)!]; }
   }
 }
 

@@ -2,8 +2,8 @@
  * `tcpstate ls`: the better `netstat -antp` / `ss -tanp`.
  * @module
  */
-import { DEFAULT_LS_MASK } from '../../model/state.js';
-import { renderCsv, writeLs, lsJson } from '../../render/ls.js';
+import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
+import { lsJson, planLs, renderCsv } from '../../render/ls.js';
 import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { parse } from '../args.js';
 import type { Command } from '../io.js';
@@ -47,27 +47,30 @@ export const ls: Command = {
     // Process attribution starts first: a worker scans /proc/PID/fd while this thread
     // reads the sockets, then this thread joins in.
     const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
-    const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
-    if (pending) {
-      const scan = await pending.done();
-      snap.table.owners = scan.owners;
-      if (scan.hidden > 0) snap.notices.push(hiddenNotice(scan.hidden));
-    }
+    const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
+    const snap = await liveSnapshot(sel.sourceName, sel.scan, everyRow ? undefined : sel.keep);
     const info = Boolean(values['info']);
     const memory = Boolean(values['memory']);
-    if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
-    for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
-    for (const w of snap.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
-    if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
-    else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
-    else writeLs(snap.table, {
+    // Text output is laid out up to the owner column while the worker still scans.
+    const plan = values['json'] || values['csv'] ? undefined : planLs(snap.table, {
       processes,
       timers: Boolean(values['timers'] || values['options']),
       extended: Boolean(values['extend'] || values['extended']),
       info,
       memory,
       header: !values['no-header'],
-    }, (text) => io.out(text));
+    });
+    if (pending) {
+      const scan = await pending.done();
+      snap.table.owners = scan.owners;
+      if (scan.hidden > 0) snap.notices.push(hiddenNotice(scan.hidden));
+    }
+    if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
+    for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
+    for (const w of snap.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
+    if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
+    else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
+    else plan!.write((text) => io.out(text));
     return 0;
   },
 };
