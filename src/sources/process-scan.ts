@@ -208,7 +208,8 @@ export function startProcessScan(procRoot: string, opts: { threads?: number } = 
   let result: Promise<FdTriples> | undefined;
   if ((opts.threads ?? 2) > 1 && list.length > 1) {
     try {
-      worker = new Worker(new URL('./process-scan-worker.js', import.meta.url), { workerData: { procRoot, pids: view, ctl } });
+      // '../sources/' so the path also holds from the CLI bundle in dist/src/cli/.
+      worker = new Worker(new URL('../sources/process-scan-worker.js', import.meta.url), { workerData: { procRoot, pids: view, ctl } });
       worker.unref();
       const w = worker;
       result = new Promise<FdTriples>((res, rej) => {
