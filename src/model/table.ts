@@ -76,6 +76,8 @@ export interface SocketRecord {
 export interface OwnerLookup {
   get(inode: number): Owner[] | undefined;
   set(inode: number, owners: Owner[]): unknown;
+  /** `pid/program[,pid/program]` of an inode without making Owner objects, if the lookup can. */
+  label?(inode: number): string | undefined;
 }
 
 /** Rows per chunk a source hands to its sink: small enough to stay in cache, large enough to amortise the call. */
@@ -158,6 +160,11 @@ export class SocketTable {
     this.uid = g(this.uid);
     this.inode = g(this.inode);
     this.capacity = c;
+  }
+
+  /** Make room for at least `min` rows (a decoder that fills every column itself). */
+  reserve(min: number): void {
+    if (min > this.capacity) this.grow(min);
   }
 
   /**

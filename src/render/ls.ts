@@ -43,6 +43,9 @@ export function remoteCell(t: SocketTable, i: number): string {
 }
 
 export function ownerCell(t: SocketTable, i: number): string {
+  const ino = t.inode[i]!;
+  const label = ino !== 0 && t.owners.label ? t.owners.label(ino) : undefined;
+  if (label !== undefined) return label;
   const o = t.ownersOf(i);
   return o.length === 0 ? '-' : o.map((x) => `${x.pid}/${x.program}`).join(',');
 }
@@ -72,9 +75,10 @@ export interface LsPlan {
 }
 
 /**
- * Prepare a listing before the owners are known: the widths of every other column, and
- * the text of the columns left of PID/Program (one padded string per row), so that this
- * work overlaps the process scan. Owners are read only by {@link LsPlan.write}.
+ * Prepare a listing before the owners are known: the widths of every other column, so
+ * that this pass overlaps the process scan. (Keeping the text of each row for later costs
+ * more in garbage collection than making it again.) Owners are read only by
+ * {@link LsPlan.write}.
  */
 export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const cols: Column[] = [
@@ -117,15 +121,13 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     for (let i = 0; i < t.length; i++) { const n = f(i).length; if (n > m) m = n; }
     w[j] = m;
   }
-  // Columns left of the owner column, ready now.
+  // Columns left of the owner column.
   const split = owner >= 0 ? owner : cols.length;
   const left = (cell: (j: number) => string): string => {
     let s = '';
     for (let j = 0; j < split; j++) s += (j > 0 ? ' ' : '') + pad(j, cell(j));
     return s;
   };
-  const prefixes: string[] | undefined = owner >= 0 ? new Array<string>(t.length) : undefined;
-  if (prefixes) for (let i = 0; i < t.length; i++) prefixes[i] = left((j) => cells[j]!(i));
   return {
     write(out) {
       if (owner >= 0 && owner < last) {
@@ -140,8 +142,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       };
       let buf = header ? line(left((j) => cols[j]!.header), (j) => cols[j]!.header) : '';
       for (let i = 0; i < t.length; i++) {
-        buf += line(prefixes ? prefixes[i]! : left((j) => cells[j]!(i)), (j) => cells[j]!(i));
-        if (prefixes) prefixes[i] = '';
+        buf += line(left((j) => cells[j]!(i)), (j) => cells[j]!(i));
         if ((i + 1) % BLOCK_ROWS === 0) { out(buf); buf = ''; }
       }
       if (buf) out(buf);

@@ -222,7 +222,9 @@ export class SockDiagDecoder {
       return;
     }
     const t = this.chunk;
-    const i = t.add();
+    // Every column of the row is written below, so no add() with its clearing.
+    if (t.length === t.capacity) t.reserve(t.length + 1);
+    const i = t.length++;
     t.proto[i] = (seq >>> 16) === SEQ_TAG ? (seq >>> 8) & 0xff : this.defaultProto;
     t.state[i] = state;
     const v4 = fam === LINUX_AF_INET;
@@ -239,11 +241,13 @@ export class SockDiagDecoder {
       la[o + k] = b[m + 8 + k]!;
       ra[o + k] = b[m + 24 + k]!;
     }
+    for (let k = n; k < 16; k++) { la[o + k] = 0; ra[o + k] = 0; }
     t.timer[i] = timer;
     // idiag_retrans is icsk_retransmits for the retransmit timer and icsk_probes_out for
     // the keepalive and zero-window-probe timers (net/ipv4/inet_diag.c).
-    if (timer === 2 || timer === 4) t.probes[i] = retrans;
-    else t.retrans[i] = retrans;
+    const probe = timer === 2 || timer === 4;
+    t.probes[i] = probe ? retrans : 0;
+    t.retrans[i] = probe ? 0 : retrans;
     t.timerMs[i] = u32(b, m + 52);
     t.recvQ[i] = u32(b, m + 56);
     t.sendQ[i] = u32(b, m + 60);

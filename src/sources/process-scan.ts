@@ -150,6 +150,23 @@ export class OwnerIndex implements OwnerLookup {
     }
   }
 
+  private readonly labels = new Map<number, string>();
+
+  /** `pid/program` of the owners of an inode (as ownerCell joins them), from cached per-pid text when one fd holds it. */
+  label(ino: number): string | undefined {
+    if (this.extra.size) return undefined;
+    const h = this.slots[this.slot(ino)]!;
+    if (h === 0) return undefined;
+    const k = h - 1;
+    const pid = this.t[3 * k + 1]!;
+    if (this.next[k]! < 0) {
+      let l = this.labels.get(pid);
+      if (l === undefined) { l = `${pid}/${this.comm.get(pid) ?? '?'}`; this.labels.set(pid, l); }
+      return l;
+    }
+    return this.get(ino)!.map((o) => `${o.pid}/${o.program}`).join(',');
+  }
+
   /** Owners of a socket inode, in pid order then fd order. */
   get(ino: number): Owner[] | undefined {
     const x = this.extra.get(ino);
