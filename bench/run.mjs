@@ -30,7 +30,7 @@ if (process.getuid?.() !== 0) { console.error('bench: needs root (network namesp
 
 // ---- build ---------------------------------------------------------------------------
 function sh(cmd, a, o = {}) { return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...o }); }
-sh('npx', ['tsc', '-p', '.'], { cwd: repo });
+sh('npm', ['run', '--silent', 'build'], { cwd: repo }); // tsc, then the CLI bundle bin prefers
 for (const c of ['holder', 'nlcount', 'measure']) sh('gcc', ['-O2', '-Wall', '-o', join(here, 'build', c), join(here, `${c}.c`)], { cwd: here });
 if (!existsSync(join(here, 'node_modules', 'systeminformation'))) sh('npm', ['ci', '--no-audit', '--no-fund'], { cwd: here });
 if (!existsSync(join(repo, 'native', 'build', 'Release', 'tcpstate_netlink.node'))) console.error('bench: warning: the native addon is not built; tcpstate will read /proc');

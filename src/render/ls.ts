@@ -57,8 +57,8 @@ export function renderLs(t: SocketTable, c: LsColumns = {}): string {
   return parts.join('');
 }
 
-/** Lines per write: output leaves in blocks, so memory stays bounded at any table size. */
-const BLOCK_ROWS = 2048;
+/** Bytes per write: output leaves in blocks, so memory stays bounded at any table size. */
+const BLOCK_BYTES = 256 * 1024;
 
 /**
  * Write the rows as netstat-style text through `write`, in blocks. Two passes over the
@@ -109,10 +109,6 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const header = c.header !== false;
   const last = cols.length - 1;
   const w = cols.map((col) => Math.max(col.min ?? 0, header ? col.header.length : 0));
-  const pad = (j: number, v: string): string => {
-    const col = cols[j]!;
-    return j === last && !col.right ? v : col.right ? v.padStart(w[j]!) : v.padEnd(w[j]!);
-  };
   // The last column is not padded, so its width is not needed; the owner column waits.
   for (let j = 0; j < last; j++) {
     if (j === owner) continue;
@@ -121,13 +117,25 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     for (let i = 0; i < t.length; i++) { const n = f(i).length; if (n > m) m = n; }
     w[j] = m;
   }
-  // Columns left of the owner column.
-  const split = owner >= 0 ? owner : cols.length;
-  const left = (cell: (j: number) => string): string => {
-    let s = '';
-    for (let j = 0; j < split; j++) s += (j > 0 ? ' ' : '') + pad(j, cell(j));
-    return s;
-  };
+  // With PID/Program last (ls -p without -o/-i/-m), every row's text left of it has one
+  // length: lay it out now, as bytes, while the worker scans; write() adds the owners.
+  let arena: Buffer | undefined;
+  let rowLen = 0;
+  if (owner === last && t.length > 0) {
+    for (let j = 0; j < owner; j++) rowLen += w[j]! + 1;
+    arena = Buffer.allocUnsafe(t.length * rowLen);
+    for (let i = 0; i < t.length; i++) {
+      let p = i * rowLen;
+      for (let j = 0; j < owner; j++) {
+        const v = cells[j]!(i);
+        const gap = w[j]! - v.length;
+        if (cols[j]!.right && gap > 0) { arena.fill(32, p, p + gap); p += gap; }
+        p += arena.write(v, p, 'latin1');
+        if (!cols[j]!.right && gap > 0) { arena.fill(32, p, p + gap); p += gap; }
+        arena[p++] = 32;
+      }
+    }
+  }
   return {
     write(out) {
       if (owner >= 0 && owner < last) {
@@ -135,17 +143,45 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
         for (let i = 0; i < t.length; i++) { const n = ownerCell(t, i).length; if (n > m) m = n; }
         w[owner] = m;
       }
-      const line = (pre: string, cell: (j: number) => string): string => {
-        let s = pre;
-        for (let j = split; j <= last; j++) s += (j > 0 ? ' ' : '') + pad(j, cell(j));
-        return s.trimEnd() + '\n';
+      // Lines are laid out as bytes in one reused block (cell text is Latin-1: numbers,
+      // addresses, and comm read as latin1), so no padded copies or joined strings are made.
+      const block = Buffer.allocUnsafe(BLOCK_BYTES);
+      let pos = 0;
+      const flush = () => { if (pos > 0) { out(block.toString('latin1', 0, pos)); pos = 0; } };
+      const emit = (cell: (j: number) => string): void => {
+        const start = pos;
+        for (let j = 0; j <= last; j++) {
+          const v = cell(j);
+          const col = cols[j]!;
+          const gap = j === last && !col.right ? 0 : Math.max(0, w[j]! - v.length);
+          if (pos + v.length + gap + 2 > block.length) {
+            // A very long cell (an -i line): hand over what is there and continue.
+            const done = block.toString('latin1', 0, pos);
+            pos = 0;
+            out(done);
+          }
+          if (j > 0) block[pos++] = 32;
+          if (col.right && gap) { block.fill(32, pos, pos + gap); pos += gap; }
+          pos += block.write(v, pos, 'latin1');
+          if (!col.right && gap) { block.fill(32, pos, pos + gap); pos += gap; }
+        }
+        while (pos > start && block[pos - 1] === 32) pos--;
+        block[pos++] = 10;
+        if (pos > block.length - 4096) flush();
       };
-      let buf = header ? line(left((j) => cols[j]!.header), (j) => cols[j]!.header) : '';
-      for (let i = 0; i < t.length; i++) {
-        buf += line(left((j) => cells[j]!(i)), (j) => cells[j]!(i));
-        if ((i + 1) % BLOCK_ROWS === 0) { out(buf); buf = ''; }
+      if (header) emit((j) => cols[j]!.header);
+      if (arena) {
+        for (let i = 0; i < t.length; i++) {
+          const label = ownerCell(t, i);
+          if (pos + rowLen + label.length + 1 > block.length) flush();
+          pos += arena.copy(block, pos, i * rowLen, (i + 1) * rowLen);
+          pos += block.write(label, pos, 'latin1');
+          block[pos++] = 10;
+        }
+      } else {
+        for (let i = 0; i < t.length; i++) emit((j) => cells[j]!(i));
       }
-      if (buf) out(buf);
+      flush();
     },
   };
 }
