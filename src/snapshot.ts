@@ -3,6 +3,7 @@
  * rows a predicate selects, attach owning processes.
  * @module
  */
+import { fs } from './builtins.js';
 import { TcpstateError } from './model/errors.js';
 import type { RowPredicate } from './model/filter.js';
 import { ALL_MASK } from './model/state.js';
@@ -27,6 +28,8 @@ export function scanOptions(partial: Partial<ScanOptions>): ScanOptions {
     states: partial.states ?? ALL_MASK,
     info: partial.info,
     memory: partial.memory,
+    record: partial.record,
+    replay: partial.replay,
   };
 }
 
@@ -37,6 +40,17 @@ export function scanOptions(partial: Partial<ScanOptions>): ScanOptions {
 export async function chooseSource(name: string | undefined, opts: ScanOptions): Promise<{ source: LiveSource; notices: string[] }> {
   const notices: string[] = [];
   const captured = opts.procRoot !== '/proc';
+  if (opts.replay !== undefined) {
+    if (name !== undefined && name !== 'auto' && name !== 'netlink' && name !== 'netlink-replay') {
+      throw new TcpstateError('ERR_USAGE', `--replay reads a netlink recording; it cannot be combined with --source ${name}`, { field: '--source' });
+    }
+    if (opts.record !== undefined) throw new TcpstateError('ERR_USAGE', '--record and --replay cannot be combined', { field: '--record' });
+    name = 'netlink-replay';
+  } else if (opts.record !== undefined && name !== undefined && name !== 'auto' && name !== 'netlink') {
+    throw new TcpstateError('ERR_USAGE', `--record saves a netlink dump; it cannot be combined with --source ${name}`, { field: '--record' });
+  } else if (opts.record !== undefined) {
+    name = 'netlink';
+  }
   if (name !== undefined && name !== 'auto') {
     const load = LIVE_SOURCES[name];
     if (!load) throw new TcpstateError('ERR_USAGE', `unknown --source "${name}": expected ${[...Object.keys(LIVE_SOURCES), 'auto'].join(', ')}`, { field: '--source' });
@@ -45,7 +59,7 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
     if (why) throw new TcpstateError('ERR_NATIVE', `--source ${name} cannot run here: ${why}`, { field: '--source' });
     return { source, notices };
   }
-  const order = captured ? ['proc'] : SOURCE_ORDER;
+  const order = captured ? ['proc'] : SOURCE_ORDER.filter((n) => n !== 'netlink-replay');
   const reasons: string[] = [];
   for (const n of order) {
     const source = await LIVE_SOURCES[n]!();
@@ -66,6 +80,23 @@ export async function scanLive(sourceName: string | undefined, opts: ScanOptions
   return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices] };
 }
 
+/**
+ * Count the live table by state into `counts`: through the source's row-free fast path
+ * when it has one and no row predicate is needed beyond the states, else by scanning.
+ */
+export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number }> {
+  const { source, notices } = await chooseSource(sourceName, opts);
+  // hrtime, not performance.now(): the global performance object loads perf_hooks (~10 modules).
+  const t0 = process.hrtime.bigint();
+  const r = source.count && (keep === undefined || statesOnly)
+    ? source.count(opts, counts)
+    : source.scan(opts, (chunk) => {
+      const st = chunk.state;
+      for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) counts[st[i]!]!++;
+    });
+  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
 /** A sink that copies the rows `keep` selects into `into`. */
 export function collector(into: SocketTable, keep?: RowPredicate): ChunkSink {
   return (chunk) => {
@@ -73,9 +104,35 @@ export function collector(into: SocketTable, keep?: RowPredicate): ChunkSink {
   };
 }
 
+/**
+ * How many rows to expect, from /proc/net/sockstat (`TCP: inuse N orphan N tw N ...`), so
+ * a large table is allocated once instead of doubling its way up. A hint only: 1024 when
+ * it cannot tell (another namespace, a captured proc root, a replay).
+ */
+export function sizeHint(opts: ScanOptions): number {
+  if (opts.netns !== undefined || opts.replay !== undefined || opts.procRoot !== '/proc') return 1024;
+  try {
+    const text = fs.readFileSync('/proc/net/sockstat', 'latin1');
+    let n = 0;
+    const tcp = /^TCP: inuse (\d+) orphan \d+ tw (\d+)/m.exec(text);
+    if (tcp && opts.tcp) n += Number(tcp[1]) + Number(tcp[2]);
+    const udp = /^UDP: inuse (\d+)/m.exec(text);
+    if (udp && opts.udp) n += Number(udp[1]);
+    return Math.min(1 << 22, Math.max(1024, Math.ceil(n * 1.05)));
+  } catch {
+    return 1024;
+  }
+}
+
 /** Take a live snapshot of the rows `keep` selects. */
 export async function liveSnapshot(sourceName: string | undefined, opts: ScanOptions, keep?: RowPredicate): Promise<Snapshot> {
-  const table = new SocketTable();
+  const table = new SocketTable(sizeHint(opts));
+  if (keep === undefined) {
+    // Every row wanted: a source that can append straight into the table skips the chunks.
+    const { source, notices } = await chooseSource(sourceName, opts);
+    const r = source.collect ? source.collect(opts, table) : source.scan(opts, collector(table));
+    return { table, source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], takenAt: Date.now() };
+  }
   const r = await scanLive(sourceName, opts, collector(table, keep));
   return { table, source: r.source, warnings: r.warnings, notices: r.notices, takenAt: Date.now() };
 }
@@ -87,7 +144,10 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
 export function attachProcesses(table: SocketTable, procRoot: string): string[] {
   const scan = scanProcesses(procRoot);
   table.owners = scan.owners;
-  return scan.hidden > 0
-    ? [`${scan.hidden} processes of other users are hidden (run as root to see every owner)`]
-    : [];
+  return scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [];
+}
+
+/** The one notice a user without root gets about owners tcpstate cannot see. */
+export function hiddenNotice(hidden: number): string {
+  return `${hidden} processes of other users are hidden (run as root to see every owner)`;
 }

@@ -3,7 +3,8 @@
  * with errors that name the token and its position.
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { util } from '../builtins.js';
 import { TcpstateError } from '../model/errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -16,7 +17,7 @@ export interface Parsed {
 /** Parse argv against a spec; an unknown flag or a missing value is an ERR_USAGE naming it. */
 export function parse(argv: readonly string[], options: OptionSpec, offset = 0): Parsed {
   try {
-    const r = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    const r = util.parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
   } catch (e) {
     const msg = (e as Error).message;

@@ -30,6 +30,8 @@ export const SOCKET_OPTIONS: OptionSpec = {
   net: { type: 'string' },
   source: { type: 'string' },
   'input-format': { type: 'string' },
+  record: { type: 'string' },
+  replay: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -52,7 +54,10 @@ Filters (as ss(8) gives them meaning), after the options:
 Where to read:
   --proc-root DIR      a captured /proc tree (also TCPSTATE_PROC_ROOT)
   -N, --netns NAME     a network namespace made by "ip netns add" (ss -N)
-  --source NAME        live source: auto (default), proc, netlink
+  --source NAME        live source: auto (default: netlink when the native addon is
+                       built, else proc), proc, netlink
+  --record FILE        save the raw netlink reply (the format of "ss -D FILE")
+  --replay FILE        read a saved netlink reply instead of the kernel
 `;
 
 export interface Selection {
@@ -88,6 +93,8 @@ export function selection(values: Record<string, unknown>, filterWords: string[]
     states,
     info: Boolean(values['info']),
     memory: Boolean(values['memory']),
+    record: str(values['record']),
+    replay: str(values['replay']),
   });
   return { scan, filter, states, keep: selector(states, filter.expr), sourceName: str(values['source']) };
 }

@@ -72,6 +72,17 @@ export interface SocketRecord {
   info?: TcpExtInfo;
 }
 
+/** inode → owning processes: a Map, or a compact index built by process attribution. */
+export interface OwnerLookup {
+  get(inode: number): Owner[] | undefined;
+  set(inode: number, owners: Owner[]): unknown;
+  /** `pid/program[,pid/program]` of an inode without making Owner objects, if the lookup can. */
+  label?(inode: number): string | undefined;
+}
+
+/** Rows per chunk a source hands to its sink: small enough to stay in cache, large enough to amortise the call. */
+export const CHUNK_ROWS = 4096;
+
 const INITIAL = 1024;
 
 /** Columnar socket table. Append with {@link SocketTable.add}, read columns by row index. */
@@ -97,7 +108,7 @@ export class SocketTable {
   uid: Uint32Array;
   inode: Uint32Array;
   /** Owners by socket inode, filled by process attribution or by text sources that show them. */
-  owners = new Map<number, Owner[]>();
+  owners: OwnerLookup = new Map<number, Owner[]>();
   /** Owners of rows without an inode (captured text), by row index. */
   rowOwners = new Map<number, Owner[]>();
   /** Extended info by row index (sparse). */
@@ -149,6 +160,11 @@ export class SocketTable {
     this.uid = g(this.uid);
     this.inode = g(this.inode);
     this.capacity = c;
+  }
+
+  /** Make room for at least `min` rows (a decoder that fills every column itself). */
+  reserve(min: number): void {
+    if (min > this.capacity) this.grow(min);
   }
 
   /**
@@ -214,8 +230,8 @@ export class SocketTable {
     this.flags[i] = src.flags[j]!;
     this.lport[i] = src.lport[j]!;
     this.rport[i] = src.rport[j]!;
-    this.laddr.set(src.laddr.subarray(j * 16, j * 16 + 16), i * 16);
-    this.raddr.set(src.raddr.subarray(j * 16, j * 16 + 16), i * 16);
+    const la = this.laddr, ra = this.raddr, sla = src.laddr, sra = src.raddr;
+    for (let k = 0, a = i * 16, b = j * 16; k < 16; k++) { la[a + k] = sla[b + k]!; ra[a + k] = sra[b + k]!; }
     this.recvQ[i] = src.recvQ[j]!;
     this.sendQ[i] = src.sendQ[j]!;
     this.timer[i] = src.timer[j]!;

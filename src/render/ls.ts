@@ -7,12 +7,17 @@
 import { AF_INET, formatEndpoint } from '../model/address.js';
 import { stateName } from '../model/state.js';
 import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, type SocketTable, TIMER_NAMES } from '../model/table.js';
-import { type Column, csvField, renderTable } from './text.js';
+import { infoCell, memoryCell } from './tcp-info.js';
+import { type Column, csvField } from './text.js';
 
 export interface LsColumns {
   processes?: boolean;
   timers?: boolean;
   extended?: boolean;
+  /** ss -i: TCP internals (netlink only). */
+  info?: boolean;
+  /** ss -m: socket memory (netlink only). */
+  memory?: boolean;
   header?: boolean;
 }
 
@@ -38,12 +43,44 @@ export function remoteCell(t: SocketTable, i: number): string {
 }
 
 export function ownerCell(t: SocketTable, i: number): string {
+  const ino = t.inode[i]!;
+  const label = ino !== 0 && t.owners.label ? t.owners.label(ino) : undefined;
+  if (label !== undefined) return label;
   const o = t.ownersOf(i);
   return o.length === 0 ? '-' : o.map((x) => (x.program === '' ? String(x.pid) : `${x.pid}/${x.program}`)).join(',');
 }
 
 /** The rows of a table as netstat-style text. */
 export function renderLs(t: SocketTable, c: LsColumns = {}): string {
+  const parts: string[] = [];
+  writeLs(t, c, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** Bytes per write: output leaves in blocks, so memory stays bounded at any table size. */
+const BLOCK_BYTES = 256 * 1024;
+
+/**
+ * Write the rows as netstat-style text through `write`, in blocks. Two passes over the
+ * columns: widths first (cell text is made and dropped), then the lines; no per-row cell
+ * arrays are kept, so 400k sockets print in bounded memory.
+ */
+export function writeLs(t: SocketTable, c: LsColumns, write: (text: string) => void): void {
+  planLs(t, c).write(write);
+}
+
+/** A listing prepared up to the owner column; {@link LsPlan.write} finishes it. */
+export interface LsPlan {
+  write(out: (text: string) => void): void;
+}
+
+/**
+ * Prepare a listing before the owners are known: the widths of every other column, so
+ * that this pass overlaps the process scan. (Keeping the text of each row for later costs
+ * more in garbage collection than making it again.) Owners are read only by
+ * {@link LsPlan.write}.
+ */
+export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const cols: Column[] = [
     { header: 'Proto', min: 5 },
     { header: 'Recv-Q', right: true },
@@ -52,26 +89,101 @@ export function renderLs(t: SocketTable, c: LsColumns = {}): string {
     { header: 'Foreign Address', min: 23 },
     { header: 'State', min: 11 },
   ];
-  if (c.extended) cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
-  if (c.processes) cols.push({ header: 'PID/Program name', min: 20 });
-  if (c.timers) cols.push({ header: 'Timer' });
-  const rows: string[][] = [];
-  for (let i = 0; i < t.length; i++) {
-    const hasQ = (t.flags[i]! & F_HAS_QUEUES) !== 0;
-    const r = [
-      protoName(t, i),
-      hasQ ? String(t.recvQ[i]) : '-',
-      hasQ ? String(t.sendQ[i]) : '-',
-      localCell(t, i),
-      remoteCell(t, i),
-      t.proto[i] === PROTO_UDP && t.state[i] === 7 ? '' : stateName(t.state[i]!),
-    ];
-    if (c.extended) r.push(t.uid[i] === NO_UID ? '-' : String(t.uid[i]), String(t.inode[i]));
-    if (c.processes) r.push(ownerCell(t, i));
-    if (c.timers) r.push(timerCell(t, i));
-    rows.push(r);
+  const cells: ((i: number) => string)[] = [
+    (i) => protoName(t, i),
+    (i) => ((t.flags[i]! & F_HAS_QUEUES) !== 0 ? String(t.recvQ[i]) : '-'),
+    (i) => ((t.flags[i]! & F_HAS_QUEUES) !== 0 ? String(t.sendQ[i]) : '-'),
+    (i) => localCell(t, i),
+    (i) => remoteCell(t, i),
+    (i) => (t.proto[i] === PROTO_UDP && t.state[i] === 7 ? '' : stateName(t.state[i]!)),
+  ];
+  if (c.extended) {
+    cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
+    cells.push((i) => (t.uid[i] === NO_UID ? '-' : String(t.uid[i])), (i) => String(t.inode[i]));
   }
-  return renderTable(cols, rows, c.header !== false);
+  let owner = -1;
+  if (c.processes) { owner = cols.length; cols.push({ header: 'PID/Program name', min: 20 }); cells.push((i) => ownerCell(t, i)); }
+  if (c.timers) { cols.push({ header: 'Timer' }); cells.push((i) => timerCell(t, i)); }
+  if (c.memory) { cols.push({ header: 'Memory' }); cells.push((i) => memoryCell(t.ext.get(i))); }
+  if (c.info) { cols.push({ header: 'Info' }); cells.push((i) => infoCell(t.ext.get(i))); }
+  const header = c.header !== false;
+  const last = cols.length - 1;
+  const w = cols.map((col) => Math.max(col.min ?? 0, header ? col.header.length : 0));
+  // The last column is not padded, so its width is not needed; the owner column waits.
+  for (let j = 0; j < last; j++) {
+    if (j === owner) continue;
+    const f = cells[j]!;
+    let m = w[j]!;
+    for (let i = 0; i < t.length; i++) { const n = f(i).length; if (n > m) m = n; }
+    w[j] = m;
+  }
+  // With PID/Program last (ls -p without -o/-i/-m), every row's text left of it has one
+  // length: lay it out now, as bytes, while the worker scans; write() adds the owners.
+  let arena: Buffer | undefined;
+  let rowLen = 0;
+  if (owner === last && t.length > 0) {
+    for (let j = 0; j < owner; j++) rowLen += w[j]! + 1;
+    arena = Buffer.allocUnsafe(t.length * rowLen);
+    for (let i = 0; i < t.length; i++) {
+      let p = i * rowLen;
+      for (let j = 0; j < owner; j++) {
+        const v = cells[j]!(i);
+        const gap = w[j]! - v.length;
+        if (cols[j]!.right && gap > 0) { arena.fill(32, p, p + gap); p += gap; }
+        p += arena.write(v, p, 'latin1');
+        if (!cols[j]!.right && gap > 0) { arena.fill(32, p, p + gap); p += gap; }
+        arena[p++] = 32;
+      }
+    }
+  }
+  return {
+    write(out) {
+      if (owner >= 0 && owner < last) {
+        let m = w[owner]!;
+        for (let i = 0; i < t.length; i++) { const n = ownerCell(t, i).length; if (n > m) m = n; }
+        w[owner] = m;
+      }
+      // Lines are laid out as bytes in one reused block (cell text is Latin-1: numbers,
+      // addresses, and comm read as latin1), so no padded copies or joined strings are made.
+      const block = Buffer.allocUnsafe(BLOCK_BYTES);
+      let pos = 0;
+      const flush = () => { if (pos > 0) { out(block.toString('latin1', 0, pos)); pos = 0; } };
+      const emit = (cell: (j: number) => string): void => {
+        const start = pos;
+        for (let j = 0; j <= last; j++) {
+          const v = cell(j);
+          const col = cols[j]!;
+          const gap = j === last && !col.right ? 0 : Math.max(0, w[j]! - v.length);
+          if (pos + v.length + gap + 2 > block.length) {
+            // A very long cell (an -i line): hand over what is there and continue.
+            const done = block.toString('latin1', 0, pos);
+            pos = 0;
+            out(done);
+          }
+          if (j > 0) block[pos++] = 32;
+          if (col.right && gap) { block.fill(32, pos, pos + gap); pos += gap; }
+          pos += block.write(v, pos, 'latin1');
+          if (!col.right && gap) { block.fill(32, pos, pos + gap); pos += gap; }
+        }
+        while (pos > start && block[pos - 1] === 32) pos--;
+        block[pos++] = 10;
+        if (pos > block.length - 4096) flush();
+      };
+      if (header) emit((j) => cols[j]!.header);
+      if (arena) {
+        for (let i = 0; i < t.length; i++) {
+          const label = ownerCell(t, i);
+          if (pos + rowLen + label.length + 1 > block.length) flush();
+          pos += arena.copy(block, pos, i * rowLen, (i + 1) * rowLen);
+          pos += block.write(label, pos, 'latin1');
+          block[pos++] = 10;
+        }
+      } else {
+        for (let i = 0; i < t.length; i++) emit((j) => cells[j]!(i));
+      }
+      flush();
+    },
+  };
 }
 
 export const CSV_HEADER = [

@@ -22,6 +22,10 @@ export interface ScanOptions {
   /** Extended TCP info (`-i`), memory (`-m`): sources that cannot give them ignore them. */
   info?: boolean;
   memory?: boolean;
+  /** Save the raw sock_diag reply here (netlink source; `--record`). */
+  record?: string;
+  /** Read a recorded sock_diag reply instead of the kernel (`--replay`). */
+  replay?: string;
 }
 
 export interface ScanResult {
@@ -34,6 +38,13 @@ export interface LiveSource {
   /** Why this source cannot run here, or undefined if it can. */
   unavailable(opts: ScanOptions): string | undefined;
   scan(opts: ScanOptions, sink: ChunkSink): ScanResult;
+  /**
+   * Optional fast path for `count`: add per-state counts of the selected protocols,
+   * families and states to `counts` without making rows.
+   */
+  count?(opts: ScanOptions, counts: Float64Array): ScanResult;
+  /** Optional fast path for a snapshot of every row: append them all to `into`. */
+  collect?(opts: ScanOptions, into: import('../model/table.js').SocketTable): ScanResult;
 }
 
 type Loader = () => Promise<LiveSource>;
@@ -41,10 +52,12 @@ type Loader = () => Promise<LiveSource>;
 /** Registered live sources, by name. */
 export const LIVE_SOURCES: Record<string, Loader> = {
   proc: async () => (await import('./proc-source.js')).procSource,
+  netlink: async () => (await import('./netlink-source.js')).netlinkSource,
+  'netlink-replay': async () => (await import('./netlink-replay.js')).replaySource,
 };
 
-/** Preference order for `--source auto`. */
-export const SOURCE_ORDER: string[] = ['proc'];
+/** Preference order for `--source auto`: netlink when the native addon loads, else procfs. */
+export const SOURCE_ORDER: string[] = ['netlink', 'proc'];
 
 /** Register a live source (used by optional sources such as netlink). */
 export function registerLiveSource(name: string, load: Loader, preferred = false): void {

@@ -4,7 +4,7 @@
  * /proc/PID/net shows the network namespace of PID.
  * @module
  */
-import { readdirSync, statSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { TcpstateError } from '../model/errors.js';
 
 /** The bind-mount path of a named namespace; a path given as such is used as it is. */
@@ -19,7 +19,7 @@ export function netnsPath(name: string): string {
 /** Device and inode of a namespace file, the namespace's identity. */
 export function netnsId(path: string): { dev: number; ino: number } {
   try {
-    const s = statSync(path);
+    const s = fs.statSync(path);
     return { dev: s.dev, ino: s.ino };
   } catch (e) {
     throw new TcpstateError('ERR_NETNS', `network namespace ${path} not found (${(e as NodeJS.ErrnoException).code}); list them with "ip netns list"`, { file: path });
@@ -29,11 +29,11 @@ export function netnsId(path: string): { dev: number; ino: number } {
 /** A pid whose network namespace is `name`, or undefined if no process lives there. */
 export function findPidInNetns(name: string, procRoot = '/proc'): number | undefined {
   const id = netnsId(netnsPath(name));
-  for (const n of readdirSync(procRoot)) {
+  for (const n of fs.readdirSync(procRoot)) {
     const c = n.charCodeAt(0);
     if (c < 48 || c > 57) continue;
     try {
-      const s = statSync(`${procRoot}/${n}/ns/net`);
+      const s = fs.statSync(`${procRoot}/${n}/ns/net`);
       if (s.ino === id.ino && s.dev === id.dev) return Number(n);
     } catch {
       // exited, or not ours to see

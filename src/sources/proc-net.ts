@@ -12,7 +12,7 @@
  * chunk table that it hands to a sink and reuses (see {@link ChunkSink}).
  * @module
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
@@ -24,8 +24,8 @@ import { F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable } from '..
  */
 export type ChunkSink = (chunk: SocketTable) => void;
 
-/** Rows per chunk: small enough to stay in cache, large enough to amortise the call. */
-export const CHUNK_ROWS = 4096;
+export { CHUNK_ROWS } from '../model/table.js';
+import { CHUNK_ROWS } from '../model/table.js';
 
 export interface ProcNetFile {
   /** Name for error messages (`/proc/net/tcp6`). */
@@ -248,7 +248,7 @@ export function procNetFiles(opts: { tcp: boolean; udp: boolean; v4: boolean; v6
 export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink, buf: Uint8Array, optional = false): Warning[] {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = fs.openSync(path, 'r');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (optional && err.code === 'ENOENT') return [];
@@ -257,7 +257,7 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
   const parser = new ProcNetParser(file, sink);
   try {
     for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) break;
       parser.feed(buf, 0, n);
     }
@@ -267,7 +267,7 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
     const err = e as NodeJS.ErrnoException;
     throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code ?? err.message}`, { file: path });
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
   return parser.warnings;
 }

@@ -4,12 +4,12 @@
  * their `comm`; it is linear in the number of open files.
  * @module
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { Owner } from '../model/table.js';
+import { fs } from '../builtins.js';
+import type { Owner, OwnerLookup } from '../model/table.js';
 
 export interface ProcessScan {
   /** inode → owners, in pid order. */
-  owners: Map<number, Owner[]>;
+  owners: OwnerLookup;
   /** Processes whose fd directory could not be read (other users' without root). */
   hidden: number;
   /** Processes scanned. */
@@ -28,7 +28,7 @@ export function listPids(procRoot: string): number[] {
   const out: number[] = [];
   let names: string[];
   try {
-    names = readdirSync(procRoot);
+    names = fs.readdirSync(procRoot);
   } catch {
     return out;
   }
@@ -45,7 +45,7 @@ export function listPids(procRoot: string): number[] {
 /** Read `comm` of a pid, without its newline; `?` if it vanished. */
 export function readComm(procRoot: string, pid: number): string {
   try {
-    return readFileSync(`${procRoot}/${pid}/comm`, 'latin1').replace(/\n$/, '');
+    return fs.readFileSync(`${procRoot}/${pid}/comm`, 'latin1').replace(/\n$/, '');
   } catch {
     return '?';
   }
@@ -63,7 +63,7 @@ export function scanProcesses(procRoot: string, pids: number[] = listPids(procRo
     const dir = `${procRoot}/${pid}/fd`;
     let fds: string[];
     try {
-      fds = readdirSync(dir);
+      fds = fs.readdirSync(dir);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM') hidden++;
@@ -74,7 +74,7 @@ export function scanProcesses(procRoot: string, pids: number[] = listPids(procRo
     for (const fd of fds) {
       let target: string;
       try {
-        target = readlinkSync(`${dir}/${fd}`);
+        target = fs.readlinkSync(`${dir}/${fd}`);
       } catch {
         continue;
       }

@@ -108,10 +108,12 @@ export class Netns {
 }
 
 /** Run the CLI and capture its output and status. */
-export function runCli(args: string[], opts: { input?: string | Buffer; env?: Record<string, string> } = {}): { code: number; stdout: string; stderr: string } {
+export function runCli(args: string[], opts: { input?: string | Buffer; env?: Record<string, string>; uid?: number; gid?: number } = {}): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     input: opts.input,
+    uid: opts.uid,
+    gid: opts.gid,
     env: { ...process.env, ...opts.env },
     maxBuffer: 1 << 30,
   });

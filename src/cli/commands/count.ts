@@ -3,12 +3,12 @@
  * live table or on captured text (`tcpstate count web1.txt`, `--hosts` for a fleet).
  * @module
  */
-import { countStates, GroupCounter, newCounts, parseGroupKey } from '../../model/count.js';
+import { countStates, GroupCounter, newCounts, parseGroupKey, total } from '../../model/count.js';
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
+import { SocketTable } from '../../model/table.js';
 import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
-import { scanLive } from '../../snapshot.js';
-import { scanProcesses } from '../../sources/processes.js';
+import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
@@ -69,19 +69,36 @@ export const count: Command = {
     if (fleet) throw new TcpstateError('ERR_USAGE', '--hosts and --group read capture files: tcpstate count --hosts FILE...', { field: '--hosts' });
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate count --input-format NAME FILE...', { field: '--input-format' });
 
+    const t0 = io.env['TCPSTATE_TIMING'] ? performance.now() : 0;
     const counts = newCounts();
     const groups = key ? new GroupCounter(key) : undefined;
-    const owners = key?.by === 'process' ? scanProcesses(sel.scan.procRoot) : undefined;
     const keep = sel.states === ALL_MASK && !sel.filter.expr ? undefined : sel.keep;
-    const r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
-      countStates(chunk, keep, counts);
-      if (groups) {
-        if (owners) chunk.owners = owners.owners;
-        groups.add(chunk, keep);
+    let r;
+    let hidden = 0;
+    let scanMs: number | undefined;
+    if (!groups) {
+      r = await countLive(sel.sourceName, sel.scan, counts, keep, !sel.filter.expr);
+      scanMs = r.scanMs;
+    } else {
+      // Process attribution runs on a worker while this thread reads the sockets.
+      const pending = key?.by === 'process' ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
+      const rows = new SocketTable(4096);
+      r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
+        countStates(chunk, keep, counts);
+        if (pending) for (let i = 0; i < chunk.length; i++) { if (!keep || keep(chunk, i)) rows.copyRow(chunk, i); }
+        else groups.add(chunk, keep);
+      });
+      if (pending) {
+        const owners = await pending.done();
+        hidden = owners.hidden;
+        rows.owners = owners.owners;
+        groups.add(rows, undefined);
       }
-    });
+    }
+    // TCPSTATE_TIMING=1 (bench/): the scan alone, and with option parsing and source loading.
+    if (t0) io.err(`tcpstate: timing: scan and count ${(scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets), ${(performance.now() - t0).toFixed(3)} ms with loading\n`);
     const notices = [...r.notices];
-    if (owners && owners.hidden > 0) notices.push(`${owners.hidden} processes of other users are hidden (run as root to see every owner)`);
+    if (hidden > 0) notices.push(hiddenNotice(hidden));
     for (const n of notices) io.err(`tcpstate: ${n}\n`);
     for (const w of r.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
     const rows = groups ? groups.top(top) : undefined;

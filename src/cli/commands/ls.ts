@@ -3,9 +3,9 @@
  * @module
  */
 import { TcpstateError } from '../../model/errors.js';
-import { DEFAULT_LS_MASK } from '../../model/state.js';
-import { type LsColumns, renderCsv, renderLs, lsJson } from '../../render/ls.js';
-import { attachProcesses, liveSnapshot } from '../../snapshot.js';
+import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
+import { type LsColumns, lsJson, planLs, renderCsv, renderLs } from '../../render/ls.js';
+import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { parse } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
@@ -21,6 +21,9 @@ Columns:
   -p, --program        PID/Program name (root sees every process)
   -o, --timers         Timer, as netstat: timewait (59.93/0/0) = kind (seconds left/retransmits/probes)
   -e, --extend         User and Inode
+  -i, --info           TCP internals as ss -i: rto, rtt/rttvar, mss, cwnd, ssthresh,
+                       bytes acked/received, retransmits, delivery rate (netlink only)
+  -m, --memory         socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (netlink only)
   -H, --no-header      no header line
 Output:
   --json               one JSON document (schema: docs/json.md)
@@ -49,21 +52,36 @@ export const ls: Command = {
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, DEFAULT_LS_MASK);
     const processes = Boolean(values['program'] || values['processes']);
+    const info = Boolean(values['info']);
+    const memory = Boolean(values['memory']);
     const columns: LsColumns = {
       processes,
       timers: Boolean(values['timers'] || values['options']),
       extended: Boolean(values['extend'] || values['extended']),
+      info,
+      memory,
       header: !values['no-header'],
     };
     if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns);
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
-    const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
-    if (processes) snap.notices.push(...attachProcesses(snap.table, sel.scan.procRoot));
+    // Process attribution starts first: a worker scans /proc/PID/fd while this thread
+    // reads the sockets, then this thread joins in.
+    const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
+    const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
+    const snap = await liveSnapshot(sel.sourceName, sel.scan, everyRow ? undefined : sel.keep);
+    // Text output is laid out up to the owner column while the worker still scans.
+    const plan = values['json'] || values['csv'] ? undefined : planLs(snap.table, columns);
+    if (pending) {
+      const scan = await pending.done();
+      snap.table.owners = scan.owners;
+      if (scan.hidden > 0) snap.notices.push(hiddenNotice(scan.hidden));
+    }
+    if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
     for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
     for (const w of snap.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
     if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
-    else io.out(renderLs(snap.table, columns));
+    else plan!.write((text) => io.out(text));
     return 0;
   },
 };

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "tcpstate_netlink",
+      "sources": ["tcpstate_netlink.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}

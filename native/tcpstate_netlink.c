@@ -1,0 +1,394 @@
+/*
+ * tcpstate's optional native addon: the parts Node cannot do itself.
+ *
+ *   dump(req, buf, onChunk)  one NETLINK_SOCK_DIAG dump per family for one protocol, with
+ *                       the state mask and idiag_ext bits pushed down to the kernel. The
+ *                       replies are packed, whole messages only, into buf (a Buffer the caller
+ *                       owns and reuses, at least 128 KiB); whenever it is nearly full, and at
+ *                       the end, onChunk(length) is called synchronously: buf[0..length) holds
+ *                       whole netlink messages, overwritten after the call. Nothing is
+ *                       decoded here.
+ *   netnsEnter(path)    setns() into the network namespace at path; returns an fd of the
+ *                       namespace left, for netnsLeave.
+ *   netnsLeave(fd)      setns() back and close fd.
+ *   scanFds(pids, ctl)  process attribution: claims indexes of pids (an Int32Array) through
+ *                       an atomic counter at ctl[0] (both Int32Arrays on a SharedArrayBuffer,
+ *                       shared with other threads doing the same), lists /proc/PID/fd of each
+ *                       and readlinks every entry; returns { triples: Uint32Array of
+ *                       (inode, pid, fd) for socket links, hidden, scanned }. Node's own
+ *                       readlinkSync costs about 2.5x more per fd than this loop.
+ *
+ * req: { protocol: 6|17, families: number[] (AF_INET 2, AF_INET6 10), states: u32,
+ *        ext: u8, netns?: string (path of a namespace file) }.
+ * With req.netns the socket is created inside that namespace and the thread returns at once:
+ * a netlink socket stays bound to the namespace it was created in.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <node_api.h>
+
+/* One recv brings at most 32 KiB (the kernel caps a dump skb there); 64 KiB is ample. */
+#define RECV_BYTES (64u << 10)
+
+#define CHECK(env, call)                                                        \
+  do {                                                                          \
+    if ((call) != napi_ok) {                                                    \
+      napi_throw_error((env), "ERR_NATIVE", "tcpstate addon: N-API call failed"); \
+      return NULL;                                                              \
+    }                                                                           \
+  } while (0)
+
+static napi_value throw_errno(napi_env env, const char *what, int err) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+  napi_value m, code, e;
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
+  char cname[32];
+  snprintf(cname, sizeof cname, "%s", err == EPERM ? "EPERM" : err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == EINVAL ? "EINVAL" : "EIO");
+  napi_create_string_utf8(env, cname, NAPI_AUTO_LENGTH, &code);
+  napi_create_error(env, code, m, &e);
+  napi_value errno_v;
+  napi_create_int32(env, err, &errno_v);
+  napi_set_named_property(env, e, "errno", errno_v);
+  napi_throw(env, e);
+  return NULL;
+}
+
+static int get_u32_prop(napi_env env, napi_value obj, const char *name, uint32_t *out) {
+  napi_value v;
+  bool has = false;
+  if (napi_has_named_property(env, obj, name, &has) != napi_ok || !has) return 0;
+  if (napi_get_named_property(env, obj, name, &v) != napi_ok) return -1;
+  return napi_get_value_uint32(env, v, out) == napi_ok ? 1 : -1;
+}
+
+/* Path string of a property or argument into buf; 1 if present, 0 if absent/undefined. */
+static int get_path(napi_env env, napi_value v, char *buf, size_t cap) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok || t == napi_undefined || t == napi_null) return 0;
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, v, buf, cap, &n) != napi_ok) return -1;
+  return n > 0 && n < cap - 1 ? 1 : -1;
+}
+
+struct out {
+  uint8_t *buf;
+  size_t cap;
+  size_t fill;
+};
+
+/* Hand buf[0..fill) to JS. Returns 0, or -1 with a JS exception pending. */
+static int flush(napi_env env, napi_value cb, struct out *o) {
+  if (o->fill == 0) return 0;
+  napi_value global, arg, ret;
+  napi_get_global(env, &global);
+  napi_create_uint32(env, (uint32_t)o->fill, &arg);
+  o->fill = 0;
+  if (napi_call_function(env, global, cb, 1, &arg, &ret) != napi_ok) return -1;
+  return 0;
+}
+
+/* One dump for (family, protocol). Returns 0, an errno (>0), or -1 with a JS exception. */
+static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t protocol,
+                    uint32_t states, uint8_t ext, uint32_t seq, struct out *o) {
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req_v2 r;
+  } req;
+  memset(&req, 0, sizeof req);
+  req.nlh.nlmsg_len = sizeof req;
+  req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.nlh.nlmsg_seq = seq;
+  req.r.sdiag_family = family;
+  req.r.sdiag_protocol = protocol;
+  req.r.idiag_states = states;
+  req.r.idiag_ext = ext;
+  struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
+  if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0) return errno;
+
+  for (;;) {
+    if (o->fill + RECV_BYTES > o->cap && flush(env, cb, o) < 0) return -1;
+    ssize_t n = recv(fd, o->buf + o->fill, RECV_BYTES, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return EIO;
+    /* Walk the headers only to find the end of this dump; JS decodes everything. */
+    size_t off = 0;
+    int done = 0;
+    while (off + sizeof(struct nlmsghdr) <= (size_t)n) {
+      struct nlmsghdr *h = (struct nlmsghdr *)(o->buf + o->fill + off);
+      if (h->nlmsg_len < sizeof(struct nlmsghdr) || off + h->nlmsg_len > (size_t)n) break;
+      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) done = 1;
+      off += NLMSG_ALIGN(h->nlmsg_len);
+    }
+    o->fill += (size_t)n;
+    while (o->fill & 3) o->buf[o->fill++] = 0; /* keep messages 4-aligned */
+    if (done) return 0;
+  }
+}
+
+static napi_value Dump(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  struct out o = {0};
+  bool isbuf = false;
+  if (argc < 3 || napi_is_buffer(env, argv[1], &isbuf) != napi_ok || !isbuf ||
+      napi_get_buffer_info(env, argv[1], (void **)&o.buf, &o.cap) != napi_ok || o.cap < 2 * RECV_BYTES) {
+    napi_throw_type_error(env, NULL, "dump(req, buffer of at least 128 KiB, onChunk)");
+    return NULL;
+  }
+  o.cap &= ~(size_t)3;
+  napi_value req = argv[0], cb = argv[2];
+  uint32_t protocol = IPPROTO_TCP, states = 0xffffffffu, ext = 0;
+  if (get_u32_prop(env, req, "protocol", &protocol) < 0 || get_u32_prop(env, req, "states", &states) < 0 ||
+      get_u32_prop(env, req, "ext", &ext) < 0) {
+    napi_throw_type_error(env, NULL, "dump: protocol, states and ext must be numbers");
+    return NULL;
+  }
+  uint8_t families[2];
+  uint32_t nfam = 0;
+  napi_value fams;
+  bool has = false;
+  napi_has_named_property(env, req, "families", &has);
+  if (has) {
+    CHECK(env, napi_get_named_property(env, req, "families", &fams));
+    uint32_t len = 0;
+    CHECK(env, napi_get_array_length(env, fams, &len));
+    for (uint32_t i = 0; i < len && nfam < 2; i++) {
+      napi_value v;
+      uint32_t f;
+      CHECK(env, napi_get_element(env, fams, i, &v));
+      CHECK(env, napi_get_value_uint32(env, v, &f));
+      if (f != AF_INET && f != AF_INET6) {
+        napi_throw_range_error(env, NULL, "dump: families must be AF_INET (2) or AF_INET6 (10)");
+        return NULL;
+      }
+      families[nfam++] = (uint8_t)f;
+    }
+  } else {
+    families[0] = AF_INET;
+    families[1] = AF_INET6;
+    nfam = 2;
+  }
+  char nspath[4096];
+  int want_ns = 0;
+  napi_has_named_property(env, req, "netns", &has);
+  if (has) {
+    napi_value v;
+    CHECK(env, napi_get_named_property(env, req, "netns", &v));
+    want_ns = get_path(env, v, nspath, sizeof nspath);
+    if (want_ns < 0) {
+      napi_throw_type_error(env, NULL, "dump: netns must be a path");
+      return NULL;
+    }
+  }
+  int orig = -1, target = -1;
+  if (want_ns) {
+    orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (orig < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
+    target = open(nspath, O_RDONLY | O_CLOEXEC);
+    if (target < 0) {
+      int e = errno;
+      close(orig);
+      return throw_errno(env, nspath, e);
+    }
+    if (setns(target, CLONE_NEWNET) < 0) {
+      int e = errno;
+      close(orig);
+      close(target);
+      return throw_errno(env, "setns", e);
+    }
+  }
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  int sock_err = fd < 0 ? errno : 0;
+  if (want_ns) {
+    int back = setns(orig, CLONE_NEWNET);
+    int e = errno;
+    close(orig);
+    close(target);
+    if (back < 0) {
+      if (fd >= 0) close(fd);
+      /* Staying in the wrong namespace would make every later read lie: stop here. */
+      return throw_errno(env, "setns back to the original network namespace", e);
+    }
+  }
+  if (fd < 0) return throw_errno(env, "socket(AF_NETLINK, NETLINK_SOCK_DIAG)", sock_err);
+
+  int rc = 0;
+  for (uint32_t i = 0; i < nfam && rc == 0; i++)
+    rc = dump_one(env, cb, fd, families[i], (uint8_t)protocol, states, (uint8_t)ext,
+                  /* "TS", protocol, family: replies echo it, so a recording knows its protocol */
+                  0x54530000u | ((protocol & 0xff) << 8) | families[i], &o);
+  if (rc == 0 && flush(env, cb, &o) < 0) rc = -1;
+  close(fd);
+  if (rc > 0) return throw_errno(env, "sock_diag dump", rc);
+  return NULL; /* rc == -1: the JS exception from onChunk propagates */
+}
+
+static napi_value NetnsEnter(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char path[4096];
+  if (argc < 1 || get_path(env, argv[0], path, sizeof path) != 1) {
+    napi_throw_type_error(env, NULL, "netnsEnter(path)");
+    return NULL;
+  }
+  int orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (orig < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
+  int target = open(path, O_RDONLY | O_CLOEXEC);
+  if (target < 0) {
+    int e = errno;
+    close(orig);
+    return throw_errno(env, path, e);
+  }
+  int r = setns(target, CLONE_NEWNET);
+  int e = errno;
+  close(target);
+  if (r < 0) {
+    close(orig);
+    return throw_errno(env, "setns", e);
+  }
+  napi_value out;
+  CHECK(env, napi_create_int32(env, orig, &out));
+  return out;
+}
+
+static napi_value NetnsLeave(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+    napi_throw_type_error(env, NULL, "netnsLeave(fd)");
+    return NULL;
+  }
+  int r = setns(fd, CLONE_NEWNET);
+  int e = errno;
+  close(fd);
+  if (r < 0) return throw_errno(env, "setns back to the original network namespace", e);
+  return NULL;
+}
+
+static int32_t *typed_i32(napi_env env, napi_value v, size_t *len) {
+  napi_typedarray_type t;
+  void *data;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &t, len, &data, &ab, &off) != napi_ok || t != napi_int32_array) return NULL;
+  return (int32_t *)data;
+}
+
+struct triples {
+  uint32_t *v;
+  size_t n, cap;
+};
+
+static int push3(struct triples *t, uint32_t a, uint32_t b, uint32_t c) {
+  if (t->n + 3 > t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 3 * 4096;
+    uint32_t *v = realloc(t->v, cap * sizeof *v);
+    if (!v) return -1;
+    t->v = v;
+    t->cap = cap;
+  }
+  t->v[t->n++] = a;
+  t->v[t->n++] = b;
+  t->v[t->n++] = c;
+  return 0;
+}
+
+static napi_value ScanFds(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t npids = 0, nctl = 0;
+  int32_t *pids = argc >= 2 ? typed_i32(env, argv[0], &npids) : NULL;
+  int32_t *ctl = argc >= 2 ? typed_i32(env, argv[1], &nctl) : NULL;
+  char root[512] = "/proc";
+  if (argc >= 3 && get_path(env, argv[2], root, sizeof root) < 0) root[0] = 0;
+  if (!pids || !ctl || nctl < 1 || !root[0]) {
+    napi_throw_type_error(env, NULL, "scanFds(pids: Int32Array, ctl: Int32Array, procRoot?)");
+    return NULL;
+  }
+  struct triples t = {0};
+  uint32_t hidden = 0, scanned = 0;
+  char path[600], link[64];
+  static __thread char dents[1 << 15];
+  for (;;) {
+    int32_t k = __atomic_fetch_add(&ctl[0], 1, __ATOMIC_SEQ_CST);
+    if (k < 0 || (size_t)k >= npids) break;
+    int32_t pid = pids[k];
+    snprintf(path, sizeof path, "%s/%d/fd", root, pid);
+    int d = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0) {
+      if (errno == EACCES || errno == EPERM) hidden++;
+      continue; /* ENOENT: exited between listing and reading */
+    }
+    scanned++;
+    long n;
+    while ((n = syscall(SYS_getdents64, d, dents, sizeof dents)) > 0) {
+      for (long o = 0; o < n;) {
+        struct dirent64 *de = (struct dirent64 *)(dents + o);
+        o += de->d_reclen;
+        if (de->d_name[0] < '0' || de->d_name[0] > '9') continue;
+        ssize_t m = readlinkat(d, de->d_name, link, sizeof link - 1);
+        if (m < 10 || memcmp(link, "socket:[", 8) != 0) continue;
+        uint64_t ino = 0;
+        for (ssize_t j = 8; j < m && link[j] >= '0' && link[j] <= '9'; j++) ino = ino * 10 + (uint64_t)(link[j] - '0');
+        if (ino == 0 || ino > 0xffffffffu) continue;
+        if (push3(&t, (uint32_t)ino, (uint32_t)pid, (uint32_t)strtoul(de->d_name, NULL, 10)) < 0) {
+          close(d);
+          free(t.v);
+          return throw_errno(env, "scanFds", ENOMEM);
+        }
+      }
+    }
+    close(d);
+  }
+  napi_value ab, arr, out, v;
+  void *data;
+  if (napi_create_arraybuffer(env, t.n * sizeof(uint32_t), &data, &ab) != napi_ok) {
+    free(t.v);
+    return throw_errno(env, "scanFds", ENOMEM);
+  }
+  if (t.n) memcpy(data, t.v, t.n * sizeof(uint32_t));
+  free(t.v);
+  CHECK(env, napi_create_typedarray(env, napi_uint32_array, t.n, ab, 0, &arr));
+  CHECK(env, napi_create_object(env, &out));
+  napi_set_named_property(env, out, "triples", arr);
+  napi_create_uint32(env, hidden, &v);
+  napi_set_named_property(env, out, "hidden", v);
+  napi_create_uint32(env, scanned, &v);
+  napi_set_named_property(env, out, "scanned", v);
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+      {"dump", NULL, Dump, NULL, NULL, NULL, napi_default, NULL},
+      {"netnsEnter", NULL, NetnsEnter, NULL, NULL, NULL, napi_default, NULL},
+      {"netnsLeave", NULL, NetnsLeave, NULL, NULL, NULL, napi_default, NULL},
+      {"scanFds", NULL, ScanFds, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}

@@ -1,0 +1,49 @@
+/**
+ * The optional native addon (native/tcpstate_netlink.c), loaded once, lazily. Without it
+ * (no compiler at install, another OS, or TCPSTATE_NO_NATIVE=1) tcpstate reads procfs.
+ * @module
+ */
+import { createRequire } from 'node:module';
+
+/** A sock_diag dump request (see native/tcpstate_netlink.c). */
+export interface DumpRequest {
+  protocol: number;
+  /** Linux address families: AF_INET 2, AF_INET6 10. */
+  families: number[];
+  /** Kernel state bitmask (bit n = state n). */
+  states: number;
+  /** idiag_ext bits. */
+  ext: number;
+  /** Path of a network namespace file to dump instead of the current one. */
+  netns?: string;
+}
+
+export interface NativeAddon {
+  /** Dump into buf; onChunk(n) is called with buf[0..n) holding whole messages. */
+  dump(req: DumpRequest, buf: Buffer, onChunk: (n: number) => void): void;
+  /** Enter a network namespace; returns an fd of the one left. */
+  netnsEnter(path: string): number;
+  /** Return to the namespace netnsEnter left, closing its fd. */
+  netnsLeave(fd: number): void;
+  /** Scan /proc/PID/fd of pids[ctl[0]++] until none are left (see process-scan.ts). */
+  scanFds(pids: Int32Array, ctl: Int32Array, procRoot: string): { triples: Uint32Array; hidden: number; scanned: number };
+}
+
+let loaded: { addon?: NativeAddon; why?: string } | undefined;
+
+/** Where the built addon lives, relative to this file in dist/src/sources/. */
+const ADDON = '../../../native/build/Release/tcpstate_netlink.node';
+
+export function loadNative(): { addon?: NativeAddon; why?: string } {
+  if (loaded) return loaded;
+  if (process.env['TCPSTATE_NO_NATIVE'] === '1') return (loaded = { why: 'TCPSTATE_NO_NATIVE=1' });
+  if (process.platform !== 'linux') return (loaded = { why: 'netlink is Linux only' });
+  try {
+    const req = createRequire(import.meta.url);
+    loaded = { addon: req(ADDON) as NativeAddon };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    loaded = { why: code === 'MODULE_NOT_FOUND' ? 'the native addon is not built (npm install needs a C compiler)' : `the native addon did not load: ${(e as Error).message.split('\n')[0]}` };
+  }
+  return loaded;
+}

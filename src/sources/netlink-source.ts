@@ -1,0 +1,134 @@
+/**
+ * The netlink live source: sock_diag dumps through the native addon, state filters pushed
+ * down to the kernel (as `ss state ...` does), decoded in TypeScript
+ * ({@link SockDiagDecoder}). `--record FILE` saves the raw replies (the format of
+ * `ss -D FILE`, readable by `TCPDIAG_FILE=FILE ss`), which {@link replaySource} reads back.
+ * @module
+ */
+import { fs } from '../builtins.js';
+import { TcpstateError, type Warning } from '../model/errors.js';
+import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
+import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
+import type { LiveSource, ScanOptions, ScanResult } from './live.js';
+import { loadNative, type NativeAddon } from './native.js';
+import { EXT_INFO, EXT_MEMORY, LINUX_AF_INET, LINUX_AF_INET6, SockDiagDecoder } from './netlink-decode.js';
+import { netnsId, netnsPath } from './netns.js';
+import type { ChunkSink } from './proc-net.js';
+
+/** 1 MiB: ~11k sockets per hand-over; allocated once per process and reused. */
+const BUFFER_BYTES = 1 << 20;
+let shared: Buffer | undefined;
+function buffer(): Buffer {
+  return (shared ??= Buffer.allocUnsafeSlow(BUFFER_BYTES));
+}
+
+const TCPF_NEW_SYN_RECV = 1 << 12;
+const TCPF_BOUND_INACTIVE = 1 << 13;
+
+/**
+ * The kernel's idiag_states for a state mask. SYN_RECV includes request sockets
+ * (TCP_NEW_SYN_RECV). Asking for UNKNOWN asks for everything but bound-inactive sockets,
+ * which only `ss -B` lists.
+ */
+export function kernelStates(mask: StateMask): number {
+  if (maskHas(mask, UNKNOWN)) return (0xffffffff & ~TCPF_BOUND_INACTIVE) >>> 0;
+  let k = mask & 0xffe;
+  if (maskHas(mask, SYN_RECV)) k |= TCPF_NEW_SYN_RECV;
+  return k >>> 0;
+}
+
+/** The dumps a scan needs: one per protocol, each over the families asked for. */
+export function requests(opts: ScanOptions): { protocol: number; families: number[]; states: number; ext: number }[] {
+  const families: number[] = [];
+  if (opts.v4) families.push(LINUX_AF_INET);
+  if (opts.v6) families.push(LINUX_AF_INET6);
+  const ext = (opts.info ? EXT_INFO : 0) | (opts.memory ? EXT_MEMORY : 0);
+  const out = [];
+  if (families.length === 0) return [];
+  if (opts.tcp) out.push({ protocol: PROTO_TCP, families, states: kernelStates(opts.states), ext });
+  // UDP sockets are "established" (connected) or "close" (unconnected); no extended info.
+  if (opts.udp) out.push({ protocol: PROTO_UDP, families, states: kernelStates(opts.states), ext: opts.memory ? EXT_MEMORY : 0 });
+  return out;
+}
+
+function nsPath(opts: ScanOptions): string | undefined {
+  if (opts.netns === undefined) return undefined;
+  const p = netnsPath(opts.netns);
+  netnsId(p); // a clear ERR_NETNS when it does not exist
+  return p;
+}
+
+function nativeError(e: unknown, opts: ScanOptions): never {
+  if (e instanceof TcpstateError) throw e;
+  const err = e as NodeJS.ErrnoException & { errno?: number };
+  if (opts.netns !== undefined && /setns|\/|thread-self/.test(err.message)) {
+    throw new TcpstateError('ERR_NETNS', `cannot enter network namespace "${opts.netns}": ${err.message}${err.code === 'EPERM' ? ' (needs root)' : ''}`, { field: '--netns' });
+  }
+  throw new TcpstateError('ERR_IO', `netlink sock_diag: ${err.message}`);
+}
+
+/**
+ * Run the dumps of a scan, handing each filled buffer to `onBytes`. `record` (a path) gets
+ * a copy of every byte received.
+ */
+export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Buffer, n: number) => void): void {
+  const buf = buffer();
+  const netns = nsPath(opts);
+  let rec: number | undefined;
+  if (opts.record !== undefined) {
+    try {
+      rec = fs.openSync(opts.record, 'w');
+    } catch (e) {
+      throw new TcpstateError('ERR_IO', `cannot write ${opts.record}: ${(e as NodeJS.ErrnoException).code}`, { file: opts.record, field: '--record' });
+    }
+  }
+  try {
+    for (const r of requests(opts)) {
+      try {
+        addon.dump(netns === undefined ? r : { ...r, netns }, buf, (n) => {
+          if (rec !== undefined) fs.writeSync(rec, buf, 0, n);
+          onBytes(buf, n);
+        });
+      } catch (e) {
+        nativeError(e, opts);
+      }
+    }
+  } finally {
+    if (rec !== undefined) fs.closeSync(rec);
+  }
+}
+
+function why(opts: ScanOptions): string | undefined {
+  const n = loadNative();
+  if (!n.addon) return n.why;
+  if (opts.procRoot !== '/proc') return 'a captured proc root is read by the proc source';
+  return undefined;
+}
+
+export const netlinkSource: LiveSource = {
+  name: 'netlink',
+  unavailable: why,
+  scan(opts: ScanOptions, sink: ChunkSink): ScanResult {
+    const addon = loadNative().addon!;
+    const dec = new SockDiagDecoder(sink);
+    dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
+    dec.end();
+    return { warnings: dec.warnings, notices: [] };
+  },
+  collect(opts: ScanOptions, into: SocketTable): ScanResult {
+    const addon = loadNative().addon!;
+    const dec = new SockDiagDecoder(() => {}, { into });
+    dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
+    return { warnings: dec.warnings, notices: [] };
+  },
+  count(opts: ScanOptions, counts: Float64Array): ScanResult {
+    const addon = loadNative().addon!;
+    const dec = new SockDiagDecoder(() => {}, {}, new SocketTable(16));
+    const mine = new Float64Array(16);
+    dec.counts = mine;
+    dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
+    // The kernel's state filter is exact but for its own codes; apply ours on top.
+    for (let s = 0; s < 16; s++) if (opts.states & (1 << s)) counts[s]! += mine[s]!;
+    return { warnings: dec.warnings as Warning[], notices: [] };
+  },
+};

@@ -1,0 +1,265 @@
+/**
+ * Process attribution on both cores: inode → owning processes from one pass over
+ * /proc/PID/fd, the pids shared out between this thread and one worker thread through an
+ * atomic counter (each takes the next pid when it is free, so one process with 20k fds
+ * does not leave the other core idle). Each side returns flat (inode, pid, fd) triples in a
+ * Uint32Array and one `comm` per pid; they are merged here. Linear in processes and fds.
+ *
+ * Start it before reading the sockets ({@link startProcessScan}); the worker boots and
+ * scans while this thread dumps the socket table, then this thread joins the scan.
+ * @module
+ */
+import { Worker } from 'node:worker_threads';
+import type { Owner, OwnerLookup } from '../model/table.js';
+import { loadNative } from './native.js';
+import { listPids, type ProcessScan, readComm } from './processes.js';
+
+/** The flat result of scanning some pids. */
+export interface FdTriples {
+  /** inode, pid, fd; `n` triples. */
+  triples: Uint32Array;
+  n: number;
+  /** comm of each pid that holds a socket. */
+  comms: [number, string][];
+  hidden: number;
+  scanned: number;
+}
+
+/** Slots of the shared control array. */
+const NEXT = 0; // index of the next pid to scan
+const WORKER = 1; // 0 not started, 1 running, 2 cancelled before it started
+
+/**
+ * Scan pids[next++] until none are left. Shared by the worker and the main thread.
+ * `fdCount` per pid is unknown ahead, so the triple array grows by doubling.
+ */
+export function scanShare(procRoot: string, pids: Int32Array, ctl: Int32Array, readdir: (p: string) => string[], readlink: (p: string) => string): FdTriples {
+  let triples = new Uint32Array(3 * 4096);
+  let n = 0;
+  const comms: [number, string][] = [];
+  let hidden = 0;
+  let scanned = 0;
+  for (;;) {
+    const k = Atomics.add(ctl, NEXT, 1);
+    if (k >= pids.length) break;
+    const pid = pids[k]!;
+    const dir = `${procRoot}/${pid}/fd/`;
+    let fds: string[];
+    try {
+      fds = readdir(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') hidden++;
+      continue; // ENOENT: exited between listing and reading
+    }
+    scanned++;
+    let holds = false;
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = readlink(dir + fd);
+      } catch {
+        continue;
+      }
+      // "socket:[12345]"
+      if (target.charCodeAt(0) !== 115 || !target.startsWith('socket:[')) continue;
+      let ino = 0;
+      for (let j = 8; j < target.length - 1; j++) ino = ino * 10 + (target.charCodeAt(j) - 48);
+      if (ino <= 0 || ino > 0xffffffff) continue;
+      if (3 * (n + 1) > triples.length) {
+        const g = new Uint32Array(triples.length * 2);
+        g.set(triples);
+        triples = g;
+      }
+      triples[3 * n] = ino;
+      triples[3 * n + 1] = pid;
+      triples[3 * n + 2] = Number(fd);
+      n++;
+      holds = true;
+    }
+    if (holds) comms.push([pid, readComm(procRoot, pid)]);
+  }
+  return { triples, n, comms, hidden, scanned };
+}
+
+/**
+ * The same scan through the native addon when it is loaded (about 2.5x less per fd than
+ * readlinkSync), else in JS. `comm` is read here for the pids that hold a socket.
+ */
+export function scanShareFast(procRoot: string, pids: Int32Array, ctl: Int32Array, fs: { readdirSync: (p: string) => string[]; readlinkSync: (p: string) => string }): FdTriples {
+  const addon = loadNative().addon;
+  if (!addon) return scanShare(procRoot, pids, ctl, (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p));
+  const r = addon.scanFds(pids, ctl, procRoot);
+  const t = r.triples;
+  const comms: [number, string][] = [];
+  let last = -1;
+  for (let k = 1; k < t.length; k += 3) {
+    const pid = t[k]!;
+    if (pid !== last) { comms.push([pid, readComm(procRoot, pid)]); last = pid; }
+  }
+  return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned };
+}
+
+/**
+ * inode → owners without an object per fd: the triples of every part, chained per inode
+ * through one Int32Array; {@link OwnerIndex.get} makes the (short-lived) Owner objects of
+ * one socket when it is printed or grouped.
+ */
+export class OwnerIndex implements OwnerLookup {
+  /** Open addressing: slot → 1 + index of the newest triple of an inode, 0 when empty. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** Per triple: index of the previous triple of the same inode, or -1. */
+  private readonly next: Int32Array;
+  private readonly t: Uint32Array;
+  private readonly extra = new Map<number, Owner[]>();
+  /** Number of socket inodes with an owner. */
+  readonly size: number;
+
+  constructor(parts: FdTriples[], private readonly comm: Map<number, string>) {
+    let n = 0;
+    for (const p of parts) n += p.n;
+    this.t = new Uint32Array(3 * n);
+    this.next = new Int32Array(n);
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    let k = 0;
+    let inodes = 0;
+    for (const p of parts) {
+      this.t.set(p.triples.subarray(0, 3 * p.n), 3 * k);
+      for (let j = 0; j < p.n; j++, k++) {
+        const s = this.slot(this.t[3 * k]!);
+        const head = this.slots[s]!;
+        if (head === 0) inodes++;
+        this.next[k] = head - 1;
+        this.slots[s] = k + 1;
+      }
+    }
+    this.size = inodes;
+  }
+
+  /** The slot of an inode: where it is, or the empty slot where it would go. */
+  private slot(ino: number): number {
+    let s = Math.imul(ino, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const h = this.slots[s]!;
+      if (h === 0 || this.t[3 * (h - 1)] === ino) return s;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  private readonly labels = new Map<number, string>();
+
+  /** `pid/program` of the owners of an inode (as ownerCell joins them), from cached per-pid text when one fd holds it. */
+  label(ino: number): string | undefined {
+    if (this.extra.size) return undefined;
+    const h = this.slots[this.slot(ino)]!;
+    if (h === 0) return undefined;
+    const k = h - 1;
+    const pid = this.t[3 * k + 1]!;
+    if (this.next[k]! < 0) {
+      let l = this.labels.get(pid);
+      if (l === undefined) { l = `${pid}/${this.comm.get(pid) ?? '?'}`; this.labels.set(pid, l); }
+      return l;
+    }
+    return this.get(ino)!.map((o) => `${o.pid}/${o.program}`).join(',');
+  }
+
+  /** Owners of a socket inode, in pid order then fd order. */
+  get(ino: number): Owner[] | undefined {
+    const x = this.extra.get(ino);
+    if (x) return x;
+    const h = this.slots[this.slot(ino)]!;
+    if (h === 0) return undefined;
+    const out: Owner[] = [];
+    for (let k = h - 1; k >= 0; k = this.next[k]!) {
+      const pid = this.t[3 * k + 1]!;
+      out.push({ pid, program: this.comm.get(pid) ?? '?', fd: this.t[3 * k + 2]! });
+    }
+    if (out.length > 1) out.sort((a, b) => a.pid - b.pid || (a.fd ?? 0) - (b.fd ?? 0));
+    return out;
+  }
+
+  set(ino: number, owners: Owner[]): this {
+    this.extra.set(ino, owners);
+    return this;
+  }
+
+  /** Every inode with its owners (tests, JSON). */
+  *entries(): IterableIterator<[number, Owner[]]> {
+    for (const h of this.slots) if (h !== 0) { const ino = this.t[3 * (h - 1)]!; yield [ino, this.get(ino)!]; }
+  }
+}
+
+/** Merge flat results into an inode → owners index (pid order, then fd order). */
+export function mergeTriples(parts: FdTriples[]): ProcessScan & { owners: OwnerIndex } {
+  const comm = new Map<number, string>();
+  let hidden = 0;
+  let scanned = 0;
+  for (const p of parts) {
+    for (const [pid, c] of p.comms) comm.set(pid, c);
+    hidden += p.hidden;
+    scanned += p.scanned;
+  }
+  return { owners: new OwnerIndex(parts, comm), hidden, scanned };
+}
+
+export interface PendingScan {
+  /** Scan what is left on this thread, wait for the worker, merge. */
+  done(): Promise<ProcessScan & { owners: OwnerIndex }>;
+}
+
+/**
+ * Start scanning /proc/PID/fd of every pid on a worker; `done()` joins in. With
+ * `threads: 1` (or when workers cannot start) everything runs on this thread.
+ */
+export function startProcessScan(procRoot: string, opts: { threads?: number } = {}): PendingScan {
+  const list = listPids(procRoot);
+  const pids = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, list.length)));
+  pids.set(list);
+  const view = list.length === pids.length ? pids : pids.subarray(0, list.length);
+  const ctl = new Int32Array(new SharedArrayBuffer(8));
+  let worker: Worker | undefined;
+  let result: Promise<FdTriples> | undefined;
+  if ((opts.threads ?? 2) > 1 && list.length > 1) {
+    try {
+      // '../sources/' so the path also holds from the CLI bundle in dist/src/cli/.
+      worker = new Worker(new URL('../sources/process-scan-worker.js', import.meta.url), { workerData: { procRoot, pids: view, ctl } });
+      worker.unref();
+      const w = worker;
+      result = new Promise<FdTriples>((res, rej) => {
+        w.once('message', (m: FdTriples) => res(m));
+        w.once('error', rej);
+        w.once('exit', (code) => rej(new Error(`process scan worker exited with ${code}`)));
+      });
+      result.catch(() => {}); // handled in done()
+    } catch {
+      worker = undefined;
+    }
+  }
+  return {
+    async done() {
+      const fs = await import('node:fs');
+      const mine = scanShareFast(procRoot, view, ctl, fs);
+      const parts = [mine];
+      if (worker && result) {
+        if (Atomics.compareExchange(ctl, WORKER, 0, 2) === 0) {
+          // It never started: everything is scanned already; do not wait for it to boot.
+          void worker.terminate();
+        } else {
+          try {
+            parts.push(await result);
+          } catch {
+            // The worker died mid-scan: the pids it had claimed are lost; rescan them all here.
+            return mergeTriples([scanShareFast(procRoot, view, new Int32Array(2), fs)]);
+          }
+        }
+      }
+      return mergeTriples(parts);
+    },
+  };
+}
+
+export { WORKER as WORKER_SLOT };

@@ -1,0 +1,97 @@
+/**
+ * Conformance: every live source — procfs, netlink, and netlink replay of a recording made
+ * at the start — passes the same cases (test/lib/sources.case.ts) on the same namespaces:
+ * the socket zoo (every TCP state) and a namespace no process lives in (TIME_WAIT left
+ * behind by a zoo that exited). The oracle is ss run in the same namespace.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { after, before, test, type TestContext } from 'node:test';
+import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
+import { sourceCases, type ZooEnv } from './lib/sources.case.js';
+
+const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
+const TOOLS = ['ss', 'nft'];
+let env: ZooEnv | undefined;
+let dir = '';
+const recordings = new Map<string, string>();
+
+/** Keep SYN_SENT and SYN_RECV alive for the whole run (default retries give up after ~60 s). */
+function slowRetries(ns: Netns): void {
+  ns.run('sh', ['-c', 'echo 12 > /proc/sys/net/ipv4/tcp_syn_retries; echo 12 > /proc/sys/net/ipv4/tcp_synack_retries']);
+}
+
+before(async () => {
+  if (kernelUnavailable()) return;
+  dir = mkdtempSync(join(tmpdir(), 'tcpstate-conf-'));
+  const zoo = Netns.create('conf');
+  const empty = Netns.create('conf-empty');
+  env = { zoo, empty, expect: {}, pid: 0 };
+  slowRetries(zoo);
+  const z = await zoo.zoo(['--ttl', '300']);
+  env.expect = z.expect;
+  env.pid = z.pid;
+  // A dual-stack listener (IPV6_V6ONLY off), which ss prints as *:7200.
+  const ds = zoo.spawn(process.execPath, ['-e', "require('net').createServer().listen({ port: 7200, host: '::', ipv6Only: false }, () => console.log('up')); setTimeout(() => {}, 300000)"]);
+  await new Promise((res) => ds.stdout!.once('data', res));
+  // TIME_WAIT outlives its process: start a zoo of closed connections, then stop it.
+  const e = await empty.zoo(['--only', 'tw', '--repeat', '2', '--ttl', '300']);
+  process.kill(e.pid, 'SIGKILL');
+  for (let i = 0; i < 100 && execFileSync('ip', ['netns', 'pids', empty.name], { encoding: 'utf8' }).trim() !== ''; i++) await new Promise((r) => setTimeout(r, 50));
+  if (existsSync(ADDON)) {
+    for (const [ns, flags] of [[zoo, '-tanim'], [empty, '-tan']] as const) {
+      const f = join(dir, `${ns.name}.nl`);
+      const r = runCli(['ls', flags, '--netns', ns.name, '--source', 'netlink', '--record', f]);
+      if (r.code !== 0) throw new Error(`recording ${ns.name} failed: ${r.stderr}`);
+      recordings.set(ns.name, f);
+    }
+  }
+});
+
+after(() => {
+  env?.zoo.destroy();
+  env?.empty.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const getEnv = (): ZooEnv => env!;
+const kernel = (t: TestContext) => kernelOrSkip(t, TOOLS);
+const native = (t: TestContext): boolean => {
+  if (!kernel(t)) return false;
+  if (existsSync(ADDON)) return true;
+  if (process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') throw new Error(`${ADDON} is not built (TCPSTATE_REQUIRE_KERNEL=1)`);
+  t.skip('the native addon is not built');
+  return false;
+};
+
+sourceCases({
+  name: 'proc',
+  args: (ns) => ['--source', 'proc', '--netns', ns.name],
+  skip: {
+    'same LISTEN queues as ss -tan (accept queue and backlog)':
+      "procfs prints a listener's tx_queue as 0; only sock_diag reports its backlog (sk_max_ack_backlog), which ss shows as Send-Q",
+    '-i and -m as ss -tni / -tnm': 'procfs has no tcp_info and no socket memory; -i and -m need the netlink source',
+    'a dual-stack listener printed as ss prints it': 'procfs does not show IPV6_V6ONLY, so a dual-stack listener prints as [::]:7200 where ss prints *:7200',
+  },
+}, getEnv, kernel);
+
+sourceCases({
+  name: 'netlink',
+  args: (ns) => ['--source', 'netlink', '--netns', ns.name],
+}, getEnv, native);
+
+sourceCases({
+  name: 'netlink-replay',
+  args: (ns) => ['--replay', recordings.get(ns.name) ?? '/nonexistent'],
+  staleTimers: true,
+}, getEnv, native);
+
+test('without the addon, a namespace no process lives in cannot be read, and the error says why', (t) => {
+  if (!kernel(t)) return;
+  const r = runCli(['ls', '-tan', '--netns', getEnv().empty.name], { env: { TCPSTATE_NO_NATIVE: '1' } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /no process lives in network namespace ".*" and the native addon is not loaded/);
+});
