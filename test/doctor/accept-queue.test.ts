@@ -20,7 +20,8 @@ test('accept-queue: a listener that never accepts overflows', async (t) => {
     ns.run('ip', ['addr', 'add', '10.77.0.3/32', 'dev', 'lo']);
     const server = await startLoad(ns, 'server', ['--host', '10.77.0.3', '--port', '7003', '--mode', 'block', '--backlog', '4']);
     await startLoad(ns, 'client', ['--host', '10.77.0.3', '--port', '7003', '--count', '2000', '--rate', '20', '--ready-after', '10']);
-    const r = await doctorIn(ns);
+    // procfs first: the backlog is unknown there and must be inferred.
+    const r = await doctorIn(ns, ['--source', 'proc']);
     const ss = ns.run('ss', ['-Hltn', 'sport = :7003']).trim().split(/\s+/);
     const [recvQ, sendQ] = [Number(ss[1]), Number(ss[2])];
     assert.equal(sendQ, 4, `ss shows the backlog: ${ss.join(' ')}`);
@@ -41,6 +42,15 @@ test('accept-queue: a listener that never accepts overflows', async (t) => {
     assert.equal(f.severity, 'critical');
     assert.equal(r.code, 2);
     assert.ok(r.json.checks.find((c) => c.id === 'accept-queue')!.notes.some((n) => n.startsWith('backlog unknown')));
+
+    // The netlink source shows the backlog itself (Send-Q of LISTEN), when the addon is built.
+    const nl = await doctorIn(ns, ['--source', 'netlink']);
+    if (nl.json.source === 'netlink') {
+      const [g] = findingsOf(nl.json, 'accept-queue');
+      assert.ok(g, nl.stdout);
+      assert.equal(g.metrics['backlog'], 4, 'netlink shows the backlog');
+      assert.equal(g.severity, 'critical');
+    }
 
     // The same inputs, as a netlink source would give them: Send-Q of LISTEN = backlog.
     const { inputs } = await collectInputs({ netns: ns.name, intervalMs: 1000 });

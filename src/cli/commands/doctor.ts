@@ -5,7 +5,8 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectInputs } from '../../doctor/collect.js';
 import { checkRuleIds, diagnose, exitStatus } from '../../doctor/diagnose.js';
@@ -66,8 +67,19 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The CLI script, for running tcpstate again inside a namespace. */
-const CLI = fileURLToPath(new URL('../../../../bin/tcpstate.js', import.meta.url));
+/**
+ * The CLI script, for running tcpstate again inside a namespace. Found by walking up from
+ * this module, which runs both as dist/src/cli/commands/doctor.js and inside the one-file
+ * bundle dist/src/cli/main.bundle.js.
+ */
+function cliScript(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 6; up++, dir = dirname(dir)) {
+    const p = join(dir, 'bin', 'tcpstate.js');
+    if (existsSync(p)) return p;
+  }
+  throw new TcpstateError('ERR_IO', 'cannot find bin/tcpstate.js above the installed modules, to run doctor inside the namespace');
+}
 
 function seconds(v: string | undefined): number {
   if (v === undefined) return 1;
@@ -97,7 +109,7 @@ function withoutNetns(argv: readonly string[]): string[] {
 /** Run this command again inside the namespace, passing its output and status through. */
 function inNamespace(name: string, argv: readonly string[], io: Io): number {
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', `bad network namespace name "${name}"`, { field: '--netns' });
-  const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, CLI, 'doctor', ...withoutNetns(argv)], {
+  const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     env: { ...io.env, TCPSTATE_DOCTOR_WHERE: `network namespace ${name}` },
