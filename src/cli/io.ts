@@ -10,6 +10,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Read all of stdin (for `-` inputs). */
   stdin(): Promise<Buffer>;
+  /** Stdin as a stream of chunks, for inputs read in bounded memory (`pcap -`). */
+  stdinStream?(): AsyncIterable<Uint8Array>;
 }
 
 export interface Command {
