@@ -51,6 +51,11 @@ const FIN_ACKED = 8;
 const FIN_RCVD = 16;
 /** The peer's FIN segment also acknowledged our FIN: our ACK of it takes FIN_WAIT1 straight to TIME_WAIT. */
 const FINACK_PENDING = 32;
+/**
+ * An inference about this endpoint was undone (the peer's ACK never arrived): from now on only
+ * a segment carrying data or a FIN is trusted to have been delivered, not another bare ACK.
+ */
+const DISTRUST = 64;
 
 /** How the current state was reached, for undoing an inference a retransmission contradicts. */
 const VIA_OTHER = 0;
@@ -87,6 +92,31 @@ function seqGe(a: number, b: number): boolean {
 }
 
 const SYNCHRONIZED = (1 << ESTABLISHED) | (1 << FIN_WAIT1) | (1 << FIN_WAIT2) | (1 << CLOSE_WAIT) | (1 << CLOSING) | (1 << LAST_ACK) | (1 << TIME_WAIT);
+
+/**
+ * The table's answers, memoized: (state, origin, event) → next state packed as
+ * `1 << 8 | code << 2 | origin`, or -1 when the table has no row. Steps are taken per segment,
+ * so they must not allocate.
+ */
+const EVENT_INDEX = new Map<EventId, number>();
+function eventIndex(e: EventId): number {
+  let i = EVENT_INDEX.get(e);
+  if (i === undefined) { i = EVENT_INDEX.size; EVENT_INDEX.set(e, i); }
+  return i;
+}
+const STEP_CACHE = new Int16Array(16 * 3 * 32);
+const STEP_ROWS: string[] = [];
+function lookupStep(st: FsmState, event: EventId): number {
+  const key = ((st.code * 3 + (st.origin === 'active' ? O_ACTIVE : st.origin === 'passive' ? O_PASSIVE : O_NONE)) << 5) | eventIndex(event);
+  try {
+    const r = step(st, event);
+    STEP_ROWS[key] = r.row.id;
+    const o = r.next.origin === 'active' ? O_ACTIVE : r.next.origin === 'passive' ? O_PASSIVE : O_NONE;
+    return (1 << 8) | (r.next.code << 2) | o;
+  } catch {
+    return -1;
+  }
+}
 
 /** Per-endpoint columns for every connection slot; index = slot·2 + side. */
 export class EndpointTracker {
@@ -156,17 +186,11 @@ export class EndpointTracker {
 
   /** Apply a table event to endpoint k. An event with no row is an anomaly, not an error. */
   private move(slot: number, k: number, event: EventId, tag: number, note: string, via = VIA_OTHER): void {
-    let next: FsmState;
-    let row: string;
-    try {
-      const r = step(this.fsmState(k), event);
-      next = r.next;
-      row = r.row.id;
-    } catch {
-      this.anomaly(slot, A_UNEXPECTED);
-      return;
-    }
-    this.set(slot, k, next.code, next.origin === 'active' ? O_ACTIVE : next.origin === 'passive' ? O_PASSIVE : O_NONE, tag, note, event, row, via);
+    const key = ((this.st[k]! * 3 + this.origin[k]!) << 5) | eventIndex(event);
+    let next = STEP_CACHE[key]!;
+    if (next === 0) next = STEP_CACHE[key] = lookupStep(this.fsmState(k), event);
+    if (next < 0) { this.anomaly(slot, A_UNEXPECTED); return; }
+    this.set(slot, k, (next >> 2) & 15, next & 3, tag, note, event, STEP_ROWS[key] ?? null, via);
   }
 
   private set(slot: number, k: number, code: StateCode, origin: number, tag: number, note: string, event: string | null, row: string | null, via = VIA_OTHER): void {
@@ -236,10 +260,11 @@ export class EndpointTracker {
 
     // A retransmission of what an inference assumed acknowledged undoes that inference.
     if (retransSyn && ack && this.via[k] === VIA_ACK_OF_SYNACK && this.tag[k] === TAG_INFERRED) {
+      this.bits[k] = this.bits[k]! | DISTRUST;
       this.set(slot, k, this.prevSt[k]!, this.prevOrigin[k]!, TAG_OBSERVED, 'SYN-ACK retransmitted: the ACK of it never arrived', null, null);
     }
     if (retransFin && this.via[k] === VIA_ACK_OF_FIN && this.tag[k] === TAG_INFERRED) {
-      this.bits[k] = this.bits[k]! & ~FIN_ACKED;
+      this.bits[k] = (this.bits[k]! & ~FIN_ACKED) | DISTRUST;
       this.set(slot, k, this.prevSt[k]!, this.prevOrigin[k]!, TAG_OBSERVED, 'FIN retransmitted: the ACK of it never arrived', null, null);
     }
 
@@ -264,7 +289,7 @@ export class EndpointTracker {
       else if (sx === SYN_RECV && (len > 0 || fin)) this.move(slot, k, 'rcv-ack', TAG_INFERRED, 'sends data: the handshake completed');
     }
 
-    if (ack) this.acks(slot, k, pk, seg.ack, fin);
+    if (ack) this.acks(slot, k, pk, seg.ack, fin, len > 0 || fin);
 
     if (fin) {
       const s = this.st[k]!;
@@ -274,8 +299,9 @@ export class EndpointTracker {
   }
 
   /** The sender (k) acknowledges `a` of the peer's (pk) sequence space. */
-  private acks(slot: number, k: number, pk: number, a: number, senderFin: boolean): void {
+  private acks(slot: number, k: number, pk: number, a: number, senderFin: boolean, substantial: boolean): void {
     const pb = this.bits[pk]!;
+    const trusted = substantial || !(pb & DISTRUST);
     // Receipt of the peer's FIN, proven by acknowledging it.
     if (pb & FIN_SENT && seqGe(a, this.finSeq[pk]!)) {
       if (!(this.bits[k]! & FIN_RCVD)) {
@@ -289,10 +315,10 @@ export class EndpointTracker {
     }
     // Effects on the peer, which receives this ACK.
     const ps = this.st[pk]!;
-    if (ps === SYN_RECV && pb & HAS_ISN && seqGt(a, this.isn[pk]!)) {
+    if (ps === SYN_RECV && trusted && pb & HAS_ISN && seqGt(a, this.isn[pk]!)) {
       this.move(slot, pk, 'rcv-ack', TAG_INFERRED, 'its SYN-ACK was acknowledged', VIA_ACK_OF_SYNACK);
     }
-    if (pb & FIN_SENT && !(pb & FIN_ACKED) && seqGe(a, this.finSeq[pk]!)) {
+    if (pb & FIN_SENT && trusted && !(pb & FIN_ACKED) && seqGe(a, this.finSeq[pk]!)) {
       this.bits[pk] = this.bits[pk]! | FIN_ACKED;
       const s = this.st[pk]!;
       if (senderFin && s === FIN_WAIT1) this.bits[pk] = this.bits[pk]! | FINACK_PENDING;
@@ -343,6 +369,17 @@ export class EndpointTracker {
   timeWaitEnd(slot: number, side: number): number {
     const k = slot * 2 + side;
     return this.st[k] === TIME_WAIT ? this.twAt[k]! + TIME_WAIT_SECONDS : NaN;
+  }
+
+  /**
+   * A new connection took over this 4-tuple while the endpoint was in TIME_WAIT: Linux ends the
+   * TIME_WAIT when it accepts such a SYN (TCP_TW_SYN).
+   */
+  endTimeWait(slot: number, seg: Segment, side: number, t: number, sec: number, nsec: number, frame: number): void {
+    this.t = t; this.sec = sec; this.nsec = nsec; this.frame = frame; this.seg = seg; this.side = side;
+    for (let k = slot * 2; k < slot * 2 + 2; k++) {
+      if (this.st[k] === TIME_WAIT) this.set(slot, k, CLOSE, O_NONE, TAG_INFERRED, 'a new connection reused the 4-tuple: Linux ends the TIME_WAIT', null, null);
+    }
   }
 
   /** Tag of the step that led to the endpoint's current state. */

@@ -30,6 +30,13 @@ import {
 import { EndpointTracker, type Step } from './endpoint.js';
 import { ZeekTracker } from './zeek.js';
 
+/**
+ * Slots reserved up front. Typed arrays are zero pages until written, so this costs address
+ * space, not memory; it saves the copies (and first touches) of growing, which dominate on VMs
+ * where touching fresh memory is slow.
+ */
+const INITIAL_SLOTS = 1 << 18;
+
 /** Seconds a finished connection stays in the table for late packets (Zeek's tcp_close_delay). */
 export const LINGER_SECONDS = 5;
 
@@ -107,9 +114,11 @@ function fmix(h: number): number {
 }
 
 /** ISO time with nanoseconds trimmed to microseconds: `2026-11-24T06:37:05.467058Z`. */
+let isoSec = NaN;
+let isoPrefix = '';
 export function isoTime(sec: number, nsec: number): string {
-  const d = new Date(sec * 1000).toISOString();
-  return `${d.slice(0, 19)}.${String(Math.floor(nsec / 1000)).padStart(6, '0')}Z`;
+  if (sec !== isoSec) { isoSec = sec; isoPrefix = new Date(sec * 1000).toISOString().slice(0, 19); }
+  return `${isoPrefix}.${String(Math.floor(nsec / 1000)).padStart(6, '0')}Z`;
 }
 
 export class FlowTable {
@@ -140,7 +149,10 @@ export class FlowTable {
 
   private table = new Int32Array(1024);
   private used = 0;
-  private freeList: number[] = [];
+  /** Freed slots (reused most recent first: their pages are warm) and the next never-used slot. */
+  private freeStack = new Int32Array(0);
+  private freeTop = 0;
+  private nextFresh = 0;
   private heapT = new Float64Array(256);
   private heapSlot = new Int32Array(256);
   private heapGen = new Uint32Array(256);
@@ -162,7 +174,7 @@ export class FlowTable {
 
   constructor(private readonly sink: ConnectionSink, opts: { timeline?: boolean } = {}) {
     this.ep = new EndpointTracker((slot, a) => this.flag(slot, a), opts.timeline ?? false);
-    this.grow(256);
+    this.grow(INITIAL_SLOTS);
   }
 
   private flag(slot: number, a: number): void {
@@ -171,7 +183,7 @@ export class FlowTable {
   }
 
   private grow(min: number): void {
-    let n = Math.max(this.cap * 2, 256);
+    let n = Math.max(this.cap * 2, INITIAL_SLOTS);
     while (n < min) n *= 2;
     const g = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, per = 1): T => {
       const x = new (a.constructor as new (n: number) => T)(n * per);
@@ -184,7 +196,9 @@ export class FlowTable {
     this.lastT = g(this.lastT); this.firstFrame = g(this.firstFrame); this.connId = g(this.connId);
     this.pkts = g(this.pkts, 2); this.bytes = g(this.bytes, 2); this.payload = g(this.payload, 2);
     this.baseSeq = g(this.baseSeq, 2); this.baseSet = g(this.baseSet, 2); this.anomalyMask = g(this.anomalyMask);
-    for (let i = n - 1; i >= this.cap; i--) this.freeList.push(i);
+    const fs = new Int32Array(n);
+    fs.set(this.freeStack);
+    this.freeStack = fs;
     this.cap = n;
     this.zeek.ensure(n);
     this.ep.ensure(n);
@@ -289,6 +303,7 @@ export class FlowTable {
       const k = slot * 2 + this.side;
       if (this.baseSet[k] && this.baseSeq[k] !== seg.seq) {
         // A new incarnation on the same 5-tuple: the old connection is finished as it stands.
+        this.ep.endTimeWait(slot, seg, this.side, t, raw.tsSec, raw.tsNsec, raw.frame);
         this.emit(slot, this.now);
         slot = -1;
       } else if (this.ended(slot)) this.flag(slot, A_SYN_AFTER_CLOSE);
@@ -328,8 +343,12 @@ export class FlowTable {
   }
 
   private create(seg: Segment, raw: RawPacket, h: number, t: number): number {
-    if (this.freeList.length === 0) this.grow(this.cap + 1);
-    const slot = this.freeList.pop()!;
+    let slot: number;
+    if (this.freeTop > 0) slot = this.freeStack[--this.freeTop]!;
+    else {
+      if (this.nextFresh === this.cap) this.grow(this.cap + 1);
+      slot = this.nextFresh++;
+    }
     const f = seg.flags;
     let flip = false;
     let guessed = false;
@@ -458,14 +477,14 @@ export class FlowTable {
     this.unhash(slot);
     this.flags[slot] = 0;
     this.ep.release(slot);
-    this.freeList.push(slot);
+    this.freeStack[this.freeTop++] = slot;
     this.live--;
   }
 
   /** End of capture: every connection still in the table, by first packet. */
   finish(): void {
     const rest: number[] = [];
-    for (let s = 0; s < this.cap; s++) if (this.flags[s]! & F_LIVE) rest.push(s);
+    for (let s = 0; s < this.nextFresh; s++) if (this.flags[s]! & F_LIVE) rest.push(s);
     rest.sort((a, b) => this.firstFrame[a]! - this.firstFrame[b]!);
     for (const s of rest) this.emit(s, this.now);
   }

@@ -68,14 +68,11 @@ export class ZeekTracker {
   lastSyn = new Uint32Array(0);
   lastFin = new Uint32Array(0);
   lastRst = new Uint32Array(0);
-  finCnt = new Uint32Array(0);
-  /** Scaled-history counters and thresholds: retransmissions, zero windows, gaps. */
+  finCnt = new Uint8Array(0);
+  /** Scaled-history counters: retransmissions, zero windows, gaps. */
   rxmt = new Uint32Array(0);
-  rxmtT = new Uint32Array(0);
   win0 = new Uint32Array(0);
-  win0T = new Uint32Array(0);
   gap = new Uint32Array(0);
-  gapT = new Uint32Array(0);
   /** Sequence space acknowledged but never seen, per side (Zeek's missed_bytes). */
   missed = new Float64Array(0);
   seen = new Uint32Array(0);
@@ -90,10 +87,8 @@ export class ZeekTracker {
     this.startSeq = g32(this.startSeq); this.lastSeq = g32(this.lastSeq); this.ackSeq = g32(this.ackSeq);
     this.seenTo = g32(this.seenTo);
     this.lastSyn = g32(this.lastSyn); this.lastFin = g32(this.lastFin); this.lastRst = g32(this.lastRst);
-    this.finCnt = g32(this.finCnt);
-    this.rxmt = g32(this.rxmt); this.rxmtT = g32(this.rxmtT);
-    this.win0 = g32(this.win0); this.win0T = g32(this.win0T);
-    this.gap = g32(this.gap); this.gapT = g32(this.gapT);
+    this.finCnt = g8(this.finCnt);
+    this.rxmt = g32(this.rxmt); this.win0 = g32(this.win0); this.gap = g32(this.gap);
     const m = new Float64Array(n); m.set(this.missed); this.missed = m;
     const s = new Uint32Array(slots); s.set(this.seen); this.seen = s;
   }
@@ -104,7 +99,7 @@ export class ZeekTracker {
       this.state[k] = Z_INACTIVE; this.prev[k] = Z_INACTIVE;
       this.startSeq[k] = 0; this.lastSeq[k] = 0; this.ackSeq[k] = 0; this.seenTo[k] = 0;
       this.lastSyn[k] = 0; this.lastFin[k] = 0; this.lastRst[k] = 0; this.finCnt[k] = 0;
-      this.rxmt[k] = 0; this.rxmtT[k] = 1; this.win0[k] = 0; this.win0T[k] = 1; this.gap[k] = 0; this.gapT[k] = 1;
+      this.rxmt[k] = 0; this.win0[k] = 0; this.gap[k] = 0;
       this.missed[k] = 0;
     }
     this.seen[i] = 0;
@@ -116,7 +111,7 @@ export class ZeekTracker {
     const a = i * 2;
     const b = a + 1;
     const sw = (x: Uint8Array | Uint32Array | Float64Array) => { const t = x[a]!; x[a] = x[b]!; x[b] = t; };
-    for (const x of [this.state, this.prev, this.startSeq, this.lastSeq, this.ackSeq, this.seenTo, this.lastSyn, this.lastFin, this.lastRst, this.finCnt, this.rxmt, this.rxmtT, this.win0, this.win0T, this.gap, this.gapT, this.missed]) sw(x);
+    for (const x of [this.state, this.prev, this.startSeq, this.lastSeq, this.ackSeq, this.seenTo, this.lastSyn, this.lastFin, this.lastRst, this.finCnt, this.rxmt, this.win0, this.gap, this.missed]) sw(x);
     const s = this.seen[i]!;
     this.seen[i] = ((s & 0xffff) << 16) | (s >>> 16);
     this.history[i] += '^';
@@ -142,13 +137,10 @@ export class ZeekTracker {
   }
 
   /** Logarithmic letters: the 1st, 10th, 100th, ... occurrence. */
-  private scaled(i: number, side: number, k: number, cnt: Uint32Array, thr: Uint32Array, code: string): void {
+  private scaled(i: number, side: number, k: number, cnt: Uint32Array, code: string): void {
     const c = ++cnt[k]!;
-    if (c === thr[k]) {
+    if (c === 1 || c === 10 || c === 100 || c === 1000 || c === 10000 || c === 100000 || c === 1000000 || c === 10000000 || c === 100000000 || c === 1000000000) {
       this.letter(i, side, code);
-      const next = thr[k]! * 10;
-      if (next > 0xffffffff) cnt[k] = 0;
-      else thr[k] = next;
     }
   }
 
@@ -203,9 +195,9 @@ export class ZeekTracker {
 
     // update_window: zero windows are interesting unless a RST is involved or the peer closed.
     if (seg.window === 0 && !isRst && this.state[pk] !== Z_CLOSED && this.state[k] !== Z_RESET) {
-      this.scaled(i, side, k, this.win0, this.win0T, 'W');
+      this.scaled(i, side, k, this.win0, 'W');
     }
-    if (isFin) this.finCnt[k]!++;
+    if (isFin && this.finCnt[k]! < 255) this.finCnt[k]!++;
 
     if (isAck) {
       if (this.state[pk] === Z_INACTIVE) {
@@ -222,7 +214,7 @@ export class ZeekTracker {
     else if (isFin && this.lastSeq[k] === ((this.startSeq[k]! + 1) >>> 0)) this.lastSeq[k] = onePast;
     else if (this.state[k] === Z_RESET) { /* nothing after a reset is trusted */ }
     else if (dl > 0) this.lastSeq[k] = onePast;
-    else if (len > 0) this.scaled(i, side, k, this.rxmt, this.rxmtT, 'T');
+    else if (len > 0) this.scaled(i, side, k, this.rxmt, 'T');
     if (delta(this.lastSeq[k]!, this.seenTo[k]!) > 0) this.seenTo[k] = this.lastSeq[k]!;
 
     const flip = this.machine(i, side, k, pk, seg, isSyn, isFin, isRst, isAck, len);
@@ -234,7 +226,7 @@ export class ZeekTracker {
       if (d > 0 && d < 0x40000000) {
         this.missed[pk]! += d;
         this.seenTo[pk] = seg.ack;
-        this.scaled(i, side ^ 1, pk, this.gap, this.gapT, 'G');
+        this.scaled(i, side ^ 1, pk, this.gap, 'G');
       }
     }
     return flip;

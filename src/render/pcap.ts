@@ -112,7 +112,8 @@ export interface PcapMeta {
 
 /** Something that receives finished connections and closes the document. */
 export interface PcapWriter {
-  add(r: ConnectionRecord): void;
+  /** A finished connection; null when only its count is wanted (`--count`). */
+  add(r: ConnectionRecord | null): void;
   end(states: StateCounts, meta: PcapMeta): void;
 }
 
@@ -138,9 +139,9 @@ export class PcapTextWriter implements PcapWriter {
     this.size = 0;
   }
 
-  add(r: ConnectionRecord): void {
+  add(r: ConnectionRecord | null): void {
     this.shown++;
-    if (this.opts.rows === false) return;
+    if (r === null || this.opts.rows === false) return;
     if (this.opts.timeline) { this.write(renderTimeline(r)); return; }
     const cells = connectionCells(r);
     if (!this.widths) {
@@ -188,6 +189,7 @@ export class PcapTextWriter implements PcapWriter {
 /** One JSON document (schema `tcpstate.pcap/1`), connections streamed. */
 export class PcapJsonWriter implements PcapWriter {
   private first = true;
+  private connections = 0;
   private buf: string[] = [];
   private size = 0;
 
@@ -201,7 +203,9 @@ export class PcapJsonWriter implements PcapWriter {
     if (this.size > 1 << 16) { this.out(this.buf.join('')); this.buf = []; this.size = 0; }
   }
 
-  add(r: ConnectionRecord): void {
+  add(r: ConnectionRecord | null): void {
+    this.connections++;
+    if (r === null) return;
     let view: object = r;
     if (r.timeline) {
       const [ss, sn] = parseIso(r.start);
@@ -215,6 +219,7 @@ export class PcapJsonWriter implements PcapWriter {
     this.write(`${this.first ? '' : '\n  '}],\n`);
     const tail = {
       format: meta.format,
+      connectionCount: this.connections,
       states: countsObject(states),
       total: total(states),
       anomalies: meta.anomalies,

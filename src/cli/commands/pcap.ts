@@ -68,6 +68,7 @@ export const pcap: Command = {
     const v4 = Boolean(values['ipv4']) || !values['ipv6'];
     const v6 = Boolean(values['ipv6']) || !values['ipv4'];
     const timeline = Boolean(values['timeline']);
+    const rowsWanted = !values['count'];
 
     const [{ FlowTable }, { readCapture, readCaptureFile }, render] = await Promise.all([
       import('../../pcap/flow.js'),
@@ -89,7 +90,8 @@ export const pcap: Command = {
       if (!k0 && !k1) return;
       if (k0) states[rows.state[0]!]!++;
       if (k1) states[rows.state[1]!]!++;
-      writer.add(ft.record(slot));
+      if (rowsWanted) writer.add(ft.record(slot));
+      else writer.add(null);
     }, { timeline });
     const sink = (p: Parameters<typeof flows.packet>[0]) => flows.packet(p);
     const summary = file === '-'
