@@ -8,6 +8,8 @@ export interface Io {
   err(text: string): void;
   /** Environment (injectable for tests). */
   env: Record<string, string | undefined>;
+  /** How many words of the command line precede the command's own arguments (for error positions). */
+  argOffset: number;
   /** Read all of stdin (for `-` inputs). */
   stdin(): Promise<Buffer>;
   /** Stdin as a stream of chunks, for inputs read in bounded memory (`pcap -`). */

@@ -38,9 +38,10 @@ ${names.map((n) => `  ${n.padEnd(w)}  ${SUMMARIES[n] ?? ''}`).join('\n')}
 /** Run tcpstate with argv (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let [name, ...rest] = argv;
+  let offset = 1;
   if (name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return 0; }
   if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
-  if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; }
+  if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
   const load = COMMANDS[name];
   if (!load) {
     io.err(`tcpstate: unknown command "${name}" (argument 1); commands: ${Object.keys(COMMANDS).join(', ')}\n`);
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   try {
     const cmd = await load();
-    return await cmd.run(rest, io);
+    return await cmd.run(rest, { ...io, argOffset: offset });
   } catch (e) {
     if (isTcpstateError(e)) {
       io.err(`tcpstate: ${e.describe()}\n`);
@@ -67,6 +68,7 @@ export function processIo(): Io {
     out: (t) => { process.stdout.write(t); },
     err: (t) => { process.stderr.write(t); },
     env: process.env,
+    argOffset: 0,
     stdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);

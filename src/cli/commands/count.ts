@@ -40,7 +40,7 @@ export const count: Command = {
       top: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
     const byText = str(values['by']);

@@ -37,7 +37,7 @@ export const ls: Command = {
       'no-header': { type: 'boolean', short: 'H' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const sel = selection(values, positionals, DEFAULT_LS_MASK);
     const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
