@@ -26,7 +26,8 @@ import {
   A_RST_OUT_OF_WINDOW, A_RST_WITH_DATA, A_SYN_RETRANSMITTED, A_UNEXPECTED,
 } from './anomaly.js';
 import { ACK, FIN, flagText, RST, SYN, type Segment } from './decode.js';
-import { type EventId, type FsmState, step } from './fsm-shim.js';
+import type { EventId } from '../fsm/events.js';
+import { type FsmState, step } from '../fsm/machine.js';
 
 /** Linux's TIME_WAIT length (include/net/tcp.h TCP_TIMEWAIT_LEN). */
 export const TIME_WAIT_SECONDS = 60;
