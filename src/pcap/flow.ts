@@ -485,10 +485,24 @@ export class FlowTable {
 
   /** End of capture: every connection still in the table, by first packet. */
   finish(): void {
+    // Sort by first frame with a numeric key (frame · 2^21 + slot): no comparator calls.
+    if (this.nextFresh <= 1 << 21) {
+      const keys = new Float64Array(this.live);
+      let n = 0;
+      for (let s = 0; s < this.nextFresh; s++) if (this.flags[s]! & F_LIVE) keys[n++] = this.firstFrame[s]! * 2097152 + s;
+      keys.sort();
+      for (let i = 0; i < n; i++) this.emit(keys[i]! % 2097152, this.now);
+      return;
+    }
     const rest: number[] = [];
     for (let s = 0; s < this.nextFresh; s++) if (this.flags[s]! & F_LIVE) rest.push(s);
     rest.sort((a, b) => this.firstFrame[a]! - this.firstFrame[b]!);
     for (const s of rest) this.emit(s, this.now);
+  }
+
+  /** No SYN was seen: the orientation is a guess. */
+  originGuessed(slot: number): boolean {
+    return (this.flags[slot]! & F_GUESSED) !== 0;
   }
 
   /** Final state of a side (valid inside the sink). */
@@ -527,7 +541,7 @@ export class FlowTable {
       duration: round6(this.lastSec[slot]! - ss + (this.lastNsec[slot]! - sn) / 1e9),
       firstFrame: this.firstFrame[slot]!,
       connState: this.zeek.connState(slot),
-      history: this.zeek.history[slot]!,
+      history: this.zeek.history(slot),
       anomalies: anomalyNames(this.anomalyMask[slot]!),
     };
     if (this.ep.keepSteps) rec.timeline = this.ep.steps[slot] ?? [];

@@ -52,6 +52,9 @@ const H_MULTI = 64;
 /** Seq deltas this large on SYN/RST are not trusted (Zeek's TOO_LARGE_SEQ_DELTA). */
 const TOO_LARGE = 1048576;
 
+/** History letters kept in place per slot; more are rare (each repeat needs a new sequence number). */
+const HIST_BYTES = 24;
+
 function delta(a: number, b: number): number {
   return (a - b) | 0;
 }
@@ -76,7 +79,13 @@ export class ZeekTracker {
   /** Sequence space acknowledged but never seen, per side (Zeek's missed_bytes). */
   missed = new Float64Array(0);
   seen = new Uint32Array(0);
-  history: string[] = [];
+  /**
+   * History letters as bytes, {@link HIST_BYTES} per slot (no string per letter: strings made
+   * per packet would be garbage for the collector); longer histories continue in `histMore`.
+   */
+  hist = new Uint8Array(0);
+  histLen = new Uint8Array(0);
+  private histMore = new Map<number, string>();
 
   ensure(slots: number): void {
     const n = slots * 2;
@@ -91,6 +100,8 @@ export class ZeekTracker {
     this.rxmt = g32(this.rxmt); this.win0 = g32(this.win0); this.gap = g32(this.gap);
     const m = new Float64Array(n); m.set(this.missed); this.missed = m;
     const s = new Uint32Array(slots); s.set(this.seen); this.seen = s;
+    const h = new Uint8Array(slots * HIST_BYTES); h.set(this.hist); this.hist = h;
+    const hl = new Uint8Array(slots); hl.set(this.histLen); this.histLen = hl;
   }
 
   /** Reset a slot for a new connection; `flipped` records Zeek's `^`. */
@@ -103,7 +114,9 @@ export class ZeekTracker {
       this.missed[k] = 0;
     }
     this.seen[i] = 0;
-    this.history[i] = flipped ? '^' : '';
+    this.histLen[i] = 0;
+    this.histMore.delete(i);
+    if (flipped) this.add(i, 0x5e);
   }
 
   /** Swap originator and responder (Zeek's FlipRoles on a SYN/SYN-ACK reversal). */
@@ -114,7 +127,7 @@ export class ZeekTracker {
     for (const x of [this.state, this.prev, this.startSeq, this.lastSeq, this.ackSeq, this.seenTo, this.lastSyn, this.lastFin, this.lastRst, this.finCnt, this.rxmt, this.win0, this.gap, this.missed]) sw(x);
     const s = this.seen[i]!;
     this.seen[i] = ((s & 0xffff) << 16) | (s >>> 16);
-    this.history[i] += '^';
+    this.add(i, 0x5e);
   }
 
   private set(k: number, s: number): void {
@@ -122,7 +135,22 @@ export class ZeekTracker {
   }
 
   private letter(i: number, side: number, code: string): void {
-    this.history[i] += side === 0 ? code : code.toLowerCase();
+    const c = code.charCodeAt(0);
+    this.add(i, side === 0 ? c : c | 0x20);
+  }
+
+  private add(i: number, c: number): void {
+    const n = this.histLen[i]!;
+    if (n < HIST_BYTES) { this.hist[i * HIST_BYTES + n] = c; this.histLen[i] = n + 1; }
+    else this.histMore.set(i, (this.histMore.get(i) ?? '') + String.fromCharCode(c));
+  }
+
+  /** The history string of slot i. */
+  history(i: number): string {
+    const n = this.histLen[i]!;
+    let s = '';
+    for (let j = 0; j < n; j++) s += String.fromCharCode(this.hist[i * HIST_BYTES + j]!);
+    return n < HIST_BYTES ? s : s + (this.histMore.get(i) ?? '');
   }
 
   /** Zeek's CheckHistory: record the letter the first time; true if seen before. */
@@ -302,7 +330,7 @@ export class ZeekTracker {
       return oInactive ? 'RSTRH' : 'RSTR';
     }
     if (os === Z_RESET) {
-      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(this.history[i]!) ? 'RSTOS0' : 'OTH';
+      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(this.history(i)) ? 'RSTOS0' : 'OTH';
       return 'RSTO';
     }
     if (rs === Z_CLOSED && os === Z_CLOSED) return 'SF';

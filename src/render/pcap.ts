@@ -9,7 +9,8 @@
 import type { StateCounts } from '../model/count.js';
 import { stateName } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
-import type { CaptureCounts, ConnectionRecord } from '../pcap/flow.js';
+import type { CaptureCounts, ConnectionRecord, FlowTable } from '../pcap/flow.js';
+import { formatEndpoint } from '../model/address.js';
 import type { Step } from '../pcap/endpoint.js';
 import { countsObject, renderCounts } from './count.js';
 import { type Column, renderTable } from './text.js';
@@ -56,6 +57,28 @@ export function connectionCells(r: ConnectionRecord): string[] {
     r.resp.state,
     r.connState,
     r.history || '-',
+  ];
+}
+
+/** The same cells read straight from a live table slot (no record object: the fast path). */
+export function slotCells(ft: FlowTable, slot: number): string[] {
+  const fam = ft.family[slot]!;
+  const k = slot * 2;
+  const ss = ft.startSec[slot]!;
+  const sn = ft.startNsec[slot]!;
+  return [
+    (ft.originGuessed(slot) ? '~' : '') + formatEndpoint(fam, ft.addrA, slot * 16, ft.portA[slot]!),
+    formatEndpoint(fam, ft.addrB, slot * 16, ft.portB[slot]!),
+    seconds(ss - ft.firstSec + (sn - ft.firstNsec) / 1e9),
+    seconds(ft.lastSec[slot]! - ss + (ft.lastNsec[slot]! - sn) / 1e9),
+    String(ft.pkts[k]),
+    String(ft.bytes[k]),
+    String(ft.pkts[k + 1]),
+    String(ft.bytes[k + 1]),
+    stateName(ft.state(slot, 0)),
+    stateName(ft.state(slot, 1)),
+    ft.zeek.connState(slot),
+    ft.zeek.history(slot) || '-',
   ];
 }
 
@@ -143,7 +166,17 @@ export class PcapTextWriter implements PcapWriter {
     this.shown++;
     if (r === null || this.opts.rows === false) return;
     if (this.opts.timeline) { this.write(renderTimeline(r)); return; }
-    const cells = connectionCells(r);
+    this.addCells(connectionCells(r));
+  }
+
+  /** A row straight from the table (no timeline wanted). */
+  addSlot(ft: FlowTable, slot: number): void {
+    this.shown++;
+    if (this.opts.rows === false) return;
+    this.addCells(slotCells(ft, slot));
+  }
+
+  private addCells(cells: string[]): void {
     if (!this.widths) {
       this.pending.push(cells);
       if (this.pending.length >= SIZING_ROWS) this.fix();

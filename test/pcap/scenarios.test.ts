@@ -45,7 +45,9 @@ test('every endpoint of every scenario ends as ss shows it; counts equal tshark\
     const pre = await lines(helper, (l) => l.startsWith('{"phase"'), 'scenario helper');
     assert.match(pre, /"pre"/, pre);
 
-    tcpdump = spawn('ip', ['netns', 'exec', ns.name, 'tcpdump', '-i', 'lo', '-U', '--immediate-mode', '-w', file, 'tcp'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    tcpdump = spawn('ip', ['netns', 'exec', ns.name, 'tcpdump', '-i', 'lo', '-U', '--immediate-mode', '-B', '16384', '-w', file, 'tcp'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let tcpdumpSays = '';
+    tcpdump.stderr!.on('data', (d: Buffer) => { tcpdumpSays += d.toString(); });
     await lines(tcpdump, (l) => l.includes('listening on'), 'tcpdump');
 
     helper.stdin!.write('go\n');
@@ -59,6 +61,9 @@ test('every endpoint of every scenario ends as ss shows it; counts equal tshark\
     tcpdump.kill('SIGINT');
     await exited;
     tcpdump = undefined;
+    // A capture that lost packets cannot be compared with the kernel's view: say so plainly.
+    const dropped = /(\d+) packets? dropped by kernel/.exec(tcpdumpSays);
+    assert.equal(dropped?.[1], '0', `tcpdump lost packets: ${tcpdumpSays}`);
 
     const r = runCli(['pcap', file, '--json']);
     assert.equal(r.code, 0, r.stderr);

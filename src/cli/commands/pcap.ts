@@ -80,18 +80,24 @@ export const pcap: Command = {
       : new render.PcapTextWriter((s) => io.out(s), { timeline, header: !values['no-header'], rows: !values['count'] });
     const states = newCounts();
     const rows = new SocketTable(16);
+    const fast = !values['json'] && !timeline ? (writer as InstanceType<typeof render.PcapTextWriter>) : undefined;
     const flows = new FlowTable((ft, slot) => {
       const fam = ft.family[slot] === AF_INET;
       if (fam ? !v4 : !v6) return;
-      rows.length = 0;
-      ft.socketRows(slot, rows);
-      const k0 = !keep || keep(rows, 0);
-      const k1 = !keep || keep(rows, 1);
-      if (!k0 && !k1) return;
-      if (k0) states[rows.state[0]!]!++;
-      if (k1) states[rows.state[1]!]!++;
-      if (rowsWanted) writer.add(ft.record(slot));
-      else writer.add(null);
+      let k0 = true;
+      let k1 = true;
+      if (keep) {
+        rows.length = 0;
+        ft.socketRows(slot, rows);
+        k0 = keep(rows, 0);
+        k1 = keep(rows, 1);
+        if (!k0 && !k1) return;
+      }
+      if (k0) states[ft.state(slot, 0)]!++;
+      if (k1) states[ft.state(slot, 1)]!++;
+      if (!rowsWanted) writer.add(null);
+      else if (fast) fast.addSlot(ft, slot);
+      else writer.add(ft.record(slot));
     }, { timeline });
     const sink = (p: Parameters<typeof flows.packet>[0]) => flows.packet(p);
     const summary = file === '-'
