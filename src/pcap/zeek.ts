@@ -53,7 +53,7 @@ const H_MULTI = 64;
 const TOO_LARGE = 1048576;
 
 /** History letters kept in place per slot; more are rare (each repeat needs a new sequence number). */
-const HIST_BYTES = 24;
+export const HIST_BYTES = 24;
 
 function delta(a: number, b: number): number {
   return (a - b) | 0;

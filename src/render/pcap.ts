@@ -14,6 +14,9 @@ import { formatEndpoint } from '../model/address.js';
 import type { Step } from '../pcap/endpoint.js';
 import { countsObject, renderCounts } from './count.js';
 import { type Column, renderTable } from './text.js';
+import { RowBytes, secondsText } from './row-bytes.js';
+import { AF_INET } from '../model/address.js';
+import { HIST_BYTES } from '../pcap/zeek.js';
 import { total } from '../model/count.js';
 
 /** Rows buffered to size the text columns before streaming. */
@@ -23,9 +26,7 @@ function endpointText(address: string, port: number, family: 4 | 6): string {
   return family === 4 ? `${address}:${port}` : `[${address}]:${port}`;
 }
 
-function seconds(x: number): string {
-  return x.toFixed(6);
-}
+const seconds = secondsText;
 
 const COLUMNS: Column[] = [
   { header: 'ORIGINATOR' },
@@ -144,22 +145,21 @@ export interface PcapWriter {
 export class PcapTextWriter implements PcapWriter {
   private pending: string[][] = [];
   private widths: number[] | null = null;
-  private buf: string[] = [];
-  private size = 0;
+  private readonly rb: RowBytes;
   private shown = 0;
 
-  constructor(private readonly out: (s: string) => void, private readonly opts: { timeline?: boolean; header?: boolean; rows?: boolean } = {}) {}
+  /** `sizingRows`: rows that fix the column widths before rows stream as bytes (256). */
+  constructor(out: (s: string) => void, private readonly opts: { timeline?: boolean; header?: boolean; rows?: boolean; sizingRows?: number } = {}) {
+    this.rb = new RowBytes(out);
+  }
 
   private write(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 16) this.flush();
+    this.rb.room(s.length);
+    this.rb.str(s, 0);
   }
 
   private flush(): void {
-    if (this.buf.length) this.out(this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
+    this.rb.flush();
   }
 
   add(r: ConnectionRecord | null): void {
@@ -169,17 +169,39 @@ export class PcapTextWriter implements PcapWriter {
     this.addCells(connectionCells(r));
   }
 
-  /** A row straight from the table (no timeline wanted). */
+  /** A row straight from the table (no timeline wanted): bytes once the widths are known. */
   addSlot(ft: FlowTable, slot: number): void {
     this.shown++;
     if (this.opts.rows === false) return;
-    this.addCells(slotCells(ft, slot));
+    if (!this.widths) { this.addCells(slotCells(ft, slot)); return; }
+    const w = this.widths;
+    const rb = this.rb;
+    const hn = ft.zeek.histLen[slot]!;
+    if (ft.family[slot] !== AF_INET || hn >= HIST_BYTES) { this.write(this.line(slotCells(ft, slot))); return; }
+    rb.room(256);
+    const k = slot * 2;
+    const ss = ft.startSec[slot]!;
+    const sn = ft.startNsec[slot]!;
+    rb.ipv4(ft.originGuessed(slot) ? '~' : '', ft.addrA, slot * 16, ft.portA[slot]!, w[0]!); rb.byte(32);
+    rb.ipv4('', ft.addrB, slot * 16, ft.portB[slot]!, w[1]!); rb.byte(32);
+    rb.seconds(ss - ft.firstSec + (sn - ft.firstNsec) / 1e9, w[2]!); rb.byte(32);
+    rb.seconds(ft.lastSec[slot]! - ss + (ft.lastNsec[slot]! - sn) / 1e9, w[3]!); rb.byte(32);
+    rb.uint(ft.pkts[k]!, w[4]!); rb.byte(32);
+    rb.uint(ft.bytes[k]!, w[5]!); rb.byte(32);
+    rb.uint(ft.pkts[k + 1]!, w[6]!); rb.byte(32);
+    rb.uint(ft.bytes[k + 1]!, w[7]!); rb.byte(32);
+    rb.str(stateName(ft.state(slot, 0)), w[8]!); rb.byte(32);
+    rb.str(stateName(ft.state(slot, 1)), w[9]!); rb.byte(32);
+    rb.str(ft.zeek.connState(slot), w[10]!); rb.byte(32);
+    if (hn === 0) rb.byte(0x2d);
+    else rb.bytes(ft.zeek.hist, slot * HIST_BYTES, hn);
+    rb.newline();
   }
 
   private addCells(cells: string[]): void {
     if (!this.widths) {
       this.pending.push(cells);
-      if (this.pending.length >= SIZING_ROWS) this.fix();
+      if (this.pending.length >= (this.opts.sizingRows ?? SIZING_ROWS)) this.fix();
       return;
     }
     this.write(this.line(cells));
