@@ -63,19 +63,18 @@ export function connectionCells(r: ConnectionRecord): string[] {
 
 /** The same cells read straight from a live table slot (no record object: the fast path). */
 export function slotCells(ft: FlowTable, slot: number): string[] {
-  const fam = ft.family[slot]!;
-  const k = slot * 2;
+  const fam = ft.familyOf(slot);
   const ss = ft.startSec[slot]!;
   const sn = ft.startNsec[slot]!;
   return [
-    (ft.originGuessed(slot) ? '~' : '') + formatEndpoint(fam, ft.addrA, slot * 16, ft.portA[slot]!),
-    formatEndpoint(fam, ft.addrB, slot * 16, ft.portB[slot]!),
+    (ft.originGuessed(slot) ? '~' : '') + formatEndpoint(fam, ft.h8, ft.addrOff(slot, 0), ft.portOf(slot, 0)),
+    formatEndpoint(fam, ft.h8, ft.addrOff(slot, 1), ft.portOf(slot, 1)),
     seconds(ss - ft.firstSec + (sn - ft.firstNsec) / 1e9),
-    seconds(ft.lastSec[slot]! - ss + (ft.lastNsec[slot]! - sn) / 1e9),
-    String(ft.pkts[k]),
-    String(ft.bytes[k]),
-    String(ft.pkts[k + 1]),
-    String(ft.bytes[k + 1]),
+    seconds(ft.lastSecOf(slot) - ss + (ft.lastNsecOf(slot) - sn) / 1e9),
+    String(ft.packetsOf(slot, 0)),
+    String(ft.bytesOf(slot, 0)),
+    String(ft.packetsOf(slot, 1)),
+    String(ft.bytesOf(slot, 1)),
     stateName(ft.state(slot, 0)),
     stateName(ft.state(slot, 1)),
     ft.zeek.connState(slot),
@@ -177,19 +176,18 @@ export class PcapTextWriter implements PcapWriter {
     const w = this.widths;
     const rb = this.rb;
     const hn = ft.zeek.histLen[slot]!;
-    if (ft.family[slot] !== AF_INET || hn >= HIST_BYTES) { this.write(this.line(slotCells(ft, slot))); return; }
+    if (ft.familyOf(slot) !== AF_INET || hn >= HIST_BYTES) { this.write(this.line(slotCells(ft, slot))); return; }
     rb.room(256);
-    const k = slot * 2;
     const ss = ft.startSec[slot]!;
     const sn = ft.startNsec[slot]!;
-    rb.ipv4(ft.originGuessed(slot) ? '~' : '', ft.addrA, slot * 16, ft.portA[slot]!, w[0]!); rb.byte(32);
-    rb.ipv4('', ft.addrB, slot * 16, ft.portB[slot]!, w[1]!); rb.byte(32);
+    rb.ipv4(ft.originGuessed(slot) ? '~' : '', ft.h8, ft.addrOff(slot, 0), ft.portOf(slot, 0), w[0]!); rb.byte(32);
+    rb.ipv4('', ft.h8, ft.addrOff(slot, 1), ft.portOf(slot, 1), w[1]!); rb.byte(32);
     rb.seconds(ss - ft.firstSec + (sn - ft.firstNsec) / 1e9, w[2]!); rb.byte(32);
-    rb.seconds(ft.lastSec[slot]! - ss + (ft.lastNsec[slot]! - sn) / 1e9, w[3]!); rb.byte(32);
-    rb.uint(ft.pkts[k]!, w[4]!); rb.byte(32);
-    rb.uint(ft.bytes[k]!, w[5]!); rb.byte(32);
-    rb.uint(ft.pkts[k + 1]!, w[6]!); rb.byte(32);
-    rb.uint(ft.bytes[k + 1]!, w[7]!); rb.byte(32);
+    rb.seconds(ft.lastSecOf(slot) - ss + (ft.lastNsecOf(slot) - sn) / 1e9, w[3]!); rb.byte(32);
+    rb.uint(ft.packetsOf(slot, 0), w[4]!); rb.byte(32);
+    rb.uint(ft.bytesOf(slot, 0), w[5]!); rb.byte(32);
+    rb.uint(ft.packetsOf(slot, 1), w[6]!); rb.byte(32);
+    rb.uint(ft.bytesOf(slot, 1), w[7]!); rb.byte(32);
     rb.str(stateName(ft.state(slot, 0)), w[8]!); rb.byte(32);
     rb.str(stateName(ft.state(slot, 1)), w[9]!); rb.byte(32);
     rb.str(ft.zeek.connState(slot), w[10]!); rb.byte(32);

@@ -82,7 +82,7 @@ export const pcap: Command = {
     const rows = new SocketTable(16);
     const fast = !values['json'] && !timeline ? (writer as InstanceType<typeof render.PcapTextWriter>) : undefined;
     const flows = new FlowTable((ft, slot) => {
-      const fam = ft.family[slot] === AF_INET;
+      const fam = ft.familyOf(slot) === AF_INET;
       if (fam ? !v4 : !v6) return;
       let k0 = true;
       let k1 = true;
