@@ -23,8 +23,8 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const CONNS = Number(opt('--connections', '130000'));
-const CONC = Number(opt('--concurrency', '2000'));
+const CONNS = Number(opt('--connections', '400000'));
+const CONC = Number(opt('--concurrency', '4000'));
 const FILE = opt('--file', '/tmp/tcpstate-bench.pcap');
 const keep = args.includes('--keep');
 
