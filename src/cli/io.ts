@@ -14,6 +14,8 @@ export interface Io {
   stdin(): Promise<Buffer>;
   /** True when stdin is a terminal (nothing piped); undefined when unknown. */
   stdinIsTty?: boolean;
+  /** Stdin as a stream of chunks, for inputs read in bounded memory (`pcap -`). */
+  stdinStream?(): AsyncIterable<Uint8Array>;
 }
 
 export interface Command {

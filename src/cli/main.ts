@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, Loader> = {
   explain: async () => (await import('./commands/explain.js')).explain,
   diagram: async () => (await import('./commands/diagram.js')).diagram,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
+  pcap: async () => (await import('./commands/pcap.js')).pcap,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -27,6 +28,7 @@ const SUMMARIES: Record<string, string> = {
   explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
   diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
   doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
+  pcap: 'rebuild every TCP connection of a pcap/pcapng capture: both endpoints\' states, Zeek conn_state',
 };
 
 function usage(): string {
@@ -88,5 +90,6 @@ export function processIo(): Io {
       return stdin;
     },
     stdinIsTty: process.stdin.isTTY === true,
+    stdinStream: () => process.stdin,
   };
 }

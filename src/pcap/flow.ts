@@ -1,0 +1,612 @@
+/**
+ * The connection table of a capture replay: connections keyed by 5-tuple in an
+ * open-addressing hash over typed-array columns (no per-packet objects), packets and frame
+ * bytes each way counted as `tshark -z conv,tcp` counts them, Zeek's history and conn_state
+ * ({@link ZeekTracker}) and both endpoints' states ({@link EndpointTracker}) kept per slot.
+ *
+ * - The originator is the sender of the first SYN; when the first segment seen is not a SYN
+ *   the orientation is a guess from the ports (marked, with Zeek's `^` when the first sender
+ *   was made the responder).
+ * - A SYN whose sequence number differs from the one that direction started with begins a new
+ *   connection on the same 5-tuple (Wireshark's rule for reused ports, so rows line up with
+ *   `tshark -z conv,tcp`).
+ * - A connection whose endpoints have both ended (CLOSE, or TIME_WAIT) is handed to the sink
+ *   and its slot reused once no packet has come for {@link LINGER_SECONDS} and any TIME_WAIT has
+ *   run its 60 s, in capture time. Memory is bounded by the connections still open.
+ * @module
+ */
+import { AF_INET, AF_INET6, formatAddr } from '../model/address.js';
+import {
+  CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, stateName, TIME_WAIT, UNKNOWN, type StateCode,
+} from '../model/state.js';
+import { PROTO_TCP, type SocketTable } from '../model/table.js';
+import {
+  A_FRAGMENT, A_GUESSED, A_MALFORMED, A_SYN_AFTER_CLOSE, A_SYN_INSIDE, A_TRUNCATED, A_ZERO_WINDOW, AnomalyCounts, anomalyNames,
+} from './anomaly.js';
+import type { RawPacket } from './container.js';
+import {
+  ACK, decodeTcp, FIN, FRAGMENT, MALFORMED, NOT_IP, NOT_TCP, RST, Segment, SYN, TCP_OK, TRUNCATED, UNKNOWN_LINK,
+} from './decode.js';
+import { EndpointTracker, type Step } from './endpoint.js';
+import { ZeekTracker } from './zeek.js';
+
+/**
+ * Slots reserved up front. Typed arrays are zero pages until written, so this costs address
+ * space, not memory; it saves the copies (and first touches) of growing, which dominate on VMs
+ * where touching fresh memory is slow.
+ */
+const INITIAL_SLOTS = 1 << 18;
+/** Bytes of a slot's record (see {@link FlowTable.h8}). */
+const REC = 128;
+
+/** Seconds a finished connection stays in the table for late packets (Zeek's tcp_close_delay). */
+export const LINGER_SECONDS = 5;
+
+/** Ports Zeek-style orientation treats as servers' (well-known ports and common services). */
+const LIKELY_SERVER = new Set([
+  1433, 1521, 2049, 2181, 2379, 3306, 3389, 4369, 5432, 5672, 5900, 6379, 6443, 8000, 8008, 8080,
+  8443, 8888, 9000, 9042, 9092, 9200, 9300, 11211, 27017,
+]);
+const SYNCHRONIZED = (1 << ESTABLISHED) | (1 << FIN_WAIT1) | (1 << FIN_WAIT2) | (1 << CLOSE_WAIT) | (1 << CLOSING) | (1 << LAST_ACK);
+
+function likelyServer(p: number): boolean {
+  return p < 1024 || LIKELY_SERVER.has(p);
+}
+
+const F_GUESSED = 1;
+const F_FLIPPED = 2;
+const F_LIVE = 4;
+const F_QUEUED = 8;
+
+/** What a finished connection looks like to renderers (docs: `tcpstate pcap --json`). */
+export interface EndpointRecord {
+  address: string;
+  port: number;
+  /** Final state, netstat spelling. */
+  state: string;
+  /** How that state was established: observed, inferred or projected ('' if never seen). */
+  how: string;
+  packets: number;
+  /** Frame bytes, as tshark's conversation table counts them. */
+  bytes: number;
+  /** TCP payload bytes. */
+  payload: number;
+  /** When its TIME_WAIT ends (ISO time), if it is in TIME_WAIT. */
+  timeWaitEnds?: string;
+}
+
+export interface ConnectionRecord {
+  /** 1-based, in order of each connection's first packet. */
+  id: number;
+  family: 4 | 6;
+  orig: EndpointRecord;
+  resp: EndpointRecord;
+  /** No SYN was seen: which side opened the connection is a guess. */
+  originGuessed: boolean;
+  /** First packet: ISO time and seconds since the capture's first packet. */
+  start: string;
+  relStart: number;
+  /** Last packet minus first packet, seconds. */
+  duration: number;
+  firstFrame: number;
+  connState: string;
+  history: string;
+  anomalies: string[];
+  timeline?: Step[];
+}
+
+/** Counts over the whole capture. */
+export interface CaptureCounts {
+  frames: number;
+  tcp: number;
+  notIp: number;
+  notTcp: number;
+  unknownLink: number;
+  connections: number;
+}
+
+export type ConnectionSink = (flows: FlowTable, slot: number) => void;
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** ISO time with nanoseconds trimmed to microseconds: `2026-11-24T06:37:05.467058Z`. */
+let isoSec = NaN;
+let isoPrefix = '';
+export function isoTime(sec: number, nsec: number): string {
+  // Beyond what Date can show (a corrupt if_tsoffset can put a packet there): plain seconds.
+  if (!(Math.abs(sec) < 8.64e12)) return `@${sec}.${String(Math.floor(nsec / 1000)).padStart(6, '0')}`;
+  if (sec !== isoSec) { isoSec = sec; isoPrefix = new Date(sec * 1000).toISOString().slice(0, 19); }
+  return `${isoPrefix}.${String(Math.floor(nsec / 1000)).padStart(6, '0')}Z`;
+}
+
+export class FlowTable {
+  cap = 0;
+  live = 0;
+  /**
+   * The per-packet fields of each slot, together in one 128-byte record (two cache lines), so a
+   * packet touches a few lines instead of one per field. Layout (byte offsets): 0 hash u32,
+   * 4 port A u16, 6 port B u16, 8 family, 9 flags, 10-11 base-seq-set per side, 12-19 Wireshark
+   * base seq per side u32, 20 last ns u32, 24 last s f64, 32 last time f64, 40-55 packets per
+   * side f64, 56-71 frame bytes per side, 72-87 payload bytes per side, 88-103 address A,
+   * 104-119 address B.
+   */
+  h8 = new Uint8Array(0);
+  private h16 = new Uint16Array(0);
+  private h32 = new Uint32Array(0);
+  private h64 = new Float64Array(0);
+  gen = new Uint32Array(0);
+  startSec = new Float64Array(0);
+  startNsec = new Uint32Array(0);
+  firstFrame = new Float64Array(0);
+  connId = new Float64Array(0);
+  anomalyMask = new Uint32Array(0);
+
+  private table = new Int32Array(1024);
+  private used = 0;
+  /** Freed slots (reused most recent first: their pages are warm) and the next never-used slot. */
+  private freeStack = new Int32Array(0);
+  private freeTop = 0;
+  private nextFresh = 0;
+  private heapT = new Float64Array(256);
+  private heapSlot = new Int32Array(256);
+  private heapGen = new Uint32Array(256);
+  private heapN = 0;
+
+  readonly zeek = new ZeekTracker();
+  readonly ep: EndpointTracker;
+  readonly anomalies = new AnomalyCounts();
+  readonly counts: CaptureCounts = { frames: 0, tcp: 0, notIp: 0, notTcp: 0, unknownLink: 0, connections: 0 };
+  /** Capture time: the latest packet time seen (seconds), and the first. */
+  now = -Infinity;
+  firstSec = NaN;
+  firstNsec = 0;
+  lastSecSeen = 0;
+  lastNsecSeen = 0;
+  private readonly seg = new Segment();
+  /** Side of the last lookup (0: the packet's source is the originator). */
+  private side = 0;
+
+  constructor(private readonly sink: ConnectionSink, opts: { timeline?: boolean } = {}) {
+    this.ep = new EndpointTracker((slot, a) => this.flag(slot, a), opts.timeline ?? false);
+    this.grow(INITIAL_SLOTS);
+  }
+
+  private flag(slot: number, a: number): void {
+    this.anomalies.add(a);
+    this.anomalyMask[slot] = (this.anomalyMask[slot]! | (1 << a)) >>> 0;
+  }
+
+  private grow(min: number): void {
+    let n = Math.max(this.cap * 2, INITIAL_SLOTS);
+    while (n < min) n *= 2;
+    const g = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, per = 1): T => {
+      const x = new (a.constructor as new (n: number) => T)(n * per);
+      x.set(a);
+      return x;
+    };
+    const hb = new ArrayBuffer(n * REC);
+    const h8 = new Uint8Array(hb);
+    h8.set(this.h8);
+    this.h8 = h8;
+    this.h16 = new Uint16Array(hb);
+    this.h32 = new Uint32Array(hb);
+    this.h64 = new Float64Array(hb);
+    this.gen = g(this.gen); this.startSec = g(this.startSec); this.startNsec = g(this.startNsec);
+    this.firstFrame = g(this.firstFrame); this.connId = g(this.connId); this.anomalyMask = g(this.anomalyMask);
+    const fs = new Int32Array(n);
+    fs.set(this.freeStack);
+    this.freeStack = fs;
+    this.cap = n;
+    this.zeek.ensure(n);
+    this.ep.ensure(n);
+  }
+
+  private segHash(seg: Segment): number {
+    const b = seg.abuf;
+    let hs = Math.imul(seg.sport, 0x9e3779b1);
+    let hd = Math.imul(seg.dport, 0x9e3779b1);
+    const words = seg.family === 4 ? 1 : 4;
+    for (let w = 0; w < words; w++) {
+      const s = seg.srcOff + w * 4;
+      const d = seg.dstOff + w * 4;
+      hs = Math.imul(hs ^ ((b[s]! << 24) | (b[s + 1]! << 16) | (b[s + 2]! << 8) | b[s + 3]!), 0x27d4eb2d) + w;
+      hd = Math.imul(hd ^ ((b[d]! << 24) | (b[d + 1]! << 16) | (b[d + 2]! << 8) | b[d + 3]!), 0x27d4eb2d) + w;
+    }
+    // A sum is symmetric: both directions of a connection land in the same bucket.
+    return fmix((fmix(hs) + fmix(hd)) | 0);
+  }
+
+  /** Does address `side` of a slot equal `n` bytes of b at off? */
+  private sameAddr(slot: number, side: number, b: Uint8Array, off: number, n: number): boolean {
+    const base = slot * REC + 88 + side * 16;
+    const h = this.h8;
+    for (let i = 0; i < n; i++) if (h[base + i] !== b[off + i]) return false;
+    return true;
+  }
+
+  /** Find the slot of the segment's connection (sets {@link side}), or -1. */
+  private lookup(seg: Segment, h: number): number {
+    const t = this.table;
+    const mask = t.length - 1;
+    const n = seg.family === 4 ? 4 : 16;
+    const b = seg.abuf;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = t[i]!;
+      if (e === 0) return -1;
+      const c = e - 1;
+      if (this.h32[(c) * 32] !== h || this.h8[(c) * REC + 8] !== seg.family) continue;
+      if (this.h16[(c) * 64 + 2] === seg.sport && this.h16[(c) * 64 + 3] === seg.dport && this.sameAddr(c, 0, b, seg.srcOff, n) && this.sameAddr(c, 1, b, seg.dstOff, n)) {
+        this.side = 0;
+        return c;
+      }
+      if (this.h16[(c) * 64 + 2] === seg.dport && this.h16[(c) * 64 + 3] === seg.sport && this.sameAddr(c, 0, b, seg.dstOff, n) && this.sameAddr(c, 1, b, seg.srcOff, n)) {
+        this.side = 1;
+        return c;
+      }
+    }
+  }
+
+  private insert(slot: number): void {
+    if ((this.used + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    const t = this.table;
+    const mask = t.length - 1;
+    let i = this.h32[(slot) * 32]! & mask;
+    while (t[i] !== 0) i = (i + 1) & mask;
+    t[i] = slot + 1;
+    this.used++;
+  }
+
+  private rehash(size: number): void {
+    const old = this.table;
+    this.table = new Int32Array(size);
+    this.used = 0;
+    for (const e of old) if (e !== 0) this.insert(e - 1);
+  }
+
+  /** Remove a slot from the hash (backward-shift deletion keeps probe chains whole). */
+  private unhash(slot: number): void {
+    const t = this.table;
+    const mask = t.length - 1;
+    let p = this.h32[(slot) * 32]! & mask;
+    while (t[p] !== slot + 1) {
+      if (t[p] === 0) return;
+      p = (p + 1) & mask;
+    }
+    let j = p;
+    for (;;) {
+      j = (j + 1) & mask;
+      const e = t[j]!;
+      if (e === 0) break;
+      const home = this.h32[(e - 1) * 32]! & mask;
+      const between = p <= j ? home > p && home <= j : home > p || home <= j;
+      if (!between) { t[p] = e; p = j; }
+    }
+    t[p] = 0;
+    this.used--;
+  }
+
+  /** Feed one captured packet. */
+  packet(raw: RawPacket): void {
+    this.counts.frames++;
+    const seg = this.seg;
+    const r = decodeTcp(raw, seg);
+    if (r !== TCP_OK) { this.notTcp(r); return; }
+    this.counts.tcp++;
+    const t = raw.tsSec + raw.tsNsec * 1e-9;
+    if (t > this.now) { this.now = t; this.lastSecSeen = raw.tsSec; this.lastNsecSeen = raw.tsNsec; }
+    if (this.firstSec !== this.firstSec) { this.firstSec = raw.tsSec; this.firstNsec = raw.tsNsec; }
+    const h = this.segHash(seg);
+    let slot = this.lookup(seg, h);
+    const f = seg.flags;
+    if (slot >= 0 && (f & (SYN | ACK)) === SYN) {
+      const k = slot * 2 + this.side;
+      if (this.h8[slot * REC + 10 + this.side] && this.h32[slot * 32 + 3 + this.side] !== seg.seq) {
+        // A new incarnation on the same 5-tuple: the old connection is finished as it stands.
+        this.ep.endTimeWait(slot, seg, this.side, t, raw.tsSec, raw.tsNsec, raw.frame);
+        this.emit(slot, this.now);
+        slot = -1;
+      } else if (this.ended(slot)) this.flag(slot, A_SYN_AFTER_CLOSE);
+      else if (SYNCHRONIZED & (1 << this.ep.st[k]!)) this.flag(slot, A_SYN_INSIDE);
+    }
+    if (slot < 0) slot = this.create(seg, raw, h, t);
+    let side = this.side;
+    const r64 = slot * 16;
+    this.h64[r64 + 5 + side]!++;
+    this.h64[r64 + 7 + side]! += raw.origLen;
+    if (!(f & RST)) this.h64[r64 + 9 + side]! += seg.payloadLen;
+    this.h64[(slot) * 16 + 3] = raw.tsSec;
+    this.h32[(slot) * 32 + 5] = raw.tsNsec;
+    this.h64[(slot) * 16 + 4] = t;
+    const r8 = slot * REC;
+    const r32 = slot * 32;
+    if (!this.h8[r8 + 10 + side]) { this.h32[r32 + 3 + side] = f & SYN ? seg.seq : (seg.seq - 1) >>> 0; this.h8[r8 + 10 + side] = 1; }
+    if (f & ACK && !this.h8[r8 + 11 - side]) { this.h32[r32 + 4 - side] = (seg.ack - 1) >>> 0; this.h8[r8 + 11 - side] = 1; }
+    if (seg.window === 0 && !(f & (SYN | FIN | RST))) this.flag(slot, A_ZERO_WINDOW);
+    if (this.zeek.packet(slot, side, seg)) {
+      this.flipRoles(slot);
+      side ^= 1;
+    }
+    this.ep.packet(slot, side, seg, t, raw.tsSec, raw.tsNsec, raw.frame);
+    if (!(this.h8[(slot) * REC + 9]! & F_QUEUED) && this.ended(slot)) {
+      this.h8[(slot) * REC + 9] = this.h8[(slot) * REC + 9]! | F_QUEUED;
+      this.push(this.expiry(slot), slot);
+    }
+    if (this.heapN > 0 && this.heapT[0]! <= this.now) this.sweep();
+  }
+
+  private notTcp(r: number): void {
+    if (r === NOT_IP) this.counts.notIp++;
+    else if (r === NOT_TCP) this.counts.notTcp++;
+    else if (r === UNKNOWN_LINK) this.counts.unknownLink++;
+    else if (r === FRAGMENT) this.anomalies.add(A_FRAGMENT);
+    else if (r === TRUNCATED) this.anomalies.add(A_TRUNCATED);
+    else if (r === MALFORMED) this.anomalies.add(A_MALFORMED);
+  }
+
+  private create(seg: Segment, raw: RawPacket, h: number, t: number): number {
+    let slot: number;
+    if (this.freeTop > 0) slot = this.freeStack[--this.freeTop]!;
+    else {
+      if (this.nextFresh === this.cap) this.grow(this.cap + 1);
+      slot = this.nextFresh++;
+    }
+    const f = seg.flags;
+    let flip = false;
+    let guessed = false;
+    if ((f & (SYN | ACK)) !== SYN) {
+      guessed = true;
+      const sL = likelyServer(seg.sport);
+      const dL = likelyServer(seg.dport);
+      if ((f & (SYN | ACK)) === (SYN | ACK)) flip = true;
+      else if (sL && !dL) flip = true;
+      else if (sL && dL) flip = seg.sport < seg.dport;
+      else if (!sL && !dL) flip = seg.sport < seg.dport && seg.dport >= 32768 && seg.sport < 32768;
+    }
+    const n = seg.family === 4 ? 4 : 16;
+    const b = seg.abuf;
+    const aOff = flip ? seg.dstOff : seg.srcOff;
+    const bOff = flip ? seg.srcOff : seg.dstOff;
+    const base = slot * REC + 88;
+    const r = this.h8;
+    r.fill(0, base, base + 32);
+    for (let i = 0; i < n; i++) { r[base + i] = b[aOff + i]!; r[base + 16 + i] = b[bOff + i]!; }
+    this.h16[(slot) * 64 + 2] = flip ? seg.dport : seg.sport;
+    this.h16[(slot) * 64 + 3] = flip ? seg.sport : seg.dport;
+    this.h8[(slot) * REC + 8] = seg.family === 4 ? AF_INET : AF_INET6;
+    this.h32[(slot) * 32] = h;
+    this.gen[slot]!++;
+    this.h8[(slot) * REC + 9] = F_LIVE | (guessed ? F_GUESSED : 0) | (flip ? F_FLIPPED : 0);
+    this.startSec[slot] = raw.tsSec;
+    this.startNsec[slot] = raw.tsNsec;
+    this.h64[(slot) * 16 + 4] = t;
+    this.firstFrame[slot] = raw.frame;
+    this.connId[slot] = ++this.counts.connections;
+    this.h64.fill(0, slot * 16 + 5, slot * 16 + 11);
+    this.h32[slot * 32 + 3] = 0; this.h32[slot * 32 + 4] = 0;
+    this.h8[slot * REC + 10] = 0; this.h8[slot * REC + 11] = 0;
+    this.anomalyMask[slot] = 0;
+    this.zeek.reset(slot, flip);
+    this.ep.reset(slot);
+    if (guessed) this.flag(slot, A_GUESSED);
+    this.insert(slot);
+    this.live++;
+    this.side = flip ? 1 : 0;
+    return slot;
+  }
+
+  /** Swap originator and responder of a slot (Zeek's SYN/SYN-ACK reversal). */
+  private flipRoles(slot: number): void {
+    this.zeek.flip(slot);
+    this.ep.flip(slot);
+    const a = slot * REC + 88;
+    const h = this.h8;
+    for (let i = 0; i < 16; i++) { const x = h[a + i]!; h[a + i] = h[a + 16 + i]!; h[a + 16 + i] = x; }
+    const p = this.h16[(slot) * 64 + 2]!; this.h16[(slot) * 64 + 2] = this.h16[(slot) * 64 + 3]!; this.h16[(slot) * 64 + 3] = p;
+    const sw = (x: Float64Array | Uint32Array | Uint8Array, i: number) => { const v = x[i]!; x[i] = x[i + 1]!; x[i + 1] = v; };
+    sw(this.h64, slot * 16 + 5); sw(this.h64, slot * 16 + 7); sw(this.h64, slot * 16 + 9);
+    sw(this.h32, slot * 32 + 3); sw(this.h8, slot * REC + 10);
+    this.h8[(slot) * REC + 9] = this.h8[(slot) * REC + 9]! ^ F_FLIPPED;
+  }
+
+  /** Both endpoints have ended (or never showed up). */
+  private ended(slot: number): boolean {
+    const a = this.ep.st[slot * 2]!;
+    const b = this.ep.st[slot * 2 + 1]!;
+    const done = (s: number) => s === CLOSE || s === TIME_WAIT || s === UNKNOWN || s === LISTEN;
+    return done(a) && done(b) && !(a === UNKNOWN && b === UNKNOWN);
+  }
+
+  private expiry(slot: number): number {
+    let t = this.h64[(slot) * 16 + 4]! + LINGER_SECONDS;
+    for (let side = 0; side < 2; side++) {
+      const tw = this.ep.timeWaitEnd(slot, side);
+      if (tw > t) t = tw;
+    }
+    return t;
+  }
+
+  private push(t: number, slot: number): void {
+    if (this.heapN === this.heapT.length) {
+      const n = this.heapN * 2;
+      const t2 = new Float64Array(n); t2.set(this.heapT); this.heapT = t2;
+      const s2 = new Int32Array(n); s2.set(this.heapSlot); this.heapSlot = s2;
+      const g2 = new Uint32Array(n); g2.set(this.heapGen); this.heapGen = g2;
+    }
+    let i = this.heapN++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.heapT[p]! <= t) break;
+      this.heapT[i] = this.heapT[p]!; this.heapSlot[i] = this.heapSlot[p]!; this.heapGen[i] = this.heapGen[p]!;
+      i = p;
+    }
+    this.heapT[i] = t; this.heapSlot[i] = slot; this.heapGen[i] = this.gen[slot]!;
+  }
+
+  private pop(): void {
+    const n = --this.heapN;
+    if (n === 0) return;
+    const t = this.heapT[n]!; const s = this.heapSlot[n]!; const g = this.heapGen[n]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.heapT[c + 1]! < this.heapT[c]!) c++;
+      if (this.heapT[c]! >= t) break;
+      this.heapT[i] = this.heapT[c]!; this.heapSlot[i] = this.heapSlot[c]!; this.heapGen[i] = this.heapGen[c]!;
+      i = c;
+    }
+    this.heapT[i] = t; this.heapSlot[i] = s; this.heapGen[i] = g;
+  }
+
+  /** Hand over connections whose linger (and TIME_WAIT) has passed. */
+  private sweep(): void {
+    while (this.heapN > 0 && this.heapT[0]! <= this.now) {
+      const slot = this.heapSlot[0]!;
+      const g = this.heapGen[0]!;
+      this.pop();
+      if (this.gen[slot] !== g || !(this.h8[(slot) * REC + 9]! & F_LIVE)) continue;
+      if (!this.ended(slot)) { this.h8[(slot) * REC + 9] = this.h8[(slot) * REC + 9]! & ~F_QUEUED; continue; }
+      const exp = this.expiry(slot);
+      if (exp > this.now) { this.push(exp, slot); continue; }
+      this.emit(slot, this.now);
+    }
+  }
+
+  /** Give a slot to the sink with final states as of `now`, then free it. */
+  private emit(slot: number, now: number): void {
+    this.ep.finalState(slot, 0, now);
+    this.ep.finalState(slot, 1, now);
+    this.sink(this, slot);
+    this.unhash(slot);
+    this.h8[(slot) * REC + 9] = 0;
+    this.ep.release(slot);
+    this.freeStack[this.freeTop++] = slot;
+    this.live--;
+  }
+
+  /** End of capture: every connection still in the table, by first packet. */
+  finish(): void {
+    // Sort by first frame with a numeric key (frame · 2^21 + slot): no comparator calls.
+    if (this.nextFresh <= 1 << 21) {
+      const keys = new Float64Array(this.live);
+      let n = 0;
+      for (let s = 0; s < this.nextFresh; s++) if (this.h8[(s) * REC + 9]! & F_LIVE) keys[n++] = this.firstFrame[s]! * 2097152 + s;
+      keys.sort();
+      for (let i = 0; i < n; i++) this.emit(keys[i]! % 2097152, this.now);
+      return;
+    }
+    const rest: number[] = [];
+    for (let s = 0; s < this.nextFresh; s++) if (this.h8[(s) * REC + 9]! & F_LIVE) rest.push(s);
+    rest.sort((a, b) => this.firstFrame[a]! - this.firstFrame[b]!);
+    for (const s of rest) this.emit(s, this.now);
+  }
+
+  /** AF_INET or AF_INET6. */
+  familyOf(slot: number): number {
+    return this.h8[slot * REC + 8]!;
+  }
+
+  /** Port of side 0 (originator) or 1 (responder). */
+  portOf(slot: number, side: number): number {
+    return this.h16[slot * 64 + 2 + side]!;
+  }
+
+  /** Offset in {@link h8} of a side's 16 address bytes. */
+  addrOff(slot: number, side: number): number {
+    return slot * REC + 88 + side * 16;
+  }
+
+  packetsOf(slot: number, side: number): number {
+    return this.h64[slot * 16 + 5 + side]!;
+  }
+
+  bytesOf(slot: number, side: number): number {
+    return this.h64[slot * 16 + 7 + side]!;
+  }
+
+  /** Last packet time, seconds and nanoseconds. */
+  lastSecOf(slot: number): number {
+    return this.h64[slot * 16 + 3]!;
+  }
+
+  lastNsecOf(slot: number): number {
+    return this.h32[slot * 32 + 5]!;
+  }
+
+  /** No SYN was seen: the orientation is a guess. */
+  originGuessed(slot: number): boolean {
+    return (this.h8[(slot) * REC + 9]! & F_GUESSED) !== 0;
+  }
+
+  /** Final state of a side (valid inside the sink). */
+  state(slot: number, side: number): StateCode {
+    return this.ep.st[slot * 2 + side]!;
+  }
+
+  /** The record view of a slot (inside the sink). */
+  record(slot: number): ConnectionRecord {
+    const fam = this.h8[(slot) * REC + 8]!;
+    const end = (side: number): EndpointRecord => {
+      const k = slot * 2 + side;
+      const e: EndpointRecord = {
+        address: formatAddr(fam, this.h8, this.addrOff(slot, side)),
+        port: side === 0 ? this.h16[(slot) * 64 + 2]! : this.h16[(slot) * 64 + 3]!,
+        state: stateName(this.ep.st[k]!),
+        how: this.ep.tagOf(slot, side),
+        packets: this.packetsOf(slot, side),
+        bytes: this.bytesOf(slot, side),
+        payload: this.h64[slot * 16 + 9 + side]!,
+      };
+      const tw = this.ep.timeWaitEnd(slot, side);
+      if (tw === tw) { const s = Math.floor(tw); e.timeWaitEnds = isoTime(s, Math.round((tw - s) * 1e9)); }
+      return e;
+    };
+    const ss = this.startSec[slot]!;
+    const sn = this.startNsec[slot]!;
+    const rec: ConnectionRecord = {
+      id: this.connId[slot]!,
+      family: fam === AF_INET ? 4 : 6,
+      orig: end(0),
+      resp: end(1),
+      originGuessed: (this.h8[(slot) * REC + 9]! & F_GUESSED) !== 0,
+      start: isoTime(ss, sn),
+      relStart: round6(ss - this.firstSec + (sn - this.firstNsec) / 1e9),
+      duration: round6(this.h64[(slot) * 16 + 3]! - ss + (this.h32[(slot) * 32 + 5]! - sn) / 1e9),
+      firstFrame: this.firstFrame[slot]!,
+      connState: this.zeek.connState(slot),
+      history: this.zeek.history(slot),
+      anomalies: anomalyNames(this.anomalyMask[slot]!),
+    };
+    if (this.ep.keepSteps) rec.timeline = this.ep.steps[slot] ?? [];
+    return rec;
+  }
+
+  /**
+   * Append the slot's two endpoints to `t` as sockets (local = the endpoint, remote = its peer,
+   * state = its final state), so ss filters and state counts apply to captures as to hosts.
+   */
+  socketRows(slot: number, t: SocketTable): void {
+    for (let side = 0; side < 2; side++) {
+      const i = t.add();
+      t.proto[i] = PROTO_TCP;
+      t.family[i] = this.h8[(slot) * REC + 8]!;
+      t.state[i] = this.ep.st[slot * 2 + side]!;
+      const lo = this.addrOff(slot, side);
+      const ro = this.addrOff(slot, side ^ 1);
+      t.laddr.set(this.h8.subarray(lo, lo + 16), i * 16);
+      t.raddr.set(this.h8.subarray(ro, ro + 16), i * 16);
+      t.lport[i] = side === 0 ? this.h16[(slot) * 64 + 2]! : this.h16[(slot) * 64 + 3]!;
+      t.rport[i] = side === 0 ? this.h16[(slot) * 64 + 3]! : this.h16[(slot) * 64 + 2]!;
+    }
+  }
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
