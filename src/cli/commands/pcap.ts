@@ -59,7 +59,7 @@ export const pcap: Command = {
       ipv4: { type: 'boolean', short: '4' },
       ipv6: { type: 'boolean', short: '6' },
       help: { type: 'boolean', short: 'h' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const [file, ...words] = positionals;
     if (file === undefined) throw new TcpstateError('ERR_USAGE', 'pcap needs a capture file (or - for stdin); see --help');
