@@ -15,7 +15,7 @@ export interface Parsed {
 }
 
 /** Parse argv against a spec; an unknown flag or a missing value is an ERR_USAGE naming it. */
-export function parse(argv: readonly string[], options: OptionSpec): Parsed {
+export function parse(argv: readonly string[], options: OptionSpec, offset = 0): Parsed {
   try {
     const r = util.parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
@@ -25,9 +25,9 @@ export function parse(argv: readonly string[], options: OptionSpec): Parsed {
     const tok = m?.[1];
     let pos = tok === undefined ? -1 : argv.findIndex((a) => a === tok || a.startsWith(tok + '=') || (tok.length === 2 && tok.startsWith('-') && /^-[^-]/.test(a) && a.includes(tok[1]!)));
     if (pos < 0 && tok !== undefined) pos = argv.findIndex((a) => a.includes(tok.replace(/^-+/, '')));
-    const where = pos >= 0 ? ` (argument ${pos + 1}: "${argv[pos]}")` : '';
+    const where = pos >= 0 ? ` (argument ${pos + 1 + offset}: "${argv[pos]}")` : '';
     const first = msg.split('. ')[0] ?? msg;
-    throw new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 : undefined });
+    throw new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 + offset : undefined });
   }
 }
 

@@ -8,8 +8,12 @@ export interface Io {
   err(text: string): void;
   /** Environment (injectable for tests). */
   env: Record<string, string | undefined>;
+  /** How many words of the command line precede the command's own arguments (for error positions). */
+  argOffset: number;
   /** Read all of stdin (for `-` inputs). */
   stdin(): Promise<Buffer>;
+  /** True when stdin is a terminal (nothing piped); undefined when unknown. */
+  stdinIsTty?: boolean;
 }
 
 export interface Command {

@@ -12,11 +12,21 @@ type Loader = () => Promise<Command>;
 export const COMMANDS: Record<string, Loader> = {
   count: async () => (await import('./commands/count.js')).count,
   ls: async () => (await import('./commands/ls.js')).ls,
+  diff: async () => (await import('./commands/diff.js')).diff,
+  simulate: async () => (await import('./commands/simulate.js')).simulate,
+  explain: async () => (await import('./commands/explain.js')).explain,
+  diagram: async () => (await import('./commands/diagram.js')).diagram,
+  doctor: async () => (await import('./commands/doctor.js')).doctor,
 };
 
 const SUMMARIES: Record<string, string> = {
   count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
   ls: 'list sockets, netstat-style columns, ss-style filters',
+  diff: 'what changed between two snapshots (captures or the live table): per state and per socket',
+  simulate: 'run two TCP endpoints through a scenario: a timeline of states and segments',
+  explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
+  diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
+  doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
 };
 
 function usage(): string {
@@ -36,9 +46,10 @@ ${names.map((n) => `  ${n.padEnd(w)}  ${SUMMARIES[n] ?? ''}`).join('\n')}
 /** Run tcpstate with argv (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let [name, ...rest] = argv;
+  let offset = 1;
   if (name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return 0; }
   if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
-  if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; }
+  if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
   const load = COMMANDS[name];
   if (!load) {
     io.err(`tcpstate: unknown command "${name}" (argument 1); commands: ${Object.keys(COMMANDS).join(', ')}\n`);
@@ -46,7 +57,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   try {
     const cmd = await load();
-    return await cmd.run(rest, io);
+    return await cmd.run(rest, { ...io, argOffset: offset });
   } catch (e) {
     if (isTcpstateError(e)) {
       io.err(`tcpstate: ${e.describe()}\n`);
@@ -61,14 +72,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 /** The process edge. */
 export function processIo(): Io {
+  // stdin can be read once; every "-" on the command line gets the same bytes.
+  let stdin: Promise<Buffer> | undefined;
   return {
     out: (t) => { process.stdout.write(t); },
     err: (t) => { process.stderr.write(t); },
     env: process.env,
-    stdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
+    argOffset: 0,
+    stdin: () => {
+      stdin ??= (async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of process.stdin) chunks.push(c as Buffer);
+        return Buffer.concat(chunks);
+      })();
+      return stdin;
     },
+    stdinIsTty: process.stdin.isTTY === true,
   };
 }

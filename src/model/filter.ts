@@ -37,7 +37,7 @@ const OPS: Record<string, CmpOp> = {
 };
 
 /** Service names ss users type (`:ssh`, `:http`); a name not here is an error, never a guess. */
-const SERVICES: Record<string, number> = {
+export const SERVICES: Readonly<Record<string, number>> = {
   ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, dns: 53, http: 80, www: 80, pop3: 110,
   imap: 143, https: 443, smtps: 465, submission: 587, imaps: 993, pop3s: 995, mysql: 3306,
   postgresql: 5432, postgres: 5432, redis: 6379, 'http-alt': 8080, memcache: 11211,

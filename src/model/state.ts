@@ -50,7 +50,8 @@ export const STATES: readonly StateInfo[] = [
   { code: ESTABLISHED, name: 'ESTABLISHED', ss: 'ESTAB', rfc: 'ESTABLISHED', label: 'established',
     aliases: ['ESTAB', 'ESTABLISHED', '01', '1'] },
   { code: SYN_SENT, name: 'SYN_SENT', ss: 'SYN-SENT', rfc: 'SYN-SENT', label: 'syn_sent',
-    aliases: ['SYNSENT', '02', '2'] },
+    // SYN_SEND: the spelling in Microsoft's netstat documentation.
+    aliases: ['SYNSENT', 'SYNSEND', '02', '2'] },
   { code: SYN_RECV, name: 'SYN_RECV', ss: 'SYN-RECV', rfc: 'SYN-RECEIVED', label: 'syn_recv',
     aliases: ['SYNRECV', 'SYNRCVD', 'SYNRCV', 'SYNRECEIVED', 'SYNRECVD', 'NEWSYNRECV', '03', '3', '0C', '12'] },
   { code: FIN_WAIT1, name: 'FIN_WAIT1', ss: 'FIN-WAIT-1', rfc: 'FIN-WAIT-1', label: 'fin_wait1',
@@ -60,7 +61,9 @@ export const STATES: readonly StateInfo[] = [
   { code: TIME_WAIT, name: 'TIME_WAIT', ss: 'TIME-WAIT', rfc: 'TIME-WAIT', label: 'time_wait',
     aliases: ['TIMEWAIT', 'TIMEDWAIT', '06', '6'] },
   { code: CLOSE, name: 'CLOSE', ss: 'UNCONN', rfc: 'CLOSED', label: 'close',
-    aliases: ['CLOSE', 'CLOSED', 'UNCONN', '07', '7'] },
+    // Windows: BOUND (netstat -q, bound and not connected, what Linux shows as CLOSE) and
+    // DELETE_TCB (the TCB is being deleted: closed in all but name).
+    aliases: ['CLOSE', 'CLOSED', 'UNCONN', 'BOUND', 'DELETETCB', '07', '7'] },
   { code: CLOSE_WAIT, name: 'CLOSE_WAIT', ss: 'CLOSE-WAIT', rfc: 'CLOSE-WAIT', label: 'close_wait',
     aliases: ['CLOSEWAIT', '08', '8'] },
   { code: LAST_ACK, name: 'LAST_ACK', ss: 'LAST-ACK', rfc: 'LAST-ACK', label: 'last_ack',

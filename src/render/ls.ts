@@ -47,7 +47,7 @@ export function ownerCell(t: SocketTable, i: number): string {
   const label = ino !== 0 && t.owners.label ? t.owners.label(ino) : undefined;
   if (label !== undefined) return label;
   const o = t.ownersOf(i);
-  return o.length === 0 ? '-' : o.map((x) => `${x.pid}/${x.program}`).join(',');
+  return o.length === 0 ? '-' : o.map((x) => (x.program === '' ? String(x.pid) : `${x.pid}/${x.program}`)).join(',');
 }
 
 /** The rows of a table as netstat-style text. */

@@ -14,6 +14,8 @@
  * | 7004 | finwait1   | server's ACKs dropped, client closes: FIN_WAIT1 + CLOSE_WAIT      |
  * | 7005 | lastack    | client's last ACK dropped: LAST_ACK + TIME_WAIT                   |
  * | 7006 | closing    | client's FINs and ACKs dropped, both close: CLOSING + FIN_WAIT1   |
+ * | 7007 | mapped     | (opt-in) dual-stack listener on [::], IPv4 client: ::ffff: addresses |
+ * | 7100 | udp        | (opt-in) UDP: one bound socket, one connected socket                |
  *
  * It prints one JSON line `{"ready":true,"pid":N,"expect":{STATE:count}}` once the kernel
  * shows every expected socket, then holds them until stdin closes or `--ttl` seconds pass.
@@ -21,6 +23,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import dgram from 'node:dgram';
 import net from 'node:net';
 
 const args = process.argv.slice(2);
@@ -29,13 +32,17 @@ const opt = (name: string, dflt: string): string => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
 };
 const ALL = ['listen', 'est', 'cw', 'tw', 'synsent', 'synrecv', 'finwait1', 'lastack', 'closing'];
+/** Scenarios run only when named in --only. */
+const OPT_IN = ['mapped', 'udp'];
 const only = opt('--only', ALL.join(',')).split(',');
+for (const s of only) if (!ALL.includes(s) && !OPT_IN.includes(s)) throw new Error(`unknown zoo scenario ${s}`);
 const ttl = Number(opt('--ttl', '120'));
 const repeat = Number(opt('--repeat', '1'));
 const on = (s: string) => only.includes(s);
 
 const keep: net.Socket[] = [];
 const servers: net.Server[] = [];
+const udpSockets: dgram.Socket[] = [];
 const expect: Record<string, number> = {};
 const add = (state: string, n = 1) => { expect[state] = (expect[state] ?? 0) + n; };
 
@@ -186,6 +193,20 @@ async function main(): Promise<void> {
     add('LISTEN');
     add('CLOSING');
     add('FIN_WAIT1');
+  }
+  if (on('mapped')) {
+    const l = await listen(7007, '::');
+    await connect(7007, '127.0.0.1');
+    await l.next();
+    add('LISTEN');
+    add('ESTABLISHED', 2);
+  }
+  if (on('udp')) {
+    const a = dgram.createSocket('udp4');
+    await new Promise<void>((res) => a.bind(7100, '127.0.0.1', () => res()));
+    const b = dgram.createSocket('udp4');
+    await new Promise<void>((res) => b.connect(7100, '127.0.0.1', () => res()));
+    udpSockets.push(a, b);
   }
   // Wait until the kernel shows at least what we expect (bounded).
   const deadline = Date.now() + 10_000;

@@ -1,17 +1,20 @@
 /**
- * `tcpstate count`: the better `netstat -n | awk '/^tcp/ {++S[$NF]} END {...}'`.
+ * `tcpstate count`: the better `netstat -n | awk '/^tcp/ {++S[$NF]} END {...}'`, on the
+ * live table or on captured text (`tcpstate count web1.txt`, `--hosts` for a fleet).
  * @module
  */
 import { countStates, GroupCounter, newCounts, parseGroupKey, total } from '../../model/count.js';
+import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
-import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
 import { SocketTable } from '../../model/table.js';
+import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
 import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
-import { intOpt, oneOf, parse, str } from '../args.js';
-import type { Command } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
+import { intOpt, oneOf, parse, str, strs } from '../args.js';
+import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
+import type { Command, Io } from '../io.js';
+import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
 
-const HELP = `Usage: tcpstate count [OPTIONS] [FILTER...]
+const HELP = `Usage: tcpstate count [OPTIONS] [FILE...] [FILTER...]
 
 Count sockets by state: every state in a fixed order, zeros included, then the total.
 All TCP sockets are counted (like "ss -tan"), listening ones too.
@@ -24,12 +27,23 @@ All TCP sockets are counted (like "ss -tan"), listening ones too.
                        prints ("STATE N", non-zero states); like netstat -n it leaves
                        listening sockets out unless -a, -l or a state filter says otherwise
   --json               same as --format json
+Captured text (FILE, or - for stdin): output of netstat, ss, busybox netstat,
+cat /proc/net/tcp*, the awk one-liner, tcpstate --json, macOS/BSD netstat -an,
+Windows netstat -ano; the format is detected (--input-format NAME forces one).
+Each file is a host, named after the file, or after the shell prompts or
+"==> host <==" headers inside it.
+  --hosts              the fleet table: a row per host, a column per state
+  --group NAME=GLOBS   role groups with subtotals, e.g. --group lvs='LVS*,lvs_*'
+                       (repeatable; a host joins the first group that matches)
+  --input-format NAME  netstat busybox ss proc awk json bsd windows
 ${SOCKET_HELP}
 Examples:
   tcpstate count
   tcpstate count --by lport state close-wait
   tcpstate count --by rnet/24 --top 5 state time-wait
   tcpstate count --format awk
+  tcpstate count --hosts --group lvs='LVS*,lvs_*' --group web='web*' tickets/*.txt
+  ssh db1 ss -tan | tcpstate count -
 `;
 
 export const count: Command = {
@@ -40,13 +54,20 @@ export const count: Command = {
       top: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
-    });
+      hosts: { type: 'boolean' },
+      group: { type: 'string', multiple: true },
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText);
     const top = intOpt(values['top'], '--top', 10);
-    const sel = selection(values, positionals, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK);
+    const { inputs, filter } = splitPositionals(positionals);
+    const sel = selection(values, filter, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK);
+    const fleet = Boolean(values['hosts']) || strs(values['group']).length > 0;
+    if (inputs.length > 0) return countCaptures(io, values, inputs, sel, { format, byText, top, fleet });
+    if (fleet) throw new TcpstateError('ERR_USAGE', '--hosts and --group read capture files: tcpstate count --hosts FILE...', { field: '--hosts' });
+    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate count --input-format NAME FILE...', { field: '--input-format' });
 
     const t0 = io.env['TCPSTATE_TIMING'] ? performance.now() : 0;
     const counts = newCounts();
@@ -87,3 +108,42 @@ export const count: Command = {
     return 0;
   },
 };
+
+/** `count FILE...`: a sum over the captures, a --by table, or the --hosts fleet table. */
+async function countCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection,
+  o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; top: number; fleet: boolean }): Promise<number> {
+  refuseLiveOptions(values);
+  const read = await readCaptures(inputs, io, { format: inputFormat(values) });
+  printWarnings(io, read.warnings);
+  const picked = read.captures.map((c) => selectCapture(c, sel));
+  if (o.fleet) {
+    if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
+    const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
+    const { fleetJson, renderFleet } = await import('../../render/fleet.js');
+    const specs = strs(values['group']).map(parseGroupSpec);
+    const f = buildFleet(picked.map((p) => ({ host: p.capture.host, format: p.capture.format, file: p.capture.file, line: p.capture.line, counts: p.counts })), specs);
+    if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, read.warnings), null, 2) + '\n');
+    else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
+    else io.out(renderFleet(f, specs.length > 0));
+    return 0;
+  }
+  const counts = newCounts();
+  for (const p of picked) for (let s = 0; s < 16; s++) counts[s]! += p.counts[s]!;
+  const hosts = new Set(picked.map((p) => p.capture.host));
+  if (hosts.size > 1) io.err(`tcpstate: ${hosts.size} hosts summed (${[...hosts].slice(0, 5).join(', ')}${hosts.size > 5 ? ', ...' : ''}); --hosts gives a row per host\n`);
+  let rows;
+  if (o.byText !== undefined) {
+    const groups = new GroupCounter(parseGroupKey(o.byText));
+    for (const p of picked) {
+      if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
+      groups.add(p.table, undefined);
+    }
+    rows = groups.top(o.top);
+  }
+  const source = [...new Set(picked.map((p) => `capture:${p.capture.format}`))].join(',');
+  const host = hosts.size === 1 ? [...hosts][0] : undefined;
+  if (o.format === 'json') io.out(JSON.stringify(countJson(counts, { source, host, by: o.byText, groups: rows, warnings: read.warnings }), null, 2) + '\n');
+  else if (o.format === 'awk') io.out(renderAwk(counts));
+  else io.out(rows ? renderGroups(o.byText!, rows, counts) : renderCounts(counts));
+  return 0;
+}

@@ -2,14 +2,16 @@
  * `tcpstate ls`: the better `netstat -antp` / `ss -tanp`.
  * @module
  */
+import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
-import { lsJson, planLs, renderCsv } from '../../render/ls.js';
+import { type LsColumns, lsJson, planLs, renderCsv, renderLs } from '../../render/ls.js';
 import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { parse } from '../args.js';
-import type { Command } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
+import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
+import type { Command, Io } from '../io.js';
+import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
 
-const HELP = `Usage: tcpstate ls [OPTIONS] [FILTER...]
+const HELP = `Usage: tcpstate ls [OPTIONS] [FILE...] [FILTER...]
 
 List sockets with netstat's columns: Proto, Recv-Q, Send-Q, Local Address,
 Foreign Address, State. Like "netstat -n", listening sockets are left out unless
@@ -26,9 +28,14 @@ Columns:
 Output:
   --json               one JSON document (schema: docs/json.md)
   --csv                CSV with a header line
+Captured text (FILE, or - for stdin): full listings from netstat, ss,
+busybox netstat, cat /proc/net/tcp*, tcpstate ls --json, macOS/BSD netstat -an,
+Windows netstat -ano (detected; --input-format NAME forces one). Several hosts
+are listed one after another under "==> host <==" lines.
 ${SOCKET_HELP}
 Examples:
   tcpstate ls -tanp
+  tcpstate ls -a web1-ss.txt state close-wait
   tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
   tcpstate ls -o exclude listening src 10.0.0.0/8
 `;
@@ -40,26 +47,30 @@ export const ls: Command = {
       'no-header': { type: 'boolean', short: 'H' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
-    });
+    }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
-    const sel = selection(values, positionals, DEFAULT_LS_MASK);
+    const { inputs, filter } = splitPositionals(positionals);
+    const sel = selection(values, filter, DEFAULT_LS_MASK);
     const processes = Boolean(values['program'] || values['processes']);
-    // Process attribution starts first: a worker scans /proc/PID/fd while this thread
-    // reads the sockets, then this thread joins in.
-    const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
-    const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
-    const snap = await liveSnapshot(sel.sourceName, sel.scan, everyRow ? undefined : sel.keep);
     const info = Boolean(values['info']);
     const memory = Boolean(values['memory']);
-    // Text output is laid out up to the owner column while the worker still scans.
-    const plan = values['json'] || values['csv'] ? undefined : planLs(snap.table, {
+    const columns: LsColumns = {
       processes,
       timers: Boolean(values['timers'] || values['options']),
       extended: Boolean(values['extend'] || values['extended']),
       info,
       memory,
       header: !values['no-header'],
-    });
+    };
+    if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns);
+    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
+    // Process attribution starts first: a worker scans /proc/PID/fd while this thread
+    // reads the sockets, then this thread joins in.
+    const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
+    const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
+    const snap = await liveSnapshot(sel.sourceName, sel.scan, everyRow ? undefined : sel.keep);
+    // Text output is laid out up to the owner column while the worker still scans.
+    const plan = values['json'] || values['csv'] ? undefined : planLs(snap.table, columns);
     if (pending) {
       const scan = await pending.done();
       snap.table.owners = scan.owners;
@@ -74,3 +85,22 @@ export const ls: Command = {
     return 0;
   },
 };
+
+/** `ls FILE...`: each capture's selected sockets, under a `==> host <==` line when there are several. */
+async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns): Promise<number> {
+  refuseLiveOptions(values);
+  const read = await readCaptures(inputs, io, { format: inputFormat(values) });
+  printWarnings(io, read.warnings);
+  const picked = read.captures.map((c) => selectCapture(c, sel));
+  for (const p of picked) {
+    if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
+  }
+  const docs = picked.map((p) => lsJson(p.table!, { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings }));
+  if (values['json']) { io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n'); return 0; }
+  const many = picked.length > 1;
+  picked.forEach((p, k) => {
+    if (many) io.out(`${k > 0 ? '\n' : ''}==> ${p.capture.host} <==\n`);
+    io.out(values['csv'] ? renderCsv(p.table!, !values['no-header']) : renderLs(p.table!, columns));
+  });
+  return 0;
+}

@@ -1,0 +1,96 @@
+/**
+ * `tcpstate diagram`: the state-transition figure (with this machine's counts), the
+ * handshake and four-way close, and the simultaneous close, as SVG, DOT, Mermaid or text.
+ * @module
+ */
+import { writeFileSync } from 'node:fs';
+import { TcpstateError } from '../../model/errors.js';
+import { findScenario, SCENARIOS } from '../../fsm/scenarios.js';
+import { parseScript, runScript } from '../../fsm/simulate.js';
+import { renderStatesDot, renderStatesMermaid, renderStatesText } from '../../render/diagram.js';
+import { renderStatesSvg } from '../../render/diagram-svg.js';
+import { renderSequenceMermaid, renderSequenceSvg } from '../../render/sequence.js';
+import { renderTimeline } from '../../render/timeline.js';
+import { oneOf, parse, str } from '../args.js';
+import type { Command } from '../io.js';
+import { COUNT_HELP, COUNT_OPTIONS, readStateCounts } from '../state-counts.js';
+
+const FORMATS = ['svg', 'dot', 'mermaid', 'text'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** The article's three figures; any scenario name works as a sequence figure too. */
+const FIGURE_SCENARIO: Readonly<Record<string, string>> = { handshake: 'client-close', 'simultaneous-close': 'simultaneous-close' };
+
+const HELP = `Usage: tcpstate diagram [OPTIONS]
+
+The classic TCP figures, drawn from the state machine's table:
+  states              the state transition diagram (RFC 9293 Figure 5, Stevens' layout):
+                      every state, every edge labelled "rcv X / snd Y", the client's
+                      usual path thick solid, the server's thick dashed
+  handshake           three-way handshake and four-way close, both ends' states
+  simultaneous-close  crossed FINs, CLOSING on both sides
+  (any "tcpstate simulate" scenario name draws that run)
+
+  --figure NAME       states (default), handshake, simultaneous-close, or a scenario
+  --format FMT        svg, dot (Graphviz; states only), mermaid, or text (default; with
+                      -o FILE the file's extension decides: .svg .dot .gv .mmd .txt)
+  --counts            write this machine's count on each state and shade by amount
+${COUNT_HELP}  -o, --output FILE   write to FILE instead of standard output
+  -h, --help
+
+Examples:
+  tcpstate diagram --format svg --counts -o states.svg
+  tcpstate diagram --figure handshake --format svg -o handshake.svg
+  tcpstate diagram --format dot | dot -Tpng -o states.png
+`;
+
+function formatFromFile(file: string | undefined): Format | undefined {
+  const ext = file?.toLowerCase().match(/\.([a-z]+)$/)?.[1];
+  return ({ svg: 'svg', dot: 'dot', gv: 'dot', mmd: 'mermaid', mermaid: 'mermaid', txt: 'text' } as Record<string, Format>)[ext ?? ''];
+}
+
+export const diagram: Command = {
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      figure: { type: 'string' },
+      format: { type: 'string' },
+      counts: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      ...COUNT_OPTIONS,
+      help: { type: 'boolean', short: 'h' },
+    }, io.argOffset);
+    if (values['help']) { io.out(HELP); return 0; }
+    if (positionals.length) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
+    const file = str(values['output']);
+    const format = oneOf(values['format'], '--format', FORMATS, formatFromFile(file) ?? 'text');
+    const figure = str(values['figure']) ?? 'states';
+    let text: string;
+    if (figure === 'states') {
+      const counts = values['counts'] ? await readStateCounts(values, io, 'this machine', false) : undefined;
+      const opts = counts ? { counts: counts.byCode, countsFrom: `${counts.total} sockets, ${counts.from}` } : {};
+      text = format === 'svg' ? renderStatesSvg(opts) : format === 'dot' ? renderStatesDot(opts)
+        : format === 'mermaid' ? renderStatesMermaid(opts) : renderStatesText(opts);
+    } else {
+      const scenario = findScenario(FIGURE_SCENARIO[figure] ?? figure);
+      if (!scenario) {
+        throw new TcpstateError('ERR_USAGE', `unknown --figure "${figure}"; figures: states, ${Object.keys(FIGURE_SCENARIO).join(', ')}, or a scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, { field: '--figure' });
+      }
+      if (values['counts']) throw new TcpstateError('ERR_USAGE', '--counts applies to --figure states only', { field: '--counts' });
+      if (format === 'dot') throw new TcpstateError('ERR_USAGE', `--format dot draws the states figure only; for "${figure}" use svg, mermaid or text`, { field: '--format' });
+      const world = runScript(parseScript(scenario.script), scenario.profile);
+      const title = `${scenario.name}: ${scenario.title}`;
+      text = format === 'svg' ? renderSequenceSvg(world, title) : format === 'mermaid' ? renderSequenceMermaid(world, title)
+        : `${title}\n\n${renderTimeline(world)}`;
+    }
+    if (file !== undefined) {
+      try {
+        writeFileSync(file, text);
+      } catch (e) {
+        throw new TcpstateError('ERR_IO', `cannot write ${file}: ${(e as Error).message}`, { file });
+      }
+    } else {
+      io.out(text);
+    }
+    return 0;
+  },
+};

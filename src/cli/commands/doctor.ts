@@ -1,0 +1,174 @@
+/**
+ * `tcpstate doctor`: what is wrong with this host's TCP, why, and what to do about it.
+ * Exit status as monitoring plugins use it: 0 ok, 1 warning, 2 critical, 3 could not
+ * diagnose (bad input, usage, I/O).
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { collectInputs } from '../../doctor/collect.js';
+import { checkRuleIds, diagnose, exitStatus } from '../../doctor/diagnose.js';
+import { RULES, thresholdSpecs } from '../../doctor/registry.js';
+import { defaultConfig, parseThresholdConfig } from '../../doctor/thresholds.js';
+import { isTcpstateError, TcpstateError } from '../../model/errors.js';
+import { doctorJson, renderDoctor } from '../../render/doctor.js';
+import { parse, str } from '../args.js';
+import type { Command, Io } from '../io.js';
+
+/** Exit status when no diagnosis could be made (Nagios' UNKNOWN). */
+export const EXIT_UNKNOWN = 3;
+
+const HELP = `Usage: tcpstate doctor [OPTIONS]
+
+Diagnose TCP trouble: which process leaks CLOSE_WAIT, whether TIME_WAIT will exhaust
+the ephemeral ports toward an upstream and when, which listener's accept queue
+overflows, SYN floods, FIN_WAIT2 and orphan pile-ups, peers that do not answer.
+It reads the socket table twice (--interval apart), the kernel's counters
+(/proc/net/netstat, snmp, sockstat) and the sysctls that govern TCP states.
+
+  --interval S         seconds between the two samples (default 1; 0: one sample,
+                       no rates)
+  --json               one JSON document (docs/doctor.md)
+  --config FILE        thresholds, JSON: {"close-wait-leak": {"warnCount": 10}}
+  --print-config       print every threshold with its default, as a config file
+  --only ID,...        run only these rules
+  --skip ID,...        leave these rules out
+  --proc-root DIR      a captured /proc tree (with net/, sys/net/ and PID/fd if
+                       copied): one sample; rules lacking an input say so
+  -N, --netns NAME     run inside the network namespace NAME (through
+                       "ip netns exec", needs root): sockets, counters, sysctls
+                       and owners are all that namespace's
+  --source NAME        live socket source: auto (default), proc, netlink
+
+Rules: ${Object.keys(RULES).join(', ')}
+
+Exit status: 0 no problem (or notes only), 1 warnings, 2 critical, 3 no diagnosis
+(bad option, unreadable input).
+
+Examples:
+  tcpstate doctor
+  tcpstate doctor --json --interval 5
+  tcpstate doctor --netns web1
+  tcpstate doctor --proc-root /tmp/captured-proc
+`;
+
+const OPTIONS = {
+  interval: { type: 'string' },
+  json: { type: 'boolean' },
+  config: { type: 'string' },
+  'print-config': { type: 'boolean' },
+  only: { type: 'string' },
+  skip: { type: 'string' },
+  'proc-root': { type: 'string' },
+  netns: { type: 'string', short: 'N' },
+  source: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * The CLI script, for running tcpstate again inside a namespace. Found by walking up from
+ * this module, which runs both as dist/src/cli/commands/doctor.js and inside the one-file
+ * bundle dist/src/cli/main.bundle.js.
+ */
+function cliScript(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 6; up++, dir = dirname(dir)) {
+    const p = join(dir, 'bin', 'tcpstate.js');
+    if (existsSync(p)) return p;
+  }
+  throw new TcpstateError('ERR_IO', 'cannot find bin/tcpstate.js above the installed modules, to run doctor inside the namespace');
+}
+
+function seconds(v: string | undefined): number {
+  if (v === undefined) return 1;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0 to 600, got "${v}"`, { field: '--interval' });
+  return Number(v);
+}
+
+function ids(v: string | undefined, flag: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  checkRuleIds(list, flag);
+  return list;
+}
+
+/** argv without the --netns/-N option, for the run inside the namespace. */
+function withoutNetns(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--netns' || a === '-N') { i++; continue; }
+    if (a.startsWith('--netns=') || (a.startsWith('-N') && a.length > 2)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+/** Run this command again inside the namespace, passing its output and status through. */
+function inNamespace(name: string, argv: readonly string[], io: Io): number {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', `bad network namespace name "${name}"`, { field: '--netns' });
+  const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...io.env, TCPSTATE_DOCTOR_WHERE: `network namespace ${name}` },
+  });
+  if (r.error) throw new TcpstateError('ERR_NETNS', `cannot run "ip netns exec ${name}": ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, { field: '--netns' });
+  io.out(r.stdout);
+  io.err(r.stderr);
+  const code = r.status ?? EXIT_UNKNOWN;
+  // "ip netns exec" itself failing (no such namespace, not root) exits 255 or 1 before
+  // tcpstate ran: not a diagnosis.
+  return code <= EXIT_UNKNOWN && r.stdout !== '' ? code : EXIT_UNKNOWN;
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  const { values } = parse(argv, OPTIONS, io.argOffset);
+  if (values['help']) { io.out(HELP); return 0; }
+  const specs = thresholdSpecs();
+  if (values['print-config']) { io.out(JSON.stringify(defaultConfig(specs), null, 2) + '\n'); return 0; }
+  const intervalS = seconds(str(values['interval']));
+  const only = ids(str(values['only']), '--only');
+  const skip = ids(str(values['skip']), '--skip');
+  const configFile = str(values['config']);
+  let thresholds = defaultConfig(specs);
+  if (configFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(configFile, 'utf8');
+    } catch (e) {
+      throw new TcpstateError('ERR_IO', `cannot read ${configFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: configFile });
+    }
+    thresholds = parseThresholdConfig(text, configFile, specs);
+  }
+  const procRoot = str(values['proc-root']);
+  const netns = str(values['netns']);
+  if (netns !== undefined) {
+    if (procRoot !== undefined) throw new TcpstateError('ERR_USAGE', '--netns and --proc-root exclude each other: a captured tree has no namespaces', { field: '--netns' });
+    return inNamespace(netns, argv, io);
+  }
+  const { inputs, notices, warnings } = await collectInputs({
+    procRoot,
+    source: str(values['source']),
+    intervalMs: intervalS * 1000,
+    where: io.env['TCPSTATE_DOCTOR_WHERE'],
+  });
+  for (const n of notices) io.err(`tcpstate: ${n}\n`);
+  for (const w of warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
+  const report = diagnose(inputs, { thresholds, only, skip });
+  io.out(values['json'] ? JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n' : renderDoctor(report, inputs));
+  return exitStatus(report);
+}
+
+export const doctor: Command = {
+  async run(argv, io) {
+    try {
+      return await run(argv, io);
+    } catch (e) {
+      if (!isTcpstateError(e)) throw e;
+      io.err(`tcpstate: ${e.describe()}\n`);
+      return EXIT_UNKNOWN;
+    }
+  },
+};

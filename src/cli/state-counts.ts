@@ -1,0 +1,46 @@
+/**
+ * Counts by state for `explain` and `diagram --counts`: one scan of the live table, a
+ * namespace or a captured /proc tree, with the options both commands share.
+ * @module
+ */
+import { countStates, newCounts, total } from '../model/count.js';
+import { TcpstateError } from '../model/errors.js';
+import { ALL_MASK } from '../model/state.js';
+import type { CountsView } from '../render/explain.js';
+import { scanLive, scanOptions } from '../snapshot.js';
+import { type OptionSpec, str } from './args.js';
+import type { Io } from './io.js';
+
+export const COUNT_OPTIONS: OptionSpec = {
+  'proc-root': { type: 'string' },
+  netns: { type: 'string', short: 'N' },
+  source: { type: 'string' },
+};
+
+export const COUNT_HELP = `  --proc-root DIR    count from a captured /proc tree (also TCPSTATE_PROC_ROOT)
+  -N, --netns NAME   count in a network namespace
+  --source NAME      live source: auto (default), proc, netlink
+`;
+
+
+/**
+ * Count every TCP socket by state. When nothing named a place to read (no --proc-root, no
+ * --netns) and the live table cannot be read, `optional` makes that a notice and undefined.
+ */
+export async function readStateCounts(values: Record<string, unknown>, io: Io, here: string, optional: boolean): Promise<CountsView | undefined> {
+  const procRoot = str(values['proc-root']);
+  const netns = str(values['netns']);
+  const opts = scanOptions({ procRoot, netns, tcp: true, udp: false, states: ALL_MASK });
+  const counts = newCounts();
+  try {
+    const r = await scanLive(str(values['source']), opts, (chunk) => { countStates(chunk, undefined, counts); });
+    for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
+    for (const w of r.warnings) io.err(`tcpstate: warning: ${w.message}\n`);
+    const where = netns !== undefined ? `netns ${netns}` : opts.procRoot !== '/proc' ? opts.procRoot : here;
+    return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
+  } catch (e) {
+    if (!optional || procRoot !== undefined || netns !== undefined) throw e;
+    io.err(`tcpstate: no counts: ${e instanceof TcpstateError ? e.describe() : (e as Error).message}\n`);
+    return undefined;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The shape of a diagnosis rule: one per file under doctor/rules/, registered by id in
+ * doctor/registry.ts. `run` is pure: (inputs, thresholds) → findings.
+ * @module
+ */
+import type { Finding } from './finding.js';
+import type { DoctorInputs } from './inputs.js';
+import type { ThresholdSpecs, Thresholds } from './thresholds.js';
+
+/** What a rule could not check with the inputs at hand. */
+export interface RuleLimits {
+  /** Set when the rule cannot run at all: why (e.g. "no sysctls: ip_local_port_range unknown"). */
+  skip?: string;
+  /** Parts it ran without (e.g. "no counters: ListenOverflows rate unknown"). */
+  notes: string[];
+}
+
+export interface Rule {
+  readonly id: string;
+  /** What the rule checks, for the "checked" list. */
+  readonly checks: string;
+  readonly thresholds: ThresholdSpecs;
+  limits(inputs: DoctorInputs): RuleLimits;
+  run(inputs: DoctorInputs, thresholds: Thresholds): Finding[];
+}

@@ -1,0 +1,156 @@
+/**
+ * `fin-wait2-orphans`: FIN_WAIT2 pile-ups per peer, orphaned sockets against
+ * tcp_max_orphans, and aborts for lack of memory.
+ *
+ * FIN_WAIT2: this side closed, the peer acknowledged the FIN but has not closed its side.
+ * Two kinds (net/ipv4/tcp.c `tcp_close`, tcp_input.c, tcp_minisocks.c):
+ * - orphaned: the application has called close(); the kernel ends it after
+ *   tcp_fin_timeout (60 s). With a timeout up to 60 s it becomes a timewait socket in
+ *   substate FIN_WAIT2 at once (no inode, timer "timewait"), else it stays a full socket.
+ * - held: the application called shutdown(SHUT_WR) and keeps the descriptor; no timeout
+ *   applies, it waits for the peer's FIN forever.
+ * /proc/net/sockstat `orphan` counts full orphaned sockets of the whole host (not per
+ * namespace), as does tcp_max_orphans, which exists only in the initial namespace. Past
+ * the limit the kernel resets orphans ("too many orphaned sockets", TCPAbortOnMemory);
+ * `tcp_too_many_orphans` compares orphans << shift (shift up to 2), so trouble can start
+ * at a quarter of the limit.
+ * @module
+ */
+import { CLOSE_WAIT, FIN_WAIT2 } from '../../model/state.js';
+import { NO_TIME } from '../../model/table.js';
+import type { Finding } from '../finding.js';
+import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlUnknown, total } from '../inputs.js';
+import type { Rule } from '../rule.js';
+import { duration, hostPort, laddr, ownerLabel, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
+
+export const finWait2Orphans: Rule = {
+  id: 'fin-wait2-orphans',
+  checks: 'FIN_WAIT2 pile-ups per peer (orphaned or held), orphans against tcp_max_orphans, TCPAbortOnMemory',
+  thresholds: {
+    warnCount: { default: 100, unit: 'sockets', doc: 'FIN_WAIT2 sockets toward one peer that make a warning' },
+    criticalCount: { default: 5000, unit: 'sockets', doc: 'the same count that makes a critical finding' },
+    warnOrphanShare: { default: 0.25, unit: 'ratio 0..1', doc: 'orphaned sockets (sockstat `orphan`) as a share of tcp_max_orphans that makes a warning; the kernel may start resetting orphans at a quarter' },
+    criticalOrphanShare: { default: 0.5, unit: 'ratio 0..1', doc: 'the same share that makes a critical finding' },
+  },
+
+  limits(inp) {
+    const notes: string[] = [];
+    if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): orphans and TCPAbortOnMemory unknown`);
+    if (sysctl(inp, 'net.ipv4.tcp_max_orphans') === undefined) notes.push(`tcp_max_orphans ${sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans')}`);
+    return { notes };
+  },
+
+  run(inp: DoctorInputs, th) {
+    const t = inp.now.table;
+    const sec = intervalSec(inp);
+    const finTimeout = sysctl(inp, 'net.ipv4.tcp_fin_timeout');
+    // The other ends of local peers: CLOSE_WAIT sockets by their (local, remote) endpoints.
+    const closeWaitAt = new Map<string, number>();
+    for (let i = 0; i < t.length; i++) {
+      if (t.state[i] === CLOSE_WAIT) closeWaitAt.set(`${t.family[i]}|${laddr(t, i)}|${t.lport[i]}|${raddr(t, i)}|${t.rport[i]}`, i);
+    }
+    const groups = new Map<string, { peer: string; port: number; orphan: number[]; held: number[] }>();
+    for (let i = 0; i < t.length; i++) {
+      if (t.state[i] !== FIN_WAIT2) continue;
+      const peer = hostPort(t.family[i]!, raddr(t, i), t.rport[i]!);
+      let g = groups.get(peer);
+      if (!g) { g = { peer, port: t.rport[i]!, orphan: [], held: [] }; groups.set(peer, g); }
+      (t.inode[i] === 0 ? g.orphan : g.held).push(i);
+    }
+    const out: Finding[] = [];
+    for (const g of groups.values()) {
+      const n = g.orphan.length + g.held.length;
+      if (n < th['warnCount']!) continue;
+      const rows = [...g.held, ...g.orphan];
+      // Who holds the other ends, when the peer is on this host.
+      const peerPids = new Map<number, string>();
+      let peerSeen = 0;
+      for (const i of rows) {
+        const j = closeWaitAt.get(`${t.family[i]}|${raddr(t, i)}|${t.rport[i]}|${laddr(t, i)}|${t.lport[i]}`);
+        if (j === undefined) continue;
+        peerSeen++;
+        for (const o of t.ownersOf(j)) peerPids.set(o.pid, o.program);
+      }
+      const peerOwner = peerSeen > 0 ? ownerLabel([...peerPids.keys()].sort((a, b) => a - b), [...new Set(peerPids.values())]) : undefined;
+      const holders = new Map<number, string>();
+      for (const i of g.held) for (const o of t.ownersOf(i)) holders.set(o.pid, o.program);
+      const holderLabel = ownerLabel([...holders.keys()].sort((a, b) => a - b), [...new Set(holders.values())]);
+      let maxLeft = 0;
+      for (const i of g.orphan) if (t.timerMs[i] !== NO_TIME) maxLeft = Math.max(maxLeft, t.timerMs[i]!);
+      out.push({
+        id: 'fin-wait2-orphans',
+        severity: n >= th['criticalCount']! ? 'critical' : 'warning',
+        title: `${plural(n, 'socket')} in FIN_WAIT2 toward ${g.peer}: ${g.orphan.length} orphaned, ${g.held.length} held open` +
+          (peerOwner ? `; the peer is local: ${peerOwner} has not closed its ends` : '; the peer has not closed its side'),
+        subject: { peer: g.peer, ...(holders.size ? { pids: [...holders.keys()], programs: [...new Set(holders.values())] } : {}) },
+        evidence: [
+          { label: 'FIN_WAIT2 toward the peer', value: String(n) },
+          { label: 'orphaned (application closed; kernel ends them)', value: `${g.orphan.length}${g.orphan.length ? `, gone within ${duration(maxLeft / 1000)}` : ''}` },
+          { label: 'held open (shutdown(SHUT_WR); no timeout)', value: g.held.length ? `${g.held.length}, by ${holderLabel}` : '0' },
+          { label: 'the peer\'s ends', value: peerOwner ? `${peerSeen} in CLOSE_WAIT on this host, held by ${peerOwner}` : 'not on this host (or not visible)' },
+          { label: 'net.ipv4.tcp_fin_timeout (orphaned FIN_WAIT2 only)', value: finTimeout === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_fin_timeout') : `${finTimeout} s` },
+        ],
+        metrics: { count: n, orphaned: g.orphan.length, held: g.held.length, peerCloseWait: peerSeen, finTimeout: finTimeout ?? null, peerPort: g.port },
+        sockets: sampleRefs(t, rows, 8),
+        socketCount: n,
+        explanation:
+          'FIN_WAIT2 means this side has closed and the peer acknowledged, but the peer\'s application has not closed ' +
+          'its end (on its side the socket sits in CLOSE_WAIT). Orphaned ones, whose descriptor this application already ' +
+          'closed, are dropped by the kernel after net.ipv4.tcp_fin_timeout (60 s) without a packet; held ones, half-closed ' +
+          'with shutdown(SHUT_WR) and still open, wait for the peer forever. The cause is on the peer: ' +
+          (peerOwner ? `here ${peerOwner}, which leaks CLOSE_WAIT.` : 'its application is not closing.'),
+        nextSteps: [
+          `$ tcpstate ls -o state fin-wait-2 dst ${g.peer}`,
+          peerOwner ? `$ tcpstate ls -p state close-wait sport = :${g.port}   # the peer's side` : `$ ss -tnp state close-wait '( sport = :${g.port} )'   # on the peer`,
+          'Fix the peer\'s missing close(); on this side, close() instead of shutdown() when done reading, or read with a timeout',
+          '$ sysctl -w net.ipv4.tcp_fin_timeout=30   # shortens orphaned FIN_WAIT2 only (not TIME_WAIT)',
+        ],
+      });
+    }
+    out.sort((a, b) => b.socketCount - a.socketCount);
+
+    // Orphans of the whole host against tcp_max_orphans; aborts for lack of memory.
+    const orphans = total(inp, 'TCP', 'orphan');
+    const maxOrphans = sysctl(inp, 'net.ipv4.tcp_max_orphans');
+    const abortRate = rate(inp, 'TcpExt', 'TCPAbortOnMemory');
+    const abortDelta = delta(inp, 'TcpExt', 'TCPAbortOnMemory');
+    const abortTotal = total(inp, 'TcpExt', 'TCPAbortOnMemory');
+    const share = orphans !== undefined && maxOrphans ? orphans / maxOrphans : undefined;
+    const aborting = (abortDelta ?? 0) > 0;
+    const level = aborting || (share !== undefined && share >= th['criticalOrphanShare']!) ? 'critical'
+      : share !== undefined && share >= th['warnOrphanShare']! ? 'warning'
+        : !inp.before && (abortTotal ?? 0) > 0 ? 'info' : undefined;
+    if (level) {
+      out.push({
+        id: 'fin-wait2-orphans',
+        severity: level,
+        title: aborting
+          ? `connections are being reset for lack of memory: TCPAbortOnMemory ${perSec(abortRate)}`
+          : share !== undefined && share >= th['warnOrphanShare']!
+            ? `${orphans} orphaned sockets, ${(share * 100).toFixed(0)}% of tcp_max_orphans (${maxOrphans})`
+            : `TCPAbortOnMemory: ${abortTotal} connections reset for lack of memory since boot`,
+        subject: {},
+        evidence: [
+          { label: 'orphaned sockets (sockstat orphan, whole host)', value: orphans === undefined ? 'unknown' : String(orphans) },
+          { label: 'net.ipv4.tcp_max_orphans', value: maxOrphans === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans') : String(maxOrphans) },
+          { label: 'TcpExt TCPAbortOnMemory', value: abortDelta !== undefined ? `+${abortDelta} in ${duration(sec!)} (${abortTotal} in all)` : String(abortTotal ?? 'unknown') },
+          { label: 'TCP memory (sockstat mem, pages)', value: String(total(inp, 'TCP', 'mem') ?? 'unknown') },
+        ],
+        metrics: { orphans: orphans ?? null, maxOrphans: maxOrphans ?? null, share: share === undefined ? null : round3(share), abortOnMemoryDelta: abortDelta ?? null, abortOnMemoryTotal: abortTotal ?? null },
+        sockets: [],
+        socketCount: orphans ?? 0,
+        explanation:
+          'Orphans are sockets the applications have closed that the kernel still finishes (FIN_WAIT1, LAST_ACK, CLOSING, ' +
+          'long FIN_WAIT2). Past tcp_max_orphans, or when TCP memory (tcp_mem) runs out, the kernel resets them ("too many ' +
+          'orphaned sockets", "out of memory -- consider tuning tcp_mem") and counts TCPAbortOnMemory: peers see resets.',
+        nextSteps: [
+          '$ dmesg | grep -iE "orphaned sockets|tcp_mem"',
+          '$ nstat -az TcpExtTCPAbortOnMemory TcpExtTCPAbortOnTimeout; cat /proc/net/sockstat',
+          '$ sysctl net.ipv4.tcp_max_orphans net.ipv4.tcp_mem   # on the host; raise only if memory allows',
+          '$ sysctl -w net.ipv4.tcp_orphan_retries=2   # give up sooner on unreachable peers',
+        ],
+      });
+    }
+    return out;
+  },
+};

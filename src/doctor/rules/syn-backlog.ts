@@ -1,0 +1,168 @@
+/**
+ * `syn-backlog`: half-open connections (SYN_RECV) per listener, SYN cookies and SYN-queue
+ * drops, against the listener's backlog and tcp_max_syn_backlog.
+ *
+ * Kernel facts (net/ipv4/tcp_input.c `tcp_conn_request`): the SYN queue of a listener is
+ * full when it holds more than the listener's backlog (`inet_csk_reqsk_queue_is_full`);
+ * then, with tcp_syncookies = 1, the SYN is answered with a cookie and no SYN_RECV entry
+ * (SyncookiesSent, TCPReqQFullDoCookies, and the log line "Possible SYN flooding on port
+ * N"), else dropped (TCPReqQFullDrop). tcp_max_syn_backlog matters only with cookies off:
+ * the last quarter of it is kept for peers already proven alive. A SYN_RECV entry lives
+ * while the SYN-ACK is retransmitted, tcp_synack_retries times (5: about 63 s). Request
+ * sockets have no inode: the owner is the listener's.
+ * @module
+ */
+import { SYN_RECV } from '../../model/state.js';
+import type { Finding } from '../finding.js';
+import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlUnknown, total } from '../inputs.js';
+import type { Rule } from '../rule.js';
+import { duration, Listeners, local, ownerOf, perSec, plural, raddr, round3, type RowRef, sampleRefs, tupleKey } from '../sockets.js';
+
+const COUNTERS = ['SyncookiesSent', 'SyncookiesRecv', 'SyncookiesFailed', 'TCPReqQFullDoCookies', 'TCPReqQFullDrop'] as const;
+
+export const synBacklog: Rule = {
+  id: 'syn-backlog',
+  checks: 'SYN_RECV per listener, SYN cookies and SYN-queue drops, tcp_max_syn_backlog',
+  thresholds: {
+    warnSynRecv: { default: 100, unit: 'sockets', doc: 'SYN_RECV entries on one listener that make a warning' },
+    criticalSynRecv: { default: 1000, unit: 'sockets', doc: 'the same count that makes a critical finding' },
+    warnCookiesPerSec: { default: 0, unit: 'per second', doc: 'SyncookiesSent rate above which the finding is a warning (any cookie means a full SYN queue)' },
+    criticalDropsPerSec: { default: 0, unit: 'per second', doc: 'TCPReqQFullDrop rate above which the finding is critical (SYNs dropped outright)' },
+  },
+
+  limits(inp) {
+    const notes: string[] = [];
+    if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): SYN cookie and drop rates unknown`);
+    else if (!inp.before) notes.push('one sample: SYN cookie and drop rates unknown (totals shown)');
+    if (sysctl(inp, 'net.ipv4.tcp_syncookies') === undefined) notes.push(`tcp_syncookies ${sysctlUnknown(inp, 'net.ipv4.tcp_syncookies')}`);
+    return { notes };
+  },
+
+  run(inp: DoctorInputs, th) {
+    const t = inp.now.table;
+    const sec = intervalSec(inp);
+    const listeners = new Listeners([t, inp.before?.table]);
+    const rates: Record<string, number | undefined> = {};
+    for (const c of COUNTERS) rates[c] = rate(inp, 'TcpExt', c);
+    const cookies = rates['SyncookiesSent'];
+    const dropsNow = rates['TCPReqQFullDrop'];
+    const cookieMode = sysctl(inp, 'net.ipv4.tcp_syncookies');
+    const maxSyn = sysctl(inp, 'net.ipv4.tcp_max_syn_backlog');
+    const synackRetries = sysctl(inp, 'net.ipv4.tcp_synack_retries');
+
+    // SYN_RECV rows by listener (or by local endpoint when no listener matches).
+    const byListener = new Map<string, { listener?: RowRef; rows: number[] }>();
+    for (let i = 0; i < t.length; i++) {
+      if (t.state[i] !== SYN_RECV) continue;
+      const l = listeners.of(t, i);
+      const key = l !== undefined ? tupleKey(l.t, l.i) : `E${local(t, i)}`;
+      let g = byListener.get(key);
+      if (!g) { g = { listener: l, rows: [] }; byListener.set(key, g); }
+      g.rows.push(i);
+    }
+    const prevCount = new Map<string, number>();
+    if (inp.before) {
+      const b = inp.before.table;
+      for (let i = 0; i < b.length; i++) {
+        if (b.state[i] !== SYN_RECV) continue;
+        const l = listeners.of(b, i);
+        const k = l !== undefined ? tupleKey(l.t, l.i) : `E${local(b, i)}`;
+        prevCount.set(k, (prevCount.get(k) ?? 0) + 1);
+      }
+    }
+    const cookiesHot = cookies !== undefined && cookies > th['warnCookiesPerSec']!;
+    const dropsHot = dropsNow !== undefined && dropsNow > th['criticalDropsPerSec']!;
+    const counterEvidence = COUNTERS.map((c) => ({
+      label: `TcpExt ${c}`,
+      value: rates[c] !== undefined ? `${perSec(rates[c])} (+${delta(inp, 'TcpExt', c)} in ${duration(sec!)})` : `${total(inp, 'TcpExt', c) ?? 'unknown'}${inp.before ? '' : ' since boot (one sample)'}`,
+    }));
+    const sysctlEvidence = [
+      { label: 'net.ipv4.tcp_syncookies', value: cookieMode === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_syncookies') : `${cookieMode}${cookieMode === 0 ? ' (off: a full SYN queue drops SYNs)' : cookieMode === 2 ? ' (always)' : ' (on when the SYN queue is full)'}` },
+      { label: 'net.ipv4.tcp_max_syn_backlog', value: maxSyn === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_syn_backlog') : `${maxSyn}${cookieMode !== 0 ? ' (matters only with syncookies off)' : ''}` },
+      { label: 'net.ipv4.tcp_synack_retries', value: synackRetries === undefined ? 'unknown' : `${synackRetries} (a SYN_RECV entry lives about ${(2 ** (synackRetries + 1) - 1)} s)` },
+    ];
+    const metricsRates = {
+      syncookiesSentPerSec: cookies === undefined ? null : round3(cookies),
+      syncookiesRecvPerSec: rates['SyncookiesRecv'] === undefined ? null : round3(rates['SyncookiesRecv']!),
+      syncookiesFailedPerSec: rates['SyncookiesFailed'] === undefined ? null : round3(rates['SyncookiesFailed']!),
+      reqQFullDropPerSec: dropsNow === undefined ? null : round3(dropsNow),
+      reqQFullDoCookiesPerSec: rates['TCPReqQFullDoCookies'] === undefined ? null : round3(rates['TCPReqQFullDoCookies']!),
+    };
+    const explanation =
+      'SYN_RECV entries are half-open connections: the SYN arrived, the SYN-ACK went out, the client\'s final ACK ' +
+      'has not come back. They normally last one round trip. The SYN queue of a listener is full when it holds ' +
+      'more than the listener\'s backlog (min(listen() backlog, somaxconn)); then the kernel answers with SYN cookies ' +
+      '(no entry kept, logged as "Possible SYN flooding on port N") or, with tcp_syncookies = 0, drops the SYN. ' +
+      'Many entries from many addresses point at a SYN flood; a few clients whose ACKs never arrive point at a ' +
+      'firewall or asymmetric route dropping them; a burst of legitimate clients against a small backlog looks the same ' +
+      'as the latter, with cookies.';
+
+    const out: Finding[] = [];
+    // The counters are per namespace: blame the listener(s) holding the most entries.
+    let most = 0;
+    for (const g of byListener.values()) most = Math.max(most, g.rows.length);
+    for (const g of byListener.values()) {
+      const n = g.rows.length;
+      const hot = (cookiesHot || dropsHot) && n === most;
+      if (n < th['warnSynRecv']! && !hot) continue;
+      const critical = n >= th['criticalSynRecv']! || (hot && dropsHot);
+      const peers = new Map<string, number>();
+      let maxRetrans = 0;
+      for (const i of g.rows) {
+        const p = raddr(t, i);
+        peers.set(p, (peers.get(p) ?? 0) + 1);
+        maxRetrans = Math.max(maxRetrans, t.retrans[i]!);
+      }
+      const top = [...peers].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+      const l = g.listener;
+      const o = l !== undefined ? ownerOf(l.t, l.i) : { pids: [], programs: [], label: 'no listener found' };
+      const ep = l !== undefined ? local(l.t, l.i) : local(t, g.rows[0]!);
+      const port = t.lport[g.rows[0]!]!;
+      const before = l !== undefined && inp.before ? (prevCount.get(tupleKey(l.t, l.i)) ?? 0) : undefined;
+      const flood = n >= 20 && peers.size >= n / 2;
+      out.push({
+        id: 'syn-backlog',
+        severity: critical ? 'critical' : 'warning',
+        title: `${plural(n, 'half-open connection')} (SYN_RECV) on ${ep} (${o.label}) from ${plural(peers.size, 'address', 'addresses')}` +
+          (cookiesHot ? `; SYN cookies ${perSec(cookies)}` : '') + (dropsHot ? `; SYNs dropped ${perSec(dropsNow)}` : ''),
+        subject: { pids: o.pids, programs: o.programs, local: ep, localPort: port },
+        evidence: [
+          { label: 'listener', value: `${ep}, ${o.label}` },
+          { label: 'SYN_RECV entries', value: `${n}${before !== undefined ? ` (was ${before} ${duration(sec!)} earlier)` : ''}` },
+          { label: 'distinct client addresses', value: `${peers.size}${flood ? ' (many sources: looks like a SYN flood)' : ''}` },
+          { label: 'top clients', value: top.map(([a, c]) => `${a} ${c}`).join(', ') },
+          { label: 'SYN-ACK retransmissions (most)', value: String(maxRetrans) },
+          ...counterEvidence,
+          ...sysctlEvidence,
+        ],
+        metrics: { synRecv: n, before: before ?? null, peers: peers.size, maxSynAckRetransmits: maxRetrans, localPort: port, ...metricsRates },
+        sockets: sampleRefs(t, g.rows, 8, (i) => t.retrans[i]!),
+        socketCount: n,
+        explanation,
+        nextSteps: [
+          `$ ss -tn state syn-recv '( sport = :${port} )'`,
+          '$ nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtSyncookiesFailed TcpExtTCPReqQFullDoCookies TcpExtTCPReqQFullDrop TcpExtListenOverflows',
+          `$ dmesg | grep -i 'SYN flooding on port ${port}'`,
+          `$ tcpdump -ni any -c 50 'tcp port ${port} and tcp[tcpflags] & (tcp-syn|tcp-ack) != 0'   # do the final ACKs arrive?`,
+          ...(cookieMode === 0 ? ['$ sysctl -w net.ipv4.tcp_syncookies=1   # answer a full SYN queue with cookies instead of dropping'] : []),
+          'If legitimate: raise the listener\'s backlog and net.core.somaxconn; under a flood: sysctl -w net.ipv4.tcp_synack_retries=2 (shorter half-open life) and filter upstream',
+        ],
+      });
+    }
+    if ((cookiesHot || dropsHot) && byListener.size === 0) {
+      out.push({
+        id: 'syn-backlog',
+        severity: dropsHot ? 'critical' : 'warning',
+        title: `SYN queue overflow without SYN_RECV entries: SYN cookies ${perSec(cookies)}, SYNs dropped ${perSec(dropsNow)}`,
+        subject: {},
+        evidence: [...counterEvidence, ...sysctlEvidence],
+        metrics: { synRecv: 0, ...metricsRates },
+        sockets: [],
+        socketCount: 0,
+        explanation: explanation + ' With cookies no entry is kept, so the listener is not visible here; the kernel log names its port.',
+        nextSteps: ['$ dmesg | grep -i \'SYN flooding\'', '$ nstat -az TcpExtSyncookiesSent TcpExtTCPReqQFullDrop'],
+      });
+    }
+    return out.sort((a, b) => b.socketCount - a.socketCount);
+  },
+};

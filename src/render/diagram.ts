@@ -1,0 +1,123 @@
+/**
+ * The state-transition figure as Graphviz DOT, Mermaid and plain text, from figure.ts (the
+ * SVG is diagram-svg.ts). Counts, when given, go on the nodes.
+ * @module
+ */
+import { edgeLabels, type FigEdge, figureEdges, GROUPS, type NodeId, NODES, usualPath } from '../fsm/figure.js';
+import { fsmName } from '../fsm/machine.js';
+import { shade } from './diagram-svg.js';
+import { widthTable } from './wrap.js';
+
+export interface FigureOptions {
+  counts?: ArrayLike<number>;
+  countsFrom?: string;
+}
+
+function countOf(id: NodeId, opts: FigureOptions): number | undefined {
+  const n = NODES.find((x) => x.id === id)!;
+  return opts.counts && !n.repeat ? opts.counts[n.code] ?? 0 : undefined;
+}
+
+function maxCount(opts: FigureOptions): number {
+  return opts.counts ? Math.max(0, ...NODES.map((n) => opts.counts![n.code] ?? 0)) : 0;
+}
+
+const dq = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+const DOT_EDGE: Readonly<Record<string, string>> = {
+  client: 'color="#1f4e9c", penwidth=3',
+  server: 'color="#b33c12", penwidth=3, style=dashed',
+  other: 'color="#444444"',
+  linux: 'color="#2a7f3a", style=dotted',
+  rfc: 'color="#8a8a8a", style=dotted',
+};
+
+function edgeKind(e: FigEdge): string {
+  return e.only === 'rfc' ? 'rfc' : e.cls;
+}
+
+/** Graphviz DOT. */
+export function renderStatesDot(opts: FigureOptions = {}): string {
+  const max = maxCount(opts);
+  const lines = [
+    'digraph tcp_states {',
+    `  graph [label=${dq(`TCP state transition diagram (RFC 9293 Figure 5)${opts.counts ? `, counts: ${opts.countsFrom ?? ''}` : ''}`)}, labelloc=t, fontname="Helvetica", nodesep=0.6, ranksep=0.55];`,
+    '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="Helvetica-Bold", fontsize=13];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
+  const inGroup = new Set<NodeId>(['FIN_WAIT1', 'CLOSING', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK']);
+  const nodeLine = (id: NodeId) => {
+    const n = NODES.find((x) => x.id === id)!;
+    const c = countOf(id, opts);
+    const label = c === undefined ? fsmName(n.code) : `${fsmName(n.code)}\n${c}`;
+    const fill = c === undefined ? '' : `, fillcolor=${dq(shade(c, max))}`;
+    return `${id} [label=${dq(label)}${fill}${n.repeat ? ', style="rounded,dashed,filled"' : ''}];`;
+  };
+  for (const n of NODES) if (!inGroup.has(n.id)) lines.push(`  ${nodeLine(n.id)}`);
+  lines.push(`  subgraph cluster_active { label=${dq(GROUPS[0]!.name)}; style=dashed; color="#888888";`);
+  for (const id of ['FIN_WAIT1', 'CLOSING', 'FIN_WAIT2', 'TIME_WAIT'] as NodeId[]) lines.push(`    ${nodeLine(id)}`);
+  lines.push('  }');
+  lines.push(`  subgraph cluster_passive { label=${dq(GROUPS[1]!.name)}; style=dashed; color="#888888";`);
+  for (const id of ['CLOSE_WAIT', 'LAST_ACK'] as NodeId[]) lines.push(`    ${nodeLine(id)}`);
+  lines.push('  }');
+  lines.push('  { rank=same; SYN_RECV; SYN_SENT; }');
+  for (const e of figureEdges()) {
+    lines.push(`  ${e.from} -> ${e.to} [label=${dq(edgeLabels(e).join('\n'))}, ${DOT_EDGE[edgeKind(e)]}];`);
+  }
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+/** Mermaid stateDiagram-v2 (edge styles are not expressible there; the path is in the label). */
+export function renderStatesMermaid(opts: FigureOptions = {}): string {
+  const max = maxCount(opts);
+  const lines = ['stateDiagram-v2'];
+  for (const n of NODES) {
+    const c = countOf(n.id, opts);
+    lines.push(`  state "${fsmName(n.code)}${c === undefined ? '' : ` (${c})`}" as ${n.id}`);
+  }
+  lines.push('  [*] --> CLOSED');
+  const tag: Readonly<Record<string, string>> = { client: ' [client]', server: ' [server]', rfc: ' [RFC only]', linux: ' [Linux only]', other: '' };
+  for (const e of figureEdges()) {
+    // Mermaid ends a label at a colon and cannot break lines inside one: join the rows.
+    lines.push(`  ${e.from} --> ${e.to}: ${edgeLabels(e).join(' | ').replace(/:/g, ' ')}${tag[edgeKind(e)]}`);
+  }
+  lines.push('  CLOSED_END --> [*]');
+  if (opts.counts) {
+    NODES.forEach((n, i) => {
+      const c = countOf(n.id, opts);
+      if (c === undefined) return;
+      lines.push(`  classDef c${i} fill:${shade(c, max)}`);
+      lines.push(`  class ${n.id} c${i}`);
+    });
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Plain text for a terminal: the two usual paths, then every state's edges out. */
+export function renderStatesText(opts: FigureOptions = {}): string {
+  const name = (id: NodeId) => fsmName(NODES.find((n) => n.id === id)!.code);
+  const withCount = (id: NodeId) => {
+    const c = countOf(id, opts);
+    return c === undefined ? name(id) : `${name(id)} (${c})`;
+  };
+  let out = 'TCP state transition diagram (RFC 9293 Figure 5)';
+  out += opts.counts ? `, counts: ${opts.countsFrom ?? ''}\n\n` : '\n\n';
+  out += `client's usual path: ${usualPath('client').map(name).join(' -> ')}\n`;
+  out += `server's usual path: ${usualPath('server').map(name).join(' -> ')}\n\n`;
+  const edges = figureEdges();
+  const kind: Readonly<Record<string, string>> = { client: 'client path', server: 'server path', rfc: 'RFC only, not Linux', linux: 'Linux only', other: '' };
+  const rows: string[][] = [];
+  for (const n of NODES) {
+    if (n.repeat) continue;
+    let first = true;
+    for (const e of edges.filter((x) => x.from === n.id)) {
+      edgeLabels(e).forEach((l, i) => {
+        rows.push([first ? withCount(n.id) : '', i === 0 ? `-> ${name(e.to)}` : '', l, i === 0 ? kind[edgeKind(e)]! : '']);
+        first = false;
+      });
+    }
+  }
+  out += widthTable(rows);
+  return out;
+}

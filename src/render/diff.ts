@@ -1,0 +1,70 @@
+/**
+ * `tcpstate diff` output: a state table (before, after, change; every state listed), then
+ * the sockets that changed state, appeared and disappeared, one per line, marked `~ + -`.
+ * @module
+ */
+import { type StateCounts, total } from '../model/count.js';
+import type { SocketChange, StateChange } from '../model/diff.js';
+import type { Warning } from '../model/errors.js';
+import { stateName } from '../model/state.js';
+import { renderTable } from './text.js';
+
+export interface DiffSide {
+  /** What was read: file and host, or "live". */
+  label: string;
+  format: string;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+/** The diff as text. `sockets` is undefined when a side has counts only. */
+export function renderDiff(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide]): string {
+  const rows = states.map((c) => [stateName(c.state), String(c.before), String(c.after), signed(c.after - c.before)]);
+  const tb = total(before);
+  const ta = total(after);
+  rows.push(['TOTAL', String(tb), String(ta), signed(ta - tb)]);
+  let out = `before: ${sides[0].label} (${sides[0].format})\nafter:  ${sides[1].label} (${sides[1].format})\n\n`;
+  out += renderTable([{ header: 'STATE' }, { header: 'BEFORE', right: true }, { header: 'AFTER', right: true }, { header: 'CHANGE', right: true }], rows);
+  if (!sockets) {
+    out += '\n(per-socket changes need full listings on both sides; a per-state summary has no sockets)\n';
+    return out;
+  }
+  const n = (k: SocketChange['kind']) => sockets.filter((s) => s.kind === k).length;
+  out += `\n${n('changed')} changed state, ${n('appeared')} appeared, ${n('disappeared')} disappeared\n`;
+  if (sockets.length === 0) return out;
+  const lines = sockets.map((s) => [
+    s.kind === 'changed' ? '~' : s.kind === 'appeared' ? '+' : '-',
+    s.proto,
+    s.local,
+    s.remote,
+    s.kind === 'changed' ? `${stateName(s.before!)} -> ${stateName(s.after!)}` : stateName((s.after ?? s.before)!),
+  ]);
+  out += renderTable([{ header: '' }, { header: 'Proto' }, { header: 'Local Address' }, { header: 'Foreign Address' }, { header: 'State' }], lines);
+  return out;
+}
+
+/** JSON document of `diff --json` (schema tcpstate.diff/1). */
+export function diffJson(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], warnings: readonly Warning[]): object {
+  const sock = (s: SocketChange) => ({
+    proto: s.proto, local: s.local, remote: s.remote,
+    ...(s.before !== undefined ? { before: stateName(s.before) } : {}),
+    ...(s.after !== undefined ? { after: stateName(s.after) } : {}),
+  });
+  return {
+    schema: 'tcpstate.diff/1',
+    before: sides[0],
+    after: sides[1],
+    states: states.map((c) => ({ state: stateName(c.state), before: c.before, after: c.after, change: c.after - c.before })),
+    total: { before: total(before), after: total(after) },
+    sockets: sockets
+      ? {
+          changed: sockets.filter((s) => s.kind === 'changed').map(sock),
+          appeared: sockets.filter((s) => s.kind === 'appeared').map(sock),
+          disappeared: sockets.filter((s) => s.kind === 'disappeared').map(sock),
+        }
+      : null,
+    warnings,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * macOS and FreeBSD `netstat -an [-p tcp]` output.
+ *
+ * FreeBSD's netstat(1): "Address formats are of the form host.port or network.port", so
+ * `127.0.0.1.8080`, `*.22`, `*.*`, `::1.6012`, `fe80::1%lo0.123`. Proto is `tcp4`, `tcp6`
+ * or `tcp46` (macOS: an IPv6 socket accepting IPv4 too); the state column is titled
+ * `(state)` and spelled the BSD way (`SYN_RCVD`, `FIN_WAIT_1`, `CLOSED`). macOS `-v` adds
+ * `rhiwat shiwat pid epid state options` after it; the pid is kept as the owner. Other
+ * sections (`Active LOCAL (UNIX) domain sockets`, kernel controls) hold no TCP socket.
+ * @module
+ */
+import { F_DUALSTACK, F_HAS_QUEUES, SocketTable } from '../../model/table.js';
+import {
+  addRow, countsOf, fail, fields, type LineKind, needUint, newEndpoint, noteNames, type ParseContext,
+  type ParsedCapture, parseDotEndpoint, rowFamily, setOwners, stateWord, type TextFormat, uint,
+} from './common.js';
+
+const BANNER = /^Active Internet connections(?: \(including servers\))?\s*$/;
+const HEADER = /^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+\(state\)/;
+const NOT_TCP = /^(udp4?6?|icmp6?|raw|divert|sctp4?6?)$/;
+const DOT_ENDPOINT = /\.(\d{1,5}|\*)$/;
+
+/** Classify one line of BSD netstat output. */
+export function classifyBsd(line: string): LineKind {
+  const t = line.trim();
+  if (t === '') return 'blank';
+  if (BANNER.test(t) || HEADER.test(t)) return 'header';
+  if (/^Active /.test(t)) return 'skip';
+  const f = fields(t);
+  const okShape = f.length >= 5 && uint(f[1]) !== undefined && uint(f[2]) !== undefined && DOT_ENDPOINT.test(f[3]!) && DOT_ENDPOINT.test(f[4]!);
+  if (NOT_TCP.test(f[0]!)) return okShape ? 'skip' : 'other';
+  if (!/^tcp(4|6|46)?$/.test(f[0]!)) return 'other';
+  return okShape || (f.length < 5 && uint(f[1]) !== undefined) ? 'data' : 'other';
+}
+
+/** Parse BSD netstat output. Pure. */
+export function parseBsd(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  const t = new SocketTable(Math.max(16, lines.length));
+  const other: number[] = [];
+  const l = newEndpoint();
+  const r = newEndpoint();
+  const seen = { names: false };
+  let pidAt = -1;
+  let inInternet = true;
+  for (let idx = 0; idx < lines.length; idx++) {
+    const line = lines[idx]!;
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (HEADER.test(trimmed)) {
+      const after = fields(trimmed.slice(trimmed.indexOf('(state)') + 7));
+      pidAt = after.indexOf('pid');
+      inInternet = true;
+      continue;
+    }
+    if (/^Active /.test(trimmed)) { inInternet = BANNER.test(trimmed); continue; }
+    if (!inInternet) continue;
+    const kind = classifyBsd(line);
+    if (kind === 'skip' || kind === 'header') continue;
+    if (kind !== 'data') { other.push(idx); continue; }
+    const f = fields(trimmed);
+    if (f.length < 6) fail(ctx, idx, ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', '(state)'][f.length]!, 'line ends early');
+    const recvQ = needUint(ctx, idx, 'Recv-Q', f[1]);
+    const sendQ = needUint(ctx, idx, 'Send-Q', f[2]);
+    if (!parseDotEndpoint(f[3]!, l)) fail(ctx, idx, 'Local Address', `expected ADDRESS.PORT, found "${f[3]}"`);
+    if (!parseDotEndpoint(f[4]!, r)) fail(ctx, idx, 'Foreign Address', `expected ADDRESS.PORT, found "${f[4]}"`);
+    noteNames(ctx, idx, seen, l, r);
+    const state = stateWord(ctx, idx, f[5], '(state)');
+    const p = f[0]!;
+    const said = p === 'tcp4' ? 4 : p === 'tcp6' || p === 'tcp46' ? 6 : 0;
+    let flags = F_HAS_QUEUES;
+    if (p === 'tcp46') flags |= F_DUALSTACK;
+    const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
+    t.recvQ[i] = recvQ;
+    t.sendQ[i] = sendQ;
+    if (pidAt >= 0) {
+      const pid = uint(f[6 + pidAt]);
+      if (pid !== undefined && pid > 0) setOwners(t, i, [{ pid, program: '' }]);
+    }
+  }
+  return [{ table: t, counts: countsOf(t), otherLines: other }];
+}
+
+export const bsdFormat: TextFormat = {
+  name: 'bsd',
+  title: 'macOS/FreeBSD netstat -an -p tcp',
+  kind: 'sockets',
+  command: /^(?:sudo\s+)?(?:\S*\/)?netstat\s+(?:-\w*\s+)*-p\s*tcp\b/,
+  classify: classifyBsd,
+  parse: parseBsd,
+};

@@ -1,0 +1,311 @@
+/**
+ * What every captured-text parser shares: the {@link TextFormat} contract, the parse
+ * context, endpoint parsing (`addr:port`, `[v6]:port`, BSD's `addr.port`, `*`), state
+ * words through the state table, numbers, and typed errors that name file, line and field.
+ * @module
+ */
+import { AF_INET, AF_INET6, isV4Mapped, parseV4, parseV6 } from '../../model/address.js';
+import { newCounts, type StateCounts } from '../../model/count.js';
+import { TcpstateError } from '../../model/errors.js';
+import { SERVICES } from '../../model/filter.js';
+import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
+import { type Owner, PROTO_TCP, type SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
+import type { Warnings } from './warnings.js';
+
+/**
+ * The kind of one line, judged on its own: `data` (a socket or a count), `header`
+ * (column titles, banners), `skip` (output the format is known to print that holds no TCP
+ * socket: UDP and UNIX lines, notices), `more` (a continuation of the line before),
+ * `blank`, or `other` (not this format).
+ */
+export type LineKind = 'blank' | 'header' | 'data' | 'skip' | 'more' | 'other';
+
+export interface ParseContext {
+  /** File name for messages. */
+  readonly file: string;
+  /** Line number (1-based, in the file) of `lines[0]`. */
+  readonly firstLine: number;
+  readonly warnings: Warnings;
+}
+
+/** What a parser read from a run of lines. */
+export interface ParsedCapture {
+  /** Host named inside the data (tcpstate's own JSON carries one). */
+  host?: string;
+  /** Full listings: one row per TCP socket. Absent for summaries. */
+  table?: SocketTable;
+  /** Sockets per state (from the table, or as the summary gives them). */
+  counts: StateCounts;
+  /** Indexes (into the lines given) of lines that are not this format. */
+  otherLines: number[];
+}
+
+/** A captured-text format, registered by name in `registry.ts`. */
+export interface TextFormat {
+  readonly name: string;
+  /** What produces it, for messages and help (`net-tools netstat -antp`). */
+  readonly title: string;
+  /** `sockets` for listings, `counts` for per-state summaries. */
+  readonly kind: 'sockets' | 'counts';
+  /** Matches a shell command (from a prompt line) that prints this format. */
+  readonly command: RegExp;
+  /** Read the whole input as one piece (JSON), not line by line. */
+  readonly whole?: boolean;
+  /** The kind of one line out of context: for detection and for mixed-format checks. */
+  classify(line: string): LineKind;
+  /** Parse a run of lines. Pure; throws TcpstateError (ERR_PARSE) naming line and field. */
+  parse(lines: readonly string[], ctx: ParseContext): ParsedCapture[];
+}
+
+/** Throw ERR_PARSE for line `idx` of the run. */
+export function fail(ctx: ParseContext, idx: number, field: string, message: string): never {
+  throw new TcpstateError('ERR_PARSE', message, { file: ctx.file, line: ctx.firstLine + idx, field });
+}
+
+/** Split on runs of white space, without empty ends. */
+export function fields(line: string): string[] {
+  const t = line.trim();
+  return t === '' ? [] : t.split(/\s+/);
+}
+
+/** A whole number below 2^32 (queue sizes, inodes, uids, pids). */
+export function uint(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d{1,10}$/.test(text)) return undefined;
+  const v = Number(text);
+  return v <= 0xffffffff ? v : undefined;
+}
+
+/** A whole number, or ERR_PARSE naming the field. */
+export function needUint(ctx: ParseContext, idx: number, field: string, text: string | undefined): number {
+  if (text === undefined) fail(ctx, idx, field, 'line ends early');
+  const v = uint(text);
+  if (v === undefined) fail(ctx, idx, field, `expected a whole number, found "${text}"`);
+  return v;
+}
+
+/** State words already resolved (a capture repeats a dozen spellings a million times). */
+const STATE_CACHE = new Map<string, StateCode>();
+
+/**
+ * A state word through the one state table. A word the table does not know is counted as
+ * UNKNOWN with a warning naming the line; a token that is not a word is an ERR_PARSE.
+ */
+export function stateWord(ctx: ParseContext, idx: number, token: string | undefined, field = 'State'): StateCode {
+  if (token === undefined) fail(ctx, idx, field, 'line ends early');
+  const known = STATE_CACHE.get(token);
+  if (known !== undefined) return known;
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(token)) fail(ctx, idx, field, `expected a state name, found "${token}"`);
+  const code = parseState(token);
+  if (code !== undefined) {
+    if (STATE_CACHE.size < 256) STATE_CACHE.set(token, code);
+    return code;
+  }
+  ctx.warnings.add('W_UNKNOWN_STATE', `unknown state "${token}", counted as UNKNOWN`, { file: ctx.file, line: ctx.firstLine + idx, field });
+  return UNKNOWN;
+}
+
+/** Is this token a state word the table knows? (For line classification.) */
+export function isStateWord(token: string | undefined): boolean {
+  return token !== undefined && /^[A-Za-z][A-Za-z0-9_-]*$/.test(token) && parseState(token) !== undefined;
+}
+
+/** A parsed endpoint: family 0 when the text does not tell (`*`, a host name). */
+export interface Endpoint {
+  family: 0 | 4 | 6;
+  /** Address bytes (IPv4 in the first 4). */
+  bytes: Uint8Array;
+  port: number;
+  /** The address or port was a name, not a number (a capture made without -n). */
+  named: boolean;
+  /** The address was `*` (any). */
+  any: boolean;
+}
+
+export function newEndpoint(): Endpoint {
+  return { family: 0, bytes: new Uint8Array(16), port: 0, named: false, any: false };
+}
+
+function portOf(text: string, ep: Endpoint): boolean {
+  if (text === '*' || text === '') { ep.port = 0; return true; }
+  if (/^\d{1,5}$/.test(text)) {
+    const p = Number(text);
+    if (p > 65535) return false;
+    ep.port = p;
+    return true;
+  }
+  if (!/^[A-Za-z][\w.+-]*$/.test(text)) return false;
+  const svc = SERVICES[text.toLowerCase()];
+  ep.port = svc ?? 0;
+  if (svc === undefined) ep.named = true;
+  return true;
+}
+
+/** Dotted-quad IPv4 by character codes (the hot path of every listing). */
+function fastV4(a: string, out: Uint8Array): boolean {
+  let part = 0;
+  let v = 0;
+  let digits = 0;
+  for (let k = 0; k < a.length; k++) {
+    const c = a.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      if (++digits > 3 || v > 255) return false;
+    } else if (c === 46 && digits > 0 && part < 3) {
+      out[part++] = v;
+      v = 0;
+      digits = 0;
+    } else return false;
+  }
+  if (part !== 3 || digits === 0) return false;
+  out[3] = v;
+  return true;
+}
+
+function addrOf(text: string, ep: Endpoint): boolean {
+  ep.bytes.fill(0);
+  ep.family = 0;
+  ep.any = false;
+  let a = text;
+  const pct = a.indexOf('%');
+  if (pct >= 0) a = a.slice(0, pct);
+  if (a === '*') { ep.any = true; return true; }
+  if (fastV4(a, ep.bytes) || parseV4(a, ep.bytes, 0)) { ep.family = 4; return true; }
+  if (a.includes(':')) {
+    if (parseV6(a, ep.bytes, 0)) { ep.family = 6; return true; }
+    // net-tools netstat without -W cuts long IPv6 addresses to fit its column: the
+    // socket is real, its address is not known.
+    if (/^[0-9A-Fa-f:.]+$/.test(a)) { ep.bytes.fill(0); ep.named = true; return true; }
+    return false;
+  }
+  // A host name (netstat without -n): kept as an unknown address.
+  if (/^[A-Za-z0-9][\w.-]*$/.test(a)) { ep.named = true; return true; }
+  return false;
+}
+
+/**
+ * Parse `addr:port` as Linux and Windows tools print it: `127.0.0.1:80`, `::1:80` and
+ * `:::*` (net-tools), `[::1]:80`, `[::]:*`, `*:*`, `[fe80::1%eth0]:22`, `10.0.0.1%lo:53`,
+ * `localhost:ssh`. Returns false when the text is none of these.
+ */
+export function parseColonEndpoint(text: string, ep: Endpoint): boolean {
+  ep.named = false;
+  let addr: string;
+  let port: string;
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) return false;
+    addr = text.slice(1, close);
+    let rest = text.slice(close + 1);
+    if (rest.startsWith('%')) rest = rest.slice(rest.indexOf(':') >= 0 ? rest.indexOf(':') : rest.length);
+    if (rest === '') port = '*';
+    else if (rest.startsWith(':')) port = rest.slice(1);
+    else return false;
+  } else {
+    const c = text.lastIndexOf(':');
+    if (c < 0) return false;
+    addr = text.slice(0, c);
+    port = text.slice(c + 1);
+    if (addr === '') addr = '*';
+  }
+  return addrOf(addr, ep) && portOf(port, ep);
+}
+
+/** Parse BSD's `addr.port`: `127.0.0.1.8080`, `*.22`, `*.*`, `::1.6012`, `fe80::1%lo0.123`. */
+export function parseDotEndpoint(text: string, ep: Endpoint): boolean {
+  ep.named = false;
+  const d = text.lastIndexOf('.');
+  if (d <= 0) return false;
+  return addrOf(text.slice(0, d), ep) && portOf(text.slice(d + 1), ep);
+}
+
+const MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
+
+/** Write an endpoint into row i as `family` (4 or 6), mapping v4 ↔ v4-mapped v6 as needed. */
+export function storeEndpoint(out: Uint8Array, off: number, ep: Endpoint, family: number): void {
+  out.fill(0, off, off + 16);
+  if (ep.any) return;
+  if (family === AF_INET) {
+    if (ep.family === 6 && isV4Mapped(ep.bytes, 0)) out.set(ep.bytes.subarray(12, 16), off);
+    else if (ep.family === 4) out.set(ep.bytes.subarray(0, 4), off);
+    return;
+  }
+  if (ep.family === 4) {
+    out.set(MAPPED_PREFIX, off);
+    out.set(ep.bytes.subarray(0, 4), off + 12);
+  } else if (ep.family === 6) out.set(ep.bytes.subarray(0, 16), off);
+}
+
+/**
+ * The family of a row: what the protocol column says (`tcp6`), else what the addresses
+ * say, else IPv4. An IPv6 address (not v4-mapped) on a row said to be IPv4 wins.
+ */
+export function rowFamily(said: 0 | 4 | 6, l: Endpoint, r: Endpoint): number {
+  const fromAddr = (e: Endpoint) => (e.family === 6 && !isV4Mapped(e.bytes, 0) ? 6 : e.family);
+  const la = fromAddr(l);
+  const ra = fromAddr(r);
+  if (said === 4 && (la === 6 || ra === 6)) return AF_INET6;
+  if (said !== 0) return said === 6 ? AF_INET6 : AF_INET;
+  if (la === 6 || ra === 6) return AF_INET6;
+  if (l.family === 6 || r.family === 6) return AF_INET6;
+  return AF_INET;
+}
+
+/** Fill the common columns of a new TCP row. */
+export function addRow(t: SocketTable, family: number, state: StateCode, l: Endpoint, r: Endpoint, flags: number): number {
+  const i = t.add();
+  t.proto[i] = PROTO_TCP;
+  t.family[i] = family;
+  t.state[i] = state;
+  t.flags[i] = flags;
+  storeEndpoint(t.laddr, i * 16, l, family);
+  storeEndpoint(t.raddr, i * 16, r, family);
+  t.lport[i] = l.port;
+  t.rport[i] = r.port;
+  return i;
+}
+
+const OWNERS = new Map<string, Owner[]>();
+
+/** One shared owner list per `pid/program` (thousands of sockets of one process share it). */
+export function ownerOf(pid: number, program: string): Owner[] {
+  const k = `${pid}/${program}`;
+  let o = OWNERS.get(k);
+  if (!o) {
+    o = [{ pid, program }];
+    if (OWNERS.size > 4096) OWNERS.clear();
+    OWNERS.set(k, o);
+  }
+  return o;
+}
+
+/** Attach owners to row i (by inode when it has one, so table copies keep them). */
+export function setOwners(t: SocketTable, i: number, owners: Owner[]): void {
+  if (owners.length === 0) return;
+  const ino = t.inode[i]!;
+  if (ino !== 0) t.owners.set(ino, owners);
+  else t.rowOwners.set(i, owners);
+}
+
+/** Timer kind from its name as netstat -o / ss -o print it. */
+export function timerKind(name: string): number {
+  const n = name.toLowerCase();
+  if (n === 'persist') return 4;
+  const k = TIMER_NAMES.indexOf(n);
+  return k >= 0 ? k : TIMER_UNKNOWN;
+}
+
+/** Warn once per capture that addresses are names (the capture was made without -n). */
+export function noteNames(ctx: ParseContext, idx: number, seen: { names: boolean }, l: Endpoint, r: Endpoint): void {
+  if (seen.names || !(l.named || r.named)) return;
+  seen.names = true;
+  ctx.warnings.add('W_NAMES', 'addresses or ports are names or cut short, not numbers (captured without -n, or without -W): sockets are counted, but not matched by address or port', { file: ctx.file, line: ctx.firstLine + idx });
+}
+
+/** Count the states of a table into a fresh counts array. */
+export function countsOf(t: SocketTable): StateCounts {
+  const c = newCounts();
+  for (let i = 0; i < t.length; i++) c[t.state[i]!]!++;
+  return c;
+}
+
+export { AF_INET, AF_INET6 };

@@ -1,0 +1,167 @@
+/**
+ * net-tools `netstat` output: `-n`, `-an`, `-ant`, `-antp`, `-anto`, `-e` and their
+ * combinations, with or without the banner and header lines.
+ *
+ * Columns (net-tools 2.10, netstat.c `tcp_do_one`): Proto, Recv-Q, Send-Q, Local Address,
+ * Foreign Address, State, then `User Inode` with -e, `PID/Program name` with -p, and
+ * `Timer` with -o, in that order. The program name may hold spaces (`5140/sshd: root@pts`);
+ * the timer is `kind (seconds/retransmits/probes)`. IPv6 sockets are `tcp6` lines. UDP, RAW
+ * and UNIX lines, and the "Active UNIX domain sockets" part, hold no TCP socket and are
+ * skipped. Without -a, netstat leaves out sockets whose remote port is 0 (listeners).
+ * @module
+ */
+import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, SocketTable } from '../../model/table.js';
+import {
+  addRow, countsOf, fail, fields, type LineKind, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
+  type ParsedCapture, parseColonEndpoint, rowFamily, setOwners, stateWord, type TextFormat, timerKind, uint,
+} from './common.js';
+
+/** Protocols netstat lists that are not TCP. */
+const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
+const LINUX_BANNER = /^Active (Internet connections \((servers and established|w\/o servers|only servers)\)|UNIX domain sockets|IPX sockets|AX\.25 sockets|NET\/ROM sockets|Bluetooth connections|X\.25 sockets)/;
+const HEADER = /^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+State\b/;
+const UNIX_HEADER = /^Proto\s+RefCnt\s+Flags\s+Type\s+State\s+I-Node/;
+const NOTICE = /^(\((Not all processes|No info could be read|Only processes owned by you)|netstat: )/;
+const TIMER = /^\((\d+(?:\.\d+)?)\/(\d+)\/(\d+)\)$/;
+
+/** The line-level rules shared by net-tools and BusyBox netstat. */
+export interface NetstatFlavor {
+  /** Does `proto` (first column) of a TCP line name the family? (net-tools: tcp/tcp6.) */
+  readonly protoFamily: boolean;
+}
+
+/** Classify one line of netstat output. */
+export function classifyNetstat(line: string, flavor: NetstatFlavor): LineKind {
+  const t = line.trim();
+  if (t === '') return 'blank';
+  return classifyFields(t, fields(t), flavor);
+}
+
+function classifyFields(t: string, f: string[], flavor: NetstatFlavor): LineKind {
+  const p = f[0]!;
+  if (p !== 'tcp' && p !== 'tcp6') {
+    if (LINUX_BANNER.test(t) || HEADER.test(t)) return 'header';
+    if (UNIX_HEADER.test(t) || NOTICE.test(t)) return 'skip';
+  }
+  if (NOT_TCP.test(p)) return f.length >= 4 ? 'skip' : 'other';
+  if (p !== 'tcp' && p !== 'tcp6') return 'other';
+  if (p === 'tcp6' && !flavor.protoFamily) return 'other';
+  if (f.length < 4 || uint(f[1]) === undefined) return 'other';
+  const local = f[3]!;
+  if (!local.includes(':')) return 'other';
+  // net-tools prints IPv6 sockets as tcp6; a tcp line with an IPv6 local address is BusyBox's.
+  if (flavor.protoFamily && p === 'tcp' && local.split(':').length > 2) return 'other';
+  return 'data';
+}
+
+interface Columns { user: boolean; program: boolean; timer: boolean; known: boolean }
+
+/** Parse netstat lines into a table (one capture). */
+export function parseNetstatLines(lines: readonly string[], ctx: ParseContext, flavor: NetstatFlavor): ParsedCapture {
+  const t = new SocketTable(Math.max(16, lines.length));
+  const other: number[] = [];
+  const cols: Columns = { user: false, program: false, timer: false, known: false };
+  const l = newEndpoint();
+  const r = newEndpoint();
+  const seen = { names: false };
+  let inInternet = true;
+  for (let idx = 0; idx < lines.length; idx++) {
+    const line = lines[idx]!;
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (trimmed.startsWith('Active ')) { inInternet = /^Active Internet/.test(trimmed); if (LINUX_BANNER.test(trimmed)) continue; }
+    if (HEADER.test(trimmed)) {
+      cols.known = true;
+      cols.user = /\bUser\s+Inode\b/.test(trimmed);
+      cols.program = /PID\/Program name/.test(trimmed);
+      cols.timer = /\bTimer\b/.test(trimmed);
+      inInternet = true;
+      continue;
+    }
+    const f = fields(trimmed);
+    const kind = classifyFields(trimmed, f, flavor);
+    if (kind === 'skip' || kind === 'header') continue;
+    if (!inInternet) continue; // the UNIX part: paths and flags, no TCP
+    if (kind !== 'data') { other.push(idx); continue; }
+    rowOf(t, f, idx, ctx, flavor, cols, l, r, seen);
+  }
+  return { table: t, counts: countsOf(t), otherLines: other };
+}
+
+const FIELD_NAMES = ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', 'State'];
+
+function rowOf(t: SocketTable, f: string[], idx: number, ctx: ParseContext, flavor: NetstatFlavor, cols: Columns,
+  l: ReturnType<typeof newEndpoint>, r: ReturnType<typeof newEndpoint>, seen: { names: boolean }): void {
+  if (f.length < 6) fail(ctx, idx, FIELD_NAMES[f.length] ?? 'State', 'line ends early');
+  const recvQ = needUint(ctx, idx, 'Recv-Q', f[1]);
+  const sendQ = needUint(ctx, idx, 'Send-Q', f[2]);
+  if (!parseColonEndpoint(f[3]!, l)) fail(ctx, idx, 'Local Address', `expected ADDRESS:PORT, found "${f[3]}"`);
+  if (!parseColonEndpoint(f[4]!, r)) fail(ctx, idx, 'Foreign Address', `expected ADDRESS:PORT, found "${f[4]}"`);
+  noteNames(ctx, idx, seen, l, r);
+  const state = stateWord(ctx, idx, f[5]);
+  let rest = f.slice(6);
+
+  let flags = F_HAS_QUEUES;
+  let timer: { kind: number; ms: number; retrans: number; probes: number } | undefined;
+  const last = rest[rest.length - 1];
+  const tm = last === undefined ? null : TIMER.exec(last);
+  if (tm && rest.length >= 2) {
+    timer = { kind: timerKind(rest[rest.length - 2]!), ms: Math.round(Number(tm[1]) * 1000), retrans: Number(tm[2]), probes: Number(tm[3]) };
+    rest = rest.slice(0, -2);
+    flags |= F_HAS_TIMER;
+  } else if (cols.timer) {
+    fail(ctx, idx, 'Timer', last === undefined ? 'line ends early' : `expected "kind (seconds/retransmits/probes)", found "${last}"`);
+  }
+
+  let uid = NO_UID;
+  let inode = 0;
+  // -e adds "User Inode": a user (name or uid) and a number. Without a header, tell it from
+  // -p's "PID/Program" by the slash.
+  const hasUser = cols.known ? cols.user : rest.length >= 2 && !rest[0]!.includes('/') && rest[0] !== '-' && uint(rest[1]) !== undefined;
+  if (hasUser) {
+    if (rest.length < 2) fail(ctx, idx, rest.length === 0 ? 'User' : 'Inode', 'line ends early');
+    const u = rest[0]!;
+    uid = uint(u) ?? (u === 'root' ? 0 : NO_UID);
+    inode = needUint(ctx, idx, 'Inode', rest[1]);
+    rest = rest.slice(2);
+  }
+  let owners: Owner[] = [];
+  if (rest.length > 0) {
+    const prog = rest.join(' ');
+    const m = /^(\d+)\/(.*)$/.exec(prog);
+    if (m) owners = ownerOf(Number(m[1]), m[2]!);
+    else if (prog !== '-') fail(ctx, idx, 'PID/Program name', `expected PID/NAME or "-", found "${prog}"`);
+  } else if (cols.program) {
+    fail(ctx, idx, 'PID/Program name', 'line ends early');
+  }
+
+  const said = flavor.protoFamily ? (f[0] === 'tcp6' ? 6 : 4) : 0;
+  const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
+  t.recvQ[i] = recvQ;
+  t.sendQ[i] = sendQ;
+  t.uid[i] = uid;
+  t.inode[i] = inode;
+  if (timer) {
+    t.timer[i] = timer.kind;
+    t.timerMs[i] = timer.ms;
+    t.retrans[i] = timer.retrans;
+    t.probes[i] = timer.probes;
+  }
+  setOwners(t, i, owners);
+}
+
+const NET_TOOLS: NetstatFlavor = { protoFamily: true };
+
+/** Parse net-tools netstat output. Pure. */
+export function parseNetstat(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  return [parseNetstatLines(lines, ctx, NET_TOOLS)];
+}
+
+export const netstatFormat: TextFormat = {
+  name: 'netstat',
+  title: 'net-tools netstat (-n, -an, -antp, -anto, -e)',
+  kind: 'sockets',
+  command: /^(?:sudo\s+)?(?:\S*\/)?netstat\b(?![^|]*\|\s*(?:awk|sort|uniq))/,
+  classify: (line) => classifyNetstat(line, NET_TOOLS),
+  parse: parseNetstat,
+};
