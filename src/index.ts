@@ -29,3 +29,5 @@ export { diagnose, exitStatus, type Report, type Check } from './doctor/diagnose
 export { RULES } from './doctor/registry.js';
 export type { Finding, Severity } from './doctor/finding.js';
 export type { DoctorInputs, Sample } from './doctor/inputs.js';
+export { decodeSockDiag, countSockDiag, SockDiagDecoder, type DecodeOptions, type DecodeStats } from './sources/netlink-decode.js';
+export { startProcessScan, OwnerIndex } from './sources/process-scan.js';
