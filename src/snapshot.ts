@@ -10,7 +10,6 @@ import { ALL_MASK } from './model/state.js';
 import { SocketTable, type Snapshot } from './model/table.js';
 import { LIVE_SOURCES, type LiveSource, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
 import type { ChunkSink } from './sources/proc-net.js';
-import { scanProcesses } from './sources/processes.js';
 
 /** The proc root in force: the argument, else TCPSTATE_PROC_ROOT, else /proc. */
 export function defaultProcRoot(given?: string): string {
@@ -138,13 +137,14 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
 }
 
 /**
- * Attach owning processes to a table, from the proc root's /proc/PID/fd. Returns notices
- * (other users' processes hidden when not root).
+ * Attach owning processes to tables, from the proc root's /proc/PID/fd: one scan shared by
+ * two threads (src/sources/process-scan.ts). Says how many processes were scanned and how
+ * many were hidden (other users' without root), with the notice to print.
  */
-export function attachProcesses(table: SocketTable, procRoot: string): string[] {
-  const scan = scanProcesses(procRoot);
-  table.owners = scan.owners;
-  return scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [];
+export async function attachProcesses(tables: SocketTable | SocketTable[], procRoot: string): Promise<{ notices: string[]; scanned: number; hidden: number }> {
+  const scan = await (await import('./sources/process-scan.js')).startProcessScan(procRoot).done();
+  for (const t of Array.isArray(tables) ? tables : [tables]) t.owners = scan.owners;
+  return { notices: scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [], scanned: scan.scanned, hidden: scan.hidden };
 }
 
 /** The one notice a user without root gets about owners tcpstate cannot see. */

@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { newCounts, type StateCounts } from '../model/count.js';
-import { TcpstateError, type Warning } from '../model/errors.js';
+import { describeAt, TcpstateError, type Warning } from '../model/errors.js';
 import { ALL_MASK, maskHas, PRINT_ORDER } from '../model/state.js';
 import type { SocketTable } from '../model/table.js';
 import type { Capture, ReadResult } from '../sources/text/read.js';
@@ -115,18 +115,9 @@ export function selectCapture(c: Capture, sel: Selection): Selected {
   return { capture: c, counts };
 }
 
-/** `file:line: field F: message`, omitting what is unknown. */
-export function describeWarning(w: Warning): string {
-  const parts: string[] = [];
-  if (w.where.file !== undefined) parts.push(w.where.line !== undefined ? `${w.where.file}:${w.where.line}` : w.where.file);
-  if (w.where.field !== undefined) parts.push(`field ${w.where.field}`);
-  parts.push(w.message);
-  return parts.join(': ');
-}
-
 /** Print warnings to stderr. */
 export function printWarnings(io: Io, warnings: readonly Warning[]): void {
-  for (const w of warnings) io.err(`tcpstate: warning: ${describeWarning(w)}\n`);
+  for (const w of warnings) io.err(`tcpstate: warning: ${describeAt(w.where, w.message)}\n`);
 }
 
 /** `--input-format` value, if given. */

@@ -13,10 +13,9 @@
 import { ALL_MASK } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
 import type { SocketTable } from '../model/table.js';
-import { defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
+import { attachProcesses, defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { netDir } from '../sources/proc-source.js';
-import { scanProcesses } from '../sources/processes.js';
 import { readSysctls, SYSCTLS } from '../sources/sysctl.js';
 import type { DoctorInputs, Sample } from './inputs.js';
 import { tupleKey } from './sockets.js';
@@ -111,9 +110,8 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     warnings.push({ code: 'W_DUPLICATE', message: `${duplicates} socket${duplicates === 1 ? '' : 's'} appeared twice in a read of the socket table (it changed during the read); counted once`, where: { file: `${dir}/net` } });
   }
 
-  const procs = scanProcesses(procRoot);
-  for (const s of [before, now]) if (s) s.table.owners = procs.owners;
-  if (procs.hidden > 0) notices.push(`${procs.hidden} processes of other users are hidden (run as root to see every owner)`);
+  const procs = await attachProcesses([before, now].filter((x) => x !== undefined).map((x) => x.table), procRoot);
+  notices.push(...procs.notices);
 
   let sysctls = { values: {}, missing: [] as string[] } as ReturnType<typeof readSysctls>;
   let sysctlsUnavailable: string | undefined;

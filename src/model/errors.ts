@@ -46,16 +46,21 @@ export class TcpstateError extends Error {
     this.exitCode = USAGE_CODES.has(code) ? 2 : 1;
   }
 
-  /** `file:line: field: message`, omitting what is unknown. */
+  /** `file:line: byte N: field F: message`, omitting what is unknown. */
   describe(): string {
-    const w = this.where;
-    const parts: string[] = [];
-    if (w.file !== undefined) parts.push(w.line !== undefined ? `${w.file}:${w.line}` : w.file);
-    else if (w.line !== undefined) parts.push(`line ${w.line}`);
-    if (w.offset !== undefined) parts.push(`byte ${w.offset}`);
-    if (w.field !== undefined) parts.push(`field ${w.field}`);
-    return parts.length ? `${parts.join(': ')}: ${this.message}` : this.message;
+    return describeAt(this.where, this.message);
   }
+}
+
+/** A message prefixed with where it applies: `file:line: byte N: field F: message`. */
+export function describeAt(w: Location, message: string): string {
+  const parts: string[] = [];
+  if (w.file !== undefined) parts.push(w.line !== undefined ? `${w.file}:${w.line}` : w.file);
+  else if (w.line !== undefined) parts.push(`line ${w.line}`);
+  if (w.offset !== undefined) parts.push(`byte ${w.offset}`);
+  if (w.field !== undefined) parts.push(`field ${w.field}`);
+  parts.push(message);
+  return parts.join(': ');
 }
 
 export function isTcpstateError(e: unknown): e is TcpstateError {

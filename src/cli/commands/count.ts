@@ -100,7 +100,7 @@ export const count: Command = {
     const notices = [...r.notices];
     if (hidden > 0) notices.push(hiddenNotice(hidden));
     for (const n of notices) io.err(`tcpstate: ${n}\n`);
-    for (const w of r.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
+    printWarnings(io, r.warnings);
     const rows = groups ? groups.top(top) : undefined;
     if (format === 'json') io.out(JSON.stringify(countJson(counts, { source: r.source, by: byText, groups: rows, warnings: r.warnings }), null, 2) + '\n');
     else if (format === 'awk') io.out(renderAwk(counts));

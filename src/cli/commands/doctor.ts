@@ -15,6 +15,7 @@ import { defaultConfig, parseThresholdConfig } from '../../doctor/thresholds.js'
 import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { doctorJson, renderDoctor } from '../../render/doctor.js';
 import { parse, str } from '../args.js';
+import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 
 /** Exit status when no diagnosis could be made (Nagios' UNKNOWN). */
@@ -155,7 +156,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     where: io.env['TCPSTATE_DOCTOR_WHERE'],
   });
   for (const n of notices) io.err(`tcpstate: ${n}\n`);
-  for (const w of warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
+  printWarnings(io, warnings);
   const report = diagnose(inputs, { thresholds, only, skip });
   io.out(values['json'] ? JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n' : renderDoctor(report, inputs));
   return exitStatus(report);

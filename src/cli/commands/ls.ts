@@ -78,7 +78,7 @@ export const ls: Command = {
     }
     if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
     for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
-    for (const w of snap.warnings) io.err(`tcpstate: warning: ${w.where.file ?? ''}${w.where.line ? `:${w.where.line}` : ''}: ${w.message}\n`);
+    printWarnings(io, snap.warnings);
     if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
     else plan!.write((text) => io.out(text));

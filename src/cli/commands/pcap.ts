@@ -10,6 +10,7 @@ import { AF_INET } from '../../model/address.js';
 import { ALL_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
 import { parse } from '../args.js';
+import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 
 const HELP = `Usage: tcpstate pcap [OPTIONS] FILE|- [FILTER...]
@@ -104,9 +105,7 @@ export const pcap: Command = {
       ? await readCapture({ kind: 'chunks', chunks: stdinChunks(io) }, sink, '-')
       : await readCaptureFile(file, sink);
     flows.finish();
-    for (const w of summary.warnings) {
-      io.err(`tcpstate: warning: ${w.where.file ?? file}: byte ${w.where.offset ?? '?'}: ${w.message}\n`);
-    }
+    printWarnings(io, summary.warnings.map((w) => ({ ...w, where: { file, ...w.where } })));
     writer.end(states, { file, format: summary.format, counts: flows.counts, anomalies: flows.anomalies.toObject(), warnings: summary.warnings });
     return 0;
   },
