@@ -139,6 +139,7 @@ const TOOLS = [
   { name: 'tcpstate ls -tanp', cmd: `${T} ls -tanp > /dev/null` },
   { name: 'tcpstate count --by process', cmd: `${T} count --by process` },
   { name: 'C sock_diag count (reference)', cmd: join(here, 'build', 'nlcount') },
+  { name: 'C sock_diag count, per family (as ss asks)', cmd: `${join(here, 'build', 'nlcount')} --per-family` },
   { name: 'ss -tan | awk', cmd: AWK_SS },
   { name: 'netstat -n | awk', cmd: AWK_NETSTAT },
   { name: 'ss -s', cmd: 'ss -s' },
@@ -152,8 +153,17 @@ const TOOLS = [
 /** Slow peers are stopped after this long (at 400k they take ~95 s on an idle box). */
 const SLOW_LIMIT_S = Number(opt('--slow-limit', '150'));
 
+/**
+ * The environment every tool runs in: this one without NODE_EXTRA_CA_CERTS, which some
+ * sandboxes set for their npm proxy and which makes every Node process read a CA bundle at
+ * start (+40 ms here, for tcpstate, node -e 0 and the npm peers alike); an operator's shell
+ * does not have it.
+ */
+const TOOL_ENV = { ...process.env };
+delete TOOL_ENV.NODE_EXTRA_CA_CERTS;
+
 function measure(cmd, limit) {
-  const r = spawnSync(join(here, 'build', 'measure'), [NSPATH, cmd, ...(limit ? [String(limit)] : [])], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 900_000 });
+  const r = spawnSync(join(here, 'build', 'measure'), [NSPATH, cmd, ...(limit ? [String(limit)] : [])], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 900_000, env: TOOL_ENV });
   const [ms, kb, status] = (r.stdout ?? '').trim().split(/\s+/).map(Number);
   return { ms, kb, status, stderr: r.stderr ?? '' };
 }
@@ -171,7 +181,7 @@ function runsFor(n) {
 // ---- lean start: an idle namespace (no sockets), hyperfine ------------------------------
 function leanStart() {
   const json = join(here, 'build', 'lean-start.json');
-  const r = spawnSync('ip', ['netns', 'exec', NS, 'hyperfine', '-N', '--warmup', '5', '--runs', quick ? '10' : '40', '--export-json', json, 'node -e 0', `${T} count`], { encoding: 'utf8' });
+  const r = spawnSync('ip', ['netns', 'exec', NS, 'hyperfine', '-N', '--warmup', '5', '--runs', quick ? '10' : '40', '--export-json', json, 'node -e 0', `${T} count`], { encoding: 'utf8', env: TOOL_ENV });
   if (r.status !== 0) return undefined;
   const [a, b] = JSON.parse(readFileSync(json, 'utf8')).results;
   const cpu = (x) => (x.user + x.system) * 1000;

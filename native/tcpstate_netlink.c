@@ -1,8 +1,10 @@
 /*
  * tcpstate's optional native addon: the parts Node cannot do itself.
  *
- *   dump(req, buf, onChunk)  one NETLINK_SOCK_DIAG dump per family for one protocol, with
- *                       the state mask and idiag_ext bits pushed down to the kernel. The
+ *   dump(req, buf, onChunk)  NETLINK_SOCK_DIAG dumps of one protocol (for TCP over both
+ *                       families one walk, the old TCPDIAG_GETSOCK request; else one dump
+ *                       per family), with the state mask and idiag_ext bits pushed down to
+ *                       the kernel. The
  *                       replies are packed, whole messages only, into buf (a Buffer the caller
  *                       owns and reuses, at least 128 KiB); whenever it is nearly full, and at
  *                       the end, onChunk(length) is called synchronously: buf[0..length) holds
@@ -19,7 +21,7 @@
  *                       readlinkSync costs about 2.5x more per fd than this loop.
  *
  * req: { protocol: 6|17, families: number[] (AF_INET 2, AF_INET6 10), states: u32,
- *        ext: u8, netns?: string (path of a namespace file) }.
+ *        ext: u8, netns?: string (path of a namespace file), perFamily?: 1 (no one-walk dump) }.
  * With req.netns the socket is created inside that namespace and the thread returns at once:
  * a netlink socket stays bound to the namespace it was created in.
  */
@@ -102,9 +104,28 @@ static int flush(napi_env env, napi_value cb, struct out *o) {
   return 0;
 }
 
-/* One dump for (family, protocol). Returns 0, an errno (>0), or -1 with a JS exception. */
-static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t protocol,
-                    uint32_t states, uint8_t ext, uint32_t seq, struct out *o) {
+/* The request of one dump: family AF_UNSPEC (0) asks, for TCP, both families in one walk. */
+static int send_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, uint8_t ext, uint32_t seq) {
+  struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
+  if (family == AF_UNSPEC) {
+    /* The old TCPDIAG_GETSOCK request (struct inet_diag_req) is served with sdiag_family
+     * AF_UNSPEC: one walk of the kernel's socket hash for IPv4 and IPv6 together. Two
+     * SOCK_DIAG_BY_FAMILY dumps (what ss does) walk the whole hash twice, since IPv4 and
+     * IPv6 TCP sockets share it (net/ipv4/inet_diag.c, inet_diag_dump_compat). */
+    struct {
+      struct nlmsghdr nlh;
+      struct inet_diag_req r;
+    } req;
+    memset(&req, 0, sizeof req);
+    req.nlh.nlmsg_len = sizeof req;
+    req.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+    req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.nlh.nlmsg_seq = seq;
+    req.r.idiag_family = AF_INET; /* not read by the kernel for a dump */
+    req.r.idiag_states = states;
+    req.r.idiag_ext = ext;
+    return sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0 ? errno : 0;
+  }
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 r;
@@ -118,9 +139,19 @@ static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t
   req.r.sdiag_protocol = protocol;
   req.r.idiag_states = states;
   req.r.idiag_ext = ext;
-  struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
-  if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0) return errno;
+  return sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0 ? errno : 0;
+}
 
+/* dump_one's answer when a one-walk request was refused before any socket came. */
+#define REFUSED (-2)
+
+/* One dump for (family, protocol). Returns 0, an errno (>0), REFUSED (family AF_UNSPEC
+ * only, nothing handed over), or -1 with a JS exception. */
+static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t protocol,
+                    uint32_t states, uint8_t ext, uint32_t seq, struct out *o) {
+  int err = send_request(fd, family, protocol, states, ext, seq);
+  if (err) return err;
+  int first = 1;
   for (;;) {
     if (o->fill + RECV_BYTES > o->cap && flush(env, cb, o) < 0) return -1;
     ssize_t n = recv(fd, o->buf + o->fill, RECV_BYTES, 0);
@@ -129,6 +160,11 @@ static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t
       return errno;
     }
     if (n == 0) return EIO;
+    struct nlmsghdr *h0 = (struct nlmsghdr *)(o->buf + o->fill);
+    if (family == AF_UNSPEC && first && (size_t)n >= sizeof *h0 + sizeof(int) && h0->nlmsg_type == NLMSG_ERROR &&
+        *(int *)NLMSG_DATA(h0) < 0)
+      return REFUSED; /* a kernel without the old request: the caller asks per family */
+    first = 0;
     /* Walk the headers only to find the end of this dump; JS decodes everything. */
     size_t off = 0;
     int done = 0;
@@ -188,6 +224,9 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
     families[1] = AF_INET6;
     nfam = 2;
   }
+  /* perFamily: one dump per family even for TCP (tests compare both ways). */
+  uint32_t one_per_family = 0;
+  if (get_u32_prop(env, req, "perFamily", &one_per_family) < 0) one_per_family = 0;
   char nspath[4096];
   int want_ns = 0;
   napi_has_named_property(env, req, "netns", &has);
@@ -233,7 +272,13 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
   if (fd < 0) return throw_errno(env, "socket(AF_NETLINK, NETLINK_SOCK_DIAG)", sock_err);
 
   int rc = 0;
-  for (uint32_t i = 0; i < nfam && rc == 0; i++)
+  uint32_t first = 0;
+  if (nfam == 2 && protocol == IPPROTO_TCP && !one_per_family) {
+    rc = dump_one(env, cb, fd, AF_UNSPEC, (uint8_t)protocol, states, (uint8_t)ext, 0x54530000u | (IPPROTO_TCP << 8), &o);
+    if (rc == REFUSED) rc = 0;
+    else first = nfam;
+  }
+  for (uint32_t i = first; i < nfam && rc == 0; i++)
     rc = dump_one(env, cb, fd, families[i], (uint8_t)protocol, states, (uint8_t)ext,
                   /* "TS", protocol, family: replies echo it, so a recording knows its protocol */
                   0x54530000u | ((protocol & 0xff) << 8) | families[i], &o);

@@ -83,6 +83,14 @@ sourceCases({
   args: (ns) => ['--source', 'netlink', '--netns', ns.name],
 }, getEnv, native);
 
+// The same source with one dump per family (SOCK_DIAG_BY_FAMILY, as ss asks) instead of the
+// one walk over both families (TCPDIAG_GETSOCK) it makes by default: both must agree with ss.
+sourceCases({
+  name: 'netlink-per-family',
+  args: (ns) => ['--source', 'netlink', '--netns', ns.name],
+  env: { TCPSTATE_NETLINK_PER_FAMILY: '1' },
+}, getEnv, native);
+
 sourceCases({
   name: 'netlink-replay',
   args: (ns) => ['--replay', recordings.get(ns.name) ?? '/nonexistent'],

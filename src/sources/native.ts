@@ -16,6 +16,8 @@ export interface DumpRequest {
   ext: number;
   /** Path of a network namespace file to dump instead of the current one. */
   netns?: string;
+  /** 1: one dump per family even for TCP, instead of the one walk over both (tests). */
+  perFamily?: number;
 }
 
 export interface NativeAddon {

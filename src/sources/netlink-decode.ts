@@ -6,7 +6,8 @@
  * tcpstate targets), each 4-byte aligned:
  *
  * - `nlmsghdr` (16 bytes): len u32, type u16, flags u16, seq u32, pid u32.
- *   Types: 20 SOCK_DIAG_BY_FAMILY (a socket), 3 NLMSG_DONE (end of one dump),
+ *   Types: 20 SOCK_DIAG_BY_FAMILY (a socket), 18 TCPDIAG_GETSOCK (a TCP socket, in reply
+ *   to the old request that dumps both families in one walk), 3 NLMSG_DONE (end of one dump),
  *   2 NLMSG_ERROR (i32 -errno then the request's header; 0 is an acknowledgement).
  * - `inet_diag_msg` (72 bytes): family u8, state u8, timer u8, retrans u8; sockid:
  *   sport be16, dport be16, src 16 bytes, dst 16 bytes, if u32, cookie 2×u32;
@@ -32,6 +33,8 @@ export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
 export const NLMSG_OVERRUN = 4;
 export const SOCK_DIAG_BY_FAMILY = 20;
+/** The old inet_diag request type; the kernel echoes it in the replies, which are TCP sockets. */
+export const TCPDIAG_GETSOCK = 18;
 /** nlmsg_flags bit: the dump was interrupted by a change of the table and may be inconsistent. */
 export const NLM_F_DUMP_INTR = 0x10;
 export const INET_DIAG_MSG_LEN = 72;
@@ -145,7 +148,8 @@ export class SockDiagDecoder {
         const fs = w[q + 4]!;
         const code = COUNT_CODE[(fs >>> 8) & 0xff]!;
         const fam = fs & 0xff;
-        if ((tf & (0xffff | (NLM_F_DUMP_INTR << 16))) !== SOCK_DIAG_BY_FAMILY || len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN || len > (words - q) << 2 ||
+        const type = tf & (0xffff | (NLM_F_DUMP_INTR << 16));
+        if ((type !== SOCK_DIAG_BY_FAMILY && type !== TCPDIAG_GETSOCK) || len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN || len > (words - q) << 2 ||
           (fam !== LINUX_AF_INET && fam !== LINUX_AF_INET6) || code === UNKNOWN) break;
         counts[code]!++;
         n++;
@@ -170,6 +174,7 @@ export class SockDiagDecoder {
       const type = u16(bytes, p + 4);
       const flags = u16(bytes, p + 6);
       if (type === SOCK_DIAG_BY_FAMILY) this.socket(bytes, p, len, u32(bytes, p + 8));
+      else if (type === TCPDIAG_GETSOCK) this.socket(bytes, p, len, u32(bytes, p + 8), PROTO_TCP);
       else if (type === NLMSG_DONE) {
         this.stats.dumps++;
         if (flags & NLM_F_DUMP_INTR) this.interrupted(p);
@@ -187,7 +192,7 @@ export class SockDiagDecoder {
       } else if (type !== NLMSG_NOOP) {
         this.fail(p, 'nlmsg_type', `unexpected netlink message type ${type}`);
       }
-      if (type === SOCK_DIAG_BY_FAMILY && flags & NLM_F_DUMP_INTR) this.interrupted(p);
+      if ((type === SOCK_DIAG_BY_FAMILY || type === TCPDIAG_GETSOCK) && flags & NLM_F_DUMP_INTR) this.interrupted(p);
       p += (len + 3) & ~3;
     }
     const stop = Math.min(p, end);
@@ -208,7 +213,7 @@ export class SockDiagDecoder {
     throw new TcpstateError('ERR_IO', `the kernel refused the sock_diag request: ${name}`, { file: this.name, offset: this.base + p, field: 'nlmsgerr' });
   }
 
-  private socket(b: Uint8Array, p: number, len: number, seq: number): void {
+  private socket(b: Uint8Array, p: number, len: number, seq: number, proto?: number): void {
     const m = p + NLMSG_HDRLEN;
     if (len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN) this.fail(p, 'inet_diag_msg', `sock_diag message of ${len} bytes is shorter than header + inet_diag_msg (88)`);
     const fam = b[m]!;
@@ -225,7 +230,7 @@ export class SockDiagDecoder {
     // Every column of the row is written below, so no add() with its clearing.
     if (t.length === t.capacity) t.reserve(t.length + 1);
     const i = t.length++;
-    t.proto[i] = (seq >>> 16) === SEQ_TAG ? (seq >>> 8) & 0xff : this.defaultProto;
+    t.proto[i] = proto ?? ((seq >>> 16) === SEQ_TAG ? (seq >>> 8) & 0xff : this.defaultProto);
     t.state[i] = state;
     const v4 = fam === LINUX_AF_INET;
     t.family[i] = v4 ? AF_INET : AF_INET6;

@@ -74,6 +74,8 @@ function nativeError(e: unknown, opts: ScanOptions): never {
 export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Buffer, n: number) => void): void {
   const buf = buffer();
   const netns = nsPath(opts);
+  // TCPSTATE_NETLINK_PER_FAMILY=1: a dump per family, as ss asks, instead of one walk (tests).
+  const perFamily = process.env['TCPSTATE_NETLINK_PER_FAMILY'] === '1';
   let rec: number | undefined;
   if (opts.record !== undefined) {
     try {
@@ -85,7 +87,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
   try {
     for (const r of requests(opts)) {
       try {
-        addon.dump(netns === undefined ? r : { ...r, netns }, buf, (n) => {
+        addon.dump({ ...r, ...(netns === undefined ? {} : { netns }), ...(perFamily ? { perFamily: 1 } : {}) }, buf, (n) => {
           if (rec !== undefined) fs.writeSync(rec, buf, 0, n);
           onBytes(buf, n);
         });

@@ -25,6 +25,8 @@ export interface SourceUnderTest {
   name: string;
   /** The CLI arguments that read `ns` through this source. */
   args(ns: Netns): string[];
+  /** Environment for the CLI runs (a knob that picks a path inside the source). */
+  env?: Record<string, string>;
   /** Case name → why this source cannot pass it. */
   skip?: Record<string, string>;
   /** Timer seconds are as of a recording, not now (replay). */
@@ -47,7 +49,7 @@ interface Rec {
 }
 
 function lsJson(src: SourceUnderTest, ns: Netns, extra: string[] = []): Rec[] {
-  const r = runCli(['ls', '-tan', '--json', ...extra, ...src.args(ns)]);
+  const r = runCli(['ls', '-tan', '--json', ...extra, ...src.args(ns)], { env: src.env });
   assert.equal(r.code, 0, `tcpstate ls ${src.args(ns).join(' ')} failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { sockets: Rec[] }).sockets;
 }
@@ -89,7 +91,7 @@ export function sourceCases(src: SourceUnderTest, env: () => ZooEnv, guard: (t: 
   });
 
   cas('same state counts as ss -tan, at least what the zoo made', (e) => {
-    const r = runCli(['count', '--json', ...src.args(e.zoo)]);
+    const r = runCli(['count', '--json', ...src.args(e.zoo)], { env: src.env });
     assert.equal(r.code, 0, r.stderr);
     const counts = (JSON.parse(r.stdout) as { states: Record<string, number> }).states;
     const want: Record<string, number> = {};
@@ -190,7 +192,7 @@ export function sourceCases(src: SourceUnderTest, env: () => ZooEnv, guard: (t: 
   });
 
   cas('a dual-stack listener printed as ss prints it', (e) => {
-    const r = runCli(['ls', '-tln', ...src.args(e.zoo), 'sport', '=', ':7200']);
+    const r = runCli(['ls', '-tln', ...src.args(e.zoo), 'sport', '=', ':7200'], { env: src.env });
     assert.equal(r.code, 0, r.stderr);
     const mine = r.stdout.split('\n')[1]!.trim().split(/\s+/);
     const theirs = e.zoo.run('ss', ['-tlnH', 'sport', '=', ':7200']).trim().split(/\s+/);
