@@ -5,6 +5,12 @@
  */
 export interface Io {
   out(text: string): void;
+  /**
+   * Bytes for the output, where the edge can take them as they are (large listings made as
+   * bytes skip a string). The Io must not keep `bytes` once it returns: the caller writes
+   * over them. Without it, commands use {@link Io.out}.
+   */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** Environment (injectable for tests). */
   env: Record<string, string | undefined>;

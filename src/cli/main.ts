@@ -3,6 +3,7 @@
  * and sets the exit status. Commands are loaded only when named, so start-up stays lean.
  * @module
  */
+import { fstatSync } from 'node:fs';
 import { isTcpstateError } from '../model/errors.js';
 import type { Command, Io } from './io.js';
 
@@ -72,12 +73,31 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
+/** Is stdout a file or a device other than a terminal (which Node writes synchronously)? */
+function stdoutIsFile(): boolean {
+  try {
+    const st = fstatSync(1);
+    return st.isFile() || st.isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
 /** The process edge. */
 export function processIo(): Io {
   // stdin can be read once; every "-" on the command line gets the same bytes.
   let stdin: Promise<Buffer> | undefined;
+  let direct: boolean | undefined;
   return {
     out: (t) => { process.stdout.write(t); },
+    outBytes: (b) => {
+      // Files (and /dev/null) are written with fs.writeSync and terminals block, so the
+      // stream is done with b when write() returns. A pipe or socket is written without
+      // blocking: when the reader lags, whatever did not fit is queued by reference until it
+      // drains, while the caller writes over b; so it gets a copy.
+      direct ??= process.stdout.isTTY || stdoutIsFile();
+      process.stdout.write(direct ? b : Buffer.from(b));
+    },
     err: (t) => { process.stderr.write(t); },
     env: process.env,
     argOffset: 0,

@@ -4,9 +4,10 @@
  * -o), addresses as ss prints them; plus CSV and JSON renderings of the same rows.
  * @module
  */
-import { AF_INET, formatEndpoint } from '../model/address.js';
+import { AF_INET, formatEndpoint, isV4Mapped } from '../model/address.js';
 import { stateName } from '../model/state.js';
 import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, type SocketTable, TIMER_NAMES } from '../model/table.js';
+import { digits, ipv4Length, putBytes, putIpv4Addr, putLatin1, putPort, putUint, RowBytes } from './row-bytes.js';
 import { infoCell, memoryCell } from './tcp-info.js';
 import { type Column, csvField } from './text.js';
 
@@ -19,11 +20,6 @@ export interface LsColumns {
   /** ss -m: socket memory (netlink only). */
   memory?: boolean;
   header?: boolean;
-}
-
-function protoName(t: SocketTable, i: number): string {
-  const base = t.proto[i] === PROTO_UDP ? 'udp' : 'tcp';
-  return t.family[i] === AF_INET ? base : `${base}6`;
 }
 
 /** netstat -o's timer cell: `timewait (59.93/0/0)`; `-` when the source has no timers. */
@@ -57,28 +53,242 @@ export function renderLs(t: SocketTable, c: LsColumns = {}): string {
   return parts.join('');
 }
 
-/** Bytes per write: output leaves in blocks, so memory stays bounded at any table size. */
+/** Bytes per block: output leaves in blocks, so memory stays bounded at any table size. */
 const BLOCK_BYTES = 256 * 1024;
 
 /**
- * Write the rows as netstat-style text through `write`, in blocks. Two passes over the
- * columns: widths first (cell text is made and dropped), then the lines; no per-row cell
- * arrays are kept, so 400k sockets print in bounded memory.
+ * Write the rows as netstat-style text through `write`, in blocks; no per-row cell arrays
+ * are kept, so 400k sockets print in bounded memory.
  */
 export function writeLs(t: SocketTable, c: LsColumns, write: (text: string) => void): void {
   planLs(t, c).write(write);
 }
 
-/** A listing prepared up to the owner column; {@link LsPlan.write} finishes it. */
+/** A listing prepared up to the owner column; either write finishes it (once). */
 export interface LsPlan {
+  /** The text, in Latin-1 strings of up to 256 KiB. */
   write(out: (text: string) => void): void;
+  /** The same text as bytes: views of one reused block, which `out` must not keep. */
+  writeBytes(out: (bytes: Uint8Array) => void): void;
+  /** Each column's width (the last one's is not used; the owner column's is known once written). */
+  readonly widths: readonly number[];
 }
 
+const PROTO_NAMES = ['tcp', 'tcp6', 'udp', 'udp6'];
+const PROTO_BYTES = PROTO_NAMES.map((x) => Buffer.from(x, 'latin1'));
+/** Text of each state code, as the State column prints it (UDP's CLOSE aside). */
+const STATE_TEXT: string[] = [];
+for (let code = 0; code < 256; code++) STATE_TEXT.push(stateName(code));
+const STATE_BYTES = STATE_TEXT.map((x) => Buffer.from(x, 'latin1'));
+const STATE_LENGTH = Uint8Array.from(STATE_TEXT, (x) => x.length);
+
+/** UDP's CLOSE: a socket that is only bound, shown with an empty State (as netstat does). */
+function emptyState(proto: number, state: number): boolean {
+  return proto === PROTO_UDP && state === 7;
+}
+
+/** `[::ffff:` and `]` around a mapped IPv4 endpoint. */
+const MAPPED_EXTRA = 9;
+const MAPPED_OPEN = Buffer.from('[::ffff:', 'latin1');
+
+/** Length of an endpoint's text: counted for IPv4 and IPv4-mapped, else formatted. */
+function endpointLength(t: SocketTable, addr: Uint8Array, port: number, i: number): number {
+  if (t.family[i] === AF_INET) return ipv4Length(addr, i * 16, port);
+  if (isV4Mapped(addr, i * 16)) return MAPPED_EXTRA + ipv4Length(addr, i * 16 + 12, port);
+  return formatEndpoint(t.family[i]!, addr, i * 16, port, (t.flags[i]! & F_DUALSTACK) !== 0).length;
+}
+
+/** An IPv6 endpoint as {@link formatEndpoint} prints it: `[::ffff:a.b.c.d]:port` written, others formatted. */
+function putEndpoint6(b: Uint8Array, p: number, t: SocketTable, addr: Uint8Array, port: number, i: number): number {
+  if (isV4Mapped(addr, i * 16)) {
+    p = putBytes(b, p, MAPPED_OPEN, 0, MAPPED_OPEN.length);
+    p = putIpv4Addr(b, p, addr, i * 16 + 12);
+    b[p++] = 0x5d;
+    return putPort(b, p, port);
+  }
+  return putLatin1(b, p, formatEndpoint(t.family[i]!, addr, i * 16, port, (t.flags[i]! & F_DUALSTACK) !== 0));
+}
+
+// Widths and cells go column by column, each in its own small loop: V8 optimizes small
+// functions within the first few thousand rows, where one loop writing whole rows ran in
+// the interpreter for tens of milliseconds while its larger code was compiled.
+
+/** The widest endpoint of one side. */
+function endpointWidth(t: SocketTable, addr: Uint8Array, ports: Uint16Array): number {
+  const family = t.family;
+  let m = 0;
+  for (let i = 0; i < t.length; i++) {
+    const n = family[i] === AF_INET ? ipv4Length(addr, i * 16, ports[i]!) : endpointLength(t, addr, ports[i]!, i);
+    if (n > m) m = n;
+  }
+  return m;
+}
+
+/** Digits of the largest queue among rows that have queues (1 for `-`). */
+function queueWidth(t: SocketTable, q: Uint32Array): number {
+  const flags = t.flags;
+  let m = 0;
+  for (let i = 0; i < t.length; i++) if ((flags[i]! & F_HAS_QUEUES) !== 0 && q[i]! > m) m = q[i]!;
+  return digits(m);
+}
+
+function stateWidth(t: SocketTable): number {
+  const { proto, state } = t;
+  let m = 0;
+  for (let i = 0; i < t.length; i++) {
+    const s = state[i]!;
+    if (STATE_LENGTH[s]! > m && !emptyState(proto[i]!, s)) m = STATE_LENGTH[s]!;
+  }
+  return m;
+}
+
+/** Digits of the widest number; `none` prints as `-`. */
+function numberWidth(t: SocketTable, v: Uint32Array, none: number): number {
+  let m = 0;
+  for (let i = 0; i < t.length; i++) { const d = v[i] === none ? 1 : digits(v[i]!); if (d > m) m = d; }
+  return m;
+}
+
+/** The widest cell of each fixed column, counted from the numbers rather than from cell text. */
+function countWidths(t: SocketTable, extended: boolean): number[] {
+  if (t.length === 0) return [0, 0, 0, 0, 0, 0, 0, 0];
+  let proto = 3;
+  for (let i = 0; i < t.length; i++) if (t.family[i] !== AF_INET) { proto = 4; break; }
+  return [
+    proto, queueWidth(t, t.recvQ), queueWidth(t, t.sendQ),
+    endpointWidth(t, t.laddr, t.lport), endpointWidth(t, t.raddr, t.rport), stateWidth(t),
+    extended ? numberWidth(t, t.uid, NO_UID) : 0, extended ? numberWidth(t, t.inode, -1) : 0,
+  ];
+}
+
+// Cell writers: rows from..to-1, row k's fixed part at b[starts[k]], `at` bytes into it.
+
+function putProtos(b: Uint8Array, starts: Int32Array, t: SocketTable, from: number, to: number): void {
+  const { proto, family } = t;
+  for (let i = from, k = 0; i < to; i++, k++) {
+    const x = PROTO_BYTES[(proto[i] === PROTO_UDP ? 2 : 0) + (family[i] === AF_INET ? 0 : 1)]!;
+    const p = starts[k]!;
+    b[p] = x[0]!; b[p + 1] = x[1]!; b[p + 2] = x[2]!;
+    if (x.length > 3) b[p + 3] = x[3]!;
+  }
+}
+
+/** A queue, right-aligned to end `end` bytes into the row; `-` without queues. */
+function putQueues(b: Uint8Array, starts: Int32Array, t: SocketTable, q: Uint32Array, from: number, to: number, end: number): void {
+  const flags = t.flags;
+  for (let i = from, k = 0; i < to; i++, k++) {
+    const p = starts[k]! + end;
+    if ((flags[i]! & F_HAS_QUEUES) === 0) { b[p - 1] = 0x2d; continue; }
+    const v = q[i]!;
+    const d = digits(v);
+    putUint(b, p - d, v, d);
+  }
+}
+
+function putEndpoints(b: Uint8Array, starts: Int32Array, t: SocketTable, addr: Uint8Array, ports: Uint16Array, from: number, to: number, at: number): void {
+  const family = t.family;
+  for (let i = from, k = 0; i < to; i++, k++) {
+    const p = starts[k]! + at;
+    if (family[i] === AF_INET) putPort(b, putIpv4Addr(b, p, addr, i * 16), ports[i]!);
+    else putEndpoint6(b, p, t, addr, ports[i]!, i);
+  }
+}
+
+function putStates(b: Uint8Array, starts: Int32Array, t: SocketTable, from: number, to: number, at: number): void {
+  const { proto, state } = t;
+  for (let i = from, k = 0; i < to; i++, k++) {
+    const s = state[i]!;
+    if (!emptyState(proto[i]!, s)) b.set(STATE_BYTES[s]!, starts[k]! + at);
+  }
+}
+
+/** A number, left-aligned; `none` as `-`. */
+function putNumbers(b: Uint8Array, starts: Int32Array, v: Uint32Array, none: number, from: number, to: number, at: number): void {
+  for (let i = from, k = 0; i < to; i++, k++) {
+    const p = starts[k]! + at;
+    const x = v[i]!;
+    if (x === none) b[p] = 0x2d; else putUint(b, p, x, digits(x));
+  }
+}
+
+/** Most rows laid out at once. */
+const BLOCK_ROWS = 2048;
+
 /**
- * Prepare a listing before the owners are known: the widths of every other column, so
- * that this pass overlaps the process scan. (Keeping the text of each row for later costs
- * more in garbage collection than making it again.) Owners are read only by
- * {@link LsPlan.write}.
+ * Lays out the fixed columns (Proto to State, or to Inode with -e) of rows as bytes, a
+ * block of rows at a time. Each cell is padded to its column's width and followed by a
+ * space, so each column starts at the same offset in every row; the space is filled with
+ * spaces first, then each column's characters are written.
+ */
+class FixedRows {
+  /** Bytes of a row's fixed part. */
+  readonly length: number;
+  /** Where each column starts in a row. */
+  private readonly at: number[] = [];
+  private readonly starts = new Int32Array(BLOCK_ROWS + 1);
+
+  constructor(private readonly t: SocketTable, private readonly w: readonly number[]) {
+    let x = 0;
+    for (const width of w) { this.at.push(x); x += width + 1; }
+    this.length = x;
+  }
+
+  /** Rows from..to-1 (at most {@link BLOCK_ROWS}) at b[p], `length` bytes each; returns the position after. */
+  fixed(b: Uint8Array, p: number, from: number, to: number): number {
+    const n = to - from;
+    for (let k = 0; k < n; k++) this.starts[k] = p + k * this.length;
+    b.fill(32, p, p + n * this.length);
+    this.cells(b, from, to);
+    return p + n * this.length;
+  }
+
+  /**
+   * Rows from..to-1 (at most {@link BLOCK_ROWS}) at b[p] as lines: without the spaces after
+   * the last cell, with a newline. Returns the position after; b must have room for
+   * (to - from) × (length + 1) bytes.
+   */
+  lines(b: Uint8Array, p: number, from: number, to: number): number {
+    const { t, at, starts } = this;
+    const { proto, state, inode } = t;
+    const last = this.w.length - 1;
+    const n = to - from;
+    for (let i = from, k = 0; i < to; i++, k++) {
+      starts[k] = p;
+      let len: number;
+      if (last === INODE) len = at[INODE]! + digits(inode[i]!);
+      else if (!emptyState(proto[i]!, state[i]!)) len = at[STATE]! + STATE_LENGTH[state[i]!]!;
+      else len = at[REMOTE]! + endpointLength(t, t.raddr, t.rport[i]!, i);
+      p += len + 1;
+    }
+    starts[n] = p;
+    b.fill(32, starts[0]!, p);
+    this.cells(b, from, to);
+    for (let k = 1; k <= n; k++) b[starts[k]! - 1] = 10;
+    return p;
+  }
+
+  private cells(b: Uint8Array, from: number, to: number): void {
+    const { t, at, w, starts } = this;
+    putProtos(b, starts, t, from, to);
+    putQueues(b, starts, t, t.recvQ, from, to, at[RECVQ]! + w[RECVQ]!);
+    putQueues(b, starts, t, t.sendQ, from, to, at[SENDQ]! + w[SENDQ]!);
+    putEndpoints(b, starts, t, t.laddr, t.lport, from, to, at[LOCAL]!);
+    putEndpoints(b, starts, t, t.raddr, t.rport, from, to, at[REMOTE]!);
+    putStates(b, starts, t, from, to, at[STATE]!);
+    if (w.length > USER) {
+      putNumbers(b, starts, t.uid, NO_UID, from, to, at[USER]!);
+      putNumbers(b, starts, t.inode, -1, from, to, at[INODE]!);
+    }
+  }
+}
+
+/** Column indices of the fixed part of a line. */
+const RECVQ = 1, SENDQ = 2, LOCAL = 3, REMOTE = 4, STATE = 5, USER = 6, INODE = 7;
+
+/**
+ * Prepare a listing before the owners are known: the width of every other column (the
+ * fixed ones counted from the numbers, see {@link countWidths}), so that this pass is cheap
+ * and overlaps the process scan. Owners are read only when the text is written.
  */
 export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const cols: Column[] = [
@@ -89,100 +299,105 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     { header: 'Foreign Address', min: 23 },
     { header: 'State', min: 11 },
   ];
-  const cells: ((i: number) => string)[] = [
-    (i) => protoName(t, i),
-    (i) => ((t.flags[i]! & F_HAS_QUEUES) !== 0 ? String(t.recvQ[i]) : '-'),
-    (i) => ((t.flags[i]! & F_HAS_QUEUES) !== 0 ? String(t.sendQ[i]) : '-'),
-    (i) => localCell(t, i),
-    (i) => remoteCell(t, i),
-    (i) => (t.proto[i] === PROTO_UDP && t.state[i] === 7 ? '' : stateName(t.state[i]!)),
-  ];
-  if (c.extended) {
-    cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
-    cells.push((i) => (t.uid[i] === NO_UID ? '-' : String(t.uid[i])), (i) => String(t.inode[i]));
-  }
+  if (c.extended) cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
+  /** Columns printed from their cell text, after the fixed ones. */
+  const tail: ((i: number) => string)[] = [];
+  const fixed = cols.length;
   let owner = -1;
-  if (c.processes) { owner = cols.length; cols.push({ header: 'PID/Program name', min: 20 }); cells.push((i) => ownerCell(t, i)); }
-  if (c.timers) { cols.push({ header: 'Timer' }); cells.push((i) => timerCell(t, i)); }
-  if (c.memory) { cols.push({ header: 'Memory' }); cells.push((i) => memoryCell(t.ext.get(i))); }
-  if (c.info) { cols.push({ header: 'Info' }); cells.push((i) => infoCell(t.ext.get(i))); }
+  if (c.processes) { owner = cols.length; cols.push({ header: 'PID/Program name', min: 20 }); tail.push((i) => ownerCell(t, i)); }
+  if (c.timers) { cols.push({ header: 'Timer' }); tail.push((i) => timerCell(t, i)); }
+  if (c.memory) { cols.push({ header: 'Memory' }); tail.push((i) => memoryCell(t.ext.get(i))); }
+  if (c.info) { cols.push({ header: 'Info' }); tail.push((i) => infoCell(t.ext.get(i))); }
   const header = c.header !== false;
   const last = cols.length - 1;
   const w = cols.map((col) => Math.max(col.min ?? 0, header ? col.header.length : 0));
-  // The last column is not padded, so its width is not needed; the owner column waits.
-  for (let j = 0; j < last; j++) {
+  const n = t.length;
+
+  // The last column is not padded, but its width bounds the length of a line.
+  const counted = countWidths(t, fixed > USER);
+  for (let j = 0; j < fixed; j++) if (counted[j]! > w[j]!) w[j] = counted[j]!;
+  // Other columns before the last are measured by their text; the owner column waits.
+  for (let j = fixed; j < last; j++) {
     if (j === owner) continue;
-    const f = cells[j]!;
+    const f = tail[j - fixed]!;
     let m = w[j]!;
-    for (let i = 0; i < t.length; i++) { const n = f(i).length; if (n > m) m = n; }
+    for (let i = 0; i < n; i++) { const len = f(i).length; if (len > m) m = len; }
     w[j] = m;
   }
+  const rows = new FixedRows(t, w.slice(0, fixed));
+  const fixedLen = rows.length;
+
   // With PID/Program last (ls -p without -o/-i/-m), every row's text left of it has one
-  // length: lay it out now, as bytes, while the worker scans; write() adds the owners.
-  let arena: Buffer | undefined;
-  let rowLen = 0;
-  if (owner === last && t.length > 0) {
-    for (let j = 0; j < owner; j++) rowLen += w[j]! + 1;
-    arena = Buffer.allocUnsafe(t.length * rowLen);
-    for (let i = 0; i < t.length; i++) {
-      let p = i * rowLen;
-      for (let j = 0; j < owner; j++) {
-        const v = cells[j]!(i);
-        const gap = w[j]! - v.length;
-        if (cols[j]!.right && gap > 0) { arena.fill(32, p, p + gap); p += gap; }
-        p += arena.write(v, p, 'latin1');
-        if (!cols[j]!.right && gap > 0) { arena.fill(32, p, p + gap); p += gap; }
-        arena[p++] = 32;
+  // length: lay it out now, as bytes, while the worker scans; writing adds the owners.
+  let arena: Uint8Array | undefined;
+  if (owner === last && n > 0) {
+    arena = Buffer.allocUnsafe(n * fixedLen);
+    for (let i = 0, p = 0; i < n; i += BLOCK_ROWS) p = rows.fixed(arena, p, i, Math.min(n, i + BLOCK_ROWS));
+  }
+
+  const emit = (rb: RowBytes): void => {
+    if (owner >= 0 && owner < last) {
+      let m = w[owner]!;
+      for (let i = 0; i < n; i++) { const len = ownerCell(t, i).length; if (len > m) m = len; }
+      w[owner] = m;
+    }
+    if (header) {
+      rb.room(cols.reduce((m, col, j) => m + Math.max(w[j]!, col.header.length) + 1, 1));
+      const start = rb.length;
+      cols.forEach((col, j) => {
+        if (j > 0) rb.byte(32);
+        rb.str(col.header, j === last && !col.right ? 0 : w[j]!, col.right);
+      });
+      rb.trimEnd(start);
+      rb.newline();
+    }
+    if (arena) {
+      // Not trimmed: a label is never empty, and is printed whole.
+      for (let i = 0; i < n; i++) {
+        const label = ownerCell(t, i);
+        rb.room(fixedLen + label.length + 1);
+        rb.bytes(arena, i * fixedLen, fixedLen);
+        rb.latin1(label);
+        rb.newline();
+      }
+      return;
+    }
+    if (tail.length === 0) {
+      const line = fixedLen + 1;
+      for (let i = 0; i < n; ) {
+        rb.room(line);
+        const to = Math.min(n, i + BLOCK_ROWS, i + Math.floor(rb.free / line));
+        rb.commit(rows.lines(rb.raw(), rb.length, i, to));
+        i = to;
+      }
+      return;
+    }
+    // Fixed parts a block at a time, then each row's own cells after its fixed part.
+    const block = Buffer.allocUnsafe(Math.min(n, BLOCK_ROWS) * fixedLen);
+    const cells: string[] = new Array<string>(tail.length);
+    for (let from = 0; from < n; from += BLOCK_ROWS) {
+      const to = Math.min(n, from + BLOCK_ROWS);
+      rows.fixed(block, 0, from, to);
+      for (let i = from; i < to; i++) {
+        let need = fixedLen + 1;
+        for (let k = 0; k < tail.length; k++) { const v = tail[k]!(i); cells[k] = v; need += Math.max(v.length, w[fixed + k]!) + 1; }
+        rb.room(need);
+        const start = rb.length;
+        rb.bytes(block, (i - from) * fixedLen, fixedLen);
+        for (let k = 0; k < tail.length; k++) {
+          const j = fixed + k;
+          rb.str(cells[k]!, j === last ? 0 : w[j]!);
+          if (j < last) rb.byte(32);
+        }
+        rb.trimEnd(start);
+        rb.newline();
       }
     }
-  }
+  };
   return {
-    write(out) {
-      if (owner >= 0 && owner < last) {
-        let m = w[owner]!;
-        for (let i = 0; i < t.length; i++) { const n = ownerCell(t, i).length; if (n > m) m = n; }
-        w[owner] = m;
-      }
-      // Lines are laid out as bytes in one reused block (cell text is Latin-1: numbers,
-      // addresses, and comm read as latin1), so no padded copies or joined strings are made.
-      const block = Buffer.allocUnsafe(BLOCK_BYTES);
-      let pos = 0;
-      const flush = () => { if (pos > 0) { out(block.toString('latin1', 0, pos)); pos = 0; } };
-      const emit = (cell: (j: number) => string): void => {
-        const start = pos;
-        for (let j = 0; j <= last; j++) {
-          const v = cell(j);
-          const col = cols[j]!;
-          const gap = j === last && !col.right ? 0 : Math.max(0, w[j]! - v.length);
-          if (pos + v.length + gap + 2 > block.length) {
-            // A very long cell (an -i line): hand over what is there and continue.
-            const done = block.toString('latin1', 0, pos);
-            pos = 0;
-            out(done);
-          }
-          if (j > 0) block[pos++] = 32;
-          if (col.right && gap) { block.fill(32, pos, pos + gap); pos += gap; }
-          pos += block.write(v, pos, 'latin1');
-          if (!col.right && gap) { block.fill(32, pos, pos + gap); pos += gap; }
-        }
-        while (pos > start && block[pos - 1] === 32) pos--;
-        block[pos++] = 10;
-        if (pos > block.length - 4096) flush();
-      };
-      if (header) emit((j) => cols[j]!.header);
-      if (arena) {
-        for (let i = 0; i < t.length; i++) {
-          const label = ownerCell(t, i);
-          if (pos + rowLen + label.length + 1 > block.length) flush();
-          pos += arena.copy(block, pos, i * rowLen, (i + 1) * rowLen);
-          pos += block.write(label, pos, 'latin1');
-          block[pos++] = 10;
-        }
-      } else {
-        for (let i = 0; i < t.length; i++) emit((j) => cells[j]!(i));
-      }
-      flush();
-    },
+    widths: w,
+    write(out) { const rb = new RowBytes(out, BLOCK_BYTES); emit(rb); rb.flush(); },
+    writeBytes(out) { const rb = RowBytes.bytes(out, BLOCK_BYTES); emit(rb); rb.flush(); },
   };
 }
 

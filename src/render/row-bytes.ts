@@ -1,18 +1,96 @@
 /**
  * Text rows written as ASCII bytes into one reused buffer: numbers, fixed-point seconds and IPv4
- * endpoints are formatted digit by digit, padded in place, and the buffer becomes one string per
- * 128 KiB. For outputs of millions of rows, where a string per cell would keep the collector busy.
+ * endpoints are formatted digit by digit, padded in place, and the buffer is handed on per
+ * 128 KiB, as one string or (to an output that takes bytes) as the bytes themselves. For outputs
+ * of millions of rows, where a string per cell would keep the collector busy.
  * @module
  */
 
 const DOT = 0x2e;
 const SPACE = 0x20;
 
-/** Digits of a non-negative integer. */
-function digits(n: number): number {
-  let d = 1;
-  while (n >= 10) { n = Math.floor(n / 10); d++; }
+/** Digits of a non-negative integer: the length of `String(n)` (for n < 1e21). */
+export function digits(n: number): number {
+  if (n < 1e5) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 1e4 ? 4 : 5;
+  if (n < 1e10) return n < 1e6 ? 6 : n < 1e7 ? 7 : n < 1e8 ? 8 : n < 1e9 ? 9 : 10;
+  let d = 10;
+  n = Math.floor(n / 1e10);
+  while (n >= 1) { n = Math.floor(n / 10); d++; }
   return d;
+}
+
+/** Length of the text of 0..255. */
+const OCTET_DIGITS = new Uint8Array(256).map((_, o) => (o >= 100 ? 3 : o >= 10 ? 2 : 1));
+/** Text of 0..255, three bytes each (left-aligned). */
+const OCTET_TEXT = new Uint8Array(768);
+for (let o = 0; o < 256; o++) Buffer.from(String(o), 'latin1').copy(OCTET_TEXT, o * 3);
+
+/** Length of `a.b.c.d:port` (port 0 as `*`), as {@link putIpv4} writes it. */
+export function ipv4Length(b: Uint8Array, off: number, port: number): number {
+  return OCTET_DIGITS[b[off]!]! + OCTET_DIGITS[b[off + 1]!]! + OCTET_DIGITS[b[off + 2]!]! + OCTET_DIGITS[b[off + 3]!]! + 4 + (port === 0 ? 1 : digits(port));
+}
+
+// Writers for rows laid out in place: each writes at b[p] and returns the position after.
+
+/** `n` spaces (none if n ≤ 0). */
+export function putPad(b: Uint8Array, p: number, n: number): number {
+  for (let k = 0; k < n; k++) b[p++] = SPACE;
+  return p;
+}
+
+/** "00".."99": two digits per step. */
+const PAIRS = new Uint8Array(200);
+for (let k = 0; k < 100; k++) { PAIRS[2 * k] = 0x30 + Math.floor(k / 10); PAIRS[2 * k + 1] = 0x30 + (k % 10); }
+
+/** The `d` digits of a non-negative integer n (d = {@link digits}(n)). */
+export function putUint(b: Uint8Array, p: number, n: number, d: number): number {
+  const end = p + d;
+  let q = end;
+  while (n >= 4294967296) { b[--q] = 0x30 + (n % 10); n = Math.floor(n / 10); }
+  // Below 2^32 the quotient is exact with >>> 0, which (unlike Math.floor) is no call.
+  while (n >= 100) {
+    const r = n % 100;
+    n = (n - r) / 100 >>> 0;
+    b[--q] = PAIRS[2 * r + 1]!;
+    b[--q] = PAIRS[2 * r]!;
+  }
+  if (n >= 10) { b[--q] = PAIRS[2 * n + 1]!; b[--q] = PAIRS[2 * n]!; } else b[--q] = 0x30 + n;
+  return end;
+}
+
+/** `a.b.c.d` of the four bytes at a[off]. */
+export function putIpv4Addr(b: Uint8Array, p: number, a: Uint8Array, off: number): number {
+  for (let i = 0; i < 4; i++) {
+    const o = a[off + i]!;
+    const t = o * 3;
+    const d = OCTET_DIGITS[o]!;
+    b[p] = OCTET_TEXT[t]!;
+    if (d > 1) b[p + 1] = OCTET_TEXT[t + 1]!;
+    if (d > 2) b[p + 2] = OCTET_TEXT[t + 2]!;
+    p += d;
+    if (i < 3) b[p++] = DOT;
+  }
+  return p;
+}
+
+/** `:port`, port 0 as `:*`. */
+export function putPort(b: Uint8Array, p: number, port: number): number {
+  b[p++] = 0x3a;
+  if (port === 0) { b[p++] = 0x2a; return p; }
+  return putUint(b, p, port, digits(port));
+}
+
+/** A string as Latin-1 (each character's low byte, as Buffer's 'latin1' encoding). */
+export function putLatin1(b: Uint8Array, p: number, s: string): number {
+  const n = s.length;
+  for (let k = 0; k < n; k++) b[p++] = s.charCodeAt(k);
+  return p;
+}
+
+/** `n` bytes of src from `from`. */
+export function putBytes(b: Uint8Array, p: number, src: Uint8Array, from: number, n: number): number {
+  for (let k = 0; k < n; k++) b[p++] = src[from + k]!;
+  return p;
 }
 
 /** x in microseconds, rounded: the one rounding both the string and the byte paths use. */
@@ -29,11 +107,28 @@ export function secondsText(x: number): string {
   return `${neg ? '-' : ''}${i}.${String(a - i * 1e6).padStart(6, '0')}`;
 }
 
-export class RowBytes {
-  private buf = Buffer.allocUnsafe(1 << 17);
-  private len = 0;
+/** Strings shorter than this are copied by a loop: cheaper than a call into the runtime. */
+const SHORT = 48;
 
-  constructor(private readonly out: (s: string) => void) {}
+export class RowBytes {
+  private buf: Buffer;
+  private len = 0;
+  private outBytes?: (b: Uint8Array) => void;
+
+  /** Rows handed to `out` as strings (Latin-1: one character per byte). */
+  constructor(private readonly out: (s: string) => void, size = 1 << 17) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /**
+   * Rows handed to `out` as bytes: a view of the buffer, which is written over once `out`
+   * returns, so `out` must use or copy it before then.
+   */
+  static bytes(out: (b: Uint8Array) => void, size = 1 << 17): RowBytes {
+    const rb = new RowBytes(() => {}, size);
+    rb.outBytes = out;
+    return rb;
+  }
 
   /** Make room for a row of up to `n` bytes. */
   room(n: number): void {
@@ -44,8 +139,44 @@ export class RowBytes {
   }
 
   flush(): void {
-    if (this.len > 0) this.out(this.buf.toString('latin1', 0, this.len));
+    if (this.len > 0) {
+      if (this.outBytes) this.outBytes(this.buf.subarray(0, this.len));
+      else this.out(this.buf.toString('latin1', 0, this.len));
+    }
     this.len = 0;
+  }
+
+  /** Bytes written since the last flush (a row's start, for {@link RowBytes.trimEnd}). */
+  get length(): number {
+    return this.len;
+  }
+
+  /** Bytes free before the next flush. */
+  get free(): number {
+    return this.buf.length - this.len;
+  }
+
+  /**
+   * The buffer itself, for rows laid out in place with the `put*` writers from
+   * {@link RowBytes.length} (after {@link RowBytes.room}); {@link RowBytes.commit} then says where they end.
+   */
+  raw(): Uint8Array {
+    return this.buf;
+  }
+
+  /** Rows laid out in {@link RowBytes.raw} end at `end`. */
+  commit(end: number): void {
+    this.len = end;
+  }
+
+  /** The bytes written since the last flush, as a view (valid until the next write). */
+  contents(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** Drop trailing spaces written after `start`. */
+  trimEnd(start: number): void {
+    while (this.len > start && this.buf[this.len - 1] === SPACE) this.len--;
   }
 
   byte(c: number): void {
@@ -53,21 +184,25 @@ export class RowBytes {
   }
 
   pad(n: number): void {
-    for (let i = 0; i < n; i++) this.buf[this.len++] = SPACE;
+    this.len = putPad(this.buf, this.len, n);
   }
 
   private intAt(n: number, d: number): void {
-    let p = this.len + d;
-    this.len = p;
-    do { this.buf[--p] = 0x30 + (n % 10); n = Math.floor(n / 10); } while (n > 0);
+    this.len = putUint(this.buf, this.len, n, d);
   }
 
   /** A string, padded to `width` (left-aligned unless `right`). */
   str(s: string, width: number, right = false): void {
     const pad = width - s.length;
     if (right) this.pad(pad);
-    this.len += this.buf.write(s, this.len, 'latin1');
+    this.latin1(s);
     if (!right) this.pad(pad);
+  }
+
+  /** A string as Latin-1 (each character's low byte, as Buffer's 'latin1' encoding). */
+  latin1(s: string): void {
+    if (s.length >= SHORT) this.len += this.buf.write(s, this.len, 'latin1');
+    else this.len = putLatin1(this.buf, this.len, s);
   }
 
   /** A non-negative integer, right-aligned in `width`. */
@@ -76,7 +211,6 @@ export class RowBytes {
     this.pad(width - d);
     this.intAt(n, d);
   }
-
   /** Seconds with six decimals, right-aligned in `width`. */
   seconds(x: number, width: number): void {
     const m = micros(x);
@@ -95,23 +229,17 @@ export class RowBytes {
     for (let k = 0; k < 6; k++) { this.buf[--p] = 0x30 + (v % 10); v = Math.floor(v / 10); }
   }
 
-  /** `[~]a.b.c.d:port`, left-aligned in `width`. */
+  /** `[~]a.b.c.d:port` (port 0 as `*`), left-aligned in `width`. */
   ipv4(prefix: string, b: Uint8Array, off: number, port: number, width: number): void {
     const start = this.len;
-    if (prefix) this.len += this.buf.write(prefix, this.len, 'latin1');
-    for (let i = 0; i < 4; i++) {
-      const o = b[off + i]!;
-      this.intAt(o, o >= 100 ? 3 : o >= 10 ? 2 : 1);
-      this.byte(i < 3 ? DOT : 0x3a);
-    }
-    if (port === 0) this.byte(0x2a);
-    else this.intAt(port, digits(port));
+    if (prefix) this.latin1(prefix);
+    this.len = putPort(this.buf, putIpv4Addr(this.buf, this.len, b, off), port);
     this.pad(width - (this.len - start));
   }
 
   /** Raw ASCII bytes. */
   bytes(src: Uint8Array, from: number, n: number): void {
-    for (let i = 0; i < n; i++) this.buf[this.len++] = src[from + i]!;
+    this.len = putBytes(this.buf, this.len, src, from, n);
   }
 
   newline(): void {

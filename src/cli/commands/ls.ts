@@ -4,7 +4,7 @@
  */
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
-import { type LsColumns, lsJson, planLs, renderCsv, renderLs } from '../../render/ls.js';
+import { type LsColumns, lsJson, type LsPlan, planLs, renderCsv } from '../../render/ls.js';
 import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { parse } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
@@ -81,7 +81,7 @@ export const ls: Command = {
     printWarnings(io, snap.warnings);
     if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
-    else plan!.write((text) => io.out(text));
+    else printPlan(io, plan!);
     return 0;
   },
 };
@@ -100,7 +100,14 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
   const many = picked.length > 1;
   picked.forEach((p, k) => {
     if (many) io.out(`${k > 0 ? '\n' : ''}==> ${p.capture.host} <==\n`);
-    io.out(values['csv'] ? renderCsv(p.table!, !values['no-header']) : renderLs(p.table!, columns));
+    if (values['csv']) io.out(renderCsv(p.table!, !values['no-header']));
+    else printPlan(io, planLs(p.table!, columns));
   });
   return 0;
+}
+
+/** A listing's text, as bytes where the output takes them. */
+function printPlan(io: Io, plan: LsPlan): void {
+  if (io.outBytes) plan.writeBytes((b) => io.outBytes!(b));
+  else plan.write((text) => io.out(text));
 }
