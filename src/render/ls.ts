@@ -5,7 +5,7 @@
  * @module
  */
 import { AF_INET, formatEndpoint, isV4Mapped } from '../model/address.js';
-import { stateName } from '../model/state.js';
+import { CLOSE, stateName } from '../model/state.js';
 import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, type SocketTable, TIMER_NAMES } from '../model/table.js';
 import { digits, ipv4Length, putBytes, putIpv4Addr, putLatin1, putPort, putUint, RowBytes } from './row-bytes.js';
 import { infoCell, memoryCell } from './tcp-info.js';
@@ -74,18 +74,12 @@ export interface LsPlan {
   readonly widths: readonly number[];
 }
 
-const PROTO_NAMES = ['tcp', 'tcp6', 'udp', 'udp6'];
-const PROTO_BYTES = PROTO_NAMES.map((x) => Buffer.from(x, 'latin1'));
-/** Text of each state code, as the State column prints it (UDP's CLOSE aside). */
+/** Text of each state code, as the State column prints it; UDP's CLOSE (only bound) is left empty, as netstat does. */
 const STATE_TEXT: string[] = [];
 for (let code = 0; code < 256; code++) STATE_TEXT.push(stateName(code));
 const STATE_BYTES = STATE_TEXT.map((x) => Buffer.from(x, 'latin1'));
 const STATE_LENGTH = Uint8Array.from(STATE_TEXT, (x) => x.length);
 
-/** UDP's CLOSE: a socket that is only bound, shown with an empty State (as netstat does). */
-function emptyState(proto: number, state: number): boolean {
-  return proto === PROTO_UDP && state === 7;
-}
 
 /** `[::ffff:` and `]` around a mapped IPv4 endpoint. */
 const MAPPED_EXTRA = 9;
@@ -113,52 +107,78 @@ function putEndpoint6(b: Uint8Array, p: number, t: SocketTable, addr: Uint8Array
 // functions within the first few thousand rows, where one loop writing whole rows ran in
 // the interpreter for tens of milliseconds while its larger code was compiled.
 
-/** The widest endpoint of one side. */
-function endpointWidth(t: SocketTable, addr: Uint8Array, ports: Uint16Array): number {
-  const family = t.family;
-  let m = 0;
-  for (let i = 0; i < t.length; i++) {
-    const n = family[i] === AF_INET ? ipv4Length(addr, i * 16, ports[i]!) : endpointLength(t, addr, ports[i]!, i);
-    if (n > m) m = n;
+/** The widest endpoints: [local, remote]. */
+function endpointWidths(t: SocketTable): [number, number] {
+  const { family, laddr, raddr, lport, rport, length } = t;
+  let l = 0, r = 0;
+  for (let i = 0; i < length; i++) {
+    const v4 = family[i] === AF_INET;
+    const a = v4 ? ipv4Length(laddr, i * 16, lport[i]!) : endpointLength(t, laddr, lport[i]!, i);
+    const b = v4 ? ipv4Length(raddr, i * 16, rport[i]!) : endpointLength(t, raddr, rport[i]!, i);
+    if (a > l) l = a;
+    if (b > r) r = b;
   }
-  return m;
+  return [l, r];
 }
 
-/** Digits of the largest queue among rows that have queues (1 for `-`). */
-function queueWidth(t: SocketTable, q: Uint32Array): number {
-  const flags = t.flags;
-  let m = 0;
-  for (let i = 0; i < t.length; i++) if ((flags[i]! & F_HAS_QUEUES) !== 0 && q[i]! > m) m = q[i]!;
-  return digits(m);
-}
-
-function stateWidth(t: SocketTable): number {
-  const { proto, state } = t;
-  let m = 0;
-  for (let i = 0; i < t.length; i++) {
-    const s = state[i]!;
-    if (STATE_LENGTH[s]! > m && !emptyState(proto[i]!, s)) m = STATE_LENGTH[s]!;
+/** Digits of the largest queues among rows that have them (a row without prints `-`, one character). */
+function queueWidths(t: SocketTable): [number, number] {
+  const { flags, recvQ, sendQ, length } = t;
+  let r = 0, s = 0;
+  for (let i = 0; i < length; i++) {
+    if ((flags[i]! & F_HAS_QUEUES) === 0) continue;
+    if (recvQ[i]! > r) r = recvQ[i]!;
+    if (sendQ[i]! > s) s = sendQ[i]!;
   }
-  return m;
+  return [digits(r), digits(s)];
 }
 
-/** Digits of the widest number; `none` prints as `-`. */
-function numberWidth(t: SocketTable, v: Uint32Array, none: number): number {
-  let m = 0;
-  for (let i = 0; i < t.length; i++) { const d = v[i] === none ? 1 : digits(v[i]!); if (d > m) m = d; }
-  return m;
+/** Digits of the widest User and Inode (an unknown user prints `-`). */
+function userWidths(t: SocketTable): [number, number] {
+  const { uid, inode, length } = t;
+  let u = 0, n = 0;
+  for (let i = 0; i < length; i++) {
+    const d = uid[i] === NO_UID ? 1 : digits(uid[i]!);
+    if (d > u) u = d;
+    const e = digits(inode[i]!);
+    if (e > n) n = e;
+  }
+  return [u, n];
 }
 
-/** The widest cell of each fixed column, counted from the numbers rather than from cell text. */
-function countWidths(t: SocketTable, extended: boolean): number[] {
-  if (t.length === 0) return [0, 0, 0, 0, 0, 0, 0, 0];
-  let proto = 3;
-  for (let i = 0; i < t.length; i++) if (t.family[i] !== AF_INET) { proto = 4; break; }
-  return [
-    proto, queueWidth(t, t.recvQ), queueWidth(t, t.sendQ),
-    endpointWidth(t, t.laddr, t.lport), endpointWidth(t, t.raddr, t.rport), stateWidth(t),
-    extended ? numberWidth(t, t.uid, NO_UID) : 0, extended ? numberWidth(t, t.inode, -1) : 0,
-  ];
+const LONGEST_STATE = Math.max(...STATE_LENGTH);
+
+/**
+ * Widen each fixed column of `w` to its widest cell, counted from the numbers rather than
+ * from cell text. Proto and State are skipped while their longest possible text fits.
+ */
+function countWidths(t: SocketTable, w: number[], extended: boolean): void {
+  if (t.length === 0) return;
+  const { family, proto, state, length } = t;
+  if (w[PROTO]! < 4) {
+    let m = 3;
+    for (let i = 0; i < length; i++) if (family[i] !== AF_INET) { m = 4; break; }
+    w[PROTO] = Math.max(w[PROTO]!, m);
+  }
+  const q = queueWidths(t);
+  const e = endpointWidths(t);
+  w[RECVQ] = Math.max(w[RECVQ]!, q[0]);
+  w[SENDQ] = Math.max(w[SENDQ]!, q[1]);
+  w[LOCAL] = Math.max(w[LOCAL]!, e[0]);
+  w[REMOTE] = Math.max(w[REMOTE]!, e[1]);
+  if (w[STATE]! < LONGEST_STATE) {
+    let m = 0;
+    for (let i = 0; i < length; i++) {
+      const s = state[i]!;
+      if (STATE_LENGTH[s]! > m && (s !== CLOSE || proto[i] !== PROTO_UDP)) m = STATE_LENGTH[s]!;
+    }
+    w[STATE] = Math.max(w[STATE]!, m);
+  }
+  if (extended) {
+    const u = userWidths(t);
+    w[USER] = Math.max(w[USER]!, u[0]);
+    w[INODE] = Math.max(w[INODE]!, u[1]);
+  }
 }
 
 // Cell writers: rows from..to-1, row k's fixed part at b[starts[k]], `at` bytes into it.
@@ -166,10 +186,12 @@ function countWidths(t: SocketTable, extended: boolean): number[] {
 function putProtos(b: Uint8Array, starts: Int32Array, t: SocketTable, from: number, to: number): void {
   const { proto, family } = t;
   for (let i = from, k = 0; i < to; i++, k++) {
-    const x = PROTO_BYTES[(proto[i] === PROTO_UDP ? 2 : 0) + (family[i] === AF_INET ? 0 : 1)]!;
     const p = starts[k]!;
-    b[p] = x[0]!; b[p + 1] = x[1]!; b[p + 2] = x[2]!;
-    if (x.length > 3) b[p + 3] = x[3]!;
+    const udp = proto[i] === PROTO_UDP;
+    b[p] = udp ? 0x75 : 0x74; // u, t
+    b[p + 1] = udp ? 0x64 : 0x63; // d, c
+    b[p + 2] = 0x70; // p
+    if (family[i] !== AF_INET) b[p + 3] = 0x36; // 6
   }
 }
 
@@ -198,7 +220,7 @@ function putStates(b: Uint8Array, starts: Int32Array, t: SocketTable, from: numb
   const { proto, state } = t;
   for (let i = from, k = 0; i < to; i++, k++) {
     const s = state[i]!;
-    if (!emptyState(proto[i]!, s)) b.set(STATE_BYTES[s]!, starts[k]! + at);
+    if (s !== CLOSE || proto[i] !== PROTO_UDP) b.set(STATE_BYTES[s]!, starts[k]! + at);
   }
 }
 
@@ -213,6 +235,8 @@ function putNumbers(b: Uint8Array, starts: Int32Array, v: Uint32Array, none: num
 
 /** Most rows laid out at once. */
 const BLOCK_ROWS = 2048;
+/** Rows laid out at once before cells made as text (-o, -i, -m) are added. */
+const TAIL_ROWS = 256;
 
 /**
  * Lays out the fixed columns (Proto to State, or to Inode with -e) of rows as bytes, a
@@ -243,6 +267,21 @@ class FixedRows {
   }
 
   /**
+   * Rows from.. (one per label, at most {@link BLOCK_ROWS}) at b[p] as lines: the fixed part,
+   * the label, a newline. Returns the position after; b must have room for them.
+   */
+  labelled(b: Uint8Array, p: number, from: number, labels: readonly string[]): number {
+    const { starts, length } = this;
+    const n = labels.length;
+    for (let k = 0; k < n; k++) { starts[k] = p; p += length + labels[k]!.length + 1; }
+    starts[n] = p;
+    b.fill(32, starts[0]!, p);
+    this.cells(b, from, from + n);
+    for (let k = 0; k < n; k++) b[putLatin1(b, starts[k]! + length, labels[k]!)] = 10;
+    return p;
+  }
+
+  /**
    * Rows from..to-1 (at most {@link BLOCK_ROWS}) at b[p] as lines: without the spaces after
    * the last cell, with a newline. Returns the position after; b must have room for
    * (to - from) × (length + 1) bytes.
@@ -256,7 +295,7 @@ class FixedRows {
       starts[k] = p;
       let len: number;
       if (last === INODE) len = at[INODE]! + digits(inode[i]!);
-      else if (!emptyState(proto[i]!, state[i]!)) len = at[STATE]! + STATE_LENGTH[state[i]!]!;
+      else if (state[i] !== CLOSE || proto[i] !== PROTO_UDP) len = at[STATE]! + STATE_LENGTH[state[i]!]!;
       else len = at[REMOTE]! + endpointLength(t, t.raddr, t.rport[i]!, i);
       p += len + 1;
     }
@@ -283,12 +322,15 @@ class FixedRows {
 }
 
 /** Column indices of the fixed part of a line. */
-const RECVQ = 1, SENDQ = 2, LOCAL = 3, REMOTE = 4, STATE = 5, USER = 6, INODE = 7;
+const PROTO = 0, RECVQ = 1, SENDQ = 2, LOCAL = 3, REMOTE = 4, STATE = 5, USER = 6, INODE = 7;
 
 /**
  * Prepare a listing before the owners are known: the width of every other column (the
- * fixed ones counted from the numbers, see {@link countWidths}), so that this pass is cheap
- * and overlaps the process scan. Owners are read only when the text is written.
+ * fixed ones counted from the numbers, see {@link countWidths}), while the process scan
+ * runs. Owners are read only when the text is written; the lines are laid out then, in
+ * the one reused output block. (Laying them out here, overlapping the scan, needed a
+ * buffer for the whole listing: first touch of that much fresh memory, ~40 ms for 90k
+ * rows here, cost more than the layout it moved.)
  */
 export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const cols: Column[] = [
@@ -314,8 +356,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const n = t.length;
 
   // The last column is not padded, but its width bounds the length of a line.
-  const counted = countWidths(t, fixed > USER);
-  for (let j = 0; j < fixed; j++) if (counted[j]! > w[j]!) w[j] = counted[j]!;
+  countWidths(t, w, fixed > USER);
   // Other columns before the last are measured by their text; the owner column waits.
   for (let j = fixed; j < last; j++) {
     if (j === owner) continue;
@@ -326,14 +367,6 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   }
   const rows = new FixedRows(t, w.slice(0, fixed));
   const fixedLen = rows.length;
-
-  // With PID/Program last (ls -p without -o/-i/-m), every row's text left of it has one
-  // length: lay it out now, as bytes, while the worker scans; writing adds the owners.
-  let arena: Uint8Array | undefined;
-  if (owner === last && n > 0) {
-    arena = Buffer.allocUnsafe(n * fixedLen);
-    for (let i = 0, p = 0; i < n; i += BLOCK_ROWS) p = rows.fixed(arena, p, i, Math.min(n, i + BLOCK_ROWS));
-  }
 
   const emit = (rb: RowBytes): void => {
     if (owner >= 0 && owner < last) {
@@ -351,14 +384,22 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       rb.trimEnd(start);
       rb.newline();
     }
-    if (arena) {
-      // Not trimmed: a label is never empty, and is printed whole.
-      for (let i = 0; i < n; i++) {
-        const label = ownerCell(t, i);
-        rb.room(fixedLen + label.length + 1);
-        rb.bytes(arena, i * fixedLen, fixedLen);
-        rb.latin1(label);
-        rb.newline();
+    if (owner === last) {
+      // PID/Program last (ls -p without -o/-i/-m): each row's fixed part, then its owner,
+      // printed whole (not trimmed: an owner is never empty).
+      const labels: string[] = [];
+      for (let i = 0; i < n; ) {
+        rb.room(fixedLen + 1 + ownerCell(t, i).length);
+        let room = rb.free;
+        labels.length = 0;
+        for (let k = i; k < n && labels.length < BLOCK_ROWS; k++) {
+          const label = ownerCell(t, k);
+          room -= fixedLen + 1 + label.length;
+          if (room < 0) break;
+          labels.push(label);
+        }
+        rb.commit(rows.labelled(rb.raw(), rb.length, i, labels));
+        i += labels.length;
       }
       return;
     }
@@ -372,11 +413,11 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       }
       return;
     }
-    // Fixed parts a block at a time, then each row's own cells after its fixed part.
-    const block = Buffer.allocUnsafe(Math.min(n, BLOCK_ROWS) * fixedLen);
+    // Fixed parts a few rows at a time, then each row's own cells after its fixed part.
+    const block = Buffer.allocUnsafe(Math.min(n, TAIL_ROWS) * fixedLen);
     const cells: string[] = new Array<string>(tail.length);
-    for (let from = 0; from < n; from += BLOCK_ROWS) {
-      const to = Math.min(n, from + BLOCK_ROWS);
+    for (let from = 0; from < n; from += TAIL_ROWS) {
+      const to = Math.min(n, from + TAIL_ROWS);
       rows.fixed(block, 0, from, to);
       for (let i = from; i < to; i++) {
         let need = fixedLen + 1;
