@@ -7,10 +7,11 @@ export interface Io {
   out(text: string): void;
   /**
    * Bytes for the output, where the edge can take them as they are (large listings made as
-   * bytes skip a string). The Io must not keep `bytes` once it returns: the caller writes
-   * over them. Without it, commands use {@link Io.out}.
+   * bytes skip a string). The caller writes over `bytes` once this returns, or, if it returns
+   * a promise (the output keeps them until written), once that settles. Without it,
+   * commands use {@link Io.out}.
    */
-  outBytes?(bytes: Uint8Array): void;
+  outBytes?(bytes: Uint8Array): void | Promise<void>;
   err(text: string): void;
   /** Environment (injectable for tests). */
   env: Record<string, string | undefined>;

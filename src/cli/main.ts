@@ -93,10 +93,16 @@ export function processIo(): Io {
     outBytes: (b) => {
       // Files (and /dev/null) are written with fs.writeSync and terminals block, so the
       // stream is done with b when write() returns. A pipe or socket is written without
-      // blocking: when the reader lags, whatever did not fit is queued by reference until it
-      // drains, while the caller writes over b; so it gets a copy.
-      direct ??= process.stdout.isTTY || stdoutIsFile();
-      process.stdout.write(direct ? b : Buffer.from(b));
+      // blocking: when the reader lags, what did not fit stays queued, by reference, until
+      // the reader drains it; then the caller must wait before writing over b (which also
+      // keeps memory bounded instead of queueing the whole output).
+      const out = process.stdout;
+      direct ??= out.isTTY || stdoutIsFile();
+      if (direct) { out.write(b); return; }
+      let written!: () => void;
+      const drained = new Promise<void>((resolve) => { written = resolve; });
+      out.write(b, () => written());
+      return out.writableLength > 0 ? drained : undefined;
     },
     err: (t) => { process.stderr.write(t); },
     env: process.env,

@@ -68,8 +68,11 @@ export function writeLs(t: SocketTable, c: LsColumns, write: (text: string) => v
 export interface LsPlan {
   /** The text, in Latin-1 strings of up to 256 KiB. */
   write(out: (text: string) => void): void;
-  /** The same text as bytes: views of one reused block, which `out` must not keep. */
-  writeBytes(out: (bytes: Uint8Array) => void): void;
+  /**
+   * The same text as bytes: views of one reused block, written over once `out` returns or,
+   * when it returns a promise (an output that keeps the bytes a while), once that settles.
+   */
+  writeBytes(out: (bytes: Uint8Array) => void | Promise<void>): Promise<void>;
   /** Each column's width (the last one's is not used; the owner column's is known once written). */
   readonly widths: readonly number[];
 }
@@ -368,14 +371,15 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const rows = new FixedRows(t, w.slice(0, fixed));
   const fixedLen = rows.length;
 
-  const emit = (rb: RowBytes): void => {
+  /** The lines into `rb`, pausing (yield) whenever it must be flushed before the next row. */
+  const emit = function* (rb: RowBytes): Generator<void, void, void> {
     if (owner >= 0 && owner < last) {
       let m = w[owner]!;
       for (let i = 0; i < n; i++) { const len = ownerCell(t, i).length; if (len > m) m = len; }
       w[owner] = m;
     }
     if (header) {
-      rb.room(cols.reduce((m, col, j) => m + Math.max(w[j]!, col.header.length) + 1, 1));
+      rb.reserve(cols.reduce((m, col, j) => m + Math.max(w[j]!, col.header.length) + 1, 1));
       const start = rb.length;
       cols.forEach((col, j) => {
         if (j > 0) rb.byte(32);
@@ -389,7 +393,8 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       // printed whole (not trimmed: an owner is never empty).
       const labels: string[] = [];
       for (let i = 0; i < n; ) {
-        rb.room(fixedLen + 1 + ownerCell(t, i).length);
+        const first = fixedLen + 1 + ownerCell(t, i).length;
+        if (!rb.fits(first)) { yield; rb.reserve(first); }
         let room = rb.free;
         labels.length = 0;
         for (let k = i; k < n && labels.length < BLOCK_ROWS; k++) {
@@ -406,7 +411,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     if (tail.length === 0) {
       const line = fixedLen + 1;
       for (let i = 0; i < n; ) {
-        rb.room(line);
+        if (!rb.fits(line)) yield;
         const to = Math.min(n, i + BLOCK_ROWS, i + Math.floor(rb.free / line));
         rb.commit(rows.lines(rb.raw(), rb.length, i, to));
         i = to;
@@ -422,7 +427,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       for (let i = from; i < to; i++) {
         let need = fixedLen + 1;
         for (let k = 0; k < tail.length; k++) { const v = tail[k]!(i); cells[k] = v; need += Math.max(v.length, w[fixed + k]!) + 1; }
-        rb.room(need);
+        if (!rb.fits(need)) { yield; rb.reserve(need); }
         const start = rb.length;
         rb.bytes(block, (i - from) * fixedLen, fixedLen);
         for (let k = 0; k < tail.length; k++) {
@@ -437,8 +442,18 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   };
   return {
     widths: w,
-    write(out) { const rb = new RowBytes(out, BLOCK_BYTES); emit(rb); rb.flush(); },
-    writeBytes(out) { const rb = RowBytes.bytes(out, BLOCK_BYTES); emit(rb); rb.flush(); },
+    write(out) {
+      const rb = new RowBytes(out, BLOCK_BYTES);
+      const lines = emit(rb);
+      while (!lines.next().done) rb.flush();
+      rb.flush();
+    },
+    async writeBytes(out) {
+      const rb = RowBytes.bytes(out, BLOCK_BYTES);
+      const lines = emit(rb);
+      while (!lines.next().done) await rb.flush();
+      await rb.flush();
+    },
   };
 }
 

@@ -113,7 +113,7 @@ const SHORT = 48;
 export class RowBytes {
   private buf: Buffer;
   private len = 0;
-  private outBytes?: (b: Uint8Array) => void;
+  private outBytes?: (b: Uint8Array) => void | Promise<void>;
 
   /** Rows handed to `out` as strings (Latin-1: one character per byte). */
   constructor(private readonly out: (s: string) => void, size = 1 << 17) {
@@ -122,28 +122,40 @@ export class RowBytes {
 
   /**
    * Rows handed to `out` as bytes: a view of the buffer, which is written over once `out`
-   * returns, so `out` must use or copy it before then.
+   * returns, or once the promise it returns settles (an output that keeps the bytes for a
+   * while); {@link RowBytes.flush} passes that promise on, to be awaited.
    */
-  static bytes(out: (b: Uint8Array) => void, size = 1 << 17): RowBytes {
+  static bytes(out: (b: Uint8Array) => void | Promise<void>, size = 1 << 17): RowBytes {
     const rb = new RowBytes(() => {}, size);
     rb.outBytes = out;
     return rb;
   }
 
-  /** Make room for a row of up to `n` bytes. */
+  /** Make room for a row of up to `n` bytes (flushing: not for outputs that keep the bytes). */
   room(n: number): void {
-    if (this.len + n > this.buf.length) {
-      this.flush();
-      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    if (!this.fits(n)) {
+      void this.flush();
+      this.reserve(n);
     }
   }
 
-  flush(): void {
-    if (this.len > 0) {
-      if (this.outBytes) this.outBytes(this.buf.subarray(0, this.len));
-      else this.out(this.buf.toString('latin1', 0, this.len));
-    }
+  /** Does a row of `n` bytes fit before the next flush? */
+  fits(n: number): boolean {
+    return this.len + n <= this.buf.length;
+  }
+
+  /** Once flushed: make the buffer hold a row of `n` bytes. */
+  reserve(n: number): void {
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  /** Hand the rows on. A promise: the output keeps the bytes until it settles. */
+  flush(): void | Promise<void> {
+    const n = this.len;
     this.len = 0;
+    if (n === 0) return;
+    if (this.outBytes) return this.outBytes(this.buf.subarray(0, n));
+    this.out(this.buf.toString('latin1', 0, n));
   }
 
   /** Bytes written since the last flush (a row's start, for {@link RowBytes.trimEnd}). */

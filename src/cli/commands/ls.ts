@@ -81,7 +81,7 @@ export const ls: Command = {
     printWarnings(io, snap.warnings);
     if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
-    else printPlan(io, plan!);
+    else await printPlan(io, plan!);
     return 0;
   },
 };
@@ -98,16 +98,16 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
   const docs = picked.map((p) => lsJson(p.table!, { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings }));
   if (values['json']) { io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n'); return 0; }
   const many = picked.length > 1;
-  picked.forEach((p, k) => {
+  for (const [k, p] of picked.entries()) {
     if (many) io.out(`${k > 0 ? '\n' : ''}==> ${p.capture.host} <==\n`);
     if (values['csv']) io.out(renderCsv(p.table!, !values['no-header']));
-    else printPlan(io, planLs(p.table!, columns));
-  });
+    else await printPlan(io, planLs(p.table!, columns));
+  }
   return 0;
 }
 
 /** A listing's text, as bytes where the output takes them. */
-function printPlan(io: Io, plan: LsPlan): void {
-  if (io.outBytes) plan.writeBytes((b) => io.outBytes!(b));
+async function printPlan(io: Io, plan: LsPlan): Promise<void> {
+  if (io.outBytes) await plan.writeBytes((b) => io.outBytes!(b));
   else plan.write((text) => io.out(text));
 }
