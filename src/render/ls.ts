@@ -83,7 +83,6 @@ for (let code = 0; code < 256; code++) STATE_TEXT.push(stateName(code));
 const STATE_BYTES = STATE_TEXT.map((x) => Buffer.from(x, 'latin1'));
 const STATE_LENGTH = Uint8Array.from(STATE_TEXT, (x) => x.length);
 
-
 /** `[::ffff:` and `]` around a mapped IPv4 endpoint. */
 const MAPPED_EXTRA = 9;
 const MAPPED_OPEN = Buffer.from('[::ffff:', 'latin1');
@@ -451,7 +450,10 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     async writeBytes(out) {
       const rb = RowBytes.bytes(out, BLOCK_BYTES);
       const lines = emit(rb);
-      while (!lines.next().done) await rb.flush();
+      while (!lines.next().done) {
+        const kept = rb.flush();
+        if (kept) await kept;
+      }
       await rb.flush();
     },
   };

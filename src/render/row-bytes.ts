@@ -1,7 +1,7 @@
 /**
  * Text rows written as ASCII bytes into one reused buffer: numbers, fixed-point seconds and IPv4
- * endpoints are formatted digit by digit, padded in place, and the buffer is handed on per
- * 128 KiB, as one string or (to an output that takes bytes) as the bytes themselves. For outputs
+ * endpoints are formatted digit by digit, padded in place, and the buffer is handed on when
+ * full, as one string or (to an output that takes bytes) as the bytes themselves. For outputs
  * of millions of rows, where a string per cell would keep the collector busy.
  * @module
  */
@@ -25,7 +25,7 @@ const OCTET_DIGITS = new Uint8Array(256).map((_, o) => (o >= 100 ? 3 : o >= 10 ?
 const OCTET_TEXT = new Uint8Array(768);
 for (let o = 0; o < 256; o++) Buffer.from(String(o), 'latin1').copy(OCTET_TEXT, o * 3);
 
-/** Length of `a.b.c.d:port` (port 0 as `*`), as {@link putIpv4} writes it. */
+/** Length of `a.b.c.d:port` (port 0 as `*`), as {@link putIpv4Addr} and {@link putPort} write it. */
 export function ipv4Length(b: Uint8Array, off: number, port: number): number {
   return OCTET_DIGITS[b[off]!]! + OCTET_DIGITS[b[off + 1]!]! + OCTET_DIGITS[b[off + 2]!]! + OCTET_DIGITS[b[off + 3]!]! + 4 + (port === 0 ? 1 : digits(port));
 }
@@ -33,7 +33,7 @@ export function ipv4Length(b: Uint8Array, off: number, port: number): number {
 // Writers for rows laid out in place: each writes at b[p] and returns the position after.
 
 /** `n` spaces (none if n ≤ 0). */
-export function putPad(b: Uint8Array, p: number, n: number): number {
+function putPad(b: Uint8Array, p: number, n: number): number {
   for (let k = 0; k < n; k++) b[p++] = SPACE;
   return p;
 }
@@ -131,12 +131,14 @@ export class RowBytes {
     return rb;
   }
 
-  /** Make room for a row of up to `n` bytes (flushing: not for outputs that keep the bytes). */
+  /**
+   * Make room for a row of up to `n` bytes, flushing if need be: for outputs that do not keep
+   * the bytes (else {@link RowBytes.fits}, await {@link RowBytes.flush}, {@link RowBytes.reserve}).
+   */
   room(n: number): void {
-    if (!this.fits(n)) {
-      void this.flush();
-      this.reserve(n);
-    }
+    if (this.fits(n)) return;
+    if (this.flush()) throw new Error('RowBytes.room: the output keeps its bytes; await flush() instead');
+    this.reserve(n);
   }
 
   /** Does a row of `n` bytes fit before the next flush? */
@@ -170,7 +172,7 @@ export class RowBytes {
 
   /**
    * The buffer itself, for rows laid out in place with the `put*` writers from
-   * {@link RowBytes.length} (after {@link RowBytes.room}); {@link RowBytes.commit} then says where they end.
+   * {@link RowBytes.length} (once {@link RowBytes.fits}); {@link RowBytes.commit} then says where they end.
    */
   raw(): Uint8Array {
     return this.buf;
@@ -179,11 +181,6 @@ export class RowBytes {
   /** Rows laid out in {@link RowBytes.raw} end at `end`. */
   commit(end: number): void {
     this.len = end;
-  }
-
-  /** The bytes written since the last flush, as a view (valid until the next write). */
-  contents(): Uint8Array {
-    return this.buf.subarray(0, this.len);
   }
 
   /** Drop trailing spaces written after `start`. */
