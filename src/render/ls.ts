@@ -323,6 +323,17 @@ class FixedRows {
   }
 }
 
+/** Into `labels`: the owners of rows from.. whose lines, `line` bytes each before the owner, fit in `room` bytes (at most {@link BLOCK_ROWS}). */
+function ownerLabels(t: SocketTable, from: number, room: number, line: number, labels: string[]): void {
+  labels.length = 0;
+  for (let k = from; k < t.length && labels.length < BLOCK_ROWS; k++) {
+    const label = ownerCell(t, k);
+    room -= line + label.length;
+    if (room < 0) return;
+    labels.push(label);
+  }
+}
+
 /** Column indices of the fixed part of a line. */
 const PROTO = 0, RECVQ = 1, SENDQ = 2, LOCAL = 3, REMOTE = 4, STATE = 5, USER = 6, INODE = 7;
 
@@ -394,14 +405,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       for (let i = 0; i < n; ) {
         const first = fixedLen + 1 + ownerCell(t, i).length;
         if (!rb.fits(first)) { yield; rb.reserve(first); }
-        let room = rb.free;
-        labels.length = 0;
-        for (let k = i; k < n && labels.length < BLOCK_ROWS; k++) {
-          const label = ownerCell(t, k);
-          room -= fixedLen + 1 + label.length;
-          if (room < 0) break;
-          labels.push(label);
-        }
+        ownerLabels(t, i, rb.free, fixedLen + 1, labels);
         rb.commit(rows.labelled(rb.raw(), rb.length, i, labels));
         i += labels.length;
       }
