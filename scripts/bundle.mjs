@@ -1,9 +1,13 @@
-// Bundles the compiled CLI (dist/src/cli/main.js and everything it imports, lazily loaded
-// commands included) into one file, dist/src/cli/main.bundle.js, which bin/tcpstate.js
-// prefers while it is newer than main.js: one module to read and compile instead of ~20
-// saves a good part of tcpstate's start-up. The bundle sits beside the other compiled
-// files so that relative paths from import.meta.url (the native addon, the worker) hold.
+// Bundles the compiled CLI for start-up: dist/src/cli/main.bundle.js (the command table and
+// usage) and one self-contained file per command, dist/src/cli/bundle-NAME.js, which
+// main.bundle.js imports when that command is named. One module to read and compile per
+// command instead of ~20 (or ~40 chunks of a split bundle) saves a good part of tcpstate's
+// start-up; bin/tcpstate.js prefers main.bundle.js while it is newer than main.js. Command
+// bundles share no module instances with main.bundle.js, so errors are recognised by a brand
+// (src/model/errors.ts), not by class. The bundles sit beside the other compiled files so that
+// relative paths from import.meta.url (the native addon, the worker) hold.
 // Without esbuild (an install without devDependencies) it does nothing.
+import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -14,9 +18,10 @@ try {
 } catch {
   process.exit(0);
 }
-await esbuild.build({
-  entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
-  outfile: join(root, 'dist', 'src', 'cli', 'main.bundle.js'),
+const out = join(root, 'dist', 'src', 'cli');
+const commands = readdirSync(join(out, 'commands')).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+for (const f of readdirSync(out)) if (f.startsWith('bundle-') && f.endsWith('.js')) rmSync(join(out, f));
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -24,4 +29,19 @@ await esbuild.build({
   external: ['node:*'],
   logLevel: 'warning',
   legalComments: 'none',
+  outdir: out,
+};
+await esbuild.build({
+  ...common,
+  entryPoints: { 'main.bundle': join(out, 'main.js') },
+  plugins: [{
+    name: 'command-bundles',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (a) => ({ path: `./bundle-${a.path.slice('./commands/'.length, -3)}.js`, external: true }));
+    },
+  }],
+});
+await esbuild.build({
+  ...common,
+  entryPoints: Object.fromEntries(commands.map((c) => [`bundle-${c}`, join(out, 'commands', `${c}.js`)])),
 });
