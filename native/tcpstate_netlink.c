@@ -21,7 +21,9 @@
  *                       readlinkSync costs about 2.5x more per fd than this loop.
  *
  * req: { protocol: 6|17, families: number[] (AF_INET 2, AF_INET6 10), states: u32,
- *        ext: u8, netns?: string (path of a namespace file), perFamily?: 1 (no one-walk dump) }.
+ *        ext: u8, netns?: string (path of a namespace file), perFamily?: 1 (no one-walk dump),
+ *        parallel?: 1 (TCP over both families: two dumps split by port, one on a helper
+ *        thread, when the table is large; see dump_split) }.
  * With req.netns the socket is created inside that namespace and the thread returns at once:
  * a netlink socket stays bound to the namespace it was created in.
  */
@@ -35,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -180,6 +183,262 @@ static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t
   }
 }
 
+/*
+ * Two dumps at once, for a large TCP table on a machine with a spare core: the sockets are
+ * split by port between two one-walk requests, each with an inet_diag bytecode filter, one
+ * dumped on this thread and one on a helper thread. The kernel fills the messages of each on
+ * its own CPU; only the walk of the hash (about a third of a dump's cost) is done twice.
+ *
+ * The split: e = the larger of a socket's two ports (on a server the client's ephemeral
+ * port, on a client its own), A = e >= M, B = e < M, where M is the median e of a sample:
+ * the first replies of a probe dump (a few hundred sockets from the first hash buckets, which
+ * the hash spreads over ports), listeners left out. A table whose sample already ends the
+ * dump is small, and is dumped once.
+ */
+#define PAR_BUF (256u << 10)
+
+struct side {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int fd;
+  uint8_t *buf[2];
+  size_t len[2];
+  int full[2];
+  int done, err;
+  uint32_t states, seq;
+  uint8_t ext;
+  uint8_t bc[32];
+  int bclen;
+};
+
+static int send_bc(int fd, uint32_t states, uint8_t ext, uint32_t seq, const uint8_t *bc, int bclen) {
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req r;
+    struct nlattr a;
+    uint8_t bc[32];
+  } req;
+  memset(&req, 0, sizeof req);
+  size_t len = sizeof(struct nlmsghdr) + sizeof(struct inet_diag_req) + sizeof(struct nlattr) + (size_t)bclen;
+  req.nlh.nlmsg_len = (uint32_t)len;
+  req.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.nlh.nlmsg_seq = seq;
+  req.r.idiag_family = AF_INET;
+  req.r.idiag_states = states;
+  req.r.idiag_ext = ext;
+  req.a.nla_type = INET_DIAG_REQ_BYTECODE;
+  req.a.nla_len = (uint16_t)(sizeof(struct nlattr) + (size_t)bclen);
+  memcpy(req.bc, bc, (size_t)bclen);
+  struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
+  return sendto(fd, &req, len, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0 ? errno : 0;
+}
+
+static uint8_t *put_op(uint8_t *p, uint8_t code, uint8_t yes, uint16_t no) {
+  struct inet_diag_bc_op op = {.code = code, .yes = yes, .no = no};
+  memcpy(p, &op, sizeof op);
+  return p + sizeof op;
+}
+
+/* A: sport >= m || dport >= m (JMP skips the second test when the first holds). */
+static int bc_high(uint8_t *p, uint16_t m) {
+  uint8_t *q = p;
+  q = put_op(q, INET_DIAG_BC_S_GE, 8, 12);
+  q = put_op(q, INET_DIAG_BC_NOP, 0, m);
+  q = put_op(q, INET_DIAG_BC_JMP, 4, 12);
+  q = put_op(q, INET_DIAG_BC_D_GE, 8, 12);
+  q = put_op(q, INET_DIAG_BC_NOP, 0, m);
+  return (int)(q - p);
+}
+
+/* B: sport <= m-1 && dport <= m-1. */
+static int bc_low(uint8_t *p, uint16_t m) {
+  uint8_t *q = p;
+  q = put_op(q, INET_DIAG_BC_S_LE, 8, 20);
+  q = put_op(q, INET_DIAG_BC_NOP, 0, (uint16_t)(m - 1));
+  q = put_op(q, INET_DIAG_BC_D_LE, 8, 12);
+  q = put_op(q, INET_DIAG_BC_NOP, 0, (uint16_t)(m - 1));
+  return (int)(q - p);
+}
+
+static int cmp_u16(const void *a, const void *b) {
+  return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* The split port from a probe dump, or 0 when the table is small or cannot be split. */
+static uint16_t probe_split(int fd, uint32_t states, uint32_t seq) {
+  static __thread uint8_t rb[RECV_BYTES];
+  uint32_t st = states & ~(1u << 10); /* no listeners: they come first and are few */
+  if (!st) return 0;
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req r;
+  } req;
+  memset(&req, 0, sizeof req);
+  req.nlh.nlmsg_len = sizeof req;
+  req.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.nlh.nlmsg_seq = seq;
+  req.r.idiag_family = AF_INET;
+  req.r.idiag_states = st;
+  struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
+  if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0) return 0;
+  /* The first reply is small (the kernel sizes it before the first recv), so read up to three. */
+  static __thread uint16_t e[3 * RECV_BYTES / 88];
+  size_t k = 0;
+  for (int r = 0; r < 3 && k < 256; r++) {
+    ssize_t n = recv(fd, rb, sizeof rb, 0);
+    if (n <= 0) return 0;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)rb; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) return 0; /* small: one dump */
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)) || k == sizeof e / sizeof e[0]) continue;
+      struct inet_diag_msg *m = NLMSG_DATA(h);
+      uint16_t sp = ntohs(m->id.idiag_sport), dp = ntohs(m->id.idiag_dport);
+      e[k++] = sp > dp ? sp : dp;
+    }
+  }
+  if (k < 64) return 0;
+  qsort(e, k, sizeof e[0], cmp_u16);
+  return e[k / 2];
+}
+
+/* The helper thread: dump side B into two buffers handed over in turn. */
+static void *side_main(void *arg) {
+  struct side *b = arg;
+  int err = send_bc(b->fd, b->states, b->ext, b->seq, b->bc, b->bclen);
+  int slot = 0, done = err != 0;
+  while (!done) {
+    pthread_mutex_lock(&b->mu);
+    while (b->full[slot]) pthread_cond_wait(&b->cv, &b->mu);
+    pthread_mutex_unlock(&b->mu);
+    size_t fill = 0;
+    while (!done && fill + RECV_BYTES <= PAR_BUF) {
+      ssize_t n = recv(b->fd, b->buf[slot] + fill, RECV_BYTES, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) { err = n < 0 ? errno : EIO; done = 1; break; }
+      size_t off = 0;
+      while (off + sizeof(struct nlmsghdr) <= (size_t)n) {
+        struct nlmsghdr *h = (struct nlmsghdr *)(b->buf[slot] + fill + off);
+        if (h->nlmsg_len < sizeof(struct nlmsghdr) || off + h->nlmsg_len > (size_t)n) break;
+        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) done = 1;
+        off += NLMSG_ALIGN(h->nlmsg_len);
+      }
+      fill += (size_t)n;
+      while (fill & 3) b->buf[slot][fill++] = 0;
+    }
+    pthread_mutex_lock(&b->mu);
+    b->len[slot] = fill;
+    b->full[slot] = 1;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    slot ^= 1;
+  }
+  pthread_mutex_lock(&b->mu);
+  b->err = err;
+  b->done = 1;
+  pthread_cond_broadcast(&b->cv);
+  pthread_mutex_unlock(&b->mu);
+  return NULL;
+}
+
+/* Hand side B's full buffers to JS: all that are ready, or (wait) until B has finished. */
+static int drain_side(napi_env env, napi_value cb, struct side *b, struct out *o, int *slot, int wait) {
+  for (;;) {
+    pthread_mutex_lock(&b->mu);
+    while (wait && !b->full[*slot] && !b->done) pthread_cond_wait(&b->cv, &b->mu);
+    int ready = b->full[*slot];
+    size_t len = b->len[*slot];
+    pthread_mutex_unlock(&b->mu);
+    if (!ready) return 0;
+    if (len > 0) {
+      if (flush(env, cb, o) < 0) return -1;
+      memcpy(o->buf, b->buf[*slot], len);
+      o->fill = len;
+      if (flush(env, cb, o) < 0) return -1;
+    }
+    pthread_mutex_lock(&b->mu);
+    b->full[*slot] = 0;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    *slot ^= 1;
+  }
+}
+
+/*
+ * The split dump. Returns 0 when done, REFUSED when it did not run (small table, no split,
+ * no thread): the caller dumps once. Else an errno or -1 (JS exception).
+ */
+static int dump_split(napi_env env, napi_value cb, int fd, int fd_probe, int fd_b, uint32_t states, uint8_t ext,
+                      uint32_t seq, struct out *o) {
+  uint16_t m = probe_split(fd_probe, states, seq);
+  if (m < 2) return REFUSED;
+  struct side b;
+  memset(&b, 0, sizeof b);
+  b.fd = fd_b;
+  b.states = states;
+  b.ext = ext;
+  b.seq = seq;
+  b.bclen = bc_low(b.bc, m);
+  b.buf[0] = malloc(PAR_BUF);
+  b.buf[1] = malloc(PAR_BUF);
+  if (!b.buf[0] || !b.buf[1]) { free(b.buf[0]); free(b.buf[1]); return REFUSED; }
+  pthread_mutex_init(&b.mu, NULL);
+  pthread_cond_init(&b.cv, NULL);
+  pthread_t th;
+  if (pthread_create(&th, NULL, side_main, &b) != 0) {
+    free(b.buf[0]); free(b.buf[1]);
+    return REFUSED;
+  }
+  uint8_t bc[32];
+  int bclen = bc_high(bc, m);
+  int rc = send_bc(fd, states, ext, seq, bc, bclen);
+  int slot = 0;
+  while (rc == 0) {
+    if (o->fill + RECV_BYTES > o->cap && flush(env, cb, o) < 0) { rc = -1; break; }
+    ssize_t n = recv(fd, o->buf + o->fill, RECV_BYTES, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { rc = n < 0 ? errno : EIO; break; }
+    size_t off = 0;
+    int done = 0;
+    while (off + sizeof(struct nlmsghdr) <= (size_t)n) {
+      struct nlmsghdr *h = (struct nlmsghdr *)(o->buf + o->fill + off);
+      if (h->nlmsg_len < sizeof(struct nlmsghdr) || off + h->nlmsg_len > (size_t)n) break;
+      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) done = 1;
+      off += NLMSG_ALIGN(h->nlmsg_len);
+    }
+    o->fill += (size_t)n;
+    while (o->fill & 3) o->buf[o->fill++] = 0;
+    if (done) break;
+    if (drain_side(env, cb, &b, o, &slot, 0) < 0) { rc = -1; break; }
+  }
+  if (rc == 0 && flush(env, cb, o) < 0) rc = -1;
+  if (rc == 0 && drain_side(env, cb, &b, o, &slot, 1) < 0) rc = -1;
+  if (rc != 0) {
+    /* Stop the helper: closing its socket ends its recv; then release it from any wait. */
+    shutdown(fd_b, SHUT_RDWR);
+    pthread_mutex_lock(&b.mu);
+    b.full[0] = b.full[1] = 0;
+    pthread_cond_broadcast(&b.cv);
+    pthread_mutex_unlock(&b.mu);
+    for (;;) {
+      pthread_mutex_lock(&b.mu);
+      int d = b.done;
+      b.full[0] = b.full[1] = 0;
+      pthread_cond_broadcast(&b.cv);
+      if (!d) pthread_cond_wait(&b.cv, &b.mu);
+      pthread_mutex_unlock(&b.mu);
+      if (d) break;
+    }
+  }
+  pthread_join(th, NULL);
+  if (rc == 0 && b.err) rc = b.err;
+  pthread_mutex_destroy(&b.mu);
+  pthread_cond_destroy(&b.cv);
+  free(b.buf[0]);
+  free(b.buf[1]);
+  return rc;
+}
+
 static napi_value Dump(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -225,8 +484,9 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
     nfam = 2;
   }
   /* perFamily: one dump per family even for TCP (tests compare both ways). */
-  uint32_t one_per_family = 0;
+  uint32_t one_per_family = 0, parallel = 0;
   if (get_u32_prop(env, req, "perFamily", &one_per_family) < 0) one_per_family = 0;
+  if (get_u32_prop(env, req, "parallel", &parallel) < 0) parallel = 0;
   char nspath[4096];
   int want_ns = 0;
   napi_has_named_property(env, req, "netns", &has);
@@ -256,8 +516,13 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
       return throw_errno(env, "setns", e);
     }
   }
+  int split = parallel && nfam == 2 && protocol == IPPROTO_TCP && !one_per_family;
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   int sock_err = fd < 0 ? errno : 0;
+  /* The split dump's sockets are made here too: a netlink socket dumps the namespace it was made in. */
+  int fd_probe = split ? socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG) : -1;
+  int fd_b = split ? socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG) : -1;
+  if (fd_probe < 0 || fd_b < 0) split = 0;
   if (want_ns) {
     int back = setns(orig, CLONE_NEWNET);
     int e = errno;
@@ -265,15 +530,28 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
     close(target);
     if (back < 0) {
       if (fd >= 0) close(fd);
+      if (fd_probe >= 0) close(fd_probe);
+      if (fd_b >= 0) close(fd_b);
       /* Staying in the wrong namespace would make every later read lie: stop here. */
       return throw_errno(env, "setns back to the original network namespace", e);
     }
   }
-  if (fd < 0) return throw_errno(env, "socket(AF_NETLINK, NETLINK_SOCK_DIAG)", sock_err);
+  if (fd < 0) {
+    if (fd_probe >= 0) close(fd_probe);
+    if (fd_b >= 0) close(fd_b);
+    return throw_errno(env, "socket(AF_NETLINK, NETLINK_SOCK_DIAG)", sock_err);
+  }
 
   int rc = 0;
   uint32_t first = 0;
-  if (nfam == 2 && protocol == IPPROTO_TCP && !one_per_family) {
+  if (split) {
+    rc = dump_split(env, cb, fd, fd_probe, fd_b, states, (uint8_t)ext, 0x54530000u | (IPPROTO_TCP << 8), &o);
+    if (rc != REFUSED) first = nfam;
+    else rc = 0;
+  }
+  if (fd_probe >= 0) close(fd_probe);
+  if (fd_b >= 0) close(fd_b);
+  if (first == 0 && nfam == 2 && protocol == IPPROTO_TCP && !one_per_family) {
     rc = dump_one(env, cb, fd, AF_UNSPEC, (uint8_t)protocol, states, (uint8_t)ext, 0x54530000u | (IPPROTO_TCP << 8), &o);
     if (rc == REFUSED) rc = 0;
     else first = nfam;

@@ -18,6 +18,8 @@ export interface DumpRequest {
   netns?: string;
   /** 1: one dump per family even for TCP, instead of the one walk over both (tests). */
   perFamily?: number;
+  /** 1: a large TCP table is dumped as two port ranges at once, one on a helper thread. */
+  parallel?: number;
 }
 
 export interface NativeAddon {
