@@ -381,7 +381,8 @@ static int push3(struct triples *t, uint32_t a, uint32_t b, uint32_t c) {
   return 0;
 }
 
-/* A big fd directory being read by several threads. Fields after `n` are under scan.mu. */
+/* A big fd directory being read by several threads. Fields after `n` are under scan.mu; the
+ * list of fds is read outside it, by chunk. */
 struct job {
   int dir;          /* the open /proc/PID/fd */
   uint32_t pid;
@@ -409,12 +410,12 @@ struct scan {
   int root;                    /* the open proc root */
   int32_t *pids;
   size_t npids;
-  size_t next_pid;             /* atomic: index of the next pid to claim */
-  int cancel;                  /* atomic: stop early (finalizer, ENOMEM) */
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  struct job *jobs;            /* under mu: jobs with entries left, newest first */
-  unsigned listing;            /* under mu: threads listing a directory */
+  pthread_mutex_t mu;          /* guards next_pid, cancel, jobs and listing */
+  pthread_cond_t cv;           /* a job was published, the last listing ended, or cancel */
+  size_t next_pid;             /* index of the next pid to claim */
+  int cancel;                  /* stop early (finalizer, out of memory) */
+  struct job *jobs;            /* jobs with entries left, newest first */
+  unsigned listing;            /* threads listing a directory */
   unsigned nthreads;           /* background threads running */
   unsigned nparts;             /* background threads asked for, + 1 */
   pthread_t *th;
@@ -424,7 +425,7 @@ struct scan {
 
 static void cancel_scan(struct scan *s) {
   pthread_mutex_lock(&s->mu);
-  __atomic_store_n(&s->cancel, 1, __ATOMIC_RELAXED);
+  s->cancel = 1;
   pthread_cond_broadcast(&s->cv);
   pthread_mutex_unlock(&s->mu);
 }
@@ -511,34 +512,22 @@ static struct job *take_chunk(struct scan *s, uint32_t *lo, uint32_t *hi) {
   return j;
 }
 
-/* The work loop of every thread, the caller of scanFinish included. */
+/* The work loop of every thread, the caller of scanFinish included. Claims are made under
+ * s->mu (a few hundred pids and one lock per chunk of about 1 ms: no contention to speak of),
+ * so a thread that finds nothing to do knows exactly whether a listing is still under way. */
 static void work(struct part *p) {
   struct scan *s = p->s;
-  while (!__atomic_load_n(&s->cancel, __ATOMIC_RELAXED)) {
+  pthread_mutex_lock(&s->mu);
+  while (!s->cancel) {
     uint32_t lo, hi;
-    pthread_mutex_lock(&s->mu);
     struct job *j = take_chunk(s, &lo, &hi);
-    if (!j && __atomic_load_n(&s->next_pid, __ATOMIC_RELAXED) >= s->npids) {
-      /* Nothing to claim: wait while a directory being listed may still become a job. */
-      while (!s->jobs && s->listing > 0 && !__atomic_load_n(&s->cancel, __ATOMIC_RELAXED)) pthread_cond_wait(&s->cv, &s->mu);
-      j = take_chunk(s, &lo, &hi);
-      if (!j) {
-        pthread_mutex_unlock(&s->mu);
-        return;
-      }
-    }
-    pthread_mutex_unlock(&s->mu);
     if (j) {
+      pthread_mutex_unlock(&s->mu);
       read_links(p, j->dir, j->pid, j->fds + lo, hi - lo);
       pthread_mutex_lock(&s->mu);
-      int last = --j->busy == 0 && j->taken == j->n;
-      pthread_mutex_unlock(&s->mu);
-      if (last) free_job(j);
-    } else {
-      size_t k = __atomic_fetch_add(&s->next_pid, 1, __ATOMIC_RELAXED);
-      if (k >= s->npids) continue;
-      int32_t pid = s->pids[k];
-      pthread_mutex_lock(&s->mu);
+      if (--j->busy == 0 && j->taken == j->n) free_job(j);
+    } else if (s->next_pid < s->npids) {
+      int32_t pid = s->pids[s->next_pid++];
       s->listing++;
       pthread_mutex_unlock(&s->mu);
       int d = list_pid(s, p, pid);
@@ -555,14 +544,24 @@ static void work(struct part *p) {
         s->jobs = big;
       }
       if (big || s->listing == 0) pthread_cond_broadcast(&s->cv);
-      pthread_mutex_unlock(&s->mu);
       if (d >= 0 && !big) {
+        pthread_mutex_unlock(&s->mu);
         read_links(p, d, (uint32_t)pid, p->fds, p->nfds);
         close(d);
+        pthread_mutex_lock(&s->mu);
       }
+    } else if (s->listing > 0) {
+      /* Nothing to claim, but a directory being listed may still become a job. */
+      pthread_cond_wait(&s->cv, &s->mu);
+    } else {
+      break;
     }
-    if (p->err) cancel_scan(s);
+    if (p->err) { /* out of memory: the result would be incomplete; everyone stops */
+      s->cancel = 1;
+      pthread_cond_broadcast(&s->cv);
+    }
   }
+  pthread_mutex_unlock(&s->mu);
 }
 
 static void *thread_main(void *arg) {
