@@ -419,7 +419,7 @@ struct scan {
   unsigned nthreads;           /* background threads running */
   unsigned nparts;             /* background threads asked for, + 1 */
   pthread_t *th;
-  struct part *parts;          /* nthreads + 1: the last is the thread calling scanFinish */
+  struct part *parts;          /* nparts: one per thread asked for, the last for scanFinish's caller */
   int state;                   /* 0 running, 1 finished (resources freed) */
 };
 
