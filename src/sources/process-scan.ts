@@ -12,7 +12,6 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Owner, OwnerLookup } from '../model/table.js';
 import { loadNative, type NativeAddon, type NativeScan } from './native.js';
@@ -216,8 +215,12 @@ export function nativeTriples(procRoot: string, r: NativeScan): FdTriples {
 
 /** Background threads by default: the cores but one, at most 3 (the caller joins at the end). */
 export function defaultScanThreads(): number {
-  return Math.max(1, Math.min(3, availableParallelism() - 1));
+  const os = req('node:os') as typeof import('node:os');
+  return Math.max(1, Math.min(3, os.availableParallelism() - 1));
 }
+
+/** Built-ins loaded when needed only: `count` without owners loads neither os nor worker_threads. */
+const req = createRequire(import.meta.url);
 
 /** Options of {@link startProcessScan}. */
 export interface ScanOptions {
@@ -262,7 +265,7 @@ function startWorker(procRoot: string, list: number[], threads: number): Pending
   if (threads > 1 && list.length > 1) {
     try {
       // Loaded here only: the native path never needs worker_threads.
-      const { Worker: W } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+      const { Worker: W } = req('node:worker_threads') as typeof import('node:worker_threads');
       // '../sources/' so the path also holds from the CLI bundle in dist/src/cli/.
       worker = new W(new URL('../sources/process-scan-worker.js', import.meta.url), { workerData: { procRoot, pids: view, ctl } });
       worker.unref();
