@@ -138,7 +138,7 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
 
 /**
  * Attach owning processes to tables, from the proc root's /proc/PID/fd: one scan shared by
- * two threads (src/sources/process-scan.ts). Says how many processes were scanned and how
+ * threads (src/sources/process-scan.ts). Says how many processes were scanned and how
  * many were hidden (other users' without root), with the notice to print.
  */
 export async function attachProcesses(tables: SocketTable | SocketTable[], procRoot: string): Promise<{ notices: string[]; scanned: number; hidden: number }> {

@@ -83,7 +83,7 @@ export const count: Command = {
       scanMs = r.scanMs;
       dumps = r.dumps;
     } else {
-      // Process attribution runs on a worker while this thread reads the sockets.
+      // Process attribution runs on background threads while this thread reads the sockets.
       const pending = key?.by === 'process' ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
       const rows = new SocketTable(4096);
       r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
