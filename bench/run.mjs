@@ -212,7 +212,7 @@ try {
         if (x.status !== 0) { e.failed++; continue; }
         e.ms.push(x.ms);
         e.kb.push(x.kb);
-        const ip = /scan and count ([\d.]+) ms \((\d+) sockets\)/.exec(x.stderr) ?? /inproc ([\d.]+)/.exec(x.stderr);
+        const ip = /scan and count ([\d.]+) ms \((\d+) sockets/.exec(x.stderr) ?? /inproc ([\d.]+)/.exec(x.stderr);
         if (ip) e.inproc.push(Number(ip[1]));
         if (ip?.[2] && t.name === 'tcpstate count') totals.push(Number(ip[2]));
       }

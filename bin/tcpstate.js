@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-import { statSync } from 'node:fs';
+'use strict';
+// CommonJS (bin/package.json): a CommonJS entry starts without Node's ES module loader.
+const { statSync } = require('node:fs');
+const { join } = require('node:path');
 
-// The one-file bundle (scripts/bundle.mjs) starts faster; use it unless a later `tsc` made it stale.
-const dir = new URL('../dist/src/cli/', import.meta.url);
-let entry = '../dist/src/cli/main.js';
+// The bundle (scripts/bundle.mjs) starts faster; use it unless a later `tsc` made it stale.
+const dir = join(__dirname, '..', 'dist', 'src', 'cli');
+let bundled = false;
 try {
-  if (statSync(new URL('main.bundle.js', dir)).mtimeMs >= statSync(new URL('main.js', dir)).mtimeMs) entry = '../dist/src/cli/main.bundle.js';
+  bundled = statSync(join(dir, 'main.bundle.cjs')).mtimeMs >= statSync(join(dir, 'main.js')).mtimeMs;
 } catch {
   // no bundle: the compiled modules
 }
-const { main, processIo } = await import(entry);
 
-process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
-const code = await main(process.argv.slice(2), processIo());
-process.exitCode = code;
+async function run() {
+  const { main, processIo } = bundled ? require(join(dir, 'main.bundle.cjs')) : await import(join(dir, 'main.js'));
+  process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+  process.exitCode = await main(process.argv.slice(2), processIo());
+}
+run();

@@ -1,37 +1,95 @@
 /**
- * Process attribution on two threads gives exactly what a one-thread pass over
- * /proc/PID/fd gives, for the sockets of a zoo; without root, one notice says that other
- * users' processes are hidden.
+ * Process attribution: the native threaded scan (a big process shared out in chunks), the
+ * one-thread scan, the JS worker path and the plain JS passes give exactly the same
+ * inode → (pid, fd) for a zoo process holding thousands of sockets, and ss -tanpe (its own
+ * /proc walk) names the same pid, program and fd for every one of its sockets. A pid that
+ * is gone is skipped; without root, one notice says that other users' processes are hidden.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Owner } from '../src/model/table.js';
-import { startProcessScan } from '../src/sources/process-scan.js';
+import { loadNative } from '../src/sources/native.js';
+import { mergeTriples, scanShare, startProcessScan } from '../src/sources/process-scan.js';
 import { scanProcesses } from '../src/sources/processes.js';
 import { kernelOrSkip, Netns, runCli } from './lib/netns.js';
 
-test('two-thread scan equals the one-thread scan on the zoo\'s sockets', async (t) => {
-  if (!kernelOrSkip(t, ['nft'])) return;
+/** `inode:pid/program/fd` of every socket fd of `pid`, sorted. */
+function held(owners: Iterable<[number, Owner[]]>, pid: number): string[] {
+  const out: string[] = [];
+  for (const [ino, os] of owners) for (const o of os) if (o.pid === pid) out.push(`${ino}:${o.pid}/${o.program}/${o.fd}`);
+  return out.sort();
+}
+
+test('a process with thousands of sockets: native threads, one thread, JS and ss agree fd by fd', async (t) => {
+  if (!kernelOrSkip(t, ['nft', 'ss'])) return;
   const ns = Netns.create('pscan');
   try {
-    const zoo = await ns.zoo(['--only', 'listen,est,cw', '--repeat', '3']);
-    const par = await startProcessScan('/proc').done();
-    const one = scanProcesses('/proc');
-    const mine = (m: Iterable<[number, Owner[]]>) => [...m].filter(([, o]) => o.some((x) => x.pid === zoo.pid)).map(([ino, o]) => `${ino}:${o.map((x) => `${x.pid}/${x.program}/${x.fd}`).join(',')}`).sort();
-    const a = mine(par.owners.entries());
-    assert.ok(a.length >= 2 + 3 * 2 * 4, `the zoo holds its sockets (${a.length})`);
-    assert.deepEqual(a, mine(one.owners as Map<number, Owner[]>));
-    assert.ok(par.scanned > 10);
-    const single = await startProcessScan('/proc', { threads: 1 }).done();
-    assert.deepEqual(mine(single.owners.entries()), a);
-    // The JS fallback (no addon) scans the same.
-    const { scanShare, mergeTriples } = await import('../src/sources/process-scan.js');
-    const { listPids } = await import('../src/sources/processes.js');
-    const fs = await import('node:fs');
-    const js = mergeTriples([scanShare('/proc', Int32Array.from(listPids('/proc')), new Int32Array(2), (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p))]);
-    assert.deepEqual(mine(js.owners.entries()), a);
+    // 1600 ESTABLISHED pairs and 800 CLOSE_WAIT/FIN_WAIT2 pairs, both ends in the zoo: more
+    // than 1024 fds, so its directory is shared out between threads in chunks.
+    const zoo = await ns.zoo(['--only', 'listen,est,cw', '--repeat', '400']);
+    const fds = fs.readdirSync(`/proc/${zoo.pid}/fd`).length;
+    assert.ok(fds > 3 * 1024, `the zoo holds ${fds} fds`);
+
+    // The oracle: ss's own walk of /proc, inside the namespace (only the zoo's sockets there).
+    const ss: string[] = [];
+    for (const line of ns.run('ss', ['-Htanpe']).split('\n')) {
+      const ino = /\bino:(\d+)/.exec(line)?.[1];
+      for (const m of line.matchAll(/\("([^"]*)",pid=(\d+),fd=(\d+)\)/g)) if (Number(m[2]) === zoo.pid) ss.push(`${ino}:${m[2]}/${m[1]}/${m[3]}`);
+    }
+    ss.sort();
+    assert.equal(ss.length, 2 + 4 * 400 * 2, 'ss sees every zoo socket with its owner');
+
+    const all = await startProcessScan('/proc').done();
+    const ref = held(all.owners.entries(), zoo.pid);
+    // ss -t lists TCP sockets only; the zoo also holds Unix sockets (stdio, libuv).
+    const tcp = new Set(ss.map((x) => x.slice(0, x.indexOf(':'))));
+    assert.deepEqual(ref.filter((x) => tcp.has(x.slice(0, x.indexOf(':')))), ss, 'the default scan of every pid');
+    assert.ok(all.scanned > 3);
+
+    const pids = [process.pid, zoo.pid];
+    const variants: [string, () => Promise<Iterable<[number, Owner[]]>>][] = [
+      ['threads: 1', async () => (await startProcessScan('/proc', { pids, threads: 1 })).done().then((r) => r.owners.entries())],
+      ['threads: 4', async () => (await startProcessScan('/proc', { pids, threads: 4 })).done().then((r) => r.owners.entries())],
+      ['JS worker path', async () => (await startProcessScan('/proc', { pids, native: false })).done().then((r) => r.owners.entries())],
+      ['scanShare', async () => mergeTriples([scanShare('/proc', Int32Array.from(pids), new Int32Array(2), (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p))]).owners.entries()],
+      ['scanProcesses', async () => scanProcesses('/proc', pids).owners as Map<number, Owner[]>],
+    ];
+    for (const [name, run] of variants) assert.deepEqual(held(await run(), zoo.pid), ref, name);
+
+    const addon = loadNative().addon;
+    if (!addon) { t.diagnostic('native addon not loaded: scanStart/scanFinish cases not run'); return; }
+    // Once per handle.
+    const h = addon.scanStart(Int32Array.from(pids), '/proc', 2);
+    assert.equal(addon.scanFinish(h).triples.length % 3, 0);
+    assert.throws(() => addon.scanFinish(h), { code: 'ERR_SCAN_FINISHED', message: /already finished/ });
+    assert.throws(() => addon.scanFinish({} as never), TypeError);
+    // Scans never finished are cancelled and joined by their finalizer when collected.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 4; i++) addon.scanStart(Int32Array.from(pids), '/proc', 3);
+    gc();
+    await new Promise((r) => setImmediate(r));
+    gc();
+    const again = await startProcessScan('/proc', { pids, threads: 3 }).done();
+    assert.deepEqual(held(again.owners.entries(), zoo.pid), ref, 'a scan after cancelled ones');
   } finally {
     ns.destroy();
+  }
+});
+
+test('a pid that is gone is skipped, not an error', async () => {
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  const gone = child.pid!;
+  await new Promise((r) => child.once('exit', r)); // exited and reaped: /proc/PID is gone
+  for (const opts of [{ threads: 2 }, { threads: 1 }, { native: false }]) {
+    const r = await startProcessScan('/proc', { pids: [gone, process.pid], ...opts }).done();
+    assert.equal(r.scanned, 1, JSON.stringify(opts));
+    assert.equal(r.hidden, 0);
+    for (const [, os] of r.owners.entries()) for (const o of os) assert.notEqual(o.pid, gone);
   }
 });
 

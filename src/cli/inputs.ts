@@ -4,7 +4,7 @@
  * this; the parsing itself is pure (sources/text/read.ts).
  * @module
  */
-import { readFileSync, statSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { newCounts, type StateCounts } from '../model/count.js';
 import { describeAt, TcpstateError, type Warning } from '../model/errors.js';
 import { ALL_MASK, maskHas, PRINT_ORDER } from '../model/state.js';
@@ -26,7 +26,7 @@ export function isFilterWord(word: string): boolean {
 /** A path that can be read as a capture: a file, or a pipe such as bash's <(ssh web1 ss -tan). */
 function isFile(path: string): boolean {
   try {
-    return !statSync(path).isDirectory();
+    return !fs.statSync(path).isDirectory();
   } catch {
     return false;
   }
@@ -61,7 +61,7 @@ export async function readCaptures(paths: readonly string[], io: Io, opts: { for
       bytes = stdin;
     } else {
       try {
-        bytes = readFileSync(path);
+        bytes = fs.readFileSync(path);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         throw new TcpstateError('ERR_IO', `cannot read: ${err.code ?? err.message}`, { file: path });

@@ -32,7 +32,14 @@ export interface Location {
   position?: number;
 }
 
+/**
+ * Marks TcpstateError instances across module copies: the CLI is bundled per command
+ * (scripts/bundle.mjs), so the class the command throws is not the one main.ts imported.
+ */
+const BRAND = Symbol.for('tcpstate.TcpstateError');
+
 export class TcpstateError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly where: Location;
   /** 2 for usage errors, 1 for bad input or I/O. */
@@ -64,7 +71,7 @@ export function describeAt(w: Location, message: string): string {
 }
 
 export function isTcpstateError(e: unknown): e is TcpstateError {
-  return e instanceof TcpstateError;
+  return e instanceof TcpstateError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true);
 }
 
 /** A problem that did not stop reading: kept, reported, never silently dropped. */

@@ -22,6 +22,11 @@ export interface ScanOptions {
   /** Extended TCP info (`-i`), memory (`-m`): sources that cannot give them ignore them. */
   info?: boolean;
   memory?: boolean;
+  /**
+   * A large TCP table may be dumped as two halves at once, one on a helper thread (netlink
+   * source; set by commands that have nothing else for the second core to do).
+   */
+  parallel?: boolean;
   /** Save the raw sock_diag reply here (netlink source; `--record`). */
   record?: string;
   /** Read a recorded sock_diag reply instead of the kernel (`--replay`). */
@@ -31,6 +36,8 @@ export interface ScanOptions {
 export interface ScanResult {
   warnings: Warning[];
   notices: string[];
+  /** Kernel dumps the scan read (netlink: 2 when a large table was split); for TCPSTATE_TIMING. */
+  dumps?: number;
 }
 
 export interface LiveSource {

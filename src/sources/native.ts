@@ -18,6 +18,21 @@ export interface DumpRequest {
   netns?: string;
   /** 1: one dump per family even for TCP, instead of the one walk over both (tests). */
   perFamily?: number;
+  /** 1: a large TCP table is dumped as two port ranges at once, one on a helper thread. */
+  parallel?: number;
+}
+
+/** An opaque running scan (a napi_external); cancelled and freed when collected. */
+export type ScanHandle = { readonly __scanHandle: never };
+
+/** What scanFinish returns. */
+export interface NativeScan {
+  /** (inode, pid, fd) of every socket link, threads' results one after another. */
+  triples: Uint32Array;
+  /** Processes whose fd directory was refused (EACCES/EPERM). */
+  hidden: number;
+  /** Processes whose fd directory was listed. */
+  scanned: number;
 }
 
 export interface NativeAddon {
@@ -27,8 +42,16 @@ export interface NativeAddon {
   netnsEnter(path: string): number;
   /** Return to the namespace netnsEnter left, closing its fd. */
   netnsLeave(fd: number): void;
-  /** Scan /proc/PID/fd of pids[ctl[0]++] until none are left (see process-scan.ts). */
-  scanFds(pids: Int32Array, ctl: Int32Array, procRoot: string): { triples: Uint32Array; hidden: number; scanned: number };
+  /**
+   * Start scanning /proc/PID/fd of `pids` under `procRoot` on `threads` background threads
+   * (0: none; scanFinish does it all). Throws when procRoot cannot be opened.
+   */
+  scanStart(pids: Int32Array, procRoot: string, threads: number): ScanHandle;
+  /**
+   * Join the scan on this thread until nothing is left, then wait for the background threads
+   * and merge. Once per handle: a second call throws ERR_SCAN_FINISHED.
+   */
+  scanFinish(handle: ScanHandle): NativeScan;
 }
 
 let loaded: { addon?: NativeAddon; why?: string } | undefined;

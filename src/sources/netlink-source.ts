@@ -74,8 +74,10 @@ function nativeError(e: unknown, opts: ScanOptions): never {
 export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Buffer, n: number) => void): void {
   const buf = buffer();
   const netns = nsPath(opts);
-  // TCPSTATE_NETLINK_PER_FAMILY=1: a dump per family, as ss asks, instead of one walk (tests).
+  // TCPSTATE_NETLINK_PER_FAMILY=1: a dump per family, as ss asks, instead of one walk;
+  // TCPSTATE_NETLINK_PARALLEL=0: never two dumps at once (tests compare the paths).
   const perFamily = process.env['TCPSTATE_NETLINK_PER_FAMILY'] === '1';
+  const parallel = opts.parallel === true && process.env['TCPSTATE_NETLINK_PARALLEL'] !== '0';
   let rec: number | undefined;
   if (opts.record !== undefined) {
     try {
@@ -87,7 +89,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
   try {
     for (const r of requests(opts)) {
       try {
-        addon.dump({ ...r, ...(netns === undefined ? {} : { netns }), ...(perFamily ? { perFamily: 1 } : {}) }, buf, (n) => {
+        addon.dump({ ...r, ...(netns === undefined ? {} : { netns }), ...(perFamily ? { perFamily: 1 } : {}), ...(parallel ? { parallel: 1 } : {}) }, buf, (n) => {
           if (rec !== undefined) fs.writeSync(rec, buf, 0, n);
           onBytes(buf, n);
         });
@@ -115,13 +117,13 @@ export const netlinkSource: LiveSource = {
     const dec = new SockDiagDecoder(sink);
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     dec.end();
-    return { warnings: dec.warnings, notices: [] };
+    return { warnings: dec.warnings, notices: [], dumps: dec.stats.dumps };
   },
   collect(opts: ScanOptions, into: SocketTable): ScanResult {
     const addon = loadNative().addon!;
     const dec = new SockDiagDecoder(() => {}, { into });
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
-    return { warnings: dec.warnings, notices: [] };
+    return { warnings: dec.warnings, notices: [], dumps: dec.stats.dumps };
   },
   count(opts: ScanOptions, counts: Float64Array): ScanResult {
     const addon = loadNative().addon!;
@@ -131,6 +133,6 @@ export const netlinkSource: LiveSource = {
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     // The kernel's state filter is exact but for its own codes; apply ours on top.
     for (let s = 0; s < 16; s++) if (opts.states & (1 << s)) counts[s]! += mine[s]!;
-    return { warnings: dec.warnings as Warning[], notices: [] };
+    return { warnings: dec.warnings as Warning[], notices: [], dumps: dec.stats.dumps };
   },
 };

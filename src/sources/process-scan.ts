@@ -1,17 +1,20 @@
 /**
- * Process attribution on both cores: inode → owning processes from one pass over
- * /proc/PID/fd, the pids shared out between this thread and one worker thread through an
- * atomic counter (each takes the next pid when it is free, so one process with 20k fds
- * does not leave the other core idle). Each side returns flat (inode, pid, fd) triples in a
- * Uint32Array and one `comm` per pid; they are merged here. Linear in processes and fds.
+ * Process attribution on every core: inode → owning processes from one pass over
+ * /proc/PID/fd. With the native addon, native threads start at once and scan in the
+ * background (native/tcpstate_netlink.c: pids claimed one at a time, and a process with
+ * thousands of fds shared out in chunks, so one load balancer does not leave the other
+ * cores idle); without it, one worker thread and this one share the pids through an atomic
+ * counter ({@link scanShare}). Either way the result is flat (inode, pid, fd) triples in
+ * Uint32Arrays and one `comm` per pid, merged here. Linear in processes and fds.
  *
- * Start it before reading the sockets ({@link startProcessScan}); the worker boots and
- * scans while this thread dumps the socket table, then this thread joins the scan.
+ * Start it before reading the sockets ({@link startProcessScan}); the threads scan while
+ * this thread dumps the socket table, then this thread joins the scan.
  * @module
  */
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import type { Owner, OwnerLookup } from '../model/table.js';
-import { loadNative } from './native.js';
+import { loadNative, type NativeAddon, type NativeScan } from './native.js';
 import { listPids, type ProcessScan, readComm } from './processes.js';
 
 /** The flat result of scanning some pids. */
@@ -83,24 +86,6 @@ export function scanShare(procRoot: string, pids: Int32Array, ctl: Int32Array, r
 }
 
 /**
- * The same scan through the native addon when it is loaded (about 2.5x less per fd than
- * readlinkSync), else in JS. `comm` is read here for the pids that hold a socket.
- */
-export function scanShareFast(procRoot: string, pids: Int32Array, ctl: Int32Array, fs: { readdirSync: (p: string) => string[]; readlinkSync: (p: string) => string }): FdTriples {
-  const addon = loadNative().addon;
-  if (!addon) return scanShare(procRoot, pids, ctl, (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p));
-  const r = addon.scanFds(pids, ctl, procRoot);
-  const t = r.triples;
-  const comms: [number, string][] = [];
-  let last = -1;
-  for (let k = 1; k < t.length; k += 3) {
-    const pid = t[k]!;
-    if (pid !== last) { comms.push([pid, readComm(procRoot, pid)]); last = pid; }
-  }
-  return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned };
-}
-
-/**
  * inode → owners without an object per fd: the triples of every part, chained per inode
  * through one Int32Array; {@link OwnerIndex.get} makes the (short-lived) Owner objects of
  * one socket when it is printed or grouped.
@@ -119,7 +104,8 @@ export class OwnerIndex implements OwnerLookup {
   constructor(parts: FdTriples[], private readonly comm: Map<number, string>) {
     let n = 0;
     for (const p of parts) n += p.n;
-    this.t = new Uint32Array(3 * n);
+    // One part (the native scan's merged triples) is used as it is: no copy into fresh memory.
+    this.t = parts.length === 1 ? parts[0]!.triples.subarray(0, 3 * n) : new Uint32Array(3 * n);
     this.next = new Int32Array(n);
     let cap = 16;
     while (cap < 2 * n) cap *= 2;
@@ -128,7 +114,7 @@ export class OwnerIndex implements OwnerLookup {
     let k = 0;
     let inodes = 0;
     for (const p of parts) {
-      this.t.set(p.triples.subarray(0, 3 * p.n), 3 * k);
+      if (parts.length > 1) this.t.set(p.triples.subarray(0, 3 * p.n), 3 * k);
       for (let j = 0; j < p.n; j++, k++) {
         const s = this.slot(this.t[3 * k]!);
         const head = this.slots[s]!;
@@ -207,26 +193,81 @@ export function mergeTriples(parts: FdTriples[]): ProcessScan & { owners: OwnerI
 }
 
 export interface PendingScan {
-  /** Scan what is left on this thread, wait for the worker, merge. */
+  /** Scan what is left on this thread, wait for the other threads, merge. */
   done(): Promise<ProcessScan & { owners: OwnerIndex }>;
 }
 
+/** The native scan's result as {@link FdTriples}: `comm` read once per distinct pid. */
+export function nativeTriples(procRoot: string, r: NativeScan): FdTriples {
+  const t = r.triples;
+  const comms: [number, string][] = [];
+  const seen = new Set<number>();
+  let last = -1;
+  // A pid's triples come in runs (a big process's from several threads, interleaved).
+  for (let k = 1; k < t.length; k += 3) {
+    const pid = t[k]!;
+    if (pid === last) continue;
+    last = pid;
+    if (!seen.has(pid)) { seen.add(pid); comms.push([pid, readComm(procRoot, pid)]); }
+  }
+  return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned };
+}
+
+/** Background threads by default: the cores but one, at most 3 (the caller joins at the end). */
+export function defaultScanThreads(): number {
+  const os = req('node:os') as typeof import('node:os');
+  return Math.max(1, Math.min(3, os.availableParallelism() - 1));
+}
+
+/** Built-ins loaded when needed only: `count` without owners loads neither os nor worker_threads. */
+const req = createRequire(import.meta.url);
+
+/** Options of {@link startProcessScan}. */
+export interface ScanOptions {
+  /** Threads in all, this one included; 1: everything on this thread, in `done()`. */
+  threads?: number;
+  /** Scan these pids instead of every pid under the proc root. */
+  pids?: readonly number[];
+  /** false: the JS path (worker + readlinkSync) even when the addon is loaded. */
+  native?: boolean;
+}
+
 /**
- * Start scanning /proc/PID/fd of every pid on a worker; `done()` joins in. With
- * `threads: 1` (or when workers cannot start) everything runs on this thread.
+ * Start scanning /proc/PID/fd of every pid: on native threads when the addon is loaded
+ * (by default {@link defaultScanThreads} of them besides this one), else on one worker;
+ * `done()` joins in. With `threads: 1` (or, in JS, when the worker cannot start)
+ * everything is scanned on this thread, in `done()`.
  */
-export function startProcessScan(procRoot: string, opts: { threads?: number } = {}): PendingScan {
-  const list = listPids(procRoot);
+export function startProcessScan(procRoot: string, opts: ScanOptions = {}): PendingScan {
+  const list = opts.pids ? [...opts.pids] : listPids(procRoot);
+  const addon = opts.native === false ? undefined : loadNative().addon;
+  if (addon && list.length > 0) return startNative(addon, procRoot, list, opts.threads === undefined ? defaultScanThreads() : Math.max(0, Math.floor(opts.threads) - 1));
+  return startWorker(procRoot, list, opts.threads ?? 2);
+}
+
+function startNative(addon: NativeAddon, procRoot: string, list: number[], background: number): PendingScan {
+  const handle = addon.scanStart(Int32Array.from(list), procRoot, background);
+  return {
+    async done() {
+      return mergeTriples([nativeTriples(procRoot, addon.scanFinish(handle))]);
+    },
+  };
+}
+
+/** The JS path: this thread and one worker share the pids; readlinkSync per fd. */
+function startWorker(procRoot: string, list: number[], threads: number): PendingScan {
   const pids = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, list.length)));
   pids.set(list);
   const view = list.length === pids.length ? pids : pids.subarray(0, list.length);
   const ctl = new Int32Array(new SharedArrayBuffer(8));
   let worker: Worker | undefined;
   let result: Promise<FdTriples> | undefined;
-  if ((opts.threads ?? 2) > 1 && list.length > 1) {
+  if (threads > 1 && list.length > 1) {
     try {
+      // Loaded here only: the native path never needs worker_threads.
+      const { Worker: W } = req('node:worker_threads') as typeof import('node:worker_threads');
       // '../sources/' so the path also holds from the CLI bundle in dist/src/cli/.
-      worker = new Worker(new URL('../sources/process-scan-worker.js', import.meta.url), { workerData: { procRoot, pids: view, ctl } });
+      worker = new W(new URL('../sources/process-scan-worker.js', import.meta.url), { workerData: { procRoot, pids: view, ctl } });
       worker.unref();
       const w = worker;
       result = new Promise<FdTriples>((res, rej) => {
@@ -242,8 +283,8 @@ export function startProcessScan(procRoot: string, opts: { threads?: number } = 
   return {
     async done() {
       const fs = await import('node:fs');
-      const mine = scanShareFast(procRoot, view, ctl, fs);
-      const parts = [mine];
+      const scan = (c: Int32Array) => scanShare(procRoot, view, c, (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p));
+      const parts = [scan(ctl)];
       if (worker && result) {
         if (Atomics.compareExchange(ctl, WORKER, 0, 2) === 0) {
           // It never started: everything is scanned already; do not wait for it to boot.
@@ -253,7 +294,7 @@ export function startProcessScan(procRoot: string, opts: { threads?: number } = 
             parts.push(await result);
           } catch {
             // The worker died mid-scan: the pids it had claimed are lost; rescan them all here.
-            return mergeTriples([scanShareFast(procRoot, view, new Int32Array(2), fs)]);
+            return mergeTriples([scan(new Int32Array(2))]);
           }
         }
       }

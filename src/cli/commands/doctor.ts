@@ -71,7 +71,7 @@ const OPTIONS = {
 /**
  * The CLI script, for running tcpstate again inside a namespace. Found by walking up from
  * this module, which runs both as dist/src/cli/commands/doctor.js and inside the one-file
- * bundle dist/src/cli/main.bundle.js.
+ * command bundle dist/src/cli/bundle-doctor.cjs.
  */
 function cliScript(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -68,7 +68,8 @@ export const ls: Command = {
     // reads the sockets, then this thread joins in.
     const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
     const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
-    const snap = await liveSnapshot(sel.sourceName, sel.scan, everyRow ? undefined : sel.keep);
+    // Without -p the second core is free for half of a large dump.
+    const snap = await liveSnapshot(sel.sourceName, { ...sel.scan, parallel: !processes }, everyRow ? undefined : sel.keep);
     // Text output is laid out up to the owner column while the worker still scans.
     const plan = values['json'] || values['csv'] ? undefined : planLs(snap.table, columns);
     if (pending) {
