@@ -3,7 +3,7 @@
  * and sets the exit status. Commands are loaded only when named, so start-up stays lean.
  * @module
  */
-import { fstatSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { isTcpstateError } from '../model/errors.js';
 import type { Command, Io } from './io.js';
 
@@ -76,7 +76,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 /** Is stdout a file or a device other than a terminal (which Node writes synchronously)? */
 function stdoutIsFile(): boolean {
   try {
-    const st = fstatSync(1);
+    const st = fs.fstatSync(1);
     return st.isFile() || st.isCharacterDevice();
   } catch {
     return false;

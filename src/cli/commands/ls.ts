@@ -70,7 +70,7 @@ export const ls: Command = {
     const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
     // Without -p the second core is free for half of a large dump.
     const snap = await liveSnapshot(sel.sourceName, { ...sel.scan, parallel: !processes }, everyRow ? undefined : sel.keep);
-    // Text output is laid out up to the owner column while the worker still scans.
+    // Column widths are counted while the process scan still runs; lines are laid out once owners are known.
     const plan = values['json'] || values['csv'] ? undefined : planLs(snap.table, columns);
     if (pending) {
       const scan = await pending.done();
