@@ -64,7 +64,7 @@ export const ls: Command = {
     };
     if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns);
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
-    // Process attribution starts first: a worker scans /proc/PID/fd while this thread
+    // Process attribution starts first: background threads scan /proc/PID/fd while this thread
     // reads the sockets, then this thread joins in.
     const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
     const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
