@@ -112,8 +112,10 @@ static int flush(napi_env env, napi_value cb, struct out *o) {
   return 0;
 }
 
-/* The request of one dump: family AF_UNSPEC (0) asks, for TCP, both families in one walk. */
-static int send_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, uint8_t ext, uint32_t seq) {
+/* The request of one dump: family AF_UNSPEC (0) asks, for TCP, both families in one walk,
+ * with an optional inet_diag bytecode filter (bc, up to 32 bytes; one-walk requests only). */
+static int send_request(int fd, uint8_t family, uint8_t protocol, uint32_t states, uint8_t ext, uint32_t seq,
+                        const uint8_t *bc, int bclen) {
   struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
   if (family == AF_UNSPEC) {
     /* The old TCPDIAG_GETSOCK request (struct inet_diag_req) is served with sdiag_family
@@ -123,16 +125,25 @@ static int send_request(int fd, uint8_t family, uint8_t protocol, uint32_t state
     struct {
       struct nlmsghdr nlh;
       struct inet_diag_req r;
+      struct nlattr a;
+      uint8_t bc[32];
     } req;
     memset(&req, 0, sizeof req);
-    req.nlh.nlmsg_len = sizeof req;
+    size_t len = sizeof(struct nlmsghdr) + sizeof(struct inet_diag_req);
+    if (bclen > 0) {
+      req.a.nla_type = INET_DIAG_REQ_BYTECODE;
+      req.a.nla_len = (uint16_t)(sizeof(struct nlattr) + (size_t)bclen);
+      memcpy(req.bc, bc, (size_t)bclen);
+      len += sizeof(struct nlattr) + (size_t)bclen;
+    }
+    req.nlh.nlmsg_len = (uint32_t)len;
     req.nlh.nlmsg_type = TCPDIAG_GETSOCK;
     req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     req.nlh.nlmsg_seq = seq;
     req.r.idiag_family = AF_INET; /* not read by the kernel for a dump */
     req.r.idiag_states = states;
     req.r.idiag_ext = ext;
-    return sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0 ? errno : 0;
+    return sendto(fd, &req, len, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0 ? errno : 0;
   }
   struct {
     struct nlmsghdr nlh;
@@ -150,6 +161,18 @@ static int send_request(int fd, uint8_t family, uint8_t protocol, uint32_t state
   return sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0 ? errno : 0;
 }
 
+/* Walk the headers of n received bytes (JS decodes everything): do they end the dump? */
+static int ends_dump(const uint8_t *p, size_t n) {
+  size_t off = 0;
+  while (off + sizeof(struct nlmsghdr) <= n) {
+    const struct nlmsghdr *h = (const struct nlmsghdr *)(p + off);
+    if (h->nlmsg_len < sizeof(struct nlmsghdr) || off + h->nlmsg_len > n) break;
+    if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) return 1;
+    off += NLMSG_ALIGN(h->nlmsg_len);
+  }
+  return 0;
+}
+
 /* dump_one's answer when a one-walk request was refused before any socket came. */
 #define REFUSED (-2)
 
@@ -157,7 +180,7 @@ static int send_request(int fd, uint8_t family, uint8_t protocol, uint32_t state
  * only, nothing handed over), or -1 with a JS exception. */
 static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t protocol,
                     uint32_t states, uint8_t ext, uint32_t seq, struct out *o) {
-  int err = send_request(fd, family, protocol, states, ext, seq);
+  int err = send_request(fd, family, protocol, states, ext, seq, NULL, 0);
   if (err) return err;
   int first = 1;
   for (;;) {
@@ -173,15 +196,7 @@ static int dump_one(napi_env env, napi_value cb, int fd, uint8_t family, uint8_t
         *(int *)NLMSG_DATA(h0) < 0)
       return REFUSED; /* a kernel without the old request: the caller asks per family */
     first = 0;
-    /* Walk the headers only to find the end of this dump; JS decodes everything. */
-    size_t off = 0;
-    int done = 0;
-    while (off + sizeof(struct nlmsghdr) <= (size_t)n) {
-      struct nlmsghdr *h = (struct nlmsghdr *)(o->buf + o->fill + off);
-      if (h->nlmsg_len < sizeof(struct nlmsghdr) || off + h->nlmsg_len > (size_t)n) break;
-      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) done = 1;
-      off += NLMSG_ALIGN(h->nlmsg_len);
-    }
+    int done = ends_dump(o->buf + o->fill, (size_t)n);
     o->fill += (size_t)n;
     while (o->fill & 3) o->buf[o->fill++] = 0; /* keep messages 4-aligned */
     if (done) return 0;
@@ -215,29 +230,6 @@ struct side {
   uint8_t bc[32];
   int bclen;
 };
-
-static int send_bc(int fd, uint32_t states, uint8_t ext, uint32_t seq, const uint8_t *bc, int bclen) {
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req r;
-    struct nlattr a;
-    uint8_t bc[32];
-  } req;
-  memset(&req, 0, sizeof req);
-  size_t len = sizeof(struct nlmsghdr) + sizeof(struct inet_diag_req) + sizeof(struct nlattr) + (size_t)bclen;
-  req.nlh.nlmsg_len = (uint32_t)len;
-  req.nlh.nlmsg_type = TCPDIAG_GETSOCK;
-  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  req.nlh.nlmsg_seq = seq;
-  req.r.idiag_family = AF_INET;
-  req.r.idiag_states = states;
-  req.r.idiag_ext = ext;
-  req.a.nla_type = INET_DIAG_REQ_BYTECODE;
-  req.a.nla_len = (uint16_t)(sizeof(struct nlattr) + (size_t)bclen);
-  memcpy(req.bc, bc, (size_t)bclen);
-  struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
-  return sendto(fd, &req, len, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0 ? errno : 0;
-}
 
 static uint8_t *put_op(uint8_t *p, uint8_t code, uint8_t yes, uint16_t no) {
   struct inet_diag_bc_op op = {.code = code, .yes = yes, .no = no};
@@ -275,19 +267,7 @@ static uint16_t probe_split(int fd, uint32_t states, uint32_t seq) {
   static __thread uint8_t rb[RECV_BYTES];
   uint32_t st = states & ~(1u << 10); /* no listeners: they come first and are few */
   if (!st) return 0;
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req r;
-  } req;
-  memset(&req, 0, sizeof req);
-  req.nlh.nlmsg_len = sizeof req;
-  req.nlh.nlmsg_type = TCPDIAG_GETSOCK;
-  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  req.nlh.nlmsg_seq = seq;
-  req.r.idiag_family = AF_INET;
-  req.r.idiag_states = st;
-  struct sockaddr_nl nladdr = {.nl_family = AF_NETLINK};
-  if (sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&nladdr, sizeof nladdr) < 0) return 0;
+  if (send_request(fd, AF_UNSPEC, IPPROTO_TCP, st, 0, seq, NULL, 0) != 0) return 0;
   /* The first reply is small (the kernel sizes it before the first recv), so read up to three. */
   static __thread uint16_t e[3 * RECV_BYTES / 88];
   size_t k = 0;
@@ -310,7 +290,7 @@ static uint16_t probe_split(int fd, uint32_t states, uint32_t seq) {
 /* The helper thread: dump side B into two buffers handed over in turn. */
 static void *side_main(void *arg) {
   struct side *b = arg;
-  int err = send_bc(b->fd, b->states, b->ext, b->seq, b->bc, b->bclen);
+  int err = send_request(b->fd, AF_UNSPEC, IPPROTO_TCP, b->states, b->ext, b->seq, b->bc, b->bclen);
   int slot = 0, done = err != 0;
   while (!done) {
     pthread_mutex_lock(&b->mu);
@@ -321,13 +301,7 @@ static void *side_main(void *arg) {
       ssize_t n = recv(b->fd, b->buf[slot] + fill, RECV_BYTES, 0);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) { err = n < 0 ? errno : EIO; done = 1; break; }
-      size_t off = 0;
-      while (off + sizeof(struct nlmsghdr) <= (size_t)n) {
-        struct nlmsghdr *h = (struct nlmsghdr *)(b->buf[slot] + fill + off);
-        if (h->nlmsg_len < sizeof(struct nlmsghdr) || off + h->nlmsg_len > (size_t)n) break;
-        if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) done = 1;
-        off += NLMSG_ALIGN(h->nlmsg_len);
-      }
+      done = ends_dump(b->buf[slot] + fill, (size_t)n);
       fill += (size_t)n;
       while (fill & 3) b->buf[slot][fill++] = 0;
     }
@@ -396,21 +370,14 @@ static int dump_split(napi_env env, napi_value cb, int fd, int fd_probe, int fd_
   }
   uint8_t bc[32];
   int bclen = bc_high(bc, m);
-  int rc = send_bc(fd, states, ext, seq, bc, bclen);
+  int rc = send_request(fd, AF_UNSPEC, IPPROTO_TCP, states, ext, seq, bc, bclen);
   int slot = 0;
   while (rc == 0) {
     if (o->fill + RECV_BYTES > o->cap && flush(env, cb, o) < 0) { rc = -1; break; }
     ssize_t n = recv(fd, o->buf + o->fill, RECV_BYTES, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) { rc = n < 0 ? errno : EIO; break; }
-    size_t off = 0;
-    int done = 0;
-    while (off + sizeof(struct nlmsghdr) <= (size_t)n) {
-      struct nlmsghdr *h = (struct nlmsghdr *)(o->buf + o->fill + off);
-      if (h->nlmsg_len < sizeof(struct nlmsghdr) || off + h->nlmsg_len > (size_t)n) break;
-      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) done = 1;
-      off += NLMSG_ALIGN(h->nlmsg_len);
-    }
+    int done = ends_dump(o->buf + o->fill, (size_t)n);
     o->fill += (size_t)n;
     while (o->fill & 3) o->buf[o->fill++] = 0;
     if (done) break;
