@@ -50,6 +50,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <node_api.h>
+#include "bpf_owners.h"
 
 /* One recv brings at most 32 KiB (the kernel caps a dump skb there); 64 KiB is ample. */
 #define RECV_BYTES (64u << 10)
@@ -983,6 +984,34 @@ static napi_value ScanFinish(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static void free_triples(napi_env env, void *data, void *hint) {
+  free(data);
+}
+
+/* bpfOwners() → Uint32Array of (inode, pid, fd) for every socket fd (native/bpf_owners.c);
+ * throws an error with code ERR_BPF_UNAVAILABLE and the reason when the iterator cannot run. */
+static napi_value BpfOwners(napi_env env, napi_callback_info info) {
+  uint32_t *t;
+  size_t n;
+  char why[200];
+  if (bpf_socket_owners(&t, &n, why, sizeof why) < 0) {
+    napi_throw_error(env, "ERR_BPF_UNAVAILABLE", why);
+    return NULL;
+  }
+  napi_value ab, arr;
+  if (n == 0) {
+    free(t);
+    void *data;
+    CHECK(env, napi_create_arraybuffer(env, 0, &data, &ab));
+  } else if (napi_create_external_arraybuffer(env, t, n * sizeof *t, free_triples, NULL, &ab) != napi_ok) {
+    free(t);
+    napi_throw_error(env, "ERR_BPF_UNAVAILABLE", "cannot hand the triples to JS");
+    return NULL;
+  }
+  CHECK(env, napi_create_typedarray(env, napi_uint32_array, n, ab, 0, &arr));
+  return arr;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"dump", NULL, Dump, NULL, NULL, NULL, napi_default, NULL},
@@ -990,6 +1019,7 @@ NAPI_MODULE_INIT() {
       {"netnsLeave", NULL, NetnsLeave, NULL, NULL, NULL, napi_default, NULL},
       {"scanStart", NULL, ScanStart, NULL, NULL, NULL, napi_default, NULL},
       {"scanFinish", NULL, ScanFinish, NULL, NULL, NULL, napi_default, NULL},
+      {"bpfOwners", NULL, BpfOwners, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -13,7 +13,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Owner } from '../src/model/table.js';
 import { loadNative } from '../src/sources/native.js';
-import { mergeTriples, scanShare, startProcessScan } from '../src/sources/process-scan.js';
+import { bpfTriples, mergeTriples, nativeTriples, scanShare, startProcessScan } from '../src/sources/process-scan.js';
 import { scanProcesses } from '../src/sources/processes.js';
 import { kernelOrSkip, Netns, runCli } from './lib/netns.js';
 
@@ -62,6 +62,20 @@ test('a process with thousands of sockets: native threads, one thread, JS and ss
 
     const addon = loadNative().addon;
     if (!addon) { t.diagnostic('native addon not loaded: scanStart/scanFinish cases not run'); return; }
+    // The BPF iterator (native/bpf_owners.c) against the /proc/PID/fd scan of every pid.
+    const every = await startProcessScan('/proc', { bpf: false }).done();
+    assert.deepEqual(held(every.owners.entries(), zoo.pid), ref, '/proc/PID/fd of every pid');
+    let why = '';
+    try { addon.bpfOwners(); } catch (e) { why = (e as Error).message; }
+    if (why) {
+      // Where the kernel has BTF and this is root in the initial pid namespace, it must run.
+      const expected = fs.existsSync('/sys/kernel/btf/vmlinux') && process.getuid?.() === 0 && fs.readlinkSync('/proc/self/ns/pid') === 'pid:[4026531836]';
+      if (expected && process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') assert.fail(`the BPF iterator did not run: ${why}`);
+      t.diagnostic(`BPF iterator not compared: ${why}`);
+    } else {
+      const bpf = mergeTriples([nativeTriples('/proc', { triples: bpfTriples(addon)!, hidden: 0, scanned: 0 })]);
+      assert.deepEqual(held(bpf.owners.entries(), zoo.pid), ref, 'the BPF iterator');
+    }
     // Once per handle.
     const h = addon.scanStart(Int32Array.from(pids), '/proc', 2);
     assert.equal(addon.scanFinish(h).triples.length % 3, 0);

@@ -52,6 +52,12 @@ export interface NativeAddon {
    * and merge. Once per handle: a second call throws ERR_SCAN_FINISHED.
    */
   scanFinish(handle: ScanHandle): NativeScan;
+  /**
+   * (inode, pid, fd) of every socket fd on the machine from one BPF task_file iterator
+   * (native/bpf_owners.c); throws (code ERR_BPF_UNAVAILABLE, with the reason) when it
+   * cannot run: no kernel BTF, no CAP_BPF, not the initial pid namespace.
+   */
+  bpfOwners(): Uint32Array;
 }
 
 let loaded: { addon?: NativeAddon; why?: string } | undefined;

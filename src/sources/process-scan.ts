@@ -8,7 +8,9 @@
  * Uint32Arrays and one `comm` per pid, merged here. Linear in processes and fds.
  *
  * Start it before reading the sockets ({@link startProcessScan}); the threads scan while
- * this thread dumps the socket table, then this thread joins the scan.
+ * this thread dumps the socket table, then this thread joins the scan. On the live machine
+ * as root the addon's BPF task_file iterator (native/bpf_owners.c) gives the same triples
+ * without a syscall per fd, and is used instead where it runs.
  * @module
  */
 import { createRequire } from 'node:module';
@@ -230,6 +232,8 @@ export interface ScanOptions {
   pids?: readonly number[];
   /** false: the JS path (worker + readlinkSync) even when the addon is loaded. */
   native?: boolean;
+  /** false: read /proc/PID/fd even where the BPF iterator could run. */
+  bpf?: boolean;
 }
 
 /**
@@ -241,8 +245,26 @@ export interface ScanOptions {
 export function startProcessScan(procRoot: string, opts: ScanOptions = {}): PendingScan {
   const list = opts.pids ? [...opts.pids] : listPids(procRoot);
   const addon = opts.native === false ? undefined : loadNative().addon;
+  // The live machine as root: one BPF iterator instead of a readlink per fd, when it runs.
+  if (addon && procRoot === '/proc' && !opts.pids && opts.bpf !== false && process.env['TCPSTATE_NO_BPF'] !== '1') {
+    const triples = bpfTriples(addon);
+    if (triples) {
+      const scan = nativeTriples(procRoot, { triples, hidden: 0, scanned: list.length });
+      return { async done() { return mergeTriples([scan]); } };
+    }
+  }
   if (addon && list.length > 0) return startNative(addon, procRoot, list, opts.threads === undefined ? defaultScanThreads() : Math.max(0, Math.floor(opts.threads) - 1));
   return startWorker(procRoot, list, opts.threads ?? 2);
+}
+
+/** Socket owners from the addon's BPF iterator (native/bpf_owners.c), or undefined where it cannot run. */
+export function bpfTriples(addon: NativeAddon): Uint32Array | undefined {
+  try {
+    return addon.bpfOwners();
+  } catch {
+    // No BTF, no CAP_BPF, another pid namespace, a kernel that refuses: /proc/PID/fd instead.
+    return undefined;
+  }
 }
 
 function startNative(addon: NativeAddon, procRoot: string, list: number[], background: number): PendingScan {
