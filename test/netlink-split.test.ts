@@ -5,7 +5,9 @@
  * sockets), listeners and TIME_WAIT in a namespace of this test's own.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
@@ -95,4 +97,20 @@ test('ls: the two halves hold every socket once, the same set as one dump and ss
   assert.equal(new Set(split).size, split.length, 'no socket twice');
   assert.deepEqual(split, one);
   assert.deepEqual(split, ss);
+});
+
+test('--record makes one dump, so ss reads the whole recording back', (t) => {
+  if (!guard(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'tcpstate-split-'));
+  try {
+    const file = join(dir, 'rec.nl');
+    const r = runCli(['count', '--json', '--netns', ns!.name, '--record', file], { env: { TCPSTATE_TIMING: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /\(\d+ sockets, 1 dumps\)/);
+    const total = (JSON.parse(r.stdout) as { total: number }).total;
+    const ss = parseSs(execFileSync('ss', ['-tanH'], { env: { ...process.env, TCPDIAG_FILE: file }, encoding: 'utf8' }));
+    assert.equal(ss.length, total);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

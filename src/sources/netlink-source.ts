@@ -75,9 +75,10 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
   const buf = buffer();
   const netns = nsPath(opts);
   // TCPSTATE_NETLINK_PER_FAMILY=1: a dump per family, as ss asks, instead of one walk;
-  // TCPSTATE_NETLINK_PARALLEL=0: never two dumps at once (tests compare the paths).
+  // TCPSTATE_NETLINK_PARALLEL=0: never two dumps at once (tests compare the paths). A
+  // recording is one dump: `TCPDIAG_FILE=FILE ss` stops at the first NLMSG_DONE.
   const perFamily = process.env['TCPSTATE_NETLINK_PER_FAMILY'] === '1';
-  const parallel = opts.parallel === true && process.env['TCPSTATE_NETLINK_PARALLEL'] !== '0';
+  const parallel = opts.parallel === true && opts.record === undefined && process.env['TCPSTATE_NETLINK_PARALLEL'] !== '0';
   let rec: number | undefined;
   if (opts.record !== undefined) {
     try {
