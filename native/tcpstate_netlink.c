@@ -51,6 +51,7 @@
 #include <linux/sock_diag.h>
 #include <node_api.h>
 #include "bpf_owners.h"
+#include "bpf_tcp_states.h"
 
 /* One recv brings at most 32 KiB (the kernel caps a dump skb there); 64 KiB is ample. */
 #define RECV_BYTES (64u << 10)
@@ -95,6 +96,40 @@ static int get_path(napi_env env, napi_value v, char *buf, size_t cap) {
   if (napi_get_value_string_utf8(env, v, buf, cap, &n) != napi_ok) return -1;
   return n > 0 && n < cap - 1 ? 1 : -1;
 }
+
+/* setns() into the network namespace file at path; *orig gets an fd of the one left (for
+ * ns_leave). 0, or an errno with *what naming the step that failed. */
+static int ns_enter(const char *path, int *orig, const char **what) {
+  *orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (*orig < 0) { *what = "open /proc/thread-self/ns/net"; return errno; }
+  int target = open(path, O_RDONLY | O_CLOEXEC);
+  if (target < 0) {
+    int e = errno;
+    close(*orig);
+    *what = path;
+    return e;
+  }
+  int r = setns(target, CLONE_NEWNET);
+  int e = errno;
+  close(target);
+  if (r < 0) {
+    close(*orig);
+    *what = "setns";
+    return e;
+  }
+  return 0;
+}
+
+/* setns() back to the namespace ns_enter left, closing its fd: 0 or an errno. Staying in the
+ * wrong namespace would make every later read lie, so callers stop on an error. */
+static int ns_leave(int orig) {
+  int r = setns(orig, CLONE_NEWNET);
+  int e = errno;
+  close(orig);
+  return r < 0 ? e : 0;
+}
+
+#define NS_BACK_FAILED "setns back to the original network namespace"
 
 struct out {
   uint8_t *buf;
@@ -472,22 +507,11 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  int orig = -1, target = -1;
+  int orig = -1;
   if (want_ns) {
-    orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (orig < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
-    target = open(nspath, O_RDONLY | O_CLOEXEC);
-    if (target < 0) {
-      int e = errno;
-      close(orig);
-      return throw_errno(env, nspath, e);
-    }
-    if (setns(target, CLONE_NEWNET) < 0) {
-      int e = errno;
-      close(orig);
-      close(target);
-      return throw_errno(env, "setns", e);
-    }
+    const char *what;
+    int e = ns_enter(nspath, &orig, &what);
+    if (e) return throw_errno(env, what, e);
   }
   int split = parallel && nfam == 2 && protocol == IPPROTO_TCP && !one_per_family;
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -497,16 +521,12 @@ static napi_value Dump(napi_env env, napi_callback_info info) {
   int fd_b = split ? socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG) : -1;
   if (fd_probe < 0 || fd_b < 0) split = 0;
   if (want_ns) {
-    int back = setns(orig, CLONE_NEWNET);
-    int e = errno;
-    close(orig);
-    close(target);
-    if (back < 0) {
+    int e = ns_leave(orig);
+    if (e) {
       if (fd >= 0) close(fd);
       if (fd_probe >= 0) close(fd_probe);
       if (fd_b >= 0) close(fd_b);
-      /* Staying in the wrong namespace would make every later read lie: stop here. */
-      return throw_errno(env, "setns back to the original network namespace", e);
+      return throw_errno(env, NS_BACK_FAILED, e);
     }
   }
   if (fd < 0) {
@@ -548,21 +568,10 @@ static napi_value NetnsEnter(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "netnsEnter(path)");
     return NULL;
   }
-  int orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (orig < 0) return throw_errno(env, "open /proc/thread-self/ns/net", errno);
-  int target = open(path, O_RDONLY | O_CLOEXEC);
-  if (target < 0) {
-    int e = errno;
-    close(orig);
-    return throw_errno(env, path, e);
-  }
-  int r = setns(target, CLONE_NEWNET);
-  int e = errno;
-  close(target);
-  if (r < 0) {
-    close(orig);
-    return throw_errno(env, "setns", e);
-  }
+  int orig;
+  const char *what;
+  int e = ns_enter(path, &orig, &what);
+  if (e) return throw_errno(env, what, e);
   napi_value out;
   CHECK(env, napi_create_int32(env, orig, &out));
   return out;
@@ -577,10 +586,8 @@ static napi_value NetnsLeave(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "netnsLeave(fd)");
     return NULL;
   }
-  int r = setns(fd, CLONE_NEWNET);
-  int e = errno;
-  close(fd);
-  if (r < 0) return throw_errno(env, "setns back to the original network namespace", e);
+  int e = ns_leave(fd);
+  if (e) return throw_errno(env, NS_BACK_FAILED, e);
   return NULL;
 }
 
@@ -1012,6 +1019,68 @@ static napi_value BpfOwners(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* bpfTcpStates(buf, onChunk, netns?): (kernel state, family) byte pairs of every TCP socket of
+ * the current namespace, or of the one at path netns, from a BPF tcp iterator
+ * (native/bpf_tcp_states.c), handed over like dump's replies: buf (at least 128 KiB) filled,
+ * onChunk(length) called whenever it is nearly full and at the end. Throws an error with code
+ * ERR_BPF_UNAVAILABLE and the reason when the iterator cannot run (no BTF, not root). */
+static napi_value BpfTcpStates(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  struct out o = {0};
+  bool isbuf = false;
+  if (argc < 2 || napi_is_buffer(env, argv[0], &isbuf) != napi_ok || !isbuf ||
+      napi_get_buffer_info(env, argv[0], (void **)&o.buf, &o.cap) != napi_ok || o.cap < 2 * RECV_BYTES) {
+    napi_throw_type_error(env, NULL, "bpfTcpStates(buffer of at least 128 KiB, onChunk, netns?)");
+    return NULL;
+  }
+  o.cap &= ~(size_t)1;
+  char nspath[4096];
+  int want_ns = argc >= 3 ? get_path(env, argv[2], nspath, sizeof nspath) : 0;
+  if (want_ns < 0) {
+    napi_throw_type_error(env, NULL, "bpfTcpStates: netns must be a path");
+    return NULL;
+  }
+  int orig = -1;
+  if (want_ns) {
+    const char *what;
+    int e = ns_enter(nspath, &orig, &what);
+    if (e) return throw_errno(env, what, e);
+  }
+  char why[200];
+  /* An iterator walks the namespace it was created in. */
+  int ifd = bpf_tcp_states_open(why, sizeof why);
+  if (want_ns) {
+    int e = ns_leave(orig);
+    if (e) {
+      if (ifd >= 0) close(ifd);
+      return throw_errno(env, NS_BACK_FAILED, e);
+    }
+  }
+  if (ifd < 0) {
+    napi_throw_error(env, "ERR_BPF_UNAVAILABLE", why);
+    return NULL;
+  }
+  for (;;) {
+    if (o.fill + RECV_BYTES > o.cap && flush(env, argv[1], &o) < 0) break;
+    ssize_t r = read(ifd, o.buf + o.fill, RECV_BYTES);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      int e = errno;
+      close(ifd);
+      return throw_errno(env, "reading the BPF tcp iterator", e);
+    }
+    if (r == 0) {
+      flush(env, argv[1], &o);
+      break;
+    }
+    o.fill += (size_t)r;
+  }
+  close(ifd);
+  return NULL; /* a JS exception from onChunk propagates */
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"dump", NULL, Dump, NULL, NULL, NULL, napi_default, NULL},
@@ -1020,6 +1089,7 @@ NAPI_MODULE_INIT() {
       {"scanStart", NULL, ScanStart, NULL, NULL, NULL, napi_default, NULL},
       {"scanFinish", NULL, ScanFinish, NULL, NULL, NULL, napi_default, NULL},
       {"bpfOwners", NULL, BpfOwners, NULL, NULL, NULL, napi_default, NULL},
+      {"bpfTcpStates", NULL, BpfTcpStates, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

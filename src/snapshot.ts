@@ -83,7 +83,7 @@ export async function scanLive(sourceName: string | undefined, opts: ScanOptions
  * Count the live table by state into `counts`: through the source's row-free fast path
  * when it has one and no row predicate is needed beyond the states, else by scanning.
  */
-export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number; dumps?: number }> {
+export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number; dumps?: number; method?: string }> {
   const { source, notices } = await chooseSource(sourceName, opts);
   // hrtime, not performance.now(): the global performance object loads perf_hooks (~10 modules).
   const t0 = process.hrtime.bigint();
@@ -93,7 +93,7 @@ export async function countLive(sourceName: string | undefined, opts: ScanOption
       const st = chunk.state;
       for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) counts[st[i]!]!++;
     });
-  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - t0) / 1e6, ...(r.dumps === undefined ? {} : { dumps: r.dumps }) };
+  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - t0) / 1e6, ...(r.dumps === undefined ? {} : { dumps: r.dumps }), ...(r.method === undefined ? {} : { method: r.method }) };
 }
 
 /** A sink that copies the rows `keep` selects into `into`. */

@@ -38,6 +38,8 @@ export interface ScanResult {
   notices: string[];
   /** Kernel dumps the scan read (netlink: 2 when a large table was split); for TCPSTATE_TIMING. */
   dumps?: number;
+  /** How the kernel was read when not by sock_diag dumps ("bpf tcp iterator"); for TCPSTATE_TIMING. */
+  method?: string;
 }
 
 export interface LiveSource {

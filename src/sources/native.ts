@@ -58,6 +58,13 @@ export interface NativeAddon {
    * cannot run: no kernel BTF, no CAP_BPF, not the initial pid namespace.
    */
   bpfOwners(): Uint32Array;
+  /**
+   * (kernel state, family) byte pairs of every TCP socket of the current namespace, or of
+   * the namespace file `netns`, from a BPF tcp iterator (native/bpf_tcp_states.c), handed
+   * over like dump's replies; throws (code ERR_BPF_UNAVAILABLE, with the reason) when the
+   * iterator cannot run.
+   */
+  bpfTcpStates(buf: Buffer, onChunk: (n: number) => void, netns?: string): void;
 }
 
 let loaded: { addon?: NativeAddon; why?: string } | undefined;

@@ -9,6 +9,7 @@ import { fs } from '../builtins.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
+import { bpfCount } from './bpf-tcp-states.js';
 import type { LiveSource, ScanOptions, ScanResult } from './live.js';
 import { loadNative, type NativeAddon } from './native.js';
 import { EXT_INFO, EXT_MEMORY, LINUX_AF_INET, LINUX_AF_INET6, SockDiagDecoder } from './netlink-decode.js';
@@ -128,6 +129,16 @@ export const netlinkSource: LiveSource = {
   },
   count(opts: ScanOptions, counts: Float64Array): ScanResult {
     const addon = loadNative().addon!;
+    // TCP alone, not recorded: one BPF iterator walk where it runs (root, kernel BTF).
+    if (opts.tcp && !opts.udp && opts.record === undefined) {
+      let viaBpf;
+      try {
+        viaBpf = bpfCount(addon, opts, nsPath(opts), buffer(), counts);
+      } catch (e) {
+        nativeError(e, opts);
+      }
+      if (viaBpf) return viaBpf;
+    }
     const dec = new SockDiagDecoder(() => {}, {}, new SocketTable(16));
     const mine = new Float64Array(16);
     dec.counts = mine;

@@ -77,11 +77,13 @@ export const count: Command = {
     let hidden = 0;
     let scanMs: number | undefined;
     let dumps: number | undefined;
+    let method: string | undefined;
     if (!groups) {
       // Nothing else runs meanwhile: a large table may be dumped in two halves at once.
       r = await countLive(sel.sourceName, { ...sel.scan, parallel: true }, counts, keep, !sel.filter.expr);
       scanMs = r.scanMs;
       dumps = r.dumps;
+      method = r.method;
     } else {
       // Process attribution runs on background threads while this thread reads the sockets.
       const pending = key?.by === 'process' ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
@@ -99,7 +101,7 @@ export const count: Command = {
       }
     }
     // TCPSTATE_TIMING=1 (bench/): the scan alone, and with option parsing and source loading.
-    if (t0) io.err(`tcpstate: timing: scan and count ${(scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets${dumps === undefined ? '' : `, ${dumps} dumps`}), ${(performance.now() - t0).toFixed(3)} ms with loading\n`);
+    if (t0) io.err(`tcpstate: timing: scan and count ${(scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets${method !== undefined ? `, ${method}` : dumps === undefined ? '' : `, ${dumps} dumps`}), ${(performance.now() - t0).toFixed(3)} ms with loading\n`);
     const notices = [...r.notices];
     if (hidden > 0) notices.push(hiddenNotice(hidden));
     for (const n of notices) io.err(`tcpstate: ${n}\n`);

@@ -1,0 +1,198 @@
+/*
+ * Kernel BTF lookups and iterator loading shared by tcpstate's BPF programs
+ * (bpf_owners.c, bpf_tcp_states.c).
+ *
+ * A program reads kernel structs through BTF-typed pointers, so the offsets of the fields it
+ * reads come from the running kernel's BTF (/sys/kernel/btf/vmlinux, 5–6 MB), streamed
+ * through a small buffer: the names are found in the string section first (BTF strings are
+ * deduplicated: one offset each), then the types that use them.
+ */
+#define _GNU_SOURCE
+#include "bpf_iter.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/btf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define BUF (64u << 10)
+#define MAX_NAMES 16
+#define NAME_MAX_LEN 62
+
+/* String-section offsets of names[0..n) (UINT32_MAX: absent). Strings are NUL-terminated
+ * and the section starts with the empty string, so a name is found as "\0name\0". */
+static int find_strings(int fd, const struct btf_header *h, char *buf, const char *const *names, size_t n, uint32_t *off) {
+  char pat[MAX_NAMES][NAME_MAX_LEN + 2];
+  size_t plen[MAX_NAMES], longest = 0;
+  for (size_t k = 0; k < n; k++) {
+    off[k] = UINT32_MAX;
+    size_t l = strlen(names[k]);
+    if (l == 0 || l > NAME_MAX_LEN) return -1;
+    pat[k][0] = 0;
+    memcpy(pat[k] + 1, names[k], l);
+    pat[k][l + 1] = 0;
+    plen[k] = l + 2;
+    if (plen[k] > longest) longest = plen[k];
+  }
+  uint64_t base = (uint64_t)h->hdr_len + h->str_off;
+  uint32_t pos = 0; /* string-section offset of buf[0] */
+  size_t have = 0;
+  while (pos + have < h->str_len) {
+    size_t want = BUF - have;
+    if (want > h->str_len - pos - have) want = h->str_len - pos - have;
+    ssize_t r = pread(fd, buf + have, want, (off_t)(base + pos + have));
+    if (r <= 0) return -1;
+    have += (size_t)r;
+    for (size_t k = 0; k < n; k++) {
+      if (off[k] != UINT32_MAX) continue;
+      const char *m = memmem(buf, have, pat[k], plen[k]);
+      if (m) off[k] = pos + (uint32_t)(m - buf) + 1;
+    }
+    /* keep the tail a pattern may straddle */
+    size_t keep = have < longest - 1 ? have : longest - 1;
+    memmove(buf, buf + have - keep, keep);
+    pos += (uint32_t)(have - keep);
+    have = keep;
+  }
+  for (size_t k = 0; k < n; k++) if (off[k] == UINT32_MAX) return -1;
+  return 0;
+}
+
+/* Bytes of kind-specific data after a struct btf_type. */
+static size_t extra_bytes(uint32_t info) {
+  uint32_t kind = BTF_INFO_KIND(info), vlen = BTF_INFO_VLEN(info);
+  switch (kind) {
+    case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: return 4;
+    case BTF_KIND_ARRAY: return 12;
+    case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_DATASEC: case BTF_KIND_ENUM64: return 12u * vlen;
+    case BTF_KIND_ENUM: case BTF_KIND_FUNC_PROTO: return 8u * vlen;
+    default: return 0;
+  }
+}
+
+int btf_lookup(const char *func, int32_t *func_id, struct btf_want *want, size_t nwant, char *why, size_t whylen) {
+  /* names: [0] the function, then each want's type and member */
+  const char *names[MAX_NAMES];
+  uint32_t off[MAX_NAMES];
+  size_t n = 1 + 2 * nwant;
+  if (n > MAX_NAMES) { snprintf(why, whylen, "too many BTF names"); return -1; }
+  names[0] = func;
+  for (size_t k = 0; k < nwant; k++) {
+    names[1 + 2 * k] = want[k].type;
+    names[2 + 2 * k] = want[k].member;
+    want[k].off = -1;
+  }
+  *func_id = -1;
+  int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) { snprintf(why, whylen, "no kernel BTF (/sys/kernel/btf/vmlinux: %s)", strerror(errno)); return -1; }
+  struct btf_header h;
+  char *buf = malloc(BUF);
+  int rc = -1;
+  if (!buf || pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h || h.magic != BTF_MAGIC || find_strings(fd, &h, buf, names, n, off) < 0) {
+    snprintf(why, whylen, "kernel BTF not readable as expected, or without the %s iterator or a field it reads", func);
+    goto out;
+  }
+  uint64_t base = (uint64_t)h.hdr_len + h.type_off;
+  size_t have = 0, at = 0;
+  uint32_t read_pos = 0, used = 0;
+  int32_t id = 1;
+  /* Make n bytes available at buf[at]. */
+#define NEED(m)                                                                                   \
+  do {                                                                                            \
+    if (have - at < (m)) {                                                                        \
+      memmove(buf, buf + at, have - at);                                                          \
+      have -= at;                                                                                 \
+      at = 0;                                                                                     \
+      size_t w = BUF - have;                                                                      \
+      if (w > h.type_len - read_pos) w = h.type_len - read_pos;                                   \
+      ssize_t r = w ? pread(fd, buf + have, w, (off_t)(base + read_pos)) : 0;                     \
+      if (r < 0) goto bad;                                                                        \
+      have += (size_t)r;                                                                          \
+      read_pos += (uint32_t)r;                                                                    \
+      if (have - at < (m)) goto bad;                                                              \
+    }                                                                                             \
+  } while (0)
+  while (used < h.type_len) {
+    NEED(sizeof(struct btf_type));
+    struct btf_type t;
+    memcpy(&t, buf + at, sizeof t);
+    at += sizeof t;
+    used += sizeof t;
+    uint32_t kind = BTF_INFO_KIND(t.info);
+    int kflag = BTF_INFO_KFLAG(t.info);
+    if (kind == BTF_KIND_FUNC && t.name_off == off[0]) *func_id = id;
+    /* a struct some want names: its members are matched against those wants */
+    int is_wanted = 0;
+    if (kind == BTF_KIND_STRUCT)
+      for (size_t k = 0; k < nwant; k++) if (t.name_off == off[1 + 2 * k]) is_wanted = 1;
+    size_t extra = extra_bytes(t.info);
+    used += (uint32_t)extra;
+    if (!is_wanted) {
+      /* skip: within the buffer, or past it by moving the read position */
+      if (have - at >= extra) {
+        at += extra;
+      } else {
+        read_pos += (uint32_t)(extra - (have - at));
+        have = at = 0;
+      }
+      id++;
+      continue;
+    }
+    for (; extra > 0; extra -= sizeof(struct btf_member)) {
+      NEED(sizeof(struct btf_member));
+      struct btf_member m;
+      memcpy(&m, buf + at, sizeof m);
+      uint32_t bits = kflag ? BTF_MEMBER_BIT_OFFSET(m.offset) : m.offset;
+      for (size_t k = 0; k < nwant; k++)
+        if (t.name_off == off[1 + 2 * k] && m.name_off == off[2 + 2 * k]) want[k].off = bits % 8 ? -1 : (int32_t)(bits / 8);
+      at += sizeof m;
+    }
+    id++;
+  }
+#undef NEED
+  rc = 0;
+  if (*func_id < 0) rc = -1;
+  for (size_t k = 0; k < nwant; k++) if (want[k].off < 0) rc = -1;
+  if (rc < 0) snprintf(why, whylen, "kernel BTF lacks the %s iterator or a field it reads", func);
+  goto out;
+bad:
+  snprintf(why, whylen, "kernel BTF truncated");
+out:
+  free(buf);
+  close(fd);
+  return rc;
+}
+
+static int sys_bpf(int cmd, union bpf_attr *a) {
+  return (int)syscall(__NR_bpf, cmd, a, sizeof *a);
+}
+
+int bpf_iter_open(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, char *why, size_t whylen) {
+  union bpf_attr a;
+  memset(&a, 0, sizeof a);
+  a.prog_type = BPF_PROG_TYPE_TRACING;
+  a.expected_attach_type = BPF_TRACE_ITER;
+  a.insns = (uint64_t)(uintptr_t)prog;
+  a.insn_cnt = (uint32_t)ninsn;
+  a.license = (uint64_t)(uintptr_t)"GPL";
+  a.attach_btf_id = (uint32_t)func_id;
+  int pfd = sys_bpf(BPF_PROG_LOAD, &a);
+  if (pfd < 0) { snprintf(why, whylen, "BPF program not loaded: %s", strerror(errno)); return -1; }
+  memset(&a, 0, sizeof a);
+  a.link_create.prog_fd = (uint32_t)pfd;
+  a.link_create.attach_type = BPF_TRACE_ITER;
+  int lfd = sys_bpf(BPF_LINK_CREATE, &a);
+  int e = errno;
+  close(pfd);
+  if (lfd < 0) { snprintf(why, whylen, "BPF iterator link: %s", strerror(e)); return -1; }
+  memset(&a, 0, sizeof a);
+  a.iter_create.link_fd = (uint32_t)lfd;
+  int ifd = sys_bpf(BPF_ITER_CREATE, &a);
+  e = errno;
+  close(lfd);
+  if (ifd < 0) { snprintf(why, whylen, "BPF iterator: %s", strerror(e)); return -1; }
+  return ifd;
+}

@@ -1,0 +1,82 @@
+/**
+ * TCP sockets counted by state from the native addon's BPF tcp iterator
+ * (native/bpf_tcp_states.c), the `count` fast path where it runs (root, kernel BTF): one walk
+ * of the kernel's TCP hash tables writing two bytes per socket, (kernel state, Linux address
+ * family), instead of an 88-byte sock_diag message. Pure counting over those bytes
+ * ({@link countStatePairs}) beside the thin reader ({@link bpfCount}).
+ * @module
+ */
+import { TcpstateError, type Warning } from '../model/errors.js';
+import { canonicalCode, UNKNOWN } from '../model/state.js';
+import type { ScanOptions, ScanResult } from './live.js';
+import type { NativeAddon } from './native.js';
+
+/** Bytes per socket: kernel state (u8), then family (u8: AF_INET 2, AF_INET6 10). */
+export const STATE_PAIR_BYTES = 2;
+const AF_INET = 2;
+const AF_INET6 = 10;
+
+/** Raw per-family tallies of kernel state codes, turned into counts by {@link finishCounts}. */
+export interface StateTally {
+  v4: Float64Array;
+  v6: Float64Array;
+  /** Bytes consumed so far (for the offsets of errors). */
+  offset: number;
+}
+
+export function newTally(): StateTally {
+  return { v4: new Float64Array(256), v6: new Float64Array(256), offset: 0 };
+}
+
+/**
+ * Tally the (state, family) pairs of `bytes[0, length)` into `t`.
+ * @throws TcpstateError ERR_PARSE naming the byte offset of a pair with an unknown family, or
+ *   of a length that is not whole pairs.
+ */
+export function countStatePairs(bytes: Uint8Array, length: number, t: StateTally, name = 'bpf tcp iterator'): void {
+  if (length % STATE_PAIR_BYTES !== 0) {
+    throw new TcpstateError('ERR_PARSE', `${name}: ${length} bytes is not a whole number of (state, family) pairs`, { file: name, offset: t.offset + length, field: 'length' });
+  }
+  const v4 = t.v4;
+  const v6 = t.v6;
+  for (let i = 0; i < length; i += 2) {
+    const f = bytes[i + 1]!;
+    if (f === AF_INET) v4[bytes[i]!]!++;
+    else if (f === AF_INET6) v6[bytes[i]!]!++;
+    else throw new TcpstateError('ERR_PARSE', `${name}: address family ${f} at byte ${t.offset + i + 1}, expected 2 (IPv4) or 10 (IPv6)`, { file: name, offset: t.offset + i + 1, field: 'family' });
+  }
+  t.offset += length;
+}
+
+/**
+ * Add the tallies of the families and states selected to `counts` (tcpstate's state codes);
+ * a kernel state tcpstate does not know is counted as UNKNOWN, with a warning.
+ */
+export function finishCounts(t: StateTally, opts: Pick<ScanOptions, 'v4' | 'v6' | 'states'>, counts: Float64Array, name = 'bpf tcp iterator'): Warning[] {
+  const warnings: Warning[] = [];
+  for (let raw = 0; raw < 256; raw++) {
+    const n = (opts.v4 ? t.v4[raw]! : 0) + (opts.v6 ? t.v6[raw]! : 0);
+    if (n === 0) continue;
+    const code = canonicalCode(raw);
+    if (code === UNKNOWN) warnings.push({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${raw} (${n} sockets), counted as UNKNOWN`, where: { file: name, field: 'state' } });
+    if (opts.states & (1 << code)) counts[code]! += n;
+  }
+  return warnings;
+}
+
+/**
+ * Count the TCP sockets of the current namespace (or `opts.netns`, a namespace file path)
+ * through the addon's BPF iterator; undefined when the iterator cannot run here (no kernel
+ * BTF, not root, TCPSTATE_NO_BPF=1), so the caller dumps through sock_diag instead.
+ */
+export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: string | undefined, buf: Buffer, counts: Float64Array): ScanResult | undefined {
+  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStates !== 'function') return undefined;
+  const t = newTally();
+  try {
+    addon.bpfTcpStates(buf, (n) => countStatePairs(buf, n, t), netnsFile);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BPF_UNAVAILABLE') return undefined;
+    throw e;
+  }
+  return { warnings: finishCounts(t, opts, counts), notices: [], method: 'bpf tcp iterator' };
+}

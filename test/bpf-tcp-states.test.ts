@@ -1,0 +1,163 @@
+/**
+ * `count` through the BPF tcp iterator (native/bpf_tcp_states.c, src/sources/bpf-tcp-states.ts):
+ * on the socket zoo (every TCP state, IPv4 and IPv6, a request socket in SYN_RECV) it must
+ * count what the sock_diag dump counts and what ss lists, per family and per state filter.
+ * The pure tally is checked on bytes the iterator wrote, and on its error cases.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test, type TestContext } from 'node:test';
+import { TcpstateError } from '../src/model/errors.js';
+import { newCounts } from '../src/model/count.js';
+import { ALL_MASK, parseState } from '../src/model/state.js';
+import { countStatePairs, finishCounts, newTally } from '../src/sources/bpf-tcp-states.js';
+import { loadNative } from '../src/sources/native.js';
+import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
+import { parseSs } from './lib/ss.js';
+
+const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
+let ns: Netns | undefined;
+
+before(async () => {
+  if (kernelUnavailable() || !existsSync(ADDON)) return;
+  ns = Netns.create('bpfst');
+  // SYN_SENT and SYN_RECV must outlive the test (default retries give up after ~60 s).
+  ns.run('sh', ['-c', 'echo 12 > /proc/sys/net/ipv4/tcp_syn_retries; echo 12 > /proc/sys/net/ipv4/tcp_synack_retries']);
+  await ns.zoo(['--ttl', '200']);
+});
+
+after(() => ns?.destroy());
+
+/** Where the iterator must run: root, kernel BTF. */
+function bpfExpected(): boolean {
+  return existsSync('/sys/kernel/btf/vmlinux') && process.getuid?.() === 0;
+}
+
+function guard(t: TestContext): boolean {
+  if (!kernelOrSkip(t, ['ss', 'nft'])) return false;
+  if (existsSync(ADDON)) return true;
+  if (process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') throw new Error(`${ADDON} is not built (TCPSTATE_REQUIRE_KERNEL=1)`);
+  t.skip('the native addon is not built');
+  return false;
+}
+
+/** `count --json` in the zoo's namespace; which way the kernel was read, from TCPSTATE_TIMING. */
+function count(args: string[], env: Record<string, string> = {}): { states: Record<string, number>; how: string } {
+  const r = runCli(['count', '--json', '--netns', ns!.name, ...args], { env: { TCPSTATE_TIMING: '1', ...env } });
+  assert.equal(r.code, 0, r.stderr);
+  const how = /sockets, ([^)]+)\)/.exec(r.stderr)?.[1] ?? '';
+  return { states: (JSON.parse(r.stdout) as { states: Record<string, number> }).states, how };
+}
+
+/** ss's per-state counts with the same keys as tcpstate's JSON. */
+function ssCounts(keys: string[], ssArgs: string[]): Record<string, number> {
+  const want: Record<string, number> = {};
+  for (const k of keys) want[k] = 0;
+  for (const row of parseSs(ns!.run('ss', ['-tanH', ...ssArgs]))) want[row.state]!++;
+  return want;
+}
+
+/** Is the iterator refused here, and should it not be? */
+function mustRun(t: TestContext, how: string): boolean {
+  if (how === 'bpf tcp iterator') return true;
+  if (bpfExpected() && process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') assert.fail(`count did not use the BPF iterator (${how}) where it should run`);
+  t.diagnostic(`BPF iterator not used here (${how}): only the dump path was compared`);
+  return false;
+}
+
+test('count: the BPF iterator counts every state as the sock_diag dump and ss do', (t) => {
+  if (!guard(t)) return;
+  // The zoo's states hold still (nftables drops what would move them), but TIME_WAIT ages
+  // out after 60 s: the three views are taken together.
+  const viaBpf = count([]);
+  const viaDump = count([], { TCPSTATE_NO_BPF: '1' });
+  const ss = ssCounts(Object.keys(viaBpf.states), []);
+  mustRun(t, viaBpf.how);
+  assert.match(viaDump.how, /dumps/);
+  assert.deepEqual(viaBpf.states, viaDump.states);
+  assert.deepEqual(viaBpf.states, ss);
+  for (const s of ['LISTEN', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING']) {
+    assert.ok(viaBpf.states[s]! > 0, `the zoo holds ${s}: ${JSON.stringify(viaBpf.states)}`);
+  }
+});
+
+test('count -4, -6 and state filters: families and states picked from the same bytes', (t) => {
+  if (!guard(t)) return;
+  // ss prints no State column under a state filter, so its full listing is filtered here.
+  const cases: [string[], string[], string | undefined][] = [
+    [['-4'], ['-4'], undefined],
+    [['-6'], ['-6'], undefined],
+    [['state', 'established'], [], 'ESTABLISHED'],
+    [['-6', 'state', 'time-wait'], ['-6'], 'TIME_WAIT'],
+  ];
+  for (const [args, ssArgs, only] of cases) {
+    const viaBpf = count(args);
+    const viaDump = count(args, { TCPSTATE_NO_BPF: '1' });
+    mustRun(t, viaBpf.how);
+    assert.deepEqual(viaBpf.states, viaDump.states, args.join(' '));
+    const want = ssCounts(Object.keys(viaBpf.states), ssArgs);
+    if (only) for (const k of Object.keys(want)) if (k !== only) want[k] = 0;
+    assert.deepEqual(viaBpf.states, want, args.join(' '));
+    assert.ok(Object.values(viaBpf.states).some((n) => n > 0), `${args.join(' ')} counts some sockets`);
+  }
+});
+
+test('--record and -u still dump through sock_diag (a recording is sock_diag replies)', (t) => {
+  if (!guard(t)) return;
+  const r = runCli(['count', '-tu', '--netns', ns!.name], { env: { TCPSTATE_TIMING: '1' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /\d+ dumps\)/);
+});
+
+test('the tally of bytes the iterator wrote: per family, state codes as the kernel gives them', (t) => {
+  if (!guard(t)) return;
+  const addon = loadNative().addon!;
+  const buf = Buffer.alloc(1 << 17);
+  const tally = newTally();
+  const raw: number[] = [];
+  try {
+    addon.bpfTcpStates(buf, (n) => { raw.push(...buf.subarray(0, n)); countStatePairs(buf, n, tally); }, `/run/netns/${ns!.name}`);
+  } catch (e) {
+    mustRun(t, (e as Error).message);
+    return;
+  }
+  assert.equal(raw.length % 2, 0);
+  // Request sockets come as the kernel's TCP_NEW_SYN_RECV (12), counted as SYN_RECV.
+  const states = new Set(raw.filter((_, i) => i % 2 === 0));
+  assert.ok(states.has(12), `a request socket (state 12) among ${[...states].join(',')}`);
+  const counts = newCounts();
+  assert.deepEqual(finishCounts(tally, { v4: true, v6: true, states: ALL_MASK }, counts), []);
+  const ss = parseSs(ns!.run('ss', ['-tanH']));
+  assert.equal(raw.length / 2, ss.length);
+  for (const row of ss) counts[parseState(row.state)!]!--;
+  assert.deepEqual([...counts], new Array(counts.length).fill(0), 'every state as ss lists it');
+});
+
+test('countStatePairs: a broken pair is an error naming its byte; an unknown state is counted as UNKNOWN with a warning', () => {
+  const t = newTally();
+  countStatePairs(Uint8Array.from([1, 2, 1, 10, 10, 2]), 6, t);
+  const counts = newCounts();
+  assert.deepEqual(finishCounts(t, { v4: true, v6: false, states: ALL_MASK }, counts), []);
+  assert.equal(counts[parseState('ESTABLISHED')!], 1);
+  assert.equal(counts[parseState('LISTEN')!], 1);
+  assert.throws(() => countStatePairs(Uint8Array.from([1, 2, 1]), 3, newTally()), (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /3 bytes is not a whole number/.test(e.message));
+  const bad = newTally();
+  countStatePairs(Uint8Array.from([1, 2]), 2, bad);
+  assert.throws(() => countStatePairs(Uint8Array.from([1, 2, 1, 7]), 4, bad), (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /family 7 at byte 5/.test(e.message));
+  const odd = newTally();
+  countStatePairs(Uint8Array.from([99, 2]), 2, odd);
+  const c2 = newCounts();
+  const w = finishCounts(odd, { v4: true, v6: true, states: ALL_MASK }, c2);
+  assert.equal(w[0]?.code, 'W_UNKNOWN_STATE');
+  assert.equal(c2[parseState('UNKNOWN')!], 1);
+});
+
+test('without the privilege for BPF, count dumps through sock_diag instead, with no error', (t) => {
+  if (!guard(t)) return;
+  // nobody, in the host's namespace (its sockets move, so only the way they were read is checked)
+  const r = runCli(['count', '--json'], { uid: 65534, gid: 65534, env: { TCPSTATE_TIMING: '1' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /sockets, \d+ dumps\)/);
+  assert.doesNotMatch(r.stderr, /BPF|bpf/);
+});
