@@ -15,7 +15,6 @@ try {
 
 async function run() {
   const { main, processIo } = bundled ? require(join(dir, 'main.bundle.cjs')) : await import(join(dir, 'main.js'));
-  process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   process.exitCode = await main(process.argv.slice(2), processIo());
 }
 run();

@@ -19,8 +19,8 @@ export interface Io {
   argOffset: number;
   /** Read all of stdin (for `-` inputs). */
   stdin(): Promise<Buffer>;
-  /** True when stdin is a terminal (nothing piped); undefined when unknown. */
-  stdinIsTty?: boolean;
+  /** True when stdin is a terminal (nothing piped); absent when unknown. */
+  stdinIsTty?(): boolean;
   /** Stdin as a stream of chunks, for inputs read in bounded memory (`pcap -`). */
   stdinStream?(): AsyncIterable<Uint8Array>;
 }

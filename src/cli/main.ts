@@ -83,20 +83,56 @@ function stdoutIsFile(): boolean {
   }
 }
 
+/**
+ * Write all of `text` to fd with blocking writes, as a C tool does; false when the fd
+ * refuses to block (EAGAIN: a non-blocking pipe inherited), with `done` bytes written.
+ * EPIPE is thrown, and main ends quietly on it (a reader such as head went away).
+ */
+function writeText(fd: number, text: string, done: { bytes: number; buf?: Buffer }): boolean {
+  const b = (done.buf ??= Buffer.from(text));
+  while (done.bytes < b.length) {
+    try {
+      done.bytes += fs.writeSync(fd, b, done.bytes);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return false;
+      throw e;
+    }
+  }
+  return true;
+}
+
 /** The process edge. */
 export function processIo(): Io {
   // stdin can be read once; every "-" on the command line gets the same bytes.
   let stdin: Promise<Buffer> | undefined;
   let direct: boolean | undefined;
+  // Text goes to fds 1 and 2 with writeSync: making process.stdout or process.stderr loads
+  // Node's stream modules (~5 ms each of every run). Once a stream is made (large byte
+  // outputs, or a non-blocking fd), everything after goes through it, in order.
+  const streams: { out?: NodeJS.WriteStream; err?: NodeJS.WriteStream } = {};
+  const stdout = (): NodeJS.WriteStream => {
+    if (!streams.out) {
+      streams.out = process.stdout;
+      streams.out.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+    }
+    return streams.out;
+  };
+  const stderr = (): NodeJS.WriteStream => (streams.err ??= process.stderr);
+  const text = (fd: 1 | 2, t: string): void => {
+    const s = fd === 1 ? streams.out : streams.err;
+    if (s) { s.write(t); return; }
+    const done = { bytes: 0 } as { bytes: number; buf?: Buffer };
+    if (!writeText(fd, t, done)) (fd === 1 ? stdout() : stderr()).write(done.buf!.subarray(done.bytes));
+  };
   return {
-    out: (t) => { process.stdout.write(t); },
+    out: (t) => text(1, t),
     outBytes: (b) => {
       // Files (and /dev/null) are written with fs.writeSync and terminals block, so the
       // stream is done with b when write() returns. A pipe or socket is written without
       // blocking: when the reader lags, what did not fit stays queued, by reference, until
       // the reader drains it; then the caller must wait before writing over b (which also
       // keeps memory bounded instead of queueing the whole output).
-      const out = process.stdout;
+      const out = stdout();
       direct ??= out.isTTY || stdoutIsFile();
       if (direct) { out.write(b); return; }
       let written!: () => void;
@@ -104,7 +140,7 @@ export function processIo(): Io {
       out.write(b, () => written());
       return out.writableLength > 0 ? drained : undefined;
     },
-    err: (t) => { process.stderr.write(t); },
+    err: (t) => text(2, t),
     env: process.env,
     argOffset: 0,
     stdin: () => {
@@ -115,7 +151,8 @@ export function processIo(): Io {
       })();
       return stdin;
     },
-    stdinIsTty: process.stdin.isTTY === true,
+    // A function: process.stdin is made (streams, ~5 ms) only when a command asks.
+    stdinIsTty: () => process.stdin.isTTY === true,
     stdinStream: () => process.stdin,
   };
 }

@@ -16,7 +16,7 @@ export async function runMain(args: string[], stdin: Buffer = Buffer.alloc(0)): 
     env: {},
     argOffset: 0,
     stdin: async () => stdin,
-    stdinIsTty: false,
+    stdinIsTty: () => false,
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

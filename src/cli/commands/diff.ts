@@ -83,7 +83,7 @@ export const diff: Command = {
     const before = await fromCapture(io, inputs[0]!, values, sel, warnings);
     let after: Side;
     if (inputs.length === 1 || values['live']) after = await fromLive(sel, io);
-    else if (inputs[1] === '-' && (io.stdinIsTty === true || (await io.stdin()).length === 0)) {
+    else if (inputs[1] === '-' && (io.stdinIsTty?.() === true || (await io.stdin()).length === 0)) {
       io.err('tcpstate: nothing on stdin: comparing with the live table\n');
       after = await fromLive(sel, io);
     } else after = await fromCapture(io, inputs[1]!, values, sel, warnings);
