@@ -22,6 +22,11 @@
  *                       threads and returns { triples: Uint32Array of (inode, pid, fd) for
  *                       socket links, hidden (EACCES/EPERM), scanned }; once per handle.
  *                       Node's own readlinkSync costs about 2.5x more per fd than this loop.
+ *   bpfOwners()         (inode, pid, fd) of every socket fd, from one BPF task_file iterator
+ *                       (bpf_owners.c).
+ *   bpfTcpStatesStart(netns?), bpfTcpStatesFinish(handle)  (kernel state, family) byte pairs
+ *                       of every TCP socket, from a BPF tcp iterator read on a thread of its
+ *                       own (bpf_tcp_states.c; see below).
  *
  * req: { protocol: 6|17, families: number[] (AF_INET 2, AF_INET6 10), states: u32,
  *        ext: u8, netns?: string (path of a namespace file), perFamily?: 1 (no one-walk dump),
@@ -1019,66 +1024,130 @@ static napi_value BpfOwners(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-/* bpfTcpStates(buf, onChunk, netns?): (kernel state, family) byte pairs of every TCP socket of
- * the current namespace, or of the one at path netns, from a BPF tcp iterator
- * (native/bpf_tcp_states.c), handed over like dump's replies: buf (at least 128 KiB) filled,
- * onChunk(length) called whenever it is nearly full and at the end. Throws an error with code
- * ERR_BPF_UNAVAILABLE and the reason when the iterator cannot run (no BTF, not root). */
-static napi_value BpfTcpStates(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  struct out o = {0};
-  bool isbuf = false;
-  if (argc < 2 || napi_is_buffer(env, argv[0], &isbuf) != napi_ok || !isbuf ||
-      napi_get_buffer_info(env, argv[0], (void **)&o.buf, &o.cap) != napi_ok || o.cap < 2 * RECV_BYTES) {
-    napi_throw_type_error(env, NULL, "bpfTcpStates(buffer of at least 128 KiB, onChunk, netns?)");
-    return NULL;
-  }
-  o.cap &= ~(size_t)1;
+/* ---- TCP states from the BPF tcp iterator, on a thread of its own ----
+ *
+ * bpfTcpStatesStart(netns?) starts a thread that enters the namespace at path netns (setns
+ * moves only that thread), finds the layout in the kernel's BTF, loads the iterator program
+ * and reads every (kernel state, family) byte pair into memory, while JS goes on (the CLI
+ * starts it before its code loads); bpfTcpStatesFinish(handle) waits for it and returns the
+ * bytes as a Uint8Array, or throws: code ERR_BPF_UNAVAILABLE with the reason when the
+ * iterator cannot run here (no BTF, not root), an errno error otherwise. */
+struct states_job {
+  pthread_t th;
+  int joined;
   char nspath[4096];
-  int want_ns = argc >= 3 ? get_path(env, argv[2], nspath, sizeof nspath) : 0;
-  if (want_ns < 0) {
-    napi_throw_type_error(env, NULL, "bpfTcpStates: netns must be a path");
-    return NULL;
-  }
-  int orig = -1;
-  if (want_ns) {
-    const char *what;
-    int e = ns_enter(nspath, &orig, &what);
-    if (e) return throw_errno(env, what, e);
-  }
+  int want_ns;
+  uint8_t *data;
+  size_t len, cap;
+  int err; /* errno of what failed, with what */
+  const char *what;
+  int unavailable; /* the iterator cannot run: why says so */
   char why[200];
-  /* An iterator walks the namespace it was created in. */
-  int ifd = bpf_tcp_states_open(why, sizeof why);
-  if (want_ns) {
-    int e = ns_leave(orig);
-    if (e) {
-      if (ifd >= 0) close(ifd);
-      return throw_errno(env, NS_BACK_FAILED, e);
-    }
+};
+
+static void *states_main(void *arg) {
+  struct states_job *j = arg;
+  if (j->want_ns) {
+    int fd = open(j->nspath, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) { j->err = errno; j->what = j->nspath; return NULL; }
+    int r = setns(fd, CLONE_NEWNET);
+    int e = errno;
+    close(fd);
+    if (r < 0) { j->err = e; j->what = "setns"; return NULL; }
   }
-  if (ifd < 0) {
-    napi_throw_error(env, "ERR_BPF_UNAVAILABLE", why);
-    return NULL;
-  }
+  /* An iterator walks the namespace it was created in: this thread's. */
+  int ifd = bpf_tcp_states_open(j->why, sizeof j->why);
+  if (ifd < 0) { j->unavailable = 1; return NULL; }
   for (;;) {
-    if (o.fill + RECV_BYTES > o.cap && flush(env, argv[1], &o) < 0) break;
-    ssize_t r = read(ifd, o.buf + o.fill, RECV_BYTES);
+    if (j->cap - j->len < RECV_BYTES) {
+      size_t cap = j->cap ? 2 * j->cap : 4 * RECV_BYTES;
+      uint8_t *d = realloc(j->data, cap);
+      if (!d) { j->err = ENOMEM; j->what = "the BPF tcp iterator's bytes"; break; }
+      j->data = d;
+      j->cap = cap;
+    }
+    ssize_t r = read(ifd, j->data + j->len, RECV_BYTES);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      int e = errno;
-      close(ifd);
-      return throw_errno(env, "reading the BPF tcp iterator", e);
-    }
-    if (r == 0) {
-      flush(env, argv[1], &o);
-      break;
-    }
-    o.fill += (size_t)r;
+    if (r < 0) { j->err = errno; j->what = "reading the BPF tcp iterator"; break; }
+    if (r == 0) break;
+    j->len += (size_t)r;
   }
   close(ifd);
-  return NULL; /* a JS exception from onChunk propagates */
+  return NULL;
+}
+
+static void free_states_job(napi_env env, void *data, void *hint) {
+  struct states_job *j = data;
+  if (!j->joined) pthread_join(j->th, NULL);
+  free(j->data);
+  free(j);
+}
+
+static napi_value BpfTcpStatesStart(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  struct states_job *j = calloc(1, sizeof *j);
+  if (!j) return throw_errno(env, "bpfTcpStatesStart", ENOMEM);
+  j->want_ns = argc >= 1 ? get_path(env, argv[0], j->nspath, sizeof j->nspath) : 0;
+  if (j->want_ns < 0) {
+    free(j);
+    napi_throw_type_error(env, NULL, "bpfTcpStatesStart(netns?): netns must be a path");
+    return NULL;
+  }
+  int e = pthread_create(&j->th, NULL, states_main, j);
+  if (e) {
+    free(j);
+    return throw_errno(env, "pthread_create", e);
+  }
+  napi_value ext;
+  if (napi_create_external(env, j, free_states_job, NULL, &ext) != napi_ok) {
+    pthread_join(j->th, NULL);
+    free(j->data);
+    free(j);
+    napi_throw_error(env, "ERR_NATIVE", "tcpstate addon: N-API call failed");
+    return NULL;
+  }
+  return ext;
+}
+
+static void free_bytes(napi_env env, void *data, void *hint) {
+  free(data);
+}
+
+static napi_value BpfTcpStatesFinish(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  struct states_job *j = NULL;
+  if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&j) != napi_ok || !j) {
+    napi_throw_type_error(env, NULL, "bpfTcpStatesFinish(handle from bpfTcpStatesStart)");
+    return NULL;
+  }
+  if (j->joined) {
+    napi_throw_error(env, "ERR_SCAN_FINISHED", "bpfTcpStatesFinish: this walk was already taken");
+    return NULL;
+  }
+  pthread_join(j->th, NULL);
+  j->joined = 1;
+  if (j->unavailable) {
+    napi_throw_error(env, "ERR_BPF_UNAVAILABLE", j->why);
+    return NULL;
+  }
+  if (j->err) return throw_errno(env, j->what, j->err);
+  napi_value ab, arr;
+  if (j->len == 0) {
+    void *d;
+    CHECK(env, napi_create_arraybuffer(env, 0, &d, &ab));
+  } else {
+    if (napi_create_external_arraybuffer(env, j->data, j->len, free_bytes, NULL, &ab) != napi_ok) {
+      napi_throw_error(env, "ERR_NATIVE", "tcpstate addon: N-API call failed");
+      return NULL;
+    }
+    j->data = NULL; /* the ArrayBuffer owns it now */
+  }
+  CHECK(env, napi_create_typedarray(env, napi_uint8_array, j->len, ab, 0, &arr));
+  return arr;
 }
 
 NAPI_MODULE_INIT() {
@@ -1089,7 +1158,8 @@ NAPI_MODULE_INIT() {
       {"scanStart", NULL, ScanStart, NULL, NULL, NULL, napi_default, NULL},
       {"scanFinish", NULL, ScanFinish, NULL, NULL, NULL, napi_default, NULL},
       {"bpfOwners", NULL, BpfOwners, NULL, NULL, NULL, napi_default, NULL},
-      {"bpfTcpStates", NULL, BpfTcpStates, NULL, NULL, NULL, napi_default, NULL},
+      {"bpfTcpStatesStart", NULL, BpfTcpStatesStart, NULL, NULL, NULL, napi_default, NULL},
+      {"bpfTcpStatesFinish", NULL, BpfTcpStatesFinish, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

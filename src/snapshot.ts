@@ -93,7 +93,7 @@ export async function countLive(sourceName: string | undefined, opts: ScanOption
       const st = chunk.state;
       for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) counts[st[i]!]!++;
     });
-  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - t0) / 1e6, ...(r.dumps === undefined ? {} : { dumps: r.dumps }), ...(r.method === undefined ? {} : { method: r.method }) };
+  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - (r.began ?? t0)) / 1e6, ...(r.dumps === undefined ? {} : { dumps: r.dumps }), ...(r.method === undefined ? {} : { method: r.method }) };
 }
 
 /** A sink that copies the rows `keep` selects into `into`. */

@@ -13,7 +13,8 @@ import { newCounts } from '../src/model/count.js';
 import { ALL_MASK, parseState } from '../src/model/state.js';
 import { countStatePairs, finishCounts, newTally } from '../src/sources/bpf-tcp-states.js';
 import { loadNative } from '../src/sources/native.js';
-import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
 import { parseSs } from './lib/ss.js';
 
 const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
@@ -103,6 +104,23 @@ test('count -4, -6 and state filters: families and states picked from the same b
   }
 });
 
+test('a plain `tcpstate count` (and `tcpstate`) starts the walk before its code loads, and counts as ss does', (t) => {
+  if (!guard(t)) return;
+  for (const argv of [['count'], []]) {
+    // No options at all, so inside the namespace rather than with --netns.
+    const run = spawnSync('ip', ['netns', 'exec', ns!.name, process.execPath, CLI, ...argv], { env: { ...process.env, TCPSTATE_TIMING: '1' }, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const r = run.stdout;
+    const err = run.stderr;
+    const how = /sockets, ([^)]+)\)/.exec(err)?.[1] ?? err;
+    if (!mustRun(t, how.replace(', started early', ''))) return;
+    assert.equal(how, 'bpf tcp iterator, started early', argv.join(' '));
+    const got: Record<string, number> = {};
+    for (const m of r.matchAll(/^([A-Z_0-9]+) +(\d+)$/gm)) if (m[1] !== 'TOTAL') got[m[1]!] = Number(m[2]);
+    assert.deepEqual(got, ssCounts(Object.keys(got), []), argv.join(' '));
+  }
+});
+
 test('--record and -u still dump through sock_diag (a recording is sock_diag replies)', (t) => {
   if (!guard(t)) return;
   const r = runCli(['count', '-tu', '--netns', ns!.name], { env: { TCPSTATE_TIMING: '1' } });
@@ -113,15 +131,15 @@ test('--record and -u still dump through sock_diag (a recording is sock_diag rep
 test('the tally of bytes the iterator wrote: per family, state codes as the kernel gives them', (t) => {
   if (!guard(t)) return;
   const addon = loadNative().addon!;
-  const buf = Buffer.alloc(1 << 17);
-  const tally = newTally();
-  const raw: number[] = [];
+  let raw: Uint8Array;
   try {
-    addon.bpfTcpStates(buf, (n) => { raw.push(...buf.subarray(0, n)); countStatePairs(buf, n, tally); }, `/run/netns/${ns!.name}`);
+    raw = addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart(`/run/netns/${ns!.name}`));
   } catch (e) {
     mustRun(t, (e as Error).message);
     return;
   }
+  const tally = newTally();
+  countStatePairs(raw, raw.length, tally);
   assert.equal(raw.length % 2, 0);
   // Request sockets come as the kernel's TCP_NEW_SYN_RECV (12), counted as SYN_RECV.
   const states = new Set(raw.filter((_, i) => i % 2 === 0));
@@ -132,6 +150,11 @@ test('the tally of bytes the iterator wrote: per family, state codes as the kern
   assert.equal(raw.length / 2, ss.length);
   for (const row of ss) counts[parseState(row.state)!]!--;
   assert.deepEqual([...counts], new Array(counts.length).fill(0), 'every state as ss lists it');
+  // A walk is taken once; a namespace that is not there is an errno error, not "unavailable".
+  const h = addon.bpfTcpStatesStart(`/run/netns/${ns!.name}`);
+  addon.bpfTcpStatesFinish(h);
+  assert.throws(() => addon.bpfTcpStatesFinish(h), { code: 'ERR_SCAN_FINISHED' });
+  assert.throws(() => addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart('/run/netns/tcpstate-no-such-namespace')), { code: 'ENOENT' });
 });
 
 test('countStatePairs: a broken pair is an error naming its byte; an unknown state is counted as UNKNOWN with a warning', () => {

@@ -9,7 +9,7 @@
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import type { ScanOptions, ScanResult } from './live.js';
-import type { NativeAddon } from './native.js';
+import type { NativeAddon, StatesHandle } from './native.js';
 
 /** Bytes per socket: kernel state (u8), then family (u8: AF_INET 2, AF_INET6 10). */
 export const STATE_PAIR_BYTES = 2;
@@ -65,18 +65,40 @@ export function finishCounts(t: StateTally, opts: Pick<ScanOptions, 'v4' | 'v6' 
 }
 
 /**
- * Count the TCP sockets of the current namespace (or `opts.netns`, a namespace file path)
+ * A walk the CLI started before its code loaded (bin/tcpstate.js, for a plain
+ * `tcpstate count`), of the current namespace, left here for {@link bpfCount} to take.
+ */
+export const PREFETCH = Symbol.for('tcpstate.bpfTcpStates');
+
+/** What bin/tcpstate.js leaves under {@link PREFETCH}: the walk, and when it began (hrtime). */
+export interface Prefetch {
+  handle: StatesHandle;
+  began: bigint;
+}
+
+function takePrefetch(): Prefetch | undefined {
+  const g = globalThis as { [PREFETCH]?: Prefetch };
+  const p = g[PREFETCH];
+  delete g[PREFETCH];
+  return p;
+}
+
+/**
+ * Count the TCP sockets of the current namespace (or the namespace file `netnsFile`)
  * through the addon's BPF iterator; undefined when the iterator cannot run here (no kernel
  * BTF, not root, TCPSTATE_NO_BPF=1), so the caller dumps through sock_diag instead.
  */
-export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: string | undefined, buf: Buffer, counts: Float64Array): ScanResult | undefined {
-  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStates !== 'function') return undefined;
+export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: string | undefined, counts: Float64Array): ScanResult | undefined {
+  const early = takePrefetch();
+  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
   const t = newTally();
+  const use = netnsFile === undefined ? early : undefined;
   try {
-    addon.bpfTcpStates(buf, (n) => countStatePairs(buf, n, t), netnsFile);
+    const bytes = addon.bpfTcpStatesFinish(use ? use.handle : addon.bpfTcpStatesStart(netnsFile));
+    countStatePairs(bytes, bytes.length, t);
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BPF_UNAVAILABLE') return undefined;
     throw e;
   }
-  return { warnings: finishCounts(t, opts, counts), notices: [], method: 'bpf tcp iterator' };
+  return { warnings: finishCounts(t, opts, counts), notices: [], method: use ? 'bpf tcp iterator, started early' : 'bpf tcp iterator', ...(use ? { began: use.began } : {}) };
 }

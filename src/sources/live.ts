@@ -40,6 +40,8 @@ export interface ScanResult {
   dumps?: number;
   /** How the kernel was read when not by sock_diag dumps ("bpf tcp iterator"); for TCPSTATE_TIMING. */
   method?: string;
+  /** When the scan began (process.hrtime.bigint()), if before the call: a walk started early. */
+  began?: bigint;
 }
 
 export interface LiveSource {

@@ -25,6 +25,9 @@ export interface DumpRequest {
 /** An opaque running scan (a napi_external); cancelled and freed when collected. */
 export type ScanHandle = { readonly __scanHandle: never };
 
+/** An opaque running BPF tcp iterator read (a napi_external); joined and freed when collected. */
+export type StatesHandle = { readonly __statesHandle: never };
+
 /** What scanFinish returns. */
 export interface NativeScan {
   /** (inode, pid, fd) of every socket link, threads' results one after another. */
@@ -59,12 +62,17 @@ export interface NativeAddon {
    */
   bpfOwners(): Uint32Array;
   /**
-   * (kernel state, family) byte pairs of every TCP socket of the current namespace, or of
-   * the namespace file `netns`, from a BPF tcp iterator (native/bpf_tcp_states.c), handed
-   * over like dump's replies; throws (code ERR_BPF_UNAVAILABLE, with the reason) when the
-   * iterator cannot run.
+   * Start reading (kernel state, family) byte pairs of every TCP socket of the current
+   * namespace, or of the namespace file `netns`, from a BPF tcp iterator
+   * (native/bpf_tcp_states.c) on a thread of its own.
    */
-  bpfTcpStates(buf: Buffer, onChunk: (n: number) => void, netns?: string): void;
+  bpfTcpStatesStart(netns?: string): StatesHandle;
+  /**
+   * Wait for that thread and take its bytes; throws (code ERR_BPF_UNAVAILABLE, with the
+   * reason) when the iterator cannot run here, an errno error when reading failed. Once per
+   * handle.
+   */
+  bpfTcpStatesFinish(handle: StatesHandle): Uint8Array;
 }
 
 let loaded: { addon?: NativeAddon; why?: string } | undefined;

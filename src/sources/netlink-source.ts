@@ -133,7 +133,7 @@ export const netlinkSource: LiveSource = {
     if (opts.tcp && !opts.udp && opts.record === undefined) {
       let viaBpf;
       try {
-        viaBpf = bpfCount(addon, opts, nsPath(opts), buffer(), counts);
+        viaBpf = bpfCount(addon, opts, nsPath(opts), counts);
       } catch (e) {
         nativeError(e, opts);
       }
