@@ -200,6 +200,7 @@ try {
     const runs = runsFor(n);
     const rec = new Map(TOOLS.map((t) => [t.name, { ms: [], kb: [], inproc: [], failed: 0 }]));
     const totals = [];
+    const methods = new Set();
     for (const t of TOOLS.filter((x) => !x.slow)) measure(t.cmd); // warm the page cache
     for (let r = 0; r < runs.fast; r++) {
       await refreshTw(m);
@@ -215,10 +216,12 @@ try {
         const ip = /scan and count ([\d.]+) ms \((\d+) sockets/.exec(x.stderr) ?? /inproc ([\d.]+)/.exec(x.stderr);
         if (ip) e.inproc.push(Number(ip[1]));
         if (ip?.[2] && t.name === 'tcpstate count') totals.push(Number(ip[2]));
+        const how = /sockets, ([^)]+)\)/.exec(x.stderr);
+        if (how && t.name === 'tcpstate count') methods.add(how[1]);
       }
     }
     stopHolders();
-    const row = { n, mix: m, setup, sockets: [Math.min(...totals), Math.max(...totals)], tools: {} };
+    const row = { n, mix: m, setup, sockets: [Math.min(...totals), Math.max(...totals)], methods: [...methods], tools: {} };
     for (const [name, e] of rec) {
       row.tools[name] = e.ms.length
         ? { median: median(e.ms), rss: Math.max(...e.kb) / 1024, runs: e.ms.length, inproc: e.inproc.length ? median(e.inproc) : undefined, failed: e.failed }
@@ -238,7 +241,7 @@ function table(row) {
   const base = row.tools['tcpstate count'].median;
   const lsBase = row.tools['tcpstate ls -tanp'].median;
   const out = [`### ${row.n.toLocaleString('en')} sockets`, '',
-    `Mix: ${row.mix.est * 2} ESTABLISHED (${row.mix.est} pairs), ${row.mix.cw} CLOSE_WAIT + ${row.mix.cw} FIN_WAIT2, ${row.mix.tw} TIME_WAIT (refreshed every 45 s), ${row.mix.holders * LISTEN_PER_HOLDER} LISTEN; ${row.mix.holders} holder processes; tcpstate counted ${row.sockets[0]}–${row.sockets[1]} sockets. Set-up ${row.setup.toFixed(1)} s.`, '',
+    `Mix: ${row.mix.est * 2} ESTABLISHED (${row.mix.est} pairs), ${row.mix.cw} CLOSE_WAIT + ${row.mix.cw} FIN_WAIT2, ${row.mix.tw} TIME_WAIT (refreshed every 45 s), ${row.mix.holders * LISTEN_PER_HOLDER} LISTEN; ${row.mix.holders} holder processes; tcpstate counted ${row.sockets[0]}–${row.sockets[1]} sockets, reading the kernel by ${row.methods.join('; ') || 'unknown'}. Set-up ${row.setup.toFixed(1)} s.`, '',
     '| tool | median | × tcpstate count | × tcpstate ls -tanp | in-process | peak RSS | runs |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const t of TOOLS) {
