@@ -37,6 +37,11 @@ int bpf_iter_open(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, ch
 #define CALL(f) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
 #define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
+/* The program's call that writes len bytes at r10 + off (the stack) to the iterator's seq_file:
+ * r6 must hold the context. Six instructions. */
+#define SEQ_WRITE_FROM_STACK(off, len) \
+  LDX(BPF_DW, 1, 6, CTX_META), LDX(BPF_DW, 1, 1, META_SEQ), MOVR(2, 10), ADDI(2, off), MOVI(3, len), CALL(BPF_FUNC_seq_write)
+
 /* Every iterator context starts with bpf_iter_meta in an 8-byte slot; the meta, with the
  * seq_file first. Both are fixed layouts (__bpf_md_ptr), not kernel-version dependent. */
 enum { CTX_META = 0, META_SEQ = 0 };

@@ -62,12 +62,7 @@ int bpf_socket_owners(uint32_t **out, size_t *count, char *why, size_t whylen) {
       STX(BPF_W, 10, 3, -12),
       LDX(BPF_DW, 3, 4, (int16_t)i_ino),
       STX(BPF_DW, 10, 3, -8),
-      LDX(BPF_DW, 1, 6, CTX_META),
-      LDX(BPF_DW, 1, 1, META_SEQ),
-      MOVR(2, 10),
-      ADDI(2, -16),
-      MOVI(3, 16),
-      CALL(BPF_FUNC_seq_write),
+      SEQ_WRITE_FROM_STACK(-16, 16),
       MOVI(0, 0), /* the exit: every jump above lands here */
       EXIT(),
   };

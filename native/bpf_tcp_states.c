@@ -35,12 +35,7 @@ int bpf_tcp_states_open(char *why, size_t whylen) {
       LDX(BPF_B, 4, 7, (int16_t)w[1].off),
       STX(BPF_B, 10, 4, -8),
       STX(BPF_B, 10, 3, -7),
-      LDX(BPF_DW, 1, 6, CTX_META),
-      LDX(BPF_DW, 1, 1, META_SEQ),
-      MOVR(2, 10),
-      ADDI(2, -8),
-      MOVI(3, 2),
-      CALL(BPF_FUNC_seq_write),
+      SEQ_WRITE_FROM_STACK(-8, 2),
       MOVI(0, 0), /* the exit */
       EXIT(),
   };

@@ -10,11 +10,10 @@ import { TcpstateError, type Warning } from '../model/errors.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import type { ScanOptions, ScanResult } from './live.js';
 import type { NativeAddon, StatesHandle } from './native.js';
+import { LINUX_AF_INET, LINUX_AF_INET6 } from './netlink-decode.js';
 
 /** Bytes per socket: kernel state (u8), then family (u8: AF_INET 2, AF_INET6 10). */
 export const STATE_PAIR_BYTES = 2;
-const AF_INET = 2;
-const AF_INET6 = 10;
 
 /** Raw per-family tallies of kernel state codes, turned into counts by {@link finishCounts}. */
 export interface StateTally {
@@ -41,8 +40,8 @@ export function countStatePairs(bytes: Uint8Array, length: number, t: StateTally
   const v6 = t.v6;
   for (let i = 0; i < length; i += 2) {
     const f = bytes[i + 1]!;
-    if (f === AF_INET) v4[bytes[i]!]!++;
-    else if (f === AF_INET6) v6[bytes[i]!]!++;
+    if (f === LINUX_AF_INET) v4[bytes[i]!]!++;
+    else if (f === LINUX_AF_INET6) v6[bytes[i]!]!++;
     else throw new TcpstateError('ERR_PARSE', `${name}: address family ${f} at byte ${t.offset + i + 1}, expected 2 (IPv4) or 10 (IPv6)`, { file: name, offset: t.offset + i + 1, field: 'family' });
   }
   t.offset += length;
