@@ -84,21 +84,22 @@ function stdoutIsFile(): boolean {
 }
 
 /**
- * Write all of `text` to fd with blocking writes, as a C tool does; false when the fd
- * refuses to block (EAGAIN: a non-blocking pipe inherited), with `done` bytes written.
- * EPIPE is thrown, and main ends quietly on it (a reader such as head went away).
+ * Write all of `text` to fd with blocking writes, as a C tool does. Returns what is left when
+ * the fd refuses to block (EAGAIN: a non-blocking pipe inherited), else undefined. EPIPE is
+ * thrown, and main ends quietly on it (a reader such as head went away).
  */
-function writeText(fd: number, text: string, done: { bytes: number; buf?: Buffer }): boolean {
-  const b = (done.buf ??= Buffer.from(text));
-  while (done.bytes < b.length) {
+function writeText(fd: number, text: string): Buffer | undefined {
+  const b = Buffer.from(text);
+  let done = 0;
+  while (done < b.length) {
     try {
-      done.bytes += fs.writeSync(fd, b, done.bytes);
+      done += fs.writeSync(fd, b, done);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return false;
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return b.subarray(done);
       throw e;
     }
   }
-  return true;
+  return undefined;
 }
 
 /** The process edge. */
@@ -121,8 +122,8 @@ export function processIo(): Io {
   const text = (fd: 1 | 2, t: string): void => {
     const s = fd === 1 ? streams.out : streams.err;
     if (s) { s.write(t); return; }
-    const done = { bytes: 0 } as { bytes: number; buf?: Buffer };
-    if (!writeText(fd, t, done)) (fd === 1 ? stdout() : stderr()).write(done.buf!.subarray(done.bytes));
+    const rest = writeText(fd, t);
+    if (rest) (fd === 1 ? stdout() : stderr()).write(rest);
   };
   return {
     out: (t) => text(1, t),
