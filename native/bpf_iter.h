@@ -6,16 +6,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A struct member whose byte offset a program needs; off is -1 until found. */
+/* A struct member a program reads, and what the kernel's BTF says of it. A program loads a
+ * member with an instruction of one width, so it checks size and bits before it does. */
 struct btf_want {
   const char *type;
   const char *member;
+  /* Byte offset in the struct (of the byte holding its first bit, for a bitfield); -1 until found. */
   int32_t off;
+  /* Bytes of the member's type, through typedefs and qualifiers, when that is an integer, an
+   * enum or a pointer; 0 for anything else (a struct, an array). */
+  uint32_t size;
+  /* A bitfield's width in bits and its first bit within byte off (BTF's numbering); 0 and 0
+   * for a whole member. */
+  uint32_t bits, bit;
 };
 
-/* The BTF id of the iterator function `func` ("bpf_iter_tcp") and the offsets of `want`,
- * from /sys/kernel/btf/vmlinux, streamed through 64 KiB: 0, or -1 with a reason in why. */
+#define BTF_WANT(t, m) {.type = (t), .member = (m), .off = -1}
+
+/* The BTF id of the iterator function `func` ("bpf_iter_tcp") and what `want` says, from
+ * /sys/kernel/btf/vmlinux, streamed through 64 KiB: 0, or -1 with a reason naming what is
+ * missing in why. */
 int btf_lookup(const char *func, int32_t *func_id, struct btf_want *want, size_t nwant, char *why, size_t whylen);
+
+/* Is w a whole (not bitfield) integer of exactly size bytes? If not, a reason in why. */
+int btf_want_int(const struct btf_want *w, uint32_t size, char *why, size_t whylen);
 
 /* Load prog as a BPF_TRACE_ITER program for the iterator func_id and create an iterator
  * (in the calling thread's network namespace, for network iterators): its fd, or -1 with

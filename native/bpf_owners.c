@@ -39,7 +39,7 @@ int bpf_socket_owners(uint32_t **out, size_t *count, char *why, size_t whylen) {
     snprintf(why, whylen, "not in the initial pid namespace");
     return -1;
   }
-  struct btf_want w[] = {{"task_struct", "tgid", -1}, {"file", "f_inode", -1}, {"inode", "i_ino", -1}, {"inode", "i_mode", -1}};
+  struct btf_want w[] = {BTF_WANT("task_struct", "tgid"), BTF_WANT("file", "f_inode"), BTF_WANT("inode", "i_ino"), BTF_WANT("inode", "i_mode")};
   int32_t func_id;
   if (btf_lookup("bpf_iter_task_file", &func_id, w, 4, why, whylen) < 0) return -1;
   const int32_t tgid = w[0].off, f_inode = w[1].off, i_ino = w[2].off, i_mode = w[3].off;
