@@ -1,8 +1,10 @@
 /**
  * `count` through the BPF tcp iterator (native/bpf_tcp_states.c, src/sources/bpf-tcp-states.ts):
- * on the socket zoo (every TCP state, IPv4 and IPv6, a request socket in SYN_RECV) it must
- * count what the sock_diag dump counts and what ss lists, per family and per state filter.
- * The pure tally is checked on bytes the iterator wrote, and on its error cases.
+ * on the socket zoo (every TCP state, IPv4 and IPv6, a request socket in SYN_RECV, orphaned
+ * FIN_WAIT2 held as timewait sockets) it must count what the sock_diag dump counts and what
+ * ss lists, per family and per state filter; and on many orphans beside many TIME_WAIT (the
+ * issue's case: a timewait socket's state is its substate). The pure tally is checked on
+ * bytes the iterator wrote, and on its error cases.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -11,14 +13,17 @@ import { after, before, test, type TestContext } from 'node:test';
 import { TcpstateError } from '../src/model/errors.js';
 import { newCounts } from '../src/model/count.js';
 import { ALL_MASK, parseState } from '../src/model/state.js';
-import { countStatePairs, finishCounts, newTally } from '../src/sources/bpf-tcp-states.js';
-import { loadNative } from '../src/sources/native.js';
+import { bpfCount, countStatePairs, finishCounts, newTally, UNREAD_SUBSTATE, unreadSubstates } from '../src/sources/bpf-tcp-states.js';
+import { loadNative, type NativeAddon } from '../src/sources/native.js';
 import { spawnSync } from 'node:child_process';
 import { CLI, kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
 import { parseSs } from './lib/ss.js';
 
 const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
 let ns: Netns | undefined;
+/** Many orphaned FIN_WAIT2 beside many TIME_WAIT, and nothing else but listeners and CLOSE_WAIT. */
+let orphans: Netns | undefined;
+const REPEAT = 30;
 
 before(async () => {
   if (kernelUnavailable() || !existsSync(ADDON)) return;
@@ -26,9 +31,14 @@ before(async () => {
   // SYN_SENT and SYN_RECV must outlive the test (default retries give up after ~60 s).
   ns.run('sh', ['-c', 'echo 12 > /proc/sys/net/ipv4/tcp_syn_retries; echo 12 > /proc/sys/net/ipv4/tcp_synack_retries']);
   await ns.zoo(['--ttl', '200']);
+  orphans = Netns.create('bpforph');
+  await orphans.zoo(['--only', 'tw,orphan', '--repeat', String(REPEAT), '--ttl', '200']);
 });
 
-after(() => ns?.destroy());
+after(() => {
+  ns?.destroy();
+  orphans?.destroy();
+});
 
 /** Where the iterator must run: root, kernel BTF. */
 function bpfExpected(): boolean {
@@ -44,18 +54,18 @@ function guard(t: TestContext): boolean {
 }
 
 /** `count --json` in the zoo's namespace; which way the kernel was read, from TCPSTATE_TIMING. */
-function count(args: string[], env: Record<string, string> = {}): { states: Record<string, number>; how: string } {
-  const r = runCli(['count', '--json', '--netns', ns!.name, ...args], { env: { TCPSTATE_TIMING: '1', ...env } });
+function count(args: string[], env: Record<string, string> = {}, where: Netns = ns!): { states: Record<string, number>; how: string } {
+  const r = runCli(['count', '--json', '--netns', where.name, ...args], { env: { TCPSTATE_TIMING: '1', ...env } });
   assert.equal(r.code, 0, r.stderr);
   const how = /sockets, ([^)]+)\)/.exec(r.stderr)?.[1] ?? '';
   return { states: (JSON.parse(r.stdout) as { states: Record<string, number> }).states, how };
 }
 
 /** ss's per-state counts with the same keys as tcpstate's JSON. */
-function ssCounts(keys: string[], ssArgs: string[]): Record<string, number> {
+function ssCounts(keys: string[], ssArgs: string[], where: Netns = ns!): Record<string, number> {
   const want: Record<string, number> = {};
   for (const k of keys) want[k] = 0;
-  for (const row of parseSs(ns!.run('ss', ['-tanH', ...ssArgs]))) want[row.state]!++;
+  for (const row of parseSs(where.run('ss', ['-tanH', ...ssArgs]))) want[row.state]!++;
   return want;
 }
 
@@ -80,6 +90,31 @@ test('count: the BPF iterator counts every state as the sock_diag dump and ss do
   assert.deepEqual(viaBpf.states, ss);
   for (const s of ['LISTEN', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING']) {
     assert.ok(viaBpf.states[s]! > 0, `the zoo holds ${s}: ${JSON.stringify(viaBpf.states)}`);
+  }
+});
+
+test('orphaned FIN_WAIT2 are counted as FIN_WAIT2, not TIME_WAIT: a timewait socket\'s substate, as ss shows it', (t) => {
+  if (!guard(t)) return;
+  // The orphans are timewait sockets in substate FIN_WAIT2 (ss shows their timewait timer).
+  const rows = parseSs(orphans!.run('ss', ['-tanoH']));
+  const fw2 = rows.filter((r) => r.state === 'FIN_WAIT2');
+  assert.equal(fw2.length, 2 * REPEAT, 'the zoo left an orphan per connection, v4 and v6');
+  assert.ok(fw2.every((r) => r.timer === 'timewait'), 'every orphan is a timewait socket');
+  assert.equal(rows.filter((r) => r.state === 'TIME_WAIT').length, 2 * REPEAT);
+  const cases: [string[], string[], string | undefined][] = [
+    [[], [], undefined],
+    [['-4'], ['-4'], undefined],
+    [['-6'], ['-6'], undefined],
+    [['state', 'fin-wait-2'], [], 'FIN_WAIT2'],
+    [['state', 'time-wait'], [], 'TIME_WAIT'],
+  ];
+  for (const [args, ssArgs, only] of cases) {
+    const viaBpf = count(args, {}, orphans);
+    mustRun(t, viaBpf.how);
+    const want = ssCounts(Object.keys(viaBpf.states), ssArgs, orphans);
+    if (only) for (const k of Object.keys(want)) if (k !== only) want[k] = 0;
+    assert.deepEqual(viaBpf.states, want, `count ${args.join(' ')} as ss -tan`);
+    assert.deepEqual(viaBpf.states, count(args, { TCPSTATE_NO_BPF: '1' }, orphans).states, `count ${args.join(' ')} as the dump`);
   }
 });
 
@@ -144,6 +179,9 @@ test('the tally of bytes the iterator wrote: per family, state codes as the kern
   // Request sockets come as the kernel's TCP_NEW_SYN_RECV (12), counted as SYN_RECV.
   const states = new Set(raw.filter((_, i) => i % 2 === 0));
   assert.ok(states.has(12), `a request socket (state 12) among ${[...states].join(',')}`);
+  // Timewait sockets come as their substate: TIME_WAIT (6) and, for the orphans, FIN_WAIT2 (5).
+  assert.ok(states.has(5) && states.has(6), `FIN_WAIT2 and TIME_WAIT among ${[...states].join(',')}`);
+  assert.ok(!states.has(UNREAD_SUBSTATE), 'every timewait socket\'s substate was read');
   const counts = newCounts();
   assert.deepEqual(finishCounts(tally, { v4: true, v6: true, states: ALL_MASK }, counts), []);
   const ss = parseSs(ns!.run('ss', ['-tanH']));
@@ -174,6 +212,26 @@ test('countStatePairs: a broken pair is an error naming its byte; an unknown sta
   const w = finishCounts(odd, { v4: true, v6: true, states: ALL_MASK }, c2);
   assert.equal(w[0]?.code, 'W_UNKNOWN_STATE');
   assert.equal(c2[parseState('UNKNOWN')!], 1);
+});
+
+test('a timewait socket whose substate the iterator could not read sends count to sock_diag', () => {
+  const pairs = (...p: number[]) => Uint8Array.from(p);
+  const t = newTally();
+  countStatePairs(pairs(6, 2, 5, 10, 1, 2), 6, t);
+  assert.equal(unreadSubstates(t), 0);
+  countStatePairs(pairs(UNREAD_SUBSTATE, 10), 2, t);
+  assert.equal(unreadSubstates(t), 1);
+  // The reader over an addon that hands back these bytes.
+  const addon = (bytes: Uint8Array) => ({ bpfTcpStatesStart: () => ({}), bpfTcpStatesFinish: () => bytes }) as unknown as NativeAddon;
+  const opts = { procRoot: '/proc', tcp: true, udp: false, v4: true, v6: true, states: ALL_MASK };
+  const counts = newCounts();
+  const r = bpfCount(addon(pairs(6, 2, 5, 10)), opts, undefined, counts);
+  assert.equal(r?.method, 'bpf tcp iterator');
+  assert.equal(counts[parseState('TIME_WAIT')!], 1);
+  assert.equal(counts[parseState('FIN_WAIT2')!], 1);
+  const none = newCounts();
+  assert.equal(bpfCount(addon(pairs(6, 2, UNREAD_SUBSTATE, 2)), opts, undefined, none), undefined);
+  assert.deepEqual([...none], new Array(none.length).fill(0), 'nothing counted from the walk it gave up');
 });
 
 test('without the privilege for BPF, count dumps through sock_diag instead, with no error', (t) => {

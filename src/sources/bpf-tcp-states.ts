@@ -2,7 +2,8 @@
  * TCP sockets counted by state from the native addon's BPF tcp iterator
  * (native/bpf_tcp_states.c), the `count` fast path where it runs (root, kernel BTF): one walk
  * of the kernel's TCP hash tables writing two bytes per socket, (kernel state, Linux address
- * family), instead of an 88-byte sock_diag message. Pure counting over those bytes
+ * family), instead of an 88-byte sock_diag message; a timewait socket's state is its
+ * substate, as sock_diag and /proc/net/tcp give it. Pure counting over those bytes
  * ({@link countStatePairs}) beside the thin reader ({@link bpfCount}).
  * @module
  */
@@ -12,8 +13,18 @@ import type { ScanOptions, ScanResult } from './live.js';
 import type { NativeAddon, StatesHandle } from './native.js';
 import { LINUX_AF_INET, LINUX_AF_INET6 } from './netlink-decode.js';
 
-/** Bytes per socket: kernel state (u8), then family (u8: AF_INET 2, AF_INET6 10). */
+/**
+ * Bytes per socket: state (u8), then family (u8: AF_INET 2, AF_INET6 10). The state is the
+ * kernel's code as ss shows it: for a timewait socket its substate (TIME_WAIT, or FIN_WAIT2
+ * for an orphan whose FIN was acknowledged), not its skc_state.
+ */
 export const STATE_PAIR_BYTES = 2;
+
+/**
+ * The state byte of a timewait socket whose substate the kernel would not give the program
+ * (bpf_skc_to_tcp_timewait_sock refused it: IPv6 built as a module). No socket has state 0.
+ */
+export const UNREAD_SUBSTATE = 0;
 
 /** Raw per-family tallies of kernel state codes, turned into counts by {@link finishCounts}. */
 export interface StateTally {
@@ -45,6 +56,11 @@ export function countStatePairs(bytes: Uint8Array, length: number, t: StateTally
     else throw new TcpstateError('ERR_PARSE', `${name}: address family ${f} at byte ${t.offset + i + 1}, expected 2 (IPv4) or 10 (IPv6)`, { file: name, offset: t.offset + i + 1, field: 'family' });
   }
   t.offset += length;
+}
+
+/** Timewait sockets of the tally whose state the iterator could not read ({@link UNREAD_SUBSTATE}). */
+export function unreadSubstates(t: StateTally): number {
+  return t.v4[UNREAD_SUBSTATE]! + t.v6[UNREAD_SUBSTATE]!;
 }
 
 /**
@@ -85,7 +101,8 @@ function takePrefetch(): Prefetch | undefined {
 /**
  * Count the TCP sockets of the current namespace (or the namespace file `netnsFile`)
  * through the addon's BPF iterator; undefined when the iterator cannot run here (no kernel
- * BTF, not root, TCPSTATE_NO_BPF=1), so the caller dumps through sock_diag instead.
+ * BTF or a member it reads, not root, TCPSTATE_NO_BPF=1) or could not read the state of
+ * every timewait socket, so the caller dumps through sock_diag instead.
  */
 export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: string | undefined, counts: Float64Array): ScanResult | undefined {
   const early = takePrefetch();
@@ -99,5 +116,7 @@ export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: strin
     if ((e as { code?: string }).code === 'ERR_BPF_UNAVAILABLE') return undefined;
     throw e;
   }
+  // Counted as TIME_WAIT they could be orphaned FIN_WAIT2: sock_diag reads every substate.
+  if (unreadSubstates(t) > 0) return undefined;
   return { warnings: finishCounts(t, opts, counts), notices: [], method: use ? 'bpf tcp iterator, started early' : 'bpf tcp iterator', ...(use ? { began: use.began } : {}) };
 }
