@@ -1,8 +1,10 @@
 /**
- * Conformance: every live source — procfs, netlink, and netlink replay of a recording made
- * at the start — passes the same cases (test/lib/sources.case.ts) on the same namespaces:
- * the socket zoo (every TCP state) and a namespace no process lives in (TIME_WAIT left
- * behind by a zoo that exited). The oracle is ss run in the same namespace.
+ * Conformance: every live source — procfs, netlink (`count` through the BPF tcp iterator),
+ * netlink as ss asks (per family, `count` by sock_diag), and netlink replay of a recording
+ * made at the start — passes the same cases (test/lib/sources.case.ts) on the same
+ * namespaces: the socket zoo (every TCP state, orphaned FIN_WAIT2 among them) and a
+ * namespace no process lives in (TIME_WAIT left behind by a zoo that exited). The oracle is
+ * ss run in the same namespace. The zoo's TIME_WAIT and orphans last 60 s from its start.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -78,17 +80,22 @@ sourceCases({
   },
 }, getEnv, kernel);
 
+// As root `count` reads the kernel through the BPF tcp iterator, and owners come from the
+// BPF task_file iterator.
 sourceCases({
   name: 'netlink',
   args: (ns) => ['--source', 'netlink', '--netns', ns.name],
+  countVia: 'bpf',
 }, getEnv, native);
 
-// The same source with one dump per family (SOCK_DIAG_BY_FAMILY, as ss asks) instead of the
-// one walk over both families (TCPDIAG_GETSOCK) it makes by default: both must agree with ss.
+// The same source as ss reads the kernel: one dump per family (SOCK_DIAG_BY_FAMILY) instead
+// of the one walk over both families (TCPDIAG_GETSOCK) it makes by default, and no BPF
+// (`count` by sock_diag, owners from /proc/PID/fd): both ways must agree with ss.
 sourceCases({
   name: 'netlink-per-family',
   args: (ns) => ['--source', 'netlink', '--netns', ns.name],
-  env: { TCPSTATE_NETLINK_PER_FAMILY: '1' },
+  env: { TCPSTATE_NETLINK_PER_FAMILY: '1', TCPSTATE_NO_BPF: '1' },
+  countVia: 'dumps',
 }, getEnv, native);
 
 sourceCases({

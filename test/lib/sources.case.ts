@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { test } from 'node:test';
+import { existsSync } from 'node:fs';
+import { test, type TestContext } from 'node:test';
 import { runCli, type Netns } from './netns.js';
 import { parseSs, recordKey, key, type SsRow } from './ss.js';
 
 export interface ZooEnv {
-  /** The namespace holding the socket zoo (every TCP state). */
+  /** The namespace holding the socket zoo (every TCP state, orphaned FIN_WAIT2 among them). */
   zoo: Netns;
   /** What the zoo promised: state → at least this many sockets. */
   expect: Record<string, number>;
@@ -31,6 +32,12 @@ export interface SourceUnderTest {
   skip?: Record<string, string>;
   /** Timer seconds are as of a recording, not now (replay). */
   staleTimers?: boolean;
+  /**
+   * How `count` must read the kernel here, as TCPSTATE_TIMING names it: 'bpf' (the BPF tcp
+   * iterator, where root and kernel BTF allow it) or 'dumps' (sock_diag). Checked so that a
+   * source meant to test one path cannot pass through the other.
+   */
+  countVia?: 'bpf' | 'dumps';
 }
 
 interface Rec {
@@ -73,27 +80,46 @@ function byKey<T>(rows: T[], k: (r: T) => string): Map<string, T> {
 
 const ssKey = (r: SsRow) => key(r.state, r.local, r.remote);
 
+/** Where `count` can read the kernel through the BPF iterator: root, kernel BTF. */
+function bpfExpected(): boolean {
+  return existsSync('/sys/kernel/btf/vmlinux') && process.getuid?.() === 0;
+}
+
+/** `count --json` through the source, with the way it read the kernel checked against `countVia`. */
+function countJson(src: SourceUnderTest, ns: Netns, t: TestContext, extra: string[] = []): Record<string, number> {
+  const r = runCli(['count', '--json', ...extra, ...src.args(ns)], { env: { ...src.env, TCPSTATE_TIMING: '1' } });
+  assert.equal(r.code, 0, r.stderr);
+  if (src.countVia) {
+    const how = /sockets, ([^)]+)\)/.exec(r.stderr)?.[1] ?? r.stderr;
+    const got = how === 'bpf tcp iterator' ? 'bpf' : /^\d+ dumps?$/.test(how) ? 'dumps' : how;
+    if (got !== src.countVia) {
+      // The iterator is refused where it cannot run (an old kernel): a failure only when required.
+      if (src.countVia === 'bpf' && !(bpfExpected() && process.env['TCPSTATE_REQUIRE_KERNEL'] === '1')) t.diagnostic(`count read the kernel by ${how}, not the BPF iterator`);
+      else assert.fail(`count read the kernel by ${how}, expected ${src.countVia}`);
+    }
+  }
+  return (JSON.parse(r.stdout) as { states: Record<string, number> }).states;
+}
+
 /** ss's timer names by tcpstate's (netstat's) names. */
 const SS_TIMER: Record<string, string> = { off: 'off', on: 'on', keepalive: 'keepalive', timewait: 'timewait', probe: 'persist' };
 
 /** Register the conformance cases for one source. `env` is ready when the tests run. */
 export function sourceCases(src: SourceUnderTest, env: () => ZooEnv, guard: (t: import('node:test').TestContext) => boolean): void {
-  const cas = (name: string, fn: (e: ZooEnv) => void) =>
+  const cas = (name: string, fn: (e: ZooEnv, t: TestContext) => void) =>
     test(`${src.name}: ${name}`, (t) => {
       if (!guard(t)) return;
       const why = src.skip?.[name];
       if (why) { t.skip(why); return; }
-      fn(env());
+      fn(env(), t);
     });
 
   cas('same sockets as ss -tan', (e) => {
     assert.deepEqual(keys(lsJson(src, e.zoo), recordKey), keys(ss(e.zoo, '-tanH'), ssKey));
   });
 
-  cas('same state counts as ss -tan, at least what the zoo made', (e) => {
-    const r = runCli(['count', '--json', ...src.args(e.zoo)], { env: src.env });
-    assert.equal(r.code, 0, r.stderr);
-    const counts = (JSON.parse(r.stdout) as { states: Record<string, number> }).states;
+  cas('same state counts as ss -tan, at least what the zoo made', (e, t) => {
+    const counts = countJson(src, e.zoo, t);
     const want: Record<string, number> = {};
     for (const s of Object.keys(counts)) want[s] = 0;
     for (const row of ss(e.zoo, '-tanH')) want[row.state]!++;
@@ -182,6 +208,20 @@ export function sourceCases(src: SourceUnderTest, env: () => ZooEnv, guard: (t: 
       if (r.owners.some((o) => o.pid === e.pid)) owned++;
     }
     assert.ok(owned >= 15, `the zoo (pid ${e.pid}) owns its full sockets`);
+  });
+
+  cas('orphaned FIN_WAIT2 (timewait sockets in substate FIN_WAIT2) as ss lists and counts them', (e, t) => {
+    // ss shows an orphan held as a timewait socket as FIN-WAIT-2 with a timewait timer.
+    const orphans = ss(e.zoo, '-tanoH').filter((r) => r.state === 'FIN_WAIT2' && r.timer === 'timewait');
+    assert.ok(orphans.some((r) => !r.local.includes(':')) && orphans.some((r) => r.local.includes(':')), `the zoo's orphans, v4 and v6, are there: ${orphans.length}`);
+    const f = ['state', 'fin-wait-2'];
+    const want = ss(e.zoo, '-tanH', f, 'FIN-WAIT-2');
+    assert.deepEqual(keys(lsJson(src, e.zoo, f), recordKey), keys(want, ssKey), 'ls state fin-wait-2');
+    const byState: Record<string, number> = {};
+    for (const r of ss(e.zoo, '-tanH')) byState[r.state] = (byState[r.state] ?? 0) + 1;
+    const counts = countJson(src, e.zoo, t);
+    assert.deepEqual([counts['FIN_WAIT2'], counts['TIME_WAIT']], [byState['FIN_WAIT2'] ?? 0, byState['TIME_WAIT'] ?? 0], 'count: FIN_WAIT2 and TIME_WAIT');
+    assert.equal(countJson(src, e.zoo, t, f)['FIN_WAIT2'], want.length, 'count state fin-wait-2');
   });
 
   cas('a namespace no process lives in', (e) => {
