@@ -9,17 +9,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectInputs } from '../../doctor/collect.js';
-import { checkRuleIds, diagnose, exitStatus } from '../../doctor/diagnose.js';
+import { checkRuleIds, diagnose, EXIT_UNKNOWN, exitStatus } from '../../doctor/diagnose.js';
 import { RULES, thresholdSpecs } from '../../doctor/registry.js';
 import { defaultConfig, parseThresholdConfig } from '../../doctor/thresholds.js';
-import { isTcpstateError, TcpstateError } from '../../model/errors.js';
+import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors.js';
+import { defaultProcRoot } from '../../snapshot.js';
+import { sysctlPath } from '../../sources/sysctl.js';
 import { doctorJson, renderDoctor } from '../../render/doctor.js';
 import { parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 
-/** Exit status when no diagnosis could be made (Nagios' UNKNOWN). */
-export const EXIT_UNKNOWN = 3;
+export { EXIT_UNKNOWN };
 
 const HELP = `Usage: tcpstate doctor [OPTIONS]
 
@@ -46,7 +47,8 @@ It reads the socket table twice (--interval apart), the kernel's counters
 Rules: ${Object.keys(RULES).join(', ')}
 
 Exit status: 0 no problem (or notes only), 1 warnings, 2 critical, 3 no diagnosis
-(bad option, unreadable input).
+(bad option, unreadable input, or a rule read a value the kernel would not show and
+nothing critical was found).
 
 Examples:
   tcpstate doctor
@@ -156,8 +158,17 @@ async function run(argv: string[], io: Io): Promise<number> {
     where: io.env['TCPSTATE_DOCTOR_WHERE'],
   });
   for (const n of notices) io.err(`tcpstate: ${n}\n`);
-  printWarnings(io, warnings);
   const report = diagnose(inputs, { thresholds, only, skip });
+  const root = defaultProcRoot(procRoot);
+  for (const x of report.invalidInputs) {
+    const w: Warning = {
+      code: 'W_SYSCTL_INVALID',
+      message: `value "${x.value}" is not one the kernel accepts (${x.why})${x.usedBy.length ? `; ${x.usedBy.join(', ')} could not use it` : ''}`,
+      where: { file: sysctlPath(root, x.name), field: x.name },
+    };
+    warnings.push(w);
+  }
+  printWarnings(io, warnings);
   io.out(values['json'] ? JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n' : renderDoctor(report, inputs));
   return exitStatus(report);
 }
