@@ -152,7 +152,7 @@ test('thresholds from --config change the findings and the exit status', () => {
       const bad = doctor(['--proc-root', FIXTURE, '--config', cfg]);
       assert.equal(bad.code, 3, content);
       assert.equal(bad.stdout, '');
-      assert.ok(bad.stderr.startsWith(`tcpstate: ${cfg}: `) && bad.stderr.includes(field), `${content}: ${bad.stderr}`);
+      assert.ok(bad.stderr.startsWith(`tcpstate: ${cfg}:`) && bad.stderr.includes(field), `${content}: ${bad.stderr}`);
     }
     const missing = doctor(['--config', join(dir, 'nope.json')]);
     assert.equal(missing.code, 3);

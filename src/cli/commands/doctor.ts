@@ -5,13 +5,13 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectInputs } from '../../doctor/collect.js';
 import { checkRuleIds, diagnose, EXIT_UNKNOWN, exitStatus } from '../../doctor/diagnose.js';
 import { RULES, thresholdSpecs } from '../../doctor/registry.js';
-import { defaultConfig, parseThresholdConfig } from '../../doctor/thresholds.js';
+import { defaultConfig, readThresholdConfig } from '../../doctor/thresholds.js';
 import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors.js';
 import { defaultProcRoot } from '../../snapshot.js';
 import { sysctlPath } from '../../sources/sysctl.js';
@@ -135,16 +135,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const only = ids(str(values['only']), '--only');
   const skip = ids(str(values['skip']), '--skip');
   const configFile = str(values['config']);
-  let thresholds = defaultConfig(specs);
-  if (configFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(configFile, 'utf8');
-    } catch (e) {
-      throw new TcpstateError('ERR_IO', `cannot read ${configFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: configFile });
-    }
-    thresholds = parseThresholdConfig(text, configFile, specs);
-  }
+  const thresholds = configFile === undefined ? defaultConfig(specs) : readThresholdConfig(configFile, specs);
   const procRoot = str(values['proc-root']);
   const netns = str(values['netns']);
   if (netns !== undefined) {
