@@ -5,6 +5,7 @@
  */
 import { TcpstateError } from '../model/errors.js';
 import { sysctlProblems } from '../sources/sysctl.js';
+import { excerpt } from './config-json.js';
 import { type Finding, severityRank, type Severity } from './finding.js';
 import { type DoctorInputs, sysctlFile, sysctlInvalid } from './inputs.js';
 import { RULES, thresholdSpecs } from './registry.js';
@@ -58,7 +59,7 @@ export interface DiagnoseOptions {
 /** Check that rule ids exist; an unknown one is a usage error naming it. */
 export function checkRuleIds(ids: readonly string[], flag: string): void {
   for (const id of ids) {
-    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', `unknown rule "${id}" in ${flag}; rules: ${Object.keys(RULES).join(', ')}`, { field: flag });
+    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', `unknown rule ${JSON.stringify(excerpt(id))} in ${flag}; rules: ${Object.keys(RULES).join(', ')}`, { field: flag });
   }
 }
 

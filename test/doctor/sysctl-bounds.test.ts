@@ -65,6 +65,19 @@ test('the bounds are the kernel\'s: valid exactly when a namespace\'s sysctl tak
   assert.deepEqual(Object.keys(SYSCTLS).map((n) => { try { return readFileSync(sysctlPath('/proc', n), 'latin1'); } catch { return ''; } }), host);
 });
 
+test('a sysctl file of one huge word is quoted briefly', () => {
+  for (const word of ['x'.repeat(1_000_000), '9'.repeat(1_000_000)]) {
+    let message = '';
+    try {
+      message = sysctlProblem('net.core.somaxconn', parseSysctl('net.core.somaxconn', word, 'f')) ?? 'valid';
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    assert.ok(message.length < 120, `${message.length} characters`);
+  }
+  assert.throws(() => parseSysctl('net.core.somaxconn', 'x'.repeat(1_000_000)), { message: `value "${'x'.repeat(24)}... (1000000 characters)" is not a whole number` });
+});
+
 test('values the kernel never shows: what, and why', () => {
   const why = (n: string, text: string) => sysctlProblem(n, parseSysctl(n, text));
   assert.equal(why(PORT_RANGE, '40100 40000'), 'the low end (40100) is above the high end (40000)');

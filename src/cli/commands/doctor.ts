@@ -12,6 +12,7 @@ import { collectInputs } from '../../doctor/collect.js';
 import { checkRuleIds, diagnose, EXIT_UNKNOWN, exitStatus } from '../../doctor/diagnose.js';
 import { RULES, thresholdSpecs } from '../../doctor/registry.js';
 import { defaultConfig, readThresholdConfig } from '../../doctor/thresholds.js';
+import { excerpt } from '../../doctor/config-json.js';
 import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors.js';
 import { defaultProcRoot } from '../../snapshot.js';
 import { sysctlPath } from '../../sources/sysctl.js';
@@ -86,7 +87,7 @@ function cliScript(): string {
 
 function seconds(v: string | undefined): number {
   if (v === undefined) return 1;
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0 to 600, got "${v}"`, { field: '--interval' });
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0 to 600, got ${JSON.stringify(excerpt(v))}`, { field: '--interval' });
   return Number(v);
 }
 
@@ -111,7 +112,7 @@ function withoutNetns(argv: readonly string[]): string[] {
 
 /** Run this command again inside the namespace, passing its output and status through. */
 function inNamespace(name: string, argv: readonly string[], io: Io): number {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', `bad network namespace name "${name}"`, { field: '--netns' });
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', `bad network namespace name ${JSON.stringify(excerpt(name))}`, { field: '--netns' });
   const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
