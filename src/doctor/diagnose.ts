@@ -4,18 +4,38 @@
  * @module
  */
 import { TcpstateError } from '../model/errors.js';
+import { sysctlProblems } from '../sources/sysctl.js';
+import { excerpt } from './config-json.js';
 import { type Finding, severityRank, type Severity } from './finding.js';
-import type { DoctorInputs } from './inputs.js';
+import { type DoctorInputs, sysctlFile, sysctlInvalid } from './inputs.js';
 import { RULES, thresholdSpecs } from './registry.js';
 import { defaultConfig } from './thresholds.js';
+
+/** Exit status when no diagnosis could be made (Nagios' UNKNOWN). */
+export const EXIT_UNKNOWN = 3;
 
 export interface Check {
   id: string;
   checks: string;
   /** `ran`: with everything it uses; `partial`: without some input (see notes); `skipped`: could not run. */
   status: 'ran' | 'partial' | 'skipped';
+  /** Why it could not run (`skipped` only); also the first note. */
+  couldNotRun?: string;
   notes: string[];
   findings: number;
+}
+
+/** An input holding a value the kernel would not show (a doctored or damaged capture). */
+export interface InvalidInput {
+  /** Sysctl name, `net.ipv4.ip_local_port_range`. */
+  name: string;
+  /** Its file under the proc root, `sys/net/ipv4/ip_local_port_range`. */
+  file: string;
+  /** The value as the file shows it (long values cut). */
+  value: string;
+  why: string;
+  /** Rules run here that read it: each could not run, or ran without it. */
+  usedBy: string[];
 }
 
 export interface Report {
@@ -23,6 +43,8 @@ export interface Report {
   checks: Check[];
   /** Worst severity found, or `ok`. */
   worst: Severity | 'ok';
+  /** Values the kernel would not show: when a rule run reads one, the report is no bill of health. */
+  invalidInputs: InvalidInput[];
 }
 
 export interface DiagnoseOptions {
@@ -37,7 +59,7 @@ export interface DiagnoseOptions {
 /** Check that rule ids exist; an unknown one is a usage error naming it. */
 export function checkRuleIds(ids: readonly string[], flag: string): void {
   for (const id of ids) {
-    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', `unknown rule "${id}" in ${flag}; rules: ${Object.keys(RULES).join(', ')}`, { field: flag });
+    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', `unknown rule ${JSON.stringify(excerpt(id))} in ${flag}; rules: ${Object.keys(RULES).join(', ')}`, { field: flag });
   }
 }
 
@@ -46,25 +68,47 @@ export function diagnose(inp: DoctorInputs, opts: DiagnoseOptions = {}): Report 
   const findings: { f: Finding; order: number; seq: number }[] = [];
   const checks: Check[] = [];
   let order = 0;
+  const invalid: InvalidInput[] = sysctlProblems(inp.sysctls).map((p) => ({ ...p, file: sysctlFile(p.name), usedBy: [] }));
+  const bad = (names: readonly string[] | undefined, id: string): string[] => (names ?? []).flatMap((n) => {
+    const why = sysctlInvalid(inp, n);
+    if (why === undefined) return [];
+    invalid.find((x) => x.name === n)?.usedBy.push(id);
+    return [why];
+  });
   for (const [id, rule] of Object.entries(RULES)) {
     order++;
     if (opts.only && !opts.only.includes(id)) continue;
     if (opts.skip?.includes(id)) continue;
+    const needs = bad(rule.sysctls?.needs, id);
+    const uses = bad(rule.sysctls?.uses, id);
     const lim = rule.limits(inp);
-    if (lim.skip) {
-      checks.push({ id, checks: rule.checks, status: 'skipped', notes: [lim.skip, ...lim.notes], findings: 0 });
+    const skip = needs.length ? needs.join('; ') : lim.skip;
+    if (skip !== undefined) {
+      checks.push({ id, checks: rule.checks, status: 'skipped', couldNotRun: skip, notes: [skip, ...uses, ...lim.notes], findings: 0 });
       continue;
     }
+    const notes = [...uses, ...lim.notes];
     const got = rule.run(inp, { ...defaultConfig({ [id]: rule.thresholds })[id], ...th[id] });
     got.forEach((f, seq) => findings.push({ f, order, seq }));
-    checks.push({ id, checks: rule.checks, status: lim.notes.length ? 'partial' : 'ran', notes: lim.notes, findings: got.length });
+    checks.push({ id, checks: rule.checks, status: notes.length ? 'partial' : 'ran', notes, findings: got.length });
   }
   findings.sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.order - b.order || a.seq - b.seq);
   const list = findings.map((x) => x.f);
-  return { findings: list, checks, worst: list.length ? list[0]!.severity : 'ok' };
+  return { findings: list, checks, worst: list.length ? list[0]!.severity : 'ok', invalidInputs: invalid };
 }
 
-/** Exit status by worst severity: 0 ok or info, 1 warning, 2 critical. */
+/** True when a rule that was run read a value the kernel would not show. */
+export function undiagnosed(r: Report): boolean {
+  return r.invalidInputs.some((x) => x.usedBy.length > 0);
+}
+
+/**
+ * Exit status: 2 when a critical problem was found; else 3 ({@link EXIT_UNKNOWN}) when a rule
+ * run read a value the kernel would not show (what it would have found is unknown); else 1 for
+ * a warning, 0 for none (or notes only).
+ */
 export function exitStatus(r: Report): number {
-  return r.worst === 'critical' ? 2 : r.worst === 'warning' ? 1 : 0;
+  if (r.worst === 'critical') return 2;
+  if (undiagnosed(r)) return EXIT_UNKNOWN;
+  return r.worst === 'warning' ? 1 : 0;
 }

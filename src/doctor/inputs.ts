@@ -6,7 +6,7 @@
  */
 import type { SocketTable } from '../model/table.js';
 import { type Counters, counter } from '../sources/counters.js';
-import { type Sysctls, sysctlInt, sysctlInts } from '../sources/sysctl.js';
+import { type Sysctls, sysctlInt, sysctlInts, sysctlProblem, sysctlText } from '../sources/sysctl.js';
 
 /** One look at the namespace: the socket table and the counters read beside it. */
 export interface Sample {
@@ -72,16 +72,42 @@ export function rate(inp: DoctorInputs, section: string, name: string): number |
   return d === undefined || s === undefined ? undefined : d / s;
 }
 
+/** A one-number sysctl; undefined when absent or not a value the kernel accepts. */
 export function sysctl(inp: DoctorInputs, name: string): number | undefined {
   return sysctlInt(inp.sysctls, name);
 }
 
+/** A several-number sysctl; undefined when absent or not a value the kernel accepts. */
 export function sysctlList(inp: DoctorInputs, name: string): number[] | undefined {
   return sysctlInts(inp.sysctls, name);
 }
 
+/** True when the sysctl's file was not there (as opposed to holding a value the kernel would not show). */
+export function sysctlMissing(inp: DoctorInputs, name: string): boolean {
+  return inp.sysctls.values[name] === undefined;
+}
+
+/** The file of a sysctl, relative to the proc root: `sys/net/ipv4/ip_local_port_range`. */
+export function sysctlFile(name: string): string {
+  return `sys/${name.replace(/\./g, '/')}`;
+}
+
+/**
+ * When the sysctl holds a value the kernel would not show: what, where and why, as a sentence
+ * (`net.ipv4.ip_local_port_range is "40100 40000" in sys/net/ipv4/ip_local_port_range, which
+ * the kernel does not accept: ...`); undefined when it is absent or valid.
+ */
+export function sysctlInvalid(inp: DoctorInputs, name: string): string | undefined {
+  const v = inp.sysctls.values[name];
+  const why = v === undefined ? undefined : sysctlProblem(name, v);
+  return why === undefined ? undefined : `${name} is "${sysctlText(v!)}" in ${sysctlFile(name)}, which the kernel does not accept: ${why}`;
+}
+
 /** Why a sysctl is unknown, for evidence lines: `unknown (reason)`. */
 export function sysctlUnknown(inp: DoctorInputs, name: string): string {
+  const v = inp.sysctls.values[name];
+  const why = v === undefined ? undefined : sysctlProblem(name, v);
+  if (why !== undefined) return `invalid: "${sysctlText(v!)}" (${why}), not used`;
   if (inp.sysctlsUnavailable) return `unknown (${inp.sysctlsUnavailable})`;
   return name === 'net.ipv4.tcp_max_orphans' || name === 'net.ipv4.tcp_mem'
     ? 'unknown (exists only in the initial network namespace; read it on the host)'

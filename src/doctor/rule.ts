@@ -20,6 +20,11 @@ export interface Rule {
   /** What the rule checks, for the "checked" list. */
   readonly checks: string;
   readonly thresholds: ThresholdSpecs;
+  /**
+   * Sysctls it reads: without a valid value of one it `needs` it cannot run; one it `uses`
+   * it runs without. A value the kernel would not show makes the diagnosis say so (exit 3).
+   */
+  readonly sysctls?: { readonly needs?: readonly string[]; readonly uses?: readonly string[] };
   limits(inputs: DoctorInputs): RuleLimits;
   run(inputs: DoctorInputs, thresholds: Thresholds): Finding[];
 }

@@ -4,7 +4,9 @@
  * {@link thresholdDocs} renders from the same declarations, so defaults live only in code.
  * @module
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { TcpstateError } from '../model/errors.js';
+import { describeJson, excerpt, type JsonObject, parseJson } from './config-json.js';
 
 export interface ThresholdSpec {
   default: number;
@@ -23,35 +25,83 @@ export function defaultThresholds(specs: ThresholdSpecs): Record<string, number>
   return out;
 }
 
+/** Config files above this are refused: a threshold file is a few hundred bytes. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /**
  * Parse a config file: `{ "RULE-ID": { "KEY": number, ... }, ... }`. Unknown rule ids and
- * keys, and values that are not non-negative numbers, are ERR_PARSE naming the field.
+ * keys (own keys of the declarations only: not `__proto__`, `constructor`, `toString`), and
+ * values that are not finite numbers of 0 or more, are ERR_PARSE naming the line and key path;
+ * so are JSON errors (line and column) and keys given twice. A UTF-8 byte-order mark is skipped.
  * @returns thresholds per rule id, defaults filled in.
  */
 export function parseThresholdConfig(text: string, file: string, specs: Readonly<Record<string, ThresholdSpecs>>): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const [id, s] of Object.entries(specs)) out[id] = defaultThresholds(s);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new TcpstateError('ERR_PARSE', `not JSON: ${(e as Error).message}`, { file });
+  const { value: doc, lineOf } = parseJson(text, file);
+  if (!isObject(doc)) {
+    throw new TcpstateError('ERR_PARSE', `expected an object of rule ids, e.g. {"close-wait-leak": {"warnCount": 10}}, got ${describeJson(doc)}`, { file });
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new TcpstateError('ERR_PARSE', 'expected an object of rule ids, e.g. {"close-wait-leak": {"warnCount": 10}}', { file });
-  }
-  for (const [id, v] of Object.entries(doc as Record<string, unknown>)) {
+  const at = (obj: JsonObject, key: string, field: string) => ({ file, line: lineOf(obj, key), field });
+  for (const id of Object.keys(doc)) {
     if (id === '$schema' || id === '//') continue;
-    const ruleSpecs = specs[id];
-    if (!ruleSpecs) throw new TcpstateError('ERR_PARSE', `unknown rule "${id}"; rules: ${Object.keys(specs).join(', ')}`, { file, field: id });
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TcpstateError('ERR_PARSE', 'expected an object of thresholds', { file, field: id });
-    for (const [k, n] of Object.entries(v as Record<string, unknown>)) {
-      if (!(k in ruleSpecs)) throw new TcpstateError('ERR_PARSE', `unknown threshold; "${id}" has ${Object.keys(ruleSpecs).join(', ')}`, { file, field: `${id}.${k}` });
-      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new TcpstateError('ERR_PARSE', `expected a number of 0 or more, got ${JSON.stringify(n)}`, { file, field: `${id}.${k}` });
+    const v = doc[id]!;
+    if (!Object.hasOwn(specs, id)) throw new TcpstateError('ERR_PARSE', `unknown rule ${JSON.stringify(excerpt(id))}; rules: ${Object.keys(specs).join(', ')}`, at(doc, id, excerpt(id)));
+    const ruleSpecs = specs[id]!;
+    if (!isObject(v)) throw new TcpstateError('ERR_PARSE', `expected an object of thresholds, got ${describeJson(v)}`, at(doc, id, id));
+    for (const k of Object.keys(v)) {
+      const field = `${id}.${excerpt(k)}`;
+      if (!Object.hasOwn(ruleSpecs, k)) throw new TcpstateError('ERR_PARSE', `unknown threshold; "${id}" has ${Object.keys(ruleSpecs).join(', ')}`, at(v, k, field));
+      const n = v[k]!;
+      if (typeof n !== 'number' || n < 0) throw new TcpstateError('ERR_PARSE', `expected a number of 0 or more, got ${describeJson(n)}`, at(v, k, field));
       out[id]![k] = n;
     }
   }
   return out;
+}
+
+/**
+ * Read and parse a config file, at most {@link MAX_CONFIG_BYTES} of it (`/dev/zero` must not
+ * grow memory without end).
+ * @throws TcpstateError ERR_IO when it cannot be read; ERR_PARSE when too large, not UTF-8 or bad.
+ */
+export function readThresholdConfig(file: string, specs: Readonly<Record<string, ThresholdSpecs>>): Record<string, Record<string, number>> {
+  const io = (e: unknown): TcpstateError => {
+    const code = (e as NodeJS.ErrnoException).code;
+    return new TcpstateError('ERR_IO', `cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory (EISDIR)' : code ?? (e as Error).message}`, { file });
+  };
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw io(e);
+  }
+  const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+  let n = 0;
+  try {
+    for (let got = 1; got > 0 && n < buf.length;) {
+      got = readSync(fd, buf, n, buf.length - n, null);
+      n += got;
+    }
+  } catch (e) {
+    throw io(e);
+  } finally {
+    closeSync(fd);
+  }
+  if (n > MAX_CONFIG_BYTES) {
+    throw new TcpstateError('ERR_PARSE', `larger than ${MAX_CONFIG_BYTES >> 20} MiB: not a threshold config (reading stopped there)`, { file, offset: MAX_CONFIG_BYTES });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, n));
+  } catch {
+    throw new TcpstateError('ERR_PARSE', 'not UTF-8 text', { file });
+  }
+  return parseThresholdConfig(text, file, specs);
 }
 
 /** The defaults as a config file, every rule and key (what `doctor --print-config` prints). */

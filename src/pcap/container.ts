@@ -15,7 +15,7 @@
  * a {@link Warning} (`PCAP_TRUNCATED`) and every packet before it is kept.
  * @module
  */
-import { TcpstateError, type Warning } from '../model/errors.js';
+import { isTcpstateError, TcpstateError, type Warning } from '../model/errors.js';
 
 /** One captured packet. Reused: copy what you keep. */
 export interface RawPacket {
@@ -41,6 +41,15 @@ export interface RawPacket {
 }
 
 export type PacketSink = (p: RawPacket) => void;
+
+export interface ReadOptions {
+  /**
+   * Called with each link type as it is declared (the pcap file header, each pcapng interface
+   * description block) and the byte offset of the field, before any packet of it. It may throw
+   * to stop reading: a capture that cannot be answered fails before it is read to its end.
+   */
+  onLinkType?: (linkType: number, format: 'pcap' | 'pcapng', offset: number) => void;
+}
 
 export interface CaptureSummary {
   format: 'pcap' | 'pcapng' | 'unknown';
@@ -120,7 +129,7 @@ export class CaptureParser {
   private readonly warnings: Warning[] = [];
   readonly pkt: RawPacket;
 
-  constructor(private readonly sink: PacketSink, private readonly file = '-') {
+  constructor(private readonly sink: PacketSink, private readonly file = '-', private readonly opts: ReadOptions = {}) {
     this.buf = new Uint8Array(INITIAL_BUFFER);
     this.dv = new DataView(this.buf.buffer);
     this.pkt = { buf: this.buf, off: 0, capLen: 0, origLen: 0, linkType: 0, tsSec: 0, tsNsec: 0, iface: 0, flags: 0, fileOffset: 0, frame: 0 };
@@ -227,6 +236,7 @@ export class CaptureParser {
     this.linkTypes.push(this.linkType);
     this.format = 'pcap';
     this.pos += PCAP_HDR;
+    this.opts.onLinkType?.(this.linkType, 'pcap', this.base + p + 20);
     return true;
   }
 
@@ -323,6 +333,7 @@ export class CaptureParser {
     }
     this.ifaces.push(ifaceOf(linkType, snapLen, tsresol, offset));
     this.linkTypes.push(linkType);
+    this.opts.onLinkType?.(linkType, 'pcapng', this.base + p + 8);
   }
 
   private iface(id: number, at: number): Iface {
@@ -441,8 +452,8 @@ function hex(b: Uint8Array, off: number, n: number): string {
 }
 
 /** Parse a whole capture held in memory (fixtures, tests). */
-export function parseCapture(bytes: Uint8Array, sink: PacketSink, file = '-'): CaptureSummary {
-  const p = new CaptureParser(sink, file);
+export function parseCapture(bytes: Uint8Array, sink: PacketSink, file = '-', opts: ReadOptions = {}): CaptureSummary {
+  const p = new CaptureParser(sink, file, opts);
   p.push(bytes);
   return p.finish();
 }
@@ -453,8 +464,8 @@ export type ByteSource =
   | { kind: 'chunks'; chunks: AsyncIterable<Uint8Array> };
 
 /** Stream a source through the parser. */
-export async function readCapture(src: ByteSource, sink: PacketSink, file = '-'): Promise<CaptureSummary> {
-  const p = new CaptureParser(sink, file);
+export async function readCapture(src: ByteSource, sink: PacketSink, file = '-', opts: ReadOptions = {}): Promise<CaptureSummary> {
+  const p = new CaptureParser(sink, file, opts);
   if (src.kind === 'fd') {
     for (;;) {
       const room = p.space(INITIAL_BUFFER >> 1);
@@ -468,21 +479,35 @@ export async function readCapture(src: ByteSource, sink: PacketSink, file = '-')
   return p.finish();
 }
 
+/** An I/O failure as ERR_IO naming the file (errors already typed pass through). */
+function ioError(e: unknown, path: string): unknown {
+  if (isTcpstateError(e) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e;
+  const code = (e as NodeJS.ErrnoException).code!;
+  const why = code === 'EISDIR' ? 'it is a directory, not a capture file (EISDIR)' : code;
+  return new TcpstateError('ERR_IO', `cannot read the capture: ${why}`, { file: path });
+}
+
 /**
  * Read a capture file (or `-` for stdin chunks supplied by the caller) in bounded memory.
- * @throws TcpstateError ERR_IO when the file cannot be opened.
+ * @throws TcpstateError ERR_IO when the file cannot be opened or read (a directory, a read error).
  */
-export async function readCaptureFile(path: string, sink: PacketSink): Promise<CaptureSummary> {
+export async function readCaptureFile(path: string, sink: PacketSink, opts: ReadOptions = {}): Promise<CaptureSummary> {
   const { open } = await import('node:fs/promises');
   let fh;
   try {
     fh = await open(path, 'r');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new TcpstateError('ERR_IO', `cannot read the capture: ${err.code ?? err.message}`, { file: path });
+    throw ioError(e, path);
   }
   try {
-    return await readCapture({ kind: 'fd', read: async (b) => (await fh.read(b, 0, b.length, null)).bytesRead }, sink, path);
+    const read = async (b: Uint8Array) => {
+      try {
+        return (await fh.read(b, 0, b.length, null)).bytesRead;
+      } catch (e) {
+        throw ioError(e, path);
+      }
+    };
+    return await readCapture({ kind: 'fd', read }, sink, path, opts);
   } finally {
     await fh.close();
   }

@@ -27,6 +27,19 @@ export const LINK_TYPES: Readonly<Record<number, string>> = {
   [LINKTYPE_IPV6]: 'IPV6', [LINKTYPE_LINUX_SLL2]: 'LINUX_SLL2',
 };
 
+/** Names of some link types {@link decodeTcp} does not read, for messages (tcpdump.org's list). */
+const OTHER_LINK_TYPES: Readonly<Record<number, string>> = {
+  6: 'IEEE802_5', 9: 'PPP', 10: 'FDDI', 50: 'PPP_HDLC', 51: 'PPP_ETHER', 104: 'C_HDLC', 105: 'IEEE802_11',
+  119: 'IEEE802_11_PRISM', 127: 'IEEE802_11_RADIOTAP', 192: 'PPI', 195: 'IEEE802_15_4_WITHFCS', 220: 'USB_LINUX_MMAPPED',
+  239: 'NFLOG', 249: 'NETANALYZER', 253: 'NETLINK', 263: 'VSOCK', 264: 'NORDIC_BLE', 281: 'ETW',
+};
+
+/** `PPP (9)`, `link type 3000`: a LINKTYPE_* value as messages show it. */
+export function linkTypeName(linkType: number): string {
+  const name = LINK_TYPES[linkType] ?? OTHER_LINK_TYPES[linkType] ?? (linkType >= 147 && linkType <= 162 ? `USER${linkType - 147}` : undefined);
+  return name === undefined ? `link type ${linkType}` : `${name} (${linkType})`;
+}
+
 /** Results of {@link decodeTcp}. */
 export const TCP_OK = 0;
 /** Not IPv4/IPv6 (ARP, LLDP, ...). */

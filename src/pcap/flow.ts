@@ -28,6 +28,7 @@ import {
   ACK, decodeTcp, FIN, FRAGMENT, MALFORMED, NOT_IP, NOT_TCP, RST, Segment, SYN, TCP_OK, TRUNCATED, UNKNOWN_LINK,
 } from './decode.js';
 import { EndpointTracker, type Step } from './endpoint.js';
+import { Undecoded } from './undecoded.js';
 import { ZeekTracker } from './zeek.js';
 
 /**
@@ -95,13 +96,23 @@ export interface ConnectionRecord {
   timeline?: Step[];
 }
 
-/** Counts over the whole capture. */
+/**
+ * Counts over the whole capture. Every frame is in exactly one of tcp, notIp, notTcp (fine:
+ * the capture holds other traffic) and unknownLink, headerCut, malformed, fragments (frames
+ * that could not be read: see {@link Undecoded}).
+ */
 export interface CaptureCounts {
   frames: number;
   tcp: number;
   notIp: number;
   notTcp: number;
   unknownLink: number;
+  /** IP or TCP header cut by the snap length. */
+  headerCut: number;
+  /** IP or TCP header fields that contradict each other. */
+  malformed: number;
+  /** IP fragments of TCP segments. */
+  fragments: number;
   connections: number;
 }
 
@@ -161,7 +172,9 @@ export class FlowTable {
   readonly zeek = new ZeekTracker();
   readonly ep: EndpointTracker;
   readonly anomalies = new AnomalyCounts();
-  readonly counts: CaptureCounts = { frames: 0, tcp: 0, notIp: 0, notTcp: 0, unknownLink: 0, connections: 0 };
+  readonly counts: CaptureCounts = { frames: 0, tcp: 0, notIp: 0, notTcp: 0, unknownLink: 0, headerCut: 0, malformed: 0, fragments: 0, connections: 0 };
+  /** Frames that could not be read, by reason, with the first of each. */
+  readonly undecoded = new Undecoded();
   /** Capture time: the latest packet time seen (seconds), and the first. */
   now = -Infinity;
   firstSec = NaN;
@@ -296,7 +309,7 @@ export class FlowTable {
     this.counts.frames++;
     const seg = this.seg;
     const r = decodeTcp(raw, seg);
-    if (r !== TCP_OK) { this.notTcp(r); return; }
+    if (r !== TCP_OK) { this.notTcp(r, raw); return; }
     this.counts.tcp++;
     const t = raw.tsSec + raw.tsNsec * 1e-9;
     if (t > this.now) { this.now = t; this.lastSecSeen = raw.tsSec; this.lastNsecSeen = raw.tsNsec; }
@@ -340,13 +353,14 @@ export class FlowTable {
     if (this.heapN > 0 && this.heapT[0]! <= this.now) this.sweep();
   }
 
-  private notTcp(r: number): void {
+  private notTcp(r: number, raw: RawPacket): void {
     if (r === NOT_IP) this.counts.notIp++;
     else if (r === NOT_TCP) this.counts.notTcp++;
     else if (r === UNKNOWN_LINK) this.counts.unknownLink++;
-    else if (r === FRAGMENT) this.anomalies.add(A_FRAGMENT);
-    else if (r === TRUNCATED) this.anomalies.add(A_TRUNCATED);
-    else if (r === MALFORMED) this.anomalies.add(A_MALFORMED);
+    else if (r === FRAGMENT) { this.counts.fragments++; this.anomalies.add(A_FRAGMENT); }
+    else if (r === TRUNCATED) { this.counts.headerCut++; this.anomalies.add(A_TRUNCATED); }
+    else if (r === MALFORMED) { this.counts.malformed++; this.anomalies.add(A_MALFORMED); }
+    this.undecoded.add(r, raw);
   }
 
   private create(seg: Segment, raw: RawPacket, h: number, t: number): number {

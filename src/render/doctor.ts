@@ -3,7 +3,7 @@
  * what was checked; or "no problems found" with the same list. JSON: docs/doctor.md.
  * @module
  */
-import type { Check, Report } from '../doctor/diagnose.js';
+import { type Check, type Report, undiagnosed } from '../doctor/diagnose.js';
 import type { Finding } from '../doctor/finding.js';
 import type { DoctorInputs } from '../doctor/inputs.js';
 import { plural } from '../doctor/sockets.js';
@@ -55,7 +55,7 @@ function renderChecks(checks: readonly Check[]): string {
     const status = c.status === 'ran' ? 'checked' : c.status === 'partial' ? 'checked in part' : 'NOT CHECKED';
     s += `  ${c.id}: ${status}, ${c.findings ? plural(c.findings, 'finding') : 'no finding'}\n`;
     s += wrap(c.checks, '      ');
-    for (const n of c.notes) s += wrap(`${c.status === 'skipped' ? 'why' : 'without'}: ${n}`, '      ');
+    c.notes.forEach((n, i) => { s += wrap(`${c.status === 'skipped' && i === 0 ? 'could not run' : 'without'}: ${n}`, '      '); });
   }
   return s;
 }
@@ -65,8 +65,14 @@ export function renderDoctor(r: Report, inp: DoctorInputs): string {
   let s = `tcpstate doctor: ${describeInputs(inp)}\n`;
   const problems = r.findings.filter((f) => f.severity !== 'info');
   const infos = r.findings.length - problems.length;
+  const used = r.invalidInputs.filter((x) => x.usedBy.length > 0);
+  if (undiagnosed(r)) {
+    s += wrap(`Incomplete diagnosis: ${plural(used.length, 'kernel value')} in the input ${used.length === 1 ? 'is' : 'are'} not one the kernel accepts, so ` +
+      `${[...new Set(used.flatMap((x) => x.usedBy))].join(', ')} could not check everything (see "What was checked"):`, '');
+    for (const x of used) s += wrap(`${x.name} = "${x.value}" (${x.file}): ${x.why}`, '  ');
+  }
   if (problems.length === 0) {
-    s += `No problems found${infos ? ` (${plural(infos, 'note')} below)` : ''}.\n`;
+    s += `No problems found${undiagnosed(r) ? ' by what could run' : ''}${infos ? ` (${plural(infos, 'note')} below)` : ''}.\n`;
   } else {
     const crit = problems.filter((f) => f.severity === 'critical').length;
     const warn = problems.length - crit;
@@ -97,6 +103,7 @@ export function doctorJson(r: Report, inp: DoctorInputs, warnings: unknown[] = [
       processes: inp.processes,
       listenBacklogKnown: inp.listenBacklogKnown,
     },
+    invalidInputs: r.invalidInputs,
     warnings,
   };
 }

@@ -51,12 +51,17 @@ export function sysctlPath(procRoot: string, name: string): string {
   return `${procRoot}/sys/${name.replace(/\./g, '/')}`;
 }
 
-/** Parse the text of one sysctl file. */
+/** At most `max` characters of an input word for a message, marked when cut. */
+function excerpt(w: string, max = 24): string {
+  return w.length > max ? `${w.slice(0, max)}... (${w.length} characters)` : w;
+}
+
+/** Parse the text of one sysctl file. Whether the kernel could show the value: {@link sysctlProblem}. */
 export function parseSysctl(name: string, text: string, file = name): SysctlValue {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new TcpstateError('ERR_PARSE', 'empty value', { file, field: name });
   const nums = words.map((w) => {
-    if (!/^-?\d+$/.test(w)) throw new TcpstateError('ERR_PARSE', `value "${w}" is not a whole number`, { file, field: name });
+    if (!/^-?\d+$/.test(w)) throw new TcpstateError('ERR_PARSE', `value "${excerpt(w)}" is not a whole number`, { file, field: name });
     return Number(w);
   });
   const kind = SYSCTLS[name] ?? (nums.length === 1 ? 'int' : 'ints');
@@ -85,14 +90,86 @@ export function readSysctls(procRoot: string, names: readonly string[] = Object.
   return out;
 }
 
-/** A one-number sysctl, or undefined when absent. */
-export function sysctlInt(s: Sysctls | undefined, name: string): number | undefined {
-  const v = s?.values[name];
-  return typeof v === 'number' ? v : undefined;
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+const ULONG_MAX = 2 ** 64 - 1;
+
+/**
+ * What the kernel accepts for each sysctl: [low, high] for one number, from the proc handler
+ * and its bounds (net/ipv4/sysctl_net_ipv4.c, net/core/sysctl_net_core.c, Linux 6.x): `u8`
+ * handlers 0..255, `int` ones any 32-bit int. The seconds kept in jiffies (tcp_fin_timeout,
+ * tcp_keepalive_*) are bounded by INT_MAX / HZ, which depends on the build: any int is taken.
+ * test/doctor/sysctl-bounds.test.ts writes each bound to a namespace's sysctls to check them.
+ */
+const BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
+  'net.ipv4.tcp_tw_reuse': [0, 2],
+  'net.ipv4.tcp_tw_reuse_delay': [1, 60_000],
+  'net.ipv4.tcp_timestamps': [0, 255],
+  'net.ipv4.tcp_fin_timeout': [INT_MIN, INT_MAX],
+  'net.ipv4.tcp_max_tw_buckets': [INT_MIN, INT_MAX],
+  'net.ipv4.tcp_max_syn_backlog': [INT_MIN, INT_MAX],
+  'net.ipv4.tcp_syncookies': [0, 255],
+  'net.ipv4.tcp_synack_retries': [0, 255],
+  'net.ipv4.tcp_syn_retries': [1, 127],
+  'net.ipv4.tcp_max_orphans': [INT_MIN, INT_MAX],
+  'net.ipv4.tcp_orphan_retries': [0, 255],
+  'net.ipv4.tcp_retries1': [0, 255],
+  'net.ipv4.tcp_retries2': [0, 255],
+  'net.ipv4.tcp_keepalive_time': [INT_MIN, INT_MAX],
+  'net.ipv4.tcp_keepalive_intvl': [INT_MIN, INT_MAX],
+  'net.ipv4.tcp_keepalive_probes': [0, 255],
+  'net.core.somaxconn': [0, INT_MAX],
+};
+
+/** A value as its file shows it: `40000 40100`. */
+export function sysctlText(v: SysctlValue): string {
+  return excerpt(Array.isArray(v) ? v.join(' ') : String(v), 40);
 }
 
-/** A several-number sysctl, or undefined when absent. */
+/**
+ * Why `value` cannot be what the kernel shows for `name` (outside what it accepts), or
+ * undefined when it can. Such a value comes from a doctored or damaged capture, never from a
+ * kernel: what depends on it cannot be answered.
+ */
+export function sysctlProblem(name: string, value: SysctlValue): string | undefined {
+  const nums = Array.isArray(value) ? value : [value];
+  if (name === 'net.ipv4.ip_local_port_range') {
+    if (nums.length !== 2) return `the kernel shows two numbers, low and high, not ${nums.length}`;
+    const [lo, hi] = nums as [number, number];
+    if (lo < 1 || hi > 65535) return 'ports run from 1 to 65535';
+    if (lo > hi) return `the low end (${lo}) is above the high end (${hi})`;
+    return undefined;
+  }
+  if (name === 'net.ipv4.tcp_mem') {
+    if (nums.length !== 3) return `the kernel shows three numbers (pages: low, pressure, high), not ${nums.length}`;
+    return nums.some((n) => n < 0 || n > ULONG_MAX) ? 'page counts are unsigned' : undefined;
+  }
+  const b = BOUNDS[name];
+  if (!b) return undefined;
+  if (nums.length !== 1) return `the kernel shows one number, not ${nums.length}`;
+  const n = nums[0]!;
+  return n < b[0] || n > b[1] ? `the kernel accepts ${b[0]} to ${b[1]}` : undefined;
+}
+
+/** Values read that the kernel would not show, with why, in {@link SYSCTLS} order. */
+export function sysctlProblems(s: Sysctls): { name: string; value: string; why: string }[] {
+  const out: { name: string; value: string; why: string }[] = [];
+  for (const [name, v] of Object.entries(s.values)) {
+    const why = sysctlProblem(name, v);
+    if (why !== undefined) out.push({ name, value: sysctlText(v), why });
+  }
+  return out;
+}
+
+/** A one-number sysctl, or undefined when absent or not a value the kernel accepts. */
+export function sysctlInt(s: Sysctls | undefined, name: string): number | undefined {
+  const v = s?.values[name];
+  return typeof v === 'number' && sysctlProblem(name, v) === undefined ? v : undefined;
+}
+
+/** A several-number sysctl, or undefined when absent or not a value the kernel accepts. */
 export function sysctlInts(s: Sysctls | undefined, name: string): number[] | undefined {
   const v = s?.values[name];
-  return Array.isArray(v) ? v : typeof v === 'number' ? [v] : undefined;
+  if (v === undefined || sysctlProblem(name, v) !== undefined) return undefined;
+  return Array.isArray(v) ? v : [v];
 }

@@ -66,7 +66,7 @@ test('a capture without counters and sysctls: rules run where they can and say w
   const dir = copyWithout(['sys', 'net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6']);
   try {
     const r = doctor(['--proc-root', dir, '--json']);
-    const doc = JSON.parse(r.stdout) as { findings: { id: string }[]; checks: { id: string; status: string; notes: string[] }[]; inputs: { counters: unknown; sysctls: unknown } };
+    const doc = JSON.parse(r.stdout) as { findings: { id: string }[]; checks: { id: string; status: string; couldNotRun?: string; notes: string[] }[]; inputs: { counters: unknown; sysctls: unknown } };
     const check = (id: string) => doc.checks.find((c) => c.id === id)!;
     assert.equal(check('time-wait-ports').status, 'skipped');
     assert.match(check('time-wait-ports').notes[0]!, /^no sysctls: net\.ipv4\.ip_local_port_range unknown \(no sys\/net in /);
@@ -80,7 +80,8 @@ test('a capture without counters and sysctls: rules run where they can and say w
     assert.deepEqual(doc.findings.map((f) => f.id), ['close-wait-leak', 'accept-queue', 'retransmits']);
     assert.equal(r.code, 1);
     const text = doctor(['--proc-root', dir]);
-    assert.match(text.stdout, /^ {2}time-wait-ports: NOT CHECKED, no finding\n(?: {6}.*\n)* {6}why: no sysctls: net\.ipv4\.ip_local_port_range unknown/m);
+    assert.match(text.stdout, /^ {2}time-wait-ports: NOT CHECKED, no finding\n(?: {6}.*\n)* {6}could not run: no sysctls: net\.ipv4\.ip_local_port_range unknown/m);
+    assert.match(check('time-wait-ports').couldNotRun!, /^no sysctls: /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -151,7 +152,7 @@ test('thresholds from --config change the findings and the exit status', () => {
       const bad = doctor(['--proc-root', FIXTURE, '--config', cfg]);
       assert.equal(bad.code, 3, content);
       assert.equal(bad.stdout, '');
-      assert.ok(bad.stderr.startsWith(`tcpstate: ${cfg}: `) && bad.stderr.includes(field), `${content}: ${bad.stderr}`);
+      assert.ok(bad.stderr.startsWith(`tcpstate: ${cfg}:`) && bad.stderr.includes(field), `${content}: ${bad.stderr}`);
     }
     const missing = doctor(['--config', join(dir, 'nope.json')]);
     assert.equal(missing.code, 3);

@@ -5,21 +5,23 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectInputs } from '../../doctor/collect.js';
-import { checkRuleIds, diagnose, exitStatus } from '../../doctor/diagnose.js';
+import { checkRuleIds, diagnose, EXIT_UNKNOWN, exitStatus } from '../../doctor/diagnose.js';
 import { RULES, thresholdSpecs } from '../../doctor/registry.js';
-import { defaultConfig, parseThresholdConfig } from '../../doctor/thresholds.js';
-import { isTcpstateError, TcpstateError } from '../../model/errors.js';
+import { defaultConfig, readThresholdConfig } from '../../doctor/thresholds.js';
+import { excerpt } from '../../doctor/config-json.js';
+import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors.js';
+import { defaultProcRoot } from '../../snapshot.js';
+import { sysctlPath } from '../../sources/sysctl.js';
 import { doctorJson, renderDoctor } from '../../render/doctor.js';
 import { parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 
-/** Exit status when no diagnosis could be made (Nagios' UNKNOWN). */
-export const EXIT_UNKNOWN = 3;
+export { EXIT_UNKNOWN };
 
 const HELP = `Usage: tcpstate doctor [OPTIONS]
 
@@ -46,7 +48,8 @@ It reads the socket table twice (--interval apart), the kernel's counters
 Rules: ${Object.keys(RULES).join(', ')}
 
 Exit status: 0 no problem (or notes only), 1 warnings, 2 critical, 3 no diagnosis
-(bad option, unreadable input).
+(bad option, unreadable input, or a rule read a value the kernel would not show and
+nothing critical was found).
 
 Examples:
   tcpstate doctor
@@ -84,7 +87,7 @@ function cliScript(): string {
 
 function seconds(v: string | undefined): number {
   if (v === undefined) return 1;
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0 to 600, got "${v}"`, { field: '--interval' });
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0 to 600, got ${JSON.stringify(excerpt(v))}`, { field: '--interval' });
   return Number(v);
 }
 
@@ -109,7 +112,7 @@ function withoutNetns(argv: readonly string[]): string[] {
 
 /** Run this command again inside the namespace, passing its output and status through. */
 function inNamespace(name: string, argv: readonly string[], io: Io): number {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', `bad network namespace name "${name}"`, { field: '--netns' });
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', `bad network namespace name ${JSON.stringify(excerpt(name))}`, { field: '--netns' });
   const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
@@ -133,16 +136,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const only = ids(str(values['only']), '--only');
   const skip = ids(str(values['skip']), '--skip');
   const configFile = str(values['config']);
-  let thresholds = defaultConfig(specs);
-  if (configFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(configFile, 'utf8');
-    } catch (e) {
-      throw new TcpstateError('ERR_IO', `cannot read ${configFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: configFile });
-    }
-    thresholds = parseThresholdConfig(text, configFile, specs);
-  }
+  const thresholds = configFile === undefined ? defaultConfig(specs) : readThresholdConfig(configFile, specs);
   const procRoot = str(values['proc-root']);
   const netns = str(values['netns']);
   if (netns !== undefined) {
@@ -156,8 +150,17 @@ async function run(argv: string[], io: Io): Promise<number> {
     where: io.env['TCPSTATE_DOCTOR_WHERE'],
   });
   for (const n of notices) io.err(`tcpstate: ${n}\n`);
-  printWarnings(io, warnings);
   const report = diagnose(inputs, { thresholds, only, skip });
+  const root = defaultProcRoot(procRoot);
+  for (const x of report.invalidInputs) {
+    const w: Warning = {
+      code: 'W_SYSCTL_INVALID',
+      message: `value "${x.value}" is not one the kernel accepts (${x.why})${x.usedBy.length ? `; ${x.usedBy.join(', ')} could not use it` : ''}`,
+      where: { file: sysctlPath(root, x.name), field: x.name },
+    };
+    warnings.push(w);
+  }
+  printWarnings(io, warnings);
   io.out(values['json'] ? JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n' : renderDoctor(report, inputs));
   return exitStatus(report);
 }

@@ -43,6 +43,10 @@ passes, and only passing endpoints are counted:
 
 Formats: pcap (us and ns, either byte order), pcapng (several sections and interfaces).
 Link types: Ethernet (802.1Q/QinQ), raw IP, IPv4, IPv6, Linux SLL and SLL2, NULL, LOOP.
+Frames that are not TCP (ARP, UDP, ICMP) are counted in the JSON "frames". Frames that
+could not be read (another link type, headers cut by the snap length, contradictory
+headers, IP fragments) are a warning with their count and first frame; a capture none of
+whose frames could be read is an error (exit 1).
 
 Examples:
   tcpstate pcap trace.pcap
@@ -71,10 +75,12 @@ export const pcap: Command = {
     const timeline = Boolean(values['timeline']);
     const rowsWanted = !values['count'];
 
-    const [{ FlowTable }, { readCapture, readCaptureFile }, render] = await Promise.all([
+    const [{ FlowTable }, { readCapture, readCaptureFile }, render, { LINK_TYPES }, { unknownLinkError }] = await Promise.all([
       import('../../pcap/flow.js'),
       import('../../pcap/container.js'),
       import('../../render/pcap.js'),
+      import('../../pcap/decode.js'),
+      import('../../pcap/undecoded.js'),
     ]);
     const writer = values['json']
       ? new render.PcapJsonWriter((s) => io.out(s), file)
@@ -101,12 +107,22 @@ export const pcap: Command = {
       else writer.add(ft.record(slot));
     }, { timeline });
     const sink = (p: Parameters<typeof flows.packet>[0]) => flows.packet(p);
+    // A classic pcap has one link type for every frame: one tcpstate cannot decode fails at once.
+    const opts = {
+      onLinkType(linkType: number, format: string, offset: number) {
+        if (format === 'pcap' && !(linkType in LINK_TYPES)) throw unknownLinkError(linkType, file!, offset);
+      },
+    };
     const summary = file === '-'
-      ? await readCapture({ kind: 'chunks', chunks: stdinChunks(io) }, sink, '-')
-      : await readCaptureFile(file, sink);
+      ? await readCapture({ kind: 'chunks', chunks: stdinChunks(io) }, sink, '-', opts)
+      : await readCaptureFile(file, sink, opts);
     flows.finish();
-    printWarnings(io, summary.warnings.map((w) => ({ ...w, where: { file, ...w.where } })));
-    writer.end(states, { file, format: summary.format, counts: flows.counts, anomalies: flows.anomalies.toObject(), warnings: summary.warnings });
+    // Nothing has been written yet when no frame was decoded: no connection was found.
+    const none = flows.undecoded.noneDecoded(flows.counts.tcp, file);
+    if (none) throw none;
+    const warnings = [...summary.warnings, ...flows.undecoded.warnings(file)];
+    printWarnings(io, warnings.map((w) => ({ ...w, where: { file, ...w.where } })));
+    writer.end(states, { file, format: summary.format, counts: flows.counts, anomalies: flows.anomalies.toObject(), warnings });
     return 0;
   },
 };

@@ -13,7 +13,7 @@
  */
 import { LISTEN } from '../../model/state.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlUnknown, total } from '../inputs.js';
+import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, local, ownerOf, perSec, round3, socketRef, tupleKey } from '../sockets.js';
 
@@ -25,13 +25,14 @@ export const acceptQueue: Rule = {
     warnQueue: { default: 16, unit: 'connections', doc: 'accept queue length that makes a warning when the backlog is unknown (/proc)' },
     criticalOverflowsPerSec: { default: 1, unit: 'per second', doc: 'ListenOverflows rate that, with a listener whose queue is not empty, makes a critical finding' },
   },
+  sysctls: { uses: ['net.core.somaxconn'] },
 
   limits(inp) {
     const notes: string[] = [];
     if (!inp.listenBacklogKnown) notes.push(`backlog unknown: the ${inp.source} source does not show it (netlink does; "ss -ltn" shows it as Send-Q)`);
     if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): ListenOverflows/ListenDrops unknown`);
     else if (!inp.before) notes.push('one sample: ListenOverflows/ListenDrops rates unknown (totals shown)');
-    if (sysctl(inp, 'net.core.somaxconn') === undefined) notes.push(`net.core.somaxconn ${sysctlUnknown(inp, 'net.core.somaxconn')}`);
+    if (sysctlMissing(inp, 'net.core.somaxconn')) notes.push(`net.core.somaxconn ${sysctlUnknown(inp, 'net.core.somaxconn')}`);
     return { notes };
   },
 

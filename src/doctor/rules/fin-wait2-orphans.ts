@@ -19,7 +19,7 @@
 import { CLOSE_WAIT, FIN_WAIT2 } from '../../model/state.js';
 import { NO_TIME } from '../../model/table.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlUnknown, total } from '../inputs.js';
+import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, hostPort, laddr, ownerLabel, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
 
@@ -32,11 +32,12 @@ export const finWait2Orphans: Rule = {
     warnOrphanShare: { default: 0.25, unit: 'ratio 0..1', doc: 'orphaned sockets (sockstat `orphan`) as a share of tcp_max_orphans that makes a warning; the kernel may start resetting orphans at a quarter' },
     criticalOrphanShare: { default: 0.5, unit: 'ratio 0..1', doc: 'the same share that makes a critical finding' },
   },
+  sysctls: { uses: ['net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_max_orphans'] },
 
   limits(inp) {
     const notes: string[] = [];
     if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): orphans and TCPAbortOnMemory unknown`);
-    if (sysctl(inp, 'net.ipv4.tcp_max_orphans') === undefined) notes.push(`tcp_max_orphans ${sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans')}`);
+    if (sysctlMissing(inp, 'net.ipv4.tcp_max_orphans')) notes.push(`tcp_max_orphans ${sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans')}`);
     return { notes };
   },
 

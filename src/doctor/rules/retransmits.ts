@@ -25,6 +25,7 @@ export const retransmits: Rule = {
     criticalRetransmits: { default: 8, unit: 'retransmissions', doc: 'the same count that makes a critical finding' },
     warnSockets: { default: 10, unit: 'sockets', doc: 'sockets retransmitting toward one peer that make a warning, whatever their count' },
   },
+  sysctls: { uses: ['net.ipv4.tcp_retries2', 'net.ipv4.tcp_syn_retries'] },
 
   limits(inp) {
     const notes: string[] = [];

@@ -14,7 +14,7 @@
  */
 import { SYN_RECV } from '../../model/state.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlUnknown, total } from '../inputs.js';
+import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, Listeners, local, ownerOf, perSec, plural, raddr, round3, type RowRef, sampleRefs, tupleKey } from '../sockets.js';
 
@@ -29,12 +29,13 @@ export const synBacklog: Rule = {
     warnCookiesPerSec: { default: 0, unit: 'per second', doc: 'SyncookiesSent rate above which the finding is a warning (any cookie means a full SYN queue)' },
     criticalDropsPerSec: { default: 0, unit: 'per second', doc: 'TCPReqQFullDrop rate above which the finding is critical (SYNs dropped outright)' },
   },
+  sysctls: { uses: ['net.ipv4.tcp_syncookies', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_synack_retries'] },
 
   limits(inp) {
     const notes: string[] = [];
     if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): SYN cookie and drop rates unknown`);
     else if (!inp.before) notes.push('one sample: SYN cookie and drop rates unknown (totals shown)');
-    if (sysctl(inp, 'net.ipv4.tcp_syncookies') === undefined) notes.push(`tcp_syncookies ${sysctlUnknown(inp, 'net.ipv4.tcp_syncookies')}`);
+    if (sysctlMissing(inp, 'net.ipv4.tcp_syncookies')) notes.push(`tcp_syncookies ${sysctlUnknown(inp, 'net.ipv4.tcp_syncookies')}`);
     return { notes };
   },
 

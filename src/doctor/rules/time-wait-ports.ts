@@ -23,7 +23,7 @@ import { AF_INET } from '../../model/address.js';
 import { LISTEN, TIME_WAIT } from '../../model/state.js';
 import { NO_TIME, type SocketTable, TIMER_TIMEWAIT } from '../../model/table.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlList, sysctlUnknown, total } from '../inputs.js';
+import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlList, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, hostPort, laddr, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
 
@@ -100,14 +100,18 @@ export const timeWaitPorts: Rule = {
     criticalExhaustionSec: { default: 300, unit: 'seconds', doc: 'projected time until the ports toward one destination run out, at the measured rate, below which the finding is critical' },
     warnTwBucketShare: { default: 0.8, unit: 'ratio 0..1', doc: 'timewait sockets (sockstat `tw`: TIME_WAIT and orphaned FIN_WAIT2) as a share of `tcp_max_tw_buckets` that makes a warning' },
   },
+  sysctls: {
+    needs: ['net.ipv4.ip_local_port_range'],
+    uses: ['net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_tw_reuse_delay', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_max_tw_buckets'],
+  },
 
   limits(inp) {
     const notes: string[] = [];
-    if (sysctlList(inp, 'net.ipv4.ip_local_port_range') === undefined) {
+    if (sysctlMissing(inp, 'net.ipv4.ip_local_port_range')) {
       return { skip: `no sysctls: net.ipv4.ip_local_port_range ${sysctlUnknown(inp, 'net.ipv4.ip_local_port_range')}`, notes };
     }
     if (!inp.before) notes.push('one sample: connection rate and time to exhaustion unknown');
-    if (sysctl(inp, 'net.ipv4.tcp_tw_reuse') === undefined) notes.push('tcp_tw_reuse unknown: assumed off');
+    if (sysctlMissing(inp, 'net.ipv4.tcp_tw_reuse')) notes.push('tcp_tw_reuse unknown: assumed off');
     if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): TCPTimeWaitOverflow and sockstat tw unknown`);
     return { notes };
   },
@@ -119,7 +123,9 @@ export const timeWaitPorts: Rule = {
     const size = hi - lo + 1;
     const reuseSetting = sysctl(inp, 'net.ipv4.tcp_tw_reuse');
     const timestamps = sysctl(inp, 'net.ipv4.tcp_timestamps');
-    const reuseDelay = sysctl(inp, 'net.ipv4.tcp_tw_reuse_delay') ?? 1000;
+    // Before Linux 6.13 there is no such file and the delay is 1 s; a file the kernel would not
+    // show leaves it unknown: no reuse is counted on.
+    const reuseDelay = sysctl(inp, 'net.ipv4.tcp_tw_reuse_delay') ?? (sysctlMissing(inp, 'net.ipv4.tcp_tw_reuse_delay') ? 1000 : TIME_WAIT_MS);
     const finTimeout = sysctl(inp, 'net.ipv4.tcp_fin_timeout');
     const sec = intervalSec(inp);
     const opens = rate(inp, 'Tcp', 'ActiveOpens');
@@ -130,7 +136,7 @@ export const timeWaitPorts: Rule = {
 
     for (const d of now.values()) {
       if (d.tw.length === 0) continue;
-      const reuse = timestamps !== 0 && (reuseSetting === 1 || (reuseSetting === 2 && (isLoopback(d.family, d.raddr) || isLoopback(d.family, d.laddr))));
+      const reuse = timestamps !== undefined && timestamps !== 0 && (reuseSetting === 1 || (reuseSetting === 2 && (isLoopback(d.family, d.raddr) || isLoopback(d.family, d.laddr))));
       const left = d.tw.map((i) => twLeft(t, i));
       const holdMs = reuse ? reuseDelay : TIME_WAIT_MS;
       const held = d.other.length;
