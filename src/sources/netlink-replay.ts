@@ -113,8 +113,8 @@ export class RecordingCheck {
     if (length === this.dumpStart && this.dumps > 0) return;
     throw new TcpstateError('ERR_PARSE',
       this.dumps === 0
-        ? 'unexpected end of file: no NLMSG_DONE ends the dump, so it is incomplete (a recording cut short, as by a full disk or an interrupted --record)'
-        : `unexpected end of file: the dump that begins at byte ${this.dumpStart} has no NLMSG_DONE, so it is incomplete (a recording cut short, as by a full disk or an interrupted --record)`,
+        ? 'unexpected end of file: no NLMSG_DONE ends the dump, so it is incomplete (a recording cut short, as by a full disk or an interrupted run)'
+        : `unexpected end of file: the dump that begins at byte ${this.dumpStart} has no NLMSG_DONE, so it is incomplete (a recording cut short, as by a full disk or an interrupted run)`,
       { file: this.file, offset: length });
   }
 
