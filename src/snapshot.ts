@@ -139,12 +139,13 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
 /**
  * Attach owning processes to tables, from the proc root's /proc/PID/fd: one scan shared by
  * threads (src/sources/process-scan.ts). Says how many processes were scanned and how
- * many were hidden (other users' without root), with the notice to print.
+ * many were hidden (other users' without root), with the notice to print, and what was
+ * odd in the tree (warnings).
  */
-export async function attachProcesses(tables: SocketTable | SocketTable[], procRoot: string): Promise<{ notices: string[]; scanned: number; hidden: number }> {
+export async function attachProcesses(tables: SocketTable | SocketTable[], procRoot: string): Promise<{ notices: string[]; warnings: Snapshot['warnings']; scanned: number; hidden: number }> {
   const scan = await (await import('./sources/process-scan.js')).startProcessScan(procRoot).done();
   for (const t of Array.isArray(tables) ? tables : [tables]) t.owners = scan.owners;
-  return { notices: scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [], scanned: scan.scanned, hidden: scan.hidden };
+  return { notices: scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [], warnings: scan.warnings, scanned: scan.scanned, hidden: scan.hidden };
 }
 
 /** The one notice a user without root gets about owners tcpstate cannot see. */

@@ -190,3 +190,15 @@ test('state masks pushed to the kernel: SYN_RECV includes request sockets, all e
   assert.equal(kernelStates(ALL_MASK), (0xffffffff & ~(1 << 13)) >>> 0);
   assert.equal(seqFor(17, 10) >>> 16, 0x5453);
 });
+
+test('the count fast path names the same byte offset for damage after good messages as the row decoder', () => {
+  const good = read('zoo-ss-D.nl');
+  const dones = [];
+  const v = new DataView(good.buffer, good.byteOffset, good.byteLength);
+  for (let p = 0; p < good.length; p += (v.getUint32(p, true) + 3) & ~3) if (v.getUint16(p + 4, true) === 3) dones.push(p);
+  const head = good.subarray(0, dones[0]!); // every IPv4 socket message, no DONE
+  const bad = cat(head, msg(99, 0, 1, i32(0)));
+  const at = (f: () => void) => { try { f(); } catch (e) { if (isTcpstateError(e)) return e.where.offset; throw e; } return undefined; };
+  assert.equal(at(() => decodeSockDiag(bad, () => {})), head.length);
+  assert.equal(at(() => countSockDiag(bad, new Float64Array(16))), head.length);
+});

@@ -4,7 +4,7 @@
  * @module
  */
 import { countStates, newCounts, total } from '../model/count.js';
-import { TcpstateError } from '../model/errors.js';
+import { describeAt, TcpstateError } from '../model/errors.js';
 import { ALL_MASK } from '../model/state.js';
 import type { CountsView } from '../render/explain.js';
 import { scanLive, scanOptions } from '../snapshot.js';
@@ -35,7 +35,7 @@ export async function readStateCounts(values: Record<string, unknown>, io: Io, h
   try {
     const r = await scanLive(str(values['source']), opts, (chunk) => { countStates(chunk, undefined, counts); });
     for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
-    for (const w of r.warnings) io.err(`tcpstate: warning: ${w.message}\n`);
+    for (const w of r.warnings) io.err(`tcpstate: warning: ${describeAt(w.where, w.message)}\n`);
     const where = netns !== undefined ? `netns ${netns}` : opts.procRoot !== '/proc' ? opts.procRoot : here;
     return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
   } catch (e) {

@@ -112,6 +112,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
 
   const procs = await attachProcesses([before, now].filter((x) => x !== undefined).map((x) => x.table), procRoot);
   notices.push(...procs.notices);
+  warnings.push(...procs.warnings);
 
   let sysctls = { values: {}, missing: [] as string[] } as ReturnType<typeof readSysctls>;
   let sysctlsUnavailable: string | undefined;

@@ -15,8 +15,8 @@
  * (see canonical/hotsos#446).
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { TcpstateError } from '../model/errors.js';
+import { readSmallFile } from './small-file.js';
 
 /** section → counter name → value. */
 export type CounterTable = Record<string, Record<string, number>>;
@@ -104,14 +104,15 @@ export function parseSockstat(text: string, file = 'net/sockstat'): CounterTable
   return out;
 }
 
+/**
+ * The largest counter file read, 1 MiB. /proc/net/netstat, the longest, is about 4 KiB on
+ * Linux 6.x (a few hundred counters); a longer file is not one, and reading on would grow
+ * without bound (a captured tree's file may be a symlink to /dev/zero).
+ */
+export const COUNTER_FILE_MAX = 1 << 20;
+
 function readOptional(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code ?? (e as Error).message}`, { file: path });
-  }
+  return readSmallFile(path, COUNTER_FILE_MAX, 'counter file');
 }
 
 /**

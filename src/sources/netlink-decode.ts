@@ -38,6 +38,12 @@ export const TCPDIAG_GETSOCK = 18;
 /** nlmsg_flags bit: the dump was interrupted by a change of the table and may be inconsistent. */
 export const NLM_F_DUMP_INTR = 0x10;
 export const INET_DIAG_MSG_LEN = 72;
+/**
+ * The longest message accepted, 1 MiB. A kernel's sock_diag message is one socket (under
+ * 1 KiB with every attribute) in replies of at most 32 KiB; a longer length field is
+ * damage, and would otherwise make a reader wait for, and buffer, that many bytes.
+ */
+export const NLMSG_MAX = 1 << 20;
 
 export const LINUX_AF_INET = 2;
 export const LINUX_AF_INET6 = 10;
@@ -77,6 +83,21 @@ export interface DecodeOptions {
   baseOffset?: number;
   /** Append every row to this table (it grows) instead of handing chunks to the sink. */
   into?: SocketTable;
+  /**
+   * Called at each NLMSG_DONE, after the dump's rows were handed to the sink (chunks are
+   * flushed there when this is set), so a reader can tell dumps apart.
+   */
+  onDone?: (done: DoneInfo) => void;
+}
+
+/** An NLMSG_DONE as {@link DecodeOptions.onDone} sees it. */
+export interface DoneInfo {
+  /** Byte offset of the NLMSG_DONE message in the stream. */
+  offset: number;
+  /** Offset of what follows it (the next dump, or the end of a whole recording). */
+  next: number;
+  /** The sequence number it carries: the request's, echoed by the kernel. */
+  seq: number;
 }
 
 /** What a decode pass saw. */
@@ -110,6 +131,7 @@ export class SockDiagDecoder {
   private readonly defaultProto: number;
   private base: number;
   private readonly collect: boolean;
+  private readonly onDone: ((done: DoneInfo) => void) | undefined;
   /** When set, rows are not stored: states are counted here instead (see {@link countSockDiag}). */
   counts: Float64Array | undefined;
 
@@ -119,6 +141,7 @@ export class SockDiagDecoder {
     this.name = opts.name ?? 'netlink';
     this.defaultProto = opts.defaultProto ?? PROTO_TCP;
     this.base = opts.baseOffset ?? 0;
+    this.onDone = opts.onDone;
   }
 
   private fail(offset: number, field: string, why: string): never {
@@ -128,8 +151,9 @@ export class SockDiagDecoder {
   /**
    * Decode messages in bytes[start, end). Returns where decoding stopped: `end`, or with
    * `allowPartial` the start of an incomplete last message (the caller keeps those bytes
-   * and feeds them again with what follows). `consumed` advances the stream offset used in
-   * error messages.
+   * and feeds them again with what follows, from index 0). Offsets in errors and warnings
+   * are the stream's: `bytes[0]` is at the offset reached so far, which each call advances
+   * by what it consumed.
    */
   feed(bytes: Uint8Array, start = 0, end = bytes.length, allowPartial = false): number {
     let p = start;
@@ -157,8 +181,6 @@ export class SockDiagDecoder {
       }
       p = start + (q << 2);
       this.stats.sockets += n;
-      this.base += p - start;
-      start = p;
     }
     while (p < end) {
       if (end - p < NLMSG_HDRLEN) {
@@ -167,6 +189,7 @@ export class SockDiagDecoder {
       }
       const len = u32(bytes, p);
       if (len < NLMSG_HDRLEN) this.fail(p, 'nlmsg_len', `netlink message length ${len} is below the 16-byte header`);
+      if (len > NLMSG_MAX) this.fail(p, 'nlmsg_len', `netlink message length ${len} is larger than any sock_diag message (at most ${NLMSG_MAX} bytes accepted)`);
       if (len > end - p) {
         if (allowPartial) break;
         this.fail(p, 'nlmsg_len', `netlink message of ${len} bytes runs past the end of the input (${end - p} bytes left)`);
@@ -182,6 +205,10 @@ export class SockDiagDecoder {
         if (len >= NLMSG_HDRLEN + 4) {
           const err = u32(bytes, p + NLMSG_HDRLEN) | 0;
           if (err < 0) this.kernelError(p, -err);
+        }
+        if (this.onDone) {
+          this.flush();
+          this.onDone({ offset: this.base + p, next: this.base + p + ((len + 3) & ~3), seq: u32(bytes, p + 8) });
         }
       } else if (type === NLMSG_ERROR) {
         if (len < NLMSG_HDRLEN + 4) this.fail(p, 'nlmsgerr', 'NLMSG_ERROR message without an error code');

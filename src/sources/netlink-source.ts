@@ -69,8 +69,69 @@ function nativeError(e: unknown, opts: ScanOptions): never {
 }
 
 /**
- * Run the dumps of a scan, handing each filled buffer to `onBytes`. `record` (a path) gets
- * a copy of every byte received.
+ * Where `--record` writes while the dumps run: a temporary file beside the destination,
+ * renamed over it once every dump ended, so a failed or interrupted run never leaves a
+ * partial recording under the name asked for (it would replay as a smaller table). A
+ * destination that exists and is not a regular file (a pipe, /dev/stdout) is written
+ * directly: it cannot be renamed over.
+ */
+class RecordFile {
+  readonly fd: number;
+  /** The file renamed into place at the end (the destination, or what its symlink names). */
+  private readonly target: string;
+  private readonly temp: string | undefined;
+
+  constructor(readonly path: string) {
+    let st: ReturnType<typeof fs.statSync> | undefined;
+    try {
+      st = fs.statSync(path);
+    } catch {
+      st = undefined; // absent (or unreachable: opening says why)
+    }
+    if (st?.isDirectory()) throw this.error('it is a directory');
+    this.target = st ? fs.realpathSync(path) : path;
+    const slash = this.target.lastIndexOf('/');
+    this.temp = st && !st.isFile() ? undefined : `${this.target.slice(0, slash + 1)}.${this.target.slice(slash + 1)}.${process.pid}.tmp`;
+    try {
+      this.fd = fs.openSync(this.temp ?? path, 'w');
+    } catch (e) {
+      throw this.error(e);
+    }
+  }
+
+  private error(e: unknown): TcpstateError {
+    const code = typeof e === 'string' ? e : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return new TcpstateError('ERR_IO', `cannot write ${this.path}: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : code}`, { file: this.path, field: '--record' });
+  }
+
+  write(buf: Buffer, n: number): void {
+    try {
+      for (let off = 0; off < n;) off += fs.writeSync(this.fd, buf, off, n - off);
+    } catch (e) {
+      throw this.error(e);
+    }
+  }
+
+  /**
+   * Close; after a whole run move the temporary into place, else remove it. Throws only
+   * after a whole run (a failed run's own error is the one to report).
+   */
+  finish(ok: boolean): void {
+    let err: unknown;
+    try { fs.closeSync(this.fd); } catch (e) { err = e; }
+    if (ok && err === undefined && this.temp) {
+      try { fs.renameSync(this.temp, this.target); } catch (e) { err = e; }
+    }
+    if ((!ok || err !== undefined) && this.temp) {
+      try { fs.unlinkSync(this.temp); } catch { /* never made, or gone */ }
+    }
+    if (ok && err !== undefined) throw this.error(err);
+  }
+}
+
+/**
+ * Run the dumps of a scan, handing each filled buffer to `onBytes`. `opts.record` (a path)
+ * gets a copy of every byte received, in place only once every dump ended.
  */
 export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Buffer, n: number) => void): void {
   const buf = buffer();
@@ -80,27 +141,22 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
   // recording is one dump: `TCPDIAG_FILE=FILE ss` stops at the first NLMSG_DONE.
   const perFamily = process.env['TCPSTATE_NETLINK_PER_FAMILY'] === '1';
   const parallel = opts.parallel === true && opts.record === undefined && process.env['TCPSTATE_NETLINK_PARALLEL'] !== '0';
-  let rec: number | undefined;
-  if (opts.record !== undefined) {
-    try {
-      rec = fs.openSync(opts.record, 'w');
-    } catch (e) {
-      throw new TcpstateError('ERR_IO', `cannot write ${opts.record}: ${(e as NodeJS.ErrnoException).code}`, { file: opts.record, field: '--record' });
-    }
-  }
+  const rec = opts.record === undefined ? undefined : new RecordFile(opts.record);
+  let ok = false;
   try {
     for (const r of requests(opts)) {
       try {
         addon.dump({ ...r, ...(netns === undefined ? {} : { netns }), ...(perFamily ? { perFamily: 1 } : {}), ...(parallel ? { parallel: 1 } : {}) }, buf, (n) => {
-          if (rec !== undefined) fs.writeSync(rec, buf, 0, n);
+          rec?.write(buf, n);
           onBytes(buf, n);
         });
       } catch (e) {
         nativeError(e, opts);
       }
     }
+    ok = true;
   } finally {
-    if (rec !== undefined) fs.closeSync(rec);
+    rec?.finish(ok);
   }
 }
 

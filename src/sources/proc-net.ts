@@ -40,11 +40,22 @@ for (let i = 0; i < 6; i++) { HEX[65 + i] = 10 + i; HEX[97 + i] = 10 + i; }
 
 const FIELD_NAMES = ['sl', 'local_address', 'rem_address', 'st', 'tx_queue:rx_queue', 'tr:tm->when', 'retrnsmt', 'uid', 'timeout', 'inode'];
 
+/**
+ * The longest line accepted, 4 KiB. The kernel's lines are 150 bytes (tcp), 178 (tcp6) or
+ * less; a longer one is not a /proc/net line, and without a limit an input with no line
+ * end (a captured file that is a symlink to /dev/zero) would be buffered without bound.
+ */
+export const PROC_LINE_MAX = 4096;
+
 /** Incremental parser of one /proc/net file. Feed it bytes; call {@link end} at EOF. */
 export class ProcNetParser {
   private readonly chunk: SocketTable;
   private carry = new Uint8Array(512);
   private carryLen = 0;
+  /** Stream offset of the carried partial line's first byte. */
+  private carryAt = 0;
+  /** Bytes fed before the current call. */
+  private fed = 0;
   private lineNo = 0;
   readonly warnings: Warning[] = [];
 
@@ -56,13 +67,19 @@ export class ProcNetParser {
     throw new TcpstateError('ERR_PARSE', `${why}`, { file: this.file.name, line: this.lineNo, field: FIELD_NAMES[field] ?? `#${field + 1}` });
   }
 
+  private tooLong(at: number): never {
+    throw new TcpstateError('ERR_PARSE', `line ${this.lineNo + 1} is longer than ${PROC_LINE_MAX} bytes (no /proc/net line is): not read further`, { file: this.file.name, offset: at });
+  }
+
   /** Parse bytes [start, end) of buf. Lines may span calls. */
   feed(buf: Uint8Array, start = 0, end = buf.length): void {
+    const base = this.fed - start; // stream offset of buf[0]
+    this.fed += end - start;
     let p = start;
     if (this.carryLen > 0) {
       const nl = buf.indexOf(10, p);
       const stop = nl < 0 || nl >= end ? end : nl;
-      this.appendCarry(buf, p, stop);
+      this.appendCarry(buf, p, stop, base);
       if (nl < 0 || nl >= end) return;
       this.line(this.carry, 0, this.carryLen);
       this.carryLen = 0;
@@ -70,17 +87,19 @@ export class ProcNetParser {
     }
     while (p < end) {
       const nl = buf.indexOf(10, p);
-      if (nl < 0 || nl >= end) { this.appendCarry(buf, p, end); return; }
+      if (nl < 0 || nl >= end) { this.appendCarry(buf, p, end, base); return; }
+      if (nl - p > PROC_LINE_MAX) this.tooLong(base + p);
       this.line(buf, p, nl);
       p = nl + 1;
     }
   }
 
-  private appendCarry(buf: Uint8Array, from: number, to: number): void {
+  private appendCarry(buf: Uint8Array, from: number, to: number, base: number): void {
     const n = to - from;
-    if (this.carryLen + n > 4096) { this.lineNo++; this.fail(0, 'line longer than 4096 bytes'); }
+    if (this.carryLen === 0) this.carryAt = base + from;
+    if (this.carryLen + n > PROC_LINE_MAX) this.tooLong(this.carryAt);
     if (this.carryLen + n > this.carry.length) {
-      const c = new Uint8Array(4096);
+      const c = new Uint8Array(PROC_LINE_MAX);
       c.set(this.carry.subarray(0, this.carryLen));
       this.carry = c;
     }
@@ -241,9 +260,16 @@ export function procNetFiles(opts: { tcp: boolean; udp: boolean; v4: boolean; v6
   return out;
 }
 
+/** Which sockets a /proc/net file holds, for messages: `IPv6 TCP`. */
+function holds(file: ProcNetFile): string {
+  return `${file.family === AF_INET ? 'IPv4' : 'IPv6'} ${file.proto === PROTO_UDP ? 'UDP' : 'TCP'}`;
+}
+
 /**
- * Read one /proc/net file through a reused buffer. A missing tcp6/udp6 file (IPv6
- * disabled) reads as empty; any other read error names the file.
+ * Read one /proc/net file through a reused buffer. A missing `optional` file (tcp6/udp6:
+ * IPv6 disabled, or not captured) and an empty file (not even the header line the kernel
+ * always writes: a failed copy) are warnings naming it, since the answer then lacks those
+ * sockets; any other read error is ERR_IO naming the file.
  */
 export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink, buf: Uint8Array, optional = false): Warning[] {
   let fd: number;
@@ -251,23 +277,30 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
     fd = fs.openSync(path, 'r');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (optional && err.code === 'ENOENT') return [];
+    if (optional && err.code === 'ENOENT') {
+      return [{ code: 'W_FILE_ABSENT', message: `the file is absent, so no ${holds(file)} sockets were read (IPv6 disabled on that host, or the file was not captured)`, where: { file: path } }];
+    }
     throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code ?? err.message}`, { file: path });
   }
   const parser = new ProcNetParser(file, sink);
+  let total = 0;
   try {
     for (;;) {
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) break;
+      total += n;
       parser.feed(buf, 0, n);
     }
     parser.end();
   } catch (e) {
     if (e instanceof TcpstateError) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code ?? err.message}`, { file: path });
+    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code === 'EISDIR' ? 'it is a directory' : err.code ?? err.message}`, { file: path });
   } finally {
     fs.closeSync(fd);
+  }
+  if (total === 0) {
+    return [{ code: 'W_FILE_EMPTY', message: `the file is empty, without even the header line the kernel writes, so no ${holds(file)} sockets were read (a failed or cut copy?)`, where: { file: path } }];
   }
   return parser.warnings;
 }

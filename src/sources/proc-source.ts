@@ -49,7 +49,7 @@ export const procSource: LiveSource = {
       const warnings = [];
       for (const f of procNetFiles(opts)) {
         const path = `${dir}/${f.rel}`;
-        // tcp6/udp6 are absent when IPv6 is disabled; that is not an error.
+        // tcp6/udp6 are absent when IPv6 is disabled: a warning, not an error.
         warnings.push(...readProcNetFile(path, { name: path, family: f.family, proto: f.proto }, sink, buf, f.rel.endsWith('6')));
       }
       return { warnings, notices: [] };

@@ -15,9 +15,10 @@
  */
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
+import type { Warning } from '../model/errors.js';
 import type { Owner, OwnerLookup } from '../model/table.js';
 import { loadNative, type NativeAddon, type NativeScan } from './native.js';
-import { listPids, type ProcessScan, readComm } from './processes.js';
+import { capWarnings, listPids, type ProcessScan, readComm } from './processes.js';
 
 /** The flat result of scanning some pids. */
 export interface FdTriples {
@@ -28,6 +29,8 @@ export interface FdTriples {
   comms: [number, string][];
   hidden: number;
   scanned: number;
+  /** From reading `comm` ({@link readComm}). */
+  warnings: Warning[];
 }
 
 /** Slots of the shared control array. */
@@ -42,6 +45,7 @@ export function scanShare(procRoot: string, pids: Int32Array, ctl: Int32Array, r
   let triples = new Uint32Array(3 * 4096);
   let n = 0;
   const comms: [number, string][] = [];
+  const warnings: Warning[] = [];
   let hidden = 0;
   let scanned = 0;
   for (;;) {
@@ -82,9 +86,9 @@ export function scanShare(procRoot: string, pids: Int32Array, ctl: Int32Array, r
       n++;
       holds = true;
     }
-    if (holds) comms.push([pid, readComm(procRoot, pid)]);
+    if (holds) comms.push([pid, readComm(procRoot, pid, warnings)]);
   }
-  return { triples, n, comms, hidden, scanned };
+  return { triples, n, comms, hidden, scanned, warnings };
 }
 
 /**
@@ -184,14 +188,16 @@ export class OwnerIndex implements OwnerLookup {
 /** Merge flat results into an inode → owners index (pid order, then fd order). */
 export function mergeTriples(parts: FdTriples[]): ProcessScan & { owners: OwnerIndex } {
   const comm = new Map<number, string>();
+  const warnings: Warning[] = [];
   let hidden = 0;
   let scanned = 0;
   for (const p of parts) {
     for (const [pid, c] of p.comms) comm.set(pid, c);
     hidden += p.hidden;
     scanned += p.scanned;
+    warnings.push(...p.warnings);
   }
-  return { owners: new OwnerIndex(parts, comm), hidden, scanned };
+  return { owners: new OwnerIndex(parts, comm), hidden, scanned, warnings: capWarnings(warnings) };
 }
 
 export interface PendingScan {
@@ -203,6 +209,7 @@ export interface PendingScan {
 export function nativeTriples(procRoot: string, r: NativeScan): FdTriples {
   const t = r.triples;
   const comms: [number, string][] = [];
+  const warnings: Warning[] = [];
   const seen = new Set<number>();
   let last = -1;
   // A pid's triples come in runs (a big process's from several threads, interleaved).
@@ -210,9 +217,9 @@ export function nativeTriples(procRoot: string, r: NativeScan): FdTriples {
     const pid = t[k]!;
     if (pid === last) continue;
     last = pid;
-    if (!seen.has(pid)) { seen.add(pid); comms.push([pid, readComm(procRoot, pid)]); }
+    if (!seen.has(pid)) { seen.add(pid); comms.push([pid, readComm(procRoot, pid, warnings)]); }
   }
-  return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned };
+  return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned, warnings };
 }
 
 /** Background threads by default: the cores but one, at most 3 (the caller joins at the end). */

@@ -5,7 +5,9 @@
  * @module
  */
 import { fs } from '../builtins.js';
+import type { Warning } from '../model/errors.js';
 import type { Owner, OwnerLookup } from '../model/table.js';
+import { readHead } from './small-file.js';
 
 export interface ProcessScan {
   /** inode → owners, in pid order. */
@@ -14,6 +16,8 @@ export interface ProcessScan {
   hidden: number;
   /** Processes scanned. */
   scanned: number;
+  /** What was odd in the tree read (a `comm` longer than the kernel allows); at most a few. */
+  warnings: Warning[];
 }
 
 /** Parse the target of an fd symlink: `socket:[12345]` → 12345, else -1. */
@@ -42,13 +46,46 @@ export function listPids(procRoot: string): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** Read `comm` of a pid, without its newline; `?` if it vanished. */
-export function readComm(procRoot: string, pid: number): string {
+/**
+ * The longest process name, 15 bytes: TASK_COMM_LEN (include/linux/sched.h) is 16 with the
+ * NUL, and the kernel cuts what prctl(PR_SET_NAME) or exec gives it to that.
+ */
+export const COMM_MAX = 15;
+/** The most any comm file holds: a kernel thread's full name (63 bytes) and a newline. */
+const COMM_FILE_MAX = 64;
+
+/**
+ * Read `comm` of a pid, without its newline; `?` if it vanished. At most
+ * {@link COMM_FILE_MAX} bytes are read; a name longer than {@link COMM_MAX} is cut there, as
+ * the kernel cuts it, with a warning in `warnings` (no process holding a socket has one:
+ * the tree was altered).
+ */
+export function readComm(procRoot: string, pid: number, warnings?: Warning[]): string {
+  const path = `${procRoot}/${pid}/comm`;
+  let h;
   try {
-    return fs.readFileSync(`${procRoot}/${pid}/comm`, 'latin1').replace(/\n$/, '');
+    h = readHead(path, COMM_FILE_MAX);
   } catch {
     return '?';
   }
+  if (!h) return '?';
+  let name = !h.more && h.text.endsWith('\n') ? h.text.slice(0, -1) : h.text;
+  if (h.more || name.length > COMM_MAX) {
+    warnings?.push({
+      code: 'W_LONG_COMM',
+      message: `process name of ${h.more ? `more than ${COMM_FILE_MAX}` : name.length} bytes, where the kernel keeps at most ${COMM_MAX}: cut to ${COMM_MAX} (an altered proc tree?)`,
+      where: { file: path },
+    });
+    name = name.slice(0, COMM_MAX);
+  }
+  return name;
+}
+
+/** The warnings of a scan, at most `keep` of them and one line counting the rest. */
+export function capWarnings(warnings: Warning[], keep = 3): Warning[] {
+  if (warnings.length <= keep) return warnings;
+  const rest = warnings.length - keep;
+  return [...warnings.slice(0, keep), { code: warnings[keep]!.code, message: `and ${rest} more like it`, where: {} }];
 }
 
 /**
@@ -57,6 +94,7 @@ export function readComm(procRoot: string, pid: number): string {
  */
 export function scanProcesses(procRoot: string, pids: number[] = listPids(procRoot), wanted?: Set<number>): ProcessScan {
   const owners = new Map<number, Owner[]>();
+  const warnings: Warning[] = [];
   let hidden = 0;
   let scanned = 0;
   for (const pid of pids) {
@@ -80,12 +118,12 @@ export function scanProcesses(procRoot: string, pids: number[] = listPids(procRo
       }
       const ino = parseSocketLink(target);
       if (ino < 0 || (wanted && !wanted.has(ino))) continue;
-      comm ??= readComm(procRoot, pid);
+      comm ??= readComm(procRoot, pid, warnings);
       const o: Owner = { pid, program: comm, fd: Number(fd) };
       const list = owners.get(ino);
       if (list) list.push(o);
       else owners.set(ino, [o]);
     }
   }
-  return { owners, hidden, scanned };
+  return { owners, hidden, scanned, warnings: capWarnings(warnings) };
 }

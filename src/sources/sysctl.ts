@@ -8,8 +8,8 @@
  * reported as such. Defaults and meanings: Documentation/networking/ip-sysctl.rst.
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { TcpstateError } from '../model/errors.js';
+import { readSmallFile } from './small-file.js';
 
 /** How a sysctl's text reads: one integer, or several (`ip_local_port_range`, `tcp_mem`). */
 type Kind = 'int' | 'ints';
@@ -72,19 +72,19 @@ export function parseSysctl(name: string, text: string, file = name): SysctlValu
   return nums;
 }
 
+/**
+ * The longest sysctl file read, 4 KiB: the kernel prints a value in one page at most, and
+ * those read here in a few dozen bytes (`tcp_mem`, three numbers, is the longest).
+ */
+export const SYSCTL_FILE_MAX = 4096;
+
 /** Read every sysctl in {@link SYSCTLS} under `procRoot`; absent files are listed, not errors. */
 export function readSysctls(procRoot: string, names: readonly string[] = Object.keys(SYSCTLS)): Sysctls {
   const out: Sysctls = { values: {}, missing: [] };
   for (const name of names) {
     const path = sysctlPath(procRoot, name);
-    let text: string;
-    try {
-      text = readFileSync(path, 'latin1');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') { out.missing.push(name); continue; }
-      throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code ?? (e as Error).message}`, { file: path });
-    }
+    const text = readSmallFile(path, SYSCTL_FILE_MAX, 'sysctl value');
+    if (text === undefined) { out.missing.push(name); continue; }
     out.values[name] = parseSysctl(name, text, path);
   }
   return out;

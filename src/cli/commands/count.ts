@@ -96,6 +96,7 @@ export const count: Command = {
       if (pending) {
         const owners = await pending.done();
         hidden = owners.hidden;
+        r.warnings.push(...owners.warnings);
         rows.owners = owners.owners;
         groups.add(rows, undefined);
       }

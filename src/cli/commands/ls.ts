@@ -76,6 +76,7 @@ export const ls: Command = {
       const scan = await pending.done();
       snap.table.owners = scan.owners;
       if (scan.hidden > 0) snap.notices.push(hiddenNotice(scan.hidden));
+      snap.warnings.push(...scan.warnings);
     }
     if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
     for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);

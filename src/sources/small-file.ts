@@ -1,0 +1,58 @@
+/**
+ * Small files of a proc tree read with a size limit. The kernel writes them in a few
+ * hundred bytes (a sysctl, `comm`) or kilobytes (net/netstat); a file under a captured
+ * root can be anything, a symlink to /dev/zero or a 10 MB `comm`, and reading it whole
+ * would grow without bound.
+ * @module
+ */
+import { fs } from '../builtins.js';
+import { TcpstateError } from '../model/errors.js';
+
+/** The first bytes of a file. */
+export interface FileHead {
+  /** Up to `max` bytes, as latin1 text (one character per byte). */
+  text: string;
+  /** The file holds more than `max` bytes. */
+  more: boolean;
+}
+
+/**
+ * Read at most `max` bytes of a file (one more is read to tell whether there are more).
+ * Undefined when it is absent (ENOENT, ENOTDIR); any other failure is ERR_IO naming it.
+ */
+export function readHead(path: string, max: number): FileHead | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code ?? (e as Error).message}`, { file: path });
+  }
+  const buf = Buffer.allocUnsafe(max + 1);
+  let n = 0;
+  try {
+    while (n < buf.length) {
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code === 'EISDIR' ? 'it is a directory' : code ?? (e as Error).message}`, { file: path });
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { text: buf.toString('latin1', 0, Math.min(n, max)), more: n > max };
+}
+
+/**
+ * A whole small file as latin1 text, or undefined when absent.
+ * @throws TcpstateError ERR_PARSE at byte `max` when the file is longer: it is not the
+ *   kernel's `what`.
+ */
+export function readSmallFile(path: string, max: number, what: string): string | undefined {
+  const h = readHead(path, max);
+  if (h?.more) throw new TcpstateError('ERR_PARSE', `longer than ${max} bytes, which no ${what} is: not read further`, { file: path, offset: max });
+  return h?.text;
+}
