@@ -69,7 +69,9 @@ export class TcpstateServer {
     const https = this.o.tls ? await import('node:https') : undefined;
     const bound: string[] = [];
     for (const l of this.o.listen) {
-      const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+      // Sensitive endpoints depend on where the server listens, not on where a client comes from.
+      const loopback = l.host !== undefined && isLoopback(l.host);
+      const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res, loopback);
       // Slow clients: headers within 5 s, the whole request within the request limit,
       // checked every second (Node's default check runs every 30 s).
       const limits = { headersTimeout: Math.min(5000, this.o.requestTimeoutMs), requestTimeout: this.o.requestTimeoutMs, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 };
@@ -145,7 +147,7 @@ export class TcpstateServer {
     this.send(res, status, 'application/json; charset=utf-8', JSON.stringify(doc) + '\n', head);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, loopback: boolean): Promise<void> {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
       res.setHeader('Allow', 'GET, HEAD');
@@ -165,7 +167,7 @@ export class TcpstateServer {
     if (path === '/-/ready') { this.send(res, this.ready ? 200 : 503, 'text/plain; charset=utf-8', this.ready ? 'Ready\n' : 'Not ready\n', head); return; }
     if (path === '/') { this.send(res, 200, 'text/html; charset=utf-8', MESSAGES.landing(ENDPOINTS), head); return; }
     if (!ENDPOINTS.includes(path)) { this.json(res, 404, new QueryError(404, 'ERR_NOT_FOUND', MESSAGES.notFound(path)).body(), head); return; }
-    if (SENSITIVE.has(path) && !this.o.authorize && !isLoopback(req.socket.localAddress ?? '')) {
+    if (SENSITIVE.has(path) && !this.o.authorize && !loopback) {
       this.json(res, 403, new QueryError(403, 'ERR_FORBIDDEN', MESSAGES.sensitiveRefused(path)).body(), head);
       return;
     }

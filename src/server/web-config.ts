@@ -26,22 +26,28 @@ export function parseYamlMap(text: string, file: string): Yaml {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, '');
-    const noComment = raw.replace(/(^|\s)#.*$/, '');
-    if (noComment.trim() === '' || noComment.trim() === '---') continue;
-    const indent = noComment.length - noComment.trimStart().length;
-    if (/\t/.test(noComment.slice(0, indent))) throw new TcpstateError('ERR_PARSE', 'tabs are not allowed for indentation', { file, line: i + 1 });
-    const m = /^([A-Za-z0-9_.\-]+|"[^"]*"|'[^']*'):(?:\s+(.*))?$/.exec(noComment.trim());
-    if (!m) throw new TcpstateError('ERR_PARSE', `expected "key: value" (lists and flow style are not supported here)`, { file, line: i + 1 });
+    if (/^\s*(#.*)?$/.test(raw) || raw.trim() === '---') continue;
+    const indent = raw.length - raw.trimStart().length;
+    if (/\t/.test(raw.slice(0, indent))) throw new TcpstateError('ERR_PARSE', 'tabs are not allowed for indentation', { file, line: i + 1 });
+    const m = /^([A-Za-z0-9_.\-]+|"[^"]*"|'[^']*'):(?:\s+(.*))?$/.exec(raw.trim());
+    if (!m) throw new TcpstateError('ERR_PARSE', 'expected "key: value" (lists and flow style are not supported here)', { file, line: i + 1 });
     while (stack.length > 1 && indent <= stack[stack.length - 1]!.indent) stack.pop();
     const key = m[1]!.replace(/^["']|["']$/g, '');
     const parent = stack[stack.length - 1]!.map;
-    const v = m[2]?.trim();
-    if (v === undefined || v === '') {
+    let v = (m[2] ?? '').trim();
+    const q = /^"([^"]*)"|^'([^']*)'/.exec(v);
+    if (q) {
+      if (!/^\s*(#.*)?$/.test(v.slice(q[0].length))) throw new TcpstateError('ERR_PARSE', 'text after a quoted value', { file, line: i + 1, field: key });
+      parent[key] = q[1] ?? q[2]!;
+      continue;
+    }
+    v = v.replace(/(^|\s)#.*$/, '').trim();
+    if (v === '') {
       const child: Yaml = {};
       parent[key] = child;
       stack.push({ indent, map: child });
     } else {
-      parent[key] = /^".*"$|^'.*'$/.test(v) ? v.slice(1, -1) : v;
+      parent[key] = v;
     }
   }
   return root;

@@ -37,11 +37,10 @@ export class Serve {
   private constructor(readonly child: ChildProcess, readonly port: number) {}
 
   /** Start `tcpstate serve` on a free loopback port with `args`; resolves after its start line. */
-  static async start(args: string[], opts: { scheme?: string } = {}): Promise<Serve> {
+  static async start(args: string[]): Promise<Serve> {
     const port = await freePort();
     const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const s = new Serve(child, port);
-    void opts;
     await new Promise<void>((res, rej) => {
       const t = setTimeout(() => rej(new Error(`serve did not start in 20 s: ${s.stderr}`)), 20_000);
       child.stderr!.on('data', (d: Buffer) => {
