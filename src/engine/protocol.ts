@@ -8,6 +8,7 @@ import type { Warning } from '../model/errors.js';
 import type { Owner, SocketTable } from '../model/table.js';
 import type { Counters } from '../sources/counters.js';
 import type { Sysctls } from '../sources/sysctl.js';
+import type { Report } from '../doctor/diagnose.js';
 
 /** What a sample must hold. A sample that holds more answers a request for less. */
 export interface SampleWant {
@@ -17,6 +18,11 @@ export interface SampleWant {
   processes?: boolean;
   /** Read the sysctls that govern TCP states (inside the namespace). */
   sysctls?: boolean;
+  /**
+   * Run the doctor's rules on the sample in the worker (rates from the previous sample with
+   * findings of the same namespace); the report comes back with it. Implies owners and sysctls.
+   */
+  findings?: boolean;
 }
 
 export interface SampleRequest extends SampleWant {
@@ -57,6 +63,7 @@ export interface WireSample {
   /** Why sysctls could not be read, when asked for. */
   sysctlsUnavailable?: string;
   processes?: { scanned: number; hidden: number };
+  report?: Report;
 }
 
 export interface WireError {

@@ -14,7 +14,13 @@ import { loadNative } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { netDir } from '../sources/proc-source.js';
 import { readSysctls, SYSCTLS, type Sysctls } from '../sources/sysctl.js';
+import { doctorReport } from './documents.js';
+import type { Sample } from './sampler.js';
 import { type SampleRequest, toWire, type WireError, type WireSample } from './protocol.js';
+
+/** Each namespace's previous sample with findings (a copy of its table), for rates. */
+const previous = new Map<string, Sample>();
+const MAX_PREVIOUS = 256;
 
 const port = parentPort!;
 const now = (): number => performance.timeOrigin + performance.now();
@@ -65,11 +71,30 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
     processes = { scanned: p.scanned, hidden: p.hidden };
     notices.push(...p.notices);
   }
+  let report: WireSample['report'];
+  if (r.findings) {
+    // The rules run here, off the serving thread; the table is copied for the next sample's
+    // rates before its columns move to the main thread.
+    const key = r.netns ?? '';
+    const now: Sample = {
+      table: snap.table, source: snap.source, warnings: snap.warnings, notices, takenAt, atMs, scanMs, totalMs: performance.now() - t0,
+      ...(files.counters ? { counters: files.counters } : {}), ...(files.sysctls ? { sysctls: files.sysctls } : {}),
+      ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}), ...(processes ? { processes } : {}),
+    };
+    report = doctorReport(now, previous.get(key), r.netns === undefined ? 'this host' : `network namespace ${r.netns}`).report;
+    const copy = snap.table.select(() => true);
+    copy.owners = snap.table.owners;
+    // Least recently sampled first: namespaces that went away (containers) fall out.
+    previous.delete(key);
+    previous.set(key, { ...now, table: copy });
+    if (previous.size > MAX_PREVIOUS) previous.delete(previous.keys().next().value!);
+  }
   const { table, transfer } = toWire(snap.table, r.processes === true);
   return {
     msg: {
       id: r.id, ok: true, table, source: snap.source, warnings: snap.warnings, notices, takenAt, atMs, scanMs,
       totalMs: performance.now() - t0,
+      ...(report ? { report } : {}),
       ...(files.counters ? { counters: files.counters } : {}),
       ...(files.sysctls ? { sysctls: files.sysctls } : {}),
       ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),

@@ -16,6 +16,7 @@ import { TcpstateError, type ErrorCode, type Warning } from '../model/errors.js'
 import { SocketTable } from '../model/table.js';
 import type { Counters } from '../sources/counters.js';
 import type { Sysctls } from '../sources/sysctl.js';
+import type { Report } from '../doctor/diagnose.js';
 import { fromWire, type SampleWant, type WireError, type WireSample } from './protocol.js';
 
 export type { SampleWant } from './protocol.js';
@@ -42,6 +43,8 @@ export interface Sample {
   sysctlsUnavailable?: string;
   /** Set when owners were attached. */
   processes?: { scanned: number; hidden: number };
+  /** The doctor's report, when asked for (`findings`). */
+  report?: Report;
 }
 
 export interface SamplerOptions {
@@ -62,7 +65,7 @@ interface Pending {
 const req = createRequire(import.meta.url);
 
 function covers(have: SampleWant, want: SampleWant): boolean {
-  return have.netns === want.netns && (!want.processes || have.processes === true) && (!want.sysctls || have.sysctls === true);
+  return have.netns === want.netns && (!want.processes || have.processes === true) && (!want.sysctls || have.sysctls === true) && (!want.findings || have.findings === true);
 }
 
 /** Counts of what the sampler did, for its own health metrics. */
@@ -158,7 +161,7 @@ export class Sampler {
       this.failAll(new TcpstateError('ERR_IO', 'the sampler was restarted after a sample timed out'));
     }, this.timeoutMs);
     timer.unref();
-    const fixed: SampleWant = { ...want, ...(want.netns === undefined ? {} : { netns: want.netns }) };
+    const fixed: SampleWant = want.findings ? { ...want, processes: true, sysctls: true } : { ...want };
     this.pending.set(id, { want: fixed, promise, resolve, reject, timer });
     const w = this.start();
     w.ref();

@@ -14,8 +14,7 @@
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Report } from '../doctor/diagnose.js';
-import { countDocument, doctorDocument, doctorReport, socketsDocument } from '../engine/documents.js';
+import { countDocument, doctorDocument, socketsDocument } from '../engine/documents.js';
 import { listNamespaces, type NamespaceRef } from '../engine/namespaces.js';
 import { type Sample, Sampler } from '../engine/sampler.js';
 import { SocketTable } from '../model/table.js';
@@ -55,9 +54,6 @@ export class TcpstateServer {
   private active = 0;
   private ready = false;
   private scrape: Promise<ScrapeContext> | undefined;
-  /** Each namespace's latest sample with a report, for rates in the next scrape's findings. */
-  private readonly last = new Map<string, Sample>();
-  private readonly reports = new WeakMap<Sample, Report>();
 
   constructor(private readonly o: ServeOptions) {
     this.sampler = new Sampler({ ...(o.source === undefined ? {} : { source: o.source }), timeoutMs: Math.max(o.requestTimeoutMs, 1000) });
@@ -112,29 +108,14 @@ export class TcpstateServer {
     const namespaces: NamespaceScrape[] = await Promise.all(list.map(async (ref) => {
       const out: NamespaceScrape = ref.label === undefined ? {} : { label: ref.label };
       try {
-        out.sample = await this.sampler.sample({ ...(ref.netns === undefined ? {} : { netns: ref.netns }), processes: this.o.metrics.byProcess });
-        if (this.o.metrics.findings) out.report = this.report(ref.label ?? '', out.sample);
+        out.sample = await this.sampler.sample({ ...(ref.netns === undefined ? {} : { netns: ref.netns }), processes: this.o.metrics.byProcess, findings: this.o.metrics.findings });
+        if (out.sample.report) out.report = out.sample.report;
       } catch (e) {
         out.error = e as Error;
       }
       return out;
     }));
-    if (this.o.namespaces === 'all') {
-      const live = new Set(list.map((r) => r.label ?? ''));
-      for (const k of this.last.keys()) if (!live.has(k)) this.last.delete(k);
-    }
     return { namespaces, options: this.o.metrics, stats: this.sampler.stats, version: this.o.version, startedMs };
-  }
-
-  /** The doctor's report on a sample, rates from the namespace's previous one; once per sample. */
-  private report(key: string, s: Sample): Report {
-    const done = this.reports.get(s);
-    if (done) return done;
-    const before = this.last.get(key);
-    const { report } = doctorReport(s, before !== s ? before : undefined, key || 'this host');
-    this.reports.set(s, report);
-    this.last.set(key, s);
-    return report;
   }
 
   private send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {

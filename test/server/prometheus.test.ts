@@ -48,7 +48,7 @@ describe('serve scraped by a real Prometheus', () => {
     if (kernelUnavailable() || !have('prometheus') || !have('nft')) return;
     ns = Netns.create('prom');
     await ns.zoo();
-    serve = await Serve.start(['--netns', ns.name]);
+    serve = await Serve.start(['--netns', ns.name, '--findings']);
     prom = await Prometheus.start(`127.0.0.1:${serve.port}`);
   });
   after(async () => {
@@ -74,6 +74,8 @@ describe('serve scraped by a real Prometheus', () => {
     for (const code of KNOWN_CODES) assert.equal(api.states[stateName(code)], want[stateLabel(code)], stateName(code));
     const up = await prom!.query('up{job="tcpstate"}');
     assert.equal(up[0]?.value, 1);
+    const rules = await prom!.query(`sum(tcpstate_doctor_rules{netns="${ns!.name}"})`);
+    assert.ok((rules[0]?.value ?? 0) >= 6, 'the doctor ran its rules on the sampler thread (--findings)');
   });
 
   test('PromQL per port equals ss: inbound by listening port, outbound by remote port, zero-filled, nothing in "other"', async (t) => {

@@ -25,7 +25,9 @@ afresh from the kernel on each request (concurrent requests share one read).
                            (comma-separated); default: the --top largest
   --top N                  how many ports (and programs) get their own series (20)
   --by-process             tcpstate_process_sockets{program,state} (scans /proc/PID/fd)
-  --no-findings            leave the doctor's findings (tcpstate_finding) out
+  --findings               the doctor's findings as tcpstate_finding{rule,severity,port}
+                           (rules run on the sampler thread each scrape; costs about
+                           1 s per 100k sockets, so off by default)
   --web.max-requests N     requests served at once, more get 503 (40)
   --web.request-timeout S  longest a request may take, seconds (10)
   --web.config.file FILE   TLS and basic auth, exporter-toolkit's format
@@ -66,7 +68,7 @@ export const serve: Command = {
       ports: { type: 'string' },
       top: { type: 'string' },
       'by-process': { type: 'boolean' },
-      'no-findings': { type: 'boolean' },
+      findings: { type: 'boolean' },
       'web.max-requests': { type: 'string' },
       'web.request-timeout': { type: 'string' },
       'web.config.file': { type: 'string' },
@@ -92,7 +94,7 @@ export const serve: Command = {
     const server = new TcpstateServer({
       listen,
       ...(names.length ? { namespaces: names.map((n) => ({ label: n, netns: n })) } : values['all-netns'] ? { namespaces: 'all' as const } : {}),
-      metrics: { ...(ports ? { ports } : {}), top: intOpt(values['top'], '--top', 20), byProcess: Boolean(values['by-process']), findings: !values['no-findings'] },
+      metrics: { ...(ports ? { ports } : {}), top: intOpt(values['top'], '--top', 20), byProcess: Boolean(values['by-process']), findings: Boolean(values['findings']) },
       ...(str(values['source']) === undefined ? {} : { source: str(values['source'])! }),
       maxRequests,
       requestTimeoutMs: timeoutS * 1000,
