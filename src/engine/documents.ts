@@ -16,6 +16,7 @@ import { countJson } from '../render/count.js';
 import { doctorJson } from '../render/doctor.js';
 import { lsJson } from '../render/ls.js';
 import { BACKLOG_SOURCES } from '../doctor/collect.js';
+import type { SocketTable } from '../model/table.js';
 import type { Sample } from './sampler.js';
 
 /** A TcpstateError about option `key` (its message rewritten from a CLI flag's wording). */
@@ -47,6 +48,12 @@ export interface CountOptions {
   filter?: string;
 }
 
+/** A sample's rows (requests for documents always ask for them). */
+function rows(s: Sample): SocketTable {
+  if (!s.table) throw new TcpstateError('ERR_IO', 'the sample holds no rows (it was taken for aggregates only)');
+  return s.table;
+}
+
 /** Where and when a sample was read, for every document. */
 function meta(s: Sample): object {
   return { ...(s.netns === undefined ? {} : { netns: s.netns }), takenAt: new Date(s.takenAt).toISOString(), sampleMs: Math.round(s.totalMs * 10) / 10 };
@@ -60,7 +67,7 @@ export function countDocument(s: Sample, o: CountOptions = {}): object {
     try { groups = new GroupCounter(parseGroupKey(o.by)); } catch (e) { keyed(e, 'by', o.by); }
   }
   const counts = newCounts();
-  const t = s.table;
+  const t = rows(s);
   const st = t.state;
   for (let i = 0; i < t.length; i++) if (!keep || keep(t, i)) counts[st[i]!]!++;
   groups?.add(t, keep);
@@ -70,16 +77,17 @@ export function countDocument(s: Sample, o: CountOptions = {}): object {
 /** The `tcpstate.ls/1` document: the sockets `filter` keeps, at most `limit` of them (`matched` says how many there were). */
 export function socketsDocument(s: Sample, o: { filter?: string; limit: number }): object {
   const { keep } = filterOption(o.filter);
+  const all = rows(s);
   let matched = 0;
-  const t = s.table.select((i) => (!keep || keep(s.table, i)) && matched++ < o.limit);
+  const t = all.select((i) => (!keep || keep(all, i)) && matched++ < o.limit);
   matched = 0;
-  for (let i = 0; i < s.table.length; i++) if (!keep || keep(s.table, i)) matched++;
-  t.owners = s.table.owners;
+  for (let i = 0; i < all.length; i++) if (!keep || keep(all, i)) matched++;
+  t.owners = all.owners;
   return { ...lsJson(t, { source: s.source, warnings: s.warnings }), matched, truncated: matched > t.length, ...meta(s) };
 }
 
 function doctorSample(s: Sample): DoctorSample {
-  return { table: dedupe(s.table).table, counters: s.counters, atMs: s.atMs, durationMs: s.totalMs };
+  return { table: dedupe(rows(s)).table, counters: s.counters, atMs: s.atMs, durationMs: s.totalMs };
 }
 
 /** The doctor's inputs from a sample and, for rates, an earlier one of the same namespace. */

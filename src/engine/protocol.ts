@@ -9,6 +9,7 @@ import type { Owner, SocketTable } from '../model/table.js';
 import type { Counters } from '../sources/counters.js';
 import type { Sysctls } from '../sources/sysctl.js';
 import type { Report } from '../doctor/diagnose.js';
+import type { AggregateOptions, Aggregates } from './aggregates.js';
 
 /** What a sample must hold. A sample that holds more answers a request for less. */
 export interface SampleWant {
@@ -23,6 +24,10 @@ export interface SampleWant {
    * findings of the same namespace); the report comes back with it. Implies owners and sysctls.
    */
   findings?: boolean;
+  /** Compute /metrics' aggregates in the worker (src/engine/aggregates.ts). */
+  metrics?: AggregateOptions;
+  /** Send the rows (default true); false: only aggregates and counters cross to the caller. */
+  rows?: boolean;
 }
 
 export interface SampleRequest extends SampleWant {
@@ -46,7 +51,9 @@ export interface WireTable {
 export interface WireSample {
   id: number;
   ok: true;
-  table: WireTable;
+  /** Absent when the request wanted no rows. */
+  table?: WireTable;
+  metrics?: Aggregates;
   source: string;
   warnings: Warning[];
   notices: string[];

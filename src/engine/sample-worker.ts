@@ -14,6 +14,7 @@ import { loadNative } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { netDir } from '../sources/proc-source.js';
 import { readSysctls, SYSCTLS, type Sysctls } from '../sources/sysctl.js';
+import { aggregate } from './aggregates.js';
 import { doctorReport } from './documents.js';
 import type { Sample } from './sampler.js';
 import { type SampleRequest, toWire, type WireError, type WireSample } from './protocol.js';
@@ -89,10 +90,11 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
     previous.set(key, { ...now, table: copy });
     if (previous.size > MAX_PREVIOUS) previous.delete(previous.keys().next().value!);
   }
-  const { table, transfer } = toWire(snap.table, r.processes === true);
+  const metrics = r.metrics ? aggregate(snap.table, r.metrics) : undefined;
+  const { table, transfer } = r.rows === false ? { table: undefined, transfer: [] } : toWire(snap.table, r.processes === true);
   return {
     msg: {
-      id: r.id, ok: true, table, source: snap.source, warnings: snap.warnings, notices, takenAt, atMs, scanMs,
+      id: r.id, ok: true, ...(table ? { table } : {}), ...(metrics ? { metrics } : {}), source: snap.source, warnings: snap.warnings, notices, takenAt, atMs, scanMs,
       totalMs: performance.now() - t0,
       ...(report ? { report } : {}),
       ...(files.counters ? { counters: files.counters } : {}),

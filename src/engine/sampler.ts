@@ -17,6 +17,7 @@ import { SocketTable } from '../model/table.js';
 import type { Counters } from '../sources/counters.js';
 import type { Sysctls } from '../sources/sysctl.js';
 import type { Report } from '../doctor/diagnose.js';
+import type { Aggregates } from './aggregates.js';
 import { fromWire, type SampleWant, type WireError, type WireSample } from './protocol.js';
 
 export type { SampleWant } from './protocol.js';
@@ -24,7 +25,10 @@ export type { SampleWant } from './protocol.js';
 /** One look at one namespace's socket table (every TCP socket, every state). */
 export interface Sample {
   netns?: string;
-  table: SocketTable;
+  /** Every TCP socket, every state; absent when the request asked for aggregates only (`rows: false`). */
+  table?: SocketTable;
+  /** /metrics' aggregates, when asked for. */
+  metrics?: Aggregates;
   /** The live source that answered (`netlink`, `proc`). */
   source: string;
   warnings: Warning[];
@@ -65,7 +69,9 @@ interface Pending {
 const req = createRequire(import.meta.url);
 
 function covers(have: SampleWant, want: SampleWant): boolean {
-  return have.netns === want.netns && (!want.processes || have.processes === true) && (!want.sysctls || have.sysctls === true) && (!want.findings || have.findings === true);
+  return have.netns === want.netns && (!want.processes || have.processes === true) && (!want.sysctls || have.sysctls === true) && (!want.findings || have.findings === true)
+    && (want.rows === false || have.rows !== false)
+    && (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics));
 }
 
 /** Counts of what the sampler did, for its own health metrics. */
@@ -120,7 +126,7 @@ export class Sampler {
     }
     this.stats.samples++;
     const { table, id: _id, ok: _ok, ...rest } = m;
-    p.resolve({ ...(p.want.netns === undefined ? {} : { netns: p.want.netns }), ...rest, table: fromWire(table, new SocketTable(16)) });
+    p.resolve({ ...(p.want.netns === undefined ? {} : { netns: p.want.netns }), ...rest, ...(table ? { table: fromWire(table, new SocketTable(16)) } : {}) });
   }
 
   private failAll(e: Error): void {

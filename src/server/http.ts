@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AggregateOptions } from '../engine/aggregates.js';
 import { countDocument, doctorDocument, socketsDocument } from '../engine/documents.js';
 import { listNamespaces, type NamespaceRef } from '../engine/namespaces.js';
 import { type Sample, Sampler } from '../engine/sampler.js';
@@ -55,7 +56,11 @@ export class TcpstateServer {
   private ready = false;
   private scrape: Promise<ScrapeContext> | undefined;
 
+  private readonly aggregateOptions: AggregateOptions;
+
   constructor(private readonly o: ServeOptions) {
+    const m = o.metrics;
+    this.aggregateOptions = { ...(m.ports ? { ports: [...m.ports].sort((a, b) => a - b) } : {}), top: m.top, byProcess: m.byProcess };
     this.sampler = new Sampler({ ...(o.source === undefined ? {} : { source: o.source }), timeoutMs: Math.max(o.requestTimeoutMs, 1000) });
   }
 
@@ -108,7 +113,7 @@ export class TcpstateServer {
     const namespaces: NamespaceScrape[] = await Promise.all(list.map(async (ref) => {
       const out: NamespaceScrape = ref.label === undefined ? {} : { label: ref.label };
       try {
-        out.sample = await this.sampler.sample({ ...(ref.netns === undefined ? {} : { netns: ref.netns }), processes: this.o.metrics.byProcess, findings: this.o.metrics.findings });
+        out.sample = await this.sampler.sample({ ...(ref.netns === undefined ? {} : { netns: ref.netns }), processes: this.o.metrics.byProcess, findings: this.o.metrics.findings, metrics: this.aggregateOptions, rows: false });
         if (out.sample.report) out.report = out.sample.report;
       } catch (e) {
         out.error = e as Error;

@@ -36,7 +36,8 @@ describe('sampler on the worker thread', () => {
     const want = ssCounts(ns!);
     const s = await sampler.sample({ netns: ns!.name });
     const got: Record<string, number> = Object.fromEntries(KNOWN_CODES.map((c) => [stateName(c), 0]));
-    for (let i = 0; i < s.table.length; i++) got[stateName(s.table.state[i]!)]!++;
+    const table = s.table!;
+    for (let i = 0; i < table.length; i++) got[stateName(table.state[i]!)]!++;
     assert.deepEqual(got, want);
     assert.equal(s.netns, ns!.name);
     assert.match(s.source, /^(netlink|proc)$/);
@@ -57,16 +58,29 @@ describe('sampler on the worker thread', () => {
     assert.equal(a, c);
     assert.equal(sampler.stats.shared, shared + 2);
     assert.ok(a.processes && a.processes.scanned > 0);
-    const owned = [...Array(a.table.length).keys()].filter((i) => a.table.ownersOf(i).length > 0);
+    const owned = [...Array(a.table!.length).keys()].filter((i) => a.table!.ownersOf(i).length > 0);
     assert.ok(owned.length > 0, 'owners crossed the thread boundary');
     const d = await sampler.sample({ netns: ns!.name });
     assert.notEqual(d, a, 'a later request gets a fresh sample');
   });
 
+  test('a sample for aggregates only moves no rows; its aggregates are those of the rows', async (t) => {
+    if (!kernelOrSkip(t)) return;
+    const { aggregate } = await import('../../src/engine/aggregates.js');
+    const opts = { top: 20, byProcess: false };
+    const [agg, full] = await Promise.all([
+      sampler.sample({ netns: ns!.name, metrics: opts, rows: false }),
+      sampler.sample({ netns: ns!.name, processes: true }),
+    ]);
+    assert.notEqual(agg, full, 'a sample with rows but no aggregates does not answer for aggregates');
+    assert.equal(agg.table, undefined);
+    assert.deepEqual(agg.metrics, aggregate(full.table!, opts));
+  });
+
   test('an unknown namespace is an ERR_NETNS error, and the sampler goes on', async (t) => {
     if (!kernelOrSkip(t)) return;
     await assert.rejects(sampler.sample({ netns: 'tcst-no-such-ns' }), (e: Error & { code?: string }) => e.code === 'ERR_NETNS');
-    assert.ok((await sampler.sample({ netns: ns!.name })).table.length > 0);
+    assert.ok((await sampler.sample({ netns: ns!.name })).table!.length > 0);
   });
 
   test('fixed ticks never overlap: a slow handler makes ticks skipped, not queued', async (t) => {

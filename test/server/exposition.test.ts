@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { aggregate, portRows } from '../../src/engine/aggregates.js';
 import { doctorReport } from '../../src/engine/documents.js';
 import type { Sample } from '../../src/engine/sampler.js';
 import { KNOWN_CODES } from '../../src/model/state.js';
 import { liveSnapshot, scanOptions } from '../../src/snapshot.js';
 import { readCounters } from '../../src/sources/counters.js';
 import { escapeLabel, wantsOpenMetrics } from '../../src/server/exposition.js';
-import { portRows } from '../../src/server/metrics/ports.js';
 import { exposition } from '../../src/server/metrics/registry.js';
 import type { ScrapeContext } from '../../src/server/metrics/types.js';
 import { assertGolden } from '../lib/golden.js';
@@ -33,9 +33,10 @@ async function fixtureSample(): Promise<Sample> {
 async function context(o: Partial<ScrapeContext['options']> = {}): Promise<ScrapeContext> {
   const s = await fixtureSample();
   const { report } = doctorReport(s, undefined, 'captured');
+  const options = { top: 20, byProcess: false, findings: true, ...o };
   return {
-    namespaces: [{ label: 'web1', sample: s, report }],
-    options: { top: 20, byProcess: false, findings: true, ...o },
+    namespaces: [{ label: 'web1', sample: { ...s, metrics: aggregate(s.table!, { top: options.top, byProcess: options.byProcess }) }, report }],
+    options,
     stats: { samples: 1, shared: 0, errors: 0, skippedTicks: 0 },
     version: '0.0.0-test',
     startedMs: performance.now(),
@@ -63,8 +64,8 @@ test('OpenMetrics: counter families without _total, samples with it, # EOF last'
 
 test('the port cap: --top 1 keeps one port per side, the rest in "other", and sum() is unchanged', async () => {
   const s = await fixtureSample();
-  const all = portRows(s.table, undefined, 1000);
-  const capped = portRows(s.table, undefined, 1);
+  const all = portRows(s.table!, undefined, 1000);
+  const capped = portRows(s.table!, undefined, 1);
   const sum = (rows: typeof all) => rows.reduce((a, r) => a + KNOWN_CODES.reduce((b, c) => b + r.counts[c]!, 0), 0);
   assert.equal(sum(capped), sum(all));
   assert.ok(all.length > capped.length, 'the fixture has more than one port per side');
@@ -72,7 +73,7 @@ test('the port cap: --top 1 keeps one port per side, the rest in "other", and su
     const ports = capped.filter((r) => r.side === side).map((r) => r.port);
     assert.ok(ports.length <= 2 && ports.at(-1) === 'other', `${side}: ${ports.join(',')}`);
   }
-  const listed = portRows(s.table, new Set([1, 7001]), 20);
+  const listed = portRows(s.table!, new Set([1, 7001]), 20);
   assert.ok(listed.some((r) => r.port === '1' && r.counts.every((v) => v === 0)), 'a listed port with no socket has its zero series');
   assert.equal(sum(listed), sum(all));
 });

@@ -21,7 +21,7 @@ export const self: Collector = {
     out.family('tcpstate_scan_duration_seconds', 'gauge', 'How long reading the socket table took.');
     for (const n of ok) out.sample(labels(nsLabels(n)), n.sample.scanMs / 1000);
     out.family('tcpstate_sockets_seen', 'gauge', 'Sockets in the table read (all TCP, every state).');
-    for (const n of ok) out.sample(labels(nsLabels(n)), n.sample.table.length);
+    for (const n of ok) out.sample(labels(nsLabels(n)), n.sample.metrics.sockets);
     out.family('tcpstate_sample_warnings', 'gauge', 'Warnings the source gave while reading the table (details in /api/v1/counts).');
     for (const n of ok) out.sample(labels(nsLabels(n)), n.sample.warnings.length);
     out.family('tcpstate_sample_errors_total', 'counter', 'Samples that failed since the server started.');

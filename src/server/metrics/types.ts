@@ -4,6 +4,7 @@
  * @module
  */
 import type { Report } from '../../doctor/diagnose.js';
+import type { Aggregates } from '../../engine/aggregates.js';
 import type { Sample, SamplerStats } from '../../engine/sampler.js';
 import type { Exposition } from '../exposition.js';
 
@@ -48,7 +49,7 @@ export function nsLabels(ns: NamespaceScrape, extra: Record<string, string | num
   return ns.label === undefined ? extra : { netns: ns.label, ...extra };
 }
 
-/** The namespaces that were sampled. */
-export function sampled(ctx: ScrapeContext): (NamespaceScrape & { sample: Sample })[] {
-  return ctx.namespaces.filter((n): n is NamespaceScrape & { sample: Sample } => n.sample !== undefined);
+/** The namespaces that were sampled (with their aggregates). */
+export function sampled(ctx: ScrapeContext): (NamespaceScrape & { sample: Sample & { metrics: Aggregates } })[] {
+  return ctx.namespaces.filter((n): n is NamespaceScrape & { sample: Sample & { metrics: Aggregates } } => n.sample?.metrics !== undefined);
 }
