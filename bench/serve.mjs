@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// `tcpstate serve` against node_exporter's tcpstat collector (issue 13), at 100k and 400k sockets.
+//
+//   sudo node bench/serve.mjs [--sizes 100000,400000] [--rounds 7] [--serve-args '--no-findings']
+//
+// Both exporters run inside one network namespace filled by bench/holder (as bench/run.mjs
+// fills it): `prometheus-node-exporter --collector.disable-defaults --collector.tcpstat`
+// (Debian's package) and `tcpstate serve`, each on its own loopback port. Scrapes alternate
+// between them (curl's time_total; medians), each server's peak RSS is its VmHWM. Then, at the
+// first size, /metrics of serve is scraped back to back while /-/healthy is timed (p50/p99).
+// Prints a table and the raw numbers as JSON; everything it starts is killed by PID and the
+// namespace deleted.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..');
+const args = process.argv.slice(2);
+const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const SIZES = opt('--sizes', '100000,400000').split(',').map(Number);
+const ROUNDS = Number(opt('--rounds', '7'));
+const SERVE_ARGS = (opt('--serve-args', '') ?? '').split(' ').filter(Boolean);
+const FD_PER_HOLDER = 19000;
+const LISTEN_PER_HOLDER = 16;
+if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+
+const sh = (cmd, a, o = {}) => execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...o });
+mkdirSync(join(here, 'build'), { recursive: true });
+sh('gcc', ['-O2', '-Wall', '-o', join(here, 'build', 'holder'), join(here, 'holder.c')]);
+
+const NS = `tcst-bserve-${process.pid}`;
+const procs = [];
+function cleanup() {
+  for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+  procs.length = 0;
+  try { execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' }); } catch { /* gone */ }
+}
+process.on('SIGINT', () => { cleanup(); process.exit(130); });
+process.on('exit', cleanup);
+execFileSync('ip', ['netns', 'add', NS]);
+const nsx = (cmd) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', cmd], { encoding: 'utf8' });
+nsx('ip link set lo up; echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range; echo 2000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets; echo 65535 > /proc/sys/net/core/somaxconn');
+
+function lines(child) {
+  let buf = '';
+  const waiters = [];
+  child.stdout.on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) { const l = buf.slice(0, nl); buf = buf.slice(nl + 1); waiters.shift()?.(l); }
+  });
+  return () => new Promise((res) => waiters.push(res));
+}
+
+let idBase = 0;
+let twGen = 0;
+const holders = [];
+async function fill(n) {
+  for (const h of holders) { try { process.kill(h.child.pid, 'SIGKILL'); } catch { /* gone */ } }
+  holders.length = 0;
+  const tw = Math.round(n * 0.10);
+  const cw = Math.round(n * 0.08);
+  let h = 1;
+  let est;
+  for (;;) {
+    est = Math.max(0, Math.floor((n - tw - 2 * cw - LISTEN_PER_HOLDER * h) / 2));
+    if (2 * est + 2 * cw + LISTEN_PER_HOLDER * h <= h * FD_PER_HOLDER) break;
+    h++;
+  }
+  const split = (total, k, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
+  const ready = [];
+  for (let i = 0; i < h; i++) {
+    const child = spawn('ip', ['netns', 'exec', NS, join(here, 'build', 'holder'), String(idBase + i + 1), String(split(est, h, i)), String(split(cw, h, i)), String(LISTEN_PER_HOLDER)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    procs.push(child);
+    const next = lines(child);
+    holders.push({ child, next });
+    ready.push(next());
+  }
+  idBase += h;
+  for (const l of await Promise.all(ready)) if (!l.startsWith('ready')) throw new Error(`holder: ${l}`);
+  twGen++;
+  const oks = holders.map((x, i) => { const p = x.next(); x.child.stdin.write(`tw ${split(tw, h, i)} ${twGen}\n`); return p; });
+  for (const l of await Promise.all(oks)) if (!l.startsWith('ok')) throw new Error(`holder: ${l}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function startServer(cmd, port) {
+  const child = spawn('ip', ['netns', 'exec', NS, ...cmd], { stdio: ['ignore', 'ignore', 'pipe'] });
+  procs.push(child);
+  child.stderr.on('data', () => undefined);
+  return child;
+}
+const curl = (url) => Number(nsx(`curl -s -o /dev/null -w '%{time_total}' '${url}'`));
+const hwm = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+
+const raw = [];
+for (const n of SIZES) {
+  await fill(n);
+  const sockets = Number(nsx('ss -tanH | wc -l'));
+  // Fresh servers per size, so each peak RSS belongs to this size.
+  const ne = startServer(['prometheus-node-exporter', '--collector.disable-defaults', '--collector.tcpstat', '--web.listen-address=127.0.0.1:19100'], 19100);
+  const ts = startServer([process.execPath, join(repo, 'bin', 'tcpstate.js'), 'serve', '--listen', '127.0.0.1:19977', ...SERVE_ARGS], 19977);
+  await sleep(3000);
+  const t = { ne: [], ts: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? ['ts', 'ne'] : ['ne', 'ts'];
+    for (const w of order) t[w].push(curl(w === 'ne' ? 'http://127.0.0.1:19100/metrics' : 'http://127.0.0.1:19977/metrics'));
+  }
+  const row = { sockets, nodeExporter: { scrapeS: t.ne, medianS: median(t.ne), peakRssMiB: hwm(ne.pid) }, tcpstate: { scrapeS: t.ts, medianS: median(t.ts), peakRssMiB: hwm(ts.pid) } };
+  if (n === SIZES[0]) {
+    // /-/healthy while /metrics is scraped back to back.
+    let busy = true;
+    const loop = (async () => { while (busy) { try { await fetchInNs('/metrics'); } catch { /* counted below */ } } })();
+    const healthy = [];
+    for (let i = 0; i < 200; i++) { healthy.push(curl('http://127.0.0.1:19977/-/healthy')); }
+    busy = false;
+    await loop;
+    row.healthyDuringScrapes = { p50S: pct(healthy, 0.5), p99S: pct(healthy, 0.99), n: healthy.length };
+  }
+  raw.push(row);
+  for (const c of [ne, ts]) { try { process.kill(c.pid, 'SIGTERM'); } catch { /* gone */ } }
+  await sleep(500);
+}
+
+/** A back-to-back scraper inside the namespace (curl, not this process's loopback). */
+function fetchInNs(path) {
+  return new Promise((res) => {
+    const c = spawn('ip', ['netns', 'exec', NS, 'curl', '-s', '-o', '/dev/null', `http://127.0.0.1:19977${path}`], { stdio: 'ignore' });
+    c.once('exit', res);
+  });
+}
+
+console.log('| sockets | node_exporter scrape (median) | tcpstate serve scrape (median) | ratio | node_exporter peak RSS | tcpstate peak RSS |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of raw) {
+  console.log(`| ${r.sockets} | ${(r.nodeExporter.medianS * 1000).toFixed(0)} ms | ${(r.tcpstate.medianS * 1000).toFixed(0)} ms | ${(r.tcpstate.medianS / r.nodeExporter.medianS).toFixed(2)} | ${r.nodeExporter.peakRssMiB.toFixed(0)} MiB | ${r.tcpstate.peakRssMiB.toFixed(0)} MiB |`);
+}
+for (const r of raw) if (r.healthyDuringScrapes) console.log(`/-/healthy during back-to-back scrapes at ${r.sockets} sockets: p50 ${(r.healthyDuringScrapes.p50S * 1000).toFixed(1)} ms, p99 ${(r.healthyDuringScrapes.p99S * 1000).toFixed(1)} ms (${r.healthyDuringScrapes.n} requests)`);
+console.log(JSON.stringify(raw));
+cleanup();

@@ -1,0 +1,224 @@
+/**
+ * The sampler: snapshots of the live socket table taken on a worker thread
+ * (./sample-worker.ts), so the thread serving requests never blocks on a scan.
+ *
+ * - Requests for the same moment share one snapshot: a request joins a sample of the same
+ *   namespace still in flight when that sample holds at least what it wants.
+ * - {@link Sampler.every} runs fixed ticks that never overlap: a tick due while the last
+ *   is still running is skipped and counted, never queued.
+ * - Every sample says which source answered and how long it took.
+ * - {@link Sampler.close} ends the worker (and its native handles) and fails what is pending.
+ * @module
+ */
+import type { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { TcpstateError, type ErrorCode, type Warning } from '../model/errors.js';
+import { SocketTable } from '../model/table.js';
+import type { Counters } from '../sources/counters.js';
+import type { Sysctls } from '../sources/sysctl.js';
+import type { Report } from '../doctor/diagnose.js';
+import type { Aggregates } from './aggregates.js';
+import { fromWire, type SampleWant, type WireError, type WireSample } from './protocol.js';
+
+export type { SampleWant } from './protocol.js';
+
+/** One look at one namespace's socket table (every TCP socket, every state). */
+export interface Sample {
+  netns?: string;
+  /** Every TCP socket, every state; absent when the request asked for aggregates only (`rows: false`). */
+  table?: SocketTable;
+  /** /metrics' aggregates, when asked for. */
+  metrics?: Aggregates;
+  /** The live source that answered (`netlink`, `proc`). */
+  source: string;
+  warnings: Warning[];
+  notices: string[];
+  /** When the sample began, ms since the epoch. */
+  takenAt: number;
+  /** Monotonic ms when the counters were read (comparable between samples). */
+  atMs: number;
+  /** How long the socket table took to read, ms. */
+  scanMs: number;
+  /** How long the whole sample took in the worker, ms. */
+  totalMs: number;
+  /** Per-namespace kernel counters; undefined when none could be read. */
+  counters?: Counters;
+  sysctls?: Sysctls;
+  sysctlsUnavailable?: string;
+  /** Set when owners were attached. */
+  processes?: { scanned: number; hidden: number };
+  /** The doctor's report, when asked for (`findings`). */
+  report?: Report;
+}
+
+export interface SamplerOptions {
+  /** Live source name; undefined or `auto`: the first available. */
+  source?: string;
+  /** Longest a sample may take before its requests fail (ms; default 30 s). */
+  timeoutMs?: number;
+}
+
+interface Pending {
+  want: SampleWant;
+  promise: Promise<Sample>;
+  resolve: (s: Sample) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const req = createRequire(import.meta.url);
+
+function covers(have: SampleWant, want: SampleWant): boolean {
+  return have.netns === want.netns && (!want.processes || have.processes === true) && (!want.sysctls || have.sysctls === true) && (!want.findings || have.findings === true)
+    && (want.rows === false || have.rows !== false)
+    && (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics));
+}
+
+/** Counts of what the sampler did, for its own health metrics. */
+export interface SamplerStats {
+  samples: number;
+  shared: number;
+  errors: number;
+  skippedTicks: number;
+}
+
+export class Sampler {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+  private readonly timeoutMs: number;
+  readonly stats: SamplerStats = { samples: 0, shared: 0, errors: 0, skippedTicks: 0 };
+
+  constructor(private readonly opts: SamplerOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const { Worker: W } = req('node:worker_threads') as typeof import('node:worker_threads');
+    // Resolves from dist/src/engine/ and from the command bundle in dist/src/cli/ alike.
+    const w = new W(new URL('../engine/sample-worker.js', import.meta.url));
+    w.on('message', (m: WireSample | WireError) => this.answer(m));
+    w.on('error', (e) => this.failAll(new TcpstateError('ERR_IO', `sampler worker failed: ${e.message}`)));
+    w.on('exit', () => {
+      if (this.worker === w) this.worker = undefined;
+      if (!this.closed) this.failAll(new TcpstateError('ERR_IO', 'sampler worker exited'));
+    });
+    return (this.worker = w);
+  }
+
+  /** An idle worker does not keep the process alive; one with samples to answer does. */
+  private idle(): void {
+    if (this.pending.size === 0) this.worker?.unref();
+  }
+
+  private answer(m: WireSample | WireError): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    this.idle();
+    clearTimeout(p.timer);
+    if (!m.ok) {
+      this.stats.errors++;
+      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.message, m.error.where));
+      return;
+    }
+    this.stats.samples++;
+    const { table, id: _id, ok: _ok, ...rest } = m;
+    p.resolve({ ...(p.want.netns === undefined ? {} : { netns: p.want.netns }), ...rest, ...(table ? { table: fromWire(table, new SocketTable(16)) } : {}) });
+  }
+
+  private failAll(e: Error): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      this.stats.errors++;
+      p.reject(e);
+    }
+  }
+
+  /** Samples in flight. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * A fresh sample holding at least `want`; joins one in flight that already does
+   * (concurrent requests for the same moment share it).
+   */
+  sample(want: SampleWant = {}): Promise<Sample> {
+    if (this.closed) return Promise.reject(new TcpstateError('ERR_IO', 'the sampler is closed'));
+    for (const p of this.pending.values()) {
+      if (covers(p.want, want)) { this.stats.shared++; return p.promise; }
+    }
+    const id = this.nextId++;
+    let resolve!: (s: Sample) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<Sample>((res, rej) => { resolve = res; reject = rej; });
+    const timer = setTimeout(() => {
+      if (!this.pending.delete(id)) return;
+      this.stats.errors++;
+      reject(new TcpstateError('ERR_IO', `a sample took longer than ${this.timeoutMs} ms`));
+      // A scan stuck in the kernel cannot be interrupted: start over with a new worker.
+      const w = this.worker;
+      this.worker = undefined;
+      void w?.terminate();
+      this.failAll(new TcpstateError('ERR_IO', 'the sampler was restarted after a sample timed out'));
+    }, this.timeoutMs);
+    timer.unref();
+    const fixed: SampleWant = want.findings ? { ...want, processes: true, sysctls: true } : { ...want };
+    this.pending.set(id, { want: fixed, promise, resolve, reject, timer });
+    const w = this.start();
+    w.ref();
+    w.postMessage({ id, ...fixed, ...(this.opts.source === undefined ? {} : { source: this.opts.source }) });
+    return promise;
+  }
+
+  /**
+   * Call `each` with a sample every `intervalMs`, on fixed ticks (t0 + k·interval). A tick
+   * that comes while the previous sample is still being taken or handled is skipped
+   * (counted in `stats.skippedTicks`), so ticks never overlap. Returns a stop function.
+   */
+  every(intervalMs: number, want: SampleWant, each: (s: Sample | Error, tick: number) => void | Promise<void>): () => void {
+    const t0 = performance.now();
+    let tick = 0;
+    let busy = false;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (): void => {
+      if (stopped) return;
+      tick++;
+      const due = t0 + tick * intervalMs;
+      timer = setTimeout(run, Math.max(0, due - performance.now()));
+    };
+    const run = (): void => {
+      if (stopped) return;
+      // Catch up to the current tick; the ones passed while busy are skipped.
+      const current = Math.floor((performance.now() - t0) / intervalMs);
+      if (current > tick) { this.stats.skippedTicks += current - tick; tick = current; }
+      if (busy) { this.stats.skippedTicks++; schedule(); return; }
+      busy = true;
+      const n = tick;
+      this.sample(want).then((s) => each(s, n), (e: Error) => each(e, n)).catch(() => undefined).finally(() => { busy = false; });
+      schedule();
+    };
+    timer = setTimeout(run, 0);
+    return () => { stopped = true; if (timer) clearTimeout(timer); };
+  }
+
+  /** End the worker; pending samples fail. Resolves when the worker has exited. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.failAll(new TcpstateError('ERR_IO', 'the sampler is closed'));
+    const w = this.worker;
+    this.worker = undefined;
+    if (!w) return;
+    const exited = new Promise<void>((res) => w.once('exit', () => res()));
+    w.postMessage({ close: true });
+    const t = setTimeout(() => void w.terminate(), 2000);
+    await exited;
+    clearTimeout(t);
+  }
+}
