@@ -225,7 +225,8 @@ export function newEndpoint(): Endpoint {
 }
 
 function portOf(text: string, ep: Endpoint): boolean {
-  if (text === '*' || text === '') { ep.port = 0; return true; }
+  // No tool prints an empty port (0 is `*` or `0`): `127.0.0.1:` is a cut line.
+  if (text === '*') { ep.port = 0; return true; }
   const p = digits(text, 5);
   if (p >= 0) {
     if (p > 65535) return false;
@@ -358,9 +359,9 @@ export function parseColonEndpoint(text: string, ep: Endpoint): boolean {
     addr = text.slice(1, close);
     let rest = text.slice(close + 1);
     if (rest.startsWith('%')) rest = rest.slice(rest.indexOf(':') >= 0 ? rest.indexOf(':') : rest.length);
-    if (rest === '') port = '*';
-    else if (rest.startsWith(':')) port = rest.slice(1);
-    else return false;
+    // Every tool prints a port after the brackets (`[::]:*`): without one, the text was cut.
+    if (!rest.startsWith(':')) return false;
+    port = rest.slice(1);
   } else {
     const c = text.lastIndexOf(':');
     if (c < 0) return false;
