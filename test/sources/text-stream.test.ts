@@ -3,15 +3,19 @@
  * captures and the seed article's pasted summaries, as UTF-8 (with and without BOM, CRLF,
  * bytes that are not UTF-8) and UTF-16 (LE and BE, BOM or none), cut at random and at every
  * byte of a short text (inside CRLF, inside UTF-8 characters, inside UTF-16 pairs) — the same
- * captures, rows, counts, warnings, or the same error.
+ * captures, rows, counts, warnings, or the same error. And what ls writes of captures in
+ * blocks (JSON, CSV) is what it wrote whole.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { TcpstateError } from '../../src/model/errors.js';
-import { CaptureReader, type ReadResult } from '../../src/sources/text/read.js';
+import { lsJson, renderCsv } from '../../src/render/ls.js';
+import { CaptureReader, parseCapture, type ReadResult } from '../../src/sources/text/read.js';
+import { runMain } from '../lib/cli.js';
 import { REPO } from '../lib/netns.js';
 
 const RUNS = Number(process.env['TCPSTATE_FUZZ_RUNS'] ?? 200);
@@ -118,5 +122,56 @@ test('byte by byte: every format, forced or detected', () => {
     const bytes = encode(variant(k, false, false), 'utf8');
     const ones = new Array<number>(bytes.length).fill(1);
     assert.deepEqual(pieces(bytes, ones, format), whole(bytes, format), `source ${k}`);
+  }
+});
+
+test('ls --json and --csv of captures, written in blocks, are the documents stringified whole', async () => {
+  const files = [join(TEXT, 'ss-tanpoieO.txt'), join(TEXT, 'netstat-antp.txt'), join(REPO, 'test', 'fixtures', 'seed', 'section1.txt')];
+  for (const set of [[files[0]!], [files[0]!, files[1]!]]) {
+    const r = await runMain(['ls', '-a', '--json', ...set]);
+    assert.equal(r.code, 0, r.stderr);
+    const reads = set.map((f) => parseCapture(readFileSync(f), f));
+    const warnings = reads.flatMap((x) => x.warnings);
+    const docs = reads.flatMap((x) => x.captures).map((c) => lsJson(c.table!, { source: `capture:${c.format}`, host: c.host, warnings }));
+    assert.equal(r.stdout, JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n');
+    const csv = await runMain(['ls', '-a', '--csv', set[0]!]);
+    assert.equal(csv.stdout, renderCsv(reads[0]!.captures[0]!.table!, true));
+  }
+  // A capture of many sockets: several blocks.
+  const dir = mkdtempSync(join(tmpdir(), 'tcpstate-stream-'));
+  const big = join(dir, 'big.txt');
+  const lines = readFileSync(join(TEXT, 'netstat-an.txt'), 'utf8').split('\n').filter((l) => l.startsWith('tcp '));
+  writeFileSync(big, Array.from({ length: 9000 }, (_, k) => lines[k % lines.length]!.replace(/:(\d+) /, `:${1024 + k} `)).join('\n') + '\n');
+  try {
+    const r = await runMain(['ls', '-a', '--json', big]);
+    const c = parseCapture(readFileSync(big), big).captures[0]!;
+    assert.equal(r.stdout, JSON.stringify(lsJson(c.table!, { source: 'capture:netstat', host: c.host, warnings: [] }), null, 2) + '\n');
+    const csv = await runMain(['ls', '-a', '--csv', big]);
+    assert.equal(csv.stdout, renderCsv(c.table!, true));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ss: sockets bound to "*" wait, in bounded number, for the capture to show its address style', async () => {
+  const { HOLD_ROWS } = await import('../../src/sources/text/ss.js');
+  const head = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
+  const star = (n: number) => Array.from({ length: n }, (_, k) => `LISTEN 0 128 *:${1 + (k % 60000)} *:*\n`).join('');
+  const OLD = 'LISTEN 0 128 :::22 :::*\n';
+  const NEW = 'ESTAB 0 0 [::1]:80 [::1]:5000\n';
+  const families = (text: string) => {
+    const t = parseCapture(Buffer.from(text), 'ss.txt').captures[0]!.table!;
+    return new Set(Array.from({ length: t.length }, (_, i) => t.family[i]));
+  };
+  // Told by a line after them: the whole capture decides, as when it was read whole.
+  assert.deepEqual(families(head + star(10) + OLD), new Set([4, 6]));
+  assert.deepEqual(families(head + star(10) + NEW), new Set([6]));
+  assert.deepEqual(families(head + OLD + star(HOLD_ROWS + 10)), new Set([4, 6]));
+  // Nothing told within HOLD_ROWS: dual-stack, as ss since 4.18 prints; a later "]:" agrees.
+  assert.deepEqual(families(head + star(HOLD_ROWS + 10) + NEW), new Set([6]));
+  assert.deepEqual(families(head + star(HOLD_ROWS + 10)), new Set([6]));
+  // A capture that says otherwise once HOLD_ROWS were read: an error, not a wrong family.
+  for (const text of [head + star(HOLD_ROWS + 10) + OLD, head + OLD + star(HOLD_ROWS + 10) + NEW]) {
+    assert.throws(() => parseCapture(Buffer.from(text), 'ss.txt'), (e: TcpstateError) => e.code === 'ERR_PARSE' && /both as ":::22" .* and as "\[::\]:22"/.test(e.message));
   }
 });

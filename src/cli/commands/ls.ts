@@ -98,8 +98,7 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
     if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
   }
   if (values['json']) {
-    const docs = picked.map((p) => lsJson(p.table!, { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings }));
-    io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n');
+    writeJson(io, picked.map((p) => ({ table: p.table!, meta: { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings } })));
     return 0;
   }
   const many = picked.length > 1;
@@ -109,6 +108,36 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
     else await printPlan(io, planLs(p.table!, columns));
   }
   return 0;
+}
+
+const SOCKETS = '\u0000sockets\u0000';
+
+/**
+ * `JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2)` of the documents, written a
+ * block of sockets at a time: a large capture's listing is never one string (nor one array
+ * of socket objects).
+ */
+function writeJson(io: Io, docs: { table: SocketTable; meta: { source: string; host?: string; warnings: unknown[] } }[]): void {
+  const many = docs.length !== 1;
+  const pad = many ? '  ' : '';
+  if (many) io.out(docs.length === 0 ? '[]\n' : '[\n');
+  docs.forEach(({ table: t, meta }, k) => {
+    const doc = { ...lsJson(new SocketTable(16), meta), sockets: t.length === 0 ? [] : SOCKETS };
+    const text = JSON.stringify(doc, null, 2).replace(/\n/g, `\n${pad}`);
+    const at = text.indexOf(JSON.stringify(SOCKETS));
+    if (at < 0) { io.out(pad + text); }
+    else {
+      io.out(`${pad}${text.slice(0, at)}[\n`);
+      const inner = `${pad}    `;
+      let block = '';
+      for (let i = 0; i < t.length; i++) {
+        block += `${inner}${JSON.stringify(t.record(i), null, 2).replace(/\n/g, `\n${inner}`)}${i + 1 < t.length ? ',\n' : '\n'}`;
+        if (block.length > 1 << 16) { io.out(block); block = ''; }
+      }
+      io.out(`${block}${pad}  ]${text.slice(at + JSON.stringify(SOCKETS).length)}`);
+    }
+    io.out(many ? (k + 1 < docs.length ? ',\n' : '\n]\n') : '\n');
+  });
 }
 
 /** CSV a block of rows at a time: a large capture's listing is never one string. */
