@@ -2,8 +2,8 @@
  * No input makes format detection or parsing worse than linear in the length of a line:
  * long lines of each format's tokens (ESTAB and 200,000 spaces took 133 s to detect when a
  * pattern backtracked quadratically) are read, with detection and with every format forced,
- * at 100k and 200k characters; twice the length must cost about twice the time, and never
- * more than a bound. Run in a child process with a timeout, so a regression fails instead
+ * at 100k and 200k characters; twice the length must cost about twice the CPU time, and
+ * never more than a bound. Run in a child process with a timeout, so a regression fails instead
  * of hanging the suite.
  */
 import assert from 'node:assert/strict';
@@ -27,8 +27,9 @@ test('long lines of every format\'s tokens: time grows linearly with their lengt
   assert.ok(rows.length > 30);
   for (const t of rows) {
     assert.ok(t.ms2 < CAP_MS, `${t.name}: ${t.ms2.toFixed(0)} ms at ${t.n2} characters`);
-    // Twice the length, at most about twice the time (room for a loaded machine's noise).
-    assert.ok(t.ms2 <= 3.5 * t.ms1 + 50, `${t.name}: ${t.ms1.toFixed(1)} ms at ${t.n1}, ${t.ms2.toFixed(1)} ms at ${t.n2}`);
+    // Twice the length, at most about twice the time; room for noise (GC, a loaded machine)
+    // where times are small. A quadratic pattern costs seconds at this length: CAP_MS.
+    assert.ok(t.ms2 <= 3.5 * t.ms1 + 100, `${t.name}: ${t.ms1.toFixed(1)} ms at ${t.n1}, ${t.ms2.toFixed(1)} ms at ${t.n2}`);
   }
 });
 

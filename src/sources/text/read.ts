@@ -75,8 +75,9 @@ interface Section {
   format?: TextFormat;
   parser?: LineParser;
   rows?: CaptureRows;
-  /** Lines of a format read whole (JSON), and their characters. */
+  /** A format read whole (JSON): its text so far, in blocks of lines joined, the lines not yet joined, and its characters. */
   whole?: string[];
+  wholeLines?: string[];
   chars: number;
   /** In no known format: its first non-blank line. */
   unknown?: { text: string; idx: number };
@@ -189,7 +190,10 @@ export class CaptureReader {
     if (sec.chars > MAX_JSON + 1) {
       throw new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, { file: this.file, line: n });
     }
-    sec.whole!.push(text);
+    // Lines joined in blocks: a string per line costs more than its characters.
+    const lines = (sec.wholeLines ??= []);
+    lines.push(text);
+    if (lines.length >= 4096) { sec.whole!.push(lines.join('\n')); lines.length = 0; }
   }
 
   private sectionLine(text: string, n: number): void {
@@ -270,8 +274,11 @@ export class CaptureReader {
   /** A format read whole: every document it holds is a capture. */
   private endWhole(sec: Section, host: string, at: number): void {
     const fmt = sec.format!;
+    // Blocks of lines joined by line ends, as parse joins lines: the same text.
     const lines = sec.whole!;
+    if (sec.wholeLines && sec.wholeLines.length > 0) lines.push(sec.wholeLines.join('\n'));
     sec.whole = undefined;
+    sec.wholeLines = undefined;
     for (const p of fmt.parse(lines, { file: this.file, firstLine: sec.firstLine, warnings: this.warnings })) {
       const rows = new CaptureRows(this.opts, p.table !== undefined);
       if (p.table) rows.rows(p.table);
