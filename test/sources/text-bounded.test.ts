@@ -149,6 +149,19 @@ out(buf);
 describe('tcpstate JSON', () => {
   const live = fixture('live.json');
 
+  test('after a shell prompt, and after runs of blank lines: read, and errors on the right line', () => {
+    const spaced = live.replace(/\n/g, '\n\n\n');
+    const r = read(`[root@db1 ~]# tcpstate ls -a --json\n\n${spaced}`, 'db.txt');
+    assert.deepEqual(r.captures.map((c) => [c.host, c.format, c.table?.length]), [['db1', 'json', 28]]);
+    const bad = `[root@db1 ~]# tcpstate ls -a --json\n${spaced.replace('"port": 7001', '"port": 70001')}`;
+    const e = error(() => read(bad, 'db.txt'));
+    assert.equal(e.where.line, bad.split('\n').findIndex((l) => l.includes('70001')) + 1);
+    // A listing after many blank lines: its lines keep their numbers.
+    const ns = fixture('netstat-an.txt').split('\n');
+    const text = [ns[0], ns[1], ...new Array<string>(100).fill(' '), 'tcp        0      0 127.0.0.1:1x     127.0.0.1:5000    ESTABLISHED', ...ns.slice(2)].join('\n');
+    assert.equal(error(() => read(text)).where.line, 103);
+  });
+
   test('a document cut short: ERR_PARSE at its last line and column', () => {
     const cut = live.slice(0, live.indexOf('"port": 7001') + 9);
     const lines = cut.split('\n');

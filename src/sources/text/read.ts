@@ -69,8 +69,13 @@ interface Section {
   markerLine: number;
   /** Lines so far. */
   count: number;
-  /** The first lines, held until the format is known. */
+  /**
+   * The first lines, held until the format is known: every one of the first JSON_HEAD (what
+   * detection reads whole), then the non-blank ones (blank lines mean nothing to a parser,
+   * and a run of them must not be held); `headIdx` has their indexes.
+   */
   head?: string[];
+  headIdx?: number[];
   nonBlank: number;
   format?: TextFormat;
   parser?: LineParser;
@@ -98,7 +103,7 @@ export class CaptureReader {
   private json: Section | undefined;
   private nonBlank = false;
   private host: string | undefined;
-  private sec: Section = { firstLine: 1, markerLine: 0, count: 0, head: [], nonBlank: 0, chars: 0 };
+  private sec: Section = { firstLine: 1, markerLine: 0, count: 0, head: [], headIdx: [], nonBlank: 0, chars: 0 };
   private readonly unknown: Unknown[] = [];
   private unknownMore = 0;
   private lastText = '';
@@ -176,7 +181,10 @@ export class CaptureReader {
     const lines = this.head!;
     this.head = undefined;
     const json = TEXT_FORMATS['json']!;
-    if (this.forced === json || (!this.forced && scoreFormat(json, lines).score >= 1)) {
+    // `[root@web1 ~]# tcpstate ls --json` opens with "[", but is a prompt: its output is a section.
+    const first = lines.find((l) => l.trim() !== '');
+    const prompt = first !== undefined && MARKER_HINT.test(first) && markerOf(first) !== undefined;
+    if (this.forced === json || (!this.forced && !prompt && scoreFormat(json, lines).score >= 1)) {
       this.json = { firstLine: 1, markerLine: 0, count: 0, nonBlank: 0, format: json, whole: [], chars: 0 };
       for (let k = 0; k < lines.length; k++) this.wholeLine(this.json, lines[k]!, k + 1);
       return;
@@ -185,7 +193,6 @@ export class CaptureReader {
   }
 
   private wholeLine(sec: Section, text: string, n: number): void {
-    sec.count++;
     sec.chars += text.length + 1;
     if (sec.chars > MAX_JSON + 1) {
       throw new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, { file: this.file, line: n });
@@ -201,7 +208,7 @@ export class CaptureReader {
     if (mk) {
       this.endSection();
       if (mk.host !== undefined) this.host = mk.host;
-      this.sec = { host: this.host, command: mk.command, firstLine: n + 1, markerLine: n, count: 0, head: [], nonBlank: 0, chars: 0 };
+      this.sec = { host: this.host, command: mk.command, firstLine: n + 1, markerLine: n, count: 0, head: [], headIdx: [], nonBlank: 0, chars: 0 };
       return;
     }
     const sec = this.sec;
@@ -209,26 +216,37 @@ export class CaptureReader {
     const idx = sec.count++;
     if (sec.parser) { sec.parser.line(text, idx); return; }
     if (sec.unknown) return;
+    const blank = text.trim() === '';
+    if (blank && idx >= JSON_HEAD) return;
     sec.head!.push(text);
-    if (text.trim() !== '' && ++sec.nonBlank >= DETECT_LINES) this.detect(sec);
+    sec.headIdx!.push(idx);
+    if (!blank && ++sec.nonBlank >= DETECT_LINES) this.detect(sec);
   }
 
   /** Detect the format of a section from its first lines; start reading it. */
   private detect(sec: Section): void {
     const head = sec.head!;
+    const at = sec.headIdx!;
     sec.head = undefined;
+    sec.headIdx = undefined;
+    // Detection reads the first JSON_HEAD lines and the non-blank ones: all are here.
     const name = this.forced?.name ?? detectFormat(head, sec.command);
     if (name === undefined) {
-      const idx = head.findIndex((l) => l.trim() !== '');
-      sec.unknown = { text: head[idx]!, idx };
+      const k = head.findIndex((l) => l.trim() !== '');
+      sec.unknown = { text: head[k]!, idx: at[k]! };
       return;
     }
     const fmt = TEXT_FORMATS[name]!;
     sec.format = fmt;
     if (!fmt.open) {
       sec.whole = [];
-      sec.count = 0;
-      for (let k = 0; k < head.length; k++) this.wholeLine(sec, head[k]!, sec.firstLine + k);
+      const count = sec.count;
+      // Blank lines not held come back empty: JSON white space.
+      for (let k = 0, idx = 0; k < head.length; k++, idx++) {
+        for (; idx < at[k]!; idx++) this.wholeLine(sec, '', sec.firstLine + idx);
+        this.wholeLine(sec, head[k]!, sec.firstLine + idx);
+      }
+      for (let idx = head.length === 0 ? 0 : at[head.length - 1]! + 1; idx < count; idx++) this.wholeLine(sec, '', sec.firstLine + idx);
       return;
     }
     const rows = new CaptureRows(this.opts, fmt.kind === 'sockets');
@@ -241,7 +259,7 @@ export class CaptureReader {
       other: (idx, line) => this.other(line, idx, sec, fmt),
     };
     sec.parser = fmt.open(ctx);
-    for (let k = 0; k < head.length; k++) sec.parser.line(head[k]!, k);
+    for (let k = 0; k < head.length; k++) sec.parser.line(head[k]!, at[k]!);
   }
 
   private endSection(): void {
