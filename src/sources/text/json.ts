@@ -21,6 +21,11 @@ import { PER_CODE } from './warnings.js';
 /** The largest JSON capture read, in characters: it is parsed whole. */
 export const MAX_JSON = 128 << 20;
 
+/** The error for a JSON capture over {@link MAX_JSON}, at the line where it went over. */
+export function jsonTooLarge(file: string, line: number): TcpstateError {
+  return new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, { file, line });
+}
+
 /** Classify: JSON is read whole; only its opening is recognisable line by line. */
 export function classifyJson(line: string): LineKind {
   const t = line.trim();
@@ -143,9 +148,7 @@ function where(ctx: ParseContext, text: string, at: number): { line: number; col
 /** Parse tcpstate JSON. Pure. */
 export function parseJson(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
   const text = lines.join('\n');
-  if (text.length > MAX_JSON) {
-    throw new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, { file: ctx.file, line: ctx.firstLine });
-  }
+  if (text.length > MAX_JSON) throw jsonTooLarge(ctx.file, ctx.firstLine);
   let v: unknown;
   try {
     v = JSON.parse(text);

@@ -22,7 +22,7 @@ import { type Capture, CaptureList, CaptureRows, type KeepOptions } from './capt
 import type { LineParser, StreamContext, TextFormat } from './common.js';
 import { LineDecoder } from './decode.js';
 import { DETECT_LINES, detectFormat, formatOfCommand, scoreFormat } from './detect.js';
-import { MAX_JSON } from './json.js';
+import { jsonTooLarge, MAX_JSON } from './json.js';
 import { FORMAT_NAMES, TEXT_FORMATS } from './registry.js';
 import { hostFromName, markerOf } from './sections.js';
 import { PER_CODE, Warnings } from './warnings.js';
@@ -194,9 +194,7 @@ export class CaptureReader {
 
   private wholeLine(sec: Section, text: string, n: number): void {
     sec.chars += text.length + 1;
-    if (sec.chars > MAX_JSON + 1) {
-      throw new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, { file: this.file, line: n });
-    }
+    if (sec.chars > MAX_JSON + 1) throw jsonTooLarge(this.file, n);
     // Lines joined in blocks: a string per line costs more than its characters.
     const lines = (sec.wholeLines ??= []);
     lines.push(text);
