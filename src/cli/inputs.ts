@@ -1,15 +1,16 @@
 /**
  * Capture files on the command line: telling files from ss filter words, reading them
- * (stdin for `-`), and applying the command's selection to what was read. Commands use
- * this; the parsing itself is pure (sources/text/read.ts).
+ * (stdin for `-`) in bounded pieces, and applying the command's selection to the rows as
+ * they are read. Commands use this; the parsing itself is pure (sources/text/read.ts).
  * @module
  */
 import { fs } from '../builtins.js';
 import { newCounts, type StateCounts } from '../model/count.js';
 import { describeAt, TcpstateError, type Warning } from '../model/errors.js';
 import { ALL_MASK, maskHas, PRINT_ORDER } from '../model/state.js';
+import type { RowPredicate } from '../model/filter.js';
 import type { SocketTable } from '../model/table.js';
-import type { Capture, ReadResult } from '../sources/text/read.js';
+import type { Capture, CaptureReader } from '../sources/text/read.js';
 import { str } from './args.js';
 import type { Io } from './io.js';
 import type { Selection } from './socket-options.js';
@@ -48,30 +49,97 @@ export function splitPositionals(positionals: readonly string[], exists: (p: str
   return { inputs, filter: [] };
 }
 
-/** Read the inputs (files, `-` for stdin) and parse them. */
-export async function readCaptures(paths: readonly string[], io: Io, opts: { format?: string }): Promise<ReadResult> {
-  const { parseCapture } = await import('../sources/text/read.js');
+/** Bytes read from a file at a time, into one reused buffer. */
+const READ_BYTES = 1 << 20;
+let readBuf: Buffer | undefined;
+/** The Ios whose stdin was read: it can be read once. */
+const stdinRead = new WeakSet<Io>();
+
+function ioError(path: string, e: unknown): TcpstateError {
+  const err = e as NodeJS.ErrnoException;
+  return new TcpstateError('ERR_IO', `cannot read: ${err.code ?? err.message}`, { file: path });
+}
+
+/** Push a file into the reader in bounded pieces (a pipe such as <(ssh web1 ss -tan) too). */
+function pushFile(path: string, reader: CaptureReader): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  const buf = (readBuf ??= Buffer.allocUnsafe(READ_BYTES));
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        // A non-blocking descriptor with nothing yet (an inherited pipe): wait a little.
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); continue; }
+        throw ioError(path, e);
+      }
+      if (n === 0) return;
+      reader.push(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function pushStdin(io: Io, reader: CaptureReader): Promise<void> {
+  if (stdinRead.has(io)) throw new TcpstateError('ERR_USAGE', 'stdin (-) is named twice: it can be read once', { file: '-' });
+  stdinRead.add(io);
+  if (io.stdinStream) {
+    for await (const c of io.stdinStream()) reader.push(c);
+  } else reader.push(await io.stdin());
+}
+
+/** What a command reads captures for. */
+export interface ReadRequest {
+  /** `--input-format`. */
+  format?: string;
+  /** The command's selection: rows it does not choose are neither kept nor counted for it. */
+  sel: Selection;
+  /** Keep each listing's chosen rows (ls, diff); counting needs no table. */
+  tables: boolean;
+  /** Every chunk of rows as it is read, with the selection's predicate (count --by). */
+  onRows?: (chunk: SocketTable, keep: RowPredicate | undefined) => void;
+  /** Nothing at all on stdin is no error but `emptyStdin` (diff then reads the live table). */
+  allowEmptyStdin?: boolean;
+}
+
+export interface CapturesRead {
+  picked: Selected[];
+  warnings: Warning[];
+  /** `-` was read and held nothing (with `allowEmptyStdin`). */
+  emptyStdin?: boolean;
+}
+
+/**
+ * Read the inputs (files, `-` for stdin) in bounded pieces and parse them as they come, the
+ * selection applied to rows as they are read: memory holds the rows kept (`tables`) and
+ * counts, never the input.
+ */
+export async function readCaptures(paths: readonly string[], io: Io, req: ReadRequest): Promise<CapturesRead> {
+  const { CaptureReader } = await import('../sources/text/read.js');
+  const sel = req.sel;
+  const { v4, v6 } = sel.scan;
+  const every = v4 && v6 && sel.states === ALL_MASK && !sel.filter.expr;
+  const keep: RowPredicate | undefined = every ? undefined : (t, i) => (t.family[i] === 4 ? v4 : v6) && sel.keep(t, i);
+  const onRows = req.onRows;
   const captures: Capture[] = [];
   const warnings: Warning[] = [];
-  let stdin: Buffer | undefined;
   for (const path of paths) {
-    let bytes: Uint8Array;
-    if (path === '-') {
-      stdin ??= await io.stdin();
-      bytes = stdin;
-    } else {
-      try {
-        bytes = fs.readFileSync(path);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        throw new TcpstateError('ERR_IO', `cannot read: ${err.code ?? err.message}`, { file: path });
-      }
-    }
-    const r = parseCapture(bytes, path, { format: opts.format });
+    const reader = new CaptureReader(path, { format: req.format, tables: req.tables, keep, onRows: onRows && ((chunk) => onRows(chunk, keep)) });
+    if (path === '-') await pushStdin(io, reader);
+    else pushFile(path, reader);
+    if (path === '-' && req.allowEmptyStdin && reader.bytes === 0) return { picked: [], warnings, emptyStdin: true };
+    const r = reader.end();
     captures.push(...r.captures);
     warnings.push(...r.warnings);
   }
-  return { captures, warnings };
+  return { picked: captures.map((c) => selectCapture(c, sel)), warnings };
 }
 
 /** Options that read the live table and make no sense with capture files. */
@@ -85,29 +153,21 @@ export function refuseLiveOptions(values: Record<string, unknown>): void {
 /** What a capture holds after the command's selection. */
 export interface Selected {
   capture: Capture;
-  /** Selected rows (full listings only). */
+  /** Selected rows (full listings read with `tables`). */
   table?: SocketTable;
   counts: StateCounts;
 }
 
 /**
- * Apply the selection to a capture: rows that pass the filter and the -4/-6 choice, or, for
+ * The selection of a capture read with it: a listing's chosen rows and their counts, or, for
  * a summary, the states selected. A summary cannot answer address or port filters.
  */
-export function selectCapture(c: Capture, sel: Selection): Selected {
-  const v4 = sel.scan.v4;
-  const v6 = sel.scan.v6;
-  if (c.table) {
-    const keep = sel.keep;
-    const table = c.table.select((i) => ((c.table!.family[i] === 4 ? v4 : v6) && keep(c.table!, i)));
-    const counts = newCounts();
-    for (let i = 0; i < table.length; i++) counts[table.state[i]!]!++;
-    return { capture: c, table, counts };
-  }
+function selectCapture(c: Capture, sel: Selection): Selected {
+  if (c.listing) return { capture: c, table: c.table, counts: c.kept ?? c.counts };
   if (sel.filter.expr) {
     throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): address and port filters need a full listing (netstat -an, ss -tan, /proc/net/tcp)`, { file: c.file, line: c.line });
   }
-  if (!(v4 && v6)) {
+  if (!(sel.scan.v4 && sel.scan.v6)) {
     throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): it does not tell IPv4 from IPv6, so -4/-6 cannot apply`, { file: c.file, line: c.line });
   }
   const counts = newCounts();

@@ -46,21 +46,57 @@ export function parseGroupSpec(text: string): GroupSpec {
   return { name, patterns };
 }
 
-/** Shell-style match of a whole host name: `*` any run, `?` one character, `[abc]` a set. */
-export function globMatch(pattern: string, name: string): boolean {
-  let re = '^';
+/** One position of a glob: `*`, or a test of one character. */
+type GlobToken = '*' | ((c: string) => boolean);
+
+/** Characters `*` and `?` do not match (as `.` in a pattern: line terminators). */
+const NOT_ANY = /[\n\r\u2028\u2029]/;
+
+function globTokens(pattern: string): GlobToken[] {
+  const out: GlobToken[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
+    if (c === '*') { if (out[out.length - 1] !== '*') out.push('*'); }
+    else if (c === '?') out.push((x) => !NOT_ANY.test(x));
+    else if (c === '[' && pattern.indexOf(']', i + 1) >= 0) {
       const close = pattern.indexOf(']', i + 1);
-      if (close < 0) { re += '\\['; continue; }
-      re += `[${pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      let set: RegExp;
+      try {
+        set = new RegExp(`^[${body}]$`);
+      } catch {
+        throw new TcpstateError('ERR_USAGE', `bad --group pattern "${pattern}": [${pattern.slice(i + 1, close)}] is not a set of characters`, { field: '--group' });
+      }
+      out.push((x) => set.test(x));
       i = close;
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else out.push((x) => x === c);
   }
-  return new RegExp(re + '$').test(name);
+  return out;
+}
+
+/**
+ * Shell-style match of a whole host name: `*` any run, `?` one character, `[abc]` a set
+ * (`[!abc]` its complement). Matched by the last-star method, not a pattern made of `.*`:
+ * a host name read from a capture may be as long as a line, and `.*a.*a.*b` backtracks
+ * polynomially over one.
+ */
+export function globMatch(pattern: string, name: string): boolean {
+  const t = globTokens(pattern);
+  let ti = 0;
+  let si = 0;
+  let star = -1;
+  let from = 0;
+  while (si < name.length) {
+    const tok = t[ti];
+    if (tok === '*') { star = ti++; from = si; continue; }
+    if (tok !== undefined && tok(name[si]!)) { ti++; si++; continue; }
+    // Let the last star take one more character, and match the rest after it again.
+    if (star < 0 || NOT_ANY.test(name[from]!)) return false;
+    ti = star + 1;
+    si = ++from;
+  }
+  while (t[ti] === '*') ti++;
+  return ti === t.length;
 }
 
 function sum(into: StateCounts, c: StateCounts): void {

@@ -10,7 +10,7 @@ import { SocketTable } from '../../model/table.js';
 import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
 import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
-import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
+import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
 
@@ -120,11 +120,13 @@ export const count: Command = {
 async function countCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection,
   o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; top: number; fleet: boolean }): Promise<number> {
   refuseLiveOptions(values);
-  const read = await readCaptures(inputs, io, { format: inputFormat(values) });
+  if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
+  // Rows are counted as they are read: no capture's table is kept.
+  const groups = o.byText === undefined ? undefined : new GroupCounter(parseGroupKey(o.byText));
+  const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: false, onRows: groups && ((chunk, keep) => groups.add(chunk, keep)) });
   printWarnings(io, read.warnings);
-  const picked = read.captures.map((c) => selectCapture(c, sel));
+  const picked = read.picked;
   if (o.fleet) {
-    if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
     const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
     const { fleetJson, renderFleet } = await import('../../render/fleet.js');
     const specs = strs(values['group']).map(parseGroupSpec);
@@ -139,11 +141,9 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   const hosts = new Set(picked.map((p) => p.capture.host));
   if (hosts.size > 1) io.err(`tcpstate: ${hosts.size} hosts summed (${[...hosts].slice(0, 5).join(', ')}${hosts.size > 5 ? ', ...' : ''}); --hosts gives a row per host\n`);
   let rows;
-  if (o.byText !== undefined) {
-    const groups = new GroupCounter(parseGroupKey(o.byText));
+  if (groups) {
     for (const p of picked) {
-      if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
-      groups.add(p.table, undefined);
+      if (!p.capture.listing) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
     }
     rows = groups.top(o.top);
   }

@@ -10,7 +10,7 @@ import type { SocketTable } from '../../model/table.js';
 import { type DiffSide, diffJson, renderDiff } from '../../render/diff.js';
 import { liveSnapshot } from '../../snapshot.js';
 import { parse, str } from '../args.js';
-import { inputFormat, printWarnings, readCaptures, selectCapture, splitPositionals } from '../inputs.js';
+import { inputFormat, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
 
@@ -48,10 +48,12 @@ function pickHost<T extends { capture: { host: string; file: string } }>(picked:
   throw new TcpstateError('ERR_USAGE', `${path} holds ${found.length} snapshots (${names}); diff compares one with one: name it with --host`, { file: path, field: '--host' });
 }
 
-async function fromCapture(io: Io, path: string, values: Record<string, unknown>, sel: Selection, warnings: Warning[]): Promise<Side> {
-  const read = await readCaptures([path], io, { format: inputFormat(values) });
+/** One side from a capture; undefined when it is `-` and stdin held nothing (`emptyStdin`). */
+async function fromCapture(io: Io, path: string, values: Record<string, unknown>, sel: Selection, warnings: Warning[], emptyStdin = false): Promise<Side | undefined> {
+  const read = await readCaptures([path], io, { format: inputFormat(values), sel, tables: true, allowEmptyStdin: emptyStdin });
+  if (read.emptyStdin) return undefined;
   warnings.push(...read.warnings);
-  const p = pickHost(read.captures.map((c) => selectCapture(c, sel)), str(values['host']), path);
+  const p = pickHost(read.picked, str(values['host']), path);
   const c = p.capture;
   return { side: { label: `${c.file === '-' ? 'stdin' : c.file}, host ${c.host}`, format: c.format }, table: p.table, counts: p.counts };
 }
@@ -80,13 +82,18 @@ export const diff: Command = {
     if (inputs.length > 2 || (inputs.length === 2 && values['live'])) throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);
     const sel = selection(values, filter, ALL_MASK);
     const warnings: Warning[] = [];
-    const before = await fromCapture(io, inputs[0]!, values, sel, warnings);
-    let after: Side;
+    const before = (await fromCapture(io, inputs[0]!, values, sel, warnings))!;
+    let after: Side | undefined;
     if (inputs.length === 1 || values['live']) after = await fromLive(sel, io);
-    else if (inputs[1] === '-' && (io.stdinIsTty?.() === true || (await io.stdin()).length === 0)) {
-      io.err('tcpstate: nothing on stdin: comparing with the live table\n');
-      after = await fromLive(sel, io);
-    } else after = await fromCapture(io, inputs[1]!, values, sel, warnings);
+    else {
+      const maybeEmpty = inputs[1] === '-';
+      if (maybeEmpty && io.stdinIsTty?.() === true) after = undefined;
+      else after = await fromCapture(io, inputs[1]!, values, sel, warnings, maybeEmpty);
+      if (!after) {
+        io.err('tcpstate: nothing on stdin: comparing with the live table\n');
+        after = await fromLive(sel, io);
+      }
+    }
     printWarnings(io, warnings);
     const states = diffCounts(before.counts, after.counts);
     const sockets = before.table && after.table ? diffTables(before.table, after.table) : undefined;

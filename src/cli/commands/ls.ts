@@ -4,10 +4,11 @@
  */
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
+import { SocketTable } from '../../model/table.js';
 import { type LsColumns, lsJson, type LsPlan, planLs, renderCsv } from '../../render/ls.js';
 import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { parse } from '../args.js';
-import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, selectCapture, splitPositionals } from '../inputs.js';
+import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
 
@@ -91,21 +92,64 @@ export const ls: Command = {
 /** `ls FILE...`: each capture's selected sockets, under a `==> host <==` line when there are several. */
 async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns): Promise<number> {
   refuseLiveOptions(values);
-  const read = await readCaptures(inputs, io, { format: inputFormat(values) });
+  const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: true });
   printWarnings(io, read.warnings);
-  const picked = read.captures.map((c) => selectCapture(c, sel));
+  const picked = read.picked;
   for (const p of picked) {
     if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
   }
-  const docs = picked.map((p) => lsJson(p.table!, { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings }));
-  if (values['json']) { io.out(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n'); return 0; }
+  if (values['json']) {
+    writeJson(io, picked.map((p) => ({ table: p.table!, meta: { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings } })));
+    return 0;
+  }
   const many = picked.length > 1;
   for (const [k, p] of picked.entries()) {
     if (many) io.out(`${k > 0 ? '\n' : ''}==> ${p.capture.host} <==\n`);
-    if (values['csv']) io.out(renderCsv(p.table!, !values['no-header']));
+    if (values['csv']) writeCsv(io, p.table!, !values['no-header']);
     else await printPlan(io, planLs(p.table!, columns));
   }
   return 0;
+}
+
+const SOCKETS = '\u0000sockets\u0000';
+
+/**
+ * `JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2)` of the documents, written a
+ * block of sockets at a time: a large capture's listing is never one string (nor one array
+ * of socket objects).
+ */
+function writeJson(io: Io, docs: { table: SocketTable; meta: { source: string; host?: string; warnings: unknown[] } }[]): void {
+  const many = docs.length !== 1;
+  const pad = many ? '  ' : '';
+  if (many) io.out(docs.length === 0 ? '[]\n' : '[\n');
+  docs.forEach(({ table: t, meta }, k) => {
+    const doc = { ...lsJson(new SocketTable(16), meta), sockets: t.length === 0 ? [] : SOCKETS };
+    const text = JSON.stringify(doc, null, 2).replace(/\n/g, `\n${pad}`);
+    const at = text.indexOf(JSON.stringify(SOCKETS));
+    if (at < 0) { io.out(pad + text); }
+    else {
+      io.out(`${pad}${text.slice(0, at)}[\n`);
+      const inner = `${pad}    `;
+      let block = '';
+      for (let i = 0; i < t.length; i++) {
+        block += `${inner}${JSON.stringify(t.record(i), null, 2).replace(/\n/g, `\n${inner}`)}${i + 1 < t.length ? ',\n' : '\n'}`;
+        if (block.length > 1 << 16) { io.out(block); block = ''; }
+      }
+      io.out(`${block}${pad}  ]${text.slice(at + JSON.stringify(SOCKETS).length)}`);
+    }
+    io.out(many ? (k + 1 < docs.length ? ',\n' : '\n]\n') : '\n');
+  });
+}
+
+/** CSV a block of rows at a time: a large capture's listing is never one string. */
+function writeCsv(io: Io, t: SocketTable, header: boolean): void {
+  const BLOCK = 4096;
+  if (t.length === 0) { io.out(renderCsv(t, header)); return; }
+  for (let from = 0; from < t.length; from += BLOCK) {
+    const block = new SocketTable(BLOCK);
+    for (let i = from; i < Math.min(t.length, from + BLOCK); i++) block.copyRow(t, i);
+    io.out(renderCsv(block, header && from === 0));
+  }
 }
 
 /** A listing's text, as bytes where the output takes them. */

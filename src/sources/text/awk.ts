@@ -14,9 +14,10 @@
  */
 import { newCounts } from '../../model/count.js';
 import { stateName } from '../../model/state.js';
-import { type LineKind, type ParseContext, type ParsedCapture, stateWord, type TextFormat } from './common.js';
+import { type LineKind, type LineParser, type ParseContext, type ParsedCapture, parseRun, stateWord, type StreamContext, type TextFormat } from './common.js';
 
-const STATE_N = /^\s*([A-Z][A-Z0-9_-]*)\s*[:=]?\s+(\d{1,15})\s*$/;
+/** `STATE N`, `STATE: N`, `STATE = N`: a space or a `:`/`=` then a space before the number. */
+const STATE_N = /^\s*([A-Z][A-Z0-9_-]*)(?:\s*[:=])?\s+(\d{1,15})\s*$/;
 const N_STATE = /^\s*(\d{1,15})\s+([A-Z][A-Z0-9_-]*)\s*$/;
 
 /** Classify one line of an awk summary. */
@@ -25,27 +26,32 @@ export function classifyAwk(line: string): LineKind {
   return STATE_N.test(line) || N_STATE.test(line) ? 'data' : 'other';
 }
 
-/** Parse `STATE N` (or `N STATE`) lines into per-state counts. Pure. */
-export function parseAwk(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+/** A line parser of `STATE N` (or `N STATE`) lines: per-state counts. */
+export function openAwk(ctx: StreamContext): LineParser {
   const counts = newCounts();
-  const other: number[] = [];
   const firstAt = new Map<number, number>();
-  for (let idx = 0; idx < lines.length; idx++) {
-    const line = lines[idx]!;
-    if (line.trim() === '') continue;
-    const a = STATE_N.exec(line);
-    const b = a ? undefined : N_STATE.exec(line);
-    if (!a && !b) { other.push(idx); continue; }
-    const word = a ? a[1]! : b![2]!;
-    const n = Number(a ? a[2] : b![1]);
-    const code = stateWord(ctx, idx, word, 'STATE');
-    const prev = firstAt.get(code);
-    if (prev !== undefined) {
-      ctx.warnings.add('W_DUPLICATE_STATE', `${stateName(code)} appears again (first at line ${ctx.firstLine + prev}); the counts are added`, { file: ctx.file, line: ctx.firstLine + idx, field: 'STATE' });
-    } else firstAt.set(code, idx);
-    counts[code]! += n;
-  }
-  return [{ counts, otherLines: other }];
+  return {
+    line(line, idx) {
+      if (line.trim() === '') return;
+      const a = STATE_N.exec(line);
+      const b = a ? undefined : N_STATE.exec(line);
+      if (!a && !b) { ctx.other(idx, line); return; }
+      const word = a ? a[1]! : b![2]!;
+      const n = Number(a ? a[2] : b![1]);
+      const code = stateWord(ctx, idx, word, 'STATE');
+      const prev = firstAt.get(code);
+      if (prev !== undefined) {
+        ctx.warnings.add('W_DUPLICATE_STATE', `${stateName(code)} appears again (first at line ${ctx.firstLine + prev}); the counts are added`, { file: ctx.file, line: ctx.firstLine + idx, field: 'STATE' });
+      } else firstAt.set(code, idx);
+      counts[code]! += n;
+    },
+    end: () => ({ counts }),
+  };
+}
+
+/** Parse `STATE N` (or `N STATE`) lines held in memory into per-state counts. Pure. */
+export function parseAwk(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  return parseRun(openAwk, lines, ctx);
 }
 
 export const awkFormat: TextFormat = {
@@ -54,5 +60,6 @@ export const awkFormat: TextFormat = {
   kind: 'counts',
   command: /\|\s*(?:awk|gawk|mawk|sort|uniq)\b/,
   classify: classifyAwk,
+  open: openAwk,
   parse: parseAwk,
 };

@@ -9,10 +9,11 @@
  * sections (`Active LOCAL (UNIX) domain sockets`, kernel controls) hold no TCP socket.
  * @module
  */
-import { F_DUALSTACK, F_HAS_QUEUES, SocketTable } from '../../model/table.js';
+import { F_DUALSTACK, F_HAS_QUEUES } from '../../model/table.js';
 import {
-  addRow, countsOf, fail, fields, type LineKind, needUint, newEndpoint, noteNames, type ParseContext,
-  type ParsedCapture, parseDotEndpoint, rowFamily, setOwners, stateWord, type TextFormat, uint,
+  addRow, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  type ParsedCapture, parseDotEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
+  type TextFormat, uint,
 } from './common.js';
 
 const BANNER = /^Active Internet connections(?: \(including servers\))?\s*$/;
@@ -33,51 +34,61 @@ export function classifyBsd(line: string): LineKind {
   return okShape || (f.length < 5 && uint(f[1]) !== undefined) ? 'data' : 'other';
 }
 
-/** Parse BSD netstat output. Pure. */
-export function parseBsd(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
-  const t = new SocketTable(Math.max(16, lines.length));
-  const other: number[] = [];
+/** A line parser of BSD netstat output. */
+export function openBsd(ctx: StreamContext): LineParser {
+  const rows = new RowChunk(ctx);
   const l = newEndpoint();
   const r = newEndpoint();
   const seen = { names: false };
   let pidAt = -1;
   let inInternet = true;
-  for (let idx = 0; idx < lines.length; idx++) {
-    const line = lines[idx]!;
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    if (HEADER.test(trimmed)) {
-      const after = fields(trimmed.slice(trimmed.indexOf('(state)') + 7));
-      pidAt = after.indexOf('pid');
-      inInternet = true;
-      continue;
-    }
-    if (/^Active /.test(trimmed)) { inInternet = BANNER.test(trimmed); continue; }
-    if (!inInternet) continue;
-    const kind = classifyBsd(line);
-    if (kind === 'skip' || kind === 'header') continue;
-    if (kind !== 'data') { other.push(idx); continue; }
-    const f = fields(trimmed);
-    if (f.length < 6) fail(ctx, idx, ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', '(state)'][f.length]!, 'line ends early');
-    const recvQ = needUint(ctx, idx, 'Recv-Q', f[1]);
-    const sendQ = needUint(ctx, idx, 'Send-Q', f[2]);
-    if (!parseDotEndpoint(f[3]!, l)) fail(ctx, idx, 'Local Address', `expected ADDRESS.PORT, found "${f[3]}"`);
-    if (!parseDotEndpoint(f[4]!, r)) fail(ctx, idx, 'Foreign Address', `expected ADDRESS.PORT, found "${f[4]}"`);
-    noteNames(ctx, idx, seen, l, r);
-    const state = stateWord(ctx, idx, f[5], '(state)');
-    const p = f[0]!;
-    const said = p === 'tcp4' ? 4 : p === 'tcp6' || p === 'tcp46' ? 6 : 0;
-    let flags = F_HAS_QUEUES;
-    if (p === 'tcp46') flags |= F_DUALSTACK;
-    const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
-    t.recvQ[i] = recvQ;
-    t.sendQ[i] = sendQ;
-    if (pidAt >= 0) {
-      const pid = uint(f[6 + pidAt]);
-      if (pid !== undefined && pid > 0) setOwners(t, i, [{ pid, program: '' }]);
-    }
-  }
-  return [{ table: t, counts: countsOf(t), otherLines: other }];
+  return {
+    line(line, idx) {
+      const trimmed = line.trim();
+      if (trimmed === '') return;
+      if (HEADER.test(trimmed)) {
+        const after = fields(trimmed.slice(trimmed.indexOf('(state)') + 7));
+        pidAt = after.indexOf('pid');
+        inInternet = true;
+        return;
+      }
+      if (/^Active /.test(trimmed)) { inInternet = BANNER.test(trimmed); return; }
+      if (!inInternet) return;
+      const kind = classifyBsd(line);
+      if (kind === 'skip' || kind === 'header') return;
+      if (kind !== 'data') { ctx.other(idx, line); return; }
+      const f = fields(trimmed);
+      if (f.length < 6) fail(ctx, idx, ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', '(state)'][f.length]!, 'line ends early');
+      const recvQ = needUint(ctx, idx, 'Recv-Q', f[1]);
+      const sendQ = needUint(ctx, idx, 'Send-Q', f[2]);
+      if (!parseDotEndpoint(f[3]!, l)) fail(ctx, idx, 'Local Address', `expected ADDRESS.PORT, found "${f[3]}"`);
+      if (!parseDotEndpoint(f[4]!, r)) fail(ctx, idx, 'Foreign Address', `expected ADDRESS.PORT, found "${f[4]}"`);
+      noteNames(ctx, idx, seen, l, r);
+      const state = stateWord(ctx, idx, f[5], '(state)');
+      const p = f[0]!;
+      const said = p === 'tcp4' ? 4 : p === 'tcp6' || p === 'tcp46' ? 6 : 0;
+      let flags = F_HAS_QUEUES;
+      if (p === 'tcp46') flags |= F_DUALSTACK;
+      rows.next();
+      const t = rows.t;
+      const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
+      t.recvQ[i] = recvQ;
+      t.sendQ[i] = sendQ;
+      if (pidAt >= 0) {
+        const pid = uint(f[6 + pidAt]);
+        if (pid !== undefined && pid > 0) setOwners(t, i, [{ pid, program: '' }]);
+      }
+    },
+    end() {
+      rows.flush();
+      return {};
+    },
+  };
+}
+
+/** Parse BSD netstat output held in memory. Pure. */
+export function parseBsd(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  return parseRun(openBsd, lines, ctx);
 }
 
 export const bsdFormat: TextFormat = {
@@ -86,5 +97,6 @@ export const bsdFormat: TextFormat = {
   kind: 'sockets',
   command: /^(?:sudo\s+)?(?:\S*\/)?netstat\s+(?:-\w*\s+)*-p\s*tcp\b/,
   classify: classifyBsd,
+  open: openBsd,
   parse: parseBsd,
 };

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ParseContext, ParsedCapture, TextFormat } from './common.js';
-import { classifyNetstat, type NetstatFlavor, parseNetstatLines } from './netstat.js';
+import { classifyNetstat, type NetstatFlavor, openNetstat, parseNetstatLines } from './netstat.js';
 
 const BUSYBOX: NetstatFlavor = { protoFamily: false };
 
@@ -23,5 +23,6 @@ export const busyboxFormat: TextFormat = {
   kind: 'sockets',
   command: /^(?:sudo\s+)?(?:\S*\/)?busybox\s+netstat\b(?![^|]*\|\s*(?:awk|sort|uniq))/,
   classify: (line) => classifyNetstat(line, BUSYBOX),
+  open: (ctx) => openNetstat(ctx, BUSYBOX),
   parse: parseBusybox,
 };

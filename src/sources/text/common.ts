@@ -1,16 +1,17 @@
 /**
- * What every captured-text parser shares: the {@link TextFormat} contract, the parse
- * context, endpoint parsing (`addr:port`, `[v6]:port`, BSD's `addr.port`, `*`), state
- * words through the state table, numbers, and typed errors that name file, line and field.
+ * What every captured-text parser shares: the {@link TextFormat} contract (a line parser
+ * that hands its rows on in chunks, so a capture of any size is read in bounded memory),
+ * the parse context, endpoint parsing (`addr:port`, `[v6]:port`, BSD's `addr.port`, `*`),
+ * state words through the state table, numbers, and typed errors that name file, line and
+ * field.
  * @module
  */
 import { AF_INET, AF_INET6, isV4Mapped, parseV4, parseV6 } from '../../model/address.js';
 import { newCounts, type StateCounts } from '../../model/count.js';
-import { TcpstateError } from '../../model/errors.js';
+import { type Location, TcpstateError } from '../../model/errors.js';
 import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
-import { type Owner, PROTO_TCP, type SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
-import type { Warnings } from './warnings.js';
+import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
 
 /**
  * The kind of one line, judged on its own: `data` (a socket or a count), `header`
@@ -20,12 +21,19 @@ import type { Warnings } from './warnings.js';
  */
 export type LineKind = 'blank' | 'header' | 'data' | 'skip' | 'more' | 'other';
 
+/** Where parsers add warnings (`Warnings` in warnings.ts). */
+export interface WarningSink {
+  add(code: string, message: string, where: Location): void;
+  /** How many warnings of a code were added. */
+  count(code: string): number;
+}
+
 export interface ParseContext {
   /** File name for messages. */
   readonly file: string;
   /** Line number (1-based, in the file) of `lines[0]`. */
   readonly firstLine: number;
-  readonly warnings: Warnings;
+  readonly warnings: WarningSink;
 }
 
 /** What a parser read from a run of lines. */
@@ -40,6 +48,33 @@ export interface ParsedCapture {
   otherLines: number[];
 }
 
+/** Where a line parser sends what it reads. */
+export interface StreamContext extends ParseContext {
+  /** Rows read, in order, each whole (continuation lines included); the chunk is reused after the call. */
+  rows(chunk: SocketTable): void;
+  /** Line `idx` is not this format's: the reader tells another format's data (an error) from prose (a warning). */
+  other(idx: number, line: string): void;
+}
+
+/** What a line parser says when its run of lines is over. */
+export interface RunEnd {
+  /** A summary's counts (formats of kind `counts`). */
+  counts?: StateCounts;
+  /**
+   * For rows kept: what only the end of the run told (ss -o prints no timer for a socket
+   * whose timer is off). Never changes what selects or counts a row: state, family, addresses, ports.
+   */
+  fixup?: (t: SocketTable) => void;
+}
+
+/** A parser of one run of lines, fed one line at a time. */
+export interface LineParser {
+  /** Line `idx` of the run (its file line is `firstLine + idx`). */
+  line(text: string, idx: number): void;
+  /** The run is over: rows still held are sent. */
+  end(): RunEnd;
+}
+
 /** A captured-text format, registered by name in `registry.ts`. */
 export interface TextFormat {
   readonly name: string;
@@ -49,12 +84,63 @@ export interface TextFormat {
   readonly kind: 'sockets' | 'counts';
   /** Matches a shell command (from a prompt line) that prints this format. */
   readonly command: RegExp;
-  /** Read the whole input as one piece (JSON), not line by line. */
+  /** Read the whole input as one piece (JSON), not line by line: it has no {@link TextFormat.open}. */
   readonly whole?: boolean;
   /** The kind of one line out of context: for detection and for mixed-format checks. */
   classify(line: string): LineKind;
-  /** Parse a run of lines. Pure; throws TcpstateError (ERR_PARSE) naming line and field. */
+  /** A line parser for a run of lines (every format but the whole ones). */
+  open?(ctx: StreamContext): LineParser;
+  /** Parse a run of lines held in memory. Pure; throws TcpstateError (ERR_PARSE) naming line and field. */
   parse(lines: readonly string[], ctx: ParseContext): ParsedCapture[];
+}
+
+/**
+ * The rows a line parser is filling: a table of {@link CHUNK_ROWS} rows, sent and reused when
+ * full. Rows are sent only between rows (at {@link next} or {@link flush}), so the last row
+ * may still take its continuation lines.
+ */
+export class RowChunk {
+  readonly t = new SocketTable(CHUNK_ROWS);
+  /** Rows are held, not sent, however many there are (a parser waiting to learn something). */
+  hold = false;
+
+  constructor(private readonly ctx: StreamContext) {}
+
+  /** A new row is about to be added: send the full chunk first. */
+  next(): void {
+    if (!this.hold && this.t.length >= CHUNK_ROWS) this.flush();
+  }
+
+  /** Send the rows held. */
+  flush(): void {
+    const t = this.t;
+    if (t.length === 0) return;
+    this.ctx.rows(t);
+    t.length = 0;
+    t.owners = new Map();
+    t.rowOwners.clear();
+    t.ext.clear();
+  }
+}
+
+/** Run a line parser over lines held in memory: the rows in one table, the other lines listed. */
+export function parseRun(open: (ctx: StreamContext) => LineParser, lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  let table: SocketTable | undefined;
+  const otherLines: number[] = [];
+  const p = open({
+    ...ctx,
+    rows: (chunk) => {
+      table ??= new SocketTable(Math.max(16, lines.length));
+      for (let i = 0; i < chunk.length; i++) table.copyRow(chunk, i);
+    },
+    other: (idx) => { otherLines.push(idx); },
+  });
+  for (let idx = 0; idx < lines.length; idx++) p.line(lines[idx]!, idx);
+  const end = p.end();
+  if (end.counts) return [{ counts: end.counts, otherLines }];
+  table ??= new SocketTable(16);
+  end.fixup?.(table);
+  return [{ table, counts: countsOf(table), otherLines }];
 }
 
 /** Throw ERR_PARSE for line `idx` of the run. */
@@ -68,11 +154,24 @@ export function fields(line: string): string[] {
   return t === '' ? [] : t.split(/\s+/);
 }
 
+/** The value of 1 to `max` decimal digits, by character codes (no pattern on the hot path); -1 if not that. */
+function digits(text: string, max: number): number {
+  const n = text.length;
+  if (n === 0 || n > max) return -1;
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = text.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 /** A whole number below 2^32 (queue sizes, inodes, uids, pids). */
 export function uint(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d{1,10}$/.test(text)) return undefined;
-  const v = Number(text);
-  return v <= 0xffffffff ? v : undefined;
+  if (text === undefined) return undefined;
+  const v = digits(text, 10);
+  return v >= 0 && v <= 0xffffffff ? v : undefined;
 }
 
 /** A whole number, or ERR_PARSE naming the field. */
@@ -126,9 +225,10 @@ export function newEndpoint(): Endpoint {
 }
 
 function portOf(text: string, ep: Endpoint): boolean {
-  if (text === '*' || text === '') { ep.port = 0; return true; }
-  if (/^\d{1,5}$/.test(text)) {
-    const p = Number(text);
+  // No tool prints an empty port (0 is `*` or `0`): `127.0.0.1:` is a cut line.
+  if (text === '*') { ep.port = 0; return true; }
+  const p = digits(text, 5);
+  if (p >= 0) {
     if (p > 65535) return false;
     ep.port = p;
     return true;
@@ -161,6 +261,67 @@ function fastV4(a: string, out: Uint8Array): boolean {
   return true;
 }
 
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 32;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+const V6_GROUPS = new Uint16Array(8);
+const V4_TAIL = new Uint8Array(4);
+
+/**
+ * IPv6 text by character codes: hex groups, one `::`, a dotted-quad tail. True only for what
+ * parseV6 reads the same way; anything else (zones, odd forms) is left to parseV6.
+ */
+function fastV6(a: string, out: Uint8Array): boolean {
+  const n = a.length;
+  if (n < 2 || n > 45) return false;
+  const g = V6_GROUPS;
+  let count = 0;
+  let gap = -1;
+  let k = 0;
+  if (a.charCodeAt(0) === 58) {
+    if (a.charCodeAt(1) !== 58) return false;
+    gap = 0;
+    k = 2;
+  }
+  while (k < n) {
+    const start = k;
+    let v = 0;
+    let h: number;
+    while (k < n && (h = hexValue(a.charCodeAt(k))) >= 0) {
+      v = v * 16 + h;
+      if (++k - start > 4) return false;
+    }
+    if (k < n && a.charCodeAt(k) === 46) {
+      if (count > 6 || !fastV4(a.slice(start), V4_TAIL)) return false;
+      g[count++] = (V4_TAIL[0]! << 8) | V4_TAIL[1]!;
+      g[count++] = (V4_TAIL[2]! << 8) | V4_TAIL[3]!;
+      k = n;
+      break;
+    }
+    if (k === start || count === 8) return false;
+    g[count++] = v;
+    if (k === n) break;
+    if (a.charCodeAt(k) !== 58) return false;
+    if (++k === n) return false;
+    if (a.charCodeAt(k) === 58) {
+      if (gap >= 0) return false;
+      gap = count;
+      k++;
+    }
+  }
+  if (gap < 0 ? count !== 8 : count > 7) return false;
+  const zeros = gap < 0 ? 0 : 8 - count;
+  for (let i = 0, j = 0; i < 8; i++) {
+    const v = gap >= 0 && i >= gap && i < gap + zeros ? 0 : g[j++]!;
+    out[2 * i] = v >> 8;
+    out[2 * i + 1] = v & 0xff;
+  }
+  return true;
+}
+
 function addrOf(text: string, ep: Endpoint): boolean {
   ep.bytes.fill(0);
   ep.family = 0;
@@ -169,14 +330,15 @@ function addrOf(text: string, ep: Endpoint): boolean {
   const pct = a.indexOf('%');
   if (pct >= 0) a = a.slice(0, pct);
   if (a === '*') { ep.any = true; return true; }
-  if (fastV4(a, ep.bytes) || parseV4(a, ep.bytes, 0)) { ep.family = 4; return true; }
+  if (fastV4(a, ep.bytes)) { ep.family = 4; return true; }
   if (a.includes(':')) {
-    if (parseV6(a, ep.bytes, 0)) { ep.family = 6; return true; }
+    if (fastV6(a, ep.bytes) || parseV6(a, ep.bytes, 0)) { ep.family = 6; return true; }
     // net-tools netstat without -W cuts long IPv6 addresses to fit its column: the
     // socket is real, its address is not known.
     if (/^[0-9A-Fa-f:.]+$/.test(a)) { ep.bytes.fill(0); ep.named = true; return true; }
     return false;
   }
+  if (parseV4(a, ep.bytes, 0)) { ep.family = 4; return true; }
   // A host name (netstat without -n): kept as an unknown address.
   if (/^[A-Za-z0-9][\w.-]*$/.test(a)) { ep.named = true; return true; }
   return false;
@@ -197,9 +359,9 @@ export function parseColonEndpoint(text: string, ep: Endpoint): boolean {
     addr = text.slice(1, close);
     let rest = text.slice(close + 1);
     if (rest.startsWith('%')) rest = rest.slice(rest.indexOf(':') >= 0 ? rest.indexOf(':') : rest.length);
-    if (rest === '') port = '*';
-    else if (rest.startsWith(':')) port = rest.slice(1);
-    else return false;
+    // Every tool prints a port after the brackets (`[::]:*`): without one, the text was cut.
+    if (!rest.startsWith(':')) return false;
+    port = rest.slice(1);
   } else {
     const c = text.lastIndexOf(':');
     if (c < 0) return false;
@@ -222,17 +384,23 @@ const MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 
 /** Write an endpoint into row i as `family` (4 or 6), mapping v4 ↔ v4-mapped v6 as needed. */
 export function storeEndpoint(out: Uint8Array, off: number, ep: Endpoint, family: number): void {
-  out.fill(0, off, off + 16);
+  for (let k = 0; k < 16; k++) out[off + k] = 0;
   if (ep.any) return;
+  const b = ep.bytes;
   if (family === AF_INET) {
-    if (ep.family === 6 && isV4Mapped(ep.bytes, 0)) out.set(ep.bytes.subarray(12, 16), off);
-    else if (ep.family === 4) out.set(ep.bytes.subarray(0, 4), off);
+    if (ep.family === 6 && isV4Mapped(b, 0)) for (let k = 0; k < 4; k++) out[off + k] = b[12 + k]!;
+    else if (ep.family === 4) for (let k = 0; k < 4; k++) out[off + k] = b[k]!;
     return;
   }
   if (ep.family === 4) {
-    out.set(MAPPED_PREFIX, off);
-    out.set(ep.bytes.subarray(0, 4), off + 12);
-  } else if (ep.family === 6) out.set(ep.bytes.subarray(0, 16), off);
+    for (let k = 0; k < 12; k++) out[off + k] = MAPPED_PREFIX[k]!;
+    for (let k = 0; k < 4; k++) out[off + 12 + k] = b[k]!;
+  } else if (ep.family === 6) for (let k = 0; k < 16; k++) out[off + k] = b[k]!;
+}
+
+/** The family an endpoint's address shows: 6 for IPv6 that is not v4-mapped, else what was parsed. */
+function shownFamily(e: Endpoint): number {
+  return e.family === 6 && !isV4Mapped(e.bytes, 0) ? 6 : e.family;
 }
 
 /**
@@ -240,9 +408,8 @@ export function storeEndpoint(out: Uint8Array, off: number, ep: Endpoint, family
  * say, else IPv4. An IPv6 address (not v4-mapped) on a row said to be IPv4 wins.
  */
 export function rowFamily(said: 0 | 4 | 6, l: Endpoint, r: Endpoint): number {
-  const fromAddr = (e: Endpoint) => (e.family === 6 && !isV4Mapped(e.bytes, 0) ? 6 : e.family);
-  const la = fromAddr(l);
-  const ra = fromAddr(r);
+  const la = shownFamily(l);
+  const ra = shownFamily(r);
   if (said === 4 && (la === 6 || ra === 6)) return AF_INET6;
   if (said !== 0) return said === 6 ? AF_INET6 : AF_INET;
   if (la === 6 || ra === 6) return AF_INET6;

@@ -4,15 +4,27 @@
  * (`tcpstate.fleet/1`), or a JSON array of such documents (what `ls --json` prints for
  * several hosts). Each document with a `host` is that host's capture.
  *
- * Errors name the JSON path of the bad field (`sockets[3].local.port`) and, for syntax
- * errors, the line.
+ * Errors name the line and column, and the JSON path of a bad field
+ * (`$.sockets[3].local.port`); they are located by a second pass over the text
+ * (json-scan.ts), made only when reading failed. The document is read whole, up to
+ * {@link MAX_JSON} characters.
  * @module
  */
 import { AF_INET, AF_INET6, parseV4, parseV6 } from '../../model/address.js';
 import { newCounts } from '../../model/count.js';
 import { TcpstateError } from '../../model/errors.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, type Owner, PROTO_TCP, SocketTable, type TcpExtInfo } from '../../model/table.js';
-import { countsOf, type LineKind, type ParseContext, type ParsedCapture, setOwners, stateWord, type TextFormat, timerKind } from './common.js';
+import { countsOf, type LineKind, type ParseContext, type ParsedCapture, setOwners, stateWord, type TextFormat, timerKind, type WarningSink } from './common.js';
+import { lineColumn, scanJson } from './json-scan.js';
+import { PER_CODE } from './warnings.js';
+
+/** The largest JSON capture read, in characters: it is parsed whole. */
+export const MAX_JSON = 128 << 20;
+
+/** The error for a JSON capture over {@link MAX_JSON}, at the line where it went over. */
+export function jsonTooLarge(file: string, line: number): TcpstateError {
+  return new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, { file, line });
+}
 
 /** Classify: JSON is read whole; only its opening is recognisable line by line. */
 export function classifyJson(line: string): LineKind {
@@ -127,20 +139,45 @@ function docOf(ctx: ParseContext, v: unknown, path: string): ParsedCapture[] {
   bad(ctx, `${path}.schema`, `expected "tcpstate.ls/1", "tcpstate.count/1" or "tcpstate.fleet/1", found ${JSON.stringify(schema) ?? 'nothing'}`);
 }
 
+/** Line (in the file) and column of offset `at` of the text. */
+function where(ctx: ParseContext, text: string, at: number): { line: number; column: number } {
+  const lc = lineColumn(text, at);
+  return { line: ctx.firstLine + lc.line - 1, column: lc.column };
+}
+
 /** Parse tcpstate JSON. Pure. */
 export function parseJson(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
   const text = lines.join('\n');
+  if (text.length > MAX_JSON) throw jsonTooLarge(ctx.file, ctx.firstLine);
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    throw new TcpstateError('ERR_PARSE', `not valid JSON: ${msg.replace(/^.*?(Unexpected|Expected|Bad)/, '$1')}`, { file: ctx.file, line: line === undefined ? undefined : ctx.firstLine + line - 1 });
+    const s = scanJson(text).error ?? { at: text.length, why: (e as Error).message };
+    const w = where(ctx, text, s.at);
+    throw new TcpstateError('ERR_PARSE', `not valid JSON at column ${w.column}: ${s.why}`, { file: ctx.file, line: w.line });
   }
-  if (Array.isArray(v)) return v.flatMap((d, k) => docOf(ctx, d, `[${k}]`));
-  return docOf(ctx, v, '$');
+  // Fields are named by JSON path: the line and column are found for the few that are reported.
+  const locate = (path: string | undefined) => {
+    const at = path === undefined ? undefined : scanJson(text, path).found;
+    return at === undefined ? undefined : where(ctx, text, at);
+  };
+  const warnings: WarningSink = {
+    add: (code, message, w) => {
+      const at = ctx.warnings.count(code) <= PER_CODE ? locate(w.field) : undefined;
+      ctx.warnings.add(code, at ? `${message} (column ${at.column})` : message, { ...w, line: at?.line });
+    },
+    count: (code) => ctx.warnings.count(code),
+  };
+  const jctx: ParseContext = { file: ctx.file, firstLine: ctx.firstLine, warnings };
+  try {
+    if (Array.isArray(v)) return v.flatMap((d, k) => docOf(jctx, d, `[${k}]`));
+    return docOf(jctx, v, '$');
+  } catch (e) {
+    if (!(e instanceof TcpstateError) || e.where.field === undefined) throw e;
+    const at = locate(e.where.field);
+    throw new TcpstateError(e.code, at ? `${e.message} (column ${at.column})` : e.message, { ...e.where, line: at?.line });
+  }
 }
 
 export const jsonFormat: TextFormat = {

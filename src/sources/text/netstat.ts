@@ -10,10 +10,11 @@
  * skipped. Without -a, netstat leaves out sockets whose remote port is 0 (listeners).
  * @module
  */
-import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, SocketTable } from '../../model/table.js';
+import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, type SocketTable } from '../../model/table.js';
 import {
-  addRow, countsOf, fail, fields, type LineKind, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
-  type ParsedCapture, parseColonEndpoint, rowFamily, setOwners, stateWord, type TextFormat, timerKind, uint,
+  addRow, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
+  type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
+  type TextFormat, timerKind, uint,
 } from './common.js';
 
 /** Protocols netstat lists that are not TCP. */
@@ -23,6 +24,7 @@ const HEADER = /^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+Sta
 const UNIX_HEADER = /^Proto\s+RefCnt\s+Flags\s+Type\s+State\s+I-Node/;
 const NOTICE = /^(\((Not all processes|No info could be read|Only processes owned by you)|netstat: )/;
 const TIMER = /^\((\d+(?:\.\d+)?)\/(\d+)\/(\d+)\)$/;
+const WS = /\s+/;
 
 /** The line-level rules shared by net-tools and BusyBox netstat. */
 export interface NetstatFlavor {
@@ -42,50 +44,59 @@ function classifyFields(t: string, f: string[], flavor: NetstatFlavor): LineKind
   if (p !== 'tcp' && p !== 'tcp6') {
     if (LINUX_BANNER.test(t) || HEADER.test(t)) return 'header';
     if (UNIX_HEADER.test(t) || NOTICE.test(t)) return 'skip';
+    return NOT_TCP.test(p) && f.length >= 4 ? 'skip' : 'other';
   }
-  if (NOT_TCP.test(p)) return f.length >= 4 ? 'skip' : 'other';
-  if (p !== 'tcp' && p !== 'tcp6') return 'other';
   if (p === 'tcp6' && !flavor.protoFamily) return 'other';
   if (f.length < 4 || uint(f[1]) === undefined) return 'other';
   const local = f[3]!;
-  if (!local.includes(':')) return 'other';
+  const colon = local.indexOf(':');
+  if (colon < 0) return 'other';
   // net-tools prints IPv6 sockets as tcp6; a tcp line with an IPv6 local address is BusyBox's.
-  if (flavor.protoFamily && p === 'tcp' && local.split(':').length > 2) return 'other';
+  if (flavor.protoFamily && p === 'tcp' && local.indexOf(':', colon + 1) >= 0) return 'other';
   return 'data';
 }
 
 interface Columns { user: boolean; program: boolean; timer: boolean; known: boolean }
 
-/** Parse netstat lines into a table (one capture). */
-export function parseNetstatLines(lines: readonly string[], ctx: ParseContext, flavor: NetstatFlavor): ParsedCapture {
-  const t = new SocketTable(Math.max(16, lines.length));
-  const other: number[] = [];
+/** A line parser of netstat output (one capture). */
+export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LineParser {
+  const rows = new RowChunk(ctx);
   const cols: Columns = { user: false, program: false, timer: false, known: false };
   const l = newEndpoint();
   const r = newEndpoint();
   const seen = { names: false };
   let inInternet = true;
-  for (let idx = 0; idx < lines.length; idx++) {
-    const line = lines[idx]!;
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    if (trimmed.startsWith('Active ')) { inInternet = /^Active Internet/.test(trimmed); if (LINUX_BANNER.test(trimmed)) continue; }
-    if (HEADER.test(trimmed)) {
-      cols.known = true;
-      cols.user = /\bUser\s+Inode\b/.test(trimmed);
-      cols.program = /PID\/Program name/.test(trimmed);
-      cols.timer = /\bTimer\b/.test(trimmed);
-      inInternet = true;
-      continue;
-    }
-    const f = fields(trimmed);
-    const kind = classifyFields(trimmed, f, flavor);
-    if (kind === 'skip' || kind === 'header') continue;
-    if (!inInternet) continue; // the UNIX part: paths and flags, no TCP
-    if (kind !== 'data') { other.push(idx); continue; }
-    rowOf(t, f, idx, ctx, flavor, cols, l, r, seen);
-  }
-  return { table: t, counts: countsOf(t), otherLines: other };
+  return {
+    line(line, idx) {
+      const trimmed = line.trim();
+      if (trimmed === '') return;
+      if (trimmed.startsWith('Active ')) { inInternet = /^Active Internet/.test(trimmed); if (LINUX_BANNER.test(trimmed)) return; }
+      if (trimmed.startsWith('Proto') && HEADER.test(trimmed)) {
+        cols.known = true;
+        cols.user = /\bUser\s+Inode\b/.test(trimmed);
+        cols.program = /PID\/Program name/.test(trimmed);
+        cols.timer = /\bTimer\b/.test(trimmed);
+        inInternet = true;
+        return;
+      }
+      const f = trimmed.split(WS);
+      const kind = classifyFields(trimmed, f, flavor);
+      if (kind === 'skip' || kind === 'header') return;
+      if (!inInternet) return; // the UNIX part: paths and flags, no TCP
+      if (kind !== 'data') { ctx.other(idx, line); return; }
+      rows.next();
+      rowOf(rows.t, f, idx, ctx, flavor, cols, l, r, seen);
+    },
+    end() {
+      rows.flush();
+      return {};
+    },
+  };
+}
+
+/** Parse netstat lines held in memory into a table (one capture). */
+export function parseNetstatLines(lines: readonly string[], ctx: ParseContext, flavor: NetstatFlavor): ParsedCapture {
+  return parseRun((c) => openNetstat(c, flavor), lines, ctx)[0]!;
 }
 
 const FIELD_NAMES = ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', 'State'];
@@ -99,15 +110,17 @@ function rowOf(t: SocketTable, f: string[], idx: number, ctx: ParseContext, flav
   if (!parseColonEndpoint(f[4]!, r)) fail(ctx, idx, 'Foreign Address', `expected ADDRESS:PORT, found "${f[4]}"`);
   noteNames(ctx, idx, seen, l, r);
   const state = stateWord(ctx, idx, f[5]);
-  let rest = f.slice(6);
+  // The columns after State: f[lo..hi).
+  let lo = 6;
+  let hi = f.length;
 
   let flags = F_HAS_QUEUES;
   let timer: { kind: number; ms: number; retrans: number; probes: number } | undefined;
-  const last = rest[rest.length - 1];
+  const last = hi > lo ? f[hi - 1] : undefined;
   const tm = last === undefined ? null : TIMER.exec(last);
-  if (tm && rest.length >= 2) {
-    timer = { kind: timerKind(rest[rest.length - 2]!), ms: Math.round(Number(tm[1]) * 1000), retrans: Number(tm[2]), probes: Number(tm[3]) };
-    rest = rest.slice(0, -2);
+  if (tm && hi - lo >= 2) {
+    timer = { kind: timerKind(f[hi - 2]!), ms: Math.round(Number(tm[1]) * 1000), retrans: Number(tm[2]), probes: Number(tm[3]) };
+    hi -= 2;
     flags |= F_HAS_TIMER;
   } else if (cols.timer) {
     fail(ctx, idx, 'Timer', last === undefined ? 'line ends early' : `expected "kind (seconds/retransmits/probes)", found "${last}"`);
@@ -117,17 +130,17 @@ function rowOf(t: SocketTable, f: string[], idx: number, ctx: ParseContext, flav
   let inode = 0;
   // -e adds "User Inode": a user (name or uid) and a number. Without a header, tell it from
   // -p's "PID/Program" by the slash.
-  const hasUser = cols.known ? cols.user : rest.length >= 2 && !rest[0]!.includes('/') && rest[0] !== '-' && uint(rest[1]) !== undefined;
+  const hasUser = cols.known ? cols.user : hi - lo >= 2 && !f[lo]!.includes('/') && f[lo] !== '-' && uint(f[lo + 1]) !== undefined;
   if (hasUser) {
-    if (rest.length < 2) fail(ctx, idx, rest.length === 0 ? 'User' : 'Inode', 'line ends early');
-    const u = rest[0]!;
+    if (hi - lo < 2) fail(ctx, idx, hi === lo ? 'User' : 'Inode', 'line ends early');
+    const u = f[lo]!;
     uid = uint(u) ?? (u === 'root' ? 0 : NO_UID);
-    inode = needUint(ctx, idx, 'Inode', rest[1]);
-    rest = rest.slice(2);
+    inode = needUint(ctx, idx, 'Inode', f[lo + 1]);
+    lo += 2;
   }
   let owners: Owner[] = [];
-  if (rest.length > 0) {
-    const prog = rest.join(' ');
+  if (hi > lo) {
+    const prog = f.slice(lo, hi).join(' ');
     const m = /^(\d+)\/(.*)$/.exec(prog);
     if (m) owners = ownerOf(Number(m[1]), m[2]!);
     else if (prog !== '-') fail(ctx, idx, 'PID/Program name', `expected PID/NAME or "-", found "${prog}"`);
@@ -163,5 +176,6 @@ export const netstatFormat: TextFormat = {
   kind: 'sockets',
   command: /^(?:sudo\s+)?(?:\S*\/)?netstat\b(?![^|]*\|\s*(?:awk|sort|uniq))/,
   classify: (line) => classifyNetstat(line, NET_TOOLS),
+  open: (ctx) => openNetstat(ctx, NET_TOOLS),
   parse: parseNetstat,
 };

@@ -11,7 +11,7 @@ import { AF_INET, AF_INET6 } from '../../model/address.js';
 import { TcpstateError } from '../../model/errors.js';
 import { PROTO_TCP, SocketTable } from '../../model/table.js';
 import { CHUNK_ROWS, ProcNetParser } from '../proc-net.js';
-import { countsOf, type LineKind, type ParseContext, type ParsedCapture, type TextFormat } from './common.js';
+import { type LineKind, type LineParser, type ParseContext, type ParsedCapture, parseRun, type StreamContext, type TextFormat } from './common.js';
 
 const HEADER = /^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\b/;
 const DATA = /^\s*\d+:\s+([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):[0-9A-Fa-f]{4}\s/;
@@ -26,65 +26,81 @@ export function classifyProc(line: string): LineKind {
 }
 
 const encoder = new TextEncoder();
+/** Lines fed to the byte parser at a time. */
+const BATCH = 4096;
 
-/** Parse /proc/net/tcp and tcp6 text. Pure. */
-export function parseProcText(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
-  const t = new SocketTable(Math.max(16, lines.length));
-  const other: number[] = [];
-  // One parser per family, sharing one chunk; each remembers the file line of every line it
-  // was fed, so its errors and warnings name the line of the capture.
+interface Family {
+  p: ProcNetParser;
+  /** Lines fed so far, and the file line of each line of the batch being fed. */
+  fed: number;
+  at: number[];
+}
+
+/**
+ * A line parser of /proc/net/tcp and tcp6 text. One byte parser per family, sharing one
+ * chunk (so rows keep the order of the capture); lines of one family in a row are fed in
+ * batches, and each parser's errors and warnings are given the file line of the line.
+ */
+export function openProc(ctx: StreamContext): LineParser {
   const chunk = new SocketTable(CHUNK_ROWS);
-  const sink = (c: SocketTable) => { for (let j = 0; j < c.length; j++) t.copyRow(c, j); };
-  const parsers = new Map<number, { p: ProcNetParser; at: number[] }>();
-  const parserOf = (family: number) => {
-    let e = parsers.get(family);
+  const sink = (c: SocketTable) => { ctx.rows(c); c.owners = new Map(); c.rowOwners.clear(); c.ext.clear(); };
+  const families = new Map<number, Family>();
+  const familyOf = (family: number) => {
+    let e = families.get(family);
     if (!e) {
-      e = { p: new ProcNetParser({ name: ctx.file, family, proto: PROTO_TCP }, sink, chunk), at: [] };
-      parsers.set(family, e);
+      e = { p: new ProcNetParser({ name: ctx.file, family, proto: PROTO_TCP }, sink, chunk), fed: 0, at: [] };
+      families.set(family, e);
     }
     return e;
   };
-  const run = (e: { p: ProcNetParser; at: number[] }, f: () => void) => {
+  const lineOf = (e: Family, n: number | undefined) => (n === undefined ? undefined : e.at[n - 1 - (e.fed - e.at.length)]);
+  const run = (e: Family, f: () => void) => {
     try {
       f();
     } catch (err) {
-      if (err instanceof TcpstateError) {
-        const n = err.where.line;
-        throw new TcpstateError(err.code, err.message, { ...err.where, file: ctx.file, line: n === undefined ? undefined : e.at[n - 1] });
-      }
+      if (err instanceof TcpstateError) throw new TcpstateError(err.code, err.message, { ...err.where, file: ctx.file, line: lineOf(e, err.where.line) });
       throw err;
     }
+    // Warnings are handed on batch by batch: a parser keeps them all.
+    for (const w of e.p.warnings) ctx.warnings.add(w.code, w.message, { ...w.where, file: ctx.file, line: lineOf(e, w.where.line) });
+    e.p.warnings.length = 0;
   };
-  // Lines of one family in a row are fed as one piece.
   let pending: string[] = [];
-  let pendingOf: { p: ProcNetParser; at: number[] } | undefined;
+  let pendingOf: Family | undefined;
   const flush = () => {
     const e = pendingOf;
     if (!e || pending.length === 0) return;
     const text = pending.join('\n') + '\n';
     pending = [];
     run(e, () => e.p.feed(encoder.encode(text)));
+    e.at.length = 0;
   };
   let udp = false;
-  for (let idx = 0; idx < lines.length; idx++) {
-    const line = lines[idx]!;
-    const kind = classifyProc(line);
-    if (kind === 'blank') continue;
-    if (kind === 'header') { udp = /\bdrops\s*$/.test(line); continue; }
-    if (kind !== 'data') { other.push(idx); continue; }
-    if (udp) continue;
-    const m = DATA.exec(line);
-    const e = parserOf(m && m[1]!.length === 32 ? AF_INET6 : AF_INET);
-    if (e !== pendingOf) { flush(); pendingOf = e; }
-    e.at.push(ctx.firstLine + idx);
-    pending.push(line);
-  }
-  flush();
-  for (const e of parsers.values()) {
-    run(e, () => e.p.end());
-    for (const w of e.p.warnings) ctx.warnings.add(w.code, w.message, { ...w.where, file: ctx.file, line: w.where.line === undefined ? undefined : e.at[w.where.line - 1] });
-  }
-  return [{ table: t, counts: countsOf(t), otherLines: other }];
+  return {
+    line(line, idx) {
+      const kind = classifyProc(line);
+      if (kind === 'blank') return;
+      if (kind === 'header') { udp = /\bdrops\s*$/.test(line); return; }
+      if (kind !== 'data') { ctx.other(idx, line); return; }
+      if (udp) return;
+      const m = DATA.exec(line);
+      const e = familyOf(m && m[1]!.length === 32 ? AF_INET6 : AF_INET);
+      if (e !== pendingOf || pending.length >= BATCH) { flush(); pendingOf = e; }
+      e.fed++;
+      e.at.push(ctx.firstLine + idx);
+      pending.push(line);
+    },
+    end() {
+      flush();
+      for (const e of families.values()) run(e, () => e.p.end());
+      return {};
+    },
+  };
+}
+
+/** Parse /proc/net/tcp and tcp6 text held in memory. Pure. */
+export function parseProcText(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  return parseRun(openProc, lines, ctx);
 }
 
 export const procFormat: TextFormat = {
@@ -93,5 +109,6 @@ export const procFormat: TextFormat = {
   kind: 'sockets',
   command: /^(?:sudo\s+)?(?:cat|head|tail|more|less)\b[^|]*\bnet\/tcp/,
   classify: classifyProc,
+  open: openProc,
   parse: parseProcText,
 };

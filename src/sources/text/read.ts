@@ -1,43 +1,35 @@
 /**
- * Reading a captured text: decode, split into host sections, detect each section's format
- * (or use the one forced), parse, and check what the parser did not recognise. Pure: bytes
- * in, captures and warnings out; the CLI reads the files.
+ * Reading a captured text, streamed: bytes are pushed in pieces of any size; lines are
+ * decoded, split into host sections at shell prompts and `==> host <==` headers, each
+ * section's format detected from its first lines (or the one forced), its lines parsed one
+ * by one, and its rows handed on in chunks, kept or only counted (capture.ts). Memory is
+ * bounded by what is kept, never by the size of the input: at most one line, the first
+ * lines of a section while its format is detected, and a chunk of rows are held. Pure:
+ * bytes in, captures and warnings out; the CLI reads the files.
  *
  * Policy for lines a format does not recognise: a line that is another format's data
  * (an `ss` line inside `netstat` output) is an ERR_FORMAT — counting half of a mixed file
  * would be a silent wrong number; any other line (a heading between pasted summaries) is
  * skipped with a warning naming it. A section in no known format is skipped with a warning
  * when other sections were read, and is an ERR_FORMAT naming the formats tried when nothing
- * else was.
+ * else was. A last line without a line end (a capture cut short) is warned about.
+ *
+ * tcpstate's JSON is read whole, up to a size (json.ts).
  * @module
  */
-import { newCounts, type StateCounts } from '../../model/count.js';
 import { TcpstateError, type Warning } from '../../model/errors.js';
-import type { SocketTable } from '../../model/table.js';
-import type { ParseContext, ParsedCapture, TextFormat } from './common.js';
-import { decodeLines } from './decode.js';
-import { detectFormat, formatOfCommand, scoreFormat } from './detect.js';
+import { type Capture, CaptureList, CaptureRows, type KeepOptions } from './capture.js';
+import type { LineParser, StreamContext, TextFormat } from './common.js';
+import { LineDecoder } from './decode.js';
+import { DETECT_LINES, detectFormat, formatOfCommand, scoreFormat } from './detect.js';
+import { jsonTooLarge, MAX_JSON } from './json.js';
 import { FORMAT_NAMES, TEXT_FORMATS } from './registry.js';
-import { hostFromName, type Section, splitSections } from './sections.js';
-import { Warnings } from './warnings.js';
+import { hostFromName, markerOf } from './sections.js';
+import { PER_CODE, Warnings } from './warnings.js';
 
-/** One host's snapshot read from a capture. */
-export interface Capture {
-  host: string;
-  /** File it came from (`-` for stdin). */
-  file: string;
-  /** First line of its section (the prompt or header line when there is one). */
-  line: number;
-  /** Format name (see registry.ts). */
-  format: string;
-  /** The command that printed it, when a prompt line said. */
-  command?: string;
-  /** Full listings only. */
-  table?: SocketTable;
-  counts: StateCounts;
-}
+export type { Capture } from './capture.js';
 
-export interface ReadOptions {
+export interface ReadOptions extends KeepOptions {
   /** Force this format instead of detecting. */
   format?: string;
   /** Host name for text before any prompt or header (default: from the file name). */
@@ -51,6 +43,10 @@ export interface ReadResult {
 
 /** Formats whose lines are the same as another's and so never "mixed" with it. */
 const SAME_LINES: Record<string, readonly string[]> = { netstat: ['busybox'], busybox: ['netstat'] };
+/** Lines of the file examined for tcpstate's JSON (a document, not sections). */
+const JSON_HEAD = 40;
+/** Every prompt and header has one of these (sections.ts): other lines skip the marker patterns. */
+const MARKER_HINT = /[#$%>]/;
 
 function clip(text: string, n = 60): string {
   const t = text.trim();
@@ -64,90 +60,265 @@ export function checkFormatName(name: string): TextFormat {
   return f;
 }
 
-function familyMask(t: SocketTable): number {
-  let m = 0;
-  for (let i = 0; i < t.length; i++) m |= t.family[i] === 4 ? 1 : 2;
-  return m;
+/** A run of lines between prompts or headers. */
+interface Section {
+  host?: string;
+  command?: string;
+  /** 1-based file line of its first line, and of the prompt or header before it (0: none). */
+  firstLine: number;
+  markerLine: number;
+  /** Lines so far. */
+  count: number;
+  /**
+   * The first lines, held until the format is known: every one of the first JSON_HEAD (what
+   * detection reads whole), then the non-blank ones (blank lines mean nothing to a parser,
+   * and a run of them must not be held); `headIdx` has their indexes.
+   */
+  head?: string[];
+  headIdx?: number[];
+  nonBlank: number;
+  format?: TextFormat;
+  parser?: LineParser;
+  rows?: CaptureRows;
+  /** A format read whole (JSON): its text so far, in blocks of lines joined, the lines not yet joined, and its characters. */
+  whole?: string[];
+  wholeLines?: string[];
+  chars: number;
+  /** In no known format: its first non-blank line. */
+  unknown?: { text: string; idx: number };
 }
 
-/** Parse one capture held in memory. */
-export function parseCapture(bytes: Uint8Array, file: string, opts: ReadOptions = {}): ReadResult {
-  const forced = opts.format === undefined ? undefined : checkFormatName(opts.format);
-  if (bytes.length === 0) throw new TcpstateError('ERR_EMPTY', 'empty input: nothing to read', { file });
-  const warnings = new Warnings();
-  const lines = decodeLines(bytes, file, warnings);
-  if (lines.every((l) => l.trim() === '')) throw new TcpstateError('ERR_EMPTY', 'empty input: only blank lines', { file });
-  const defaultHost = opts.host ?? (file === '-' ? 'stdin' : hostFromName(file));
-  const captures: Capture[] = [];
-  const add = (p: ParsedCapture, host: string, format: string, line: number, command?: string) => {
-    const prev = captures[captures.length - 1];
-    // `cat /proc/net/tcp` and `cat /proc/net/tcp6` as two commands are one snapshot.
-    if (prev && prev.host === host && prev.format === format && prev.table && p.table && (familyMask(prev.table) & familyMask(p.table)) === 0) {
-      for (let i = 0; i < p.table.length; i++) prev.table.copyRow(p.table, i);
-      for (let s = 0; s < 16; s++) prev.counts[s]! += p.counts[s]!;
+/** A section in no known format, reported at the end. */
+interface Unknown { line: number; text: string; lines: number }
+
+/** Reads one capture pushed in pieces. */
+export class CaptureReader {
+  private readonly warnings = new Warnings();
+  private readonly decoder: LineDecoder;
+  private readonly forced: TextFormat | undefined;
+  private readonly defaultHost: string;
+  private readonly list: CaptureList;
+  /** The file's first lines, until it is known whether the file is one JSON document. */
+  private head: string[] | undefined = [];
+  private json: Section | undefined;
+  private nonBlank = false;
+  private host: string | undefined;
+  private sec: Section = { firstLine: 1, markerLine: 0, count: 0, head: [], headIdx: [], nonBlank: 0, chars: 0 };
+  private readonly unknown: Unknown[] = [];
+  private unknownMore = 0;
+  private lastText = '';
+
+  constructor(private readonly file: string, private readonly opts: ReadOptions = {}) {
+    this.forced = opts.format === undefined ? undefined : checkFormatName(opts.format);
+    this.defaultHost = opts.host ?? (file === '-' ? 'stdin' : hostFromName(file));
+    this.list = new CaptureList(file, this.warnings);
+    this.decoder = new LineDecoder(file, this.warnings, (text, n) => this.line(text, n));
+  }
+
+  /** Bytes pushed so far. */
+  get bytes(): number {
+    return this.decoder.bytes;
+  }
+
+  /** Bytes of the capture, in order; the caller may reuse `bytes` once this returns. */
+  push(bytes: Uint8Array): void {
+    this.decoder.push(bytes);
+  }
+
+  /** The capture is over: its captures and warnings. */
+  end(): ReadResult {
+    const file = this.file;
+    try {
+      this.decoder.end();
+      if (this.decoder.bytes === 0) throw new TcpstateError('ERR_EMPTY', 'empty input: nothing to read', { file });
+      if (this.head) this.decide();
+      if (!this.nonBlank) throw new TcpstateError('ERR_EMPTY', 'empty input: only blank lines', { file });
+      if (this.json) {
+        this.endWhole(this.json, this.defaultHost, 1);
+        if (this.list.captures.length === 0) throw new TcpstateError('ERR_EMPTY', 'the JSON holds no capture', { file });
+        return { captures: this.list.captures, warnings: this.warnings.list() };
+      }
+      this.endSection();
+    } catch (e) {
+      throw this.hint(e);
+    }
+    const last = this.lastText;
+    if (this.decoder.lastOpen && last.trim() !== '' && !this.sec.format?.whole && !(MARKER_HINT.test(last) && markerOf(last))) {
+      this.warnings.add('W_NO_LINE_END', 'the last line has no line end: the capture may have been cut short there, and its last socket or count be incomplete', { file, line: this.decoder.lines });
+    }
+    const captures = this.list.captures;
+    for (const u of this.unknown) {
+      if (captures.length === 0) {
+        throw new TcpstateError('ERR_FORMAT', `not in a format tcpstate reads (tried ${FORMAT_NAMES.join(', ')}): "${clip(u.text)}"; name one with --input-format`, { file, line: u.line });
+      }
+      this.warnings.add('W_UNRECOGNIZED', `${u.lines} lines in no known format skipped, starting "${clip(u.text)}"`, { file, line: u.line });
+    }
+    for (let k = 0; k < this.unknownMore; k++) this.warnings.add('W_UNRECOGNIZED', '', {});
+    if (captures.length === 0) throw new TcpstateError('ERR_EMPTY', 'no socket lines or counts: only shell prompts', { file });
+    return { captures, warnings: this.warnings.list() };
+  }
+
+  /** An error on a last line without a line end says the capture may have been cut there. */
+  private hint(e: unknown): unknown {
+    if (!(e instanceof TcpstateError) || !this.decoder.lastOpen || e.code !== 'ERR_PARSE' || e.where.line !== this.decoder.lines) return e;
+    return new TcpstateError(e.code, `${e.message} (the last line, which has no line end: was the capture cut short?)`, e.where);
+  }
+
+  private line(text: string, n: number): void {
+    this.lastText = text;
+    if (!this.nonBlank && text.trim() !== '') this.nonBlank = true;
+    if (this.head) {
+      this.head.push(text);
+      if (this.head.length >= JSON_HEAD) this.decide();
       return;
     }
-    let name = host;
-    if (captures.some((c) => c.host === name)) {
-      let k = 2;
-      while (captures.some((c) => c.host === `${host} (${k})`)) k++;
-      name = `${host} (${k})`;
-      warnings.add('W_SAME_HOST', `a second capture of ${host} (line ${line}) is shown as "${name}"`, { file, line });
-    }
-    captures.push({ host: name, file, line, format, command, table: p.table, counts: p.counts });
-  };
-
-  const json = TEXT_FORMATS['json']!;
-  if (forced === json || (!forced && scoreFormat(json, lines).score >= 1)) {
-    const parsed = json.parse(lines, { file, firstLine: 1, warnings });
-    for (const p of parsed) add(p, p.host ?? defaultHost, 'json', 1);
-    if (captures.length === 0) throw new TcpstateError('ERR_EMPTY', 'the JSON holds no capture', { file });
-    return { captures, warnings: warnings.list() };
+    if (this.json) { this.wholeLine(this.json, text, n); return; }
+    this.sectionLine(text, n);
   }
 
-  const unknown: Section[] = [];
-  for (const sec of splitSections(lines)) {
-    const host = sec.host ?? defaultHost;
-    const at = sec.markerLine || sec.firstLine;
-    const blank = sec.lines.every((l) => l.trim() === '');
-    if (blank) {
-      // awk prints nothing when there is nothing to count: an empty summary is zeros.
-      const f = sec.command === undefined ? undefined : forced ?? formatOfCommand(sec.command);
-      if (f && f.kind === 'counts') add({ counts: newCounts(), otherLines: [] }, host, f.name, at, sec.command);
-      continue;
+  /** The first lines are in: one JSON document, or sections of lines. */
+  private decide(): void {
+    const lines = this.head!;
+    this.head = undefined;
+    const json = TEXT_FORMATS['json']!;
+    // `[root@web1 ~]# tcpstate ls --json` opens with "[", but is a prompt: its output is a section.
+    const first = lines.find((l) => l.trim() !== '');
+    const prompt = first !== undefined && MARKER_HINT.test(first) && markerOf(first) !== undefined;
+    if (this.forced === json || (!this.forced && !prompt && scoreFormat(json, lines).score >= 1)) {
+      this.json = { firstLine: 1, markerLine: 0, count: 0, nonBlank: 0, format: json, whole: [], chars: 0 };
+      for (let k = 0; k < lines.length; k++) this.wholeLine(this.json, lines[k]!, k + 1);
+      return;
     }
-    const name = forced?.name ?? detectFormat(sec.lines, sec.command);
-    if (name === undefined) { unknown.push(sec); continue; }
+    for (let k = 0; k < lines.length; k++) this.sectionLine(lines[k]!, k + 1);
+  }
+
+  private wholeLine(sec: Section, text: string, n: number): void {
+    sec.chars += text.length + 1;
+    if (sec.chars > MAX_JSON + 1) throw jsonTooLarge(this.file, n);
+    // Lines joined in blocks: a string per line costs more than its characters.
+    const lines = (sec.wholeLines ??= []);
+    lines.push(text);
+    if (lines.length >= 4096) { sec.whole!.push(lines.join('\n')); lines.length = 0; }
+  }
+
+  private sectionLine(text: string, n: number): void {
+    const mk = MARKER_HINT.test(text) ? markerOf(text) : undefined;
+    if (mk) {
+      this.endSection();
+      if (mk.host !== undefined) this.host = mk.host;
+      this.sec = { host: this.host, command: mk.command, firstLine: n + 1, markerLine: n, count: 0, head: [], headIdx: [], nonBlank: 0, chars: 0 };
+      return;
+    }
+    const sec = this.sec;
+    if (sec.whole) { this.wholeLine(sec, text, n); return; }
+    const idx = sec.count++;
+    if (sec.parser) { sec.parser.line(text, idx); return; }
+    if (sec.unknown) return;
+    const blank = text.trim() === '';
+    if (blank && idx >= JSON_HEAD) return;
+    sec.head!.push(text);
+    sec.headIdx!.push(idx);
+    if (!blank && ++sec.nonBlank >= DETECT_LINES) this.detect(sec);
+  }
+
+  /** Detect the format of a section from its first lines; start reading it. */
+  private detect(sec: Section): void {
+    const head = sec.head!;
+    const at = sec.headIdx!;
+    sec.head = undefined;
+    sec.headIdx = undefined;
+    // Detection reads the first JSON_HEAD lines and the non-blank ones: all are here.
+    const name = this.forced?.name ?? detectFormat(head, sec.command);
+    if (name === undefined) {
+      const k = head.findIndex((l) => l.trim() !== '');
+      sec.unknown = { text: head[k]!, idx: at[k]! };
+      return;
+    }
     const fmt = TEXT_FORMATS[name]!;
-    const ctx: ParseContext = { file, firstLine: sec.firstLine, warnings };
-    for (const p of fmt.parse(sec.lines, ctx)) {
-      checkOther(p, sec, fmt, ctx);
-      add(p, p.host ?? host, name, at, sec.command);
+    sec.format = fmt;
+    if (!fmt.open) {
+      sec.whole = [];
+      const count = sec.count;
+      // Blank lines not held come back empty: JSON white space.
+      for (let k = 0, idx = 0; k < head.length; k++, idx++) {
+        for (; idx < at[k]!; idx++) this.wholeLine(sec, '', sec.firstLine + idx);
+        this.wholeLine(sec, head[k]!, sec.firstLine + idx);
+      }
+      for (let idx = head.length === 0 ? 0 : at[head.length - 1]! + 1; idx < count; idx++) this.wholeLine(sec, '', sec.firstLine + idx);
+      return;
     }
+    const rows = new CaptureRows(this.opts, fmt.kind === 'sockets');
+    sec.rows = rows;
+    const ctx: StreamContext = {
+      file: this.file,
+      firstLine: sec.firstLine,
+      warnings: this.warnings,
+      rows: (chunk) => rows.rows(chunk),
+      other: (idx, line) => this.other(line, idx, sec, fmt),
+    };
+    sec.parser = fmt.open(ctx);
+    for (let k = 0; k < head.length; k++) sec.parser.line(head[k]!, at[k]!);
   }
-  for (const sec of unknown) {
-    const first = sec.lines.findIndex((l) => l.trim() !== '');
-    const where = { file, line: sec.firstLine + first };
-    if (captures.length === 0) {
-      throw new TcpstateError('ERR_FORMAT', `not in a format tcpstate reads (tried ${FORMAT_NAMES.join(', ')}): "${clip(sec.lines[first]!)}"; name one with --input-format`, where);
-    }
-    warnings.add('W_UNRECOGNIZED', `${sec.lines.length} lines in no known format skipped, starting "${clip(sec.lines[first]!)}"`, where);
-  }
-  if (captures.length === 0) throw new TcpstateError('ERR_EMPTY', 'no socket lines or counts: only shell prompts', { file });
-  return { captures, warnings: warnings.list() };
-}
 
-/** Lines the parser skipped: another format's data is an error, anything else a warning. */
-function checkOther(p: ParsedCapture, sec: Section, fmt: TextFormat, ctx: ParseContext): void {
-  for (const idx of p.otherLines) {
-    const line = sec.lines[idx]!;
+  private endSection(): void {
+    const sec = this.sec;
+    const host = sec.host ?? this.defaultHost;
+    const at = sec.markerLine || sec.firstLine;
+    if (sec.head) {
+      if (sec.nonBlank === 0) {
+        // awk prints nothing when there is nothing to count: an empty summary is zeros.
+        const f = sec.command === undefined ? undefined : this.forced ?? formatOfCommand(sec.command);
+        if (f && f.kind === 'counts') this.list.add(new CaptureRows(this.opts, false), host, f.name, at, sec.command);
+        return;
+      }
+      this.detect(sec);
+    }
+    if (sec.unknown) {
+      const u = { line: sec.firstLine + sec.unknown.idx, text: sec.unknown.text, lines: sec.count };
+      if (this.unknown.length <= PER_CODE) this.unknown.push(u);
+      else this.unknownMore++;
+      return;
+    }
+    if (sec.whole) { this.endWhole(sec, host, at); return; }
+    const end = sec.parser!.end();
+    const rows = sec.rows!;
+    if (end.counts) rows.counts.set(end.counts);
+    if (rows.table) end.fixup?.(rows.table);
+    this.list.add(rows, host, sec.format!.name, at, sec.command);
+  }
+
+  /** A format read whole: every document it holds is a capture. */
+  private endWhole(sec: Section, host: string, at: number): void {
+    const fmt = sec.format!;
+    // Blocks of lines joined by line ends, as parse joins lines: the same text.
+    const lines = sec.whole!;
+    if (sec.wholeLines && sec.wholeLines.length > 0) lines.push(sec.wholeLines.join('\n'));
+    sec.whole = undefined;
+    sec.wholeLines = undefined;
+    for (const p of fmt.parse(lines, { file: this.file, firstLine: sec.firstLine, warnings: this.warnings })) {
+      const rows = new CaptureRows(this.opts, p.table !== undefined);
+      if (p.table) rows.rows(p.table);
+      else rows.counts.set(p.counts);
+      this.list.add(rows, p.host ?? host, fmt.name, at, sec.command);
+    }
+  }
+
+  /** A line the parser did not take: another format's data is an error, anything else a warning. */
+  private other(line: string, idx: number, sec: Section, fmt: TextFormat): void {
     for (const n of FORMAT_NAMES) {
       const other = TEXT_FORMATS[n]!;
       if (other === fmt || other.whole || SAME_LINES[fmt.name]?.includes(n)) continue;
       if (other.classify(line) === 'data') {
-        throw new TcpstateError('ERR_FORMAT', `mixed formats: this line is ${other.name} output inside ${fmt.name} output (read from line ${sec.firstLine}); put a shell prompt line before each command's output, or split the file`, { file: ctx.file, line: sec.firstLine + idx });
+        throw new TcpstateError('ERR_FORMAT', `mixed formats: this line is ${other.name} output inside ${fmt.name} output (read from line ${sec.firstLine}); put a shell prompt line before each command's output, or split the file`, { file: this.file, line: sec.firstLine + idx });
       }
     }
-    ctx.warnings.add('W_SKIPPED_LINE', `not ${fmt.name} output, skipped: "${clip(line)}"`, { file: ctx.file, line: sec.firstLine + idx });
+    this.warnings.add('W_SKIPPED_LINE', `not ${fmt.name} output, skipped: "${clip(line)}"`, { file: this.file, line: sec.firstLine + idx });
   }
+}
+
+/** Parse one capture held in memory. */
+export function parseCapture(bytes: Uint8Array, file: string, opts: ReadOptions = {}): ReadResult {
+  const r = new CaptureReader(file, opts);
+  r.push(bytes);
+  return r.end();
 }

@@ -1,5 +1,5 @@
 /**
- * Splitting a capture into per-host sections and naming the hosts. Pure.
+ * The lines that split a capture into per-host sections, and host names. Pure.
  *
  * A file is one host, named after the file, unless it says otherwise:
  * - a shell prompt line starts a section for the host it names, and its command tells what
@@ -13,18 +13,6 @@
  * @module
  */
 
-export interface Section {
-  /** The host named by a prompt or header, if any. */
-  host?: string;
-  /** The command on the prompt line that starts the section. */
-  command?: string;
-  /** 1-based file line of `lines[0]`. */
-  firstLine: number;
-  /** 1-based file line of the prompt or header that started it (0: none). */
-  markerLine: number;
-  lines: string[];
-}
-
 /** Characters a host name is made of (RFC 1123, plus `_`, seen in the wild). */
 const HOST = '[A-Za-z0-9][A-Za-z0-9_.-]*';
 const USER = '[A-Za-z_][A-Za-z0-9_.-]*';
@@ -37,8 +25,6 @@ const DEBIAN = new RegExp(`^\\s*${USER}@(${HOST}):\\S*\\s*[#$]\\s?(.*)$`);
 const ZSH = new RegExp(`^\\s*${USER}@(${HOST})\\s+\\S+\\s+[%#$]\\s(.*)$`);
 /** `host:dir user$ cmd` (macOS bash). */
 const MACOS = new RegExp(`^\\s*(${HOST}):\\S+\\s+${USER}[$#]\\s(.*)$`);
-/** `==> name <==`. */
-const HEADER = /^\s*==>\s*(.+?)\s*<==\s*$/;
 /** Prompts without a host: only when the command is a tool whose output tcpstate reads. */
 const BARE = /^\s*(?:[$#>]|PS [A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>)\s?((?:sudo\s+)?(?:\S*\/)?(?:netstat|NETSTAT|ss|busybox|cat|tcpstate)\b.*)$/;
 
@@ -52,30 +38,25 @@ export function hostFromName(name: string): string {
   return base === '' ? name : base;
 }
 
+/**
+ * `==> name <==` (white space around the name optional): the name, or undefined. Not a
+ * pattern: `\s*(.+?)\s*<==` backtracks quadratically over a long run of spaces.
+ */
+function headerName(line: string): string | undefined {
+  const t = line.trim();
+  if (t.length < 7 || !t.startsWith('==>') || !t.endsWith('<==')) return undefined;
+  const mid = t.slice(3, -3);
+  // As the pattern read a name of white space alone: its last character.
+  return mid.trim() || mid.slice(-1) || undefined;
+}
+
 /** If the line is a prompt or a header, what it says. */
 export function markerOf(line: string): { host?: string; command?: string } | undefined {
   let m = BRACKET.exec(line) ?? DEBIAN.exec(line) ?? ZSH.exec(line) ?? MACOS.exec(line);
   if (m) return { host: m[1]!, command: m[2]!.trim() || undefined };
-  m = HEADER.exec(line);
-  if (m) return { host: hostFromName(m[1]!) };
+  const name = headerName(line);
+  if (name !== undefined) return { host: hostFromName(name) };
   m = BARE.exec(line);
   if (m) return { command: m[1]!.trim() };
   return undefined;
-}
-
-/** Split lines into sections at prompts and headers. The first section may have no marker. */
-export function splitSections(lines: readonly string[]): Section[] {
-  const out: Section[] = [];
-  let cur: Section = { firstLine: 1, markerLine: 0, lines: [] };
-  let host: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const mk = markerOf(line);
-    if (!mk) { cur.lines.push(line); continue; }
-    out.push(cur);
-    if (mk.host !== undefined) host = mk.host;
-    cur = { host, command: mk.command, firstLine: i + 2, markerLine: i + 1, lines: [] };
-  }
-  out.push(cur);
-  return out;
 }

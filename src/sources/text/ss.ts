@@ -13,11 +13,14 @@
  * printed `:::22` and `*` for the IPv4 wildcard. The style is told from the capture itself.
  * @module
  */
-import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, SocketTable } from '../../model/table.js';
+import { AF_INET } from '../../model/address.js';
+import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, type SocketTable } from '../../model/table.js';
 import {
-  addRow, countsOf, fail, fields, isStateWord, type LineKind, needUint, newEndpoint, noteNames, type ParseContext,
-  type ParsedCapture, parseColonEndpoint, rowFamily, setOwners, stateWord, type TextFormat, timerKind, uint,
+  addRow, fail, fields, isStateWord, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
+  type TextFormat, timerKind, uint,
 } from './common.js';
+import { MAX_LINE } from './decode.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -57,20 +60,45 @@ export function parseSsTime(text: string): number | undefined {
 }
 
 const USER = /\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=(\d+)\)/g;
+const TIMER_TEXT = /\btimer:\(([a-z]+),([^,)]*),(\d+)\)/;
+const SKMEM = /\bskmem:\(/;
 
-/** Read the extras of one socket (its tail and continuation lines) into row i; returns its owners. */
-function extras(t: SocketTable, i: number, text: string): Owner[] {
-  const owners: Owner[] = [];
-  const users = /users:\(\((.*?)\)\)(?:\s|$)/.exec(text);
-  if (users) {
-    for (const m of `(${users[1]})`.matchAll(USER)) owners.push({ pid: Number(m[2]), program: m[1]!.replace(/\\(.)/g, '$1'), fd: Number(m[3]) });
+/** Index of the `))` that closes `users:((` (followed by white space or the end), or -1. */
+function usersEnd(text: string, from: number): number {
+  for (let j = text.indexOf('))', from); j >= 0; j = text.indexOf('))', j + 1)) {
+    const c = text.charCodeAt(j + 2);
+    if (j + 2 === text.length || c === 32 || c === 9) return j;
   }
-  const timer = /\btimer:\(([a-z]+),([^,)]*),(\d+)\)/.exec(text);
+  return -1;
+}
+
+function clipped(text: string, from: number): string {
+  const t = text.slice(from, from + 40);
+  return text.length > from + 40 ? `${t}…` : t;
+}
+
+/**
+ * Read the extras of one socket (its tail and continuation lines) into row i; returns its
+ * owners. A `users:((` or `timer:(` that is cut short is an ERR_PARSE on the socket's line
+ * (idx), not a socket without owners or timer.
+ */
+function extras(ctx: ParseContext, idx: number, t: SocketTable, i: number, text: string): Owner[] {
+  const owners: Owner[] = [];
+  const u = text.indexOf('users:((');
+  if (u >= 0) {
+    const end = usersEnd(text, u + 8);
+    if (end < 0) fail(ctx, idx, 'users', `expected users:(("NAME",pid=N,fd=N),...), found "${clipped(text, u)}"`);
+    for (const m of `(${text.slice(u + 8, end)})`.matchAll(USER)) owners.push({ pid: Number(m[2]), program: m[1]!.replace(/\\(.)/g, '$1'), fd: Number(m[3]) });
+  }
+  const timer = TIMER_TEXT.exec(text);
   if (timer) {
     t.flags[i]! |= F_HAS_TIMER;
     t.timer[i] = timerKind(timer[1]!);
     t.timerMs[i] = parseSsTime(timer[2]!) ?? NO_TIME;
     t.retrans[i] = Number(timer[3]);
+  } else {
+    const at = text.indexOf('timer:(');
+    if (at >= 0) fail(ctx, idx, 'timer', `expected timer:(KIND,TIME,RETRANSMITS), found "${clipped(text, at)}"`);
   }
   const uid = /\buid:(\d+)/.exec(text);
   const ino = /\bino:(\d+)/.exec(text);
@@ -95,77 +123,157 @@ function extras(t: SocketTable, i: number, text: string): Owner[] {
   num(/\bdelivery_rate (\d+)bps/, 'deliveryRate');
   const retrans = /\bretrans:(\d+)\/(\d+)/.exec(text);
   if (retrans) { info.retransmits = Number(retrans[1]); info.totalRetrans = Number(retrans[2]); any = true; }
-  const skmem = /\bskmem:\(([^)]*)\)/.exec(text);
-  if (skmem) {
-    const v = skmem[1]!.split(',').map((x) => Number(x.replace(/^[a-z]+/, '')));
+  const sk = SKMEM.exec(text);
+  if (sk) {
+    const from = sk.index + 7;
+    const close = text.indexOf(')', from);
+    if (close < 0) fail(ctx, idx, 'skmem', `expected skmem:(r...,rb...,...), found "${clipped(text, sk.index)}"`);
+    const v = text.slice(from, close).split(',').map((x) => Number(x.replace(/^[a-z]+/, '')));
     if (v.every((x) => Number.isFinite(x))) { info.skmem = v; any = true; }
   }
   if (any) t.ext.set(i, info);
   return owners;
 }
 
-/** Parse ss output. Pure. */
-export function parseSs(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
-  const t = new SocketTable(Math.max(16, lines.length));
-  const other: number[] = [];
-  // Old ss (before iproute2 4.18) printed IPv6 unbracketed (":::22") and the IPv4 wildcard as "*".
-  const oldStyle = !lines.some((x) => x.includes(']:')) && lines.some((x) => /\s:::/.test(x));
+/**
+ * Sockets whose family waits for the capture to show its address style are held, not sent,
+ * up to this many rows; then the style is decided on what was seen.
+ */
+export const HOLD_ROWS = 65536;
+
+/**
+ * A line parser of ss output.
+ *
+ * Two things are known only from the whole capture. Whether `*` is IPv4 (old ss) or
+ * dual-stack IPv6: old ss printed IPv6 unbracketed (`:::22`), so a capture with `:::` and no
+ * `]:` is old-style. Sockets bound to `*` are held until a `]:` settles it, or the end, or
+ * {@link HOLD_ROWS} rows (then decided on what was seen; a capture that says otherwise later
+ * is an ERR_FORMAT, not a wrong family). And whether -o was given: ss prints timer:(...)
+ * only for sockets whose timer runs, so once one shows a timer the rest are "off" — a
+ * fix-up of the rows kept, as it touches no column that selects or counts.
+ */
+export function openSs(ctx: StreamContext): LineParser {
+  const rows = new RowChunk(ctx);
   const l = newEndpoint();
   const r = newEndpoint();
   const seen = { names: false };
-  const tails = new Map<number, string>();
-  let cur = -1; // row the next continuation belongs to; -2: a skipped (non-TCP) socket
-  for (let idx = 0; idx < lines.length; idx++) {
-    const line = lines[idx]!;
-    const kind = classifySs(line);
-    if (kind === 'blank') continue;
-    if (kind === 'header') { cur = -1; continue; }
-    if (kind === 'skip') { cur = -2; continue; }
-    if (kind === 'more') {
-      if (cur >= 0) tails.set(cur, `${tails.get(cur) ?? ''} ${line.trim()}`);
-      else if (cur === -1) other.push(idx);
-      continue;
+  let cur = -1; // row of rows.t the next continuation belongs to; -2: a skipped (non-TCP) socket
+  let curIdx = 0;
+  let tail = '';
+  let timers = false;
+  let bracketed = false;
+  let colons = false;
+  /** `open` until settled: `new` once a `]:` is seen; `old-held`/`new-held` when decided at HOLD_ROWS. */
+  let style: 'open' | 'new' | 'old-held' | 'new-held' = 'open';
+  let decidedRows = 0;
+  /** Held rows bound to `*`: row * 2, plus 1 when the peer's family is unknown too. */
+  let waiting: number[] = [];
+
+  const styleError = (idx: number): never => fail(ctx, idx, 'Local Address:Port',
+    `this ss output shows IPv6 addresses both as ":::22" (ss before iproute2 4.18) and as "[::]:22", after more than ${HOLD_ROWS} sockets bound to "*" whose family depended on it; split the capture`);
+  const asOld = () => {
+    for (const w of waiting) {
+      const i = w >> 1;
+      rows.t.flags[i]! &= ~F_DUALSTACK;
+      if (w & 1) rows.t.family[i] = AF_INET;
     }
-    if (kind !== 'data') {
-      // A truncated socket line (state and queues, no addresses) is an error, not prose.
+    waiting = [];
+  };
+  /** The current socket's extras are all read. */
+  const finish = () => {
+    if (cur >= 0 && tail !== '') {
+      setOwners(rows.t, cur, extras(ctx, curIdx, rows.t, cur, tail));
+      if ((rows.t.flags[cur]! & F_HAS_TIMER) !== 0) timers = true;
+    }
+    tail = '';
+  };
+
+  return {
+    line(line, idx) {
+      if (!bracketed && line.includes(']:')) {
+        bracketed = true;
+        if (style === 'old-held' && decidedRows > 0) styleError(idx);
+        style = 'new';
+        waiting = [];
+        rows.hold = false;
+      }
+      if (!colons && line.includes(':::') && /\s:::/.test(line)) colons = true;
+      const kind = classifySs(line);
+      if (kind === 'blank') return;
+      if (kind === 'more') {
+        if (cur >= 0) {
+          tail = `${tail} ${line.trim()}`;
+          if (tail.length > MAX_LINE) fail(ctx, idx, 'continuation', `the continuation lines of the socket on line ${ctx.firstLine + curIdx} run over ${MAX_LINE} characters`);
+        } else if (cur === -1) ctx.other(idx, line);
+        return;
+      }
+      finish();
+      if (kind === 'header') { cur = -1; return; }
+      if (kind === 'skip') { cur = -2; return; }
+      if (kind !== 'data') {
+        // A truncated socket line (state and queues, no addresses) is an error, not prose.
+        const f = fields(line);
+        const k = NETID.test(f[0]!) ? 1 : 0;
+        if (isStateWord(f[k]) && uint(f[k + 1]) !== undefined) {
+          const names = ['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'];
+          const at = Math.min(f.length - k, 4);
+          fail(ctx, idx, names[at]!, f.length - k < 5 ? 'line ends early' : `expected ADDRESS:PORT, found "${f[k + at]}"`);
+        }
+        ctx.other(idx, line);
+        cur = -1;
+        return;
+      }
       const f = fields(line);
       const k = NETID.test(f[0]!) ? 1 : 0;
-      if (isStateWord(f[k]) && uint(f[k + 1]) !== undefined) {
-        const names = ['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'];
-        const at = Math.min(f.length - k, 4);
-        fail(ctx, idx, names[at]!, f.length - k < 5 ? 'line ends early' : `expected ADDRESS:PORT, found "${f[k + at]}"`);
+      const state = stateWord(ctx, idx, f[k]);
+      const recvQ = needUint(ctx, idx, 'Recv-Q', f[k + 1]);
+      const sendQ = needUint(ctx, idx, 'Send-Q', f[k + 2]);
+      if (!parseColonEndpoint(f[k + 3]!, l)) fail(ctx, idx, 'Local Address:Port', `expected ADDRESS:PORT, found "${f[k + 3]}"`);
+      if (!parseColonEndpoint(f[k + 4]!, r)) fail(ctx, idx, 'Peer Address:Port', `expected ADDRESS:PORT, found "${f[k + 4]}"`);
+      noteNames(ctx, idx, seen, l, r);
+      if (rows.hold && rows.t.length >= HOLD_ROWS) {
+        style = colons ? 'old-held' : 'new-held';
+        decidedRows = waiting.length;
+        if (style === 'old-held') asOld();
+        waiting = [];
+        rows.hold = false;
       }
-      other.push(idx);
-      cur = -1;
-      continue;
-    }
-    const f = fields(line);
-    const k = NETID.test(f[0]!) ? 1 : 0;
-    const state = stateWord(ctx, idx, f[k]);
-    const recvQ = needUint(ctx, idx, 'Recv-Q', f[k + 1]);
-    const sendQ = needUint(ctx, idx, 'Send-Q', f[k + 2]);
-    if (!parseColonEndpoint(f[k + 3]!, l)) fail(ctx, idx, 'Local Address:Port', `expected ADDRESS:PORT, found "${f[k + 3]}"`);
-    if (!parseColonEndpoint(f[k + 4]!, r)) fail(ctx, idx, 'Peer Address:Port', `expected ADDRESS:PORT, found "${f[k + 4]}"`);
-    noteNames(ctx, idx, seen, l, r);
-    let flags = F_HAS_QUEUES;
-    let said: 0 | 4 | 6 = 0;
-    if (l.any && r.any) said = oldStyle ? 4 : 6;
-    else if (l.any) said = r.family === 0 ? (oldStyle ? 4 : 6) : (r.family as 4 | 6);
-    if (l.any && said === 6 && !oldStyle) flags |= F_DUALSTACK;
-    const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
-    t.recvQ[i] = recvQ;
-    t.sendQ[i] = sendQ;
-    const tail = f.slice(k + 5).join(' ');
-    if (tail !== '') tails.set(i, tail);
-    cur = i;
-  }
-  // Owners are attached once ino: is read: they are keyed by inode when there is one.
-  for (const [i, text] of tails) setOwners(t, i, extras(t, i, text));
-  // With -o, ss prints timer:(...) only for sockets whose timer runs: the rest are "off".
-  let timers = false;
-  for (let i = 0; i < t.length && !timers; i++) timers = (t.flags[i]! & F_HAS_TIMER) !== 0;
-  if (timers) for (let i = 0; i < t.length; i++) if ((t.flags[i]! & F_HAS_TIMER) === 0) { t.flags[i]! |= F_HAS_TIMER; t.timerMs[i] = 0; }
-  return [{ table: t, counts: countsOf(t), otherLines: other }];
+      rows.next();
+      // Until settled, a socket bound to "*" is read new-style (as when nothing tells) and held.
+      const oldStyle = style === 'old-held';
+      let flags = F_HAS_QUEUES;
+      let said: 0 | 4 | 6 = 0;
+      if (l.any && r.any) said = oldStyle ? 4 : 6;
+      else if (l.any) said = r.family === 0 ? (oldStyle ? 4 : 6) : (r.family as 4 | 6);
+      if (l.any && said === 6 && !oldStyle) flags |= F_DUALSTACK;
+      const i = addRow(rows.t, rowFamily(said, l, r), state, l, r, flags);
+      rows.t.recvQ[i] = recvQ;
+      rows.t.sendQ[i] = sendQ;
+      if (l.any) {
+        if (style === 'open') { waiting.push(i * 2 + (r.family === 0 ? 1 : 0)); rows.hold = true; }
+        else if (style !== 'new') decidedRows++;
+      }
+      tail = f.length > k + 5 ? f.slice(k + 5).join(' ') : '';
+      cur = i;
+      curIdx = idx;
+    },
+    end() {
+      finish();
+      const old = !bracketed && colons;
+      if (style === 'open' && old) asOld();
+      if (style === 'new-held' && old && decidedRows > 0) styleError(curIdx);
+      rows.hold = false;
+      rows.flush();
+      // With -o, ss prints timer:(...) only for sockets whose timer runs: the rest are "off".
+      const fixup = timers ? (t: SocketTable) => { for (let i = 0; i < t.length; i++) if ((t.flags[i]! & F_HAS_TIMER) === 0) { t.flags[i]! |= F_HAS_TIMER; t.timerMs[i] = 0; } } : undefined;
+      return { fixup };
+    },
+  };
+}
+
+/** Parse ss output held in memory. Pure. */
+export function parseSs(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  return parseRun(openSs, lines, ctx);
 }
 
 export const ssFormat: TextFormat = {
@@ -174,5 +282,6 @@ export const ssFormat: TextFormat = {
   kind: 'sockets',
   command: /^(?:sudo\s+)?(?:\S*\/)?ss\b(?![^|]*\|\s*(?:awk|sort|uniq))/,
   classify: classifySs,
+  open: openSs,
   parse: parseSs,
 };

@@ -10,10 +10,10 @@
  * components; the executable becomes the owner's program.
  * @module
  */
-import { SocketTable } from '../../model/table.js';
 import {
-  addRow, countsOf, fail, fields, type LineKind, needUint, newEndpoint, noteNames, type ParseContext,
-  type ParsedCapture, parseColonEndpoint, rowFamily, setOwners, stateWord, type TextFormat,
+  addRow, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
+  type TextFormat,
 } from './common.js';
 
 const BANNER = /^Active Connections\s*$/;
@@ -33,47 +33,55 @@ export function classifyWindows(line: string): LineKind {
   return 'other';
 }
 
-/** Parse Windows netstat output. Pure. */
-export function parseWindows(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
-  const t = new SocketTable(Math.max(16, lines.length));
-  const other: number[] = [];
+/** A line parser of Windows netstat output. */
+export function openWindows(ctx: StreamContext): LineParser {
+  const rows = new RowChunk(ctx);
   const l = newEndpoint();
   const r = newEndpoint();
   const seen = { names: false };
   let last = -1;
   let lastPid = 0;
-  for (let idx = 0; idx < lines.length; idx++) {
-    const line = lines[idx]!;
-    const kind = classifyWindows(line);
-    if (kind === 'blank' || kind === 'header') continue;
-    if (kind === 'skip') { last = -1; continue; }
-    if (kind === 'more') {
-      const exe = EXE.exec(line.trim());
-      if (exe && last >= 0 && lastPid > 0) setOwners(t, last, [{ pid: lastPid, program: exe[1]! }]);
-      continue;
-    }
-    if (kind !== 'data') {
-      // -b prints component names on lines of their own after the socket line.
-      if (last >= 0 && /^\s*\S+\s*$/.test(line)) continue;
-      other.push(idx);
-      continue;
-    }
-    const f = fields(line);
-    if (f.length < 4) fail(ctx, idx, ['Proto', 'Local Address', 'Foreign Address', 'State'][f.length]!, 'line ends early');
-    if (!parseColonEndpoint(f[1]!, l)) fail(ctx, idx, 'Local Address', `expected ADDRESS:PORT, found "${f[1]}"`);
-    if (!parseColonEndpoint(f[2]!, r)) fail(ctx, idx, 'Foreign Address', `expected ADDRESS:PORT, found "${f[2]}"`);
-    noteNames(ctx, idx, seen, l, r);
-    const state = stateWord(ctx, idx, f[3]);
-    const i = addRow(t, rowFamily(0, l, r), state, l, r, 0);
-    lastPid = 0;
-    if (f.length >= 5) {
-      lastPid = needUint(ctx, idx, 'PID', f[4]);
+  return {
+    line(line, idx) {
+      const kind = classifyWindows(line);
+      if (kind === 'blank' || kind === 'header') return;
+      if (kind === 'skip') { last = -1; return; }
+      if (kind === 'more') {
+        const exe = EXE.exec(line.trim());
+        if (exe && last >= 0 && lastPid > 0) setOwners(rows.t, last, [{ pid: lastPid, program: exe[1]! }]);
+        return;
+      }
+      if (kind !== 'data') {
+        // -b prints component names on lines of their own after the socket line.
+        if (last >= 0 && /^\s*\S+\s*$/.test(line)) return;
+        ctx.other(idx, line);
+        return;
+      }
+      const f = fields(line);
+      if (f.length < 4) fail(ctx, idx, ['Proto', 'Local Address', 'Foreign Address', 'State'][f.length]!, 'line ends early');
+      if (!parseColonEndpoint(f[1]!, l)) fail(ctx, idx, 'Local Address', `expected ADDRESS:PORT, found "${f[1]}"`);
+      if (!parseColonEndpoint(f[2]!, r)) fail(ctx, idx, 'Foreign Address', `expected ADDRESS:PORT, found "${f[2]}"`);
+      noteNames(ctx, idx, seen, l, r);
+      const state = stateWord(ctx, idx, f[3]);
+      const pid = f.length >= 5 ? needUint(ctx, idx, 'PID', f[4]) : 0;
+      // The row before may still take its -b lines until this one: only now may a full chunk go.
+      rows.next();
+      const i = addRow(rows.t, rowFamily(0, l, r), state, l, r, 0);
+      lastPid = pid;
       // PID 0 is the idle process: TIME_WAIT sockets belong to no one.
-      if (lastPid > 0) setOwners(t, i, [{ pid: lastPid, program: '' }]);
-    }
-    last = i;
-  }
-  return [{ table: t, counts: countsOf(t), otherLines: other }];
+      if (pid > 0) setOwners(rows.t, i, [{ pid, program: '' }]);
+      last = i;
+    },
+    end() {
+      rows.flush();
+      return {};
+    },
+  };
+}
+
+/** Parse Windows netstat output held in memory. Pure. */
+export function parseWindows(lines: readonly string[], ctx: ParseContext): ParsedCapture[] {
+  return parseRun(openWindows, lines, ctx);
 }
 
 export const windowsFormat: TextFormat = {
@@ -82,5 +90,6 @@ export const windowsFormat: TextFormat = {
   kind: 'sockets',
   command: /^(?:netstat|NETSTAT)(?:\.exe)?\s+(?:[-/][a-zA-Z]+\s*)*$/,
   classify: classifyWindows,
+  open: openWindows,
   parse: parseWindows,
 };

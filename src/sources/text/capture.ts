@@ -1,0 +1,112 @@
+/**
+ * The captures of one read, as their rows arrive in chunks: each row counted, chosen rows
+ * kept (or only counted, when the reader of the capture needs no table), the two halves of
+ * one snapshot (`cat /proc/net/tcp`, then `cat /proc/net/tcp6`) merged, a second capture of
+ * a host named apart. Memory is what is kept: counts, and the rows asked for.
+ * @module
+ */
+import { newCounts, type StateCounts } from '../../model/count.js';
+import type { RowPredicate } from '../../model/filter.js';
+import { SocketTable } from '../../model/table.js';
+import type { WarningSink } from './common.js';
+
+/** One host's snapshot read from a capture. */
+export interface Capture {
+  host: string;
+  /** File it came from (`-` for stdin). */
+  file: string;
+  /** First line of its section (the prompt or header line when there is one). */
+  line: number;
+  /** Format name (see registry.ts). */
+  format: string;
+  /** The command that printed it, when a prompt line said. */
+  command?: string;
+  /** A full listing (a row per socket), not a per-state summary. */
+  listing: boolean;
+  /** A listing's rows: every row, or those `keep` chose; absent when tables were not asked for. */
+  table?: SocketTable;
+  /** Sockets per state: every row of a listing, or the summary's counts. */
+  counts: StateCounts;
+  /** A listing read with `keep`: sockets per state among the rows it chose. */
+  kept?: StateCounts;
+}
+
+/** What to keep of the rows read. */
+export interface KeepOptions {
+  /** Keep the rows of listings in `table` (default true). */
+  tables?: boolean;
+  /** The rows of listings to keep in `table` and count in `kept`; others are only counted in `counts`. */
+  keep?: RowPredicate;
+  /** Every chunk of rows as it is read, for counters that need no table (the chunk is reused after the call). */
+  onRows?: (chunk: SocketTable) => void;
+}
+
+/** One run's rows (a section, a JSON document) as they arrive. */
+export class CaptureRows {
+  readonly counts = newCounts();
+  readonly kept: StateCounts | undefined;
+  readonly table: SocketTable | undefined;
+  /** Families seen: 1 IPv4, 2 IPv6. */
+  families = 0;
+
+  constructor(private readonly opts: KeepOptions, readonly listing: boolean) {
+    this.kept = opts.keep && listing ? newCounts() : undefined;
+    this.table = listing && opts.tables !== false ? new SocketTable(1024) : undefined;
+  }
+
+  /** A chunk of rows (reused by the caller after this returns). */
+  rows(chunk: SocketTable): void {
+    const { counts, kept, table } = this;
+    const keep = this.opts.keep;
+    const st = chunk.state;
+    const fam = chunk.family;
+    let m = this.families;
+    for (let i = 0; i < chunk.length; i++) {
+      counts[st[i]!]!++;
+      m |= fam[i] === 4 ? 1 : 2;
+      if (keep && !keep(chunk, i)) continue;
+      if (kept) kept[st[i]!]!++;
+      if (table) table.copyRow(chunk, i);
+    }
+    this.families = m;
+    this.opts.onRows?.(chunk);
+  }
+}
+
+/** The captures of one read, in order. */
+export class CaptureList {
+  readonly captures: Capture[] = [];
+  private lastFamilies = 0;
+  private readonly names = new Set<string>();
+  /** Per host, the suffix to try next for a second capture of it. */
+  private readonly nextSuffix = new Map<string, number>();
+
+  constructor(private readonly file: string, private readonly warnings: WarningSink) {}
+
+  /** A run is over: add it as a capture, or merge it into the one before. */
+  add(r: CaptureRows, host: string, format: string, line: number, command?: string): void {
+    const prev = this.captures[this.captures.length - 1];
+    // `cat /proc/net/tcp` and `cat /proc/net/tcp6` as two commands are one snapshot.
+    if (prev && prev.host === host && prev.format === format && prev.listing && r.listing && (this.lastFamilies & r.families) === 0) {
+      if (prev.table && r.table) for (let i = 0; i < r.table.length; i++) prev.table.copyRow(r.table, i);
+      for (let s = 0; s < 16; s++) prev.counts[s]! += r.counts[s]!;
+      if (prev.kept && r.kept) for (let s = 0; s < 16; s++) prev.kept[s]! += r.kept[s]!;
+      this.lastFamilies |= r.families;
+      return;
+    }
+    let name = host;
+    if (this.names.has(name)) {
+      let k = this.nextSuffix.get(host) ?? 2;
+      while (this.names.has(`${host} (${k})`)) k++;
+      this.nextSuffix.set(host, k + 1);
+      name = `${host} (${k})`;
+      this.warnings.add('W_SAME_HOST', `a second capture of ${host} (line ${line}) is shown as "${name}"`, { file: this.file, line });
+    }
+    this.names.add(name);
+    this.lastFamilies = r.families;
+    const c: Capture = { host: name, file: this.file, line, format, command, listing: r.listing, counts: r.counts };
+    if (r.table) c.table = r.table;
+    if (r.kept) c.kept = r.kept;
+    this.captures.push(c);
+  }
+}
