@@ -19,7 +19,7 @@
  * Record (little-endian, offsets in bytes):
  *   0 u64 time (CLOCK_MONOTONIC ns)   8 u64 sock address (0: none)   16 u64 timewait address
  *  24 u64 socket inode (0: no file)  32 u32 netns inode   36 u32 on-CPU tgid   40 u8 kind
- *  41 u8 old state  42 u8 new state   44 u16 family  46 u16 local port (host order)
+ *  41 u8 old state  42 u8 new state   43 u8 sk_shutdown at the change (kind 0; 0xff unknown)  44 u16 family  46 u16 local port (host order)
  *  48 u16 remote port (network order) 52 4 bytes local IPv4  56 4 bytes remote IPv4
  *  64 16 bytes local IPv6  80 16 bytes remote IPv6  96 char[16] on-CPU comm
  * Old state of kind 1 is the full socket's state, new state the timewait substate; kinds 2
@@ -50,6 +50,7 @@ enum { SKC_DADDR = 0, SKC_RCV_SADDR = 4, SKC_DPORT = 12, SKC_NUM = 14 };
 
 struct offs {
   int32_t family, state, net, v6d, v6s, proto, socket, file, f_inode, i_ino, net_ns, inum, substate;
+  int32_t shutdown; /* -1: not a whole byte in this kernel: 0xff written */
 };
 
 struct prog_asm {
@@ -145,7 +146,12 @@ static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, 
     emit(a, LDX(BPF_B, 1, 8, (int16_t)o->substate));
     emit(a, STX(BPF_B, 9, 1, 42));
   }
-  emit(a, STI(BPF_B, 9, 43, 0));
+  if (kind == K_STATE && o->shutdown >= 0) {
+    emit(a, LDX(BPF_B, 1, 7, (int16_t)o->shutdown));
+    emit(a, STX(BPF_B, 9, 1, 43));
+  } else {
+    emit(a, STI(BPF_B, 9, 43, kind == K_STATE ? 0xff : 0));
+  }
   emit(a, LDX(BPF_H, 1, 7, (int16_t)o->family));
   emit(a, STX(BPF_H, 9, 1, 44));
   emit(a, LDX(BPF_H, 1, 7, SKC_NUM));
@@ -263,11 +269,13 @@ static int find_offsets(struct offs *o, int32_t ids[NPROGS], char *why, size_t w
     ids[K_TW_ENTER] = -1;
   }
   if (btf_want_int(&g2[2], 8, why, whylen) < 0 || btf_want_int(&g2[4], 4, why, whylen) < 0 || btf_want_int(&g2[5], 1, why, whylen) < 0) return -1;
-  if (btf_lookup("__inet_twsk_schedule", &ids[K_TW_SCHED], NULL, 0, why2, sizeof why2) < 0) ids[K_TW_SCHED] = -1;
+  struct btf_want g3[] = {BTF_WANT("sock", "sk_shutdown")};
+  if (btf_lookup("__inet_twsk_schedule", &ids[K_TW_SCHED], g3, 1, why2, sizeof why2) < 0) ids[K_TW_SCHED] = -1;
+  int32_t shutdown = g3[0].off >= 0 && btf_want_int(&g3[0], 1, why2, sizeof why2) == 0 && BPF_OFF_OK(g3[0].off) ? g3[0].off : -1;
   if (btf_lookup("inet_twsk_kill", &ids[K_TW_KILL], NULL, 0, why2, sizeof why2) < 0) ids[K_TW_KILL] = -1;
   *o = (struct offs){.family = g1[0].off, .state = g1[1].off, .net = g1[2].off, .v6d = g1[3].off, .v6s = g1[4].off, .proto = g1[5].off,
                      .socket = g1[6].off, .file = g2[0].off, .f_inode = g2[1].off, .i_ino = g2[2].off, .net_ns = g2[3].off, .inum = g2[4].off,
-                     .substate = g2[5].off};
+                     .substate = g2[5].off, .shutdown = shutdown};
   int32_t all[] = {o->family, o->state, o->net, o->v6d + 8, o->v6s + 8, o->proto, o->socket, o->file, o->f_inode, o->i_ino, o->net_ns + o->inum, o->substate};
   for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
     if (!BPF_OFF_OK(all[k])) { snprintf(why, whylen, "kernel structure offsets out of range"); return -1; }
