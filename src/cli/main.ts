@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, Loader> = {
   diagram: async () => (await import('./commands/diagram.js')).diagram,
   doctor: async () => (await import('./commands/doctor.js')).doctor,
   pcap: async () => (await import('./commands/pcap.js')).pcap,
+  trace: async () => (await import('./commands/trace.js')).trace,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -30,6 +31,7 @@ const SUMMARIES: Record<string, string> = {
   diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
   doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
   pcap: 'rebuild every TCP connection of a pcap/pcapng capture: both endpoints\' states, Zeek conn_state',
+  trace: 'every TCP state change as it happens, with the owning process and the time in each state',
 };
 
 function usage(): string {
