@@ -108,7 +108,10 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_BPF_UNAVAILABLE') throw new TcpstateError('ERR_NATIVE', `cannot trace TCP state changes here: ${err.message}`, {});
+    if (err.code === 'ERR_BPF_UNAVAILABLE') {
+      const hint = /not permitted/.test(err.message) && process.getuid?.() !== 0 ? ' (trace needs root: CAP_BPF and CAP_PERFMON)' : '';
+      throw new TcpstateError('ERR_NATIVE', `cannot trace TCP state changes here: ${err.message}${hint}`, {});
+    }
     throw e;
   }
   tracker = new Tracker(owners, !r.hooks.includes('inet_twsk_hashdance_schedule'));
