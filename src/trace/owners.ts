@@ -41,6 +41,8 @@ export class KernelOwners implements OwnerSource {
       return;
     }
     this.pidOf.clear();
+    // a pid may have been reused by another program since its name was read
+    this.comms.clear();
     for (let i = 0; i + 2 < t.length; i += 3) this.pidOf.set(t[i]!, t[i + 1]!);
   }
 
