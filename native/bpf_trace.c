@@ -46,6 +46,7 @@
 
 enum { K_STATE = 0, K_TW_ENTER = 1, K_TW_SCHED = 2, K_TW_KILL = 3, NPROGS = 4 };
 enum { SKC_DADDR = 0, SKC_RCV_SADDR = 4, SKC_DPORT = 12, SKC_NUM = 14 };
+/* The ring buffer's default size; traceStart's ringBytes sets another (a power of 2, pages). */
 #define RINGBUF_BYTES (8u << 20)
 
 struct offs {
@@ -289,6 +290,7 @@ struct trace {
   int ncpus;
   void *cons, *prod; /* the ring buffer's consumer page and producer page + data */
   size_t prod_len;
+  uint32_t rb_bytes;
   long page;
   pthread_t th;
   int started;
@@ -390,7 +392,7 @@ static void *trace_main(void *arg) {
   volatile uint64_t *cons_pos = t->cons;
   volatile uint64_t *prod_pos = t->prod;
   uint8_t *data = (uint8_t *)t->prod + t->page;
-  const uint64_t mask = RINGBUF_BYTES - 1;
+  const uint64_t mask = t->rb_bytes - 1;
   uint8_t *buf = NULL;
   size_t len = 0, cap = 0;
   for (;;) {
@@ -460,18 +462,20 @@ static napi_value unavailable(napi_env env, const char *why) {
   return NULL;
 }
 
-/* traceStart({netns?: inode, family?: 2|10}, onBatch(records: Buffer, lost: number)) → handle.
+/* traceStart({netns?: inode, family?: 2|10, ringBytes?}, onBatch(records: Buffer, lost: number)) → handle.
  * Returns {handle, hooks: names of the programs attached, missing: "name: why" of the
  * optional timewait hooks that are not}. */
 napi_value TraceStart(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  uint32_t netns = 0, family = 0;
+  uint32_t netns = 0, family = 0, rb_bytes = 0;
   napi_valuetype ty;
+  long page = sysconf(_SC_PAGESIZE);
   if (argc < 2 || napi_typeof(env, argv[1], &ty) != napi_ok || ty != napi_function || get_u32(env, argv[0], "netns", &netns) < 0 ||
-      get_u32(env, argv[0], "family", &family) < 0 || (family != 0 && family != 2 && family != 10)) {
-    napi_throw_type_error(env, NULL, "traceStart({netns?: inode, family?: 2 | 10}, onBatch)");
+      get_u32(env, argv[0], "family", &family) < 0 || (family != 0 && family != 2 && family != 10) || get_u32(env, argv[0], "ringBytes", &rb_bytes) < 0 ||
+      (rb_bytes != 0 && ((rb_bytes & (rb_bytes - 1)) != 0 || rb_bytes > (1u << 30)))) {
+    napi_throw_type_error(env, NULL, "traceStart({netns?: inode, family?: 2 | 10, ringBytes?: power of 2 up to 1 GiB}, onBatch)");
     return NULL;
   }
   char why[256];
@@ -482,12 +486,14 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
   if (!t) return unavailable(env, "out of memory");
   t->rb_fd = t->lost_fd = t->epfd = -1;
   for (int k = 0; k < NPROGS; k++) t->links[k] = -1;
-  t->page = sysconf(_SC_PAGESIZE);
+  t->page = page;
+  t->rb_bytes = rb_bytes ? rb_bytes : RINGBUF_BYTES;
+  if (t->rb_bytes < (uint32_t)page) t->rb_bytes = (uint32_t)page; /* the kernel's least */
   t->ncpus = possible_cpus();
   union bpf_attr a;
   memset(&a, 0, sizeof a);
   a.map_type = BPF_MAP_TYPE_RINGBUF;
-  a.max_entries = RINGBUF_BYTES;
+  a.max_entries = t->rb_bytes;
   t->rb_fd = sys_bpf(BPF_MAP_CREATE, &a);
   if (t->rb_fd < 0) { snprintf(why, sizeof why, "BPF ring buffer not created: %s", strerror(errno)); goto fail; }
   memset(&a, 0, sizeof a);
@@ -499,7 +505,7 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
   if (t->lost_fd < 0) { snprintf(why, sizeof why, "BPF lost-event counter not created: %s", strerror(errno)); goto fail; }
   t->cons = mmap(NULL, (size_t)t->page, PROT_READ | PROT_WRITE, MAP_SHARED, t->rb_fd, 0);
   if (t->cons == MAP_FAILED) { t->cons = NULL; snprintf(why, sizeof why, "BPF ring buffer not mapped: %s", strerror(errno)); goto fail; }
-  t->prod_len = (size_t)t->page + 2 * (size_t)RINGBUF_BYTES;
+  t->prod_len = (size_t)t->page + 2 * (size_t)t->rb_bytes;
   t->prod = mmap(NULL, t->prod_len, PROT_READ, MAP_SHARED, t->rb_fd, t->page);
   if (t->prod == MAP_FAILED) { t->prod = NULL; snprintf(why, sizeof why, "BPF ring buffer not mapped: %s", strerror(errno)); goto fail; }
   t->epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -44,6 +44,8 @@ export interface TraceOptions {
   netns?: string;
   /** Linux family to keep in the kernel: 2 or 10; undefined: both. */
   family?: 2 | 10;
+  /** The kernel ring buffer's bytes (a power of 2); undefined: 8 MiB. */
+  ringBytes?: number;
 }
 
 export interface TraceSession {
@@ -90,7 +92,7 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
   let lost = 0;
   let r: { handle: TraceHandle; hooks: string[]; missing: string[] };
   try {
-    r = addon.traceStart({ netns: nsInode || undefined, family: opts.family }, (bytes, nlost) => {
+    r = addon.traceStart({ netns: nsInode || undefined, family: opts.family, ringBytes: opts.ringBytes }, (bytes, nlost) => {
       lost = nlost;
       try {
         const out: Transition[] = [];

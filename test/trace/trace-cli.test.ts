@@ -8,6 +8,9 @@ test('trace: bad --duration, -4 with -6, a bad filter and a missing namespace ar
   let r = runCli(['trace', '--duration', 'soon']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^tcpstate: .*--duration takes seconds.*"soon"\n$/);
+  r = runCli(['trace', '--buffer-kb', '100']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--buffer-kb takes a power of 2 from 4 to 1048576, got "100"/);
   r = runCli(['trace', '-4', '-6']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /-4 and -6 together/);

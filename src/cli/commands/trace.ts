@@ -26,6 +26,9 @@ no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
   --netns NAME       only the network namespace NAME (ip netns); default: all of them
   -4, -6             only IPv4, only IPv6
   --duration S       stop after S seconds
+  --buffer-kb N      the kernel ring buffer's size in KiB, a power of 2 from 4 to
+                     1048576 (default 8192); changes the output cannot keep up with are
+                     lost once it is full, and counted: a warning and exit status 1
   --json             one JSON object per line: {time, netns, pid, program, family,
                      local: {address, port}, remote: {address, port}, from, to, ms, socket}
   --no-header        text without the header line
@@ -43,6 +46,7 @@ export const trace: Command = {
     const { values, positionals } = parse(argv, {
       netns: { type: 'string' },
       duration: { type: 'string' },
+      'buffer-kb': { type: 'string' },
       json: { type: 'boolean' },
       'no-header': { type: 'boolean' },
       ipv4: { type: 'boolean', short: '4' },
@@ -56,6 +60,13 @@ export const trace: Command = {
       if (!/^\d+(\.\d+)?$/.test(dur) || Number(dur) <= 0 || Number(dur) > 31536000) throw new TcpstateError('ERR_USAGE', `--duration takes seconds (a positive number up to a year), got "${dur.slice(0, 40)}"`, { field: '--duration' });
       durationMs = Number(dur) * 1000;
     }
+    const kb = str(values['buffer-kb']);
+    let ringBytes: number | undefined;
+    if (kb !== undefined) {
+      const n = /^\d{1,7}$/.test(kb) ? Number(kb) : NaN;
+      if (!(n >= 4 && n <= 1048576 && (n & (n - 1)) === 0)) throw new TcpstateError('ERR_USAGE', `--buffer-kb takes a power of 2 from 4 to 1048576, got "${kb.slice(0, 40)}"`, { field: '--buffer-kb' });
+      ringBytes = n * 1024;
+    }
     if (values['ipv4'] && values['ipv6']) throw new TcpstateError('ERR_USAGE', '-4 and -6 together select nothing; give one or neither', { field: '-4' });
     const match = transitionMatcher(parseFilter(positionals));
     const native = loadNative();
@@ -65,7 +76,7 @@ export const trace: Command = {
     let failure: Error | undefined;
     let finish: () => void = () => {};
     const done = new Promise<void>((resolve) => { finish = resolve; });
-    const session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined }, (ts) => {
+    const session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes }, (ts) => {
       let text = '';
       for (const t of ts) {
         if (!match(t)) continue;
