@@ -174,7 +174,7 @@ int btf_lookup(const char *func, int32_t *func_id, struct btf_want *want, size_t
       extra = 0;
     }
     if (id < nwords) word[id] = type_word(&t, int_enc);
-    if (kind == BTF_KIND_FUNC && t.name_off == off[0]) *func_id = (int32_t)id;
+    if ((kind == BTF_KIND_FUNC || kind == BTF_KIND_TYPEDEF) && t.name_off == off[0]) *func_id = (int32_t)id; /* a function, or a tracepoint's btf_trace_* typedef */
     /* a struct some want names: its members are matched against those wants */
     int is_wanted = 0;
     if (kind == BTF_KIND_STRUCT)

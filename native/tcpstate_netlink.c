@@ -57,6 +57,7 @@
 #include <node_api.h>
 #include "bpf_owners.h"
 #include "bpf_tcp_states.h"
+#include "bpf_trace.h"
 
 /* One recv brings at most 32 KiB (the kernel caps a dump skb there); 64 KiB is ample. */
 #define RECV_BYTES (64u << 10)
@@ -1160,6 +1161,8 @@ NAPI_MODULE_INIT() {
       {"bpfOwners", NULL, BpfOwners, NULL, NULL, NULL, napi_default, NULL},
       {"bpfTcpStatesStart", NULL, BpfTcpStatesStart, NULL, NULL, NULL, napi_default, NULL},
       {"bpfTcpStatesFinish", NULL, BpfTcpStatesFinish, NULL, NULL, NULL, napi_default, NULL},
+      {"traceStart", NULL, TraceStart, NULL, NULL, NULL, napi_default, NULL},
+      {"traceStop", NULL, TraceStop, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

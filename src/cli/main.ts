@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, Loader> = {
   doctor: async () => (await import('./commands/doctor.js')).doctor,
   pcap: async () => (await import('./commands/pcap.js')).pcap,
   serve: async () => (await import('./commands/serve.js')).serve,
+  trace: async () => (await import('./commands/trace.js')).trace,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -32,6 +33,7 @@ const SUMMARIES: Record<string, string> = {
   doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
   pcap: 'rebuild every TCP connection of a pcap/pcapng capture: both endpoints\' states, Zeek conn_state',
   serve: 'a Prometheus exporter (/metrics) and JSON API of TCP states, per port and namespace',
+  trace: 'every TCP state change as it happens, with the owning process and the time in each state',
 };
 
 function usage(): string {

@@ -28,6 +28,9 @@ export type ScanHandle = { readonly __scanHandle: never };
 /** An opaque running BPF tcp iterator read (a napi_external); joined and freed when collected. */
 export type StatesHandle = { readonly __statesHandle: never };
 
+/** An opaque running trace (a napi_external); see {@link NativeAddon.traceStart}. */
+export type TraceHandle = { readonly __traceHandle: never };
+
 /** What scanFinish returns. */
 export interface NativeScan {
   /** (inode, pid, fd) of every socket link, threads' results one after another. */
@@ -73,6 +76,16 @@ export interface NativeAddon {
    * handle.
    */
   bpfTcpStatesFinish(handle: StatesHandle): Uint8Array;
+  /**
+   * Attach the trace programs (native/bpf_trace.c), filtered in the kernel to the namespace
+   * with inode `netns` and the Linux family `family` when given, into a ring buffer of
+   * `ringBytes` (a power of 2, default 8 MiB); `onBatch` gets whole
+   * 112-byte records and the events lost so far. Throws (code ERR_BPF_UNAVAILABLE, with
+   * the reason) when the kernel will not run them. `missing`: optional hooks not attached.
+   */
+  traceStart(opts: { netns?: number | undefined; family?: number | undefined; ringBytes?: number | undefined }, onBatch: (records: Buffer, lost: number) => void): { handle: TraceHandle; hooks: string[]; missing: string[] };
+  /** Detach, deliver what the ring buffer holds and let the event loop go; again is a no-op. */
+  traceStop(handle: TraceHandle): void;
 }
 
 let loaded: { addon?: NativeAddon; why?: string } | undefined;

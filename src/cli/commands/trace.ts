@@ -1,0 +1,108 @@
+/**
+ * `tcpstate trace`: every TCP state change as it happens, with the socket's owner and the
+ * time spent in the old state, from the native addon's BPF programs (src/trace/).
+ * @module
+ */
+import { TcpstateError } from '../../model/errors.js';
+import { parseFilter } from '../../model/filter.js';
+import { loadNative } from '../../sources/native.js';
+import { transitionMatcher } from '../../trace/match.js';
+import { clockOffsetNs, TEXT_HEADER, textLine, transitionJson } from '../../trace/render.js';
+import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace } from '../../trace/session.js';
+import { parse, str } from '../args.js';
+import { printWarnings } from '../inputs.js';
+import type { Command } from '../io.js';
+
+const HELP = `Usage: tcpstate trace [FILTER] [OPTIONS]
+
+Every TCP state change as it happens: one line per transition with the process that owns
+the socket (or last owned it, after close(); a connection not yet accepted: the
+listener's owner), not whoever was on the CPU, and the milliseconds spent in the old
+state (- when the socket entered it before the trace began). Needs root and kernel BTF;
+no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
+
+  FILTER             ss's filter language: state X keeps changes into or out of X;
+                     sport/dport, src/dst as ss (e.g. "dport = :443")
+  --netns NAME       only the network namespace NAME (ip netns); default: all of them
+  -4, -6             only IPv4, only IPv6
+  --duration S       stop after S seconds
+  --buffer-kb N      the kernel ring buffer's size in KiB, a power of 2 from 4 to
+                     1048576 (default 8192); changes the output cannot keep up with are
+                     lost once it is full, and counted: a warning and exit status 1
+  --json             one JSON object per line: {time, netns, pid, program, family,
+                     local: {address, port}, remote: {address, port}, from, to, ms, socket}
+  --no-header        text without the header line
+  -h, --help
+
+Examples:
+  tcpstate trace
+  tcpstate trace --netns blue --json
+  tcpstate trace state close-wait
+  tcpstate trace dport = :5432 --duration 60
+`;
+
+export const trace: Command = {
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      netns: { type: 'string' },
+      duration: { type: 'string' },
+      'buffer-kb': { type: 'string' },
+      json: { type: 'boolean' },
+      'no-header': { type: 'boolean' },
+      ipv4: { type: 'boolean', short: '4' },
+      ipv6: { type: 'boolean', short: '6' },
+      help: { type: 'boolean', short: 'h' },
+    }, io.argOffset);
+    if (values['help']) { io.out(HELP); return 0; }
+    const dur = str(values['duration']);
+    let durationMs: number | undefined;
+    if (dur !== undefined) {
+      if (!/^\d+(\.\d+)?$/.test(dur) || Number(dur) <= 0 || Number(dur) > 31536000) throw new TcpstateError('ERR_USAGE', `--duration takes seconds (a positive number up to a year), got "${dur.slice(0, 40)}"`, { field: '--duration' });
+      durationMs = Number(dur) * 1000;
+    }
+    const kb = str(values['buffer-kb']);
+    let ringBytes: number | undefined;
+    if (kb !== undefined) {
+      const n = /^\d{1,7}$/.test(kb) ? Number(kb) : NaN;
+      if (!(n >= 4 && n <= 1048576 && (n & (n - 1)) === 0)) throw new TcpstateError('ERR_USAGE', `--buffer-kb takes a power of 2 from 4 to 1048576, got "${kb.slice(0, 40)}"`, { field: '--buffer-kb' });
+      ringBytes = n * 1024;
+    }
+    if (values['ipv4'] && values['ipv6']) throw new TcpstateError('ERR_USAGE', '-4 and -6 together select nothing; give one or neither', { field: '-4' });
+    const match = transitionMatcher(parseFilter(positionals));
+    const native = loadNative();
+    if (!native.addon) throw new TcpstateError('ERR_NATIVE', `trace needs the native addon: ${native.why}`, {});
+    const json = values['json'] === true;
+    const offset = clockOffsetNs();
+    let failure: Error | undefined;
+    let finish: () => void = () => {};
+    const done = new Promise<void>((resolve) => { finish = resolve; });
+    const session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes }, (ts) => {
+      let text = '';
+      for (const t of ts) {
+        if (!match(t)) continue;
+        text += json ? JSON.stringify(transitionJson(t, offset)) + '\n' : textLine(t, offset);
+      }
+      if (text) io.out(text);
+    }, (e) => { failure = e; finish(); });
+    if (session.missing.length > 0) {
+      io.err(`tcpstate: note: the kernel did not attach the timewait hooks (${session.missing.join('; ')}); TIME_WAIT is followed by sock_diag dumps of ${values['netns'] === undefined ? 'this namespace' : 'the namespace'} instead, so entering TIME_WAIT from FIN_WAIT2 and leaving it are timed to within ${FOLLOW_MS} ms and ${FOLLOW_SLOW_MS} ms (marked ~)${values['netns'] === undefined ? '; in other namespaces a FIN_WAIT2 -> CLOSE may be a connection going on in TIME_WAIT' : ''}.\n`);
+    }
+    if (!json && !values['no-header']) io.out(TEXT_HEADER);
+    const onSignal = (): void => finish();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const timer = durationMs === undefined ? undefined : setTimeout(finish, durationMs);
+    await done;
+    if (timer) clearTimeout(timer);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await session.stop();
+    if (failure) throw failure;
+    const lost = session.lost();
+    printWarnings(io, [
+      ...session.warnings,
+      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS', message: `${lost} state changes lost: the kernel's ring buffer was full (the output could not keep up)`, where: {} }] : []),
+    ]);
+    return lost > 0 ? 1 : 0;
+  },
+};

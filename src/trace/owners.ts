@@ -1,0 +1,89 @@
+/**
+ * Socket owners for the trace, from the kernel: inode -> pid from the BPF owner iterator
+ * (native/bpf_owners.c, one walk of every open file, ~20 ms), walked again when an inode is
+ * not in the last walk (a socket created since), at most every {@link REWALK_MS}; program
+ * names from /proc/PID/comm; the listeners of the traced namespace at start from sock_diag.
+ * @module
+ */
+import type { Warning } from '../model/errors.js';
+import { ALL_MASK, maskOf, LISTEN } from '../model/state.js';
+import { SocketTable, type Owner } from '../model/table.js';
+import { readComm } from '../sources/processes.js';
+import type { NativeAddon } from '../sources/native.js';
+import { netlinkSource } from '../sources/netlink-source.js';
+import type { OwnerSource } from './tracker.js';
+
+/** The least time between two walks of every open file. */
+export const REWALK_MS = 50;
+
+export class KernelOwners implements OwnerSource {
+  private pidOf = new Map<number, number>();
+  private comms = new Map<number, string>();
+  private listeners = new Map<string, Owner | undefined>();
+  private lastWalk = -Infinity;
+  /** Why owners are unknown (the iterator cannot run), once. */
+  readonly warnings: Warning[] = [];
+  private broken = false;
+
+  constructor(private addon: NativeAddon, private procRoot = '/proc') {
+    this.walk();
+  }
+
+  private walk(): void {
+    if (this.broken) return;
+    this.lastWalk = performance.now();
+    let t: Uint32Array;
+    try {
+      t = this.addon.bpfOwners();
+    } catch (e) {
+      this.broken = true;
+      this.warnings.push({ code: 'W_NO_OWNERS', message: `socket owners unknown: ${(e as Error).message}`, where: {} });
+      return;
+    }
+    this.pidOf.clear();
+    // a pid may have been reused by another program since its name was read
+    this.comms.clear();
+    for (let i = 0; i + 2 < t.length; i += 3) this.pidOf.set(t[i]!, t[i + 1]!);
+  }
+
+  private owner(pid: number): Owner {
+    let c = this.comms.get(pid);
+    if (c === undefined) {
+      c = readComm(this.procRoot, pid);
+      this.comms.set(pid, c);
+    }
+    return { pid, program: c };
+  }
+
+  byInode(inode: number): Owner | undefined {
+    let pid = this.pidOf.get(inode);
+    if (pid === undefined && performance.now() - this.lastWalk >= REWALK_MS) {
+      this.walk();
+      pid = this.pidOf.get(inode);
+    }
+    return pid === undefined ? undefined : this.owner(pid);
+  }
+
+  listener(netns: number, lport: number): Owner | undefined {
+    return this.listeners.get(`${netns}:${lport}`);
+  }
+
+  noteListener(netns: number, lport: number, owner: Owner | undefined): void {
+    this.listeners.set(`${netns}:${lport}`, owner);
+  }
+
+  /** Learn the listeners of namespace `netns` (inode), `nsName` (undefined: this one). */
+  learnListeners(netns: number, nsName: string | undefined): void {
+    const t = new SocketTable(64);
+    try {
+      netlinkSource.collect!({ procRoot: this.procRoot, netns: nsName, tcp: true, udp: false, v4: true, v6: true, states: maskOf(LISTEN) & ALL_MASK }, t);
+    } catch (e) {
+      this.warnings.push({ code: 'W_NO_OWNERS', message: `listeners present at start not read: ${(e as Error).message}`, where: {} });
+      return;
+    }
+    for (let i = 0; i < t.length; i++) {
+      if (t.state[i] !== LISTEN) continue;
+      this.noteListener(netns, t.lport[i]!, this.byInode(t.inode[i]!));
+    }
+  }
+}

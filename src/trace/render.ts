@@ -1,0 +1,71 @@
+/**
+ * Transitions as text (tcpstates' columns: time, pid, program, local, remote, old -> new,
+ * milliseconds in the old state) and as NDJSON objects.
+ * @module
+ */
+import { formatAddr, formatEndpoint } from '../model/address.js';
+import { stateName } from '../model/state.js';
+import type { Transition } from './tracker.js';
+
+/** Monotonic nanoseconds → wall-clock milliseconds, given the offset measured at start. */
+export function wallMs(time: bigint, offsetNs: bigint): number {
+  return Number((time + offsetNs) / 1000000n);
+}
+
+/** The offset from CLOCK_MONOTONIC (bpf_ktime_get_ns, process.hrtime) to the wall clock. */
+export function clockOffsetNs(): bigint {
+  return BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
+}
+
+export const TEXT_HEADER = `${'TIME'.padEnd(12)} ${'PID'.padStart(7)} ${'PROGRAM'.padEnd(15)} ${'LOCAL'.padEnd(26)} ${'REMOTE'.padEnd(26)} ${'OLD'.padEnd(11)}    ${'NEW'.padEnd(11)} ${'MS'.padStart(10)}\n`;
+
+function hms(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/**
+ * One text line; an unknown owner is `-`, a time in the old state from before the trace `-`;
+ * `~` before the milliseconds: the change was seen by a sock_diag dump, not by the kernel hook.
+ */
+export function textLine(t: Transition, offsetNs: bigint): string {
+  const pid = t.owner ? String(t.owner.pid) : '-';
+  const prog = t.owner ? t.owner.program : '-';
+  const ms = (t.observed ? '~' : '') + (t.ms === undefined ? '-' : t.ms.toFixed(3));
+  return `${hms(wallMs(t.time, offsetNs))} ${pid.padStart(7)} ${prog.padEnd(15)} ${formatEndpoint(t.family, t.laddr, 0, t.lport).padEnd(26)} ${formatEndpoint(t.family, t.raddr, 0, t.rport).padEnd(26)} ${stateName(t.from).padEnd(11)} -> ${stateName(t.to).padEnd(11)} ${ms.padStart(10)}\n`;
+}
+
+/** The `--json` object of one transition (one NDJSON line). */
+export interface TransitionJson {
+  time: string;
+  netns: number;
+  pid: number | null;
+  program: string | null;
+  family: 4 | 6;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  from: string;
+  to: string;
+  ms: number | null;
+  socket: string;
+  /** Present (true) when time and ms are when a sock_diag dump saw the change (within its interval), not the kernel's instant. */
+  observed?: true;
+}
+
+export function transitionJson(t: Transition, offsetNs: bigint): TransitionJson {
+  return {
+    time: new Date(wallMs(t.time, offsetNs)).toISOString(),
+    netns: t.netns,
+    pid: t.owner?.pid ?? null,
+    program: t.owner?.program ?? null,
+    family: t.family,
+    local: { address: formatAddr(t.family, t.laddr, 0), port: t.lport },
+    remote: { address: formatAddr(t.family, t.raddr, 0), port: t.rport },
+    from: stateName(t.from),
+    to: stateName(t.to),
+    ms: t.ms === undefined ? null : Math.round(t.ms * 1000) / 1000,
+    socket: t.sk,
+    ...(t.observed ? { observed: true as const } : {}),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * A running trace: the addon's BPF programs (native/bpf_trace.c) feeding batches of records
+ * through {@link parseTraceEvents} and a {@link Tracker} to a callback. The thin reader
+ * beside the pure parts.
+ * @module
+ */
+import { fs } from '../builtins.js';
+import { TcpstateError, type Warning } from '../model/errors.js';
+import type { NativeAddon, TraceHandle } from '../sources/native.js';
+import { netnsId, netnsPath } from '../sources/netns.js';
+import { parseTraceEvents } from './events.js';
+import { KernelOwners } from './owners.js';
+import { TimewaitFollower, type TwDump, type TwRow } from './timewait.js';
+import { Tracker, type Transition } from './tracker.js';
+import { SocketTable, TIMER_TIMEWAIT } from '../model/table.js';
+import { FIN_WAIT2, maskOf, TIME_WAIT } from '../model/state.js';
+import { netlinkSource } from '../sources/netlink-source.js';
+
+/** How often held and FIN_WAIT2 timewait sockets are looked for; TIME_WAIT ones, {@link FOLLOW_SLOW_MS}. */
+export const FOLLOW_MS = 100;
+export const FOLLOW_SLOW_MS = 1000;
+
+/** Timewait sockets of a namespace from sock_diag (path undefined: this process's). */
+export function dumpTimewait(path: string | undefined): TwRow[] | 'gone' {
+  if (path !== undefined) {
+    try {
+      netnsId(path);
+    } catch {
+      return 'gone';
+    }
+  }
+  const t = new SocketTable(64);
+  netlinkSource.collect!({ procRoot: '/proc', netns: path, tcp: true, udp: false, v4: true, v6: true, states: maskOf(TIME_WAIT, FIN_WAIT2) }, t);
+  const rows: TwRow[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (t.timer[i] !== TIMER_TIMEWAIT) continue;
+    rows.push({ family: t.family[i] as 4 | 6, laddr: t.laddr.slice(i * 16, i * 16 + 16), lport: t.lport[i]!, raddr: t.raddr.slice(i * 16, i * 16 + 16), rport: t.rport[i]!, state: t.state[i]! });
+  }
+  return rows;
+}
+
+export interface TraceOptions {
+  /** A named namespace (or a path) to trace; undefined: every namespace. */
+  netns?: string;
+  /** Linux family to keep in the kernel: 2 or 10; undefined: both. */
+  family?: 2 | 10;
+  /** The kernel ring buffer's bytes (a power of 2); undefined: 8 MiB. */
+  ringBytes?: number;
+}
+
+export interface TraceSession {
+  /** The kernel hooks attached. */
+  hooks: string[];
+  /** "hook: why" of the optional timewait hooks that did not attach. */
+  missing: string[];
+  warnings: Warning[];
+  /** Events the kernel could not hand over (ring buffer full), so far. */
+  lost(): number;
+  /** Detach; the last batches are delivered before the promise settles. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start tracing. `onTransitions` gets each batch's transitions in kernel order.
+ * @throws TcpstateError ERR_NATIVE naming why the kernel will not run the
+ *   programs (no BTF, not root, refused), ERR_NETNS for a namespace that is not there.
+ */
+export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions: (ts: Transition[]) => void, onError: (e: Error) => void): TraceSession {
+  const nsInode = opts.netns === undefined ? 0 : netnsId(netnsPath(opts.netns)).ino;
+  const owners = new KernelOwners(addon);
+  const selfNs = fs.statSync('/proc/self/ns/net').ino;
+  const path = opts.netns === undefined ? undefined : netnsPath(opts.netns);
+  owners.learnListeners(nsInode || selfNs, opts.netns);
+  let tracker: Tracker | undefined;
+  const follower = new TimewaitFollower();
+  const dump: TwDump = (ns) => (ns === nsInode && path !== undefined ? dumpTimewait(path) : ns === selfNs ? dumpTimewait(undefined) : 'unreadable');
+  let timer: NodeJS.Timeout | undefined;
+  const poll = (): void => {
+    timer = undefined;
+    try {
+      const out = follower.poll(process.hrtime.bigint(), dump);
+      if (out.length) onTransitions(out);
+    } catch (e) {
+      onError(e as Error);
+    }
+    schedule();
+  };
+  const schedule = (): void => {
+    if (timer === undefined && follower.size > 0 && !stopping) timer = setTimeout(poll, follower.holding ? FOLLOW_MS : FOLLOW_SLOW_MS);
+  };
+  let stopping = false;
+  let lost = 0;
+  let r: { handle: TraceHandle; hooks: string[]; missing: string[] };
+  try {
+    r = addon.traceStart({ netns: nsInode || undefined, family: opts.family, ringBytes: opts.ringBytes }, (bytes, nlost) => {
+      lost = nlost;
+      try {
+        const out: Transition[] = [];
+        for (const ev of parseTraceEvents(bytes)) {
+          for (const t of tracker!.push(ev)) {
+            if (t.timewait) follower.hold(t, t.timewait.finReceived);
+            else out.push(t);
+          }
+        }
+        if (out.length) onTransitions(out);
+        schedule();
+      } catch (e) {
+        onError(e as Error);
+      }
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ERR_BPF_UNAVAILABLE') {
+      const hint = /not permitted/.test(err.message) && process.getuid?.() !== 0 ? ' (trace needs root: CAP_BPF and CAP_PERFMON)' : '';
+      throw new TcpstateError('ERR_NATIVE', `cannot trace TCP state changes here: ${err.message}${hint}`, {});
+    }
+    throw e;
+  }
+  tracker = new Tracker(owners, !r.hooks.includes('inet_twsk_hashdance_schedule'));
+  let stopped: Promise<void> | undefined;
+  return {
+    hooks: r.hooks,
+    missing: r.missing,
+    warnings: owners.warnings,
+    lost: () => lost,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        addon.traceStop(r.handle);
+        // the thread's last batch is queued before traceStop returns; it runs on the next turns
+        setTimeout(() => {
+          stopping = true;
+          if (timer) clearTimeout(timer);
+          // settle what is held: a line is never left out
+          if (follower.size > 0) poll();
+          resolve();
+        }, 20);
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Kernel events ({@link TraceEvent}) into transitions: each socket's time in its old state
+ * and its owner. Pure over the events and an {@link OwnerSource}; reading the kernel is
+ * src/trace/session.ts.
+ *
+ * The owner is the process holding the socket's file (its inode, joined with the BPF owner
+ * iterator's map), never the task that happened to be on the CPU, except where that task is
+ * the owner by construction: the system calls connect(), listen() and close() drive
+ * CLOSE -> SYN_SENT, CLOSE -> LISTEN, ESTABLISHED -> FIN_WAIT1, CLOSE_WAIT -> LAST_ACK and
+ * LISTEN -> CLOSE. After close() the socket keeps its last owner; a socket not yet accepted
+ * (no file) belongs to the owner of the listener on its local port in its namespace.
+ * @module
+ */
+import type { Owner } from '../model/table.js';
+import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, type StateCode } from '../model/state.js';
+import { KIND_STATE, KIND_TW_ENTER, KIND_TW_KILL, KIND_TW_SCHED, type TraceEvent } from './events.js';
+
+/** sk_shutdown's bit for "the peer sent FIN" (include/net/sock.h). */
+const RCV_SHUTDOWN = 1;
+
+/** One state change of one socket. */
+export interface Transition {
+  /** CLOCK_MONOTONIC nanoseconds. */
+  time: bigint;
+  netns: number;
+  owner: Owner | undefined;
+  family: 4 | 6;
+  laddr: Uint8Array;
+  lport: number;
+  raddr: Uint8Array;
+  rport: number;
+  from: StateCode;
+  to: StateCode;
+  /** Milliseconds in `from`; undefined when the socket entered it before the trace began. */
+  ms: number | undefined;
+  /** The kernel socket (hex): one connection's transitions share it (its timewait socket's, after). */
+  sk: string;
+  /** The time is when a sock_diag dump saw the change, not the kernel's (src/trace/timewait.ts). */
+  observed?: boolean;
+  /** A FIN_WAIT2/CLOSING -> CLOSE that may be a timewait socket taking over: sk_shutdown said the peer's FIN had come (undefined: unknown). */
+  timewait?: { finReceived: boolean | undefined };
+}
+
+/** Where owners come from (src/trace/owners.ts reads them from the kernel). */
+export interface OwnerSource {
+  /** The process holding the socket with this inode, if any still does. */
+  byInode(inode: number): Owner | undefined;
+  /** The owner of the listener on `lport` in namespace `netns`, if known. */
+  listener(netns: number, lport: number): Owner | undefined;
+  noteListener(netns: number, lport: number, owner: Owner | undefined): void;
+}
+
+interface SockState {
+  since: bigint | undefined;
+  state: StateCode | undefined;
+  owner: Owner | undefined;
+  /** The last event with both ports: a socket being closed is unhashed (ports 0) before the tracepoint runs. */
+  ends?: TraceEvent;
+}
+
+/** Is `from -> to` made by a system call of the socket's owner, in its own context? */
+export function bySyscall(from: StateCode, to: StateCode): boolean {
+  return to === SYN_SENT || to === LISTEN || (from === ESTABLISHED && to === FIN_WAIT1) || (from === CLOSE_WAIT && to === LAST_ACK) || (from === LISTEN && to === CLOSE);
+}
+
+export class Tracker {
+  private socks = new Map<string, SockState>();
+  /** Full sockets a timewait socket replaced: their coming X -> CLOSE is not a transition. */
+  private replaced = new Set<string>();
+  private tws = new Map<string, SockState & { sk: string }>();
+
+  /** @param followTimewait mark FIN_WAIT2/CLOSING -> CLOSE for {@link TimewaitFollower} (no timewait hooks in the kernel). */
+  constructor(private owners: OwnerSource, private followTimewait = false) {}
+
+  /** Sockets the tracker remembers (for tests and bounds). */
+  get size(): number {
+    return this.socks.size + this.tws.size;
+  }
+
+  /** The transitions an event makes (none, one). */
+  push(ev: TraceEvent): Transition[] {
+    switch (ev.kind) {
+      case KIND_STATE: return this.state(ev);
+      case KIND_TW_ENTER: return this.twEnter(ev);
+      case KIND_TW_SCHED: return this.twSched(ev);
+      case KIND_TW_KILL: return this.twKill(ev);
+      default: return [];
+    }
+  }
+
+  private make(ev: TraceEvent, s: SockState, from: StateCode, to: StateCode, sk: string): Transition {
+    const ms = s.since === undefined ? undefined : Number(ev.time - s.since) / 1e6;
+    s.since = ev.time;
+    s.state = to;
+    if (ev.lport !== 0 && ev.rport !== 0) s.ends = ev;
+    const e = ev.lport === 0 && s.ends ? s.ends : ev;
+    return { time: ev.time, netns: ev.netns, owner: s.owner, family: e.family, laddr: e.laddr, lport: e.lport, raddr: e.raddr, rport: e.rport, from, to, ms, sk };
+  }
+
+  private ownerOf(ev: TraceEvent, s: SockState): Owner | undefined {
+    if (ev.inode !== 0) {
+      const o = this.owners.byInode(ev.inode);
+      if (o) return o;
+    }
+    if (bySyscall(ev.from, ev.to) && ev.cpuPid !== 0) return { pid: ev.cpuPid, program: ev.cpuComm };
+    if (s.owner) return s.owner;
+    if (ev.inode === 0 && (ev.from === LISTEN || ev.from === SYN_RECV)) return this.owners.listener(ev.netns, ev.lport);
+    return undefined;
+  }
+
+  private state(ev: TraceEvent): Transition[] {
+    if (this.replaced.delete(ev.sk) && ev.to === CLOSE) return [];
+    let s = this.socks.get(ev.sk);
+    if (!s) {
+      s = { since: undefined, state: undefined, owner: undefined };
+      this.socks.set(ev.sk, s);
+    }
+    s.owner = this.ownerOf(ev, s);
+    if (ev.to === LISTEN) this.owners.noteListener(ev.netns, ev.lport, s.owner);
+    const t = this.make(ev, s, ev.from, ev.to, ev.sk);
+    if (ev.to === CLOSE) this.socks.delete(ev.sk);
+    if (this.followTimewait && ev.to === CLOSE && (ev.from === FIN_WAIT2 || ev.from === CLOSING)) {
+      t.timewait = { finReceived: ev.shutdown === 0xff ? undefined : (ev.shutdown & RCV_SHUTDOWN) !== 0 };
+    }
+    return [t];
+  }
+
+  private twEnter(ev: TraceEvent): Transition[] {
+    const s = this.socks.get(ev.sk) ?? { since: undefined, state: undefined, owner: this.ownerOf(ev, { since: undefined, state: undefined, owner: undefined }) };
+    this.socks.delete(ev.sk);
+    this.replaced.add(ev.sk);
+    const tw = { ...s, sk: ev.sk };
+    this.tws.set(ev.tw, tw);
+    /* a timewait socket in substate FIN_WAIT2 is still FIN_WAIT2: no change yet */
+    if (ev.to === ev.from) return [];
+    return [this.make(ev, tw, ev.from, ev.to, ev.sk)];
+  }
+
+  private twSched(ev: TraceEvent): Transition[] {
+    const tw = this.tws.get(ev.tw);
+    if (!tw || tw.state === ev.to || tw.state === undefined) return [];
+    return [this.make(ev, tw, tw.state, ev.to, tw.sk)];
+  }
+
+  private twKill(ev: TraceEvent): Transition[] {
+    const tw = this.tws.get(ev.tw);
+    if (!tw) return [];
+    this.tws.delete(ev.tw);
+    return [this.make(ev, tw, tw.state ?? TIME_WAIT, CLOSE, tw.sk)];
+  }
+}
