@@ -12,43 +12,21 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { TcpstateError, type ErrorCode, type Warning } from '../model/errors.js';
+import { TcpstateError, type ErrorCode } from '../model/errors.js';
 import { SocketTable } from '../model/table.js';
-import type { Counters } from '../sources/counters.js';
-import type { Sysctls } from '../sources/sysctl.js';
-import type { Report } from '../doctor/diagnose.js';
-import type { Aggregates } from './aggregates.js';
 import { fromWire, type SampleWant, type WireError, type WireSample } from './protocol.js';
 
 export type { SampleWant } from './protocol.js';
 
-/** One look at one namespace's socket table (every TCP socket, every state). */
-export interface Sample {
+/**
+ * One look at one namespace's socket table (every TCP socket, every state): what the worker
+ * sent (source, timings, counters, sysctls, report; see {@link WireSample}), with the table
+ * rebuilt on this thread.
+ */
+export interface Sample extends Omit<WireSample, 'id' | 'ok' | 'table'> {
   netns?: string;
   /** Every TCP socket, every state; absent when the request asked for aggregates only (`rows: false`). */
   table?: SocketTable;
-  /** /metrics' aggregates, when asked for. */
-  metrics?: Aggregates;
-  /** The live source that answered (`netlink`, `proc`). */
-  source: string;
-  warnings: Warning[];
-  notices: string[];
-  /** When the sample began, ms since the epoch. */
-  takenAt: number;
-  /** Monotonic ms when the counters were read (comparable between samples). */
-  atMs: number;
-  /** How long the socket table took to read, ms. */
-  scanMs: number;
-  /** How long the whole sample took in the worker, ms. */
-  totalMs: number;
-  /** Per-namespace kernel counters; undefined when none could be read. */
-  counters?: Counters;
-  sysctls?: Sysctls;
-  sysctlsUnavailable?: string;
-  /** Set when owners were attached. */
-  processes?: { scanned: number; hidden: number };
-  /** The doctor's report, when asked for (`findings`). */
-  report?: Report;
 }
 
 export interface SamplerOptions {
