@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { CLI, kernelOrSkip } from '../lib/netns.js';
 
-function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+function run(args: string[], uid?: number): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, ...(uid !== undefined ? { uid, gid: uid } : {}) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -119,6 +119,28 @@ test('diagram -o a FIFO writes into it (a file that cannot be replaced is writte
     assert.equal(got, run(['diagram']).stdout);
     assert.ok(lstatSync(fifo).isFIFO());
     assert.deepEqual(readdirSync(dir), ['pipe']);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('diagram -o a file the user may write in a directory they may not: written in place; a new file there: the reason', (t) => {
+  if (!kernelOrSkip(t)) return;
+  const nobody = 65534;
+  const dir = mkdtempSync(join(tmpdir(), 'tcpstate-o-'));
+  try {
+    chmodSync(dir, 0o755);
+    const mine = join(dir, 'theirs.txt');
+    writeFileSync(mine, 'old\n');
+    chownSync(mine, nobody, nobody);
+    const r = run(['diagram', '-o', mine], nobody);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(mine, 'utf8'), run(['diagram']).stdout);
+    const fresh = join(dir, 'new.txt');
+    const refused = run(['diagram', '-o', fresh], nobody);
+    assert.equal(refused.stderr, `tcpstate: ${fresh}: cannot write: permission denied\n`);
+    assert.equal(refused.status, 1);
+    assert.deepEqual(readdirSync(dir), ['theirs.txt']);
   } finally {
     rmSync(dir, { recursive: true });
   }
