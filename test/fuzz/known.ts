@@ -38,6 +38,12 @@ export const KNOWN: readonly Known[] = [
     where: 'src/doctor/thresholds.ts',
   },
   {
+    id: 'config-not-object-no-location',
+    target: 'config', kind: /^no-location$/, detail: /expected an object of rule ids/,
+    why: 'a doctor config that is JSON but not an object ([] or 1) is reported with the file only (found by scripts/fuzz.mjs, not in the issue)',
+    where: 'src/doctor/thresholds.ts',
+  },
+  {
     id: 'config-prototype-names',
     case: /^config\/(constructor|inherited-threshold|proto-empty|proto-polluting|proto-threshold)\.json$/, kind: /^(silent|pollution)$/,
     why: 'parseThresholdConfig finds rule ids and keys with specs[id] and `in`, which see Object.prototype: {"constructor": {}} is accepted, {"__proto__": {"toString": 1}} sets Object.prototype.toString',

@@ -34,8 +34,8 @@ export interface Finding {
  * input to the next), paths and numbers made alike.
  */
 function shape(detail: string): string {
-  return detail.split('\n')[0]!
-    .replace(/["'].*$/, '"…')
+  return detail.split(/[\r\n\u2028\u2029]/)[0]!
+    .replace(/["'][\s\S]*$/, '"…')
     .replace(/\/tmp\/[^\s:"]+/g, 'PATH')
     .replace(/\d+/g, 'N')
     .slice(0, 160);
