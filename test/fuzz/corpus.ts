@@ -2,7 +2,8 @@
  * The corpus: every real capture in test/fixtures/ (pcap, text, vendor, netlink, the proc
  * trees, doctor's default config), the issue's cases in test/fuzz/corpus/ (made by its
  * make.sh), and the cases too large to commit, generated here: a /dev/zero-like input (and
- * /dev/zero itself), `ESTAB` and 200,000 spaces, a 10 MB comm.
+ * /dev/zero itself), `ESTAB` and 200,000 spaces, a 10 MB comm; and a directory where a
+ * file is wanted (and the reverse).
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,6 +112,10 @@ export function generatedCases(large: number): Case[] {
     out.push({ id: `${target}/generated/zeros-${large >> 20}MiB`, target, input: { kind: 'bytes', bytes: zeros }, issue: true });
     out.push({ id: `${target}/generated/dev-zero`, target, input: { kind: 'path', path: '/dev/zero' }, issue: true, on: 'cli' });
   }
+  // A directory where a file is wanted (pcap DIR, --replay DIR, --config DIR), a file where
+  // a directory is (--proc-root FILE).
+  for (const target of ['text', 'pcap', 'netlink', 'config']) out.push({ id: `${target}/generated/directory`, target, input: { kind: 'path', path: CORPUS }, issue: true });
+  out.push({ id: 'proc/generated/root-is-a-file', target: 'proc', input: { kind: 'path', path: join(CORPUS, 'README.md') }, issue: true });
   out.push({ id: 'proc/generated/net-tcp-dev-zero', target: 'proc', issue: true, input: { kind: 'tree', files: zoo.map((f) => (f.path === 'net/tcp' ? { path: f.path, link: '/dev/zero' } : f)) } });
   out.push({ id: 'proc/generated/zeros-net-tcp', target: 'proc', issue: true, input: { kind: 'tree', files: zoo.map((f) => (f.path === 'net/tcp' ? { path: f.path, bytes: zeros } : f)) } });
   out.push({ id: 'text/generated/estab-200000-spaces', target: 'text', issue: true, input: { kind: 'bytes', bytes: Buffer.from(`ESTAB${' '.repeat(200_000)}\n`) } });

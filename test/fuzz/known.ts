@@ -86,6 +86,12 @@ export const KNOWN: readonly Known[] = [
     where: 'src/sources/text/',
   },
   {
+    id: 'reader-directory',
+    case: /^(pcap|netlink)\/generated\/directory$/, kind: /^no-location$/,
+    why: 'pcap DIR and --replay DIR end in the CLI edge\'s OS-error net as "read failed: illegal operation on a directory", without the path',
+    where: 'src/pcap/container.ts, src/sources/netlink-replay.ts',
+  },
+  {
     id: 'text-dev-zero',
     case: /^text\/generated\/dev-zero$/, kind: /^(memory|hang)$/, once: true,
     why: 'a capture file is read whole before parsing: /dev/zero (or any endless file) grows memory until killed',
