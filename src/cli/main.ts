@@ -4,7 +4,7 @@
  * @module
  */
 import { fs } from '../builtins.js';
-import { isTcpstateError } from '../model/errors.js';
+import { escapeControls, isTcpstateError, osReason, TcpstateError } from '../model/errors.js';
 import type { Command, Io } from './io.js';
 
 type Loader = () => Promise<Command>;
@@ -52,29 +52,52 @@ ${names.map((n) => `  ${n.padEnd(w)}  ${SUMMARIES[n] ?? ''}`).join('\n')}
 
 /** Run tcpstate with argv (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    const [message, status] = failure(e);
+    // stderr may be what failed (a full disk): the status still tells.
+    if (message !== undefined) try { io.err(message); } catch { /* nowhere left to say it */ }
+    return status;
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
   let [name, ...rest] = argv;
   let offset = 1;
   if (name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return 0; }
   if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
   if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
-  const load = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
     io.err(`tcpstate: unknown command "${name}" (argument 1); commands: ${Object.keys(COMMANDS).join(', ')}\n`);
     return 2;
   }
-  try {
-    const cmd = await load();
-    return await cmd.run(rest, { ...io, argOffset: offset });
-  } catch (e) {
-    if (isTcpstateError(e)) {
-      io.err(`tcpstate: ${e.describe()}\n`);
-      return e.exitCode;
-    }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EPIPE') return 0;
-    io.err(`tcpstate: internal error: ${err.message ?? String(e)}\n(please report this with the command line that caused it)\n`);
-    return 70;
+  const cmd = await load();
+  return await cmd.run(rest, { ...io, argOffset: offset });
+}
+
+/**
+ * What an error escaping a command prints and the exit status. A TcpstateError says itself;
+ * an OS error (full disk, I/O error, a directory given for a file) is the user's
+ * environment, not a bug: its path and reason, status 1; EPIPE (the reader went away) is
+ * silent, status 0. Anything else is a bug of ours: status 70.
+ */
+function failure(e: unknown): [string | undefined, number] {
+  if (isTcpstateError(e)) return [`tcpstate: ${e.describe()}\n`, e.exitCode];
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EPIPE') return [undefined, 0];
+  const reason = osReason(e);
+  if (reason !== undefined) {
+    const where = err.path ?? (err.syscall !== undefined ? `${err.syscall} failed` : undefined);
+    return [`tcpstate: ${escapeControls(where !== undefined ? `${where}: ${reason}` : err.message)}\n`, 1];
   }
+  return [`tcpstate: internal error: ${escapeControls(err?.message ?? String(e))}\n(please report this with the command line that caused it)\n`, 70];
+}
+
+/** A failed write to stdout or stderr, as what the user is told. */
+function writeFailed(fd: number, e: unknown): TcpstateError {
+  return new TcpstateError('ERR_IO', `cannot write standard ${fd === 1 ? 'output' : 'error'}: ${osReason(e) ?? (e as Error).message}`);
 }
 
 /** Is stdout a file or a device other than a terminal (which Node writes synchronously)? */
@@ -90,7 +113,8 @@ function stdoutIsFile(): boolean {
 /**
  * Write all of `text` to fd with blocking writes, as a C tool does. Returns what is left when
  * the fd refuses to block (EAGAIN: a non-blocking pipe inherited), else undefined. EPIPE is
- * thrown, and main ends quietly on it (a reader such as head went away).
+ * thrown, and main ends quietly on it (a reader such as head went away); any other failure
+ * (ENOSPC, EIO, EDQUOT, ...) is thrown as the TcpstateError that says so.
  */
 function writeText(fd: number, text: string): Buffer | undefined {
   const b = Buffer.from(text);
@@ -99,11 +123,23 @@ function writeText(fd: number, text: string): Buffer | undefined {
     try {
       done += fs.writeSync(fd, b, done);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return b.subarray(done);
-      throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') return b.subarray(done);
+      if (code === 'EPIPE') throw e;
+      throw writeFailed(fd, e);
     }
   }
   return undefined;
+}
+
+/**
+ * A stream's write failed after write() returned (the stream reports it later): the command
+ * may still be running, so the edge ends the process here, quietly for EPIPE.
+ */
+function streamFailed(fd: number, e: NodeJS.ErrnoException): never {
+  if (e.code === 'EPIPE') process.exit(0);
+  if (fd === 1) try { writeText(2, `tcpstate: ${writeFailed(fd, e).describe()}\n`); } catch { /* stderr failed too */ }
+  process.exit(1);
 }
 
 /** The process edge. */
@@ -118,11 +154,17 @@ export function processIo(): Io {
   const stdout = (): NodeJS.WriteStream => {
     if (!streams.out) {
       streams.out = process.stdout;
-      streams.out.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+      streams.out.on('error', (e: NodeJS.ErrnoException) => streamFailed(1, e));
     }
     return streams.out;
   };
-  const stderr = (): NodeJS.WriteStream => (streams.err ??= process.stderr);
+  const stderr = (): NodeJS.WriteStream => {
+    if (!streams.err) {
+      streams.err = process.stderr;
+      streams.err.on('error', (e: NodeJS.ErrnoException) => streamFailed(2, e));
+    }
+    return streams.err;
+  };
   const text = (fd: 1 | 2, t: string): void => {
     const s = fd === 1 ? streams.out : streams.err;
     if (s) { s.write(t); return; }
@@ -145,7 +187,8 @@ export function processIo(): Io {
       out.write(b, () => written());
       return out.writableLength > 0 ? drained : undefined;
     },
-    err: (t) => text(2, t),
+    // Messages quote inputs: nothing they hold reaches the terminal as a control sequence.
+    err: (t) => text(2, escapeControls(t)),
     env: process.env,
     argOffset: 0,
     stdin: () => {

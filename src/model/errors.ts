@@ -4,6 +4,7 @@
  * never a stack trace.
  * @module
  */
+import { util } from '../builtins.js';
 
 /** Stable error codes. Add, never rename: scripts match on them. */
 export type ErrorCode =
@@ -46,7 +47,7 @@ export class TcpstateError extends Error {
   readonly exitCode: number;
 
   constructor(code: ErrorCode, message: string, where: Location = {}) {
-    super(message);
+    super(capExcerpts(message));
     this.name = 'TcpstateError';
     this.code = code;
     this.where = where;
@@ -59,7 +60,11 @@ export class TcpstateError extends Error {
   }
 }
 
-/** A message prefixed with where it applies: `file:line: byte N: field F: message`. */
+/**
+ * A message prefixed with where it applies: `file:line: byte N: field F: message`, ready for
+ * a terminal: long quoted excerpts cut ({@link capExcerpts}), control characters made
+ * visible ({@link escapeControls}).
+ */
 export function describeAt(w: Location, message: string): string {
   const parts: string[] = [];
   if (w.file !== undefined) parts.push(w.line !== undefined ? `${w.file}:${w.line}` : w.file);
@@ -67,7 +72,80 @@ export function describeAt(w: Location, message: string): string {
   if (w.offset !== undefined) parts.push(`byte ${w.offset}`);
   if (w.field !== undefined) parts.push(`field ${w.field}`);
   parts.push(message);
-  return parts.join(': ');
+  return escapeControls(capExcerpts(parts.join(': ')));
+}
+
+/**
+ * Characters an input can use to act on the terminal a message is printed to: C0 controls
+ * but newline (ESC starts colour, title and cursor sequences), DEL, C1 controls (U+009B is
+ * a one-character CSI), line and paragraph separators, bidirectional overrides and
+ * isolates, and surrogates that are not half of a pair.
+ */
+const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` with every {@link CONTROL} character written as an escape (`\x1b`, `\t`,
+ * `\u009b`, `\ud800`), newlines kept. Idempotent: what it writes holds no such character.
+ */
+export function escapeControls(text: string): string {
+  CONTROL.lastIndex = 0;
+  if (!CONTROL.test(text)) return text;
+  return text.replace(CONTROL, (c) => {
+    const n = c.charCodeAt(0);
+    if (n === 9) return '\\t';
+    if (n === 13) return '\\r';
+    return n < 0x80 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A quoted excerpt of input longer than this is cut to its first EXCERPT_KEEP characters. */
+const EXCERPT_MAX = 120;
+const EXCERPT_KEEP = 80;
+/** Past this, a line of a message keeps its head and tail (excerpts not in quotes). */
+const LINE_MAX = 1000;
+
+/** `s` cut to at most `n` UTF-16 units, not between the halves of a surrogate pair. */
+function head(s: string, n: number): string {
+  const c = s.charCodeAt(n - 1);
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? n - 1 : n);
+}
+
+/**
+ * A message with each quoted excerpt (`"..."` within a line) longer than 120 characters cut
+ * to `"first 80…" (N characters)`, and each line still longer than 1000 characters cut in
+ * the middle, saying how much went: a line of input full of spaces (or a 10 MB process
+ * name) makes a message of a line, not of megabytes.
+ */
+export function capExcerpts(message: string): string {
+  if (message.length <= EXCERPT_MAX) return message;
+  const quoted = message.replace(/"([^"\n]*)"/g, (all, inner: string) =>
+    inner.length > EXCERPT_MAX ? `"${head(inner, EXCERPT_KEEP)}…" (${inner.length} characters)` : all);
+  if (quoted.length <= LINE_MAX) return quoted;
+  return quoted.split('\n').map((line) => {
+    if (line.length <= LINE_MAX) return line;
+    const tailAt = line.length - 200;
+    const c = line.charCodeAt(tailAt);
+    const tail = line.slice(c >= 0xdc00 && c <= 0xdfff ? tailAt + 1 : tailAt);
+    const kept = head(line, 600);
+    return `${kept} … (${line.length - kept.length - tail.length} characters cut) … ${tail}`;
+  }).join('\n');
+}
+
+/**
+ * The reason an OS error gives, in words (`no space left on device` for ENOSPC), or
+ * undefined when `e` is not an OS error (a Node system error or the native addon's errno
+ * error: an `E...` code with an errno).
+ */
+export function osReason(e: unknown): string | undefined {
+  const err = e as { code?: unknown; errno?: unknown };
+  if (typeof err !== 'object' || err === null || typeof err.code !== 'string' || !/^E[A-Z0-9]+$/.test(err.code) || typeof err.errno !== 'number') return undefined;
+  return systemErrors().get(-Math.abs(err.errno))?.[1] ?? err.code;
+}
+
+/** libuv's table (negative errno → [name, text]), made once, when a message needs it. */
+let errorMap: Map<number, [string, string]> | undefined;
+function systemErrors(): Map<number, [string, string]> {
+  return (errorMap ??= util.getSystemErrorMap());
 }
 
 export function isTcpstateError(e: unknown): e is TcpstateError {

@@ -3,8 +3,8 @@
  * handshake and four-way close, and the simultaneous close, as SVG, DOT, Mermaid or text.
  * @module
  */
-import { writeFileSync } from 'node:fs';
-import { TcpstateError } from '../../model/errors.js';
+import { writeFileAtomic } from '../../atomic-file.js';
+import { osReason, TcpstateError } from '../../model/errors.js';
 import { findScenario, SCENARIOS } from '../../fsm/scenarios.js';
 import { parseScript, runScript } from '../../fsm/simulate.js';
 import { renderStatesDot, renderStatesMermaid, renderStatesText } from '../../render/diagram.js';
@@ -46,7 +46,8 @@ Examples:
 
 function formatFromFile(file: string | undefined): Format | undefined {
   const ext = file?.toLowerCase().match(/\.([a-z]+)$/)?.[1];
-  return ({ svg: 'svg', dot: 'dot', gv: 'dot', mmd: 'mermaid', mermaid: 'mermaid', txt: 'text' } as Record<string, Format>)[ext ?? ''];
+  const byExt: Record<string, Format> = { svg: 'svg', dot: 'dot', gv: 'dot', mmd: 'mermaid', mermaid: 'mermaid', txt: 'text' };
+  return ext !== undefined && Object.hasOwn(byExt, ext) ? byExt[ext] : undefined;
 }
 
 export const diagram: Command = {
@@ -71,7 +72,7 @@ export const diagram: Command = {
       text = format === 'svg' ? renderStatesSvg(opts) : format === 'dot' ? renderStatesDot(opts)
         : format === 'mermaid' ? renderStatesMermaid(opts) : renderStatesText(opts);
     } else {
-      const scenario = findScenario(FIGURE_SCENARIO[figure] ?? figure);
+      const scenario = findScenario(Object.hasOwn(FIGURE_SCENARIO, figure) ? FIGURE_SCENARIO[figure]! : figure);
       if (!scenario) {
         throw new TcpstateError('ERR_USAGE', `unknown --figure "${figure}"; figures: states, ${Object.keys(FIGURE_SCENARIO).join(', ')}, or a scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, { field: '--figure' });
       }
@@ -84,9 +85,9 @@ export const diagram: Command = {
     }
     if (file !== undefined) {
       try {
-        writeFileSync(file, text);
+        writeFileAtomic(file, text);
       } catch (e) {
-        throw new TcpstateError('ERR_IO', `cannot write ${file}: ${(e as Error).message}`, { file });
+        throw new TcpstateError('ERR_IO', `cannot write: ${osReason(e) ?? (e as Error).message}`, { file });
       }
     } else {
       io.out(text);
