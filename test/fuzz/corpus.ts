@@ -31,7 +31,8 @@ export interface Case {
 /** What the committed cases must do besides not failing (test/fuzz/corpus/README.md). */
 const EXPECT: Readonly<Record<string, { expect: Expect; on: Case['on'] }>> = {
   'netlink/cut-mid-message.nl': { expect: 'loud', on: 'all' },
-  'netlink/cut-before-done.nl': { expect: 'loud', on: 'all' },
+  // The pure decoders read a piece of a dump; only a reader of a whole recording knows it ends with NLMSG_DONE.
+  'netlink/cut-before-done.nl': { expect: 'loud', on: 'cli' },
   'netlink/cut-ss-D.nl': { expect: 'loud', on: 'all' },
   'pcap/unknown-link-user0.pcap': { expect: 'loud', on: 'cli' },
   'pcap/unknown-link-ppp.pcap': { expect: 'loud', on: 'cli' },
