@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { TcpstateError } from '../src/model/errors.js';
 import { newCounts } from '../src/model/count.js';
@@ -16,10 +15,9 @@ import { ALL_MASK, parseState } from '../src/model/state.js';
 import { bpfCount, countStatePairs, finishCounts, newTally, UNREAD_SUBSTATE, unreadSubstates } from '../src/sources/bpf-tcp-states.js';
 import { loadNative, type NativeAddon } from '../src/sources/native.js';
 import { spawnSync } from 'node:child_process';
-import { CLI, kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
+import { ADDON, addonOrSkip, CLI, kernelUnavailable, Netns, runCli } from './lib/netns.js';
 import { parseSs } from './lib/ss.js';
 
-const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
 let ns: Netns | undefined;
 /** Many orphaned FIN_WAIT2 beside many TIME_WAIT, and nothing else but listeners and CLOSE_WAIT. */
 let orphans: Netns | undefined;
@@ -45,13 +43,7 @@ function bpfExpected(): boolean {
   return existsSync('/sys/kernel/btf/vmlinux') && process.getuid?.() === 0;
 }
 
-function guard(t: TestContext): boolean {
-  if (!kernelOrSkip(t, ['ss', 'nft'])) return false;
-  if (existsSync(ADDON)) return true;
-  if (process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') throw new Error(`${ADDON} is not built (TCPSTATE_REQUIRE_KERNEL=1)`);
-  t.skip('the native addon is not built');
-  return false;
-}
+const guard = (t: TestContext): boolean => addonOrSkip(t, ['ss', 'nft']);
 
 /** `count --json` in the zoo's namespace; which way the kernel was read, from TCPSTATE_TIMING. */
 function count(args: string[], env: Record<string, string> = {}, where: Netns = ns!): { states: Record<string, number>; how: string } {

@@ -17,10 +17,9 @@ import { PROTO_TCP, PROTO_UDP, SocketTable } from '../src/model/table.js';
 import { decodeSockDiag, NLMSG_DONE } from '../src/sources/netlink-decode.js';
 import { replaySource } from '../src/sources/netlink-replay.js';
 import { scanOptions } from '../src/snapshot.js';
-import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
+import { ADDON, addonOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
 
 const FIX = join(REPO, 'test', 'fixtures', 'netlink');
-const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
 const read = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
 /** What each recording holds: zoo-tcp-udp.nl TCP and UDP, the others TCP. */
 const FIXTURES: [string, boolean][] = [['zoo-ss-D.nl', false], ['zoo-tcp-info.nl', false], ['zoo-tcp-udp.nl', true]];
@@ -176,13 +175,7 @@ before(async () => {
 });
 after(() => ns?.destroy());
 
-function guard(t: TestContext): boolean {
-  if (!kernelOrSkip(t, ['ss'])) return false;
-  if (existsSync(ADDON)) return true;
-  if (process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') throw new Error(`${ADDON} is not built (TCPSTATE_REQUIRE_KERNEL=1)`);
-  t.skip('the native addon is not built');
-  return false;
-}
+const guard = (t: TestContext): boolean => addonOrSkip(t, ['ss']);
 
 type CountDoc = { total: number; counts: Record<string, number>; warnings: Warning[] };
 

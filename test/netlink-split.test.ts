@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
-import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
+import { ADDON, addonOrSkip, kernelUnavailable, Netns, runCli } from './lib/netns.js';
 import { key, parseSs, recordKey } from './lib/ss.js';
 
-const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
 let ns: Netns | undefined;
 
 /** A process in the namespace: N connections to 4 listeners, half the clients closed first (TIME_WAIT). */
@@ -54,13 +53,7 @@ before(async () => {
 
 after(() => ns?.destroy());
 
-function guard(t: TestContext): boolean {
-  if (!kernelOrSkip(t, ['ss'])) return false;
-  if (existsSync(ADDON)) return true;
-  if (process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') throw new Error(`${ADDON} is not built (TCPSTATE_REQUIRE_KERNEL=1)`);
-  t.skip('the native addon is not built');
-  return false;
-}
+const guard = (t: TestContext): boolean => addonOrSkip(t, ['ss']);
 
 type Rec = { state: string; local: { address: string; port: number }; remote: { address: string; port: number } };
 

@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, test, type TestContext } from 'node:test';
-import { kernelOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
+import { ADDON, addonOrSkip, kernelOrSkip, kernelUnavailable, Netns, runCli } from './lib/netns.js';
 import { sourceCases, type ZooEnv } from './lib/sources.case.js';
 
-const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
 const TOOLS = ['ss', 'nft'];
 let env: ZooEnv | undefined;
 let dir = '';
@@ -61,13 +60,7 @@ after(() => {
 
 const getEnv = (): ZooEnv => env!;
 const kernel = (t: TestContext) => kernelOrSkip(t, TOOLS);
-const native = (t: TestContext): boolean => {
-  if (!kernel(t)) return false;
-  if (existsSync(ADDON)) return true;
-  if (process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') throw new Error(`${ADDON} is not built (TCPSTATE_REQUIRE_KERNEL=1)`);
-  t.skip('the native addon is not built');
-  return false;
-};
+const native = (t: TestContext): boolean => addonOrSkip(t, TOOLS);
 
 sourceCases({
   name: 'proc',

@@ -46,6 +46,18 @@ export function kernelOrSkip(t: TestContext, extra: string[] = []): boolean {
   return false;
 }
 
+/** The native addon as `npm install` builds it. */
+export const ADDON = join(REPO, 'native', 'build', 'Release', 'tcpstate_netlink.node');
+
+/** {@link kernelOrSkip}, and the native addon built: skip without it (fail under TCPSTATE_REQUIRE_KERNEL=1). */
+export function addonOrSkip(t: TestContext, extra: string[] = []): boolean {
+  if (!kernelOrSkip(t, extra)) return false;
+  if (existsSync(ADDON)) return true;
+  if (process.env['TCPSTATE_REQUIRE_KERNEL'] === '1') throw new Error(`${ADDON} is not built (TCPSTATE_REQUIRE_KERNEL=1)`);
+  t.skip('the native addon is not built');
+  return false;
+}
+
 /** A network namespace made for one test, with loopback up. */
 export class Netns {
   private children: ChildProcess[] = [];
