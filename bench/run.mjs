@@ -11,7 +11,7 @@
 // reports wall time and peak RSS (wait4). Results: a table on stdout and bench/RESULTS.md.
 // Everything it starts is killed by PID and the namespace deleted, also on Ctrl-C.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ if (process.getuid?.() !== 0) { console.error('bench: needs root (network namesp
 // ---- build ---------------------------------------------------------------------------
 function sh(cmd, a, o = {}) { return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...o }); }
 sh('npm', ['run', '--silent', 'build'], { cwd: repo }); // tsc, then the CLI bundle bin prefers
+mkdirSync(join(here, 'build'), { recursive: true }); // ignored by git: absent in a fresh clone
 for (const c of ['holder', 'nlcount', 'measure']) sh('gcc', ['-O2', '-Wall', '-o', join(here, 'build', c), join(here, `${c}.c`)], { cwd: here });
 if (!existsSync(join(here, 'node_modules', 'systeminformation'))) sh('npm', ['ci', '--no-audit', '--no-fund'], { cwd: here });
 if (!existsSync(join(repo, 'native', 'build', 'Release', 'tcpstate_netlink.node'))) console.error('bench: warning: the native addon is not built; tcpstate will read /proc');
