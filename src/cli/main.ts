@@ -95,6 +95,14 @@ function failure(e: unknown): [string | undefined, number] {
   return [`tcpstate: internal error: ${escapeControls(err?.message ?? String(e))}\n(please report this with the command line that caused it)\n`, 70];
 }
 
+/**
+ * The reader of stdout or stderr went away (`| head`): EPIPE on a pipe, ECONNRESET where the
+ * "pipe" is a socket pair with unread data in it (Node's child_process stdio is one).
+ */
+function readerGone(code: string | undefined): boolean {
+  return code === 'EPIPE' || code === 'ECONNRESET';
+}
+
 /** A failed write to stdout or stderr, as what the user is told. */
 function writeFailed(fd: number, e: unknown): TcpstateError {
   return new TcpstateError('ERR_IO', `cannot write standard ${fd === 1 ? 'output' : 'error'}: ${osReason(e) ?? (e as Error).message}`);
@@ -112,8 +120,8 @@ function stdoutIsFile(): boolean {
 
 /**
  * Write all of `text` to fd with blocking writes, as a C tool does. Returns what is left when
- * the fd refuses to block (EAGAIN: a non-blocking pipe inherited), else undefined. EPIPE is
- * thrown, and main ends quietly on it (a reader such as head went away); any other failure
+ * the fd refuses to block (EAGAIN: a non-blocking pipe inherited), else undefined. A reader
+ * that went away (see {@link readerGone}) is thrown as EPIPE, and main ends quietly on it; any other failure
  * (ENOSPC, EIO, EDQUOT, ...) is thrown as the TcpstateError that says so.
  */
 function writeText(fd: number, text: string): Buffer | undefined {
@@ -125,7 +133,7 @@ function writeText(fd: number, text: string): Buffer | undefined {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') return b.subarray(done);
-      if (code === 'EPIPE') throw e;
+      if (readerGone(code)) throw Object.assign(new Error(`standard ${fd === 1 ? 'output' : 'error'}: the reader went away`), { code: 'EPIPE' });
       throw writeFailed(fd, e);
     }
   }
@@ -134,10 +142,10 @@ function writeText(fd: number, text: string): Buffer | undefined {
 
 /**
  * A stream's write failed after write() returned (the stream reports it later): the command
- * may still be running, so the edge ends the process here, quietly for EPIPE.
+ * may still be running, so the edge ends the process here, quietly when the reader went away.
  */
 function streamFailed(fd: number, e: NodeJS.ErrnoException): never {
-  if (e.code === 'EPIPE') process.exit(0);
+  if (readerGone(e.code)) process.exit(0);
   if (fd === 1) try { writeText(2, `tcpstate: ${writeFailed(fd, e).describe()}\n`); } catch { /* stderr failed too */ }
   process.exit(1);
 }

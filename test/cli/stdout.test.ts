@@ -25,6 +25,21 @@ test('a reader that goes away (| head -1): exit status 0, nothing on stderr', as
   assert.equal(err, '');
 });
 
+test('a reader that goes away with output unread (ECONNRESET on a socket pair): exit status 0, nothing on stderr', async () => {
+  // Node's child stdio is a socket pair: closed with data still unread, the writer gets
+  // ECONNRESET, not EPIPE. The reader waits until tcpstate has filled it, then closes.
+  const child = spawn(process.execPath, [CLI, ...ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout.once('data', () => {
+    child.stdout.pause();
+    setTimeout(() => child.stdout.destroy(), 300);
+  });
+  const code = await new Promise<number | null>((res) => child.once('close', res));
+  assert.equal(err, '');
+  assert.equal(code, 0);
+});
+
 test('a non-blocking stdout pipe that fills: every byte arrives, in order', async () => {
   const whole = spawnSync(process.execPath, [CLI, ...ARGS], { maxBuffer: 1 << 24 });
   assert.equal(whole.status, 0, whole.stderr.toString());
