@@ -5,7 +5,7 @@
  * `ss -D FILE`, readable by `TCPDIAG_FILE=FILE ss`), which {@link replaySource} reads back.
  * @module
  */
-import { fs } from '../builtins.js';
+import { AtomicFile } from '../atomic-file.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
@@ -69,63 +69,47 @@ function nativeError(e: unknown, opts: ScanOptions): never {
 }
 
 /**
- * Where `--record` writes while the dumps run: a temporary file beside the destination,
- * renamed over it once every dump ended, so a failed or interrupted run never leaves a
- * partial recording under the name asked for (it would replay as a smaller table). A
- * destination that exists and is not a regular file (a pipe, /dev/stdout) is written
- * directly: it cannot be renamed over.
+ * Where `--record` writes while the dumps run: an {@link AtomicFile}, renamed over the
+ * destination once every dump ended, so a failed or interrupted run never leaves a partial
+ * recording under the name asked for (it would replay as a smaller table). Errors name the
+ * file and `--record`.
  */
 class RecordFile {
-  readonly fd: number;
-  /** The file renamed into place at the end (the destination, or what its symlink names). */
-  private readonly target: string;
-  private readonly temp: string | undefined;
+  private readonly file: AtomicFile;
 
   constructor(readonly path: string) {
-    let st: ReturnType<typeof fs.statSync> | undefined;
     try {
-      st = fs.statSync(path);
-    } catch {
-      st = undefined; // absent (or unreachable: opening says why)
-    }
-    if (st?.isDirectory()) throw this.error('it is a directory');
-    this.target = st ? fs.realpathSync(path) : path;
-    const slash = this.target.lastIndexOf('/');
-    this.temp = st && !st.isFile() ? undefined : `${this.target.slice(0, slash + 1)}.${this.target.slice(slash + 1)}.${process.pid}.tmp`;
-    try {
-      this.fd = fs.openSync(this.temp ?? path, 'w');
+      this.file = new AtomicFile(path);
     } catch (e) {
       throw this.error(e);
     }
   }
 
   private error(e: unknown): TcpstateError {
-    const code = typeof e === 'string' ? e : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return new TcpstateError('ERR_IO', `cannot write ${this.path}: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : code}`, { file: this.path, field: '--record' });
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const why = code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : code === 'EISDIR' ? 'it is a directory' : code;
+    return new TcpstateError('ERR_IO', `cannot write ${this.path}: ${why}`, { file: this.path, field: '--record' });
   }
 
   write(buf: Buffer, n: number): void {
     try {
-      for (let off = 0; off < n;) off += fs.writeSync(this.fd, buf, off, n - off);
+      this.file.write(buf, n);
     } catch (e) {
       throw this.error(e);
     }
   }
 
   /**
-   * Close; after a whole run move the temporary into place, else remove it. Throws only
-   * after a whole run (a failed run's own error is the one to report).
+   * After a whole run move the temporary into place, else remove it. Throws only after a
+   * whole run (a failed run's own error is the one to report).
    */
   finish(ok: boolean): void {
-    let err: unknown;
-    try { fs.closeSync(this.fd); } catch (e) { err = e; }
-    if (ok && err === undefined && this.temp) {
-      try { fs.renameSync(this.temp, this.target); } catch (e) { err = e; }
+    if (!ok) { this.file.abort(); return; }
+    try {
+      this.file.commit();
+    } catch (e) {
+      throw this.error(e);
     }
-    if ((!ok || err !== undefined) && this.temp) {
-      try { fs.unlinkSync(this.temp); } catch { /* never made, or gone */ }
-    }
-    if (ok && err !== undefined) throw this.error(err);
   }
 }
 
