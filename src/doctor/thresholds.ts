@@ -4,8 +4,8 @@
  * {@link thresholdDocs} renders from the same declarations, so defaults live only in code.
  * @module
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { TcpstateError } from '../model/errors.js';
+import { readAtMost } from '../sources/small-file.js';
 import { describeJson, excerpt, type JsonObject, parseJson } from './config-json.js';
 
 export interface ThresholdSpec {
@@ -74,30 +74,18 @@ export function readThresholdConfig(file: string, specs: Readonly<Record<string,
     const code = (e as NodeJS.ErrnoException).code;
     return new TcpstateError('ERR_IO', `cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory (EISDIR)' : code ?? (e as Error).message}`, { file });
   };
-  let fd: number;
+  let h: { bytes: Buffer; more: boolean };
   try {
-    fd = openSync(file, 'r');
+    h = readAtMost(file, MAX_CONFIG_BYTES);
   } catch (e) {
     throw io(e);
   }
-  const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
-  let n = 0;
-  try {
-    for (let got = 1; got > 0 && n < buf.length;) {
-      got = readSync(fd, buf, n, buf.length - n, null);
-      n += got;
-    }
-  } catch (e) {
-    throw io(e);
-  } finally {
-    closeSync(fd);
-  }
-  if (n > MAX_CONFIG_BYTES) {
+  if (h.more) {
     throw new TcpstateError('ERR_PARSE', `larger than ${MAX_CONFIG_BYTES >> 20} MiB: not a threshold config (reading stopped there)`, { file, offset: MAX_CONFIG_BYTES });
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(h.bytes);
   } catch {
     throw new TcpstateError('ERR_PARSE', 'not UTF-8 text', { file });
   }

@@ -17,18 +17,12 @@ export interface FileHead {
 }
 
 /**
- * Read at most `max` bytes of a file (one more is read to tell whether there are more).
- * Undefined when it is absent (ENOENT, ENOTDIR); any other failure is ERR_IO naming it.
+ * At most `max` bytes of a file from its start (one more is read to tell whether there are
+ * more), into a buffer of `max + 1` bytes: a file that never ends costs that much and no
+ * more. Throws the OS error as it is, for the caller to word.
  */
-export function readHead(path: string, max: number): FileHead | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code ?? (e as Error).message}`, { file: path });
-  }
+export function readAtMost(path: string, max: number): { bytes: Buffer; more: boolean } {
+  const fd = fs.openSync(path, 'r');
   const buf = Buffer.allocUnsafe(max + 1);
   let n = 0;
   try {
@@ -37,13 +31,26 @@ export function readHead(path: string, max: number): FileHead | undefined {
       if (got === 0) break;
       n += got;
     }
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code === 'EISDIR' ? 'it is a directory' : code ?? (e as Error).message}`, { file: path });
   } finally {
     fs.closeSync(fd);
   }
-  return { text: buf.toString('latin1', 0, Math.min(n, max)), more: n > max };
+  return { bytes: buf.subarray(0, Math.min(n, max)), more: n > max };
+}
+
+/**
+ * Read at most `max` bytes of a file as latin1 text (see {@link readAtMost}).
+ * Undefined when it is absent (ENOENT, ENOTDIR); any other failure is ERR_IO naming it.
+ */
+export function readHead(path: string, max: number): FileHead | undefined {
+  let h: { bytes: Buffer; more: boolean };
+  try {
+    h = readAtMost(path, max);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code === 'EISDIR' ? 'it is a directory' : code ?? (e as Error).message}`, { file: path });
+  }
+  return { text: h.bytes.toString('latin1'), more: h.more };
 }
 
 /**
