@@ -6,6 +6,7 @@
  * @module
  */
 import { AF_INET } from '../model/address.js';
+import { addCounts, newCounts } from '../model/count.js';
 import { LISTEN } from '../model/state.js';
 import type { SocketTable } from '../model/table.js';
 
@@ -49,15 +50,15 @@ export function listeningPorts(t: SocketTable): Set<number> {
 function capped(side: Side, by: Map<number, Float64Array>, keep: ReadonlySet<number> | undefined, top: number): PortRows[] {
   const totals = [...by].map(([port, c]) => ({ port, c, n: c.reduce((a, b) => a + b, 0) }));
   totals.sort((a, b) => b.n - a.n || a.port - b.port);
-  const other = new Float64Array(16);
+  const other = newCounts();
   const rows: PortRows[] = [];
   let kept = 0;
   for (const x of totals) {
     const ok = keep ? keep.has(x.port) : kept < top;
-    if (ok) { rows.push({ side, port: String(x.port), counts: x.c }); kept++; } else for (let s = 0; s < 16; s++) other[s]! += x.c[s]!;
+    if (ok) { rows.push({ side, port: String(x.port), counts: x.c }); kept++; } else addCounts(other, x.c);
   }
   // Ports of the list with no socket still get their zero series.
-  if (keep) for (const p of keep) if (!by.has(p)) rows.push({ side, port: String(p), counts: new Float64Array(16) });
+  if (keep) for (const p of keep) if (!by.has(p)) rows.push({ side, port: String(p), counts: newCounts() });
   rows.sort((a, b) => Number(a.port) - Number(b.port));
   rows.push({ side, port: 'other', counts: other });
   return rows;
@@ -74,7 +75,7 @@ export function portRows(t: SocketTable, keep: ReadonlySet<number> | undefined, 
     const m = inb ? inbound : outbound;
     const port = inb ? lp : t.rport[i]!;
     let c = m.get(port);
-    if (!c) { c = new Float64Array(16); m.set(port, c); }
+    if (!c) { c = newCounts(); m.set(port, c); }
     c[t.state[i]!]!++;
   }
   return [...capped('inbound', inbound, keep, top), ...capped('outbound', outbound, keep, top)];
@@ -108,18 +109,18 @@ export function programRows(t: SocketTable, top: number): { program: string; cou
     const o = t.ownersOf(i);
     const p = o.length ? o[0]!.program : '';
     let c = by.get(p);
-    if (!c) { c = new Float64Array(16); by.set(p, c); }
+    if (!c) { c = newCounts(); by.set(p, c); }
     c[t.state[i]!]!++;
   }
   const rows = [...by].map(([program, counts]) => ({ program, counts, n: counts.reduce((a, b) => a + b, 0) }));
   rows.sort((a, b) => b.n - a.n || (a.program < b.program ? -1 : 1));
-  const other = new Float64Array(16);
+  const other = newCounts();
   const kept = rows.filter((r) => r.program === '').map(({ program, counts }) => ({ program, counts }));
   let n = 0;
   for (const r of rows) {
     if (r.program === '') continue;
     if (n++ < top) kept.push({ program: r.program, counts: r.counts });
-    else for (let s = 0; s < 16; s++) other[s]! += r.counts[s]!;
+    else addCounts(other, r.counts);
   }
   kept.push({ program: 'other', counts: other });
   return kept;

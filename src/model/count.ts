@@ -26,6 +26,11 @@ export function countStates(t: SocketTable, keep: RowPredicate | undefined, into
   return into;
 }
 
+/** Add `from` to `into`, state by state. */
+export function addCounts(into: StateCounts, from: ArrayLike<number>): void {
+  for (let s = 0; s < into.length; s++) into[s]! += from[s]!;
+}
+
 export function total(c: StateCounts): number {
   let s = 0;
   for (const code of PRINT_ORDER) s += c[code]!;
@@ -84,7 +89,7 @@ export class GroupCounter {
     if (rows.length <= top) return rows;
     const head = rows.slice(0, top);
     const other = newCounts();
-    for (const r of rows.slice(top)) for (let s = 0; s < 16; s++) other[s]! += r.counts[s]!;
+    for (const r of rows.slice(top)) addCounts(other, r.counts);
     head.push({ key: `other (${rows.length - top})`, counts: other, total: total(other) });
     return head;
   }
