@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #define BUF (64u << 10)
-#define MAX_NAMES 16
+#define MAX_NAMES 24
 #define NAME_MAX_LEN 62
 
 /* String-section offsets of names[0..n) (UINT32_MAX: absent). Strings are NUL-terminated

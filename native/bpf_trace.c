@@ -18,6 +18,7 @@
  *
  * Record (little-endian, offsets in bytes):
  *   0 u64 time (CLOCK_MONOTONIC ns)   8 u64 sock address (0: none)   16 u64 timewait address
+ *  (the local port of a state change is inet_sport: skc_num is already 0 when a socket closes)
  *  24 u64 socket inode (0: no file)  32 u32 netns inode   36 u32 on-CPU tgid   40 u8 kind
  *  41 u8 old state  42 u8 new state   43 u8 sk_shutdown at the change (kind 0; 0xff unknown)  44 u16 family  46 u16 local port (host order)
  *  48 u16 remote port (network order) 52 4 bytes local IPv4  56 4 bytes remote IPv4
@@ -51,6 +52,7 @@ enum { SKC_DADDR = 0, SKC_RCV_SADDR = 4, SKC_DPORT = 12, SKC_NUM = 14 };
 
 struct offs {
   int32_t family, state, net, v6d, v6s, proto, socket, file, f_inode, i_ino, net_ns, inum, substate;
+  int32_t sport; /* inet_sock's inet_sport: kept when a closing socket's skc_num is cleared */
   int32_t shutdown; /* -1: not a whole byte in this kernel: 0xff written */
 };
 
@@ -67,6 +69,8 @@ static void emit(struct prog_asm *a, struct bpf_insn x) {
 
 #define STI(sz, d, o, imm) INSN(BPF_ST | (sz) | BPF_MEM, d, 0, o, imm)
 #define RSHI(d, i) INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, i)
+/* network to host order (a byte swap on little-endian hosts, nothing on big-endian) */
+#define BE16(d) INSN(BPF_ALU | BPF_END | BPF_TO_BE, d, 0, 0, 16)
 #define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
 
 static void jump_exit(struct prog_asm *a, struct bpf_insn j) {
@@ -155,7 +159,21 @@ static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, 
   }
   emit(a, LDX(BPF_H, 1, 7, (int16_t)o->family));
   emit(a, STX(BPF_H, 9, 1, 44));
-  emit(a, LDX(BPF_H, 1, 7, SKC_NUM));
+  if (kind == K_STATE) {
+    /* tcp_set_state(TCP_CLOSE) unbinds (skc_num = 0) before the tracepoint runs; inet_sport
+     * keeps the port, as the tracepoint's own sport field does */
+    /* inet_sock lies beyond struct sock, the pointer's BTF type: read it, not load it */
+    emit(a, MOVR(1, 9));
+    emit(a, ADDI(1, 46));
+    emit(a, MOVI(2, 2));
+    emit(a, MOVR(3, 7));
+    emit(a, ADDI(3, o->sport));
+    emit(a, CALL(BPF_FUNC_probe_read_kernel));
+    emit(a, LDX(BPF_H, 1, 9, 46));
+    emit(a, BE16(1));
+  } else {
+    emit(a, LDX(BPF_H, 1, 7, SKC_NUM));
+  }
   emit(a, STX(BPF_H, 9, 1, 46));
   emit(a, LDX(BPF_H, 1, 7, SKC_DPORT));
   emit(a, STX(BPF_H, 9, 1, 48));
@@ -206,7 +224,8 @@ static int sys_bpf(int cmd, union bpf_attr *a) {
 }
 
 /* Load and attach one program; the link fd, or -1 with the verifier's last words in why. */
-static int load_attach(struct prog_asm *a, int kind, int32_t btf_id, char *why, size_t whylen) {
+/* Load and attach; the link's fd, and in *prog_fd the program's (kept: its recursion misses are lost events). */
+static int load_attach(struct prog_asm *a, int kind, int32_t btf_id, int *prog_fd, char *why, size_t whylen) {
   union bpf_attr at;
   static char log[1 << 16];
   for (int pass = 0; pass < 2; pass++) {
@@ -229,8 +248,12 @@ static int load_attach(struct prog_asm *a, int kind, int32_t btf_id, char *why, 
       at.raw_tracepoint.prog_fd = (uint32_t)pfd;
       int lfd = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &at);
       int e = errno;
-      close(pfd);
-      if (lfd < 0) snprintf(why, whylen, "BPF program not attached: %s", strerror(e));
+      if (lfd < 0) {
+        close(pfd);
+        snprintf(why, whylen, "BPF program not attached: %s", strerror(e));
+      } else {
+        *prog_fd = pfd;
+      }
       return lfd;
     }
     if (pass == 1 && errno != EINVAL && errno != EACCES && log[0] == 0) {
@@ -250,10 +273,11 @@ static int find_offsets(struct offs *o, int32_t ids[NPROGS], char *why, size_t w
   struct btf_want g1[] = {
       BTF_WANT("sock_common", "skc_family"), BTF_WANT("sock_common", "skc_state"), BTF_WANT("sock_common", "skc_net"),
       BTF_WANT("sock_common", "skc_v6_daddr"), BTF_WANT("sock_common", "skc_v6_rcv_saddr"), BTF_WANT("sock", "sk_protocol"),
-      BTF_WANT("sock", "sk_socket"),
+      BTF_WANT("sock", "sk_socket"), BTF_WANT("inet_sock", "inet_sport"),
   };
-  if (btf_lookup("btf_trace_inet_sock_set_state", &ids[K_STATE], g1, 7, why, whylen) < 0) return -1;
-  if (btf_want_int(&g1[0], 2, why, whylen) < 0 || btf_want_int(&g1[1], 1, why, whylen) < 0 || btf_want_int(&g1[5], 2, why, whylen) < 0) return -1;
+  if (btf_lookup("btf_trace_inet_sock_set_state", &ids[K_STATE], g1, 8, why, whylen) < 0) return -1;
+  if (btf_want_int(&g1[0], 2, why, whylen) < 0 || btf_want_int(&g1[1], 1, why, whylen) < 0 || btf_want_int(&g1[5], 2, why, whylen) < 0 ||
+      btf_want_int(&g1[7], 2, why, whylen) < 0) return -1;
   if (g1[0].off != 16 || g1[1].off != 18) {
     snprintf(why, whylen, "struct sock_common is not laid out as this program reads it (skc_family at %d, skc_state at %d)", g1[0].off, g1[1].off);
     return -1;
@@ -276,8 +300,8 @@ static int find_offsets(struct offs *o, int32_t ids[NPROGS], char *why, size_t w
   if (btf_lookup("inet_twsk_kill", &ids[K_TW_KILL], NULL, 0, why2, sizeof why2) < 0) ids[K_TW_KILL] = -1;
   *o = (struct offs){.family = g1[0].off, .state = g1[1].off, .net = g1[2].off, .v6d = g1[3].off, .v6s = g1[4].off, .proto = g1[5].off,
                      .socket = g1[6].off, .file = g2[0].off, .f_inode = g2[1].off, .i_ino = g2[2].off, .net_ns = g2[3].off, .inum = g2[4].off,
-                     .substate = g2[5].off, .shutdown = shutdown};
-  int32_t all[] = {o->family, o->state, o->net, o->v6d + 8, o->v6s + 8, o->proto, o->socket, o->file, o->f_inode, o->i_ino, o->net_ns + o->inum, o->substate};
+                     .substate = g2[5].off, .shutdown = shutdown, .sport = g1[7].off};
+  int32_t all[] = {o->family, o->state, o->net, o->v6d + 8, o->v6s + 8, o->proto, o->socket, o->file, o->f_inode, o->i_ino, o->net_ns + o->inum, o->substate, o->sport};
   for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
     if (!BPF_OFF_OK(all[k])) { snprintf(why, whylen, "kernel structure offsets out of range"); return -1; }
   return 0;
@@ -286,7 +310,7 @@ static int find_offsets(struct offs *o, int32_t ids[NPROGS], char *why, size_t w
 /* ---- the running trace ---- */
 
 struct trace {
-  int rb_fd, lost_fd, links[NPROGS], epfd;
+  int rb_fd, lost_fd, links[NPROGS], progs[NPROGS], epfd;
   int ncpus;
   void *cons, *prod; /* the ring buffer's consumer page and producer page + data */
   size_t prod_len;
@@ -334,13 +358,29 @@ static uint64_t read_lost(struct trace *t) {
   a.map_fd = (uint32_t)t->lost_fd;
   a.key = (uint64_t)(uintptr_t)&key;
   a.value = (uint64_t)(uintptr_t)vals;
-  if (t->ncpus > 1024 || sys_bpf(BPF_MAP_LOOKUP_ELEM, &a) < 0) return 0;
-  for (int k = 0; k < t->ncpus; k++) sum += vals[k];
+  if (t->ncpus <= 1024 && sys_bpf(BPF_MAP_LOOKUP_ELEM, &a) == 0)
+    for (int k = 0; k < t->ncpus; k++) sum += vals[k];
+  /* a hook that fires while one of ours runs on the same CPU (a softirq's state change
+   * interrupting a system call's) is skipped by the kernel and counted as the program's
+   * recursion miss: an event lost as surely as one the full ring refused */
+  for (int k = 0; k < NPROGS; k++) {
+    if (t->progs[k] < 0) continue;
+    struct bpf_prog_info info;
+    memset(&info, 0, sizeof info);
+    memset(&a, 0, sizeof a);
+    a.info.bpf_fd = (uint32_t)t->progs[k];
+    a.info.info_len = sizeof info;
+    a.info.info = (uint64_t)(uintptr_t)&info;
+    if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) == 0) sum += info.recursion_misses;
+  }
   return sum;
 }
 
 static void trace_free(struct trace *t) {
-  for (int k = 0; k < NPROGS; k++) if (t->links[k] >= 0) close(t->links[k]);
+  for (int k = 0; k < NPROGS; k++) {
+    if (t->links[k] >= 0) close(t->links[k]);
+    if (t->progs[k] >= 0) close(t->progs[k]);
+  }
   if (t->cons) munmap(t->cons, (size_t)t->page);
   if (t->prod) munmap(t->prod, t->prod_len);
   if (t->epfd >= 0) close(t->epfd);
@@ -485,7 +525,7 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
   struct trace *t = calloc(1, sizeof *t);
   if (!t) return unavailable(env, "out of memory");
   t->rb_fd = t->lost_fd = t->epfd = -1;
-  for (int k = 0; k < NPROGS; k++) t->links[k] = -1;
+  for (int k = 0; k < NPROGS; k++) t->links[k] = t->progs[k] = -1;
   t->page = page;
   t->rb_bytes = rb_bytes ? rb_bytes : RINGBUF_BYTES;
   if (t->rb_bytes < (uint32_t)page) t->rb_bytes = (uint32_t)page; /* the kernel's least */
@@ -518,7 +558,7 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
     if (ids[k] < 0) continue;
     if (assemble(&pa, k, &o, t->rb_fd, t->lost_fd, netns, (uint16_t)family) < 0) { snprintf(why, sizeof why, "BPF program too long"); goto fail; }
     char w2[256];
-    t->links[k] = load_attach(&pa, k, ids[k], w2, sizeof w2);
+    t->links[k] = load_attach(&pa, k, ids[k], &t->progs[k], w2, sizeof w2);
     if (t->links[k] < 0 && k == K_STATE) { snprintf(why, sizeof why, "%s", w2); goto fail; }
     snprintf(missing[k], sizeof missing[k], "%s", w2);
   }

@@ -54,7 +54,7 @@ interface SockState {
   since: bigint | undefined;
   state: StateCode | undefined;
   owner: Owner | undefined;
-  /** The last event with both ports: a socket being closed is unhashed (ports 0) before the tracepoint runs. */
+  /** The last event with both ports, for a change that reports local port 0 (the addon reads inet_sport, which the close keeps; skc_num is cleared first). */
   ends?: TraceEvent;
 }
 

@@ -78,7 +78,7 @@ class Trace {
     }
   }
   async stop(): Promise<number> {
-    const code = new Promise<number>((r) => this.child.once('exit', (c) => r(c ?? -1)));
+    const code = new Promise<number>((r) => this.child.once('close', (c) => r(c ?? -1)));
     this.child.kill('SIGINT');
     return code;
   }
@@ -93,7 +93,7 @@ function py(ns: Netns, src: string, args: string[]): { child: ChildProcess; out:
     let nl;
     while ((nl = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
   });
-  const out = new Promise<string[]>((r) => child.once('exit', () => r(lines)));
+  const out = new Promise<string[]>((r) => child.once('close', () => r(lines)));
   return { child, out, lines };
 }
 
@@ -248,7 +248,7 @@ for i in range(${n}):
     c.close(); a.close()
 s.close()
 `]);
-    const code = new Promise<number>((r) => child.once('exit', (c) => r(c ?? -1)));
+    const code = new Promise<number>((r) => child.once('close', (c) => r(c ?? -1)));
     let rest = '';
     child.stdout!.on('data', (d: Buffer) => { rest += d.toString(); });
     child.stdout!.resume();
