@@ -30,7 +30,7 @@ enum { CTX_SK = 8 };
 /* include/net/tcp_states.h */
 enum { KERNEL_TCP_TIME_WAIT = 6 };
 
-int bpf_tcp_states_open(char *why, size_t whylen) {
+int bpf_tcp_states_open(int with_ports, char *why, size_t whylen) {
   struct btf_want w[] = {
       BTF_WANT("sock_common", "skc_family"),
       BTF_WANT("sock_common", "skc_state"),
@@ -46,6 +46,37 @@ int bpf_tcp_states_open(char *why, size_t whylen) {
     snprintf(why, whylen, "kernel structure offsets out of range");
     return -1;
   }
+  if (with_ports && (family != 16 || state != 18)) {
+    snprintf(why, whylen, "struct sock_common is not laid out as this program reads it (skc_family at %d, skc_state at %d)", family, state);
+    return -1;
+  }
+  /* Per socket and port: {state u8, family u8, skc_num u16, skc_dport u16}, both ports in
+   * host order; skc_dport 12 and skc_num 14 sit in anonymous unions BTF does not name, fixed
+   * since Linux 3.x and checked against skc_family at 16 and skc_state at 18. */
+  struct bpf_insn ported[] = {
+      MOVR(6, 1),
+      LDX(BPF_DW, 7, 6, CTX_SK),
+      JEQI(7, 0, 21), /* to the exit */
+      LDX(BPF_H, 8, 7, (int16_t)family),
+      LDX(BPF_B, 9, 7, (int16_t)state),
+      LDX(BPF_H, 1, 7, 14),
+      STX(BPF_H, 10, 1, -6),
+      LDX(BPF_H, 1, 7, 12),
+      BE16(1),
+      STX(BPF_H, 10, 1, -4),
+      JNEI(9, KERNEL_TCP_TIME_WAIT, 5), /* to the write */
+      MOVR(1, 7),
+      CALL(BPF_FUNC_skc_to_tcp_timewait_sock),
+      MOVI(9, 0),
+      JEQI(0, 0, 1),
+      LDX(BPF_B, 9, 0, (int16_t)substate),
+      STX(BPF_B, 10, 9, -8), /* the write */
+      STX(BPF_B, 10, 8, -7),
+      SEQ_WRITE_FROM_STACK(-8, 6),
+      MOVI(0, 0), /* the exit */
+      EXIT(),
+  };
+  if (with_ports) return bpf_iter_open(ported, sizeof ported / sizeof ported[0], func_id, why, whylen);
   /* Per socket: {state u8, family u8} from the stack; the last call (sk_common NULL) writes
    * nothing. r8 holds the family and r9 the state across the helper call. */
   struct bpf_insn prog[] = {

@@ -69,8 +69,6 @@ static void emit(struct prog_asm *a, struct bpf_insn x) {
 
 #define STI(sz, d, o, imm) INSN(BPF_ST | (sz) | BPF_MEM, d, 0, o, imm)
 #define RSHI(d, i) INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, i)
-/* network to host order (a byte swap on little-endian hosts, nothing on big-endian) */
-#define BE16(d) INSN(BPF_ALU | BPF_END | BPF_TO_BE, d, 0, 0, 16)
 #define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
 
 static void jump_exit(struct prog_asm *a, struct bpf_insn j) {

@@ -1027,9 +1027,10 @@ static napi_value BpfOwners(napi_env env, napi_callback_info info) {
 
 /* ---- TCP states from the BPF tcp iterator, on a thread of its own ----
  *
- * bpfTcpStatesStart(netns?) starts a thread that enters the namespace at path netns (setns
+ * bpfTcpStatesStart(netns?, withPorts?) starts a thread that enters the namespace at path netns (setns
  * moves only that thread), finds the layout in the kernel's BTF, loads the iterator program
- * and reads every (kernel state, family) byte pair into memory, while JS goes on (the CLI
+ * and reads every (kernel state, family) byte pair (with withPorts, six bytes: and the local
+ * and remote ports, u16 in host order) into memory, while JS goes on (the CLI
  * starts it before its code loads); bpfTcpStatesFinish(handle) waits for it and returns the
  * bytes as a Uint8Array, or throws: code ERR_BPF_UNAVAILABLE with the reason when the
  * iterator cannot run here (no BTF, not root), an errno error otherwise. */
@@ -1038,6 +1039,7 @@ struct states_job {
   int joined;
   char nspath[4096];
   int want_ns;
+  int with_ports; /* six bytes per socket with its ports, not two */
   uint8_t *data;
   size_t len, cap;
   int err; /* errno of what failed, with what */
@@ -1057,7 +1059,7 @@ static void *states_main(void *arg) {
     if (r < 0) { j->err = e; j->what = "setns"; return NULL; }
   }
   /* An iterator walks the namespace it was created in: this thread's. */
-  int ifd = bpf_tcp_states_open(j->why, sizeof j->why);
+  int ifd = bpf_tcp_states_open(j->with_ports, j->why, sizeof j->why);
   if (ifd < 0) { j->unavailable = 1; return NULL; }
   for (;;) {
     if (j->cap - j->len < RECV_BYTES) {
@@ -1085,12 +1087,15 @@ static void free_states_job(napi_env env, void *data, void *hint) {
 }
 
 static napi_value BpfTcpStatesStart(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   struct states_job *j = calloc(1, sizeof *j);
   if (!j) return throw_errno(env, "bpfTcpStatesStart", ENOMEM);
   j->want_ns = argc >= 1 ? get_path(env, argv[0], j->nspath, sizeof j->nspath) : 0;
+  bool ports = false;
+  if (argc >= 2 && napi_get_value_bool(env, argv[1], &ports) != napi_ok) ports = false;
+  j->with_ports = ports;
   if (j->want_ns < 0) {
     free(j);
     napi_throw_type_error(env, NULL, "bpfTcpStatesStart(netns?): netns must be a path");

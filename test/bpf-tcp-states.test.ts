@@ -12,7 +12,8 @@ import { after, before, test, type TestContext } from 'node:test';
 import { TcpstateError } from '../src/model/errors.js';
 import { newCounts } from '../src/model/count.js';
 import { ALL_MASK, parseState } from '../src/model/state.js';
-import { bpfCount, countStatePairs, finishCounts, newTally, UNREAD_SUBSTATE, unreadSubstates } from '../src/sources/bpf-tcp-states.js';
+import { bpfCount, countStatePairs, finishCounts, newTally, parseStatePorts, UNREAD_SUBSTATE, unreadSubstates } from '../src/sources/bpf-tcp-states.js';
+import { AF_INET, AF_INET6 } from '../src/model/address.js';
 import { loadNative, type NativeAddon } from '../src/sources/native.js';
 import { spawnSync } from 'node:child_process';
 import { ADDON, addonOrSkip, CLI, kernelUnavailable, Netns, runCli } from './lib/netns.js';
@@ -185,6 +186,49 @@ test('the tally of bytes the iterator wrote: per family, state codes as the kern
   addon.bpfTcpStatesFinish(h);
   assert.throws(() => addon.bpfTcpStatesFinish(h), { code: 'ERR_SCAN_FINISHED' });
   assert.throws(() => addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart('/run/netns/tcpstate-no-such-namespace')), { code: 'ENOENT' });
+});
+
+test('the walk with ports: every socket\'s state, family and both ports, as ss lists them (closing, timewait and request sockets included)', (t) => {
+  if (!guard(t)) return;
+  const addon = loadNative().addon!;
+  let raw: Uint8Array;
+  try {
+    raw = addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart(`/run/netns/${ns!.name}`, true));
+  } catch (e) {
+    mustRun(t, (e as Error).message);
+    return;
+  }
+  const walk = parseStatePorts(raw);
+  assert.ok(walk, 'every timewait socket\'s substate was read');
+  assert.deepEqual(walk.warnings, []);
+  const c = walk.columns;
+  const key = (state: string, fam: number, lp: number, rp: number) => `${state} ${fam} ${lp} ${rp}`;
+  const got = new Map<string, number>();
+  for (let i = 0; i < c.length; i++) {
+    const k = key(String(c.state[i]), c.family[i]!, c.lport[i]!, c.rport[i]!);
+    got.set(k, (got.get(k) ?? 0) + 1);
+  }
+  const want = new Map<string, number>();
+  for (const r of parseSs(ns!.run('ss', ['-tanH']))) {
+    const [laddr, lport] = r.local.split('|');
+    const k = key(String(parseState(r.state)), laddr!.includes(':') ? AF_INET6 : AF_INET, Number(lport), Number(r.remote.split('|')[1]));
+    want.set(k, (want.get(k) ?? 0) + 1);
+  }
+  assert.deepEqual([...got].sort(), [...want].sort());
+});
+
+test('parseStatePorts: records as columns; a cut record or an unknown family is an error at its byte; an unread substate gives up', () => {
+  const rec = (state: number, fam: number, lp: number, rp: number) => { const b = new Uint8Array(6); const d = new DataView(b.buffer); b[0] = state; b[1] = fam; d.setUint16(2, lp, true); d.setUint16(4, rp, true); return [...b]; };
+  const w = parseStatePorts(Uint8Array.from([...rec(10, 2, 80, 0), ...rec(1, 10, 80, 40000), ...rec(99, 2, 1, 2)]));
+  assert.ok(w);
+  assert.deepEqual([...w.columns.state], [parseState('LISTEN'), parseState('ESTABLISHED'), parseState('UNKNOWN')]);
+  assert.deepEqual([...w.columns.family], [AF_INET, AF_INET6, AF_INET]);
+  assert.deepEqual([...w.columns.lport], [80, 80, 1]);
+  assert.deepEqual([...w.columns.rport], [0, 40000, 2]);
+  assert.equal(w.warnings[0]?.code, 'W_UNKNOWN_STATE');
+  assert.throws(() => parseStatePorts(Uint8Array.from([1, 2, 0, 0, 0])), (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /5 bytes is not a whole number/.test(e.message));
+  assert.throws(() => parseStatePorts(Uint8Array.from([...rec(1, 2, 1, 1), ...rec(1, 7, 1, 1)])), (e: unknown) => e instanceof TcpstateError && /family 7 at byte 7/.test(e.message));
+  assert.equal(parseStatePorts(Uint8Array.from([...rec(1, 2, 1, 1), ...rec(UNREAD_SUBSTATE, 10, 1, 1)])), undefined);
 });
 
 test('countStatePairs: a broken pair is an error naming its byte; an unknown state is counted as UNKNOWN with a warning', () => {

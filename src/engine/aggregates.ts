@@ -9,6 +9,7 @@ import { AF_INET } from '../model/address.js';
 import { addCounts, newCounts } from '../model/count.js';
 import { LISTEN } from '../model/state.js';
 import type { SocketTable } from '../model/table.js';
+import type { PortColumns } from '../sources/bpf-tcp-states.js';
 
 /** Which aggregates to compute. */
 export interface AggregateOptions {
@@ -41,7 +42,7 @@ export interface PortRows {
 }
 
 /** Local ports with a listener. */
-export function listeningPorts(t: SocketTable): Set<number> {
+export function listeningPorts(t: PortColumns): Set<number> {
   const s = new Set<number>();
   for (let i = 0; i < t.length; i++) if (t.state[i] === LISTEN) s.add(t.lport[i]!);
   return s;
@@ -65,7 +66,7 @@ function capped(side: Side, by: Map<number, Float64Array>, keep: ReadonlySet<num
 }
 
 /** Per-port state counts of a table, capped. */
-export function portRows(t: SocketTable, keep: ReadonlySet<number> | undefined, top: number): PortRows[] {
+export function portRows(t: PortColumns, keep: ReadonlySet<number> | undefined, top: number): PortRows[] {
   const listening = listeningPorts(t);
   const inbound = new Map<number, Float64Array>();
   const outbound = new Map<number, Float64Array>();
@@ -127,8 +128,15 @@ export function programRows(t: SocketTable, top: number): { program: string; cou
 }
 
 
-/** Every aggregate /metrics writes, from one table. */
-export function aggregate(t: SocketTable, o: AggregateOptions): Aggregates {
+/**
+ * Every aggregate /metrics writes: from one table, or from a walk's state and port columns
+ * with the listeners' rows read apart (`listeners`; the table's own when undefined).
+ * Per-program counts need the table's owners.
+ */
+export function aggregate(t: PortColumns | SocketTable, o: AggregateOptions, listeners?: ListenerRow[]): Aggregates {
+  const table = 'ownersOf' in t ? t : undefined;
+  if (!listeners && !table) throw new Error('aggregate: listeners needed without a table');
+  if (o.byProcess && !table) throw new Error('aggregate: per-program counts need a table');
   const v4 = new Array<number>(16).fill(0);
   const v6 = new Array<number>(16).fill(0);
   for (let i = 0; i < t.length; i++) (t.family[i] === AF_INET ? v4 : v6)[t.state[i]!]!++;
@@ -137,7 +145,7 @@ export function aggregate(t: SocketTable, o: AggregateOptions): Aggregates {
     v4,
     v6,
     ports: portRows(t, o.ports ? new Set(o.ports) : undefined, o.top),
-    listeners: listenerRows(t),
-    ...(o.byProcess ? { programs: programRows(t, o.top).map((r) => ({ program: r.program, counts: [...r.counts] })) } : {}),
+    listeners: listeners ?? listenerRows(table!),
+    ...(o.byProcess ? { programs: programRows(table!, o.top).map((r) => ({ program: r.program, counts: [...r.counts] })) } : {}),
   };
 }

@@ -7,14 +7,15 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isTcpstateError } from '../model/errors.js';
-import { ALL_MASK } from '../model/state.js';
+import { ALL_MASK, LISTEN } from '../model/state.js';
 import { attachProcesses, liveSnapshot, scanOptions } from '../snapshot.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { loadNative } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { netDir } from '../sources/proc-source.js';
 import { readSysctls, SYSCTLS, type Sysctls } from '../sources/sysctl.js';
-import { aggregate } from './aggregates.js';
+import { aggregate, listenerRows } from './aggregates.js';
+import { bpfPortColumns } from '../sources/bpf-tcp-states.js';
 import { doctorReport } from './documents.js';
 import type { Sample } from './sampler.js';
 import { type SampleRequest, toWire, type WireError, type WireSample } from './protocol.js';
@@ -57,12 +58,41 @@ function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean): { 
   };
 }
 
+/**
+ * /metrics' aggregates without rows, owners or findings come from the BPF walk with ports
+ * (six bytes a socket, no sock_diag message): undefined where it cannot run, or for a named
+ * source, so the sample is a full dump. Listeners' queues come from a sock_diag dump of
+ * listening sockets alone, just after the walk.
+ */
+function metricsByWalk(r: SampleRequest, opts: ReturnType<typeof scanOptions>): ReturnType<typeof bpfPortColumns> {
+  if (!r.metrics || r.metrics.byProcess || r.rows !== false || r.findings || r.processes) return undefined;
+  if ((r.source !== undefined && r.source !== 'auto') || opts.procRoot !== '/proc') return undefined;
+  const native = loadNative();
+  if (!native.addon) return undefined;
+  return bpfPortColumns(native.addon, r.netns === undefined ? undefined : netnsPath(r.netns));
+}
+
 async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: ArrayBuffer[] }> {
   const t0 = performance.now();
   const takenAt = Date.now();
   const opts = scanOptions({ netns: r.netns, tcp: true, udp: false, states: ALL_MASK });
   const files = readNamespaceFiles(r.netns, r.sysctls === true);
   const atMs = files.counters?.atMs ?? now();
+  const walked = metricsByWalk(r, opts);
+  if (walked) {
+    const listeners = await liveSnapshot(r.source, { ...opts, states: 1 << LISTEN });
+    const scanMs = performance.now() - t0;
+    return {
+      msg: {
+        id: r.id, ok: true, metrics: aggregate(walked.columns, r.metrics!, listenerRows(listeners.table)), source: 'bpf',
+        warnings: [...walked.warnings, ...listeners.warnings], notices: listeners.notices, takenAt, atMs, scanMs, totalMs: scanMs,
+        ...(files.counters ? { counters: files.counters } : {}),
+        ...(files.sysctls ? { sysctls: files.sysctls } : {}),
+        ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
+      },
+      transfer: [],
+    };
+  }
   const snap = await liveSnapshot(r.source, opts);
   const scanMs = performance.now() - t0;
   let processes: WireSample['processes'];

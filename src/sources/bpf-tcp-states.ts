@@ -8,6 +8,7 @@
  * @module
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
+import { AF_INET, AF_INET6 } from '../model/address.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import type { ScanOptions, ScanResult } from './live.js';
 import type { NativeAddon, StatesHandle } from './native.js';
@@ -119,4 +120,70 @@ export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: strin
   // Counted as TIME_WAIT they could be orphaned FIN_WAIT2: sock_diag reads every substate.
   if (unreadSubstates(t) > 0) return undefined;
   return { warnings: finishCounts(t, opts, counts), notices: [], method: use ? 'bpf tcp iterator, started early' : 'bpf tcp iterator', ...(use ? { began: use.began } : {}) };
+}
+
+/** Bytes per socket of the walk with ports: state, family, then local and remote port (u16 each, host order). */
+export const STATE_PORT_BYTES = 6;
+
+/**
+ * The columns of a walk with ports: what per-port state counts need, without addresses,
+ * queues or owners (a {@link SocketTable}'s columns of those names, same codes).
+ */
+export interface PortColumns {
+  length: number;
+  /** tcpstate state codes (UNKNOWN for a kernel state tcpstate does not know). */
+  state: Uint8Array;
+  /** AF_INET (4) or AF_INET6 (6), as the table's family column. */
+  family: Uint8Array;
+  lport: Uint16Array;
+  rport: Uint16Array;
+}
+
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The six-byte records of a walk with ports as columns; undefined when a timewait socket's
+ * substate could not be read (the caller dumps through sock_diag, as {@link bpfCount} does).
+ * @throws TcpstateError ERR_PARSE naming the byte offset of a record with an unknown family,
+ *   or of a length that is not whole records.
+ */
+export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): { columns: PortColumns; warnings: Warning[] } | undefined {
+  if (bytes.length % STATE_PORT_BYTES !== 0) {
+    throw new TcpstateError('ERR_PARSE', `${name}: ${bytes.length} bytes is not a whole number of ${STATE_PORT_BYTES}-byte records`, { file: name, offset: bytes.length, field: 'length' });
+  }
+  const n = bytes.length / STATE_PORT_BYTES;
+  const c: PortColumns = { length: n, state: new Uint8Array(n), family: new Uint8Array(n), lport: new Uint16Array(n), rport: new Uint16Array(n) };
+  const unknown = new Map<number, number>();
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0, o = 0; i < n; i++, o += STATE_PORT_BYTES) {
+    const raw = bytes[o]!;
+    if (raw === UNREAD_SUBSTATE) return undefined;
+    const f = bytes[o + 1]!;
+    if (f === LINUX_AF_INET) c.family[i] = AF_INET;
+    else if (f === LINUX_AF_INET6) c.family[i] = AF_INET6;
+    else throw new TcpstateError('ERR_PARSE', `${name}: address family ${f} at byte ${o + 1}, expected 2 (IPv4) or 10 (IPv6)`, { file: name, offset: o + 1, field: 'family' });
+    const code = canonicalCode(raw);
+    if (code === UNKNOWN) unknown.set(raw, (unknown.get(raw) ?? 0) + 1);
+    c.state[i] = code;
+    c.lport[i] = dv.getUint16(o + 2, LITTLE);
+    c.rport[i] = dv.getUint16(o + 4, LITTLE);
+  }
+  const warnings: Warning[] = [...unknown].map(([raw, k]) => ({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${raw} (${k} sockets), counted as UNKNOWN`, where: { file: name, field: 'state' } }));
+  return { columns: c, warnings };
+}
+
+/**
+ * Every TCP socket's state, family and ports in the current namespace (or the namespace
+ * file `netnsFile`) from one BPF walk; undefined where {@link bpfCount} would be.
+ */
+export function bpfPortColumns(addon: NativeAddon, netnsFile: string | undefined): { columns: PortColumns; warnings: Warning[] } | undefined {
+  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart(netnsFile, true));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BPF_UNAVAILABLE') return undefined;
+    throw e;
+  }
+  return parseStatePorts(bytes);
 }

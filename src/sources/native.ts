@@ -67,9 +67,10 @@ export interface NativeAddon {
   /**
    * Start reading (kernel state, family) byte pairs of every TCP socket of the current
    * namespace, or of the namespace file `netns`, from a BPF tcp iterator
-   * (native/bpf_tcp_states.c) on a thread of its own.
+   * (native/bpf_tcp_states.c) on a thread of its own; with `withPorts`, six bytes per
+   * socket: and its local and remote ports (u16, host order).
    */
-  bpfTcpStatesStart(netns?: string): StatesHandle;
+  bpfTcpStatesStart(netns?: string, withPorts?: boolean): StatesHandle;
   /**
    * Wait for that thread and take its bytes; throws (code ERR_BPF_UNAVAILABLE, with the
    * reason) when the iterator cannot run here, an errno error when reading failed. Once per
