@@ -10,11 +10,12 @@
 // Commands run through bench/build/measure, which enters the namespace with setns and
 // reports wall time and peak RSS (wait4). Results: a table on stdout and bench/RESULTS.md.
 // Everything it starts is killed by PID and the namespace deleted, also on Ctrl-C.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BenchNamespace, LISTEN_PER_HOLDER, mix } from './namespace.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -22,8 +23,6 @@ const args = process.argv.slice(2);
 const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
 const quick = args.includes('--quick');
 const SIZES = opt('--sizes', '1000,10000,100000,400000').split(',').map(Number);
-const FD_PER_HOLDER = 19000;
-const LISTEN_PER_HOLDER = 16;
 const DEADLINE = Date.now() + 28 * 60_000; // the whole bench stays under 30 minutes
 
 if (process.getuid?.() !== 0) { console.error('bench: needs root (network namespace, setns)'); process.exit(2); }
@@ -36,98 +35,14 @@ for (const c of ['holder', 'nlcount', 'measure']) sh('gcc', ['-O2', '-Wall', '-o
 if (!existsSync(join(here, 'node_modules', 'systeminformation'))) sh('npm', ['ci', '--no-audit', '--no-fund'], { cwd: here });
 if (!existsSync(join(repo, 'native', 'build', 'Release', 'tcpstate_netlink.node'))) console.error('bench: warning: the native addon is not built; tcpstate will read /proc');
 
-// ---- namespace and holders ------------------------------------------------------------
-const NS = `tcst-bench-${process.pid}`;
-const NSPATH = `/run/netns/${NS}`;
-const holders = [];
-function cleanup() {
-  for (const h of holders) { try { process.kill(h.child.pid, 'SIGKILL'); } catch { /* gone */ } }
-  holders.length = 0;
-  try { execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' }); } catch { /* gone */ }
-}
-process.on('SIGINT', () => { cleanup(); process.exit(130); });
-process.on('SIGTERM', () => { cleanup(); process.exit(143); });
-process.on('exit', cleanup);
-
-execFileSync('ip', ['netns', 'add', NS]);
-const nsx = (cmd) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', cmd], { stdio: 'ignore' });
-nsx('ip link set lo up');
-// Ports: clients bind explicit ports, but the range is widened too (ss -s, anything ephemeral).
-nsx('echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range; echo 2000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets; echo 65535 > /proc/sys/net/core/somaxconn');
-
-function lines(child) {
-  let buf = '';
-  const waiters = [];
-  child.stdout.on('data', (d) => {
-    buf += d;
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const l = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      const w = waiters.shift();
-      if (w) w(l);
-    }
-  });
-  return () => new Promise((res, rej) => {
-    waiters.push(res);
-    child.once('exit', (c) => rej(new Error(`holder exited with ${c}`)));
-  });
-}
-
-/** The socket mix for N: 10% TIME_WAIT, 8% CLOSE_WAIT + 8% FIN_WAIT2, 16 LISTEN per holder, the rest ESTABLISHED. */
-function mix(n) {
-  const tw = Math.round(n * 0.10);
-  const cw = Math.round(n * 0.08);
-  let h = 1;
-  for (;;) {
-    const est = Math.max(0, Math.floor((n - tw - 2 * cw - LISTEN_PER_HOLDER * h) / 2));
-    const fds = 2 * est + 2 * cw + LISTEN_PER_HOLDER * h;
-    if (fds <= h * FD_PER_HOLDER) return { n, tw, cw, est, holders: h };
-    h = Math.ceil(fds / FD_PER_HOLDER);
-  }
-}
-
-let twGen = 0;
-let twAt = 0;
-let idBase = 0;
-async function startHolders(m) {
-  // Fresh holder IDs, so fresh addresses, for each size: sockets a killed holder left
-  // closing (FIN_WAIT1, LAST_ACK) would hold the previous size's ports.
-  const base = idBase;
-  idBase += m.holders;
-  if (idBase > 250) throw new Error('bench: out of holder IDs (127.x.ID.y)');
-  const t0 = Date.now();
-  const split = (total, k, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
-  const ready = [];
-  for (let i = 0; i < m.holders; i++) {
-    const child = spawn('ip', ['netns', 'exec', NS, join(here, 'build', 'holder'), String(base + i + 1), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const next = lines(child);
-    holders.push({ child, next, i });
-    ready.push(next());
-  }
-  for (const l of await Promise.all(ready)) if (!l.startsWith('ready')) throw new Error(`holder: ${l}`);
-  await refreshTw(m, true);
-  return (Date.now() - t0) / 1000;
-}
-
-/** TIME_WAIT lives 60 s: a fresh batch (new client addresses) every 45 s keeps the share. */
-async function refreshTw(m, force = false) {
-  if (!force && Date.now() - twAt < 45_000) return;
-  twGen++;
-  const k = holders.length;
-  const oks = holders.map((h, i) => {
-    const p = h.next();
-    h.child.stdin.write(`tw ${Math.floor(m.tw / k) + (i < m.tw % k ? 1 : 0)} ${twGen}\n`);
-    return p;
-  });
-  for (const l of await Promise.all(oks)) if (!l.startsWith('ok')) throw new Error(`holder: ${l}`);
-  twAt = Date.now();
-}
-
-function stopHolders() {
-  for (const h of holders) { try { h.child.stdin.end(); process.kill(h.child.pid, 'SIGKILL'); } catch { /* gone */ } }
-  holders.length = 0;
-}
+// ---- namespace and holders (bench/namespace.mjs) ----------------------------------------
+const bns = new BenchNamespace('tcst-bench');
+const NS = bns.name;
+const NSPATH = bns.path;
+const cleanup = () => bns.destroy();
+const startHolders = async (m) => bns.fill(m.n);
+const refreshTw = async (_m, force = false) => bns.refreshTw(force);
+const stopHolders = () => bns.stopHolders();
 
 // ---- the tools --------------------------------------------------------------------------
 const T = `node ${join(repo, 'bin', 'tcpstate.js')}`;

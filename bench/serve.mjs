@@ -3,15 +3,15 @@
 //
 //   sudo node bench/serve.mjs [--sizes 100000,400000] [--rounds 7] [--serve-args '--no-findings']
 //
-// Both exporters run inside one network namespace filled by bench/holder (as bench/run.mjs
-// fills it): `prometheus-node-exporter --collector.disable-defaults --collector.tcpstat`
+// Both exporters run inside one network namespace filled by bench/holder (bench/namespace.mjs): `prometheus-node-exporter --collector.disable-defaults --collector.tcpstat`
 // (Debian's package) and `tcpstate serve`, each on its own loopback port. Scrapes alternate
 // between them (curl's time_total; medians), each server's peak RSS is its VmHWM. Then, at the
 // first size, /metrics of serve is scraped back to back while /-/healthy is timed (p50/p99).
 // Prints a table and the raw numbers as JSON; everything it starts is killed by PID and the
 // namespace deleted.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { BenchNamespace, buildHolder } from './namespace.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,68 +22,15 @@ const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] :
 const SIZES = opt('--sizes', '100000,400000').split(',').map(Number);
 const ROUNDS = Number(opt('--rounds', '7'));
 const SERVE_ARGS = (opt('--serve-args', '') ?? '').split(' ').filter(Boolean);
-const FD_PER_HOLDER = 19000;
-const LISTEN_PER_HOLDER = 16;
 if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
 
-const sh = (cmd, a, o = {}) => execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...o });
-mkdirSync(join(here, 'build'), { recursive: true });
-sh('gcc', ['-O2', '-Wall', '-o', join(here, 'build', 'holder'), join(here, 'holder.c')]);
-
-const NS = `tcst-bserve-${process.pid}`;
+buildHolder();
+const bns = new BenchNamespace('tcst-bserve');
+const NS = bns.name;
 const procs = [];
-function cleanup() {
-  for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
-  procs.length = 0;
-  try { execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' }); } catch { /* gone */ }
-}
-process.on('SIGINT', () => { cleanup(); process.exit(130); });
-process.on('exit', cleanup);
-execFileSync('ip', ['netns', 'add', NS]);
-const nsx = (cmd) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', cmd], { encoding: 'utf8' });
-nsx('ip link set lo up; echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range; echo 2000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets; echo 65535 > /proc/sys/net/core/somaxconn');
-
-function lines(child) {
-  let buf = '';
-  const waiters = [];
-  child.stdout.on('data', (d) => {
-    buf += d;
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) { const l = buf.slice(0, nl); buf = buf.slice(nl + 1); waiters.shift()?.(l); }
-  });
-  return () => new Promise((res) => waiters.push(res));
-}
-
-let idBase = 0;
-let twGen = 0;
-const holders = [];
-async function fill(n) {
-  for (const h of holders) { try { process.kill(h.child.pid, 'SIGKILL'); } catch { /* gone */ } }
-  holders.length = 0;
-  const tw = Math.round(n * 0.10);
-  const cw = Math.round(n * 0.08);
-  let h = 1;
-  let est;
-  for (;;) {
-    est = Math.max(0, Math.floor((n - tw - 2 * cw - LISTEN_PER_HOLDER * h) / 2));
-    if (2 * est + 2 * cw + LISTEN_PER_HOLDER * h <= h * FD_PER_HOLDER) break;
-    h++;
-  }
-  const split = (total, k, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
-  const ready = [];
-  for (let i = 0; i < h; i++) {
-    const child = spawn('ip', ['netns', 'exec', NS, join(here, 'build', 'holder'), String(idBase + i + 1), String(split(est, h, i)), String(split(cw, h, i)), String(LISTEN_PER_HOLDER)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    procs.push(child);
-    const next = lines(child);
-    holders.push({ child, next });
-    ready.push(next());
-  }
-  idBase += h;
-  for (const l of await Promise.all(ready)) if (!l.startsWith('ready')) throw new Error(`holder: ${l}`);
-  twGen++;
-  const oks = holders.map((x, i) => { const p = x.next(); x.child.stdin.write(`tw ${split(tw, h, i)} ${twGen}\n`); return p; });
-  for (const l of await Promise.all(oks)) if (!l.startsWith('ok')) throw new Error(`holder: ${l}`);
-}
+process.on('exit', () => { for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } } });
+const nsx = (cmd) => bns.sh(cmd);
+const fill = (n) => bns.fill(n);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function startServer(cmd, port) {
@@ -141,4 +88,5 @@ for (const r of raw) {
 }
 for (const r of raw) if (r.healthyDuringScrapes) console.log(`/-/healthy during back-to-back scrapes at ${r.sockets} sockets: p50 ${(r.healthyDuringScrapes.p50S * 1000).toFixed(1)} ms, p99 ${(r.healthyDuringScrapes.p99S * 1000).toFixed(1)} ms (${r.healthyDuringScrapes.n} requests)`);
 console.log(JSON.stringify(raw));
-cleanup();
+for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+bns.destroy();

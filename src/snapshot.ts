@@ -6,7 +6,7 @@
 import { fs } from './builtins.js';
 import { TcpstateError } from './model/errors.js';
 import type { RowPredicate } from './model/filter.js';
-import { ALL_MASK } from './model/state.js';
+import { ALL_MASK, ESTABLISHED, TIME_WAIT } from './model/state.js';
 import { SocketTable, type Snapshot } from './model/table.js';
 import { LIVE_SOURCES, type LiveSource, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
 import type { ChunkSink } from './sources/proc-net.js';
@@ -110,6 +110,8 @@ export function collector(into: SocketTable, keep?: RowPredicate): ChunkSink {
  */
 export function sizeHint(opts: ScanOptions): number {
   if (opts.netns !== undefined || opts.replay !== undefined || opts.procRoot !== '/proc') return 1024;
+  // A dump of listeners (serve's queues) or of a few states is no table of every socket.
+  if ((opts.states & ((1 << ESTABLISHED) | (1 << TIME_WAIT))) === 0) return 1024;
   try {
     const text = fs.readFileSync('/proc/net/sockstat', 'latin1');
     let n = 0;

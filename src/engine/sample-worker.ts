@@ -10,12 +10,12 @@ import { isTcpstateError } from '../model/errors.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
 import { attachProcesses, liveSnapshot, scanOptions } from '../snapshot.js';
 import { readCounters, type Counters } from '../sources/counters.js';
-import { loadNative } from '../sources/native.js';
+import { loadNative, type NativeAddon, type StatesHandle } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { netDir } from '../sources/proc-source.js';
 import { readSysctls, SYSCTLS, type Sysctls } from '../sources/sysctl.js';
 import { aggregate, listenerRows } from './aggregates.js';
-import { bpfPortColumns } from '../sources/bpf-tcp-states.js';
+import { finishPortWalk, startPortWalk } from '../sources/bpf-tcp-states.js';
 import { doctorReport } from './documents.js';
 import type { Sample } from './sampler.js';
 import { type SampleRequest, toWire, type WireError, type WireSample } from './protocol.js';
@@ -60,27 +60,30 @@ function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean): { 
 
 /**
  * /metrics' aggregates without rows, owners or findings come from the BPF walk with ports
- * (six bytes a socket, no sock_diag message): undefined where it cannot run, or for a named
- * source, so the sample is a full dump. Listeners' queues come from a sock_diag dump of
- * listening sockets alone, just after the walk.
+ * (six bytes a socket, no sock_diag message), started here on the addon's thread so the
+ * namespace's files and the listeners are read meanwhile: undefined where it cannot run, or
+ * for a named source, so the sample is a full dump.
  */
-function metricsByWalk(r: SampleRequest, opts: ReturnType<typeof scanOptions>): ReturnType<typeof bpfPortColumns> {
+function startWalk(r: SampleRequest, opts: ReturnType<typeof scanOptions>): { addon: NativeAddon; handle: StatesHandle } | undefined {
   if (!r.metrics || r.metrics.byProcess || r.rows !== false || r.findings || r.processes) return undefined;
   if ((r.source !== undefined && r.source !== 'auto') || opts.procRoot !== '/proc') return undefined;
   const native = loadNative();
   if (!native.addon) return undefined;
-  return bpfPortColumns(native.addon, r.netns === undefined ? undefined : netnsPath(r.netns));
+  const handle = startPortWalk(native.addon, r.netns === undefined ? undefined : netnsPath(r.netns));
+  return handle ? { addon: native.addon, handle } : undefined;
 }
 
 async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: ArrayBuffer[] }> {
   const t0 = performance.now();
   const takenAt = Date.now();
   const opts = scanOptions({ netns: r.netns, tcp: true, udp: false, states: ALL_MASK });
+  const walk = startWalk(r, opts);
   const files = readNamespaceFiles(r.netns, r.sysctls === true);
   const atMs = files.counters?.atMs ?? now();
-  const walked = metricsByWalk(r, opts);
-  if (walked) {
-    const listeners = await liveSnapshot(r.source, { ...opts, states: 1 << LISTEN });
+  // Listeners' queues: a sock_diag dump of listening sockets alone, while the walk runs.
+  const listeners = walk ? await liveSnapshot(r.source, { ...opts, states: 1 << LISTEN }) : undefined;
+  const walked = walk ? finishPortWalk(walk.addon, walk.handle) : undefined;
+  if (walked && listeners) {
     const scanMs = performance.now() - t0;
     return {
       msg: {

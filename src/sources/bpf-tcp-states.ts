@@ -173,14 +173,20 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
 }
 
 /**
- * Every TCP socket's state, family and ports in the current namespace (or the namespace
- * file `netnsFile`) from one BPF walk; undefined where {@link bpfCount} would be.
+ * Start a walk of every TCP socket's state, family and ports in the current namespace (or
+ * the namespace file `netnsFile`) on the addon's thread; undefined where BPF is turned off.
+ * {@link finishPortWalk} takes its columns.
  */
-export function bpfPortColumns(addon: NativeAddon, netnsFile: string | undefined): { columns: PortColumns; warnings: Warning[] } | undefined {
+export function startPortWalk(addon: NativeAddon, netnsFile: string | undefined): StatesHandle | undefined {
   if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+  return addon.bpfTcpStatesStart(netnsFile, true);
+}
+
+/** The columns of a walk {@link startPortWalk} began; undefined where {@link bpfCount} would be. */
+export function finishPortWalk(addon: NativeAddon, handle: StatesHandle): { columns: PortColumns; warnings: Warning[] } | undefined {
   let bytes: Uint8Array;
   try {
-    bytes = addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart(netnsFile, true));
+    bytes = addon.bpfTcpStatesFinish(handle);
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_BPF_UNAVAILABLE') return undefined;
     throw e;

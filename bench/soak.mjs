@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The engine over time (issue 13): one sample a second of a namespace holding N sockets, for
+// M minutes, through the sampler every long-running command uses (src/engine/sampler.ts);
+// ticks alternate a full sample (every row moved to this thread, as watch/record/ls take it)
+// and /metrics' sample (aggregates only). Every minute: RSS of the whole process (worker
+// included), heap, event-loop delay p99, skipped ticks, errors. The figure that matters: RSS
+// growth from the end of minute 5 (warm) to the end.
+//
+//   sudo node bench/soak.mjs [--sockets 100000] [--minutes 60]
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchNamespace, buildHolder } from './namespace.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const N = Number(opt('--sockets', '100000'));
+const MINUTES = Number(opt('--minutes', '60'));
+if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+
+const { Sampler } = await import(join(here, '..', 'dist', 'src', 'engine', 'sampler.js'));
+buildHolder();
+const ns = new BenchNamespace('tcst-soak');
+await ns.fill(N);
+const sockets = Number(ns.sh('ss -tanH | wc -l'));
+const sampler = new Sampler();
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+let ticks = 0;
+let errors = 0;
+let rowsSeen = 0;
+const full = sampler.every(2000, { netns: ns.name }, (s) => { ticks++; if (s instanceof Error) errors++; else rowsSeen = s.table.length; });
+await new Promise((r) => setTimeout(r, 1000));
+const metrics = sampler.every(2000, { netns: ns.name, metrics: { top: 20, byProcess: false }, rows: false }, (s) => { ticks++; if (s instanceof Error) errors++; });
+const minutes = [];
+const t0 = Date.now();
+for (let m = 1; m <= MINUTES; m++) {
+  while (Date.now() - t0 < m * 60_000) {
+    await ns.refreshTw();
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+  const mu = process.memoryUsage();
+  const row = { minute: m, rssMiB: +(mu.rss / 2 ** 20).toFixed(1), heapMiB: +(mu.heapUsed / 2 ** 20).toFixed(1), loopP99Ms: +(delay.percentile(99) / 1e6).toFixed(1), ticks, errors, skipped: sampler.stats.skippedTicks, rows: rowsSeen };
+  delay.reset();
+  minutes.push(row);
+  console.error(JSON.stringify(row));
+}
+full();
+metrics();
+await sampler.close();
+const at = (m) => minutes.find((r) => r.minute === m) ?? minutes[0];
+const warm = at(Math.min(5, MINUTES));
+const last = minutes.at(-1);
+console.log(JSON.stringify({ sockets, minutes: MINUTES, warmRssMiB: warm.rssMiB, lastRssMiB: last.rssMiB, growthMiB: +(last.rssMiB - warm.rssMiB).toFixed(1), maxLoopP99Ms: Math.max(...minutes.map((r) => r.loopP99Ms)), ticks, errors, skipped: sampler.stats.skippedTicks, perMinute: minutes }));
+ns.destroy();
