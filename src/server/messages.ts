@@ -1,11 +1,13 @@
 /**
- * Every human-facing text `serve` prints (log lines, help, errors it makes), in one place,
- * so they can move into a message catalogue (English and Chinese, as
- * src/fsm/explain-data.ts holds explain's) without touching the code that uses them.
+ * Every human-facing text `serve` prints (log lines, help, errors it makes), in English and
+ * Chinese: {@link ZH} has the type of {@link EN}, so a key missing in either does not
+ * compile. The process speaks one language, chosen once at start ({@link useServeLanguage},
+ * from `--lang` or the locale); error codes stay the same in both.
  * @module
  */
+import type { Lang } from '../fsm/explain-data.js';
 
-export const MESSAGES = {
+export const EN = {
   started: (o: { version: string; sources: string; listen: string[]; netns: string[] }) =>
     `tcpstate serve ${o.version} listening on ${o.listen.map((a) => `http://${a}/metrics`).join(', ')}; source ${o.sources}; namespaces ${o.netns.length ? o.netns.join(', ') : '(own)'}`,
   stopping: (signal: string) => `tcpstate serve: ${signal}: stopping`,
@@ -27,4 +29,43 @@ export const MESSAGES = {
   internal: 'internal error (logged by the server)',
   landing: (links: readonly string[]) =>
     `<!doctype html><html><head><title>tcpstate serve</title></head><body><h1>tcpstate serve</h1><ul>${links.map((l) => `<li><a href="${l}">${l}</a></li>`).join('')}</ul></body></html>\n`,
-} as const;
+};
+
+export type ServeMessages = typeof EN;
+
+export const ZH: ServeMessages = {
+  started: (o) =>
+    `tcpstate serve ${o.version} 正在监听 ${o.listen.map((a) => `http://${a}/metrics`).join('、')}；数据源 ${o.sources}；网络命名空间 ${o.netns.length ? o.netns.join('、') : '（本进程所在的）'}`,
+  stopping: (signal) => `tcpstate serve：收到 ${signal}，正在停止`,
+  listenFailed: (addr, why) => `无法监听 ${addr}：${why}`,
+  badListen: (addr) => `--listen "${addr}" 格式错误：应为 HOST:PORT、[IPv6]:PORT 或 :PORT`,
+  badPortList: (token) => `--ports 中的 "${token}" 有误：应为 1-65535 的端口号，以逗号分隔`,
+  unknownParameter: (name, allowed) => `未知的查询参数 "${name}"；此接口接受 ${allowed.length ? allowed.join('、') : '（无参数）'}`,
+  repeatedParameter: (name) => `查询参数 "${name}" 出现了不止一次`,
+  queryTooLong: (max) => `查询字符串超过 ${max} 字节`,
+  badNumber: (name, value, max) => `"${name}" 应为 0 到 ${max} 的整数，实际为 "${value}"`,
+  unknownNetns: (name, served) => `此服务不提供网络命名空间 "${name}"；提供的有：${served.join('、') || '（本进程所在的）'}`,
+  notFound: (path) => `没有这个接口：${path}；接口列表见 /`,
+  methodNotAllowed: (method) => `不允许 ${method} 方法：tcpstate serve 只读（GET、HEAD）`,
+  tooManyRequests: (max) => `同时请求超过 ${max} 个，请稍后重试`,
+  timedOut: (ms) => `请求耗时超过 ${ms} 毫秒`,
+  sampleFailed: (why) => `无法读取套接字表：${why}`,
+  sensitiveRefused: (path) => `${path} 会显示对端地址和进程名；监听在非回环地址时需要配置 basic auth（--web.config.file）`,
+  unauthorized: '需要身份验证',
+  internal: '内部错误（已记录在服务端日志）',
+  landing: (links) =>
+    `<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>tcpstate serve</title></head><body><h1>tcpstate serve</h1><ul>${links.map((l) => `<li><a href="${l}">${l}</a></li>`).join('')}</ul></body></html>\n`,
+};
+
+/** The catalogue of a language. */
+export function serveMessages(lang: Lang): ServeMessages {
+  return lang === 'zh' ? ZH : EN;
+}
+
+/** What serve says now: English until {@link useServeLanguage} chooses. */
+export let MESSAGES: ServeMessages = EN;
+
+/** Choose the language of everything serve prints and answers from now on. */
+export function useServeLanguage(lang: Lang): void {
+  MESSAGES = serveMessages(lang);
+}

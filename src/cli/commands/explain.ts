@@ -5,7 +5,8 @@
  */
 import { TcpstateError } from '../../model/errors.js';
 import { parseState, stateWords } from '../../model/state.js';
-import { LABELS, type Lang } from '../../fsm/explain-data.js';
+import { LABELS } from '../../fsm/explain-data.js';
+import { langFromEnv } from '../lang.js';
 import { renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
 import { oneOf, parse } from '../args.js';
 import type { Command } from '../io.js';
@@ -32,12 +33,6 @@ Examples:
   tcpstate explain --all --lang zh
   tcpstate explain --columns
 `;
-
-/** The language the locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* → zh. */
-export function langFromEnv(env: Record<string, string | undefined>): Lang {
-  const loc = [env['LC_ALL'], env['LC_MESSAGES'], env['LANG']].find((v) => v !== undefined && v !== '');
-  return loc !== undefined && /^zh/i.test(loc) ? 'zh' : 'en';
-}
 
 export const explain: Command = {
   async run(argv, io) {

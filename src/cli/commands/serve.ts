@@ -5,12 +5,14 @@
  */
 import { TcpstateError } from '../../model/errors.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
-import { intOpt, parse, str, strs } from '../args.js';
+import { intOpt, oneOf, parse, str, strs } from '../args.js';
+import { langFromEnv } from '../lang.js';
+import { MESSAGES, useServeLanguage } from '../../server/messages.js';
 import type { Command } from '../io.js';
 
 const VERSION = '0.1.0';
 
-const HELP = `Usage: tcpstate serve [OPTIONS]
+const HELP_EN = `Usage: tcpstate serve [OPTIONS]
 
 Serve TCP state counts to Prometheus (/metrics) and as JSON (/api/v1/...), read
 afresh from the kernel on each request (concurrent requests share one read).
@@ -32,6 +34,7 @@ afresh from the kernel on each request (concurrent requests share one read).
   --web.request-timeout S  longest a request may take, seconds (10)
   --web.config.file FILE   TLS and basic auth, exporter-toolkit's format
   --source NAME            live socket source: auto (default), netlink, proc
+  --lang LANG              en or zh, for logs, errors and help (default: the locale)
 
 Endpoints: /metrics, /api/v1/counts?by=&top=&filter=&netns=,
 /api/v1/sockets?filter=&netns=&processes=&limit=, /api/v1/doctor?netns=&interval=,
@@ -45,13 +48,49 @@ Examples:
   curl -s 'http://127.0.0.1:9977/api/v1/counts?by=lport&filter=state%20established'
 `;
 
+const HELP_ZH = `用法：tcpstate serve [选项]
+
+以 Prometheus 格式（/metrics）和 JSON（/api/v1/...）提供 TCP 各状态的计数；每次请求
+都重新从内核读取（同时到达的请求共用一次读取）。
+
+  --listen HOST:PORT       监听地址（可重复；默认 127.0.0.1:9977）；
+                           :PORT 表示监听所有网卡
+  --web.listen-address A   同上（node_exporter 的写法）
+  -N, --netns NAME         提供网络命名空间 NAME 的数据（可重复）；
+                           指标带 netns 标签
+  --all-netns              /run/netns 中以及运行中进程所在的每个命名空间
+  --ports LIST             单独给出 tcpstate_port_sockets 序列的端口
+                           （逗号分隔）；默认取连接最多的 --top 个
+  --top N                  单独给出序列的端口（和程序）个数（20）
+  --by-process             tcpstate_process_sockets{program,state}（扫描 /proc/PID/fd）
+  --findings               把 doctor 的诊断结果作为 tcpstate_finding{rule,severity,port}
+                           （每次抓取在采样线程上运行规则；每 10 万个套接字约
+                           1 秒，所以默认关闭）
+  --web.max-requests N     同时处理的请求数，超出的返回 503（40）
+  --web.request-timeout S  单个请求最长耗时，秒（10）
+  --web.config.file FILE   TLS 与 basic auth，格式同 exporter-toolkit
+  --source NAME            实时套接字数据源：auto（默认）、netlink、proc
+  --lang LANG              en 或 zh，用于日志、错误和帮助（默认取自 locale）
+
+接口：/metrics、/api/v1/counts?by=&top=&filter=&netns=、
+/api/v1/sockets?filter=&netns=&processes=&limit=、/api/v1/doctor?netns=&interval=、
+/-/healthy、/-/ready。/api/v1/sockets 和 /api/v1/doctor 会显示对端地址和进程名：
+监听在非回环地址时需要 basic auth。
+
+示例：
+  tcpstate serve
+  tcpstate serve --listen 127.0.0.1:9977 --netns web1 --netns web2
+  tcpstate serve --all-netns --ports 80,443,5432
+  curl -s 'http://127.0.0.1:9977/api/v1/counts?by=lport&filter=state%20established'
+`;
+
 function portList(text: string | undefined): Set<number> | undefined {
   if (text === undefined) return undefined;
   const out = new Set<number>();
   for (const tok of text.split(',')) {
     const n = Number(tok.trim());
     if (!/^\d{1,5}$/.test(tok.trim()) || n < 1 || n > 65535) {
-      throw new TcpstateError('ERR_USAGE', `bad --ports entry "${tok}": expected port numbers 1-65535, comma-separated`, { field: '--ports' });
+      throw new TcpstateError('ERR_USAGE', MESSAGES.badPortList(tok), { field: '--ports' });
     }
     out.add(n);
   }
@@ -73,9 +112,12 @@ export const serve: Command = {
       'web.request-timeout': { type: 'string' },
       'web.config.file': { type: 'string' },
       source: { type: 'string' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    useServeLanguage(lang);
+    if (values['help']) { io.out(lang === 'zh' ? HELP_ZH : HELP_EN); return 0; }
     const { DEFAULT_LISTEN, parseListen } = await import('../../server/listen.js');
     const listenText = [...strs(values['listen']), ...strs(values['web.listen-address'])];
     const listen = (listenText.length ? listenText : [DEFAULT_LISTEN]).map(parseListen);
@@ -89,7 +131,6 @@ export const serve: Command = {
     const webConfig = str(values['web.config.file']);
     const authorize = webConfig === undefined ? undefined : await (await import('../../server/web-config.js')).loadWebConfig(webConfig);
     const { TcpstateServer } = await import('../../server/http.js');
-    const { MESSAGES } = await import('../../server/messages.js');
     const ports = portList(str(values['ports']));
     const server = new TcpstateServer({
       listen,
