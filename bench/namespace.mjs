@@ -31,22 +31,25 @@ export function mix(n) {
   }
 }
 
+/** The next line a holder prints; one exit listener per holder fails every wait. */
 function lines(child) {
   let buf = '';
   const waiters = [];
+  let exited;
   child.stdout.on('data', (d) => {
     buf += d;
     let nl;
     while ((nl = buf.indexOf('\n')) >= 0) {
       const l = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
-      waiters.shift()?.(l);
+      waiters.shift()?.res(l);
     }
   });
-  return () => new Promise((res, rej) => {
-    waiters.push(res);
-    child.once('exit', (c) => rej(new Error(`holder exited with ${c}`)));
+  child.once('exit', (c) => {
+    exited = new Error(`holder exited with ${c}`);
+    for (const w of waiters.splice(0)) w.rej(exited);
   });
+  return () => new Promise((res, rej) => (exited ? rej(exited) : waiters.push({ res, rej })));
 }
 
 const split = (total, k, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
