@@ -236,7 +236,7 @@ static int sys_bpf(int cmd, union bpf_attr *a) {
   return (int)syscall(__NR_bpf, cmd, a, sizeof *a);
 }
 
-int bpf_iter_open(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, char *why, size_t whylen) {
+int bpf_iter_link(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, char *why, size_t whylen) {
   union bpf_attr a;
   memset(&a, 0, sizeof a);
   a.prog_type = BPF_PROG_TYPE_TRACING;
@@ -254,11 +254,22 @@ int bpf_iter_open(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, ch
   int e = errno;
   close(pfd);
   if (lfd < 0) { snprintf(why, whylen, "BPF iterator link: %s", strerror(e)); return -1; }
+  return lfd;
+}
+
+int bpf_iter_create(int link_fd, char *why, size_t whylen) {
+  union bpf_attr a;
   memset(&a, 0, sizeof a);
-  a.iter_create.link_fd = (uint32_t)lfd;
+  a.iter_create.link_fd = (uint32_t)link_fd;
   int ifd = sys_bpf(BPF_ITER_CREATE, &a);
-  e = errno;
+  if (ifd < 0) snprintf(why, whylen, "BPF iterator: %s", strerror(errno));
+  return ifd;
+}
+
+int bpf_iter_open(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, char *why, size_t whylen) {
+  int lfd = bpf_iter_link(prog, ninsn, func_id, why, whylen);
+  if (lfd < 0) return -1;
+  int ifd = bpf_iter_create(lfd, why, whylen);
   close(lfd);
-  if (ifd < 0) { snprintf(why, whylen, "BPF iterator: %s", strerror(e)); return -1; }
   return ifd;
 }

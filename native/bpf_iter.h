@@ -36,6 +36,11 @@ int btf_want_int(const struct btf_want *w, uint32_t size, char *why, size_t whyl
  * a reason in why. */
 int bpf_iter_open(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, char *why, size_t whylen);
 
+/* The two halves of bpf_iter_open: the program loaded and linked (the link's fd, kept to make
+ * many iterators), and an iterator of a link, walking the calling thread's namespace. */
+int bpf_iter_link(const struct bpf_insn *prog, size_t ninsn, int32_t func_id, char *why, size_t whylen);
+int bpf_iter_create(int link_fd, char *why, size_t whylen);
+
 /* Offsets no program can encode (a 16-bit instruction field) are refused. */
 #define BPF_OFF_OK(x) ((x) >= 0 && (x) <= INT16_MAX)
 

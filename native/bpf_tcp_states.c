@@ -22,6 +22,7 @@
  * 8-byte slots; member offsets and sizes come from the kernel's BTF.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include "bpf_iter.h"
 #include "bpf_tcp_states.h"
@@ -30,7 +31,7 @@ enum { CTX_SK = 8 };
 /* include/net/tcp_states.h */
 enum { KERNEL_TCP_TIME_WAIT = 6 };
 
-int bpf_tcp_states_open(int with_ports, char *why, size_t whylen) {
+static int link_states(int with_ports, char *why, size_t whylen) {
   struct btf_want w[] = {
       BTF_WANT("sock_common", "skc_family"),
       BTF_WANT("sock_common", "skc_state"),
@@ -76,7 +77,7 @@ int bpf_tcp_states_open(int with_ports, char *why, size_t whylen) {
       MOVI(0, 0), /* the exit */
       EXIT(),
   };
-  if (with_ports) return bpf_iter_open(ported, sizeof ported / sizeof ported[0], func_id, why, whylen);
+  if (with_ports) return bpf_iter_link(ported, sizeof ported / sizeof ported[0], func_id, why, whylen);
   /* Per socket: {state u8, family u8} from the stack; the last call (sk_common NULL) writes
    * nothing. r8 holds the family and r9 the state across the helper call. */
   struct bpf_insn prog[] = {
@@ -97,5 +98,20 @@ int bpf_tcp_states_open(int with_ports, char *why, size_t whylen) {
       MOVI(0, 0), /* the exit */
       EXIT(),
   };
-  return bpf_iter_open(prog, sizeof prog / sizeof prog[0], func_id, why, whylen);
+  return bpf_iter_link(prog, sizeof prog / sizeof prog[0], func_id, why, whylen);
+}
+
+/* The program's link, per layout, made once per process: reading the kernel's BTF (5-6 MB)
+ * and verifying the program cost ~20 ms, each walk after the first only creates an
+ * iterator. A failure is not kept (the next walk tries again and says why). */
+static int links[2] = {-1, -1};
+static pthread_mutex_t links_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int bpf_tcp_states_open(int with_ports, char *why, size_t whylen) {
+  int k = with_ports ? 1 : 0;
+  pthread_mutex_lock(&links_lock);
+  if (links[k] < 0) links[k] = link_states(with_ports, why, whylen);
+  int lfd = links[k];
+  pthread_mutex_unlock(&links_lock);
+  return lfd < 0 ? -1 : bpf_iter_create(lfd, why, whylen);
 }
