@@ -3,12 +3,14 @@
  * time spent in the old state, from the native addon's BPF programs (src/trace/).
  * @module
  */
-import { TcpstateError } from '../../model/errors.js';
+import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { parseFilter } from '../../model/filter.js';
 import { loadNative } from '../../sources/native.js';
 import { transitionMatcher } from '../../trace/match.js';
 import { clockOffsetNs, TEXT_HEADER, textLine, transitionJson } from '../../trace/render.js';
-import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace } from '../../trace/session.js';
+import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace, type TraceSession } from '../../trace/session.js';
+import { followBySnapshots } from '../../trace/snapshots.js';
+import type { Transition } from '../../trace/tracker.js';
 import { parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command } from '../io.js';
@@ -18,7 +20,8 @@ const HELP = `Usage: tcpstate trace [FILTER] [OPTIONS]
 Every TCP state change as it happens: one line per transition with the process that owns
 the socket (or last owned it, after close(); a connection not yet accepted: the
 listener's owner), not whoever was on the CPU, and the milliseconds spent in the old
-state (- when the socket entered it before the trace began). Needs root and kernel BTF;
+state (- when the socket entered it before the trace began). Reads the kernel by BPF (root
+and kernel BTF; where it cannot, by sock_diag snapshots, and says so);
 no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
 
   FILTER             ss's filter language: state X keeps changes into or out of X;
@@ -32,6 +35,10 @@ no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
   --json             one JSON object per line: {time, netns, pid, program, family,
                      local: {address, port}, remote: {address, port}, from, to, ms, socket}
   --no-header        text without the header line
+  --poll             follow changes by sock_diag snapshots instead of BPF (what trace
+                     does by itself where BPF cannot run: not root, no kernel BTF); a
+                     socket that opens and closes between two snapshots is not seen
+  --interval S       seconds between those snapshots (default 0.5)
   -h, --help
 
 Examples:
@@ -41,6 +48,18 @@ Examples:
   tcpstate trace dport = :5432 --duration 60
 `;
 
+/** Until `finish` is called (by an error), SIGINT, SIGTERM or the duration's end. */
+async function waitForEnd(done: Promise<void>, finish: () => void, durationMs: number | undefined): Promise<void> {
+  const onSignal = (): void => finish();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = durationMs === undefined ? undefined : setTimeout(finish, durationMs);
+  await done;
+  if (timer) clearTimeout(timer);
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+}
+
 export const trace: Command = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
@@ -49,6 +68,8 @@ export const trace: Command = {
       'buffer-kb': { type: 'string' },
       json: { type: 'boolean' },
       'no-header': { type: 'boolean' },
+      poll: { type: 'boolean' },
+      interval: { type: 'string' },
       ipv4: { type: 'boolean', short: '4' },
       ipv6: { type: 'boolean', short: '6' },
       help: { type: 'boolean', short: 'h' },
@@ -69,33 +90,49 @@ export const trace: Command = {
     }
     if (values['ipv4'] && values['ipv6']) throw new TcpstateError('ERR_USAGE', '-4 and -6 together select nothing; give one or neither', { field: '-4' });
     const match = transitionMatcher(parseFilter(positionals));
-    const native = loadNative();
-    if (!native.addon) throw new TcpstateError('ERR_NATIVE', `trace needs the native addon: ${native.why}`, {});
+    const iv = str(values['interval']);
+    if (iv !== undefined && !(/^\d+(\.\d+)?$/.test(iv) && Number(iv) >= 0.05 && Number(iv) <= 3600)) {
+      throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0.05 to 3600, got "${iv.slice(0, 40)}"`, { field: '--interval' });
+    }
     const json = values['json'] === true;
     const offset = clockOffsetNs();
     let failure: Error | undefined;
     let finish: () => void = () => {};
     const done = new Promise<void>((resolve) => { finish = resolve; });
-    const session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes }, (ts) => {
+    const print = (ts: Transition[]): void => {
       let text = '';
       for (const t of ts) {
-        if (!match(t)) continue;
+        if (!match(t) || (values['ipv4'] && t.family !== 4) || (values['ipv6'] && t.family !== 6)) continue;
         text += json ? JSON.stringify(transitionJson(t, offset)) + '\n' : textLine(t, offset);
       }
       if (text) io.out(text);
-    }, (e) => { failure = e; finish(); });
+    };
+    const native = loadNative();
+    let why = values['poll'] ? undefined : native.addon ? undefined : `the native addon is not loaded: ${native.why}`;
+    let session: TraceSession | undefined;
+    if (!values['poll'] && native.addon) {
+      try {
+        session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes }, print, (e) => { failure = e; finish(); });
+      } catch (e) {
+        if (!(isTcpstateError(e) && e.code === 'ERR_NATIVE')) throw e;
+        why = e.message;
+      }
+    }
+    if (!session) {
+      const intervalMs = iv === undefined ? 500 : Number(iv) * 1000;
+      if (why !== undefined) io.err(`tcpstate: note: ${why}; following state changes by sock_diag snapshots every ${intervalMs} ms instead (marked ~): a socket that opens and closes between two snapshots is not seen, and each change is timed by the snapshot that saw it.\n`);
+      const polled = await followBySnapshots({ ...(str(values['netns']) === undefined ? {} : { netns: str(values['netns'])! }), intervalMs }, print, (e) => { failure = e; finish(); });
+      if (!json && !values['no-header']) io.out(TEXT_HEADER);
+      await waitForEnd(done, finish, durationMs);
+      await polled.stop();
+      if (failure) throw failure;
+      return 0;
+    }
     if (session.missing.length > 0) {
       io.err(`tcpstate: note: the kernel did not attach the timewait hooks (${session.missing.join('; ')}); TIME_WAIT is followed by sock_diag dumps of ${values['netns'] === undefined ? 'this namespace' : 'the namespace'} instead, so entering TIME_WAIT from FIN_WAIT2 and leaving it are timed to within ${FOLLOW_MS} ms and ${FOLLOW_SLOW_MS} ms (marked ~)${values['netns'] === undefined ? '; in other namespaces a FIN_WAIT2 -> CLOSE may be a connection going on in TIME_WAIT' : ''}.\n`);
     }
     if (!json && !values['no-header']) io.out(TEXT_HEADER);
-    const onSignal = (): void => finish();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const timer = durationMs === undefined ? undefined : setTimeout(finish, durationMs);
-    await done;
-    if (timer) clearTimeout(timer);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    await waitForEnd(done, finish, durationMs);
     await session.stop();
     if (failure) throw failure;
     const lost = session.lost();
