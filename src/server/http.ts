@@ -9,6 +9,7 @@
  * | `/api/v1/counts` | `tcpstate.count/1` (`by`, `top`, `filter`, `netns`) |
  * | `/api/v1/sockets` | `tcpstate.ls/1` (`filter`, `netns`, `processes`, `limit`) |
  * | `/api/v1/doctor` | `tcpstate.doctor/1` (`netns`, `interval`) |
+ * | `/api/v1/transitions` | every state change as Server-Sent Events (`netns`, `filter`; src/server/transitions.ts) |
  * | `/-/healthy`, `/-/ready` | liveness; readiness (a first sample was read) |
  * @module
  */
@@ -23,6 +24,7 @@ import { asQueryError, boolParam, intParam, parseQuery, QueryError } from './api
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, wantsOpenMetrics } from './exposition.js';
 import { isLoopback, type ListenAddress } from './listen.js';
 import { MESSAGES } from './messages.js';
+import type { TransitionStreams } from './transitions.js';
 import { exposition } from './metrics/registry.js';
 import type { MetricsOptions, NamespaceScrape, ScrapeContext } from './metrics/types.js';
 
@@ -45,9 +47,11 @@ export interface ServeOptions {
   log: (line: string) => void;
 }
 
-const ENDPOINTS = ['/metrics', '/api/v1/counts', '/api/v1/sockets', '/api/v1/doctor', '/-/healthy', '/-/ready'];
+const ENDPOINTS = ['/metrics', '/api/v1/counts', '/api/v1/sockets', '/api/v1/doctor', '/api/v1/transitions', '/-/healthy', '/-/ready'];
 /** Endpoints that show peers and process names. */
-const SENSITIVE = new Set(['/api/v1/sockets', '/api/v1/doctor']);
+const SENSITIVE = new Set(['/api/v1/sockets', '/api/v1/doctor', '/api/v1/transitions']);
+/** Transition streams open at once, over every namespace. */
+export const MAX_STREAMS = 16;
 
 export class TcpstateServer {
   readonly sampler: Sampler;
@@ -55,6 +59,7 @@ export class TcpstateServer {
   private active = 0;
   private ready = false;
   private scrape: Promise<ScrapeContext> | undefined;
+  private streams: TransitionStreams | undefined;
 
   private readonly aggregateOptions: AggregateOptions;
 
@@ -94,6 +99,7 @@ export class TcpstateServer {
 
   /** Stop listening, end open connections, end the sampler. */
   async close(): Promise<void> {
+    await this.streams?.close();
     await Promise.all(this.servers.map((s) => new Promise<void>((res) => {
       s.close(() => res());
       s.closeIdleConnections();
@@ -157,6 +163,16 @@ export class TcpstateServer {
       this.json(res, 403, new QueryError(403, 'ERR_FORBIDDEN', MESSAGES.sensitiveRefused(path)).body(), head);
       return;
     }
+    if (path === '/api/v1/transitions') {
+      // A stream lives as long as its client: outside the request limits, under its own cap.
+      try {
+        await this.stream(search, res, head);
+      } catch (e) {
+        if (e instanceof QueryError) this.json(res, e.status, e.body(), head);
+        else this.json(res, 503, { error: { code: (e as { code?: string }).code ?? 'ERR_INTERNAL', message: MESSAGES.sampleFailed((e as Error).message) } }, head);
+      }
+      return;
+    }
     if (this.active >= this.o.maxRequests) {
       res.setHeader('Retry-After', '1');
       this.json(res, 503, new QueryError(503, 'ERR_BUSY', MESSAGES.tooManyRequests(this.o.maxRequests)).body(), head);
@@ -198,6 +214,31 @@ export class TcpstateServer {
     const hit = refs?.find((r) => r.label === name);
     if (!hit) throw new QueryError(400, 'ERR_NETNS', MESSAGES.unknownNetns(name, (refs ?? []).map((r) => r.label)), 'netns', name);
     return { ...(hit.netns === undefined ? {} : { netns: hit.netns }), label: hit.label };
+  }
+
+  private async stream(search: string, res: ServerResponse, head: boolean): Promise<void> {
+    const q = parseQuery(search, ['netns', 'filter']);
+    const ns = this.netnsParam(q);
+    let match;
+    try {
+      const { parseFilter } = await import('../model/filter.js');
+      const { transitionMatcher } = await import('../trace/match.js');
+      const words = (q.get('filter') ?? '').split(/\s+/).filter(Boolean);
+      match = transitionMatcher(parseFilter(words));
+    } catch (e) {
+      const t = e as { code?: string; message: string; where?: { position?: number } };
+      throw new QueryError(400, t.code ?? 'ERR_FILTER', t.message, 'filter', q.get('filter') ?? '');
+    }
+    if (head) { this.send(res, 200, 'text/event-stream; charset=utf-8', '', true); return; }
+    if (!this.streams) {
+      const { TransitionStreams } = await import('./transitions.js');
+      this.streams ??= new TransitionStreams(this.o.log);
+    }
+    if (await this.streams.count() >= MAX_STREAMS) {
+      res.setHeader('Retry-After', '5');
+      throw new QueryError(503, 'ERR_BUSY', MESSAGES.tooManyRequests(MAX_STREAMS));
+    }
+    await this.streams.subscribe(res, ns.netns, match);
   }
 
   private async route(path: string, search: string, req: IncomingMessage, res: ServerResponse, head: boolean): Promise<void> {

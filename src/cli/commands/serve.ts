@@ -38,8 +38,9 @@ afresh from the kernel on each request (concurrent requests share one read).
 
 Endpoints: /metrics, /api/v1/counts?by=&top=&filter=&netns=,
 /api/v1/sockets?filter=&netns=&processes=&limit=, /api/v1/doctor?netns=&interval=,
-/-/healthy, /-/ready. /api/v1/sockets and /api/v1/doctor show peers and process
-names: on a non-loopback address they need basic auth.
+/api/v1/transitions?filter=&netns= (every state change, Server-Sent Events),
+/-/healthy, /-/ready. /api/v1/sockets, /api/v1/doctor and /api/v1/transitions show
+peers and process names: on a non-loopback address they need basic auth.
 
 Examples:
   tcpstate serve
@@ -74,8 +75,9 @@ const HELP_ZH = `用法：tcpstate serve [选项]
 
 接口：/metrics、/api/v1/counts?by=&top=&filter=&netns=、
 /api/v1/sockets?filter=&netns=&processes=&limit=、/api/v1/doctor?netns=&interval=、
-/-/healthy、/-/ready。/api/v1/sockets 和 /api/v1/doctor 会显示对端地址和进程名：
-监听在非回环地址时需要 basic auth。
+/api/v1/transitions?filter=&netns=（每一次状态变化，Server-Sent Events）、
+/-/healthy、/-/ready。/api/v1/sockets、/api/v1/doctor 和 /api/v1/transitions 会显示
+对端地址和进程名：监听在非回环地址时需要 basic auth。
 
 示例：
   tcpstate serve
