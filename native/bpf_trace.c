@@ -57,7 +57,7 @@ struct offs {
 };
 
 struct prog_asm {
-  struct bpf_insn i[160];
+  struct bpf_insn i[256];
   int n;
   int exit_jumps[16], nexit, lost_jumps[2], nlost;
 };
@@ -83,7 +83,12 @@ static void ld_map(struct prog_asm *a, int reg, int fd) {
 
 /* The program of one kind. r6 context, r7 the struct sock_common to read (the full socket,
  * or the timewait socket), r8 the timewait socket or 0, r9 the reserved record. */
-static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, int lost, uint32_t netns, uint16_t family) {
+/* Per (old, new) state pair, per CPU: the count of changes, made before the ring buffer is
+ * asked for room, so counts stay exact when events are lost (and the only output of
+ * count-only traces). */
+#define COUNT_SLOTS 256
+
+static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, int lost, int counts, int count_only, uint32_t netns, uint16_t family) {
   memset(a, 0, sizeof *a);
   emit(a, MOVR(6, 1));
   if (kind == K_STATE) {
@@ -107,6 +112,30 @@ static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, 
   emit(a, LDX(BPF_W, 1, 1, (int16_t)(o->net_ns + o->inum)));
   emit(a, STX(BPF_W, 10, 1, -8));
   if (netns) jump_exit(a, INSN(BPF_JMP32 | BPF_JNE | BPF_K, 1, 0, 0, (int32_t)netns));
+  if (kind == K_STATE) {
+    emit(a, LDX(BPF_DW, 1, 6, 8));
+    emit(a, LDX(BPF_DW, 2, 6, 16));
+    emit(a, INSN(BPF_ALU64 | BPF_LSH | BPF_K, 1, 0, 0, 4));
+    emit(a, INSN(BPF_ALU64 | BPF_ADD | BPF_X, 1, 2, 0, 0));
+    emit(a, STX(BPF_W, 10, 1, -16));
+    ld_map(a, 1, counts);
+    emit(a, MOVR(2, 10));
+    emit(a, ADDI(2, -16));
+    emit(a, CALL(BPF_FUNC_map_lookup_elem));
+    emit(a, JEQI(0, 0, 3));
+    emit(a, LDX(BPF_DW, 1, 0, 0));
+    emit(a, ADDI(1, 1));
+    emit(a, STX(BPF_DW, 0, 1, 0));
+    if (count_only) {
+      /* nothing else: the rest would be unreachable, which the verifier refuses */
+      int exit_at = a->n;
+      emit(a, MOVI(0, 0));
+      emit(a, EXIT());
+      if (a->n > (int)(sizeof a->i / sizeof a->i[0])) return -1;
+      for (int k = 0; k < a->nexit; k++) a->i[a->exit_jumps[k]].off = (int16_t)(exit_at - a->exit_jumps[k] - 1);
+      return a->n;
+    }
+  }
   ld_map(a, 1, rb);
   emit(a, MOVI(2, TRACE_EVENT_BYTES));
   emit(a, MOVI(3, 0));
@@ -308,7 +337,7 @@ static int find_offsets(struct offs *o, int32_t ids[NPROGS], char *why, size_t w
 /* ---- the running trace ---- */
 
 struct trace {
-  int rb_fd, lost_fd, links[NPROGS], progs[NPROGS], epfd;
+  int rb_fd, lost_fd, counts_fd, links[NPROGS], progs[NPROGS], epfd;
   int ncpus;
   void *cons, *prod; /* the ring buffer's consumer page and producer page + data */
   size_t prod_len;
@@ -384,6 +413,7 @@ static void trace_free(struct trace *t) {
   if (t->epfd >= 0) close(t->epfd);
   if (t->rb_fd >= 0) close(t->rb_fd);
   if (t->lost_fd >= 0) close(t->lost_fd);
+  if (t->counts_fd >= 0) close(t->counts_fd);
   free(t);
 }
 
@@ -507,11 +537,11 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  uint32_t netns = 0, family = 0, rb_bytes = 0;
+  uint32_t netns = 0, family = 0, rb_bytes = 0, count_only = 0;
   napi_valuetype ty;
   long page = sysconf(_SC_PAGESIZE);
   if (argc < 2 || napi_typeof(env, argv[1], &ty) != napi_ok || ty != napi_function || get_u32(env, argv[0], "netns", &netns) < 0 ||
-      get_u32(env, argv[0], "family", &family) < 0 || (family != 0 && family != 2 && family != 10) || get_u32(env, argv[0], "ringBytes", &rb_bytes) < 0 ||
+      get_u32(env, argv[0], "family", &family) < 0 || (family != 0 && family != 2 && family != 10) || get_u32(env, argv[0], "ringBytes", &rb_bytes) < 0 || get_u32(env, argv[0], "countOnly", &count_only) < 0 ||
       (rb_bytes != 0 && ((rb_bytes & (rb_bytes - 1)) != 0 || rb_bytes > (1u << 30)))) {
     napi_throw_type_error(env, NULL, "traceStart({netns?: inode, family?: 2 | 10, ringBytes?: power of 2 up to 1 GiB}, onBatch)");
     return NULL;
@@ -522,7 +552,7 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
   if (find_offsets(&o, ids, why, sizeof why) < 0) return unavailable(env, why);
   struct trace *t = calloc(1, sizeof *t);
   if (!t) return unavailable(env, "out of memory");
-  t->rb_fd = t->lost_fd = t->epfd = -1;
+  t->rb_fd = t->lost_fd = t->counts_fd = t->epfd = -1;
   for (int k = 0; k < NPROGS; k++) t->links[k] = t->progs[k] = -1;
   t->page = page;
   t->rb_bytes = rb_bytes ? rb_bytes : RINGBUF_BYTES;
@@ -541,6 +571,13 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
   a.max_entries = 1;
   t->lost_fd = sys_bpf(BPF_MAP_CREATE, &a);
   if (t->lost_fd < 0) { snprintf(why, sizeof why, "BPF lost-event counter not created: %s", strerror(errno)); goto fail; }
+  memset(&a, 0, sizeof a);
+  a.map_type = BPF_MAP_TYPE_PERCPU_ARRAY;
+  a.key_size = 4;
+  a.value_size = 8;
+  a.max_entries = COUNT_SLOTS;
+  t->counts_fd = sys_bpf(BPF_MAP_CREATE, &a);
+  if (t->counts_fd < 0) { snprintf(why, sizeof why, "BPF transition counters not created: %s", strerror(errno)); goto fail; }
   t->cons = mmap(NULL, (size_t)t->page, PROT_READ | PROT_WRITE, MAP_SHARED, t->rb_fd, 0);
   if (t->cons == MAP_FAILED) { t->cons = NULL; snprintf(why, sizeof why, "BPF ring buffer not mapped: %s", strerror(errno)); goto fail; }
   t->prod_len = (size_t)t->page + 2 * (size_t)t->rb_bytes;
@@ -554,7 +591,7 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
   for (int k = 0; k < NPROGS; k++) {
     snprintf(missing[k], sizeof missing[k], "not in this kernel's BTF");
     if (ids[k] < 0) continue;
-    if (assemble(&pa, k, &o, t->rb_fd, t->lost_fd, netns, (uint16_t)family) < 0) { snprintf(why, sizeof why, "BPF program too long"); goto fail; }
+    if (assemble(&pa, k, &o, t->rb_fd, t->lost_fd, t->counts_fd, count_only != 0, netns, (uint16_t)family) < 0) { snprintf(why, sizeof why, "BPF program too long"); goto fail; }
     char w2[256];
     t->links[k] = load_attach(&pa, k, ids[k], &t->progs[k], w2, sizeof w2);
     if (t->links[k] < 0 && k == K_STATE) { snprintf(why, sizeof why, "%s", w2); goto fail; }
@@ -601,6 +638,39 @@ napi_value TraceStart(napi_env env, napi_callback_info info) {
 fail:
   trace_free(t);
   return unavailable(env, why);
+}
+
+/* traceCounts(handle) → Float64Array(256): changes per (old state × 16 + new state) since
+ * the start, summed over CPUs (counted in the kernel, lost events included). */
+napi_value TraceCounts(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  struct trace *t = NULL;
+  bool tagged = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_check_object_type_tag(env, argv[0], &TRACE_TAG, &tagged) != napi_ok || !tagged ||
+      napi_get_value_external(env, argv[0], (void **)&t) != napi_ok || !t) {
+    napi_throw_type_error(env, NULL, "traceCounts(handle from traceStart)");
+    return NULL;
+  }
+  napi_value ab, arr;
+  double *out;
+  if (napi_create_arraybuffer(env, COUNT_SLOTS * sizeof(double), (void **)&out, &ab) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, COUNT_SLOTS, ab, 0, &arr) != napi_ok) return NULL;
+  uint64_t vals[1024];
+  for (uint32_t key = 0; key < COUNT_SLOTS; key++) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    memset(vals, 0, sizeof vals);
+    a.map_fd = (uint32_t)t->counts_fd;
+    a.key = (uint64_t)(uintptr_t)&key;
+    a.value = (uint64_t)(uintptr_t)vals;
+    double sum = 0;
+    if (t->ncpus <= 1024 && sys_bpf(BPF_MAP_LOOKUP_ELEM, &a) == 0)
+      for (int k = 0; k < t->ncpus; k++) sum += (double)vals[k];
+    out[key] = sum;
+  }
+  return arr;
 }
 
 /* traceStop(handle): detach the programs, deliver what the ring holds, stop the thread and

@@ -9,4 +9,5 @@
 
 napi_value TraceStart(napi_env env, napi_callback_info info);
 napi_value TraceStop(napi_env env, napi_callback_info info);
+napi_value TraceCounts(napi_env env, napi_callback_info info);
 #endif

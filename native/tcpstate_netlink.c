@@ -1168,6 +1168,7 @@ NAPI_MODULE_INIT() {
       {"bpfTcpStatesFinish", NULL, BpfTcpStatesFinish, NULL, NULL, NULL, napi_default, NULL},
       {"traceStart", NULL, TraceStart, NULL, NULL, NULL, napi_default, NULL},
       {"traceStop", NULL, TraceStop, NULL, NULL, NULL, napi_default, NULL},
+      {"traceCounts", NULL, TraceCounts, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

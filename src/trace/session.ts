@@ -46,6 +46,8 @@ export interface TraceOptions {
   family?: 2 | 10;
   /** The kernel ring buffer's bytes (a power of 2); undefined: 8 MiB. */
   ringBytes?: number;
+  /** Count changes in the kernel only: no events (see {@link TraceSession.counts}). */
+  countOnly?: boolean;
 }
 
 export interface TraceSession {
@@ -56,6 +58,8 @@ export interface TraceSession {
   warnings: Warning[];
   /** Events the kernel could not hand over (ring buffer full), so far. */
   lost(): number;
+  /** Changes per (old × 16 + new) kernel state pair since the start, counted in the kernel (lost events included). */
+  counts(): Float64Array;
   /** Detach; the last batches are delivered before the promise settles. */
   stop(): Promise<void>;
 }
@@ -92,7 +96,7 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
   let lost = 0;
   let r: { handle: TraceHandle; hooks: string[]; missing: string[] };
   try {
-    r = addon.traceStart({ netns: nsInode || undefined, family: opts.family, ringBytes: opts.ringBytes }, (bytes, nlost) => {
+    r = addon.traceStart({ netns: nsInode || undefined, family: opts.family, ringBytes: opts.ringBytes, countOnly: opts.countOnly ? 1 : 0 }, (bytes, nlost) => {
       lost = nlost;
       try {
         const out: Transition[] = [];
@@ -123,6 +127,7 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
     missing: r.missing,
     warnings: owners.warnings,
     lost: () => lost,
+    counts: () => addon.traceCounts(r.handle),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         addon.traceStop(r.handle);

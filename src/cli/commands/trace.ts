@@ -10,6 +10,7 @@ import { transitionMatcher } from '../../trace/match.js';
 import { clockOffsetNs, TEXT_HEADER, textLine, transitionJson } from '../../trace/render.js';
 import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace, type TraceSession } from '../../trace/session.js';
 import { followBySnapshots } from '../../trace/snapshots.js';
+import { countJson, countRows, countText } from '../../trace/counts.js';
 import type { Transition } from '../../trace/tracker.js';
 import { parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
@@ -35,6 +36,10 @@ no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
   --json             one JSON object per line: {time, netns, pid, program, family,
                      local: {address, port}, remote: {address, port}, from, to, ms, socket}
   --no-header        text without the header line
+  --count            count changes per (old, new) state pair in the kernel, no event
+                     printed: a table with rates at the end (and every --interval S, the
+                     changes of that interval); for rates too high to print. State
+                     filters apply; port and address filters need events
   --poll             follow changes by sock_diag snapshots instead of BPF (what trace
                      does by itself where BPF cannot run: not root, no kernel BTF); a
                      socket that opens and closes between two snapshots is not seen
@@ -69,6 +74,7 @@ export const trace: Command = {
       json: { type: 'boolean' },
       'no-header': { type: 'boolean' },
       poll: { type: 'boolean' },
+      count: { type: 'boolean' },
       interval: { type: 'string' },
       ipv4: { type: 'boolean', short: '4' },
       ipv6: { type: 'boolean', short: '6' },
@@ -89,7 +95,10 @@ export const trace: Command = {
       ringBytes = n * 1024;
     }
     if (values['ipv4'] && values['ipv6']) throw new TcpstateError('ERR_USAGE', '-4 and -6 together select nothing; give one or neither', { field: '-4' });
-    const match = transitionMatcher(parseFilter(positionals));
+    const filter = parseFilter(positionals);
+    const match = transitionMatcher(filter);
+    if (values['count'] && filter.expr !== undefined) throw new TcpstateError('ERR_USAGE', '--count counts in the kernel per namespace and family: a state filter applies, but port and address filters need events (drop --count)', { field: '--count' });
+    if (values['count'] && values['poll']) throw new TcpstateError('ERR_USAGE', '--count counts in the kernel and cannot be combined with --poll', { field: '--count' });
     const iv = str(values['interval']);
     if (iv !== undefined && !(/^\d+(\.\d+)?$/.test(iv) && Number(iv) >= 0.05 && Number(iv) <= 3600)) {
       throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0.05 to 3600, got "${iv.slice(0, 40)}"`, { field: '--interval' });
@@ -112,11 +121,37 @@ export const trace: Command = {
     let session: TraceSession | undefined;
     if (!values['poll'] && native.addon) {
       try {
-        session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes }, print, (e) => { failure = e; finish(); });
+        session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes, countOnly: values['count'] === true }, values['count'] ? () => undefined : print, (e) => { failure = e; finish(); });
       } catch (e) {
         if (!(isTcpstateError(e) && e.code === 'ERR_NATIVE')) throw e;
         why = e.message;
       }
+    }
+    if (!session && values['count']) throw new TcpstateError('ERR_NATIVE', `--count counts in the kernel and needs BPF: ${why}`, { field: '--count' });
+    if (session && values['count']) {
+      const keep = (from: number, to: number): boolean => filter.states === undefined || (filter.states & ((1 << from) | (1 << to))) !== 0;
+      const began = process.hrtime.bigint();
+      const show = (raw: Float64Array, seconds: number): void => {
+        const rows = countRows(raw, seconds, keep);
+        io.out(json ? JSON.stringify(countJson(rows, seconds, new Date())) + '\n' : countText(rows, seconds));
+      };
+      let last: Float64Array = new Float64Array(256);
+      let lastAt = began;
+      const every = iv === undefined ? undefined : setInterval(() => {
+        const now = session!.counts();
+        const at = process.hrtime.bigint();
+        show(now.map((n, k) => n - last[k]!), Number(at - lastAt) / 1e9);
+        last = now;
+        lastAt = at;
+      }, Number(iv) * 1000);
+      await waitForEnd(done, finish, durationMs);
+      if (every) clearInterval(every);
+      const total = session.counts();
+      await session.stop();
+      if (failure) throw failure;
+      show(total, Number(process.hrtime.bigint() - began) / 1e9);
+      printWarnings(io, session.warnings);
+      return 0;
     }
     if (!session) {
       const intervalMs = iv === undefined ? 500 : Number(iv) * 1000;
