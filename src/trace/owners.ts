@@ -1,7 +1,8 @@
 /**
  * Socket owners for the trace, from the kernel: inode -> pid from the BPF owner iterator
  * (native/bpf_owners.c, one walk of every open file, ~20 ms), walked again when an inode is
- * not in the last walk (a socket created since), at most every {@link REWALK_MS}; program
+ * not in the last walk (a socket created since), at most every {@link REWALK_MS} and never
+ * more than a tenth of the time ({@link REWALK_FACTOR}); program
  * names from /proc/PID/comm; the listeners of the traced namespace at start from sock_diag.
  * @module
  */
@@ -15,12 +16,19 @@ import type { OwnerSource } from './tracker.js';
 
 /** The least time between two walks of every open file. */
 export const REWALK_MS = 50;
+/**
+ * A walk runs on the thread that handles events, and on a host with hundreds of thousands of
+ * open files one takes long: the next waits at least this many times the last one's length,
+ * so walking takes at most about a tenth of that thread.
+ */
+export const REWALK_FACTOR = 10;
 
 export class KernelOwners implements OwnerSource {
   private pidOf = new Map<number, number>();
   private comms = new Map<number, string>();
   private listeners = new Map<string, Owner | undefined>();
   private lastWalk = -Infinity;
+  private nextWalk = -Infinity;
   /** Why owners are unknown (the iterator cannot run), once. */
   readonly warnings: Warning[] = [];
   private broken = false;
@@ -35,6 +43,8 @@ export class KernelOwners implements OwnerSource {
     let t: Uint32Array;
     try {
       t = this.addon.bpfOwners();
+      const took = performance.now() - this.lastWalk;
+      this.nextWalk = this.lastWalk + Math.max(REWALK_MS, REWALK_FACTOR * took);
     } catch (e) {
       this.broken = true;
       this.warnings.push({ code: 'W_NO_OWNERS', message: `socket owners unknown: ${(e as Error).message}`, where: {} });
@@ -57,7 +67,7 @@ export class KernelOwners implements OwnerSource {
 
   byInode(inode: number): Owner | undefined {
     let pid = this.pidOf.get(inode);
-    if (pid === undefined && performance.now() - this.lastWalk >= REWALK_MS) {
+    if (pid === undefined && performance.now() >= this.nextWalk) {
       this.walk();
       pid = this.pidOf.get(inode);
     }

@@ -58,6 +58,8 @@ export interface TraceSession {
   warnings: Warning[];
   /** Events the kernel could not hand over (ring buffer full), so far. */
   lost(): number;
+  /** Sockets the tracker forgot to stay bounded (their next change has no duration). */
+  forgotten(): number;
   /** Changes per (old × 16 + new) kernel state pair since the start, counted in the kernel (lost events included). */
   counts(): Float64Array;
   /** Detach; the last batches are delivered before the promise settles. */
@@ -127,6 +129,7 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
     missing: r.missing,
     warnings: owners.warnings,
     lost: () => lost,
+    forgotten: () => tracker?.forgotten ?? 0,
     counts: () => addon.traceCounts(r.handle),
     stop() {
       stopped ??= new Promise<void>((resolve) => {

@@ -63,7 +63,22 @@ export function bySyscall(from: StateCode, to: StateCode): boolean {
   return to === SYN_SENT || to === LISTEN || (from === ESTABLISHED && to === FIN_WAIT1) || (from === CLOSE_WAIT && to === LAST_ACK) || (from === LISTEN && to === CLOSE);
 }
 
+/**
+ * Sockets remembered at most (each map): a socket whose change to CLOSE was lost would stay
+ * forever; past this the longest-remembered is forgotten (its next change has no time in
+ * its old state) and counted.
+ */
+export const MAX_TRACKED = 1 << 18;
+
+function capped<K, V>(m: Map<K, V> | Set<K>): number {
+  if (m.size <= MAX_TRACKED) return 0;
+  m.delete(m.keys().next().value as K);
+  return 1;
+}
+
 export class Tracker {
+  /** Sockets forgotten to keep memory bounded ({@link MAX_TRACKED}). */
+  forgotten = 0;
   private socks = new Map<string, SockState>();
   /** Full sockets a timewait socket replaced: their coming X -> CLOSE is not a transition. */
   private replaced = new Set<string>();
@@ -114,6 +129,7 @@ export class Tracker {
     if (!s) {
       s = { since: undefined, state: undefined, owner: undefined };
       this.socks.set(ev.sk, s);
+      this.forgotten += capped(this.socks);
     }
     s.owner = this.ownerOf(ev, s);
     if (ev.to === LISTEN) this.owners.noteListener(ev.netns, ev.lport, s.owner);
@@ -131,6 +147,7 @@ export class Tracker {
     this.replaced.add(ev.sk);
     const tw = { ...s, sk: ev.sk };
     this.tws.set(ev.tw, tw);
+    this.forgotten += capped(this.replaced) + capped(this.tws);
     /* a timewait socket in substate FIN_WAIT2 is still FIN_WAIT2: no change yet */
     if (ev.to === ev.from) return [];
     return [this.make(ev, tw, ev.from, ev.to, ev.sk)];

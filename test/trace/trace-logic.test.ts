@@ -157,3 +157,15 @@ test('ss filters over transitions: a state keeps changes into or out of it; port
   assert.deepEqual([j.from, j.to, j.local, j.remote, j.pid], ['ESTABLISHED', 'CLOSE_WAIT', { address: '127.0.0.1', port: 8080 }, { address: '127.0.0.2', port: 40000 }, 9]);
   void LAST_ACK;
 });
+
+test('the tracker stays bounded: sockets whose close was lost are forgotten past MAX_TRACKED, oldest first, and counted', async () => {
+  const { MAX_TRACKED } = await import('../../src/trace/tracker.js');
+  const tr = new Tracker(new Owners());
+  const base = ev({ sk: 1n, time: 1n, inode: 0, pid: 0, from: CLOSE, to: SYN_SENT });
+  for (let i = 0; i < MAX_TRACKED + 5; i++) tr.push({ ...base, sk: `s${i}` });
+  assert.equal(tr.size, MAX_TRACKED);
+  assert.equal(tr.forgotten, 5);
+  // the first five are gone: their next change has no time in the old state; a later one's has
+  assert.equal(tr.push({ ...base, sk: 's0', time: 2_000_001n, from: SYN_SENT, to: ESTABLISHED })[0]!.ms, undefined);
+  assert.equal(tr.push({ ...base, sk: `s${MAX_TRACKED}`, time: 2_000_001n, from: SYN_SENT, to: ESTABLISHED })[0]!.ms, 2);
+});

@@ -174,6 +174,7 @@ export const trace: Command = {
     printWarnings(io, [
       ...session.warnings,
       ...(lost > 0 ? [{ code: 'W_LOST_EVENTS', message: `${lost} state changes lost: the kernel's ring buffer was full (the output could not keep up)`, where: {} }] : []),
+      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN', message: `${session.forgotten()} sockets forgotten to keep memory bounded (their changes to CLOSE were lost); their next change has no duration`, where: {} }] : []),
     ]);
     return lost > 0 ? 1 : 0;
   },

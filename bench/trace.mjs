@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `tcpstate trace` against bpftrace (issue 20): connection churn at fixed rates in a namespace
+// (bench/churn.c: connect, accept, reset; 6 state changes a connection plus none in
+// TIME_WAIT), watched by nothing, by `trace --json` (stdout to /dev/null), by `trace --count`,
+// and by a tcpstates-like bpftrace one-liner on the same tracepoint. For each: connections
+// made (the workload's slowdown), the watcher's CPU seconds (utime+stime from /proc), the
+// changes it printed or counted, and those it reported lost.
+//
+//   sudo node bench/trace.mjs [--rates 1000,10000] [--seconds 10]
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchNamespace } from './namespace.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..');
+const args = process.argv.slice(2);
+const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const RATES = opt('--rates', '1000,10000').split(',').map(Number);
+const SECONDS = Number(opt('--seconds', '10'));
+if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+
+execFileSync('gcc', ['-O2', '-Wall', '-o', join(here, 'build', 'churn'), join(here, 'churn.c')], { stdio: 'inherit' });
+const ns = new BenchNamespace('tcst-btrace');
+const inum = statSync(ns.path).ino;
+const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / ticks; };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const WATCHERS = {
+  none: null,
+  'trace --json': [process.execPath, join(repo, 'bin', 'tcpstate.js'), 'trace', '--json', '--netns', ns.name],
+  'trace --count': [process.execPath, join(repo, 'bin', 'tcpstate.js'), 'trace', '--count', '--json', '--netns', ns.name],
+  bpftrace: ['bpftrace', '-e', `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { printf("%d %s %d %d %d %d\\n", pid, comm, args->sport, args->dport, args->oldstate, args->newstate); }`],
+};
+
+const rows = [];
+let port = 20000;
+for (const rate of RATES) {
+  for (const [name, cmd] of Object.entries(WATCHERS)) {
+    let child;
+    let lines = 0;
+    let out = '';
+    let err = '';
+    if (cmd) {
+      child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (d) => { const s = d.toString(); for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) lines++; if (out.length < 1e6) out += s; });
+      child.stderr.on('data', (d) => { err += d.toString(); });
+      await sleep(name === 'bpftrace' ? 6000 : 2500);
+    }
+    const c0 = child ? cpu(child.pid) : 0;
+    const [made, took] = ns.sh(`${join(here, 'build', 'churn')} ${port++} ${rate} ${SECONDS}`).trim().split(' ').map(Number);
+    await sleep(1000);
+    const c1 = child ? cpu(child.pid) : 0;
+    let counted;
+    let lost = 0;
+    if (child) {
+      const closed = new Promise((r) => child.once('close', r));
+      child.kill('SIGINT');
+      await closed;
+      lost = Number(/(\d+) state changes lost/.exec(err)?.[1] ?? 0);
+      if (name === 'trace --count') {
+        const doc = JSON.parse(out.trim().split('\n').at(-1));
+        counted = doc.transitions.reduce((a, t) => a + t.count, 0);
+      }
+    }
+    const row = { rate, watcher: name, connections: made, seconds: took, connPerS: Math.round(made / took), cpuS: +(c1 - c0).toFixed(2), events: counted ?? (name === 'bpftrace' ? Math.max(0, lines - 1) : lines), expected: 6 * made + 2, lost };
+    rows.push(row);
+    console.error(JSON.stringify(row));
+  }
+}
+ns.destroy();
+console.log('| target conn/s | watcher | conn/s made | CPU s of the watcher | changes seen | expected | lost (reported) |');
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.rate} | ${r.watcher} | ${r.connPerS} | ${r.watcher === 'none' ? '-' : r.cpuS} | ${r.watcher === 'none' ? '-' : r.events} | ${r.watcher === 'none' ? '-' : r.expected} | ${r.watcher === 'none' ? '-' : r.lost} |`);
+console.log(JSON.stringify(rows));
