@@ -1,0 +1,89 @@
+/**
+ * `tcpstate fleet --prometheus URL`: the `count --hosts` table (a row per host, a column
+ * per state, role subtotals, the total) read from Prometheus, where `tcpstate serve`
+ * agents are scraped.
+ * @module
+ */
+import { TcpstateError } from '../../model/errors.js';
+import { oneOf, parse, str, strs } from '../args.js';
+import { printWarnings } from '../inputs.js';
+import type { Command } from '../io.js';
+
+const HELP = `Usage: tcpstate fleet --prometheus URL [OPTIONS]
+
+The fleet table from Prometheus: a row per host, a column per state (zeros
+included), the total; role subtotals with --group-label or --group. Each host
+is the sum of tcpstate_sockets over its agents' namespaces and families, as
+scraped from "tcpstate serve". A host whose agent is not answering is a row
+that says so (listed for --lookback after it stopped).
+
+  --prometheus URL     Prometheus's base URL (http:// or https://)
+  --host-label L       the label naming a host (default instance)
+  --group-label L      a target label naming the host's role, e.g. role
+  --group NAME=GLOBS   role groups by host name, as count --hosts (repeatable;
+                       these win over --group-label)
+  --at TIME            the table at a moment: RFC 3339, Unix seconds, or 1h (ago)
+  --since DUR          the change per host over DUR before --at (e.g. 1h)
+  --lookback DUR       how long a stopped agent stays listed as down (1h)
+  --json               the tcpstate.fleet/1 document (as count --hosts --json)
+  --csv                the table as CSV
+  --format FMT         table (default), json, csv
+${''}`;
+
+export const fleet: Command = {
+  async run(argv, io) {
+    const { HTTP_HELP, HTTP_OPTIONS, durationOpt, httpOptions, labelOpt, parseMoment, urlOpt } = await import('../../fleet/options.js');
+    const { values, positionals } = parse(argv, {
+      help: { type: 'boolean', short: 'h' },
+      prometheus: { type: 'string' },
+      'host-label': { type: 'string' },
+      'group-label': { type: 'string' },
+      group: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      since: { type: 'string' },
+      lookback: { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      format: { type: 'string' },
+      ...HTTP_OPTIONS,
+    }, io.argOffset);
+    if (values['help']) {
+      io.out(`${HELP}${HTTP_HELP}\nExamples:\n  tcpstate fleet --prometheus http://prom:9090 --host-label host --group-label role\n  tcpstate fleet --prometheus http://prom:9090 --since 1h --json\n`);
+      return 0;
+    }
+    const { messages } = await import('../../fleet/messages.js');
+    const msg = messages(io.env);
+    if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}": fleet reads Prometheus (--prometheus URL)`, { field: positionals[0] });
+    const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];
+    if (promText === undefined) throw new TcpstateError('ERR_USAGE', 'fleet needs --prometheus URL (or TCPSTATE_PROMETHEUS)', { field: '--prometheus' });
+    const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv'] as const, 'table');
+    const base = urlOpt(promText, '--prometheus', msg);
+    const hostLabel = labelOpt(str(values['host-label']), '--host-label', msg) ?? 'instance';
+    const groupLabel = labelOpt(str(values['group-label']), '--group-label', msg);
+    const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
+    const specs = strs(values['group']).map(parseGroupSpec);
+    const now = Date.now() / 1000;
+    const at = str(values['at']) === undefined ? undefined : parseMoment(str(values['at'])!, now, msg);
+    const since = str(values['since']) === undefined ? undefined : durationOpt(str(values['since']), '--since', 0, msg);
+    const lookback = durationOpt(str(values['lookback']), '--lookback', 3600, msg);
+    const timeout = durationOpt(str(values['timeout']), '--timeout', 30, msg);
+    const { PrometheusClient } = await import('../../fleet/prometheus.js');
+    const { queryFleet } = await import('../../fleet/query.js');
+    const client = new PrometheusClient(base, httpOptions(values, io.env, timeout * 1000, msg), msg);
+    const r = await queryFleet(client, { hostLabel, groupLabel, at, since, lookback }, { down: msg.agentDown, noCounts: msg.noCounts, absent: msg.absentThen });
+    if (r.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });
+    printWarnings(io, r.warnings);
+    const f = buildFleet(r.hosts, specs);
+    const grouped = f.groups.some((g) => g.name !== undefined);
+    const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
+    if (format === 'json') {
+      const doc = fleetJson(f, r.warnings) as Record<string, unknown>;
+      io.out(JSON.stringify({ ...doc, source: { prometheus: client.shown, at: new Date(r.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((r.at - since) * 1000).toISOString(), change: true } : {}) } }, null, 2) + '\n');
+    } else if (format === 'csv') io.out(fleetCsv(f, grouped));
+    else {
+      if (since !== undefined) io.out(`change from ${new Date((r.at - since) * 1000).toISOString()} to ${new Date(r.at * 1000).toISOString()}\n`);
+      io.out(renderFleet(f, grouped));
+    }
+    return 0;
+  },
+};
