@@ -1,0 +1,152 @@
+/**
+ * `tcpstate fleet --prometheus URL`: three namespaces act as hosts (an lvs and two web
+ * servers), each with its own `serve --netns` on its own loopback port; a real Prometheus
+ * scrapes them with `host` and `role` target labels. The table equals `ss -tan` per host,
+ * the role subtotals are the sums, the JSON reads back through `count --hosts`, and an
+ * agent stopped shows as down (no counts), not as a host with no sockets.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { kernelOrSkip, kernelUnavailable, Netns } from '../lib/netns.js';
+import { Serve } from '../lib/prometheus.js';
+import { FleetPrometheus, nonZero, runCliAsync, ssCounts } from './lib.js';
+
+const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+interface FleetDoc {
+  schema: string;
+  hosts: { host: string; group?: string; format: string; states?: Record<string, number>; total?: number; error?: string }[];
+  groups: { name: string; hosts: string[]; states: Record<string, number>; total: number }[];
+  total: { hosts: number; down?: number; states: Record<string, number>; total: number };
+  source: { prometheus: string; at: string };
+}
+
+const HOSTS = [
+  { host: 'lvs1', role: 'lvs', repeat: 1 },
+  { host: 'web1', role: 'web', repeat: 2 },
+  { host: 'web2', role: 'web', repeat: 3 },
+] as const;
+
+function sum(...cs: Record<string, number>[]): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const c of cs) for (const [k, v] of Object.entries(c)) o[k] = (o[k] ?? 0) + v;
+  return o;
+}
+
+describe('fleet from a real Prometheus scraping three agents', () => {
+  const ns: Netns[] = [];
+  const agents: Serve[] = [];
+  let prom: FleetPrometheus | undefined;
+  before(async () => {
+    if (kernelUnavailable() || !have('prometheus') || !have('nft')) return;
+    for (const h of HOSTS) {
+      const n = Netns.create(`fl${h.host}`);
+      ns.push(n);
+      // Listeners, established pairs and CLOSE_WAIT/FIN_WAIT2 pairs: states that hold still.
+      await n.zoo(['--only', 'listen,est,cw', '--repeat', String(h.repeat), '--ttl', '600']);
+      agents.push(await Serve.start(['--netns', n.name]));
+    }
+    prom = await FleetPrometheus.start(HOSTS.map((h, i) => ({ address: `127.0.0.1:${agents[i]!.port}`, labels: { host: h.host, role: h.role } })));
+  });
+  after(async () => {
+    await prom?.stop();
+    for (const a of agents) await a.stop();
+    for (const n of ns) n.destroy();
+  });
+
+  test('a row per host equal to ss in its namespace, role subtotals, the total; JSON reads back through count --hosts', async (t) => {
+    if (!kernelOrSkip(t, ['prometheus', 'ss', 'nft'])) return;
+    for (const h of HOSTS) await prom!.waitUp(h.host, 1);
+    const want = ns.map(ssCounts);
+    // Two scrapes after the oracle.
+    await new Promise((r) => setTimeout(r, 2500));
+    const args = ['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group-label', 'role'];
+    const j = await runCliAsync([...args, '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    const doc = JSON.parse(j.stdout) as FleetDoc;
+    assert.equal(doc.schema, 'tcpstate.fleet/1');
+    assert.deepEqual(doc.hosts.map((h) => [h.host, h.group]), HOSTS.map((h) => [h.host, h.role]));
+    HOSTS.forEach((h, i) => {
+      assert.deepEqual(nonZero(doc.hosts[i]!.states!), want[i], `${h.host} equals ss -tan in ${ns[i]!.name}`);
+      assert.equal(Object.keys(doc.hosts[i]!.states!).length >= 11, true, 'every state, zeros included');
+    });
+    assert.notDeepEqual(want[1], want[2], 'the hosts differ, so a mix-up would show');
+    assert.deepEqual(doc.groups.map((g) => [g.name, g.hosts]), [['lvs', ['lvs1']], ['web', ['web1', 'web2']]]);
+    assert.deepEqual(nonZero(doc.groups[1]!.states), sum(want[1]!, want[2]!), 'web subtotal');
+    assert.deepEqual(nonZero(doc.total.states), sum(...want), 'total');
+    assert.equal(doc.total.hosts, 3);
+    assert.equal(doc.total.down, undefined);
+
+    // The text table: the count --hosts layout.
+    const txt = await runCliAsync(args);
+    assert.equal(txt.code, 0, txt.stderr);
+    t.diagnostic(`\n${txt.stdout}`);
+    const lines = txt.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^GROUP\s+HOST\s+ESTABLISHED\s.*\sTOTAL\s+FORMAT$/);
+    const tot = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    const rows = [
+      ['lvs', 'lvs1', tot(want[0]!), 'prometheus'], ['lvs', 'subtotal (1)', tot(want[0]!), ''],
+      ['web', 'web1', tot(want[1]!), 'prometheus'], ['web', 'web2', tot(want[2]!), 'prometheus'], ['web', 'subtotal (2)', tot(want[1]!) + tot(want[2]!), ''],
+    ];
+    rows.forEach(([g, h, n, f], i) => {
+      assert.match(lines[i + 1]!, new RegExp(`^${g}\\s+${String(h).replace(/[()]/g, '\\$&')}\\s+(\\d+\\s+){11}${n}\\s*${f}$`), `row ${i + 1}: ${lines[i + 1]}`);
+    });
+    const totalLine = lines.at(-1)!.trim().split(/\s+/);
+    assert.equal(Number(totalLine.at(-1)), Object.values(sum(...want)).reduce((a, b) => a + b, 0), 'the table total');
+
+    // CSV: the same rows.
+    const csv = await runCliAsync([...args, '--csv']);
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.equal(csv.stdout.trimEnd().split('\n').length, lines.length);
+    assert.match(csv.stdout, /^GROUP,HOST,ESTABLISHED,/);
+
+    // --group globs on host names win over the label.
+    const g = await runCliAsync(['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group', 'front=lvs*,web1', '--json']);
+    assert.equal(g.code, 0, g.stderr);
+    const gd = JSON.parse(g.stdout) as FleetDoc;
+    assert.deepEqual(gd.groups.map((x) => [x.name, x.hosts]), [['front', ['lvs1', 'web1']]]);
+    assert.equal(gd.hosts.find((h) => h.host === 'web2')!.group, undefined, 'web2 matched no pattern');
+
+    // The document is the one count --hosts writes: it reads back as the same table.
+    const dir = mkdtempSync(join(tmpdir(), 'tcpstate-fleet-'));
+    try {
+      writeFileSync(join(dir, 'fleet.json'), j.stdout);
+      const back = await runCliAsync(['count', '--hosts', '--json', '--group', 'lvs=lvs*', '--group', 'web=web*', join(dir, 'fleet.json')]);
+      assert.equal(back.code, 0, back.stderr);
+      const bd = JSON.parse(back.stdout) as FleetDoc;
+      assert.deepEqual(bd.hosts.map((h) => [h.host, h.states]), doc.hosts.map((h) => [h.host, h.states]));
+      assert.deepEqual(bd.groups.map((x) => x.states), doc.groups.map((x) => x.states));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an agent stopped is a row saying down, without counts; the others and their subtotals stay right', async (t) => {
+    if (!kernelOrSkip(t, ['prometheus', 'ss', 'nft'])) return;
+    for (const h of HOSTS) await prom!.waitUp(h.host, 1);
+    assert.equal(await agents[2]!.stop(), 0);
+    await prom!.waitUp('web2', 0);
+    const want = ns.map(ssCounts);
+    await new Promise((r) => setTimeout(r, 2500));
+    const args = ['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group-label', 'role'];
+    const j = await runCliAsync([...args, '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    const doc = JSON.parse(j.stdout) as FleetDoc;
+    const web2 = doc.hosts.find((h) => h.host === 'web2')!;
+    assert.ok(web2, 'web2 still listed');
+    assert.equal(web2.states, undefined, 'no counts for a host that is down');
+    assert.match(web2.error!, /down/);
+    assert.equal(web2.group, 'web');
+    assert.deepEqual(nonZero(doc.hosts.find((h) => h.host === 'web1')!.states!), want[1]);
+    assert.deepEqual(nonZero(doc.groups.find((g) => g.name === 'web')!.states), want[1], 'web subtotal is web1 alone');
+    assert.equal(doc.total.down, 1);
+    const txt = await runCliAsync(args);
+    assert.match(txt.stdout, /^web\s+web2\s+-\s+-.*down/m);
+    assert.match(txt.stdout, /web\s+subtotal \(2, 1 down\)/);
+    assert.match(txt.stdout, /TOTAL \(3 hosts, 1 down\)/);
+  });
+});
