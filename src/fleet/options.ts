@@ -75,20 +75,4 @@ export function httpOptions(values: Record<string, unknown>, env: Record<string,
   };
 }
 
-/** The option table entries of {@link httpOptions}. */
-export const HTTP_OPTIONS = {
-  user: { type: 'string' },
-  'ca-file': { type: 'string' },
-  'cert-file': { type: 'string' },
-  'key-file': { type: 'string' },
-  insecure: { type: 'boolean' },
-  timeout: { type: 'string' },
-} as const;
-
-export const HTTP_HELP = `  --user USER[:PASS]   basic auth (the password from TCPSTATE_PASSWORD when
-                       not given here; user info in the URL works too)
-  --ca-file FILE       trust this CA (PEM) for https://
-  --cert-file FILE, --key-file FILE   client certificate (mutual TLS)
-  --insecure           do not verify the server's certificate
-  --timeout DUR        per request (default 30s for Prometheus, 5s per agent)
-`;
+export { HTTP_HELP, HTTP_OPTIONS } from './http-options.js';

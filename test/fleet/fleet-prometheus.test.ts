@@ -7,12 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { kernelOrSkip, kernelUnavailable, Netns } from '../lib/netns.js';
-import { Serve } from '../lib/prometheus.js';
+import { freePort, Serve } from '../lib/prometheus.js';
 import { FleetPrometheus, nonZero, runCliAsync, ssCounts } from './lib.js';
 
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -122,6 +123,63 @@ describe('fleet from a real Prometheus scraping three agents', () => {
       assert.deepEqual(bd.groups.map((x) => x.states), doc.groups.map((x) => x.states));
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('count --hosts URL... reads the same agents without Prometheus: the same table; hosts not answering are rows saying so', async (t) => {
+    if (!kernelOrSkip(t, ['prometheus', 'ss', 'nft'])) return;
+    const want = ns.map(ssCounts);
+    const silent = createServer((s: Socket) => { s.on('error', () => undefined); });
+    const held: Socket[] = [];
+    silent.on('connection', (s) => held.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const silentPort = (silent.address() as { port: number }).port;
+    const closed = await freePort();
+    try {
+      const urls = agents.map((a) => `http://127.0.0.1:${a.port}`);
+      const extra = [`http://127.0.0.1:${closed}`, `http://127.0.0.1:${silentPort}`, `${prom!.url}/`];
+      const started = Date.now();
+      const r = await runCliAsync(['count', '--hosts', '--timeout', '2s', '--json', '--group', 'lvs=*:' + agents[0]!.port, ...urls, ...extra]);
+      const took = Date.now() - started;
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as FleetDoc;
+      assert.equal(doc.schema, 'tcpstate.fleet/1');
+      assert.deepEqual(doc.hosts.map((h) => h.host), [...urls, ...extra].map((u) => new URL(u).host), 'hosts in the order given');
+      HOSTS.forEach((h, i) => assert.deepEqual(nonZero(doc.hosts[i]!.states!), want[i], `${h.host} via its agent equals ss`));
+      assert.deepEqual(doc.groups.map((g) => [g.name, g.hosts]), [['lvs', [new URL(urls[0]!).host]]]);
+      assert.deepEqual(nonZero(doc.total.states), sum(...want), 'the total counts only hosts that answered');
+      assert.equal(doc.total.down, 3);
+      const [refused, silentRow, notAgent] = doc.hosts.slice(3);
+      assert.match(refused!.error!, /^down: connection refused$/);
+      assert.match(silentRow!.error!, /^down: no answer in 2000 ms$/);
+      assert.match(notAgent!.error!, /^down: HTTP 404/);
+      for (const h of [refused, silentRow, notAgent]) assert.equal(h!.states, undefined);
+      assert.ok(took < 6000, `in parallel, each within its timeout: took ${took} ms`);
+      const txt = await runCliAsync(['count', '--hosts', '--timeout', '2s', ...urls, `http://127.0.0.1:${closed}`]);
+      assert.equal(txt.code, 0, txt.stderr);
+      t.diagnostic(`\n${txt.stdout}`);
+      assert.match(txt.stdout, new RegExp(`^127\\.0\\.0\\.1:${closed}\\s+(-\\s+){12}down: connection refused$`, 'm'));
+      assert.match(txt.stdout, /TOTAL \(4 hosts, 1 down\)/);
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+    }
+  });
+
+  test('count with agent URLs: usage errors for what does not apply', async (t) => {
+    if (!kernelOrSkip(t, ['prometheus', 'nft'])) return;
+    const u = `http://127.0.0.1:${agents[0]!.port}`;
+    for (const [args, re] of [
+      [['count', u], /agent URLs are read with --hosts/],
+      [['count', '--hosts', u, 'state', 'established'], /either capture files or agent URLs/],
+      [['count', '--hosts', '-l', u], /--listening selects sockets/],
+      [['count', '--hosts', '--by', 'lport', u], /--by and --hosts do not combine/],
+      [['count', '--hosts', '--timeout', 'soon', u], /bad --timeout "soon"/],
+      [['count', '--timeout', '1s'], /--timeout applies to agent URLs/],
+    ] as const) {
+      const r = await runCliAsync([...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re, args.join(' '));
     }
   });
 
