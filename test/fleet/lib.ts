@@ -95,3 +95,19 @@ export function ssCounts(ns: Netns): Record<string, number> {
 export function nonZero(states: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(states).filter(([, v]) => v !== 0));
 }
+
+/** `ss -tan` in `ns`: one state's sockets by port as serve counts them (lport: local port that listens; rport: the others' remote port). */
+export function ssPorts(ns: Netns, state: string, by: 'lport' | 'rport'): Record<string, number> {
+  const rows = parseSs(ns.run('ss', ['-tanH']));
+  const port = (e: string) => e.slice(e.lastIndexOf('|') + 1);
+  const listening = new Set(rows.filter((r) => r.state === 'LISTEN').map((r) => port(r.local)));
+  const c: Record<string, number> = {};
+  for (const r of rows) {
+    if (stateName(parseState(r.state)!) !== state) continue;
+    const inbound = listening.has(port(r.local));
+    if (inbound !== (by === 'lport')) continue;
+    const p = inbound ? port(r.local) : port(r.remote);
+    c[p] = (c[p] ?? 0) + 1;
+  }
+  return c;
+}

@@ -5,7 +5,8 @@
  * @module
  */
 import { TcpstateError } from '../../model/errors.js';
-import { oneOf, parse, str, strs } from '../args.js';
+import { parseState } from '../../model/state.js';
+import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command } from '../io.js';
 
@@ -24,6 +25,10 @@ that says so (listed for --lookback after it stopped).
                        these win over --group-label)
   --at TIME            the table at a moment: RFC 3339, Unix seconds, or 1h (ago)
   --since DUR          the change per host over DUR before --at (e.g. 1h)
+  --by lport|rport     one state's sockets per host and port (with --state):
+                       lport by listening port, rport by remote port
+  --state STATE        the state for --by, e.g. close-wait
+  --top N              with --by: port columns (10; the rest as "other")
   --lookback DUR       how long a stopped agent stays listed as down (1h)
   --json               the tcpstate.fleet/1 document (as count --hosts --json)
   --csv                the table as CSV
@@ -42,6 +47,9 @@ export const fleet: Command = {
       at: { type: 'string' },
       since: { type: 'string' },
       lookback: { type: 'string' },
+      by: { type: 'string' },
+      state: { type: 'string' },
+      top: { type: 'string' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
       format: { type: 'string' },
@@ -70,6 +78,21 @@ export const fleet: Command = {
     const { PrometheusClient } = await import('../../fleet/prometheus.js');
     const { queryFleet } = await import('../../fleet/query.js');
     const client = new PrometheusClient(base, httpOptions(values, io.env, timeout * 1000, msg), msg);
+    const by = str(values['by']);
+    if (by !== undefined || values['state'] !== undefined) {
+      const key = oneOf(by, '--by', ['lport', 'rport'] as const, 'lport');
+      const state = str(values['state']) === undefined ? undefined : parseState(str(values['state'])!);
+      if (state === undefined) throw new TcpstateError('ERR_USAGE', msg.byNeedsState, { field: '--state' });
+      if (specs.length > 0) throw new TcpstateError('ERR_USAGE', '--group does not combine with --by; use --group-label', { field: '--group' });
+      const { portsCsv, portsJson, queryPorts, renderPorts } = await import('../../fleet/ports.js');
+      const p = await queryPorts(client, { hostLabel, groupLabel, at, since, lookback }, key, state, intOpt(values['top'], '--top', 10), { down: msg.agentDown, absent: msg.absentThen });
+      if (p.fleet.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });
+      const source = { prometheus: client.shown, at: new Date(p.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((p.at - since) * 1000).toISOString(), change: true } : {}) };
+      if (format === 'json') io.out(JSON.stringify(portsJson(p.fleet, p.warnings, source), null, 2) + '\n');
+      else if (format === 'csv') io.out(portsCsv(p.fleet));
+      else io.out(`${since !== undefined ? `change from ${source.since} to ${source.at}\n` : ''}${renderPorts(p.fleet)}`);
+      return 0;
+    }
     const r = await queryFleet(client, { hostLabel, groupLabel, at, since, lookback }, { down: msg.agentDown, noCounts: msg.noCounts, absent: msg.absentThen });
     if (r.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });
     printWarnings(io, r.warnings);
