@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { kernelOrSkip, kernelUnavailable, Netns } from '../lib/netns.js';
 import { freePort, Serve } from '../lib/prometheus.js';
+import { expressions, filled } from './dashboard.js';
 import { FleetPrometheus, nonZero, runCliAsync, ssCounts, ssPorts } from './lib.js';
 
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -164,6 +165,24 @@ describe('fleet from a real Prometheus scraping three agents', () => {
     const bad = await runCliAsync(['fleet', '--prometheus', prom!.url, '--by', 'lport']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--by lport shows per-port columns for a single state/);
+  });
+
+  test('every query of the Grafana dashboard runs on this Prometheus; the fleet table panel has a row per host', async (t) => {
+    if (!kernelOrSkip(t, ['prometheus', 'nft'])) return;
+    for (const h of HOSTS) await prom!.waitUp(h.host, 1);
+    for (const { where, expr } of expressions()) {
+      const r = await fetch(`${prom!.url}/api/v1/query?query=${encodeURIComponent(filled(expr))}`);
+      const j = await r.json() as { status: string; error?: string };
+      assert.equal(j.status, 'success', `${where}: ${expr}: ${j.error}`);
+    }
+    let table = await prom!.query(filled(expressions()[0]!.expr));
+    // An agent whose scrape just missed its timeout is absent for a second (see allUp).
+    for (let i = 0; i < 10 && table.length !== HOSTS.length * 11; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      table = await prom!.query(filled(expressions()[0]!.expr));
+    }
+    assert.deepEqual([...new Set(table.map((s) => s.metric['host']))].sort(), HOSTS.map((h) => h.host));
+    assert.equal(table.length, HOSTS.length * 11, 'every state per host');
   });
 
   test('count --hosts URL... reads the same agents without Prometheus: the same table; hosts not answering are rows saying so', async (t) => {
