@@ -5,7 +5,7 @@
  * @module
  */
 import { newCounts, type StateCounts } from '../model/count.js';
-import type { Warning } from '../model/errors.js';
+import { TcpstateError, type Warning } from '../model/errors.js';
 import type { FleetHost } from '../model/fleet.js';
 import { parseState } from '../model/state.js';
 import type { PrometheusClient, VectorSample } from './prometheus.js';
@@ -21,7 +21,12 @@ export interface FleetQuery {
   since?: number;
   /** How far back an agent that stopped answering is still listed (seconds). */
   lookback: number;
+  /** Read the recording rule `host:tcpstate_sockets:sum` (contrib/prometheus) instead of summing every series. */
+  recorded?: boolean;
 }
+
+/** The recording rule of contrib/prometheus/tcpstate.rules.yml that holds the fleet table; it keeps `host`, `role`, `state`. */
+export const RECORDED = 'host:tcpstate_sockets:sum';
 
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -37,7 +42,7 @@ function byLabels(q: FleetQuery): string {
 
 /** PromQL: the host × state sums. */
 export function statesQuery(q: FleetQuery): string {
-  return `sum by (${byLabels(q)}, state) (tcpstate_sockets)`;
+  return `sum by (${byLabels(q)}, state) (${q.recorded ? RECORDED : 'tcpstate_sockets'})`;
 }
 
 /**
@@ -80,7 +85,7 @@ export function hostOrder(a: string, b: string): number {
 }
 
 /** The fleet's hosts as Prometheus has them at `q.at` (or their change over `q.since`). */
-export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down: string; noCounts: string; absent: (t: string) => string }): Promise<{ hosts: FleetHost[]; warnings: Warning[]; at: number }> {
+export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down: string; noCounts: string; noRecorded: string; absent: (t: string) => string }): Promise<{ hosts: FleetHost[]; warnings: Warning[]; at: number }> {
   const at = q.at ?? Date.now() / 1000;
   const warnings: Warning[] = [];
   const [states, up, before] = await Promise.all([
@@ -88,6 +93,7 @@ export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down
     c.query(upQuery(q), at),
     q.since === undefined ? undefined : c.query(statesQuery(q), at - q.since),
   ]);
+  if (q.recorded && states.length === 0 && up.length > 0) throw new TcpstateError('ERR_EMPTY', why.noRecorded, { field: '--recorded' });
   const now = rowsOf(states, q, warnings);
   const then = before && rowsOf(before, q, warnings);
   const hosts = new Map<string, FleetHost>();

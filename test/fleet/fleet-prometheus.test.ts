@@ -118,6 +118,13 @@ describe('fleet from a real Prometheus scraping three agents', () => {
     const totalLine = lines.at(-1)!.trim().split(/\s+/);
     assert.equal(Number(totalLine.at(-1)), Object.values(sum(...want)).reduce((a, b) => a + b, 0), 'the table total');
 
+    // The recording rule of contrib/prometheus gives the same table.
+    const rec = await allUp(t, [...args, '--json', '--recorded']);
+    assert.deepEqual((rec.doc as FleetDoc).hosts, doc.hosts, '--recorded reads the same counts');
+    const recBad = await runCliAsync(['fleet', '--prometheus', prom!.url, '--recorded']);
+    assert.equal(recBad.code, 2);
+    assert.match(recBad.stderr, /--recorded reads host:tcpstate_sockets:sum/);
+
     // CSV: the same rows.
     const csv = await runCliAsync([...args, ...at, '--csv']);
     assert.equal(csv.code, 0, csv.stderr);

@@ -4,11 +4,11 @@
  * labels, and the CLI run without blocking the test's event loop.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseState, stateName } from '../../src/model/state.js';
-import { CLI, type Netns } from '../lib/netns.js';
+import { CLI, type Netns, REPO } from '../lib/netns.js';
 import { freePort } from '../lib/prometheus.js';
 import { parseSs } from '../lib/ss.js';
 
@@ -26,7 +26,9 @@ export class FleetPrometheus {
     const dir = mkdtempSync(join(tmpdir(), 'tcpstate-fleet-prom-'));
     const port = await freePort();
     const tg = targets.map((t) => `      - targets: ['${t.address}']\n        labels: {${Object.entries(t.labels).map(([k, v]) => `${k}: '${v}'`).join(', ')}}\n`).join('');
-    writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${tg}`);
+    // The shipped rules, evaluated every second (fleet --recorded reads one).
+    copyFileSync(join(REPO, 'contrib', 'prometheus', 'tcpstate.rules.yml'), join(dir, 'tcpstate.rules.yml'));
+    writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files: [tcpstate.rules.yml]\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${tg}`);
     const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
     const p = new FleetPrometheus(child, port, dir);
     child.stderr!.on('data', (d: Buffer) => { p.log = (p.log + d.toString()).slice(-20_000); });
