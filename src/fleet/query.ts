@@ -85,7 +85,7 @@ export function hostOrder(a: string, b: string): number {
 }
 
 /** The fleet's hosts as Prometheus has them at `q.at` (or their change over `q.since`). */
-export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down: string; noCounts: string; noRecorded: string; absent: (t: string) => string }): Promise<{ hosts: FleetHost[]; warnings: Warning[]; at: number }> {
+export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down: string; noCounts: string; noRecorded: string; noHosts: string; absent: (t: string) => string }): Promise<{ hosts: FleetHost[]; warnings: Warning[]; at: number }> {
   const at = q.at ?? Date.now() / 1000;
   const warnings: Warning[] = [];
   const [states, up, before] = await Promise.all([
@@ -94,6 +94,8 @@ export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down
     q.since === undefined ? undefined : c.query(statesQuery(q), at - q.since),
   ]);
   if (q.recorded && states.length === 0 && up.length > 0) throw new TcpstateError('ERR_EMPTY', why.noRecorded, { field: '--recorded' });
+  // A label no series has would make one row of everything, named "(no L)".
+  if (states.length > 0 && !states.some((x) => (x.metric[q.hostLabel] ?? '') !== '')) throw new TcpstateError('ERR_EMPTY', why.noHosts, { field: '--host-label' });
   const now = rowsOf(states, q, warnings);
   const then = before && rowsOf(before, q, warnings);
   const hosts = new Map<string, FleetHost>();

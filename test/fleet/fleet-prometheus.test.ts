@@ -121,6 +121,9 @@ describe('fleet from a real Prometheus scraping three agents', () => {
     // The recording rule of contrib/prometheus gives the same table.
     const rec = await allUp(t, [...args, '--json', '--recorded']);
     assert.deepEqual((rec.doc as FleetDoc).hosts, doc.hosts, '--recorded reads the same counts');
+    const noLabel = await runCliAsync(['fleet', '--prometheus', prom!.url, '--host-label', 'hostname']);
+    assert.equal(noLabel.code, 1);
+    assert.match(noLabel.stderr, /has no tcpstate_sockets series with a "hostname" label/);
     const recBad = await runCliAsync(['fleet', '--prometheus', prom!.url, '--recorded']);
     assert.equal(recBad.code, 2);
     assert.match(recBad.stderr, /--recorded reads host:tcpstate_sockets:sum/);

@@ -101,7 +101,7 @@ export const fleet: Command = {
       else io.out(`${since !== undefined ? `change from ${source.since} to ${source.at}\n` : ''}${renderPorts(p.fleet)}`);
       return 0;
     }
-    const r = await queryFleet(client, { hostLabel, groupLabel, at, since, lookback, recorded }, { down: msg.agentDown, noCounts: msg.noCounts, noRecorded: msg.noRecorded(client.shown), absent: msg.absentThen });
+    const r = await queryFleet(client, { hostLabel, groupLabel, at, since, lookback, recorded }, { down: msg.agentDown, noCounts: msg.noCounts, noRecorded: msg.noRecorded(client.shown), noHosts: msg.noHosts(client.shown, hostLabel), absent: msg.absentThen });
     if (r.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });
     printWarnings(io, r.warnings);
     const f = buildFleet(r.hosts, specs);
