@@ -1,14 +1,15 @@
 /**
- * Every text `fleet` and `count --hosts URL` print, in English and Chinese, chosen by
- * TCPSTATE_LANG, then LANG (a `zh` prefix is Chinese).
+ * Every text `fleet` and `count --hosts URL` print, in English and Chinese ({@link ZH} has
+ * the type of EN, so a key missing in either does not compile), chosen by `--lang`, else
+ * TCPSTATE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG; a `zh` prefix is Chinese).
  * @module
  */
 
 type Lang = 'en' | 'zh';
 
-/** The language for `env` (TCPSTATE_LANG wins over LANG). */
+/** The language for `env`: the first of TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG that is set. */
 export function langOf(env: Record<string, string | undefined>): Lang {
-  const l = env['TCPSTATE_LANG'] ?? env['LC_ALL'] ?? env['LANG'] ?? '';
+  const l = [env['TCPSTATE_LANG'], env['LC_ALL'], env['LC_MESSAGES'], env['LANG']].find((v) => v !== undefined && v !== '') ?? '';
   return /^zh/i.test(l) ? 'zh' : 'en';
 }
 
@@ -58,9 +59,9 @@ const ZH: typeof EN = {
   hostsUrlMixed: 'count --hosts 接受抓取文件或代理地址（http://HOST:PORT），不能混用',
 };
 
-/** The messages in the language `env` asks for. */
-export function messages(env: Record<string, string | undefined>): typeof EN {
-  return langOf(env) === 'zh' ? ZH : EN;
+/** The messages in `lang` (`--lang`), else in the language `env` asks for. */
+export function messages(env: Record<string, string | undefined>, lang?: string): typeof EN {
+  return (lang ?? langOf(env)) === 'zh' ? ZH : EN;
 }
 
 export type FleetMessages = typeof EN;

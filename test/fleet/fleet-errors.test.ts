@@ -69,6 +69,8 @@ describe('fleet: Prometheus down, failing, not Prometheus; HTTPS and basic auth'
     assert.doesNotMatch(r.stderr, /\n\s+at /);
     const zh = await runCliAsync(['fleet', '--prometheus', `http://127.0.0.1:${port}`], { TCPSTATE_LANG: 'zh_CN.UTF-8' });
     assert.match(zh.stderr, /无法连接 Prometheus http:\/\/127\.0\.0\.1/);
+    const flag = await runCliAsync(['fleet', '--lang', 'zh', '--prometheus', `http://127.0.0.1:${port}`], { LANG: 'en_US.UTF-8' });
+    assert.match(flag.stderr, /无法连接 Prometheus/);
   });
 
   test('a query the server fails, and a server that is not Prometheus: the URL and the query named', async () => {

@@ -36,7 +36,8 @@ that says so (listed for --lookback after it stopped).
   --json               the tcpstate.fleet/1 document (as count --hosts --json)
   --csv                the table as CSV
   --format FMT         table (default), json, csv
-${''}`;
+  --lang en|zh         messages in English or Chinese (else TCPSTATE_LANG, the locale)
+`;
 
 export const fleet: Command = {
   async run(argv, io) {
@@ -57,6 +58,7 @@ export const fleet: Command = {
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
       format: { type: 'string' },
+      lang: { type: 'string' },
       ...HTTP_OPTIONS,
     }, io.argOffset);
     if (values['help']) {
@@ -64,7 +66,7 @@ export const fleet: Command = {
       return 0;
     }
     const { messages } = await import('../../fleet/messages.js');
-    const msg = messages(io.env);
+    const msg = messages(io.env, values['lang'] === undefined ? undefined : oneOf(values['lang'], '--lang', ['en', 'zh'] as const, 'en'));
     if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}": fleet reads Prometheus (--prometheus URL)`, { field: positionals[0] });
     const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];
     if (promText === undefined) throw new TcpstateError('ERR_USAGE', 'fleet needs --prometheus URL (or TCPSTATE_PROMETHEUS)', { field: '--prometheus' });
