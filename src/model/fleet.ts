@@ -13,6 +13,10 @@ export interface FleetHost {
   file: string;
   line: number;
   counts: StateCounts;
+  /** Group named by the source (a Prometheus target label): joined when no --group pattern matches. */
+  group?: string;
+  /** Why the host has no counts (an agent down, a scrape failing); its counts are then all 0 and not shown. */
+  error?: string;
 }
 
 export interface GroupSpec {
@@ -33,6 +37,8 @@ export interface Fleet {
   groups: FleetGroup[];
   counts: StateCounts;
   hosts: number;
+  /** Hosts with an {@link FleetHost.error}: rows without counts. */
+  down: number;
 }
 
 /** Parse `--group NAME=PATTERN[,PATTERN...]`. */
@@ -105,21 +111,30 @@ function sum(into: StateCounts, c: StateCounts): void {
 
 /**
  * Sort hosts into groups: each host joins the first group (in the order given) with a
- * pattern matching its name; hosts that match none form a last, nameless group.
+ * pattern matching its name, else the group its source named (`FleetHost.group`, groups
+ * made in the order first met); hosts with neither form a last, nameless group.
  */
 export function buildFleet(hosts: readonly FleetHost[], specs: readonly GroupSpec[]): Fleet {
   const groups: FleetGroup[] = specs.map((g) => ({ name: g.name, patterns: g.patterns, hosts: [], counts: newCounts() }));
+  const named = new Map<string, FleetGroup>();
   const rest: FleetGroup = { name: undefined, patterns: [], hosts: [], counts: newCounts() };
   const all = newCounts();
+  let down = 0;
   for (const h of hosts) {
-    const g = groups.find((x) => x.patterns.some((p) => globMatch(p, h.host))) ?? rest;
+    let g = groups.find((x) => x.patterns.some((p) => globMatch(p, h.host)));
+    if (!g && h.group !== undefined && h.group !== '') {
+      g = named.get(h.group) ?? groups.find((x) => x.name === h.group);
+      if (!g) { g = { name: h.group, patterns: [], hosts: [], counts: newCounts() }; named.set(h.group, g); }
+    }
+    g ??= rest;
+    if (h.error !== undefined) down++;
     g.hosts.push(h);
     sum(g.counts, h.counts);
     sum(all, h.counts);
   }
-  const out = groups.filter((g) => g.hosts.length > 0);
+  const out = [...groups, ...named.values()].filter((g) => g.hosts.length > 0);
   if (rest.hosts.length > 0) out.push(rest);
-  return { groups: out, counts: all, hosts: hosts.length };
+  return { groups: out, counts: all, hosts: hosts.length, down };
 }
 
 export { total };

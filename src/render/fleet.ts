@@ -8,13 +8,13 @@ import type { Warning } from '../model/errors.js';
 import { type Fleet, total } from '../model/fleet.js';
 import { PRINT_ORDER, stateName, UNKNOWN } from '../model/state.js';
 import { countsObject } from './count.js';
-import { type Column, renderTable } from './text.js';
+import { type Column, csvField, renderTable } from './text.js';
 
 /** Hosts with no group pattern matching, when groups were given. */
 export const UNGROUPED = '(none)';
 
-/** The fleet table as text. */
-export function renderFleet(f: Fleet, grouped: boolean): string {
+/** The table's header and rows: a host that is down has `-` for every number and says why in FORMAT. */
+function fleetRows(f: Fleet, grouped: boolean): { cols: Column[]; rows: string[][] } {
   const states = PRINT_ORDER.filter((s) => s !== UNKNOWN || f.counts[UNKNOWN]! > 0);
   const cols: Column[] = [
     ...(grouped ? [{ header: 'GROUP' }] : []),
@@ -25,32 +25,46 @@ export function renderFleet(f: Fleet, grouped: boolean): string {
   ];
   const rows: string[][] = [];
   const nums = (c: Float64Array) => [...states.map((s) => String(c[s])), String(total(c))];
+  const none = states.map(() => '-').concat('-');
+  const down = (n: number) => (n > 0 ? `, ${n} down` : '');
   for (const g of f.groups) {
     const gname = g.name ?? UNGROUPED;
-    for (const h of g.hosts) rows.push([...(grouped ? [gname] : []), h.host, ...nums(h.counts), h.format]);
-    if (grouped) rows.push([gname, `subtotal (${g.hosts.length})`, ...nums(g.counts), '']);
+    for (const h of g.hosts) rows.push([...(grouped ? [gname] : []), h.host, ...(h.error === undefined ? nums(h.counts) : none), h.error ?? h.format]);
+    if (grouped) rows.push([gname, `subtotal (${g.hosts.length}${down(g.hosts.filter((h) => h.error !== undefined).length)})`, ...nums(g.counts), '']);
   }
-  rows.push([...(grouped ? [''] : []), `TOTAL (${f.hosts} hosts)`, ...nums(f.counts), '']);
+  rows.push([...(grouped ? [''] : []), `TOTAL (${f.hosts} hosts${down(f.down)})`, ...nums(f.counts), '']);
+  return { cols, rows };
+}
+
+/** The fleet table as text. */
+export function renderFleet(f: Fleet, grouped: boolean): string {
+  const { cols, rows } = fleetRows(f, grouped);
   return renderTable(cols, rows);
+}
+
+/** The fleet table as CSV: the text table's header and rows, quoted. */
+export function fleetCsv(f: Fleet, grouped: boolean): string {
+  const { cols, rows } = fleetRows(f, grouped);
+  return [cols.map((c) => c.header), ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
 /** JSON document of `count --hosts --json` (schema tcpstate.fleet/1). */
 export function fleetJson(f: Fleet, warnings: readonly Warning[]): object {
   return {
     schema: 'tcpstate.fleet/1',
+    // A host that is down has no states (not zeros): a reader must not count it as empty.
     hosts: f.groups.flatMap((g) => g.hosts.map((h) => ({
       host: h.host,
       ...(g.name !== undefined ? { group: g.name } : {}),
       format: h.format,
       file: h.file,
       line: h.line,
-      states: countsObject(h.counts),
-      total: total(h.counts),
+      ...(h.error === undefined ? { states: countsObject(h.counts), total: total(h.counts) } : { error: h.error }),
     }))),
     groups: f.groups.filter((g) => g.name !== undefined).map((g) => ({
       name: g.name, patterns: g.patterns, hosts: g.hosts.map((h) => h.host), states: countsObject(g.counts), total: total(g.counts),
     })),
-    total: { hosts: f.hosts, states: countsObject(f.counts), total: total(f.counts) },
+    total: { hosts: f.hosts, ...(f.down > 0 ? { down: f.down } : {}), states: countsObject(f.counts), total: total(f.counts) },
     warnings,
   };
 }

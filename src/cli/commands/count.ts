@@ -8,6 +8,7 @@ import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
 import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
+import { HTTP_HELP, HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
 import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
@@ -36,13 +37,17 @@ Each file is a host, named after the file, or after the shell prompts or
   --group NAME=GLOBS   role groups with subtotals, e.g. --group lvs='LVS*,lvs_*'
                        (repeatable; a host joins the first group that matches)
   --input-format NAME  netstat busybox ss proc awk json bsd windows
-${SOCKET_HELP}
+Agents (tcpstate serve) instead of captures: --hosts http://web1:9977 ... reads
+each agent's /api/v1/counts, all at once; one that does not answer within
+--timeout (5s) is a row saying so.
+${HTTP_HELP}${SOCKET_HELP}
 Examples:
   tcpstate count
   tcpstate count --by lport state close-wait
   tcpstate count --by rnet/24 --top 5 state time-wait
   tcpstate count --format awk
   tcpstate count --hosts --group lvs='LVS*,lvs_*' --group web='web*' tickets/*.txt
+  tcpstate count --hosts http://web1:9977 http://web2:9977 http://db1:9977
   ssh db1 ss -tan | tcpstate count -
 `;
 
@@ -56,15 +61,20 @@ export const count: Command = {
       json: { type: 'boolean' },
       hosts: { type: 'boolean' },
       group: { type: 'string', multiple: true },
+      ...HTTP_OPTIONS,
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText);
     const top = intOpt(values['top'], '--top', 10);
+    const fleet = Boolean(values['hosts']) || strs(values['group']).length > 0;
+    if (positionals.some(isAgentUrl)) return countAgents(io, values, positionals, { format, byText, fleet });
+    for (const k of Object.keys(HTTP_OPTIONS)) {
+      if (values[k] !== undefined) throw new TcpstateError('ERR_USAGE', `--${k} applies to agent URLs: tcpstate count --hosts http://HOST:PORT ...`, { field: `--${k}` });
+    }
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK);
-    const fleet = Boolean(values['hosts']) || strs(values['group']).length > 0;
     if (inputs.length > 0) return countCaptures(io, values, inputs, sel, { format, byText, top, fleet });
     if (fleet) throw new TcpstateError('ERR_USAGE', '--hosts and --group read capture files: tcpstate count --hosts FILE...', { field: '--hosts' });
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate count --input-format NAME FILE...', { field: '--input-format' });
@@ -152,5 +162,33 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   if (o.format === 'json') io.out(JSON.stringify(countJson(counts, { source, host, by: o.byText, groups: rows, warnings: read.warnings }), null, 2) + '\n');
   else if (o.format === 'awk') io.out(renderAwk(counts));
   else io.out(rows ? renderGroups(o.byText!, rows, counts) : renderCounts(counts));
+  return 0;
+}
+
+/** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
+async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[],
+  o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; fleet: boolean }): Promise<number> {
+  const { messages } = await import('../../fleet/messages.js');
+  const msg = messages(io.env);
+  const other = positionals.find((p) => !isAgentUrl(p));
+  if (other !== undefined) throw new TcpstateError('ERR_USAGE', `${msg.hostsUrlMixed} ("${other}")`, { field: other });
+  if (!o.fleet) throw new TcpstateError('ERR_USAGE', 'agent URLs are read with --hosts: tcpstate count --hosts http://HOST:PORT ...', { field: '--hosts' });
+  if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
+  if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
+  refuseLiveOptions(values);
+  for (const k of Object.keys(SOCKET_OPTIONS)) {
+    if (!['help', 'tcp', 'numeric', 'all'].includes(k) && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', `--${k} selects sockets; agents answer with all their TCP sockets`, { field: `--${k}` });
+  }
+  const { durationOpt, httpOptions, urlOpt } = await import('../../fleet/options.js');
+  const urls = positionals.map((p) => urlOpt(p, 'URL', msg));
+  const timeout = durationOpt(str(values['timeout']), '--timeout', 5, msg);
+  const { readAgents } = await import('../../fleet/agents.js');
+  const hosts = await readAgents(urls, httpOptions(values, io.env, timeout * 1000, msg), msg);
+  const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
+  const { fleetJson, renderFleet } = await import('../../render/fleet.js');
+  const specs = strs(values['group']).map(parseGroupSpec);
+  const f = buildFleet(hosts, specs);
+  if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, []), null, 2) + '\n');
+  else io.out(renderFleet(f, specs.length > 0));
   return 0;
 }

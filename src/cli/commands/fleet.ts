@@ -1,0 +1,122 @@
+/**
+ * `tcpstate fleet --prometheus URL`: the `count --hosts` table (a row per host, a column
+ * per state, role subtotals, the total) read from Prometheus, where `tcpstate serve`
+ * agents are scraped.
+ * @module
+ */
+import { TcpstateError } from '../../model/errors.js';
+import { parseState } from '../../model/state.js';
+import { intOpt, oneOf, parse, str, strs } from '../args.js';
+import { printWarnings } from '../inputs.js';
+import type { Command } from '../io.js';
+
+const HELP = `Usage: tcpstate fleet --prometheus URL [OPTIONS]
+
+The fleet table from Prometheus: a row per host, a column per state (zeros
+included), the total; role subtotals with --group-label or --group. Each host
+is the sum of tcpstate_sockets over its agents' namespaces and families, as
+scraped from "tcpstate serve". A host whose agent is not answering is a row
+that says so (listed for --lookback after it stopped).
+
+  --prometheus URL     Prometheus's base URL (http:// or https://)
+  --host-label L       the label naming a host (default instance)
+  --group-label L      a target label naming the host's role, e.g. role
+  --group NAME=GLOBS   role groups by host name, as count --hosts (repeatable;
+                       these win over --group-label)
+  --at TIME            the table at a moment: RFC 3339, Unix seconds, or 1h (ago)
+  --since DUR          the change per host over DUR before --at (e.g. 1h)
+  --by lport|rport     one state's sockets per host and port (with --state):
+                       lport by listening port, rport by remote port
+  --state STATE        the state for --by, e.g. close-wait
+  --top N              with --by: port columns (10; the rest as "other")
+  --lookback DUR       how long a stopped agent stays listed as down (1h)
+  --recorded           read the recording rule host:tcpstate_sockets:sum of
+                       contrib/prometheus/tcpstate.rules.yml (much faster at
+                       1,000s of hosts; labels host and role)
+  --json               the tcpstate.fleet/1 document (as count --hosts --json)
+  --csv                the table as CSV
+  --format FMT         table (default), json, csv
+  --lang en|zh         messages in English or Chinese (else TCPSTATE_LANG, the locale)
+`;
+
+export const fleet: Command = {
+  async run(argv, io) {
+    const { HTTP_HELP, HTTP_OPTIONS, durationOpt, httpOptions, labelOpt, parseMoment, urlOpt } = await import('../../fleet/options.js');
+    const { values, positionals } = parse(argv, {
+      help: { type: 'boolean', short: 'h' },
+      prometheus: { type: 'string' },
+      'host-label': { type: 'string' },
+      'group-label': { type: 'string' },
+      group: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      since: { type: 'string' },
+      lookback: { type: 'string' },
+      recorded: { type: 'boolean' },
+      by: { type: 'string' },
+      state: { type: 'string' },
+      top: { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      format: { type: 'string' },
+      lang: { type: 'string' },
+      ...HTTP_OPTIONS,
+    }, io.argOffset);
+    if (values['help']) {
+      io.out(`${HELP}${HTTP_HELP}\nExamples:\n  tcpstate fleet --prometheus http://prom:9090 --host-label host --group-label role\n  tcpstate fleet --prometheus http://prom:9090 --since 1h --json\n`);
+      return 0;
+    }
+    const { messages } = await import('../../fleet/messages.js');
+    const msg = messages(io.env, values['lang'] === undefined ? undefined : oneOf(values['lang'], '--lang', ['en', 'zh'] as const, 'en'));
+    if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}": fleet reads Prometheus (--prometheus URL)`, { field: positionals[0] });
+    const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];
+    if (promText === undefined) throw new TcpstateError('ERR_USAGE', 'fleet needs --prometheus URL (or TCPSTATE_PROMETHEUS)', { field: '--prometheus' });
+    const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv'] as const, 'table');
+    const base = urlOpt(promText, '--prometheus', msg);
+    const hostLabel = labelOpt(str(values['host-label']), '--host-label', msg) ?? 'instance';
+    const groupLabel = labelOpt(str(values['group-label']), '--group-label', msg);
+    const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
+    const specs = strs(values['group']).map(parseGroupSpec);
+    const now = Date.now() / 1000;
+    const at = str(values['at']) === undefined ? undefined : parseMoment(str(values['at'])!, now, msg);
+    const since = str(values['since']) === undefined ? undefined : durationOpt(str(values['since']), '--since', 0, msg);
+    const lookback = durationOpt(str(values['lookback']), '--lookback', 3600, msg);
+    const timeout = durationOpt(str(values['timeout']), '--timeout', 30, msg);
+    const recorded = values['recorded'] === true;
+    if (recorded && (hostLabel !== 'host' || (groupLabel !== undefined && groupLabel !== 'role'))) {
+      throw new TcpstateError('ERR_USAGE', '--recorded reads host:tcpstate_sockets:sum, which keeps the labels host and role: use --host-label host [--group-label role]', { field: '--recorded' });
+    }
+    const { PrometheusClient } = await import('../../fleet/prometheus.js');
+    const { queryFleet } = await import('../../fleet/query.js');
+    const client = new PrometheusClient(base, httpOptions(values, io.env, timeout * 1000, msg), msg);
+    const by = str(values['by']);
+    if (by !== undefined || values['state'] !== undefined) {
+      const key = oneOf(by, '--by', ['lport', 'rport'] as const, 'lport');
+      const state = str(values['state']) === undefined ? undefined : parseState(str(values['state'])!);
+      if (state === undefined) throw new TcpstateError('ERR_USAGE', msg.byNeedsState, { field: '--state' });
+      if (specs.length > 0) throw new TcpstateError('ERR_USAGE', '--group does not combine with --by; use --group-label', { field: '--group' });
+      const { portsCsv, portsJson, queryPorts, renderPorts } = await import('../../fleet/ports.js');
+      const p = await queryPorts(client, { hostLabel, groupLabel, at, since, lookback }, key, state, intOpt(values['top'], '--top', 10), { down: msg.agentDown, absent: msg.absentThen });
+      if (p.fleet.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });
+      const source = { prometheus: client.shown, at: new Date(p.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((p.at - since) * 1000).toISOString(), change: true } : {}) };
+      if (format === 'json') io.out(JSON.stringify(portsJson(p.fleet, p.warnings, source), null, 2) + '\n');
+      else if (format === 'csv') io.out(portsCsv(p.fleet));
+      else io.out(`${since !== undefined ? `change from ${source.since} to ${source.at}\n` : ''}${renderPorts(p.fleet)}`);
+      return 0;
+    }
+    const r = await queryFleet(client, { hostLabel, groupLabel, at, since, lookback, recorded }, { down: msg.agentDown, noCounts: msg.noCounts, noRecorded: msg.noRecorded(client.shown), noHosts: msg.noHosts(client.shown, hostLabel), absent: msg.absentThen });
+    if (r.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });
+    printWarnings(io, r.warnings);
+    const f = buildFleet(r.hosts, specs);
+    const grouped = f.groups.some((g) => g.name !== undefined);
+    const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
+    if (format === 'json') {
+      const doc = fleetJson(f, r.warnings) as Record<string, unknown>;
+      io.out(JSON.stringify({ ...doc, source: { prometheus: client.shown, at: new Date(r.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((r.at - since) * 1000).toISOString(), change: true } : {}) } }, null, 2) + '\n');
+    } else if (format === 'csv') io.out(fleetCsv(f, grouped));
+    else {
+      if (since !== undefined) io.out(`change from ${new Date((r.at - since) * 1000).toISOString()} to ${new Date(r.at * 1000).toISOString()}\n`);
+      io.out(renderFleet(f, grouped));
+    }
+    return 0;
+  },
+};
