@@ -5,13 +5,11 @@
  * @module
  */
 
-type Lang = 'en' | 'zh';
+import type { Lang } from '../fsm/explain-data.js';
+import { langFromEnv } from '../lang.js';
 
-/** The language for `env`: the first of TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG that is set. */
-export function langOf(env: Record<string, string | undefined>): Lang {
-  const l = [env['TCPSTATE_LANG'], env['LC_ALL'], env['LC_MESSAGES'], env['LANG']].find((v) => v !== undefined && v !== '') ?? '';
-  return /^zh/i.test(l) ? 'zh' : 'en';
-}
+/** The language for `env` (src/lang.ts). */
+export const langOf = langFromEnv;
 
 const EN = {
   unreachable: (url: string, why: string) => `cannot reach Prometheus at ${url}: ${why}`,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { langFromEnv } from '../../src/cli/lang.js';
+import { langFromEnv } from '../../src/lang.js';
 import { COLUMN_TEXTS, LANGS, STATE_TEXTS } from '../../src/fsm/explain-data.js';
 import { FSM_STATES } from '../../src/fsm/rfc9293.js';
 import { transitions } from '../../src/render/explain.js';

@@ -6,7 +6,7 @@
 import { TcpstateError } from '../../model/errors.js';
 import { parseState, stateWords } from '../../model/state.js';
 import { LABELS } from '../../fsm/explain-data.js';
-import { langFromEnv } from '../lang.js';
+import { langFromEnv } from '../../lang.js';
 import { renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
 import { oneOf, parse } from '../args.js';
 import type { Command } from '../io.js';
