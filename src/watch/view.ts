@@ -58,12 +58,14 @@ export interface WatchView {
   /** The group keys' order the view keeps until a re-sort is asked for. */
   order: string[];
   sort: GroupSort;
+  /** Recent totals of each group shown, oldest first (trends), at most `historyLength`. */
+  groupHistory: Map<string, number[]>;
   /** Set by a reset or a sort change: the next groups are sorted afresh. */
   resort: boolean;
 }
 
 export function newView(historyLength = 60): WatchView {
-  return { tick: 0, counts: newCounts(), history: [], historyLength, groups: [], order: [], sort: 'total', resort: true };
+  return { tick: 0, counts: newCounts(), history: [], historyLength, groups: [], order: [], sort: 'total', groupHistory: new Map(), resort: true };
 }
 
 /** Advance the view by one sample. */
@@ -89,6 +91,14 @@ export function advance(v: WatchView, s: TickSample): void {
   const groups: ViewGroup[] = (s.groups ?? []).map((g) => ({ ...g, delta: before.has(g.key) ? g.total - before.get(g.key)! : null }));
   v.groups = orderGroups(groups, v.resort ? [] : v.order, v.sort);
   v.order = v.groups.map((g) => g.key);
+  const trends = new Map<string, number[]>();
+  for (const g of v.groups) {
+    const h = v.groupHistory.get(g.key) ?? [];
+    h.push(g.total);
+    if (h.length > v.historyLength) h.shift();
+    trends.set(g.key, h);
+  }
+  v.groupHistory = trends;
   v.resort = false;
   v.counts = counts;
   v.last = s;
@@ -99,6 +109,7 @@ export function advance(v: WatchView, s: TickSample): void {
 export function resetBaseline(v: WatchView): void {
   v.baseline = v.counts;
   v.history = v.tick > 0 ? [v.counts] : [];
+  v.groupHistory = new Map(v.groups.map((g) => [g.key, [g.total]]));
   v.resort = true;
 }
 
@@ -132,6 +143,14 @@ export function orderGroups(groups: readonly ViewGroup[], order: readonly string
   const kept = rest.filter((g) => place.has(g.key)).sort((a, b) => place.get(a.key)! - place.get(b.key)!);
   const fresh = rest.filter((g) => !place.has(g.key)).sort(compare(sort));
   return [...kept, ...fresh, ...other];
+}
+
+/** Start the groups afresh (another grouping was chosen). */
+export function clearGroups(v: WatchView): void {
+  v.groups = [];
+  v.order = [];
+  v.groupHistory = new Map();
+  v.resort = true;
 }
 
 /** Sum of every state in the view's counts. */

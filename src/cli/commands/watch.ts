@@ -13,6 +13,7 @@ import { isFilterWord, printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
 import { MESSAGES, watchLang, type WatchMessages } from '../../watch/messages.js';
+import type { TickRequest } from '../../watch/ticker.js';
 
 /** Seconds as given (`1`, `0.5`, `.25`), checked against the bounds. */
 export function parseInterval(v: unknown, m: WatchMessages): number {
@@ -55,13 +56,22 @@ export const watch: Command = {
     const { isatty } = await import('node:tty');
     const tui = !json && !values['no-tui'] && isatty(1);
     if (!tui && !json && by !== undefined) throw new TcpstateError('ERR_USAGE', m.byInLines, { field: '--by' });
-    const ask = { scan: sel.scan, ...(sel.sourceName === undefined ? {} : { source: sel.sourceName }), filter, ...(by === undefined ? {} : { by, top }) };
+    const request = (words: string[], key: string | undefined): Omit<TickRequest, 'id'> => {
+      const s = words === filter ? sel : selection(values, words, ALL_MASK);
+      return { scan: s.scan, ...(s.sourceName === undefined ? {} : { source: s.sourceName }), filter: words, ...(key === undefined ? {} : { by: key, top }) };
+    };
+    const ask = request(filter, by);
+    if (tui) {
+      const { runScreen } = await import('../../watch/screen-run.js');
+      const color = !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
+      return runScreen(io, m, { request, intervalS, count, by, netns: sel.scan.netns, filterText: filter.join(' '), color });
+    }
     return runLines(io, m, { ask, intervalS, count, every, json, by, netns: sel.scan.netns, filterText: filter.join(' ') });
   },
 };
 
 interface LineOptions {
-  ask: Omit<import('../../watch/ticker.js').TickRequest, 'id'>;
+  ask: Omit<TickRequest, 'id'>;
   intervalS: number;
   count: number | undefined;
   every: number;
