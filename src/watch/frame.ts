@@ -8,7 +8,7 @@
 import { total } from '../model/count.js';
 import { PRINT_ORDER, stateName } from '../model/state.js';
 import { displayWidth } from '../render/wrap.js';
-import type { ScreenUi } from './keys.js';
+import type { DoctorLine, ScreenUi } from './keys.js';
 import { clock, shortLabel } from './lines.js';
 import type { WatchMessages } from './messages.js';
 import type { WatchView } from './view.js';
@@ -121,11 +121,24 @@ export function renderFrame(v: WatchView, ui: ScreenUi, m: WatchMessages, o: Fra
       }
     }
   }
-  const room = Math.max(0, o.rows - 3);
+  // The doctor's line sits above the footer, where it is seen first when something is wrong.
+  const doctor = ui.doctor === undefined ? undefined : doctorText(ui.doctor, m);
+  const room = Math.max(0, o.rows - 3 - (doctor ? 1 : 0));
   // Body lines are laid out `cols` wide already (colour codes included); blank ones are filled.
   for (let i = 0; i < room; i++) lines.push(i < body.length && body[i] !== '' ? body[i]! : ' '.repeat(cols));
+  if (doctor && o.rows > 3) {
+    const d = ui.doctor!.worst;
+    lines.push(paint(fit(doctor, cols), ...(d === 'critical' || d === 'error' ? ['red', 'bold'] as const : d === 'warning' ? ['yellow'] as const : [])));
+  }
   lines.push(paint(fit(m.footer, cols), 'reverse'));
   return lines.slice(0, Math.max(1, o.rows));
+}
+
+function doctorText(d: DoctorLine, m: WatchMessages): string {
+  if (d.worst === 'pending') return m.doctorWaiting;
+  if (d.worst === 'ok') return m.doctorOk;
+  if (d.worst === 'error') return m.doctorFailed(d.text);
+  return m.doctorFinding(d.worst, d.text, d.more);
 }
 
 /** Below the table's width: state, count and change only, cut to the screen. */

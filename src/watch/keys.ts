@@ -25,6 +25,16 @@ export interface ScreenUi {
   intervalS: number;
   /** Where the sockets are read (title). */
   where: string;
+  /** The doctor's latest word (a status line), when it runs beside the view. */
+  doctor?: DoctorLine;
+}
+
+/** The doctor's findings in one line: the worst first, how many more. */
+export interface DoctorLine {
+  worst: 'pending' | 'ok' | 'info' | 'warning' | 'critical' | 'error';
+  /** The worst finding's title, or why the doctor could not run. */
+  text: string;
+  more: number;
 }
 
 export type KeyEffect = 'none' | 'quit' | 'redraw' | 'interval' | 'grouping' | 'filter' | 'reset' | 'sort';

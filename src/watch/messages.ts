@@ -29,6 +29,8 @@ through a pipe or a file (or --no-tui), one line per tick like vmstat 1, or with
   --by KEY             top groups (--json and the screen): lport rport laddr raddr
                        process lnet/N rnet/N
   --top N              how many groups (default 10)
+  --no-doctor          the screen without doctor's status line (which reads owners
+                       and counters every tick)
 `,
   time: 'time',
   total: 'TOTAL',
@@ -64,6 +66,10 @@ through a pipe or a file (or --no-tui), one line per tick like vmstat 1, or with
     '?           this help (any key closes it)',
   ],
   sorts: { total: 'total', growth: 'growth', key: 'name' },
+  doctorOk: 'doctor: no findings',
+  doctorWaiting: 'doctor: looking…',
+  doctorFinding: (severity: string, title: string, more: number) => `doctor: ${severity.toUpperCase()} ${title}${more > 0 ? ` (+${more} more)` : ''}`,
+  doctorFailed: (why: string) => `doctor: cannot run: ${why}`,
 };
 
 const zh: typeof en = {
@@ -80,6 +86,7 @@ const zh: typeof en = {
   --header-every N     按行输出时每 N 行重复一次表头(默认 20，0 表示只输出一次)
   --by KEY             分组排行(--json 和全屏): lport rport laddr raddr process lnet/N rnet/N
   --top N              显示多少个分组(默认 10)
+  --no-doctor          全屏界面不显示 doctor 的状态行(它每次都要读取进程和计数器)
 `,
   time: '时间',
   total: '合计',
@@ -114,6 +121,10 @@ const zh: typeof en = {
     '?           本帮助(任意键关闭)',
   ],
   sorts: { total: '合计', growth: '增长', key: '名称' },
+  doctorOk: 'doctor: 没有发现问题',
+  doctorWaiting: 'doctor: 检查中…',
+  doctorFinding: (severity: string, title: string, more: number) => `doctor: ${severity.toUpperCase()} ${title}${more > 0 ? ` (另有 ${more} 项)` : ''}`,
+  doctorFailed: (why: string) => `doctor: 无法运行: ${why}`,
 };
 
 export const MESSAGES: Record<WatchLang, typeof en> = { en, zh };

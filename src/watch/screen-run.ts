@@ -7,7 +7,8 @@
  */
 import type { Io } from '../cli/io.js';
 import { renderFrame } from './frame.js';
-import { handleKey, type ScreenUi, splitKeys } from './keys.js';
+import type { Report } from '../doctor/diagnose.js';
+import { type DoctorLine, handleKey, type ScreenUi, splitKeys } from './keys.js';
 import type { WatchMessages } from './messages.js';
 import { Terminal } from './terminal.js';
 import { TickLoop, TickReader, type TickRequest } from './ticker.js';
@@ -22,6 +23,16 @@ export interface ScreenOptions {
   netns: string | undefined;
   filterText: string;
   color: boolean;
+  /** Run the doctor beside the view (src/engine's sampler, findings every tick it is free). */
+  doctor: boolean;
+}
+
+/** A doctor report as the status line says it. */
+export function doctorLine(report: Report | undefined): DoctorLine {
+  if (!report) return { worst: 'pending', text: '', more: 0 };
+  const [first, ...rest] = report.findings;
+  if (!first) return { worst: 'ok', text: '', more: 0 };
+  return { worst: first.severity, text: first.title, more: rest.length };
 }
 
 export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Promise<number> {
@@ -35,10 +46,24 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
   const reader = new TickReader();
   const term = new Terminal((s) => io.out(s), process.stdin);
   const size = (): { cols: number; rows: number } => ({ cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
+  // The doctor's findings come from the serve engine's sampler, on its own worker, one at a
+  // time: a tick that finds it busy leaves it be. Findings are worst first (diagnose()).
+  const sampler = o.doctor ? new (await import('../engine/sampler.js')).Sampler() : undefined;
+  let doctorBusy = false;
+  if (sampler) ui.doctor = doctorLine(undefined);
+  const runDoctor = (): void => {
+    if (!sampler || doctorBusy) return;
+    doctorBusy = true;
+    sampler.sample({ ...(o.netns === undefined ? {} : { netns: o.netns }), findings: true, rows: false }).then(
+      (s) => { ui.doctor = doctorLine(s.report); },
+      (e: Error) => { ui.doctor = { worst: 'error', text: e.message, more: 0 }; },
+    ).finally(() => { doctorBusy = false; draw(); });
+  };
   const draw = (full = false): void => term.draw(renderFrame(frozen ?? view, ui, m, { ...size(), color: o.color }), full);
 
   const loop = new TickLoop(o.intervalS * 1000, async () => {
     const gen = generation;
+    runDoctor();
     try {
       const s = await reader.read(ask);
       if (gen !== generation) return; // read under a filter or grouping no longer shown
@@ -95,7 +120,7 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
     process.removeListener('uncaughtException', crash);
     process.stdout.removeListener('resize', resize);
     loop.stop();
-    await reader.close();
+    await Promise.all([reader.close(), sampler?.close()]);
   }
   for (const n of notices) io.err(`tcpstate: ${n}\n`);
   return 0;

@@ -12,6 +12,7 @@ import { GROUPINGS, handleKey, type ScreenUi, splitKeys, stepInterval } from '..
 import { MESSAGES } from '../../src/watch/messages.js';
 import { frameDiff, SYNC_BEGIN, SYNC_END } from '../../src/watch/terminal.js';
 import { advance, newView, type WatchView } from '../../src/watch/view.js';
+import { doctorLine } from '../../src/watch/screen-run.js';
 import { assertGolden } from '../lib/golden.js';
 import { displayWidth } from '../../src/render/wrap.js';
 
@@ -49,6 +50,7 @@ test('frame golden: 80x24 and 160x50, every state with count, delta, since, rate
   assertGolden('watch/frame-80x24-paused-help.txt', frame(v, ui({ paused: true, help: true }), 80, 24));
   assertGolden('watch/frame-80x24-typing.txt', frame(v, ui({ editing: 'state close-wa', grouping: undefined, error: 'ignored while typing' }), 80, 24));
   assertGolden('watch/frame-40x16.txt', frame(v, ui(), 40, 16));
+  assertGolden('watch/frame-80x24-doctor.txt', frame(v, ui({ doctor: { worst: 'warning', text: 'CLOSE_WAIT growing on :8080 (245 sockets, +65/s)', more: 2 } }), 80, 24, true));
 });
 
 test('frame: exactly rows lines of cols display columns, also in Chinese; no colour codes unless asked', () => {
@@ -66,6 +68,16 @@ test('frame: exactly rows lines of cols display columns, also in Chinese; no col
   for (const l of colored) assert.equal(displayWidth(l.replace(/\x1b\[[0-9;]*m/g, '')), 80);
   // Before the first tick: the frame is there, with no numbers.
   assert.equal(renderFrame(newView(), ui(), MESSAGES.en, { cols: 80, rows: 24, color: false }).length, 24);
+});
+
+test('doctor line: pending, no findings, the worst finding and how many more', () => {
+  const at = (d: ScreenUi['doctor']): string => renderFrame(leakView(), ui({ doctor: d }), MESSAGES.en, { cols: 80, rows: 24, color: false })[22]!.trimEnd();
+  assert.equal(at(doctorLine(undefined)), 'doctor: looking…');
+  assert.equal(at(doctorLine({ findings: [], checks: [], worst: 'ok', invalidInputs: [] })), 'doctor: no findings');
+  const f = (severity: 'critical' | 'info', title: string) => ({ id: 'x', severity, title, subject: {}, evidence: [], metrics: {}, sockets: [], socketCount: 0, explanation: '', nextSteps: [] });
+  const report = { findings: [f('critical', 'port exhaustion to 10.0.0.1:443'), f('info', 'b')], checks: [], worst: 'critical', invalidInputs: [] } as unknown as Parameters<typeof doctorLine>[0];
+  assert.equal(at(doctorLine(report)), 'doctor: CRITICAL port exhaustion to 10.0.0.1:443 (+1 more)');
+  assert.equal(at({ worst: 'error', text: 'no such namespace', more: 0 }), 'doctor: cannot run: no such namespace');
 });
 
 test('sparkline and fit', () => {

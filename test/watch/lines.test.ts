@@ -173,6 +173,10 @@ test('watch: bad options are errors naming the option, status 2', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(r.stdout, '');
   }
+  const ns = runCli(['watch', '--json', '--netns', 'tcst-no-such-ns-watch']);
+  assert.equal(ns.code, 1, 'a namespace that does not exist fails at once');
+  assert.match(ns.stderr, /tcst-no-such-ns-watch/);
+  assert.equal(ns.stdout, '');
   const zh = runCli(['watch', '--count', '0'], { env: { TCPSTATE_LANG: 'zh_CN.UTF-8' } });
   assert.match(zh.stderr, /--count 需要大于 0 的整数/);
 });

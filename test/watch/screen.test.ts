@@ -39,16 +39,17 @@ class Tmux {
   readonly dir = mkdtempSync(join(tmpdir(), 'tcst-watch-'));
 
   /** `args`: the watch's arguments, run by {@link wrapped} with this server's directory. */
-  constructor(args: string[], cols = 80, rows = 24) {
-    this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'w', '-x', String(cols), '-y', String(rows), wrapped(this.dir, args));
+  constructor(args: string[], cols = 80, rows = 24, env: string[] = []) {
+    this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'w', '-x', String(cols), '-y', String(rows), ...env.flatMap((e) => ['-e', e]), wrapped(this.dir, args));
   }
 
   tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color' } });
   }
 
-  capture(): string {
-    return this.tmux('capture-pane', '-p', '-t', 'w');
+  /** The screen's text (`escapes`: with its colour codes). */
+  capture(escapes = false): string {
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'w');
   }
 
   keys(...k: string[]): void {
@@ -113,6 +114,9 @@ test('watch screen in tmux: every state with ss\'s count; added sockets show as 
   assert.deepEqual(Object.fromEntries(STATES.map((s) => [s, shown[s]!.count])), want);
   assert.match(screen, new RegExp(`netns ${zoo!.name}`));
   assert.equal(ssCounts(zoo!)['ESTABLISHED'], want['ESTABLISHED'], 'the zoo held still');
+  // The doctor's status line, above the footer, once it has looked.
+  const doc = await tm.waitFor('the doctor line', (s) => /^doctor: (no findings|INFO|WARNING|CRITICAL)/m.test(s.split('\n')[22] ?? ''));
+  assert.doesNotMatch(doc, /doctor: cannot run/);
   tm.keys('q');
 
   const ns = Netns.create('watcht');
@@ -224,4 +228,25 @@ test('watch screen in tmux: stty -a is the same before and after q, Ctrl-C and S
     const screen = tm.capture();
     assert.doesNotMatch(screen, /TREND/, `the alternate screen was left after ${how}`);
   }
+});
+
+test('watch screen in tmux: redrawn at the new size on resize; colour unless NO_COLOR', async (t) => {
+  if (!guard(t)) return;
+  const tm = new Tmux(['--netns', zoo!.name, '--interval', '0.3', '--by', 'lport']);
+  t.after(() => tm.kill());
+  await tm.waitFor('a tick', (s) => tickOf(s) >= 2);
+  assert.match(tm.capture(true), /\x1b\[[0-9;]*m/, 'colour codes on a colour terminal');
+  tm.tmux('resize-window', '-t', 'w', '-x', '160', '-y', '50');
+  const big = await tm.waitFor('the 160x50 layout', (s) => s.split('\n')[49]?.startsWith('q quit') === true);
+  assert.ok(big.split('\n')[0]!.trimEnd().length > 100, 'the title spans the wider screen');
+  tm.tmux('resize-window', '-t', 'w', '-x', '80', '-y', '24');
+  await tm.waitFor('the 80x24 layout', (s) => s.split('\n')[23]?.startsWith('q quit') === true);
+  tm.keys('q');
+
+  const plain = new Tmux(['--netns', zoo!.name, '--interval', '0.3', '--by', 'lport'], 80, 24, ['NO_COLOR=1']);
+  t.after(() => plain.kill());
+  await plain.waitFor('a tick', (s) => tickOf(s) >= 2);
+  // Attributes stay (reverse video of the footer is not colour); no colour codes (30-37, 38;...).
+  assert.doesNotMatch(plain.capture(true), /\x1b\[[0-9;]*3[0-8][;m]/, 'no colour under NO_COLOR');
+  plain.keys('q');
 });

@@ -8,6 +8,7 @@
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK } from '../../model/state.js';
 import { parseGroupKey } from '../../model/count.js';
+import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str } from '../args.js';
 import { isFilterWord, printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
@@ -33,6 +34,7 @@ export const watch: Command = {
       count: { type: 'string', short: 'c' },
       json: { type: 'boolean' },
       'no-tui': { type: 'boolean' },
+      'no-doctor': { type: 'boolean' },
       'header-every': { type: 'string' },
       by: { type: 'string' },
       top: { type: 'string' },
@@ -52,6 +54,8 @@ export const watch: Command = {
     if (positionals.length > 0 && !isFilterWord(positionals[0]!)) throw new TcpstateError('ERR_USAGE', m.noFiles(positionals[0]!), { position: io.argOffset + argv.indexOf(positionals[0]!) + 1 });
     const filter = positionals;
     const sel = selection(values, filter, ALL_MASK);
+    // A namespace that does not exist is an error now, not a failed tick later.
+    if (sel.scan.netns !== undefined) netnsId(netnsPath(sel.scan.netns));
     const json = Boolean(values['json']);
     const { isatty } = await import('node:tty');
     const tui = !json && !values['no-tui'] && isatty(1);
@@ -64,7 +68,7 @@ export const watch: Command = {
     if (tui) {
       const { runScreen } = await import('../../watch/screen-run.js');
       const color = !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
-      return runScreen(io, m, { request, intervalS, count, by, netns: sel.scan.netns, filterText: filter.join(' '), color });
+      return runScreen(io, m, { request, intervalS, count, by, netns: sel.scan.netns, filterText: filter.join(' '), color, doctor: !values['no-doctor'] });
     }
     return runLines(io, m, { ask, intervalS, count, every, json, by, netns: sel.scan.netns, filterText: filter.join(' ') });
   },
