@@ -12,7 +12,7 @@
 // which the steady-state figure leaves out. Results: a table on stdout and
 // bench/RESULTS-watch.md. Everything started is killed by PID and the namespace deleted.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,11 +89,14 @@ function stopHolders() {
 
 const T = `node ${join(repo, 'bin', 'tcpstate.js')}`;
 const AWK = `ss -tan | awk 'NR>1 {++S[\\$1]} END {for(a in S) print a, S[a]}'`;
+// Refreshes are counted: tcpstate's lines (headers left out) or JSON objects; for watch(1),
+// a line appended to OUT by the watched command itself (watch -n1 sleeps 1 s after each run,
+// so a slow command refreshes less often than every second).
 const TOOLS = [
-  { name: 'tcpstate watch (plain view, lines)', cmd: `${T} watch --interval 1 > /dev/null`, start: `${T} watch --count 1 > /dev/null` },
-  { name: 'tcpstate watch --json --by lport (grouping)', cmd: `${T} watch --json --by lport --interval 1 > /dev/null`, start: `${T} watch --json --by lport --count 1 > /dev/null` },
-  { name: 'watch -n1 ss -s', cmd: 'watch -n1 ss -s > /dev/null' },
-  { name: 'watch -n1 "ss -tan | awk"', cmd: `watch -n1 "${AWK}" > /dev/null` },
+  { name: 'tcpstate watch (plain view, lines)', cmd: `${T} watch --interval 1 > OUT`, start: `${T} watch --count 1 > /dev/null`, ticks: (t) => t.split('\n').filter((l) => /^\d/.test(l)).length },
+  { name: 'tcpstate watch --json --by lport (grouping)', cmd: `${T} watch --json --by lport --interval 1 > OUT`, start: `${T} watch --json --by lport --count 1 > /dev/null`, ticks: (t) => t.split('\n').filter((l) => l.startsWith('{')).length },
+  { name: 'watch -n1 ss -s', cmd: 'watch -n1 "ss -s; echo >> OUT" > /dev/null' },
+  { name: 'watch -n1 "ss -tan | awk"', cmd: `watch -n1 "${AWK}; echo >> OUT" > /dev/null` },
 ];
 const env = { ...process.env, TERM: 'xterm', COLUMNS: '120', LINES: '40' };
 delete env.NODE_EXTRA_CA_CERTS;
@@ -115,12 +118,16 @@ for (const n of SIZES) {
   const ss = Number(sh('ip', ['netns', 'exec', NS, 'sh', '-c', 'ss -tanH | wc -l']).trim());
   console.log(`${n}: ${sockets} sockets (ss: ${ss})`);
   for (const t of TOOLS) {
-    const run = cpu(t.cmd, SECONDS);
+    const out = join(here, 'build', 'watch-out.txt');
+    writeFileSync(out, '');
+    const run = cpu(t.cmd.replace('OUT', out), SECONDS);
+    const text = readFileSync(out, 'utf8');
+    const refreshes = t.ticks ? t.ticks(text) : text.split('\n').length - 1;
     const start = t.start ? cpu(t.start) : undefined;
     const steady = start ? (run.cpu - start.cpu) / (run.wall - start.wall) : run.cpu / run.wall;
-    const row = { n: sockets, ss, tool: t.name, cpuS: run.cpu, wallS: run.wall, pct: (100 * run.cpu) / run.wall, startCpuS: start?.cpu, steadyPct: 100 * steady };
+    const row = { n: sockets, ss, tool: t.name, cpuS: run.cpu, wallS: run.wall, pct: (100 * run.cpu) / run.wall, startCpuS: start?.cpu, steadyPct: 100 * steady, refreshes, perRefreshMs: (1000 * (run.cpu - (start?.cpu ?? 0))) / Math.max(1, refreshes) };
     rows.push(row);
-    console.log(`  ${t.name.padEnd(46)} ${row.cpuS.toFixed(2)} s CPU in ${row.wallS.toFixed(1)} s = ${row.pct.toFixed(1)}% of a core${start ? `; start-up ${start.cpu.toFixed(2)} s, steady ${row.steadyPct.toFixed(1)}%` : ''}`);
+    console.log(`  ${t.name.padEnd(46)} ${row.cpuS.toFixed(2)} s CPU in ${row.wallS.toFixed(1)} s = ${row.pct.toFixed(1)}% of a core${start ? `; start-up ${start.cpu.toFixed(2)} s, steady ${row.steadyPct.toFixed(1)}%` : ''}; ${refreshes} refreshes, ${row.perRefreshMs.toFixed(0)} ms CPU each`);
   }
   stopHolders();
 }
@@ -129,7 +136,8 @@ const cpuInfo = os.cpus()[0]?.model ?? 'unknown CPU';
 let md = `# tcpstate watch: CPU against watch(1) + ss\n\nRun: \`sudo node bench/watch.mjs --sizes ${SIZES.join(',')} --seconds ${SECONDS}\` on ${new Date().toISOString().slice(0, 10)}, `;
 md += `${os.cpus().length} cores (${cpuInfo}), Linux ${os.release()}, Node ${process.version}. The machine is shared: other engineers' builds and tests ran at the same time, so the numbers carry noise.\n\n`;
 md += 'Each tool ran at a 1 s interval for the stated wall time in a namespace holding the sockets; CPU is user+system of the tool and every child it reaped (`/usr/bin/time`). `steady` leaves out tcpstate\'s start-up (a `--count 1` run).\n\n';
-md += '| sockets (ss) | tool | CPU s | wall s | % of a core | start-up CPU s | steady % |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n';
-for (const r of rows) md += `| ${r.n} (${r.ss}) | ${r.tool.replace(/\|/g, '\\|')} | ${r.cpuS.toFixed(2)} | ${r.wallS.toFixed(1)} | ${r.pct.toFixed(1)} | ${r.startCpuS === undefined ? '' : r.startCpuS.toFixed(2)} | ${r.steadyPct.toFixed(1)} |\n`;
+md += 'A refresh is one new screen of numbers: a tcpstate tick, or one run of the command `watch` repeats (it waits 1 s after each run ends, so a command that takes longer refreshes less often). CPU per refresh leaves tcpstate\'s start-up out.\n\n';
+md += '| sockets (ss) | tool | CPU s | wall s | % of a core | start-up CPU s | steady % | refreshes | CPU ms per refresh |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
+for (const r of rows) md += `| ${r.n} (${r.ss}) | ${r.tool.replace(/\|/g, '\\|')} | ${r.cpuS.toFixed(2)} | ${r.wallS.toFixed(1)} | ${r.pct.toFixed(1)} | ${r.startCpuS === undefined ? '' : r.startCpuS.toFixed(2)} | ${r.steadyPct.toFixed(1)} | ${r.refreshes} | ${r.perRefreshMs.toFixed(0)} |\n`;
 writeFileSync(join(here, 'RESULTS-watch.md'), md);
 console.log('wrote bench/RESULTS-watch.md');

@@ -221,10 +221,10 @@ test('watch screen in tmux: stty -a is the same before and after q, Ctrl-C and S
       const watchPid = Number(execFileSync('pgrep', ['-P', String(tm.panePid())], { encoding: 'utf8' }).trim().split('\n')[0]);
       process.kill(watchPid, 'SIGTERM');
     } else tm.keys(how);
-    await tm.waitFor(`the end after ${how}`, () => tm.file('after') !== undefined);
-    assert.equal(tm.file('after'), tm.file('before'), `terminal settings after ${how}`);
+    const end = await tm.waitFor(`the end after ${how}`, () => tm.file('after') !== undefined);
+    assert.equal(tm.file('after'), tm.file('before'), `terminal settings after ${how} (status ${tm.file('rc')}; screen:\n${end})`);
     assert.match(tm.file('before')!, / icanon /);
-    assert.equal(tm.file('rc')?.trim(), '0', how);
+    assert.equal(tm.file('rc')?.trim(), '0', `${how}: screen:\n${end}`);
     const screen = tm.capture();
     assert.doesNotMatch(screen, /TREND/, `the alternate screen was left after ${how}`);
   }
