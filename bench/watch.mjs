@@ -88,7 +88,7 @@ function stopHolders() {
 }
 
 const T = `node ${join(repo, 'bin', 'tcpstate.js')}`;
-const AWK = `ss -tan | awk 'NR>1 {++S[\\$1]} END {for(a in S) print a, S[a]}'`;
+const AWK = `ss -tan | awk 'NR>1 {++S[\\$1]} END {for(a in S) print a, S[a]; print \\"TOTAL\\", NR-1}'`;
 // Refreshes are counted: tcpstate's lines (headers left out) or JSON objects; for watch(1),
 // a line appended to OUT by the watched command itself (watch -n1 sleeps 1 s after each run,
 // so a slow command refreshes less often than every second).
@@ -96,14 +96,18 @@ const TOOLS = [
   { name: 'tcpstate watch (plain view, lines)', cmd: `${T} watch --interval 1 > OUT`, start: `${T} watch --count 1 > /dev/null`, ticks: (t) => t.split('\n').filter((l) => /^\d/.test(l)).length },
   { name: 'tcpstate watch --json --by lport (grouping)', cmd: `${T} watch --json --by lport --interval 1 > OUT`, start: `${T} watch --json --by lport --count 1 > /dev/null`, ticks: (t) => t.split('\n').filter((l) => l.startsWith('{')).length },
   { name: 'watch -n1 ss -s', cmd: 'watch -n1 "ss -s; echo >> OUT" > /dev/null' },
-  { name: 'watch -n1 "ss -tan | awk"', cmd: `watch -n1 "${AWK}; echo >> OUT" > /dev/null` },
+  // awk's TOTAL lines say each run counted the whole table.
+  { name: 'watch -n1 "ss -tan | awk"', cmd: `watch -n1 "${AWK} | grep TOTAL >> OUT" > /dev/null`, totals: true },
 ];
 const env = { ...process.env, TERM: 'xterm', COLUMNS: '120', LINES: '40' };
 delete env.NODE_EXTRA_CA_CERTS;
 
 /** user+system CPU seconds and wall seconds of `cmd` run in the namespace for `secs` (or to its end). */
 function cpu(cmd, secs) {
-  const line = secs === undefined ? cmd : `timeout -s INT ${secs} sh -c ${JSON.stringify(`exec ${cmd}`)}`;
+  // Single quotes: the command reaches the inner shell as written (a double-quoted one would
+  // lose awk's $1 to the outer shell).
+  const q = (x) => `'${x.replace(/'/g, `'\\''`)}'`;
+  const line = secs === undefined ? cmd : `timeout -s INT ${secs} sh -c ${q(`exec ${cmd}`)}`;
   const r = spawnSync('ip', ['netns', 'exec', NS, '/usr/bin/time', '-f', 'TIME %U %S %e', 'sh', '-c', line], { encoding: 'utf8', env });
   const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   if (!m) throw new Error(`no timing for ${cmd}: ${r.stderr}`);
@@ -123,6 +127,10 @@ for (const n of SIZES) {
     const run = cpu(t.cmd.replace('OUT', out), SECONDS);
     const text = readFileSync(out, 'utf8');
     const refreshes = t.ticks ? t.ticks(text) : text.split('\n').length - 1;
+    if (t.totals) {
+      const seen = [...text.matchAll(/TOTAL (\d+)/g)].map((x) => Number(x[1]));
+      console.log(`  (awk counted ${Math.min(...seen)}..${Math.max(...seen)} sockets per run)`);
+    }
     const start = t.start ? cpu(t.start) : undefined;
     const steady = start ? (run.cpu - start.cpu) / (run.wall - start.wall) : run.cpu / run.wall;
     const row = { n: sockets, ss, tool: t.name, cpuS: run.cpu, wallS: run.wall, pct: (100 * run.cpu) / run.wall, startCpuS: start?.cpu, steadyPct: 100 * steady, refreshes, perRefreshMs: (1000 * (run.cpu - (start?.cpu ?? 0))) / Math.max(1, refreshes) };
