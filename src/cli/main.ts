@@ -21,6 +21,7 @@ export const COMMANDS: Record<string, Loader> = {
   pcap: async () => (await import('./commands/pcap.js')).pcap,
   serve: async () => (await import('./commands/serve.js')).serve,
   trace: async () => (await import('./commands/trace.js')).trace,
+  watch: async () => (await import('./commands/watch.js')).watch,
   fleet: async () => (await import('./commands/fleet.js')).fleet,
 };
 
@@ -34,6 +35,7 @@ const SUMMARIES: Record<string, string> = {
   doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
   pcap: 'rebuild every TCP connection of a pcap/pcapng capture: both endpoints\' states, Zeek conn_state',
   serve: 'a Prometheus exporter (/metrics) and JSON API of TCP states, per port and namespace',
+  watch: 'TCP states live: counts, changes and rates per tick, full screen or one line per tick',
   fleet: 'the count --hosts table (a row per host, role subtotals) from Prometheus scraping tcpstate serve agents',
   trace: 'every TCP state change as it happens, with the owning process and the time in each state',
 };
