@@ -21,6 +21,8 @@ export const COMMANDS: Record<string, Loader> = {
   pcap: async () => (await import('./commands/pcap.js')).pcap,
   serve: async () => (await import('./commands/serve.js')).serve,
   trace: async () => (await import('./commands/trace.js')).trace,
+  record: async () => (await import('./commands/record.js')).record,
+  history: async () => (await import('./commands/history.js')).history,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -34,6 +36,8 @@ const SUMMARIES: Record<string, string> = {
   pcap: 'rebuild every TCP connection of a pcap/pcapng capture: both endpoints\' states, Zeek conn_state',
   serve: 'a Prometheus exporter (/metrics) and JSON API of TCP states, per port and namespace',
   trace: 'every TCP state change as it happens, with the owning process and the time in each state',
+  record: 'keep TCP state counts over time in a history file (SQLite), per port, peer and process',
+  history: 'since when, and how fast: recorded counts over time, at a moment, as JSON, CSV or OpenMetrics',
 };
 
 function usage(): string {
