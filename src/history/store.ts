@@ -41,16 +41,16 @@ export function storeError(path: string, e: unknown, env?: Record<string, string
   const why = (e as Error)?.message ?? String(e);
   if (code === undefined) {
     const errno = (e as NodeJS.ErrnoException).code;
-    if (errno === 'ENOSPC') return new TcpstateError('ERR_IO', m.diskFull(path), { file: path });
+    if (errno === 'ENOSPC') return new TcpstateError('ERR_IO', m.diskFull(path));
     return e instanceof Error ? e : new Error(why);
   }
-  if (code === 'SQLITE_NOTADB') return new TcpstateError('ERR_FORMAT', m.notSqlite(path), { file: path });
-  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', m.corrupt(path, why), { file: path });
-  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' && /full/i.test(why)) return new TcpstateError('ERR_IO', m.diskFull(path), { file: path });
-  if (code.startsWith('SQLITE_READONLY')) return new TcpstateError('ERR_IO', m.readOnly(path), { file: path });
-  if (code.startsWith('SQLITE_BUSY')) return new TcpstateError('ERR_IO', m.busy(path), { file: path });
-  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', m.cannotOpen(path, why), { file: path });
-  return new TcpstateError('ERR_IO', m.writeFailed(path, why), { file: path });
+  if (code === 'SQLITE_NOTADB') return new TcpstateError('ERR_FORMAT', m.notSqlite(path));
+  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', m.corrupt(path, why));
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' && /full/i.test(why)) return new TcpstateError('ERR_IO', m.diskFull(path));
+  if (code.startsWith('SQLITE_READONLY')) return new TcpstateError('ERR_IO', m.readOnly(path));
+  if (code.startsWith('SQLITE_BUSY')) return new TcpstateError('ERR_IO', m.busy(path));
+  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', m.cannotOpen(path, why));
+  return new TcpstateError('ERR_IO', m.writeFailed(path, why));
 }
 
 /** Check the first bytes: a file that is not SQLite is refused before SQLite touches it. */
@@ -61,13 +61,13 @@ function checkHeader(path: string, env?: Record<string, string | undefined>): bo
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
-    throw new TcpstateError('ERR_IO', messages(env).cannotOpen(path, code ?? String(e)), { file: path });
+    throw new TcpstateError('ERR_IO', messages(env).cannotOpen(path, code ?? String(e)));
   }
   try {
     const b = Buffer.alloc(16);
     const n = fs.readSync(fd, b, 0, 16, 0);
     if (n === 0) return false;
-    if (n < 16 || !b.equals(HEADER)) throw new TcpstateError('ERR_FORMAT', messages(env).notSqlite(path), { file: path });
+    if (n < 16 || !b.equals(HEADER)) throw new TcpstateError('ERR_FORMAT', messages(env).notSqlite(path));
     return true;
   } finally {
     fs.closeSync(fd);
@@ -148,6 +148,10 @@ export class HistoryStore {
       if (this.db.open) {
         if (this.opts.write) {
           try { this.db.prepare("DELETE FROM meta WHERE key = 'writer_pid'").run(); } catch { /* a full disk: the lock says more */ }
+          // A file left in rollback-journal mode opens read-only anywhere (a WAL file needs its
+          // -shm, which a read-only file system cannot hold); the next writer sets WAL again.
+          // Refused while a reader has it open: it then stays WAL, which is as safe.
+          try { this.db.pragma('journal_mode = DELETE'); } catch { /* busy or full */ }
         }
         this.db.close();
       }
@@ -176,7 +180,7 @@ function takeLock(path: string, db: Database, env?: Record<string, string | unde
     if (sqliteCode(e)?.startsWith('SQLITE_BUSY')) {
       let pid = '';
       try { pid = String(db.prepare("SELECT value FROM meta WHERE key = 'writer_pid'").get()?.['value'] ?? ''); } catch { /* unknown */ }
-      throw new TcpstateError('ERR_IO', messages(env).locked(path, pid), { file: path });
+      throw new TcpstateError('ERR_IO', messages(env).locked(path, pid));
     }
     throw storeError(lockPath, e, env);
   }
@@ -189,10 +193,10 @@ function check(db: Database, path: string, write: boolean, env?: Record<string, 
   const app = Number(db.pragma('application_id', { simple: true }));
   const version = Number(db.pragma('user_version', { simple: true }));
   const tables = Number(db.prepare("SELECT count(*) AS n FROM sqlite_master").get()?.['n']);
-  if (app !== APPLICATION_ID && (tables > 0 || app !== 0)) throw new TcpstateError('ERR_FORMAT', m.foreign(path, app), { file: path });
-  if (version > SCHEMA_VERSION) throw new TcpstateError('ERR_FORMAT', m.newer(path, version, SCHEMA_VERSION), { file: path });
+  if (app !== APPLICATION_ID && (tables > 0 || app !== 0)) throw new TcpstateError('ERR_FORMAT', m.foreign(path, app));
+  if (version > SCHEMA_VERSION) throw new TcpstateError('ERR_FORMAT', m.newer(path, version, SCHEMA_VERSION));
   if (!write) {
-    if (tables === 0) throw new TcpstateError('ERR_EMPTY', m.missing(path), { file: path });
+    if (tables === 0) throw new TcpstateError('ERR_EMPTY', m.missing(path));
   }
 }
 
@@ -202,7 +206,7 @@ function migrate(db: Database, path: string, env?: Record<string, string | undef
   const version = Number(db.pragma('user_version', { simple: true }));
   const tables = Number(db.prepare("SELECT count(*) AS n FROM sqlite_master").get()?.['n']);
   if (tables === 0) db.pragma('auto_vacuum = INCREMENTAL');
-  if (String(db.pragma('journal_mode = WAL', { simple: true })) !== 'wal') throw new TcpstateError('ERR_IO', m.writeFailed(path, 'WAL journal refused'), { file: path });
+  if (String(db.pragma('journal_mode = WAL', { simple: true })) !== 'wal') throw new TcpstateError('ERR_IO', m.writeFailed(path, 'WAL journal refused'));
   db.pragma('synchronous = FULL');
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
@@ -218,7 +222,7 @@ export function openStore(path: string, opts: StoreOptions = {}): HistoryStore {
   const env = opts.env;
   const exists = checkHeader(path, env);
   if (!opts.write && !exists) {
-    if (!fs.existsSync(path)) throw new TcpstateError('ERR_IO', messages(env).missing(path), { file: path });
+    if (!fs.existsSync(path)) throw new TcpstateError('ERR_IO', messages(env).missing(path));
   }
   const D = sqlite();
   let db: Database;
@@ -244,9 +248,30 @@ export function openStore(path: string, opts: StoreOptions = {}): HistoryStore {
   }
 }
 
+/** Largest WAL-mode file read into memory when its directory cannot hold the -shm file. */
+const MAX_IN_MEMORY = 512 * 1024 * 1024;
+
 function openDb(D: ReturnType<typeof sqlite>, path: string, write: boolean): Database {
   if (write) return new D(path, { timeout: 5000 });
-  return new D(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+  let db: Database | undefined;
+  try {
+    db = new D(path, { readonly: true, fileMustExist: true, timeout: 5000 });
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (e) {
+    try { db?.close(); } catch { /* closing */ }
+    // A WAL-mode file (its writer was killed, or a reader kept it in WAL) on a read-only file
+    // system: SQLite cannot create the -shm it needs. Read it whole instead when there is no
+    // -wal holding samples not yet in the file, and it is not too large.
+    if (sqliteCode(e) !== 'SQLITE_CANTOPEN' || fs.existsSync(`${path}-wal`)) throw e;
+    const size = fs.statSync(path).size;
+    if (size > MAX_IN_MEMORY) throw e;
+    const Buf = D as unknown as new (b: Buffer, o?: object) => Database;
+    const bytes = fs.readFileSync(path);
+    // Header bytes 18 and 19 say WAL (2); with no -wal the file is whole as a rollback-journal file (1).
+    if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) { bytes[18] = 1; bytes[19] = 1; }
+    return new Buf(bytes, { readonly: true });
+  }
 }
 
 export { HOUR, MINUTE };
