@@ -33,7 +33,7 @@ const EN = {
   noGroups: (kind: string) => `no ${kind} groups recorded in that range (record keeps them in raw samples only)`,
   sampleAt: (when: string, netns: string) => `sample of ${when}${netns ? `, namespace ${netns}` : ''}`,
   header: (o: { db: string; from: string; to: string; n: number; step: string; tier: string; netns: string }) =>
-    `${o.db}: ${o.from} to ${o.to}, ${o.n} ${o.tier === 'raw' ? 'samples' : `${o.tier} rollups`}${o.step ? `, every ${o.step}` : ''}${o.netns ? `, namespace ${o.netns}` : ''}`,
+    `${o.db}: ${o.from} to ${o.to}, ${o.step ? `${o.n} steps of ${o.step} from ${o.tier === 'raw' ? 'raw samples' : `the ${o.tier} rollups`}` : `${o.n} samples`}${o.netns ? `, namespace ${o.netns}` : ''}`,
   gaps: (n: number) => `${n} gap(s) where recording stopped (blank in the sparklines)`,
 };
 
@@ -58,7 +58,7 @@ const ZH: typeof EN = {
   unknownNetns: (n, list) => `没有命名空间 "${n}" 的样本;已记录:${list.map((x) => x || '(本机)').join(', ') || '无'}`,
   noGroups: (kind) => `该时间范围内没有记录 ${kind} 分组(分组只保存在原始样本中)`,
   sampleAt: (when, netns) => `${when} 的样本${netns ? `,命名空间 ${netns}` : ''}`,
-  header: (o) => `${o.db}:${o.from} 至 ${o.to},${o.n} 个${o.tier === 'raw' ? '样本' : `${o.tier} 汇总`}${o.step ? `,每 ${o.step}` : ''}${o.netns ? `,命名空间 ${o.netns}` : ''}`,
+  header: (o) => `${o.db}:${o.from} 至 ${o.to},${o.step ? `${o.n} 个 ${o.step} 区间,来自${o.tier === 'raw' ? '原始样本' : o.tier === 'minute' ? '分钟汇总' : '小时汇总'}` : `${o.n} 个样本`}${o.netns ? `,命名空间 ${o.netns}` : ''}`,
   gaps: (n) => `${n} 处记录中断(迷你图中为空白)`,
 };
 

@@ -98,10 +98,10 @@ export const history: Command = {
         return 0;
       }
       let step = stepMs;
-      if (step === undefined && format === 'text') step = autoStep(store.db, netns, since, until, io.env);
+      if (step === undefined && format === 'text') step = autoStep(store.db, netns, since, until);
       const doc = queryHistory(store.db, file, { since, until, ...(step === undefined ? {} : { stepMs: step }), ...(netns === undefined ? {} : { netns }), ...(states ? { states } : {}), ...(by ? { by } : {}) }, io.env);
       if (format === 'json') { io.out(JSON.stringify(doc, null, 1) + '\n'); return 0; }
-      if (doc.samples.length === 0) throw new TcpstateError('ERR_EMPTY', m.noSamples(file), { file });
+      if (doc.samples.length === 0) throw new TcpstateError('ERR_EMPTY', m.noSamples(file));
       const { renderHistoryCsv, renderHistoryText } = await import('../../history/render.js');
       io.out(format === 'csv' ? renderHistoryCsv(doc) : renderHistoryText(doc, m));
       return 0;
@@ -114,11 +114,16 @@ export const history: Command = {
 };
 
 /** A step giving at most about 30 rows over the recorded part of the range; undefined: every sample fits. */
-function autoStep(db: import('../../history/sqlite.js').Database, netns: string | undefined, since: number, until: number, env: Record<string, string | undefined>): number | undefined {
-  const range = db.prepare('SELECT min(t) AS a, max(t) AS b FROM samples WHERE t >= ? AND t <= ?' + (netns === undefined ? '' : ' AND netns = ?')).get(...[since, until, ...(netns === undefined ? [] : [netns])]);
-  const a = (range?.['a'] as number | null) ?? since;
-  const b = (range?.['b'] as number | null) ?? until;
-  void env;
+function autoStep(db: import('../../history/sqlite.js').Database, netns: string | undefined, since: number, until: number): number | undefined {
+  const ns = netns === undefined ? '' : ' AND netns = ?';
+  const args = [since, until, ...(netns === undefined ? [] : [netns])];
+  // Over raw samples and hour rollups: raw samples may be gone from the older part.
+  const raw = db.prepare(`SELECT min(t) AS a, max(t) AS b FROM samples WHERE t >= ? AND t <= ?${ns}`).get(...args);
+  const hours = db.prepare(`SELECT min(t) AS a, max(t) AS b FROM rollups WHERE step = 3600000 AND t >= ? AND t <= ?${ns}`).get(Math.floor(since / 3_600_000) * 3_600_000, until, ...args.slice(2));
+  const lo = [raw?.['a'], hours?.['a']].filter((v): v is number => typeof v === 'number');
+  const hi = [raw?.['b'], hours?.['b']].filter((v): v is number => typeof v === 'number');
+  const a = lo.length ? Math.max(since, Math.min(...lo)) : since;
+  const b = hi.length ? Math.max(...hi) : until;
   const interval = Number(db.prepare('SELECT interval_ms FROM samples ORDER BY id DESC LIMIT 1').get()?.['interval_ms'] ?? 10_000);
   const span = b - a;
   if (span / interval <= 40) return undefined;
