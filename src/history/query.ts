@@ -75,6 +75,14 @@ export interface HistoryDoc {
   gaps: { from: string; to: string }[];
 }
 
+/**
+ * How long without a sample counts as a gap (the recorder stopped), ms: a sample late or a tick
+ * skipped because the machine was busy is not one.
+ */
+export function gapAfter(intervalMs: number): number {
+  return Math.max(3 * intervalMs, intervalMs + 5000);
+}
+
 /** The namespaces the file holds samples or rollups for. */
 export function namespaces(db: Database): string[] {
   const rows = db.prepare('SELECT DISTINCT netns FROM samples UNION SELECT DISTINCT netns FROM rollups').all();
@@ -159,7 +167,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
       const id = r[0] as number;
       const t = r[1] as number;
       const interval = r[2] as number;
-      if (prev && t - prev.t > 1.5 * Math.max(interval, prev.interval) + 1000) gaps.push({ from: iso(prev.t), to: iso(t) });
+      if (prev && t - prev.t > gapAfter(Math.max(interval, prev.interval))) gaps.push({ from: iso(prev.t), to: iso(t) });
       prev = { t, interval };
       if (q.stepMs === undefined) {
         // The hot path of a long raw range: straight from the row, no intermediate arrays.

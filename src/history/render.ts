@@ -40,7 +40,7 @@ export function renderHistoryText(doc: HistoryDoc, m: ReturnType<typeof messages
   const first = doc.samples[0]!;
   const last = doc.samples[n - 1]!;
   let out = m.header({ db: doc.file, from: localTime(first.t), to: localTime(last.t), n, step: doc.step === null ? '' : formatDuration(doc.step * 1000), tier: doc.tier, netns: doc.netns ?? '' }) + '\n';
-  if (doc.by) return out + renderGroupsText(doc);
+  if (doc.by) return out + renderGroupsText(doc, m);
   const used = doc.states.filter((s) => doc.samples.some((x) => (x.max ?? x.states)[s]! > 0));
   const unused = doc.states.filter((s) => !used.includes(s));
   const peak = (i: number, s: string): number => (doc.samples[i]!.max ?? doc.samples[i]!.states)[s]!;
@@ -58,9 +58,10 @@ export function renderHistoryText(doc: HistoryDoc, m: ReturnType<typeof messages
   return out;
 }
 
-function renderGroupsText(doc: HistoryDoc): string {
+function renderGroupsText(doc: HistoryDoc, m: ReturnType<typeof messages>): string {
   const keys = new Map<string, number>();
   for (const s of doc.samples) for (const g of s.groups ?? []) keys.set(g.key, Math.max(keys.get(g.key) ?? 0, g.total));
+  if (keys.size === 0) return m.noGroups(doc.by!) + '\n';
   const order = [...keys].sort((a, b) => Number(a[0] === 'other') - Number(b[0] === 'other') || b[1] - a[1] || a[0].localeCompare(b[0], 'en', { numeric: true }));
   const rows = order.map(([key]) => {
     const totals = doc.samples.map((s) => (s.groups && s.groups.length ? s.groups.find((g) => g.key === key)?.total ?? 0 : undefined));

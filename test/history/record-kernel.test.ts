@@ -104,4 +104,26 @@ describe('record and history in a namespace', () => {
     assert.equal(doc.samples.length, before + 3);
     assert.equal(execFileSync('sqlite3', [db, 'PRAGMA integrity_check']).toString().trim(), 'ok');
   });
+
+  test('readers while record writes: every history read succeeds and sees a growing, whole history', async (t) => {
+    if (!kernelOrSkip(t)) return;
+    const ns = Netns.create('hread');
+    cleanup.push(() => ns.destroy());
+    const db = join(dir, 'r.db');
+    const rec = startRecord(['--db', db, '--interval', '0.1', '--netns', ns.name, '--no-processes']);
+    cleanup.push(() => { if (rec.child.exitCode === null) rec.child.kill('SIGKILL'); });
+    await sampleAfter(db, ns, Date.now());
+    let last = 0;
+    for (let i = 0; i < 15; i++) {
+      const [a, b] = [history(db, ns), history(db, ns, ['--step', '1m'])];
+      assert.ok(a.samples.length >= last, `${a.samples.length} samples after ${last}`);
+      last = a.samples.length;
+      for (const s of a.samples) assert.equal(Object.keys(s.states).length, 12);
+      assert.ok(b.samples.length >= 1);
+      await sleep(100);
+    }
+    rec.child.kill('SIGTERM');
+    assert.equal(await rec.exited, 0, rec.stderr());
+    assert.ok(history(db, ns).samples.length > last);
+  });
 });

@@ -120,10 +120,13 @@ function autoStep(db: import('../../history/sqlite.js').Database, netns: string 
   // Over raw samples and hour rollups: raw samples may be gone from the older part.
   const raw = db.prepare(`SELECT min(t) AS a, max(t) AS b FROM samples WHERE t >= ? AND t <= ?${ns}`).get(...args);
   const hours = db.prepare(`SELECT min(t) AS a, max(t) AS b FROM rollups WHERE step = 3600000 AND t >= ? AND t <= ?${ns}`).get(Math.floor(since / 3_600_000) * 3_600_000, until, ...args.slice(2));
-  const lo = [raw?.['a'], hours?.['a']].filter((v): v is number => typeof v === 'number');
-  const hi = [raw?.['b'], hours?.['b']].filter((v): v is number => typeof v === 'number');
-  const a = lo.length ? Math.max(since, Math.min(...lo)) : since;
-  const b = hi.length ? Math.max(...hi) : until;
+  const rawA = raw?.['a'] as number | null | undefined, rawB = raw?.['b'] as number | null | undefined;
+  const hourA = hours?.['a'] as number | null | undefined, hourB = hours?.['b'] as number | null | undefined;
+  // An hour bucket starts up to an hour before its first sample: it widens the range only
+  // where raw samples are gone.
+  const lo = typeof rawA === 'number' ? (typeof hourA === 'number' && hourA < rawA - 3_600_000 ? hourA : rawA) : hourA ?? since;
+  const a = Math.max(since, lo);
+  const b = typeof rawB === 'number' ? rawB : hourB ?? until;
   const interval = Number(db.prepare('SELECT interval_ms FROM samples ORDER BY id DESC LIMIT 1').get()?.['interval_ms'] ?? 10_000);
   const span = b - a;
   if (span / interval <= 40) return undefined;
