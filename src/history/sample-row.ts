@@ -5,7 +5,8 @@
  * @module
  */
 import type { Sample } from '../engine/sampler.js';
-import { countStates, GroupCounter, newCounts, type StateCounts } from '../model/count.js';
+import { countStates, GroupCounter, type StateCounts } from '../model/count.js';
+import { TcpstateError } from '../model/errors.js';
 import { LISTEN } from '../model/state.js';
 import type { SocketTable } from '../model/table.js';
 import type { Counters } from '../sources/counters.js';
@@ -88,7 +89,9 @@ export function groupRows(t: SocketTable, top: number, kinds: readonly GroupKind
 
 /** One sample as a history row. `prevCounters` is the previous sample's {@link tcpCounters} of the same namespace. */
 export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevCounters?: Map<string, number>; kinds?: readonly GroupKind[] }): SampleRow {
-  const counts = s.table ? countStates(s.table, undefined) : newCounts();
+  // A sample taken for aggregates only has no rows: recording it as zeros would be a lie.
+  if (!s.table) throw new TcpstateError('ERR_USAGE', 'a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false)');
+  const counts = countStates(s.table, undefined);
   return {
     t: s.takenAt,
     intervalMs: o.intervalMs,
@@ -96,7 +99,8 @@ export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevC
     source: s.source,
     scanMs: s.totalMs,
     counts,
-    groups: s.table ? groupRows(s.table, o.top, o.kinds) : [],
+    // Without an owner scan every socket would show as owned by nobody: no process groups then.
+    groups: groupRows(s.table, o.top, (o.kinds ?? GROUP_KINDS).filter((k) => k !== 'process' || s.processes !== undefined)),
     counterDeltas: counterDeltas(o.prevCounters, tcpCounters(s.counters)),
     findings: (s.report?.findings ?? []).map((f) => ({ rule: f.id, severity: f.severity, title: f.title })),
   };

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseDuration, parseSize, parseTime } from '../../src/history/time.js';
 import { sparkline } from '../../src/history/render.js';
-import { counterDeltas, groupRows, OTHER } from '../../src/history/sample-row.js';
+import { counterDeltas, groupRows, OTHER, sampleRow } from '../../src/history/sample-row.js';
+import type { Sample } from '../../src/engine/sampler.js';
 import { SocketTable } from '../../src/model/table.js';
 import { ESTABLISHED, LISTEN, TIME_WAIT } from '../../src/model/state.js';
 import { TcpstateError } from '../../src/model/errors.js';
@@ -71,5 +72,18 @@ describe('history options and pure helpers', () => {
     const cur = new Map([['Tcp.ActiveOpens', 13], ['Tcp.OutRsts', 2], ['TcpExt.New', 5]]);
     assert.deepEqual([...counterDeltas(prev, cur)], [['Tcp.ActiveOpens', 3]]);
     assert.equal(counterDeltas(undefined, cur).size, 0);
+  });
+
+  test('a sample without rows is refused (never recorded as zeros); process groups only when owners were scanned', () => {
+    const t = new SocketTable(4);
+    t.length = 2;
+    t.state[0] = LISTEN; t.lport[0] = 22; t.state[1] = ESTABLISHED; t.lport[1] = 22; t.rport[1] = 5555;
+    const base = { source: 'netlink', warnings: [], notices: [], takenAt: 1_796_000_000_000, atMs: 1, scanMs: 1, totalMs: 2 };
+    assert.throws(() => sampleRow(base as Sample, { intervalMs: 1000, top: 20 }), /without rows cannot be recorded/);
+    const plain = sampleRow({ ...base, table: t } as Sample, { intervalMs: 1000, top: 20 });
+    assert.equal(plain.counts[ESTABLISHED], 1);
+    assert.deepEqual([...new Set(plain.groups.map((g) => g.kind))], ['lport', 'raddr']);
+    const owned = sampleRow({ ...base, table: t, processes: { scanned: 1, hidden: 0 } } as Sample, { intervalMs: 1000, top: 20 });
+    assert.deepEqual([...new Set(owned.groups.map((g) => g.kind))], ['lport', 'raddr', 'process']);
   });
 });
