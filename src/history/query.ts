@@ -53,6 +53,8 @@ export interface HistorySample {
   mean?: StateMap;
   /** Raw samples: the interval it was recorded at, seconds. */
   interval?: number;
+  /** Raw samples: how long the sample took, ms: the sockets were read between `t` and `t + sampleMs`. */
+  sampleMs?: number;
   /** With `by`: the groups of the (last) sample. */
   groups?: HistoryGroup[];
 }
@@ -155,7 +157,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const makeStates = new Function('r', `return {${names.map((n, j) => `${JSON.stringify(n)}: r[${3 + cols[j]!}]`).join(', ')}};`) as (r: unknown[]) => StateMap;
   if (tier === 'raw') {
-    const stmt = db.prepare(`SELECT id, t, interval_ms, ${colList} FROM samples WHERE netns = ? AND t >= ? AND t <= ? ORDER BY t`).raw(true);
+    const stmt = db.prepare(`SELECT id, t, interval_ms, ${colList}, scan_ms FROM samples WHERE netns = ? AND t >= ? AND t <= ? ORDER BY t`).raw(true);
     let prev: { t: number; interval: number } | undefined;
     let b: Bucket | undefined;
     const flush = (): void => {
@@ -171,7 +173,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
       prev = { t, interval };
       if (q.stepMs === undefined) {
         // The hot path of a long raw range: straight from the row, no intermediate arrays.
-        samples.push({ time: iso(t), t, interval: interval / 1000, states: makeStates(r) });
+        samples.push({ time: iso(t), t, interval: interval / 1000, sampleMs: r[3 + STATE_COLUMNS.length] as number, states: makeStates(r) });
         if (q.by) ids.push(id);
         continue;
       }

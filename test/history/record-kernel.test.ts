@@ -13,7 +13,7 @@ import { after, describe, test } from 'node:test';
 import { kernelOrSkip, Netns, runCli } from '../lib/netns.js';
 import { Driver, sleep, ssCounts, startRecord } from './lib.js';
 
-interface Doc { samples: { t: number; states: Record<string, number> }[]; gaps: unknown[] }
+interface Doc { samples: { t: number; sampleMs: number; states: Record<string, number> }[]; gaps: unknown[] }
 
 function history(db: string, ns: Netns, extra: string[] = []): Doc {
   const r = runCli(['history', '--db', db, '--netns', ns.name, '--since', '10m', '--json', ...extra]);
@@ -72,7 +72,8 @@ describe('record and history in a namespace', () => {
     assert.deepEqual([phases[3]!.ss['FIN_WAIT2'], phases[3]!.ss['CLOSE_WAIT']], [3, 3]);
     assert.deepEqual([phases[4]!.ss['TIME_WAIT'], phases[4]!.ss['CLOSE_WAIT']], [2, 1]);
     for (const [i, p] of phases.entries()) {
-      const inside = doc.samples.filter((s) => s.t >= p.from && s.t <= p.to);
+      // A sample reads the sockets between its time and its time + sampleMs: wholly inside the stretch.
+      const inside = doc.samples.filter((s) => s.t >= p.from && s.t + s.sampleMs <= p.to);
       assert.ok(inside.length >= 1, `phase ${i}: no sample between ${new Date(p.from).toISOString()} and ${new Date(p.to).toISOString()}`);
       for (const s of inside) assert.deepEqual(s.states, { ...p.ss, UNKNOWN: 0 }, `phase ${i}, sample at ${new Date(s.t).toISOString()}`);
     }
