@@ -23,6 +23,8 @@ export const COMMANDS: Record<string, Loader> = {
   trace: async () => (await import('./commands/trace.js')).trace,
   watch: async () => (await import('./commands/watch.js')).watch,
   fleet: async () => (await import('./commands/fleet.js')).fleet,
+  record: async () => (await import('./commands/record.js')).record,
+  history: async () => (await import('./commands/history.js')).history,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -38,6 +40,8 @@ const SUMMARIES: Record<string, string> = {
   watch: 'TCP states live: counts, changes and rates per tick, full screen or one line per tick',
   fleet: 'the count --hosts table (a row per host, role subtotals) from Prometheus scraping tcpstate serve agents',
   trace: 'every TCP state change as it happens, with the owning process and the time in each state',
+  record: 'keep TCP state counts over time in a history file (SQLite), per port, peer and process',
+  history: 'since when, and how fast: recorded counts over time, at a moment, as JSON, CSV or OpenMetrics',
 };
 
 function usage(): string {

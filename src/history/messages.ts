@@ -1,0 +1,69 @@
+/**
+ * Every text `record` and `history` print or put in errors, in English and Chinese, chosen
+ * by src/lang.ts (TCPSTATE_LANG, else the locale).
+ * @module
+ */
+import { langFromEnv } from '../lang.js';
+
+export type Lang = 'en' | 'zh';
+
+/** The language the environment asks for (src/lang.ts). */
+export function langOf(env: Record<string, string | undefined> = process.env): Lang {
+  return langFromEnv(env);
+}
+
+const EN = {
+  notSqlite: (p: string) => `${p} is not a tcpstate history file (not an SQLite database, or damaged)`,
+  foreign: (p: string, id: number) => `${p} is an SQLite database but not a tcpstate history file (application_id ${id}); give another --db`,
+  corrupt: (p: string, why: string) => `${p} is damaged (${why}); move it aside and record into a new file`,
+  newer: (p: string, v: number, ours: number) => `${p} has history schema version ${v}, newer than this tcpstate reads (${ours}); upgrade tcpstate`,
+  locked: (p: string, pid: string) => `${p} is already being recorded by another tcpstate record${pid ? ` (pid ${pid})` : ''}; only one writer at a time: stop it, or give another --db`,
+  busy: (p: string) => `${p} stayed locked by another writer; try again`,
+  missing: (p: string) => `${p} does not exist: nothing has been recorded there (tcpstate record --db ${p})`,
+  cannotOpen: (p: string, why: string) => `cannot open ${p}: ${why}`,
+  readOnly: (p: string) => `${p} cannot be written (read-only file or file system): record needs a writable file`,
+  diskFull: (p: string) => `the disk holding ${p} is full: recording stopped (what was recorded is intact)`,
+  writeFailed: (p: string, why: string) => `cannot write to ${p}: ${why}; recording stopped`,
+  recording: (o: { db: string; intervalS: number; netns: string[] }) => `tcpstate record: recording every ${o.intervalS} s into ${o.db}; namespaces ${o.netns.length ? o.netns.join(', ') : '(own)'}`,
+  stopping: (sig: string, n: number) => `tcpstate record: ${sig}: stopping after ${n} samples`,
+  sampleFailed: (why: string) => `tcpstate record: a sample failed: ${why}`,
+  noSamples: (p: string) => `${p} holds no samples in that time range (--since 1h by default; try --since 7d)`,
+  noSampleAt: (when: string) => `no sample at ${when} (none within two intervals before it)`,
+  pickNetns: (list: string[]) => `the file holds several namespaces (${list.map((n) => n || '(own)').join(', ')}): name one with --netns (own: --netns "")`,
+  unknownNetns: (n: string, list: string[]) => `no samples of namespace "${n}"; recorded: ${list.map((x) => x || '(own)').join(', ') || 'none'}`,
+  noGroups: (kind: string) => `no ${kind} groups recorded in that range (groups are kept in raw samples only; process groups not with record --no-processes)`,
+  sampleAt: (when: string, netns: string) => `sample of ${when}${netns ? `, namespace ${netns}` : ''}`,
+  header: (o: { db: string; from: string; to: string; n: number; step: string; tier: string; netns: string }) =>
+    `${o.db}: ${o.from} to ${o.to}, ${o.step ? `${o.n} steps of ${o.step} from ${o.tier === 'raw' ? 'raw samples' : `the ${o.tier} rollups`}` : `${o.n} samples`}${o.netns ? `, namespace ${o.netns}` : ''}`,
+  gaps: (n: number) => `${n} gap(s) where recording stopped (blank in the sparklines)`,
+};
+
+const ZH: typeof EN = {
+  notSqlite: (p) => `${p} 不是 tcpstate 历史文件(不是 SQLite 数据库,或已损坏)`,
+  foreign: (p, id) => `${p} 是 SQLite 数据库,但不是 tcpstate 历史文件(application_id ${id});请换一个 --db`,
+  corrupt: (p, why) => `${p} 已损坏(${why});请把它移开,记录到新文件`,
+  newer: (p, v, ours) => `${p} 的历史结构版本为 ${v},比本 tcpstate 能读的版本(${ours})新;请升级 tcpstate`,
+  locked: (p, pid) => `${p} 正由另一个 tcpstate record 写入${pid ? `(pid ${pid})` : ''};同一时间只允许一个写入者:先停掉它,或换一个 --db`,
+  busy: (p) => `${p} 一直被另一个写入者锁住;请重试`,
+  missing: (p) => `${p} 不存在:那里还没有记录(tcpstate record --db ${p})`,
+  cannotOpen: (p, why) => `无法打开 ${p}:${why}`,
+  readOnly: (p) => `${p} 不可写(只读文件或只读文件系统):record 需要可写的文件`,
+  diskFull: (p) => `${p} 所在磁盘已满:记录已停止(已记录的内容完好)`,
+  writeFailed: (p, why) => `无法写入 ${p}:${why};记录已停止`,
+  recording: (o) => `tcpstate record:每 ${o.intervalS} 秒记录到 ${o.db};命名空间 ${o.netns.length ? o.netns.join(', ') : '(本机)'}`,
+  stopping: (sig, n) => `tcpstate record:${sig}:记录 ${n} 个样本后停止`,
+  sampleFailed: (why) => `tcpstate record:一次采样失败:${why}`,
+  noSamples: (p) => `${p} 在该时间范围内没有样本(默认 --since 1h;可试 --since 7d)`,
+  noSampleAt: (when) => `${when} 没有样本(之前两个间隔内都没有)`,
+  pickNetns: (list) => `文件中有多个命名空间(${list.map((n) => n || '(本机)').join(', ')}):用 --netns 指定一个(本机:--netns "")`,
+  unknownNetns: (n, list) => `没有命名空间 "${n}" 的样本;已记录:${list.map((x) => x || '(本机)').join(', ') || '无'}`,
+  noGroups: (kind) => `该时间范围内没有记录 ${kind} 分组(分组只保存在原始样本中;record --no-processes 时没有进程分组)`,
+  sampleAt: (when, netns) => `${when} 的样本${netns ? `,命名空间 ${netns}` : ''}`,
+  header: (o) => `${o.db}:${o.from} 至 ${o.to},${o.step ? `${o.n} 个 ${o.step} 区间,来自${o.tier === 'raw' ? '原始样本' : o.tier === 'minute' ? '分钟汇总' : '小时汇总'}` : `${o.n} 个样本`}${o.netns ? `,命名空间 ${o.netns}` : ''}`,
+  gaps: (n) => `${n} 处记录中断(迷你图中为空白)`,
+};
+
+/** The catalogue in the environment's language. */
+export function messages(env?: Record<string, string | undefined>): typeof EN {
+  return langOf(env) === 'zh' ? ZH : EN;
+}

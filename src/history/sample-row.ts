@@ -1,0 +1,107 @@
+/**
+ * A sample of the engine's sampler turned into what one history row holds (pure): the
+ * counts by state, the top groups per kind with the rest folded into "other", the kernel
+ * TCP counters' deltas from the previous sample, doctor's findings.
+ * @module
+ */
+import type { Sample } from '../engine/sampler.js';
+import { countStates, GroupCounter, type StateCounts } from '../model/count.js';
+import { TcpstateError } from '../model/errors.js';
+import { LISTEN } from '../model/state.js';
+import type { SocketTable } from '../model/table.js';
+import type { Counters } from '../sources/counters.js';
+import { GROUP_KINDS, type GroupKind } from './schema.js';
+
+/** The key of the row that sums the groups beyond the top N. */
+export const OTHER = 'other';
+
+export interface GroupRowData {
+  kind: GroupKind;
+  key: string;
+  /** How many groups this row sums (the "other" row); 0 for a group of its own. */
+  folded: number;
+  counts: StateCounts;
+}
+
+export interface SampleRow {
+  /** ms since the epoch. */
+  t: number;
+  intervalMs: number;
+  /** '' for the recorder's own namespace. */
+  netns: string;
+  source: string;
+  scanMs: number;
+  counts: StateCounts;
+  groups: GroupRowData[];
+  /** `Section.Name` → increase since the previous sample (non-zero only). */
+  counterDeltas: Map<string, number>;
+  findings: { rule: string; severity: string; title: string }[];
+}
+
+/** Counters that are levels or settings, not event counts: no delta is kept. */
+const NOT_COUNTS = new Set(['Tcp.RtoAlgorithm', 'Tcp.RtoMin', 'Tcp.RtoMax', 'Tcp.MaxConn', 'Tcp.CurrEstab']);
+
+/** The kernel's TCP counters (snmp `Tcp`, netstat `TcpExt`) as `Section.Name` → value. */
+export function tcpCounters(c: Counters | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!c) return out;
+  for (const [table, section] of [[c.snmp, 'Tcp'], [c.netstat, 'TcpExt']] as const) {
+    const s = table?.[section];
+    if (!s) continue;
+    for (const [k, v] of Object.entries(s)) {
+      const name = `${section}.${k}`;
+      if (!NOT_COUNTS.has(name)) out.set(name, v);
+    }
+  }
+  return out;
+}
+
+/** Increases from `prev` to `cur`; a counter that went down (reset) or is new is left out. */
+export function counterDeltas(prev: Map<string, number> | undefined, cur: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!prev) return out;
+  for (const [k, v] of cur) {
+    const p = prev.get(k);
+    if (p !== undefined && v > p) out.set(k, v - p);
+  }
+  return out;
+}
+
+/**
+ * Groups per kind: `lport` counts inbound sockets (listeners and sockets on a port something
+ * listens on) by local port, `rport` the others (outbound) by remote port, so the two kinds
+ * together hold every socket once; `raddr` and `process` count every socket.
+ */
+export function groupRows(t: SocketTable, top: number, kinds: readonly GroupKind[] = GROUP_KINDS): GroupRowData[] {
+  const listening = new Set<number>();
+  for (let i = 0; i < t.length; i++) if (t.state[i] === LISTEN) listening.add(t.lport[i]!);
+  const inbound = (x: SocketTable, i: number): boolean => x.state[i] === LISTEN || listening.has(x.lport[i]!);
+  const out: GroupRowData[] = [];
+  for (const kind of kinds) {
+    const g = new GroupCounter({ by: kind });
+    g.add(t, kind === 'lport' ? inbound : kind === 'rport' ? (x, i) => !inbound(x, i) : undefined);
+    const rows = g.top(top);
+    const folded = g.groups.size - top;
+    rows.forEach((r, i) => out.push(folded > 0 && i === top ? { kind, key: OTHER, folded, counts: r.counts } : { kind, key: r.key, folded: 0, counts: r.counts }));
+  }
+  return out;
+}
+
+/** One sample as a history row. `prevCounters` is the previous sample's {@link tcpCounters} of the same namespace. */
+export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevCounters?: Map<string, number>; kinds?: readonly GroupKind[] }): SampleRow {
+  // A sample taken for aggregates only has no rows: recording it as zeros would be a lie.
+  if (!s.table) throw new TcpstateError('ERR_USAGE', 'a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false)');
+  const counts = countStates(s.table, undefined);
+  return {
+    t: s.takenAt,
+    intervalMs: o.intervalMs,
+    netns: s.netns ?? '',
+    source: s.source,
+    scanMs: s.totalMs,
+    counts,
+    // Without an owner scan every socket would show as owned by nobody: no process groups then.
+    groups: groupRows(s.table, o.top, (o.kinds ?? GROUP_KINDS).filter((k) => k !== 'process' || s.processes !== undefined)),
+    counterDeltas: counterDeltas(o.prevCounters, tcpCounters(s.counters)),
+    findings: (s.report?.findings ?? []).map((f) => ({ rule: f.id, severity: f.severity, title: f.title })),
+  };
+}

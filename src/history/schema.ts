@@ -1,0 +1,51 @@
+/**
+ * The history file's schema: one wide row per sample (every state's count, zeros
+ * included), the top groups per kind with an explicit "other" row, the kernel's TCP
+ * counters as deltas, doctor's findings, and per-minute and per-hour rollups (min, max,
+ * sum and count for the mean, last) of the state counts. `application_id` marks the file
+ * as tcpstate's; `user_version` is the schema version, raised by {@link MIGRATIONS}.
+ * @module
+ */
+import { PRINT_ORDER, stateLabel, type StateCode } from '../model/state.js';
+
+/** `PRAGMA application_id` of a tcpstate history file ('tcst'). */
+export const APPLICATION_ID = 0x74637374;
+/** The schema version this code writes (`PRAGMA user_version`). */
+export const SCHEMA_VERSION = 1;
+
+/** The states stored, in print order, with their column names (node_exporter's labels). */
+export const STATE_COLUMNS: readonly { code: StateCode; col: string }[] = PRINT_ORDER.map((code) => ({ code, col: stateLabel(code) }));
+
+/** Group kinds stored per sample, by their `--by` names. */
+export const GROUP_KINDS = ['lport', 'rport', 'raddr', 'process'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+
+/** Rollup steps, ms. */
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const ROLLUP_STEPS = [MINUTE, HOUR] as const;
+
+const stateCols = STATE_COLUMNS.map((s) => `"${s.col}" INTEGER NOT NULL DEFAULT 0`).join(', ');
+const rollupCols = STATE_COLUMNS.map((s) => ['mn', 'mx', 'sum', 'last'].map((p) => `"${p}_${s.col}" INTEGER NOT NULL DEFAULT 0`).join(', ')).join(', ');
+
+/** `MIGRATIONS[v]` takes a file from version v to v + 1 (version 0: a new, empty file). */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE samples(id INTEGER PRIMARY KEY, t INTEGER NOT NULL, interval_ms INTEGER NOT NULL,
+     netns TEXT NOT NULL, source TEXT NOT NULL, scan_ms REAL NOT NULL, ${stateCols});
+   CREATE INDEX samples_by_time ON samples(netns, t);
+   CREATE TABLE groups(sample INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+     folded INTEGER NOT NULL DEFAULT 0, ${stateCols}, PRIMARY KEY(sample, kind, key)) WITHOUT ROWID;
+   CREATE TABLE counter_names(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+   CREATE TABLE counters(sample INTEGER NOT NULL, name INTEGER NOT NULL, delta INTEGER NOT NULL,
+     PRIMARY KEY(sample, name)) WITHOUT ROWID;
+   CREATE TABLE findings(sample INTEGER NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL, title TEXT NOT NULL);
+   CREATE INDEX findings_by_sample ON findings(sample);
+   CREATE TABLE rollups(step INTEGER NOT NULL, netns TEXT NOT NULL, t INTEGER NOT NULL, n INTEGER NOT NULL,
+     ${rollupCols}, PRIMARY KEY(step, netns, t)) WITHOUT ROWID;`,
+];
+
+/** The upsert that folds one sample into a rollup bucket (parameters: step, netns, t, then each state's count four times: min, max, sum, last). */
+export const ROLLUP_UPSERT = `INSERT INTO rollups(step, netns, t, n, ${STATE_COLUMNS.map((s) => `"mn_${s.col}", "mx_${s.col}", "sum_${s.col}", "last_${s.col}"`).join(', ')})
+  VALUES (?, ?, ?, 1, ${STATE_COLUMNS.map(() => '?, ?, ?, ?').join(', ')})
+  ON CONFLICT(step, netns, t) DO UPDATE SET n = n + 1, ${STATE_COLUMNS.map((s) => `"mn_${s.col}" = min("mn_${s.col}", excluded."mn_${s.col}"), "mx_${s.col}" = max("mx_${s.col}", excluded."mx_${s.col}"), "sum_${s.col}" = "sum_${s.col}" + excluded."sum_${s.col}", "last_${s.col}" = excluded."last_${s.col}"`).join(', ')}`;
