@@ -25,6 +25,11 @@ export const EN = {
   timedOut: (ms: number) => `request took longer than ${ms} ms`,
   sampleFailed: (why: string) => `could not read the socket table: ${why}`,
   sensitiveRefused: (path: string) => `${path} shows peers and process names; on a non-loopback listen address it needs basic auth (--web.config.file)`,
+  badHistoryInterval: (v: string) => `--history-interval takes seconds from 0.1 to 86400, got "${v}"`,
+  historyOptions: '--no-history and --history-db do not combine',
+  historyOn: (db: string, s: number) => `tcpstate serve: recording history into ${db} every ${s} s (tcpstate history --db ${db})`,
+  historyOff: (db: string, why: string) => `tcpstate serve: not recording history into ${db}: ${why}`,
+  historyStopped: (db: string, why: string) => `tcpstate serve: stopped recording history into ${db}: ${why}`,
   unauthorized: 'authentication required',
   internal: 'internal error (logged by the server)',
   landing: (links: readonly string[]) =>
@@ -51,6 +56,11 @@ export const ZH: ServeMessages = {
   timedOut: (ms) => `请求耗时超过 ${ms} 毫秒`,
   sampleFailed: (why) => `无法读取套接字表：${why}`,
   sensitiveRefused: (path) => `${path} 会显示对端地址和进程名；监听在非回环地址时需要配置 basic auth（--web.config.file）`,
+  badHistoryInterval: (v) => `--history-interval 应为 0.1 到 86400 之间的秒数，实际为 "${v}"`,
+  historyOptions: '--no-history 与 --history-db 不能同时使用',
+  historyOn: (db, s) => `tcpstate serve：每 ${s} 秒把历史记录到 ${db}（用 tcpstate history --db ${db} 查看）`,
+  historyOff: (db, why) => `tcpstate serve：不记录历史到 ${db}：${why}`,
+  historyStopped: (db, why) => `tcpstate serve：已停止记录历史到 ${db}：${why}`,
   unauthorized: '需要身份验证',
   internal: '内部错误（已记录在服务端日志）',
   landing: (links) =>

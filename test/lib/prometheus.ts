@@ -39,7 +39,10 @@ export class Serve {
   /** Start `tcpstate serve` on a free loopback port with `args`; resolves after its start line. */
   static async start(args: string[]): Promise<Serve> {
     const port = await freePort();
-    const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // serve records history by default, as root into /var/lib/tcpstate: tests that do not
+    // name a history file of their own record nothing
+    const history = args.some((a) => a.startsWith('--history-db')) ? [] : ['--no-history'];
+    const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, ...history, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const s = new Serve(child, port);
     await new Promise<void>((res, rej) => {
       const t = setTimeout(() => rej(new Error(`serve did not start in 20 s: ${s.stderr}`)), 20_000);

@@ -83,21 +83,21 @@ export const record: Command = {
     const finished = new Promise<string>((res) => { resolve = res; });
     const done = (why: string): void => { if (!stopped) { stopped = true; resolve(why); } };
     const counts = new Map<string | undefined, number>();
-    const stops = targets.map((netns) => sampler.every(intervalMs, { ...want, ...(netns === undefined ? {} : { netns }) }, (s) => {
-      if (stopped) return;
-      if (s instanceof Error) { io.err(m.sampleFailed(s.message) + '\n'); return; }
-      if (limit !== undefined && (counts.get(netns) ?? 0) >= limit) return;
-      try {
-        store.write(s, { intervalMs });
-      } catch (e) {
-        io.err(`tcpstate: ${(e as Error).message}\n`);
+    const { startRecorder } = await import('../../history/recorder.js');
+    const stopRecording = startRecorder(sampler, store, {
+      targets, want, intervalMs,
+      onSampleError: (e) => { if (!stopped) io.err(m.sampleFailed(e.message) + '\n'); },
+      onWriteError: (e) => {
+        io.err(`tcpstate: ${e.message}\n`);
         status = 1;
         done('error');
-        return;
-      }
-      counts.set(netns, (counts.get(netns) ?? 0) + 1);
-      if (limit !== undefined && targets.every((t) => (counts.get(t) ?? 0) >= limit)) done('done');
-    }));
+      },
+      wanted: (netns) => limit === undefined || (counts.get(netns) ?? 0) < limit,
+      onWritten: (netns) => {
+        counts.set(netns, (counts.get(netns) ?? 0) + 1);
+        if (limit !== undefined && targets.every((t) => (counts.get(t) ?? 0) >= limit)) done('done');
+      },
+    });
     const onTerm = (): void => done('SIGTERM');
     const onInt = (): void => done('SIGINT');
     process.once('SIGTERM', onTerm);
@@ -105,7 +105,7 @@ export const record: Command = {
     const why = await finished;
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
-    for (const stop of stops) stop();
+    stopRecording();
     await sampler.close();
     store.close();
     if (why.startsWith('SIG')) io.err(m.stopping(why, store.written) + '\n');

@@ -34,6 +34,10 @@ afresh from the kernel on each request (concurrent requests share one read).
   --web.request-timeout S  longest a request may take, seconds (10)
   --web.config.file FILE   TLS and basic auth, exporter-toolkit's format
   --source NAME            live socket source: auto (default), netlink, proc
+  --history-db PATH        record into this history file (default as tcpstate record:
+                           /var/lib/tcpstate/history.db as root); tcpstate history reads it
+  --history-interval S     seconds between recorded samples (10)
+  --no-history             do not record
   --lang LANG              en or zh, for logs, errors and help (default: the locale)
 
 Endpoints: /metrics, /api/v1/counts?by=&top=&filter=&netns=,
@@ -71,6 +75,10 @@ const HELP_ZH = `用法：tcpstate serve [选项]
   --web.request-timeout S  单个请求最长耗时，秒（10）
   --web.config.file FILE   TLS 与 basic auth，格式同 exporter-toolkit
   --source NAME            实时套接字数据源：auto（默认）、netlink、proc
+  --history-db PATH        记录到这个历史文件（默认与 tcpstate record 相同：root 用户为
+                           /var/lib/tcpstate/history.db）；用 tcpstate history 查看
+  --history-interval S     两次记录之间的秒数（10）
+  --no-history             不记录历史
   --lang LANG              en 或 zh，用于日志、错误和帮助（默认取自 locale）
 
 接口：/metrics、/api/v1/counts?by=&top=&filter=&netns=、
@@ -99,6 +107,31 @@ function portList(text: string | undefined): Set<number> | undefined {
   return out;
 }
 
+/**
+ * Record the served namespaces into the history store (src/history/) as `record` does, so the
+ * dashboard has time series without a second process. A store that cannot be opened (another
+ * writer holds it, no permission) or a disk that fills is one log line: serving goes on.
+ * Returns the function that stops recording and closes the store.
+ */
+async function recordHistory(sampler: import('../../engine/sampler.js').Sampler, o: { db: string | undefined; intervalMs: number; env: Record<string, string | undefined>; targets: (string | undefined)[]; log: (line: string) => void }): Promise<(() => void) | undefined> {
+  const [{ openStore }, { defaultDbPath }, { startRecorder }] = await Promise.all([import('../../history/store.js'), import('../../history/paths.js'), import('../../history/recorder.js')]);
+  const db = o.db ?? defaultDbPath(o.env);
+  let store: import('../../history/store.js').HistoryStore;
+  try {
+    store = openStore(db, { write: true, env: o.env });
+  } catch (e) {
+    o.log(MESSAGES.historyOff(db, (e as Error).message));
+    return undefined;
+  }
+  o.log(MESSAGES.historyOn(db, o.intervalMs / 1000));
+  const stop = startRecorder(sampler, store, {
+    targets: o.targets, want: { processes: true }, intervalMs: o.intervalMs,
+    onSampleError: () => undefined, // /metrics and the log say so already
+    onWriteError: (e) => { o.log(MESSAGES.historyStopped(db, e.message)); store.close(); },
+  });
+  return () => { stop(); try { store.close(); } catch { /* closed after a write error */ } };
+}
+
 export const serve: Command = {
   async run(argv, io) {
     const { values } = parse(argv, {
@@ -114,6 +147,9 @@ export const serve: Command = {
       'web.request-timeout': { type: 'string' },
       'web.config.file': { type: 'string' },
       source: { type: 'string' },
+      'history-db': { type: 'string' },
+      'history-interval': { type: 'string' },
+      'no-history': { type: 'boolean' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
@@ -130,6 +166,9 @@ export const serve: Command = {
     if (maxRequests < 1) throw new TcpstateError('ERR_USAGE', '--web.max-requests takes a number above 0', { field: '--web.max-requests' });
     const timeoutS = intOpt(values['web.request-timeout'], '--web.request-timeout', 10);
     if (timeoutS < 1) throw new TcpstateError('ERR_USAGE', '--web.request-timeout takes a number of seconds above 0', { field: '--web.request-timeout' });
+    const historyS = str(values['history-interval']) ?? '10';
+    if (!/^\d+(\.\d+)?$/.test(historyS) || Number(historyS) < 0.1 || Number(historyS) > 86400) throw new TcpstateError('ERR_USAGE', MESSAGES.badHistoryInterval(historyS.slice(0, 40)), { field: '--history-interval' });
+    if (values['no-history'] && values['history-db'] !== undefined) throw new TcpstateError('ERR_USAGE', MESSAGES.historyOptions, { field: '--no-history' });
     const webConfig = str(values['web.config.file']);
     const authorize = webConfig === undefined ? undefined : await (await import('../../server/web-config.js')).loadWebConfig(webConfig);
     const { TcpstateServer } = await import('../../server/http.js');
@@ -157,12 +196,17 @@ export const serve: Command = {
     const sample = await server.sampler.sample({}).catch((e: Error) => e);
     const sources = sample instanceof Error ? `unavailable (${sample.message})` : sample.source;
     io.err(MESSAGES.started({ version: VERSION, sources, listen: bound, netns: values['all-netns'] ? ['all'] : names }) + '\n');
+    const stopHistory = values['no-history'] ? undefined : await recordHistory(server.sampler, {
+      db: str(values['history-db']), intervalMs: Number(historyS) * 1000, env: io.env,
+      targets: names.length ? names : [undefined], log: (line) => io.err(`${line}\n`),
+    });
     const signal = await new Promise<string>((res) => {
       const on = (s: string) => () => res(s);
       process.once('SIGTERM', on('SIGTERM'));
       process.once('SIGINT', on('SIGINT'));
     });
     io.err(MESSAGES.stopping(signal) + '\n');
+    stopHistory?.();
     await server.close();
     return 0;
   },
