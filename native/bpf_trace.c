@@ -377,16 +377,22 @@ static int possible_cpus(void) {
   return n > 0 ? n : (int)sysconf(_SC_NPROCESSORS_CONF);
 }
 
-static uint64_t read_lost(struct trace *t) {
+/* A per-CPU array's slot `key`, summed over CPUs (0 when it cannot be read). */
+static uint64_t percpu_sum(const struct trace *t, int fd, uint32_t key) {
   uint64_t vals[1024] = {0}, sum = 0;
-  uint32_t key = 0;
   union bpf_attr a;
   memset(&a, 0, sizeof a);
-  a.map_fd = (uint32_t)t->lost_fd;
+  a.map_fd = (uint32_t)fd;
   a.key = (uint64_t)(uintptr_t)&key;
   a.value = (uint64_t)(uintptr_t)vals;
   if (t->ncpus <= 1024 && sys_bpf(BPF_MAP_LOOKUP_ELEM, &a) == 0)
     for (int k = 0; k < t->ncpus; k++) sum += vals[k];
+  return sum;
+}
+
+static uint64_t read_lost(struct trace *t) {
+  union bpf_attr a;
+  uint64_t sum = percpu_sum(t, t->lost_fd, 0);
   /* a hook that fires while one of ours runs on the same CPU (a softirq's state change
    * interrupting a system call's) is skipped by the kernel and counted as the program's
    * recursion miss: an event lost as surely as one the full ring refused */
@@ -640,9 +646,9 @@ fail:
   return unavailable(env, why);
 }
 
-/* traceCounts(handle) → Float64Array(256): changes per (old state × 16 + new state) since
- * the start, summed over CPUs (counted in the kernel, lost events included). */
-napi_value TraceCounts(napi_env env, napi_callback_info info) {
+/* The trace of a call's first argument (a handle from traceStart), or NULL with a TypeError
+ * naming the call. */
+static struct trace *trace_arg(napi_env env, napi_callback_info info, const char *usage) {
   size_t argc = 1;
   napi_value argv[1];
   struct trace *t = NULL;
@@ -650,42 +656,30 @@ napi_value TraceCounts(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
       napi_check_object_type_tag(env, argv[0], &TRACE_TAG, &tagged) != napi_ok || !tagged ||
       napi_get_value_external(env, argv[0], (void **)&t) != napi_ok || !t) {
-    napi_throw_type_error(env, NULL, "traceCounts(handle from traceStart)");
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
+  return t;
+}
+
+/* traceCounts(handle) → Float64Array(256): changes per (old state × 16 + new state) since
+ * the start, summed over CPUs (counted in the kernel, lost events included). */
+napi_value TraceCounts(napi_env env, napi_callback_info info) {
+  struct trace *t = trace_arg(env, info, "traceCounts(handle from traceStart)");
+  if (!t) return NULL;
   napi_value ab, arr;
   double *out;
   if (napi_create_arraybuffer(env, COUNT_SLOTS * sizeof(double), (void **)&out, &ab) != napi_ok ||
       napi_create_typedarray(env, napi_float64_array, COUNT_SLOTS, ab, 0, &arr) != napi_ok) return NULL;
-  uint64_t vals[1024];
-  for (uint32_t key = 0; key < COUNT_SLOTS; key++) {
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    memset(vals, 0, sizeof vals);
-    a.map_fd = (uint32_t)t->counts_fd;
-    a.key = (uint64_t)(uintptr_t)&key;
-    a.value = (uint64_t)(uintptr_t)vals;
-    double sum = 0;
-    if (t->ncpus <= 1024 && sys_bpf(BPF_MAP_LOOKUP_ELEM, &a) == 0)
-      for (int k = 0; k < t->ncpus; k++) sum += (double)vals[k];
-    out[key] = sum;
-  }
+  for (uint32_t key = 0; key < COUNT_SLOTS; key++) out[key] = (double)percpu_sum(t, t->counts_fd, key);
   return arr;
 }
 
 /* traceStop(handle): detach the programs, deliver what the ring holds, stop the thread and
  * let the event loop go. Again is a no-op. */
 napi_value TraceStop(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  struct trace *t = NULL;
-  bool tagged = false;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
-      napi_check_object_type_tag(env, argv[0], &TRACE_TAG, &tagged) != napi_ok || !tagged ||
-      napi_get_value_external(env, argv[0], (void **)&t) != napi_ok || !t) {
-    napi_throw_type_error(env, NULL, "traceStop(handle from traceStart)");
-    return NULL;
-  }
+  struct trace *t = trace_arg(env, info, "traceStop(handle from traceStart)");
+  if (!t) return NULL;
   if (t->started) {
     for (int k = 0; k < NPROGS; k++)
       if (t->links[k] >= 0) { close(t->links[k]); t->links[k] = -1; }

@@ -192,11 +192,18 @@ export class Sampler {
     this.failAll(new TcpstateError('ERR_IO', 'the sampler is closed'));
     const w = this.worker;
     this.worker = undefined;
-    if (!w) return;
-    const exited = new Promise<void>((res) => w.once('exit', () => res()));
-    w.postMessage({ close: true });
-    const t = setTimeout(() => void w.terminate(), 2000);
-    await exited;
-    clearTimeout(t);
+    if (w) await endWorker(w);
   }
+}
+
+/**
+ * Ask a sampling worker to close (its native handles with it) and wait for it to exit;
+ * terminated after 2 s if a scan holds it.
+ */
+export async function endWorker(w: Worker): Promise<void> {
+  const exited = new Promise<void>((res) => w.once('exit', () => res()));
+  w.postMessage({ close: true });
+  const t = setTimeout(() => void w.terminate(), 2000);
+  await exited;
+  clearTimeout(t);
 }

@@ -4,7 +4,7 @@
  * never builds per-socket objects.
  * @module
  */
-import { formatAddr, networkOf } from './address.js';
+import { AF_INET6, formatAddr, networkOf } from './address.js';
 import { TcpstateError } from './errors.js';
 import type { RowPredicate } from './filter.js';
 import { PRINT_ORDER, stateName, type StateCode } from './state.js';
@@ -42,20 +42,25 @@ export function countEntries(c: StateCounts): [string, number][] {
   return PRINT_ORDER.map((code: StateCode) => [stateName(code), c[code]!]);
 }
 
-/** What `--by` groups on. `rnet`/`lnet` carry a prefix length. */
+/**
+ * What `--by` groups on. `rnet`/`lnet` carry a prefix length for IPv4 and one for IPv6
+ * (`rnet/24,64`; `rnet/N` uses N for both; plain `rnet` is /24 and /64).
+ */
 export type GroupKey =
   | { by: 'lport' | 'rport' | 'laddr' | 'raddr' | 'process' }
-  | { by: 'lnet' | 'rnet'; bits: number };
+  | { by: 'lnet' | 'rnet'; bits: number; bits6: number };
 
 /** Parse `lport`, `rnet/24`, `process`, ... */
 export function parseGroupKey(text: string): GroupKey {
-  const m = /^(lport|rport|laddr|raddr|process|lnet|rnet)(?:\/(\d{1,3}))?$/.exec(text.trim());
-  if (!m) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": expected lport, rport, laddr, raddr, process, lnet/N or rnet/N`, { field: '--by' });
+  const m = /^(lport|rport|laddr|raddr|process|lnet|rnet)(?:\/(\d{1,3})(?:,(\d{1,3}))?)?$/.exec(text.trim());
+  if (!m) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": expected lport, rport, laddr, raddr, process, lnet/N[,N6] or rnet/N[,N6]`, { field: '--by' });
   const by = m[1]!;
   if (by === 'lnet' || by === 'rnet') {
     const bits = m[2] === undefined ? 24 : Number(m[2]);
-    if (bits > 128) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": prefix length above 128`, { field: '--by' });
-    return { by, bits };
+    const bits6 = m[3] !== undefined ? Number(m[3]) : m[2] === undefined ? 64 : bits;
+    if (bits > 32 && m[3] !== undefined) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": IPv4 prefix length above 32`, { field: '--by' });
+    if (bits > 128 || bits6 > 128) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": prefix length above 128`, { field: '--by' });
+    return { by, bits, bits6 };
   }
   if (m[2] !== undefined) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": only lnet and rnet take a /N`, { field: '--by' });
   return { by: by as 'lport' };
@@ -101,8 +106,8 @@ function keyFunction(k: GroupKey): (t: SocketTable, i: number) => string {
     case 'rport': return (t, i) => String(t.rport[i]);
     case 'laddr': return (t, i) => formatAddr(t.family[i]!, t.laddr, i * 16);
     case 'raddr': return (t, i) => formatAddr(t.family[i]!, t.raddr, i * 16);
-    case 'lnet': { const b = k.bits; return (t, i) => networkOf(t.family[i]!, t.laddr, i * 16, b); }
-    case 'rnet': { const b = k.bits; return (t, i) => networkOf(t.family[i]!, t.raddr, i * 16, b); }
+    case 'lnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.laddr, i * 16, t.family[i] === AF_INET6 ? bits6 : bits); }
+    case 'rnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.raddr, i * 16, t.family[i] === AF_INET6 ? bits6 : bits); }
     case 'process':
       return (t, i) => {
         const o = t.ownersOf(i);

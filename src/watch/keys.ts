@@ -6,7 +6,7 @@
  */
 
 /** Groupings `g` cycles through (count --by keys); undefined: the pane is off. */
-export const GROUPINGS: readonly (string | undefined)[] = [undefined, 'lport', 'rport', 'raddr', 'rnet/24', 'process'];
+export const GROUPINGS: readonly (string | undefined)[] = [undefined, 'lport', 'rport', 'raddr', 'rnet', 'process'];
 
 /** Intervals `+` and `-` step through, seconds. */
 export const INTERVALS: readonly number[] = [0.25, 0.5, 1, 2, 5, 10, 30, 60];

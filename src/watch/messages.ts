@@ -25,7 +25,7 @@ through a pipe or a file (or --no-tui), one line per tick like vmstat 1, or with
   --no-tui             lines even on a terminal
   --header-every N     line mode: repeat the header every N lines (default 20, 0: once)
   --by KEY             top groups (--json and the screen): lport rport laddr raddr
-                       process lnet/N rnet/N
+                       process lnet/N[,N6] rnet/N[,N6]
   --top N              how many groups (default 10)
   --no-doctor          the screen without doctor's status line (which reads owners
                        and counters every tick)
@@ -56,7 +56,7 @@ through a pipe or a file (or --no-tui), one line per tick like vmstat 1, or with
   helpLines: [
     'q, Ctrl-C   quit (the terminal is restored)',
     'space       pause the view; sampling continues',
-    'g           cycle the groups pane: off, lport, rport, rnet/24, process',
+    'g           cycle the groups pane: off, lport, rport, raddr, rnet (/24, IPv6 /64), process',
     's           cycle the groups order: total, growth, name',
     '/           type a filter in the ss language (state close-wait dport = :443)',
     '+ / -       longer / shorter interval',
@@ -82,7 +82,7 @@ const zh: typeof en = {
   --json               每次一个 JSON 对象(NDJSON)，不使用全屏
   --no-tui             即使在终端上也按行输出
   --header-every N     按行输出时每 N 行重复一次表头(默认 20，0 表示只输出一次)
-  --by KEY             分组排行(--json 和全屏): lport rport laddr raddr process lnet/N rnet/N
+  --by KEY             分组排行(--json 和全屏): lport rport laddr raddr process lnet/N[,N6] rnet/N[,N6]
   --top N              显示多少个分组(默认 10)
   --no-doctor          全屏界面不显示 doctor 的状态行(它每次都要读取进程和计数器)
 `,
@@ -111,7 +111,7 @@ const zh: typeof en = {
   helpLines: [
     'q, Ctrl-C   退出(终端会被恢复)',
     '空格        暂停画面; 采样继续',
-    'g           切换分组: 关闭、lport、rport、rnet/24、process',
+    'g           切换分组: 关闭、lport、rport、raddr、rnet（/24，IPv6 为 /64）、process',
     's           切换分组排序: 合计、增长、名称',
     '/           输入 ss 语法的过滤条件(state close-wait dport = :443)',
     '+ / -       加长 / 缩短间隔',

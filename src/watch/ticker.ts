@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { type ErrorCode, TcpstateError, type Warning } from '../model/errors.js';
 import type { ScanOptions } from '../sources/live.js';
 import type { TickSample } from './view.js';
+import { endWorker } from '../engine/sampler.js';
 
 /** What the main thread asks the worker for: one read of the selection. */
 export interface TickRequest {
@@ -90,12 +91,7 @@ export class TickReader {
     const w = this.worker;
     this.worker = undefined;
     this.failAll(new TcpstateError('ERR_IO', 'watch sampler closed'));
-    if (!w) return;
-    const exited = new Promise<void>((res) => w.once('exit', () => res()));
-    w.postMessage({ close: true });
-    const t = setTimeout(() => void w.terminate(), 2000);
-    await exited;
-    clearTimeout(t);
+    if (w) await endWorker(w);
   }
 }
 

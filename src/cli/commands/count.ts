@@ -21,7 +21,7 @@ Count sockets by state: every state in a fixed order, zeros included, then the t
 All TCP sockets are counted (like "ss -tan"), listening ones too.
 
   --by KEY             a state-by-group table; KEY: lport rport laddr raddr process
-                       lnet/N rnet/N (e.g. rnet/24)
+                       lnet/N[,N6] rnet/N[,N6] (rnet: /24, IPv6 /64)
   --top N              with --by: the N largest groups, the rest summed as "other" (10)
   --format FMT         table (default), json, or awk: exactly what the one-liner
                        netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
