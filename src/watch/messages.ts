@@ -56,7 +56,7 @@ through a pipe or a file (or --no-tui), one line per tick like vmstat 1, or with
   helpLines: [
     'q, Ctrl-C   quit (the terminal is restored)',
     'space       pause the view; sampling continues',
-    'g           cycle the groups pane: off, lport, rport, raddr, rnet (/24, IPv6 /64), process',
+    'g           cycle the groups pane: off, lport, rport, raddr, rnet, process',
     's           cycle the groups order: total, growth, name',
     '/           type a filter in the ss language (state close-wait dport = :443)',
     '+ / -       longer / shorter interval',
@@ -111,7 +111,7 @@ const zh: typeof en = {
   helpLines: [
     'q, Ctrl-C   退出(终端会被恢复)',
     '空格        暂停画面; 采样继续',
-    'g           切换分组: 关闭、lport、rport、raddr、rnet（/24，IPv6 为 /64）、process',
+    'g           切换分组: 关闭、lport、rport、raddr、rnet、process',
     's           切换分组排序: 合计、增长、名称',
     '/           输入 ss 语法的过滤条件(state close-wait dport = :443)',
     '+ / -       加长 / 缩短间隔',
