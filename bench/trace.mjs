@@ -8,7 +8,7 @@
 //
 //   sudo node bench/trace.mjs [--rates 1000,10000] [--seconds 10]
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchNamespace } from './namespace.mjs';
@@ -43,9 +43,19 @@ for (const rate of RATES) {
     let lines = 0;
     let out = '';
     let err = '';
+    // bpftrace's output goes to a file, counted after it exits (everything it printed)
+    const file = join(here, 'build', `trace-bench-${process.pid}.out`);
     if (cmd) {
-      child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d) => { const s = d.toString(); for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) lines++; if (out.length < 1e6) out += s; });
+      const fd = name === 'bpftrace' ? openSync(file, 'w') : undefined;
+      child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', fd ?? 'pipe', 'pipe'] });
+      if (fd !== undefined) closeSync(fd);
+      let part = '';
+      child.stdout?.on('data', (d) => {
+        const ls = (part + d.toString()).split('\n');
+        part = ls.pop();
+        lines += ls.length;
+        if (name === 'trace --count') out += ls.join('\n') + '\n';
+      });
       child.stderr.on('data', (d) => { err += d.toString(); });
       await sleep(name === 'bpftrace' ? 6000 : 2500);
     }
@@ -59,13 +69,20 @@ for (const rate of RATES) {
       const closed = new Promise((r) => child.once('close', r));
       child.kill('SIGINT');
       await closed;
-      lost = Number(/(\d+) state changes lost/.exec(err)?.[1] ?? 0);
+      // tcpstate's warning, or bpftrace's "Lost N events" (perf buffer full)
+      if (name === 'bpftrace') {
+        const text = readFileSync(file, 'utf8');
+        lines = text.split('\n').filter((l) => /^\d+ \S* ?\d+ \d+ \d+ \d+$/.test(l)).length;
+        out = text.split('\n').filter((l) => /Lost/.test(l)).join('\n');
+        unlinkSync(file);
+      }
+      lost = Number(/(\d+) state changes lost/.exec(err)?.[1] ?? 0) + [...`${out}\n${err}`.matchAll(/Lost (\d+) events/g)].reduce((a, m) => a + Number(m[1]), 0);
       if (name === 'trace --count') {
         const doc = JSON.parse(out.trim().split('\n').at(-1));
         counted = doc.transitions.reduce((a, t) => a + t.count, 0);
       }
     }
-    const row = { rate, watcher: name, connections: made, seconds: took, connPerS: Math.round(made / took), cpuS: +(c1 - c0).toFixed(2), events: counted ?? (name === 'bpftrace' ? Math.max(0, lines - 1) : lines), expected: 6 * made + 2, lost };
+    const row = { rate, watcher: name, connections: made, seconds: took, connPerS: Math.round(made / took), cpuS: +(c1 - c0).toFixed(2), events: counted ?? lines, expected: 6 * made + 2, lost };
     rows.push(row);
     console.error(JSON.stringify(row));
   }
