@@ -49,6 +49,9 @@ enum { K_STATE = 0, K_TW_ENTER = 1, K_TW_SCHED = 2, K_TW_KILL = 3, NPROGS = 4 };
 enum { SKC_DADDR = 0, SKC_RCV_SADDR = 4, SKC_DPORT = 12, SKC_NUM = 14 };
 /* The ring buffer's default size; traceStart's ringBytes sets another (a power of 2, pages). */
 #define RINGBUF_BYTES (8u << 20)
+/* Records handed to JS and not yet handled, at most (this many ring buffers' worth), before the
+ * ring is left to fill: --buffer-kb bounds memory on both sides. */
+#define INFLIGHT_RINGS 4
 
 struct offs {
   int32_t family, state, net, v6d, v6s, proto, socket, file, f_inode, i_ino, net_ns, inum, substate;
@@ -346,7 +349,7 @@ struct trace {
   pthread_t th;
   int started;
   atomic_int stop;
-  atomic_int inflight; /* batches handed to JS and not yet delivered */
+  atomic_size_t inflight; /* bytes handed to JS and not yet delivered */
   napi_threadsafe_function tsfn;
   uint64_t lost_reported;
 };
@@ -426,7 +429,7 @@ static void trace_free(struct trace *t) {
 static void call_js(napi_env env, napi_value cb, void *ctx, void *data) {
   struct trace *t = ctx;
   struct batch *b = data;
-  atomic_fetch_sub(&t->inflight, 1);
+  atomic_fetch_sub(&t->inflight, b->len + 1);
   if (!env) { free(b->data); free(b); return; }
   napi_value buf, lost, argv[2], global, ret;
   void *copy;
@@ -449,9 +452,9 @@ static int deliver(struct trace *t, uint8_t **buf, size_t *len, size_t *cap, int
   b->data = *buf;
   b->len = *len;
   b->lost = lost;
-  atomic_fetch_add(&t->inflight, 1);
+  atomic_fetch_add(&t->inflight, *len + 1);
   if (napi_call_threadsafe_function(t->tsfn, b, napi_tsfn_nonblocking) != napi_ok) {
-    atomic_fetch_sub(&t->inflight, 1);
+    atomic_fetch_sub(&t->inflight, *len + 1);
     free(b);
     return -1;
   }
@@ -473,7 +476,8 @@ static void *trace_main(void *arg) {
     /* the last pass after stop drains what the ring still holds */
     int stopping = atomic_load(&t->stop);
     /* JS behind: leave records in the ring; when it fills, the kernel counts what is lost */
-    if (!stopping && atomic_load(&t->inflight) > 64) {
+    /* bounded by bytes, not batches: at high rates batches are small and many */
+    if (!stopping && atomic_load(&t->inflight) > (size_t)t->rb_bytes * INFLIGHT_RINGS) {
       usleep(5000);
       continue;
     }

@@ -32,7 +32,8 @@ no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
   --duration S       stop after S seconds
   --buffer-kb N      the kernel ring buffer's size in KiB, a power of 2 from 4 to
                      1048576 (default 8192); changes the output cannot keep up with are
-                     lost once it is full, and counted: a warning and exit status 1
+                     lost once it is full (and once four buffers wait for the output), and counted: a warning
+                     and exit status 1
   --json             one JSON object per line: {time, netns, pid, program, family,
                      local: {address, port}, remote: {address, port}, from, to, ms, socket}
   --no-header        text without the header line
