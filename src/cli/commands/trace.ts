@@ -31,9 +31,9 @@ no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
   -4, -6             only IPv4, only IPv6
   --duration S       stop after S seconds
   --buffer-kb N      the kernel ring buffer's size in KiB, a power of 2 from 4 to
-                     1048576 (default 8192); changes the output cannot keep up with are
-                     lost once it is full (and once four buffers wait for the output), and counted: a warning
-                     and exit status 1
+                     1048576 (default 8192; four times as much may wait for the
+                     output); changes the output cannot keep up with are lost once it
+                     is full, and counted: a warning and exit status 1
   --json             one JSON object per line: {time, netns, pid, program, family,
                      local: {address, port}, remote: {address, port}, from, to, ms, socket}
   --no-header        text without the header line
