@@ -86,6 +86,19 @@ static void ld_map(struct prog_asm *a, int reg, int fd) {
 
 /* The program of one kind. r6 context, r7 the struct sock_common to read (the full socket,
  * or the timewait socket), r8 the timewait socket or 0, r9 the reserved record. */
+/* Add 1 to this CPU's slot of a per-CPU array whose u32 key is on the stack at r10 + key_off
+ * (nothing when the lookup fails). Clobbers r0-r5. */
+static void emit_increment(struct prog_asm *a, int map_fd, int16_t key_off) {
+  ld_map(a, 1, map_fd);
+  emit(a, MOVR(2, 10));
+  emit(a, ADDI(2, key_off));
+  emit(a, CALL(BPF_FUNC_map_lookup_elem));
+  emit(a, JEQI(0, 0, 3));
+  emit(a, LDX(BPF_DW, 1, 0, 0));
+  emit(a, ADDI(1, 1));
+  emit(a, STX(BPF_DW, 0, 1, 0));
+}
+
 /* Per (old, new) state pair, per CPU: the count of changes, made before the ring buffer is
  * asked for room, so counts stay exact when events are lost (and the only output of
  * count-only traces). */
@@ -121,14 +134,7 @@ static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, 
     emit(a, INSN(BPF_ALU64 | BPF_LSH | BPF_K, 1, 0, 0, 4));
     emit(a, INSN(BPF_ALU64 | BPF_ADD | BPF_X, 1, 2, 0, 0));
     emit(a, STX(BPF_W, 10, 1, -16));
-    ld_map(a, 1, counts);
-    emit(a, MOVR(2, 10));
-    emit(a, ADDI(2, -16));
-    emit(a, CALL(BPF_FUNC_map_lookup_elem));
-    emit(a, JEQI(0, 0, 3));
-    emit(a, LDX(BPF_DW, 1, 0, 0));
-    emit(a, ADDI(1, 1));
-    emit(a, STX(BPF_DW, 0, 1, 0));
+    emit_increment(a, counts, -16);
     if (count_only) {
       /* nothing else: the rest would be unreachable, which the verifier refuses */
       int exit_at = a->n;
@@ -234,14 +240,7 @@ static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, 
   /* the buffer was full: count it in this CPU's slot */
   int lost_at = a->n;
   emit(a, STI(BPF_W, 10, -12, 0));
-  ld_map(a, 1, lost);
-  emit(a, MOVR(2, 10));
-  emit(a, ADDI(2, -12));
-  emit(a, CALL(BPF_FUNC_map_lookup_elem));
-  jump_exit(a, JEQI(0, 0, 0));
-  emit(a, LDX(BPF_DW, 1, 0, 0));
-  emit(a, ADDI(1, 1));
-  emit(a, STX(BPF_DW, 0, 1, 0));
+  emit_increment(a, lost, -12);
   jump_exit(a, JA(0));
   if (a->n > (int)(sizeof a->i / sizeof a->i[0])) return -1;
   for (int k = 0; k < a->nexit; k++) a->i[a->exit_jumps[k]].off = (int16_t)(exit_at - a->exit_jumps[k] - 1);
