@@ -9,7 +9,7 @@ import {
   CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT,
   type StateCode,
 } from '../model/state.js';
-import { fsmName } from './machine.js';
+import { fsmName } from '../model/state.js';
 import { type PathClass, type Row, ROWS, rowLabel } from './rfc9293.js';
 
 export type NodeId = 'CLOSED' | 'LISTEN' | 'SYN_RECV' | 'SYN_SENT' | 'ESTABLISHED' | 'FIN_WAIT1' | 'FIN_WAIT2'

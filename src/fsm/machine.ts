@@ -14,7 +14,7 @@
  * @module
  */
 import { TcpstateError } from '../model/errors.js';
-import { canonicalCode, CLOSE, stateName, SYN_RECV, type StateCode } from '../model/state.js';
+import { canonicalCode, CLOSE, fsmName, SYN_RECV, type StateCode } from '../model/state.js';
 import { EVENT_IDS, eventInfo, type EventId, type SegmentId } from './events.js';
 import { type Origin, REFUSALS, type Row, ROWS } from './rfc9293.js';
 
@@ -48,14 +48,6 @@ export function fsmState(s: StateCode | FsmState): FsmState {
   if (code !== SYN_RECV) return { code };
   const origin = typeof s === 'number' ? undefined : s.origin;
   return { code, origin: origin ?? 'passive' };
-}
-
-/**
- * A state's name in the machine's own texts: netstat's spelling, except that code 7 is the
- * RFC's CLOSED (netstat prints CLOSE; its man page and every figure say CLOSED).
- */
-export function fsmName(code: StateCode): string {
-  return code === CLOSE ? 'CLOSED' : stateName(code);
 }
 
 /** `SYN_RECV (passive)`, `ESTABLISHED`. */

@@ -12,6 +12,7 @@
 import {
   CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT,
   TIME_WAIT, type StateCode,
+  RFC_SYNCHRONIZED_STATES,
 } from '../model/state.js';
 import { eventInfo, type EventId, SEGMENT_LABEL, type SegmentId } from './events.js';
 
@@ -26,8 +27,6 @@ export const FSM_STATES: readonly StateCode[] = [
   CLOSE, LISTEN, SYN_RECV, SYN_SENT, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, CLOSING, TIME_WAIT, CLOSE_WAIT, LAST_ACK,
 ];
 
-/** Synchronized states (RFC 9293 §3.5): the connection has been established in both directions. */
-export const SYNCHRONIZED: readonly StateCode[] = [ESTABLISHED, FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT];
 
 export interface Row {
   /** Stable id; U/S/T numbers follow the research table, L marks rows Linux added. */
@@ -55,7 +54,7 @@ export interface Row {
 }
 
 const ALL_SEGMENTS_BUT_RST: readonly EventId[] = ['rcv-syn', 'rcv-syn-ack', 'rcv-ack', 'rcv-ack-of-fin', 'rcv-data', 'rcv-fin', 'rcv-fin-ack'];
-const SYNC = SYNCHRONIZED;
+const SYNC = RFC_SYNCHRONIZED_STATES;
 
 export const ROWS: readonly Row[] = [
   // ---- user calls -------------------------------------------------------------------

@@ -114,6 +114,15 @@ export function stateLabel(code: StateCode): string {
   return stateInfo(code).label;
 }
 
+/**
+ * A state's name in the state machine's own texts (figures, explanations, simulations):
+ * netstat's spelling, except that code 7 is the RFC's CLOSED (netstat prints CLOSE; its man
+ * page and every figure say CLOSED).
+ */
+export function fsmName(code: StateCode): string {
+  return code === CLOSE ? 'CLOSED' : stateName(code);
+}
+
 /** RFC 9293 spelling of a state code. */
 export function rfcStateName(code: StateCode): string {
   return stateInfo(code).rfc;
@@ -171,13 +180,23 @@ export const ALL_MASK: StateMask = maskOf(...PRINT_ORDER);
  * `synchronized`: connected but SYN-SENT; `bucket`: states kept as minisockets
  * (SYN-RECV, TIME-WAIT); `big`: the opposite of bucket.
  */
-export const STATE_GROUPS: Readonly<Record<string, StateMask>> = {
+export const SS_GROUPS: Readonly<Record<string, StateMask>> = {
   all: ALL_MASK,
   connected: ALL_MASK & ~maskOf(LISTEN, CLOSE),
   synchronized: ALL_MASK & ~maskOf(LISTEN, CLOSE, SYN_SENT),
   bucket: maskOf(SYN_RECV, TIME_WAIT),
   big: ALL_MASK & ~maskOf(SYN_RECV, TIME_WAIT),
 };
+
+/**
+ * RFC 9293's synchronized states (§3.10.7.4, "If the connection is in a synchronized state"):
+ * the connection has been established in both directions. Unlike ss's `synchronized` group it
+ * leaves out SYN-RECEIVED and keeps TIME-WAIT. In the RFC's order.
+ */
+export const RFC_SYNCHRONIZED_STATES: readonly StateCode[] = [ESTABLISHED, FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT];
+
+/** {@link RFC_SYNCHRONIZED_STATES} as a mask. */
+export const RFC_SYNCHRONIZED: StateMask = maskOf(...RFC_SYNCHRONIZED_STATES);
 
 /** What ss/netstat list by default: everything but LISTEN (and, for ss, CLOSE). */
 export const DEFAULT_LS_MASK: StateMask = ALL_MASK & ~maskOf(LISTEN);
@@ -187,7 +206,7 @@ export const DEFAULT_LS_MASK: StateMask = ALL_MASK & ~maskOf(LISTEN);
  * @returns undefined when the word is neither.
  */
 export function parseStateOrGroup(token: string): StateMask | undefined {
-  const group = STATE_GROUPS[token.trim().toLowerCase()];
+  const group = SS_GROUPS[token.trim().toLowerCase()];
   if (group !== undefined) return group;
   const code = parseState(token);
   return code === undefined ? undefined : maskOf(code);
@@ -195,7 +214,7 @@ export function parseStateOrGroup(token: string): StateMask | undefined {
 
 /** The input words a user may type for states, for error messages and help. */
 export function stateWords(): string[] {
-  return [...SS_INPUT_WORDS, ...Object.keys(STATE_GROUPS)];
+  return [...SS_INPUT_WORDS, ...Object.keys(SS_GROUPS)];
 }
 
 /** ss's own input words for the states (ss.8), in print order. */

@@ -20,6 +20,7 @@
 import {
   CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT,
   TIME_WAIT, UNKNOWN, type StateCode,
+  RFC_SYNCHRONIZED,
 } from '../model/state.js';
 import {
   A_ACK_UNSEEN, A_DATA_AFTER_FIN, A_DATA_BEFORE_EST, A_FIN_BEFORE_EST, A_FIN_RETRANSMITTED, A_RST_IN_WINDOW,
@@ -92,7 +93,6 @@ function seqGe(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
 }
 
-const SYNCHRONIZED = (1 << ESTABLISHED) | (1 << FIN_WAIT1) | (1 << FIN_WAIT2) | (1 << CLOSE_WAIT) | (1 << CLOSING) | (1 << LAST_ACK) | (1 << TIME_WAIT);
 
 /**
  * The table's answers, memoized: (state, origin, event) → next state packed as
@@ -334,7 +334,7 @@ export class EndpointTracker {
     let valid = false;
     if (ps === SYN_SENT) {
       valid = (seg.flags & ACK) !== 0 && this.bits[pk]! & HAS_ISN ? seg.ack === ((this.isn[pk]! + 1) >>> 0) : false;
-    } else if (ps === SYN_RECV || ((1 << ps) & SYNCHRONIZED) !== 0) {
+    } else if (ps === SYN_RECV || ((1 << ps) & RFC_SYNCHRONIZED) !== 0) {
       if (!(this.bits[k]! & HAS_NXT)) valid = true;
       else {
         const d = (seg.seq - this.nxt[k]!) | 0;

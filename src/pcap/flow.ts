@@ -18,6 +18,7 @@
 import { AF_INET, AF_INET6, formatAddr } from '../model/address.js';
 import {
   CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, stateName, TIME_WAIT, UNKNOWN, type StateCode,
+  maskOf, RFC_SYNCHRONIZED,
 } from '../model/state.js';
 import { PROTO_TCP, type SocketTable } from '../model/table.js';
 import {
@@ -48,7 +49,8 @@ const LIKELY_SERVER = new Set([
   1433, 1521, 2049, 2181, 2379, 3306, 3389, 4369, 5432, 5672, 5900, 6379, 6443, 8000, 8008, 8080,
   8443, 8888, 9000, 9042, 9092, 9200, 9300, 11211, 27017,
 ]);
-const SYNCHRONIZED = (1 << ESTABLISHED) | (1 << FIN_WAIT1) | (1 << FIN_WAIT2) | (1 << CLOSE_WAIT) | (1 << CLOSING) | (1 << LAST_ACK);
+/** A SYN here is one inside a live connection; in TIME_WAIT it may open a new incarnation (RFC 6191). */
+const SYN_INSIDE_STATES = RFC_SYNCHRONIZED & ~maskOf(TIME_WAIT);
 
 function likelyServer(p: number): boolean {
   return p < 1024 || LIKELY_SERVER.has(p);
@@ -325,7 +327,7 @@ export class FlowTable {
         this.emit(slot, this.now);
         slot = -1;
       } else if (this.ended(slot)) this.flag(slot, A_SYN_AFTER_CLOSE);
-      else if (SYNCHRONIZED & (1 << this.ep.st[k]!)) this.flag(slot, A_SYN_INSIDE);
+      else if (SYN_INSIDE_STATES & (1 << this.ep.st[k]!)) this.flag(slot, A_SYN_INSIDE);
     }
     if (slot < 0) slot = this.create(seg, raw, h, t);
     let side = this.side;

@@ -6,7 +6,7 @@
  * @module
  */
 import { edgeLabels, type FigEdge, type FigNode, figureEdges, FIG_H, FIG_W, GROUPS, NODE_H, NODE_W, NODES } from '../fsm/figure.js';
-import { fsmName } from '../fsm/machine.js';
+import { fsmName } from '../model/state.js';
 import type { PathClass } from '../fsm/rfc9293.js';
 
 export function esc(s: string): string {

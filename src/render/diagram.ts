@@ -4,7 +4,7 @@
  * @module
  */
 import { edgeLabels, type FigEdge, figureEdges, GROUPS, type NodeId, NODES, usualPath } from '../fsm/figure.js';
-import { fsmName } from '../fsm/machine.js';
+import { fsmName } from '../model/state.js';
 import { shade } from './diagram-svg.js';
 import { widthTable } from './wrap.js';
 

@@ -5,7 +5,8 @@
  * @module
  */
 import { COLUMN_TEXTS, LABELS, type Lang, STATE_TEXTS, type StateExplanation, stateText, type Text } from '../fsm/explain-data.js';
-import { describeState, fsmName } from '../fsm/machine.js';
+import { describeState } from '../fsm/machine.js';
+import { fsmName } from '../model/state.js';
 import { FSM_STATES, type Row, ROWS, rowLabel } from '../fsm/rfc9293.js';
 import { rfcStateName, ssStateName, type StateCode, SYN_RECV, UNKNOWN } from '../model/state.js';
 import { widthTable, wrapText } from './wrap.js';

@@ -8,6 +8,7 @@
 import { eventInfo } from '../fsm/events.js';
 import { describeState } from '../fsm/machine.js';
 import type { Segment, Side, World } from '../fsm/simulate.js';
+import { CLOSE, fsmName } from '../model/state.js';
 import { esc } from './diagram-svg.js';
 import { segmentLabel } from './timeline.js';
 
@@ -41,8 +42,8 @@ export function sequenceRows(world: World): number[] {
 export function renderSequenceSvg(world: World, title: string): string {
   const placed = new Map<Segment, Placed>();
   const stateMarks: { side: Side; y: number; text: string; event?: string }[] = [];
-  let prevA = 'CLOSED';
-  let prevB = 'CLOSED';
+  let prevA = fsmName(CLOSE);
+  let prevB = fsmName(CLOSE);
   const rows = sequenceRows(world);
   world.steps.forEach((s, i) => {
     const y = TOP + rows[i]! * ROW;
@@ -111,8 +112,8 @@ export function renderSequenceSvg(world: World, title: string): string {
 /** Mermaid sequenceDiagram of a run: messages at their arrival, state changes as notes. */
 export function renderSequenceMermaid(world: World, title: string): string {
   const lines = ['sequenceDiagram', `  title ${title.replace(/[:;#]/g, ' ')}`, '  participant A as client (A)', '  participant B as server (B)', '  Note over A,B: both CLOSED'];
-  let prevA = 'CLOSED';
-  let prevB = 'CLOSED';
+  let prevA = fsmName(CLOSE);
+  let prevB = fsmName(CLOSE);
   for (const s of world.steps) {
     if (s.what === 'event') {
       lines.push(`  Note ${s.side === 'A' ? 'left of A' : 'right of B'}: ${s.events.map((e) => eventInfo(e).label).join(' + ')}`);

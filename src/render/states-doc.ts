@@ -6,7 +6,8 @@
  */
 import { EVENTS, SEGMENT_LABEL } from '../fsm/events.js';
 import { COLUMN_TEXTS, LABELS, type Lang, STATE_TEXTS, type Text } from '../fsm/explain-data.js';
-import { describeState, fsmName } from '../fsm/machine.js';
+import { describeState } from '../fsm/machine.js';
+import { fsmName } from '../model/state.js';
 import { type Row, ROWS } from '../fsm/rfc9293.js';
 import { SCENARIOS } from '../fsm/scenarios.js';
 import { rfcStateName, ssStateName, SYN_RECV, UNKNOWN } from '../model/state.js';

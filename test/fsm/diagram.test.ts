@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { edgeLabels, figureEdges } from '../../src/fsm/figure.js';
-import { fsmName } from '../../src/fsm/machine.js';
+import { fsmName } from '../../src/model/state.js';
 import { FSM_STATES, ROWS, rowLabel } from '../../src/fsm/rfc9293.js';
 import { parseState } from '../../src/model/state.js';
 import { REPO } from '../lib/netns.js';

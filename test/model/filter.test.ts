@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { parseFilter, selector } from '../../src/model/filter.js';
 import { TcpstateError } from '../../src/model/errors.js';
 import { parseAddress, AF_INET, AF_INET6 } from '../../src/model/address.js';
-import { ALL_MASK, ESTABLISHED, LISTEN, maskOf, STATE_GROUPS, TIME_WAIT } from '../../src/model/state.js';
+import { ALL_MASK, ESTABLISHED, LISTEN, maskOf, SS_GROUPS, TIME_WAIT } from '../../src/model/state.js';
 import { SocketTable } from '../../src/model/table.js';
 
 function table(rows: [string, number, string, number, number][]): SocketTable {
@@ -43,7 +43,7 @@ test('state and exclude clauses, with groups', () => {
   assert.equal(parseFilter(['state', 'time-wait']).states, maskOf(TIME_WAIT));
   assert.equal(parseFilter(['state', 'TIME_WAIT', 'state', 'established']).states, maskOf(TIME_WAIT, ESTABLISHED));
   assert.equal(parseFilter(['exclude', 'listening']).states, ALL_MASK & ~maskOf(LISTEN));
-  assert.equal(parseFilter(['state', 'connected']).states, STATE_GROUPS['connected']);
+  assert.equal(parseFilter(['state', 'connected']).states, SS_GROUPS['connected']);
   assert.deepEqual(pick(['state', 'established']), [0, 3, 4]);
 });
 

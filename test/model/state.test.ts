@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   ALL_MASK, canonicalCode, CLOSE, CLOSE_WAIT, CLOSING, codesOf, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK,
-  LISTEN, maskOf, NEW_SYN_RECV, parseState, parseStateOrGroup, PRINT_ORDER, ssStateName, STATE_GROUPS, stateName,
+  LISTEN, maskOf, NEW_SYN_RECV, parseState, parseStateOrGroup, PRINT_ORDER, ssStateName, SS_GROUPS, stateName,
   SYN_RECV, SYN_SENT, TIME_WAIT, UNKNOWN,
 } from '../../src/model/state.js';
 
@@ -42,15 +42,15 @@ test('ss output names round-trip through the table', () => {
 });
 
 test('ss state groups (ss.8 STATE-FILTER)', () => {
-  assert.equal(STATE_GROUPS['all'], ALL_MASK);
-  assert.deepEqual(codesOf(STATE_GROUPS['bucket']!), [SYN_RECV, TIME_WAIT]);
-  const connected = codesOf(STATE_GROUPS['connected']!);
+  assert.equal(SS_GROUPS['all'], ALL_MASK);
+  assert.deepEqual(codesOf(SS_GROUPS['bucket']!), [SYN_RECV, TIME_WAIT]);
+  const connected = codesOf(SS_GROUPS['connected']!);
   assert.ok(!connected.includes(LISTEN) && !connected.includes(CLOSE) && connected.includes(SYN_SENT));
-  const sync = codesOf(STATE_GROUPS['synchronized']!);
+  const sync = codesOf(SS_GROUPS['synchronized']!);
   assert.ok(!sync.includes(SYN_SENT) && sync.includes(ESTABLISHED) && sync.includes(TIME_WAIT));
-  assert.equal(STATE_GROUPS['big']! & STATE_GROUPS['bucket']!, 0);
-  assert.equal(STATE_GROUPS['big']! | STATE_GROUPS['bucket']!, ALL_MASK);
-  assert.equal(parseStateOrGroup('Connected'), STATE_GROUPS['connected']);
+  assert.equal(SS_GROUPS['big']! & SS_GROUPS['bucket']!, 0);
+  assert.equal(SS_GROUPS['big']! | SS_GROUPS['bucket']!, ALL_MASK);
+  assert.equal(parseStateOrGroup('Connected'), SS_GROUPS['connected']);
   assert.equal(parseStateOrGroup('time-wait'), maskOf(TIME_WAIT));
   assert.equal(parseStateOrGroup('nope'), undefined);
 });
