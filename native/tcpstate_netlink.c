@@ -39,6 +39,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -1157,6 +1158,13 @@ static napi_value BpfTcpStatesFinish(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
+  /* Every walk and dump grows its buffers on a thread of its own, and glibc raises the mmap
+     threshold to the largest block freed (up to 32 MB), after which such buffers come from
+     per-thread arenas that keep their peak: a long-running sampler's RSS crept up in steps
+     (bench/RESULTS-soak.md). A fixed threshold keeps blocks of 256 KiB and more in mmap,
+     returned to the system when freed. Process-wide, set once; harmless for a CLI run. */
+  static int malloc_tuned;
+  if (!malloc_tuned) { malloc_tuned = 1; mallopt(M_MMAP_THRESHOLD, 256 * 1024); }
   napi_property_descriptor props[] = {
       {"dump", NULL, Dump, NULL, NULL, NULL, napi_default, NULL},
       {"netnsEnter", NULL, NetnsEnter, NULL, NULL, NULL, napi_default, NULL},

@@ -100,10 +100,14 @@ describe('sampler on the worker thread', () => {
       await new Promise((r) => setTimeout(r, 250));
       running--;
     });
-    await new Promise((r) => setTimeout(r, 1200));
+    // Wait for three handled ticks, not a fixed time: on a loaded machine one sample can take a second.
+    const t0 = Date.now();
+    while (calls < 3 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
     stop();
+    const elapsed = Date.now() - t0;
     assert.equal(most, 1, 'never two ticks at once');
-    assert.ok(calls >= 2 && calls <= 6, `${calls} ticks handled in 1.2 s at 250 ms each`);
+    assert.ok(calls >= 3, `${calls} ticks handled in ${elapsed} ms`);
+    assert.ok(calls <= elapsed / 250 + 1, `${calls} ticks in ${elapsed} ms at 250 ms each: handlers overlapped or were queued`);
     assert.ok(sampler.stats.skippedTicks > skipped, 'the ticks that fell due while busy were skipped');
   });
 
@@ -111,6 +115,12 @@ describe('sampler on the worker thread', () => {
     if (!kernelOrSkip(t)) return;
     const seconds = Number(process.env['TCPSTATE_SOAK_SECONDS'] ?? 6);
     const h = monitorEventLoopDelay({ resolution: 5 });
+    // The machine's own timer jitter, measured first: a loaded machine delays every loop.
+    const base = monitorEventLoopDelay({ resolution: 5 });
+    base.enable();
+    await new Promise((r) => setTimeout(r, 2000));
+    base.disable();
+    const baseP99 = base.percentile(99) / 1e6;
     const rss: number[] = [];
     let errors = 0;
     h.enable();
@@ -126,7 +136,7 @@ describe('sampler on the worker thread', () => {
     const growth = (rss[rss.length - 1]! - rss[1]!) / 2 ** 20;
     assert.ok(growth < 10, `RSS grew ${growth.toFixed(1)} MiB`);
     const p99 = h.percentile(99) / 1e6;
-    assert.ok(p99 < 50, `event-loop delay p99 ${p99.toFixed(1)} ms`);
+    assert.ok(p99 < 50 + baseP99, `event-loop delay p99 ${p99.toFixed(1)} ms (${baseP99.toFixed(1)} ms without sampling)`);
   });
 
   test('close() fails pending samples and ends the worker; later requests are refused', async (t) => {
