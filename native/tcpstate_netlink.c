@@ -1157,6 +1157,15 @@ static napi_value BpfTcpStatesFinish(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/* Give the pages of freed blocks in every malloc arena back to the system (malloc_trim(0)
+   releases free pages inside arenas too, not only at their tops). */
+static napi_value MallocTrim(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  CHECK(env, napi_get_boolean(env, malloc_trim(0) == 1, &r));
+  return r;
+}
+
 NAPI_MODULE_INIT() {
   /* Every walk and dump grows its buffers on a thread of its own, and glibc raises the mmap
      threshold to the largest block freed (up to 32 MB), after which such buffers come from
@@ -1177,6 +1186,7 @@ NAPI_MODULE_INIT() {
       {"traceStart", NULL, TraceStart, NULL, NULL, NULL, napi_default, NULL},
       {"traceStop", NULL, TraceStop, NULL, NULL, NULL, napi_default, NULL},
       {"traceCounts", NULL, TraceCounts, NULL, NULL, NULL, napi_default, NULL},
+      {"mallocTrim", NULL, MallocTrim, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

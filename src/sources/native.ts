@@ -89,6 +89,12 @@ export interface NativeAddon {
   traceStop(handle: TraceHandle): void;
   /** Changes per (old state × 16 + new state) since the start, counted in the kernel (lost events included). */
   traceCounts(handle: TraceHandle): Float64Array;
+  /**
+   * Return free pages of every malloc arena to the system (malloc_trim(0)); true when some
+   * were. A long-running sampler calls it now and then: columns move between threads and are
+   * freed into arenas that otherwise keep their peak (bench/RESULTS-soak.md).
+   */
+  mallocTrim(): boolean;
 }
 
 let loaded: { addon?: NativeAddon; why?: string } | undefined;

@@ -40,6 +40,20 @@ function byPort(rows: SsRow[]): Map<string, number> {
   return m;
 }
 
+/**
+ * Wait until Prometheus holds a sample of `series` scraped after `since` (seconds): a fixed
+ * sleep is not enough on a loaded machine, where a scrape can time out and leave a gap.
+ */
+async function scrapedAfter(prom: Prometheus, series: string, since: number): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const ts = await prom.query(`max(timestamp(${series}))`);
+    if ((ts[0]?.value ?? 0) > since) return;
+    if (Date.now() - t0 > 60_000) assert.fail(`no scrape of ${series} after the oracle's read in 60 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('serve scraped by a real Prometheus', () => {
   let ns: Netns | undefined;
   let serve: Serve | undefined;
@@ -61,9 +75,9 @@ describe('serve scraped by a real Prometheus', () => {
   test('PromQL per state, zeros included, equals ss in the namespace; /api/v1/counts agrees', async (t) => {
     if (!kernelOrSkip(t, ['prometheus', 'ss', 'nft'])) return;
     await prom!.waitUp();
-    // Two scrapes after ss, so Prometheus holds a sample taken after the oracle's.
+    // A scrape that began a second after ss returned, so Prometheus holds a sample taken after the oracle's.
     const want = byState(parseSs(ns!.run('ss', ['-tanH'])));
-    await new Promise((r) => setTimeout(r, 2500));
+    await scrapedAfter(prom!, `tcpstate_sockets{netns="${ns!.name}"}`, Date.now() / 1000 + 1.1);
     const got = await prom!.query(`sum by (state) (tcpstate_sockets{netns="${ns!.name}"})`);
     const gotMap = Object.fromEntries(got.map((g) => [g.metric['state']!, g.value]));
     assert.deepEqual(gotMap, want, 'every state, zeros included');
@@ -82,7 +96,7 @@ describe('serve scraped by a real Prometheus', () => {
     if (!kernelOrSkip(t, ['prometheus', 'ss', 'nft'])) return;
     await prom!.waitUp();
     const want = byPort(parseSs(ns!.run('ss', ['-tanH'])));
-    await new Promise((r) => setTimeout(r, 2500));
+    await scrapedAfter(prom!, `tcpstate_port_sockets{netns="${ns!.name}"}`, Date.now() / 1000 + 1.1);
     const got = await prom!.query(`tcpstate_port_sockets{netns="${ns!.name}"}`);
     const kept = new Map<string, number>();
     for (const g of got) {

@@ -56,7 +56,8 @@ describe('serve: /api/v1/transitions', () => {
     const res = await fetch(serve!.url(`/api/v1/transitions?filter=${encodeURIComponent(`sport = :${port} or dport = :${port}`)}`));
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
-    const got = events(res, (evs) => evs.some((e) => e.data.includes('"from":"LAST_ACK"')), 15_000);
+    // Ends at LAST_ACK; the time limit covers starting python in the namespace on a loaded machine.
+    const got = events(res, (evs) => evs.some((e) => e.data.includes('"from":"LAST_ACK"')), 60_000);
     await new Promise((r) => setTimeout(r, 500));
     ns!.run('python3', ['-c', `
 import socket, time
