@@ -168,7 +168,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
 /** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
 async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[],
   o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; fleet: boolean }): Promise<number> {
-  const { messages } = await import('../../fleet/messages.js');
+  const { messages } = await import('../../i18n/fleet.js');
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
   if (other !== undefined) throw new TcpstateError('ERR_USAGE', `${msg.hostsUrlMixed} ("${other}")`, { field: other });
