@@ -10,6 +10,128 @@ import { type Catalogue, catalogue } from './catalogue.js';
 
 const EN = {
   rules: {
+  'time-wait-ports': {
+    checks: 'ephemeral ports held toward each upstream (TIME_WAIT first) against ip_local_port_range, time to exhaustion, tcp_tw_reuse, tcp_max_tw_buckets',
+    noRange: (why: string) => `no sysctls: net.ipv4.ip_local_port_range ${why}`,
+    oneSample: 'one sample: connection rate and time to exhaustion unknown',
+    reuseUnknown: 'tcp_tw_reuse unknown: assumed off',
+    noCounters: (why: string) => `no counters (${why}): TCPTimeWaitOverflow and sockstat tw unknown`,
+    reuseAssumedOff: 'unknown (assumed off)',
+    reuseApplies: (ms: number) => `applies (TIME_WAIT older than ${ms} ms can be reused)`,
+    reuseLoopbackOnly: 'off for this destination (2 = loopback only)',
+    reuseNoTimestamps: 'would apply but tcp_timestamps = 0',
+    off: 'off',
+    exhaustedTitle: (dest: string, inUse: number, size: number, tw: number) => `ephemeral ports toward ${dest} are exhausted: ${inUse} of ${size} held (${tw} in TIME_WAIT); connect() fails with EADDRNOTAVAIL`,
+    title: (tw: number, size: number, dest: string) => `TIME_WAIT holds ${tw} of ${size} ephemeral ports toward ${dest}`,
+    runOut: (rate: string, d: string) => `; at ${rate} new connections they run out in ${d}`,
+    noExhaustion: (rate: string) => ` (${rate} new connections; no exhaustion at this rate)`,
+    reuseLets: ' (tcp_tw_reuse lets connect() reuse them)',
+    labels: {
+      dest: 'destination (local address -> upstream)',
+      tw: 'TIME_WAIT toward it',
+      other: 'other states holding ports toward it',
+      range: 'ephemeral range (net.ipv4.ip_local_port_range)',
+      share: 'share held',
+      fresh: 'new connections toward it',
+      opens: 'Tcp ActiveOpens (whole namespace)',
+      runsOut: 'ports run out in',
+      clears: 'TIME_WAIT clears in',
+    },
+    ports: (lo: number, hi: number, size: number) => `${lo}-${hi} (${size} ports)`,
+    notReusable: (pct: string) => ` (${pct}% not reusable)`,
+    unknownOneSample: 'unknown (one sample)',
+    fresh: (rate: string, n: number, d: string) => `${rate} (${n} new 4-tuples in ${d})`,
+    notAtThisRate: (steady: string, size: number) => `not at this rate (steady state ${steady} of ${size})`,
+    now: 'now',
+    clears: (first: string, all: string) => `first in ${first}, all in ${all} (TIME_WAIT lasts 60 s on Linux)`,
+    finTimeout: (v: number) => `${v}: has no effect on TIME_WAIT (it limits orphaned FIN_WAIT2)`,
+    why: (size: number) =>
+      'Each outgoing connection takes a local port from ip_local_port_range, unique per destination ' +
+      '(local address, remote address, remote port). The side that closes first keeps its port in TIME_WAIT ' +
+      'for 60 s, a constant in the Linux kernel (TCP_TIMEWAIT_LEN): so toward one upstream at most ' +
+      `${size} connections can be opened per minute before connect() fails with EADDRNOTAVAIL ` +
+      '("Cannot assign requested address"). A common myth: net.ipv4.tcp_fin_timeout does not shorten ' +
+      'TIME_WAIT; it limits how long an orphaned FIN_WAIT2 lingers. tcp_tw_recycle, the other folk remedy, ' +
+      'was removed in Linux 4.12 (it broke clients behind NAT).',
+    whyReuse: ' Here tcp_tw_reuse lets connect() reuse TIME_WAIT ports older than the reuse delay, so only young ones count.',
+    upstreamsComment: 'which upstreams',
+    fix: 'Fix in the client: reuse connections (HTTP keep-alive, a connection pool toward the upstream) ' +
+      'instead of one connection per request; or let the server close first, so TIME_WAIT lands on its side, which uses no ephemeral port',
+    rangeComment: 'more ports (keep clear of listening ports)',
+    reuseComment: 'outgoing connections may reuse TIME_WAIT ports (needs tcp_timestamps=1); safe on the client side',
+    more: 'More upstream addresses or ports, or more local source addresses (bind with IP_BIND_ADDRESS_NO_PORT), multiply the ports available',
+    skippedTitle: (n: number, max: string, d: string) => `TIME_WAIT is being skipped: ${n === 1 ? '1 closing socket' : `${n} closing sockets`} found tcp_max_tw_buckets (${max}) full in ${d}`,
+    nearTitle: (tw: number, pct: string, max: number) => `${tw} TIME_WAIT sockets, ${pct}% of tcp_max_tw_buckets (${max})`,
+    pastTitle: (n: number) => `tcp_max_tw_buckets has overflowed ${n === 1 ? '1 time' : `${n} times`} since the namespace started`,
+    twLabel: 'timewait sockets (sockstat tw: TIME_WAIT and orphaned FIN_WAIT2)',
+    unknown: 'unknown',
+    overflow: (n: number, d: string, all: string) => `+${n} in ${d} (${all} in all)`,
+    bucketsWhy: 'When tcp_max_tw_buckets TIME_WAIT sockets exist, the kernel closes further connections without TIME_WAIT ' +
+      '(older kernels log "TCP: time wait bucket table overflow"). That keeps memory bounded but gives up ' +
+      'TIME_WAIT\'s protection against old duplicate segments. The count itself is the sign of very many short connections.',
+    bucketsAdvice: 'Reuse connections rather than raising the limit; if the memory is there: sysctl -w net.ipv4.tcp_max_tw_buckets=262144',
+  },
+  retransmits: {
+    checks: 'sockets retransmitting (timer on, retransmits > 0) grouped by peer; RetransSegs and TCPTimeouts rates',
+    noCounters: (why: string) => `no counters (${why}): RetransSegs and TCPTimeouts rates unknown`,
+    oneSample: 'one sample: RetransSegs and TCPTimeouts rates unknown',
+    title: (n: number, peer: string, max: number) => `${n === 1 ? '1 socket' : `${n} sockets`} retransmitting to ${peer} (up to ${max} times in a row without an answer)`,
+    labels: {
+      peer: 'peer',
+      sockets: 'sockets retransmitting',
+      most: 'most consecutive retransmissions',
+      processes: 'processes',
+      retransSegs: 'Tcp RetransSegs (whole namespace)',
+      timeouts: 'TcpExt TCPTimeouts / TCPSynRetrans',
+      givesUp: 'gives up after',
+    },
+    ports: (n: number, list: string) => `port${n > 1 ? 's' : ''} ${list}`,
+    on: (max: number, who: string) => `${max}, on ${who}`,
+    unknown: 'unknown',
+    ofOutSegs: (pct: string) => ` (${pct}% of OutSegs)`,
+    givesUp: (retries2: string, synRetries: string) => `tcp_retries2 = ${retries2} (data), tcp_syn_retries = ${synRetries} (connects)`,
+    why: 'These sockets sent data (or a SYN or FIN) that the peer has not acknowledged, and the retransmission timer ' +
+      'has fired again and again, doubling each time. The peer or the path drops packets: the peer host down or ' +
+      'overloaded, a firewall dropping the flow, a path MTU black hole (small packets pass, full-size ones vanish), ' +
+      'or heavy loss. The application sees writes that hang and, after tcp_retries2, ETIMEDOUT.',
+    ssComment: 'rto, rtt, retrans, lost per socket',
+    pingComment: 'reachability and path MTU',
+    tcpdumpComment: 'are the segments answered?',
+  },
+  'accept-queue': {
+    checks: 'listeners whose accept queue nears the backlog; ListenOverflows/ListenDrops rates; backlog capped by somaxconn',
+    backlogUnknown: (source: string) => `backlog unknown: the ${source} source does not show it (netlink does; "ss -ltn" shows it as Send-Q)`,
+    noCounters: (why: string) => `no counters (${why}): ListenOverflows/ListenDrops unknown`,
+    oneSample: 'one sample: ListenOverflows/ListenDrops rates unknown (totals shown)',
+    title: (owner: string, ep: string, q: number, backlog: string, overflows: string) =>
+      `${owner} is not accepting fast enough on ${ep}: ${q} connection${q === 1 ? '' : 's'} waiting in the accept queue${backlog ? ` of ${backlog}` : ''}${overflows ? `, ListenOverflows ${overflows}` : ''}`,
+    labels: {
+      listener: 'listener',
+      queue: 'accept queue (Recv-Q)',
+      backlog: 'backlog',
+      somaxconn: 'net.core.somaxconn (caps every backlog)',
+    },
+    was: (before: number, d: string) => ` (was ${before} ${d} earlier)`,
+    cappedBySomaxconn: ' (= somaxconn: the application may have asked for more and been capped)',
+    backlogInferred: (n: number, q: number) => `not shown by /proc; probably ${n} (the queue stays at ${q} while the kernel refuses: it admits backlog + 1)`,
+    backlogNotShown: 'not shown by /proc (run "ss -ltn" and read Send-Q, or use the netlink source)',
+    sinceBoot: (n: string) => `${n} since boot (one sample)`,
+    unknown: 'unknown',
+    why: 'A listening socket has two queues: half-open connections (SYN_RECV) and connections the kernel has ' +
+      'completed that wait for the application to call accept(). When the accept queue holds more than the ' +
+      'backlog, the kernel ignores new SYNs and final ACKs and counts ListenOverflows (and ListenDrops); clients ' +
+      'see slow connects (SYN retried after 1, 3, 7 s) or timeouts. The backlog is the one passed to listen(), ' +
+      'silently capped at net.core.somaxconn. A queue that fills means the application accepts too slowly ' +
+      '(event loop or accept thread blocked, workers exhausted) or the backlog is too small for bursts.',
+    queueComment: 'Recv-Q = queue, Send-Q = backlog',
+    topComment: 'is the accepting thread busy or blocked?',
+    inCode: 'In the code: keep the accept loop free (no blocking work on the thread or event loop that accepts), add workers; ' +
+      'ask for a larger backlog (listen(fd, N); Node server.listen({backlog}); nginx "listen ... backlog=N"; Java ServerSocket(port, N))',
+    somaxconnComment: 'the cap on every backlog; restart the listener to apply',
+    burstTitle: (overflows: string) => `ListenOverflows ${overflows} but no accept queue is backed up now: a burst overflowed and drained`,
+    burstWhy: 'The counters are per namespace, not per port; no listener had a waiting connection when sampled, so the overflow came in a burst.',
+    watchComment: 'catch the listener whose Recv-Q reaches Send-Q',
+  },
   'close-wait-leak': {
     checks: 'CLOSE_WAIT sockets a process keeps (by process and port or upstream), their growth and age',
     oneSample: 'one sample: growth unknown',
@@ -81,6 +203,123 @@ const EN = {
 
 const ZH: typeof EN = {
   rules: {
+  'time-wait-ports': {
+    checks: '每个上游占用的本地临时端口（先看 TIME_WAIT）与 ip_local_port_range 的对比、端口耗尽前还有多久、tcp_tw_reuse、tcp_max_tw_buckets',
+    noRange: (why) => `没有内核参数：net.ipv4.ip_local_port_range ${why}`,
+    oneSample: '只采样了一次：不知道新建连接的速率和端口耗尽前还有多久',
+    reuseUnknown: '不知道 tcp_tw_reuse：按关闭处理',
+    noCounters: (why) => `没有计数器（${why}）：不知道 TCPTimeWaitOverflow 和 sockstat 的 tw`,
+    reuseAssumedOff: '未知（按关闭处理）',
+    reuseApplies: (ms) => `生效（超过 ${ms} 毫秒的 TIME_WAIT 可以复用）`,
+    reuseLoopbackOnly: '对这个目标不生效（2 = 只用于回环地址）',
+    reuseNoTimestamps: '本可生效，但 tcp_timestamps = 0',
+    off: '关闭',
+    exhaustedTitle: (dest, inUse, size, tw) => `到 ${dest} 的本地临时端口已经耗尽：${size} 个中占用了 ${inUse} 个（${tw} 个处于 TIME_WAIT）；connect() 会失败并返回 EADDRNOTAVAIL`,
+    title: (tw, size, dest) => `到 ${dest} 的连接中，TIME_WAIT 占用了 ${size} 个本地临时端口中的 ${tw} 个`,
+    runOut: (rate, d) => `；按每秒新建 ${rate} 个连接计算，${d}后耗尽`,
+    noExhaustion: (rate) => `（新建连接 ${rate}；按这个速率不会耗尽）`,
+    reuseLets: '（tcp_tw_reuse 允许 connect() 复用它们）',
+    labels: {
+      dest: '目标（本地地址 -> 上游）',
+      tw: '到它的 TIME_WAIT',
+      other: '到它的其他状态占用的端口',
+      range: '临时端口范围（net.ipv4.ip_local_port_range）',
+      share: '占用比例',
+      fresh: '到它的新建连接',
+      opens: 'Tcp ActiveOpens（整个命名空间）',
+      runsOut: '端口耗尽还有',
+      clears: 'TIME_WAIT 清空还有',
+    },
+    ports: (lo, hi, size) => `${lo}-${hi}（${size} 个端口）`,
+    notReusable: (pct) => `（${pct}% 不可复用）`,
+    unknownOneSample: '未知（只采样了一次）',
+    fresh: (rate, n, d) => `${rate}（${d}内新出现 ${n} 个四元组）`,
+    notAtThisRate: (steady, size) => `按这个速率不会耗尽（稳定时占用 ${size} 个中的 ${steady} 个）`,
+    now: '现在',
+    clears: (first, all) => `第一个 ${first}，全部 ${all}（Linux 上 TIME_WAIT 持续 60 秒）`,
+    finTimeout: (v) => `${v}：对 TIME_WAIT 不起作用（它限制的是孤儿 FIN_WAIT2）`,
+    why: (size) =>
+      '每个向外的连接都要从 ip_local_port_range 中占用一个本地端口，对每个目标（本地地址、远端地址、远端端口）唯一。' +
+      '先关闭的一方会让它的端口在 TIME_WAIT 中停留 60 秒，这是 Linux 内核中的常量（TCP_TIMEWAIT_LEN）：' +
+      `所以到同一个上游每分钟最多能新建 ${size} 个连接，再多 connect() 就会失败并返回 EADDRNOTAVAIL` +
+      '（"Cannot assign requested address"）。常见的误解：net.ipv4.tcp_fin_timeout 并不能缩短 TIME_WAIT，' +
+      '它限制的是孤儿 FIN_WAIT2 停留多久。另一个流传的办法 tcp_tw_recycle 已在 Linux 4.12 中移除（它会让 NAT 后面的客户端连不上）。',
+    whyReuse: '这里 tcp_tw_reuse 允许 connect() 复用超过复用延迟的 TIME_WAIT 端口，所以只计算较新的。',
+    upstreamsComment: '哪些上游',
+    fix: '在客户端修复：复用连接（HTTP keep-alive，到上游的连接池），而不是每个请求一个连接；' +
+      '或者让服务端先关闭，这样 TIME_WAIT 落在服务端，而服务端不占用临时端口',
+    rangeComment: '更多端口（避开监听端口）',
+    reuseComment: '向外的连接可以复用 TIME_WAIT 端口（需要 tcp_timestamps=1）；在客户端上是安全的',
+    more: '更多的上游地址或端口，或者更多的本地源地址（用 IP_BIND_ADDRESS_NO_PORT 绑定），都能成倍增加可用端口',
+    skippedTitle: (n, max, d) => `TIME_WAIT 被跳过了：${d}内有 ${n} 个正在关闭的套接字发现 tcp_max_tw_buckets（${max}）已满`,
+    nearTitle: (tw, pct, max) => `${tw} 个 TIME_WAIT 套接字，达到 tcp_max_tw_buckets（${max}）的 ${pct}%`,
+    pastTitle: (n) => `自这个命名空间启动以来，tcp_max_tw_buckets 溢出过 ${n} 次`,
+    twLabel: 'timewait 套接字（sockstat 的 tw：TIME_WAIT 和孤儿 FIN_WAIT2）',
+    unknown: '未知',
+    overflow: (n, d, all) => `${d}内 +${n}（累计 ${all}）`,
+    bucketsWhy: 'TIME_WAIT 套接字达到 tcp_max_tw_buckets 个时，内核关闭后续连接时就不再进入 TIME_WAIT' +
+      '（较老的内核会记录 "TCP: time wait bucket table overflow"）。这样内存有上限，但放弃了 TIME_WAIT 对旧的重复报文段的保护。' +
+      '这个数量本身就说明短连接非常多。',
+    bucketsAdvice: '应当复用连接，而不是提高上限；如果内存充足：sysctl -w net.ipv4.tcp_max_tw_buckets=262144',
+  },
+  retransmits: {
+    checks: '正在重传的套接字（定时器为 on，重传次数 > 0），按对端分组；RetransSegs 和 TCPTimeouts 的速率',
+    noCounters: (why) => `没有计数器（${why}）：不知道 RetransSegs 和 TCPTimeouts 的速率`,
+    oneSample: '只采样了一次：不知道 RetransSegs 和 TCPTimeouts 的速率',
+    title: (n, peer, max) => `${n} 个套接字在向 ${peer} 重传（最多连续 ${max} 次没有应答）`,
+    labels: {
+      peer: '对端',
+      sockets: '正在重传的套接字',
+      most: '最多的连续重传次数',
+      processes: '进程',
+      retransSegs: 'Tcp RetransSegs（整个命名空间）',
+      timeouts: 'TcpExt TCPTimeouts / TCPSynRetrans',
+      givesUp: '放弃重传的条件',
+    },
+    ports: (n, list) => `端口 ${list}${n > 1 ? `（共 ${n} 个）` : ''}`,
+    on: (max, who) => `${max}，在 ${who}`,
+    unknown: '未知',
+    ofOutSegs: (pct) => `（占 OutSegs 的 ${pct}%）`,
+    givesUp: (retries2, synRetries) => `tcp_retries2 = ${retries2}（数据），tcp_syn_retries = ${synRetries}（建立连接）`,
+    why: '这些套接字发出的数据（或 SYN、FIN）对端一直没有确认，重传定时器一次又一次超时，每次间隔加倍。' +
+      '对端或路径在丢包：对端主机宕机或过载、防火墙丢弃了这条流、路径 MTU 黑洞（小包能过，满长的包消失），或者丢包严重。' +
+      '应用程序会看到写操作卡住，超过 tcp_retries2 后得到 ETIMEDOUT。',
+    ssComment: '每个套接字的 rto、rtt、重传和丢失',
+    pingComment: '连通性和路径 MTU',
+    tcpdumpComment: '报文段有应答吗？',
+  },
+  'accept-queue': {
+    checks: '全连接队列接近 backlog 的监听套接字；ListenOverflows/ListenDrops 的速率；被 somaxconn 限制的 backlog',
+    backlogUnknown: (source) => `不知道 backlog：数据源 ${source} 不显示它（netlink 显示；"ss -ltn" 的 Send-Q 列就是它）`,
+    noCounters: (why) => `没有计数器（${why}）：不知道 ListenOverflows/ListenDrops`,
+    oneSample: '只采样了一次：不知道 ListenOverflows/ListenDrops 的速率（显示累计值）',
+    title: (owner, ep, q, backlog, overflows) =>
+      `${owner} 在 ${ep} 上 accept 不够快：全连接队列中有 ${q} 个连接在等待${backlog ? `（backlog 为 ${backlog}）` : ''}${overflows ? `，ListenOverflows ${overflows}` : ''}`,
+    labels: {
+      listener: '监听套接字',
+      queue: '全连接队列（Recv-Q）',
+      backlog: 'backlog',
+      somaxconn: 'net.core.somaxconn（所有 backlog 的上限）',
+    },
+    was: (before, d) => `（${d}前为 ${before}）`,
+    cappedBySomaxconn: '（= somaxconn：应用程序可能要了更大的值，被截到了这里）',
+    backlogInferred: (n, q) => `/proc 不显示；很可能是 ${n}（内核拒绝新连接时队列停在 ${q}：它最多接纳 backlog + 1 个）`,
+    backlogNotShown: '/proc 不显示（运行 "ss -ltn" 看 Send-Q 列，或者使用 netlink 数据源）',
+    sinceBoot: (n) => `开机以来共 ${n}（只采样了一次）`,
+    unknown: '未知',
+    why: '监听套接字有两个队列：半连接队列（SYN_RECV），以及内核已经完成握手、等待应用程序调用 accept() 的全连接队列。' +
+      '全连接队列超过 backlog 时，内核会忽略新的 SYN 和第三次握手的 ACK，并计入 ListenOverflows（和 ListenDrops）；' +
+      '客户端会看到连接建立很慢（SYN 在 1、3、7 秒后重传）或超时。backlog 是传给 listen() 的值，并会被 net.core.somaxconn 悄悄截断。' +
+      '队列被填满，说明应用程序 accept 太慢（事件循环或 accept 线程被阻塞、工作线程耗尽），或者 backlog 对突发流量来说太小。',
+    queueComment: 'Recv-Q = 队列长度，Send-Q = backlog',
+    topComment: '负责 accept 的线程是忙还是被阻塞？',
+    inCode: '在代码中：保持 accept 循环畅通（不要在负责 accept 的线程或事件循环上做阻塞操作），增加工作线程；' +
+      '申请更大的 backlog（listen(fd, N)；Node 的 server.listen({backlog})；nginx 的 "listen ... backlog=N"；Java 的 ServerSocket(port, N)）',
+    somaxconnComment: '所有 backlog 的上限；重启监听程序后生效',
+    burstTitle: (overflows) => `ListenOverflows ${overflows}，但现在没有积压的全连接队列：一次突发流量溢出后又排空了`,
+    burstWhy: '这些计数器按网络命名空间统计，不分端口；采样时没有监听套接字有等待的连接，所以溢出发生在一次突发中。',
+    watchComment: '找出 Recv-Q 达到 Send-Q 的监听套接字',
+  },
   'close-wait-leak': {
     checks: '进程一直持有的 CLOSE_WAIT 套接字（按进程和端口或上游分组）、它们的增长和存在时间',
     oneSample: '只采样了一次：不知道增长',
