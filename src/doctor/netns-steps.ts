@@ -31,6 +31,8 @@ function command(cmd: string, ns: string): string {
     return lead + body.replace(/"([^"]*)"/, (_m, inner: string) => `"${commandLine(inner, ns)}"`);
   }
   if (word === 'cat' && !/\/proc\/net\//.test(body)) return cmd;
+  // These exist only in the initial namespace (the host's), whatever namespace reads them.
+  if (word === 'sysctl' && /\bnet\.ipv4\.(tcp_mem|tcp_max_orphans)\b/.test(body)) return cmd;
   if (IN_NETNS.has(word)) return `${lead}ip netns exec ${ns} ${body}`;
   return cmd;
 }

@@ -9,7 +9,92 @@
 import { type Catalogue, catalogue } from './catalogue.js';
 
 const EN = {
+  common: {
+    unknownOneSample: 'unknown (one sample)',
+    sysctlInvalid: (value: string, why: string) => `invalid: "${value}" (${why}), not used`,
+    sysctlUnavailable: (why: string) => `unknown (${why})`,
+    sysctlHostOnly: 'unknown (exists only in the initial network namespace; read it on the host)',
+    sysctlAbsent: 'unknown (not present)',
+  },
   rules: {
+  'syn-backlog': {
+    checks: 'SYN_RECV per listener, SYN cookies and SYN-queue drops, tcp_max_syn_backlog',
+    noCounters: (why: string) => `no counters (${why}): SYN cookie and drop rates unknown`,
+    oneSample: 'one sample: SYN cookie and drop rates unknown (totals shown)',
+    unknown: 'unknown',
+    sinceBoot: ' since boot (one sample)',
+    cookiesOff: ' (off: a full SYN queue drops SYNs)',
+    cookiesAlways: ' (always)',
+    cookiesOn: ' (on when the SYN queue is full)',
+    maxSynMatters: ' (matters only with syncookies off)',
+    synackLife: (n: number, s: number) => `${n} (a SYN_RECV entry lives about ${s} s)`,
+    why: 'SYN_RECV entries are half-open connections: the SYN arrived, the SYN-ACK went out, the client\'s final ACK ' +
+      'has not come back. They normally last one round trip. The SYN queue of a listener is full when it holds ' +
+      'more than the listener\'s backlog (min(listen() backlog, somaxconn)); then the kernel answers with SYN cookies ' +
+      '(no entry kept, logged as "Possible SYN flooding on port N") or, with tcp_syncookies = 0, drops the SYN. ' +
+      'Many entries from many addresses point at a SYN flood; a few clients whose ACKs never arrive point at a ' +
+      'firewall or asymmetric route dropping them; a burst of legitimate clients against a small backlog looks the same ' +
+      'as the latter, with cookies.',
+    noListener: 'no listener found',
+    title: (n: number, ep: string, owner: string, peers: number) => `${n === 1 ? '1 half-open connection' : `${n} half-open connections`} (SYN_RECV) on ${ep} (${owner}) from ${peers === 1 ? '1 address' : `${peers} addresses`}`,
+    cookies: (rate: string) => `; SYN cookies ${rate}`,
+    dropped: (rate: string) => `; SYNs dropped ${rate}`,
+    labels: {
+      listener: 'listener',
+      entries: 'SYN_RECV entries',
+      peers: 'distinct client addresses',
+      top: 'top clients',
+      retrans: 'SYN-ACK retransmissions (most)',
+    },
+    was: (before: number, d: string) => ` (was ${before} ${d} earlier)`,
+    flood: ' (many sources: looks like a SYN flood)',
+    acksComment: 'do the final ACKs arrive?',
+    cookiesComment: 'answer a full SYN queue with cookies instead of dropping',
+    advice: 'If legitimate: raise the listener\'s backlog and net.core.somaxconn; under a flood: sysctl -w net.ipv4.tcp_synack_retries=2 (shorter half-open life) and filter upstream',
+    noEntriesTitle: (cookies: string, dropped: string) => `SYN queue overflow without SYN_RECV entries: SYN cookies ${cookies}, SYNs dropped ${dropped}`,
+    noEntriesWhy: ' With cookies no entry is kept, so the listener is not visible here; the kernel log names its port.',
+  },
+  'fin-wait2-orphans': {
+    checks: 'FIN_WAIT2 pile-ups per peer (orphaned or held), orphans against tcp_max_orphans, TCPAbortOnMemory',
+    noCounters: (why: string) => `no counters (${why}): orphans and TCPAbortOnMemory unknown`,
+    title: (n: number, peer: string, orphaned: number, held: number) => `${n === 1 ? '1 socket' : `${n} sockets`} in FIN_WAIT2 toward ${peer}: ${orphaned} orphaned, ${held} held open`,
+    peerLocal: (owner: string) => `; the peer is local: ${owner} has not closed its ends`,
+    peerRemote: '; the peer has not closed its side',
+    labels: {
+      count: 'FIN_WAIT2 toward the peer',
+      orphaned: 'orphaned (application closed; kernel ends them)',
+      held: 'held open (shutdown(SHUT_WR); no timeout)',
+      peerEnds: 'the peer\'s ends',
+      finTimeout: 'net.ipv4.tcp_fin_timeout (orphaned FIN_WAIT2 only)',
+    },
+    goneWithin: (d: string) => `, gone within ${d}`,
+    heldBy: (n: number, owner: string) => `${n}, by ${owner}`,
+    peerCloseWait: (n: number, owner: string) => `${n} in CLOSE_WAIT on this host, held by ${owner}`,
+    peerNotHere: 'not on this host (or not visible)',
+    why: 'FIN_WAIT2 means this side has closed and the peer acknowledged, but the peer\'s application has not closed ' +
+      'its end (on its side the socket sits in CLOSE_WAIT). Orphaned ones, whose descriptor this application already ' +
+      'closed, are dropped by the kernel after net.ipv4.tcp_fin_timeout (60 s) without a packet; held ones, half-closed ' +
+      'with shutdown(SHUT_WR) and still open, wait for the peer forever. The cause is on the peer: ',
+    whyLocal: (owner: string) => `here ${owner}, which leaks CLOSE_WAIT.`,
+    whyRemote: 'its application is not closing.',
+    peerSideComment: 'the peer\'s side',
+    onPeerComment: 'on the peer',
+    fix: 'Fix the peer\'s missing close(); on this side, close() instead of shutdown() when done reading, or read with a timeout',
+    finTimeoutComment: 'shortens orphaned FIN_WAIT2 only (not TIME_WAIT)',
+    abortingTitle: (rate: string) => `connections are being reset for lack of memory: TCPAbortOnMemory ${rate}`,
+    orphansTitle: (n: number, pct: string, max: number) => `${n} orphaned sockets, ${pct}% of tcp_max_orphans (${max})`,
+    abortedTitle: (n: number) => `TCPAbortOnMemory: ${n} connections reset for lack of memory since boot`,
+    orphansLabel: 'orphaned sockets (sockstat orphan, whole host)',
+    memLabel: 'TCP memory (sockstat mem, pages)',
+    unknown: 'unknown',
+    aborts: (n: number, d: string, all: string) => `+${n} in ${d} (${all} in all)`,
+    orphansWhy: 'Orphans are sockets the applications have closed that the kernel still finishes (FIN_WAIT1, LAST_ACK, CLOSING, ' +
+      'long FIN_WAIT2). Past tcp_max_orphans, or when TCP memory (tcp_mem) runs out, the kernel resets them ("too many ' +
+      'orphaned sockets", "out of memory -- consider tuning tcp_mem") and counts TCPAbortOnMemory: peers see resets.',
+    hostComment: 'on the host; raise only if memory allows',
+    retriesComment: 'give up sooner on unreachable peers',
+  },
+
   'time-wait-ports': {
     checks: 'ephemeral ports held toward each upstream (TIME_WAIT first) against ip_local_port_range, time to exhaustion, tcp_tw_reuse, tcp_max_tw_buckets',
     noRange: (why: string) => `no sysctls: net.ipv4.ip_local_port_range ${why}`,
@@ -191,6 +276,7 @@ const EN = {
     partial: 'checked in part',
     skipped: 'NOT CHECKED',
     findings: (n: number) => (n === 0 ? 'no finding' : n === 1 ? '1 finding' : `${n} findings`),
+    checkLine: (id: string, status: string, findings: string) => `${id}: ${status}, ${findings}`,
     couldNotRun: (why: string) => `could not run: ${why}`,
     without: (what: string) => `without: ${what}`,
     incomplete: (n: number, rules: string) => `Incomplete diagnosis: ${n === 1 ? '1 kernel value in the input is' : `${n} kernel values in the input are`} not one the kernel accepts, so ${rules} could not check everything (see "What was checked"):`,
@@ -202,7 +288,89 @@ const EN = {
 };
 
 const ZH: typeof EN = {
+  common: {
+    unknownOneSample: '未知（只采样了一次）',
+    sysctlInvalid: (value, why) => `无效："${value}"（${why}），未使用`,
+    sysctlUnavailable: (why) => `未知（${why}）`,
+    sysctlHostOnly: '未知（只存在于初始网络命名空间中；请在宿主机上读取）',
+    sysctlAbsent: '未知（不存在）',
+  },
   rules: {
+  'syn-backlog': {
+    checks: '每个监听套接字的 SYN_RECV、SYN cookie 和半连接队列丢弃、tcp_max_syn_backlog',
+    noCounters: (why) => `没有计数器（${why}）：不知道 SYN cookie 和丢弃的速率`,
+    oneSample: '只采样了一次：不知道 SYN cookie 和丢弃的速率（显示累计值）',
+    unknown: '未知',
+    sinceBoot: '（开机以来，只采样了一次）',
+    cookiesOff: '（关闭：半连接队列满时丢弃 SYN）',
+    cookiesAlways: '（总是使用）',
+    cookiesOn: '（半连接队列满时启用）',
+    maxSynMatters: '（只在 syncookies 关闭时起作用）',
+    synackLife: (n, s) => `${n}（一个 SYN_RECV 条目大约存在 ${s} 秒）`,
+    why: 'SYN_RECV 条目是半连接：SYN 已到达，SYN-ACK 已发出，客户端的最后一个 ACK 还没回来。它们通常只存在一个往返时间。' +
+      '监听套接字的半连接队列超过它的 backlog（min(listen() 的 backlog, somaxconn)）时就满了；这时内核用 SYN cookie 应答' +
+      '（不保留条目，日志中记为 "Possible SYN flooding on port N"），或者在 tcp_syncookies = 0 时丢弃 SYN。' +
+      '来自大量地址的大量条目说明是 SYN 洪水；少数客户端的 ACK 总是不到，说明防火墙或非对称路由丢弃了它们；' +
+      '合法客户端的突发流量遇到很小的 backlog，看起来和后者一样，只是带有 cookie。',
+    noListener: '没有找到监听套接字',
+    title: (n, ep, owner, peers) => `${ep}（${owner}）上有 ${n} 个半连接（SYN_RECV），来自 ${peers} 个地址`,
+    cookies: (rate) => `；SYN cookie ${rate}`,
+    dropped: (rate) => `；丢弃的 SYN ${rate}`,
+    labels: {
+      listener: '监听套接字',
+      entries: 'SYN_RECV 条目',
+      peers: '不同的客户端地址',
+      top: '最多的客户端',
+      retrans: 'SYN-ACK 重传次数（最多）',
+    },
+    was: (before, d) => `（${d}前为 ${before}）`,
+    flood: '（来源很多：像是 SYN 洪水）',
+    acksComment: '最后的 ACK 到了吗？',
+    cookiesComment: '半连接队列满时用 cookie 应答，而不是丢弃',
+    advice: '如果是正常流量：调大监听套接字的 backlog 和 net.core.somaxconn；如果是洪水攻击：sysctl -w net.ipv4.tcp_synack_retries=2（缩短半连接的存活时间），并在上游过滤',
+    noEntriesTitle: (cookies, dropped) => `半连接队列溢出，但没有 SYN_RECV 条目：SYN cookie ${cookies}，丢弃的 SYN ${dropped}`,
+    noEntriesWhy: '使用 cookie 时不保留条目，所以这里看不到是哪个监听套接字；内核日志会写出它的端口。',
+  },
+  'fin-wait2-orphans': {
+    checks: '按对端统计的 FIN_WAIT2 堆积（孤儿的或仍被进程持有的）、孤儿连接与 tcp_max_orphans 的对比、TCPAbortOnMemory',
+    noCounters: (why) => `没有计数器（${why}）：不知道孤儿连接数和 TCPAbortOnMemory`,
+    title: (n, peer, orphaned, held) => `到 ${peer} 有 ${n} 个处于 FIN_WAIT2 的套接字：${orphaned} 个是孤儿连接，${held} 个仍被进程持有`,
+    peerLocal: (owner) => `；对端就在本机：${owner} 没有关闭它那一端`,
+    peerRemote: '；对端没有关闭它那一侧',
+    labels: {
+      count: '到该对端的 FIN_WAIT2',
+      orphaned: '孤儿连接（应用已关闭；由内核结束）',
+      held: '仍被持有（shutdown(SHUT_WR)；没有超时）',
+      peerEnds: '对端的那一端',
+      finTimeout: 'net.ipv4.tcp_fin_timeout（只对孤儿 FIN_WAIT2）',
+    },
+    goneWithin: (d) => `，${d}内消失`,
+    heldBy: (n, owner) => `${n}，由 ${owner} 持有`,
+    peerCloseWait: (n, owner) => `本机上有 ${n} 个处于 CLOSE_WAIT，由 ${owner} 持有`,
+    peerNotHere: '不在本机（或看不到）',
+    why: 'FIN_WAIT2 表示本端已经关闭、对端也已确认，但对端的应用程序没有关闭它那一端（在对端，这个套接字处于 CLOSE_WAIT）。' +
+      '孤儿连接（本机应用已经关闭了描述符）会在 net.ipv4.tcp_fin_timeout（60 秒）后被内核丢弃，不发任何报文；' +
+      '仍被持有的连接（用 shutdown(SHUT_WR) 半关闭、仍然打开）会永远等待对端。原因在对端：',
+    whyLocal: (owner) => `这里是 ${owner}，它在泄漏 CLOSE_WAIT。`,
+    whyRemote: '对端的应用程序没有关闭连接。',
+    peerSideComment: '对端的那一侧',
+    onPeerComment: '在对端机器上运行',
+    fix: '修复对端缺少的 close()；在本端，读完后用 close() 而不是 shutdown()，或者读取时设置超时',
+    finTimeoutComment: '只缩短孤儿 FIN_WAIT2（不影响 TIME_WAIT）',
+    abortingTitle: (rate) => `连接因内存不足被重置：TCPAbortOnMemory ${rate}`,
+    orphansTitle: (n, pct, max) => `${n} 个孤儿套接字，达到 tcp_max_orphans（${max}）的 ${pct}%`,
+    abortedTitle: (n) => `TCPAbortOnMemory：开机以来有 ${n} 个连接因内存不足被重置`,
+    orphansLabel: '孤儿套接字（sockstat 的 orphan，整台主机）',
+    memLabel: 'TCP 内存（sockstat 的 mem，单位为页）',
+    unknown: '未知',
+    aborts: (n, d, all) => `${d}内 +${n}（累计 ${all}）`,
+    orphansWhy: '孤儿连接是应用程序已经关闭、但内核还在收尾的套接字（FIN_WAIT1、LAST_ACK、CLOSING、长时间的 FIN_WAIT2）。' +
+      '超过 tcp_max_orphans，或者 TCP 内存（tcp_mem）用完时，内核会重置它们（"too many orphaned sockets"、' +
+      '"out of memory -- consider tuning tcp_mem"）并计入 TCPAbortOnMemory：对端会收到 RST。',
+    hostComment: '在宿主机上运行；内存允许时才调大',
+    retriesComment: '对不可达的对端更早放弃',
+  },
+
   'time-wait-ports': {
     checks: '每个上游占用的本地临时端口（先看 TIME_WAIT）与 ip_local_port_range 的对比、端口耗尽前还有多久、tcp_tw_reuse、tcp_max_tw_buckets',
     noRange: (why) => `没有内核参数：net.ipv4.ip_local_port_range ${why}`,
@@ -377,6 +545,7 @@ const ZH: typeof EN = {
     partial: '部分检查',
     skipped: '未检查',
     findings: (n) => (n === 0 ? '没有发现问题' : `发现 ${n} 项`),
+    checkLine: (id, status, findings) => `${id}：${status}，${findings}`,
     couldNotRun: (why) => `无法运行：${why}`,
     without: (what) => `缺少：${what}`,
     incomplete: (n, rules) => `诊断不完整：输入中有 ${n} 个内核参数的值不是内核会接受的值，因此 ${rules} 没能检查全部内容（见"检查了哪些"）：`,

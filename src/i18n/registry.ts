@@ -10,6 +10,7 @@ type Loader = () => Promise<{ CATALOGUE: Catalogue<unknown> }>;
 
 export const DOMAINS: Readonly<Record<string, Loader>> = {
   cli: () => import('./cli.js'),
+  diagram: () => import('./diagram.js'),
   doctor: () => import('./doctor.js'),
   fleet: () => import('./fleet.js'),
   history: () => import('./history.js'),

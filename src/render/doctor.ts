@@ -69,7 +69,7 @@ function renderChecks(checks: readonly Check[], lang: Lang): string {
   let s = '';
   for (const c of checks) {
     const status = c.status === 'ran' ? m.ran : c.status === 'partial' ? m.partial : m.skipped;
-    s += `  ${c.id}: ${status}, ${m.findings(c.findings)}\n`;
+    s += `  ${m.checkLine(c.id, status, m.findings(c.findings))}\n`;
     s += wrap(c.checks, '      ', lang);
     c.notes.forEach((n, i) => { s += wrap(c.status === 'skipped' && i === 0 ? m.couldNotRun(n) : m.without(n), '      ', lang); });
   }

@@ -27,6 +27,8 @@ test('a step rewritten for a namespace: tcpstate, ss, tools that read the networ
     // Processes and the kernel log are the host's: ip netns exec changes only the network.
     ["$ ls -l /proc/42/fd | grep -c socket   # descriptors held; compare with: grep 'open files' /proc/42/limits", "$ ls -l /proc/42/fd | grep -c socket   # descriptors held; compare with: grep 'open files' /proc/42/limits"],
     ['$ top -H -p 42', '$ top -H -p 42'],
+    // Only the initial namespace has these.
+    ['$ sysctl net.ipv4.tcp_max_orphans net.ipv4.tcp_mem   # on the host', '$ sysctl net.ipv4.tcp_max_orphans net.ipv4.tcp_mem   # on the host'],
     ["$ dmesg | grep -i 'SYN flooding'", "$ dmesg | grep -i 'SYN flooding'"],
     // Advice text: only an ss option list changes.
     ["Relief, not a fix: ss -K state close-wait '( sport = :80 )' closes them now", "Relief, not a fix: ss -N web1 -K state close-wait '( sport = :80 )' closes them now"],

@@ -35,7 +35,7 @@ export const acceptQueue: Rule = {
     if (!inp.listenBacklogKnown) notes.push(m.backlogUnknown(inp.source));
     if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
     else if (!inp.before) notes.push(m.oneSample);
-    if (sysctlMissing(inp, 'net.core.somaxconn')) notes.push(`net.core.somaxconn ${sysctlUnknown(inp, 'net.core.somaxconn')}`);
+    if (sysctlMissing(inp, 'net.core.somaxconn')) notes.push(`net.core.somaxconn ${sysctlUnknown(inp, 'net.core.somaxconn', lang)}`);
     return { notes };
   },
 
@@ -77,15 +77,15 @@ export const acceptQueue: Rule = {
       out.push({
         id: 'accept-queue',
         severity: critical ? 'critical' : 'warning',
-        title: m.title(o.label, ep, q, backlog !== undefined ? String(backlog) : '', overflowing ? perSec(overflows) : ''),
+        title: m.title(o.label, ep, q, backlog !== undefined ? String(backlog) : '', overflowing ? perSec(overflows, lang) : ''),
         subject: { pids: o.pids, programs: o.programs, local: ep, localPort: t.lport[i]! },
         evidence: [
           { label: l.listener, value: `${ep}, ${o.label}` },
           { label: l.queue, value: `${q}${before !== undefined ? m.was(before, duration(sec!)) : ''}` },
           { label: l.backlog, value: backlogText },
-          { label: l.somaxconn, value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn') : String(somaxconn) },
-          { label: 'TcpExt ListenOverflows', value: overflows !== undefined ? `${perSec(overflows)} (+${overflowDelta} in ${duration(sec!)})` : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenOverflows') ?? m.unknown)) },
-          { label: 'TcpExt ListenDrops', value: drops !== undefined ? perSec(drops) : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenDrops') ?? m.unknown)) },
+          { label: l.somaxconn, value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn', lang) : String(somaxconn) },
+          { label: 'TcpExt ListenOverflows', value: overflows !== undefined ? `${perSec(overflows, lang)} (+${overflowDelta} in ${duration(sec!)})` : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenOverflows') ?? m.unknown)) },
+          { label: 'TcpExt ListenDrops', value: drops !== undefined ? perSec(drops, lang) : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenDrops') ?? m.unknown)) },
         ],
         metrics: {
           queue: q,
@@ -114,12 +114,12 @@ export const acceptQueue: Rule = {
       out.push({
         id: 'accept-queue',
         severity: 'warning',
-        title: m.burstTitle(perSec(overflows)),
+        title: m.burstTitle(perSec(overflows, lang)),
         subject: {},
         evidence: [
-          { label: 'TcpExt ListenOverflows', value: `${perSec(overflows)} (+${overflowDelta} in ${duration(sec!)})` },
-          { label: 'TcpExt ListenDrops', value: perSec(drops) },
-          { label: 'net.core.somaxconn', value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn') : String(somaxconn) },
+          { label: 'TcpExt ListenOverflows', value: `${perSec(overflows, lang)} (+${overflowDelta} in ${duration(sec!)})` },
+          { label: 'TcpExt ListenDrops', value: perSec(drops, lang) },
+          { label: 'net.core.somaxconn', value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn', lang) : String(somaxconn) },
         ],
         metrics: { listenOverflowsPerSec: round3(overflows!), listenDropsPerSec: drops === undefined ? null : round3(drops), somaxconn: somaxconn ?? null },
         sockets: [],

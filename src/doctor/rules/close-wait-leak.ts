@@ -17,7 +17,7 @@ import type { SocketTable } from '../../model/table.js';
 import type { Finding } from '../finding.js';
 import { type DoctorInputs, intervalSec } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, hostPort, Listeners, ownerOf, plural, raddr, round3, sampleRefs, tupleKey } from '../sockets.js';
+import { duration, hostPort, Listeners, ownerOf, raddr, round3, sampleRefs, tupleKey } from '../sockets.js';
 
 interface Group {
   key: string;

@@ -17,7 +17,7 @@ import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
 import { type DoctorInputs, rate, sysctl } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { ownerOf, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
+import { ownerOf, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
 export const retransmits: Rule = {
   id: 'retransmits',
@@ -87,8 +87,8 @@ export const retransmits: Rule = {
           { label: l.sockets, value: `${rows.length} (${stateText})` },
           { label: l.most, value: m.on(max, who) },
           { label: l.processes, value: pids.length ? pids.map((p) => `${p}/${owners.get(p)}`).join(', ') : m.unknown },
-          { label: l.retransSegs, value: `${perSec(retransSegs)}${ratio !== undefined ? m.ofOutSegs((ratio * 100).toFixed(1)) : ''}` },
-          { label: l.timeouts, value: timeouts === undefined ? perSec(undefined) : `${perSec(timeouts)} / ${perSec(synRetrans)}` },
+          { label: l.retransSegs, value: `${perSec(retransSegs, lang)}${ratio !== undefined ? m.ofOutSegs((ratio * 100).toFixed(1)) : ''}` },
+          { label: l.timeouts, value: timeouts === undefined ? perSec(undefined, lang) : `${perSec(timeouts, lang)} / ${perSec(synRetrans, lang)}` },
           { label: l.givesUp, value: m.givesUp(String(retries2 ?? '?'), String(synRetries ?? '?')) },
         ],
         metrics: {

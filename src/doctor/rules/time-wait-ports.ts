@@ -27,7 +27,7 @@ import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
 import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlList, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, hostPort, laddr, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
+import { duration, hostPort, laddr, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
 /** Linux TCP_TIMEWAIT_LEN. */
 export const TIME_WAIT_MS = 60_000;
@@ -111,7 +111,7 @@ export const timeWaitPorts: Rule = {
     const m = pick(DOCTOR, lang).rules['time-wait-ports'];
     const notes: string[] = [];
     if (sysctlMissing(inp, 'net.ipv4.ip_local_port_range')) {
-      return { skip: m.noRange(sysctlUnknown(inp, 'net.ipv4.ip_local_port_range')), notes };
+      return { skip: m.noRange(sysctlUnknown(inp, 'net.ipv4.ip_local_port_range', lang)), notes };
     }
     if (!inp.before) notes.push(m.oneSample);
     if (sysctlMissing(inp, 'net.ipv4.tcp_tw_reuse')) notes.push(m.reuseUnknown);
@@ -174,7 +174,7 @@ export const timeWaitPorts: Rule = {
       const title = exhaust === 0
         ? m.exhaustedTitle(dest, inUse, size, d.tw.length)
         : m.title(d.tw.length, size, dest) +
-          (exhaust !== undefined ? m.runOut(perSec(perSecond), duration(exhaust)) : perSecond !== undefined ? m.noExhaustion(perSec(perSecond)) : '') +
+          (exhaust !== undefined ? m.runOut(perSec(perSecond, lang), duration(exhaust)) : perSecond !== undefined ? m.noExhaustion(perSec(perSecond, lang)) : '') +
           (reuse ? m.reuseLets : '');
       const evidence = [
         { label: l.dest, value: `${d.laddr} -> ${dest}` },
@@ -182,8 +182,8 @@ export const timeWaitPorts: Rule = {
         { label: l.other, value: String(held) },
         { label: l.range, value: m.ports(lo, hi, size) },
         { label: l.share, value: `${(rawShare * 100).toFixed(1)}%${reuse ? m.notReusable((share * 100).toFixed(1)) : ''}` },
-        { label: l.fresh, value: perSecond === undefined ? m.unknownOneSample : m.fresh(perSec(perSecond), fresh!, duration(sec!)) },
-        { label: l.opens, value: perSec(opens) },
+        { label: l.fresh, value: perSecond === undefined ? m.unknownOneSample : m.fresh(perSec(perSecond, lang), fresh!, duration(sec!)) },
+        { label: l.opens, value: perSec(opens, lang) },
         { label: l.runsOut, value: exhaust === undefined ? (steady === undefined ? m.unknownOneSample : m.notAtThisRate(steady.toFixed(0), size)) : exhaust === 0 ? m.now : duration(exhaust) },
         { label: l.clears, value: m.clears(duration(minLeft), duration(maxLeft)) },
         { label: 'net.ipv4.tcp_tw_reuse', value: reuseText },
@@ -252,7 +252,7 @@ export const timeWaitPorts: Rule = {
         subject: {},
         evidence: [
           { label: m.twLabel, value: twNow === undefined ? m.unknown : String(twNow) },
-          { label: 'net.ipv4.tcp_max_tw_buckets', value: maxTw === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_tw_buckets') : String(maxTw) },
+          { label: 'net.ipv4.tcp_max_tw_buckets', value: maxTw === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_tw_buckets', lang) : String(maxTw) },
           { label: 'TcpExt TCPTimeWaitOverflow', value: overflowDelta !== undefined ? m.overflow(overflowDelta, duration(sec!), String(overflowTotal)) : String(overflowTotal ?? m.unknown) },
         ],
         metrics: { timeWait: twNow ?? null, maxTwBuckets: maxTw ?? null, overflowDelta: overflowDelta ?? null, overflowTotal: overflowTotal ?? null },
