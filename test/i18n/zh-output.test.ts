@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'node:test';
 import { displayWidth } from '../../src/render/wrap.js';
 import { assertGolden } from '../lib/golden.js';
@@ -94,4 +97,36 @@ test('diagram in Chinese: title, legend, captions and groups in text, SVG, DOT a
     assert.equal(states(zh.stdout), states(en.stdout), format);
     if (format === 'text' || format === 'svg') assertGolden(`i18n/diagram-states-zh.${format === 'text' ? 'txt' : 'svg'}`, zh.stdout);
   }
+});
+
+test('count and diff in Chinese (LANG=zh_CN.UTF-8): headings and footers translated, numbers and states as in English', () => {
+  const TEXT = 'test/fixtures/text';
+  const zhEnv = { LANG: 'zh_CN.UTF-8' };
+  const rowsOf = (out: string) => out.split('\n').slice(1).filter((l) => l !== '' && !/^[(（]/.test(l)).map((l) => l.trim().split(/\s+/).slice(-1)[0]);
+  for (const args of [['count', `${TEXT}/netstat-an.txt`], ['count', '--by', 'lport', '--top', '3', `${TEXT}/netstat-an.txt`]]) {
+    const en = run(args);
+    const zh = run(args, zhEnv);
+    assert.equal(zh.code, 0, zh.stderr);
+    assert.equal(zh.code, en.code);
+    assert.deepEqual(rowsOf(zh.stdout), rowsOf(en.stdout), 'the same numbers');
+    assert.match(zh.stdout, /^(状态|LPORT)\s/);
+    assert.match(zh.stdout, /\n合计\s/);
+    assert.doesNotMatch(zh.stdout, /TOTAL|COUNT/);
+    assertGolden(`i18n/${args.length > 2 ? 'count-by-lport' : 'count'}-zh.txt`, zh.stdout);
+  }
+  // diff of a capture and an edited copy: one socket changed state, one gone, one new.
+  const dir = mkdtempSync(join(tmpdir(), 'tcpstate-zhdiff-'));
+  const lines = readFileSync(join(REPO, TEXT, 'netstat-an.txt'), 'utf8').split('\n');
+  const est = lines.findIndex((l) => /ESTABLISHED/.test(l) && l.startsWith('tcp '));
+  lines[est] = lines[est]!.replace('ESTABLISHED', 'TIME_WAIT  ');
+  lines.splice(lines.findIndex((l) => /CLOSE_WAIT/.test(l)), 1);
+  lines.splice(3, 0, 'tcp        0      0 10.1.2.3:443            10.9.8.7:55000          SYN_RECV   ');
+  writeFileSync(join(dir, 'after.txt'), lines.join('\n'));
+  const zh = run(['diff', `${TEXT}/netstat-an.txt`, join(dir, 'after.txt')], zhEnv);
+  assert.equal(zh.stderr, '');
+  assert.match(zh.stdout, /^之前：/);
+  assert.match(zh.stdout, /\n1 个连接状态改变，1 个新出现，1 个消失\n/);
+  assert.match(zh.stdout, /ESTABLISHED -> TIME_WAIT/);
+  assertGolden('i18n/diff-zh.txt', zh.stdout.replace(dir, 'TMP'));
+  rmSync(dir, { recursive: true, force: true });
 });
