@@ -15,6 +15,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   fleet: () => import('./fleet.js'),
   history: () => import('./history.js'),
   serve: () => import('./serve.js'),
+  simulate: () => import('./simulate.js'),
   tables: () => import('./tables.js'),
   watch: () => import('./watch.js'),
 };

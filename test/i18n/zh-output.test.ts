@@ -130,3 +130,18 @@ test('count and diff in Chinese (LANG=zh_CN.UTF-8): headings and footers transla
   assertGolden('i18n/diff-zh.txt', zh.stdout.replace(dir, 'TMP'));
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('simulate in Chinese: the scenario list, a timeline with its explanation, the end line', () => {
+  const list = run(['simulate', '--lang', 'zh']);
+  assert.equal(list.code, 0, list.stderr);
+  assertGolden('i18n/simulate-list-zh.txt', list.stdout);
+  const zh = run(['simulate', 'client-close', '--rows'], { LANG: 'zh_CN.UTF-8' });
+  const en = run(['simulate', 'client-close', '--rows']);
+  assert.equal(zh.code, 0, zh.stderr);
+  assertGolden('i18n/simulate-client-close-zh.txt', zh.stdout);
+  assert.match(zh.stdout, /\n结束：客户端 CLOSED，服务端 CLOSED；没有在途的报文段。\n/);
+  // The same run: every step's states and segments as in English.
+  const steps = (s: string) => s.split('\n').filter((l) => /^ *\d+ /.test(l)).map((l) => l.replace(/\s+/g, ' '));
+  assert.deepEqual(steps(zh.stdout), steps(en.stdout));
+  assert.ok(steps(en.stdout).length > 10);
+});

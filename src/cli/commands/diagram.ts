@@ -11,6 +11,8 @@ import { renderStatesDot, renderStatesMermaid, renderStatesText } from '../../re
 import { renderStatesSvg } from '../../render/diagram-svg.js';
 import { renderSequenceMermaid, renderSequenceSvg } from '../../render/sequence.js';
 import { renderTimeline } from '../../render/timeline.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as SIMULATE } from '../../i18n/simulate.js';
 import { langFromEnv } from '../../lang.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
@@ -84,9 +86,9 @@ export const diagram: Command = {
       if (values['counts']) throw new TcpstateError('ERR_USAGE', '--counts applies to --figure states only', { field: '--counts' });
       if (format === 'dot') throw new TcpstateError('ERR_USAGE', `--format dot draws the states figure only; for "${figure}" use svg, mermaid or text`, { field: '--format' });
       const world = runScript(parseScript(scenario.script), scenario.profile);
-      const title = `${scenario.name}: ${scenario.title}`;
+      const title = `${scenario.name}: ${pick(SIMULATE, lang).scenarios[scenario.name]?.title ?? scenario.title}`;
       text = format === 'svg' ? renderSequenceSvg(world, title) : format === 'mermaid' ? renderSequenceMermaid(world, title)
-        : `${title}\n\n${renderTimeline(world)}`;
+        : `${title}\n\n${renderTimeline(world, { lang })}`;
     }
     if (file !== undefined) {
       try {
