@@ -4,7 +4,7 @@
  * prefix is Chinese). One rule for every command and catalogue.
  * @module
  */
-import type { Lang } from './fsm/explain-data.js';
+import type { Lang } from './i18n/catalogue.js';
 
 /** The language the environment asks for. */
 export function langFromEnv(env: Record<string, string | undefined>): Lang {

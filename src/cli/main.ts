@@ -5,6 +5,9 @@
  */
 import { fs } from '../builtins.js';
 import { escapeControls, isTcpstateError, osReason, TcpstateError } from '../model/errors.js';
+import { CATALOGUE as CLI } from '../i18n/cli.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { langFromEnv } from '../lang.js';
 import type { Command, Io } from './io.js';
 
 type Loader = () => Promise<Command>;
@@ -27,35 +30,11 @@ export const COMMANDS: Record<string, Loader> = {
   history: async () => (await import('./commands/history.js')).history,
 };
 
-const SUMMARIES: Record<string, string> = {
-  count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
-  ls: 'list sockets, netstat-style columns, ss-style filters',
-  diff: 'what changed between two snapshots (captures or the live table): per state and per socket',
-  simulate: 'run two TCP endpoints through a scenario: a timeline of states and segments',
-  explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
-  diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
-  doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
-  pcap: 'rebuild every TCP connection of a pcap/pcapng capture: both endpoints\' states, Zeek conn_state',
-  serve: 'a Prometheus exporter (/metrics) and JSON API of TCP states, per port and namespace',
-  watch: 'TCP states live: counts, changes and rates per tick, full screen or one line per tick',
-  fleet: 'the count --hosts table (a row per host, role subtotals) from Prometheus scraping tcpstate serve agents',
-  trace: 'every TCP state change as it happens, with the owning process and the time in each state',
-  record: 'keep TCP state counts over time in a history file (SQLite), per port, peer and process',
-  history: 'since when, and how fast: recorded counts over time, at a moment, as JSON, CSV or OpenMetrics',
-};
-
-function usage(): string {
+function usage(lang: Lang): string {
   const names = Object.keys(COMMANDS);
   const w = Math.max(...names.map((n) => n.length));
-  return `Usage: tcpstate COMMAND [OPTIONS]
-
-What your TCP connections are doing, on this box, in a capture, across a fleet.
-
-Commands:
-${names.map((n) => `  ${n.padEnd(w)}  ${SUMMARIES[n] ?? ''}`).join('\n')}
-
-"tcpstate COMMAND --help" tells more. With no command, tcpstate runs "count".
-`;
+  const m = pick(CLI, lang);
+  return m.usage(names.map((n) => `  ${n.padEnd(w)}  ${(m.summaries as Readonly<Record<string, string | undefined>>)[n] ?? ''}`).join('\n'));
 }
 
 /** Run tcpstate with argv (without node and script); resolves to the exit status. */
@@ -73,12 +52,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
 async function dispatch(argv: string[], io: Io): Promise<number> {
   let [name, ...rest] = argv;
   let offset = 1;
-  if (name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return 0; }
+  if (name === '--help' || name === '-h' || name === 'help') { io.out(usage(langFromEnv(io.env))); return 0; }
   if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
   if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
-    io.err(`tcpstate: unknown command "${name}" (argument 1); commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    io.err(`tcpstate: ${pick(CLI, langFromEnv(io.env)).unknownCommand(name, Object.keys(COMMANDS).join(', '))}\n`);
     return 2;
   }
   const cmd = await load();

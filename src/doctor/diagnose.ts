@@ -3,11 +3,14 @@
  * ran, ran without some input, or could not run, and why.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../i18n/doctor.js';
 import { TcpstateError } from '../model/errors.js';
 import { sysctlProblems } from '../sources/sysctl.js';
 import { excerpt } from './config-json.js';
 import { type Finding, severityRank, type Severity } from './finding.js';
 import { type DoctorInputs, sysctlFile, sysctlInvalid } from './inputs.js';
+import { plainNetnsName, stepsInNetns } from './netns-steps.js';
 import { RULES, thresholdSpecs } from './registry.js';
 import { defaultConfig } from './thresholds.js';
 
@@ -54,6 +57,10 @@ export interface DiagnoseOptions {
   only?: string[];
   /** Leave these rule ids out. */
   skip?: string[];
+  /** The named network namespace the inputs were read in: next steps carry it (`--netns`, `ss -N`). */
+  netns?: string;
+  /** The language of titles, explanations and notes (English when not given). */
+  lang?: Lang;
 }
 
 /** Check that rule ids exist; an unknown one is a usage error naming it. */
@@ -65,6 +72,8 @@ export function checkRuleIds(ids: readonly string[], flag: string): void {
 
 export function diagnose(inp: DoctorInputs, opts: DiagnoseOptions = {}): Report {
   const th = opts.thresholds ?? defaultConfig(thresholdSpecs());
+  const lang = opts.lang ?? 'en';
+  const texts = pick(DOCTOR, lang);
   const findings: { f: Finding; order: number; seq: number }[] = [];
   const checks: Check[] = [];
   let order = 0;
@@ -81,19 +90,21 @@ export function diagnose(inp: DoctorInputs, opts: DiagnoseOptions = {}): Report 
     if (opts.skip?.includes(id)) continue;
     const needs = bad(rule.sysctls?.needs, id);
     const uses = bad(rule.sysctls?.uses, id);
-    const lim = rule.limits(inp);
+    const lim = rule.limits(inp, lang);
+    const checksText = (texts.rules as Record<string, { checks: string } | undefined>)[id]?.checks ?? rule.checks;
     const skip = needs.length ? needs.join('; ') : lim.skip;
     if (skip !== undefined) {
-      checks.push({ id, checks: rule.checks, status: 'skipped', couldNotRun: skip, notes: [skip, ...uses, ...lim.notes], findings: 0 });
+      checks.push({ id, checks: checksText, status: 'skipped', couldNotRun: skip, notes: [skip, ...uses, ...lim.notes], findings: 0 });
       continue;
     }
     const notes = [...uses, ...lim.notes];
-    const got = rule.run(inp, { ...defaultConfig({ [id]: rule.thresholds })[id], ...th[id] });
+    const got = rule.run(inp, { ...defaultConfig({ [id]: rule.thresholds })[id], ...th[id] }, lang);
     got.forEach((f, seq) => findings.push({ f, order, seq }));
-    checks.push({ id, checks: rule.checks, status: notes.length ? 'partial' : 'ran', notes, findings: got.length });
+    checks.push({ id, checks: checksText, status: notes.length ? 'partial' : 'ran', notes, findings: got.length });
   }
   findings.sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.order - b.order || a.seq - b.seq);
-  const list = findings.map((x) => x.f);
+  const ns = plainNetnsName(opts.netns);
+  const list = findings.map((x) => (ns === undefined ? x.f : { ...x.f, nextSteps: stepsInNetns(x.f.nextSteps, ns) }));
   return { findings: list, checks, worst: list.length ? list[0]!.severity : 'ok', invalidInputs: invalid };
 }
 

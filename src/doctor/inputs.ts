@@ -4,6 +4,8 @@
  * missing and why, so rules can say what they could not check.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../i18n/doctor.js';
 import type { SocketTable } from '../model/table.js';
 import { type Counters, counter } from '../sources/counters.js';
 import { type Sysctls, sysctlInt, sysctlInts, sysctlProblem, sysctlText } from '../sources/sysctl.js';
@@ -104,12 +106,11 @@ export function sysctlInvalid(inp: DoctorInputs, name: string): string | undefin
 }
 
 /** Why a sysctl is unknown, for evidence lines: `unknown (reason)`. */
-export function sysctlUnknown(inp: DoctorInputs, name: string): string {
+export function sysctlUnknown(inp: DoctorInputs, name: string, lang: Lang = 'en'): string {
+  const m = pick(DOCTOR, lang).common;
   const v = inp.sysctls.values[name];
   const why = v === undefined ? undefined : sysctlProblem(name, v);
-  if (why !== undefined) return `invalid: "${sysctlText(v!)}" (${why}), not used`;
-  if (inp.sysctlsUnavailable) return `unknown (${inp.sysctlsUnavailable})`;
-  return name === 'net.ipv4.tcp_max_orphans' || name === 'net.ipv4.tcp_mem'
-    ? 'unknown (exists only in the initial network namespace; read it on the host)'
-    : 'unknown (not present)';
+  if (why !== undefined) return m.sysctlInvalid(sysctlText(v!), why);
+  if (inp.sysctlsUnavailable) return m.sysctlUnavailable(inp.sysctlsUnavailable);
+  return name === 'net.ipv4.tcp_max_orphans' || name === 'net.ipv4.tcp_mem' ? m.sysctlHostOnly : m.sysctlAbsent;
 }

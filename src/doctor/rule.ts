@@ -3,6 +3,7 @@
  * doctor/registry.ts. `run` is pure: (inputs, thresholds) → findings.
  * @module
  */
+import type { Lang } from '../i18n/catalogue.js';
 import type { Finding } from './finding.js';
 import type { DoctorInputs } from './inputs.js';
 import type { ThresholdSpecs, Thresholds } from './thresholds.js';
@@ -25,6 +26,7 @@ export interface Rule {
    * it runs without. A value the kernel would not show makes the diagnosis say so (exit 3).
    */
   readonly sysctls?: { readonly needs?: readonly string[]; readonly uses?: readonly string[] };
-  limits(inputs: DoctorInputs): RuleLimits;
-  run(inputs: DoctorInputs, thresholds: Thresholds): Finding[];
+  /** Notes and titles in `lang` (src/i18n/doctor.ts; English when not given). */
+  limits(inputs: DoctorInputs, lang?: Lang): RuleLimits;
+  run(inputs: DoctorInputs, thresholds: Thresholds, lang?: Lang): Finding[];
 }

@@ -3,6 +3,8 @@
  * keys to match sockets across samples, socket references for evidence, number wording.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../i18n/doctor.js';
 import { AF_INET, formatAddr, formatEndpoint } from '../model/address.js';
 import { LISTEN, stateName } from '../model/state.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type SocketTable, TIMER_NAMES, TIMER_OFF } from '../model/table.js';
@@ -133,8 +135,8 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** A rate per second with a sensible precision. */
-export function perSec(x: number | undefined): string {
-  if (x === undefined) return 'unknown (one sample)';
+export function perSec(x: number | undefined, lang: Lang = 'en'): string {
+  if (x === undefined) return pick(DOCTOR, lang).common.unknownOneSample;
   return `${x >= 100 ? x.toFixed(0) : x.toFixed(1)}/s`;
 }
 

@@ -111,7 +111,7 @@ export function doctorInputs(now: Sample, before: Sample | undefined, where: str
 /** Diagnose a sample (with an earlier one for rates). */
 export function doctorReport(now: Sample, before: Sample | undefined, where: string): { report: Report; inputs: DoctorInputs } {
   const inputs = doctorInputs(now, before, where);
-  return { report: diagnose(inputs), inputs };
+  return { report: diagnose(inputs, { netns: now.netns }), inputs };
 }
 
 /** The `tcpstate.doctor/1` document. */

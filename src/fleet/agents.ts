@@ -9,7 +9,7 @@ import { newCounts } from '../model/count.js';
 import type { FleetHost } from '../model/fleet.js';
 import { parseState } from '../model/state.js';
 import { getText, HttpFailure, type HttpOptions } from './http.js';
-import type { FleetMessages } from './messages.js';
+import type { FleetMessages } from '../i18n/fleet.js';
 
 /** The largest counts document read from an agent. */
 const MAX_COUNTS = 1 << 20;

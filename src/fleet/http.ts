@@ -8,7 +8,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { osReason } from '../model/errors.js';
-import type { FleetMessages } from './messages.js';
+import type { FleetMessages } from '../i18n/fleet.js';
 
 export interface HttpOptions {
   /** `user:password` for basic auth (also taken from the URL's user info). */

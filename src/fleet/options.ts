@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { osReason, TcpstateError } from '../model/errors.js';
 import { type HttpOptions, parseHttpUrl } from './http.js';
-import type { FleetMessages } from './messages.js';
+import type { FleetMessages } from '../i18n/fleet.js';
 import { isLabelName } from './query.js';
 
 const UNIT: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };

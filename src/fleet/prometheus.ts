@@ -6,7 +6,7 @@
  */
 import { TcpstateError } from '../model/errors.js';
 import { getText, HttpFailure, type HttpOptions } from './http.js';
-import type { FleetMessages } from './messages.js';
+import type { FleetMessages } from '../i18n/fleet.js';
 
 /** One series of an instant vector. */
 export interface VectorSample {

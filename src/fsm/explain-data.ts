@@ -12,8 +12,10 @@ import {
   type StateCode, UNKNOWN,
 } from '../model/state.js';
 
-export type Lang = 'en' | 'zh';
-export const LANGS: readonly Lang[] = ['en', 'zh'];
+import type { Lang } from '../i18n/catalogue.js';
+
+export type { Lang };
+export { LANGS } from '../i18n/catalogue.js';
 
 /** A text in both languages. */
 export type Text = Readonly<Record<Lang, string>>;
@@ -66,8 +68,8 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '应用程序保持多久就持续多久。没有开启 keepalive 的空闲连接会一直存在；开启 SO_KEEPALIVE 后，要经过 net.ipv4.tcp_keepalive_time（7200 秒）再加上 tcp_keepalive_probes（9）× tcp_keepalive_intvl（75 秒）才能发现对端已经不在。如果发出的数据一直得不到确认，重传 net.ipv4.tcp_retries2 次（15 次，约 15 分钟）或达到应用设置的 TCP_USER_TIMEOUT 后连接才会断开。',
     },
     normal: {
-      en: 'About the number of concurrent clients on a server, or of pooled connections on a client. The article counts it as the service\'s concurrency; its servers show 500 to 8,500.',
-      zh: '服务端上大致等于并发客户端数，客户端上大致等于连接池里的连接数。原文把它当作服务的并发连接数，文中的服务器在 500 到 8500 之间。',
+      en: 'About the number of concurrent clients on a server, or of pooled connections on a client: a measure of the service\'s concurrency; busy services hold hundreds to thousands.',
+      zh: '服务端上大致等于并发客户端数，客户端上大致等于连接池里的连接数，可以看作服务的并发连接数；繁忙的服务通常有几百到几千个。',
     },
     worry: {
       en: 'A rise without more traffic (clients retrying, a connection pool leaking); counts near a limit (open files, ephemeral ports on a client); a large Recv-Q (the application is not reading) or Send-Q (the peer or the network is slow).',
@@ -128,8 +130,8 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '正常情况下只持续一个往返时间。没有应答时，SYN,ACK 按 1、2、4、8、16 秒的间隔重传 net.ipv4.tcp_synack_retries 次（默认 5 次），约 63 秒后丢弃这个请求。收到 RST 则立即丢弃。',
     },
     normal: {
-      en: 'Close to zero; a few on a busy server with distant clients (the article\'s web servers show 1 and 70, one shows 186).',
-      zh: '接近 0；繁忙且客户端距离较远的服务器上会有几个（原文的服务器有 1 个、70 个，还有一台 186 个）。',
+      en: 'Close to zero; a few on a busy server with distant clients, up to a few hundred (each lasts about one round trip).',
+      zh: '接近 0；繁忙且客户端距离较远的服务器上会有几个，多则几百个（每个只存在大约一个往返时间）。',
     },
     worry: {
       en: 'Hundreds or thousands: a SYN flood (spoofed sources never answer), or SYN,ACKs that cannot reach the clients (asymmetric routing, a firewall). Past net.ipv4.tcp_max_syn_backlog new SYNs are dropped, unless SYN cookies (net.ipv4.tcp_syncookies=1) answer them without keeping any state.',
@@ -164,8 +166,8 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '几个，而且每个都很短暂。',
     },
     worry: {
-      en: 'Many (the article\'s load balancer shows 547): peers that vanished and never acknowledge, peers that stopped reading (zero window, large Send-Q), or heavy packet loss. Orphans count against net.ipv4.tcp_max_orphans ("too many orphaned sockets" in dmesg).',
-      zh: '数量很多（原文的负载均衡器上有 547 个）：对端已经消失、永远不会确认，对端不再读取数据（零窗口，Send-Q 很大），或者丢包严重。孤儿连接受 net.ipv4.tcp_max_orphans 限制（超出时 dmesg 中会有 "too many orphaned sockets"）。',
+      en: 'Many (hundreds): peers that vanished and never acknowledge, peers that stopped reading (zero window, large Send-Q), or heavy packet loss. Orphans count against net.ipv4.tcp_max_orphans ("too many orphaned sockets" in dmesg).',
+      zh: '数量很多（几百个）：对端已经消失、永远不会确认，对端不再读取数据（零窗口，Send-Q 很大），或者丢包严重。孤儿连接受 net.ipv4.tcp_max_orphans 限制（超出时 dmesg 中会有 "too many orphaned sockets"）。',
     },
     check: [
       { cmd: 'tcpstate ls state fin-wait-1 -o', why: { en: 'Send-Q and the timer: "on" retransmits, "probe" is a zero window', zh: '查看 Send-Q 和定时器："on" 表示在重传，"probe" 表示零窗口' } },
@@ -191,12 +193,12 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '直到对端关闭为止。如果应用已经关闭了套接字（孤儿连接），Linux 会在 net.ipv4.tcp_fin_timeout（60 秒）或 TCP_LINGER2 之后悄悄丢弃它，期间把它当作 timewait 套接字保存（ss 显示的定时器是 "timewait"）。如果只是调用了 shutdown(SHUT_WR)，它会一直等下去。RFC 中没有这个超时。',
     },
     normal: {
-      en: 'A few; the article\'s servers show 3 to 74.',
-      zh: '少量；原文的服务器上有 3 到 74 个。',
+      en: 'A few to a few dozen.',
+      zh: '少量，几个到几十个。',
     },
     worry: {
-      en: 'Many (one of the article\'s servers shows 1,112): the peers\' applications do not close their side — look for CLOSE_WAIT on those peers — or our half-closed sockets wait on peers that never answer.',
-      zh: '数量很多（原文有一台服务器上有 1112 个）：对端的应用程序没有关闭它那一侧——到这些对端机器上查 CLOSE_WAIT——或者我们半关闭的连接在等一个永远不会回应的对端。',
+      en: 'Many (a thousand or more): the peers\' applications do not close their side — look for CLOSE_WAIT on those peers — or our half-closed sockets wait on peers that never answer.',
+      zh: '数量很多（上千个）：对端的应用程序没有关闭它那一侧——到这些对端机器上查 CLOSE_WAIT——或者我们半关闭的连接在等一个永远不会回应的对端。',
     },
     check: [
       { cmd: 'tcpstate count --by raddr --top 10 state fin-wait-2', why: { en: 'which peers do not close (check them for CLOSE_WAIT)', zh: '哪些对端不关闭连接（到这些机器上查 CLOSE_WAIT）' } },
@@ -222,8 +224,8 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: 'Linux 上是 60 秒，写死在内核里（TCP_TIMEWAIT_LEN），不是 sysctl 参数；按 RFC 的 2MSL 应是 4 分钟。收到重传的 FIN 会重新计时；收到 RST 会提前结束（除非 net.ipv4.tcp_rfc1337=1）；达到 net.ipv4.tcp_max_tw_buckets 上限时干脆不进入 TIME_WAIT。net.ipv4.tcp_tw_reuse 允许 connect() 提前复用这个地址端口组合。',
     },
     normal: {
-      en: 'Connections closed per second × 60: 100 short connections a second leave about 6,000. Thousands are normal on busy hosts (the article\'s load balancer shows 9,137).',
-      zh: '每秒关闭的连接数 × 60：每秒 100 个短连接大约留下 6000 个。繁忙的机器上有几千个是正常的（原文的负载均衡器上有 9137 个）。',
+      en: 'Connections closed per second × 60: 100 short connections a second leave about 6,000. Thousands are normal on busy hosts (a load balancer may hold ten thousand).',
+      zh: '每秒关闭的连接数 × 60：每秒 100 个短连接大约留下 6000 个。繁忙的机器上有几千个是正常的（负载均衡器上可能有上万个）。',
     },
     worry: {
       en: 'Only when the same pairs must be reused quickly: a client opening many short connections to one server:port runs out of local ports (connect() fails with EADDRNOTAVAIL; net.ipv4.ip_local_port_range gives about 28,000), or the bucket limit overflows (nstat TcpExtTCPTimeWaitOverflow). Remedies: keep connections alive (pooling), widen ip_local_port_range, tcp_tw_reuse=1 for outgoing connections. tcp_tw_recycle no longer exists (removed in Linux 4.12).',
@@ -288,8 +290,8 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '0 个，或者几个转瞬即逝的。',
     },
     worry: {
-      en: 'Any number that stays or grows (the article\'s servers show 207, 590 and 618): the application does not close its sockets — a connection leaked on an error path, a stuck thread pool, a blocked event loop, a pool that never notices closed connections. Each one holds a file descriptor and memory until "Too many open files". The kernel cannot fix this; the application must.',
-      zh: '数量持续存在或不断增长（原文的服务器上有 207、590 和 618 个）：应用程序没有关闭套接字——出错分支里漏掉了关闭、线程池卡住、事件循环阻塞、连接池没有发现连接已被关闭。每一个都占用一个文件描述符和内存，直到出现 "Too many open files"。内核无法解决这个问题，必须修改应用程序。',
+      en: 'Any number that stays or grows (hundreds mean a leak that has run for a while): the application does not close its sockets — a connection leaked on an error path, a stuck thread pool, a blocked event loop, a pool that never notices closed connections. Each one holds a file descriptor and memory until "Too many open files". The kernel cannot fix this; the application must.',
+      zh: '数量持续存在或不断增长（几百个说明泄漏已经持续了一段时间）：应用程序没有关闭套接字——出错分支里漏掉了关闭、线程池卡住、事件循环阻塞、连接池没有发现连接已被关闭。每一个都占用一个文件描述符和内存，直到出现 "Too many open files"。内核无法解决这个问题，必须修改应用程序。',
     },
     check: [
       { cmd: 'tcpstate count --by process state close-wait', why: { en: 'which program does not close', zh: '哪个程序没有关闭连接' } },
@@ -316,12 +318,12 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '正常情况下只持续一个往返时间。FIN 会一直重传直到被确认；孤儿连接在 net.ipv4.tcp_orphan_retries 次后放弃（0 表示 8 次）。如果对端已经忘记了这个连接而回了 RST，会立即结束。',
     },
     normal: {
-      en: 'A few (the article shows 2 to 8).',
-      zh: '几个（原文中是 2 到 8 个）。',
+      en: 'A few: each lasts about one round trip.',
+      zh: '几个：每个只存在大约一个往返时间。',
     },
     worry: {
-      en: 'Many (one of the article\'s servers shows 102): the last ACKs are lost, the peers are gone, or a firewall or NAT expired the flow and drops the FINs.',
-      zh: '数量很多（原文有一台服务器上有 102 个）：最后的 ACK 丢失、对端已经不在，或者防火墙、NAT 的会话已过期而丢弃了 FIN。',
+      en: 'Many (a hundred or more): the last ACKs are lost, the peers are gone, or a firewall or NAT expired the flow and drops the FINs.',
+      zh: '数量很多（上百个）：最后的 ACK 丢失、对端已经不在，或者防火墙、NAT 的会话已过期而丢弃了 FIN。',
     },
     check: [
       { cmd: 'tcpstate count --by raddr --top 10 state last-ack', why: { en: 'which peers do not acknowledge', zh: '哪些对端不回确认' } },
@@ -382,8 +384,8 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '0 个；这个状态很少见。',
     },
     worry: {
-      en: 'More than a few (the article\'s load balancer shows 55): FINs cross and their ACKs are lost — packet loss in both directions, or a middlebox that mishandles FINs.',
-      zh: '超过几个（原文的负载均衡器上有 55 个）：双方的 FIN 交叉而确认丢失——双向都有丢包，或者中间设备处理 FIN 有问题。',
+      en: 'More than a few (dozens): FINs cross and their ACKs are lost — packet loss in both directions, or a middlebox that mishandles FINs.',
+      zh: '超过几个（几十个）：双方的 FIN 交叉而确认丢失——双向都有丢包，或者中间设备处理 FIN 有问题。',
     },
     check: [
       { cmd: 'tcpstate count --by raddr state closing', why: { en: 'which peers', zh: '涉及哪些对端' } },
@@ -483,8 +485,8 @@ export const COLUMN_TEXTS: readonly ColumnExplanation[] = [
     name: 'State', flag: '',
     man: 'The state of the socket. Since there are no states in raw mode and usually no states used in UDP and UDPLite, this column may be left blank.',
     means: {
-      en: 'The TCP state: one of the states "tcpstate explain" describes. This is the column the article\'s awk one-liner counts.',
-      zh: 'TCP 状态，即 "tcpstate explain" 介绍的各个状态之一。原文的 awk 单行命令统计的就是这一列。',
+      en: 'The TCP state: one of the states "tcpstate explain" describes. This is the column the classic one-liner netstat -n | awk \'/^tcp/ {++S[$NF]} END {for (a in S) print a, S[a]}\' counts.',
+      zh: 'TCP 状态，即 "tcpstate explain" 介绍的各个状态之一。经典的单行命令 netstat -n | awk \'/^tcp/ {++S[$NF]} END {for (a in S) print a, S[a]}\' 统计的就是这一列。',
     },
     beyond: {
       en: 'netstat prints CLOSE where the man page says CLOSED; half-open connections (request sockets) show as SYN_RECV; an orphaned FIN_WAIT2 held as a timewait socket still shows as FIN_WAIT2. netstat -n hides LISTEN unless -a or -l is given, so the one-liner never counts listeners.',
@@ -541,7 +543,7 @@ export const LABELS = {
   check: { en: 'Check next', zh: '下一步检查' },
   into: { en: 'Transitions in', zh: '从哪里进入' },
   out: { en: 'Transitions out', zh: '从这里去往' },
-  man: { en: 'man netstat', zh: 'man netstat 原文' },
+  man: { en: 'man netstat', zh: 'man netstat 中的说明' },
   now: { en: 'Now', zh: '当前' },
   of: { en: 'of', zh: '占全部' },
   sockets: { en: 'TCP sockets', zh: 'TCP 套接字' },

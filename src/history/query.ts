@@ -8,7 +8,7 @@
 import { newCounts, type StateCounts } from '../model/count.js';
 import { TcpstateError } from '../model/errors.js';
 import { stateName, type StateCode } from '../model/state.js';
-import { messages } from './messages.js';
+import { messages } from '../i18n/history.js';
 import { HOUR, MINUTE, STATE_COLUMNS, type GroupKind } from './schema.js';
 import { OTHER } from './sample-row.js';
 import type { Database } from './sqlite.js';

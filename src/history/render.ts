@@ -5,7 +5,7 @@
  */
 import { csvField, renderTable, type Column } from '../render/text.js';
 import type { HistoryDoc } from './query.js';
-import type { messages } from './messages.js';
+import type { messages } from '../i18n/history.js';
 import { formatDuration } from './time.js';
 
 const BARS = '▁▂▃▄▅▆▇█';

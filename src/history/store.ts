@@ -13,7 +13,7 @@
 import { fs } from '../builtins.js';
 import type { Sample } from '../engine/sampler.js';
 import { TcpstateError } from '../model/errors.js';
-import { messages } from './messages.js';
+import { messages } from '../i18n/history.js';
 import { HOUR, MIGRATIONS, MINUTE, ROLLUP_STEPS, ROLLUP_UPSERT, SCHEMA_VERSION, STATE_COLUMNS, APPLICATION_ID, type GroupKind } from './schema.js';
 import { sampleRow, tcpCounters, type SampleRow } from './sample-row.js';
 import { sqlite, sqliteCode, type Database, type Statement } from './sqlite.js';

@@ -3,6 +3,8 @@
  * state-by-group table; as text, JSON, or the awk one-liner's `STATE N` lines.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as TABLES } from '../i18n/tables.js';
 import { countEntries, type StateCounts, total } from '../model/count.js';
 import { PRINT_ORDER, stateName } from '../model/state.js';
 import { type Column, renderTable } from './text.js';
@@ -14,10 +16,11 @@ export interface GroupRow {
 }
 
 /** Every state, one per line, then the total. */
-export function renderCounts(c: StateCounts): string {
+export function renderCounts(c: StateCounts, lang: Lang = 'en'): string {
+  const m = pick(TABLES, lang);
   const rows = countEntries(c).map(([s, n]) => [s, String(n)]);
-  rows.push(['TOTAL', String(total(c))]);
-  return renderTable([{ header: 'STATE' }, { header: 'COUNT', right: true }], rows);
+  rows.push([m.total, String(total(c))]);
+  return renderTable([{ header: m.state }, { header: m.count, right: true }], rows);
 }
 
 /** What `netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'` prints: non-zero states. */
@@ -29,14 +32,15 @@ export function renderAwk(c: StateCounts): string {
  * Groups as rows, states as columns. States with no socket in any group are left out
  * of the columns and named in a footer, so nothing is hidden.
  */
-export function renderGroups(by: string, rows: readonly GroupRow[], all: StateCounts): string {
+export function renderGroups(by: string, rows: readonly GroupRow[], all: StateCounts, lang: Lang = 'en'): string {
+  const m = pick(TABLES, lang);
   const used = PRINT_ORDER.filter((s) => all[s]! > 0);
   const unused = PRINT_ORDER.filter((s) => all[s]! === 0);
-  const cols: Column[] = [{ header: by.toUpperCase() }, ...used.map((s) => ({ header: stateName(s), right: true })), { header: 'TOTAL', right: true }];
+  const cols: Column[] = [{ header: by.toUpperCase() }, ...used.map((s) => ({ header: stateName(s), right: true })), { header: m.total, right: true }];
   const body = rows.map((r) => [r.key, ...used.map((s) => String(r.counts[s])), String(r.total)]);
-  body.push(['TOTAL', ...used.map((s) => String(all[s])), String(total(all))]);
+  body.push([m.total, ...used.map((s) => String(all[s])), String(total(all))]);
   let out = renderTable(cols, body);
-  if (unused.length) out += `(0 in every group: ${unused.map(stateName).join(', ')})\n`;
+  if (unused.length) out += `${m.zeroInEveryGroup(unused.map(stateName).join(', '))}\n`;
   return out;
 }
 

@@ -5,6 +5,8 @@
  * shaded by amount (log scale), the article's figure with this machine's numbers on it.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { caption, CATALOGUE as DIAGRAM } from '../i18n/diagram.js';
 import { edgeLabels, type FigEdge, type FigNode, figureEdges, FIG_H, FIG_W, GROUPS, NODE_H, NODE_W, NODES } from '../fsm/figure.js';
 import { fsmName } from '../model/state.js';
 import type { PathClass } from '../fsm/rfc9293.js';
@@ -42,6 +44,8 @@ export interface SvgOptions {
   /** Where the counts come from, for the caption. */
   countsFrom?: string;
   title?: string;
+  /** The language of the title, legend and captions (English when not given). */
+  lang?: Lang;
 }
 
 function node(n: FigNode, opts: SvgOptions, max: number): string {
@@ -60,11 +64,11 @@ function node(n: FigNode, opts: SvgOptions, max: number): string {
     s += `<text x="${n.x}" y="${n.y + 16}" class="count">${count.toLocaleString('en-US')}</text>`;
   }
   s += '</g>';
-  if (n.caption) s += `<text x="${n.caption[1]}" y="${n.caption[2]}" class="caption" text-anchor="${n.caption[3]}">${esc(n.caption[0])}</text>`;
+  if (n.caption) s += `<text x="${n.caption[1]}" y="${n.caption[2]}" class="caption" text-anchor="${n.caption[3]}">${esc(caption(pick(DIAGRAM, opts.lang ?? 'en'), n.caption[0]))}</text>`;
   return s;
 }
 
-function edge(e: FigEdge): string {
+function edge(e: FigEdge, lang: Lang): string {
   const [k, st] = styleOf(e);
   const d = e.path.map(([x, y], i) => `${i ? 'L' : 'M'}${x},${y}`).join(' ');
   const ids = e.rows.map((r) => `${r.id} §${r.rfc}`).join('; ');
@@ -74,16 +78,16 @@ function edge(e: FigEdge): string {
   edgeLabels(e).forEach((text, i) => {
     s += `<text x="${lx}" y="${ly + i * 16}" text-anchor="${anchor}" class="label">${esc(text)}</text>`;
   });
-  if (e.caption) s += `<text x="${e.caption[0]}" y="${e.caption[1]}" text-anchor="middle" class="caption">${esc(e.caption[2])}</text>`;
+  if (e.caption) s += `<text x="${e.caption[0]}" y="${e.caption[1]}" text-anchor="middle" class="caption">${esc(caption(pick(DIAGRAM, lang), e.caption[2]))}</text>`;
   return s + '</g>';
 }
 
 function legend(opts: SvgOptions, max: number): string {
   const x = 24;
   let y = FIG_H - 118;
+  const m = pick(DIAGRAM, opts.lang ?? 'en').legend;
   const items: [keyof typeof STYLE, string][] = [
-    ['client', 'client\'s usual path'], ['server', 'server\'s usual path'], ['other', 'other transitions'],
-    ['linux', 'Linux only'], ['rfc', 'RFC 9293 only (Linux refuses it)'],
+    ['client', m.client], ['server', m.server], ['other', m.other], ['linux', m.linux], ['rfc', m.rfc],
   ];
   let s = '<g class="legend">';
   for (const [k, text] of items) {
@@ -93,7 +97,7 @@ function legend(opts: SvgOptions, max: number): string {
     y += 19;
   }
   if (opts.counts) {
-    s += `<text x="${x}" y="${y + 8}" class="legend-text">shading: count on a log scale, 0</text>`;
+    s += `<text x="${x}" y="${y + 8}" class="legend-text">${esc(m.shading)}</text>`;
     for (let i = 0; i <= 4; i++) s += `<rect x="${x + 212 + i * 18}" y="${y - 3}" width="16" height="14" fill="${shade(i === 0 ? 0 : Math.round(Math.expm1((i / 4) * Math.log1p(max))), max)}" stroke="#999"/>`;
     s += `<text x="${x + 308}" y="${y + 8}" class="legend-text">${max.toLocaleString('en-US')}</text>`;
   }
@@ -109,9 +113,10 @@ function markers(): string {
 /** The whole figure. */
 export function renderStatesSvg(opts: SvgOptions = {}): string {
   const max = opts.counts ? Math.max(0, ...NODES.map((n) => opts.counts![n.code] ?? 0)) : 0;
-  const title = opts.title ?? 'TCP state transition diagram (RFC 9293 Figure 5, Stevens\' layout)';
+  const m = pick(DIAGRAM, opts.lang ?? 'en');
+  const title = opts.title ?? m.svgTitle;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${FIG_W}" height="${FIG_H}" viewBox="0 0 ${FIG_W} ${FIG_H}" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${FIG_W}" height="${FIG_H}" viewBox="0 0 ${FIG_W} ${FIG_H}" font-family="DejaVu Sans, Liberation Sans, Arial, ${opts.lang === 'zh' ? 'Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, ' : ''}sans-serif">`);
   parts.push(`<title>${esc(title)}</title>`);
   parts.push(`<defs>${markers()}<style>
 .state{font-size:15px;font-weight:bold;text-anchor:middle;fill:#111}
@@ -127,16 +132,16 @@ export function renderStatesSvg(opts: SvgOptions = {}): string {
   parts.push(`<text x="24" y="32" class="title">${esc(title)}</text>`);
   if (opts.counts) {
     const total = NODES.filter((n) => !n.repeat).reduce((a, n) => a + (opts.counts![n.code] ?? 0), 0);
-    parts.push(`<text x="24" y="52" class="subtitle">${esc(`counts: ${total.toLocaleString('en-US')} TCP sockets${opts.countsFrom ? `, ${opts.countsFrom}` : ''}`)}</text>`);
+    parts.push(`<text x="24" y="52" class="subtitle">${esc(m.countsSubtitle(total.toLocaleString('en-US'), opts.countsFrom ?? ''))}</text>`);
   }
   for (const g of GROUPS) {
     parts.push(`<rect x="${g.x}" y="${g.y}" width="${g.w}" height="${g.h}" rx="12" fill="none" stroke="#888" stroke-dasharray="7 5"/>`);
-    parts.push(`<text x="${g.x + 10}" y="${g.y + 18}" class="group">${esc(g.name)}</text>`);
+    parts.push(`<text x="${g.x + 10}" y="${g.y + 18}" class="group">${esc(caption(m, g.name))}</text>`);
   }
   const edges = figureEdges();
   // Thin edges first so the usual paths are drawn on top.
-  for (const e of edges.filter((x) => x.cls !== 'client' && x.cls !== 'server')) parts.push(edge(e));
-  for (const e of edges.filter((x) => x.cls === 'client' || x.cls === 'server')) parts.push(edge(e));
+  for (const e of edges.filter((x) => x.cls !== 'client' && x.cls !== 'server')) parts.push(edge(e, opts.lang ?? 'en'));
+  for (const e of edges.filter((x) => x.cls === 'client' || x.cls === 'server')) parts.push(edge(e, opts.lang ?? 'en'));
   for (const n of NODES) parts.push(node(n, opts, max));
   parts.push(legend(opts, max));
   parts.push('</svg>');

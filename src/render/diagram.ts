@@ -3,6 +3,8 @@
  * SVG is diagram-svg.ts). Counts, when given, go on the nodes.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { caption, CATALOGUE as DIAGRAM } from '../i18n/diagram.js';
 import { edgeLabels, type FigEdge, figureEdges, GROUPS, type NodeId, NODES, usualPath } from '../fsm/figure.js';
 import { fsmName } from '../model/state.js';
 import { shade } from './diagram-svg.js';
@@ -11,6 +13,8 @@ import { widthTable } from './wrap.js';
 export interface FigureOptions {
   counts?: ArrayLike<number>;
   countsFrom?: string;
+  /** The language of titles, legends and captions (English when not given). */
+  lang?: Lang;
 }
 
 function countOf(id: NodeId, opts: FigureOptions): number | undefined {
@@ -39,9 +43,10 @@ function edgeKind(e: FigEdge): string {
 /** Graphviz DOT. */
 export function renderStatesDot(opts: FigureOptions = {}): string {
   const max = maxCount(opts);
+  const m = pick(DIAGRAM, opts.lang ?? 'en');
   const lines = [
     'digraph tcp_states {',
-    `  graph [label=${dq(`TCP state transition diagram (RFC 9293 Figure 5)${opts.counts ? `, counts: ${opts.countsFrom ?? ''}` : ''}`)}, labelloc=t, fontname="Helvetica", nodesep=0.6, ranksep=0.55];`,
+    `  graph [label=${dq(`${m.title}${opts.counts ? m.withCounts(opts.countsFrom ?? '') : ''}`)}, labelloc=t, fontname="Helvetica", nodesep=0.6, ranksep=0.55];`,
     '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="Helvetica-Bold", fontsize=13];',
     '  edge [fontname="Helvetica", fontsize=10];',
   ];
@@ -54,10 +59,10 @@ export function renderStatesDot(opts: FigureOptions = {}): string {
     return `${id} [label=${dq(label)}${fill}${n.repeat ? ', style="rounded,dashed,filled"' : ''}];`;
   };
   for (const n of NODES) if (!inGroup.has(n.id)) lines.push(`  ${nodeLine(n.id)}`);
-  lines.push(`  subgraph cluster_active { label=${dq(GROUPS[0]!.name)}; style=dashed; color="#888888";`);
+  lines.push(`  subgraph cluster_active { label=${dq(caption(m, GROUPS[0]!.name))}; style=dashed; color="#888888";`);
   for (const id of ['FIN_WAIT1', 'CLOSING', 'FIN_WAIT2', 'TIME_WAIT'] as NodeId[]) lines.push(`    ${nodeLine(id)}`);
   lines.push('  }');
-  lines.push(`  subgraph cluster_passive { label=${dq(GROUPS[1]!.name)}; style=dashed; color="#888888";`);
+  lines.push(`  subgraph cluster_passive { label=${dq(caption(m, GROUPS[1]!.name))}; style=dashed; color="#888888";`);
   for (const id of ['CLOSE_WAIT', 'LAST_ACK'] as NodeId[]) lines.push(`    ${nodeLine(id)}`);
   lines.push('  }');
   lines.push('  { rank=same; SYN_RECV; SYN_SENT; }');
@@ -77,7 +82,8 @@ export function renderStatesMermaid(opts: FigureOptions = {}): string {
     lines.push(`  state "${fsmName(n.code)}${c === undefined ? '' : ` (${c})`}" as ${n.id}`);
   }
   lines.push('  [*] --> CLOSED');
-  const tag: Readonly<Record<string, string>> = { client: ' [client]', server: ' [server]', rfc: ' [RFC only]', linux: ' [Linux only]', other: '' };
+  const m = pick(DIAGRAM, opts.lang ?? 'en');
+  const tag: Readonly<Record<string, string>> = { client: ` ${m.tags.client}`, server: ` ${m.tags.server}`, rfc: ` ${m.tags.rfc}`, linux: ` ${m.tags.linux}`, other: '' };
   for (const e of figureEdges()) {
     // Mermaid ends a label at a colon and cannot break lines inside one: join the rows.
     lines.push(`  ${e.from} --> ${e.to}: ${edgeLabels(e).join(' | ').replace(/:/g, ' ')}${tag[edgeKind(e)]}`);
@@ -101,12 +107,13 @@ export function renderStatesText(opts: FigureOptions = {}): string {
     const c = countOf(id, opts);
     return c === undefined ? name(id) : `${name(id)} (${c})`;
   };
-  let out = 'TCP state transition diagram (RFC 9293 Figure 5)';
-  out += opts.counts ? `, counts: ${opts.countsFrom ?? ''}\n\n` : '\n\n';
-  out += `client's usual path: ${usualPath('client').map(name).join(' -> ')}\n`;
-  out += `server's usual path: ${usualPath('server').map(name).join(' -> ')}\n\n`;
+  const m = pick(DIAGRAM, opts.lang ?? 'en');
+  let out = m.title;
+  out += opts.counts ? `${m.withCounts(opts.countsFrom ?? '')}\n\n` : '\n\n';
+  out += `${m.clientPath(usualPath('client').map(name).join(' -> '))}\n`;
+  out += `${m.serverPath(usualPath('server').map(name).join(' -> '))}\n\n`;
   const edges = figureEdges();
-  const kind: Readonly<Record<string, string>> = { client: 'client path', server: 'server path', rfc: 'RFC only, not Linux', linux: 'Linux only', other: '' };
+  const kind: Readonly<Record<string, string>> = { ...m.kinds, other: '' };
   const rows: string[][] = [];
   for (const n of NODES) {
     if (n.repeat) continue;

@@ -3,6 +3,8 @@
  * the sockets that changed state, appeared and disappeared, one per line, marked `~ + -`.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as TABLES } from '../i18n/tables.js';
 import { type StateCounts, total } from '../model/count.js';
 import type { SocketChange, StateChange } from '../model/diff.js';
 import type { Warning } from '../model/errors.js';
@@ -20,19 +22,20 @@ function signed(n: number): string {
 }
 
 /** The diff as text. `sockets` is undefined when a side has counts only. */
-export function renderDiff(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide]): string {
+export function renderDiff(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], lang: Lang = 'en'): string {
+  const m = pick(TABLES, lang);
   const rows = states.map((c) => [stateName(c.state), String(c.before), String(c.after), signed(c.after - c.before)]);
   const tb = total(before);
   const ta = total(after);
-  rows.push(['TOTAL', String(tb), String(ta), signed(ta - tb)]);
-  let out = `before: ${sides[0].label} (${sides[0].format})\nafter:  ${sides[1].label} (${sides[1].format})\n\n`;
-  out += renderTable([{ header: 'STATE' }, { header: 'BEFORE', right: true }, { header: 'AFTER', right: true }, { header: 'CHANGE', right: true }], rows);
+  rows.push([m.total, String(tb), String(ta), signed(ta - tb)]);
+  let out = `${m.sides(sides[0].label, sides[0].format, sides[1].label, sides[1].format)}\n\n`;
+  out += renderTable([{ header: m.state }, { header: m.before, right: true }, { header: m.after, right: true }, { header: m.change, right: true }], rows);
   if (!sockets) {
-    out += '\n(per-socket changes need full listings on both sides; a per-state summary has no sockets)\n';
+    out += `\n${m.noSockets}\n`;
     return out;
   }
   const n = (k: SocketChange['kind']) => sockets.filter((s) => s.kind === k).length;
-  out += `\n${n('changed')} changed state, ${n('appeared')} appeared, ${n('disappeared')} disappeared\n`;
+  out += `\n${m.changes(n('changed'), n('appeared'), n('disappeared'))}\n`;
   if (sockets.length === 0) return out;
   const lines = sockets.map((s) => [
     s.kind === 'changed' ? '~' : s.kind === 'appeared' ? '+' : '-',

@@ -6,13 +6,16 @@
 import { type Check, type Report, undiagnosed } from '../doctor/diagnose.js';
 import type { Finding } from '../doctor/finding.js';
 import type { DoctorInputs } from '../doctor/inputs.js';
-import { plural } from '../doctor/sockets.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR, type DoctorMessages } from '../i18n/doctor.js';
 import { renderTable } from './text.js';
+import { padDisplay, displayWidth, wrapText } from './wrap.js';
 
 const WIDTH = 78;
 
 /** Word-wrap `text` to WIDTH columns, each line prefixed by `indent`. */
-export function wrap(text: string, indent: string): string {
+export function wrap(text: string, indent: string, lang: Lang = 'en'): string {
+  if (lang === 'zh') return wrapText(text, WIDTH, indent);
   const out: string[] = [];
   let line = '';
   for (const w of text.split(/\s+/).filter(Boolean)) {
@@ -25,62 +28,73 @@ export function wrap(text: string, indent: string): string {
   return out.join('\n') + '\n';
 }
 
-/** The header: where, which source, how many samples. */
-export function describeInputs(inp: DoctorInputs): string {
-  const samples = inp.before ? `2 samples ${(inp.intervalMs / 1000).toFixed(1)} s apart` : inp.captured ? 'one sample (captured: counters are totals)' : 'one sample';
-  return `${inp.where}, ${inp.source} source, ${samples}`;
+/** Where the inputs were read, in words of `m`'s language (the JSON keeps `where` as read). */
+function whereText(where: string, m: DoctorMessages): string {
+  const ns = /^network namespace (.+)$/.exec(where);
+  if (ns) return m.report.netns(ns[1]!);
+  const tree = /^captured proc tree (.+)$/.exec(where);
+  if (tree) return m.report.capturedTree(tree[1]!);
+  return where === 'this host' ? m.report.thisHost : where;
 }
 
-function renderFinding(f: Finding): string {
-  let s = `${f.severity.toUpperCase()}  ${f.id}\n`;
-  s += wrap(f.title, '  ');
-  s += '  Evidence:\n';
-  const w = Math.max(...f.evidence.map((e) => e.label.length));
-  for (const e of f.evidence) s += `    ${e.label.padEnd(w)}  ${e.value}\n`;
+/** The header: where, which source, how many samples. */
+export function describeInputs(inp: DoctorInputs, lang: Lang = 'en'): string {
+  const m = pick(DOCTOR, lang).report;
+  const samples = inp.before ? m.twoSamples((inp.intervalMs / 1000).toFixed(1)) : inp.captured ? m.oneSampleCaptured : m.oneSample;
+  return m.header(whereText(inp.where, pick(DOCTOR, lang)), inp.source, samples);
+}
+
+function renderFinding(f: Finding, lang: Lang): string {
+  const m = pick(DOCTOR, lang).report;
+  let s = `${m.severity[f.severity]}  ${f.id}\n`;
+  s += wrap(f.title, '  ', lang);
+  s += `  ${m.evidence}\n`;
+  const w = Math.max(...f.evidence.map((e) => displayWidth(e.label)));
+  for (const e of f.evidence) s += `    ${padDisplay(e.label, w)}  ${e.value}\n`;
   if (f.sockets.length) {
-    s += `  Sockets (${f.sockets.length === f.socketCount ? f.sockets.length : `${f.sockets.length} of ${f.socketCount}`}):\n`;
+    s += `  ${m.sockets(f.sockets.length, f.socketCount)}\n`;
     const rows = f.sockets.map((r) => [r.state, r.local, r.remote, r.recvQ === null ? '-' : String(r.recvQ), r.sendQ === null ? '-' : String(r.sendQ), r.timer ?? '-', r.owners.join(',') || '-']);
-    s += renderTable([{ header: 'State' }, { header: 'Local' }, { header: 'Remote' }, { header: 'Recv-Q', right: true }, { header: 'Send-Q', right: true }, { header: 'Timer' }, { header: 'PID/Program' }], rows)
+    const c = m.columns;
+    s += renderTable([{ header: c.state }, { header: c.local }, { header: c.remote }, { header: 'Recv-Q', right: true }, { header: 'Send-Q', right: true }, { header: c.timer }, { header: c.owner }], rows)
       .split('\n').filter(Boolean).map((l) => `    ${l}\n`).join('');
   }
-  s += '  Why:\n' + wrap(f.explanation, '    ');
-  s += '  Next steps:\n';
-  for (const n of f.nextSteps) s += n.startsWith('$ ') ? `    ${n}\n` : wrap(n, '    - ').replace(/\n {4}- (?=.)/g, '\n      ');
+  s += `  ${m.why}\n` + wrap(f.explanation, '    ', lang);
+  s += `  ${m.nextSteps}\n`;
+  for (const n of f.nextSteps) s += n.startsWith('$ ') ? `    ${n}\n` : wrap(n, '    - ', lang).replace(/\n {4}- (?=.)/g, '\n      ');
   return s;
 }
 
-function renderChecks(checks: readonly Check[]): string {
+function renderChecks(checks: readonly Check[], lang: Lang): string {
+  const m = pick(DOCTOR, lang).report;
   let s = '';
   for (const c of checks) {
-    const status = c.status === 'ran' ? 'checked' : c.status === 'partial' ? 'checked in part' : 'NOT CHECKED';
-    s += `  ${c.id}: ${status}, ${c.findings ? plural(c.findings, 'finding') : 'no finding'}\n`;
-    s += wrap(c.checks, '      ');
-    c.notes.forEach((n, i) => { s += wrap(`${c.status === 'skipped' && i === 0 ? 'could not run' : 'without'}: ${n}`, '      '); });
+    const status = c.status === 'ran' ? m.ran : c.status === 'partial' ? m.partial : m.skipped;
+    s += `  ${m.checkLine(c.id, status, m.findings(c.findings))}\n`;
+    s += wrap(c.checks, '      ', lang);
+    c.notes.forEach((n, i) => { s += wrap(c.status === 'skipped' && i === 0 ? m.couldNotRun(n) : m.without(n), '      ', lang); });
   }
   return s;
 }
 
 /** The whole text report. */
-export function renderDoctor(r: Report, inp: DoctorInputs): string {
-  let s = `tcpstate doctor: ${describeInputs(inp)}\n`;
+export function renderDoctor(r: Report, inp: DoctorInputs, lang: Lang = 'en'): string {
+  const m = pick(DOCTOR, lang).report;
+  let s = `${describeInputs(inp, lang)}\n`;
   const problems = r.findings.filter((f) => f.severity !== 'info');
   const infos = r.findings.length - problems.length;
   const used = r.invalidInputs.filter((x) => x.usedBy.length > 0);
   if (undiagnosed(r)) {
-    s += wrap(`Incomplete diagnosis: ${plural(used.length, 'kernel value')} in the input ${used.length === 1 ? 'is' : 'are'} not one the kernel accepts, so ` +
-      `${[...new Set(used.flatMap((x) => x.usedBy))].join(', ')} could not check everything (see "What was checked"):`, '');
-    for (const x of used) s += wrap(`${x.name} = "${x.value}" (${x.file}): ${x.why}`, '  ');
+    s += wrap(m.incomplete(used.length, [...new Set(used.flatMap((x) => x.usedBy))].join(', ')), '', lang);
+    for (const x of used) s += wrap(m.invalid(x.name, x.value, x.file, x.why), '  ', lang);
   }
   if (problems.length === 0) {
-    s += `No problems found${undiagnosed(r) ? ' by what could run' : ''}${infos ? ` (${plural(infos, 'note')} below)` : ''}.\n`;
+    s += `${m.noProblems(undiagnosed(r), infos)}\n`;
   } else {
     const crit = problems.filter((f) => f.severity === 'critical').length;
-    const warn = problems.length - crit;
-    const parts = [crit ? `${crit} critical` : '', warn ? plural(warn, 'warning') : '', infos ? plural(infos, 'note') : ''].filter(Boolean);
-    s += `${plural(problems.length, 'problem')} found: ${parts.join(', ')}.\n`;
+    s += `${m.problems(problems.length, crit, problems.length - crit, infos)}\n`;
   }
-  for (const f of r.findings) s += '\n' + renderFinding(f);
-  s += '\nWhat was checked:\n' + renderChecks(r.checks);
+  for (const f of r.findings) s += '\n' + renderFinding(f, lang);
+  s += `\n${m.checked}\n` + renderChecks(r.checks, lang);
   return s;
 }
 

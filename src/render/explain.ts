@@ -9,6 +9,7 @@ import { describeState } from '../fsm/machine.js';
 import { fsmName } from '../model/state.js';
 import { FSM_STATES, type Row, ROWS, rowLabel } from '../fsm/rfc9293.js';
 import { rfcStateName, ssStateName, type StateCode, SYN_RECV, UNKNOWN } from '../model/state.js';
+import { stepInNetns } from '../doctor/netns-steps.js';
 import { widthTable, wrapText } from './wrap.js';
 
 /** Counts by state code and their total, when a snapshot was read. */
@@ -66,8 +67,8 @@ function countLine(code: StateCode, lang: Lang, c: CountsView): string {
     : `${t(LABELS.now, lang)}: ${num(n)} ${t(LABELS.of, lang)} ${num(c.total)} ${t(LABELS.sockets, lang)} (${share(n, c.total)}; ${c.from})\n`;
 }
 
-/** One state, in full. */
-export function renderState(code: StateCode, lang: Lang, counts?: CountsView): string {
+/** One state, in full; with `netns`, the commands to run next look in that namespace. */
+export function renderState(code: StateCode, lang: Lang, counts?: CountsView, netns?: string): string {
   const s = stateText(code) as StateExplanation;
   let out = `${heading(code, lang)}\n`;
   out += wrapText(t(s.brief, lang), WIDTH, '  ');
@@ -80,7 +81,7 @@ export function renderState(code: StateCode, lang: Lang, counts?: CountsView): s
   out += section(LABELS.normal, t(s.normal, lang));
   out += section(LABELS.worry, t(s.worry, lang));
   out += `${t(LABELS.check, lang)}\n`;
-  for (const c of s.check) out += `  $ ${c.cmd}\n${wrapText(t(c.why, lang), WIDTH, '      ')}`;
+  for (const c of s.check) out += `  ${netns === undefined ? `$ ${c.cmd}` : stepInNetns(`$ ${c.cmd}`, netns)}\n${wrapText(t(c.why, lang), WIDTH, '      ')}`;
   if (code !== UNKNOWN) {
     const { into, out: outs } = transitions(code, lang);
     const none = `  ${t(LABELS.none, lang)}\n`;
@@ -106,9 +107,9 @@ export function renderSummary(lang: Lang, counts?: CountsView): string {
 }
 
 /** The summary table, then every state in full. */
-export function renderAll(lang: Lang, counts?: CountsView): string {
+export function renderAll(lang: Lang, counts?: CountsView, netns?: string): string {
   let out = `${t(LABELS.statesTitle, lang)}\n\n${renderSummary(lang, counts)}`;
-  for (const code of EXPLAIN_ORDER) out += `\n${renderState(code, lang, counts)}`;
+  for (const code of EXPLAIN_ORDER) out += `\n${renderState(code, lang, counts, netns)}`;
   return out;
 }
 

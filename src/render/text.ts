@@ -4,6 +4,8 @@
  * @module
  */
 
+import { displayWidth } from './wrap.js';
+
 export interface Column {
   header: string;
   /** Right-align (numbers). */
@@ -12,16 +14,23 @@ export interface Column {
   min?: number;
 }
 
-/** Render rows under headers; the last column is not padded. */
+/** Columns a cell takes on a terminal: Chinese headers and labels are two a character. */
+function width(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(s) ? s.length : displayWidth(s);
+}
+
+/** Render rows under headers; the last column is not padded. Widths are display columns. */
 export function renderTable(cols: readonly Column[], rows: readonly string[][], header = true): string {
-  const w = cols.map((c) => Math.max(c.min ?? 0, header ? c.header.length : 0));
-  for (const r of rows) for (let j = 0; j < cols.length; j++) w[j] = Math.max(w[j]!, (r[j] ?? '').length);
+  const w = cols.map((c) => Math.max(c.min ?? 0, header ? width(c.header) : 0));
+  for (const r of rows) for (let j = 0; j < cols.length; j++) w[j] = Math.max(w[j]!, width(r[j] ?? ''));
   const line = (cells: readonly string[]) =>
     cols
       .map((c, j) => {
         const v = cells[j] ?? '';
         if (j === cols.length - 1 && !c.right) return v;
-        return c.right ? v.padStart(w[j]!) : v.padEnd(w[j]!);
+        const pad = ' '.repeat(Math.max(0, w[j]! - width(v)));
+        return c.right ? pad + v : v + pad;
       })
       .join(' ')
       .trimEnd();

@@ -4,6 +4,8 @@
  * the sender, `...` while in flight), arriving (`...` then `-->` at the receiver) or lost (`--x`).
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as SIMULATE } from '../i18n/simulate.js';
 import { eventInfo, SEGMENT_LABEL } from '../fsm/events.js';
 import { CLOSED_STATE, describeState } from '../fsm/machine.js';
 import type { Row } from '../fsm/rfc9293.js';
@@ -37,6 +39,8 @@ export interface TimelineOptions {
   /** Column headings for the two ends. */
   left?: string;
   right?: string;
+  /** The language of the headings (English when not given). */
+  lang?: Lang;
 }
 
 /** The timeline table. */
@@ -58,14 +62,15 @@ export function renderTimeline(world: World, opts: TimelineOptions = {}): string
     const rest = s.what === 'event' ? s.sent.slice(1) : s.sent;
     for (const seg of rest) lines.push(['', a, '', wireCell(seg, 'sent', width), '', b, '']);
   }
+  const m = pick(SIMULATE, opts.lang ?? 'en');
   return renderTable([
     { header: '#', right: true },
-    { header: opts.left ?? 'client (A)' },
-    { header: 'event' },
-    { header: 'wire' },
-    { header: 'event' },
-    { header: opts.right ?? 'server (B)' },
-    { header: 'row' },
+    { header: opts.left ?? m.client },
+    { header: m.event },
+    { header: m.wire },
+    { header: m.event },
+    { header: opts.right ?? m.server },
+    { header: m.row },
   ], lines);
 }
 
@@ -81,10 +86,11 @@ export function renderRowsUsed(world: World): string {
 }
 
 /** "End: client CLOSED, server LISTEN; nothing in flight." */
-export function renderEnd(world: World): string {
+export function renderEnd(world: World, lang: Lang = 'en'): string {
+  const m = pick(SIMULATE, lang);
   const flight = world.inFlight('A').length + world.inFlight('B').length;
-  const f = flight === 0 ? 'nothing in flight' : `${flight} segment${flight > 1 ? 's' : ''} still in flight`;
-  return `End: client ${describeState(world.state('A'))}, server ${describeState(world.state('B'))}; ${f}.\n`;
+  const f = flight === 0 ? m.nothingInFlight : m.inFlight(flight);
+  return `${m.end(describeState(world.state('A')), describeState(world.state('B')), f)}\n`;
 }
 
 /** Wrap prose at `width` columns with an indent. */

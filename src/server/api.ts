@@ -4,7 +4,7 @@
  * @module
  */
 import { isTcpstateError } from '../model/errors.js';
-import { MESSAGES } from './messages.js';
+import { MESSAGES } from '../i18n/serve.js';
 
 /** Longest query string accepted. */
 export const MAX_QUERY_BYTES = 4096;

@@ -23,7 +23,7 @@ import { SocketTable } from '../model/table.js';
 import { asQueryError, boolParam, intParam, parseQuery, QueryError } from './api.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, wantsOpenMetrics } from './exposition.js';
 import { isLoopback, type ListenAddress } from './listen.js';
-import { MESSAGES } from './messages.js';
+import { MESSAGES } from '../i18n/serve.js';
 import type { TransitionStreams } from './transitions.js';
 import { exposition } from './metrics/registry.js';
 import type { MetricsOptions, NamespaceScrape, ScrapeContext } from './metrics/types.js';

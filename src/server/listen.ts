@@ -4,7 +4,7 @@
  * @module
  */
 import { TcpstateError } from '../model/errors.js';
-import { MESSAGES } from './messages.js';
+import { MESSAGES } from '../i18n/serve.js';
 
 /**
  * The default port: 9977, picked from the 9100-9999 range of Prometheus's "default port

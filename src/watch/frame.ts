@@ -10,7 +10,7 @@ import { PRINT_ORDER, stateName } from '../model/state.js';
 import { displayWidth } from '../render/wrap.js';
 import type { DoctorLine, ScreenUi } from './keys.js';
 import { clock, shortLabel } from './lines.js';
-import type { WatchMessages } from './messages.js';
+import type { WatchMessages } from '../i18n/watch.js';
 import type { WatchView } from './view.js';
 
 export interface FrameOptions {

@@ -8,7 +8,7 @@ import { total } from '../model/count.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, PRINT_ORDER, type StateCode, SYN_RECV, SYN_SENT, TIME_WAIT, UNKNOWN } from '../model/state.js';
 import { countsObject } from '../render/count.js';
 import { padDisplay } from '../render/wrap.js';
-import type { WatchMessages } from './messages.js';
+import type { WatchMessages } from '../i18n/watch.js';
 import type { WatchView } from './view.js';
 
 /** Short column labels by state code, so a line fits 80 columns (ss's spellings, cut). */

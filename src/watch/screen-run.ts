@@ -9,7 +9,7 @@ import type { Io } from '../cli/io.js';
 import { renderFrame } from './frame.js';
 import type { Report } from '../doctor/diagnose.js';
 import { type DoctorLine, handleKey, type ScreenUi, splitKeys } from './keys.js';
-import type { WatchMessages } from './messages.js';
+import type { WatchMessages } from '../i18n/watch.js';
 import { Terminal } from './terminal.js';
 import { TickLoop, TickReader, type TickRequest } from './ticker.js';
 import { advance, clearGroups, cycleSort, newView, resetBaseline, type WatchView } from './view.js';

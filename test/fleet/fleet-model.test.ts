@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { messages } from '../../src/fleet/messages.js';
+import { messages } from '../../src/i18n/fleet.js';
 import { parseDuration, parseMoment } from '../../src/fleet/options.js';
 import { isLabelName, statesQuery, upQuery } from '../../src/fleet/query.js';
 import { newCounts } from '../../src/model/count.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EN, ZH } from '../../src/server/messages.js';
+import { EN, ZH } from '../../src/i18n/serve.js';
 import { runCli } from '../lib/netns.js';
 
 test('the catalogue: every key in both languages, each giving text', () => {

@@ -9,7 +9,7 @@ import { newCounts } from '../../src/model/count.js';
 import { CLOSE_WAIT, ESTABLISHED, LISTEN, TIME_WAIT } from '../../src/model/state.js';
 import { fit, renderFrame, sparkline } from '../../src/watch/frame.js';
 import { GROUPINGS, handleKey, type ScreenUi, splitKeys, stepInterval } from '../../src/watch/keys.js';
-import { MESSAGES } from '../../src/watch/messages.js';
+import { MESSAGES } from '../../src/i18n/watch.js';
 import { frameDiff, SYNC_BEGIN, SYNC_END } from '../../src/watch/terminal.js';
 import { advance, newView, type WatchView } from '../../src/watch/view.js';
 import { doctorLine } from '../../src/watch/screen-run.js';

@@ -3,6 +3,7 @@
  * live table or on captured text (`tcpstate count web1.txt`, `--hosts` for a fleet).
  * @module
  */
+import { langFromEnv } from '../../lang.js';
 import { countStates, GroupCounter, newCounts, parseGroupKey, total } from '../../model/count.js';
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
@@ -121,7 +122,7 @@ export const count: Command = {
     const rows = groups ? groups.top(top) : undefined;
     if (format === 'json') io.out(JSON.stringify(countJson(counts, { source: r.source, by: byText, groups: rows, warnings: r.warnings }), null, 2) + '\n');
     else if (format === 'awk') io.out(renderAwk(counts));
-    else io.out(rows ? renderGroups(byText!, rows, counts) : renderCounts(counts));
+    else io.out(rows ? renderGroups(byText!, rows, counts, langFromEnv(io.env)) : renderCounts(counts, langFromEnv(io.env)));
     return 0;
   },
 };
@@ -161,14 +162,14 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   const host = hosts.size === 1 ? [...hosts][0] : undefined;
   if (o.format === 'json') io.out(JSON.stringify(countJson(counts, { source, host, by: o.byText, groups: rows, warnings: read.warnings }), null, 2) + '\n');
   else if (o.format === 'awk') io.out(renderAwk(counts));
-  else io.out(rows ? renderGroups(o.byText!, rows, counts) : renderCounts(counts));
+  else io.out(rows ? renderGroups(o.byText!, rows, counts, langFromEnv(io.env)) : renderCounts(counts, langFromEnv(io.env)));
   return 0;
 }
 
 /** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
 async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[],
   o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; fleet: boolean }): Promise<number> {
-  const { messages } = await import('../../fleet/messages.js');
+  const { messages } = await import('../../i18n/fleet.js');
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
   if (other !== undefined) throw new TcpstateError('ERR_USAGE', `${msg.hostsUrlMixed} ("${other}")`, { field: other });

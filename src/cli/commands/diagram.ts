@@ -11,6 +11,9 @@ import { renderStatesDot, renderStatesMermaid, renderStatesText } from '../../re
 import { renderStatesSvg } from '../../render/diagram-svg.js';
 import { renderSequenceMermaid, renderSequenceSvg } from '../../render/sequence.js';
 import { renderTimeline } from '../../render/timeline.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as SIMULATE } from '../../i18n/simulate.js';
+import { langFromEnv } from '../../lang.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
 import { COUNT_HELP, COUNT_OPTIONS, readStateCounts } from '../state-counts.js';
@@ -35,6 +38,8 @@ The classic TCP figures, drawn from the state machine's table:
   --format FMT        svg, dot (Graphviz; states only), mermaid, or text (default; with
                       -o FILE the file's extension decides: .svg .dot .gv .mmd .txt)
   --counts            write this machine's count on each state and shade by amount
+  --lang LANG         en or zh: the states figure's title, legend and captions
+                      (default from TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG)
 ${COUNT_HELP}  -o, --output FILE   write to FILE instead of standard output
   -h, --help
 
@@ -57,6 +62,7 @@ export const diagram: Command = {
       format: { type: 'string' },
       counts: { type: 'boolean' },
       output: { type: 'string', short: 'o' },
+      lang: { type: 'string' },
       ...COUNT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
@@ -65,10 +71,11 @@ export const diagram: Command = {
     const file = str(values['output']);
     const format = oneOf(values['format'], '--format', FORMATS, formatFromFile(file) ?? 'text');
     const figure = str(values['figure']) ?? 'states';
+    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     let text: string;
     if (figure === 'states') {
       const counts = values['counts'] ? await readStateCounts(values, io, 'this machine', false) : undefined;
-      const opts = counts ? { counts: counts.byCode, countsFrom: `${counts.total} sockets, ${counts.from}` } : {};
+      const opts = { lang, ...(counts ? { counts: counts.byCode, countsFrom: `${counts.total} sockets, ${counts.from}` } : {}) };
       text = format === 'svg' ? renderStatesSvg(opts) : format === 'dot' ? renderStatesDot(opts)
         : format === 'mermaid' ? renderStatesMermaid(opts) : renderStatesText(opts);
     } else {
@@ -79,9 +86,9 @@ export const diagram: Command = {
       if (values['counts']) throw new TcpstateError('ERR_USAGE', '--counts applies to --figure states only', { field: '--counts' });
       if (format === 'dot') throw new TcpstateError('ERR_USAGE', `--format dot draws the states figure only; for "${figure}" use svg, mermaid or text`, { field: '--format' });
       const world = runScript(parseScript(scenario.script), scenario.profile);
-      const title = `${scenario.name}: ${scenario.title}`;
+      const title = `${scenario.name}: ${pick(SIMULATE, lang).scenarios[scenario.name]?.title ?? scenario.title}`;
       text = format === 'svg' ? renderSequenceSvg(world, title) : format === 'mermaid' ? renderSequenceMermaid(world, title)
-        : `${title}\n\n${renderTimeline(world)}`;
+        : `${title}\n\n${renderTimeline(world, { lang })}`;
     }
     if (file !== undefined) {
       try {

@@ -2,6 +2,7 @@
  * `tcpstate diff A B`: what changed between two snapshots of one host.
  * @module
  */
+import { langFromEnv } from '../../lang.js';
 import { newCounts, type StateCounts } from '../../model/count.js';
 import { diffCounts, diffTables } from '../../model/diff.js';
 import { TcpstateError, type Warning } from '../../model/errors.js';
@@ -102,7 +103,7 @@ export const diff: Command = {
       io.err('tcpstate: note: an awk summary of netstat -n leaves listening sockets out; compare like with like\n');
     }
     if (values['json']) io.out(JSON.stringify(diffJson(states, before.counts, after.counts, sockets, sides, warnings), null, 2) + '\n');
-    else io.out(renderDiff(states, before.counts, after.counts, sockets, sides));
+    else io.out(renderDiff(states, before.counts, after.counts, sockets, sides, langFromEnv(io.env)));
     return 0;
   },
 };

@@ -17,7 +17,8 @@ import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors
 import { defaultProcRoot } from '../../snapshot.js';
 import { sysctlPath } from '../../sources/sysctl.js';
 import { doctorJson, renderDoctor } from '../../render/doctor.js';
-import { parse, str } from '../args.js';
+import { langFromEnv } from '../../lang.js';
+import { oneOf, parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 
@@ -44,6 +45,8 @@ It reads the socket table twice (--interval apart), the kernel's counters
                        "ip netns exec", needs root): sockets, counters, sysctls
                        and owners are all that namespace's
   --source NAME        live socket source: auto (default), proc, netlink
+  --lang LANG          en or zh (findings, why, what to do); default from
+                       TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG (zh* gives zh)
 
 Rules: ${Object.keys(RULES).join(', ')}
 
@@ -68,6 +71,7 @@ const OPTIONS = {
   'proc-root': { type: 'string' },
   netns: { type: 'string', short: 'N' },
   source: { type: 'string' },
+  lang: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -116,7 +120,7 @@ function inNamespace(name: string, argv: readonly string[], io: Io): number {
   const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
-    env: { ...io.env, TCPSTATE_DOCTOR_WHERE: `network namespace ${name}` },
+    env: { ...io.env, TCPSTATE_DOCTOR_WHERE: `network namespace ${name}`, TCPSTATE_DOCTOR_NETNS: name },
   });
   if (r.error) throw new TcpstateError('ERR_NETNS', `cannot run "ip netns exec ${name}": ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, { field: '--netns' });
   io.out(r.stdout);
@@ -133,6 +137,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const specs = thresholdSpecs();
   if (values['print-config']) { io.out(JSON.stringify(defaultConfig(specs), null, 2) + '\n'); return 0; }
   const intervalS = seconds(str(values['interval']));
+  const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
   const only = ids(str(values['only']), '--only');
   const skip = ids(str(values['skip']), '--skip');
   const configFile = str(values['config']);
@@ -150,7 +155,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     where: io.env['TCPSTATE_DOCTOR_WHERE'],
   });
   for (const n of notices) io.err(`tcpstate: ${n}\n`);
-  const report = diagnose(inputs, { thresholds, only, skip });
+  const report = diagnose(inputs, { thresholds, only, skip, netns: io.env['TCPSTATE_DOCTOR_NETNS'], lang });
   const root = defaultProcRoot(procRoot);
   for (const x of report.invalidInputs) {
     const w: Warning = {
@@ -161,7 +166,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     warnings.push(w);
   }
   printWarnings(io, warnings);
-  io.out(values['json'] ? JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n' : renderDoctor(report, inputs));
+  io.out(values['json'] ? JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n' : renderDoctor(report, inputs, lang));
   return exitStatus(report);
 }
 

@@ -5,10 +5,11 @@
  */
 import { TcpstateError } from '../../model/errors.js';
 import { parseState, stateWords } from '../../model/state.js';
+import { plainNetnsName } from '../../doctor/netns-steps.js';
 import { LABELS } from '../../fsm/explain-data.js';
 import { langFromEnv } from '../../lang.js';
 import { renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
-import { oneOf, parse } from '../args.js';
+import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
 import { COUNT_HELP, COUNT_OPTIONS, readStateCounts } from '../state-counts.js';
 
@@ -54,8 +55,9 @@ export const explain: Command = {
     }
     if (values['columns']) { io.out(renderColumns(lang)); return 0; }
     const counts = values['no-count'] ? undefined : await readStateCounts(values, io, LABELS.here[lang], true);
-    if (code !== undefined) io.out(renderState(code, lang, counts));
-    else if (values['all']) io.out(renderAll(lang, counts));
+    const netns = plainNetnsName(str(values['netns']));
+    if (code !== undefined) io.out(renderState(code, lang, counts, netns));
+    else if (values['all']) io.out(renderAll(lang, counts, netns));
     else {
       io.out(renderSummary(lang, counts));
       io.out(lang === 'zh'

@@ -65,7 +65,7 @@ export const fleet: Command = {
       io.out(`${HELP}${HTTP_HELP}\nExamples:\n  tcpstate fleet --prometheus http://prom:9090 --host-label host --group-label role\n  tcpstate fleet --prometheus http://prom:9090 --since 1h --json\n`);
       return 0;
     }
-    const { messages } = await import('../../fleet/messages.js');
+    const { messages } = await import('../../i18n/fleet.js');
     const msg = messages(io.env, values['lang'] === undefined ? undefined : oneOf(values['lang'], '--lang', ['en', 'zh'] as const, 'en'));
     if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}": fleet reads Prometheus (--prometheus URL)`, { field: positionals[0] });
     const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];

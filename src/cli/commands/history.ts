@@ -59,7 +59,7 @@ export const history: Command = {
     if (values['help']) { io.out(HELP); return 0; }
     const { parseDuration, parseTime } = await import('../../history/time.js');
     const { defaultDbPath } = await import('../../history/paths.js');
-    const { messages } = await import('../../history/messages.js');
+    const { messages } = await import('../../i18n/history.js');
     const m = messages(io.env);
     const now = Date.now();
     let mask = 0;

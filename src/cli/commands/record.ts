@@ -55,7 +55,7 @@ export const record: Command = {
     if (values['help']) { io.out(HELP); return 0; }
     const { parseDuration, parseSize } = await import('../../history/time.js');
     const { defaultDbPath } = await import('../../history/paths.js');
-    const { messages } = await import('../../history/messages.js');
+    const { messages } = await import('../../i18n/history.js');
     const m = messages(io.env);
     const intervalMs = parseDuration(str(values['interval']) ?? '10s', '--interval');
     if (intervalMs < 100) throw new TcpstateError('ERR_USAGE', '--interval must be at least 100ms', { field: '--interval' });

@@ -7,7 +7,7 @@ import { TcpstateError } from '../../model/errors.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { langFromEnv } from '../../lang.js';
-import { MESSAGES, useServeLanguage } from '../../server/messages.js';
+import { MESSAGES, useServeLanguage } from '../../i18n/serve.js';
 import type { Command } from '../io.js';
 
 const VERSION = '0.1.0';

@@ -3,6 +3,10 @@
  * printed as a timeline.
  * @module
  */
+import { type Lang, pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as SIMULATE } from '../../i18n/simulate.js';
+import { langFromEnv } from '../../lang.js';
+import { wrapText } from '../../render/wrap.js';
 import { TcpstateError } from '../../model/errors.js';
 import { EVENTS } from '../../fsm/events.js';
 import { describeState, type Profile } from '../../fsm/machine.js';
@@ -32,6 +36,8 @@ With no scenario and no --events, lists the scenarios.
   --rows             after the timeline, each table row used, with its RFC
                      section and Linux note
   --json             the run as JSON
+  --lang LANG        en or zh: headings, scenario titles and explanations
+                     (default from TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG)
   -h, --help
 
 Events (id, then aliases):
@@ -46,12 +52,10 @@ Examples:
   tcpstate simulate --events 'a:connect b:connect a>b b>a a>b b>a'
 `;
 
-function listing(): string {
-  const rows = SCENARIOS.map((s) => [s.name, s.title + (s.profile === 'rfc' ? ' [RFC profile]' : '')]);
-  return `Scenarios ("tcpstate simulate NAME"):\n\n${renderTable([{ header: 'name' }, { header: 'what happens' }], rows, false).trimEnd().replace(/^/gm, '  ')}
-
-Or drive your own: tcpstate simulate --events 'b:listen a:connect deliver a:close deliver'
-`;
+function listing(lang: Lang): string {
+  const m = pick(SIMULATE, lang);
+  const rows = SCENARIOS.map((s) => [s.name, (m.scenarios[s.name]?.title ?? s.title) + (s.profile === 'rfc' ? m.rfcProfile : '')]);
+  return m.listing(renderTable([{ header: 'name' }, { header: 'what happens' }], rows, false).trimEnd().replace(/^/gm, '  '));
 }
 
 function json(world: World, name: string | undefined, script: string): unknown {
@@ -81,14 +85,17 @@ export const simulate: Command = {
       profile: { type: 'string' },
       rows: { type: 'boolean' },
       json: { type: 'boolean' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
     const events = str(values['events']);
+    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    const m = pick(SIMULATE, lang);
     if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one scenario at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const name = positionals[0];
     if (name !== undefined && events !== undefined) throw new TcpstateError('ERR_USAGE', 'give a scenario or --events, not both');
-    if (name === undefined && events === undefined) { io.out(listing()); return 0; }
+    if (name === undefined && events === undefined) { io.out(listing(lang)); return 0; }
     const scenario = name === undefined ? undefined : findScenario(name);
     if (name !== undefined && !scenario) {
       throw new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`, { position: argv.indexOf(name) + 1 + io.argOffset });
@@ -99,15 +106,16 @@ export const simulate: Command = {
     if (values['json']) { io.out(JSON.stringify(json(world, scenario?.name, script), null, 2) + '\n'); return 0; }
     let out = '';
     if (scenario) {
-      out += `${scenario.name}: ${scenario.title}\n`;
-      out += wrap(scenario.about, 96, '  ');
-      out += `  Source: ${scenario.source}. Profile: ${profile}.\n\n`;
+      const text = m.scenarios[scenario.name] ?? scenario;
+      out += `${scenario.name}: ${text.title}\n`;
+      out += lang === 'zh' ? wrapText(text.about, 96, '  ') : wrap(text.about, 96, '  ');
+      out += `  ${m.source(scenario.source, profile)}\n\n`;
     } else {
-      out += `simulate --events '${script}' (profile: ${profile})\n\n`;
+      out += `${m.custom(script, profile)}\n\n`;
     }
-    out += renderTimeline(world);
-    out += '\n' + renderEnd(world);
-    if (values['rows']) out += '\nRows used (RFC 9293 section):\n' + renderRowsUsed(world);
+    out += renderTimeline(world, { lang });
+    out += '\n' + renderEnd(world, lang);
+    if (values['rows']) out += `\n${m.rowsUsed}\n` + renderRowsUsed(world);
     io.out(out);
     return 0;
   },

@@ -13,7 +13,7 @@ import { intOpt, parse, str } from '../args.js';
 import { isFilterWord, printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
-import { MESSAGES, watchLang, type WatchMessages } from '../../watch/messages.js';
+import { MESSAGES, watchLang, type WatchMessages } from '../../i18n/watch.js';
 import type { TickRequest } from '../../watch/ticker.js';
 
 /** Seconds as given (`1`, `0.5`, `.25`), checked against the bounds. */

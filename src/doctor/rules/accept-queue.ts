@@ -12,6 +12,8 @@
  * @module
  */
 import { LISTEN } from '../../model/state.js';
+import { type Lang, pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
 import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
@@ -27,16 +29,19 @@ export const acceptQueue: Rule = {
   },
   sysctls: { uses: ['net.core.somaxconn'] },
 
-  limits(inp) {
+  limits(inp, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['accept-queue'];
     const notes: string[] = [];
-    if (!inp.listenBacklogKnown) notes.push(`backlog unknown: the ${inp.source} source does not show it (netlink does; "ss -ltn" shows it as Send-Q)`);
-    if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): ListenOverflows/ListenDrops unknown`);
-    else if (!inp.before) notes.push('one sample: ListenOverflows/ListenDrops rates unknown (totals shown)');
-    if (sysctlMissing(inp, 'net.core.somaxconn')) notes.push(`net.core.somaxconn ${sysctlUnknown(inp, 'net.core.somaxconn')}`);
+    if (!inp.listenBacklogKnown) notes.push(m.backlogUnknown(inp.source));
+    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    else if (!inp.before) notes.push(m.oneSample);
+    if (sysctlMissing(inp, 'net.core.somaxconn')) notes.push(`net.core.somaxconn ${sysctlUnknown(inp, 'net.core.somaxconn', lang)}`);
     return { notes };
   },
 
-  run(inp: DoctorInputs, th) {
+  run(inp: DoctorInputs, th, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['accept-queue'];
+    const l = m.labels;
     const t = inp.now.table;
     const sec = intervalSec(inp);
     const overflows = rate(inp, 'TcpExt', 'ListenOverflows');
@@ -65,24 +70,22 @@ export const acceptQueue: Rule = {
       const o = ownerOf(t, i);
       const ep = local(t, i);
       const backlogText = backlog !== undefined
-        ? `${backlog}${somaxconn !== undefined && backlog === somaxconn ? ' (= somaxconn: the application may have asked for more and been capped)' : ''}`
+        ? `${backlog}${somaxconn !== undefined && backlog === somaxconn ? m.cappedBySomaxconn : ''}`
         : inferred !== undefined
-          ? `not shown by /proc; probably ${inferred} (the queue stays at ${q} while the kernel refuses: it admits backlog + 1)`
-          : 'not shown by /proc (run "ss -ltn" and read Send-Q, or use the netlink source)';
+          ? m.backlogInferred(inferred, q)
+          : m.backlogNotShown;
       out.push({
         id: 'accept-queue',
         severity: critical ? 'critical' : 'warning',
-        title: `${o.label} is not accepting fast enough on ${ep}: ${q} connection${q === 1 ? '' : 's'} waiting in the accept queue` +
-          (backlog !== undefined ? ` of ${backlog}` : '') +
-          (overflowing ? `, ListenOverflows ${perSec(overflows)}` : ''),
+        title: m.title(o.label, ep, q, backlog !== undefined ? String(backlog) : '', overflowing ? perSec(overflows, lang) : ''),
         subject: { pids: o.pids, programs: o.programs, local: ep, localPort: t.lport[i]! },
         evidence: [
-          { label: 'listener', value: `${ep}, ${o.label}` },
-          { label: 'accept queue (Recv-Q)', value: `${q}${before !== undefined ? ` (was ${before} ${duration(sec!)} earlier)` : ''}` },
-          { label: 'backlog', value: backlogText },
-          { label: 'net.core.somaxconn (caps every backlog)', value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn') : String(somaxconn) },
-          { label: 'TcpExt ListenOverflows', value: overflows !== undefined ? `${perSec(overflows)} (+${overflowDelta} in ${duration(sec!)})` : `${total(inp, 'TcpExt', 'ListenOverflows') ?? 'unknown'} since boot (one sample)` },
-          { label: 'TcpExt ListenDrops', value: drops !== undefined ? perSec(drops) : `${total(inp, 'TcpExt', 'ListenDrops') ?? 'unknown'} since boot (one sample)` },
+          { label: l.listener, value: `${ep}, ${o.label}` },
+          { label: l.queue, value: `${q}${before !== undefined ? m.was(before, duration(sec!)) : ''}` },
+          { label: l.backlog, value: backlogText },
+          { label: l.somaxconn, value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn', lang) : String(somaxconn) },
+          { label: 'TcpExt ListenOverflows', value: overflows !== undefined ? `${perSec(overflows, lang)} (+${overflowDelta} in ${duration(sec!)})` : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenOverflows') ?? m.unknown)) },
+          { label: 'TcpExt ListenDrops', value: drops !== undefined ? perSec(drops, lang) : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenDrops') ?? m.unknown)) },
         ],
         metrics: {
           queue: q,
@@ -97,20 +100,13 @@ export const acceptQueue: Rule = {
         // /proc's Send-Q of a listener is not its backlog: show it as unknown.
         sockets: [{ ...socketRef(t, i), ...(backlog === undefined ? { sendQ: null } : {}) }],
         socketCount: 1,
-        explanation:
-          'A listening socket has two queues: half-open connections (SYN_RECV) and connections the kernel has ' +
-          'completed that wait for the application to call accept(). When the accept queue holds more than the ' +
-          'backlog, the kernel ignores new SYNs and final ACKs and counts ListenOverflows (and ListenDrops); clients ' +
-          'see slow connects (SYN retried after 1, 3, 7 s) or timeouts. The backlog is the one passed to listen(), ' +
-          'silently capped at net.core.somaxconn. A queue that fills means the application accepts too slowly ' +
-          '(event loop or accept thread blocked, workers exhausted) or the backlog is too small for bursts.',
+        explanation: m.why,
         nextSteps: [
-          `$ ss -ltn 'sport = :${t.lport[i]}'   # Recv-Q = queue, Send-Q = backlog`,
+          `$ ss -ltn 'sport = :${t.lport[i]}'   # ${m.queueComment}`,
           '$ nstat -az TcpExtListenOverflows TcpExtListenDrops',
-          ...(o.pids[0] !== undefined ? [`$ top -H -p ${o.pids[0]}   # is the accepting thread busy or blocked?`] : []),
-          'In the code: keep the accept loop free (no blocking work on the thread or event loop that accepts), add workers; ' +
-            'ask for a larger backlog (listen(fd, N); Node server.listen({backlog}); nginx "listen ... backlog=N"; Java ServerSocket(port, N))',
-          `$ sysctl -w net.core.somaxconn=${Math.max(4096, (somaxconn ?? 0) * 2)}   # the cap on every backlog; restart the listener to apply`,
+          ...(o.pids[0] !== undefined ? [`$ top -H -p ${o.pids[0]}   # ${m.topComment}`] : []),
+          m.inCode,
+          `$ sysctl -w net.core.somaxconn=${Math.max(4096, (somaxconn ?? 0) * 2)}   # ${m.somaxconnComment}`,
         ],
       });
     }
@@ -118,18 +114,18 @@ export const acceptQueue: Rule = {
       out.push({
         id: 'accept-queue',
         severity: 'warning',
-        title: `ListenOverflows ${perSec(overflows)} but no accept queue is backed up now: a burst overflowed and drained`,
+        title: m.burstTitle(perSec(overflows, lang)),
         subject: {},
         evidence: [
-          { label: 'TcpExt ListenOverflows', value: `${perSec(overflows)} (+${overflowDelta} in ${duration(sec!)})` },
-          { label: 'TcpExt ListenDrops', value: perSec(drops) },
-          { label: 'net.core.somaxconn', value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn') : String(somaxconn) },
+          { label: 'TcpExt ListenOverflows', value: `${perSec(overflows, lang)} (+${overflowDelta} in ${duration(sec!)})` },
+          { label: 'TcpExt ListenDrops', value: perSec(drops, lang) },
+          { label: 'net.core.somaxconn', value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn', lang) : String(somaxconn) },
         ],
         metrics: { listenOverflowsPerSec: round3(overflows!), listenDropsPerSec: drops === undefined ? null : round3(drops), somaxconn: somaxconn ?? null },
         sockets: [],
         socketCount: 0,
-        explanation: 'The counters are per namespace, not per port; no listener had a waiting connection when sampled, so the overflow came in a burst.',
-        nextSteps: ['$ watch -n1 "ss -ltn"   # catch the listener whose Recv-Q reaches Send-Q', '$ nstat -az TcpExtListenOverflows TcpExtListenDrops'],
+        explanation: m.burstWhy,
+        nextSteps: [`$ watch -n1 "ss -ltn"   # ${m.watchComment}`, '$ nstat -az TcpExtListenOverflows TcpExtListenDrops'],
       });
     }
     return out.sort((a, b) => (b.metrics['queue'] as number ?? 0) - (a.metrics['queue'] as number ?? 0));

@@ -5,17 +5,19 @@
  * CLOSE_WAIT has no kernel timeout: the peer's FIN arrived and only the application's
  * close() ends it. A well-behaved program closes within milliseconds of reading EOF, so
  * sockets that stay in CLOSE_WAIT across samples are held by a missing close().
- * /proc shows no age for them; tcp_info's last_ack_recv (netlink, when a source fills
- * `info.lastAckRecvMs`) is the time since the peer last sent anything, i.e. about when
- * its FIN arrived.
+ * /proc shows no age for them; tcp_info's tcpi_last_ack_recv (netlink fills it as
+ * `lastAckMs` in the row's tcp_info) is the time since the last ACK from the peer, whose
+ * FIN carried one: about when the FIN arrived, unless the peer acknowledged data since.
  * @module
  */
+import { type Lang, pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import { CLOSE_WAIT } from '../../model/state.js';
 import type { SocketTable } from '../../model/table.js';
 import type { Finding } from '../finding.js';
 import { type DoctorInputs, intervalSec } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, hostPort, Listeners, ownerOf, plural, raddr, round3, sampleRefs, tupleKey } from '../sockets.js';
+import { duration, hostPort, Listeners, ownerOf, raddr, round3, sampleRefs, tupleKey } from '../sockets.js';
 
 interface Group {
   key: string;
@@ -49,7 +51,7 @@ function groups(t: SocketTable, listeners: Listeners): Map<string, Group> {
     }
     g.rows.push(i);
     g.unread += t.recvQ[i]!;
-    const age = t.ext.get(i)?.['lastAckRecvMs'];
+    const age = t.ext.get(i)?.['lastAckMs'];
     if (typeof age === 'number') g.oldestMs = Math.max(g.oldestMs ?? 0, age);
   }
   return out;
@@ -64,15 +66,17 @@ export const closeWaitLeak: Rule = {
     criticalGrowthPerMin: { default: 60, unit: 'sockets per minute', doc: 'growth between the two samples that makes a group of at least `warnCount` critical' },
   },
 
-  limits(inp) {
+  limits(inp, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['close-wait-leak'];
     const notes: string[] = [];
-    if (!inp.before) notes.push('one sample: growth unknown');
-    if (inp.processes === 'none') notes.push('no process information: owners unknown');
-    else if (inp.processes === 'partial') notes.push('some processes hidden (not root): some owners unknown');
+    if (!inp.before) notes.push(m.oneSample);
+    if (inp.processes === 'none') notes.push(m.noProcesses);
+    else if (inp.processes === 'partial') notes.push(m.someHidden);
     return { notes };
   },
 
-  run(inp: DoctorInputs, th) {
+  run(inp: DoctorInputs, th, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['close-wait-leak'];
     const listeners = new Listeners([inp.now.table, inp.before?.table]);
     const now = groups(inp.now.table, listeners);
     const before = inp.before ? groups(inp.before.table, listeners) : undefined;
@@ -94,27 +98,29 @@ export const closeWaitLeak: Rule = {
       let stayed = 0;
       for (const i of g.rows) if (beforeTuples.has(tupleKey(t, i))) stayed++;
       const critical = n >= th['criticalCount']! || (perMin !== undefined && perMin >= th['criticalGrowthPerMin']!);
-      const where = g.port !== undefined ? `on port ${g.port}` : `toward ${g.peer}`;
-      const growthText = growth === undefined ? '' : growth > 0 ? `, +${growth} in ${duration(sec!)}` : '';
+      const where = g.port !== undefined ? m.onPort(g.port) : m.toward(g.peer!);
+      const growthText = growth === undefined ? '' : growth > 0 ? m.growth(growth, duration(sec!)) : '';
+      const noAge = inp.source === 'proc' ? m.noAgeProc : m.noAgeSource(inp.source);
       const ageText = g.oldestMs !== undefined
-        ? `oldest ${duration(g.oldestMs / 1000)} since the peer's last packet (tcp_info last_ack_recv)`
+        ? m.ageOldest(duration(g.oldestMs / 1000))
         : inp.before
-          ? `${stayed} of ${n} were already in CLOSE_WAIT ${duration(sec!)} earlier; /proc shows no age (netlink's tcp_info does)`
-          : 'unknown: /proc shows no age for CLOSE_WAIT (netlink\'s tcp_info does)';
+          ? m.ageStayed(stayed, n, duration(sec!), noAge)
+          : m.ageUnknown(inp.source === 'proc' ? m.noAgeProcOnly : noAge);
+      const l = m.labels;
       const filter = g.port !== undefined ? `sport = :${g.port}` : `dst ${g.peer}`;
       const pid = g.pids[0];
       out.push({
         id: 'close-wait-leak',
         severity: critical ? 'critical' : 'warning',
-        title: `${g.owner} holds ${plural(n, 'socket')} in CLOSE_WAIT ${where}${growthText}`,
+        title: m.title(g.owner, n, where, growthText),
         subject: { pids: g.pids, programs: g.programs, ...(g.port !== undefined ? { localPort: g.port } : { peer: g.peer }) },
         evidence: [
-          { label: 'CLOSE_WAIT sockets', value: String(n) },
-          { label: 'owner', value: g.owner },
-          { label: g.port !== undefined ? 'local port (a listener: server side)' : 'upstream (client side)', value: g.port !== undefined ? String(g.port) : g.peer! },
-          { label: 'change between samples', value: growth === undefined ? 'unknown (one sample)' : `${growth >= 0 ? '+' : ''}${growth} in ${duration(sec!)}${perMin !== undefined ? ` (${perMin.toFixed(0)}/min)` : ''}` },
-          { label: 'age', value: ageText },
-          { label: 'unread bytes in their receive queues', value: String(g.unread) },
+          { label: l.count, value: String(n) },
+          { label: l.owner, value: g.owner },
+          { label: g.port !== undefined ? l.port : l.upstream, value: g.port !== undefined ? String(g.port) : g.peer! },
+          { label: l.change, value: growth === undefined ? m.changeUnknown : m.change(`${growth >= 0 ? '+' : ''}${growth}`, duration(sec!), perMin !== undefined ? perMin.toFixed(0) : '') },
+          { label: l.age, value: ageText },
+          { label: l.unread, value: String(g.unread) },
         ],
         metrics: {
           count: n,
@@ -129,22 +135,12 @@ export const closeWaitLeak: Rule = {
         },
         sockets: sampleRefs(t, g.rows, 8, (i) => t.recvQ[i]!),
         socketCount: n,
-        explanation:
-          'CLOSE_WAIT means the peer has closed its side (its FIN arrived) and the kernel is waiting for this ' +
-          'application to call close(). The kernel never times CLOSE_WAIT out: each socket keeps a file descriptor ' +
-          'and its buffers until the process closes it or exits, and no sysctl changes that (keepalive does not ' +
-          'free the descriptor). ' +
-          (g.port !== undefined
-            ? `Here the process is the server on port ${g.port}: clients hung up and it did not close its end.`
-            : `Here the process is the client: ${g.peer} closed connections (often idle ones in a pool) and the process kept its ends.`) +
-          ' A count that stays or grows means a code path that never closes.',
+        explanation: m.why + (g.port !== undefined ? m.whyServer(g.port) : m.whyClient(g.peer!)) + m.whyEnd,
         nextSteps: [
           `$ tcpstate ls -p state close-wait ${filter}`,
-          ...(pid !== undefined ? [`$ ls -l /proc/${pid}/fd | grep -c socket   # descriptors held; compare with: grep 'open files' /proc/${pid}/limits`] : []),
-          'In the code: close the socket when a read returns 0 (EOF) and on every error path; release pooled ' +
-            'connections the peer closed (e.g. always close HTTP response bodies, evict dead pool entries); ' +
-            'with Node, a socket created with allowHalfOpen must call end()',
-          `Relief, not a fix: restarting the process frees them; ss -K state close-wait '( ${filter} )' closes them now (needs CONFIG_INET_DIAG_DESTROY)`,
+          ...(pid !== undefined ? [`$ ls -l /proc/${pid}/fd | grep -c socket   # ${m.fdComment} grep 'open files' /proc/${pid}/limits`] : []),
+          m.inCode,
+          m.relief(filter),
         ],
       });
     }

@@ -18,10 +18,12 @@
  */
 import { CLOSE_WAIT, FIN_WAIT2 } from '../../model/state.js';
 import { NO_TIME } from '../../model/table.js';
+import { type Lang, pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
 import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, hostPort, laddr, ownerLabel, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
+import { duration, hostPort, laddr, ownerLabel, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
 export const finWait2Orphans: Rule = {
   id: 'fin-wait2-orphans',
@@ -34,14 +36,17 @@ export const finWait2Orphans: Rule = {
   },
   sysctls: { uses: ['net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_max_orphans'] },
 
-  limits(inp) {
+  limits(inp, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['fin-wait2-orphans'];
     const notes: string[] = [];
-    if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): orphans and TCPAbortOnMemory unknown`);
-    if (sysctlMissing(inp, 'net.ipv4.tcp_max_orphans')) notes.push(`tcp_max_orphans ${sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans')}`);
+    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    if (sysctlMissing(inp, 'net.ipv4.tcp_max_orphans')) notes.push(`tcp_max_orphans ${sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans', lang)}`);
     return { notes };
   },
 
-  run(inp: DoctorInputs, th) {
+  run(inp: DoctorInputs, th, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['fin-wait2-orphans'];
+    const l = m.labels;
     const t = inp.now.table;
     const sec = intervalSec(inp);
     const finTimeout = sysctl(inp, 'net.ipv4.tcp_fin_timeout');
@@ -81,30 +86,24 @@ export const finWait2Orphans: Rule = {
       out.push({
         id: 'fin-wait2-orphans',
         severity: n >= th['criticalCount']! ? 'critical' : 'warning',
-        title: `${plural(n, 'socket')} in FIN_WAIT2 toward ${g.peer}: ${g.orphan.length} orphaned, ${g.held.length} held open` +
-          (peerOwner ? `; the peer is local: ${peerOwner} has not closed its ends` : '; the peer has not closed its side'),
+        title: m.title(n, g.peer, g.orphan.length, g.held.length) + (peerOwner ? m.peerLocal(peerOwner) : m.peerRemote),
         subject: { peer: g.peer, ...(holders.size ? { pids: [...holders.keys()], programs: [...new Set(holders.values())] } : {}) },
         evidence: [
-          { label: 'FIN_WAIT2 toward the peer', value: String(n) },
-          { label: 'orphaned (application closed; kernel ends them)', value: `${g.orphan.length}${g.orphan.length ? `, gone within ${duration(maxLeft / 1000)}` : ''}` },
-          { label: 'held open (shutdown(SHUT_WR); no timeout)', value: g.held.length ? `${g.held.length}, by ${holderLabel}` : '0' },
-          { label: 'the peer\'s ends', value: peerOwner ? `${peerSeen} in CLOSE_WAIT on this host, held by ${peerOwner}` : 'not on this host (or not visible)' },
-          { label: 'net.ipv4.tcp_fin_timeout (orphaned FIN_WAIT2 only)', value: finTimeout === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_fin_timeout') : `${finTimeout} s` },
+          { label: l.count, value: String(n) },
+          { label: l.orphaned, value: `${g.orphan.length}${g.orphan.length ? m.goneWithin(duration(maxLeft / 1000)) : ''}` },
+          { label: l.held, value: g.held.length ? m.heldBy(g.held.length, holderLabel) : '0' },
+          { label: l.peerEnds, value: peerOwner ? m.peerCloseWait(peerSeen, peerOwner) : m.peerNotHere },
+          { label: l.finTimeout, value: finTimeout === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_fin_timeout', lang) : `${finTimeout} s` },
         ],
         metrics: { count: n, orphaned: g.orphan.length, held: g.held.length, peerCloseWait: peerSeen, finTimeout: finTimeout ?? null, peerPort: g.port },
         sockets: sampleRefs(t, rows, 8),
         socketCount: n,
-        explanation:
-          'FIN_WAIT2 means this side has closed and the peer acknowledged, but the peer\'s application has not closed ' +
-          'its end (on its side the socket sits in CLOSE_WAIT). Orphaned ones, whose descriptor this application already ' +
-          'closed, are dropped by the kernel after net.ipv4.tcp_fin_timeout (60 s) without a packet; held ones, half-closed ' +
-          'with shutdown(SHUT_WR) and still open, wait for the peer forever. The cause is on the peer: ' +
-          (peerOwner ? `here ${peerOwner}, which leaks CLOSE_WAIT.` : 'its application is not closing.'),
+        explanation: m.why + (peerOwner ? m.whyLocal(peerOwner) : m.whyRemote),
         nextSteps: [
           `$ tcpstate ls -o state fin-wait-2 dst ${g.peer}`,
-          peerOwner ? `$ tcpstate ls -p state close-wait sport = :${g.port}   # the peer's side` : `$ ss -tnp state close-wait '( sport = :${g.port} )'   # on the peer`,
-          'Fix the peer\'s missing close(); on this side, close() instead of shutdown() when done reading, or read with a timeout',
-          '$ sysctl -w net.ipv4.tcp_fin_timeout=30   # shortens orphaned FIN_WAIT2 only (not TIME_WAIT)',
+          peerOwner ? `$ tcpstate ls -p state close-wait sport = :${g.port}   # ${m.peerSideComment}` : `$ ss -tnp state close-wait '( sport = :${g.port} )'   # ${m.onPeerComment}`,
+          m.fix,
+          `$ sysctl -w net.ipv4.tcp_fin_timeout=30   # ${m.finTimeoutComment}`,
         ],
       });
     }
@@ -126,29 +125,26 @@ export const finWait2Orphans: Rule = {
         id: 'fin-wait2-orphans',
         severity: level,
         title: aborting
-          ? `connections are being reset for lack of memory: TCPAbortOnMemory ${perSec(abortRate)}`
+          ? m.abortingTitle(perSec(abortRate, lang))
           : share !== undefined && share >= th['warnOrphanShare']!
-            ? `${orphans} orphaned sockets, ${(share * 100).toFixed(0)}% of tcp_max_orphans (${maxOrphans})`
-            : `TCPAbortOnMemory: ${abortTotal} connections reset for lack of memory since boot`,
+            ? m.orphansTitle(orphans!, (share * 100).toFixed(0), maxOrphans!)
+            : m.abortedTitle(abortTotal!),
         subject: {},
         evidence: [
-          { label: 'orphaned sockets (sockstat orphan, whole host)', value: orphans === undefined ? 'unknown' : String(orphans) },
-          { label: 'net.ipv4.tcp_max_orphans', value: maxOrphans === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans') : String(maxOrphans) },
-          { label: 'TcpExt TCPAbortOnMemory', value: abortDelta !== undefined ? `+${abortDelta} in ${duration(sec!)} (${abortTotal} in all)` : String(abortTotal ?? 'unknown') },
-          { label: 'TCP memory (sockstat mem, pages)', value: String(total(inp, 'TCP', 'mem') ?? 'unknown') },
+          { label: m.orphansLabel, value: orphans === undefined ? m.unknown : String(orphans) },
+          { label: 'net.ipv4.tcp_max_orphans', value: maxOrphans === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans', lang) : String(maxOrphans) },
+          { label: 'TcpExt TCPAbortOnMemory', value: abortDelta !== undefined ? m.aborts(abortDelta, duration(sec!), String(abortTotal)) : String(abortTotal ?? m.unknown) },
+          { label: m.memLabel, value: String(total(inp, 'TCP', 'mem') ?? m.unknown) },
         ],
         metrics: { orphans: orphans ?? null, maxOrphans: maxOrphans ?? null, share: share === undefined ? null : round3(share), abortOnMemoryDelta: abortDelta ?? null, abortOnMemoryTotal: abortTotal ?? null },
         sockets: [],
         socketCount: orphans ?? 0,
-        explanation:
-          'Orphans are sockets the applications have closed that the kernel still finishes (FIN_WAIT1, LAST_ACK, CLOSING, ' +
-          'long FIN_WAIT2). Past tcp_max_orphans, or when TCP memory (tcp_mem) runs out, the kernel resets them ("too many ' +
-          'orphaned sockets", "out of memory -- consider tuning tcp_mem") and counts TCPAbortOnMemory: peers see resets.',
+        explanation: m.orphansWhy,
         nextSteps: [
           '$ dmesg | grep -iE "orphaned sockets|tcp_mem"',
           '$ nstat -az TcpExtTCPAbortOnMemory TcpExtTCPAbortOnTimeout; cat /proc/net/sockstat',
-          '$ sysctl net.ipv4.tcp_max_orphans net.ipv4.tcp_mem   # on the host; raise only if memory allows',
-          '$ sysctl -w net.ipv4.tcp_orphan_retries=2   # give up sooner on unreachable peers',
+          `$ sysctl net.ipv4.tcp_max_orphans net.ipv4.tcp_mem   # ${m.hostComment}`,
+          `$ sysctl -w net.ipv4.tcp_orphan_retries=2   # ${m.retriesComment}`,
         ],
       });
     }

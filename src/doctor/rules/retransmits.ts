@@ -12,10 +12,12 @@
  */
 import { stateName, SYN_RECV } from '../../model/state.js';
 import { TIMER_ON } from '../../model/table.js';
+import { type Lang, pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
 import { type DoctorInputs, rate, sysctl } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { ownerOf, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
+import { ownerOf, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
 export const retransmits: Rule = {
   id: 'retransmits',
@@ -27,14 +29,17 @@ export const retransmits: Rule = {
   },
   sysctls: { uses: ['net.ipv4.tcp_retries2', 'net.ipv4.tcp_syn_retries'] },
 
-  limits(inp) {
+  limits(inp, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules.retransmits;
     const notes: string[] = [];
-    if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): RetransSegs and TCPTimeouts rates unknown`);
-    else if (!inp.before) notes.push('one sample: RetransSegs and TCPTimeouts rates unknown');
+    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    else if (!inp.before) notes.push(m.oneSample);
     return { notes };
   },
 
-  run(inp: DoctorInputs, th) {
+  run(inp: DoctorInputs, th, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules.retransmits;
+    const l = m.labels;
     const t = inp.now.table;
     const groups = new Map<string, number[]>();
     for (let i = 0; i < t.length; i++) {
@@ -75,16 +80,16 @@ export const retransmits: Rule = {
       out.push({
         id: 'retransmits',
         severity: critical ? 'critical' : 'warning',
-        title: `${plural(rows.length, 'socket')} retransmitting to ${peer} (up to ${max} times in a row without an answer)`,
+        title: m.title(rows.length, peer, max),
         subject: { peer, pids, programs },
         evidence: [
-          { label: 'peer', value: `${peer}, port${portList.length > 1 ? 's' : ''} ${portList.slice(0, 10).join(', ')}` },
-          { label: 'sockets retransmitting', value: `${rows.length} (${stateText})` },
-          { label: 'most consecutive retransmissions', value: `${max}, on ${who}` },
-          { label: 'processes', value: pids.length ? pids.map((p) => `${p}/${owners.get(p)}`).join(', ') : 'unknown' },
-          { label: 'Tcp RetransSegs (whole namespace)', value: `${perSec(retransSegs)}${ratio !== undefined ? ` (${(ratio * 100).toFixed(1)}% of OutSegs)` : ''}` },
-          { label: 'TcpExt TCPTimeouts / TCPSynRetrans', value: timeouts === undefined ? perSec(undefined) : `${perSec(timeouts)} / ${perSec(synRetrans)}` },
-          { label: 'gives up after', value: `tcp_retries2 = ${retries2 ?? '?'} (data), tcp_syn_retries = ${synRetries ?? '?'} (connects)` },
+          { label: l.peer, value: `${peer}, ${m.ports(portList.length, portList.slice(0, 10).join(', '))}` },
+          { label: l.sockets, value: `${rows.length} (${stateText})` },
+          { label: l.most, value: m.on(max, who) },
+          { label: l.processes, value: pids.length ? pids.map((p) => `${p}/${owners.get(p)}`).join(', ') : m.unknown },
+          { label: l.retransSegs, value: `${perSec(retransSegs, lang)}${ratio !== undefined ? m.ofOutSegs((ratio * 100).toFixed(1)) : ''}` },
+          { label: l.timeouts, value: timeouts === undefined ? perSec(undefined, lang) : `${perSec(timeouts, lang)} / ${perSec(synRetrans, lang)}` },
+          { label: l.givesUp, value: m.givesUp(String(retries2 ?? '?'), String(synRetries ?? '?')) },
         ],
         metrics: {
           sockets: rows.length,
@@ -95,16 +100,12 @@ export const retransmits: Rule = {
         },
         sockets: sampleRefs(t, rows, 8, (i) => t.retrans[i]!),
         socketCount: rows.length,
-        explanation:
-          'These sockets sent data (or a SYN or FIN) that the peer has not acknowledged, and the retransmission timer ' +
-          'has fired again and again, doubling each time. The peer or the path drops packets: the peer host down or ' +
-          'overloaded, a firewall dropping the flow, a path MTU black hole (small packets pass, full-size ones vanish), ' +
-          'or heavy loss. The application sees writes that hang and, after tcp_retries2, ETIMEDOUT.',
+        explanation: m.why,
         nextSteps: [
-          `$ ss -tino dst ${peer}   # rto, rtt, retrans, lost per socket`,
+          `$ ss -tino dst ${peer}   # ${m.ssComment}`,
           `$ tcpstate ls -po dst ${peer}`,
-          `$ ping -c3 ${peer}; tracepath ${peer}   # reachability and path MTU`,
-          `$ tcpdump -ni any -c 50 host ${peer}   # are the segments answered?`,
+          `$ ping -c3 ${peer}; tracepath ${peer}   # ${m.pingComment}`,
+          `$ tcpdump -ni any -c 50 host ${peer}   # ${m.tcpdumpComment}`,
           '$ nstat -az TcpRetransSegs TcpExtTCPTimeouts TcpExtTCPSynRetrans TcpExtTCPLostRetransmit',
         ],
       });

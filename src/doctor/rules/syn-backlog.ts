@@ -13,10 +13,12 @@
  * @module
  */
 import { SYN_RECV } from '../../model/state.js';
+import { type Lang, pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
 import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, Listeners, local, ownerOf, perSec, plural, raddr, round3, type RowRef, sampleRefs, tupleKey } from '../sockets.js';
+import { duration, Listeners, local, ownerOf, perSec, raddr, round3, type RowRef, sampleRefs, tupleKey } from '../sockets.js';
 
 const COUNTERS = ['SyncookiesSent', 'SyncookiesRecv', 'SyncookiesFailed', 'TCPReqQFullDoCookies', 'TCPReqQFullDrop'] as const;
 
@@ -31,15 +33,17 @@ export const synBacklog: Rule = {
   },
   sysctls: { uses: ['net.ipv4.tcp_syncookies', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_synack_retries'] },
 
-  limits(inp) {
+  limits(inp, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['syn-backlog'];
     const notes: string[] = [];
-    if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): SYN cookie and drop rates unknown`);
-    else if (!inp.before) notes.push('one sample: SYN cookie and drop rates unknown (totals shown)');
-    if (sysctlMissing(inp, 'net.ipv4.tcp_syncookies')) notes.push(`tcp_syncookies ${sysctlUnknown(inp, 'net.ipv4.tcp_syncookies')}`);
+    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    else if (!inp.before) notes.push(m.oneSample);
+    if (sysctlMissing(inp, 'net.ipv4.tcp_syncookies')) notes.push(`tcp_syncookies ${sysctlUnknown(inp, 'net.ipv4.tcp_syncookies', lang)}`);
     return { notes };
   },
 
-  run(inp: DoctorInputs, th) {
+  run(inp: DoctorInputs, th, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['syn-backlog'];
     const t = inp.now.table;
     const sec = intervalSec(inp);
     const listeners = new Listeners([t, inp.before?.table]);
@@ -75,12 +79,12 @@ export const synBacklog: Rule = {
     const dropsHot = dropsNow !== undefined && dropsNow > th['criticalDropsPerSec']!;
     const counterEvidence = COUNTERS.map((c) => ({
       label: `TcpExt ${c}`,
-      value: rates[c] !== undefined ? `${perSec(rates[c])} (+${delta(inp, 'TcpExt', c)} in ${duration(sec!)})` : `${total(inp, 'TcpExt', c) ?? 'unknown'}${inp.before ? '' : ' since boot (one sample)'}`,
+      value: rates[c] !== undefined ? `${perSec(rates[c], lang)} (+${delta(inp, 'TcpExt', c)} in ${duration(sec!)})` : `${total(inp, 'TcpExt', c) ?? m.unknown}${inp.before ? '' : m.sinceBoot}`,
     }));
     const sysctlEvidence = [
-      { label: 'net.ipv4.tcp_syncookies', value: cookieMode === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_syncookies') : `${cookieMode}${cookieMode === 0 ? ' (off: a full SYN queue drops SYNs)' : cookieMode === 2 ? ' (always)' : ' (on when the SYN queue is full)'}` },
-      { label: 'net.ipv4.tcp_max_syn_backlog', value: maxSyn === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_syn_backlog') : `${maxSyn}${cookieMode !== 0 ? ' (matters only with syncookies off)' : ''}` },
-      { label: 'net.ipv4.tcp_synack_retries', value: synackRetries === undefined ? 'unknown' : `${synackRetries} (a SYN_RECV entry lives about ${(2 ** (synackRetries + 1) - 1)} s)` },
+      { label: 'net.ipv4.tcp_syncookies', value: cookieMode === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_syncookies', lang) : `${cookieMode}${cookieMode === 0 ? m.cookiesOff : cookieMode === 2 ? m.cookiesAlways : m.cookiesOn}` },
+      { label: 'net.ipv4.tcp_max_syn_backlog', value: maxSyn === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_syn_backlog', lang) : `${maxSyn}${cookieMode !== 0 ? m.maxSynMatters : ''}` },
+      { label: 'net.ipv4.tcp_synack_retries', value: synackRetries === undefined ? m.unknown : m.synackLife(synackRetries, 2 ** (synackRetries + 1) - 1) },
     ];
     const metricsRates = {
       syncookiesSentPerSec: cookies === undefined ? null : round3(cookies),
@@ -89,14 +93,7 @@ export const synBacklog: Rule = {
       reqQFullDropPerSec: dropsNow === undefined ? null : round3(dropsNow),
       reqQFullDoCookiesPerSec: rates['TCPReqQFullDoCookies'] === undefined ? null : round3(rates['TCPReqQFullDoCookies']!),
     };
-    const explanation =
-      'SYN_RECV entries are half-open connections: the SYN arrived, the SYN-ACK went out, the client\'s final ACK ' +
-      'has not come back. They normally last one round trip. The SYN queue of a listener is full when it holds ' +
-      'more than the listener\'s backlog (min(listen() backlog, somaxconn)); then the kernel answers with SYN cookies ' +
-      '(no entry kept, logged as "Possible SYN flooding on port N") or, with tcp_syncookies = 0, drops the SYN. ' +
-      'Many entries from many addresses point at a SYN flood; a few clients whose ACKs never arrive point at a ' +
-      'firewall or asymmetric route dropping them; a burst of legitimate clients against a small backlog looks the same ' +
-      'as the latter, with cookies.';
+    const explanation = m.why;
 
     const out: Finding[] = [];
     // The counters are per namespace: blame the listener(s) holding the most entries.
@@ -116,7 +113,7 @@ export const synBacklog: Rule = {
       }
       const top = [...peers].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
       const l = g.listener;
-      const o = l !== undefined ? ownerOf(l.t, l.i) : { pids: [], programs: [], label: 'no listener found' };
+      const o = l !== undefined ? ownerOf(l.t, l.i) : { pids: [], programs: [], label: m.noListener };
       const ep = l !== undefined ? local(l.t, l.i) : local(t, g.rows[0]!);
       const port = t.lport[g.rows[0]!]!;
       const before = l !== undefined && inp.before ? (prevCount.get(tupleKey(l.t, l.i)) ?? 0) : undefined;
@@ -124,15 +121,14 @@ export const synBacklog: Rule = {
       out.push({
         id: 'syn-backlog',
         severity: critical ? 'critical' : 'warning',
-        title: `${plural(n, 'half-open connection')} (SYN_RECV) on ${ep} (${o.label}) from ${plural(peers.size, 'address', 'addresses')}` +
-          (cookiesHot ? `; SYN cookies ${perSec(cookies)}` : '') + (dropsHot ? `; SYNs dropped ${perSec(dropsNow)}` : ''),
+        title: m.title(n, ep, o.label, peers.size) + (cookiesHot ? m.cookies(perSec(cookies, lang)) : '') + (dropsHot ? m.dropped(perSec(dropsNow, lang)) : ''),
         subject: { pids: o.pids, programs: o.programs, local: ep, localPort: port },
         evidence: [
-          { label: 'listener', value: `${ep}, ${o.label}` },
-          { label: 'SYN_RECV entries', value: `${n}${before !== undefined ? ` (was ${before} ${duration(sec!)} earlier)` : ''}` },
-          { label: 'distinct client addresses', value: `${peers.size}${flood ? ' (many sources: looks like a SYN flood)' : ''}` },
-          { label: 'top clients', value: top.map(([a, c]) => `${a} ${c}`).join(', ') },
-          { label: 'SYN-ACK retransmissions (most)', value: String(maxRetrans) },
+          { label: m.labels.listener, value: `${ep}, ${o.label}` },
+          { label: m.labels.entries, value: `${n}${before !== undefined ? m.was(before, duration(sec!)) : ''}` },
+          { label: m.labels.peers, value: `${peers.size}${flood ? m.flood : ''}` },
+          { label: m.labels.top, value: top.map(([a, c]) => `${a} ${c}`).join(', ') },
+          { label: m.labels.retrans, value: String(maxRetrans) },
           ...counterEvidence,
           ...sysctlEvidence,
         ],
@@ -144,9 +140,9 @@ export const synBacklog: Rule = {
           `$ ss -tn state syn-recv '( sport = :${port} )'`,
           '$ nstat -az TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtSyncookiesFailed TcpExtTCPReqQFullDoCookies TcpExtTCPReqQFullDrop TcpExtListenOverflows',
           `$ dmesg | grep -i 'SYN flooding on port ${port}'`,
-          `$ tcpdump -ni any -c 50 'tcp port ${port} and tcp[tcpflags] & (tcp-syn|tcp-ack) != 0'   # do the final ACKs arrive?`,
-          ...(cookieMode === 0 ? ['$ sysctl -w net.ipv4.tcp_syncookies=1   # answer a full SYN queue with cookies instead of dropping'] : []),
-          'If legitimate: raise the listener\'s backlog and net.core.somaxconn; under a flood: sysctl -w net.ipv4.tcp_synack_retries=2 (shorter half-open life) and filter upstream',
+          `$ tcpdump -ni any -c 50 'tcp port ${port} and tcp[tcpflags] & (tcp-syn|tcp-ack) != 0'   # ${m.acksComment}`,
+          ...(cookieMode === 0 ? [`$ sysctl -w net.ipv4.tcp_syncookies=1   # ${m.cookiesComment}`] : []),
+          m.advice,
         ],
       });
     }
@@ -154,13 +150,13 @@ export const synBacklog: Rule = {
       out.push({
         id: 'syn-backlog',
         severity: dropsHot ? 'critical' : 'warning',
-        title: `SYN queue overflow without SYN_RECV entries: SYN cookies ${perSec(cookies)}, SYNs dropped ${perSec(dropsNow)}`,
+        title: m.noEntriesTitle(perSec(cookies, lang), perSec(dropsNow, lang)),
         subject: {},
         evidence: [...counterEvidence, ...sysctlEvidence],
         metrics: { synRecv: 0, ...metricsRates },
         sockets: [],
         socketCount: 0,
-        explanation: explanation + ' With cookies no entry is kept, so the listener is not visible here; the kernel log names its port.',
+        explanation: explanation + m.noEntriesWhy,
         nextSteps: ['$ dmesg | grep -i \'SYN flooding\'', '$ nstat -az TcpExtSyncookiesSent TcpExtTCPReqQFullDrop'],
       });
     }

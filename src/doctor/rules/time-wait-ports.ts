@@ -22,10 +22,12 @@
 import { AF_INET } from '../../model/address.js';
 import { LISTEN, TIME_WAIT } from '../../model/state.js';
 import { NO_TIME, type SocketTable, TIMER_TIMEWAIT } from '../../model/table.js';
+import { type Lang, pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
 import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlList, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
-import { duration, hostPort, laddr, perSec, plural, raddr, round3, sampleRefs } from '../sockets.js';
+import { duration, hostPort, laddr, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
 /** Linux TCP_TIMEWAIT_LEN. */
 export const TIME_WAIT_MS = 60_000;
@@ -105,18 +107,21 @@ export const timeWaitPorts: Rule = {
     uses: ['net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_tw_reuse_delay', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_max_tw_buckets'],
   },
 
-  limits(inp) {
+  limits(inp, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['time-wait-ports'];
     const notes: string[] = [];
     if (sysctlMissing(inp, 'net.ipv4.ip_local_port_range')) {
-      return { skip: `no sysctls: net.ipv4.ip_local_port_range ${sysctlUnknown(inp, 'net.ipv4.ip_local_port_range')}`, notes };
+      return { skip: m.noRange(sysctlUnknown(inp, 'net.ipv4.ip_local_port_range', lang)), notes };
     }
-    if (!inp.before) notes.push('one sample: connection rate and time to exhaustion unknown');
-    if (sysctlMissing(inp, 'net.ipv4.tcp_tw_reuse')) notes.push('tcp_tw_reuse unknown: assumed off');
-    if (!inp.now.counters) notes.push(`no counters (${inp.countersUnavailable ?? 'absent'}): TCPTimeWaitOverflow and sockstat tw unknown`);
+    if (!inp.before) notes.push(m.oneSample);
+    if (sysctlMissing(inp, 'net.ipv4.tcp_tw_reuse')) notes.push(m.reuseUnknown);
+    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
     return { notes };
   },
 
-  run(inp: DoctorInputs, th) {
+  run(inp: DoctorInputs, th, lang: Lang = 'en') {
+    const m = pick(DOCTOR, lang).rules['time-wait-ports'];
+    const l = m.labels;
     const range = sysctlList(inp, 'net.ipv4.ip_local_port_range');
     if (!range || range.length < 2) return [];
     const [lo, hi] = [range[0]!, range[1]!];
@@ -164,27 +169,27 @@ export const timeWaitPorts: Rule = {
       const minLeft = Math.min(...left) / 1000;
       const maxLeft = Math.max(...left) / 1000;
       const reuseText = reuseSetting === undefined
-        ? 'unknown (assumed off)'
-        : `${reuseSetting}: ${reuse ? `applies (TIME_WAIT older than ${reuseDelay} ms can be reused)` : reuseSetting === 2 ? 'off for this destination (2 = loopback only)' : timestamps === 0 && reuseSetting !== 0 ? 'would apply but tcp_timestamps = 0' : 'off'}`;
+        ? m.reuseAssumedOff
+        : `${reuseSetting}: ${reuse ? m.reuseApplies(reuseDelay) : reuseSetting === 2 ? m.reuseLoopbackOnly : timestamps === 0 && reuseSetting !== 0 ? m.reuseNoTimestamps : m.off}`;
       const title = exhaust === 0
-        ? `ephemeral ports toward ${dest} are exhausted: ${inUse} of ${size} held (${d.tw.length} in TIME_WAIT); connect() fails with EADDRNOTAVAIL`
-        : `TIME_WAIT holds ${d.tw.length} of ${size} ephemeral ports toward ${dest}` +
-          (exhaust !== undefined ? `; at ${perSec(perSecond)} new connections they run out in ${duration(exhaust)}` : perSecond !== undefined ? ` (${perSec(perSecond)} new connections; no exhaustion at this rate)` : '') +
-          (reuse ? ' (tcp_tw_reuse lets connect() reuse them)' : '');
+        ? m.exhaustedTitle(dest, inUse, size, d.tw.length)
+        : m.title(d.tw.length, size, dest) +
+          (exhaust !== undefined ? m.runOut(perSec(perSecond, lang), duration(exhaust)) : perSecond !== undefined ? m.noExhaustion(perSec(perSecond, lang)) : '') +
+          (reuse ? m.reuseLets : '');
       const evidence = [
-        { label: 'destination (local address -> upstream)', value: `${d.laddr} -> ${dest}` },
-        { label: 'TIME_WAIT toward it', value: String(d.tw.length) },
-        { label: 'other states holding ports toward it', value: String(held) },
-        { label: 'ephemeral range (net.ipv4.ip_local_port_range)', value: `${lo}-${hi} (${size} ports)` },
-        { label: 'share held', value: `${(rawShare * 100).toFixed(1)}%${reuse ? ` (${(share * 100).toFixed(1)}% not reusable)` : ''}` },
-        { label: 'new connections toward it', value: perSecond === undefined ? 'unknown (one sample)' : `${perSec(perSecond)} (${fresh} new 4-tuples in ${duration(sec!)})` },
-        { label: 'Tcp ActiveOpens (whole namespace)', value: perSec(opens) },
-        { label: 'ports run out in', value: exhaust === undefined ? (steady === undefined ? 'unknown (one sample)' : `not at this rate (steady state ${steady.toFixed(0)} of ${size})`) : exhaust === 0 ? 'now' : duration(exhaust) },
-        { label: 'TIME_WAIT clears in', value: `first in ${duration(minLeft)}, all in ${duration(maxLeft)} (TIME_WAIT lasts 60 s on Linux)` },
+        { label: l.dest, value: `${d.laddr} -> ${dest}` },
+        { label: l.tw, value: String(d.tw.length) },
+        { label: l.other, value: String(held) },
+        { label: l.range, value: m.ports(lo, hi, size) },
+        { label: l.share, value: `${(rawShare * 100).toFixed(1)}%${reuse ? m.notReusable((share * 100).toFixed(1)) : ''}` },
+        { label: l.fresh, value: perSecond === undefined ? m.unknownOneSample : m.fresh(perSec(perSecond, lang), fresh!, duration(sec!)) },
+        { label: l.opens, value: perSec(opens, lang) },
+        { label: l.runsOut, value: exhaust === undefined ? (steady === undefined ? m.unknownOneSample : m.notAtThisRate(steady.toFixed(0), size)) : exhaust === 0 ? m.now : duration(exhaust) },
+        { label: l.clears, value: m.clears(duration(minLeft), duration(maxLeft)) },
         { label: 'net.ipv4.tcp_tw_reuse', value: reuseText },
       ];
       if (finTimeout !== undefined && finTimeout !== 60) {
-        evidence.push({ label: 'net.ipv4.tcp_fin_timeout', value: `${finTimeout}: has no effect on TIME_WAIT (it limits orphaned FIN_WAIT2)` });
+        evidence.push({ label: 'net.ipv4.tcp_fin_timeout', value: m.finTimeout(finTimeout) });
       }
       out.push({
         id: 'time-wait-ports',
@@ -213,23 +218,14 @@ export const timeWaitPorts: Rule = {
         },
         sockets: sampleRefs(t, d.tw, 8, (i) => -twLeft(t, i)),
         socketCount: inUse,
-        explanation:
-          'Each outgoing connection takes a local port from ip_local_port_range, unique per destination ' +
-          '(local address, remote address, remote port). The side that closes first keeps its port in TIME_WAIT ' +
-          'for 60 s, a constant in the Linux kernel (TCP_TIMEWAIT_LEN): so toward one upstream at most ' +
-          `${size} connections can be opened per minute before connect() fails with EADDRNOTAVAIL ` +
-          '("Cannot assign requested address"). A common myth: net.ipv4.tcp_fin_timeout does not shorten ' +
-          'TIME_WAIT; it limits how long an orphaned FIN_WAIT2 lingers. tcp_tw_recycle, the other folk remedy, ' +
-          'was removed in Linux 4.12 (it broke clients behind NAT).' +
-          (reuse ? ' Here tcp_tw_reuse lets connect() reuse TIME_WAIT ports older than the reuse delay, so only young ones count.' : ''),
+        explanation: m.why(size) + (reuse ? m.whyReuse : ''),
         nextSteps: [
           `$ tcpstate ls -o state time-wait dst ${dest}`,
-          `$ tcpstate count --by rport state time-wait   # which upstreams`,
-          'Fix in the client: reuse connections (HTTP keep-alive, a connection pool toward the upstream) ' +
-            'instead of one connection per request; or let the server close first, so TIME_WAIT lands on its side, which uses no ephemeral port',
-          `$ sysctl -w net.ipv4.ip_local_port_range="10000 65000"   # more ports (keep clear of listening ports)`,
-          ...(reuse ? [] : ['$ sysctl -w net.ipv4.tcp_tw_reuse=1   # outgoing connections may reuse TIME_WAIT ports (needs tcp_timestamps=1); safe on the client side']),
-          'More upstream addresses or ports, or more local source addresses (bind with IP_BIND_ADDRESS_NO_PORT), multiply the ports available',
+          `$ tcpstate count --by rport state time-wait   # ${m.upstreamsComment}`,
+          m.fix,
+          `$ sysctl -w net.ipv4.ip_local_port_range="10000 65000"   # ${m.rangeComment}`,
+          ...(reuse ? [] : [`$ sysctl -w net.ipv4.tcp_tw_reuse=1   # ${m.reuseComment}`]),
+          m.more,
         ],
       });
     }
@@ -249,27 +245,24 @@ export const timeWaitPorts: Rule = {
         id: 'time-wait-ports',
         severity: overflowing || nearLimit ? 'warning' : 'info',
         title: overflowing
-          ? `TIME_WAIT is being skipped: ${plural(overflowDelta!, 'closing socket')} found tcp_max_tw_buckets (${maxTw ?? '?'}) full in ${duration(sec!)}`
+          ? m.skippedTitle(overflowDelta!, String(maxTw ?? '?'), duration(sec!))
           : nearLimit
-            ? `${twNow} TIME_WAIT sockets, ${(twShare! * 100).toFixed(0)}% of tcp_max_tw_buckets (${maxTw})`
-            : `tcp_max_tw_buckets has overflowed ${plural(overflowTotal!, 'time')} since the namespace started`,
+            ? m.nearTitle(twNow!, (twShare! * 100).toFixed(0), maxTw!)
+            : m.pastTitle(overflowTotal!),
         subject: {},
         evidence: [
-          { label: 'timewait sockets (sockstat tw: TIME_WAIT and orphaned FIN_WAIT2)', value: twNow === undefined ? 'unknown' : String(twNow) },
-          { label: 'net.ipv4.tcp_max_tw_buckets', value: maxTw === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_tw_buckets') : String(maxTw) },
-          { label: 'TcpExt TCPTimeWaitOverflow', value: overflowDelta !== undefined ? `+${overflowDelta} in ${duration(sec!)} (${overflowTotal} in all)` : String(overflowTotal ?? 'unknown') },
+          { label: m.twLabel, value: twNow === undefined ? m.unknown : String(twNow) },
+          { label: 'net.ipv4.tcp_max_tw_buckets', value: maxTw === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_tw_buckets', lang) : String(maxTw) },
+          { label: 'TcpExt TCPTimeWaitOverflow', value: overflowDelta !== undefined ? m.overflow(overflowDelta, duration(sec!), String(overflowTotal)) : String(overflowTotal ?? m.unknown) },
         ],
         metrics: { timeWait: twNow ?? null, maxTwBuckets: maxTw ?? null, overflowDelta: overflowDelta ?? null, overflowTotal: overflowTotal ?? null },
         sockets: [],
         socketCount: twNow ?? 0,
-        explanation:
-          'When tcp_max_tw_buckets TIME_WAIT sockets exist, the kernel closes further connections without TIME_WAIT ' +
-          '(older kernels log "TCP: time wait bucket table overflow"). That keeps memory bounded but gives up ' +
-          'TIME_WAIT\'s protection against old duplicate segments. The count itself is the sign of very many short connections.',
+        explanation: m.bucketsWhy,
         nextSteps: [
           '$ nstat -az TcpExtTCPTimeWaitOverflow',
           '$ tcpstate count --by rport state time-wait',
-          'Reuse connections rather than raising the limit; if the memory is there: sysctl -w net.ipv4.tcp_max_tw_buckets=262144',
+          m.bucketsAdvice,
         ],
       });
     }

@@ -5,7 +5,7 @@
  * from `--lang` or the locale); error codes stay the same in both.
  * @module
  */
-import type { Lang } from '../fsm/explain-data.js';
+import { type Catalogue, catalogue, type Lang, pick } from './catalogue.js';
 
 export const EN = {
   started: (o: { version: string; sources: string; listen: string[]; netns: string[] }) =>
@@ -67,9 +67,11 @@ export const ZH: ServeMessages = {
     `<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>tcpstate serve</title></head><body><h1>tcpstate serve</h1><ul>${links.map((l) => `<li><a href="${l}">${l}</a></li>`).join('')}</ul></body></html>\n`,
 };
 
+export const CATALOGUE: Catalogue<ServeMessages> = catalogue(EN, ZH);
+
 /** The catalogue of a language. */
 export function serveMessages(lang: Lang): ServeMessages {
-  return lang === 'zh' ? ZH : EN;
+  return pick(CATALOGUE, lang);
 }
 
 /** What serve says now: English until {@link useServeLanguage} chooses. */

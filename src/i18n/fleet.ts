@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Lang } from '../fsm/explain-data.js';
+import { type Catalogue, catalogue, type Lang } from './catalogue.js';
 import { langFromEnv } from '../lang.js';
 
 /** The language for `env` (src/lang.ts). */
@@ -63,3 +63,5 @@ export function messages(env: Record<string, string | undefined>, lang?: string)
 }
 
 export type FleetMessages = typeof EN;
+
+export const CATALOGUE: Catalogue<FleetMessages> = catalogue(EN, ZH);

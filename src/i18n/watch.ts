@@ -5,6 +5,7 @@
  */
 
 import { langFromEnv } from '../lang.js';
+import { type Catalogue, catalogue } from './catalogue.js';
 
 export type WatchLang = 'en' | 'zh';
 
@@ -126,4 +127,5 @@ const zh: typeof en = {
 };
 
 export const MESSAGES: Record<WatchLang, typeof en> = { en, zh };
+export const CATALOGUE: Catalogue<typeof en> = catalogue(en, zh);
 export type WatchMessages = typeof en;

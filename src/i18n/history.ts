@@ -4,6 +4,7 @@
  * @module
  */
 import { langFromEnv } from '../lang.js';
+import { type Catalogue, catalogue } from './catalogue.js';
 
 export type Lang = 'en' | 'zh';
 
@@ -62,6 +63,8 @@ const ZH: typeof EN = {
   header: (o) => `${o.db}:${o.from} 至 ${o.to},${o.step ? `${o.n} 个 ${o.step} 区间,来自${o.tier === 'raw' ? '原始样本' : o.tier === 'minute' ? '分钟汇总' : '小时汇总'}` : `${o.n} 个样本`}${o.netns ? `,命名空间 ${o.netns}` : ''}`,
   gaps: (n) => `${n} 处记录中断(迷你图中为空白)`,
 };
+
+export const CATALOGUE: Catalogue<typeof EN> = catalogue(EN, ZH);
 
 /** The catalogue in the environment's language. */
 export function messages(env?: Record<string, string | undefined>): typeof EN {

@@ -1,0 +1,37 @@
+/**
+ * The words of `count` and `diff` text output that are tcpstate's own (netstat's column
+ * names, Proto/Local Address/Foreign Address/State, are kept as netstat prints them, and
+ * state names are never translated): table headings, totals, footers.
+ * @module
+ */
+import { type Catalogue, catalogue } from './catalogue.js';
+
+const EN = {
+  state: 'STATE',
+  count: 'COUNT',
+  total: 'TOTAL',
+  zeroInEveryGroup: (states: string) => `(0 in every group: ${states})`,
+  before: 'BEFORE',
+  after: 'AFTER',
+  change: 'CHANGE',
+  sides: (before: string, beforeFormat: string, after: string, afterFormat: string) => `before: ${before} (${beforeFormat})\nafter:  ${after} (${afterFormat})`,
+  noSockets: '(per-socket changes need full listings on both sides; a per-state summary has no sockets)',
+  changes: (changed: number, appeared: number, disappeared: number) => `${changed} changed state, ${appeared} appeared, ${disappeared} disappeared`,
+};
+
+const ZH: typeof EN = {
+  state: '状态',
+  count: '数量',
+  total: '合计',
+  zeroInEveryGroup: (states) => `（在所有分组中都为 0：${states}）`,
+  before: '之前',
+  after: '之后',
+  change: '变化',
+  sides: (before, beforeFormat, after, afterFormat) => `之前：${before}（${beforeFormat}）\n之后：${after}（${afterFormat}）`,
+  noSockets: '（逐个连接的变化需要两边都是完整的连接列表；按状态汇总的输入没有连接）',
+  changes: (changed, appeared, disappeared) => `${changed} 个连接状态改变，${appeared} 个新出现，${disappeared} 个消失`,
+};
+
+export type TablesMessages = typeof EN;
+
+export const CATALOGUE: Catalogue<TablesMessages> = catalogue(EN, ZH);
