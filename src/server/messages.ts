@@ -30,6 +30,7 @@ export const EN = {
   historyOn: (db: string, s: number) => `tcpstate serve: recording history into ${db} every ${s} s (tcpstate history --db ${db})`,
   historyOff: (db: string, why: string) => `tcpstate serve: not recording history into ${db}: ${why}`,
   historyStopped: (db: string, why: string) => `tcpstate serve: stopped recording history into ${db}: ${why}`,
+  badState: (v: string) => `"state" takes one TCP state (ESTABLISHED, time-wait, ...), got "${v.slice(0, 40)}"`,
   unauthorized: 'authentication required',
   internal: 'internal error (logged by the server)',
   landing: (links: readonly string[]) =>
@@ -61,6 +62,7 @@ export const ZH: ServeMessages = {
   historyOn: (db, s) => `tcpstate serve：每 ${s} 秒把历史记录到 ${db}（用 tcpstate history --db ${db} 查看）`,
   historyOff: (db, why) => `tcpstate serve：不记录历史到 ${db}：${why}`,
   historyStopped: (db, why) => `tcpstate serve：已停止记录历史到 ${db}：${why}`,
+  badState: (v) => `"state" 应为一个 TCP 状态（ESTABLISHED、time-wait 等），实际为 "${v.slice(0, 40)}"`,
   unauthorized: '需要身份验证',
   internal: '内部错误（已记录在服务端日志）',
   landing: (links) =>
