@@ -133,7 +133,8 @@
       drawCounts();
       status();
       state.tick++;
-      if (state.selected && state.tick % 3 === 0) loadSockets(false);
+      // A filter the server refused is not asked again until the user changes it.
+      if (state.selected && !state.filterBad && state.tick % 3 === 0) loadSockets(false);
       if (state.tick % 5 === 1) loadTops();
       if (state.tick % 10 === 1) loadHistory();
       if (DATA.config.prometheus && state.tick % 5 === 1) loadFleet();
@@ -202,13 +203,15 @@
 
   function loadSockets(user) {
     var name = state.selected;
+    var seq = state.seq = (state.seq || 0) + 1;
     return getJson('api/v1/sockets', { state: name, filter: state.filter, processes: '1', limit: '2000' }).then(function (doc) {
-      if (name !== state.selected) return;
+      // Only the latest request speaks: an older answer (another state or filter) is dropped.
+      if (seq !== state.seq) return;
       state.sockets = doc;
       setFilterError(null);
       drawSockets();
     }, function (e) {
-      if (name !== state.selected) return;
+      if (seq !== state.seq) return;
       if (e.parameter === 'filter' || e.code === 'ERR_FILTER') setFilterError(fill(m.filterError, { why: e.message }));
       else if (e.status === 403 || e.status === 401) setFilterError(fill(m.forbidden, { why: e.message }));
       else if (user) setFilterError(fill(m.requestFailed, { why: e.message }));
@@ -218,6 +221,7 @@
   function setFilterError(text) {
     var p = $('filter-error');
     p.hidden = !text;
+    state.filterBad = Boolean(text);
     p.textContent = text || '';
     $('filter').setAttribute('aria-invalid', text ? 'true' : 'false');
     if (text) { $('sockets').hidden = true; $('sockets-summary').textContent = ''; }
