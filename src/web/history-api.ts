@@ -46,7 +46,8 @@ export function isGroupKind(v: string): v is GroupKind {
 
 /** The document for `range` ending at `now` (ms). */
 export function webHistory(db: Database, file: string, o: { range: RangeName; netns: string; now: number; by?: GroupKind; top?: number }): WebHistory {
-  const r = RANGES[o.range];
+  // Groups are for sparklines: a minute's step is enough, and far cheaper than every raw sample's groups.
+  const r = { ms: RANGES[o.range].ms, stepMs: RANGES[o.range].stepMs ?? (o.by ? MINUTE : undefined) };
   const empty: WebHistory = { schema: 'tcpstate.web-history/1', range: o.range, netns: o.netns || null, step: r.stepMs === undefined ? null : r.stepMs / 1000, t: [], states: {}, counters: {}, gaps: [] };
   if (!namespaces(db).includes(o.netns)) return empty;
   const since = o.now - r.ms;

@@ -83,7 +83,7 @@ export class WebRoutes {
       this.file(req, res, a, head, {});
       return;
     }
-    if (path === '/api/v1/history') { this.history(search, res, head, ctx); return; }
+    if (path === '/api/v1/history') { await this.history(search, res, head, ctx); return; }
     if (path === '/api/v1/fleet') { await this.fleet(search, res, head); }
   }
 

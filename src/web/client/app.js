@@ -138,6 +138,7 @@
       if (state.tick % 5 === 1) loadTops();
       if (state.tick % 10 === 1) loadHistory();
       if (DATA.config.prometheus && state.tick % 5 === 1) loadFleet();
+      if (state.tick === 1) runDoctor();
     }, function (e) {
       state.error = e.message;
       status();
