@@ -138,7 +138,7 @@ describe('the dashboard in Chromium', () => {
     assert.equal(ssCounts(ns!)['ESTABLISHED'], want, 'ss sees the ten new sockets');
     await w!.page.waitForFunction((n) => document.querySelector('svg [data-state="ESTABLISHED"]')?.getAttribute('data-count') === String(n), want, { timeout: 10_000, polling: 50 });
     const ms = Date.now() - t0;
-    t.diagnostic(`the page showed them ${ms} ms after ss could`);
+    t.diagnostic(`the page showed them ${ms} ms after ss could (${await w!.page.textContent('#status')})`);
     assert.ok(ms <= 2000, `the page showed them after ${ms} ms`);
     assert.equal(await w!.page.evaluate(() => (window as unknown as { loadMark?: number }).loadMark), 42, 'the page was not reloaded');
     const delta = Number(await w!.page.getAttribute('svg [data-state="ESTABLISHED"]', 'data-delta'));
@@ -226,6 +226,34 @@ describe('the dashboard in Chromium', () => {
     await shot(w!.page, 'series');
     assert.deepEqual(w!.errors, []);
     assert.deepEqual(foreignRequests(w!.requests, origin), []);
+  });
+
+  test('top ports, peers and processes equal tcpstate count --by; doctor\'s findings with evidence and next steps', async (t) => {
+    if (!kernelOrSkip(t, ['ss']) || !chromiumOrSkip(t)) return;
+    for (const by of ['lport', 'raddr', 'process']) {
+      let page: [string, number][] = [];
+      let cli: [string, number][] = [];
+      // The tables refresh every five seconds; TIME_WAIT sockets come and go.
+      for (const end = Date.now() + 20_000; Date.now() < end;) {
+        page = await w!.page.$$eval(`table[data-top="${by}"] tbody tr`, (rs) => rs.map((r) => [r.getAttribute('data-key')!, Number(r.children[1]!.textContent!.replace(/,/g, ''))] as [string, number]));
+        const r = runCli(['count', '--netns', ns!.name, '--by', by, '--top', '8', '--json']);
+        assert.equal(r.code, 0, r.stderr);
+        cli = (JSON.parse(r.stdout) as { groups: { key: string; total: number }[] }).groups.map((g) => [g.key, g.total]);
+        if (page.length > 0 && JSON.stringify(page) === JSON.stringify(cli)) break;
+        await w!.page.waitForTimeout(500);
+      }
+      assert.deepEqual(page, cli, by);
+    }
+    await w!.page.waitForFunction(() => !/diagnos|诊断/.test(document.getElementById('findings')!.textContent ?? '') && (document.getElementById('findings')!.textContent ?? '') !== '');
+    const findings = await w!.page.$$eval('#findings article', (as) => as.map((a) => ({ rule: a.getAttribute('data-rule'), title: a.querySelector('h3')?.textContent ?? '', dts: a.querySelectorAll('dt').length })));
+    if (findings.length === 0) assert.match(await w!.page.textContent('#findings') ?? '', /^No findings: \d+ checks passed\.$/);
+    for (const f of findings) {
+      assert.match(f.title, /^(INFO|WARNING|CRITICAL): /);
+      assert.equal(f.dts, 2, 'evidence and next steps');
+    }
+    await w!.page.locator('#top').scrollIntoViewIfNeeded();
+    await shot(w!.page, 'top-doctor', false);
+    assert.deepEqual(w!.errors, []);
   });
 
   test('Chinese by the browser\'s language, English on request; usable at a phone\'s width', async (t) => {

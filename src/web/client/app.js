@@ -118,10 +118,19 @@
     $('status').classList.toggle('error', Boolean(state.error));
   }
 
+  /** Every second, and at once (at most every 200 ms) when the transition stream says something changed. */
   function pollCounts() {
+    clearTimeout(state.timer);
+    if (state.inflight) { state.again = true; return; }
     var started = Date.now();
-    var done = function () { setTimeout(pollCounts, Math.max(50, COUNTS_MS - (Date.now() - started))); };
+    var done = function () {
+      state.inflight = false;
+      var wait = state.again ? 200 : COUNTS_MS;
+      state.again = false;
+      state.timer = setTimeout(pollCounts, Math.max(50, wait - (Date.now() - started)));
+    };
     if (state.paused) { done(); return; }
+    state.inflight = true;
     var ns = state.netns;
     getJson('api/v1/counts').then(function (c) {
       if (ns !== state.netns) return;
@@ -134,15 +143,49 @@
       status();
       state.tick++;
       // A filter the server refused is not asked again until the user changes it.
-      if (state.selected && !state.filterBad && state.tick % 3 === 0) loadSockets(false);
-      if (state.tick % 5 === 1) loadTops();
-      if (state.tick % 10 === 1) loadHistory();
-      if (DATA.config.prometheus && state.tick % 5 === 1) loadFleet();
+      if (state.selected && !state.filterBad && due('sockets', 3000)) loadSockets(false);
+      if (due('tops', 10000)) loadTops();
+      if (due('history', 10000)) loadHistory();
+      if (DATA.config.prometheus && due('fleet', 5000)) loadFleet();
       if (state.tick === 1) runDoctor();
     }, function (e) {
       state.error = e.message;
       status();
     }).then(done, done);
+  }
+
+  var last = {};
+  /** Whether `what` was last loaded at least `ms` ago (and mark it loaded now). */
+  function due(what, ms) {
+    var now = Date.now();
+    if (last[what] !== undefined && now - last[what] < ms) return false;
+    last[what] = now;
+    return true;
+  }
+
+  /**
+   * The transition stream (/api/v1/transitions, Server-Sent Events) only says when to read
+   * the counts again: a change shows at once instead of at the next second. Left for polling
+   * alone where the stream is refused, made from snapshots (no quicker than polling), or busier
+   * than 50 changes a second (the counts change every second anyway).
+   */
+  function watchTransitions() {
+    if (state.es) state.es.close();
+    state.es = null;
+    if (typeof EventSource === 'undefined') return;
+    var es = new EventSource('api/v1/transitions' + query({}));
+    var second = 0, n = 0;
+    state.es = es;
+    es.addEventListener('source', function (ev) {
+      try { if (JSON.parse(ev.data).source !== 'bpf') es.close(); } catch (e) { es.close(); }
+    });
+    es.onmessage = function () {
+      var now = Math.floor(Date.now() / 1000);
+      if (now !== second) { second = now; n = 0; }
+      if (++n > 50) { es.close(); return; }
+      if (!state.paused) pollCounts();
+    };
+    es.onerror = function () { if (es.readyState === 2 && state.es === es) state.es = null; };
   }
 
   // ---- a state's explanation and sockets
@@ -475,6 +518,7 @@
   state.netns = $('netns').value;
   $('netns').addEventListener('change', function () {
     state.netns = $('netns').value; state.ring = []; state.counts = null; state.sockets = null;
+    watchTransitions();
     if (state.selected) loadSockets(true);
     loadHistory(); loadTops();
   });
@@ -489,4 +533,5 @@
     state.charts.forEach(function (c) { if (c) c.setSize({ width: Math.max(280, c.root.parentNode.clientWidth), height: 240 }); });
   });
   pollCounts();
+  watchTransitions();
 })();
