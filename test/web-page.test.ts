@@ -17,7 +17,7 @@ import { CATALOGUE, EN, ZH } from '../src/web/messages.js';
 import { explainTexts, FIGURE_STATES, renderPage } from '../src/web/page.js';
 import { langOf } from '../src/web/routes.js';
 import { chromiumOrSkip, launch, watchedPage } from './lib/browser.js';
-import { kernelOrSkip, kernelUnavailable } from './lib/netns.js';
+import { kernelOrSkip, kernelUnavailable, runCli } from './lib/netns.js';
 import { Serve } from './lib/prometheus.js';
 
 const bcrypt = createRequire(import.meta.url)('bcryptjs') as { hashSync(p: string, cost: number): string };
@@ -89,6 +89,16 @@ describe('the page', () => {
   });
 });
 
+test('serve\'s fleet view options: usage errors in both languages', () => {
+  const zh = runCli(['serve', '--host-label', 'host'], { env: { LANG: 'zh_CN.UTF-8' } });
+  assert.equal(zh.code, 2);
+  assert.match(zh.stderr, /--host-label 需与 --prometheus 一起使用/);
+  const en = runCli(['serve', '--group-label', 'role', '--lang', 'en']);
+  assert.match(en.stderr, /--group-label goes with --prometheus/);
+  assert.match(runCli(['serve', '--prometheus', 'ftp://x', '--lang', 'en']).stderr, /bad --prometheus "ftp:\/\/x"/);
+  assert.match(runCli(['serve', '--prometheus', 'http://127.0.0.1:1', '--host-label', 'a-b', '--lang', 'en']).stderr, /bad --host-label "a-b"/);
+});
+
 describe('the routes in serve', () => {
   let serve: Serve | undefined;
   let authed: Serve | undefined;
@@ -153,6 +163,18 @@ describe('the routes in serve', () => {
     const ok = await fetch(serve!.url('/api/v1/sockets?state=listen&limit=1000'));
     const doc = (await ok.json()) as { sockets: { state: string }[] };
     assert.ok(doc.sockets.every((s) => s.state === 'LISTEN'));
+  });
+
+  test('a Prometheus that does not answer: /api/v1/fleet is a 502 naming its URL', async (t) => {
+    if (!kernelOrSkip(t)) return;
+    const s = await Serve.start(['--prometheus', 'http://127.0.0.1:1']);
+    try {
+      const r = await fetch(s.url('/api/v1/fleet'));
+      assert.equal(r.status, 502);
+      assert.match(((await r.json()) as { error: { message: string } }).error.message, /http:\/\/127\.0\.0\.1:1/);
+    } finally {
+      await s.stop();
+    }
   });
 
   test('the same basic auth as the API: the page and its assets need it; Chromium with the password sees the counts', async (t) => {

@@ -144,7 +144,7 @@ async function recordHistory(sampler: import('../../engine/sampler.js').Sampler,
 async function fleetView(values: Record<string, unknown>, env: Record<string, string | undefined>, lang: 'en' | 'zh'): Promise<Pick<import('../../web/routes.js').WebOptions, 'prometheus'>> {
   const url = str(values['prometheus'] as string | undefined);
   for (const k of ['host-label', 'group-label']) {
-    if (url === undefined && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', `--${k} goes with --prometheus`, { field: `--${k}` });
+    if (url === undefined && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', MESSAGES.labelWithoutPrometheus(`--${k}`), { field: `--${k}` });
   }
   if (url === undefined) return {};
   const [{ labelOpt, urlOpt, httpOptions }, { messages }, { PrometheusClient }] = await Promise.all([import('../../fleet/options.js'), import('../../fleet/messages.js'), import('../../fleet/prometheus.js')]);
