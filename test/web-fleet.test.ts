@@ -101,7 +101,8 @@ describe('the dashboard\'s fleet view from Prometheus', () => {
       // db1's agent stops: its row says it is down.
       await hosts[1]!.serve.stop();
       await w.page.goto(`${origin}/`);
-      await w.page.waitForSelector('#fleet-table tr[data-host="db1"] td.error', { timeout: 30_000 });
+      // Prometheus notices at its next scrape (every second); the page asks every five (slow on a loaded machine).
+      await w.page.waitForSelector('#fleet-table tr[data-host="db1"] td.error', { timeout: 90_000 });
       assert.match(await w.page.textContent('#fleet-table tr[data-host="db1"] td.error') ?? '', /^down: /);
       assert.equal(await w.page.$$eval('#fleet-table tr[data-host="web1"] [data-state-cell]', (c) => c.length), FIGURE.length, 'web1 still counted');
     } finally {
