@@ -9,7 +9,7 @@ import { type Catalogue, catalogue, type Lang, pick } from './catalogue.js';
 
 export const EN = {
   started: (o: { version: string; sources: string; listen: string[]; netns: string[] }) =>
-    `tcpstate serve ${o.version} listening on ${o.listen.map((a) => `http://${a}/metrics`).join(', ')}; source ${o.sources}; namespaces ${o.netns.length ? o.netns.join(', ') : '(own)'}`,
+    `tcpstate serve ${o.version} listening on ${o.listen.map((a) => `http://${a}/metrics`).join(', ')} (dashboard: http://${o.listen[0] ?? ''}/); source ${o.sources}; namespaces ${o.netns.length ? o.netns.join(', ') : '(own)'}`,
   stopping: (signal: string) => `tcpstate serve: ${signal}: stopping`,
   listenFailed: (addr: string, why: string) => `cannot listen on ${addr}: ${why}`,
   badListen: (addr: string) => `bad --listen "${addr}": expected HOST:PORT, [IPv6]:PORT or :PORT`,
@@ -30,6 +30,8 @@ export const EN = {
   historyOn: (db: string, s: number) => `tcpstate serve: recording history into ${db} every ${s} s (tcpstate history --db ${db})`,
   historyOff: (db: string, why: string) => `tcpstate serve: not recording history into ${db}: ${why}`,
   historyStopped: (db: string, why: string) => `tcpstate serve: stopped recording history into ${db}: ${why}`,
+  badState: (v: string) => `"state" takes one TCP state (ESTABLISHED, time-wait, ...), got "${v.slice(0, 40)}"`,
+  labelWithoutPrometheus: (opt: string) => `${opt} goes with --prometheus (the dashboard's fleet view)`,
   unauthorized: 'authentication required',
   internal: 'internal error (logged by the server)',
   landing: (links: readonly string[]) =>
@@ -40,7 +42,7 @@ export type ServeMessages = typeof EN;
 
 export const ZH: ServeMessages = {
   started: (o) =>
-    `tcpstate serve ${o.version} 正在监听 ${o.listen.map((a) => `http://${a}/metrics`).join('、')}；数据源 ${o.sources}；网络命名空间 ${o.netns.length ? o.netns.join('、') : '（本进程所在的）'}`,
+    `tcpstate serve ${o.version} 正在监听 ${o.listen.map((a) => `http://${a}/metrics`).join('、')}（仪表盘：http://${o.listen[0] ?? ''}/）；数据源 ${o.sources}；网络命名空间 ${o.netns.length ? o.netns.join('、') : '（本进程所在的）'}`,
   stopping: (signal) => `tcpstate serve：收到 ${signal}，正在停止`,
   listenFailed: (addr, why) => `无法监听 ${addr}：${why}`,
   badListen: (addr) => `--listen "${addr}" 格式错误：应为 HOST:PORT、[IPv6]:PORT 或 :PORT`,
@@ -61,6 +63,8 @@ export const ZH: ServeMessages = {
   historyOn: (db, s) => `tcpstate serve：每 ${s} 秒把历史记录到 ${db}（用 tcpstate history --db ${db} 查看）`,
   historyOff: (db, why) => `tcpstate serve：不记录历史到 ${db}：${why}`,
   historyStopped: (db, why) => `tcpstate serve：已停止记录历史到 ${db}：${why}`,
+  badState: (v) => `"state" 应为一个 TCP 状态（ESTABLISHED、time-wait 等），实际为 "${v.slice(0, 40)}"`,
+  labelWithoutPrometheus: (opt) => `${opt} 需与 --prometheus 一起使用（仪表盘的集群视图）`,
   unauthorized: '需要身份验证',
   internal: '内部错误（已记录在服务端日志）',
   landing: (links) =>

@@ -46,6 +46,13 @@ export interface SvgOptions {
   title?: string;
   /** The language of the title, legend and captions (English when not given). */
   lang?: Lang;
+  /**
+   * Extra attributes of each node's `<g>` (the dashboard: netstat spelling in `data-state`,
+   * focus, labels); they replace the defaults of the same name, and undefined removes one.
+   */
+  nodeAttrs?: (n: FigNode, count: number | undefined) => Readonly<Record<string, string | undefined>>;
+  /** Draw the count shading's key in the legend (default: when counts are given). */
+  shadingKey?: boolean;
 }
 
 function node(n: FigNode, opts: SvgOptions, max: number): string {
@@ -54,7 +61,8 @@ function node(n: FigNode, opts: SvgOptions, max: number): string {
   const count = opts.counts && !n.repeat ? opts.counts[n.code] ?? 0 : undefined;
   const fill = count === undefined ? '#f4f6f8' : shade(count, max);
   const name = fsmName(n.code);
-  let s = `<g class="node" id="node-${n.id}" data-state="${name}"${count !== undefined ? ` data-count="${count}"` : ''}>`;
+  const attrs: Record<string, string | undefined> = { class: 'node', id: `node-${n.id}`, 'data-state': name, ...(count !== undefined ? { 'data-count': String(count) } : {}), ...opts.nodeAttrs?.(n, count) };
+  let s = `<g${Object.entries(attrs).map(([k, v]) => (v === undefined ? '' : ` ${k}="${esc(v)}"`)).join('')}>`;
   s += `<title>${esc(name)}${count !== undefined ? `: ${count}` : ''}${n.repeat ? ' (drawn again: the end of the closing paths)' : ''}</title>`;
   s += `<rect x="${x}" y="${y}" width="${NODE_W}" height="${NODE_H}" rx="9" fill="${fill}" stroke="#222" stroke-width="${n.repeat ? 1.2 : 1.8}"${n.repeat ? ' stroke-dasharray="5 3"' : ''}/>`;
   if (count === undefined) {
@@ -96,7 +104,7 @@ function legend(opts: SvgOptions, max: number): string {
     s += `<text x="${x + 56}" y="${y + 4}" class="legend-text">${esc(text)}</text>`;
     y += 19;
   }
-  if (opts.counts) {
+  if (opts.counts && opts.shadingKey !== false) {
     s += `<text x="${x}" y="${y + 8}" class="legend-text">${esc(m.shading)}</text>`;
     for (let i = 0; i <= 4; i++) s += `<rect x="${x + 212 + i * 18}" y="${y - 3}" width="16" height="14" fill="${shade(i === 0 ? 0 : Math.round(Math.expm1((i / 4) * Math.log1p(max))), max)}" stroke="#999"/>`;
     s += `<text x="${x + 308}" y="${y + 8}" class="legend-text">${max.toLocaleString('en-US')}</text>`;

@@ -7,10 +7,11 @@
  * | --- | --- |
  * | `/metrics` | Prometheus text 0.0.4 (OpenMetrics when asked), collected afresh; concurrent scrapes share |
  * | `/api/v1/counts` | `tcpstate.count/1` (`by`, `top`, `filter`, `netns`) |
- * | `/api/v1/sockets` | `tcpstate.ls/1` (`filter`, `netns`, `processes`, `limit`) |
+ * | `/api/v1/sockets` | `tcpstate.ls/1` (`filter`, `state`, `netns`, `processes`, `limit`) |
  * | `/api/v1/doctor` | `tcpstate.doctor/1` (`netns`, `interval`) |
  * | `/api/v1/transitions` | every state change as Server-Sent Events (`netns`, `filter`; src/server/transitions.ts) |
  * | `/-/healthy`, `/-/ready` | liveness; readiness (a first sample was read) |
+ * | `/`, `/assets/*`, `/api/v1/history`, `/api/v1/fleet` | the dashboard, when given (src/web/routes.ts) |
  * @module
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
@@ -19,12 +20,14 @@ import type { AggregateOptions } from '../engine/aggregates.js';
 import { countDocument, doctorDocument, socketsDocument } from '../engine/documents.js';
 import { listNamespaces, type NamespaceRef } from '../engine/namespaces.js';
 import { type Sample, Sampler } from '../engine/sampler.js';
+import { parseState } from '../model/state.js';
 import { SocketTable } from '../model/table.js';
 import { asQueryError, boolParam, intParam, parseQuery, QueryError } from './api.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, wantsOpenMetrics } from './exposition.js';
 import { isLoopback, type ListenAddress } from './listen.js';
 import { MESSAGES } from '../i18n/serve.js';
 import type { TransitionStreams } from './transitions.js';
+import type { WebRoutes } from '../web/routes.js';
 import { exposition } from './metrics/registry.js';
 import type { MetricsOptions, NamespaceScrape, ScrapeContext } from './metrics/types.js';
 
@@ -45,6 +48,8 @@ export interface ServeOptions {
   /** Serve HTTPS with this certificate and key (PEM). */
   tls?: { cert: string; key: string };
   log: (line: string) => void;
+  /** The dashboard's routes (page, assets, history, fleet), behind the same auth and limits. */
+  web?: WebRoutes;
 }
 
 const ENDPOINTS = ['/metrics', '/api/v1/counts', '/api/v1/sockets', '/api/v1/doctor', '/api/v1/transitions', '/-/healthy', '/-/ready'];
@@ -100,6 +105,7 @@ export class TcpstateServer {
   /** Stop listening, end open connections, end the sampler. */
   async close(): Promise<void> {
     await this.streams?.close();
+    this.o.web?.close();
     await Promise.all(this.servers.map((s) => new Promise<void>((res) => {
       s.close(() => res());
       s.closeIdleConnections();
@@ -157,8 +163,8 @@ export class TcpstateServer {
     const search = qm < 0 ? '' : url.slice(qm + 1);
     if (path === '/-/healthy') { this.send(res, 200, 'text/plain; charset=utf-8', 'Healthy\n', head); return; }
     if (path === '/-/ready') { this.send(res, this.ready ? 200 : 503, 'text/plain; charset=utf-8', this.ready ? 'Ready\n' : 'Not ready\n', head); return; }
-    if (path === '/') { this.send(res, 200, 'text/html; charset=utf-8', MESSAGES.landing(ENDPOINTS), head); return; }
-    if (!ENDPOINTS.includes(path)) { this.json(res, 404, new QueryError(404, 'ERR_NOT_FOUND', MESSAGES.notFound(path)).body(), head); return; }
+    if (path === '/' && !this.o.web) { this.send(res, 200, 'text/html; charset=utf-8', MESSAGES.landing(ENDPOINTS), head); return; }
+    if (!ENDPOINTS.includes(path) && !this.o.web?.handles(path)) { this.json(res, 404, new QueryError(404, 'ERR_NOT_FOUND', MESSAGES.notFound(path)).body(), head); return; }
     if (SENSITIVE.has(path) && !this.o.authorize && !loopback) {
       this.json(res, 403, new QueryError(403, 'ERR_FORBIDDEN', MESSAGES.sensitiveRefused(path)).body(), head);
       return;
@@ -242,6 +248,10 @@ export class TcpstateServer {
   }
 
   private async route(path: string, search: string, req: IncomingMessage, res: ServerResponse, head: boolean): Promise<void> {
+    if (this.o.web?.handles(path)) {
+      await this.o.web.route(path, search, req, res, head, { netns: (q) => this.netnsParam(q), labels: () => (this.namespaces() ?? []).map((r) => r.label) });
+      return;
+    }
     if (path === '/metrics') {
       parseQuery(search, []);
       this.scrape ??= this.collect().finally(() => { this.scrape = undefined; });
@@ -267,13 +277,17 @@ export class TcpstateServer {
       return;
     }
     if (path === '/api/v1/sockets') {
-      const q = parseQuery(search, ['filter', 'netns', 'processes', 'limit']);
+      const q = parseQuery(search, ['filter', 'netns', 'processes', 'limit', 'state']);
       const limit = intParam(q, 'limit', 10000, 1_000_000);
       const processes = boolParam(q, 'processes');
       const ns = this.netnsParam(q);
       try { socketsDocument(emptySample(), { filter: q.get('filter'), limit: 0 }); } catch (e) { throw asQueryError(e, q) ?? e; }
+      // `state` (one state, any spelling) narrows apart from `filter`, so a filter's errors point at its own tokens.
+      const st = q.get('state');
+      if (st !== undefined && (!/^[A-Za-z0-9_-]{1,20}$/.test(st) || parseState(st) === undefined)) throw new QueryError(400, 'ERR_STATE', MESSAGES.badState(st), 'state', st);
+      const filter = st === undefined ? q.get('filter') : `state ${st} ${q.get('filter') ?? ''}`;
       const s = await this.sampler.sample({ ...(ns.netns === undefined ? {} : { netns: ns.netns }), processes });
-      this.json(res, 200, labelled(socketsDocument(s, { filter: q.get('filter'), limit }), ns.label), head);
+      this.json(res, 200, labelled(socketsDocument(s, { filter, limit }), ns.label), head);
       return;
     }
     if (path === '/api/v1/doctor') {

@@ -38,10 +38,14 @@ afresh from the kernel on each request (concurrent requests share one read).
                            /var/lib/tcpstate/history.db as root); tcpstate history reads it
   --history-interval S     seconds between recorded samples (10)
   --no-history             do not record
+  --prometheus URL         add the fleet view to the dashboard: hosts x states from
+                           this Prometheus (as tcpstate fleet), each linked to its agent
+  --host-label L, --group-label L   the fleet view's host and role labels (instance)
   --lang LANG              en or zh, for logs, errors and help (default: the locale)
 
+The dashboard: / (the state diagram live, sockets, history, doctor; docs/dashboard.md).
 Endpoints: /metrics, /api/v1/counts?by=&top=&filter=&netns=,
-/api/v1/sockets?filter=&netns=&processes=&limit=, /api/v1/doctor?netns=&interval=,
+/api/v1/sockets?filter=&state=&netns=&processes=&limit=, /api/v1/doctor?netns=&interval=,
 /api/v1/transitions?filter=&netns= (every state change, Server-Sent Events),
 /-/healthy, /-/ready. /api/v1/sockets, /api/v1/doctor and /api/v1/transitions show
 peers and process names: on a non-loopback address they need basic auth.
@@ -79,10 +83,14 @@ const HELP_ZH = `用法：tcpstate serve [选项]
                            /var/lib/tcpstate/history.db）；用 tcpstate history 查看
   --history-interval S     两次记录之间的秒数（10）
   --no-history             不记录历史
+  --prometheus URL         在网页仪表盘上加入集群视图：从该 Prometheus 读取主机 × 状态表
+                           （与 tcpstate fleet 相同），每台主机链接到其代理的页面
+  --host-label L, --group-label L   集群视图的主机标签与角色标签（instance）
   --lang LANG              en 或 zh，用于日志、错误和帮助（默认取自 locale）
 
+网页仪表盘：/（实时状态图、套接字、历史、doctor；见 docs/dashboard.md）。
 接口：/metrics、/api/v1/counts?by=&top=&filter=&netns=、
-/api/v1/sockets?filter=&netns=&processes=&limit=、/api/v1/doctor?netns=&interval=、
+/api/v1/sockets?filter=&state=&netns=&processes=&limit=、/api/v1/doctor?netns=&interval=、
 /api/v1/transitions?filter=&netns=（每一次状态变化，Server-Sent Events）、
 /-/healthy、/-/ready。/api/v1/sockets、/api/v1/doctor 和 /api/v1/transitions 会显示
 对端地址和进程名：监听在非回环地址时需要 basic auth。
@@ -132,6 +140,22 @@ async function recordHistory(sampler: import('../../engine/sampler.js').Sampler,
   return () => { stop(); try { store.close(); } catch { /* closed after a write error */ } };
 }
 
+/** The dashboard's fleet view from --prometheus (the client and labels of `tcpstate fleet`). */
+async function fleetView(values: Record<string, unknown>, env: Record<string, string | undefined>, lang: 'en' | 'zh'): Promise<Pick<import('../../web/routes.js').WebOptions, 'prometheus'>> {
+  const url = str(values['prometheus'] as string | undefined);
+  for (const k of ['host-label', 'group-label']) {
+    if (url === undefined && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', MESSAGES.labelWithoutPrometheus(`--${k}`), { field: `--${k}` });
+  }
+  if (url === undefined) return {};
+  const [{ labelOpt, urlOpt, httpOptions }, { messages }, { PrometheusClient }] = await Promise.all([import('../../fleet/options.js'), import('../../i18n/fleet.js'), import('../../fleet/prometheus.js')]);
+  const msg = messages(env, lang);
+  const base = urlOpt(url, '--prometheus', msg);
+  const hostLabel = labelOpt(str(values['host-label'] as string | undefined), '--host-label', msg) ?? 'instance';
+  const groupLabel = labelOpt(str(values['group-label'] as string | undefined), '--group-label', msg);
+  const client = new PrometheusClient(base, httpOptions({}, env, 10_000, msg), msg);
+  return { prometheus: { client, view: { hostLabel, ...(groupLabel === undefined ? {} : { groupLabel }) }, msg } };
+}
+
 export const serve: Command = {
   async run(argv, io) {
     const { values } = parse(argv, {
@@ -150,6 +174,9 @@ export const serve: Command = {
       'history-db': { type: 'string' },
       'history-interval': { type: 'string' },
       'no-history': { type: 'boolean' },
+      prometheus: { type: 'string' },
+      'host-label': { type: 'string' },
+      'group-label': { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
@@ -171,6 +198,9 @@ export const serve: Command = {
     if (values['no-history'] && values['history-db'] !== undefined) throw new TcpstateError('ERR_USAGE', MESSAGES.historyOptions, { field: '--no-history' });
     const webConfig = str(values['web.config.file']);
     const authorize = webConfig === undefined ? undefined : await (await import('../../server/web-config.js')).loadWebConfig(webConfig);
+    const historyDb = values['no-history'] ? undefined : str(values['history-db']) ?? (await import('../../history/paths.js')).defaultDbPath(io.env);
+    const { WebRoutes } = await import('../../web/routes.js');
+    const web = new WebRoutes({ version: VERSION, env: io.env, ...(historyDb === undefined ? {} : { historyDb }), ...(await fleetView(values, io.env, lang)) });
     const { TcpstateServer } = await import('../../server/http.js');
     const ports = portList(str(values['ports']));
     const server = new TcpstateServer({
@@ -184,6 +214,7 @@ export const serve: Command = {
       ...(authorize?.authorize ? { authorize: authorize.authorize } : {}),
       ...(authorize?.tls ? { tls: authorize.tls } : {}),
       log: (line) => io.err(`${line}\n`),
+      web,
     });
     let bound: string[];
     try {
