@@ -74,8 +74,9 @@ export function historyOf(ts: readonly Transition[], active: boolean | undefined
   let out = '';
   const add = (c: string): void => { if (!out.includes(c)) out += c; };
   for (const t of ts) {
-    if ((t.bytes?.sent ?? 0) > 0) add(ours('D'));
-    if ((t.bytes?.received ?? 0) > 0) add(peers('D'));
+    // both sides' data first seen at one change: the originator's letter first, on both ends
+    const data = [(t.bytes?.sent ?? 0) > 0 ? ours('D') : '', (t.bytes?.received ?? 0) > 0 ? peers('D') : ''].sort();
+    for (const c of data) if (c) add(c);
     if ((t.from === CLOSE && t.to === SYN_SENT) || (t.from === LISTEN && t.to === SYN_RECV)) add('S');
     if ((t.from === SYN_SENT || t.from === SYN_RECV) && t.to === ESTABLISHED) add('h');
     if ((t.from === FIN_WAIT1 && t.to === FIN_WAIT2) || (t.from === CLOSING && t.to === TIME_WAIT) || (t.from === LAST_ACK && t.to === CLOSE && t.err === 0)) add(ours('F'));
