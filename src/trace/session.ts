@@ -85,7 +85,7 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
   const poll = (): void => {
     timer = undefined;
     try {
-      const out = follower.poll(process.hrtime.bigint(), dump);
+      const out = follower.poll(process.hrtime.bigint(), dump, () => process.hrtime.bigint());
       if (out.length) onTransitions(out);
     } catch (e) {
       onError(e as Error);

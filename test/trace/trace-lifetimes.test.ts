@@ -4,6 +4,8 @@
 // the test's own clock readings, the whole path for client-closes-first and
 // server-closes-first, a reset and a refused connect, each end's owner.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { KIND_STATE, KIND_TW_ENTER, type TraceEvent } from '../../src/trace/events.js';
 import { dataBytes, Tracker, type OwnerSource, type Transition } from '../../src/trace/tracker.js';
@@ -224,7 +226,7 @@ describe('trace --lifetimes in a namespace', () => {
     assert.ok(server.ms! >= lo - 1 && server.ms! <= hi, `server lived ${server.ms} ms, the test measured ${lo.toFixed(3)} to ${hi.toFixed(3)}`);
     // the client's ends when the server's FIN reaches its orphan: seen by a dump (observed)
     assert.equal(client.observed, true);
-    assert.ok(client.ms! >= lo - 1 && client.ms! <= hi + 1500, `client lived ${client.ms} ms, the server's FIN came after ${lo.toFixed(3)}`);
+    assert.ok(client.ms! >= lo - 1 && client.ms! <= hi + 1500, `client lived ${client.ms} ms, the server's FIN came after ${lo.toFixed(3)}: ${JSON.stringify(r)}`);
   });
 
   test('server closes first: the client ends CLOSE_WAIT, LAST_ACK, CLOSE at the kernel\'s instant, the server in TIME_WAIT; bytes and owners', async (t) => {
@@ -256,6 +258,40 @@ describe('trace --lifetimes in a namespace', () => {
     assert.deepEqual([client.path.join('>'), client.sent, client.received, client.history, client.error], ['CLOSE>SYN_SENT>ESTABLISHED>CLOSE', 11, 0, 'ShDr', 'ECONNRESET']);
     assert.deepEqual([server.path.join('>'), server.sent, server.received, server.history, server.error], ['LISTEN>SYN_RECV>ESTABLISHED>CLOSE', 0, 11, 'ShD', null]);
     assert.deepEqual([client.pid, server.pid], [r.client, r.server]);
+  });
+
+  test('bpftrace reading tcp_sock at CLOSE (as tcplife) is the oracle: the kernel\'s counters are ours plus the SYN and FINs taken off', async (t) => {
+    if (!kernelOrSkip(t, ['python3', 'bpftrace'])) return;
+    if (!existsSync('/sys/kernel/tracing/events')) execFileSync('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing']);
+    const inum = statSync(`/run/netns/${ns!.name}`).ino;
+    const bt = spawn('bpftrace', ['-e', `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && args->newstate == 7 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { $tp = (struct tcp_sock *)args->skaddr; printf("%d %d %lu %lu\\n", args->sport, args->dport, $tp->bytes_acked, $tp->bytes_received); }`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    bt.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    try {
+      const end = Date.now() + 20000;
+      while (!out.includes('Attaching')) {
+        if (Date.now() > end || bt.exitCode !== null) throw new Error(`bpftrace did not attach: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const n = 30_000;
+      const m = 777;
+      const r = await scenario('client-first', n, m);
+      assert.equal(r.code, 0, r.stderr);
+      const raw = (sport: number, dport: number): number[] => {
+        const l = out.split('\n').find((x) => x.startsWith(`${sport} ${dport} `));
+        assert.ok(l, `bpftrace saw no CLOSE of ${sport} -> ${dport}: ${out}`);
+        return l.split(' ').slice(2).map(Number);
+      };
+      const client = r.lives.find((l) => l.local.port === r.cport)!;
+      const server = r.lives.find((l) => l.local.port === r.port)!;
+      // the client's full socket closed in FIN_WAIT2 (an orphan turned timewait socket): its SYN and FIN acknowledged, the server's FIN not yet come
+      assert.deepEqual(raw(r.cport!, r.port), [client.sent! + 2, client.received!], `${out} ${JSON.stringify(r)}`);
+      // the server's in LAST_ACK: its FIN acknowledged, the client's FIN received
+      assert.deepEqual(raw(r.port, r.cport!), [server.sent! + 1, server.received! + 1], `${out} ${JSON.stringify(r)}`);
+      assert.deepEqual([client.sent, server.received], [n, n]);
+    } finally {
+      if (bt.pid !== undefined && bt.exitCode === null) process.kill(bt.pid, 'SIGINT');
+    }
   });
 
   test('refused connect: one life CLOSE>SYN_SENT>CLOSE, ECONNREFUSED, history S, the client\'s', async (t) => {
