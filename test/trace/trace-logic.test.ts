@@ -146,6 +146,18 @@ test('timewait followed by dumps: held CLOSE settled as TIME_WAIT (exact or obse
   assert.equal(f.size, 0);
 });
 
+test('an orphan closed before the peer\'s FIN (close() set RCV_SHUTDOWN, SOCK_DONE not set) whose TIME_WAIT the first dump shows: timed when that dump ended, observed, not at the close', () => {
+  const tr = new Tracker(new Owners(), true);
+  tr.push(ev({ sk: 0xc0n, time: 1_000_000n, from: FIN_WAIT1, to: FIN_WAIT2, lport: 1, rport: 2 }));
+  const held = tr.push(ev({ sk: 0xc0n, time: 2_000_000n, from: FIN_WAIT2, to: CLOSE, shutdown: 3, peerFin: 0 }))[0]!;
+  assert.deepEqual(held.timewait, { finReceived: false });
+  const f = new TimewaitFollower();
+  f.hold(held, false);
+  const row: TwRow = { family: 4, laddr: held.laddr, lport: 1, raddr: held.raddr, rport: 2, state: TIME_WAIT };
+  const [t1] = f.poll(50_000_000n, () => [row], () => 70_000_000n);
+  assert.equal(`${t1!.from}>${t1!.to}/${t1!.observed}/${t1!.time}/${t1!.ms}`, `${FIN_WAIT2}>${TIME_WAIT}/true/70000000/69`);
+});
+
 test('ss filters over transitions: a state keeps changes into or out of it; ports and addresses as ss', () => {
   const tr = new Tracker(new Owners());
   const t: Transition = tr.push(ev({ sk: 1n, from: ESTABLISHED, to: CLOSE_WAIT, lport: 8080, rport: 40000 }))[0]!;
