@@ -52,8 +52,8 @@ export function py(ns: Netns, src: string, args: string[]): { child: ChildProces
   return { child, out, lines };
 }
 
-/** The first line of `lines` starting with `prefix`, waiting up to 10 s for it. */
-export async function waitLine(lines: string[], prefix: string, ms = 10000): Promise<string> {
+/** The first line of `lines` starting with `prefix`, waiting up to 30 s for it (python starts in over 10 s on a machine at load 20). */
+export async function waitLine(lines: string[], prefix: string, ms = 30000): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
     const l = lines.find((x) => x.startsWith(prefix));
