@@ -11,7 +11,7 @@
  *                                              TIME_WAIT here (kind 2)
  *   inet_twsk_kill(tw)                         it goes away: expiry, reuse, netns exit (kind 3)
  * The timewait hooks are optional (a kernel without them in BTF traces without them: said in
- * the result). Each program writes one fixed 112-byte record to a BPF ring buffer; a failed
+ * the result). Each program writes one fixed 128-byte record to a BPF ring buffer; a failed
  * reserve (buffer full) is counted in a per-CPU array, so lost events are reported, never
  * silently dropped. A thread of the addon waits on the ring buffer (epoll) and hands batches
  * of records to JS through a threadsafe function; the event loop never blocks.
@@ -21,8 +21,13 @@
  *  (the local port of a state change is inet_sport: skc_num is already 0 when a socket closes)
  *  24 u64 socket inode (0: no file)  32 u32 netns inode   36 u32 on-CPU tgid   40 u8 kind
  *  41 u8 old state  42 u8 new state   43 u8 sk_shutdown at the change (kind 0; 0xff unknown)  44 u16 family  46 u16 local port (host order)
- *  48 u16 remote port (network order) 52 4 bytes local IPv4  56 4 bytes remote IPv4
+ *  48 u16 remote port (network order) 50 u16 sk_err (kinds 0, 1; 0 for a request socket)
+ *  52 4 bytes local IPv4  56 4 bytes remote IPv4  60 u8 the peer's FIN came (SOCK_DONE in
+ *  sk_flags: tcp_fin sets it; sk_shutdown cannot tell, close() sets RCV_SHUTDOWN too) kinds 0, 1
+ *  (0 for a request socket); 0xff: not read
  *  64 16 bytes local IPv6  80 16 bytes remote IPv6  96 char[16] on-CPU comm
+ *  112 u64 tcp_sock bytes_acked  120 u64 tcp_sock bytes_received (kinds 0 and 1, read at the
+ *  change as tcplife reads them at close; 0 for kinds 2, 3 and a request socket)
  * Old state of kind 1 is the full socket's state, new state the timewait substate; kinds 2
  * and 3 give the substate as new state and 0 as old.
  *
@@ -57,6 +62,8 @@ struct offs {
   int32_t family, state, net, v6d, v6s, proto, socket, file, f_inode, i_ino, net_ns, inum, substate;
   int32_t sport; /* inet_sock's inet_sport: kept when a closing socket's skc_num is cleared */
   int32_t shutdown; /* -1: not a whole byte in this kernel: 0xff written */
+  int32_t err, bytes_acked, bytes_received; /* sock's sk_err; tcp_sock's counters (beyond struct sock: read, not loaded) */
+  int32_t flags; /* skc_flags, in an anonymous union BTF names only inside it: the 8 bytes between skc_cookie and skc_dontcopy_begin */
 };
 
 struct prog_asm {
@@ -214,11 +221,44 @@ static int assemble(struct prog_asm *a, int kind, const struct offs *o, int rb, 
   emit(a, LDX(BPF_H, 1, 7, SKC_DPORT));
   emit(a, STX(BPF_H, 9, 1, 48));
   emit(a, STI(BPF_H, 9, 50, 0));
+  emit(a, STI(BPF_W, 9, 60, kind == K_STATE || kind == K_TW_ENTER ? 0 : 0xff));
+  emit(a, STI(BPF_DW, 9, 112, 0));
+  emit(a, STI(BPF_DW, 9, 120, 0));
+  if (kind == K_STATE || kind == K_TW_ENTER) {
+    /* a request socket (TCP_NEW_SYN_RECV, 12) is no tcp_sock: its error and counters stay 0 */
+    int skips[2], nskip = 0;
+    if (kind == K_STATE) {
+      emit(a, LDX(BPF_DW, 1, 6, 8));
+      skips[nskip++] = a->n;
+      emit(a, JEQI(1, 12, 0));
+      emit(a, LDX(BPF_DW, 1, 6, 16));
+      skips[nskip++] = a->n;
+      emit(a, JEQI(1, 12, 0));
+    }
+    emit(a, LDX(BPF_W, 1, 7, (int16_t)o->err));
+    emit(a, STX(BPF_H, 9, 1, 50));
+    emit(a, LDX(BPF_DW, 1, 7, (int16_t)o->flags));
+    emit(a, RSHI(1, 1)); /* SOCK_DONE is bit 1 (SOCK_DEAD 0) */
+    emit(a, ANDI(1, 1));
+    emit(a, STX(BPF_B, 9, 1, 60));
+    emit(a, MOVR(1, 9));
+    emit(a, ADDI(1, 112));
+    emit(a, MOVI(2, 8));
+    emit(a, MOVR(3, 7));
+    emit(a, ADDI(3, o->bytes_acked));
+    emit(a, CALL(BPF_FUNC_probe_read_kernel));
+    emit(a, MOVR(1, 9));
+    emit(a, ADDI(1, 120));
+    emit(a, MOVI(2, 8));
+    emit(a, MOVR(3, 7));
+    emit(a, ADDI(3, o->bytes_received));
+    emit(a, CALL(BPF_FUNC_probe_read_kernel));
+    for (int k = 0; k < nskip; k++) a->i[skips[k]].off = (int16_t)(a->n - skips[k] - 1);
+  }
   emit(a, LDX(BPF_W, 1, 7, SKC_RCV_SADDR));
   emit(a, STX(BPF_W, 9, 1, 52));
   emit(a, LDX(BPF_W, 1, 7, SKC_DADDR));
   emit(a, STX(BPF_W, 9, 1, 56));
-  emit(a, STI(BPF_W, 9, 60, 0));
   emit(a, LDX(BPF_DW, 1, 7, (int16_t)o->v6s));
   emit(a, STX(BPF_DW, 9, 1, 64));
   emit(a, LDX(BPF_DW, 1, 7, (int16_t)(o->v6s + 8)));
@@ -323,14 +363,24 @@ static int find_offsets(struct offs *o, int32_t ids[NPROGS], char *why, size_t w
     ids[K_TW_ENTER] = -1;
   }
   if (btf_want_int(&g2[2], 8, why, whylen) < 0 || btf_want_int(&g2[4], 4, why, whylen) < 0 || btf_want_int(&g2[5], 1, why, whylen) < 0) return -1;
-  struct btf_want g3[] = {BTF_WANT("sock", "sk_shutdown")};
-  if (btf_lookup("__inet_twsk_schedule", &ids[K_TW_SCHED], g3, 1, why2, sizeof why2) < 0) ids[K_TW_SCHED] = -1;
+  struct btf_want g3[] = {BTF_WANT("sock", "sk_shutdown"), BTF_WANT("sock", "sk_err"), BTF_WANT("tcp_sock", "bytes_acked"), BTF_WANT("tcp_sock", "bytes_received"),
+                          BTF_WANT("sock_common", "skc_cookie"), BTF_WANT("sock_common", "skc_dontcopy_begin")};
+  if (btf_lookup("__inet_twsk_schedule", &ids[K_TW_SCHED], g3, 6, why2, sizeof why2) < 0) ids[K_TW_SCHED] = -1;
+  if (g3[4].off < 0 || g3[5].off != g3[4].off + 16) {
+    snprintf(why, whylen, "struct sock_common is not laid out as this program reads it (skc_cookie at %d, skc_dontcopy_begin at %d: skc_flags not between)", g3[4].off, g3[5].off);
+    return -1;
+  }
+  /* the counters tcplife reads at close (both since Linux 4.1) */
+  for (int k = 1; k < 4; k++)
+    if (g3[k].off < 0) { snprintf(why, whylen, "kernel BTF has no %s.%s", g3[k].type, g3[k].member); return -1; }
+  if (btf_want_int(&g3[1], 4, why, whylen) < 0 || btf_want_int(&g3[2], 8, why, whylen) < 0 || btf_want_int(&g3[3], 8, why, whylen) < 0) return -1;
   int32_t shutdown = g3[0].off >= 0 && btf_want_int(&g3[0], 1, why2, sizeof why2) == 0 && BPF_OFF_OK(g3[0].off) ? g3[0].off : -1;
   if (btf_lookup("inet_twsk_kill", &ids[K_TW_KILL], NULL, 0, why2, sizeof why2) < 0) ids[K_TW_KILL] = -1;
   *o = (struct offs){.family = g1[0].off, .state = g1[1].off, .net = g1[2].off, .v6d = g1[3].off, .v6s = g1[4].off, .proto = g1[5].off,
                      .socket = g1[6].off, .file = g2[0].off, .f_inode = g2[1].off, .i_ino = g2[2].off, .net_ns = g2[3].off, .inum = g2[4].off,
-                     .substate = g2[5].off, .shutdown = shutdown, .sport = g1[7].off};
-  int32_t all[] = {o->family, o->state, o->net, o->v6d + 8, o->v6s + 8, o->proto, o->socket, o->file, o->f_inode, o->i_ino, o->net_ns + o->inum, o->substate, o->sport};
+                     .substate = g2[5].off, .shutdown = shutdown, .sport = g1[7].off,
+                     .err = g3[1].off, .bytes_acked = g3[2].off, .bytes_received = g3[3].off, .flags = g3[4].off + 8};
+  int32_t all[] = {o->family, o->state, o->net, o->v6d + 8, o->v6s + 8, o->proto, o->socket, o->file, o->f_inode, o->i_ino, o->net_ns + o->inum, o->substate, o->sport, o->err, o->bytes_acked, o->bytes_received, o->flags};
   for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
     if (!BPF_OFF_OK(all[k])) { snprintf(why, whylen, "kernel structure offsets out of range"); return -1; }
   return 0;

@@ -5,7 +5,7 @@
 #include <node_api.h>
 
 /* Bytes of one event record (layout in bpf_trace.c, decoded in src/trace/events.ts). */
-#define TRACE_EVENT_BYTES 112
+#define TRACE_EVENT_BYTES 128
 
 napi_value TraceStart(napi_env env, napi_callback_info info);
 napi_value TraceStop(napi_env env, napi_callback_info info);

@@ -8,7 +8,7 @@ import { AF_INET, AF_INET6 } from '../model/address.js';
 import { LINUX_AF_INET, LINUX_AF_INET6 } from '../sources/netlink-decode.js';
 
 /** Bytes of one record (TRACE_EVENT_BYTES in native/bpf_trace.h). */
-export const TRACE_EVENT_BYTES = 112;
+export const TRACE_EVENT_BYTES = 128;
 
 /** What a record reports (its kind byte). */
 export const KIND_STATE = 0;
@@ -46,6 +46,13 @@ export interface TraceEvent {
   /** 16 bytes each, IPv4 in the first 4 (as SocketTable rows). */
   laddr: Uint8Array;
   raddr: Uint8Array;
+  /** The peer's FIN had come (SOCK_DONE) at the change: kinds 0 and 1; undefined: not read. */
+  peerFin?: boolean;
+  /** sk_err at the change (kinds 0 and 1; 0 for a request socket): ECONNRESET when a RST came, ETIMEDOUT, ... */
+  err?: number;
+  /** tcp_sock's bytes_acked and bytes_received at the change (kinds 0 and 1, as tcplife reads them at close): sequence space, so a SYN and FIN acknowledged or received count 1 each. */
+  acked?: number;
+  received?: number;
 }
 
 function hex(v: bigint): string {
@@ -92,6 +99,10 @@ export function parseTraceEvents(bytes: Uint8Array, name = 'bpf trace ring buffe
       rport: dv.getUint16(o + 48, false),
       laddr,
       raddr,
+      err: dv.getUint16(o + 50, true),
+      peerFin: bytes[o + 60] === 0xff ? undefined : bytes[o + 60] !== 0,
+      acked: Number(dv.getBigUint64(o + 112, true)),
+      received: Number(dv.getBigUint64(o + 120, true)),
     });
   }
   return out;

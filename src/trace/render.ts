@@ -19,7 +19,8 @@ export function clockOffsetNs(): bigint {
 
 export const TEXT_HEADER = `${'TIME'.padEnd(12)} ${'PID'.padStart(7)} ${'PROGRAM'.padEnd(15)} ${'LOCAL'.padEnd(26)} ${'REMOTE'.padEnd(26)} ${'OLD'.padEnd(11)}    ${'NEW'.padEnd(11)} ${'MS'.padStart(10)}\n`;
 
-function hms(ms: number): string {
+/** A wall-clock time as HH:MM:SS.mmm (local time). */
+export function hms(ms: number): string {
   const d = new Date(ms);
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;

@@ -81,10 +81,11 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
   const follower = new TimewaitFollower();
   const dump: TwDump = (ns) => (ns === nsInode && path !== undefined ? dumpTimewait(path) : ns === selfNs ? dumpTimewait(undefined) : 'unreadable');
   let timer: NodeJS.Timeout | undefined;
+  let due = 0;
   const poll = (): void => {
     timer = undefined;
     try {
-      const out = follower.poll(process.hrtime.bigint(), dump);
+      const out = follower.poll(process.hrtime.bigint(), dump, () => process.hrtime.bigint());
       if (out.length) onTransitions(out);
     } catch (e) {
       onError(e as Error);
@@ -92,7 +93,13 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
     schedule();
   };
   const schedule = (): void => {
-    if (timer === undefined && follower.size > 0 && !stopping) timer = setTimeout(poll, follower.holding ? FOLLOW_MS : FOLLOW_SLOW_MS);
+    if (follower.size === 0 || stopping) return;
+    const ms = follower.holding ? FOLLOW_MS : FOLLOW_SLOW_MS;
+    // a socket held while the slow timer runs is looked for soon, not up to a second later
+    if (timer !== undefined && due <= performance.now() + ms) return;
+    if (timer !== undefined) clearTimeout(timer);
+    due = performance.now() + ms;
+    timer = setTimeout(poll, ms);
   };
   let stopping = false;
   let lost = 0;

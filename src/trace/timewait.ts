@@ -5,11 +5,14 @@
  * CLOSE is held ({@link TimewaitFollower.hold}) until a sock_diag dump of its namespace says
  * whether a timewait socket with the same addresses and ports is there:
  * - none: the connection did close, and the held line is given as it was;
- * - in TIME_WAIT, the peer's FIN having been received before the change (sk_shutdown had
- *   RCV_SHUTDOWN): `FROM -> TIME_WAIT` at the kernel's time of the change, exact;
+ * - in TIME_WAIT, the peer's FIN having been received before the change (the kernel's
+ *   SOCK_DONE; sk_shutdown cannot tell, close() sets RCV_SHUTDOWN): `FROM -> TIME_WAIT` at
+ *   the kernel's time of the change, exact; the FIN not received before: it came after, and
+ *   the dump's time is given (observed);
  * - in FIN_WAIT2 (an orphan waiting for the peer's FIN): nothing yet; its move to TIME_WAIT,
  *   and any timewait socket's end (`TIME_WAIT -> CLOSE`), are seen by later dumps, so their
- *   time is when a dump saw them (marked `observed`: within one poll interval after the fact).
+ *   time is when the dump that saw them ended (marked `observed`: within one poll interval
+ *   after the fact).
  * Pure over an injected dump; src/trace/session.ts does the dumps.
  * @module
  */
@@ -63,18 +66,26 @@ export class TimewaitFollower {
     return this.pending.length > 0 || this.followed.some((f) => f.state === FIN_WAIT2);
   }
 
-  /** Hold `t`, a FIN_WAIT2/CLOSING -> CLOSE; `finReceived` from sk_shutdown (undefined: unknown). */
+  /** Hold `t`, a FIN_WAIT2/CLOSING -> CLOSE; `finReceived` from the kernel's SOCK_DONE (undefined: unknown). */
   hold(t: Transition, finReceived: boolean | undefined): void {
     this.pending.push({ t, finReceived });
   }
 
-  /** One dump per namespace involved, at monotonic time `now`: the transitions it settles. */
-  poll(now: bigint, dump: TwDump): Transition[] {
+  /**
+   * One dump per namespace involved, at monotonic time `now`: the transitions it settles.
+   * With `clock`, a change a dump saw is timed when that dump ended (it happened before; a
+   * time read before the dump could precede it on a loaded machine).
+   */
+  poll(now: bigint, dump: TwDump, clock?: () => bigint): Transition[] {
     const out: Transition[] = [];
     const cache = new Map<number, ReturnType<TwDump>>();
+    const seenAt = new Map<number, bigint>();
     const rowsOf = (ns: number): ReturnType<TwDump> => {
       let r = cache.get(ns);
-      if (r === undefined) cache.set(ns, (r = dump(ns)));
+      if (r === undefined) {
+        cache.set(ns, (r = dump(ns)));
+        seenAt.set(ns, clock ? clock() : now);
+      }
       return r;
     };
     const pending = this.pending;
@@ -88,8 +99,9 @@ export class TimewaitFollower {
         out.push(at(p.t, p.t.time, p.t.from, TIME_WAIT, entered, p.finReceived === undefined));
         this.followed.push({ t: p.t, state: TIME_WAIT, since: p.t.time });
       } else if (row.state === TIME_WAIT) {
-        out.push(at(p.t, now, p.t.from, TIME_WAIT, entered, true));
-        this.followed.push({ t: p.t, state: TIME_WAIT, since: now });
+        const seen = seenAt.get(p.t.netns) ?? now;
+        out.push(at(p.t, seen, p.t.from, TIME_WAIT, entered, true));
+        this.followed.push({ t: p.t, state: TIME_WAIT, since: seen });
       } else {
         this.followed.push({ t: p.t, state: row.state, since: entered ?? p.t.time });
       }
@@ -100,13 +112,14 @@ export class TimewaitFollower {
       const rows = rowsOf(f.t.netns);
       if (rows === 'unreadable') { this.followed.push(f); continue; }
       const row = rows === 'gone' ? undefined : find(rows, f.t);
+      const seen = seenAt.get(f.t.netns) ?? now;
       if (!row) {
-        out.push(at(f.t, now, f.state, CLOSE, f.since, true));
+        out.push(at(f.t, seen, f.state, CLOSE, f.since, true));
       } else {
         if (row.state !== f.state) {
-          out.push(at(f.t, now, f.state, row.state, f.since, true));
+          out.push(at(f.t, seen, f.state, row.state, f.since, true));
           f.state = row.state;
-          f.since = now;
+          f.since = seen;
         }
         this.followed.push(f);
       }

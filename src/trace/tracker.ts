@@ -12,11 +12,9 @@
  * @module
  */
 import type { Owner } from '../model/table.js';
-import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, type StateCode } from '../model/state.js';
+import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, NEW_SYN_RECV, SYN_RECV, SYN_SENT, TIME_WAIT, type StateCode } from '../model/state.js';
 import { KIND_STATE, KIND_TW_ENTER, KIND_TW_KILL, KIND_TW_SCHED, type TraceEvent } from './events.js';
 
-/** sk_shutdown's bit for "the peer sent FIN" (include/net/sock.h). */
-const RCV_SHUTDOWN = 1;
 
 /** One state change of one socket. */
 export interface Transition {
@@ -37,8 +35,19 @@ export interface Transition {
   sk: string;
   /** The time is when a sock_diag dump saw the change, not the kernel's (src/trace/timewait.ts). */
   observed?: boolean;
-  /** A FIN_WAIT2/CLOSING -> CLOSE that may be a timewait socket taking over: sk_shutdown said the peer's FIN had come (undefined: unknown). */
+  /** A FIN_WAIT2/CLOSING -> CLOSE that may be a timewait socket taking over: the kernel's SOCK_DONE said the peer's FIN had come (undefined: unknown). */
   timewait?: { finReceived: boolean | undefined };
+  /**
+   * Data bytes so far from the kernel's counters (tcp_sock bytes_acked, bytes_received), read
+   * at this change or, after the full socket is gone, at its last one: `sent` acknowledged by
+   * the peer, `received` in order. The counters are sequence space, so the SYN and FIN they
+   * include are taken off ({@link dataBytes}); undefined where that cannot be told.
+   */
+  bytes?: { sent: number | undefined; received: number | undefined };
+  /** sk_err at the change, 0 none (ECONNRESET: a RST came); undefined where not read. */
+  err?: number;
+  /** This socket's serial number in the trace: the kernel reuses a freed socket's address (`sk`), at times before a held change of the old one is given. */
+  life?: number;
 }
 
 /** Where owners come from (src/trace/owners.ts reads them from the kernel). */
@@ -56,6 +65,35 @@ interface SockState {
   owner: Owner | undefined;
   /** The last event with both ports, for a change that reports local port 0 (the addon reads inet_sport, which the close keeps; skc_num is cleared first). */
   ends?: TraceEvent;
+  /** Opened by connect() (true), by a listener (false); undefined: not seen. */
+  active?: boolean;
+  bytes?: Transition['bytes'];
+  life?: number;
+}
+
+/**
+ * The data bytes in an event's counters. bytes_acked counts the SYN of a connect()ed socket
+ * once acknowledged (a listener's child starts past its own) and our FIN once acknowledged;
+ * bytes_received counts the peer's FIN once received. Which of them are in is told by the
+ * kernel's SOCK_DONE flag (the peer's FIN came) and the states at the change (FIN_WAIT2 or
+ * an error-free end of CLOSING or LAST_ACK: ours was acknowledged). undefined: the event has
+ * no counters; a side undefined: not known (who opened the socket; the flag unread leaving
+ * FIN_WAIT2).
+ */
+export function dataBytes(ev: TraceEvent, active: boolean | undefined): Transition['bytes'] {
+  if ((ev.kind !== KIND_STATE && ev.kind !== KIND_TW_ENTER) || ev.acked === undefined || ev.received === undefined) return undefined;
+  if (ev.from === NEW_SYN_RECV || ev.to === NEW_SYN_RECV) return undefined;
+  const { from, to } = ev;
+  let finIn: boolean | undefined = ev.peerFin;
+  if (finIn === undefined) {
+    finIn = from === CLOSE_WAIT || from === LAST_ACK || from === CLOSING || to === CLOSE_WAIT || to === CLOSING || (ev.kind === KIND_TW_ENTER && to === TIME_WAIT);
+    if (from === FIN_WAIT2) finIn = undefined;
+  }
+  const finAcked = from === FIN_WAIT2 || ((from === CLOSING || from === LAST_ACK) && (to === TIME_WAIT || ev.err === 0));
+  const received = ev.received === 0 ? 0 : finIn === undefined ? undefined : ev.received - (finIn ? 1 : 0);
+  const syn = active === undefined ? undefined : active ? 1 : 0;
+  const sent = ev.acked === 0 ? 0 : syn === undefined ? undefined : ev.acked - syn - (finAcked ? 1 : 0);
+  return { sent, received };
 }
 
 /** Is `from -> to` made by a system call of the socket's owner, in its own context? */
@@ -83,6 +121,7 @@ export class Tracker {
   /** Full sockets a timewait socket replaced: their coming X -> CLOSE is not a transition. */
   private replaced = new Set<string>();
   private tws = new Map<string, SockState & { sk: string }>();
+  private lives = 0;
 
   /** @param followTimewait mark FIN_WAIT2/CLOSING -> CLOSE for {@link TimewaitFollower} (no timewait hooks in the kernel). */
   constructor(private owners: OwnerSource, private followTimewait = false) {}
@@ -109,7 +148,15 @@ export class Tracker {
     s.state = to;
     if (ev.lport !== 0 && ev.rport !== 0) s.ends = ev;
     const e = ev.lport === 0 && s.ends ? s.ends : ev;
-    return { time: ev.time, netns: ev.netns, owner: s.owner, family: e.family, laddr: e.laddr, lport: e.lport, raddr: e.raddr, rport: e.rport, from, to, ms, sk };
+    if (ev.to === SYN_SENT || ev.from === SYN_SENT) s.active = true;
+    else if (ev.from === LISTEN && ev.kind === KIND_STATE) s.active = false;
+    s.bytes = dataBytes(ev, s.active) ?? s.bytes;
+    const t: Transition = { time: ev.time, netns: ev.netns, owner: s.owner, family: e.family, laddr: e.laddr, lport: e.lport, raddr: e.raddr, rport: e.rport, from, to, ms, sk };
+    if (s.bytes) t.bytes = s.bytes;
+    s.life ??= ++this.lives;
+    t.life = s.life;
+    if (ev.err !== undefined && (ev.kind === KIND_STATE || ev.kind === KIND_TW_ENTER)) t.err = ev.err;
+    return t;
   }
 
   private ownerOf(ev: TraceEvent, s: SockState): Owner | undefined {
@@ -136,7 +183,9 @@ export class Tracker {
     const t = this.make(ev, s, ev.from, ev.to, ev.sk);
     if (ev.to === CLOSE) this.socks.delete(ev.sk);
     if (this.followTimewait && ev.to === CLOSE && (ev.from === FIN_WAIT2 || ev.from === CLOSING)) {
-      t.timewait = { finReceived: ev.shutdown === 0xff ? undefined : (ev.shutdown & RCV_SHUTDOWN) !== 0 };
+      // SOCK_DONE, not sk_shutdown: close() sets RCV_SHUTDOWN before any FIN comes (a race
+      // with the dump: an orphan that entered TIME_WAIT later was given the earlier time)
+      t.timewait = { finReceived: ev.peerFin ?? (ev.from === CLOSING ? true : undefined) };
     }
     return [t];
   }
@@ -146,6 +195,8 @@ export class Tracker {
     this.socks.delete(ev.sk);
     this.replaced.add(ev.sk);
     const tw = { ...s, sk: ev.sk };
+    // the full socket's last counters (the timewait socket has none)
+    tw.bytes = dataBytes(ev, tw.active) ?? tw.bytes;
     this.tws.set(ev.tw, tw);
     this.forgotten += capped(this.replaced) + capped(this.tws);
     /* a timewait socket in substate FIN_WAIT2 is still FIN_WAIT2: no change yet */

@@ -141,7 +141,8 @@ async function scenario(ns: Netns, mode: string, onReady: () => void = () => {})
   let srv;
   if (mode !== 'refused') {
     srv = py(ns, SERVER, [mode, String(port)]);
-    await waitLine(srv.lines, 'ready');
+    // a failure here must not leave the trace running (it keeps the test process alive)
+    await waitLine(srv.lines, 'ready').catch(async (e: unknown) => { await tr.stop(); throw e; });
   }
   const cl = py(ns, CLIENT, [mode, String(port)]);
   const clOut = await cl.out;

@@ -12,7 +12,7 @@ import { isTcpstateError } from '../../src/model/errors.js';
 import type { Owner } from '../../src/model/table.js';
 import { CLOSE, CLOSE_WAIT, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT } from '../../src/model/state.js';
 
-function record(f: { time?: bigint; sk?: bigint; tw?: bigint; inode?: number; netns?: number; pid?: number; kind?: number; from: number; to: number; shutdown?: number; family?: number; lport?: number; rport?: number; comm?: string }): Buffer {
+function record(f: { time?: bigint; sk?: bigint; tw?: bigint; inode?: number; netns?: number; pid?: number; kind?: number; from: number; to: number; shutdown?: number; peerFin?: number; err?: number; acked?: number; received?: number; family?: number; lport?: number; rport?: number; comm?: string }): Buffer {
   const b = Buffer.alloc(TRACE_EVENT_BYTES);
   b.writeBigUInt64LE(f.time ?? 1000000n, 0);
   b.writeBigUInt64LE(f.sk ?? 0xffff1000n, 8);
@@ -24,6 +24,10 @@ function record(f: { time?: bigint; sk?: bigint; tw?: bigint; inode?: number; ne
   b[41] = f.from;
   b[42] = f.to;
   b[43] = f.shutdown ?? 0;
+  b.writeUInt16LE(f.err ?? 0, 50);
+  b[60] = f.peerFin ?? 0xff;
+  b.writeBigUInt64LE(BigInt(f.acked ?? 0), 112);
+  b.writeBigUInt64LE(BigInt(f.received ?? 0), 120);
   b.writeUInt16LE(f.family ?? 2, 44);
   b.writeUInt16LE(f.lport ?? 0, 46);
   b.writeUInt16BE(f.rport ?? 0, 48);
@@ -54,7 +58,7 @@ test('records decode: times, ports in host order, addresses, comm; a cut record 
   assert.deepEqual([...e.laddr.subarray(0, 4)], [127, 0, 0, 1]);
   assert.equal(e.cpuComm, 'curl');
   assert.equal(e.inode, 77);
-  assert.throws(() => parseTraceEvents(Buffer.alloc(TRACE_EVENT_BYTES + 3)), (x: unknown) => isTcpstateError(x) && x.code === 'ERR_PARSE' && /115 bytes/.test(x.message));
+  assert.throws(() => parseTraceEvents(Buffer.alloc(TRACE_EVENT_BYTES + 3)), (x: unknown) => isTcpstateError(x) && x.code === 'ERR_PARSE' && new RegExp(`${TRACE_EVENT_BYTES + 3} bytes`).test(x.message));
   const bad = Buffer.concat([record({ from: 1, to: 2 }), record({ from: 1, to: 2, family: 7 })]);
   assert.throws(() => parseTraceEvents(bad), (x: unknown) => isTcpstateError(x) && x.where.offset === TRACE_EVENT_BYTES + 44);
 });
@@ -108,7 +112,7 @@ test('timewait followed by dumps: held CLOSE settled as TIME_WAIT (exact or obse
   const o = new Owners();
   const tr = new Tracker(o, true);
   tr.push(ev({ sk: 0xa0n, time: 1_000_000n, from: FIN_WAIT1, to: FIN_WAIT2, lport: 1, rport: 2 }));
-  const held = tr.push(ev({ sk: 0xa0n, time: 3_000_000n, from: FIN_WAIT2, to: CLOSE, shutdown: 1 }))[0]!;
+  const held = tr.push(ev({ sk: 0xa0n, time: 3_000_000n, from: FIN_WAIT2, to: CLOSE, shutdown: 3, peerFin: 1 }))[0]!;
   assert.deepEqual(held.timewait, { finReceived: true });
   const f = new TimewaitFollower();
   f.hold(held, true);
@@ -140,6 +144,18 @@ test('timewait followed by dumps: held CLOSE settled as TIME_WAIT (exact or obse
   assert.equal(f.poll(12_000_000n, () => [row(TIME_WAIT)])[0]!.to, TIME_WAIT);
   assert.equal(f.poll(13_000_000n, () => 'gone')[0]!.to, CLOSE);
   assert.equal(f.size, 0);
+});
+
+test('an orphan closed before the peer\'s FIN (close() set RCV_SHUTDOWN, SOCK_DONE not set) whose TIME_WAIT the first dump shows: timed when that dump ended, observed, not at the close', () => {
+  const tr = new Tracker(new Owners(), true);
+  tr.push(ev({ sk: 0xc0n, time: 1_000_000n, from: FIN_WAIT1, to: FIN_WAIT2, lport: 1, rport: 2 }));
+  const held = tr.push(ev({ sk: 0xc0n, time: 2_000_000n, from: FIN_WAIT2, to: CLOSE, shutdown: 3, peerFin: 0 }))[0]!;
+  assert.deepEqual(held.timewait, { finReceived: false });
+  const f = new TimewaitFollower();
+  f.hold(held, false);
+  const row: TwRow = { family: 4, laddr: held.laddr, lport: 1, raddr: held.raddr, rport: 2, state: TIME_WAIT };
+  const [t1] = f.poll(50_000_000n, () => [row], () => 70_000_000n);
+  assert.equal(`${t1!.from}>${t1!.to}/${t1!.observed}/${t1!.time}/${t1!.ms}`, `${FIN_WAIT2}>${TIME_WAIT}/true/70000000/69`);
 });
 
 test('ss filters over transitions: a state keeps changes into or out of it; ports and addresses as ss', () => {

@@ -6,7 +6,8 @@
 import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { parseFilter } from '../../model/filter.js';
 import { loadNative } from '../../sources/native.js';
-import { transitionMatcher } from '../../trace/match.js';
+import { lifetimeMatcher, transitionMatcher } from '../../trace/match.js';
+import { LIFETIME_HEADER, LifetimeCollector, lifetimeJson, lifetimeLine } from '../../trace/lifetimes.js';
 import { clockOffsetNs, TEXT_HEADER, textLine, transitionJson } from '../../trace/render.js';
 import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace, type TraceSession } from '../../trace/session.js';
 import { followBySnapshots } from '../../trace/snapshots.js';
@@ -37,6 +38,17 @@ no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
   --json             one JSON object per line: {time, netns, pid, program, family,
                      local: {address, port}, remote: {address, port}, from, to, ms, socket}
   --no-header        text without the header line
+  --lifetimes        one line per finished connection instead, as tcplife prints: its
+                     owner, data bytes sent (acknowledged by the peer) and received (in
+                     order) from the kernel's counters at close, milliseconds from its
+                     first change to CLOSE or TIME_WAIT, the whole path of states (and
+                     the error at the end, e.g. [ECONNRESET]), and the Zeek-style history
+                     letters the state changes prove (upper case: the side that called
+                     connect()): S SYN, h SYN-ACK, D/d data, F/f FIN, R/r the peer's RST.
+                     Never shown, as they need packets: A, our own RST, T, W, G, C, I, Q,
+                     ^ (docs/trace.md). A connection begun before the trace has no
+                     milliseconds or history (-); one still open at the end is not printed.
+                     --json: one tcpstate.lifetime/1 object per line
   --count            count changes per (old, new) state pair in the kernel, no event
                      printed: a table with rates at the end (and every --interval S, the
                      changes of that interval); for rates too high to print. State
@@ -52,6 +64,7 @@ Examples:
   tcpstate trace --netns blue --json
   tcpstate trace state close-wait
   tcpstate trace dport = :5432 --duration 60
+  tcpstate trace --lifetimes --netns blue
 `;
 
 /** Until `finish` is called (by an error), SIGINT, SIGTERM or the duration's end. */
@@ -76,6 +89,7 @@ export const trace: Command = {
       'no-header': { type: 'boolean' },
       poll: { type: 'boolean' },
       count: { type: 'boolean' },
+      lifetimes: { type: 'boolean' },
       interval: { type: 'string' },
       ipv4: { type: 'boolean', short: '4' },
       ipv6: { type: 'boolean', short: '6' },
@@ -100,6 +114,7 @@ export const trace: Command = {
     const match = transitionMatcher(filter);
     if (values['count'] && filter.expr !== undefined) throw new TcpstateError('ERR_USAGE', '--count counts in the kernel per namespace and family: a state filter applies, but port and address filters need events (drop --count)', { field: '--count' });
     if (values['count'] && values['poll']) throw new TcpstateError('ERR_USAGE', '--count counts in the kernel and cannot be combined with --poll', { field: '--count' });
+    if (values['lifetimes'] && (values['count'] || values['poll'])) throw new TcpstateError('ERR_USAGE', `--lifetimes reads each connection's byte counters in the kernel at its close and cannot be combined with ${values['count'] ? '--count' : '--poll'}`, { field: '--lifetimes' });
     const iv = str(values['interval']);
     if (iv !== undefined && !(/^\d+(\.\d+)?$/.test(iv) && Number(iv) >= 0.05 && Number(iv) <= 3600)) {
       throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0.05 to 3600, got "${iv.slice(0, 40)}"`, { field: '--interval' });
@@ -109,8 +124,19 @@ export const trace: Command = {
     let failure: Error | undefined;
     let finish: () => void = () => {};
     const done = new Promise<void>((resolve) => { finish = resolve; });
+    const lifetimes = values['lifetimes'] === true ? new LifetimeCollector() : undefined;
+    const keepLifetime = lifetimeMatcher(filter);
     const print = (ts: Transition[]): void => {
       let text = '';
+      if (lifetimes) {
+        for (const t of ts) {
+          const l = lifetimes.push(t);
+          if (!l || !keepLifetime(l) || (values['ipv4'] && l.family !== 4) || (values['ipv6'] && l.family !== 6)) continue;
+          text += json ? JSON.stringify(lifetimeJson(l, offset)) + '\n' : lifetimeLine(l, offset);
+        }
+        if (text) io.out(text);
+        return;
+      }
       for (const t of ts) {
         if (!match(t) || (values['ipv4'] && t.family !== 4) || (values['ipv6'] && t.family !== 6)) continue;
         text += json ? JSON.stringify(transitionJson(t, offset)) + '\n' : textLine(t, offset);
@@ -129,6 +155,7 @@ export const trace: Command = {
       }
     }
     if (!session && values['count']) throw new TcpstateError('ERR_NATIVE', `--count counts in the kernel and needs BPF: ${why}`, { field: '--count' });
+    if (!session && lifetimes) throw new TcpstateError('ERR_NATIVE', `--lifetimes reads byte counters in the kernel and needs BPF: ${why}`, { field: '--lifetimes' });
     if (session && values['count']) {
       const keep = (from: number, to: number): boolean => filter.states === undefined || (filter.states & ((1 << from) | (1 << to))) !== 0;
       const began = process.hrtime.bigint();
@@ -167,7 +194,7 @@ export const trace: Command = {
     if (session.missing.length > 0) {
       io.err(`tcpstate: note: the kernel did not attach the timewait hooks (${session.missing.join('; ')}); TIME_WAIT is followed by sock_diag dumps of ${values['netns'] === undefined ? 'this namespace' : 'the namespace'} instead, so entering TIME_WAIT from FIN_WAIT2 and leaving it are timed to within ${FOLLOW_MS} ms and ${FOLLOW_SLOW_MS} ms (marked ~)${values['netns'] === undefined ? '; in other namespaces a FIN_WAIT2 -> CLOSE may be a connection going on in TIME_WAIT' : ''}.\n`);
     }
-    if (!json && !values['no-header']) io.out(TEXT_HEADER);
+    if (!json && !values['no-header']) io.out(lifetimes ? LIFETIME_HEADER : TEXT_HEADER);
     await waitForEnd(done, finish, durationMs);
     await session.stop();
     if (failure) throw failure;
@@ -176,6 +203,7 @@ export const trace: Command = {
       ...session.warnings,
       ...(lost > 0 ? [{ code: 'W_LOST_EVENTS', message: `${lost} state changes lost: the kernel's ring buffer was full (the output could not keep up)`, where: {} }] : []),
       ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN', message: `${session.forgotten()} sockets forgotten to keep memory bounded (their changes to CLOSE were lost); their next change has no duration`, where: {} }] : []),
+      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN', message: `${lifetimes.forgotten} connections forgotten to keep memory bounded (their ends were lost); not printed`, where: {} }] : []),
     ]);
     return lost > 0 ? 1 : 0;
   },
