@@ -12,6 +12,7 @@ import { type Location, TcpstateError } from '../../model/errors.js';
 import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
 import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
+import type { ByteRun, Tally } from './fast.js';
 
 /**
  * The kind of one line, judged on its own: `data` (a socket or a count), `header`
@@ -54,6 +55,8 @@ export interface StreamContext extends ParseContext {
   rows(chunk: SocketTable): void;
   /** Line `idx` is not this format's: the reader tells another format's data (an error) from prose (a warning). */
   other(idx: number, line: string): void;
+  /** When set, rows are only counted: a byte reader may add to these counts instead of sending rows. */
+  tally?: Tally;
 }
 
 /** What a line parser says when its run of lines is over. */
@@ -73,6 +76,19 @@ export interface LineParser {
   line(text: string, idx: number): void;
   /** The run is over: rows still held are sent. */
   end(): RunEnd;
+  /**
+   * Lines at byte level (fast.ts), the first being line `idx` of the run: takes lines from
+   * `run.pos` while each is one it reads exactly as {@link line} would, and stops at the first
+   * other one. False when it takes none in its present state (the caller then hands it lines
+   * as text for a while).
+   */
+  bytes?(run: ByteRun, idx: number): boolean;
+  /**
+   * Would {@link bytes} now take exactly the lines a fresh parser of this format takes? (No
+   * header or earlier line changed how lines read.) Then lines another thread counted with a
+   * fresh parser can be added as if read here (split.ts).
+   */
+  bytesFresh?(): boolean;
 }
 
 /** A captured-text format, registered by name in `registry.ts`. */
