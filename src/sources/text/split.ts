@@ -46,9 +46,10 @@ function readAt(fd: number, buf: Buffer, len: number, pos: number): number {
 
 /**
  * Push the regular file `fd` (`path`) of `size` bytes into the reader, the second half
- * counted on a worker when it can be. OS errors are thrown as they are.
+ * counted on a worker when it can be (`awaitWorker`, for tests: even when this thread is
+ * done with its half before the worker has begun). OS errors are thrown as they are.
  */
-export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: Buffer, path: string): void {
+export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: Buffer, path: string, opts: { awaitWorker?: boolean } = {}): void {
   let pos = 0;
   const pushTo = (stop: number) => {
     while (pos < stop) {
@@ -97,6 +98,8 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
   const began = Date.now();
   pushTo(from);
   const ctl = job.ctl;
+  // Tests: the worker's part is read by the worker even when this thread is first.
+  if (opts.awaitWorker) while (Atomics.load(ctl, CTL.state) === SplitState.Waiting) Atomics.wait(ctl, CTL.state, SplitState.Waiting, 20);
   if (Atomics.compareExchange(ctl, CTL.state, SplitState.Waiting, SplitState.Taken) !== SplitState.Waiting) {
     // It has begun: wait for it, as long as this thread took for its half and a grace.
     const deadline = Date.now() + (Date.now() - began) + GRACE_MS;

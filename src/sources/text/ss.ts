@@ -14,13 +14,14 @@
  * @module
  */
 import { AF_INET } from '../../model/address.js';
-import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, type SocketTable } from '../../model/table.js';
+import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import {
   addRow, fail, fields, isStateWord, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
 import { MAX_LINE } from './decode.js';
+import { colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, storeAt, tokenEnd, uintAt } from './fast.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -257,6 +258,49 @@ export function openSs(ctx: StreamContext): LineParser {
       cur = i;
       curIdx = idx;
     },
+    bytesFresh: () => !rows.hold && tail === '',
+    bytes(run, idx) {
+      // Sockets bound to "*" are held until the address style is known: lines read as text.
+      if (rows.hold) return false;
+      const tally = ctx.tally;
+      const buf = run.buf;
+      for (let p = run.pos; p < run.end;) {
+        const q = ssBytes(buf, p, run.end, bracketed);
+        if (q < 0) break;
+        const family = LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
+        if (tally) {
+          // Only counted, so only when the next line cannot be this socket's continuation
+          // (it starts with a state word): a continuation's extras may be an error.
+          if (q >= run.end || buf[q]! < 65 || buf[q]! > 90) break;
+          finish();
+          tally.counts[SS_STATE]!++;
+          tally.families |= family === 4 ? 1 : 2;
+          cur = -2;
+        } else {
+          finish();
+          rows.next();
+          const t = rows.t;
+          const i = t.add();
+          t.proto[i] = PROTO_TCP;
+          t.family[i] = family;
+          t.state[i] = SS_STATE;
+          t.flags[i] = F_HAS_QUEUES;
+          storeAt(t.laddr, i * 16, LOCAL, family);
+          storeAt(t.raddr, i * 16, REMOTE, family);
+          t.lport[i] = LOCAL.port;
+          t.rport[i] = REMOTE.port;
+          t.recvQ[i] = SS_QUEUES[0]!;
+          t.sendQ[i] = SS_QUEUES[1]!;
+          cur = i;
+          curIdx = idx + run.lines;
+        }
+        tail = '';
+        p = q;
+        run.pos = p;
+        run.lines++;
+      }
+      return true;
+    },
     end() {
       finish();
       const old = !bracketed && colons;
@@ -269,6 +313,48 @@ export function openSs(ctx: StreamContext): LineParser {
       return { fixup };
     },
   };
+}
+
+const LOCAL = newByteEndpoint();
+const REMOTE = newByteEndpoint();
+const SS_STATES = new StateBytes(true);
+/** The last line read by ssBytes: its state and queues. */
+let SS_STATE = 0;
+const SS_QUEUES = new Float64Array(2);
+
+/**
+ * One ss socket line at byte level, from p: `STATE RECVQ SENDQ LOCAL PEER` with numeric
+ * addresses (`[v6]:port` once the capture showed brackets) and nothing after, ended by LF
+ * (or CRLF) before `end`. Sets LOCAL, REMOTE, SS_STATE and SS_QUEUES and returns where the
+ * next line starts; -1 for any line the string parser must read.
+ */
+function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean): number {
+  const c0 = buf[p]!;
+  if (c0 < 65 || c0 > 90) return -1;
+  let t = tokenEnd(buf, p, end);
+  if (t <= p || buf[t] !== 32) return -1;
+  const state = SS_STATES.lookup(buf, p, t);
+  if (state < 0) return -1;
+  let q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  const recvQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (recvQ < 0) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  const sendQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (sendQ < 0) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  if (t <= q || !colonEndpointAt(buf, q, t, LOCAL, false, bracketed)) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  if (t <= q || !colonEndpointAt(buf, q, t, REMOTE, false, bracketed)) return -1;
+  const next = lineRest(buf, t, end);
+  if (next < 0) return -1;
+  SS_STATE = state;
+  SS_QUEUES[0] = recvQ;
+  SS_QUEUES[1] = sendQ;
+  return next;
 }
 
 /** Parse ss output held in memory. Pure. */
