@@ -136,6 +136,7 @@ export class RowChunk {
     t.owners = new Map();
     t.rowOwners.clear();
     t.ext.clear();
+    t.names.clear();
   }
 }
 
@@ -232,12 +233,14 @@ export interface Endpoint {
   port: number;
   /** The address or port was a name, not a number (a capture made without -n). */
   named: boolean;
+  /** The address or port was printed as a name, known or not (`localhost:ssh`): ls shows it so. */
+  shownName: boolean;
   /** The address was `*` (any). */
   any: boolean;
 }
 
 export function newEndpoint(): Endpoint {
-  return { family: 0, bytes: new Uint8Array(16), port: 0, named: false, any: false };
+  return { family: 0, bytes: new Uint8Array(16), port: 0, named: false, shownName: false, any: false };
 }
 
 function portOf(text: string, ep: Endpoint): boolean {
@@ -250,6 +253,7 @@ function portOf(text: string, ep: Endpoint): boolean {
     return true;
   }
   if (!/^[A-Za-z][\w.+-]*$/.test(text)) return false;
+  ep.shownName = true;
   const svc = SERVICES[text.toLowerCase()];
   ep.port = svc ?? 0;
   if (svc === undefined) ep.named = true;
@@ -356,7 +360,7 @@ function addrOf(text: string, ep: Endpoint): boolean {
   }
   if (parseV4(a, ep.bytes, 0)) { ep.family = 4; return true; }
   // A host name (netstat without -n): kept as an unknown address.
-  if (/^[A-Za-z0-9][\w.-]*$/.test(a)) { ep.named = true; return true; }
+  if (/^[A-Za-z0-9][\w.-]*$/.test(a)) { ep.named = true; ep.shownName = true; return true; }
   return false;
 }
 
@@ -367,6 +371,7 @@ function addrOf(text: string, ep: Endpoint): boolean {
  */
 export function parseColonEndpoint(text: string, ep: Endpoint): boolean {
   ep.named = false;
+  ep.shownName = false;
   let addr: string;
   let port: string;
   if (text.startsWith('[')) {
@@ -391,6 +396,7 @@ export function parseColonEndpoint(text: string, ep: Endpoint): boolean {
 /** Parse BSD's `addr.port`: `127.0.0.1.8080`, `*.22`, `*.*`, `::1.6012`, `fe80::1%lo0.123`. */
 export function parseDotEndpoint(text: string, ep: Endpoint): boolean {
   ep.named = false;
+  ep.shownName = false;
   const d = text.lastIndexOf('.');
   if (d <= 0) return false;
   return addrOf(text.slice(0, d), ep) && portOf(text.slice(d + 1), ep);
@@ -475,6 +481,11 @@ export function timerKind(name: string): number {
   if (n === 'persist') return 4;
   const k = TIMER_NAMES.indexOf(n);
   return k >= 0 ? k : TIMER_UNKNOWN;
+}
+
+/** Keep the endpoints of row i that were shown as names, as the capture printed them. */
+export function keepNames(t: SocketTable, i: number, l: Endpoint, lText: string, r: Endpoint, rText: string): void {
+  if (l.shownName || r.shownName) t.names.set(i, [l.shownName ? lText : undefined, r.shownName ? rText : undefined]);
 }
 
 /** Warn once per capture that addresses are names (the capture was made without -n). */

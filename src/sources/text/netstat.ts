@@ -12,7 +12,7 @@
  */
 import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import {
-  addRow, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
+  addRow, fail, fields, keepNames, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
@@ -230,6 +230,7 @@ function rowOf(t: SocketTable, f: string[], idx: number, ctx: ParseContext, flav
 
   const said = flavor.protoFamily ? (f[0] === 'tcp6' ? 6 : 4) : 0;
   const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
+  keepNames(t, i, l, f[3]!, r, f[4]!);
   t.recvQ[i] = recvQ;
   t.sendQ[i] = sendQ;
   t.uid[i] = uid;

@@ -16,7 +16,7 @@
 import { AF_INET } from '../../model/address.js';
 import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import {
-  addRow, fail, fields, isStateWord, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  addRow, fail, fields, keepNames, isStateWord, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
@@ -248,6 +248,7 @@ export function openSs(ctx: StreamContext): LineParser {
       else if (l.any) said = r.family === 0 ? (oldStyle ? 4 : 6) : (r.family as 4 | 6);
       if (l.any && said === 6 && !oldStyle) flags |= F_DUALSTACK;
       const i = addRow(rows.t, rowFamily(said, l, r), state, l, r, flags);
+      keepNames(rows.t, i, l, f[k + 3]!, r, f[k + 4]!);
       rows.t.recvQ[i] = recvQ;
       rows.t.sendQ[i] = sendQ;
       if (l.any) {
