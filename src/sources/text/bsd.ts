@@ -19,7 +19,7 @@ import {
 const BANNER = /^Active Internet connections(?: \(including servers\))?\s*$/;
 const HEADER = /^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+\(state\)/;
 const NOT_TCP = /^(udp4?6?|icmp6?|raw|divert|sctp4?6?)$/;
-const DOT_ENDPOINT = /\.(\d{1,5}|\*)$/;
+const DOT_ENDPOINT = /\.(\d{1,5}|\*|[A-Za-z][\w+-]*)$/;
 
 /** Classify one line of BSD netstat output. */
 export function classifyBsd(line: string): LineKind {

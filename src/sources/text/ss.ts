@@ -16,16 +16,19 @@
 import { AF_INET } from '../../model/address.js';
 import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import {
-  addRow, fail, fields, keepNames, isStateWord, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  addRow, fail, fields, keepNames, isStateWord, type LineKind, type LineParser, type RunEnd, needUint, newEndpoint, noteNames, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
 import { MAX_LINE } from './decode.js';
-import { colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, storeAt, tokenEnd, uintAt } from './fast.js';
+import { type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, storeAt, tokenEnd, uintAt } from './fast.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
 const HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local\s+Address:Port\s+Peer\s+Address:Port/;
+/** The header's start, when a narrow terminal or a mail wrapped it (the rest on the next line). */
+const HEADER_START = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local\s+Address:Port\s*$/;
+const HEADER_REST = /^\s*Peer\s+Address:Port(\s+Process)?\s*$/;
 /** Words that start a continuation line of extras when its indentation was lost. */
 const MORE = /^(?:[a-z_]+:\S|<->|-->|<--|---|ts$|sack$|ecn(?:seen)?$|fastopen$|app_limited$|cubic$|bbr2?$|reno$|dctcp$|vegas$|htcp$|westwood$|bic$|illinois$|hybla$|scalable$|yeah$|lp$|nv$|cdg$|highspeed$|veno$)/;
 
@@ -37,7 +40,7 @@ function endpointish(t: string | undefined): boolean {
 export function classifySs(line: string): LineKind {
   const t = line.trim();
   if (t === '') return 'blank';
-  if (HEADER.test(t)) return 'header';
+  if (HEADER.test(t) || HEADER_START.test(t)) return 'header';
   const f = fields(t);
   let k = 0;
   let netid: string | undefined;
@@ -47,6 +50,10 @@ export function classifySs(line: string): LineKind {
   if (shaped) {
     if (netid !== undefined && netid !== 'tcp') return 'skip';
     if (endpointish(f[k + 3]) && endpointish(f[k + 4])) return 'data';
+  }
+  if (st !== undefined && /^[A-Z][A-Z0-9_-]*$/.test(st) && uint(f[k + 1]) !== undefined && uint(f[k + 2]) !== undefined && (f.length === k + 4 || (f.length === k + 5 && !endpointish(f[k + 4]))) && endpointish(f[k + 3])) {
+    // A socket line wrapped before or inside its peer (the parser joins the next line to it).
+    return netid !== undefined && netid !== 'tcp' ? 'skip' : 'data';
   }
   if (/^\s/.test(line) || MORE.test(f[0]!)) return 'more';
   return 'other';
@@ -189,8 +196,40 @@ export function openSs(ctx: StreamContext): LineParser {
     tail = '';
   };
 
-  return {
+  /** A socket line cut before its peer by wrapping, waiting for the rest on the next line. */
+  let pending: { line: string; idx: number } | undefined;
+  /** The cut line's error, as when it is not wrapped but cut. */
+  const cut = (p: { line: string; idx: number }): never => {
+    const f = fields(p.line);
+    const k = NETID.test(f[0]!) ? 1 : 0;
+    return fail(ctx, p.idx, 'Peer Address:Port', f.length - k < 5 ? 'line ends early' : `expected ADDRESS:PORT, found "${f[k + 4]}"`);
+  };
+  const parser: LineParser = {
     line(line, idx) {
+      if (pending) {
+        const p = pending;
+        pending = undefined;
+        // Wrapped at a column (the cut inside a word) or at a space.
+        const joined = [p.line + line, `${p.line.trimEnd()} ${line.trimStart()}`].find((j) => classifySs(j) === 'data' && fields(j).length >= (NETID.test(fields(j)[0]!) ? 6 : 5));
+        if (joined === undefined) cut(p);
+        one(joined!, p.idx);
+        return;
+      }
+      one(line, idx);
+    },
+    bytesFresh: () => !rows.hold && tail === '' && pending === undefined,
+    bytes(run, idx) {
+      if (pending) return false;
+      return bytes(run, idx);
+    },
+    end() {
+      if (pending) cut(pending);
+      return endRun();
+    },
+  };
+  return parser;
+
+  function one(line: string, idx: number): void {
       if (!bracketed && line.includes(']:')) {
         bracketed = true;
         if (style === 'old-held' && decidedRows > 0) styleError(idx);
@@ -202,6 +241,7 @@ export function openSs(ctx: StreamContext): LineParser {
       const kind = classifySs(line);
       if (kind === 'blank') return;
       if (kind === 'more') {
+        if (cur === -1 && HEADER_REST.test(line)) return;
         if (cur >= 0) {
           tail = `${tail} ${line.trim()}`;
           if (tail.length > MAX_LINE) fail(ctx, idx, 'continuation', `the continuation lines of the socket on line ${ctx.firstLine + curIdx} run over ${MAX_LINE} characters`);
@@ -226,6 +266,7 @@ export function openSs(ctx: StreamContext): LineParser {
       }
       const f = fields(line);
       const k = NETID.test(f[0]!) ? 1 : 0;
+      if (f.length < k + 5 || !endpointish(f[k + 4])) { pending = { line, idx }; cur = -1; return; }
       const state = stateWord(ctx, idx, f[k]);
       const recvQ = needUint(ctx, idx, 'Recv-Q', f[k + 1]);
       const sendQ = needUint(ctx, idx, 'Send-Q', f[k + 2]);
@@ -258,9 +299,9 @@ export function openSs(ctx: StreamContext): LineParser {
       tail = f.length > k + 5 ? f.slice(k + 5).join(' ') : '';
       cur = i;
       curIdx = idx;
-    },
-    bytesFresh: () => !rows.hold && tail === '',
-    bytes(run, idx) {
+  }
+
+  function bytes(run: ByteRun, idx: number): boolean {
       // Sockets bound to "*" are held until the address style is known: lines read as text.
       if (rows.hold) return false;
       const tally = ctx.tally;
@@ -301,8 +342,9 @@ export function openSs(ctx: StreamContext): LineParser {
         run.lines++;
       }
       return true;
-    },
-    end() {
+  }
+
+  function endRun(): RunEnd {
       finish();
       const old = !bracketed && colons;
       if (style === 'open' && old) asOld();
@@ -312,8 +354,7 @@ export function openSs(ctx: StreamContext): LineParser {
       // With -o, ss prints timer:(...) only for sockets whose timer runs: the rest are "off".
       const fixup = timers ? (t: SocketTable) => { for (let i = 0; i < t.length; i++) if ((t.flags[i]! & F_HAS_TIMER) === 0) { t.flags[i]! |= F_HAS_TIMER; t.timerMs[i] = 0; } } : undefined;
       return { fixup };
-    },
-  };
+  }
 }
 
 const LOCAL = newByteEndpoint();
