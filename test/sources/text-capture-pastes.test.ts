@@ -84,3 +84,18 @@ test('a line wrapped that does not join is the error it was', async () => {
   const text = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB  0      0      10.0.0.1:22\nESTAB  0      0      10.0.0.1:22        10.0.0.2:5000\n';
   assert.throws(() => parseCapture(Buffer.from(text), 'cut.txt'), (e: Error & { where?: { line?: number; field?: string } }) => e.where?.line === 2 && e.where?.field === 'Peer Address:Port');
 });
+
+test('names survive ls --json read back', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'tcpstate-names-'));
+  try {
+    const json = (await runMain(['ls', '-a', '--json', join(DIR, 'linux-netstat-at.txt')])).stdout;
+    writeFileSync(join(dir, 'web1.json'), json);
+    const again = await runMain(['ls', '-a', join(dir, 'web1.json')]);
+    const first = await runMain(['ls', '-a', join(DIR, 'linux-netstat-at.txt')]);
+    assert.equal(again.stdout, first.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
