@@ -2,11 +2,14 @@
  * How fast, and in how much memory, captured text is read. A large capture is made from the
  * committed real ones (their socket lines repeated with fresh port numbers); then:
  *
- * - `tcpstate count FILE` on a `netstat -n` capture of ROWS lines (2,000,000 by default,
- *   ~157 MB), against the awk one-liner it replaces, each run as a process under
- *   /usr/bin/time (elapsed seconds, peak RSS); the totals must agree;
+ * - `tcpstate count FILE` on `netstat -n`, `ss -tan` and `/proc/net/tcp` captures of ROWS
+ *   socket lines (2,000,000 by default, ~160 MB of netstat), against the awk one-liner that
+ *   counts each, every command a whole process under /usr/bin/time (elapsed and CPU seconds,
+ *   peak RSS), RUNS runs interleaved, medians; the totals (and netstat's per-state numbers)
+ *   must agree;
+ * - `tcpstate ls FILE` against `cat FILE`, to /dev/null and into a pipe;
  * - the reader in this process (CaptureReader, 1 MiB pieces) on listings of each format,
- *   for rows per second.
+ *   CPU time with the byte level and with every line read as text.
  *
  *   npx tsc -p . && node dist/bench/text-capture.js [ROWS] [RUNS]
  *
@@ -47,26 +50,42 @@ function grow(file: string, isData: (l: string) => boolean, rows: number, out: s
   return bytes;
 }
 
-/** Best elapsed seconds and largest peak RSS (MB) of a command, and its output. */
-function timed(argv: string[]): { s: number; mb: number; out: string } {
-  let s = Infinity;
-  let mb = 0;
-  let out = '';
-  for (let r = 0; r < RUNS; r++) {
-    const p = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (p.status !== 0) throw new Error(`${argv.join(' ')}: ${p.stderr}`);
-    const [e, kb] = p.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-    s = Math.min(s, e!);
-    mb = Math.max(mb, kb! / 1024);
-    out = p.stdout;
+interface Timed { s: number; cpu: number; mb: number; out: string }
+
+/** One run under /usr/bin/time: elapsed and CPU (user + system) seconds, peak RSS, stdout. */
+function once(argv: string[], stdout?: string): Timed {
+  const cmd = stdout === undefined ? argv : ['sh', '-c', `"$@" ${stdout}`, 'sh', ...argv];
+  const p = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (p.status !== 0) throw new Error(`${argv.join(' ')}: ${p.stderr}`);
+  const [e, u, sy, kb] = p.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { s: e!, cpu: u! + sy!, mb: kb! / 1024, out: p.stdout };
+}
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+}
+
+/** Commands run RUNS times each, interleaved (so load on a shared machine falls on all alike); medians. */
+function race(cmds: Record<string, { argv: string[]; stdout?: string }>): Record<string, Timed & { runs: number[] }> {
+  const runs: Record<string, Timed[]> = {};
+  for (let r = 0; r < RUNS; r++) for (const [k, c] of Object.entries(cmds)) (runs[k] ??= []).push(once(c.argv, c.stdout));
+  const out: Record<string, Timed & { runs: number[] }> = {};
+  for (const [k, xs] of Object.entries(runs)) {
+    out[k] = { s: median(xs.map((x) => x.s)), cpu: median(xs.map((x) => x.cpu)), mb: Math.max(...xs.map((x) => x.mb)), out: xs[0]!.out, runs: xs.map((x) => x.s) };
   }
-  return { s, mb, out };
+  return out;
+}
+
+function line(name: string, t: Timed & { runs: number[] }, base?: Timed): string {
+  const ratio = base ? `  ${(t.s / base.s).toFixed(2)}x wall, ${(t.cpu / base.cpu).toFixed(2)}x CPU` : '';
+  return `${name.padEnd(22)} ${t.s.toFixed(2).padStart(6)} s wall ${t.cpu.toFixed(2).padStart(6)} s CPU ${t.mb.toFixed(0).padStart(5)} MB  runs ${t.runs.map((x) => x.toFixed(2)).join(' ')}${ratio}`;
 }
 
 /** Read a file through the streaming reader, counting only; CPU milliseconds and rows. */
-function readInProcess(path: string): { ms: number; rows: number } {
+function readInProcess(path: string, byteLevel: boolean): { ms: number; rows: number } {
   const t = process.cpuUsage();
-  const r = new CaptureReader(path, { tables: false });
+  const r = new CaptureReader(path, { tables: false, byteLevel });
   const buf = Buffer.allocUnsafe(1 << 20);
   const fd = openSync(path, 'r');
   for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) r.push(buf.subarray(0, n));
@@ -80,20 +99,49 @@ if (!existsSync('/usr/bin/time')) throw new Error('needs GNU time as /usr/bin/ti
 const awk = ['mawk', 'awk'].find((a) => spawnSync('sh', ['-c', `command -v ${a}`]).status === 0)!;
 const dir = mkdtempSync(join(tmpdir(), 'tcpstate-bench-'));
 try {
-  const path = join(dir, 'netstat-n.txt');
-  const bytes = grow('netstat-n.txt', (l) => /^tcp/.test(l), ROWS, path);
-  console.log(`netstat -n capture: ${ROWS} lines, ${(bytes / 1e6).toFixed(1)} MB; best of ${RUNS}; node ${process.version}, ${awk} ${execFileSync('sh', ['-c', `${awk} -W version 2>&1 | head -1 || true`], { encoding: 'utf8' }).trim()}`);
-  const t = timed([process.execPath, CLI, 'count', '--json', path]);
-  const a = timed([awk, AWK, path]);
-  const total = (JSON.parse(t.out) as { total: number }).total;
-  const awkTotal = a.out.trim().split('\n').reduce((n, l) => n + Number(l.split(' ')[1]), 0);
-  if (total !== awkTotal) throw new Error(`tcpstate counted ${total}, awk ${awkTotal}`);
-  console.log(`tcpstate count   ${t.s.toFixed(2).padStart(6)} s  ${t.mb.toFixed(0).padStart(5)} MB peak RSS  ${total} sockets`);
-  console.log(`${awk} one-liner ${a.s.toFixed(2).padStart(6)} s  ${a.mb.toFixed(0).padStart(5)} MB peak RSS  (${(t.s / a.s).toFixed(1)}x)`);
-  rmSync(path);
+  console.log(`${ROWS} socket lines per capture; medians of ${RUNS} interleaved runs; node ${process.version}, ${awk} ${execFileSync('sh', ['-c', `${awk} -W version 2>&1 | head -1 || true`], { encoding: 'utf8' }).trim()}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
+  // Per format: the capture, and the awk one-liner that counts it (the state's column).
+  const formats: [string, string, (l: string) => boolean, string][] = [
+    ['netstat -n', 'netstat-n.txt', (l) => /^tcp/.test(l), AWK],
+    ['ss -tan', 'ss-tan.txt', (l) => /^[A-Z]+-?[A-Z0-9-]*\s+\d/.test(l), 'NR > 1 {++S[$1]} END {for(a in S) print a, S[a]}'],
+    ['/proc/net/tcp', 'proc-tcp.txt', (l) => /^\s*\d+:/.test(l), '$1 ~ /^[0-9]+:$/ {++S[$4]} END {for(a in S) print a, S[a]}'],
+  ];
+  for (const [name, file, isData, prog] of formats) {
+    const path = join(dir, file);
+    const bytes = grow(file, isData, ROWS, path);
+    const r = race({ tcpstate: { argv: [process.execPath, CLI, 'count', '--json', path] }, awk: { argv: [awk, prog, path] } });
+    const total = (JSON.parse(r['tcpstate']!.out) as { total: number }).total;
+    const awkTotal = r['awk']!.out.trim().split('\n').reduce((n, l) => n + Number(l.split(' ')[1]), 0);
+    if (total !== awkTotal) throw new Error(`${name}: tcpstate counted ${total}, awk ${awkTotal}`);
+    if (name === 'netstat -n') {
+      const states = (JSON.parse(r['tcpstate']!.out) as { states: Record<string, number> }).states;
+      for (const l of r['awk']!.out.trim().split('\n')) {
+        const [st, n] = l.split(' ');
+        if (states[st!] !== Number(n)) throw new Error(`${name}: ${st} tcpstate ${states[st!]}, awk ${n}`);
+      }
+    }
+    console.log(`count, ${name} capture (${(bytes / 1e6).toFixed(1)} MB, ${total} sockets, same ${name === 'netstat -n' ? 'per-state numbers' : 'total'} as ${awk}):`);
+    console.log(line(`  tcpstate count`, r['tcpstate']!, r['awk']));
+    console.log(line(`  ${awk} one-liner`, r['awk']!));
+    if (name === 'netstat -n') {
+      const l = race({
+        ls: { argv: [process.execPath, CLI, 'ls', path], stdout: '> /dev/null' },
+        cat: { argv: ['cat', path], stdout: '> /dev/null' },
+        'ls | cat': { argv: [process.execPath, CLI, 'ls', path], stdout: '| cat > /dev/null' },
+        'cat | cat': { argv: ['cat', path], stdout: '| cat > /dev/null' },
+      });
+      console.log('ls against cat, same capture:');
+      console.log(line('  tcpstate ls >/dev/null', l['ls']!, l['cat']));
+      console.log(line('  cat >/dev/null', l['cat']!));
+      console.log(line('  tcpstate ls | cat', l['ls | cat']!, l['cat | cat']));
+      console.log(line('  cat | cat', l['cat | cat']!));
+    }
+    rmSync(path);
+  }
 
-  console.log('\nin process (CaptureReader, 1 MiB pieces, counts only), CPU time:');
+  console.log('\nin process (CaptureReader, 1 MiB pieces, counts only), CPU time, best of RUNS: byte level / every line as text');
   const cases: [string, string, (l: string) => boolean][] = [
+    ['netstat -n', 'netstat-n.txt', (l) => /^tcp/.test(l)],
     ['netstat -antp', 'netstat-antp.txt', (l) => /^tcp/.test(l)],
     ['ss -tan', 'ss-tan.txt', (l) => /^[A-Z]+-?[A-Z0-9-]*\s+\d/.test(l)],
     ['ss -tanpoieO', 'ss-tanpoieO.txt', (l) => /^[A-Z]+-?[A-Z0-9-]*\s+\d/.test(l)],
@@ -103,9 +151,15 @@ try {
   for (const [name, file, isData] of cases) {
     const p = join(dir, file);
     const b = grow(file, isData, rows, p);
-    let best = { ms: Infinity, rows: 0 };
-    for (let r = 0; r < RUNS; r++) { const x = readInProcess(p); if (x.ms < best.ms) best = x; }
-    console.log(`${name.padEnd(14)} ${(b / 1e6).toFixed(1).padStart(6)} MB  ${best.ms.toFixed(0).padStart(6)} ms  ${(best.rows / best.ms / 1000).toFixed(2)} M rows/s  ${(b / 1e3 / best.ms).toFixed(0)} MB/s`);
+    const best = (byteLevel: boolean) => {
+      let x = { ms: Infinity, rows: 0 };
+      for (let r = 0; r < RUNS; r++) { const y = readInProcess(p, byteLevel); if (y.ms < x.ms) x = y; }
+      return x;
+    };
+    const fast = best(true);
+    const text = best(false);
+    if (fast.rows !== text.rows) throw new Error(`${name}: ${fast.rows} rows at byte level, ${text.rows} as text`);
+    console.log(`${name.padEnd(14)} ${(b / 1e6).toFixed(1).padStart(6)} MB  ${fast.ms.toFixed(0).padStart(6)} ms / ${text.ms.toFixed(0).padStart(6)} ms  ${(fast.rows / fast.ms / 1000).toFixed(2)} / ${(text.rows / text.ms / 1000).toFixed(2)} M rows/s`);
     rmSync(p);
   }
 } finally {

@@ -61,7 +61,7 @@ function ioError(path: string, e: unknown): TcpstateError {
 }
 
 /** Push a file into the reader in bounded pieces (a pipe such as <(ssh web1 ss -tan) too). */
-function pushFile(path: string, reader: CaptureReader): void {
+function pushFile(path: string, reader: CaptureReader, split: typeof import('../sources/text/split.js')): void {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
@@ -70,6 +70,17 @@ function pushFile(path: string, reader: CaptureReader): void {
   }
   const buf = (readBuf ??= Buffer.allocUnsafe(READ_BYTES));
   try {
+    // A large file counted only: its second half on another thread (sources/text/split.ts).
+    const st = fs.fstatSync(fd);
+    if (st.isFile() && st.size >= split.SPLIT_BYTES && reader.countOnly) {
+      try {
+        split.pushSplit(fd, st.size, reader, buf, path);
+      } catch (e) {
+        if (e instanceof TcpstateError) throw e;
+        throw ioError(path, e);
+      }
+      return;
+    }
     for (;;) {
       let n: number;
       try {
@@ -123,6 +134,7 @@ export interface CapturesRead {
  */
 export async function readCaptures(paths: readonly string[], io: Io, req: ReadRequest): Promise<CapturesRead> {
   const { CaptureReader } = await import('../sources/text/read.js');
+  const split = await import('../sources/text/split.js');
   const sel = req.sel;
   const { v4, v6 } = sel.scan;
   const every = v4 && v6 && sel.states === ALL_MASK && !sel.filter.expr;
@@ -133,7 +145,7 @@ export async function readCaptures(paths: readonly string[], io: Io, req: ReadRe
   for (const path of paths) {
     const reader = new CaptureReader(path, { format: req.format, tables: req.tables, keep, onRows: onRows && ((chunk) => onRows(chunk, keep)) });
     if (path === '-') await pushStdin(io, reader);
-    else pushFile(path, reader);
+    else pushFile(path, reader, split);
     if (path === '-' && req.allowEmptyStdin && reader.bytes === 0) return { picked: [], warnings, emptyStdin: true };
     const r = reader.end();
     captures.push(...r.captures);

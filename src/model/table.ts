@@ -61,8 +61,9 @@ export interface SocketRecord {
   proto: 'tcp' | 'udp';
   family: 4 | 6;
   state: string;
-  local: { address: string; port: number };
-  remote: { address: string; port: number };
+  /** `name`: the endpoint as a capture made without -n showed it (`web1.lan:ssh`); address and port are then what could be read of it. */
+  local: { address: string; port: number; name?: string };
+  remote: { address: string; port: number; name?: string };
   recvQ: number | null;
   sendQ: number | null;
   timer: { kind: string; expiresMs: number | null; retransmits: number; probes: number } | null;
@@ -113,6 +114,8 @@ export class SocketTable {
   rowOwners = new Map<number, Owner[]>();
   /** Extended info by row index (sparse). */
   ext = new Map<number, TcpExtInfo>();
+  /** Endpoints a capture showed as names (`web1.lan:ssh`), by row index (sparse): [local, remote]. */
+  names = new Map<number, [string | undefined, string | undefined]>();
 
   constructor(capacity = INITIAL) {
     this.capacity = Math.max(16, capacity);
@@ -205,8 +208,8 @@ export class SocketTable {
       proto: this.proto[i] === PROTO_UDP ? 'udp' : 'tcp',
       family: fam,
       state: stateName(this.state[i]!),
-      local: { address: formatAddr(this.family[i]!, this.laddr, i * 16), port: this.lport[i]! },
-      remote: { address: formatAddr(this.family[i]!, this.raddr, i * 16), port: this.rport[i]! },
+      local: { address: formatAddr(this.family[i]!, this.laddr, i * 16), port: this.lport[i]!, ...(this.names.get(i)?.[0] !== undefined ? { name: this.names.get(i)![0] } : {}) },
+      remote: { address: formatAddr(this.family[i]!, this.raddr, i * 16), port: this.rport[i]!, ...(this.names.get(i)?.[1] !== undefined ? { name: this.names.get(i)![1] } : {}) },
       recvQ: hasQ ? this.recvQ[i]! : null,
       sendQ: hasQ ? this.sendQ[i]! : null,
       timer: hasTimer
@@ -250,6 +253,8 @@ export class SocketTable {
     }
     const e = src.ext.get(j);
     if (e) this.ext.set(i, e);
+    const n = src.names.get(j);
+    if (n) this.names.set(i, n);
     return i;
   }
 

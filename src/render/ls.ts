@@ -30,11 +30,20 @@ export function timerCell(t: SocketTable, i: number): string {
   return `${TIMER_NAMES[t.timer[i]!] ?? 'unknown'} (${secs}/${t.retrans[i]}/${t.probes[i]})`;
 }
 
+/** An endpoint a capture showed as a name (`web1.lan:ssh`), as it showed it; undefined for numbers. */
+function nameOf(t: SocketTable, addr: Uint8Array, i: number): string | undefined {
+  return t.names.size === 0 ? undefined : t.names.get(i)?.[addr === t.laddr ? 0 : 1];
+}
+
 export function localCell(t: SocketTable, i: number): string {
+  const n = nameOf(t, t.laddr, i);
+  if (n !== undefined) return n;
   return formatEndpoint(t.family[i]!, t.laddr, i * 16, t.lport[i]!, (t.flags[i]! & F_DUALSTACK) !== 0);
 }
 
 export function remoteCell(t: SocketTable, i: number): string {
+  const n = nameOf(t, t.raddr, i);
+  if (n !== undefined) return n;
   return formatEndpoint(t.family[i]!, t.raddr, i * 16, t.rport[i]!, (t.flags[i]! & F_DUALSTACK) !== 0);
 }
 
@@ -89,6 +98,8 @@ const MAPPED_OPEN = Buffer.from('[::ffff:', 'latin1');
 
 /** Length of an endpoint's text: counted for IPv4 and IPv4-mapped, else formatted. */
 function endpointLength(t: SocketTable, addr: Uint8Array, port: number, i: number): number {
+  const n = nameOf(t, addr, i);
+  if (n !== undefined) return n.length;
   if (t.family[i] === AF_INET) return ipv4Length(addr, i * 16, port);
   if (isV4Mapped(addr, i * 16)) return MAPPED_EXTRA + ipv4Length(addr, i * 16 + 12, port);
   return formatEndpoint(t.family[i]!, addr, i * 16, port, (t.flags[i]! & F_DUALSTACK) !== 0).length;
@@ -115,7 +126,7 @@ function endpointWidths(t: SocketTable): [number, number] {
   const { family, laddr, raddr, lport, rport, length } = t;
   let l = 0, r = 0;
   for (let i = 0; i < length; i++) {
-    const v4 = family[i] === AF_INET;
+    const v4 = family[i] === AF_INET && !t.names.has(i);
     const a = v4 ? ipv4Length(laddr, i * 16, lport[i]!) : endpointLength(t, laddr, lport[i]!, i);
     const b = v4 ? ipv4Length(raddr, i * 16, rport[i]!) : endpointLength(t, raddr, rport[i]!, i);
     if (a > l) l = a;
@@ -214,7 +225,9 @@ function putEndpoints(b: Uint8Array, starts: Int32Array, t: SocketTable, addr: U
   const family = t.family;
   for (let i = from, k = 0; i < to; i++, k++) {
     const p = starts[k]! + at;
-    if (family[i] === AF_INET) putPort(b, putIpv4Addr(b, p, addr, i * 16), ports[i]!);
+    const n = nameOf(t, addr, i);
+    if (n !== undefined) putLatin1(b, p, n);
+    else if (family[i] === AF_INET) putPort(b, putIpv4Addr(b, p, addr, i * 16), ports[i]!);
     else putEndpoint6(b, p, t, addr, ports[i]!, i);
   }
 }
@@ -475,7 +488,7 @@ export function renderCsv(t: SocketTable, header = true): string {
   for (let i = 0; i < t.length; i++) {
     const r = t.record(i);
     out.push([
-      r.proto, r.family, r.state, r.local.address, r.local.port, r.remote.address, r.remote.port,
+      r.proto, r.family, r.state, r.local.name ?? r.local.address, r.local.port, r.remote.name ?? r.remote.address, r.remote.port,
       r.recvQ, r.sendQ, r.timer?.kind ?? '', r.timer?.expiresMs ?? '', r.timer?.retransmits ?? '', r.timer?.probes ?? '',
       r.uid, r.inode, r.owners.map((o) => o.pid).join(' '), r.owners.map((o) => o.program).join(' '),
     ].map(csvField).join(','));

@@ -11,7 +11,7 @@
  */
 import { F_DUALSTACK, F_HAS_QUEUES } from '../../model/table.js';
 import {
-  addRow, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  addRow, fail, fields, keepNames, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
   type ParsedCapture, parseDotEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, uint,
 } from './common.js';
@@ -19,7 +19,7 @@ import {
 const BANNER = /^Active Internet connections(?: \(including servers\))?\s*$/;
 const HEADER = /^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+\(state\)/;
 const NOT_TCP = /^(udp4?6?|icmp6?|raw|divert|sctp4?6?)$/;
-const DOT_ENDPOINT = /\.(\d{1,5}|\*)$/;
+const DOT_ENDPOINT = /\.(\d{1,5}|\*|[A-Za-z][\w+-]*)$/;
 
 /** Classify one line of BSD netstat output. */
 export function classifyBsd(line: string): LineKind {
@@ -72,6 +72,7 @@ export function openBsd(ctx: StreamContext): LineParser {
       rows.next();
       const t = rows.t;
       const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
+      keepNames(t, i, l, f[3]!, r, f[4]!);
       t.recvQ[i] = recvQ;
       t.sendQ[i] = sendQ;
       if (pidAt >= 0) {

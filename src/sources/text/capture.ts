@@ -54,6 +54,11 @@ export class CaptureRows {
     this.table = listing && opts.tables !== false ? new SocketTable(1024) : undefined;
   }
 
+  /** Rows are only counted (no table, no selection, no reader of chunks): a byte reader may tally them. */
+  get countOnly(): boolean {
+    return this.table === undefined && this.opts.keep === undefined && this.opts.onRows === undefined;
+  }
+
   /** A chunk of rows (reused by the caller after this returns). */
   rows(chunk: SocketTable): void {
     const { counts, kept, table } = this;

@@ -12,6 +12,7 @@ import { type Location, TcpstateError } from '../../model/errors.js';
 import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
 import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
+import type { ByteRun, Tally } from './fast.js';
 
 /**
  * The kind of one line, judged on its own: `data` (a socket or a count), `header`
@@ -54,6 +55,8 @@ export interface StreamContext extends ParseContext {
   rows(chunk: SocketTable): void;
   /** Line `idx` is not this format's: the reader tells another format's data (an error) from prose (a warning). */
   other(idx: number, line: string): void;
+  /** When set, rows are only counted: a byte reader may add to these counts instead of sending rows. */
+  tally?: Tally;
 }
 
 /** What a line parser says when its run of lines is over. */
@@ -73,6 +76,19 @@ export interface LineParser {
   line(text: string, idx: number): void;
   /** The run is over: rows still held are sent. */
   end(): RunEnd;
+  /**
+   * Lines at byte level (fast.ts), the first being line `idx` of the run: takes lines from
+   * `run.pos` while each is one it reads exactly as {@link line} would, and stops at the first
+   * other one. False when it takes none in its present state (the caller then hands it lines
+   * as text for a while).
+   */
+  bytes?(run: ByteRun, idx: number): boolean;
+  /**
+   * Would {@link bytes} now take exactly the lines a fresh parser of this format takes? (No
+   * header or earlier line changed how lines read.) Then lines another thread counted with a
+   * fresh parser can be added as if read here (split.ts).
+   */
+  bytesFresh?(): boolean;
 }
 
 /** A captured-text format, registered by name in `registry.ts`. */
@@ -120,6 +136,7 @@ export class RowChunk {
     t.owners = new Map();
     t.rowOwners.clear();
     t.ext.clear();
+    t.names.clear();
   }
 }
 
@@ -216,12 +233,14 @@ export interface Endpoint {
   port: number;
   /** The address or port was a name, not a number (a capture made without -n). */
   named: boolean;
+  /** The address or port was printed as a name, known or not (`localhost:ssh`): ls shows it so. */
+  shownName: boolean;
   /** The address was `*` (any). */
   any: boolean;
 }
 
 export function newEndpoint(): Endpoint {
-  return { family: 0, bytes: new Uint8Array(16), port: 0, named: false, any: false };
+  return { family: 0, bytes: new Uint8Array(16), port: 0, named: false, shownName: false, any: false };
 }
 
 function portOf(text: string, ep: Endpoint): boolean {
@@ -234,6 +253,7 @@ function portOf(text: string, ep: Endpoint): boolean {
     return true;
   }
   if (!/^[A-Za-z][\w.+-]*$/.test(text)) return false;
+  ep.shownName = true;
   const svc = SERVICES[text.toLowerCase()];
   ep.port = svc ?? 0;
   if (svc === undefined) ep.named = true;
@@ -340,7 +360,7 @@ function addrOf(text: string, ep: Endpoint): boolean {
   }
   if (parseV4(a, ep.bytes, 0)) { ep.family = 4; return true; }
   // A host name (netstat without -n): kept as an unknown address.
-  if (/^[A-Za-z0-9][\w.-]*$/.test(a)) { ep.named = true; return true; }
+  if (/^[A-Za-z0-9][\w.-]*$/.test(a)) { ep.named = true; ep.shownName = true; return true; }
   return false;
 }
 
@@ -351,6 +371,7 @@ function addrOf(text: string, ep: Endpoint): boolean {
  */
 export function parseColonEndpoint(text: string, ep: Endpoint): boolean {
   ep.named = false;
+  ep.shownName = false;
   let addr: string;
   let port: string;
   if (text.startsWith('[')) {
@@ -375,6 +396,7 @@ export function parseColonEndpoint(text: string, ep: Endpoint): boolean {
 /** Parse BSD's `addr.port`: `127.0.0.1.8080`, `*.22`, `*.*`, `::1.6012`, `fe80::1%lo0.123`. */
 export function parseDotEndpoint(text: string, ep: Endpoint): boolean {
   ep.named = false;
+  ep.shownName = false;
   const d = text.lastIndexOf('.');
   if (d <= 0) return false;
   return addrOf(text.slice(0, d), ep) && portOf(text.slice(d + 1), ep);
@@ -459,6 +481,11 @@ export function timerKind(name: string): number {
   if (n === 'persist') return 4;
   const k = TIMER_NAMES.indexOf(n);
   return k >= 0 ? k : TIMER_UNKNOWN;
+}
+
+/** Keep the endpoints of row i that were shown as names, as the capture printed them. */
+export function keepNames(t: SocketTable, i: number, l: Endpoint, lText: string, r: Endpoint, rText: string): void {
+  if (l.shownName || r.shownName) t.names.set(i, [l.shownName ? lText : undefined, r.shownName ? rText : undefined]);
 }
 
 /** Warn once per capture that addresses are names (the capture was made without -n). */

@@ -23,6 +23,7 @@
 import { isAscii } from 'node:buffer';
 import { TcpstateError } from '../../model/errors.js';
 import type { WarningSink } from './common.js';
+import { type ByteRun, newByteRun } from './fast.js';
 
 /** How many bytes are inspected for NULs and UTF-16. */
 const SNIFF = 8192;
@@ -58,6 +59,24 @@ const NEEDS_WORK = /[\u0000\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff\u20
 export type LineSink = (line: string, n: number) => void;
 
 /**
+ * Takes whole lines at byte level before they are decoded (fast.ts): advances `run.pos` and
+ * counts `run.lines`; false when it can take none now.
+ */
+export type ByteSink = (run: ByteRun) => boolean;
+
+const EMPTY = new Uint8Array(0);
+
+/** The index after the line end (LF, CR or CRLF) of the line that starts at p. */
+function lineEnd(buf: Buffer, p: number, to: number): number {
+  for (let k = p; k < to; k++) {
+    const c = buf[k]!;
+    if (c === 10) return k + 1;
+    if (c === 13) return k + 1 < to && buf[k + 1] === 10 ? k + 2 : k + 1;
+  }
+  return to;
+}
+
+/**
  * Incremental decoder: {@link push} bytes in pieces of any size, then {@link end}. Lines go
  * to the sink as soon as they are whole; what it holds between pushes is at most one
  * unfinished line.
@@ -89,7 +108,24 @@ export class LineDecoder {
   /** The text being split was ASCII: only a NUL can need work. */
   private ascii = false;
 
+  /** Lines of UTF-8 go here first, when set (the reader's byte level). */
+  byteLines: ByteSink | undefined;
+  private readonly run = newByteRun();
+
   constructor(private readonly file: string, private readonly warnings: WarningSink, private readonly sink: LineSink) {}
+
+  /**
+   * `bytes` bytes holding `lines` whole lines were read elsewhere (split.ts) and follow those
+   * pushed so far, which ended with a whole line; false (nothing changed) when they did not.
+   */
+  skipLines(bytes: number, lines: number): boolean {
+    if (this.head || this.enc !== 'utf-8' || this.carryLen !== 0 || this.pendingCr) return false;
+    this.bytes += bytes;
+    this.pos += bytes;
+    this.openAt = this.pos;
+    this.lines += lines;
+    return true;
+  }
 
   push(b: Uint8Array): void {
     if (b.length === 0) return;
@@ -178,8 +214,19 @@ export class LineDecoder {
       if (first < 0 || (cr >= 0 && cr < first)) first = cr;
       if (this.carryLen + first > MAX_LINE) this.tooLong(this.lines + 1, this.openAt);
     }
-    let text: string;
-    if (this.carryLen === 0) text = this.text8(buf, 0, last + 1);
+    let text: string | undefined;
+    if (this.byteLines) {
+      // The line begun in the piece before is decoded as text; the rest go to the byte reader.
+      let from = 0;
+      if (this.carryLen > 0) {
+        from = lineEnd(buf, 0, last + 1);
+        this.keep(b.subarray(0, from));
+        const first = this.text8(Buffer.from(this.carry.buffer, 0, this.carryLen), 0, this.carryLen);
+        this.carryLen = 0;
+        this.split(first, false);
+      }
+      this.lines8(buf, from, last + 1);
+    } else if (this.carryLen === 0) text = this.text8(buf, 0, last + 1);
     else {
       // The line begun in the piece before: its bytes, then this piece's lines, decoded as one.
       this.keep(b.subarray(0, last + 1));
@@ -188,8 +235,38 @@ export class LineDecoder {
     this.carryLen = 0;
     this.keep(b.subarray(last + 1));
     this.openAt = base + last + 1;
-    this.split(text, false);
+    if (text !== undefined) this.split(text, false);
     this.pendingCr = last === b.length - 1 && b[last] === 13;
+  }
+
+  /**
+   * Whole lines buf[from, to) offered to the byte reader first; the lines it leaves are
+   * decoded as text, one at a time after a line it declined, in growing batches while it
+   * takes none.
+   */
+  private lines8(buf: Buffer, from: number, to: number): void {
+    const run = this.run;
+    run.buf = buf;
+    run.end = to;
+    let p = from;
+    let batch = 1;
+    while (p < to) {
+      // A LF just after the last piece's CR ends that line: split drops it.
+      if (!this.pendingCr) {
+        run.pos = p;
+        run.lines = 0;
+        const live = this.byteLines!(run);
+        this.lines += run.lines;
+        batch = live && run.lines > 0 ? 1 : Math.min(batch * 2, 256);
+        p = run.pos;
+        if (p >= to) break;
+      }
+      let q = p;
+      for (let k = 0; k < batch && q < to; k++) q = lineEnd(buf, q, to);
+      this.split(this.text8(buf, p, q), false);
+      p = q;
+    }
+    run.buf = EMPTY;
   }
 
   /** Whole lines of UTF-8 as text (ASCII, the common case, without a decoder). */

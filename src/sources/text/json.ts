@@ -88,6 +88,10 @@ function socketsOf(ctx: ParseContext, v: unknown, path: string): SocketTable {
     addrInto(ctx, remote['address'], `${p}.remote.address`, t.raddr, i * 16, family);
     t.lport[i] = int(ctx, local['port'], `${p}.local.port`, 65535);
     t.rport[i] = int(ctx, remote['port'], `${p}.remote.port`, 65535);
+    // Endpoints a capture without -n showed as names stay names.
+    const ln = typeof local['name'] === 'string' ? local['name'] : undefined;
+    const rn = typeof remote['name'] === 'string' ? remote['name'] : undefined;
+    if (ln !== undefined || rn !== undefined) t.names.set(i, [ln, rn]);
     if (s['recvQ'] !== null && s['recvQ'] !== undefined) {
       t.recvQ[i] = int(ctx, s['recvQ'], `${p}.recvQ`);
       t.sendQ[i] = int(ctx, s['sendQ'], `${p}.sendQ`);

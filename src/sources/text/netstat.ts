@@ -10,12 +10,13 @@
  * skipped. Without -a, netstat leaves out sockets whose remote port is 0 (listeners).
  * @module
  */
-import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, type SocketTable } from '../../model/table.js';
+import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import {
-  addRow, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
+  addRow, fail, fields, keepNames, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
+import { colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, storeAt, type Tally, tokenEnd, uintAt } from './fast.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -87,11 +88,90 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       rows.next();
       rowOf(rows.t, f, idx, ctx, flavor, cols, l, r, seen);
     },
+    bytesFresh: () => inInternet && !cols.user && !cols.program && !cols.timer,
+    bytes(run) {
+      // Lines with -e, -p or -o columns, and the UNIX part, are read as text.
+      if (!inInternet || cols.user || cols.program || cols.timer) return false;
+      const tally = ctx.tally;
+      for (let p = run.pos; p < run.end;) {
+        const q = netstatBytes(run.buf, p, run.end, flavor, rows, tally);
+        if (q < 0) break;
+        p = q;
+        run.pos = p;
+        run.lines++;
+      }
+      return true;
+    },
     end() {
       rows.flush();
       return {};
     },
   };
+}
+
+const LOCAL = newByteEndpoint();
+const REMOTE = newByteEndpoint();
+const NETSTAT_STATES = new StateBytes(false);
+
+/**
+ * One netstat socket line at byte level, from p: `tcp[6] RECVQ SENDQ LOCAL FOREIGN STATE`
+ * with numeric addresses and nothing after the state, ended by LF (or CRLF) before `end`.
+ * Adds its row (or, with a tally, only counts it) and returns where the next line starts;
+ * -1 (nothing added) for any line the string parser must read.
+ */
+function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFlavor, rows: RowChunk, tally: Tally | undefined): number {
+  if (buf[p] !== 116 || buf[p + 1] !== 99 || buf[p + 2] !== 112) return -1;
+  let q = p + 3;
+  let said = 0;
+  if (buf[q] === 54) {
+    if (!flavor.protoFamily) return -1;
+    said = 6;
+    q++;
+  } else if (flavor.protoFamily) said = 4;
+  if (buf[q] !== 32) return -1;
+  q = skipSpaces(buf, q, end);
+  let t = tokenEnd(buf, q, end);
+  const recvQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (recvQ < 0) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  const sendQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (sendQ < 0) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  // net-tools: IPv4 on tcp lines; IPv6 (or IPv4-mapped peers shown as IPv4) on tcp6 lines.
+  if (t <= q || !colonEndpointAt(buf, q, t, LOCAL, said !== 4, false)) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  if (t <= q || !colonEndpointAt(buf, q, t, REMOTE, said !== 4, false)) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  if (t <= q) return -1;
+  const state = NETSTAT_STATES.lookup(buf, q, t);
+  if (state < 0) return -1;
+  const next = lineRest(buf, t, end);
+  if (next < 0) return -1;
+  // As rowFamily: what the protocol column says, else IPv6 when either address is.
+  const family = said !== 0 ? said : LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
+  if (tally) {
+    tally.counts[state]!++;
+    tally.families |= family === 4 ? 1 : 2;
+    return next;
+  }
+  rows.next();
+  const tb = rows.t;
+  const i = tb.add();
+  tb.proto[i] = PROTO_TCP;
+  tb.family[i] = family;
+  tb.state[i] = state;
+  tb.flags[i] = F_HAS_QUEUES;
+  storeAt(tb.laddr, i * 16, LOCAL, family);
+  storeAt(tb.raddr, i * 16, REMOTE, family);
+  tb.lport[i] = LOCAL.port;
+  tb.rport[i] = REMOTE.port;
+  tb.recvQ[i] = recvQ;
+  tb.sendQ[i] = sendQ;
+  return next;
 }
 
 /** Parse netstat lines held in memory into a table (one capture). */
@@ -150,6 +230,7 @@ function rowOf(t: SocketTable, f: string[], idx: number, ctx: ParseContext, flav
 
   const said = flavor.protoFamily ? (f[0] === 'tcp6' ? 6 : 4) : 0;
   const i = addRow(t, rowFamily(said, l, r), state, l, r, flags);
+  keepNames(t, i, l, f[3]!, r, f[4]!);
   t.recvQ[i] = recvQ;
   t.sendQ[i] = sendQ;
   t.uid[i] = uid;

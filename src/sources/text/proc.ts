@@ -90,12 +90,77 @@ export function openProc(ctx: StreamContext): LineParser {
       e.at.push(ctx.firstLine + idx);
       pending.push(line);
     },
+    bytes(r, idx) {
+      if (udp) return false;
+      flush();
+      const buf = r.buf;
+      let from = -1;
+      let fam: Family | undefined;
+      const feed = (to: number) => {
+        const e = fam!;
+        run(e, () => e.p.feed(buf, from, to));
+        e.at.length = 0;
+      };
+      let p = r.pos;
+      while (p < r.end) {
+        const q = procBytes(buf, p, r.end);
+        if (q < 0) break;
+        const e = familyOf(q & 1 ? AF_INET6 : AF_INET);
+        const next = q >> 1;
+        if (e !== fam) {
+          if (from >= 0) feed(p);
+          fam = e;
+          from = p;
+        }
+        e.fed++;
+        e.at.push(ctx.firstLine + idx + r.lines);
+        r.lines++;
+        p = next;
+      }
+      if (from >= 0) feed(p);
+      r.pos = p;
+      return true;
+    },
     end() {
       flush();
       for (const e of families.values()) run(e, () => e.p.end());
       return {};
     },
   };
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/**
+ * A /proc/net/tcp data line at p, as DATA matches it, of printable ASCII only and ended by LF
+ * (no CR) before `end`: (where the next line starts) × 2, plus 1 for an IPv6 line; -1 for
+ * any other line (the string path reads it).
+ */
+function procBytes(buf: Uint8Array, p: number, end: number): number {
+  let q = p;
+  while (q < end && buf[q] === 32) q++;
+  const d = q;
+  while (q < end && buf[q]! >= 48 && buf[q]! <= 57) q++;
+  if (q === d || buf[q] !== 58) return -1;
+  q++;
+  const sp = q;
+  while (q < end && buf[q] === 32) q++;
+  if (q === sp) return -1;
+  const h = q;
+  while (q < end && isHex(buf[q]!)) q++;
+  const width = q - h;
+  if ((width !== 8 && width !== 32) || buf[q] !== 58) return -1;
+  q++;
+  for (let k = 0; k < 4; k++, q++) if (q >= end || !isHex(buf[q]!)) return -1;
+  if (buf[q] !== 32) return -1;
+  for (; q < end; q++) {
+    const c = buf[q]!;
+    if (c === 10) return (q + 1) * 2 + (width === 32 ? 1 : 0);
+    if (c < 32 || c > 126) return -1;
+  }
+  return -1;
 }
 
 /** Parse /proc/net/tcp and tcp6 text held in memory. Pure. */

@@ -21,6 +21,7 @@ import { TcpstateError, type Warning } from '../../model/errors.js';
 import { type Capture, CaptureList, CaptureRows, type KeepOptions } from './capture.js';
 import type { LineParser, StreamContext, TextFormat } from './common.js';
 import { LineDecoder } from './decode.js';
+import type { ByteRun } from './fast.js';
 import { DETECT_LINES, detectFormat, formatOfCommand, scoreFormat } from './detect.js';
 import { jsonTooLarge, MAX_JSON } from './json.js';
 import { FORMAT_NAMES, TEXT_FORMATS } from './registry.js';
@@ -34,6 +35,8 @@ export interface ReadOptions extends KeepOptions {
   format?: string;
   /** Host name for text before any prompt or header (default: from the file name). */
   host?: string;
+  /** Read common socket lines at byte level (fast.ts; default true): false reads every line as text. */
+  byteLevel?: boolean;
 }
 
 export interface ReadResult {
@@ -113,6 +116,49 @@ export class CaptureReader {
     this.defaultHost = opts.host ?? (file === '-' ? 'stdin' : hostFromName(file));
     this.list = new CaptureList(file, this.warnings);
     this.decoder = new LineDecoder(file, this.warnings, (text, n) => this.line(text, n));
+    if (opts.byteLevel !== false) this.decoder.byteLines = (run) => this.byteLines(run);
+  }
+
+  /** Rows are only counted (no tables, no selection): a file may be split between threads. */
+  get countOnly(): boolean {
+    return this.opts.tables === false && this.opts.keep === undefined && this.opts.onRows === undefined && this.opts.byteLevel !== false;
+  }
+
+  /**
+   * The format whose lines another thread may count from here on (split.ts): the section
+   * being read is in it, counts only, and reads lines as a fresh parser of it would.
+   */
+  get splitFormat(): string | undefined {
+    const sec = this.sec;
+    if (this.head || this.json || this.opts.byteLevel === false || !sec.rows?.countOnly || !sec.parser?.bytesFresh?.()) return undefined;
+    return sec.format!.name;
+  }
+
+  /**
+   * Lines counted by another thread with a fresh parser of `format`, following the bytes
+   * pushed so far: added as if read here. False (nothing changed) when the reader is no
+   * longer where they can be added.
+   */
+  addCounted(format: string, bytes: number, lines: number, counts: ArrayLike<number>, families: number): boolean {
+    if (this.splitFormat !== format) return false;
+    if (!this.decoder.skipLines(bytes, lines)) return false;
+    const sec = this.sec;
+    const rows = sec.rows!;
+    sec.count += lines;
+    for (let s = 0; s < rows.counts.length; s++) rows.counts[s]! += counts[s]!;
+    rows.families |= families;
+    return true;
+  }
+
+  /** Lines at byte level, when the section being read has a parser that takes them. */
+  private byteLines(run: ByteRun): boolean {
+    if (this.head || this.json) return false;
+    const sec = this.sec;
+    const parser = sec.parser;
+    if (!parser?.bytes || sec.whole) return false;
+    const live = parser.bytes(run, sec.count);
+    sec.count += run.lines;
+    return live;
   }
 
   /** Bytes pushed so far. */
@@ -255,6 +301,7 @@ export class CaptureReader {
       warnings: this.warnings,
       rows: (chunk) => rows.rows(chunk),
       other: (idx, line) => this.other(line, idx, sec, fmt),
+      tally: rows.countOnly ? rows : undefined,
     };
     sec.parser = fmt.open(ctx);
     for (let k = 0; k < head.length; k++) sec.parser.line(head[k]!, at[k]!);

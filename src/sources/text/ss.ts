@@ -14,17 +14,21 @@
  * @module
  */
 import { AF_INET } from '../../model/address.js';
-import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, type SocketTable } from '../../model/table.js';
+import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import {
-  addRow, fail, fields, isStateWord, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  addRow, fail, fields, keepNames, isStateWord, type LineKind, type LineParser, type RunEnd, needUint, newEndpoint, noteNames, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
 import { MAX_LINE } from './decode.js';
+import { type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, storeAt, tokenEnd, uintAt } from './fast.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
 const HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local\s+Address:Port\s+Peer\s+Address:Port/;
+/** The header's start, when a narrow terminal or a mail wrapped it (the rest on the next line). */
+const HEADER_START = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local\s+Address:Port\s*$/;
+const HEADER_REST = /^\s*Peer\s+Address:Port(\s+Process)?\s*$/;
 /** Words that start a continuation line of extras when its indentation was lost. */
 const MORE = /^(?:[a-z_]+:\S|<->|-->|<--|---|ts$|sack$|ecn(?:seen)?$|fastopen$|app_limited$|cubic$|bbr2?$|reno$|dctcp$|vegas$|htcp$|westwood$|bic$|illinois$|hybla$|scalable$|yeah$|lp$|nv$|cdg$|highspeed$|veno$)/;
 
@@ -36,7 +40,7 @@ function endpointish(t: string | undefined): boolean {
 export function classifySs(line: string): LineKind {
   const t = line.trim();
   if (t === '') return 'blank';
-  if (HEADER.test(t)) return 'header';
+  if (HEADER.test(t) || HEADER_START.test(t)) return 'header';
   const f = fields(t);
   let k = 0;
   let netid: string | undefined;
@@ -46,6 +50,10 @@ export function classifySs(line: string): LineKind {
   if (shaped) {
     if (netid !== undefined && netid !== 'tcp') return 'skip';
     if (endpointish(f[k + 3]) && endpointish(f[k + 4])) return 'data';
+  }
+  if (st !== undefined && /^[A-Z][A-Z0-9_-]*$/.test(st) && uint(f[k + 1]) !== undefined && uint(f[k + 2]) !== undefined && (f.length === k + 4 || (f.length === k + 5 && !endpointish(f[k + 4]))) && endpointish(f[k + 3])) {
+    // A socket line wrapped before or inside its peer (the parser joins the next line to it).
+    return netid !== undefined && netid !== 'tcp' ? 'skip' : 'data';
   }
   if (/^\s/.test(line) || MORE.test(f[0]!)) return 'more';
   return 'other';
@@ -188,8 +196,40 @@ export function openSs(ctx: StreamContext): LineParser {
     tail = '';
   };
 
-  return {
+  /** A socket line cut before its peer by wrapping, waiting for the rest on the next line. */
+  let pending: { line: string; idx: number } | undefined;
+  /** The cut line's error, as when it is not wrapped but cut. */
+  const cut = (p: { line: string; idx: number }): never => {
+    const f = fields(p.line);
+    const k = NETID.test(f[0]!) ? 1 : 0;
+    return fail(ctx, p.idx, 'Peer Address:Port', f.length - k < 5 ? 'line ends early' : `expected ADDRESS:PORT, found "${f[k + 4]}"`);
+  };
+  const parser: LineParser = {
     line(line, idx) {
+      if (pending) {
+        const p = pending;
+        pending = undefined;
+        // Wrapped at a column (the cut inside a word) or at a space.
+        const joined = [p.line + line, `${p.line.trimEnd()} ${line.trimStart()}`].find((j) => classifySs(j) === 'data' && fields(j).length >= (NETID.test(fields(j)[0]!) ? 6 : 5));
+        if (joined === undefined) cut(p);
+        one(joined!, p.idx);
+        return;
+      }
+      one(line, idx);
+    },
+    bytesFresh: () => !rows.hold && tail === '' && pending === undefined,
+    bytes(run, idx) {
+      if (pending) return false;
+      return bytes(run, idx);
+    },
+    end() {
+      if (pending) cut(pending);
+      return endRun();
+    },
+  };
+  return parser;
+
+  function one(line: string, idx: number): void {
       if (!bracketed && line.includes(']:')) {
         bracketed = true;
         if (style === 'old-held' && decidedRows > 0) styleError(idx);
@@ -201,6 +241,7 @@ export function openSs(ctx: StreamContext): LineParser {
       const kind = classifySs(line);
       if (kind === 'blank') return;
       if (kind === 'more') {
+        if (cur === -1 && HEADER_REST.test(line)) return;
         if (cur >= 0) {
           tail = `${tail} ${line.trim()}`;
           if (tail.length > MAX_LINE) fail(ctx, idx, 'continuation', `the continuation lines of the socket on line ${ctx.firstLine + curIdx} run over ${MAX_LINE} characters`);
@@ -225,6 +266,7 @@ export function openSs(ctx: StreamContext): LineParser {
       }
       const f = fields(line);
       const k = NETID.test(f[0]!) ? 1 : 0;
+      if (f.length < k + 5 || !endpointish(f[k + 4])) { pending = { line, idx }; cur = -1; return; }
       const state = stateWord(ctx, idx, f[k]);
       const recvQ = needUint(ctx, idx, 'Recv-Q', f[k + 1]);
       const sendQ = needUint(ctx, idx, 'Send-Q', f[k + 2]);
@@ -247,6 +289,7 @@ export function openSs(ctx: StreamContext): LineParser {
       else if (l.any) said = r.family === 0 ? (oldStyle ? 4 : 6) : (r.family as 4 | 6);
       if (l.any && said === 6 && !oldStyle) flags |= F_DUALSTACK;
       const i = addRow(rows.t, rowFamily(said, l, r), state, l, r, flags);
+      keepNames(rows.t, i, l, f[k + 3]!, r, f[k + 4]!);
       rows.t.recvQ[i] = recvQ;
       rows.t.sendQ[i] = sendQ;
       if (l.any) {
@@ -256,8 +299,52 @@ export function openSs(ctx: StreamContext): LineParser {
       tail = f.length > k + 5 ? f.slice(k + 5).join(' ') : '';
       cur = i;
       curIdx = idx;
-    },
-    end() {
+  }
+
+  function bytes(run: ByteRun, idx: number): boolean {
+      // Sockets bound to "*" are held until the address style is known: lines read as text.
+      if (rows.hold) return false;
+      const tally = ctx.tally;
+      const buf = run.buf;
+      for (let p = run.pos; p < run.end;) {
+        const q = ssBytes(buf, p, run.end, bracketed);
+        if (q < 0) break;
+        const family = LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
+        if (tally) {
+          // Only counted, so only when the next line cannot be this socket's continuation
+          // (it starts with a state word): a continuation's extras may be an error.
+          if (q >= run.end || buf[q]! < 65 || buf[q]! > 90) break;
+          finish();
+          tally.counts[SS_STATE]!++;
+          tally.families |= family === 4 ? 1 : 2;
+          cur = -2;
+        } else {
+          finish();
+          rows.next();
+          const t = rows.t;
+          const i = t.add();
+          t.proto[i] = PROTO_TCP;
+          t.family[i] = family;
+          t.state[i] = SS_STATE;
+          t.flags[i] = F_HAS_QUEUES;
+          storeAt(t.laddr, i * 16, LOCAL, family);
+          storeAt(t.raddr, i * 16, REMOTE, family);
+          t.lport[i] = LOCAL.port;
+          t.rport[i] = REMOTE.port;
+          t.recvQ[i] = SS_QUEUES[0]!;
+          t.sendQ[i] = SS_QUEUES[1]!;
+          cur = i;
+          curIdx = idx + run.lines;
+        }
+        tail = '';
+        p = q;
+        run.pos = p;
+        run.lines++;
+      }
+      return true;
+  }
+
+  function endRun(): RunEnd {
       finish();
       const old = !bracketed && colons;
       if (style === 'open' && old) asOld();
@@ -267,8 +354,49 @@ export function openSs(ctx: StreamContext): LineParser {
       // With -o, ss prints timer:(...) only for sockets whose timer runs: the rest are "off".
       const fixup = timers ? (t: SocketTable) => { for (let i = 0; i < t.length; i++) if ((t.flags[i]! & F_HAS_TIMER) === 0) { t.flags[i]! |= F_HAS_TIMER; t.timerMs[i] = 0; } } : undefined;
       return { fixup };
-    },
-  };
+  }
+}
+
+const LOCAL = newByteEndpoint();
+const REMOTE = newByteEndpoint();
+const SS_STATES = new StateBytes(true);
+/** The last line read by ssBytes: its state and queues. */
+let SS_STATE = 0;
+const SS_QUEUES = new Float64Array(2);
+
+/**
+ * One ss socket line at byte level, from p: `STATE RECVQ SENDQ LOCAL PEER` with numeric
+ * addresses (`[v6]:port` once the capture showed brackets) and nothing after, ended by LF
+ * (or CRLF) before `end`. Sets LOCAL, REMOTE, SS_STATE and SS_QUEUES and returns where the
+ * next line starts; -1 for any line the string parser must read.
+ */
+function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean): number {
+  const c0 = buf[p]!;
+  if (c0 < 65 || c0 > 90) return -1;
+  let t = tokenEnd(buf, p, end);
+  if (t <= p || buf[t] !== 32) return -1;
+  const state = SS_STATES.lookup(buf, p, t);
+  if (state < 0) return -1;
+  let q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  const recvQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (recvQ < 0) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  const sendQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (sendQ < 0) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  if (t <= q || !colonEndpointAt(buf, q, t, LOCAL, false, bracketed)) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  if (t <= q || !colonEndpointAt(buf, q, t, REMOTE, false, bracketed)) return -1;
+  const next = lineRest(buf, t, end);
+  if (next < 0) return -1;
+  SS_STATE = state;
+  SS_QUEUES[0] = recvQ;
+  SS_QUEUES[1] = sendQ;
+  return next;
 }
 
 /** Parse ss output held in memory. Pure. */

@@ -11,7 +11,7 @@
  * @module
  */
 import {
-  addRow, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
+  addRow, keepNames, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat,
 } from './common.js';
@@ -67,6 +67,7 @@ export function openWindows(ctx: StreamContext): LineParser {
       // The row before may still take its -b lines until this one: only now may a full chunk go.
       rows.next();
       const i = addRow(rows.t, rowFamily(0, l, r), state, l, r, 0);
+      keepNames(rows.t, i, l, f[1]!, r, f[2]!);
       lastPid = pid;
       // PID 0 is the idle process: TIME_WAIT sockets belong to no one.
       if (pid > 0) setOwners(rows.t, i, [{ pid, program: '' }]);

@@ -1,0 +1,35 @@
+/**
+ * What the two threads of a split count share (split.ts, count-worker.ts): a state word,
+ * changed only by compare-and-exchange, and the worker's results.
+ * @module
+ */
+
+/** States of the shared word. */
+export const SplitState = {
+  /** The worker has not begun. */
+  Waiting: 0,
+  /** The worker is reading its part. */
+  Reading: 1,
+  /** The main thread took the part back (the worker had not begun, or took too long). */
+  Taken: 2,
+  /** The worker's results are in. */
+  Done: 3,
+  /** The worker failed: the main thread reads the part. */
+  Failed: 4,
+} as const;
+
+/** Indexes of the Int32Array control words. */
+export const CTL = { state: 0, length: 1 } as const;
+
+/** Indexes of the Float64Array results: where it stopped, lines, families, then 16 counts. */
+export const RES = { stop: 0, lines: 1, families: 2, counts: 3, length: 19 } as const;
+
+/** What the worker is given. */
+export interface SplitJob {
+  path: string;
+  /** The first byte of a line: where the worker begins. */
+  from: number;
+  format: string;
+  ctl: Int32Array;
+  res: Float64Array;
+}

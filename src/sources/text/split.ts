@@ -1,0 +1,116 @@
+/**
+ * A large capture file counted on two threads: this thread reads the first half as usual,
+ * a worker (count-worker.ts) counts the second half with the format's byte reader, and its
+ * counts are added when this thread, arriving where the worker began, is still in a section
+ * of that format that reads lines as a fresh parser does (read.ts `addCounted`). Whatever
+ * the worker did not take (a prompt, a header, a line it cannot read exactly, a last line
+ * without line end) this thread reads from where the worker stopped; when anything is off
+ * (no worker, a different section, a failed worker) it reads the half itself. So the answer,
+ * warnings and errors are those of one thread reading the whole file.
+ * @module
+ */
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
+import { fs } from '../../builtins.js';
+import type { CaptureReader } from './read.js';
+import { CTL, RES, type SplitJob, SplitState } from './split-protocol.js';
+
+/** Files smaller than this are read on one thread: starting a worker costs more than it saves. */
+export const SPLIT_BYTES = 24 << 20;
+/** How far into the file the format must be known and the reader counting only. */
+const HEAD_LIMIT = 8 << 20;
+/** How long to wait for a worker that has begun, beyond the time this thread took for its half. */
+const GRACE_MS = 10_000;
+
+const req = createRequire(import.meta.url);
+
+/** The worker's file from the compiled module (dist/src/sources/text/) or the command bundle (dist/src/cli/). */
+function workerUrl(): URL | undefined {
+  for (const rel of ['./count-worker.js', '../sources/text/count-worker.js']) {
+    const u = new URL(rel, import.meta.url);
+    if (fs.existsSync(u)) return u;
+  }
+  return undefined;
+}
+
+/** Read buf from the file at pos until full or end of file; bytes read. */
+function readAt(fd: number, buf: Buffer, len: number, pos: number): number {
+  let got = 0;
+  while (got < len) {
+    const n = fs.readSync(fd, buf, got, len - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/**
+ * Push the regular file `fd` (`path`) of `size` bytes into the reader, the second half
+ * counted on a worker when it can be (`awaitWorker`, for tests: even when this thread is
+ * done with its half before the worker has begun). OS errors are thrown as they are.
+ */
+export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: Buffer, path: string, opts: { awaitWorker?: boolean } = {}): void {
+  let pos = 0;
+  const pushTo = (stop: number) => {
+    while (pos < stop) {
+      const n = readAt(fd, buf, Math.min(buf.length, stop - pos), pos);
+      if (n === 0) { pos = stop; return; }
+      reader.push(buf.subarray(0, n));
+      pos += n;
+    }
+  };
+  const rest = () => {
+    for (;;) {
+      const n = readAt(fd, buf, buf.length, pos);
+      if (n === 0) return;
+      reader.push(buf.subarray(0, n));
+      pos += n;
+    }
+  };
+  // The head, until the format is known.
+  while (pos < HEAD_LIMIT && pos < size && reader.splitFormat === undefined) pushTo(Math.min(size, pos + buf.length));
+  const format = reader.splitFormat;
+  const url = format === undefined ? undefined : workerUrl();
+  if (format === undefined || url === undefined || size - pos < SPLIT_BYTES) { rest(); return; }
+  // The worker begins at the first line start at or after the middle of what is left.
+  const mid = pos + Math.floor((size - pos) / 2);
+  const n = readAt(fd, buf, Math.min(buf.length, size - mid + 1), mid - 1);
+  const lf = buf.subarray(0, n).indexOf(10);
+  if (lf < 0) { rest(); return; }
+  const from = mid + lf;
+  const job: SplitJob = {
+    path,
+    from,
+    format,
+    ctl: new Int32Array(new SharedArrayBuffer(4 * CTL.length)),
+    res: new Float64Array(new SharedArrayBuffer(8 * RES.length)),
+  };
+  let worker: Worker | undefined;
+  try {
+    const { Worker: W } = req('node:worker_threads') as typeof import('node:worker_threads');
+    worker = new W(url, { workerData: job });
+    worker.unref();
+    worker.on('error', () => {});
+  } catch {
+    rest();
+    return;
+  }
+  const began = Date.now();
+  pushTo(from);
+  const ctl = job.ctl;
+  // Tests: the worker's part is read by the worker even when this thread is first.
+  if (opts.awaitWorker) while (Atomics.load(ctl, CTL.state) === SplitState.Waiting) Atomics.wait(ctl, CTL.state, SplitState.Waiting, 20);
+  if (Atomics.compareExchange(ctl, CTL.state, SplitState.Waiting, SplitState.Taken) !== SplitState.Waiting) {
+    // It has begun: wait for it, as long as this thread took for its half and a grace.
+    const deadline = Date.now() + (Date.now() - began) + GRACE_MS;
+    while (Atomics.load(ctl, CTL.state) === SplitState.Reading && Date.now() < deadline) Atomics.wait(ctl, CTL.state, SplitState.Reading, 50);
+    Atomics.compareExchange(ctl, CTL.state, SplitState.Reading, SplitState.Taken);
+    if (Atomics.load(ctl, CTL.state) === SplitState.Done) {
+      const r = job.res;
+      const stop = r[RES.stop]!;
+      if (reader.addCounted(format, stop - from, r[RES.lines]!, r.subarray(RES.counts, RES.counts + 16), r[RES.families]!)) pos = stop;
+    }
+  }
+  void worker.terminate();
+  rest();
+}

@@ -1,0 +1,239 @@
+/**
+ * Lines read at byte level (sources/text/fast.ts) read exactly as the string parsers read
+ * them: for every committed capture and for mutations of them (a byte changed, removed or
+ * doubled, names, zones, `*`, CRLF, prompts, lines cut), the same captures, rows, counts,
+ * warnings, or the same error, whether read whole or in pieces, counted only or kept.
+ * And a large file counted on two threads (split.ts) gives what one thread gives, also when
+ * the second half holds a prompt, another format, a bad line or no last line end.
+ */
+import assert from 'node:assert/strict';
+import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { TcpstateError } from '../../src/model/errors.js';
+import { CaptureReader, type ReadOptions, type ReadResult } from '../../src/sources/text/read.js';
+import { pushSplit, SPLIT_BYTES } from '../../src/sources/text/split.js';
+import { runMain } from '../lib/cli.js';
+import { REPO } from '../lib/netns.js';
+
+const RUNS = Number(process.env['TCPSTATE_FUZZ_RUNS'] ?? 300);
+const DIRS = ['text', 'vendor', 'pastes'].map((d) => join(REPO, 'test', 'fixtures', d));
+const FIXTURES = DIRS.flatMap((d) => {
+  try {
+    return readdirSync(d).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(d, f), 'latin1'));
+  } catch {
+    return [];
+  }
+});
+
+function outcome(read: () => ReadResult): unknown {
+  try {
+    const r = read();
+    return {
+      captures: r.captures.map((c) => ({
+        ...c,
+        counts: [...c.counts],
+        kept: c.kept && [...c.kept],
+        table: c.table && [...Array(c.table.length).keys()].map((i) => c.table!.record(i)),
+      })),
+      warnings: r.warnings,
+    };
+  } catch (e) {
+    if (!(e instanceof TcpstateError)) throw e;
+    return { error: e.code, message: e.message, where: e.where };
+  }
+}
+
+/** Lines the byte level took in the reads so far (a read of a socket listing that takes none tests nothing). */
+let taken = 0;
+
+/** Read bytes in pieces of `piece` bytes through a reused buffer, as the CLI does. */
+function read(bytes: Buffer, opts: ReadOptions, piece: number): unknown {
+  return outcome(() => {
+    const r = new CaptureReader('cap.txt', opts);
+    const dec = (r as unknown as { decoder: { byteLines?: (run: { lines: number }) => boolean } }).decoder;
+    const inner = dec.byteLines;
+    if (inner) dec.byteLines = (run) => { const live = inner(run); taken += run.lines; return live; };
+    const buf = Buffer.alloc(piece);
+    for (let at = 0; at < bytes.length; at += piece) {
+      const n = bytes.copy(buf, 0, at, Math.min(bytes.length, at + piece));
+      r.push(buf.subarray(0, n));
+      buf.fill(0x58);
+    }
+    return r.end();
+  });
+}
+
+function same(bytes: Buffer, piece: number): void {
+  for (const tables of [true, false]) {
+    const text = read(bytes, { tables, byteLevel: false }, piece);
+    const fast = read(bytes, { tables, byteLevel: true }, piece);
+    assert.deepEqual(fast, text);
+  }
+}
+
+/**
+ * A capture long enough for the byte level: the first 40 lines (is it JSON?) and the first 60
+ * of a section (which format?) are read as text. Five copies of a file, as five pastes of it.
+ */
+function long(f: string): string {
+  return (f.endsWith('\n') ? f : `${f}\n`).repeat(5);
+}
+
+test('every committed capture reads the same at byte level, whole and in pieces', () => {
+  assert.ok(FIXTURES.length >= 20);
+  const before = taken;
+  for (const f of FIXTURES) {
+    const b = Buffer.from(long(f), 'latin1');
+    for (const piece of [1 << 20, 4096, 97]) same(b, piece);
+    same(Buffer.from(long(f).replace(/\n/g, '\r\n'), 'latin1'), 512);
+  }
+  assert.ok(taken - before > 1000, `the byte level took ${taken - before} lines`);
+});
+
+/** Bytes a mutation puts into a socket line. */
+const NOISE = [' ', '\t', '.', ':', '*', '[', ']', '%', '#', '$', 'x', 'Z', '0', '9', '\r', '\u00e9', '\u0000', 'ffff', '::', 'localhost', 'ssh'];
+
+test('mutated captures read the same at byte level (a byte changed, removed or doubled; names; prompts)', () => {
+  const sources = FIXTURES.filter((f) => /^(tcp|[A-Z]{4,})/m.test(f));
+  fc.assert(fc.property(
+    fc.nat(sources.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.nat(NOISE.length - 1)), { minLength: 1, maxLength: 6 }), fc.integer({ min: 7, max: 5000 }),
+    (k, muts, piece) => {
+      let t = long(sources[k]!);
+      for (const [at, kind, n] of muts) {
+        const i = at % Math.max(1, t.length);
+        if (kind === 0) t = t.slice(0, i) + NOISE[n] + t.slice(i + 1);
+        else if (kind === 1) t = t.slice(0, i) + t.slice(i + 1);
+        else if (kind === 2) t = t.slice(0, i) + NOISE[n] + t.slice(i);
+        else {
+          const ls = t.split('\n');
+          const j = at % ls.length;
+          ls.splice(j, 0, n % 2 === 0 ? ls[j]! : `[root@web${n} ~]# ss -tan`);
+          t = ls.join('\n');
+        }
+      }
+      same(Buffer.from(t, 'latin1'), piece);
+    },
+  ), { numRuns: RUNS, seed: 15 });
+});
+
+test('IPv6, mapped, bracketed and odd addresses read the same at byte level', () => {
+  const netstat = [
+    'Proto Recv-Q Send-Q Local Address           Foreign Address         State',
+    'tcp6       0      0 ::1:8080                ::1:41000               ESTABLISHED',
+    'tcp6       0      0 127.0.0.1:8080          127.0.0.1:41000         TIME_WAIT',
+    'tcp6       0      0 ::ffff:10.0.0.1:22      ::ffff:10.0.0.2:5000    ESTABLISHED',
+    'tcp6       0      0 :::22                   :::*                    LISTEN',
+    'tcp6       0      0 fe80::1%eth0:22         fe80::2:5000            ESTABLISHED',
+    'tcp6       0      0 2001:db8:0:0:0:0:0:1:443 2001:db8::2:5000       CLOSE_WAIT',
+    'tcp6       0      0 2001:db8:1234:5678:9abc:443 ::1:5000            FIN_WAIT2',
+    'tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:065535         ESTABLISHED',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:65536          ESTABLISHED',
+    'tcp        0      0 10.0.0.1:22             ::1:5000                ESTABLISHED',
+    'tcp        0      0 256.0.0.1:22            10.0.0.2:5000           ESTABLISHED',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5000           established',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5000           ESTABLISHED   ',
+    'tcp 4294967295 4294967296 10.0.0.1:22       10.0.0.2:5000           ESTABLISHED',
+    'tcp        0      0 10.0.0.1:ssh            web1.lan:5000           ESTABLISHED',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5000           BOGUS',
+  ];
+  const ss = [
+    'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+    'ESTAB  0      0      10.0.0.1:22        10.0.0.2:5000',
+    'LISTEN 0      128    *:22               *:*',
+    'ESTAB  0      0      [::1]:22           [::1]:5000',
+    'ESTAB  0      0      [::ffff:10.0.0.1]:22 [::ffff:10.0.0.2]:5000',
+    'LISTEN 0      128    [::]:22            [::]:*',
+    'ESTAB  0      0      10.0.0.1:22        10.0.0.2:5000 users:(("sshd",pid=1,fd=3))',
+    'ESTAB  0      0      10.0.0.1:22        10.0.0.2:5001',
+    '\t cubic wscale:7,7 rto:204 rtt:0.05/0.025',
+    'ESTAB  0      0      10.0.0.1:22        10.0.0.2:5002',
+    '\t users:((cut',
+    'TIME-WAIT 0   0      10.0.0.1:22        10.0.0.2:5003',
+    'Estab  0      0      10.0.0.1:22        10.0.0.2:5004',
+  ];
+  const fill = (l: string) => Array.from({ length: 70 }, (_, k) => l.replace('5000', String(20000 + k)));
+  for (const lines of [netstat, ss]) {
+    const before = taken;
+    const filler = fill(lines === netstat ? 'tcp        0      0 10.9.9.1:22             10.9.9.2:5000           ESTABLISHED' : ss[1]!);
+    for (let k = 0; k < lines.length; k++) {
+      for (let j = k; j < lines.length; j++) {
+        const t = [lines[0]!, ...filler, ...lines.slice(1, k + 1), ...lines.slice(j + 1)].join('\n') + '\n';
+        same(Buffer.from(t), 1 << 20);
+        same(Buffer.from(t), 13);
+      }
+    }
+    assert.ok(taken - before > 1000, `the byte level took ${taken - before} lines of ${lines[1]}`);
+  }
+});
+
+/** A netstat -n capture of about `bytes` bytes from the committed one, ports renumbered. */
+function bigNetstat(bytes: number): string {
+  const src = readFileSync(join(REPO, 'test', 'fixtures', 'text', 'netstat-n.txt'), 'utf8').split('\n');
+  const data = src.filter((l) => l.startsWith('tcp'));
+  const out = [src[0]!, src[1]!];
+  let size = 0;
+  for (let k = 0; size < bytes; k++) {
+    for (const l of data) {
+      const line = l.replace(/:(\d{5})(\s)/, `:${1024 + (k % 60000)}$2`);
+      out.push(line);
+      size += line.length + 1;
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+function splitRead(path: string): unknown {
+  return outcome(() => {
+    const r = new CaptureReader(path, { tables: false });
+    const fd = openSync(path, 'r');
+    try {
+      pushSplit(fd, fstatSync(fd).size, r, Buffer.allocUnsafe(1 << 20), path, { awaitWorker: true });
+    } finally {
+      closeSync(fd);
+    }
+    return r.end();
+  });
+}
+
+function oneThread(path: string): unknown {
+  return outcome(() => {
+    const r = new CaptureReader(path, { tables: false, byteLevel: false });
+    r.push(readFileSync(path));
+    return r.end();
+  });
+}
+
+test('a large file counted on two threads gives what one thread gives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tcpstate-split-'));
+  try {
+    const base = bigNetstat(SPLIT_BYTES + (4 << 20));
+    const lines = base.split('\n');
+    const late = Math.floor(lines.length * 0.8);
+    const at = (l: string) => [...lines.slice(0, late), l, ...lines.slice(late)].join('\n');
+    const cases: Record<string, string> = {
+      plain: base,
+      'no last line end': base.slice(0, -1),
+      'a bad line late': at('tcp        0      0 10.0.0.1:22             10.0.0.2:5000           ESTAB LISHED'),
+      'a name late': at('tcp        0      0 10.0.0.1:ssh            web1.lan:5000           ESTABLISHED'),
+      'an ss section late': at('[root@db1 ~]# ss -tan\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB  0      0      10.0.0.1:22        10.0.0.2:5000\n[root@db1 ~]# netstat -n'),
+      'prose late': at('... [snip] ...'),
+      crlf: base.replace(/\n/g, '\r\n'),
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
+      writeFileSync(path, text);
+      assert.deepEqual(splitRead(path), oneThread(path), name);
+    }
+    // Through the CLI: count of the file equals the sum of its socket lines.
+    const path = join(dir, 'plain.txt');
+    const out = await runMain(['count', '--json', path]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal((JSON.parse(out.stdout) as { total: number }).total, lines.filter((l) => l.startsWith('tcp')).length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
