@@ -73,7 +73,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 async function dispatch(argv: string[], io: Io): Promise<number> {
   let [name, ...rest] = argv;
   let offset = 1;
-  if (name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return 0; }
+  // `tcpstate help count` is `tcpstate count --help`.
+  if (name === 'help' && rest.length > 0) { name = rest[0]; rest = ['--help']; }
+  else if (name === '--help' || name === '-h' || name === 'help') { io.out(usage()); return 0; }
   if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
   if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
