@@ -25,6 +25,7 @@ export const COMMANDS: Record<string, Loader> = {
   fleet: async () => (await import('./commands/fleet.js')).fleet,
   record: async () => (await import('./commands/record.js')).record,
   history: async () => (await import('./commands/history.js')).history,
+  completion: async () => (await import('./commands/completion.js')).completion,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -42,6 +43,7 @@ const SUMMARIES: Record<string, string> = {
   trace: 'every TCP state change as it happens, with the owning process and the time in each state',
   record: 'keep TCP state counts over time in a history file (SQLite), per port, peer and process',
   history: 'since when, and how fast: recorded counts over time, at a moment, as JSON, CSV or OpenMetrics',
+  completion: 'shell completion: tcpstate completion bash|zsh|fish',
 };
 
 function usage(): string {
