@@ -69,7 +69,7 @@ test('zoo-tcp-udp.nl: protocols come from the request sequence; UDP rows are UDP
   const udp = [];
   for (let i = 0; i < tab.length; i++) if (tab.proto[i] === PROTO_UDP) udp.push(tab.record(i));
   assert.deepEqual(udp.map((r) => `${r.family} ${r.state} ${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port}`).sort(),
-    ['4 CLOSE 127.0.0.1:7100 0.0.0.0:0', '6 ESTABLISHED ::1:7101 ::1:7100']);
+    ['4 UNCONN 127.0.0.1:7100 0.0.0.0:0', '6 ESTABLISHED ::1:7101 ::1:7100']);
 });
 
 test('zoo-tcp-info.nl: tcp_info, congestion control and skmem are decoded for full sockets', () => {

@@ -17,7 +17,7 @@ export interface Parsed {
 /** Parse argv against a spec; an unknown flag or a missing value is an ERR_USAGE naming it. */
 export function parse(argv: readonly string[], options: OptionSpec, offset = 0): Parsed {
   try {
-    const r = util.parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    const r = util.parseArgs({ args: joinNegatives(argv, options), options, allowPositionals: true, strict: true });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
   } catch (e) {
     const msg = (e as Error).message;
@@ -29,6 +29,25 @@ export function parse(argv: readonly string[], options: OptionSpec, offset = 0):
     const first = msg.split('. ')[0] ?? msg;
     throw new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 + offset : undefined });
   }
+}
+
+/**
+ * `--interval -1`: a value option followed by a negative number takes it as its value (as
+ * `--interval=-1`), so the option's own check answers instead of parseArgs' "ambiguous".
+ */
+function joinNegatives(argv: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k]!;
+    const next = argv[k + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    const spec = name !== undefined ? options[name] : a.length === 2 && a.startsWith('-') ? Object.values(options).find((o) => o.short === a[1]) : undefined;
+    if (spec?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${name !== undefined ? a : `--${Object.keys(options).find((n) => options[n] === spec)}`}=${next}`);
+      k++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function str(v: unknown): string | undefined {

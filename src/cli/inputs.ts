@@ -11,6 +11,7 @@ import { ALL_MASK, maskHas, PRINT_ORDER } from '../model/state.js';
 import type { RowPredicate } from '../model/filter.js';
 import type { SocketTable } from '../model/table.js';
 import type { Capture, CaptureReader } from '../sources/text/read.js';
+import { hostFromName as hostName } from '../sources/text/sections.js';
 import { str } from './args.js';
 import type { Io } from './io.js';
 import type { Selection } from './socket-options.js';
@@ -24,13 +25,24 @@ export function isFilterWord(word: string): boolean {
   return FILTER_WORDS.has(w) || w.startsWith('(') || w.startsWith('!');
 }
 
-/** A path that can be read as a capture: a file, or a pipe such as bash's <(ssh web1 ss -tan). */
-function isFile(path: string): boolean {
+/** What a positional names on disk: a readable kind (a file, or a pipe such as bash's <(ssh web1 ss -tan)), a directory, or nothing. */
+export type PathKind = 'file' | 'directory' | 'none';
+
+function pathKind(path: string): PathKind {
   try {
-    return !fs.statSync(path).isDirectory();
+    return fs.statSync(path).isDirectory() ? 'directory' : 'file';
   } catch {
-    return false;
+    return 'none';
   }
+}
+
+/**
+ * ss's habit of quoting a whole filter as one argument (`'dport = :8080 or sport = :8080'`):
+ * a positional with spaces whose first word starts a filter is a filter.
+ */
+function quotedFilter(p: string): boolean {
+  const first = p.trim().split(/\s+/)[0];
+  return /\s/.test(p.trim()) && first !== undefined && isFilterWord(first);
 }
 
 /**
@@ -38,12 +50,15 @@ function isFile(path: string): boolean {
  * existing file is an input, until the first filter word; from there on all is filter.
  * A positional that is neither is an error naming it (a missing file is the likely cause).
  */
-export function splitPositionals(positionals: readonly string[], exists: (p: string) => boolean = isFile): { inputs: string[]; filter: string[] } {
+export function splitPositionals(positionals: readonly string[], kind: (p: string) => PathKind = pathKind): { inputs: string[]; filter: string[] } {
   const inputs: string[] = [];
   for (let k = 0; k < positionals.length; k++) {
     const p = positionals[k]!;
-    if (p === '-' || exists(p)) { inputs.push(p); continue; }
-    if (isFilterWord(p)) return { inputs, filter: positionals.slice(k) };
+    if (p === '-') { inputs.push(p); continue; }
+    const what = kind(p);
+    if (what === 'file') { inputs.push(p); continue; }
+    if (isFilterWord(p) || quotedFilter(p)) return { inputs, filter: positionals.slice(k) };
+    if (what === 'directory') throw new TcpstateError('ERR_IO', `"${p}" is a directory, not a capture file (argument ${k + 1}); name the files in it, e.g. ${p.replace(/\/+$/, '')}/*.txt`, { file: p, position: k + 1 });
     throw new TcpstateError('ERR_IO', `no such file: "${p}" (argument ${k + 1} is neither a capture file nor a filter word such as state, sport, dst)`, { file: p, position: k + 1 });
   }
   return { inputs, filter: [] };
@@ -147,7 +162,17 @@ export async function readCaptures(paths: readonly string[], io: Io, req: ReadRe
     if (path === '-') await pushStdin(io, reader);
     else pushFile(path, reader, split);
     if (path === '-' && req.allowEmptyStdin && reader.bytes === 0) return { picked: [], warnings, emptyStdin: true };
-    const r = reader.end();
+    let r;
+    try {
+      r = reader.end();
+    } catch (e) {
+      // `ss -tanH state close-wait | tcpstate count -` on a quiet host prints nothing: no sockets.
+      if (!(e instanceof TcpstateError && e.code === 'ERR_EMPTY' && reader.blankOnly)) throw e;
+      const { SocketTable } = await import('../model/table.js');
+      captures.push({ host: path === '-' ? 'stdin' : hostName(path), file: path, line: 1, format: 'empty', listing: true, table: req.tables ? new SocketTable(0) : undefined, counts: newCounts() });
+      warnings.push({ code: 'W_EMPTY_INPUT', message: 'empty input: counted as no sockets', where: { file: path } });
+      continue;
+    }
     captures.push(...r.captures);
     warnings.push(...r.warnings);
   }

@@ -28,6 +28,7 @@ export const COMMANDS: Record<string, Loader> = {
   fleet: async () => (await import('./commands/fleet.js')).fleet,
   record: async () => (await import('./commands/record.js')).record,
   history: async () => (await import('./commands/history.js')).history,
+  completion: async () => (await import('./commands/completion.js')).completion,
 };
 
 function usage(lang: Lang): string {
@@ -52,7 +53,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 async function dispatch(argv: string[], io: Io): Promise<number> {
   let [name, ...rest] = argv;
   let offset = 1;
-  if (name === '--help' || name === '-h' || name === 'help') { io.out(usage(langFromEnv(io.env))); return 0; }
+  // `tcpstate help count` is `tcpstate count --help`.
+  if (name === 'help' && rest.length > 0) { name = rest[0]; rest = ['--help']; }
+  else if (name === '--help' || name === '-h' || name === 'help') { io.out(usage(langFromEnv(io.env))); return 0; }
   if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
   if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;

@@ -4,7 +4,8 @@
  * @module
  */
 import { parseFilter, type ParsedFilter, type RowPredicate, selector } from '../model/filter.js';
-import { ALL_MASK, DEFAULT_LS_MASK, LISTEN, maskOf, type StateMask } from '../model/state.js';
+import { ALL_MASK, CLOSE, DEFAULT_LS_MASK, LISTEN, maskOf, type StateMask } from '../model/state.js';
+import { PROTO_UDP } from '../model/table.js';
 import type { ScanOptions } from '../sources/live.js';
 import { scanOptions } from '../snapshot.js';
 import { type OptionSpec, str } from './args.js';
@@ -75,11 +76,12 @@ export interface Selection {
  */
 export function selection(values: Record<string, unknown>, filterWords: string[], defaultStates: StateMask): Selection {
   const filter = parseFilter(filterWords);
+  const udp = Boolean(values['udp']);
   let states = defaultStates;
   if (values['all']) states = ALL_MASK;
-  else if (values['listening']) states = maskOf(LISTEN);
+  // An unconnected UDP socket (CLOSE) is UDP's listener: netstat -lu lists it.
+  else if (values['listening']) states = udp ? maskOf(LISTEN, CLOSE) : maskOf(LISTEN);
   if (filter.states !== undefined) states = filter.states;
-  const udp = Boolean(values['udp']);
   const tcp = Boolean(values['tcp']) || !udp;
   const v4only = Boolean(values['ipv4']) && !values['ipv6'];
   const v6only = Boolean(values['ipv6']) && !values['ipv4'];
@@ -96,7 +98,17 @@ export function selection(values: Record<string, unknown>, filterWords: string[]
     record: str(values['record']),
     replay: str(values['replay']),
   });
-  return { scan, filter, states, keep: selector(states, filter.expr), sourceName: str(values['source']) };
+  return { scan, filter, states, keep: udpRule(selector(states, filter.expr), udp && defaultStates !== ALL_MASK && !values['all'] && filter.states === undefined, Boolean(values['listening'])), sourceName: str(values['source']) };
+}
+
+/**
+ * netstat's rule for UDP without -a: unconnected sockets are servers, hidden by default and
+ * the only ones -l lists (TCP keeps its LISTEN rule). A state filter or -a says otherwise.
+ */
+function udpRule(keep: RowPredicate, applies: boolean, listening: boolean): RowPredicate {
+  if (!applies) return keep;
+  if (listening) return (t, i) => keep(t, i) && (t.proto[i] === PROTO_UDP ? t.state[i] === CLOSE : t.state[i] === LISTEN);
+  return (t, i) => keep(t, i) && !(t.proto[i] === PROTO_UDP && t.state[i] === CLOSE);
 }
 
 export { DEFAULT_LS_MASK };

@@ -31,6 +31,7 @@ ${commands}
     trace: 'every TCP state change as it happens, with the owning process and the time in each state',
     record: 'keep TCP state counts over time in a history file (SQLite), per port, peer and process',
     history: 'since when, and how fast: recorded counts over time, at a moment, as JSON, CSV or OpenMetrics',
+    completion: 'shell completion: tcpstate completion bash|zsh|fish',
   },
 };
 
@@ -60,6 +61,7 @@ ${commands}
     trace: '实时跟踪每一次 TCP 状态变化，附所属进程和在每个状态停留的时间',
     record: '把 TCP 状态数量持续记录到历史文件（SQLite），按端口、对端和进程',
     history: '从什么时候开始、变化多快：记录下的数量随时间的变化、某一时刻的数量，输出 JSON、CSV 或 OpenMetrics',
+    completion: 'shell 补全脚本：tcpstate completion bash|zsh|fish',
   },
 };
 

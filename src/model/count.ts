@@ -4,7 +4,7 @@
  * never builds per-socket objects.
  * @module
  */
-import { AF_INET6, formatAddr, networkOf } from './address.js';
+import { AF_INET, AF_INET6, formatAddr, isV4Mapped, networkOf } from './address.js';
 import { TcpstateError } from './errors.js';
 import type { RowPredicate } from './filter.js';
 import { PRINT_ORDER, stateName, type StateCode } from './state.js';
@@ -44,7 +44,9 @@ export function countEntries(c: StateCounts): [string, number][] {
 
 /**
  * What `--by` groups on. `rnet`/`lnet` carry a prefix length for IPv4 and one for IPv6
- * (`rnet/24,64`; `rnet/N` uses N for both; plain `rnet` is /24 and /64).
+ * (`rnet/24,48`; `rnet/N` is N for IPv4 and IPv6's default /64; plain `rnet` is /24 and /64).
+ * An IPv4-mapped IPv6 address (`::ffff:10.1.2.3`) is grouped as the IPv4 address it is, in
+ * every grouping.
  */
 export type GroupKey =
   | { by: 'lport' | 'rport' | 'laddr' | 'raddr' | 'process' }
@@ -57,9 +59,9 @@ export function parseGroupKey(text: string): GroupKey {
   const by = m[1]!;
   if (by === 'lnet' || by === 'rnet') {
     const bits = m[2] === undefined ? 24 : Number(m[2]);
-    const bits6 = m[3] !== undefined ? Number(m[3]) : m[2] === undefined ? 64 : bits;
-    if (bits > 32 && m[3] !== undefined) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": IPv4 prefix length above 32`, { field: '--by' });
-    if (bits > 128 || bits6 > 128) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": prefix length above 128`, { field: '--by' });
+    const bits6 = m[3] !== undefined ? Number(m[3]) : 64;
+    if (bits > 32) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": /${bits} is too long for IPv4 (at most /32); IPv6's length goes second: ${by}/24,${Math.min(bits, 128)}`, { field: '--by' });
+    if (bits6 > 128) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": IPv6 prefix length above 128`, { field: '--by' });
     return { by, bits, bits6 };
   }
   if (m[2] !== undefined) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": only lnet and rnet take a /N`, { field: '--by' });
@@ -100,14 +102,24 @@ export class GroupCounter {
   }
 }
 
+/** An IPv6 address that is not an IPv4-mapped one. */
+function isV6(family: number, buf: Uint8Array, off: number): boolean {
+  return family === AF_INET6 && !isV4Mapped(buf, off);
+}
+
+/** An address as a group key: an IPv4-mapped one as the IPv4 address. */
+function addrKey(family: number, buf: Uint8Array, off: number): string {
+  return isV6(family, buf, off) || family !== AF_INET6 ? formatAddr(family, buf, off) : formatAddr(AF_INET, buf, off + 12);
+}
+
 function keyFunction(k: GroupKey): (t: SocketTable, i: number) => string {
   switch (k.by) {
     case 'lport': return (t, i) => String(t.lport[i]);
     case 'rport': return (t, i) => String(t.rport[i]);
-    case 'laddr': return (t, i) => formatAddr(t.family[i]!, t.laddr, i * 16);
-    case 'raddr': return (t, i) => formatAddr(t.family[i]!, t.raddr, i * 16);
-    case 'lnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.laddr, i * 16, t.family[i] === AF_INET6 ? bits6 : bits); }
-    case 'rnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.raddr, i * 16, t.family[i] === AF_INET6 ? bits6 : bits); }
+    case 'laddr': return (t, i) => addrKey(t.family[i]!, t.laddr, i * 16);
+    case 'raddr': return (t, i) => addrKey(t.family[i]!, t.raddr, i * 16);
+    case 'lnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.laddr, i * 16, isV6(t.family[i]!, t.laddr, i * 16) ? bits6 : bits); }
+    case 'rnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.raddr, i * 16, isV6(t.family[i]!, t.raddr, i * 16) ? bits6 : bits); }
     case 'process':
       return (t, i) => {
         const o = t.ownersOf(i);

@@ -104,6 +104,14 @@ export function stateName(code: StateCode): string {
   return stateInfo(code).name;
 }
 
+/**
+ * A socket's state as its protocol names it: a UDP socket in CLOSE is unconnected, `UNCONN`
+ * as ss says (it was never a TCP CLOSE); every other state is {@link stateName}'s.
+ */
+export function socketStateName(udp: boolean, code: StateCode): string {
+  return udp && code === CLOSE ? 'UNCONN' : stateName(code);
+}
+
 /** ss's spelling of a state code. */
 export function ssStateName(code: StateCode): string {
   return stateInfo(code).ss;

@@ -5,7 +5,7 @@
  * @module
  */
 import { AF_INET, formatAddr } from './address.js';
-import { stateName, stateInfo } from './state.js';
+import { socketStateName, stateInfo } from './state.js';
 
 export const PROTO_TCP = 6;
 export const PROTO_UDP = 17;
@@ -207,7 +207,7 @@ export class SocketTable {
     const rec: SocketRecord = {
       proto: this.proto[i] === PROTO_UDP ? 'udp' : 'tcp',
       family: fam,
-      state: stateName(this.state[i]!),
+      state: socketStateName(this.proto[i] === PROTO_UDP, this.state[i]!),
       local: { address: formatAddr(this.family[i]!, this.laddr, i * 16), port: this.lport[i]!, ...(this.names.get(i)?.[0] !== undefined ? { name: this.names.get(i)![0] } : {}) },
       remote: { address: formatAddr(this.family[i]!, this.raddr, i * 16), port: this.rport[i]!, ...(this.names.get(i)?.[1] !== undefined ? { name: this.names.get(i)![1] } : {}) },
       recvQ: hasQ ? this.recvQ[i]! : null,

@@ -22,7 +22,18 @@ function signed(n: number): string {
 }
 
 /** The diff as text. `sockets` is undefined when a side has counts only. */
-export function renderDiff(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], lang: Lang = 'en'): string {
+/** At most `top` sockets of each kind (changed, appeared, disappeared), in order. */
+export function topSockets(sockets: readonly SocketChange[], top: number | undefined): SocketChange[] {
+  if (top === undefined) return [...sockets];
+  const seen = { changed: 0, appeared: 0, disappeared: 0 };
+  return sockets.filter((s) => ++seen[s.kind] <= top);
+}
+
+/**
+ * The diff as text. `sockets` is undefined when a side has counts only; `top` lists at most
+ * that many sockets of each kind (the summary line still counts them all).
+ */
+export function renderDiff(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], top?: number, lang: Lang = 'en'): string {
   const m = pick(TABLES, lang);
   const rows = states.map((c) => [stateName(c.state), String(c.before), String(c.after), signed(c.after - c.before)]);
   const tb = total(before);
@@ -37,7 +48,8 @@ export function renderDiff(states: readonly StateChange[], before: StateCounts, 
   const n = (k: SocketChange['kind']) => sockets.filter((s) => s.kind === k).length;
   out += `\n${m.changes(n('changed'), n('appeared'), n('disappeared'))}\n`;
   if (sockets.length === 0) return out;
-  const lines = sockets.map((s) => [
+  const shown = topSockets(sockets, top);
+  const lines = shown.map((s) => [
     s.kind === 'changed' ? '~' : s.kind === 'appeared' ? '+' : '-',
     s.proto,
     s.local,
@@ -45,11 +57,13 @@ export function renderDiff(states: readonly StateChange[], before: StateCounts, 
     s.kind === 'changed' ? `${stateName(s.before!)} -> ${stateName(s.after!)}` : stateName((s.after ?? s.before)!),
   ]);
   out += renderTable([{ header: '' }, { header: 'Proto' }, { header: 'Local Address' }, { header: 'Foreign Address' }, { header: 'State' }], lines);
+  if (shown.length < sockets.length) out += `(--top ${top}: ${sockets.length - shown.length} more not listed)\n`;
   return out;
 }
 
 /** JSON document of `diff --json` (schema tcpstate.diff/1). */
-export function diffJson(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], warnings: readonly Warning[]): object {
+export function diffJson(states: readonly StateChange[], before: StateCounts, after: StateCounts, all: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], warnings: readonly Warning[], top?: number): object {
+  const sockets = all && topSockets(all, top);
   const sock = (s: SocketChange) => ({
     proto: s.proto, local: s.local, remote: s.remote,
     ...(s.before !== undefined ? { before: stateName(s.before) } : {}),
@@ -68,6 +82,7 @@ export function diffJson(states: readonly StateChange[], before: StateCounts, af
           disappeared: sockets.filter((s) => s.kind === 'disappeared').map(sock),
         }
       : null,
+    ...(all && top !== undefined ? { unlisted: all.length - sockets!.length } : {}),
     warnings,
   };
 }

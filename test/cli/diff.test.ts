@@ -40,19 +40,53 @@ describe('tcpstate diff on captures', () => {
     const file = join(tmp, 'after.txt');
     writeFileSync(file, lines.join('\n'));
     const r = await runMain(['diff', join(TEXT, 'netstat-an.txt'), file]);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assertGolden('diff/edited.txt', r.stdout.replace(tmp, 'TMP').replace(TEXT, 'FIXTURES'));
     assert.match(r.stdout, /1 changed state, 1 appeared, 1 disappeared/);
     const j = await runMain(['diff', '--json', join(TEXT, 'netstat-an.txt'), file, 'state', 'syn-recv']);
     assert.deepEqual((JSON.parse(j.stdout) as { sockets: { appeared: unknown[] } }).sockets.appeared, [{ proto: 'tcp', local: '10.1.2.3:443', remote: '10.9.8.7:55000', after: 'SYN_RECV' }]);
   });
 
-  test('an awk summary against a listing: per state only, with a note', async () => {
+  test('an awk summary against a listing: per state only, LISTEN left out of both sides with a note', async () => {
     const r = await runMain(['diff', join(TEXT, 'netstat-n-awk.txt'), join(TEXT, 'ss-tan.txt')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /per-socket changes need full listings on both sides/);
-    assert.match(r.stdout, /^LISTEN +0 +7 +\+7$/m);
-    assert.match(r.stderr, /leaves listening sockets out; compare like with like/);
+    assert.match(r.stdout, /^LISTEN +0 +0 +0$/m);
+    assert.match(r.stdout, /^TOTAL +(\d+) +\1 +0$/m);
+    assert.match(r.stderr, /LISTEN left out of both sides: an awk summary of netstat -n has no listening sockets/);
+  });
+
+  test('exit status as diff(1): 0 same, 1 different, 2 usage; a missing AFTER is an error unless --live', async () => {
+    const a = join(TEXT, 'netstat-an.txt');
+    assert.equal((await runMain(['diff', a, a])).code, 0);
+    assert.equal((await runMain(['diff', a, join(TEXT, 'ss-tanpoieO.txt')])).code, 0);
+    const lines = readFileSync(a, 'utf8').replace(/ESTABLISHED/, 'TIME_WAIT  ');
+    const edited = join(tmp, 'one-change.txt');
+    writeFileSync(edited, lines);
+    const d = await runMain(['diff', '--json', a, edited]);
+    assert.equal(d.code, 1, d.stderr);
+    const missing = await runMain(['diff', a]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /needs a second side: AFTER, or --live/);
+    const empty = await runMain(['diff', a, '-']);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /nothing came on stdin/);
+  });
+
+  test('--top N lists at most N sockets of each kind; the summary counts them all', async () => {
+    const lines = readFileSync(join(TEXT, 'netstat-an.txt'), 'utf8').split('\n');
+    const kept = lines.filter((l) => !(l.startsWith('tcp') && /ESTABLISHED/.test(l)));
+    const gone = lines.length - kept.length;
+    assert.ok(gone >= 3, 'the fixture has established sockets');
+    const file = join(tmp, 'no-established.txt');
+    writeFileSync(file, kept.join('\n'));
+    const r = await runMain(['diff', '--top', '2', join(TEXT, 'netstat-an.txt'), file]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, new RegExp(`0 changed state, 0 appeared, ${gone} disappeared`));
+    assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('- ')).length, 2);
+    assert.match(r.stdout, new RegExp(`\\(--top 2: ${gone - 2} more not listed\\)`));
+    const j = JSON.parse((await runMain(['diff', '--json', '--top', '2', join(TEXT, 'netstat-an.txt'), file])).stdout) as { sockets: { disappeared: unknown[] }; unlisted: number };
+    assert.deepEqual([j.sockets.disappeared.length, j.unlisted], [2, gone - 2]);
   });
 
   test('a file of several hosts needs --host', async () => {

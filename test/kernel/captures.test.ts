@@ -137,7 +137,7 @@ describe('tcpstate diff against the live table', () => {
     await liveUntil((s) => s.filter(mine).length === 2);
 
     const d1 = await runMain(['diff', '--json', beforeFile, '--live', '--netns', ns!.name]);
-    assert.equal(d1.code, 0, d1.stderr);
+    assert.equal(d1.code, 1, d1.stderr);
     const j1 = JSON.parse(d1.stdout) as { sockets: { appeared: { local: string; remote: string; after: string }[]; disappeared: unknown[]; changed: unknown[] } };
     assert.deepEqual(j1.sockets.appeared.map((s) => `${s.local} ${s.remote} ${s.after}`).sort(),
       [`127.0.0.1:${port} 127.0.0.1:7001 ESTABLISHED`, `127.0.0.1:7001 127.0.0.1:${port} ESTABLISHED`].sort());
@@ -156,11 +156,17 @@ describe('tcpstate diff against the live table', () => {
     const change = Object.fromEntries(j2.states.filter((s) => s.change !== 0).map((s) => [s.state, s.change]));
     assert.deepEqual(change, { ESTABLISHED: -2, FIN_WAIT2: 1, CLOSE_WAIT: 1 });
 
-    // Two files give what file-and-live gave; "-" with nothing on stdin means the live table.
+    // Two files give what file-and-live gave; a missing AFTER is an error unless --live says so.
     const files = await runMain(['diff', beforeFile, midFile]);
     assert.match(files.stdout, /0 changed state, 2 appeared, 0 disappeared/);
+    assert.equal(files.code, 1);
     const dash = await runMain(['diff', midFile, '-', '--netns', ns!.name]);
-    assert.match(dash.stderr, /nothing on stdin: comparing with the live table/);
-    assert.match(dash.stdout, /2 changed state, 0 appeared, 0 disappeared/);
+    assert.equal(dash.code, 2);
+    assert.match(dash.stderr, /nothing came on stdin.*--live/);
+    const none = await runMain(['diff', midFile, '--netns', ns!.name]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /needs a second side/);
+    const same = await runMain(['diff', midFile, midFile]);
+    assert.deepEqual([same.code, same.stderr], [0, '']);
   });
 });

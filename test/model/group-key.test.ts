@@ -1,6 +1,6 @@
 /**
  * `--by` keys: networks by prefix per family (`rnet` is /24 for IPv4 and /64 for IPv6, as an
- * operator groups peers), `rnet/N` one length for both, `rnet/N,N6` one each; bad keys name
+ * operator groups peers), `rnet/N` N for IPv4 and /64 for IPv6, `rnet/N,N6` one each; bad keys name
  * the option.
  */
 import assert from 'node:assert/strict';
@@ -23,7 +23,7 @@ function peers(addrs: [4 | 6, number[]][]): SocketTable {
 
 test('rnet groups IPv4 peers by /24 and IPv6 peers by /64; rnet/N and rnet/N,N6 as written', () => {
   assert.deepEqual(parseGroupKey('rnet'), { by: 'rnet', bits: 24, bits6: 64 });
-  assert.deepEqual(parseGroupKey('rnet/16'), { by: 'rnet', bits: 16, bits6: 16 });
+  assert.deepEqual(parseGroupKey('rnet/16'), { by: 'rnet', bits: 16, bits6: 64 });
   assert.deepEqual(parseGroupKey('lnet/24,48'), { by: 'lnet', bits: 24, bits6: 48 });
   const t = peers([
     [4, [10, 1, 2, 3]], [4, [10, 1, 2, 200]], [4, [10, 1, 3, 1]],
@@ -34,7 +34,7 @@ test('rnet groups IPv4 peers by /24 and IPv6 peers by /64; rnet/N and rnet/N,N6 
   g.add(t, undefined);
   const sizes = [...g.groups.values()].map((c) => c[ESTABLISHED]).sort();
   assert.deepEqual(sizes, [1, 1, 2, 2], [...g.groups.keys()].join(' '));
-  for (const bad of ['rnet/33,64', 'rnet/24,129', 'lport/24', 'peer']) {
+  for (const bad of ['rnet/33,64', 'rnet/40', 'rnet/24,129', 'lport/24', 'peer']) {
     assert.throws(() => parseGroupKey(bad), (e: unknown) => isTcpstateError(e) && e.code === 'ERR_USAGE' && e.where.field === '--by', bad);
   }
 });

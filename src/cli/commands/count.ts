@@ -22,7 +22,8 @@ Count sockets by state: every state in a fixed order, zeros included, then the t
 All TCP sockets are counted (like "ss -tan"), listening ones too.
 
   --by KEY             a state-by-group table; KEY: lport rport laddr raddr process
-                       lnet/N[,N6] rnet/N[,N6] (rnet: /24, IPv6 /64)
+                       lnet/N[,N6] rnet/N[,N6] (rnet: IPv4 /24, IPv6 /64;
+                       rnet/16 = /16 and /64; rnet/24,48 names both)
   --top N              with --by: the N largest groups, the rest summed as "other" (10)
   --format FMT         table (default), json, or awk: exactly what the one-liner
                        netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
@@ -69,6 +70,8 @@ export const count: Command = {
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText);
     const top = intOpt(values['top'], '--top', 10);
+    if (values['top'] !== undefined && key === undefined) throw new TcpstateError('ERR_USAGE', '--top N picks the largest groups of --by: tcpstate count --by KEY --top N', { field: '--top' });
+    if (format === 'awk' && key !== undefined) throw new TcpstateError('ERR_USAGE', '--format awk prints "STATE N" lines, one summary; with --by use table or json', { field: '--format' });
     const fleet = Boolean(values['hosts']) || strs(values['group']).length > 0;
     if (positionals.some(isAgentUrl)) return countAgents(io, values, positionals, { format, byText, fleet });
     for (const k of Object.keys(HTTP_OPTIONS)) {
@@ -155,6 +158,9 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   if (groups) {
     for (const p of picked) {
       if (!p.capture.listing) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
+    }
+    if (groups.key.by === 'process' && groups.groups.size > 0 && [...groups.groups.keys()].every((k) => k === '-')) {
+      throw new TcpstateError('ERR_USAGE', `--by process: ${inputs.length > 1 ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`, { file: inputs.length === 1 ? inputs[0] : undefined, field: '--by' });
     }
     rows = groups.top(o.top);
   }

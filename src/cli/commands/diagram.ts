@@ -55,6 +55,22 @@ function formatFromFile(file: string | undefined): Format | undefined {
   return ext !== undefined && Object.hasOwn(byExt, ext) ? byExt[ext] : undefined;
 }
 
+/** Image formats tcpstate does not draw: `-o x.png` would be text in a .png. */
+const IMAGES = new Set(['png', 'jpg', 'jpeg', 'gif', 'pdf', 'webp', 'bmp', 'tif', 'tiff', 'ps', 'eps']);
+
+/** An output file whose extension names another format than the one written is refused. */
+function checkOutputName(file: string | undefined, format: Format, given: boolean): void {
+  if (file === undefined) return;
+  const ext = file.toLowerCase().match(/\.([a-z]+)$/)?.[1];
+  if (ext !== undefined && IMAGES.has(ext)) {
+    throw new TcpstateError('ERR_USAGE', `-o ${file}: tcpstate draws svg, dot, mermaid and text, not ${ext}; for ${ext}: tcpstate diagram --format dot | dot -T${ext === 'jpeg' ? 'jpg' : ext} -o ${file}`, { field: '--output' });
+  }
+  const named = formatFromFile(file);
+  if (given && named !== undefined && named !== format) {
+    throw new TcpstateError('ERR_USAGE', `-o ${file} names ${named} but --format is ${format}`, { field: '--output' });
+  }
+}
+
 export const diagram: Command = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
@@ -70,6 +86,7 @@ export const diagram: Command = {
     if (positionals.length) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
     const file = str(values['output']);
     const format = oneOf(values['format'], '--format', FORMATS, formatFromFile(file) ?? 'text');
+    checkOutputName(file, format, values['format'] !== undefined);
     const figure = str(values['figure']) ?? 'states';
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     let text: string;

@@ -6,11 +6,11 @@ import { langFromEnv } from '../../lang.js';
 import { newCounts, type StateCounts } from '../../model/count.js';
 import { diffCounts, diffTables } from '../../model/diff.js';
 import { TcpstateError, type Warning } from '../../model/errors.js';
-import { ALL_MASK } from '../../model/state.js';
+import { ALL_MASK, LISTEN } from '../../model/state.js';
 import type { SocketTable } from '../../model/table.js';
 import { type DiffSide, diffJson, renderDiff } from '../../render/diff.js';
 import { liveSnapshot } from '../../snapshot.js';
-import { parse, str } from '../args.js';
+import { intOpt, parse, str } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
@@ -22,11 +22,11 @@ are full listings (not awk summaries), the sockets that changed state, appeared 
 disappeared. A socket is known by protocol, local and remote address.
 
 BEFORE and AFTER are captures (any format tcpstate count reads; - for stdin).
-The live table of this machine (or of --netns NAME) stands in for AFTER when
-  --live               is given, or AFTER is left out, or AFTER is - and nothing is
-                       piped to stdin.
+  --live               the live table of this machine (or of --netns NAME) is AFTER
   --host NAME          the snapshot of NAME, when a capture holds several hosts
+  --top N              list at most N sockets of each kind (changed, appeared, disappeared)
   --json               one JSON document (schema tcpstate.diff/1)
+Exit status, as diff(1): 0 the sides are the same, 1 they differ, 2 usage error.
   --input-format NAME  force the captures' format
 ${SOCKET_HELP}
 Examples:
@@ -74,6 +74,7 @@ export const diff: Command = {
       ...SOCKET_OPTIONS,
       live: { type: 'boolean' },
       host: { type: 'string' },
+      top: { type: 'string' },
       json: { type: 'boolean' },
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
@@ -81,29 +82,38 @@ export const diff: Command = {
     if (values['udp']) throw new TcpstateError('ERR_USAGE', 'diff compares TCP sockets; -u does not apply', { field: '--udp' });
     if (inputs.length === 0) throw new TcpstateError('ERR_USAGE', 'diff needs a capture to compare: tcpstate diff BEFORE [AFTER | --live]; see --help');
     if (inputs.length > 2 || (inputs.length === 2 && values['live'])) throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);
+    if (inputs.length === 1 && !values['live']) throw new TcpstateError('ERR_USAGE', `diff needs a second side: AFTER, or --live for the live table (tcpstate diff ${inputs[0]} --live)`);
+    const top = values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 0);
     const sel = selection(values, filter, ALL_MASK);
     const warnings: Warning[] = [];
     const before = (await fromCapture(io, inputs[0]!, values, sel, warnings))!;
     let after: Side | undefined;
-    if (inputs.length === 1 || values['live']) after = await fromLive(sel, io);
+    if (values['live']) after = await fromLive(sel, io);
     else {
-      const maybeEmpty = inputs[1] === '-';
-      if (maybeEmpty && io.stdinIsTty?.() === true) after = undefined;
-      else after = await fromCapture(io, inputs[1]!, values, sel, warnings, maybeEmpty);
-      if (!after) {
-        io.err('tcpstate: nothing on stdin: comparing with the live table\n');
-        after = await fromLive(sel, io);
-      }
+      if (inputs[1] === '-' && io.stdinIsTty?.() === true) throw new TcpstateError('ERR_USAGE', 'AFTER is - but stdin is a terminal: pipe a capture in, or use --live for the live table', { file: '-' });
+      after = await fromCapture(io, inputs[1]!, values, sel, warnings, inputs[1] === '-');
+      if (!after) throw new TcpstateError('ERR_USAGE', 'AFTER is - but nothing came on stdin: pipe a capture in, or use --live for the live table', { file: '-' });
     }
     printWarnings(io, warnings);
+    const listenOut = leaveListenOut(before, after);
+    if (listenOut) io.err('tcpstate: note: LISTEN left out of both sides: an awk summary of netstat -n has no listening sockets\n');
     const states = diffCounts(before.counts, after.counts);
     const sockets = before.table && after.table ? diffTables(before.table, after.table) : undefined;
     const sides: [DiffSide, DiffSide] = [before.side, after.side];
-    if (before.side.format !== after.side.format && (before.side.format === 'awk' || after.side.format === 'awk')) {
-      io.err('tcpstate: note: an awk summary of netstat -n leaves listening sockets out; compare like with like\n');
-    }
-    if (values['json']) io.out(JSON.stringify(diffJson(states, before.counts, after.counts, sockets, sides, warnings), null, 2) + '\n');
-    else io.out(renderDiff(states, before.counts, after.counts, sockets, sides, langFromEnv(io.env)));
-    return 0;
+    if (values['json']) io.out(JSON.stringify(diffJson(states, before.counts, after.counts, sockets, sides, warnings, top), null, 2) + '\n');
+    else io.out(renderDiff(states, before.counts, after.counts, sockets, sides, top, langFromEnv(io.env)));
+    return states.some((c) => c.before !== c.after) || (sockets !== undefined && sockets.length > 0) ? 1 : 0;
   },
 };
+
+/**
+ * An awk summary of `netstat -n` has no LISTEN line: against a side that has listeners, they
+ * would show as a change that never happened. Both sides' LISTEN are left out then.
+ */
+function leaveListenOut(a: Side, b: Side): boolean {
+  const awkNoListen = (s: Side): boolean => s.side.format === 'awk' && s.counts[LISTEN] === 0;
+  if (!(awkNoListen(a) || awkNoListen(b)) || (a.counts[LISTEN] === 0 && b.counts[LISTEN] === 0)) return false;
+  a.counts[LISTEN] = 0;
+  b.counts[LISTEN] = 0;
+  return true;
+}

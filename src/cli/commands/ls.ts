@@ -6,8 +6,9 @@ import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
 import { type LsColumns, lsJson, type LsPlan, planLs, renderCsv } from '../../render/ls.js';
+import { parseSortField, type SortField, sortRows } from '../../render/ls-sort.js';
 import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
-import { parse } from '../args.js';
+import { intOpt, parse, str } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
@@ -27,6 +28,9 @@ Columns:
   -m, --memory         socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (netlink only)
   -H, --no-header      no header line
 Output:
+  --sort FIELD         order by state, recv-q, send-q (largest first), laddr, lport,
+                       raddr, rport or process
+  --top N              only the first N sockets (after --sort)
   --json               one JSON document (schema: docs/json.md)
   --csv                CSV with a header line
 Captured text (FILE, or - for stdin): full listings from netstat, ss,
@@ -39,6 +43,7 @@ Examples:
   tcpstate ls -a web1-ss.txt state close-wait
   tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
   tcpstate ls -o exclude listening src 10.0.0.0/8
+  tcpstate ls --sort recv-q --top 10
 `;
 
 export const ls: Command = {
@@ -48,8 +53,11 @@ export const ls: Command = {
       'no-header': { type: 'boolean', short: 'H' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
+      sort: { type: 'string' },
+      top: { type: 'string' },
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
+    const order = orderOf(values);
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, DEFAULT_LS_MASK);
     const processes = Boolean(values['program'] || values['processes']);
@@ -63,7 +71,7 @@ export const ls: Command = {
       memory,
       header: !values['no-header'],
     };
-    if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns);
+    if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order);
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
     // Process attribution starts first: background threads scan /proc/PID/fd while this thread
     // reads the sockets, then this thread joins in.
@@ -72,12 +80,17 @@ export const ls: Command = {
     // Without -p the second core is free for half of a large dump.
     const snap = await liveSnapshot(sel.sourceName, { ...sel.scan, parallel: !processes }, everyRow ? undefined : sel.keep);
     // Column widths are counted while the process scan still runs; lines are laid out once owners are known.
-    const plan = values['json'] || values['csv'] ? undefined : planLs(snap.table, columns);
+    let plan = values['json'] || values['csv'] || order ? undefined : planLs(snap.table, columns);
     if (pending) {
       const scan = await pending.done();
       snap.table.owners = scan.owners;
       if (scan.hidden > 0) snap.notices.push(hiddenNotice(scan.hidden));
       snap.warnings.push(...scan.warnings);
+    }
+    if (order) {
+      if (order.field === 'process' && !processes) throw new TcpstateError('ERR_USAGE', '--sort process needs the owners: add -p', { field: '--sort' });
+      snap.table = sortRows(snap.table, order.field, order.top);
+      if (!values['json'] && !values['csv']) plan = planLs(snap.table, columns);
     }
     if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
     for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
@@ -90,13 +103,14 @@ export const ls: Command = {
 };
 
 /** `ls FILE...`: each capture's selected sockets, under a `==> host <==` line when there are several. */
-async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns): Promise<number> {
+async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns, order: Order | undefined): Promise<number> {
   refuseLiveOptions(values);
   const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: true });
   printWarnings(io, read.warnings);
   const picked = read.picked;
   for (const p of picked) {
     if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
+    if (order) p.table = sortRows(p.table, order.field, order.top);
   }
   if (values['json']) {
     writeJson(io, picked.map((p) => ({ table: p.table!, meta: { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings } })));
@@ -109,6 +123,15 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
     else await printPlan(io, planLs(p.table!, columns));
   }
   return 0;
+}
+
+interface Order { field: SortField | undefined; top: number | undefined }
+
+/** `--sort` and `--top`, when either is given. */
+function orderOf(values: Record<string, unknown>): Order | undefined {
+  const sort = str(values['sort']);
+  if (sort === undefined && values['top'] === undefined) return undefined;
+  return { field: sort === undefined ? undefined : parseSortField(sort), top: values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 0) };
 }
 
 const SOCKETS = '\u0000sockets\u0000';

@@ -113,9 +113,25 @@ export const pcap: Command = {
         if (format === 'pcap' && !(linkType in LINK_TYPES)) throw unknownLinkError(linkType, file!, offset);
       },
     };
-    const summary = file === '-'
-      ? await readCapture({ kind: 'chunks', chunks: stdinChunks(io) }, sink, '-', opts)
-      : await readCaptureFile(file, sink, opts);
+    // `tcpdump -w - | tcpstate pcap -` ends with Ctrl-C: SIGINT or SIGTERM ends the input
+    // there, and the connections still open and the counts are printed, as tshark -z does.
+    let interrupted: string | undefined;
+    let wake: (() => void) | undefined;
+    const stop = (sig: NodeJS.Signals): void => { interrupted = sig; wake?.(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let summary;
+    try {
+      summary = file === '-'
+        ? await readCapture({ kind: 'chunks', chunks: untilSignal(stdinChunks(io), () => interrupted !== undefined, (w) => { wake = w; }) }, sink, '-', opts)
+        : await readCaptureFile(file, sink, opts);
+    } finally {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+    }
+    // The pipe is still open (tcpdump runs on): let go of it, or the process would wait for it.
+    if (interrupted !== undefined && file === '-') (io.stdinStream?.() as { destroy?: () => void } | undefined)?.destroy?.();
+    if (interrupted !== undefined) io.err(`tcpstate: ${interrupted}: input ended here; connections still open are listed as they stand\n`);
     flows.finish();
     // Nothing has been written yet when no frame was decoded: no connection was found.
     const none = flows.undecoded.noneDecoded(flows.counts.tcp, file);
@@ -126,6 +142,18 @@ export const pcap: Command = {
     return 0;
   },
 };
+
+/** The chunks until `stopped()`; `onWake` receives the function that ends a wait for the next chunk. */
+async function* untilSignal(chunks: AsyncIterable<Uint8Array>, stopped: () => boolean, onWake: (wake: () => void) => void): AsyncIterable<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  const woken = new Promise<'stop'>((resolve) => onWake(() => resolve('stop')));
+  while (!stopped()) {
+    const next = await Promise.race([it.next(), woken]);
+    if (next === 'stop') break;
+    if (next.done) break;
+    yield next.value;
+  }
+}
 
 async function* stdinChunks(io: Io): AsyncIterable<Uint8Array> {
   if (io.stdinStream) {

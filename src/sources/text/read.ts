@@ -166,6 +166,11 @@ export class CaptureReader {
     return this.decoder.bytes;
   }
 
+  /** Nothing but blank lines so far (or nothing at all). */
+  get blankOnly(): boolean {
+    return !this.nonBlank;
+  }
+
   /** Bytes of the capture, in order; the caller may reuse `bytes` once this returns. */
   push(bytes: Uint8Array): void {
     this.decoder.push(bytes);
