@@ -2,6 +2,7 @@
  * `tcpstate diff A B`: what changed between two snapshots of one host.
  * @module
  */
+import { fs } from '../../builtins.js';
 import { newCounts, type StateCounts } from '../../model/count.js';
 import { diffCounts, diffTables } from '../../model/diff.js';
 import { TcpstateError, type Warning } from '../../model/errors.js';
@@ -20,7 +21,10 @@ Compare two snapshots of one host: sockets per state before and after, and, when
 are full listings (not awk summaries), the sockets that changed state, appeared or
 disappeared. A socket is known by protocol, local and remote address.
 
-BEFORE and AFTER are captures (any format tcpstate count reads; - for stdin).
+BEFORE and AFTER are captures (any format tcpstate count reads; - for stdin), or
+@TIME: the sample "tcpstate record" kept at TIME (as history --at takes it:
+@10:05, @1h, @2026-12-05T10:05:00Z, @1733392800), from the history file.
+  --db PATH            the history file @TIME reads (default: record's)
 The live table of this machine (or of --netns NAME) stands in for AFTER when
   --live               is given, or AFTER is left out, or AFTER is - and nothing is
                        piped to stdin.
@@ -32,6 +36,7 @@ Examples:
   tcpstate ls -a --json > before.json; sleep 60; tcpstate diff before.json --live
   tcpstate diff web1-0900.txt web1-0905.txt state close-wait
   ssh web1 ss -tan | tcpstate diff web1-0900.txt -
+  tcpstate diff @10:00 @10:05
 `;
 
 interface Side {
@@ -48,8 +53,22 @@ function pickHost<T extends { capture: { host: string; file: string } }>(picked:
   throw new TcpstateError('ERR_USAGE', `${path} holds ${found.length} snapshots (${names}); diff compares one with one: name it with --host`, { file: path, field: '--host' });
 }
 
+function isFile(p: string): boolean {
+  try { return !fs.statSync(p).isDirectory(); } catch { return false; }
+}
+
+/** `@TIME`: a sample the history file holds (a file of that name wins). */
+function isMoment(p: string): boolean {
+  return p.length > 1 && p.startsWith('@') && !isFile(p);
+}
+
 /** One side from a capture; undefined when it is `-` and stdin held nothing (`emptyStdin`). */
 async function fromCapture(io: Io, path: string, values: Record<string, unknown>, sel: Selection, warnings: Warning[], emptyStdin = false): Promise<Side | undefined> {
+  if (isMoment(path)) {
+    const [{ recordedDiffSide }, { defaultDbPath }] = await Promise.all([import('../../history/at.js'), import('../../history/paths.js')]);
+    const r = await recordedDiffSide(str(values['db']) ?? defaultDbPath(io.env), path, sel.scan.netns, path, io.env);
+    return { side: { label: r.label, format: r.format }, counts: r.counts };
+  }
   const read = await readCaptures([path], io, { format: inputFormat(values), sel, tables: true, allowEmptyStdin: emptyStdin });
   if (read.emptyStdin) return undefined;
   warnings.push(...read.warnings);
@@ -73,10 +92,11 @@ export const diff: Command = {
       ...SOCKET_OPTIONS,
       live: { type: 'boolean' },
       host: { type: 'string' },
+      db: { type: 'string' },
       json: { type: 'boolean' },
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
-    const { inputs, filter } = splitPositionals(positionals);
+    const { inputs, filter } = splitPositionals(positionals, (p) => isMoment(p) || isFile(p));
     if (values['udp']) throw new TcpstateError('ERR_USAGE', 'diff compares TCP sockets; -u does not apply', { field: '--udp' });
     if (inputs.length === 0) throw new TcpstateError('ERR_USAGE', 'diff needs a capture to compare: tcpstate diff BEFORE [AFTER | --live]; see --help');
     if (inputs.length > 2 || (inputs.length === 2 && values['live'])) throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);
