@@ -26,6 +26,7 @@ const EN = {
   writeFailed: (p: string, why: string) => `cannot write to ${p}: ${why}; recording stopped`,
   recording: (o: { db: string; intervalS: number; netns: string[] }) => `tcpstate record: recording every ${o.intervalS} s into ${o.db}; namespaces ${o.netns.length ? o.netns.join(', ') : '(own)'}`,
   stopping: (sig: string, n: number) => `tcpstate record: ${sig}: stopping after ${n} samples`,
+  noTransitions: (why: string) => `tcpstate record: state changes (from -> to) not counted: ${why}; samples carry no transition counts`,
   sampleFailed: (why: string) => `tcpstate record: a sample failed: ${why}`,
   noSamples: (p: string) => `${p} holds no samples in that time range (--since 1h by default; try --since 7d)`,
   noSampleAt: (when: string) => `no sample at ${when} (none within two intervals before it)`,
@@ -38,6 +39,12 @@ const EN = {
   sampleAt: (when: string, netns: string) => `sample of ${when}${netns ? `, namespace ${netns}` : ''}`,
   header: (o: { db: string; from: string; to: string; n: number; step: string; tier: string; netns: string }) =>
     `${o.db}: ${o.from} to ${o.to}, ${o.step ? `${o.n} steps of ${o.step} from ${o.tier === 'raw' ? 'raw samples' : `the ${o.tier} rollups`}` : `${o.n} samples`}${o.netns ? `, namespace ${o.netns}` : ''}`,
+  noCounters: () => '(no kernel counter deltas in this range: a recorder\'s first sample has none)',
+  countersStill: (n: number) => `(none of the ${n} counters reported moved)`,
+  transitionsMissing: (why: string) => `state changes: ${why}`,
+  noTransitions0: (n: number) => `(no state changes counted in ${n} samples)`,
+  noFindingsRecorded: () => '(doctor\'s findings not recorded in this range: record --findings keeps them)',
+  findingsNone: (n: number) => `(doctor found nothing in ${n} samples)`,
   gaps: (n: number) => `${n} gap(s) where recording stopped (blank in the sparklines)`,
 };
 
@@ -55,6 +62,7 @@ const ZH: typeof EN = {
   writeFailed: (p, why) => `无法写入 ${p}:${why};记录已停止`,
   recording: (o) => `tcpstate record:每 ${o.intervalS} 秒记录到 ${o.db};命名空间 ${o.netns.length ? o.netns.join(', ') : '(本机)'}`,
   stopping: (sig, n) => `tcpstate record:${sig}:记录 ${n} 个样本后停止`,
+  noTransitions: (why) => `tcpstate record:未统计状态变化(from -> to):${why};样本中没有状态变化计数`,
   sampleFailed: (why) => `tcpstate record:一次采样失败:${why}`,
   noSamples: (p) => `${p} 在该时间范围内没有样本(默认 --since 1h;可试 --since 7d)`,
   noSampleAt: (when) => `${when} 没有样本(之前两个间隔内都没有)`,
@@ -65,6 +73,12 @@ const ZH: typeof EN = {
   recordedSide: (file, when, netns) => `${file},${when} 的样本${netns ? `,命名空间 ${netns}` : ''}`,
   sampleAt: (when, netns) => `${when} 的样本${netns ? `,命名空间 ${netns}` : ''}`,
   header: (o) => `${o.db}:${o.from} 至 ${o.to},${o.step ? `${o.n} 个 ${o.step} 区间,来自${o.tier === 'raw' ? '原始样本' : o.tier === 'minute' ? '分钟汇总' : '小时汇总'}` : `${o.n} 个样本`}${o.netns ? `,命名空间 ${o.netns}` : ''}`,
+  noCounters: () => '(该时间范围内没有内核计数器增量:记录的第一个样本没有增量)',
+  countersStill: (n) => `(所报告的 ${n} 个计数器都没有变化)`,
+  transitionsMissing: (why) => `状态变化:${why}`,
+  noTransitions0: (n) => `(${n} 个样本中没有统计到状态变化)`,
+  noFindingsRecorded: () => '(该时间范围内没有记录 doctor 的诊断结果:record --findings 会保存它们)',
+  findingsNone: (n) => `(doctor 在 ${n} 个样本中没有发现问题)`,
   gaps: (n) => `${n} 处记录中断(迷你图中为空白)`,
 };
 

@@ -12,6 +12,7 @@ import { messages } from './messages.js';
 import { HOUR, MINUTE, STATE_COLUMNS, type GroupKind } from './schema.js';
 import { OTHER } from './sample-row.js';
 import type { Database } from './sqlite.js';
+import { attachExtras, type CounterSelection, type FindingSpan } from './extras.js';
 
 export interface HistoryQuery {
   /** ms since the epoch, inclusive. */
@@ -24,6 +25,8 @@ export interface HistoryQuery {
   /** States to report (default all). */
   states?: readonly StateCode[];
   by?: GroupKind;
+  /** Counters to report (default: the key ones). */
+  counters?: CounterSelection;
 }
 
 export type Tier = 'raw' | 'minute' | 'hour';
@@ -57,6 +60,18 @@ export interface HistorySample {
   sampleMs?: number;
   /** With `by`: the groups of the (last) sample. */
   groups?: HistoryGroup[];
+  /**
+   * The kernel TCP counters' increases over `counterSeconds` (the sample's, or the step's
+   * samples' summed), by `Section.Name`; a name of the document's `counters` missing here did
+   * not move. Absent: not known (a recorder's first sample, or counters not read).
+   */
+  counters?: Record<string, number>;
+  counterSeconds?: number;
+  /** State changes counted in the kernel over `transitionSeconds`, by `FROM->TO`; absent: not counted. */
+  transitions?: Record<string, number>;
+  transitionSeconds?: number;
+  /** Doctor's findings of the sample (of any sample in the step); absent: doctor did not run. */
+  findings?: { rule: string; severity: string; title: string }[];
 }
 
 /** `tcpstate.history/1` (schema in docs/json.md). */
@@ -75,6 +90,14 @@ export interface HistoryDoc {
   samples: HistorySample[];
   /** Stretches with no sample where one was due (the recorder was stopped). */
   gaps: { from: string; to: string }[];
+  /** The counters the samples report (`Section.Name`); absent with counters not asked for. */
+  counters?: string[];
+  /** Why some samples have no transition counts, when some have none. */
+  transitionsUnavailable?: string;
+  /** How many raw samples in the range doctor ran on. */
+  findingsChecked?: number;
+  /** Every finding in the range: first and last seen, in how many samples. */
+  findings?: FindingSpan[];
 }
 
 /**
@@ -211,10 +234,12 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
     }
   }
   if (q.by) attachGroups(db, q.by, samples, ids, states);
-  return {
+  const doc: HistoryDoc = {
     schema: 'tcpstate.history/1', file, netns: netns === '' ? null : netns, since: iso(q.since), until: iso(q.until),
     step: q.stepMs === undefined ? null : q.stepMs / 1000, tier, states: states.map(stateName), ...(q.by ? { by: q.by } : {}), samples, gaps,
   };
+  attachExtras(db, doc, netns, q.since, q.until, q.counters ?? 'key');
+  return doc;
 }
 
 function attachGroups(db: Database, kind: GroupKind, samples: HistorySample[], ids: number[], states: readonly StateCode[]): void {

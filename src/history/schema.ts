@@ -2,7 +2,10 @@
  * The history file's schema: one wide row per sample (every state's count, zeros
  * included), the top groups per kind with an explicit "other" row, the kernel's TCP
  * counters as deltas, doctor's findings, and per-minute and per-hour rollups (min, max,
- * sum and count for the mean, last) of the state counts. `application_id` marks the file
+ * sum and count for the mean, last) of the state counts; since version 2, what each sample
+ * knows (the window its counter deltas cover, whether doctor ran, the window its state
+ * transitions were counted over: NULL is "not known", never zero) and the transitions per
+ * (from, to) pair counted in the kernel. `application_id` marks the file
  * as tcpstate's; `user_version` is the schema version, raised by {@link MIGRATIONS}.
  * @module
  */
@@ -11,7 +14,7 @@ import { PRINT_ORDER, stateLabel, type StateCode } from '../model/state.js';
 /** `PRAGMA application_id` of a tcpstate history file ('tcst'). */
 export const APPLICATION_ID = 0x74637374;
 /** The schema version this code writes (`PRAGMA user_version`). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The states stored, in print order, with their column names (node_exporter's labels). */
 export const STATE_COLUMNS: readonly { code: StateCode; col: string }[] = PRINT_ORDER.map((code) => ({ code, col: stateLabel(code) }));
@@ -43,6 +46,19 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX findings_by_sample ON findings(sample);
    CREATE TABLE rollups(step INTEGER NOT NULL, netns TEXT NOT NULL, t INTEGER NOT NULL, n INTEGER NOT NULL,
      ${rollupCols}, PRIMARY KEY(step, netns, t)) WITHOUT ROWID;`,
+  // 2: counters_from: the previous sample's t, which the counter deltas run from (NULL: no
+  // deltas, as for a recorder's first sample); findings_checked: 1 when doctor ran on the
+  // sample (NULL: not asked); trans_from/trans_to: the window the transitions were counted
+  // in (NULL: not counted); transitions: non-zero counts per pair (from × 16 + to, state codes).
+  `ALTER TABLE samples ADD COLUMN counters_from INTEGER;
+   ALTER TABLE samples ADD COLUMN findings_checked INTEGER;
+   ALTER TABLE samples ADD COLUMN trans_from INTEGER;
+   ALTER TABLE samples ADD COLUMN trans_to INTEGER;
+   CREATE TABLE transitions(sample INTEGER NOT NULL, pair INTEGER NOT NULL, count INTEGER NOT NULL,
+     PRIMARY KEY(sample, pair)) WITHOUT ROWID;
+   UPDATE samples SET counters_from = (SELECT max(p.t) FROM samples p WHERE p.netns = samples.netns AND p.t < samples.t)
+     WHERE id IN (SELECT sample FROM counters);
+   UPDATE samples SET findings_checked = 1 WHERE id IN (SELECT sample FROM findings);`,
 ];
 
 /** The upsert that folds one sample into a rollup bucket (parameters: step, netns, t, then each state's count four times: min, max, sum, last). */
