@@ -7,7 +7,8 @@
 // groups per kind (lport, rport, raddr, process) plus "other", 25 kernel counters with
 // non-zero deltas. Files go to --dir (default /var/tmp, a real disk here) and are removed.
 //
-// Usage: node bench/history.mjs [--dir DIR] [--hours-1s N] [--keep]   (needs a built tree)
+// Usage: node bench/history.mjs [--dir DIR] [--hours-1s N] [--keep] [--sizes-only]   (needs a built tree)
+// --sizes-only: the bytes per day alone, printed (RESULTS-history.md left as it is).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -83,6 +84,11 @@ for (const [intervalMs, hours] of [[1000, hours1s], [10_000, 24]]) {
   const perDay = (r.bytes / hours) * 24;
   log(`| ${intervalMs / 1000} s | ${hours} h${hours === 24 ? '' : ` (x${24 / hours} for a day)`} | ${r.n} | ${r.bytes} | ${Math.round(r.bytes / r.n)} | ${Math.round(perDay)} | ${(perDay / 1e6).toFixed(1)} |`);
   rmSync(p, { force: true });
+}
+
+if (args.includes('--sizes-only')) {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // 2. One sample's write, as record writes it (synchronous = FULL: an fsync per commit).

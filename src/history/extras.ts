@@ -50,6 +50,11 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
   for (const s of doc.samples) byT.set(s.t, s);
   const target = (t: number): HistorySample | undefined => byT.get(stepMs === undefined ? t : Math.floor(t / stepMs) * stepMs);
   const range = 'WHERE s.netns = ? AND s.t >= ? AND s.t <= ?';
+  // A version 1 file (read, not migrated) says the same through its rows: deltas run from the
+  // sample before, doctor ran where findings were kept; it counted no transitions.
+  const v1 = Number(db.pragma('user_version', { simple: true })) < 2;
+  const countersFrom = v1 ? '(CASE WHEN EXISTS(SELECT 1 FROM counters k WHERE k.sample = s.id) THEN (SELECT max(p.t) FROM samples p WHERE p.netns = s.netns AND p.t < s.t) END)' : 's.counters_from';
+  const wasChecked = v1 ? 'EXISTS(SELECT 1 FROM findings g WHERE g.sample = s.id)' : 's.findings_checked = 1';
 
   if (counters !== 'none') {
     const names = new Map<number, string>();
@@ -57,7 +62,7 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
     const wanted = counters === 'key' ? KEY_COUNTERS : counters === 'all' ? undefined : resolveCounters(counters, [...names.values()]);
     const ids = wanted === undefined ? undefined : [...names].filter(([, n]) => wanted.includes(n)).map(([id]) => id);
     const only = ids === undefined ? '' : ` AND c.name IN (${ids.join(',') || '-1'})`;
-    const stmt = db.prepare(`SELECT s.id, s.t, s.counters_from, c.name, c.delta FROM samples s LEFT JOIN counters c ON c.sample = s.id${only} ${range} AND s.counters_from IS NOT NULL ORDER BY s.t`).raw(true);
+    const stmt = db.prepare(`SELECT s.id, s.t, ${countersFrom} AS cf, c.name, c.delta FROM samples s LEFT JOIN counters c ON c.sample = s.id${only} ${range} AND cf IS NOT NULL ORDER BY s.t`).raw(true);
     let lastId = -1;
     for (const r of stmt.iterate(netns, since, until) as Rows) {
       const x = target(r[1] as number);
@@ -75,10 +80,10 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
     doc.counters = wanted === undefined ? [...names.values()].sort() : [...wanted];
   }
 
-  const tstmt = db.prepare(`SELECT s.id, s.t, s.trans_from, s.trans_to, x.pair, x.count FROM samples s LEFT JOIN transitions x ON x.sample = s.id ${range} AND s.trans_from IS NOT NULL ORDER BY s.t`).raw(true);
+  const tstmt = v1 ? undefined : db.prepare(`SELECT s.id, s.t, s.trans_from, s.trans_to, x.pair, x.count FROM samples s LEFT JOIN transitions x ON x.sample = s.id ${range} AND s.trans_from IS NOT NULL ORDER BY s.t`).raw(true);
   let lastId = -1;
   let counted = 0;
-  for (const r of tstmt.iterate(netns, since, until) as Rows) {
+  for (const r of (tstmt?.iterate(netns, since, until) ?? []) as Rows) {
     const x = target(r[1] as number);
     if (!x) continue;
     if (r[0] !== lastId) {
@@ -93,10 +98,10 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
     }
   }
   const total = Number(db.prepare(`SELECT count(*) AS n FROM samples s ${range}`).get(netns, since, until)?.['n'] ?? 0);
-  const transitionsWhy = db.prepare("SELECT value FROM meta WHERE key = 'transitions_unavailable'").get()?.['value'] as string | undefined;
+  const transitionsWhy = v1 ? 'recorded by a tcpstate that did not count them' : db.prepare("SELECT value FROM meta WHERE key = 'transitions_unavailable'").get()?.['value'] as string | undefined;
   if (counted < total) doc.transitionsUnavailable = `${total - counted} of ${total} samples have no transition counts${transitionsWhy ? ` (the recorder last said: ${transitionsWhy})` : ''}`;
 
-  const fstmt = db.prepare(`SELECT s.id, s.t, f.rule, f.severity, f.title FROM samples s LEFT JOIN findings f ON f.sample = s.id ${range} AND s.findings_checked = 1 ORDER BY s.t`).raw(true);
+  const fstmt = db.prepare(`SELECT s.id, s.t, f.rule, f.severity, f.title FROM samples s LEFT JOIN findings f ON f.sample = s.id ${range} AND ${wasChecked} ORDER BY s.t`).raw(true);
   const spans = new Map<string, FindingSpan>();
   let checked = 0;
   lastId = -1;

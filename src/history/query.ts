@@ -12,6 +12,7 @@ import { messages } from './messages.js';
 import { HOUR, MINUTE, STATE_COLUMNS, type GroupKind } from './schema.js';
 import { OTHER } from './sample-row.js';
 import type { Database } from './sqlite.js';
+import { groupReader } from './group-read.js';
 import { attachExtras, type CounterSelection, type FindingSpan } from './extras.js';
 
 export interface HistoryQuery {
@@ -233,7 +234,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
       for (const s of samples) ids.push(Number(lastIn.get(netns, s.t, s.t + q.stepMs!)?.['id'] ?? -1));
     }
   }
-  if (q.by) attachGroups(db, q.by, samples, ids, states);
+  if (q.by) attachGroups(groupReader(db, file, env), q.by, samples, ids, states);
   const doc: HistoryDoc = {
     schema: 'tcpstate.history/1', file, netns: netns === '' ? null : netns, since: iso(q.since), until: iso(q.until),
     step: q.stepMs === undefined ? null : q.stepMs / 1000, tier, states: states.map(stateName), ...(q.by ? { by: q.by } : {}), samples, gaps,
@@ -242,33 +243,29 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
   return doc;
 }
 
-function attachGroups(db: Database, kind: GroupKind, samples: HistorySample[], ids: number[], states: readonly StateCode[]): void {
-  const stmt = db.prepare(`SELECT key, folded, ${colList} FROM groups WHERE sample = ? AND kind = ?`).raw(true);
+function attachGroups(read: ReturnType<typeof groupReader>, kind: GroupKind, samples: HistorySample[], ids: number[], states: readonly StateCode[]): void {
   samples.forEach((s, i) => {
     const id = ids[i]!;
-    s.groups = id < 0 ? [] : (stmt.all(id, kind) as unknown as unknown[][]).map((r) => {
-      const c = countsOf(r, 2);
+    s.groups = id < 0 ? [] : read(id, kind).map((g) => {
       let total = 0;
-      for (const { code } of STATE_COLUMNS) total += c[code]!;
-      const folded = r[1] as number;
-      return { key: r[0] as string, ...(folded ? { folded } : {}), states: mapOf(c, states), total };
+      for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
+      return { key: g.key, ...(g.folded ? { folded: g.folded } : {}), states: mapOf(g.counts, states), total };
     }).sort((a, b) => Number(a.key === OTHER && a.folded !== undefined) - Number(b.key === OTHER && b.folded !== undefined) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
   });
 }
 
 /** The sample at `at` (the last one at or before it, within two intervals), with its groups of `by`. */
-export function queryAt(db: Database, at: number, netnsAsked: string | undefined, by: GroupKind | undefined, env?: Record<string, string | undefined>):
+export function queryAt(db: Database, at: number, netnsAsked: string | undefined, by: GroupKind | undefined, env?: Record<string, string | undefined>, file = 'the history file'):
   { t: number; netns: string; counts: StateCounts; groups?: { key: string; counts: StateCounts; total: number }[] } {
   const netns = pickNetns(db, netnsAsked, env);
   const r = db.prepare(`SELECT id, t, interval_ms, ${colList} FROM samples WHERE netns = ? AND t <= ? ORDER BY t DESC LIMIT 1`).raw(true).get(netns, at) as unknown as unknown[] | undefined;
   if (!r || (r[1] as number) < at - 2 * (r[2] as number) - 1000) throw new TcpstateError('ERR_EMPTY', messages(env).noSampleAt(new Date(at).toISOString()), { field: '--at' });
   const out: ReturnType<typeof queryAt> = { t: r[1] as number, netns, counts: countsOf(r, 3) };
   if (by) {
-    out.groups = (db.prepare(`SELECT key, folded, ${colList} FROM groups WHERE sample = ? AND kind = ?`).raw(true).all(r[0], by) as unknown as unknown[][]).map((g) => {
-      const c = countsOf(g, 2);
+    out.groups = groupReader(db, file, env)(r[0] as number, by).map((g) => {
       let total = 0;
-      for (const { code } of STATE_COLUMNS) total += c[code]!;
-      return { key: (g[1] as number) ? `other (${g[1] as number})` : g[0] as string, counts: c, total };
+      for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
+      return { key: g.folded ? `other (${g.folded})` : g.key, counts: g.counts, total };
     }).sort((a, b) => Number(a.key.startsWith('other (')) - Number(b.key.startsWith('other (')) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
   }
   return out;

@@ -21,7 +21,7 @@ export interface Retention {
 const DAY = 86_400_000;
 export const DEFAULT_RETENTION: Retention = { rawMs: 14 * DAY, minuteMs: 90 * DAY, hourMs: 730 * DAY, maxBytes: 1 << 30 };
 
-const CHILDREN = ['groups', 'counters', 'findings', 'transitions'];
+const CHILDREN = ['group_sets', 'counters', 'findings', 'transitions'];
 
 /** Delete raw samples older than `cutoff` (ms), children first. */
 function deleteSamples(db: Database, where: string, arg: number): number {

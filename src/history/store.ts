@@ -14,8 +14,9 @@ import { fs } from '../builtins.js';
 import type { Sample } from '../engine/sampler.js';
 import { TcpstateError } from '../model/errors.js';
 import { messages } from './messages.js';
-import { HOUR, MIGRATIONS, MINUTE, ROLLUP_STEPS, ROLLUP_UPSERT, SCHEMA_VERSION, STATE_COLUMNS, APPLICATION_ID, type GroupKind } from './schema.js';
+import { GROUP_KINDS, HOUR, MIGRATION_CODE, MIGRATIONS, MINUTE, ROLLUP_STEPS, ROLLUP_UPSERT, SCHEMA_VERSION, STATE_COLUMNS, APPLICATION_ID, type GroupKind } from './schema.js';
 import { sampleRow, tcpCounters, type SampleRow, type TransitionWindow } from './sample-row.js';
+import { packGroups } from './group-blob.js';
 import { sqlite, sqliteCode, type Database, type Statement } from './sqlite.js';
 import { enforceRetention, DEFAULT_RETENTION, type Retention } from './retention.js';
 
@@ -97,7 +98,7 @@ export class HistoryStore {
     const qs = STATE_COLUMNS.map(() => '?').join(', ');
     this.insertSample = db.prepare(`INSERT INTO samples(t, interval_ms, netns, source, scan_ms, counters_from, findings_checked, trans_from, trans_to, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${qs})`);
     this.insertTransition = db.prepare('INSERT INTO transitions(sample, pair, count) VALUES (?, ?, ?)');
-    this.insertGroup = db.prepare(`INSERT INTO groups(sample, kind, key, folded, ${cols}) VALUES (?, ?, ?, ?, ${qs})`);
+    this.insertGroup = db.prepare('INSERT INTO group_sets(sample, kind, data) VALUES (?, ?, ?)');
     this.insertCounter = db.prepare('INSERT INTO counters(sample, name, delta) VALUES (?, ?, ?)');
     this.insertFinding = db.prepare('INSERT INTO findings(sample, rule, severity, title) VALUES (?, ?, ?, ?)');
     this.upsertRollup = db.prepare(ROLLUP_UPSERT);
@@ -123,7 +124,10 @@ export class HistoryStore {
         const id = this.insertSample!.run(row.t, row.intervalMs, row.netns, row.source, Math.round(row.scanMs * 100) / 100,
           row.countersFrom ?? null, row.findingsChecked ? 1 : null, tr?.from ?? null, tr?.to ?? null, ...counts).lastInsertRowid;
         if (tr) for (const [pair, n] of tr.pairs) if (n > 0) this.insertTransition!.run(id, pair, n);
-        for (const g of row.groups) this.insertGroup!.run(id, g.kind, g.key, g.folded, ...STATE_COLUMNS.map((s) => g.counts[s.code]!));
+        GROUP_KINDS.forEach((kind, k) => {
+          const gs = row.groups.filter((g) => g.kind === kind);
+          if (gs.length) this.insertGroup!.run(id, k, packGroups(gs));
+        });
         for (const [name, d] of row.counterDeltas) this.insertCounter!.run(id, this.counterId(name), d);
         for (const f of row.findings) this.insertFinding!.run(id, f.rule, f.severity, f.title);
         for (const step of ROLLUP_STEPS) this.upsertRollup!.run(step, row.netns, Math.floor(row.t / step) * step, ...counts.flatMap((c) => [c, c, c, c]));
@@ -231,6 +235,7 @@ function migrate(db: Database, path: string, env?: Record<string, string | undef
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
+      MIGRATION_CODE[v]?.(db);
       db.pragma(`user_version = ${v + 1}`);
       if (v === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
     }).immediate();

@@ -3,7 +3,7 @@
  * sample and per step (absent where not known), the counter selection and its errors,
  * transitions per pair, doctor's findings with when they were first and last seen, text in
  * both languages; a version 1 file (before these) migrated when record opens it, its old
- * samples readable, groups included.
+ * samples readable before (by a reader, which does not migrate) and after, groups included.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -124,6 +124,12 @@ describe('history: counters, transitions, findings', () => {
       if (i === 2) v1.exec(`INSERT INTO findings(sample, rule, severity, title) VALUES (3, 'accept-queue', 'critical', 'queue full')`);
     }
     v1.close();
+    // A reader does not migrate: the old layout is read as it is.
+    const unmigrated = json(old, ['--by', 'lport']);
+    assert.deepEqual(unmigrated.samples[1]!.groups!.map((g) => [g.key, g.total]), [['8080', 6], ['other', 2]]);
+    assert.deepEqual([unmigrated.samples[0]!.counters, unmigrated.samples[2]!.counters, unmigrated.samples[2]!.counterSeconds], [undefined, { 'Tcp.OutRsts': 10 }, 10]);
+    assert.deepEqual(unmigrated.samples[2]!.findings!.map((f) => f.rule), ['accept-queue']);
+    assert.match(unmigrated.transitionsUnavailable!, /^3 of 3 samples have no transition counts \(the recorder last said: recorded by a tcpstate that did not count them\)/);
     const s = openStore(old, { write: true });
     assert.equal(Number(s.db.pragma('user_version', { simple: true })), SCHEMA_VERSION);
     assert.equal(s.db.prepare('PRAGMA integrity_check').get()!['integrity_check'], 'ok');

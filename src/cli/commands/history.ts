@@ -98,7 +98,7 @@ export const history: Command = {
       }
       const { queryAt, queryHistory } = await import('../../history/query.js');
       if (values['at'] !== undefined) {
-        const at = queryAt(store.db, parseTime(str(values['at'])!, '--at', now), netns, by, io.env);
+        const at = queryAt(store.db, parseTime(str(values['at'])!, '--at', now), netns, by, io.env, file);
         const { countJson, renderCounts, renderGroups } = await import('../../render/count.js');
         io.err(`tcpstate: ${m.sampleAt(new Date(at.t).toISOString(), at.netns)}\n`);
         if (format === 'json') io.out(JSON.stringify({ ...countJson(at.counts, { source: `history:${file}`, ...(by ? { by, groups: at.groups ?? [] } : {}) }), takenAt: new Date(at.t).toISOString(), ...(at.netns ? { netns: at.netns } : {}) }, null, 2) + '\n');
