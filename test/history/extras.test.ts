@@ -142,5 +142,15 @@ describe('history: counters, transitions, findings', () => {
     assert.equal(d.samples[0]!.findings, undefined, 'doctor not known to have run');
     assert.deepEqual(d.samples[2]!.findings!.map((f) => f.rule), ['accept-queue']);
     assert.deepEqual(d.samples[1]!.groups!.map((g) => [g.key, g.total]), [['8080', 6], ['other', 2]]);
+    const at = runCli(['history', '--db', old, '--at', `@${(t0 + 20_000) / 1000}`, '--by', 'lport']);
+    assert.equal(at.code, 0, at.stderr);
+    assert.match(at.stdout, /^8080 .* 7$/m);
+    // A damaged packed row is an error naming the file and the sample, not made-up groups.
+    const w = new D(old);
+    w.exec("UPDATE group_sets SET data = x'01000102' WHERE sample = 2");
+    w.close();
+    const bad = runCli(['history', '--db', old, '--since', '3h', '--by', 'lport', '--json']);
+    assert.equal(bad.code, 1, bad.stdout);
+    assert.match(bad.stderr, new RegExp(`${old.replace(/[.]/g, '\\.')} is damaged \\(sample 2, lport groups: group BLOB damaged at byte 4 of 4: cut short\\)`));
   });
 });
