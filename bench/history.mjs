@@ -92,7 +92,7 @@ if (args.includes('--sizes-only')) {
 }
 
 // 2. One sample's write, as record writes it (synchronous = FULL: an fsync per commit).
-log('\n## One sample\'s write (one transaction: sample, 84 group rows, 25 counters, 2 rollup upserts)\n');
+log('\n## One sample\'s write (one transaction: sample, 4 packed group rows of 21 groups, 25 counters, 2 rollup upserts)\n');
 {
   const p = join(dir, 'write.db');
   fill(p, 10_000, 24, 'OFF', Date.now() - 3_600_000);

@@ -27,9 +27,9 @@ the minute and hour rollups.
                        rport (outbound, by remote port), raddr, process
   -N, --netns NAME     the namespace's history ("" for the recorder's own)
   --counters WHICH     kernel TCP counters shown as increases and rates per
-                       sample or step: key (listen overflows, SYN cookies, resets,
-                       aborts, retransmits, ...; the default), all, none, or
-                       names (ListenOverflows,Tcp.OutRsts)
+                       sample or step: key (listen overflows, SYN cookies,
+                       resets, aborts, retransmits, ...; the default), all,
+                       none, or names (ListenOverflows,Tcp.OutRsts)
   --transitions        the state changes (FROM->TO) counted per sample or step,
                        as a time table (record counts them where BPF runs)
   --at TIME            the counts at one moment, as "tcpstate count" prints them

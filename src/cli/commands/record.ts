@@ -26,9 +26,9 @@ that "tcpstate history" reads. Runs until SIGTERM or SIGINT (Ctrl-C).
   --top N                groups kept per kind and sample, the rest summed as "other" (20)
   --no-processes         no process groups (skips the /proc/PID/fd scan)
   --findings             keep doctor's findings with each sample
-  --no-transitions       do not count state changes (from -> to) per interval; they
-                         are counted in the kernel where BPF runs (root, kernel BTF),
-                         as "trace --count" does, and said so where it does not
+  --no-transitions       do not count state changes (from -> to) per interval;
+                         they are counted in the kernel where BPF runs (root,
+                         kernel BTF), as "trace --count" does; said where not
   --samples N            stop after N samples per namespace
   --source NAME          live socket source: auto (default), netlink, proc
 
