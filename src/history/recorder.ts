@@ -28,6 +28,10 @@ export interface RecorderOptions {
 /** Start recording; returns the function that stops it (the store stays open). */
 export function startRecorder(sampler: Sampler, store: HistoryStore, o: RecorderOptions): () => void {
   let stopped = false;
+  if (o.transitions === undefined) {
+    // history says why these samples have no transition counts (a full disk shows at the first write)
+    try { store.note('transitions_unavailable', 'not counted by this recorder (serve records without them; tcpstate record counts them)'); } catch { /* see above */ }
+  }
   const stops = o.targets.map((netns) => sampler.every(o.intervalMs, { ...o.want, ...(netns === undefined ? {} : { netns }) }, (s) => {
     if (stopped) return;
     if (s instanceof Error) { o.onSampleError(s); return; }
