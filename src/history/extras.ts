@@ -9,6 +9,7 @@
 import { TcpstateError } from '../model/errors.js';
 import { stateName, type StateCode } from '../model/state.js';
 import type { HistoryDoc, HistorySample } from './query.js';
+import { HOUR, MINUTE } from './schema.js';
 import type { Database } from './sqlite.js';
 
 /**
@@ -52,7 +53,8 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
   const range = 'WHERE s.netns = ? AND s.t >= ? AND s.t <= ?';
   // A version 1 file (read, not migrated) says the same through its rows: deltas run from the
   // sample before, doctor ran where findings were kept; it counted no transitions.
-  const v1 = Number(db.pragma('user_version', { simple: true })) < 2;
+  const version = Number(db.pragma('user_version', { simple: true }));
+  const v1 = version < 2;
   const countersFrom = v1 ? '(CASE WHEN EXISTS(SELECT 1 FROM counters k WHERE k.sample = s.id) THEN (SELECT max(p.t) FROM samples p WHERE p.netns = s.netns AND p.t < s.t) END)' : 's.counters_from';
   const wasChecked = v1 ? 'EXISTS(SELECT 1 FROM findings g WHERE g.sample = s.id)' : 's.findings_checked = 1';
 
@@ -62,22 +64,40 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
     const wanted = counters === 'key' ? KEY_COUNTERS : counters === 'all' ? undefined : resolveCounters(counters, [...names.values()]);
     const ids = wanted === undefined ? undefined : [...names].filter(([, n]) => wanted.includes(n)).map(([id]) => id);
     const only = ids === undefined ? '' : ` AND c.name IN (${ids.join(',') || '-1'})`;
-    const stmt = db.prepare(`SELECT s.id, s.t, ${countersFrom} AS cf, c.name, c.delta FROM samples s LEFT JOIN counters c ON c.sample = s.id${only} ${range} AND cf IS NOT NULL ORDER BY s.t`).raw(true);
-    let lastId = -1;
-    for (const r of stmt.iterate(netns, since, until) as Rows) {
-      const x = target(r[1] as number);
-      if (!x) continue;
-      if (r[0] !== lastId) {
-        lastId = r[0] as number;
+    doc.counters = wanted === undefined ? [...names.values()].sort() : [...wanted];
+    if (doc.tier !== 'raw' && version >= 3) {
+      // Steps of whole rollup buckets: the sums the writer kept per bucket.
+      const step = doc.tier === 'hour' ? HOUR : MINUTE;
+      const from = Math.floor(since / stepMs!) * stepMs!;
+      for (const r of db.prepare('SELECT t, counter_ms FROM rollups WHERE step = ? AND netns = ? AND t >= ? AND t <= ? AND counter_ms IS NOT NULL').raw(true).iterate(step, netns, from, until) as Rows) {
+        const x = target(r[0] as number);
+        if (!x) continue;
         x.counters ??= {};
-        x.counterSeconds = round3((x.counterSeconds ?? 0) + ((r[1] as number) - (r[2] as number)) / 1000);
+        x.counterSeconds = round3((x.counterSeconds ?? 0) + (r[1] as number) / 1000);
       }
-      if (r[3] !== null) {
-        const name = names.get(r[3] as number)!;
-        x.counters![name] = (x.counters![name] ?? 0) + (r[4] as number);
+      for (const r of db.prepare(`SELECT t, name, sum FROM counter_rollups c WHERE step = ? AND netns = ? AND t >= ? AND t <= ?${only}`).raw(true).iterate(step, netns, from, until) as Rows) {
+        const x = target(r[0] as number);
+        if (!x?.counters) continue;
+        const name = names.get(r[1] as number)!;
+        x.counters[name] = (x.counters[name] ?? 0) + (r[2] as number);
+      }
+    } else {
+      const stmt = db.prepare(`SELECT s.id, s.t, ${countersFrom} AS cf, c.name, c.delta FROM samples s LEFT JOIN counters c ON c.sample = s.id${only} ${range} AND cf IS NOT NULL ORDER BY s.t`).raw(true);
+      let lastId = -1;
+      for (const r of stmt.iterate(netns, since, until) as Rows) {
+        const x = target(r[1] as number);
+        if (!x) continue;
+        if (r[0] !== lastId) {
+          lastId = r[0] as number;
+          x.counters ??= {};
+          x.counterSeconds = round3((x.counterSeconds ?? 0) + ((r[1] as number) - (r[2] as number)) / 1000);
+        }
+        if (r[3] !== null) {
+          const name = names.get(r[3] as number)!;
+          x.counters![name] = (x.counters![name] ?? 0) + (r[4] as number);
+        }
       }
     }
-    doc.counters = wanted === undefined ? [...names.values()].sort() : [...wanted];
   }
 
   const tstmt = v1 ? undefined : db.prepare(`SELECT s.id, s.t, s.trans_from, s.trans_to, x.pair, x.count FROM samples s LEFT JOIN transitions x ON x.sample = s.id ${range} AND s.trans_from IS NOT NULL ORDER BY s.t`).raw(true);

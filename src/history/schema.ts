@@ -65,8 +65,19 @@ export const MIGRATIONS: readonly string[] = [
    UPDATE samples SET findings_checked = 1 WHERE id IN (SELECT sample FROM findings);`,
   // 3: a sample's groups of one kind in one row, packed (./group-blob.ts): about a third of
   // the bytes of a row per group. The old rows are repacked by MIGRATION_CODE[2], then dropped.
+  // Also: counter deltas summed per rollup bucket (and the ms their windows cover), so long
+  // ranges read counters without visiting every raw sample.
   `CREATE TABLE group_sets(sample INTEGER NOT NULL, kind INTEGER NOT NULL, data BLOB NOT NULL,
-     PRIMARY KEY(sample, kind)) WITHOUT ROWID;`,
+     PRIMARY KEY(sample, kind)) WITHOUT ROWID;
+   CREATE TABLE counter_rollups(step INTEGER NOT NULL, netns TEXT NOT NULL, t INTEGER NOT NULL, name INTEGER NOT NULL,
+     sum INTEGER NOT NULL, PRIMARY KEY(step, netns, t, name)) WITHOUT ROWID;
+   ALTER TABLE rollups ADD COLUMN counter_ms INTEGER;
+   INSERT INTO counter_rollups(step, netns, t, name, sum)
+     SELECT st.step, s.netns, (s.t / st.step) * st.step, c.name, sum(c.delta)
+     FROM samples s JOIN counters c ON c.sample = s.id, (SELECT ${MINUTE} AS step UNION ALL SELECT ${HOUR}) st
+     WHERE s.counters_from IS NOT NULL GROUP BY 1, 2, 3, 4;
+   UPDATE rollups SET counter_ms = (SELECT sum(s.t - s.counters_from) FROM samples s
+     WHERE s.netns = rollups.netns AND s.t >= rollups.t AND s.t < rollups.t + rollups.step AND s.counters_from IS NOT NULL);`,
 ];
 
 /** Work a migration needs beyond its SQL, run after it in the same transaction. */

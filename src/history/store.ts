@@ -82,6 +82,8 @@ export class HistoryStore {
   private readonly insertCounter: Statement | undefined;
   private readonly insertFinding: Statement | undefined;
   private readonly upsertRollup: Statement | undefined;
+  private readonly addCounterMs: Statement | undefined;
+  private readonly upsertCounterRollup: Statement | undefined;
   private readonly counterIds = new Map<string, number>();
   private readonly prevCounters = new Map<string, { t: number; counters: Map<string, number> }>();
   private readonly insertTransition: Statement | undefined;
@@ -102,6 +104,8 @@ export class HistoryStore {
     this.insertCounter = db.prepare('INSERT INTO counters(sample, name, delta) VALUES (?, ?, ?)');
     this.insertFinding = db.prepare('INSERT INTO findings(sample, rule, severity, title) VALUES (?, ?, ?, ?)');
     this.upsertRollup = db.prepare(ROLLUP_UPSERT);
+    this.addCounterMs = db.prepare('UPDATE rollups SET counter_ms = coalesce(counter_ms, 0) + ? WHERE step = ? AND netns = ? AND t = ?');
+    this.upsertCounterRollup = db.prepare('INSERT INTO counter_rollups(step, netns, t, name, sum) VALUES (?, ?, ?, ?, ?) ON CONFLICT(step, netns, t, name) DO UPDATE SET sum = sum + excluded.sum');
     for (const r of db.prepare('SELECT id, name FROM counter_names').all()) this.counterIds.set(r['name'] as string, r['id'] as number);
   }
 
@@ -130,7 +134,13 @@ export class HistoryStore {
         });
         for (const [name, d] of row.counterDeltas) this.insertCounter!.run(id, this.counterId(name), d);
         for (const f of row.findings) this.insertFinding!.run(id, f.rule, f.severity, f.title);
-        for (const step of ROLLUP_STEPS) this.upsertRollup!.run(step, row.netns, Math.floor(row.t / step) * step, ...counts.flatMap((c) => [c, c, c, c]));
+        for (const step of ROLLUP_STEPS) {
+          const bt = Math.floor(row.t / step) * step;
+          this.upsertRollup!.run(step, row.netns, bt, ...counts.flatMap((c) => [c, c, c, c]));
+          if (row.countersFrom === undefined) continue;
+          this.addCounterMs!.run(row.t - row.countersFrom, step, row.netns, bt);
+          for (const [name, d] of row.counterDeltas) this.upsertCounterRollup!.run(step, row.netns, bt, this.counterId(name), d);
+        }
       }).immediate();
       this.written++;
       if (row.t - this.lastRetention >= MINUTE) {

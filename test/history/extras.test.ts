@@ -123,6 +123,8 @@ describe('history: counters, transitions, findings', () => {
       if (i > 0) v1.exec(`INSERT INTO counters(sample, name, delta) VALUES (${i + 1}, 1, ${i * 5})`);
       if (i === 2) v1.exec(`INSERT INTO findings(sample, rule, severity, title) VALUES (3, 'accept-queue', 'critical', 'queue full')`);
     }
+    // The rollup buckets record kept (state columns left at their default here).
+    v1.exec(`INSERT INTO rollups(step, netns, t, n) VALUES (60000, '', ${t0}, 3), (3600000, '', ${Math.floor(t0 / 3_600_000) * 3_600_000}, 3)`);
     v1.close();
     // A reader does not migrate: the old layout is read as it is.
     const unmigrated = json(old, ['--by', 'lport']);
@@ -142,6 +144,9 @@ describe('history: counters, transitions, findings', () => {
     assert.equal(d.samples[0]!.findings, undefined, 'doctor not known to have run');
     assert.deepEqual(d.samples[2]!.findings!.map((f) => f.rule), ['accept-queue']);
     assert.deepEqual(d.samples[1]!.groups!.map((g) => [g.key, g.total]), [['8080', 6], ['other', 2]]);
+    // The migration summed the old deltas into the rollups that steps of whole minutes read.
+    const minute = json(old, ['--step', '1m']);
+    assert.deepEqual([minute.samples.length, minute.samples[0]!.counters, minute.samples[0]!.counterSeconds], [1, { 'Tcp.OutRsts': 15 }, 20]);
     const at = runCli(['history', '--db', old, '--at', `@${(t0 + 20_000) / 1000}`, '--by', 'lport']);
     assert.equal(at.code, 0, at.stderr);
     assert.match(at.stdout, /^8080 .* 7$/m);
