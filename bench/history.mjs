@@ -7,7 +7,8 @@
 // groups per kind (lport, rport, raddr, process) plus "other", 25 kernel counters with
 // non-zero deltas. Files go to --dir (default /var/tmp, a real disk here) and are removed.
 //
-// Usage: node bench/history.mjs [--dir DIR] [--hours-1s N] [--keep]   (needs a built tree)
+// Usage: node bench/history.mjs [--dir DIR] [--hours-1s N] [--keep] [--sizes-only]   (needs a built tree)
+// --sizes-only: the bytes per day alone, printed (RESULTS-history.md left as it is).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -85,8 +86,13 @@ for (const [intervalMs, hours] of [[1000, hours1s], [10_000, 24]]) {
   rmSync(p, { force: true });
 }
 
+if (args.includes('--sizes-only')) {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 // 2. One sample's write, as record writes it (synchronous = FULL: an fsync per commit).
-log('\n## One sample\'s write (one transaction: sample, 84 group rows, 25 counters, 2 rollup upserts)\n');
+log('\n## One sample\'s write (one transaction: sample, 4 packed group rows of 21 groups, 25 counters, 2 rollup upserts)\n');
 {
   const p = join(dir, 'write.db');
   fill(p, 10_000, 24, 'OFF', Date.now() - 3_600_000);

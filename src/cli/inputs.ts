@@ -28,7 +28,7 @@ export function isFilterWord(word: string): boolean {
 /** What a positional names on disk: a readable kind (a file, or a pipe such as bash's <(ssh web1 ss -tan)), a directory, or nothing. */
 export type PathKind = 'file' | 'directory' | 'none';
 
-function pathKind(path: string): PathKind {
+export function pathKind(path: string): PathKind {
   try {
     return fs.statSync(path).isDirectory() ? 'directory' : 'file';
   } catch {

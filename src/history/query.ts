@@ -12,6 +12,8 @@ import { messages } from '../i18n/history.js';
 import { HOUR, MINUTE, STATE_COLUMNS, type GroupKind } from './schema.js';
 import { OTHER } from './sample-row.js';
 import type { Database } from './sqlite.js';
+import { groupReader } from './group-read.js';
+import { attachExtras, type CounterSelection, type FindingSpan } from './extras.js';
 
 export interface HistoryQuery {
   /** ms since the epoch, inclusive. */
@@ -24,6 +26,8 @@ export interface HistoryQuery {
   /** States to report (default all). */
   states?: readonly StateCode[];
   by?: GroupKind;
+  /** Counters to report (default: the key ones). */
+  counters?: CounterSelection;
 }
 
 export type Tier = 'raw' | 'minute' | 'hour';
@@ -57,6 +61,18 @@ export interface HistorySample {
   sampleMs?: number;
   /** With `by`: the groups of the (last) sample. */
   groups?: HistoryGroup[];
+  /**
+   * The kernel TCP counters' increases over `counterSeconds` (the sample's, or the step's
+   * samples' summed), by `Section.Name`; a name of the document's `counters` missing here did
+   * not move. Absent: not known (a recorder's first sample, or counters not read).
+   */
+  counters?: Record<string, number>;
+  counterSeconds?: number;
+  /** State changes counted in the kernel over `transitionSeconds`, by `FROM->TO`; absent: not counted. */
+  transitions?: Record<string, number>;
+  transitionSeconds?: number;
+  /** Doctor's findings of the sample (of any sample in the step); absent: doctor did not run. */
+  findings?: { rule: string; severity: string; title: string }[];
 }
 
 /** `tcpstate.history/1` (schema in docs/json.md). */
@@ -75,6 +91,14 @@ export interface HistoryDoc {
   samples: HistorySample[];
   /** Stretches with no sample where one was due (the recorder was stopped). */
   gaps: { from: string; to: string }[];
+  /** The counters the samples report (`Section.Name`); absent with counters not asked for. */
+  counters?: string[];
+  /** Why some samples have no transition counts, when some have none. */
+  transitionsUnavailable?: string;
+  /** How many raw samples in the range doctor ran on. */
+  findingsChecked?: number;
+  /** Every finding in the range: first and last seen, in how many samples. */
+  findings?: FindingSpan[];
 }
 
 /**
@@ -210,40 +234,38 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
       for (const s of samples) ids.push(Number(lastIn.get(netns, s.t, s.t + q.stepMs!)?.['id'] ?? -1));
     }
   }
-  if (q.by) attachGroups(db, q.by, samples, ids, states);
-  return {
+  if (q.by) attachGroups(groupReader(db, file, env), q.by, samples, ids, states);
+  const doc: HistoryDoc = {
     schema: 'tcpstate.history/1', file, netns: netns === '' ? null : netns, since: iso(q.since), until: iso(q.until),
     step: q.stepMs === undefined ? null : q.stepMs / 1000, tier, states: states.map(stateName), ...(q.by ? { by: q.by } : {}), samples, gaps,
   };
+  attachExtras(db, doc, netns, q.since, q.until, q.counters ?? 'key');
+  return doc;
 }
 
-function attachGroups(db: Database, kind: GroupKind, samples: HistorySample[], ids: number[], states: readonly StateCode[]): void {
-  const stmt = db.prepare(`SELECT key, folded, ${colList} FROM groups WHERE sample = ? AND kind = ?`).raw(true);
+function attachGroups(read: ReturnType<typeof groupReader>, kind: GroupKind, samples: HistorySample[], ids: number[], states: readonly StateCode[]): void {
   samples.forEach((s, i) => {
     const id = ids[i]!;
-    s.groups = id < 0 ? [] : (stmt.all(id, kind) as unknown as unknown[][]).map((r) => {
-      const c = countsOf(r, 2);
+    s.groups = id < 0 ? [] : read(id, kind).map((g) => {
       let total = 0;
-      for (const { code } of STATE_COLUMNS) total += c[code]!;
-      const folded = r[1] as number;
-      return { key: r[0] as string, ...(folded ? { folded } : {}), states: mapOf(c, states), total };
+      for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
+      return { key: g.key, ...(g.folded ? { folded: g.folded } : {}), states: mapOf(g.counts, states), total };
     }).sort((a, b) => Number(a.key === OTHER && a.folded !== undefined) - Number(b.key === OTHER && b.folded !== undefined) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
   });
 }
 
 /** The sample at `at` (the last one at or before it, within two intervals), with its groups of `by`. */
-export function queryAt(db: Database, at: number, netnsAsked: string | undefined, by: GroupKind | undefined, env?: Record<string, string | undefined>):
+export function queryAt(db: Database, at: number, netnsAsked: string | undefined, by: GroupKind | undefined, env?: Record<string, string | undefined>, file = 'the history file'):
   { t: number; netns: string; counts: StateCounts; groups?: { key: string; counts: StateCounts; total: number }[] } {
   const netns = pickNetns(db, netnsAsked, env);
   const r = db.prepare(`SELECT id, t, interval_ms, ${colList} FROM samples WHERE netns = ? AND t <= ? ORDER BY t DESC LIMIT 1`).raw(true).get(netns, at) as unknown as unknown[] | undefined;
   if (!r || (r[1] as number) < at - 2 * (r[2] as number) - 1000) throw new TcpstateError('ERR_EMPTY', messages(env).noSampleAt(new Date(at).toISOString()), { field: '--at' });
   const out: ReturnType<typeof queryAt> = { t: r[1] as number, netns, counts: countsOf(r, 3) };
   if (by) {
-    out.groups = (db.prepare(`SELECT key, folded, ${colList} FROM groups WHERE sample = ? AND kind = ?`).raw(true).all(r[0], by) as unknown as unknown[][]).map((g) => {
-      const c = countsOf(g, 2);
+    out.groups = groupReader(db, file, env)(r[0] as number, by).map((g) => {
       let total = 0;
-      for (const { code } of STATE_COLUMNS) total += c[code]!;
-      return { key: (g[1] as number) ? `other (${g[1] as number})` : g[0] as string, counts: c, total };
+      for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
+      return { key: g.folded ? `other (${g.folded})` : g.key, counts: g.counts, total };
     }).sort((a, b) => Number(a.key.startsWith('other (')) - Number(b.key.startsWith('other (')) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
   }
   return out;

@@ -6,6 +6,7 @@
  */
 import type { Sampler, SampleWant } from '../engine/sampler.js';
 import type { HistoryStore } from './store.js';
+import type { TransitionCounter } from './transitions.js';
 
 export interface RecorderOptions {
   /** Namespaces to record (undefined: the process's own). */
@@ -20,17 +21,24 @@ export interface RecorderOptions {
   wanted?(netns: string | undefined): boolean;
   /** A sample of `netns` was written. */
   onWritten?(netns: string | undefined): void;
+  /** Kernel transition counters by namespace: each sample stores the changes since the last. */
+  transitions?: Map<string | undefined, TransitionCounter>;
 }
 
 /** Start recording; returns the function that stops it (the store stays open). */
 export function startRecorder(sampler: Sampler, store: HistoryStore, o: RecorderOptions): () => void {
   let stopped = false;
+  if (o.transitions === undefined) {
+    // history says why these samples have no transition counts (a full disk shows at the first write)
+    try { store.note('transitions_unavailable', 'not counted by this recorder (serve records without them; tcpstate record counts them)'); } catch { /* see above */ }
+  }
   const stops = o.targets.map((netns) => sampler.every(o.intervalMs, { ...o.want, ...(netns === undefined ? {} : { netns }) }, (s) => {
     if (stopped) return;
     if (s instanceof Error) { o.onSampleError(s); return; }
     if (o.wanted && !o.wanted(netns)) return;
     try {
-      store.write(s, { intervalMs: o.intervalMs });
+      const w = o.transitions?.get(netns)?.take();
+      store.write(s, { intervalMs: o.intervalMs, ...(w ? { transitions: w } : {}) });
     } catch (e) {
       stop();
       o.onWriteError(e as Error);

@@ -7,6 +7,7 @@ import { csvField, renderTable, type Column } from '../render/text.js';
 import type { HistoryDoc } from './query.js';
 import type { messages } from '../i18n/history.js';
 import { formatDuration } from './time.js';
+import { renderCountersText, renderFindingsText, renderTransitionsTable, renderTransitionsText } from './render-extras.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -55,7 +56,18 @@ export function renderHistoryText(doc: HistoryDoc, m: ReturnType<typeof messages
     const cols: Column[] = [{ header: 'TIME' }, ...used.map((s) => ({ header: s, right: true }))];
     out += '\n' + renderTable(cols, doc.samples.map((x) => [localTime(x.t), ...used.map((s) => String(x.states[s]))]));
   }
+  for (const section of [renderCountersText(doc, m), renderTransitionsText(doc, m), renderFindingsText(doc, m)]) if (section) out += '\n' + section;
   return out;
+}
+
+/** `--transitions`: the transitions' summary and their time table. */
+export function renderTransitionsView(doc: HistoryDoc, m: ReturnType<typeof messages>): string {
+  const first = doc.samples[0]!;
+  const last = doc.samples[doc.samples.length - 1]!;
+  let out = m.header({ db: doc.file, from: localTime(first.t), to: localTime(last.t), n: doc.samples.length, step: doc.step === null ? '' : formatDuration(doc.step * 1000), tier: doc.tier, netns: doc.netns ?? '' }) + '\n\n';
+  out += renderTransitionsText(doc, m);
+  const table = renderTransitionsTable(doc);
+  return table ? `${out}\n${table}` : out;
 }
 
 function renderGroupsText(doc: HistoryDoc, m: ReturnType<typeof messages>): string {

@@ -21,7 +21,7 @@ export interface Retention {
 const DAY = 86_400_000;
 export const DEFAULT_RETENTION: Retention = { rawMs: 14 * DAY, minuteMs: 90 * DAY, hourMs: 730 * DAY, maxBytes: 1 << 30 };
 
-const CHILDREN = ['groups', 'counters', 'findings'];
+const CHILDREN = ['group_sets', 'counters', 'findings', 'transitions'];
 
 /** Delete raw samples older than `cutoff` (ms), children first. */
 function deleteSamples(db: Database, where: string, arg: number): number {
@@ -51,6 +51,7 @@ export function enforceRetention(db: Database, now: number, r: Retention): Reten
   out.samples += deleteSamples(db, 't < ?', now - r.rawMs);
   for (const [step, age] of [[MINUTE, r.minuteMs], [HOUR, r.hourMs]] as const) {
     out.rollups += db.prepare('DELETE FROM rollups WHERE step = ? AND t < ?').run(step, now - age).changes;
+    db.prepare('DELETE FROM counter_rollups WHERE step = ? AND t < ?').run(step, now - age);
   }
   if (r.maxBytes > 0) {
     for (let guard = 0; guard < 200 && usedBytes(db) > r.maxBytes; guard++) {
@@ -68,6 +69,7 @@ export function enforceRetention(db: Database, now: number, r: Retention): Reten
         if (m === 0) continue;
         const edge = Number(db.prepare('SELECT t FROM rollups WHERE step = ? ORDER BY t LIMIT 1 OFFSET ?').get(step, Math.max(1, Math.ceil(m / 20)) - 1)?.['t']);
         out.rollups += db.prepare('DELETE FROM rollups WHERE step = ? AND t <= ?').run(step, edge).changes;
+        db.prepare('DELETE FROM counter_rollups WHERE step = ? AND t <= ?').run(step, edge);
         done = true;
         break;
       }

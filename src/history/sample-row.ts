@@ -35,7 +35,21 @@ export interface SampleRow {
   groups: GroupRowData[];
   /** `Section.Name` → increase since the previous sample (non-zero only). */
   counterDeltas: Map<string, number>;
+  /** The previous sample's `t`, which {@link counterDeltas} run from; undefined: no deltas known (a first sample, or no counters read). */
+  countersFrom?: number;
   findings: { rule: string; severity: string; title: string }[];
+  /** Whether doctor ran on the sample (so no {@link findings} means none found). */
+  findingsChecked?: boolean;
+  /** State changes counted in the kernel over a window; undefined: not counted. */
+  transitions?: TransitionWindow;
+}
+
+/** Changes per state pair counted between two moments (ms since the epoch). */
+export interface TransitionWindow {
+  from: number;
+  to: number;
+  /** (from state × 16 + to state) → count, non-zero only, state codes as src/model/state.ts's. */
+  pairs: Map<number, number>;
 }
 
 /** Counters that are levels or settings, not event counts: no delta is kept. */
@@ -87,8 +101,11 @@ export function groupRows(t: SocketTable, top: number, kinds: readonly GroupKind
   return out;
 }
 
-/** One sample as a history row. `prevCounters` is the previous sample's {@link tcpCounters} of the same namespace. */
-export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevCounters?: Map<string, number>; kinds?: readonly GroupKind[] }): SampleRow {
+/**
+ * One sample as a history row. `prevCounters` is the previous sample's {@link tcpCounters} of
+ * the same namespace, taken at `prevT`.
+ */
+export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevCounters?: Map<string, number>; prevT?: number; kinds?: readonly GroupKind[] }): SampleRow {
   // A sample taken for aggregates only has no rows: recording it as zeros would be a lie.
   if (!s.table) throw new TcpstateError('ERR_USAGE', 'a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false)');
   const counts = countStates(s.table, undefined);
@@ -102,6 +119,8 @@ export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevC
     // Without an owner scan every socket would show as owned by nobody: no process groups then.
     groups: groupRows(s.table, o.top, (o.kinds ?? GROUP_KINDS).filter((k) => k !== 'process' || s.processes !== undefined)),
     counterDeltas: counterDeltas(o.prevCounters, tcpCounters(s.counters)),
+    ...(o.prevCounters && o.prevT !== undefined && s.counters ? { countersFrom: o.prevT } : {}),
     findings: (s.report?.findings ?? []).map((f) => ({ rule: f.id, severity: f.severity, title: f.title })),
+    findingsChecked: s.report !== undefined,
   };
 }

@@ -14,8 +14,9 @@ import { fs } from '../builtins.js';
 import type { Sample } from '../engine/sampler.js';
 import { TcpstateError } from '../model/errors.js';
 import { messages } from '../i18n/history.js';
-import { HOUR, MIGRATIONS, MINUTE, ROLLUP_STEPS, ROLLUP_UPSERT, SCHEMA_VERSION, STATE_COLUMNS, APPLICATION_ID, type GroupKind } from './schema.js';
-import { sampleRow, tcpCounters, type SampleRow } from './sample-row.js';
+import { GROUP_KINDS, HOUR, MIGRATION_CODE, MIGRATIONS, MINUTE, ROLLUP_STEPS, ROLLUP_UPSERT, SCHEMA_VERSION, STATE_COLUMNS, APPLICATION_ID, type GroupKind } from './schema.js';
+import { sampleRow, tcpCounters, type SampleRow, type TransitionWindow } from './sample-row.js';
+import { packGroups } from './group-blob.js';
 import { sqlite, sqliteCode, type Database, type Statement } from './sqlite.js';
 import { enforceRetention, DEFAULT_RETENTION, type Retention } from './retention.js';
 
@@ -81,8 +82,11 @@ export class HistoryStore {
   private readonly insertCounter: Statement | undefined;
   private readonly insertFinding: Statement | undefined;
   private readonly upsertRollup: Statement | undefined;
+  private readonly addCounterMs: Statement | undefined;
+  private readonly upsertCounterRollup: Statement | undefined;
   private readonly counterIds = new Map<string, number>();
-  private readonly prevCounters = new Map<string, Map<string, number>>();
+  private readonly prevCounters = new Map<string, { t: number; counters: Map<string, number> }>();
+  private readonly insertTransition: Statement | undefined;
   private lastRetention = 0;
   readonly retention: Retention;
   /** Samples written by this store. */
@@ -94,11 +98,14 @@ export class HistoryStore {
     if (!opts.write) return;
     const cols = STATE_COLUMNS.map((s) => `"${s.col}"`).join(', ');
     const qs = STATE_COLUMNS.map(() => '?').join(', ');
-    this.insertSample = db.prepare(`INSERT INTO samples(t, interval_ms, netns, source, scan_ms, ${cols}) VALUES (?, ?, ?, ?, ?, ${qs})`);
-    this.insertGroup = db.prepare(`INSERT INTO groups(sample, kind, key, folded, ${cols}) VALUES (?, ?, ?, ?, ${qs})`);
+    this.insertSample = db.prepare(`INSERT INTO samples(t, interval_ms, netns, source, scan_ms, counters_from, findings_checked, trans_from, trans_to, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${qs})`);
+    this.insertTransition = db.prepare('INSERT INTO transitions(sample, pair, count) VALUES (?, ?, ?)');
+    this.insertGroup = db.prepare('INSERT INTO group_sets(sample, kind, data) VALUES (?, ?, ?)');
     this.insertCounter = db.prepare('INSERT INTO counters(sample, name, delta) VALUES (?, ?, ?)');
     this.insertFinding = db.prepare('INSERT INTO findings(sample, rule, severity, title) VALUES (?, ?, ?, ?)');
     this.upsertRollup = db.prepare(ROLLUP_UPSERT);
+    this.addCounterMs = db.prepare('UPDATE rollups SET counter_ms = coalesce(counter_ms, 0) + ? WHERE step = ? AND netns = ? AND t = ?');
+    this.upsertCounterRollup = db.prepare('INSERT INTO counter_rollups(step, netns, t, name, sum) VALUES (?, ?, ?, ?, ?) ON CONFLICT(step, netns, t, name) DO UPDATE SET sum = sum + excluded.sum');
     for (const r of db.prepare('SELECT id, name FROM counter_names').all()) this.counterIds.set(r['name'] as string, r['id'] as number);
   }
 
@@ -117,11 +124,23 @@ export class HistoryStore {
     try {
       this.db.transaction(() => {
         const counts = STATE_COLUMNS.map((s) => row.counts[s.code]!);
-        const id = this.insertSample!.run(row.t, row.intervalMs, row.netns, row.source, Math.round(row.scanMs * 100) / 100, ...counts).lastInsertRowid;
-        for (const g of row.groups) this.insertGroup!.run(id, g.kind, g.key, g.folded, ...STATE_COLUMNS.map((s) => g.counts[s.code]!));
+        const tr = row.transitions;
+        const id = this.insertSample!.run(row.t, row.intervalMs, row.netns, row.source, Math.round(row.scanMs * 100) / 100,
+          row.countersFrom ?? null, row.findingsChecked ? 1 : null, tr?.from ?? null, tr?.to ?? null, ...counts).lastInsertRowid;
+        if (tr) for (const [pair, n] of tr.pairs) if (n > 0) this.insertTransition!.run(id, pair, n);
+        GROUP_KINDS.forEach((kind, k) => {
+          const gs = row.groups.filter((g) => g.kind === kind);
+          if (gs.length) this.insertGroup!.run(id, k, packGroups(gs));
+        });
         for (const [name, d] of row.counterDeltas) this.insertCounter!.run(id, this.counterId(name), d);
         for (const f of row.findings) this.insertFinding!.run(id, f.rule, f.severity, f.title);
-        for (const step of ROLLUP_STEPS) this.upsertRollup!.run(step, row.netns, Math.floor(row.t / step) * step, ...counts.flatMap((c) => [c, c, c, c]));
+        for (const step of ROLLUP_STEPS) {
+          const bt = Math.floor(row.t / step) * step;
+          this.upsertRollup!.run(step, row.netns, bt, ...counts.flatMap((c) => [c, c, c, c]));
+          if (row.countersFrom === undefined) continue;
+          this.addCounterMs!.run(row.t - row.countersFrom, step, row.netns, bt);
+          for (const [name, d] of row.counterDeltas) this.upsertCounterRollup!.run(step, row.netns, bt, this.counterId(name), d);
+        }
       }).immediate();
       this.written++;
       if (row.t - this.lastRetention >= MINUTE) {
@@ -133,13 +152,28 @@ export class HistoryStore {
     }
   }
 
-  /** A sampler's sample, written as one row; the counters' deltas are from this store's previous sample of that namespace. */
-  write(sample: Sample, o: { intervalMs: number }): SampleRow {
+  /**
+   * A sampler's sample, written as one row; the counters' deltas are from this store's
+   * previous sample of that namespace; `transitions`: the changes counted since the last.
+   */
+  write(sample: Sample, o: { intervalMs: number; transitions?: TransitionWindow }): SampleRow {
     const key = sample.netns ?? '';
-    const row = sampleRow(sample, { intervalMs: o.intervalMs, top: this.opts.top ?? 20, prevCounters: this.prevCounters.get(key), ...(this.opts.kinds ? { kinds: this.opts.kinds } : {}) });
-    if (sample.counters) this.prevCounters.set(key, tcpCounters(sample.counters));
+    const prev = this.prevCounters.get(key);
+    const row = sampleRow(sample, { intervalMs: o.intervalMs, top: this.opts.top ?? 20, ...(prev ? { prevCounters: prev.counters, prevT: prev.t } : {}), ...(this.opts.kinds ? { kinds: this.opts.kinds } : {}) });
+    if (o.transitions) row.transitions = o.transitions;
+    if (sample.counters) this.prevCounters.set(key, { t: sample.takenAt, counters: tcpCounters(sample.counters) });
     this.writeRow(row);
     return row;
+  }
+
+  /** Keep a note in the file's meta table (what the recorder could not do, and why). */
+  note(key: string, value: string | undefined): void {
+    try {
+      if (value === undefined) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+      else this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(key, value);
+    } catch (e) {
+      throw storeError(this.path, e, this.opts.env);
+    }
   }
 
   /** Close the file (a writer checkpoints the WAL into it) and release the writer lock. */
@@ -211,6 +245,7 @@ function migrate(db: Database, path: string, env?: Record<string, string | undef
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
+      MIGRATION_CODE[v]?.(db);
       db.pragma(`user_version = ${v + 1}`);
       if (v === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
     }).immediate();

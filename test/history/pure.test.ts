@@ -87,3 +87,32 @@ describe('history options and pure helpers', () => {
     assert.deepEqual([...new Set(owned.groups.map((g) => g.kind))], ['lport', 'raddr', 'process']);
   });
 });
+
+describe('packed groups (schema 3)', () => {
+  test('round trip: ports as numbers, other keys as text, folded counts, only non-zero states; every state code and large counts', async () => {
+    const { packGroups, unpackGroups } = await import('../../src/history/group-blob.js');
+    const fc = (await import('fast-check')).default;
+    const group = fc.record({
+      key: fc.oneof(fc.integer({ min: 0, max: 65535 }).map(String), fc.string({ maxLength: 40 }), fc.constantFrom('other', '0123', '10.0.0.1', '1234/nginx', '同')),
+      folded: fc.nat({ max: 100000 }),
+      counts: fc.array(fc.oneof(fc.constant(0), fc.nat({ max: 5 }), fc.nat({ max: 2 ** 40 })), { minLength: 16, maxLength: 16 }).map((a) => Float64Array.from(a)),
+    });
+    fc.assert(fc.property(fc.array(group, { maxLength: 25 }), (gs) => {
+      assert.deepEqual(unpackGroups(packGroups(gs)), gs.map((g) => ({ ...g })));
+    }));
+    // 21 port groups of a busy server: a few bytes each.
+    const c = new Float64Array(16);
+    c[1] = 120; c[6] = 3000; c[10] = 1;
+    assert.ok(packGroups(Array.from({ length: 21 }, (_, k) => ({ key: String(8000 + k), folded: 0, counts: c }))).length <= 21 * 10);
+  });
+
+  test('a damaged BLOB is an error naming the byte, not groups made up', async () => {
+    const { packGroups, unpackGroups } = await import('../../src/history/group-blob.js');
+    const c = new Float64Array(16);
+    c[1] = 300;
+    const b = packGroups([{ key: 'web', folded: 0, counts: c }]);
+    assert.throws(() => unpackGroups(b.subarray(0, b.length - 1)), /group BLOB damaged at byte \d+ of \d+: cut short/);
+    assert.throws(() => unpackGroups(Uint8Array.from([9])), /format 9 is not 1/);
+    assert.throws(() => unpackGroups(Uint8Array.from([1, 0, 3, 0xff, 0xfe])), /key not UTF-8|cut short/);
+  });
+});

@@ -31,7 +31,7 @@ function row(t: number, i: number, groups = 0): SampleRow {
     c[ESTABLISHED] = k + (i % 3);
     g.push({ kind: 'lport' as const, key: String(1000 + k), folded: 0, counts: c });
   }
-  return { t, intervalMs: 30_000, netns: '', source: 'synthetic', scanMs: 1, counts, groups: g, counterDeltas: new Map([['Tcp.ActiveOpens', i % 4 + 1]]), findings: [] };
+  return { t, intervalMs: 30_000, netns: '', source: 'synthetic', scanMs: 1, counts, groups: g, counterDeltas: new Map([['Tcp.ActiveOpens', i % 4 + 1]]), countersFrom: t - 30_000, findings: [] };
 }
 
 describe('rollups and retention', () => {
@@ -58,6 +58,11 @@ describe('rollups and retention', () => {
     assert.equal(q('SELECT count(*) AS n FROM counters WHERE sample NOT IN (SELECT id FROM samples)')['n'], 0);
     const minutes = q(`SELECT min(t) AS t, count(*) AS n FROM rollups WHERE step = ${60_000}`);
     assert.ok((minutes['t'] as number) >= lastT - 2 * DAY - 60_000 && (minutes['t'] as number) <= lastT - 2 * DAY + 60_000);
+    // Counter sums per bucket go with their rollups, and equal the raw deltas where both remain.
+    assert.equal(q(`SELECT count(*) AS n FROM counter_rollups WHERE step = ${60_000} AND t < ${minutes['t'] as number}`)['n'], 0);
+    const lastHour = Math.floor(lastT / HOUR) * HOUR;
+    assert.equal(q(`SELECT sum(sum) AS n FROM counter_rollups WHERE step = ${HOUR} AND t = ${lastHour}`)['n'],
+      q(`SELECT sum(delta) AS n FROM counters JOIN samples ON samples.id = counters.sample WHERE samples.t >= ${lastHour}`)['n']);
     assert.equal(q(`SELECT count(*) AS n FROM rollups WHERE step = ${HOUR}`)['n'], 72);
     store.close();
 

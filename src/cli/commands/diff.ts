@@ -11,7 +11,7 @@ import type { SocketTable } from '../../model/table.js';
 import { type DiffSide, diffJson, renderDiff } from '../../render/diff.js';
 import { liveSnapshot } from '../../snapshot.js';
 import { intOpt, parse, str } from '../args.js';
-import { inputFormat, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
+import { inputFormat, pathKind, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
 
@@ -21,7 +21,10 @@ Compare two snapshots of one host: sockets per state before and after, and, when
 are full listings (not awk summaries), the sockets that changed state, appeared or
 disappeared. A socket is known by protocol, local and remote address.
 
-BEFORE and AFTER are captures (any format tcpstate count reads; - for stdin).
+BEFORE and AFTER are captures (any format tcpstate count reads; - for stdin), or
+@TIME: the sample "tcpstate record" kept at TIME (as history --at takes it:
+@10:05, @1h, @2026-12-05T10:05:00Z, @1733392800), from the history file.
+  --db PATH            the history file @TIME reads (default: record's)
   --live               the live table of this machine (or of --netns NAME) is AFTER
   --host NAME          the snapshot of NAME, when a capture holds several hosts
   --top N              list at most N sockets of each kind (changed, appeared, disappeared)
@@ -33,6 +36,7 @@ Examples:
   tcpstate ls -a --json > before.json; sleep 60; tcpstate diff before.json --live
   tcpstate diff web1-0900.txt web1-0905.txt state close-wait
   ssh web1 ss -tan | tcpstate diff web1-0900.txt -
+  tcpstate diff @10:00 @10:05
 `;
 
 interface Side {
@@ -49,8 +53,18 @@ function pickHost<T extends { capture: { host: string; file: string } }>(picked:
   throw new TcpstateError('ERR_USAGE', `${path} holds ${found.length} snapshots (${names}); diff compares one with one: name it with --host`, { file: path, field: '--host' });
 }
 
+/** `@TIME`: a sample the history file holds (a file of that name wins). */
+function isMoment(p: string): boolean {
+  return p.length > 1 && p.startsWith('@') && pathKind(p) === 'none';
+}
+
 /** One side from a capture; undefined when it is `-` and stdin held nothing (`emptyStdin`). */
 async function fromCapture(io: Io, path: string, values: Record<string, unknown>, sel: Selection, warnings: Warning[], emptyStdin = false): Promise<Side | undefined> {
+  if (isMoment(path)) {
+    const [{ recordedDiffSide }, { defaultDbPath }] = await Promise.all([import('../../history/at.js'), import('../../history/paths.js')]);
+    const r = await recordedDiffSide(str(values['db']) ?? defaultDbPath(io.env), path, sel.scan.netns, path, io.env);
+    return { side: { label: r.label, format: r.format }, counts: r.counts };
+  }
   const read = await readCaptures([path], io, { format: inputFormat(values), sel, tables: true, allowEmptyStdin: emptyStdin });
   if (read.emptyStdin) return undefined;
   warnings.push(...read.warnings);
@@ -75,10 +89,11 @@ export const diff: Command = {
       live: { type: 'boolean' },
       host: { type: 'string' },
       top: { type: 'string' },
+      db: { type: 'string' },
       json: { type: 'boolean' },
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
-    const { inputs, filter } = splitPositionals(positionals);
+    const { inputs, filter } = splitPositionals(positionals, (p) => (isMoment(p) ? 'file' : pathKind(p)));
     if (values['udp']) throw new TcpstateError('ERR_USAGE', 'diff compares TCP sockets; -u does not apply', { field: '--udp' });
     if (inputs.length === 0) throw new TcpstateError('ERR_USAGE', 'diff needs a capture to compare: tcpstate diff BEFORE [AFTER | --live]; see --help');
     if (inputs.length > 2 || (inputs.length === 2 && values['live'])) throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);

@@ -26,6 +26,12 @@ the minute and hour rollups.
   --by KIND            the largest groups over time: lport (inbound, by local port),
                        rport (outbound, by remote port), raddr, process
   -N, --netns NAME     the namespace's history ("" for the recorder's own)
+  --counters WHICH     kernel TCP counters shown as increases and rates per
+                       sample or step: key (listen overflows, SYN cookies,
+                       resets, aborts, retransmits, ...; the default), all,
+                       none, or names (ListenOverflows,Tcp.OutRsts)
+  --transitions        the state changes (FROM->TO) counted per sample or step,
+                       as a time table (record counts them where BPF runs)
   --at TIME            the counts at one moment, as "tcpstate count" prints them
   --json               tcpstate.history/1 (with --at: tcpstate.count/1)
   --csv                a row per sample (or step); with --by, per sample and group
@@ -51,6 +57,8 @@ export const history: Command = {
       by: { type: 'string' },
       netns: { type: 'string', short: 'N' },
       at: { type: 'string' },
+      counters: { type: 'string' },
+      transitions: { type: 'boolean' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
       export: { type: 'string' },
@@ -77,6 +85,7 @@ export const history: Command = {
     const format = values['json'] ? 'json' : values['csv'] ? 'csv' : 'text';
     if (values['json'] && values['csv']) throw new TcpstateError('ERR_USAGE', '--json and --csv do not combine', { field: '--csv' });
     const exportFmt = values['export'] === undefined ? undefined : oneOf(values['export'], '--export', ['openmetrics'] as const, 'openmetrics');
+    const counters = counterSelection(str(values['counters']));
     const file = str(values['db']) ?? defaultDbPath(io.env);
     const netns = str(values['netns']);
     const { openStore, storeError } = await import('../../history/store.js');
@@ -89,7 +98,7 @@ export const history: Command = {
       }
       const { queryAt, queryHistory } = await import('../../history/query.js');
       if (values['at'] !== undefined) {
-        const at = queryAt(store.db, parseTime(str(values['at'])!, '--at', now), netns, by, io.env);
+        const at = queryAt(store.db, parseTime(str(values['at'])!, '--at', now), netns, by, io.env, file);
         const { countJson, renderCounts, renderGroups } = await import('../../render/count.js');
         io.err(`tcpstate: ${m.sampleAt(new Date(at.t).toISOString(), at.netns)}\n`);
         if (format === 'json') io.out(JSON.stringify({ ...countJson(at.counts, { source: `history:${file}`, ...(by ? { by, groups: at.groups ?? [] } : {}) }), takenAt: new Date(at.t).toISOString(), ...(at.netns ? { netns: at.netns } : {}) }, null, 2) + '\n');
@@ -99,11 +108,11 @@ export const history: Command = {
       }
       let step = stepMs;
       if (step === undefined && format === 'text') step = autoStep(store.db, netns, since, until);
-      const doc = queryHistory(store.db, file, { since, until, ...(step === undefined ? {} : { stepMs: step }), ...(netns === undefined ? {} : { netns }), ...(states ? { states } : {}), ...(by ? { by } : {}) }, io.env);
+      const doc = queryHistory(store.db, file, { since, until, ...(step === undefined ? {} : { stepMs: step }), ...(netns === undefined ? {} : { netns }), ...(states ? { states } : {}), ...(by ? { by } : {}), counters }, io.env);
       if (format === 'json') { io.out(JSON.stringify(doc, null, 1) + '\n'); return 0; }
       if (doc.samples.length === 0) throw new TcpstateError('ERR_EMPTY', m.noSamples(file));
-      const { renderHistoryCsv, renderHistoryText } = await import('../../history/render.js');
-      io.out(format === 'csv' ? renderHistoryCsv(doc) : renderHistoryText(doc, m));
+      const { renderHistoryCsv, renderHistoryText, renderTransitionsView } = await import('../../history/render.js');
+      io.out(format === 'csv' ? renderHistoryCsv(doc) : values['transitions'] ? renderTransitionsView(doc, m) : renderHistoryText(doc, m));
       return 0;
     } catch (e) {
       throw storeError(file, e, io.env);
@@ -112,6 +121,17 @@ export const history: Command = {
     }
   },
 };
+
+/** `--counters`: key, all, none, or names (a bare name is looked for in Tcp and TcpExt). */
+function counterSelection(text: string | undefined): 'key' | 'all' | 'none' | string[] {
+  if (text === undefined || text === 'key') return 'key';
+  if (text === 'all' || text === 'none') return text;
+  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0 || names.some((n) => !/^([A-Za-z]+\.)?[A-Za-z0-9_]+$/.test(n))) {
+    throw new TcpstateError('ERR_USAGE', `--counters takes key, all, none or counter names such as ListenOverflows,Tcp.OutRsts; got "${text.slice(0, 60)}"`, { field: '--counters' });
+  }
+  return names;
+}
 
 /** A step giving at most about 30 rows over the recorded part of the range; undefined: every sample fits. */
 function autoStep(db: import('../../history/sqlite.js').Database, netns: string | undefined, since: number, until: number): number | undefined {

@@ -26,6 +26,9 @@ that "tcpstate history" reads. Runs until SIGTERM or SIGINT (Ctrl-C).
   --top N                groups kept per kind and sample, the rest summed as "other" (20)
   --no-processes         no process groups (skips the /proc/PID/fd scan)
   --findings             keep doctor's findings with each sample
+  --no-transitions       do not count state changes (from -> to) per interval;
+                         they are counted in the kernel where BPF runs (root,
+                         kernel BTF), as "trace --count" does; said where not
   --samples N            stop after N samples per namespace
   --source NAME          live socket source: auto (default), netlink, proc
 
@@ -48,6 +51,7 @@ export const record: Command = {
       top: { type: 'string' },
       'no-processes': { type: 'boolean' },
       findings: { type: 'boolean' },
+      'no-transitions': { type: 'boolean' },
       samples: { type: 'string' },
       source: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -77,6 +81,22 @@ export const record: Command = {
     const want = { processes: !values['no-processes'], findings: Boolean(values['findings']) };
     const targets = names.length ? names : [undefined];
     io.err(m.recording({ db, intervalS: intervalMs / 1000, netns: names }) + '\n');
+    const transitions = new Map<string | undefined, import('../../history/transitions.js').TransitionCounter>();
+    if (!values['no-transitions']) {
+      const { startTransitionCounter } = await import('../../history/transitions.js');
+      let why: string | undefined;
+      for (const t of targets) {
+        const c = startTransitionCounter(t);
+        if ('why' in c) { why = c.why; break; }
+        transitions.set(t, c);
+      }
+      if (why !== undefined) {
+        for (const c of transitions.values()) c.stop();
+        transitions.clear();
+        io.err(m.noTransitions(why) + '\n');
+      }
+      store.note('transitions_unavailable', why);
+    } else store.note('transitions_unavailable', 'record --no-transitions');
     let status = 0;
     let stopped = false;
     let resolve!: (why: string) => void;
@@ -85,7 +105,7 @@ export const record: Command = {
     const counts = new Map<string | undefined, number>();
     const { startRecorder } = await import('../../history/recorder.js');
     const stopRecording = startRecorder(sampler, store, {
-      targets, want, intervalMs,
+      targets, want, intervalMs, transitions,
       onSampleError: (e) => { if (!stopped) io.err(m.sampleFailed(e.message) + '\n'); },
       onWriteError: (e) => {
         io.err(`tcpstate: ${e.message}\n`);
@@ -106,6 +126,7 @@ export const record: Command = {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
     stopRecording();
+    for (const c of transitions.values()) c.stop();
     await sampler.close();
     store.close();
     if (why.startsWith('SIG')) io.err(m.stopping(why, store.written) + '\n');
