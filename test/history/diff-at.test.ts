@@ -53,14 +53,14 @@ describe('diff @TIME', () => {
     const a = t0 + 5 * 10_000 + 3000; // sample 5
     const b = t0 + 42 * 10_000; // sample 42 exactly
     const r = runCli(['diff', '--db', db, `@${a / 1000}`, `@${b / 1000}`, '--json']);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr); // the sides differ: 1, as diff(1)
     const d = JSON.parse(r.stdout) as DiffDoc;
     assert.deepEqual(byState(d), { ESTABLISHED: [15, 52], TIME_WAIT: [5, 0], LISTEN: [2, 2] });
     assert.equal(d.before.format, 'history');
     assert.match(d.before.label, new RegExp(`${db}, sample of ${new Date(t0 + 50_000).toISOString()}`));
     assert.equal(d.sockets, null);
     const text = runCli(['diff', '--db', db, `@${new Date(a).toISOString()}`, `@${b / 1000}`]);
-    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.code, 1, text.stderr);
     assert.match(text.stdout, /^ESTABLISHED +15 +52 +\+37$/m);
   });
 
@@ -71,13 +71,13 @@ describe('diff @TIME', () => {
     const before = new Date(t0 + 59 * 10_000).toISOString();
     const afterT = new Date(t0 + 3_600_000).toISOString();
     assert.match(r.stderr, new RegExp(`no sample at ${new Date(gap).toISOString()} \\(none within two intervals before it\\); nearest: ${before} before, ${afterT} after`));
-    const zh = runCli(['diff', '--db', db, `@${(t0 - 60_000) / 1000}`], { env: { TCPSTATE_LANG: 'zh' } });
+    const zh = runCli(['diff', '--db', db, `@${(t0 - 60_000) / 1000}`, `@${(t0 + 10_000) / 1000}`], { env: { TCPSTATE_LANG: 'zh' } });
     assert.equal(zh.code, 1);
     assert.match(zh.stderr, new RegExp(`之前没有,之后 ${new Date(t0).toISOString()}`));
-    const missing = runCli(['diff', '--db', join(dir, 'none.db'), '@1h']);
+    const missing = runCli(['diff', '--db', join(dir, 'none.db'), '@1h', '@30m']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /none\.db does not exist: nothing has been recorded there/);
-    const bad = runCli(['diff', '--db', db, '@yesterday']);
+    const bad = runCli(['diff', '--db', db, '@yesterday', '@1h']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /@yesterday takes a time: now, a duration ago/);
   });
@@ -86,7 +86,7 @@ describe('diff @TIME', () => {
     const cap = join(dir, 'after.txt');
     writeFileSync(cap, 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:*\nESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\nCLOSE-WAIT 0 0 10.0.0.1:22 10.0.0.3:5001\n');
     const r = runCli(['diff', '--db', db, `@${(t0 + 10_000) / 1000}`, cap, '--json']);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(byState(JSON.parse(r.stdout) as DiffDoc), { ESTABLISHED: [11, 1], TIME_WAIT: [1, 0], LISTEN: [2, 1], CLOSE_WAIT: [0, 1] });
   });
 
@@ -108,7 +108,7 @@ describe('diff @TIME', () => {
     await driver.do('halfclose 3');
     const ssAfter = ssCounts(ns);
     const r = runCli(['diff', '--db', ndb, '--netns', ns.name, `@${recorded / 1000}`, '--live', '--json']);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     const d = JSON.parse(r.stdout) as DiffDoc;
     assert.match(d.after.label, /^live, network namespace /);
     for (const s of d.states) {
