@@ -9,7 +9,8 @@
  * @module
  */
 import type { StateCounts } from '../../model/count.js';
-import { parseState } from '../../model/state.js';
+import { parseState, type StateCode } from '../../model/state.js';
+import { F_HAS_QUEUES, PROTO_TCP, type SocketTable } from '../../model/table.js';
 
 /**
  * Whole lines of a piece, each ending in LF: a byte reader advances `pos` past each line it
@@ -230,6 +231,22 @@ export function storeAt(out: Uint8Array, off: number, ep: ByteEndpoint, family: 
     out[off + 10] = 0xff; out[off + 11] = 0xff;
     out[off + 12] = b[0]!; out[off + 13] = b[1]!; out[off + 14] = b[2]!; out[off + 15] = b[3]!;
   } else for (let k = 0; k < 16; k++) out[off + k] = b[k]!;
+}
+
+/** A new TCP row with queues from byte-level endpoints; its index. */
+export function addQueuedRow(t: SocketTable, family: number, state: StateCode, l: ByteEndpoint, r: ByteEndpoint, recvQ: number, sendQ: number): number {
+  const i = t.add();
+  t.proto[i] = PROTO_TCP;
+  t.family[i] = family;
+  t.state[i] = state;
+  t.flags[i] = F_HAS_QUEUES;
+  storeAt(t.laddr, i * 16, l, family);
+  storeAt(t.raddr, i * 16, r, family);
+  t.lport[i] = l.port;
+  t.rport[i] = r.port;
+  t.recvQ[i] = recvQ;
+  t.sendQ[i] = sendQ;
+  return i;
 }
 
 /**

@@ -10,13 +10,13 @@
  * skipped. Without -a, netstat leaves out sockets whose remote port is 0 (listeners).
  * @module
  */
-import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
+import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, type SocketTable } from '../../model/table.js';
 import {
   addRow, fail, fields, keepNames, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
-import { colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, storeAt, type Tally, tokenEnd, uintAt } from './fast.js';
+import { addQueuedRow, colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, type Tally, tokenEnd, uintAt } from './fast.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -159,18 +159,7 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
     return next;
   }
   rows.next();
-  const tb = rows.t;
-  const i = tb.add();
-  tb.proto[i] = PROTO_TCP;
-  tb.family[i] = family;
-  tb.state[i] = state;
-  tb.flags[i] = F_HAS_QUEUES;
-  storeAt(tb.laddr, i * 16, LOCAL, family);
-  storeAt(tb.raddr, i * 16, REMOTE, family);
-  tb.lport[i] = LOCAL.port;
-  tb.rport[i] = REMOTE.port;
-  tb.recvQ[i] = recvQ;
-  tb.sendQ[i] = sendQ;
+  addQueuedRow(rows.t, family, state, LOCAL, REMOTE, recvQ, sendQ);
   return next;
 }
 

@@ -14,14 +14,14 @@
  * @module
  */
 import { AF_INET } from '../../model/address.js';
-import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, PROTO_TCP, type SocketTable } from '../../model/table.js';
+import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, type SocketTable } from '../../model/table.js';
 import {
   addRow, fail, fields, keepNames, isStateWord, type LineKind, type LineParser, type RunEnd, needUint, newEndpoint, noteNames, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
 import { MAX_LINE } from './decode.js';
-import { type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, storeAt, tokenEnd, uintAt } from './fast.js';
+import { addQueuedRow, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, tokenEnd, uintAt } from './fast.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -321,19 +321,7 @@ export function openSs(ctx: StreamContext): LineParser {
         } else {
           finish();
           rows.next();
-          const t = rows.t;
-          const i = t.add();
-          t.proto[i] = PROTO_TCP;
-          t.family[i] = family;
-          t.state[i] = SS_STATE;
-          t.flags[i] = F_HAS_QUEUES;
-          storeAt(t.laddr, i * 16, LOCAL, family);
-          storeAt(t.raddr, i * 16, REMOTE, family);
-          t.lport[i] = LOCAL.port;
-          t.rport[i] = REMOTE.port;
-          t.recvQ[i] = SS_QUEUES[0]!;
-          t.sendQ[i] = SS_QUEUES[1]!;
-          cur = i;
+          cur = addQueuedRow(rows.t, family, SS_STATE, LOCAL, REMOTE, SS_QUEUES[0]!, SS_QUEUES[1]!);
           curIdx = idx + run.lines;
         }
         tail = '';
