@@ -14,25 +14,19 @@ import { constants } from 'node:os';
 import { formatAddr, formatEndpoint } from '../model/address.js';
 import type { Owner } from '../model/table.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, stateName, type StateCode } from '../model/state.js';
-import { MAX_TRACKED, type Transition } from './tracker.js';
+import { type Endpoints, MAX_TRACKED, type Transition } from './tracker.js';
 import { hms, wallMs } from './render.js';
 
 const ECONNRESET = constants.errno.ECONNRESET;
 const EPIPE = constants.errno.EPIPE;
 
 /** One finished connection. */
-export interface Lifetime {
+export interface Lifetime extends Endpoints {
   /** CLOCK_MONOTONIC ns of its first change; undefined when it began before the trace. */
   start: bigint | undefined;
   /** Of its last change (into CLOSE or TIME_WAIT). */
   end: bigint;
   netns: number;
-  owner: Owner | undefined;
-  family: 4 | 6;
-  laddr: Uint8Array;
-  lport: number;
-  raddr: Uint8Array;
-  rport: number;
   /** Data bytes acknowledged by the peer, received in order; undefined: not known. */
   sent: number | undefined;
   received: number | undefined;

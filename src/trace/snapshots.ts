@@ -8,20 +8,14 @@
  */
 import { formatAddr } from '../model/address.js';
 import { CLOSE, type StateCode } from '../model/state.js';
-import type { Owner, SocketTable } from '../model/table.js';
-import type { Transition } from './tracker.js';
+import type { SocketTable } from '../model/table.js';
+import type { Endpoints, Transition } from './tracker.js';
 
-interface Seen {
+interface Seen extends Endpoints {
   state: StateCode;
   since: bigint;
   /** Seen since the baseline: its time in `state` is a lower bound from the snapshots. */
   known: boolean;
-  owner: Owner | undefined;
-  family: 4 | 6;
-  laddr: Uint8Array;
-  lport: number;
-  raddr: Uint8Array;
-  rport: number;
 }
 
 function keyOf(t: SocketTable, i: number): string {

@@ -17,16 +17,20 @@ import { KIND_STATE, KIND_TW_ENTER, KIND_TW_KILL, KIND_TW_SCHED, type TraceEvent
 
 
 /** One state change of one socket. */
-export interface Transition {
-  /** CLOCK_MONOTONIC nanoseconds. */
-  time: bigint;
-  netns: number;
+/** A traced socket's owner and addresses (addresses as 4 or 16 bytes, ports in host order). */
+export interface Endpoints {
   owner: Owner | undefined;
   family: 4 | 6;
   laddr: Uint8Array;
   lport: number;
   raddr: Uint8Array;
   rport: number;
+}
+
+export interface Transition extends Endpoints {
+  /** CLOCK_MONOTONIC nanoseconds. */
+  time: bigint;
+  netns: number;
   from: StateCode;
   to: StateCode;
   /** Milliseconds in `from`; undefined when the socket entered it before the trace began. */
