@@ -15,7 +15,7 @@ import type { Browser } from 'playwright-core';
 import { KNOWN_CODES, stateName } from '../src/model/state.js';
 import { CHROMIUM, chromiumOrSkip, foreignRequests, launch, shot, watchedPage } from './lib/browser.js';
 import { kernelOrSkip, kernelUnavailable, Netns } from './lib/netns.js';
-import { freePort, Serve } from './lib/prometheus.js';
+import { freePort, Serve, track } from './lib/prometheus.js';
 import { parseSs } from './lib/ss.js';
 
 const FIGURE = ['CLOSE', 'LISTEN', 'SYN_RECV', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'CLOSING', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK'];
@@ -47,7 +47,7 @@ describe('the dashboard\'s fleet view from Prometheus', () => {
     promPort = await freePort();
     const targets = hosts.map((h) => `      - targets: ['127.0.0.1:${h.serve.port}']\n        labels: {host: ${h.name}, role: ${h.role}}\n`).join('');
     writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${targets}`);
-    prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: 'ignore' });
+    prom = track(spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: 'ignore' }));
     dash = await Serve.start(['--prometheus', `http://127.0.0.1:${promPort}`, '--host-label', 'host', '--group-label', 'role']);
     browser = await launch();
   });

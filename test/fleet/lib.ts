@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseState, stateName } from '../../src/model/state.js';
 import { CLI, type Netns, REPO } from '../lib/netns.js';
-import { freePort } from '../lib/prometheus.js';
+import { freePort, track } from '../lib/prometheus.js';
 import { parseSs } from '../lib/ss.js';
 
 export interface Target {
@@ -29,7 +29,7 @@ export class FleetPrometheus {
     // The shipped rules, evaluated every second (fleet --recorded reads one).
     copyFileSync(join(REPO, 'contrib', 'prometheus', 'tcpstate.rules.yml'), join(dir, 'tcpstate.rules.yml'));
     writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files: [tcpstate.rules.yml]\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${tg}`);
-    const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = track(spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] }));
     const p = new FleetPrometheus(child, port, dir);
     child.stderr!.on('data', (d: Buffer) => { p.log = (p.log + d.toString()).slice(-20_000); });
     return p;

@@ -24,6 +24,23 @@ export function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Every serve and Prometheus this test process started and has not yet seen exit: killed by
+ * PID when the process exits or is stopped by a signal before its `after` hooks ran (a run
+ * interrupted from outside left a Prometheus behind).
+ */
+const started = new Set<ChildProcess>();
+export function track(c: ChildProcess): ChildProcess {
+  started.add(c);
+  c.once('exit', () => started.delete(c));
+  return c;
+}
+function killStarted(): void {
+  for (const c of started) if (c.pid !== undefined) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+}
+process.once('exit', killStarted);
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => { killStarted(); process.kill(process.pid, sig); });
+
 function stop(c: ChildProcess): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return Promise.resolve();
   const gone = new Promise<void>((res) => c.once('exit', () => res()));
@@ -42,7 +59,7 @@ export class Serve {
     // serve records history by default, as root into /var/lib/tcpstate: tests that do not
     // name a history file of their own record nothing
     const history = args.some((a) => a.startsWith('--history-db')) ? [] : ['--no-history'];
-    const child = spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, ...history, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, [CLI, 'serve', '--listen', `127.0.0.1:${port}`, ...history, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const s = new Serve(child, port);
     await new Promise<void>((res, rej) => {
       const t = setTimeout(() => rej(new Error(`serve did not start in 20 s: ${s.stderr}`)), 20_000);
@@ -75,7 +92,7 @@ export class Prometheus {
     const port = await freePort();
     const auth = extra.basicAuth ? `    basic_auth:\n      username: ${extra.basicAuth.user}\n      password: ${extra.basicAuth.password}\n` : '';
     writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: tcpstate\n    scheme: ${extra.scheme ?? 'http'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`);
-    const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = track(spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] }));
     const p = new Prometheus(child, port, dir, '');
     child.stderr!.on('data', (d: Buffer) => { p.log = (p.log + d.toString()).slice(-20_000); });
     return p;
