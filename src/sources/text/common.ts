@@ -12,7 +12,7 @@ import { type Location, TcpstateError } from '../../model/errors.js';
 import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
 import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
-import type { ByteRun, Tally } from './fast.js';
+import { type ByteRun, hexValue, type Tally } from './fast.js';
 
 /**
  * The kind of one line, judged on its own: `data` (a socket or a count), `header`
@@ -279,12 +279,6 @@ function fastV4(a: string, out: Uint8Array): boolean {
   if (part !== 3 || digits === 0) return false;
   out[3] = v;
   return true;
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 32;
-  return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
 const V6_GROUPS = new Uint16Array(8);

@@ -116,7 +116,8 @@ function v4At(buf: Uint8Array, s: number, e: number, out: Uint8Array, off: numbe
   return true;
 }
 
-function hexValue(c: number): number {
+/** The value of a hex digit's character code, or -1. */
+export function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 32;
   return l >= 97 && l <= 102 ? l - 87 : -1;
@@ -231,6 +232,23 @@ export function storeAt(out: Uint8Array, off: number, ep: ByteEndpoint, family: 
     out[off + 10] = 0xff; out[off + 11] = 0xff;
     out[off + 12] = b[0]!; out[off + 13] = b[1]!; out[off + 14] = b[2]!; out[off + 15] = b[3]!;
   } else for (let k = 0; k < 16; k++) out[off + k] = b[k]!;
+}
+
+/**
+ * Recv-Q and Send-Q, two unsigned tokens from `q` (at the first), into `out[0]` and `out[1]`.
+ * @returns where Send-Q ends, or -1 when either is not a plain number.
+ */
+export function queuesAt(buf: Uint8Array, q: number, end: number, out: Float64Array): number {
+  let t = tokenEnd(buf, q, end);
+  const recvQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (recvQ < 0) return -1;
+  q = skipSpaces(buf, t, end);
+  t = tokenEnd(buf, q, end);
+  const sendQ = t < 0 ? -1 : uintAt(buf, q, t);
+  if (sendQ < 0) return -1;
+  out[0] = recvQ;
+  out[1] = sendQ;
+  return t;
 }
 
 /** A new TCP row with queues from byte-level endpoints; its index. */

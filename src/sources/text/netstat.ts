@@ -16,7 +16,7 @@ import {
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
-import { addQueuedRow, colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, type Tally, tokenEnd, uintAt } from './fast.js';
+import { addQueuedRow, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd } from './fast.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -109,6 +109,7 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
   };
 }
 
+const QUEUES = new Float64Array(2);
 const LOCAL = newByteEndpoint();
 const REMOTE = newByteEndpoint();
 const NETSTAT_STATES = new StateBytes(false);
@@ -130,13 +131,8 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
   } else if (flavor.protoFamily) said = 4;
   if (buf[q] !== 32) return -1;
   q = skipSpaces(buf, q, end);
-  let t = tokenEnd(buf, q, end);
-  const recvQ = t < 0 ? -1 : uintAt(buf, q, t);
-  if (recvQ < 0) return -1;
-  q = skipSpaces(buf, t, end);
-  t = tokenEnd(buf, q, end);
-  const sendQ = t < 0 ? -1 : uintAt(buf, q, t);
-  if (sendQ < 0) return -1;
+  let t = queuesAt(buf, q, end, QUEUES);
+  if (t < 0) return -1;
   q = skipSpaces(buf, t, end);
   t = tokenEnd(buf, q, end);
   // net-tools: IPv4 on tcp lines; IPv6 (or IPv4-mapped peers shown as IPv4) on tcp6 lines.
@@ -159,7 +155,7 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
     return next;
   }
   rows.next();
-  addQueuedRow(rows.t, family, state, LOCAL, REMOTE, recvQ, sendQ);
+  addQueuedRow(rows.t, family, state, LOCAL, REMOTE, QUEUES[0]!, QUEUES[1]!);
   return next;
 }
 

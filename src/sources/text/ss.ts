@@ -21,7 +21,7 @@ import {
   type TextFormat, timerKind, uint,
 } from './common.js';
 import { MAX_LINE } from './decode.js';
-import { addQueuedRow, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, skipSpaces, StateBytes, tokenEnd, uintAt } from './fast.js';
+import { addQueuedRow, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, tokenEnd } from './fast.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -366,13 +366,8 @@ function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean): n
   const state = SS_STATES.lookup(buf, p, t);
   if (state < 0) return -1;
   let q = skipSpaces(buf, t, end);
-  t = tokenEnd(buf, q, end);
-  const recvQ = t < 0 ? -1 : uintAt(buf, q, t);
-  if (recvQ < 0) return -1;
-  q = skipSpaces(buf, t, end);
-  t = tokenEnd(buf, q, end);
-  const sendQ = t < 0 ? -1 : uintAt(buf, q, t);
-  if (sendQ < 0) return -1;
+  t = queuesAt(buf, q, end, SS_QUEUES);
+  if (t < 0) return -1;
   q = skipSpaces(buf, t, end);
   t = tokenEnd(buf, q, end);
   if (t <= q || !colonEndpointAt(buf, q, t, LOCAL, false, bracketed)) return -1;
@@ -382,8 +377,6 @@ function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean): n
   const next = lineRest(buf, t, end);
   if (next < 0) return -1;
   SS_STATE = state;
-  SS_QUEUES[0] = recvQ;
-  SS_QUEUES[1] = sendQ;
   return next;
 }
 
