@@ -138,7 +138,7 @@ test('fragments and contradictory headers: a warning each, at the first such fra
   frames[v4[3]!]!.writeUInt16BE(10, 2); // total length shorter than the header
   const build = (fs: Buffer[]) => {
     const w = new NgWriter().shb().idb(LINKTYPE_RAW);
-    fs.forEach((f, i) => w.epb(0, BigInt(i + 1), f));
+    for (const [i, f] of fs.entries()) w.epb(0, BigInt(i + 1), f);
     return w.bytes();
   };
   const run = (bytes: Buffer) => {
