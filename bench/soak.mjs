@@ -21,7 +21,8 @@ if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit
 
 const { Sampler } = await import(join(here, '..', 'dist', 'src', 'engine', 'sampler.js'));
 buildHolder();
-const ns = new BenchNamespace('tcst-soak');
+// The holders' own time bound (an hour by default) must outlast the run.
+const ns = new BenchNamespace('tcst-soak', MINUTES * 60 + 900);
 await ns.fill(N);
 const sockets = Number(ns.sh('ss -tanH | wc -l'));
 const sampler = new Sampler();
