@@ -8,6 +8,7 @@
  * @module
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
+import { Warnings } from '../model/warnings.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import type { ScanOptions, ScanResult } from './live.js';
@@ -69,15 +70,15 @@ export function unreadSubstates(t: StateTally): number {
  * a kernel state tcpstate does not know is counted as UNKNOWN, with a warning.
  */
 export function finishCounts(t: StateTally, opts: Pick<ScanOptions, 'v4' | 'v6' | 'states'>, counts: Float64Array, name = 'bpf tcp iterator'): Warning[] {
-  const warnings: Warning[] = [];
+  const warnings = new Warnings();
   for (let raw = 0; raw < 256; raw++) {
     const n = (opts.v4 ? t.v4[raw]! : 0) + (opts.v6 ? t.v6[raw]! : 0);
     if (n === 0) continue;
     const code = canonicalCode(raw);
-    if (code === UNKNOWN) warnings.push({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${raw} (${n} sockets), counted as UNKNOWN`, where: { file: name, field: 'state' } });
+    if (code === UNKNOWN) warnings.add('W_UNKNOWN_STATE', `unknown state code ${raw} (${n} sockets), counted as UNKNOWN`, { file: name, field: 'state' });
     if (opts.states & (1 << code)) counts[code]! += n;
   }
-  return warnings;
+  return warnings.list();
 }
 
 /**
@@ -168,8 +169,9 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
     c.lport[i] = dv.getUint16(o + 2, LITTLE);
     c.rport[i] = dv.getUint16(o + 4, LITTLE);
   }
-  const warnings: Warning[] = [...unknown].map(([raw, k]) => ({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${raw} (${k} sockets), counted as UNKNOWN`, where: { file: name, field: 'state' } }));
-  return { columns: c, warnings };
+  const warnings = new Warnings();
+  for (const [raw, k] of unknown) warnings.add('W_UNKNOWN_STATE', `unknown state code ${raw} (${k} sockets), counted as UNKNOWN`, { file: name, field: 'state' });
+  return { columns: c, warnings: warnings.list() };
 }
 
 /**

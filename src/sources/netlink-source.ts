@@ -159,13 +159,13 @@ export const netlinkSource: LiveSource = {
     const dec = new SockDiagDecoder(sink);
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     dec.end();
-    return { warnings: dec.warnings, notices: [], dumps: dec.stats.dumps };
+    return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
   collect(opts: ScanOptions, into: SocketTable): ScanResult {
     const addon = loadNative().addon!;
     const dec = new SockDiagDecoder(() => {}, { into });
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
-    return { warnings: dec.warnings, notices: [], dumps: dec.stats.dumps };
+    return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
   count(opts: ScanOptions, counts: Float64Array): ScanResult {
     const addon = loadNative().addon!;
@@ -185,6 +185,6 @@ export const netlinkSource: LiveSource = {
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     // The kernel's state filter is exact but for its own codes; apply ours on top.
     for (let s = 0; s < 16; s++) if (opts.states & (1 << s)) counts[s]! += mine[s]!;
-    return { warnings: dec.warnings as Warning[], notices: [], dumps: dec.stats.dumps };
+    return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
 };
