@@ -147,7 +147,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
 function why(opts: ScanOptions): string | undefined {
   const n = loadNative();
   if (!n.addon) return n.why;
-  if (opts.procRoot !== '/proc') return 'a captured proc root is read by the proc source';
+  if (opts.origin === 'proc-root') return 'a captured proc root is read by the proc source';
   return undefined;
 }
 
