@@ -10,10 +10,11 @@ import { ALL_MASK, ESTABLISHED, TIME_WAIT } from './model/state.js';
 import { SocketTable, type Snapshot } from './model/table.js';
 import { LIVE_SOURCES, type LiveSource, type Origin, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
 import type { ChunkSink } from './sources/proc-net.js';
+import { readConfig } from './sources/config.js';
 
-/** The proc root in force: the argument, else TCPSTATE_PROC_ROOT, else /proc. */
+/** The proc root in force: the argument, else TCPSTATE_PROC_ROOT (src/sources/config.ts), else /proc. */
 export function defaultProcRoot(given?: string): string {
-  return given ?? process.env['TCPSTATE_PROC_ROOT'] ?? '/proc';
+  return given ?? readConfig().procRoot ?? '/proc';
 }
 
 /** Where sockets read with this proc root and replay file come from. */

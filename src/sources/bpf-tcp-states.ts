@@ -9,6 +9,7 @@
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { Warnings } from '../model/warnings.js';
+import { readConfig } from './config.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import type { ScanOptions, ScanResult } from './live.js';
@@ -82,22 +83,13 @@ export function finishCounts(t: StateTally, opts: Pick<ScanOptions, 'v4' | 'v6' 
 }
 
 /**
- * A walk the CLI started before its code loaded (bin/tcpstate.js, for a plain
- * `tcpstate count`), of the current namespace, left here for {@link bpfCount} to take.
+ * A walk of the current namespace started before tcpstate's code loaded (bin/tcpstate.js,
+ * for a plain `tcpstate count`), handed down in the scan options (`started`) for
+ * {@link bpfCount} to finish: the walk, and when it began (hrtime).
  */
-export const PREFETCH = Symbol.for('tcpstate.bpfTcpStates');
-
-/** What bin/tcpstate.js leaves under {@link PREFETCH}: the walk, and when it began (hrtime). */
 export interface Prefetch {
   handle: StatesHandle;
   began: bigint;
-}
-
-function takePrefetch(): Prefetch | undefined {
-  const g = globalThis as { [PREFETCH]?: Prefetch };
-  const p = g[PREFETCH];
-  delete g[PREFETCH];
-  return p;
 }
 
 /**
@@ -107,8 +99,8 @@ function takePrefetch(): Prefetch | undefined {
  * every timewait socket, so the caller dumps through sock_diag instead.
  */
 export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: string | undefined, counts: Float64Array): ScanResult | undefined {
-  const early = takePrefetch();
-  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+  const early = opts.started;
+  if (readConfig().noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
   const t = newTally();
   const use = netnsFile === undefined ? early : undefined;
   try {
@@ -180,7 +172,7 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
  * {@link finishPortWalk} takes its columns.
  */
 export function startPortWalk(addon: NativeAddon, netnsFile: string | undefined): StatesHandle | undefined {
-  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+  if (readConfig().noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
   return addon.bpfTcpStatesStart(netnsFile, true);
 }
 

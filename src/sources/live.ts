@@ -41,6 +41,8 @@ export interface ScanOptions {
   record?: string;
   /** Read a recorded sock_diag reply instead of the kernel (`--replay`). */
   replay?: string;
+  /** A BPF walk of the current namespace already under way (bin/tcpstate.js starts one for `count`); finished, not started again. */
+  started?: import('./bpf-tcp-states.js').Prefetch;
 }
 
 export interface ScanResult {

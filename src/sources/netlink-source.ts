@@ -6,7 +6,8 @@
  * @module
  */
 import { AtomicFile } from '../atomic-file.js';
-import { TcpstateError, type Warning } from '../model/errors.js';
+import { TcpstateError } from '../model/errors.js';
+import { readConfig } from './config.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 import { bpfCount } from './bpf-tcp-states.js';
@@ -120,11 +121,10 @@ class RecordFile {
 export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Buffer, n: number) => void): void {
   const buf = buffer();
   const netns = nsPath(opts);
-  // TCPSTATE_NETLINK_PER_FAMILY=1: a dump per family, as ss asks, instead of one walk;
-  // TCPSTATE_NETLINK_PARALLEL=0: never two dumps at once (tests compare the paths). A
-  // recording is one dump: `TCPDIAG_FILE=FILE ss` stops at the first NLMSG_DONE.
-  const perFamily = process.env['TCPSTATE_NETLINK_PER_FAMILY'] === '1';
-  const parallel = opts.parallel === true && opts.record === undefined && process.env['TCPSTATE_NETLINK_PARALLEL'] !== '0';
+  // A recording is one dump: `TCPDIAG_FILE=FILE ss` stops at the first NLMSG_DONE.
+  const config = readConfig();
+  const perFamily = config.netlinkPerFamily;
+  const parallel = opts.parallel === true && opts.record === undefined && !config.netlinkSerial;
   const rec = opts.record === undefined ? undefined : new RecordFile(opts.record);
   let ok = false;
   try {
