@@ -201,9 +201,9 @@ export const trace: Command = {
     const lost = session.lost();
     printWarnings(io, [
       ...session.warnings,
-      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS', message: `${lost} state changes lost: the kernel's ring buffer was full (the output could not keep up)`, where: {} }] : []),
-      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN', message: `${session.forgotten()} sockets forgotten to keep memory bounded (their changes to CLOSE were lost); their next change has no duration`, where: {} }] : []),
-      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN', message: `${lifetimes.forgotten} connections forgotten to keep memory bounded (their ends were lost); not printed`, where: {} }] : []),
+      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS' as const, message: `${lost} state changes lost: the kernel's ring buffer was full (the output could not keep up)`, where: {} }] : []),
+      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN' as const, message: `${session.forgotten()} sockets forgotten to keep memory bounded (their changes to CLOSE were lost); their next change has no duration`, where: {} }] : []),
+      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN' as const, message: `${lifetimes.forgotten} connections forgotten to keep memory bounded (their ends were lost); not printed`, where: {} }] : []),
     ]);
     return lost > 0 ? 1 : 0;
   },
