@@ -15,7 +15,7 @@ import { REPO } from './lib/netns.js';
 test('biome ci: lint and format clean, no exceptions in the code', () => {
   const bin = join(REPO, 'node_modules', '.bin', 'biome');
   assert.ok(existsSync(bin), 'npm ci installs @biomejs/biome');
-  const r = spawnSync(bin, ['ci', '--colors=off', '--max-diagnostics=50', '.'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(bin, ['ci', '--colors=off', '--error-on-warnings', '--max-diagnostics=50', '.'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   const ignores = spawnSync('grep', ['-rlE', 'biome-ignore', 'src', 'test', 'scripts', 'bench', '--include=*.ts', '--include=*.mjs', '--exclude=habits.test.ts'], { cwd: REPO, encoding: 'utf8' });
   assert.equal(ignores.stdout, '', 'no rule switched off in the code itself');
