@@ -78,7 +78,7 @@ describe('npm pack: a tarball that installs and runs on a fresh machine', { time
 
   test('the tarball ships the program, its bundles, the addon\'s sources and the man page, and nothing of test/ or bench/', () => {
     for (const f of ['bin/tcpstate.js', 'bin/package.json', 'dist/src/cli/main.js', 'dist/src/cli/main.bundle.cjs', 'dist/src/cli/bundle-count.cjs',
-      'dist/src/cli/reference.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'man/tcpstate.1', 'native/binding.gyp', 'native/tcpstate_netlink.c', 'scripts/build-native.mjs', 'package.json', 'README.md']) {
+      'dist/src/cli/reference.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'man/tcpstate.1', 'native/binding.gyp', 'native/tcpstate_netlink.c', 'scripts/build-native.mjs', 'contrib/grafana/tcpstate.json', 'package.json', 'README.md']) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     }
     assert.ok(files.some((f) => f.startsWith('dist/src/web/assets/')), 'the dashboard\'s assets are not in the tarball');
