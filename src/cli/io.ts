@@ -21,6 +21,8 @@ export interface Io {
   stdin(): Promise<Buffer>;
   /** True when stdin is a terminal (nothing piped); absent when unknown. */
   stdinIsTty?(): boolean;
+  /** True when stdout is a terminal (colour); absent or false: a pipe or a file. */
+  stdoutIsTty?(): boolean;
   /** Stdin as a stream of chunks, for inputs read in bounded memory (`pcap -`). */
   stdinStream?(): AsyncIterable<Uint8Array>;
   /** The BPF state walk bin/tcpstate.js started before the code loaded (a plain `count` as root). */

@@ -3,6 +3,7 @@
  * and sets the exit status. Commands are loaded only when named, so start-up stays lean.
  * @module
  */
+import { createRequire } from 'node:module';
 import { fs } from '../builtins.js';
 import { escapeControls, isTcpstateError, osReason, TcpstateError } from '../model/errors.js';
 import { CATALOGUE as CLI } from '../i18n/cli.js';
@@ -200,5 +201,7 @@ export function processIo(): Io {
     // A function: process.stdin is made (streams, ~5 ms) only when a command asks.
     stdinIsTty: () => process.stdin.isTTY === true,
     stdinStream: () => process.stdin,
+    // node:tty (and the net module it loads) only when a command asks.
+    stdoutIsTty: () => (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(1),
   };
 }

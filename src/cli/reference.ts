@@ -3,6 +3,7 @@
  * (scripts/gen-man.mjs) and the shell completions are made from it, so neither can drift.
  * @module
  */
+import { fs } from '../builtins.js';
 import type { Io } from './io.js';
 
 /** One option as a help text lists it. */
@@ -39,6 +40,25 @@ export async function commandReference(): Promise<{ usage: string; commands: Com
     commands.push({ name, help, options: parseOptions(help) });
   }
   return { usage: await run(['--help']), commands };
+}
+
+/** Where the build saves the reference (scripts/gen-reference.mjs), beside the compiled CLI. */
+export const REFERENCE_FILE = 'reference.json';
+
+/**
+ * The reference the build saved, while it is newer than the compiled CLI (main.js beside
+ * it): `completion` then reads one file instead of loading every command for its --help.
+ * Undefined when absent or stale (a `tsc` since), and the caller asks the commands.
+ */
+export function savedReference(dir: URL = new URL('.', import.meta.url)): { usage: string; commands: CommandRef[] } | undefined {
+  try {
+    const file = new URL(REFERENCE_FILE, dir);
+    if (fs.statSync(file).mtimeMs < fs.statSync(new URL('main.js', dir)).mtimeMs) return undefined;
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { usage?: unknown; commands?: unknown };
+    return typeof r.usage === 'string' && Array.isArray(r.commands) ? r as { usage: string; commands: CommandRef[] } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Option lines of a help text: `  -t, --tcp   text`, `  --by KEY   text`, `  -4, -6   text`. */

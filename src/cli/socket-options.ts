@@ -42,7 +42,7 @@ export const SOCKET_HELP = `Selection (netstat / ss flags):
   -l, --listening      listening sockets only
   -a, --all            all sockets, listening ones too
   -4, -6               IPv4 or IPv6 only
-  -n, --numeric        accepted for netstat habits; output is always numeric
+  -n, --numeric        accepted for netstat habits; output is numeric (ls -r: names)
 Filters (as ss(8) gives them meaning), after the options:
   state STATE|GROUP    states: established syn-sent syn-recv fin-wait-1 fin-wait-2
                        time-wait closed close-wait last-ack listening closing (any

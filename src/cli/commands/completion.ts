@@ -7,7 +7,7 @@ import { TcpstateError } from '../../model/errors.js';
 import { parse } from '../args.js';
 import { renderCompletion, SHELLS, type Shell } from '../completion.js';
 import type { Command } from '../io.js';
-import { commandReference } from '../reference.js';
+import { commandReference, savedReference } from '../reference.js';
 
 const HELP = `Usage: tcpstate completion SHELL
 
@@ -31,7 +31,7 @@ export const completion: Command = {
     if (shell === undefined || positionals.length > 1 || !(SHELLS as readonly string[]).includes(shell)) {
       throw new TcpstateError('ERR_USAGE', `completion takes one shell: ${SHELLS.join(', ')}${shell === undefined ? '' : `; got "${positionals.join(' ')}"`}`, { position: 1 + io.argOffset });
     }
-    io.out(renderCompletion(shell as Shell, await commandReference()));
+    io.out(renderCompletion(shell as Shell, savedReference() ?? await commandReference()));
     return 0;
   },
 };

@@ -15,6 +15,8 @@ import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
+import { colourArgv, colourFor, COLOUR_HELP, COLOUR_OPTIONS } from '../colour-option.js';
+import { colourCounts } from '../../render/colour.js';
 
 const HELP = `Usage: tcpstate count [OPTIONS] [FILE...] [FILTER...]
 
@@ -30,7 +32,7 @@ All TCP sockets are counted (like "ss -tan"), listening ones too.
                        prints ("STATE N", non-zero states); like netstat -n it leaves
                        listening sockets out unless -a, -l or a state filter says otherwise
   --json               same as --format json
-Captured text (FILE, or - for stdin): output of netstat, ss, busybox netstat,
+${COLOUR_HELP}Captured text (FILE, or - for stdin): output of netstat, ss, busybox netstat,
 cat /proc/net/tcp*, the awk one-liner, tcpstate --json, macOS/BSD netstat -an,
 Windows netstat -ano; the format is detected (--input-format NAME forces one).
 Each file is a host, named after the file, or after the shell prompts or
@@ -55,8 +57,9 @@ Examples:
 
 export const count: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals } = parse(colourArgv(argv), {
       ...SOCKET_OPTIONS,
+      ...COLOUR_OPTIONS,
       by: { type: 'string' },
       top: { type: 'string' },
       format: { type: 'string' },
@@ -125,10 +128,16 @@ export const count: Command = {
     const rows = groups ? groups.top(top) : undefined;
     if (format === 'json') io.out(JSON.stringify(countJson(counts, { source: r.source, by: byText, groups: rows, warnings: r.warnings }), null, 2) + '\n');
     else if (format === 'awk') io.out(renderAwk(counts));
-    else io.out(rows ? renderGroups(byText!, rows, counts, langFromEnv(io.env)) : renderCounts(counts, langFromEnv(io.env)));
+    else io.out(rows ? renderGroups(byText!, rows, counts, langFromEnv(io.env)) : stateList(counts, io, values));
     return 0;
   },
 };
+
+/** The state list as text, coloured on a terminal. */
+function stateList(counts: ReturnType<typeof newCounts>, io: Io, values: Record<string, unknown>): string {
+  const text = renderCounts(counts, langFromEnv(io.env));
+  return colourFor(values, io) ? colourCounts(text, counts) : text;
+}
 
 /** `count FILE...`: a sum over the captures, a --by table, or the --hosts fleet table. */
 async function countCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection,
@@ -168,7 +177,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   const host = hosts.size === 1 ? [...hosts][0] : undefined;
   if (o.format === 'json') io.out(JSON.stringify(countJson(counts, { source, host, by: o.byText, groups: rows, warnings: read.warnings }), null, 2) + '\n');
   else if (o.format === 'awk') io.out(renderAwk(counts));
-  else io.out(rows ? renderGroups(o.byText!, rows, counts, langFromEnv(io.env)) : renderCounts(counts, langFromEnv(io.env)));
+  else io.out(rows ? renderGroups(o.byText!, rows, counts, langFromEnv(io.env)) : stateList(counts, io, values));
   return 0;
 }
 

@@ -20,6 +20,11 @@ import { doctorJson, renderDoctor } from '../../render/doctor.js';
 import { langFromEnv } from '../../lang.js';
 import { oneOf, parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
+import { colourArgv, colourFor } from '../colour-option.js';
+import { paint, severitySgr } from '../../render/colour.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
+import type { Report } from '../../doctor/diagnose.js';
 import type { Command, Io } from '../io.js';
 
 export { EXIT_UNKNOWN };
@@ -47,6 +52,8 @@ It reads the socket table twice (--interval apart), the kernel's counters
   --source NAME        live socket source: auto (default), proc, netlink
   --lang LANG          en or zh (findings, why, what to do); default from
                        TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG (zh* gives zh)
+  --color=WHEN         auto (default: on a terminal, unless NO_COLOR is set),
+                       always or never: critical red, warning yellow
 
 Rules: ${Object.keys(RULES).join(', ')}
 
@@ -72,6 +79,7 @@ const OPTIONS = {
   netns: { type: 'string', short: 'N' },
   source: { type: 'string' },
   lang: { type: 'string' },
+  color: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -131,9 +139,12 @@ function inNamespace(name: string, argv: readonly string[], io: Io): number {
   return code <= EXIT_UNKNOWN && r.stdout !== '' ? code : EXIT_UNKNOWN;
 }
 
-async function run(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, OPTIONS, io.argOffset);
+async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parse(colourArgv(args), OPTIONS, io.argOffset);
   if (values['help']) { io.out(HELP); return 0; }
+  const colour = colourFor(values, io);
+  // Inside a namespace stdout is a pipe to this process: the decision made here goes along.
+  const argv = [...colourArgv(args).filter((a) => !a.startsWith('--color=')), `--color=${colour ? 'always' : 'never'}`];
   const specs = thresholdSpecs();
   if (values['print-config']) { io.out(JSON.stringify(defaultConfig(specs), null, 2) + '\n'); return 0; }
   const intervalS = seconds(str(values['interval']));
@@ -166,8 +177,16 @@ async function run(argv: string[], io: Io): Promise<number> {
     warnings.push(w);
   }
   printWarnings(io, warnings);
-  io.out(values['json'] ? JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n' : renderDoctor(report, inputs, lang));
+  if (values['json']) io.out(JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n');
+  else io.out(colour ? colourSeverities(renderDoctor(report, inputs, lang), report, lang) : renderDoctor(report, inputs, lang));
   return exitStatus(report);
+}
+
+/** Each finding's first line (severity and rule id) in its severity's colour. */
+function colourSeverities(text: string, report: Report, lang: 'en' | 'zh'): string {
+  const label = pick(DOCTOR, lang).report.severity;
+  const heads = new Map(report.findings.map((f) => [`${label[f.severity]}  ${f.id}`, f.severity]));
+  return text.split('\n').map((l) => { const s = heads.get(l); return s === undefined ? l : paint(l, severitySgr(s)); }).join('\n');
 }
 
 export const doctor: Command = {

@@ -2,16 +2,18 @@
  * `tcpstate ls`: the better `netstat -antp` / `ss -tanp`.
  * @module
  */
-import { TcpstateError } from '../../model/errors.js';
+import { TcpstateError, type Warning } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
 import { type LsColumns, lsJson, type LsPlan, planLs, renderCsv } from '../../render/ls.js';
 import { parseSortField, type SortField, sortRows } from '../../render/ls-sort.js';
+import { lsColourer } from '../../render/colour.js';
 import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { intOpt, parse, str } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
+import { colourArgv, colourFor, COLOUR_HELP, COLOUR_OPTIONS } from '../colour-option.js';
 
 const HELP = `Usage: tcpstate ls [OPTIONS] [FILE...] [FILTER...]
 
@@ -27,13 +29,16 @@ Columns:
                        bytes acked/received, retransmits, delivery rate (netlink only)
   -m, --memory         socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (netlink only)
   -H, --no-header      no header line
+  -r, --resolve        names, as ss -r: hosts from /etc/hosts, then DNS (1 s a
+                       lookup, 3 s in all; an address not named in time stays a
+                       number), services from /etc/services
 Output:
   --sort FIELD         order by state, recv-q, send-q (largest first), laddr, lport,
                        raddr, rport or process
   --top N              only the first N sockets (after --sort)
   --json               one JSON document (schema: docs/json.md)
   --csv                CSV with a header line
-Captured text (FILE, or - for stdin): full listings from netstat, ss,
+${COLOUR_HELP}Captured text (FILE, or - for stdin): full listings from netstat, ss,
 busybox netstat, cat /proc/net/tcp*, tcpstate ls --json, macOS/BSD netstat -an,
 Windows netstat -ano (detected; --input-format NAME forces one). Several hosts
 are listed one after another under "==> host <==" lines.
@@ -48,15 +53,18 @@ Examples:
 
 export const ls: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
+    const { values, positionals } = parse(colourArgv(argv), {
       ...SOCKET_OPTIONS,
+      ...COLOUR_OPTIONS,
       'no-header': { type: 'boolean', short: 'H' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
       sort: { type: 'string' },
       top: { type: 'string' },
+      resolve: { type: 'boolean', short: 'r' },
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
+    const colour = colourFor(values, io);
     const order = orderOf(values);
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, DEFAULT_LS_MASK);
@@ -71,7 +79,7 @@ export const ls: Command = {
       memory,
       header: !values['no-header'],
     };
-    if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order);
+    if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order, colour);
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
     // Process attribution starts first: background threads scan /proc/PID/fd while this thread
     // reads the sockets, then this thread joins in.
@@ -92,18 +100,22 @@ export const ls: Command = {
       snap.table = sortRows(snap.table, order.field, order.top);
       if (!values['json'] && !values['csv']) plan = planLs(snap.table, columns);
     }
+    if (values['resolve']) {
+      snap.warnings.push(...(await resolveNames(snap.table)));
+      if (!values['json'] && !values['csv']) plan = planLs(snap.table, columns);
+    }
     if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
     for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
     printWarnings(io, snap.warnings);
     if (values['json']) io.out(JSON.stringify(lsJson(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));
-    else await printPlan(io, plan!);
+    else await printPlan(io, plan!, colour ? snap.table : undefined, columns.header);
     return 0;
   },
 };
 
 /** `ls FILE...`: each capture's selected sockets, under a `==> host <==` line when there are several. */
-async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns, order: Order | undefined): Promise<number> {
+async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns, order: Order | undefined, colour: boolean): Promise<number> {
   refuseLiveOptions(values);
   const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: true });
   printWarnings(io, read.warnings);
@@ -111,6 +123,7 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
   for (const p of picked) {
     if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
     if (order) p.table = sortRows(p.table, order.field, order.top);
+    if (values['resolve']) printWarnings(io, await resolveNames(p.table));
   }
   if (values['json']) {
     writeJson(io, picked.map((p) => ({ table: p.table!, meta: { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings } })));
@@ -120,9 +133,15 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
   for (const [k, p] of picked.entries()) {
     if (many) io.out(`${k > 0 ? '\n' : ''}==> ${p.capture.host} <==\n`);
     if (values['csv']) writeCsv(io, p.table!, !values['no-header']);
-    else await printPlan(io, planLs(p.table!, columns));
+    else await printPlan(io, planLs(p.table!, columns), colour ? p.table! : undefined, columns.header);
   }
   return 0;
+}
+
+/** `-r`: names into the table's rows (the numbers stay where no name came in time). */
+async function resolveNames(t: SocketTable): Promise<Warning[]> {
+  const { resolveTable } = await import('../../sources/resolve.js');
+  return (await resolveTable(t)).warnings;
 }
 
 interface Order { field: SortField | undefined; top: number | undefined }
@@ -175,8 +194,12 @@ function writeCsv(io: Io, t: SocketTable, header: boolean): void {
   }
 }
 
-/** A listing's text, as bytes where the output takes them. */
-async function printPlan(io: Io, plan: LsPlan): Promise<void> {
-  if (io.outBytes) await plan.writeBytes((b) => io.outBytes!(b));
+/** A listing's text, as bytes where the output takes them; coloured from `table`'s rows when given. */
+async function printPlan(io: Io, plan: LsPlan, table?: SocketTable, header = true): Promise<void> {
+  if (table) {
+    const c = lsColourer(table, plan.widths, header !== false, (text) => io.out(text));
+    plan.write((text) => c.write(text));
+    c.end();
+  } else if (io.outBytes) await plan.writeBytes((b) => io.outBytes!(b));
   else plan.write((text) => io.out(text));
 }
