@@ -29,6 +29,8 @@ export const WARNING_CODES = {
   W_NO_LINE_END: 'a text capture whose last line has no line end',
   W_NO_OWNERS: 'socket owners that could not be read',
   W_SAME_HOST: 'a second capture of the same host in one file',
+  W_RESOLVE_FILE: 'a hosts or services file `--resolve` could not read whole: numbers kept',
+  W_RESOLVE_TIMEOUT: 'addresses `--resolve` could not name in time: shown as numbers',
   W_SKIPPED_LINE: 'a line of a text capture not in its format, skipped',
   W_STATE: 'a Prometheus series whose state label is not a TCP state',
   W_SYSCTL_INVALID: 'a sysctl value the kernel would not accept',
