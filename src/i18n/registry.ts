@@ -16,6 +16,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   history: () => import('./history.js'),
   serve: () => import('./serve.js'),
   simulate: () => import('./simulate.js'),
+  pcap: () => import('./pcap.js'),
   tables: () => import('./tables.js'),
   watch: () => import('./watch.js'),
 };
