@@ -18,6 +18,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   simulate: () => import('./simulate.js'),
   pcap: () => import('./pcap.js'),
   tables: () => import('./tables.js'),
+  trace: () => import('./trace.js'),
   watch: () => import('./watch.js'),
 };
 
