@@ -14,6 +14,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   doctor: () => import('./doctor.js'),
   fleet: () => import('./fleet.js'),
   history: () => import('./history.js'),
+  ls: () => import('./ls.js'),
   serve: () => import('./serve.js'),
   simulate: () => import('./simulate.js'),
   pcap: () => import('./pcap.js'),

@@ -2,6 +2,7 @@
  * `tcpstate ls`: the better `netstat -antp` / `ss -tanp`.
  * @module
  */
+import { langFromEnv } from '../../lang.js';
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
@@ -70,6 +71,7 @@ export const ls: Command = {
       info,
       memory,
       header: !values['no-header'],
+      lang: langFromEnv(io.env),
     };
     if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order);
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
