@@ -13,6 +13,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   diagram: () => import('./diagram.js'),
   doctor: () => import('./doctor.js'),
   fleet: () => import('./fleet.js'),
+  help: () => import('./help.js'),
   history: () => import('./history.js'),
   ls: () => import('./ls.js'),
   serve: () => import('./serve.js'),
