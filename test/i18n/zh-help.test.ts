@@ -1,6 +1,6 @@
 /**
  * `--help` of the older commands in Chinese (issue 15 §3), from the catalogue: diff,
- * explain, diagram, completion, and the selection/filter block watch shares, as goldens; the
+ * explain, diagram, completion, doctor, simulate, and the selection/filter block watch shares, as goldens; the
  * same options listed as in English (the man page and completions read the English); no
  * English sentence left outside option names and examples.
  */
@@ -26,11 +26,12 @@ function options(help: string): string[] {
 
 /** Lines with four English words in a row and no Chinese, outside the examples. */
 function english(help: string): string[] {
-  const body = help.split(/\n示例:\n/)[0]!;
+  // Examples and simulate's event list (ids and aliases) are commands, not sentences.
+  const body = help.split(/\n示例:\n/)[0]!.replace(/\n事件（id，然后是别名）:\n[^]*?\n\n/, '\n');
   return body.split('\n').filter((l) => /\b[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}\b/i.test(l) && !/[\u4e00-\u9fff]/.test(l));
 }
 
-for (const command of ['diff', 'explain', 'diagram', 'completion', 'watch']) {
+for (const command of ['diff', 'explain', 'diagram', 'completion', 'watch', 'doctor', 'simulate']) {
   test(`${command} --help in Chinese: golden, the same options as in English, no English sentence`, () => {
     const zh = run([command, '--help'], { LANG: 'zh_CN.UTF-8' });
     const en = run([command, '--help']);
@@ -40,7 +41,7 @@ for (const command of ['diff', 'explain', 'diagram', 'completion', 'watch']) {
     assert.deepEqual(options(zh.stdout), options(en.stdout));
     assert.deepEqual(english(zh.stdout), []);
     assert.doesNotMatch(en.stdout, /[\u4e00-\u9fff]/);
-    if (command === 'explain' || command === 'diagram') {
+    if (['explain', 'diagram', 'doctor', 'simulate'].includes(command)) {
       assert.equal(run([command, '--help', '--lang', 'zh']).stdout, zh.stdout, '--lang zh');
       assert.equal(run([command, '--help', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).stdout, en.stdout, '--lang wins');
     }
