@@ -118,6 +118,82 @@ Examples:
   tcpstate diagram --figure handshake --format svg -o handshake.svg
   tcpstate diagram --format dot | dot -Tpng -o states.png
 `,
+  /** Basic auth and TLS toward agents and Prometheus: count --hosts URL, fleet. */
+  http: `  --user USER[:PASS]   basic auth (the password from TCPSTATE_PASSWORD when
+                       not given here; user info in the URL works too)
+  --ca-file FILE       trust this CA (PEM) for https://
+  --cert-file FILE, --key-file FILE   client certificate (mutual TLS)
+  --insecure           do not verify the server's certificate
+  --timeout DUR        per request (default 30s for Prometheus, 5s per agent)
+`,
+  ls: (socket: string) => `Usage: tcpstate ls [OPTIONS] [FILE...] [FILTER...]
+
+List sockets with netstat's columns: Proto, Recv-Q, Send-Q, Local Address,
+Foreign Address, State. Like "netstat -n", listening sockets are left out unless
+-a or -l (or a state filter) asks for them.
+
+Columns:
+  -p, --program        PID/Program name (root sees every process)
+  -o, --timers         Timer, as netstat: timewait (59.93/0/0) = kind (seconds left/retransmits/probes)
+  -e, --extend         User and Inode
+  -i, --info           TCP internals as ss -i: rto, rtt/rttvar, mss, cwnd, ssthresh,
+                       bytes acked/received, retransmits, delivery rate (netlink only)
+  -m, --memory         socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (netlink only)
+  -H, --no-header      no header line
+Output:
+  --sort FIELD         order by state, recv-q, send-q (largest first), laddr, lport,
+                       raddr, rport or process
+  --top N              only the first N sockets (after --sort)
+  --json               one JSON document (schema: docs/json.md)
+  --csv                CSV with a header line
+Captured text (FILE, or - for stdin): full listings from netstat, ss,
+busybox netstat, cat /proc/net/tcp*, tcpstate ls --json, macOS/BSD netstat -an,
+Windows netstat -ano (detected; --input-format NAME forces one). Several hosts
+are listed one after another under "==> host <==" lines.
+${socket}
+Examples:
+  tcpstate ls -tanp
+  tcpstate ls -a web1-ss.txt state close-wait
+  tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
+  tcpstate ls -o exclude listening src 10.0.0.0/8
+  tcpstate ls --sort recv-q --top 10
+`,
+  count: (http: string, socket: string) => `Usage: tcpstate count [OPTIONS] [FILE...] [FILTER...]
+
+Count sockets by state: every state in a fixed order, zeros included, then the total.
+All TCP sockets are counted (like "ss -tan"), listening ones too.
+
+  --by KEY             a state-by-group table; KEY: lport rport laddr raddr process
+                       lnet/N[,N6] rnet/N[,N6] (rnet: IPv4 /24, IPv6 /64;
+                       rnet/16 = /16 and /64; rnet/24,48 names both)
+  --top N              with --by: the N largest groups, the rest summed as "other" (10)
+  --format FMT         table (default), json, or awk: exactly what the one-liner
+                       netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
+                       prints ("STATE N", non-zero states); like netstat -n it leaves
+                       listening sockets out unless -a, -l or a state filter says otherwise
+  --json               same as --format json
+Captured text (FILE, or - for stdin): output of netstat, ss, busybox netstat,
+cat /proc/net/tcp*, the awk one-liner, tcpstate --json, macOS/BSD netstat -an,
+Windows netstat -ano; the format is detected (--input-format NAME forces one).
+Each file is a host, named after the file, or after the shell prompts or
+"==> host <==" headers inside it.
+  --hosts              the fleet table: a row per host, a column per state
+  --group NAME=GLOBS   role groups with subtotals, e.g. --group lvs='LVS*,lvs_*'
+                       (repeatable; a host joins the first group that matches)
+  --input-format NAME  netstat busybox ss proc awk json bsd windows
+Agents (tcpstate serve) instead of captures: --hosts http://web1:9977 ... reads
+each agent's /api/v1/counts, all at once; one that does not answer within
+--timeout (5s) is a row saying so.
+${http}${socket}
+Examples:
+  tcpstate count
+  tcpstate count --by lport state close-wait
+  tcpstate count --by rnet/24 --top 5 state time-wait
+  tcpstate count --format awk
+  tcpstate count --hosts --group lvs='LVS*,lvs_*' --group web='web*' tickets/*.txt
+  tcpstate count --hosts http://web1:9977 http://web2:9977 http://db1:9977
+  ssh db1 ss -tan | tcpstate count -
+`,
 };
 
 const ZH: typeof EN = {
@@ -227,6 +303,79 @@ ${counts}  -o, --output FILE   写到 FILE 而不是标准输出
   tcpstate diagram --format svg --counts -o states.svg
   tcpstate diagram --figure handshake --format svg -o handshake.svg
   tcpstate diagram --format dot | dot -Tpng -o states.png
+`,
+  http: `  --user USER[:PASS]   basic auth 认证（此处不给密码时取 TCPSTATE_PASSWORD；
+                       也可以把用户信息写在 URL 里）
+  --ca-file FILE       信任此 CA（PEM）用于 https://
+  --cert-file FILE, --key-file FILE   客户端证书（双向 TLS）
+  --insecure           不验证服务器的证书
+  --timeout DUR        每个请求的超时（默认：Prometheus 30s，每个 agent 5s）
+`,
+  ls: (socket) => `用法: tcpstate ls [选项] [文件...] [过滤条件...]
+
+用 netstat 的列列出套接字：Proto、Recv-Q、Send-Q、Local Address、Foreign Address、
+State。与 "netstat -n" 相同，除非用 -a 或 -l（或状态过滤条件）要求，否则不列出
+监听套接字。
+
+列:
+  -p, --program        PID/Program name（root 能看到所有进程）
+  -o, --timers         Timer，与 netstat 相同：timewait (59.93/0/0) = 类型（剩余秒数/重传次数/探测次数）
+  -e, --extend         User 和 Inode
+  -i, --info           与 ss -i 相同的 TCP 内部信息：rto、rtt/rttvar、mss、cwnd、ssthresh、
+                       已确认/已接收字节数、重传、发送速率（仅 netlink）
+  -m, --memory         与 ss -m 相同的套接字内存：skmem:(r,rb,t,tb,f,w,o,bl,d)（仅 netlink）
+  -H, --no-header      不输出表头
+输出:
+  --sort FIELD         排序字段：state、recv-q、send-q（大的在前）、laddr、lport、
+                       raddr、rport 或 process
+  --top N              只输出前 N 个套接字（在 --sort 之后）
+  --json               输出一个 JSON 文档（schema 见 docs/json.md）
+  --csv                带表头的 CSV
+抓取的文本（文件，或 - 表示标准输入）：netstat、ss、busybox netstat、
+cat /proc/net/tcp*、tcpstate ls --json、macOS/BSD netstat -an、Windows netstat -ano
+的完整列表（自动识别；--input-format NAME 指定格式）。多台主机依次列出，
+每台前面有一行 "==> host <=="。
+${socket}
+示例:
+  tcpstate ls -tanp
+  tcpstate ls -a web1-ss.txt state close-wait
+  tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
+  tcpstate ls -o exclude listening src 10.0.0.0/8
+  tcpstate ls --sort recv-q --top 10
+`,
+  count: (http, socket) => `用法: tcpstate count [选项] [文件...] [过滤条件...]
+
+按状态统计套接字：所有状态按固定顺序列出，包括为 0 的，最后是合计。
+统计所有 TCP 套接字（与 "ss -tan" 相同），包括监听的。
+
+  --by KEY             按状态和分组的表；KEY：lport rport laddr raddr process
+                       lnet/N[,N6] rnet/N[,N6]（rnet：IPv4 /24，IPv6 /64；
+                       rnet/16 = /16 和 /64；rnet/24,48 分别指定两者）
+  --top N              与 --by 一起：最大的 N 个分组，其余合并为 "其他"（默认 10）
+  --format FMT         table（默认）、json，或 awk：输出与下面这行命令完全相同
+                       netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
+                       （"STATE N"，只列非 0 的状态）；与 netstat -n 相同，除非用 -a、-l
+                       或状态过滤条件要求，否则不统计监听套接字
+  --json               等同于 --format json
+抓取的文本（文件，或 - 表示标准输入）：netstat、ss、busybox netstat、
+cat /proc/net/tcp*、上面的 awk 命令、tcpstate --json、macOS/BSD netstat -an、
+Windows netstat -ano 的输出；自动识别格式（--input-format NAME 指定格式）。
+每个文件是一台主机，以文件名命名，或以文件中的 shell 提示符或 "==> host <==" 行命名。
+  --hosts              集群表：每台主机一行，每个状态一列
+  --group NAME=GLOBS   按角色分组并小计，例如 --group lvs='LVS*,lvs_*'
+                       （可重复；主机归入第一个匹配的分组）
+  --input-format NAME  netstat busybox ss proc awk json bsd windows
+用 agent（tcpstate serve）代替抓取的文本：--hosts http://web1:9977 ... 同时读取
+每个 agent 的 /api/v1/counts；在 --timeout（5s）内没有应答的 agent 占一行并说明。
+${http}${socket}
+示例:
+  tcpstate count
+  tcpstate count --by lport state close-wait
+  tcpstate count --by rnet/24 --top 5 state time-wait
+  tcpstate count --format awk
+  tcpstate count --hosts --group lvs='LVS*,lvs_*' --group web='web*' tickets/*.txt
+  tcpstate count --hosts http://web1:9977 http://web2:9977 http://db1:9977
+  ssh db1 ss -tan | tcpstate count -
 `,
 };
 

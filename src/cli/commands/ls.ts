@@ -12,40 +12,10 @@ import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { intOpt, parse, str } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
+import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
-const HELP = `Usage: tcpstate ls [OPTIONS] [FILE...] [FILTER...]
-
-List sockets with netstat's columns: Proto, Recv-Q, Send-Q, Local Address,
-Foreign Address, State. Like "netstat -n", listening sockets are left out unless
--a or -l (or a state filter) asks for them.
-
-Columns:
-  -p, --program        PID/Program name (root sees every process)
-  -o, --timers         Timer, as netstat: timewait (59.93/0/0) = kind (seconds left/retransmits/probes)
-  -e, --extend         User and Inode
-  -i, --info           TCP internals as ss -i: rto, rtt/rttvar, mss, cwnd, ssthresh,
-                       bytes acked/received, retransmits, delivery rate (netlink only)
-  -m, --memory         socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (netlink only)
-  -H, --no-header      no header line
-Output:
-  --sort FIELD         order by state, recv-q, send-q (largest first), laddr, lport,
-                       raddr, rport or process
-  --top N              only the first N sockets (after --sort)
-  --json               one JSON document (schema: docs/json.md)
-  --csv                CSV with a header line
-Captured text (FILE, or - for stdin): full listings from netstat, ss,
-busybox netstat, cat /proc/net/tcp*, tcpstate ls --json, macOS/BSD netstat -an,
-Windows netstat -ano (detected; --input-format NAME forces one). Several hosts
-are listed one after another under "==> host <==" lines.
-${SOCKET_HELP}
-Examples:
-  tcpstate ls -tanp
-  tcpstate ls -a web1-ss.txt state close-wait
-  tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
-  tcpstate ls -o exclude listening src 10.0.0.0/8
-  tcpstate ls --sort recv-q --top 10
-`;
 
 export const ls: Command = {
   async run(argv, io) {
@@ -57,7 +27,7 @@ export const ls: Command = {
       sort: { type: 'string' },
       top: { type: 'string' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    if (values['help']) { const lang = langFromEnv(io.env); io.out(pick(HELP_TEXTS, lang).ls(socketHelp(lang))); return 0; }
     const order = orderOf(values);
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, DEFAULT_LS_MASK);
