@@ -121,8 +121,7 @@ log('\n## `tcpstate history` over a week of 10 s samples (60,480 samples)\n');
   log(`file: ${r.bytes} bytes (${(r.bytes / 1e6).toFixed(1)} MB), written in ${(r.ms / 1000).toFixed(1)} s\n`);
   const { main } = await import(join(repo, 'dist/src/cli/main.js'));
   const inProcess = async (a) => {
-    let n = 0;
-    const io = { out: (t) => { n += t.length; }, err: () => {}, env: process.env, argOffset: 0, stdin: async () => Buffer.alloc(0) };
+    const io = { out: () => {}, err: () => {}, env: process.env, argOffset: 0, stdin: async () => Buffer.alloc(0) };
     const s = performance.now();
     const code = await main(['history', '--db', p, ...a], io);
     if (code !== 0) throw new Error(`history ${a.join(' ')}: status ${code}`);

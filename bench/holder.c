@@ -1,7 +1,8 @@
 /*
  * Bench socket holder: run inside the bench namespace, it makes and keeps loopback sockets.
  *
- *   holder ID EST CW LISTEN   make LISTEN listeners on 127.1.ID.1:20000+i, EST ESTABLISHED
+ *   holder ID EST CW LISTEN [SECONDS]
+ *                             make LISTEN listeners on 127.1.ID.1:20000+i, EST ESTABLISHED
  *                             pairs and CW pairs whose client shut down writing (client
  *                             FIN_WAIT2, server CLOSE_WAIT), all held open; print
  *                             "ready SOCKETS", then read commands from stdin:
@@ -9,7 +10,8 @@
  *                             clients on 127.(10+GEN%40).ID.x so each batch has fresh ports;
  *                             print "ok N".
  * Clients bind explicit (address, port) pairs, 127.2.ID.(1+j/50000):(10000+j%50000), so no
- * ephemeral-port search slows the build-up. It exits when stdin closes or after 3600 s.
+ * ephemeral-port search slows the build-up. It exits when stdin closes or after SECONDS
+ * (default 3600: a bound, should its parent die without closing the pipe).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,7 +65,7 @@ static void pair(unsigned b, unsigned j, int li, int *c, int *sv) {
 
 int main(int argc, char **argv) {
   if (argc < 5) {
-    fprintf(stderr, "usage: holder ID EST CW LISTEN\n");
+    fprintf(stderr, "usage: holder ID EST CW LISTEN [SECONDS]\n");
     return 2;
   }
   id = atoi(argv[1]);
@@ -74,7 +76,7 @@ int main(int argc, char **argv) {
   getrlimit(RLIMIT_NOFILE, &rl);
   rl.rlim_cur = rl.rlim_max;
   setrlimit(RLIMIT_NOFILE, &rl);
-  alarm(3600);
+  alarm(argc > 5 ? (unsigned)atoi(argv[5]) : 3600);
   lfd = calloc(nlisten, sizeof *lfd);
   for (int i = 0; i < nlisten; i++) lfd[i] = listener(i);
   unsigned j = 0;

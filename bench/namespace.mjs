@@ -55,9 +55,10 @@ function lines(child) {
 const split = (total, k, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
 
 export class BenchNamespace {
-  /** Create the namespace `${prefix}-${pid}` with loopback up and wide port ranges. */
-  constructor(prefix) {
+  /** Create the namespace `${prefix}-${pid}` with loopback up and wide port ranges; holders live at most `holderSeconds`. */
+  constructor(prefix, holderSeconds = 3600) {
     this.name = `${prefix}-${process.pid}`;
+    this.holderSeconds = holderSeconds;
     this.path = `/run/netns/${this.name}`;
     this.holders = [];
     this.idBase = 0;
@@ -92,7 +93,7 @@ export class BenchNamespace {
     const t0 = Date.now();
     const ready = [];
     for (let i = 0; i < m.holders; i++) {
-      const child = spawn('ip', ['netns', 'exec', this.name, join(here, 'build', 'holder'), String(base + i + 1), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn('ip', ['netns', 'exec', this.name, join(here, 'build', 'holder'), String(base + i + 1), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER), String(this.holderSeconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
       const next = lines(child);
       this.holders.push({ child, next });
       ready.push(next());

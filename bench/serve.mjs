@@ -33,7 +33,7 @@ const nsx = (cmd) => bns.sh(cmd);
 const fill = (n) => bns.fill(n);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function startServer(cmd, port) {
+function startServer(cmd, _port) {
   const child = spawn('ip', ['netns', 'exec', NS, ...cmd], { stdio: ['ignore', 'ignore', 'pipe'] });
   procs.push(child);
   child.stderr.on('data', () => undefined);

@@ -3,8 +3,8 @@
 // M minutes, through the sampler every long-running command uses (src/engine/sampler.ts);
 // ticks alternate a full sample (every row moved to this thread, as watch/record/ls take it)
 // and /metrics' sample (aggregates only). Every minute: RSS of the whole process (worker
-// included), heap, event-loop delay p99, skipped ticks, errors. The figure that matters: RSS
-// growth from the end of minute 5 (warm) to the end.
+// included; median, min and max of readings every 5 s), heap, event-loop delay p99, skipped
+// ticks, errors. The figure that matters: RSS growth from warm (minutes 5-10) to the end.
 //
 //   sudo node bench/soak.mjs [--sockets 100000] [--minutes 60]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,7 +21,8 @@ if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit
 
 const { Sampler } = await import(join(here, '..', 'dist', 'src', 'engine', 'sampler.js'));
 buildHolder();
-const ns = new BenchNamespace('tcst-soak');
+// The holders' own time bound (an hour by default) must outlast the run.
+const ns = new BenchNamespace('tcst-soak', MINUTES * 60 + 900);
 await ns.fill(N);
 const sockets = Number(ns.sh('ss -tanH | wc -l'));
 const sampler = new Sampler();
@@ -36,12 +37,17 @@ const metrics = sampler.every(2000, { netns: ns.name, metrics: { top: 20, byProc
 const minutes = [];
 const t0 = Date.now();
 for (let m = 1; m <= MINUTES; m++) {
+  // RSS read every 5 s: one reading a minute lands anywhere in the 10 s trim cycle and the
+  // 2 s sample cycle (±20 MiB under load), so each minute reports its median, min and max.
+  const rss = [];
   while (Date.now() - t0 < m * 60_000) {
     await ns.refreshTw();
     await new Promise((r) => setTimeout(r, 5000));
+    rss.push(process.memoryUsage().rss / 2 ** 20);
   }
   const mu = process.memoryUsage();
-  const row = { minute: m, rssMiB: +(mu.rss / 2 ** 20).toFixed(1), heapMiB: +(mu.heapUsed / 2 ** 20).toFixed(1), loopP99Ms: +(delay.percentile(99) / 1e6).toFixed(1), ticks, errors, skipped: sampler.stats.skippedTicks, rows: rowsSeen };
+  rss.sort((x, y) => x - y);
+  const row = { minute: m, rssMiB: +(rss[rss.length >> 1] ?? mu.rss / 2 ** 20).toFixed(1), rssMinMiB: +(rss[0] ?? 0).toFixed(1), rssMaxMiB: +(rss.at(-1) ?? 0).toFixed(1), heapMiB: +(mu.heapUsed / 2 ** 20).toFixed(1), loopP99Ms: +(delay.percentile(99) / 1e6).toFixed(1), ticks, errors, skipped: sampler.stats.skippedTicks, rows: rowsSeen };
   delay.reset();
   minutes.push(row);
   console.error(JSON.stringify(row));
@@ -49,8 +55,9 @@ for (let m = 1; m <= MINUTES; m++) {
 full();
 metrics();
 await sampler.close();
-const at = (m) => minutes.find((r) => r.minute === m) ?? minutes[0];
-const warm = at(Math.min(5, MINUTES));
-const last = minutes.at(-1);
-console.log(JSON.stringify({ sockets, minutes: MINUTES, warmRssMiB: warm.rssMiB, lastRssMiB: last.rssMiB, growthMiB: +(last.rssMiB - warm.rssMiB).toFixed(1), maxLoopP99Ms: Math.max(...minutes.map((r) => r.loopP99Ms)), ticks, errors, skipped: sampler.stats.skippedTicks, perMinute: minutes }));
+// Warm: the median of minutes 5-10's medians; end: the median of the last five minutes' medians.
+const median = (xs) => { const v = [...xs].sort((x, y) => x - y); return v[v.length >> 1]; };
+const warmRss = median(minutes.filter((r) => r.minute >= Math.min(5, MINUTES) && r.minute <= Math.min(10, MINUTES)).map((r) => r.rssMiB));
+const lastRss = median(minutes.slice(-5).map((r) => r.rssMiB));
+console.log(JSON.stringify({ sockets, minutes: MINUTES, warmRssMiB: warmRss, lastRssMiB: lastRss, growthMiB: +(lastRss - warmRss).toFixed(1), maxRssMiB: Math.max(...minutes.map((r) => r.rssMaxMiB)), maxLoopP99Ms: Math.max(...minutes.map((r) => r.loopP99Ms)), ticks, errors, skipped: sampler.stats.skippedTicks, perMinute: minutes }));
 ns.destroy();

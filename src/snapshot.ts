@@ -8,17 +8,26 @@ import { TcpstateError } from './model/errors.js';
 import type { RowPredicate } from './model/filter.js';
 import { ALL_MASK, ESTABLISHED, TIME_WAIT } from './model/state.js';
 import { SocketTable, type Snapshot } from './model/table.js';
-import { LIVE_SOURCES, type LiveSource, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
+import { LIVE_SOURCES, type LiveSource, type Origin, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
 import type { ChunkSink } from './sources/proc-net.js';
+import { readConfig } from './sources/config.js';
 
-/** The proc root in force: the argument, else TCPSTATE_PROC_ROOT, else /proc. */
+/** The proc root in force: the argument, else TCPSTATE_PROC_ROOT (src/sources/config.ts), else /proc. */
 export function defaultProcRoot(given?: string): string {
-  return given ?? process.env['TCPSTATE_PROC_ROOT'] ?? '/proc';
+  return given ?? readConfig().procRoot ?? '/proc';
 }
 
-export function scanOptions(partial: Partial<ScanOptions>): ScanOptions {
+/** Where sockets read with this proc root and replay file come from. */
+export function originOf(procRoot: string, replay?: string): Origin {
+  return replay !== undefined ? 'replay' : procRoot === '/proc' ? 'live' : 'proc-root';
+}
+
+/** Scan options with their defaults and their {@link Origin} (not taken from `partial`). */
+export function scanOptions(partial: Partial<Omit<ScanOptions, 'origin'>>): ScanOptions {
+  const procRoot = defaultProcRoot(partial.procRoot);
   return {
-    procRoot: defaultProcRoot(partial.procRoot),
+    origin: originOf(procRoot, partial.replay),
+    procRoot,
     netns: partial.netns,
     tcp: partial.tcp ?? true,
     udp: partial.udp ?? false,
@@ -38,7 +47,6 @@ export function scanOptions(partial: Partial<ScanOptions>): ScanOptions {
  */
 export async function chooseSource(name: string | undefined, opts: ScanOptions): Promise<{ source: LiveSource; notices: string[] }> {
   const notices: string[] = [];
-  const captured = opts.procRoot !== '/proc';
   if (opts.replay !== undefined) {
     if (name !== undefined && name !== 'auto' && name !== 'netlink' && name !== 'netlink-replay') {
       throw new TcpstateError('ERR_USAGE', `--replay reads a netlink recording; it cannot be combined with --source ${name}`, { field: '--source' });
@@ -58,7 +66,7 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
     if (why) throw new TcpstateError('ERR_NATIVE', `--source ${name} cannot run here: ${why}`, { field: '--source' });
     return { source, notices };
   }
-  const order = captured ? ['proc'] : SOURCE_ORDER.filter((n) => n !== 'netlink-replay');
+  const order = opts.origin === 'proc-root' ? ['proc'] : SOURCE_ORDER.filter((n) => n !== 'netlink-replay');
   const reasons: string[] = [];
   for (const n of order) {
     const source = await LIVE_SOURCES[n]!();
@@ -109,7 +117,7 @@ export function collector(into: SocketTable, keep?: RowPredicate): ChunkSink {
  * it cannot tell (another namespace, a captured proc root, a replay).
  */
 export function sizeHint(opts: ScanOptions): number {
-  if (opts.netns !== undefined || opts.replay !== undefined || opts.procRoot !== '/proc') return 1024;
+  if (opts.netns !== undefined || opts.origin !== 'live') return 1024;
   // A dump of listeners (serve's queues) or of a few states is no table of every socket.
   if ((opts.states & ((1 << ESTABLISHED) | (1 << TIME_WAIT))) === 0) return 1024;
   try {

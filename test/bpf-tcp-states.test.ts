@@ -259,7 +259,7 @@ test('a timewait socket whose substate the iterator could not read sends count t
   assert.equal(unreadSubstates(t), 1);
   // The reader over an addon that hands back these bytes.
   const addon = (bytes: Uint8Array) => ({ bpfTcpStatesStart: () => ({}), bpfTcpStatesFinish: () => bytes }) as unknown as NativeAddon;
-  const opts = { procRoot: '/proc', tcp: true, udp: false, v4: true, v6: true, states: ALL_MASK };
+  const opts = { origin: 'live' as const, procRoot: '/proc', tcp: true, udp: false, v4: true, v6: true, states: ALL_MASK };
   const counts = newCounts();
   const r = bpfCount(addon(pairs(6, 2, 5, 10)), opts, undefined, counts);
   assert.equal(r?.method, 'bpf tcp iterator');

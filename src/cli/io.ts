@@ -23,6 +23,8 @@ export interface Io {
   stdinIsTty?(): boolean;
   /** Stdin as a stream of chunks, for inputs read in bounded memory (`pcap -`). */
   stdinStream?(): AsyncIterable<Uint8Array>;
+  /** The BPF state walk bin/tcpstate.js started before the code loaded (a plain `count` as root). */
+  bpfWalk?: import('../sources/bpf-tcp-states.js').Prefetch;
 }
 
 export interface Command {

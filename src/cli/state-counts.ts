@@ -41,7 +41,7 @@ export async function readStateCounts(values: Record<string, unknown>, io: Io, h
     const r = await scanLive(str(values['source']), opts, (chunk) => { countStates(chunk, undefined, counts); });
     for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
     for (const w of r.warnings) io.err(`tcpstate: warning: ${describeAt(w.where, w.message)}\n`);
-    const where = netns !== undefined ? `netns ${netns}` : opts.procRoot !== '/proc' ? opts.procRoot : here;
+    const where = netns !== undefined ? `netns ${netns}` : opts.origin === 'proc-root' ? opts.procRoot : here;
     return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
   } catch (e) {
     if (!optional || procRoot !== undefined || netns !== undefined) throw e;

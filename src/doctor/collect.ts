@@ -74,9 +74,9 @@ export function dedupe(t: SocketTable): { table: SocketTable; dropped: number } 
 
 export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const procRoot = defaultProcRoot(o.procRoot);
-  const captured = procRoot !== '/proc';
   // info: a source that can (netlink) adds tcp_info, whose last_ack_recv dates CLOSE_WAIT.
   const scan = scanOptions({ procRoot, netns: o.netns, tcp: true, udp: false, states: ALL_MASK, info: true });
+  const captured = scan.origin === 'proc-root';
   const dir = netDir(scan);
   const notices: string[] = [];
   const warnings: Warning[] = [];

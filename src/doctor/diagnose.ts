@@ -99,7 +99,7 @@ export function diagnose(inp: DoctorInputs, opts: DiagnoseOptions = {}): Report 
     }
     const notes = [...uses, ...lim.notes];
     const got = rule.run(inp, { ...defaultConfig({ [id]: rule.thresholds })[id], ...th[id] }, lang);
-    got.forEach((f, seq) => findings.push({ f, order, seq }));
+    for (const [seq, f] of got.entries()) findings.push({ f, order, seq });
     checks.push({ id, checks: checksText, status: notes.length ? 'partial' : 'ran', notes, findings: got.length });
   }
   findings.sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.order - b.order || a.seq - b.seq);

@@ -20,7 +20,7 @@ import type { SocketTable } from '../model/table.js';
 import type { Sample } from './sampler.js';
 
 /** A TcpstateError about option `key` (its message rewritten from a CLI flag's wording). */
-function keyed(e: unknown, key: string, token: string): never {
+function keyed(e: unknown, key: string, _token: string): never {
   if (e instanceof TcpstateError || (e as { code?: string }).code?.startsWith?.('ERR_')) {
     const t = e as TcpstateError;
     throw new TcpstateError(t.code, t.message.replace(/--by\b/g, key), { ...t.where, field: key, ...(t.where.position === undefined ? {} : { position: t.where.position }) });

@@ -100,7 +100,7 @@ function ownerPairs(t: SocketTable): [number, Owner[]][] {
     if (ino === 0 || seen.has(ino)) continue;
     seen.add(ino);
     const o = t.owners.get(ino);
-    if (o && o.length) out.push([ino, o]);
+    if (o?.length) out.push([ino, o]);
   }
   return out;
 }

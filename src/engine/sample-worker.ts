@@ -38,7 +38,7 @@ function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean): { 
   if (netns === undefined) {
     return { counters: unread(readCounters(opts.procRoot, now)), ...(wantSysctls ? { sysctls: readSysctls(opts.procRoot) } : {}) };
   }
-  const native = opts.procRoot === '/proc' ? loadNative() : undefined;
+  const native = opts.origin === 'live' ? loadNative() : undefined;
   if (native?.addon) {
     const path = netnsPath(netns);
     netnsId(path);
@@ -66,7 +66,7 @@ function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean): { 
  */
 function startWalk(r: SampleRequest, opts: ReturnType<typeof scanOptions>): { addon: NativeAddon; handle: StatesHandle } | undefined {
   if (!r.metrics || r.metrics.byProcess || r.rows !== false || r.findings || r.processes) return undefined;
-  if ((r.source !== undefined && r.source !== 'auto') || opts.procRoot !== '/proc') return undefined;
+  if ((r.source !== undefined && r.source !== 'auto') || opts.origin !== 'live') return undefined;
   const native = loadNative();
   if (!native.addon) return undefined;
   const handle = startPortWalk(native.addon, r.netns === undefined ? undefined : netnsPath(r.netns));

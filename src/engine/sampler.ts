@@ -178,7 +178,8 @@ export class Sampler {
       if (busy) { this.stats.skippedTicks++; schedule(); return; }
       busy = true;
       const n = tick;
-      this.sample(want).then((s) => each(s, n), (e: Error) => each(e, n)).catch(() => undefined).finally(() => { busy = false; });
+      // A schedule stopped while its sample is in flight delivers nothing (not even close()'s error).
+      this.sample(want).then((s) => (stopped ? undefined : each(s, n)), (e: Error) => (stopped ? undefined : each(e, n))).catch(() => undefined).finally(() => { busy = false; });
       schedule();
     };
     timer = setTimeout(run, 0);

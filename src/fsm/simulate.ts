@@ -95,9 +95,9 @@ export class World {
   apply(action: Action): void {
     this.n++;
     switch (action.kind) {
-      case 'event': return this.event(action.side, action.event);
-      case 'deliver': return this.deliver(other(action.from), action.word);
-      case 'lose': return this.lose(other(action.from), action.word);
+      case 'event': this.event(action.side, action.event); return;
+      case 'deliver': this.deliver(other(action.from), action.word); return;
+      case 'lose': this.lose(other(action.from), action.word); return;
       case 'deliver-all': {
         // Bounded: each delivery can answer with at most one segment, and a quiet world stops.
         for (let i = 0; i < 64 && (this.wire.A.length || this.wire.B.length); i++) {

@@ -76,7 +76,7 @@ function renderGroupsText(doc: HistoryDoc, m: ReturnType<typeof messages>): stri
   if (keys.size === 0) return m.noGroups(doc.by!) + '\n';
   const order = [...keys].sort((a, b) => Number(a[0] === 'other') - Number(b[0] === 'other') || b[1] - a[1] || a[0].localeCompare(b[0], 'en', { numeric: true }));
   const rows = order.map(([key]) => {
-    const totals = doc.samples.map((s) => (s.groups && s.groups.length ? s.groups.find((g) => g.key === key)?.total ?? 0 : undefined));
+    const totals = doc.samples.map((s) => (s.groups?.length ? s.groups.find((g) => g.key === key)?.total ?? 0 : undefined));
     const known = totals.filter((v): v is number => v !== undefined);
     return [key, String(Math.min(...known)), String(Math.max(...known)), String(known[known.length - 1] ?? ''), sparkline(withHoles(doc, (i) => totals[i]))];
   });

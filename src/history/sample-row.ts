@@ -96,7 +96,7 @@ export function groupRows(t: SocketTable, top: number, kinds: readonly GroupKind
     g.add(t, kind === 'lport' ? inbound : kind === 'rport' ? (x, i) => !inbound(x, i) : undefined);
     const rows = g.top(top);
     const folded = g.groups.size - top;
-    rows.forEach((r, i) => out.push(folded > 0 && i === top ? { kind, key: OTHER, folded, counts: r.counts } : { kind, key: r.key, folded: 0, counts: r.counts }));
+    for (const [i, r] of rows.entries()) out.push(folded > 0 && i === top ? { kind, key: OTHER, folded, counts: r.counts } : { kind, key: r.key, folded: 0, counts: r.counts });
   }
   return out;
 }

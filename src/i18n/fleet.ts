@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Catalogue, catalogue, type Lang } from './catalogue.js';
+import { type Catalogue, catalogue } from './catalogue.js';
 import { langFromEnv } from '../lang.js';
 
 /** The language for `env` (src/lang.ts). */

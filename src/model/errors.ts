@@ -152,9 +152,5 @@ export function isTcpstateError(e: unknown): e is TcpstateError {
   return e instanceof TcpstateError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true);
 }
 
-/** A problem that did not stop reading: kept, reported, never silently dropped. */
-export interface Warning {
-  code: string;
-  message: string;
-  where: Location;
-}
+/** Warnings are defined, with their closed list of codes, in warnings.ts. */
+export type { Warning, WarningCode, WarningSink } from './warnings.js';

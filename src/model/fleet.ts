@@ -95,7 +95,7 @@ export function globMatch(pattern: string, name: string): boolean {
   while (si < name.length) {
     const tok = t[ti];
     if (tok === '*') { star = ti++; from = si; continue; }
-    if (tok !== undefined && tok(name[si]!)) { ti++; si++; continue; }
+    if (tok?.(name[si]!)) { ti++; si++; continue; }
     // Let the last star take one more character, and match the rest after it again.
     if (star < 0 || NOT_ANY.test(name[from]!)) return false;
     ti = star + 1;

@@ -12,7 +12,7 @@
  * Formats: draft-ietf-opsawg-pcap and draft-ietf-opsawg-pcapng (see
  * shared research, statemachine-pcap.md §5). A bad header or block is a
  * `TcpstateError('ERR_PCAP')` with the byte offset; a file that ends inside its last record is
- * a {@link Warning} (`PCAP_TRUNCATED`) and every packet before it is kept.
+ * a {@link Warning} (`W_PCAP_TRUNCATED`) and every packet before it is kept.
  * @module
  */
 import { isTcpstateError, TcpstateError, type Warning } from '../model/errors.js';
@@ -190,7 +190,7 @@ export class CaptureParser {
     }
     if (left > 0) {
       this.warnings.push({
-        code: 'PCAP_TRUNCATED',
+        code: 'W_PCAP_TRUNCATED',
         message: `the capture ends inside a record: ${left} bytes at the end were not read (${this.pkt.frame} packets before it were kept)`,
         where: { file: this.file, offset: at },
       });

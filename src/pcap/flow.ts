@@ -17,7 +17,7 @@
  */
 import { AF_INET, AF_INET6, formatAddr } from '../model/address.js';
 import {
-  CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, stateName, TIME_WAIT, UNKNOWN, type StateCode,
+  CLOSE, LISTEN, stateName, TIME_WAIT, UNKNOWN, type StateCode,
   maskOf, RFC_SYNCHRONIZED,
 } from '../model/state.js';
 import { PROTO_TCP, type SocketTable } from '../model/table.js';
@@ -315,7 +315,7 @@ export class FlowTable {
     this.counts.tcp++;
     const t = raw.tsSec + raw.tsNsec * 1e-9;
     if (t > this.now) { this.now = t; this.lastSecSeen = raw.tsSec; this.lastNsecSeen = raw.tsNsec; }
-    if (this.firstSec !== this.firstSec) { this.firstSec = raw.tsSec; this.firstNsec = raw.tsNsec; }
+    if (Number.isNaN(this.firstSec)) { this.firstSec = raw.tsSec; this.firstNsec = raw.tsNsec; }
     const h = this.segHash(seg);
     let slot = this.lookup(seg, h);
     const f = seg.flags;
@@ -580,7 +580,7 @@ export class FlowTable {
         payload: this.h64[slot * 16 + 9 + side]!,
       };
       const tw = this.ep.timeWaitEnd(slot, side);
-      if (tw === tw) { const s = Math.floor(tw); e.timeWaitEnds = isoTime(s, Math.round((tw - s) * 1e9)); }
+      if (!Number.isNaN(tw)) { const s = Math.floor(tw); e.timeWaitEnds = isoTime(s, Math.round((tw - s) * 1e9)); }
       return e;
     };
     const ss = this.startSec[slot]!;

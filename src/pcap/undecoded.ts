@@ -14,10 +14,10 @@ import { FRAGMENT, LINK_TYPES, linkTypeName, MALFORMED, TRUNCATED, UNKNOWN_LINK 
 
 /** Why frames were left out, in report order. */
 const REASONS = [
-  { result: UNKNOWN_LINK, code: 'PCAP_LINK_TYPE' },
-  { result: TRUNCATED, code: 'PCAP_HEADER_CUT' },
-  { result: MALFORMED, code: 'PCAP_MALFORMED' },
-  { result: FRAGMENT, code: 'PCAP_FRAGMENT' },
+  { result: UNKNOWN_LINK, code: 'W_PCAP_LINK_TYPE' },
+  { result: TRUNCATED, code: 'W_PCAP_HEADER_CUT' },
+  { result: MALFORMED, code: 'W_PCAP_MALFORMED' },
+  { result: FRAGMENT, code: 'W_PCAP_FRAGMENT' },
 ] as const;
 
 /** The link types {@link decodeTcp} reads, for messages. */

@@ -74,7 +74,7 @@ export function slotCells(ft: FlowTable, slot: number): string[] {
 }
 
 /** A step as JSON: state names instead of codes, time relative to the connection's start. */
-export function stepJson(s: Step, r: ConnectionRecord, startSec: number, startNsec: number): object {
+export function stepJson(s: Step, _r: ConnectionRecord, startSec: number, startNsec: number): object {
   return {
     t: Math.round(((s.sec - startSec) + (s.nsec - startNsec) / 1e9) * 1e6) / 1e6,
     frame: s.frame,

@@ -9,7 +9,7 @@ import { CATALOGUE as SIMULATE } from '../i18n/simulate.js';
 import { eventInfo, SEGMENT_LABEL } from '../fsm/events.js';
 import { CLOSED_STATE, describeState } from '../fsm/machine.js';
 import type { Row } from '../fsm/rfc9293.js';
-import type { Segment, Side, Step, World } from '../fsm/simulate.js';
+import type { Segment, Side, World } from '../fsm/simulate.js';
 import { renderTable } from './text.js';
 
 /** `SYN seq=100`, `SYN,ACK seq=300 ack=101`, `data seq=101 ack=301 len=100`. */

@@ -29,7 +29,7 @@ export function parseYamlMap(text: string, file: string): Yaml {
     if (/^\s*(#.*)?$/.test(raw) || raw.trim() === '---') continue;
     const indent = raw.length - raw.trimStart().length;
     if (/\t/.test(raw.slice(0, indent))) throw new TcpstateError('ERR_PARSE', 'tabs are not allowed for indentation', { file, line: i + 1 });
-    const m = /^([A-Za-z0-9_.\-]+|"[^"]*"|'[^']*'):(?:\s+(.*))?$/.exec(raw.trim());
+    const m = /^([A-Za-z0-9_.-]+|"[^"]*"|'[^']*'):(?:\s+(.*))?$/.exec(raw.trim());
     if (!m) throw new TcpstateError('ERR_PARSE', 'expected "key: value" (lists and flow style are not supported here)', { file, line: i + 1 });
     while (stack.length > 1 && indent <= stack[stack.length - 1]!.indent) stack.pop();
     const key = m[1]!.replace(/^["']|["']$/g, '');

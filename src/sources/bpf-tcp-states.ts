@@ -8,6 +8,8 @@
  * @module
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
+import { Warnings } from '../model/warnings.js';
+import { readConfig } from './config.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import type { ScanOptions, ScanResult } from './live.js';
@@ -69,34 +71,25 @@ export function unreadSubstates(t: StateTally): number {
  * a kernel state tcpstate does not know is counted as UNKNOWN, with a warning.
  */
 export function finishCounts(t: StateTally, opts: Pick<ScanOptions, 'v4' | 'v6' | 'states'>, counts: Float64Array, name = 'bpf tcp iterator'): Warning[] {
-  const warnings: Warning[] = [];
+  const warnings = new Warnings();
   for (let raw = 0; raw < 256; raw++) {
     const n = (opts.v4 ? t.v4[raw]! : 0) + (opts.v6 ? t.v6[raw]! : 0);
     if (n === 0) continue;
     const code = canonicalCode(raw);
-    if (code === UNKNOWN) warnings.push({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${raw} (${n} sockets), counted as UNKNOWN`, where: { file: name, field: 'state' } });
+    if (code === UNKNOWN) warnings.add('W_UNKNOWN_STATE', `unknown state code ${raw} (${n} sockets), counted as UNKNOWN`, { file: name, field: 'state' });
     if (opts.states & (1 << code)) counts[code]! += n;
   }
-  return warnings;
+  return warnings.list();
 }
 
 /**
- * A walk the CLI started before its code loaded (bin/tcpstate.js, for a plain
- * `tcpstate count`), of the current namespace, left here for {@link bpfCount} to take.
+ * A walk of the current namespace started before tcpstate's code loaded (bin/tcpstate.js,
+ * for a plain `tcpstate count`), handed down in the scan options (`started`) for
+ * {@link bpfCount} to finish: the walk, and when it began (hrtime).
  */
-export const PREFETCH = Symbol.for('tcpstate.bpfTcpStates');
-
-/** What bin/tcpstate.js leaves under {@link PREFETCH}: the walk, and when it began (hrtime). */
 export interface Prefetch {
   handle: StatesHandle;
   began: bigint;
-}
-
-function takePrefetch(): Prefetch | undefined {
-  const g = globalThis as { [PREFETCH]?: Prefetch };
-  const p = g[PREFETCH];
-  delete g[PREFETCH];
-  return p;
 }
 
 /**
@@ -106,8 +99,8 @@ function takePrefetch(): Prefetch | undefined {
  * every timewait socket, so the caller dumps through sock_diag instead.
  */
 export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: string | undefined, counts: Float64Array): ScanResult | undefined {
-  const early = takePrefetch();
-  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+  const early = opts.started;
+  if (readConfig().noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
   const t = newTally();
   const use = netnsFile === undefined ? early : undefined;
   try {
@@ -168,8 +161,9 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
     c.lport[i] = dv.getUint16(o + 2, LITTLE);
     c.rport[i] = dv.getUint16(o + 4, LITTLE);
   }
-  const warnings: Warning[] = [...unknown].map(([raw, k]) => ({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${raw} (${k} sockets), counted as UNKNOWN`, where: { file: name, field: 'state' } }));
-  return { columns: c, warnings };
+  const warnings = new Warnings();
+  for (const [raw, k] of unknown) warnings.add('W_UNKNOWN_STATE', `unknown state code ${raw} (${k} sockets), counted as UNKNOWN`, { file: name, field: 'state' });
+  return { columns: c, warnings: warnings.list() };
 }
 
 /**
@@ -178,7 +172,7 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
  * {@link finishPortWalk} takes its columns.
  */
 export function startPortWalk(addon: NativeAddon, netnsFile: string | undefined): StatesHandle | undefined {
-  if (process.env['TCPSTATE_NO_BPF'] === '1' || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+  if (readConfig().noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
   return addon.bpfTcpStatesStart(netnsFile, true);
 }
 

@@ -8,8 +8,18 @@ import type { StateMask } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
 import type { ChunkSink } from './proc-net.js';
 
+/**
+ * Where a scan's sockets come from: the running kernel (`live`, the one /proc), a captured
+ * proc tree (`proc-root`: files, no kernel behind them), or a sock_diag recording
+ * (`replay`). Decided once, where the options are made ({@link scanOptions} in snapshot.ts),
+ * so no reader compares paths to tell.
+ */
+export type Origin = 'live' | 'proc-root' | 'replay';
+
 export interface ScanOptions {
-  /** The proc tree to read (default: TCPSTATE_PROC_ROOT or /proc). */
+  /** Where the sockets come from; see {@link Origin}. */
+  origin: Origin;
+  /** The proc tree to read: /proc when `origin` is `live`. */
   procRoot: string;
   /** A named network namespace to read instead of the current one. */
   netns?: string;
@@ -31,6 +41,8 @@ export interface ScanOptions {
   record?: string;
   /** Read a recorded sock_diag reply instead of the kernel (`--replay`). */
   replay?: string;
+  /** A BPF walk of the current namespace already under way (bin/tcpstate.js starts one for `count`); finished, not started again. */
+  started?: import('./bpf-tcp-states.js').Prefetch;
 }
 
 export interface ScanResult {

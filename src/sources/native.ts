@@ -4,6 +4,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { readConfig } from './config.js';
 
 /** A sock_diag dump request (see native/tcpstate_netlink.c). */
 export interface DumpRequest {
@@ -104,7 +105,7 @@ const ADDON = '../../../native/build/Release/tcpstate_netlink.node';
 
 export function loadNative(): { addon?: NativeAddon; why?: string } {
   if (loaded) return loaded;
-  if (process.env['TCPSTATE_NO_NATIVE'] === '1') return (loaded = { why: 'TCPSTATE_NO_NATIVE=1' });
+  if (readConfig().noNative) return (loaded = { why: 'TCPSTATE_NO_NATIVE=1' });
   if (process.platform !== 'linux') return (loaded = { why: 'netlink is Linux only' });
   try {
     const req = createRequire(import.meta.url);

@@ -23,6 +23,7 @@
  */
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
+import { Warnings } from '../model/warnings.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import { CHUNK_ROWS, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable, type TcpExtInfo } from '../model/table.js';
 import type { ChunkSink } from './proc-net.js';
@@ -125,7 +126,8 @@ function u64(b: Uint8Array, o: number): number {
  */
 export class SockDiagDecoder {
   readonly chunk: SocketTable;
-  readonly warnings: Warning[] = [];
+  /** Capped per code: a dump of 400 000 sockets in an unknown state is 10 warnings and a count. */
+  readonly warnings = new Warnings();
   readonly stats: DecodeStats = { sockets: 0, dumps: 0, interrupted: 0 };
   private readonly name: string;
   private readonly defaultProto: number;
@@ -232,7 +234,7 @@ export class SockDiagDecoder {
     this.stats.interrupted++;
     if (this.interruptedSeen) return;
     this.interruptedSeen = true;
-    this.warnings.push({ code: 'W_DUMP_INTR', message: 'the socket table changed during the dump (NLM_F_DUMP_INTR): some sockets may be missing or seen twice', where: { file: this.name, offset: this.base + p } });
+    this.warnings.add('W_DUMP_INTR', 'the socket table changed during the dump (NLM_F_DUMP_INTR): some sockets may be missing or seen twice', { file: this.name, offset: this.base + p });
   }
 
   private kernelError(p: number, errno: number): never {
@@ -247,7 +249,7 @@ export class SockDiagDecoder {
     if (fam !== LINUX_AF_INET && fam !== LINUX_AF_INET6) this.fail(m, 'idiag_family', `address family ${fam} is neither AF_INET (2) nor AF_INET6 (10)`);
     const rawState = b[m + 1]!;
     const state = canonicalCode(rawState);
-    if (state === UNKNOWN) this.warnings.push({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${rawState}, counted as UNKNOWN`, where: { file: this.name, offset: this.base + m + 1, field: 'idiag_state' } });
+    if (state === UNKNOWN) this.warnings.add('W_UNKNOWN_STATE', `unknown state code ${rawState}, counted as UNKNOWN`, { file: this.name, offset: this.base + m + 1, field: 'idiag_state' });
     this.stats.sockets++;
     if (this.counts) {
       this.counts[state]!++;
@@ -414,7 +416,7 @@ export function decodeSockDiag(bytes: Uint8Array, sink: ChunkSink, opts: DecodeO
   const d = new SockDiagDecoder(sink, opts);
   d.feed(bytes);
   d.end();
-  return { warnings: d.warnings, stats: d.stats };
+  return { warnings: d.warnings.list(), stats: d.stats };
 }
 
 /** Count sockets by state without storing rows (the `count` fast path). */
@@ -422,7 +424,7 @@ export function countSockDiag(bytes: Uint8Array, counts: Float64Array, opts: Dec
   const d = new SockDiagDecoder(() => {}, opts, new SocketTable(16));
   d.counts = counts;
   d.feed(bytes);
-  return { warnings: d.warnings, stats: d.stats };
+  return { warnings: d.warnings.list(), stats: d.stats };
 }
 
 export { PROTO_TCP, PROTO_UDP };

@@ -206,6 +206,6 @@ export const replaySource: LiveSource = {
       all = true;
       if (t.length) sink(t);
     });
-    return { warnings: [...dec.warnings, ...check.missing(opts)], notices: [], dumps: dec.stats.dumps };
+    return { warnings: [...dec.warnings.list(), ...check.missing(opts)], notices: [], dumps: dec.stats.dumps };
   },
 };

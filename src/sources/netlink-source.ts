@@ -6,7 +6,8 @@
  * @module
  */
 import { AtomicFile } from '../atomic-file.js';
-import { TcpstateError, type Warning } from '../model/errors.js';
+import { TcpstateError } from '../model/errors.js';
+import { readConfig } from './config.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 import { bpfCount } from './bpf-tcp-states.js';
@@ -120,11 +121,10 @@ class RecordFile {
 export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Buffer, n: number) => void): void {
   const buf = buffer();
   const netns = nsPath(opts);
-  // TCPSTATE_NETLINK_PER_FAMILY=1: a dump per family, as ss asks, instead of one walk;
-  // TCPSTATE_NETLINK_PARALLEL=0: never two dumps at once (tests compare the paths). A
-  // recording is one dump: `TCPDIAG_FILE=FILE ss` stops at the first NLMSG_DONE.
-  const perFamily = process.env['TCPSTATE_NETLINK_PER_FAMILY'] === '1';
-  const parallel = opts.parallel === true && opts.record === undefined && process.env['TCPSTATE_NETLINK_PARALLEL'] !== '0';
+  // A recording is one dump: `TCPDIAG_FILE=FILE ss` stops at the first NLMSG_DONE.
+  const config = readConfig();
+  const perFamily = config.netlinkPerFamily;
+  const parallel = opts.parallel === true && opts.record === undefined && !config.netlinkSerial;
   const rec = opts.record === undefined ? undefined : new RecordFile(opts.record);
   let ok = false;
   try {
@@ -147,7 +147,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
 function why(opts: ScanOptions): string | undefined {
   const n = loadNative();
   if (!n.addon) return n.why;
-  if (opts.procRoot !== '/proc') return 'a captured proc root is read by the proc source';
+  if (opts.origin === 'proc-root') return 'a captured proc root is read by the proc source';
   return undefined;
 }
 
@@ -159,13 +159,13 @@ export const netlinkSource: LiveSource = {
     const dec = new SockDiagDecoder(sink);
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     dec.end();
-    return { warnings: dec.warnings, notices: [], dumps: dec.stats.dumps };
+    return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
   collect(opts: ScanOptions, into: SocketTable): ScanResult {
     const addon = loadNative().addon!;
     const dec = new SockDiagDecoder(() => {}, { into });
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
-    return { warnings: dec.warnings, notices: [], dumps: dec.stats.dumps };
+    return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
   count(opts: ScanOptions, counts: Float64Array): ScanResult {
     const addon = loadNative().addon!;
@@ -185,6 +185,6 @@ export const netlinkSource: LiveSource = {
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     // The kernel's state filter is exact but for its own codes; apply ours on top.
     for (let s = 0; s < 16; s++) if (opts.states & (1 << s)) counts[s]! += mine[s]!;
-    return { warnings: dec.warnings as Warning[], notices: [], dumps: dec.stats.dumps };
+    return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
 };

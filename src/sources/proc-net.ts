@@ -14,7 +14,8 @@
  */
 import { fs } from '../builtins.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
-import { TcpstateError, type Warning } from '../model/errors.js';
+import { TcpstateError, type Warning, type WarningSink } from '../model/errors.js';
+import { Warnings } from '../model/warnings.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 
@@ -57,9 +58,9 @@ export class ProcNetParser {
   /** Bytes fed before the current call. */
   private fed = 0;
   private lineNo = 0;
-  readonly warnings: Warning[] = [];
 
-  constructor(private readonly file: ProcNetFile, private readonly sink: ChunkSink, chunk?: SocketTable) {
+  /** `warnings`: where its warnings go, capped per code (by default its own {@link Warnings}). */
+  constructor(private readonly file: ProcNetFile, private readonly sink: ChunkSink, chunk?: SocketTable, readonly warnings: WarningSink = new Warnings()) {
     this.chunk = chunk ?? new SocketTable(CHUNK_ROWS);
   }
 
@@ -153,7 +154,7 @@ export class ProcNetParser {
     r = this.hexField(b, this.skipWs(b, p, e, 3), e, 3, 2);
     p = this.pos;
     const code = canonicalCode(r);
-    if (code === UNKNOWN) this.warnings.push({ code: 'W_UNKNOWN_STATE', message: `unknown state code ${r.toString(16).toUpperCase().padStart(2, '0')}, counted as UNKNOWN`, where: { file: this.file.name, line: this.lineNo, field: 'st' } });
+    if (code === UNKNOWN) this.warnings.add('W_UNKNOWN_STATE', `unknown state code ${r.toString(16).toUpperCase().padStart(2, '0')}, counted as UNKNOWN`, { file: this.file.name, line: this.lineNo, field: 'st' });
     t.state[i] = code;
 
     t.sendQ[i] = this.hexField(b, this.skipWs(b, p, e, 4), e, 4, 8);
@@ -244,10 +245,11 @@ export class ProcNetParser {
 
 /** Parse a whole /proc/net file held in memory; rows are appended to the sink's chunks. */
 export function parseProcNet(bytes: Uint8Array, file: ProcNetFile, sink: ChunkSink): Warning[] {
-  const p = new ProcNetParser(file, sink);
+  const warnings = new Warnings();
+  const p = new ProcNetParser(file, sink, undefined, warnings);
   p.feed(bytes);
   p.end();
-  return p.warnings;
+  return warnings.list();
 }
 
 /** The files of a proc root for the protocols and families asked for. */
@@ -282,7 +284,8 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
     }
     throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code ?? err.message}`, { file: path });
   }
-  const parser = new ProcNetParser(file, sink);
+  const warnings = new Warnings();
+  const parser = new ProcNetParser(file, sink, undefined, warnings);
   let total = 0;
   try {
     for (;;) {
@@ -302,5 +305,5 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
   if (total === 0) {
     return [{ code: 'W_FILE_EMPTY', message: `the file is empty, without even the header line the kernel writes, so no ${holds(file)} sockets were read (a failed or cut copy?)`, where: { file: path } }];
   }
-  return parser.warnings;
+  return warnings.list();
 }

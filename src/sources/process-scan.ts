@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { Warning } from '../model/errors.js';
 import type { Owner, OwnerLookup } from '../model/table.js';
+import { readConfig } from './config.js';
 import { loadNative, type NativeAddon, type NativeScan } from './native.js';
 import { capWarnings, listPids, type ProcessScan, readComm } from './processes.js';
 
@@ -253,7 +254,7 @@ export function startProcessScan(procRoot: string, opts: ScanOptions = {}): Pend
   const list = opts.pids ? [...opts.pids] : listPids(procRoot);
   const addon = opts.native === false ? undefined : loadNative().addon;
   // The live machine as root: one BPF iterator instead of a readlink per fd, when it runs.
-  if (addon && procRoot === '/proc' && !opts.pids && opts.bpf !== false && process.env['TCPSTATE_NO_BPF'] !== '1') {
+  if (addon && procRoot === '/proc' && !opts.pids && opts.bpf !== false && !readConfig().noBpf) {
     const triples = bpfTriples(addon);
     if (triples) {
       const scan = nativeTriples(procRoot, { triples, hidden: 0, scanned: list.length });

@@ -6,6 +6,7 @@
  */
 import { fs } from '../builtins.js';
 import type { Warning } from '../model/errors.js';
+import { capWarnings as capPerCode } from '../model/warnings.js';
 import type { Owner, OwnerLookup } from '../model/table.js';
 import { readHead } from './small-file.js';
 
@@ -81,11 +82,9 @@ export function readComm(procRoot: string, pid: number, warnings?: Warning[]): s
   return name;
 }
 
-/** The warnings of a scan, at most `keep` of them and one line counting the rest. */
+/** The warnings of a scan, at most `keep` of each code and one summary counting the rest. */
 export function capWarnings(warnings: Warning[], keep = 3): Warning[] {
-  if (warnings.length <= keep) return warnings;
-  const rest = warnings.length - keep;
-  return [...warnings.slice(0, keep), { code: warnings[keep]!.code, message: `and ${rest} more like it`, where: {} }];
+  return capPerCode(warnings, keep);
 }
 
 /**

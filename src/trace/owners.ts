@@ -86,7 +86,7 @@ export class KernelOwners implements OwnerSource {
   learnListeners(netns: number, nsName: string | undefined): void {
     const t = new SocketTable(64);
     try {
-      netlinkSource.collect!({ procRoot: this.procRoot, netns: nsName, tcp: true, udp: false, v4: true, v6: true, states: maskOf(LISTEN) & ALL_MASK }, t);
+      netlinkSource.collect!({ origin: 'live', procRoot: this.procRoot, netns: nsName, tcp: true, udp: false, v4: true, v6: true, states: maskOf(LISTEN) & ALL_MASK }, t);
     } catch (e) {
       this.warnings.push({ code: 'W_NO_OWNERS', message: `listeners present at start not read: ${(e as Error).message}`, where: {} });
       return;

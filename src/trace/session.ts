@@ -30,7 +30,7 @@ export function dumpTimewait(path: string | undefined): TwRow[] | 'gone' {
     }
   }
   const t = new SocketTable(64);
-  netlinkSource.collect!({ procRoot: '/proc', netns: path, tcp: true, udp: false, v4: true, v6: true, states: maskOf(TIME_WAIT, FIN_WAIT2) }, t);
+  netlinkSource.collect!({ origin: 'live', procRoot: '/proc', netns: path, tcp: true, udp: false, v4: true, v6: true, states: maskOf(TIME_WAIT, FIN_WAIT2) }, t);
   const rows: TwRow[] = [];
   for (let i = 0; i < t.length; i++) {
     if (t.timer[i] !== TIMER_TIMEWAIT) continue;

@@ -142,7 +142,7 @@ function doctorText(d: DoctorLine, m: WatchMessages): string {
 }
 
 /** Below the table's width: state, count and change only, cut to the screen. */
-function narrowFrame(v: WatchView, ui: ScreenUi, m: WatchMessages, o: FrameOptions, top: string[]): string[] {
+function narrowFrame(v: WatchView, _ui: ScreenUi, m: WatchMessages, o: FrameOptions, top: string[]): string[] {
   const cols = Math.max(20, o.cols);
   const body = PRINT_ORDER.map((c) => fit(`${fit(shortLabel(c), 7)}${right(v.last ? String(v.counts[c]) : '', 7)} ${right(signed(v.delta?.[c]), 6)}`, cols));
   const lines = [...top];

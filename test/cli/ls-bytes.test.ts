@@ -21,7 +21,7 @@ const root = join(dir, 'proc');
 cpSync(join(REPO, 'test', 'fixtures', 'proc-zoo'), root, { recursive: true, verbatimSymlinks: true });
 const [head, ...rows] = readFileSync(join(root, 'net', 'tcp'), 'latin1').split('\n').filter(Boolean);
 const copies: string[] = [head!];
-for (let k = 0; copies.length < 24000; k++) for (const r of rows) copies.push(r.replace(/^ *\d+:/, `${String(copies.length - 1).padStart(4)}:`));
+while (copies.length < 24000) for (const r of rows) copies.push(r.replace(/^ *\d+:/, `${String(copies.length - 1).padStart(4)}:`));
 writeFileSync(join(root, 'net', 'tcp'), copies.join('\n') + '\n');
 
 for (const args of [['ls', '-tan'], ['ls', '-tanp'], ['ls', '-tanoe']]) {

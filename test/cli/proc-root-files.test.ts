@@ -196,5 +196,6 @@ test('many altered names: the first three are named, the rest counted', () => {
   const ws = (JSON.parse(r.stdout) as { warnings: Warning[] }).warnings;
   assert.equal(ws.length, 4);
   assert.ok(ws.slice(0, 3).every((w) => w.code === 'W_LONG_COMM' && /process name of 40 bytes/.test(w.message) && w.where.file !== undefined));
-  assert.equal(ws[3]!.message, `and ${owners.length - 3} more like it`);
+  assert.equal(ws[3]!.message, `and ${owners.length - 3} more like this (${owners.length} W_LONG_COMM in all)`);
+  assert.equal(ws[3]!.more, owners.length - 3);
 });

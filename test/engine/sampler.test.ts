@@ -139,6 +139,18 @@ describe('sampler on the worker thread', () => {
     assert.ok(p99 < 50 + baseP99, `event-loop delay p99 ${p99.toFixed(1)} ms (${baseP99.toFixed(1)} ms without sampling)`);
   });
 
+  test('a stopped schedule delivers nothing, not even the error of a sample in flight when the sampler closes', async (t) => {
+    if (!kernelOrSkip(t)) return;
+    const s = new Sampler();
+    let delivered = 0;
+    const stop = s.every(60_000, { netns: ns!.name, processes: true }, () => { delivered++; });
+    await new Promise((r) => setTimeout(r, 20));
+    stop();
+    await s.close();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(delivered, 0);
+  });
+
   test('close() fails pending samples and ends the worker; later requests are refused', async (t) => {
     if (!kernelOrSkip(t)) return;
     const s = new Sampler();

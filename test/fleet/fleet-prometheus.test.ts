@@ -37,11 +37,11 @@ const HOSTS = [
  * Run `fleet ... --json` until no host is down: on this shared 2-core machine an agent's
  * scrape can miss its 2 s timeout (up 0), and fleet rightly shows that host as down.
  */
-async function allUp(t: { diagnostic(m: string): void }, args: string[]): Promise<{ stdout: string; doc: any }> {
+async function allUp(t: { diagnostic(m: string): void }, args: string[]): Promise<{ stdout: string; doc: FleetDoc }> {
   for (let i = 0; ; i++) {
     const r = await runCliAsync(args);
     assert.equal(r.code, 0, r.stderr);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout) as FleetDoc;
     const down = (doc.hosts as { host: string; error?: string }[]).filter((h) => h.error !== undefined);
     if (down.length === 0) return { stdout: r.stdout, doc };
     t.diagnostic(`attempt ${i + 1}: ${down.map((h) => `${h.host}: ${h.error}`).join('; ')}`);
@@ -162,11 +162,11 @@ describe('fleet from a real Prometheus scraping three agents', () => {
       const want = ns.map((n) => ssPorts(n, state, by));
       await new Promise((r) => setTimeout(r, 2500));
       const r = await allUp(t, ['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group-label', 'role', '--by', by, '--state', state.toLowerCase().replace('_', '-'), '--json']);
-      const d = r.doc as { schema: string; by: string; state: string; columns: string[]; hosts: { host: string; group: string; ports: Record<string, number> }[] };
+      const d = r.doc as unknown as { schema: string; by: string; state: string; columns: string[]; hosts: { host: string; group: string; ports: Record<string, number> }[] };
       assert.equal(d.schema, 'tcpstate.fleet-ports/1');
       assert.equal(d.state, state);
       assert.deepEqual(d.hosts.map((h) => h.host), HOSTS.map((h) => h.host));
-      HOSTS.forEach((h, i) => assert.deepEqual(nonZero(d.hosts[i]!.ports), want[i], `${h.host} ${state} by ${by}`));
+      for (const [i, h] of HOSTS.entries()) assert.deepEqual(nonZero(d.hosts[i]!.ports), want[i], `${h.host} ${state} by ${by}`);
       assert.ok(Object.keys(want[2]!).length > 0, 'the oracle has sockets to compare');
       const txt = await runCliAsync(['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group-label', 'role', '--by', by, '--state', state, '--at', String(Date.parse(r.doc.source.at) / 1000)]);
       assert.equal(txt.code, 0, txt.stderr);
@@ -214,7 +214,7 @@ describe('fleet from a real Prometheus scraping three agents', () => {
       const doc = JSON.parse(r.stdout) as FleetDoc;
       assert.equal(doc.schema, 'tcpstate.fleet/1');
       assert.deepEqual(doc.hosts.map((h) => h.host), [...urls, ...extra].map((u) => new URL(u).host), 'hosts in the order given');
-      HOSTS.forEach((h, i) => assert.deepEqual(nonZero(doc.hosts[i]!.states!), want[i], `${h.host} via its agent equals ss`));
+      for (const [i, h] of HOSTS.entries()) assert.deepEqual(nonZero(doc.hosts[i]!.states!), want[i], `${h.host} via its agent equals ss`);
       assert.deepEqual(doc.groups.map((g) => [g.name, g.hosts]), [['lvs', [new URL(urls[0]!).host]]]);
       assert.deepEqual(nonZero(doc.total.states), sum(...want), 'the total counts only hosts that answered');
       assert.equal(doc.total.down, 3);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { newCounts } from '../../src/model/count.js';
-import { CLOSE_WAIT, ESTABLISHED, LISTEN, TIME_WAIT } from '../../src/model/state.js';
+import { ESTABLISHED, LISTEN, TIME_WAIT } from '../../src/model/state.js';
 import type { SampleRow } from '../../src/history/sample-row.js';
 import { openStore } from '../../src/history/store.js';
 import { parseMomentRef } from '../../src/history/at.js';

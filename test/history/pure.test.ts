@@ -11,7 +11,7 @@ import { counterDeltas, groupRows, OTHER, sampleRow } from '../../src/history/sa
 import type { Sample } from '../../src/engine/sampler.js';
 import { SocketTable } from '../../src/model/table.js';
 import { ESTABLISHED, LISTEN, TIME_WAIT } from '../../src/model/state.js';
-import { TcpstateError } from '../../src/model/errors.js';
+import type { TcpstateError } from '../../src/model/errors.js';
 
 describe('history options and pure helpers', () => {
   test('durations: a plain number is seconds; units ms s m h d w; bad ones name the option', () => {

@@ -41,7 +41,7 @@ function codeOnly(src: string): string {
 }
 
 /** What a function's texts use: each parameter by position, with the fields read from it. */
-export function placeholders(fn: Function): Set<string> {
+export function placeholders(fn: (...args: never[]) => unknown): Set<string> {
   const src = fn.toString();
   const arrow = src.indexOf('=>');
   const head = src.slice(0, arrow).trim();
@@ -87,10 +87,11 @@ test('every domain: both languages, every key, nothing empty, the same placehold
         assert.deepEqual(names(zh as string), names(en), `${path}: options named`);
         for (const s of [en, zh as string]) assert.doesNotMatch(s, ARTICLE, `${path}: cites the article`);
       } else if (typeof en === 'function') {
-        const f = zh as Function;
+        const f = zh as (...args: never[]) => unknown;
+        const g = en as (...args: never[]) => unknown;
         assert.equal(f.length, en.length, `${path}: parameters`);
-        assert.deepEqual([...placeholders(f)].sort(), [...placeholders(en)].sort(), `${path}: placeholders used`);
-        assert.ok(placeholders(en).size > 0 || en.length === 0, `${path}: a function that uses none of its parameters`);
+        assert.deepEqual([...placeholders(f)].sort(), [...placeholders(g)].sort(), `${path}: placeholders used`);
+        assert.ok(placeholders(g).size > 0 || en.length === 0, `${path}: a function that uses none of its parameters`);
         const strip = (s: string) => s.replace(/\$\{[^}]*\}/g, '');
         assert.deepEqual(names(strip(f.toString())), names(strip(en.toString())), `${path}: options named`);
         for (const s of [en.toString(), f.toString()]) assert.doesNotMatch(s, ARTICLE, `${path}: cites the article`);

@@ -41,7 +41,7 @@ test('pcap --lang zh: table headings and the count in Chinese, the rows and numb
   assert.equal(zhLines.length, enLines.length);
   // The connection rows cell for cell (the headings' widths differ); the heading as wide
   // (display columns) as the rows need.
-  const rows = enLines.findIndex((l) => l === '');
+  const rows = enLines.indexOf('');
   const split = (ls: string[]) => ls.map((l) => l.split(/ +/));
   assert.deepEqual(split(zhLines.slice(1, rows)), split(enLines.slice(1, rows)));
   assert.match(zhLines[0]!, /^发起方 +响应方 +开始 +时长 +包> +字节> +包< +字节< +发起方状态 +响应方状态 +CONN +HISTORY$/);

@@ -105,7 +105,7 @@ export function runTcpstate(args: string[], json = true): Promise<DoctorRun> {
     c.once('close', (code) => {
       let doc: DoctorDoc = { worst: '', findings: [], checks: [] };
       if (json) {
-        try { doc = JSON.parse(out) as DoctorDoc; } catch (e) { rej(new Error(`not JSON (exit ${code}): ${out}\n${err}`)); return; }
+        try { doc = JSON.parse(out) as DoctorDoc; } catch { rej(new Error(`not JSON (exit ${code}): ${out}\n${err}`)); return; }
       }
       res({ code: code ?? -1, stdout: out, stderr: err, json: doc, endedAt: Date.now() });
     });

@@ -98,11 +98,11 @@ export class Prometheus {
     return p;
   }
 
-  async api(path: string): Promise<any> {
+  async api<T>(path: string): Promise<T> {
     const r = await fetch(`http://127.0.0.1:${this.port}${path}`);
     const j = await r.json() as { status: string; data: unknown; error?: string };
     if (j.status !== 'success') throw new Error(`prometheus ${path}: ${j.error}`);
-    return j.data;
+    return j.data as T;
   }
 
   /** Wait until the target has been scraped with no error; resolves to the target. */
@@ -111,7 +111,7 @@ export class Prometheus {
     let last: unknown;
     while (Date.now() < end) {
       try {
-        const d = await this.api('/api/v1/targets');
+        const d = await this.api<{ activeTargets?: { health: string; lastError: string }[] }>('/api/v1/targets');
         const t = d.activeTargets?.[0];
         last = t;
         if (t && t.health === 'up' && t.lastError === '') return t;
@@ -125,7 +125,7 @@ export class Prometheus {
 
   /** An instant query's vector as label sets and values. */
   async query(q: string): Promise<{ metric: Record<string, string>; value: number }[]> {
-    const d = await this.api(`/api/v1/query?query=${encodeURIComponent(q)}`);
+    const d = await this.api<{ result: unknown }>(`/api/v1/query?query=${encodeURIComponent(q)}`);
     return (d.result as { metric: Record<string, string>; value: [number, string] }[]).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
   }
 

@@ -155,11 +155,8 @@ async function go(): Promise<void> {
     await closed(c);
     expect.push({ scenario: 'server-close', port: 7202, family: 4, connStates: ['SF'] });
   }
-
-  {
     await connect(7203, '127.0.0.1').catch(() => undefined);
     expect.push({ scenario: 'refused', port: 7203, family: 4, connStates: ['REJ'] });
-  }
 
   for (const [port, who] of [[7204, 'client'], [7205, 'server']] as const) {
     const l = await listen(port, '127.0.0.1');

@@ -91,13 +91,13 @@ test('a capture cut inside its last record keeps every packet before it and says
     assert.ok(r.pkts.length < all && r.pkts.length >= 0);
     assert.equal(r.summary.warnings.length, 1);
     const w = r.summary.warnings[0]!;
-    assert.equal(w.code, 'PCAP_TRUNCATED');
+    assert.equal(w.code, 'W_PCAP_TRUNCATED');
     assert.ok(typeof w.where.offset === 'number' && w.where.offset < cut && w.where.offset >= 24);
   }
   const ng = fixture('eth-us.pcapng');
   const r = read(ng.subarray(0, ng.length - 8));
   assert.equal(r.pkts.length, 39);
-  assert.equal(r.summary.warnings[0]!.code, 'PCAP_TRUNCATED');
+  assert.equal(r.summary.warnings[0]!.code, 'W_PCAP_TRUNCATED');
 });
 
 test('corrupt input is a typed error with the byte offset', () => {

@@ -98,7 +98,7 @@ test('frames of an undecodable link type beside decodable ones: a warning with t
   assert.equal(doc.frames['unknownLink'], ppp.length);
   assert.equal(doc.frames['tcp'], tsharkFrames(file, 'eth and tcp').length);
   assertAccounted('eth-then-ppp.pcapng', doc.frames);
-  assert.deepEqual(doc.warnings.map((w) => w.code), ['PCAP_LINK_TYPE']);
+  assert.deepEqual(doc.warnings.map((w) => w.code), ['W_PCAP_LINK_TYPE']);
   const w = doc.warnings[0]!;
   assert.match(w.message, new RegExp(`^${ppp.length} frames of link type PPP \\(9\\), which tcpstate does not decode .*, were left out, the first at frame ${ppp[0]}: `));
   // The offset is that frame's enhanced packet block, on the PPP interface (id 1).
@@ -125,7 +125,7 @@ test('a snap length that cuts every TCP header is an error; one that cuts some i
   assert.deepEqual(doc.connections.map((c) => `${c.family} ${c.connState}`), ['4 SF', '4 REJ', '4 RSTO']);
   assert.equal(doc.frames['headerCut'], v6.length);
   assertAccounted('snap60.pcap', doc.frames);
-  assert.deepEqual(doc.warnings.map((w) => w.code), ['PCAP_HEADER_CUT']);
+  assert.deepEqual(doc.warnings.map((w) => w.code), ['W_PCAP_HEADER_CUT']);
   assert.equal(doc.warnings[0]!.where.offset, pcapOffsets(readFileSync(some))[v6[0]!]);
   assert.match(doc.warnings[0]!.message, new RegExp(`^${v6.length} frames cut before the end of their TCP header .*the first at frame ${v6[0]}: `));
 });
@@ -138,7 +138,7 @@ test('fragments and contradictory headers: a warning each, at the first such fra
   frames[v4[3]!]!.writeUInt16BE(10, 2); // total length shorter than the header
   const build = (fs: Buffer[]) => {
     const w = new NgWriter().shb().idb(LINKTYPE_RAW);
-    fs.forEach((f, i) => w.epb(0, BigInt(i + 1), f));
+    for (const [i, f] of fs.entries()) w.epb(0, BigInt(i + 1), f);
     return w.bytes();
   };
   const run = (bytes: Buffer) => {
@@ -153,7 +153,7 @@ test('fragments and contradictory headers: a warning each, at the first such fra
   assert.equal(flows.counts.malformed, 1);
   assertAccounted('built', flows.counts as unknown as Record<string, number>);
   const ws = flows.undecoded.warnings('built');
-  assert.deepEqual(ws.map((w) => [w.code, w.where.offset]), [['PCAP_MALFORMED', offsets[v4[3]! + 1]], ['PCAP_FRAGMENT', offsets[v4[2]! + 1]]]);
+  assert.deepEqual(ws.map((w) => [w.code, w.where.offset]), [['W_PCAP_MALFORMED', offsets[v4[3]! + 1]], ['W_PCAP_FRAGMENT', offsets[v4[2]! + 1]]]);
   assert.match(ws[1]!.message, new RegExp(`^2 IP fragments of TCP segments .*were left out, the first at frame ${v4[2]! + 1}: `));
   assert.equal(flows.undecoded.noneDecoded(flows.counts.tcp, 'built'), undefined);
 

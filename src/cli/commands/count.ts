@@ -60,7 +60,7 @@ export const count: Command = {
     let method: string | undefined;
     if (!groups) {
       // Nothing else runs meanwhile: a large table may be dumped in two halves at once.
-      r = await countLive(sel.sourceName, { ...sel.scan, parallel: true }, counts, keep, !sel.filter.expr);
+      r = await countLive(sel.sourceName, { ...sel.scan, parallel: true, started: io.bpfWalk }, counts, keep, !sel.filter.expr);
       scanMs = r.scanMs;
       dumps = r.dumps;
       method = r.method;

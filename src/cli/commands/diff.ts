@@ -52,8 +52,9 @@ async function fromCapture(io: Io, path: string, values: Record<string, unknown>
   return { side: { label: `${c.file === '-' ? 'stdin' : c.file}, host ${c.host}`, format: c.format }, table: p.table, counts: p.counts };
 }
 
-async function fromLive(sel: Selection, io: Io): Promise<Side> {
+async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Side> {
   const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
+  warnings.push(...snap.warnings);
   for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
   const counts = newCounts();
   for (let i = 0; i < snap.table.length; i++) counts[snap.table.state[i]!]!++;
@@ -82,7 +83,7 @@ export const diff: Command = {
     const warnings: Warning[] = [];
     const before = (await fromCapture(io, inputs[0]!, values, sel, warnings))!;
     let after: Side | undefined;
-    if (values['live']) after = await fromLive(sel, io);
+    if (values['live']) after = await fromLive(sel, io, warnings);
     else {
       if (inputs[1] === '-' && io.stdinIsTty?.() === true) throw new TcpstateError('ERR_USAGE', 'AFTER is - but stdin is a terminal: pipe a capture in, or use --live for the live table', { file: '-' });
       after = await fromCapture(io, inputs[1]!, values, sel, warnings, inputs[1] === '-');

@@ -158,9 +158,9 @@ export const trace: Command = {
     const lost = session.lost();
     printWarnings(io, [
       ...session.warnings,
-      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS', message: m.lost(lost), where: {} }] : []),
-      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN', message: m.forgottenSockets(session.forgotten()), where: {} }] : []),
-      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN', message: m.forgottenConnections(lifetimes.forgotten), where: {} }] : []),
+      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS' as const, message: m.lost(lost), where: {} }] : []),
+      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN' as const, message: m.forgottenSockets(session.forgotten()), where: {} }] : []),
+      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN' as const, message: m.forgottenConnections(lifetimes.forgotten), where: {} }] : []),
     ]);
     return lost > 0 ? 1 : 0;
   },

@@ -8,7 +8,7 @@
  */
 import { AF_INET, AF_INET6, isV4Mapped, parseV4, parseV6 } from '../../model/address.js';
 import { newCounts, type StateCounts } from '../../model/count.js';
-import { type Location, TcpstateError } from '../../model/errors.js';
+import { type Location, TcpstateError, type WarningSink } from '../../model/errors.js';
 import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
 import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
@@ -22,12 +22,8 @@ import { type ByteRun, hexValue, type Tally } from './fast.js';
  */
 export type LineKind = 'blank' | 'header' | 'data' | 'skip' | 'more' | 'other';
 
-/** Where parsers add warnings (`Warnings` in warnings.ts). */
-export interface WarningSink {
-  add(code: string, message: string, where: Location): void;
-  /** How many warnings of a code were added. */
-  count(code: string): number;
-}
+/** Where parsers add warnings (`Warnings` in src/model/warnings.ts). */
+export type { WarningSink };
 
 export interface ParseContext {
   /** File name for messages. */

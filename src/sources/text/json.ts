@@ -16,7 +16,7 @@ import { TcpstateError } from '../../model/errors.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, type Owner, PROTO_TCP, SocketTable, type TcpExtInfo } from '../../model/table.js';
 import { countsOf, type LineKind, type ParseContext, type ParsedCapture, setOwners, stateWord, type TextFormat, timerKind, type WarningSink } from './common.js';
 import { lineColumn, scanJson } from './json-scan.js';
-import { PER_CODE } from './warnings.js';
+import { PER_CODE } from '../../model/warnings.js';
 
 /** The largest JSON capture read, in characters: it is parsed whole. */
 export const MAX_JSON = 128 << 20;

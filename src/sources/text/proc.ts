@@ -8,7 +8,7 @@
  * @module
  */
 import { AF_INET, AF_INET6 } from '../../model/address.js';
-import { TcpstateError } from '../../model/errors.js';
+import { TcpstateError, type WarningSink } from '../../model/errors.js';
 import { PROTO_TCP, SocketTable } from '../../model/table.js';
 import { CHUNK_ROWS, ProcNetParser } from '../proc-net.js';
 import { type LineKind, type LineParser, type ParseContext, type ParsedCapture, parseRun, type StreamContext, type TextFormat } from './common.js';
@@ -48,8 +48,14 @@ export function openProc(ctx: StreamContext): LineParser {
   const familyOf = (family: number) => {
     let e = families.get(family);
     if (!e) {
-      e = { p: new ProcNetParser({ name: ctx.file, family, proto: PROTO_TCP }, sink, chunk), fed: 0, at: [] };
-      families.set(family, e);
+      const f: Family = { p: undefined!, fed: 0, at: [] };
+      // Each warning is given its file line as it is made (the lines of the batch being fed).
+      const warnings: WarningSink = {
+        add: (code, message, where) => ctx.warnings.add(code, message, { ...where, file: ctx.file, line: lineOf(f, where.line) }),
+        count: (code) => ctx.warnings.count(code),
+      };
+      f.p = new ProcNetParser({ name: ctx.file, family, proto: PROTO_TCP }, sink, chunk, warnings);
+      families.set(family, (e = f));
     }
     return e;
   };
@@ -61,9 +67,6 @@ export function openProc(ctx: StreamContext): LineParser {
       if (err instanceof TcpstateError) throw new TcpstateError(err.code, err.message, { ...err.where, file: ctx.file, line: lineOf(e, err.where.line) });
       throw err;
     }
-    // Warnings are handed on batch by batch: a parser keeps them all.
-    for (const w of e.p.warnings) ctx.warnings.add(w.code, w.message, { ...w.where, file: ctx.file, line: lineOf(e, w.where.line) });
-    e.p.warnings.length = 0;
   };
   let pending: string[] = [];
   let pendingOf: Family | undefined;

@@ -26,7 +26,7 @@ import { DETECT_LINES, detectFormat, formatOfCommand, scoreFormat } from './dete
 import { jsonTooLarge, MAX_JSON } from './json.js';
 import { FORMAT_NAMES, TEXT_FORMATS } from './registry.js';
 import { hostFromName, markerOf } from './sections.js';
-import { PER_CODE, Warnings } from './warnings.js';
+import { PER_CODE, Warnings } from '../../model/warnings.js';
 
 export type { Capture } from './capture.js';
 
