@@ -1,6 +1,6 @@
 /**
- * `--color=WHEN` for the commands that print tables (ls, count, doctor): the option, its help
- * line, and the decision from it, the environment and whether stdout is a terminal.
+ * `--color=WHEN` for the commands that print tables (ls, count, doctor): the option and the
+ * decision (its help line is in each command's catalogue text) from it, the environment and whether stdout is a terminal.
  * @module
  */
 import { COLOUR_WHEN, type ColourWhen, useColour } from '../render/colour.js';
@@ -8,11 +8,6 @@ import { type OptionSpec, oneOf } from './args.js';
 import type { Io } from './io.js';
 
 export const COLOUR_OPTIONS: OptionSpec = { color: { type: 'string' } };
-
-export const COLOUR_HELP = `  --color=WHEN         auto (default: on a terminal, unless NO_COLOR is set),
-                       always or never; CLOSE_WAIT red, brief states and bytes
-                       waiting in a queue yellow
-`;
 
 /**
  * GNU habits: a bare `--color` (or `--colour`) means always, unless the next word is a WHEN;

@@ -9,6 +9,8 @@ import { PROTO_UDP } from '../model/table.js';
 import type { ScanOptions } from '../sources/live.js';
 import { scanOptions } from '../snapshot.js';
 import { type OptionSpec, str } from './args.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../i18n/help.js';
 
 export const SOCKET_OPTIONS: OptionSpec = {
   tcp: { type: 'boolean', short: 't' },
@@ -36,30 +38,13 @@ export const SOCKET_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export const SOCKET_HELP = `Selection (netstat / ss flags):
-  -t, --tcp            TCP sockets (the default)
-  -u, --udp            UDP sockets (with -t: both)
-  -l, --listening      listening sockets only
-  -a, --all            all sockets, listening ones too
-  -4, -6               IPv4 or IPv6 only
-  -n, --numeric        accepted for netstat habits; output is numeric (ls -r: names)
-Filters (as ss(8) gives them meaning), after the options:
-  state STATE|GROUP    states: established syn-sent syn-recv fin-wait-1 fin-wait-2
-                       time-wait closed close-wait last-ack listening closing (any
-                       spelling: TIME_WAIT, TIME-WAIT, 06); groups: all connected
-                       synchronized bucket big
-  exclude STATE|GROUP  leave these out
-  sport|dport OP :PORT OP is = != < <= > >= (eq ne lt le gt ge)
-  src|dst [=|!=] ADDR  ADDR: 10.0.0.0/8, 10.1/16, [::1], [2001:db8::]/32, 10.0.0.1:80, *
-  and or not ( )       also & | !; conditions side by side mean "and"
-Where to read:
-  --proc-root DIR      a captured /proc tree (also TCPSTATE_PROC_ROOT)
-  -N, --netns NAME     a network namespace made by "ip netns add" (ss -N)
-  --source NAME        live source: auto (default: netlink when the native addon is
-                       built, else proc), proc, netlink
-  --record FILE        save the raw netlink reply (the format of "ss -D FILE")
-  --replay FILE        read a saved netlink reply instead of the kernel
-`;
+/** Selection, filters and where to read, as help lists them (English: the man page's). */
+export const SOCKET_HELP = HELP_TEXTS.en.socket;
+
+/** {@link SOCKET_HELP} in `lang`. */
+export function socketHelp(lang: Lang): string {
+  return pick(HELP_TEXTS, lang).socket;
+}
 
 export interface Selection {
   scan: ScanOptions;

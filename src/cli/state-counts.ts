@@ -7,6 +7,8 @@ import { countStates, newCounts, total } from '../model/count.js';
 import { describeAt, TcpstateError } from '../model/errors.js';
 import { ALL_MASK } from '../model/state.js';
 import type { CountsView } from '../render/explain.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../i18n/help.js';
 import { scanLive, scanOptions } from '../snapshot.js';
 import { type OptionSpec, str } from './args.js';
 import type { Io } from './io.js';
@@ -17,10 +19,13 @@ export const COUNT_OPTIONS: OptionSpec = {
   source: { type: 'string' },
 };
 
-export const COUNT_HELP = `  --proc-root DIR    count from a captured /proc tree (also TCPSTATE_PROC_ROOT)
-  -N, --netns NAME   count in a network namespace
-  --source NAME      live source: auto (default), proc, netlink
-`;
+/** Where explain and diagram count, as help lists it (English). */
+export const COUNT_HELP = HELP_TEXTS.en.counts;
+
+/** {@link COUNT_HELP} in `lang`. */
+export function countHelp(lang: Lang): string {
+  return pick(HELP_TEXTS, lang).counts;
+}
 
 
 /**

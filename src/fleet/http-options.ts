@@ -3,6 +3,7 @@
  * the client so that `count`'s start-up does not load node:https for them.
  * @module
  */
+import { CATALOGUE as HELP_TEXTS } from '../i18n/help.js';
 
 export const HTTP_OPTIONS = {
   user: { type: 'string' },
@@ -13,13 +14,8 @@ export const HTTP_OPTIONS = {
   timeout: { type: 'string' },
 } as const;
 
-export const HTTP_HELP = `  --user USER[:PASS]   basic auth (the password from TCPSTATE_PASSWORD when
-                       not given here; user info in the URL works too)
-  --ca-file FILE       trust this CA (PEM) for https://
-  --cert-file FILE, --key-file FILE   client certificate (mutual TLS)
-  --insecure           do not verify the server's certificate
-  --timeout DUR        per request (default 30s for Prometheus, 5s per agent)
-`;
+/** Basic auth and TLS options as help lists them (English: the man page's). */
+export const HTTP_HELP = HELP_TEXTS.en.http;
 
 /** An agent's URL on the command line: `http://` or `https://`. */
 export function isAgentUrl(arg: string): boolean {

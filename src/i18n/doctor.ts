@@ -285,6 +285,45 @@ const EN = {
     problems: (n: number, critical: number, warnings: number, notes: number) =>
       `${n === 1 ? '1 problem' : `${n} problems`} found: ${[critical ? `${critical} critical` : '', warnings ? (warnings === 1 ? '1 warning' : `${warnings} warnings`) : '', notes ? (notes === 1 ? '1 note' : `${notes} notes`) : ''].filter(Boolean).join(', ')}.`,
   },
+  /** `doctor --help`; `rules`: the rule ids. */
+  help: (rules: string) => `Usage: tcpstate doctor [OPTIONS]
+
+Diagnose TCP trouble: which process leaks CLOSE_WAIT, whether TIME_WAIT will exhaust
+the ephemeral ports toward an upstream and when, which listener's accept queue
+overflows, SYN floods, FIN_WAIT2 and orphan pile-ups, peers that do not answer.
+It reads the socket table twice (--interval apart), the kernel's counters
+(/proc/net/netstat, snmp, sockstat) and the sysctls that govern TCP states.
+
+  --interval S         seconds between the two samples (default 1; 0: one sample,
+                       no rates)
+  --json               one JSON document (docs/doctor.md)
+  --config FILE        thresholds, JSON: {"close-wait-leak": {"warnCount": 10}}
+  --print-config       print every threshold with its default, as a config file
+  --only ID,...        run only these rules
+  --skip ID,...        leave these rules out
+  --proc-root DIR      a captured /proc tree (with net/, sys/net/ and PID/fd if
+                       copied): one sample; rules lacking an input say so
+  -N, --netns NAME     run inside the network namespace NAME (through
+                       "ip netns exec", needs root): sockets, counters, sysctls
+                       and owners are all that namespace's
+  --source NAME        live socket source: auto (default), proc, netlink
+  --lang LANG          en or zh (findings, why, what to do); default from
+                       TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG (zh* gives zh)
+  --color=WHEN         auto (default: on a terminal, unless NO_COLOR is set),
+                       always or never: critical red, warning yellow
+
+Rules: ${rules}
+
+Exit status: 0 no problem (or notes only), 1 warnings, 2 critical, 3 no diagnosis
+(bad option, unreadable input, or a rule read a value the kernel would not show and
+nothing critical was found).
+
+Examples:
+  tcpstate doctor
+  tcpstate doctor --json --interval 5
+  tcpstate doctor --netns web1
+  tcpstate doctor --proc-root /tmp/captured-proc
+`,
 };
 
 const ZH: typeof EN = {
@@ -554,6 +593,40 @@ const ZH: typeof EN = {
     problems: (n, critical, warnings, notes) =>
       `发现 ${n} 个问题：${[critical ? `${critical} 个严重` : '', warnings ? `${warnings} 个警告` : '', notes ? `${notes} 条提示` : ''].filter(Boolean).join('，')}。`,
   },
+  help: (rules) => `用法: tcpstate doctor [选项]
+
+诊断 TCP 问题：哪个进程泄漏 CLOSE_WAIT，TIME_WAIT 是否以及何时会耗尽到某个上游的本地
+临时端口，哪个监听套接字的全连接队列溢出，SYN 洪水，FIN_WAIT2 和孤儿连接堆积，不回应的
+对端。它读取两次套接字表（间隔 --interval），读取内核计数器（/proc/net/netstat、snmp、
+sockstat）和决定 TCP 状态的 sysctl。
+
+  --interval S         两次采样之间的秒数（默认 1；0：只采样一次，没有速率）
+  --json               输出一个 JSON 文档（见 docs/doctor.md）
+  --config FILE        阈值，JSON 格式：{"close-wait-leak": {"warnCount": 10}}
+  --print-config       以配置文件的格式输出每个阈值及其默认值
+  --only ID,...        只运行这些规则
+  --skip ID,...        不运行这些规则
+  --proc-root DIR      抓取下来的 /proc 目录树（若一并复制了 net/、sys/net/ 和
+                       PID/fd）：只采样一次；缺少输入的规则会说明
+  -N, --netns NAME     在网络命名空间 NAME 中运行（通过 "ip netns exec"，需要
+                       root）：套接字、计数器、sysctl 和进程都属于该命名空间
+  --source NAME        实时套接字数据源：auto（默认）、proc、netlink
+  --lang LANG          en 或 zh（发现的问题、原因、该怎么做）；默认取自
+                       TCPSTATE_LANG、LC_ALL、LC_MESSAGES、LANG（zh* 即 zh）
+  --color=WHEN         auto（默认：输出到终端且未设置 NO_COLOR 时着色）、
+                       always 或 never：严重为红色，警告为黄色
+
+规则：${rules}
+
+退出码：0 没有问题（或只有提示），1 有警告，2 有严重问题，3 无法诊断（选项错误、
+输入无法读取，或某条规则读到了内核不会给出的值且没有发现严重问题）。
+
+示例:
+  tcpstate doctor
+  tcpstate doctor --json --interval 5
+  tcpstate doctor --netns web1
+  tcpstate doctor --proc-root /tmp/captured-proc
+`,
 };
 
 export type DoctorMessages = typeof EN;

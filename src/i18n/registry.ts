@@ -13,10 +13,14 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   diagram: () => import('./diagram.js'),
   doctor: () => import('./doctor.js'),
   fleet: () => import('./fleet.js'),
+  help: () => import('./help.js'),
   history: () => import('./history.js'),
+  ls: () => import('./ls.js'),
   serve: () => import('./serve.js'),
   simulate: () => import('./simulate.js'),
+  pcap: () => import('./pcap.js'),
   tables: () => import('./tables.js'),
+  trace: () => import('./trace.js'),
   watch: () => import('./watch.js'),
 };
 

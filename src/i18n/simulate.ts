@@ -29,6 +29,41 @@ const EN = {
   rfcProfile: ' [RFC profile]',
   listing: (table: string) => `Scenarios ("tcpstate simulate NAME"):\n\n${table}\n\nOr drive your own: tcpstate simulate --events 'b:listen a:connect deliver a:close deliver'\n`,
   scenarios: Object.fromEntries(SCENARIOS.map((s) => [s.name, { title: s.title, about: s.about }])) as Readonly<Record<string, ScenarioText>>,
+  /** `simulate --help`; `events`: the event list, one per line. */
+  help: (events: string) => `Usage: tcpstate simulate [SCENARIO] [OPTIONS]
+       tcpstate simulate --events 'WORDS'
+
+Two TCP endpoints, client A (left) and server B (right), driven by the RFC 9293 state
+machine, printed as a timeline: each line shows both ends' states after the step and the
+segment on the wire ("-->" leaves, "..." in flight, "-->" arrives, "--x" lost).
+With no scenario and no --events, lists the scenarios.
+
+  --events WORDS     a custom run; words (spaces or commas between them):
+                       a:EVENT, b:EVENT   an event at the client or the server
+                                          (client:EVENT, server:EVENT also work)
+                       a>b, b>a           deliver the oldest segment in flight
+                       a>b:lost           that segment is lost
+                       deliver            deliver everything in flight
+  --profile P        linux (default) or rfc: which rows hold (Linux refuses
+                     LISTEN -> SYN_SENT; the RFC has no FIN_WAIT2 timeout)
+  --rows             after the timeline, each table row used, with its RFC
+                     section and Linux note
+  --json             the run as JSON
+  --lang LANG        en or zh: headings, scenario titles and explanations
+                     (default from TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG)
+  -h, --help
+
+Events (id, then aliases):
+${events}
+
+An event the table does not allow in the current state stops the run with an error
+naming the state, the event and the events allowed there (exit status 2).
+
+Examples:
+  tcpstate simulate client-close
+  tcpstate simulate --events 'b:listen a:connect deliver a:close deliver'
+  tcpstate simulate --events 'a:connect b:connect a>b b>a a>b b>a'
+`,
 };
 
 const ZH: typeof EN = {
@@ -147,6 +182,38 @@ const ZH: typeof EN = {
       about: '服务端在 FIN 还没被确认时中止（SO_LINGER {on, 0}）：在 LAST_ACK 中，和 CLOSING、TIME_WAIT 一样，ABORT 删除连接而不发 RST（Linux：tcp_need_reset() 在这些状态下为假）。已经关闭的客户端在 tcp_fin_timeout 后放弃 FIN_WAIT2。',
     },
   },
+  help: (events) => `用法: tcpstate simulate [场景] [选项]
+      tcpstate simulate --events '词语'
+
+两个 TCP 端点：客户端 A（左）和服务端 B（右），由 RFC 9293 状态机驱动，输出为时间线：
+每行显示这一步之后两端的状态和线路上的报文段（"-->" 发出，"..." 在途，"-->" 到达，
+"--x" 丢失）。不给场景也不给 --events 时，列出所有场景。
+
+  --events WORDS     自定义过程；词语之间用空格或逗号分隔：
+                       a:EVENT, b:EVENT   客户端或服务端上的一个事件
+                                          （也可写 client:EVENT、server:EVENT）
+                       a>b, b>a           投递在途最早的报文段
+                       a>b:lost           该报文段丢失
+                       deliver            投递所有在途的报文段
+  --profile P        linux（默认）或 rfc：采用哪些规则行（Linux 拒绝
+                     LISTEN -> SYN_SENT；RFC 没有 FIN_WAIT2 超时）
+  --rows             在时间线之后列出用到的每条规则行，附 RFC 章节和 Linux 说明
+  --json             以 JSON 输出整个过程
+  --lang LANG        en 或 zh：表头、场景标题和说明的语言
+                     （默认取自 TCPSTATE_LANG、LC_ALL、LC_MESSAGES、LANG）
+  -h, --help
+
+事件（id，然后是别名）:
+${events}
+
+当前状态下规则表不允许的事件会让过程以错误结束，错误中写明状态、事件以及该状态下
+允许的事件（退出码 2）。
+
+示例:
+  tcpstate simulate client-close
+  tcpstate simulate --events 'b:listen a:connect deliver a:close deliver'
+  tcpstate simulate --events 'a:connect b:connect a>b b>a a>b b>a'
+`,
 };
 
 export type SimulateMessages = typeof EN;

@@ -17,6 +17,10 @@ const EN = {
   sides: (before: string, beforeFormat: string, after: string, afterFormat: string) => `before: ${before} (${beforeFormat})\nafter:  ${after} (${afterFormat})`,
   noSockets: '(per-socket changes need full listings on both sides; a per-state summary has no sockets)',
   changes: (changed: number, appeared: number, disappeared: number) => `${changed} changed state, ${appeared} appeared, ${disappeared} disappeared`,
+  /** The row summing the groups beyond --top. */
+  other: (groups: number) => `other (${groups})`,
+  /** The group column's heading, by --by's key (a prefix length kept after it: RNET/24). */
+  groupKeys: { lport: 'LPORT', rport: 'RPORT', laddr: 'LADDR', raddr: 'RADDR', lnet: 'LNET', rnet: 'RNET', process: 'PROCESS' } as Record<string, string>,
 };
 
 const ZH: typeof EN = {
@@ -30,6 +34,8 @@ const ZH: typeof EN = {
   sides: (before, beforeFormat, after, afterFormat) => `之前：${before}（${beforeFormat}）\n之后：${after}（${afterFormat}）`,
   noSockets: '（逐个连接的变化需要两边都是完整的连接列表；按状态汇总的输入没有连接）',
   changes: (changed, appeared, disappeared) => `${changed} 个连接状态改变，${appeared} 个新出现，${disappeared} 个消失`,
+  other: (groups) => `其他（${groups} 组）`,
+  groupKeys: { lport: '本地端口', rport: '对端端口', laddr: '本地地址', raddr: '对端地址', lnet: '本地网段', rnet: '对端网段', process: '进程' },
 };
 
 export type TablesMessages = typeof EN;

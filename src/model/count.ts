@@ -90,14 +90,14 @@ export class GroupCounter {
   /**
    * The `top` largest groups by total (ties by key), and the rest summed into "other".
    */
-  top(top: number): { key: string; counts: StateCounts; total: number }[] {
-    const rows = [...this.groups].map(([key, counts]) => ({ key, counts, total: total(counts) }));
+  top(top: number): { key: string; counts: StateCounts; total: number; folded?: number }[] {
+    const rows: { key: string; counts: StateCounts; total: number; folded?: number }[] = [...this.groups].map(([key, counts]) => ({ key, counts, total: total(counts) }));
     rows.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
     if (rows.length <= top) return rows;
     const head = rows.slice(0, top);
     const other = newCounts();
     for (const r of rows.slice(top)) addCounts(other, r.counts);
-    head.push({ key: `other (${rows.length - top})`, counts: other, total: total(other) });
+    head.push({ key: `other (${rows.length - top})`, counts: other, total: total(other), folded: rows.length - top });
     return head;
   }
 }

@@ -13,6 +13,8 @@ export interface GroupRow {
   key: string;
   counts: StateCounts;
   total: number;
+  /** The row sums this many groups beyond --top (its key is "other (N)"). */
+  folded?: number;
 }
 
 /** Every state, one per line, then the total. */
@@ -36,12 +38,20 @@ export function renderGroups(by: string, rows: readonly GroupRow[], all: StateCo
   const m = pick(TABLES, lang);
   const used = PRINT_ORDER.filter((s) => all[s]! > 0);
   const unused = PRINT_ORDER.filter((s) => all[s]! === 0);
-  const cols: Column[] = [{ header: by.toUpperCase() }, ...used.map((s) => ({ header: stateName(s), right: true })), { header: m.total, right: true }];
-  const body = rows.map((r) => [r.key, ...used.map((s) => String(r.counts[s])), String(r.total)]);
+  const cols: Column[] = [{ header: groupHeading(by, m.groupKeys) }, ...used.map((s) => ({ header: stateName(s), right: true })), { header: m.total, right: true }];
+  const body = rows.map((r) => [r.folded === undefined ? r.key : m.other(r.folded), ...used.map((s) => String(r.counts[s])), String(r.total)]);
   body.push([m.total, ...used.map((s) => String(all[s])), String(total(all))]);
   let out = renderTable(cols, body);
   if (unused.length) out += `${m.zeroInEveryGroup(unused.map(stateName).join(', '))}\n`;
   return out;
+}
+
+/** `rnet/24` as `RNET/24` (English) or `对端网段/24`: the key's word, its prefix lengths kept. */
+function groupHeading(by: string, keys: Record<string, string>): string {
+  const slash = by.indexOf('/');
+  const kind = (slash < 0 ? by : by.slice(0, slash)).toLowerCase();
+  const word = Object.hasOwn(keys, kind) ? keys[kind] : undefined;
+  return word === undefined ? by.toUpperCase() : word + (slash < 0 ? '' : by.slice(slash).toUpperCase());
 }
 
 /** `{ ESTABLISHED: n, ... }` with every state. */

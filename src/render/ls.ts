@@ -10,6 +10,9 @@ import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, typ
 import { digits, ipv4Length, putBytes, putIpv4Addr, putLatin1, putPort, putUint, RowBytes } from './row-bytes.js';
 import { infoCell, memoryCell } from './tcp-info.js';
 import { type Column, csvField } from './text.js';
+import { displayWidth } from './wrap.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as LS } from '../i18n/ls.js';
 
 export interface LsColumns {
   processes?: boolean;
@@ -20,6 +23,8 @@ export interface LsColumns {
   /** ss -m: socket memory (netlink only). */
   memory?: boolean;
   header?: boolean;
+  /** The language of the headings that are not netstat's (-m, -i). */
+  lang?: Lang;
 }
 
 /** netstat -o's timer cell: `timewait (59.93/0/0)`; `-` when the source has no timers. */
@@ -375,11 +380,12 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   let owner = -1;
   if (c.processes) { owner = cols.length; cols.push({ header: 'PID/Program name', min: 20 }); tail.push((i) => ownerCell(t, i)); }
   if (c.timers) { cols.push({ header: 'Timer' }); tail.push((i) => timerCell(t, i)); }
-  if (c.memory) { cols.push({ header: 'Memory' }); tail.push((i) => memoryCell(t.ext.get(i))); }
-  if (c.info) { cols.push({ header: 'Info' }); tail.push((i) => infoCell(t.ext.get(i))); }
+  const m = pick(LS, c.lang ?? 'en');
+  if (c.memory) { cols.push({ header: m.memory }); tail.push((i) => memoryCell(t.ext.get(i))); }
+  if (c.info) { cols.push({ header: m.info }); tail.push((i) => infoCell(t.ext.get(i))); }
   const header = c.header !== false;
   const last = cols.length - 1;
-  const w = cols.map((col) => Math.max(col.min ?? 0, header ? col.header.length : 0));
+  const w = cols.map((col) => Math.max(col.min ?? 0, header ? displayWidth(col.header) : 0));
   const n = t.length;
 
   // The last column is not padded, but its width bounds the length of a line.
@@ -403,11 +409,11 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       w[owner] = m;
     }
     if (header) {
-      rb.reserve(cols.reduce((m, col, j) => m + Math.max(w[j]!, col.header.length) + 1, 1));
+      rb.reserve(cols.reduce((m, col, j) => m + Math.max(w[j]!, col.header.length * 3) + 1, 1));
       const start = rb.length;
       cols.forEach((col, j) => {
         if (j > 0) rb.byte(32);
-        rb.str(col.header, j === last && !col.right ? 0 : w[j]!, col.right);
+        rb.text(col.header, j === last && !col.right ? 0 : w[j]!, col.right);
       });
       rb.trimEnd(start);
       rb.newline();

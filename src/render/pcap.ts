@@ -18,6 +18,9 @@ import { RowBytes, secondsText } from './row-bytes.js';
 import { AF_INET } from '../model/address.js';
 import { HIST_BYTES } from '../pcap/zeek.js';
 import { total } from '../model/count.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as PCAP, type PcapMessages } from '../i18n/pcap.js';
+import { displayWidth } from './wrap.js';
 
 /** Rows buffered to size the text columns before streaming. */
 const SIZING_ROWS = 256;
@@ -28,20 +31,8 @@ function endpointText(address: string, port: number, family: 4 | 6): string {
 
 const seconds = secondsText;
 
-const COLUMNS: Column[] = [
-  { header: 'ORIGINATOR' },
-  { header: 'RESPONDER' },
-  { header: 'START', right: true },
-  { header: 'DURATION', right: true },
-  { header: 'PKTS>', right: true },
-  { header: 'BYTES>', right: true },
-  { header: 'PKTS<', right: true },
-  { header: 'BYTES<', right: true },
-  { header: 'ORIG-STATE' },
-  { header: 'RESP-STATE' },
-  { header: 'CONN' },
-  { header: 'HISTORY' },
-];
+/** Which columns of the connection table are right-aligned (headings from the catalogue). */
+const RIGHT = [false, false, true, true, true, true, true, true, false, false, false, false];
 
 /** One connection as text cells; a guessed originator is marked `~`. */
 export function connectionCells(r: ConnectionRecord): string[] {
@@ -105,25 +96,27 @@ function parseIso(iso: string): [number, number] {
 }
 
 /** `+0.000019  #2  < S. seq=0 ack=1 ...  responder  LISTEN → SYN_RECV (passive)  observed  rcv-syn S5  why` */
-export function renderTimeline(r: ConnectionRecord): string {
+export function renderTimeline(r: ConnectionRecord, lang: Lang = 'en'): string {
+  const m = pick(PCAP, lang).timeline;
   const [ss, sn] = parseIso(r.start);
-  const head = `#${r.id} ${(r.originGuessed ? '~' : '') + endpointText(r.orig.address, r.orig.port, r.family)} > ${endpointText(r.resp.address, r.resp.port, r.family)}  ${r.connState} ${r.history || '-'}  final: ${r.orig.state} / ${r.resp.state}${r.anomalies.length ? `  anomalies: ${r.anomalies.join(',')}` : ''}\n`;
+  const head = `#${r.id} ${(r.originGuessed ? '~' : '') + endpointText(r.orig.address, r.orig.port, r.family)} > ${endpointText(r.resp.address, r.resp.port, r.family)}  ${r.connState} ${r.history || '-'}  ${m.final(r.orig.state, r.resp.state)}${r.anomalies.length ? `  ${m.anomalies(r.anomalies.join(','))}` : ''}\n`;
   const rows = (r.timeline ?? []).map((s) => {
     const t = (s.sec - ss) + (s.nsec - sn) / 1e9;
     return [
       '  +' + t.toFixed(6),
       s.frame ? `#${s.frame}` : '-',
-      s.segment || '(timer)',
-      s.side === 0 ? 'originator' : 'responder',
-      `${stateName(s.from)} -> ${stateName(s.to)}${s.origin ? ` (${s.origin})` : ''}`,
-      s.tag,
+      s.segment || m.timer,
+      m.endpoints[s.side === 0 ? 0 : 1]!,
+      `${stateName(s.from)} -> ${stateName(s.to)}${s.origin ? ` (${m.origin[s.origin] ?? s.origin})` : ''}`,
+      m.how[s.tag] ?? s.tag,
       s.event ? `${s.event}${s.row ? ` ${s.row}` : ''}` : '-',
-      s.note,
+      m.why[s.note] ?? s.note,
     ];
   });
-  const cols: Column[] = [{ header: '  TIME' }, { header: 'FRAME' }, { header: 'SEGMENT' }, { header: 'ENDPOINT' }, { header: 'STEP' }, { header: 'HOW' }, { header: 'EVENT' }, { header: 'WHY' }];
-  return head + (rows.length ? renderTable(cols, rows) : '  (no state change seen)\n') + '\n';
+  if (!rows.length) return head + m.noChange + '\n\n';
+  return head + renderTable(m.columns.map((header): Column => ({ header })), rows) + '\n';
 }
+
 
 export interface PcapMeta {
   file: string;
@@ -148,13 +141,16 @@ export class PcapTextWriter implements PcapWriter {
   private shown = 0;
 
   /** `sizingRows`: rows that fix the column widths before rows stream as bytes (256). */
-  constructor(out: (s: string) => void, private readonly opts: { timeline?: boolean; header?: boolean; rows?: boolean; sizingRows?: number } = {}) {
+  private readonly m: PcapMessages;
+
+  constructor(out: (s: string) => void, private readonly opts: { timeline?: boolean; header?: boolean; rows?: boolean; sizingRows?: number; lang?: Lang } = {}) {
     this.rb = new RowBytes(out);
+    this.m = pick(PCAP, opts.lang ?? 'en');
   }
 
   private write(s: string): void {
-    this.rb.room(s.length);
-    this.rb.str(s, 0);
+    this.rb.room(s.length * 3);
+    this.rb.utf8(s);
   }
 
   private flush(): void {
@@ -164,7 +160,7 @@ export class PcapTextWriter implements PcapWriter {
   add(r: ConnectionRecord | null): void {
     this.shown++;
     if (r === null || this.opts.rows === false) return;
-    if (this.opts.timeline) { this.write(renderTimeline(r)); return; }
+    if (this.opts.timeline) { this.write(renderTimeline(r, this.opts.lang)); return; }
     this.addCells(connectionCells(r));
   }
 
@@ -206,22 +202,26 @@ export class PcapTextWriter implements PcapWriter {
   }
 
   private fix(): void {
-    const w = COLUMNS.map((c) => (this.opts.header === false ? 0 : c.header.length));
+    const w = this.m.columns.map((h) => (this.opts.header === false ? 0 : displayWidth(h)));
     for (const r of this.pending) for (let j = 0; j < w.length; j++) w[j] = Math.max(w[j]!, r[j]!.length);
     this.widths = w;
-    if (this.opts.header !== false) this.write(this.line(COLUMNS.map((c) => c.header)));
+    if (this.opts.header !== false) this.write(this.line(this.m.columns, true));
     for (const r of this.pending) this.write(this.line(r));
     this.pending = [];
   }
 
-  private line(cells: string[]): string {
+  /** Cells padded to the widths: by length (rows are ASCII), or by display width (`heading`). */
+  private line(cells: readonly string[], heading = false): string {
     const w = this.widths!;
     let s = '';
     for (let j = 0; j < cells.length; j++) {
       const c = cells[j]!;
       if (j > 0) s += ' ';
       if (j === cells.length - 1) s += c;
-      else s += COLUMNS[j]!.right ? c.padStart(w[j]!) : c.padEnd(w[j]!);
+      else {
+        const pad = Math.max(0, w[j]! - (heading ? displayWidth(c) : c.length));
+        s += RIGHT[j] ? ' '.repeat(pad) + c : c + ' '.repeat(pad);
+      }
     }
     return s + '\n';
   }
@@ -231,10 +231,10 @@ export class PcapTextWriter implements PcapWriter {
       if (!this.widths && this.pending.length) this.fix();
       if (this.shown > 0) this.write('\n');
     }
-    this.write(`Final states of the ${total(states)} endpoints of ${this.shown} connection(s):\n`);
-    this.write(renderCounts(states));
+    this.write(`${this.m.finalStates(total(states), this.shown)}\n`);
+    this.write(renderCounts(states, this.opts.lang ?? 'en'));
     const an = Object.entries(meta.anomalies);
-    if (an.length) this.write(`\nAnomalies: ${an.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    if (an.length) this.write(`\n${this.m.anomalies(an.map(([k, v]) => `${k} ${v}`).join(', '))}\n`);
     this.flush();
   }
 }

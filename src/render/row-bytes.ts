@@ -2,9 +2,13 @@
  * Text rows written as ASCII bytes into one reused buffer: numbers, fixed-point seconds and IPv4
  * endpoints are formatted digit by digit, padded in place, and the buffer is handed on when
  * full, as one string or (to an output that takes bytes) as the bytes themselves. For outputs
- * of millions of rows, where a string per cell would keep the collector busy.
+ * of millions of rows, where a string per cell would keep the collector busy. Catalogue text
+ * (headings, footers in Chinese) goes in as UTF-8 ({@link RowBytes.utf8}), padded by display
+ * width; a block holding some is handed on decoded as UTF-8, the others as Latin-1 (the same
+ * string for ASCII, and cheaper).
  * @module
  */
+import { displayWidth } from './wrap.js';
 
 const DOT = 0x2e;
 const SPACE = 0x20;
@@ -113,6 +117,8 @@ const SHORT = 48;
 export class RowBytes {
   private buf: Buffer;
   private len = 0;
+  /** Bytes above 0x7f written by {@link RowBytes.utf8} since the last flush. */
+  private multibyte = false;
   private outBytes?: (b: Uint8Array) => void | Promise<void>;
 
   /** Rows handed to `out` as strings (Latin-1: one character per byte). */
@@ -154,10 +160,12 @@ export class RowBytes {
   /** Hand the rows on. A promise: the output keeps the bytes until it settles. */
   flush(): void | Promise<void> {
     const n = this.len;
+    const utf8 = this.multibyte;
     this.len = 0;
+    this.multibyte = false;
     if (n === 0) return;
     if (this.outBytes) return this.outBytes(this.buf.subarray(0, n));
-    this.out(this.buf.toString('latin1', 0, n));
+    this.out(this.buf.toString(utf8 ? 'utf8' : 'latin1', 0, n));
   }
 
   /** Bytes written since the last flush (a row's start, for {@link RowBytes.trimEnd}). */
@@ -212,6 +220,41 @@ export class RowBytes {
   latin1(s: string): void {
     if (s.length >= SHORT) this.len += this.buf.write(s, this.len, 'latin1');
     else this.len = putLatin1(this.buf, this.len, s);
+  }
+
+  /**
+   * A string as UTF-8 (up to 3 bytes per UTF-16 unit: make room for that). ASCII is copied
+   * byte by byte as {@link RowBytes.latin1} does; from the first other character on, the rest
+   * is encoded by the runtime.
+   */
+  utf8(s: string): void {
+    const n = s.length;
+    if (n >= SHORT) {
+      const w = this.buf.write(s, this.len, 'utf8');
+      this.len += w;
+      if (w !== n) this.multibyte = true;
+      return;
+    }
+    const b = this.buf;
+    let p = this.len;
+    for (let k = 0; k < n; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 0x80) {
+        this.len = p + b.write(k === 0 ? s : s.slice(k), p, 'utf8');
+        this.multibyte = true;
+        return;
+      }
+      b[p++] = c;
+    }
+    this.len = p;
+  }
+
+  /** A string as UTF-8, padded to `width` display columns (a CJK character takes two). */
+  text(s: string, width: number, right = false): void {
+    const pad = width - displayWidth(s);
+    if (right) this.pad(pad);
+    this.utf8(s);
+    if (!right) this.pad(pad);
   }
 
   /** A non-negative integer, right-aligned in `width`. */

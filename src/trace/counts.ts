@@ -4,6 +4,9 @@
  * @module
  */
 import { canonicalCode, stateName, UNKNOWN, type StateCode } from '../model/state.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as TRACE } from '../i18n/trace.js';
+import { padCols } from './render.js';
 
 export interface CountRow {
   from: StateCode;
@@ -37,10 +40,12 @@ export function countRows(raw: Float64Array, seconds: number, keep: (from: State
 }
 
 /** Rows as a table: FROM, TO, COUNT, PER_S. */
-export function countText(rows: CountRow[], seconds: number): string {
-  const lines = [`${'FROM'.padEnd(12)} ${'TO'.padEnd(12)} ${'COUNT'.padStart(10)} ${'PER_S'.padStart(10)}`];
+export function countText(rows: CountRow[], seconds: number, lang: Lang = 'en'): string {
+  const m = pick(TRACE, lang);
+  const [from, to, count, perSecond] = m.countColumns;
+  const lines = [`${padCols(from!, 12)} ${padCols(to!, 12)} ${padCols(count!, 10, true)} ${padCols(perSecond!, 10, true)}`];
   for (const r of rows) lines.push(`${stateName(r.from).padEnd(12)} ${stateName(r.to).padEnd(12)} ${String(r.count).padStart(10)} ${r.perSecond.toFixed(1).padStart(10)}`);
-  lines.push(`(${seconds.toFixed(1)} s)`);
+  lines.push(m.countSeconds(seconds.toFixed(1)));
   return lines.join('\n') + '\n';
 }
 

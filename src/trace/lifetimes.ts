@@ -15,7 +15,9 @@ import { formatAddr, formatEndpoint } from '../model/address.js';
 import type { Owner } from '../model/table.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, stateName, type StateCode } from '../model/state.js';
 import { type Endpoints, MAX_TRACKED, type Transition } from './tracker.js';
-import { hms, wallMs } from './render.js';
+import { hms, padCols, wallMs } from './render.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as TRACE } from '../i18n/trace.js';
 
 const ECONNRESET = constants.errno.ECONNRESET;
 const EPIPE = constants.errno.EPIPE;
@@ -151,7 +153,13 @@ export function errnoName(err: number): string {
   return String(err);
 }
 
-export const LIFETIME_HEADER = `${'TIME'.padEnd(12)} ${'PID'.padStart(7)} ${'PROGRAM'.padEnd(15)} ${'LOCAL'.padEnd(26)} ${'REMOTE'.padEnd(26)} ${'SENT'.padStart(10)} ${'RECEIVED'.padStart(10)} ${'MS'.padStart(10)} ${'HISTORY'.padEnd(7)} PATH\n`;
+/** The header line of `--lifetimes`, the headings from the catalogue in `lang`. */
+export function lifetimeHeader(lang: Lang = 'en'): string {
+  const [time, pid, program, local, remote, sent, received, ms, history, path] = pick(TRACE, lang).lifetimeColumns;
+  return `${padCols(time!, 12)} ${padCols(pid!, 7, true)} ${padCols(program!, 15)} ${padCols(local!, 26)} ${padCols(remote!, 26)} ${padCols(sent!, 10, true)} ${padCols(received!, 10, true)} ${padCols(ms!, 10, true)} ${padCols(history!, 7)} ${path}\n`;
+}
+
+export const LIFETIME_HEADER = lifetimeHeader('en');
 
 /**
  * One text line: the end's time, owner, endpoints, bytes, milliseconds (`-`: began before the

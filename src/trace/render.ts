@@ -6,6 +6,9 @@
 import { formatAddr, formatEndpoint } from '../model/address.js';
 import { stateName } from '../model/state.js';
 import type { Transition } from './tracker.js';
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as TRACE } from '../i18n/trace.js';
+import { displayWidth } from '../render/wrap.js';
 
 /** Monotonic nanoseconds → wall-clock milliseconds, given the offset measured at start. */
 export function wallMs(time: bigint, offsetNs: bigint): number {
@@ -17,7 +20,19 @@ export function clockOffsetNs(): bigint {
   return BigInt(Date.now()) * 1000000n - process.hrtime.bigint();
 }
 
-export const TEXT_HEADER = `${'TIME'.padEnd(12)} ${'PID'.padStart(7)} ${'PROGRAM'.padEnd(15)} ${'LOCAL'.padEnd(26)} ${'REMOTE'.padEnd(26)} ${'OLD'.padEnd(11)}    ${'NEW'.padEnd(11)} ${'MS'.padStart(10)}\n`;
+/** `s` padded to `width` display columns, on the right (`right`: on the left). */
+export function padCols(s: string, width: number, right = false): string {
+  const pad = ' '.repeat(Math.max(0, width - displayWidth(s)));
+  return right ? pad + s : s + pad;
+}
+
+/** The header line of transitions, the headings from the catalogue in `lang`. */
+export function textHeader(lang: Lang = 'en'): string {
+  const [time, pid, program, local, remote, old, nu, ms] = pick(TRACE, lang).columns;
+  return `${padCols(time!, 12)} ${padCols(pid!, 7, true)} ${padCols(program!, 15)} ${padCols(local!, 26)} ${padCols(remote!, 26)} ${padCols(old!, 11)}    ${padCols(nu!, 11)} ${padCols(ms!, 10, true)}\n`;
+}
+
+export const TEXT_HEADER = textHeader('en');
 
 /** A wall-clock time as HH:MM:SS.mmm (local time). */
 export function hms(ms: number): string {

@@ -109,7 +109,7 @@ test('count and diff in Chinese (LANG=zh_CN.UTF-8): headings and footers transla
     assert.equal(zh.code, 0, zh.stderr);
     assert.equal(zh.code, en.code);
     assert.deepEqual(rowsOf(zh.stdout), rowsOf(en.stdout), 'the same numbers');
-    assert.match(zh.stdout, /^(状态|LPORT)\s/);
+    assert.match(zh.stdout, /^(状态|本地端口)\s/);
     assert.match(zh.stdout, /\n合计\s/);
     assert.doesNotMatch(zh.stdout, /TOTAL|COUNT/);
     assertGolden(`i18n/${args.length > 2 ? 'count-by-lport' : 'count'}-zh.txt`, zh.stdout);

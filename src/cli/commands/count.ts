@@ -9,51 +9,17 @@ import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
 import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
-import { HTTP_HELP, HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
+import { HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
 import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
-import { colourArgv, colourFor, COLOUR_HELP, COLOUR_OPTIONS } from '../colour-option.js';
+import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
+
+import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
 import { colourCounts } from '../../render/colour.js';
-
-const HELP = `Usage: tcpstate count [OPTIONS] [FILE...] [FILTER...]
-
-Count sockets by state: every state in a fixed order, zeros included, then the total.
-All TCP sockets are counted (like "ss -tan"), listening ones too.
-
-  --by KEY             a state-by-group table; KEY: lport rport laddr raddr process
-                       lnet/N[,N6] rnet/N[,N6] (rnet: IPv4 /24, IPv6 /64;
-                       rnet/16 = /16 and /64; rnet/24,48 names both)
-  --top N              with --by: the N largest groups, the rest summed as "other" (10)
-  --format FMT         table (default), json, or awk: exactly what the one-liner
-                       netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
-                       prints ("STATE N", non-zero states); like netstat -n it leaves
-                       listening sockets out unless -a, -l or a state filter says otherwise
-  --json               same as --format json
-${COLOUR_HELP}Captured text (FILE, or - for stdin): output of netstat, ss, busybox netstat,
-cat /proc/net/tcp*, the awk one-liner, tcpstate --json, macOS/BSD netstat -an,
-Windows netstat -ano; the format is detected (--input-format NAME forces one).
-Each file is a host, named after the file, or after the shell prompts or
-"==> host <==" headers inside it.
-  --hosts              the fleet table: a row per host, a column per state
-  --group NAME=GLOBS   role groups with subtotals, e.g. --group lvs='LVS*,lvs_*'
-                       (repeatable; a host joins the first group that matches)
-  --input-format NAME  netstat busybox ss proc awk json bsd windows
-Agents (tcpstate serve) instead of captures: --hosts http://web1:9977 ... reads
-each agent's /api/v1/counts, all at once; one that does not answer within
---timeout (5s) is a row saying so.
-${HTTP_HELP}${SOCKET_HELP}
-Examples:
-  tcpstate count
-  tcpstate count --by lport state close-wait
-  tcpstate count --by rnet/24 --top 5 state time-wait
-  tcpstate count --format awk
-  tcpstate count --hosts --group lvs='LVS*,lvs_*' --group web='web*' tickets/*.txt
-  tcpstate count --hosts http://web1:9977 http://web2:9977 http://db1:9977
-  ssh db1 ss -tan | tcpstate count -
-`;
 
 export const count: Command = {
   async run(argv, io) {
@@ -68,7 +34,7 @@ export const count: Command = {
       group: { type: 'string', multiple: true },
       ...HTTP_OPTIONS,
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    if (values['help']) { const m = pick(HELP_TEXTS, langFromEnv(io.env)); io.out(m.count(m.http, socketHelp(langFromEnv(io.env)))); return 0; }
     const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText);

@@ -16,7 +16,8 @@ import { CATALOGUE as SIMULATE } from '../../i18n/simulate.js';
 import { langFromEnv } from '../../lang.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
-import { COUNT_HELP, COUNT_OPTIONS, readStateCounts } from '../state-counts.js';
+import { COUNT_OPTIONS, countHelp, readStateCounts } from '../state-counts.js';
+import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 const FORMATS = ['svg', 'dot', 'mermaid', 'text'] as const;
 type Format = (typeof FORMATS)[number];
@@ -24,30 +25,6 @@ type Format = (typeof FORMATS)[number];
 /** The article's three figures; any scenario name works as a sequence figure too. */
 const FIGURE_SCENARIO: Readonly<Record<string, string>> = { handshake: 'client-close', 'simultaneous-close': 'simultaneous-close' };
 
-const HELP = `Usage: tcpstate diagram [OPTIONS]
-
-The classic TCP figures, drawn from the state machine's table:
-  states              the state transition diagram (RFC 9293 Figure 5, Stevens' layout):
-                      every state, every edge labelled "rcv X / snd Y", the client's
-                      usual path thick solid, the server's thick dashed
-  handshake           three-way handshake and four-way close, both ends' states
-  simultaneous-close  crossed FINs, CLOSING on both sides
-  (any "tcpstate simulate" scenario name draws that run)
-
-  --figure NAME       states (default), handshake, simultaneous-close, or a scenario
-  --format FMT        svg, dot (Graphviz; states only), mermaid, or text (default; with
-                      -o FILE the file's extension decides: .svg .dot .gv .mmd .txt)
-  --counts            write this machine's count on each state and shade by amount
-  --lang LANG         en or zh: the states figure's title, legend and captions
-                      (default from TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG)
-${COUNT_HELP}  -o, --output FILE   write to FILE instead of standard output
-  -h, --help
-
-Examples:
-  tcpstate diagram --format svg --counts -o states.svg
-  tcpstate diagram --figure handshake --format svg -o handshake.svg
-  tcpstate diagram --format dot | dot -Tpng -o states.png
-`;
 
 function formatFromFile(file: string | undefined): Format | undefined {
   const ext = file?.toLowerCase().match(/\.([a-z]+)$/)?.[1];
@@ -82,7 +59,11 @@ export const diagram: Command = {
       ...COUNT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    if (values['help']) {
+      const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+      io.out(pick(HELP_TEXTS, lang).diagram(countHelp(lang)));
+      return 0;
+    }
     if (positionals.length) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
     const file = str(values['output']);
     const format = oneOf(values['format'], '--format', FORMATS, formatFromFile(file) ?? 'text');

@@ -13,31 +13,10 @@ import { liveSnapshot } from '../../snapshot.js';
 import { intOpt, parse, str } from '../args.js';
 import { inputFormat, pathKind, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
+import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
-const HELP = `Usage: tcpstate diff [OPTIONS] BEFORE [AFTER] [FILTER...]
-
-Compare two snapshots of one host: sockets per state before and after, and, when both
-are full listings (not awk summaries), the sockets that changed state, appeared or
-disappeared. A socket is known by protocol, local and remote address.
-
-BEFORE and AFTER are captures (any format tcpstate count reads; - for stdin), or
-@TIME: the sample "tcpstate record" kept at TIME (as history --at takes it:
-@10:05, @1h, @2026-12-05T10:05:00Z, @1733392800), from the history file.
-  --db PATH            the history file @TIME reads (default: record's)
-  --live               the live table of this machine (or of --netns NAME) is AFTER
-  --host NAME          the snapshot of NAME, when a capture holds several hosts
-  --top N              list at most N sockets of each kind (changed, appeared, disappeared)
-  --json               one JSON document (schema tcpstate.diff/1)
-Exit status, as diff(1): 0 the sides are the same, 1 they differ, 2 usage error.
-  --input-format NAME  force the captures' format
-${SOCKET_HELP}
-Examples:
-  tcpstate ls -a --json > before.json; sleep 60; tcpstate diff before.json --live
-  tcpstate diff web1-0900.txt web1-0905.txt state close-wait
-  ssh web1 ss -tan | tcpstate diff web1-0900.txt -
-  tcpstate diff @10:00 @10:05
-`;
 
 interface Side {
   side: DiffSide;
@@ -93,7 +72,7 @@ export const diff: Command = {
       db: { type: 'string' },
       json: { type: 'boolean' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    if (values['help']) { const lang = langFromEnv(io.env); io.out(pick(HELP_TEXTS, lang).diff(socketHelp(lang))); return 0; }
     const { inputs, filter } = splitPositionals(positionals, (p) => (isMoment(p) ? 'file' : pathKind(p)));
     if (values['udp']) throw new TcpstateError('ERR_USAGE', 'diff compares TCP sockets; -u does not apply', { field: '--udp' });
     if (inputs.length === 0) throw new TcpstateError('ERR_USAGE', 'diff needs a capture to compare: tcpstate diff BEFORE [AFTER | --live]; see --help');

@@ -17,56 +17,18 @@ import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors
 import { defaultProcRoot } from '../../snapshot.js';
 import { sysctlPath } from '../../sources/sysctl.js';
 import { doctorJson, renderDoctor } from '../../render/doctor.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as DOCTOR_TEXTS } from '../../i18n/doctor.js';
 import { langFromEnv } from '../../lang.js';
 import { oneOf, parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import { colourArgv, colourFor } from '../colour-option.js';
 import { paint, severitySgr } from '../../render/colour.js';
-import { pick } from '../../i18n/catalogue.js';
-import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Report } from '../../doctor/diagnose.js';
 import type { Command, Io } from '../io.js';
 
 export { EXIT_UNKNOWN };
 
-const HELP = `Usage: tcpstate doctor [OPTIONS]
-
-Diagnose TCP trouble: which process leaks CLOSE_WAIT, whether TIME_WAIT will exhaust
-the ephemeral ports toward an upstream and when, which listener's accept queue
-overflows, SYN floods, FIN_WAIT2 and orphan pile-ups, peers that do not answer.
-It reads the socket table twice (--interval apart), the kernel's counters
-(/proc/net/netstat, snmp, sockstat) and the sysctls that govern TCP states.
-
-  --interval S         seconds between the two samples (default 1; 0: one sample,
-                       no rates)
-  --json               one JSON document (docs/doctor.md)
-  --config FILE        thresholds, JSON: {"close-wait-leak": {"warnCount": 10}}
-  --print-config       print every threshold with its default, as a config file
-  --only ID,...        run only these rules
-  --skip ID,...        leave these rules out
-  --proc-root DIR      a captured /proc tree (with net/, sys/net/ and PID/fd if
-                       copied): one sample; rules lacking an input say so
-  -N, --netns NAME     run inside the network namespace NAME (through
-                       "ip netns exec", needs root): sockets, counters, sysctls
-                       and owners are all that namespace's
-  --source NAME        live socket source: auto (default), proc, netlink
-  --lang LANG          en or zh (findings, why, what to do); default from
-                       TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG (zh* gives zh)
-  --color=WHEN         auto (default: on a terminal, unless NO_COLOR is set),
-                       always or never: critical red, warning yellow
-
-Rules: ${Object.keys(RULES).join(', ')}
-
-Exit status: 0 no problem (or notes only), 1 warnings, 2 critical, 3 no diagnosis
-(bad option, unreadable input, or a rule read a value the kernel would not show and
-nothing critical was found).
-
-Examples:
-  tcpstate doctor
-  tcpstate doctor --json --interval 5
-  tcpstate doctor --netns web1
-  tcpstate doctor --proc-root /tmp/captured-proc
-`;
 
 const OPTIONS = {
   interval: { type: 'string' },
@@ -141,14 +103,14 @@ function inNamespace(name: string, argv: readonly string[], io: Io): number {
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values } = parse(colourArgv(args), OPTIONS, io.argOffset);
-  if (values['help']) { io.out(HELP); return 0; }
+  const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+  if (values['help']) { io.out(pick(DOCTOR_TEXTS, lang).help(Object.keys(RULES).join(', '))); return 0; }
   const colour = colourFor(values, io);
   // Inside a namespace stdout is a pipe to this process: the decision made here goes along.
   const argv = [...colourArgv(args).filter((a) => !a.startsWith('--color=')), `--color=${colour ? 'always' : 'never'}`];
   const specs = thresholdSpecs();
   if (values['print-config']) { io.out(JSON.stringify(defaultConfig(specs), null, 2) + '\n'); return 0; }
   const intervalS = seconds(str(values['interval']));
-  const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
   const only = ids(str(values['only']), '--only');
   const skip = ids(str(values['skip']), '--skip');
   const configFile = str(values['config']);
@@ -184,7 +146,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
 /** Each finding's first line (severity and rule id) in its severity's colour. */
 function colourSeverities(text: string, report: Report, lang: 'en' | 'zh'): string {
-  const label = pick(DOCTOR, lang).report.severity;
+  const label = pick(DOCTOR_TEXTS, lang).report.severity;
   const heads = new Map(report.findings.map((f) => [`${label[f.severity]}  ${f.id}`, f.severity]));
   return text.split('\n').map((l) => { const s = heads.get(l); return s === undefined ? l : paint(l, severitySgr(s)); }).join('\n');
 }

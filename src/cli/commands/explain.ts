@@ -11,29 +11,10 @@ import { langFromEnv } from '../../lang.js';
 import { renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
-import { COUNT_HELP, COUNT_OPTIONS, readStateCounts } from '../state-counts.js';
+import { COUNT_OPTIONS, countHelp, readStateCounts } from '../state-counts.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
-const HELP = `Usage: tcpstate explain [STATE] [OPTIONS]
-
-What a TCP state means, which end is in it and what it waits for, how long it lasts on
-Linux and which timer or sysctl governs that, what amounts are normal and what is
-worrying, what to check next, and the transitions in and out (RFC 9293 rows).
-With no STATE: one line per state with this machine's counts.
-
-  STATE              any spelling: CLOSE_WAIT, close-wait, CLOSE-WAIT, 08, SYN_RCVD
-  --all              every state in full (with counts)
-  --columns          the columns of netstat -n and tcpstate ls, with what man netstat
-                     leaves out
-  --lang LANG        en or zh; default from LC_ALL, LC_MESSAGES, LANG (zh* gives zh)
-  --no-count         do not read the socket table
-${COUNT_HELP}  -h, --help
-
-Examples:
-  tcpstate explain CLOSE_WAIT
-  tcpstate explain time-wait --lang zh
-  tcpstate explain --all --lang zh
-  tcpstate explain --columns
-`;
 
 export const explain: Command = {
   async run(argv, io) {
@@ -45,8 +26,8 @@ export const explain: Command = {
       ...COUNT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    if (values['help']) { io.out(pick(HELP_TEXTS, lang).explain(countHelp(lang))); return 0; }
     if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one state at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const word = positionals[0];
     const code = word === undefined ? undefined : parseState(word);

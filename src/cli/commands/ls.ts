@@ -3,6 +3,7 @@
  * @module
  */
 import { TcpstateError, type Warning } from '../../model/errors.js';
+import { langFromEnv } from '../../lang.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
 import { type LsColumns, lsJson, type LsPlan, planLs, renderCsv } from '../../render/ls.js';
@@ -12,44 +13,11 @@ import { hiddenNotice, liveSnapshot } from '../../snapshot.js';
 import { intOpt, parse, str } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
-import { colourArgv, colourFor, COLOUR_HELP, COLOUR_OPTIONS } from '../colour-option.js';
+import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
-const HELP = `Usage: tcpstate ls [OPTIONS] [FILE...] [FILTER...]
-
-List sockets with netstat's columns: Proto, Recv-Q, Send-Q, Local Address,
-Foreign Address, State. Like "netstat -n", listening sockets are left out unless
--a or -l (or a state filter) asks for them.
-
-Columns:
-  -p, --program        PID/Program name (root sees every process)
-  -o, --timers         Timer, as netstat: timewait (59.93/0/0) = kind (seconds left/retransmits/probes)
-  -e, --extend         User and Inode
-  -i, --info           TCP internals as ss -i: rto, rtt/rttvar, mss, cwnd, ssthresh,
-                       bytes acked/received, retransmits, delivery rate (netlink only)
-  -m, --memory         socket memory as ss -m: skmem:(r,rb,t,tb,f,w,o,bl,d) (netlink only)
-  -H, --no-header      no header line
-  -r, --resolve        names, as ss -r: hosts from /etc/hosts, then DNS (1 s a
-                       lookup, 3 s in all; an address not named in time stays a
-                       number), services from /etc/services
-Output:
-  --sort FIELD         order by state, recv-q, send-q (largest first), laddr, lport,
-                       raddr, rport or process
-  --top N              only the first N sockets (after --sort)
-  --json               one JSON document (schema: docs/json.md)
-  --csv                CSV with a header line
-${COLOUR_HELP}Captured text (FILE, or - for stdin): full listings from netstat, ss,
-busybox netstat, cat /proc/net/tcp*, tcpstate ls --json, macOS/BSD netstat -an,
-Windows netstat -ano (detected; --input-format NAME forces one). Several hosts
-are listed one after another under "==> host <==" lines.
-${SOCKET_HELP}
-Examples:
-  tcpstate ls -tanp
-  tcpstate ls -a web1-ss.txt state close-wait
-  tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
-  tcpstate ls -o exclude listening src 10.0.0.0/8
-  tcpstate ls --sort recv-q --top 10
-`;
+import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
 
 export const ls: Command = {
   async run(argv, io) {
@@ -63,7 +31,7 @@ export const ls: Command = {
       top: { type: 'string' },
       resolve: { type: 'boolean', short: 'r' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    if (values['help']) { const lang = langFromEnv(io.env); io.out(pick(HELP_TEXTS, lang).ls(socketHelp(lang))); return 0; }
     const colour = colourFor(values, io);
     const order = orderOf(values);
     const { inputs, filter } = splitPositionals(positionals);
@@ -78,6 +46,7 @@ export const ls: Command = {
       info,
       memory,
       header: !values['no-header'],
+      lang: langFromEnv(io.env),
     };
     if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order, colour);
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });

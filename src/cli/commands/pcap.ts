@@ -9,50 +9,13 @@ import { parseFilter, type RowPredicate, selector } from '../../model/filter.js'
 import { AF_INET } from '../../model/address.js';
 import { ALL_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
-import { parse } from '../args.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as PCAP } from '../../i18n/pcap.js';
+import { langFromEnv } from '../../lang.js';
+import { oneOf, parse } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 
-const HELP = `Usage: tcpstate pcap [OPTIONS] FILE|- [FILTER...]
-
-Read a pcap or pcapng capture (or stdin: tcpdump -U -w - | tcpstate pcap -) and rebuild
-every TCP connection: both endpoints' states, replayed through the TCP state machine
-segment by segment, Zeek's conn_state and history, packets and bytes each way (bytes
-as "tshark -z conv,tcp" counts them: whole frames). Then the final states counted as
-"tcpstate count" prints them.
-
-Rows appear as connections end (as Zeek's conn.log), then the ones still open at the
-end of the capture. A "~" before the originator: no SYN was seen, so which side opened
-the connection is a guess.
-
-An endpoint moves only when a segment proves it: what it sends proves its own state
-(observed); what it receives moves it when nothing contradicts delivery (inferred); a
-TIME_WAIT ends 60 s after it began (projected, Linux's length).
-
-Options:
-  --timeline           each connection's steps: time, segment, endpoint, state change,
-                       observed / inferred / projected, the state machine event and row
-  --count              only the count of final states
-  --json               one JSON document (schema tcpstate.pcap/1)
-  -H, --no-header      no header line
-  -4, -6               IPv4 or IPv6 connections only
-Filters (as for ls and count), on each endpoint seen as a socket (local = the endpoint,
-remote = its peer, state = its final state); a connection is shown when either endpoint
-passes, and only passing endpoints are counted:
-  state STATE|GROUP, exclude STATE|GROUP, sport|dport OP :PORT, src|dst ADDR, and or not ( )
-
-Formats: pcap (us and ns, either byte order), pcapng (several sections and interfaces).
-Link types: Ethernet (802.1Q/QinQ), raw IP, IPv4, IPv6, Linux SLL and SLL2, NULL, LOOP.
-Frames that are not TCP (ARP, UDP, ICMP) are counted in the JSON "frames". Frames that
-could not be read (another link type, headers cut by the snap length, contradictory
-headers, IP fragments) are a warning with their count and first frame; a capture none of
-whose frames could be read is an error (exit 1).
-
-Examples:
-  tcpstate pcap trace.pcap
-  tcpstate pcap trace.pcapng --timeline dport = :443
-  tcpdump -i any -U -w - 'tcp port 5432' | tcpstate pcap - state close-wait
-`;
 
 export const pcap: Command = {
   async run(argv, io) {
@@ -63,11 +26,14 @@ export const pcap: Command = {
       'no-header': { type: 'boolean', short: 'H' },
       ipv4: { type: 'boolean', short: '4' },
       ipv6: { type: 'boolean', short: '6' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    const m = pick(PCAP, lang);
+    if (values['help']) { io.out(m.help); return 0; }
     const [file, ...words] = positionals;
-    if (file === undefined) throw new TcpstateError('ERR_USAGE', 'pcap needs a capture file (or - for stdin); see --help');
+    if (file === undefined) throw new TcpstateError('ERR_USAGE', m.needFile);
     const filter = parseFilter(words);
     const keep: RowPredicate | undefined = filter.states === undefined && !filter.expr ? undefined : selector(filter.states ?? ALL_MASK, filter.expr);
     const v4 = Boolean(values['ipv4']) || !values['ipv6'];
@@ -84,7 +50,7 @@ export const pcap: Command = {
     ]);
     const writer = values['json']
       ? new render.PcapJsonWriter((s) => io.out(s), file)
-      : new render.PcapTextWriter((s) => io.out(s), { timeline, header: !values['no-header'], rows: !values['count'] });
+      : new render.PcapTextWriter((s) => io.out(s), { timeline, header: !values['no-header'], rows: !values['count'], lang });
     const states = newCounts();
     const rows = new SocketTable(16);
     const fast = !values['json'] && !timeline ? (writer as InstanceType<typeof render.PcapTextWriter>) : undefined;
@@ -131,7 +97,7 @@ export const pcap: Command = {
     }
     // The pipe is still open (tcpdump runs on): let go of it, or the process would wait for it.
     if (interrupted !== undefined && file === '-') (io.stdinStream?.() as { destroy?: () => void } | undefined)?.destroy?.();
-    if (interrupted !== undefined) io.err(`tcpstate: ${interrupted}: input ended here; connections still open are listed as they stand\n`);
+    if (interrupted !== undefined) io.err(`tcpstate: ${m.interrupted(interrupted)}\n`);
     flows.finish();
     // Nothing has been written yet when no frame was decoded: no connection was found.
     const none = flows.undecoded.noneDecoded(flows.counts.tcp, file);

@@ -17,40 +17,10 @@ import { renderTable } from '../../render/text.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
 
-const HELP = `Usage: tcpstate simulate [SCENARIO] [OPTIONS]
-       tcpstate simulate --events 'WORDS'
-
-Two TCP endpoints, client A (left) and server B (right), driven by the RFC 9293 state
-machine, printed as a timeline: each line shows both ends' states after the step and the
-segment on the wire ("-->" leaves, "..." in flight, "-->" arrives, "--x" lost).
-With no scenario and no --events, lists the scenarios.
-
-  --events WORDS     a custom run; words (spaces or commas between them):
-                       a:EVENT, b:EVENT   an event at the client or the server
-                                          (client:EVENT, server:EVENT also work)
-                       a>b, b>a           deliver the oldest segment in flight
-                       a>b:lost           that segment is lost
-                       deliver            deliver everything in flight
-  --profile P        linux (default) or rfc: which rows hold (Linux refuses
-                     LISTEN -> SYN_SENT; the RFC has no FIN_WAIT2 timeout)
-  --rows             after the timeline, each table row used, with its RFC
-                     section and Linux note
-  --json             the run as JSON
-  --lang LANG        en or zh: headings, scenario titles and explanations
-                     (default from TCPSTATE_LANG, LC_ALL, LC_MESSAGES, LANG)
-  -h, --help
-
-Events (id, then aliases):
-${EVENTS.map((e) => `  ${e.id.padEnd(16)} ${[e.label, ...e.aliases].join(', ')}${e.linuxOnly ? ' (Linux)' : ''}`).join('\n')}
-
-An event the table does not allow in the current state stops the run with an error
-naming the state, the event and the events allowed there (exit status 2).
-
-Examples:
-  tcpstate simulate client-close
-  tcpstate simulate --events 'b:listen a:connect deliver a:close deliver'
-  tcpstate simulate --events 'a:connect b:connect a>b b>a a>b b>a'
-`;
+/** The events help lists (id, then aliases). */
+function eventList(): string {
+  return EVENTS.map((e) => `  ${e.id.padEnd(16)} ${[e.label, ...e.aliases].join(', ')}${e.linuxOnly ? ' (Linux)' : ''}`).join('\n');
+}
 
 function listing(lang: Lang): string {
   const m = pick(SIMULATE, lang);
@@ -88,10 +58,10 @@ export const simulate: Command = {
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
-    const events = str(values['events']);
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     const m = pick(SIMULATE, lang);
+    if (values['help']) { io.out(m.help(eventList())); return 0; }
+    const events = str(values['events']);
     if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one scenario at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const name = positionals[0];
     if (name !== undefined && events !== undefined) throw new TcpstateError('ERR_USAGE', 'give a scenario or --events, not both');

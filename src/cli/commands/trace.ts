@@ -7,65 +7,19 @@ import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { parseFilter } from '../../model/filter.js';
 import { loadNative } from '../../sources/native.js';
 import { lifetimeMatcher, transitionMatcher } from '../../trace/match.js';
-import { LIFETIME_HEADER, LifetimeCollector, lifetimeJson, lifetimeLine } from '../../trace/lifetimes.js';
-import { clockOffsetNs, TEXT_HEADER, textLine, transitionJson } from '../../trace/render.js';
+import { LifetimeCollector, lifetimeHeader, lifetimeJson, lifetimeLine } from '../../trace/lifetimes.js';
+import { clockOffsetNs, textHeader, textLine, transitionJson } from '../../trace/render.js';
 import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace, type TraceSession } from '../../trace/session.js';
 import { followBySnapshots } from '../../trace/snapshots.js';
 import { countJson, countRows, countText } from '../../trace/counts.js';
 import type { Transition } from '../../trace/tracker.js';
-import { parse, str } from '../args.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as TRACE } from '../../i18n/trace.js';
+import { langFromEnv } from '../../lang.js';
+import { oneOf, parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command } from '../io.js';
 
-const HELP = `Usage: tcpstate trace [FILTER] [OPTIONS]
-
-Every TCP state change as it happens: one line per transition with the process that owns
-the socket (or last owned it, after close(); a connection not yet accepted: the
-listener's owner), not whoever was on the CPU, and the milliseconds spent in the old
-state (- when the socket entered it before the trace began). Reads the kernel by BPF (root
-and kernel BTF; where it cannot, by sock_diag snapshots, and says so);
-no clang, libbpf, bpftrace or Python. Ctrl-C stops it.
-
-  FILTER             ss's filter language: state X keeps changes into or out of X;
-                     sport/dport, src/dst as ss (e.g. "dport = :443")
-  --netns NAME       only the network namespace NAME (ip netns); default: all of them
-  -4, -6             only IPv4, only IPv6
-  --duration S       stop after S seconds
-  --buffer-kb N      the kernel ring buffer's size in KiB, a power of 2 from 4 to
-                     1048576 (default 8192; four times as much may wait for the
-                     output); changes the output cannot keep up with are lost once it
-                     is full, and counted: a warning and exit status 1
-  --json             one JSON object per line: {time, netns, pid, program, family,
-                     local: {address, port}, remote: {address, port}, from, to, ms, socket}
-  --no-header        text without the header line
-  --lifetimes        one line per finished connection instead, as tcplife prints: its
-                     owner, data bytes sent (acknowledged by the peer) and received (in
-                     order) from the kernel's counters at close, milliseconds from its
-                     first change to CLOSE or TIME_WAIT, the whole path of states (and
-                     the error at the end, e.g. [ECONNRESET]), and the Zeek-style history
-                     letters the state changes prove (upper case: the side that called
-                     connect()): S SYN, h SYN-ACK, D/d data, F/f FIN, R/r the peer's RST.
-                     Never shown, as they need packets: A, our own RST, T, W, G, C, I, Q,
-                     ^ (docs/trace.md). A connection begun before the trace has no
-                     milliseconds or history (-); one still open at the end is not printed.
-                     --json: one tcpstate.lifetime/1 object per line
-  --count            count changes per (old, new) state pair in the kernel, no event
-                     printed: a table with rates at the end (and every --interval S, the
-                     changes of that interval); for rates too high to print. State
-                     filters apply; port and address filters need events
-  --poll             follow changes by sock_diag snapshots instead of BPF (what trace
-                     does by itself where BPF cannot run: not root, no kernel BTF); a
-                     socket that opens and closes between two snapshots is not seen
-  --interval S       seconds between those snapshots (default 0.5)
-  -h, --help
-
-Examples:
-  tcpstate trace
-  tcpstate trace --netns blue --json
-  tcpstate trace state close-wait
-  tcpstate trace dport = :5432 --duration 60
-  tcpstate trace --lifetimes --netns blue
-`;
 
 /** Until `finish` is called (by an error), SIGINT, SIGTERM or the duration's end. */
 async function waitForEnd(done: Promise<void>, finish: () => void, durationMs: number | undefined): Promise<void> {
@@ -93,31 +47,34 @@ export const trace: Command = {
       interval: { type: 'string' },
       ipv4: { type: 'boolean', short: '4' },
       ipv6: { type: 'boolean', short: '6' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    const m = pick(TRACE, lang);
+    if (values['help']) { io.out(m.help); return 0; }
     const dur = str(values['duration']);
     let durationMs: number | undefined;
     if (dur !== undefined) {
-      if (!/^\d+(\.\d+)?$/.test(dur) || Number(dur) <= 0 || Number(dur) > 31536000) throw new TcpstateError('ERR_USAGE', `--duration takes seconds (a positive number up to a year), got "${dur.slice(0, 40)}"`, { field: '--duration' });
+      if (!/^\d+(\.\d+)?$/.test(dur) || Number(dur) <= 0 || Number(dur) > 31536000) throw new TcpstateError('ERR_USAGE', m.duration(dur.slice(0, 40)), { field: '--duration' });
       durationMs = Number(dur) * 1000;
     }
     const kb = str(values['buffer-kb']);
     let ringBytes: number | undefined;
     if (kb !== undefined) {
       const n = /^\d{1,7}$/.test(kb) ? Number(kb) : NaN;
-      if (!(n >= 4 && n <= 1048576 && (n & (n - 1)) === 0)) throw new TcpstateError('ERR_USAGE', `--buffer-kb takes a power of 2 from 4 to 1048576, got "${kb.slice(0, 40)}"`, { field: '--buffer-kb' });
+      if (!(n >= 4 && n <= 1048576 && (n & (n - 1)) === 0)) throw new TcpstateError('ERR_USAGE', m.bufferKb(kb.slice(0, 40)), { field: '--buffer-kb' });
       ringBytes = n * 1024;
     }
-    if (values['ipv4'] && values['ipv6']) throw new TcpstateError('ERR_USAGE', '-4 and -6 together select nothing; give one or neither', { field: '-4' });
+    if (values['ipv4'] && values['ipv6']) throw new TcpstateError('ERR_USAGE', m.bothFamilies, { field: '-4' });
     const filter = parseFilter(positionals);
     const match = transitionMatcher(filter);
-    if (values['count'] && filter.expr !== undefined) throw new TcpstateError('ERR_USAGE', '--count counts in the kernel per namespace and family: a state filter applies, but port and address filters need events (drop --count)', { field: '--count' });
-    if (values['count'] && values['poll']) throw new TcpstateError('ERR_USAGE', '--count counts in the kernel and cannot be combined with --poll', { field: '--count' });
-    if (values['lifetimes'] && (values['count'] || values['poll'])) throw new TcpstateError('ERR_USAGE', `--lifetimes reads each connection's byte counters in the kernel at its close and cannot be combined with ${values['count'] ? '--count' : '--poll'}`, { field: '--lifetimes' });
+    if (values['count'] && filter.expr !== undefined) throw new TcpstateError('ERR_USAGE', m.countFilter, { field: '--count' });
+    if (values['count'] && values['poll']) throw new TcpstateError('ERR_USAGE', m.countPoll, { field: '--count' });
+    if (values['lifetimes'] && (values['count'] || values['poll'])) throw new TcpstateError('ERR_USAGE', m.lifetimesWith(values['count'] ? '--count' : '--poll'), { field: '--lifetimes' });
     const iv = str(values['interval']);
     if (iv !== undefined && !(/^\d+(\.\d+)?$/.test(iv) && Number(iv) >= 0.05 && Number(iv) <= 3600)) {
-      throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0.05 to 3600, got "${iv.slice(0, 40)}"`, { field: '--interval' });
+      throw new TcpstateError('ERR_USAGE', m.interval(iv.slice(0, 40)), { field: '--interval' });
     }
     const json = values['json'] === true;
     const offset = clockOffsetNs();
@@ -144,7 +101,7 @@ export const trace: Command = {
       if (text) io.out(text);
     };
     const native = loadNative();
-    let why = values['poll'] ? undefined : native.addon ? undefined : `the native addon is not loaded: ${native.why}`;
+    let why = values['poll'] ? undefined : native.addon ? undefined : m.noAddon(native.why ?? '');
     let session: TraceSession | undefined;
     if (!values['poll'] && native.addon) {
       try {
@@ -154,14 +111,14 @@ export const trace: Command = {
         why = e.message;
       }
     }
-    if (!session && values['count']) throw new TcpstateError('ERR_NATIVE', `--count counts in the kernel and needs BPF: ${why}`, { field: '--count' });
-    if (!session && lifetimes) throw new TcpstateError('ERR_NATIVE', `--lifetimes reads byte counters in the kernel and needs BPF: ${why}`, { field: '--lifetimes' });
+    if (!session && values['count']) throw new TcpstateError('ERR_NATIVE', m.countNeedsBpf(why ?? ''), { field: '--count' });
+    if (!session && lifetimes) throw new TcpstateError('ERR_NATIVE', m.lifetimesNeedBpf(why ?? ''), { field: '--lifetimes' });
     if (session && values['count']) {
       const keep = (from: number, to: number): boolean => filter.states === undefined || (filter.states & ((1 << from) | (1 << to))) !== 0;
       const began = process.hrtime.bigint();
       const show = (raw: Float64Array, seconds: number): void => {
         const rows = countRows(raw, seconds, keep);
-        io.out(json ? JSON.stringify(countJson(rows, seconds, new Date())) + '\n' : countText(rows, seconds));
+        io.out(json ? JSON.stringify(countJson(rows, seconds, new Date())) + '\n' : countText(rows, seconds, lang));
       };
       let last: Float64Array = new Float64Array(256);
       let lastAt = began;
@@ -183,27 +140,27 @@ export const trace: Command = {
     }
     if (!session) {
       const intervalMs = iv === undefined ? 500 : Number(iv) * 1000;
-      if (why !== undefined) io.err(`tcpstate: note: ${why}; following state changes by sock_diag snapshots every ${intervalMs} ms instead (marked ~): a socket that opens and closes between two snapshots is not seen, and each change is timed by the snapshot that saw it.\n`);
+      if (why !== undefined) io.err(`tcpstate: ${m.polling(why, intervalMs)}\n`);
       const polled = await followBySnapshots({ ...(str(values['netns']) === undefined ? {} : { netns: str(values['netns'])! }), intervalMs }, print, (e) => { failure = e; finish(); });
-      if (!json && !values['no-header']) io.out(TEXT_HEADER);
+      if (!json && !values['no-header']) io.out(textHeader(lang));
       await waitForEnd(done, finish, durationMs);
       await polled.stop();
       if (failure) throw failure;
       return 0;
     }
     if (session.missing.length > 0) {
-      io.err(`tcpstate: note: the kernel did not attach the timewait hooks (${session.missing.join('; ')}); TIME_WAIT is followed by sock_diag dumps of ${values['netns'] === undefined ? 'this namespace' : 'the namespace'} instead, so entering TIME_WAIT from FIN_WAIT2 and leaving it are timed to within ${FOLLOW_MS} ms and ${FOLLOW_SLOW_MS} ms (marked ~)${values['netns'] === undefined ? '; in other namespaces a FIN_WAIT2 -> CLOSE may be a connection going on in TIME_WAIT' : ''}.\n`);
+      io.err(`tcpstate: ${m.timewaitDumps(session.missing.join('; '), values['netns'] === undefined, FOLLOW_MS, FOLLOW_SLOW_MS)}\n`);
     }
-    if (!json && !values['no-header']) io.out(lifetimes ? LIFETIME_HEADER : TEXT_HEADER);
+    if (!json && !values['no-header']) io.out(lifetimes ? lifetimeHeader(lang) : textHeader(lang));
     await waitForEnd(done, finish, durationMs);
     await session.stop();
     if (failure) throw failure;
     const lost = session.lost();
     printWarnings(io, [
       ...session.warnings,
-      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS' as const, message: `${lost} state changes lost: the kernel's ring buffer was full (the output could not keep up)`, where: {} }] : []),
-      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN' as const, message: `${session.forgotten()} sockets forgotten to keep memory bounded (their changes to CLOSE were lost); their next change has no duration`, where: {} }] : []),
-      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN' as const, message: `${lifetimes.forgotten} connections forgotten to keep memory bounded (their ends were lost); not printed`, where: {} }] : []),
+      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS' as const, message: m.lost(lost), where: {} }] : []),
+      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN' as const, message: m.forgottenSockets(session.forgotten()), where: {} }] : []),
+      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN' as const, message: m.forgottenConnections(lifetimes.forgotten), where: {} }] : []),
     ]);
     return lost > 0 ? 1 : 0;
   },

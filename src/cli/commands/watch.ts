@@ -12,7 +12,7 @@ import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str } from '../args.js';
 import { isFilterWord, printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
-import { SOCKET_HELP, SOCKET_OPTIONS, selection } from '../socket-options.js';
+import { SOCKET_OPTIONS, selection, socketHelp } from '../socket-options.js';
 import { MESSAGES, watchLang, type WatchMessages } from '../../i18n/watch.js';
 import type { TickRequest } from '../../watch/ticker.js';
 
@@ -39,7 +39,7 @@ export const watch: Command = {
       by: { type: 'string' },
       top: { type: 'string' },
     }, io.argOffset);
-    if (values['help']) { io.out(m.help + SOCKET_HELP); return 0; }
+    if (values['help']) { io.out(m.help + socketHelp(watchLang(io.env))); return 0; }
     const intervalS = parseInterval(values['interval'], m);
     const count = values['count'] === undefined ? undefined : intOpt(values['count'], '--count', 0);
     if (count === 0) throw new TcpstateError('ERR_USAGE', m.badCount(String(values['count'])), { field: '--count' });
