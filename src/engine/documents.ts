@@ -5,10 +5,10 @@
  * Errors name option keys (`by`, `filter`, `top`), not command-line flags.
  * @module
  */
-import { dedupe } from '../doctor/collect.js';
+import { dedupe } from '../model/dedupe.js';
 import { diagnose, type Report } from '../doctor/diagnose.js';
 import type { DoctorInputs, Sample as DoctorSample } from '../doctor/inputs.js';
-import { GroupCounter, newCounts, parseGroupKey } from '../model/count.js';
+import { countStates, GroupCounter, parseGroupKey } from '../model/count.js';
 import { TcpstateError } from '../model/errors.js';
 import { parseFilter, selector, type RowPredicate } from '../model/filter.js';
 import { ALL_MASK } from '../model/state.js';
@@ -66,10 +66,8 @@ export function countDocument(s: Sample, o: CountOptions = {}): object {
   if (o.by !== undefined) {
     try { groups = new GroupCounter(parseGroupKey(o.by)); } catch (e) { keyed(e, 'by', o.by); }
   }
-  const counts = newCounts();
   const t = rows(s);
-  const st = t.state;
-  for (let i = 0; i < t.length; i++) if (!keep || keep(t, i)) counts[st[i]!]!++;
+  const counts = countStates(t, keep);
   groups?.add(t, keep);
   return { ...countJson(counts, { source: s.source, by: o.by, groups: groups?.top(o.top ?? 10), warnings: s.warnings }), ...meta(s) };
 }

@@ -7,7 +7,7 @@
 import { AF_INET, AF_INET6, formatAddr, isV4Mapped, networkOf } from './address.js';
 import { TcpstateError } from './errors.js';
 import type { RowPredicate } from './filter.js';
-import { PRINT_ORDER, stateName, type StateCode } from './state.js';
+import { ALL_MASK, maskHas, PRINT_ORDER, stateName, type StateCode } from './state.js';
 import type { SocketTable } from './table.js';
 
 /** Counts indexed by state code (0..15). */
@@ -24,6 +24,13 @@ export function countStates(t: SocketTable, keep: RowPredicate | undefined, into
   if (!keep) for (let i = 0; i < n; i++) into[st[i]!]!++;
   else for (let i = 0; i < n; i++) if (keep(t, i)) into[st[i]!]!++;
   return into;
+}
+
+/** The counts of the states `mask` selects (every state with ALL_MASK), the others zero. */
+export function selectStates(c: ArrayLike<number>, mask: number): StateCounts {
+  const out = newCounts();
+  for (const s of PRINT_ORDER) if (mask === ALL_MASK || maskHas(mask, s)) out[s] = c[s]!;
+  return out;
 }
 
 /** Add `from` to `into`, state by state. */

@@ -3,7 +3,7 @@
  * @module
  */
 import { langFromEnv } from '../../lang.js';
-import { newCounts, type StateCounts } from '../../model/count.js';
+import { countStates, type StateCounts } from '../../model/count.js';
 import { diffCounts, diffTables } from '../../model/diff.js';
 import { TcpstateError, type Warning } from '../../model/errors.js';
 import { ALL_MASK, LISTEN } from '../../model/state.js';
@@ -73,11 +73,11 @@ async function fromCapture(io: Io, path: string, values: Record<string, unknown>
   return { side: { label: `${c.file === '-' ? 'stdin' : c.file}, host ${c.host}`, format: c.format }, table: p.table, counts: p.counts };
 }
 
-async function fromLive(sel: Selection, io: Io): Promise<Side> {
+async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Side> {
   const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
   for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
-  const counts = newCounts();
-  for (let i = 0; i < snap.table.length; i++) counts[snap.table.state[i]!]!++;
+  warnings.push(...snap.warnings);
+  const counts = countStates(snap.table, undefined);
   const where = sel.scan.netns !== undefined ? `network namespace ${sel.scan.netns}` : 'this machine';
   return { side: { label: `live, ${where}`, format: snap.source }, table: snap.table, counts };
 }
@@ -103,7 +103,7 @@ export const diff: Command = {
     const warnings: Warning[] = [];
     const before = (await fromCapture(io, inputs[0]!, values, sel, warnings))!;
     let after: Side | undefined;
-    if (values['live']) after = await fromLive(sel, io);
+    if (values['live']) after = await fromLive(sel, io, warnings);
     else {
       if (inputs[1] === '-' && io.stdinIsTty?.() === true) throw new TcpstateError('ERR_USAGE', 'AFTER is - but stdin is a terminal: pipe a capture in, or use --live for the live table', { file: '-' });
       after = await fromCapture(io, inputs[1]!, values, sel, warnings, inputs[1] === '-');
