@@ -9,6 +9,7 @@ import { dedupe } from '../model/dedupe.js';
 import { diagnose, type Report } from '../doctor/diagnose.js';
 import type { DoctorInputs, Sample as DoctorSample } from '../doctor/inputs.js';
 import { countStates, GroupCounter, parseGroupKey } from '../model/count.js';
+import type { CountDocument, LsDocument, SampleMeta } from '../model/documents.js';
 import { TcpstateError } from '../model/errors.js';
 import { parseFilter, selector, type RowPredicate } from '../model/filter.js';
 import { ALL_MASK } from '../model/state.js';
@@ -55,12 +56,12 @@ function rows(s: Sample): SocketTable {
 }
 
 /** Where and when a sample was read, for every document. */
-function meta(s: Sample): object {
+function meta(s: Sample): SampleMeta {
   return { ...(s.netns === undefined ? {} : { netns: s.netns }), takenAt: new Date(s.takenAt).toISOString(), sampleMs: Math.round(s.totalMs * 10) / 10 };
 }
 
 /** The `tcpstate.count/1` document of a sample: counts by state (zeros included), by group with `by`. */
-export function countDocument(s: Sample, o: CountOptions = {}): object {
+export function countDocument(s: Sample, o: CountOptions = {}): CountDocument & SampleMeta {
   const { keep } = filterOption(o.filter);
   let groups: GroupCounter | undefined;
   if (o.by !== undefined) {
@@ -73,7 +74,7 @@ export function countDocument(s: Sample, o: CountOptions = {}): object {
 }
 
 /** The `tcpstate.ls/1` document: the sockets `filter` keeps, at most `limit` of them (`matched` says how many there were). */
-export function socketsDocument(s: Sample, o: { filter?: string; limit: number }): object {
+export function socketsDocument(s: Sample, o: { filter?: string; limit: number }): LsDocument & SampleMeta {
   const { keep } = filterOption(o.filter);
   const all = rows(s);
   let matched = 0;

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { type DiffDocument, type LsDocument, SCHEMAS } from '../../src/model/documents.js';
 import { DETERMINISTIC_ENV } from '../lib/golden.js';
 import { REPO, runCli } from '../lib/netns.js';
 
@@ -47,8 +48,9 @@ describe('duplicate rows of a changing /proc table', () => {
       assert.equal(want.code, 0, want.stderr);
       assert.equal(got.code, 0, got.stderr);
       if (args.includes('--json')) {
-        const w = JSON.parse(want.stdout) as { sockets: unknown[]; warnings: { code: string; message: string }[] };
-        const g = JSON.parse(got.stdout) as typeof w;
+        const w = JSON.parse(want.stdout) as LsDocument;
+        const g = JSON.parse(got.stdout) as LsDocument;
+        assert.equal(g.schema, SCHEMAS.ls);
         assert.deepEqual(g.sockets, w.sockets, args.join(' '));
         assert.ok(g.warnings.some((x) => x.code === 'W_DUPLICATE' && x.message.startsWith(`${dup.repeated} sockets appeared twice`)), JSON.stringify(g.warnings));
       } else {
@@ -64,7 +66,9 @@ describe('duplicate rows of a changing /proc table', () => {
     writeFileSync(before, run(['ls', '-a', '--json'], ZOO).stdout);
     const r = run(['diff', '--json', before, '--live'], dup.root);
     assert.equal(r.code, 0, r.stderr + r.stdout);
-    const j = JSON.parse(r.stdout) as { warnings: { code: string }[] };
+    const j = JSON.parse(r.stdout) as DiffDocument;
+    assert.equal(j.schema, SCHEMAS.diff);
+    assert.deepEqual(j.sockets, { changed: [], appeared: [], disappeared: [] });
     assert.ok(j.warnings.some((w) => w.code === 'W_DUPLICATE'), 'the live side\'s warning is in the document');
   });
 });
