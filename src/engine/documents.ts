@@ -20,15 +20,6 @@ import { BACKLOG_SOURCES } from '../doctor/collect.js';
 import type { SocketTable } from '../model/table.js';
 import type { Sample } from './sampler.js';
 
-/** A TcpstateError about option `key` (its message rewritten from a CLI flag's wording). */
-function keyed(e: unknown, key: string, token: string): never {
-  if (e instanceof TcpstateError || (e as { code?: string }).code?.startsWith?.('ERR_')) {
-    const t = e as TcpstateError;
-    throw new TcpstateError(t.code, t.message.replace(/--by\b/g, key), { ...t.where, field: key, ...(t.where.position === undefined ? {} : { position: t.where.position }) });
-  }
-  throw e;
-}
-
 /** A filter in ss's language, as one string; the states it keeps and the row predicate. */
 export function filterOption(text: string | undefined): { words: string[]; keep: RowPredicate | undefined } {
   const words = text === undefined ? [] : text.split(/\s+/).filter(Boolean);
@@ -65,7 +56,7 @@ export function countDocument(s: Sample, o: CountOptions = {}): CountDocument & 
   const { keep } = filterOption(o.filter);
   let groups: GroupCounter | undefined;
   if (o.by !== undefined) {
-    try { groups = new GroupCounter(parseGroupKey(o.by)); } catch (e) { keyed(e, 'by', o.by); }
+    groups = new GroupCounter(parseGroupKey(o.by, 'by'));
   }
   const t = rows(s);
   const counts = countStates(t, keep);
