@@ -4,6 +4,8 @@
  * @module
  */
 import { fs } from './builtins.js';
+import { countStates } from './model/count.js';
+import { Deduper, dedupe, duplicateWarning } from './model/dedupe.js';
 import { TcpstateError } from './model/errors.js';
 import type { RowPredicate } from './model/filter.js';
 import { ALL_MASK, ESTABLISHED, TIME_WAIT } from './model/state.js';
@@ -80,10 +82,21 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
   throw new TcpstateError('ERR_IO', `no socket source can run here: ${reasons.join('; ')}`);
 }
 
+/** procfs can list a socket twice in one read (model/dedupe.ts): its rows pass a deduper. */
+function deduper(source: LiveSource): Deduper | undefined {
+  return source.name === 'proc' ? new Deduper() : undefined;
+}
+
+/** The warning of a deduper that dropped rows, added to a scan's warnings. */
+function withDuplicates<W extends { warnings: Snapshot['warnings'] }>(r: W, d: Deduper | undefined, opts: ScanOptions): W {
+  return d && d.dropped > 0 ? { ...r, warnings: [...r.warnings, duplicateWarning(d.dropped, `${opts.procRoot}/net/tcp`)] } : r;
+}
+
 /** Scan the live table into `sink`. */
 export async function scanLive(sourceName: string | undefined, opts: ScanOptions, sink: ChunkSink): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[] }> {
   const { source, notices } = await chooseSource(sourceName, opts);
-  const r = source.scan(opts, sink);
+  const d = deduper(source);
+  const r = withDuplicates(source.scan(opts, d ? (chunk) => sink(chunk.select((i) => !d.again(chunk, i))) : sink), d, opts);
   return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices] };
 }
 
@@ -95,12 +108,11 @@ export async function countLive(sourceName: string | undefined, opts: ScanOption
   const { source, notices } = await chooseSource(sourceName, opts);
   // hrtime, not performance.now(): the global performance object loads perf_hooks (~10 modules).
   const t0 = process.hrtime.bigint();
-  const r = source.count && (keep === undefined || statesOnly)
+  const d = deduper(source);
+  const rows = d ? d.predicate(keep) : keep;
+  const r = withDuplicates(source.count && (keep === undefined || statesOnly)
     ? source.count(opts, counts)
-    : source.scan(opts, (chunk) => {
-      const st = chunk.state;
-      for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) counts[st[i]!]!++;
-    });
+    : source.scan(opts, (chunk) => countStates(chunk, rows, counts)), d, opts);
   return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - (r.began ?? t0)) / 1e6, ...(r.dumps === undefined ? {} : { dumps: r.dumps }), ...(r.method === undefined ? {} : { method: r.method }) };
 }
 
@@ -140,7 +152,9 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
     // Every row wanted: a source that can append straight into the table skips the chunks.
     const { source, notices } = await chooseSource(sourceName, opts);
     const r = source.collect ? source.collect(opts, table) : source.scan(opts, collector(table));
-    return { table, source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], takenAt: Date.now() };
+    const d = deduper(source) && dedupe(table);
+    const warnings = d && d.dropped > 0 ? [...r.warnings, duplicateWarning(d.dropped, `${opts.procRoot}/net/tcp`)] : r.warnings;
+    return { table: d ? d.table : table, source: source.name, warnings, notices: [...notices, ...r.notices], takenAt: Date.now() };
   }
   const r = await scanLive(sourceName, opts, collector(table, keep));
   return { table, source: r.source, warnings: r.warnings, notices: r.notices, takenAt: Date.now() };

@@ -1,6 +1,7 @@
 /**
- * `--color=WHEN` for the commands that print tables (ls, count, doctor): the option and the
- * decision (its help line is in each command's catalogue text) from it, the environment and whether stdout is a terminal.
+ * `--color=WHEN` for the commands that print tables (ls, count, doctor): the option, and the
+ * decision from it, the environment and whether stdout is a terminal (the help line is in each
+ * command's catalogue text).
  * @module
  */
 import { COLOUR_WHEN, type ColourWhen, useColour } from '../render/colour.js';

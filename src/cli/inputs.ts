@@ -5,9 +5,9 @@
  * @module
  */
 import { fs } from '../builtins.js';
-import { newCounts, type StateCounts } from '../model/count.js';
+import { newCounts, selectStates, type StateCounts } from '../model/count.js';
 import { describeAt, TcpstateError, type Warning } from '../model/errors.js';
-import { ALL_MASK, maskHas, PRINT_ORDER } from '../model/state.js';
+import { ALL_MASK } from '../model/state.js';
 import type { RowPredicate } from '../model/filter.js';
 import type { SocketTable } from '../model/table.js';
 import type { Capture, CaptureReader } from '../sources/text/read.js';
@@ -207,9 +207,7 @@ function selectCapture(c: Capture, sel: Selection): Selected {
   if (!(sel.scan.v4 && sel.scan.v6)) {
     throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): it does not tell IPv4 from IPv6, so -4/-6 cannot apply`, { file: c.file, line: c.line });
   }
-  const counts = newCounts();
-  for (const s of PRINT_ORDER) if (sel.states === ALL_MASK || maskHas(sel.states, s)) counts[s] = c.counts[s]!;
-  return { capture: c, counts };
+  return { capture: c, counts: selectStates(c.counts, sel.states) };
 }
 
 /** Print warnings to stderr. */

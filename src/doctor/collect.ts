@@ -18,7 +18,9 @@ import { readCounters, type Counters } from '../sources/counters.js';
 import { netDir } from '../sources/proc-source.js';
 import { readSysctls, SYSCTLS } from '../sources/sysctl.js';
 import type { DoctorInputs, Sample } from './inputs.js';
-import { tupleKey } from './sockets.js';
+import { dedupe, duplicateWarning } from '../model/dedupe.js';
+
+export { dedupe };
 
 /** Sources whose LISTEN rows carry the backlog in Send-Q. */
 export const BACKLOG_SOURCES: ReadonlySet<string> = new Set(['netlink']);
@@ -43,34 +45,6 @@ export interface Collected {
 }
 
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Drop rows seen twice in one read. /proc/net/tcp is read a page at a time and the kernel
- * resumes its walk by position, so a table that changes during the read can show a socket
- * twice (measured: about 1 row in 700 under 400 connections/s). Rows with an inode are
- * the same socket when the inode is; rows without one (TIME_WAIT, SYN_RECV, orphans) when
- * state and 4-tuple are.
- */
-export function dedupe(t: SocketTable): { table: SocketTable; dropped: number } {
-  const inodes = new Set<number>();
-  const tuples = new Set<string>();
-  let dropped = 0;
-  const keep = (i: number): boolean => {
-    const ino = t.inode[i]!;
-    if (ino !== 0) {
-      if (inodes.has(ino)) { dropped++; return false; }
-      inodes.add(ino);
-      return true;
-    }
-    const k = `${t.state[i]}|${tupleKey(t, i)}`;
-    if (tuples.has(k)) { dropped++; return false; }
-    tuples.add(k);
-    return true;
-  };
-  const kept = new Uint8Array(t.length);
-  for (let i = 0; i < t.length; i++) kept[i] = keep(i) ? 1 : 0;
-  return dropped === 0 ? { table: t, dropped } : { table: t.select((i) => kept[i] === 1), dropped };
-}
 
 export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const procRoot = defaultProcRoot(o.procRoot);
@@ -107,7 +81,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   }
 
   if (duplicates > 0) {
-    warnings.push({ code: 'W_DUPLICATE', message: `${duplicates} socket${duplicates === 1 ? '' : 's'} appeared twice in a read of the socket table (it changed during the read); counted once`, where: { file: `${dir}/net` } });
+    warnings.push(duplicateWarning(duplicates, `${dir}/net`));
   }
 
   const procs = await attachProcesses([before, now].filter((x) => x !== undefined).map((x) => x.table), procRoot);

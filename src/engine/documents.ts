@@ -5,10 +5,11 @@
  * Errors name option keys (`by`, `filter`, `top`), not command-line flags.
  * @module
  */
-import { dedupe } from '../doctor/collect.js';
+import { dedupe } from '../model/dedupe.js';
 import { diagnose, type Report } from '../doctor/diagnose.js';
 import type { DoctorInputs, Sample as DoctorSample } from '../doctor/inputs.js';
-import { GroupCounter, newCounts, parseGroupKey } from '../model/count.js';
+import { countStates, GroupCounter, parseGroupKey } from '../model/count.js';
+import type { CountDocument, LsDocument, SampleMeta } from '../model/documents.js';
 import { TcpstateError } from '../model/errors.js';
 import { parseFilter, selector, type RowPredicate } from '../model/filter.js';
 import { ALL_MASK } from '../model/state.js';
@@ -18,15 +19,6 @@ import { lsJson } from '../render/ls.js';
 import { BACKLOG_SOURCES } from '../doctor/collect.js';
 import type { SocketTable } from '../model/table.js';
 import type { Sample } from './sampler.js';
-
-/** A TcpstateError about option `key` (its message rewritten from a CLI flag's wording). */
-function keyed(e: unknown, key: string, _token: string): never {
-  if (e instanceof TcpstateError || (e as { code?: string }).code?.startsWith?.('ERR_')) {
-    const t = e as TcpstateError;
-    throw new TcpstateError(t.code, t.message.replace(/--by\b/g, key), { ...t.where, field: key, ...(t.where.position === undefined ? {} : { position: t.where.position }) });
-  }
-  throw e;
-}
 
 /** A filter in ss's language, as one string; the states it keeps and the row predicate. */
 export function filterOption(text: string | undefined): { words: string[]; keep: RowPredicate | undefined } {
@@ -55,27 +47,25 @@ function rows(s: Sample): SocketTable {
 }
 
 /** Where and when a sample was read, for every document. */
-function meta(s: Sample): object {
+function meta(s: Sample): SampleMeta {
   return { ...(s.netns === undefined ? {} : { netns: s.netns }), takenAt: new Date(s.takenAt).toISOString(), sampleMs: Math.round(s.totalMs * 10) / 10 };
 }
 
 /** The `tcpstate.count/1` document of a sample: counts by state (zeros included), by group with `by`. */
-export function countDocument(s: Sample, o: CountOptions = {}): object {
+export function countDocument(s: Sample, o: CountOptions = {}): CountDocument & SampleMeta {
   const { keep } = filterOption(o.filter);
   let groups: GroupCounter | undefined;
   if (o.by !== undefined) {
-    try { groups = new GroupCounter(parseGroupKey(o.by)); } catch (e) { keyed(e, 'by', o.by); }
+    groups = new GroupCounter(parseGroupKey(o.by, 'by'));
   }
-  const counts = newCounts();
   const t = rows(s);
-  const st = t.state;
-  for (let i = 0; i < t.length; i++) if (!keep || keep(t, i)) counts[st[i]!]!++;
+  const counts = countStates(t, keep);
   groups?.add(t, keep);
   return { ...countJson(counts, { source: s.source, by: o.by, groups: groups?.top(o.top ?? 10), warnings: s.warnings }), ...meta(s) };
 }
 
 /** The `tcpstate.ls/1` document: the sockets `filter` keeps, at most `limit` of them (`matched` says how many there were). */
-export function socketsDocument(s: Sample, o: { filter?: string; limit: number }): object {
+export function socketsDocument(s: Sample, o: { filter?: string; limit: number }): LsDocument & SampleMeta {
   const { keep } = filterOption(o.filter);
   const all = rows(s);
   let matched = 0;

@@ -10,6 +10,8 @@ import type { Counters } from '../sources/counters.js';
 import type { Sysctls } from '../sources/sysctl.js';
 import type { Report } from '../doctor/diagnose.js';
 import type { AggregateOptions, Aggregates } from './aggregates.js';
+import type { GroupKind } from '../history/schema.js';
+import type { SampleSummary } from '../history/sample-row.js';
 
 /** What a sample must hold. A sample that holds more answers a request for less. */
 export interface SampleWant {
@@ -28,6 +30,17 @@ export interface SampleWant {
   metrics?: AggregateOptions;
   /** Send the rows (default true); false: only aggregates and counters cross to the caller. */
   rows?: boolean;
+  /**
+   * Compute a history row's counts and top groups in the worker (src/history/sample-row.ts),
+   * so a recorder can ask for them with `rows: false`: neither the table nor its owners cross.
+   */
+  summary?: SummaryOptions;
+}
+
+/** The groups a {@link SampleSummary} keeps: the `top` largest of each kind, the rest as "other". */
+export interface SummaryOptions {
+  top: number;
+  kinds?: readonly GroupKind[];
 }
 
 export interface SampleRequest extends SampleWant {
@@ -71,6 +84,7 @@ export interface WireSample {
   sysctlsUnavailable?: string;
   processes?: { scanned: number; hidden: number };
   report?: Report;
+  summary?: SampleSummary;
 }
 
 export interface WireError {

@@ -17,6 +17,7 @@ import { readSysctls, SYSCTLS, type Sysctls } from '../sources/sysctl.js';
 import { aggregate, listenerRows } from './aggregates.js';
 import { finishPortWalk, startPortWalk } from '../sources/bpf-tcp-states.js';
 import { doctorReport } from './documents.js';
+import { summarize } from '../history/sample-row.js';
 import type { Sample } from './sampler.js';
 import { type SampleRequest, toWire, type WireError, type WireSample } from './protocol.js';
 
@@ -124,12 +125,14 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
     if (previous.size > MAX_PREVIOUS) previous.delete(previous.keys().next().value!);
   }
   const metrics = r.metrics ? aggregate(snap.table, r.metrics) : undefined;
+  const summary = r.summary ? summarize(snap.table, processes !== undefined, r.summary.top, r.summary.kinds) : undefined;
   const { table, transfer } = r.rows === false ? { table: undefined, transfer: [] } : toWire(snap.table, r.processes === true);
   return {
     msg: {
       id: r.id, ok: true, ...(table ? { table } : {}), ...(metrics ? { metrics } : {}), source: snap.source, warnings: snap.warnings, notices, takenAt, atMs, scanMs,
       totalMs: performance.now() - t0,
       ...(report ? { report } : {}),
+      ...(summary ? { summary } : {}),
       ...(files.counters ? { counters: files.counters } : {}),
       ...(files.sysctls ? { sysctls: files.sysctls } : {}),
       ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),

@@ -49,7 +49,8 @@ const req = createRequire(import.meta.url);
 function covers(have: SampleWant, want: SampleWant): boolean {
   return have.netns === want.netns && (!want.processes || have.processes === true) && (!want.sysctls || have.sysctls === true) && (!want.findings || have.findings === true)
     && (want.rows === false || have.rows !== false)
-    && (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics));
+    && (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics))
+    && (!want.summary || JSON.stringify(have.summary) === JSON.stringify(want.summary));
 }
 
 /** Counts of what the sampler did, for its own health metrics. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { newCounts } from '../model/count.js';
+import { SCHEMAS } from '../model/documents.js';
 import type { FleetHost } from '../model/fleet.js';
 import { parseState } from '../model/state.js';
 import { getText, HttpFailure, type HttpOptions } from './http.js';
@@ -47,7 +48,7 @@ export async function readAgent(u: URL, o: Omit<HttpOptions, 'maxBytes'>, msg: F
     return fail(a.status === 200 ? msg.agentNotCounts(shown.href) : `HTTP ${a.status}`);
   }
   if (a.status !== 200) return fail(`HTTP ${a.status}${typeof d.error?.message === 'string' ? `: ${d.error.message}` : ''}`);
-  if (d.schema !== 'tcpstate.count/1' || typeof d.states !== 'object' || d.states === null) return fail(msg.agentNotCounts(shown.href));
+  if (d.schema !== SCHEMAS.count || typeof d.states !== 'object' || d.states === null) return fail(msg.agentNotCounts(shown.href));
   for (const [name, v] of Object.entries(d.states)) {
     const code = parseState(name);
     if (code === undefined || typeof v !== 'number' || !Number.isInteger(v) || v < 0) return fail(msg.agentNotCounts(shown.href));

@@ -101,14 +101,34 @@ export function groupRows(t: SocketTable, top: number, kinds: readonly GroupKind
   return out;
 }
 
+/** What a history row holds of a sample's rows: counts by state and the top groups per kind. */
+export interface SampleSummary {
+  top: number;
+  kinds: GroupKind[];
+  counts: StateCounts;
+  groups: GroupRowData[];
+}
+
 /**
- * One sample as a history row. `prevCounters` is the previous sample's {@link tcpCounters} of
+ * A table's {@link SampleSummary}. Without an owner scan (`processesKnown` false) every socket
+ * would show as owned by nobody: no process groups then.
+ */
+export function summarize(t: SocketTable, processesKnown: boolean, top: number, kinds: readonly GroupKind[] = GROUP_KINDS): SampleSummary {
+  const k = kinds.filter((x) => x !== 'process' || processesKnown);
+  return { top, kinds: [...kinds], counts: countStates(t, undefined), groups: groupRows(t, top, k) };
+}
+
+/**
+ * One sample as a history row: from its rows, or from the summary the sampler's worker
+ * computed (`SampleWant.summary`) with the same `top` and kinds. `prevCounters` is the previous sample's {@link tcpCounters} of
  * the same namespace, taken at `prevT`.
  */
 export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevCounters?: Map<string, number>; prevT?: number; kinds?: readonly GroupKind[] }): SampleRow {
+  const kinds = o.kinds ?? GROUP_KINDS;
+  const same = (x: SampleSummary | undefined): x is SampleSummary => x !== undefined && x.top === o.top && x.kinds.join() === kinds.join();
   // A sample taken for aggregates only has no rows: recording it as zeros would be a lie.
-  if (!s.table) throw new TcpstateError('ERR_USAGE', 'a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false)');
-  const counts = countStates(s.table, undefined);
+  if (!s.table && !same(s.summary)) throw new TcpstateError('ERR_USAGE', `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${o.top}, kinds: ${kinds.join(',')} }`);
+  const { counts, groups } = s.table ? summarize(s.table, s.processes !== undefined, o.top, kinds) : s.summary!;
   return {
     t: s.takenAt,
     intervalMs: o.intervalMs,
@@ -116,8 +136,7 @@ export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevC
     source: s.source,
     scanMs: s.totalMs,
     counts,
-    // Without an owner scan every socket would show as owned by nobody: no process groups then.
-    groups: groupRows(s.table, o.top, (o.kinds ?? GROUP_KINDS).filter((k) => k !== 'process' || s.processes !== undefined)),
+    groups,
     counterDeltas: counterDeltas(o.prevCounters, tcpCounters(s.counters)),
     ...(o.prevCounters && o.prevT !== undefined && s.counters ? { countersFrom: o.prevT } : {}),
     findings: (s.report?.findings ?? []).map((f) => ({ rule: f.id, severity: f.severity, title: f.title })),

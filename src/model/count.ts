@@ -7,7 +7,7 @@
 import { AF_INET, AF_INET6, formatAddr, isV4Mapped, networkOf } from './address.js';
 import { TcpstateError } from './errors.js';
 import type { RowPredicate } from './filter.js';
-import { PRINT_ORDER, stateName, type StateCode } from './state.js';
+import { ALL_MASK, maskHas, PRINT_ORDER, stateName, type StateCode } from './state.js';
 import type { SocketTable } from './table.js';
 
 /** Counts indexed by state code (0..15). */
@@ -24,6 +24,13 @@ export function countStates(t: SocketTable, keep: RowPredicate | undefined, into
   if (!keep) for (let i = 0; i < n; i++) into[st[i]!]!++;
   else for (let i = 0; i < n; i++) if (keep(t, i)) into[st[i]!]!++;
   return into;
+}
+
+/** The counts of the states `mask` selects (every state with ALL_MASK), the others zero. */
+export function selectStates(c: ArrayLike<number>, mask: number): StateCounts {
+  const out = newCounts();
+  for (const s of PRINT_ORDER) if (mask === ALL_MASK || maskHas(mask, s)) out[s] = c[s]!;
+  return out;
 }
 
 /** Add `from` to `into`, state by state. */
@@ -52,19 +59,22 @@ export type GroupKey =
   | { by: 'lport' | 'rport' | 'laddr' | 'raddr' | 'process' }
   | { by: 'lnet' | 'rnet'; bits: number; bits6: number };
 
-/** Parse `lport`, `rnet/24`, `process`, ... */
-export function parseGroupKey(text: string): GroupKey {
+/**
+ * Parse `lport`, `rnet/24`, `process`, ... Errors name the option `option`: its key (`by`) in
+ * the library and the API; the CLI passes its flag (`--by`).
+ */
+export function parseGroupKey(text: string, option = 'by'): GroupKey {
   const m = /^(lport|rport|laddr|raddr|process|lnet|rnet)(?:\/(\d{1,3})(?:,(\d{1,3}))?)?$/.exec(text.trim());
-  if (!m) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": expected lport, rport, laddr, raddr, process, lnet/N[,N6] or rnet/N[,N6]`, { field: '--by' });
+  if (!m) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": expected lport, rport, laddr, raddr, process, lnet/N[,N6] or rnet/N[,N6]`, { field: option });
   const by = m[1]!;
   if (by === 'lnet' || by === 'rnet') {
     const bits = m[2] === undefined ? 24 : Number(m[2]);
     const bits6 = m[3] !== undefined ? Number(m[3]) : 64;
-    if (bits > 32) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": /${bits} is too long for IPv4 (at most /32); IPv6's length goes second: ${by}/24,${Math.min(bits, 128)}`, { field: '--by' });
-    if (bits6 > 128) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": IPv6 prefix length above 128`, { field: '--by' });
+    if (bits > 32) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": /${bits} is too long for IPv4 (at most /32); IPv6's length goes second: ${by}/24,${Math.min(bits, 128)}`, { field: option });
+    if (bits6 > 128) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": IPv6 prefix length above 128`, { field: option });
     return { by, bits, bits6 };
   }
-  if (m[2] !== undefined) throw new TcpstateError('ERR_USAGE', `bad --by "${text}": only lnet and rnet take a /N`, { field: '--by' });
+  if (m[2] !== undefined) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": only lnet and rnet take a /N`, { field: option });
   return { by: by as 'lport' };
 }
 

@@ -6,6 +6,8 @@
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as TABLES } from '../i18n/tables.js';
 import { countEntries, type StateCounts, total } from '../model/count.js';
+import { type CountDocument, SCHEMAS } from '../model/documents.js';
+import type { Warning } from '../model/errors.js';
 import { PRINT_ORDER, stateName } from '../model/state.js';
 import { type Column, renderTable } from './text.js';
 
@@ -60,14 +62,14 @@ export function countsObject(c: StateCounts): Record<string, number> {
 }
 
 /** JSON document of `count --json` (schema: docs/json.md). */
-export function countJson(c: StateCounts, meta: { source: string; host?: string; by?: string; groups?: readonly GroupRow[]; warnings?: unknown[] }): object {
+export function countJson(c: StateCounts, meta: { source: string; host?: string; by?: string; groups?: readonly GroupRow[]; warnings?: readonly Warning[] }): CountDocument {
   return {
-    schema: 'tcpstate.count/1',
+    schema: SCHEMAS.count,
     source: meta.source,
     ...(meta.host ? { host: meta.host } : {}),
     states: countsObject(c),
     total: total(c),
     ...(meta.by ? { by: meta.by, groups: (meta.groups ?? []).map((g) => ({ key: g.key, states: countsObject(g.counts), total: g.total })) } : {}),
-    warnings: meta.warnings ?? [],
+    warnings: [...(meta.warnings ?? [])],
   };
 }

@@ -7,6 +7,7 @@ import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as TABLES } from '../i18n/tables.js';
 import { type StateCounts, total } from '../model/count.js';
 import type { SocketChange, StateChange } from '../model/diff.js';
+import { type DiffDocument, type DiffSocketDoc, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
 import { stateName } from '../model/state.js';
 import { renderTable } from './text.js';
@@ -62,15 +63,15 @@ export function renderDiff(states: readonly StateChange[], before: StateCounts, 
 }
 
 /** JSON document of `diff --json` (schema tcpstate.diff/1). */
-export function diffJson(states: readonly StateChange[], before: StateCounts, after: StateCounts, all: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], warnings: readonly Warning[], top?: number): object {
+export function diffJson(states: readonly StateChange[], before: StateCounts, after: StateCounts, all: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], warnings: readonly Warning[], top?: number): DiffDocument {
   const sockets = all && topSockets(all, top);
-  const sock = (s: SocketChange) => ({
+  const sock = (s: SocketChange): DiffSocketDoc => ({
     proto: s.proto, local: s.local, remote: s.remote,
     ...(s.before !== undefined ? { before: stateName(s.before) } : {}),
     ...(s.after !== undefined ? { after: stateName(s.after) } : {}),
   });
   return {
-    schema: 'tcpstate.diff/1',
+    schema: SCHEMAS.diff,
     before: sides[0],
     after: sides[1],
     states: states.map((c) => ({ state: stateName(c.state), before: c.before, after: c.after, change: c.after - c.before })),
@@ -83,6 +84,6 @@ export function diffJson(states: readonly StateChange[], before: StateCounts, af
         }
       : null,
     ...(all && top !== undefined ? { unlisted: all.length - sockets!.length } : {}),
-    warnings,
+    warnings: [...warnings],
   };
 }

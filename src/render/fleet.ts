@@ -4,6 +4,7 @@
  * read from; with role groups, a subtotal row after each group's hosts; a total row last.
  * @module
  */
+import { type FleetDocument, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
 import { type Fleet, total } from '../model/fleet.js';
 import { PRINT_ORDER, stateName, UNKNOWN } from '../model/state.js';
@@ -49,9 +50,9 @@ export function fleetCsv(f: Fleet, grouped: boolean): string {
 }
 
 /** JSON document of `count --hosts --json` (schema tcpstate.fleet/1). */
-export function fleetJson(f: Fleet, warnings: readonly Warning[]): object {
+export function fleetJson(f: Fleet, warnings: readonly Warning[]): FleetDocument {
   return {
-    schema: 'tcpstate.fleet/1',
+    schema: SCHEMAS.fleet,
     // A host that is down has no states (not zeros): a reader must not count it as empty.
     hosts: f.groups.flatMap((g) => g.hosts.map((h) => ({
       host: h.host,
@@ -65,6 +66,6 @@ export function fleetJson(f: Fleet, warnings: readonly Warning[]): object {
       name: g.name, patterns: g.patterns, hosts: g.hosts.map((h) => h.host), states: countsObject(g.counts), total: total(g.counts),
     })),
     total: { hosts: f.hosts, ...(f.down > 0 ? { down: f.down } : {}), states: countsObject(f.counts), total: total(f.counts) },
-    warnings,
+    warnings: [...warnings],
   };
 }

@@ -4,6 +4,8 @@
  * -o), addresses as ss prints them; plus CSV and JSON renderings of the same rows.
  * @module
  */
+import { type LsDocument, SCHEMAS } from '../model/documents.js';
+import type { Warning } from '../model/errors.js';
 import { AF_INET, formatEndpoint, isV4Mapped } from '../model/address.js';
 import { CLOSE, stateName } from '../model/state.js';
 import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, type SocketTable, TIMER_NAMES } from '../model/table.js';
@@ -503,8 +505,8 @@ export function renderCsv(t: SocketTable, header = true): string {
 }
 
 /** JSON document of `ls --json` (schema: docs/json.md). */
-export function lsJson(t: SocketTable, meta: { source: string; host?: string; warnings?: unknown[] }): object {
+export function lsJson(t: SocketTable, meta: { source: string; host?: string; warnings?: readonly Warning[] }): LsDocument {
   const sockets = [];
   for (let i = 0; i < t.length; i++) sockets.push(t.record(i));
-  return { schema: 'tcpstate.ls/1', source: meta.source, ...(meta.host ? { host: meta.host } : {}), sockets, warnings: meta.warnings ?? [] };
+  return { schema: SCHEMAS.ls, source: meta.source, ...(meta.host ? { host: meta.host } : {}), sockets, warnings: [...(meta.warnings ?? [])] };
 }

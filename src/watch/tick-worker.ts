@@ -31,7 +31,7 @@ async function take(r: TickRequest): Promise<TickReply> {
     const c = await countLive(r.source, scan, counts, keep, !f.expr);
     return { id: r.id, ok: true, counts: [...counts], takenAt, atMs, source: c.source, ...(c.method ? { method: c.method } : {}), scanMs: performance.now() - t0, warnings: c.warnings, notices: c.notices };
   }
-  const key = parseGroupKey(r.by);
+  const key = parseGroupKey(r.by, '--by');
   const groups = new GroupCounter(key);
   const rows = key.by === 'process' ? new SocketTable(4096) : undefined;
   const s = await scanLive(r.source, scan, (chunk) => {

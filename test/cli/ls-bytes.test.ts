@@ -16,12 +16,23 @@ import { CLI, REPO, runCli } from '../lib/netns.js';
 const dir = mkdtempSync(join(tmpdir(), 'tcpstate-lsbytes-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-// The captured zoo's sockets, repeated until a listing takes several 256 KiB blocks.
+// The captured zoo's sockets, repeated until a listing takes several 256 KiB blocks. Each copy
+// is another socket (its own local port and inode): a row read twice is dropped as a duplicate.
 const root = join(dir, 'proc');
 cpSync(join(REPO, 'test', 'fixtures', 'proc-zoo'), root, { recursive: true, verbatimSymlinks: true });
 const [head, ...rows] = readFileSync(join(root, 'net', 'tcp'), 'latin1').split('\n').filter(Boolean);
 const copies: string[] = [head!];
-while (copies.length < 24000) for (const r of rows) copies.push(r.replace(/^ *\d+:/, `${String(copies.length - 1).padStart(4)}:`));
+for (let k = 0; copies.length < 24000; k++) {
+  for (const r of rows) {
+    const n = copies.length - 1;
+    const f = r.trim().split(/\s+/);
+    if (k > 0) {
+      f[1] = `${f[1]!.slice(0, -4)}${(n + 1024).toString(16).toUpperCase().padStart(4, '0')}`;
+      if (f[9] !== '0') f[9] = String(Number(f[9]) + k * 1_000_000);
+    }
+    copies.push(`${String(n).padStart(4)}: ${f.slice(1).join(' ')}`);
+  }
+}
 writeFileSync(join(root, 'net', 'tcp'), copies.join('\n') + '\n');
 
 for (const args of [['ls', '-tan'], ['ls', '-tanp'], ['ls', '-tanoe']]) {

@@ -58,9 +58,9 @@ test('groups from a label join after --group globs; a host that is down shows no
   const csv = fleetCsv(f, true).split('\n');
   assert.equal(csv[0], 'GROUP,HOST,ESTABLISHED,SYN_SENT,SYN_RECV,FIN_WAIT1,FIN_WAIT2,TIME_WAIT,CLOSE,CLOSE_WAIT,LAST_ACK,LISTEN,CLOSING,TOTAL,FORMAT');
   assert.equal(csv[4], 'web,web2,-,-,-,-,-,-,-,-,-,-,-,-,down: its last scrape failed (up 0)');
-  const j = fleetJson(f, []) as { hosts: Record<string, unknown>[]; total: { down?: number } };
-  assert.equal(j.hosts[2]!['states'], undefined);
-  assert.equal(j.hosts[2]!['error'], 'down: its last scrape failed (up 0)');
+  const j = fleetJson(f, []);
+  assert.equal(j.hosts[2]!.states, undefined);
+  assert.equal(j.hosts[2]!.error, 'down: its last scrape failed (up 0)');
   assert.equal(j.total.down, 1);
   const none = fleetJson(buildFleet([host('a', 1)], []), []) as { total: Record<string, unknown> };
   assert.ok(!('down' in none.total), 'no down field when every host answered (count --hosts of captures unchanged)');

@@ -37,7 +37,7 @@ export const count: Command = {
     if (values['help']) { const m = pick(HELP_TEXTS, langFromEnv(io.env)); io.out(m.count(m.http, socketHelp(langFromEnv(io.env)))); return 0; }
     const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
     const byText = str(values['by']);
-    const key = byText === undefined ? undefined : parseGroupKey(byText);
+    const key = byText === undefined ? undefined : parseGroupKey(byText, '--by');
     const top = intOpt(values['top'], '--top', 10);
     if (values['top'] !== undefined && key === undefined) throw new TcpstateError('ERR_USAGE', '--top N picks the largest groups of --by: tcpstate count --by KEY --top N', { field: '--top' });
     if (format === 'awk' && key !== undefined) throw new TcpstateError('ERR_USAGE', '--format awk prints "STATE N" lines, one summary; with --by use table or json', { field: '--format' });
@@ -111,7 +111,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   refuseLiveOptions(values);
   if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
   // Rows are counted as they are read: no capture's table is kept.
-  const groups = o.byText === undefined ? undefined : new GroupCounter(parseGroupKey(o.byText));
+  const groups = o.byText === undefined ? undefined : new GroupCounter(parseGroupKey(o.byText, '--by'));
   const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: false, onRows: groups && ((chunk, keep) => groups.add(chunk, keep)) });
   printWarnings(io, read.warnings);
   const picked = read.picked;

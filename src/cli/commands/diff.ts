@@ -3,12 +3,12 @@
  * @module
  */
 import { langFromEnv } from '../../lang.js';
-import { newCounts, type StateCounts } from '../../model/count.js';
-import { diffCounts, diffTables } from '../../model/diff.js';
+import { countStates, type StateCounts } from '../../model/count.js';
 import { TcpstateError, type Warning } from '../../model/errors.js';
-import { ALL_MASK, LISTEN } from '../../model/state.js';
+import { ALL_MASK } from '../../model/state.js';
 import type { SocketTable } from '../../model/table.js';
-import { type DiffSide, diffJson, renderDiff } from '../../render/diff.js';
+import { type DiffSide, renderDiff } from '../../render/diff.js';
+import { diffDocument, diffReport } from '../../report/diff.js';
 import { liveSnapshot } from '../../snapshot.js';
 import { intOpt, parse, str } from '../args.js';
 import { inputFormat, pathKind, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
@@ -56,8 +56,8 @@ async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Si
   const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
   warnings.push(...snap.warnings);
   for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
-  const counts = newCounts();
-  for (let i = 0; i < snap.table.length; i++) counts[snap.table.state[i]!]!++;
+  warnings.push(...snap.warnings);
+  const counts = countStates(snap.table, undefined);
   const where = sel.scan.netns !== undefined ? `network namespace ${sel.scan.netns}` : 'this machine';
   return { side: { label: `live, ${where}`, format: snap.source }, table: snap.table, counts };
 }
@@ -90,25 +90,10 @@ export const diff: Command = {
       if (!after) throw new TcpstateError('ERR_USAGE', 'AFTER is - but nothing came on stdin: pipe a capture in, or use --live for the live table', { file: '-' });
     }
     printWarnings(io, warnings);
-    const listenOut = leaveListenOut(before, after);
-    if (listenOut) io.err('tcpstate: note: LISTEN left out of both sides: an awk summary of netstat -n has no listening sockets\n');
-    const states = diffCounts(before.counts, after.counts);
-    const sockets = before.table && after.table ? diffTables(before.table, after.table) : undefined;
-    const sides: [DiffSide, DiffSide] = [before.side, after.side];
-    if (values['json']) io.out(JSON.stringify(diffJson(states, before.counts, after.counts, sockets, sides, warnings, top), null, 2) + '\n');
-    else io.out(renderDiff(states, before.counts, after.counts, sockets, sides, top, langFromEnv(io.env)));
-    return states.some((c) => c.before !== c.after) || (sockets !== undefined && sockets.length > 0) ? 1 : 0;
+    const r = diffReport(before, after);
+    if (r.listenOut) io.err('tcpstate: note: LISTEN left out of both sides: an awk summary of netstat -n has no listening sockets\n');
+    if (values['json']) io.out(JSON.stringify(diffDocument(r, warnings, top), null, 2) + '\n');
+    else io.out(renderDiff(r.states, r.before, r.after, r.sockets, r.sides, top, langFromEnv(io.env)));
+    return r.differ ? 1 : 0;
   },
 };
-
-/**
- * An awk summary of `netstat -n` has no LISTEN line: against a side that has listeners, they
- * would show as a change that never happened. Both sides' LISTEN are left out then.
- */
-function leaveListenOut(a: Side, b: Side): boolean {
-  const awkNoListen = (s: Side): boolean => s.side.format === 'awk' && s.counts[LISTEN] === 0;
-  if (!(awkNoListen(a) || awkNoListen(b)) || (a.counts[LISTEN] === 0 && b.counts[LISTEN] === 0)) return false;
-  a.counts[LISTEN] = 0;
-  b.counts[LISTEN] = 0;
-  return true;
-}

@@ -110,7 +110,7 @@ export const fleet: Command = {
     const grouped = f.groups.some((g) => g.name !== undefined);
     const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
     if (format === 'json') {
-      const doc = fleetJson(f, r.warnings) as Record<string, unknown>;
+      const doc = fleetJson(f, r.warnings);
       io.out(JSON.stringify({ ...doc, source: { prometheus: client.shown, at: new Date(r.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((r.at - since) * 1000).toISOString(), change: true } : {}) } }, null, 2) + '\n');
     } else if (format === 'csv') io.out(fleetCsv(f, grouped));
     else {

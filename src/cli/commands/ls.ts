@@ -129,7 +129,7 @@ const SOCKETS = '\u0000sockets\u0000';
  * block of sockets at a time: a large capture's listing is never one string (nor one array
  * of socket objects).
  */
-function writeJson(io: Io, docs: { table: SocketTable; meta: { source: string; host?: string; warnings: unknown[] } }[]): void {
+function writeJson(io: Io, docs: { table: SocketTable; meta: { source: string; host?: string; warnings: Warning[] } }[]): void {
   const many = docs.length !== 1;
   const pad = many ? '  ' : '';
   if (many) io.out(docs.length === 0 ? '[]\n' : '[\n');

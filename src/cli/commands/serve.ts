@@ -121,19 +121,23 @@ function portList(text: string | undefined): Set<number> | undefined {
  * writer holds it, no permission) or a disk that fills is one log line: serving goes on.
  * Returns the function that stops recording and closes the store.
  */
+/** Groups of each kind a recorded sample keeps (the store's default). */
+const HISTORY_TOP = 20;
+
 async function recordHistory(sampler: import('../../engine/sampler.js').Sampler, o: { db: string | undefined; intervalMs: number; env: Record<string, string | undefined>; targets: (string | undefined)[]; log: (line: string) => void }): Promise<(() => void) | undefined> {
   const [{ openStore }, { defaultDbPath }, { startRecorder }] = await Promise.all([import('../../history/store.js'), import('../../history/paths.js'), import('../../history/recorder.js')]);
   const db = o.db ?? defaultDbPath(o.env);
   let store: import('../../history/store.js').HistoryStore;
   try {
-    store = openStore(db, { write: true, env: o.env });
+    store = openStore(db, { write: true, env: o.env, top: HISTORY_TOP });
   } catch (e) {
     o.log(MESSAGES.historyOff(db, (e as Error).message));
     return undefined;
   }
   o.log(MESSAGES.historyOn(db, o.intervalMs / 1000));
   const stop = startRecorder(sampler, store, {
-    targets: o.targets, want: { processes: true }, intervalMs: o.intervalMs,
+    // The worker sums the rows into the row's groups: neither the table nor its owners cross to this thread.
+    targets: o.targets, want: { processes: true, rows: false, summary: { top: HISTORY_TOP } }, intervalMs: o.intervalMs,
     onSampleError: () => undefined, // /metrics and the log say so already
     onWriteError: (e) => { o.log(MESSAGES.historyStopped(db, e.message)); store.close(); },
   });

@@ -46,7 +46,7 @@ export const watch: Command = {
     const every = intOpt(values['header-every'], '--header-every', 20);
     const top = intOpt(values['top'], '--top', 10);
     const by = str(values['by']);
-    if (by !== undefined) parseGroupKey(by);
+    if (by !== undefined) parseGroupKey(by, '--by');
     for (const opt of ['record', 'replay', 'input-format']) {
       if (values[opt] !== undefined) throw new TcpstateError('ERR_USAGE', m.notHere(`--${opt}`), { field: `--${opt}` });
     }

@@ -7,8 +7,8 @@
  * @module
  */
 import { AF_INET, AF_INET6, isV4Mapped, parseV4, parseV6 } from '../../model/address.js';
-import { newCounts, type StateCounts } from '../../model/count.js';
-import { TcpstateError, type WarningSink } from '../../model/errors.js';
+import { countStates, type StateCounts } from '../../model/count.js';
+import { type Location, TcpstateError, type WarningSink } from '../../model/errors.js';
 import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
 import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
@@ -487,9 +487,7 @@ export function noteNames(ctx: ParseContext, idx: number, seen: { names: boolean
 
 /** Count the states of a table into a fresh counts array. */
 export function countsOf(t: SocketTable): StateCounts {
-  const c = newCounts();
-  for (let i = 0; i < t.length; i++) c[t.state[i]!]!++;
-  return c;
+  return countStates(t, undefined);
 }
 
 export { AF_INET, AF_INET6 };

@@ -12,6 +12,7 @@
  */
 import { AF_INET, AF_INET6, parseV4, parseV6 } from '../../model/address.js';
 import { newCounts } from '../../model/count.js';
+import { SCHEMAS } from '../../model/documents.js';
 import { TcpstateError } from '../../model/errors.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, type Owner, PROTO_TCP, SocketTable, type TcpExtInfo } from '../../model/table.js';
 import { countsOf, type LineKind, type ParseContext, type ParsedCapture, setOwners, stateWord, type TextFormat, timerKind, type WarningSink } from './common.js';
@@ -126,12 +127,12 @@ function docOf(ctx: ParseContext, v: unknown, path: string): ParsedCapture[] {
   const d = obj(ctx, v, path);
   const schema = d['schema'];
   const host = typeof d['host'] === 'string' && d['host'] !== '' ? d['host'] : undefined;
-  if (schema === 'tcpstate.ls/1') {
+  if (schema === SCHEMAS.ls) {
     const table = socketsOf(ctx, d['sockets'], `${path}.sockets`);
     return [{ host, table, counts: countsOf(table), otherLines: [] }];
   }
-  if (schema === 'tcpstate.count/1') return [{ host, counts: statesOf(ctx, d['states'], `${path}.states`), otherLines: [] }];
-  if (schema === 'tcpstate.fleet/1') {
+  if (schema === SCHEMAS.count) return [{ host, counts: statesOf(ctx, d['states'], `${path}.states`), otherLines: [] }];
+  if (schema === SCHEMAS.fleet) {
     const hosts = d['hosts'];
     if (!Array.isArray(hosts)) bad(ctx, `${path}.hosts`, 'expected an array');
     return hosts.map((h0, k) => {
@@ -140,7 +141,7 @@ function docOf(ctx: ParseContext, v: unknown, path: string): ParsedCapture[] {
       return { host: h['host'], counts: statesOf(ctx, h['states'], `${path}.hosts[${k}].states`), otherLines: [] };
     });
   }
-  bad(ctx, `${path}.schema`, `expected "tcpstate.ls/1", "tcpstate.count/1" or "tcpstate.fleet/1", found ${JSON.stringify(schema) ?? 'nothing'}`);
+  bad(ctx, `${path}.schema`, `expected "${SCHEMAS.ls}", "${SCHEMAS.count}" or "${SCHEMAS.fleet}", found ${JSON.stringify(schema) ?? 'nothing'}`);
 }
 
 /** Line (in the file) and column of offset `at` of the text. */

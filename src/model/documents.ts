@@ -1,0 +1,113 @@
+/**
+ * The JSON documents tcpstate prints, serves and reads back, one typed, versioned definition
+ * each (docs/json.md describes them for readers): `tcpstate.count/1`, `tcpstate.ls/1`,
+ * `tcpstate.diff/1`, `tcpstate.fleet/1`. The renderers build them, the JSON capture reader and
+ * the fleet's agent client recognise them by {@link SCHEMAS}, serve adds {@link SampleMeta}.
+ * A field added keeps the version; a field removed or changed in meaning is a new version.
+ * @module
+ */
+import type { Warning } from './errors.js';
+import type { SocketRecord } from './table.js';
+
+/** Every document's `schema` value, by document. */
+export const SCHEMAS = {
+  count: 'tcpstate.count/1',
+  ls: 'tcpstate.ls/1',
+  diff: 'tcpstate.diff/1',
+  fleet: 'tcpstate.fleet/1',
+} as const;
+
+/** Counts by netstat state name (`ESTABLISHED`, `TIME_WAIT`, ...), every state, zeros included. */
+export type StateMap = Record<string, number>;
+
+/** `count --json`, and serve's `/api/v1/counts`. */
+export interface CountDocument {
+  schema: typeof SCHEMAS.count;
+  /** The live source (`netlink`, `proc`, `bpf`) or `capture:FORMAT` (several joined by commas). */
+  source: string;
+  /** The host a single capture was of. */
+  host?: string;
+  states: StateMap;
+  total: number;
+  /** With `--by` (`by`): what the groups are of, and the top groups, the rest as `other (N)`. */
+  by?: string;
+  groups?: { key: string; states: StateMap; total: number }[];
+  warnings: Warning[];
+}
+
+/** `ls --json`, and serve's `/api/v1/sockets` (which adds `matched` and `truncated`). */
+export interface LsDocument {
+  schema: typeof SCHEMAS.ls;
+  source: string;
+  host?: string;
+  sockets: SocketRecord[];
+  warnings: Warning[];
+  /** serve: how many sockets the filter kept before `limit`. */
+  matched?: number;
+  /** serve: whether `limit` cut the listing. */
+  truncated?: boolean;
+}
+
+/** One side of a diff: what was read (file and host, or live) and in which format. */
+export interface DiffSideDoc {
+  label: string;
+  format: string;
+}
+
+/** A socket that changed state, appeared (no `before`) or disappeared (no `after`). */
+export interface DiffSocketDoc {
+  proto: 'tcp' | 'udp';
+  local: string;
+  remote: string;
+  before?: string;
+  after?: string;
+}
+
+/** `diff --json`. */
+export interface DiffDocument {
+  schema: typeof SCHEMAS.diff;
+  before: DiffSideDoc;
+  after: DiffSideDoc;
+  /** Every state, in print order. */
+  states: { state: string; before: number; after: number; change: number }[];
+  total: { before: number; after: number };
+  /** null when a side has counts only (a summary, a recorded sample). */
+  sockets: { changed: DiffSocketDoc[]; appeared: DiffSocketDoc[]; disappeared: DiffSocketDoc[] } | null;
+  /** With `--top`: the sockets left out of the lists. */
+  unlisted?: number;
+  warnings: Warning[];
+}
+
+/** A host of a fleet document: its counts, or the error that stood for them (an agent down). */
+export interface FleetHostDoc {
+  host: string;
+  group?: string;
+  format: string;
+  file: string;
+  line: number;
+  states?: StateMap;
+  total?: number;
+  error?: string;
+}
+
+/** `count --hosts --json`. */
+export interface FleetDocument {
+  schema: typeof SCHEMAS.fleet;
+  hosts: FleetHostDoc[];
+  groups: { name: string | undefined; patterns: string[]; hosts: string[]; states: StateMap; total: number }[];
+  total: { hosts: number; down?: number; states: StateMap; total: number };
+  warnings: Warning[];
+  /** `tcpstate fleet`: the Prometheus read and the moment (with `since`, a change since then). */
+  source?: { prometheus: string; at: string; since?: string; change?: boolean };
+}
+
+/** What serve adds to a document: the namespace and when and how fast it was read. */
+export interface SampleMeta {
+  netns?: string;
+  /** ISO 8601. */
+  takenAt: string;
+  sampleMs: number;
+}
+
+/** Any document tcpstate reads back as a capture. */
+export type CaptureDocument = CountDocument | LsDocument | FleetDocument;
