@@ -237,3 +237,24 @@ test('a large file counted on two threads gives what one thread gives', async ()
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a byte reader that declines thousands of lines in a row still reads what follows the same (ss -O extras, then plain sections)', () => {
+  const before = taken;
+  const extras = Array.from({ length: 5000 }, (_, k) => `ESTAB 0 0 10.0.0.1:22 10.0.0.2:${10000 + k} users:(("sshd",pid=${k + 1},fd=3)) ino:${k} sk:1`);
+  const plain = Array.from({ length: 3000 }, (_, k) => `ESTAB 0 0 10.0.0.1:22 10.0.0.3:${10000 + k}`);
+  const netstat = Array.from({ length: 3000 }, (_, k) => `tcp${k % 3 ? '' : '6'}        0      0 ${k % 3 ? '10.0.0.1' : '::1'}:22 ${k % 3 ? '10.0.0.2' : '::1'}:${10000 + k}  ${k % 5 ? 'ESTABLISHED' : 'TIME_WAIT'}`);
+  const header = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process';
+  const bad = ['ESTAB 0 0 10.0.0.1:22 10.0.0.9:1 users:(("x",pid=1,fd=3))', 'ESTAB 0', 'BOGUS 0 0 10.0.0.1:22 10.0.0.9:2'];
+  for (const tail of [[], ...bad.map((b) => [b])]) {
+    const t = [header, ...extras, '[root@b ~]# ss -tan', header, ...plain, ...tail, '[root@c ~]# netstat -n', 'Proto Recv-Q Send-Q Local Address           Foreign Address         State', ...netstat].join('\n');
+    for (const piece of [1 << 20, 4093]) {
+      same(Buffer.from(`${t}\n`), piece);
+      same(Buffer.from(t), piece);
+    }
+  }
+  assert.ok(taken - before > 40_000, `the byte level took ${taken - before} lines`);
+  // A bad line after the byte reader was declined for long still names its file, line and field.
+  const r = read(Buffer.from([header, ...extras, '[root@b ~]# ss -tan', header, ...plain, 'ESTAB 0 0 10.0.0.1:22 10.0.0.9:99999', ''].join('\n')), { tables: false }, 1 << 20) as { error: string; where: { file: string; line: number; field: string } };
+  assert.equal(r.error, 'ERR_PARSE');
+  assert.deepEqual(r.where, { file: 'cap.txt', line: 1 + 5000 + 2 + 3000 + 1, field: 'Peer Address:Port' });
+});
