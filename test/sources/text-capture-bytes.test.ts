@@ -154,6 +154,9 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
     '\t users:((cut',
     'TIME-WAIT 0   0      10.0.0.1:22        10.0.0.2:5003',
     'Estab  0      0      10.0.0.1:22        10.0.0.2:5004',
+    'LISTEN 0      128    *:65536            *:*',
+    'LISTEN 0      128    *:ssh              *:*',
+    'LISTEN 0      128    *:22               *:80',
   ];
   const fill = (l: string) => Array.from({ length: 70 }, (_, k) => l.replace('5000', String(20000 + k)));
   for (const lines of [netstat, ss]) {
@@ -170,10 +173,10 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
   }
 });
 
-/** A netstat -n capture of about `bytes` bytes from the committed one, ports renumbered. */
-function bigNetstat(bytes: number): string {
-  const src = readFileSync(join(REPO, 'test', 'fixtures', 'text', 'netstat-n.txt'), 'utf8').split('\n');
-  const data = src.filter((l) => l.startsWith('tcp'));
+/** A netstat -n (or ss -tan) capture of about `bytes` bytes from the committed one, ports renumbered. */
+function bigNetstat(bytes: number, file = 'netstat-n.txt', isData = (l: string) => l.startsWith('tcp')): string {
+  const src = readFileSync(join(REPO, 'test', 'fixtures', 'text', file), 'utf8').split('\n');
+  const data = src.filter(isData);
   const out = [src[0]!, src[1]!];
   let size = 0;
   for (let k = 0; size < bytes; k++) {
@@ -224,6 +227,20 @@ test('a large file counted on two threads gives what one thread gives', async ()
       crlf: base.replace(/\n/g, '\r\n'),
     };
     for (const [name, text] of Object.entries(cases)) {
+      const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
+      writeFileSync(path, text);
+      assert.deepEqual(splitRead(path), oneThread(path), name);
+    }
+    // ss: the worker reads `[v6]:port` when this thread had seen one before it began (its parser's state).
+    const ss = bigNetstat(SPLIT_BYTES + (4 << 20), 'ss-tan.txt', (l) => /^[A-Z]+-?[A-Z0-9-]*\s+\d/.test(l));
+    const ssLines = ss.split('\n');
+    const ssLate = Math.floor(ssLines.length * 0.8);
+    const ssCases: Record<string, string> = {
+      'ss plain': ss,
+      'ss brackets only late': [...ssLines.slice(0, ssLate).filter((l) => !l.includes(']:')), ...ssLines.slice(ssLate)].join('\n'),
+      'ss old style late': [...ssLines.slice(0, ssLate).filter((l) => !l.includes(']:')), 'LISTEN 0 128 :::22 :::*', 'LISTEN 0 128 *:23 *:*', ...ssLines.slice(ssLate).filter((l) => !l.includes(']:'))].join('\n'),
+    };
+    for (const [name, text] of Object.entries(ssCases)) {
       const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
       writeFileSync(path, text);
       assert.deepEqual(splitRead(path), oneThread(path), name);

@@ -36,6 +36,10 @@ async function run(job: SplitJob): Promise<void> {
   };
   const parser: LineParser = fmt.open(ctx);
   if (!parser.bytes || !parser.bytesFresh?.()) throw new Error(`no byte reader for ${job.format}`);
+  if (job.state !== '') {
+    if (!parser.setBytesState) throw new Error(`no state ${job.state} for ${job.format}`);
+    parser.setBytesState(job.state);
+  }
   const fd = openSync(job.path, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
   const r = newByteRun();

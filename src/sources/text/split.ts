@@ -82,6 +82,7 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
     path,
     from,
     format,
+    state: reader.splitState,
     ctl: new Int32Array(new SharedArrayBuffer(4 * CTL.length)),
     res: new Float64Array(new SharedArrayBuffer(8 * RES.length)),
   };
@@ -108,7 +109,7 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
     if (Atomics.load(ctl, CTL.state) === SplitState.Done) {
       const r = job.res;
       const stop = r[RES.stop]!;
-      if (reader.addCounted(format, stop - from, r[RES.lines]!, r.subarray(RES.counts, RES.counts + 16), r[RES.families]!)) pos = stop;
+      if (reader.addCounted(format, job.state, stop - from, r[RES.lines]!, r.subarray(RES.counts, RES.counts + 16), r[RES.families]!)) pos = stop;
     }
   }
   void worker.terminate();

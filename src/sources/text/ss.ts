@@ -218,6 +218,10 @@ export function openSs(ctx: StreamContext): LineParser {
       one(line, idx);
     },
     bytesFresh: () => !rows.hold && tail === '' && pending === undefined,
+    bytesState: () => (bracketed ? 'bracketed' : ''),
+    setBytesState(state) {
+      if (state === 'bracketed') bracketed = true;
+    },
     bytes(run, idx) {
       if (pending) return false;
       return bytes(run, idx);
@@ -363,6 +367,20 @@ function ssEndpointAt(buf: Uint8Array, q: number, end: number, ep: ByteEndpoint,
   return t > q && colonEndpointAt(buf, q, t, ep, false, bracketed) ? t : -1;
 }
 
+/** A port after `*:` at q (1 to 5 digits up to 65535, or `*`) ending at a space, LF or CR: where it ends, or -1. */
+function wildcardAt(buf: Uint8Array, q: number): number {
+  if (buf[q] === 42) q++;
+  else {
+    const d = q;
+    let v = 0;
+    let c: number;
+    while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+    if (q === d || q - d > 5 || v > 65535) return -1;
+  }
+  const c = buf[q];
+  return c === 32 || c === 10 || c === 13 ? q : -1;
+}
+
 /**
  * One ss socket line at byte level, from p: `STATE RECVQ SENDQ LOCAL PEER` with numeric
  * addresses (`[v6]:port` once the capture showed brackets) and nothing after, ended by LF
@@ -381,6 +399,18 @@ function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean, co
   t = queuesAt(buf, q, end, SS_QUEUES);
   if (t < 0) return -1;
   q = skipSpaces(buf, t, end);
+  // Counted once `[v6]:port` settled the style: a listener on `*:PORT` to `*:*` is dual-stack IPv6.
+  if (count && bracketed && buf[q] === 42 && buf[q + 1] === 58) {
+    t = wildcardAt(buf, q + 2);
+    if (t < 0 || buf[t] !== 32) return -1;
+    q = skipSpaces(buf, t, end);
+    if (buf[q] !== 42 || buf[q + 1] !== 58 || buf[q + 2] !== 42) return -1;
+    const next = lineRest(buf, q + 3, end);
+    if (next < 0) return -1;
+    SS_STATE = state;
+    SS_FAMILY = 6;
+    return next;
+  }
   t = ssEndpointAt(buf, q, end, LOCAL, bracketed, count);
   if (t < 0) return -1;
   q = skipSpaces(buf, t, end);
