@@ -60,7 +60,9 @@ async function run(job: SplitJob): Promise<void> {
       parser.bytes(r, 0);
       lines += r.lines;
       pos += r.pos;
-      if (r.pos < r.end || rowsSent) break;
+      if (rowsSent || r.lines === 0) break;
+      // ss counts a line only when the next begins a socket: a piece's last line is read again with the next piece.
+      if (r.pos < r.end && buf.indexOf(10, r.pos) + 1 !== r.end) break;
     }
   } finally {
     closeSync(fd);
