@@ -154,6 +154,9 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
     '\t users:((cut',
     'TIME-WAIT 0   0      10.0.0.1:22        10.0.0.2:5003',
     'Estab  0      0      10.0.0.1:22        10.0.0.2:5004',
+    'LISTEN 0      128    *:65536            *:*',
+    'LISTEN 0      128    *:ssh              *:*',
+    'LISTEN 0      128    *:22               *:80',
   ];
   const fill = (l: string) => Array.from({ length: 70 }, (_, k) => l.replace('5000', String(20000 + k)));
   for (const lines of [netstat, ss]) {
@@ -170,10 +173,10 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
   }
 });
 
-/** A netstat -n capture of about `bytes` bytes from the committed one, ports renumbered. */
-function bigNetstat(bytes: number): string {
-  const src = readFileSync(join(REPO, 'test', 'fixtures', 'text', 'netstat-n.txt'), 'utf8').split('\n');
-  const data = src.filter((l) => l.startsWith('tcp'));
+/** A netstat -n (or ss -tan) capture of about `bytes` bytes from the committed one, ports renumbered. */
+function bigNetstat(bytes: number, file = 'netstat-n.txt', isData = (l: string) => l.startsWith('tcp')): string {
+  const src = readFileSync(join(REPO, 'test', 'fixtures', 'text', file), 'utf8').split('\n');
+  const data = src.filter(isData);
   const out = [src[0]!, src[1]!];
   let size = 0;
   for (let k = 0; size < bytes; k++) {
@@ -186,12 +189,15 @@ function bigNetstat(bytes: number): string {
   return out.join('\n') + '\n';
 }
 
+/** Lines the worker counted in the last splitRead. */
+let workerLines = 0;
+
 function splitRead(path: string): unknown {
   return outcome(() => {
     const r = new CaptureReader(path, { tables: false });
     const fd = openSync(path, 'r');
     try {
-      pushSplit(fd, fstatSync(fd).size, r, Buffer.allocUnsafe(1 << 20), path, { awaitWorker: true });
+      workerLines = pushSplit(fd, fstatSync(fd).size, r, Buffer.allocUnsafe(1 << 20), path, { awaitWorker: true });
     } finally {
       closeSync(fd);
     }
@@ -227,6 +233,23 @@ test('a large file counted on two threads gives what one thread gives', async ()
       const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
       writeFileSync(path, text);
       assert.deepEqual(splitRead(path), oneThread(path), name);
+      if (name === 'plain') assert.ok(workerLines > lines.length * 0.3, `the worker counted ${workerLines} of ${lines.length} lines`);
+    }
+    // ss: the worker reads `[v6]:port` when this thread had seen one before it began (its parser's state).
+    const ss = bigNetstat(SPLIT_BYTES + (4 << 20), 'ss-tan.txt', (l) => /^[A-Z]+-?[A-Z0-9-]*\s+\d/.test(l));
+    const ssLines = ss.split('\n');
+    const ssLate = Math.floor(ssLines.length * 0.8);
+    const ssCases: Record<string, string> = {
+      'ss plain': ss,
+      'ss brackets only late': [...ssLines.slice(0, ssLate).filter((l) => !l.includes(']:')), ...ssLines.slice(ssLate)].join('\n'),
+      'ss old style late': [...ssLines.slice(0, ssLate).filter((l) => !l.includes(']:')), 'LISTEN 0 128 :::22 :::*', 'LISTEN 0 128 *:23 *:*', ...ssLines.slice(ssLate).filter((l) => !l.includes(']:'))].join('\n'),
+    };
+    for (const [name, text] of Object.entries(ssCases)) {
+      const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
+      writeFileSync(path, text);
+      assert.deepEqual(splitRead(path), oneThread(path), name);
+      // The worker counted its part (in the others, `*:PORT` lines stop it before brackets settle the style).
+      if (name === 'ss plain') assert.ok(workerLines > ssLines.length * 0.3, `${name}: the worker counted ${workerLines} of ${ssLines.length} lines`);
     }
     // Through the CLI: count of the file equals the sum of its socket lines.
     const path = join(dir, 'plain.txt');
@@ -236,4 +259,25 @@ test('a large file counted on two threads gives what one thread gives', async ()
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a byte reader that declines thousands of lines in a row still reads what follows the same (ss -O extras, then plain sections)', () => {
+  const before = taken;
+  const extras = Array.from({ length: 5000 }, (_, k) => `ESTAB 0 0 10.0.0.1:22 10.0.0.2:${10000 + k} users:(("sshd",pid=${k + 1},fd=3)) ino:${k} sk:1`);
+  const plain = Array.from({ length: 3000 }, (_, k) => `ESTAB 0 0 10.0.0.1:22 10.0.0.3:${10000 + k}`);
+  const netstat = Array.from({ length: 3000 }, (_, k) => `tcp${k % 3 ? '' : '6'}        0      0 ${k % 3 ? '10.0.0.1' : '::1'}:22 ${k % 3 ? '10.0.0.2' : '::1'}:${10000 + k}  ${k % 5 ? 'ESTABLISHED' : 'TIME_WAIT'}`);
+  const header = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process';
+  const bad = ['ESTAB 0 0 10.0.0.1:22 10.0.0.9:1 users:(("x",pid=1,fd=3))', 'ESTAB 0', 'BOGUS 0 0 10.0.0.1:22 10.0.0.9:2'];
+  for (const tail of [[], ...bad.map((b) => [b])]) {
+    const t = [header, ...extras, '[root@b ~]# ss -tan', header, ...plain, ...tail, '[root@c ~]# netstat -n', 'Proto Recv-Q Send-Q Local Address           Foreign Address         State', ...netstat].join('\n');
+    for (const piece of [1 << 20, 4093]) {
+      same(Buffer.from(`${t}\n`), piece);
+      same(Buffer.from(t), piece);
+    }
+  }
+  assert.ok(taken - before > 40_000, `the byte level took ${taken - before} lines`);
+  // A bad line after the byte reader was declined for long still names its file, line and field.
+  const r = read(Buffer.from([header, ...extras, '[root@b ~]# ss -tan', header, ...plain, 'ESTAB 0 0 10.0.0.1:22 10.0.0.9:99999', ''].join('\n')), { tables: false }, 1 << 20) as { error: string; where: { file: string; line: number; field: string } };
+  assert.equal(r.error, 'ERR_PARSE');
+  assert.deepEqual(r.where, { file: 'cap.txt', line: 1 + 5000 + 2 + 3000 + 1, field: 'Peer Address:Port' });
 });

@@ -85,6 +85,14 @@ export interface LineParser {
    * fresh parser can be added as if read here (split.ts).
    */
   bytesFresh?(): boolean;
+  /**
+   * What the capture so far changed in how {@link bytes} reads ('' for nothing; ss: `[v6]:port`
+   * read once a line showed one). Such a state only grows, so lines another thread's parser
+   * took after {@link setBytesState} with it read the same here.
+   */
+  bytesState?(): string;
+  /** Read from now on as a parser in `state` (from {@link bytesState} of another) reads. */
+  setBytesState?(state: string): void;
 }
 
 /** A captured-text format, registered by name in `registry.ts`. */

@@ -36,6 +36,10 @@ async function run(job: SplitJob): Promise<void> {
   };
   const parser: LineParser = fmt.open(ctx);
   if (!parser.bytes || !parser.bytesFresh?.()) throw new Error(`no byte reader for ${job.format}`);
+  if (job.state !== '') {
+    if (!parser.setBytesState) throw new Error(`no state ${job.state} for ${job.format}`);
+    parser.setBytesState(job.state);
+  }
   const fd = openSync(job.path, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
   const r = newByteRun();
@@ -56,7 +60,9 @@ async function run(job: SplitJob): Promise<void> {
       parser.bytes(r, 0);
       lines += r.lines;
       pos += r.pos;
-      if (r.pos < r.end || rowsSent) break;
+      if (rowsSent || r.lines === 0) break;
+      // ss counts a line only when the next begins a socket: a piece's last line is read again with the next piece.
+      if (r.pos < r.end && buf.indexOf(10, r.pos) + 1 !== r.end) break;
     }
   } finally {
     closeSync(fd);

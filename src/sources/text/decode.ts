@@ -65,6 +65,8 @@ export type LineSink = (line: string, n: number) => void;
 export type ByteSink = (run: ByteRun) => boolean;
 
 const EMPTY = new Uint8Array(0);
+/** Lines in a row the byte reader declines before it is offered only a piece's first line. */
+const COLD_LINES = 4096;
 
 /** The index after the line end (LF, CR or CRLF) of the line that starts at p. */
 function lineEnd(buf: Buffer, p: number, to: number): number {
@@ -111,6 +113,8 @@ export class LineDecoder {
   /** Lines of UTF-8 go here first, when set (the reader's byte level). */
   byteLines: ByteSink | undefined;
   private readonly run = newByteRun();
+  /** Lines in a row the byte reader declined. */
+  private declined = 0;
 
   constructor(private readonly file: string, private readonly warnings: WarningSink, private readonly sink: LineSink) {}
 
@@ -202,7 +206,9 @@ export class LineDecoder {
     const base = this.pos;
     this.pos += b.length;
     const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    const last = Math.max(buf.lastIndexOf(10), buf.lastIndexOf(13));
+    // The last line end: a CR after the last LF only when there is one (no scan of the whole piece for CR).
+    const lf = buf.lastIndexOf(10);
+    const last = buf.indexOf(13, lf + 1) < 0 ? lf : buf.lastIndexOf(13);
     if (last < 0) {
       if (this.carryLen + b.length > MAX_LINE) this.tooLong(this.lines + 1, this.openAt);
       this.keep(b);
@@ -210,7 +216,7 @@ export class LineDecoder {
     }
     if (this.carryLen > 0) {
       let first = buf.indexOf(10);
-      const cr = buf.indexOf(13);
+      const cr = first < 0 ? buf.indexOf(13) : buf.subarray(0, first).indexOf(13);
       if (first < 0 || (cr >= 0 && cr < first)) first = cr;
       if (this.carryLen + first > MAX_LINE) this.tooLong(this.lines + 1, this.openAt);
     }
@@ -242,7 +248,9 @@ export class LineDecoder {
   /**
    * Whole lines buf[from, to) offered to the byte reader first; the lines it leaves are
    * decoded as text, one at a time after a line it declined, in growing batches while it
-   * takes none.
+   * takes none. Once it has declined {@link COLD_LINES} lines in a row (a format whose lines
+   * carry what it does not read, such as ss -O's extras), it is offered only the first line
+   * of each piece, and the rest of the piece is decoded as text in one go.
    */
   private lines8(buf: Buffer, from: number, to: number): void {
     const run = this.run;
@@ -257,12 +265,14 @@ export class LineDecoder {
         run.lines = 0;
         const live = this.byteLines!(run);
         this.lines += run.lines;
+        if (run.lines > 0) this.declined = 0;
         batch = live && run.lines > 0 ? 1 : Math.min(batch * 2, 256);
         p = run.pos;
         if (p >= to) break;
       }
       let q = p;
-      for (let k = 0; k < batch && q < to; k++) q = lineEnd(buf, q, to);
+      if (this.declined >= COLD_LINES) q = to;
+      else for (let k = 0; k < batch && q < to; k++, this.declined++) q = lineEnd(buf, q, to);
       this.split(this.text8(buf, p, q), false);
       p = q;
     }

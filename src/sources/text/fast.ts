@@ -34,6 +34,7 @@ const LF = 10;
 const CR = 13;
 const COLON = 58;
 const DOT = 46;
+const STAR = 42;
 
 /** Index of the first byte at or after p that is not a space. */
 export function skipSpaces(buf: Uint8Array, p: number, end: number): number {
@@ -79,6 +80,46 @@ export function uintAt(buf: Uint8Array, s: number, e: number): number {
     v = v * 10 + c;
   }
   return v <= 0xffffffff ? v : -1;
+}
+
+/**
+ * A dotted-quad `addr:port` token at q, as colonEndpointAt reads an IPv4 endpoint (1 to 3
+ * digits up to 255 a part, a port of 1 to 5 digits up to 65535 or `*`), for counting: where
+ * the token ends (a space, LF or CR), or -1. A run's last line ends in LF or CR, so every
+ * loop stops within the run.
+ */
+export function v4TokenAt(buf: Uint8Array, q: number): number {
+  let c = 0;
+  for (let part = 0; part < 4; part++) {
+    const d = q;
+    let v = 0;
+    while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+    if (q === d || q - d > 3 || v > 255) return -1;
+    if (part < 3) {
+      if (c !== DOT) return -1;
+      q++;
+    }
+  }
+  if (c !== COLON) return -1;
+  q++;
+  if (buf[q] === STAR) q++;
+  else {
+    const d = q;
+    let v = 0;
+    while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+    if (q === d || q - d > 5 || v > 65535) return -1;
+  }
+  c = buf[q]!;
+  return c === 32 || c === 10 || c === 13 ? q : -1;
+}
+
+/** 1 to 10 digits below 2^32 at q, then a space: where the space is, or -1 (as queuesAt reads a queue). */
+export function queueAt(buf: Uint8Array, q: number): number {
+  const d = q;
+  let v = 0;
+  let c: number;
+  while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+  return q === d || q - d > 10 || v > 0xffffffff || c !== 32 ? -1 : q;
 }
 
 /** A port: 1 to 5 digits up to 65535, or `*` (0); -1 for anything else (a service name). */
@@ -279,8 +320,27 @@ export class StateBytes {
 
   constructor(private readonly upper: boolean) {}
 
+  /** Words by a slot of their length, first and last bytes: index + 1, 0 for none. */
+  private readonly slots = new Uint8Array(256);
+
   /** The state code of the word buf[s, e), or -1 when the string parser must read it (unknown, odd). */
   lookup(buf: Uint8Array, s: number, e: number): number {
+    const n = e - s;
+    if (n > 0) {
+      const j = this.slots[(n * 37 + buf[s]! * 5 + buf[e - 1]!) & 255]! - 1;
+      if (j >= 0) {
+        const w = this.words[j]!;
+        if (w.length === n) {
+          let k = 0;
+          while (k < n && w[k] === buf[s + k]) k++;
+          if (k === n) return this.codes[j]!;
+        }
+      }
+    }
+    return this.lookupSlow(buf, s, e);
+  }
+
+  private lookupSlow(buf: Uint8Array, s: number, e: number): number {
     let h = e - s;
     for (let k = s; k < e; k++) h = (Math.imul(h, 31) + buf[k]!) | 0;
     const hs = this.hashes;
@@ -311,6 +371,8 @@ export class StateBytes {
     this.words.push(Uint8Array.prototype.slice.call(buf, s, e));
     this.hashes.push(h);
     this.codes.push(code);
+    const slot = ((e - s) * 37 + buf[s]! * 5 + buf[e - 1]!) & 255;
+    if (this.slots[slot] === 0) this.slots[slot] = this.words.length;
     return code;
   }
 }

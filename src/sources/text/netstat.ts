@@ -16,7 +16,7 @@ import {
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
-import { addQueuedRow, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd } from './fast.js';
+import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -93,6 +93,10 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       // Lines with -e, -p or -o columns, and the UNIX part, are read as text.
       if (!inInternet || cols.user || cols.program || cols.timer) return false;
       const tally = ctx.tally;
+      if (tally && flavor.protoFamily) {
+        netstatCount(run, tally, flavor, rows);
+        return true;
+      }
       for (let p = run.pos; p < run.end;) {
         const q = netstatBytes(run.buf, p, run.end, flavor, rows, tally);
         if (q < 0) break;
@@ -157,6 +161,58 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
   rows.next();
   addQueuedRow(rows.t, family, state, LOCAL, REMOTE, QUEUES[0]!, QUEUES[1]!);
   return next;
+}
+
+/** A `tcp6` line's `addr:port` token at q, as colonEndpointAt reads it: where it ends, or -1. */
+function v6TokenAt(buf: Uint8Array, q: number, end: number, ep: ByteEndpoint): number {
+  const t = tokenEnd(buf, q, end);
+  return t > q && colonEndpointAt(buf, q, t, ep, true, false) ? t : -1;
+}
+
+/**
+ * The count's hot path (net-tools, counts only): the run's lines from `run.pos` counted as
+ * netstatBytes counts them, `tcp` lines with IPv4 addresses read in one pass here and any
+ * other line handed to netstatBytes, until the first line it does not take.
+ */
+function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: RowChunk): void {
+  const buf = run.buf;
+  const end = run.end;
+  const counts = tally.counts;
+  let p = run.pos;
+  let lines = 0;
+  while (p < end) {
+    let next = -1;
+    // `tcp ` (IPv4 addresses) or `tcp6 ` (IPv6, or IPv4 for a mapped peer).
+    const six = buf[p + 3] === 54;
+    let q = six ? p + 4 : p + 3;
+    if (buf[p] === 116 && buf[p + 1] === 99 && buf[p + 2] === 112 && buf[q] === 32) {
+      while (buf[q] === 32) q++;
+      q = queueAt(buf, q);
+      if (q >= 0) { while (buf[q] === 32) q++; q = queueAt(buf, q); }
+      if (q >= 0) { while (buf[q] === 32) q++; q = six ? v6TokenAt(buf, q, end, LOCAL) : v4TokenAt(buf, q); }
+      if (q >= 0 && buf[q] === 32) { while (buf[q] === 32) q++; q = six ? v6TokenAt(buf, q, end, REMOTE) : v4TokenAt(buf, q); }
+      if (q >= 0 && buf[q] === 32) {
+        while (buf[q] === 32) q++;
+        const t = tokenEnd(buf, q, end);
+        const state = t > q ? NETSTAT_STATES.lookup(buf, q, t) : -1;
+        if (state >= 0) {
+          next = lineRest(buf, t, end);
+          if (next >= 0) {
+            counts[state]!++;
+            tally.families |= six ? 2 : 1;
+          }
+        }
+      }
+    }
+    if (next < 0) {
+      next = netstatBytes(buf, p, end, flavor, rows, tally);
+      if (next < 0) break;
+    }
+    p = next;
+    lines++;
+  }
+  run.pos = p;
+  run.lines += lines;
 }
 
 /** Parse netstat lines held in memory into a table (one capture). */

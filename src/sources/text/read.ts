@@ -134,13 +134,18 @@ export class CaptureReader {
     return sec.format!.name;
   }
 
+  /** What the section's parser carries into another thread's (LineParser.bytesState). */
+  get splitState(): string {
+    return this.sec.parser?.bytesState?.() ?? '';
+  }
+
   /**
-   * Lines counted by another thread with a fresh parser of `format`, following the bytes
-   * pushed so far: added as if read here. False (nothing changed) when the reader is no
+   * Lines counted by another thread with a fresh parser of `format` set to `state`, following
+   * the bytes pushed so far: added as if read here. False (nothing changed) when the reader is no
    * longer where they can be added.
    */
-  addCounted(format: string, bytes: number, lines: number, counts: ArrayLike<number>, families: number): boolean {
-    if (this.splitFormat !== format) return false;
+  addCounted(format: string, state: string, bytes: number, lines: number, counts: ArrayLike<number>, families: number): boolean {
+    if (this.splitFormat !== format || (state !== '' && this.splitState !== state)) return false;
     if (!this.decoder.skipLines(bytes, lines)) return false;
     const sec = this.sec;
     const rows = sec.rows!;

@@ -30,6 +30,8 @@ export interface SplitJob {
   /** The first byte of a line: where the worker begins. */
   from: number;
   format: string;
+  /** The parser's state to read in (read.ts `splitState`). */
+  state: string;
   ctl: Int32Array;
   res: Float64Array;
 }

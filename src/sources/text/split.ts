@@ -48,8 +48,9 @@ function readAt(fd: number, buf: Buffer, len: number, pos: number): number {
  * Push the regular file `fd` (`path`) of `size` bytes into the reader, the second half
  * counted on a worker when it can be (`awaitWorker`, for tests: even when this thread is
  * done with its half before the worker has begun). OS errors are thrown as they are.
+ * @returns the lines the worker counted (0 when this thread read everything).
  */
-export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: Buffer, path: string, opts: { awaitWorker?: boolean } = {}): void {
+export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: Buffer, path: string, opts: { awaitWorker?: boolean } = {}): number {
   let pos = 0;
   const pushTo = (stop: number) => {
     while (pos < stop) {
@@ -71,17 +72,18 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
   while (pos < HEAD_LIMIT && pos < size && reader.splitFormat === undefined) pushTo(Math.min(size, pos + buf.length));
   const format = reader.splitFormat;
   const url = format === undefined ? undefined : workerUrl();
-  if (format === undefined || url === undefined || size - pos < SPLIT_BYTES) { rest(); return; }
+  if (format === undefined || url === undefined || size - pos < SPLIT_BYTES) { rest(); return 0; }
   // The worker begins at the first line start at or after the middle of what is left.
   const mid = pos + Math.floor((size - pos) / 2);
   const n = readAt(fd, buf, Math.min(buf.length, size - mid + 1), mid - 1);
   const lf = buf.subarray(0, n).indexOf(10);
-  if (lf < 0) { rest(); return; }
+  if (lf < 0) { rest(); return 0; }
   const from = mid + lf;
   const job: SplitJob = {
     path,
     from,
     format,
+    state: reader.splitState,
     ctl: new Int32Array(new SharedArrayBuffer(4 * CTL.length)),
     res: new Float64Array(new SharedArrayBuffer(8 * RES.length)),
   };
@@ -93,9 +95,10 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
     worker.on('error', () => {});
   } catch {
     rest();
-    return;
+    return 0;
   }
   const began = Date.now();
+  let counted = 0;
   pushTo(from);
   const ctl = job.ctl;
   // Tests: the worker's part is read by the worker even when this thread is first.
@@ -108,9 +111,13 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
     if (Atomics.load(ctl, CTL.state) === SplitState.Done) {
       const r = job.res;
       const stop = r[RES.stop]!;
-      if (reader.addCounted(format, stop - from, r[RES.lines]!, r.subarray(RES.counts, RES.counts + 16), r[RES.families]!)) pos = stop;
+      if (reader.addCounted(format, job.state, stop - from, r[RES.lines]!, r.subarray(RES.counts, RES.counts + 16), r[RES.families]!)) {
+        pos = stop;
+        counted = r[RES.lines]!;
+      }
     }
   }
   void worker.terminate();
   rest();
+  return counted;
 }

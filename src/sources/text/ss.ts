@@ -21,7 +21,7 @@ import {
   type TextFormat, timerKind, uint,
 } from './common.js';
 import { MAX_LINE } from './decode.js';
-import { addQueuedRow, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, tokenEnd } from './fast.js';
+import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, tokenEnd, v4TokenAt } from './fast.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -218,6 +218,10 @@ export function openSs(ctx: StreamContext): LineParser {
       one(line, idx);
     },
     bytesFresh: () => !rows.hold && tail === '' && pending === undefined,
+    bytesState: () => (bracketed ? 'bracketed' : ''),
+    setBytesState(state) {
+      if (state === 'bracketed') bracketed = true;
+    },
     bytes(run, idx) {
       if (pending) return false;
       return bytes(run, idx);
@@ -307,9 +311,9 @@ export function openSs(ctx: StreamContext): LineParser {
       const tally = ctx.tally;
       const buf = run.buf;
       for (let p = run.pos; p < run.end;) {
-        const q = ssBytes(buf, p, run.end, bracketed);
+        const q = ssBytes(buf, p, run.end, bracketed, tally !== undefined);
         if (q < 0) break;
-        const family = LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
+        const family = SS_FAMILY;
         if (tally) {
           // Only counted, so only when the next line cannot be this socket's continuation
           // (it starts with a state word): a continuation's extras may be an error.
@@ -348,17 +352,43 @@ export function openSs(ctx: StreamContext): LineParser {
 const LOCAL = newByteEndpoint();
 const REMOTE = newByteEndpoint();
 const SS_STATES = new StateBytes(true);
-/** The last line read by ssBytes: its state and queues. */
+/** The last line read by ssBytes: its state, queues and family. */
 let SS_STATE = 0;
+let SS_FAMILY = 4;
 const SS_QUEUES = new Float64Array(2);
+
+/** An endpoint token at q, as colonEndpointAt reads ss's: where it ends, or -1. `count`: IPv4 read without its bytes. */
+function ssEndpointAt(buf: Uint8Array, q: number, end: number, ep: ByteEndpoint, bracketed: boolean, count: boolean): number {
+  if (count) {
+    const t = v4TokenAt(buf, q);
+    if (t >= 0) { ep.family = 4; return t; }
+  }
+  const t = tokenEnd(buf, q, end);
+  return t > q && colonEndpointAt(buf, q, t, ep, false, bracketed) ? t : -1;
+}
+
+/** A port after `*:` at q (1 to 5 digits up to 65535, or `*`) ending at a space, LF or CR: where it ends, or -1. */
+function wildcardAt(buf: Uint8Array, q: number): number {
+  if (buf[q] === 42) q++;
+  else {
+    const d = q;
+    let v = 0;
+    let c: number;
+    while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+    if (q === d || q - d > 5 || v > 65535) return -1;
+  }
+  const c = buf[q];
+  return c === 32 || c === 10 || c === 13 ? q : -1;
+}
 
 /**
  * One ss socket line at byte level, from p: `STATE RECVQ SENDQ LOCAL PEER` with numeric
  * addresses (`[v6]:port` once the capture showed brackets) and nothing after, ended by LF
- * (or CRLF) before `end`. Sets LOCAL, REMOTE, SS_STATE and SS_QUEUES and returns where the
- * next line starts; -1 for any line the string parser must read.
+ * (or CRLF) before `end`. Sets LOCAL, REMOTE (only their families when `count`), SS_STATE,
+ * SS_FAMILY and SS_QUEUES and returns where the next line starts; -1 for any line the string
+ * parser must read.
  */
-function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean): number {
+function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean, count: boolean): number {
   const c0 = buf[p]!;
   if (c0 < 65 || c0 > 90) return -1;
   let t = tokenEnd(buf, p, end);
@@ -369,14 +399,27 @@ function ssBytes(buf: Uint8Array, p: number, end: number, bracketed: boolean): n
   t = queuesAt(buf, q, end, SS_QUEUES);
   if (t < 0) return -1;
   q = skipSpaces(buf, t, end);
-  t = tokenEnd(buf, q, end);
-  if (t <= q || !colonEndpointAt(buf, q, t, LOCAL, false, bracketed)) return -1;
+  // Counted once `[v6]:port` settled the style: a listener on `*:PORT` to `*:*` is dual-stack IPv6.
+  if (count && bracketed && buf[q] === 42 && buf[q + 1] === 58) {
+    t = wildcardAt(buf, q + 2);
+    if (t < 0 || buf[t] !== 32) return -1;
+    q = skipSpaces(buf, t, end);
+    if (buf[q] !== 42 || buf[q + 1] !== 58 || buf[q + 2] !== 42) return -1;
+    const next = lineRest(buf, q + 3, end);
+    if (next < 0) return -1;
+    SS_STATE = state;
+    SS_FAMILY = 6;
+    return next;
+  }
+  t = ssEndpointAt(buf, q, end, LOCAL, bracketed, count);
+  if (t < 0) return -1;
   q = skipSpaces(buf, t, end);
-  t = tokenEnd(buf, q, end);
-  if (t <= q || !colonEndpointAt(buf, q, t, REMOTE, false, bracketed)) return -1;
+  t = ssEndpointAt(buf, q, end, REMOTE, bracketed, count);
+  if (t < 0) return -1;
   const next = lineRest(buf, t, end);
   if (next < 0) return -1;
   SS_STATE = state;
+  SS_FAMILY = LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
   return next;
 }
 
