@@ -8,6 +8,7 @@ import { newCounts, type StateCounts } from '../model/count.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import type { FleetHost } from '../model/fleet.js';
 import { parseState } from '../model/state.js';
+import { Warnings, type WarningSink } from '../model/warnings.js';
 import type { PrometheusClient, VectorSample } from './prometheus.js';
 
 export interface FleetQuery {
@@ -63,13 +64,13 @@ interface HostRow {
 }
 
 /** Sum a states vector into rows by host; states the state table does not know are warned of. */
-function rowsOf(v: readonly VectorSample[], q: FleetQuery, warnings: Warning[]): Map<string, HostRow> {
+function rowsOf(v: readonly VectorSample[], q: FleetQuery, warnings: WarningSink): Map<string, HostRow> {
   const m = new Map<string, HostRow>();
   for (const s of v) {
     const host = s.metric[q.hostLabel] ?? '';
     const code = parseState(s.metric['state'] ?? '');
     if (code === undefined) {
-      warnings.push({ code: 'W_STATE', message: `series with state="${s.metric['state'] ?? ''}" left out: not a TCP state`, where: { field: 'state' } });
+      warnings.add('W_STATE', `series with state="${s.metric['state'] ?? ''}" left out: not a TCP state`, { field: 'state' });
       continue;
     }
     const r = m.get(host) ?? { host, group: q.groupLabel === undefined ? undefined : (s.metric[q.groupLabel] ?? ''), counts: newCounts(), seen: true };
@@ -87,7 +88,7 @@ export function hostOrder(a: string, b: string): number {
 /** The fleet's hosts as Prometheus has them at `q.at` (or their change over `q.since`). */
 export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down: string; noCounts: string; noRecorded: string; noHosts: string; absent: (t: string) => string }): Promise<{ hosts: FleetHost[]; warnings: Warning[]; at: number }> {
   const at = q.at ?? Date.now() / 1000;
-  const warnings: Warning[] = [];
+  const warnings = new Warnings();
   const [states, up, before] = await Promise.all([
     c.query(statesQuery(q), at),
     c.query(upQuery(q), at),
@@ -118,5 +119,5 @@ export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down
     else if (!now.has(host)) add(host, group, newCounts(), why.noCounts);
   }
   const out = [...hosts.values()].sort((a, b) => hostOrder(a.group ?? '', b.group ?? '') || hostOrder(a.host, b.host));
-  return { hosts: out, warnings, at };
+  return { hosts: out, warnings: warnings.list(), at };
 }

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { messages } from '../../src/i18n/fleet.js';
 import { parseDuration, parseMoment } from '../../src/fleet/options.js';
-import { isLabelName, statesQuery, upQuery } from '../../src/fleet/query.js';
+import { isLabelName, queryFleet, statesQuery, upQuery } from '../../src/fleet/query.js';
+import type { PrometheusClient } from '../../src/fleet/prometheus.js';
 import { newCounts } from '../../src/model/count.js';
 import { buildFleet, type FleetHost, parseGroupSpec } from '../../src/model/fleet.js';
 import { ESTABLISHED, LISTEN } from '../../src/model/state.js';
@@ -80,4 +81,17 @@ test('messages in Chinese when TCPSTATE_LANG or LANG says zh', () => {
   const en = messages({});
   const zh = messages({ TCPSTATE_LANG: 'zh' });
   assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort(), 'every message in both languages');
+});
+
+test('series with a state that is not a TCP state: the first ten named, the rest counted, never one warning each', async () => {
+  const bad = Array.from({ length: 5000 }, (_, i) => ({ metric: { instance: `h${i % 3}`, state: `bogus${i}` }, value: 1 }));
+  const good = [{ metric: { instance: 'h0', state: 'established' }, value: 7 }];
+  // Prometheus's answer as its HTTP API gives it; only the vector matters here.
+  const client = { query: async (expr: string) => (expr.startsWith('min by') ? [{ metric: { instance: 'h0' }, value: 1 }] : [...bad, ...good]) } as unknown as PrometheusClient;
+  const why = { down: 'down', noCounts: 'no counts', noRecorded: 'no recorded', noHosts: 'no hosts', absent: (t: string) => t };
+  const r = await queryFleet(client, { hostLabel: 'instance', lookback: 300 }, why);
+  assert.equal(r.warnings.length, 11);
+  assert.equal(r.warnings.filter((w) => w.code === 'W_STATE' && w.more === undefined).length, 10);
+  assert.equal(r.warnings.at(-1)!.more, 4990);
+  assert.equal(r.hosts.find((h) => h.host === 'h0')?.counts[ESTABLISHED], 7);
 });
