@@ -1,6 +1,6 @@
 /**
  * The split dump: a TCP table larger than one netlink reply is dumped as two port ranges at
- * once (native/tcpstate_netlink.c, dump_split), one on a helper thread. It must see exactly
+ * once (native/sock_diag.c, dump_split), one on a helper thread. It must see exactly
  * the sockets one dump sees, and ss sees: 1500 loopback connections (3000 ESTABLISHED
  * sockets), listeners and TIME_WAIT in a namespace of this test's own.
  */

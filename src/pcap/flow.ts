@@ -29,6 +29,9 @@ import {
   ACK, decodeTcp, FIN, FRAGMENT, MALFORMED, NOT_IP, NOT_TCP, RST, Segment, SYN, TCP_OK, TRUNCATED, UNKNOWN_LINK,
 } from './decode.js';
 import { EndpointTracker, type Step } from './endpoint.js';
+import { ExpiryHeap } from './expiry-heap.js';
+import { FlowHash, segHash } from './flow-hash.js';
+import { FlowRecords } from './flow-record.js';
 import { Undecoded } from './undecoded.js';
 import { ZeekTracker } from './zeek.js';
 
@@ -38,8 +41,6 @@ import { ZeekTracker } from './zeek.js';
  * where touching fresh memory is slow.
  */
 const INITIAL_SLOTS = 1 << 18;
-/** Bytes of a slot's record (see {@link FlowTable.h8}). */
-const REC = 128;
 
 /** Seconds a finished connection stays in the table for late packets (Zeek's tcp_close_delay). */
 export const LINGER_SECONDS = 5;
@@ -120,14 +121,6 @@ export interface CaptureCounts {
 
 export type ConnectionSink = (flows: FlowTable, slot: number) => void;
 
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /** ISO time with nanoseconds trimmed to microseconds: `2026-11-24T06:37:05.467058Z`. */
 let isoSec = NaN;
 let isoPrefix = '';
@@ -141,18 +134,12 @@ export function isoTime(sec: number, nsec: number): string {
 export class FlowTable {
   cap = 0;
   live = 0;
-  /**
-   * The per-packet fields of each slot, together in one 128-byte record (two cache lines), so a
-   * packet touches a few lines instead of one per field. Layout (byte offsets): 0 hash u32,
-   * 4 port A u16, 6 port B u16, 8 family, 9 flags, 10-11 base-seq-set per side, 12-19 Wireshark
-   * base seq per side u32, 20 last ns u32, 24 last s f64, 32 last time f64, 40-55 packets per
-   * side f64, 56-71 frame bytes per side, 72-87 payload bytes per side, 88-103 address A,
-   * 104-119 address B.
-   */
-  h8 = new Uint8Array(0);
-  private h16 = new Uint16Array(0);
-  private h32 = new Uint32Array(0);
-  private h64 = new Float64Array(0);
+  /** The per-packet fields of each slot, one 128-byte record each (flow-record.ts). */
+  private readonly rec = new FlowRecords();
+  /** The record bytes: addresses at {@link addrOff}. */
+  get h8(): Uint8Array {
+    return this.rec.h8;
+  }
   gen = new Uint32Array(0);
   startSec = new Float64Array(0);
   startNsec = new Uint32Array(0);
@@ -160,16 +147,12 @@ export class FlowTable {
   connId = new Float64Array(0);
   anomalyMask = new Uint32Array(0);
 
-  private table = new Int32Array(1024);
-  private used = 0;
+  private readonly hash = new FlowHash(this.rec);
   /** Freed slots (reused most recent first: their pages are warm) and the next never-used slot. */
   private freeStack = new Int32Array(0);
   private freeTop = 0;
   private nextFresh = 0;
-  private heapT = new Float64Array(256);
-  private heapSlot = new Int32Array(256);
-  private heapGen = new Uint32Array(256);
-  private heapN = 0;
+  private readonly heap = new ExpiryHeap();
 
   readonly zeek = new ZeekTracker();
   readonly ep: EndpointTracker;
@@ -184,7 +167,7 @@ export class FlowTable {
   lastSecSeen = 0;
   lastNsecSeen = 0;
   private readonly seg = new Segment();
-  /** Side of the last lookup (0: the packet's source is the originator). */
+  /** Side of the packet's sender in its slot (0: the originator). */
   private side = 0;
 
   constructor(private readonly sink: ConnectionSink, opts: { timeline?: boolean } = {}) {
@@ -205,13 +188,7 @@ export class FlowTable {
       x.set(a);
       return x;
     };
-    const hb = new ArrayBuffer(n * REC);
-    const h8 = new Uint8Array(hb);
-    h8.set(this.h8);
-    this.h8 = h8;
-    this.h16 = new Uint16Array(hb);
-    this.h32 = new Uint32Array(hb);
-    this.h64 = new Float64Array(hb);
+    this.rec.grow(n);
     this.gen = g(this.gen); this.startSec = g(this.startSec); this.startNsec = g(this.startNsec);
     this.firstFrame = g(this.firstFrame); this.connId = g(this.connId); this.anomalyMask = g(this.anomalyMask);
     const fs = new Int32Array(n);
@@ -220,90 +197,6 @@ export class FlowTable {
     this.cap = n;
     this.zeek.ensure(n);
     this.ep.ensure(n);
-  }
-
-  private segHash(seg: Segment): number {
-    const b = seg.abuf;
-    let hs = Math.imul(seg.sport, 0x9e3779b1);
-    let hd = Math.imul(seg.dport, 0x9e3779b1);
-    const words = seg.family === 4 ? 1 : 4;
-    for (let w = 0; w < words; w++) {
-      const s = seg.srcOff + w * 4;
-      const d = seg.dstOff + w * 4;
-      hs = Math.imul(hs ^ ((b[s]! << 24) | (b[s + 1]! << 16) | (b[s + 2]! << 8) | b[s + 3]!), 0x27d4eb2d) + w;
-      hd = Math.imul(hd ^ ((b[d]! << 24) | (b[d + 1]! << 16) | (b[d + 2]! << 8) | b[d + 3]!), 0x27d4eb2d) + w;
-    }
-    // A sum is symmetric: both directions of a connection land in the same bucket.
-    return fmix((fmix(hs) + fmix(hd)) | 0);
-  }
-
-  /** Does address `side` of a slot equal `n` bytes of b at off? */
-  private sameAddr(slot: number, side: number, b: Uint8Array, off: number, n: number): boolean {
-    const base = slot * REC + 88 + side * 16;
-    const h = this.h8;
-    for (let i = 0; i < n; i++) if (h[base + i] !== b[off + i]) return false;
-    return true;
-  }
-
-  /** Find the slot of the segment's connection (sets {@link side}), or -1. */
-  private lookup(seg: Segment, h: number): number {
-    const t = this.table;
-    const mask = t.length - 1;
-    const n = seg.family === 4 ? 4 : 16;
-    const b = seg.abuf;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = t[i]!;
-      if (e === 0) return -1;
-      const c = e - 1;
-      if (this.h32[(c) * 32] !== h || this.h8[(c) * REC + 8] !== seg.family) continue;
-      if (this.h16[(c) * 64 + 2] === seg.sport && this.h16[(c) * 64 + 3] === seg.dport && this.sameAddr(c, 0, b, seg.srcOff, n) && this.sameAddr(c, 1, b, seg.dstOff, n)) {
-        this.side = 0;
-        return c;
-      }
-      if (this.h16[(c) * 64 + 2] === seg.dport && this.h16[(c) * 64 + 3] === seg.sport && this.sameAddr(c, 0, b, seg.dstOff, n) && this.sameAddr(c, 1, b, seg.srcOff, n)) {
-        this.side = 1;
-        return c;
-      }
-    }
-  }
-
-  private insert(slot: number): void {
-    if ((this.used + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
-    const t = this.table;
-    const mask = t.length - 1;
-    let i = this.h32[(slot) * 32]! & mask;
-    while (t[i] !== 0) i = (i + 1) & mask;
-    t[i] = slot + 1;
-    this.used++;
-  }
-
-  private rehash(size: number): void {
-    const old = this.table;
-    this.table = new Int32Array(size);
-    this.used = 0;
-    for (const e of old) if (e !== 0) this.insert(e - 1);
-  }
-
-  /** Remove a slot from the hash (backward-shift deletion keeps probe chains whole). */
-  private unhash(slot: number): void {
-    const t = this.table;
-    const mask = t.length - 1;
-    let p = this.h32[(slot) * 32]! & mask;
-    while (t[p] !== slot + 1) {
-      if (t[p] === 0) return;
-      p = (p + 1) & mask;
-    }
-    let j = p;
-    for (;;) {
-      j = (j + 1) & mask;
-      const e = t[j]!;
-      if (e === 0) break;
-      const home = this.h32[(e - 1) * 32]! & mask;
-      const between = p <= j ? home > p && home <= j : home > p || home <= j;
-      if (!between) { t[p] = e; p = j; }
-    }
-    t[p] = 0;
-    this.used--;
   }
 
   /** Feed one captured packet. */
@@ -316,12 +209,14 @@ export class FlowTable {
     const t = raw.tsSec + raw.tsNsec * 1e-9;
     if (t > this.now) { this.now = t; this.lastSecSeen = raw.tsSec; this.lastNsecSeen = raw.tsNsec; }
     if (Number.isNaN(this.firstSec)) { this.firstSec = raw.tsSec; this.firstNsec = raw.tsNsec; }
-    const h = this.segHash(seg);
-    let slot = this.lookup(seg, h);
+    const h = segHash(seg);
+    let slot = this.hash.lookup(seg, h);
+    this.side = this.hash.side;
     const f = seg.flags;
+    const rec = this.rec;
     if (slot >= 0 && (f & (SYN | ACK)) === SYN) {
       const k = slot * 2 + this.side;
-      if (this.h8[slot * REC + 10 + this.side] && this.h32[slot * 32 + 3 + this.side] !== seg.seq) {
+      if (rec.baseSet(slot, this.side) && rec.baseSeq(slot, this.side) !== seg.seq) {
         // A new incarnation on the same 5-tuple: the old connection is finished as it stands.
         this.ep.endTimeWait(slot, seg, this.side, t, raw.tsSec, raw.tsNsec, raw.frame);
         this.emit(slot, this.now);
@@ -331,28 +226,25 @@ export class FlowTable {
     }
     if (slot < 0) slot = this.create(seg, raw, h, t);
     let side = this.side;
-    const r64 = slot * 16;
-    this.h64[r64 + 5 + side]!++;
-    this.h64[r64 + 7 + side]! += raw.origLen;
-    if (!(f & RST)) this.h64[r64 + 9 + side]! += seg.payloadLen;
-    this.h64[(slot) * 16 + 3] = raw.tsSec;
-    this.h32[(slot) * 32 + 5] = raw.tsNsec;
-    this.h64[(slot) * 16 + 4] = t;
-    const r8 = slot * REC;
-    const r32 = slot * 32;
-    if (!this.h8[r8 + 10 + side]) { this.h32[r32 + 3 + side] = f & SYN ? seg.seq : (seg.seq - 1) >>> 0; this.h8[r8 + 10 + side] = 1; }
-    if (f & ACK && !this.h8[r8 + 11 - side]) { this.h32[r32 + 4 - side] = (seg.ack - 1) >>> 0; this.h8[r8 + 11 - side] = 1; }
+    rec.addPackets(slot, side, 1);
+    rec.addFrameBytes(slot, side, raw.origLen);
+    if (!(f & RST)) rec.addPayload(slot, side, seg.payloadLen);
+    rec.setLastSec(slot, raw.tsSec);
+    rec.setLastNsec(slot, raw.tsNsec);
+    rec.setLastTime(slot, t);
+    if (!rec.baseSet(slot, side)) { rec.setBaseSeq(slot, side, f & SYN ? seg.seq : (seg.seq - 1) >>> 0); rec.setBaseSet(slot, side, 1); }
+    if (f & ACK && !rec.baseSet(slot, 1 - side)) { rec.setBaseSeq(slot, 1 - side, (seg.ack - 1) >>> 0); rec.setBaseSet(slot, 1 - side, 1); }
     if (seg.window === 0 && !(f & (SYN | FIN | RST))) this.flag(slot, A_ZERO_WINDOW);
     if (this.zeek.packet(slot, side, seg)) {
       this.flipRoles(slot);
       side ^= 1;
     }
     this.ep.packet(slot, side, seg, t, raw.tsSec, raw.tsNsec, raw.frame);
-    if (!(this.h8[(slot) * REC + 9]! & F_QUEUED) && this.ended(slot)) {
-      this.h8[(slot) * REC + 9] = this.h8[(slot) * REC + 9]! | F_QUEUED;
-      this.push(this.expiry(slot), slot);
+    if (!(rec.flags(slot) & F_QUEUED) && this.ended(slot)) {
+      rec.setFlags(slot, rec.flags(slot) | F_QUEUED);
+      this.heap.push(this.expiry(slot), slot, this.gen[slot]!);
     }
-    if (this.heapN > 0 && this.heapT[0]! <= this.now) this.sweep();
+    if (this.heap.n > 0 && this.heap.topTime() <= this.now) this.sweep();
   }
 
   private notTcp(r: number, raw: RawPacket): void {
@@ -388,29 +280,28 @@ export class FlowTable {
     const b = seg.abuf;
     const aOff = flip ? seg.dstOff : seg.srcOff;
     const bOff = flip ? seg.srcOff : seg.dstOff;
-    const base = slot * REC + 88;
-    const r = this.h8;
-    r.fill(0, base, base + 32);
-    for (let i = 0; i < n; i++) { r[base + i] = b[aOff + i]!; r[base + 16 + i] = b[bOff + i]!; }
-    this.h16[(slot) * 64 + 2] = flip ? seg.dport : seg.sport;
-    this.h16[(slot) * 64 + 3] = flip ? seg.sport : seg.dport;
-    this.h8[(slot) * REC + 8] = seg.family === 4 ? AF_INET : AF_INET6;
-    this.h32[(slot) * 32] = h;
+    const rec = this.rec;
+    rec.clearSides(slot);
+    const r = rec.h8;
+    const a0 = rec.addrOff(slot, 0);
+    const a1 = rec.addrOff(slot, 1);
+    for (let i = 0; i < n; i++) { r[a0 + i] = b[aOff + i]!; r[a1 + i] = b[bOff + i]!; }
+    rec.setPort(slot, 0, flip ? seg.dport : seg.sport);
+    rec.setPort(slot, 1, flip ? seg.sport : seg.dport);
+    rec.setFamily(slot, seg.family === 4 ? AF_INET : AF_INET6);
+    rec.setHash(slot, h);
     this.gen[slot]!++;
-    this.h8[(slot) * REC + 9] = F_LIVE | (guessed ? F_GUESSED : 0) | (flip ? F_FLIPPED : 0);
+    rec.setFlags(slot, F_LIVE | (guessed ? F_GUESSED : 0) | (flip ? F_FLIPPED : 0));
     this.startSec[slot] = raw.tsSec;
     this.startNsec[slot] = raw.tsNsec;
-    this.h64[(slot) * 16 + 4] = t;
+    rec.setLastTime(slot, t);
     this.firstFrame[slot] = raw.frame;
     this.connId[slot] = ++this.counts.connections;
-    this.h64.fill(0, slot * 16 + 5, slot * 16 + 11);
-    this.h32[slot * 32 + 3] = 0; this.h32[slot * 32 + 4] = 0;
-    this.h8[slot * REC + 10] = 0; this.h8[slot * REC + 11] = 0;
     this.anomalyMask[slot] = 0;
     this.zeek.reset(slot, flip);
     this.ep.reset(slot);
     if (guessed) this.flag(slot, A_GUESSED);
-    this.insert(slot);
+    this.hash.insert(slot);
     this.live++;
     this.side = flip ? 1 : 0;
     return slot;
@@ -420,14 +311,8 @@ export class FlowTable {
   private flipRoles(slot: number): void {
     this.zeek.flip(slot);
     this.ep.flip(slot);
-    const a = slot * REC + 88;
-    const h = this.h8;
-    for (let i = 0; i < 16; i++) { const x = h[a + i]!; h[a + i] = h[a + 16 + i]!; h[a + 16 + i] = x; }
-    const p = this.h16[(slot) * 64 + 2]!; this.h16[(slot) * 64 + 2] = this.h16[(slot) * 64 + 3]!; this.h16[(slot) * 64 + 3] = p;
-    const sw = (x: Float64Array | Uint32Array | Uint8Array, i: number) => { const v = x[i]!; x[i] = x[i + 1]!; x[i + 1] = v; };
-    sw(this.h64, slot * 16 + 5); sw(this.h64, slot * 16 + 7); sw(this.h64, slot * 16 + 9);
-    sw(this.h32, slot * 32 + 3); sw(this.h8, slot * REC + 10);
-    this.h8[(slot) * REC + 9] = this.h8[(slot) * REC + 9]! ^ F_FLIPPED;
+    this.rec.swapSides(slot);
+    this.rec.setFlags(slot, this.rec.flags(slot) ^ F_FLIPPED);
   }
 
   /** Both endpoints have ended (or never showed up). */
@@ -439,7 +324,7 @@ export class FlowTable {
   }
 
   private expiry(slot: number): number {
-    let t = this.h64[(slot) * 16 + 4]! + LINGER_SECONDS;
+    let t = this.rec.lastTime(slot) + LINGER_SECONDS;
     for (let side = 0; side < 2; side++) {
       const tw = this.ep.timeWaitEnd(slot, side);
       if (tw > t) t = tw;
@@ -447,49 +332,18 @@ export class FlowTable {
     return t;
   }
 
-  private push(t: number, slot: number): void {
-    if (this.heapN === this.heapT.length) {
-      const n = this.heapN * 2;
-      const t2 = new Float64Array(n); t2.set(this.heapT); this.heapT = t2;
-      const s2 = new Int32Array(n); s2.set(this.heapSlot); this.heapSlot = s2;
-      const g2 = new Uint32Array(n); g2.set(this.heapGen); this.heapGen = g2;
-    }
-    let i = this.heapN++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.heapT[p]! <= t) break;
-      this.heapT[i] = this.heapT[p]!; this.heapSlot[i] = this.heapSlot[p]!; this.heapGen[i] = this.heapGen[p]!;
-      i = p;
-    }
-    this.heapT[i] = t; this.heapSlot[i] = slot; this.heapGen[i] = this.gen[slot]!;
-  }
-
-  private pop(): void {
-    const n = --this.heapN;
-    if (n === 0) return;
-    const t = this.heapT[n]!; const s = this.heapSlot[n]!; const g = this.heapGen[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && this.heapT[c + 1]! < this.heapT[c]!) c++;
-      if (this.heapT[c]! >= t) break;
-      this.heapT[i] = this.heapT[c]!; this.heapSlot[i] = this.heapSlot[c]!; this.heapGen[i] = this.heapGen[c]!;
-      i = c;
-    }
-    this.heapT[i] = t; this.heapSlot[i] = s; this.heapGen[i] = g;
-  }
-
   /** Hand over connections whose linger (and TIME_WAIT) has passed. */
   private sweep(): void {
-    while (this.heapN > 0 && this.heapT[0]! <= this.now) {
-      const slot = this.heapSlot[0]!;
-      const g = this.heapGen[0]!;
-      this.pop();
-      if (this.gen[slot] !== g || !(this.h8[(slot) * REC + 9]! & F_LIVE)) continue;
-      if (!this.ended(slot)) { this.h8[(slot) * REC + 9] = this.h8[(slot) * REC + 9]! & ~F_QUEUED; continue; }
+    const heap = this.heap;
+    const rec = this.rec;
+    while (heap.n > 0 && heap.topTime() <= this.now) {
+      const slot = heap.topSlot();
+      const g = heap.topGen();
+      heap.pop();
+      if (this.gen[slot] !== g || !(rec.flags(slot) & F_LIVE)) continue;
+      if (!this.ended(slot)) { rec.setFlags(slot, rec.flags(slot) & ~F_QUEUED); continue; }
       const exp = this.expiry(slot);
-      if (exp > this.now) { this.push(exp, slot); continue; }
+      if (exp > this.now) { heap.push(exp, slot, this.gen[slot]!); continue; }
       this.emit(slot, this.now);
     }
   }
@@ -499,8 +353,8 @@ export class FlowTable {
     this.ep.finalState(slot, 0, now);
     this.ep.finalState(slot, 1, now);
     this.sink(this, slot);
-    this.unhash(slot);
-    this.h8[(slot) * REC + 9] = 0;
+    this.hash.remove(slot);
+    this.rec.setFlags(slot, 0);
     this.ep.release(slot);
     this.freeStack[this.freeTop++] = slot;
     this.live--;
@@ -512,52 +366,52 @@ export class FlowTable {
     if (this.nextFresh <= 1 << 21) {
       const keys = new Float64Array(this.live);
       let n = 0;
-      for (let s = 0; s < this.nextFresh; s++) if (this.h8[(s) * REC + 9]! & F_LIVE) keys[n++] = this.firstFrame[s]! * 2097152 + s;
+      for (let s = 0; s < this.nextFresh; s++) if (this.rec.flags(s) & F_LIVE) keys[n++] = this.firstFrame[s]! * 2097152 + s;
       keys.sort();
       for (let i = 0; i < n; i++) this.emit(keys[i]! % 2097152, this.now);
       return;
     }
     const rest: number[] = [];
-    for (let s = 0; s < this.nextFresh; s++) if (this.h8[(s) * REC + 9]! & F_LIVE) rest.push(s);
+    for (let s = 0; s < this.nextFresh; s++) if (this.rec.flags(s) & F_LIVE) rest.push(s);
     rest.sort((a, b) => this.firstFrame[a]! - this.firstFrame[b]!);
     for (const s of rest) this.emit(s, this.now);
   }
 
   /** AF_INET or AF_INET6. */
   familyOf(slot: number): number {
-    return this.h8[slot * REC + 8]!;
+    return this.rec.family(slot);
   }
 
   /** Port of side 0 (originator) or 1 (responder). */
   portOf(slot: number, side: number): number {
-    return this.h16[slot * 64 + 2 + side]!;
+    return this.rec.port(slot, side);
   }
 
   /** Offset in {@link h8} of a side's 16 address bytes. */
   addrOff(slot: number, side: number): number {
-    return slot * REC + 88 + side * 16;
+    return this.rec.addrOff(slot, side);
   }
 
   packetsOf(slot: number, side: number): number {
-    return this.h64[slot * 16 + 5 + side]!;
+    return this.rec.packets(slot, side);
   }
 
   bytesOf(slot: number, side: number): number {
-    return this.h64[slot * 16 + 7 + side]!;
+    return this.rec.frameBytes(slot, side);
   }
 
   /** Last packet time, seconds and nanoseconds. */
   lastSecOf(slot: number): number {
-    return this.h64[slot * 16 + 3]!;
+    return this.rec.lastSec(slot);
   }
 
   lastNsecOf(slot: number): number {
-    return this.h32[slot * 32 + 5]!;
+    return this.rec.lastNsec(slot);
   }
 
   /** No SYN was seen: the orientation is a guess. */
   originGuessed(slot: number): boolean {
-    return (this.h8[(slot) * REC + 9]! & F_GUESSED) !== 0;
+    return (this.rec.flags(slot) & F_GUESSED) !== 0;
   }
 
   /** Final state of a side (valid inside the sink). */
@@ -567,17 +421,17 @@ export class FlowTable {
 
   /** The record view of a slot (inside the sink). */
   record(slot: number): ConnectionRecord {
-    const fam = this.h8[(slot) * REC + 8]!;
+    const fam = this.rec.family(slot);
     const end = (side: number): EndpointRecord => {
       const k = slot * 2 + side;
       const e: EndpointRecord = {
         address: formatAddr(fam, this.h8, this.addrOff(slot, side)),
-        port: side === 0 ? this.h16[(slot) * 64 + 2]! : this.h16[(slot) * 64 + 3]!,
+        port: this.rec.port(slot, side),
         state: stateName(this.ep.st[k]!),
         how: this.ep.tagOf(slot, side),
         packets: this.packetsOf(slot, side),
         bytes: this.bytesOf(slot, side),
-        payload: this.h64[slot * 16 + 9 + side]!,
+        payload: this.rec.payload(slot, side),
       };
       const tw = this.ep.timeWaitEnd(slot, side);
       if (!Number.isNaN(tw)) { const s = Math.floor(tw); e.timeWaitEnds = isoTime(s, Math.round((tw - s) * 1e9)); }
@@ -590,10 +444,10 @@ export class FlowTable {
       family: fam === AF_INET ? 4 : 6,
       orig: end(0),
       resp: end(1),
-      originGuessed: (this.h8[(slot) * REC + 9]! & F_GUESSED) !== 0,
+      originGuessed: (this.rec.flags(slot) & F_GUESSED) !== 0,
       start: isoTime(ss, sn),
       relStart: round6(ss - this.firstSec + (sn - this.firstNsec) / 1e9),
-      duration: round6(this.h64[(slot) * 16 + 3]! - ss + (this.h32[(slot) * 32 + 5]! - sn) / 1e9),
+      duration: round6(this.rec.lastSec(slot) - ss + (this.rec.lastNsec(slot) - sn) / 1e9),
       firstFrame: this.firstFrame[slot]!,
       connState: this.zeek.connState(slot),
       history: this.zeek.history(slot),
@@ -611,14 +465,14 @@ export class FlowTable {
     for (let side = 0; side < 2; side++) {
       const i = t.add();
       t.proto[i] = PROTO_TCP;
-      t.family[i] = this.h8[(slot) * REC + 8]!;
+      t.family[i] = this.rec.family(slot);
       t.state[i] = this.ep.st[slot * 2 + side]!;
       const lo = this.addrOff(slot, side);
       const ro = this.addrOff(slot, side ^ 1);
       t.laddr.set(this.h8.subarray(lo, lo + 16), i * 16);
       t.raddr.set(this.h8.subarray(ro, ro + 16), i * 16);
-      t.lport[i] = side === 0 ? this.h16[(slot) * 64 + 2]! : this.h16[(slot) * 64 + 3]!;
-      t.rport[i] = side === 0 ? this.h16[(slot) * 64 + 3]! : this.h16[(slot) * 64 + 2]!;
+      t.lport[i] = this.rec.port(slot, side);
+      t.rport[i] = this.rec.port(slot, side ^ 1);
     }
   }
 }

@@ -1,10 +1,11 @@
 /**
- * `explain` output, in English or Chinese, from explain-data.ts and the rows of rfc9293.ts:
- * one state in full, the summary table of every state, every state in full (`--all`), and
- * the columns of netstat -n / tcpstate ls (`--columns`).
+ * `explain` output, in English or Chinese, from explain-data.ts, column-texts.ts and the rows
+ * of rfc9293.ts: one state in full, the summary table of every state, every state in full
+ * (`--all`), and the columns of netstat -n / tcpstate ls (`--columns`).
  * @module
  */
-import { COLUMN_TEXTS, LABELS, type Lang, STATE_TEXTS, type StateExplanation, stateText, type Text } from '../fsm/explain-data.js';
+import { LABELS, type Lang, STATE_TEXTS, type StateExplanation, stateText, type Text } from '../fsm/explain-data.js';
+import { COLUMN_TEXTS } from './column-texts.js';
 import { describeState } from '../fsm/machine.js';
 import { fsmName } from '../model/state.js';
 import { FSM_STATES, type Row, ROWS, rowLabel } from '../fsm/rfc9293.js';

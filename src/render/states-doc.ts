@@ -5,7 +5,8 @@
  * @module
  */
 import { EVENTS, SEGMENT_LABEL } from '../fsm/events.js';
-import { COLUMN_TEXTS, LABELS, type Lang, STATE_TEXTS, type Text } from '../fsm/explain-data.js';
+import { LABELS, type Lang, STATE_TEXTS, type Text } from '../fsm/explain-data.js';
+import { COLUMN_TEXTS } from './column-texts.js';
 import { describeState } from '../fsm/machine.js';
 import { fsmName } from '../model/state.js';
 import { type Row, ROWS } from '../fsm/rfc9293.js';

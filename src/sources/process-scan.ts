@@ -1,7 +1,7 @@
 /**
  * Process attribution on every core: inode → owning processes from one pass over
  * /proc/PID/fd. With the native addon, native threads start at once and scan in the
- * background (native/tcpstate_netlink.c: pids claimed one at a time, and a process with
+ * background (native/fd_scan.c: pids claimed one at a time, and a process with
  * thousands of fds shared out in chunks, so one load balancer does not leave the other
  * cores idle); without it, one worker thread and this one share the pids through an atomic
  * counter ({@link scanShare}). Either way the result is flat (inode, pid, fd) triples in

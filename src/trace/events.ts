@@ -1,5 +1,5 @@
 /**
- * The records the addon's trace programs write (native/bpf_trace.c), decoded: pure
+ * The records the addon's trace programs write (native/bpf_trace_prog.c), decoded: pure
  * {@link parseTraceEvents} over the bytes of a batch.
  * @module
  */
@@ -7,7 +7,7 @@ import { TcpstateError } from '../model/errors.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { LINUX_AF_INET, LINUX_AF_INET6 } from '../sources/netlink-decode.js';
 
-/** Bytes of one record (TRACE_EVENT_BYTES in native/bpf_trace.h). */
+/** Bytes of one record (TRACE_EVENT_BYTES in native/bpf_trace_prog.h). */
 export const TRACE_EVENT_BYTES = 128;
 
 /** What a record reports (its kind byte). */

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { LINUX_DEFAULTS, STATE_TEXTS, COLUMN_TEXTS } from '../../src/fsm/explain-data.js';
+import { LINUX_DEFAULTS, STATE_TEXTS } from '../../src/fsm/explain-data.js';
+import { COLUMN_TEXTS } from '../../src/render/column-texts.js';
 import { ROWS } from '../../src/fsm/rfc9293.js';
 import { kernelOrSkip, Netns } from '../lib/netns.js';
 

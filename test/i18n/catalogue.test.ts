@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { COLUMN_TEXTS, LABELS, STATE_TEXTS } from '../../src/fsm/explain-data.js';
+import { LABELS, STATE_TEXTS } from '../../src/fsm/explain-data.js';
+import { COLUMN_TEXTS } from '../../src/render/column-texts.js';
 import { DOMAINS, loadDomain } from '../../src/i18n/registry.js';
 
 /** JavaScript source with the text of its string and template literals blanked (`${...}` kept). */

@@ -43,7 +43,7 @@ export const pcap: Command = {
 
     const [{ FlowTable }, { readCapture, readCaptureFile }, render, { LINK_TYPES }, { unknownLinkError }] = await Promise.all([
       import('../../pcap/flow.js'),
-      import('../../pcap/container.js'),
+      import('../../pcap/capture-read.js'),
       import('../../render/pcap.js'),
       import('../../pcap/decode.js'),
       import('../../pcap/undecoded.js'),
