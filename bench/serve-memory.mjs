@@ -5,7 +5,7 @@
 // /metrics says answered. Extra `serve` arguments after --serve-args.
 //
 //   sudo node bench/serve-memory.mjs [--sizes 100000] [--scrapes 5] [--serve-args '...']
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -12,7 +12,6 @@
  */
 import { ALL_MASK } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
-import type { SocketTable } from '../model/table.js';
 import { attachProcesses, defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { netDir } from '../sources/proc-source.js';

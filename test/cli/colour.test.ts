@@ -112,7 +112,7 @@ describe('what is coloured', () => {
     assert.equal(strip(r.stdout), plain.stdout);
     const painted = r.stdout.split('\n').filter((l) => ESC.test(l));
     assert.ok(painted.length > 0);
-    for (const l of painted) assert.match(l, /^\x1b\[1;(31|33)m(CRITICAL|WARNING)  [a-z0-9-]+\x1b\[0m$|^\x1b\[1m(INFO)  [a-z0-9-]+\x1b\[0m$/);
+    for (const l of painted) assert.match(l, /^\x1b\[1;(31|33)m(CRITICAL|WARNING) {2}[a-z0-9-]+\x1b\[0m$|^\x1b\[1m(INFO) {2}[a-z0-9-]+\x1b\[0m$/);
     assert.doesNotMatch(runCli(['doctor', '--proc-root', DOCTOR_TREE, '--color=always', '--json']).stdout, ESC);
   });
 });
@@ -171,7 +171,7 @@ describe('a pipe and a terminal', () => {
     const count = (await inTmux(t, ['count', FIXTURE]))!;
     assert.match(count.split('\n').find((l) => l.includes('CLOSE_WAIT'))!, sgr(31));
     const doctor = (await inTmux(t, ['doctor', '--proc-root', DOCTOR_TREE, '--interval', '0']))!;
-    assert.match(doctor.split('\n').find((l) => /^(\x1b\[[0-9;]*m)*WARNING  /.test(l))!, sgr(33));
+    assert.match(doctor.split('\n').find((l) => /^(\x1b\[[0-9;]*m)*WARNING {2}/.test(l))!, sgr(33));
   });
 
   test('in tmux with NO_COLOR=1 or --color=never: no colour', async (t) => {

@@ -8,7 +8,7 @@
  */
 import { AF_INET, AF_INET6, isV4Mapped, parseV4, parseV6 } from '../../model/address.js';
 import { countStates, type StateCounts } from '../../model/count.js';
-import { type Location, TcpstateError, type WarningSink } from '../../model/errors.js';
+import { TcpstateError, type WarningSink } from '../../model/errors.js';
 import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
 import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
