@@ -206,7 +206,8 @@ export class PcapTextWriter implements PcapWriter {
   }
 
   private fix(): void {
-    const w = COLUMNS.map((c) => (this.opts.header === false ? 0 : c.header.length));
+    // -H leaves the header line out, not its widths.
+    const w = COLUMNS.map((c) => c.header.length);
     for (const r of this.pending) for (let j = 0; j < w.length; j++) w[j] = Math.max(w[j]!, r[j]!.length);
     this.widths = w;
     if (this.opts.header !== false) this.write(this.line(COLUMNS.map((c) => c.header)));
