@@ -8,13 +8,15 @@ import { countStates, GroupCounter, newCounts, parseGroupKey, total } from '../.
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
-import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
+import { countCsv, countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
 import { HTTP_HELP, HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
 import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_HELP, SOCKET_OPTIONS, type Selection, selection } from '../socket-options.js';
+
+type Format = 'table' | 'json' | 'csv' | 'awk';
 
 const HELP = `Usage: tcpstate count [OPTIONS] [FILE...] [FILTER...]
 
@@ -25,11 +27,13 @@ All TCP sockets are counted (like "ss -tan"), listening ones too.
                        lnet/N[,N6] rnet/N[,N6] (rnet: IPv4 /24, IPv6 /64;
                        rnet/16 = /16 and /64; rnet/24,48 names both)
   --top N              with --by: the N largest groups, the rest summed as "other" (10)
-  --format FMT         table (default), json, or awk: exactly what the one-liner
+  --format FMT         table (default), json, csv, or awk: exactly what the one-liner
                        netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
                        prints ("STATE N", non-zero states); like netstat -n it leaves
                        listening sockets out unless -a, -l or a state filter says otherwise
   --json               same as --format json
+  --csv                same as --format csv: the table as CSV (RFC 4180) with a
+                       header row; with --by or --hosts a column per state
 Captured text (FILE, or - for stdin): output of netstat, ss, busybox netstat,
 cat /proc/net/tcp*, the awk one-liner, tcpstate --json, macOS/BSD netstat -an,
 Windows netstat -ano; the format is detected (--input-format NAME forces one).
@@ -61,12 +65,13 @@ export const count: Command = {
       top: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      csv: { type: 'boolean' },
       hosts: { type: 'boolean' },
       group: { type: 'string', multiple: true },
       ...HTTP_OPTIONS,
     }, io.argOffset);
     if (values['help']) { io.out(HELP); return 0; }
-    const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
+    const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText);
     const top = intOpt(values['top'], '--top', 10);
@@ -124,6 +129,7 @@ export const count: Command = {
     printWarnings(io, r.warnings);
     const rows = groups ? groups.top(top) : undefined;
     if (format === 'json') io.out(JSON.stringify(countJson(counts, { source: r.source, by: byText, groups: rows, warnings: r.warnings }), null, 2) + '\n');
+    else if (format === 'csv') io.out(countCsv(counts, byText, rows));
     else if (format === 'awk') io.out(renderAwk(counts));
     else io.out(rows ? renderGroups(byText!, rows, counts, langFromEnv(io.env)) : renderCounts(counts, langFromEnv(io.env)));
     return 0;
@@ -132,7 +138,7 @@ export const count: Command = {
 
 /** `count FILE...`: a sum over the captures, a --by table, or the --hosts fleet table. */
 async function countCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection,
-  o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; top: number; fleet: boolean }): Promise<number> {
+  o: { format: Format; byText: string | undefined; top: number; fleet: boolean }): Promise<number> {
   refuseLiveOptions(values);
   if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
   // Rows are counted as they are read: no capture's table is kept.
@@ -142,10 +148,11 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   const picked = read.picked;
   if (o.fleet) {
     const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
-    const { fleetJson, renderFleet } = await import('../../render/fleet.js');
+    const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
     const specs = strs(values['group']).map(parseGroupSpec);
     const f = buildFleet(picked.map((p) => ({ host: p.capture.host, format: p.capture.format, file: p.capture.file, line: p.capture.line, counts: p.counts })), specs);
     if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, read.warnings), null, 2) + '\n');
+    else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
     else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
     else io.out(renderFleet(f, specs.length > 0));
     return 0;
@@ -167,6 +174,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   const source = [...new Set(picked.map((p) => `capture:${p.capture.format}`))].join(',');
   const host = hosts.size === 1 ? [...hosts][0] : undefined;
   if (o.format === 'json') io.out(JSON.stringify(countJson(counts, { source, host, by: o.byText, groups: rows, warnings: read.warnings }), null, 2) + '\n');
+  else if (o.format === 'csv') io.out(countCsv(counts, o.byText, rows));
   else if (o.format === 'awk') io.out(renderAwk(counts));
   else io.out(rows ? renderGroups(o.byText!, rows, counts, langFromEnv(io.env)) : renderCounts(counts, langFromEnv(io.env)));
   return 0;
@@ -174,7 +182,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
 
 /** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
 async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[],
-  o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; fleet: boolean }): Promise<number> {
+  o: { format: Format; byText: string | undefined; fleet: boolean }): Promise<number> {
   const { messages } = await import('../../i18n/fleet.js');
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
@@ -192,10 +200,11 @@ async function countAgents(io: Io, values: Record<string, unknown>, positionals:
   const { readAgents } = await import('../../fleet/agents.js');
   const hosts = await readAgents(urls, httpOptions(values, io.env, timeout * 1000, msg), msg);
   const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
-  const { fleetJson, renderFleet } = await import('../../render/fleet.js');
+  const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
   const specs = strs(values['group']).map(parseGroupSpec);
   const f = buildFleet(hosts, specs);
   if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, []), null, 2) + '\n');
+  else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
   else io.out(renderFleet(f, specs.length > 0));
   return 0;
 }
