@@ -154,3 +154,64 @@ describe('count --csv', () => {
     assert.ok(grouped.some((row) => row[0] === 'zoo' && /^subtotal/.test(row[1]!)));
   });
 });
+
+/** Each segment label's box (in its rotated frame) and every arrow and timeline of a sequence SVG. */
+function labelCrossings(svg: string): string[] {
+  const lines = [...svg.matchAll(/<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/g)].map((m) => m.slice(1, 5).map(Number) as [number, number, number, number]);
+  const found: string[] = [];
+  for (const g of svg.matchAll(/<g class="segment"[^>]*><line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"[^>]*\/><text x="([\d.]+)" y="([\d.]+)"[^>]*transform="rotate\(([\d.]+) ([\d.]+) ([\d.]+)\)">([^<]*)<\/text>/g)) {
+    const own = g.slice(1, 5).map(Number);
+    const [tx, ty, deg, cx, cy] = g.slice(5, 10).map(Number) as [number, number, number, number, number];
+    const label = g[10]!;
+    // The text's box before rotation: centred on tx, baseline ty; DejaVu Sans at 12.5px is
+    // at most ~7.5px a character, 9.5px above the baseline and 3px below, plus its 2px halo.
+    const half = (label.length * 7.5) / 2 + 2;
+    const top = ty - 11.5;
+    const bottom = ty + 5;
+    const t = (-deg * Math.PI) / 180;
+    for (const l of lines) {
+      if (l.every((v, k) => v === own[k])) continue;
+      for (let k = 0; k <= 1000; k++) {
+        const x = l[0] + ((l[2] - l[0]) * k) / 1000;
+        const y = l[1] + ((l[3] - l[1]) * k) / 1000;
+        // Undo the rotation about (cx, cy) to compare with the unrotated box.
+        const u = cx + (x - cx) * Math.cos(t) - (y - cy) * Math.sin(t);
+        const v = cy + (x - cx) * Math.sin(t) + (y - cy) * Math.cos(t);
+        if (u > tx - half && u < tx + half && v > top && v < bottom) { found.push(`"${label}" crossed by the line ${l.join(',')}`); break; }
+      }
+    }
+  }
+  return found;
+}
+
+describe('sequence figures: no arrow crosses a segment label', () => {
+  for (const figure of ['simultaneous-close', 'handshake', 'simultaneous-open']) {
+    test(figure, async () => {
+      const r = await runMain(['diagram', '--figure', figure, '--format', 'svg']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(/class="segment"/.test(r.stdout));
+      assert.deepEqual(labelCrossings(r.stdout), []);
+    });
+  }
+});
+
+describe('diagram --counts says the number of sockets once', () => {
+  const ROOT = join(REPO, 'test', 'fixtures', 'proc-zoo');
+  for (const [format, lang, pick] of [
+    ['svg', 'en', (o: string) => /class="subtitle">([^<]*)</.exec(o)?.[1]],
+    ['svg', 'zh', (o: string) => /class="subtitle">([^<]*)</.exec(o)?.[1]],
+    ['text', 'en', (o: string) => o.split('\n')[0]],
+    ['dot', 'zh', (o: string) => /graph \[label="([^"]*)"/.exec(o)?.[1]],
+  ] as [string, string, (o: string) => string | undefined][]) {
+    test(`${format} (${lang})`, async () => {
+      const n = (JSON.parse((await runMain(['count', '--json', '--proc-root', ROOT])).stdout) as { total: number }).total;
+      const r = await runMain(['diagram', '--counts', '--proc-root', ROOT, '--format', format, '--lang', lang]);
+      assert.equal(r.code, 0, r.stderr);
+      const caption = pick(r.stdout);
+      assert.ok(caption !== undefined && caption.includes(String(n)), r.stdout.slice(0, 300));
+      assert.equal(caption.split(String(n)).length - 1, 1, caption);
+      assert.equal((caption.match(/sockets|套接字/g) ?? []).length, 1, caption);
+      assert.ok(caption.includes('proc-zoo'), caption);
+    });
+  }
+});
