@@ -215,3 +215,31 @@ describe('diagram --counts says the number of sockets once', () => {
     });
   }
 });
+
+/** Columns a terminal gives a string: two for CJK and fullwidth forms. */
+function columns(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ? 2 : 1;
+  }
+  return w;
+}
+
+describe('explain\'s overview fits 80 columns', () => {
+  const ROOT = join(REPO, 'test', 'fixtures', 'proc-zoo');
+  for (const lang of ['en', 'zh']) {
+    for (const extra of [['--proc-root', ROOT], ['--no-count']]) {
+      test(`${lang} ${extra[0]}`, async () => {
+        const r = await runMain(['explain', '--lang', lang, ...extra]);
+        assert.equal(r.code, 0, r.stderr);
+        const long = r.stdout.split('\n').filter((l) => columns(l) > 80);
+        assert.deepEqual(long, []);
+        // Every state still has its row, and its texts whole (wrapped, not cut).
+        for (const s of ['CLOSED', 'LISTEN', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK']) assert.match(r.stdout, new RegExp(`^${s} `, 'm'));
+        // Words are not cut: the long kernel names stay whole.
+        for (const w of ['tcp_synack_retries', 'tcp_orphan_retries', 'tcp_fin_timeout']) assert.match(r.stdout, new RegExp(`\\b${w}\\b`));
+      });
+    }
+  }
+});

@@ -62,8 +62,8 @@ export const explain: Command = {
     else {
       io.out(renderSummary(lang, counts));
       io.out(lang === 'zh'
-        ? '\n"tcpstate explain 状态" 查看单个状态的完整说明；--all 查看全部；--columns 查看各列的含义。\n'
-        : '\n"tcpstate explain STATE" tells one state in full; --all tells every state; --columns the columns.\n');
+        ? '\n"tcpstate explain 状态" 查看单个状态的完整说明；--all 查看全部；\n--columns 查看各列的含义。\n'
+        : '\n"tcpstate explain STATE" tells one state in full; --all tells every state;\n--columns the columns.\n');
     }
     return 0;
   },
