@@ -6,6 +6,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { util } from '../builtins.js';
 import { TcpstateError } from '../model/errors.js';
+import { closest, withSuggestion } from '../model/suggest.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -27,7 +28,10 @@ export function parse(argv: readonly string[], options: OptionSpec, offset = 0):
     if (pos < 0 && tok !== undefined) pos = argv.findIndex((a) => a.includes(tok.replace(/^-+/, '')));
     const where = pos >= 0 ? ` (argument ${pos + 1 + offset}: "${argv[pos]}")` : '';
     const first = msg.split('. ')[0] ?? msg;
-    throw new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 + offset : undefined });
+    const err = new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 + offset : undefined });
+    // A long flag mistyped (`--jsno`): the nearest of this command's own.
+    const near = tok?.startsWith('--') && /^Unknown option/.test(msg) ? closest(tok.split('=')[0]!, Object.keys(options).map((n) => `--${n}`)) : [];
+    throw withSuggestion(err, near);
   }
 }
 

@@ -9,6 +9,7 @@ import { escapeControls, isTcpstateError, osReason, TcpstateError } from '../mod
 import { CATALOGUE as CLI } from '../i18n/cli.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { langFromEnv } from '../lang.js';
+import { closest, suggestionsOf } from '../model/suggest.js';
 import type { Command, Io } from './io.js';
 
 type Loader = () => Promise<Command>;
@@ -45,8 +46,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await dispatch(argv, io);
   } catch (e) {
     const [message, status] = failure(e);
+    const near = suggestionsOf(e);
     // stderr may be what failed (a full disk): the status still tells.
-    if (message !== undefined) try { io.err(message); } catch { /* nowhere left to say it */ }
+    if (message !== undefined) try { io.err(message + (near.length > 0 ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMean(near)}\n` : '')); } catch { /* nowhere left to say it */ }
     return status;
   }
 }
@@ -61,7 +63,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
-    io.err(`tcpstate: ${pick(CLI, langFromEnv(io.env)).unknownCommand(name, Object.keys(COMMANDS).join(', '))}\n`);
+    const m = pick(CLI, langFromEnv(io.env));
+    const near = closest(name, Object.keys(COMMANDS));
+    io.err(`tcpstate: ${m.unknownCommand(name, Object.keys(COMMANDS).join(', '))}\n${near.length > 0 ? `tcpstate: ${m.didYouMean(near)}\n` : ''}`);
     return 2;
   }
   const cmd = await load();

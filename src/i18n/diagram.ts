@@ -10,7 +10,7 @@ import { type Catalogue, catalogue } from './catalogue.js';
 const EN = {
   title: 'TCP state transition diagram (RFC 9293 Figure 5)',
   svgTitle: 'TCP state transition diagram (RFC 9293 Figure 5, Stevens\' layout)',
-  withCounts: (from: string) => `, counts: ${from}`,
+  withCounts: (total: string, from: string) => `, counts: ${total} TCP sockets${from ? `, ${from}` : ''}`,
   countsSubtitle: (total: string, from: string) => `counts: ${total} TCP sockets${from ? `, ${from}` : ''}`,
   clientPath: (path: string) => `client's usual path: ${path}`,
   serverPath: (path: string) => `server's usual path: ${path}`,
@@ -40,7 +40,7 @@ const EN = {
 const ZH: typeof EN = {
   title: 'TCP 状态转换图（RFC 9293 图 5）',
   svgTitle: 'TCP 状态转换图（RFC 9293 图 5，Stevens 的布局）',
-  withCounts: (from) => `，数量：${from}`,
+  withCounts: (total, from) => `，数量：共 ${total} 个 TCP 套接字${from ? `，${from}` : ''}`,
   countsSubtitle: (total, from) => `数量：共 ${total} 个 TCP 套接字${from ? `，${from}` : ''}`,
   clientPath: (path) => `客户端的常见路径：${path}`,
   serverPath: (path) => `服务端的常见路径：${path}`,

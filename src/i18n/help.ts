@@ -173,11 +173,13 @@ All TCP sockets are counted (like "ss -tan"), listening ones too.
                        lnet/N[,N6] rnet/N[,N6] (rnet: IPv4 /24, IPv6 /64;
                        rnet/16 = /16 and /64; rnet/24,48 names both)
   --top N              with --by: the N largest groups, the rest summed as "other" (10)
-  --format FMT         table (default), json, or awk: exactly what the one-liner
+  --format FMT         table (default), json, csv, or awk: exactly what the one-liner
                        netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
                        prints ("STATE N", non-zero states); like netstat -n it leaves
                        listening sockets out unless -a, -l or a state filter says otherwise
   --json               same as --format json
+  --csv                same as --format csv: the table as CSV (RFC 4180) with a
+                       header row; with --by or --hosts a column per state
   --color=WHEN         auto (default: on a terminal, unless NO_COLOR is set),
                        always or never; CLOSE_WAIT red, brief states and bytes
                        waiting in a queue yellow
@@ -367,11 +369,13 @@ ${socket}
                        lnet/N[,N6] rnet/N[,N6]（rnet：IPv4 /24，IPv6 /64；
                        rnet/16 = /16 和 /64；rnet/24,48 分别指定两者）
   --top N              与 --by 一起：最大的 N 个分组，其余合并为 "其他"（默认 10）
-  --format FMT         table（默认）、json，或 awk：输出与下面这行命令完全相同
+  --format FMT         table（默认）、json、csv，或 awk：输出与下面这行命令完全相同
                        netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
                        （"STATE N"，只列非 0 的状态）；与 netstat -n 相同，除非用 -a、-l
                        或状态过滤条件要求，否则不统计监听套接字
   --json               等同于 --format json
+  --csv                等同于 --format csv：带表头行的 CSV（RFC 4180）；
+                       与 --by 或 --hosts 一起时每个状态一列
   --color=WHEN         auto（默认：输出到终端且未设置 NO_COLOR 时着色）、
                        always 或 never；CLOSE_WAIT 红色，短暂状态和队列中
                        有积压字节时黄色

@@ -6,6 +6,7 @@
  */
 import { AF_INET, AF_INET6, formatAddr, isV4Mapped, networkOf } from './address.js';
 import { TcpstateError } from './errors.js';
+import { closest, withSuggestion } from './suggest.js';
 import type { RowPredicate } from './filter.js';
 import { ALL_MASK, maskHas, PRINT_ORDER, stateName, type StateCode } from './state.js';
 import type { SocketTable } from './table.js';
@@ -65,7 +66,11 @@ export type GroupKey =
  */
 export function parseGroupKey(text: string, option = 'by'): GroupKey {
   const m = /^(lport|rport|laddr|raddr|process|lnet|rnet)(?:\/(\d{1,3})(?:,(\d{1,3}))?)?$/.exec(text.trim());
-  if (!m) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": expected lport, rport, laddr, raddr, process, lnet/N[,N6] or rnet/N[,N6]`, { field: option });
+  if (!m) {
+    const [word, bits] = text.trim().split(/(?=\/)/, 2);
+    const near = closest(word!, ['lport', 'rport', 'laddr', 'raddr', 'process', 'lnet', 'rnet']).map((k) => `${option.startsWith('-') ? `${option} ` : `${option}=`}${k}${bits !== undefined && /net$/.test(k) ? bits : ''}`);
+    throw withSuggestion(new TcpstateError('ERR_USAGE', `bad ${option} "${text}": expected lport, rport, laddr, raddr, process, lnet/N[,N6] or rnet/N[,N6]`, { field: option }), near);
+  }
   const by = m[1]!;
   if (by === 'lnet' || by === 'rnet') {
     const bits = m[2] === undefined ? 24 : Number(m[2]);

@@ -10,6 +10,7 @@
  */
 import { type Prefix, parsePrefix, prefixContains } from './address.js';
 import { TcpstateError } from './errors.js';
+import { nearStates, withSuggestion } from './suggest.js';
 import { ALL_MASK, parseStateOrGroup, stateWords, type StateMask } from './state.js';
 import type { SocketTable } from './table.js';
 
@@ -125,7 +126,7 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
     if (!arg) throw new TcpstateError('ERR_STATE', `"${t.text}" at token ${t.pos} needs a state name`, { position: t.pos });
     const m = parseStateOrGroup(arg.text);
     if (m === undefined) {
-      throw new TcpstateError('ERR_STATE', `unknown state "${arg.text}" at token ${arg.pos}; states and groups: ${stateWords().join(', ')}`, { position: arg.pos });
+      throw withSuggestion(new TcpstateError('ERR_STATE', `unknown state "${arg.text}" at token ${arg.pos}; states and groups: ${stateWords().join(', ')}`, { position: arg.pos }), nearStates(arg.text));
     }
     if (w === 'state') states = (states ?? 0) | m;
     else states = (states ?? ALL_MASK) & ~m;

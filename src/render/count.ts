@@ -8,8 +8,8 @@ import { CATALOGUE as TABLES } from '../i18n/tables.js';
 import { countEntries, type StateCounts, total } from '../model/count.js';
 import { type CountDocument, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
-import { PRINT_ORDER, stateName } from '../model/state.js';
-import { type Column, renderTable } from './text.js';
+import { PRINT_ORDER, stateName, UNKNOWN } from '../model/state.js';
+import { type Column, csvField, renderTable } from './text.js';
 
 export interface GroupRow {
   key: string;
@@ -54,6 +54,26 @@ function groupHeading(by: string, keys: Record<string, string>): string {
   const kind = (slash < 0 ? by : by.slice(0, slash)).toLowerCase();
   const word = Object.hasOwn(keys, kind) ? keys[kind] : undefined;
   return word === undefined ? by.toUpperCase() : word + (slash < 0 ? '' : by.slice(slash).toUpperCase());
+}
+
+/** Rows as CSV lines (RFC 4180 quoting), a header first. */
+function csv(rows: readonly (readonly (string | number)[])[]): string {
+  return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+/**
+ * `count --csv`: the text table's rows (every state, then TOTAL) under a `state,count`
+ * header; with `--by`, a row per group and a column per state (every state, so the columns
+ * do not depend on the data; UNKNOWN only when counted), then TOTAL, as `count --hosts --csv`.
+ */
+export function countCsv(c: StateCounts, by?: string, rows?: readonly GroupRow[]): string {
+  if (by === undefined || rows === undefined) return csv([['state', 'count'], ...countEntries(c), ['TOTAL', total(c)]]);
+  const states = PRINT_ORDER.filter((s) => s !== UNKNOWN || c[s]! > 0);
+  return csv([
+    [by.toUpperCase(), ...states.map(stateName), 'TOTAL'],
+    ...rows.map((r) => [r.key, ...states.map((s) => r.counts[s]!), r.total]),
+    ['TOTAL', ...states.map((s) => c[s]!), total(c)],
+  ]);
 }
 
 /** `{ ESTABLISHED: n, ... }` with every state. */

@@ -40,13 +40,18 @@ function edgeKind(e: FigEdge): string {
   return e.only === 'rfc' ? 'rfc' : e.cls;
 }
 
+/** The sockets counted on the figure's states, as its caption gives the number. */
+function countsTotal(opts: FigureOptions): string {
+  return NODES.filter((n) => !n.repeat).reduce((a, n) => a + (opts.counts?.[n.code] ?? 0), 0).toLocaleString('en-US');
+}
+
 /** Graphviz DOT. */
 export function renderStatesDot(opts: FigureOptions = {}): string {
   const max = maxCount(opts);
   const m = pick(DIAGRAM, opts.lang ?? 'en');
   const lines = [
     'digraph tcp_states {',
-    `  graph [label=${dq(`${m.title}${opts.counts ? m.withCounts(opts.countsFrom ?? '') : ''}`)}, labelloc=t, fontname="Helvetica", nodesep=0.6, ranksep=0.55];`,
+    `  graph [label=${dq(`${m.title}${opts.counts ? m.withCounts(countsTotal(opts), opts.countsFrom ?? '') : ''}`)}, labelloc=t, fontname="Helvetica", nodesep=0.6, ranksep=0.55];`,
     '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="Helvetica-Bold", fontsize=13];',
     '  edge [fontname="Helvetica", fontsize=10];',
   ];
@@ -109,7 +114,7 @@ export function renderStatesText(opts: FigureOptions = {}): string {
   };
   const m = pick(DIAGRAM, opts.lang ?? 'en');
   let out = m.title;
-  out += opts.counts ? `${m.withCounts(opts.countsFrom ?? '')}\n\n` : '\n\n';
+  out += opts.counts ? `${m.withCounts(countsTotal(opts), opts.countsFrom ?? '')}\n\n` : '\n\n';
   out += `${m.clientPath(usualPath('client').map(name).join(' -> '))}\n`;
   out += `${m.serverPath(usualPath('server').map(name).join(' -> '))}\n\n`;
   const edges = figureEdges();

@@ -11,7 +11,7 @@ import { fsmName } from '../model/state.js';
 import { FSM_STATES, type Row, ROWS, rowLabel } from '../fsm/rfc9293.js';
 import { rfcStateName, ssStateName, type StateCode, SYN_RECV, UNKNOWN } from '../model/state.js';
 import { stepInNetns } from '../doctor/netns-steps.js';
-import { widthTable, wrapText } from './wrap.js';
+import { fitTable, widthTable, wrapText } from './wrap.js';
 
 /** Counts by state code and their total, when a snapshot was read. */
 export interface CountsView {
@@ -102,7 +102,7 @@ export function renderSummary(lang: Lang, counts?: CountsView): string {
     const s = stateText(code)!;
     return [fsmName(code), ...(counts ? [num(counts.byCode[code] ?? 0)] : []), t(s.brief, lang), t(s.life, lang)];
   });
-  let out = widthTable([head, ...rows], counts ? [false, true] : []);
+  let out = fitTable([head, ...rows], counts ? [false, true] : [], 80);
   if (counts) out += lang === 'zh' ? `合计 ${num(counts.total)} 个 TCP 套接字（${counts.from}）\n` : `Total: ${num(counts.total)} ${t(LABELS.sockets, lang)} (${counts.from})\n`;
   return out;
 }

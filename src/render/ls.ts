@@ -387,7 +387,8 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   if (c.info) { cols.push({ header: m.info }); tail.push((i) => infoCell(t.ext.get(i))); }
   const header = c.header !== false;
   const last = cols.length - 1;
-  const w = cols.map((col) => Math.max(col.min ?? 0, header ? displayWidth(col.header) : 0));
+  // -H leaves the header line out, not its widths: the columns stay where they are with it.
+  const w = cols.map((col) => Math.max(col.min ?? 0, displayWidth(col.header)));
   const n = t.length;
 
   // The last column is not padded, but its width bounds the length of a line.

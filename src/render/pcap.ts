@@ -202,7 +202,8 @@ export class PcapTextWriter implements PcapWriter {
   }
 
   private fix(): void {
-    const w = this.m.columns.map((h) => (this.opts.header === false ? 0 : displayWidth(h)));
+    // -H leaves the header line out, not its widths.
+    const w = this.m.columns.map((h) => displayWidth(h));
     for (const r of this.pending) for (let j = 0; j < w.length; j++) w[j] = Math.max(w[j]!, r[j]!.length);
     this.widths = w;
     if (this.opts.header !== false) this.write(this.line(this.m.columns, true));

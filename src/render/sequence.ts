@@ -16,9 +16,47 @@ const W = 980;
 const XA = 250;
 const XB = 730;
 const TOP = 110;
-const ROW = 48;
+/** Row heights tried in turn: the first where every segment label has a place no arrow crosses. */
+const ROWS = [48, 56, 64, 72, 80, 96];
 
 interface Placed { seg: Segment; y0: number; y1?: number; lost: boolean }
+
+/** A segment's arrow as drawn. */
+export interface Line { x0: number; y0: number; x1: number; y1: number }
+
+/** A segment label's box in its own (rotated) frame: font 12.5px, at most 7.6px a character, plus the white halo. */
+export const LABEL_CHAR_W = 7.6;
+export const LABEL_ASCENT = 12;
+export const LABEL_DESCENT = 5;
+
+/** Where a label may go, in order: the fraction of its arrow from the sender, and its baseline's offset (below +, above -). */
+const PLACES: readonly (readonly [number, number])[] = [[0.27, 15], [0.27, -7], [0.34, 15], [0.34, -7], [0.2, 15], [0.2, -7], [0.42, 15], [0.42, -7]];
+
+/**
+ * Whether line `l` passes through the box of a label of `chars` characters centred at `mx`
+ * whose baseline is `dy` below (`my`) in a frame rotated by `deg` about (mx, my). Exported
+ * for the figure's geometry test.
+ */
+export function crossesLabel(l: Line, chars: number, mx: number, my: number, deg: number, dy: number): boolean {
+  const t = (deg * Math.PI) / 180;
+  const c = Math.cos(t);
+  const s = Math.sin(t);
+  const to = (x: number, y: number): [number, number] => [(x - mx) * c + (y - my) * s, -(x - mx) * s + (y - my) * c];
+  const [u0, v0] = to(l.x0, l.y0);
+  const [u1, v1] = to(l.x1, l.y1);
+  const half = (chars * LABEL_CHAR_W) / 2 + 3;
+  // Liang–Barsky: clip the segment to the box; anything left means it crosses.
+  let lo = 0;
+  let hi = 1;
+  const du = u1 - u0;
+  const dv = v1 - v0;
+  for (const [p, q] of [[-du, u0 + half], [du, half - u0], [-dv, v0 - (dy - LABEL_ASCENT)], [dv, dy + LABEL_DESCENT - v0]] as const) {
+    if (p === 0) { if (q < 0) return false; continue; }
+    const r = q / p;
+    if (p < 0) { if (r > hi) return false; if (r > lo) lo = r; } else { if (r < lo) return false; if (r < hi) hi = r; }
+  }
+  return lo <= hi;
+}
 
 /**
  * The drawing row of each step (1-based). Two independent steps at different ends share a
@@ -40,6 +78,18 @@ export function sequenceRows(world: World): number[] {
 
 /** SVG of a run. */
 export function renderSequenceSvg(world: World, title: string): string {
+  let svg = '';
+  for (const row of ROWS) {
+    const r = drawSequence(world, title, row);
+    svg = r.svg;
+    if (r.clear) break;
+  }
+  return svg;
+}
+
+/** The figure with rows `ROW` apart, and whether every label found a free place. */
+function drawSequence(world: World, title: string, ROW: number): { svg: string; clear: boolean } {
+  let clear = true;
   const placed = new Map<Segment, Placed>();
   const stateMarks: { side: Side; y: number; text: string; event?: string }[] = [];
   let prevA = fsmName(CLOSE);
@@ -84,6 +134,16 @@ export function renderSequenceSvg(world: World, title: string): string {
       + `<text x="${x}" y="${m.y + 4}" class="state" text-anchor="${anchor}">${esc(m.text)}</text>`
       + (m.event ? `<text x="${x}" y="${m.y + 19}" class="event" text-anchor="${anchor}">${esc(m.event)}</text>` : '') + '</g>');
   }
+  const lines: Line[] = [];
+  const labelLines: Line[] = [];
+  const timelines: Line[] = [{ x0: XA, y0: TOP - 14, x1: XA, y1: H - 20 }, { x0: XB, y0: TOP - 14, x1: XB, y1: H - 20 }];
+  for (const p of placed.values()) {
+    if (p.y1 === undefined) continue;
+    const fromA = p.seg.from === 'A';
+    const x0 = fromA ? XA : XB;
+    const x1 = fromA ? XB : XA;
+    lines.push({ x0, y0: p.y0, x1: p.lost ? x0 + (x1 - x0) * 0.55 : x1, y1: p.lost ? p.y0 + (p.y1 - p.y0) * 0.55 : p.y1 });
+  }
   for (const p of placed.values()) {
     const fromA = p.seg.from === 'A';
     const x0 = fromA ? XA : XB;
@@ -98,15 +158,26 @@ export function renderSequenceSvg(world: World, title: string): string {
     const ye = p.lost ? p.y0 + (p.y1 - p.y0) * 0.55 : p.y1;
     const angle = (Math.atan2(ye - p.y0, xe - x0) * 180) / Math.PI;
     const flip = fromA ? angle : angle + 180;
-    // Labels sit a third of the way from the sender, so crossing segments keep theirs apart.
-    const mx = x0 + (xe - x0) * 0.27;
-    const my = p.y0 + (ye - p.y0) * 0.27;
+    const own = lines.find((l) => l.x0 === x0 && l.y0 === p.y0 && l.x1 === xe && l.y1 === ye);
+    const others = [...lines.filter((l) => l !== own), ...timelines, ...labelLines];
+    // Labels sit near the sender, so crossing segments keep theirs apart: below the arrow,
+    // else above it, else a little further along, where no other arrow passes.
+    const free = PLACES.find(([f, d]) => !others.some((l) => crossesLabel(l, label.length, x0 + (xe - x0) * f, p.y0 + (ye - p.y0) * f, flip, d)));
+    if (!free) clear = false;
+    const [t, dy] = free ?? PLACES[0]!;
+    const mx = Math.round((x0 + (xe - x0) * t) * 100) / 100;
+    const my = Math.round((p.y0 + (ye - p.y0) * t) * 100) / 100;
+    // The label's middle line, a little longer than the text: later labels keep clear of it.
+    const r = (flip * Math.PI) / 180;
+    const half = (label.length * LABEL_CHAR_W) / 2 + 12;
+    const [ox, oy] = [mx - (dy - 4) * Math.sin(r), my + (dy - 4) * Math.cos(r)];
+    labelLines.push({ x0: ox - half * Math.cos(r), y0: oy - half * Math.sin(r), x1: ox + half * Math.cos(r), y1: oy + half * Math.sin(r) });
     out.push(`<g class="segment" data-from="${p.seg.from}"><line x1="${x0}" y1="${p.y0}" x2="${xe}" y2="${ye}" stroke="${p.lost ? '#b33c12' : '#1f4e9c'}" stroke-width="1.8"${p.lost ? '' : ' marker-end="url(#arrow)"'}/>`
-      + `<text x="${mx}" y="${my + 15}" class="seg" text-anchor="middle" transform="rotate(${flip.toFixed(1)} ${mx} ${my})">${esc(label)}</text>`
+      + `<text x="${mx}" y="${my + dy}" class="seg" text-anchor="middle" transform="rotate(${flip.toFixed(1)} ${mx} ${my})">${esc(label)}</text>`
       + (p.lost ? `<text x="${xe}" y="${ye + 5}" class="lost" text-anchor="middle">✕ lost</text>` : '') + '</g>');
   }
   out.push('</svg>');
-  return out.join('\n') + '\n';
+  return { svg: out.join('\n') + '\n', clear };
 }
 
 /** Mermaid sequenceDiagram of a run: messages at their arrival, state changes as notes. */

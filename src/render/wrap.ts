@@ -71,3 +71,45 @@ export function widthTable(rows: readonly string[][], right: readonly boolean[] 
     return j === r.length - 1 ? c : padDisplay(c, w[j]!);
   }).join('  ').trimEnd()).join('\n') + '\n';
 }
+
+/**
+ * {@link widthTable} within `width` display columns: when the rows are wider, the text
+ * columns (not right-aligned, not the first) share what the others leave, each cell wrapped
+ * in its column (a row then takes several lines; its first cell starts it).
+ */
+export function fitTable(rows: readonly string[][], right: readonly boolean[] = [], width = 80): string {
+  const n = Math.max(0, ...rows.map((r) => r.length));
+  const natural = new Array<number>(n).fill(0);
+  for (const r of rows) r.forEach((c, j) => { natural[j] = Math.max(natural[j]!, displayWidth(c)); });
+  const total = natural.reduce((a, b) => a + b, 0) + 2 * (n - 1);
+  if (total <= width) return widthTable(rows, right);
+  const flex = natural.map((_, j) => j > 0 && !right[j]);
+  const w = [...natural];
+  let room = width - 2 * (n - 1) - natural.reduce((a, b, j) => a + (flex[j] ? 0 : b), 0);
+  // Narrow columns keep their width; the rest share what is left equally.
+  let open = flex.map((f, j) => (f ? j : -1)).filter((j) => j >= 0);
+  for (;;) {
+    const share = Math.floor(room / Math.max(1, open.length));
+    const fits = open.filter((j) => natural[j]! <= share);
+    if (fits.length === 0) {
+      open.forEach((j, k) => { w[j] = share + (k < room - share * open.length ? 1 : 0); });
+      break;
+    }
+    for (const j of fits) { w[j] = natural[j]!; room -= natural[j]!; }
+    open = open.filter((j) => !fits.includes(j));
+    if (open.length === 0) break;
+  }
+  const out: string[] = [];
+  for (const r of rows) {
+    const cells = r.map((c, j) => (flex[j] ? wrapText(c, w[j]!).replace(/\n$/, '').split('\n') : [c]));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let k = 0; k < height; k++) {
+      out.push(cells.map((c, j) => {
+        const s = c[k] ?? '';
+        if (right[j]) return ' '.repeat(Math.max(0, w[j]! - displayWidth(s))) + s;
+        return j === cells.length - 1 ? s : padDisplay(s, w[j]!);
+      }).join('  ').trimEnd());
+    }
+  }
+  return out.join('\n') + '\n';
+}

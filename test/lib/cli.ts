@@ -7,13 +7,13 @@ import type { Io } from '../../src/cli/io.js';
 
 export interface Ran { code: number; stdout: string; stderr: string }
 
-export async function runMain(args: string[], stdin: Buffer = Buffer.alloc(0)): Promise<Ran> {
+export async function runMain(args: string[], stdin: Buffer = Buffer.alloc(0), env: Record<string, string> = {}): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
     out: (t) => { stdout += t; },
     err: (t) => { stderr += t; },
-    env: {},
+    env,
     argOffset: 0,
     stdin: async () => stdin,
     stdinIsTty: () => false,

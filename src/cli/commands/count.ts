@@ -8,7 +8,7 @@ import { countStates, GroupCounter, newCounts, parseGroupKey, total } from '../.
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
-import { countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
+import { countCsv, countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
 import { HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
 import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
@@ -21,6 +21,8 @@ import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
 import { colourCounts } from '../../render/colour.js';
 
+type Format = 'table' | 'json' | 'csv' | 'awk';
+
 export const count: Command = {
   async run(argv, io) {
     const { values, positionals } = parse(colourArgv(argv), {
@@ -30,12 +32,13 @@ export const count: Command = {
       top: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean' },
+      csv: { type: 'boolean' },
       hosts: { type: 'boolean' },
       group: { type: 'string', multiple: true },
       ...HTTP_OPTIONS,
     }, io.argOffset);
     if (values['help']) { const m = pick(HELP_TEXTS, langFromEnv(io.env)); io.out(m.count(m.http, socketHelp(langFromEnv(io.env)))); return 0; }
-    const format = values['json'] ? 'json' : oneOf(values['format'], '--format', ['table', 'json', 'awk'] as const, 'table');
+    const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText, '--by');
     const top = intOpt(values['top'], '--top', 10);
@@ -93,6 +96,7 @@ export const count: Command = {
     printWarnings(io, r.warnings);
     const rows = groups ? groups.top(top) : undefined;
     if (format === 'json') io.out(JSON.stringify(countJson(counts, { source: r.source, by: byText, groups: rows, warnings: r.warnings }), null, 2) + '\n');
+    else if (format === 'csv') io.out(countCsv(counts, byText, rows));
     else if (format === 'awk') io.out(renderAwk(counts));
     else io.out(rows ? renderGroups(byText!, rows, counts, langFromEnv(io.env)) : stateList(counts, io, values));
     return 0;
@@ -107,7 +111,7 @@ function stateList(counts: ReturnType<typeof newCounts>, io: Io, values: Record<
 
 /** `count FILE...`: a sum over the captures, a --by table, or the --hosts fleet table. */
 async function countCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection,
-  o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; top: number; fleet: boolean }): Promise<number> {
+  o: { format: Format; byText: string | undefined; top: number; fleet: boolean }): Promise<number> {
   refuseLiveOptions(values);
   if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
   // Rows are counted as they are read: no capture's table is kept.
@@ -117,10 +121,11 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   const picked = read.picked;
   if (o.fleet) {
     const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
-    const { fleetJson, renderFleet } = await import('../../render/fleet.js');
+    const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
     const specs = strs(values['group']).map(parseGroupSpec);
     const f = buildFleet(picked.map((p) => ({ host: p.capture.host, format: p.capture.format, file: p.capture.file, line: p.capture.line, counts: p.counts })), specs);
     if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, read.warnings), null, 2) + '\n');
+    else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
     else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
     else io.out(renderFleet(f, specs.length > 0));
     return 0;
@@ -142,6 +147,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   const source = [...new Set(picked.map((p) => `capture:${p.capture.format}`))].join(',');
   const host = hosts.size === 1 ? [...hosts][0] : undefined;
   if (o.format === 'json') io.out(JSON.stringify(countJson(counts, { source, host, by: o.byText, groups: rows, warnings: read.warnings }), null, 2) + '\n');
+  else if (o.format === 'csv') io.out(countCsv(counts, o.byText, rows));
   else if (o.format === 'awk') io.out(renderAwk(counts));
   else io.out(rows ? renderGroups(o.byText!, rows, counts, langFromEnv(io.env)) : stateList(counts, io, values));
   return 0;
@@ -149,7 +155,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
 
 /** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
 async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[],
-  o: { format: 'table' | 'json' | 'awk'; byText: string | undefined; fleet: boolean }): Promise<number> {
+  o: { format: Format; byText: string | undefined; fleet: boolean }): Promise<number> {
   const { messages } = await import('../../i18n/fleet.js');
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
@@ -167,10 +173,11 @@ async function countAgents(io: Io, values: Record<string, unknown>, positionals:
   const { readAgents } = await import('../../fleet/agents.js');
   const hosts = await readAgents(urls, httpOptions(values, io.env, timeout * 1000, msg), msg);
   const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
-  const { fleetJson, renderFleet } = await import('../../render/fleet.js');
+  const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
   const specs = strs(values['group']).map(parseGroupSpec);
   const f = buildFleet(hosts, specs);
   if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, []), null, 2) + '\n');
+  else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
   else io.out(renderFleet(f, specs.length > 0));
   return 0;
 }

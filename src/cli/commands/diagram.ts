@@ -73,7 +73,7 @@ export const diagram: Command = {
     let text: string;
     if (figure === 'states') {
       const counts = values['counts'] ? await readStateCounts(values, io, 'this machine', false) : undefined;
-      const opts = { lang, ...(counts ? { counts: counts.byCode, countsFrom: `${counts.total} sockets, ${counts.from}` } : {}) };
+      const opts = { lang, ...(counts ? { counts: counts.byCode, countsFrom: counts.from } : {}) };
       text = format === 'svg' ? renderStatesSvg(opts) : format === 'dot' ? renderStatesDot(opts)
         : format === 'mermaid' ? renderStatesMermaid(opts) : renderStatesText(opts);
     } else {

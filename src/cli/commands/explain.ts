@@ -4,6 +4,7 @@
  * @module
  */
 import { TcpstateError } from '../../model/errors.js';
+import { nearStates, withSuggestion } from '../../model/suggest.js';
 import { parseState, stateWords } from '../../model/state.js';
 import { plainNetnsName } from '../../doctor/netns-steps.js';
 import { LABELS } from '../../fsm/explain-data.js';
@@ -32,7 +33,7 @@ export const explain: Command = {
     const word = positionals[0];
     const code = word === undefined ? undefined : parseState(word);
     if (word !== undefined && code === undefined) {
-      throw new TcpstateError('ERR_STATE', `unknown state "${word}" (argument ${argv.indexOf(word) + 1 + io.argOffset}); states: ${stateWords().slice(0, 11).join(', ')}`, { position: argv.indexOf(word) + 1 + io.argOffset });
+      throw withSuggestion(new TcpstateError('ERR_STATE', `unknown state "${word}" (argument ${argv.indexOf(word) + 1 + io.argOffset}); states: ${stateWords().slice(0, 11).join(', ')}`, { position: argv.indexOf(word) + 1 + io.argOffset }), nearStates(word));
     }
     if (values['columns']) { io.out(renderColumns(lang)); return 0; }
     const counts = values['no-count'] ? undefined : await readStateCounts(values, io, LABELS.here[lang], true);
@@ -42,8 +43,8 @@ export const explain: Command = {
     else {
       io.out(renderSummary(lang, counts));
       io.out(lang === 'zh'
-        ? '\n"tcpstate explain 状态" 查看单个状态的完整说明；--all 查看全部；--columns 查看各列的含义。\n'
-        : '\n"tcpstate explain STATE" tells one state in full; --all tells every state; --columns the columns.\n');
+        ? '\n"tcpstate explain 状态" 查看单个状态的完整说明；--all 查看全部；\n--columns 查看各列的含义。\n'
+        : '\n"tcpstate explain STATE" tells one state in full; --all tells every state;\n--columns the columns.\n');
     }
     return 0;
   },

@@ -5,6 +5,7 @@
  * @module
  */
 import { TcpstateError } from '../../model/errors.js';
+import { nearStates, withSuggestion } from '../../model/suggest.js';
 import { parseStateOrGroup, PRINT_ORDER, maskOf, type StateCode } from '../../model/state.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
@@ -73,7 +74,7 @@ export const history: Command = {
     let mask = 0;
     for (const w of positionals) {
       const s = parseStateOrGroup(w);
-      if (s === undefined) throw new TcpstateError('ERR_STATE', `unknown state "${w}"; states: ${PRINT_ORDER.length} netstat names (ESTABLISHED, TIME_WAIT, ...) in any spelling, or ss's groups`, { field: 'STATE' });
+      if (s === undefined) throw withSuggestion(new TcpstateError('ERR_STATE', `unknown state "${w}"; states: ${PRINT_ORDER.length} netstat names (ESTABLISHED, TIME_WAIT, ...) in any spelling, or ss's groups`, { field: 'STATE' }), nearStates(w));
       mask |= s;
     }
     const states: StateCode[] | undefined = mask ? PRINT_ORDER.filter((c) => (mask & maskOf(c)) !== 0) : undefined;

@@ -8,6 +8,7 @@ import { CATALOGUE as SIMULATE } from '../../i18n/simulate.js';
 import { langFromEnv } from '../../lang.js';
 import { wrapText } from '../../render/wrap.js';
 import { TcpstateError } from '../../model/errors.js';
+import { closest, withSuggestion } from '../../model/suggest.js';
 import { EVENTS } from '../../fsm/events.js';
 import { describeState, type Profile } from '../../fsm/machine.js';
 import { findScenario, SCENARIOS } from '../../fsm/scenarios.js';
@@ -68,7 +69,8 @@ export const simulate: Command = {
     if (name === undefined && events === undefined) { io.out(listing(lang)); return 0; }
     const scenario = name === undefined ? undefined : findScenario(name);
     if (name !== undefined && !scenario) {
-      throw new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`, { position: argv.indexOf(name) + 1 + io.argOffset });
+      const names = SCENARIOS.map((s) => s.name);
+      throw withSuggestion(new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${names.join(', ')}`, { position: argv.indexOf(name) + 1 + io.argOffset }), closest(name, names, true));
     }
     const profile: Profile = oneOf(values['profile'], '--profile', ['linux', 'rfc'] as const, scenario?.profile ?? 'linux');
     const script = scenario?.script ?? events!;

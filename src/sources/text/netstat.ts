@@ -10,12 +10,13 @@
  * skipped. Without -a, netstat leaves out sockets whose remote port is 0 (listeners).
  * @module
  */
-import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, type SocketTable } from '../../model/table.js';
+import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, SocketTable } from '../../model/table.js';
 import {
   addRow, fail, fields, keepNames, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
   type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
   type TextFormat, timerKind, uint,
 } from './common.js';
+import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
 
 /** Protocols netstat lists that are not TCP. */
@@ -45,7 +46,9 @@ function classifyFields(t: string, f: string[], flavor: NetstatFlavor): LineKind
   if (p !== 'tcp' && p !== 'tcp6') {
     if (LINUX_BANNER.test(t) || HEADER.test(t)) return 'header';
     if (UNIX_HEADER.test(t) || NOTICE.test(t)) return 'skip';
-    return NOT_TCP.test(p) && f.length >= 4 ? 'skip' : 'other';
+    if (NOT_TCP.test(p) && f.length >= 4) return 'skip';
+    // The rest of a socket line a terminal wrapped (joined by the parser).
+    return looksLikeRest(f) ? 'more' : 'other';
   }
   if (p === 'tcp6' && !flavor.protoFamily) return 'other';
   if (f.length < 4 || uint(f[1]) === undefined) return 'other';
@@ -67,38 +70,63 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
   const r = newEndpoint();
   const seen = { names: false };
   let inInternet = true;
+  /** The header line, while the next line may be its rest. */
+  let header: string | undefined;
+  // A socket line wrapped by a terminal: each socket line waits for the next (wrapped.ts).
+  const dry = dryContext(ctx);
+  const scratch = new SocketTable(1);
+  const dl = newEndpoint();
+  const dr = newEndpoint();
+  const wrap = new WrappedLines(ctx, (text) => {
+    const t = text.trim();
+    const f = t.split(WS);
+    if (classifyFields(t, f, flavor) !== 'data') return false;
+    dry.warned = false;
+    scratch.length = 0;
+    try { rowOf(scratch, f, 0, dry, flavor, cols, dl, dr, { names: true }); } catch { return false; }
+    return !dry.warned;
+  }, (text, idx) => {
+    rows.next();
+    rowOf(rows.t, text.trim().split(WS), idx, ctx, flavor, cols, l, r, seen);
+  });
   return {
     line(line, idx) {
       const trimmed = line.trim();
-      if (trimmed === '') return;
-      if (trimmed.startsWith('Active ')) { inInternet = /^Active Internet/.test(trimmed); if (LINUX_BANNER.test(trimmed)) return; }
+      if (trimmed === '') { wrap.release(); return; }
+      if (trimmed.startsWith('Active ')) { wrap.release(); inInternet = /^Active Internet/.test(trimmed); if (LINUX_BANNER.test(trimmed)) return; }
       if (trimmed.startsWith('Proto') && HEADER.test(trimmed)) {
-        cols.known = true;
-        cols.user = /\bUser\s+Inode\b/.test(trimmed);
-        cols.program = /PID\/Program name/.test(trimmed);
-        cols.timer = /\bTimer\b/.test(trimmed);
+        wrap.release();
+        headerColumns(cols, trimmed);
+        header = line.replace(/[\r\n]+$/, '');
         inInternet = true;
         return;
       }
       const f = trimmed.split(WS);
       const kind = classifyFields(trimmed, f, flavor);
-      if (kind === 'skip' || kind === 'header') return;
+      // The header wrapped too: its rest names the columns after State.
+      const head = header;
+      header = undefined;
+      if (head !== undefined && kind === 'other' && wrappedHeader(cols, head, line)) return;
+      if (kind === 'skip' || kind === 'header') { wrap.release(); return; }
       if (!inInternet) return; // the UNIX part: paths and flags, no TCP
-      if (kind !== 'data') { ctx.other(idx, line); return; }
-      rows.next();
-      rowOf(rows.t, f, idx, ctx, flavor, cols, l, r, seen);
+      if (kind !== 'data') { if (!wrap.join(line, idx)) ctx.other(idx, line); return; }
+      wrap.hold(line, idx);
     },
     bytesFresh: () => inInternet && !cols.user && !cols.program && !cols.timer,
     bytes(run) {
       // Lines with -e, -p or -o columns, and the UNIX part, are read as text.
       if (!inInternet || cols.user || cols.program || cols.timer) return false;
       const tally = ctx.tally;
+      const buf = run.buf;
+      // A line held may go on in the run's first line: the text path reads that one.
+      if (buf[run.pos] !== 116 || buf[run.pos + 1] !== 99 || buf[run.pos + 2] !== 112) return false;
+      wrap.release();
       if (tally && flavor.protoFamily) {
         netstatCount(run, tally, flavor, rows);
         return true;
       }
       for (let p = run.pos; p < run.end;) {
-        const q = netstatBytes(run.buf, p, run.end, flavor, rows, tally);
+        const q = netstatBytes(buf, p, run.end, flavor, rows, tally);
         if (q < 0) break;
         p = q;
         run.pos = p;
@@ -107,10 +135,35 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       return true;
     },
     end() {
+      wrap.release();
       rows.flush();
       return {};
     },
   };
+}
+
+/** The columns after State that a header names. */
+function headerColumns(cols: Columns, header: string): void {
+  cols.known = true;
+  cols.user = /\bUser\s+Inode\b/.test(header);
+  cols.program = /PID\/Program name/.test(header);
+  cols.timer = /\bTimer\b/.test(header);
+}
+
+/** `rest` is the rest of a wrapped header when, joined as cut or across a lost blank, it names more columns. */
+function wrappedHeader(cols: Columns, head: string, rest: string): boolean {
+  const b = rest.replace(/[\r\n]+$/, '');
+  const n = (c: Columns) => Number(c.user) + Number(c.program) + Number(c.timer);
+  const before = n(cols);
+  for (const joined of [head + b, `${head} ${b}`]) {
+    const c: Columns = { user: false, program: false, timer: false, known: true };
+    headerColumns(c, joined);
+    if (n(c) > before && HEADER.test(joined.trim()) && /^(?:\s*(?:PID\/Program name|User|Inode|Timer|[A-Za-z/]+))+\s*$/.test(b)) {
+      Object.assign(cols, c);
+      return true;
+    }
+  }
+  return false;
 }
 
 const QUEUES = new Float64Array(2);
@@ -151,6 +204,9 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
   if (state < 0) return -1;
   const next = lineRest(buf, t, end);
   if (next < 0) return -1;
+  // Read here only when the next line is a tcp line too: any other may be the rest of this
+  // one, wrapped by a terminal (the text path joins them).
+  if (next + 2 >= end || buf[next] !== 116 || buf[next + 1] !== 99 || buf[next + 2] !== 112) return -1;
   // As rowFamily: what the protocol column says, else IPv6 when either address is.
   const family = said !== 0 ? said : LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
   if (tally) {
