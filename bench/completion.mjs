@@ -17,13 +17,21 @@ function once(args) {
   const [wall, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
   return { wall, cpu: user + sys };
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 function measure(name, args) {
   const runs = Array.from({ length: N }, () => once(args));
   console.log(`${name.padEnd(34)} wall ${median(runs.map((r) => r.wall)).toFixed(2)} s  cpu ${median(runs.map((r) => r.cpu)).toFixed(2)} s  (runs: ${runs.map((r) => r.wall.toFixed(2)).join(' ')})`);
 }
 if (!existsSync(ref)) throw new Error(`${ref} missing: npm run build first`);
-console.log(`node ${process.version}, ${N} runs each, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `node ${process.version}, ${N} runs each, load ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 measure('--version', ['--version']);
 measure('completion bash (saved reference)', ['completion', 'bash']);
 renameSync(ref, `${ref}.off`);

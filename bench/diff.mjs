@@ -14,15 +14,18 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const SIZES = opt('--sizes', '10000,100000').split(',').map(Number);
 const ROUNDS = Number(opt('--rounds', '5'));
 const STATES = ['ESTAB', 'TIME-WAIT', 'CLOSE-WAIT', 'FIN-WAIT-2', 'LISTEN'];
 
 function line(state, k) {
   const v6 = k % 4 === 0;
-  const la = v6 ? `[2001:db8::${(k >> 8 & 0xff).toString(16)}:1]` : `10.0.${k >> 16 & 0xff}.${k >> 8 & 0xff}`;
-  const ra = v6 ? `[2001:db8::2:${(k & 0xffff).toString(16)}]` : `10.1.${k >> 8 & 0xff}.${k & 0xff}`;
+  const la = v6 ? `[2001:db8::${((k >> 8) & 0xff).toString(16)}:1]` : `10.0.${(k >> 16) & 0xff}.${(k >> 8) & 0xff}`;
+  const ra = v6 ? `[2001:db8::2:${(k & 0xffff).toString(16)}]` : `10.1.${(k >> 8) & 0xff}.${k & 0xff}`;
   return `${state.padEnd(10)} 0      0      ${la}:${1024 + (k % 50000)}   ${ra}:${443 + (k % 7)}\n`;
 }
 
@@ -38,7 +41,10 @@ function capture(n, after) {
   return s;
 }
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[s.length >> 1];
+};
 const dir = mkdtempSync(join(os.tmpdir(), 'tcpstate-bdiff-'));
 const results = [];
 try {
@@ -70,7 +76,14 @@ try {
       changes = diffTables(ta, tb).length;
       inproc.push(performance.now() - t0);
     }
-    const row = { sockets: n, changes, processMs: wall.map((x) => Math.round(x)), processMedianMs: Math.round(median(wall)), diffTablesMs: inproc.map((x) => Math.round(x)), diffTablesMedianMs: Math.round(median(inproc)) };
+    const row = {
+      sockets: n,
+      changes,
+      processMs: wall.map((x) => Math.round(x)),
+      processMedianMs: Math.round(median(wall)),
+      diffTablesMs: inproc.map((x) => Math.round(x)),
+      diffTablesMedianMs: Math.round(median(inproc)),
+    };
     results.push(row);
     console.log(`${n} sockets, ${changes} changes: whole process ${row.processMedianMs} ms, diffTables ${row.diffTablesMedianMs} ms`);
   }

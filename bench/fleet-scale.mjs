@@ -23,11 +23,27 @@ const ns = `tcst-fleetbench-${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'tcpstate-fleet-bench-'));
 
 function freePort() {
-  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
 }
 function cleanup() {
-  for (const c of children) { try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ } }
-  try { for (const p of execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean)) process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ }
+  for (const c of children) {
+    try {
+      process.kill(c.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  try {
+    for (const p of execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean)) process.kill(Number(p), 'SIGKILL');
+  } catch {
+    /* gone */
+  }
   spawnSync('ip', ['netns', 'del', ns]);
   rmSync(dir, { recursive: true, force: true });
 }
@@ -41,19 +57,36 @@ execFileSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
 const holder = `const net=require('net');const keep=[];let n=0;for(let p=8000;p<8025;p++){const s=net.createServer((c)=>keep.push(c));s.listen(p,'127.0.0.1',()=>{for(let k=0;k<2;k++){const c=net.connect(p,'127.0.0.1');keep.push(c);c.on('connect',()=>{if(++n===50)console.log('ready')})}})}setTimeout(()=>{},1e9)`;
 const h = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', holder], { stdio: ['ignore', 'pipe', 'inherit'] });
 children.push(h);
-await new Promise((res) => h.stdout.on('data', (d) => { if (String(d).includes('ready')) res(); }));
+await new Promise((res) =>
+  h.stdout.on('data', (d) => {
+    if (String(d).includes('ready')) res();
+  }),
+);
 
 // 2. A real agent on it: its exposition is each synthetic host's.
 const servePort = await freePort();
 const serve = spawn(process.execPath, [CLI, 'serve', '--netns', ns, '--findings', '--listen', `127.0.0.1:${servePort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
 children.push(serve);
-await new Promise((res) => { let e = ''; serve.stderr.on('data', (d) => { e += d; if (/listening on/.test(e)) res(); }); });
+await new Promise((res) => {
+  let e = '';
+  serve.stderr.on('data', (d) => {
+    e += d;
+    if (/listening on/.test(e)) res();
+  });
+});
 const body = await (await fetch(`http://127.0.0.1:${servePort}/metrics`)).text();
 const lines = body.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
 const perMetric = {};
-for (const l of lines) { const m = /^[a-z_]+/.exec(l)[0]; perMetric[m] = (perMetric[m] ?? 0) + 1; }
+for (const l of lines) {
+  const m = /^[a-z_]+/.exec(l)[0];
+  perMetric[m] = (perMetric[m] ?? 0) + 1;
+}
 const serveTimes = [];
-for (let i = 0; i < 20; i++) { const t = performance.now(); await (await fetch(`http://127.0.0.1:${servePort}/metrics`)).text(); serveTimes.push(performance.now() - t); }
+for (let i = 0; i < 20; i++) {
+  const t = performance.now();
+  await (await fetch(`http://127.0.0.1:${servePort}/metrics`)).text();
+  serveTimes.push(performance.now() - t);
+}
 
 // 3. N synthetic hosts on one port: /h/NNNN answers the agent's body, state counts jittered.
 const synthPort = await freePort();
@@ -69,10 +102,18 @@ await new Promise((r) => synth.listen(synthPort, '127.0.0.1', r));
 // 4. Prometheus scraping them with host and role labels, and the shipped rules.
 const promPort = await freePort();
 const roles = ['lvs', 'web', 'db', 'cache'];
-const targets = Array.from({ length: N }, (_, i) => `      - targets: ['127.0.0.1:${synthPort}']\n        labels: {host: 'h${String(i).padStart(5, '0')}', role: '${roles[i % roles.length]}', __metrics_path__: '/h/${i}'}\n`).join('');
+const targets = Array.from(
+  { length: N },
+  (_, i) => `      - targets: ['127.0.0.1:${synthPort}']\n        labels: {host: 'h${String(i).padStart(5, '0')}', role: '${roles[i % roles.length]}', __metrics_path__: '/h/${i}'}\n`,
+).join('');
 copyFileSync(join(root, 'contrib', 'prometheus', 'tcpstate.rules.yml'), join(dir, 'tcpstate.rules.yml'));
-writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: ${INTERVAL}s\n  evaluation_interval: ${INTERVAL}s\nrule_files: [tcpstate.rules.yml]\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${targets}`);
-const prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+writeFileSync(
+  join(dir, 'prometheus.yml'),
+  `global:\n  scrape_interval: ${INTERVAL}s\n  evaluation_interval: ${INTERVAL}s\nrule_files: [tcpstate.rules.yml]\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${targets}`,
+);
+const prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 children.push(prom);
 const PROM = `http://127.0.0.1:${promPort}`;
 async function q(expr) {
@@ -80,7 +121,9 @@ async function q(expr) {
     try {
       const j = await (await fetch(`${PROM}/api/v1/query?query=${encodeURIComponent(expr)}`)).json();
       if (j.status === 'success') return j.data.result.map((r) => Number(r.value[1]));
-    } catch { /* starting */ }
+    } catch {
+      /* starting */
+    }
     await sleep(500);
   }
 }
@@ -119,7 +162,11 @@ const byPort = timeCli(['fleet', '--prometheus', PROM, '--host-label', 'host', '
 const rows = JSON.parse(fleetJson.out).hosts.length;
 async function timeQuery(expr) {
   const t = [];
-  for (let i = 0; i < 5; i++) { const s = performance.now(); await q(expr); t.push(performance.now() - s); }
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    await q(expr);
+    t.push(performance.now() - s);
+  }
   return t.sort((a, b) => a - b)[2];
 }
 const rawQ = await timeQuery('sum by (host, role, state) (tcpstate_sockets)');
@@ -127,13 +174,17 @@ const recQ = await timeQuery('host:tcpstate_sockets:sum');
 const ms = (x) => `${x.toFixed(0)} ms`;
 console.log(`## ${N} hosts, scrape interval ${INTERVAL} s (${new Date().toISOString()})
 
-Machine: ${(await import('node:os')).cpus().length} cores, shared; Prometheus ${spawnSync('prometheus', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].replace(/^prometheus, /, '')}.
+Machine: ${(await import('node:os')).cpus().length} cores, shared; Prometheus ${spawnSync('prometheus', ['--version'], { encoding: 'utf8' })
+  .stdout.split('\n')[0]
+  .replace(/^prometheus, /, '')}.
 Agent: a real \`tcpstate serve --findings\` on a namespace with 25 listening ports and 50 connections (past the default --top 20 per side).
 
 | measure | value |
 | --- | --- |
 | series per host (the agent's /metrics) | ${lines.length} |
-| of which tcpstate_port_sockets / tcpstate_sockets / counters (_total) | ${perMetric['tcpstate_port_sockets']} / ${perMetric['tcpstate_sockets']} / ${Object.entries(perMetric).filter(([k]) => k.endsWith('_total')).reduce((a, [, v]) => a + v, 0)} |
+| of which tcpstate_port_sockets / tcpstate_sockets / counters (_total) | ${perMetric['tcpstate_port_sockets']} / ${perMetric['tcpstate_sockets']} / ${Object.entries(perMetric)
+  .filter(([k]) => k.endsWith('_total'))
+  .reduce((a, [, v]) => a + v, 0)} |
 | the agent's /metrics, median of 20 (sampling included) | ${ms(serveTimes.sort((a, b) => a - b)[10])} |
 | targets up | ${up} of ${N} |
 | samples per scrape (avg) | ${samplesPerScrape} |

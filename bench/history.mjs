@@ -19,7 +19,10 @@ import { writeFileSync } from 'node:fs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
 const dir = mkdtempSync(join(opt('--dir', '/var/tmp'), 'tcpstate-hbench-'));
 const hours1s = Number(opt('--hours-1s', '6'));
 const { openStore } = await import(join(repo, 'dist/src/history/store.js'));
@@ -53,7 +56,13 @@ function row(t, i, intervalMs) {
 
 function fileBytes(p) {
   let n = 0;
-  for (const f of [p, `${p}-wal`, `${p}-shm`]) { try { n += statSync(f).size; } catch { /* absent */ } }
+  for (const f of [p, `${p}-wal`, `${p}-shm`]) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      /* absent */
+    }
+  }
   return n;
 }
 
@@ -71,18 +80,28 @@ function fill(path, intervalMs, hours, sync = 'OFF', end = Date.now()) {
 }
 
 const out = [];
-const log = (s) => { out.push(s); console.log(s); };
-log(`# history store benchmark\n\n${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, files on ${dir} (shared machine: several engineers' builds and tests ran meanwhile)\n`);
+const log = (s) => {
+  out.push(s);
+  console.log(s);
+};
+log(
+  `# history store benchmark\n\n${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, files on ${dir} (shared machine: several engineers' builds and tests ran meanwhile)\n`,
+);
 
 // 1. Bytes per day.
 log('## Bytes on disk per day (20 groups per kind + other, 25 counter deltas per sample; rollups included)\n');
 log('| interval | simulated | samples | file bytes | bytes/sample | bytes/day | MB/day |');
 log('| --- | --- | --- | --- | --- | --- | --- |');
-for (const [intervalMs, hours] of [[1000, hours1s], [10_000, 24]]) {
+for (const [intervalMs, hours] of [
+  [1000, hours1s],
+  [10_000, 24],
+]) {
   const p = join(dir, `size-${intervalMs}.db`);
   const r = fill(p, intervalMs, hours);
   const perDay = (r.bytes / hours) * 24;
-  log(`| ${intervalMs / 1000} s | ${hours} h${hours === 24 ? '' : ` (x${24 / hours} for a day)`} | ${r.n} | ${r.bytes} | ${Math.round(r.bytes / r.n)} | ${Math.round(perDay)} | ${(perDay / 1e6).toFixed(1)} |`);
+  log(
+    `| ${intervalMs / 1000} s | ${hours} h${hours === 24 ? '' : ` (x${24 / hours} for a day)`} | ${r.n} | ${r.bytes} | ${Math.round(r.bytes / r.n)} | ${Math.round(perDay)} | ${(perDay / 1e6).toFixed(1)} |`,
+  );
   rmSync(p, { force: true });
 }
 
@@ -92,7 +111,7 @@ if (args.includes('--sizes-only')) {
 }
 
 // 2. One sample's write, as record writes it (synchronous = FULL: an fsync per commit).
-log('\n## One sample\'s write (one transaction: sample, 4 packed group rows of 21 groups, 25 counters, 2 rollup upserts)\n');
+log("\n## One sample's write (one transaction: sample, 4 packed group rows of 21 groups, 25 counters, 2 rollup upserts)\n");
 {
   const p = join(dir, 'write.db');
   fill(p, 10_000, 24, 'OFF', Date.now() - 3_600_000);
@@ -155,7 +174,11 @@ log('\n## `tcpstate history` over a week of 10 s samples (60,480 samples)\n');
     log(`| \`history ${a.join(' ')}\` | ${bytes} | ${ms[2].toFixed(0)} | ${ms[0].toFixed(0)} | ${ip[2].toFixed(0)} |`);
   }
   const base = [];
-  for (let i = 0; i < 5; i++) { const s = performance.now(); spawnSync(process.execPath, [join(repo, 'bin/tcpstate.js'), '--version']); base.push(performance.now() - s); }
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    spawnSync(process.execPath, [join(repo, 'bin/tcpstate.js'), '--version']);
+    base.push(performance.now() - s);
+  }
   base.sort((x, y) => x - y);
   log(`\n(\`tcpstate --version\`, the start-up floor: median ${base[2].toFixed(0)} ms)`);
 }

@@ -20,7 +20,7 @@ export function buildHolder() {
 
 /** The socket mix for N sockets and how many holders it needs. */
 export function mix(n) {
-  const tw = Math.round(n * 0.10);
+  const tw = Math.round(n * 0.1);
   const cw = Math.round(n * 0.08);
   let h = 1;
   for (;;) {
@@ -66,8 +66,14 @@ export class BenchNamespace {
     this.twAt = 0;
     this.mix = undefined;
     const cleanup = () => this.destroy();
-    process.on('SIGINT', () => { cleanup(); process.exit(130); });
-    process.on('SIGTERM', () => { cleanup(); process.exit(143); });
+    process.on('SIGINT', () => {
+      cleanup();
+      process.exit(130);
+    });
+    process.on('SIGTERM', () => {
+      cleanup();
+      process.exit(143);
+    });
     process.on('exit', cleanup);
     execFileSync('ip', ['netns', 'add', this.name]);
     this.sh('ip link set lo up');
@@ -93,7 +99,21 @@ export class BenchNamespace {
     const t0 = Date.now();
     const ready = [];
     for (let i = 0; i < m.holders; i++) {
-      const child = spawn('ip', ['netns', 'exec', this.name, join(here, 'build', 'holder'), String(base + i + 1), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER), String(this.holderSeconds)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          this.name,
+          join(here, 'build', 'holder'),
+          String(base + i + 1),
+          String(split(m.est, m.holders, i)),
+          String(split(m.cw, m.holders, i)),
+          String(LISTEN_PER_HOLDER),
+          String(this.holderSeconds),
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
       const next = lines(child);
       this.holders.push({ child, next });
       ready.push(next());
@@ -118,12 +138,23 @@ export class BenchNamespace {
   }
 
   stopHolders() {
-    for (const h of this.holders) { try { h.child.stdin.end(); process.kill(h.child.pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const h of this.holders) {
+      try {
+        h.child.stdin.end();
+        process.kill(h.child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     this.holders.length = 0;
   }
 
   destroy() {
     this.stopHolders();
-    try { execFileSync('ip', ['netns', 'del', this.name], { stdio: 'ignore' }); } catch { /* gone */ }
+    try {
+      execFileSync('ip', ['netns', 'del', this.name], { stdio: 'ignore' });
+    } catch {
+      /* gone */
+    }
   }
 }

@@ -16,7 +16,9 @@ if (process.argv[2] === '--child') {
   const reader = existsSync(`${dir}/dist/src/pcap/capture-read.js`) ? 'capture-read' : 'container';
   const { readCaptureFile } = await import(`${dir}/dist/src/pcap/${reader}.js`);
   let n = 0;
-  const ft = new FlowTable(() => { n++; });
+  const ft = new FlowTable(() => {
+    n++;
+  });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await readCaptureFile(capture, (p) => ft.packet(p));
@@ -24,7 +26,10 @@ if (process.argv[2] === '--child') {
   const c = process.cpuUsage(c0);
   process.stdout.write(`${((performance.now() - t0) / 1000).toFixed(2)} ${((c.user + c.system) / 1e6).toFixed(2)} ${n}\n`);
 } else {
-  if (!a || !b || !file) { process.stderr.write('usage: node bench/pcap-ab.mjs DIR_A DIR_B FILE [RUNS]\n'); process.exit(2); }
+  if (!a || !b || !file) {
+    process.stderr.write('usage: node bench/pcap-ab.mjs DIR_A DIR_B FILE [RUNS]\n');
+    process.exit(2);
+  }
   for (let r = 0; r < Number(runs); r++) {
     for (const dir of [a, b]) {
       const out = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', dir, file], { encoding: 'utf8' });

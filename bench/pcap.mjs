@@ -45,7 +45,11 @@ function fold(acc) {
   while (acc > 0xffff) acc = (acc & 0xffff) + Math.floor(acc / 65536);
   return ~acc & 0xffff;
 }
-const SYN = 2, ACK = 16, FIN = 1, RST = 4, PSH = 8;
+const SYN = 2,
+  ACK = 16,
+  FIN = 1,
+  RST = 4,
+  PSH = 8;
 let tsUs = 1_750_000_000 * 1e6;
 let packets = 0;
 /** One Ethernet/IPv4/TCP frame. */
@@ -58,30 +62,61 @@ function frame(src, sport, dst, dport, seq, ack, flags, payload, synOpts) {
   const b = OUT;
   let o = outLen;
   const sec = Math.floor(tsUs / 1e6);
-  b.writeUInt32LE(sec, o); b.writeUInt32LE(tsUs - sec * 1e6, o + 4);
-  b.writeUInt32LE(len, o + 8); b.writeUInt32LE(len, o + 12);
+  b.writeUInt32LE(sec, o);
+  b.writeUInt32LE(tsUs - sec * 1e6, o + 4);
+  b.writeUInt32LE(len, o + 8);
+  b.writeUInt32LE(len, o + 12);
   o += 16;
   const e = o;
   b.fill(0, e, e + len);
-  b[e] = 2; b[e + 5] = 1; b[e + 6] = 2; b[e + 11] = 2; // locally administered MACs
+  b[e] = 2;
+  b[e + 5] = 1;
+  b[e + 6] = 2;
+  b[e + 11] = 2; // locally administered MACs
   b.writeUInt16BE(0x0800, e + 12);
   const ip = e + 14;
-  b[ip] = 0x45; b.writeUInt16BE(ipLen, ip + 2); b.writeUInt16BE(packets & 0xffff, ip + 4);
-  b.writeUInt16BE(0x4000, ip + 6); b[ip + 8] = 64; b[ip + 9] = 6;
-  b.writeUInt32BE(src, ip + 12); b.writeUInt32BE(dst, ip + 16);
+  b[ip] = 0x45;
+  b.writeUInt16BE(ipLen, ip + 2);
+  b.writeUInt16BE(packets & 0xffff, ip + 4);
+  b.writeUInt16BE(0x4000, ip + 6);
+  b[ip + 8] = 64;
+  b[ip + 9] = 6;
+  b.writeUInt32BE(src, ip + 12);
+  b.writeUInt32BE(dst, ip + 16);
   b.writeUInt16BE(fold(sum16(b, ip, 20, 0)), ip + 10);
   const t = ip + 20;
-  b.writeUInt16BE(sport, t); b.writeUInt16BE(dport, t + 2);
-  b.writeUInt32BE(seq >>> 0, t + 4); b.writeUInt32BE(flags & ACK ? ack >>> 0 : 0, t + 8);
-  b[t + 12] = (tcpLen / 4) << 4; b[t + 13] = flags; b.writeUInt16BE(flags & SYN ? 65495 : 512, t + 14);
+  b.writeUInt16BE(sport, t);
+  b.writeUInt16BE(dport, t + 2);
+  b.writeUInt32BE(seq >>> 0, t + 4);
+  b.writeUInt32BE(flags & ACK ? ack >>> 0 : 0, t + 8);
+  b[t + 12] = (tcpLen / 4) << 4;
+  b[t + 13] = flags;
+  b.writeUInt16BE(flags & SYN ? 65495 : 512, t + 14);
   let p = t + 20;
   if (synOpts) {
-    b[p] = 2; b[p + 1] = 4; b.writeUInt16BE(1460, p + 2); p += 4;
-    b[p] = 4; b[p + 1] = 2; p += 2;
-    b[p] = 8; b[p + 1] = 10; b.writeUInt32BE(packets >>> 0, p + 2); p += 10;
-    b[p] = 1; b[p + 1] = 3; b[p + 2] = 3; b[p + 3] = 7; p += 4;
+    b[p] = 2;
+    b[p + 1] = 4;
+    b.writeUInt16BE(1460, p + 2);
+    p += 4;
+    b[p] = 4;
+    b[p + 1] = 2;
+    p += 2;
+    b[p] = 8;
+    b[p + 1] = 10;
+    b.writeUInt32BE(packets >>> 0, p + 2);
+    p += 10;
+    b[p] = 1;
+    b[p + 1] = 3;
+    b[p + 2] = 3;
+    b[p + 3] = 7;
+    p += 4;
   } else {
-    b[p] = 1; b[p + 1] = 1; b[p + 2] = 8; b[p + 3] = 10; b.writeUInt32BE(packets >>> 0, p + 4); p += 12;
+    b[p] = 1;
+    b[p + 1] = 1;
+    b[p + 2] = 8;
+    b[p + 3] = 10;
+    b.writeUInt32BE(packets >>> 0, p + 4);
+    p += 12;
   }
   for (let i = 0; i < payload; i++) b[p + i] = 0x61 + (i % 26);
   let acc = sum16(b, ip + 12, 8, 0) + 6 + tcpLen + payload;
@@ -103,7 +138,10 @@ function* conversation(i) {
   const c = (seq, ack, fl, n = 0, syn = false) => frame(client, cport, server, sport, seq, ack, fl, n, syn);
   const s = (seq, ack, fl, n = 0, syn = false) => frame(server, sport, client, cport, seq, ack, fl, n, syn);
   yield c(ci, 0, SYN, 0, true);
-  if (i % 20 === 7) { yield s(0, ci + 1, RST | ACK); return; }
+  if (i % 20 === 7) {
+    yield s(0, ci + 1, RST | ACK);
+    return;
+  }
   yield s(si, ci + 1, SYN | ACK, 0, true);
   yield c(ci + 1, si + 1, ACK);
   const req = 60 + (i % 200);
@@ -113,7 +151,10 @@ function* conversation(i) {
   yield s(si + 1, ci + 1 + req, PSH | ACK, resp);
   yield c(ci + 1 + req, si + 1 + resp, ACK);
   if (i % 50 === 3) return; // left open
-  if (i % 25 === 4) { yield c(ci + 1 + req, si + 1 + resp, RST | ACK); return; }
+  if (i % 25 === 4) {
+    yield c(ci + 1 + req, si + 1 + resp, RST | ACK);
+    return;
+  }
   yield c(ci + 1 + req, si + 1 + resp, FIN | ACK);
   yield s(si + 1 + resp, ci + 2 + req, FIN | ACK);
   yield c(ci + 2 + req, si + 2 + resp, ACK);
@@ -122,8 +163,11 @@ function* conversation(i) {
 function generate() {
   fd = openSync(FILE, 'w');
   const hdr = Buffer.alloc(24);
-  hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6);
-  hdr.writeUInt32LE(262144, 16); hdr.writeUInt32LE(1, 20);
+  hdr.writeUInt32LE(0xa1b2c3d4, 0);
+  hdr.writeUInt16LE(2, 4);
+  hdr.writeUInt16LE(4, 6);
+  hdr.writeUInt32LE(262144, 16);
+  hdr.writeUInt32LE(1, 20);
   writeSync(fd, hdr);
   const active = [];
   let next = 0;
@@ -131,8 +175,10 @@ function generate() {
     while (active.length < CONC && next < CONNS) active.push(conversation(next++));
     // Round-robin with a stride so neighbours interleave like a busy server's traffic.
     for (let j = 0; j < active.length; ) {
-      if (active[j].next().done) { active[j] = active[active.length - 1]; active.pop(); }
-      else j += 1;
+      if (active[j].next().done) {
+        active[j] = active[active.length - 1];
+        active.pop();
+      } else j += 1;
     }
   }
   flushOut();
@@ -189,9 +235,11 @@ let mismatches = 0;
 for (const r of conv) {
   const c = ours.get(`${r.a} ${r.b}`) ?? ours.get(`${r.b} ${r.a}`);
   const fwd = c && `${c.orig.address}:${c.orig.port}` === r.a;
-  const ok = c && (fwd
-    ? c.orig.packets === r.fAB && c.orig.bytes === r.bAB && c.resp.packets === r.fBA && c.resp.bytes === r.bBA
-    : c.resp.packets === r.fAB && c.resp.bytes === r.bAB && c.orig.packets === r.fBA && c.orig.bytes === r.bBA);
+  const ok =
+    c &&
+    (fwd
+      ? c.orig.packets === r.fAB && c.orig.bytes === r.bAB && c.resp.packets === r.fBA && c.resp.bytes === r.bBA
+      : c.resp.packets === r.fAB && c.resp.bytes === r.bAB && c.orig.packets === r.fBA && c.orig.bytes === r.bBA);
   if (!ok && mismatches++ < 5) console.log('mismatch', r, c && { orig: c.orig, resp: c.resp });
 }
 const agree = conv.length === doc.connections.length && mismatches === 0;
@@ -224,7 +272,9 @@ Peak RSS stays near 100 MB whatever the capture's size: connections leave the ta
 
 Agreement: tshark lists ${conv.length.toLocaleString('en-US')} conversations, tcpstate ${doc.connections.length.toLocaleString('en-US')};
 packets and bytes each way ${agree ? 'are equal for every conversation' : `differ for ${mismatches} conversations`}.
-conn_state: ${Object.entries(cs).map(([k, v]) => `${k} ${v}`).join(', ')}.
+conn_state: ${Object.entries(cs)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(', ')}.
 `;
 writeFileSync(join(here, 'RESULTS-pcap.md'), md);
 console.log(md);

@@ -20,15 +20,23 @@ import { BenchNamespace, LISTEN_PER_HOLDER, mix } from './namespace.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const quick = args.includes('--quick');
 const SIZES = opt('--sizes', '1000,10000,100000,400000').split(',').map(Number);
 const DEADLINE = Date.now() + 28 * 60_000; // the whole bench stays under 30 minutes
 
-if (process.getuid?.() !== 0) { console.error('bench: needs root (network namespace, setns)'); process.exit(2); }
+if (process.getuid?.() !== 0) {
+  console.error('bench: needs root (network namespace, setns)');
+  process.exit(2);
+}
 
 // ---- build ---------------------------------------------------------------------------
-function sh(cmd, a, o = {}) { return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...o }); }
+function sh(cmd, a, o = {}) {
+  return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...o });
+}
 sh('npm', ['run', '--silent', 'build'], { cwd: repo }); // tsc, then the CLI bundle bin prefers
 mkdirSync(join(here, 'build'), { recursive: true }); // ignored by git: absent in a fresh clone
 for (const c of ['holder', 'nlcount', 'measure']) sh('gcc', ['-O2', '-Wall', '-o', join(here, 'build', c), join(here, `${c}.c`)], { cwd: here });
@@ -84,7 +92,11 @@ function measure(cmd, limit) {
   return { ms, kb, status, stderr: r.stderr ?? '' };
 }
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 function runsFor(n) {
   if (quick) return { fast: 3, slow: 1 };
@@ -97,7 +109,10 @@ function runsFor(n) {
 // ---- lean start: an idle namespace (no sockets), hyperfine ------------------------------
 function leanStart() {
   const json = join(here, 'build', 'lean-start.json');
-  const r = spawnSync('ip', ['netns', 'exec', NS, 'hyperfine', '-N', '--warmup', '5', '--runs', quick ? '10' : '40', '--export-json', json, 'node -e 0', `${T} count`], { encoding: 'utf8', env: TOOL_ENV });
+  const r = spawnSync('ip', ['netns', 'exec', NS, 'hyperfine', '-N', '--warmup', '5', '--runs', quick ? '10' : '40', '--export-json', json, 'node -e 0', `${T} count`], {
+    encoding: 'utf8',
+    env: TOOL_ENV,
+  });
   if (r.status !== 0) return undefined;
   const [a, b] = JSON.parse(readFileSync(json, 'utf8')).results;
   const cpu = (x) => (x.user + x.system) * 1000;
@@ -109,7 +124,10 @@ const results = [];
 let lean;
 try {
   lean = leanStart();
-  if (lean) console.log(`lean start: node -e 0 ${lean.node.toFixed(1)} ms, tcpstate count ${lean.count.toFixed(1)} ms: +${(lean.count - lean.node).toFixed(1)} ms (CPU +${(lean.countCpu - lean.nodeCpu).toFixed(1)} ms)`);
+  if (lean)
+    console.log(
+      `lean start: node -e 0 ${lean.node.toFixed(1)} ms, tcpstate count ${lean.count.toFixed(1)} ms: +${(lean.count - lean.node).toFixed(1)} ms (CPU +${(lean.countCpu - lean.nodeCpu).toFixed(1)} ms)`,
+    );
   for (const n of SIZES) {
     const m = mix(n);
     const setup = await startHolders(m);
@@ -125,8 +143,14 @@ try {
         if (t.slow && (r >= runs.slow || Date.now() > DEADLINE)) continue;
         const x = measure(t.cmd, t.slow ? SLOW_LIMIT_S : undefined);
         const e = rec.get(t.name);
-        if (x.status === 124) { e.timedOut = (e.timedOut ?? 0) + 1; continue; }
-        if (x.status !== 0) { e.failed++; continue; }
+        if (x.status === 124) {
+          e.timedOut = (e.timedOut ?? 0) + 1;
+          continue;
+        }
+        if (x.status !== 0) {
+          e.failed++;
+          continue;
+        }
         e.ms.push(x.ms);
         e.kb.push(x.kb);
         const ip = /scan and count ([\d.]+) ms \((\d+) sockets/.exec(x.stderr) ?? /inproc ([\d.]+)/.exec(x.stderr);
@@ -151,20 +175,34 @@ try {
   cleanup();
 }
 
-function fmtMs(ms) { return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`; }
+function fmtMs(ms) {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
 
 function table(row) {
   const base = row.tools['tcpstate count'].median;
   const lsBase = row.tools['tcpstate ls -tanp'].median;
-  const out = [`### ${row.n.toLocaleString('en')} sockets`, '',
-    `Mix: ${row.mix.est * 2} ESTABLISHED (${row.mix.est} pairs), ${row.mix.cw} CLOSE_WAIT + ${row.mix.cw} FIN_WAIT2, ${row.mix.tw} TIME_WAIT (refreshed every 45 s), ${row.mix.holders * LISTEN_PER_HOLDER} LISTEN; ${row.mix.holders} holder processes; tcpstate counted ${row.sockets[0]}–${row.sockets[1]} sockets, reading the kernel by ${row.methods.join('; ') || 'unknown'}. Set-up ${row.setup.toFixed(1)} s.`, '',
+  const out = [
+    `### ${row.n.toLocaleString('en')} sockets`,
+    '',
+    `Mix: ${row.mix.est * 2} ESTABLISHED (${row.mix.est} pairs), ${row.mix.cw} CLOSE_WAIT + ${row.mix.cw} FIN_WAIT2, ${row.mix.tw} TIME_WAIT (refreshed every 45 s), ${row.mix.holders * LISTEN_PER_HOLDER} LISTEN; ${row.mix.holders} holder processes; tcpstate counted ${row.sockets[0]}–${row.sockets[1]} sockets, reading the kernel by ${row.methods.join('; ') || 'unknown'}. Set-up ${row.setup.toFixed(1)} s.`,
+    '',
     '| tool | median | × tcpstate count | × tcpstate ls -tanp | in-process | peak RSS | runs |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
   for (const t of TOOLS) {
     const x = row.tools[t.name];
-    if (!x.runs && x.timedOut) { out.push(`| ${t.name} | > ${SLOW_LIMIT_S} s (stopped) | > ${(SLOW_LIMIT_S * 1000 / base).toFixed(0)} | > ${(SLOW_LIMIT_S * 1000 / lsBase).toFixed(0)} | | | ${x.timedOut} stopped |`); continue; }
-    if (!x.runs) { out.push(`| ${t.name} | failed or skipped (${x.failed} failed) | | | | | 0 |`); continue; }
-    out.push(`| ${t.name} | ${fmtMs(x.median)} | ${(x.median / base).toFixed(2)} | ${(x.median / lsBase).toFixed(2)} | ${x.inproc !== undefined ? fmtMs(x.inproc) : ''} | ${x.rss.toFixed(1)} MiB | ${x.runs}${x.failed ? ` (+${x.failed} failed)` : ''} |`);
+    if (!x.runs && x.timedOut) {
+      out.push(`| ${t.name} | > ${SLOW_LIMIT_S} s (stopped) | > ${((SLOW_LIMIT_S * 1000) / base).toFixed(0)} | > ${((SLOW_LIMIT_S * 1000) / lsBase).toFixed(0)} | | | ${x.timedOut} stopped |`);
+      continue;
+    }
+    if (!x.runs) {
+      out.push(`| ${t.name} | failed or skipped (${x.failed} failed) | | | | | 0 |`);
+      continue;
+    }
+    out.push(
+      `| ${t.name} | ${fmtMs(x.median)} | ${(x.median / base).toFixed(2)} | ${(x.median / lsBase).toFixed(2)} | ${x.inproc !== undefined ? fmtMs(x.inproc) : ''} | ${x.rss.toFixed(1)} MiB | ${x.runs}${x.failed ? ` (+${x.failed} failed)` : ''} |`,
+    );
   }
   return out.join('\n');
 }
@@ -184,7 +222,11 @@ function targets(row) {
     if (c.inproc !== undefined && ref !== undefined) check(c.inproc <= 1.2 * ref, `count in-process ${fmtMs(c.inproc)} ≤ 1.2 × C reference (${fmtMs(1.2 * ref)})`);
     const ssp = t['ss -tanp'];
     const need = row.n >= 400000 ? 40 : 8;
-    if (!ssp.runs && ssp.timedOut) check(SLOW_LIMIT_S * 1000 / t['tcpstate ls -tanp'].median >= need, `ls -tanp more than ${(SLOW_LIMIT_S * 1000 / t['tcpstate ls -tanp'].median).toFixed(1)}× faster than ss -tanp, which was stopped at ${SLOW_LIMIT_S} s (≥ ${need}×)`);
+    if (!ssp.runs && ssp.timedOut)
+      check(
+        (SLOW_LIMIT_S * 1000) / t['tcpstate ls -tanp'].median >= need,
+        `ls -tanp more than ${((SLOW_LIMIT_S * 1000) / t['tcpstate ls -tanp'].median).toFixed(1)}× faster than ss -tanp, which was stopped at ${SLOW_LIMIT_S} s (≥ ${need}×)`,
+      );
     if (ssp.runs) check(ssp.median / t['tcpstate ls -tanp'].median >= need, `ls -tanp ${(ssp.median / t['tcpstate ls -tanp'].median).toFixed(1)}× faster than ss -tanp (≥ ${need}×)`);
   }
   if (row.n >= 400000) {
@@ -199,28 +241,41 @@ function printSize(row) {
 }
 
 const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown';
-const ver = (c, a) => { try { return execFileSync(c, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0].trim(); } catch { return 'unknown'; } };
+const ver = (c, a) => {
+  try {
+    return execFileSync(c, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .split('\n')[0]
+      .trim();
+  } catch {
+    return 'unknown';
+  }
+};
 const md = [
   '# Benchmark results',
   '',
   'Made by `sudo node bench/run.mjs` (see the header of bench/run.mjs). Wall time is the whole process',
   '(Node start included) as `bench/build/measure` sees it; "in-process" is the time from the start of',
-  'the scan to the counts (tcpstate with TCPSTATE_TIMING=1) or the C reference\'s own dump-and-count',
-  'time; peak RSS is wait4\'s ru_maxrss (the largest process of a pipeline). Medians over the runs given;',
+  "the scan to the counts (tcpstate with TCPSTATE_TIMING=1) or the C reference's own dump-and-count",
+  "time; peak RSS is wait4's ru_maxrss (the largest process of a pipeline). Medians over the runs given;",
   'the tools run in rounds, each round in a rotated order. "× tcpstate count" is the median divided by',
-  'tcpstate count\'s (above 1: slower than tcpstate).',
+  "tcpstate count's (above 1: slower than tcpstate).",
   '',
-  `- machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (the machine is shared)`,
+  `- machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average at the end ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} (the machine is shared)`,
   `- kernel: ${os.release()}; node ${process.version}; ${ver('ss', ['-V'])}; ${ver('netstat', ['-V'])}`,
   `- peers: systeminformation ${JSON.parse(readFileSync(join(here, 'node_modules', 'systeminformation', 'package.json'), 'utf8')).version}, node-netstat ${JSON.parse(readFileSync(join(here, 'node_modules', 'node-netstat', 'package.json'), 'utf8')).version}`,
   `- date: ${new Date().toISOString()}`,
   '',
-  ...(lean ? [
-    '### Lean start (idle namespace, no sockets; hyperfine)',
-    '',
-    `\`hyperfine -N --warmup 5 --runs ${lean.runs} 'node -e 0' 'node bin/tcpstate.js count'\`: medians ${lean.node.toFixed(1)} ms and ${lean.count.toFixed(1)} ms, so tcpstate count takes **${(lean.count - lean.node).toFixed(1)} ms** over Node's own start (target ≤ 40 ms: ${lean.count - lean.node <= 40 ? 'met' : '**missed**'}); CPU (user + system, mean) ${lean.nodeCpu.toFixed(1)} ms and ${lean.countCpu.toFixed(1)} ms (+${(lean.countCpu - lean.nodeCpu).toFixed(1)} ms).`,
-    '',
-  ] : []),
+  ...(lean
+    ? [
+        '### Lean start (idle namespace, no sockets; hyperfine)',
+        '',
+        `\`hyperfine -N --warmup 5 --runs ${lean.runs} 'node -e 0' 'node bin/tcpstate.js count'\`: medians ${lean.node.toFixed(1)} ms and ${lean.count.toFixed(1)} ms, so tcpstate count takes **${(lean.count - lean.node).toFixed(1)} ms** over Node's own start (target ≤ 40 ms: ${lean.count - lean.node <= 40 ? 'met' : '**missed**'}); CPU (user + system, mean) ${lean.nodeCpu.toFixed(1)} ms and ${lean.countCpu.toFixed(1)} ms (+${(lean.countCpu - lean.nodeCpu).toFixed(1)} ms).`,
+        '',
+      ]
+    : []),
   ...results.flatMap((r) => [table(r), '', targets(r), '']),
 ];
 writeFileSync(join(here, 'RESULTS.md'), md.join('\n'));

@@ -13,9 +13,15 @@ const here = new URL('../dist/src/sources/', import.meta.url);
 const { startProcessScan } = await import(new URL('process-scan.js', here));
 const { listPids } = await import(new URL('processes.js', here));
 const old = values.old ? await import(`${values.old}/dist/src/sources/process-scan.js`) : undefined;
-const pids = values.pids ? values.pids.split(',').map(Number) : values.netns
-  ? execFileSync('ip', ['netns', 'pids', values.netns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b)
-  : listPids('/proc');
+const pids = values.pids
+  ? values.pids.split(',').map(Number)
+  : values.netns
+    ? execFileSync('ip', ['netns', 'pids', values.netns], { encoding: 'utf8' })
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number)
+        .sort((a, b) => a - b)
+    : listPids('/proc');
 
 const variants = {
   'native, 1 thread': () => startProcessScan('/proc', { pids, threads: 1 }),
@@ -34,6 +40,9 @@ for (let r = 0; r < Number(values.runs); r++) {
     sockets = scan.owners.size;
   }
 }
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[s.length >> 1];
+};
 console.log(`${pids.length} processes, ${sockets} socket inodes with an owner, ${values.runs} runs each (alternating)`);
 for (const [name, t] of Object.entries(times)) console.log(`${name.padEnd(28)} ${median(t).toFixed(1).padStart(8)} ms   (min ${Math.min(...t).toFixed(1)})`);

@@ -14,27 +14,43 @@ import { BenchNamespace, buildHolder } from './namespace.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const SIZES = opt('--sizes', '100000').split(',').map(Number);
 const SCRAPES = Number(opt('--scrapes', '5'));
 const SERVE_ARGS = (opt('--serve-args', '') ?? '').split(' ').filter(Boolean);
-if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+if (process.getuid?.() !== 0) {
+  console.error('bench: needs root');
+  process.exit(2);
+}
 
 buildHolder();
 const bns = new BenchNamespace('tcst-bmem');
 const procs = [];
-process.on('exit', () => { for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } } });
+process.on('exit', () => {
+  for (const p of procs) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mem = (pid) => {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k) => Math.round(Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)[1]) / 1024 * 10) / 10;
+  const kb = (k) => Math.round((Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)[1]) / 1024) * 10) / 10;
   return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), hwm: kb('VmHWM') };
 };
 const out = [];
 for (const n of SIZES) {
   await bns.fill(n);
   const sockets = Number(bns.sh('ss -tanH | wc -l'));
-  const child = spawn('ip', ['netns', 'exec', bns.name, process.execPath, join(repo, 'bin', 'tcpstate.js'), 'serve', '--listen', '127.0.0.1:19978', ...SERVE_ARGS], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('ip', ['netns', 'exec', bns.name, process.execPath, join(repo, 'bin', 'tcpstate.js'), 'serve', '--listen', '127.0.0.1:19978', ...SERVE_ARGS], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   procs.push(child);
   await sleep(3000);
   const row = { sockets, idle: mem(child.pid), scrapes: [] };
@@ -44,7 +60,11 @@ for (const n of SIZES) {
   }
   out.push(row);
   console.log(JSON.stringify(row));
-  try { process.kill(child.pid, 'SIGTERM'); } catch { /* gone */ }
+  try {
+    process.kill(child.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
   await sleep(500);
 }
 bns.destroy();

@@ -18,17 +18,31 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const SIZES = opt('--sizes', '100000,400000').split(',').map(Number);
 const ROUNDS = Number(opt('--rounds', '7'));
 const SERVE_ARGS = (opt('--serve-args', '') ?? '').split(' ').filter(Boolean);
-if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+if (process.getuid?.() !== 0) {
+  console.error('bench: needs root');
+  process.exit(2);
+}
 
 buildHolder();
 const bns = new BenchNamespace('tcst-bserve');
 const NS = bns.name;
 const procs = [];
-process.on('exit', () => { for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } } });
+process.on('exit', () => {
+  for (const p of procs) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 const nsx = (cmd) => bns.sh(cmd);
 const fill = (n) => bns.fill(n);
 
@@ -41,8 +55,14 @@ function startServer(cmd, _port) {
 }
 const curl = (url) => Number(nsx(`curl -s -o /dev/null -w '%{time_total}' '${url}'`));
 const hwm = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
-const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+};
+const pct = (a, p) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+};
 
 const raw = [];
 for (const n of SIZES) {
@@ -61,15 +81,31 @@ for (const n of SIZES) {
   if (n === SIZES[0]) {
     // /-/healthy while /metrics is scraped back to back.
     let busy = true;
-    const loop = (async () => { while (busy) { try { await fetchInNs('/metrics'); } catch { /* counted below */ } } })();
+    const loop = (async () => {
+      while (busy) {
+        try {
+          await fetchInNs('/metrics');
+        } catch {
+          /* counted below */
+        }
+      }
+    })();
     const healthy = [];
-    for (let i = 0; i < 200; i++) { healthy.push(curl('http://127.0.0.1:19977/-/healthy')); }
+    for (let i = 0; i < 200; i++) {
+      healthy.push(curl('http://127.0.0.1:19977/-/healthy'));
+    }
     busy = false;
     await loop;
     row.healthyDuringScrapes = { p50S: pct(healthy, 0.5), p99S: pct(healthy, 0.99), n: healthy.length };
   }
   raw.push(row);
-  for (const c of [ne, ts]) { try { process.kill(c.pid, 'SIGTERM'); } catch { /* gone */ } }
+  for (const c of [ne, ts]) {
+    try {
+      process.kill(c.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
   await sleep(500);
 }
 
@@ -84,9 +120,21 @@ function fetchInNs(path) {
 console.log('| sockets | node_exporter scrape (median) | tcpstate serve scrape (median) | ratio | node_exporter peak RSS | tcpstate peak RSS |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of raw) {
-  console.log(`| ${r.sockets} | ${(r.nodeExporter.medianS * 1000).toFixed(0)} ms | ${(r.tcpstate.medianS * 1000).toFixed(0)} ms | ${(r.tcpstate.medianS / r.nodeExporter.medianS).toFixed(2)} | ${r.nodeExporter.peakRssMiB.toFixed(0)} MiB | ${r.tcpstate.peakRssMiB.toFixed(0)} MiB |`);
+  console.log(
+    `| ${r.sockets} | ${(r.nodeExporter.medianS * 1000).toFixed(0)} ms | ${(r.tcpstate.medianS * 1000).toFixed(0)} ms | ${(r.tcpstate.medianS / r.nodeExporter.medianS).toFixed(2)} | ${r.nodeExporter.peakRssMiB.toFixed(0)} MiB | ${r.tcpstate.peakRssMiB.toFixed(0)} MiB |`,
+  );
 }
-for (const r of raw) if (r.healthyDuringScrapes) console.log(`/-/healthy during back-to-back scrapes at ${r.sockets} sockets: p50 ${(r.healthyDuringScrapes.p50S * 1000).toFixed(1)} ms, p99 ${(r.healthyDuringScrapes.p99S * 1000).toFixed(1)} ms (${r.healthyDuringScrapes.n} requests)`);
+for (const r of raw)
+  if (r.healthyDuringScrapes)
+    console.log(
+      `/-/healthy during back-to-back scrapes at ${r.sockets} sockets: p50 ${(r.healthyDuringScrapes.p50S * 1000).toFixed(1)} ms, p99 ${(r.healthyDuringScrapes.p99S * 1000).toFixed(1)} ms (${r.healthyDuringScrapes.n} requests)`,
+    );
 console.log(JSON.stringify(raw));
-for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+for (const p of procs) {
+  try {
+    process.kill(p.pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
 bns.destroy();

@@ -14,10 +14,16 @@ import { BenchNamespace, buildHolder } from './namespace.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const N = Number(opt('--sockets', '100000'));
 const MINUTES = Number(opt('--minutes', '60'));
-if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+if (process.getuid?.() !== 0) {
+  console.error('bench: needs root');
+  process.exit(2);
+}
 
 const { Sampler } = await import(join(here, '..', 'dist', 'src', 'engine', 'sampler.js'));
 buildHolder();
@@ -31,9 +37,16 @@ delay.enable();
 let ticks = 0;
 let errors = 0;
 let rowsSeen = 0;
-const full = sampler.every(2000, { netns: ns.name }, (s) => { ticks++; if (s instanceof Error) errors++; else rowsSeen = s.table.length; });
+const full = sampler.every(2000, { netns: ns.name }, (s) => {
+  ticks++;
+  if (s instanceof Error) errors++;
+  else rowsSeen = s.table.length;
+});
 await new Promise((r) => setTimeout(r, 1000));
-const metrics = sampler.every(2000, { netns: ns.name, metrics: { top: 20, byProcess: false }, rows: false }, (s) => { ticks++; if (s instanceof Error) errors++; });
+const metrics = sampler.every(2000, { netns: ns.name, metrics: { top: 20, byProcess: false }, rows: false }, (s) => {
+  ticks++;
+  if (s instanceof Error) errors++;
+});
 const minutes = [];
 const t0 = Date.now();
 for (let m = 1; m <= MINUTES; m++) {
@@ -47,7 +60,18 @@ for (let m = 1; m <= MINUTES; m++) {
   }
   const mu = process.memoryUsage();
   rss.sort((x, y) => x - y);
-  const row = { minute: m, rssMiB: +(rss[rss.length >> 1] ?? mu.rss / 2 ** 20).toFixed(1), rssMinMiB: +(rss[0] ?? 0).toFixed(1), rssMaxMiB: +(rss.at(-1) ?? 0).toFixed(1), heapMiB: +(mu.heapUsed / 2 ** 20).toFixed(1), loopP99Ms: +(delay.percentile(99) / 1e6).toFixed(1), ticks, errors, skipped: sampler.stats.skippedTicks, rows: rowsSeen };
+  const row = {
+    minute: m,
+    rssMiB: +(rss[rss.length >> 1] ?? mu.rss / 2 ** 20).toFixed(1),
+    rssMinMiB: +(rss[0] ?? 0).toFixed(1),
+    rssMaxMiB: +(rss.at(-1) ?? 0).toFixed(1),
+    heapMiB: +(mu.heapUsed / 2 ** 20).toFixed(1),
+    loopP99Ms: +(delay.percentile(99) / 1e6).toFixed(1),
+    ticks,
+    errors,
+    skipped: sampler.stats.skippedTicks,
+    rows: rowsSeen,
+  };
   delay.reset();
   minutes.push(row);
   console.error(JSON.stringify(row));
@@ -56,8 +80,25 @@ full();
 metrics();
 await sampler.close();
 // Warm: the median of minutes 5-10's medians; end: the median of the last five minutes' medians.
-const median = (xs) => { const v = [...xs].sort((x, y) => x - y); return v[v.length >> 1]; };
+const median = (xs) => {
+  const v = [...xs].sort((x, y) => x - y);
+  return v[v.length >> 1];
+};
 const warmRss = median(minutes.filter((r) => r.minute >= Math.min(5, MINUTES) && r.minute <= Math.min(10, MINUTES)).map((r) => r.rssMiB));
 const lastRss = median(minutes.slice(-5).map((r) => r.rssMiB));
-console.log(JSON.stringify({ sockets, minutes: MINUTES, warmRssMiB: warmRss, lastRssMiB: lastRss, growthMiB: +(lastRss - warmRss).toFixed(1), maxRssMiB: Math.max(...minutes.map((r) => r.rssMaxMiB)), maxLoopP99Ms: Math.max(...minutes.map((r) => r.loopP99Ms)), ticks, errors, skipped: sampler.stats.skippedTicks, perMinute: minutes }));
+console.log(
+  JSON.stringify({
+    sockets,
+    minutes: MINUTES,
+    warmRssMiB: warmRss,
+    lastRssMiB: lastRss,
+    growthMiB: +(lastRss - warmRss).toFixed(1),
+    maxRssMiB: Math.max(...minutes.map((r) => r.rssMaxMiB)),
+    maxLoopP99Ms: Math.max(...minutes.map((r) => r.loopP99Ms)),
+    ticks,
+    errors,
+    skipped: sampler.stats.skippedTicks,
+    perMinute: minutes,
+  }),
+);
 ns.destroy();

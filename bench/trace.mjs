@@ -19,26 +19,42 @@ import { BenchNamespace } from './namespace.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const RATES = opt('--rates', '1000,10000').split(',').map(Number);
 const SECONDS = Number(opt('--seconds', '10'));
-if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+if (process.getuid?.() !== 0) {
+  console.error('bench: needs root');
+  process.exit(2);
+}
 
 mkdirSync(join(here, 'build'), { recursive: true });
 execFileSync('gcc', ['-O2', '-Wall', '-o', join(here, 'build', 'churn'), join(here, 'churn.c')], { stdio: 'inherit' });
 const ns = new BenchNamespace('tcst-btrace');
 const inum = statSync(ns.path).ino;
 const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / ticks; };
+const cpu = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / ticks;
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const WATCHERS = {
   none: null,
   'trace --json': [process.execPath, join(repo, 'bin', 'tcpstate.js'), 'trace', '--json', '--netns', ns.name],
   'trace --count': [process.execPath, join(repo, 'bin', 'tcpstate.js'), 'trace', '--count', '--json', '--netns', ns.name],
-  bpftrace: ['bpftrace', '-e', `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { printf("%d %s %d %d %d %d\\n", pid, comm, args->sport, args->dport, args->oldstate, args->newstate); }`],
+  bpftrace: [
+    'bpftrace',
+    '-e',
+    `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { printf("%d %s %d %d %d %d\\n", pid, comm, args->sport, args->dport, args->oldstate, args->newstate); }`,
+  ],
   'trace --lifetimes': [process.execPath, join(repo, 'bin', 'tcpstate.js'), 'trace', '--lifetimes', '--json', '--netns', ns.name],
-  'bpftrace tcplife': ['bpftrace', '-e', `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ {
+  'bpftrace tcplife': [
+    'bpftrace',
+    '-e',
+    `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ {
     $sk = args->skaddr;
     if (args->newstate < 4 && @birth[$sk] == 0) { @birth[$sk] = nsecs; }
     if (args->newstate == 2 || args->newstate == 9) { @pid[$sk] = pid; @comm[$sk] = comm; }
@@ -49,7 +65,8 @@ const WATCHERS = {
       }
       delete(@birth[$sk]); delete(@pid[$sk]); delete(@comm[$sk]);
     }
-  }`],
+  }`,
+  ],
 };
 const only = opt('--watchers', undefined)?.split(',');
 for (const k of Object.keys(WATCHERS)) if (only && !only.includes(k)) delete WATCHERS[k];
@@ -76,11 +93,17 @@ for (const rate of RATES) {
         lines += ls.length;
         if (name === 'trace --count') out += ls.join('\n') + '\n';
       });
-      child.stderr.on('data', (d) => { err += d.toString(); });
+      child.stderr.on('data', (d) => {
+        err += d.toString();
+      });
       await sleep(name.startsWith('bpftrace') ? 6000 : 2500);
     }
     const c0 = child ? cpu(child.pid) : 0;
-    const [made, took] = ns.sh(`${join(here, 'build', 'churn')} ${port++} ${rate} ${SECONDS}`).trim().split(' ').map(Number);
+    const [made, took] = ns
+      .sh(`${join(here, 'build', 'churn')} ${port++} ${rate} ${SECONDS}`)
+      .trim()
+      .split(' ')
+      .map(Number);
     await sleep(1000);
     const c1 = child ? cpu(child.pid) : 0;
     let counted;
@@ -93,7 +116,10 @@ for (const rate of RATES) {
       if (name.startsWith('bpftrace')) {
         const text = readFileSync(file, 'utf8');
         lines = text.split('\n').filter((l) => (perConnection(name) ? /^\d+ \S* ?\d+ \d+ \d+ \d+ \d+$/ : /^\d+ \S* ?\d+ \d+ \d+ \d+$/).test(l)).length;
-        out = text.split('\n').filter((l) => /Lost/.test(l)).join('\n');
+        out = text
+          .split('\n')
+          .filter((l) => /Lost/.test(l))
+          .join('\n');
         unlinkSync(file);
       }
       lost = Number(/(\d+) state changes lost/.exec(err)?.[1] ?? 0) + [...`${out}\n${err}`.matchAll(/Lost (\d+) events/g)].reduce((a, m) => a + Number(m[1]), 0);
@@ -102,7 +128,17 @@ for (const rate of RATES) {
         counted = doc.transitions.reduce((a, t) => a + t.count, 0);
       }
     }
-    const row = { rate, watcher: name, connections: made, seconds: took, connPerS: Math.round(made / took), cpuS: +(c1 - c0).toFixed(2), events: counted ?? lines, expected: perConnection(name) ? 2 * made : 6 * made + 2, lost };
+    const row = {
+      rate,
+      watcher: name,
+      connections: made,
+      seconds: took,
+      connPerS: Math.round(made / took),
+      cpuS: +(c1 - c0).toFixed(2),
+      events: counted ?? lines,
+      expected: perConnection(name) ? 2 * made : 6 * made + 2,
+      lost,
+    };
     rows.push(row);
     console.error(JSON.stringify(row));
   }
@@ -110,5 +146,8 @@ for (const rate of RATES) {
 ns.destroy();
 console.log('| target conn/s | watcher | conn/s made | CPU s of the watcher | changes (lifetimes: connection ends) seen | expected | lost (reported) |');
 console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.rate} | ${r.watcher} | ${r.connPerS} | ${r.watcher === 'none' ? '-' : r.cpuS} | ${r.watcher === 'none' ? '-' : r.events} | ${r.watcher === 'none' ? '-' : r.expected} | ${r.watcher === 'none' ? '-' : r.lost} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.rate} | ${r.watcher} | ${r.connPerS} | ${r.watcher === 'none' ? '-' : r.cpuS} | ${r.watcher === 'none' ? '-' : r.events} | ${r.watcher === 'none' ? '-' : r.expected} | ${r.watcher === 'none' ? '-' : r.lost} |`,
+  );
 console.log(JSON.stringify(rows));

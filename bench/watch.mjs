@@ -20,13 +20,19 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const SIZES = opt('--sizes', '100000').split(',').map(Number);
 const SECONDS = Number(opt('--seconds', '30'));
 const FD_PER_HOLDER = 19000;
 const LISTEN_PER_HOLDER = 16;
 
-if (process.getuid?.() !== 0) { console.error('bench: needs root (network namespace)'); process.exit(2); }
+if (process.getuid?.() !== 0) {
+  console.error('bench: needs root (network namespace)');
+  process.exit(2);
+}
 const sh = (cmd, a, o = {}) => execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...o });
 sh('npm', ['run', '--silent', 'build'], { cwd: repo });
 mkdirSync(join(here, 'build'), { recursive: true });
@@ -35,12 +41,28 @@ sh('gcc', ['-O2', '-Wall', '-o', join(here, 'build', 'holder'), join(here, 'hold
 const NS = `tcst-bwatch-${process.pid}`;
 const holders = [];
 function cleanup() {
-  for (const h of holders) { try { process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const h of holders) {
+    try {
+      process.kill(h.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   holders.length = 0;
-  try { execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' }); } catch { /* gone */ }
+  try {
+    execFileSync('ip', ['netns', 'del', NS], { stdio: 'ignore' });
+  } catch {
+    /* gone */
+  }
 }
-process.on('SIGINT', () => { cleanup(); process.exit(130); });
-process.on('SIGTERM', () => { cleanup(); process.exit(143); });
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+process.on('SIGTERM', () => {
+  cleanup();
+  process.exit(143);
+});
 process.on('exit', cleanup);
 execFileSync('ip', ['netns', 'add', NS]);
 const nsx = (cmd) => execFileSync('ip', ['netns', 'exec', NS, 'sh', '-c', cmd], { stdio: 'ignore' });
@@ -48,7 +70,7 @@ nsx('ip link set lo up');
 nsx('echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range; echo 2000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets; echo 65535 > /proc/sys/net/core/somaxconn');
 
 function mix(n) {
-  const tw = Math.round(n * 0.10);
+  const tw = Math.round(n * 0.1);
   const cw = Math.round(n * 0.08);
   let h = 1;
   for (;;) {
@@ -61,7 +83,14 @@ function mix(n) {
 function lineOf(child) {
   return new Promise((res, rej) => {
     let buf = '';
-    const on = (d) => { buf += d; const nl = buf.indexOf('\n'); if (nl >= 0) { child.stdout.off('data', on); res(buf.slice(0, nl)); } };
+    const on = (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        child.stdout.off('data', on);
+        res(buf.slice(0, nl));
+      }
+    };
     child.stdout.on('data', on);
     child.once('exit', (c) => rej(new Error(`holder exited with ${c}`)));
   });
@@ -73,17 +102,32 @@ async function startHolders(m) {
   const split = (total, k, i) => Math.floor(total / k) + (i < total % k ? 1 : 0);
   const started = [];
   for (let i = 0; i < m.holders; i++) {
-    const child = spawn('ip', ['netns', 'exec', NS, join(here, 'build', 'holder'), String(++idBase), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', NS, join(here, 'build', 'holder'), String(++idBase), String(split(m.est, m.holders, i)), String(split(m.cw, m.holders, i)), String(LISTEN_PER_HOLDER)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     holders.push(child);
     started.push(lineOf(child));
   }
   for (const l of await Promise.all(started)) if (!l.startsWith('ready')) throw new Error(`holder: ${l}`);
   twGen++;
-  const oks = holders.map((h, i) => { const p = lineOf(h); h.stdin.write(`tw ${split(m.tw, holders.length, i)} ${twGen}\n`); return p; });
+  const oks = holders.map((h, i) => {
+    const p = lineOf(h);
+    h.stdin.write(`tw ${split(m.tw, holders.length, i)} ${twGen}\n`);
+    return p;
+  });
   for (const l of await Promise.all(oks)) if (!l.startsWith('ok')) throw new Error(`holder: ${l}`);
 }
 function stopHolders() {
-  for (const h of holders) { try { h.stdin.end(); process.kill(h.pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const h of holders) {
+    try {
+      h.stdin.end();
+      process.kill(h.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   holders.length = 0;
 }
 
@@ -94,7 +138,12 @@ const AWK = `ss -tan | awk 'NR>1 {++S[\\$1]} END {for(a in S) print a, S[a]; pri
 // so a slow command refreshes less often than every second).
 const TOOLS = [
   { name: 'tcpstate watch (plain view, lines)', cmd: `${T} watch --interval 1 > OUT`, start: `${T} watch --count 1 > /dev/null`, ticks: (t) => t.split('\n').filter((l) => /^\d/.test(l)).length },
-  { name: 'tcpstate watch --json --by lport (grouping)', cmd: `${T} watch --json --by lport --interval 1 > OUT`, start: `${T} watch --json --by lport --count 1 > /dev/null`, ticks: (t) => t.split('\n').filter((l) => l.startsWith('{')).length },
+  {
+    name: 'tcpstate watch --json --by lport (grouping)',
+    cmd: `${T} watch --json --by lport --interval 1 > OUT`,
+    start: `${T} watch --json --by lport --count 1 > /dev/null`,
+    ticks: (t) => t.split('\n').filter((l) => l.startsWith('{')).length,
+  },
   { name: 'watch -n1 ss -s', cmd: 'watch -n1 "ss -s; echo >> OUT" > /dev/null' },
   // awk's TOTAL lines say each run counted the whole table.
   { name: 'watch -n1 "ss -tan | awk"', cmd: `watch -n1 "${AWK} | grep TOTAL >> OUT" > /dev/null`, totals: true },
@@ -133,9 +182,22 @@ for (const n of SIZES) {
     }
     const start = t.start ? cpu(t.start) : undefined;
     const steady = start ? (run.cpu - start.cpu) / (run.wall - start.wall) : run.cpu / run.wall;
-    const row = { n: sockets, ss, tool: t.name, cpuS: run.cpu, wallS: run.wall, pct: (100 * run.cpu) / run.wall, startCpuS: start?.cpu, steadyPct: 100 * steady, refreshes, perRefreshMs: (1000 * (run.cpu - (start?.cpu ?? 0))) / Math.max(1, refreshes) };
+    const row = {
+      n: sockets,
+      ss,
+      tool: t.name,
+      cpuS: run.cpu,
+      wallS: run.wall,
+      pct: (100 * run.cpu) / run.wall,
+      startCpuS: start?.cpu,
+      steadyPct: 100 * steady,
+      refreshes,
+      perRefreshMs: (1000 * (run.cpu - (start?.cpu ?? 0))) / Math.max(1, refreshes),
+    };
     rows.push(row);
-    console.log(`  ${t.name.padEnd(46)} ${row.cpuS.toFixed(2)} s CPU in ${row.wallS.toFixed(1)} s = ${row.pct.toFixed(1)}% of a core${start ? `; start-up ${start.cpu.toFixed(2)} s, steady ${row.steadyPct.toFixed(1)}%` : ''}; ${refreshes} refreshes, ${row.perRefreshMs.toFixed(0)} ms CPU each`);
+    console.log(
+      `  ${t.name.padEnd(46)} ${row.cpuS.toFixed(2)} s CPU in ${row.wallS.toFixed(1)} s = ${row.pct.toFixed(1)}% of a core${start ? `; start-up ${start.cpu.toFixed(2)} s, steady ${row.steadyPct.toFixed(1)}%` : ''}; ${refreshes} refreshes, ${row.perRefreshMs.toFixed(0)} ms CPU each`,
+    );
   }
   stopHolders();
 }
@@ -143,9 +205,12 @@ for (const n of SIZES) {
 const cpuInfo = os.cpus()[0]?.model ?? 'unknown CPU';
 let md = `# tcpstate watch: CPU against watch(1) + ss\n\nRun: \`sudo node bench/watch.mjs --sizes ${SIZES.join(',')} --seconds ${SECONDS}\` on ${new Date().toISOString().slice(0, 10)}, `;
 md += `${os.cpus().length} cores (${cpuInfo}), Linux ${os.release()}, Node ${process.version}. The machine is shared: other engineers' builds and tests ran at the same time, so the numbers carry noise.\n\n`;
-md += 'Each tool ran at a 1 s interval for the stated wall time in a namespace holding the sockets; CPU is user+system of the tool and every child it reaped (`/usr/bin/time`). `steady` leaves out tcpstate\'s start-up (a `--count 1` run).\n\n';
-md += 'A refresh is one new screen of numbers: a tcpstate tick, or one run of the command `watch` repeats (it waits 1 s after each run ends, so a command that takes longer refreshes less often). CPU per refresh leaves tcpstate\'s start-up out.\n\n';
+md +=
+  "Each tool ran at a 1 s interval for the stated wall time in a namespace holding the sockets; CPU is user+system of the tool and every child it reaped (`/usr/bin/time`). `steady` leaves out tcpstate's start-up (a `--count 1` run).\n\n";
+md +=
+  "A refresh is one new screen of numbers: a tcpstate tick, or one run of the command `watch` repeats (it waits 1 s after each run ends, so a command that takes longer refreshes less often). CPU per refresh leaves tcpstate's start-up out.\n\n";
 md += '| sockets (ss) | tool | CPU s | wall s | % of a core | start-up CPU s | steady % | refreshes | CPU ms per refresh |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n';
-for (const r of rows) md += `| ${r.n} (${r.ss}) | ${r.tool.replace(/\|/g, '\\|')} | ${r.cpuS.toFixed(2)} | ${r.wallS.toFixed(1)} | ${r.pct.toFixed(1)} | ${r.startCpuS === undefined ? '' : r.startCpuS.toFixed(2)} | ${r.steadyPct.toFixed(1)} | ${r.refreshes} | ${r.perRefreshMs.toFixed(0)} |\n`;
+for (const r of rows)
+  md += `| ${r.n} (${r.ss}) | ${r.tool.replace(/\|/g, '\\|')} | ${r.cpuS.toFixed(2)} | ${r.wallS.toFixed(1)} | ${r.pct.toFixed(1)} | ${r.startCpuS === undefined ? '' : r.startCpuS.toFixed(2)} | ${r.steadyPct.toFixed(1)} | ${r.refreshes} | ${r.perRefreshMs.toFixed(0)} |\n`;
 writeFileSync(join(here, 'RESULTS-watch.md'), md);
 console.log('wrote bench/RESULTS-watch.md');

@@ -12,17 +12,34 @@ import { BenchNamespace, buildHolder } from './namespace.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opt = (n, d) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const opt = (n, d) => {
+  const i = args.indexOf(n);
+  return i >= 0 ? args[i + 1] : d;
+};
 const SIZES = opt('--sizes', '10000,100000').split(',').map(Number);
 const SECONDS = Number(opt('--seconds', '30'));
-if (process.getuid?.() !== 0) { console.error('bench: needs root'); process.exit(2); }
+if (process.getuid?.() !== 0) {
+  console.error('bench: needs root');
+  process.exit(2);
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+const cpu = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
 
 buildHolder();
 const bns = new BenchNamespace('tcst-bweb');
 const procs = [];
-process.on('exit', () => { for (const p of procs) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } } });
+process.on('exit', () => {
+  for (const p of procs) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
 
 const PORT = 19988;
 const serve = spawn(process.execPath, [join(repo, 'bin', 'tcpstate.js'), 'serve', '--listen', `127.0.0.1:${PORT}`, '--netns', bns.name, '--no-history'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -41,7 +58,10 @@ const total = Object.values(weight).reduce((a, w) => ({ bytes: a.bytes + w.bytes
 
 // (2) an open page's cost
 const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
 const rows = [];
 for (const n of SIZES) {
   await bns.fill(n);
@@ -55,7 +75,11 @@ for (const n of SIZES) {
     const p = new URL(r.url()).pathname;
     pulled.requests++;
     pulled.byPath[p] = (pulled.byPath[p] ?? 0) + 1;
-    try { pulled.bytes += (await r.body()).length; } catch { /* event streams have no body */ }
+    try {
+      pulled.bytes += (await r.body()).length;
+    } catch {
+      /* event streams have no body */
+    }
   });
   const t0 = Date.now();
   await page.goto(origin + '/');
@@ -67,9 +91,20 @@ for (const n of SIZES) {
   const open = cpu(serve.pid) - c0;
   const status = await page.textContent('#status');
   await page.close();
-  rows.push({ sockets: n, windowS: SECONDS, serveCpuS: { noPage: +idle.toFixed(2), onePage: +open.toFixed(2) }, firstCountsMs, status, pageWindow: { requests: pulled.requests - r0.requests, bytes: pulled.bytes - r0.bytes, byPath: Object.fromEntries(Object.entries(pulled.byPath).map(([k, v]) => [k, v - (r0.byPath[k] ?? 0)])) } });
+  rows.push({
+    sockets: n,
+    windowS: SECONDS,
+    serveCpuS: { noPage: +idle.toFixed(2), onePage: +open.toFixed(2) },
+    firstCountsMs,
+    status,
+    pageWindow: { requests: pulled.requests - r0.requests, bytes: pulled.bytes - r0.bytes, byPath: Object.fromEntries(Object.entries(pulled.byPath).map(([k, v]) => [k, v - (r0.byPath[k] ?? 0)])) },
+  });
 }
 await browser.close();
-try { process.kill(serve.pid, 'SIGTERM'); } catch { /* gone */ }
+try {
+  process.kill(serve.pid, 'SIGTERM');
+} catch {
+  /* gone */
+}
 bns.destroy();
 console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, weight, total, rows }, null, 2));

@@ -25,7 +25,11 @@ function findNodeGyp() {
   const prefix = join(dirname(process.execPath), '..');
   candidates.push(join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   for (const from of [join(root, 'package.json'), join(prefix, 'lib', 'node_modules', 'npm', 'package.json')]) {
-    try { candidates.push(createRequire(from).resolve('node-gyp/bin/node-gyp.js')); } catch { /* not there */ }
+    try {
+      candidates.push(createRequire(from).resolve('node-gyp/bin/node-gyp.js'));
+    } catch {
+      /* not there */
+    }
   }
   return candidates.find((c) => existsSync(c));
 }
@@ -41,6 +45,10 @@ const prefix = join(dirname(process.execPath), '..');
 if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
 const r = spawnSync(process.execPath, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000, encoding: 'utf8' });
 if (r.status !== 0 || !existsSync(join(dir, 'build', 'Release', 'tcpstate_netlink.node'))) {
-  const last = (r.stderr ?? '').split('\n').map((l) => l.trim()).filter((l) => /error/i.test(l)).pop();
+  const last = (r.stderr ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /error/i.test(l))
+    .pop();
   say(r.error ? r.error.message : `node-gyp failed${last ? `: ${last.slice(0, 160)}` : ''}; no compiler or Node headers?`);
 }

@@ -21,7 +21,9 @@ try {
   process.exit(0);
 }
 const out = join(root, 'dist', 'src', 'cli');
-const commands = readdirSync(join(out, 'commands')).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+const commands = readdirSync(join(out, 'commands'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => f.slice(0, -3));
 for (const f of readdirSync(out)) if (/^(bundle-|main\.bundle\.)/.test(f)) rmSync(join(out, f));
 const common = {
   bundle: true,
@@ -50,14 +52,17 @@ await esbuild.build({
   entryPoints: { 'main.bundle': join(out, 'main.js') },
   banner: { js: `${url}\n${readFileSync(join(root, 'scripts', 'bundle-loader.cjs'), 'utf8')}` },
   footer: { js: 'module.exports.__tcpstate_bundles = __tcpstate_bundles;' },
-  plugins: [builtinImports, {
-    name: 'command-bundles',
-    setup(b) {
-      // import('./commands/NAME.js') in main.ts loads bundle-NAME.cjs through the loader.
-      b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (a) => ({ path: a.path.slice('./commands/'.length, -3), namespace: 'command' }));
-      b.onLoad({ filter: /.*/, namespace: 'command' }, (a) => ({ contents: `module.exports = __tcpstate_bundles.load(${JSON.stringify(a.path)});`, loader: 'js' }));
+  plugins: [
+    builtinImports,
+    {
+      name: 'command-bundles',
+      setup(b) {
+        // import('./commands/NAME.js') in main.ts loads bundle-NAME.cjs through the loader.
+        b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (a) => ({ path: a.path.slice('./commands/'.length, -3), namespace: 'command' }));
+        b.onLoad({ filter: /.*/, namespace: 'command' }, (a) => ({ contents: `module.exports = __tcpstate_bundles.load(${JSON.stringify(a.path)});`, loader: 'js' }));
+      },
     },
-  }],
+  ],
 });
 await esbuild.build({
   ...common,
@@ -66,4 +71,6 @@ await esbuild.build({
   plugins: [builtinImports],
 });
 // The code caches, made by this Node (a cache from another version is rejected, harmlessly).
-execFileSync(process.execPath, ['-e', `const b = require(${JSON.stringify(join(out, 'main.bundle.cjs'))}).__tcpstate_bundles; for (const c of ${JSON.stringify(commands)}) b.load(c, true);`], { stdio: 'inherit' });
+execFileSync(process.execPath, ['-e', `const b = require(${JSON.stringify(join(out, 'main.bundle.cjs'))}).__tcpstate_bundles; for (const c of ${JSON.stringify(commands)}) b.load(c, true);`], {
+  stdio: 'inherit',
+});

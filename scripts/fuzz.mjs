@@ -54,11 +54,17 @@ if (values.help) {
 const names = TARGETS.map((t) => t.name);
 const targets = values.target ? values.target.flatMap((t) => t.split(',')) : names;
 for (const t of targets) {
-  if (!names.includes(t)) { console.error(`fuzz: no target "${t}"; targets: ${names.join(', ')}`); process.exit(2); }
+  if (!names.includes(t)) {
+    console.error(`fuzz: no target "${t}"; targets: ${names.join(', ')}`);
+    process.exit(2);
+  }
 }
 const num = (name, v) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) { console.error(`fuzz: --${name} wants a whole number, got "${v}"`); process.exit(2); }
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`fuzz: --${name} wants a whole number, got "${v}"`);
+    process.exit(2);
+  }
   return n;
 };
 const seconds = num('seconds', values.seconds);
@@ -70,7 +76,9 @@ const outDir = values.out ?? join(tmpdir(), `tcpstate-fuzz-${seed}`);
 const t0 = performance.now();
 const runner = new Runner(DEFAULT_LIMITS, (line) => console.log(line));
 // Ctrl-C: the worker and its temporary directory go too.
-process.once('SIGINT', () => { void runner.close().then(() => process.exit(130)); });
+process.once('SIGINT', () => {
+  void runner.close().then(() => process.exit(130));
+});
 const cases = corpus(large);
 console.log(`fuzz: seed ${seed}, targets ${targets.join(', ')}, ${cases.length} corpus cases, ${seconds} s`);
 try {
@@ -95,7 +103,9 @@ console.log(`\nfuzz: ${runner.findings.length} distinct findings in ${runner.run
 for (const [k, f] of runner.findings.entries()) {
   const again = runner.seen.get(f.signature) - 1;
   const k2 = known(f);
-  console.log(`  ${dirs[k]}: ${f.caseId}${f.steps.length ? ` [${f.steps.join(', ')}]` : ''} via ${f.target}:${f.entry}: ${f.kind}${again ? ` (+${again} alike)` : ''}${k2 ? ` (known: ${k2.id})` : ''}`);
+  console.log(
+    `  ${dirs[k]}: ${f.caseId}${f.steps.length ? ` [${f.steps.join(', ')}]` : ''} via ${f.target}:${f.entry}: ${f.kind}${again ? ` (+${again} alike)` : ''}${k2 ? ` (known: ${k2.id})` : ''}`,
+  );
   console.log(`      ${f.detail.split('\n')[0].slice(0, 300)}`);
 }
 process.exit(1);

@@ -18,13 +18,13 @@ export const LAYOUT = [
   ['port', 'u16', 4, 2, 'port'],
   ['family', 'u8', 8, 1, 'AF_INET or AF_INET6'],
   ['flags', 'u8', 9, 1, 'F_ bits of flow.ts'],
-  ['baseSet', 'u8', 10, 2, '1 once the side\'s Wireshark base sequence number is set'],
+  ['baseSet', 'u8', 10, 2, "1 once the side's Wireshark base sequence number is set"],
   ['baseSeq', 'u32', 12, 2, 'Wireshark base sequence number'],
   ['lastNsec', 'u32', 20, 1, 'last packet time: nanoseconds'],
   ['lastSec', 'f64', 24, 1, 'last packet time: seconds'],
   ['lastTime', 'f64', 32, 1, 'last packet time: seconds, fractional'],
   ['packets', 'f64', 40, 2, 'packets sent'],
-  ['frameBytes', 'f64', 56, 2, 'frame bytes sent, as tshark\'s conversation table counts them'],
+  ['frameBytes', 'f64', 56, 2, "frame bytes sent, as tshark's conversation table counts them"],
   ['payload', 'f64', 72, 2, 'TCP payload bytes sent'],
   ['addr', 'bytes16', 88, 2, 'address (4 bytes for IPv4, then zeros)'],
 ];
@@ -100,14 +100,15 @@ export class FlowRecords {
     }
     out.push(`  /** ${cap(what)}${ofSide}. */
   ${name}(slot: number${side}): number {
-    return this.${view}[slot * ${per}${idx ? ` + ${idx}` : ""}${plus}]!;
+    return this.${view}[slot * ${per}${idx ? ` + ${idx}` : ''}${plus}]!;
   }
 
   set${cap(name)}(slot: number${side}, v: number): void {
-    this.${view}[slot * ${per}${idx ? ` + ${idx}` : ""}${plus}] = v;
+    this.${view}[slot * ${per}${idx ? ` + ${idx}` : ''}${plus}] = v;
   }
 `);
-    if (type === 'f64') out.push(`  add${cap(name)}(slot: number${side}, v: number): void {
+    if (type === 'f64')
+      out.push(`  add${cap(name)}(slot: number${side}, v: number): void {
     this.${view}[slot * ${per} + ${idx}${plus}]! += v;
   }
 `);
@@ -131,7 +132,8 @@ ${swaps.join('\n')}
 
   /** Zero every per-side field of a slot (a new connection). */
   clearSides(slot: number): void {
-${LAYOUT.filter((f) => f[3] === 2).map(([name, type, off]) => {
+${LAYOUT.filter((f) => f[3] === 2)
+  .map(([name, type, off]) => {
     // stores, not fill(): a builtin call per field costs more than the few stores
     if (type === 'bytes16') {
       const w = off / 4;
@@ -140,7 +142,8 @@ ${LAYOUT.filter((f) => f[3] === 2).map(([name, type, off]) => {
     const size = SIZE[type];
     const view = VIEW[type];
     return `    { const i = slot * ${REC / size} + ${off / size}; this.${view}[i] = 0; this.${view}[i + 1] = 0; } // ${name}`;
-  }).join('\n')}
+  })
+  .join('\n')}
   }
 }
 `);
@@ -153,7 +156,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const text = generate();
   if (process.argv.includes('--check')) {
     let old = '';
-    try { old = readFileSync(target, 'utf8'); } catch { /* absent: stale */ }
-    if (old !== text) { process.stderr.write('src/pcap/flow-record.ts is stale: run node scripts/gen-flow-record.mjs\n'); process.exit(1); }
+    try {
+      old = readFileSync(target, 'utf8');
+    } catch {
+      /* absent: stale */
+    }
+    if (old !== text) {
+      process.stderr.write('src/pcap/flow-record.ts is stale: run node scripts/gen-flow-record.mjs\n');
+      process.exit(1);
+    }
   } else writeFileSync(target, text);
 }

@@ -13,7 +13,9 @@ function walk(dir, out = []) {
   return out;
 }
 const want = process.argv.slice(2);
-const files = walk('dist/test').sort().filter((f) => want.length === 0 || want.some((w) => f.includes(w)));
+const files = walk('dist/test')
+  .sort()
+  .filter((f) => want.length === 0 || want.some((w) => f.includes(w)));
 if (files.length === 0) {
   console.error('no test files found under dist/test');
   process.exit(1);

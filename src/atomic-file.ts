@@ -36,7 +36,10 @@ export class AtomicFile {
     let inPlace = false;
     try {
       const st = fs.statSync(path);
-      if (st.isFile()) { target = fs.realpathSync(path); mode = st.mode & 0o7777; } else inPlace = true;
+      if (st.isFile()) {
+        target = fs.realpathSync(path);
+        mode = st.mode & 0o7777;
+      } else inPlace = true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw named(e, path);
     }
@@ -62,7 +65,9 @@ export class AtomicFile {
 
   /** Write the first `n` bytes of `data`, all of them. */
   write(data: Uint8Array, n = data.length): void {
-    this.guard(() => { for (let done = 0; done < n;) done += fs.writeSync(this.fd, data, done, n - done); });
+    this.guard(() => {
+      for (let done = 0; done < n; ) done += fs.writeSync(this.fd, data, done, n - done);
+    });
   }
 
   /** Sync, close and rename into place; on failure the temporary is removed and the error thrown. */
@@ -77,8 +82,20 @@ export class AtomicFile {
 
   /** Close and remove the temporary (what was written in place stays). Never throws. */
   abort(): void {
-    if (this.open) { this.open = false; try { fs.closeSync(this.fd); } catch { /* already failing */ } }
-    if (this.temp !== undefined) try { fs.unlinkSync(this.temp); } catch { /* never made, or gone */ }
+    if (this.open) {
+      this.open = false;
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* already failing */
+      }
+    }
+    if (this.temp !== undefined)
+      try {
+        fs.unlinkSync(this.temp);
+      } catch {
+        /* never made, or gone */
+      }
   }
 
   private guard(f: () => void): void {
@@ -109,7 +126,10 @@ function openNamed(file: string, flags: string, path: string): number {
 /** The error with the path the user named instead of the temporary's. */
 function named(e: unknown, path: string): unknown {
   const err = e as NodeJS.ErrnoException & { dest?: string };
-  if (typeof err === 'object' && err !== null && err.path !== undefined) { err.path = path; delete err.dest; }
+  if (typeof err === 'object' && err !== null && err.path !== undefined) {
+    err.path = path;
+    delete err.dest;
+  }
   return e;
 }
 

@@ -104,16 +104,27 @@ export async function scanLive(sourceName: string | undefined, opts: ScanOptions
  * Count the live table by state into `counts`: through the source's row-free fast path
  * when it has one and no row predicate is needed beyond the states, else by scanning.
  */
-export async function countLive(sourceName: string | undefined, opts: ScanOptions, counts: Float64Array, keep?: RowPredicate, statesOnly = false): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number; dumps?: number; method?: string }> {
+export async function countLive(
+  sourceName: string | undefined,
+  opts: ScanOptions,
+  counts: Float64Array,
+  keep?: RowPredicate,
+  statesOnly = false,
+): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number; dumps?: number; method?: string }> {
   const { source, notices } = await chooseSource(sourceName, opts);
   // hrtime, not performance.now(): the global performance object loads perf_hooks (~10 modules).
   const t0 = process.hrtime.bigint();
   const d = deduper(source);
   const rows = d ? d.predicate(keep) : keep;
-  const r = withDuplicates(source.count && (keep === undefined || statesOnly)
-    ? source.count(opts, counts)
-    : source.scan(opts, (chunk) => countStates(chunk, rows, counts)), d, opts);
-  return { source: source.name, warnings: r.warnings, notices: [...notices, ...r.notices], scanMs: Number(process.hrtime.bigint() - (r.began ?? t0)) / 1e6, ...(r.dumps === undefined ? {} : { dumps: r.dumps }), ...(r.method === undefined ? {} : { method: r.method }) };
+  const r = withDuplicates(source.count && (keep === undefined || statesOnly) ? source.count(opts, counts) : source.scan(opts, (chunk) => countStates(chunk, rows, counts)), d, opts);
+  return {
+    source: source.name,
+    warnings: r.warnings,
+    notices: [...notices, ...r.notices],
+    scanMs: Number(process.hrtime.bigint() - (r.began ?? t0)) / 1e6,
+    ...(r.dumps === undefined ? {} : { dumps: r.dumps }),
+    ...(r.method === undefined ? {} : { method: r.method }),
+  };
 }
 
 /** A sink that copies the rows `keep` selects into `into`. */

@@ -86,13 +86,16 @@ test('count: the BPF iterator counts every state as the sock_diag dump and ss do
   }
 });
 
-test('orphaned FIN_WAIT2 are counted as FIN_WAIT2, not TIME_WAIT: a timewait socket\'s substate, as ss shows it', (t) => {
+test("orphaned FIN_WAIT2 are counted as FIN_WAIT2, not TIME_WAIT: a timewait socket's substate, as ss shows it", (t) => {
   if (!guard(t)) return;
   // The orphans are timewait sockets in substate FIN_WAIT2 (ss shows their timewait timer).
   const rows = parseSs(orphans!.run('ss', ['-tanoH']));
   const fw2 = rows.filter((r) => r.state === 'FIN_WAIT2');
   assert.equal(fw2.length, 2 * REPEAT, 'the zoo left an orphan per connection, v4 and v6');
-  assert.ok(fw2.every((r) => r.timer === 'timewait'), 'every orphan is a timewait socket');
+  assert.ok(
+    fw2.every((r) => r.timer === 'timewait'),
+    'every orphan is a timewait socket',
+  );
   assert.equal(rows.filter((r) => r.state === 'TIME_WAIT').length, 2 * REPEAT);
   const cases: [string[], string[], string | undefined][] = [
     [[], [], undefined],
@@ -128,7 +131,10 @@ test('count -4, -6 and state filters: families and states picked from the same b
     const want = ssCounts(Object.keys(viaBpf.states), ssArgs);
     if (only) for (const k of Object.keys(want)) if (k !== only) want[k] = 0;
     assert.deepEqual(viaBpf.states, want, args.join(' '));
-    assert.ok(Object.values(viaBpf.states).some((n) => n > 0), `${args.join(' ')} counts some sockets`);
+    assert.ok(
+      Object.values(viaBpf.states).some((n) => n > 0),
+      `${args.join(' ')} counts some sockets`,
+    );
   }
 });
 
@@ -174,7 +180,7 @@ test('the tally of bytes the iterator wrote: per family, state codes as the kern
   assert.ok(states.has(12), `a request socket (state 12) among ${[...states].join(',')}`);
   // Timewait sockets come as their substate: TIME_WAIT (6) and, for the orphans, FIN_WAIT2 (5).
   assert.ok(states.has(5) && states.has(6), `FIN_WAIT2 and TIME_WAIT among ${[...states].join(',')}`);
-  assert.ok(!states.has(UNREAD_SUBSTATE), 'every timewait socket\'s substate was read');
+  assert.ok(!states.has(UNREAD_SUBSTATE), "every timewait socket's substate was read");
   const counts = newCounts();
   assert.deepEqual(finishCounts(tally, { v4: true, v6: true, states: ALL_MASK }, counts), []);
   const ss = parseSs(ns!.run('ss', ['-tanH']));
@@ -188,7 +194,7 @@ test('the tally of bytes the iterator wrote: per family, state codes as the kern
   assert.throws(() => addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart('/run/netns/tcpstate-no-such-namespace')), { code: 'ENOENT' });
 });
 
-test('the walk with ports: every socket\'s state, family and both ports, as ss lists them (closing, timewait and request sockets included)', (t) => {
+test("the walk with ports: every socket's state, family and both ports, as ss lists them (closing, timewait and request sockets included)", (t) => {
   if (!guard(t)) return;
   const addon = loadNative().addon!;
   let raw: Uint8Array;
@@ -199,7 +205,7 @@ test('the walk with ports: every socket\'s state, family and both ports, as ss l
     return;
   }
   const walk = parseStatePorts(raw);
-  assert.ok(walk, 'every timewait socket\'s substate was read');
+  assert.ok(walk, "every timewait socket's substate was read");
   assert.deepEqual(walk.warnings, []);
   const c = walk.columns;
   const key = (state: string, fam: number, lp: number, rp: number) => `${state} ${fam} ${lp} ${rp}`;
@@ -218,7 +224,15 @@ test('the walk with ports: every socket\'s state, family and both ports, as ss l
 });
 
 test('parseStatePorts: records as columns; a cut record or an unknown family is an error at its byte; an unread substate gives up', () => {
-  const rec = (state: number, fam: number, lp: number, rp: number) => { const b = new Uint8Array(6); const d = new DataView(b.buffer); b[0] = state; b[1] = fam; d.setUint16(2, lp, true); d.setUint16(4, rp, true); return [...b]; };
+  const rec = (state: number, fam: number, lp: number, rp: number) => {
+    const b = new Uint8Array(6);
+    const d = new DataView(b.buffer);
+    b[0] = state;
+    b[1] = fam;
+    d.setUint16(2, lp, true);
+    d.setUint16(4, rp, true);
+    return [...b];
+  };
   const w = parseStatePorts(Uint8Array.from([...rec(10, 2, 80, 0), ...rec(1, 10, 80, 40000), ...rec(99, 2, 1, 2)]));
   assert.ok(w);
   assert.deepEqual([...w.columns.state], [parseState('LISTEN'), parseState('ESTABLISHED'), parseState('UNKNOWN')]);
@@ -226,8 +240,14 @@ test('parseStatePorts: records as columns; a cut record or an unknown family is 
   assert.deepEqual([...w.columns.lport], [80, 80, 1]);
   assert.deepEqual([...w.columns.rport], [0, 40000, 2]);
   assert.equal(w.warnings[0]?.code, 'W_UNKNOWN_STATE');
-  assert.throws(() => parseStatePorts(Uint8Array.from([1, 2, 0, 0, 0])), (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /5 bytes is not a whole number/.test(e.message));
-  assert.throws(() => parseStatePorts(Uint8Array.from([...rec(1, 2, 1, 1), ...rec(1, 7, 1, 1)])), (e: unknown) => e instanceof TcpstateError && /family 7 at byte 7/.test(e.message));
+  assert.throws(
+    () => parseStatePorts(Uint8Array.from([1, 2, 0, 0, 0])),
+    (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /5 bytes is not a whole number/.test(e.message),
+  );
+  assert.throws(
+    () => parseStatePorts(Uint8Array.from([...rec(1, 2, 1, 1), ...rec(1, 7, 1, 1)])),
+    (e: unknown) => e instanceof TcpstateError && /family 7 at byte 7/.test(e.message),
+  );
   assert.equal(parseStatePorts(Uint8Array.from([...rec(1, 2, 1, 1), ...rec(UNREAD_SUBSTATE, 10, 1, 1)])), undefined);
 });
 
@@ -238,10 +258,16 @@ test('countStatePairs: a broken pair is an error naming its byte; an unknown sta
   assert.deepEqual(finishCounts(t, { v4: true, v6: false, states: ALL_MASK }, counts), []);
   assert.equal(counts[parseState('ESTABLISHED')!], 1);
   assert.equal(counts[parseState('LISTEN')!], 1);
-  assert.throws(() => countStatePairs(Uint8Array.from([1, 2, 1]), 3, newTally()), (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /3 bytes is not a whole number/.test(e.message));
+  assert.throws(
+    () => countStatePairs(Uint8Array.from([1, 2, 1]), 3, newTally()),
+    (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /3 bytes is not a whole number/.test(e.message),
+  );
   const bad = newTally();
   countStatePairs(Uint8Array.from([1, 2]), 2, bad);
-  assert.throws(() => countStatePairs(Uint8Array.from([1, 2, 1, 7]), 4, bad), (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /family 7 at byte 5/.test(e.message));
+  assert.throws(
+    () => countStatePairs(Uint8Array.from([1, 2, 1, 7]), 4, bad),
+    (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && /family 7 at byte 5/.test(e.message),
+  );
   const odd = newTally();
   countStatePairs(Uint8Array.from([99, 2]), 2, odd);
   const c2 = newCounts();

@@ -24,12 +24,19 @@ const read = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
 
 function decodeAll(bytes: Uint8Array): SocketTable {
   const t = new SocketTable();
-  decodeSockDiag(bytes, (c) => { for (let i = 0; i < c.length; i++) t.copyRow(c, i); });
+  decodeSockDiag(bytes, (c) => {
+    for (let i = 0; i < c.length; i++) t.copyRow(c, i);
+  });
   return t;
 }
 
 function hasSs(): boolean {
-  try { execFileSync('ss', ['-V'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('ss', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 for (const f of ['zoo-ss-D.nl', 'zoo-tcp-info.nl']) {
@@ -65,11 +72,16 @@ test('zoo-tcp-udp.nl: protocols come from the request sequence; UDP rows are UDP
   const tab = decodeAll(read('zoo-tcp-udp.nl'));
   const protos = new Set<number>();
   for (let i = 0; i < tab.length; i++) protos.add(tab.proto[i]!);
-  assert.deepEqual([...protos].sort((a, b) => a - b), [PROTO_TCP, PROTO_UDP]);
+  assert.deepEqual(
+    [...protos].sort((a, b) => a - b),
+    [PROTO_TCP, PROTO_UDP],
+  );
   const udp = [];
   for (let i = 0; i < tab.length; i++) if (tab.proto[i] === PROTO_UDP) udp.push(tab.record(i));
-  assert.deepEqual(udp.map((r) => `${r.family} ${r.state} ${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port}`).sort(),
-    ['4 UNCONN 127.0.0.1:7100 0.0.0.0:0', '6 ESTABLISHED ::1:7101 ::1:7100']);
+  assert.deepEqual(udp.map((r) => `${r.family} ${r.state} ${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port}`).sort(), [
+    '4 UNCONN 127.0.0.1:7100 0.0.0.0:0',
+    '6 ESTABLISHED ::1:7101 ::1:7100',
+  ]);
 });
 
 test('zoo-tcp-info.nl: tcp_info, congestion control and skmem are decoded for full sockets', () => {
@@ -77,7 +89,10 @@ test('zoo-tcp-info.nl: tcp_info, congestion control and skmem are decoded for fu
   let est = 0;
   for (let i = 0; i < tab.length; i++) {
     const r = tab.record(i);
-    if (r.state === 'TIME_WAIT' || r.state === 'SYN_RECV') { assert.equal(r.info, undefined, 'mini sockets carry no tcp_info'); continue; }
+    if (r.state === 'TIME_WAIT' || r.state === 'SYN_RECV') {
+      assert.equal(r.info, undefined, 'mini sockets carry no tcp_info');
+      continue;
+    }
     assert.ok(r.info, `${recordKey(r)} has extended info`);
     assert.equal(r.info.skmem?.length, 9);
     assert.equal(typeof r.info['cong'], 'string');
@@ -124,8 +139,20 @@ function msg(type: number, flags: number, seq: number, payload: Uint8Array): Uin
   out.set(payload, 16);
   return out;
 }
-const cat = (...parts: Uint8Array[]) => { const o = new Uint8Array(parts.reduce((s, p) => s + p.length, 0)); let k = 0; for (const p of parts) { o.set(p, k); k += p.length; } return o; };
-const i32 = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, v, true); return b; };
+const cat = (...parts: Uint8Array[]) => {
+  const o = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let k = 0;
+  for (const p of parts) {
+    o.set(p, k);
+    k += p.length;
+  }
+  return o;
+};
+const i32 = (v: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, v, true);
+  return b;
+};
 /** The first socket message of a real recording, re-used to build damaged streams. */
 function firstSocket(): Uint8Array {
   const b = read('zoo-ss-D.nl');
@@ -136,7 +163,10 @@ function firstSocket(): Uint8Array {
 test('NLMSG_ERROR with an errno is a typed ERR_IO naming it and the byte offset', () => {
   const s = firstSocket();
   const bytes = cat(s, msg(2, 0, 1, cat(i32(-1), new Uint8Array(16))));
-  assert.throws(() => decodeSockDiag(bytes, () => {}), (e: unknown) => isTcpstateError(e) && e.code === 'ERR_IO' && /EPERM/.test(e.message) && e.where.offset === s.length);
+  assert.throws(
+    () => decodeSockDiag(bytes, () => {}),
+    (e: unknown) => isTcpstateError(e) && e.code === 'ERR_IO' && /EPERM/.test(e.message) && e.where.offset === s.length,
+  );
   // error 0 is an acknowledgement, not a failure
   assert.equal(decodeSockDiag(cat(s, msg(2, 0, 1, cat(i32(0), new Uint8Array(16))), msg(3, 0, 1, i32(0))), () => {}).stats.sockets, 1);
 });
@@ -155,22 +185,36 @@ test('malformed input: a bad rtattr length, a short message, a bad family, a tru
   // The first attribute starts at 16 + 72 = 88; give it a length past the message end.
   const badAttr = s.slice();
   new DataView(badAttr.buffer).setUint16(88, 4000, true);
-  assert.throws(() => decodeSockDiag(badAttr, () => {}), (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && e.where.offset === 88 && e.where.field === 'rtattr');
+  assert.throws(
+    () => decodeSockDiag(badAttr, () => {}),
+    (e: unknown) => e instanceof TcpstateError && e.code === 'ERR_PARSE' && e.where.offset === 88 && e.where.field === 'rtattr',
+  );
   const short = msg(20, 0, 1, new Uint8Array(40));
-  assert.throws(() => decodeSockDiag(cat(s, short), () => {}), (e: unknown) => e instanceof TcpstateError && e.where.offset === s.length && e.where.field === 'inet_diag_msg');
+  assert.throws(
+    () => decodeSockDiag(cat(s, short), () => {}),
+    (e: unknown) => e instanceof TcpstateError && e.where.offset === s.length && e.where.field === 'inet_diag_msg',
+  );
   const fam = s.slice();
   fam[16] = 7;
-  assert.throws(() => decodeSockDiag(fam, () => {}), (e: unknown) => e instanceof TcpstateError && e.where.offset === 16 && e.where.field === 'idiag_family');
-  assert.throws(() => decodeSockDiag(s.subarray(0, s.length - 8), () => {}), (e: unknown) => e instanceof TcpstateError && e.where.offset === 0 && e.where.field === 'nlmsg_len');
+  assert.throws(
+    () => decodeSockDiag(fam, () => {}),
+    (e: unknown) => e instanceof TcpstateError && e.where.offset === 16 && e.where.field === 'idiag_family',
+  );
+  assert.throws(
+    () => decodeSockDiag(s.subarray(0, s.length - 8), () => {}),
+    (e: unknown) => e instanceof TcpstateError && e.where.offset === 0 && e.where.field === 'nlmsg_len',
+  );
   const zero = new Uint8Array(16);
-  assert.throws(() => decodeSockDiag(zero, () => {}), (e: unknown) => e instanceof TcpstateError && e.where.field === 'nlmsg_len');
+  assert.throws(
+    () => decodeSockDiag(zero, () => {}),
+    (e: unknown) => e instanceof TcpstateError && e.where.field === 'nlmsg_len',
+  );
 });
 
 test('property: any truncation or byte damage of a recording decodes or fails with a typed error, never a crash', () => {
   const base = read('zoo-tcp-info.nl');
-  fc.assert(fc.property(
-    fc.nat(base.length), fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
-    (cut, flips) => {
+  fc.assert(
+    fc.property(fc.nat(base.length), fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), (cut, flips) => {
       const b = base.slice(0, cut);
       for (const [at, v] of flips) if (at < b.length) b[at] = v;
       try {
@@ -179,8 +223,9 @@ test('property: any truncation or byte damage of a recording decodes or fails wi
         if (!isTcpstateError(e)) throw e;
         assert.ok(e.where.offset === undefined || (e.where.offset >= 0 && e.where.offset <= b.length));
       }
-    },
-  ), { numRuns: 300 });
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('state masks pushed to the kernel: SYN_RECV includes request sockets, all excludes bound-inactive', () => {
@@ -198,7 +243,21 @@ test('the count fast path names the same byte offset for damage after good messa
   for (let p = 0; p < good.length; p += (v.getUint32(p, true) + 3) & ~3) if (v.getUint16(p + 4, true) === 3) dones.push(p);
   const head = good.subarray(0, dones[0]!); // every IPv4 socket message, no DONE
   const bad = cat(head, msg(99, 0, 1, i32(0)));
-  const at = (f: () => void) => { try { f(); } catch (e) { if (isTcpstateError(e)) return e.where.offset; throw e; } return undefined; };
-  assert.equal(at(() => decodeSockDiag(bad, () => {})), head.length);
-  assert.equal(at(() => countSockDiag(bad, new Float64Array(16))), head.length);
+  const at = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (isTcpstateError(e)) return e.where.offset;
+      throw e;
+    }
+    return undefined;
+  };
+  assert.equal(
+    at(() => decodeSockDiag(bad, () => {})),
+    head.length,
+  );
+  assert.equal(
+    at(() => countSockDiag(bad, new Float64Array(16))),
+    head.length,
+  );
 });

@@ -22,7 +22,11 @@ import { ADDON, addonOrSkip, kernelUnavailable, Netns, REPO, runCli } from './li
 const FIX = join(REPO, 'test', 'fixtures', 'netlink');
 const read = (f: string) => new Uint8Array(readFileSync(join(FIX, f)));
 /** What each recording holds: zoo-tcp-udp.nl TCP and UDP, the others TCP. */
-const FIXTURES: [string, boolean][] = [['zoo-ss-D.nl', false], ['zoo-tcp-info.nl', false], ['zoo-tcp-udp.nl', true]];
+const FIXTURES: [string, boolean][] = [
+  ['zoo-ss-D.nl', false],
+  ['zoo-tcp-info.nl', false],
+  ['zoo-tcp-udp.nl', true],
+];
 
 const dir = mkdtempSync(join(tmpdir(), 'tcpstate-replay-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +41,7 @@ function file(bytes: Uint8Array): string {
 function messages(b: Uint8Array): { start: number; end: number; done: boolean }[] {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out = [];
-  for (let p = 0; p + 16 <= b.length;) {
+  for (let p = 0; p + 16 <= b.length; ) {
     const len = v.getUint32(p, true);
     const end = p + ((len + 3) & ~3);
     out.push({ start: p, end, done: v.getUint16(p + 4, true) === NLMSG_DONE });
@@ -49,12 +53,19 @@ function messages(b: Uint8Array): { start: number; end: number; done: boolean }[
 /** Replay a file as the CLI does, every state, the given protocols. */
 function replay(path: string, udp: boolean): { rows: SocketTable; warnings: Warning[] } {
   const rows = new SocketTable();
-  const r = replaySource.scan(scanOptions({ replay: path, tcp: true, udp, states: ALL_MASK }), (c) => { for (let i = 0; i < c.length; i++) rows.copyRow(c, i); });
+  const r = replaySource.scan(scanOptions({ replay: path, tcp: true, udp, states: ALL_MASK }), (c) => {
+    for (let i = 0; i < c.length; i++) rows.copyRow(c, i);
+  });
   return { rows, warnings: r.warnings };
 }
 
 function hasSs(): boolean {
-  try { execFileSync('ss', ['-V'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('ss', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What `TCPDIAG_FILE=FILE ss -tan` says on stderr. */
@@ -84,12 +95,18 @@ for (const [f, udp] of FIXTURES) {
       if (m.done) {
         // A whole dump and nothing of the next: what the missing dumps covered is said.
         const r = replay(cut, udp);
-        assert.ok(r.warnings.some((w) => w.code === 'W_NOT_RECORDED' && w.where.file === cut), `cut after the NLMSG_DONE ending at ${m.end}: ${JSON.stringify(r.warnings)}`);
+        assert.ok(
+          r.warnings.some((w) => w.code === 'W_NOT_RECORDED' && w.where.file === cut),
+          `cut after the NLMSG_DONE ending at ${m.end}: ${JSON.stringify(r.warnings)}`,
+        );
         warned++;
         continue;
       }
-      assert.throws(() => replay(cut, udp), (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.file === cut && e.where.offset === m.end &&
-        /unexpected end of file.*no NLMSG_DONE/.test(e.message), `cut at ${m.end}`);
+      assert.throws(
+        () => replay(cut, udp),
+        (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.file === cut && e.where.offset === m.end && /unexpected end of file.*no NLMSG_DONE/.test(e.message),
+        `cut at ${m.end}`,
+      );
       errors++;
       // ss reads a recording up to its first NLMSG_DONE: before it, a cut is its Unexpected EOF.
       if (ss && m.end < firstDone) assert.match(ssReads(cut), /Unexpected EOF/, `ss on the cut at ${m.end}`);
@@ -104,20 +121,31 @@ for (const [f, udp] of FIXTURES) {
       for (const k of [1, 8, 15, 16, 20, m.end - m.start - 4]) {
         if (k <= 0 || m.start + k >= m.end) continue;
         const cut = file(b.subarray(0, m.start + k));
-        assert.throws(() => replay(cut, udp), (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.file === cut && e.where.offset === m.start,
-          `cut at ${m.start}+${k}`);
+        assert.throws(
+          () => replay(cut, udp),
+          (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.file === cut && e.where.offset === m.start,
+          `cut at ${m.start}+${k}`,
+        );
       }
     }
   });
 }
 
 test('two recordings joined together: an error at the byte where the second snapshot begins, not every socket counted twice', () => {
-  const cases: [string, string][] = [['zoo-tcp-udp.nl', 'zoo-tcp-udp.nl'], ['zoo-ss-D.nl', 'zoo-ss-D.nl'], ['zoo-tcp-info.nl', 'zoo-ss-D.nl'], ['zoo-ss-D.nl', 'zoo-tcp-info.nl']];
+  const cases: [string, string][] = [
+    ['zoo-tcp-udp.nl', 'zoo-tcp-udp.nl'],
+    ['zoo-ss-D.nl', 'zoo-ss-D.nl'],
+    ['zoo-tcp-info.nl', 'zoo-ss-D.nl'],
+    ['zoo-ss-D.nl', 'zoo-tcp-info.nl'],
+  ];
   for (const [a, b] of cases) {
     const first = read(a);
     const joined = file(Buffer.concat([first, read(b)]));
-    assert.throws(() => replay(joined, true), (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.file === joined && e.where.offset === first.length &&
-      /second dump of TCP IPv4/.test(e.message), `${a} + ${b}`);
+    assert.throws(
+      () => replay(joined, true),
+      (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.file === joined && e.where.offset === first.length && /second dump of TCP IPv4/.test(e.message),
+      `${a} + ${b}`,
+    );
     const r = runCli(['count', '--replay', joined]);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, '', 'no answer is printed');
@@ -125,7 +153,7 @@ test('two recordings joined together: an error at the byte where the second snap
   }
 });
 
-test('dumps of different protocols are one snapshot: ss -D\'s TCP then another recording\'s UDP dumps read once each', () => {
+test("dumps of different protocols are one snapshot: ss -D's TCP then another recording's UDP dumps read once each", () => {
   const tu = read('zoo-tcp-udp.nl');
   const udpFrom = messages(tu).filter((m) => m.done)[1]!.end; // after the TCP IPv6 dump
   const ssD = read('zoo-ss-D.nl');
@@ -133,7 +161,10 @@ test('dumps of different protocols are one snapshot: ss -D\'s TCP then another r
   assert.deepEqual(r.warnings, []);
   let tcp = 0;
   let udp = 0;
-  for (let i = 0; i < r.rows.length; i++) { if (r.rows.proto[i] === PROTO_TCP) tcp++; else if (r.rows.proto[i] === PROTO_UDP) udp++; }
+  for (let i = 0; i < r.rows.length; i++) {
+    if (r.rows.proto[i] === PROTO_TCP) tcp++;
+    else if (r.rows.proto[i] === PROTO_UDP) udp++;
+  }
   assert.equal(tcp, decodeSockDiag(ssD, () => {}).stats.sockets);
   assert.equal(udp, decodeSockDiag(tu.subarray(udpFrom), () => {}).stats.sockets);
   assert.ok(udp > 0);
@@ -143,7 +174,10 @@ test('asking for what a recording never dumped says so (UDP from ss -D, IPv6 fro
   const r = runCli(['count', '-tu', '--json', '--replay', join(FIX, 'zoo-ss-D.nl')]);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { warnings: Warning[] };
-  assert.deepEqual(doc.warnings.map((w) => w.code), ['W_NOT_RECORDED']);
+  assert.deepEqual(
+    doc.warnings.map((w) => w.code),
+    ['W_NOT_RECORDED'],
+  );
   assert.match(doc.warnings[0]!.message, /no dump of UDP sockets/);
   assert.match(r.stderr, /tcpstate: warning: .*zoo-ss-D\.nl: the recording holds no dump of UDP sockets/);
   // Not asked, not said.
@@ -160,8 +194,10 @@ test('a directory, or a length no sock_diag message has, is a clear error naming
   const b = read('zoo-ss-D.nl').slice();
   new DataView(b.buffer).setUint32(124, 0xfffffff0, true);
   const big = file(b);
-  assert.throws(() => replay(big, false), (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.offset === 124 && e.where.field === 'nlmsg_len' &&
-    /larger than any sock_diag message/.test(e.message));
+  assert.throws(
+    () => replay(big, false),
+    (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.offset === 124 && e.where.field === 'nlmsg_len' && /larger than any sock_diag message/.test(e.message),
+  );
 });
 
 // Fresh recordings by this build's --record: one walk for TCP (or a dump per family), a
@@ -206,7 +242,10 @@ test('fresh recordings (one walk, and per family; TCP and UDP) replay as the rec
     for (const d of dones.slice(0, -1)) {
       const r = runCli(['count', '-tu', '--json', '--replay', file(bytes.subarray(0, d.end))]);
       assert.equal(r.code, 0, r.stderr);
-      assert.ok((JSON.parse(r.stdout) as CountDoc).warnings.some((w) => w.code === 'W_NOT_RECORDED'), `cut at ${d.end}`);
+      assert.ok(
+        (JSON.parse(r.stdout) as CountDoc).warnings.some((w) => w.code === 'W_NOT_RECORDED'),
+        `cut at ${d.end}`,
+      );
     }
     made.push(rec);
   }

@@ -46,7 +46,9 @@ before(async () => {
   ns = Netns.create('split');
   const child = ns.spawn(process.execPath, ['-e', HOLDER]);
   await new Promise<void>((res, rej) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) res(); });
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) res();
+    });
     child.once('exit', (c) => rej(new Error(`holder exited with ${c}`)));
   });
 });
@@ -87,7 +89,9 @@ test('ls: the two halves hold every socket once, the same set as one dump and ss
   if (!guard(t)) return;
   const split = listing({});
   const one = listing({ TCPSTATE_NETLINK_PARALLEL: '0' });
-  const ss = parseSs(ns!.run('ss', ['-tanH'])).map((r) => key(r.state, r.local, r.remote)).sort();
+  const ss = parseSs(ns!.run('ss', ['-tanH']))
+    .map((r) => key(r.state, r.local, r.remote))
+    .sort();
   assert.equal(new Set(split).size, split.length, 'no socket twice');
   assert.deepEqual(split, one);
   assert.deepEqual(split, ss);

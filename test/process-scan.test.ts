@@ -47,7 +47,11 @@ test('a process with thousands of sockets: native threads, one thread, JS and ss
     const ref = held(all.owners.entries(), zoo.pid);
     // ss -t lists TCP sockets only; the zoo also holds Unix sockets (stdio, libuv).
     const tcp = new Set(ss.map((x) => x.slice(0, x.indexOf(':'))));
-    assert.deepEqual(ref.filter((x) => tcp.has(x.slice(0, x.indexOf(':')))), ss, 'the default scan of every pid');
+    assert.deepEqual(
+      ref.filter((x) => tcp.has(x.slice(0, x.indexOf(':')))),
+      ss,
+      'the default scan of every pid',
+    );
     assert.ok(all.scanned > 3);
 
     const pids = [process.pid, zoo.pid];
@@ -55,18 +59,37 @@ test('a process with thousands of sockets: native threads, one thread, JS and ss
       ['threads: 1', async () => (await startProcessScan('/proc', { pids, threads: 1 })).done().then((r) => r.owners.entries())],
       ['threads: 4', async () => (await startProcessScan('/proc', { pids, threads: 4 })).done().then((r) => r.owners.entries())],
       ['JS worker path', async () => (await startProcessScan('/proc', { pids, native: false })).done().then((r) => r.owners.entries())],
-      ['scanShare', async () => mergeTriples([scanShare('/proc', Int32Array.from(pids), new Int32Array(2), (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p))]).owners.entries()],
+      [
+        'scanShare',
+        async () =>
+          mergeTriples([
+            scanShare(
+              '/proc',
+              Int32Array.from(pids),
+              new Int32Array(2),
+              (p) => fs.readdirSync(p),
+              (p) => fs.readlinkSync(p),
+            ),
+          ]).owners.entries(),
+      ],
       ['scanProcesses', async () => scanProcesses('/proc', pids).owners as Map<number, Owner[]>],
     ];
     for (const [name, run] of variants) assert.deepEqual(held(await run(), zoo.pid), ref, name);
 
     const addon = loadNative().addon;
-    if (!addon) { t.diagnostic('native addon not loaded: scanStart/scanFinish cases not run'); return; }
+    if (!addon) {
+      t.diagnostic('native addon not loaded: scanStart/scanFinish cases not run');
+      return;
+    }
     // The BPF iterator (native/bpf_owners.c) against the /proc/PID/fd scan of every pid.
     const every = await startProcessScan('/proc', { bpf: false }).done();
     assert.deepEqual(held(every.owners.entries(), zoo.pid), ref, '/proc/PID/fd of every pid');
     let why = '';
-    try { addon.bpfOwners(); } catch (e) { why = (e as Error).message; }
+    try {
+      addon.bpfOwners();
+    } catch (e) {
+      why = (e as Error).message;
+    }
     if (why) {
       // Where the kernel has BTF and this is root in the initial pid namespace, it must run.
       const expected = fs.existsSync('/sys/kernel/btf/vmlinux') && process.getuid?.() === 0 && fs.readlinkSync('/proc/self/ns/pid') === 'pid:[4026531836]';
@@ -107,8 +130,11 @@ test('a pid that is gone is skipped, not an error', async () => {
   }
 });
 
-test('without root: one notice that other users\' processes are hidden', (t) => {
-  if (process.getuid?.() !== 0) { t.skip('needs root to run a command as another user'); return; }
+test("without root: one notice that other users' processes are hidden", (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('needs root to run a command as another user');
+    return;
+  }
   const r = runCli(['ls', '-tanp', '--source', 'proc'], { uid: 65534, gid: 65534 });
   assert.equal(r.code, 0, r.stderr);
   const notices = r.stderr.split('\n').filter((l) => /hidden/.test(l));

@@ -47,7 +47,10 @@ async function build(): Promise<void> {
   process.kill(e.pid, 'SIGKILL');
   for (let i = 0; i < 100 && execFileSync('ip', ['netns', 'pids', empty.name], { encoding: 'utf8' }).trim() !== ''; i++) await new Promise((r) => setTimeout(r, 50));
   if (existsSync(ADDON)) {
-    for (const [ns, flags] of [[zoo, '-tanim'], [empty, '-tan']] as const) {
+    for (const [ns, flags] of [
+      [zoo, '-tanim'],
+      [empty, '-tan'],
+    ] as const) {
       const f = join(dir, `${ns.name}.nl`);
       const r = runCli(['ls', flags, '--netns', ns.name, '--source', 'netlink', '--record', f]);
       if (r.code !== 0) throw new Error(`recording ${ns.name} failed: ${r.stderr}`);
@@ -80,40 +83,55 @@ async function getEnv(): Promise<ZooEnv> {
 const kernel = (t: TestContext) => kernelOrSkip(t, TOOLS);
 const native = (t: TestContext): boolean => addonOrSkip(t, TOOLS);
 
-sourceCases({
-  name: 'proc',
-  args: (ns) => ['--source', 'proc', '--netns', ns.name],
-  skip: {
-    'same LISTEN queues as ss -tan (accept queue and backlog)':
-      "procfs prints a listener's tx_queue as 0; only sock_diag reports its backlog (sk_max_ack_backlog), which ss shows as Send-Q",
-    '-i and -m as ss -tni / -tnm': 'procfs has no tcp_info and no socket memory; -i and -m need the netlink source',
-    'a dual-stack listener printed as ss prints it': 'procfs does not show IPV6_V6ONLY, so a dual-stack listener prints as [::]:7200 where ss prints *:7200',
+sourceCases(
+  {
+    name: 'proc',
+    args: (ns) => ['--source', 'proc', '--netns', ns.name],
+    skip: {
+      'same LISTEN queues as ss -tan (accept queue and backlog)': "procfs prints a listener's tx_queue as 0; only sock_diag reports its backlog (sk_max_ack_backlog), which ss shows as Send-Q",
+      '-i and -m as ss -tni / -tnm': 'procfs has no tcp_info and no socket memory; -i and -m need the netlink source',
+      'a dual-stack listener printed as ss prints it': 'procfs does not show IPV6_V6ONLY, so a dual-stack listener prints as [::]:7200 where ss prints *:7200',
+    },
   },
-}, getEnv, kernel);
+  getEnv,
+  kernel,
+);
 
 // As root `count` reads the kernel through the BPF tcp iterator, and owners come from the
 // BPF task_file iterator.
-sourceCases({
-  name: 'netlink',
-  args: (ns) => ['--source', 'netlink', '--netns', ns.name],
-  countVia: 'bpf',
-}, getEnv, native);
+sourceCases(
+  {
+    name: 'netlink',
+    args: (ns) => ['--source', 'netlink', '--netns', ns.name],
+    countVia: 'bpf',
+  },
+  getEnv,
+  native,
+);
 
 // The same source as ss reads the kernel: one dump per family (SOCK_DIAG_BY_FAMILY) instead
 // of the one walk over both families (TCPDIAG_GETSOCK) it makes by default, and no BPF
 // (`count` by sock_diag, owners from /proc/PID/fd): both ways must agree with ss.
-sourceCases({
-  name: 'netlink-per-family',
-  args: (ns) => ['--source', 'netlink', '--netns', ns.name],
-  env: { TCPSTATE_NETLINK_PER_FAMILY: '1', TCPSTATE_NO_BPF: '1' },
-  countVia: 'dumps',
-}, getEnv, native);
+sourceCases(
+  {
+    name: 'netlink-per-family',
+    args: (ns) => ['--source', 'netlink', '--netns', ns.name],
+    env: { TCPSTATE_NETLINK_PER_FAMILY: '1', TCPSTATE_NO_BPF: '1' },
+    countVia: 'dumps',
+  },
+  getEnv,
+  native,
+);
 
-sourceCases({
-  name: 'netlink-replay',
-  args: (ns) => ['--replay', recordings.get(ns.name) ?? '/nonexistent'],
-  staleTimers: true,
-}, getEnv, native);
+sourceCases(
+  {
+    name: 'netlink-replay',
+    args: (ns) => ['--replay', recordings.get(ns.name) ?? '/nonexistent'],
+    staleTimers: true,
+  },
+  getEnv,
+  native,
+);
 
 test('without the addon, a namespace no process lives in cannot be read, and the error says why', async (t) => {
   if (!kernel(t)) return;

@@ -35,7 +35,7 @@ async function pageCounts(w: Watched): Promise<Record<string, number>> {
 /** ss's counts and the page's, read until they agree (the page reads every second) or 20 s pass. */
 async function countsAgree(ns: Netns, w: Watched): Promise<{ ss: Record<string, number>; page: Record<string, number> }> {
   let last = { ss: {}, page: {} } as { ss: Record<string, number>; page: Record<string, number> };
-  for (const end = Date.now() + 20_000; Date.now() < end;) {
+  for (const end = Date.now() + 20_000; Date.now() < end; ) {
     const ss = ssCounts(ns);
     const page = await pageCounts(w);
     last = { ss, page };
@@ -64,7 +64,7 @@ async function rowKeys(w: Watched): Promise<string[]> {
 /** Wait until the socket table shows `expected` (it refreshes every few seconds); resolves to what it showed last. */
 async function rowsBecome(w: Watched, expected: string[]): Promise<string[]> {
   let rows: string[] = [];
-  for (const end = Date.now() + 15_000; Date.now() < end;) {
+  for (const end = Date.now() + 15_000; Date.now() < end; ) {
     rows = await rowKeys(w);
     if (JSON.stringify(rows) === JSON.stringify(expected)) return rows;
     await w.page.waitForTimeout(200);
@@ -99,7 +99,9 @@ describe('the dashboard in Chromium', () => {
     browser = await launch();
     w = await watchedPage(browser);
     await w.page.goto(`${origin}/`);
-    await w.page.evaluate(() => { (window as unknown as { loadMark: number }).loadMark = 42; });
+    await w.page.evaluate(() => {
+      (window as unknown as { loadMark: number }).loadMark = 42;
+    });
   });
   after(async () => {
     await browser?.close();
@@ -108,7 +110,7 @@ describe('the dashboard in Chromium', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('every state element shows ss\'s count; no console errors; nothing requested from another host', async (t) => {
+  test("every state element shows ss's count; no console errors; nothing requested from another host", async (t) => {
     if (!kernelOrSkip(t, ['ss']) || !chromiumOrSkip(t)) return;
     const states = await w!.page.$$eval('svg [data-state]', (gs) => gs.map((g) => g.getAttribute('data-state')));
     assert.deepEqual([...states].sort(), [...FIGURE].sort(), 'one element per state, netstat spelling');
@@ -130,7 +132,9 @@ describe('the dashboard in Chromium', () => {
     const before = await countsAgree(ns!, w!);
     adder = ns!.spawn(process.execPath, ['-e', ADD]);
     await new Promise<void>((res, rej) => {
-      adder!.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) res(); });
+      adder!.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) res();
+      });
       adder!.once('exit', (c) => rej(new Error(`adder exited ${c}`)));
     });
     const t0 = Date.now();
@@ -138,7 +142,7 @@ describe('the dashboard in Chromium', () => {
     assert.equal(ssCounts(ns!)['ESTABLISHED'], want, 'ss sees the ten new sockets');
     await w!.page.waitForFunction((n) => document.querySelector('svg [data-state="ESTABLISHED"]')?.getAttribute('data-count') === String(n), want, { timeout: 10_000, polling: 50 });
     const ms = Date.now() - t0;
-    const status = await w!.page.textContent('#status') ?? '';
+    const status = (await w!.page.textContent('#status')) ?? '';
     const sampleMs = Number(/, ([\d.]+) ms,/.exec(status)?.[1]);
     t.diagnostic(`the page showed them ${ms} ms after ss could (${status})`);
     // The page's part (waiting to ask, the answer's transfer, drawing) is at most 1.5 s; the
@@ -164,12 +168,15 @@ describe('the dashboard in Chromium', () => {
     assert.ok(picks.length >= 5, picks.join(','));
     for (const [i, s] of picks.entries()) {
       if (i % 2 === 0) await w!.page.click(`svg [data-state="${s}"]`);
-      else { await w!.page.focus(`svg [data-state="${s}"]`); await w!.page.keyboard.press('Enter'); }
+      else {
+        await w!.page.focus(`svg [data-state="${s}"]`);
+        await w!.page.keyboard.press('Enter');
+      }
       await w!.page.waitForFunction((st) => document.getElementById('drill-heading')!.textContent!.includes(st), s);
       const expected = lsKeys(ns!, ['state', s]);
       if (expected.length > 0) listed++;
       assert.deepEqual(await rowsBecome(w!, expected), expected, `${s}: the page's rows are tcpstate ls's`);
-      assert.match(await w!.page.textContent('#explain h3') ?? '', new RegExp(`What ${s} means`));
+      assert.match((await w!.page.textContent('#explain h3')) ?? '', new RegExp(`What ${s} means`));
       if (s === 'ESTABLISHED') await shot(w!.page, 'sockets-established');
     }
     assert.ok(listed >= 4, `${listed} states listed sockets`);
@@ -182,7 +189,7 @@ describe('the dashboard in Chromium', () => {
     const peers = await w!.page.$$eval('#sockets tbody tr[data-socket]', (rs) => rs.map((r) => r.children[1]!.textContent!));
     assert.ok(peers.length > 0);
     await w!.page.selectOption('#group', 'process');
-    assert.ok(await w!.page.$$eval('#sockets tbody tr.group', (rs) => rs.length) >= 1);
+    assert.ok((await w!.page.$$eval('#sockets tbody tr.group', (rs) => rs.length)) >= 1);
     await w!.page.selectOption('#group', '');
     assert.deepEqual(w!.errors, []);
   });
@@ -219,7 +226,7 @@ describe('the dashboard in Chromium', () => {
   test('the time series shows the samples the history store recorded', async (t) => {
     if (!kernelOrSkip(t, ['ss']) || !chromiumOrSkip(t)) return;
     let shown = 0;
-    for (const end = Date.now() + 20_000; Date.now() < end && shown < 4;) {
+    for (const end = Date.now() + 20_000; Date.now() < end && shown < 4; ) {
       await w!.page.click('button[data-range="1h"]');
       await w!.page.waitForTimeout(500);
       shown = Number(await w!.page.getAttribute('#chart-states', 'data-samples'));
@@ -241,14 +248,16 @@ describe('the dashboard in Chromium', () => {
     assert.deepEqual(foreignRequests(w!.requests, origin), []);
   });
 
-  test('top ports, peers and processes equal tcpstate count --by; doctor\'s findings with evidence and next steps', async (t) => {
+  test("top ports, peers and processes equal tcpstate count --by; doctor's findings with evidence and next steps", async (t) => {
     if (!kernelOrSkip(t, ['ss']) || !chromiumOrSkip(t)) return;
     for (const by of ['lport', 'raddr', 'process']) {
       let page: [string, number][] = [];
       let cli: [string, number][] = [];
       // The tables refresh every five seconds; TIME_WAIT sockets come and go.
-      for (const end = Date.now() + 20_000; Date.now() < end;) {
-        page = await w!.page.$$eval(`table[data-top="${by}"] tbody tr`, (rs) => rs.map((r) => [r.getAttribute('data-key')!, Number(r.children[1]!.textContent!.replace(/,/g, ''))] as [string, number]));
+      for (const end = Date.now() + 20_000; Date.now() < end; ) {
+        page = await w!.page.$$eval(`table[data-top="${by}"] tbody tr`, (rs) =>
+          rs.map((r) => [r.getAttribute('data-key')!, Number(r.children[1]!.textContent!.replace(/,/g, ''))] as [string, number]),
+        );
         const r = runCli(['count', '--netns', ns!.name, '--by', by, '--top', '8', '--json']);
         assert.equal(r.code, 0, r.stderr);
         cli = (JSON.parse(r.stdout) as { groups: { key: string; total: number }[] }).groups.map((g) => [g.key, g.total]);
@@ -258,8 +267,10 @@ describe('the dashboard in Chromium', () => {
       assert.deepEqual(page, cli, by);
     }
     await w!.page.waitForFunction(() => !/diagnos|诊断/.test(document.getElementById('findings')!.textContent ?? '') && (document.getElementById('findings')!.textContent ?? '') !== '');
-    const findings = await w!.page.$$eval('#findings article', (as) => as.map((a) => ({ rule: a.getAttribute('data-rule'), title: a.querySelector('h3')?.textContent ?? '', dts: a.querySelectorAll('dt').length })));
-    if (findings.length === 0) assert.match(await w!.page.textContent('#findings') ?? '', /^No findings: \d+ checks passed\.$/);
+    const findings = await w!.page.$$eval('#findings article', (as) =>
+      as.map((a) => ({ rule: a.getAttribute('data-rule'), title: a.querySelector('h3')?.textContent ?? '', dts: a.querySelectorAll('dt').length })),
+    );
+    if (findings.length === 0) assert.match((await w!.page.textContent('#findings')) ?? '', /^No findings: \d+ checks passed\.$/);
     for (const f of findings) {
       assert.match(f.title, /^(INFO|WARNING|CRITICAL): /);
       assert.equal(f.dts, 2, 'evidence and next steps');
@@ -269,7 +280,7 @@ describe('the dashboard in Chromium', () => {
     assert.deepEqual(w!.errors, []);
   });
 
-  test('Chinese by the browser\'s language, English on request; usable at a phone\'s width', async (t) => {
+  test("Chinese by the browser's language, English on request; usable at a phone's width", async (t) => {
     if (!kernelOrSkip(t, ['ss']) || !chromiumOrSkip(t)) return;
     const zh = await watchedPage(browser!, { locale: 'zh-CN', width: 390, height: 844 });
     try {
@@ -278,12 +289,12 @@ describe('the dashboard in Chromium', () => {
       await zh.page.waitForFunction(() => document.querySelector('svg [data-state="LISTEN"]')?.getAttribute('data-count') !== '0');
       await zh.page.click('svg [data-state="LISTEN"]');
       await zh.page.waitForSelector('#explain h3');
-      assert.match(await zh.page.textContent('#explain h3') ?? '', /LISTEN 的含义/);
+      assert.match((await zh.page.textContent('#explain h3')) ?? '', /LISTEN 的含义/);
       assert.ok(await zh.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scrolling at 390 px');
       await shot(zh.page, 'phone-zh');
       await zh.page.selectOption('#lang', 'en');
       assert.equal(await zh.page.textContent('h1'), 'tcpstate: TCP states, live');
-      assert.match(await zh.page.textContent('#explain h3') ?? '', /What LISTEN means/);
+      assert.match((await zh.page.textContent('#explain h3')) ?? '', /What LISTEN means/);
       assert.deepEqual(zh.errors, []);
       assert.deepEqual(foreignRequests(zh.requests, origin), []);
     } finally {

@@ -28,7 +28,7 @@ function ssCounts(ns: Netns): Record<string, number> {
 
 const pick = (c: Record<string, number>): Record<string, number> => Object.fromEntries(FIGURE.map((s) => [s, c[s] ?? 0]));
 
-describe('the dashboard\'s fleet view from Prometheus', () => {
+describe("the dashboard's fleet view from Prometheus", () => {
   const hosts: { name: string; role: string; ns: Netns; serve: Serve }[] = [];
   let prom: ChildProcess | undefined;
   let promPort = 0;
@@ -38,7 +38,10 @@ describe('the dashboard\'s fleet view from Prometheus', () => {
 
   before(async () => {
     if (kernelUnavailable() || !existsSync(CHROMIUM)) return;
-    for (const [name, role, only] of [['web1', 'web', 'listen,est'], ['db1', 'db', 'listen,est,cw']] as const) {
+    for (const [name, role, only] of [
+      ['web1', 'web', 'listen,est'],
+      ['db1', 'db', 'listen,est,cw'],
+    ] as const) {
       const ns = Netns.create('wfl');
       await ns.zoo(['--only', only, '--ttl', '600']);
       hosts.push({ name, role, ns, serve: await Serve.start(['--netns', ns.name]) });
@@ -47,7 +50,11 @@ describe('the dashboard\'s fleet view from Prometheus', () => {
     promPort = await freePort();
     const targets = hosts.map((h) => `      - targets: ['127.0.0.1:${h.serve.port}']\n        labels: {host: ${h.name}, role: ${h.role}}\n`).join('');
     writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${targets}`);
-    prom = track(spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: 'ignore' }));
+    prom = track(
+      spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], {
+        stdio: 'ignore',
+      }),
+    );
     dash = await Serve.start(['--prometheus', `http://127.0.0.1:${promPort}`, '--host-label', 'host', '--group-label', 'role']);
     browser = await launch();
   });
@@ -59,22 +66,31 @@ describe('the dashboard\'s fleet view from Prometheus', () => {
       process.kill(prom.pid, 'SIGTERM');
       await gone;
     }
-    for (const h of hosts) { await h.serve.stop(); h.ns.destroy(); }
+    for (const h of hosts) {
+      await h.serve.stop();
+      h.ns.destroy();
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a row per host equal to ss, linked to its agent\'s page; a stopped agent is a row saying so', async (t) => {
+  test("a row per host equal to ss, linked to its agent's page; a stopped agent is a row saying so", async (t) => {
     if (!kernelOrSkip(t, ['ss', 'prometheus']) || !chromiumOrSkip(t)) return;
     const w = await watchedPage(browser!);
     const origin = dash!.url('').replace(/\/$/, '');
     try {
       await w.page.goto(`${origin}/`);
-      assert.match(await w.page.textContent('#fleet-heading') ?? '', new RegExp(`Fleet \\(from Prometheus http://127.0.0.1:${promPort}\\)`));
+      assert.match((await w.page.textContent('#fleet-heading')) ?? '', new RegExp(`Fleet \\(from Prometheus http://127.0.0.1:${promPort}\\)`));
       // Prometheus scrapes every second: wait until each row agrees with ss in its namespace.
       let last = '';
-      for (const end = Date.now() + 40_000; Date.now() < end;) {
-        const rows = await w.page.$$eval('#fleet-table tbody tr[data-host]', (rs) => Object.fromEntries(rs.map((r) => [r.getAttribute('data-host')!,
-          Object.fromEntries([...r.querySelectorAll('[data-state-cell]')].map((c) => [c.getAttribute('data-state-cell')!, Number(c.getAttribute('data-count'))]))])));
+      for (const end = Date.now() + 40_000; Date.now() < end; ) {
+        const rows = await w.page.$$eval('#fleet-table tbody tr[data-host]', (rs) =>
+          Object.fromEntries(
+            rs.map((r) => [
+              r.getAttribute('data-host')!,
+              Object.fromEntries([...r.querySelectorAll('[data-state-cell]')].map((c) => [c.getAttribute('data-state-cell')!, Number(c.getAttribute('data-count'))])),
+            ]),
+          ),
+        );
         const want = Object.fromEntries(hosts.map((h) => [h.name, pick(ssCounts(h.ns))]));
         last = JSON.stringify({ rows, want });
         if (hosts.every((h) => JSON.stringify(rows[h.name]) === JSON.stringify(want[h.name]))) break;
@@ -103,7 +119,7 @@ describe('the dashboard\'s fleet view from Prometheus', () => {
       await w.page.goto(`${origin}/`);
       // Prometheus notices at its next scrape (every second); the page asks every five (slow on a loaded machine).
       await w.page.waitForSelector('#fleet-table tr[data-host="db1"] td.error', { timeout: 90_000 });
-      assert.match(await w.page.textContent('#fleet-table tr[data-host="db1"] td.error') ?? '', /^down: /);
+      assert.match((await w.page.textContent('#fleet-table tr[data-host="db1"] td.error')) ?? '', /^down: /);
       assert.equal(await w.page.$$eval('#fleet-table tr[data-host="web1"] [data-state-cell]', (c) => c.length), FIGURE.length, 'web1 still counted');
     } finally {
       await w.context.close();

@@ -55,7 +55,11 @@ describe('the page', () => {
 
   test('both catalogues have every key, non-empty, with the same placeholders; explanations for every state in both', () => {
     assert.deepEqual(Object.keys(ZH).sort(), Object.keys(EN).sort());
-    const marks = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+    const marks = (s: string) =>
+      [...s.matchAll(/\{(\w+)\}/g)]
+        .map((m) => m[1])
+        .sort()
+        .join(',');
     for (const k of Object.keys(EN) as (keyof typeof EN)[]) {
       assert.ok(EN[k].length > 0 && ZH[k].length > 0, k);
       assert.equal(marks(ZH[k]), marks(EN[k]), k);
@@ -89,7 +93,7 @@ describe('the page', () => {
   });
 });
 
-test('serve\'s fleet view options: usage errors in both languages', () => {
+test("serve's fleet view options: usage errors in both languages", () => {
   const zh = runCli(['serve', '--host-label', 'host'], { env: { LANG: 'zh_CN.UTF-8' } });
   assert.equal(zh.code, 2);
   assert.match(zh.stderr, /--host-label 需与 --prometheus 一起使用/);

@@ -2,4 +2,13 @@
 import netstat from 'node-netstat';
 
 let n = 0;
-netstat({ done: (err) => { process.stderr.write(`connections ${n}${err ? ` error ${err}` : ''}\n`); } }, () => { n++; });
+netstat(
+  {
+    done: (err) => {
+      process.stderr.write(`connections ${n}${err ? ` error ${err}` : ''}\n`);
+    },
+  },
+  () => {
+    n++;
+  },
+);

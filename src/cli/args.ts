@@ -30,7 +30,13 @@ export function parse(argv: readonly string[], options: OptionSpec, offset = 0):
     const first = msg.split('. ')[0] ?? msg;
     const err = new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 + offset : undefined });
     // A long flag mistyped (`--jsno`): the nearest of this command's own.
-    const near = tok?.startsWith('--') && /^Unknown option/.test(msg) ? closest(tok.split('=')[0]!, Object.keys(options).map((n) => `--${n}`)) : [];
+    const near =
+      tok?.startsWith('--') && /^Unknown option/.test(msg)
+        ? closest(
+            tok.split('=')[0]!,
+            Object.keys(options).map((n) => `--${n}`),
+          )
+        : [];
     throw withSuggestion(err, near);
   }
 }

@@ -18,11 +18,16 @@ export function colourArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!;
-    if (a === '--') { out.push(...argv.slice(k)); break; }
+    if (a === '--') {
+      out.push(...argv.slice(k));
+      break;
+    }
     if (a === '--color' || a === '--colour') {
       const next = argv[k + 1];
-      if (next !== undefined && (COLOUR_WHEN as readonly string[]).includes(next)) { out.push(`--color=${next}`); k++; }
-      else out.push('--color=always');
+      if (next !== undefined && (COLOUR_WHEN as readonly string[]).includes(next)) {
+        out.push(`--color=${next}`);
+        k++;
+      } else out.push('--color=always');
     } else out.push(a.startsWith('--colour=') ? `--color=${a.slice('--colour='.length)}` : a);
   }
   return out;

@@ -9,8 +9,24 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 /** State words `state` and `exclude` take (ss's names and groups). */
-const STATE_WORDS = ['established', 'syn-sent', 'syn-recv', 'fin-wait-1', 'fin-wait-2', 'time-wait', 'closed', 'close-wait',
-  'last-ack', 'listening', 'closing', 'all', 'connected', 'synchronized', 'bucket', 'big'];
+const STATE_WORDS = [
+  'established',
+  'syn-sent',
+  'syn-recv',
+  'fin-wait-1',
+  'fin-wait-2',
+  'time-wait',
+  'closed',
+  'close-wait',
+  'last-ack',
+  'listening',
+  'closing',
+  'all',
+  'connected',
+  'synchronized',
+  'bucket',
+  'big',
+];
 
 /** The first line of a command's summary, from the top-level usage. */
 function summaries(usage: string): Map<string, string> {
@@ -28,7 +44,17 @@ function words(o: OptionRef): string[] {
 
 function bash(cmds: CommandRef[]): string {
   const names = cmds.map((c) => c.name);
-  const cases = cmds.map((c) => `    ${c.name}) opts=${sq(c.options.flatMap(words).join(' '))} valued=${sq(` ${c.options.filter((o) => o.arg !== undefined).flatMap(words).join(' ')} `)} ;;`).join('\n');
+  const cases = cmds
+    .map(
+      (c) =>
+        `    ${c.name}) opts=${sq(c.options.flatMap(words).join(' '))} valued=${sq(
+          ` ${c.options
+            .filter((o) => o.arg !== undefined)
+            .flatMap(words)
+            .join(' ')} `,
+        )} ;;`,
+    )
+    .join('\n');
   return `# bash completion for tcpstate (tcpstate completion bash)
 _tcpstate() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd=\${COMP_WORDS[1]} opts valued
@@ -59,7 +85,10 @@ complete -o default -o bashdefault -F _tcpstate tcpstate
 }
 
 function zshDesc(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/'/g, `'\\''`).replace(/[[\]:]/g, (c) => `\\${c}`);
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, `'\\''`)
+    .replace(/[[\]:]/g, (c) => `\\${c}`);
 }
 
 function zsh(cmds: CommandRef[], sums: Map<string, string>): string {

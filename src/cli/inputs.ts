@@ -54,11 +54,18 @@ export function splitPositionals(positionals: readonly string[], kind: (p: strin
   const inputs: string[] = [];
   for (let k = 0; k < positionals.length; k++) {
     const p = positionals[k]!;
-    if (p === '-') { inputs.push(p); continue; }
+    if (p === '-') {
+      inputs.push(p);
+      continue;
+    }
     const what = kind(p);
-    if (what === 'file') { inputs.push(p); continue; }
+    if (what === 'file') {
+      inputs.push(p);
+      continue;
+    }
     if (isFilterWord(p) || quotedFilter(p)) return { inputs, filter: positionals.slice(k) };
-    if (what === 'directory') throw new TcpstateError('ERR_IO', `"${p}" is a directory, not a capture file (argument ${k + 1}); name the files in it, e.g. ${p.replace(/\/+$/, '')}/*.txt`, { file: p, position: k + 1 });
+    if (what === 'directory')
+      throw new TcpstateError('ERR_IO', `"${p}" is a directory, not a capture file (argument ${k + 1}); name the files in it, e.g. ${p.replace(/\/+$/, '')}/*.txt`, { file: p, position: k + 1 });
     throw new TcpstateError('ERR_IO', `no such file: "${p}" (argument ${k + 1} is neither a capture file nor a filter word such as state, sport, dst)`, { file: p, position: k + 1 });
   }
   return { inputs, filter: [] };
@@ -102,7 +109,10 @@ function pushFile(path: string, reader: CaptureReader, split: typeof import('../
         n = fs.readSync(fd, buf, 0, buf.length, null);
       } catch (e) {
         // A non-blocking descriptor with nothing yet (an inherited pipe): wait a little.
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); continue; }
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          continue;
+        }
         throw ioError(path, e);
       }
       if (n === 0) return;
@@ -202,7 +212,10 @@ export interface Selected {
 function selectCapture(c: Capture, sel: Selection): Selected {
   if (c.listing) return { capture: c, table: c.table, counts: c.kept ?? c.counts };
   if (sel.filter.expr) {
-    throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): address and port filters need a full listing (netstat -an, ss -tan, /proc/net/tcp)`, { file: c.file, line: c.line });
+    throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): address and port filters need a full listing (netstat -an, ss -tan, /proc/net/tcp)`, {
+      file: c.file,
+      line: c.line,
+    });
   }
   if (!(sel.scan.v4 && sel.scan.v6)) {
     throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): it does not tell IPv4 from IPv6, so -4/-6 cannot apply`, { file: c.file, line: c.line });

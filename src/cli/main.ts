@@ -48,7 +48,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const [message, status] = failure(e);
     const near = suggestionsOf(e);
     // stderr may be what failed (a full disk): the status still tells.
-    if (message !== undefined) try { io.err(message + (near.length > 0 ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMean(near)}\n` : '')); } catch { /* nowhere left to say it */ }
+    if (message !== undefined)
+      try {
+        io.err(message + (near.length > 0 ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMean(near)}\n` : ''));
+      } catch {
+        /* nowhere left to say it */
+      }
     return status;
   }
 }
@@ -57,10 +62,22 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   let [name, ...rest] = argv;
   let offset = 1;
   // `tcpstate help count` is `tcpstate count --help`.
-  if (name === 'help' && rest.length > 0) { name = rest[0]; rest = ['--help']; }
-  else if (name === '--help' || name === '-h' || name === 'help') { io.out(usage(langFromEnv(io.env))); return 0; }
-  if (name === '--version' || name === '-V') { io.out('tcpstate 0.1.0\n'); return 0; }
-  if (name === undefined || name.startsWith('-')) { rest = argv; name = 'count'; offset = 0; }
+  if (name === 'help' && rest.length > 0) {
+    name = rest[0];
+    rest = ['--help'];
+  } else if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage(langFromEnv(io.env)));
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out('tcpstate 0.1.0\n');
+    return 0;
+  }
+  if (name === undefined || name.startsWith('-')) {
+    rest = argv;
+    name = 'count';
+    offset = 0;
+  }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
     const m = pick(CLI, langFromEnv(io.env));
@@ -141,7 +158,12 @@ function writeText(fd: number, text: string): Buffer | undefined {
  */
 function streamFailed(fd: number, e: NodeJS.ErrnoException): never {
   if (readerGone(e.code)) process.exit(0);
-  if (fd === 1) try { writeText(2, `tcpstate: ${writeFailed(fd, e).describe()}\n`); } catch { /* stderr failed too */ }
+  if (fd === 1)
+    try {
+      writeText(2, `tcpstate: ${writeFailed(fd, e).describe()}\n`);
+    } catch {
+      /* stderr failed too */
+    }
   process.exit(1);
 }
 
@@ -170,7 +192,10 @@ export function processIo(): Io {
   };
   const text = (fd: 1 | 2, t: string): void => {
     const s = fd === 1 ? streams.out : streams.err;
-    if (s) { s.write(t); return; }
+    if (s) {
+      s.write(t);
+      return;
+    }
     const rest = writeText(fd, t);
     if (rest) (fd === 1 ? stdout() : stderr()).write(rest);
   };
@@ -184,9 +209,14 @@ export function processIo(): Io {
       // keeps memory bounded instead of queueing the whole output).
       const out = stdout();
       direct ??= out.isTTY || stdoutIsFile();
-      if (direct) { out.write(b); return; }
+      if (direct) {
+        out.write(b);
+        return;
+      }
       let written!: () => void;
-      const drained = new Promise<void>((resolve) => { written = resolve; });
+      const drained = new Promise<void>((resolve) => {
+        written = resolve;
+      });
       out.write(b, () => written());
       return out.writableLength > 0 ? drained : undefined;
     },

@@ -30,7 +30,15 @@ export async function commandReference(): Promise<{ usage: string; commands: Com
   const { COMMANDS, main } = await import('./main.js');
   const run = async (argv: string[]): Promise<string> => {
     let out = '';
-    const io: Io = { out: (t) => { out += t; }, err: () => {}, env: { LANG: 'C', LC_ALL: 'C', TCPSTATE_LANG: 'en' }, argOffset: 0, stdin: async () => Buffer.alloc(0) };
+    const io: Io = {
+      out: (t) => {
+        out += t;
+      },
+      err: () => {},
+      env: { LANG: 'C', LC_ALL: 'C', TCPSTATE_LANG: 'en' },
+      argOffset: 0,
+      stdin: async () => Buffer.alloc(0),
+    };
     await main(argv, io);
     return out;
   };
@@ -55,7 +63,7 @@ export function savedReference(dir: URL = new URL('.', import.meta.url)): { usag
     const file = new URL(REFERENCE_FILE, dir);
     if (fs.statSync(file).mtimeMs < fs.statSync(new URL('main.js', dir)).mtimeMs) return undefined;
     const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { usage?: unknown; commands?: unknown };
-    return typeof r.usage === 'string' && Array.isArray(r.commands) ? r as { usage: string; commands: CommandRef[] } : undefined;
+    return typeof r.usage === 'string' && Array.isArray(r.commands) ? (r as { usage: string; commands: CommandRef[] }) : undefined;
   } catch {
     return undefined;
   }
@@ -68,14 +76,21 @@ export function parseOptions(help: string): OptionRef[] {
   for (const line of help.split('\n')) {
     const m = /^ {2,4}((?:-[A-Za-z0-9](?:, )?)*)(--[a-z0-9][a-z0-9.-]*)?(?:[ =]([A-Z][A-Z0-9_:.,=[\]|-]*))?(?: {2,}(.*))?$/.exec(line);
     if (!m || (m[1] === '' && m[2] === undefined)) continue;
-    const shorts = m[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const shorts = m[1]!
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     const summary = (m[4] ?? '').trim();
     if (m[2] !== undefined) {
       if (seen.has(m[2])) continue;
       seen.add(m[2]);
       out.push({ long: m[2], ...(shorts[0] !== undefined ? { short: shorts[0] } : {}), ...(m[3] !== undefined ? { arg: m[3] } : {}), summary });
     } else {
-      for (const s of shorts) if (!seen.has(s)) { seen.add(s); out.push({ long: s, summary }); }
+      for (const s of shorts)
+        if (!seen.has(s)) {
+          seen.add(s);
+          out.push({ long: s, summary });
+        }
     }
   }
   if (!seen.has('--help')) out.push({ long: '--help', short: '-h', summary: 'this help' });
@@ -86,7 +101,15 @@ export function parseOptions(help: string): OptionRef[] {
 export async function manPage(): Promise<string> {
   const { main } = await import('./main.js');
   let version = '';
-  await main(['--version'], { out: (t) => { version += t; }, err: () => {}, env: {}, argOffset: 0, stdin: async () => Buffer.alloc(0) });
+  await main(['--version'], {
+    out: (t) => {
+      version += t;
+    },
+    err: () => {},
+    env: {},
+    argOffset: 0,
+    stdin: async () => Buffer.alloc(0),
+  });
   const { renderMan } = await import('../render/man.js');
   return renderMan({ version, ...(await commandReference()) });
 }

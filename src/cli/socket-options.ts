@@ -83,7 +83,13 @@ export function selection(values: Record<string, unknown>, filterWords: string[]
     record: str(values['record']),
     replay: str(values['replay']),
   });
-  return { scan, filter, states, keep: udpRule(selector(states, filter.expr), udp && defaultStates !== ALL_MASK && !values['all'] && filter.states === undefined, Boolean(values['listening'])), sourceName: str(values['source']) };
+  return {
+    scan,
+    filter,
+    states,
+    keep: udpRule(selector(states, filter.expr), udp && defaultStates !== ALL_MASK && !values['all'] && filter.states === undefined, Boolean(values['listening'])),
+    sourceName: str(values['source']),
+  };
 }
 
 /**

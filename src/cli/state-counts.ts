@@ -27,7 +27,6 @@ export function countHelp(lang: Lang): string {
   return pick(HELP_TEXTS, lang).counts;
 }
 
-
 /**
  * Count every TCP socket by state. When nothing named a place to read (no --proc-root, no
  * --netns) and the live table cannot be read, `optional` makes that a notice and undefined.
@@ -38,7 +37,9 @@ export async function readStateCounts(values: Record<string, unknown>, io: Io, h
   const opts = scanOptions({ procRoot, netns, tcp: true, udp: false, states: ALL_MASK });
   const counts = newCounts();
   try {
-    const r = await scanLive(str(values['source']), opts, (chunk) => { countStates(chunk, undefined, counts); });
+    const r = await scanLive(str(values['source']), opts, (chunk) => {
+      countStates(chunk, undefined, counts);
+    });
     for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
     for (const w of r.warnings) io.err(`tcpstate: warning: ${describeAt(w.where, w.message)}\n`);
     const where = netns !== undefined ? `netns ${netns}` : opts.origin === 'proc-root' ? opts.procRoot : here;

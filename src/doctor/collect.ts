@@ -83,7 +83,10 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     warnings.push(duplicateWarning(duplicates, `${dir}/net`));
   }
 
-  const procs = await attachProcesses([before, now].filter((x) => x !== undefined).map((x) => x.table), procRoot);
+  const procs = await attachProcesses(
+    [before, now].filter((x) => x !== undefined).map((x) => x.table),
+    procRoot,
+  );
   notices.push(...procs.notices);
   warnings.push(...procs.warnings);
 

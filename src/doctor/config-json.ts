@@ -51,8 +51,10 @@ export function parseJson(text: string, file: string): ParsedJson {
   const space = (): void => {
     for (;;) {
       const c = src.charCodeAt(pos);
-      if (c === 10) { line++; lineStart = ++pos; }
-      else if (c === 32 || c === 9 || c === 13) pos++;
+      if (c === 10) {
+        line++;
+        lineStart = ++pos;
+      } else if (c === 32 || c === 9 || c === 13) pos++;
       else return;
     }
   };
@@ -63,13 +65,27 @@ export function parseJson(text: string, file: string): ParsedJson {
     for (;;) {
       const c = src.charCodeAt(pos);
       if (pos >= src.length) fail('a string that does not end', start);
-      if (c === 34) { pos++; return out; }
+      if (c === 34) {
+        pos++;
+        return out;
+      }
       if (c < 0x20) fail('a control character inside a string (write it as an escape, e.g. \\n)');
-      if (c !== 92) { out += src[pos++]; continue; }
+      if (c !== 92) {
+        out += src[pos++];
+        continue;
+      }
       const e = src[pos + 1];
       const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-      if (e !== undefined && Object.hasOwn(simple, e)) { out += simple[e]; pos += 2; continue; }
-      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(pos + 2, pos + 6))) { out += String.fromCharCode(parseInt(src.slice(pos + 2, pos + 6), 16)); pos += 6; continue; }
+      if (e !== undefined && Object.hasOwn(simple, e)) {
+        out += simple[e];
+        pos += 2;
+        continue;
+      }
+      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(pos + 2, pos + 6))) {
+        out += String.fromCharCode(parseInt(src.slice(pos + 2, pos + 6), 16));
+        pos += 6;
+        continue;
+      }
       fail(`a bad escape ${JSON.stringify(excerpt(src.slice(pos, pos + 6), 6))} in a string`);
     }
   };
@@ -92,8 +108,15 @@ export function parseJson(text: string, file: string): ParsedJson {
     if (c === '{') return object(depth + 1);
     if (c === '[') return array(depth + 1);
     if (c === '"') return string();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (src.startsWith(word, pos)) { pos += word.length; return v; }
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (src.startsWith(word, pos)) {
+        pos += word.length;
+        return v;
+      }
     }
     return number();
   };
@@ -105,7 +128,10 @@ export function parseJson(text: string, file: string): ParsedJson {
     lines.set(out, keyLines);
     pos++;
     space();
-    if (src[pos] === '}') { pos++; return out; }
+    if (src[pos] === '}') {
+      pos++;
+      return out;
+    }
     for (;;) {
       space();
       if (src[pos] !== '"') fail(`expected a key in double quotes, found ${found()}`);
@@ -120,8 +146,14 @@ export function parseJson(text: string, file: string): ParsedJson {
       out[key] = value(depth);
       path.pop();
       space();
-      if (src[pos] === ',') { pos++; continue; }
-      if (src[pos] === '}') { pos++; return out; }
+      if (src[pos] === ',') {
+        pos++;
+        continue;
+      }
+      if (src[pos] === '}') {
+        pos++;
+        return out;
+      }
       fail(`expected ',' or '}' after a value, found ${found()}`);
     }
   };
@@ -131,14 +163,23 @@ export function parseJson(text: string, file: string): ParsedJson {
     const out: Json[] = [];
     pos++;
     space();
-    if (src[pos] === ']') { pos++; return out; }
+    if (src[pos] === ']') {
+      pos++;
+      return out;
+    }
     for (;;) {
       path.push(String(out.length));
       out.push(value(depth));
       path.pop();
       space();
-      if (src[pos] === ',') { pos++; continue; }
-      if (src[pos] === ']') { pos++; return out; }
+      if (src[pos] === ',') {
+        pos++;
+        continue;
+      }
+      if (src[pos] === ']') {
+        pos++;
+        return out;
+      }
       fail(`expected ',' or ']' after a value, found ${found()}`);
     }
   };

@@ -78,12 +78,13 @@ export function diagnose(inp: DoctorInputs, opts: DiagnoseOptions = {}): Report 
   const checks: Check[] = [];
   let order = 0;
   const invalid: InvalidInput[] = sysctlProblems(inp.sysctls).map((p) => ({ ...p, file: sysctlFile(p.name), usedBy: [] }));
-  const bad = (names: readonly string[] | undefined, id: string): string[] => (names ?? []).flatMap((n) => {
-    const why = sysctlInvalid(inp, n);
-    if (why === undefined) return [];
-    invalid.find((x) => x.name === n)?.usedBy.push(id);
-    return [why];
-  });
+  const bad = (names: readonly string[] | undefined, id: string): string[] =>
+    (names ?? []).flatMap((n) => {
+      const why = sysctlInvalid(inp, n);
+      if (why === undefined) return [];
+      invalid.find((x) => x.name === n)?.usedBy.push(id);
+      return [why];
+    });
   for (const [id, rule] of Object.entries(RULES)) {
     order++;
     if (opts.only && !opts.only.includes(id)) continue;

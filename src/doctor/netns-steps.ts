@@ -39,7 +39,10 @@ function command(cmd: string, ns: string): string {
 
 /** A shell line of `;`-separated commands. */
 function commandLine(line: string, ns: string): string {
-  return line.split(';').map((c) => command(c, ns)).join(';');
+  return line
+    .split(';')
+    .map((c) => command(c, ns))
+    .join(';');
 }
 
 /**

@@ -17,7 +17,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'accept-queue': acceptQueue,
   'syn-backlog': synBacklog,
   'fin-wait2-orphans': finWait2Orphans,
-  'retransmits': retransmits,
+  retransmits: retransmits,
 };
 
 /** Threshold declarations of every rule, by id. */

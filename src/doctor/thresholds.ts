@@ -72,7 +72,7 @@ export function parseThresholdConfig(text: string, file: string, specs: Readonly
 export function readThresholdConfig(file: string, specs: Readonly<Record<string, ThresholdSpecs>>): Record<string, Record<string, number>> {
   const io = (e: unknown): TcpstateError => {
     const code = (e as NodeJS.ErrnoException).code;
-    return new TcpstateError('ERR_IO', `cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory (EISDIR)' : code ?? (e as Error).message}`, { file });
+    return new TcpstateError('ERR_IO', `cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory (EISDIR)' : (code ?? (e as Error).message)}`, { file });
   };
   let h: { bytes: Buffer; more: boolean };
   try {

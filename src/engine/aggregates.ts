@@ -19,7 +19,11 @@ export interface AggregateOptions {
   byProcess: boolean;
 }
 
-export interface ListenerRow { port: string; queue: number; backlog: number }
+export interface ListenerRow {
+  port: string;
+  queue: number;
+  backlog: number;
+}
 
 export interface Aggregates {
   /** Rows in the table. */
@@ -56,7 +60,10 @@ function capped(side: Side, by: Map<number, Float64Array>, keep: ReadonlySet<num
   let kept = 0;
   for (const x of totals) {
     const ok = keep ? keep.has(x.port) : kept < top;
-    if (ok) { rows.push({ side, port: String(x.port), counts: x.c }); kept++; } else addCounts(other, x.c);
+    if (ok) {
+      rows.push({ side, port: String(x.port), counts: x.c });
+      kept++;
+    } else addCounts(other, x.c);
   }
   // Ports of the list with no socket still get their zero series.
   if (keep) for (const p of keep) if (!by.has(p)) rows.push({ side, port: String(p), counts: newCounts() });
@@ -76,7 +83,10 @@ export function portRows(t: PortColumns, keep: ReadonlySet<number> | undefined, 
     const m = inb ? inbound : outbound;
     const port = inb ? lp : t.rport[i]!;
     let c = m.get(port);
-    if (!c) { c = newCounts(); m.set(port, c); }
+    if (!c) {
+      c = newCounts();
+      m.set(port, c);
+    }
     c[t.state[i]!]!++;
   }
   return [...capped('inbound', inbound, keep, top), ...capped('outbound', outbound, keep, top)];
@@ -100,7 +110,10 @@ export function listenerRows(t: SocketTable): { port: string; queue: number; bac
   rows.sort((a, b) => b.queue - a.queue || Number(a.port) - Number(b.port));
   const head = rows.slice(0, MAX_LISTEN_PORTS);
   const other = { port: 'other', queue: 0, backlog: 0 };
-  for (const r of rows.slice(MAX_LISTEN_PORTS)) { other.queue += r.queue; other.backlog += r.backlog; }
+  for (const r of rows.slice(MAX_LISTEN_PORTS)) {
+    other.queue += r.queue;
+    other.backlog += r.backlog;
+  }
   return [...head, other];
 }
 
@@ -110,7 +123,10 @@ export function programRows(t: SocketTable, top: number): { program: string; cou
     const o = t.ownersOf(i);
     const p = o.length ? o[0]!.program : '';
     let c = by.get(p);
-    if (!c) { c = newCounts(); by.set(p, c); }
+    if (!c) {
+      c = newCounts();
+      by.set(p, c);
+    }
     c[t.state[i]!]!++;
   }
   const rows = [...by].map(([program, counts]) => ({ program, counts, n: counts.reduce((a, b) => a + b, 0) }));
@@ -126,7 +142,6 @@ export function programRows(t: SocketTable, top: number): { program: string; cou
   kept.push({ program: 'other', counts: other });
   return kept;
 }
-
 
 /**
  * Every aggregate /metrics writes: from one table, or from a walk's state and port columns

@@ -26,7 +26,11 @@ export function listNamespaces(procRoot = '/proc', runDir = '/run/netns'): Names
   const own = id(`${procRoot}/self/ns/net`);
   const seen = new Map<string, NamespaceRef>();
   let names: string[] = [];
-  try { names = fs.readdirSync(runDir).sort(); } catch { /* none named */ }
+  try {
+    names = fs.readdirSync(runDir).sort();
+  } catch {
+    /* none named */
+  }
   for (const name of names) {
     const k = id(`${runDir}/${name}`);
     if (k === undefined || seen.has(k)) continue;
@@ -37,7 +41,11 @@ export function listNamespaces(procRoot = '/proc', runDir = '/run/netns'): Names
     if (c < 48 || c > 57) continue;
     const path = `${procRoot}/${n}/ns/net`;
     let s;
-    try { s = fs.statSync(path); } catch { continue; }
+    try {
+      s = fs.statSync(path);
+    } catch {
+      continue;
+    }
     const k = `${s.dev}:${s.ino}`;
     if (seen.has(k)) continue;
     seen.set(k, k === own ? { label: `net:[${s.ino}]` } : { label: `net:[${s.ino}]`, netns: path });

@@ -50,8 +50,7 @@ export interface SampleRequest extends SampleWant {
 }
 
 /** The columns of a {@link SocketTable} that cross the thread boundary. */
-export const COLUMNS = ['proto', 'family', 'state', 'flags', 'lport', 'rport', 'laddr', 'raddr', 'recvQ', 'sendQ',
-  'timer', 'timerMs', 'retrans', 'probes', 'uid', 'inode'] as const;
+export const COLUMNS = ['proto', 'family', 'state', 'flags', 'lport', 'rport', 'laddr', 'raddr', 'recvQ', 'sendQ', 'timer', 'timerMs', 'retrans', 'probes', 'uid', 'inode'] as const;
 
 export interface WireTable {
   length: number;

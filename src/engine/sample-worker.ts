@@ -55,7 +55,9 @@ function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean): { 
   }
   return {
     counters: unread(readCounters(netDir(opts), now)),
-    ...(wantSysctls ? { sysctls: { values: {}, missing: Object.keys(SYSCTLS) }, sysctlsUnavailable: `the native addon is not loaded, so namespace "${netns}" cannot be entered to read its sysctls` } : {}),
+    ...(wantSysctls
+      ? { sysctls: { values: {}, missing: Object.keys(SYSCTLS) }, sysctlsUnavailable: `the native addon is not loaded, so namespace "${netns}" cannot be entered to read its sysctls` }
+      : {}),
   };
 }
 
@@ -88,8 +90,16 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
     const scanMs = performance.now() - t0;
     return {
       msg: {
-        id: r.id, ok: true, metrics: aggregate(walked.columns, r.metrics!, listenerRows(listeners.table)), source: 'bpf',
-        warnings: [...walked.warnings, ...listeners.warnings], notices: listeners.notices, takenAt, atMs, scanMs, totalMs: scanMs,
+        id: r.id,
+        ok: true,
+        metrics: aggregate(walked.columns, r.metrics!, listenerRows(listeners.table)),
+        source: 'bpf',
+        warnings: [...walked.warnings, ...listeners.warnings],
+        notices: listeners.notices,
+        takenAt,
+        atMs,
+        scanMs,
+        totalMs: scanMs,
         ...(files.counters ? { counters: files.counters } : {}),
         ...(files.sysctls ? { sysctls: files.sysctls } : {}),
         ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
@@ -112,9 +122,18 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
     // rates before its columns move to the main thread.
     const key = r.netns ?? '';
     const now: Sample = {
-      table: snap.table, source: snap.source, warnings: snap.warnings, notices, takenAt, atMs, scanMs, totalMs: performance.now() - t0,
-      ...(files.counters ? { counters: files.counters } : {}), ...(files.sysctls ? { sysctls: files.sysctls } : {}),
-      ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}), ...(processes ? { processes } : {}),
+      table: snap.table,
+      source: snap.source,
+      warnings: snap.warnings,
+      notices,
+      takenAt,
+      atMs,
+      scanMs,
+      totalMs: performance.now() - t0,
+      ...(files.counters ? { counters: files.counters } : {}),
+      ...(files.sysctls ? { sysctls: files.sysctls } : {}),
+      ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
+      ...(processes ? { processes } : {}),
     };
     report = doctorReport(now, previous.get(key), r.netns === undefined ? 'this host' : `network namespace ${r.netns}`).report;
     const copy = snap.table.select(() => true);
@@ -129,7 +148,16 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
   const { table, transfer } = r.rows === false ? { table: undefined, transfer: [] } : toWire(snap.table, r.processes === true);
   return {
     msg: {
-      id: r.id, ok: true, ...(table ? { table } : {}), ...(metrics ? { metrics } : {}), source: snap.source, warnings: snap.warnings, notices, takenAt, atMs, scanMs,
+      id: r.id,
+      ok: true,
+      ...(table ? { table } : {}),
+      ...(metrics ? { metrics } : {}),
+      source: snap.source,
+      warnings: snap.warnings,
+      notices,
+      takenAt,
+      atMs,
+      scanMs,
       totalMs: performance.now() - t0,
       ...(report ? { report } : {}),
       ...(summary ? { summary } : {}),

@@ -47,10 +47,15 @@ interface Pending {
 const req = createRequire(import.meta.url);
 
 function covers(have: SampleWant, want: SampleWant): boolean {
-  return have.netns === want.netns && (!want.processes || have.processes === true) && (!want.sysctls || have.sysctls === true) && (!want.findings || have.findings === true)
-    && (want.rows === false || have.rows !== false)
-    && (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics))
-    && (!want.summary || JSON.stringify(have.summary) === JSON.stringify(want.summary));
+  return (
+    have.netns === want.netns &&
+    (!want.processes || have.processes === true) &&
+    (!want.sysctls || have.sysctls === true) &&
+    (!want.findings || have.findings === true) &&
+    (want.rows === false || have.rows !== false) &&
+    (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics)) &&
+    (!want.summary || JSON.stringify(have.summary) === JSON.stringify(want.summary))
+  );
 }
 
 /** Counts of what the sampler did, for its own health metrics. */
@@ -129,12 +134,18 @@ export class Sampler {
   sample(want: SampleWant = {}): Promise<Sample> {
     if (this.closed) return Promise.reject(new TcpstateError('ERR_IO', 'the sampler is closed'));
     for (const p of this.pending.values()) {
-      if (covers(p.want, want)) { this.stats.shared++; return p.promise; }
+      if (covers(p.want, want)) {
+        this.stats.shared++;
+        return p.promise;
+      }
     }
     const id = this.nextId++;
     let resolve!: (s: Sample) => void;
     let reject!: (e: Error) => void;
-    const promise = new Promise<Sample>((res, rej) => { resolve = res; reject = rej; });
+    const promise = new Promise<Sample>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
     const timer = setTimeout(() => {
       if (!this.pending.delete(id)) return;
       this.stats.errors++;
@@ -175,16 +186,34 @@ export class Sampler {
       if (stopped) return;
       // Catch up to the current tick; the ones passed while busy are skipped.
       const current = Math.floor((performance.now() - t0) / intervalMs);
-      if (current > tick) { this.stats.skippedTicks += current - tick; tick = current; }
-      if (busy) { this.stats.skippedTicks++; schedule(); return; }
+      if (current > tick) {
+        this.stats.skippedTicks += current - tick;
+        tick = current;
+      }
+      if (busy) {
+        this.stats.skippedTicks++;
+        schedule();
+        return;
+      }
       busy = true;
       const n = tick;
       // A schedule stopped while its sample is in flight delivers nothing (not even close()'s error).
-      this.sample(want).then((s) => (stopped ? undefined : each(s, n)), (e: Error) => (stopped ? undefined : each(e, n))).catch(() => undefined).finally(() => { busy = false; });
+      this.sample(want)
+        .then(
+          (s) => (stopped ? undefined : each(s, n)),
+          (e: Error) => (stopped ? undefined : each(e, n)),
+        )
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false;
+        });
       schedule();
     };
     timer = setTimeout(run, 0);
-    return () => { stopped = true; if (timer) clearTimeout(timer); };
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
   }
 
   /** End the worker; pending samples fail. Resolves when the worker has exited. */

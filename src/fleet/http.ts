@@ -32,7 +32,9 @@ export interface HttpAnswer {
 
 /** A request that got no usable answer: `why` says why, in words. */
 export class HttpFailure extends Error {
-  constructor(readonly why: string) { super(why); }
+  constructor(readonly why: string) {
+    super(why);
+  }
 }
 
 /** GET `url`; resolves to the status and the body, whatever the status. */
@@ -46,22 +48,33 @@ export function getText(url: URL, o: HttpOptions, msg: FleetMessages): Promise<H
   const https = target.protocol === 'https:';
   return new Promise((resolve, reject) => {
     let done = false;
-    const finish = (f: () => void) => { if (!done) { done = true; clearTimeout(timer); f(); } };
+    const finish = (f: () => void) => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        f();
+      }
+    };
     const onAnswer = (res: IncomingMessage) => {
       const parts: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {
         size += d.length;
-        if (size > o.maxBytes) { finish(() => reject(new HttpFailure(msg.tooLarge(o.maxBytes)))); req.destroy(); return; }
+        if (size > o.maxBytes) {
+          finish(() => reject(new HttpFailure(msg.tooLarge(o.maxBytes))));
+          req.destroy();
+          return;
+        }
         parts.push(d);
       });
       res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') })));
       res.on('error', (e) => finish(() => reject(new HttpFailure(reason(e)))));
     };
-    const req = https
-      ? httpsRequest(target, { headers, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: !o.insecure }, onAnswer)
-      : httpRequest(target, { headers }, onAnswer);
-    const timer = setTimeout(() => { finish(() => reject(new HttpFailure(msg.timeout(o.timeoutMs)))); req.destroy(); }, o.timeoutMs);
+    const req = https ? httpsRequest(target, { headers, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: !o.insecure }, onAnswer) : httpRequest(target, { headers }, onAnswer);
+    const timer = setTimeout(() => {
+      finish(() => reject(new HttpFailure(msg.timeout(o.timeoutMs))));
+      req.destroy();
+    }, o.timeoutMs);
     req.on('error', (e) => finish(() => reject(new HttpFailure(reason(e)))));
     req.end();
   });
@@ -78,6 +91,10 @@ function reason(e: Error): string {
 /** Parse an http(s) URL given as option `opt`; undefined when it is not one. */
 export function parseHttpUrl(text: string): URL | undefined {
   let u: URL;
-  try { u = new URL(text); } catch { return undefined; }
+  try {
+    u = new URL(text);
+  } catch {
+    return undefined;
+  }
   return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
 }

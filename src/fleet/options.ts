@@ -64,7 +64,7 @@ export function httpOptions(values: Record<string, unknown>, env: Record<string,
   const user = typeof values['user'] === 'string' ? values['user'] : undefined;
   // The password from the environment keeps it out of the process list.
   const basicAuth = user === undefined ? undefined : user.includes(':') ? user : `${user}:${env['TCPSTATE_PASSWORD'] ?? ''}`;
-  const str = (k: string) => (typeof values[k] === 'string' ? values[k] as string : undefined);
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   return {
     basicAuth,
     ca: readOpt(str('ca-file'), '--ca-file', msg),

@@ -36,18 +36,24 @@ export function portsQuery(q: FleetQuery, by: PortKey, state: StateCode): string
 }
 
 /** Read the per-port table (the change over `q.since` when given). */
-export async function queryPorts(c: PrometheusClient, q: FleetQuery, by: PortKey, state: StateCode, top: number, why: { down: string; absent: (t: string) => string }): Promise<{ fleet: PortFleet; warnings: Warning[]; at: number }> {
+export async function queryPorts(
+  c: PrometheusClient,
+  q: FleetQuery,
+  by: PortKey,
+  state: StateCode,
+  top: number,
+  why: { down: string; absent: (t: string) => string },
+): Promise<{ fleet: PortFleet; warnings: Warning[]; at: number }> {
   const at = q.at ?? Date.now() / 1000;
-  const [now, up, before] = await Promise.all([
-    c.query(portsQuery(q, by, state), at),
-    c.query(upQuery(q), at),
-    q.since === undefined ? undefined : c.query(portsQuery(q, by, state), at - q.since),
-  ]);
+  const [now, up, before] = await Promise.all([c.query(portsQuery(q, by, state), at), c.query(upQuery(q), at), q.since === undefined ? undefined : c.query(portsQuery(q, by, state), at - q.since)]);
   const hosts = new Map<string, PortHost>();
   const host = (m: Record<string, string>): PortHost => {
     const name = m[q.hostLabel] ?? '';
     let h = hosts.get(name);
-    if (!h) { h = { host: name === '' ? `(no ${q.hostLabel})` : name, group: q.groupLabel === undefined ? undefined : (m[q.groupLabel] ?? ''), ports: new Map() }; hosts.set(name, h); }
+    if (!h) {
+      h = { host: name === '' ? `(no ${q.hostLabel})` : name, group: q.groupLabel === undefined ? undefined : (m[q.groupLabel] ?? ''), ports: new Map() };
+      hosts.set(name, h);
+    }
     return h;
   };
   for (const s of now) {
@@ -65,15 +71,26 @@ export async function queryPorts(c: PrometheusClient, q: FleetQuery, by: PortKey
     }
     for (const [name, h] of hosts) {
       const b = then.get(name);
-      if (!b) { h.error = why.absent(new Date((at - q.since!) * 1000).toISOString()); continue; }
+      if (!b) {
+        h.error = why.absent(new Date((at - q.since!) * 1000).toISOString());
+        continue;
+      }
       for (const [p, v] of b) h.ports.set(p, (h.ports.get(p) ?? 0) - v);
     }
   }
-  for (const u of up) if (u.value === 0) { const h = host(u.metric); h.ports.clear(); h.error = why.down; }
+  for (const u of up)
+    if (u.value === 0) {
+      const h = host(u.metric);
+      h.ports.clear();
+      h.error = why.down;
+    }
   const sums = new Map<string, number>();
   for (const h of hosts.values()) for (const [p, v] of h.ports) if (p !== 'other') sums.set(p, (sums.get(p) ?? 0) + Math.abs(v));
   const ranked = [...sums].filter(([, v]) => v !== 0).sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0]));
-  const columns = ranked.slice(0, top).map(([p]) => p).sort((a, b) => Number(a) - Number(b));
+  const columns = ranked
+    .slice(0, top)
+    .map(([p]) => p)
+    .sort((a, b) => Number(a) - Number(b));
   const kept = new Set(columns);
   const rest = [...hosts.values()].some((h) => [...h.ports].some(([p, v]) => !kept.has(p) && v !== 0));
   if (rest) columns.push('other');
@@ -84,7 +101,7 @@ export async function queryPorts(c: PrometheusClient, q: FleetQuery, by: PortKey
 /** A host's cells in the table's columns (ports not shown summed into `other`) and its total. */
 function cells(f: PortFleet, h: PortHost): { values: number[]; total: number } {
   const kept = new Set(f.columns);
-  const values = f.columns.map((c) => (c === 'other' ? 0 : h.ports.get(c) ?? 0));
+  const values = f.columns.map((c) => (c === 'other' ? 0 : (h.ports.get(c) ?? 0)));
   let total = 0;
   for (const [p, v] of h.ports) {
     total += v;
@@ -95,12 +112,25 @@ function cells(f: PortFleet, h: PortHost): { values: number[]; total: number } {
 
 function rowsOf(f: PortFleet): { cols: Column[]; rows: string[][] } {
   const grouped = f.hosts.some((h) => h.group !== undefined && h.group !== '');
-  const cols: Column[] = [...(grouped ? [{ header: 'GROUP' }] : []), { header: 'HOST' }, ...f.columns.map((c) => ({ header: c, right: true })), { header: `TOTAL ${stateName(f.state)}`, right: true }, { header: '' }];
+  const cols: Column[] = [
+    ...(grouped ? [{ header: 'GROUP' }] : []),
+    { header: 'HOST' },
+    ...f.columns.map((c) => ({ header: c, right: true })),
+    { header: `TOTAL ${stateName(f.state)}`, right: true },
+    { header: '' },
+  ];
   const rows: string[][] = [];
   const sum = (hs: PortHost[]) => {
     const acc = f.columns.map(() => 0);
     let t = 0;
-    for (const h of hs) if (h.error === undefined) { const c = cells(f, h); c.values.forEach((v, i) => { acc[i]! += v; }); t += c.total; }
+    for (const h of hs)
+      if (h.error === undefined) {
+        const c = cells(f, h);
+        c.values.forEach((v, i) => {
+          acc[i]! += v;
+        });
+        t += c.total;
+      }
     return [...acc.map(String), String(t)];
   };
   const groups = [...new Set(f.hosts.map((h) => h.group ?? ''))];

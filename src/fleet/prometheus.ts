@@ -21,7 +21,11 @@ export class PrometheusClient {
   /** The URL as given, credentials left out, for messages. */
   readonly shown: string;
 
-  constructor(readonly base: URL, readonly http: Omit<HttpOptions, 'maxBytes'>, readonly msg: FleetMessages) {
+  constructor(
+    readonly base: URL,
+    readonly http: Omit<HttpOptions, 'maxBytes'>,
+    readonly msg: FleetMessages,
+  ) {
     const u = new URL(base.href);
     u.username = '';
     u.password = '';

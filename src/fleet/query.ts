@@ -86,14 +86,14 @@ export function hostOrder(a: string, b: string): number {
 }
 
 /** The fleet's hosts as Prometheus has them at `q.at` (or their change over `q.since`). */
-export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down: string; noCounts: string; noRecorded: string; noHosts: string; absent: (t: string) => string }): Promise<{ hosts: FleetHost[]; warnings: Warning[]; at: number }> {
+export async function queryFleet(
+  c: PrometheusClient,
+  q: FleetQuery,
+  why: { down: string; noCounts: string; noRecorded: string; noHosts: string; absent: (t: string) => string },
+): Promise<{ hosts: FleetHost[]; warnings: Warning[]; at: number }> {
   const at = q.at ?? Date.now() / 1000;
   const warnings = new Warnings();
-  const [states, up, before] = await Promise.all([
-    c.query(statesQuery(q), at),
-    c.query(upQuery(q), at),
-    q.since === undefined ? undefined : c.query(statesQuery(q), at - q.since),
-  ]);
+  const [states, up, before] = await Promise.all([c.query(statesQuery(q), at), c.query(upQuery(q), at), q.since === undefined ? undefined : c.query(statesQuery(q), at - q.since)]);
   if (q.recorded && states.length === 0 && up.length > 0) throw new TcpstateError('ERR_EMPTY', why.noRecorded, { field: '--recorded' });
   // A label no series has would make one row of everything, named "(no L)".
   if (states.length > 0 && !states.some((x) => (x.metric[q.hostLabel] ?? '') !== '')) throw new TcpstateError('ERR_EMPTY', why.noHosts, { field: '--host-label' });
@@ -101,12 +101,26 @@ export async function queryFleet(c: PrometheusClient, q: FleetQuery, why: { down
   const then = before && rowsOf(before, q, warnings);
   const hosts = new Map<string, FleetHost>();
   const add = (host: string, group: string | undefined, counts: StateCounts, error?: string) => {
-    hosts.set(host, { host: host === '' ? `(no ${q.hostLabel})` : host, format: 'prometheus', file: c.shown, line: 0, counts, ...(group !== undefined ? { group } : {}), ...(error !== undefined ? { error } : {}) });
+    hosts.set(host, {
+      host: host === '' ? `(no ${q.hostLabel})` : host,
+      format: 'prometheus',
+      file: c.shown,
+      line: 0,
+      counts,
+      ...(group !== undefined ? { group } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
   };
   for (const r of now.values()) {
-    if (!then) { add(r.host, r.group, r.counts); continue; }
+    if (!then) {
+      add(r.host, r.group, r.counts);
+      continue;
+    }
     const b = then.get(r.host);
-    if (!b) { add(r.host, r.group, newCounts(), why.absent(new Date((at - q.since!) * 1000).toISOString())); continue; }
+    if (!b) {
+      add(r.host, r.group, newCounts(), why.absent(new Date((at - q.since!) * 1000).toISOString()));
+      continue;
+    }
     const d = newCounts();
     for (let s = 0; s < 16; s++) d[s] = r.counts[s]! - b.counts[s]!;
     add(r.host, r.group, d);

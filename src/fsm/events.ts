@@ -51,46 +51,46 @@ export interface EventInfo {
 }
 
 export const EVENTS: readonly EventInfo[] = [
-  { id: 'passive-open', kind: 'user', label: 'passive OPEN', aliases: ['listen', 'popen'],
-    means: 'the application listens: socket(), bind(), listen()' },
-  { id: 'active-open', kind: 'user', label: 'active OPEN', aliases: ['connect', 'open', 'aopen'],
-    means: 'the application connects: connect()' },
-  { id: 'send', kind: 'user', label: 'SEND', aliases: ['write'],
-    means: 'the application writes data: send(), write()' },
-  { id: 'close', kind: 'user', label: 'CLOSE', aliases: ['shutdown'],
-    means: 'the application has no more to send: close() or shutdown(SHUT_WR)' },
-  { id: 'close-unread', kind: 'user', label: 'CLOSE with unread data', aliases: ['closeunread', 'close-with-unread-data'],
-    means: 'the application closes while received data is still unread' },
-  { id: 'abort', kind: 'user', label: 'ABORT', aliases: ['reset', 'linger0'],
-    means: 'the application aborts: close() with SO_LINGER {on, 0}, or a crash with data queued' },
-  { id: 'rcv-syn', kind: 'segment', label: 'rcv SYN', aliases: ['syn'],
-    means: 'a SYN arrives (a connection request)' },
-  { id: 'rcv-syn-ack', kind: 'segment', label: 'rcv SYN,ACK', aliases: ['synack', 'syn+ack', 'syn,ack'],
-    means: 'a SYN,ACK arrives (the answer to our SYN)' },
-  { id: 'rcv-ack', kind: 'segment', label: 'rcv ACK', aliases: ['ack'],
-    means: 'an ACK arrives that does not newly acknowledge our FIN (in SYN_RECV: the ACK of our SYN)' },
-  { id: 'rcv-ack-of-fin', kind: 'segment', label: 'rcv ACK of FIN', aliases: ['ackfin', 'ack-fin', 'ackoffin'],
-    means: 'an ACK arrives that acknowledges our FIN' },
-  { id: 'rcv-data', kind: 'segment', label: 'rcv data', aliases: ['data'],
-    means: 'a segment carrying data arrives' },
-  { id: 'rcv-fin', kind: 'segment', label: 'rcv FIN', aliases: ['fin'],
-    means: 'a FIN arrives that does not acknowledge a FIN of ours still unacknowledged' },
-  { id: 'rcv-fin-ack', kind: 'segment', label: 'rcv FIN,ACK', aliases: ['finack', 'fin+ack', 'fin,ack'],
-    means: 'a FIN arrives that also acknowledges our own FIN' },
-  { id: 'rcv-rst', kind: 'segment', label: 'rcv RST', aliases: ['rst'],
-    means: 'a valid RST arrives' },
-  { id: 'rto', kind: 'timer', label: 'retransmission timeout', aliases: ['retransmit', 'rtx'],
-    means: 'the retransmission timer fires: the oldest unacknowledged segment is sent again' },
-  { id: 'retrans-giveup', kind: 'timer', label: 'retransmissions exhausted', aliases: ['giveup', 'r2', 'syn-timeout'],
-    means: 'retransmission gives up (RFC R2; Linux tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_orphan_retries)' },
-  { id: 'user-timeout', kind: 'timer', label: 'USER TIMEOUT', aliases: ['usertimeout'],
-    means: 'the user timeout expires with data unacknowledged (Linux: TCP_USER_TIMEOUT)' },
-  { id: 'timeout-2msl', kind: 'timer', label: 'Timeout=2MSL', aliases: ['2msl', 'tw-timeout', 'time-wait-timeout'],
-    means: 'the TIME_WAIT timer expires (RFC: 2 MSL = 240 s; Linux: fixed 60 s)' },
-  { id: 'fin-timeout', kind: 'timer', label: 'tcp_fin_timeout', linuxOnly: true, aliases: ['fintimeout', 'linger2'],
-    means: 'an orphaned FIN_WAIT2 (the application already closed) times out after net.ipv4.tcp_fin_timeout' },
-  { id: 'tw-overflow', kind: 'kernel', label: 'tw buckets full', linuxOnly: true, aliases: ['twoverflow', 'max-tw-buckets'],
-    means: 'net.ipv4.tcp_max_tw_buckets is reached: the TIME_WAIT socket is not kept (TCPTimeWaitOverflow)' },
+  { id: 'passive-open', kind: 'user', label: 'passive OPEN', aliases: ['listen', 'popen'], means: 'the application listens: socket(), bind(), listen()' },
+  { id: 'active-open', kind: 'user', label: 'active OPEN', aliases: ['connect', 'open', 'aopen'], means: 'the application connects: connect()' },
+  { id: 'send', kind: 'user', label: 'SEND', aliases: ['write'], means: 'the application writes data: send(), write()' },
+  { id: 'close', kind: 'user', label: 'CLOSE', aliases: ['shutdown'], means: 'the application has no more to send: close() or shutdown(SHUT_WR)' },
+  { id: 'close-unread', kind: 'user', label: 'CLOSE with unread data', aliases: ['closeunread', 'close-with-unread-data'], means: 'the application closes while received data is still unread' },
+  { id: 'abort', kind: 'user', label: 'ABORT', aliases: ['reset', 'linger0'], means: 'the application aborts: close() with SO_LINGER {on, 0}, or a crash with data queued' },
+  { id: 'rcv-syn', kind: 'segment', label: 'rcv SYN', aliases: ['syn'], means: 'a SYN arrives (a connection request)' },
+  { id: 'rcv-syn-ack', kind: 'segment', label: 'rcv SYN,ACK', aliases: ['synack', 'syn+ack', 'syn,ack'], means: 'a SYN,ACK arrives (the answer to our SYN)' },
+  { id: 'rcv-ack', kind: 'segment', label: 'rcv ACK', aliases: ['ack'], means: 'an ACK arrives that does not newly acknowledge our FIN (in SYN_RECV: the ACK of our SYN)' },
+  { id: 'rcv-ack-of-fin', kind: 'segment', label: 'rcv ACK of FIN', aliases: ['ackfin', 'ack-fin', 'ackoffin'], means: 'an ACK arrives that acknowledges our FIN' },
+  { id: 'rcv-data', kind: 'segment', label: 'rcv data', aliases: ['data'], means: 'a segment carrying data arrives' },
+  { id: 'rcv-fin', kind: 'segment', label: 'rcv FIN', aliases: ['fin'], means: 'a FIN arrives that does not acknowledge a FIN of ours still unacknowledged' },
+  { id: 'rcv-fin-ack', kind: 'segment', label: 'rcv FIN,ACK', aliases: ['finack', 'fin+ack', 'fin,ack'], means: 'a FIN arrives that also acknowledges our own FIN' },
+  { id: 'rcv-rst', kind: 'segment', label: 'rcv RST', aliases: ['rst'], means: 'a valid RST arrives' },
+  { id: 'rto', kind: 'timer', label: 'retransmission timeout', aliases: ['retransmit', 'rtx'], means: 'the retransmission timer fires: the oldest unacknowledged segment is sent again' },
+  {
+    id: 'retrans-giveup',
+    kind: 'timer',
+    label: 'retransmissions exhausted',
+    aliases: ['giveup', 'r2', 'syn-timeout'],
+    means: 'retransmission gives up (RFC R2; Linux tcp_syn_retries, tcp_synack_retries, tcp_retries2, tcp_orphan_retries)',
+  },
+  { id: 'user-timeout', kind: 'timer', label: 'USER TIMEOUT', aliases: ['usertimeout'], means: 'the user timeout expires with data unacknowledged (Linux: TCP_USER_TIMEOUT)' },
+  { id: 'timeout-2msl', kind: 'timer', label: 'Timeout=2MSL', aliases: ['2msl', 'tw-timeout', 'time-wait-timeout'], means: 'the TIME_WAIT timer expires (RFC: 2 MSL = 240 s; Linux: fixed 60 s)' },
+  {
+    id: 'fin-timeout',
+    kind: 'timer',
+    label: 'tcp_fin_timeout',
+    linuxOnly: true,
+    aliases: ['fintimeout', 'linger2'],
+    means: 'an orphaned FIN_WAIT2 (the application already closed) times out after net.ipv4.tcp_fin_timeout',
+  },
+  {
+    id: 'tw-overflow',
+    kind: 'kernel',
+    label: 'tw buckets full',
+    linuxOnly: true,
+    aliases: ['twoverflow', 'max-tw-buckets'],
+    means: 'net.ipv4.tcp_max_tw_buckets is reached: the TIME_WAIT socket is not kept (TCPTimeWaitOverflow)',
+  },
 ];
 
 /** Ids in table order. */
@@ -99,7 +99,10 @@ export const EVENT_IDS: readonly EventId[] = EVENTS.map((e) => e.id);
 const byId = new Map<string, EventInfo>(EVENTS.map((e) => [e.id, e]));
 
 function fold(s: string): string {
-  return s.trim().toLowerCase().replace(/[-_.,+\s=]/g, '');
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.,+\s=]/g, '');
 }
 
 const byToken = new Map<string, EventId>();
@@ -137,7 +140,12 @@ export function requireEvent(token: string, position?: number): EventId {
 
 /** How a segment is written on a figure (`SYN,ACK`). */
 export const SEGMENT_LABEL: Readonly<Record<SegmentId, string>> = {
-  syn: 'SYN', 'syn-ack': 'SYN,ACK', ack: 'ACK', data: 'data', fin: 'FIN', rst: 'RST',
+  syn: 'SYN',
+  'syn-ack': 'SYN,ACK',
+  ack: 'ACK',
+  data: 'data',
+  fin: 'FIN',
+  rst: 'RST',
 };
 
 /**
@@ -147,11 +155,17 @@ export const SEGMENT_LABEL: Readonly<Record<SegmentId, string>> = {
  */
 export function arrivalEvents(seg: SegmentId, acksOurFin: boolean): EventId[] {
   switch (seg) {
-    case 'syn': return ['rcv-syn'];
-    case 'syn-ack': return ['rcv-syn-ack'];
-    case 'ack': return [acksOurFin ? 'rcv-ack-of-fin' : 'rcv-ack'];
-    case 'fin': return [acksOurFin ? 'rcv-fin-ack' : 'rcv-fin'];
-    case 'data': return acksOurFin ? ['rcv-ack-of-fin', 'rcv-data'] : ['rcv-data'];
-    case 'rst': return ['rcv-rst'];
+    case 'syn':
+      return ['rcv-syn'];
+    case 'syn-ack':
+      return ['rcv-syn-ack'];
+    case 'ack':
+      return [acksOurFin ? 'rcv-ack-of-fin' : 'rcv-ack'];
+    case 'fin':
+      return [acksOurFin ? 'rcv-fin-ack' : 'rcv-fin'];
+    case 'data':
+      return acksOurFin ? ['rcv-ack-of-fin', 'rcv-data'] : ['rcv-data'];
+    case 'rst':
+      return ['rcv-rst'];
   }
 }

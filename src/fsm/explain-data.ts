@@ -7,10 +7,7 @@
  * answer (test/fsm/kernel.test.ts).
  * @module
  */
-import {
-  CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT,
-  type StateCode, UNKNOWN,
-} from '../model/state.js';
+import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, type StateCode, UNKNOWN } from '../model/state.js';
 
 import type { Lang } from '../i18n/catalogue.js';
 
@@ -68,7 +65,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '应用程序保持多久就持续多久。没有开启 keepalive 的空闲连接会一直存在；开启 SO_KEEPALIVE 后，要经过 net.ipv4.tcp_keepalive_time（7200 秒）再加上 tcp_keepalive_probes（9）× tcp_keepalive_intvl（75 秒）才能发现对端已经不在。如果发出的数据一直得不到确认，重传 net.ipv4.tcp_retries2 次（15 次，约 15 分钟）或达到应用设置的 TCP_USER_TIMEOUT 后连接才会断开。',
     },
     normal: {
-      en: 'About the number of concurrent clients on a server, or of pooled connections on a client: a measure of the service\'s concurrency; busy services hold hundreds to thousands.',
+      en: "About the number of concurrent clients on a server, or of pooled connections on a client: a measure of the service's concurrency; busy services hold hundreds to thousands.",
       zh: '服务端上大致等于并发客户端数，客户端上大致等于连接池里的连接数，可以看作服务的并发连接数；繁忙的服务通常有几百到几千个。',
     },
     worry: {
@@ -86,7 +83,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     man: 'The socket is actively attempting to establish a connection.',
     brief: { en: 'connect() sent a SYN, waits for SYN,ACK', zh: 'connect() 已发出 SYN，等待 SYN,ACK' },
     means: {
-      en: 'This end called connect(), sent a SYN and waits for the peer\'s SYN,ACK.',
+      en: "This end called connect(), sent a SYN and waits for the peer's SYN,ACK.",
       zh: '本端调用了 connect()，已发出 SYN，正在等待对端回复 SYN,ACK。',
     },
     who: {
@@ -103,7 +100,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '0 个，或者瞬间出现几个。',
     },
     worry: {
-      en: 'Any that last, or many at once: the destination is down or unreachable, a firewall or security group drops the SYNs, or the server\'s listen queue is full and drops them. On a server, it means its own outgoing connections (database, upstream) are failing.',
+      en: "Any that last, or many at once: the destination is down or unreachable, a firewall or security group drops the SYNs, or the server's listen queue is full and drops them. On a server, it means its own outgoing connections (database, upstream) are failing.",
       zh: '长时间存在或者同时出现很多：目标主机宕机或不可达、防火墙或安全组丢弃了 SYN、服务端的监听队列已满而丢弃了 SYN。如果出现在服务器上，说明它自己向外的连接（数据库、上游服务）正在失败。',
     },
     check: [
@@ -121,7 +118,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '本端收到了 SYN，回复了 SYN,ACK，正在等待完成握手的那个 ACK（即半连接）。',
     },
     who: {
-      en: 'The server. Linux keeps these as small request sockets (kernel state NEW_SYN_RECV) in the listener\'s SYN queue, without a file descriptor or process, and reports them as SYN_RECV; the listener itself stays LISTEN.',
+      en: "The server. Linux keeps these as small request sockets (kernel state NEW_SYN_RECV) in the listener's SYN queue, without a file descriptor or process, and reports them as SYN_RECV; the listener itself stays LISTEN.",
       zh: '服务端。Linux 把它们作为很小的请求套接字（内核状态 NEW_SYN_RECV）放在监听套接字的半连接队列（SYN 队列）里，没有文件描述符，也不属于任何进程，显示为 SYN_RECV；监听套接字本身仍是 LISTEN。',
     },
     life: { en: '1 RTT; unanswered: about 63 s (tcp_synack_retries)', zh: '一个 RTT；无应答时约 63 秒（tcp_synack_retries）' },
@@ -149,7 +146,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     man: 'The socket is closed, and the connection is shutting down.',
     brief: { en: 'closed first, sent FIN, waits for its ACK', zh: '主动关闭，已发 FIN，等待对端确认' },
     means: {
-      en: 'This end closed (close() or shutdown(SHUT_WR)) and sent a FIN, or is about to; it waits for the ACK of that FIN (or for the peer\'s FIN).',
+      en: "This end closed (close() or shutdown(SHUT_WR)) and sent a FIN, or is about to; it waits for the ACK of that FIN (or for the peer's FIN).",
       zh: '本端已关闭（调用了 close() 或 shutdown(SHUT_WR)），已发出或即将发出 FIN，正在等待对端确认这个 FIN（或等待对端的 FIN）。',
     },
     who: {
@@ -158,7 +155,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     },
     life: { en: '1 RTT; unacknowledged: retransmitted, orphans up to tcp_orphan_retries', zh: '一个 RTT；未被确认时会重传，孤儿连接受 tcp_orphan_retries 限制' },
     lasts: {
-      en: 'One round trip normally. If the FIN is not acknowledged it is retransmitted; once the application has closed the socket (an orphan), Linux gives up after net.ipv4.tcp_orphan_retries (0 means 8) retransmissions. If the peer\'s receive window is zero the FIN cannot even be sent, and zero-window probes keep the socket alive.',
+      en: "One round trip normally. If the FIN is not acknowledged it is retransmitted; once the application has closed the socket (an orphan), Linux gives up after net.ipv4.tcp_orphan_retries (0 means 8) retransmissions. If the peer's receive window is zero the FIN cannot even be sent, and zero-window probes keep the socket alive.",
       zh: '正常情况下只持续一个往返时间。FIN 得不到确认就会重传；应用已经关闭的套接字（孤儿连接）在重传 net.ipv4.tcp_orphan_retries 次后放弃（0 表示 8 次）。如果对端接收窗口为 0，FIN 根本发不出去，零窗口探测会让这个连接一直存在。',
     },
     normal: {
@@ -178,13 +175,13 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
   {
     code: FIN_WAIT2,
     man: 'Connection is closed, and the socket is waiting for a shutdown from the remote end.',
-    brief: { en: 'our FIN acknowledged, waits for the peer\'s FIN', zh: '我方 FIN 已被确认，等待对端的 FIN' },
+    brief: { en: "our FIN acknowledged, waits for the peer's FIN", zh: '我方 FIN 已被确认，等待对端的 FIN' },
     means: {
-      en: 'Our FIN has been acknowledged; this end waits for the peer\'s FIN. Our side is closed, the peer\'s side is still open (half-closed).',
+      en: "Our FIN has been acknowledged; this end waits for the peer's FIN. Our side is closed, the peer's side is still open (half-closed).",
       zh: '我方的 FIN 已经被确认，正在等待对端的 FIN。我方已关闭发送方向，对端方向仍然打开（半关闭）。',
     },
     who: {
-      en: 'The end that closed first, waiting for the other end\'s application to close too.',
+      en: "The end that closed first, waiting for the other end's application to close too.",
       zh: '先关闭的一方，在等待对端的应用程序也关闭连接。',
     },
     life: { en: 'orphan: tcp_fin_timeout (60 s); after shutdown(): until the peer closes', zh: '孤儿连接：tcp_fin_timeout（60 秒）；shutdown() 后：直到对端关闭' },
@@ -197,7 +194,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
       zh: '少量，几个到几十个。',
     },
     worry: {
-      en: 'Many (a thousand or more): the peers\' applications do not close their side — look for CLOSE_WAIT on those peers — or our half-closed sockets wait on peers that never answer.',
+      en: "Many (a thousand or more): the peers' applications do not close their side — look for CLOSE_WAIT on those peers — or our half-closed sockets wait on peers that never answer.",
       zh: '数量很多（上千个）：对端的应用程序没有关闭它那一侧——到这些对端机器上查 CLOSE_WAIT——或者我们半关闭的连接在等一个永远不会回应的对端。',
     },
     check: [
@@ -211,16 +208,16 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     man: 'The socket is waiting after close to handle packets still in the network.',
     brief: { en: 'closed first; waits so late segments die out', zh: '主动关闭后等待，让网络中残留的报文消失' },
     means: {
-      en: 'This end closed first and acknowledged the peer\'s FIN. It waits so that the last ACK can be repeated if it was lost, and so that old duplicate segments die out before the same address and port pair is used again.',
+      en: "This end closed first and acknowledged the peer's FIN. It waits so that the last ACK can be repeated if it was lost, and so that old duplicate segments die out before the same address and port pair is used again.",
       zh: '本端先关闭连接，并且已经确认了对端的 FIN。它要等待一段时间：如果最后一个 ACK 丢了还能重发，同时让网络中残留的旧报文消失，之后同样的地址和端口组合才能再次使用。',
     },
     who: {
       en: 'The end that closed first: usually the client; the server when it closes first (HTTP/1.0, keep-alive timeouts, health checks). Linux keeps it as a small timewait socket with no file descriptor and no process.',
       zh: '先关闭的一方：通常是客户端；如果服务端先关闭（HTTP/1.0、keep-alive 超时、健康检查），就在服务端。Linux 用很小的 timewait 套接字保存它，没有文件描述符，也不属于任何进程。',
     },
-    life: { en: '60 s, fixed (the RFC\'s 2MSL is 4 min)', zh: '固定 60 秒（RFC 的 2MSL 是 4 分钟）' },
+    life: { en: "60 s, fixed (the RFC's 2MSL is 4 min)", zh: '固定 60 秒（RFC 的 2MSL 是 4 分钟）' },
     lasts: {
-      en: '60 s on Linux, fixed in the kernel (TCP_TIMEWAIT_LEN), not a sysctl; the RFC\'s 2MSL would be 4 minutes. A retransmitted FIN restarts it; a RST ends it early unless net.ipv4.tcp_rfc1337=1; when net.ipv4.tcp_max_tw_buckets is reached it is skipped altogether. net.ipv4.tcp_tw_reuse lets connect() reuse the pair sooner.',
+      en: "60 s on Linux, fixed in the kernel (TCP_TIMEWAIT_LEN), not a sysctl; the RFC's 2MSL would be 4 minutes. A retransmitted FIN restarts it; a RST ends it early unless net.ipv4.tcp_rfc1337=1; when net.ipv4.tcp_max_tw_buckets is reached it is skipped altogether. net.ipv4.tcp_tw_reuse lets connect() reuse the pair sooner.",
       zh: 'Linux 上是 60 秒，写死在内核里（TCP_TIMEWAIT_LEN），不是 sysctl 参数；按 RFC 的 2MSL 应是 4 分钟。收到重传的 FIN 会重新计时；收到 RST 会提前结束（除非 net.ipv4.tcp_rfc1337=1）；达到 net.ipv4.tcp_max_tw_buckets 上限时干脆不进入 TIME_WAIT。net.ipv4.tcp_tw_reuse 允许 connect() 提前复用这个地址端口组合。',
     },
     normal: {
@@ -243,7 +240,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     man: 'The socket is not being used.',
     brief: { en: 'no connection (netstat prints CLOSE)', zh: '没有连接（netstat 显示为 CLOSE）' },
     means: {
-      en: 'No connection: the RFC\'s fictional CLOSED, the start and end of every path. netstat prints it as CLOSE, ss as UNCONN.',
+      en: "No connection: the RFC's fictional CLOSED, the start and end of every path. netstat prints it as CLOSE, ss as UNCONN.",
       zh: '没有连接：即 RFC 中虚拟的 CLOSED 状态，所有路径的起点和终点。netstat 显示为 CLOSE，ss 显示为 UNCONN。',
     },
     who: {
@@ -273,7 +270,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     man: 'The remote end has shut down, waiting for the socket to close.',
     brief: { en: 'peer closed; waits for OUR application to close()', zh: '对端已关闭，等待本端应用调用 close()' },
     means: {
-      en: 'The peer closed its side: its FIN arrived and was acknowledged, and read() returns 0. The kernel now waits for this end\'s application to call close().',
+      en: "The peer closed its side: its FIN arrived and was acknowledged, and read() returns 0. The kernel now waits for this end's application to call close().",
       zh: '对端已经关闭了它那一侧：它的 FIN 已到达并被确认，read() 返回 0。内核现在等待本端的应用程序调用 close()。',
     },
     who: {
@@ -357,17 +354,17 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     },
     check: [
       { cmd: 'tcpstate ls -l', why: { en: 'every listener; Recv-Q is its accept queue now', zh: '所有监听套接字；Recv-Q 是当前的全连接队列长度' } },
-      { cmd: 'ss -ltn', why: { en: 'Send-Q is each listener\'s backlog', zh: 'Send-Q 是每个监听套接字的 backlog' } },
+      { cmd: 'ss -ltn', why: { en: "Send-Q is each listener's backlog", zh: 'Send-Q 是每个监听套接字的 backlog' } },
       { cmd: 'nstat -az TcpExtListenOverflows TcpExtListenDrops', why: { en: 'connections dropped at a full queue', zh: '因队列已满而被丢弃的连接数' } },
       { cmd: 'sysctl net.core.somaxconn', why: { en: 'the ceiling on every backlog', zh: '所有 backlog 的上限' } },
     ],
   },
   {
     code: CLOSING,
-    man: 'Both sockets are shut down but we still don\'t have all our data sent.',
+    man: "Both sockets are shut down but we still don't have all our data sent.",
     brief: { en: 'both closed at once; waits for the ACK of our FIN', zh: '双方同时关闭，等待对方确认我方的 FIN' },
     means: {
-      en: 'Both ends closed at about the same time: this end sent its FIN, then received the peer\'s FIN before its own was acknowledged. It waits for that ACK. (man netstat\'s line is misleading: it is about the FIN, not about data.)',
+      en: "Both ends closed at about the same time: this end sent its FIN, then received the peer's FIN before its own was acknowledged. It waits for that ACK. (man netstat's line is misleading: it is about the FIN, not about data.)",
       zh: '双方几乎同时关闭：本端发出 FIN 后，在自己的 FIN 被确认之前又收到了对端的 FIN，现在等待对端确认我方的 FIN。（man netstat 的说法有误导性：这里等的是 FIN 的确认，与数据无关。）',
     },
     who: {
@@ -397,7 +394,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     man: 'The state of the socket is unknown.',
     brief: { en: 'a state code tcpstate does not know', zh: 'tcpstate 不认识的状态码' },
     means: {
-      en: 'A state code outside the kernel\'s known TCP states, from a newer kernel or a damaged input. tcpstate counts it rather than dropping it.',
+      en: "A state code outside the kernel's known TCP states, from a newer kernel or a damaged input. tcpstate counts it rather than dropping it.",
       zh: '不属于内核已知 TCP 状态的状态码，可能来自更新的内核或损坏的输入。tcpstate 会计数而不是丢弃它。',
     },
     who: { en: 'No end of the state machine.', zh: '不属于状态机的任何一端。' },
@@ -405,9 +402,7 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
     lasts: { en: 'Not applicable.', zh: '不适用。' },
     normal: { en: 'Zero.', zh: '0 个。' },
     worry: { en: 'Any: report it with the input that produced it.', zh: '只要出现就值得报告，并附上产生它的输入。' },
-    check: [
-      { cmd: 'tcpstate ls -a state unknown', why: { en: 'the sockets in question', zh: '有问题的套接字' } },
-    ],
+    check: [{ cmd: 'tcpstate ls -a state unknown', why: { en: 'the sockets in question', zh: '有问题的套接字' } }],
   },
 ];
 

@@ -5,15 +5,11 @@
  * end at the bottom. Every renderer (SVG, DOT, Mermaid, text) reads this.
  * @module
  */
-import {
-  CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT,
-  type StateCode,
-} from '../model/state.js';
+import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, type StateCode } from '../model/state.js';
 import { fsmName } from '../model/state.js';
 import { type PathClass, type Row, ROWS, rowLabel } from './rfc9293.js';
 
-export type NodeId = 'CLOSED' | 'LISTEN' | 'SYN_RECV' | 'SYN_SENT' | 'ESTABLISHED' | 'FIN_WAIT1' | 'FIN_WAIT2'
-  | 'CLOSING' | 'TIME_WAIT' | 'CLOSE_WAIT' | 'LAST_ACK' | 'CLOSED_END';
+export type NodeId = 'CLOSED' | 'LISTEN' | 'SYN_RECV' | 'SYN_SENT' | 'ESTABLISHED' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'CLOSING' | 'TIME_WAIT' | 'CLOSE_WAIT' | 'LAST_ACK' | 'CLOSED_END';
 
 export interface FigNode {
   readonly id: NodeId;
@@ -72,28 +68,168 @@ type Geometry = Pick<FigEdge, 'path' | 'label' | 'caption'>;
 
 /** Hand-tuned routes, by `FROM>TO`. */
 const GEOMETRY: Readonly<Record<string, Geometry>> = {
-  'CLOSED>LISTEN': { path: [[600, 133], [600, 237]], label: [592, 190, 'end'] },
-  'LISTEN>CLOSED': { path: [[640, 237], [640, 133]], label: [648, 190, 'start'] },
-  'CLOSED>SYN_SENT': { path: [[705, 120], [1000, 120], [1000, 387]], label: [850, 140, 'middle'] },
-  'SYN_SENT>CLOSED': { path: [[1065, 410], [1150, 410], [1150, 92], [705, 92]], label: [925, 66, 'middle'] },
-  'LISTEN>SYN_SENT': { path: [[705, 260], [940, 260], [940, 387]], label: [822, 252, 'middle'] },
-  'LISTEN>SYN_RECV': { path: [[560, 283], [345, 398]], label: [470, 356, 'start'] },
-  'SYN_RECV>LISTEN': { path: [[240, 387], [240, 250], [535, 250]], label: [232, 320, 'end'] },
-  'SYN_SENT>SYN_RECV': { path: [[895, 420], [345, 420]], label: [700, 412, 'middle'], caption: [700, 440, 'simultaneous open'] },
-  'SYN_RECV>ESTABLISHED': { path: [[330, 433], [535, 550]], label: [415, 510, 'end'] },
-  'SYN_SENT>ESTABLISHED': { path: [[930, 433], [705, 550]], label: [830, 510, 'start'] },
-  'SYN_RECV>FIN_WAIT1': { path: [[200, 433], [200, 707]], label: [192, 600, 'end'] },
-  'ESTABLISHED>FIN_WAIT1': { path: [[535, 575], [275, 707]], label: [398, 628, 'end'] },
-  'ESTABLISHED>CLOSE_WAIT': { path: [[705, 575], [935, 707]], label: [842, 628, 'start'] },
-  'CLOSE_WAIT>LAST_ACK': { path: [[980, 753], [980, 877]], label: [990, 820, 'start'] },
-  'LAST_ACK>CLOSED_END': { path: [[950, 923], [850, 1007]], label: [915, 980, 'start'] },
-  'FIN_WAIT1>FIN_WAIT2': { path: [[180, 753], [180, 877]], label: [172, 820, 'end'] },
-  'FIN_WAIT1>CLOSING': { path: [[295, 722], [445, 722]], label: [370, 712, 'middle'], caption: [370, 748, 'simultaneous close'] },
-  'FIN_WAIT1>TIME_WAIT': { path: [[260, 753], [470, 877]], label: [348, 842, 'end'] },
-  'FIN_WAIT2>TIME_WAIT': { path: [[295, 900], [445, 900]], label: [370, 890, 'middle'] },
-  'CLOSING>TIME_WAIT': { path: [[530, 753], [530, 877]], label: [540, 820, 'start'] },
-  'TIME_WAIT>CLOSED_END': { path: [[570, 923], [695, 1015]], label: [600, 985, 'end'] },
-  'FIN_WAIT2>CLOSED_END': { path: [[210, 923], [210, 1045], [695, 1045]], label: [440, 1037, 'middle'] },
+  'CLOSED>LISTEN': {
+    path: [
+      [600, 133],
+      [600, 237],
+    ],
+    label: [592, 190, 'end'],
+  },
+  'LISTEN>CLOSED': {
+    path: [
+      [640, 237],
+      [640, 133],
+    ],
+    label: [648, 190, 'start'],
+  },
+  'CLOSED>SYN_SENT': {
+    path: [
+      [705, 120],
+      [1000, 120],
+      [1000, 387],
+    ],
+    label: [850, 140, 'middle'],
+  },
+  'SYN_SENT>CLOSED': {
+    path: [
+      [1065, 410],
+      [1150, 410],
+      [1150, 92],
+      [705, 92],
+    ],
+    label: [925, 66, 'middle'],
+  },
+  'LISTEN>SYN_SENT': {
+    path: [
+      [705, 260],
+      [940, 260],
+      [940, 387],
+    ],
+    label: [822, 252, 'middle'],
+  },
+  'LISTEN>SYN_RECV': {
+    path: [
+      [560, 283],
+      [345, 398],
+    ],
+    label: [470, 356, 'start'],
+  },
+  'SYN_RECV>LISTEN': {
+    path: [
+      [240, 387],
+      [240, 250],
+      [535, 250],
+    ],
+    label: [232, 320, 'end'],
+  },
+  'SYN_SENT>SYN_RECV': {
+    path: [
+      [895, 420],
+      [345, 420],
+    ],
+    label: [700, 412, 'middle'],
+    caption: [700, 440, 'simultaneous open'],
+  },
+  'SYN_RECV>ESTABLISHED': {
+    path: [
+      [330, 433],
+      [535, 550],
+    ],
+    label: [415, 510, 'end'],
+  },
+  'SYN_SENT>ESTABLISHED': {
+    path: [
+      [930, 433],
+      [705, 550],
+    ],
+    label: [830, 510, 'start'],
+  },
+  'SYN_RECV>FIN_WAIT1': {
+    path: [
+      [200, 433],
+      [200, 707],
+    ],
+    label: [192, 600, 'end'],
+  },
+  'ESTABLISHED>FIN_WAIT1': {
+    path: [
+      [535, 575],
+      [275, 707],
+    ],
+    label: [398, 628, 'end'],
+  },
+  'ESTABLISHED>CLOSE_WAIT': {
+    path: [
+      [705, 575],
+      [935, 707],
+    ],
+    label: [842, 628, 'start'],
+  },
+  'CLOSE_WAIT>LAST_ACK': {
+    path: [
+      [980, 753],
+      [980, 877],
+    ],
+    label: [990, 820, 'start'],
+  },
+  'LAST_ACK>CLOSED_END': {
+    path: [
+      [950, 923],
+      [850, 1007],
+    ],
+    label: [915, 980, 'start'],
+  },
+  'FIN_WAIT1>FIN_WAIT2': {
+    path: [
+      [180, 753],
+      [180, 877],
+    ],
+    label: [172, 820, 'end'],
+  },
+  'FIN_WAIT1>CLOSING': {
+    path: [
+      [295, 722],
+      [445, 722],
+    ],
+    label: [370, 712, 'middle'],
+    caption: [370, 748, 'simultaneous close'],
+  },
+  'FIN_WAIT1>TIME_WAIT': {
+    path: [
+      [260, 753],
+      [470, 877],
+    ],
+    label: [348, 842, 'end'],
+  },
+  'FIN_WAIT2>TIME_WAIT': {
+    path: [
+      [295, 900],
+      [445, 900],
+    ],
+    label: [370, 890, 'middle'],
+  },
+  'CLOSING>TIME_WAIT': {
+    path: [
+      [530, 753],
+      [530, 877],
+    ],
+    label: [540, 820, 'start'],
+  },
+  'TIME_WAIT>CLOSED_END': {
+    path: [
+      [570, 923],
+      [695, 1015],
+    ],
+    label: [600, 985, 'end'],
+  },
+  'FIN_WAIT2>CLOSED_END': {
+    path: [
+      [210, 923],
+      [210, 1045],
+      [695, 1045],
+    ],
+    label: [440, 1037, 'middle'],
+  },
 };
 
 const nodeOf = (code: StateCode, end: boolean): NodeId => {

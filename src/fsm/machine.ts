@@ -111,9 +111,11 @@ function notAllowed(st: FsmState, event: EventId, ctx: StepContext): TcpstateErr
   const parts = [`event ${event} (${eventInfo(event).label}) is not allowed in ${describeState(st)}`];
   const other = index.get(key(st, event))?.find((r) => !holds(r, profile));
   if (other) {
-    parts.push(other.only === 'rfc'
-      ? `row ${other.id} is RFC 9293 only${other.linux ? ` (Linux: ${other.linux})` : ''}; use the rfc profile to follow it`
-      : `row ${other.id} is Linux only; use the linux profile to follow it`);
+    parts.push(
+      other.only === 'rfc'
+        ? `row ${other.id} is RFC 9293 only${other.linux ? ` (Linux: ${other.linux})` : ''}; use the rfc profile to follow it`
+        : `row ${other.id} is Linux only; use the linux profile to follow it`,
+    );
   }
   const refusal = REFUSALS.find((r) => r.from.includes(st.code) && r.events.includes(event));
   if (refusal) parts.push(`RFC 9293 §${refusal.rfc} answers "${refusal.says}"`);

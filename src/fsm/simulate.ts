@@ -75,7 +75,10 @@ export class World {
   readonly steps: Step[] = [];
   private n = 0;
 
-  constructor(readonly profile: Profile = 'linux', start: { a?: FsmState; b?: FsmState } = {}) {
+  constructor(
+    readonly profile: Profile = 'linux',
+    start: { a?: FsmState; b?: FsmState } = {},
+  ) {
     this.tcb = {
       A: { state: start.a ?? CLOSED_STATE, iss: 100, sndNxt: 100, finAcked: false },
       B: { state: start.b ?? CLOSED_STATE, iss: 300, sndNxt: 300, finAcked: false },
@@ -95,9 +98,15 @@ export class World {
   apply(action: Action): void {
     this.n++;
     switch (action.kind) {
-      case 'event': this.event(action.side, action.event); return;
-      case 'deliver': this.deliver(other(action.from), action.word); return;
-      case 'lose': this.lose(other(action.from), action.word); return;
+      case 'event':
+        this.event(action.side, action.event);
+        return;
+      case 'deliver':
+        this.deliver(other(action.from), action.word);
+        return;
+      case 'lose':
+        this.lose(other(action.from), action.word);
+        return;
       case 'deliver-all': {
         // Bounded: each delivery can answer with at most one segment, and a quiet world stops.
         for (let i = 0; i < 64 && (this.wire.A.length || this.wire.B.length); i++) {
@@ -193,7 +202,10 @@ export class World {
         return seg;
       }
       case 'fin':
-        if (t.finSeq === undefined) { t.finSeq = t.sndNxt; t.sndNxt += 1; }
+        if (t.finSeq === undefined) {
+          t.finSeq = t.sndNxt;
+          t.sndNxt += 1;
+        }
         return { kind, seq: t.finSeq, ack: t.rcvNxt, len: 0, from: side };
       case 'rst':
         if (t.state.code === CLOSE && inReplyTo) {

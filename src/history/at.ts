@@ -45,7 +45,9 @@ export function sampleNear(db: Database, at: number, netnsAsked: string | undefi
   const before = db.prepare(`SELECT t, interval_ms, ${cols} FROM samples WHERE netns = ? AND t <= ? ORDER BY t DESC LIMIT 1`).raw(true).get(netns, at) as unknown as unknown[] | undefined;
   if (before && (before[0] as number) >= at - 2 * (before[1] as number) - 1000) {
     const counts = newCounts();
-    STATE_COLUMNS.forEach((s, i) => { counts[s.code] = before[2 + i] as number; });
+    STATE_COLUMNS.forEach((s, i) => {
+      counts[s.code] = before[2 + i] as number;
+    });
     return { t: before[0] as number, netns, counts };
   }
   const afterRow = db.prepare('SELECT t FROM samples WHERE netns = ? AND t > ? ORDER BY t LIMIT 1').get(netns, at);
@@ -54,8 +56,14 @@ export function sampleNear(db: Database, at: number, netnsAsked: string | undefi
 }
 
 /** One side of `diff` from the history file `file`: the counts of the sample `arg` (`@TIME`) names, and a label saying which. */
-export async function recordedDiffSide(file: string, arg: string, netns: string | undefined, option: string, env?: Record<string, string | undefined>, now = Date.now()):
-  Promise<{ label: string; format: string; counts: StateCounts }> {
+export async function recordedDiffSide(
+  file: string,
+  arg: string,
+  netns: string | undefined,
+  option: string,
+  env?: Record<string, string | undefined>,
+  now = Date.now(),
+): Promise<{ label: string; format: string; counts: StateCounts }> {
   const at = parseMomentRef(arg, option, now);
   const { openStore, storeError } = await import('./store.js');
   const store = openStore(file, { ...(env ? { env } : {}) });

@@ -17,11 +17,30 @@ import type { Database } from './sqlite.js';
  * connection went wrong, and the opens they are read against.
  */
 export const KEY_COUNTERS: readonly string[] = [
-  'Tcp.ActiveOpens', 'Tcp.PassiveOpens', 'Tcp.AttemptFails', 'Tcp.EstabResets', 'Tcp.OutRsts', 'Tcp.RetransSegs', 'Tcp.InErrs',
-  'TcpExt.ListenOverflows', 'TcpExt.ListenDrops', 'TcpExt.SyncookiesSent', 'TcpExt.SyncookiesRecv', 'TcpExt.SyncookiesFailed',
-  'TcpExt.TCPReqQFullDrop', 'TcpExt.TCPReqQFullDoCookies', 'TcpExt.TCPBacklogDrop', 'TcpExt.TCPTimeouts',
-  'TcpExt.TCPAbortOnData', 'TcpExt.TCPAbortOnClose', 'TcpExt.TCPAbortOnMemory', 'TcpExt.TCPAbortOnTimeout',
-  'TcpExt.TCPAbortOnLinger', 'TcpExt.TCPAbortFailed', 'TcpExt.TW', 'TcpExt.TCPTimeWaitOverflow',
+  'Tcp.ActiveOpens',
+  'Tcp.PassiveOpens',
+  'Tcp.AttemptFails',
+  'Tcp.EstabResets',
+  'Tcp.OutRsts',
+  'Tcp.RetransSegs',
+  'Tcp.InErrs',
+  'TcpExt.ListenOverflows',
+  'TcpExt.ListenDrops',
+  'TcpExt.SyncookiesSent',
+  'TcpExt.SyncookiesRecv',
+  'TcpExt.SyncookiesFailed',
+  'TcpExt.TCPReqQFullDrop',
+  'TcpExt.TCPReqQFullDoCookies',
+  'TcpExt.TCPBacklogDrop',
+  'TcpExt.TCPTimeouts',
+  'TcpExt.TCPAbortOnData',
+  'TcpExt.TCPAbortOnClose',
+  'TcpExt.TCPAbortOnMemory',
+  'TcpExt.TCPAbortOnTimeout',
+  'TcpExt.TCPAbortOnLinger',
+  'TcpExt.TCPAbortFailed',
+  'TcpExt.TW',
+  'TcpExt.TCPTimeWaitOverflow',
 ];
 
 /** Which counters a document reports: the key ones, all stored, none, or these names. */
@@ -69,7 +88,10 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
       // Steps of whole rollup buckets: the sums the writer kept per bucket.
       const step = doc.tier === 'hour' ? HOUR : MINUTE;
       const from = Math.floor(since / stepMs!) * stepMs!;
-      for (const r of db.prepare('SELECT t, counter_ms FROM rollups WHERE step = ? AND netns = ? AND t >= ? AND t <= ? AND counter_ms IS NOT NULL').raw(true).iterate(step, netns, from, until) as Rows) {
+      for (const r of db
+        .prepare('SELECT t, counter_ms FROM rollups WHERE step = ? AND netns = ? AND t >= ? AND t <= ? AND counter_ms IS NOT NULL')
+        .raw(true)
+        .iterate(step, netns, from, until) as Rows) {
         const x = target(r[0] as number);
         if (!x) continue;
         x.counters ??= {};
@@ -82,7 +104,9 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
         x.counters[name] = (x.counters[name] ?? 0) + (r[2] as number);
       }
     } else {
-      const stmt = db.prepare(`SELECT s.id, s.t, ${countersFrom} AS cf, c.name, c.delta FROM samples s LEFT JOIN counters c ON c.sample = s.id${only} ${range} AND cf IS NOT NULL ORDER BY s.t`).raw(true);
+      const stmt = db
+        .prepare(`SELECT s.id, s.t, ${countersFrom} AS cf, c.name, c.delta FROM samples s LEFT JOIN counters c ON c.sample = s.id${only} ${range} AND cf IS NOT NULL ORDER BY s.t`)
+        .raw(true);
       let lastId = -1;
       for (const r of stmt.iterate(netns, since, until) as Rows) {
         const x = target(r[1] as number);
@@ -100,7 +124,9 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
     }
   }
 
-  const tstmt = v1 ? undefined : db.prepare(`SELECT s.id, s.t, s.trans_from, s.trans_to, x.pair, x.count FROM samples s LEFT JOIN transitions x ON x.sample = s.id ${range} AND s.trans_from IS NOT NULL ORDER BY s.t`).raw(true);
+  const tstmt = v1
+    ? undefined
+    : db.prepare(`SELECT s.id, s.t, s.trans_from, s.trans_to, x.pair, x.count FROM samples s LEFT JOIN transitions x ON x.sample = s.id ${range} AND s.trans_from IS NOT NULL ORDER BY s.t`).raw(true);
   let lastId = -1;
   let counted = 0;
   for (const r of (tstmt?.iterate(netns, since, until) ?? []) as Rows) {
@@ -118,7 +144,7 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
     }
   }
   const total = Number(db.prepare(`SELECT count(*) AS n FROM samples s ${range}`).get(netns, since, until)?.['n'] ?? 0);
-  const transitionsWhy = v1 ? 'recorded by a tcpstate that did not count them' : db.prepare("SELECT value FROM meta WHERE key = 'transitions_unavailable'").get()?.['value'] as string | undefined;
+  const transitionsWhy = v1 ? 'recorded by a tcpstate that did not count them' : (db.prepare("SELECT value FROM meta WHERE key = 'transitions_unavailable'").get()?.['value'] as string | undefined);
   if (counted < total) doc.transitionsUnavailable = `${total - counted} of ${total} samples have no transition counts${transitionsWhy ? ` (the recorder last said: ${transitionsWhy})` : ''}`;
 
   const fstmt = db.prepare(`SELECT s.id, s.t, f.rule, f.severity, f.title FROM samples s LEFT JOIN findings f ON f.sample = s.id ${range} AND ${wasChecked} ORDER BY s.t`).raw(true);
@@ -128,14 +154,21 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
   for (const r of fstmt.iterate(netns, since, until) as Rows) {
     const t = r[1] as number;
     const x = target(t);
-    if (r[0] !== lastId) { lastId = r[0] as number; checked++; if (x) x.findings ??= []; }
+    if (r[0] !== lastId) {
+      lastId = r[0] as number;
+      checked++;
+      if (x) x.findings ??= [];
+    }
     if (r[2] === null) continue;
     const f = { rule: r[2] as string, severity: r[3] as string, title: r[4] as string };
     if (x && !x.findings!.some((g) => g.rule === f.rule && g.title === f.title)) x.findings!.push(f);
     const key = `${f.rule}\0${f.title}`;
     const span = spans.get(key);
     const iso = new Date(t).toISOString();
-    if (span) { span.last = iso; span.samples++; } else spans.set(key, { ...f, first: iso, last: iso, samples: 1 });
+    if (span) {
+      span.last = iso;
+      span.samples++;
+    } else spans.set(key, { ...f, first: iso, last: iso, samples: 1 });
   }
   doc.findingsChecked = checked;
   doc.findings = [...spans.values()];
@@ -144,7 +177,7 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
 /** Names as given to `--counters` to stored names: `Section.Name`, or a bare name in Tcp or TcpExt. */
 function resolveCounters(asked: readonly string[], known: string[]): string[] {
   return asked.map((a) => {
-    const hit = a.includes('.') ? known.find((k) => k === a) : known.find((k) => k === `Tcp.${a}`) ?? known.find((k) => k === `TcpExt.${a}`);
+    const hit = a.includes('.') ? known.find((k) => k === a) : (known.find((k) => k === `Tcp.${a}`) ?? known.find((k) => k === `TcpExt.${a}`));
     if (hit === undefined) throw new TcpstateError('ERR_USAGE', `no counter "${a}" in the history file; recorded: ${known.length ? known.sort().join(', ') : 'none yet'}`, { field: '--counters' });
     return hit;
   });

@@ -84,9 +84,12 @@ export function packGroups(groups: readonly PackedGroup[]): Uint8Array {
  */
 export function unpackGroups(b: Uint8Array): PackedGroup[] {
   let i = 0;
-  const fail = (why: string): never => { throw new Error(`group BLOB damaged at byte ${i} of ${b.length}: ${why}`); };
+  const fail = (why: string): never => {
+    throw new Error(`group BLOB damaged at byte ${i} of ${b.length}: ${why}`);
+  };
   const varint = (): number => {
-    let v = 0, mul = 1;
+    let v = 0,
+      mul = 1;
     for (let k = 0; k < 8; k++) {
       if (i >= b.length) fail('cut short');
       const x = b[i++]!;
@@ -122,4 +125,3 @@ export function unpackGroups(b: Uint8Array): PackedGroup[] {
   }
   return out;
 }
-

@@ -29,9 +29,12 @@ export function groupReader(db: Database, file: string, env?: Record<string, str
   }
   const cols = STATE_COLUMNS.map((s) => `"${s.col}"`).join(', ');
   const stmt = db.prepare(`SELECT key, folded, ${cols} FROM groups WHERE sample = ? AND kind = ?`).raw(true);
-  return (sample, kind) => (stmt.all(sample, kind) as unknown as unknown[][]).map((r) => {
-    const counts = newCounts();
-    STATE_COLUMNS.forEach((s, i) => { counts[s.code] = r[2 + i] as number; });
-    return { key: r[0] as string, folded: r[1] as number, counts };
-  });
+  return (sample, kind) =>
+    (stmt.all(sample, kind) as unknown as unknown[][]).map((r) => {
+      const counts = newCounts();
+      STATE_COLUMNS.forEach((s, i) => {
+        counts[s.code] = r[2 + i] as number;
+      });
+      return { key: r[0] as string, folded: r[1] as number, counts };
+    });
 }

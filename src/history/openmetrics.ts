@@ -27,7 +27,10 @@ export function exportOpenMetrics(db: Database, q: { since: number; until: numbe
       for (const r of stmt.iterate(netns, q.since, q.until) as IterableIterator<[number, number]>) {
         buf += `tcpstate_sockets${labels} ${r[1]} ${(r[0] / 1000).toFixed(3)}\n`;
         n++;
-        if (buf.length > 1 << 20) { write(buf); buf = ''; }
+        if (buf.length > 1 << 20) {
+          write(buf);
+          buf = '';
+        }
       }
     }
   }

@@ -138,7 +138,9 @@ const colList = STATE_COLUMNS.map((s) => `"${s.col}"`).join(', ');
 
 function countsOf(r: unknown[], from: number): StateCounts {
   const c = newCounts();
-  STATE_COLUMNS.forEach((s, i) => { c[s.code] = r[from + i] as number; });
+  STATE_COLUMNS.forEach((s, i) => {
+    c[s.code] = r[from + i] as number;
+  });
   return c;
 }
 
@@ -149,7 +151,15 @@ function mapOf(c: ArrayLike<number>, states: readonly StateCode[], f: (v: number
 }
 
 /** One step being filled from raw samples or rollup rows. */
-interface Bucket { t: number; n: number; mn: Float64Array; mx: Float64Array; sum: Float64Array; last: Float64Array; lastId?: number }
+interface Bucket {
+  t: number;
+  n: number;
+  mn: Float64Array;
+  mx: Float64Array;
+  sum: Float64Array;
+  last: Float64Array;
+  lastId?: number;
+}
 
 function bucket(t: number): Bucket {
   return { t, n: 0, mn: new Float64Array(16).fill(Infinity), mx: new Float64Array(16).fill(-Infinity), sum: new Float64Array(16), last: new Float64Array(16) };
@@ -186,7 +196,15 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
     let b: Bucket | undefined;
     const flush = (): void => {
       if (!b || b.n === 0) return;
-      samples.push({ time: iso(b.t), t: b.t, states: mapOf(b.last, states), n: b.n, min: mapOf(b.mn, states), max: mapOf(b.mx, states), mean: mapOf(b.sum, states, (v) => Math.round((v / b!.n) * 100) / 100) });
+      samples.push({
+        time: iso(b.t),
+        t: b.t,
+        states: mapOf(b.last, states),
+        n: b.n,
+        min: mapOf(b.mn, states),
+        max: mapOf(b.mx, states),
+        mean: mapOf(b.sum, states, (v) => Math.round((v / b!.n) * 100) / 100),
+      });
       if (q.by) ids.push(b.lastId!);
     };
     for (const r of stmt.iterate(netns, q.since, q.until) as IterableIterator<unknown[]>) {
@@ -203,7 +221,10 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
       }
       const c = countsOf(r, 3);
       const bt = Math.floor(t / q.stepMs) * q.stepMs;
-      if (!b || b.t !== bt) { flush(); b = bucket(bt); }
+      if (!b || b.t !== bt) {
+        flush();
+        b = bucket(bt);
+      }
       fold(b, 1, c, c, c, c);
       b.lastId = id;
     }
@@ -215,16 +236,36 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
     let b: Bucket | undefined;
     let prevT: number | undefined;
     const flush = (): void => {
-      if (b && b.n > 0) samples.push({ time: iso(b.t), t: b.t, states: mapOf(b.last, states), n: b.n, min: mapOf(b.mn, states), max: mapOf(b.mx, states), mean: mapOf(b.sum, states, (v) => Math.round((v / b!.n) * 100) / 100) });
+      if (b && b.n > 0)
+        samples.push({
+          time: iso(b.t),
+          t: b.t,
+          states: mapOf(b.last, states),
+          n: b.n,
+          min: mapOf(b.mn, states),
+          max: mapOf(b.mx, states),
+          mean: mapOf(b.sum, states, (v) => Math.round((v / b!.n) * 100) / 100),
+        });
     };
-    const mn = new Float64Array(16), mx = new Float64Array(16), sum = new Float64Array(16), last = new Float64Array(16);
+    const mn = new Float64Array(16),
+      mx = new Float64Array(16),
+      sum = new Float64Array(16),
+      last = new Float64Array(16);
     for (const r of stmt.iterate(step, netns, Math.floor(q.since / q.stepMs!) * q.stepMs!, q.until) as IterableIterator<unknown[]>) {
       const t = r[0] as number;
       if (prevT !== undefined && t - prevT > step) gaps.push({ from: iso(prevT + step), to: iso(t) });
       prevT = t;
-      STATE_COLUMNS.forEach((s, i) => { mn[s.code] = r[2 + 4 * i] as number; mx[s.code] = r[3 + 4 * i] as number; sum[s.code] = r[4 + 4 * i] as number; last[s.code] = r[5 + 4 * i] as number; });
+      STATE_COLUMNS.forEach((s, i) => {
+        mn[s.code] = r[2 + 4 * i] as number;
+        mx[s.code] = r[3 + 4 * i] as number;
+        sum[s.code] = r[4 + 4 * i] as number;
+        last[s.code] = r[5 + 4 * i] as number;
+      });
       const bt = Math.floor(t / q.stepMs!) * q.stepMs!;
-      if (!b || b.t !== bt) { flush(); b = bucket(bt); }
+      if (!b || b.t !== bt) {
+        flush();
+        b = bucket(bt);
+      }
       fold(b, r[1] as number, mn, mx, sum, last);
     }
     flush();
@@ -236,8 +277,17 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
   }
   if (q.by) attachGroups(groupReader(db, file, env), q.by, samples, ids, states);
   const doc: HistoryDoc = {
-    schema: 'tcpstate.history/1', file, netns: netns === '' ? null : netns, since: iso(q.since), until: iso(q.until),
-    step: q.stepMs === undefined ? null : q.stepMs / 1000, tier, states: states.map(stateName), ...(q.by ? { by: q.by } : {}), samples, gaps,
+    schema: 'tcpstate.history/1',
+    file,
+    netns: netns === '' ? null : netns,
+    since: iso(q.since),
+    until: iso(q.until),
+    step: q.stepMs === undefined ? null : q.stepMs / 1000,
+    tier,
+    states: states.map(stateName),
+    ...(q.by ? { by: q.by } : {}),
+    samples,
+    gaps,
   };
   attachExtras(db, doc, netns, q.since, q.until, q.counters ?? 'key');
   return doc;
@@ -246,27 +296,47 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
 function attachGroups(read: ReturnType<typeof groupReader>, kind: GroupKind, samples: HistorySample[], ids: number[], states: readonly StateCode[]): void {
   samples.forEach((s, i) => {
     const id = ids[i]!;
-    s.groups = id < 0 ? [] : read(id, kind).map((g) => {
-      let total = 0;
-      for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
-      return { key: g.key, ...(g.folded ? { folded: g.folded } : {}), states: mapOf(g.counts, states), total };
-    }).sort((a, b) => Number(a.key === OTHER && a.folded !== undefined) - Number(b.key === OTHER && b.folded !== undefined) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
+    s.groups =
+      id < 0
+        ? []
+        : read(id, kind)
+            .map((g) => {
+              let total = 0;
+              for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
+              return { key: g.key, ...(g.folded ? { folded: g.folded } : {}), states: mapOf(g.counts, states), total };
+            })
+            .sort(
+              (a, b) =>
+                Number(a.key === OTHER && a.folded !== undefined) - Number(b.key === OTHER && b.folded !== undefined) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }),
+            );
   });
 }
 
 /** The sample at `at` (the last one at or before it, within two intervals), with its groups of `by`. */
-export function queryAt(db: Database, at: number, netnsAsked: string | undefined, by: GroupKind | undefined, env?: Record<string, string | undefined>, file = 'the history file'):
-  { t: number; netns: string; counts: StateCounts; groups?: { key: string; counts: StateCounts; total: number }[] } {
+export function queryAt(
+  db: Database,
+  at: number,
+  netnsAsked: string | undefined,
+  by: GroupKind | undefined,
+  env?: Record<string, string | undefined>,
+  file = 'the history file',
+): { t: number; netns: string; counts: StateCounts; groups?: { key: string; counts: StateCounts; total: number }[] } {
   const netns = pickNetns(db, netnsAsked, env);
   const r = db.prepare(`SELECT id, t, interval_ms, ${colList} FROM samples WHERE netns = ? AND t <= ? ORDER BY t DESC LIMIT 1`).raw(true).get(netns, at) as unknown as unknown[] | undefined;
   if (!r || (r[1] as number) < at - 2 * (r[2] as number) - 1000) throw new TcpstateError('ERR_EMPTY', messages(env).noSampleAt(new Date(at).toISOString()), { field: '--at' });
   const out: ReturnType<typeof queryAt> = { t: r[1] as number, netns, counts: countsOf(r, 3) };
   if (by) {
-    out.groups = groupReader(db, file, env)(r[0] as number, by).map((g) => {
-      let total = 0;
-      for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
-      return { key: g.folded ? `other (${g.folded})` : g.key, counts: g.counts, total };
-    }).sort((a, b) => Number(a.key.startsWith('other (')) - Number(b.key.startsWith('other (')) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
+    out.groups = groupReader(
+      db,
+      file,
+      env,
+    )(r[0] as number, by)
+      .map((g) => {
+        let total = 0;
+        for (const { code } of STATE_COLUMNS) total += g.counts[code]!;
+        return { key: g.folded ? `other (${g.folded})` : g.key, counts: g.counts, total };
+      })
+      .sort((a, b) => Number(a.key.startsWith('other (')) - Number(b.key.startsWith('other (')) || b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
   }
   return out;
 }

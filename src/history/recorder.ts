@@ -30,22 +30,31 @@ export function startRecorder(sampler: Sampler, store: HistoryStore, o: Recorder
   let stopped = false;
   if (o.transitions === undefined) {
     // history says why these samples have no transition counts (a full disk shows at the first write)
-    try { store.note('transitions_unavailable', 'not counted by this recorder (serve records without them; tcpstate record counts them)'); } catch { /* see above */ }
-  }
-  const stops = o.targets.map((netns) => sampler.every(o.intervalMs, { ...o.want, ...(netns === undefined ? {} : { netns }) }, (s) => {
-    if (stopped) return;
-    if (s instanceof Error) { o.onSampleError(s); return; }
-    if (o.wanted && !o.wanted(netns)) return;
     try {
-      const w = o.transitions?.get(netns)?.take();
-      store.write(s, { intervalMs: o.intervalMs, ...(w ? { transitions: w } : {}) });
-    } catch (e) {
-      stop();
-      o.onWriteError(e as Error);
-      return;
+      store.note('transitions_unavailable', 'not counted by this recorder (serve records without them; tcpstate record counts them)');
+    } catch {
+      /* see above */
     }
-    o.onWritten?.(netns);
-  }));
+  }
+  const stops = o.targets.map((netns) =>
+    sampler.every(o.intervalMs, { ...o.want, ...(netns === undefined ? {} : { netns }) }, (s) => {
+      if (stopped) return;
+      if (s instanceof Error) {
+        o.onSampleError(s);
+        return;
+      }
+      if (o.wanted && !o.wanted(netns)) return;
+      try {
+        const w = o.transitions?.get(netns)?.take();
+        store.write(s, { intervalMs: o.intervalMs, ...(w ? { transitions: w } : {}) });
+      } catch (e) {
+        stop();
+        o.onWriteError(e as Error);
+        return;
+      }
+      o.onWritten?.(netns);
+    }),
+  );
   const stop = (): void => {
     if (stopped) return;
     stopped = true;

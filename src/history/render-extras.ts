@@ -12,14 +12,25 @@ import { localTime, sparkline } from './render.js';
 type M = ReturnType<typeof messages>;
 
 /** A table of series: per name, the total, the rate over the seconds measured, the highest step rate, a sparkline. */
-function seriesTable(doc: HistoryDoc, header: string, values: (s: HistorySample) => Record<string, number> | undefined, seconds: (s: HistorySample) => number | undefined, names: readonly string[]): string {
+function seriesTable(
+  doc: HistoryDoc,
+  header: string,
+  values: (s: HistorySample) => Record<string, number> | undefined,
+  seconds: (s: HistorySample) => number | undefined,
+  names: readonly string[],
+): string {
   const rows: string[][] = [];
   for (const name of names) {
-    let total = 0, secs = 0, peak = 0;
+    let total = 0,
+      secs = 0,
+      peak = 0;
     const line: (number | undefined)[] = [];
     for (const s of doc.samples) {
       const v = values(s);
-      if (!v) { line.push(undefined); continue; }
+      if (!v) {
+        line.push(undefined);
+        continue;
+      }
       const n = v[name] ?? 0;
       const sec = seconds(s) ?? 0;
       total += n;
@@ -40,7 +51,13 @@ export function renderCountersText(doc: HistoryDoc, m: M): string {
   if (!doc.samples.some((s) => s.counters)) return m.noCounters() + '\n';
   const moved = doc.counters.filter((n) => doc.samples.some((s) => (s.counters?.[n] ?? 0) > 0));
   if (moved.length === 0) return m.countersStill(doc.counters.length) + '\n';
-  return seriesTable(doc, 'COUNTER', (s) => s.counters, (s) => s.counterSeconds, moved);
+  return seriesTable(
+    doc,
+    'COUNTER',
+    (s) => s.counters,
+    (s) => s.counterSeconds,
+    moved,
+  );
 }
 
 /** The transitions section: per FROM->TO pair, or why they were not counted. */
@@ -51,7 +68,13 @@ export function renderTransitionsText(doc: HistoryDoc, m: M): string {
   const pairs = new Set<string>();
   for (const s of counted) for (const k of Object.keys(s.transitions!)) pairs.add(k);
   if (pairs.size === 0) return out + m.noTransitions0(counted.length) + '\n';
-  out += seriesTable(doc, 'TRANSITION', (s) => s.transitions, (s) => s.transitionSeconds, [...pairs]);
+  out += seriesTable(
+    doc,
+    'TRANSITION',
+    (s) => s.transitions,
+    (s) => s.transitionSeconds,
+    [...pairs],
+  );
   return out;
 }
 
@@ -61,7 +84,11 @@ export function renderTransitionsTable(doc: HistoryDoc): string {
   for (const s of doc.samples) for (const [k, v] of Object.entries(s.transitions ?? {})) pairs.set(k, (pairs.get(k) ?? 0) + v);
   if (pairs.size === 0) return '';
   const cols = [...pairs].sort((a, b) => b[1] - a[1]).map(([k]) => k);
-  const rows = doc.samples.map((s) => [localTime(s.t), s.transitionSeconds === undefined ? '' : s.transitionSeconds.toFixed(1), ...cols.map((c) => (s.transitions ? String(s.transitions[c] ?? 0) : '-'))]);
+  const rows = doc.samples.map((s) => [
+    localTime(s.t),
+    s.transitionSeconds === undefined ? '' : s.transitionSeconds.toFixed(1),
+    ...cols.map((c) => (s.transitions ? String(s.transitions[c] ?? 0) : '-')),
+  ]);
   return renderTable([{ header: 'TIME' }, { header: 'SECONDS', right: true }, ...cols.map((c) => ({ header: c, right: true }))], rows);
 }
 
@@ -70,6 +97,8 @@ export function renderFindingsText(doc: HistoryDoc, m: M): string {
   if (doc.findingsChecked === undefined) return '';
   if (doc.findingsChecked === 0) return m.noFindingsRecorded() + '\n';
   if (!doc.findings?.length) return m.findingsNone(doc.findingsChecked) + '\n';
-  return renderTable([{ header: 'FIRST' }, { header: 'LAST' }, { header: 'SAMPLES', right: true }, { header: 'SEVERITY' }, { header: 'RULE' }, { header: 'FINDING' }],
-    doc.findings.map((f) => [localTime(Date.parse(f.first)), localTime(Date.parse(f.last)), `${f.samples}/${doc.findingsChecked}`, f.severity, f.rule, f.title]));
+  return renderTable(
+    [{ header: 'FIRST' }, { header: 'LAST' }, { header: 'SAMPLES', right: true }, { header: 'SEVERITY' }, { header: 'RULE' }, { header: 'FINDING' }],
+    doc.findings.map((f) => [localTime(Date.parse(f.first)), localTime(Date.parse(f.last)), `${f.samples}/${doc.findingsChecked}`, f.severity, f.rule, f.title]),
+  );
 }

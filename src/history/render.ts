@@ -40,21 +40,33 @@ export function renderHistoryText(doc: HistoryDoc, m: ReturnType<typeof messages
   const n = doc.samples.length;
   const first = doc.samples[0]!;
   const last = doc.samples[n - 1]!;
-  let out = m.header({ db: doc.file, from: localTime(first.t), to: localTime(last.t), n, step: doc.step === null ? '' : formatDuration(doc.step * 1000), tier: doc.tier, netns: doc.netns ?? '' }) + '\n';
+  let out =
+    m.header({ db: doc.file, from: localTime(first.t), to: localTime(last.t), n, step: doc.step === null ? '' : formatDuration(doc.step * 1000), tier: doc.tier, netns: doc.netns ?? '' }) + '\n';
   if (doc.by) return out + renderGroupsText(doc, m);
   const used = doc.states.filter((s) => doc.samples.some((x) => (x.max ?? x.states)[s]! > 0));
   const unused = doc.states.filter((s) => !used.includes(s));
   const peak = (i: number, s: string): number => (doc.samples[i]!.max ?? doc.samples[i]!.states)[s]!;
   const rows = used.map((s) => {
     const vals = doc.samples.map((x) => x.states[s]!);
-    return [s, String(Math.min(...doc.samples.map((x) => (x.min ?? x.states)[s]!))), String(Math.max(...doc.samples.map((_, i) => peak(i, s)))), String(vals[n - 1]), sparkline(withHoles(doc, (i) => peak(i, s)))];
+    return [
+      s,
+      String(Math.min(...doc.samples.map((x) => (x.min ?? x.states)[s]!))),
+      String(Math.max(...doc.samples.map((_, i) => peak(i, s)))),
+      String(vals[n - 1]),
+      sparkline(withHoles(doc, (i) => peak(i, s))),
+    ];
   });
   out += '\n' + renderTable([{ header: 'STATE' }, { header: 'MIN', right: true }, { header: 'MAX', right: true }, { header: 'LAST', right: true }, { header: 'TREND' }], rows);
   if (unused.length) out += `(0 throughout: ${unused.join(', ')})\n`;
   if (doc.gaps.length) out += m.gaps(doc.gaps.length) + '\n';
   if (used.length) {
     const cols: Column[] = [{ header: 'TIME' }, ...used.map((s) => ({ header: s, right: true }))];
-    out += '\n' + renderTable(cols, doc.samples.map((x) => [localTime(x.t), ...used.map((s) => String(x.states[s]))]));
+    out +=
+      '\n' +
+      renderTable(
+        cols,
+        doc.samples.map((x) => [localTime(x.t), ...used.map((s) => String(x.states[s]))]),
+      );
   }
   for (const section of [renderCountersText(doc, m), renderTransitionsText(doc, m), renderFindingsText(doc, m)]) if (section) out += '\n' + section;
   return out;
@@ -64,7 +76,16 @@ export function renderHistoryText(doc: HistoryDoc, m: ReturnType<typeof messages
 export function renderTransitionsView(doc: HistoryDoc, m: ReturnType<typeof messages>): string {
   const first = doc.samples[0]!;
   const last = doc.samples[doc.samples.length - 1]!;
-  let out = m.header({ db: doc.file, from: localTime(first.t), to: localTime(last.t), n: doc.samples.length, step: doc.step === null ? '' : formatDuration(doc.step * 1000), tier: doc.tier, netns: doc.netns ?? '' }) + '\n\n';
+  let out =
+    m.header({
+      db: doc.file,
+      from: localTime(first.t),
+      to: localTime(last.t),
+      n: doc.samples.length,
+      step: doc.step === null ? '' : formatDuration(doc.step * 1000),
+      tier: doc.tier,
+      netns: doc.netns ?? '',
+    }) + '\n\n';
   out += renderTransitionsText(doc, m);
   const table = renderTransitionsTable(doc);
   return table ? `${out}\n${table}` : out;
@@ -76,7 +97,7 @@ function renderGroupsText(doc: HistoryDoc, m: ReturnType<typeof messages>): stri
   if (keys.size === 0) return m.noGroups(doc.by!) + '\n';
   const order = [...keys].sort((a, b) => Number(a[0] === 'other') - Number(b[0] === 'other') || b[1] - a[1] || a[0].localeCompare(b[0], 'en', { numeric: true }));
   const rows = order.map(([key]) => {
-    const totals = doc.samples.map((s) => (s.groups?.length ? s.groups.find((g) => g.key === key)?.total ?? 0 : undefined));
+    const totals = doc.samples.map((s) => (s.groups?.length ? (s.groups.find((g) => g.key === key)?.total ?? 0) : undefined));
     const known = totals.filter((v): v is number => v !== undefined);
     return [key, String(Math.min(...known)), String(Math.max(...known)), String(known[known.length - 1] ?? ''), sparkline(withHoles(doc, (i) => totals[i]))];
   });

@@ -49,7 +49,10 @@ export interface RetentionResult {
 export function enforceRetention(db: Database, now: number, r: Retention): RetentionResult {
   const out: RetentionResult = { samples: 0, rollups: 0 };
   out.samples += deleteSamples(db, 't < ?', now - r.rawMs);
-  for (const [step, age] of [[MINUTE, r.minuteMs], [HOUR, r.hourMs]] as const) {
+  for (const [step, age] of [
+    [MINUTE, r.minuteMs],
+    [HOUR, r.hourMs],
+  ] as const) {
     out.rollups += db.prepare('DELETE FROM rollups WHERE step = ? AND t < ?').run(step, now - age).changes;
     db.prepare('DELETE FROM counter_rollups WHERE step = ? AND t < ?').run(step, now - age);
   }

@@ -59,7 +59,10 @@ const NOT_COUNTS = new Set(['Tcp.RtoAlgorithm', 'Tcp.RtoMin', 'Tcp.RtoMax', 'Tcp
 export function tcpCounters(c: Counters | undefined): Map<string, number> {
   const out = new Map<string, number>();
   if (!c) return out;
-  for (const [table, section] of [[c.snmp, 'Tcp'], [c.netstat, 'TcpExt']] as const) {
+  for (const [table, section] of [
+    [c.snmp, 'Tcp'],
+    [c.netstat, 'TcpExt'],
+  ] as const) {
     const s = table?.[section];
     if (!s) continue;
     for (const [k, v] of Object.entries(s)) {
@@ -127,7 +130,11 @@ export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevC
   const kinds = o.kinds ?? GROUP_KINDS;
   const same = (x: SampleSummary | undefined): x is SampleSummary => x !== undefined && x.top === o.top && x.kinds.join() === kinds.join();
   // A sample taken for aggregates only has no rows: recording it as zeros would be a lie.
-  if (!s.table && !same(s.summary)) throw new TcpstateError('ERR_USAGE', `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${o.top}, kinds: ${kinds.join(',')} }`);
+  if (!s.table && !same(s.summary))
+    throw new TcpstateError(
+      'ERR_USAGE',
+      `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${o.top}, kinds: ${kinds.join(',')} }`,
+    );
   const { counts, groups } = s.table ? summarize(s.table, s.processes !== undefined, o.top, kinds) : s.summary!;
   return {
     t: s.takenAt,

@@ -86,15 +86,22 @@ export const MIGRATION_CODE: Partial<Record<number, (db: Database) => void>> = {
     const insert = db.prepare('INSERT INTO group_sets(sample, kind, data) VALUES (?, ?, ?)');
     const cols = STATE_COLUMNS.map((s) => `"${s.col}"`).join(', ');
     let cur: { sample: number; kind: string; groups: PackedGroup[] } | undefined;
-    const flush = (): void => { if (cur) insert.run(cur.sample, GROUP_KINDS.indexOf(cur.kind as GroupKind), packGroups(cur.groups)); };
+    const flush = (): void => {
+      if (cur) insert.run(cur.sample, GROUP_KINDS.indexOf(cur.kind as GroupKind), packGroups(cur.groups));
+    };
     // In slices of samples: a statement being iterated cannot share its connection with inserts.
     const range = db.prepare('SELECT min(sample) AS a, max(sample) AS b FROM groups').get();
     const slice = db.prepare(`SELECT sample, kind, key, folded, ${cols} FROM groups WHERE sample >= ? AND sample < ? ORDER BY sample, kind`).raw(true);
     for (let a = Number(range?.['a'] ?? 0), b = Number(range?.['b'] ?? -1); a <= b; a += 1000) {
       for (const r of slice.all(a, a + 1000) as unknown as unknown[][]) {
-        if (!cur || cur.sample !== r[0] || cur.kind !== r[1]) { flush(); cur = { sample: r[0] as number, kind: r[1] as string, groups: [] }; }
+        if (!cur || cur.sample !== r[0] || cur.kind !== r[1]) {
+          flush();
+          cur = { sample: r[0] as number, kind: r[1] as string, groups: [] };
+        }
         const counts = newCounts();
-        STATE_COLUMNS.forEach((s, i) => { counts[s.code] = r[4 + i] as number; });
+        STATE_COLUMNS.forEach((s, i) => {
+          counts[s.code] = r[4 + i] as number;
+        });
         cur.groups.push({ key: r[2] as string, folded: r[3] as number, counts });
       }
       flush();

@@ -47,7 +47,7 @@ export function storeError(path: string, e: unknown, env?: Record<string, string
   }
   if (code === 'SQLITE_NOTADB') return new TcpstateError('ERR_FORMAT', m.notSqlite(path));
   if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', m.corrupt(path, why));
-  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' && /full/i.test(why)) return new TcpstateError('ERR_IO', m.diskFull(path));
+  if (code === 'SQLITE_FULL' || (code === 'SQLITE_IOERR_WRITE' && /full/i.test(why))) return new TcpstateError('ERR_IO', m.diskFull(path));
   if (code.startsWith('SQLITE_READONLY')) return new TcpstateError('ERR_IO', m.readOnly(path));
   if (code.startsWith('SQLITE_BUSY')) return new TcpstateError('ERR_IO', m.busy(path));
   if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', m.cannotOpen(path, why));
@@ -92,13 +92,20 @@ export class HistoryStore {
   /** Samples written by this store. */
   written = 0;
 
-  constructor(readonly db: Database, readonly path: string, private readonly opts: StoreOptions, lock?: Database) {
+  constructor(
+    readonly db: Database,
+    readonly path: string,
+    private readonly opts: StoreOptions,
+    lock?: Database,
+  ) {
     this.lock = lock;
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     if (!opts.write) return;
     const cols = STATE_COLUMNS.map((s) => `"${s.col}"`).join(', ');
     const qs = STATE_COLUMNS.map(() => '?').join(', ');
-    this.insertSample = db.prepare(`INSERT INTO samples(t, interval_ms, netns, source, scan_ms, counters_from, findings_checked, trans_from, trans_to, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${qs})`);
+    this.insertSample = db.prepare(
+      `INSERT INTO samples(t, interval_ms, netns, source, scan_ms, counters_from, findings_checked, trans_from, trans_to, ${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ${qs})`,
+    );
     this.insertTransition = db.prepare('INSERT INTO transitions(sample, pair, count) VALUES (?, ?, ?)');
     this.insertGroup = db.prepare('INSERT INTO group_sets(sample, kind, data) VALUES (?, ?, ?)');
     this.insertCounter = db.prepare('INSERT INTO counters(sample, name, delta) VALUES (?, ?, ?)');
@@ -122,26 +129,38 @@ export class HistoryStore {
   writeRow(row: SampleRow): void {
     if (!this.insertSample) throw new TcpstateError('ERR_USAGE', `${this.path} was opened for reading`);
     try {
-      this.db.transaction(() => {
-        const counts = STATE_COLUMNS.map((s) => row.counts[s.code]!);
-        const tr = row.transitions;
-        const id = this.insertSample!.run(row.t, row.intervalMs, row.netns, row.source, Math.round(row.scanMs * 100) / 100,
-          row.countersFrom ?? null, row.findingsChecked ? 1 : null, tr?.from ?? null, tr?.to ?? null, ...counts).lastInsertRowid;
-        if (tr) for (const [pair, n] of tr.pairs) if (n > 0) this.insertTransition!.run(id, pair, n);
-        GROUP_KINDS.forEach((kind, k) => {
-          const gs = row.groups.filter((g) => g.kind === kind);
-          if (gs.length) this.insertGroup!.run(id, k, packGroups(gs));
-        });
-        for (const [name, d] of row.counterDeltas) this.insertCounter!.run(id, this.counterId(name), d);
-        for (const f of row.findings) this.insertFinding!.run(id, f.rule, f.severity, f.title);
-        for (const step of ROLLUP_STEPS) {
-          const bt = Math.floor(row.t / step) * step;
-          this.upsertRollup!.run(step, row.netns, bt, ...counts.flatMap((c) => [c, c, c, c]));
-          if (row.countersFrom === undefined) continue;
-          this.addCounterMs!.run(row.t - row.countersFrom, step, row.netns, bt);
-          for (const [name, d] of row.counterDeltas) this.upsertCounterRollup!.run(step, row.netns, bt, this.counterId(name), d);
-        }
-      }).immediate();
+      this.db
+        .transaction(() => {
+          const counts = STATE_COLUMNS.map((s) => row.counts[s.code]!);
+          const tr = row.transitions;
+          const id = this.insertSample!.run(
+            row.t,
+            row.intervalMs,
+            row.netns,
+            row.source,
+            Math.round(row.scanMs * 100) / 100,
+            row.countersFrom ?? null,
+            row.findingsChecked ? 1 : null,
+            tr?.from ?? null,
+            tr?.to ?? null,
+            ...counts,
+          ).lastInsertRowid;
+          if (tr) for (const [pair, n] of tr.pairs) if (n > 0) this.insertTransition!.run(id, pair, n);
+          GROUP_KINDS.forEach((kind, k) => {
+            const gs = row.groups.filter((g) => g.kind === kind);
+            if (gs.length) this.insertGroup!.run(id, k, packGroups(gs));
+          });
+          for (const [name, d] of row.counterDeltas) this.insertCounter!.run(id, this.counterId(name), d);
+          for (const f of row.findings) this.insertFinding!.run(id, f.rule, f.severity, f.title);
+          for (const step of ROLLUP_STEPS) {
+            const bt = Math.floor(row.t / step) * step;
+            this.upsertRollup!.run(step, row.netns, bt, ...counts.flatMap((c) => [c, c, c, c]));
+            if (row.countersFrom === undefined) continue;
+            this.addCounterMs!.run(row.t - row.countersFrom, step, row.netns, bt);
+            for (const [name, d] of row.counterDeltas) this.upsertCounterRollup!.run(step, row.netns, bt, this.counterId(name), d);
+          }
+        })
+        .immediate();
       this.written++;
       if (row.t - this.lastRetention >= MINUTE) {
         this.lastRetention = row.t;
@@ -159,7 +178,12 @@ export class HistoryStore {
   write(sample: Sample, o: { intervalMs: number; transitions?: TransitionWindow }): SampleRow {
     const key = sample.netns ?? '';
     const prev = this.prevCounters.get(key);
-    const row = sampleRow(sample, { intervalMs: o.intervalMs, top: this.opts.top ?? 20, ...(prev ? { prevCounters: prev.counters, prevT: prev.t } : {}), ...(this.opts.kinds ? { kinds: this.opts.kinds } : {}) });
+    const row = sampleRow(sample, {
+      intervalMs: o.intervalMs,
+      top: this.opts.top ?? 20,
+      ...(prev ? { prevCounters: prev.counters, prevT: prev.t } : {}),
+      ...(this.opts.kinds ? { kinds: this.opts.kinds } : {}),
+    });
     if (o.transitions) row.transitions = o.transitions;
     if (sample.counters) this.prevCounters.set(key, { t: sample.takenAt, counters: tcpCounters(sample.counters) });
     this.writeRow(row);
@@ -181,11 +205,19 @@ export class HistoryStore {
     try {
       if (this.db.open) {
         if (this.opts.write) {
-          try { this.db.prepare("DELETE FROM meta WHERE key = 'writer_pid'").run(); } catch { /* a full disk: the lock says more */ }
+          try {
+            this.db.prepare("DELETE FROM meta WHERE key = 'writer_pid'").run();
+          } catch {
+            /* a full disk: the lock says more */
+          }
           // A file left in rollback-journal mode opens read-only anywhere (a WAL file needs its
           // -shm, which a read-only file system cannot hold); the next writer sets WAL again.
           // Refused while a reader has it open: it then stays WAL, which is as safe.
-          try { this.db.pragma('journal_mode = DELETE'); } catch { /* busy or full */ }
+          try {
+            this.db.pragma('journal_mode = DELETE');
+          } catch {
+            /* busy or full */
+          }
         }
         this.db.close();
       }
@@ -213,7 +245,11 @@ function takeLock(path: string, db: Database, env?: Record<string, string | unde
     lock.close();
     if (sqliteCode(e)?.startsWith('SQLITE_BUSY')) {
       let pid = '';
-      try { pid = String(db.prepare("SELECT value FROM meta WHERE key = 'writer_pid'").get()?.['value'] ?? ''); } catch { /* unknown */ }
+      try {
+        pid = String(db.prepare("SELECT value FROM meta WHERE key = 'writer_pid'").get()?.['value'] ?? '');
+      } catch {
+        /* unknown */
+      }
       throw new TcpstateError('ERR_IO', messages(env).locked(path, pid));
     }
     throw storeError(lockPath, e, env);
@@ -226,7 +262,7 @@ function check(db: Database, path: string, write: boolean, env?: Record<string, 
   const m = messages(env);
   const app = Number(db.pragma('application_id', { simple: true }));
   const version = Number(db.pragma('user_version', { simple: true }));
-  const tables = Number(db.prepare("SELECT count(*) AS n FROM sqlite_master").get()?.['n']);
+  const tables = Number(db.prepare('SELECT count(*) AS n FROM sqlite_master').get()?.['n']);
   if (app !== APPLICATION_ID && (tables > 0 || app !== 0)) throw new TcpstateError('ERR_FORMAT', m.foreign(path, app));
   if (version > SCHEMA_VERSION) throw new TcpstateError('ERR_FORMAT', m.newer(path, version, SCHEMA_VERSION));
   if (!write) {
@@ -238,7 +274,7 @@ function check(db: Database, path: string, write: boolean, env?: Record<string, 
 function migrate(db: Database, path: string, env?: Record<string, string | undefined>): void {
   const m = messages(env);
   const version = Number(db.pragma('user_version', { simple: true }));
-  const tables = Number(db.prepare("SELECT count(*) AS n FROM sqlite_master").get()?.['n']);
+  const tables = Number(db.prepare('SELECT count(*) AS n FROM sqlite_master').get()?.['n']);
   if (tables === 0) db.pragma('auto_vacuum = INCREMENTAL');
   if (String(db.pragma('journal_mode = WAL', { simple: true })) !== 'wal') throw new TcpstateError('ERR_IO', m.writeFailed(path, 'WAL journal refused'));
   db.pragma('synchronous = FULL');
@@ -277,8 +313,16 @@ export function openStore(path: string, opts: StoreOptions = {}): HistoryStore {
     if (opts.write) db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('writer_pid', ?)").run(String(process.pid));
     return new HistoryStore(db, path, opts, lock);
   } catch (e) {
-    try { db.close(); } catch { /* closing */ }
-    try { lock?.close(); } catch { /* closing */ }
+    try {
+      db.close();
+    } catch {
+      /* closing */
+    }
+    try {
+      lock?.close();
+    } catch {
+      /* closing */
+    }
     throw storeError(path, e, env);
   }
 }
@@ -294,7 +338,11 @@ function openDb(D: ReturnType<typeof sqlite>, path: string, write: boolean): Dat
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db;
   } catch (e) {
-    try { db?.close(); } catch { /* closing */ }
+    try {
+      db?.close();
+    } catch {
+      /* closing */
+    }
     // A WAL-mode file (its writer was killed, or a reader kept it in WAL) on a read-only file
     // system: SQLite cannot create the -shm it needs. Read it whole instead when there is no
     // -wal holding samples not yet in the file, and it is not too large.
@@ -304,7 +352,10 @@ function openDb(D: ReturnType<typeof sqlite>, path: string, write: boolean): Dat
     const Buf = D as unknown as new (b: Buffer, o?: object) => Database;
     const bytes = fs.readFileSync(path);
     // Header bytes 18 and 19 say WAL (2); with no -wal the file is whole as a rollback-journal file (1).
-    if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) { bytes[18] = 1; bytes[19] = 1; }
+    if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
     return new Buf(bytes, { readonly: true });
   }
 }

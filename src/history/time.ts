@@ -54,7 +54,12 @@ export function parseTime(text: string, option: string, now: number): number {
 
 /** `10s`, `5m`, `1h`, `2d` for a step, shortest exact unit. */
 export function formatDuration(ms: number): string {
-  for (const [u, v] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [u, v] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms >= v && ms % v === 0) return `${ms / v}${u}`;
   }
   return `${ms}ms`;

@@ -26,7 +26,7 @@ ${commands}
     explain: 'what each TCP state and netstat column means, in English or Chinese, with counts',
     diagram: 'the TCP state diagram (with live counts), handshake and close figures: svg, dot, mermaid, text',
     doctor: 'diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, accept queues, SYN floods, ...',
-    pcap: 'rebuild every TCP connection of a pcap/pcapng capture: both endpoints\' states, Zeek conn_state',
+    pcap: "rebuild every TCP connection of a pcap/pcapng capture: both endpoints' states, Zeek conn_state",
     serve: 'a Prometheus exporter (/metrics) and JSON API of TCP states, per port and namespace',
     watch: 'TCP states live: counts, changes and rates per tick, full screen or one line per tick',
     fleet: 'the count --hosts table (a row per host, role subtotals) from Prometheus scraping tcpstate serve agents',

@@ -9,7 +9,7 @@ import { type Catalogue, catalogue } from './catalogue.js';
 
 const EN = {
   title: 'TCP state transition diagram (RFC 9293 Figure 5)',
-  svgTitle: 'TCP state transition diagram (RFC 9293 Figure 5, Stevens\' layout)',
+  svgTitle: "TCP state transition diagram (RFC 9293 Figure 5, Stevens' layout)",
   withCounts: (total: string, from: string) => `, counts: ${total} TCP sockets${from ? `, ${from}` : ''}`,
   countsSubtitle: (total: string, from: string) => `counts: ${total} TCP sockets${from ? `, ${from}` : ''}`,
   clientPath: (path: string) => `client's usual path: ${path}`,
@@ -17,8 +17,8 @@ const EN = {
   kinds: { client: 'client path', server: 'server path', rfc: 'RFC only, not Linux', linux: 'Linux only' },
   tags: { client: '[client]', server: '[server]', rfc: '[RFC only]', linux: '[Linux only]' },
   legend: {
-    client: 'client\'s usual path',
-    server: 'server\'s usual path',
+    client: "client's usual path",
+    server: "server's usual path",
     other: 'other transitions',
     linux: 'Linux only',
     rfc: 'RFC 9293 only (Linux refuses it)',

@@ -40,11 +40,11 @@ const EN = {
   sampleAt: (when: string, netns: string) => `sample of ${when}${netns ? `, namespace ${netns}` : ''}`,
   header: (o: { db: string; from: string; to: string; n: number; step: string; tier: string; netns: string }) =>
     `${o.db}: ${o.from} to ${o.to}, ${o.step ? `${o.n} steps of ${o.step} from ${o.tier === 'raw' ? 'raw samples' : `the ${o.tier} rollups`}` : `${o.n} samples`}${o.netns ? `, namespace ${o.netns}` : ''}`,
-  noCounters: () => '(no kernel counter deltas in this range: a recorder\'s first sample has none)',
+  noCounters: () => "(no kernel counter deltas in this range: a recorder's first sample has none)",
   countersStill: (n: number) => `(none of the ${n} counters reported moved)`,
   transitionsMissing: (why: string) => `state changes: ${why}`,
   noTransitions0: (n: number) => `(no state changes counted in ${n} samples)`,
-  noFindingsRecorded: () => '(doctor\'s findings not recorded in this range: record --findings keeps them)',
+  noFindingsRecorded: () => "(doctor's findings not recorded in this range: record --findings keeps them)",
   findingsNone: (n: number) => `(doctor found nothing in ${n} samples)`,
   gaps: (n: number) => `${n} gap(s) where recording stopped (blank in the sparklines)`,
 };
@@ -73,7 +73,8 @@ const ZH: typeof EN = {
   noGroups: (kind) => `该时间范围内没有记录 ${kind} 分组(分组只保存在原始样本中;record --no-processes 时没有进程分组)`,
   recordedSide: (file, when, netns) => `${file},${when} 的样本${netns ? `,命名空间 ${netns}` : ''}`,
   sampleAt: (when, netns) => `${when} 的样本${netns ? `,命名空间 ${netns}` : ''}`,
-  header: (o) => `${o.db}:${o.from} 至 ${o.to},${o.step ? `${o.n} 个 ${o.step} 区间,来自${o.tier === 'raw' ? '原始样本' : o.tier === 'minute' ? '分钟汇总' : '小时汇总'}` : `${o.n} 个样本`}${o.netns ? `,命名空间 ${o.netns}` : ''}`,
+  header: (o) =>
+    `${o.db}:${o.from} 至 ${o.to},${o.step ? `${o.n} 个 ${o.step} 区间,来自${o.tier === 'raw' ? '原始样本' : o.tier === 'minute' ? '分钟汇总' : '小时汇总'}` : `${o.n} 个样本`}${o.netns ? `,命名空间 ${o.netns}` : ''}`,
   noCounters: () => '(该时间范围内没有内核计数器增量:记录的第一个样本没有增量)',
   countersStill: (n) => `(所报告的 ${n} 个计数器都没有变化)`,
   transitionsMissing: (why) => `状态变化:${why}`,

@@ -83,7 +83,8 @@ const ZH: typeof EN = {
   scenarios: {
     'client-close': {
       title: '正常建立连接，一次请求和应答，然后客户端先关闭',
-      about: '客户端最后进入 TIME_WAIT，在 Linux 上持续 60 秒（RFC 中是 2MSL = 4 分钟）；服务端经过 CLOSE_WAIT 和 LAST_ACK。这就是 RFC 9293 §3.6 中常见的客户端路径（主动关闭）和服务端路径（被动关闭）。',
+      about:
+        '客户端最后进入 TIME_WAIT，在 Linux 上持续 60 秒（RFC 中是 2MSL = 4 分钟）；服务端经过 CLOSE_WAIT 和 LAST_ACK。这就是 RFC 9293 §3.6 中常见的客户端路径（主动关闭）和服务端路径（被动关闭）。',
     },
     'server-close': {
       title: '正常建立连接，然后服务端先关闭',
@@ -91,7 +92,8 @@ const ZH: typeof EN = {
     },
     'simultaneous-open': {
       title: '两端同时发起连接：SYN 交叉',
-      about: '每一端都经过 SYN_SENT → SYN_RECV → ESTABLISHED；每个 SYN,ACK 完成对方的握手，不需要单独的第三个 ACK。Linux 支持这种情况（"simultaneous connect with crossed SYNs"）。两个 SYN_RECV 都是主动的：收到 RST 会回到 CLOSED，而不是 LISTEN。',
+      about:
+        '每一端都经过 SYN_SENT → SYN_RECV → ESTABLISHED；每个 SYN,ACK 完成对方的握手，不需要单独的第三个 ACK。Linux 支持这种情况（"simultaneous connect with crossed SYNs"）。两个 SYN_RECV 都是主动的：收到 RST 会回到 CLOSED，而不是 LISTEN。',
     },
     'simultaneous-close': {
       title: '两端同时关闭：FIN 交叉，两边都进入 CLOSING',
@@ -107,7 +109,8 @@ const ZH: typeof EN = {
     },
     'rst-syn-rcvd': {
       title: 'SYN_RECV 中收到 RST，服务端回到 LISTEN',
-      about: '客户端在握手过程中放弃（在 SYN_SENT 中调用 close()）；它的内核对每个 SYN,ACK 回 RST。服务端的半连接是从 LISTEN 来的，所以 RST 让它回到 LISTEN（主动的 SYN_RECV 会回到 CLOSED）；第二个 RST 在那里被忽略。然后服务端关闭监听套接字。',
+      about:
+        '客户端在握手过程中放弃（在 SYN_SENT 中调用 close()）；它的内核对每个 SYN,ACK 回 RST。服务端的半连接是从 LISTEN 来的，所以 RST 让它回到 LISTEN（主动的 SYN_RECV 会回到 CLOSED）；第二个 RST 在那里被忽略。然后服务端关闭监听套接字。',
     },
     abort: {
       title: '客户端中止一个已建立的连接：RST，没有 TIME_WAIT',
@@ -115,7 +118,8 @@ const ZH: typeof EN = {
     },
     'fin-lost': {
       title: '丢失的 FIN 被重传；它的 ACK 也丢了，由对端的 FIN 确认它',
-      about: 'FIN_WAIT1 会重传 FIN 直到被确认；CLOSE_WAIT 会再次确认重复的 FIN。如果所有 ACK 都丢了，对端自己的 FIN 会确认我们的 FIN，FIN_WAIT1 直接进入 TIME_WAIT（图 5 注 2）。大量 FIN_WAIT1 说明 FIN 或它的 ACK 过不去，或者对端的窗口为零。',
+      about:
+        'FIN_WAIT1 会重传 FIN 直到被确认；CLOSE_WAIT 会再次确认重复的 FIN。如果所有 ACK 都丢了，对端自己的 FIN 会确认我们的 FIN，FIN_WAIT1 直接进入 TIME_WAIT（图 5 注 2）。大量 FIN_WAIT1 说明 FIN 或它的 ACK 过不去，或者对端的窗口为零。',
     },
     'time-wait-refin': {
       title: 'TIME_WAIT 应答重传的 FIN',
@@ -159,7 +163,8 @@ const ZH: typeof EN = {
     },
     'close-wait-leak': {
       title: '服务端一直不关闭：CLOSE_WAIT 一直存在，客户端的 FIN_WAIT2 超时',
-      about: '客户端已关闭（成为孤儿连接）；net.ipv4.tcp_fin_timeout 之后它的 FIN_WAIT2 悄悄消失。服务端停在 CLOSE_WAIT，直到它的应用程序调用 close()——这是应用程序的泄漏，不是内核的。等它最终关闭时，它的 FIN 会遇到 RST。',
+      about:
+        '客户端已关闭（成为孤儿连接）；net.ipv4.tcp_fin_timeout 之后它的 FIN_WAIT2 悄悄消失。服务端停在 CLOSE_WAIT，直到它的应用程序调用 close()——这是应用程序的泄漏，不是内核的。等它最终关闭时，它的 FIN 会遇到 RST。',
     },
     'tw-overflow': {
       title: '达到 net.ipv4.tcp_max_tw_buckets：不保留 TIME_WAIT',
@@ -175,11 +180,13 @@ const ZH: typeof EN = {
     },
     'peer-gone': {
       title: '对端消失：重传放弃，另一端永远不知道',
-      about: '客户端的数据一直没有被确认；net.ipv4.tcp_retries2（15 次，约 15 分钟）之后客户端放弃，得到 ETIMEDOUT，不发 RST。服务端会永远处于 ESTABLISHED，除非 keepalive 或应用程序发现：这是半开连接。',
+      about:
+        '客户端的数据一直没有被确认；net.ipv4.tcp_retries2（15 次，约 15 分钟）之后客户端放弃，得到 ETIMEDOUT，不发 RST。服务端会永远处于 ESTABLISHED，除非 keepalive 或应用程序发现：这是半开连接。',
     },
     'last-ack-abort': {
       title: 'LAST_ACK 中的中止不发 RST；孤儿 FIN_WAIT2 超时',
-      about: '服务端在 FIN 还没被确认时中止（SO_LINGER {on, 0}）：在 LAST_ACK 中，和 CLOSING、TIME_WAIT 一样，ABORT 删除连接而不发 RST（Linux：tcp_need_reset() 在这些状态下为假）。已经关闭的客户端在 tcp_fin_timeout 后放弃 FIN_WAIT2。',
+      about:
+        '服务端在 FIN 还没被确认时中止（SO_LINGER {on, 0}）：在 LAST_ACK 中，和 CLOSING、TIME_WAIT 一样，ABORT 删除连接而不发 RST（Linux：tcp_need_reset() 在这些状态下为假）。已经关闭的客户端在 tcp_fin_timeout 后放弃 FIN_WAIT2。',
     },
   },
   help: (events) => `用法: tcpstate simulate [场景] [选项]

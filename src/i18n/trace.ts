@@ -76,8 +76,10 @@ Examples:
   noAddon: (why: string) => `the native addon is not loaded: ${why}`,
   countNeedsBpf: (why: string) => `--count counts in the kernel and needs BPF: ${why}`,
   lifetimesNeedBpf: (why: string) => `--lifetimes reads byte counters in the kernel and needs BPF: ${why}`,
-  polling: (why: string, ms: number) => `note: ${why}; following state changes by sock_diag snapshots every ${ms} ms instead (marked ~): a socket that opens and closes between two snapshots is not seen, and each change is timed by the snapshot that saw it.`,
-  timewaitDumps: (missing: string, thisNamespace: boolean, fast: number, slow: number) => `note: the kernel did not attach the timewait hooks (${missing}); TIME_WAIT is followed by sock_diag dumps of ${thisNamespace ? 'this namespace' : 'the namespace'} instead, so entering TIME_WAIT from FIN_WAIT2 and leaving it are timed to within ${fast} ms and ${slow} ms (marked ~)${thisNamespace ? '; in other namespaces a FIN_WAIT2 -> CLOSE may be a connection going on in TIME_WAIT' : ''}.`,
+  polling: (why: string, ms: number) =>
+    `note: ${why}; following state changes by sock_diag snapshots every ${ms} ms instead (marked ~): a socket that opens and closes between two snapshots is not seen, and each change is timed by the snapshot that saw it.`,
+  timewaitDumps: (missing: string, thisNamespace: boolean, fast: number, slow: number) =>
+    `note: the kernel did not attach the timewait hooks (${missing}); TIME_WAIT is followed by sock_diag dumps of ${thisNamespace ? 'this namespace' : 'the namespace'} instead, so entering TIME_WAIT from FIN_WAIT2 and leaving it are timed to within ${fast} ms and ${slow} ms (marked ~)${thisNamespace ? '; in other namespaces a FIN_WAIT2 -> CLOSE may be a connection going on in TIME_WAIT' : ''}.`,
   lost: (n: number) => `${n} state changes lost: the kernel's ring buffer was full (the output could not keep up)`,
   forgottenSockets: (n: number) => `${n} sockets forgotten to keep memory bounded (their changes to CLOSE were lost); their next change has no duration`,
   forgottenConnections: (n: number) => `${n} connections forgotten to keep memory bounded (their ends were lost); not printed`,
@@ -146,7 +148,8 @@ const ZH: typeof EN = {
   countNeedsBpf: (why) => `--count 在内核中计数，需要 BPF：${why}`,
   lifetimesNeedBpf: (why) => `--lifetimes 读取内核中的字节计数，需要 BPF：${why}`,
   polling: (why, ms) => `提示：${why}；改为每 ${ms} 毫秒用 sock_diag 快照跟踪状态变化（标记为 ~）：在两次快照之间打开又关闭的套接字看不到，每次变化的时间是看到它的那次快照的时间。`,
-  timewaitDumps: (missing, thisNamespace, fast, slow) => `提示：内核没有挂上 timewait 钩子（${missing}）；改用 sock_diag 转储${thisNamespace ? '本' : '该'}命名空间来跟踪 TIME_WAIT，因此从 FIN_WAIT2 进入 TIME_WAIT 和离开 TIME_WAIT 的时间分别精确到 ${fast} 毫秒和 ${slow} 毫秒以内（标记为 ~）${thisNamespace ? '；在其他命名空间中，FIN_WAIT2 -> CLOSE 可能是连接进入了 TIME_WAIT' : ''}。`,
+  timewaitDumps: (missing, thisNamespace, fast, slow) =>
+    `提示：内核没有挂上 timewait 钩子（${missing}）；改用 sock_diag 转储${thisNamespace ? '本' : '该'}命名空间来跟踪 TIME_WAIT，因此从 FIN_WAIT2 进入 TIME_WAIT 和离开 TIME_WAIT 的时间分别精确到 ${fast} 毫秒和 ${slow} 毫秒以内（标记为 ~）${thisNamespace ? '；在其他命名空间中，FIN_WAIT2 -> CLOSE 可能是连接进入了 TIME_WAIT' : ''}。`,
   lost: (n) => `丢失了 ${n} 次状态变化：内核的环形缓冲区满了（输出跟不上）`,
   forgottenSockets: (n) => `为限制内存而放弃跟踪了 ${n} 个套接字（它们变为 CLOSE 的记录丢失了）；它们的下一次变化没有停留时长`,
   forgottenConnections: (n) => `为限制内存而放弃跟踪了 ${n} 个连接（它们的结束丢失了）；不输出`,

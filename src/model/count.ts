@@ -56,9 +56,7 @@ export function countEntries(c: StateCounts): [string, number][] {
  * An IPv4-mapped IPv6 address (`::ffff:10.1.2.3`) is grouped as the IPv4 address it is, in
  * every grouping.
  */
-export type GroupKey =
-  | { by: 'lport' | 'rport' | 'laddr' | 'raddr' | 'process' }
-  | { by: 'lnet' | 'rnet'; bits: number; bits6: number };
+export type GroupKey = { by: 'lport' | 'rport' | 'laddr' | 'raddr' | 'process' } | { by: 'lnet' | 'rnet'; bits: number; bits6: number };
 
 /**
  * Parse `lport`, `rnet/24`, `process`, ... Errors name the option `option`: its key (`by`) in
@@ -68,14 +66,17 @@ export function parseGroupKey(text: string, option = 'by'): GroupKey {
   const m = /^(lport|rport|laddr|raddr|process|lnet|rnet)(?:\/(\d{1,3})(?:,(\d{1,3}))?)?$/.exec(text.trim());
   if (!m) {
     const [word, bits] = text.trim().split(/(?=\/)/, 2);
-    const near = closest(word!, ['lport', 'rport', 'laddr', 'raddr', 'process', 'lnet', 'rnet']).map((k) => `${option.startsWith('-') ? `${option} ` : `${option}=`}${k}${bits !== undefined && /net$/.test(k) ? bits : ''}`);
+    const near = closest(word!, ['lport', 'rport', 'laddr', 'raddr', 'process', 'lnet', 'rnet']).map(
+      (k) => `${option.startsWith('-') ? `${option} ` : `${option}=`}${k}${bits !== undefined && /net$/.test(k) ? bits : ''}`,
+    );
     throw withSuggestion(new TcpstateError('ERR_USAGE', `bad ${option} "${text}": expected lport, rport, laddr, raddr, process, lnet/N[,N6] or rnet/N[,N6]`, { field: option }), near);
   }
   const by = m[1]!;
   if (by === 'lnet' || by === 'rnet') {
     const bits = m[2] === undefined ? 24 : Number(m[2]);
     const bits6 = m[3] !== undefined ? Number(m[3]) : 64;
-    if (bits > 32) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": /${bits} is too long for IPv4 (at most /32); IPv6's length goes second: ${by}/24,${Math.min(bits, 128)}`, { field: option });
+    if (bits > 32)
+      throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": /${bits} is too long for IPv4 (at most /32); IPv6's length goes second: ${by}/24,${Math.min(bits, 128)}`, { field: option });
     if (bits6 > 128) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": IPv6 prefix length above 128`, { field: option });
     return { by, bits, bits6 };
   }
@@ -97,7 +98,10 @@ export class GroupCounter {
       if (keep && !keep(t, i)) continue;
       const k = this.keyOf(t, i);
       let c = this.groups.get(k);
-      if (!c) { c = newCounts(); this.groups.set(k, c); }
+      if (!c) {
+        c = newCounts();
+        this.groups.set(k, c);
+      }
       c[t.state[i]!]!++;
     }
   }
@@ -129,12 +133,22 @@ function addrKey(family: number, buf: Uint8Array, off: number): string {
 
 function keyFunction(k: GroupKey): (t: SocketTable, i: number) => string {
   switch (k.by) {
-    case 'lport': return (t, i) => String(t.lport[i]);
-    case 'rport': return (t, i) => String(t.rport[i]);
-    case 'laddr': return (t, i) => addrKey(t.family[i]!, t.laddr, i * 16);
-    case 'raddr': return (t, i) => addrKey(t.family[i]!, t.raddr, i * 16);
-    case 'lnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.laddr, i * 16, isV6(t.family[i]!, t.laddr, i * 16) ? bits6 : bits); }
-    case 'rnet': { const { bits, bits6 } = k; return (t, i) => networkOf(t.family[i]!, t.raddr, i * 16, isV6(t.family[i]!, t.raddr, i * 16) ? bits6 : bits); }
+    case 'lport':
+      return (t, i) => String(t.lport[i]);
+    case 'rport':
+      return (t, i) => String(t.rport[i]);
+    case 'laddr':
+      return (t, i) => addrKey(t.family[i]!, t.laddr, i * 16);
+    case 'raddr':
+      return (t, i) => addrKey(t.family[i]!, t.raddr, i * 16);
+    case 'lnet': {
+      const { bits, bits6 } = k;
+      return (t, i) => networkOf(t.family[i]!, t.laddr, i * 16, isV6(t.family[i]!, t.laddr, i * 16) ? bits6 : bits);
+    }
+    case 'rnet': {
+      const { bits, bits6 } = k;
+      return (t, i) => networkOf(t.family[i]!, t.raddr, i * 16, isV6(t.family[i]!, t.raddr, i * 16) ? bits6 : bits);
+    }
     case 'process':
       return (t, i) => {
         const o = t.ownersOf(i);
@@ -143,4 +157,3 @@ function keyFunction(k: GroupKey): (t: SocketTable, i: number) => string {
       };
   }
 }
-

@@ -21,7 +21,10 @@ export class Deduper {
     const ino = t.inode[i]!;
     const seen = ino !== 0 ? this.inodes : this.tuples;
     const key = ino !== 0 ? ino : tupleOf(t, i);
-    if ((seen as Set<number | string>).has(key)) { this.dropped++; return true; }
+    if ((seen as Set<number | string>).has(key)) {
+      this.dropped++;
+      return true;
+    }
     (seen as Set<number | string>).add(key);
     return false;
   }
@@ -37,7 +40,7 @@ function tupleOf(t: SocketTable, i: number): string {
   let s = String.fromCharCode(t.proto[i]!, t.family[i]!, t.state[i]!, t.lport[i]!, t.rport[i]!);
   const a = t.laddr;
   const b = t.raddr;
-  for (let k = i * 16; k < i * 16 + 16; k++) s += String.fromCharCode(a[k]! << 8 | b[k]!);
+  for (let k = i * 16; k < i * 16 + 16; k++) s += String.fromCharCode((a[k]! << 8) | b[k]!);
   return s;
 }
 

@@ -107,7 +107,10 @@ class KeyGroups {
   private readonly slots: Int32Array;
   private readonly mask: number;
 
-  constructor(private readonly k: { keys: Uint8Array; hash: Uint32Array }, n: number) {
+  constructor(
+    private readonly k: { keys: Uint8Array; hash: Uint32Array },
+    n: number,
+  ) {
     this.next = new Int32Array(n).fill(-1);
     let size = 16;
     while (size < n * 2) size <<= 1;
@@ -115,8 +118,13 @@ class KeyGroups {
     this.mask = size - 1;
     for (let i = 0; i < n; i++) {
       const g = this.slot(k.keys, k.hash, i, true);
-      if (g < this.first.length) { this.next[this.last[g]!] = i; this.last[g] = i; }
-      else { this.first.push(i); this.last.push(i); }
+      if (g < this.first.length) {
+        this.next[this.last[g]!] = i;
+        this.last[g] = i;
+      } else {
+        this.first.push(i);
+        this.last.push(i);
+      }
     }
   }
 
@@ -175,7 +183,10 @@ export function diffTables(before: SocketTable, after: SocketTable): SocketChang
     // Same state on both sides: unchanged (sockets sharing a key are matched as a multiset).
     for (let k = left.length - 1; k >= 0; k--) {
       const j = right.indexOf(left[k]!);
-      if (j >= 0) { right.splice(j, 1); left.splice(k, 1); }
+      if (j >= 0) {
+        right.splice(j, 1);
+        left.splice(k, 1);
+      }
     }
     if (left.length === 0 && right.length === 0) continue;
     const key = socketKey(before, i);

@@ -118,17 +118,19 @@ function head(s: string, n: number): string {
  */
 export function capExcerpts(message: string): string {
   if (message.length <= EXCERPT_MAX) return message;
-  const quoted = message.replace(/"([^"\n]*)"/g, (all, inner: string) =>
-    inner.length > EXCERPT_MAX ? `"${head(inner, EXCERPT_KEEP)}…" (${inner.length} characters)` : all);
+  const quoted = message.replace(/"([^"\n]*)"/g, (all, inner: string) => (inner.length > EXCERPT_MAX ? `"${head(inner, EXCERPT_KEEP)}…" (${inner.length} characters)` : all));
   if (quoted.length <= LINE_MAX) return quoted;
-  return quoted.split('\n').map((line) => {
-    if (line.length <= LINE_MAX) return line;
-    const tailAt = line.length - 200;
-    const c = line.charCodeAt(tailAt);
-    const tail = line.slice(c >= 0xdc00 && c <= 0xdfff ? tailAt + 1 : tailAt);
-    const kept = head(line, 600);
-    return `${kept} … (${line.length - kept.length - tail.length} characters cut) … ${tail}`;
-  }).join('\n');
+  return quoted
+    .split('\n')
+    .map((line) => {
+      if (line.length <= LINE_MAX) return line;
+      const tailAt = line.length - 200;
+      const c = line.charCodeAt(tailAt);
+      const tail = line.slice(c >= 0xdc00 && c <= 0xdfff ? tailAt + 1 : tailAt);
+      const kept = head(line, 600);
+      return `${kept} … (${line.length - kept.length - tail.length} characters cut) … ${tail}`;
+    })
+    .join('\n');
 }
 
 /**

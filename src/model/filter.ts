@@ -31,20 +31,51 @@ export interface ParsedFilter {
 }
 
 const OPS: Record<string, CmpOp> = {
-  '=': '=', '==': '=', eq: '=',
-  '!=': '!=', ne: '!=', neq: '!=',
-  '<': '<', lt: '<', '<=': '<=', le: '<=',
-  '>': '>', gt: '>', '>=': '>=', ge: '>=',
+  '=': '=',
+  '==': '=',
+  eq: '=',
+  '!=': '!=',
+  ne: '!=',
+  neq: '!=',
+  '<': '<',
+  lt: '<',
+  '<=': '<=',
+  le: '<=',
+  '>': '>',
+  gt: '>',
+  '>=': '>=',
+  ge: '>=',
 };
 
 /** Service names ss users type (`:ssh`, `:http`); a name not here is an error, never a guess. */
 export const SERVICES: Readonly<Record<string, number>> = {
-  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, dns: 53, http: 80, www: 80, pop3: 110,
-  imap: 143, https: 443, smtps: 465, submission: 587, imaps: 993, pop3s: 995, mysql: 3306,
-  postgresql: 5432, postgres: 5432, redis: 6379, 'http-alt': 8080, memcache: 11211,
+  ftp: 21,
+  ssh: 22,
+  telnet: 23,
+  smtp: 25,
+  domain: 53,
+  dns: 53,
+  http: 80,
+  www: 80,
+  pop3: 110,
+  imap: 143,
+  https: 443,
+  smtps: 465,
+  submission: 587,
+  imaps: 993,
+  pop3s: 995,
+  mysql: 3306,
+  postgresql: 5432,
+  postgres: 5432,
+  redis: 6379,
+  'http-alt': 8080,
+  memcache: 11211,
 };
 
-interface Tok { text: string; pos: number }
+interface Tok {
+  text: string;
+  pos: number;
+}
 
 /** Split filter words into tokens; parentheses and operators stand alone. */
 export function tokenize(words: readonly string[]): Tok[] {
@@ -126,14 +157,19 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
     if (!arg) throw new TcpstateError('ERR_STATE', `"${t.text}" at token ${t.pos} needs a state name`, { position: t.pos });
     const m = parseStateOrGroup(arg.text);
     if (m === undefined) {
-      throw withSuggestion(new TcpstateError('ERR_STATE', `unknown state "${arg.text}" at token ${arg.pos}; states and groups: ${stateWords().join(', ')}`, { position: arg.pos }), nearStates(arg.text));
+      throw withSuggestion(
+        new TcpstateError('ERR_STATE', `unknown state "${arg.text}" at token ${arg.pos}; states and groups: ${stateWords().join(', ')}`, { position: arg.pos }),
+        nearStates(arg.text),
+      );
     }
     if (w === 'state') states = (states ?? 0) | m;
     else states = (states ?? ALL_MASK) & ~m;
     i += 2;
     return true;
   };
-  while (stateClause()) { /* consume */ }
+  while (stateClause()) {
+    /* consume */
+  }
 
   const expect = (what: string): Tok => {
     const t = toks[i];
@@ -163,7 +199,10 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
       i++;
       let op: CmpOp = '=';
       const o = expect('a port');
-      if (OPS[o.text.toLowerCase()] !== undefined) { op = OPS[o.text.toLowerCase()]!; i++; }
+      if (OPS[o.text.toLowerCase()] !== undefined) {
+        op = OPS[o.text.toLowerCase()]!;
+        i++;
+      }
       const p = expect('a port');
       i++;
       return { kind: 'port', side: w === 'sport' ? 'src' : 'dst', op, port: parsePort(p.text, p) };
@@ -196,14 +235,24 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
   const andExpr = (): FilterNode => {
     let left = primary();
     for (;;) {
-      if (isAnd(peek())) { i++; left = { kind: 'and', left, right: primary() }; continue; }
-      if (startsPrimary(peek())) { left = { kind: 'and', left, right: primary() }; continue; }
+      if (isAnd(peek())) {
+        i++;
+        left = { kind: 'and', left, right: primary() };
+        continue;
+      }
+      if (startsPrimary(peek())) {
+        left = { kind: 'and', left, right: primary() };
+        continue;
+      }
       return left;
     }
   };
   const orExpr = (): FilterNode => {
     let left = andExpr();
-    while (isOr(peek())) { i++; left = { kind: 'or', left, right: andExpr() }; }
+    while (isOr(peek())) {
+      i++;
+      left = { kind: 'or', left, right: andExpr() };
+    }
     return left;
   };
 
@@ -223,12 +272,18 @@ export type RowPredicate = (t: SocketTable, i: number) => boolean;
 
 function cmp(op: CmpOp, a: number, b: number): boolean {
   switch (op) {
-    case '=': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
+    case '=':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
   }
 }
 

@@ -45,7 +45,14 @@ export interface Fleet {
 export function parseGroupSpec(text: string): GroupSpec {
   const eq = text.indexOf('=');
   const name = eq < 0 ? '' : text.slice(0, eq).trim();
-  const patterns = eq < 0 ? [] : text.slice(eq + 1).split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const patterns =
+    eq < 0
+      ? []
+      : text
+          .slice(eq + 1)
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
   if (name === '' || patterns.length === 0 || !/^[\w.-]+$/.test(name)) {
     throw new TcpstateError('ERR_USAGE', `bad --group "${text}": expected NAME=PATTERN[,PATTERN...], e.g. --group lvs='LVS*,lvs_*'`, { field: '--group' });
   }
@@ -62,11 +69,15 @@ function globTokens(pattern: string): GlobToken[] {
   const out: GlobToken[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') { if (out[out.length - 1] !== '*') out.push('*'); }
-    else if (c === '?') out.push((x) => !NOT_ANY.test(x));
+    if (c === '*') {
+      if (out[out.length - 1] !== '*') out.push('*');
+    } else if (c === '?') out.push((x) => !NOT_ANY.test(x));
     else if (c === '[' && pattern.indexOf(']', i + 1) >= 0) {
       const close = pattern.indexOf(']', i + 1);
-      const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      const body = pattern
+        .slice(i + 1, close)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\');
       let set: RegExp;
       try {
         set = new RegExp(`^[${body}]$`);
@@ -94,8 +105,16 @@ export function globMatch(pattern: string, name: string): boolean {
   let from = 0;
   while (si < name.length) {
     const tok = t[ti];
-    if (tok === '*') { star = ti++; from = si; continue; }
-    if (tok?.(name[si]!)) { ti++; si++; continue; }
+    if (tok === '*') {
+      star = ti++;
+      from = si;
+      continue;
+    }
+    if (tok?.(name[si]!)) {
+      ti++;
+      si++;
+      continue;
+    }
     // Let the last star take one more character, and match the rest after it again.
     if (star < 0 || NOT_ANY.test(name[from]!)) return false;
     ti = star + 1;
@@ -124,7 +143,10 @@ export function buildFleet(hosts: readonly FleetHost[], specs: readonly GroupSpe
     let g = groups.find((x) => x.patterns.some((p) => globMatch(p, h.host)));
     if (!g && h.group !== undefined && h.group !== '') {
       g = named.get(h.group) ?? groups.find((x) => x.name === h.group);
-      if (!g) { g = { name: h.group, patterns: [], hosts: [], counts: newCounts() }; named.set(h.group, g); }
+      if (!g) {
+        g = { name: h.group, patterns: [], hosts: [], counts: newCounts() };
+        named.set(h.group, g);
+      }
     }
     g ??= rest;
     if (h.error !== undefined) down++;

@@ -47,33 +47,42 @@ export interface StateInfo {
  * and of `netstat`'s man page, connection life first, then the rest, UNKNOWN last.
  */
 export const STATES: readonly StateInfo[] = [
-  { code: ESTABLISHED, name: 'ESTABLISHED', ss: 'ESTAB', rfc: 'ESTABLISHED', label: 'established',
-    aliases: ['ESTAB', 'ESTABLISHED', '01', '1'] },
-  { code: SYN_SENT, name: 'SYN_SENT', ss: 'SYN-SENT', rfc: 'SYN-SENT', label: 'syn_sent',
+  { code: ESTABLISHED, name: 'ESTABLISHED', ss: 'ESTAB', rfc: 'ESTABLISHED', label: 'established', aliases: ['ESTAB', 'ESTABLISHED', '01', '1'] },
+  {
+    code: SYN_SENT,
+    name: 'SYN_SENT',
+    ss: 'SYN-SENT',
+    rfc: 'SYN-SENT',
+    label: 'syn_sent',
     // SYN_SEND: the spelling in Microsoft's netstat documentation.
-    aliases: ['SYNSENT', 'SYNSEND', '02', '2'] },
-  { code: SYN_RECV, name: 'SYN_RECV', ss: 'SYN-RECV', rfc: 'SYN-RECEIVED', label: 'syn_recv',
-    aliases: ['SYNRECV', 'SYNRCVD', 'SYNRCV', 'SYNRECEIVED', 'SYNRECVD', 'NEWSYNRECV', '03', '3', '0C', '12'] },
-  { code: FIN_WAIT1, name: 'FIN_WAIT1', ss: 'FIN-WAIT-1', rfc: 'FIN-WAIT-1', label: 'fin_wait1',
-    aliases: ['FINWAIT1', '04', '4'] },
-  { code: FIN_WAIT2, name: 'FIN_WAIT2', ss: 'FIN-WAIT-2', rfc: 'FIN-WAIT-2', label: 'fin_wait2',
-    aliases: ['FINWAIT2', '05', '5'] },
-  { code: TIME_WAIT, name: 'TIME_WAIT', ss: 'TIME-WAIT', rfc: 'TIME-WAIT', label: 'time_wait',
-    aliases: ['TIMEWAIT', 'TIMEDWAIT', '06', '6'] },
-  { code: CLOSE, name: 'CLOSE', ss: 'UNCONN', rfc: 'CLOSED', label: 'close',
+    aliases: ['SYNSENT', 'SYNSEND', '02', '2'],
+  },
+  {
+    code: SYN_RECV,
+    name: 'SYN_RECV',
+    ss: 'SYN-RECV',
+    rfc: 'SYN-RECEIVED',
+    label: 'syn_recv',
+    aliases: ['SYNRECV', 'SYNRCVD', 'SYNRCV', 'SYNRECEIVED', 'SYNRECVD', 'NEWSYNRECV', '03', '3', '0C', '12'],
+  },
+  { code: FIN_WAIT1, name: 'FIN_WAIT1', ss: 'FIN-WAIT-1', rfc: 'FIN-WAIT-1', label: 'fin_wait1', aliases: ['FINWAIT1', '04', '4'] },
+  { code: FIN_WAIT2, name: 'FIN_WAIT2', ss: 'FIN-WAIT-2', rfc: 'FIN-WAIT-2', label: 'fin_wait2', aliases: ['FINWAIT2', '05', '5'] },
+  { code: TIME_WAIT, name: 'TIME_WAIT', ss: 'TIME-WAIT', rfc: 'TIME-WAIT', label: 'time_wait', aliases: ['TIMEWAIT', 'TIMEDWAIT', '06', '6'] },
+  {
+    code: CLOSE,
+    name: 'CLOSE',
+    ss: 'UNCONN',
+    rfc: 'CLOSED',
+    label: 'close',
     // Windows: BOUND (netstat -q, bound and not connected, what Linux shows as CLOSE) and
     // DELETE_TCB (the TCB is being deleted: closed in all but name).
-    aliases: ['CLOSE', 'CLOSED', 'UNCONN', 'BOUND', 'DELETETCB', '07', '7'] },
-  { code: CLOSE_WAIT, name: 'CLOSE_WAIT', ss: 'CLOSE-WAIT', rfc: 'CLOSE-WAIT', label: 'close_wait',
-    aliases: ['CLOSEWAIT', '08', '8'] },
-  { code: LAST_ACK, name: 'LAST_ACK', ss: 'LAST-ACK', rfc: 'LAST-ACK', label: 'last_ack',
-    aliases: ['LASTACK', '09', '9'] },
-  { code: LISTEN, name: 'LISTEN', ss: 'LISTEN', rfc: 'LISTEN', label: 'listen',
-    aliases: ['LISTEN', 'LISTENING', '0A', '10'] },
-  { code: CLOSING, name: 'CLOSING', ss: 'CLOSING', rfc: 'CLOSING', label: 'closing',
-    aliases: ['CLOSING', '0B', '11'] },
-  { code: UNKNOWN, name: 'UNKNOWN', ss: 'UNKNOWN', rfc: 'UNKNOWN', label: 'unknown',
-    aliases: ['UNKNOWN', 'UNDEF', 'NONE'] },
+    aliases: ['CLOSE', 'CLOSED', 'UNCONN', 'BOUND', 'DELETETCB', '07', '7'],
+  },
+  { code: CLOSE_WAIT, name: 'CLOSE_WAIT', ss: 'CLOSE-WAIT', rfc: 'CLOSE-WAIT', label: 'close_wait', aliases: ['CLOSEWAIT', '08', '8'] },
+  { code: LAST_ACK, name: 'LAST_ACK', ss: 'LAST-ACK', rfc: 'LAST-ACK', label: 'last_ack', aliases: ['LASTACK', '09', '9'] },
+  { code: LISTEN, name: 'LISTEN', ss: 'LISTEN', rfc: 'LISTEN', label: 'listen', aliases: ['LISTEN', 'LISTENING', '0A', '10'] },
+  { code: CLOSING, name: 'CLOSING', ss: 'CLOSING', rfc: 'CLOSING', label: 'closing', aliases: ['CLOSING', '0B', '11'] },
+  { code: UNKNOWN, name: 'UNKNOWN', ss: 'UNKNOWN', rfc: 'UNKNOWN', label: 'unknown', aliases: ['UNKNOWN', 'UNDEF', 'NONE'] },
 ];
 
 /** Codes of the known states, in print order, without UNKNOWN. */
@@ -142,7 +151,10 @@ export function rfcStateName(code: StateCode): string {
  * (`FIN_WAIT_2`, `LISTENING`, `SynReceived`) fold the same way.
  */
 export function normalizeToken(token: string): string {
-  return token.trim().toUpperCase().replace(/[-_.\s]/g, '');
+  return token
+    .trim()
+    .toUpperCase()
+    .replace(/[-_.\s]/g, '');
 }
 
 const byToken = new Map<string, StateCode>();
@@ -226,10 +238,7 @@ export function stateWords(): string[] {
 }
 
 /** ss's own input words for the states (ss.8), in print order. */
-export const SS_INPUT_WORDS: readonly string[] = [
-  'established', 'syn-sent', 'syn-recv', 'fin-wait-1', 'fin-wait-2', 'time-wait', 'closed',
-  'close-wait', 'last-ack', 'listening', 'closing',
-];
+export const SS_INPUT_WORDS: readonly string[] = ['established', 'syn-sent', 'syn-recv', 'fin-wait-1', 'fin-wait-2', 'time-wait', 'closed', 'close-wait', 'last-ack', 'listening', 'closing'];
 
 /** Codes in a mask, in print order. */
 export function codesOf(mask: StateMask): StateCode[] {

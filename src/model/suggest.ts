@@ -51,12 +51,21 @@ export function closest(word: string, candidates: readonly string[], byWords = f
   let bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(w, norm(c));
-    if (d < bestD) { best = c; bestD = d; }
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
   }
   if (best !== undefined && bestD <= limit && bestD > 0) return [best];
   if (!byWords) return [];
   const parts = w.split('-').filter((p) => p.length >= 3);
-  return candidates.filter((c) => norm(c).split('-').some((p) => parts.some((q) => editDistance(p, q) <= Math.floor(q.length / 4)))).slice(0, 3);
+  return candidates
+    .filter((c) =>
+      norm(c)
+        .split('-')
+        .some((p) => parts.some((q) => editDistance(p, q) <= Math.floor(q.length / 4))),
+    )
+    .slice(0, 3);
 }
 
 /**

@@ -212,9 +212,7 @@ export class SocketTable {
       remote: { address: formatAddr(this.family[i]!, this.raddr, i * 16), port: this.rport[i]!, ...(this.names.get(i)?.[1] !== undefined ? { name: this.names.get(i)![1] } : {}) },
       recvQ: hasQ ? this.recvQ[i]! : null,
       sendQ: hasQ ? this.sendQ[i]! : null,
-      timer: hasTimer
-        ? { kind: TIMER_NAMES[this.timer[i]!] ?? 'unknown', expiresMs: tms === NO_TIME ? null : tms, retransmits: this.retrans[i]!, probes: this.probes[i]! }
-        : null,
+      timer: hasTimer ? { kind: TIMER_NAMES[this.timer[i]!] ?? 'unknown', expiresMs: tms === NO_TIME ? null : tms, retransmits: this.retrans[i]!, probes: this.probes[i]! } : null,
       uid: this.uid[i] === NO_UID ? null : this.uid[i]!,
       inode: this.inode[i]!,
       owners: this.ownersOf(i),
@@ -233,8 +231,14 @@ export class SocketTable {
     this.flags[i] = src.flags[j]!;
     this.lport[i] = src.lport[j]!;
     this.rport[i] = src.rport[j]!;
-    const la = this.laddr, ra = this.raddr, sla = src.laddr, sra = src.raddr;
-    for (let k = 0, a = i * 16, b = j * 16; k < 16; k++) { la[a + k] = sla[b + k]!; ra[a + k] = sra[b + k]!; }
+    const la = this.laddr,
+      ra = this.raddr,
+      sla = src.laddr,
+      sra = src.raddr;
+    for (let k = 0, a = i * 16, b = j * 16; k < 16; k++) {
+      la[a + k] = sla[b + k]!;
+      ra[a + k] = sra[b + k]!;
+    }
     this.recvQ[i] = src.recvQ[j]!;
     this.sendQ[i] = src.sendQ[j]!;
     this.timer[i] = src.timer[j]!;

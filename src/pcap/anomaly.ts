@@ -14,7 +14,7 @@ export interface AnomalyInfo {
 export const ANOMALIES: readonly AnomalyInfo[] = [
   { name: 'SYN_after_close', means: 'a SYN with the same sequence number after the connection closed' },
   { name: 'RST_with_data', means: 'a RST segment carrying payload' },
-  { name: 'data_after_FIN', means: 'new data sent after the sender\'s own FIN' },
+  { name: 'data_after_FIN', means: "new data sent after the sender's own FIN" },
   { name: 'FIN_retransmitted', means: 'the same FIN sent again (its ACK was lost or late)' },
   { name: 'ACK_of_unseen_data', means: 'an ACK for sequence space the capture never showed (capture loss, or the capture started late)' },
   { name: 'fragment', means: 'an IP fragment of a TCP segment (not reassembled)' },
@@ -26,7 +26,7 @@ export const ANOMALIES: readonly AnomalyInfo[] = [
   { name: 'SYN_with_FIN_or_RST', means: 'SYN together with FIN or RST' },
   { name: 'FIN_before_established', means: 'a FIN from an endpoint whose handshake was not seen to complete' },
   { name: 'SYN_retransmitted', means: 'the same SYN or SYN-ACK sent again' },
-  { name: 'unexpected_transition', means: 'a segment the state machine has no row for in the endpoint\'s state' },
+  { name: 'unexpected_transition', means: "a segment the state machine has no row for in the endpoint's state" },
   { name: 'zero_window', means: 'a zero receive window advertised' },
   { name: 'truncated_header', means: 'a packet whose IP or TCP header was cut by the snap length' },
   { name: 'malformed', means: 'IP or TCP header fields that contradict each other' },
@@ -64,7 +64,9 @@ export class AnomalyCounts {
   /** `{name: count}` of the non-zero ones, in list order. */
   toObject(): Record<string, number> {
     const out: Record<string, number> = {};
-    ANOMALIES.forEach((x, i) => { if (this.counts[i]! > 0) out[x.name] = this.counts[i]!; });
+    ANOMALIES.forEach((x, i) => {
+      if (this.counts[i]! > 0) out[x.name] = this.counts[i]!;
+    });
     return out;
   }
 }

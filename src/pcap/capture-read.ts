@@ -7,9 +7,7 @@ import { isTcpstateError, TcpstateError } from '../model/errors.js';
 import { CaptureParser, type CaptureSummary, INITIAL_BUFFER, type PacketSink, type ReadOptions } from './container.js';
 
 /** Something that fills a buffer: a file handle, or a stream adapter. */
-export type ByteSource =
-  | { kind: 'fd'; read(buf: Uint8Array): Promise<number> }
-  | { kind: 'chunks'; chunks: AsyncIterable<Uint8Array> };
+export type ByteSource = { kind: 'fd'; read(buf: Uint8Array): Promise<number> } | { kind: 'chunks'; chunks: AsyncIterable<Uint8Array> };
 
 /** Stream a source through the parser. */
 export async function readCapture(src: ByteSource, sink: PacketSink, file = '-', opts: ReadOptions = {}): Promise<CaptureSummary> {

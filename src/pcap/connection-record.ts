@@ -48,7 +48,10 @@ let isoPrefix = '';
 export function isoTime(sec: number, nsec: number): string {
   // Beyond what Date can show (a corrupt if_tsoffset can put a packet there): plain seconds.
   if (!(Math.abs(sec) < 8.64e12)) return `@${sec}.${String(Math.floor(nsec / 1000)).padStart(6, '0')}`;
-  if (sec !== isoSec) { isoSec = sec; isoPrefix = new Date(sec * 1000).toISOString().slice(0, 19); }
+  if (sec !== isoSec) {
+    isoSec = sec;
+    isoPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
+  }
   return `${isoPrefix}.${String(Math.floor(nsec / 1000)).padStart(6, '0')}Z`;
 }
 

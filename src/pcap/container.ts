@@ -95,11 +95,18 @@ function ifaceOf(linkType: number, snapLen: number, tsresol: number, offset: num
   if (tsresol & 0x80) {
     const n = tsresol & 0x7f;
     f.bigDiv = 1n << BigInt(n);
-    if (n < 32) { f.mode = 1; f.shift = n; } else f.mode = 2;
+    if (n < 32) {
+      f.mode = 1;
+      f.shift = n;
+    } else f.mode = 2;
   } else {
     const n = tsresol;
     f.bigDiv = 10n ** BigInt(n);
-    if (n <= 9) { f.mode = 0; f.div = 10 ** n; f.mulNs = 10 ** (9 - n); } else f.mode = 2;
+    if (n <= 9) {
+      f.mode = 0;
+      f.div = 10 ** n;
+      f.mulNs = 10 ** (9 - n);
+    } else f.mode = 2;
   }
   return f;
 }
@@ -130,7 +137,11 @@ export class CaptureParser {
   private readonly warnings: Warning[] = [];
   readonly pkt: RawPacket;
 
-  constructor(private readonly sink: PacketSink, private readonly file = '-', private readonly opts: ReadOptions = {}) {
+  constructor(
+    private readonly sink: PacketSink,
+    private readonly file = '-',
+    private readonly opts: ReadOptions = {},
+  ) {
     this.buf = new Uint8Array(INITIAL_BUFFER);
     this.dv = new DataView(this.buf.buffer);
     this.pkt = { buf: this.buf, off: 0, capLen: 0, origLen: 0, linkType: 0, tsSec: 0, tsNsec: 0, iface: 0, flags: 0, fileOffset: 0, frame: 0 };
@@ -223,9 +234,13 @@ export class CaptureParser {
     const magicLE = ((b[p + 3]! << 24) | (b[p + 2]! << 16) | (b[p + 1]! << 8) | b[p]!) >>> 0;
     let le: boolean;
     let magic: number;
-    if (magicLE === 0xa1b2c3d4 || magicLE === 0xa1b23c4d || magicLE === 0xa1b2cd34) { le = true; magic = magicLE; }
-    else if (magicBE === 0xa1b2c3d4 || magicBE === 0xa1b23c4d || magicBE === 0xa1b2cd34) { le = false; magic = magicBE; }
-    else this.fail(`not a pcap or pcapng capture (first bytes ${hex(b, p, 4)})`, this.base + p);
+    if (magicLE === 0xa1b2c3d4 || magicLE === 0xa1b23c4d || magicLE === 0xa1b2cd34) {
+      le = true;
+      magic = magicLE;
+    } else if (magicBE === 0xa1b2c3d4 || magicBE === 0xa1b23c4d || magicBE === 0xa1b2cd34) {
+      le = false;
+      magic = magicBE;
+    } else this.fail(`not a pcap or pcapng capture (first bytes ${hex(b, p, 4)})`, this.base + p);
     if (avail < PCAP_HDR) return false;
     this.le = le;
     this.nanos = magic === 0xa1b23c4d;
@@ -292,12 +307,23 @@ export class CaptureParser {
       if (trail !== len) this.fail(`block length ${len} and its trailing copy ${trail} differ`, this.base + p + len - 4);
       this.pos = p + len;
       switch (type) {
-        case SHB: this.shb(p, len); break;
-        case IDB: this.idb(p, len); break;
-        case EPB: this.epb(p, len); break;
-        case SPB: this.spb(p, len); break;
-        case PB: this.pb(p, len); break;
-        default: break; // NRB, ISB, DSB, custom, local use: not needed here
+        case SHB:
+          this.shb(p, len);
+          break;
+        case IDB:
+          this.idb(p, len);
+          break;
+        case EPB:
+          this.epb(p, len);
+          break;
+        case SPB:
+          this.spb(p, len);
+          break;
+        case PB:
+          this.pb(p, len);
+          break;
+        default:
+          break; // NRB, ISB, DSB, custom, local use: not needed here
       }
     }
   }

@@ -22,16 +22,36 @@ export const LINKTYPE_LINUX_SLL2 = 276;
 
 /** Link types {@link decodeTcp} understands, with their names. */
 export const LINK_TYPES: Readonly<Record<number, string>> = {
-  [LINKTYPE_NULL]: 'NULL', [LINKTYPE_ETHERNET]: 'ETHERNET', [LINKTYPE_RAW]: 'RAW',
-  [LINKTYPE_LOOP]: 'LOOP', [LINKTYPE_LINUX_SLL]: 'LINUX_SLL', [LINKTYPE_IPV4]: 'IPV4',
-  [LINKTYPE_IPV6]: 'IPV6', [LINKTYPE_LINUX_SLL2]: 'LINUX_SLL2',
+  [LINKTYPE_NULL]: 'NULL',
+  [LINKTYPE_ETHERNET]: 'ETHERNET',
+  [LINKTYPE_RAW]: 'RAW',
+  [LINKTYPE_LOOP]: 'LOOP',
+  [LINKTYPE_LINUX_SLL]: 'LINUX_SLL',
+  [LINKTYPE_IPV4]: 'IPV4',
+  [LINKTYPE_IPV6]: 'IPV6',
+  [LINKTYPE_LINUX_SLL2]: 'LINUX_SLL2',
 };
 
 /** Names of some link types {@link decodeTcp} does not read, for messages (tcpdump.org's list). */
 const OTHER_LINK_TYPES: Readonly<Record<number, string>> = {
-  6: 'IEEE802_5', 9: 'PPP', 10: 'FDDI', 50: 'PPP_HDLC', 51: 'PPP_ETHER', 104: 'C_HDLC', 105: 'IEEE802_11',
-  119: 'IEEE802_11_PRISM', 127: 'IEEE802_11_RADIOTAP', 192: 'PPI', 195: 'IEEE802_15_4_WITHFCS', 220: 'USB_LINUX_MMAPPED',
-  239: 'NFLOG', 249: 'NETANALYZER', 253: 'NETLINK', 263: 'VSOCK', 264: 'NORDIC_BLE', 281: 'ETW',
+  6: 'IEEE802_5',
+  9: 'PPP',
+  10: 'FDDI',
+  50: 'PPP_HDLC',
+  51: 'PPP_ETHER',
+  104: 'C_HDLC',
+  105: 'IEEE802_11',
+  119: 'IEEE802_11_PRISM',
+  127: 'IEEE802_11_RADIOTAP',
+  192: 'PPI',
+  195: 'IEEE802_15_4_WITHFCS',
+  220: 'USB_LINUX_MMAPPED',
+  239: 'NFLOG',
+  249: 'NETANALYZER',
+  253: 'NETLINK',
+  263: 'VSOCK',
+  264: 'NORDIC_BLE',
+  281: 'ETW',
 };
 
 /** `PPP (9)`, `link type 3000`: a LINKTYPE_* value as messages show it. */
@@ -119,32 +139,60 @@ export class TcpOptions {
 
 /** Decode the options of `seg` into `out` (reset first). */
 export function parseTcpOptions(seg: Segment, out: TcpOptions): TcpOptions {
-  out.mss = -1; out.wscale = -1; out.sackPermitted = false; out.sackBlocks = 0;
-  out.tsVal = -1; out.tsEcr = -1; out.fastOpen = false; out.malformed = false;
+  out.mss = -1;
+  out.wscale = -1;
+  out.sackPermitted = false;
+  out.sackBlocks = 0;
+  out.tsVal = -1;
+  out.tsEcr = -1;
+  out.fastOpen = false;
+  out.malformed = false;
   const b = seg.abuf;
   let o = seg.tcpOff + 20;
   const end = seg.tcpOff + Math.min(seg.hdrLen, seg.tcpCaptured);
   while (o < end) {
     const kind = b[o]!;
     if (kind === 0) break;
-    if (kind === 1) { o++; continue; }
-    if (o + 1 >= end) { out.malformed = true; break; }
+    if (kind === 1) {
+      o++;
+      continue;
+    }
+    if (o + 1 >= end) {
+      out.malformed = true;
+      break;
+    }
     const len = b[o + 1]!;
-    if (len < 2 || o + len > end) { out.malformed = true; break; }
+    if (len < 2 || o + len > end) {
+      out.malformed = true;
+      break;
+    }
     switch (kind) {
-      case 2: if (len === 4) out.mss = (b[o + 2]! << 8) | b[o + 3]!; break;
-      case 3: if (len === 3) out.wscale = b[o + 2]!; break;
-      case 4: out.sackPermitted = true; break;
-      case 5: out.sackBlocks = (len - 2) >> 3; break;
+      case 2:
+        if (len === 4) out.mss = (b[o + 2]! << 8) | b[o + 3]!;
+        break;
+      case 3:
+        if (len === 3) out.wscale = b[o + 2]!;
+        break;
+      case 4:
+        out.sackPermitted = true;
+        break;
+      case 5:
+        out.sackBlocks = (len - 2) >> 3;
+        break;
       case 8:
         if (len === 10) {
           out.tsVal = u32be(b, o + 2);
           out.tsEcr = u32be(b, o + 6);
         }
         break;
-      case 34: out.fastOpen = true; break;
-      case 254: if (len >= 4 && b[o + 2] === 0xf9 && b[o + 3] === 0x89) out.fastOpen = true; break;
-      default: break;
+      case 34:
+        out.fastOpen = true;
+        break;
+      case 254:
+        if (len >= 4 && b[o + 2] === 0xf9 && b[o + 3] === 0x89) out.fastOpen = true;
+        break;
+      default:
+        break;
     }
     o += len;
   }
@@ -212,7 +260,7 @@ export function decodeTcp(pkt: RawPacket, seg: Segment): number {
       if (end - o < 4) return TRUNCATED;
       // NULL: the address family in the capturing host's byte order; LOOP: big-endian.
       let af = u32be(b, o);
-      if (pkt.linkType === LINKTYPE_NULL && (af & 0xffff) === 0) af = af >>> 24 | ((af >>> 8) & 0xff00);
+      if (pkt.linkType === LINKTYPE_NULL && (af & 0xffff) === 0) af = (af >>> 24) | ((af >>> 8) & 0xff00);
       etherType = af === 2 ? 0x0800 : af === 10 || af === 24 || af === 28 || af === 30 ? 0x86dd : 0;
       o += 4;
       break;

@@ -17,14 +17,18 @@
  * first segment without SYN, FIN or RST makes its sender ESTABLISHED (inferred).
  * @module
  */
+import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, UNKNOWN, type StateCode, RFC_SYNCHRONIZED } from '../model/state.js';
 import {
-  CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT,
-  TIME_WAIT, UNKNOWN, type StateCode,
-  RFC_SYNCHRONIZED,
-} from '../model/state.js';
-import {
-  A_ACK_UNSEEN, A_DATA_AFTER_FIN, A_DATA_BEFORE_EST, A_FIN_BEFORE_EST, A_FIN_RETRANSMITTED, A_RST_IN_WINDOW,
-  A_RST_OUT_OF_WINDOW, A_RST_WITH_DATA, A_SYN_RETRANSMITTED, A_UNEXPECTED,
+  A_ACK_UNSEEN,
+  A_DATA_AFTER_FIN,
+  A_DATA_BEFORE_EST,
+  A_FIN_BEFORE_EST,
+  A_FIN_RETRANSMITTED,
+  A_RST_IN_WINDOW,
+  A_RST_OUT_OF_WINDOW,
+  A_RST_WITH_DATA,
+  A_SYN_RETRANSMITTED,
+  A_UNEXPECTED,
 } from './anomaly.js';
 import { ACK, FIN, flagText, RST, SYN, type Segment } from './decode.js';
 import type { EventId } from '../fsm/events.js';
@@ -93,7 +97,6 @@ function seqGe(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
 }
 
-
 /**
  * The table's answers, memoized: (state, origin, event) → next state packed as
  * `1 << 8 | code << 2 | origin`, or -1 when the table has no row. Steps are taken per segment,
@@ -102,7 +105,10 @@ function seqGe(a: number, b: number): boolean {
 const EVENT_INDEX = new Map<EventId, number>();
 function eventIndex(e: EventId): number {
   let i = EVENT_INDEX.get(e);
-  if (i === undefined) { i = EVENT_INDEX.size; EVENT_INDEX.set(e, i); }
+  if (i === undefined) {
+    i = EVENT_INDEX.size;
+    EVENT_INDEX.set(e, i);
+  }
   return i;
 }
 const STEP_CACHE = new Int16Array(16 * 3 * 32);
@@ -143,24 +149,52 @@ export class EndpointTracker {
   private seg: Segment | null = null;
   private side = 0;
 
-  constructor(private readonly anomaly: (slot: number, a: number) => void, readonly keepSteps = false) {}
+  constructor(
+    private readonly anomaly: (slot: number, a: number) => void,
+    readonly keepSteps = false,
+  ) {}
 
   ensure(slots: number): void {
     const n = slots * 2;
     if (this.st.length >= n) return;
-    const g8 = (a: Uint8Array) => { const x = new Uint8Array(n); x.set(a); return x; };
-    const g32 = (a: Uint32Array) => { const x = new Uint32Array(n); x.set(a); return x; };
-    this.st = g8(this.st); this.origin = g8(this.origin); this.tag = g8(this.tag);
-    this.prevSt = g8(this.prevSt); this.prevOrigin = g8(this.prevOrigin); this.via = g8(this.via); this.bits = g8(this.bits);
-    this.isn = g32(this.isn); this.nxt = g32(this.nxt); this.finSeq = g32(this.finSeq);
-    const tw = new Float64Array(n); tw.set(this.twAt); this.twAt = tw;
+    const g8 = (a: Uint8Array) => {
+      const x = new Uint8Array(n);
+      x.set(a);
+      return x;
+    };
+    const g32 = (a: Uint32Array) => {
+      const x = new Uint32Array(n);
+      x.set(a);
+      return x;
+    };
+    this.st = g8(this.st);
+    this.origin = g8(this.origin);
+    this.tag = g8(this.tag);
+    this.prevSt = g8(this.prevSt);
+    this.prevOrigin = g8(this.prevOrigin);
+    this.via = g8(this.via);
+    this.bits = g8(this.bits);
+    this.isn = g32(this.isn);
+    this.nxt = g32(this.nxt);
+    this.finSeq = g32(this.finSeq);
+    const tw = new Float64Array(n);
+    tw.set(this.twAt);
+    this.twAt = tw;
   }
 
   reset(slot: number): void {
     for (let k = slot * 2; k < slot * 2 + 2; k++) {
-      this.st[k] = UNKNOWN; this.origin[k] = O_NONE; this.tag[k] = TAG_NONE;
-      this.prevSt[k] = UNKNOWN; this.prevOrigin[k] = O_NONE; this.via[k] = VIA_OTHER; this.bits[k] = 0;
-      this.isn[k] = 0; this.nxt[k] = 0; this.finSeq[k] = 0; this.twAt[k] = 0;
+      this.st[k] = UNKNOWN;
+      this.origin[k] = O_NONE;
+      this.tag[k] = TAG_NONE;
+      this.prevSt[k] = UNKNOWN;
+      this.prevOrigin[k] = O_NONE;
+      this.via[k] = VIA_OTHER;
+      this.bits[k] = 0;
+      this.isn[k] = 0;
+      this.nxt[k] = 0;
+      this.finSeq[k] = 0;
+      this.twAt[k] = 0;
     }
     if (this.keepSteps) this.steps[slot] = [];
   }
@@ -175,7 +209,9 @@ export class EndpointTracker {
     const a = slot * 2;
     const b = a + 1;
     for (const x of [this.st, this.origin, this.tag, this.prevSt, this.prevOrigin, this.via, this.bits, this.isn, this.nxt, this.finSeq, this.twAt]) {
-      const t = x[a]!; x[a] = x[b]!; x[b] = t;
+      const t = x[a]!;
+      x[a] = x[b]!;
+      x[b] = t;
     }
     for (const s of this.steps[slot] ?? []) s.side ^= 1;
   }
@@ -190,7 +226,10 @@ export class EndpointTracker {
     const key = ((this.st[k]! * 3 + this.origin[k]!) << 5) | eventIndex(event);
     let next = STEP_CACHE[key]!;
     if (next === 0) next = STEP_CACHE[key] = lookupStep(this.fsmState(k), event);
-    if (next < 0) { this.anomaly(slot, A_UNEXPECTED); return; }
+    if (next < 0) {
+      this.anomaly(slot, A_UNEXPECTED);
+      return;
+    }
     this.set(slot, k, (next >> 2) & 15, next & 3, tag, note, event, STEP_ROWS[key] ?? null, via);
   }
 
@@ -207,7 +246,20 @@ export class EndpointTracker {
     if (this.keepSteps) this.record(slot, k & 1, from, code, origin, tag, event, row, note, this.sec, this.nsec, this.frame);
   }
 
-  private record(slot: number, side: number, from: StateCode, to: StateCode, origin: number, tag: number, event: string | null, row: string | null, note: string, sec: number, nsec: number, frame: number): void {
+  private record(
+    slot: number,
+    side: number,
+    from: StateCode,
+    to: StateCode,
+    origin: number,
+    tag: number,
+    event: string | null,
+    row: string | null,
+    note: string,
+    sec: number,
+    nsec: number,
+    frame: number,
+  ): void {
     const list = this.steps[slot];
     if (!list) return;
     const s: Step = { sec, nsec, frame, side, from, to, tag: TAG_NAMES[tag]!, event, row, note, segment: frame === 0 ? '' : this.segText(slot) };
@@ -230,11 +282,19 @@ export class EndpointTracker {
    * One segment sent by `side` of `slot`, at time `t` (seconds; `sec`/`nsec` exact), frame `frame`.
    */
   packet(slot: number, side: number, seg: Segment, t: number, sec: number, nsec: number, frame: number): void {
-    this.t = t; this.sec = sec; this.nsec = nsec; this.frame = frame; this.seg = seg; this.side = side;
+    this.t = t;
+    this.sec = sec;
+    this.nsec = nsec;
+    this.frame = frame;
+    this.seg = seg;
+    this.side = side;
     const k = slot * 2 + side;
     const pk = k ^ 1;
     const f = seg.flags;
-    if (f & RST) { this.rst(slot, k, pk, seg); return; }
+    if (f & RST) {
+      this.rst(slot, k, pk, seg);
+      return;
+    }
     const syn = (f & SYN) !== 0;
     const fin = (f & FIN) !== 0;
     const ack = (f & ACK) !== 0;
@@ -245,18 +305,31 @@ export class EndpointTracker {
     // Sequence bookkeeping of the sender.
     let retransSyn = false;
     if (syn) {
-      if (!(b & HAS_ISN)) { this.isn[k] = seq; b |= HAS_ISN; }
-      else if (seq === this.isn[k]) { retransSyn = this.st[k] !== UNKNOWN; this.anomaly(slot, A_SYN_RETRANSMITTED); }
+      if (!(b & HAS_ISN)) {
+        this.isn[k] = seq;
+        b |= HAS_ISN;
+      } else if (seq === this.isn[k]) {
+        retransSyn = this.st[k] !== UNKNOWN;
+        this.anomaly(slot, A_SYN_RETRANSMITTED);
+      }
     }
     const end = (seq + seg.segLen) >>> 0;
     if (b & FIN_SENT && len > 0 && seqGt(end - (fin ? 1 : 0), this.finSeq[k]! - 1)) this.anomaly(slot, A_DATA_AFTER_FIN);
     let retransFin = false;
     if (fin) {
       const fe = (seq + len + 1) >>> 0;
-      if (b & FIN_SENT && fe === this.finSeq[k]) { retransFin = true; this.anomaly(slot, A_FIN_RETRANSMITTED); }
-      else { this.finSeq[k] = fe; b |= FIN_SENT; }
+      if (b & FIN_SENT && fe === this.finSeq[k]) {
+        retransFin = true;
+        this.anomaly(slot, A_FIN_RETRANSMITTED);
+      } else {
+        this.finSeq[k] = fe;
+        b |= FIN_SENT;
+      }
     }
-    if (!(b & HAS_NXT) || seqGt(end, this.nxt[k]!)) { this.nxt[k] = end; b |= HAS_NXT; }
+    if (!(b & HAS_NXT) || seqGt(end, this.nxt[k]!)) {
+      this.nxt[k] = end;
+      b |= HAS_NXT;
+    }
     this.bits[k] = b;
 
     // A retransmission of what an inference assumed acknowledged undoes that inference.
@@ -294,7 +367,8 @@ export class EndpointTracker {
 
     if (fin) {
       const s = this.st[k]!;
-      if (s === ESTABLISHED || s === SYN_RECV || s === CLOSE_WAIT) this.move(slot, k, 'close', TAG_OBSERVED, s === CLOSE_WAIT ? 'sent its FIN after the peer\'s: close()' : 'sent a FIN: close() or shutdown(SHUT_WR)');
+      if (s === ESTABLISHED || s === SYN_RECV || s === CLOSE_WAIT)
+        this.move(slot, k, 'close', TAG_OBSERVED, s === CLOSE_WAIT ? "sent its FIN after the peer's: close()" : 'sent a FIN: close() or shutdown(SHUT_WR)');
       else if (s === SYN_SENT || s === UNKNOWN) this.anomaly(slot, A_FIN_BEFORE_EST);
     }
   }
@@ -308,8 +382,8 @@ export class EndpointTracker {
       if (!(this.bits[k]! & FIN_RCVD)) {
         this.bits[k] = this.bits[k]! | FIN_RCVD;
         const s = this.st[k]!;
-        if (s === FIN_WAIT1 && this.bits[k]! & FINACK_PENDING) this.move(slot, k, 'rcv-fin-ack', TAG_OBSERVED, 'acknowledged the peer\'s FIN, which had acknowledged its own');
-        else if (s === ESTABLISHED || s === SYN_RECV || s === FIN_WAIT1 || s === FIN_WAIT2) this.move(slot, k, 'rcv-fin', TAG_OBSERVED, 'acknowledged the peer\'s FIN');
+        if (s === FIN_WAIT1 && this.bits[k]! & FINACK_PENDING) this.move(slot, k, 'rcv-fin-ack', TAG_OBSERVED, "acknowledged the peer's FIN, which had acknowledged its own");
+        else if (s === ESTABLISHED || s === SYN_RECV || s === FIN_WAIT1 || s === FIN_WAIT2) this.move(slot, k, 'rcv-fin', TAG_OBSERVED, "acknowledged the peer's FIN");
       } else if (this.st[k] === TIME_WAIT) {
         this.twAt[k] = this.t; // a retransmitted FIN answered from TIME_WAIT restarts the timer
       }
@@ -333,7 +407,7 @@ export class EndpointTracker {
     const ps = this.st[pk]!;
     let valid = false;
     if (ps === SYN_SENT) {
-      valid = (seg.flags & ACK) !== 0 && this.bits[pk]! & HAS_ISN ? seg.ack === ((this.isn[pk]! + 1) >>> 0) : false;
+      valid = (seg.flags & ACK) !== 0 && this.bits[pk]! & HAS_ISN ? seg.ack === (this.isn[pk]! + 1) >>> 0 : false;
     } else if (ps === SYN_RECV || ((1 << ps) & RFC_SYNCHRONIZED) !== 0) {
       if (!(this.bits[k]! & HAS_NXT)) valid = true;
       else {
@@ -360,7 +434,9 @@ export class EndpointTracker {
       const at = this.twAt[k]! + TIME_WAIT_SECONDS;
       this.t = at;
       const sec = Math.floor(at);
-      this.sec = sec; this.nsec = Math.round((at - sec) * 1e9); this.frame = 0;
+      this.sec = sec;
+      this.nsec = Math.round((at - sec) * 1e9);
+      this.frame = 0;
       this.move(slot, k, 'timeout-2msl', TAG_PROJECTED, `TIME_WAIT ends ${TIME_WAIT_SECONDS} s after it began (Linux)`);
     }
     return this.st[k]!;
@@ -377,7 +453,12 @@ export class EndpointTracker {
    * TIME_WAIT when it accepts such a SYN (TCP_TW_SYN).
    */
   endTimeWait(slot: number, seg: Segment, side: number, t: number, sec: number, nsec: number, frame: number): void {
-    this.t = t; this.sec = sec; this.nsec = nsec; this.frame = frame; this.seg = seg; this.side = side;
+    this.t = t;
+    this.sec = sec;
+    this.nsec = nsec;
+    this.frame = frame;
+    this.seg = seg;
+    this.side = side;
     for (let k = slot * 2; k < slot * 2 + 2; k++) {
       if (this.st[k] === TIME_WAIT) this.set(slot, k, CLOSE, O_NONE, TAG_INFERRED, 'a new connection reused the 4-tuple: Linux ends the TIME_WAIT', null, null);
     }

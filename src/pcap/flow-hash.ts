@@ -104,7 +104,10 @@ export class FlowHash {
       if (e === 0) break;
       const home = this.rec.hash(e - 1) & mask;
       const between = p <= j ? home > p && home <= j : home > p || home <= j;
-      if (!between) { t[p] = e; p = j; }
+      if (!between) {
+        t[p] = e;
+        p = j;
+      }
     }
     t[p] = 0;
     this.used--;

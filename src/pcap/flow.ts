@@ -16,18 +16,11 @@
  * @module
  */
 import { AF_INET, AF_INET6, formatAddr } from '../model/address.js';
-import {
-  CLOSE, LISTEN, stateName, TIME_WAIT, UNKNOWN, type StateCode,
-  maskOf, RFC_SYNCHRONIZED,
-} from '../model/state.js';
+import { CLOSE, LISTEN, stateName, TIME_WAIT, UNKNOWN, type StateCode, maskOf, RFC_SYNCHRONIZED } from '../model/state.js';
 import { PROTO_TCP, type SocketTable } from '../model/table.js';
-import {
-  A_FRAGMENT, A_GUESSED, A_MALFORMED, A_SYN_AFTER_CLOSE, A_SYN_INSIDE, A_TRUNCATED, A_ZERO_WINDOW, AnomalyCounts, anomalyNames,
-} from './anomaly.js';
+import { A_FRAGMENT, A_GUESSED, A_MALFORMED, A_SYN_AFTER_CLOSE, A_SYN_INSIDE, A_TRUNCATED, A_ZERO_WINDOW, AnomalyCounts, anomalyNames } from './anomaly.js';
 import type { RawPacket } from './container.js';
-import {
-  ACK, decodeTcp, FIN, FRAGMENT, MALFORMED, NOT_IP, NOT_TCP, RST, Segment, SYN, TCP_OK, TRUNCATED, UNKNOWN_LINK,
-} from './decode.js';
+import { ACK, decodeTcp, FIN, FRAGMENT, MALFORMED, NOT_IP, NOT_TCP, RST, Segment, SYN, TCP_OK, TRUNCATED, UNKNOWN_LINK } from './decode.js';
 import { type ConnectionRecord, type EndpointRecord, isoTime, round6 } from './connection-record.js';
 import { EndpointTracker } from './endpoint.js';
 import { ExpiryHeap } from './expiry-heap.js';
@@ -47,10 +40,7 @@ const INITIAL_SLOTS = 1 << 18;
 export const LINGER_SECONDS = 5;
 
 /** Ports Zeek-style orientation treats as servers' (well-known ports and common services). */
-const LIKELY_SERVER = new Set([
-  1433, 1521, 2049, 2181, 2379, 3306, 3389, 4369, 5432, 5672, 5900, 6379, 6443, 8000, 8008, 8080,
-  8443, 8888, 9000, 9042, 9092, 9200, 9300, 11211, 27017,
-]);
+const LIKELY_SERVER = new Set([1433, 1521, 2049, 2181, 2379, 3306, 3389, 4369, 5432, 5672, 5900, 6379, 6443, 8000, 8008, 8080, 8443, 8888, 9000, 9042, 9092, 9200, 9300, 11211, 27017]);
 /** A SYN here is one inside a live connection; in TIME_WAIT it may open a new incarnation (RFC 6191). */
 const SYN_INSIDE_STATES = RFC_SYNCHRONIZED & ~maskOf(TIME_WAIT);
 
@@ -126,7 +116,10 @@ export class FlowTable {
   /** Side of the packet's sender in its slot (0: the originator). */
   private side = 0;
 
-  constructor(private readonly sink: ConnectionSink, opts: { timeline?: boolean } = {}) {
+  constructor(
+    private readonly sink: ConnectionSink,
+    opts: { timeline?: boolean } = {},
+  ) {
     this.ep = new EndpointTracker((slot, a) => this.flag(slot, a), opts.timeline ?? false);
     this.grow(INITIAL_SLOTS);
   }
@@ -145,8 +138,12 @@ export class FlowTable {
       return x;
     };
     this.rec.grow(n);
-    this.gen = g(this.gen); this.startSec = g(this.startSec); this.startNsec = g(this.startNsec);
-    this.firstFrame = g(this.firstFrame); this.connId = g(this.connId); this.anomalyMask = g(this.anomalyMask);
+    this.gen = g(this.gen);
+    this.startSec = g(this.startSec);
+    this.startNsec = g(this.startNsec);
+    this.firstFrame = g(this.firstFrame);
+    this.connId = g(this.connId);
+    this.anomalyMask = g(this.anomalyMask);
     const fs = new Int32Array(n);
     fs.set(this.freeStack);
     this.freeStack = fs;
@@ -160,11 +157,21 @@ export class FlowTable {
     this.counts.frames++;
     const seg = this.seg;
     const r = decodeTcp(raw, seg);
-    if (r !== TCP_OK) { this.notTcp(r, raw); return; }
+    if (r !== TCP_OK) {
+      this.notTcp(r, raw);
+      return;
+    }
     this.counts.tcp++;
     const t = raw.tsSec + raw.tsNsec * 1e-9;
-    if (t > this.now) { this.now = t; this.lastSecSeen = raw.tsSec; this.lastNsecSeen = raw.tsNsec; }
-    if (Number.isNaN(this.firstSec)) { this.firstSec = raw.tsSec; this.firstNsec = raw.tsNsec; }
+    if (t > this.now) {
+      this.now = t;
+      this.lastSecSeen = raw.tsSec;
+      this.lastNsecSeen = raw.tsNsec;
+    }
+    if (Number.isNaN(this.firstSec)) {
+      this.firstSec = raw.tsSec;
+      this.firstNsec = raw.tsNsec;
+    }
     const h = segHash(seg);
     let slot = this.hash.lookup(seg, h);
     this.side = this.hash.side;
@@ -188,8 +195,14 @@ export class FlowTable {
     rec.setLastSec(slot, raw.tsSec);
     rec.setLastNsec(slot, raw.tsNsec);
     rec.setLastTime(slot, t);
-    if (!rec.baseSet(slot, side)) { rec.setBaseSeq(slot, side, f & SYN ? seg.seq : (seg.seq - 1) >>> 0); rec.setBaseSet(slot, side, 1); }
-    if (f & ACK && !rec.baseSet(slot, 1 - side)) { rec.setBaseSeq(slot, 1 - side, (seg.ack - 1) >>> 0); rec.setBaseSet(slot, 1 - side, 1); }
+    if (!rec.baseSet(slot, side)) {
+      rec.setBaseSeq(slot, side, f & SYN ? seg.seq : (seg.seq - 1) >>> 0);
+      rec.setBaseSet(slot, side, 1);
+    }
+    if (f & ACK && !rec.baseSet(slot, 1 - side)) {
+      rec.setBaseSeq(slot, 1 - side, (seg.ack - 1) >>> 0);
+      rec.setBaseSet(slot, 1 - side, 1);
+    }
     if (seg.window === 0 && !(f & (SYN | FIN | RST))) this.flag(slot, A_ZERO_WINDOW);
     if (this.zeek.packet(slot, side, seg)) {
       this.flipRoles(slot);
@@ -207,9 +220,16 @@ export class FlowTable {
     if (r === NOT_IP) this.counts.notIp++;
     else if (r === NOT_TCP) this.counts.notTcp++;
     else if (r === UNKNOWN_LINK) this.counts.unknownLink++;
-    else if (r === FRAGMENT) { this.counts.fragments++; this.anomalies.add(A_FRAGMENT); }
-    else if (r === TRUNCATED) { this.counts.headerCut++; this.anomalies.add(A_TRUNCATED); }
-    else if (r === MALFORMED) { this.counts.malformed++; this.anomalies.add(A_MALFORMED); }
+    else if (r === FRAGMENT) {
+      this.counts.fragments++;
+      this.anomalies.add(A_FRAGMENT);
+    } else if (r === TRUNCATED) {
+      this.counts.headerCut++;
+      this.anomalies.add(A_TRUNCATED);
+    } else if (r === MALFORMED) {
+      this.counts.malformed++;
+      this.anomalies.add(A_MALFORMED);
+    }
     this.undecoded.add(r, raw);
   }
 
@@ -241,7 +261,10 @@ export class FlowTable {
     const r = rec.h8;
     const a0 = rec.addrOff(slot, 0);
     const a1 = rec.addrOff(slot, 1);
-    for (let i = 0; i < n; i++) { r[a0 + i] = b[aOff + i]!; r[a1 + i] = b[bOff + i]!; }
+    for (let i = 0; i < n; i++) {
+      r[a0 + i] = b[aOff + i]!;
+      r[a1 + i] = b[bOff + i]!;
+    }
     rec.setPort(slot, 0, flip ? seg.dport : seg.sport);
     rec.setPort(slot, 1, flip ? seg.sport : seg.dport);
     rec.setFamily(slot, seg.family === 4 ? AF_INET : AF_INET6);
@@ -297,9 +320,15 @@ export class FlowTable {
       const g = heap.topGen();
       heap.pop();
       if (this.gen[slot] !== g || !(rec.flags(slot) & F_LIVE)) continue;
-      if (!this.ended(slot)) { rec.setFlags(slot, rec.flags(slot) & ~F_QUEUED); continue; }
+      if (!this.ended(slot)) {
+        rec.setFlags(slot, rec.flags(slot) & ~F_QUEUED);
+        continue;
+      }
       const exp = this.expiry(slot);
-      if (exp > this.now) { heap.push(exp, slot, this.gen[slot]!); continue; }
+      if (exp > this.now) {
+        heap.push(exp, slot, this.gen[slot]!);
+        continue;
+      }
       this.emit(slot, this.now);
     }
   }
@@ -390,7 +419,10 @@ export class FlowTable {
         payload: this.rec.payload(slot, side),
       };
       const tw = this.ep.timeWaitEnd(slot, side);
-      if (!Number.isNaN(tw)) { const s = Math.floor(tw); e.timeWaitEnds = isoTime(s, Math.round((tw - s) * 1e9)); }
+      if (!Number.isNaN(tw)) {
+        const s = Math.floor(tw);
+        e.timeWaitEnds = isoTime(s, Math.round((tw - s) * 1e9));
+      }
       return e;
     };
     const ss = this.startSec[slot]!;

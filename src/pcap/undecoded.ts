@@ -27,11 +27,10 @@ export function readableLinkTypes(): string {
 
 /** The error for a capture whose only link type is one tcpstate does not read. */
 export function unknownLinkError(linkType: number, file: string, offset: number): TcpstateError {
-  return new TcpstateError(
-    'ERR_PCAP',
-    `the capture's link type is ${linkTypeName(linkType)}, which tcpstate does not decode (it reads ${readableLinkTypes()}): no TCP segment can be read from it`,
-    { file, offset },
-  );
+  return new TcpstateError('ERR_PCAP', `the capture's link type is ${linkTypeName(linkType)}, which tcpstate does not decode (it reads ${readableLinkTypes()}): no TCP segment can be read from it`, {
+    file,
+    offset,
+  });
 }
 
 /** Counts of frames left out, by reason, with the first of each. */
@@ -67,14 +66,15 @@ export class Undecoded {
     switch (REASONS[i]!.result) {
       case UNKNOWN_LINK: {
         const bare = (t: number) => linkTypeName(t).replace(/^link type /, '');
-        const types = this.linkTypes.size === 1
-          ? `link type ${bare([...this.linkTypes.keys()][0]!)}`
-          : `link types ${[...this.linkTypes].map(([t, c]) => `${bare(t)}: ${c}`).join(', ')}`;
+        const types = this.linkTypes.size === 1 ? `link type ${bare([...this.linkTypes.keys()][0]!)}` : `link types ${[...this.linkTypes].map(([t, c]) => `${bare(t)}: ${c}`).join(', ')}`;
         return `${frames} of ${types}, which tcpstate does not decode (it reads ${readableLinkTypes()})`;
       }
-      case TRUNCATED: return `${frames} cut before the end of their TCP header (the snap length was too short; capture with -s 0)`;
-      case MALFORMED: return `${frames} whose IP or TCP header fields contradict each other`;
-      default: return `${n === 1 ? '1 IP fragment' : `${n} IP fragments`} of TCP segments (tcpstate does not reassemble fragments)`;
+      case TRUNCATED:
+        return `${frames} cut before the end of their TCP header (the snap length was too short; capture with -s 0)`;
+      case MALFORMED:
+        return `${frames} whose IP or TCP header fields contradict each other`;
+      default:
+        return `${n === 1 ? '1 IP fragment' : `${n} IP fragments`} of TCP segments (tcpstate does not reassemble fragments)`;
     }
   }
 
@@ -101,10 +101,9 @@ export class Undecoded {
     if (tcpFrames > 0 || this.total === 0) return undefined;
     const seen = REASONS.map((_, i) => i).filter((i) => this.count[i]! > 0);
     const first = seen.reduce((a, i) => (this.firstFrame[i]! < this.firstFrame[a]! ? i : a), seen[0]!);
-    return new TcpstateError(
-      'ERR_PCAP',
-      `no frame could be decoded to a TCP segment: ${seen.map((i) => this.what(i)).join('; ')}; the first at frame ${this.firstFrame[first]}`,
-      { file, offset: this.firstOffset[first]! },
-    );
+    return new TcpstateError('ERR_PCAP', `no frame could be decoded to a TCP segment: ${seen.map((i) => this.what(i)).join('; ')}; the first at frame ${this.firstFrame[first]}`, {
+      file,
+      offset: this.firstOffset[first]!,
+    });
   }
 }

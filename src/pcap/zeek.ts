@@ -90,27 +90,59 @@ export class ZeekTracker {
   ensure(slots: number): void {
     const n = slots * 2;
     if (this.state.length >= n) return;
-    const g8 = (a: Uint8Array) => { const x = new Uint8Array(n); x.set(a); return x; };
-    const g32 = (a: Uint32Array) => { const x = new Uint32Array(n); x.set(a); return x; };
-    this.state = g8(this.state); this.prev = g8(this.prev);
-    this.startSeq = g32(this.startSeq); this.lastSeq = g32(this.lastSeq); this.ackSeq = g32(this.ackSeq);
+    const g8 = (a: Uint8Array) => {
+      const x = new Uint8Array(n);
+      x.set(a);
+      return x;
+    };
+    const g32 = (a: Uint32Array) => {
+      const x = new Uint32Array(n);
+      x.set(a);
+      return x;
+    };
+    this.state = g8(this.state);
+    this.prev = g8(this.prev);
+    this.startSeq = g32(this.startSeq);
+    this.lastSeq = g32(this.lastSeq);
+    this.ackSeq = g32(this.ackSeq);
     this.seenTo = g32(this.seenTo);
-    this.lastSyn = g32(this.lastSyn); this.lastFin = g32(this.lastFin); this.lastRst = g32(this.lastRst);
+    this.lastSyn = g32(this.lastSyn);
+    this.lastFin = g32(this.lastFin);
+    this.lastRst = g32(this.lastRst);
     this.finCnt = g8(this.finCnt);
-    this.rxmt = g32(this.rxmt); this.win0 = g32(this.win0); this.gap = g32(this.gap);
-    const m = new Float64Array(n); m.set(this.missed); this.missed = m;
-    const s = new Uint32Array(slots); s.set(this.seen); this.seen = s;
-    const h = new Uint8Array(slots * HIST_BYTES); h.set(this.hist); this.hist = h;
-    const hl = new Uint8Array(slots); hl.set(this.histLen); this.histLen = hl;
+    this.rxmt = g32(this.rxmt);
+    this.win0 = g32(this.win0);
+    this.gap = g32(this.gap);
+    const m = new Float64Array(n);
+    m.set(this.missed);
+    this.missed = m;
+    const s = new Uint32Array(slots);
+    s.set(this.seen);
+    this.seen = s;
+    const h = new Uint8Array(slots * HIST_BYTES);
+    h.set(this.hist);
+    this.hist = h;
+    const hl = new Uint8Array(slots);
+    hl.set(this.histLen);
+    this.histLen = hl;
   }
 
   /** Reset a slot for a new connection; `flipped` records Zeek's `^`. */
   reset(i: number, flipped: boolean): void {
     for (let k = i * 2; k < i * 2 + 2; k++) {
-      this.state[k] = Z_INACTIVE; this.prev[k] = Z_INACTIVE;
-      this.startSeq[k] = 0; this.lastSeq[k] = 0; this.ackSeq[k] = 0; this.seenTo[k] = 0;
-      this.lastSyn[k] = 0; this.lastFin[k] = 0; this.lastRst[k] = 0; this.finCnt[k] = 0;
-      this.rxmt[k] = 0; this.win0[k] = 0; this.gap[k] = 0;
+      this.state[k] = Z_INACTIVE;
+      this.prev[k] = Z_INACTIVE;
+      this.startSeq[k] = 0;
+      this.lastSeq[k] = 0;
+      this.ackSeq[k] = 0;
+      this.seenTo[k] = 0;
+      this.lastSyn[k] = 0;
+      this.lastFin[k] = 0;
+      this.lastRst[k] = 0;
+      this.finCnt[k] = 0;
+      this.rxmt[k] = 0;
+      this.win0[k] = 0;
+      this.gap[k] = 0;
       this.missed[k] = 0;
     }
     this.seen[i] = 0;
@@ -123,15 +155,23 @@ export class ZeekTracker {
   flip(i: number): void {
     const a = i * 2;
     const b = a + 1;
-    const sw = (x: Uint8Array | Uint32Array | Float64Array) => { const t = x[a]!; x[a] = x[b]!; x[b] = t; };
-    for (const x of [this.state, this.prev, this.startSeq, this.lastSeq, this.ackSeq, this.seenTo, this.lastSyn, this.lastFin, this.lastRst, this.finCnt, this.rxmt, this.win0, this.gap, this.missed]) sw(x);
+    const sw = (x: Uint8Array | Uint32Array | Float64Array) => {
+      const t = x[a]!;
+      x[a] = x[b]!;
+      x[b] = t;
+    };
+    for (const x of [this.state, this.prev, this.startSeq, this.lastSeq, this.ackSeq, this.seenTo, this.lastSyn, this.lastFin, this.lastRst, this.finCnt, this.rxmt, this.win0, this.gap, this.missed])
+      sw(x);
     const s = this.seen[i]!;
     this.seen[i] = ((s & 0xffff) << 16) | (s >>> 16);
     this.add(i, 0x5e);
   }
 
   private set(k: number, s: number): void {
-    if (this.state[k] !== s) { this.prev[k] = this.state[k]!; this.state[k] = s; }
+    if (this.state[k] !== s) {
+      this.prev[k] = this.state[k]!;
+      this.state[k] = s;
+    }
   }
 
   private letter(i: number, side: number, code: string): void {
@@ -141,8 +181,10 @@ export class ZeekTracker {
 
   private add(i: number, c: number): void {
     const n = this.histLen[i]!;
-    if (n < HIST_BYTES) { this.hist[i * HIST_BYTES + n] = c; this.histLen[i] = n + 1; }
-    else this.histMore.set(i, (this.histMore.get(i) ?? '') + String.fromCharCode(c));
+    if (n < HIST_BYTES) {
+      this.hist[i * HIST_BYTES + n] = c;
+      this.histLen[i] = n + 1;
+    } else this.histMore.set(i, (this.histMore.get(i) ?? '') + String.fromCharCode(c));
   }
 
   /** The history string of slot i. */
@@ -192,11 +234,22 @@ export class ZeekTracker {
     // init_endpoint
     const st = this.state[k]!;
     if (st === Z_INACTIVE) {
-      if (isSyn) { this.startSeq[k] = seq; this.ackSeq[k] = seq; this.lastSeq[k] = onePast; }
-      else { const s = (seq - 1) >>> 0; this.startSeq[k] = s; this.ackSeq[k] = s; this.lastSeq[k] = seq; }
+      if (isSyn) {
+        this.startSeq[k] = seq;
+        this.ackSeq[k] = seq;
+        this.lastSeq[k] = onePast;
+      } else {
+        const s = (seq - 1) >>> 0;
+        this.startSeq[k] = s;
+        this.ackSeq[k] = s;
+        this.lastSeq[k] = seq;
+      }
       this.seenTo[k] = this.lastSeq[k]!;
-    } else if (isSyn && ((st === Z_SYN_SENT || st === Z_SYN_ACK_SENT) ? seq !== this.startSeq[k] : st === Z_ESTABLISHED || st === Z_PARTIAL || (st === Z_RESET && this.prev[k] === Z_INACTIVE))) {
-      this.startSeq[k] = seq; this.ackSeq[k] = seq; this.lastSeq[k] = onePast; this.seenTo[k] = onePast;
+    } else if (isSyn && (st === Z_SYN_SENT || st === Z_SYN_ACK_SENT ? seq !== this.startSeq[k] : st === Z_ESTABLISHED || st === Z_PARTIAL || (st === Z_RESET && this.prev[k] === Z_INACTIVE))) {
+      this.startSeq[k] = seq;
+      this.ackSeq[k] = seq;
+      this.lastSeq[k] = onePast;
+      this.seenTo[k] = onePast;
     }
     const rel = (seq - this.startSeq[k]!) >>> 0;
 
@@ -230,7 +283,10 @@ export class ZeekTracker {
     if (isAck) {
       if (this.state[pk] === Z_INACTIVE) {
         const s = (seg.ack - 1) >>> 0;
-        this.startSeq[pk] = s; this.ackSeq[pk] = s; this.lastSeq[pk] = s; this.seenTo[pk] = s;
+        this.startSeq[pk] = s;
+        this.ackSeq[pk] = s;
+        this.lastSeq[pk] = s;
+        this.seenTo[pk] = s;
       } else if (!isRst && delta(seg.ack, this.ackSeq[pk]!) > 0) {
         if (!(seg.ack === 0 && delta(seg.ack, this.ackSeq[pk]!) > TOO_LARGE)) this.ackSeq[pk] = seg.ack;
       }
@@ -238,10 +294,12 @@ export class ZeekTracker {
 
     // update_last_seq
     const dl = delta(onePast, this.lastSeq[k]!);
-    if ((isSyn || isRst) && (dl > TOO_LARGE || dl < -TOO_LARGE)) { /* not trusted */ }
-    else if (isFin && this.lastSeq[k] === ((this.startSeq[k]! + 1) >>> 0)) this.lastSeq[k] = onePast;
-    else if (this.state[k] === Z_RESET) { /* nothing after a reset is trusted */ }
-    else if (dl > 0) this.lastSeq[k] = onePast;
+    if ((isSyn || isRst) && (dl > TOO_LARGE || dl < -TOO_LARGE)) {
+      /* not trusted */
+    } else if (isFin && this.lastSeq[k] === (this.startSeq[k]! + 1) >>> 0) this.lastSeq[k] = onePast;
+    else if (this.state[k] === Z_RESET) {
+      /* nothing after a reset is trusted */
+    } else if (dl > 0) this.lastSeq[k] = onePast;
     else if (len > 0) this.scaled(i, side, k, this.rxmt, 'T');
     if (delta(this.lastSeq[k]!, this.seenTo[k]!) > 0) this.seenTo[k] = this.lastSeq[k]!;
 
@@ -278,8 +336,9 @@ export class ZeekTracker {
         if (isFin) this.set(k, Z_CLOSED);
         if (isRst) this.set(k, Z_RESET);
         if (this.state[k] === Z_INACTIVE) {
-          if (side === 1 && len === 0 && this.state[i * 2] === Z_SYN_SENT) { /* an early ACK of the SYN */ }
-          else if (isAck && this.state[pk] === Z_ESTABLISHED) this.set(k, Z_ESTABLISHED);
+          if (side === 1 && len === 0 && this.state[i * 2] === Z_SYN_SENT) {
+            /* an early ACK of the SYN */
+          } else if (isAck && this.state[pk] === Z_ESTABLISHED) this.set(k, Z_ESTABLISHED);
           else this.set(k, Z_PARTIAL);
         }
         break;

@@ -44,9 +44,16 @@ const DIM = '2';
  */
 export function stateSgr(code: StateCode): string | undefined {
   switch (code) {
-    case CLOSE_WAIT: return ALERT;
-    case SYN_SENT: case SYN_RECV: case FIN_WAIT1: case CLOSING: case LAST_ACK: return WATCH;
-    default: return undefined;
+    case CLOSE_WAIT:
+      return ALERT;
+    case SYN_SENT:
+    case SYN_RECV:
+    case FIN_WAIT1:
+    case CLOSING:
+    case LAST_ACK:
+      return WATCH;
+    default:
+      return undefined;
   }
 }
 
@@ -59,11 +66,16 @@ export function severitySgr(severity: 'info' | 'warning' | 'critical'): string {
 export function columnStarts(widths: readonly number[], n: number): number[] {
   const at: number[] = [];
   let x = 0;
-  for (let j = 0; j < n; j++) { at.push(x); x += widths[j]! + 1; }
+  for (let j = 0; j < n; j++) {
+    at.push(x);
+    x += widths[j]! + 1;
+  }
   return at;
 }
 
-const RECVQ = 1, SENDQ = 2, STATE = 5;
+const RECVQ = 1,
+  SENDQ = 2,
+  STATE = 5;
 
 /**
  * One line of `ls`'s text (row `i` of `t`, laid out with `widths`) with its state and its
@@ -73,7 +85,10 @@ export function colourLsLine(line: string, t: SocketTable, i: number, at: readon
   const spans: [number, number, string][] = [];
   if ((t.flags[i]! & F_HAS_QUEUES) !== 0) {
     const listen = t.state[i] === LISTEN;
-    for (const [col, v] of [[RECVQ, t.recvQ[i]!], [SENDQ, listen ? 0 : t.sendQ[i]!]] as const) {
+    for (const [col, v] of [
+      [RECVQ, t.recvQ[i]!],
+      [SENDQ, listen ? 0 : t.sendQ[i]!],
+    ] as const) {
       if (v === 0) continue;
       const end = at[col]! + widths[col]!;
       spans.push([end - String(v).length, end, WATCH]);
@@ -126,10 +141,12 @@ export function lsColourer(t: SocketTable, widths: readonly number[], header: bo
  */
 export function colourCounts(text: string, counts: ArrayLike<number>): string {
   const lines = text.split('\n');
-  return lines.map((l, k) => {
-    if (k === 0) return paint(l, BOLD);
-    const code = PRINT_ORDER[k - 1];
-    if (code === undefined) return k === PRINT_ORDER.length + 1 ? paint(l, BOLD) : l;
-    return counts[code] === 0 ? paint(l, DIM) : paint(l, stateSgr(code));
-  }).join('\n');
+  return lines
+    .map((l, k) => {
+      if (k === 0) return paint(l, BOLD);
+      const code = PRINT_ORDER[k - 1];
+      if (code === undefined) return k === PRINT_ORDER.length + 1 ? paint(l, BOLD) : l;
+      return counts[code] === 0 ? paint(l, DIM) : paint(l, stateSgr(code));
+    })
+    .join('\n');
 }

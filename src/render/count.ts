@@ -29,7 +29,10 @@ export function renderCounts(c: StateCounts, lang: Lang = 'en'): string {
 
 /** What `netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'` prints: non-zero states. */
 export function renderAwk(c: StateCounts): string {
-  return countEntries(c).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}\n`).join('');
+  return countEntries(c)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${s} ${n}\n`)
+    .join('');
 }
 
 /**
@@ -69,11 +72,7 @@ function csv(rows: readonly (readonly (string | number)[])[]): string {
 export function countCsv(c: StateCounts, by?: string, rows?: readonly GroupRow[]): string {
   if (by === undefined || rows === undefined) return csv([['state', 'count'], ...countEntries(c), ['TOTAL', total(c)]]);
   const states = PRINT_ORDER.filter((s) => s !== UNKNOWN || c[s]! > 0);
-  return csv([
-    [by.toUpperCase(), ...states.map(stateName), 'TOTAL'],
-    ...rows.map((r) => [r.key, ...states.map((s) => r.counts[s]!), r.total]),
-    ['TOTAL', ...states.map((s) => c[s]!), total(c)],
-  ]);
+  return csv([[by.toUpperCase(), ...states.map(stateName), 'TOTAL'], ...rows.map((r) => [r.key, ...states.map((s) => r.counts[s]!), r.total]), ['TOTAL', ...states.map((s) => c[s]!), total(c)]]);
 }
 
 /** `{ ESTABLISHED: n, ... }` with every state. */

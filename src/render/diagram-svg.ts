@@ -15,7 +15,11 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-interface EdgeStyle { color: string; width: number; dash?: string }
+interface EdgeStyle {
+  color: string;
+  width: number;
+  dash?: string;
+}
 
 const STYLE: Readonly<Record<PathClass | 'rfc', EdgeStyle>> = {
   client: { color: '#1f4e9c', width: 3.2 },
@@ -58,11 +62,19 @@ export interface SvgOptions {
 function node(n: FigNode, opts: SvgOptions, max: number): string {
   const x = n.x - NODE_W / 2;
   const y = n.y - NODE_H / 2;
-  const count = opts.counts && !n.repeat ? opts.counts[n.code] ?? 0 : undefined;
+  const count = opts.counts && !n.repeat ? (opts.counts[n.code] ?? 0) : undefined;
   const fill = count === undefined ? '#f4f6f8' : shade(count, max);
   const name = fsmName(n.code);
-  const attrs: Record<string, string | undefined> = { class: 'node', id: `node-${n.id}`, 'data-state': name, ...(count !== undefined ? { 'data-count': String(count) } : {}), ...opts.nodeAttrs?.(n, count) };
-  let s = `<g${Object.entries(attrs).map(([k, v]) => (v === undefined ? '' : ` ${k}="${esc(v)}"`)).join('')}>`;
+  const attrs: Record<string, string | undefined> = {
+    class: 'node',
+    id: `node-${n.id}`,
+    'data-state': name,
+    ...(count !== undefined ? { 'data-count': String(count) } : {}),
+    ...opts.nodeAttrs?.(n, count),
+  };
+  let s = `<g${Object.entries(attrs)
+    .map(([k, v]) => (v === undefined ? '' : ` ${k}="${esc(v)}"`))
+    .join('')}>`;
   s += `<title>${esc(name)}${count !== undefined ? `: ${count}` : ''}${n.repeat ? ' (drawn again: the end of the closing paths)' : ''}</title>`;
   s += `<rect x="${x}" y="${y}" width="${NODE_W}" height="${NODE_H}" rx="9" fill="${fill}" stroke="#222" stroke-width="${n.repeat ? 1.2 : 1.8}"${n.repeat ? ' stroke-dasharray="5 3"' : ''}/>`;
   if (count === undefined) {
@@ -95,7 +107,11 @@ function legend(opts: SvgOptions, max: number): string {
   let y = FIG_H - 118;
   const m = pick(DIAGRAM, opts.lang ?? 'en').legend;
   const items: [keyof typeof STYLE, string][] = [
-    ['client', m.client], ['server', m.server], ['other', m.other], ['linux', m.linux], ['rfc', m.rfc],
+    ['client', m.client],
+    ['server', m.server],
+    ['other', m.other],
+    ['linux', m.linux],
+    ['rfc', m.rfc],
   ];
   let s = '<g class="legend">';
   for (const [k, text] of items) {
@@ -106,16 +122,20 @@ function legend(opts: SvgOptions, max: number): string {
   }
   if (opts.counts && opts.shadingKey !== false) {
     s += `<text x="${x}" y="${y + 8}" class="legend-text">${esc(m.shading)}</text>`;
-    for (let i = 0; i <= 4; i++) s += `<rect x="${x + 212 + i * 18}" y="${y - 3}" width="16" height="14" fill="${shade(i === 0 ? 0 : Math.round(Math.expm1((i / 4) * Math.log1p(max))), max)}" stroke="#999"/>`;
+    for (let i = 0; i <= 4; i++)
+      s += `<rect x="${x + 212 + i * 18}" y="${y - 3}" width="16" height="14" fill="${shade(i === 0 ? 0 : Math.round(Math.expm1((i / 4) * Math.log1p(max))), max)}" stroke="#999"/>`;
     s += `<text x="${x + 308}" y="${y + 8}" class="legend-text">${max.toLocaleString('en-US')}</text>`;
   }
   return s + '</g>';
 }
 
 function markers(): string {
-  return Object.entries(STYLE).map(([k, st]) =>
-    `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="${k === 'client' || k === 'server' ? 4.2 : 7}" markerHeight="${k === 'client' || k === 'server' ? 4.2 : 7}" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${st.color}"/></marker>`,
-  ).join('');
+  return Object.entries(STYLE)
+    .map(
+      ([k, st]) =>
+        `<marker id="arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="${k === 'client' || k === 'server' ? 4.2 : 7}" markerHeight="${k === 'client' || k === 'server' ? 4.2 : 7}" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${st.color}"/></marker>`,
+    )
+    .join('');
 }
 
 /** The whole figure. */
@@ -124,7 +144,9 @@ export function renderStatesSvg(opts: SvgOptions = {}): string {
   const m = pick(DIAGRAM, opts.lang ?? 'en');
   const title = opts.title ?? m.svgTitle;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${FIG_W}" height="${FIG_H}" viewBox="0 0 ${FIG_W} ${FIG_H}" font-family="DejaVu Sans, Liberation Sans, Arial, ${opts.lang === 'zh' ? 'Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, ' : ''}sans-serif">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${FIG_W}" height="${FIG_H}" viewBox="0 0 ${FIG_W} ${FIG_H}" font-family="DejaVu Sans, Liberation Sans, Arial, ${opts.lang === 'zh' ? 'Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, ' : ''}sans-serif">`,
+  );
   parts.push(`<title>${esc(title)}</title>`);
   parts.push(`<defs>${markers()}<style>
 .state{font-size:15px;font-weight:bold;text-anchor:middle;fill:#111}

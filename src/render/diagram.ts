@@ -19,7 +19,7 @@ export interface FigureOptions {
 
 function countOf(id: NodeId, opts: FigureOptions): number | undefined {
   const n = NODES.find((x) => x.id === id)!;
-  return opts.counts && !n.repeat ? opts.counts[n.code] ?? 0 : undefined;
+  return opts.counts && !n.repeat ? (opts.counts[n.code] ?? 0) : undefined;
 }
 
 function maxCount(opts: FigureOptions): number {
@@ -42,7 +42,9 @@ function edgeKind(e: FigEdge): string {
 
 /** The sockets counted on the figure's states, as its caption gives the number. */
 function countsTotal(opts: FigureOptions): string {
-  return NODES.filter((n) => !n.repeat).reduce((a, n) => a + (opts.counts?.[n.code] ?? 0), 0).toLocaleString('en-US');
+  return NODES.filter((n) => !n.repeat)
+    .reduce((a, n) => a + (opts.counts?.[n.code] ?? 0), 0)
+    .toLocaleString('en-US');
 }
 
 /** Graphviz DOT. */

@@ -34,7 +34,15 @@ export function topSockets(sockets: readonly SocketChange[], top: number | undef
  * The diff as text. `sockets` is undefined when a side has counts only; `top` lists at most
  * that many sockets of each kind (the summary line still counts them all).
  */
-export function renderDiff(states: readonly StateChange[], before: StateCounts, after: StateCounts, sockets: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], top?: number, lang: Lang = 'en'): string {
+export function renderDiff(
+  states: readonly StateChange[],
+  before: StateCounts,
+  after: StateCounts,
+  sockets: readonly SocketChange[] | undefined,
+  sides: [DiffSide, DiffSide],
+  top?: number,
+  lang: Lang = 'en',
+): string {
   const m = pick(TABLES, lang);
   const rows = states.map((c) => [stateName(c.state), String(c.before), String(c.after), signed(c.after - c.before)]);
   const tb = total(before);
@@ -63,10 +71,20 @@ export function renderDiff(states: readonly StateChange[], before: StateCounts, 
 }
 
 /** JSON document of `diff --json` (schema tcpstate.diff/1). */
-export function diffJson(states: readonly StateChange[], before: StateCounts, after: StateCounts, all: readonly SocketChange[] | undefined, sides: [DiffSide, DiffSide], warnings: readonly Warning[], top?: number): DiffDocument {
+export function diffJson(
+  states: readonly StateChange[],
+  before: StateCounts,
+  after: StateCounts,
+  all: readonly SocketChange[] | undefined,
+  sides: [DiffSide, DiffSide],
+  warnings: readonly Warning[],
+  top?: number,
+): DiffDocument {
   const sockets = all && topSockets(all, top);
   const sock = (s: SocketChange): DiffSocketDoc => ({
-    proto: s.proto, local: s.local, remote: s.remote,
+    proto: s.proto,
+    local: s.local,
+    remote: s.remote,
     ...(s.before !== undefined ? { before: stateName(s.before) } : {}),
     ...(s.after !== undefined ? { after: stateName(s.after) } : {}),
   });

@@ -55,8 +55,14 @@ function renderFinding(f: Finding, lang: Lang): string {
     s += `  ${m.sockets(f.sockets.length, f.socketCount)}\n`;
     const rows = f.sockets.map((r) => [r.state, r.local, r.remote, r.recvQ === null ? '-' : String(r.recvQ), r.sendQ === null ? '-' : String(r.sendQ), r.timer ?? '-', r.owners.join(',') || '-']);
     const c = m.columns;
-    s += renderTable([{ header: c.state }, { header: c.local }, { header: c.remote }, { header: 'Recv-Q', right: true }, { header: 'Send-Q', right: true }, { header: c.timer }, { header: c.owner }], rows)
-      .split('\n').filter(Boolean).map((l) => `    ${l}\n`).join('');
+    s += renderTable(
+      [{ header: c.state }, { header: c.local }, { header: c.remote }, { header: 'Recv-Q', right: true }, { header: 'Send-Q', right: true }, { header: c.timer }, { header: c.owner }],
+      rows,
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `    ${l}\n`)
+      .join('');
   }
   s += `  ${m.why}\n` + wrap(f.explanation, '    ', lang);
   s += `  ${m.nextSteps}\n`;
@@ -71,7 +77,9 @@ function renderChecks(checks: readonly Check[], lang: Lang): string {
     const status = c.status === 'ran' ? m.ran : c.status === 'partial' ? m.partial : m.skipped;
     s += `  ${m.checkLine(c.id, status, m.findings(c.findings))}\n`;
     s += wrap(c.checks, '      ', lang);
-    c.notes.forEach((n, i) => { s += wrap(c.status === 'skipped' && i === 0 ? m.couldNotRun(n) : m.without(n), '      ', lang); });
+    c.notes.forEach((n, i) => {
+      s += wrap(c.status === 'skipped' && i === 0 ? m.couldNotRun(n) : m.without(n), '      ', lang);
+    });
   }
   return s;
 }
@@ -112,7 +120,7 @@ export function doctorJson(r: Report, inp: DoctorInputs, warnings: unknown[] = [
     findings: r.findings,
     checks: r.checks,
     inputs: {
-      counters: inp.now.counters ? true : inp.countersUnavailable ?? false,
+      counters: inp.now.counters ? true : (inp.countersUnavailable ?? false),
       sysctls: inp.sysctlsUnavailable ?? inp.sysctls.values,
       processes: inp.processes,
       listenBacklogKnown: inp.listenBacklogKnown,

@@ -54,17 +54,25 @@ export function fleetJson(f: Fleet, warnings: readonly Warning[]): FleetDocument
   return {
     schema: SCHEMAS.fleet,
     // A host that is down has no states (not zeros): a reader must not count it as empty.
-    hosts: f.groups.flatMap((g) => g.hosts.map((h) => ({
-      host: h.host,
-      ...(g.name !== undefined ? { group: g.name } : {}),
-      format: h.format,
-      file: h.file,
-      line: h.line,
-      ...(h.error === undefined ? { states: countsObject(h.counts), total: total(h.counts) } : { error: h.error }),
-    }))),
-    groups: f.groups.filter((g) => g.name !== undefined).map((g) => ({
-      name: g.name, patterns: g.patterns, hosts: g.hosts.map((h) => h.host), states: countsObject(g.counts), total: total(g.counts),
-    })),
+    hosts: f.groups.flatMap((g) =>
+      g.hosts.map((h) => ({
+        host: h.host,
+        ...(g.name !== undefined ? { group: g.name } : {}),
+        format: h.format,
+        file: h.file,
+        line: h.line,
+        ...(h.error === undefined ? { states: countsObject(h.counts), total: total(h.counts) } : { error: h.error }),
+      })),
+    ),
+    groups: f.groups
+      .filter((g) => g.name !== undefined)
+      .map((g) => ({
+        name: g.name,
+        patterns: g.patterns,
+        hosts: g.hosts.map((h) => h.host),
+        states: countsObject(g.counts),
+        total: total(g.counts),
+      })),
     total: { hosts: f.hosts, ...(f.down > 0 ? { down: f.down } : {}), states: countsObject(f.counts), total: total(f.counts) },
     warnings: [...warnings],
   };

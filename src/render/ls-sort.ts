@@ -12,7 +12,13 @@ export type SortField = (typeof SORT_FIELDS)[number];
 
 /** `--sort` value checked (a few spellings of the queue columns accepted). */
 export function parseSortField(v: string): SortField {
-  const f = v.toLowerCase().replace(/_/g, '-').replace(/^recvq$/, 'recv-q').replace(/^sendq$/, 'send-q').replace(/^local$/, 'laddr').replace(/^(remote|foreign)$/, 'raddr');
+  const f = v
+    .toLowerCase()
+    .replace(/_/g, '-')
+    .replace(/^recvq$/, 'recv-q')
+    .replace(/^sendq$/, 'send-q')
+    .replace(/^local$/, 'laddr')
+    .replace(/^(remote|foreign)$/, 'raddr');
   if (!(SORT_FIELDS as readonly string[]).includes(f)) throw new TcpstateError('ERR_USAGE', `--sort takes ${SORT_FIELDS.join(' | ')}, got "${v}"`, { field: '--sort' });
   return f as SortField;
 }
@@ -30,15 +36,26 @@ function compareAddr(a: Uint8Array, t: SocketTable, i: number, j: number): numbe
 
 function comparator(t: SocketTable, f: SortField): (i: number, j: number) => number {
   switch (f) {
-    case 'state': return (i, j) => (RANK.get(t.state[i]!) ?? 99) - (RANK.get(t.state[j]!) ?? 99);
-    case 'recv-q': return (i, j) => t.recvQ[j]! - t.recvQ[i]!;
-    case 'send-q': return (i, j) => t.sendQ[j]! - t.sendQ[i]!;
-    case 'laddr': return (i, j) => compareAddr(t.laddr, t, i, j) || t.lport[i]! - t.lport[j]!;
-    case 'lport': return (i, j) => t.lport[i]! - t.lport[j]!;
-    case 'raddr': return (i, j) => compareAddr(t.raddr, t, i, j) || t.rport[i]! - t.rport[j]!;
-    case 'rport': return (i, j) => t.rport[i]! - t.rport[j]!;
+    case 'state':
+      return (i, j) => (RANK.get(t.state[i]!) ?? 99) - (RANK.get(t.state[j]!) ?? 99);
+    case 'recv-q':
+      return (i, j) => t.recvQ[j]! - t.recvQ[i]!;
+    case 'send-q':
+      return (i, j) => t.sendQ[j]! - t.sendQ[i]!;
+    case 'laddr':
+      return (i, j) => compareAddr(t.laddr, t, i, j) || t.lport[i]! - t.lport[j]!;
+    case 'lport':
+      return (i, j) => t.lport[i]! - t.lport[j]!;
+    case 'raddr':
+      return (i, j) => compareAddr(t.raddr, t, i, j) || t.rport[i]! - t.rport[j]!;
+    case 'rport':
+      return (i, j) => t.rport[i]! - t.rport[j]!;
     case 'process': {
-      const name = (i: number): string => t.ownersOf(i).map((o) => `${o.program}/${o.pid}`).join(',') || '\uffff';
+      const name = (i: number): string =>
+        t
+          .ownersOf(i)
+          .map((o) => `${o.program}/${o.pid}`)
+          .join(',') || '\uffff';
       return (i, j) => name(i).localeCompare(name(j), 'en', { numeric: true });
     }
   }

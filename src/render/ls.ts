@@ -131,7 +131,8 @@ function putEndpoint6(b: Uint8Array, p: number, t: SocketTable, addr: Uint8Array
 /** The widest endpoints: [local, remote]. */
 function endpointWidths(t: SocketTable): [number, number] {
   const { family, laddr, raddr, lport, rport, length } = t;
-  let l = 0, r = 0;
+  let l = 0,
+    r = 0;
   for (let i = 0; i < length; i++) {
     const v4 = family[i] === AF_INET && !t.names.has(i);
     const a = v4 ? ipv4Length(laddr, i * 16, lport[i]!) : endpointLength(t, laddr, lport[i]!, i);
@@ -145,7 +146,8 @@ function endpointWidths(t: SocketTable): [number, number] {
 /** Digits of the largest queues among rows that have them (a row without prints `-`, one character). */
 function queueWidths(t: SocketTable): [number, number] {
   const { flags, recvQ, sendQ, length } = t;
-  let r = 0, s = 0;
+  let r = 0,
+    s = 0;
   for (let i = 0; i < length; i++) {
     if ((flags[i]! & F_HAS_QUEUES) === 0) continue;
     if (recvQ[i]! > r) r = recvQ[i]!;
@@ -157,7 +159,8 @@ function queueWidths(t: SocketTable): [number, number] {
 /** Digits of the widest User and Inode (an unknown user prints `-`). */
 function userWidths(t: SocketTable): [number, number] {
   const { uid, inode, length } = t;
-  let u = 0, n = 0;
+  let u = 0,
+    n = 0;
   for (let i = 0; i < length; i++) {
     const d = uid[i] === NO_UID ? 1 : digits(uid[i]!);
     if (d > u) u = d;
@@ -178,7 +181,11 @@ function countWidths(t: SocketTable, w: number[], extended: boolean): void {
   const { family, proto, state, length } = t;
   if (w[PROTO]! < 4) {
     let m = 3;
-    for (let i = 0; i < length; i++) if (family[i] !== AF_INET) { m = 4; break; }
+    for (let i = 0; i < length; i++)
+      if (family[i] !== AF_INET) {
+        m = 4;
+        break;
+      }
     w[PROTO] = Math.max(w[PROTO]!, m);
   }
   const q = queueWidths(t);
@@ -221,7 +228,10 @@ function putQueues(b: Uint8Array, starts: Int32Array, t: SocketTable, q: Uint32A
   const flags = t.flags;
   for (let i = from, k = 0; i < to; i++, k++) {
     const p = starts[k]! + end;
-    if ((flags[i]! & F_HAS_QUEUES) === 0) { b[p - 1] = 0x2d; continue; }
+    if ((flags[i]! & F_HAS_QUEUES) === 0) {
+      b[p - 1] = 0x2d;
+      continue;
+    }
     const v = q[i]!;
     const d = digits(v);
     putUint(b, p - d, v, d);
@@ -252,7 +262,8 @@ function putNumbers(b: Uint8Array, starts: Int32Array, v: Uint32Array, none: num
   for (let i = from, k = 0; i < to; i++, k++) {
     const p = starts[k]! + at;
     const x = v[i]!;
-    if (x === none) b[p] = 0x2d; else putUint(b, p, x, digits(x));
+    if (x === none) b[p] = 0x2d;
+    else putUint(b, p, x, digits(x));
   }
 }
 
@@ -274,9 +285,15 @@ class FixedRows {
   private readonly at: number[] = [];
   private readonly starts = new Int32Array(BLOCK_ROWS + 1);
 
-  constructor(private readonly t: SocketTable, private readonly w: readonly number[]) {
+  constructor(
+    private readonly t: SocketTable,
+    private readonly w: readonly number[],
+  ) {
     let x = 0;
-    for (const width of w) { this.at.push(x); x += width + 1; }
+    for (const width of w) {
+      this.at.push(x);
+      x += width + 1;
+    }
     this.length = x;
   }
 
@@ -296,7 +313,10 @@ class FixedRows {
   labelled(b: Uint8Array, p: number, from: number, labels: readonly string[]): number {
     const { starts, length } = this;
     const n = labels.length;
-    for (let k = 0; k < n; k++) { starts[k] = p; p += length + labels[k]!.length + 1; }
+    for (let k = 0; k < n; k++) {
+      starts[k] = p;
+      p += length + labels[k]!.length + 1;
+    }
     starts[n] = p;
     b.fill(32, starts[0]!, p);
     this.cells(b, from, from + n);
@@ -356,7 +376,14 @@ function ownerLabels(t: SocketTable, from: number, room: number, line: number, l
 }
 
 /** Column indices of the fixed part of a line. */
-const PROTO = 0, RECVQ = 1, SENDQ = 2, LOCAL = 3, REMOTE = 4, STATE = 5, USER = 6, INODE = 7;
+const PROTO = 0,
+  RECVQ = 1,
+  SENDQ = 2,
+  LOCAL = 3,
+  REMOTE = 4,
+  STATE = 5,
+  USER = 6,
+  INODE = 7;
 
 /**
  * Prepare a listing before the owners are known: the width of every other column (the
@@ -380,11 +407,24 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const tail: ((i: number) => string)[] = [];
   const fixed = cols.length;
   let owner = -1;
-  if (c.processes) { owner = cols.length; cols.push({ header: 'PID/Program name', min: 20 }); tail.push((i) => ownerCell(t, i)); }
-  if (c.timers) { cols.push({ header: 'Timer' }); tail.push((i) => timerCell(t, i)); }
+  if (c.processes) {
+    owner = cols.length;
+    cols.push({ header: 'PID/Program name', min: 20 });
+    tail.push((i) => ownerCell(t, i));
+  }
+  if (c.timers) {
+    cols.push({ header: 'Timer' });
+    tail.push((i) => timerCell(t, i));
+  }
   const m = pick(LS, c.lang ?? 'en');
-  if (c.memory) { cols.push({ header: m.memory }); tail.push((i) => memoryCell(t.ext.get(i))); }
-  if (c.info) { cols.push({ header: m.info }); tail.push((i) => infoCell(t.ext.get(i))); }
+  if (c.memory) {
+    cols.push({ header: m.memory });
+    tail.push((i) => memoryCell(t.ext.get(i)));
+  }
+  if (c.info) {
+    cols.push({ header: m.info });
+    tail.push((i) => infoCell(t.ext.get(i)));
+  }
   const header = c.header !== false;
   const last = cols.length - 1;
   // -H leaves the header line out, not its widths: the columns stay where they are with it.
@@ -398,7 +438,10 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     if (j === owner) continue;
     const f = tail[j - fixed]!;
     let m = w[j]!;
-    for (let i = 0; i < n; i++) { const len = f(i).length; if (len > m) m = len; }
+    for (let i = 0; i < n; i++) {
+      const len = f(i).length;
+      if (len > m) m = len;
+    }
     w[j] = m;
   }
   const rows = new FixedRows(t, w.slice(0, fixed));
@@ -408,7 +451,10 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const emit = function* (rb: RowBytes): Generator<void, void, void> {
     if (owner >= 0 && owner < last) {
       let m = w[owner]!;
-      for (let i = 0; i < n; i++) { const len = ownerCell(t, i).length; if (len > m) m = len; }
+      for (let i = 0; i < n; i++) {
+        const len = ownerCell(t, i).length;
+        if (len > m) m = len;
+      }
       w[owner] = m;
     }
     if (header) {
@@ -427,7 +473,10 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       const labels: string[] = [];
       for (let i = 0; i < n; ) {
         const first = fixedLen + 1 + ownerCell(t, i).length;
-        if (!rb.fits(first)) { yield; rb.reserve(first); }
+        if (!rb.fits(first)) {
+          yield;
+          rb.reserve(first);
+        }
         ownerLabels(t, i, rb.free, fixedLen + 1, labels);
         rb.commit(rows.labelled(rb.raw(), rb.length, i, labels));
         i += labels.length;
@@ -452,8 +501,15 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       rows.fixed(block, 0, from, to);
       for (let i = from; i < to; i++) {
         let need = fixedLen + 1;
-        for (let k = 0; k < tail.length; k++) { const v = tail[k]!(i); cells[k] = v; need += Math.max(v.length, w[fixed + k]!) + 1; }
-        if (!rb.fits(need)) { yield; rb.reserve(need); }
+        for (let k = 0; k < tail.length; k++) {
+          const v = tail[k]!(i);
+          cells[k] = v;
+          need += Math.max(v.length, w[fixed + k]!) + 1;
+        }
+        if (!rb.fits(need)) {
+          yield;
+          rb.reserve(need);
+        }
         const start = rb.length;
         rb.bytes(block, (i - from) * fixedLen, fixedLen);
         for (let k = 0; k < tail.length; k++) {
@@ -487,8 +543,23 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
 }
 
 export const CSV_HEADER = [
-  'proto', 'family', 'state', 'local_address', 'local_port', 'remote_address', 'remote_port',
-  'recv_q', 'send_q', 'timer', 'timer_ms', 'retransmits', 'probes', 'uid', 'inode', 'pids', 'programs',
+  'proto',
+  'family',
+  'state',
+  'local_address',
+  'local_port',
+  'remote_address',
+  'remote_port',
+  'recv_q',
+  'send_q',
+  'timer',
+  'timer_ms',
+  'retransmits',
+  'probes',
+  'uid',
+  'inode',
+  'pids',
+  'programs',
 ];
 
 /** The rows as CSV (header included), one socket per line. */
@@ -496,11 +567,29 @@ export function renderCsv(t: SocketTable, header = true): string {
   const out: string[] = header ? [CSV_HEADER.join(',')] : [];
   for (let i = 0; i < t.length; i++) {
     const r = t.record(i);
-    out.push([
-      r.proto, r.family, r.state, r.local.name ?? r.local.address, r.local.port, r.remote.name ?? r.remote.address, r.remote.port,
-      r.recvQ, r.sendQ, r.timer?.kind ?? '', r.timer?.expiresMs ?? '', r.timer?.retransmits ?? '', r.timer?.probes ?? '',
-      r.uid, r.inode, r.owners.map((o) => o.pid).join(' '), r.owners.map((o) => o.program).join(' '),
-    ].map(csvField).join(','));
+    out.push(
+      [
+        r.proto,
+        r.family,
+        r.state,
+        r.local.name ?? r.local.address,
+        r.local.port,
+        r.remote.name ?? r.remote.address,
+        r.remote.port,
+        r.recvQ,
+        r.sendQ,
+        r.timer?.kind ?? '',
+        r.timer?.expiresMs ?? '',
+        r.timer?.retransmits ?? '',
+        r.timer?.probes ?? '',
+        r.uid,
+        r.inode,
+        r.owners.map((o) => o.pid).join(' '),
+        r.owners.map((o) => o.program).join(' '),
+      ]
+        .map(csvField)
+        .join(','),
+    );
   }
   return out.join('\n') + '\n';
 }

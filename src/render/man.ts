@@ -7,10 +7,13 @@ import type { CommandRef } from '../cli/reference.js';
 
 /** Text as roff: backslashes, hyphens, and a leading dot or quote made literal. */
 function roff(text: string): string {
-  return text.split('\n').map((l) => {
-    const e = l.replace(/\\/g, '\\e').replace(/-/g, '\\-');
-    return /^[.']/.test(e) ? `\\&${e}` : e;
-  }).join('\n');
+  return text
+    .split('\n')
+    .map((l) => {
+      const e = l.replace(/\\/g, '\\e').replace(/-/g, '\\-');
+      return /^[.']/.test(e) ? `\\&${e}` : e;
+    })
+    .join('\n');
 }
 
 /** A help text as a no-fill block (its columns are laid out already). */

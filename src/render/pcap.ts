@@ -76,7 +76,7 @@ export function slotCells(ft: FlowTable, slot: number): string[] {
 /** A step as JSON: state names instead of codes, time relative to the connection's start. */
 export function stepJson(s: Step, _r: ConnectionRecord, startSec: number, startNsec: number): object {
   return {
-    t: Math.round(((s.sec - startSec) + (s.nsec - startNsec) / 1e9) * 1e6) / 1e6,
+    t: Math.round((s.sec - startSec + (s.nsec - startNsec) / 1e9) * 1e6) / 1e6,
     frame: s.frame,
     endpoint: s.side === 0 ? 'originator' : 'responder',
     from: stateName(s.from),
@@ -101,7 +101,7 @@ export function renderTimeline(r: ConnectionRecord, lang: Lang = 'en'): string {
   const [ss, sn] = parseIso(r.start);
   const head = `#${r.id} ${(r.originGuessed ? '~' : '') + endpointText(r.orig.address, r.orig.port, r.family)} > ${endpointText(r.resp.address, r.resp.port, r.family)}  ${r.connState} ${r.history || '-'}  ${m.final(r.orig.state, r.resp.state)}${r.anomalies.length ? `  ${m.anomalies(r.anomalies.join(','))}` : ''}\n`;
   const rows = (r.timeline ?? []).map((s) => {
-    const t = (s.sec - ss) + (s.nsec - sn) / 1e9;
+    const t = s.sec - ss + (s.nsec - sn) / 1e9;
     return [
       '  +' + t.toFixed(6),
       s.frame ? `#${s.frame}` : '-',
@@ -114,9 +114,15 @@ export function renderTimeline(r: ConnectionRecord, lang: Lang = 'en'): string {
     ];
   });
   if (!rows.length) return head + m.noChange + '\n\n';
-  return head + renderTable(m.columns.map((header): Column => ({ header })), rows) + '\n';
+  return (
+    head +
+    renderTable(
+      m.columns.map((header): Column => ({ header })),
+      rows,
+    ) +
+    '\n'
+  );
 }
-
 
 export interface PcapMeta {
   file: string;
@@ -143,7 +149,10 @@ export class PcapTextWriter implements PcapWriter {
   /** `sizingRows`: rows that fix the column widths before rows stream as bytes (256). */
   private readonly m: PcapMessages;
 
-  constructor(out: (s: string) => void, private readonly opts: { timeline?: boolean; header?: boolean; rows?: boolean; sizingRows?: number; lang?: Lang } = {}) {
+  constructor(
+    out: (s: string) => void,
+    private readonly opts: { timeline?: boolean; header?: boolean; rows?: boolean; sizingRows?: number; lang?: Lang } = {},
+  ) {
     this.rb = new RowBytes(out);
     this.m = pick(PCAP, opts.lang ?? 'en');
   }
@@ -160,7 +169,10 @@ export class PcapTextWriter implements PcapWriter {
   add(r: ConnectionRecord | null): void {
     this.shown++;
     if (r === null || this.opts.rows === false) return;
-    if (this.opts.timeline) { this.write(renderTimeline(r, this.opts.lang)); return; }
+    if (this.opts.timeline) {
+      this.write(renderTimeline(r, this.opts.lang));
+      return;
+    }
     this.addCells(connectionCells(r));
   }
 
@@ -168,25 +180,42 @@ export class PcapTextWriter implements PcapWriter {
   addSlot(ft: FlowTable, slot: number): void {
     this.shown++;
     if (this.opts.rows === false) return;
-    if (!this.widths) { this.addCells(slotCells(ft, slot)); return; }
+    if (!this.widths) {
+      this.addCells(slotCells(ft, slot));
+      return;
+    }
     const w = this.widths;
     const rb = this.rb;
     const hn = ft.zeek.histLen[slot]!;
-    if (ft.familyOf(slot) !== AF_INET || hn >= HIST_BYTES) { this.write(this.line(slotCells(ft, slot))); return; }
+    if (ft.familyOf(slot) !== AF_INET || hn >= HIST_BYTES) {
+      this.write(this.line(slotCells(ft, slot)));
+      return;
+    }
     rb.room(256);
     const ss = ft.startSec[slot]!;
     const sn = ft.startNsec[slot]!;
-    rb.ipv4(ft.originGuessed(slot) ? '~' : '', ft.h8, ft.addrOff(slot, 0), ft.portOf(slot, 0), w[0]!); rb.byte(32);
-    rb.ipv4('', ft.h8, ft.addrOff(slot, 1), ft.portOf(slot, 1), w[1]!); rb.byte(32);
-    rb.seconds(ss - ft.firstSec + (sn - ft.firstNsec) / 1e9, w[2]!); rb.byte(32);
-    rb.seconds(ft.lastSecOf(slot) - ss + (ft.lastNsecOf(slot) - sn) / 1e9, w[3]!); rb.byte(32);
-    rb.uint(ft.packetsOf(slot, 0), w[4]!); rb.byte(32);
-    rb.uint(ft.bytesOf(slot, 0), w[5]!); rb.byte(32);
-    rb.uint(ft.packetsOf(slot, 1), w[6]!); rb.byte(32);
-    rb.uint(ft.bytesOf(slot, 1), w[7]!); rb.byte(32);
-    rb.str(stateName(ft.state(slot, 0)), w[8]!); rb.byte(32);
-    rb.str(stateName(ft.state(slot, 1)), w[9]!); rb.byte(32);
-    rb.str(ft.zeek.connState(slot), w[10]!); rb.byte(32);
+    rb.ipv4(ft.originGuessed(slot) ? '~' : '', ft.h8, ft.addrOff(slot, 0), ft.portOf(slot, 0), w[0]!);
+    rb.byte(32);
+    rb.ipv4('', ft.h8, ft.addrOff(slot, 1), ft.portOf(slot, 1), w[1]!);
+    rb.byte(32);
+    rb.seconds(ss - ft.firstSec + (sn - ft.firstNsec) / 1e9, w[2]!);
+    rb.byte(32);
+    rb.seconds(ft.lastSecOf(slot) - ss + (ft.lastNsecOf(slot) - sn) / 1e9, w[3]!);
+    rb.byte(32);
+    rb.uint(ft.packetsOf(slot, 0), w[4]!);
+    rb.byte(32);
+    rb.uint(ft.bytesOf(slot, 0), w[5]!);
+    rb.byte(32);
+    rb.uint(ft.packetsOf(slot, 1), w[6]!);
+    rb.byte(32);
+    rb.uint(ft.bytesOf(slot, 1), w[7]!);
+    rb.byte(32);
+    rb.str(stateName(ft.state(slot, 0)), w[8]!);
+    rb.byte(32);
+    rb.str(stateName(ft.state(slot, 1)), w[9]!);
+    rb.byte(32);
+    rb.str(ft.zeek.connState(slot), w[10]!);
+    rb.byte(32);
     if (hn === 0) rb.byte(0x2d);
     else rb.bytes(ft.zeek.hist, slot * HIST_BYTES, hn);
     rb.newline();
@@ -247,14 +276,21 @@ export class PcapJsonWriter implements PcapWriter {
   private buf: string[] = [];
   private size = 0;
 
-  constructor(private readonly out: (s: string) => void, file: string) {
+  constructor(
+    private readonly out: (s: string) => void,
+    file: string,
+  ) {
     this.write(`{\n  "schema": "tcpstate.pcap/1",\n  "file": ${JSON.stringify(file)},\n  "connections": [`);
   }
 
   private write(s: string): void {
     this.buf.push(s);
     this.size += s.length;
-    if (this.size > 1 << 16) { this.out(this.buf.join('')); this.buf = []; this.size = 0; }
+    if (this.size > 1 << 16) {
+      this.out(this.buf.join(''));
+      this.buf = [];
+      this.size = 0;
+    }
   }
 
   add(r: ConnectionRecord | null): void {

@@ -19,7 +19,10 @@ export function digits(n: number): number {
   if (n < 1e10) return n < 1e6 ? 6 : n < 1e7 ? 7 : n < 1e8 ? 8 : n < 1e9 ? 9 : 10;
   let d = 10;
   n = Math.floor(n / 1e10);
-  while (n >= 1) { n = Math.floor(n / 10); d++; }
+  while (n >= 1) {
+    n = Math.floor(n / 10);
+    d++;
+  }
   return d;
 }
 
@@ -44,21 +47,30 @@ function putPad(b: Uint8Array, p: number, n: number): number {
 
 /** "00".."99": two digits per step. */
 const PAIRS = new Uint8Array(200);
-for (let k = 0; k < 100; k++) { PAIRS[2 * k] = 0x30 + Math.floor(k / 10); PAIRS[2 * k + 1] = 0x30 + (k % 10); }
+for (let k = 0; k < 100; k++) {
+  PAIRS[2 * k] = 0x30 + Math.floor(k / 10);
+  PAIRS[2 * k + 1] = 0x30 + (k % 10);
+}
 
 /** The `d` digits of a non-negative integer n (d = {@link digits}(n)). */
 export function putUint(b: Uint8Array, p: number, n: number, d: number): number {
   const end = p + d;
   let q = end;
-  while (n >= 4294967296) { b[--q] = 0x30 + (n % 10); n = Math.floor(n / 10); }
+  while (n >= 4294967296) {
+    b[--q] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
   // Below 2^32 the quotient is exact with >>> 0, which (unlike Math.floor) is no call.
   while (n >= 100) {
     const r = n % 100;
-    n = (n - r) / 100 >>> 0;
+    n = ((n - r) / 100) >>> 0;
     b[--q] = PAIRS[2 * r + 1]!;
     b[--q] = PAIRS[2 * r]!;
   }
-  if (n >= 10) { b[--q] = PAIRS[2 * n + 1]!; b[--q] = PAIRS[2 * n]!; } else b[--q] = 0x30 + n;
+  if (n >= 10) {
+    b[--q] = PAIRS[2 * n + 1]!;
+    b[--q] = PAIRS[2 * n]!;
+  } else b[--q] = 0x30 + n;
   return end;
 }
 
@@ -80,7 +92,10 @@ export function putIpv4Addr(b: Uint8Array, p: number, a: Uint8Array, off: number
 /** `:port`, port 0 as `:*`. */
 export function putPort(b: Uint8Array, p: number, port: number): number {
   b[p++] = 0x3a;
-  if (port === 0) { b[p++] = 0x2a; return p; }
+  if (port === 0) {
+    b[p++] = 0x2a;
+    return p;
+  }
   return putUint(b, p, port, digits(port));
 }
 
@@ -122,7 +137,10 @@ export class RowBytes {
   private outBytes?: (b: Uint8Array) => void | Promise<void>;
 
   /** Rows handed to `out` as strings (Latin-1: one character per byte). */
-  constructor(private readonly out: (s: string) => void, size = 1 << 17) {
+  constructor(
+    private readonly out: (s: string) => void,
+    size = 1 << 17,
+  ) {
     this.buf = Buffer.allocUnsafe(size);
   }
 
@@ -278,7 +296,10 @@ export class RowBytes {
     let p = this.len + 6;
     this.len = p;
     let v = f;
-    for (let k = 0; k < 6; k++) { this.buf[--p] = 0x30 + (v % 10); v = Math.floor(v / 10); }
+    for (let k = 0; k < 6; k++) {
+      this.buf[--p] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    }
   }
 
   /** `[~]a.b.c.d:port` (port 0 as `*`), left-aligned in `width`. */

@@ -19,10 +19,20 @@ const TOP = 110;
 /** Row heights tried in turn: the first where every segment label has a place no arrow crosses. */
 const ROWS = [48, 56, 64, 72, 80, 96];
 
-interface Placed { seg: Segment; y0: number; y1?: number; lost: boolean }
+interface Placed {
+  seg: Segment;
+  y0: number;
+  y1?: number;
+  lost: boolean;
+}
 
 /** A segment's arrow as drawn. */
-export interface Line { x0: number; y0: number; x1: number; y1: number }
+export interface Line {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** A segment label's box in its own (rotated) frame: font 12.5px, at most 7.6px a character, plus the white halo. */
 export const LABEL_CHAR_W = 7.6;
@@ -30,7 +40,16 @@ export const LABEL_ASCENT = 12;
 export const LABEL_DESCENT = 5;
 
 /** Where a label may go, in order: the fraction of its arrow from the sender, and its baseline's offset (below +, above -). */
-const PLACES: readonly (readonly [number, number])[] = [[0.27, 15], [0.27, -7], [0.34, 15], [0.34, -7], [0.2, 15], [0.2, -7], [0.42, 15], [0.42, -7]];
+const PLACES: readonly (readonly [number, number])[] = [
+  [0.27, 15],
+  [0.27, -7],
+  [0.34, 15],
+  [0.34, -7],
+  [0.2, 15],
+  [0.2, -7],
+  [0.42, 15],
+  [0.42, -7],
+];
 
 /**
  * Whether line `l` passes through the box of a label of `chars` characters centred at `mx`
@@ -50,10 +69,24 @@ export function crossesLabel(l: Line, chars: number, mx: number, my: number, deg
   let hi = 1;
   const du = u1 - u0;
   const dv = v1 - v0;
-  for (const [p, q] of [[-du, u0 + half], [du, half - u0], [-dv, v0 - (dy - LABEL_ASCENT)], [dv, dy + LABEL_DESCENT - v0]] as const) {
-    if (p === 0) { if (q < 0) return false; continue; }
+  for (const [p, q] of [
+    [-du, u0 + half],
+    [du, half - u0],
+    [-dv, v0 - (dy - LABEL_ASCENT)],
+    [dv, dy + LABEL_DESCENT - v0],
+  ] as const) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
     const r = q / p;
-    if (p < 0) { if (r > hi) return false; if (r > lo) lo = r; } else { if (r < lo) return false; if (r < hi) hi = r; }
+    if (p < 0) {
+      if (r > hi) return false;
+      if (r > lo) lo = r;
+    } else {
+      if (r < lo) return false;
+      if (r < hi) hi = r;
+    }
   }
   return lo <= hi;
 }
@@ -68,8 +101,7 @@ export function sequenceRows(world: World): number[] {
   let row = 0;
   world.steps.forEach((s, i) => {
     const p = i > 0 ? world.steps[i - 1]! : undefined;
-    const pairs = p !== undefined && p.side !== s.side && p.what === s.what && s.what !== 'lost'
-      && (s.received === undefined || !p.sent.includes(s.received)) && out[i - 1] !== out[i - 2];
+    const pairs = p !== undefined && p.side !== s.side && p.what === s.what && s.what !== 'lost' && (s.received === undefined || !p.sent.includes(s.received)) && out[i - 1] !== out[i - 2];
     if (!pairs) row++;
     out.push(row);
   });
@@ -99,7 +131,10 @@ function drawSequence(world: World, title: string, ROW: number): { svg: string; 
     const y = TOP + rows[i]! * ROW;
     if (s.received) {
       const p = placed.get(s.received);
-      if (p) { p.y1 = y; p.lost = s.what === 'lost'; }
+      if (p) {
+        p.y1 = y;
+        p.lost = s.what === 'lost';
+      }
     }
     for (const seg of s.sent) placed.set(seg, { seg, y0: y, lost: false });
     const a = describeState(s.a);
@@ -130,13 +165,19 @@ function drawSequence(world: World, title: string, ROW: number): { svg: string; 
   out.push(`<text x="${XA - 12}" y="${TOP + 4}" class="state" text-anchor="end">CLOSED</text><text x="${XB + 12}" y="${TOP + 4}" class="state">CLOSED</text>`);
   for (const m of stateMarks) {
     const [x, anchor] = m.side === 'A' ? [XA - 12, 'end'] : [XB + 12, 'start'];
-    out.push(`<g class="mark" data-side="${m.side}" data-state="${esc(m.text)}"><circle cx="${m.side === 'A' ? XA : XB}" cy="${m.y}" r="3.5" fill="#222"/>`
-      + `<text x="${x}" y="${m.y + 4}" class="state" text-anchor="${anchor}">${esc(m.text)}</text>`
-      + (m.event ? `<text x="${x}" y="${m.y + 19}" class="event" text-anchor="${anchor}">${esc(m.event)}</text>` : '') + '</g>');
+    out.push(
+      `<g class="mark" data-side="${m.side}" data-state="${esc(m.text)}"><circle cx="${m.side === 'A' ? XA : XB}" cy="${m.y}" r="3.5" fill="#222"/>` +
+        `<text x="${x}" y="${m.y + 4}" class="state" text-anchor="${anchor}">${esc(m.text)}</text>` +
+        (m.event ? `<text x="${x}" y="${m.y + 19}" class="event" text-anchor="${anchor}">${esc(m.event)}</text>` : '') +
+        '</g>',
+    );
   }
   const lines: Line[] = [];
   const labelLines: Line[] = [];
-  const timelines: Line[] = [{ x0: XA, y0: TOP - 14, x1: XA, y1: H - 20 }, { x0: XB, y0: TOP - 14, x1: XB, y1: H - 20 }];
+  const timelines: Line[] = [
+    { x0: XA, y0: TOP - 14, x1: XA, y1: H - 20 },
+    { x0: XB, y0: TOP - 14, x1: XB, y1: H - 20 },
+  ];
   for (const p of placed.values()) {
     if (p.y1 === undefined) continue;
     const fromA = p.seg.from === 'A';
@@ -172,9 +213,12 @@ function drawSequence(world: World, title: string, ROW: number): { svg: string; 
     const half = (label.length * LABEL_CHAR_W) / 2 + 12;
     const [ox, oy] = [mx - (dy - 4) * Math.sin(r), my + (dy - 4) * Math.cos(r)];
     labelLines.push({ x0: ox - half * Math.cos(r), y0: oy - half * Math.sin(r), x1: ox + half * Math.cos(r), y1: oy + half * Math.sin(r) });
-    out.push(`<g class="segment" data-from="${p.seg.from}"><line x1="${x0}" y1="${p.y0}" x2="${xe}" y2="${ye}" stroke="${p.lost ? '#b33c12' : '#1f4e9c'}" stroke-width="1.8"${p.lost ? '' : ' marker-end="url(#arrow)"'}/>`
-      + `<text x="${mx}" y="${my + dy}" class="seg" text-anchor="middle" transform="rotate(${flip.toFixed(1)} ${mx} ${my})">${esc(label)}</text>`
-      + (p.lost ? `<text x="${xe}" y="${ye + 5}" class="lost" text-anchor="middle">✕ lost</text>` : '') + '</g>');
+    out.push(
+      `<g class="segment" data-from="${p.seg.from}"><line x1="${x0}" y1="${p.y0}" x2="${xe}" y2="${ye}" stroke="${p.lost ? '#b33c12' : '#1f4e9c'}" stroke-width="1.8"${p.lost ? '' : ' marker-end="url(#arrow)"'}/>` +
+        `<text x="${mx}" y="${my + dy}" class="seg" text-anchor="middle" transform="rotate(${flip.toFixed(1)} ${mx} ${my})">${esc(label)}</text>` +
+        (p.lost ? `<text x="${xe}" y="${ye + 5}" class="lost" text-anchor="middle">✕ lost</text>` : '') +
+        '</g>',
+    );
   }
   out.push('</svg>');
   return { svg: out.join('\n') + '\n', clear };

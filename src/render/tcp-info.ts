@@ -10,7 +10,11 @@ import type { TcpExtInfo } from '../model/table.js';
 export function fmtG(x: number): string {
   if (x === 0) return '0';
   const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-4) return x.toExponential(5).replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2');
+  if (a >= 1e6 || a < 1e-4)
+    return x
+      .toExponential(5)
+      .replace(/\.?0+e/, 'e')
+      .replace(/e([+-])(\d)$/, 'e$10$2');
   return String(Number(x.toPrecision(6)));
 }
 
@@ -49,5 +53,8 @@ export function memoryCell(e: TcpExtInfo | undefined): string {
   const m = e?.skmem;
   if (!m || m.length < 8) return '-';
   const names = ['r', 'rb', 't', 'tb', 'f', 'w', 'o', 'bl', 'd'];
-  return `skmem:(${m.slice(0, 9).map((v, k) => `${names[k]}${v}`).join(',')})`;
+  return `skmem:(${m
+    .slice(0, 9)
+    .map((v, k) => `${names[k]}${v}`)
+    .join(',')})`;
 }

@@ -45,7 +45,13 @@ export interface TimelineOptions {
 
 /** The timeline table. */
 export function renderTimeline(world: World, opts: TimelineOptions = {}): string {
-  const width = Math.max(0, ...world.steps.flatMap((s) => [s.received, ...s.sent]).filter((x): x is Segment => !!x).map((x) => segmentLabel(x).length));
+  const width = Math.max(
+    0,
+    ...world.steps
+      .flatMap((s) => [s.received, ...s.sent])
+      .filter((x): x is Segment => !!x)
+      .map((x) => segmentLabel(x).length),
+  );
   const start = describeState(CLOSED_STATE);
   const lines: string[][] = [['', start, '', '', '', start, '']];
   let lastN = 0;
@@ -56,22 +62,16 @@ export function renderTimeline(world: World, opts: TimelineOptions = {}): string
     const a = describeState(s.a);
     const b = describeState(s.b);
     const ev = (side: Side) => (s.side === side ? what : '');
-    const first = s.what === 'event' ? (s.sent[0] ? wireCell(s.sent[0], 'sent', width) : '')
-      : wireCell(s.received!, s.what === 'lost' ? 'lost' : 'arrived', width);
+    const first = s.what === 'event' ? (s.sent[0] ? wireCell(s.sent[0], 'sent', width) : '') : wireCell(s.received!, s.what === 'lost' ? 'lost' : 'arrived', width);
     lines.push([n, a, ev('A'), first, ev('B'), b, rowIds(s.rows)]);
     const rest = s.what === 'event' ? s.sent.slice(1) : s.sent;
     for (const seg of rest) lines.push(['', a, '', wireCell(seg, 'sent', width), '', b, '']);
   }
   const m = pick(SIMULATE, opts.lang ?? 'en');
-  return renderTable([
-    { header: '#', right: true },
-    { header: opts.left ?? m.client },
-    { header: m.event },
-    { header: m.wire },
-    { header: m.event },
-    { header: opts.right ?? m.server },
-    { header: m.row },
-  ], lines);
+  return renderTable(
+    [{ header: '#', right: true }, { header: opts.left ?? m.client }, { header: m.event }, { header: m.wire }, { header: m.event }, { header: opts.right ?? m.server }, { header: m.row }],
+    lines,
+  );
 }
 
 /** The rows a run used, once each, with their section, action and Linux note. */
@@ -98,8 +98,10 @@ export function wrap(text: string, width = 96, indent = ''): string {
   const out: string[] = [];
   let line = '';
   for (const w of text.split(/\s+/).filter(Boolean)) {
-    if (line && (indent + line + ' ' + w).length > width) { out.push(indent + line); line = w; }
-    else line = line ? `${line} ${w}` : w;
+    if (line && (indent + line + ' ' + w).length > width) {
+      out.push(indent + line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
   }
   if (line) out.push(indent + line);
   return out.join('\n') + '\n';

@@ -6,9 +6,16 @@
 
 /** True for code points a terminal draws two columns wide (CJK, fullwidth forms). */
 function wide(cp: number): boolean {
-  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3)
-    || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60)
-    || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
 }
 
 export function displayWidth(s: string): number {
@@ -29,8 +36,11 @@ function units(text: string): string[] {
   const out: string[] = [];
   let cur = '';
   for (const ch of text.replace(/\s+/g, ' ').trim()) {
-    if (wide(ch.codePointAt(0)!) || NO_LINE_START.has(ch) && cur === '' && out.length) {
-      if (cur) { out.push(cur); cur = ''; }
+    if (wide(ch.codePointAt(0)!) || (NO_LINE_START.has(ch) && cur === '' && out.length)) {
+      if (cur) {
+        out.push(cur);
+        cur = '';
+      }
       if (NO_LINE_START.has(ch) && out.length) out[out.length - 1] += ch;
       else out.push(ch);
     } else if (ch === ' ') {
@@ -65,11 +75,25 @@ export function wrapText(text: string, width = 100, indent = ''): string {
 export function widthTable(rows: readonly string[][], right: readonly boolean[] = [], indent = ''): string {
   const n = Math.max(0, ...rows.map((r) => r.length));
   const w = new Array<number>(n).fill(0);
-  for (const r of rows) r.forEach((c, j) => { w[j] = Math.max(w[j]!, displayWidth(c)); });
-  return rows.map((r) => indent + r.map((c, j) => {
-    if (right[j]) return ' '.repeat(w[j]! - displayWidth(c)) + c;
-    return j === r.length - 1 ? c : padDisplay(c, w[j]!);
-  }).join('  ').trimEnd()).join('\n') + '\n';
+  for (const r of rows)
+    r.forEach((c, j) => {
+      w[j] = Math.max(w[j]!, displayWidth(c));
+    });
+  return (
+    rows
+      .map(
+        (r) =>
+          indent +
+          r
+            .map((c, j) => {
+              if (right[j]) return ' '.repeat(w[j]! - displayWidth(c)) + c;
+              return j === r.length - 1 ? c : padDisplay(c, w[j]!);
+            })
+            .join('  ')
+            .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /**
@@ -80,7 +104,10 @@ export function widthTable(rows: readonly string[][], right: readonly boolean[] 
 export function fitTable(rows: readonly string[][], right: readonly boolean[] = [], width = 80): string {
   const n = Math.max(0, ...rows.map((r) => r.length));
   const natural = new Array<number>(n).fill(0);
-  for (const r of rows) r.forEach((c, j) => { natural[j] = Math.max(natural[j]!, displayWidth(c)); });
+  for (const r of rows)
+    r.forEach((c, j) => {
+      natural[j] = Math.max(natural[j]!, displayWidth(c));
+    });
   const total = natural.reduce((a, b) => a + b, 0) + 2 * (n - 1);
   if (total <= width) return widthTable(rows, right);
   const flex = natural.map((_, j) => j > 0 && !right[j]);
@@ -92,10 +119,15 @@ export function fitTable(rows: readonly string[][], right: readonly boolean[] = 
     const share = Math.floor(room / Math.max(1, open.length));
     const fits = open.filter((j) => natural[j]! <= share);
     if (fits.length === 0) {
-      open.forEach((j, k) => { w[j] = share + (k < room - share * open.length ? 1 : 0); });
+      open.forEach((j, k) => {
+        w[j] = share + (k < room - share * open.length ? 1 : 0);
+      });
       break;
     }
-    for (const j of fits) { w[j] = natural[j]!; room -= natural[j]!; }
+    for (const j of fits) {
+      w[j] = natural[j]!;
+      room -= natural[j]!;
+    }
     open = open.filter((j) => !fits.includes(j));
     if (open.length === 0) break;
   }
@@ -104,11 +136,16 @@ export function fitTable(rows: readonly string[][], right: readonly boolean[] = 
     const cells = r.map((c, j) => (flex[j] ? wrapText(c, w[j]!).replace(/\n$/, '').split('\n') : [c]));
     const height = Math.max(...cells.map((c) => c.length));
     for (let k = 0; k < height; k++) {
-      out.push(cells.map((c, j) => {
-        const s = c[k] ?? '';
-        if (right[j]) return ' '.repeat(Math.max(0, w[j]! - displayWidth(s))) + s;
-        return j === cells.length - 1 ? s : padDisplay(s, w[j]!);
-      }).join('  ').trimEnd());
+      out.push(
+        cells
+          .map((c, j) => {
+            const s = c[k] ?? '';
+            if (right[j]) return ' '.repeat(Math.max(0, w[j]! - displayWidth(s))) + s;
+            return j === cells.length - 1 ? s : padDisplay(s, w[j]!);
+          })
+          .join('  ')
+          .trimEnd(),
+      );
     }
   }
   return out.join('\n') + '\n';

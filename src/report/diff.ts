@@ -47,7 +47,10 @@ export function diffReport(a: DiffInput, b: DiffInput): DiffReport {
   const out = listenOut(a, b);
   const before = Float64Array.from(a.counts);
   const after = Float64Array.from(b.counts);
-  if (out) { before[LISTEN] = 0; after[LISTEN] = 0; }
+  if (out) {
+    before[LISTEN] = 0;
+    after[LISTEN] = 0;
+  }
   const states = diffCounts(before, after);
   const sockets = a.table && b.table ? diffTables(a.table, b.table) : undefined;
   const differ = states.some((c) => c.before !== c.after) || (sockets !== undefined && sockets.length > 0);

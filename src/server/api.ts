@@ -10,7 +10,13 @@ import { MESSAGES } from '../i18n/serve.js';
 export const MAX_QUERY_BYTES = 4096;
 
 export class QueryError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly parameter?: string, readonly token?: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly parameter?: string,
+    readonly token?: string,
+  ) {
     super(message);
   }
 

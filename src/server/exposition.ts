@@ -77,7 +77,10 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
   let om = -1;
   let text = -1;
   for (const part of accept.split(',')) {
-    const [type, ...params] = part.trim().split(';').map((x) => x.trim());
+    const [type, ...params] = part
+      .trim()
+      .split(';')
+      .map((x) => x.trim());
     let q = 1;
     let version: string | undefined;
     for (const p of params) {

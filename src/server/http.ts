@@ -91,14 +91,22 @@ export class TcpstateServer {
       s.maxConnections = this.o.maxRequests * 4;
       await new Promise<void>((res, rej) => {
         s.once('error', rej);
-        s.listen({ port: l.port, ...(l.host === undefined ? {} : { host: l.host }) }, () => { s.off('error', rej); res(); });
+        s.listen({ port: l.port, ...(l.host === undefined ? {} : { host: l.host }) }, () => {
+          s.off('error', rej);
+          res();
+        });
       });
       this.servers.push(s);
       const a = s.address() as AddressInfo;
       bound.push(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
     }
     // Readiness: the first sample (which also loads the source and the worker).
-    void this.sampler.sample({}).then(() => { this.ready = true; }, (e: Error) => this.o.log(MESSAGES.sampleFailed(e.message)));
+    void this.sampler.sample({}).then(
+      () => {
+        this.ready = true;
+      },
+      (e: Error) => this.o.log(MESSAGES.sampleFailed(e.message)),
+    );
     return bound;
   }
 
@@ -106,11 +114,16 @@ export class TcpstateServer {
   async close(): Promise<void> {
     await this.streams?.close();
     this.o.web?.close();
-    await Promise.all(this.servers.map((s) => new Promise<void>((res) => {
-      s.close(() => res());
-      s.closeIdleConnections();
-      setTimeout(() => s.closeAllConnections(), 1000).unref();
-    })));
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise<void>((res) => {
+            s.close(() => res());
+            s.closeIdleConnections();
+            setTimeout(() => s.closeAllConnections(), 1000).unref();
+          }),
+      ),
+    );
     await this.sampler.close();
   }
 
@@ -122,16 +135,24 @@ export class TcpstateServer {
     const startedMs = performance.now();
     const refs = this.namespaces();
     const list: { label?: string; netns?: string }[] = refs ?? [{}];
-    const namespaces: NamespaceScrape[] = await Promise.all(list.map(async (ref) => {
-      const out: NamespaceScrape = ref.label === undefined ? {} : { label: ref.label };
-      try {
-        out.sample = await this.sampler.sample({ ...(ref.netns === undefined ? {} : { netns: ref.netns }), processes: this.o.metrics.byProcess, findings: this.o.metrics.findings, metrics: this.aggregateOptions, rows: false });
-        if (out.sample.report) out.report = out.sample.report;
-      } catch (e) {
-        out.error = e as Error;
-      }
-      return out;
-    }));
+    const namespaces: NamespaceScrape[] = await Promise.all(
+      list.map(async (ref) => {
+        const out: NamespaceScrape = ref.label === undefined ? {} : { label: ref.label };
+        try {
+          out.sample = await this.sampler.sample({
+            ...(ref.netns === undefined ? {} : { netns: ref.netns }),
+            processes: this.o.metrics.byProcess,
+            findings: this.o.metrics.findings,
+            metrics: this.aggregateOptions,
+            rows: false,
+          });
+          if (out.sample.report) out.report = out.sample.report;
+        } catch (e) {
+          out.error = e as Error;
+        }
+        return out;
+      }),
+    );
     return { namespaces, options: this.o.metrics, stats: this.sampler.stats, version: this.o.version, startedMs };
   }
 
@@ -161,10 +182,22 @@ export class TcpstateServer {
     const qm = url.indexOf('?');
     const path = qm < 0 ? url : url.slice(0, qm);
     const search = qm < 0 ? '' : url.slice(qm + 1);
-    if (path === '/-/healthy') { this.send(res, 200, 'text/plain; charset=utf-8', 'Healthy\n', head); return; }
-    if (path === '/-/ready') { this.send(res, this.ready ? 200 : 503, 'text/plain; charset=utf-8', this.ready ? 'Ready\n' : 'Not ready\n', head); return; }
-    if (path === '/' && !this.o.web) { this.send(res, 200, 'text/html; charset=utf-8', MESSAGES.landing(ENDPOINTS), head); return; }
-    if (!ENDPOINTS.includes(path) && !this.o.web?.handles(path)) { this.json(res, 404, new QueryError(404, 'ERR_NOT_FOUND', MESSAGES.notFound(path)).body(), head); return; }
+    if (path === '/-/healthy') {
+      this.send(res, 200, 'text/plain; charset=utf-8', 'Healthy\n', head);
+      return;
+    }
+    if (path === '/-/ready') {
+      this.send(res, this.ready ? 200 : 503, 'text/plain; charset=utf-8', this.ready ? 'Ready\n' : 'Not ready\n', head);
+      return;
+    }
+    if (path === '/' && !this.o.web) {
+      this.send(res, 200, 'text/html; charset=utf-8', MESSAGES.landing(ENDPOINTS), head);
+      return;
+    }
+    if (!ENDPOINTS.includes(path) && !this.o.web?.handles(path)) {
+      this.json(res, 404, new QueryError(404, 'ERR_NOT_FOUND', MESSAGES.notFound(path)).body(), head);
+      return;
+    }
     if (SENSITIVE.has(path) && !this.o.authorize && !loopback) {
       this.json(res, 403, new QueryError(403, 'ERR_FORBIDDEN', MESSAGES.sensitiveRefused(path)).body(), head);
       return;
@@ -218,7 +251,17 @@ export class TcpstateServer {
       return first === undefined ? {} : { ...(first.netns === undefined ? {} : { netns: first.netns }), label: first.label };
     }
     const hit = refs?.find((r) => r.label === name);
-    if (!hit) throw new QueryError(400, 'ERR_NETNS', MESSAGES.unknownNetns(name, (refs ?? []).map((r) => r.label)), 'netns', name);
+    if (!hit)
+      throw new QueryError(
+        400,
+        'ERR_NETNS',
+        MESSAGES.unknownNetns(
+          name,
+          (refs ?? []).map((r) => r.label),
+        ),
+        'netns',
+        name,
+      );
     return { ...(hit.netns === undefined ? {} : { netns: hit.netns }), label: hit.label };
   }
 
@@ -235,12 +278,15 @@ export class TcpstateServer {
       const t = e as { code?: string; message: string; where?: { position?: number } };
       throw new QueryError(400, t.code ?? 'ERR_FILTER', t.message, 'filter', q.get('filter') ?? '');
     }
-    if (head) { this.send(res, 200, 'text/event-stream; charset=utf-8', '', true); return; }
+    if (head) {
+      this.send(res, 200, 'text/event-stream; charset=utf-8', '', true);
+      return;
+    }
     if (!this.streams) {
       const { TransitionStreams } = await import('./transitions.js');
       this.streams ??= new TransitionStreams(this.o.log);
     }
-    if (await this.streams.count() >= MAX_STREAMS) {
+    if ((await this.streams.count()) >= MAX_STREAMS) {
       res.setHeader('Retry-After', '5');
       throw new QueryError(503, 'ERR_BUSY', MESSAGES.tooManyRequests(MAX_STREAMS));
     }
@@ -254,7 +300,9 @@ export class TcpstateServer {
     }
     if (path === '/metrics') {
       parseQuery(search, []);
-      this.scrape ??= this.collect().finally(() => { this.scrape = undefined; });
+      this.scrape ??= this.collect().finally(() => {
+        this.scrape = undefined;
+      });
       const ctx = await this.scrape;
       const om = wantsOpenMetrics(req.headers.accept);
       const { body, failed } = exposition(ctx, om);
@@ -271,7 +319,9 @@ export class TcpstateServer {
       try {
         // Parse before sampling: a bad query costs no scan.
         countDocument(emptySample(), { ...(by === undefined ? {} : { by }), filter: q.get('filter') });
-      } catch (e) { throw asQueryError(e, q) ?? e; }
+      } catch (e) {
+        throw asQueryError(e, q) ?? e;
+      }
       const s = await this.sampler.sample({ ...(ns.netns === undefined ? {} : { netns: ns.netns }), processes: by?.trim() === 'process' });
       this.json(res, 200, labelled(countDocument(s, { ...(by === undefined ? {} : { by }), top, filter: q.get('filter') }), ns.label), head);
       return;
@@ -281,7 +331,11 @@ export class TcpstateServer {
       const limit = intParam(q, 'limit', 10000, 1_000_000);
       const processes = boolParam(q, 'processes');
       const ns = this.netnsParam(q);
-      try { socketsDocument(emptySample(), { filter: q.get('filter'), limit: 0 }); } catch (e) { throw asQueryError(e, q) ?? e; }
+      try {
+        socketsDocument(emptySample(), { filter: q.get('filter'), limit: 0 });
+      } catch (e) {
+        throw asQueryError(e, q) ?? e;
+      }
       // `state` (one state, any spelling) narrows apart from `filter`, so a filter's errors point at its own tokens.
       const st = q.get('state');
       if (st !== undefined && (!/^[A-Za-z0-9_-]{1,20}$/.test(st) || parseState(st) === undefined)) throw new QueryError(400, 'ERR_STATE', MESSAGES.badState(st), 'state', st);

@@ -38,7 +38,13 @@ export class TransitionStreams {
 
   constructor(private readonly log: (line: string) => void) {
     this.timer = setInterval(() => {
-      for (const u of this.upstreams.values()) void u.then((up) => { for (const s of up.subscribers) s.res.write(': keepalive\n\n'); }, () => undefined);
+      for (const u of this.upstreams.values())
+        void u.then(
+          (up) => {
+            for (const s of up.subscribers) s.res.write(': keepalive\n\n');
+          },
+          () => undefined,
+        );
     }, KEEPALIVE_MS);
     this.timer.unref();
   }
@@ -76,7 +82,10 @@ export class TransitionStreams {
 
   private async start(netns: string | undefined): Promise<Upstream> {
     const [{ clockOffsetNs, transitionJson }, { loadNative }, { startTrace }, { followBySnapshots }] = await Promise.all([
-      import('../trace/render.js'), import('../sources/native.js'), import('../trace/session.js'), import('../trace/snapshots.js'),
+      import('../trace/render.js'),
+      import('../sources/native.js'),
+      import('../trace/session.js'),
+      import('../trace/snapshots.js'),
     ]);
     const offset = clockOffsetNs();
     const up: Upstream = { subscribers: new Set(), stop: async () => undefined, lost: 0 };
@@ -100,14 +109,19 @@ export class TransitionStreams {
     const native = loadNative();
     if (native.addon) {
       try {
-        const session = startTrace(native.addon, { ...(netns === undefined ? {} : { netns }) }, (ts) => {
-          send(ts);
-          const lost = session.lost();
-          if (lost > up.lost) {
-            up.lost = lost;
-            for (const s of up.subscribers) s.res.write(`event: lost\ndata: ${JSON.stringify({ lost })}\n\n`);
-          }
-        }, fail);
+        const session = startTrace(
+          native.addon,
+          { ...(netns === undefined ? {} : { netns }) },
+          (ts) => {
+            send(ts);
+            const lost = session.lost();
+            if (lost > up.lost) {
+              up.lost = lost;
+              for (const s of up.subscribers) s.res.write(`event: lost\ndata: ${JSON.stringify({ lost })}\n\n`);
+            }
+          },
+          fail,
+        );
         up.stop = () => session.stop();
         return up;
       } catch (e) {

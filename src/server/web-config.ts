@@ -82,12 +82,14 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   const y = parseYamlMap(text, file);
   const out: WebConfig = {};
   for (const k of Object.keys(y)) {
-    if (k !== 'tls_server_config' && k !== 'basic_auth_users') throw new TcpstateError('ERR_USAGE', `"${k}" is not supported by tcpstate serve (supported: tls_server_config, basic_auth_users)`, { file, field: k });
+    if (k !== 'tls_server_config' && k !== 'basic_auth_users')
+      throw new TcpstateError('ERR_USAGE', `"${k}" is not supported by tcpstate serve (supported: tls_server_config, basic_auth_users)`, { file, field: k });
   }
   const tls = y['tls_server_config'];
   if (tls !== undefined) {
     if (typeof tls === 'string') throw new TcpstateError('ERR_USAGE', 'tls_server_config must be a map', { file, field: 'tls_server_config' });
-    for (const k of Object.keys(tls)) if (!TLS_KEYS.has(k)) throw new TcpstateError('ERR_USAGE', `tls_server_config.${k} is not supported by tcpstate serve`, { file, field: `tls_server_config.${k}` });
+    for (const k of Object.keys(tls))
+      if (!TLS_KEYS.has(k)) throw new TcpstateError('ERR_USAGE', `tls_server_config.${k} is not supported by tcpstate serve`, { file, field: `tls_server_config.${k}` });
     out.tls = { cert: pem(tls['cert_file'], tls['cert'], 'cert', file), key: pem(tls['key_file'], tls['key'], 'key', file) };
   }
   const users = y['basic_auth_users'];
@@ -95,7 +97,8 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
     if (typeof users === 'string') throw new TcpstateError('ERR_USAGE', 'basic_auth_users must be a map of user: bcrypt hash', { file, field: 'basic_auth_users' });
     const hashes = new Map<string, string>();
     for (const [u, h] of Object.entries(users)) {
-      if (typeof h !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(h)) throw new TcpstateError('ERR_USAGE', `basic_auth_users.${u} is not a bcrypt hash`, { file, field: `basic_auth_users.${u}` });
+      if (typeof h !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(h))
+        throw new TcpstateError('ERR_USAGE', `basic_auth_users.${u} is not a bcrypt hash`, { file, field: `basic_auth_users.${u}` });
       hashes.set(u, h);
     }
     const bcrypt = createRequire(import.meta.url)('bcryptjs') as { compare(p: string, h: string): Promise<boolean> };

@@ -62,12 +62,20 @@ export function parseCounterPairs(text: string, file = 'net/netstat'): CounterTa
     const colon = head.indexOf(':');
     if (colon <= 0) throw new TcpstateError('ERR_PARSE', 'expected "Section: names"', { file, line: i + 1 });
     const section = head.slice(0, colon);
-    const names = head.slice(colon + 1).trim().split(/\s+/).filter(Boolean);
+    const names = head
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     const vline = ls[i + 1];
     if (vline === undefined || !vline.startsWith(section + ':')) {
       throw new TcpstateError('ERR_PARSE', `header line of "${section}" has no value line after it`, { file, line: i + 2, field: section });
     }
-    const values = vline.slice(colon + 1).trim().split(/\s+/).filter(Boolean);
+    const values = vline
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     if (values.length !== names.length) {
       throw new TcpstateError('ERR_PARSE', `"${section}" names ${names.length} counters but gives ${values.length} values`, { file, line: i + 2, field: section });
     }
@@ -92,7 +100,11 @@ export function parseSockstat(text: string, file = 'net/sockstat'): CounterTable
     const colon = l.indexOf(':');
     if (colon <= 0) throw new TcpstateError('ERR_PARSE', 'expected "Section: key value ..."', { file, line: i + 1 });
     const section = l.slice(0, colon);
-    const words = l.slice(colon + 1).trim().split(/\s+/).filter(Boolean);
+    const words = l
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     if (words.length % 2 !== 0) throw new TcpstateError('ERR_PARSE', `"${section}" has a key without a value`, { file, line: i + 1, field: section });
     const sec: Record<string, number> = (out[section] ??= {});
     for (let k = 0; k < words.length; k += 2) {
@@ -124,7 +136,10 @@ export function readCounters(dir: string, now: () => number = () => performance.
   for (const rel of COUNTER_FILES) {
     const path = `${dir}/${rel}`;
     const text = readOptional(path);
-    if (text === undefined) { c.missing.push(rel); continue; }
+    if (text === undefined) {
+      c.missing.push(rel);
+      continue;
+    }
     if (rel === 'net/netstat') c.netstat = parseCounterPairs(text, path);
     else if (rel === 'net/snmp') c.snmp = parseCounterPairs(text, path);
     else if (rel === 'net/sockstat') c.sockstat = parseSockstat(text, path);

@@ -85,7 +85,10 @@ export interface NativeAddon {
    * 112-byte records and the events lost so far. Throws (code ERR_BPF_UNAVAILABLE, with
    * the reason) when the kernel will not run them. `missing`: optional hooks not attached.
    */
-  traceStart(opts: { netns?: number | undefined; family?: number | undefined; ringBytes?: number | undefined; countOnly?: number | undefined }, onBatch: (records: Buffer, lost: number) => void): { handle: TraceHandle; hooks: string[]; missing: string[] };
+  traceStart(
+    opts: { netns?: number | undefined; family?: number | undefined; ringBytes?: number | undefined; countOnly?: number | undefined },
+    onBatch: (records: Buffer, lost: number) => void,
+  ): { handle: TraceHandle; hooks: string[]; missing: string[] };
   /** Detach, deliver what the ring buffer holds and let the event loop go; again is a no-op. */
   traceStop(handle: TraceHandle): void;
   /** Changes per (old state × 16 + new state) since the start, counted in the kernel (lost events included). */

@@ -137,7 +137,11 @@ export class SockDiagDecoder {
   /** When set, rows are not stored: states are counted here instead (see {@link countSockDiag}). */
   counts: Float64Array | undefined;
 
-  constructor(private readonly sink: ChunkSink, opts: DecodeOptions = {}, chunk?: SocketTable) {
+  constructor(
+    private readonly sink: ChunkSink,
+    opts: DecodeOptions = {},
+    chunk?: SocketTable,
+  ) {
     this.chunk = opts.into ?? chunk ?? new SocketTable(CHUNK_ROWS);
     this.collect = opts.into !== undefined;
     this.name = opts.name ?? 'netlink';
@@ -175,8 +179,14 @@ export class SockDiagDecoder {
         const code = COUNT_CODE[(fs >>> 8) & 0xff]!;
         const fam = fs & 0xff;
         const type = tf & (0xffff | (NLM_F_DUMP_INTR << 16));
-        if ((type !== SOCK_DIAG_BY_FAMILY && type !== TCPDIAG_GETSOCK) || len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN || len > (words - q) << 2 ||
-          (fam !== LINUX_AF_INET && fam !== LINUX_AF_INET6) || code === UNKNOWN) break;
+        if (
+          (type !== SOCK_DIAG_BY_FAMILY && type !== TCPDIAG_GETSOCK) ||
+          len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN ||
+          len > (words - q) << 2 ||
+          (fam !== LINUX_AF_INET && fam !== LINUX_AF_INET6) ||
+          code === UNKNOWN
+        )
+          break;
         counts[code]!++;
         n++;
         q += (len + 3) >>> 2;
@@ -259,7 +269,7 @@ export class SockDiagDecoder {
     // Every column of the row is written below, so no add() with its clearing.
     if (t.length === t.capacity) t.reserve(t.length + 1);
     const i = t.length++;
-    t.proto[i] = proto ?? ((seq >>> 16) === SEQ_TAG ? (seq >>> 8) & 0xff : this.defaultProto);
+    t.proto[i] = proto ?? (seq >>> 16 === SEQ_TAG ? (seq >>> 8) & 0xff : this.defaultProto);
     t.state[i] = state;
     const v4 = fam === LINUX_AF_INET;
     t.family[i] = v4 ? AF_INET : AF_INET6;
@@ -275,7 +285,10 @@ export class SockDiagDecoder {
       la[o + k] = b[m + 8 + k]!;
       ra[o + k] = b[m + 24 + k]!;
     }
-    for (let k = n; k < 16; k++) { la[o + k] = 0; ra[o + k] = 0; }
+    for (let k = n; k < 16; k++) {
+      la[o + k] = 0;
+      ra[o + k] = 0;
+    }
     t.timer[i] = timer;
     // idiag_retrans is icsk_retransmits for the retransmit timer and icsk_probes_out for
     // the keepalive and zero-window-probe timers (net/ipv4/inet_diag.c).

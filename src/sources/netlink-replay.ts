@@ -92,10 +92,16 @@ export class RecordingCheck {
     const again = cover & this.covered;
     if (again) {
       let firstEnd = 0;
-      for (let k = 0; k < 6; k++) if (again & (1 << k)) { firstEnd = this.endOf.get(1 << k)!; break; }
-      throw new TcpstateError('ERR_PARSE',
+      for (let k = 0; k < 6; k++)
+        if (again & (1 << k)) {
+          firstEnd = this.endOf.get(1 << k)!;
+          break;
+        }
+      throw new TcpstateError(
+        'ERR_PARSE',
         `a second dump of ${pairNames(again)} sockets (bytes ${this.dumpStart}-${d.next}; an earlier dump of them ended at byte ${firstEnd}): the file holds more than one snapshot (recordings joined together?), and counting both would count every socket twice; replay each recording on its own`,
-        { file: this.file, offset: this.dumpStart });
+        { file: this.file, offset: this.dumpStart },
+      );
     }
     if (cover === 0) this.unknownEmpty++;
     for (let k = 0; k < 6; k++) if (cover & (1 << k)) this.endOf.set(1 << k, d.next);
@@ -111,17 +117,22 @@ export class RecordingCheck {
    */
   end(length: number): void {
     if (length === this.dumpStart && this.dumps > 0) return;
-    throw new TcpstateError('ERR_PARSE',
+    throw new TcpstateError(
+      'ERR_PARSE',
       this.dumps === 0
         ? 'unexpected end of file: no NLMSG_DONE ends the dump, so it is incomplete (a recording cut short, as by a full disk or an interrupted run)'
         : `unexpected end of file: the dump that begins at byte ${this.dumpStart} has no NLMSG_DONE, so it is incomplete (a recording cut short, as by a full disk or an interrupted run)`,
-      { file: this.file, offset: length });
+      { file: this.file, offset: length },
+    );
   }
 
   /** Warnings for the protocols and families asked for that no dump of the file covers. */
   missing(opts: { tcp: boolean; udp: boolean; v4: boolean; v6: boolean }): Warning[] {
     const out: Warning[] = [];
-    for (const [want, proto] of [[opts.tcp, PROTO_TCP], [opts.udp, PROTO_UDP]] as const) {
+    for (const [want, proto] of [
+      [opts.tcp, PROTO_TCP],
+      [opts.udp, PROTO_UDP],
+    ] as const) {
       if (!want || (proto === PROTO_TCP && this.unknownEmpty > 0)) continue;
       let absent = 0;
       if (opts.v4) absent |= pairBit(proto, false) & ~this.covered;
@@ -140,7 +151,7 @@ export class RecordingCheck {
 
 function ioError(path: string, e: unknown): TcpstateError {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'EISDIR' ? 'it is a directory' : code ?? (e as Error).message;
+  const why = code === 'EISDIR' ? 'it is a directory' : (code ?? (e as Error).message);
   return new TcpstateError('ERR_IO', `cannot read ${path}: ${why}`, { file: path, field: '--replay' });
 }
 
@@ -158,7 +169,13 @@ export function replayFile(path: string, sink: ChunkSink): { dec: SockDiagDecode
     throw ioError(path, e);
   }
   const check = new RecordingCheck(path);
-  const dec = new SockDiagDecoder((chunk) => { check.rows(chunk); sink(chunk); }, { name: path, onDone: (d) => check.done(d) });
+  const dec = new SockDiagDecoder(
+    (chunk) => {
+      check.rows(chunk);
+      sink(chunk);
+    },
+    { name: path, onDone: (d) => check.done(d) },
+  );
   // Every message fits: the decoder refuses lengths above NLMSG_MAX, the buffer's size.
   const buf = Buffer.allocUnsafeSlow(READ_BYTES);
   let have = 0;
@@ -194,14 +211,15 @@ export const replaySource: LiveSource = {
   unavailable: (opts) => (opts.replay === undefined ? 'needs --replay FILE' : undefined),
   scan(opts: ScanOptions, sink: ChunkSink): ScanResult {
     const keep = (t: SocketTable, i: number): boolean =>
-      (t.proto[i] === PROTO_TCP ? opts.tcp : t.proto[i] === PROTO_UDP ? opts.udp : false) &&
-      (t.family[i] === AF_INET ? opts.v4 : opts.v6) &&
-      (opts.states & (1 << t.state[i]!)) !== 0;
+      (t.proto[i] === PROTO_TCP ? opts.tcp : t.proto[i] === PROTO_UDP ? opts.udp : false) && (t.family[i] === AF_INET ? opts.v4 : opts.v6) && (opts.states & (1 << t.state[i]!)) !== 0;
     let all = true;
     const { dec, check } = replayFile(opts.replay!, (chunk) => {
       // Pass chunks through untouched when every row is wanted (the usual case).
       for (let i = 0; i < chunk.length && all; i++) if (!keep(chunk, i)) all = false;
-      if (all) { sink(chunk); return; }
+      if (all) {
+        sink(chunk);
+        return;
+      }
       const t = chunk.select((i) => keep(chunk, i));
       all = true;
       if (t.length) sink(t);

@@ -105,7 +105,10 @@ class RecordFile {
    * whole run (a failed run's own error is the one to report).
    */
   finish(ok: boolean): void {
-    if (!ok) { this.file.abort(); return; }
+    if (!ok) {
+      this.file.abort();
+      return;
+    }
     try {
       this.file.commit();
     } catch (e) {

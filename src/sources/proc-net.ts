@@ -37,7 +37,10 @@ export interface ProcNetFile {
 
 const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) { HEX[65 + i] = 10 + i; HEX[97 + i] = 10 + i; }
+for (let i = 0; i < 6; i++) {
+  HEX[65 + i] = 10 + i;
+  HEX[97 + i] = 10 + i;
+}
 
 const FIELD_NAMES = ['sl', 'local_address', 'rem_address', 'st', 'tx_queue:rx_queue', 'tr:tm->when', 'retrnsmt', 'uid', 'timeout', 'inode'];
 
@@ -60,7 +63,12 @@ export class ProcNetParser {
   private lineNo = 0;
 
   /** `warnings`: where its warnings go, capped per code (by default its own {@link Warnings}). */
-  constructor(private readonly file: ProcNetFile, private readonly sink: ChunkSink, chunk?: SocketTable, readonly warnings: WarningSink = new Warnings()) {
+  constructor(
+    private readonly file: ProcNetFile,
+    private readonly sink: ChunkSink,
+    chunk?: SocketTable,
+    readonly warnings: WarningSink = new Warnings(),
+  ) {
     this.chunk = chunk ?? new SocketTable(CHUNK_ROWS);
   }
 
@@ -88,7 +96,10 @@ export class ProcNetParser {
     }
     while (p < end) {
       const nl = buf.indexOf(10, p);
-      if (nl < 0 || nl >= end) { this.appendCarry(buf, p, end, base); return; }
+      if (nl < 0 || nl >= end) {
+        this.appendCarry(buf, p, end, base);
+        return;
+      }
       if (nl - p > PROC_LINE_MAX) this.tooLong(base + p);
       this.line(buf, p, nl);
       p = nl + 1;
@@ -154,7 +165,8 @@ export class ProcNetParser {
     r = this.hexField(b, this.skipWs(b, p, e, 3), e, 3, 2);
     p = this.pos;
     const code = canonicalCode(r);
-    if (code === UNKNOWN) this.warnings.add('W_UNKNOWN_STATE', `unknown state code ${r.toString(16).toUpperCase().padStart(2, '0')}, counted as UNKNOWN`, { file: this.file.name, line: this.lineNo, field: 'st' });
+    if (code === UNKNOWN)
+      this.warnings.add('W_UNKNOWN_STATE', `unknown state code ${r.toString(16).toUpperCase().padStart(2, '0')}, counted as UNKNOWN`, { file: this.file.name, line: this.lineNo, field: 'st' });
     t.state[i] = code;
 
     t.sendQ[i] = this.hexField(b, this.skipWs(b, p, e, 4), e, 4, 8);
@@ -298,12 +310,14 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
   } catch (e) {
     if (e instanceof TcpstateError) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code === 'EISDIR' ? 'it is a directory' : err.code ?? err.message}`, { file: path });
+    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code === 'EISDIR' ? 'it is a directory' : (err.code ?? err.message)}`, { file: path });
   } finally {
     fs.closeSync(fd);
   }
   if (total === 0) {
-    return [{ code: 'W_FILE_EMPTY', message: `the file is empty, without even the header line the kernel writes, so no ${holds(file)} sockets were read (a failed or cut copy?)`, where: { file: path } }];
+    return [
+      { code: 'W_FILE_EMPTY', message: `the file is empty, without even the header line the kernel writes, so no ${holds(file)} sockets were read (a failed or cut copy?)`, where: { file: path } },
+    ];
   }
   return warnings.list();
 }

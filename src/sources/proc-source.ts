@@ -21,7 +21,11 @@ export function netDir(opts: ScanOptions, entered = false): string {
   if (entered) return `${opts.procRoot}/thread-self`;
   const pid = findPidInNetns(opts.netns, opts.procRoot);
   if (pid === undefined) {
-    throw new TcpstateError('ERR_NETNS', `no process lives in network namespace "${opts.netns}" and the native addon is not loaded, so it cannot be entered; build the addon (npm install with a compiler) or start a process there`, { field: '--netns' });
+    throw new TcpstateError(
+      'ERR_NETNS',
+      `no process lives in network namespace "${opts.netns}" and the native addon is not loaded, so it cannot be entered; build the addon (npm install with a compiler) or start a process there`,
+      { field: '--netns' },
+    );
   }
   return `${opts.procRoot}/${pid}`;
 }

@@ -9,7 +9,13 @@ import { scanShare, WORKER_SLOT } from './process-scan.js';
 
 const { procRoot, pids, ctl } = workerData as { procRoot: string; pids: Int32Array; ctl: Int32Array };
 if (Atomics.compareExchange(ctl, WORKER_SLOT, 0, 1) === 0) {
-  const r = scanShare(procRoot, pids, ctl, (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p));
+  const r = scanShare(
+    procRoot,
+    pids,
+    ctl,
+    (p) => fs.readdirSync(p),
+    (p) => fs.readlinkSync(p),
+  );
   const triples = r.triples.slice(0, 3 * r.n);
   parentPort!.postMessage({ ...r, triples }, [triples.buffer]);
 }

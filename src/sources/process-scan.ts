@@ -108,7 +108,10 @@ export class OwnerIndex implements OwnerLookup {
   /** Number of socket inodes with an owner. */
   readonly size: number;
 
-  constructor(parts: FdTriples[], private readonly comm: Map<number, string>) {
+  constructor(
+    parts: FdTriples[],
+    private readonly comm: Map<number, string>,
+  ) {
     let n = 0;
     for (const p of parts) n += p.n;
     // One part (the native scan's merged triples) is used as it is: no copy into fresh memory.
@@ -135,7 +138,7 @@ export class OwnerIndex implements OwnerLookup {
 
   /** The slot of an inode: where it is, or the empty slot where it would go. */
   private slot(ino: number): number {
-    let s = Math.imul(ino, 0x9e3779b1) >>> 0 & this.mask;
+    let s = (Math.imul(ino, 0x9e3779b1) >>> 0) & this.mask;
     for (;;) {
       const h = this.slots[s]!;
       if (h === 0 || this.t[3 * (h - 1)] === ino) return s;
@@ -154,10 +157,15 @@ export class OwnerIndex implements OwnerLookup {
     const pid = this.t[3 * k + 1]!;
     if (this.next[k]! < 0) {
       let l = this.labels.get(pid);
-      if (l === undefined) { l = `${pid}/${this.comm.get(pid) ?? '?'}`; this.labels.set(pid, l); }
+      if (l === undefined) {
+        l = `${pid}/${this.comm.get(pid) ?? '?'}`;
+        this.labels.set(pid, l);
+      }
       return l;
     }
-    return this.get(ino)!.map((o) => `${o.pid}/${o.program}`).join(',');
+    return this.get(ino)!
+      .map((o) => `${o.pid}/${o.program}`)
+      .join(',');
   }
 
   /** Owners of a socket inode, in pid order then fd order. */
@@ -182,7 +190,11 @@ export class OwnerIndex implements OwnerLookup {
 
   /** Every inode with its owners (tests, JSON). */
   *entries(): IterableIterator<[number, Owner[]]> {
-    for (const h of this.slots) if (h !== 0) { const ino = this.t[3 * (h - 1)]!; yield [ino, this.get(ino)!]; }
+    for (const h of this.slots)
+      if (h !== 0) {
+        const ino = this.t[3 * (h - 1)]!;
+        yield [ino, this.get(ino)!];
+      }
   }
 }
 
@@ -218,7 +230,10 @@ export function nativeTriples(procRoot: string, r: NativeScan): FdTriples {
     const pid = t[k]!;
     if (pid === last) continue;
     last = pid;
-    if (!seen.has(pid)) { seen.add(pid); comms.push([pid, readComm(procRoot, pid, warnings)]); }
+    if (!seen.has(pid)) {
+      seen.add(pid);
+      comms.push([pid, readComm(procRoot, pid, warnings)]);
+    }
   }
   return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned, warnings };
 }
@@ -258,7 +273,11 @@ export function startProcessScan(procRoot: string, opts: ScanOptions = {}): Pend
     const triples = bpfTriples(addon);
     if (triples) {
       const scan = nativeTriples(procRoot, { triples, hidden: 0, scanned: list.length });
-      return { async done() { return mergeTriples([scan]); } };
+      return {
+        async done() {
+          return mergeTriples([scan]);
+        },
+      };
     }
   }
   if (addon && list.length > 0) return startNative(addon, procRoot, list, opts.threads === undefined ? defaultScanThreads() : Math.max(0, Math.floor(opts.threads) - 1));
@@ -313,7 +332,14 @@ function startWorker(procRoot: string, list: number[], threads: number): Pending
   return {
     async done() {
       const fs = await import('node:fs');
-      const scan = (c: Int32Array) => scanShare(procRoot, view, c, (p) => fs.readdirSync(p), (p) => fs.readlinkSync(p));
+      const scan = (c: Int32Array) =>
+        scanShare(
+          procRoot,
+          view,
+          c,
+          (p) => fs.readdirSync(p),
+          (p) => fs.readlinkSync(p),
+        );
       const parts = [scan(ctl)];
       if (worker && result) {
         if (Atomics.compareExchange(ctl, WORKER, 0, 2) === 0) {

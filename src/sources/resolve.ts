@@ -113,14 +113,25 @@ export async function resolveTable(t: SocketTable, o: ResolveOptions = {}): Prom
   };
   for (let i = 0; i < t.length; i++) {
     if (t.names.has(i)) continue;
-    for (const addr of [t.laddr, t.raddr]) { const k = keyOf(addr, i); if (k !== undefined) want.add(k); }
+    for (const addr of [t.laddr, t.raddr]) {
+      const k = keyOf(addr, i);
+      if (k !== undefined) want.add(k);
+    }
   }
   const found = new Map<string, string>();
   const dns: string[] = [];
-  for (const k of want) { const h = hosts.get(k); if (h !== undefined) found.set(k, h); else dns.push(k); }
+  for (const k of want) {
+    const h = hosts.get(k);
+    if (h !== undefined) found.set(k, h);
+    else dns.push(k);
+  }
   const timedOut = await lookUp(dns, found, { lookupMs, totalMs, concurrency: o.concurrency ?? 32, reverse: o.reverse });
   if (timedOut > 0) {
-    warnings.push({ code: 'W_RESOLVE_TIMEOUT', message: `${timedOut} of ${want.size} address${want.size === 1 ? '' : 'es'} not resolved in time (${lookupMs / 1000} s a lookup, ${totalMs / 1000} s in all): shown as numbers`, where: { field: '--resolve' } });
+    warnings.push({
+      code: 'W_RESOLVE_TIMEOUT',
+      message: `${timedOut} of ${want.size} address${want.size === 1 ? '' : 'es'} not resolved in time (${lookupMs / 1000} s a lookup, ${totalMs / 1000} s in all): shown as numbers`,
+      where: { field: '--resolve' },
+    });
   }
 
   const endpoint = (addr: Uint8Array, port: number, i: number): string => {
@@ -128,7 +139,7 @@ export async function resolveTable(t: SocketTable, o: ResolveOptions = {}): Prom
     const colon = num.lastIndexOf(':');
     const k = keyOf(addr, i);
     const host = (k !== undefined ? found.get(k) : undefined) ?? num.slice(0, colon);
-    const service = port === 0 ? '*' : services.get(`${port}/${t.proto[i] === PROTO_UDP ? 'udp' : 'tcp'}`) ?? String(port);
+    const service = port === 0 ? '*' : (services.get(`${port}/${t.proto[i] === PROTO_UDP ? 'udp' : 'tcp'}`) ?? String(port));
     return `${host}:${service}`;
   };
   for (let i = 0; i < t.length; i++) {
@@ -144,8 +155,7 @@ export async function resolveTable(t: SocketTable, o: ResolveOptions = {}): Prom
  * Whatever is still pending then is cancelled, so nothing keeps the process alive after
  * the listing.
  */
-async function lookUp(addresses: readonly string[], found: Map<string, string>,
-  o: { lookupMs: number; totalMs: number; concurrency: number; reverse: ResolveOptions['reverse'] }): Promise<number> {
+async function lookUp(addresses: readonly string[], found: Map<string, string>, o: { lookupMs: number; totalMs: number; concurrency: number; reverse: ResolveOptions['reverse'] }): Promise<number> {
   if (addresses.length === 0) return 0;
   let cancel = (): void => {};
   let reverse = o.reverse;
@@ -160,13 +170,21 @@ async function lookUp(addresses: readonly string[], found: Map<string, string>,
   let next = 0;
   let over = false;
   let deadlineTimer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((res) => { deadlineTimer = setTimeout(() => { over = true; res(); }, o.totalMs); });
+  const deadline = new Promise<void>((res) => {
+    deadlineTimer = setTimeout(() => {
+      over = true;
+      res();
+    }, o.totalMs);
+  });
   const one = async (a: string): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((res) => { timer = setTimeout(() => res('late'), o.lookupMs); timer.unref(); });
+    const late = new Promise<'late'>((res) => {
+      timer = setTimeout(() => res('late'), o.lookupMs);
+      timer.unref();
+    });
     try {
       // A failure other than a timeout (no such name, refused) is an answer: no name.
-      const r = await Promise.race([reverse!(a, o.lookupMs).catch((e: NodeJS.ErrnoException) => (e?.code === 'ETIMEOUT' || e?.code === 'ECANCELLED' ? 'late' as const : undefined)), late]);
+      const r = await Promise.race([reverse!(a, o.lookupMs).catch((e: NodeJS.ErrnoException) => (e?.code === 'ETIMEOUT' || e?.code === 'ECANCELLED' ? ('late' as const) : undefined)), late]);
       if (r === 'late' || over) return;
       answered.add(a);
       if (r !== undefined && r !== '') found.set(a, r);

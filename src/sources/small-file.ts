@@ -48,7 +48,7 @@ export function readHead(path: string, max: number): FileHead | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code === 'EISDIR' ? 'it is a directory' : code ?? (e as Error).message}`, { file: path });
+    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code === 'EISDIR' ? 'it is a directory' : (code ?? (e as Error).message)}`, { file: path });
   }
   return { text: h.bytes.toString('latin1'), more: h.more };
 }

@@ -84,7 +84,10 @@ export function readSysctls(procRoot: string, names: readonly string[] = Object.
   for (const name of names) {
     const path = sysctlPath(procRoot, name);
     const text = readSmallFile(path, SYSCTL_FILE_MAX, 'sysctl value');
-    if (text === undefined) { out.missing.push(name); continue; }
+    if (text === undefined) {
+      out.missing.push(name);
+      continue;
+    }
     out.values[name] = parseSysctl(name, text, path);
   }
   return out;

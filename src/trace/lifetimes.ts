@@ -68,7 +68,9 @@ export function historyOf(ts: readonly Transition[], active: boolean | undefined
   const ours = (c: string): string => (active ? c.toUpperCase() : c.toLowerCase());
   const peers = (c: string): string => (active ? c.toLowerCase() : c.toUpperCase());
   let out = '';
-  const add = (c: string): void => { if (!out.includes(c)) out += c; };
+  const add = (c: string): void => {
+    if (!out.includes(c)) out += c;
+  };
   for (const t of ts) {
     // both sides' data first seen at one change: the originator's letter first, on both ends
     const data = [(t.bytes?.sent ?? 0) > 0 ? ours('D') : '', (t.bytes?.received ?? 0) > 0 ? peers('D') : ''].sort();

@@ -34,7 +34,23 @@ export function lifetimeMatcher(f: ParsedFilter): (l: Lifetime) => boolean {
   const m = transitionMatcher(f);
   return (l) => {
     for (let k = 0; k + 1 < l.path.length; k++) {
-      if (m({ time: l.end, netns: l.netns, owner: l.owner, family: l.family, laddr: l.laddr, lport: l.lport, raddr: l.raddr, rport: l.rport, from: l.path[k]!, to: l.path[k + 1]!, ms: undefined, sk: l.sk })) return true;
+      if (
+        m({
+          time: l.end,
+          netns: l.netns,
+          owner: l.owner,
+          family: l.family,
+          laddr: l.laddr,
+          lport: l.lport,
+          raddr: l.raddr,
+          rport: l.rport,
+          from: l.path[k]!,
+          to: l.path[k + 1]!,
+          ms: undefined,
+          sk: l.sk,
+        })
+      )
+        return true;
     }
     return false;
   };

@@ -33,7 +33,10 @@ export class KernelOwners implements OwnerSource {
   readonly warnings: Warning[] = [];
   private broken = false;
 
-  constructor(private addon: NativeAddon, private procRoot = '/proc') {
+  constructor(
+    private addon: NativeAddon,
+    private procRoot = '/proc',
+  ) {
     this.walk();
   }
 

@@ -42,19 +42,38 @@ export class SnapshotDiffer {
       const k = keyOf(t, i);
       const o = t.ownersOf(i);
       const s: Seen = {
-        state: t.state[i] as StateCode, since: time, known: this.prev !== undefined, owner: o.length ? o[0] : undefined,
-        family: t.family[i] as 4 | 6, laddr: t.laddr.slice(i * 16, i * 16 + 16), lport: t.lport[i]!, raddr: t.raddr.slice(i * 16, i * 16 + 16), rport: t.rport[i]!,
+        state: t.state[i] as StateCode,
+        since: time,
+        known: this.prev !== undefined,
+        owner: o.length ? o[0] : undefined,
+        family: t.family[i] as 4 | 6,
+        laddr: t.laddr.slice(i * 16, i * 16 + 16),
+        lport: t.lport[i]!,
+        raddr: t.raddr.slice(i * 16, i * 16 + 16),
+        rport: t.rport[i]!,
       };
       const l = now.get(k);
-      if (l) l.push(s); else now.set(k, [s]);
+      if (l) l.push(s);
+      else now.set(k, [s]);
     }
     const prev = this.prev;
     this.prev = now;
     if (!prev) return [];
     const out: Transition[] = [];
     const make = (s: Seen, from: StateCode, to: StateCode, before: Seen | undefined): Transition => ({
-      time, netns: this.netns, owner: s.owner ?? before?.owner, family: s.family, laddr: s.laddr, lport: s.lport, raddr: s.raddr, rport: s.rport,
-      from, to, ms: before?.known ? Number(time - before.since) / 1e6 : undefined, sk: '', observed: true,
+      time,
+      netns: this.netns,
+      owner: s.owner ?? before?.owner,
+      family: s.family,
+      laddr: s.laddr,
+      lport: s.lport,
+      raddr: s.raddr,
+      rport: s.rport,
+      from,
+      to,
+      ms: before?.known ? Number(time - before.since) / 1e6 : undefined,
+      sk: '',
+      observed: true,
     });
     for (const [k, cur] of now) {
       const old = prev.get(k) ?? [];
@@ -64,9 +83,18 @@ export class SnapshotDiffer {
       const fresh: Seen[] = [];
       for (const s of cur) {
         const j = left.findIndex((o) => o.state === s.state);
-        if (j >= 0) { const [o] = left.splice(j, 1); s.since = o!.since; s.known = o!.known; s.owner ??= o!.owner; } else fresh.push(s);
+        if (j >= 0) {
+          const [o] = left.splice(j, 1);
+          s.since = o!.since;
+          s.known = o!.known;
+          s.owner ??= o!.owner;
+        } else fresh.push(s);
       }
-      while (fresh.length && left.length) { const s = fresh.shift()!; const o = left.shift()!; out.push(make(s, o.state, s.state, o)); }
+      while (fresh.length && left.length) {
+        const s = fresh.shift()!;
+        const o = left.shift()!;
+        out.push(make(s, o.state, s.state, o));
+      }
       for (const s of fresh) out.push(make(s, CLOSE, s.state, undefined));
       for (const o of left) out.push(make(o, o.state, CLOSE, o));
     }
@@ -94,7 +122,10 @@ export async function followBySnapshots(o: { netns?: string; intervalMs: number 
   let stopped = false;
   const stopTicks = sampler.every(o.intervalMs, want, (s) => {
     if (stopped) return; // the sample in flight fails as the sampler closes
-    if (s instanceof Error) { onError(s); return; }
+    if (s instanceof Error) {
+      onError(s);
+      return;
+    }
     // CLOCK_MONOTONIC of the moment the sample was taken, not of its arrival here.
     const time = process.hrtime.bigint() - BigInt(Math.max(0, Date.now() - s.takenAt)) * 1_000_000n;
     const ts = differ.push(s.table!, time);

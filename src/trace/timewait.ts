@@ -110,7 +110,10 @@ export class TimewaitFollower {
     this.followed = [];
     for (const f of followed) {
       const rows = rowsOf(f.t.netns);
-      if (rows === 'unreadable') { this.followed.push(f); continue; }
+      if (rows === 'unreadable') {
+        this.followed.push(f);
+        continue;
+      }
       const row = rows === 'gone' ? undefined : find(rows, f.t);
       const seen = seenAt.get(f.t.netns) ?? now;
       if (!row) {

@@ -15,7 +15,6 @@ import type { Owner } from '../model/table.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, NEW_SYN_RECV, SYN_RECV, SYN_SENT, TIME_WAIT, type StateCode } from '../model/state.js';
 import { KIND_STATE, KIND_TW_ENTER, KIND_TW_KILL, KIND_TW_SCHED, type TraceEvent } from './events.js';
 
-
 /** One state change of one socket. */
 /** A traced socket's owner and addresses (addresses as 4 or 16 bytes, ports in host order). */
 export interface Endpoints {
@@ -128,7 +127,10 @@ export class Tracker {
   private lives = 0;
 
   /** @param followTimewait mark FIN_WAIT2/CLOSING -> CLOSE for {@link TimewaitFollower} (no timewait hooks in the kernel). */
-  constructor(private owners: OwnerSource, private followTimewait = false) {}
+  constructor(
+    private owners: OwnerSource,
+    private followTimewait = false,
+  ) {}
 
   /** Sockets the tracker remembers (for tests and bounds). */
   get size(): number {
@@ -138,11 +140,16 @@ export class Tracker {
   /** The transitions an event makes (none, one). */
   push(ev: TraceEvent): Transition[] {
     switch (ev.kind) {
-      case KIND_STATE: return this.state(ev);
-      case KIND_TW_ENTER: return this.twEnter(ev);
-      case KIND_TW_SCHED: return this.twSched(ev);
-      case KIND_TW_KILL: return this.twKill(ev);
-      default: return [];
+      case KIND_STATE:
+        return this.state(ev);
+      case KIND_TW_ENTER:
+        return this.twEnter(ev);
+      case KIND_TW_SCHED:
+        return this.twSched(ev);
+      case KIND_TW_KILL:
+        return this.twKill(ev);
+      default:
+        return [];
     }
   }
 

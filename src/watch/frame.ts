@@ -91,20 +91,43 @@ export function renderFrame(v: WatchView, ui: ScreenUi, m: WatchMessages, o: Fra
     const fixed = W.state + W.count + W.delta + W.since + W.rate + 5;
     const trendW = Math.max(0, Math.min(v.historyLength, cols - fixed - 1));
     if (cols < fixed) return narrowFrame(v, ui, m, o, lines);
-    const head = fit(m.colState, W.state) + right(m.colCount, W.count) + right(m.colDelta, W.delta) + right(m.colSince, W.since) + right(m.colRate, W.rate) + '     ' + fit(trendW > 0 ? m.colTrend : '', Math.max(0, cols - fixed));
+    const head =
+      fit(m.colState, W.state) +
+      right(m.colCount, W.count) +
+      right(m.colDelta, W.delta) +
+      right(m.colSince, W.since) +
+      right(m.colRate, W.rate) +
+      '     ' +
+      fit(trendW > 0 ? m.colTrend : '', Math.max(0, cols - fixed));
     body.push(paint(fit(head, cols), 'bold'));
     for (const code of PRINT_ORDER) {
       const d = v.delta?.[code];
       const since = v.baseline ? v.counts[code]! - v.baseline[code]! : undefined;
-      const trend = sparkline(v.history.map((h) => h[code]!), trendW);
+      const trend = sparkline(
+        v.history.map((h) => h[code]!),
+        trendW,
+      );
       const deltaCell = right(signed(d), W.delta);
-      body.push(fit(stateName(code), W.state) + right(last ? String(v.counts[code]) : '', W.count)
-        + (d && d > 0 ? paint(deltaCell, 'yellow', 'bold') : d && d < 0 ? paint(deltaCell, 'green') : deltaCell)
-        + right(signed(since), W.since) + right(rateText(v.rate?.[code]), W.rate) + '     ' + fit(trend, Math.max(0, cols - fixed)));
+      body.push(
+        fit(stateName(code), W.state) +
+          right(last ? String(v.counts[code]) : '', W.count) +
+          (d && d > 0 ? paint(deltaCell, 'yellow', 'bold') : d && d < 0 ? paint(deltaCell, 'green') : deltaCell) +
+          right(signed(since), W.since) +
+          right(rateText(v.rate?.[code]), W.rate) +
+          '     ' +
+          fit(trend, Math.max(0, cols - fixed)),
+      );
     }
     const dt = v.delta ? total(v.delta) : undefined;
-    body.push(paint(fit(fit(m.total, W.state) + right(last ? String(total(v.counts)) : '', W.count) + right(signed(dt), W.delta)
-      + right(v.baseline ? signed(total(v.counts) - total(v.baseline)) : '', W.since), cols), 'bold'));
+    body.push(
+      paint(
+        fit(
+          fit(m.total, W.state) + right(last ? String(total(v.counts)) : '', W.count) + right(signed(dt), W.delta) + right(v.baseline ? signed(total(v.counts) - total(v.baseline)) : '', W.since),
+          cols,
+        ),
+        'bold',
+      ),
+    );
     body.push('');
     // The groups pane, when on: key, total, change, trend, the states present.
     if (ui.grouping === undefined) body.push(paint(fit(m.groupsOff, cols), 'dim'));
@@ -113,11 +136,19 @@ export function renderFrame(v: WatchView, ui: ScreenUi, m: WatchMessages, o: Fra
       const G = { key: Math.min(40, Math.max(16, Math.floor(cols / 4))), total: 8, delta: 7, trend: Math.min(20, Math.max(8, Math.floor(cols / 10))) };
       if (v.groups.length === 0 && last) body.push(fit('  ' + m.noGroups, cols));
       for (const g of v.groups) {
-        const states = PRINT_ORDER.filter((c) => g.counts[c]! > 0).map((c) => `${shortLabel(c)} ${g.counts[c]}`).join('  ');
+        const states = PRINT_ORDER.filter((c) => g.counts[c]! > 0)
+          .map((c) => `${shortLabel(c)} ${g.counts[c]}`)
+          .join('  ');
         const deltaCell = right(signed(g.delta ?? undefined), G.delta);
-        body.push(fit(g.key, G.key) + right(String(g.total), G.total)
-          + (g.delta && g.delta > 0 ? paint(deltaCell, 'yellow', 'bold') : deltaCell)
-          + '  ' + fit(sparkline(v.groupHistory.get(g.key) ?? [], G.trend), G.trend) + '  ' + fit(states, Math.max(0, cols - G.key - G.total - G.delta - G.trend - 4)));
+        body.push(
+          fit(g.key, G.key) +
+            right(String(g.total), G.total) +
+            (g.delta && g.delta > 0 ? paint(deltaCell, 'yellow', 'bold') : deltaCell) +
+            '  ' +
+            fit(sparkline(v.groupHistory.get(g.key) ?? [], G.trend), G.trend) +
+            '  ' +
+            fit(states, Math.max(0, cols - G.key - G.total - G.delta - G.trend - 4)),
+        );
       }
     }
   }
@@ -128,7 +159,7 @@ export function renderFrame(v: WatchView, ui: ScreenUi, m: WatchMessages, o: Fra
   for (let i = 0; i < room; i++) lines.push(i < body.length && body[i] !== '' ? body[i]! : ' '.repeat(cols));
   if (doctor && o.rows > 3) {
     const d = ui.doctor!.worst;
-    lines.push(paint(fit(doctor, cols), ...(d === 'critical' || d === 'error' ? ['red', 'bold'] as const : d === 'warning' ? ['yellow'] as const : [])));
+    lines.push(paint(fit(doctor, cols), ...(d === 'critical' || d === 'error' ? (['red', 'bold'] as const) : d === 'warning' ? (['yellow'] as const) : [])));
   }
   lines.push(paint(fit(m.footer, cols), 'reverse'));
   return lines.slice(0, Math.max(1, o.rows));

@@ -57,37 +57,81 @@ export function handleKey(ui: ScreenUi, key: string, check: (filter: string) => 
       const text = ui.editing.trim().replace(/\s+/g, ' ');
       ui.editing = undefined;
       const why = check(text);
-      if (why !== undefined) { ui.error = why; return 'redraw'; }
+      if (why !== undefined) {
+        ui.error = why;
+        return 'redraw';
+      }
       delete ui.error;
       if (text === ui.filter) return 'redraw';
       ui.filter = text;
       return 'filter';
     }
-    if (key === '\x1b') { ui.editing = undefined; return 'redraw'; }
-    if (key === '\x7f' || key === '\b') { ui.editing = ui.editing.slice(0, -1); return 'redraw'; }
-    if (key === '\x15') { ui.editing = ''; return 'redraw'; }
-    if (key >= ' ' && !key.startsWith('\x1b')) { if (ui.editing.length < 200) ui.editing += key; return 'redraw'; }
+    if (key === '\x1b') {
+      ui.editing = undefined;
+      return 'redraw';
+    }
+    if (key === '\x7f' || key === '\b') {
+      ui.editing = ui.editing.slice(0, -1);
+      return 'redraw';
+    }
+    if (key === '\x15') {
+      ui.editing = '';
+      return 'redraw';
+    }
+    if (key >= ' ' && !key.startsWith('\x1b')) {
+      if (ui.editing.length < 200) ui.editing += key;
+      return 'redraw';
+    }
     return 'none';
   }
-  if (ui.help) { ui.help = false; return key === 'q' ? 'quit' : 'redraw'; }
+  if (ui.help) {
+    ui.help = false;
+    return key === 'q' ? 'quit' : 'redraw';
+  }
   switch (key) {
-    case 'q': case 'Q': return 'quit';
-    case ' ': ui.paused = !ui.paused; return 'redraw';
-    case '?': case 'h': ui.help = true; return 'redraw';
-    case 'g': ui.grouping = GROUPINGS[(GROUPINGS.indexOf(ui.grouping) + 1) % GROUPINGS.length]; return 'grouping';
-    case 's': return 'sort';
-    case 'r': return 'reset';
-    case '/': ui.editing = ui.filter; return 'redraw';
-    case '+': case '=': { const n = stepInterval(ui.intervalS, true); if (n === ui.intervalS) return 'none'; ui.intervalS = n; return 'interval'; }
-    case '-': case '_': { const n = stepInterval(ui.intervalS, false); if (n === ui.intervalS) return 'none'; ui.intervalS = n; return 'interval'; }
-    default: return 'none';
+    case 'q':
+    case 'Q':
+      return 'quit';
+    case ' ':
+      ui.paused = !ui.paused;
+      return 'redraw';
+    case '?':
+    case 'h':
+      ui.help = true;
+      return 'redraw';
+    case 'g':
+      ui.grouping = GROUPINGS[(GROUPINGS.indexOf(ui.grouping) + 1) % GROUPINGS.length];
+      return 'grouping';
+    case 's':
+      return 'sort';
+    case 'r':
+      return 'reset';
+    case '/':
+      ui.editing = ui.filter;
+      return 'redraw';
+    case '+':
+    case '=': {
+      const n = stepInterval(ui.intervalS, true);
+      if (n === ui.intervalS) return 'none';
+      ui.intervalS = n;
+      return 'interval';
+    }
+    case '-':
+    case '_': {
+      const n = stepInterval(ui.intervalS, false);
+      if (n === ui.intervalS) return 'none';
+      ui.intervalS = n;
+      return 'interval';
+    }
+    default:
+      return 'none';
   }
 }
 
 /** Split raw terminal input into keys: escape sequences (arrows) whole, else one character each. */
 export function splitKeys(data: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < data.length;) {
+  for (let i = 0; i < data.length; ) {
     if (data[i] === '\x1b' && data[i + 1] === '[') {
       let j = i + 2;
       while (j < data.length && !/[A-Za-z~]/.test(data[j]!)) j++;

@@ -13,9 +13,18 @@ import type { WatchView } from './view.js';
 
 /** Short column labels by state code, so a line fits 80 columns (ss's spellings, cut). */
 const SHORT: Record<number, string> = {
-  [ESTABLISHED]: 'estab', [SYN_SENT]: 'syn-s', [SYN_RECV]: 'syn-r', [FIN_WAIT1]: 'fin-w1', [FIN_WAIT2]: 'fin-w2',
-  [TIME_WAIT]: 'time-w', [CLOSE]: 'close', [CLOSE_WAIT]: 'clo-w', [LAST_ACK]: 'last-a', [LISTEN]: 'listen',
-  [CLOSING]: 'closng', [UNKNOWN]: 'unkn',
+  [ESTABLISHED]: 'estab',
+  [SYN_SENT]: 'syn-s',
+  [SYN_RECV]: 'syn-r',
+  [FIN_WAIT1]: 'fin-w1',
+  [FIN_WAIT2]: 'fin-w2',
+  [TIME_WAIT]: 'time-w',
+  [CLOSE]: 'close',
+  [CLOSE_WAIT]: 'clo-w',
+  [LAST_ACK]: 'last-a',
+  [LISTEN]: 'listen',
+  [CLOSING]: 'closng',
+  [UNKNOWN]: 'unkn',
 };
 
 /** A state's short label (columns of the line mode and of narrow screens). */

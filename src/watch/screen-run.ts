@@ -54,42 +54,80 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
   const runDoctor = (): void => {
     if (!sampler || doctorBusy) return;
     doctorBusy = true;
-    sampler.sample({ ...(o.netns === undefined ? {} : { netns: o.netns }), findings: true, rows: false }).then(
-      (s) => { ui.doctor = doctorLine(s.report); },
-      (e: Error) => { ui.doctor = { worst: 'error', text: e.message, more: 0 }; },
-    ).finally(() => { doctorBusy = false; draw(); });
+    sampler
+      .sample({ ...(o.netns === undefined ? {} : { netns: o.netns }), findings: true, rows: false })
+      .then(
+        (s) => {
+          ui.doctor = doctorLine(s.report);
+        },
+        (e: Error) => {
+          ui.doctor = { worst: 'error', text: e.message, more: 0 };
+        },
+      )
+      .finally(() => {
+        doctorBusy = false;
+        draw();
+      });
   };
   const draw = (full = false): void => term.draw(renderFrame(frozen ?? view, ui, m, { ...size(), color: o.color }), full);
 
-  const loop = new TickLoop(o.intervalS * 1000, async () => {
-    const gen = generation;
-    runDoctor();
-    try {
-      const s = await reader.read(ask);
-      if (gen !== generation) return; // read under a filter or grouping no longer shown
-      for (const n of s.notices) notices.add(n);
-      advance(view, s);
-      if (ui.error?.startsWith(m.sampleError(''))) delete ui.error;
-    } catch (e) {
-      if (gen !== generation) return;
-      ui.error = m.sampleError((e as Error).message);
-    }
-    draw();
-  }, o.count);
+  const loop = new TickLoop(
+    o.intervalS * 1000,
+    async () => {
+      const gen = generation;
+      runDoctor();
+      try {
+        const s = await reader.read(ask);
+        if (gen !== generation) return; // read under a filter or grouping no longer shown
+        for (const n of s.notices) notices.add(n);
+        advance(view, s);
+        if (ui.error?.startsWith(m.sampleError(''))) delete ui.error;
+      } catch (e) {
+        if (gen !== generation) return;
+        ui.error = m.sampleError((e as Error).message);
+      }
+      draw();
+    },
+    o.count,
+  );
 
   const onKey = (data: string): void => {
     for (const key of splitKeys(data)) {
       const wasPaused = ui.paused;
-      const effect = handleKey(ui, key, (f) => { try { o.request(words(f), ui.grouping); return undefined; } catch (e) { return m.filterError((e as Error).message); } });
+      const effect = handleKey(ui, key, (f) => {
+        try {
+          o.request(words(f), ui.grouping);
+          return undefined;
+        } catch (e) {
+          return m.filterError((e as Error).message);
+        }
+      });
       if (ui.paused !== wasPaused) frozen = ui.paused ? structuredClone(view) : undefined;
       switch (effect) {
-        case 'quit': loop.stop(); return;
-        case 'interval': loop.setInterval(ui.intervalS * 1000); break;
-        case 'grouping': ask = o.request(words(ui.filter), ui.grouping); generation++; clearGroups(view); break;
-        case 'filter': ask = o.request(words(ui.filter), ui.grouping); generation++; view = newView(); break;
-        case 'reset': resetBaseline(view); break;
-        case 'sort': cycleSort(view); break;
-        default: break;
+        case 'quit':
+          loop.stop();
+          return;
+        case 'interval':
+          loop.setInterval(ui.intervalS * 1000);
+          break;
+        case 'grouping':
+          ask = o.request(words(ui.filter), ui.grouping);
+          generation++;
+          clearGroups(view);
+          break;
+        case 'filter':
+          ask = o.request(words(ui.filter), ui.grouping);
+          generation++;
+          view = newView();
+          break;
+        case 'reset':
+          resetBaseline(view);
+          break;
+        case 'sort':
+          cycleSort(view);
+          break;
+        default:
+          break;
       }
       if (frozen && (effect === 'reset' || effect === 'sort')) frozen = structuredClone(view);
     }
@@ -98,7 +136,10 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
 
   const stop = (): void => loop.stop();
   const restore = (): void => term.leave();
-  const crash = (e: unknown): never => { term.leave(); throw e; };
+  const crash = (e: unknown): never => {
+    term.leave();
+    throw e;
+  };
   const resize = (): void => draw(true);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -44,13 +44,19 @@ export class Terminal {
   private raw = false;
   private onData: ((d: Buffer) => void) | undefined;
 
-  constructor(private readonly write: (s: string) => void, private readonly input: KeyInput) {}
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly input: KeyInput,
+  ) {}
 
   /** Alternate screen, cursor hidden, keys raw (when stdin is a terminal), `onKey` per chunk. */
   enter(onKey: (data: string) => void): void {
     this.entered = true;
     this.write(ENTER);
-    if (this.input.isTTY && this.input.setRawMode) { this.input.setRawMode(true); this.raw = true; }
+    if (this.input.isTTY && this.input.setRawMode) {
+      this.input.setRawMode(true);
+      this.raw = true;
+    }
     this.onData = (d) => onKey(d.toString('utf8'));
     this.input.on('data', this.onData);
     this.input.resume();
@@ -68,9 +74,19 @@ export class Terminal {
     if (!this.entered) return;
     this.entered = false;
     if (this.onData) this.input.removeListener('data', this.onData);
-    if (this.raw) { try { this.input.setRawMode!(false); } catch { /* the terminal went away */ } }
+    if (this.raw) {
+      try {
+        this.input.setRawMode!(false);
+      } catch {
+        /* the terminal went away */
+      }
+    }
     this.raw = false;
     this.input.pause();
-    try { this.write(LEAVE); } catch { /* the terminal went away */ }
+    try {
+      this.write(LEAVE);
+    } catch {
+      /* the terminal went away */
+    }
   }
 }

@@ -29,15 +29,27 @@ async function take(r: TickRequest): Promise<TickReply> {
   const counts = newCounts();
   if (r.by === undefined) {
     const c = await countLive(r.source, scan, counts, keep, !f.expr);
-    return { id: r.id, ok: true, counts: [...counts], takenAt, atMs, source: c.source, ...(c.method ? { method: c.method } : {}), scanMs: performance.now() - t0, warnings: c.warnings, notices: c.notices };
+    return {
+      id: r.id,
+      ok: true,
+      counts: [...counts],
+      takenAt,
+      atMs,
+      source: c.source,
+      ...(c.method ? { method: c.method } : {}),
+      scanMs: performance.now() - t0,
+      warnings: c.warnings,
+      notices: c.notices,
+    };
   }
   const key = parseGroupKey(r.by, '--by');
   const groups = new GroupCounter(key);
   const rows = key.by === 'process' ? new SocketTable(4096) : undefined;
   const s = await scanLive(r.source, scan, (chunk) => {
     countStates(chunk, keep, counts);
-    if (rows) { for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) rows.copyRow(chunk, i); }
-    else groups.add(chunk, keep);
+    if (rows) {
+      for (let i = 0; i < chunk.length; i++) if (!keep || keep(chunk, i)) rows.copyRow(chunk, i);
+    } else groups.add(chunk, keep);
   });
   const notices = [...s.notices];
   const warnings = [...s.warnings];
@@ -53,10 +65,18 @@ async function take(r: TickRequest): Promise<TickReply> {
 }
 
 port.on('message', (m: TickRequest | { close: true }) => {
-  if ('close' in m) { port.close(); return; }
-  take(m).then((reply) => port.postMessage(reply), (e: unknown) => {
-    port.postMessage(isTcpstateError(e)
-      ? { id: m.id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
-      : { id: m.id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } });
-  });
+  if ('close' in m) {
+    port.close();
+    return;
+  }
+  take(m).then(
+    (reply) => port.postMessage(reply),
+    (e: unknown) => {
+      port.postMessage(
+        isTcpstateError(e)
+          ? { id: m.id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
+          : { id: m.id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } },
+      );
+    },
+  );
 });

@@ -25,8 +25,19 @@ export interface TickRequest {
 }
 
 export type TickReply =
-  | { id: number; ok: true; counts: number[]; takenAt: number; atMs: number; source: string; method?: string; scanMs: number; warnings: Warning[]; notices: string[];
-    groups?: { key: string; counts: number[]; total: number }[] }
+  | {
+      id: number;
+      ok: true;
+      counts: number[];
+      takenAt: number;
+      atMs: number;
+      source: string;
+      method?: string;
+      scanMs: number;
+      warnings: Warning[];
+      notices: string[];
+      groups?: { key: string; counts: number[]; total: number }[];
+    }
   | { id: number; ok: false; error: { code: string; message: string; where: Record<string, unknown> } };
 
 /**
@@ -55,7 +66,10 @@ export class TickReader {
     const w = new W(new URL('../watch/tick-worker.js', import.meta.url));
     w.on('message', (m: TickReply) => this.answer(m));
     w.on('error', (e) => this.failAll(new TcpstateError('ERR_IO', `watch sampler failed: ${e.message}`)));
-    w.on('exit', () => { this.worker = undefined; this.failAll(new TcpstateError('ERR_IO', 'watch sampler exited')); });
+    w.on('exit', () => {
+      this.worker = undefined;
+      this.failAll(new TcpstateError('ERR_IO', 'watch sampler exited'));
+    });
     return (this.worker = w);
   }
 
@@ -64,16 +78,28 @@ export class TickReader {
     if (!p) return;
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker?.unref();
-    if (!m.ok) { p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.message, m.error.where)); return; }
+    if (!m.ok) {
+      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.message, m.error.where));
+      return;
+    }
     p.resolve({
-      counts: Float64Array.from(m.counts), takenAt: m.takenAt, atMs: m.atMs, source: m.source, ...(m.method === undefined ? {} : { method: m.method }),
-      scanMs: m.scanMs, warnings: m.warnings, notices: m.notices,
+      counts: Float64Array.from(m.counts),
+      takenAt: m.takenAt,
+      atMs: m.atMs,
+      source: m.source,
+      ...(m.method === undefined ? {} : { method: m.method }),
+      scanMs: m.scanMs,
+      warnings: m.warnings,
+      notices: m.notices,
       ...(m.groups ? { groups: m.groups.map((g) => ({ key: g.key, counts: Float64Array.from(g.counts), total: g.total })) } : {}),
     });
   }
 
   private failAll(e: Error): void {
-    for (const [id, p] of this.pending) { this.pending.delete(id); p.reject(e); }
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(e);
+    }
   }
 
   read(r: Omit<TickRequest, 'id'>): Promise<TickSample> {
@@ -110,8 +136,16 @@ export class TickLoop {
   private finish!: () => void;
   private fail!: (e: unknown) => void;
 
-  constructor(private intervalMs: number, private readonly run: (tick: number) => Promise<void>, private readonly count?: number, private readonly clock: () => number = () => performance.now()) {
-    this.done = new Promise<void>((res, rej) => { this.finish = res; this.fail = rej; });
+  constructor(
+    private intervalMs: number,
+    private readonly run: (tick: number) => Promise<void>,
+    private readonly count?: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.done = new Promise<void>((res, rej) => {
+      this.finish = res;
+      this.fail = rej;
+    });
   }
 
   start(): void {
@@ -128,7 +162,10 @@ export class TickLoop {
     this.intervalMs = ms;
     this.t0 = this.clock();
     this.last = 0;
-    if (this.timer) { clearTimeout(this.timer); this.schedule(1, this.t0 + ms); }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.schedule(1, this.t0 + ms);
+    }
   }
 
   stop(): void {
@@ -140,18 +177,30 @@ export class TickLoop {
 
   private schedule(tick: number, due: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.last = tick;
-      this.run(tick).then(() => {
-        if (this.stopped) return;
-        if (this.count !== undefined && ++this.ran >= this.count) { this.stop(); return; }
-        // The first tick also started the worker: the grid starts when it is done.
-        if (tick === 0) this.t0 = this.clock();
-        const n = nextTick(this.t0, this.intervalMs, this.last, this.clock());
-        this.skipped += n.skipped;
-        this.schedule(n.tick, n.due);
-      }, (e: unknown) => { this.stopped = true; this.fail(e); });
-    }, Math.max(0, due - this.clock()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.last = tick;
+        this.run(tick).then(
+          () => {
+            if (this.stopped) return;
+            if (this.count !== undefined && ++this.ran >= this.count) {
+              this.stop();
+              return;
+            }
+            // The first tick also started the worker: the grid starts when it is done.
+            if (tick === 0) this.t0 = this.clock();
+            const n = nextTick(this.t0, this.intervalMs, this.last, this.clock());
+            this.skipped += n.skipped;
+            this.schedule(n.tick, n.due);
+          },
+          (e: unknown) => {
+            this.stopped = true;
+            this.fail(e);
+          },
+        );
+      },
+      Math.max(0, due - this.clock()),
+    );
   }
 }

@@ -42,8 +42,11 @@ const CODES = NODES.filter((n) => !n.repeat).map((n) => n.code);
 export async function webFleet(c: PrometheusClient, v: FleetView, msg: FleetMessages): Promise<WebFleet> {
   const labels = v.groupLabel === undefined ? v.hostLabel : `${v.hostLabel}, ${v.groupLabel}`;
   const [r, agents] = await Promise.all([
-    queryFleet(c, { hostLabel: v.hostLabel, ...(v.groupLabel === undefined ? {} : { groupLabel: v.groupLabel }), lookback: 300 },
-      { down: msg.agentDown, noCounts: msg.noCounts, noRecorded: msg.noRecorded(c.shown), noHosts: msg.noHosts(c.shown, v.hostLabel), absent: msg.absentThen }),
+    queryFleet(
+      c,
+      { hostLabel: v.hostLabel, ...(v.groupLabel === undefined ? {} : { groupLabel: v.groupLabel }), lookback: 300 },
+      { down: msg.agentDown, noCounts: msg.noCounts, noRecorded: msg.noRecorded(c.shown), noHosts: msg.noHosts(c.shown, v.hostLabel), absent: msg.absentThen },
+    ),
     c.query(`group by (${labels}, instance) (last_over_time(tcpstate_build_info[300s]))`),
   ]);
   const instances = new Map<string, string[]>();

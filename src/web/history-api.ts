@@ -48,7 +48,16 @@ export function isGroupKind(v: string): v is GroupKind {
 export function webHistory(db: Database, file: string, o: { range: RangeName; netns: string; now: number; by?: GroupKind; top?: number }): WebHistory {
   // Groups are for sparklines: a minute's step is enough, and far cheaper than every raw sample's groups.
   const r = { ms: RANGES[o.range].ms, stepMs: RANGES[o.range].stepMs ?? (o.by ? MINUTE : undefined) };
-  const empty: WebHistory = { schema: 'tcpstate.web-history/1', range: o.range, netns: o.netns || null, step: r.stepMs === undefined ? null : r.stepMs / 1000, t: [], states: {}, counters: {}, gaps: [] };
+  const empty: WebHistory = {
+    schema: 'tcpstate.web-history/1',
+    range: o.range,
+    netns: o.netns || null,
+    step: r.stepMs === undefined ? null : r.stepMs / 1000,
+    t: [],
+    states: {},
+    counters: {},
+    gaps: [],
+  };
   if (!namespaces(db).includes(o.netns)) return empty;
   const since = o.now - r.ms;
   const doc = queryHistory(db, file, { since, until: o.now, ...(r.stepMs === undefined ? {} : { stepMs: r.stepMs }), netns: o.netns, ...(o.by ? { by: o.by } : {}) });
@@ -57,8 +66,10 @@ export function webHistory(db: Database, file: string, o: { range: RangeName; ne
   for (const name of doc.states) out.states[name] = doc.samples.map((s) => s.states[name] ?? 0);
   // Counters: increases summed into the sample (raw) or the step they fall in.
   const index = new Map<number, number>(doc.samples.map((s, i) => [s.t, i]));
-  const rows = db.prepare(`SELECT s.t AS t, n.name AS name, c.delta AS delta FROM counters c JOIN samples s ON s.id = c.sample JOIN counter_names n ON n.id = c.name
-    WHERE s.netns = ? AND s.t >= ? AND s.t <= ? AND n.name IN (${CHART_COUNTERS.map(() => '?').join(', ')})`).all(o.netns, since, o.now, ...CHART_COUNTERS);
+  const rows = db
+    .prepare(`SELECT s.t AS t, n.name AS name, c.delta AS delta FROM counters c JOIN samples s ON s.id = c.sample JOIN counter_names n ON n.id = c.name
+    WHERE s.netns = ? AND s.t >= ? AND s.t <= ? AND n.name IN (${CHART_COUNTERS.map(() => '?').join(', ')})`)
+    .all(o.netns, since, o.now, ...CHART_COUNTERS);
   for (const c of CHART_COUNTERS) out.counters[c] = new Array<number>(out.t.length).fill(0);
   for (const row of rows) {
     const t = row['t'] as number;
@@ -67,7 +78,10 @@ export function webHistory(db: Database, file: string, o: { range: RangeName; ne
   }
   if (o.by) {
     const last = doc.samples.at(-1)?.groups ?? [];
-    const keys = last.filter((g) => g.folded === undefined).slice(0, o.top ?? 10).map((g) => g.key);
+    const keys = last
+      .filter((g) => g.folded === undefined)
+      .slice(0, o.top ?? 10)
+      .map((g) => g.key);
     out.groups = { by: o.by, keys: keys.map((key) => ({ key, totals: doc.samples.map((s) => s.groups?.find((g) => g.key === key)?.total ?? null) })) };
   }
   return out;

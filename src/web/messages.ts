@@ -19,7 +19,8 @@ export const EN = {
   stale: 'no answer from the server since {time}: {why}',
   total: '{n} TCP sockets',
   diagramHeading: 'State diagram',
-  diagramDesc: 'The TCP state diagram (RFC 9293 Figure 5, Stevens\' layout) with the number of sockets in each state on this host, updated every second. Each state is a button: Enter shows its sockets. The same numbers are in the table below.',
+  diagramDesc:
+    "The TCP state diagram (RFC 9293 Figure 5, Stevens' layout) with the number of sockets in each state on this host, updated every second. Each state is a button: Enter shows its sockets. The same numbers are in the table below.",
   nodeLabel: '{state}: {n} sockets, {delta} in the last minute. Press Enter for the sockets.',
   legendCount: 'fill: count (log scale, light to dark)',
   legendGrow: 'orange border: grew in the last minute',
@@ -77,7 +78,7 @@ export const EN = {
   colKey: 'Key',
   colTotal: 'Total',
   colTrend: 'Last hour',
-  doctorHeading: 'Doctor\'s findings',
+  doctorHeading: "Doctor's findings",
   doctorNone: 'No findings: {checks} checks passed.',
   doctorRun: 'Run doctor',
   doctorRunning: 'diagnosing (two samples a second apart)...',

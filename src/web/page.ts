@@ -37,7 +37,10 @@ export function explainTexts(): Record<string, object> {
 
 /** JSON safe inside a `<script>` element. */
 function inlineJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function fill(template: string, vars: Record<string, string | number>): string {
@@ -51,9 +54,10 @@ export function pageSvg(m: WebMessages): string {
     counts: zeros,
     shadingKey: false,
     title: 'TCP state transition diagram',
-    nodeAttrs: (n) => n.repeat
-      ? { 'data-state': undefined, 'data-count': undefined, 'aria-hidden': 'true', 'data-repeat': stateName(n.code) }
-      : { 'data-state': stateName(n.code), tabindex: '0', role: 'button', 'aria-label': fill(m.nodeLabel, { state: stateName(n.code), n: 0, delta: 0 }) },
+    nodeAttrs: (n) =>
+      n.repeat
+        ? { 'data-state': undefined, 'data-count': undefined, 'aria-hidden': 'true', 'data-repeat': stateName(n.code) }
+        : { 'data-state': stateName(n.code), tabindex: '0', role: 'button', 'aria-label': fill(m.nodeLabel, { state: stateName(n.code), n: 0, delta: 0 }) },
   }).replace('<svg ', `<svg role="group" aria-labelledby="diagram-title" aria-describedby="diagram-desc" `);
 }
 
@@ -64,10 +68,11 @@ function t(m: WebMessages, key: keyof WebMessages, tag = 'span', attrs = ''): st
 /** The whole page in `lang` (the client may switch it). */
 export function renderPage(lang: Lang, cfg: PageConfig): string {
   const m = CATALOGUE[lang];
-  const nsOptions = cfg.namespaces.length
-    ? cfg.namespaces.map((n) => `<option value="${esc(n)}">${esc(n)}</option>`).join('')
-    : `<option value="">${esc(m.ownNamespace)}</option>`;
-  const stateRows = FIGURE_STATES.map((s) => `<tr data-row-state="${s}"><th scope="row"><button type="button" class="state-link" data-pick="${s}">${s}</button></th><td class="num" data-cell="count">0</td><td class="num" data-cell="delta">0</td></tr>`).join('');
+  const nsOptions = cfg.namespaces.length ? cfg.namespaces.map((n) => `<option value="${esc(n)}">${esc(n)}</option>`).join('') : `<option value="">${esc(m.ownNamespace)}</option>`;
+  const stateRows = FIGURE_STATES.map(
+    (s) =>
+      `<tr data-row-state="${s}"><th scope="row"><button type="button" class="state-link" data-pick="${s}">${s}</button></th><td class="num" data-cell="count">0</td><td class="num" data-cell="delta">0</td></tr>`,
+  ).join('');
   const data = { lang, catalogue: CATALOGUE, explain: explainTexts(), states: FIGURE_STATES, config: cfg };
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">

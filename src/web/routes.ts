@@ -41,7 +41,8 @@ export function langOf(accept: string | undefined): Lang {
 }
 
 /** Headers of the page: nothing may load from another origin. */
-export const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export class WebRoutes {
   private readonly pages = new Map<string, Asset>();
@@ -55,7 +56,11 @@ export class WebRoutes {
 
   /** Close what the routes opened (the history file, read-only). */
   close(): void {
-    try { this.store?.close(); } catch { /* closed */ }
+    try {
+      this.store?.close();
+    } catch {
+      /* closed */
+    }
     this.store = undefined;
   }
 
@@ -66,14 +71,21 @@ export class WebRoutes {
       const key = `${lang}\0${ctx.labels().join('\0')}`;
       let page = this.pages.get(key);
       if (!page) {
-        page = makeAsset('text/html; charset=utf-8', Buffer.from(renderPage(lang, {
-          namespaces: ctx.labels(), history: this.o.historyDb !== undefined, version: this.o.version,
-          ...(this.o.prometheus ? { prometheus: this.o.prometheus.client.shown } : {}),
-        })));
+        page = makeAsset(
+          'text/html; charset=utf-8',
+          Buffer.from(
+            renderPage(lang, {
+              namespaces: ctx.labels(),
+              history: this.o.historyDb !== undefined,
+              version: this.o.version,
+              ...(this.o.prometheus ? { prometheus: this.o.prometheus.client.shown } : {}),
+            }),
+          ),
+        );
         if (this.pages.size > 64) this.pages.clear();
         this.pages.set(key, page);
       }
-      this.file(req, res, page, head, { 'Content-Security-Policy': PAGE_CSP, 'Vary': 'Accept-Language, Accept-Encoding' });
+      this.file(req, res, page, head, { 'Content-Security-Policy': PAGE_CSP, Vary: 'Accept-Language, Accept-Encoding' });
       return;
     }
     if (path.startsWith('/assets/')) {
@@ -83,13 +95,22 @@ export class WebRoutes {
       this.file(req, res, a, head, {});
       return;
     }
-    if (path === '/api/v1/history') { await this.history(search, res, head, ctx); return; }
-    if (path === '/api/v1/fleet') { await this.fleet(search, res, head); }
+    if (path === '/api/v1/history') {
+      await this.history(search, res, head, ctx);
+      return;
+    }
+    if (path === '/api/v1/fleet') {
+      await this.fleet(search, res, head);
+    }
   }
 
   private file(req: IncomingMessage, res: ServerResponse, a: Asset, head: boolean, extra: Record<string, string>): void {
-    const headers: Record<string, string | number> = { 'Content-Type': a.type, ETag: a.etag, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Vary': 'Accept-Encoding', ...extra };
-    if (req.headers['if-none-match'] === a.etag) { res.writeHead(304, headers); res.end(); return; }
+    const headers: Record<string, string | number> = { 'Content-Type': a.type, ETag: a.etag, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding', ...extra };
+    if (req.headers['if-none-match'] === a.etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
     const gz = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     const body = gz ? a.gzip : a.body;
     res.writeHead(200, { ...headers, 'Content-Length': body.length, ...(gz ? { 'Content-Encoding': 'gzip' } : {}) });

@@ -62,11 +62,20 @@ describe('what is coloured', () => {
     for (const line of lines.slice(1)) {
       const cells = strip(line).trim().split(/\s+/);
       const state = parseState(cells[5]!);
-      if (state === CLOSE_WAIT) { assert.match(line, /\x1b\[1;31mCLOSE_WAIT\x1b\[0m/); seen |= 1; }
-      if (state === FIN_WAIT1) { assert.match(line, /\x1b\[33mFIN_WAIT1\x1b\[0m/); seen |= 2; }
+      if (state === CLOSE_WAIT) {
+        assert.match(line, /\x1b\[1;31mCLOSE_WAIT\x1b\[0m/);
+        seen |= 1;
+      }
+      if (state === FIN_WAIT1) {
+        assert.match(line, /\x1b\[33mFIN_WAIT1\x1b\[0m/);
+        seen |= 2;
+      }
       if (state === ESTABLISHED || state === LISTEN) assert.doesNotMatch(line.slice(line.indexOf(cells[5]!) - 5), ESC);
       // Send-Q (cells[2]) of a connection with bytes in flight; a listener's Send-Q is its backlog.
-      if (state !== LISTEN && cells[2] !== '0') { assert.match(line, new RegExp(`\\x1b\\[33m${cells[2]}\\x1b\\[0m`)); seen |= 4; }
+      if (state !== LISTEN && cells[2] !== '0') {
+        assert.match(line, new RegExp(`\\x1b\\[33m${cells[2]}\\x1b\\[0m`));
+        seen |= 4;
+      }
       if (state === LISTEN) assert.doesNotMatch(line, /\x1b\[33m\d/);
     }
     assert.equal(seen, 7, 'the fixture has CLOSE_WAIT, FIN_WAIT1 and a Send-Q with bytes');
@@ -81,10 +90,13 @@ describe('what is coloured', () => {
     const t = read.picked[0]!.table!;
     const plan = planLs(t, {});
     let text = '';
-    plan.write((s) => { text += s; });
+    plan.write((s) => {
+      text += s;
+    });
     const whole: string[] = [];
     const a = lsColourer(t, plan.widths, true, (s) => whole.push(s));
-    a.write(text); a.end();
+    a.write(text);
+    a.end();
     const bits: string[] = [];
     const b = lsColourer(t, plan.widths, true, (s) => bits.push(s));
     for (const ch of text) b.write(ch);
@@ -106,7 +118,7 @@ describe('what is coloured', () => {
     assert.equal(cs, '\x1b[1mH\x1b[0m\n');
   });
 
-  test('doctor: each finding\'s first line in its severity\'s colour, the rest plain; JSON never', async () => {
+  test("doctor: each finding's first line in its severity's colour, the rest plain; JSON never", async () => {
     const r = runCli(['doctor', '--proc-root', DOCTOR_TREE, '--color=always']);
     const plain = runCli(['doctor', '--proc-root', DOCTOR_TREE]);
     assert.equal(strip(r.stdout), plain.stdout);
@@ -119,7 +131,14 @@ describe('what is coloured', () => {
 
 describe('a pipe and a terminal', () => {
   test('through a pipe: no colour by default; --color=always colours, --color=never and JSON/CSV do not', () => {
-    for (const args of [['ls', '-a', FIXTURE], ['count', FIXTURE], ['ls', '-a', '--color=never', FIXTURE], ['ls', '-a', '--json', '--color=always', FIXTURE], ['ls', '-a', '--csv', '--color=always', FIXTURE], ['count', '--json', '--color=always', FIXTURE]]) {
+    for (const args of [
+      ['ls', '-a', FIXTURE],
+      ['count', FIXTURE],
+      ['ls', '-a', '--color=never', FIXTURE],
+      ['ls', '-a', '--json', '--color=always', FIXTURE],
+      ['ls', '-a', '--csv', '--color=always', FIXTURE],
+      ['count', '--json', '--color=always', FIXTURE],
+    ]) {
       const r = runCli(args);
       assert.equal(r.code, 0, r.stderr);
       assert.doesNotMatch(r.stdout, ESC, args.join(' '));
@@ -144,19 +163,42 @@ describe('a pipe and a terminal', () => {
     const tmux = (...a: string[]): string => execFileSync('tmux', ['-L', socket, ...a], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color' } });
     const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
     try {
-      tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'w', '-x', '200', '-y', '60', ...env.flatMap((e) => ['-e', e]),
-        `bash -c ${q(`${q(process.execPath)} ${q(CLI)} ${args.map(q).join(' ')}; echo $? > ${dir}/rc; sleep 60`)}`);
+      tmux(
+        '-f',
+        '/dev/null',
+        'new-session',
+        '-d',
+        '-s',
+        'w',
+        '-x',
+        '200',
+        '-y',
+        '60',
+        ...env.flatMap((e) => ['-e', e]),
+        `bash -c ${q(`${q(process.execPath)} ${q(CLI)} ${args.map(q).join(' ')}; echo $? > ${dir}/rc; sleep 60`)}`,
+      );
       const end = Date.now() + 20_000;
       for (;;) {
         let rc: string | undefined;
-        try { rc = readFileSync(join(dir, 'rc'), 'utf8').trim(); } catch { /* not yet */ }
-        if (rc !== undefined) { assert.ok(rc === '0' || (args[0] === 'doctor' && rc === '1'), `exit ${rc}`); break; }
+        try {
+          rc = readFileSync(join(dir, 'rc'), 'utf8').trim();
+        } catch {
+          /* not yet */
+        }
+        if (rc !== undefined) {
+          assert.ok(rc === '0' || (args[0] === 'doctor' && rc === '1'), `exit ${rc}`);
+          break;
+        }
         if (Date.now() > end) throw new Error(`${args.join(' ')} did not end in tmux:\n${tmux('capture-pane', '-p', '-t', 'w')}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       return tmux('capture-pane', '-p', '-e', '-S', '-', '-t', 'w');
     } finally {
-      try { tmux('kill-server'); } catch { /* gone */ }
+      try {
+        tmux('kill-server');
+      } catch {
+        /* gone */
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   }

@@ -14,7 +14,7 @@ import { renderCompletion } from '../../src/cli/completion.js';
 import { commandReference, savedReference } from '../../src/cli/reference.js';
 import { CLI, REPO } from '../lib/netns.js';
 
-test('the saved reference is the commands\' own, and completion from it prints the same scripts', async () => {
+test("the saved reference is the commands' own, and completion from it prints the same scripts", async () => {
   execFileSync(process.execPath, [join(REPO, 'scripts', 'gen-reference.mjs')]);
   const live = await commandReference();
   assert.deepEqual(savedReference(), live);

@@ -111,7 +111,10 @@ describe('socket diff model', () => {
       t.lport[i] = lp;
       t.rport[i] = rp;
       const put = (a: string, out: Uint8Array) => {
-        if (fam === AF_INET) a.split('.').forEach((x, k) => { out[i * 16 + k] = Number(x); });
+        if (fam === AF_INET)
+          a.split('.').forEach((x, k) => {
+            out[i * 16 + k] = Number(x);
+          });
         else parseV6(a, out, i * 16);
       };
       put(la, t.laddr);
@@ -121,16 +124,28 @@ describe('socket diff model', () => {
   }
 
   test('same-key sockets (SO_REUSEPORT listeners) are matched as a multiset', () => {
-    const a = table([[AF_INET, '0.0.0.0', 80, '0.0.0.0', 0, LISTEN], [AF_INET, '0.0.0.0', 80, '0.0.0.0', 0, LISTEN]]);
+    const a = table([
+      [AF_INET, '0.0.0.0', 80, '0.0.0.0', 0, LISTEN],
+      [AF_INET, '0.0.0.0', 80, '0.0.0.0', 0, LISTEN],
+    ]);
     const b = table([[AF_INET, '0.0.0.0', 80, '0.0.0.0', 0, LISTEN]]);
-    assert.deepEqual(diffTables(a, b).map((c) => c.kind), ['disappeared']);
-    assert.deepEqual(diffTables(b, a).map((c) => c.kind), ['appeared']);
+    assert.deepEqual(
+      diffTables(a, b).map((c) => c.kind),
+      ['disappeared'],
+    );
+    assert.deepEqual(
+      diffTables(b, a).map((c) => c.kind),
+      ['appeared'],
+    );
     assert.deepEqual(diffTables(a, a), []);
   });
 
   test('an IPv4-mapped IPv6 socket is the IPv4 socket it maps', () => {
     const a = table([[AF_INET6, '::ffff:10.0.0.1', 443, '::ffff:10.0.0.2', 5000, ESTABLISHED]]);
     const b = table([[AF_INET, '10.0.0.1', 443, '10.0.0.2', 5000, TIME_WAIT]]);
-    assert.deepEqual(diffTables(a, b).map((c) => `${c.kind} ${c.local} ${c.remote} ${c.before}->${c.after}`), [`changed 10.0.0.1:443 10.0.0.2:5000 ${ESTABLISHED}->${TIME_WAIT}`]);
+    assert.deepEqual(
+      diffTables(a, b).map((c) => `${c.kind} ${c.local} ${c.remote} ${c.before}->${c.after}`),
+      [`changed 10.0.0.1:443 10.0.0.2:5000 ${ESTABLISHED}->${TIME_WAIT}`],
+    );
   });
 });

@@ -39,7 +39,11 @@ describe('count --by rnet/N and addresses: IPv4, IPv6 and IPv4-mapped', () => {
     const r = await runMain(['count', '--by', 'rnet/24', '--json', file]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(groupsOf(r.stdout), {
-      '192.168.1.0/24': 4, '192.168.9.0/24': 1, '2001:db8:0:1::/64': 2, '2001:db8:0:2::/64': 1, '::/64': 1,
+      '192.168.1.0/24': 4,
+      '192.168.9.0/24': 1,
+      '2001:db8:0:1::/64': 2,
+      '2001:db8:0:2::/64': 1,
+      '::/64': 1,
     });
   });
 
@@ -157,13 +161,13 @@ describe('options that were silently ignored are refused', () => {
 });
 
 describe('smaller', () => {
-  test('tcpstate help count prints count\'s help', async () => {
+  test("tcpstate help count prints count's help", async () => {
     const h = await runMain(['help', 'count']);
     assert.equal(h.code, 0);
     assert.equal(h.stdout, (await runMain(['count', '--help'])).stdout);
     assert.match(h.stdout, /^Usage: tcpstate count/);
   });
-  test('--interval -1 gets our message, not Node\'s', async () => {
+  test("--interval -1 gets our message, not Node's", async () => {
     const r = await runMain(['watch', '--interval', '-1']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--interval takes seconds above 0.*"-1"/);

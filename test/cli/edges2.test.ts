@@ -27,13 +27,19 @@ function parseCsv(text: string): string[][] {
         assert.ok(q >= 0, 'unterminated quoted field');
         field += text.slice(i, q);
         i = q + 1;
-        if (text[i] === '"') { field += '"'; i++; } else break;
+        if (text[i] === '"') {
+          field += '"';
+          i++;
+        } else break;
       }
     } else {
       while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') field += text[i++];
     }
     row.push(field);
-    if (text[i] === ',') { i++; continue; }
+    if (text[i] === ',') {
+      i++;
+      continue;
+    }
     if (text[i] === '\r') i++;
     assert.ok(i >= text.length || text[i] === '\n', `a field ends at a comma or a line end (offset ${i})`);
     i++;
@@ -72,7 +78,7 @@ describe('did you mean', () => {
     ['a --by network keeps its prefix', ['count', '--by', 'rnte/16', ZOO], /did you mean --by rnet\/16\?/, '--by rnet/16'],
     ['a state in netstat spelling', ['count', ZOO, 'state', 'ESTABLISED'], /did you mean ESTABLISHED\?/, 'ESTABLISHED'],
     ['a state in ss spelling', ['ls', ZOO, 'exclude', 'time-wiat'], /did you mean time-wait\?/, 'time-wait'],
-    ['explain\'s state', ['explain', 'CLOSE_WIAT'], /did you mean CLOSE_WAIT\?/, 'CLOSE_WAIT'],
+    ["explain's state", ['explain', 'CLOSE_WIAT'], /did you mean CLOSE_WAIT\?/, 'CLOSE_WAIT'],
     ['a scenario', ['simulate', 'simultanous-close'], /did you mean simultaneous-close\?/, 'simultaneous-close'],
     ['a scenario by its words', ['simulate', 'pasive-open'], /did you mean simultaneous-open, simultaneous-open-fail or half-open\?/, 'half-open'],
     ['a flag', ['count', '--jsno', ZOO], /did you mean --json\?/, '--json'],
@@ -95,7 +101,12 @@ describe('did you mean', () => {
   }
 
   test('nothing near: no suggestion', async () => {
-    for (const args of [['count', '--by', 'zzz', ZOO], ['count', ZOO, 'state', 'XYZZY'], ['simulate', 'qqq'], ['count', '--bogus']]) {
+    for (const args of [
+      ['count', '--by', 'zzz', ZOO],
+      ['count', ZOO, 'state', 'XYZZY'],
+      ['simulate', 'qqq'],
+      ['count', '--bogus'],
+    ]) {
       const r = await runMain(args);
       assert.equal(r.code, 2);
       assert.doesNotMatch(r.stderr, /did you mean/);
@@ -118,7 +129,11 @@ describe('count --csv', () => {
   test('--by: a row per group, a column per state', async () => {
     const r = await runMain(['count', '--by', 'lport', '--top', '3', '--csv', ZOO]);
     assert.equal(r.code, 0, r.stderr);
-    const j = JSON.parse((await runMain(['count', '--by', 'lport', '--top', '3', '--json', ZOO])).stdout) as { states: Record<string, number>; total: number; groups: { key: string; states: Record<string, number>; total: number }[] };
+    const j = JSON.parse((await runMain(['count', '--by', 'lport', '--top', '3', '--json', ZOO])).stdout) as {
+      states: Record<string, number>;
+      total: number;
+      groups: { key: string; states: Record<string, number>; total: number }[];
+    };
     const rows = parseCsv(r.stdout);
     const head = rows[0]!;
     assert.equal(head[0], 'LPORT');
@@ -130,7 +145,10 @@ describe('count --csv', () => {
       const row = rows[k + 1]!;
       assert.equal(row.length, head.length);
       assert.equal(row[0], g.key);
-      assert.deepEqual(states.map((s, c) => [s, Number(row[c + 1])]), states.map((s) => [s, g.states[s]]));
+      assert.deepEqual(
+        states.map((s, c) => [s, Number(row[c + 1])]),
+        states.map((s) => [s, g.states[s]]),
+      );
       assert.equal(Number(row.at(-1)), g.total);
     });
     assert.deepEqual(rows.at(-1), ['TOTAL', ...states.map((s) => String(j.states[s])), String(j.total)]);
@@ -159,7 +177,9 @@ describe('count --csv', () => {
 function labelCrossings(svg: string): string[] {
   const lines = [...svg.matchAll(/<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/g)].map((m) => m.slice(1, 5).map(Number) as [number, number, number, number]);
   const found: string[] = [];
-  for (const g of svg.matchAll(/<g class="segment"[^>]*><line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"[^>]*\/><text x="([\d.]+)" y="([\d.]+)"[^>]*transform="rotate\(([\d.]+) ([\d.]+) ([\d.]+)\)">([^<]*)<\/text>/g)) {
+  for (const g of svg.matchAll(
+    /<g class="segment"[^>]*><line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"[^>]*\/><text x="([\d.]+)" y="([\d.]+)"[^>]*transform="rotate\(([\d.]+) ([\d.]+) ([\d.]+)\)">([^<]*)<\/text>/g,
+  )) {
     const own = g.slice(1, 5).map(Number);
     const [tx, ty, deg, cx, cy] = g.slice(5, 10).map(Number) as [number, number, number, number, number];
     const label = g[10]!;
@@ -177,7 +197,10 @@ function labelCrossings(svg: string): string[] {
         // Undo the rotation about (cx, cy) to compare with the unrotated box.
         const u = cx + (x - cx) * Math.cos(t) - (y - cy) * Math.sin(t);
         const v = cy + (x - cx) * Math.sin(t) + (y - cy) * Math.cos(t);
-        if (u > tx - half && u < tx + half && v > top && v < bottom) { found.push(`"${label}" crossed by the line ${l.join(',')}`); break; }
+        if (u > tx - half && u < tx + half && v > top && v < bottom) {
+          found.push(`"${label}" crossed by the line ${l.join(',')}`);
+          break;
+        }
       }
     }
   }
@@ -222,12 +245,21 @@ function columns(s: string): number {
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ? 2 : 1;
+    w +=
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6)
+        ? 2
+        : 1;
   }
   return w;
 }
 
-describe('explain\'s overview fits 80 columns', () => {
+describe("explain's overview fits 80 columns", () => {
   const ROOT = join(REPO, 'test', 'fixtures', 'proc-zoo');
   for (const lang of ['en', 'zh']) {
     for (const extra of [['--proc-root', ROOT], ['--no-count']]) {

@@ -34,23 +34,31 @@ interface FleetDoc {
   warnings: { code: string; where: { line?: number } }[];
 }
 
-describe('the seed\'s seven summaries as one fleet table', () => {
+describe("the seed's seven summaries as one fleet table", () => {
   test('every host, every number, as the article prints them', async () => {
     const r = await runMain(['count', '--hosts', '--json', SEED]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as FleetDoc;
-    assert.deepEqual(doc.hosts.map((h) => h.host), Object.keys(SEED_HOSTS));
+    assert.deepEqual(
+      doc.hosts.map((h) => h.host),
+      Object.keys(SEED_HOSTS),
+    );
     for (const h of doc.hosts) {
       assert.equal(h.format, 'awk');
       const nonzero = Object.fromEntries(Object.entries(h.states).filter(([, n]) => n > 0));
       assert.deepEqual(nonzero, SEED_HOSTS[h.host], h.host);
       assert.equal(Object.keys(h.states).length, 12, 'every state listed, zeros filled in');
     }
-    const sum = Object.values(SEED_HOSTS).flatMap((s) => Object.values(s)).reduce((a, b) => a + b, 0);
+    const sum = Object.values(SEED_HOSTS)
+      .flatMap((s) => Object.values(s))
+      .reduce((a, b) => a + b, 0);
     assert.equal(doc.total.total, sum);
     assert.equal(doc.total.hosts, 7);
     // The two section headings between hosts are reported, nothing else.
-    assert.deepEqual(doc.warnings.map((w) => `${w.code}@${w.where.line}`), ['W_SKIPPED_LINE@28', 'W_SKIPPED_LINE@68']);
+    assert.deepEqual(
+      doc.warnings.map((w) => `${w.code}@${w.where.line}`),
+      ['W_SKIPPED_LINE@28', 'W_SKIPPED_LINE@68'],
+    );
   });
 
   test('golden: plain fleet table', async () => {
@@ -66,18 +74,24 @@ describe('the seed\'s seven summaries as one fleet table', () => {
     assertGolden('seed/fleet-groups.txt', r.stdout);
   });
 
-  test('golden: the article\'s own roles (1.1 LVS, 1.2 web, 1.3 db), first match wins', async () => {
+  test("golden: the article's own roles (1.1 LVS, 1.2 web, 1.3 db), first match wins", async () => {
     const args = ['count', '--group', 'lvs=LVS*,lvs_*', '--group', 'db=*_slave', '--group', 'web=web*,old_web,K32_*', SEED];
     const r = await runMain(args);
     assert.equal(r.code, 0, r.stderr);
     assertGolden('seed/fleet-roles.txt', r.stdout);
     const j = JSON.parse((await runMain([...args, '--json'])).stdout) as FleetDoc;
-    assert.deepEqual(j.groups.map((g) => [g.name, g.hosts]), [
-      ['lvs', ['LVS-1-1', 'lvs_nginx']],
-      ['db', ['web_slave']],
-      ['web', ['web1', 'web2', 'old_web', 'K32_50718']],
-    ]);
-    assert.equal(j.groups.reduce((a, g) => a + g.total, 0), j.total.total);
+    assert.deepEqual(
+      j.groups.map((g) => [g.name, g.hosts]),
+      [
+        ['lvs', ['LVS-1-1', 'lvs_nginx']],
+        ['db', ['web_slave']],
+        ['web', ['web1', 'web2', 'old_web', 'K32_50718']],
+      ],
+    );
+    assert.equal(
+      j.groups.reduce((a, g) => a + g.total, 0),
+      j.total.total,
+    );
     // File paths depend on where the repository is checked out.
     assertGolden('seed/fleet-roles.json', JSON.stringify(j, null, 2).replaceAll(REPO, '<repo>') + '\n');
   });
@@ -95,7 +109,10 @@ describe('the seed\'s seven summaries as one fleet table', () => {
   test('a state filter applies to summaries; an address filter is refused', async () => {
     const r = await runMain(['count', '--hosts', '--json', SEED, 'state', 'time-wait']);
     const doc = JSON.parse(r.stdout) as FleetDoc;
-    assert.deepEqual(doc.hosts.map((h) => h.total), Object.values(SEED_HOSTS).map((s) => s['TIME_WAIT']));
+    assert.deepEqual(
+      doc.hosts.map((h) => h.total),
+      Object.values(SEED_HOSTS).map((s) => s['TIME_WAIT']),
+    );
     const bad = await runMain(['count', '--hosts', SEED, 'dport', '=', ':80']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /LVS-1-1 is a per-state summary \(awk\): address and port filters need a full listing/);
@@ -109,13 +126,19 @@ describe('the seed\'s seven summaries as one fleet table', () => {
 });
 
 describe('several hosts in files', () => {
-  test('==> host <== headers split one file into hosts; each section\'s format is detected', async () => {
+  test("==> host <== headers split one file into hosts; each section's format is detected", async () => {
     const file = join(tmp, 'two.txt');
     writeFileSync(file, `==> captures/web1.txt <==\n${readFileSync(join(TEXT, 'ss-tan.txt'), 'utf8')}\n==> /var/tmp/db1.example.com.log <==\n${readFileSync(join(TEXT, 'netstat-n-awk.txt'), 'utf8')}`);
     const r = await runMain(['count', '--hosts', '--json', file]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as FleetDoc;
-    assert.deepEqual(doc.hosts.map((h) => [h.host, h.format, h.total]), [['web1', 'ss', 28], ['db1.example.com', 'awk', 21]]);
+    assert.deepEqual(
+      doc.hosts.map((h) => [h.host, h.format, h.total]),
+      [
+        ['web1', 'ss', 28],
+        ['db1.example.com', 'awk', 21],
+      ],
+    );
   });
 
   test('files are hosts named after the file; stdin is "stdin"', async () => {
@@ -124,13 +147,24 @@ describe('several hosts in files', () => {
     const r = await runMain(['count', '--hosts', '--json', a, '-'], readFileSync(join(TEXT, 'proc-tcp.txt')));
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as FleetDoc;
-    assert.deepEqual(doc.hosts.map((h) => [h.host, h.format]), [['web7', 'netstat'], ['stdin', 'proc']]);
+    assert.deepEqual(
+      doc.hosts.map((h) => [h.host, h.format]),
+      [
+        ['web7', 'netstat'],
+        ['stdin', 'proc'],
+      ],
+    );
   });
 
   test('without --hosts the captures are summed, and the sum is said', async () => {
     const r = await runMain(['count', '--json', SEED]);
     const doc = JSON.parse(r.stdout) as { total: number };
-    assert.equal(doc.total, Object.values(SEED_HOSTS).flatMap((s) => Object.values(s)).reduce((a, b) => a + b, 0));
+    assert.equal(
+      doc.total,
+      Object.values(SEED_HOSTS)
+        .flatMap((s) => Object.values(s))
+        .reduce((a, b) => a + b, 0),
+    );
     assert.match(r.stderr, /7 hosts summed/);
   });
 

@@ -20,7 +20,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 // is another socket (its own local port and inode): a row read twice is dropped as a duplicate.
 const root = join(dir, 'proc');
 cpSync(join(REPO, 'test', 'fixtures', 'proc-zoo'), root, { recursive: true, verbatimSymlinks: true });
-const [head, ...rows] = readFileSync(join(root, 'net', 'tcp'), 'latin1').split('\n').filter(Boolean);
+const [head, ...rows] = readFileSync(join(root, 'net', 'tcp'), 'latin1')
+  .split('\n')
+  .filter(Boolean);
 const copies: string[] = [head!];
 for (let k = 0; copies.length < 24000; k++) {
   for (const r of rows) {
@@ -35,7 +37,11 @@ for (let k = 0; copies.length < 24000; k++) {
 }
 writeFileSync(join(root, 'net', 'tcp'), copies.join('\n') + '\n');
 
-for (const args of [['ls', '-tan'], ['ls', '-tanp'], ['ls', '-tanoe']]) {
+for (const args of [
+  ['ls', '-tan'],
+  ['ls', '-tanp'],
+  ['ls', '-tanoe'],
+]) {
   test(`${args.join(' ')}: bytes to a pipe and to a file equal the string path`, async () => {
     const argv = [...args, '--proc-root', root];
     const strings = await runMain(argv);

@@ -16,7 +16,7 @@ function have(cmd: string): boolean {
 }
 
 describe('man page', () => {
-  test('man/tcpstate.1 is what scripts/gen-man.mjs makes from today\'s --help texts (npm run man)', async () => {
+  test("man/tcpstate.1 is what scripts/gen-man.mjs makes from today's --help texts (npm run man)", async () => {
     assert.equal(readFileSync(join(REPO, 'man', 'tcpstate.1'), 'utf8'), await manPage(), 'man/tcpstate.1 is stale: run npm run man');
   });
 
@@ -24,7 +24,10 @@ describe('man page', () => {
     const page = readFileSync(join(REPO, 'man', 'tcpstate.1'), 'utf8');
     const ref = await commandReference();
     for (const c of ref.commands) assert.match(page, new RegExp(`^\\.SS ${c.name}$`, 'm'));
-    if (!have('groff')) { t.skip('groff not installed'); return; }
+    if (!have('groff')) {
+      t.skip('groff not installed');
+      return;
+    }
     const r = spawnSync('groff', ['-ww', '-man', '-Tutf8'], { input: page, encoding: 'utf8' });
     assert.equal(r.status, 0);
     assert.equal(r.stderr, '');
@@ -50,13 +53,26 @@ describe('--version and help', () => {
 
   test('option lines are read from help texts: short and long, values, short-only pairs', () => {
     const o = parseOptions('Usage: x\n  -t, --tcp            TCP\n  --by KEY             groups\n  --group NAME=GLOBS   roles\n  -4, -6               families\n  tcpstate count --by lport\n');
-    assert.deepEqual(o.map((x) => [x.short, x.long, x.arg]), [['-t', '--tcp', undefined], [undefined, '--by', 'KEY'], [undefined, '--group', 'NAME=GLOBS'], [undefined, '-4', undefined], [undefined, '-6', undefined], ['-h', '--help', undefined]]);
+    assert.deepEqual(
+      o.map((x) => [x.short, x.long, x.arg]),
+      [
+        ['-t', '--tcp', undefined],
+        [undefined, '--by', 'KEY'],
+        [undefined, '--group', 'NAME=GLOBS'],
+        [undefined, '-4', undefined],
+        [undefined, '-6', undefined],
+        ['-h', '--help', undefined],
+      ],
+    );
   });
 });
 
 describe('shell completions', () => {
   test('bash: commands, a command\'s options, states after "state", shells', (t) => {
-    if (!have('bash')) { t.skip('bash not installed'); return; }
+    if (!have('bash')) {
+      t.skip('bash not installed');
+      return;
+    }
     const script = execFileSync(process.execPath, [CLI, 'completion', 'bash'], { encoding: 'utf8' });
     const probe = `${script}
 t() { COMP_WORDS=("$@"); COMP_CWORD=$(($#-1)); _tcpstate; echo "\${COMPREPLY[*]}"; }
@@ -68,7 +84,10 @@ complete -p tcpstate`;
   });
 
   test('fish: complete -C gives the options --help lists, with their descriptions', (t) => {
-    if (!have('fish')) { t.skip('fish not installed'); return; }
+    if (!have('fish')) {
+      t.skip('fish not installed');
+      return;
+    }
     const script = execFileSync(process.execPath, [CLI, 'completion', 'fish'], { encoding: 'utf8' });
     const out = execFileSync('fish', ['--no-config', '-c', `${script}\ncomplete -C 'tcpstate count --b'; complete -C 'tcpstate sim'; complete -C 'tcpstate ls state close-'`], { encoding: 'utf8' });
     assert.deepEqual(out.trim().split('\n'), [
@@ -79,7 +98,10 @@ complete -p tcpstate`;
   });
 
   test('zsh: the script parses and registers _tcpstate for tcpstate', (t) => {
-    if (!have('zsh')) { t.skip('zsh not installed'); return; }
+    if (!have('zsh')) {
+      t.skip('zsh not installed');
+      return;
+    }
     const script = execFileSync(process.execPath, [CLI, 'completion', 'zsh'], { encoding: 'utf8' });
     assert.equal(spawnSync('zsh', ['-n'], { input: script }).status, 0);
     const out = execFileSync('zsh', ['-f', '-c', `autoload -Uz compinit; compinit -u -D; eval "$(cat)"; print -r -- $_comps[tcpstate]; whence -w _tcpstate`], { input: script, encoding: 'utf8' });

@@ -57,7 +57,7 @@ test('capExcerpts: a long quoted excerpt is cut with its length; a long line is 
   assert.equal(describeAt({ file: `f${TITLE}`, line: 3 }, `bad "${TITLE}"`), `f${SEEN}:3: bad "${SEEN}"`);
 });
 
-test('osReason: an OS error\'s reason in words, from a Node error or the addon\'s (positive errno)', () => {
+test("osReason: an OS error's reason in words, from a Node error or the addon's (positive errno)", () => {
   assert.equal(osReason(Object.assign(new Error('x'), { code: 'ENOSPC', errno: -28 })), 'no space left on device');
   assert.equal(osReason(Object.assign(new Error('x'), { code: 'EIO', errno: 5 })), 'i/o error');
   assert.equal(osReason(Object.assign(new Error('x'), { code: 'ERR_INVALID_ARG_TYPE' })), undefined);

@@ -6,7 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -111,7 +127,9 @@ test('diagram -o a FIFO writes into it (a file that cannot be replaced is writte
     execFileSync('mkfifo', [fifo]);
     const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
     let got = '';
-    reader.stdout.on('data', (d: Buffer) => { got += d.toString(); });
+    reader.stdout.on('data', (d: Buffer) => {
+      got += d.toString();
+    });
     const done = new Promise((res) => reader.once('close', res));
     const r = run(['diagram', '-o', fifo]);
     await done;

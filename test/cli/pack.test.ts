@@ -20,7 +20,11 @@ import { parseSs } from '../lib/ss.js';
 const FIXTURE = join(REPO, 'test', 'fixtures', 'text', 'netstat-ant.txt');
 const PKG = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
 
-interface Ran { code: number; stdout: string; stderr: string }
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** The environment without npm's own variables (this test may run under `npm test`). */
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -35,11 +39,28 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<str
     const c = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    c.stdout.on('data', (d: Buffer) => { stdout += d; });
-    c.stderr.on('data', (d: Buffer) => { stderr += d; });
-    const timer = setTimeout(() => { if (c.pid !== undefined) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ } }, opts.timeoutMs ?? 600_000);
-    c.once('error', (e) => { clearTimeout(timer); reject(e); });
-    c.once('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+    c.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    c.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      if (c.pid !== undefined)
+        try {
+          process.kill(c.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+    }, opts.timeoutMs ?? 600_000);
+    c.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    c.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
   });
 }
 
@@ -74,14 +95,34 @@ describe('npm pack: a tarball that installs and runs on a fresh machine', { time
     rmSync(src, { recursive: true, force: true });
   });
 
-  after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
-  test('the tarball ships the program, its bundles, the addon\'s sources and the man page, and nothing of test/ or bench/', () => {
-    for (const f of ['bin/tcpstate.js', 'bin/package.json', 'dist/src/cli/main.js', 'dist/src/cli/main.bundle.cjs', 'dist/src/cli/bundle-count.cjs',
-      'dist/src/cli/reference.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'man/tcpstate.1', 'native/binding.gyp', 'native/tcpstate_netlink.c', 'scripts/build-native.mjs', 'contrib/grafana/tcpstate.json', 'package.json', 'README.md']) {
+  test("the tarball ships the program, its bundles, the addon's sources and the man page, and nothing of test/ or bench/", () => {
+    for (const f of [
+      'bin/tcpstate.js',
+      'bin/package.json',
+      'dist/src/cli/main.js',
+      'dist/src/cli/main.bundle.cjs',
+      'dist/src/cli/bundle-count.cjs',
+      'dist/src/cli/reference.json',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'man/tcpstate.1',
+      'native/binding.gyp',
+      'native/tcpstate_netlink.c',
+      'scripts/build-native.mjs',
+      'contrib/grafana/tcpstate.json',
+      'package.json',
+      'README.md',
+    ]) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     }
-    assert.ok(files.some((f) => f.startsWith('dist/src/web/assets/')), 'the dashboard\'s assets are not in the tarball');
+    assert.ok(
+      files.some((f) => f.startsWith('dist/src/web/assets/')),
+      "the dashboard's assets are not in the tarball",
+    );
     const stray = files.filter((f) => /^(test|bench|dist\/test|dist\/bench|src|native\/build|node_modules)\//.test(f) || f.endsWith('.test.js'));
     assert.deepEqual(stray, []);
   });
@@ -90,7 +131,10 @@ describe('npm pack: a tarball that installs and runs on a fresh machine', { time
   async function install(name: string, env: Record<string, string> = {}): Promise<{ bin: string; root: string; man: string }> {
     const prefix = join(dir, name);
     mkdirSync(prefix);
-    ok(await run('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { cwd: prefix, env: cleanEnv(env), timeoutMs: 1_200_000 }), `npm install (${name})`);
+    ok(
+      await run('npm', ['install', '--global', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { cwd: prefix, env: cleanEnv(env), timeoutMs: 1_200_000 }),
+      `npm install (${name})`,
+    );
     return { bin: join(prefix, 'bin', 'tcpstate'), root: join(prefix, 'lib', 'node_modules', 'tcpstate'), man: join(prefix, 'share', 'man', 'man1', 'tcpstate.1') };
   }
 
@@ -112,7 +156,10 @@ describe('npm pack: a tarball that installs and runs on a fresh machine', { time
     if (!kernelOrSkip(t, ['ss'])) return undefined;
     const ns = Netns.create('pack');
     try {
-      ns.spawn('python3', ['-c', 'import socket,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen();c=socket.create_connection(s.getsockname());a=s.accept();print("ok",flush=True);time.sleep(600)']);
+      ns.spawn('python3', [
+        '-c',
+        'import socket,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen();c=socket.create_connection(s.getsockname());a=s.accept();print("ok",flush=True);time.sleep(600)',
+      ]);
       for (let i = 0; i < 100 && !/ESTAB/.test(ns.run('ss', ['-tanH'])); i++) await new Promise((r) => setTimeout(r, 50));
       const ss: Record<string, number> = {};
       for (const r of parseSs(ns.run('ss', ['-tanH']))) ss[r.state] = (ss[r.state] ?? 0) + 1;

@@ -36,9 +36,15 @@ describe('duplicate rows of a changing /proc table', () => {
   const dup = treeWithRepeats('dup', (l) => / 0A /.test(l) || inode(l) === '0');
 
   test('the tree has repeats of both kinds', () => {
-    const data = readFileSync(join(dup.root, 'net', 'tcp'), 'latin1').split('\n').slice(1).filter((l) => l.trim());
+    const data = readFileSync(join(dup.root, 'net', 'tcp'), 'latin1')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim());
     assert.ok(dup.repeated >= 2, `${dup.repeated} rows repeated`);
-    assert.ok(data.some((l) => inode(l) === '0'), 'a row without an inode is among them');
+    assert.ok(
+      data.some((l) => inode(l) === '0'),
+      'a row without an inode is among them',
+    );
   });
 
   test('count, count --by, ls -a and count --json equal the tree without repeats, with a warning', () => {
@@ -52,7 +58,10 @@ describe('duplicate rows of a changing /proc table', () => {
         const g = JSON.parse(got.stdout) as LsDocument;
         assert.equal(g.schema, SCHEMAS.ls);
         assert.deepEqual(g.sockets, w.sockets, args.join(' '));
-        assert.ok(g.warnings.some((x) => x.code === 'W_DUPLICATE' && x.message.startsWith(`${dup.repeated} sockets appeared twice`)), JSON.stringify(g.warnings));
+        assert.ok(
+          g.warnings.some((x) => x.code === 'W_DUPLICATE' && x.message.startsWith(`${dup.repeated} sockets appeared twice`)),
+          JSON.stringify(g.warnings),
+        );
       } else {
         assert.equal(got.stdout, want.stdout, args.join(' '));
         assert.match(got.stderr, new RegExp(`warning: .*${dup.repeated} sockets appeared twice`), args.join(' '));
@@ -69,6 +78,9 @@ describe('duplicate rows of a changing /proc table', () => {
     const j = JSON.parse(r.stdout) as DiffDocument;
     assert.equal(j.schema, SCHEMAS.diff);
     assert.deepEqual(j.sockets, { changed: [], appeared: [], disappeared: [] });
-    assert.ok(j.warnings.some((w) => w.code === 'W_DUPLICATE'), 'the live side\'s warning is in the document');
+    assert.ok(
+      j.warnings.some((w) => w.code === 'W_DUPLICATE'),
+      "the live side's warning is in the document",
+    );
   });
 });

@@ -37,13 +37,22 @@ function tree(from: string, change: (root: string) => void): string {
  * reader without bound dies there, on a machine others share, instead of taking it all).
  */
 function run(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): { code: number | null; stdout: string; stderr: string; timedOut: boolean } {
-  const r = spawnSync('sh', ['-c', 'ulimit -v 4000000 && exec "$@"', 'sh', process.execPath, CLI, ...args],
-    { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 28, env: { ...process.env, TCPSTATE_NO_BPF: '1', ...env } });
+  const r = spawnSync('sh', ['-c', 'ulimit -v 4000000 && exec "$@"', 'sh', process.execPath, CLI, ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, TCPSTATE_NO_BPF: '1', ...env },
+  });
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: r.error !== undefined || r.signal !== null };
 }
 
 const total = (stdout: string) => (JSON.parse(stdout) as { total: number }).total;
-const rowsIn = (file: string) => readFileSync(file, 'latin1').split('\n').slice(1).filter((l) => l.trim() !== '').length;
+const rowsIn = (file: string) =>
+  readFileSync(file, 'latin1')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '').length;
 
 for (const [how, change, code] of [
   ['absent (IPv6 disabled, or not captured)', (r: string) => rmSync(join(r, 'net', 'tcp6')), 'W_FILE_ABSENT'],
@@ -55,7 +64,10 @@ for (const [how, change, code] of [
     const said = new RegExp(`^tcpstate: warning: ${tcp6}: the file is (absent|empty).*no IPv6 TCP sockets were read`, 'm');
     const json = (out: string): Warning[] => (JSON.parse(out) as { warnings: Warning[] }).warnings;
     const expect = (ws: Warning[], what: string) =>
-      assert.ok(ws.some((w) => w.code === code && w.where.file === tcp6), `${what}: ${JSON.stringify(ws)}`);
+      assert.ok(
+        ws.some((w) => w.code === code && w.where.file === tcp6),
+        `${what}: ${JSON.stringify(ws)}`,
+      );
 
     const count = run(['count', '--json', '--proc-root', root]);
     assert.equal(count.code, 0, count.stderr);
@@ -73,7 +85,11 @@ for (const [how, change, code] of [
     const text = run(['count', '--proc-root', root]);
     assert.match(text.stderr, said);
 
-    for (const args of [['explain', '--proc-root', root], ['explain', 'time-wait', '--proc-root', root], ['diagram', '--counts', '--proc-root', root]]) {
+    for (const args of [
+      ['explain', '--proc-root', root],
+      ['explain', 'time-wait', '--proc-root', root],
+      ['diagram', '--counts', '--proc-root', root],
+    ]) {
       const r = run(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, said, args.join(' '));
@@ -83,7 +99,10 @@ for (const [how, change, code] of [
     const dtcp6 = join(droot, 'net', 'tcp6');
     const doc = run(['doctor', '--json', '--proc-root', droot]);
     assert.ok(doc.code !== null && doc.code <= 3, doc.stderr);
-    assert.ok(json(doc.stdout).some((w) => w.code === code && w.where.file === dtcp6), doc.stdout.slice(-2000));
+    assert.ok(
+      json(doc.stdout).some((w) => w.code === code && w.where.file === dtcp6),
+      doc.stdout.slice(-2000),
+    );
     assert.match(run(['doctor', '--proc-root', droot]).stderr, new RegExp(`^tcpstate: warning: ${dtcp6}: the file is`, 'm'));
   });
 }
@@ -92,7 +111,10 @@ test('udp6 absent: said when UDP is asked for, not otherwise', () => {
   const root = tree(ZOO, (r) => rmSync(join(r, 'net', 'udp6')));
   const u = run(['count', '-u', '--json', '--proc-root', root]);
   assert.equal(u.code, 0, u.stderr);
-  assert.deepEqual((JSON.parse(u.stdout) as { warnings: Warning[] }).warnings.map((w) => [w.code, w.where.file]), [['W_FILE_ABSENT', join(root, 'net', 'udp6')]]);
+  assert.deepEqual(
+    (JSON.parse(u.stdout) as { warnings: Warning[] }).warnings.map((w) => [w.code, w.where.file]),
+    [['W_FILE_ABSENT', join(root, 'net', 'udp6')]],
+  );
   assert.match(u.stderr, /no IPv6 UDP sockets were read/);
   const t = run(['count', '--json', '--proc-root', root]);
   assert.equal(t.stderr, '');
@@ -110,7 +132,10 @@ test('a whole tree says nothing: no warning about files that are there', () => {
 
 for (const rel of ['net/tcp', 'net/tcp6', 'net/udp', 'net/udp6']) {
   test(`${rel} as /dev/zero: an error naming the file and byte offset, in bounded time and memory`, () => {
-    const root = tree(ZOO, (r) => { rmSync(join(r, rel)); symlinkSync('/dev/zero', join(r, rel)); });
+    const root = tree(ZOO, (r) => {
+      rmSync(join(r, rel));
+      symlinkSync('/dev/zero', join(r, rel));
+    });
     const r = run(['count', '-tu', '--proc-root', root]);
     assert.equal(r.timedOut, false, 'it ends');
     assert.equal(r.code, 1, r.stderr);
@@ -127,14 +152,23 @@ test('a line too long inside one read, or spanning reads, is refused at its own 
   const bytes = new TextEncoder().encode(long);
   for (const step of [bytes.length, 65536, 4096, 1000]) {
     const p = new ProcNetParser(file, () => {});
-    assert.throws(() => { for (let i = 0; i < bytes.length; i += step) p.feed(bytes, i, Math.min(bytes.length, i + step)); p.end(); },
-      (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.offset === head.length && /line 2 is longer/.test(e.message), `feeds of ${step}`);
+    assert.throws(
+      () => {
+        for (let i = 0; i < bytes.length; i += step) p.feed(bytes, i, Math.min(bytes.length, i + step));
+        p.end();
+      },
+      (e: unknown) => isTcpstateError(e) && e.code === 'ERR_PARSE' && e.where.offset === head.length && /line 2 is longer/.test(e.message),
+      `feeds of ${step}`,
+    );
   }
 });
 
 for (const rel of ['net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6', 'sys/net/ipv4/tcp_fin_timeout', 'sys/net/ipv4/ip_local_port_range']) {
   test(`doctor with ${rel} as /dev/zero: an error naming the file and byte offset, in bounded time`, () => {
-    const root = tree(DOCTOR, (r) => { rmSync(join(r, rel)); symlinkSync('/dev/zero', join(r, rel)); });
+    const root = tree(DOCTOR, (r) => {
+      rmSync(join(r, rel));
+      symlinkSync('/dev/zero', join(r, rel));
+    });
     const r = run(['doctor', '--proc-root', root]);
     assert.equal(r.timedOut, false, 'it ends');
     assert.notEqual(r.code, 0);
@@ -147,7 +181,7 @@ for (const rel of ['net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6', '
 
 const OWNER = '23448'; // in proc-doctor: holds the 12 CLOSE_WAIT sockets doctor reports
 
-test('a 1 MB PID/comm: cut to 15 bytes as the kernel cuts names, with a warning; doctor\'s JSON stays small', () => {
+test("a 1 MB PID/comm: cut to 15 bytes as the kernel cuts names, with a warning; doctor's JSON stays small", () => {
   const name = 'n'.repeat(1 << 20);
   const root = tree(DOCTOR, (r) => writeFileSync(join(r, OWNER, 'comm'), `${name}\n`));
   const comm = join(root, OWNER, 'comm');
@@ -157,7 +191,10 @@ test('a 1 MB PID/comm: cut to 15 bytes as the kernel cuts names, with a warning;
   const doc = JSON.parse(r.stdout) as { warnings: Warning[] };
   assert.ok(r.stdout.includes(`"${OWNER}/${'n'.repeat(15)}"`), 'the name, cut to 15 bytes, is shown');
   assert.ok(!r.stdout.includes('n'.repeat(16)), 'nothing longer');
-  assert.deepEqual(doc.warnings.filter((w) => w.code === 'W_LONG_COMM').map((w) => w.where.file), [comm]);
+  assert.deepEqual(
+    doc.warnings.filter((w) => w.code === 'W_LONG_COMM').map((w) => w.where.file),
+    [comm],
+  );
   assert.match(r.stderr, new RegExp(`^tcpstate: warning: ${comm}: process name of more than 64 bytes, where the kernel keeps at most 15`, 'm'));
   // Every reader of owners cuts it the same way.
   const ls = run(['ls', '-p', '--proc-root', root]);
@@ -171,12 +208,19 @@ test('a 1 MB PID/comm: cut to 15 bytes as the kernel cuts names, with a warning;
 });
 
 test('PID/comm as /dev/zero ends, in bounded time, with the same warning, on the native scan and the JS one; a 16-byte name too', () => {
-  const root = tree(DOCTOR, (r) => { rmSync(join(r, OWNER, 'comm')); symlinkSync('/dev/zero', join(r, OWNER, 'comm')); });
+  const root = tree(DOCTOR, (r) => {
+    rmSync(join(r, OWNER, 'comm'));
+    symlinkSync('/dev/zero', join(r, OWNER, 'comm'));
+  });
   for (const env of [{}, { TCPSTATE_NO_NATIVE: '1' }] as Record<string, string>[]) {
     const r = run(['ls', '-p', '--json', '--proc-root', root], env);
     assert.equal(r.timedOut, false, 'it ends');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual((JSON.parse(r.stdout) as { warnings: Warning[] }).warnings.map((w) => [w.code, w.where.file]), [['W_LONG_COMM', join(root, OWNER, 'comm')]], JSON.stringify(env));
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { warnings: Warning[] }).warnings.map((w) => [w.code, w.where.file]),
+      [['W_LONG_COMM', join(root, OWNER, 'comm')]],
+      JSON.stringify(env),
+    );
   }
   const sixteen = tree(DOCTOR, (r2) => writeFileSync(join(r2, OWNER, 'comm'), 'abcdefghijklmnop\n'));
   const s = run(['ls', '-p', '--proc-root', sixteen]);
@@ -190,7 +234,9 @@ test('PID/comm as /dev/zero ends, in bounded time, with the same warning, on the
 test('many altered names: the first three are named, the rest counted', () => {
   const owners = readdirSync(DOCTOR).filter((p) => /^\d+$/.test(p) && existsSync(join(DOCTOR, p, 'fd')) && readdirSync(join(DOCTOR, p, 'fd')).length > 0);
   assert.ok(owners.length >= 5, `${owners.length} processes with sockets`);
-  const root = tree(DOCTOR, (r) => { for (const p of owners) writeFileSync(join(r, p, 'comm'), `${'q'.repeat(40)}\n`); });
+  const root = tree(DOCTOR, (r) => {
+    for (const p of owners) writeFileSync(join(r, p, 'comm'), `${'q'.repeat(40)}\n`);
+  });
   const r = run(['ls', '-p', '--json', '--proc-root', root]);
   assert.equal(r.code, 0, r.stderr);
   const ws = (JSON.parse(r.stdout) as { warnings: Warning[] }).warnings;

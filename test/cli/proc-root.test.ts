@@ -37,16 +37,26 @@ for (const [name, args] of GOLDENS) {
   });
 }
 
-test('the replayed listing is ss\'s listing of the same namespace', () => {
-  const ss = readFileSync(join(REPO, 'test', 'fixtures', 'proc-zoo.ss.txt'), 'utf8').split('\n').slice(1).filter(Boolean)
-    .map((l) => l.trim().split(/\s+/)).map((f) => `${f[3]} ${f[4]}`)
+test("the replayed listing is ss's listing of the same namespace", () => {
+  const ss = readFileSync(join(REPO, 'test', 'fixtures', 'proc-zoo.ss.txt'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.trim().split(/\s+/))
+    .map((f) => `${f[3]} ${f[4]}`)
     // ss prints a dual-stack listener's [::] as *, which only netlink can know.
-    .map((x) => x.replace(/^\*:7007 \*:\*$/, '[::]:7007 [::]:*')).sort();
-  const ours = run(['ls', '-a', '--csv']).stdout.trim().split('\n').slice(1).map((l) => l.split(','))
+    .map((x) => x.replace(/^\*:7007 \*:\*$/, '[::]:7007 [::]:*'))
+    .sort();
+  const ours = run(['ls', '-a', '--csv'])
+    .stdout.trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','))
     .map((f) => {
       const ep = (a: string, p: string) => `${f[1] === '6' ? (a === '::' && p === '0' ? '[::]' : `[${a}]`) : a}:${p === '0' ? '*' : p}`;
       return `${ep(f[3]!, f[4]!)} ${ep(f[5]!, f[6]!)}`;
-    }).sort();
+    })
+    .sort();
   assert.deepEqual(ours, ss);
   assert.equal(ours.length, 28);
 });

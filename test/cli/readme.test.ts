@@ -16,7 +16,10 @@ const README = readFileSync(join(REPO, 'README.md'), 'utf8');
 
 /** GFM splits a table row on every pipe not escaped by a backslash, code spans included. */
 function cells(row: string): string[] {
-  const inner = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const inner = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return inner.split(/(?<!\\)\|/);
 }
 
@@ -40,7 +43,10 @@ describe('README tables render as GitHub tables', () => {
     const cmd = tables.find((t) => /\| command \| what it does \|/.test(t[0]![1]));
     assert.ok(cmd, 'the command table');
     for (const c of ['count', 'ls', 'diff', 'explain', 'simulate', 'diagram', 'doctor', 'serve', 'watch', 'record', 'fleet', 'pcap', 'trace']) {
-      assert.ok(cmd.some(([, l]) => l.startsWith(`| \`tcpstate ${c}`)), c);
+      assert.ok(
+        cmd.some(([, l]) => l.startsWith(`| \`tcpstate ${c}`)),
+        c,
+      );
     }
     // A blank line before the table: GitHub does not start a table inside a paragraph.
     const first = cmd[0]![0];
@@ -59,7 +65,10 @@ describe('README tables render as GitHub tables', () => {
 describe('README: capturing a /proc tree for --proc-root', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'tcpstate-readme-'));
   let ns: Netns | undefined;
-  after(() => { ns?.destroy(); rmSync(tmp, { recursive: true, force: true }); });
+  after(() => {
+    ns?.destroy();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   test('the recipe, run in a namespace, makes a tree that counts as ss does, owners included', async (t) => {
     if (!kernelOrSkip(t)) return;
@@ -73,7 +82,10 @@ describe('README: capturing a /proc tree for --proc-root', () => {
     const root = join(tmp, 'proc');
     const ss = ns.run('ss', ['-tanH']).split('\n').filter(Boolean);
     const want: Record<string, number> = {};
-    for (const l of ss) { const s = stateName(parseState(l.split(/\s+/)[0]!)!); want[s] = (want[s] ?? 0) + 1; }
+    for (const l of ss) {
+      const s = stateName(parseState(l.split(/\s+/)[0]!)!);
+      want[s] = (want[s] ?? 0) + 1;
+    }
     const r = runCli(['count', '--json', '--proc-root', root]);
     assert.equal(r.code, 0, r.stderr);
     const got = Object.fromEntries(Object.entries((JSON.parse(r.stdout) as { states: Record<string, number> }).states).filter(([, n]) => n > 0));

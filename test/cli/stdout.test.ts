@@ -18,7 +18,9 @@ const ARGS = ['ls', '--json', ...new Array<string>(24).fill(CAPTURE)];
 test('a reader that goes away (| head -1): exit status 0, nothing on stderr', async () => {
   const child = spawn(process.execPath, [CLI, ...ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   child.stdout.once('data', () => child.stdout.destroy());
   const code = await new Promise<number | null>((res) => child.once('close', res));
   assert.equal(code, 0);
@@ -30,7 +32,9 @@ test('a reader that goes away with output unread (ECONNRESET on a socket pair): 
   // ECONNRESET, not EPIPE. The reader waits until tcpstate has filled it, then closes.
   const child = spawn(process.execPath, [CLI, ...ARGS], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   child.stdout.once('data', () => {
     child.stdout.pause();
     setTimeout(() => child.stdout.destroy(), 300);
@@ -53,7 +57,9 @@ test('a non-blocking stdout pipe that fills: every byte arrives, in order', asyn
   child.stdout.on('data', (d: Buffer) => chunks.push(d));
   child.stdout.pause();
   let err = '';
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   await new Promise((r) => setTimeout(r, 1000));
   child.stdout.resume();
   const code = await closed;

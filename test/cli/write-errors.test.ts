@@ -87,32 +87,46 @@ async function throwing(fail: () => never): Promise<{ code: number; stdout: stri
 
 test('an OS error escaping a command: its path and reason in words, status 1', async () => {
   const missing = join(tmpdir(), `tcpstate-missing-${process.pid}`, 'x');
-  const r = await throwing(() => { readFileSync(missing); throw new Error('unreachable'); });
+  const r = await throwing(() => {
+    readFileSync(missing);
+    throw new Error('unreachable');
+  });
   assert.deepEqual(r, { code: 1, stdout: '', stderr: `tcpstate: ${missing}: no such file or directory\n` });
 });
 
-test('an OS error without a path (a read of a directory\'s fd): the call and the reason, status 1', async () => {
+test("an OS error without a path (a read of a directory's fd): the call and the reason, status 1", async () => {
   const r = await throwing(() => {
     const fd = openSync(tmpdir(), 'r');
-    try { readSync(fd, Buffer.alloc(1)); } finally { closeSync(fd); }
+    try {
+      readSync(fd, Buffer.alloc(1));
+    } finally {
+      closeSync(fd);
+    }
     throw new Error('unreachable');
   });
   assert.deepEqual(r, { code: 1, stdout: '', stderr: 'tcpstate: read failed: illegal operation on a directory\n' });
 });
 
 test('EPIPE escaping a command is a reader that went away: silent, status 0', async () => {
-  const r = await throwing(() => { throw Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE', errno: -32, syscall: 'write' }); });
+  const r = await throwing(() => {
+    throw Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE', errno: -32, syscall: 'write' });
+  });
   assert.deepEqual(r, { code: 0, stdout: '', stderr: '' });
 });
 
 test('anything else escaping a command is still our bug: internal error, status 70', async () => {
-  const r = await throwing(() => { throw new TypeError('x is not a function'); });
+  const r = await throwing(() => {
+    throw new TypeError('x is not a function');
+  });
   assert.equal(r.code, 70);
   assert.match(r.stderr, /^tcpstate: internal error: x is not a function\n\(please report/);
 });
 
 test('a directory given as a capture (pcap DIR, --replay DIR): status 1, not an internal error', () => {
-  for (const args of [['pcap', tmpdir()], ['count', '--replay', tmpdir()]]) {
+  for (const args of [
+    ['pcap', tmpdir()],
+    ['count', '--replay', tmpdir()],
+  ]) {
     const r = runTo(args, 'pipe');
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);

@@ -46,14 +46,22 @@ test('close-wait-leak names the leaking process and port, growth, exit status', 
     assert.equal(f.severity, 'critical');
     assert.equal(r.json.worst, 'critical');
     assert.equal(r.code, 2);
-    assert.deepEqual(r.json.findings.map((x) => x.id), ['close-wait-leak'], 'nothing else is wrong here');
+    assert.deepEqual(
+      r.json.findings.map((x) => x.id),
+      ['close-wait-leak'],
+      'nothing else is wrong here',
+    );
 
     // Once it stops growing, one sample: below 100 a warning (exit 1), else critical (exit 2);
     // the text names pid, count and port.
     client.send('pause');
     await client.line('paused');
     let n = ssNow().length;
-    for (let k = 0, m = -1; k < 20 && m !== n; k++) { m = n; await sleep(200); n = ssNow().length; }
+    for (let k = 0, m = -1; k < 20 && m !== n; k++) {
+      m = n;
+      await sleep(200);
+      n = ssNow().length;
+    }
     const text = await runTcpstate(['doctor', '--netns', ns.name, '--interval', '0'], false);
     const [sev, code] = n >= 100 ? ['CRITICAL', 2] : ['WARNING', 1];
     assert.equal(text.code, code, text.stdout + text.stderr);

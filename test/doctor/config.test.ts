@@ -21,7 +21,10 @@ const FIXTURE = 'test/fixtures/proc-doctor/root';
 
 function doctor(args: string[], timeout = 60_000): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, 'doctor', '--proc-root', FIXTURE, ...args], {
-    cwd: REPO, encoding: 'utf8', timeout, env: { ...process.env, TZ: 'UTC', LC_ALL: 'C', TCPSTATE_PROC_ROOT: '' },
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, TZ: 'UTC', LC_ALL: 'C', TCPSTATE_PROC_ROOT: '' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -50,8 +53,10 @@ test('__proto__, constructor and names every object inherits are unknown keys', 
   assert.equal(withConfig('{"__proto__": {"warnCount": 1}}'), `:1: field __proto__: unknown rule "__proto__"; rules: ${RULES}`);
   assert.equal(withConfig('{"constructor": {}}'), `:1: field constructor: unknown rule "constructor"; rules: ${RULES}`);
   assert.equal(withConfig('{"toString": {}}'), `:1: field toString: unknown rule "toString"; rules: ${RULES}`);
-  assert.equal(withConfig('{\n  "time-wait-ports": {\n    "toString": 5\n  }\n}'),
-    ':3: field time-wait-ports.toString: unknown threshold; "time-wait-ports" has warnPortShare, criticalPortShare, criticalExhaustionSec, warnTwBucketShare');
+  assert.equal(
+    withConfig('{\n  "time-wait-ports": {\n    "toString": 5\n  }\n}'),
+    ':3: field time-wait-ports.toString: unknown threshold; "time-wait-ports" has warnPortShare, criticalPortShare, criticalExhaustionSec, warnTwBucketShare',
+  );
   assert.equal(withConfig('{"retransmits": {"__proto__": 5}}'), ':1: field retransmits.__proto__: unknown threshold; "retransmits" has warnRetransmits, criticalRetransmits, warnSockets');
   // Nothing leaks into the objects every other one inherits from.
   const specs = thresholdSpecs();
@@ -68,16 +73,19 @@ test('numbers that overflow to Infinity say so; other wrong values are quoted br
   assert.equal(withConfig('{"retransmits": {"warnSockets": null}}'), ':1: field retransmits.warnSockets: expected a number of 0 or more, got null');
   assert.equal(withConfig('{"retransmits": 3}'), ':1: field retransmits: expected an object of thresholds, got 3');
   const huge = 'x'.repeat(100_000);
-  assert.equal(withConfig(`{"retransmits": {"warnSockets": "${huge}"}}`), ':1: field retransmits.warnSockets: expected a number of 0 or more, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (100000 characters)"');
+  assert.equal(
+    withConfig(`{"retransmits": {"warnSockets": "${huge}"}}`),
+    ':1: field retransmits.warnSockets: expected a number of 0 or more, got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (100000 characters)"',
+  );
   assert.ok(withConfig(`{"${huge}": {}}`).length < 300);
   assert.ok(withConfig(`{"retransmits": {"${huge}": 1}}`).length < 300);
 });
 
 test('JSON errors name line and column; a key given twice is an error; a byte-order mark is skipped', () => {
   assert.equal(withConfig('{\n  "retransmits": {"warnSockets": 3,}\n}'), ':2: field retransmits: column 36: not JSON: expected a key in double quotes, found "}"');
-  assert.equal(withConfig('{\n  "retransmits": {"warnSockets": 3}\n  "accept-queue": {}\n}'), ':3: column 3: not JSON: expected \',\' or \'}\' after a value, found "\\""');
+  assert.equal(withConfig('{\n  "retransmits": {"warnSockets": 3}\n  "accept-queue": {}\n}'), ":3: column 3: not JSON: expected ',' or '}' after a value, found \"\\\"\"");
   assert.equal(withConfig('{"retransmits": {"warnSockets": 3}, "retransmits": {}}'), ':1: column 37: not JSON: the key "retransmits" is given twice');
-  assert.equal(withConfig('{"retransmits": {"warnSockets": 3'), ':1: field retransmits: column 34: not JSON: expected \',\' or \'}\' after a value, found the end of the file');
+  assert.equal(withConfig('{"retransmits": {"warnSockets": 3'), ":1: field retransmits: column 34: not JSON: expected ',' or '}' after a value, found the end of the file");
   assert.equal(withConfig(''), ':1: column 1: not JSON: the file is empty');
   assert.equal(withConfig('{"a": "\u0001"}'), ':1: field a: column 8: not JSON: a control character inside a string (write it as an escape, e.g. \\n)');
   assert.equal(withConfig('['.repeat(40) + ']'.repeat(40)), `:1: field ${Array(32).fill('0').join('.')}: column 33: not JSON: nested deeper than 32 levels`);
@@ -111,7 +119,11 @@ test('the config parser reads what JSON.parse reads and refuses what it refuses'
   const same = (text: string): void => {
     let theirs: unknown;
     let theirsFailed = false;
-    try { theirs = JSON.parse(text.replace(/^\uFEFF/, '')); } catch { theirsFailed = true; }
+    try {
+      theirs = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch {
+      theirsFailed = true;
+    }
     try {
       const ours = parseJson(text, 'x').value;
       assert.ok(!theirsFailed, `accepted what JSON.parse refuses: ${JSON.stringify(text)}`);
@@ -124,9 +136,15 @@ test('the config parser reads what JSON.parse reads and refuses what it refuses'
       if (!theirsFailed) assert.match(e.message, /is given twice|too large to represent/, `${e.message}: ${JSON.stringify(text)}`);
     }
   };
-  fc.assert(fc.property(fc.json(), (t) => same(t)), { numRuns: 500 });
-  fc.assert(fc.property(fc.json(), fc.nat(), fc.nat(), fc.string({ maxLength: 2 }), (t, at, del, ins) => {
-    const i = at % (t.length + 1);
-    same(t.slice(0, i) + ins + t.slice(i + (del % 3)));
-  }), { numRuns: 1500 });
+  fc.assert(
+    fc.property(fc.json(), (t) => same(t)),
+    { numRuns: 500 },
+  );
+  fc.assert(
+    fc.property(fc.json(), fc.nat(), fc.nat(), fc.string({ maxLength: 2 }), (t, at, del, ins) => {
+      const i = at % (t.length + 1);
+      same(t.slice(0, i) + ins + t.slice(i + (del % 3)));
+    }),
+    { numRuns: 1500 },
+  );
 });

@@ -22,20 +22,25 @@ test('exhaustion: hand-checked cases', () => {
 });
 
 test('exhaustion: more load never makes it later', () => {
-  fc.assert(fc.property(
-    fc.integer({ min: 0, max: 50 }), fc.array(fc.integer({ min: 1, max: TIME_WAIT_MS }), { maxLength: 60 }),
-    fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), fc.integer({ min: 1, max: 200 }),
-    (held, left, r1, r2, range) => {
-      const [lo, hi] = r1 <= r2 ? [r1, r2] : [r2, r1];
-      const a = exhaustionSec(held, left, lo, TIME_WAIT_MS, range) ?? Infinity;
-      const b = exhaustionSec(held, left, hi, TIME_WAIT_MS, range) ?? Infinity;
-      const c = exhaustionSec(held + 1, left, lo, TIME_WAIT_MS, range) ?? Infinity;
-      assert.ok(b <= a, `rate ${hi} exhausts at ${b}, rate ${lo} at ${a}`);
-      assert.ok(c <= a);
-      // Never more than everything at once: then never.
-      if (held + lo * 60 + left.length < range) assert.equal(a, Infinity);
-      // A steady state at or above the range is reached within 60 s.
-      if (held + lo * 60 >= range) assert.ok(a <= 60);
-    },
-  ));
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 50 }),
+      fc.array(fc.integer({ min: 1, max: TIME_WAIT_MS }), { maxLength: 60 }),
+      fc.double({ min: 0, max: 100, noNaN: true }),
+      fc.double({ min: 0, max: 100, noNaN: true }),
+      fc.integer({ min: 1, max: 200 }),
+      (held, left, r1, r2, range) => {
+        const [lo, hi] = r1 <= r2 ? [r1, r2] : [r2, r1];
+        const a = exhaustionSec(held, left, lo, TIME_WAIT_MS, range) ?? Infinity;
+        const b = exhaustionSec(held, left, hi, TIME_WAIT_MS, range) ?? Infinity;
+        const c = exhaustionSec(held + 1, left, lo, TIME_WAIT_MS, range) ?? Infinity;
+        assert.ok(b <= a, `rate ${hi} exhausts at ${b}, rate ${lo} at ${a}`);
+        assert.ok(c <= a);
+        // Never more than everything at once: then never.
+        if (held + lo * 60 + left.length < range) assert.equal(a, Infinity);
+        // A steady state at or above the range is reached within 60 s.
+        if (held + lo * 60 >= range) assert.ok(a <= 60);
+      },
+    ),
+  );
 });

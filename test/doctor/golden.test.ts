@@ -53,12 +53,17 @@ test('doctor on the captured tree: golden text and JSON, exit status of the wors
   golden('doctor-proc.json', json.stdout);
   const doc = JSON.parse(json.stdout) as { worst: string; samples: number; findings: { id: string; severity: string; subject: { pids?: number[] } }[] };
   assert.equal(doc.samples, 1);
-  assert.deepEqual(doc.findings.map((f) => f.id), ['close-wait-leak', 'time-wait-ports', 'accept-queue', 'retransmits']);
+  assert.deepEqual(
+    doc.findings.map((f) => f.id),
+    ['close-wait-leak', 'time-wait-ports', 'accept-queue', 'retransmits'],
+  );
   assert.equal(doc.worst, 'warning');
   assert.equal(text.code, 1);
   assert.equal(json.code, 1);
   // Owners come from the captured PID/fd links.
-  const pids = readdirSync(join(REPO, FIXTURE)).filter((n) => /^\d+$/.test(n)).map(Number);
+  const pids = readdirSync(join(REPO, FIXTURE))
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
   for (const f of doc.findings) if (f.subject.pids) for (const p of f.subject.pids) assert.ok(pids.includes(p), `pid ${p}`);
 });
 
@@ -66,18 +71,28 @@ test('a capture without counters and sysctls: rules run where they can and say w
   const dir = copyWithout(['sys', 'net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6']);
   try {
     const r = doctor(['--proc-root', dir, '--json']);
-    const doc = JSON.parse(r.stdout) as { findings: { id: string }[]; checks: { id: string; status: string; couldNotRun?: string; notes: string[] }[]; inputs: { counters: unknown; sysctls: unknown } };
+    const doc = JSON.parse(r.stdout) as {
+      findings: { id: string }[];
+      checks: { id: string; status: string; couldNotRun?: string; notes: string[] }[];
+      inputs: { counters: unknown; sysctls: unknown };
+    };
     const check = (id: string) => doc.checks.find((c) => c.id === id)!;
     assert.equal(check('time-wait-ports').status, 'skipped');
     assert.match(check('time-wait-ports').notes[0]!, /^no sysctls: net\.ipv4\.ip_local_port_range unknown \(no sys\/net in /);
     for (const id of ['accept-queue', 'syn-backlog', 'fin-wait2-orphans', 'retransmits']) {
       assert.equal(check(id).status, 'partial', id);
-      assert.ok(check(id).notes.some((n) => n.startsWith('no counters')), id);
+      assert.ok(
+        check(id).notes.some((n) => n.startsWith('no counters')),
+        id,
+      );
     }
     assert.match(String(doc.inputs.counters), /^no net\/netstat, net\/snmp or net\/sockstat in /);
     assert.match(String(doc.inputs.sysctls), /^no sys\/net in /);
     // What can still be seen is still found.
-    assert.deepEqual(doc.findings.map((f) => f.id), ['close-wait-leak', 'accept-queue', 'retransmits']);
+    assert.deepEqual(
+      doc.findings.map((f) => f.id),
+      ['close-wait-leak', 'accept-queue', 'retransmits'],
+    );
     assert.equal(r.code, 1);
     const text = doctor(['--proc-root', dir]);
     assert.match(text.stdout, /^ {2}time-wait-ports: NOT CHECKED, no finding\n(?: {6}.*\n)* {6}could not run: no sysctls: net\.ipv4\.ip_local_port_range unknown/m);
@@ -109,7 +124,10 @@ test('orphans against tcp_max_orphans, when the capture has it (initial namespac
   const dir = copyWithout([]);
   try {
     writeFileSync(join(dir, 'sys', 'net', 'ipv4', 'tcp_max_orphans'), '40\n');
-    const doc = JSON.parse(doctor(['--proc-root', dir, '--json', '--only', 'fin-wait2-orphans']).stdout) as { findings: { severity: string; title: string; metrics: Record<string, unknown> }[]; checks: { status: string }[] };
+    const doc = JSON.parse(doctor(['--proc-root', dir, '--json', '--only', 'fin-wait2-orphans']).stdout) as {
+      findings: { severity: string; title: string; metrics: Record<string, unknown> }[];
+      checks: { status: string }[];
+    };
     assert.equal(doc.checks[0]!.status, 'ran');
     const orphans = Number(/TCP: inuse \d+ orphan (\d+)/.exec(readFileSync(join(dir, 'net', 'sockstat'), 'utf8'))![1]);
     assert.equal(doc.findings.length, 1);
@@ -130,7 +148,10 @@ test('thresholds from --config change the findings and the exit status', () => {
     writeFileSync(cfg, JSON.stringify({ 'close-wait-leak': { warnCount: 13 }, retransmits: { criticalRetransmits: 3 } }));
     const r = doctor(['--proc-root', FIXTURE, '--json', '--config', cfg]);
     const doc = JSON.parse(r.stdout) as { findings: { id: string; severity: string }[] };
-    assert.deepEqual(doc.findings.map((f) => `${f.severity} ${f.id}`), ['critical retransmits', 'warning time-wait-ports', 'warning accept-queue']);
+    assert.deepEqual(
+      doc.findings.map((f) => `${f.severity} ${f.id}`),
+      ['critical retransmits', 'warning time-wait-ports', 'warning accept-queue'],
+    );
     assert.equal(r.code, 2);
 
     // The printed defaults, given back as a config, change nothing.
@@ -176,7 +197,10 @@ test('usage errors exit 3 and name the option', () => {
     assert.match(r.stderr, msg);
   }
   const only = JSON.parse(doctor(['--proc-root', FIXTURE, '--json', '--only', 'retransmits,accept-queue']).stdout) as { checks: { id: string }[] };
-  assert.deepEqual(only.checks.map((c) => c.id), ['accept-queue', 'retransmits']);
+  assert.deepEqual(
+    only.checks.map((c) => c.id),
+    ['accept-queue', 'retransmits'],
+  );
 });
 
 test('docs/doctor.md shows the thresholds declared in code', () => {

@@ -18,8 +18,14 @@ test('a healthy namespace yields no finding and exit 0', async (t) => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.json.worst, 'ok');
     assert.deepEqual(r.json.findings, []);
-    assert.deepEqual(r.json.checks.map((c) => c.id), Object.keys(RULES));
-    assert.ok(r.json.checks.every((c) => c.status !== 'skipped'), 'every rule ran inside the namespace');
+    assert.deepEqual(
+      r.json.checks.map((c) => c.id),
+      Object.keys(RULES),
+    );
+    assert.ok(
+      r.json.checks.every((c) => c.status !== 'skipped'),
+      'every rule ran inside the namespace',
+    );
     assert.equal(r.json['samples'], 2);
     assert.equal(r.json['where'], `network namespace ${ns.name}`);
 
@@ -37,7 +43,11 @@ test('doctor inside a namespace by ip netns exec equals doctor --netns', async (
   const ns = Netns.create('okx');
   try {
     await ns.zoo(['--only', 'listen,est']);
-    const direct = JSON.parse(ns.run(process.execPath, [new URL('../../../bin/tcpstate.js', import.meta.url).pathname, 'doctor', '--json', '--interval', '0'])) as { findings: unknown[]; checks: unknown[]; inputs: { sysctls: unknown } };
+    const direct = JSON.parse(ns.run(process.execPath, [new URL('../../../bin/tcpstate.js', import.meta.url).pathname, 'doctor', '--json', '--interval', '0'])) as {
+      findings: unknown[];
+      checks: unknown[];
+      inputs: { sysctls: unknown };
+    };
     const via = await doctorIn(ns, ['--interval', '0']);
     assert.deepEqual(direct.findings, via.json.findings);
     assert.deepEqual(direct.checks, via.json.checks);

@@ -25,7 +25,10 @@ test('a step rewritten for a namespace: tcpstate, ss, tools that read the networ
     ['$ watch -n1 "ss -ltn"   # catch the listener', '$ watch -n1 "ss -N web1 -ltn"   # catch the listener'],
     ["$ tcpdump -ni any -c 50 'tcp port 80'", "$ ip netns exec web1 tcpdump -ni any -c 50 'tcp port 80'"],
     // Processes and the kernel log are the host's: ip netns exec changes only the network.
-    ["$ ls -l /proc/42/fd | grep -c socket   # descriptors held; compare with: grep 'open files' /proc/42/limits", "$ ls -l /proc/42/fd | grep -c socket   # descriptors held; compare with: grep 'open files' /proc/42/limits"],
+    [
+      "$ ls -l /proc/42/fd | grep -c socket   # descriptors held; compare with: grep 'open files' /proc/42/limits",
+      "$ ls -l /proc/42/fd | grep -c socket   # descriptors held; compare with: grep 'open files' /proc/42/limits",
+    ],
     ['$ top -H -p 42', '$ top -H -p 42'],
     // Only the initial namespace has these.
     ['$ sysctl net.ipv4.tcp_max_orphans net.ipv4.tcp_mem   # on the host', '$ sysctl net.ipv4.tcp_max_orphans net.ipv4.tcp_mem   # on the host'],
@@ -68,7 +71,10 @@ test('doctor --netns: next steps carry the namespace; CLOSE_WAIT age from netlin
       }
       const steps = (f as unknown as { nextSteps: string[] }).nextSteps;
       assert.ok(steps.includes(`$ tcpstate ls --netns ${ns.name} -p state close-wait sport = :7012`), steps.join('\n'));
-      assert.ok(steps.some((s) => s.includes(`ss -N ${ns.name} -K state close-wait`)), steps.join('\n'));
+      assert.ok(
+        steps.some((s) => s.includes(`ss -N ${ns.name} -K state close-wait`)),
+        steps.join('\n'),
+      );
       assert.ok(!steps.some((s) => /\$ (tcpstate \w+|ss) (?!--netns|-N)/.test(s)), steps.join('\n'));
     }
     // The command it suggests runs and lists the same sockets ss does.
@@ -92,7 +98,10 @@ test('explain STATE --netns: its commands carry the namespace, in both languages
         if (/^ {2}\$ (tcpstate|ss|nstat|sysctl) /.test(c)) assert.match(c, new RegExp(`^ {2}\\$ (tcpstate \\w+ --netns ${ns.name} |ss -N ${ns.name} )`), c);
         else assert.match(c, new RegExp(`^ {2}\\$ (ip netns exec ${ns.name} |ls /proc/|grep )`), c);
       }
-      assert.ok(cmds.some((c) => c.includes(`--netns ${ns.name}`)), r.stdout);
+      assert.ok(
+        cmds.some((c) => c.includes(`--netns ${ns.name}`)),
+        r.stdout,
+      );
       assert.match(r.stdout, new RegExp(`netns ${ns.name}`), 'counts from the namespace');
     }
     const plain = await cli(['explain', 'close-wait', '--no-count']);

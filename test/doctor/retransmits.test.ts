@@ -21,8 +21,13 @@ test('retransmits: sockets whose data the peer never acknowledges, by peer', asy
     client.send('send 1000');
     // RTO 200 ms, doubling: 3 retransmissions by 1.4 s. Wait until ss shows them (bounded).
     // A timer that is due prints with an empty duration, timer:(on,,3), on a busy machine.
-    const ssRetrans = (): number[] => ns.run('ss', ['-Htno', 'dst', '10.77.0.7', 'and', 'dport', '=', ':7007']).trim().split('\n').filter(Boolean)
-      .map((l) => Number(/timer:\(on,[^,]*,(\d+)\)/.exec(l)?.[1] ?? -1));
+    const ssRetrans = (): number[] =>
+      ns
+        .run('ss', ['-Htno', 'dst', '10.77.0.7', 'and', 'dport', '=', ':7007'])
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(/timer:\(on,[^,]*,(\d+)\)/.exec(l)?.[1] ?? -1));
     for (let k = 0; k < 50 && !(ssRetrans().length === 5 && ssRetrans().every((n) => n >= 3)); k++) await sleep(200);
     const first = ssRetrans();
     assert.ok(first.length === 5 && first.every((n) => n >= 3), `ss: ${first}`);

@@ -43,7 +43,10 @@ test('syn-backlog: half-open pile-up and SYN cookies on one listener', async (t)
     assert.equal(f.metrics['reqQFullDropPerSec'], 0, 'cookies on: nothing dropped outright');
     assert.ok(f.sockets.every((s) => s.state === 'SYN_RECV' && s.local === '10.77.0.5:7005'));
     assert.equal(f.severity, 'warning');
-    assert.deepEqual(r.json.findings.map((x) => x.id), ['syn-backlog']);
+    assert.deepEqual(
+      r.json.findings.map((x) => x.id),
+      ['syn-backlog'],
+    );
     assert.equal(r.code, 1, 'worst is a warning');
   } finally {
     ns.destroy();

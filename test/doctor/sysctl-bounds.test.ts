@@ -17,16 +17,21 @@ import { CLI, kernelOrSkip, Netns, REPO } from '../lib/netns.js';
 const FIXTURE = join(REPO, 'test', 'fixtures', 'proc-doctor', 'root');
 const PORT_RANGE = 'net.ipv4.ip_local_port_range';
 
-const INTS = ['-2147483649', '-2147483648', '-1', '0', '1', '2', '3', '127', '128', '255', '256', '60000', '60001',
-  '65535', '65536', '2147483', '2147483647', '2147483648', '4294967296'];
+const INTS = ['-2147483649', '-2147483648', '-1', '0', '1', '2', '3', '127', '128', '255', '256', '60000', '60001', '65535', '65536', '2147483', '2147483647', '2147483648', '4294967296'];
 const RANGES = ['40000 40100', '40100 40000', '40000 40000', '1 1', '1 65535', '0 0', '0 5', '-1 5', '5 65536', '65535 65535', '65536 65536'];
 /** Seconds the kernel keeps in jiffies: bounded by INT_MAX / HZ, which depends on the build. */
 const JIFFIES = new Set(['net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_keepalive_intvl']);
 
-test('the bounds are the kernel\'s: valid exactly when a namespace\'s sysctl takes the value and shows it back', (t) => {
+test("the bounds are the kernel's: valid exactly when a namespace's sysctl takes the value and shows it back", (t) => {
   if (!kernelOrSkip(t)) return;
   const ns = Netns.create('sysb');
-  const host = Object.keys(SYSCTLS).map((n) => { try { return readFileSync(sysctlPath('/proc', n), 'latin1'); } catch { return ''; } });
+  const host = Object.keys(SYSCTLS).map((n) => {
+    try {
+      return readFileSync(sysctlPath('/proc', n), 'latin1');
+    } catch {
+      return '';
+    }
+  });
   try {
     // The kernel also keeps the range above ip_unprivileged_port_start; at 0 only the hard bounds remain.
     ns.run('sh', ['-c', 'echo 0 > /proc/sys/net/ipv4/ip_unprivileged_port_start']);
@@ -44,7 +49,10 @@ test('the bounds are the kernel\'s: valid exactly when a namespace\'s sysctl tak
       if printf '%s\\n' "$v" > "$f" 2>/dev/null; then printf 'ok|%s\\n' "$(tr '\\t' ' ' < "$f")"; else echo refused; fi
       printf '%s\\n' "$orig" > "$f"
     done`;
-    const out = ns.run('sh', ['-c', script], cases.map(([n, v]) => `${sysctlPath('/proc', n)}|${v}\n`).join('')).trim().split('\n');
+    const out = ns
+      .run('sh', ['-c', script], cases.map(([n, v]) => `${sysctlPath('/proc', n)}|${v}\n`).join(''))
+      .trim()
+      .split('\n');
     assert.equal(out.length, cases.length);
     let probed = 0;
     const wrong: string[] = [];
@@ -62,7 +70,16 @@ test('the bounds are the kernel\'s: valid exactly when a namespace\'s sysctl tak
     ns.destroy();
   }
   // Namespaced sysctls only: the host's are as they were.
-  assert.deepEqual(Object.keys(SYSCTLS).map((n) => { try { return readFileSync(sysctlPath('/proc', n), 'latin1'); } catch { return ''; } }), host);
+  assert.deepEqual(
+    Object.keys(SYSCTLS).map((n) => {
+      try {
+        return readFileSync(sysctlPath('/proc', n), 'latin1');
+      } catch {
+        return '';
+      }
+    }),
+    host,
+  );
 });
 
 test('a sysctl file of one huge word is quoted briefly', () => {
@@ -146,9 +163,15 @@ test('an impossible ip_local_port_range: time-wait-ports could not run, and the 
       assert.equal(check.status, 'skipped');
       assert.equal(check.couldNotRun, `${PORT_RANGE} is "${shown}" in sys/net/ipv4/ip_local_port_range, which the kernel does not accept: ${why}`);
       assert.deepEqual(doc.invalidInputs, [{ name: PORT_RANGE, file: 'sys/net/ipv4/ip_local_port_range', value: shown, why, usedBy: ['time-wait-ports'] }]);
-      assert.deepEqual(doc.warnings.map((w) => [w.code, w.where.file, w.where.field]), [['W_SYSCTL_INVALID', file, PORT_RANGE]]);
+      assert.deepEqual(
+        doc.warnings.map((w) => [w.code, w.where.file, w.where.field]),
+        [['W_SYSCTL_INVALID', file, PORT_RANGE]],
+      );
       // The other rules still report what they see; the worst of them is a warning, so: unknown.
-      assert.deepEqual(doc.findings.map((f) => f.id), ['close-wait-leak', 'accept-queue', 'retransmits']);
+      assert.deepEqual(
+        doc.findings.map((f) => f.id),
+        ['close-wait-leak', 'accept-queue', 'retransmits'],
+      );
       assert.equal(r.code, 3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -179,8 +202,14 @@ test('an impossible value no rule reads is reported, and the diagnosis stands', 
   try {
     const r = doctor(['--proc-root', dir, '--json']);
     const doc = JSON.parse(r.stdout) as Doc;
-    assert.deepEqual(doc.invalidInputs.map((x) => [x.name, x.usedBy]), [['net.ipv4.tcp_keepalive_probes', []]]);
-    assert.deepEqual(doc.warnings.map((w) => w.code), ['W_SYSCTL_INVALID']);
+    assert.deepEqual(
+      doc.invalidInputs.map((x) => [x.name, x.usedBy]),
+      [['net.ipv4.tcp_keepalive_probes', []]],
+    );
+    assert.deepEqual(
+      doc.warnings.map((w) => w.code),
+      ['W_SYSCTL_INVALID'],
+    );
     assert.equal(r.code, 1);
     assert.equal(doctor(['--proc-root', dir]).stdout, doctor(['--proc-root', FIXTURE]).stdout.replace(FIXTURE, dir));
   } finally {

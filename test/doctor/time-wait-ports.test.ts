@@ -29,7 +29,7 @@ test('time-wait-ports: TIME_WAIT toward one upstream against a narrowed port ran
     assert.equal(m['reuseApplies'], false);
     const tw = m['timeWait'] as number;
     assert.ok(tw >= 20 && tw <= 301, `TIME_WAIT ${tw}`);
-    assert.equal(m['share'], Math.round((m['inUse'] as number) / 301 * 1000) / 1000);
+    assert.equal(m['share'], Math.round(((m['inUse'] as number) / 301) * 1000) / 1000);
     const rate = m['ratePerSec'] as number;
     assert.ok(rate > 10 && rate < 30, `measured ${rate}/s against 20/s offered`);
     assert.ok((m['activeOpensPerSec'] as number) > 10, 'Tcp ActiveOpens agrees');
@@ -53,8 +53,10 @@ test('time-wait-ports: TIME_WAIT toward one upstream against a narrowed port ran
     assert.ok((errors['EADDRNOTAVAIL'] ?? 0) > 0, JSON.stringify(done));
     const actual = done['firstErrorAt'] as number;
     const slack = Math.max(3000, exhaust * 400);
-    assert.ok(actual >= predicted - slack && actual <= predicted + span + slack,
-      `predicted exhaustion ${exhaust} s after the last sample (read over ${span} ms), met ${(actual - sampledAt) / 1000} s after it`);
+    assert.ok(
+      actual >= predicted - slack && actual <= predicted + span + slack,
+      `predicted exhaustion ${exhaust} s after the last sample (read over ${span} ms), met ${(actual - sampledAt) / 1000} s after it`,
+    );
 
     // tcp_tw_reuse=1: connect() may take TIME_WAIT ports older than 1 s; the doctor says so.
     ns.run('sysctl', ['-qw', 'net.ipv4.tcp_tw_reuse=1']);

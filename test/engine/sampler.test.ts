@@ -43,18 +43,14 @@ describe('sampler on the worker thread', () => {
     assert.equal(s.netns, ns!.name);
     assert.match(s.source, /^(netlink|proc)$/);
     assert.ok(s.scanMs > 0 && s.totalMs >= s.scanMs, `scan ${s.scanMs} ms within ${s.totalMs} ms`);
-    assert.ok(s.counters?.netstat?.['TcpExt'], 'the namespace\'s counters were read');
+    assert.ok(s.counters?.netstat?.['TcpExt'], "the namespace's counters were read");
     assert.ok(Math.abs(s.takenAt - Date.now()) < 10_000);
   });
 
   test('concurrent requests for the same moment share one sample; a request for more gets its own', async (t) => {
     if (!kernelOrSkip(t)) return;
     const shared = sampler.stats.shared;
-    const [a, b, c] = await Promise.all([
-      sampler.sample({ netns: ns!.name, processes: true }),
-      sampler.sample({ netns: ns!.name }),
-      sampler.sample({ netns: ns!.name, processes: true }),
-    ]);
+    const [a, b, c] = await Promise.all([sampler.sample({ netns: ns!.name, processes: true }), sampler.sample({ netns: ns!.name }), sampler.sample({ netns: ns!.name, processes: true })]);
     assert.equal(a, b, 'a sample with owners answers a request without');
     assert.equal(a, c);
     assert.equal(sampler.stats.shared, shared + 2);
@@ -69,10 +65,7 @@ describe('sampler on the worker thread', () => {
     if (!kernelOrSkip(t)) return;
     const { aggregate } = await import('../../src/engine/aggregates.js');
     const opts = { top: 20, byProcess: false };
-    const [agg, full] = await Promise.all([
-      sampler.sample({ netns: ns!.name, metrics: opts, rows: false }),
-      sampler.sample({ netns: ns!.name, processes: true }),
-    ]);
+    const [agg, full] = await Promise.all([sampler.sample({ netns: ns!.name, metrics: opts, rows: false }), sampler.sample({ netns: ns!.name, processes: true })]);
     assert.notEqual(agg, full, 'a sample with rows but no aggregates does not answer for aggregates');
     assert.equal(agg.table, undefined);
     assert.deepEqual(agg.metrics, aggregate(full.table!, opts));
@@ -143,7 +136,9 @@ describe('sampler on the worker thread', () => {
     if (!kernelOrSkip(t)) return;
     const s = new Sampler();
     let delivered = 0;
-    const stop = s.every(60_000, { netns: ns!.name, processes: true }, () => { delivered++; });
+    const stop = s.every(60_000, { netns: ns!.name, processes: true }, () => {
+      delivered++;
+    });
     await new Promise((r) => setTimeout(r, 20));
     stop();
     await s.close();

@@ -25,14 +25,20 @@ describe('history summaries from the sampler worker', () => {
     ns?.destroy();
   });
 
-  test('the worker\'s summary equals the rows\' own, owners included, and its counts equal ss', async (t) => {
+  test("the worker's summary equals the rows' own, owners included, and its counts equal ss", async (t) => {
     if (!kernelOrSkip(t, ['ss'])) return;
     const s = await sampler.sample({ netns: ns!.name, processes: true, summary: { top: 3 } });
     assert.ok(s.table && s.summary, 'rows and summary in one sample');
     const mine = summarize(s.table, true, 3);
     assert.deepEqual(s.summary, mine);
-    assert.ok(s.summary.groups.some((g) => g.kind === 'process' && g.key !== '-'), 'process groups are there (owners were scanned)');
-    assert.ok(s.summary.groups.some((g) => g.key === 'other'), 'the zoo has more than 3 groups of some kind');
+    assert.ok(
+      s.summary.groups.some((g) => g.kind === 'process' && g.key !== '-'),
+      'process groups are there (owners were scanned)',
+    );
+    assert.ok(
+      s.summary.groups.some((g) => g.key === 'other'),
+      'the zoo has more than 3 groups of some kind',
+    );
     const ss: Record<string, number> = Object.fromEntries(KNOWN_CODES.map((c) => [stateName(c), 0]));
     for (const r of parseSs(ns!.run('ss', ['-tanH']))) ss[r.state] = (ss[r.state] ?? 0) + 1;
     const got = Object.fromEntries(KNOWN_CODES.map((c) => [stateName(c), s.summary!.counts[c]!]));

@@ -26,7 +26,12 @@ function answer(query: string, time: number): unknown {
       { metric: { host: h, state: 'close_wait' }, value: [time, time >= 1000 && h === 'b' ? '3' : '0'] },
     ]);
   }
-  if (query.startsWith('min by (host)')) return [{ metric: { host: 'a' }, value: [time, '1'] }, { metric: { host: 'b' }, value: [time, '1'] }, { metric: { host: 'c' }, value: [time, '0'] }];
+  if (query.startsWith('min by (host)'))
+    return [
+      { metric: { host: 'a' }, value: [time, '1'] },
+      { metric: { host: 'b' }, value: [time, '1'] },
+      { metric: { host: 'c' }, value: [time, '0'] },
+    ];
   return [];
 }
 
@@ -37,7 +42,10 @@ function handler(mode: { auth?: string; broken?: 'error' | 'html' }) {
       res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Unauthorized\n');
       return;
     }
-    if (mode.broken === 'html') { res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html>nothing here</html>'); return; }
+    if (mode.broken === 'html') {
+      res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html>nothing here</html>');
+      return;
+    }
     if (mode.broken === 'error') {
       res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error: unexpected something' }));
       return;
@@ -54,7 +62,9 @@ function listen(s: Server): Promise<number> {
 describe('fleet: Prometheus down, failing, not Prometheus; HTTPS and basic auth', () => {
   const servers: Server[] = [];
   let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'tcpstate-fleet-tls-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tcpstate-fleet-tls-'));
+  });
   after(() => {
     for (const s of servers) s.close();
     rmSync(dir, { recursive: true, force: true });
@@ -105,9 +115,31 @@ describe('fleet: Prometheus down, failing, not Prometheus; HTTPS and basic auth'
   });
 
   test('HTTPS with a CA file and basic auth; --at picks the moment, --since the change; a down host has no numbers', async (t) => {
-    if (!have('openssl')) { t.skip('openssl missing'); return; }
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    if (!have('openssl')) {
+      t.skip('openssl missing');
+      return;
+    }
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const s = createHttps({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, handler({ auth: 'ops:s3cret' }));
     servers.push(s);
     const url = `https://127.0.0.1:${await listen(s)}`;
@@ -124,8 +156,14 @@ describe('fleet: Prometheus down, failing, not Prometheus; HTTPS and basic auth'
     const ok = await runCliAsync([...base, '--ca-file', join(dir, 'cert.pem'), '--user', 'ops', '--at', '2000'], { TCPSTATE_PASSWORD: 's3cret' });
     assert.equal(ok.code, 0, ok.stderr);
     const d = JSON.parse(ok.stdout);
-    assert.deepEqual(d.hosts.map((h: { host: string; states?: Record<string, number>; error?: string }) => [h.host, h.states?.['ESTABLISHED'], h.states?.['CLOSE_WAIT'], h.error === undefined]),
-      [['a', 5, 0, true], ['b', 7, 3, true], ['c', undefined, undefined, false]]);
+    assert.deepEqual(
+      d.hosts.map((h: { host: string; states?: Record<string, number>; error?: string }) => [h.host, h.states?.['ESTABLISHED'], h.states?.['CLOSE_WAIT'], h.error === undefined]),
+      [
+        ['a', 5, 0, true],
+        ['b', 7, 3, true],
+        ['c', undefined, undefined, false],
+      ],
+    );
     assert.equal(d.total.states.ESTABLISHED, 12);
     assert.equal(d.source.at, '1970-01-01T00:33:20.000Z');
 
@@ -134,8 +172,15 @@ describe('fleet: Prometheus down, failing, not Prometheus; HTTPS and basic auth'
     assert.equal(since.code, 0, since.stderr);
     const sd = JSON.parse(since.stdout);
     assert.equal(sd.source.prometheus, url, 'credentials are not printed');
-    assert.deepEqual(sd.hosts.map((h: { host: string; states?: Record<string, number> }) => [h.host, h.states?.['ESTABLISHED'], h.states?.['CLOSE_WAIT']]),
-      [['a', 3, 0], ['b', 0, 3], ['c', undefined, undefined]], 'change from t=900 to t=1500');
+    assert.deepEqual(
+      sd.hosts.map((h: { host: string; states?: Record<string, number> }) => [h.host, h.states?.['ESTABLISHED'], h.states?.['CLOSE_WAIT']]),
+      [
+        ['a', 3, 0],
+        ['b', 0, 3],
+        ['c', undefined, undefined],
+      ],
+      'change from t=900 to t=1500',
+    );
     const text = await runCliAsync(['fleet', '--prometheus', userinfo, '--host-label', 'host', '--insecure', '--at', '1500', '--since', '10m']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^change from 1970-01-01T00:15:00\.000Z to 1970-01-01T00:25:00\.000Z\nHOST/);

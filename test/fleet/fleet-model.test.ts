@@ -48,7 +48,14 @@ function host(name: string, est: number, extra: Partial<FleetHost> = {}): FleetH
 test('groups from a label join after --group globs; a host that is down shows no numbers and is counted', () => {
   const hosts = [host('lvs1', 5, { group: 'lvs' }), host('web1', 7, { group: 'web' }), host('web2', 0, { group: 'web', error: 'down: its last scrape failed (up 0)' }), host('x1', 1)];
   const f = buildFleet(hosts, [parseGroupSpec('front=lvs*')]);
-  assert.deepEqual(f.groups.map((g) => [g.name, g.hosts.map((h) => h.host)]), [['front', ['lvs1']], ['web', ['web1', 'web2']], [undefined, ['x1']]]);
+  assert.deepEqual(
+    f.groups.map((g) => [g.name, g.hosts.map((h) => h.host)]),
+    [
+      ['front', ['lvs1']],
+      ['web', ['web1', 'web2']],
+      [undefined, ['x1']],
+    ],
+  );
   assert.equal(f.down, 1);
   assert.equal(f.counts[ESTABLISHED], 13);
   const txt = renderFleet(f, true);

@@ -87,13 +87,22 @@ describe('fleet from a real Prometheus scraping three agents', () => {
     const j = await allUp(t, [...args, '--json']);
     const doc = j.doc as FleetDoc;
     assert.equal(doc.schema, 'tcpstate.fleet/1');
-    assert.deepEqual(doc.hosts.map((h) => [h.host, h.group]), HOSTS.map((h) => [h.host, h.role]));
+    assert.deepEqual(
+      doc.hosts.map((h) => [h.host, h.group]),
+      HOSTS.map((h) => [h.host, h.role]),
+    );
     HOSTS.forEach((h, i) => {
       assert.deepEqual(nonZero(doc.hosts[i]!.states!), want[i], `${h.host} equals ss -tan in ${ns[i]!.name}`);
       assert.equal(Object.keys(doc.hosts[i]!.states!).length >= 11, true, 'every state, zeros included');
     });
     assert.notDeepEqual(want[1], want[2], 'the hosts differ, so a mix-up would show');
-    assert.deepEqual(doc.groups.map((g) => [g.name, g.hosts]), [['lvs', ['lvs1']], ['web', ['web1', 'web2']]]);
+    assert.deepEqual(
+      doc.groups.map((g) => [g.name, g.hosts]),
+      [
+        ['lvs', ['lvs1']],
+        ['web', ['web1', 'web2']],
+      ],
+    );
     assert.deepEqual(nonZero(doc.groups[1]!.states), sum(want[1]!, want[2]!), 'web subtotal');
     assert.deepEqual(nonZero(doc.total.states), sum(...want), 'total');
     assert.equal(doc.total.hosts, 3);
@@ -109,14 +118,21 @@ describe('fleet from a real Prometheus scraping three agents', () => {
     assert.match(lines[0]!, /^GROUP\s+HOST\s+ESTABLISHED\s.*\sTOTAL\s+FORMAT$/);
     const tot = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
     const rows = [
-      ['lvs', 'lvs1', tot(want[0]!), 'prometheus'], ['lvs', 'subtotal (1)', tot(want[0]!), ''],
-      ['web', 'web1', tot(want[1]!), 'prometheus'], ['web', 'web2', tot(want[2]!), 'prometheus'], ['web', 'subtotal (2)', tot(want[1]!) + tot(want[2]!), ''],
+      ['lvs', 'lvs1', tot(want[0]!), 'prometheus'],
+      ['lvs', 'subtotal (1)', tot(want[0]!), ''],
+      ['web', 'web1', tot(want[1]!), 'prometheus'],
+      ['web', 'web2', tot(want[2]!), 'prometheus'],
+      ['web', 'subtotal (2)', tot(want[1]!) + tot(want[2]!), ''],
     ];
     rows.forEach(([g, h, n, f], i) => {
       assert.match(lines[i + 1]!, new RegExp(`^${g}\\s+${String(h).replace(/[()]/g, '\\$&')}\\s+(\\d+\\s+){11}${n}\\s*${f}$`), `row ${i + 1}: ${lines[i + 1]}`);
     });
     const totalLine = lines.at(-1)!.trim().split(/\s+/);
-    assert.equal(Number(totalLine.at(-1)), Object.values(sum(...want)).reduce((a, b) => a + b, 0), 'the table total');
+    assert.equal(
+      Number(totalLine.at(-1)),
+      Object.values(sum(...want)).reduce((a, b) => a + b, 0),
+      'the table total',
+    );
 
     // The recording rule of contrib/prometheus gives the same table.
     const rec = await allUp(t, [...args, '--json', '--recorded']);
@@ -138,7 +154,10 @@ describe('fleet from a real Prometheus scraping three agents', () => {
     const g = await runCliAsync(['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group', 'front=lvs*,web1', '--json', ...at]);
     assert.equal(g.code, 0, g.stderr);
     const gd = JSON.parse(g.stdout) as FleetDoc;
-    assert.deepEqual(gd.groups.map((x) => [x.name, x.hosts]), [['front', ['lvs1', 'web1']]]);
+    assert.deepEqual(
+      gd.groups.map((x) => [x.name, x.hosts]),
+      [['front', ['lvs1', 'web1']]],
+    );
     assert.equal(gd.hosts.find((h) => h.host === 'web2')!.group, undefined, 'web2 matched no pattern');
 
     // The document is the one count --hosts writes: it reads back as the same table.
@@ -148,8 +167,14 @@ describe('fleet from a real Prometheus scraping three agents', () => {
       const back = await runCliAsync(['count', '--hosts', '--json', '--group', 'lvs=lvs*', '--group', 'web=web*', join(dir, 'fleet.json')]);
       assert.equal(back.code, 0, back.stderr);
       const bd = JSON.parse(back.stdout) as FleetDoc;
-      assert.deepEqual(bd.hosts.map((h) => [h.host, h.states]), doc.hosts.map((h) => [h.host, h.states]));
-      assert.deepEqual(bd.groups.map((x) => x.states), doc.groups.map((x) => x.states));
+      assert.deepEqual(
+        bd.hosts.map((h) => [h.host, h.states]),
+        doc.hosts.map((h) => [h.host, h.states]),
+      );
+      assert.deepEqual(
+        bd.groups.map((x) => x.states),
+        doc.groups.map((x) => x.states),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -158,17 +183,37 @@ describe('fleet from a real Prometheus scraping three agents', () => {
   test('--by lport / rport for one state: per-port columns per host equal to ss', async (t) => {
     if (!kernelOrSkip(t, ['prometheus', 'ss', 'nft'])) return;
     for (const h of HOSTS) await prom!.waitUp(h.host, 1);
-    for (const [by, state] of [['lport', 'CLOSE_WAIT'], ['rport', 'ESTABLISHED']] as const) {
+    for (const [by, state] of [
+      ['lport', 'CLOSE_WAIT'],
+      ['rport', 'ESTABLISHED'],
+    ] as const) {
       const want = ns.map((n) => ssPorts(n, state, by));
       await new Promise((r) => setTimeout(r, 2500));
       const r = await allUp(t, ['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group-label', 'role', '--by', by, '--state', state.toLowerCase().replace('_', '-'), '--json']);
       const d = r.doc as unknown as { schema: string; by: string; state: string; columns: string[]; hosts: { host: string; group: string; ports: Record<string, number> }[] };
       assert.equal(d.schema, 'tcpstate.fleet-ports/1');
       assert.equal(d.state, state);
-      assert.deepEqual(d.hosts.map((h) => h.host), HOSTS.map((h) => h.host));
+      assert.deepEqual(
+        d.hosts.map((h) => h.host),
+        HOSTS.map((h) => h.host),
+      );
       for (const [i, h] of HOSTS.entries()) assert.deepEqual(nonZero(d.hosts[i]!.ports), want[i], `${h.host} ${state} by ${by}`);
       assert.ok(Object.keys(want[2]!).length > 0, 'the oracle has sockets to compare');
-      const txt = await runCliAsync(['fleet', '--prometheus', prom!.url, '--host-label', 'host', '--group-label', 'role', '--by', by, '--state', state, '--at', String(Date.parse(r.doc.source.at) / 1000)]);
+      const txt = await runCliAsync([
+        'fleet',
+        '--prometheus',
+        prom!.url,
+        '--host-label',
+        'host',
+        '--group-label',
+        'role',
+        '--by',
+        by,
+        '--state',
+        state,
+        '--at',
+        String(Date.parse(r.doc.source.at) / 1000),
+      ]);
       assert.equal(txt.code, 0, txt.stderr);
       assert.match(txt.stdout, new RegExp(`^${state} by ${by}\nGROUP\\s+HOST\\s+7001\\s+TOTAL ${state}`));
     }
@@ -182,7 +227,7 @@ describe('fleet from a real Prometheus scraping three agents', () => {
     for (const h of HOSTS) await prom!.waitUp(h.host, 1);
     for (const { where, expr } of expressions()) {
       const r = await fetch(`${prom!.url}/api/v1/query?query=${encodeURIComponent(filled(expr))}`);
-      const j = await r.json() as { status: string; error?: string };
+      const j = (await r.json()) as { status: string; error?: string };
       assert.equal(j.status, 'success', `${where}: ${expr}: ${j.error}`);
     }
     let table = await prom!.query(filled(expressions()[0]!.expr));
@@ -191,14 +236,19 @@ describe('fleet from a real Prometheus scraping three agents', () => {
       await new Promise((r) => setTimeout(r, 1000));
       table = await prom!.query(filled(expressions()[0]!.expr));
     }
-    assert.deepEqual([...new Set(table.map((s) => s.metric['host']))].sort(), HOSTS.map((h) => h.host));
+    assert.deepEqual(
+      [...new Set(table.map((s) => s.metric['host']))].sort(),
+      HOSTS.map((h) => h.host),
+    );
     assert.equal(table.length, HOSTS.length * 11, 'every state per host');
   });
 
   test('count --hosts URL... reads the same agents without Prometheus: the same table; hosts not answering are rows saying so', async (t) => {
     if (!kernelOrSkip(t, ['prometheus', 'ss', 'nft'])) return;
     const want = ns.map(ssCounts);
-    const silent = createServer((s: Socket) => { s.on('error', () => undefined); });
+    const silent = createServer((s: Socket) => {
+      s.on('error', () => undefined);
+    });
     const held: Socket[] = [];
     silent.on('connection', (s) => held.push(s));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
@@ -213,9 +263,16 @@ describe('fleet from a real Prometheus scraping three agents', () => {
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout) as FleetDoc;
       assert.equal(doc.schema, 'tcpstate.fleet/1');
-      assert.deepEqual(doc.hosts.map((h) => h.host), [...urls, ...extra].map((u) => new URL(u).host), 'hosts in the order given');
+      assert.deepEqual(
+        doc.hosts.map((h) => h.host),
+        [...urls, ...extra].map((u) => new URL(u).host),
+        'hosts in the order given',
+      );
       for (const [i, h] of HOSTS.entries()) assert.deepEqual(nonZero(doc.hosts[i]!.states!), want[i], `${h.host} via its agent equals ss`);
-      assert.deepEqual(doc.groups.map((g) => [g.name, g.hosts]), [['lvs', [new URL(urls[0]!).host]]]);
+      assert.deepEqual(
+        doc.groups.map((g) => [g.name, g.hosts]),
+        [['lvs', [new URL(urls[0]!).host]]],
+      );
       assert.deepEqual(nonZero(doc.total.states), sum(...want), 'the total counts only hosts that answered');
       assert.equal(doc.total.down, 3);
       const [refused, silentRow, notAgent] = doc.hosts.slice(3);

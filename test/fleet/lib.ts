@@ -20,18 +20,38 @@ export interface Target {
 /** Prometheus scraping `targets` every second, as `job_name: tcpstate`. */
 export class FleetPrometheus {
   log = '';
-  private constructor(readonly child: ChildProcess, readonly port: number, readonly dir: string) {}
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+    readonly dir: string,
+  ) {}
 
   static async start(targets: readonly Target[]): Promise<FleetPrometheus> {
     const dir = mkdtempSync(join(tmpdir(), 'tcpstate-fleet-prom-'));
     const port = await freePort();
-    const tg = targets.map((t) => `      - targets: ['${t.address}']\n        labels: {${Object.entries(t.labels).map(([k, v]) => `${k}: '${v}'`).join(', ')}}\n`).join('');
+    const tg = targets
+      .map(
+        (t) =>
+          `      - targets: ['${t.address}']\n        labels: {${Object.entries(t.labels)
+            .map(([k, v]) => `${k}: '${v}'`)
+            .join(', ')}}\n`,
+      )
+      .join('');
     // The shipped rules, evaluated every second (fleet --recorded reads one).
     copyFileSync(join(REPO, 'contrib', 'prometheus', 'tcpstate.rules.yml'), join(dir, 'tcpstate.rules.yml'));
-    writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files: [tcpstate.rules.yml]\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${tg}`);
-    const child = track(spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files: [tcpstate.rules.yml]\nscrape_configs:\n  - job_name: tcpstate\n    static_configs:\n${tg}`,
+    );
+    const child = track(
+      spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
     const p = new FleetPrometheus(child, port, dir);
-    child.stderr!.on('data', (d: Buffer) => { p.log = (p.log + d.toString()).slice(-20_000); });
+    child.stderr!.on('data', (d: Buffer) => {
+      p.log = (p.log + d.toString()).slice(-20_000);
+    });
     return p;
   }
 
@@ -42,7 +62,7 @@ export class FleetPrometheus {
   async query(q: string): Promise<{ metric: Record<string, string>; value: number }[]> {
     try {
       const r = await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(q)}`);
-      const j = await r.json() as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const j = (await r.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
       return j.status === 'success' ? j.data.result.map((x) => ({ metric: x.metric, value: Number(x.value[1]) })) : [];
     } catch {
       return [];
@@ -63,8 +83,18 @@ export class FleetPrometheus {
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined) {
       const gone = new Promise<void>((res) => this.child.once('exit', () => res()));
-      try { process.kill(this.child.pid, 'SIGTERM'); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(this.child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      try {
+        process.kill(this.child.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(this.child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 5000);
       await gone.finally(() => clearTimeout(t));
     }
     rmSync(this.dir, { recursive: true, force: true });
@@ -77,8 +107,12 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}): P
     const c = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    c.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    c.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    c.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     c.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
   });
 }

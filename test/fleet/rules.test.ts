@@ -37,7 +37,10 @@ test('every alert has a firing case and a case where it stays silent in the rule
   assert.ok(alerts.length >= 6, alerts.join(' '));
   for (const a of alerts) {
     const cases = [...tests.matchAll(new RegExp(`alertname: ${a}\\n\\s+exp_alerts:(.*)`, 'g'))].map((m) => m[1]!.trim());
-    assert.ok(cases.some((c) => c === ''), `${a}: a case where it fires`);
+    assert.ok(
+      cases.some((c) => c === ''),
+      `${a}: a case where it fires`,
+    );
     // Silent: an empty exp_alerts, or series in the firing case that must not alert (checked by promtool: exp_alerts is the whole list).
     assert.ok(cases.length >= 1, `${a}: tested`);
   }
@@ -57,5 +60,6 @@ test('the rules name only metrics tcpstate serve exports (or the recording rules
     for (const name of metricNames(e)) seen.add(name);
     for (const name of metricNames(e)) assert.ok(exported.has(name) || recorded.has(name) || name === 'up', `${name} in ${e.trim()}`);
   }
-  for (const m of ['tcpstate_sockets', 'tcpstate_port_sockets', 'tcpstate_finding', 'tcpstate_tcpext_listen_overflows_total', 'up']) assert.ok(seen.has(m), `${m} found in the rules (the name scan works)`);
+  for (const m of ['tcpstate_sockets', 'tcpstate_port_sockets', 'tcpstate_finding', 'tcpstate_tcpext_listen_overflows_total', 'up'])
+    assert.ok(seen.has(m), `${m} found in the rules (the name scan works)`);
 });

@@ -8,8 +8,12 @@ export async function cli(args: string[], env: Record<string, string | undefined
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
-    out: (t) => { stdout += t; },
-    err: (t) => { stderr += t; },
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
     env: { ...process.env, ...env },
     argOffset: 1,
     stdin: async () => Buffer.alloc(0),

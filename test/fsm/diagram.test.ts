@@ -38,14 +38,17 @@ function texts(node: unknown, out: string[] = []): string[] {
 
 function ssCounts(): Map<number, number> {
   const m = new Map<number, number>();
-  for (const l of readFileSync(join(REPO, FIXTURE, 'ss-tan.txt'), 'utf8').split('\n').slice(1).filter(Boolean)) {
+  for (const l of readFileSync(join(REPO, FIXTURE, 'ss-tan.txt'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)) {
     const c = parseState(l.split(/\s+/)[0]!)!;
     m.set(c, (m.get(c) ?? 0) + 1);
   }
   return m;
 }
 
-test('the figure draws every row marked for it, and the usual paths are the seed\'s', async () => {
+test("the figure draws every row marked for it, and the usual paths are the seed's", async () => {
   const drawn = new Set(figureEdges().flatMap((e) => e.rows.map((r) => r.id)));
   for (const r of ROWS) if (r.fig) assert.ok(drawn.has(r.id), `row ${r.id} is drawn`);
   const text = await cli(['diagram'], goldenEnv);
@@ -62,7 +65,11 @@ test('the SVG parses as XML and holds every state, every edge label and the coun
   const doc = new XMLParser({ ignoreAttributes: false, preserveOrder: true }).parse(r.stdout) as unknown;
   const all = texts(doc);
   for (const code of FSM_STATES) assert.ok(all.includes(fsmName(code)), `state ${fsmName(code)} is drawn`);
-  for (const row of ROWS.filter((x) => x.fig)) assert.ok(all.some((s) => s.startsWith(rowLabel(row))), `edge label "${rowLabel(row)}" (${row.id})`);
+  for (const row of ROWS.filter((x) => x.fig))
+    assert.ok(
+      all.some((s) => s.startsWith(rowLabel(row))),
+      `edge label "${rowLabel(row)}" (${row.id})`,
+    );
   for (const e of figureEdges()) for (const l of edgeLabels(e)) assert.ok(all.includes(l), `label "${l}"`);
   const want = ssCounts();
   const flat = new XMLParser({ ignoreAttributes: false }).parse(r.stdout) as { svg: { g: Record<string, string>[] } };
@@ -79,17 +86,32 @@ test('headless Chromium renders the SVG legibly: not blank, both usual paths in 
     const png = join(dir, 'states.png');
     const r = await cli(['diagram', '--format', 'svg', '--counts', '--proc-root', FIXTURE, '-o', svg], goldenEnv);
     assert.equal(r.code, 0, r.stderr);
-    const c = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`,
-      `--screenshot=${png}`, '--window-size=1240,1120', `file://${svg}`], { timeout: 90_000, encoding: 'utf8' });
+    const c = spawnSync(
+      'chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        `--screenshot=${png}`,
+        '--window-size=1240,1120',
+        `file://${svg}`,
+      ],
+      { timeout: 90_000, encoding: 'utf8' },
+    );
     assert.equal(c.status, 0, `chromium failed: ${c.stderr}`);
     const img = decodePng(readFileSync(png));
     assert.equal(img.width, 1240);
     const pixels = img.width * img.height;
     const white = countColor(img, [255, 255, 255], 8);
     const ink = pixels - white;
-    assert.ok(ink / pixels > 0.03, `not blank: ${(100 * ink / pixels).toFixed(1)}% of pixels drawn`);
-    assert.ok(ink / pixels < 0.6, `not a solid block: ${(100 * ink / pixels).toFixed(1)}% drawn`);
+    assert.ok(ink / pixels > 0.03, `not blank: ${((100 * ink) / pixels).toFixed(1)}% of pixels drawn`);
+    assert.ok(ink / pixels < 0.6, `not a solid block: ${((100 * ink) / pixels).toFixed(1)}% drawn`);
     assert.ok(countColor(img, [0x1f, 0x4e, 0x9c], 30) > 1500, 'the client path (blue) is drawn');
     assert.ok(countColor(img, [0xb3, 0x3c, 0x12], 30) > 800, 'the server path (red, dashed) is drawn');
     assert.ok(countColor(img, [0xf0, 0x8c, 0x3c], 25) > 2000, 'the fullest node (LISTEN, 6) is shaded strongly');
@@ -113,13 +135,17 @@ test('Mermaid output has every state and edge', async () => {
   const r = await cli(['diagram', '--format', 'mermaid'], goldenEnv);
   const lines = r.stdout.split('\n');
   assert.equal(lines[0], 'stateDiagram-v2');
-  for (const e of figureEdges()) assert.ok(lines.some((l) => l.startsWith(`  ${e.from} --> ${e.to}: ${edgeLabels(e)[0]}`)), `${e.from} --> ${e.to}`);
+  for (const e of figureEdges())
+    assert.ok(
+      lines.some((l) => l.startsWith(`  ${e.from} --> ${e.to}: ${edgeLabels(e)[0]}`)),
+      `${e.from} --> ${e.to}`,
+    );
   const seq = await cli(['diagram', '--figure', 'simultaneous-close', '--format', 'mermaid'], goldenEnv);
   assert.match(seq.stdout, /^sequenceDiagram\n/);
   assert.equal(seq.stdout.match(/Note (left of A|right of B): CLOSING/g)?.length, 2);
 });
 
-test('sequence figures: handshake and simultaneous close as SVG, each end\'s states in order', async () => {
+test("sequence figures: handshake and simultaneous close as SVG, each end's states in order", async () => {
   const marks = (svg: string, side: string) => [...svg.matchAll(new RegExp(`data-side="${side}" data-state="([^"]+)"`, 'g'))].map((m) => m[1]).filter((s, i, a) => a[i - 1] !== s);
   const hs = (await cli(['diagram', '--figure', 'handshake', '--format', 'svg'], goldenEnv)).stdout;
   assert.equal(XMLValidator.validate(hs), true);

@@ -81,9 +81,15 @@ test('transitions come from the table', async () => {
 });
 
 test('explain --all counts agree with ss on the captured zoo (golden: en, zh)', async () => {
-  const ss = readFileSync(join(REPO, FIXTURE, 'ss-tan.txt'), 'utf8').split('\n').slice(1).filter(Boolean);
+  const ss = readFileSync(join(REPO, FIXTURE, 'ss-tan.txt'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean);
   const want = new Map<number, number>();
-  for (const l of ss) { const c = parseState(l.split(/\s+/)[0]!)!; want.set(c, (want.get(c) ?? 0) + 1); }
+  for (const l of ss) {
+    const c = parseState(l.split(/\s+/)[0]!)!;
+    want.set(c, (want.get(c) ?? 0) + 1);
+  }
   for (const lang of ['en', 'zh']) {
     const r = await cli(['explain', '--all', '--lang', lang, '--proc-root', FIXTURE], goldenEnv);
     assert.equal(r.code, 0, r.stderr);

@@ -13,7 +13,11 @@ import { kernelOrSkip, Netns } from '../lib/netns.js';
 
 const USER_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-interface ProcRow { st: number; tr: number; whenSec: number }
+interface ProcRow {
+  st: number;
+  tr: number;
+  whenSec: number;
+}
 
 /** /proc/net/tcp{,6} inside the namespace, read by hand (independently of tcpstate's parser). */
 function procRows(ns: Netns): ProcRow[] {
@@ -71,19 +75,24 @@ s.listen(7120,'127.0.0.1',()=>{const c=net.connect(7120,'127.0.0.1',()=>{setTime
 setTimeout(()=>process.exit(0),30000);`;
     const child = ns.spawn(process.execPath, ['-e', code]);
     await new Promise<void>((res, rej) => {
-      child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('closed')) res(); });
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('closed')) res();
+      });
       child.once('exit', (c) => rej(new Error(`helper exited with ${c}`)));
     });
     const fw2 = await waitFor(() => procRows(ns).find((r) => r.st === 5), 5000);
     assert.equal(fw2.tr, 3, 'the orphan runs the timewait timer: it is a timewait socket with substate FIN_WAIT2');
     assert.ok(fw2.whenSec <= 60 && fw2.whenSec > 50, `tcp_fin_timeout of 60 s, got ${fw2.whenSec} s left`);
-    assert.ok(procRows(ns).some((r) => r.st === 8), 'the server holds CLOSE_WAIT meanwhile');
+    assert.ok(
+      procRows(ns).some((r) => r.st === 8),
+      'the server holds CLOSE_WAIT meanwhile',
+    );
   } finally {
     ns.destroy();
   }
 });
 
-test('the sysctl defaults the texts cite are the kernel\'s (fresh namespace)', (t) => {
+test("the sysctl defaults the texts cite are the kernel's (fresh namespace)", (t) => {
   if (!kernelOrSkip(t)) return;
   const ns = Netns.create('fsmdef');
   try {

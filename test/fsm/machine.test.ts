@@ -30,7 +30,11 @@ test('rows name known states and events, and every event is used', () => {
     assert.match(row.rfc, /^\d/, `row ${row.id} cites an RFC 9293 section`);
     if (row.only === 'linux') assert.ok(row.linux, `Linux-only row ${row.id} says what Linux does`);
   }
-  for (const e of EVENTS) assert.ok(ROWS.some((r) => r.events.includes(e.id)), `event ${e.id} has a row`);
+  for (const e of EVENTS)
+    assert.ok(
+      ROWS.some((r) => r.events.includes(e.id)),
+      `event ${e.id} has a row`,
+    );
   assert.equal(new Set(ROWS.map((r) => r.id)).size, ROWS.length, 'row ids are unique');
   // The machine's states are the kernel's, less UNKNOWN.
   assert.deepEqual([...FSM_STATES].sort(), [...KNOWN_CODES].sort());
@@ -39,11 +43,16 @@ test('rows name known states and events, and every event is used', () => {
 test('at most one row per (state, origin, event) and profile: the machine is deterministic', () => {
   for (const profile of PROFILES) {
     for (const code of FSM_STATES) {
-      const states: FsmState[] = code === SYN_RECV ? [{ code, origin: 'passive' }, { code, origin: 'active' }] : [{ code }];
+      const states: FsmState[] =
+        code === SYN_RECV
+          ? [
+              { code, origin: 'passive' },
+              { code, origin: 'active' },
+            ]
+          : [{ code }];
       for (const st of states) {
         for (const e of EVENT_IDS) {
-          const rows = ROWS.filter((r) => (r.only === undefined || r.only === profile) && r.from.includes(st.code)
-            && r.events.includes(e) && (r.origin === undefined || r.origin === st.origin));
+          const rows = ROWS.filter((r) => (r.only === undefined || r.only === profile) && r.from.includes(st.code) && r.events.includes(e) && (r.origin === undefined || r.origin === st.origin));
           assert.ok(rows.length <= 1, `${describeState(st)} + ${e} (${profile}): rows ${rows.map((r) => r.id).join(', ')}`);
           assert.equal(findRow(st, e, { profile })?.id, rows[0]?.id);
         }
@@ -53,21 +62,21 @@ test('at most one row per (state, origin, event) and profile: the machine is det
 });
 
 test('seed 2.4.4: the client path replays', () => {
-  replay('CLOSED->SYN_SENT->ESTABLISHED->FIN_WAIT_1->FIN_WAIT_2->TIME_WAIT->CLOSED',
-    ['active-open', 'rcv-syn-ack', 'close', 'rcv-ack-of-fin', 'rcv-fin', 'timeout-2msl']);
+  replay('CLOSED->SYN_SENT->ESTABLISHED->FIN_WAIT_1->FIN_WAIT_2->TIME_WAIT->CLOSED', ['active-open', 'rcv-syn-ack', 'close', 'rcv-ack-of-fin', 'rcv-fin', 'timeout-2msl']);
 });
 
 test('seed 2.4.5: the server path replays', () => {
-  replay('CLOSED->LISTEN->SYN_RECVD->ESTABLISHED->CLOSE_WAIT->LAST_ACK->CLOSED',
-    ['passive-open', 'rcv-syn', 'rcv-ack', 'rcv-fin', 'close', 'rcv-ack-of-fin']);
+  replay('CLOSED->LISTEN->SYN_RECVD->ESTABLISHED->CLOSE_WAIT->LAST_ACK->CLOSED', ['passive-open', 'rcv-syn', 'rcv-ack', 'rcv-fin', 'close', 'rcv-ack-of-fin']);
 });
 
 test('seed 2.4.6: the five other transitions replay (item 1 only under RFC 9293)', () => {
   // 1) LISTEN->SYN_SENT: RFC 9293 allows it; Linux refuses connect() on a listener.
   replay('CLOSED->LISTEN->SYN_SENT', ['passive-open', 'active-open'], 'rfc');
   replay('CLOSED->LISTEN->SYN_SENT', ['passive-open', 'send'], 'rfc');
-  assert.throws(() => step({ code: parseState('LISTEN')! }, 'active-open'), (e: unknown) =>
-    isTcpstateError(e) && e.code === 'ERR_EVENT' && /RFC 9293 only/.test(e.message) && /EISCONN/.test(e.message));
+  assert.throws(
+    () => step({ code: parseState('LISTEN')! }, 'active-open'),
+    (e: unknown) => isTcpstateError(e) && e.code === 'ERR_EVENT' && /RFC 9293 only/.test(e.message) && /EISCONN/.test(e.message),
+  );
   for (const p of PROFILES) {
     // 2) SYN_SENT->SYN_RECVD on a SYN (simultaneous open)
     replay('CLOSED->SYN_SENT->SYN_RECVD->ESTABLISHED', ['active-open', 'rcv-syn', 'rcv-syn-ack'], p);

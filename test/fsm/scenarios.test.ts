@@ -24,8 +24,7 @@ function path(w: World, side: 'A' | 'B'): string {
   return out.join('>');
 }
 
-const ISSUE_SCENARIOS = ['client-close', 'server-close', 'simultaneous-open', 'simultaneous-close', 'half-close',
-  'refused', 'rst-syn-rcvd', 'abort', 'fin-lost', 'time-wait-refin'];
+const ISSUE_SCENARIOS = ['client-close', 'server-close', 'simultaneous-open', 'simultaneous-close', 'half-close', 'refused', 'rst-syn-rcvd', 'abort', 'fin-lost', 'time-wait-refin'];
 
 test('every scenario the issue names exists and runs to the end', () => {
   for (const n of ISSUE_SCENARIOS) assert.ok(findScenario(n), n);
@@ -52,18 +51,30 @@ test('the scenarios walk the paths the figures show', () => {
   const sclose = run('simultaneous-close');
   for (const side of ['A', 'B'] as const) assert.match(path(sclose, side), /ESTABLISHED>FIN_WAIT1>CLOSING>TIME_WAIT>CLOSED$/);
   const hc = run('half-close');
-  assert.ok(hc.steps.some((s) => s.side === 'A' && s.a.code === 5 && s.events.includes('rcv-data')), 'FIN_WAIT2 receives data');
+  assert.ok(
+    hc.steps.some((s) => s.side === 'A' && s.a.code === 5 && s.events.includes('rcv-data')),
+    'FIN_WAIT2 receives data',
+  );
   const ref = run('refused');
   assert.equal(path(ref, 'A'), 'CLOSED>SYN_SENT>CLOSED');
-  assert.ok(ref.steps.some((s) => s.side === 'B' && s.sent.some((x) => x.kind === 'rst')), 'the closed port answers with RST');
+  assert.ok(
+    ref.steps.some((s) => s.side === 'B' && s.sent.some((x) => x.kind === 'rst')),
+    'the closed port answers with RST',
+  );
   assert.match(path(run('rst-syn-rcvd'), 'B'), /LISTEN>SYN_RECV \(passive\)>LISTEN/);
   const ab = run('abort');
   assert.match(path(ab, 'A'), /ESTABLISHED>CLOSED$/);
   assert.match(path(ab, 'B'), /ESTABLISHED>CLOSED$/);
   const fl = run('fin-lost');
-  assert.ok(fl.steps.some((s) => s.side === 'A' && s.events.includes('rto') && s.sent[0]?.kind === 'fin'), 'the FIN is sent again');
+  assert.ok(
+    fl.steps.some((s) => s.side === 'A' && s.events.includes('rto') && s.sent[0]?.kind === 'fin'),
+    'the FIN is sent again',
+  );
   const tw = run('time-wait-refin');
-  assert.ok(tw.steps.some((s) => s.side === 'A' && s.a.code === 6 && s.events.includes('rcv-fin') && s.sent[0]?.kind === 'ack'), 'TIME_WAIT acknowledges the FIN again');
+  assert.ok(
+    tw.steps.some((s) => s.side === 'A' && s.a.code === 6 && s.events.includes('rcv-fin') && s.sent[0]?.kind === 'ack'),
+    'TIME_WAIT acknowledges the FIN again',
+  );
   // The RFC-only path is refused under Linux.
   const lc = findScenario('listen-connect')!;
   assert.throws(() => runScript(parseScript(lc.script), 'linux'), /LISTEN.*RFC 9293 only/);

@@ -65,7 +65,10 @@ export function readTree(dir: string, under = ''): TreeEntry[] {
 }
 
 function files(dir: string, test: (name: string) => boolean): string[] {
-  return readdirSync(dir).filter(test).sort().map((n) => join(dir, n));
+  return readdirSync(dir)
+    .filter(test)
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 function bytes(path: string): FuzzInput {
@@ -75,7 +78,9 @@ function bytes(path: string): FuzzInput {
 /** The real inputs, by target. */
 export function fixtures(): Case[] {
   const out: Case[] = [];
-  const add = (target: string, id: string, input: FuzzInput): void => { out.push({ id: `${target}/${id}`, target, input, issue: false }); };
+  const add = (target: string, id: string, input: FuzzInput): void => {
+    out.push({ id: `${target}/${id}`, target, input, issue: false });
+  };
   for (const f of files(join(FIX, 'pcap'), (n) => /\.pcap(ng)?$/.test(n))) add('pcap', `fixtures/${f.split('/').pop()}`, bytes(f));
   for (const d of ['text', 'vendor', 'seed']) {
     for (const f of files(join(FIX, d), (n) => /\.(txt|json)$/.test(n))) add('text', `fixtures/${d}/${f.split('/').pop()}`, bytes(f));
@@ -93,7 +98,9 @@ export function fixtures(): Case[] {
 /** The issue's committed cases (test/fuzz/corpus/TARGET/NAME). */
 export function issueCases(): Case[] {
   const out: Case[] = [];
-  for (const target of readdirSync(CORPUS).filter((n) => lstatSync(join(CORPUS, n)).isDirectory()).sort()) {
+  for (const target of readdirSync(CORPUS)
+    .filter((n) => lstatSync(join(CORPUS, n)).isDirectory())
+    .sort()) {
     for (const name of readdirSync(join(CORPUS, target)).sort()) {
       const p = join(CORPUS, target, name);
       const id = `${target}/${name}`;
@@ -120,7 +127,12 @@ export function generatedCases(large: number): Case[] {
   out.push({ id: 'proc/generated/net-tcp-dev-zero', target: 'proc', issue: true, input: { kind: 'tree', files: zoo.map((f) => (f.path === 'net/tcp' ? { path: f.path, link: '/dev/zero' } : f)) } });
   out.push({ id: 'proc/generated/zeros-net-tcp', target: 'proc', issue: true, input: { kind: 'tree', files: zoo.map((f) => (f.path === 'net/tcp' ? { path: f.path, bytes: zeros } : f)) } });
   out.push({ id: 'text/generated/estab-200000-spaces', target: 'text', issue: true, input: { kind: 'bytes', bytes: Buffer.from(`ESTAB${' '.repeat(200_000)}\n`) } });
-  out.push({ id: 'text/generated/ss-estab-200000-spaces', target: 'text', issue: true, input: { kind: 'bytes', bytes: Buffer.from(`State Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB${' '.repeat(200_000)}0 0 10.0.0.1:22 10.0.0.2:5000\n`) } });
+  out.push({
+    id: 'text/generated/ss-estab-200000-spaces',
+    target: 'text',
+    issue: true,
+    input: { kind: 'bytes', bytes: Buffer.from(`State Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB${' '.repeat(200_000)}0 0 10.0.0.1:22 10.0.0.2:5000\n`) },
+  });
   const comm = Buffer.alloc(10 << 20, 'A');
   out.push({ id: 'proc/generated/comm-10MB', target: 'proc', issue: true, input: { kind: 'tree', files: zoo.map((f) => (f.path.endsWith('/comm') ? { path: f.path, bytes: comm } : f)) } });
   return out;

@@ -52,10 +52,10 @@ test('the harness sees each kind of failure (its own test entries)', async () =>
   }
 });
 
-test('CLI entries: an internal error, a status outside the command\'s and an error naming no input are findings', () => {
+test("CLI entries: an internal error, a status outside the command's and an error naming no input are findings", () => {
   const cli = TARGETS[0]!.entries.find((e) => e.cli)!;
   const at = '/tmp/x/capture.txt';
-  const r = (exit: number, message: string) => ({ status: exit === 0 ? 'ok' as const : 'error' as const, exit, message, warnings: 0, longestLine: message.length });
+  const r = (exit: number, message: string) => ({ status: exit === 0 ? ('ok' as const) : ('error' as const), exit, message, warnings: 0, longestLine: message.length });
   assert.equal(judge(cli, r(70, 'tcpstate: internal error: boom'), at)?.kind, 'internal');
   assert.equal(judge(cli, r(3, `tcpstate: ${at}: bad`), at)?.kind, 'exit');
   assert.equal(judge(cli, r(1, 'tcpstate: read failed: illegal operation on a directory'), at)?.kind, 'no-location');

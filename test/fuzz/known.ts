@@ -28,11 +28,13 @@ export const KNOWN: readonly Known[] = [
 ];
 
 export function matches(k: Known, f: Pick<Finding, 'caseId' | 'target' | 'entry' | 'kind' | 'detail'>): boolean {
-  return (k.case === undefined || k.case.test(f.caseId))
-    && (k.target === undefined || k.target === f.target)
-    && (k.entry === undefined || k.entry.test(f.entry))
-    && (k.kind === undefined || k.kind.test(f.kind))
-    && (k.detail === undefined || k.detail.test(f.detail));
+  return (
+    (k.case === undefined || k.case.test(f.caseId)) &&
+    (k.target === undefined || k.target === f.target) &&
+    (k.entry === undefined || k.entry.test(f.entry)) &&
+    (k.kind === undefined || k.kind.test(f.kind)) &&
+    (k.detail === undefined || k.detail.test(f.detail))
+  );
 }
 
 /** The known entry a finding is, if any. */

@@ -10,23 +10,30 @@ import type { Rng } from './rng.js';
 export type Layout = 'text' | 'pcap' | 'netlink';
 
 /** A file of a /proc tree: bytes, or a symbolic link's target (`PID/fd/N -> socket:[INODE]`). */
-export interface TreeEntry { path: string; bytes?: Uint8Array; link?: string }
+export interface TreeEntry {
+  path: string;
+  bytes?: Uint8Array;
+  link?: string;
+}
 
 /**
  * One input: bytes (written to a file named `name`), a /proc tree, or an existing path read as
  * it is (a device such as /dev/zero).
  */
-export type FuzzInput =
-  | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'tree'; files: TreeEntry[] }
-  | { kind: 'path'; path: string };
+export type FuzzInput = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'tree'; files: TreeEntry[] } | { kind: 'path'; path: string };
 
 /** Bytes written into inputs: the ones that mean something to some parser. */
 const INTERESTING = [0x00, 0xff, 0x7f, 0x80, 0x0a, 0x0d, 0x09, 0x20, 0x3a, 0x2e, 0x5b, 0x5d, 0x2c, 0x22, 0x7b, 0x7d, 0x1b, 0x30, 0x39, 0x2d, 0xc3, 0xef, 0xbb, 0xbf, 0xfe, 0x01];
 
-function u32le(b: Uint8Array, o: number): number { return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0; }
-function u32be(b: Uint8Array, o: number): number { return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0; }
-function u16le(b: Uint8Array, o: number): number { return b[o]! | (b[o + 1]! << 8); }
+function u32le(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+function u32be(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+function u16le(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8);
+}
 
 /** Offsets where a line or a token begins or ends. */
 function textBoundaries(b: Uint8Array): number[] {
@@ -45,7 +52,7 @@ function pcapBoundaries(b: Uint8Array): number[] {
   const magic = u32le(b, 0);
   if (magic === 0x0a0d0d0a) {
     let le = u32le(b, 8) === 0x1a2b3c4d;
-    for (let o = 0; o + 12 <= b.length && out.length < 100_000;) {
+    for (let o = 0; o + 12 <= b.length && out.length < 100_000; ) {
       if (u32le(b, o) === 0x0a0d0d0a) le = u32le(b, o + 8) === 0x1a2b3c4d;
       const len = le ? u32le(b, o + 4) : u32be(b, o + 4);
       out.push(o, o + 4, o + 8, o + 12, o + 16, o + 20, o + 28);
@@ -58,7 +65,7 @@ function pcapBoundaries(b: Uint8Array): number[] {
   const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
   const be = u32be(b, 0) === 0xa1b2c3d4 || u32be(b, 0) === 0xa1b23c4d;
   if (!le && !be) return out;
-  for (let o = 24; o + 16 <= b.length && out.length < 100_000;) {
+  for (let o = 24; o + 16 <= b.length && out.length < 100_000; ) {
     const incl = le ? u32le(b, o + 8) : u32be(b, o + 8);
     out.push(o, o + 4, o + 8, o + 12, o + 16, o + 16 + 14, o + 16 + 34);
     o += 16 + incl;
@@ -69,11 +76,11 @@ function pcapBoundaries(b: Uint8Array): number[] {
 /** Netlink message starts and ends, the inet_diag_msg header and each attribute. */
 function netlinkBoundaries(b: Uint8Array): number[] {
   const out: number[] = [];
-  for (let o = 0; o + 16 <= b.length && out.length < 100_000;) {
+  for (let o = 0; o + 16 <= b.length && out.length < 100_000; ) {
     const len = u32le(b, o);
     out.push(o, o + 4, o + 6, o + 8, o + 16, o + 16 + 72);
     if (len < 16) break;
-    for (let a = o + 16 + 72; a + 4 <= o + len && a + 4 <= b.length;) {
+    for (let a = o + 16 + 72; a + 4 <= o + len && a + 4 <= b.length; ) {
       const alen = u16le(b, a);
       out.push(a, a + 4);
       if (alen < 4) break;
@@ -95,12 +102,18 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
 /** What a mutator may use besides its input: the layout and another input to splice with. */
-export interface MutateContext { layout: Layout; other: () => Uint8Array }
+export interface MutateContext {
+  layout: Layout;
+  other: () => Uint8Array;
+}
 
 type Mutator = (rng: Rng, b: Uint8Array, ctx: MutateContext) => Uint8Array;
 
@@ -217,7 +230,10 @@ export function mutateTree(rng: Rng, files: TreeEntry[], other: () => TreeEntry[
     if (o.length > 0) {
       const g = rng.pick(o);
       const mine = out.find((f) => f.path === g.path);
-      if (mine) { mine.bytes = g.bytes; mine.link = undefined; } else out.push({ ...g });
+      if (mine) {
+        mine.bytes = g.bytes;
+        mine.link = undefined;
+      } else out.push({ ...g });
       return { files: out, steps: [`graft ${g.path}`] };
     }
   }

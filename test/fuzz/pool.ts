@@ -27,10 +27,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { baseMs: 10_000, perMiBMs: 1_000, rssGrowthMiB: 1024, heapMiB: 512 };
 
-export type Outcome =
-  | { kind: 'result'; result: Result; ms: number; polluted?: string[] }
-  | { kind: 'hang'; ms: number }
-  | { kind: 'memory'; detail: string; ms: number };
+export type Outcome = { kind: 'result'; result: Result; ms: number; polluted?: string[] } | { kind: 'hang'; ms: number } | { kind: 'memory'; detail: string; ms: number };
 
 function inputSize(input: FuzzInput): number {
   if (input.kind === 'bytes') return input.bytes.length;
@@ -59,8 +56,13 @@ export class Pool {
         w.on('message', (r: ReplyMessage) => this.pending?.(r));
         resolve();
       });
-      w.once('error', (e) => { this.pending?.({ died: e }); reject(e); });
-      w.once('exit', (code) => { if (this.worker === w) this.pending?.({ died: code }); });
+      w.once('error', (e) => {
+        this.pending?.({ died: e });
+        reject(e);
+      });
+      w.once('exit', (code) => {
+        if (this.worker === w) this.pending?.({ died: code });
+      });
     });
     this.ready.catch(() => {});
     return this.ready;
@@ -104,8 +106,21 @@ export class Pool {
         if ('died' in m) {
           const e = m.died;
           const oom = e instanceof Error && (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-          done(oom ? { kind: 'memory', detail: `the worker's heap passed ${this.limits.heapMiB} MiB`, ms: performance.now() - t0 }
-            : { kind: 'result', ms: performance.now() - t0, result: { status: 'throw', message: `the worker died: ${e instanceof Error ? e.message : `exit ${e}`}`, warnings: 0, longestLine: 0, stack: e instanceof Error ? e.stack : undefined } });
+          done(
+            oom
+              ? { kind: 'memory', detail: `the worker's heap passed ${this.limits.heapMiB} MiB`, ms: performance.now() - t0 }
+              : {
+                  kind: 'result',
+                  ms: performance.now() - t0,
+                  result: {
+                    status: 'throw',
+                    message: `the worker died: ${e instanceof Error ? e.message : `exit ${e}`}`,
+                    warnings: 0,
+                    longestLine: 0,
+                    stack: e instanceof Error ? e.stack : undefined,
+                  },
+                },
+          );
         } else if (m.id === id) {
           done({ kind: 'result', result: m.result, ms: performance.now() - t0, ...(m.polluted ? { polluted: m.polluted } : {}) });
         }
@@ -124,15 +139,26 @@ export class Pool {
     const child = spawn(process.execPath, [`--max-old-space-size=${this.limits.heapMiB}`, new URL(WORKER).pathname, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { if (out.length < 1 << 20) out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { if (err.length < 1 << 16) err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      if (out.length < 1 << 20) out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (err.length < 1 << 16) err += d.toString();
+    });
     return new Promise<Outcome>((resolve) => {
       let verdict: Outcome | undefined;
-      const kill = (o: Outcome): void => { verdict ??= o; child.kill('SIGKILL'); };
+      const kill = (o: Outcome): void => {
+        verdict ??= o;
+        child.kill('SIGKILL');
+      };
       const timer = setTimeout(() => kill({ kind: 'hang', ms: performance.now() - t0 }), limitMs);
       const sampler = setInterval(() => {
         let rss = 0;
-        try { rss = Number(readFileSync(`/proc/${child.pid}/statm`, 'utf8').split(' ')[1]) * 4096; } catch { return; }
+        try {
+          rss = Number(readFileSync(`/proc/${child.pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+        } catch {
+          return;
+        }
         if (rss > this.limits.rssGrowthMiB * (1 << 20)) kill({ kind: 'memory', detail: `resident memory passed ${this.limits.rssGrowthMiB} MiB`, ms: performance.now() - t0 });
       }, 20);
       child.once('close', (code, signal) => {

@@ -4,7 +4,9 @@
  */
 export class Rng {
   private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
 
   /** A uniform 32-bit unsigned integer. */
   u32(): number {

@@ -34,7 +34,8 @@ export interface Finding {
  * input to the next), paths and numbers made alike.
  */
 function shape(detail: string): string {
-  return detail.split(/[\r\n\u2028\u2029]/)[0]!
+  return detail
+    .split(/[\r\n\u2028\u2029]/)[0]!
     .replace(/["'][\s\S]*$/, '"…')
     .replace(/\/tmp\/[^\s:"]+/g, 'PATH')
     .replace(/\d+/g, 'N')
@@ -63,7 +64,11 @@ export class Runner {
   /**
    * @param confirmMs a hang is confirmed by a second run allowed this long (0: no second run)
    */
-  constructor(limits?: Limits, private readonly log: (line: string) => void = () => {}, private readonly confirmMs = 30_000) {
+  constructor(
+    limits?: Limits,
+    private readonly log: (line: string) => void = () => {},
+    private readonly confirmMs = 30_000,
+  ) {
     this.pool = new Pool(limits);
   }
 
@@ -82,12 +87,21 @@ export class Runner {
     }
     let kind: Finding['kind'] | undefined;
     let detail = '';
-    if (o.kind === 'hang') { kind = 'hang'; detail = `no answer in ${Math.round(o.ms)} ms`; }
-    else if (o.kind === 'memory') { kind = 'memory'; detail = o.detail; }
-    else if (o.polluted) { kind = 'pollution'; detail = `Object.prototype changed: ${o.polluted.join(', ')}`; }
-    else {
+    if (o.kind === 'hang') {
+      kind = 'hang';
+      detail = `no answer in ${Math.round(o.ms)} ms`;
+    } else if (o.kind === 'memory') {
+      kind = 'memory';
+      detail = o.detail;
+    } else if (o.polluted) {
+      kind = 'pollution';
+      detail = `Object.prototype changed: ${o.polluted.join(', ')}`;
+    } else {
       const v = judge(e, o.result, o.result.path ?? '', expect);
-      if (v) { kind = v.kind; detail = v.detail; }
+      if (v) {
+        kind = v.kind;
+        detail = v.detail;
+      }
     }
     if (!kind) return undefined;
     // A corpus case is its own signature: each says something different.
@@ -128,7 +142,11 @@ export class Runner {
   async mutate(cases: readonly Case[], opts: { seed: number; targets: readonly string[]; count?: number; seconds?: number }): Promise<Finding[]> {
     const out: Finding[] = [];
     const bases = new Map<string, Case[]>();
-    for (const t of opts.targets) bases.set(t, cases.filter((c) => c.target === t && c.input.kind !== 'path' && !c.id.includes('/generated/')));
+    for (const t of opts.targets)
+      bases.set(
+        t,
+        cases.filter((c) => c.target === t && c.input.kind !== 'path' && !c.id.includes('/generated/')),
+      );
     const end = opts.seconds !== undefined ? performance.now() + opts.seconds * 1000 : Infinity;
     for (let i = 0; (opts.count === undefined || i < opts.count) && performance.now() < end; i++) {
       const rng = new Rng((opts.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
@@ -174,7 +192,8 @@ export function writeFindings(dir: string, findings: readonly Finding[]): string
       for (const e of f.input.files) {
         const q = join(p, e.path);
         mkdirSync(dirname(q), { recursive: true });
-        if (e.link !== undefined) symlinkSync(e.link, q); else writeFileSync(q, e.bytes!);
+        if (e.link !== undefined) symlinkSync(e.link, q);
+        else writeFileSync(q, e.bytes!);
       }
     }
     const { input: _input, ...about } = f;

@@ -45,7 +45,11 @@ export interface Result {
 }
 
 /** Where the input was put for this run: a file, or the root of a /proc tree. */
-export interface Placed { path: string; bytes?: Uint8Array; files?: TreeEntry[] }
+export interface Placed {
+  path: string;
+  bytes?: Uint8Array;
+  files?: TreeEntry[];
+}
 
 export interface Entry {
   name: string;
@@ -93,7 +97,9 @@ export async function runCli(args: string[]): Promise<{ code: number; stderr: st
   const io: Io = {
     out: () => {},
     outBytes: () => {},
-    err: (t) => { if (stderr.length < 1 << 20) stderr += t; },
+    err: (t) => {
+      if (stderr.length < 1 << 20) stderr += t;
+    },
     env: {},
     argOffset: 0,
     stdin: async () => Buffer.alloc(0),
@@ -123,7 +129,7 @@ function cli(name: string, args: (path: string) => string[], doctor = false): En
       return {
         status: failed || internal ? 'error' : 'ok',
         exit: r.code,
-        message: (internal ? r.stderr : said ?? '').slice(0, MESSAGE_MAX),
+        message: (internal ? r.stderr : (said ?? '')).slice(0, MESSAGE_MAX),
         warnings: lines.length - (failed ? 1 : 0),
         longestLine: Math.max(0, ...lines.map((l) => l.length)),
       };
@@ -197,11 +203,16 @@ export const TARGETS: readonly Target[] = [
     file: 'capture.pcap',
     entries: [
       pure('parse', (p) => {
-        const flows = new FlowTable((ft, slot) => { ft.record(slot); }, { timeline: true });
+        const flows = new FlowTable(
+          (ft, slot) => {
+            ft.record(slot);
+          },
+          { timeline: true },
+        );
         const parser = new CaptureParser((pkt) => flows.packet(pkt), p.path);
         const b = p.bytes!;
         // A chunk size that varies with the input, so record headers straddle chunks.
-        const chunk = 1 + ((b.length * 2654435761) >>> 20) % 4096;
+        const chunk = 1 + (((b.length * 2654435761) >>> 20) % 4096);
         for (let o = 0; o < b.length; o += chunk) parser.push(b.subarray(o, o + chunk));
         const s = parser.finish();
         flows.finish();
@@ -244,7 +255,10 @@ export const TARGETS: readonly Target[] = [
     layout: 'text',
     file: 'thresholds.json',
     entries: [
-      pure('parse', (p) => { parseThresholdConfig(text(p), p.path, thresholdSpecs()); return 0; }),
+      pure('parse', (p) => {
+        parseThresholdConfig(text(p), p.path, thresholdSpecs());
+        return 0;
+      }),
       cli('doctor', (f) => ['doctor', '--proc-root', DOCTOR_ROOT, '--config', f], true),
     ],
   },
@@ -256,7 +270,11 @@ export const SELF_TEST: Target = {
   layout: 'text',
   file: 'input',
   entries: [
-    pure('loop', () => { for (;;) { /* a hang */ } }),
+    pure('loop', () => {
+      for (;;) {
+        /* a hang */
+      }
+    }),
     pure('heap', () => {
       const keep: number[][] = [];
       for (;;) keep.push(new Array<number>(1 << 20).fill(1));
@@ -265,9 +283,16 @@ export const SELF_TEST: Target = {
       const keep: Buffer[] = [];
       for (;;) keep.push(Buffer.alloc(32 << 20, 1));
     }),
-    pure('throw', () => { throw new TypeError('x is not a function'); }),
-    pure('pollute', () => { (Object.prototype as Record<string, unknown>)['polluted'] = 1; return 0; }),
-    pure('no-location', (p) => { throw Object.assign(new Error('bad'), { name: 'TcpstateError', [Symbol.for('tcpstate.TcpstateError')]: true, code: 'ERR_PARSE', where: { file: p.path } }); }),
+    pure('throw', () => {
+      throw new TypeError('x is not a function');
+    }),
+    pure('pollute', () => {
+      (Object.prototype as Record<string, unknown>)['polluted'] = 1;
+      return 0;
+    }),
+    pure('no-location', (p) => {
+      throw Object.assign(new Error('bad'), { name: 'TcpstateError', [Symbol.for('tcpstate.TcpstateError')]: true, code: 'ERR_PARSE', where: { file: p.path } });
+    }),
   ],
 };
 
@@ -281,7 +306,10 @@ export function target(name: string): Target {
 export type Expect = 'error' | 'loud';
 
 /** A problem found: its kind and what shows it. */
-export interface Verdict { kind: 'crash' | 'internal' | 'exit' | 'no-location' | 'bad-location' | 'long-message' | 'silent'; detail: string }
+export interface Verdict {
+  kind: 'crash' | 'internal' | 'exit' | 'no-location' | 'bad-location' | 'long-message' | 'silent';
+  detail: string;
+}
 
 /** Lines longer than this on stderr are a finding: a message must not carry a whole input. */
 export const LINE_MAX = 4096;

@@ -13,8 +13,17 @@ import { parentPort } from 'node:worker_threads';
 import type { FuzzInput } from './mutate.js';
 import { target, type Placed, type Result } from './targets.js';
 
-export interface JobMessage { id: number; target: string; entry: string; input: FuzzInput }
-export interface ReplyMessage { id: number; result: Result; polluted?: string[] }
+export interface JobMessage {
+  id: number;
+  target: string;
+  entry: string;
+  input: FuzzInput;
+}
+export interface ReplyMessage {
+  id: number;
+  result: Result;
+  polluted?: string[];
+}
 
 let dirMade: string | undefined;
 /** This worker's temporary directory, made when first needed. */
@@ -77,7 +86,9 @@ async function handle(job: JobMessage): Promise<ReplyMessage> {
 if (parentPort) {
   const port = parentPort;
   port.postMessage({ ready: dir() });
-  port.on('message', (job: JobMessage) => { void handle(job).then((r) => port.postMessage(r)); });
+  port.on('message', (job: JobMessage) => {
+    void handle(job).then((r) => port.postMessage(r));
+  });
 } else {
   // A process of its own (pool.ts, for inputs such as /dev/zero that native code may read
   // without end): the job in argv, the reply on stdout.

@@ -17,7 +17,13 @@ import { parseMomentRef } from '../../src/history/at.js';
 import { kernelOrSkip, Netns, runCli } from '../lib/netns.js';
 import { Driver, sleep, ssCounts, startRecord } from './lib.js';
 
-interface DiffDoc { before: { label: string; format: string }; after: { label: string; format: string }; states: { state: string; before: number; after: number; change: number }[]; total: { before: number; after: number }; sockets: unknown }
+interface DiffDoc {
+  before: { label: string; format: string };
+  after: { label: string; format: string };
+  states: { state: string; before: number; after: number; change: number }[];
+  total: { before: number; after: number };
+  sockets: unknown;
+}
 
 function row(t: number, est: number, tw: number, netns = ''): SampleRow {
   const counts = newCounts();
@@ -32,7 +38,10 @@ const byState = (d: DiffDoc): Record<string, [number, number]> => Object.fromEnt
 describe('diff @TIME', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-hdiff-'));
   const cleanup: (() => void)[] = [];
-  after(() => { for (const c of cleanup) c(); rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    for (const c of cleanup) c();
+    rmSync(dir, { recursive: true, force: true });
+  });
   // Ten minutes of 10 s samples ending a minute ago, then a stop of an hour before the last stretch.
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 2 * 3_600_000;
   const db = join(dir, 'a.db');
@@ -101,7 +110,9 @@ describe('diff @TIME', () => {
     const ssBefore = ssCounts(ns);
     const ndb = join(dir, 'ns.db');
     const rec = startRecord(['--db', ndb, '--interval', '0.5', '--netns', ns.name, '--samples', '2', '--no-processes']);
-    cleanup.push(() => { if (rec.child.exitCode === null) rec.child.kill('SIGKILL'); });
+    cleanup.push(() => {
+      if (rec.child.exitCode === null) rec.child.kill('SIGKILL');
+    });
     assert.equal(await rec.exited, 0, rec.stderr());
     const recorded = Date.now();
     await sleep(100);

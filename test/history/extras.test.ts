@@ -18,8 +18,23 @@ import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, STATE_COLUMNS } from '../..
 import { sqlite } from '../../src/history/sqlite.js';
 import { runCli } from '../lib/netns.js';
 
-interface Sample { t: number; counters?: Record<string, number>; counterSeconds?: number; transitions?: Record<string, number>; transitionSeconds?: number; findings?: { rule: string }[]; groups?: { key: string; total: number }[]; states: Record<string, number> }
-interface Doc { samples: Sample[]; counters?: string[]; findings?: { rule: string; first: string; last: string; samples: number }[]; findingsChecked?: number; transitionsUnavailable?: string }
+interface Sample {
+  t: number;
+  counters?: Record<string, number>;
+  counterSeconds?: number;
+  transitions?: Record<string, number>;
+  transitionSeconds?: number;
+  findings?: { rule: string }[];
+  groups?: { key: string; total: number }[];
+  states: Record<string, number>;
+}
+interface Doc {
+  samples: Sample[];
+  counters?: string[];
+  findings?: { rule: string; first: string; last: string; samples: number }[];
+  findingsChecked?: number;
+  transitionsUnavailable?: string;
+}
 
 const json = (db: string, extra: string[] = []): Doc => {
   const r = runCli(['history', '--db', db, '--since', '3h', '--json', ...extra]);
@@ -38,13 +53,39 @@ describe('history: counters, transitions, findings', () => {
     const counts = newCounts();
     counts[LISTEN] = 1;
     counts[ESTABLISHED] = i;
-    const deltas = new Map<string, number>(i === 0 ? [] : [['TcpExt.ListenOverflows', i % 3], ['Tcp.OutRsts', 2], ['TcpExt.TCPHPHits', 100]].filter(([, v]) => v !== 0) as [string, number][]);
+    const deltas = new Map<string, number>(
+      i === 0
+        ? []
+        : ([
+            ['TcpExt.ListenOverflows', i % 3],
+            ['Tcp.OutRsts', 2],
+            ['TcpExt.TCPHPHits', 100],
+          ].filter(([, v]) => v !== 0) as [string, number][]),
+    );
     const row: SampleRow = {
-      t: t0 + i * 10_000, intervalMs: 10_000, netns: '', source: 'synthetic', scanMs: 1, counts, groups: [], counterDeltas: deltas,
+      t: t0 + i * 10_000,
+      intervalMs: 10_000,
+      netns: '',
+      source: 'synthetic',
+      scanMs: 1,
+      counts,
+      groups: [],
+      counterDeltas: deltas,
       ...(i === 0 ? {} : { countersFrom: t0 + (i - 1) * 10_000 }),
       findings: i % 2 === 1 && i > 4 ? [{ rule: 'close-wait-leak', severity: 'warning', title: 'CLOSE_WAIT piling up on :8080' }] : [],
       findingsChecked: i % 2 === 1,
-      ...(i >= 2 ? { transitions: { from: t0 + (i - 1) * 10_000 + 5, to: t0 + i * 10_000 + 5, pairs: new Map([[ESTABLISHED * 16 + CLOSE_WAIT, i], [LISTEN * 16 + SYN_RECV, 1]]) } } : {}),
+      ...(i >= 2
+        ? {
+            transitions: {
+              from: t0 + (i - 1) * 10_000 + 5,
+              to: t0 + i * 10_000 + 5,
+              pairs: new Map([
+                [ESTABLISHED * 16 + CLOSE_WAIT, i],
+                [LISTEN * 16 + SYN_RECV, 1],
+              ]),
+            },
+          }
+        : {}),
     };
     store.writeRow(row);
   }
@@ -64,9 +105,15 @@ describe('history: counters, transitions, findings', () => {
     assert.equal(d.transitionsUnavailable, '2 of 12 samples have no transition counts');
     assert.equal(d.samples[0]!.findings, undefined);
     assert.deepEqual(d.samples[1]!.findings, []);
-    assert.deepEqual(d.samples[7]!.findings!.map((f) => f.rule), ['close-wait-leak']);
+    assert.deepEqual(
+      d.samples[7]!.findings!.map((f) => f.rule),
+      ['close-wait-leak'],
+    );
     assert.equal(d.findingsChecked, 6);
-    assert.deepEqual(d.findings!.map((f) => [f.rule, f.first, f.last, f.samples]), [['close-wait-leak', new Date(t0 + 50_000).toISOString(), new Date(t0 + 110_000).toISOString(), 4]]);
+    assert.deepEqual(
+      d.findings!.map((f) => [f.rule, f.first, f.last, f.samples]),
+      [['close-wait-leak', new Date(t0 + 50_000).toISOString(), new Date(t0 + 110_000).toISOString(), 4]],
+    );
   });
 
   test('steps sum what their samples know, with the seconds covered; --counters all, names, none; an unknown name is an error', () => {
@@ -128,22 +175,43 @@ describe('history: counters, transitions, findings', () => {
     v1.close();
     // A reader does not migrate: the old layout is read as it is.
     const unmigrated = json(old, ['--by', 'lport']);
-    assert.deepEqual(unmigrated.samples[1]!.groups!.map((g) => [g.key, g.total]), [['8080', 6], ['other', 2]]);
+    assert.deepEqual(
+      unmigrated.samples[1]!.groups!.map((g) => [g.key, g.total]),
+      [
+        ['8080', 6],
+        ['other', 2],
+      ],
+    );
     assert.deepEqual([unmigrated.samples[0]!.counters, unmigrated.samples[2]!.counters, unmigrated.samples[2]!.counterSeconds], [undefined, { 'Tcp.OutRsts': 10 }, 10]);
-    assert.deepEqual(unmigrated.samples[2]!.findings!.map((f) => f.rule), ['accept-queue']);
+    assert.deepEqual(
+      unmigrated.samples[2]!.findings!.map((f) => f.rule),
+      ['accept-queue'],
+    );
     assert.match(unmigrated.transitionsUnavailable!, /^3 of 3 samples have no transition counts \(the recorder last said: recorded by a tcpstate that did not count them\)/);
     const s = openStore(old, { write: true });
     assert.equal(Number(s.db.pragma('user_version', { simple: true })), SCHEMA_VERSION);
     assert.equal(s.db.prepare('PRAGMA integrity_check').get()!['integrity_check'], 'ok');
     s.close();
     const d = json(old, ['--by', 'lport']);
-    assert.deepEqual(d.samples.map((x) => x.states['ESTABLISHED']), [4, 5, 6]);
+    assert.deepEqual(
+      d.samples.map((x) => x.states['ESTABLISHED']),
+      [4, 5, 6],
+    );
     assert.equal(d.samples[0]!.counters, undefined);
     assert.deepEqual(d.samples[2]!.counters, { 'Tcp.OutRsts': 10 });
     assert.equal(d.samples[2]!.counterSeconds, 10);
     assert.equal(d.samples[0]!.findings, undefined, 'doctor not known to have run');
-    assert.deepEqual(d.samples[2]!.findings!.map((f) => f.rule), ['accept-queue']);
-    assert.deepEqual(d.samples[1]!.groups!.map((g) => [g.key, g.total]), [['8080', 6], ['other', 2]]);
+    assert.deepEqual(
+      d.samples[2]!.findings!.map((f) => f.rule),
+      ['accept-queue'],
+    );
+    assert.deepEqual(
+      d.samples[1]!.groups!.map((g) => [g.key, g.total]),
+      [
+        ['8080', 6],
+        ['other', 2],
+      ],
+    );
     // The migration summed the old deltas into the rollups that steps of whole minutes read.
     const minute = json(old, ['--step', '1m']);
     assert.deepEqual([minute.samples.length, minute.samples[0]!.counters, minute.samples[0]!.counterSeconds], [1, { 'Tcp.OutRsts': 15 }, 20]);

@@ -73,7 +73,10 @@ export class Driver {
   next(): Promise<string> {
     return new Promise((res, rej) => {
       const t = setTimeout(() => rej(new Error('socket driver did not answer in 10 s')), 10_000);
-      this.waiters.push((l) => { clearTimeout(t); res(l); });
+      this.waiters.push((l) => {
+        clearTimeout(t);
+        res(l);
+      });
     });
   }
 
@@ -89,7 +92,9 @@ export class Driver {
 export function startRecord(args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [CLI, 'record', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   child.stdout!.resume();
   const exited = new Promise<number | null>((res) => child.once('close', (code) => res(code)));
   return { child, stderr: () => err, exited };

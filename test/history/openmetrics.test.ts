@@ -47,7 +47,11 @@ describe('OpenMetrics export', () => {
     // One block per two hours of data (promtool's block range): the samples add up across them.
     const blocks = [...made.matchAll(/^[0-9A-Z]{26}\s+\d+\s+\d+\s+\S+\s+(\d+)\s+\d+\s+(\d+)\s/gm)];
     assert.ok(blocks.length >= 1, made);
-    assert.equal(blocks.reduce((n, b) => n + Number(b[1]), 0), want.size, made);
+    assert.equal(
+      blocks.reduce((n, b) => n + Number(b[1]), 0),
+      want.size,
+      made,
+    );
     mkdirSync(join(data, 'wal'), { recursive: true });
     const dump = execFileSync('promtool', ['tsdb', 'dump', data], { encoding: 'utf8', maxBuffer: 1 << 28 });
     const got = new Map<string, number>();

@@ -21,7 +21,10 @@ describe('history options and pure helpers', () => {
     assert.equal(parseDuration('1.5m', '--step'), 90_000);
     assert.equal(parseDuration('7d', '--retention'), 7 * 86_400_000);
     for (const bad of ['', '10x', '-1', '0', 's']) {
-      assert.throws(() => parseDuration(bad, '--interval'), (e: TcpstateError) => e.code === 'ERR_USAGE' && e.where.field === '--interval' && e.message.includes('--interval'));
+      assert.throws(
+        () => parseDuration(bad, '--interval'),
+        (e: TcpstateError) => e.code === 'ERR_USAGE' && e.where.field === '--interval' && e.message.includes('--interval'),
+      );
     }
   });
 
@@ -53,7 +56,10 @@ describe('history options and pure helpers', () => {
     const t = new SocketTable(64);
     const add = (state: number, lport: number, rport: number): void => {
       const i = t.length++;
-      t.state[i] = state; t.lport[i] = lport; t.rport[i] = rport; t.family[i] = 2;
+      t.state[i] = state;
+      t.lport[i] = lport;
+      t.rport[i] = rport;
+      t.family[i] = 2;
     };
     add(LISTEN, 80, 0);
     for (let i = 0; i < 5; i++) add(ESTABLISHED, 80, 40000 + i);
@@ -61,15 +67,33 @@ describe('history options and pure helpers', () => {
     const rows = groupRows(t, 3, ['lport', 'rport']);
     const lport = rows.filter((r) => r.kind === 'lport');
     const rport = rows.filter((r) => r.kind === 'rport');
-    assert.deepEqual(lport.map((r) => [r.key, r.counts[LISTEN], r.counts[ESTABLISHED]]), [['80', 1, 5]]);
-    assert.deepEqual(rport.map((r) => [r.key, r.folded, r.counts[TIME_WAIT]]), [['1005', 0, 6], ['1004', 0, 5], ['1003', 0, 4], [OTHER, 3, 6]]);
+    assert.deepEqual(
+      lport.map((r) => [r.key, r.counts[LISTEN], r.counts[ESTABLISHED]]),
+      [['80', 1, 5]],
+    );
+    assert.deepEqual(
+      rport.map((r) => [r.key, r.folded, r.counts[TIME_WAIT]]),
+      [
+        ['1005', 0, 6],
+        ['1004', 0, 5],
+        ['1003', 0, 4],
+        [OTHER, 3, 6],
+      ],
+    );
     const sum = (rs: typeof rows) => rs.reduce((n, r) => n + r.counts.reduce((a, b) => a + b, 0), 0);
     assert.equal(sum(lport) + sum(rport), t.length);
   });
 
   test('counter deltas: increases only; a counter that went down (reset) or is new is left out', () => {
-    const prev = new Map([['Tcp.ActiveOpens', 10], ['Tcp.OutRsts', 50]]);
-    const cur = new Map([['Tcp.ActiveOpens', 13], ['Tcp.OutRsts', 2], ['TcpExt.New', 5]]);
+    const prev = new Map([
+      ['Tcp.ActiveOpens', 10],
+      ['Tcp.OutRsts', 50],
+    ]);
+    const cur = new Map([
+      ['Tcp.ActiveOpens', 13],
+      ['Tcp.OutRsts', 2],
+      ['TcpExt.New', 5],
+    ]);
     assert.deepEqual([...counterDeltas(prev, cur)], [['Tcp.ActiveOpens', 3]]);
     assert.equal(counterDeltas(undefined, cur).size, 0);
   });
@@ -77,7 +101,11 @@ describe('history options and pure helpers', () => {
   test('a sample without rows is refused (never recorded as zeros); process groups only when owners were scanned', () => {
     const t = new SocketTable(4);
     t.length = 2;
-    t.state[0] = LISTEN; t.lport[0] = 22; t.state[1] = ESTABLISHED; t.lport[1] = 22; t.rport[1] = 5555;
+    t.state[0] = LISTEN;
+    t.lport[0] = 22;
+    t.state[1] = ESTABLISHED;
+    t.lport[1] = 22;
+    t.rport[1] = 5555;
     const base = { source: 'netlink', warnings: [], notices: [], takenAt: 1_796_000_000_000, atMs: 1, scanMs: 1, totalMs: 2 };
     assert.throws(() => sampleRow(base as Sample, { intervalMs: 1000, top: 20 }), /without rows cannot be recorded/);
     const plain = sampleRow({ ...base, table: t } as Sample, { intervalMs: 1000, top: 20 });
@@ -97,12 +125,19 @@ describe('packed groups (schema 3)', () => {
       folded: fc.nat({ max: 100000 }),
       counts: fc.array(fc.oneof(fc.constant(0), fc.nat({ max: 5 }), fc.nat({ max: 2 ** 40 })), { minLength: 16, maxLength: 16 }).map((a) => Float64Array.from(a)),
     });
-    fc.assert(fc.property(fc.array(group, { maxLength: 25 }), (gs) => {
-      assert.deepEqual(unpackGroups(packGroups(gs)), gs.map((g) => ({ ...g })));
-    }));
+    fc.assert(
+      fc.property(fc.array(group, { maxLength: 25 }), (gs) => {
+        assert.deepEqual(
+          unpackGroups(packGroups(gs)),
+          gs.map((g) => ({ ...g })),
+        );
+      }),
+    );
     // 21 port groups of a busy server: a few bytes each.
     const c = new Float64Array(16);
-    c[1] = 120; c[6] = 3000; c[10] = 1;
+    c[1] = 120;
+    c[6] = 3000;
+    c[10] = 1;
     assert.ok(packGroups(Array.from({ length: 21 }, (_, k) => ({ key: String(8000 + k), folded: 0, counts: c }))).length <= 21 * 10);
   });
 

@@ -13,7 +13,10 @@ import { after, describe, test } from 'node:test';
 import { kernelOrSkip, Netns, runCli } from '../lib/netns.js';
 import { Driver, sleep, ssCounts, startRecord } from './lib.js';
 
-interface Doc { samples: { t: number; sampleMs: number; states: Record<string, number> }[]; gaps: unknown[] }
+interface Doc {
+  samples: { t: number; sampleMs: number; states: Record<string, number> }[];
+  gaps: unknown[];
+}
 
 function history(db: string, ns: Netns, extra: string[] = []): Doc {
   const r = runCli(['history', '--db', db, '--netns', ns.name, '--since', '10m', '--json', ...extra]);
@@ -34,7 +37,10 @@ async function sampleAfter(db: string, ns: Netns, t: number): Promise<void> {
 describe('record and history in a namespace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-hist-'));
   const cleanup: (() => void)[] = [];
-  after(() => { for (const c of cleanup) c(); rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    for (const c of cleanup) c();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('each change shows at the samples after it, equal to ss; SIGTERM stops cleanly; a second writer is refused', async (t) => {
     if (!kernelOrSkip(t, ['ss'])) return;
@@ -44,7 +50,9 @@ describe('record and history in a namespace', () => {
     const driver = await Driver.start(ns);
     const db = join(dir, 'a.db');
     const rec = startRecord(['--db', db, '--interval', '1', '--netns', ns.name]);
-    cleanup.push(() => { if (rec.child.exitCode === null) rec.child.kill('SIGKILL'); });
+    cleanup.push(() => {
+      if (rec.child.exitCode === null) rec.child.kill('SIGKILL');
+    });
     // Phases: [start of the stable stretch, ss counts]; each stretch ends where the next change begins.
     const phases: { from: number; to: number; ss: Record<string, number> }[] = [];
     const hold = async (): Promise<void> => {
@@ -92,7 +100,9 @@ describe('record and history in a namespace', () => {
     cleanup.push(() => ns.destroy());
     const db = join(dir, 'k.db');
     const rec = startRecord(['--db', db, '--interval', '0.2', '--netns', ns.name]);
-    cleanup.push(() => { if (rec.child.exitCode === null) rec.child.kill('SIGKILL'); });
+    cleanup.push(() => {
+      if (rec.child.exitCode === null) rec.child.kill('SIGKILL');
+    });
     for (let i = 0; i < 100 && (runCli(['history', '--db', db, '--netns', ns.name, '--json']).stdout.match(/"time"/g) ?? []).length < 4; i++) await sleep(200);
     rec.child.kill('SIGKILL');
     await rec.exited;
@@ -112,7 +122,9 @@ describe('record and history in a namespace', () => {
     cleanup.push(() => ns.destroy());
     const db = join(dir, 'r.db');
     const rec = startRecord(['--db', db, '--interval', '0.1', '--netns', ns.name, '--no-processes']);
-    cleanup.push(() => { if (rec.child.exitCode === null) rec.child.kill('SIGKILL'); });
+    cleanup.push(() => {
+      if (rec.child.exitCode === null) rec.child.kill('SIGKILL');
+    });
     await sampleAfter(db, ns, Date.now());
     let last = 0;
     for (let i = 0; i < 15; i++) {

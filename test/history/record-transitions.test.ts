@@ -35,7 +35,10 @@ async function until(what: string, f: () => boolean): Promise<void> {
 describe('record counts transitions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-htr-'));
   const cleanup: (() => void)[] = [];
-  after(() => { for (const c of cleanup) c(); rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    for (const c of cleanup) c();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('N connections made between two samples: every pair counted exactly once, in the samples after the first', async (t) => {
     if (!kernelOrSkip(t, ['python3']) || !addonOrSkip(t)) return;
@@ -43,12 +46,16 @@ describe('record counts transitions', () => {
     cleanup.push(() => ns.destroy());
     const db = join(dir, 'tr.db');
     const rec = startRecord(['--db', db, '--interval', '1', '--netns', ns.name, '--no-processes']);
-    cleanup.push(() => { if (rec.child.exitCode === null) rec.child.kill('SIGKILL'); });
+    cleanup.push(() => {
+      if (rec.child.exitCode === null) rec.child.kill('SIGKILL');
+    });
     await until('a first sample', () => runCli(['history', '--db', db, '--json', '--since', '10m']).stdout.includes('"transitions"'));
     const first = history(db, ['--netns', ns.name]).samples.length;
     const n = 150;
     const port = 21000 + (process.pid % 20000);
-    ns.run('python3', ['-c', `
+    ns.run('python3', [
+      '-c',
+      `
 import socket
 s = socket.socket(); s.bind(('127.0.0.1', ${port})); s.listen(1024)
 for i in range(${n}):
@@ -56,7 +63,8 @@ for i in range(${n}):
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\\x01' + b'\\x00' * 7)
     c.close(); a.close()
 s.close()
-`]);
+`,
+    ]);
     const done = Date.now();
     await until('a sample after the connections', () => history(db, ['--netns', ns.name]).samples.some((s) => s.t > done + 100));
     rec.child.kill('SIGTERM');
@@ -71,14 +79,22 @@ s.close()
       for (const [k, v] of Object.entries(s.transitions)) sum[k] = (sum[k] ?? 0) + v;
     }
     assert.deepEqual(sum, {
-      'CLOSE->LISTEN': 1, 'LISTEN->CLOSE': 1,
-      'CLOSE->SYN_SENT': n, 'SYN_SENT->ESTABLISHED': n, 'LISTEN->SYN_RECV': n, 'SYN_RECV->ESTABLISHED': n, 'ESTABLISHED->CLOSE': 2 * n,
+      'CLOSE->LISTEN': 1,
+      'LISTEN->CLOSE': 1,
+      'CLOSE->SYN_SENT': n,
+      'SYN_SENT->ESTABLISHED': n,
+      'LISTEN->SYN_RECV': n,
+      'SYN_RECV->ESTABLISHED': n,
+      'ESTABLISHED->CLOSE': 2 * n,
     });
     // None before the connections were made.
     for (const s of doc.samples.slice(0, first)) assert.deepEqual(s.transitions, {}, `sample ${new Date(s.t).toISOString()}`);
     // The steps add them up; the text view shows each pair's total.
     const steps = history(db, ['--netns', ns.name, '--step', '1h']);
-    assert.equal(steps.samples.reduce((a, s) => a + (s.transitions?.['ESTABLISHED->CLOSE'] ?? 0), 0), 2 * n);
+    assert.equal(
+      steps.samples.reduce((a, s) => a + (s.transitions?.['ESTABLISHED->CLOSE'] ?? 0), 0),
+      2 * n,
+    );
     const text = runCli(['history', '--db', db, '--netns', ns.name, '--since', '10m', '--transitions']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`^ESTABLISHED->CLOSE +${2 * n} `, 'm'));

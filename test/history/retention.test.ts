@@ -31,7 +31,7 @@ function row(t: number, i: number, groups = 0): SampleRow {
     c[ESTABLISHED] = k + (i % 3);
     g.push({ kind: 'lport' as const, key: String(1000 + k), folded: 0, counts: c });
   }
-  return { t, intervalMs: 30_000, netns: '', source: 'synthetic', scanMs: 1, counts, groups: g, counterDeltas: new Map([['Tcp.ActiveOpens', i % 4 + 1]]), countersFrom: t - 30_000, findings: [] };
+  return { t, intervalMs: 30_000, netns: '', source: 'synthetic', scanMs: 1, counts, groups: g, counterDeltas: new Map([['Tcp.ActiveOpens', (i % 4) + 1]]), countersFrom: t - 30_000, findings: [] };
 }
 
 describe('rollups and retention', () => {
@@ -61,21 +61,30 @@ describe('rollups and retention', () => {
     // Counter sums per bucket go with their rollups, and equal the raw deltas where both remain.
     assert.equal(q(`SELECT count(*) AS n FROM counter_rollups WHERE step = ${60_000} AND t < ${minutes['t'] as number}`)['n'], 0);
     const lastHour = Math.floor(lastT / HOUR) * HOUR;
-    assert.equal(q(`SELECT sum(sum) AS n FROM counter_rollups WHERE step = ${HOUR} AND t = ${lastHour}`)['n'],
-      q(`SELECT sum(delta) AS n FROM counters JOIN samples ON samples.id = counters.sample WHERE samples.t >= ${lastHour}`)['n']);
+    assert.equal(
+      q(`SELECT sum(sum) AS n FROM counter_rollups WHERE step = ${HOUR} AND t = ${lastHour}`)['n'],
+      q(`SELECT sum(delta) AS n FROM counters JOIN samples ON samples.id = counters.sample WHERE samples.t >= ${lastHour}`)['n'],
+    );
     assert.equal(q(`SELECT count(*) AS n FROM rollups WHERE step = ${HOUR}`)['n'], 72);
     store.close();
 
     const r = runCli(['history', '--db', db, '--since', `@${start / 1000}`, '--until', `@${end / 1000}`, '--step', '1h', '--json', 'established', 'time-wait']);
     assert.equal(r.code, 0, r.stderr);
-    const doc = JSON.parse(r.stdout) as { tier: string; states: string[]; samples: { t: number; n: number; states: Record<string, number>; min: Record<string, number>; max: Record<string, number>; mean: Record<string, number> }[] };
+    const doc = JSON.parse(r.stdout) as {
+      tier: string;
+      states: string[];
+      samples: { t: number; n: number; states: Record<string, number>; min: Record<string, number>; max: Record<string, number>; mean: Record<string, number> }[];
+    };
     assert.equal(doc.tier, 'hour');
     assert.deepEqual(doc.states, ['ESTABLISHED', 'TIME_WAIT']);
     assert.equal(doc.samples.length, 72);
     for (const s of doc.samples) {
       const inside = rows.filter((x) => x.t >= s.t && x.t < s.t + HOUR);
       assert.equal(s.n, inside.length);
-      for (const [name, code] of [['ESTABLISHED', ESTABLISHED], ['TIME_WAIT', TIME_WAIT]] as const) {
+      for (const [name, code] of [
+        ['ESTABLISHED', ESTABLISHED],
+        ['TIME_WAIT', TIME_WAIT],
+      ] as const) {
         const v = inside.map((x) => x.counts[code]!);
         assert.equal(s.min[name], Math.min(...v));
         assert.equal(s.max[name], Math.max(...v));

@@ -22,14 +22,23 @@ function noStack(stderr: string): void {
 
 function integrity(db: string): string {
   const d = new Database(db, { readonly: true });
-  try { return String(d.pragma('integrity_check', { simple: true })); } finally { d.close(); }
+  try {
+    return String(d.pragma('integrity_check', { simple: true }));
+  } finally {
+    d.close();
+  }
 }
 
 describe('history files under bad conditions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-hsafe-'));
   const mounts: string[] = [];
   after(() => {
-    for (const m of mounts) try { execFileSync('umount', [m]); } catch { /* not mounted */ }
+    for (const m of mounts)
+      try {
+        execFileSync('umount', [m]);
+      } catch {
+        /* not mounted */
+      }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -81,7 +90,11 @@ describe('history files under bad conditions', () => {
       const db = join(m, 'h.db');
       const rec = runCli(['record', '--db', db, '--interval', '0.1', '--samples', '5', '--no-processes']);
       assert.equal(rec.code, 0, rec.stderr);
-      if (wal) { const d = new Database(db); d.pragma('journal_mode = WAL'); d.close(); }
+      if (wal) {
+        const d = new Database(db);
+        d.pragma('journal_mode = WAL');
+        d.close();
+      }
       execFileSync('mount', ['-o', 'remount,ro', m]);
       const h = runCli(['history', '--db', db, '--since', '1h', '--json']);
       assert.equal(h.code, 0, h.stderr);

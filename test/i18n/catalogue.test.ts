@@ -20,9 +20,22 @@ function codeOnly(src: string): string {
     const c = src[i]!;
     const mode = stack[stack.length - 1];
     if (mode === 'tpl') {
-      if (c === '\\') { i++; continue; }
-      if (c === '`') { stack.pop(); out += ' '; continue; }
-      if (c === '$' && src[i + 1] === '{') { stack.push('code'); depth.push(0); i++; out += ' '; continue; }
+      if (c === '\\') {
+        i++;
+        continue;
+      }
+      if (c === '`') {
+        stack.pop();
+        out += ' ';
+        continue;
+      }
+      if (c === '$' && src[i + 1] === '{') {
+        stack.push('code');
+        depth.push(0);
+        i++;
+        out += ' ';
+        continue;
+      }
       continue;
     }
     if (c === "'" || c === '"') {
@@ -30,10 +43,18 @@ function codeOnly(src: string): string {
       out += ' ';
       continue;
     }
-    if (c === '`') { stack.push('tpl'); continue; }
+    if (c === '`') {
+      stack.push('tpl');
+      continue;
+    }
     if (c === '{') depth[depth.length - 1]!++;
     if (c === '}') {
-      if (depth[depth.length - 1] === 0 && stack.length > 1) { stack.pop(); depth = depth.slice(0, -1); out += ' '; continue; }
+      if (depth[depth.length - 1] === 0 && stack.length > 1) {
+        stack.pop();
+        depth = depth.slice(0, -1);
+        out += ' ';
+        continue;
+      }
       depth[depth.length - 1]!--;
     }
     out += c;
@@ -46,7 +67,12 @@ export function placeholders(fn: (...args: never[]) => unknown): Set<string> {
   const src = fn.toString();
   const arrow = src.indexOf('=>');
   const head = src.slice(0, arrow).trim();
-  const params = head.replace(/^async\s*/, '').replace(/^\(|\)$/g, '').split(',').map((p) => p.trim().replace(/\s*=.*$/, '')).filter(Boolean);
+  const params = head
+    .replace(/^async\s*/, '')
+    .replace(/^\(|\)$/g, '')
+    .split(',')
+    .map((p) => p.trim().replace(/\s*=.*$/, ''))
+    .filter(Boolean);
   const body = codeOnly(src.slice(arrow + 2));
   const used = new Set<string>();
   params.forEach((name, i) => {

@@ -29,7 +29,10 @@ function english(help: string): string[] {
   // Examples and simulate's event list (ids and aliases) are commands, not sentences.
   const body = help.split(/\n示例:\n/)[0]!.replace(/\n事件（id，然后是别名）:\n[\s\S]*?\n\n/, '\n');
   // A list of format names is names, not a sentence.
-  return body.split('\n').filter((l) => !/^ {2}--input-format NAME {2}[a-z ]+$/.test(l)).filter((l) => /\b[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}\b/i.test(l) && !/[\u4e00-\u9fff]/.test(l));
+  return body
+    .split('\n')
+    .filter((l) => !/^ {2}--input-format NAME {2}[a-z ]+$/.test(l))
+    .filter((l) => /\b[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}\b/i.test(l) && !/[\u4e00-\u9fff]/.test(l));
 }
 
 for (const command of ['ls', 'count', 'diff', 'explain', 'diagram', 'completion', 'watch', 'doctor', 'simulate']) {

@@ -102,8 +102,16 @@ test('diagram in Chinese: title, legend, captions and groups in text, SVG, DOT a
 test('count and diff in Chinese (LANG=zh_CN.UTF-8): headings and footers translated, numbers and states as in English', () => {
   const TEXT = 'test/fixtures/text';
   const zhEnv = { LANG: 'zh_CN.UTF-8' };
-  const rowsOf = (out: string) => out.split('\n').slice(1).filter((l) => l !== '' && !/^[(（]/.test(l)).map((l) => l.trim().split(/\s+/).slice(-1)[0]);
-  for (const args of [['count', `${TEXT}/netstat-an.txt`], ['count', '--by', 'lport', '--top', '3', `${TEXT}/netstat-an.txt`]]) {
+  const rowsOf = (out: string) =>
+    out
+      .split('\n')
+      .slice(1)
+      .filter((l) => l !== '' && !/^[(（]/.test(l))
+      .map((l) => l.trim().split(/\s+/).slice(-1)[0]);
+  for (const args of [
+    ['count', `${TEXT}/netstat-an.txt`],
+    ['count', '--by', 'lport', '--top', '3', `${TEXT}/netstat-an.txt`],
+  ]) {
     const en = run(args);
     const zh = run(args, zhEnv);
     assert.equal(zh.code, 0, zh.stderr);
@@ -119,7 +127,10 @@ test('count and diff in Chinese (LANG=zh_CN.UTF-8): headings and footers transla
   const lines = readFileSync(join(REPO, TEXT, 'netstat-an.txt'), 'utf8').split('\n');
   const est = lines.findIndex((l) => /ESTABLISHED/.test(l) && l.startsWith('tcp '));
   lines[est] = lines[est]!.replace('ESTABLISHED', 'TIME_WAIT  ');
-  lines.splice(lines.findIndex((l) => /CLOSE_WAIT/.test(l)), 1);
+  lines.splice(
+    lines.findIndex((l) => /CLOSE_WAIT/.test(l)),
+    1,
+  );
   lines.splice(3, 0, 'tcp        0      0 10.1.2.3:443            10.9.8.7:55000          SYN_RECV   ');
   writeFileSync(join(dir, 'after.txt'), lines.join('\n'));
   const zh = run(['diff', `${TEXT}/netstat-an.txt`, join(dir, 'after.txt')], zhEnv);
@@ -141,7 +152,11 @@ test('simulate in Chinese: the scenario list, a timeline with its explanation, t
   assertGolden('i18n/simulate-client-close-zh.txt', zh.stdout);
   assert.match(zh.stdout, /\n结束：客户端 CLOSED，服务端 CLOSED；没有在途的报文段。\n/);
   // The same run: every step's states and segments as in English.
-  const steps = (s: string) => s.split('\n').filter((l) => /^ *\d+ /.test(l)).map((l) => l.replace(/\s+/g, ' '));
+  const steps = (s: string) =>
+    s
+      .split('\n')
+      .filter((l) => /^ *\d+ /.test(l))
+      .map((l) => l.replace(/\s+/g, ' '));
   assert.deepEqual(steps(zh.stdout), steps(en.stdout));
   assert.ok(steps(en.stdout).length > 10);
 });

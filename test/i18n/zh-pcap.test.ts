@@ -48,7 +48,11 @@ test('pcap --lang zh: table headings and the count in Chinese, the rows and numb
   const cells = (l: string) => l.split(/ +/);
   const headEnd = (line: string, word: string) => displayWidth(line.slice(0, line.indexOf(word) + word.length));
   // Right-aligned columns end where their numbers end.
-  for (const [k, word] of [[2, '开始'], [3, '时长'], [7, '字节<']] as const) {
+  for (const [k, word] of [
+    [2, '开始'],
+    [3, '时长'],
+    [7, '字节<'],
+  ] as const) {
     const row = zhLines[1]!;
     const cell = cells(row)[k]!;
     let at = -1;
@@ -58,7 +62,22 @@ test('pcap --lang zh: table headings and the count in Chinese, the rows and numb
   assert.match(zh.stdout, /\n6 个连接的 12 个端点的最终状态：\n状态 +数量\n/);
   assert.doesNotMatch(zh.stdout, /Final states|ORIGINATOR|TOTAL/);
   const numbers = (s: string) => s.match(/\b\d+\b/g)?.join(' ');
-  assert.equal(numbers(zh.stdout.split('\n').slice(rows).join('\n').replace(/\d+ 个连接的 \d+ 个端点/, '')), numbers(en.stdout.split('\n').slice(rows).join('\n').replace(/the \d+ endpoints of \d+ connection/, '')));
+  assert.equal(
+    numbers(
+      zh.stdout
+        .split('\n')
+        .slice(rows)
+        .join('\n')
+        .replace(/\d+ 个连接的 \d+ 个端点/, ''),
+    ),
+    numbers(
+      en.stdout
+        .split('\n')
+        .slice(rows)
+        .join('\n')
+        .replace(/the \d+ endpoints of \d+ connection/, ''),
+    ),
+  );
   // --count and -H: the same texts.
   assertGolden('i18n/pcap-eth-us-count-zh.txt', run(['pcap', CAPTURE, '--count', '-H'], ZH).stdout);
   // JSON stays English: the same document in both languages.
@@ -75,24 +94,32 @@ test('pcap --timeline in Chinese: headings, endpoints, how and why translated; s
     if (word === 'connect()') continue; // a system call's name is kept inside the Chinese note
     assert.ok(!zh.stdout.includes(word), `"${word}" left in English`);
   }
-  const kept = (s: string) => (s.split('\n').filter((l) => /^(#| {2}\+)/.test(l)).join('\n').match(/\b(?:[A-Z_]{4,}|rcv-[a-z-]+|active-open|passive-open|[SU]\d+|seq=\d+)\b/g) ?? []).join(' ');
+  const kept = (s: string) =>
+    (
+      s
+        .split('\n')
+        .filter((l) => /^(#| {2}\+)/.test(l))
+        .join('\n')
+        .match(/\b(?:[A-Z_]{4,}|rcv-[a-z-]+|active-open|passive-open|[SU]\d+|seq=\d+)\b/g) ?? []
+    ).join(' ');
   assert.equal(kept(zh.stdout), kept(en.stdout), 'the same states, events, rows and segments');
   // Every step ends with its why in Chinese.
   const whys = Object.values(PCAP.zh.timeline.why);
   for (const line of zh.stdout.split('\n').filter((l) => /^ {2}\+\d/.test(l))) {
-    assert.ok(whys.some((w) => line.endsWith(` ${w}`)), `why left in English: ${line}`);
+    assert.ok(
+      whys.some((w) => line.endsWith(` ${w}`)),
+      `why left in English: ${line}`,
+    );
   }
 });
 
 test('pcap: every note the replay writes (src/pcap/endpoint.ts) has its Chinese; help and the usage error in Chinese', () => {
   const source = readFileSync(join(REPO, 'src/pcap/endpoint.ts'), 'utf8');
-  // The literals after the tag of every move/set call (some are a choice of two).
-  const notes = source.split('\n').flatMap((line) => {
-    const at = line.search(/TAG_(?:OBSERVED|INFERRED|PROJECTED), /);
-    if (at < 0) return [];
-    return [...line.slice(at).matchAll(/'((?:[^'\\]|\\.)*)'|`([^`]*)`/g)]
-      .map((m) => (m[1] ?? m[2]!).replace(/\\'/g, '\'').replace('${TIME_WAIT_SECONDS}', '60'));
-  });
+  // The literals after the tag of every move/set call, to the call's end (some are a choice of two).
+  const literal = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`([^`]*)`/g;
+  const notes = [...source.matchAll(/TAG_(?:OBSERVED|INFERRED|PROJECTED),\s*([^;]*?)\);/g)].flatMap((call) =>
+    [...call[1]!.matchAll(literal)].map((m) => (m[1] ?? m[2] ?? m[3]!).replace(/\\(['"])/g, '$1').replace('${TIME_WAIT_SECONDS}', '60')),
+  );
   assert.ok(notes.length >= 20, `notes found: ${notes.length}`);
   const why = PCAP.zh.timeline.why;
   for (const n of notes) {
@@ -136,7 +163,9 @@ test('RowBytes: UTF-8 text padded by display width; a block with it decodes as U
   assert.equal(got[2], long);
   // The byte output receives exactly the UTF-8 encoding.
   const bytes: Buffer[] = [];
-  const rbb = RowBytes.bytes((b) => { bytes.push(Buffer.from(b)); }, 64);
+  const rbb = RowBytes.bytes((b) => {
+    bytes.push(Buffer.from(b));
+  }, 64);
   rbb.utf8('TIME_WAIT 推算');
   void rbb.flush();
   assert.deepEqual(Buffer.concat(bytes), Buffer.from('TIME_WAIT 推算', 'utf8'));

@@ -28,7 +28,7 @@ function run(args: string[], env: Record<string, string> = {}, stdout?: number):
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr };
 }
 
-test('ls -m -i in Chinese: 内存 and TCP 信息 over their columns; netstat\'s headings and the rows unchanged; a file gets the same UTF-8', () => {
+test("ls -m -i in Chinese: 内存 and TCP 信息 over their columns; netstat's headings and the rows unchanged; a file gets the same UTF-8", () => {
   const en = run(['ls', '-m', '-i', '--replay', REPLAY]);
   const zh = run(['ls', '-m', '-i', '--replay', REPLAY], ZH);
   assert.equal(zh.code, 0, zh.stderr);
@@ -64,9 +64,19 @@ test('count --by in Chinese: the group heading and "other (N)" translated, rnet/
   const folded = /\nother \((\d+)\) /.exec(en.stdout)![1];
   assert.match(zh.stdout, new RegExp(`\\n其他（${folded} 组） `));
   assertGolden('i18n/count-by-rnet-zh.txt', zh.stdout);
-  const numbers = (s: string) => s.split('\n').map((l) => l.split(/\s+/).filter((c) => /^\d+$/.test(c)).join(' '));
+  const numbers = (s: string) =>
+    s.split('\n').map((l) =>
+      l
+        .split(/\s+/)
+        .filter((c) => /^\d+$/.test(c))
+        .join(' '),
+    );
   assert.deepEqual(numbers(zh.stdout), numbers(en.stdout));
-  for (const [by, word] of [['lport', '本地端口'], ['rport', '对端端口'], ['raddr', '对端地址']] as const) {
+  for (const [by, word] of [
+    ['lport', '本地端口'],
+    ['rport', '对端端口'],
+    ['raddr', '对端地址'],
+  ] as const) {
     assert.ok(run(['count', '--by', by, TEXT], ZH).stdout.startsWith(word), by);
     assert.ok(run(['count', '--by', by, TEXT]).stdout.startsWith(by.toUpperCase()), by);
   }

@@ -69,7 +69,20 @@ test('trace headings in Chinese: over their columns by display width; English un
   assert.equal(endsAt(zh).at(-1), endsAt(line.trimEnd()).at(-1), '毫秒 ends over the milliseconds');
   assert.equal(endsAt(zh)[1], endsAt(line)[1], 'PID ends over the pid');
 
-  const l: Lifetime = { ...ends, start: 0n, end: 2_000_000_000n, netns: 1, sent: 1200, received: 34000, ms: 2000, path: [CLOSE, SYN_SENT, ESTABLISHED, FIN_WAIT1, TIME_WAIT], history: 'ShDdFf', err: 0, observed: false, sk: 'ff' };
+  const l: Lifetime = {
+    ...ends,
+    start: 0n,
+    end: 2_000_000_000n,
+    netns: 1,
+    sent: 1200,
+    received: 34000,
+    ms: 2000,
+    path: [CLOSE, SYN_SENT, ESTABLISHED, FIN_WAIT1, TIME_WAIT],
+    history: 'ShDdFf',
+    err: 0,
+    observed: false,
+    sk: 'ff',
+  };
   const lz = lifetimeHeader('zh');
   const ll2 = lifetimeLine(l, 0n);
   assert.deepEqual(endsAt(lz).slice(5, 8), endsAt(ll2).slice(5, 8), '发送字节 接收字节 毫秒 end over their numbers');

@@ -106,7 +106,13 @@ describe('tcpstate diff against the live table', () => {
     await ns.zoo(['--only', 'listen,est,tw', '--ttl', '900']);
   });
   after(() => {
-    if (client?.pid !== undefined && client.exitCode === null) { try { process.kill(client.pid, 'SIGKILL'); } catch { /* gone */ } }
+    if (client?.pid !== undefined && client.exitCode === null) {
+      try {
+        process.kill(client.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     ns?.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -127,7 +133,8 @@ describe('tcpstate diff against the live table', () => {
     const beforeFile = join(dir, 'before.txt');
     writeFileSync(beforeFile, ns!.run('ss', ['-tan']));
 
-    const script = "const c=require('net').connect({port:7001,host:'127.0.0.1',allowHalfOpen:true},()=>console.log(c.localPort));c.on('error',()=>{});process.stdin.on('data',()=>{c.end();console.log('ended')});setTimeout(()=>process.exit(0),60000);";
+    const script =
+      "const c=require('net').connect({port:7001,host:'127.0.0.1',allowHalfOpen:true},()=>console.log(c.localPort));c.on('error',()=>{});process.stdin.on('data',()=>{c.end();console.log('ended')});setTimeout(()=>process.exit(0),60000);";
     client = ns!.spawn(process.execPath, ['-e', script]);
     const port = await new Promise<number>((res, rej) => {
       client!.stdout!.once('data', (d: Buffer) => res(Number(String(d).trim())));
@@ -139,8 +146,10 @@ describe('tcpstate diff against the live table', () => {
     const d1 = await runMain(['diff', '--json', beforeFile, '--live', '--netns', ns!.name]);
     assert.equal(d1.code, 1, d1.stderr);
     const j1 = JSON.parse(d1.stdout) as { sockets: { appeared: { local: string; remote: string; after: string }[]; disappeared: unknown[]; changed: unknown[] } };
-    assert.deepEqual(j1.sockets.appeared.map((s) => `${s.local} ${s.remote} ${s.after}`).sort(),
-      [`127.0.0.1:${port} 127.0.0.1:7001 ESTABLISHED`, `127.0.0.1:7001 127.0.0.1:${port} ESTABLISHED`].sort());
+    assert.deepEqual(
+      j1.sockets.appeared.map((s) => `${s.local} ${s.remote} ${s.after}`).sort(),
+      [`127.0.0.1:${port} 127.0.0.1:7001 ESTABLISHED`, `127.0.0.1:7001 127.0.0.1:${port} ESTABLISHED`].sort(),
+    );
     assert.deepEqual([j1.sockets.disappeared, j1.sockets.changed], [[], []]);
 
     const midFile = join(dir, 'mid.txt');
@@ -149,9 +158,11 @@ describe('tcpstate diff against the live table', () => {
     await liveUntil((s) => s.some((r) => r.local.port === port && r.state === 'FIN_WAIT2'));
 
     const d2 = await runMain(['diff', '--json', midFile, '--live', '--netns', ns!.name]);
-    const j2 = JSON.parse(d2.stdout) as { sockets: { changed: { local: string; before: string; after: string }[]; appeared: unknown[]; disappeared: unknown[] }; states: { state: string; change: number }[] };
-    assert.deepEqual(j2.sockets.changed.map((s) => `${s.local} ${s.before}->${s.after}`).sort(),
-      [`127.0.0.1:${port} ESTABLISHED->FIN_WAIT2`, `127.0.0.1:7001 ESTABLISHED->CLOSE_WAIT`].sort());
+    const j2 = JSON.parse(d2.stdout) as {
+      sockets: { changed: { local: string; before: string; after: string }[]; appeared: unknown[]; disappeared: unknown[] };
+      states: { state: string; change: number }[];
+    };
+    assert.deepEqual(j2.sockets.changed.map((s) => `${s.local} ${s.before}->${s.after}`).sort(), [`127.0.0.1:${port} ESTABLISHED->FIN_WAIT2`, `127.0.0.1:7001 ESTABLISHED->CLOSE_WAIT`].sort());
     assert.deepEqual([j2.sockets.appeared, j2.sockets.disappeared], [[], []]);
     const change = Object.fromEntries(j2.states.filter((s) => s.change !== 0).map((s) => [s.state, s.change]));
     assert.deepEqual(change, { ESTABLISHED: -2, FIN_WAIT2: 1, CLOSE_WAIT: 1 });

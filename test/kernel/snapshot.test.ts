@@ -10,7 +10,14 @@ import type { SocketRecord } from '../../src/model/table.js';
 import { CLI, kernelUnavailable, Netns, runCli } from '../lib/netns.js';
 import { kernelOrSkip } from '../lib/netns.js';
 
-interface Row { state: string; local: string; remote: string; recvQ: number; sendQ: number; pids: number[] }
+interface Row {
+  state: string;
+  local: string;
+  remote: string;
+  recvQ: number;
+  sendQ: number;
+  pids: number[];
+}
 
 /** `addr:port` the same way from every tool: brackets dropped, `*` port → 0, ss's `*` host → `::`. */
 function endpoint(text: string): string {
@@ -36,22 +43,29 @@ function fromRecords(recs: SocketRecord[]): Row[] {
 
 /** Rows of `ss -tan[p]` (no header). ss drops the State column when a filter selects one state. */
 function parseSs(out: string, onlyState?: string): Row[] {
-  return out.trim().split('\n').filter(Boolean).map((l) => {
-    const f = l.trim().split(/\s+/);
-    if (/^\d+$/.test(f[0]!)) f.unshift(onlyState ?? '?');
-    const code = parseState(f[0]!);
-    assert.notEqual(code, undefined, `ss state ${f[0]}`);
-    const pids = [...l.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
-    return { state: stateName(code!), recvQ: Number(f[1]), sendQ: Number(f[2]), local: endpoint(f[3]!), remote: endpoint(f[4]!), pids: [...new Set(pids)] };
-  });
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      if (/^\d+$/.test(f[0]!)) f.unshift(onlyState ?? '?');
+      const code = parseState(f[0]!);
+      assert.notEqual(code, undefined, `ss state ${f[0]}`);
+      const pids = [...l.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+      return { state: stateName(code!), recvQ: Number(f[1]), sendQ: Number(f[2]), local: endpoint(f[3]!), remote: endpoint(f[4]!), pids: [...new Set(pids)] };
+    });
 }
 
 /** Rows of `netstat -antW` (tcp and tcp6 lines). netstat prints mapped IPv4 without ::ffff:. */
 function parseNetstat(out: string): Row[] {
-  return out.split('\n').filter((l) => /^tcp6?\s/.test(l)).map((l) => {
-    const f = l.trim().split(/\s+/);
-    return { state: stateName(parseState(f[5]!)!), recvQ: Number(f[1]), sendQ: Number(f[2]), local: endpoint(f[3]!), remote: endpoint(f[4]!), pids: [] };
-  });
+  return out
+    .split('\n')
+    .filter((l) => /^tcp6?\s/.test(l))
+    .map((l) => {
+      const f = l.trim().split(/\s+/);
+      return { state: stateName(parseState(f[5]!)!), recvQ: Number(f[1]), sendQ: Number(f[2]), local: endpoint(f[3]!), remote: endpoint(f[4]!), pids: [] };
+    });
 }
 
 const key = (r: Row) => `${r.state} ${r.local} ${r.remote}`;
@@ -67,7 +81,10 @@ function stable<O, T>(oracle: () => O, ours: () => T, check: (ours: T, oracle: O
     const before = JSON.stringify(oracle());
     const mine = ours();
     const after = oracle();
-    if (before === JSON.stringify(after) || attempt === 3) { check(mine, after); return; }
+    if (before === JSON.stringify(after) || attempt === 3) {
+      check(mine, after);
+      return;
+    }
   }
 }
 
@@ -92,57 +109,82 @@ describe('live snapshot of a namespace in 10 TCP states', { concurrency: false }
 
   test('count --netns equals ss -tan for every state', (t) => {
     if (!kernelOrSkip(t)) return;
-    stable(() => parseSs(ns!.run('ss', ['-Htan'])).map(key).sort(), () => {
-      const r = runCli(['count', '--json', '--netns', ns!.name]);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout) as { states: Record<string, number>; total: number };
-    }, (ours, ssKeys) => {
-      const expected: Record<string, number> = {};
-      for (const name of Object.keys(ours.states)) expected[name] = 0;
-      for (const k of ssKeys) { const st = k.split(' ')[0]!; expected[st] = (expected[st] ?? 0) + 1; }
-      assert.deepEqual(ours.states, expected);
-      assert.equal(ours.total, ssKeys.length);
-      const nonzero = Object.values(ours.states).filter((n) => n > 0).length;
-      assert.ok(nonzero >= 9, `the zoo should show at least 9 states (TIME_WAIT may have ended), saw ${nonzero}`);
-    });
+    stable(
+      () =>
+        parseSs(ns!.run('ss', ['-Htan']))
+          .map(key)
+          .sort(),
+      () => {
+        const r = runCli(['count', '--json', '--netns', ns!.name]);
+        assert.equal(r.code, 0, r.stderr);
+        return JSON.parse(r.stdout) as { states: Record<string, number>; total: number };
+      },
+      (ours, ssKeys) => {
+        const expected: Record<string, number> = {};
+        for (const name of Object.keys(ours.states)) expected[name] = 0;
+        for (const k of ssKeys) {
+          const st = k.split(' ')[0]!;
+          expected[st] = (expected[st] ?? 0) + 1;
+        }
+        assert.deepEqual(ours.states, expected);
+        assert.equal(ours.total, ssKeys.length);
+        const nonzero = Object.values(ours.states).filter((n) => n > 0).length;
+        assert.ok(nonzero >= 9, `the zoo should show at least 9 states (TIME_WAIT may have ended), saw ${nonzero}`);
+      },
+    );
   });
 
   test('ls -a --netns lists exactly the sockets ss -tan lists, queues included', (t) => {
     if (!kernelOrSkip(t)) return;
-    stable(() => sortRows(parseSs(ns!.run('ss', ['-Htan']))), () => sortRows(fromRecords(lsJson(['-a', '--netns', ns!.name]))), (ours, ss) => {
-      assert.deepEqual(ours.map(key), ss.map(key));
-      for (let i = 0; i < ss.length; i++) {
-        assert.equal(ours[i]!.recvQ, ss[i]!.recvQ, `Recv-Q of ${key(ss[i]!)}`);
-        // procfs does not show a listener's backlog (ss's Send-Q for LISTEN comes from netlink).
-        if (ss[i]!.state !== 'LISTEN') assert.equal(ours[i]!.sendQ, ss[i]!.sendQ, `Send-Q of ${key(ss[i]!)}`);
-      }
-    });
+    stable(
+      () => sortRows(parseSs(ns!.run('ss', ['-Htan']))),
+      () => sortRows(fromRecords(lsJson(['-a', '--netns', ns!.name]))),
+      (ours, ss) => {
+        assert.deepEqual(ours.map(key), ss.map(key));
+        for (let i = 0; i < ss.length; i++) {
+          assert.equal(ours[i]!.recvQ, ss[i]!.recvQ, `Recv-Q of ${key(ss[i]!)}`);
+          // procfs does not show a listener's backlog (ss's Send-Q for LISTEN comes from netlink).
+          if (ss[i]!.state !== 'LISTEN') assert.equal(ours[i]!.sendQ, ss[i]!.sendQ, `Send-Q of ${key(ss[i]!)}`);
+        }
+      },
+    );
   });
 
   test('ls -a --netns agrees with netstat -antW socket for socket', (t) => {
     if (!kernelOrSkip(t, ['netstat'])) return;
-    stable(() => sortRows(parseNetstat(ns!.run('netstat', ['-antW']))).map(key),
+    stable(
+      () => sortRows(parseNetstat(ns!.run('netstat', ['-antW']))).map(key),
       () => sortRows(fromRecords(lsJson(['-a', '--netns', ns!.name])).map((r) => ({ ...r, local: unmap(r.local), remote: unmap(r.remote) }))).map(key),
-      (ours, oracle) => assert.deepEqual(ours, oracle));
+      (ours, oracle) => assert.deepEqual(ours, oracle),
+    );
   });
 
   test('default ls is netstat -n: everything but LISTEN', (t) => {
     if (!kernelOrSkip(t, ['netstat'])) return;
-    stable(() => sortRows(parseNetstat(ns!.run('netstat', ['-ntW']))).map(key),
+    stable(
+      () => sortRows(parseNetstat(ns!.run('netstat', ['-ntW']))).map(key),
       () => sortRows(fromRecords(lsJson(['--netns', ns!.name])).map((r) => ({ ...r, local: unmap(r.local), remote: unmap(r.remote) }))).map(key),
       (ours, oracle) => {
         assert.deepEqual(ours, oracle);
         assert.ok(!ours.some((k) => k.startsWith('LISTEN ')));
-      });
+      },
+    );
   });
 
   test('ls -p names the same PIDs as ss -tanp', (t) => {
     if (!kernelOrSkip(t)) return;
     const withPids = (rows: Row[]) => sortRows(rows).map((r) => `${key(r)} ${r.pids.join(',')}`);
-    stable(() => withPids(parseSs(ns!.run('ss', ['-Htanp']))), () => withPids(fromRecords(lsJson(['-ap', '--netns', ns!.name]))), (ours, ss) => {
-      assert.deepEqual(ours, ss);
-      assert.ok(ours.some((r) => r.endsWith(` ${zooPid}`)), 'the zoo owns sockets');
-    });
+    stable(
+      () => withPids(parseSs(ns!.run('ss', ['-Htanp']))),
+      () => withPids(fromRecords(lsJson(['-ap', '--netns', ns!.name]))),
+      (ours, ss) => {
+        assert.deepEqual(ours, ss);
+        assert.ok(
+          ours.some((r) => r.endsWith(` ${zooPid}`)),
+          'the zoo owns sockets',
+        );
+      },
+    );
   });
 
   test('filters select what ss selects with the same words', (t) => {
@@ -166,25 +208,42 @@ describe('live snapshot of a namespace in 10 TCP states', { concurrency: false }
     for (const f of filters) {
       const stateArgs = f.flatMap((w, i) => (w === 'state' ? [f[i + 1]!] : []));
       const single = stateArgs.length === 1 && !f.includes('exclude') && parseState(stateArgs[0]!) !== undefined ? stateArgs[0] : undefined;
-      stable(() => sortRows(parseSs(ns!.run('ss', ['-Htan', ...f]), single)).map(key), () => sortRows(fromRecords(lsJson(['-a', '--netns', ns!.name, ...f]))).map(key), (ours, ss) => {
-        assert.deepEqual(ours, ss, f.join(' '));
-        assert.ok(ss.length > 0 || f[1] === 'bucket' || f[1] === 'time-wait', `filter ${f.join(' ')} should select something in the zoo`);
-      });
+      stable(
+        () => sortRows(parseSs(ns!.run('ss', ['-Htan', ...f]), single)).map(key),
+        () => sortRows(fromRecords(lsJson(['-a', '--netns', ns!.name, ...f]))).map(key),
+        (ours, ss) => {
+          assert.deepEqual(ours, ss, f.join(' '));
+          assert.ok(ss.length > 0 || f[1] === 'bucket' || f[1] === 'time-wait', `filter ${f.join(' ')} should select something in the zoo`);
+        },
+      );
     }
   });
 
   test('-4 and -6 split the families like ss -4 / -6', (t) => {
     if (!kernelOrSkip(t)) return;
     for (const fam of ['-4', '-6']) {
-      stable(() => sortRows(parseSs(ns!.run('ss', ['-Htan', fam]))).map(key), () => sortRows(fromRecords(lsJson(['-a', fam, '--netns', ns!.name]))).map(key),
-        (ours, ss) => assert.deepEqual(ours, ss, fam));
+      stable(
+        () => sortRows(parseSs(ns!.run('ss', ['-Htan', fam]))).map(key),
+        () => sortRows(fromRecords(lsJson(['-a', fam, '--netns', ns!.name]))).map(key),
+        (ours, ss) => assert.deepEqual(ours, ss, fam),
+      );
     }
   });
 
   test('-u lists UDP sockets like ss -uan', (t) => {
     if (!kernelOrSkip(t)) return;
-    const ss = ns!.run('ss', ['-Huan']).trim().split('\n').map((l) => { const f = l.trim().split(/\s+/); return `${endpoint(f[3]!)} ${endpoint(f[4]!)}`; }).sort();
-    const ours = lsJson(['-ua', '--netns', ns!.name]).map((r) => `${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port}`).sort();
+    const ss = ns!
+      .run('ss', ['-Huan'])
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const f = l.trim().split(/\s+/);
+        return `${endpoint(f[3]!)} ${endpoint(f[4]!)}`;
+      })
+      .sort();
+    const ours = lsJson(['-ua', '--netns', ns!.name])
+      .map((r) => `${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port}`)
+      .sort();
     assert.deepEqual(ours, ss);
     assert.equal(ours.length, 2);
   });
@@ -196,7 +255,10 @@ describe('live snapshot of a namespace in 10 TCP states', { concurrency: false }
     const doc = JSON.parse(r.stdout) as { groups: { key: string; states: Record<string, number>; total: number }[]; total: number };
     const ss = parseSs(ns!.run('ss', ['-Htan']));
     const byPort = new Map<string, number>();
-    for (const row of ss) { const p = row.local.slice(row.local.lastIndexOf(':') + 1); byPort.set(p, (byPort.get(p) ?? 0) + 1); }
+    for (const row of ss) {
+      const p = row.local.slice(row.local.lastIndexOf(':') + 1);
+      byPort.set(p, (byPort.get(p) ?? 0) + 1);
+    }
     assert.deepEqual(new Map(doc.groups.map((g) => [g.key, g.total])), byPort);
     const p = runCli(['count', '--json', '--by', 'process', '--netns', ns!.name]);
     const pdoc = JSON.parse(p.stdout) as { groups: { key: string; total: number }[] };
@@ -209,11 +271,15 @@ describe('live snapshot of a namespace in 10 TCP states', { concurrency: false }
   test('--format awk prints what the one-liner prints on netstat -n', (t) => {
     if (!kernelOrSkip(t, ['netstat'])) return;
     const sorted = (s: string) => s.trim().split('\n').sort().join('\n');
-    stable(() => sorted(ns!.run('sh', ['-c', "netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'"])), () => {
-      const r = runCli(['count', '--format', 'awk', '--netns', ns!.name]);
-      assert.equal(r.code, 0, r.stderr);
-      return sorted(r.stdout);
-    }, (ours, oracle) => assert.equal(ours, oracle));
+    stable(
+      () => sorted(ns!.run('sh', ['-c', "netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'"])),
+      () => {
+        const r = runCli(['count', '--format', 'awk', '--netns', ns!.name]);
+        assert.equal(r.code, 0, r.stderr);
+        return sorted(r.stdout);
+      },
+      (ours, oracle) => assert.equal(ours, oracle),
+    );
   });
 
   test('timers: a fresh TIME_WAIT has ≤ 60 s left, as ss -o says', async (t) => {
@@ -229,7 +295,10 @@ describe('live snapshot of a namespace in 10 TCP states', { concurrency: false }
       for (const r of recs) {
         assert.equal(r.timer?.kind, 'timewait');
         assert.ok(r.timer!.expiresMs! <= 60_000 && r.timer!.expiresMs! > 0, JSON.stringify(r.timer));
-        assert.ok(ssSecs.some((s) => Math.abs(s - r.timer!.expiresMs! / 1000) <= 2), `${r.timer!.expiresMs} ms vs ss ${ssSecs}`);
+        assert.ok(
+          ssSecs.some((s) => Math.abs(s - r.timer!.expiresMs! / 1000) <= 2),
+          `${r.timer!.expiresMs} ms vs ss ${ssSecs}`,
+        );
       }
       assert.match(runCli(['ls', '-o', '--netns', tw.name, 'state', 'time-wait']).stdout, /timewait \(\d+\.\d\d\/0\/0\)/);
     } finally {
@@ -237,7 +306,7 @@ describe('live snapshot of a namespace in 10 TCP states', { concurrency: false }
     }
   });
 
-  test('without root: other users\' processes hidden, said once', (t) => {
+  test("without root: other users' processes hidden, said once", (t) => {
     if (!kernelOrSkip(t)) return;
     const r = spawnSync(process.execPath, [CLI, 'ls', '-ap'], { uid: 65534, gid: 65534, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

@@ -11,7 +11,19 @@ import { runMain } from '../lib/cli.js';
 /** `proto local remote` of each udp line of a netstat-style listing. */
 function udpLines(text: string): string[] {
   // tcpstate writes IPv6 endpoints in brackets ([::1]:53), netstat without (::1:53).
-  return text.split('\n').filter((l) => l.startsWith('udp')).map((l) => l.trim().split(/\s+/).slice(0, 5).filter((_, k) => k !== 1 && k !== 2).join(' ').replace(/[[\]]/g, '')).sort();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('udp'))
+    .map((l) =>
+      l
+        .trim()
+        .split(/\s+/)
+        .slice(0, 5)
+        .filter((_, k) => k !== 1 && k !== 2)
+        .join(' ')
+        .replace(/[[\]]/g, ''),
+    )
+    .sort();
 }
 
 describe('UDP sockets listed as netstat lists them', () => {
@@ -23,22 +35,32 @@ describe('UDP sockets listed as netstat lists them', () => {
     if (kernelUnavailable()) return;
     ns = Netns.create('udp');
     // Two unconnected sockets (IPv4, IPv6) and a connected pair; held until the test ends.
-    holder = ns.spawn(process.execPath, ['-e', `
+    holder = ns.spawn(process.execPath, [
+      '-e',
+      `
       const d = require('node:dgram');
       const a = d.createSocket('udp4'); const b = d.createSocket('udp4'); const c = d.createSocket('udp6');
       a.bind(${base}, '127.0.0.1', () => b.bind(${base + 1}, '127.0.0.1', () => b.connect(${base}, '127.0.0.1', () =>
         c.bind(${base + 2}, '::1', () => console.log('ready')))));
-      process.stdin.resume();`]);
+      process.stdin.resume();`,
+    ]);
     await new Promise<void>((res, rej) => {
       const timer = setTimeout(() => rej(new Error('UDP holder not ready')), 10_000);
-      holder!.stdout!.once('data', () => { clearTimeout(timer); res(); });
+      holder!.stdout!.once('data', () => {
+        clearTimeout(timer);
+        res();
+      });
     });
   });
   after(() => ns?.destroy());
 
   test('ls -u, -lu, -ua: the sockets of netstat -nu, -nlu, -nua', async (t) => {
     if (!kernelOrSkip(t, ['netstat'])) return;
-    for (const [ours, theirs] of [[['-u'], '-nu'], [['-lu'], '-nlu'], [['-ua'], '-nua']] as const) {
+    for (const [ours, theirs] of [
+      [['-u'], '-nu'],
+      [['-lu'], '-nlu'],
+      [['-ua'], '-nua'],
+    ] as const) {
       const r = await runMain(['ls', ...ours, '--netns', ns!.name]);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(udpLines(r.stdout), udpLines(ns!.run('netstat', [theirs])), ours.join(' '));
@@ -52,7 +74,13 @@ describe('UDP sockets listed as netstat lists them', () => {
     const r = await runMain(['ls', '-ua', '--json', '--netns', ns!.name]);
     const j = JSON.parse(r.stdout) as { sockets: { proto: string; state: string; local: { port: number } }[] };
     const ours = j.sockets.map((s) => `${s.local.port} ${s.state}`).sort();
-    const ss = ns!.run('ss', ['-uanH']).trim().split('\n').map((l) => l.trim().split(/\s+/)).map((f) => `${f[3]!.split(':').pop()} ${f[0] === 'ESTAB' ? 'ESTABLISHED' : f[0]}`).sort();
+    const ss = ns!
+      .run('ss', ['-uanH'])
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .map((f) => `${f[3]!.split(':').pop()} ${f[0] === 'ESTAB' ? 'ESTABLISHED' : f[0]}`)
+      .sort();
     assert.deepEqual(ours, ss);
     assert.ok(ours.includes(`${base} UNCONN`));
     const csv = await runMain(['ls', '-ua', '--csv', '--netns', ns!.name]);

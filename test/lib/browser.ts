@@ -50,7 +50,9 @@ export async function watchedPage(b: Browser, o: { width?: number; height?: numb
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const w: Watched = { page, context, errors: [], requests: [] };
-  page.on('console', (m) => { if (m.type() === 'error') w.errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.errors.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => w.errors.push(`exception: ${e.message}`));
   page.on('request', (r) => w.requests.push(r.url()));
   return w;

@@ -12,8 +12,18 @@ export class NgWriter {
   private parts: Buffer[] = [];
   constructor(private readonly le = true) {}
 
-  private u16(v: number): Buffer { const b = Buffer.alloc(2); if (this.le) b.writeUInt16LE(v); else b.writeUInt16BE(v); return b; }
-  private u32(v: number): Buffer { const b = Buffer.alloc(4); if (this.le) b.writeUInt32LE(v >>> 0); else b.writeUInt32BE(v >>> 0); return b; }
+  private u16(v: number): Buffer {
+    const b = Buffer.alloc(2);
+    if (this.le) b.writeUInt16LE(v);
+    else b.writeUInt16BE(v);
+    return b;
+  }
+  private u32(v: number): Buffer {
+    const b = Buffer.alloc(4);
+    if (this.le) b.writeUInt32LE(v >>> 0);
+    else b.writeUInt32BE(v >>> 0);
+    return b;
+  }
 
   /** A block: type, total length, body (padded), total length. */
   block(type: number, body: Buffer): this {
@@ -38,12 +48,28 @@ export class NgWriter {
   }
 
   /** Options: if_tsresol (9), if_tsoffset (14, seconds). */
-  tsresol(v: number): Buffer { return this.option(9, Buffer.from([v])); }
-  tsoffset(seconds: bigint): Buffer { const b = Buffer.alloc(8); if (this.le) b.writeBigInt64LE(seconds); else b.writeBigInt64BE(seconds); return this.option(14, b); }
+  tsresol(v: number): Buffer {
+    return this.option(9, Buffer.from([v]));
+  }
+  tsoffset(seconds: bigint): Buffer {
+    const b = Buffer.alloc(8);
+    if (this.le) b.writeBigInt64LE(seconds);
+    else b.writeBigInt64BE(seconds);
+    return this.option(14, b);
+  }
 
   epb(iface: number, ts: bigint, data: Buffer, origLen = data.length, flags?: number): this {
     const opts = flags === undefined ? Buffer.alloc(0) : Buffer.concat([this.option(2, this.u32(flags)), this.u16(0), this.u16(0)]);
-    const body = Buffer.concat([this.u32(iface), this.u32(Number(ts >> 32n)), this.u32(Number(ts & 0xffffffffn)), this.u32(data.length), this.u32(origLen), data, Buffer.alloc(pad4(data.length) - data.length), opts]);
+    const body = Buffer.concat([
+      this.u32(iface),
+      this.u32(Number(ts >> 32n)),
+      this.u32(Number(ts & 0xffffffffn)),
+      this.u32(data.length),
+      this.u32(origLen),
+      data,
+      Buffer.alloc(pad4(data.length) - data.length),
+      opts,
+    ]);
     return this.block(6, body);
   }
 
@@ -68,7 +94,7 @@ export function pcapPackets(file: Buffer): { sec: number; frac: number; data: Bu
   const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
   const r32 = (o: number) => (le ? file.readUInt32LE(o) : file.readUInt32BE(o));
   const out: { sec: number; frac: number; data: Buffer }[] = [];
-  for (let o = 24; o + 16 <= file.length;) {
+  for (let o = 24; o + 16 <= file.length; ) {
     const cap = r32(o + 8);
     out.push({ sec: r32(o), frac: r32(o + 4), data: file.subarray(o + 16, o + 16 + cap) });
     o += 16 + cap;

@@ -96,16 +96,20 @@ export function takeCaptures(ns: Netns, specs: readonly CaptureSpec[] = CAPTURES
     const b = after.map(recordKey).sort().join('\n');
     if (a === b) return { texts, live, liveJson: before.stdout };
   }
-  throw new Error('the namespace\'s socket table kept changing while captures were taken');
+  throw new Error("the namespace's socket table kept changing while captures were taken");
 }
 
 /** Tool versions and kernel, for the fixtures README. */
 export function toolVersions(): Record<string, string> {
   const first = (cmd: string, args: string[]) => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .split('\n')[0]!
+        .trim();
     } catch (e) {
-      return String((e as { stdout?: string }).stdout ?? '').split('\n')[0]!.trim();
+      return String((e as { stdout?: string }).stdout ?? '')
+        .split('\n')[0]!
+        .trim();
     }
   };
   return {

@@ -5,14 +5,22 @@
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 
-export interface Ran { code: number; stdout: string; stderr: string }
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export async function runMain(args: string[], stdin: Buffer = Buffer.alloc(0), env: Record<string, string> = {}): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
-    out: (t) => { stdout += t; },
-    err: (t) => { stderr += t; },
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
     env,
     argOffset: 0,
     stdin: async () => stdin,

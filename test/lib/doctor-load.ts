@@ -33,7 +33,10 @@ function onStdinLine(f: (line: string) => void): void {
   process.stdin.on('data', (d: Buffer) => {
     buf += d.toString();
     let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) { f(buf.slice(0, nl).trim()); buf = buf.slice(nl + 1); }
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      f(buf.slice(0, nl).trim());
+      buf = buf.slice(nl + 1);
+    }
   });
 }
 
@@ -66,27 +69,39 @@ function client(): void {
   let attempted = 0;
   let ready = false;
   const markReady = () => {
-    if (!ready && attempted >= readyAfter) { ready = true; say({ ready: true, pid: process.pid, attempted, opened }); }
+    if (!ready && attempted >= readyAfter) {
+      ready = true;
+      say({ ready: true, pid: process.pid, attempted, opened });
+    }
   };
-  const one = () => new Promise<void>((res) => {
-    attempted++;
-    const c = net.connect({ port, host, allowHalfOpen: close === 'end' });
-    c.on('error', (e: NodeJS.ErrnoException) => {
-      const code = e.code ?? 'ERR';
-      errors[code] = (errors[code] ?? 0) + 1;
-      firstErrorAt ??= Date.now();
-      res();
+  const one = () =>
+    new Promise<void>((res) => {
+      attempted++;
+      const c = net.connect({ port, host, allowHalfOpen: close === 'end' });
+      c.on('error', (e: NodeJS.ErrnoException) => {
+        const code = e.code ?? 'ERR';
+        errors[code] = (errors[code] ?? 0) + 1;
+        firstErrorAt ??= Date.now();
+        res();
+      });
+      c.once('connect', () => {
+        opened++;
+        if (close === 'destroy') {
+          c.destroy();
+          res();
+          return;
+        }
+        keep.push(c);
+        if (close === 'end') {
+          c.resume();
+          c.end(() => res());
+          return;
+        }
+        res();
+      });
+      // Blocked connects (full accept queue, dropped ACKs) resolve at once; they stay pending.
+      if (perSec > 0) setTimeout(res, 0);
     });
-    c.once('connect', () => {
-      opened++;
-      if (close === 'destroy') { c.destroy(); res(); return; }
-      keep.push(c);
-      if (close === 'end') { c.resume(); c.end(() => res()); return; }
-      res();
-    });
-    // Blocked connects (full accept queue, dropped ACKs) resolve at once; they stay pending.
-    if (perSec > 0) setTimeout(res, 0);
-  });
   let paused = false;
   const open = async (n: number) => {
     for (let k = 0; k < n && !paused; k++) {
@@ -110,7 +125,10 @@ function client(): void {
       setTimeout(() => say({ paused: true, attempted, opened }), 300);
     }
   });
-  void open(count).then(() => { markReady(); say({ finished: true, attempted, opened }); });
+  void open(count).then(() => {
+    markReady();
+    say({ finished: true, attempted, opened });
+  });
   process.on('exit', () => say({ done: true, attempted, opened, errors, firstErrorAt }));
 }
 
@@ -124,4 +142,7 @@ process.stdin.resume();
 setInterval(() => {}, 1 << 30);
 if (role === 'server') server();
 else if (role === 'client') client();
-else { process.stderr.write(`unknown role ${role}\n`); process.exit(2); }
+else {
+  process.stderr.write(`unknown role ${role}\n`);
+  process.exit(2);
+}

@@ -14,7 +14,10 @@ export class Load {
   private waiters: (() => void)[] = [];
   readonly pid: number;
 
-  constructor(readonly child: ChildProcess, first: Record<string, unknown>) {
+  constructor(
+    readonly child: ChildProcess,
+    first: Record<string, unknown>,
+  ) {
     this.pid = first['pid'] as number;
   }
 
@@ -30,7 +33,10 @@ export class Load {
       const hit = this.lines.find((l) => key in l);
       if (hit) return hit;
       if (Date.now() > deadline) throw new Error(`no "${key}" line from load pid ${this.pid} in ${ms} ms: ${JSON.stringify(this.lines)}`);
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 200); });
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 200);
+      });
     }
   }
 
@@ -58,10 +64,19 @@ export async function startLoad(ns: Netns, role: 'server' | 'client', args: stri
       while ((nl = buf.indexOf('\n')) >= 0) {
         const o = JSON.parse(buf.slice(0, nl)) as Record<string, unknown>;
         buf = buf.slice(nl + 1);
-        if (!load && o['ready']) { clearTimeout(timer); load = new Load(child, o); res(load); } else load?.push(o);
+        if (!load && o['ready']) {
+          clearTimeout(timer);
+          load = new Load(child, o);
+          res(load);
+        } else load?.push(o);
       }
     });
-    child.once('exit', (code) => { if (!load) { clearTimeout(timer); rej(new Error(`${role} exited with ${code}: ${buf}`)); } });
+    child.once('exit', (code) => {
+      if (!load) {
+        clearTimeout(timer);
+        rej(new Error(`${role} exited with ${code}: ${buf}`));
+      }
+    });
   });
 }
 
@@ -99,13 +114,22 @@ export function runTcpstate(args: string[], json = true): Promise<DoctorRun> {
     const c = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    c.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    c.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     c.once('error', rej);
     c.once('close', (code) => {
       let doc: DoctorDoc = { worst: '', findings: [], checks: [] };
       if (json) {
-        try { doc = JSON.parse(out) as DoctorDoc; } catch { rej(new Error(`not JSON (exit ${code}): ${out}\n${err}`)); return; }
+        try {
+          doc = JSON.parse(out) as DoctorDoc;
+        } catch {
+          rej(new Error(`not JSON (exit ${code}): ${out}\n${err}`));
+          return;
+        }
       }
       res({ code: code ?? -1, stdout: out, stderr: err, json: doc, endedAt: Date.now() });
     });

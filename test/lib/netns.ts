@@ -94,9 +94,15 @@ export class Netns {
       child.stdout!.on('data', (d: Buffer) => {
         buf += d.toString();
         const nl = buf.indexOf('\n');
-        if (nl >= 0) { clearTimeout(timer); res(buf.slice(0, nl)); }
+        if (nl >= 0) {
+          clearTimeout(timer);
+          res(buf.slice(0, nl));
+        }
       });
-      child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`zoo exited with ${code}: ${buf}`)); });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        rej(new Error(`zoo exited with ${code}: ${buf}`));
+      });
     });
     const msg = JSON.parse(line) as { ready: boolean; pid: number; expect: Record<string, number> };
     if (!msg.ready) throw new Error(`zoo not ready: ${line}`);
@@ -107,15 +113,31 @@ export class Netns {
   destroy(): void {
     for (const c of this.children) {
       if (c.exitCode === null && c.pid !== undefined) {
-        try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(c.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
     }
     // Processes left inside (e.g. the zoo under ip netns exec) die with SIGKILL too.
     try {
       const pids = execFileSync('ip', ['netns', 'pids', this.name], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
-      for (const p of pids) { try { process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ } }
-    } catch { /* namespace gone */ }
-    try { execFileSync('ip', ['netns', 'del', this.name], { stdio: 'ignore' }); } catch { /* already gone */ }
+      for (const p of pids) {
+        try {
+          process.kill(Number(p), 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    } catch {
+      /* namespace gone */
+    }
+    try {
+      execFileSync('ip', ['netns', 'del', this.name], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
   }
 }
 

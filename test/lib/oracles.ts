@@ -31,9 +31,12 @@ export function tsharkConversations(file: string): ConvRow[] {
     const m = re.exec(line);
     if (!m) continue;
     rows.push({
-      a: m[1]!, b: m[2]!,
-      framesBA: Number(m[3]), bytesBA: bytesCell(m[4]!, m[5]!),
-      framesAB: Number(m[6]), bytesAB: bytesCell(m[7]!, m[8]!),
+      a: m[1]!,
+      b: m[2]!,
+      framesBA: Number(m[3]),
+      bytesBA: bytesCell(m[4]!, m[5]!),
+      framesAB: Number(m[6]),
+      bytesAB: bytesCell(m[7]!, m[8]!),
       exactBytes: m[5] === 'bytes' && m[8] === 'bytes',
     });
   }
@@ -63,10 +66,25 @@ export function ssEnd(address: string, port: number, family: 4 | 6): string {
   return family === 4 ? `${address}:${port}` : `[${address}]:${port}`;
 }
 
-export interface JsonEndpoint { address: string; port: number; state: string; packets: number; bytes: number; how: string }
+export interface JsonEndpoint {
+  address: string;
+  port: number;
+  state: string;
+  packets: number;
+  bytes: number;
+  how: string;
+}
 export interface JsonConnection {
-  id: number; family: 4 | 6; orig: JsonEndpoint; resp: JsonEndpoint; originGuessed: boolean;
-  connState: string; history: string; anomalies: string[]; start: string; firstFrame: number;
+  id: number;
+  family: 4 | 6;
+  orig: JsonEndpoint;
+  resp: JsonEndpoint;
+  originGuessed: boolean;
+  connState: string;
+  history: string;
+  anomalies: string[];
+  start: string;
+  firstFrame: number;
 }
 
 /**

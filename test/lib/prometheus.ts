@@ -36,22 +36,45 @@ export function track(c: ChildProcess): ChildProcess {
   return c;
 }
 function killStarted(): void {
-  for (const c of started) if (c.pid !== undefined) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const c of started)
+    if (c.pid !== undefined)
+      try {
+        process.kill(c.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
 }
 process.once('exit', killStarted);
-for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => { killStarted(); process.kill(process.pid, sig); });
+for (const sig of ['SIGTERM', 'SIGINT'] as const)
+  process.once(sig, () => {
+    killStarted();
+    process.kill(process.pid, sig);
+  });
 
 function stop(c: ChildProcess): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return Promise.resolve();
   const gone = new Promise<void>((res) => c.once('exit', () => res()));
-  try { process.kill(c.pid, 'SIGTERM'); } catch { /* gone */ }
-  const t = setTimeout(() => { try { process.kill(c.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+  try {
+    process.kill(c.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  const t = setTimeout(() => {
+    try {
+      process.kill(c.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 5000);
   return gone.finally(() => clearTimeout(t));
 }
 
 export class Serve {
   stderr = '';
-  private constructor(readonly child: ChildProcess, readonly port: number) {}
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
 
   /** Start `tcpstate serve` on a free loopback port with `args`; resolves after its start line. */
   static async start(args: string[]): Promise<Serve> {
@@ -65,9 +88,15 @@ export class Serve {
       const t = setTimeout(() => rej(new Error(`serve did not start in 20 s: ${s.stderr}`)), 20_000);
       child.stderr!.on('data', (d: Buffer) => {
         s.stderr += d.toString();
-        if (/listening on/.test(s.stderr)) { clearTimeout(t); res(); }
+        if (/listening on/.test(s.stderr)) {
+          clearTimeout(t);
+          res();
+        }
       });
-      child.once('exit', (code) => { clearTimeout(t); rej(new Error(`serve exited with ${code}: ${s.stderr}`)); });
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        rej(new Error(`serve exited with ${code}: ${s.stderr}`));
+      });
     });
     return s;
   }
@@ -84,23 +113,37 @@ export class Serve {
 }
 
 export class Prometheus {
-  private constructor(readonly child: ChildProcess, readonly port: number, readonly dir: string, public log: string) {}
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+    readonly dir: string,
+    public log: string,
+  ) {}
 
   /** Start Prometheus scraping `target` (host:port) every second. */
   static async start(target: string, extra: { scheme?: string; basicAuth?: { user: string; password: string } } = {}): Promise<Prometheus> {
     const dir = mkdtempSync(join(tmpdir(), 'tcpstate-prom-'));
     const port = await freePort();
     const auth = extra.basicAuth ? `    basic_auth:\n      username: ${extra.basicAuth.user}\n      password: ${extra.basicAuth.password}\n` : '';
-    writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: tcpstate\n    scheme: ${extra.scheme ?? 'http'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`);
-    const child = track(spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: tcpstate\n    scheme: ${extra.scheme ?? 'http'}\n${auth}    static_configs:\n      - targets: ['${target}']\n`,
+    );
+    const child = track(
+      spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
     const p = new Prometheus(child, port, dir, '');
-    child.stderr!.on('data', (d: Buffer) => { p.log = (p.log + d.toString()).slice(-20_000); });
+    child.stderr!.on('data', (d: Buffer) => {
+      p.log = (p.log + d.toString()).slice(-20_000);
+    });
     return p;
   }
 
   async api<T>(path: string): Promise<T> {
     const r = await fetch(`http://127.0.0.1:${this.port}${path}`);
-    const j = await r.json() as { status: string; data: unknown; error?: string };
+    const j = (await r.json()) as { status: string; data: unknown; error?: string };
     if (j.status !== 'success') throw new Error(`prometheus ${path}: ${j.error}`);
     return j.data as T;
   }

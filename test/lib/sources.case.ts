@@ -64,7 +64,15 @@ function lsJson(src: SourceUnderTest, ns: Netns, extra: string[] = []): Rec[] {
 /** ss in the namespace. With a single-state filter ss leaves out its State column; `implied` names it. */
 function ss(ns: Netns, flags: string, filter: string[] = [], implied?: string): SsRow[] {
   const text = ns.run('ss', [flags, ...filter]);
-  return parseSs(implied ? text.split('\n').filter((l) => l.trim()).map((l) => `${implied} ${l}`).join('\n') : text);
+  return parseSs(
+    implied
+      ? text
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => `${implied} ${l}`)
+          .join('\n')
+      : text,
+  );
 }
 
 /** Multiset of keys, sorted, for an assert.deepEqual that shows the difference. */
@@ -110,7 +118,10 @@ export function sourceCases(src: SourceUnderTest, env: () => Promise<ZooEnv>, gu
     test(`${src.name}: ${name}`, async (t) => {
       if (!guard(t)) return;
       const why = src.skip?.[name];
-      if (why) { t.skip(why); return; }
+      if (why) {
+        t.skip(why);
+        return;
+      }
       fn(await env(), t);
     });
 
@@ -190,7 +201,12 @@ export function sourceCases(src: SourceUnderTest, env: () => Promise<ZooEnv>, gu
   });
 
   cas('state filters as ss: time-wait, syn-recv, connected', (e) => {
-    const cases: [string[], string | undefined][] = [[['state', 'time-wait'], 'TIME-WAIT'], [['state', 'syn-recv'], 'SYN-RECV'], [['state', 'connected'], undefined], [['exclude', 'listening'], undefined]];
+    const cases: [string[], string | undefined][] = [
+      [['state', 'time-wait'], 'TIME-WAIT'],
+      [['state', 'syn-recv'], 'SYN-RECV'],
+      [['state', 'connected'], undefined],
+      [['exclude', 'listening'], undefined],
+    ];
     for (const [f, implied] of cases) {
       const want = keys(ss(e.zoo, '-tanH', f, implied), ssKey);
       assert.ok(want.length > 0, `ss finds sockets for ${f.join(' ')}`);
@@ -208,7 +224,11 @@ export function sourceCases(src: SourceUnderTest, env: () => Promise<ZooEnv>, gu
     let owned = 0;
     for (const r of lsJson(src, e.zoo, ['-p'])) {
       const s = theirs.get(recordKey(r))!;
-      assert.deepEqual(r.owners.map((o) => o.pid).sort((a, b) => a - b), s.pids ?? [], `${recordKey(r)} owners`);
+      assert.deepEqual(
+        r.owners.map((o) => o.pid).sort((a, b) => a - b),
+        s.pids ?? [],
+        `${recordKey(r)} owners`,
+      );
       if (r.owners.some((o) => o.pid === e.pid)) owned++;
     }
     assert.ok(owned >= 15, `the zoo (pid ${e.pid}) owns its full sockets`);

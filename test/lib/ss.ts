@@ -70,7 +70,10 @@ export function parseSs(text: string): SsRow[] {
       if (m) r.uid = Number(m[1]);
       // ss prints a timer that is due (0 ms left) with an empty duration: timer:(on,,3).
       m = /^timer:\((\w+),([^,]*),/.exec(x);
-      if (m) { r.timer = m[1]; r.timerSecs = m[2] === '' ? 0 : ssSecs(m[2]!); }
+      if (m) {
+        r.timer = m[1];
+        r.timerSecs = m[2] === '' ? 0 : ssSecs(m[2]!);
+      }
       m = /^cwnd:(\d+)$/.exec(x);
       if (m) r.cwnd = Number(m[1]);
       m = /^mss:(\d+)$/.exec(x);

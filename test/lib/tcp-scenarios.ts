@@ -50,7 +50,10 @@ function nft(rules: string): void {
   execFileSync('nft', ['-f', '-'], { input: rules });
 }
 
-interface Listener { server: net.Server; next(): Promise<net.Socket> }
+interface Listener {
+  server: net.Server;
+  next(): Promise<net.Socket>;
+}
 
 function listen(port: number, host: string): Promise<Listener> {
   const queue: net.Socket[] = [];
@@ -59,10 +62,16 @@ function listen(port: number, host: string): Promise<Listener> {
     s.on('error', () => {});
     keep.push(s);
     const w = waiters.shift();
-    if (w) w(s); else queue.push(s);
+    if (w) w(s);
+    else queue.push(s);
   });
   servers.push(server);
-  const next = () => new Promise<net.Socket>((res) => { const s = queue.shift(); if (s) res(s); else waiters.push(res); });
+  const next = () =>
+    new Promise<net.Socket>((res) => {
+      const s = queue.shift();
+      if (s) res(s);
+      else waiters.push(res);
+    });
   return new Promise((res, rej) => {
     server.once('error', rej);
     server.listen({ port, host }, () => res({ server, next }));
@@ -83,15 +92,29 @@ function connect(port: number, host: string, localPort?: number): Promise<net.So
 async function exchange(a: net.Socket, b: net.Socket, text: string): Promise<void> {
   const got = new Promise<void>((res) => {
     let n = 0;
-    const on = (d: Buffer) => { n += d.length; if (n >= text.length) { b.off('data', on); res(); } };
+    const on = (d: Buffer) => {
+      n += d.length;
+      if (n >= text.length) {
+        b.off('data', on);
+        res();
+      }
+    };
     b.on('data', on);
   });
   a.write(text);
   await got;
 }
 
-const ended = (s: net.Socket) => new Promise<void>((res) => { if (s.readableEnded) res(); else s.once('end', () => res()); });
-const closed = (s: net.Socket) => new Promise<void>((res) => { if (s.closed) res(); else s.once('close', () => res()); });
+const ended = (s: net.Socket) =>
+  new Promise<void>((res) => {
+    if (s.readableEnded) res();
+    else s.once('end', () => res());
+  });
+const closed = (s: net.Socket) =>
+  new Promise<void>((res) => {
+    if (s.closed) res();
+    else s.once('close', () => res());
+  });
 
 async function closeClientFirst(port: number, host: string, family: 4 | 6, name: string): Promise<void> {
   const l = await listen(port, host);
@@ -155,10 +178,13 @@ async function go(): Promise<void> {
     await closed(c);
     expect.push({ scenario: 'server-close', port: 7202, family: 4, connStates: ['SF'] });
   }
-    await connect(7203, '127.0.0.1').catch(() => undefined);
-    expect.push({ scenario: 'refused', port: 7203, family: 4, connStates: ['REJ'] });
+  await connect(7203, '127.0.0.1').catch(() => undefined);
+  expect.push({ scenario: 'refused', port: 7203, family: 4, connStates: ['REJ'] });
 
-  for (const [port, who] of [[7204, 'client'], [7205, 'server']] as const) {
+  for (const [port, who] of [
+    [7204, 'client'],
+    [7205, 'server'],
+  ] as const) {
     const l = await listen(port, '127.0.0.1');
     const c = await connect(port, '127.0.0.1');
     const s = await l.next();
@@ -253,8 +279,18 @@ async function go(): Promise<void> {
 function stop(): void {
   for (const s of keep) s.destroy();
   for (const s of servers) s.close();
-  for (const pid of children) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  try { execFileSync('nft', ['delete', 'table', 'inet', 'pcaptest'], { stdio: 'ignore' }); } catch { /* gone */ }
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  try {
+    execFileSync('nft', ['delete', 'table', 'inet', 'pcaptest'], { stdio: 'ignore' });
+  } catch {
+    /* gone */
+  }
   process.exit(0);
 }
 
@@ -266,8 +302,18 @@ process.stdin.on('data', (d: Buffer) => {
   buf += d.toString();
   if (!started && buf.includes('go')) {
     started = true;
-    go().then(() => say({ phase: 'done', expect }), (e: unknown) => { say({ phase: 'error', error: String(e) }); });
+    go().then(
+      () => say({ phase: 'done', expect }),
+      (e: unknown) => {
+        say({ phase: 'error', error: String(e) });
+      },
+    );
   }
 });
 process.stdin.on('end', stop);
-pre().then(() => say({ phase: 'pre' }), (e: unknown) => { say({ phase: 'error', error: String(e) }); });
+pre().then(
+  () => say({ phase: 'pre' }),
+  (e: unknown) => {
+    say({ phase: 'error', error: String(e) });
+  },
+);

@@ -18,7 +18,9 @@ export class TraceRun<T> {
         this.buf = this.buf.slice(nl + 1);
       }
     });
-    this.child.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
   }
 
   async until(cond: () => boolean, what: string, ms = 15000, poke?: () => void): Promise<void> {
@@ -46,7 +48,10 @@ export function py(ns: Netns, src: string, args: string[]): { child: ChildProces
   child.stdout!.on('data', (d: Buffer) => {
     buf += d.toString();
     let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
   });
   const out = new Promise<string[]>((r) => child.once('close', () => r(lines)));
   return { child, out, lines };

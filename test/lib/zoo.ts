@@ -52,7 +52,9 @@ const keep: net.Socket[] = [];
 const servers: net.Server[] = [];
 const udpSockets: dgram.Socket[] = [];
 const expect: Record<string, number> = {};
-const add = (state: string, n = 1) => { expect[state] = (expect[state] ?? 0) + n; };
+const add = (state: string, n = 1) => {
+  expect[state] = (expect[state] ?? 0) + n;
+};
 
 function nft(rules: string): void {
   execFileSync('nft', ['-f', '-'], { input: rules });
@@ -72,10 +74,15 @@ function listen(port: number, host: string): Promise<{ server: net.Server; accep
   });
   servers.push(server);
   let taken = 0;
-  const next = () => new Promise<net.Socket>((res) => {
-    if (accepted.length > taken) res(accepted[taken++]!);
-    else waiters.push((s) => { taken++; res(s); });
-  });
+  const next = () =>
+    new Promise<net.Socket>((res) => {
+      if (accepted.length > taken) res(accepted[taken++]!);
+      else
+        waiters.push((s) => {
+          taken++;
+          res(s);
+        });
+    });
   return new Promise((res, rej) => {
     server.once('error', rej);
     server.listen({ port, host, backlog: 16 }, () => res({ server, accepted, next }));
@@ -94,7 +101,19 @@ function connect(port: number, host: string): Promise<net.Socket> {
 
 /** Count sockets per state in this namespace from /proc (the zoo's own oracle for readiness). */
 function stateCounts(): Record<string, number> {
-  const names: Record<string, string> = { '01': 'ESTABLISHED', '02': 'SYN_SENT', '03': 'SYN_RECV', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '06': 'TIME_WAIT', '07': 'CLOSE', '08': 'CLOSE_WAIT', '09': 'LAST_ACK', '0A': 'LISTEN', '0B': 'CLOSING' };
+  const names: Record<string, string> = {
+    '01': 'ESTABLISHED',
+    '02': 'SYN_SENT',
+    '03': 'SYN_RECV',
+    '04': 'FIN_WAIT1',
+    '05': 'FIN_WAIT2',
+    '06': 'TIME_WAIT',
+    '07': 'CLOSE',
+    '08': 'CLOSE_WAIT',
+    '09': 'LAST_ACK',
+    '0A': 'LISTEN',
+    '0B': 'CLOSING',
+  };
   const out: Record<string, number> = {};
   for (const f of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
     for (const line of readFileSync(f, 'latin1').split('\n').slice(1)) {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import {
-  AF_INET, AF_INET6, formatEndpoint, formatV6, networkOf, parseAddress, parsePrefix, prefixContains,
-} from '../../src/model/address.js';
+import { AF_INET, AF_INET6, formatEndpoint, formatV6, networkOf, parseAddress, parsePrefix, prefixContains } from '../../src/model/address.js';
 
 /** WHATWG URL host serialization is an independent RFC 5952 implementation (mapped IPv4 aside). */
 function urlFormat(bytes: Uint8Array): string {
@@ -13,25 +11,30 @@ function urlFormat(bytes: Uint8Array): string {
 }
 
 test('IPv6 formatting agrees with the WHATWG URL serializer (property)', () => {
-  fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 0, max: 15 }), (raw, zeros) => {
-    const b = Uint8Array.from(raw);
-    b.fill(0, zeros, Math.min(16, zeros + 6)); // make zero runs common
-    const isMapped = b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
-    const text = formatV6(b, 0);
-    if (!isMapped) assert.equal(text, urlFormat(b));
-    const back = parseAddress(text);
-    assert.ok(back && back.family === AF_INET6, text);
-    assert.deepEqual(back.bytes, b);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 0, max: 15 }), (raw, zeros) => {
+      const b = Uint8Array.from(raw);
+      b.fill(0, zeros, Math.min(16, zeros + 6)); // make zero runs common
+      const isMapped = b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+      const text = formatV6(b, 0);
+      if (!isMapped) assert.equal(text, urlFormat(b));
+      const back = parseAddress(text);
+      assert.ok(back && back.family === AF_INET6, text);
+      assert.deepEqual(back.bytes, b);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('IPv4 parse/format round trip (property)', () => {
-  fc.assert(fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (b) => {
-    const text = `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-    const a = parseAddress(text);
-    assert.ok(a && a.family === AF_INET);
-    assert.deepEqual([...a.bytes.slice(0, 4)], [...b]);
-  }));
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (b) => {
+      const text = `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+      const a = parseAddress(text);
+      assert.ok(a && a.family === AF_INET);
+      assert.deepEqual([...a.bytes.slice(0, 4)], [...b]);
+    }),
+  );
 });
 
 test('endpoints print as ss prints them', () => {
@@ -45,10 +48,13 @@ test('endpoints print as ss prints them', () => {
 });
 
 test('garbage never parses as an address (property)', () => {
-  fc.assert(fc.property(fc.string(), (s) => {
-    const a = parseAddress(s);
-    if (a) assert.ok(a.family === AF_INET || a.family === AF_INET6);
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      const a = parseAddress(s);
+      if (a) assert.ok(a.family === AF_INET || a.family === AF_INET6);
+    }),
+    { numRuns: 3000 },
+  );
   for (const bad of ['1.2.3', '1.2.3.256', '::1::2', '1:2:3:4:5:6:7:8:9', 'g::1', '', '[::1', '01.2.3.4.5']) {
     assert.equal(parseAddress(bad), undefined, bad);
   }

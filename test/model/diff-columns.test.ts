@@ -31,7 +31,10 @@ function stringDiff(before: SocketTable, after: SocketTable): SocketChange[] {
     const right = eb ? [...eb.states] : [];
     for (let k = left.length - 1; k >= 0; k--) {
       const j = right.indexOf(left[k]!);
-      if (j >= 0) { right.splice(j, 1); left.splice(k, 1); }
+      if (j >= 0) {
+        right.splice(j, 1);
+        left.splice(k, 1);
+      }
     }
     const base = { proto: ea.proto, local: ea.local, remote: ea.remote };
     const n = Math.min(left.length, right.length);
@@ -73,9 +76,20 @@ function randomTable(rnd: () => number, n: number): SocketTable {
     t.family[i] = v6 || mapped ? AF_INET6 : AF_INET;
     for (const addr of [t.laddr, t.raddr]) {
       const last = pick(3);
-      if (v6) { addr[i * 16] = 0x20; addr[i * 16 + 1] = 0x01; addr[i * 16 + 15] = last; }
-      else if (mapped) { addr[i * 16 + 10] = 0xff; addr[i * 16 + 11] = 0xff; addr[i * 16 + 12] = 10; addr[i * 16 + 15] = last; }
-      else { addr[i * 16] = 10; addr[i * 16 + 3] = last; for (let k = 4; k < 16; k++) addr[i * 16 + k] = pick(2) * 7; }
+      if (v6) {
+        addr[i * 16] = 0x20;
+        addr[i * 16 + 1] = 0x01;
+        addr[i * 16 + 15] = last;
+      } else if (mapped) {
+        addr[i * 16 + 10] = 0xff;
+        addr[i * 16 + 11] = 0xff;
+        addr[i * 16 + 12] = 10;
+        addr[i * 16 + 15] = last;
+      } else {
+        addr[i * 16] = 10;
+        addr[i * 16 + 3] = last;
+        for (let k = 4; k < 16; k++) addr[i * 16 + k] = pick(2) * 7;
+      }
     }
   }
   return t;

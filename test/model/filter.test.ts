@@ -76,13 +76,16 @@ test('malformed filters name the token and its position', () => {
     [['src', '<', '10.0.0.1'], /does not apply to addresses/, 2],
   ];
   for (const [words, re, pos] of cases) {
-    assert.throws(() => parseFilter(words), (e: unknown) => {
-      assert.ok(e instanceof TcpstateError, String(e));
-      assert.match(e.message, re);
-      assert.equal(e.where.position, pos, words.join(' '));
-      assert.equal(e.exitCode, 2);
-      return true;
-    });
+    assert.throws(
+      () => parseFilter(words),
+      (e: unknown) => {
+        assert.ok(e instanceof TcpstateError, String(e));
+        assert.match(e.message, re);
+        assert.equal(e.where.position, pos, words.join(' '));
+        assert.equal(e.exitCode, 2);
+        return true;
+      },
+    );
   }
 });
 

@@ -33,7 +33,10 @@ function assertCapped(sizes: number[], run: (n: number) => readonly Warning[], c
     assert.equal(ws.filter((w) => w.more === undefined).length, Math.min(n, PER_CODE), `${n}: the first ${PER_CODE} kept`);
     return ws.length;
   });
-  assert.ok(lengths.every((l) => l === PER_CODE + 1), `one list length whatever the flood: ${lengths.join(', ')}`);
+  assert.ok(
+    lengths.every((l) => l === PER_CODE + 1),
+    `one list length whatever the flood: ${lengths.join(', ')}`,
+  );
 }
 
 test('the collector keeps the first of each code with locations and counts the rest', () => {
@@ -42,7 +45,10 @@ test('the collector keeps the first of each code with locations and counts the r
   w.add('W_NAMES', 'one', { file: 'g' });
   const list = w.list();
   assert.equal(list.length, PER_CODE + 2);
-  assert.deepEqual(list.slice(0, PER_CODE).map((x) => x.where.line), Array.from({ length: PER_CODE }, (_, i) => i + 1));
+  assert.deepEqual(
+    list.slice(0, PER_CODE).map((x) => x.where.line),
+    Array.from({ length: PER_CODE }, (_, i) => i + 1),
+  );
   const sum = list.find((x) => x.more !== undefined)!;
   assert.equal(sum.more, 41_203);
   assert.equal(sum.message, 'and 41,203 more like this (41,213 W_UNKNOWN_STATE in all)');
@@ -55,7 +61,10 @@ test('the collector keeps the first of each code with locations and counts the r
   assert.equal(represented(merged, 'W_NAMES'), 2);
   assert.equal(merged.length, PER_CODE + 1 + 2);
   // A smaller cap (process scans keep 3).
-  assert.deepEqual(capWarnings(list, 3).map((x) => x.more), [undefined, undefined, undefined, undefined, 41_210]);
+  assert.deepEqual(
+    capWarnings(list, 3).map((x) => x.more),
+    [undefined, undefined, undefined, undefined, 41_210],
+  );
 });
 
 test('every code is W_ named and documented once', () => {
@@ -78,12 +87,18 @@ function procLines(n: number, bad: (i: number) => boolean): string {
 }
 
 test('/proc/net: a flood of unknown states is ten warnings and an exact count', () => {
-  assertCapped([11, 2_000, 200_000], (n) => {
-    let rows = 0;
-    const ws = parseProcNet(new TextEncoder().encode(procLines(n, () => true)), { name: 'net/tcp', family: AF_INET, proto: 6 }, (c) => { rows += c.length; });
-    assert.equal(rows, n);
-    return ws;
-  }, 'W_UNKNOWN_STATE');
+  assertCapped(
+    [11, 2_000, 200_000],
+    (n) => {
+      let rows = 0;
+      const ws = parseProcNet(new TextEncoder().encode(procLines(n, () => true)), { name: 'net/tcp', family: AF_INET, proto: 6 }, (c) => {
+        rows += c.length;
+      });
+      assert.equal(rows, n);
+      return ws;
+    },
+    'W_UNKNOWN_STATE',
+  );
 });
 
 test('a captured proc root: count --json carries the kept warnings and the count', () => {
@@ -91,7 +106,10 @@ test('a captured proc root: count --json carries the kept warnings and the count
   try {
     mkdirSync(join(root, 'net'));
     const n = 30_001;
-    writeFileSync(join(root, 'net', 'tcp'), procLines(n, (i) => i % 3 === 0));
+    writeFileSync(
+      join(root, 'net', 'tcp'),
+      procLines(n, (i) => i % 3 === 0),
+    );
     writeFileSync(join(root, 'net', 'tcp6'), HEADER4);
     const r = runCli(['count', '--json', '--proc-root', root]);
     assert.equal(r.code, 0, r.stderr);
@@ -123,12 +141,18 @@ function dump(n: number, state: number): Uint8Array {
 }
 
 test('sock_diag: a flood of unknown states is ten warnings and an exact count, rows and counts', () => {
-  assertCapped([11, 2_000, 100_000], (n) => {
-    let rows = 0;
-    const r = decodeSockDiag(dump(n, 200), (c) => { rows += c.length; });
-    assert.equal(rows, n);
-    return r.warnings;
-  }, 'W_UNKNOWN_STATE');
+  assertCapped(
+    [11, 2_000, 100_000],
+    (n) => {
+      let rows = 0;
+      const r = decodeSockDiag(dump(n, 200), (c) => {
+        rows += c.length;
+      });
+      assert.equal(rows, n);
+      return r.warnings;
+    },
+    'W_UNKNOWN_STATE',
+  );
   const counts = new Float64Array(256);
   const c = countSockDiag(dump(50_000, 200), counts);
   assert.equal(counts[UNKNOWN], 50_000);
@@ -137,19 +161,27 @@ test('sock_diag: a flood of unknown states is ten warnings and an exact count, r
 });
 
 test('text captures: a flood of unknown state words is ten warnings and an exact count', () => {
-  assertCapped([11, 2_000, 100_000], (n) => {
-    let s = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
-    for (let i = 0; i < n; i++) s += `BOGUS 0 0 127.0.0.1:${1 + (i % 60000)} 127.0.0.1:2\n`;
-    const r = parseCapture(new TextEncoder().encode(s), 'ss.txt', { tables: false });
-    assert.equal(r.captures[0]!.counts[UNKNOWN], n);
-    return r.warnings;
-  }, 'W_UNKNOWN_STATE');
+  assertCapped(
+    [11, 2_000, 100_000],
+    (n) => {
+      let s = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n';
+      for (let i = 0; i < n; i++) s += `BOGUS 0 0 127.0.0.1:${1 + (i % 60000)} 127.0.0.1:2\n`;
+      const r = parseCapture(new TextEncoder().encode(s), 'ss.txt', { tables: false });
+      assert.equal(r.captures[0]!.counts[UNKNOWN], n);
+      return r.warnings;
+    },
+    'W_UNKNOWN_STATE',
+  );
 });
 
 test('pcap: frames left out are one warning per reason, counted in it', () => {
   const u = new Undecoded();
   const pkt = { frame: 0, fileOffset: 0, linkType: 1 } as RawPacket;
-  for (let i = 1; i <= 100_000; i++) { pkt.frame = i; pkt.fileOffset = 24 + i * 100; u.add(FRAGMENT, pkt); }
+  for (let i = 1; i <= 100_000; i++) {
+    pkt.frame = i;
+    pkt.fileOffset = 24 + i * 100;
+    u.add(FRAGMENT, pkt);
+  }
   const ws = u.warnings('x.pcap');
   assert.equal(ws.length, 1);
   assert.equal(ws[0]!.code, 'W_PCAP_FRAGMENT');

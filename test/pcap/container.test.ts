@@ -16,12 +16,25 @@ import { REPO } from '../lib/netns.js';
 const FIX = join(REPO, 'test', 'fixtures', 'pcap');
 const fixture = (name: string) => readFileSync(join(FIX, name));
 
-interface Seen { sec: number; nsec: number; len: number; orig: number; link: number; iface: number; flags: number; first: number }
+interface Seen {
+  sec: number;
+  nsec: number;
+  len: number;
+  orig: number;
+  link: number;
+  iface: number;
+  flags: number;
+  first: number;
+}
 function read(bytes: Uint8Array): { pkts: Seen[]; summary: ReturnType<typeof parseCapture> } {
   const pkts: Seen[] = [];
-  const summary = parseCapture(bytes, (p: RawPacket) => {
-    pkts.push({ sec: p.tsSec, nsec: p.tsNsec, len: p.capLen, orig: p.origLen, link: p.linkType, iface: p.iface, flags: p.flags, first: p.buf[p.off]! });
-  }, 'x');
+  const summary = parseCapture(
+    bytes,
+    (p: RawPacket) => {
+      pkts.push({ sec: p.tsSec, nsec: p.tsNsec, len: p.capLen, orig: p.origLen, link: p.linkType, iface: p.iface, flags: p.flags, first: p.buf[p.off]! });
+    },
+    'x',
+  );
   return { pkts, summary };
 }
 
@@ -30,16 +43,32 @@ test('µs and ns pcap, both byte orders, the modified format and pcapng all read
   assert.equal(base.summary.format, 'pcap');
   assert.equal(base.pkts.length, 40);
   const ns = read(fixture('eth-ns.pcap'));
-  assert.ok(ns.pkts.some((p) => p.nsec % 1000 !== 0), 'nanosecond timestamps keep their nanoseconds');
+  assert.ok(
+    ns.pkts.some((p) => p.nsec % 1000 !== 0),
+    'nanosecond timestamps keep their nanoseconds',
+  );
   for (const name of ['be-us.pcap', 'modified.pcap', 'eth-us.pcapng', 'dumpcap.pcapng']) {
     const r = read(fixture(name));
     assert.equal(r.pkts.length, 40, name);
-    assert.deepEqual(r.pkts.map((p) => [p.len, p.orig, p.link]), base.pkts.map((p) => [p.len, p.orig, p.link]), name);
-    if (name !== 'dumpcap.pcapng') assert.deepEqual(r.pkts.map((p) => [p.sec, p.nsec]), base.pkts.map((p) => [p.sec, p.nsec]), name);
+    assert.deepEqual(
+      r.pkts.map((p) => [p.len, p.orig, p.link]),
+      base.pkts.map((p) => [p.len, p.orig, p.link]),
+      name,
+    );
+    if (name !== 'dumpcap.pcapng')
+      assert.deepEqual(
+        r.pkts.map((p) => [p.sec, p.nsec]),
+        base.pkts.map((p) => [p.sec, p.nsec]),
+        name,
+      );
   }
   for (const name of ['be-ns.pcap', 'eth-ns.pcapng', 'be.pcapng']) {
     const r = read(fixture(name));
-    assert.deepEqual(r.pkts.map((p) => [p.sec, p.nsec, p.len]), ns.pkts.map((p) => [p.sec, p.nsec, p.len]), name);
+    assert.deepEqual(
+      r.pkts.map((p) => [p.sec, p.nsec, p.len]),
+      ns.pkts.map((p) => [p.sec, p.nsec, p.len]),
+      name,
+    );
   }
 });
 
@@ -47,7 +76,10 @@ test('pcapng with several sections (each with its byte order) and several interf
   const us = read(fixture('eth-us.pcapng'));
   const ns = read(fixture('eth-ns.pcapng'));
   const mixed = read(fixture('mixed-endian.pcapng'));
-  assert.deepEqual(mixed.pkts.map((p) => [p.sec, p.nsec]), [...ns.pkts, ...us.pkts].map((p) => [p.sec, p.nsec]));
+  assert.deepEqual(
+    mixed.pkts.map((p) => [p.sec, p.nsec]),
+    [...ns.pkts, ...us.pkts].map((p) => [p.sec, p.nsec]),
+  );
   const two = read(fixture('two-ifaces.pcapng'));
   assert.deepEqual([...new Set(two.pkts.map((p) => `${p.iface}:${p.link}`))].sort(), ['0:1', '1:276']);
   assert.deepEqual(two.summary.linkTypes, [1, 276]);
@@ -102,7 +134,10 @@ test('a capture cut inside its last record keeps every packet before it and says
 
 test('corrupt input is a typed error with the byte offset', () => {
   const expectErr = (bytes: Uint8Array, offset: number, re: RegExp) => {
-    assert.throws(() => read(bytes), (e: unknown) => isTcpstateError(e) && e.where.offset === offset && re.test(e.message) && (e.code === 'ERR_PCAP' || e.code === 'ERR_EMPTY'));
+    assert.throws(
+      () => read(bytes),
+      (e: unknown) => isTcpstateError(e) && e.where.offset === offset && re.test(e.message) && (e.code === 'ERR_PCAP' || e.code === 'ERR_EMPTY'),
+    );
   };
   expectErr(new Uint8Array(0), 0, /empty/);
   expectErr(Buffer.from('hello, world, not a capture'), 0, /not a pcap or pcapng/);

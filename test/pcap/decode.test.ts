@@ -9,8 +9,20 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RawPacket } from '../../src/pcap/container.js';
 import {
-  decodeTcp, FRAGMENT, LINKTYPE_ETHERNET, LINKTYPE_NULL, LINKTYPE_RAW, MALFORMED, NOT_IP, NOT_TCP, parseTcpOptions, Segment,
-  TCP_OK, TcpOptions, TRUNCATED, SYN,
+  decodeTcp,
+  FRAGMENT,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+  MALFORMED,
+  NOT_IP,
+  NOT_TCP,
+  parseTcpOptions,
+  Segment,
+  TCP_OK,
+  TcpOptions,
+  TRUNCATED,
+  SYN,
 } from '../../src/pcap/decode.js';
 import { pcapPackets } from '../lib/capture-bytes.js';
 import { REPO } from '../lib/netns.js';
@@ -22,7 +34,9 @@ const v6syn = frames.find((f) => f[0]! >> 4 === 6)!;
 function raw(data: Buffer, linkType = LINKTYPE_RAW): RawPacket {
   return { buf: data, off: 0, capLen: data.length, origLen: data.length, linkType, tsSec: 0, tsNsec: 0, iface: 0, flags: 0, fileOffset: 0, frame: 1 };
 }
-function ipv4Checksumless(b: Buffer): Buffer { return b; }
+function ipv4Checksumless(b: Buffer): Buffer {
+  return b;
+}
 
 test('IPv4 with options, padding after the datagram, fragments', () => {
   const seg = new Segment();

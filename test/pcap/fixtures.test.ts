@@ -15,15 +15,35 @@ const FIX = join(REPO, 'test', 'fixtures', 'pcap');
 
 /** Fixture → link types it holds and the families of its traffic. */
 const FIXTURES: [string, number[], (4 | 6)[]][] = [
-  ['eth-us.pcap', [1], [4, 6]], ['eth-ns.pcap', [1], [4, 6]], ['be-us.pcap', [1], [4, 6]], ['be-ns.pcap', [1], [4, 6]],
-  ['modified.pcap', [1], [4, 6]], ['eth-us.pcapng', [1], [4, 6]], ['eth-ns.pcapng', [1], [4, 6]], ['be.pcapng', [1], [4, 6]],
-  ['dumpcap.pcapng', [1], [4, 6]], ['mixed-endian.pcapng', [1, 1], [4, 6]], ['two-sections.pcapng', [1, 1], [4, 6]],
-  ['two-ifaces.pcapng', [1, 276], [4, 6]], ['raw.pcap', [101], [4, 6]], ['ipv4.pcap', [228], [4]], ['ipv6.pcap', [229], [6]],
-  ['null.pcap', [0], [4, 6]], ['loop.pcap', [108], [4, 6]], ['vlan.pcap', [1], [4, 6]], ['qinq.pcap', [1], [4, 6]],
-  ['sll.pcap', [113], [4, 6]], ['sll2.pcap', [276], [4, 6]],
+  ['eth-us.pcap', [1], [4, 6]],
+  ['eth-ns.pcap', [1], [4, 6]],
+  ['be-us.pcap', [1], [4, 6]],
+  ['be-ns.pcap', [1], [4, 6]],
+  ['modified.pcap', [1], [4, 6]],
+  ['eth-us.pcapng', [1], [4, 6]],
+  ['eth-ns.pcapng', [1], [4, 6]],
+  ['be.pcapng', [1], [4, 6]],
+  ['dumpcap.pcapng', [1], [4, 6]],
+  ['mixed-endian.pcapng', [1, 1], [4, 6]],
+  ['two-sections.pcapng', [1, 1], [4, 6]],
+  ['two-ifaces.pcapng', [1, 276], [4, 6]],
+  ['raw.pcap', [101], [4, 6]],
+  ['ipv4.pcap', [228], [4]],
+  ['ipv6.pcap', [229], [6]],
+  ['null.pcap', [0], [4, 6]],
+  ['loop.pcap', [108], [4, 6]],
+  ['vlan.pcap', [1], [4, 6]],
+  ['qinq.pcap', [1], [4, 6]],
+  ['sll.pcap', [113], [4, 6]],
+  ['sll2.pcap', [276], [4, 6]],
 ];
 
-interface Doc { format: string; connections: JsonConnection[]; frames: { frames: number; tcp: number }; warnings: unknown[] }
+interface Doc {
+  format: string;
+  connections: JsonConnection[];
+  frames: { frames: number; tcp: number };
+  warnings: unknown[];
+}
 
 function run(name: string, extra: string[] = []): Doc {
   const r = runCli(['pcap', join(FIX, name), '--json', ...extra], { env: DETERMINISTIC_ENV });
@@ -46,7 +66,7 @@ test('every container and link type gives the traffic it holds: a close, a refus
   }
 });
 
-test('packets and bytes each way equal tshark\'s conversation table on every fixture', (t) => {
+test("packets and bytes each way equal tshark's conversation table on every fixture", (t) => {
   if (!kernelOrSkip(t, ['tshark'])) return;
   for (const [name] of FIXTURES) {
     const doc = run(name);

@@ -34,7 +34,8 @@ test('every accessor writes the bytes the layout table gives it, and no other', 
       const set = acc[`set${name[0]!.toUpperCase()}${name.slice(1)}`]!.bind(r);
       const get = acc[name]!.bind(r);
       const v = type === 'f64' ? 1.5 : type === 'u8' ? 0xab : type === 'u16' ? 0xabcd : 0xabcdef01;
-      if (sides === 2) set(slot, side, v); else set(slot, v);
+      if (sides === 2) set(slot, side, v);
+      else set(slot, v);
       assert.equal(sides === 2 ? get(slot, side) : get(slot), v, name);
       const touched = [...r.h8.keys()].filter((i) => r.h8[i] !== 0);
       assert.ok(touched.length > 0 && touched.every((i) => i >= at && i < at + size[type]!), `${name}[${side}] wrote bytes ${touched.join(',')}, not ${at}..${at + size[type]! - 1}`);
@@ -45,10 +46,14 @@ test('every accessor writes the bytes the layout table gives it, and no other', 
 test('swapSides exchanges the two sides of every per-side field; clearSides zeroes them only', () => {
   const r = new FlowRecords();
   r.grow(2);
-  r.setPort(1, 0, 80); r.setPort(1, 1, 40000);
-  r.setPackets(1, 0, 3); r.setPackets(1, 1, 5);
-  r.setBaseSeq(1, 0, 7); r.setBaseSeq(1, 1, 9);
-  r.h8[r.addrOff(1, 0)] = 10; r.h8[r.addrOff(1, 1)] = 192;
+  r.setPort(1, 0, 80);
+  r.setPort(1, 1, 40000);
+  r.setPackets(1, 0, 3);
+  r.setPackets(1, 1, 5);
+  r.setBaseSeq(1, 0, 7);
+  r.setBaseSeq(1, 1, 9);
+  r.h8[r.addrOff(1, 0)] = 10;
+  r.h8[r.addrOff(1, 1)] = 192;
   r.setHash(1, 1234);
   r.swapSides(1);
   assert.deepEqual([r.port(1, 0), r.port(1, 1), r.packets(1, 0), r.packets(1, 1), r.baseSeq(1, 0), r.baseSeq(1, 1)], [40000, 80, 5, 3, 9, 7]);

@@ -26,8 +26,12 @@ async function interrupted(signal: 'SIGINT' | 'SIGTERM', args: string[]): Promis
   const child = spawn(process.execPath, [CLI, 'pcap', ...args, '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // The capture so far, and the pipe left open: tcpdump is still running.
   await new Promise<void>((resolve, reject) => child.stdin.write(BIG, (e) => (e ? reject(e) : resolve())));

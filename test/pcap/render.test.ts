@@ -15,8 +15,16 @@ import { REPO } from '../lib/netns.js';
 
 function render(file: string, sizingRows: number, viaSlots: boolean): string {
   let out = '';
-  const w = new PcapTextWriter((s) => { out += s; }, { sizingRows });
-  const ft = new FlowTable((t, slot) => { if (viaSlots) w.addSlot(t, slot); else w.add(t.record(slot)); });
+  const w = new PcapTextWriter(
+    (s) => {
+      out += s;
+    },
+    { sizingRows },
+  );
+  const ft = new FlowTable((t, slot) => {
+    if (viaSlots) w.addSlot(t, slot);
+    else w.add(t.record(slot));
+  });
   parseCapture(readFileSync(join(REPO, 'test', 'fixtures', 'pcap', file)), (p) => ft.packet(p));
   ft.finish();
   w.end(newCounts(), { file, format: 'pcap', counts: ft.counts, anomalies: {}, warnings: [] });
@@ -27,7 +35,11 @@ test('byte rows equal string rows, whatever the sizing', () => {
   for (const file of ['eth-us.pcap', 'qinq.pcap', 'sll.pcap']) {
     const strings = render(file, 1000, false);
     assert.equal(render(file, 1000, true), strings, file);
-    assert.equal(render(file, 1, true), strings.replace(/^(.*\n)/, (h) => h), file);
+    assert.equal(
+      render(file, 1, true),
+      strings.replace(/^(.*\n)/, (h) => h),
+      file,
+    );
   }
 });
 

@@ -15,7 +15,9 @@ import { compareWithTshark, type JsonConnection, matchesSs, ssEnd, ssStates, tsh
 import type { Expectation } from '../lib/tcp-scenarios.js';
 
 const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function lines(child: ChildProcess, onLine: (l: string) => boolean, what: string, ms = 30_000): Promise<string> {
   return new Promise((res, rej) => {
@@ -24,16 +26,25 @@ function lines(child: ChildProcess, onLine: (l: string) => boolean, what: string
     const on = (d: Buffer) => {
       buf += d.toString();
       for (const l of buf.split('\n')) {
-        if (onLine(l)) { clearTimeout(timer); child.stdout?.off('data', on); child.stderr?.off('data', on); res(l); return; }
+        if (onLine(l)) {
+          clearTimeout(timer);
+          child.stdout?.off('data', on);
+          child.stderr?.off('data', on);
+          res(l);
+          return;
+        }
       }
     };
     child.stdout?.on('data', on);
     child.stderr?.on('data', on);
-    child.once('exit', (code) => { clearTimeout(timer); rej(new Error(`${what}: exited with ${code}: ${buf.slice(-500)}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rej(new Error(`${what}: exited with ${code}: ${buf.slice(-500)}`));
+    });
   });
 }
 
-test('every endpoint of every scenario ends as ss shows it; counts equal tshark\'s; conn_state as expected', async (t) => {
+test("every endpoint of every scenario ends as ss shows it; counts equal tshark's; conn_state as expected", async (t) => {
   if (!kernelOrSkip(t, ['tcpdump', 'tshark', 'nft', 'ss'])) return;
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-pcap-'));
   dirs.push(dir);
@@ -47,7 +58,9 @@ test('every endpoint of every scenario ends as ss shows it; counts equal tshark\
 
     tcpdump = spawn('ip', ['netns', 'exec', ns.name, 'tcpdump', '-i', 'lo', '-U', '--immediate-mode', '-B', '16384', '-w', file, 'tcp'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let tcpdumpSays = '';
-    tcpdump.stderr!.on('data', (d: Buffer) => { tcpdumpSays += d.toString(); });
+    tcpdump.stderr!.on('data', (d: Buffer) => {
+      tcpdumpSays += d.toString();
+    });
     await lines(tcpdump, (l) => l.includes('listening on'), 'tcpdump');
 
     helper.stdin!.write('go\n');
@@ -123,7 +136,13 @@ test('every endpoint of every scenario ends as ss shows it; counts equal tshark\
     assert.equal(viaStdin.code, 0, viaStdin.stderr);
     assert.deepEqual(JSON.parse(viaStdin.stdout).connections, conns);
   } finally {
-    if (tcpdump?.pid) { try { process.kill(tcpdump.pid, 'SIGKILL'); } catch { /* gone */ } }
+    if (tcpdump?.pid) {
+      try {
+        process.kill(tcpdump.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     ns.destroy();
   }
 });

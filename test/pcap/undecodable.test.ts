@@ -48,7 +48,11 @@ function pcapOffsets(file: Buffer): number[] {
 /** Every frame is in exactly one category. */
 function assertAccounted(name: string, f: Record<string, number>): void {
   const parts = ['tcp', 'notIp', 'notTcp', 'unknownLink', 'headerCut', 'malformed', 'fragments'];
-  assert.equal(parts.reduce((a, k) => a + (f[k] ?? NaN), 0), f['frames'], `${name}: ${JSON.stringify(f)}`);
+  assert.equal(
+    parts.reduce((a, k) => a + (f[k] ?? NaN), 0),
+    f['frames'],
+    `${name}: ${JSON.stringify(f)}`,
+  );
 }
 
 test('frames that are not TCP (ARP, neighbour discovery, UDP, ICMP) are counted, not warned about', (t) => {
@@ -64,7 +68,12 @@ test('frames that are not TCP (ARP, neighbour discovery, UDP, ICMP) are counted,
   assert.equal(doc.frames['notTcp'], tsharkFrames(file, '(ip or ipv6) and not tcp').length);
   assert.ok(doc.frames['notIp']! > 0 && doc.frames['notTcp']! > 0, JSON.stringify(doc.frames));
   assertAccounted('veth.pcap', doc.frames);
-  for (const fam of [4, 6]) assert.deepEqual(doc.connections.filter((c) => c.family === fam).map((c) => c.connState), ['SF', 'REJ', 'RSTO'], `IPv${fam}`);
+  for (const fam of [4, 6])
+    assert.deepEqual(
+      doc.connections.filter((c) => c.family === fam).map((c) => c.connState),
+      ['SF', 'REJ', 'RSTO'],
+      `IPv${fam}`,
+    );
   const rows = tsharkConversations(file);
   const used = new Set<(typeof rows)[number]>();
   const diffs = (doc.connections as unknown as JsonConnection[]).map((c) => compareWithTshark(c, rows, used)).filter((x) => x !== undefined);
@@ -77,12 +86,20 @@ test('a capture of a link type tcpstate does not decode is an error naming it, b
   const file = join(FIX, 'ppp.pcap');
   assert.ok(tsharkFrames(file, 'tcp').length > 0, 'tshark reads TCP in it');
   const bytes = readFileSync(file);
-  for (const [args, input, name] of [[[file], undefined, file], [[file, '--json'], undefined, file], [['-'], bytes, '-'], [['-', '--count'], bytes.subarray(0, 24), '-']] as const) {
+  for (const [args, input, name] of [
+    [[file], undefined, file],
+    [[file, '--json'], undefined, file],
+    [['-'], bytes, '-'],
+    [['-', '--count'], bytes.subarray(0, 24), '-'],
+  ] as const) {
     const r = pcap([...args], input);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '', args.join(' '));
     // The link-type field of the file header: known before the first packet, even with none.
-    assert.equal(r.stderr, `tcpstate: ${name}: byte 20: the capture's link type is PPP (9), which tcpstate does not decode (it reads NULL, ETHERNET, RAW, LOOP, LINUX_SLL, IPV4, IPV6, LINUX_SLL2): no TCP segment can be read from it\n`);
+    assert.equal(
+      r.stderr,
+      `tcpstate: ${name}: byte 20: the capture's link type is PPP (9), which tcpstate does not decode (it reads NULL, ETHERNET, RAW, LOOP, LINUX_SLL, IPV4, IPV6, LINUX_SLL2): no TCP segment can be read from it\n`,
+    );
   }
 });
 
@@ -98,7 +115,10 @@ test('frames of an undecodable link type beside decodable ones: a warning with t
   assert.equal(doc.frames['unknownLink'], ppp.length);
   assert.equal(doc.frames['tcp'], tsharkFrames(file, 'eth and tcp').length);
   assertAccounted('eth-then-ppp.pcapng', doc.frames);
-  assert.deepEqual(doc.warnings.map((w) => w.code), ['W_PCAP_LINK_TYPE']);
+  assert.deepEqual(
+    doc.warnings.map((w) => w.code),
+    ['W_PCAP_LINK_TYPE'],
+  );
   const w = doc.warnings[0]!;
   assert.match(w.message, new RegExp(`^${ppp.length} frames of link type PPP \\(9\\), which tcpstate does not decode .*, were left out, the first at frame ${ppp[0]}: `));
   // The offset is that frame's enhanced packet block, on the PPP interface (id 1).
@@ -114,7 +134,10 @@ test('a snap length that cuts every TCP header is an error; one that cuts some i
   const cut = pcap([all]);
   assert.equal(cut.code, 1);
   assert.equal(cut.stdout, '');
-  assert.equal(cut.stderr, `tcpstate: ${all}: byte 24: no frame could be decoded to a TCP segment: 40 frames cut before the end of their TCP header (the snap length was too short; capture with -s 0); the first at frame 1\n`);
+  assert.equal(
+    cut.stderr,
+    `tcpstate: ${all}: byte 24: no frame could be decoded to a TCP segment: 40 frames cut before the end of their TCP header (the snap length was too short; capture with -s 0); the first at frame 1\n`,
+  );
 
   const some = join(FIX, 'snap60.pcap');
   const v6 = tsharkFrames(some, 'ipv6');
@@ -122,10 +145,16 @@ test('a snap length that cuts every TCP header is an error; one that cuts some i
   const r = pcap([some, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as Doc;
-  assert.deepEqual(doc.connections.map((c) => `${c.family} ${c.connState}`), ['4 SF', '4 REJ', '4 RSTO']);
+  assert.deepEqual(
+    doc.connections.map((c) => `${c.family} ${c.connState}`),
+    ['4 SF', '4 REJ', '4 RSTO'],
+  );
   assert.equal(doc.frames['headerCut'], v6.length);
   assertAccounted('snap60.pcap', doc.frames);
-  assert.deepEqual(doc.warnings.map((w) => w.code), ['W_PCAP_HEADER_CUT']);
+  assert.deepEqual(
+    doc.warnings.map((w) => w.code),
+    ['W_PCAP_HEADER_CUT'],
+  );
   assert.equal(doc.warnings[0]!.where.offset, pcapOffsets(readFileSync(some))[v6[0]!]);
   assert.match(doc.warnings[0]!.message, new RegExp(`^${v6.length} frames cut before the end of their TCP header .*the first at frame ${v6[0]}: `));
 });
@@ -144,7 +173,14 @@ test('fragments and contradictory headers: a warning each, at the first such fra
   const run = (bytes: Buffer) => {
     const offsets: number[] = [0];
     const flows = new FlowTable(() => {});
-    parseCapture(bytes, (p) => { offsets.push(p.fileOffset); flows.packet(p); }, 'built');
+    parseCapture(
+      bytes,
+      (p) => {
+        offsets.push(p.fileOffset);
+        flows.packet(p);
+      },
+      'built',
+    );
     flows.finish();
     return { flows, offsets };
   };
@@ -153,7 +189,13 @@ test('fragments and contradictory headers: a warning each, at the first such fra
   assert.equal(flows.counts.malformed, 1);
   assertAccounted('built', flows.counts as unknown as Record<string, number>);
   const ws = flows.undecoded.warnings('built');
-  assert.deepEqual(ws.map((w) => [w.code, w.where.offset]), [['W_PCAP_MALFORMED', offsets[v4[3]! + 1]], ['W_PCAP_FRAGMENT', offsets[v4[2]! + 1]]]);
+  assert.deepEqual(
+    ws.map((w) => [w.code, w.where.offset]),
+    [
+      ['W_PCAP_MALFORMED', offsets[v4[3]! + 1]],
+      ['W_PCAP_FRAGMENT', offsets[v4[2]! + 1]],
+    ],
+  );
   assert.match(ws[1]!.message, new RegExp(`^2 IP fragments of TCP segments .*were left out, the first at frame ${v4[2]! + 1}: `));
   assert.equal(flows.undecoded.noneDecoded(flows.counts.tcp, 'built'), undefined);
 

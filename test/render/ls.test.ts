@@ -14,7 +14,12 @@ import { type LsColumns, ownerCell, planLs, renderLs, timerCell } from '../../sr
 import { digits, ipv4Length, putIpv4Addr, putPort, putUint } from '../../src/render/row-bytes.js';
 import { infoCell, memoryCell } from '../../src/render/tcp-info.js';
 
-interface Col { header: string; right?: boolean; min?: number; cell: (i: number) => string }
+interface Col {
+  header: string;
+  right?: boolean;
+  min?: number;
+  cell: (i: number) => string;
+}
 
 /** The string rendering: every cell as text, widths from the text, lines padded and trimmed. */
 function reference(t: SocketTable, c: LsColumns): { text: string; widths: number[] } {
@@ -39,7 +44,7 @@ function reference(t: SocketTable, c: LsColumns): { text: string; widths: number
   const header = c.header !== false;
   const last = cols.length - 1;
   const widths = cols.map((col, j) => {
-    let m = Math.max(col.min ?? 0, header ? col.header.length : 0);
+    let m = Math.max(col.min ?? 0, col.header.length); // -H keeps the widths the header would give
     if (j < last) for (let i = 0; i < t.length; i++) m = Math.max(m, col.cell(i).length);
     return m;
   });
@@ -49,8 +54,17 @@ function reference(t: SocketTable, c: LsColumns): { text: string; widths: number
   };
   // With the owner column last, rows are not trimmed (an owner is printed whole).
   const trimRows = !(c.processes && !c.timers && !c.memory && !c.info);
-  let text = header ? line(cols.map((col) => col.header), true) : '';
-  for (let i = 0; i < t.length; i++) text += line(cols.map((col) => col.cell(i)), trimRows);
+  let text = header
+    ? line(
+        cols.map((col) => col.header),
+        true,
+      )
+    : '';
+  for (let i = 0; i < t.length; i++)
+    text += line(
+      cols.map((col) => col.cell(i)),
+      trimRows,
+    );
   return { text, widths };
 }
 
@@ -72,9 +86,18 @@ const row = fc.record({
   proto: fc.constantFrom(PROTO_TCP, PROTO_UDP),
   state: fc.oneof(fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 255 })),
   flags: fc.record({ queues: fc.boolean(), dual: fc.boolean(), timer: fc.boolean() }),
-  laddr: address, raddr: address, lport: port, rport: port,
-  recvQ: u32, sendQ: u32, uid: fc.oneof(fc.constant(NO_UID), u32), inode: u32,
-  timer: fc.integer({ min: 0, max: 6 }), timerMs: fc.oneof(fc.constant(NO_TIME), u32), retrans: u32, probes: u32,
+  laddr: address,
+  raddr: address,
+  lport: port,
+  rport: port,
+  recvQ: u32,
+  sendQ: u32,
+  uid: fc.oneof(fc.constant(NO_UID), u32),
+  inode: u32,
+  timer: fc.integer({ min: 0, max: 6 }),
+  timerMs: fc.oneof(fc.constant(NO_TIME), u32),
+  retrans: u32,
+  probes: u32,
   owners: fc.array(fc.record({ pid: fc.integer({ min: 1, max: 4194304 }), program: fc.oneof(latin1, fc.constantFrom('', 'nginx', 'a b ', 'x\xa0')) }), { maxLength: 3 }),
   ext: fc.option(fc.record({ rttUs: fc.integer({ min: 0, max: 1e7 }), cwnd: fc.integer({ min: 1, max: 1000 }), skmem: fc.array(fc.nat(), { minLength: 9, maxLength: 9 }) })),
 });
@@ -112,8 +135,12 @@ function table(rows: Row[]): SocketTable {
 }
 
 const columns = fc.record({
-  extended: fc.boolean(), processes: fc.boolean(), timers: fc.boolean(), header: fc.boolean(),
-  memory: fc.boolean(), info: fc.boolean(),
+  extended: fc.boolean(),
+  processes: fc.boolean(),
+  timers: fc.boolean(),
+  header: fc.boolean(),
+  memory: fc.boolean(),
+  info: fc.boolean(),
 });
 
 /** Every way out of a plan: strings, bytes (views of a reused block, copied at once), renderLs. */
@@ -126,32 +153,44 @@ async function outputs(t: SocketTable, c: LsColumns): Promise<{ text: string; by
   await planLs(t, c).writeBytes((b) => {
     const copy = Buffer.from(b);
     chunks.push(copy);
-    if (chunks.length % 2 === 0) return new Promise<void>((resolve) => setImmediate(() => { assert.deepEqual(b, copy, 'kept bytes unchanged'); resolve(); }));
+    if (chunks.length % 2 === 0)
+      return new Promise<void>((resolve) =>
+        setImmediate(() => {
+          assert.deepEqual(b, copy, 'kept bytes unchanged');
+          resolve();
+        }),
+      );
   });
   return { text: parts.join(''), bytes: Buffer.concat(chunks).toString('latin1'), rendered: renderLs(t, c), widths: plan.widths };
 }
 
 test('ls bytes read as the string rendering of any table, with the same widths', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(row, { maxLength: 40 }), columns, async (rows, c) => {
-    const t = table(rows);
-    const want = reference(t, c);
-    const got = await outputs(t, c);
-    assert.equal(got.text, want.text);
-    assert.equal(got.bytes, want.text);
-    assert.equal(got.rendered, want.text);
-    assert.deepEqual(got.widths.slice(0, -1), want.widths.slice(0, -1));
-  }), { numRuns: 400 });
+  await fc.assert(
+    fc.asyncProperty(fc.array(row, { maxLength: 40 }), columns, async (rows, c) => {
+      const t = table(rows);
+      const want = reference(t, c);
+      const got = await outputs(t, c);
+      assert.equal(got.text, want.text);
+      assert.equal(got.bytes, want.text);
+      assert.equal(got.rendered, want.text);
+      assert.deepEqual(got.widths.slice(0, -1), want.widths.slice(0, -1));
+    }),
+    { numRuns: 400 },
+  );
 });
 
 test('IPv4-only tables (the counted fast path) with every column set', async () => {
   const v4row = row.map((r) => ({ ...r, family: AF_INET }));
-  await fc.assert(fc.asyncProperty(fc.array(v4row, { minLength: 1, maxLength: 60 }), columns, async (rows, c) => {
-    const t = table(rows);
-    const want = reference(t, c);
-    const got = await outputs(t, c);
-    assert.equal(got.bytes, want.text);
-    assert.deepEqual(got.widths.slice(0, -1), want.widths.slice(0, -1));
-  }), { numRuns: 300 });
+  await fc.assert(
+    fc.asyncProperty(fc.array(v4row, { minLength: 1, maxLength: 60 }), columns, async (rows, c) => {
+      const t = table(rows);
+      const want = reference(t, c);
+      const got = await outputs(t, c);
+      assert.equal(got.bytes, want.text);
+      assert.deepEqual(got.widths.slice(0, -1), want.widths.slice(0, -1));
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('large tables cross blocks of rows and of output bytes', async () => {
@@ -168,17 +207,21 @@ test('large tables cross blocks of rows and of output bytes', async () => {
 });
 
 test('digits, IPv4 endpoints and integers as bytes equal their strings', () => {
-  fc.assert(fc.property(fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.maxSafeInteger().map(Math.abs)), (n) => {
-    assert.equal(digits(n), String(n).length);
-    const b = new Uint8Array(32);
-    assert.equal(Buffer.from(b.subarray(0, putUint(b, 0, n, digits(n)))).toString('latin1'), String(n));
-  }));
-  fc.assert(fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), port, (a, p) => {
-    const b = new Uint8Array(32);
-    const end = putPort(b, putIpv4Addr(b, 0, a, 0), p);
-    const want = formatEndpoint(AF_INET, a, 0, p);
-    assert.equal(Buffer.from(b.subarray(0, end)).toString('latin1'), want);
-    assert.equal(ipv4Length(a, 0, p), want.length);
-  }));
+  fc.assert(
+    fc.property(fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.maxSafeInteger().map(Math.abs)), (n) => {
+      assert.equal(digits(n), String(n).length);
+      const b = new Uint8Array(32);
+      assert.equal(Buffer.from(b.subarray(0, putUint(b, 0, n, digits(n)))).toString('latin1'), String(n));
+    }),
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), port, (a, p) => {
+      const b = new Uint8Array(32);
+      const end = putPort(b, putIpv4Addr(b, 0, a, 0), p);
+      const want = formatEndpoint(AF_INET, a, 0, p);
+      assert.equal(Buffer.from(b.subarray(0, end)).toString('latin1'), want);
+      assert.equal(ipv4Length(a, 0, p), want.length);
+    }),
+  );
   for (const n of [0, 9, 10, 99, 100, 1e9 - 1, 1e9, 2 ** 32 - 1, 2 ** 32, 1e10, 2 ** 53 - 1]) assert.equal(digits(n), String(n).length, String(n));
 });

@@ -21,12 +21,15 @@ test('an awk summary against a listing: LISTEN left out of both, the inputs unch
   const r = diffReport(a, b);
   assert.equal(r.listenOut, true);
   assert.equal(r.after[LISTEN], 0);
-  assert.equal(b.counts[LISTEN], 3, 'the caller\'s counts are not changed');
+  assert.equal(b.counts[LISTEN], 3, "the caller's counts are not changed");
   assert.equal(r.differ, true);
   assert.equal(r.sockets, undefined, 'a summary side: counts only');
   const doc = diffDocument(r, []);
   assert.equal(doc.schema, SCHEMAS.diff);
-  assert.deepEqual(doc.states.find((s) => s.state === stateName(ESTABLISHED)), { state: stateName(ESTABLISHED), before: 5, after: 7, change: 2 });
+  assert.deepEqual(
+    doc.states.find((s) => s.state === stateName(ESTABLISHED)),
+    { state: stateName(ESTABLISHED), before: 5, after: 7, change: 2 },
+  );
   assert.equal(doc.sockets, null);
 });
 

@@ -17,7 +17,10 @@ function states(body: string, netns: string): Record<string, number> | undefined
   const esc = netns.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`^tcpstate_sockets\\{netns="${esc}",state="([a-z_0-9]+)",family="ipv[46]"\\} (\\d+)$`, 'gm');
   let found = false;
-  for (const m of body.matchAll(re)) { found = true; out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]); }
+  for (const m of body.matchAll(re)) {
+    found = true;
+    out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+  }
   return found ? out : undefined;
 }
 
@@ -35,7 +38,7 @@ describe('serve --all-netns', () => {
     ns?.destroy();
   });
 
-  test('every namespace once, the zoo\'s under its name with ss\'s counts, zeros included', async (t) => {
+  test("every namespace once, the zoo's under its name with ss's counts, zeros included", async (t) => {
     if (!kernelOrSkip(t, ['ss', 'nft'])) return;
     const refs = listNamespaces();
     assert.equal(new Set(refs.map((r) => r.label)).size, refs.length, 'labels are unique');
@@ -45,9 +48,12 @@ describe('serve --all-netns', () => {
     const body = await (await fetch(serve!.url('/metrics'))).text();
     assert.deepEqual(states(body, ns!.name), want);
     assert.match(body, new RegExp(`^tcpstate_up\\{netns="${ns!.name}"\\} 1$`, 'm'));
-    const api = await (await fetch(serve!.url(`/api/v1/counts?netns=${ns!.name}`))).json() as { netns: string; total: number };
+    const api = (await (await fetch(serve!.url(`/api/v1/counts?netns=${ns!.name}`))).json()) as { netns: string; total: number };
     assert.equal(api.netns, ns!.name);
-    assert.equal(api.total, Object.values(want).reduce((a, b) => a + b, 0));
+    assert.equal(
+      api.total,
+      Object.values(want).reduce((a, b) => a + b, 0),
+    );
   });
 
   test('a namespace made after the start appears on the next scrape; deleted, it goes', async (t) => {
@@ -57,7 +63,11 @@ describe('serve --all-netns', () => {
       const body = await (await fetch(serve!.url('/metrics'))).text();
       const s = states(body, late.name);
       assert.ok(s, 'the new namespace is served');
-      assert.equal(Object.values(s!).reduce((a, b) => a + b, 0), 0, 'with no sockets, every state 0');
+      assert.equal(
+        Object.values(s!).reduce((a, b) => a + b, 0),
+        0,
+        'with no sockets, every state 0',
+      );
     } finally {
       late.destroy();
     }

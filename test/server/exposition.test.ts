@@ -46,7 +46,10 @@ async function context(o: Partial<ScrapeContext['options']> = {}): Promise<Scrap
 test('golden /metrics of a captured /proc tree, and promtool check metrics accepts it', async () => {
   const { body, failed } = exposition(await context(), false);
   assert.deepEqual(failed, []);
-  const stable = body.split('\n').filter((l) => !TIMING.test(l)).join('\n');
+  const stable = body
+    .split('\n')
+    .filter((l) => !TIMING.test(l))
+    .join('\n');
   assertGolden('serve/proc-doctor.metrics.txt', stable);
   if (spawnSync('sh', ['-c', 'command -v promtool']).status === 0) {
     const r = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
@@ -74,11 +77,14 @@ test('the port cap: --top 1 keeps one port per side, the rest in "other", and su
     assert.ok(ports.length <= 2 && ports.at(-1) === 'other', `${side}: ${ports.join(',')}`);
   }
   const listed = portRows(s.table!, new Set([1, 7001]), 20);
-  assert.ok(listed.some((r) => r.port === '1' && r.counts.every((v) => v === 0)), 'a listed port with no socket has its zero series');
+  assert.ok(
+    listed.some((r) => r.port === '1' && r.counts.every((v) => v === 0)),
+    'a listed port with no socket has its zero series',
+  );
   assert.equal(sum(listed), sum(all));
 });
 
-test('label values are escaped; OpenMetrics only when asked for with at least text\'s weight', () => {
+test("label values are escaped; OpenMetrics only when asked for with at least text's weight", () => {
   assert.equal(escapeLabel('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
   assert.equal(wantsOpenMetrics(undefined), false);
   assert.equal(wantsOpenMetrics('text/plain;version=0.0.4;q=1,*/*;q=0.1'), false);

@@ -32,7 +32,7 @@ describe('serve records history', () => {
     const other = await Serve.start(['--netns', ns!.name, '--history-db', db]);
     try {
       assert.match(serve.stderr, /recording history into .*h\.db every 0\.3 s/);
-      for (const end = Date.now() + 10_000; !/not recording history into/.test(other.stderr) && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+      for (const end = Date.now() + 10_000; !/not recording history into/.test(other.stderr) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
       assert.match(other.stderr, /not recording history into .*h\.db: /);
       assert.equal((await fetch(other.url('/-/healthy'))).status, 200, 'the second serve serves');
       await new Promise((r) => setTimeout(r, 1500));

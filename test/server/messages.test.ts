@@ -11,19 +11,23 @@ test('the catalogue: every key in both languages, each giving text', () => {
   assert.deepEqual(Object.keys(ZH).sort(), Object.keys(EN).sort());
   const args: Record<string, unknown[]> = {
     started: [{ version: '1', sources: 'bpf', listen: ['127.0.0.1:1'], netns: [] }],
-    unknownParameter: ['x', ['a']], unknownNetns: ['x', []], landing: [['/metrics']], listenFailed: ['a', 'b'], badNumber: ['top', 'x', 9],
+    unknownParameter: ['x', ['a']],
+    unknownNetns: ['x', []],
+    landing: [['/metrics']],
+    listenFailed: ['a', 'b'],
+    badNumber: ['top', 'x', 9],
   };
   for (const [k, v] of Object.entries(EN)) {
     const z = (ZH as Record<string, unknown>)[k];
     const a = args[k] ?? ['x'];
     const en = typeof v === 'function' ? (v as (...x: unknown[]) => string)(...a) : v;
-    const zh = typeof z === 'function' ? (z as (...x: unknown[]) => string)(...a) : z as string;
+    const zh = typeof z === 'function' ? (z as (...x: unknown[]) => string)(...a) : (z as string);
     assert.ok(typeof en === 'string' && en.length > 0 && typeof zh === 'string' && zh.length > 0, k);
     assert.notEqual(zh, en, `${k} is translated`);
   }
 });
 
-test('serve --help and its errors in the locale\'s language, or --lang\'s', () => {
+test("serve --help and its errors in the locale's language, or --lang's", () => {
   const zh = runCli(['serve', '--help'], { env: { LANG: 'zh_CN.UTF-8' } });
   assert.equal(zh.code, 0);
   assert.match(zh.stdout, /^用法：tcpstate serve/);

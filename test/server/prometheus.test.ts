@@ -81,8 +81,11 @@ describe('serve scraped by a real Prometheus', () => {
     const got = await prom!.query(`sum by (state) (tcpstate_sockets{netns="${ns!.name}"})`);
     const gotMap = Object.fromEntries(got.map((g) => [g.metric['state']!, g.value]));
     assert.deepEqual(gotMap, want, 'every state, zeros included');
-    assert.ok(Object.values(want).some((v) => v === 0), 'the zoo leaves some state at zero');
-    const api = await (await fetch(serve!.url(`/api/v1/counts?netns=${encodeURIComponent(ns!.name)}`))).json() as { schema: string; netns: string; states: Record<string, number> };
+    assert.ok(
+      Object.values(want).some((v) => v === 0),
+      'the zoo leaves some state at zero',
+    );
+    const api = (await (await fetch(serve!.url(`/api/v1/counts?netns=${encodeURIComponent(ns!.name)}`))).json()) as { schema: string; netns: string; states: Record<string, number> };
     assert.equal(api.schema, 'tcpstate.count/1');
     assert.equal(api.netns, ns!.name);
     for (const code of KNOWN_CODES) assert.equal(api.states[stateName(code)], want[stateLabel(code)], stateName(code));
@@ -102,10 +105,17 @@ describe('serve scraped by a real Prometheus', () => {
     for (const g of got) {
       const k = `${g.metric['port']}|${g.metric['side']}`;
       kept.set(k, (kept.get(k) ?? 0) + 1);
-      if (g.metric['port'] === 'other') { assert.equal(g.value, 0, `${k} ${g.metric['state']}`); continue; }
+      if (g.metric['port'] === 'other') {
+        assert.equal(g.value, 0, `${k} ${g.metric['state']}`);
+        continue;
+      }
       assert.equal(g.value, want.get(`${k}|${g.metric['state']}`) ?? 0, `${k} ${g.metric['state']}`);
     }
-    for (const [k, v] of want) assert.ok(got.some((g) => `${g.metric['port']}|${g.metric['side']}|${g.metric['state']}` === k), `${k} (${v}) exported`);
+    for (const [k, v] of want)
+      assert.ok(
+        got.some((g) => `${g.metric['port']}|${g.metric['side']}|${g.metric['state']}` === k),
+        `${k} (${v}) exported`,
+      );
     for (const [k, n] of kept) assert.equal(n, LABELS.length, `${k}: every state present`);
     const total = await prom!.query(`sum(tcpstate_port_sockets{netns="${ns!.name}"}) - sum(tcpstate_sockets{netns="${ns!.name}"})`);
     assert.equal(total[0]?.value, 0, 'sum() over ports counts every socket once');

@@ -39,7 +39,11 @@ describe('serve during a slow snapshot', () => {
     assert.ok(established >= CONNECTIONS, `the load holds ${established} connections`);
     let done = false;
     const t0 = performance.now();
-    const scrape = fetch(serve!.url('/metrics')).then(async (r) => { const body = await r.text(); done = true; return { status: r.status, body, ms: performance.now() - t0 }; });
+    const scrape = fetch(serve!.url('/metrics')).then(async (r) => {
+      const body = await r.text();
+      done = true;
+      return { status: r.status, body, ms: performance.now() - t0 };
+    });
     const during: number[] = [];
     while (!done) {
       const h0 = performance.now();
@@ -51,7 +55,7 @@ describe('serve during a slow snapshot', () => {
     const m = await scrape;
     assert.equal(m.status, 200);
     const est = /^tcpstate_sockets\{netns="[^"]+",state="established",family="ipv4"\} (\d+)$/m.exec(m.body);
-    assert.ok(est && Number(est[1]) >= CONNECTIONS, 'the scrape that waited has the namespace\'s counts');
+    assert.ok(est && Number(est[1]) >= CONNECTIONS, "the scrape that waited has the namespace's counts");
     assert.ok(during.length >= 2, `the snapshot took ${m.ms.toFixed(0)} ms; ${during.length} health checks were answered meanwhile`);
     const worst = Math.max(...during);
     t.diagnostic(`scrape ${m.ms.toFixed(0)} ms; ${during.length} health checks meanwhile, the slowest ${worst.toFixed(0)} ms`);

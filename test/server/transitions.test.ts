@@ -27,7 +27,11 @@ async function events(res: Response, enough: (ev: { event: string; data: string 
         buf = buf.slice(i + 2);
         if (block.startsWith(':')) continue;
         const ev = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-        const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        const data = block
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n');
         out.push({ event: ev, data });
       }
     }
@@ -50,7 +54,7 @@ describe('serve: /api/v1/transitions', () => {
     ns?.destroy();
   });
 
-  test('a connection opened and closed in the namespace streams its changes; another port\'s are filtered out', async (t) => {
+  test("a connection opened and closed in the namespace streams its changes; another port's are filtered out", async (t) => {
     if (!kernelOrSkip(t, ['python3'])) return;
     const port = 7600 + (process.pid % 300);
     const res = await fetch(serve!.url(`/api/v1/transitions?filter=${encodeURIComponent(`sport = :${port} or dport = :${port}`)}`));
@@ -59,19 +63,25 @@ describe('serve: /api/v1/transitions', () => {
     // Ends at LAST_ACK; the time limit covers starting python in the namespace on a loaded machine.
     const got = events(res, (evs) => evs.some((e) => e.data.includes('"from":"LAST_ACK"')), 60_000);
     await new Promise((r) => setTimeout(r, 500));
-    ns!.run('python3', ['-c', `
+    ns!.run('python3', [
+      '-c',
+      `
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', ${port})); s.listen()
 o = socket.socket(); o.bind(('127.0.0.1', ${port + 1})); o.listen(); o.close()
 c = socket.create_connection(('127.0.0.1', ${port})); a, _ = s.accept()
 time.sleep(0.2); c.close(); time.sleep(0.2); a.close(); time.sleep(0.3)
-`]);
+`,
+    ]);
     const evs = await got;
     const bpf = existsSync('/sys/kernel/btf/vmlinux') && process.getuid?.() === 0;
     assert.equal(evs[0]?.event, 'source');
     assert.equal(JSON.parse(evs[0]!.data).source, bpf ? 'bpf' : 'snapshots');
     const ts = evs.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data) as { from: string; to: string; local: { port: number }; remote: { port: number } });
-    assert.ok(ts.every((x) => x.local.port === port || x.remote.port === port), 'only the filtered port');
+    assert.ok(
+      ts.every((x) => x.local.port === port || x.remote.port === port),
+      'only the filtered port',
+    );
     const server = ts.filter((x) => x.local.port === port && x.remote.port !== 0).map((x) => `${x.from}>${x.to}`);
     assert.deepEqual(server, ['LISTEN>SYN_RECV', 'SYN_RECV>ESTABLISHED', 'ESTABLISHED>CLOSE_WAIT', 'CLOSE_WAIT>LAST_ACK', 'LAST_ACK>CLOSE'], JSON.stringify(ts));
   });
@@ -80,7 +90,7 @@ time.sleep(0.2); c.close(); time.sleep(0.2); a.close(); time.sleep(0.3)
     if (!kernelOrSkip(t)) return;
     let r = await fetch(serve!.url('/api/v1/transitions?filter=sport%20%3D%20%3Anosuchservice'));
     assert.equal(r.status, 400);
-    const body = await r.json() as { error: { parameter: string; message: string } };
+    const body = (await r.json()) as { error: { parameter: string; message: string } };
     assert.equal(body.error.parameter, 'filter');
     assert.match(body.error.message, /nosuchservice/);
     r = await fetch(serve!.url('/api/v1/transitions?since=1'));

@@ -35,7 +35,10 @@ describe('serve --web.config.file: basic auth', () => {
   });
 
   test('promtool check web-config accepts the file', (t) => {
-    if (!have('promtool')) { t.skip('promtool is not installed'); return; }
+    if (!have('promtool')) {
+      t.skip('promtool is not installed');
+      return;
+    }
     const r = spawnSync('promtool', ['check', 'web-config', file], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
@@ -71,9 +74,15 @@ describe('serve --web.config.file: TLS and bad files', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('TLS with the configured certificate', async (t) => {
-    if (!have('openssl')) { t.skip('openssl is not installed'); return; }
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    if (!have('openssl')) {
+      t.skip('openssl is not installed');
+      return;
+    }
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      { stdio: 'ignore' },
+    );
     const file = join(dir, 'tls.yml');
     writeFileSync(file, `tls_server_config:\n  cert_file: ${join(dir, 'cert.pem')}\n  key_file: ${join(dir, 'key.pem')}\n`);
     if (have('promtool')) {
@@ -85,7 +94,9 @@ describe('serve --web.config.file: TLS and bad files', () => {
       const body = await new Promise<string>((res, rej) => {
         const req = request({ host: '127.0.0.1', port: serve.port, path: '/metrics', rejectUnauthorized: false }, (r) => {
           let b = '';
-          r.on('data', (d: Buffer) => { b += d.toString(); });
+          r.on('data', (d: Buffer) => {
+            b += d.toString();
+          });
           r.on('end', () => res(b));
         });
         req.on('error', rej);
@@ -127,7 +138,12 @@ describe('serve on a non-loopback address without auth', () => {
     const port = await freePort();
     const serve = await Serve.start(['--listen', `0.0.0.0:${port}`]);
     try {
-      for (const [path, status] of [['/api/v1/sockets', 403], ['/api/v1/doctor?interval=0', 403], ['/metrics', 200], ['/api/v1/counts', 200]] as const) {
+      for (const [path, status] of [
+        ['/api/v1/sockets', 403],
+        ['/api/v1/doctor?interval=0', 403],
+        ['/metrics', 200],
+        ['/api/v1/counts', 200],
+      ] as const) {
         const r = await fetch(`http://127.0.0.1:${port}${path}`);
         assert.equal(r.status, status, path);
       }

@@ -13,8 +13,13 @@ import { REPO } from '../lib/netns.js';
 
 test('each switch of the environment, and the defaults', () => {
   assert.deepEqual(configFromEnv({}), { noNative: false, noBpf: false, netlinkPerFamily: false, netlinkSerial: false });
-  assert.deepEqual(configFromEnv({ TCPSTATE_PROC_ROOT: '/cap', TCPSTATE_NO_NATIVE: '1', TCPSTATE_NO_BPF: '1', TCPSTATE_NETLINK_PER_FAMILY: '1', TCPSTATE_NETLINK_PARALLEL: '0' }),
-    { procRoot: '/cap', noNative: true, noBpf: true, netlinkPerFamily: true, netlinkSerial: true });
+  assert.deepEqual(configFromEnv({ TCPSTATE_PROC_ROOT: '/cap', TCPSTATE_NO_NATIVE: '1', TCPSTATE_NO_BPF: '1', TCPSTATE_NETLINK_PER_FAMILY: '1', TCPSTATE_NETLINK_PARALLEL: '0' }), {
+    procRoot: '/cap',
+    noNative: true,
+    noBpf: true,
+    netlinkPerFamily: true,
+    netlinkSerial: true,
+  });
   // Only "1" (and "0" for the parallel dump) switch: other values leave the default.
   assert.deepEqual(configFromEnv({ TCPSTATE_NO_NATIVE: 'yes', TCPSTATE_NO_BPF: '0', TCPSTATE_NETLINK_PARALLEL: '1' }), configFromEnv({}));
 });
@@ -30,7 +35,12 @@ test('a scan knows its origin: live, a captured proc root, a replay', () => {
 
 test('below the edge, no reader takes the environment, globalThis or the /proc path for configuration', () => {
   const dir = join(REPO, 'src', 'sources');
-  const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'config.ts').map((f) => join(dir, f)), join(REPO, 'src', 'snapshot.ts')];
+  const files = [
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && f !== 'config.ts')
+      .map((f) => join(dir, f)),
+    join(REPO, 'src', 'snapshot.ts'),
+  ];
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
     assert.ok(!text.includes('process.env'), `${f} reads process.env`);
@@ -38,7 +48,10 @@ test('below the edge, no reader takes the environment, globalThis or the /proc p
   }
   const all = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
   for (const f of all(join(REPO, 'src'))) {
-    const code = readFileSync(f, 'utf8').split('\n').filter((l) => !/^\s*(\*|\/\/)/.test(l)).join('\n');
+    const code = readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => !/^\s*(\*|\/\/)/.test(l))
+      .join('\n');
     assert.ok(!/procRoot\s*[!=]==\s*'\/proc'/.test(code.replace("procRoot === '/proc' ? 'live'", '')) || f.endsWith('process-scan.ts'), `${f} compares a proc root with /proc`);
   }
 });

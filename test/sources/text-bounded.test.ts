@@ -102,27 +102,44 @@ describe('input without line ends', () => {
 
   test('an endless pipe without line ends, as stdin and as a named pipe: an error at once', () => {
     const forever = `const b = Buffer.alloc(65536, 0x61); const fs = require('fs'); for (;;) { try { fs.writeSync(1, b); } catch (e) { if (e.code !== 'EAGAIN') process.exit(0); } }`;
-    const viaStdin = spawnSync('/bin/sh', ['-c', `"${process.execPath}" -e "$GEN" | "${process.execPath}" "${CLI}" count -`], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env: { ...process.env, GEN: forever } });
+    const viaStdin = spawnSync('/bin/sh', ['-c', `"${process.execPath}" -e "$GEN" | "${process.execPath}" "${CLI}" count -`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, GEN: forever },
+    });
     assert.equal(viaStdin.status, 1, `${viaStdin.signal ?? ''} ${viaStdin.stderr}`);
     assert.equal(viaStdin.stderr, 'tcpstate: -:1: byte 0: a line longer than 1048576 bytes: not a text capture, or its line ends were lost\n');
     const fifo = join(tmp, 'endless');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-    const viaFifo = spawnSync('/bin/sh', ['-c', `"${process.execPath}" -e "$GEN" > "${fifo}" & exec "${process.execPath}" "${CLI}" count "${fifo}"`], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env: { ...process.env, GEN: forever } });
+    const viaFifo = spawnSync('/bin/sh', ['-c', `"${process.execPath}" -e "$GEN" > "${fifo}" & exec "${process.execPath}" "${CLI}" count "${fifo}"`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, GEN: forever },
+    });
     assert.equal(viaFifo.status, 1, `${viaFifo.signal ?? ''} ${viaFifo.stderr}`);
     assert.equal(viaFifo.stderr, `tcpstate: ${fifo}:1: byte 0: a line longer than 1048576 bytes: not a text capture, or its line ends were lost\n`);
   });
 });
 
-describe('memory independent of the capture\'s size', () => {
+describe("memory independent of the capture's size", () => {
   test('count of a 300 MB netstat capture through a pipe: right counts, peak RSS under 200 MB', () => {
     // Real netstat -an lines, repeated with fresh port numbers by a generator process.
-    const lines = fixture('netstat-an.txt').split('\n').filter((l) => /^tcp6? /.test(l));
+    const lines = fixture('netstat-an.txt')
+      .split('\n')
+      .filter((l) => /^tcp6? /.test(l));
     const perState: Record<string, number> = {};
-    for (const l of lines) { const s = l.trim().split(/\s+/)[5]!; perState[s] = (perState[s] ?? 0) + 1; }
+    for (const l of lines) {
+      const s = l.trim().split(/\s+/)[5]!;
+      perState[s] = (perState[s] ?? 0) + 1;
+    }
     const bytesPerRound = lines.reduce((n, l) => n + l.length + 1, 0);
     const rounds = Math.ceil(300e6 / bytesPerRound);
     const gen = join(tmp, 'gen.cjs');
-    writeFileSync(gen, `const fs = require('fs');
+    writeFileSync(
+      gen,
+      `const fs = require('fs');
 const lines = ${JSON.stringify(lines)};
 const out = (s) => { const b = Buffer.from(s); for (let o = 0; o < b.length;) { try { o += fs.writeSync(1, b, o); } catch (e) { if (e.code !== 'EAGAIN') throw e; } } };
 out('Active Internet connections (servers and established)\\nProto Recv-Q Send-Q Local Address           Foreign Address         State\\n');
@@ -133,16 +150,24 @@ for (let k = 0; k < ${rounds}; k++) {
   if (buf.length > 1 << 20) { out(buf); buf = ''; }
 }
 out(buf);
-`);
-    const hwm = 'data:text/javascript,import fs from "node:fs"; process.on("exit", () => { const m = /VmHWM:\\s+(\\d+)/.exec(fs.readFileSync("/proc/self/status", "utf8")); fs.writeSync(2, `vmhwm ${m[1]}\\n`); });';
+`,
+    );
+    const hwm =
+      'data:text/javascript,import fs from "node:fs"; process.on("exit", () => { const m = /VmHWM:\\s+(\\d+)/.exec(fs.readFileSync("/proc/self/status", "utf8")); fs.writeSync(2, `vmhwm ${m[1]}\\n`); });';
     const t0 = Date.now();
-    const r = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${gen}" | "${process.execPath}" --import "$HWM" "${CLI}" count --json -`], { encoding: 'utf8', timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, HWM: hwm }, maxBuffer: 1 << 20 });
+    const r = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${gen}" | "${process.execPath}" --import "$HWM" "${CLI}" count --json -`], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, HWM: hwm },
+      maxBuffer: 1 << 20,
+    });
     assert.equal(r.status, 0, `${r.signal ?? ''} ${r.stderr.slice(-500)}`);
     const doc = JSON.parse(r.stdout) as { total: number; states: Record<string, number> };
     assert.equal(doc.total, rounds * lines.length);
     for (const [state, n] of Object.entries(perState)) assert.equal(doc.states[state], n * rounds, state);
     const kb = Number(/vmhwm (\d+)/.exec(r.stderr)?.[1]);
-    assert.ok(kb > 0 && kb < 200 * 1024, `peak RSS ${kb} kB for ${(rounds * bytesPerRound / 1e6).toFixed(0)} MB in ${Date.now() - t0} ms`);
+    assert.ok(kb > 0 && kb < 200 * 1024, `peak RSS ${kb} kB for ${((rounds * bytesPerRound) / 1e6).toFixed(0)} MB in ${Date.now() - t0} ms`);
   });
 });
 
@@ -152,7 +177,10 @@ describe('tcpstate JSON', () => {
   test('after a shell prompt, and after runs of blank lines: read, and errors on the right line', () => {
     const spaced = live.replace(/\n/g, '\n\n\n');
     const r = read(`[root@db1 ~]# tcpstate ls -a --json\n\n${spaced}`, 'db.txt');
-    assert.deepEqual(r.captures.map((c) => [c.host, c.format, c.table?.length]), [['db1', 'json', 28]]);
+    assert.deepEqual(
+      r.captures.map((c) => [c.host, c.format, c.table?.length]),
+      [['db1', 'json', 28]],
+    );
     const bad = `[root@db1 ~]# tcpstate ls -a --json\n${spaced.replace('"port": 7001', '"port": 70001')}`;
     const e = error(() => read(bad, 'db.txt'));
     assert.equal(e.where.line, bad.split('\n').findIndex((l) => l.includes('70001')) + 1);
@@ -167,7 +195,10 @@ describe('tcpstate JSON', () => {
     const lines = cut.split('\n');
     const e = error(() => read(cut, 'live.json'));
     assert.equal(e.where.line, lines.length);
-    assert.equal(e.message, `not valid JSON at column ${lines[lines.length - 1]!.length + 1}: expected "," or "}" after a property value, found the end of the input (the last line, which has no line end: was the capture cut short?)`);
+    assert.equal(
+      e.message,
+      `not valid JSON at column ${lines[lines.length - 1]!.length + 1}: expected "," or "}" after a property value, found the end of the input (the last line, which has no line end: was the capture cut short?)`,
+    );
   });
 
   test('a syntax error in the middle: its line and column', () => {
@@ -189,7 +220,10 @@ describe('tcpstate JSON', () => {
     const state = live.replace('"state": "LISTEN"', '"state": "LISTENX"');
     const w = read(state, 'live.json').warnings;
     const at = state.split('\n').findIndex((l) => l.includes('LISTENX')) + 1;
-    assert.deepEqual(w.map((x) => [x.code, x.where.line, x.where.field]), [['W_UNKNOWN_STATE', at, '$.sockets[0].state']]);
+    assert.deepEqual(
+      w.map((x) => [x.code, x.where.line, x.where.field]),
+      [['W_UNKNOWN_STATE', at, '$.sockets[0].state']],
+    );
   });
 
   test('over 128 MiB: an error saying JSON is read whole up to that size', () => {

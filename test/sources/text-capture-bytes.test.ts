@@ -22,7 +22,9 @@ const RUNS = Number(process.env['TCPSTATE_FUZZ_RUNS'] ?? 300);
 const DIRS = ['text', 'vendor', 'pastes'].map((d) => join(REPO, 'test', 'fixtures', d));
 const FIXTURES = DIRS.flatMap((d) => {
   try {
-    return readdirSync(d).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(d, f), 'latin1'));
+    return readdirSync(d)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => readFileSync(join(d, f), 'latin1'));
   } catch {
     return [];
   }
@@ -55,7 +57,12 @@ function read(bytes: Buffer, opts: ReadOptions, piece: number): unknown {
     const r = new CaptureReader('cap.txt', opts);
     const dec = (r as unknown as { decoder: { byteLines?: (run: { lines: number }) => boolean } }).decoder;
     const inner = dec.byteLines;
-    if (inner) dec.byteLines = (run) => { const live = inner(run); taken += run.lines; return live; };
+    if (inner)
+      dec.byteLines = (run) => {
+        const live = inner(run);
+        taken += run.lines;
+        return live;
+      };
     const buf = Buffer.alloc(piece);
     for (let at = 0; at < bytes.length; at += piece) {
       const n = bytes.copy(buf, 0, at, Math.min(bytes.length, at + piece));
@@ -98,9 +105,8 @@ const NOISE = [' ', '\t', '.', ':', '*', '[', ']', '%', '#', '$', 'x', 'Z', '0',
 
 test('mutated captures read the same at byte level (a byte changed, removed or doubled; names; prompts)', () => {
   const sources = FIXTURES.filter((f) => /^(tcp|[A-Z]{4,})/m.test(f));
-  fc.assert(fc.property(
-    fc.nat(sources.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.nat(NOISE.length - 1)), { minLength: 1, maxLength: 6 }), fc.integer({ min: 7, max: 5000 }),
-    (k, muts, piece) => {
+  fc.assert(
+    fc.property(fc.nat(sources.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.nat(NOISE.length - 1)), { minLength: 1, maxLength: 6 }), fc.integer({ min: 7, max: 5000 }), (k, muts, piece) => {
       let t = long(sources[k]!);
       for (const [at, kind, n] of muts) {
         const i = at % Math.max(1, t.length);
@@ -115,8 +121,9 @@ test('mutated captures read the same at byte level (a byte changed, removed or d
         }
       }
       same(Buffer.from(t, 'latin1'), piece);
-    },
-  ), { numRuns: RUNS, seed: 15 });
+    }),
+    { numRuns: RUNS, seed: 15 },
+  );
 });
 
 test('IPv6, mapped, bracketed and odd addresses read the same at byte level', () => {
@@ -242,7 +249,12 @@ test('a large file counted on two threads gives what one thread gives', async ()
     const ssCases: Record<string, string> = {
       'ss plain': ss,
       'ss brackets only late': [...ssLines.slice(0, ssLate).filter((l) => !l.includes(']:')), ...ssLines.slice(ssLate)].join('\n'),
-      'ss old style late': [...ssLines.slice(0, ssLate).filter((l) => !l.includes(']:')), 'LISTEN 0 128 :::22 :::*', 'LISTEN 0 128 *:23 *:*', ...ssLines.slice(ssLate).filter((l) => !l.includes(']:'))].join('\n'),
+      'ss old style late': [
+        ...ssLines.slice(0, ssLate).filter((l) => !l.includes(']:')),
+        'LISTEN 0 128 :::22 :::*',
+        'LISTEN 0 128 *:23 *:*',
+        ...ssLines.slice(ssLate).filter((l) => !l.includes(']:')),
+      ].join('\n'),
     };
     for (const [name, text] of Object.entries(ssCases)) {
       const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
@@ -265,11 +277,24 @@ test('a byte reader that declines thousands of lines in a row still reads what f
   const before = taken;
   const extras = Array.from({ length: 5000 }, (_, k) => `ESTAB 0 0 10.0.0.1:22 10.0.0.2:${10000 + k} users:(("sshd",pid=${k + 1},fd=3)) ino:${k} sk:1`);
   const plain = Array.from({ length: 3000 }, (_, k) => `ESTAB 0 0 10.0.0.1:22 10.0.0.3:${10000 + k}`);
-  const netstat = Array.from({ length: 3000 }, (_, k) => `tcp${k % 3 ? '' : '6'}        0      0 ${k % 3 ? '10.0.0.1' : '::1'}:22 ${k % 3 ? '10.0.0.2' : '::1'}:${10000 + k}  ${k % 5 ? 'ESTABLISHED' : 'TIME_WAIT'}`);
+  const netstat = Array.from(
+    { length: 3000 },
+    (_, k) => `tcp${k % 3 ? '' : '6'}        0      0 ${k % 3 ? '10.0.0.1' : '::1'}:22 ${k % 3 ? '10.0.0.2' : '::1'}:${10000 + k}  ${k % 5 ? 'ESTABLISHED' : 'TIME_WAIT'}`,
+  );
   const header = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process';
   const bad = ['ESTAB 0 0 10.0.0.1:22 10.0.0.9:1 users:(("x",pid=1,fd=3))', 'ESTAB 0', 'BOGUS 0 0 10.0.0.1:22 10.0.0.9:2'];
   for (const tail of [[], ...bad.map((b) => [b])]) {
-    const t = [header, ...extras, '[root@b ~]# ss -tan', header, ...plain, ...tail, '[root@c ~]# netstat -n', 'Proto Recv-Q Send-Q Local Address           Foreign Address         State', ...netstat].join('\n');
+    const t = [
+      header,
+      ...extras,
+      '[root@b ~]# ss -tan',
+      header,
+      ...plain,
+      ...tail,
+      '[root@c ~]# netstat -n',
+      'Proto Recv-Q Send-Q Local Address           Foreign Address         State',
+      ...netstat,
+    ].join('\n');
     for (const piece of [1 << 20, 4093]) {
       same(Buffer.from(`${t}\n`), piece);
       same(Buffer.from(t), piece);
@@ -277,7 +302,10 @@ test('a byte reader that declines thousands of lines in a row still reads what f
   }
   assert.ok(taken - before > 40_000, `the byte level took ${taken - before} lines`);
   // A bad line after the byte reader was declined for long still names its file, line and field.
-  const r = read(Buffer.from([header, ...extras, '[root@b ~]# ss -tan', header, ...plain, 'ESTAB 0 0 10.0.0.1:22 10.0.0.9:99999', ''].join('\n')), { tables: false }, 1 << 20) as { error: string; where: { file: string; line: number; field: string } };
+  const r = read(Buffer.from([header, ...extras, '[root@b ~]# ss -tan', header, ...plain, 'ESTAB 0 0 10.0.0.1:22 10.0.0.9:99999', ''].join('\n')), { tables: false }, 1 << 20) as {
+    error: string;
+    where: { file: string; line: number; field: string };
+  };
   assert.equal(r.error, 'ERR_PARSE');
   assert.deepEqual(r.where, { file: 'cap.txt', line: 1 + 5000 + 2 + 3000 + 1, field: 'Peer Address:Port' });
 });

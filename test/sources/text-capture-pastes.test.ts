@@ -82,7 +82,10 @@ test('ls keeps names as names (web1.lan:ssh, ec2-52-1-2-3.com.56647), in text, C
 test('a line wrapped that does not join is the error it was', async () => {
   const { parseCapture } = await import('../../src/sources/text/read.js');
   const text = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB  0      0      10.0.0.1:22\nESTAB  0      0      10.0.0.1:22        10.0.0.2:5000\n';
-  assert.throws(() => parseCapture(Buffer.from(text), 'cut.txt'), (e: Error & { where?: { line?: number; field?: string } }) => e.where?.line === 2 && e.where?.field === 'Peer Address:Port');
+  assert.throws(
+    () => parseCapture(Buffer.from(text), 'cut.txt'),
+    (e: Error & { where?: { line?: number; field?: string } }) => e.where?.line === 2 && e.where?.field === 'Peer Address:Port',
+  );
 });
 
 test('names survive ls --json read back', async () => {

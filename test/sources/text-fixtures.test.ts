@@ -59,16 +59,26 @@ describe('captures read back as the live table they were taken with', () => {
       assert.equal(c.format, formatOf(spec.name));
       const want = live.filter((r) => spec.shows === 'all' || r.remote.port !== 0);
       assert.deepEqual(nonZero(countEntries(c.counts)), countsOf(want), 'per-state counts');
-      if (spec.summary) { assert.equal(c.table, undefined); return; }
+      if (spec.summary) {
+        assert.equal(c.table, undefined);
+        return;
+      }
       assert.ok(c.table, 'a listing');
       if (!spec.numeric) {
-        assert.ok(warnings.some((w) => w.code === 'W_NAMES'), 'names are reported');
+        assert.ok(
+          warnings.some((w) => w.code === 'W_NAMES'),
+          'names are reported',
+        );
         return;
       }
       assert.deepEqual(warnings, []);
       assert.deepEqual(recs.map(recordKey).sort(), want.map(recordKey).sort(), 'socket for socket');
       if (spec.owners) {
-        const owned = (r: SocketRecord) => `${recordKey(r)} ${r.owners.map((o) => o.pid).sort().join(',')}`;
+        const owned = (r: SocketRecord) =>
+          `${recordKey(r)} ${r.owners
+            .map((o) => o.pid)
+            .sort()
+            .join(',')}`;
         assert.deepEqual(recs.map(owned).sort(), want.map(owned).sort(), 'owners');
       }
       if (spec.inodes) {
@@ -81,7 +91,10 @@ describe('captures read back as the live table they were taken with', () => {
   test('live.json (tcpstate ls --json) reads back as itself', () => {
     const { c, recs } = records(readFileSync(join(DIR, 'live.json')), 'live.json');
     assert.equal(c.format, 'json');
-    assert.deepEqual(recs, live.filter((r) => r.proto === 'tcp'));
+    assert.deepEqual(
+      recs,
+      live.filter((r) => r.proto === 'tcp'),
+    );
   });
 });
 

@@ -40,26 +40,40 @@ function throwsTyped(fn: () => unknown, code: string, where: { file?: string; li
 describe('detection', () => {
   test('each real capture is detected as its tool, from its first lines alone', () => {
     const cases: [string, string][] = [
-      ['netstat-an.txt', 'netstat'], ['netstat-ant-noheader.txt', 'netstat'], ['netstat-e.txt', 'netstat'],
-      ['busybox-an.txt', 'busybox'], ['ss-tanH.txt', 'ss'], ['ss-tanie.txt', 'ss'], ['ss-an.txt', 'ss'],
-      ['proc-tcp.txt', 'proc'], ['netstat-n-awk.txt', 'awk'],
+      ['netstat-an.txt', 'netstat'],
+      ['netstat-ant-noheader.txt', 'netstat'],
+      ['netstat-e.txt', 'netstat'],
+      ['busybox-an.txt', 'busybox'],
+      ['ss-tanH.txt', 'ss'],
+      ['ss-tanie.txt', 'ss'],
+      ['ss-an.txt', 'ss'],
+      ['proc-tcp.txt', 'proc'],
+      ['netstat-n-awk.txt', 'awk'],
     ];
     for (const [file, want] of cases) {
       // BusyBox's first lines are IPv4 ones, the same as net-tools': it needs its IPv6 lines.
-      const lines = fixture(file).split('\n').slice(0, file.startsWith('busybox') ? 60 : 8);
+      const lines = fixture(file)
+        .split('\n')
+        .slice(0, file.startsWith('busybox') ? 60 : 8);
       assert.equal(detectFormat(lines), want, `${file}: ${JSON.stringify(scoreAll(lines).slice(0, 3))}`);
     }
   });
 
   test('BusyBox and net-tools print the same IPv4 lines; an IPv6 "tcp" line tells BusyBox', () => {
-    const v4 = fixture('busybox-an.txt').split('\n').filter((l) => !l.includes('::'));
+    const v4 = fixture('busybox-an.txt')
+      .split('\n')
+      .filter((l) => !l.includes('::'));
     assert.equal(detectFormat(v4), 'netstat');
     assert.equal(detectFormat(fixture('busybox-an.txt').split('\n')), 'busybox');
   });
 
   test('an unrecognized file is ERR_FORMAT naming the file and the formats tried', () => {
-    throwsTyped(() => read('hello world\nthis is not netstat\n', 'notes.txt'), 'ERR_FORMAT', { file: 'notes.txt', line: 1 },
-      /not in a format tcpstate reads \(tried netstat, busybox, ss, proc, awk, json, bsd, windows\): "hello world"/);
+    throwsTyped(
+      () => read('hello world\nthis is not netstat\n', 'notes.txt'),
+      'ERR_FORMAT',
+      { file: 'notes.txt', line: 1 },
+      /not in a format tcpstate reads \(tried netstat, busybox, ss, proc, awk, json, bsd, windows\): "hello world"/,
+    );
   });
 
   test('--input-format forces a format; an unknown one is a usage error', async () => {
@@ -105,13 +119,22 @@ describe('prompts and hosts', () => {
   });
 
   test('an awk command with no output is a host with no sockets, not a missing host', () => {
-    const text = "[root@idle ~]# netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'\n[root@busy ~]# netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'\nESTABLISHED 3\n";
+    const text =
+      "[root@idle ~]# netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'\n[root@busy ~]# netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'\nESTABLISHED 3\n";
     const r = read(text);
-    assert.deepEqual(r.captures.map((c) => [c.host, c.format, Object.values(nonZero(c.counts))]), [['idle', 'awk', []], ['busy', 'awk', [3]]]);
+    assert.deepEqual(
+      r.captures.map((c) => [c.host, c.format, Object.values(nonZero(c.counts))]),
+      [
+        ['idle', 'awk', []],
+        ['busy', 'awk', [3]],
+      ],
+    );
   });
 
   test('cat /proc/net/tcp and cat /proc/net/tcp6 as two commands are one snapshot', () => {
-    const [v4, v6] = fixture('proc-tcp.txt').split(/(?=^\s*sl\s)/m).filter((s) => s.trim() !== '');
+    const [v4, v6] = fixture('proc-tcp.txt')
+      .split(/(?=^\s*sl\s)/m)
+      .filter((s) => s.trim() !== '');
     const r = read(`[root@db ~]# cat /proc/net/tcp\n${v4}[root@db ~]# cat /proc/net/tcp6\n${v6}`);
     assert.equal(r.captures.length, 1);
     assert.equal(r.captures[0]!.table!.length, 28);
@@ -119,7 +142,10 @@ describe('prompts and hosts', () => {
 
   test('a second capture of the same host is kept apart and said', () => {
     const r = read(`[root@web1 ~]# ss -tan\n${fixture('ss-tan.txt')}[root@web1 ~]# netstat -ant\n${fixture('netstat-ant.txt')}`);
-    assert.deepEqual(r.captures.map((c) => c.host), ['web1', 'web1 (2)']);
+    assert.deepEqual(
+      r.captures.map((c) => c.host),
+      ['web1', 'web1 (2)'],
+    );
     assert.ok(r.warnings.some((w) => w.code === 'W_SAME_HOST'));
   });
 });
@@ -148,7 +174,9 @@ describe('formats', () => {
   });
 
   test('ss: old-style addresses (":::22", "*" for IPv4 any) and new-style ("[::]", "*" dual-stack)', () => {
-    const old = read('State      Recv-Q Send-Q        Local Address:Port          Peer Address:Port\nLISTEN     0      128                       *:22                       *:*\nLISTEN     0      128                      :::22                      :::*\nESTAB      0      0             10.0.0.5:22          10.0.0.9:51000\n');
+    const old = read(
+      'State      Recv-Q Send-Q        Local Address:Port          Peer Address:Port\nLISTEN     0      128                       *:22                       *:*\nLISTEN     0      128                      :::22                      :::*\nESTAB      0      0             10.0.0.5:22          10.0.0.9:51000\n',
+    );
     const t = old.captures[0]!.table!;
     assert.deepEqual([t.family[0], t.family[1], t.family[2]], [4, 6, 4]);
     const neu = read('State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      128          *:22              *:*\nLISTEN 0      128       [::]:80           [::]:*\n');
@@ -161,7 +189,9 @@ describe('formats', () => {
     assert.equal(t.format, 'bsd');
     assert.deepEqual(nonZero(t.counts), { ESTABLISHED: 4, CLOSE: 1, CLOSE_WAIT: 1, LISTEN: 17 });
     // macOS -v (columns as macOS prints them; constructed, no vendor document quotes one).
-    const mac = read('Active Internet connections (including servers)\nProto Recv-Q Send-Q  Local Address          Foreign Address        (state)      rhiwat shiwat    pid   epid  state    options\ntcp46      0      0  *.8080                 *.*                    LISTEN       131072 131072    555      0 0x0100 0x00000006\ntcp4       0      0  10.0.2.15.49215        17.188.185.133.5223    SYN_RCVD     131072 131400    126    126 0x0102 0x00000008\n').captures[0]!;
+    const mac = read(
+      'Active Internet connections (including servers)\nProto Recv-Q Send-Q  Local Address          Foreign Address        (state)      rhiwat shiwat    pid   epid  state    options\ntcp46      0      0  *.8080                 *.*                    LISTEN       131072 131072    555      0 0x0100 0x00000006\ntcp4       0      0  10.0.2.15.49215        17.188.185.133.5223    SYN_RCVD     131072 131400    126    126 0x0102 0x00000008\n',
+    ).captures[0]!;
     const r0 = mac.table!.record(0);
     const r1 = mac.table!.record(1);
     assert.deepEqual([r0.family, r0.local.address, r0.local.port, r0.state, r0.owners[0]?.pid], [6, '::', 8080, 'LISTEN', 555]);
@@ -172,12 +202,21 @@ describe('formats', () => {
     const w = read(readFileSync(join(REPO, 'test', 'fixtures', 'vendor', 'windows-netstat-ano.txt'))).captures[0]!;
     assert.equal(w.format, 'windows');
     assert.deepEqual(nonZero(w.counts), { ESTABLISHED: 1, LISTEN: 8 });
-    const b = read('Active Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       884\r\n  RpcSs\r\n [svchost.exe]\r\n  TCP    10.0.0.2:50671         10.50.20.73:80         CLOSE_WAIT      6764\r\n Can not obtain ownership information\r\n  TCP    10.0.0.2:50673         214.48.244.80:80       TIME_WAIT       0\r\n').captures[0]!;
+    const b = read(
+      'Active Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       884\r\n  RpcSs\r\n [svchost.exe]\r\n  TCP    10.0.0.2:50671         10.50.20.73:80         CLOSE_WAIT      6764\r\n Can not obtain ownership information\r\n  TCP    10.0.0.2:50673         214.48.244.80:80       TIME_WAIT       0\r\n',
+    ).captures[0]!;
     const rs = [0, 1, 2].map((i) => b.table!.record(i));
-    assert.deepEqual(rs.map((r) => [r.state, r.owners.map((o) => `${o.pid}/${o.program}`).join()]), [['LISTEN', '884/svchost.exe'], ['CLOSE_WAIT', '6764/'], ['TIME_WAIT', '']]);
+    assert.deepEqual(
+      rs.map((r) => [r.state, r.owners.map((o) => `${o.pid}/${o.program}`).join()]),
+      [
+        ['LISTEN', '884/svchost.exe'],
+        ['CLOSE_WAIT', '6764/'],
+        ['TIME_WAIT', ''],
+      ],
+    );
   });
 
-  test('every state name on Microsoft Learn\'s netstat page reads as a TCP state', () => {
+  test("every state name on Microsoft Learn's netstat page reads as a TCP state", () => {
     for (const name of ['CLOSE_WAIT', 'CLOSED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'LAST_ACK', 'listEN', 'LISTENING', 'SYN_RECEIVED', 'SYN_SEND', 'timeD_WAIT', 'BOUND', 'DELETE_TCB']) {
       assert.ok((parseState(name) ?? 0) > 0, name);
     }
@@ -186,7 +225,10 @@ describe('formats', () => {
   test('netstat without -n: names are counted and reported, not matched', () => {
     const r = read(fixture('netstat-e.txt'));
     assert.equal(r.captures[0]!.table!.length, 21);
-    assert.deepEqual(r.warnings.map((w) => w.code), ['W_NAMES']);
+    assert.deepEqual(
+      r.warnings.map((w) => w.code),
+      ['W_NAMES'],
+    );
   });
 });
 
@@ -217,14 +259,21 @@ describe('bad input', () => {
       const lf = read(fixture(f)).captures[0]!;
       const crlf = read(fixture(f).replace(/\n/g, '\r\n')).captures[0]!;
       assert.deepEqual(nonZero(crlf.counts), nonZero(lf.counts), f);
-      assert.deepEqual([...Array(crlf.table!.length).keys()].map((i) => crlf.table!.record(i)), [...Array(lf.table!.length).keys()].map((i) => lf.table!.record(i)), f);
+      assert.deepEqual(
+        [...Array(crlf.table!.length).keys()].map((i) => crlf.table!.record(i)),
+        [...Array(lf.table!.length).keys()].map((i) => lf.table!.record(i)),
+        f,
+      );
     }
   });
 
   test('bytes that are not UTF-8 in prose: a warning naming the line, counts unchanged', () => {
     const gbk = Buffer.concat([Buffer.from([0xc9, 0xfa, 0xb2, 0xfa, 0x0a]), bytes(fixture('netstat-n-awk.txt'))]);
     const r = read(gbk, 'gbk.txt');
-    assert.deepEqual(r.warnings.map((w) => `${w.code}@${w.where.line}`), ['W_ENCODING@1', 'W_SKIPPED_LINE@1']);
+    assert.deepEqual(
+      r.warnings.map((w) => `${w.code}@${w.where.line}`),
+      ['W_ENCODING@1', 'W_SKIPPED_LINE@1'],
+    );
     assert.deepEqual(nonZero(r.captures[0]!.counts), nonZero(read(fixture('netstat-n-awk.txt')).captures[0]!.counts));
   });
 
@@ -237,7 +286,10 @@ describe('bad input', () => {
   test('unknown state names are kept as UNKNOWN with a warning naming the line, never dropped', () => {
     const awk = read('ESTABLISHED 10\nSYN_RECEIVE 3\nTIME_WAIT 2\n', 'ticket.txt');
     assert.deepEqual(nonZero(awk.captures[0]!.counts), { ESTABLISHED: 10, TIME_WAIT: 2, UNKNOWN: 3 });
-    assert.deepEqual(awk.warnings.map((w) => [w.code, w.where.line, w.message]), [['W_UNKNOWN_STATE', 2, 'unknown state "SYN_RECEIVE", counted as UNKNOWN']]);
+    assert.deepEqual(
+      awk.warnings.map((w) => [w.code, w.where.line, w.message]),
+      [['W_UNKNOWN_STATE', 2, 'unknown state "SYN_RECEIVE", counted as UNKNOWN']],
+    );
     const ns = fixture('netstat-an.txt').replace('SYN_SENT   ', 'SYN_SNT    ');
     const r = read(ns, 'n.txt');
     assert.equal(r.captures[0]!.counts[0], 1);
@@ -248,7 +300,10 @@ describe('bad input', () => {
   test('a state listed twice in a summary is added up, with a warning', () => {
     const r = read('TIME_WAIT 5\nESTABLISHED 1\nTIME-WAIT 2\n');
     assert.equal(nonZero(r.captures[0]!.counts)['TIME_WAIT'], 7);
-    assert.deepEqual(r.warnings.map((w) => `${w.code}@${w.where.line}`), ['W_DUPLICATE_STATE@3']);
+    assert.deepEqual(
+      r.warnings.map((w) => `${w.code}@${w.where.line}`),
+      ['W_DUPLICATE_STATE@3'],
+    );
   });
 
   test('empty input, blank input, prompts only: ERR_EMPTY; binary: ERR_FORMAT', () => {

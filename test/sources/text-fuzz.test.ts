@@ -48,7 +48,7 @@ function consistent(r: ReadResult): void {
     if (!c.table) continue;
     let n = 0;
     for (let s = 0; s < 16; s++) n += c.counts[s]!;
-    assert.equal(n, c.table.length, 'counts are the table\'s');
+    assert.equal(n, c.table.length, "counts are the table's");
     for (let i = 0; i < c.table.length; i++) {
       assert.ok(c.table.state[i]! <= 11, 'a canonical state code');
       assert.ok(c.table.family[i] === AF_INET || c.table.family[i] === AF_INET6);
@@ -60,21 +60,62 @@ function consistent(r: ReadResult): void {
 const variants = [undefined, ...FORMAT_NAMES];
 
 test('random bytes: every reader returns captures or a typed error', () => {
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 2000 }), fc.constantFrom(...variants), (bytes, format) => {
-    const r = safely(bytes, format);
-    if (r) consistent(r);
-  }), { numRuns: RUNS * 3 });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 2000 }), fc.constantFrom(...variants), (bytes, format) => {
+      const r = safely(bytes, format);
+      if (r) consistent(r);
+    }),
+    { numRuns: RUNS * 3 },
+  );
 });
 
 /** Pieces that make damaged lines look almost right. */
-const PIECES = ['tcp', 'tcp6', 'ESTAB', 'TIME_WAIT', 'LISTEN', 'UNKNOWN_X', ':', '.', '[', ']', '*', '%lo', '::1', '127.0.0.1:', '0A', '01', ' ', '\t', '\u00a0', '\r', '\n', '0', '65536', '99999999999', '(', ')', 'users:((', 'timer:(on,', 'ino:', '==> h <==\n', '[root@h ~]# ', '{', '"schema":"tcpstate.ls/1"', '\ufffd'];
+const PIECES = [
+  'tcp',
+  'tcp6',
+  'ESTAB',
+  'TIME_WAIT',
+  'LISTEN',
+  'UNKNOWN_X',
+  ':',
+  '.',
+  '[',
+  ']',
+  '*',
+  '%lo',
+  '::1',
+  '127.0.0.1:',
+  '0A',
+  '01',
+  ' ',
+  '\t',
+  '\u00a0',
+  '\r',
+  '\n',
+  '0',
+  '65536',
+  '99999999999',
+  '(',
+  ')',
+  'users:((',
+  'timer:(on,',
+  'ino:',
+  '==> h <==\n',
+  '[root@h ~]# ',
+  '{',
+  '"schema":"tcpstate.ls/1"',
+  '\ufffd',
+];
 
-const damage = fc.array(fc.record({
-  kind: fc.constantFrom('cut', 'insert', 'delete', 'dupline', 'truncate'),
-  at: fc.nat(),
-  len: fc.nat({ max: 40 }),
-  piece: fc.constantFrom(...PIECES),
-}), { minLength: 1, maxLength: 6 });
+const damage = fc.array(
+  fc.record({
+    kind: fc.constantFrom('cut', 'insert', 'delete', 'dupline', 'truncate'),
+    at: fc.nat(),
+    len: fc.nat({ max: 40 }),
+    piece: fc.constantFrom(...PIECES),
+  }),
+  { minLength: 1, maxLength: 6 },
+);
 
 function applyDamage(text: string, edits: { kind: string; at: number; len: number; piece: string }[]): string {
   let t = text;
@@ -95,18 +136,24 @@ function applyDamage(text: string, edits: { kind: string; at: number; len: numbe
 }
 
 test('real captures damaged at random: captures or a typed error, never a crash', () => {
-  fc.assert(fc.property(fc.constantFrom(...FIXTURES.keys()), damage, fc.constantFrom(...variants), (k, edits, format) => {
-    const text = applyDamage(FIXTURES[k]!, edits);
-    const r = safely(Buffer.from(text, 'utf8'), format);
-    if (r) consistent(r);
-  }), { numRuns: RUNS * 5 });
+  fc.assert(
+    fc.property(fc.constantFrom(...FIXTURES.keys()), damage, fc.constantFrom(...variants), (k, edits, format) => {
+      const text = applyDamage(FIXTURES[k]!, edits);
+      const r = safely(Buffer.from(text, 'utf8'), format);
+      if (r) consistent(r);
+    }),
+    { numRuns: RUNS * 5 },
+  );
 });
 
 test('detection never throws on arbitrary lines', () => {
-  fc.assert(fc.property(fc.array(fc.string({ maxLength: 120 }), { maxLength: 80 }), fc.option(fc.string({ maxLength: 60 }), { nil: undefined }), (lines, command) => {
-    const f = detectFormat(lines, command);
-    assert.ok(f === undefined || FORMAT_NAMES.includes(f));
-  }), { numRuns: RUNS * 2 });
+  fc.assert(
+    fc.property(fc.array(fc.string({ maxLength: 120 }), { maxLength: 80 }), fc.option(fc.string({ maxLength: 60 }), { nil: undefined }), (lines, command) => {
+      const f = detectFormat(lines, command);
+      assert.ok(f === undefined || FORMAT_NAMES.includes(f));
+    }),
+    { numRuns: RUNS * 2 },
+  );
 });
 
 const rowArb = fc.record({
@@ -121,27 +168,31 @@ const rowArb = fc.record({
 });
 
 test('tcpstate ls output of any table reads back as that table', () => {
-  fc.assert(fc.property(fc.array(rowArb, { minLength: 1, maxLength: 30 }), (rows) => {
-    const t = new SocketTable(rows.length);
-    for (const r of rows) {
-      const i = t.add();
-      t.proto[i] = PROTO_TCP;
-      t.family[i] = r.v6 ? AF_INET6 : AF_INET;
-      t.state[i] = r.state;
-      t.flags[i] = F_HAS_QUEUES;
-      t.laddr.set(r.v6 ? r.laddr : r.laddr.subarray(0, 4), i * 16);
-      t.raddr.set(r.v6 ? r.raddr : r.raddr.subarray(0, 4), i * 16);
-      t.lport[i] = r.lport;
-      t.rport[i] = r.rport;
-      t.recvQ[i] = r.recvQ;
-      t.sendQ[i] = r.sendQ;
-    }
-    const text = renderLs(t);
-    const back = parseCapture(Buffer.from(text), 'ls.txt').captures[0]!.table!;
-    const recs = (x: SocketTable) => [...Array(x.length).keys()].map((i) => {
-      const r = x.record(i);
-      return `${r.state} ${r.family} ${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port} ${r.recvQ}/${r.sendQ}`;
-    });
-    assert.deepEqual(recs(back), recs(t));
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(fc.array(rowArb, { minLength: 1, maxLength: 30 }), (rows) => {
+      const t = new SocketTable(rows.length);
+      for (const r of rows) {
+        const i = t.add();
+        t.proto[i] = PROTO_TCP;
+        t.family[i] = r.v6 ? AF_INET6 : AF_INET;
+        t.state[i] = r.state;
+        t.flags[i] = F_HAS_QUEUES;
+        t.laddr.set(r.v6 ? r.laddr : r.laddr.subarray(0, 4), i * 16);
+        t.raddr.set(r.v6 ? r.raddr : r.raddr.subarray(0, 4), i * 16);
+        t.lport[i] = r.lport;
+        t.rport[i] = r.rport;
+        t.recvQ[i] = r.recvQ;
+        t.sendQ[i] = r.sendQ;
+      }
+      const text = renderLs(t);
+      const back = parseCapture(Buffer.from(text), 'ls.txt').captures[0]!.table!;
+      const recs = (x: SocketTable) =>
+        [...Array(x.length).keys()].map((i) => {
+          const r = x.record(i);
+          return `${r.state} ${r.family} ${r.local.address}:${r.local.port} ${r.remote.address}:${r.remote.port} ${r.recvQ}/${r.sendQ}`;
+        });
+      assert.deepEqual(recs(back), recs(t));
+    }),
+    { numRuns: RUNS },
+  );
 });

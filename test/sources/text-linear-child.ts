@@ -86,12 +86,20 @@ const out = (name: string, f: (n: number) => void) => {
   let a = ms(() => f(n1));
   let b = ms(() => f(n2));
   for (let r = 1; r < 3 && a < 200; r++) {
-    a = Math.min(a, ms(() => f(n1)));
-    b = Math.min(b, ms(() => f(n2)));
+    a = Math.min(
+      a,
+      ms(() => f(n1)),
+    );
+    b = Math.min(
+      b,
+      ms(() => f(n2)),
+    );
   }
   process.stdout.write(`${JSON.stringify({ name, n1, n2, ms1: a, ms2: b })}\n`);
 };
 for (const c of CASES) out(`read ${JSON.stringify(c)}`, (n) => readAll(line(c, n)));
 // Host names as long as a line (from a `==> name <==` header), against globs with many stars.
 const specs = ['*a*a*a*a*a*a*b', '?*?*?*[ab]*x', '*[!a]*'].map((p) => parseGroupSpec(`g=${p}`));
-out('glob', (n) => { buildFleet([{ host: 'a'.repeat(n), format: 'ss', file: 'f', line: 1, counts: newCounts() }], specs); });
+out('glob', (n) => {
+  buildFleet([{ host: 'a'.repeat(n), format: 'ss', file: 'f', line: 1, counts: newCounts() }], specs);
+});

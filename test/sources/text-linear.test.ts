@@ -18,11 +18,21 @@ const CHILD = join(REPO, 'dist', 'test', 'sources', 'text-linear-child.js');
 /** The longest a case may take at 200k characters (every format forced included). */
 const CAP_MS = 3000;
 
-interface Timing { name: string; n1: number; n2: number; ms1: number; ms2: number }
+interface Timing {
+  name: string;
+  n1: number;
+  n2: number;
+  ms1: number;
+  ms2: number;
+}
 
-test('long lines of every format\'s tokens: time grows linearly with their length', () => {
+test("long lines of every format's tokens: time grows linearly with their length", () => {
   const r = spawnSync(process.execPath, [CHILD, '100000', '200000'], { encoding: 'utf8', timeout: 240_000, killSignal: 'SIGKILL' });
-  const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Timing);
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Timing);
   if (r.status !== 0) assert.fail(`the child did not finish (${r.signal ?? r.status}: ${r.stderr.slice(-500)}); the last case done: ${rows[rows.length - 1]?.name ?? 'none'}`);
   assert.ok(rows.length > 30);
   for (const t of rows) {
@@ -42,8 +52,14 @@ function globRegExp(pattern: string): RegExp {
     else if (c === '?') re += '.';
     else if (c === '[') {
       const close = pattern.indexOf(']', i + 1);
-      if (close < 0) { re += '\\['; continue; }
-      re += `[${pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      if (close < 0) {
+        re += '\\[';
+        continue;
+      }
+      re += `[${pattern
+        .slice(i + 1, close)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\')}]`;
       i = close;
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
@@ -52,13 +68,20 @@ function globRegExp(pattern: string): RegExp {
 
 test('--group globs match as the patterns they stand for', () => {
   const chars = fc.constantFrom('a', 'b', '-', '.', '1', '*', '?', '[', ']', '!', '\u2028');
-  fc.assert(fc.property(fc.array(chars, { maxLength: 8 }).map((a) => a.join('')), fc.array(fc.constantFrom('a', 'b', '-', '.', '1', '[', ']', '\u2028'), { maxLength: 10 }).map((a) => a.join('')), (pattern, name) => {
-    let want: boolean;
-    try {
-      want = globRegExp(pattern).test(name);
-    } catch {
-      return; // a set such as [b-a] is a usage error now, a SyntaxError before
-    }
-    assert.equal(globMatch(pattern, name), want, `${JSON.stringify(pattern)} ~ ${JSON.stringify(name)}`);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.array(chars, { maxLength: 8 }).map((a) => a.join('')),
+      fc.array(fc.constantFrom('a', 'b', '-', '.', '1', '[', ']', '\u2028'), { maxLength: 10 }).map((a) => a.join('')),
+      (pattern, name) => {
+        let want: boolean;
+        try {
+          want = globRegExp(pattern).test(name);
+        } catch {
+          return; // a set such as [b-a] is a usage error now, a SyntaxError before
+        }
+        assert.equal(globMatch(pattern, name), want, `${JSON.stringify(pattern)} ~ ${JSON.stringify(name)}`);
+      },
+    ),
+    { numRuns: 2000 },
+  );
 });

@@ -31,13 +31,19 @@ const ENCODINGS: Encoding[] = ['utf8', 'utf8-bom', 'utf16le-bom', 'utf16be-bom',
 function encode(text: string, enc: Encoding): Buffer {
   const le = () => Buffer.from(text, 'utf16le');
   switch (enc) {
-    case 'utf8': return Buffer.from(text, 'utf8');
-    case 'utf8-bom': return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
-    case 'utf16le-bom': return Buffer.concat([Buffer.from([0xff, 0xfe]), le()]);
-    case 'utf16le': return le();
-    case 'utf16be-bom': return Buffer.concat([Buffer.from([0xfe, 0xff]), le().swap16()]);
+    case 'utf8':
+      return Buffer.from(text, 'utf8');
+    case 'utf8-bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    case 'utf16le-bom':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), le()]);
+    case 'utf16le':
+      return le();
+    case 'utf16be-bom':
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), le().swap16()]);
     // Bytes that are not UTF-8 (a GBK or Latin-1 line pasted in): replaced, with a warning.
-    case 'latin1-bytes': return Buffer.concat([Buffer.from('caf\xe9 \xff\xfe notes\n', 'latin1'), Buffer.from(text, 'utf8')]);
+    case 'latin1-bytes':
+      return Buffer.concat([Buffer.from('caf\xe9 \xff\xfe notes\n', 'latin1'), Buffer.from(text, 'utf8')]);
   }
 }
 
@@ -93,14 +99,20 @@ function variant(k: number, crlf: boolean, extra: boolean): string {
 }
 
 test('a capture cut into random pieces reads as the capture read whole', () => {
-  fc.assert(fc.property(
-    fc.nat({ max: SOURCES.length - 1 }), fc.boolean(), fc.boolean(), fc.constantFrom(...ENCODINGS),
-    fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 60 }),
-    (k, crlf, extra, enc, cuts) => {
-      const bytes = encode(variant(k, crlf, extra), enc);
-      assert.deepEqual(pieces(bytes, cuts), whole(bytes));
-    },
-  ), { numRuns: RUNS });
+  fc.assert(
+    fc.property(
+      fc.nat({ max: SOURCES.length - 1 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom(...ENCODINGS),
+      fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 60 }),
+      (k, crlf, extra, enc, cuts) => {
+        const bytes = encode(variant(k, crlf, extra), enc);
+        assert.deepEqual(pieces(bytes, cuts), whole(bytes));
+      },
+    ),
+    { numRuns: RUNS },
+  );
 });
 
 test('cut at every byte of a short capture: inside CRLF, UTF-8 characters and UTF-16 pairs', () => {
@@ -118,7 +130,16 @@ test('cut at every byte of a short capture: inside CRLF, UTF-8 characters and UT
 });
 
 test('byte by byte: every format, forced or detected', () => {
-  for (const [k, format] of [[0, undefined], [2, 'netstat'], [4, 'proc'], [5, 'awk'], [7, undefined], [8, undefined], [9, 'bsd'], [10, 'windows']] as const) {
+  for (const [k, format] of [
+    [0, undefined],
+    [2, 'netstat'],
+    [4, 'proc'],
+    [5, 'awk'],
+    [7, undefined],
+    [8, undefined],
+    [9, 'bsd'],
+    [10, 'windows'],
+  ] as const) {
     const bytes = encode(variant(k, false, false), 'utf8');
     const ones = new Array<number>(bytes.length).fill(1);
     assert.deepEqual(pieces(bytes, ones, format), whole(bytes, format), `source ${k}`);
@@ -140,7 +161,9 @@ test('ls --json and --csv of captures, written in blocks, are the documents stri
   // A capture of many sockets: several blocks.
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-stream-'));
   const big = join(dir, 'big.txt');
-  const lines = readFileSync(join(TEXT, 'netstat-an.txt'), 'utf8').split('\n').filter((l) => l.startsWith('tcp '));
+  const lines = readFileSync(join(TEXT, 'netstat-an.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('tcp '));
   writeFileSync(big, Array.from({ length: 9000 }, (_, k) => lines[k % lines.length]!.replace(/:(\d+) /, `:${1024 + k} `)).join('\n') + '\n');
   try {
     const r = await runMain(['ls', '-a', '--json', big]);
@@ -172,6 +195,9 @@ test('ss: sockets bound to "*" wait, in bounded number, for the capture to show 
   assert.deepEqual(families(head + star(HOLD_ROWS + 10)), new Set([6]));
   // A capture that says otherwise once HOLD_ROWS were read: an error, not a wrong family.
   for (const text of [head + star(HOLD_ROWS + 10) + OLD, head + OLD + star(HOLD_ROWS + 10) + NEW]) {
-    assert.throws(() => parseCapture(Buffer.from(text), 'ss.txt'), (e: TcpstateError) => e.code === 'ERR_PARSE' && /both as ":::22" .* and as "\[::\]:22"/.test(e.message));
+    assert.throws(
+      () => parseCapture(Buffer.from(text), 'ss.txt'),
+      (e: TcpstateError) => e.code === 'ERR_PARSE' && /both as ":::22" .* and as "\[::\]:22"/.test(e.message),
+    );
   }
 });

@@ -30,7 +30,11 @@ async function counts(file: string): Promise<Record<string, number>> {
   const r = await runMain(['count', '--json', file]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout) as { states: Record<string, number>; warnings: { code: string }[] };
-  assert.deepEqual(j.warnings.filter((w) => w.code !== 'W_NAMES'), [], 'no warning but netstat\'s own cut addresses');
+  assert.deepEqual(
+    j.warnings.filter((w) => w.code !== 'W_NAMES'),
+    [],
+    "no warning but netstat's own cut addresses",
+  );
   return Object.fromEntries(Object.entries(j.states).filter(([, n]) => n > 0));
 }
 
@@ -69,7 +73,10 @@ describe('wrapped netstat pastes', () => {
     // A real -p line (no header, as a paste may start) cut inside the program name, the
     // blank at the cut dropped as tmux drops it: "NAME" or "NA ME" (names may hold spaces),
     // and the first part is a whole line by itself.
-    const line = readFileSync(join(DIR, 'netstat-tanp.txt'), 'utf8').split('\n').find((l) => /ESTABLISHED\s+\d+\/\S{6}/.test(l))!.trimEnd();
+    const line = readFileSync(join(DIR, 'netstat-tanp.txt'), 'utf8')
+      .split('\n')
+      .find((l) => /ESTABLISHED\s+\d+\/\S{6}/.test(l))!
+      .trimEnd();
     const cut = line.search(/\/\S/) + 4;
     const file = join(tmp, 'ambiguous.txt');
     writeFileSync(file, `${line}\n${line.slice(0, cut)}\n${line.slice(cut)}\n`);
@@ -77,7 +84,10 @@ describe('wrapped netstat pastes', () => {
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout) as { states: Record<string, number>; warnings: { code: string; where: { line?: number } }[] };
     assert.equal(j.states['ESTABLISHED'], 2);
-    assert.deepEqual(j.warnings.filter((w) => w.code === 'W_SKIPPED_LINE').map((w) => w.where.line), [3]);
+    assert.deepEqual(
+      j.warnings.filter((w) => w.code === 'W_SKIPPED_LINE').map((w) => w.where.line),
+      [3],
+    );
   });
 
   test('a wrapped line whose first part is not whole and reads two ways is an error naming both lines', async () => {
@@ -85,19 +95,28 @@ describe('wrapped netstat pastes', () => {
     const { WrappedLines } = await import('../../src/sources/text/wrapped.js');
     const ctx = { file: 'x.txt', firstLine: 1, warnings: { add: () => {}, count: () => 0 } };
     const taken: string[] = [];
-    const w = new WrappedLines(ctx, (t) => /^tcp( \S+)+ STATE$/.test(t), (t) => { taken.push(t); });
+    const w = new WrappedLines(
+      ctx,
+      (t) => /^tcp( \S+)+ STATE$/.test(t),
+      (t) => {
+        taken.push(t);
+      },
+    );
     w.hold('tcp a:80', 0);
-    assert.throws(() => w.join('80 STATE', 1), (e: { where?: { file?: string; line?: number }; message: string }) =>
-      e.where?.file === 'x.txt' && e.where.line === 1 && /wrapped onto line 2 reads two ways, "tcp a:8080 STATE" and "tcp a:80 80 STATE"/.test(e.message));
+    assert.throws(
+      () => w.join('80 STATE', 1),
+      (e: { where?: { file?: string; line?: number }; message: string }) =>
+        e.where?.file === 'x.txt' && e.where.line === 1 && /wrapped onto line 2 reads two ways, "tcp a:8080 STATE" and "tcp a:80 80 STATE"/.test(e.message),
+    );
     w.hold('tcp a:80', 2);
     assert.equal(w.join(' b:1 STATE', 3), true);
     // The first line held (after the error) is read as it is when the next is held.
     assert.deepEqual(taken, ['tcp a:80', 'tcp a:80 b:1 STATE']);
     w.hold('tcp a:1 b:1 STATE', 4);
-    assert.equal(w.join('...', 5), false, 'a cut marker is never a line\'s rest');
+    assert.equal(w.join('...', 5), false, "a cut marker is never a line's rest");
   });
 
-  test('a line that is no socket line\'s rest is still reported', async () => {
+  test("a line that is no socket line's rest is still reported", async () => {
     const file = join(tmp, 'stray.txt');
     const text = readFileSync(join(DIR, 'netstat-tanW.txt'), 'utf8').split('\n');
     text.splice(4, 0, 'ESTABLISHED what');

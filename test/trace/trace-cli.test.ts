@@ -27,7 +27,10 @@ test('trace without the privilege: a note saying why BPF cannot run and that sna
   if (!kernelOrSkip(t)) return;
   const r = runCli(['trace', '--duration', '1'], { uid: 65534, gid: 65534 });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^tcpstate: note: cannot trace TCP state changes here: .*needs root.*; following state changes by sock_diag snapshots every 500 ms instead \(marked ~\): a socket that opens and closes between two snapshots is not seen/);
+  assert.match(
+    r.stderr,
+    /^tcpstate: note: cannot trace TCP state changes here: .*needs root.*; following state changes by sock_diag snapshots every 500 ms instead \(marked ~\): a socket that opens and closes between two snapshots is not seen/,
+  );
   assert.doesNotMatch(r.stderr, /\n\s+at /);
   assert.match(r.stdout, /^TIME +PID PROGRAM +LOCAL +REMOTE +OLD +NEW +MS\n/);
 });

@@ -16,8 +16,17 @@ test('count rows: kernel pairs to states (NEW_SYN_RECV is SYN_RECV), most freque
   raw[10 * 16 + 3] = 1; // LISTEN -> SYN_RECV
   raw[1 * 16 + 7] = 10; // ESTABLISHED -> CLOSE
   const rows = countRows(raw, 2);
-  assert.deepEqual(rows.map((r) => [r.from, r.to, r.count, r.perSecond]), [[ESTABLISHED, CLOSE, 10, 5], [LISTEN, SYN_RECV, 5, 2.5]]);
-  assert.deepEqual(countRows(raw, 2, (f, t) => f === LISTEN || t === LISTEN).map((r) => r.count), [5]);
+  assert.deepEqual(
+    rows.map((r) => [r.from, r.to, r.count, r.perSecond]),
+    [
+      [ESTABLISHED, CLOSE, 10, 5],
+      [LISTEN, SYN_RECV, 5, 2.5],
+    ],
+  );
+  assert.deepEqual(
+    countRows(raw, 2, (f, t) => f === LISTEN || t === LISTEN).map((r) => r.count),
+    [5],
+  );
 });
 
 test('--count: port filters and --poll are usage errors', () => {
@@ -31,7 +40,9 @@ test('--count: port filters and --poll are usage errors', () => {
 
 describe('trace --count in a namespace', () => {
   let ns: Netns | undefined;
-  before(() => { if (!kernelUnavailable()) ns = Netns.create('tcount'); });
+  before(() => {
+    if (!kernelUnavailable()) ns = Netns.create('tcount');
+  });
   after(() => ns?.destroy());
 
   test('a burst of N reset connections: every pair counted exactly, nothing printed but the counts', async (t) => {
@@ -40,10 +51,16 @@ describe('trace --count in a namespace', () => {
     const tr = spawn(process.execPath, [CLI, 'trace', '--count', '--json', '--netns', ns!.name], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    tr.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    tr.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    tr.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    tr.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     await new Promise((r) => setTimeout(r, 1500)); // attached
-    ns!.run('python3', ['-c', `
+    ns!.run('python3', [
+      '-c',
+      `
 import socket
 s = socket.socket(); s.bind(('127.0.0.1', 7010)); s.listen(1024)
 for i in range(${n}):
@@ -51,7 +68,8 @@ for i in range(${n}):
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\\x01' + b'\\x00' * 7)
     c.close(); a.close()
 s.close()
-`]);
+`,
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     tr.kill('SIGINT');
     assert.equal(await new Promise<number>((r) => tr.once('close', (c) => r(c ?? -1))), 0, err);
@@ -61,8 +79,13 @@ s.close()
     assert.equal(doc.schema, 'tcpstate.trace-count/1');
     const got = Object.fromEntries(doc.transitions.map((x) => [`${x.from}>${x.to}`, x.count]));
     assert.deepEqual(got, {
-      'CLOSE>LISTEN': 1, 'LISTEN>CLOSE': 1,
-      'CLOSE>SYN_SENT': n, 'SYN_SENT>ESTABLISHED': n, 'LISTEN>SYN_RECV': n, 'SYN_RECV>ESTABLISHED': n, 'ESTABLISHED>CLOSE': 2 * n,
+      'CLOSE>LISTEN': 1,
+      'LISTEN>CLOSE': 1,
+      'CLOSE>SYN_SENT': n,
+      'SYN_SENT>ESTABLISHED': n,
+      'LISTEN>SYN_RECV': n,
+      'SYN_RECV>ESTABLISHED': n,
+      'ESTABLISHED>CLOSE': 2 * n,
     });
     assert.ok(doc.seconds > 1);
   });

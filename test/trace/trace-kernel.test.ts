@@ -9,9 +9,18 @@ import { after, before, describe, test } from 'node:test';
 import { CLI, kernelOrSkip, Netns } from '../lib/netns.js';
 
 interface Line {
-  time: string; netns: number; pid: number | null; program: string | null; family: number;
-  local: { address: string; port: number }; remote: { address: string; port: number };
-  from: string; to: string; ms: number | null; socket: string; observed?: true;
+  time: string;
+  netns: number;
+  pid: number | null;
+  program: string | null;
+  family: number;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  from: string;
+  to: string;
+  ms: number | null;
+  socket: string;
+  observed?: true;
 }
 
 const SERVER = `
@@ -68,7 +77,9 @@ class Trace {
         this.buf = this.buf.slice(nl + 1);
       }
     });
-    this.child.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
   }
   async until(cond: () => boolean, what: string, ms = 15000): Promise<void> {
     const end = Date.now() + ms;
@@ -91,7 +102,10 @@ function py(ns: Netns, src: string, args: string[]): { child: ChildProcess; out:
   child.stdout!.on('data', (d: Buffer) => {
     buf += d.toString();
     let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
   });
   const out = new Promise<string[]>((r) => child.once('close', () => r(lines)));
   return { child, out, lines };
@@ -142,7 +156,10 @@ async function scenario(ns: Netns, mode: string, onReady: () => void = () => {})
   if (mode !== 'refused') {
     srv = py(ns, SERVER, [mode, String(port)]);
     // a failure here must not leave the trace running (it keeps the test process alive)
-    await waitLine(srv.lines, 'ready').catch(async (e: unknown) => { await tr.stop(); throw e; });
+    await waitLine(srv.lines, 'ready').catch(async (e: unknown) => {
+      await tr.stop();
+      throw e;
+    });
   }
   const cl = py(ns, CLIENT, [mode, String(port)]);
   const clOut = await cl.out;
@@ -157,7 +174,9 @@ async function scenario(ns: Netns, mode: string, onReady: () => void = () => {})
 /** The python process inside `ip netns exec`: its pid is the one ip execs into (same pid). */
 describe('tcpstate trace (kernel)', () => {
   let ns: Netns | undefined;
-  before(() => { if (!kernelUnavailable2()) ns = Netns.create('trace'); });
+  before(() => {
+    if (!kernelUnavailable2()) ns = Netns.create('trace');
+  });
   after(() => ns?.destroy());
 
   test('client closes first: SYN_SENT .. FIN_WAIT2 -> TIME_WAIT on the client, CLOSE_WAIT, LAST_ACK, CLOSE on the server, each with its owner', async (t) => {
@@ -225,11 +244,17 @@ describe('tcpstate trace (kernel)', () => {
     const n = 1500;
     // stdout is a pipe nobody reads during the burst: node's writes to it block, so the
     // addon's thread stops draining and the 64 KiB ring (585 records) fills
-    const child = spawn(process.execPath, [CLI, 'trace', '--netns', ns!.name, '--json', '--buffer-kb', '64', 'sport', '=', `:${port}`, 'or', 'dport', '=', `:${port}`, 'or', 'sport', '=', ':9'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'trace', '--netns', ns!.name, '--json', '--buffer-kb', '64', 'sport', '=', `:${port}`, 'or', 'dport', '=', `:${port}`, 'or', 'sport', '=', ':9'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     let out = '';
-    const onData = (d: Buffer): void => { out += d.toString(); };
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+    };
     child.stdout!.on('data', onData);
     const end = Date.now() + 15000;
     while (!/"port":9[,}]/.test(out)) {
@@ -240,7 +265,9 @@ describe('tcpstate trace (kernel)', () => {
     child.stdout!.off('data', onData);
     child.stdout!.pause();
     // pad the pipe full first, then the burst: n connections, 6 changes each, and the listener's 2
-    ns!.run('python3', ['-c', `
+    ns!.run('python3', [
+      '-c',
+      `
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', ${port})); s.listen(4096)
 for i in range(${n}):
@@ -248,10 +275,13 @@ for i in range(${n}):
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b'\\x01' + b'\\x00' * 7)
     c.close(); a.close()
 s.close()
-`]);
+`,
+    ]);
     const code = new Promise<number>((r) => child.once('close', (c) => r(c ?? -1)));
     let rest = '';
-    child.stdout!.on('data', (d: Buffer) => { rest += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => {
+      rest += d.toString();
+    });
     child.stdout!.resume();
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGINT');
@@ -266,9 +296,18 @@ s.close()
     if (!kernelOrSkip(t, ['python3', 'bpftrace'])) return;
     if (!existsSync('/sys/kernel/tracing/events')) execFileSync('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing']);
     const inum = statSync(`/run/netns/${ns!.name}`).ino;
-    const bt = spawn('bpftrace', ['-e', `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { printf("%lx %d %d\\n", (uint64)args->skaddr, args->oldstate, args->newstate); }`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bt = spawn(
+      'bpftrace',
+      [
+        '-e',
+        `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { printf("%lx %d %d\\n", (uint64)args->skaddr, args->oldstate, args->newstate); }`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
-    bt.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    bt.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     try {
       const end = Date.now() + 20000;
       while (!out.includes('Attaching')) {

@@ -18,14 +18,31 @@ import { py, TraceRun, waitLine } from '../lib/trace-run.js';
 
 function ev(f: Partial<TraceEvent> & { from: number; to: number }): TraceEvent {
   return {
-    time: 1_000_000n, sk: 'a0', tw: '', inode: 5, netns: 1, cpuPid: 0, cpuComm: 'x', kind: KIND_STATE, shutdown: 0, family: 4, lport: 40000, rport: 80,
-    laddr: new Uint8Array(16), raddr: new Uint8Array(16), err: 0, peerFin: false, acked: 0, received: 0, ...f,
+    time: 1_000_000n,
+    sk: 'a0',
+    tw: '',
+    inode: 5,
+    netns: 1,
+    cpuPid: 0,
+    cpuComm: 'x',
+    kind: KIND_STATE,
+    shutdown: 0,
+    family: 4,
+    lport: 40000,
+    rport: 80,
+    laddr: new Uint8Array(16),
+    raddr: new Uint8Array(16),
+    err: 0,
+    peerFin: false,
+    acked: 0,
+    received: 0,
+    ...f,
   };
 }
 
 const owners: OwnerSource = { byInode: () => ({ pid: 7, program: 'curl' }), listener: () => undefined, noteListener: () => undefined };
 
-test('data bytes: the SYN of a connect()ed socket, our acknowledged FIN and the peer\'s FIN are taken off the kernel\'s counters', () => {
+test("data bytes: the SYN of a connect()ed socket, our acknowledged FIN and the peer's FIN are taken off the kernel's counters", () => {
   // a connect()ed socket, ESTABLISHED -> FIN_WAIT1: bytes_acked counts the SYN
   assert.deepEqual(dataBytes(ev({ from: ESTABLISHED, to: FIN_WAIT1, acked: 1001, received: 77 }), true), { sent: 1000, received: 77 });
   // a listener's child: its SYN is not counted; the peer's FIN came (SOCK_DONE)
@@ -53,7 +70,7 @@ function run(evs: TraceEvent[]): { ts: Transition[]; lives: ReturnType<LifetimeC
   return { ts, lives: ts.map((t) => c.push(t)).filter((l) => l !== undefined) };
 }
 
-test('a client\'s life: one record at TIME_WAIT with bytes, ms, path, history ShDdFf; a listener is no connection', () => {
+test("a client's life: one record at TIME_WAIT with bytes, ms, path, history ShDdFf; a listener is no connection", () => {
   const t = (ms: number): bigint => BigInt(ms) * 1_000_000n;
   const { lives } = run([
     ev({ sk: 'l1', time: t(0), from: CLOSE, to: LISTEN, lport: 80, rport: 0 }),
@@ -78,19 +95,13 @@ test('a client\'s life: one record at TIME_WAIT with bytes, ms, path, history Sh
   assert.equal(lifetimeMatcher(parseFilter(['dport', '=', ':80']))(l), true);
 });
 
-test('a reset, a refused connect, a connection begun before the trace, and a socket address reused before the old one\'s end', () => {
-  const reset = run([
-    ev({ from: CLOSE, to: SYN_SENT }), ev({ from: SYN_SENT, to: ESTABLISHED, acked: 1 }),
-    ev({ from: ESTABLISHED, to: CLOSE, acked: 12, err: 104 }),
-  ]).lives[0]!;
+test("a reset, a refused connect, a connection begun before the trace, and a socket address reused before the old one's end", () => {
+  const reset = run([ev({ from: CLOSE, to: SYN_SENT }), ev({ from: SYN_SENT, to: ESTABLISHED, acked: 1 }), ev({ from: ESTABLISHED, to: CLOSE, acked: 12, err: 104 })]).lives[0]!;
   assert.deepEqual([reset.sent, reset.history, reset.err], [11, 'ShDr', 104]);
-  const server = run([
-    ev({ from: LISTEN, to: SYN_RECV }), ev({ from: SYN_RECV, to: ESTABLISHED }),
-    ev({ from: ESTABLISHED, to: CLOSE, received: 11 }),
-  ]).lives[0]!;
+  const server = run([ev({ from: LISTEN, to: SYN_RECV }), ev({ from: SYN_RECV, to: ESTABLISHED }), ev({ from: ESTABLISHED, to: CLOSE, received: 11 })]).lives[0]!;
   assert.deepEqual([server.received, server.history, server.err], [11, 'ShD', 0], 'our own RST is not a letter');
   const refused = run([ev({ from: CLOSE, to: SYN_SENT }), ev({ from: SYN_SENT, to: CLOSE, err: 111 })]).lives[0]!;
-  assert.deepEqual([refused.history, lifetimeJson(refused, 0n).error], ['S', 'ECONNREFUSED'], 'a refused connect\'s RST may be an ICMP error: no r');
+  assert.deepEqual([refused.history, lifetimeJson(refused, 0n).error], ['S', 'ECONNREFUSED'], "a refused connect's RST may be an ICMP error: no r");
   const old = run([ev({ from: CLOSE_WAIT, to: LAST_ACK, acked: 5, received: 9, peerFin: true }), ev({ from: LAST_ACK, to: CLOSE, acked: 6, received: 9, peerFin: true })]).lives[0]!;
   assert.deepEqual([old.start, old.ms, old.sent, old.received, old.history], [undefined, undefined, undefined, 8, undefined]);
   // the held end of the first life comes after the second life began at the same address
@@ -113,7 +124,11 @@ test('--lifetimes with --count or --poll is a usage error naming both', () => {
   assert.match(r.stderr, /cannot be combined with --poll/);
 });
 
-interface Run { code: number; lives: LifetimeJson[]; stderr: string }
+interface Run {
+  code: number;
+  lives: LifetimeJson[];
+  stderr: string;
+}
 
 const SERVER = `
 import socket, sys, time
@@ -169,7 +184,9 @@ time.sleep(0.5)
 
 describe('trace --lifetimes in a namespace', () => {
   let ns: Netns | undefined;
-  before(() => { if (!kernelUnavailable()) ns = Netns.create('tlife'); });
+  before(() => {
+    if (!kernelUnavailable()) ns = Netns.create('tlife');
+  });
   after(() => ns?.destroy());
   let portSeq = 21000 + (process.pid % 20000);
 
@@ -178,9 +195,17 @@ describe('trace --lifetimes in a namespace', () => {
     const port = ++portSeq;
     const tr = new TraceRun<LifetimeJson>(['--lifetimes', '--json', '--netns', ns!.name]);
     try {
-      await tr.until(() => tr.lines.some((l) => l.remote.port === 9), 'marker connection', 15000, () => {
-        ns!.run('python3', ['-c', 'import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 9)); s.listen(); c=socket.create_connection(("127.0.0.1", 9)); a,_=s.accept(); a.close(); c.close(); s.close()']);
-      });
+      await tr.until(
+        () => tr.lines.some((l) => l.remote.port === 9),
+        'marker connection',
+        15000,
+        () => {
+          ns!.run('python3', [
+            '-c',
+            'import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 9)); s.listen(); c=socket.create_connection(("127.0.0.1", 9)); a,_=s.accept(); a.close(); c.close(); s.close()',
+          ]);
+        },
+      );
       let srv;
       if (mode !== 'refused') {
         srv = py(ns!, SERVER, [mode, String(port), String(n), String(m)]);
@@ -190,21 +215,39 @@ describe('trace --lifetimes in a namespace', () => {
       const clOut = await cl.out;
       const srvOut = srv ? await srv.out : undefined;
       const p = clOut.find((l) => l.startsWith('port'))?.split(' ');
-      const cc = clOut.find((l) => l.startsWith('closed'))?.split(' ').slice(1).map(Number);
-      const sc = srvOut?.find((l) => l.startsWith('closed'))?.split(' ').slice(1).map(Number);
+      const cc = clOut
+        .find((l) => l.startsWith('closed'))
+        ?.split(' ')
+        .slice(1)
+        .map(Number);
+      const sc = srvOut
+        ?.find((l) => l.startsWith('closed'))
+        ?.split(' ')
+        .slice(1)
+        .map(Number);
       const cport = p ? Number(p[1]) : undefined;
       // every end of this port's connections printed (an orphan's TIME_WAIT is seen by a dump)
       const want = mode === 'refused' ? 1 : 2;
       await tr.until(() => tr.lines.filter((l) => l.local.port === port || l.remote.port === port).length >= want, `${want} lifetimes on port ${port}`, 10000);
       await new Promise((r) => setTimeout(r, 300));
       const code = await tr.stop();
-      return { code, stderr: tr.stderr, lives: tr.lines.filter((l) => l.local.port === port || l.remote.port === port), port, cport, client: cl.child.pid!, server: srv?.child.pid, c: p ? [Number(p[2]), Number(p[3]), ...cc!] : [], s: sc };
+      return {
+        code,
+        stderr: tr.stderr,
+        lives: tr.lines.filter((l) => l.local.port === port || l.remote.port === port),
+        port,
+        cport,
+        client: cl.child.pid!,
+        server: srv?.child.pid,
+        c: p ? [Number(p[2]), Number(p[3]), ...cc!] : [],
+        s: sc,
+      };
     } finally {
       await tr.stop();
     }
   }
 
-  test('client closes first: bytes each way as written and read, ms inside the test\'s clock, the seed\'s paths, ShDdFf on both ends, each end\'s owner', async (t) => {
+  test("client closes first: bytes each way as written and read, ms inside the test's clock, the seed's paths, ShDdFf on both ends, each end's owner", async (t) => {
     if (!kernelOrSkip(t, ['python3'])) return;
     const n = 200_000;
     const m = 4321;
@@ -229,7 +272,7 @@ describe('trace --lifetimes in a namespace', () => {
     assert.ok(client.ms! >= lo - 1 && client.ms! <= hi + 1500, `client lived ${client.ms} ms, the server's FIN came after ${lo.toFixed(3)}: ${JSON.stringify(r)}`);
   });
 
-  test('server closes first: the client ends CLOSE_WAIT, LAST_ACK, CLOSE at the kernel\'s instant, the server in TIME_WAIT; bytes and owners', async (t) => {
+  test("server closes first: the client ends CLOSE_WAIT, LAST_ACK, CLOSE at the kernel's instant, the server in TIME_WAIT; bytes and owners", async (t) => {
     if (!kernelOrSkip(t, ['python3'])) return;
     const n = 1234;
     const m = 150_000;
@@ -249,7 +292,7 @@ describe('trace --lifetimes in a namespace', () => {
     assert.ok(client.ms! >= lo - 1 && client.ms! <= hi, `client lived ${client.ms} ms, the test measured ${lo.toFixed(3)} to ${hi.toFixed(3)}`);
   });
 
-  test('close with unread data: the client ends by the peer\'s RST (ShDr, ECONNRESET), the server sent 0 and received what the client wrote', async (t) => {
+  test("close with unread data: the client ends by the peer's RST (ShDr, ECONNRESET), the server sent 0 and received what the client wrote", async (t) => {
     if (!kernelOrSkip(t, ['python3'])) return;
     const r = await scenario('rst', 11, 0);
     assert.equal(r.code, 0, r.stderr);
@@ -260,13 +303,22 @@ describe('trace --lifetimes in a namespace', () => {
     assert.deepEqual([client.pid, server.pid], [r.client, r.server]);
   });
 
-  test('bpftrace reading tcp_sock at CLOSE (as tcplife) is the oracle: the kernel\'s counters are ours plus the SYN and FINs taken off', async (t) => {
+  test("bpftrace reading tcp_sock at CLOSE (as tcplife) is the oracle: the kernel's counters are ours plus the SYN and FINs taken off", async (t) => {
     if (!kernelOrSkip(t, ['python3', 'bpftrace'])) return;
     if (!existsSync('/sys/kernel/tracing/events')) execFileSync('mount', ['-t', 'tracefs', 'nodev', '/sys/kernel/tracing']);
     const inum = statSync(`/run/netns/${ns!.name}`).ino;
-    const bt = spawn('bpftrace', ['-e', `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && args->newstate == 7 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { $tp = (struct tcp_sock *)args->skaddr; printf("%d %d %lu %lu\\n", args->sport, args->dport, $tp->bytes_acked, $tp->bytes_received); }`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bt = spawn(
+      'bpftrace',
+      [
+        '-e',
+        `tracepoint:sock:inet_sock_set_state /args->protocol == 6 && args->newstate == 7 && ((struct sock *)args->skaddr)->__sk_common.skc_net.net->ns.inum == ${inum}/ { $tp = (struct tcp_sock *)args->skaddr; printf("%d %d %lu %lu\\n", args->sport, args->dport, $tp->bytes_acked, $tp->bytes_received); }`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
-    bt.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    bt.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     try {
       const end = Date.now() + 20000;
       while (!out.includes('Attaching')) {
@@ -294,7 +346,7 @@ describe('trace --lifetimes in a namespace', () => {
     }
   });
 
-  test('refused connect: one life CLOSE>SYN_SENT>CLOSE, ECONNREFUSED, history S, the client\'s', async (t) => {
+  test("refused connect: one life CLOSE>SYN_SENT>CLOSE, ECONNREFUSED, history S, the client's", async (t) => {
     if (!kernelOrSkip(t, ['python3'])) return;
     const r = await scenario('refused', 0, 0);
     assert.equal(r.code, 0, r.stderr);

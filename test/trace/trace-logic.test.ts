@@ -12,7 +12,26 @@ import { isTcpstateError } from '../../src/model/errors.js';
 import type { Owner } from '../../src/model/table.js';
 import { CLOSE, CLOSE_WAIT, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT } from '../../src/model/state.js';
 
-function record(f: { time?: bigint; sk?: bigint; tw?: bigint; inode?: number; netns?: number; pid?: number; kind?: number; from: number; to: number; shutdown?: number; peerFin?: number; err?: number; acked?: number; received?: number; family?: number; lport?: number; rport?: number; comm?: string }): Buffer {
+function record(f: {
+  time?: bigint;
+  sk?: bigint;
+  tw?: bigint;
+  inode?: number;
+  netns?: number;
+  pid?: number;
+  kind?: number;
+  from: number;
+  to: number;
+  shutdown?: number;
+  peerFin?: number;
+  err?: number;
+  acked?: number;
+  received?: number;
+  family?: number;
+  lport?: number;
+  rport?: number;
+  comm?: string;
+}): Buffer {
   const b = Buffer.alloc(TRACE_EVENT_BYTES);
   b.writeBigUInt64LE(f.time ?? 1000000n, 0);
   b.writeBigUInt64LE(f.sk ?? 0xffff1000n, 8);
@@ -44,9 +63,15 @@ function ev(f: Parameters<typeof record>[0]): TraceEvent {
 class Owners implements OwnerSource {
   inodes = new Map<number, Owner>();
   listeners = new Map<string, Owner | undefined>();
-  byInode(i: number): Owner | undefined { return this.inodes.get(i); }
-  listener(ns: number, p: number): Owner | undefined { return this.listeners.get(`${ns}:${p}`); }
-  noteListener(ns: number, p: number, o: Owner | undefined): void { this.listeners.set(`${ns}:${p}`, o); }
+  byInode(i: number): Owner | undefined {
+    return this.inodes.get(i);
+  }
+  listener(ns: number, p: number): Owner | undefined {
+    return this.listeners.get(`${ns}:${p}`);
+  }
+  noteListener(ns: number, p: number, o: Owner | undefined): void {
+    this.listeners.set(`${ns}:${p}`, o);
+  }
 }
 
 test('records decode: times, ports in host order, addresses, comm; a cut record and a bad family are errors at their byte', () => {
@@ -58,12 +83,18 @@ test('records decode: times, ports in host order, addresses, comm; a cut record 
   assert.deepEqual([...e.laddr.subarray(0, 4)], [127, 0, 0, 1]);
   assert.equal(e.cpuComm, 'curl');
   assert.equal(e.inode, 77);
-  assert.throws(() => parseTraceEvents(Buffer.alloc(TRACE_EVENT_BYTES + 3)), (x: unknown) => isTcpstateError(x) && x.code === 'ERR_PARSE' && new RegExp(`${TRACE_EVENT_BYTES + 3} bytes`).test(x.message));
+  assert.throws(
+    () => parseTraceEvents(Buffer.alloc(TRACE_EVENT_BYTES + 3)),
+    (x: unknown) => isTcpstateError(x) && x.code === 'ERR_PARSE' && new RegExp(`${TRACE_EVENT_BYTES + 3} bytes`).test(x.message),
+  );
   const bad = Buffer.concat([record({ from: 1, to: 2 }), record({ from: 1, to: 2, family: 7 })]);
-  assert.throws(() => parseTraceEvents(bad), (x: unknown) => isTcpstateError(x) && x.where.offset === TRACE_EVENT_BYTES + 44);
+  assert.throws(
+    () => parseTraceEvents(bad),
+    (x: unknown) => isTcpstateError(x) && x.where.offset === TRACE_EVENT_BYTES + 44,
+  );
 });
 
-test('owners: the socket file\'s holder, never a softirq\'s on-CPU task; connect\'s caller; the last owner after close(); the listener\'s owner before accept()', () => {
+test("owners: the socket file's holder, never a softirq's on-CPU task; connect's caller; the last owner after close(); the listener's owner before accept()", () => {
   const o = new Owners();
   o.inodes.set(10, { pid: 100, program: 'client' });
   const tr = new Tracker(o);
@@ -90,7 +121,7 @@ test('owners: the socket file\'s holder, never a softirq\'s on-CPU task; connect
   assert.equal(tr.push(ev({ sk: 0xe0n, inode: 0, pid: 77, from: ESTABLISHED, to: CLOSE_WAIT, lport: 1, rport: 2 }))[0]!.owner, undefined);
 });
 
-test('timewait hooks (where the kernel allows fentry): FIN_WAIT2 -> TIME_WAIT replaces the full socket\'s -> CLOSE; the substate change and the end are transitions', () => {
+test("timewait hooks (where the kernel allows fentry): FIN_WAIT2 -> TIME_WAIT replaces the full socket's -> CLOSE; the substate change and the end are transitions", () => {
   const tr = new Tracker(new Owners());
   tr.push(ev({ sk: 0xa0n, time: 1_000_000n, pid: 5, comm: 'c', from: ESTABLISHED, to: FIN_WAIT1, lport: 1, rport: 2 }));
   tr.push(ev({ sk: 0xa0n, time: 2_000_000n, from: FIN_WAIT1, to: FIN_WAIT2, lport: 1, rport: 2 }));
@@ -119,10 +150,13 @@ test('timewait followed by dumps: held CLOSE settled as TIME_WAIT (exact or obse
   const row = (state: number): TwRow => ({ family: 4, laddr: held.laddr, lport: 1, raddr: held.raddr, rport: 2, state });
   const [t1] = f.poll(10_000_000n, () => [row(TIME_WAIT)]);
   assert.equal(`${t1!.from}>${t1!.to}`, `${FIN_WAIT2}>${TIME_WAIT}`);
-  assert.equal(t1!.time, 3_000_000n, 'the FIN had come: TIME_WAIT from the kernel\'s instant');
+  assert.equal(t1!.time, 3_000_000n, "the FIN had come: TIME_WAIT from the kernel's instant");
   assert.equal(t1!.observed, false);
   assert.equal(t1!.ms, 2);
-  assert.deepEqual(f.poll(20_000_000n, () => [row(TIME_WAIT)]), []);
+  assert.deepEqual(
+    f.poll(20_000_000n, () => [row(TIME_WAIT)]),
+    [],
+  );
   const [t2] = f.poll(63_000_000n, () => []);
   assert.equal(`${t2!.from}>${t2!.to}`, `${TIME_WAIT}>${CLOSE}`);
   assert.equal(t2!.observed, true);
@@ -131,14 +165,20 @@ test('timewait followed by dumps: held CLOSE settled as TIME_WAIT (exact or obse
   // an orphan: FIN_WAIT2 as a timewait socket, then TIME_WAIT when a dump sees it
   const orphan = { ...held, timewait: { finReceived: false } };
   f.hold(orphan, false);
-  assert.deepEqual(f.poll(5_000_000n, () => [row(FIN_WAIT2)]), []);
+  assert.deepEqual(
+    f.poll(5_000_000n, () => [row(FIN_WAIT2)]),
+    [],
+  );
   assert.equal(f.holding, true);
   const [t3] = f.poll(9_000_000n, () => [row(TIME_WAIT)]);
   assert.equal(`${t3!.from}>${t3!.to}/${t3!.observed}/${t3!.ms}`, `${FIN_WAIT2}>${TIME_WAIT}/true/8`);
   // no timewait socket: the close was real (and the orphan's timewait socket is gone too)
   f.hold(held, true);
   const r4 = f.poll(10_000_000n, () => []);
-  assert.deepEqual(r4.map((x) => `${x.from}>${x.to}/${x.observed}`), [`${FIN_WAIT2}>${CLOSE}/undefined`, `${TIME_WAIT}>${CLOSE}/true`]);
+  assert.deepEqual(
+    r4.map((x) => `${x.from}>${x.to}/${x.observed}`),
+    [`${FIN_WAIT2}>${CLOSE}/undefined`, `${TIME_WAIT}>${CLOSE}/true`],
+  );
   // the namespace went away: its timewait sockets with it
   f.hold(held, true);
   assert.equal(f.poll(12_000_000n, () => [row(TIME_WAIT)])[0]!.to, TIME_WAIT);
@@ -146,7 +186,7 @@ test('timewait followed by dumps: held CLOSE settled as TIME_WAIT (exact or obse
   assert.equal(f.size, 0);
 });
 
-test('an orphan closed before the peer\'s FIN (close() set RCV_SHUTDOWN, SOCK_DONE not set) whose TIME_WAIT the first dump shows: timed when that dump ended, observed, not at the close', () => {
+test("an orphan closed before the peer's FIN (close() set RCV_SHUTDOWN, SOCK_DONE not set) whose TIME_WAIT the first dump shows: timed when that dump ended, observed, not at the close", () => {
   const tr = new Tracker(new Owners(), true);
   tr.push(ev({ sk: 0xc0n, time: 1_000_000n, from: FIN_WAIT1, to: FIN_WAIT2, lport: 1, rport: 2 }));
   const held = tr.push(ev({ sk: 0xc0n, time: 2_000_000n, from: FIN_WAIT2, to: CLOSE, shutdown: 3, peerFin: 0 }))[0]!;
@@ -154,7 +194,11 @@ test('an orphan closed before the peer\'s FIN (close() set RCV_SHUTDOWN, SOCK_DO
   const f = new TimewaitFollower();
   f.hold(held, false);
   const row: TwRow = { family: 4, laddr: held.laddr, lport: 1, raddr: held.raddr, rport: 2, state: TIME_WAIT };
-  const [t1] = f.poll(50_000_000n, () => [row], () => 70_000_000n);
+  const [t1] = f.poll(
+    50_000_000n,
+    () => [row],
+    () => 70_000_000n,
+  );
   assert.equal(`${t1!.from}>${t1!.to}/${t1!.observed}/${t1!.time}/${t1!.ms}`, `${FIN_WAIT2}>${TIME_WAIT}/true/70000000/69`);
 });
 

@@ -9,17 +9,31 @@ import { kernelOrSkip, kernelUnavailable, Netns } from '../lib/netns.js';
 import { py, TraceRun, waitLine } from '../lib/trace-run.js';
 
 interface Line {
-  time: string; netns: number; pid: number | null; program: string | null; family: number;
-  local: { address: string; port: number }; remote: { address: string; port: number };
-  from: string; to: string; ms: number | null; socket: string; observed?: true;
+  time: string;
+  netns: number;
+  pid: number | null;
+  program: string | null;
+  family: number;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  from: string;
+  to: string;
+  ms: number | null;
+  socket: string;
+  observed?: true;
 }
 
 /** A trace of `ns`, ready once it has shown a marker listener on port 9 there. */
 async function traceOf(ns: Netns): Promise<TraceRun<Line>> {
   const tr = new TraceRun<Line>(['--netns', ns.name, '--json']);
-  await tr.until(() => tr.lines.some((l) => l.local.port === 9 && l.to === 'LISTEN'), 'marker LISTEN on port 9', 15000, () => {
-    ns.run('python3', ['-c', 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 9)); s.listen(); s.close()']);
-  });
+  await tr.until(
+    () => tr.lines.some((l) => l.local.port === 9 && l.to === 'LISTEN'),
+    'marker LISTEN on port 9',
+    15000,
+    () => {
+      ns.run('python3', ['-c', 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 9)); s.listen(); s.close()']);
+    },
+  );
   return tr;
 }
 
@@ -30,7 +44,10 @@ function sockets(lines: Line[], port: number): Line[][] {
   for (const l of lines) {
     if (l.local.port !== port && l.remote.port !== port) continue;
     const born = (l.from === 'CLOSE' && l.to !== 'CLOSE') || (l.from === 'LISTEN' && l.to === 'SYN_RECV');
-    if (!m.has(l.socket) || born) { m.set(l.socket, []); out.push(m.get(l.socket)!); }
+    if (!m.has(l.socket) || born) {
+      m.set(l.socket, []);
+      out.push(m.get(l.socket)!);
+    }
     m.get(l.socket)!.push(l);
   }
   return out;
@@ -49,7 +66,10 @@ describe('simultaneous close across a veth pair whose queues hold the FINs', () 
     b = Netns.create('tsimb');
     // the pair is made inside a: its names cannot collide with another test's
     a.run('ip', ['link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', b.name]);
-    for (const [ns, dev, addr] of [[a, 'va', '10.77.0.1/24'], [b, 'vb', '10.77.0.2/24']] as const) {
+    for (const [ns, dev, addr] of [
+      [a, 'va', '10.77.0.1/24'],
+      [b, 'vb', '10.77.0.2/24'],
+    ] as const) {
       ns.run('ip', ['addr', 'add', addr, 'dev', dev]);
       ns.run('ip', ['link', 'set', dev, 'up']);
       // 25 kB/s with one packet of burst: 4000 bytes written just before the FIN keep it
@@ -57,7 +77,10 @@ describe('simultaneous close across a veth pair whose queues hold the FINs', () 
       ns.run('tc', ['qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', '200kbit', 'burst', '2000', 'limit', '100000']);
     }
   });
-  after(() => { a?.destroy(); b?.destroy(); });
+  after(() => {
+    a?.destroy();
+    b?.destroy();
+  });
 
   // Both ends write 4000 bytes and shutdown(SHUT_WR) at one agreed instant: each FIN leaves
   // TCP (its ack field filled) before the peer's arrives, then waits in its queue behind the
@@ -84,7 +107,7 @@ print('eof', t0, t1, t2, got, flush=True)
 time.sleep(0.5); c.close(); time.sleep(0.5)
 `;
 
-  test('both ends FIN_WAIT1 -> CLOSING -> TIME_WAIT, FIN_WAIT1 until the peer\'s FIN came (the test\'s EOF), each owned by its process', async (t) => {
+  test("both ends FIN_WAIT1 -> CLOSING -> TIME_WAIT, FIN_WAIT1 until the peer's FIN came (the test's EOF), each owned by its process", async (t) => {
     if (!kernelOrSkip(t, ['python3', 'tc'])) return;
     const port = ++portSeq;
     const ta = await traceOf(a!);
@@ -96,10 +119,15 @@ time.sleep(0.5); c.close(); time.sleep(0.5)
       const cl = py(b!, END('10.77.0.1', port, at, false), []);
       const cport = Number((await waitLine(cl.lines, 'port')).split(' ')[1]);
       const [cOut, sOut] = await Promise.all([cl.out, srv.out]);
-      const eof = (out: string[]): number[] => out.find((l) => l.startsWith('eof'))!.split(' ').slice(1).map(Number);
+      const eof = (out: string[]): number[] =>
+        out
+          .find((l) => l.startsWith('eof'))!
+          .split(' ')
+          .slice(1)
+          .map(Number);
       const done = (tr: TraceRun<Line>): boolean => tr.lines.some((l) => (l.local.port === port || l.remote.port === port) && l.to === 'TIME_WAIT');
-      await ta.until(() => done(ta), 'the server\'s TIME_WAIT');
-      await tb.until(() => done(tb), 'the client\'s TIME_WAIT');
+      await ta.until(() => done(ta), "the server's TIME_WAIT");
+      await tb.until(() => done(tb), "the client's TIME_WAIT");
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await ta.stop(), 0, ta.stderr);
       assert.equal(await tb.stop(), 0, tb.stderr);
@@ -109,7 +137,10 @@ time.sleep(0.5); c.close(); time.sleep(0.5)
       assert.equal(pathOf(client), 'CLOSE>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1 FIN_WAIT1>CLOSING CLOSING>TIME_WAIT');
       for (const l of server) assert.equal(l.pid, srv.child.pid, `server ${l.from} -> ${l.to} owner`);
       for (const l of client) assert.equal(l.pid, cl.child.pid, `client ${l.from} -> ${l.to} owner`);
-      for (const [who, ls, out] of [['server', server, sOut], ['client', client, cOut]] as const) {
+      for (const [who, ls, out] of [
+        ['server', server, sOut],
+        ['client', client, cOut],
+      ] as const) {
         const [t0, , t2, got] = eof(out) as [number, number, number, number];
         assert.equal(got, 4000);
         const fw1 = ls.find((l) => l.from === 'FIN_WAIT1')!;
@@ -117,7 +148,7 @@ time.sleep(0.5); c.close(); time.sleep(0.5)
         // from shutdown() to the peer's FIN: at least the queue's hold, at most until the test saw EOF
         assert.ok(fw1.ms! >= 20 && fw1.ms! <= (t2 - t0) * 1000 + 1, `${who} in FIN_WAIT1 ${fw1.ms} ms; the test wrote at ${t0} and saw EOF ${((t2 - t0) * 1000).toFixed(3)} ms later`);
         assert.ok(closing.ms! >= 0 && closing.ms! < 1000, `${who} in CLOSING ${closing.ms} ms`);
-        assert.equal(closing.observed, undefined, 'the peer\'s FIN had come: CLOSING -> TIME_WAIT at the kernel\'s instant');
+        assert.equal(closing.observed, undefined, "the peer's FIN had come: CLOSING -> TIME_WAIT at the kernel's instant");
       }
     } finally {
       await ta.stop();
@@ -128,7 +159,9 @@ time.sleep(0.5); c.close(); time.sleep(0.5)
 
 describe('a listener whose accept queue is full', () => {
   let ns: Netns | undefined;
-  before(() => { if (!kernelUnavailable()) ns = Netns.create('tqueue'); });
+  before(() => {
+    if (!kernelUnavailable()) ns = Netns.create('tqueue');
+  });
   after(() => ns?.destroy());
 
   const overflows = (): number => {
@@ -144,7 +177,9 @@ describe('a listener whose accept queue is full', () => {
     const tr = await traceOf(ns!);
     try {
       const before0 = overflows();
-      const srv = py(ns!, `
+      const srv = py(
+        ns!,
+        `
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', ${port})); s.listen(0)
 print('ready', flush=True)
@@ -153,17 +188,25 @@ a1, _ = s.accept(); print('accepted', flush=True)
 a2, _ = s.accept(); print('accepted', flush=True)
 time.sleep(0.5); a1.close(); a2.close(); s.close()
 time.sleep(0.5)
-`, []);
+`,
+        [],
+      );
       await waitLine(srv.lines, 'ready');
       // the first connection fills the queue (listen(0) holds one)
-      const c1 = py(ns!, `
+      const c1 = py(
+        ns!,
+        `
 import socket, time
 c = socket.create_connection(('127.0.0.1', ${port})); print('port', c.getsockname()[1], flush=True)
 time.sleep(3); c.close(); time.sleep(0.5)
-`, []);
+`,
+        [],
+      );
       const p1 = Number((await waitLine(c1.lines, 'port')).split(' ')[1]);
       // the second waits for its connect; the third gives up after 0.3 s
-      const c2 = py(ns!, `
+      const c2 = py(
+        ns!,
+        `
 import socket, select, time
 c = socket.socket(); c.setblocking(False)
 try: c.connect(('127.0.0.1', ${port}))
@@ -172,23 +215,29 @@ t0 = time.monotonic(); print('port', c.getsockname()[1], flush=True)
 select.select([], [c], [], 10)
 print('connected', time.monotonic() - t0, c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), flush=True)
 time.sleep(1); c.close(); time.sleep(0.5)
-`, []);
+`,
+        [],
+      );
       const p2 = Number((await waitLine(c2.lines, 'port')).split(' ')[1]);
-      const c3 = py(ns!, `
+      const c3 = py(
+        ns!,
+        `
 import socket, time
 c = socket.socket(); c.setblocking(False)
 try: c.connect(('127.0.0.1', ${port}))
 except BlockingIOError: pass
 print('port', c.getsockname()[1], flush=True)
 time.sleep(0.3); c.close(); print('gave up', flush=True); time.sleep(0.5)
-`, []);
+`,
+        [],
+      );
       const p3 = Number((await waitLine(c3.lines, 'port')).split(' ')[1]);
       await waitLine(c3.lines, 'gave up');
       const dropped = overflows() - before0;
       srv.child.stdin!.write('go\n');
       const conn = (await waitLine(c2.lines, 'connected')).split(' ');
       await Promise.all([srv.out, c1.out, c2.out, c3.out]);
-      await tr.until(() => sockets(tr.lines, port).filter((ls) => ls.at(-1)!.to === 'CLOSE' || ls.at(-1)!.to === 'TIME_WAIT').length >= 5, 'every socket\'s end', 10000);
+      await tr.until(() => sockets(tr.lines, port).filter((ls) => ls.at(-1)!.to === 'CLOSE' || ls.at(-1)!.to === 'TIME_WAIT').length >= 5, "every socket's end", 10000);
       assert.equal(await tr.stop(), 0, tr.stderr);
       assert.ok(dropped >= 2, `ListenOverflows grew by ${dropped}: both SYNs dropped at the full queue`);
       assert.equal(Number(conn[2]), 0, 'the second connect succeeded');

@@ -27,35 +27,80 @@ function table(rows: [number, number, number][]): SocketTable {
 
 test('the snapshot differ: the first snapshot is the baseline; changes, arrivals and departures after it, observed, timed from when they were first seen', () => {
   const d = new SnapshotDiffer(1);
-  assert.deepEqual(d.push(table([[LISTEN, 80, 0], [ESTABLISHED, 80, 5000]]), 1_000_000_000n), []);
-  const two = d.push(table([[LISTEN, 80, 0], [CLOSE_WAIT, 80, 5000], [ESTABLISHED, 80, 5001]]), 2_000_000_000n);
-  assert.deepEqual(two.map((t) => `${t.rport} ${stateName(t.from)}>${stateName(t.to)} ${t.ms ?? '-'} ${t.observed}`), ['5000 ESTABLISHED>CLOSE_WAIT - true', '5001 CLOSE>ESTABLISHED - true']);
-  const three = d.push(table([[LISTEN, 80, 0], [TIME_WAIT, 80, 5001]]), 3_500_000_000n);
-  assert.deepEqual(three.map((t) => `${t.rport} ${stateName(t.from)}>${stateName(t.to)} ${t.ms ?? '-'}`), ['5000 CLOSE_WAIT>CLOSE 1500', '5001 ESTABLISHED>TIME_WAIT 1500']);
+  assert.deepEqual(
+    d.push(
+      table([
+        [LISTEN, 80, 0],
+        [ESTABLISHED, 80, 5000],
+      ]),
+      1_000_000_000n,
+    ),
+    [],
+  );
+  const two = d.push(
+    table([
+      [LISTEN, 80, 0],
+      [CLOSE_WAIT, 80, 5000],
+      [ESTABLISHED, 80, 5001],
+    ]),
+    2_000_000_000n,
+  );
+  assert.deepEqual(
+    two.map((t) => `${t.rport} ${stateName(t.from)}>${stateName(t.to)} ${t.ms ?? '-'} ${t.observed}`),
+    ['5000 ESTABLISHED>CLOSE_WAIT - true', '5001 CLOSE>ESTABLISHED - true'],
+  );
+  const three = d.push(
+    table([
+      [LISTEN, 80, 0],
+      [TIME_WAIT, 80, 5001],
+    ]),
+    3_500_000_000n,
+  );
+  assert.deepEqual(
+    three.map((t) => `${t.rport} ${stateName(t.from)}>${stateName(t.to)} ${t.ms ?? '-'}`),
+    ['5000 CLOSE_WAIT>CLOSE 1500', '5001 ESTABLISHED>TIME_WAIT 1500'],
+  );
   // two listeners on one address and port (SO_REUSEPORT): one going is one departure
-  d.push(table([[LISTEN, 81, 0], [LISTEN, 81, 0]]), 4_000_000_000n);
+  d.push(
+    table([
+      [LISTEN, 81, 0],
+      [LISTEN, 81, 0],
+    ]),
+    4_000_000_000n,
+  );
   const four = d.push(table([[LISTEN, 81, 0]]), 5_000_000_000n);
-  assert.deepEqual(four.map((t) => `${t.lport} ${stateName(t.from)}>${stateName(t.to)}`), ['81 LISTEN>CLOSE']);
+  assert.deepEqual(
+    four.map((t) => `${t.lport} ${stateName(t.from)}>${stateName(t.to)}`),
+    ['81 LISTEN>CLOSE'],
+  );
   assert.equal(d.size, 1);
   assert.equal(CLOSE, four[0]!.to);
 });
 
 describe('trace --poll in a namespace', () => {
   let ns: Netns | undefined;
-  before(() => { if (!kernelUnavailable()) ns = Netns.create('tpoll'); });
+  before(() => {
+    if (!kernelUnavailable()) ns = Netns.create('tpoll');
+  });
   after(() => ns?.destroy());
 
-  test('a client-first close seen by snapshots: the server\'s CLOSE_WAIT and end, the client\'s TIME_WAIT, each with its owner', async (t) => {
+  test("a client-first close seen by snapshots: the server's CLOSE_WAIT and end, the client's TIME_WAIT, each with its owner", async (t) => {
     if (!kernelOrSkip(t, ['python3'])) return;
     const port = 7300 + (process.pid % 500);
     const tr = spawn(process.execPath, [CLI, 'trace', '--poll', '--interval', '0.1', '--json', '--netns', ns!.name], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    tr.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    tr.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    tr.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    tr.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     try {
       await new Promise((r) => setTimeout(r, 800)); // the baseline
-      const py = ns!.spawn('python3', ['-c', `
+      const py = ns!.spawn('python3', [
+        '-c',
+        `
 import socket, time, os, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', ${port})); s.listen()
 pid = os.fork()
@@ -64,17 +109,27 @@ if pid == 0:
 a, _ = s.accept()
 print(os.getpid(), pid, a.getpeername()[1], flush=True)
 time.sleep(1.6); a.close(); time.sleep(0.8); os.waitpid(pid, 0)
-`]);
+`,
+      ]);
       let first = '';
-      py.stdout!.on('data', (d: Buffer) => { first += d.toString(); });
+      py.stdout!.on('data', (d: Buffer) => {
+        first += d.toString();
+      });
       const code = await new Promise<number>((r) => py.once('close', (c) => r(c ?? -1)));
       assert.equal(code, 0);
       const [server, client, cport] = first.trim().split(' ').map(Number);
       await new Promise((r) => setTimeout(r, 500));
       tr.kill('SIGINT');
       assert.equal(await new Promise<number>((r) => tr.once('close', (c) => r(c ?? -1))), 0, err);
-      const lines = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid: number | null; from: string; to: string; local: { port: number }; remote: { port: number }; observed?: boolean });
-      assert.ok(lines.every((l) => l.observed === true), 'every change is marked observed');
+      const lines = out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { pid: number | null; from: string; to: string; local: { port: number }; remote: { port: number }; observed?: boolean });
+      assert.ok(
+        lines.every((l) => l.observed === true),
+        'every change is marked observed',
+      );
       const of = (lport: number, rport: number) => lines.filter((l) => l.local.port === lport && l.remote.port === rport).map((l) => `${l.from}>${l.to}`);
       assert.deepEqual(of(port, cport!), ['CLOSE>ESTABLISHED', 'ESTABLISHED>CLOSE_WAIT', 'CLOSE_WAIT>CLOSE'], out);
       const cl = of(cport!, port);

@@ -28,10 +28,20 @@ function leakView(): WatchView {
     c[TIME_WAIT] = 30 - k;
     c[CLOSE_WAIT] = 5 * k * k;
     const g = (key: string, est: number, cw: number): { key: string; counts: Float64Array; total: number } => {
-      const gc = newCounts(); gc[ESTABLISHED] = est; gc[CLOSE_WAIT] = cw; return { key, counts: gc, total: est + cw };
+      const gc = newCounts();
+      gc[ESTABLISHED] = est;
+      gc[CLOSE_WAIT] = cw;
+      return { key, counts: gc, total: est + cw };
     };
     advance(v, {
-      counts: c, takenAt: Date.UTC(2026, 11, 5, 4, 30, k), atMs: 1000 * k, source: 'netlink', method: 'bpf tcp iterator', scanMs: 2.25, warnings: [], notices: [],
+      counts: c,
+      takenAt: Date.UTC(2026, 11, 5, 4, 30, k),
+      atMs: 1000 * k,
+      source: 'netlink',
+      method: 'bpf tcp iterator',
+      scanMs: 2.25,
+      warnings: [],
+      notices: [],
       groups: [g('8080', 40, 5 * k * k), g('443', 70 + (k % 3) * 4, 0), g('22', 2, 0), g('other (3)', 8, 0)],
     });
   }
@@ -55,7 +65,12 @@ test('frame golden: 80x24 and 160x50, every state with count, delta, since, rate
 
 test('frame: exactly rows lines of cols display columns, also in Chinese; no colour codes unless asked', () => {
   const v = leakView();
-  for (const [cols, rows] of [[80, 24], [160, 50], [40, 16], [100, 10]] as const) {
+  for (const [cols, rows] of [
+    [80, 24],
+    [160, 50],
+    [40, 16],
+    [100, 10],
+  ] as const) {
     for (const lang of ['en', 'zh'] as const) {
       const lines = renderFrame(v, ui(), MESSAGES[lang], { cols, rows, color: false });
       assert.equal(lines.length, rows);
@@ -64,7 +79,10 @@ test('frame: exactly rows lines of cols display columns, also in Chinese; no col
     }
   }
   const colored = renderFrame(v, ui(), MESSAGES.en, { cols: 80, rows: 24, color: true });
-  assert.ok(colored.some((l) => l.includes('\x1b[33;1m')), 'growth highlighted');
+  assert.ok(
+    colored.some((l) => l.includes('\x1b[33;1m')),
+    'growth highlighted',
+  );
   for (const l of colored) assert.equal(displayWidth(l.replace(/\x1b\[[0-9;]*m/g, '')), 80);
   // Before the first tick: the frame is there, with no numbers.
   assert.equal(renderFrame(newView(), ui(), MESSAGES.en, { cols: 80, rows: 24, color: false }).length, 24);

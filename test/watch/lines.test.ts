@@ -33,10 +33,23 @@ function ssCounts(ns: Netns, ssArgs: string[] = []): Record<string, number> {
   return want;
 }
 
-interface Tick { schema: string; tick: number; states: Record<string, number>; total: number; deltas: Record<string, number> | null; rates: Record<string, number> | null; elapsedS: number | null; source: string; method?: string }
+interface Tick {
+  schema: string;
+  tick: number;
+  states: Record<string, number>;
+  total: number;
+  deltas: Record<string, number> | null;
+  rates: Record<string, number> | null;
+  elapsedS: number | null;
+  source: string;
+  method?: string;
+}
 
 function jsonTicks(stdout: string): Tick[] {
-  return stdout.trim().split('\n').map((l) => JSON.parse(l) as Tick);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Tick);
 }
 
 test('watch --json --count 3: three tcpstate.watch/1 ticks, each equal to ss -tan in the namespace', (t) => {
@@ -52,7 +65,10 @@ test('watch --json --count 3: three tcpstate.watch/1 ticks, each equal to ss -ta
     assert.equal(k.schema, 'tcpstate.watch/1');
     assert.equal(k.tick, i + 1);
     assert.deepEqual(k.states, before, `tick ${i + 1}`);
-    assert.equal(k.total, Object.values(before).reduce((a, b) => a + b, 0));
+    assert.equal(
+      k.total,
+      Object.values(before).reduce((a, b) => a + b, 0),
+    );
     assert.deepEqual(Object.keys(k.states), STATES, 'states shaped and ordered as tcpstate.count/1');
   }
   assert.equal(ticks[0]!.deltas, null, 'no delta before a second tick');
@@ -76,8 +92,14 @@ test('watch: lines like vmstat, the header repeated every N lines, counts equal 
   for (const l of [lines[1]!, lines[2]!, lines[4]!]) {
     const [time, ...n] = l.trim().split(/\s+/);
     assert.match(time!, /^\d\d:\d\d:\d\d\.\d{3}$/, 'a fractional interval shows milliseconds');
-    assert.deepEqual(n.slice(0, 12).map(Number), STATES.map((s) => want[s]));
-    assert.equal(Number(n[12]), Object.values(want).reduce((a, b) => a + b, 0));
+    assert.deepEqual(
+      n.slice(0, 12).map(Number),
+      STATES.map((s) => want[s]),
+    );
+    assert.equal(
+      Number(n[12]),
+      Object.values(want).reduce((a, b) => a + b, 0),
+    );
   }
 });
 
@@ -88,14 +110,23 @@ test('watch: a filter in ss language and -4/-6 select what ss selects', (t) => {
     [['state', 'established', 'dport', '=', ':7001'], ['state', 'established', 'dport', '=', ':7001'], 'ESTABLISHED'],
     [['state', 'close-wait'], ['state', 'close-wait'], 'CLOSE_WAIT'],
     [['-4'], ['-4']],
-    [['-6', 'exclude', 'listening'], ['-6', 'exclude', 'listening']],
-    [['sport', '=', ':7001', 'or', 'dport', '=', ':7001'], ['(', 'sport', '=', ':7001', 'or', 'dport', '=', ':7001', ')']],
+    [
+      ['-6', 'exclude', 'listening'],
+      ['-6', 'exclude', 'listening'],
+    ],
+    [
+      ['sport', '=', ':7001', 'or', 'dport', '=', ':7001'],
+      ['(', 'sport', '=', ':7001', 'or', 'dport', '=', ':7001', ')'],
+    ],
   ];
   for (const [args, ssArgs, only] of cases) {
     let want: Record<string, number>;
     if (only) {
       want = Object.fromEntries(STATES.map((s) => [s, 0]));
-      want[only] = zoo!.run('ss', ['-tanH', ...ssArgs]).split('\n').filter((l) => l.trim()).length;
+      want[only] = zoo!
+        .run('ss', ['-tanH', ...ssArgs])
+        .split('\n')
+        .filter((l) => l.trim()).length;
     } else want = ssCounts(zoo!, ssArgs);
     const r = runCli(['watch', '--netns', zoo!.name, '--json', '-c', '1', ...args]);
     assert.equal(r.code, 0, r.stderr);
@@ -105,25 +136,32 @@ test('watch: a filter in ss language and -4/-6 select what ss selects', (t) => {
   }
 });
 
-test('watch --json: sockets made between two ticks are the next tick\'s delta, as ss counts them', async (t) => {
+test("watch --json: sockets made between two ticks are the next tick's delta, as ss counts them", async (t) => {
   if (!kernelOrSkip(t, ['ss'])) return;
   const ns = Netns.create('watchd');
   t.after(() => ns.destroy());
   const K = 7;
   // A listener now; K connections when told ("go"), then "done".
-  const holder = ns.spawn(process.execPath, ['-e', `
+  const holder = ns.spawn(process.execPath, [
+    '-e',
+    `
     const net = require('node:net'); const keep = [];
     const srv = net.createServer((s) => keep.push(s)).listen(7401, '127.0.0.1', () => process.stdout.write('listening\\n'));
     process.stdin.once('data', () => {
       let n = 0;
       for (let i = 0; i < ${K}; i++) { const c = net.connect(7401, '127.0.0.1', () => { if (++n === ${K}) setTimeout(() => process.stdout.write('done\\n'), 50); }); keep.push(c); }
-    });`]);
+    });`,
+  ]);
   const holderOut = lineReader(holder.stdout!);
   assert.equal(await holderOut.next(), 'listening');
   const w = spawn(process.execPath, [CLI, 'watch', '--netns', ns.name, '--json', '--interval', '1.5', '--count', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => { if (w.exitCode === null) w.kill('SIGKILL'); });
+  t.after(() => {
+    if (w.exitCode === null) w.kill('SIGKILL');
+  });
   let err = '';
-  w.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  w.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const ticks = lineReader(w.stdout!);
   const first = JSON.parse(await ticks.next()) as Tick;
   assert.deepEqual(first.states, ssCounts(ns));
@@ -135,7 +173,7 @@ test('watch --json: sockets made between two ticks are the next tick\'s delta, a
   assert.deepEqual(second.states, ss, 'the second tick counts what ss lists');
   assert.equal(ss['ESTABLISHED'], 2 * K, 'both ends of each connection');
   assert.deepEqual(second.deltas, { ...Object.fromEntries(STATES.map((s) => [s, 0])), ESTABLISHED: 2 * K });
-  assert.ok(Math.abs(second.rates!['ESTABLISHED']! - 2 * K / second.elapsedS!) < 0.01, 'rate = delta / seconds between the reads');
+  assert.ok(Math.abs(second.rates!['ESTABLISHED']! - (2 * K) / second.elapsedS!) < 0.01, 'rate = delta / seconds between the reads');
   const third = JSON.parse(await ticks.next()) as Tick;
   assert.equal(third.deltas!['ESTABLISHED'], 0);
   const code = await new Promise<number | null>((res) => w.once('close', (c) => res(c)));
@@ -190,17 +228,26 @@ function lineReader(s: NodeJS.ReadableStream): { next(): Promise<string> } {
   s.on('data', (d: Buffer) => {
     buf += d.toString();
     let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) { lines.push(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
     wake?.();
   });
-  s.on('end', () => { ended = true; wake?.(); });
+  s.on('end', () => {
+    ended = true;
+    wake?.();
+  });
   return {
     async next() {
       const deadline = Date.now() + 20_000;
       while (lines.length === 0) {
         if (ended) throw new Error('stream ended');
         if (Date.now() > deadline) throw new Error('no line in 20 s');
-        await new Promise<void>((res) => { wake = res; setTimeout(res, 500); });
+        await new Promise<void>((res) => {
+          wake = res;
+          setTimeout(res, 500);
+        });
       }
       return lines.shift()!;
     },

@@ -15,8 +15,22 @@ function sample(atMs: number, set: Record<number, number>, groups?: [string, num
   const counts = newCounts();
   for (const [k, v] of Object.entries(set)) counts[Number(k)] = v;
   return {
-    counts, atMs, takenAt: 1_700_000_000_000 + atMs, source: 'test', scanMs: 1, warnings: [], notices: [],
-    ...(groups ? { groups: groups.map(([key, n]) => { const c = newCounts(); c[ESTABLISHED] = n; return { key, counts: c, total: n }; }) } : {}),
+    counts,
+    atMs,
+    takenAt: 1_700_000_000_000 + atMs,
+    source: 'test',
+    scanMs: 1,
+    warnings: [],
+    notices: [],
+    ...(groups
+      ? {
+          groups: groups.map(([key, n]) => {
+            const c = newCounts();
+            c[ESTABLISHED] = n;
+            return { key, counts: c, total: n };
+          }),
+        }
+      : {}),
   };
 }
 
@@ -32,7 +46,10 @@ test('view: deltas and rates against the previous tick, since against the baseli
   advance(v, sample(1500, { [ESTABLISHED]: 11 }));
   advance(v, sample(2500, { [ESTABLISHED]: 11 }));
   assert.equal(v.history.length, 3, 'history bounded');
-  assert.deepEqual(v.history.map((h) => h[ESTABLISHED]), [14, 11, 11]);
+  assert.deepEqual(
+    v.history.map((h) => h[ESTABLISHED]),
+    [14, 11, 11],
+  );
   assert.equal(v.counts[ESTABLISHED]! - v.baseline![ESTABLISHED]!, 1);
   resetBaseline(v);
   assert.equal(v.counts[ESTABLISHED]! - v.baseline![ESTABLISHED]!, 0);
@@ -42,22 +59,70 @@ test('view: deltas and rates against the previous tick, since against the baseli
 
 test('view: groups keep their places between ticks; new ones follow; a re-sort when asked', () => {
   const v = newView();
-  advance(v, sample(0, {}, [['80', 5], ['443', 9], ['other (3)', 4]]));
-  assert.deepEqual(v.groups.map((g) => g.key), ['443', '80', 'other (3)']);
-  advance(v, sample(1000, {}, [['80', 20], ['443', 9], ['22', 30], ['other (2)', 1]]));
-  assert.deepEqual(v.groups.map((g) => g.key), ['443', '80', '22', 'other (2)'], 'no jump although 80 and 22 grew past 443');
-  assert.deepEqual(v.groups.map((g) => g.delta), [0, 15, null, null]);
+  advance(
+    v,
+    sample(0, {}, [
+      ['80', 5],
+      ['443', 9],
+      ['other (3)', 4],
+    ]),
+  );
+  assert.deepEqual(
+    v.groups.map((g) => g.key),
+    ['443', '80', 'other (3)'],
+  );
+  advance(
+    v,
+    sample(1000, {}, [
+      ['80', 20],
+      ['443', 9],
+      ['22', 30],
+      ['other (2)', 1],
+    ]),
+  );
+  assert.deepEqual(
+    v.groups.map((g) => g.key),
+    ['443', '80', '22', 'other (2)'],
+    'no jump although 80 and 22 grew past 443',
+  );
+  assert.deepEqual(
+    v.groups.map((g) => g.delta),
+    [0, 15, null, null],
+  );
   cycleSort(v);
   assert.equal(v.sort, 'growth');
-  assert.deepEqual(v.groups.map((g) => g.key), ['80', '22', '443', 'other (2)'], 'growth, then total');
+  assert.deepEqual(
+    v.groups.map((g) => g.key),
+    ['80', '22', '443', 'other (2)'],
+    'growth, then total',
+  );
   cycleSort(v);
-  assert.deepEqual(v.groups.map((g) => g.key), ['22', '80', '443', 'other (2)'], 'by name, numeric');
+  assert.deepEqual(
+    v.groups.map((g) => g.key),
+    ['22', '80', '443', 'other (2)'],
+    'by name, numeric',
+  );
   cycleSort(v);
   resetBaseline(v);
-  advance(v, sample(2000, {}, [['80', 20], ['443', 9], ['22', 30]]));
-  assert.deepEqual(v.groups.map((g) => g.key), ['22', '80', '443'], 'reset re-sorts by total');
+  advance(
+    v,
+    sample(2000, {}, [
+      ['80', 20],
+      ['443', 9],
+      ['22', 30],
+    ]),
+  );
+  assert.deepEqual(
+    v.groups.map((g) => g.key),
+    ['22', '80', '443'],
+    'reset re-sorts by total',
+  );
   const g = (key: string, total: number): ViewGroup => ({ key, total, counts: newCounts(), delta: null });
-  assert.deepEqual(orderGroups([g('b', 1), g('a', 1)], [], 'total').map((x) => x.key), ['a', 'b'], 'ties by key');
+  assert.deepEqual(
+    orderGroups([g('b', 1), g('a', 1)], [], 'total').map((x) => x.key),
+    ['a', 'b'],
+    'ties by key',
+  );
 });
 
 test('ticks: fixed, never overlapping; those due while busy are skipped and counted', () => {
@@ -72,17 +137,23 @@ test('TickLoop: --count ticks, one at a time, on the grid; a slow tick skips, an
   let running = 0;
   const starts: number[] = [];
   const t0 = performance.now();
-  const loop = new TickLoop(40, async (tick) => {
-    assert.equal(running++, 0, 'ticks never overlap');
-    starts.push(performance.now() - t0);
-    await new Promise((r) => setTimeout(r, tick === 2 ? 100 : 5));
-    running--;
-  }, 5);
+  const loop = new TickLoop(
+    40,
+    async (tick) => {
+      assert.equal(running++, 0, 'ticks never overlap');
+      starts.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, tick === 2 ? 100 : 5));
+      running--;
+    },
+    5,
+  );
   loop.start();
   await loop.done;
   assert.equal(starts.length, 5);
   assert.ok(loop.skipped >= 2, `skipped ${loop.skipped}`);
-  const failing = new TickLoop(10, async (tick) => { if (tick === 1) throw new Error('boom'); });
+  const failing = new TickLoop(10, async (tick) => {
+    if (tick === 1) throw new Error('boom');
+  });
   failing.start();
   await assert.rejects(failing.done, /boom/);
 });
@@ -94,7 +165,7 @@ test('watchJson: tcpstate.watch/1 with count/1-shaped states, null deltas on the
   assert.equal(first['schema'], 'tcpstate.watch/1');
   assert.equal(first['deltas'], null);
   assert.deepEqual(Object.keys(first['states'] as object).slice(0, 3), ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV']);
-  assert.deepEqual((first['groups'] as { key: string; total: number; delta: null }[])[0], { key: '80', total: 3, delta: null, states: (first['states'] as object) });
+  assert.deepEqual((first['groups'] as { key: string; total: number; delta: null }[])[0], { key: '80', total: 3, delta: null, states: first['states'] as object });
   advance(v, sample(2000, { [ESTABLISHED]: 7 }));
   const second = watchJson(v, { intervalS: 1, skipped: 1 }) as { deltas: Record<string, number>; rates: Record<string, number>; skippedTicks: number; since: Record<string, number> };
   assert.equal(second.deltas['ESTABLISHED'], 4);

@@ -78,7 +78,11 @@ class Tmux {
   }
 
   kill(): void {
-    try { this.tmux('kill-server'); } catch { /* gone */ }
+    try {
+      this.tmux('kill-server');
+    } catch {
+      /* gone */
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -89,7 +93,11 @@ function wrapped(dir: string, args: string[]): string {
   return `bash -c ${q(`stty -a > ${dir}/before; ${q(process.execPath)} ${q(CLI)} watch ${args.map(q).join(' ')}; echo $? > ${dir}/rc; stty -a > ${dir}/after; sleep 120`)}`;
 }
 
-interface Row { count: number; delta: string; since: string }
+interface Row {
+  count: number;
+  delta: string;
+  since: string;
+}
 
 /** The state rows on screen. */
 function rows(screen: string): Record<string, Row> {
@@ -103,7 +111,7 @@ function rows(screen: string): Record<string, Row> {
 
 const tickOf = (screen: string): number => Number(/#(\d+)/.exec(screen.split('\n')[0]!)?.[1] ?? -1);
 
-test('watch screen in tmux: every state with ss\'s count; added sockets show as the next tick\'s delta', async (t) => {
+test("watch screen in tmux: every state with ss's count; added sockets show as the next tick's delta", async (t) => {
   if (!guard(t)) return;
   const want = ssCounts(zoo!);
   const tm = new Tmux(['--netns', zoo!.name, '--interval', '0.5']);
@@ -122,16 +130,27 @@ test('watch screen in tmux: every state with ss\'s count; added sockets show as 
   const ns = Netns.create('watcht');
   t.after(() => ns.destroy());
   const K = 6;
-  const holder = ns.spawn(process.execPath, ['-e', `
+  const holder = ns.spawn(process.execPath, [
+    '-e',
+    `
     const net = require('node:net'); const keep = [];
     net.createServer((s) => keep.push(s)).listen(7402, '127.0.0.1', () => process.stdout.write('listening\\n'));
     process.stdin.once('data', () => {
       let n = 0;
       for (let i = 0; i < ${K}; i++) keep.push(net.connect(7402, '127.0.0.1', () => { if (++n === ${K}) setTimeout(() => process.stdout.write('done\\n'), 50); }));
-    });`]);
+    });`,
+  ]);
   let out = '';
-  holder.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  const waitOut = async (word: string): Promise<void> => { const end = Date.now() + 15_000; while (!out.includes(word)) { if (Date.now() > end) throw new Error(`holder: no ${word}`); await new Promise((r) => setTimeout(r, 50)); } };
+  holder.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const waitOut = async (word: string): Promise<void> => {
+    const end = Date.now() + 15_000;
+    while (!out.includes(word)) {
+      if (Date.now() > end) throw new Error(`holder: no ${word}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   await waitOut('listening');
   const tm2 = new Tmux(['--netns', ns.name, '--interval', '1']);
   t.after(() => tm2.kill());
@@ -218,7 +237,11 @@ test('watch screen in tmux: stty -a is the same before and after q, Ctrl-C and S
     const during = execFileSync('tmux', ['-L', tm.socket, 'display-message', '-p', '-t', 'w', '#{pane_tty}'], { encoding: 'utf8' }).trim();
     assert.doesNotMatch(execFileSync('stty', ['-a', '-F', during], { encoding: 'utf8' }), / icanon /, 'raw mode while running');
     if (how === 'SIGTERM') {
-      const watchPid = Number(execFileSync('pgrep', ['-P', String(tm.panePid())], { encoding: 'utf8' }).trim().split('\n')[0]);
+      const watchPid = Number(
+        execFileSync('pgrep', ['-P', String(tm.panePid())], { encoding: 'utf8' })
+          .trim()
+          .split('\n')[0],
+      );
       process.kill(watchPid, 'SIGTERM');
     } else tm.keys(how);
     const end = await tm.waitFor(`the end after ${how}`, () => tm.file('after') !== undefined);

@@ -12,16 +12,18 @@ import { renderCompletion, SHELLS, type Shell } from '../completion.js';
 import type { Command } from '../io.js';
 import { commandReference, savedReference } from '../reference.js';
 
-
 export const completion: Command = {
   async run(argv, io) {
     const { values, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' } }, io.argOffset);
-    if (values['help']) { io.out(pick(HELP_TEXTS, langFromEnv(io.env)).completion); return 0; }
+    if (values['help']) {
+      io.out(pick(HELP_TEXTS, langFromEnv(io.env)).completion);
+      return 0;
+    }
     const shell = positionals[0];
     if (shell === undefined || positionals.length > 1 || !(SHELLS as readonly string[]).includes(shell)) {
       throw new TcpstateError('ERR_USAGE', `completion takes one shell: ${SHELLS.join(', ')}${shell === undefined ? '' : `; got "${positionals.join(' ')}"`}`, { position: 1 + io.argOffset });
     }
-    io.out(renderCompletion(shell as Shell, savedReference() ?? await commandReference()));
+    io.out(renderCompletion(shell as Shell, savedReference() ?? (await commandReference())));
     return 0;
   },
 };

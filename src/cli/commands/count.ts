@@ -25,19 +25,27 @@ type Format = 'table' | 'json' | 'csv' | 'awk';
 
 export const count: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(colourArgv(argv), {
-      ...SOCKET_OPTIONS,
-      ...COLOUR_OPTIONS,
-      by: { type: 'string' },
-      top: { type: 'string' },
-      format: { type: 'string' },
-      json: { type: 'boolean' },
-      csv: { type: 'boolean' },
-      hosts: { type: 'boolean' },
-      group: { type: 'string', multiple: true },
-      ...HTTP_OPTIONS,
-    }, io.argOffset);
-    if (values['help']) { const m = pick(HELP_TEXTS, langFromEnv(io.env)); io.out(m.count(m.http, socketHelp(langFromEnv(io.env)))); return 0; }
+    const { values, positionals } = parse(
+      colourArgv(argv),
+      {
+        ...SOCKET_OPTIONS,
+        ...COLOUR_OPTIONS,
+        by: { type: 'string' },
+        top: { type: 'string' },
+        format: { type: 'string' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        hosts: { type: 'boolean' },
+        group: { type: 'string', multiple: true },
+        ...HTTP_OPTIONS,
+      },
+      io.argOffset,
+    );
+    if (values['help']) {
+      const m = pick(HELP_TEXTS, langFromEnv(io.env));
+      io.out(m.count(m.http, socketHelp(langFromEnv(io.env))));
+      return 0;
+    }
     const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText, '--by');
@@ -76,7 +84,10 @@ export const count: Command = {
       const rows = new SocketTable(4096);
       r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
         countStates(chunk, keep, counts);
-        if (pending) for (let i = 0; i < chunk.length; i++) { if (!keep || keep(chunk, i)) rows.copyRow(chunk, i); }
+        if (pending)
+          for (let i = 0; i < chunk.length; i++) {
+            if (!keep || keep(chunk, i)) rows.copyRow(chunk, i);
+          }
         else groups.add(chunk, keep);
       });
       if (pending) {
@@ -89,7 +100,10 @@ export const count: Command = {
     }
     // TCPSTATE_TIMING=1 (bench/): the scan from its start (which may precede this command's code:
     // bin/tcpstate.js starts the walk of a plain `count`), and the time since this command began.
-    if (t0) io.err(`tcpstate: timing: scan and count ${(scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets${method !== undefined ? `, ${method}` : dumps === undefined ? '' : `, ${dumps} dumps`}), ${(performance.now() - t0).toFixed(3)} ms since count began\n`);
+    if (t0)
+      io.err(
+        `tcpstate: timing: scan and count ${(scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets${method !== undefined ? `, ${method}` : dumps === undefined ? '' : `, ${dumps} dumps`}), ${(performance.now() - t0).toFixed(3)} ms since count began\n`,
+      );
     const notices = [...r.notices];
     if (hidden > 0) notices.push(hiddenNotice(hidden));
     for (const n of notices) io.err(`tcpstate: ${n}\n`);
@@ -110,8 +124,13 @@ function stateList(counts: ReturnType<typeof newCounts>, io: Io, values: Record<
 }
 
 /** `count FILE...`: a sum over the captures, a --by table, or the --hosts fleet table. */
-async function countCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection,
-  o: { format: Format; byText: string | undefined; top: number; fleet: boolean }): Promise<number> {
+async function countCaptures(
+  io: Io,
+  values: Record<string, unknown>,
+  inputs: string[],
+  sel: Selection,
+  o: { format: Format; byText: string | undefined; top: number; fleet: boolean },
+): Promise<number> {
   refuseLiveOptions(values);
   if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
   // Rows are counted as they are read: no capture's table is kept.
@@ -123,7 +142,10 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
     const { buildFleet, parseGroupSpec } = await import('../../model/fleet.js');
     const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
     const specs = strs(values['group']).map(parseGroupSpec);
-    const f = buildFleet(picked.map((p) => ({ host: p.capture.host, format: p.capture.format, file: p.capture.file, line: p.capture.line, counts: p.counts })), specs);
+    const f = buildFleet(
+      picked.map((p) => ({ host: p.capture.host, format: p.capture.format, file: p.capture.file, line: p.capture.line, counts: p.counts })),
+      specs,
+    );
     if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, read.warnings), null, 2) + '\n');
     else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
     else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
@@ -137,10 +159,15 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
   let rows;
   if (groups) {
     for (const p of picked) {
-      if (!p.capture.listing) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
+      if (!p.capture.listing)
+        throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
     }
     if (groups.key.by === 'process' && groups.groups.size > 0 && [...groups.groups.keys()].every((k) => k === '-')) {
-      throw new TcpstateError('ERR_USAGE', `--by process: ${inputs.length > 1 ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`, { file: inputs.length === 1 ? inputs[0] : undefined, field: '--by' });
+      throw new TcpstateError(
+        'ERR_USAGE',
+        `--by process: ${inputs.length > 1 ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`,
+        { file: inputs.length === 1 ? inputs[0] : undefined, field: '--by' },
+      );
     }
     rows = groups.top(o.top);
   }
@@ -154,8 +181,7 @@ async function countCaptures(io: Io, values: Record<string, unknown>, inputs: st
 }
 
 /** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
-async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[],
-  o: { format: Format; byText: string | undefined; fleet: boolean }): Promise<number> {
+async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[], o: { format: Format; byText: string | undefined; fleet: boolean }): Promise<number> {
   const { messages } = await import('../../i18n/fleet.js');
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
@@ -165,7 +191,8 @@ async function countAgents(io: Io, values: Record<string, unknown>, positionals:
   if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
   refuseLiveOptions(values);
   for (const k of Object.keys(SOCKET_OPTIONS)) {
-    if (!['help', 'tcp', 'numeric', 'all'].includes(k) && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', `--${k} selects sockets; agents answer with all their TCP sockets`, { field: `--${k}` });
+    if (!['help', 'tcp', 'numeric', 'all'].includes(k) && values[k] !== undefined)
+      throw new TcpstateError('ERR_USAGE', `--${k} selects sockets; agents answer with all their TCP sockets`, { field: `--${k}` });
   }
   const { durationOpt, httpOptions, urlOpt } = await import('../../fleet/options.js');
   const urls = positionals.map((p) => urlOpt(p, 'URL', msg));

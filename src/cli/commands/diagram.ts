@@ -25,7 +25,6 @@ type Format = (typeof FORMATS)[number];
 /** The article's three figures; any scenario name works as a sequence figure too. */
 const FIGURE_SCENARIO: Readonly<Record<string, string>> = { handshake: 'client-close', 'simultaneous-close': 'simultaneous-close' };
 
-
 function formatFromFile(file: string | undefined): Format | undefined {
   const ext = file?.toLowerCase().match(/\.([a-z]+)$/)?.[1];
   const byExt: Record<string, Format> = { svg: 'svg', dot: 'dot', gv: 'dot', mmd: 'mermaid', mermaid: 'mermaid', txt: 'text' };
@@ -40,7 +39,11 @@ function checkOutputName(file: string | undefined, format: Format, given: boolea
   if (file === undefined) return;
   const ext = file.toLowerCase().match(/\.([a-z]+)$/)?.[1];
   if (ext !== undefined && IMAGES.has(ext)) {
-    throw new TcpstateError('ERR_USAGE', `-o ${file}: tcpstate draws svg, dot, mermaid and text, not ${ext}; for ${ext}: tcpstate diagram --format dot | dot -T${ext === 'jpeg' ? 'jpg' : ext} -o ${file}`, { field: '--output' });
+    throw new TcpstateError(
+      'ERR_USAGE',
+      `-o ${file}: tcpstate draws svg, dot, mermaid and text, not ${ext}; for ${ext}: tcpstate diagram --format dot | dot -T${ext === 'jpeg' ? 'jpg' : ext} -o ${file}`,
+      { field: '--output' },
+    );
   }
   const named = formatFromFile(file);
   if (given && named !== undefined && named !== format) {
@@ -50,21 +53,26 @@ function checkOutputName(file: string | undefined, format: Format, given: boolea
 
 export const diagram: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      figure: { type: 'string' },
-      format: { type: 'string' },
-      counts: { type: 'boolean' },
-      output: { type: 'string', short: 'o' },
-      lang: { type: 'string' },
-      ...COUNT_OPTIONS,
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
+    const { values, positionals } = parse(
+      argv,
+      {
+        figure: { type: 'string' },
+        format: { type: 'string' },
+        counts: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        lang: { type: 'string' },
+        ...COUNT_OPTIONS,
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
     if (values['help']) {
       const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
       io.out(pick(HELP_TEXTS, lang).diagram(countHelp(lang)));
       return 0;
     }
-    if (positionals.length) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
+    if (positionals.length)
+      throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
     const file = str(values['output']);
     const format = oneOf(values['format'], '--format', FORMATS, formatFromFile(file) ?? 'text');
     checkOutputName(file, format, values['format'] !== undefined);
@@ -74,19 +82,19 @@ export const diagram: Command = {
     if (figure === 'states') {
       const counts = values['counts'] ? await readStateCounts(values, io, 'this machine', false) : undefined;
       const opts = { lang, ...(counts ? { counts: counts.byCode, countsFrom: counts.from } : {}) };
-      text = format === 'svg' ? renderStatesSvg(opts) : format === 'dot' ? renderStatesDot(opts)
-        : format === 'mermaid' ? renderStatesMermaid(opts) : renderStatesText(opts);
+      text = format === 'svg' ? renderStatesSvg(opts) : format === 'dot' ? renderStatesDot(opts) : format === 'mermaid' ? renderStatesMermaid(opts) : renderStatesText(opts);
     } else {
       const scenario = findScenario(Object.hasOwn(FIGURE_SCENARIO, figure) ? FIGURE_SCENARIO[figure]! : figure);
       if (!scenario) {
-        throw new TcpstateError('ERR_USAGE', `unknown --figure "${figure}"; figures: states, ${Object.keys(FIGURE_SCENARIO).join(', ')}, or a scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, { field: '--figure' });
+        throw new TcpstateError('ERR_USAGE', `unknown --figure "${figure}"; figures: states, ${Object.keys(FIGURE_SCENARIO).join(', ')}, or a scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, {
+          field: '--figure',
+        });
       }
       if (values['counts']) throw new TcpstateError('ERR_USAGE', '--counts applies to --figure states only', { field: '--counts' });
       if (format === 'dot') throw new TcpstateError('ERR_USAGE', `--format dot draws the states figure only; for "${figure}" use svg, mermaid or text`, { field: '--format' });
       const world = runScript(parseScript(scenario.script), scenario.profile);
       const title = `${scenario.name}: ${pick(SIMULATE, lang).scenarios[scenario.name]?.title ?? scenario.title}`;
-      text = format === 'svg' ? renderSequenceSvg(world, title) : format === 'mermaid' ? renderSequenceMermaid(world, title)
-        : `${title}\n\n${renderTimeline(world, { lang })}`;
+      text = format === 'svg' ? renderSequenceSvg(world, title) : format === 'mermaid' ? renderSequenceMermaid(world, title) : `${title}\n\n${renderTimeline(world, { lang })}`;
     }
     if (file !== undefined) {
       try {

@@ -17,7 +17,6 @@ import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
-
 interface Side {
   side: DiffSide;
   table?: SocketTable;
@@ -64,19 +63,28 @@ async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Si
 
 export const diff: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      ...SOCKET_OPTIONS,
-      live: { type: 'boolean' },
-      host: { type: 'string' },
-      top: { type: 'string' },
-      db: { type: 'string' },
-      json: { type: 'boolean' },
-    }, io.argOffset);
-    if (values['help']) { const lang = langFromEnv(io.env); io.out(pick(HELP_TEXTS, lang).diff(socketHelp(lang))); return 0; }
+    const { values, positionals } = parse(
+      argv,
+      {
+        ...SOCKET_OPTIONS,
+        live: { type: 'boolean' },
+        host: { type: 'string' },
+        top: { type: 'string' },
+        db: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      io.argOffset,
+    );
+    if (values['help']) {
+      const lang = langFromEnv(io.env);
+      io.out(pick(HELP_TEXTS, lang).diff(socketHelp(lang)));
+      return 0;
+    }
     const { inputs, filter } = splitPositionals(positionals, (p) => (isMoment(p) ? 'file' : pathKind(p)));
     if (values['udp']) throw new TcpstateError('ERR_USAGE', 'diff compares TCP sockets; -u does not apply', { field: '--udp' });
     if (inputs.length === 0) throw new TcpstateError('ERR_USAGE', 'diff needs a capture to compare: tcpstate diff BEFORE [AFTER | --live]; see --help');
-    if (inputs.length > 2 || (inputs.length === 2 && values['live'])) throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);
+    if (inputs.length > 2 || (inputs.length === 2 && values['live']))
+      throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);
     if (inputs.length === 1 && !values['live']) throw new TcpstateError('ERR_USAGE', `diff needs a second side: AFTER, or --live for the live table (tcpstate diff ${inputs[0]} --live)`);
     const top = values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 0);
     const sel = selection(values, filter, ALL_MASK);
@@ -85,7 +93,8 @@ export const diff: Command = {
     let after: Side | undefined;
     if (values['live']) after = await fromLive(sel, io, warnings);
     else {
-      if (inputs[1] === '-' && io.stdinIsTty?.() === true) throw new TcpstateError('ERR_USAGE', 'AFTER is - but stdin is a terminal: pipe a capture in, or use --live for the live table', { file: '-' });
+      if (inputs[1] === '-' && io.stdinIsTty?.() === true)
+        throw new TcpstateError('ERR_USAGE', 'AFTER is - but stdin is a terminal: pipe a capture in, or use --live for the live table', { file: '-' });
       after = await fromCapture(io, inputs[1]!, values, sel, warnings, inputs[1] === '-');
       if (!after) throw new TcpstateError('ERR_USAGE', 'AFTER is - but nothing came on stdin: pipe a capture in, or use --live for the live table', { file: '-' });
     }

@@ -29,7 +29,6 @@ import type { Command, Io } from '../io.js';
 
 export { EXIT_UNKNOWN };
 
-
 const OPTIONS = {
   interval: { type: 'string' },
   json: { type: 'boolean' },
@@ -67,7 +66,10 @@ function seconds(v: string | undefined): number {
 
 function ids(v: string | undefined, flag: string): string[] | undefined {
   if (v === undefined) return undefined;
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   checkRuleIds(list, flag);
   return list;
 }
@@ -77,7 +79,10 @@ function withoutNetns(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--netns' || a === '-N') { i++; continue; }
+    if (a === '--netns' || a === '-N') {
+      i++;
+      continue;
+    }
     if (a.startsWith('--netns=') || (a.startsWith('-N') && a.length > 2)) continue;
     out.push(a);
   }
@@ -104,12 +109,18 @@ function inNamespace(name: string, argv: readonly string[], io: Io): number {
 async function run(args: string[], io: Io): Promise<number> {
   const { values } = parse(colourArgv(args), OPTIONS, io.argOffset);
   const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
-  if (values['help']) { io.out(pick(DOCTOR_TEXTS, lang).help(Object.keys(RULES).join(', '))); return 0; }
+  if (values['help']) {
+    io.out(pick(DOCTOR_TEXTS, lang).help(Object.keys(RULES).join(', ')));
+    return 0;
+  }
   const colour = colourFor(values, io);
   // Inside a namespace stdout is a pipe to this process: the decision made here goes along.
   const argv = [...colourArgv(args).filter((a) => !a.startsWith('--color=')), `--color=${colour ? 'always' : 'never'}`];
   const specs = thresholdSpecs();
-  if (values['print-config']) { io.out(JSON.stringify(defaultConfig(specs), null, 2) + '\n'); return 0; }
+  if (values['print-config']) {
+    io.out(JSON.stringify(defaultConfig(specs), null, 2) + '\n');
+    return 0;
+  }
   const intervalS = seconds(str(values['interval']));
   const only = ids(str(values['only']), '--only');
   const skip = ids(str(values['skip']), '--skip');
@@ -148,7 +159,13 @@ async function run(args: string[], io: Io): Promise<number> {
 function colourSeverities(text: string, report: Report, lang: 'en' | 'zh'): string {
   const label = pick(DOCTOR_TEXTS, lang).report.severity;
   const heads = new Map(report.findings.map((f) => [`${label[f.severity]}  ${f.id}`, f.severity]));
-  return text.split('\n').map((l) => { const s = heads.get(l); return s === undefined ? l : paint(l, severitySgr(s)); }).join('\n');
+  return text
+    .split('\n')
+    .map((l) => {
+      const s = heads.get(l);
+      return s === undefined ? l : paint(l, severitySgr(s));
+    })
+    .join('\n');
 }
 
 export const doctor: Command = {

@@ -16,35 +16,51 @@ import { COUNT_OPTIONS, countHelp, readStateCounts } from '../state-counts.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
-
 export const explain: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      all: { type: 'boolean' },
-      columns: { type: 'boolean' },
-      lang: { type: 'string' },
-      'no-count': { type: 'boolean' },
-      ...COUNT_OPTIONS,
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
+    const { values, positionals } = parse(
+      argv,
+      {
+        all: { type: 'boolean' },
+        columns: { type: 'boolean' },
+        lang: { type: 'string' },
+        'no-count': { type: 'boolean' },
+        ...COUNT_OPTIONS,
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
-    if (values['help']) { io.out(pick(HELP_TEXTS, lang).explain(countHelp(lang))); return 0; }
+    if (values['help']) {
+      io.out(pick(HELP_TEXTS, lang).explain(countHelp(lang)));
+      return 0;
+    }
     if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one state at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const word = positionals[0];
     const code = word === undefined ? undefined : parseState(word);
     if (word !== undefined && code === undefined) {
-      throw withSuggestion(new TcpstateError('ERR_STATE', `unknown state "${word}" (argument ${argv.indexOf(word) + 1 + io.argOffset}); states: ${stateWords().slice(0, 11).join(', ')}`, { position: argv.indexOf(word) + 1 + io.argOffset }), nearStates(word));
+      throw withSuggestion(
+        new TcpstateError('ERR_STATE', `unknown state "${word}" (argument ${argv.indexOf(word) + 1 + io.argOffset}); states: ${stateWords().slice(0, 11).join(', ')}`, {
+          position: argv.indexOf(word) + 1 + io.argOffset,
+        }),
+        nearStates(word),
+      );
     }
-    if (values['columns']) { io.out(renderColumns(lang)); return 0; }
+    if (values['columns']) {
+      io.out(renderColumns(lang));
+      return 0;
+    }
     const counts = values['no-count'] ? undefined : await readStateCounts(values, io, LABELS.here[lang], true);
     const netns = plainNetnsName(str(values['netns']));
     if (code !== undefined) io.out(renderState(code, lang, counts, netns));
     else if (values['all']) io.out(renderAll(lang, counts, netns));
     else {
       io.out(renderSummary(lang, counts));
-      io.out(lang === 'zh'
-        ? '\n"tcpstate explain 状态" 查看单个状态的完整说明；--all 查看全部；\n--columns 查看各列的含义。\n'
-        : '\n"tcpstate explain STATE" tells one state in full; --all tells every state;\n--columns the columns.\n');
+      io.out(
+        lang === 'zh'
+          ? '\n"tcpstate explain 状态" 查看单个状态的完整说明；--all 查看全部；\n--columns 查看各列的含义。\n'
+          : '\n"tcpstate explain STATE" tells one state in full; --all tells every state;\n--columns the columns.\n',
+      );
     }
     return 0;
   },

@@ -42,25 +42,29 @@ that says so (listed for --lookback after it stopped).
 export const fleet: Command = {
   async run(argv, io) {
     const { HTTP_HELP, HTTP_OPTIONS, durationOpt, httpOptions, labelOpt, parseMoment, urlOpt } = await import('../../fleet/options.js');
-    const { values, positionals } = parse(argv, {
-      help: { type: 'boolean', short: 'h' },
-      prometheus: { type: 'string' },
-      'host-label': { type: 'string' },
-      'group-label': { type: 'string' },
-      group: { type: 'string', multiple: true },
-      at: { type: 'string' },
-      since: { type: 'string' },
-      lookback: { type: 'string' },
-      recorded: { type: 'boolean' },
-      by: { type: 'string' },
-      state: { type: 'string' },
-      top: { type: 'string' },
-      json: { type: 'boolean' },
-      csv: { type: 'boolean' },
-      format: { type: 'string' },
-      lang: { type: 'string' },
-      ...HTTP_OPTIONS,
-    }, io.argOffset);
+    const { values, positionals } = parse(
+      argv,
+      {
+        help: { type: 'boolean', short: 'h' },
+        prometheus: { type: 'string' },
+        'host-label': { type: 'string' },
+        'group-label': { type: 'string' },
+        group: { type: 'string', multiple: true },
+        at: { type: 'string' },
+        since: { type: 'string' },
+        lookback: { type: 'string' },
+        recorded: { type: 'boolean' },
+        by: { type: 'string' },
+        state: { type: 'string' },
+        top: { type: 'string' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        format: { type: 'string' },
+        lang: { type: 'string' },
+        ...HTTP_OPTIONS,
+      },
+      io.argOffset,
+    );
     if (values['help']) {
       io.out(`${HELP}${HTTP_HELP}\nExamples:\n  tcpstate fleet --prometheus http://prom:9090 --host-label host --group-label role\n  tcpstate fleet --prometheus http://prom:9090 --since 1h --json\n`);
       return 0;
@@ -103,7 +107,11 @@ export const fleet: Command = {
       else io.out(`${since !== undefined ? `change from ${source.since} to ${source.at}\n` : ''}${renderPorts(p.fleet)}`);
       return 0;
     }
-    const r = await queryFleet(client, { hostLabel, groupLabel, at, since, lookback, recorded }, { down: msg.agentDown, noCounts: msg.noCounts, noRecorded: msg.noRecorded(client.shown), noHosts: msg.noHosts(client.shown, hostLabel), absent: msg.absentThen });
+    const r = await queryFleet(
+      client,
+      { hostLabel, groupLabel, at, since, lookback, recorded },
+      { down: msg.agentDown, noCounts: msg.noCounts, noRecorded: msg.noRecorded(client.shown), noHosts: msg.noHosts(client.shown, hostLabel), absent: msg.absentThen },
+    );
     if (r.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });
     printWarnings(io, r.warnings);
     const f = buildFleet(r.hosts, specs);
@@ -111,7 +119,16 @@ export const fleet: Command = {
     const { fleetCsv, fleetJson, renderFleet } = await import('../../render/fleet.js');
     if (format === 'json') {
       const doc = fleetJson(f, r.warnings);
-      io.out(JSON.stringify({ ...doc, source: { prometheus: client.shown, at: new Date(r.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((r.at - since) * 1000).toISOString(), change: true } : {}) } }, null, 2) + '\n');
+      io.out(
+        JSON.stringify(
+          {
+            ...doc,
+            source: { prometheus: client.shown, at: new Date(r.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((r.at - since) * 1000).toISOString(), change: true } : {}) },
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else if (format === 'csv') io.out(fleetCsv(f, grouped));
     else {
       if (since !== undefined) io.out(`change from ${new Date((r.at - since) * 1000).toISOString()} to ${new Date(r.at * 1000).toISOString()}\n`);

@@ -50,22 +50,29 @@ const NICE_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 720
 
 export const history: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      db: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      step: { type: 'string' },
-      by: { type: 'string' },
-      netns: { type: 'string', short: 'N' },
-      at: { type: 'string' },
-      counters: { type: 'string' },
-      transitions: { type: 'boolean' },
-      json: { type: 'boolean' },
-      csv: { type: 'boolean' },
-      export: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    const { values, positionals } = parse(
+      argv,
+      {
+        db: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        step: { type: 'string' },
+        by: { type: 'string' },
+        netns: { type: 'string', short: 'N' },
+        at: { type: 'string' },
+        counters: { type: 'string' },
+        transitions: { type: 'boolean' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        export: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
+    if (values['help']) {
+      io.out(HELP);
+      return 0;
+    }
     const { parseDuration, parseTime } = await import('../../history/time.js');
     const { defaultDbPath } = await import('../../history/paths.js');
     const { messages } = await import('../../i18n/history.js');
@@ -74,7 +81,11 @@ export const history: Command = {
     let mask = 0;
     for (const w of positionals) {
       const s = parseStateOrGroup(w);
-      if (s === undefined) throw withSuggestion(new TcpstateError('ERR_STATE', `unknown state "${w}"; states: ${PRINT_ORDER.length} netstat names (ESTABLISHED, TIME_WAIT, ...) in any spelling, or ss's groups`, { field: 'STATE' }), nearStates(w));
+      if (s === undefined)
+        throw withSuggestion(
+          new TcpstateError('ERR_STATE', `unknown state "${w}"; states: ${PRINT_ORDER.length} netstat names (ESTABLISHED, TIME_WAIT, ...) in any spelling, or ss's groups`, { field: 'STATE' }),
+          nearStates(w),
+        );
       mask |= s;
     }
     const states: StateCode[] | undefined = mask ? PRINT_ORDER.filter((c) => (mask & maskOf(c)) !== 0) : undefined;
@@ -102,15 +113,34 @@ export const history: Command = {
         const at = queryAt(store.db, parseTime(str(values['at'])!, '--at', now), netns, by, io.env, file);
         const { countJson, renderCounts, renderGroups } = await import('../../render/count.js');
         io.err(`tcpstate: ${m.sampleAt(new Date(at.t).toISOString(), at.netns)}\n`);
-        if (format === 'json') io.out(JSON.stringify({ ...countJson(at.counts, { source: `history:${file}`, ...(by ? { by, groups: at.groups ?? [] } : {}) }), takenAt: new Date(at.t).toISOString(), ...(at.netns ? { netns: at.netns } : {}) }, null, 2) + '\n');
+        if (format === 'json')
+          io.out(
+            JSON.stringify(
+              {
+                ...countJson(at.counts, { source: `history:${file}`, ...(by ? { by, groups: at.groups ?? [] } : {}) }),
+                takenAt: new Date(at.t).toISOString(),
+                ...(at.netns ? { netns: at.netns } : {}),
+              },
+              null,
+              2,
+            ) + '\n',
+          );
         else if (format === 'csv') throw new TcpstateError('ERR_USAGE', '--at prints a table or --json', { field: '--csv' });
         else io.out(by ? renderGroups(by, at.groups ?? [], at.counts) : renderCounts(at.counts));
         return 0;
       }
       let step = stepMs;
       if (step === undefined && format === 'text') step = autoStep(store.db, netns, since, until);
-      const doc = queryHistory(store.db, file, { since, until, ...(step === undefined ? {} : { stepMs: step }), ...(netns === undefined ? {} : { netns }), ...(states ? { states } : {}), ...(by ? { by } : {}), counters }, io.env);
-      if (format === 'json') { io.out(JSON.stringify(doc, null, 1) + '\n'); return 0; }
+      const doc = queryHistory(
+        store.db,
+        file,
+        { since, until, ...(step === undefined ? {} : { stepMs: step }), ...(netns === undefined ? {} : { netns }), ...(states ? { states } : {}), ...(by ? { by } : {}), counters },
+        io.env,
+      );
+      if (format === 'json') {
+        io.out(JSON.stringify(doc, null, 1) + '\n');
+        return 0;
+      }
       if (doc.samples.length === 0) throw new TcpstateError('ERR_EMPTY', m.noSamples(file));
       const { renderHistoryCsv, renderHistoryText, renderTransitionsView } = await import('../../history/render.js');
       io.out(format === 'csv' ? renderHistoryCsv(doc) : values['transitions'] ? renderTransitionsView(doc, m) : renderHistoryText(doc, m));
@@ -127,7 +157,10 @@ export const history: Command = {
 function counterSelection(text: string | undefined): 'key' | 'all' | 'none' | string[] {
   if (text === undefined || text === 'key') return 'key';
   if (text === 'all' || text === 'none') return text;
-  const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   if (names.length === 0 || names.some((n) => !/^([A-Za-z]+\.)?[A-Za-z0-9_]+$/.test(n))) {
     throw new TcpstateError('ERR_USAGE', `--counters takes key, all, none or counter names such as ListenOverflows,Tcp.OutRsts; got "${text.slice(0, 60)}"`, { field: '--counters' });
   }
@@ -141,13 +174,15 @@ function autoStep(db: import('../../history/sqlite.js').Database, netns: string 
   // Over raw samples and hour rollups: raw samples may be gone from the older part.
   const raw = db.prepare(`SELECT min(t) AS a, max(t) AS b FROM samples WHERE t >= ? AND t <= ?${ns}`).get(...args);
   const hours = db.prepare(`SELECT min(t) AS a, max(t) AS b FROM rollups WHERE step = 3600000 AND t >= ? AND t <= ?${ns}`).get(Math.floor(since / 3_600_000) * 3_600_000, until, ...args.slice(2));
-  const rawA = raw?.['a'] as number | null | undefined, rawB = raw?.['b'] as number | null | undefined;
-  const hourA = hours?.['a'] as number | null | undefined, hourB = hours?.['b'] as number | null | undefined;
+  const rawA = raw?.['a'] as number | null | undefined,
+    rawB = raw?.['b'] as number | null | undefined;
+  const hourA = hours?.['a'] as number | null | undefined,
+    hourB = hours?.['b'] as number | null | undefined;
   // An hour bucket starts up to an hour before its first sample: it widens the range only
   // where raw samples are gone.
-  const lo = typeof rawA === 'number' ? (typeof hourA === 'number' && hourA < rawA - 3_600_000 ? hourA : rawA) : hourA ?? since;
+  const lo = typeof rawA === 'number' ? (typeof hourA === 'number' && hourA < rawA - 3_600_000 ? hourA : rawA) : (hourA ?? since);
   const a = Math.max(since, lo);
-  const b = typeof rawB === 'number' ? rawB : hourB ?? until;
+  const b = typeof rawB === 'number' ? rawB : (hourB ?? until);
   const interval = Number(db.prepare('SELECT interval_ms FROM samples ORDER BY id DESC LIMIT 1').get()?.['interval_ms'] ?? 10_000);
   const span = b - a;
   if (span / interval <= 40) return undefined;

@@ -21,17 +21,25 @@ import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
 
 export const ls: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(colourArgv(argv), {
-      ...SOCKET_OPTIONS,
-      ...COLOUR_OPTIONS,
-      'no-header': { type: 'boolean', short: 'H' },
-      json: { type: 'boolean' },
-      csv: { type: 'boolean' },
-      sort: { type: 'string' },
-      top: { type: 'string' },
-      resolve: { type: 'boolean', short: 'r' },
-    }, io.argOffset);
-    if (values['help']) { const lang = langFromEnv(io.env); io.out(pick(HELP_TEXTS, lang).ls(socketHelp(lang))); return 0; }
+    const { values, positionals } = parse(
+      colourArgv(argv),
+      {
+        ...SOCKET_OPTIONS,
+        ...COLOUR_OPTIONS,
+        'no-header': { type: 'boolean', short: 'H' },
+        json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        sort: { type: 'string' },
+        top: { type: 'string' },
+        resolve: { type: 'boolean', short: 'r' },
+      },
+      io.argOffset,
+    );
+    if (values['help']) {
+      const lang = langFromEnv(io.env);
+      io.out(pick(HELP_TEXTS, lang).ls(socketHelp(lang)));
+      return 0;
+    }
     const colour = colourFor(values, io);
     const order = orderOf(values);
     const { inputs, filter } = splitPositionals(positionals);
@@ -90,12 +98,16 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
   printWarnings(io, read.warnings);
   const picked = read.picked;
   for (const p of picked) {
-    if (!p.table) throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
+    if (!p.table)
+      throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
     if (order) p.table = sortRows(p.table, order.field, order.top);
     if (values['resolve']) printWarnings(io, await resolveNames(p.table));
   }
   if (values['json']) {
-    writeJson(io, picked.map((p) => ({ table: p.table!, meta: { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings } })));
+    writeJson(
+      io,
+      picked.map((p) => ({ table: p.table!, meta: { source: `capture:${p.capture.format}`, host: p.capture.host, warnings: read.warnings } })),
+    );
     return 0;
   }
   const many = picked.length > 1;
@@ -113,7 +125,10 @@ async function resolveNames(t: SocketTable): Promise<Warning[]> {
   return (await resolveTable(t)).warnings;
 }
 
-interface Order { field: SortField | undefined; top: number | undefined }
+interface Order {
+  field: SortField | undefined;
+  top: number | undefined;
+}
 
 /** `--sort` and `--top`, when either is given. */
 function orderOf(values: Record<string, unknown>): Order | undefined {
@@ -137,14 +152,18 @@ function writeJson(io: Io, docs: { table: SocketTable; meta: { source: string; h
     const doc = { ...lsJson(new SocketTable(16), meta), sockets: t.length === 0 ? [] : SOCKETS };
     const text = JSON.stringify(doc, null, 2).replace(/\n/g, `\n${pad}`);
     const at = text.indexOf(JSON.stringify(SOCKETS));
-    if (at < 0) { io.out(pad + text); }
-    else {
+    if (at < 0) {
+      io.out(pad + text);
+    } else {
       io.out(`${pad}${text.slice(0, at)}[\n`);
       const inner = `${pad}    `;
       let block = '';
       for (let i = 0; i < t.length; i++) {
         block += `${inner}${JSON.stringify(t.record(i), null, 2).replace(/\n/g, `\n${inner}`)}${i + 1 < t.length ? ',\n' : '\n'}`;
-        if (block.length > 1 << 16) { io.out(block); block = ''; }
+        if (block.length > 1 << 16) {
+          io.out(block);
+          block = '';
+        }
       }
       io.out(`${block}${pad}  ]${text.slice(at + JSON.stringify(SOCKETS).length)}`);
     }
@@ -155,7 +174,10 @@ function writeJson(io: Io, docs: { table: SocketTable; meta: { source: string; h
 /** CSV a block of rows at a time: a large capture's listing is never one string. */
 function writeCsv(io: Io, t: SocketTable, header: boolean): void {
   const BLOCK = 4096;
-  if (t.length === 0) { io.out(renderCsv(t, header)); return; }
+  if (t.length === 0) {
+    io.out(renderCsv(t, header));
+    return;
+  }
   for (let from = 0; from < t.length; from += BLOCK) {
     const block = new SocketTable(BLOCK);
     for (let i = from; i < Math.min(t.length, from + BLOCK); i++) block.copyRow(t, i);

@@ -16,22 +16,28 @@ import { oneOf, parse } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 
-
 export const pcap: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      timeline: { type: 'boolean' },
-      count: { type: 'boolean' },
-      json: { type: 'boolean' },
-      'no-header': { type: 'boolean', short: 'H' },
-      ipv4: { type: 'boolean', short: '4' },
-      ipv6: { type: 'boolean', short: '6' },
-      lang: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
+    const { values, positionals } = parse(
+      argv,
+      {
+        timeline: { type: 'boolean' },
+        count: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'no-header': { type: 'boolean', short: 'H' },
+        ipv4: { type: 'boolean', short: '4' },
+        ipv6: { type: 'boolean', short: '6' },
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     const m = pick(PCAP, lang);
-    if (values['help']) { io.out(m.help); return 0; }
+    if (values['help']) {
+      io.out(m.help);
+      return 0;
+    }
     const [file, ...words] = positionals;
     if (file === undefined) throw new TcpstateError('ERR_USAGE', m.needFile);
     const filter = parseFilter(words);
@@ -54,24 +60,27 @@ export const pcap: Command = {
     const states = newCounts();
     const rows = new SocketTable(16);
     const fast = !values['json'] && !timeline ? (writer as InstanceType<typeof render.PcapTextWriter>) : undefined;
-    const flows = new FlowTable((ft, slot) => {
-      const fam = ft.familyOf(slot) === AF_INET;
-      if (fam ? !v4 : !v6) return;
-      let k0 = true;
-      let k1 = true;
-      if (keep) {
-        rows.length = 0;
-        ft.socketRows(slot, rows);
-        k0 = keep(rows, 0);
-        k1 = keep(rows, 1);
-        if (!k0 && !k1) return;
-      }
-      if (k0) states[ft.state(slot, 0)]!++;
-      if (k1) states[ft.state(slot, 1)]!++;
-      if (!rowsWanted) writer.add(null);
-      else if (fast) fast.addSlot(ft, slot);
-      else writer.add(ft.record(slot));
-    }, { timeline });
+    const flows = new FlowTable(
+      (ft, slot) => {
+        const fam = ft.familyOf(slot) === AF_INET;
+        if (fam ? !v4 : !v6) return;
+        let k0 = true;
+        let k1 = true;
+        if (keep) {
+          rows.length = 0;
+          ft.socketRows(slot, rows);
+          k0 = keep(rows, 0);
+          k1 = keep(rows, 1);
+          if (!k0 && !k1) return;
+        }
+        if (k0) states[ft.state(slot, 0)]!++;
+        if (k1) states[ft.state(slot, 1)]!++;
+        if (!rowsWanted) writer.add(null);
+        else if (fast) fast.addSlot(ft, slot);
+        else writer.add(ft.record(slot));
+      },
+      { timeline },
+    );
     const sink = (p: Parameters<typeof flows.packet>[0]) => flows.packet(p);
     // A classic pcap has one link type for every frame: one tcpstate cannot decode fails at once.
     const opts = {
@@ -83,14 +92,32 @@ export const pcap: Command = {
     // there, and the connections still open and the counts are printed, as tshark -z does.
     let interrupted: string | undefined;
     let wake: (() => void) | undefined;
-    const stop = (sig: NodeJS.Signals): void => { interrupted = sig; wake?.(); };
+    const stop = (sig: NodeJS.Signals): void => {
+      interrupted = sig;
+      wake?.();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     let summary;
     try {
-      summary = file === '-'
-        ? await readCapture({ kind: 'chunks', chunks: untilSignal(stdinChunks(io), () => interrupted !== undefined, (w) => { wake = w; }) }, sink, '-', opts)
-        : await readCaptureFile(file, sink, opts);
+      summary =
+        file === '-'
+          ? await readCapture(
+              {
+                kind: 'chunks',
+                chunks: untilSignal(
+                  stdinChunks(io),
+                  () => interrupted !== undefined,
+                  (w) => {
+                    wake = w;
+                  },
+                ),
+              },
+              sink,
+              '-',
+              opts,
+            )
+          : await readCaptureFile(file, sink, opts);
     } finally {
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);
@@ -103,7 +130,10 @@ export const pcap: Command = {
     const none = flows.undecoded.noneDecoded(flows.counts.tcp, file);
     if (none) throw none;
     const warnings = [...summary.warnings, ...flows.undecoded.warnings(file)];
-    printWarnings(io, warnings.map((w) => ({ ...w, where: { file, ...w.where } })));
+    printWarnings(
+      io,
+      warnings.map((w) => ({ ...w, where: { file, ...w.where } })),
+    );
     writer.end(states, { file, format: summary.format, counts: flows.counts, anomalies: flows.anomalies.toObject(), warnings });
     return 0;
   },

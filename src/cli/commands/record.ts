@@ -42,21 +42,28 @@ Examples:
 
 export const record: Command = {
   async run(argv, io) {
-    const { values } = parse(argv, {
-      db: { type: 'string' },
-      interval: { type: 'string' },
-      netns: { type: 'string', short: 'N', multiple: true },
-      retention: { type: 'string' },
-      'max-size': { type: 'string' },
-      top: { type: 'string' },
-      'no-processes': { type: 'boolean' },
-      findings: { type: 'boolean' },
-      'no-transitions': { type: 'boolean' },
-      samples: { type: 'string' },
-      source: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
-    if (values['help']) { io.out(HELP); return 0; }
+    const { values } = parse(
+      argv,
+      {
+        db: { type: 'string' },
+        interval: { type: 'string' },
+        netns: { type: 'string', short: 'N', multiple: true },
+        retention: { type: 'string' },
+        'max-size': { type: 'string' },
+        top: { type: 'string' },
+        'no-processes': { type: 'boolean' },
+        findings: { type: 'boolean' },
+        'no-transitions': { type: 'boolean' },
+        samples: { type: 'string' },
+        source: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
+    if (values['help']) {
+      io.out(HELP);
+      return 0;
+    }
     const { parseDuration, parseSize } = await import('../../history/time.js');
     const { defaultDbPath } = await import('../../history/paths.js');
     const { messages } = await import('../../i18n/history.js');
@@ -72,7 +79,9 @@ export const record: Command = {
     const db = str(values['db']) ?? defaultDbPath(io.env);
     const { openStore } = await import('../../history/store.js');
     const store = openStore(db, {
-      write: true, top, env: io.env,
+      write: true,
+      top,
+      env: io.env,
       retention: { ...retention, ...(maxText === undefined ? {} : { maxBytes: parseSize(maxText, '--max-size') }) },
       ...(values['no-processes'] ? { kinds: ['lport', 'rport', 'raddr'] as const } : {}),
     });
@@ -87,7 +96,10 @@ export const record: Command = {
       let why: string | undefined;
       for (const t of targets) {
         const c = startTransitionCounter(t);
-        if ('why' in c) { why = c.why; break; }
+        if ('why' in c) {
+          why = c.why;
+          break;
+        }
         transitions.set(t, c);
       }
       if (why !== undefined) {
@@ -100,13 +112,25 @@ export const record: Command = {
     let status = 0;
     let stopped = false;
     let resolve!: (why: string) => void;
-    const finished = new Promise<string>((res) => { resolve = res; });
-    const done = (why: string): void => { if (!stopped) { stopped = true; resolve(why); } };
+    const finished = new Promise<string>((res) => {
+      resolve = res;
+    });
+    const done = (why: string): void => {
+      if (!stopped) {
+        stopped = true;
+        resolve(why);
+      }
+    };
     const counts = new Map<string | undefined, number>();
     const { startRecorder } = await import('../../history/recorder.js');
     const stopRecording = startRecorder(sampler, store, {
-      targets, want, intervalMs, transitions,
-      onSampleError: (e) => { if (!stopped) io.err(m.sampleFailed(e.message) + '\n'); },
+      targets,
+      want,
+      intervalMs,
+      transitions,
+      onSampleError: (e) => {
+        if (!stopped) io.err(m.sampleFailed(e.message) + '\n');
+      },
       onWriteError: (e) => {
         io.err(`tcpstate: ${e.message}\n`);
         status = 1;

@@ -124,7 +124,10 @@ function portList(text: string | undefined): Set<number> | undefined {
 /** Groups of each kind a recorded sample keeps (the store's default). */
 const HISTORY_TOP = 20;
 
-async function recordHistory(sampler: import('../../engine/sampler.js').Sampler, o: { db: string | undefined; intervalMs: number; env: Record<string, string | undefined>; targets: (string | undefined)[]; log: (line: string) => void }): Promise<(() => void) | undefined> {
+async function recordHistory(
+  sampler: import('../../engine/sampler.js').Sampler,
+  o: { db: string | undefined; intervalMs: number; env: Record<string, string | undefined>; targets: (string | undefined)[]; log: (line: string) => void },
+): Promise<(() => void) | undefined> {
   const [{ openStore }, { defaultDbPath }, { startRecorder }] = await Promise.all([import('../../history/store.js'), import('../../history/paths.js'), import('../../history/recorder.js')]);
   const db = o.db ?? defaultDbPath(o.env);
   let store: import('../../history/store.js').HistoryStore;
@@ -137,11 +140,23 @@ async function recordHistory(sampler: import('../../engine/sampler.js').Sampler,
   o.log(MESSAGES.historyOn(db, o.intervalMs / 1000));
   const stop = startRecorder(sampler, store, {
     // The worker sums the rows into the row's groups: neither the table nor its owners cross to this thread.
-    targets: o.targets, want: { processes: true, rows: false, summary: { top: HISTORY_TOP } }, intervalMs: o.intervalMs,
+    targets: o.targets,
+    want: { processes: true, rows: false, summary: { top: HISTORY_TOP } },
+    intervalMs: o.intervalMs,
     onSampleError: () => undefined, // /metrics and the log say so already
-    onWriteError: (e) => { o.log(MESSAGES.historyStopped(db, e.message)); store.close(); },
+    onWriteError: (e) => {
+      o.log(MESSAGES.historyStopped(db, e.message));
+      store.close();
+    },
   });
-  return () => { stop(); try { store.close(); } catch { /* closed after a write error */ } };
+  return () => {
+    stop();
+    try {
+      store.close();
+    } catch {
+      /* closed after a write error */
+    }
+  };
 }
 
 /** The dashboard's fleet view from --prometheus (the client and labels of `tcpstate fleet`). */
@@ -151,7 +166,11 @@ async function fleetView(values: Record<string, unknown>, env: Record<string, st
     if (url === undefined && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', MESSAGES.labelWithoutPrometheus(`--${k}`), { field: `--${k}` });
   }
   if (url === undefined) return {};
-  const [{ labelOpt, urlOpt, httpOptions }, { messages }, { PrometheusClient }] = await Promise.all([import('../../fleet/options.js'), import('../../i18n/fleet.js'), import('../../fleet/prometheus.js')]);
+  const [{ labelOpt, urlOpt, httpOptions }, { messages }, { PrometheusClient }] = await Promise.all([
+    import('../../fleet/options.js'),
+    import('../../i18n/fleet.js'),
+    import('../../fleet/prometheus.js'),
+  ]);
   const msg = messages(env, lang);
   const base = urlOpt(url, '--prometheus', msg);
   const hostLabel = labelOpt(str(values['host-label'] as string | undefined), '--host-label', msg) ?? 'instance';
@@ -162,31 +181,38 @@ async function fleetView(values: Record<string, unknown>, env: Record<string, st
 
 export const serve: Command = {
   async run(argv, io) {
-    const { values } = parse(argv, {
-      listen: { type: 'string', multiple: true },
-      'web.listen-address': { type: 'string', multiple: true },
-      netns: { type: 'string', short: 'N', multiple: true },
-      'all-netns': { type: 'boolean' },
-      ports: { type: 'string' },
-      top: { type: 'string' },
-      'by-process': { type: 'boolean' },
-      findings: { type: 'boolean' },
-      'web.max-requests': { type: 'string' },
-      'web.request-timeout': { type: 'string' },
-      'web.config.file': { type: 'string' },
-      source: { type: 'string' },
-      'history-db': { type: 'string' },
-      'history-interval': { type: 'string' },
-      'no-history': { type: 'boolean' },
-      prometheus: { type: 'string' },
-      'host-label': { type: 'string' },
-      'group-label': { type: 'string' },
-      lang: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
+    const { values } = parse(
+      argv,
+      {
+        listen: { type: 'string', multiple: true },
+        'web.listen-address': { type: 'string', multiple: true },
+        netns: { type: 'string', short: 'N', multiple: true },
+        'all-netns': { type: 'boolean' },
+        ports: { type: 'string' },
+        top: { type: 'string' },
+        'by-process': { type: 'boolean' },
+        findings: { type: 'boolean' },
+        'web.max-requests': { type: 'string' },
+        'web.request-timeout': { type: 'string' },
+        'web.config.file': { type: 'string' },
+        source: { type: 'string' },
+        'history-db': { type: 'string' },
+        'history-interval': { type: 'string' },
+        'no-history': { type: 'boolean' },
+        prometheus: { type: 'string' },
+        'host-label': { type: 'string' },
+        'group-label': { type: 'string' },
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     useServeLanguage(lang);
-    if (values['help']) { io.out(lang === 'zh' ? HELP_ZH : HELP_EN); return 0; }
+    if (values['help']) {
+      io.out(lang === 'zh' ? HELP_ZH : HELP_EN);
+      return 0;
+    }
     const { DEFAULT_LISTEN, parseListen } = await import('../../server/listen.js');
     const listenText = [...strs(values['listen']), ...strs(values['web.listen-address'])];
     const listen = (listenText.length ? listenText : [DEFAULT_LISTEN]).map(parseListen);
@@ -198,11 +224,12 @@ export const serve: Command = {
     const timeoutS = intOpt(values['web.request-timeout'], '--web.request-timeout', 10);
     if (timeoutS < 1) throw new TcpstateError('ERR_USAGE', '--web.request-timeout takes a number of seconds above 0', { field: '--web.request-timeout' });
     const historyS = str(values['history-interval']) ?? '10';
-    if (!/^\d+(\.\d+)?$/.test(historyS) || Number(historyS) < 0.1 || Number(historyS) > 86400) throw new TcpstateError('ERR_USAGE', MESSAGES.badHistoryInterval(historyS.slice(0, 40)), { field: '--history-interval' });
+    if (!/^\d+(\.\d+)?$/.test(historyS) || Number(historyS) < 0.1 || Number(historyS) > 86400)
+      throw new TcpstateError('ERR_USAGE', MESSAGES.badHistoryInterval(historyS.slice(0, 40)), { field: '--history-interval' });
     if (values['no-history'] && values['history-db'] !== undefined) throw new TcpstateError('ERR_USAGE', MESSAGES.historyOptions, { field: '--no-history' });
     const webConfig = str(values['web.config.file']);
     const authorize = webConfig === undefined ? undefined : await (await import('../../server/web-config.js')).loadWebConfig(webConfig);
-    const historyDb = values['no-history'] ? undefined : str(values['history-db']) ?? (await import('../../history/paths.js')).defaultDbPath(io.env);
+    const historyDb = values['no-history'] ? undefined : (str(values['history-db']) ?? (await import('../../history/paths.js')).defaultDbPath(io.env));
     const { WebRoutes } = await import('../../web/routes.js');
     const web = new WebRoutes({ version: VERSION, env: io.env, ...(historyDb === undefined ? {} : { historyDb }), ...(await fleetView(values, io.env, lang)) });
     const { TcpstateServer } = await import('../../server/http.js');
@@ -231,10 +258,15 @@ export const serve: Command = {
     const sample = await server.sampler.sample({}).catch((e: Error) => e);
     const sources = sample instanceof Error ? `unavailable (${sample.message})` : sample.source;
     io.err(MESSAGES.started({ version: VERSION, sources, listen: bound, netns: values['all-netns'] ? ['all'] : names }) + '\n');
-    const stopHistory = values['no-history'] ? undefined : await recordHistory(server.sampler, {
-      db: str(values['history-db']), intervalMs: Number(historyS) * 1000, env: io.env,
-      targets: names.length ? names : [undefined], log: (line) => io.err(`${line}\n`),
-    });
+    const stopHistory = values['no-history']
+      ? undefined
+      : await recordHistory(server.sampler, {
+          db: str(values['history-db']),
+          intervalMs: Number(historyS) * 1000,
+          env: io.env,
+          targets: names.length ? names : [undefined],
+          log: (line) => io.err(`${line}\n`),
+        });
     const signal = await new Promise<string>((res) => {
       const on = (s: string) => () => res(s);
       process.once('SIGTERM', on('SIGTERM'));

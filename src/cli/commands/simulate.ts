@@ -26,7 +26,11 @@ function eventList(): string {
 function listing(lang: Lang): string {
   const m = pick(SIMULATE, lang);
   const rows = SCENARIOS.map((s) => [s.name, (m.scenarios[s.name]?.title ?? s.title) + (s.profile === 'rfc' ? m.rfcProfile : '')]);
-  return m.listing(renderTable([{ header: 'name' }, { header: 'what happens' }], rows, false).trimEnd().replace(/^/gm, '  '));
+  return m.listing(
+    renderTable([{ header: 'name' }, { header: 'what happens' }], rows, false)
+      .trimEnd()
+      .replace(/^/gm, '  '),
+  );
 }
 
 function json(world: World, name: string | undefined, script: string): unknown {
@@ -51,31 +55,47 @@ function json(world: World, name: string | undefined, script: string): unknown {
 
 export const simulate: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      events: { type: 'string' },
-      profile: { type: 'string' },
-      rows: { type: 'boolean' },
-      json: { type: 'boolean' },
-      lang: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
+    const { values, positionals } = parse(
+      argv,
+      {
+        events: { type: 'string' },
+        profile: { type: 'string' },
+        rows: { type: 'boolean' },
+        json: { type: 'boolean' },
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     const m = pick(SIMULATE, lang);
-    if (values['help']) { io.out(m.help(eventList())); return 0; }
+    if (values['help']) {
+      io.out(m.help(eventList()));
+      return 0;
+    }
     const events = str(values['events']);
     if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one scenario at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const name = positionals[0];
     if (name !== undefined && events !== undefined) throw new TcpstateError('ERR_USAGE', 'give a scenario or --events, not both');
-    if (name === undefined && events === undefined) { io.out(listing(lang)); return 0; }
+    if (name === undefined && events === undefined) {
+      io.out(listing(lang));
+      return 0;
+    }
     const scenario = name === undefined ? undefined : findScenario(name);
     if (name !== undefined && !scenario) {
       const names = SCENARIOS.map((s) => s.name);
-      throw withSuggestion(new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${names.join(', ')}`, { position: argv.indexOf(name) + 1 + io.argOffset }), closest(name, names, true));
+      throw withSuggestion(
+        new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${names.join(', ')}`, { position: argv.indexOf(name) + 1 + io.argOffset }),
+        closest(name, names, true),
+      );
     }
     const profile: Profile = oneOf(values['profile'], '--profile', ['linux', 'rfc'] as const, scenario?.profile ?? 'linux');
     const script = scenario?.script ?? events!;
     const world = runScript(parseScript(script), profile);
-    if (values['json']) { io.out(JSON.stringify(json(world, scenario?.name, script), null, 2) + '\n'); return 0; }
+    if (values['json']) {
+      io.out(JSON.stringify(json(world, scenario?.name, script), null, 2) + '\n');
+      return 0;
+    }
     let out = '';
     if (scenario) {
       const text = m.scenarios[scenario.name] ?? scenario;

@@ -20,7 +20,6 @@ import { oneOf, parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command } from '../io.js';
 
-
 /** Until `finish` is called (by an error), SIGINT, SIGTERM or the duration's end. */
 async function waitForEnd(done: Promise<void>, finish: () => void, durationMs: number | undefined): Promise<void> {
   const onSignal = (): void => finish();
@@ -35,24 +34,31 @@ async function waitForEnd(done: Promise<void>, finish: () => void, durationMs: n
 
 export const trace: Command = {
   async run(argv, io) {
-    const { values, positionals } = parse(argv, {
-      netns: { type: 'string' },
-      duration: { type: 'string' },
-      'buffer-kb': { type: 'string' },
-      json: { type: 'boolean' },
-      'no-header': { type: 'boolean' },
-      poll: { type: 'boolean' },
-      count: { type: 'boolean' },
-      lifetimes: { type: 'boolean' },
-      interval: { type: 'string' },
-      ipv4: { type: 'boolean', short: '4' },
-      ipv6: { type: 'boolean', short: '6' },
-      lang: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    }, io.argOffset);
+    const { values, positionals } = parse(
+      argv,
+      {
+        netns: { type: 'string' },
+        duration: { type: 'string' },
+        'buffer-kb': { type: 'string' },
+        json: { type: 'boolean' },
+        'no-header': { type: 'boolean' },
+        poll: { type: 'boolean' },
+        count: { type: 'boolean' },
+        lifetimes: { type: 'boolean' },
+        interval: { type: 'string' },
+        ipv4: { type: 'boolean', short: '4' },
+        ipv6: { type: 'boolean', short: '6' },
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      io.argOffset,
+    );
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     const m = pick(TRACE, lang);
-    if (values['help']) { io.out(m.help); return 0; }
+    if (values['help']) {
+      io.out(m.help);
+      return 0;
+    }
     const dur = str(values['duration']);
     let durationMs: number | undefined;
     if (dur !== undefined) {
@@ -80,7 +86,9 @@ export const trace: Command = {
     const offset = clockOffsetNs();
     let failure: Error | undefined;
     let finish: () => void = () => {};
-    const done = new Promise<void>((resolve) => { finish = resolve; });
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     const lifetimes = values['lifetimes'] === true ? new LifetimeCollector() : undefined;
     const keepLifetime = lifetimeMatcher(filter);
     const print = (ts: Transition[]): void => {
@@ -105,7 +113,15 @@ export const trace: Command = {
     let session: TraceSession | undefined;
     if (!values['poll'] && native.addon) {
       try {
-        session = startTrace(native.addon, { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes, countOnly: values['count'] === true }, values['count'] ? () => undefined : print, (e) => { failure = e; finish(); });
+        session = startTrace(
+          native.addon,
+          { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes, countOnly: values['count'] === true },
+          values['count'] ? () => undefined : print,
+          (e) => {
+            failure = e;
+            finish();
+          },
+        );
       } catch (e) {
         if (!(isTcpstateError(e) && e.code === 'ERR_NATIVE')) throw e;
         why = e.message;
@@ -122,13 +138,19 @@ export const trace: Command = {
       };
       let last: Float64Array = new Float64Array(256);
       let lastAt = began;
-      const every = iv === undefined ? undefined : setInterval(() => {
-        const now = session!.counts();
-        const at = process.hrtime.bigint();
-        show(now.map((n, k) => n - last[k]!), Number(at - lastAt) / 1e9);
-        last = now;
-        lastAt = at;
-      }, Number(iv) * 1000);
+      const every =
+        iv === undefined
+          ? undefined
+          : setInterval(() => {
+              const now = session!.counts();
+              const at = process.hrtime.bigint();
+              show(
+                now.map((n, k) => n - last[k]!),
+                Number(at - lastAt) / 1e9,
+              );
+              last = now;
+              lastAt = at;
+            }, Number(iv) * 1000);
       await waitForEnd(done, finish, durationMs);
       if (every) clearInterval(every);
       const total = session.counts();
@@ -141,7 +163,10 @@ export const trace: Command = {
     if (!session) {
       const intervalMs = iv === undefined ? 500 : Number(iv) * 1000;
       if (why !== undefined) io.err(`tcpstate: ${m.polling(why, intervalMs)}\n`);
-      const polled = await followBySnapshots({ ...(str(values['netns']) === undefined ? {} : { netns: str(values['netns'])! }), intervalMs }, print, (e) => { failure = e; finish(); });
+      const polled = await followBySnapshots({ ...(str(values['netns']) === undefined ? {} : { netns: str(values['netns'])! }), intervalMs }, print, (e) => {
+        failure = e;
+        finish();
+      });
       if (!json && !values['no-header']) io.out(textHeader(lang));
       await waitForEnd(done, finish, durationMs);
       await polled.stop();

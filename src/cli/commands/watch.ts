@@ -28,18 +28,25 @@ export function parseInterval(v: unknown, m: WatchMessages): number {
 export const watch: Command = {
   async run(argv, io) {
     const m = MESSAGES[watchLang(io.env)];
-    const { values, positionals } = parse(argv, {
-      ...SOCKET_OPTIONS,
-      interval: { type: 'string' },
-      count: { type: 'string', short: 'c' },
-      json: { type: 'boolean' },
-      'no-tui': { type: 'boolean' },
-      'no-doctor': { type: 'boolean' },
-      'header-every': { type: 'string' },
-      by: { type: 'string' },
-      top: { type: 'string' },
-    }, io.argOffset);
-    if (values['help']) { io.out(m.help + socketHelp(watchLang(io.env))); return 0; }
+    const { values, positionals } = parse(
+      argv,
+      {
+        ...SOCKET_OPTIONS,
+        interval: { type: 'string' },
+        count: { type: 'string', short: 'c' },
+        json: { type: 'boolean' },
+        'no-tui': { type: 'boolean' },
+        'no-doctor': { type: 'boolean' },
+        'header-every': { type: 'string' },
+        by: { type: 'string' },
+        top: { type: 'string' },
+      },
+      io.argOffset,
+    );
+    if (values['help']) {
+      io.out(m.help + socketHelp(watchLang(io.env)));
+      return 0;
+    }
     const intervalS = parseInterval(values['interval'], m);
     const count = values['count'] === undefined ? undefined : intOpt(values['count'], '--count', 0);
     if (count === 0) throw new TcpstateError('ERR_USAGE', m.badCount(String(values['count'])), { field: '--count' });
@@ -96,22 +103,36 @@ async function runLines(io: Io, m: WatchMessages, o: LineOptions): Promise<numbe
   const said = new Set<string>();
   let lines = 0;
   let skippedSaid = 0;
-  const loop = new TickLoop(o.intervalS * 1000, async () => {
-    const s = await reader.read(o.ask);
-    // Notices and warnings once each, not every tick.
-    for (const n of s.notices) if (!said.has(n)) { said.add(n); io.err(`tcpstate: ${n}\n`); }
-    const fresh = s.warnings.filter((w) => { const k = `${w.code} ${w.message}`; return !said.has(k) && said.add(k); });
-    printWarnings(io, fresh);
-    advance(view, s);
-    if (loop.skipped > skippedSaid && !o.json) { io.err(`tcpstate: ${m.skipped(loop.skipped - skippedSaid)}\n`); skippedSaid = loop.skipped; }
-    if (o.json) {
-      io.out(JSON.stringify(watchJson(view, { intervalS: o.intervalS, ...(o.netns === undefined ? {} : { netns: o.netns }), filter: o.filterText, by: o.by, skipped: loop.skipped })) + '\n');
-      return;
-    }
-    if (o.every > 0 ? lines % o.every === 0 : lines === 0) io.out(renderHeader(m, fraction));
-    io.out(renderLine(view, fraction));
-    lines++;
-  }, o.count);
+  const loop = new TickLoop(
+    o.intervalS * 1000,
+    async () => {
+      const s = await reader.read(o.ask);
+      // Notices and warnings once each, not every tick.
+      for (const n of s.notices)
+        if (!said.has(n)) {
+          said.add(n);
+          io.err(`tcpstate: ${n}\n`);
+        }
+      const fresh = s.warnings.filter((w) => {
+        const k = `${w.code} ${w.message}`;
+        return !said.has(k) && said.add(k);
+      });
+      printWarnings(io, fresh);
+      advance(view, s);
+      if (loop.skipped > skippedSaid && !o.json) {
+        io.err(`tcpstate: ${m.skipped(loop.skipped - skippedSaid)}\n`);
+        skippedSaid = loop.skipped;
+      }
+      if (o.json) {
+        io.out(JSON.stringify(watchJson(view, { intervalS: o.intervalS, ...(o.netns === undefined ? {} : { netns: o.netns }), filter: o.filterText, by: o.by, skipped: loop.skipped })) + '\n');
+        return;
+      }
+      if (o.every > 0 ? lines % o.every === 0 : lines === 0) io.out(renderHeader(m, fraction));
+      io.out(renderLine(view, fraction));
+      lines++;
+    },
+    o.count,
+  );
   const stop = (): void => loop.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -69,11 +69,12 @@ export const acceptQueue: Rule = {
       const inferred = backlog === undefined && overflowing && before === q ? q - 1 : undefined;
       const o = ownerOf(t, i);
       const ep = local(t, i);
-      const backlogText = backlog !== undefined
-        ? `${backlog}${somaxconn !== undefined && backlog === somaxconn ? m.cappedBySomaxconn : ''}`
-        : inferred !== undefined
-          ? m.backlogInferred(inferred, q)
-          : m.backlogNotShown;
+      const backlogText =
+        backlog !== undefined
+          ? `${backlog}${somaxconn !== undefined && backlog === somaxconn ? m.cappedBySomaxconn : ''}`
+          : inferred !== undefined
+            ? m.backlogInferred(inferred, q)
+            : m.backlogNotShown;
       out.push({
         id: 'accept-queue',
         severity: critical ? 'critical' : 'warning',
@@ -84,7 +85,10 @@ export const acceptQueue: Rule = {
           { label: l.queue, value: `${q}${before !== undefined ? m.was(before, duration(sec!)) : ''}` },
           { label: l.backlog, value: backlogText },
           { label: l.somaxconn, value: somaxconn === undefined ? sysctlUnknown(inp, 'net.core.somaxconn', lang) : String(somaxconn) },
-          { label: 'TcpExt ListenOverflows', value: overflows !== undefined ? `${perSec(overflows, lang)} (+${overflowDelta} in ${duration(sec!)})` : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenOverflows') ?? m.unknown)) },
+          {
+            label: 'TcpExt ListenOverflows',
+            value: overflows !== undefined ? `${perSec(overflows, lang)} (+${overflowDelta} in ${duration(sec!)})` : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenOverflows') ?? m.unknown)),
+          },
           { label: 'TcpExt ListenDrops', value: drops !== undefined ? perSec(drops, lang) : m.sinceBoot(String(total(inp, 'TcpExt', 'ListenDrops') ?? m.unknown)) },
         ],
         metrics: {
@@ -128,6 +132,6 @@ export const acceptQueue: Rule = {
         nextSteps: [`$ watch -n1 "ss -ltn"   # ${m.watchComment}`, '$ nstat -az TcpExtListenOverflows TcpExtListenDrops'],
       });
     }
-    return out.sort((a, b) => (b.metrics['queue'] as number ?? 0) - (a.metrics['queue'] as number ?? 0));
+    return out.sort((a, b) => ((b.metrics['queue'] as number) ?? 0) - ((a.metrics['queue'] as number) ?? 0));
   },
 };

@@ -101,11 +101,12 @@ export const closeWaitLeak: Rule = {
       const where = g.port !== undefined ? m.onPort(g.port) : m.toward(g.peer!);
       const growthText = growth === undefined ? '' : growth > 0 ? m.growth(growth, duration(sec!)) : '';
       const noAge = inp.source === 'proc' ? m.noAgeProc : m.noAgeSource(inp.source);
-      const ageText = g.oldestMs !== undefined
-        ? m.ageOldest(duration(g.oldestMs / 1000))
-        : inp.before
-          ? m.ageStayed(stayed, n, duration(sec!), noAge)
-          : m.ageUnknown(inp.source === 'proc' ? m.noAgeProcOnly : noAge);
+      const ageText =
+        g.oldestMs !== undefined
+          ? m.ageOldest(duration(g.oldestMs / 1000))
+          : inp.before
+            ? m.ageStayed(stayed, n, duration(sec!), noAge)
+            : m.ageUnknown(inp.source === 'proc' ? m.noAgeProcOnly : noAge);
       const l = m.labels;
       const filter = g.port !== undefined ? `sport = :${g.port}` : `dst ${g.peer}`;
       const pid = g.pids[0];
@@ -144,6 +145,6 @@ export const closeWaitLeak: Rule = {
         ],
       });
     }
-    return out.sort((a, b) => (b.socketCount - a.socketCount));
+    return out.sort((a, b) => b.socketCount - a.socketCount);
   },
 };

@@ -31,7 +31,11 @@ export const finWait2Orphans: Rule = {
   thresholds: {
     warnCount: { default: 100, unit: 'sockets', doc: 'FIN_WAIT2 sockets toward one peer that make a warning' },
     criticalCount: { default: 5000, unit: 'sockets', doc: 'the same count that makes a critical finding' },
-    warnOrphanShare: { default: 0.25, unit: 'ratio 0..1', doc: 'orphaned sockets (sockstat `orphan`) as a share of tcp_max_orphans that makes a warning; the kernel may start resetting orphans at a quarter' },
+    warnOrphanShare: {
+      default: 0.25,
+      unit: 'ratio 0..1',
+      doc: 'orphaned sockets (sockstat `orphan`) as a share of tcp_max_orphans that makes a warning; the kernel may start resetting orphans at a quarter',
+    },
     criticalOrphanShare: { default: 0.5, unit: 'ratio 0..1', doc: 'the same share that makes a critical finding' },
   },
   sysctls: { uses: ['net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_max_orphans'] },
@@ -60,7 +64,10 @@ export const finWait2Orphans: Rule = {
       if (t.state[i] !== FIN_WAIT2) continue;
       const peer = hostPort(t.family[i]!, raddr(t, i), t.rport[i]!);
       let g = groups.get(peer);
-      if (!g) { g = { peer, port: t.rport[i]!, orphan: [], held: [] }; groups.set(peer, g); }
+      if (!g) {
+        g = { peer, port: t.rport[i]!, orphan: [], held: [] };
+        groups.set(peer, g);
+      }
       (t.inode[i] === 0 ? g.orphan : g.held).push(i);
     }
     const out: Finding[] = [];
@@ -77,10 +84,19 @@ export const finWait2Orphans: Rule = {
         peerSeen++;
         for (const o of t.ownersOf(j)) peerPids.set(o.pid, o.program);
       }
-      const peerOwner = peerSeen > 0 ? ownerLabel([...peerPids.keys()].sort((a, b) => a - b), [...new Set(peerPids.values())]) : undefined;
+      const peerOwner =
+        peerSeen > 0
+          ? ownerLabel(
+              [...peerPids.keys()].sort((a, b) => a - b),
+              [...new Set(peerPids.values())],
+            )
+          : undefined;
       const holders = new Map<number, string>();
       for (const i of g.held) for (const o of t.ownersOf(i)) holders.set(o.pid, o.program);
-      const holderLabel = ownerLabel([...holders.keys()].sort((a, b) => a - b), [...new Set(holders.values())]);
+      const holderLabel = ownerLabel(
+        [...holders.keys()].sort((a, b) => a - b),
+        [...new Set(holders.values())],
+      );
       let maxLeft = 0;
       for (const i of g.orphan) if (t.timerMs[i] !== NO_TIME) maxLeft = Math.max(maxLeft, t.timerMs[i]!);
       out.push({
@@ -117,9 +133,14 @@ export const finWait2Orphans: Rule = {
     const abortTotal = total(inp, 'TcpExt', 'TCPAbortOnMemory');
     const share = orphans !== undefined && maxOrphans ? orphans / maxOrphans : undefined;
     const aborting = (abortDelta ?? 0) > 0;
-    const level = aborting || (share !== undefined && share >= th['criticalOrphanShare']!) ? 'critical'
-      : share !== undefined && share >= th['warnOrphanShare']! ? 'warning'
-        : !inp.before && (abortTotal ?? 0) > 0 ? 'info' : undefined;
+    const level =
+      aborting || (share !== undefined && share >= th['criticalOrphanShare']!)
+        ? 'critical'
+        : share !== undefined && share >= th['warnOrphanShare']!
+          ? 'warning'
+          : !inp.before && (abortTotal ?? 0) > 0
+            ? 'info'
+            : undefined;
     if (level) {
       out.push({
         id: 'fin-wait2-orphans',
@@ -136,7 +157,13 @@ export const finWait2Orphans: Rule = {
           { label: 'TcpExt TCPAbortOnMemory', value: abortDelta !== undefined ? m.aborts(abortDelta, duration(sec!), String(abortTotal)) : String(abortTotal ?? m.unknown) },
           { label: m.memLabel, value: String(total(inp, 'TCP', 'mem') ?? m.unknown) },
         ],
-        metrics: { orphans: orphans ?? null, maxOrphans: maxOrphans ?? null, share: share === undefined ? null : round3(share), abortOnMemoryDelta: abortDelta ?? null, abortOnMemoryTotal: abortTotal ?? null },
+        metrics: {
+          orphans: orphans ?? null,
+          maxOrphans: maxOrphans ?? null,
+          share: share === undefined ? null : round3(share),
+          abortOnMemoryDelta: abortDelta ?? null,
+          abortOnMemoryTotal: abortTotal ?? null,
+        },
         sockets: [],
         socketCount: orphans ?? 0,
         explanation: m.orphansWhy,

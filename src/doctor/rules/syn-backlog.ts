@@ -62,7 +62,10 @@ export const synBacklog: Rule = {
       const l = listeners.of(t, i);
       const key = l !== undefined ? tupleKey(l.t, l.i) : `E${local(t, i)}`;
       let g = byListener.get(key);
-      if (!g) { g = { listener: l, rows: [] }; byListener.set(key, g); }
+      if (!g) {
+        g = { listener: l, rows: [] };
+        byListener.set(key, g);
+      }
       g.rows.push(i);
     }
     const prevCount = new Map<string, number>();
@@ -82,7 +85,10 @@ export const synBacklog: Rule = {
       value: rates[c] !== undefined ? `${perSec(rates[c], lang)} (+${delta(inp, 'TcpExt', c)} in ${duration(sec!)})` : `${total(inp, 'TcpExt', c) ?? m.unknown}${inp.before ? '' : m.sinceBoot}`,
     }));
     const sysctlEvidence = [
-      { label: 'net.ipv4.tcp_syncookies', value: cookieMode === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_syncookies', lang) : `${cookieMode}${cookieMode === 0 ? m.cookiesOff : cookieMode === 2 ? m.cookiesAlways : m.cookiesOn}` },
+      {
+        label: 'net.ipv4.tcp_syncookies',
+        value: cookieMode === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_syncookies', lang) : `${cookieMode}${cookieMode === 0 ? m.cookiesOff : cookieMode === 2 ? m.cookiesAlways : m.cookiesOn}`,
+      },
       { label: 'net.ipv4.tcp_max_syn_backlog', value: maxSyn === undefined ? sysctlUnknown(inp, 'net.ipv4.tcp_max_syn_backlog', lang) : `${maxSyn}${cookieMode !== 0 ? m.maxSynMatters : ''}` },
       { label: 'net.ipv4.tcp_synack_retries', value: synackRetries === undefined ? m.unknown : m.synackLife(synackRetries, 2 ** (synackRetries + 1) - 1) },
     ];
@@ -157,7 +163,7 @@ export const synBacklog: Rule = {
         sockets: [],
         socketCount: 0,
         explanation: explanation + m.noEntriesWhy,
-        nextSteps: ['$ dmesg | grep -i \'SYN flooding\'', '$ nstat -az TcpExtSyncookiesSent TcpExtTCPReqQFullDrop'],
+        nextSteps: ["$ dmesg | grep -i 'SYN flooding'", '$ nstat -az TcpExtSyncookiesSent TcpExtTCPReqQFullDrop'],
       });
     }
     return out.sort((a, b) => b.socketCount - a.socketCount);

@@ -83,7 +83,7 @@ function twLeft(t: SocketTable, i: number): number {
 export function exhaustionSec(held: number, left: readonly number[], perSec: number, holdMs: number, range: number): number | undefined {
   for (let step = 0; step <= 600; step++) {
     const tMs = step * 100;
-    let occ = held + perSec * Math.min(tMs, holdMs) / 1000;
+    let occ = held + (perSec * Math.min(tMs, holdMs)) / 1000;
     for (const l of left) {
       const age = TIME_WAIT_MS - l + tMs;
       if (l > tMs && age < holdMs) occ++;
@@ -168,14 +168,16 @@ export const timeWaitPorts: Rule = {
       const dest = hostPort(d.family, d.raddr, d.rport);
       const minLeft = Math.min(...left) / 1000;
       const maxLeft = Math.max(...left) / 1000;
-      const reuseText = reuseSetting === undefined
-        ? m.reuseAssumedOff
-        : `${reuseSetting}: ${reuse ? m.reuseApplies(reuseDelay) : reuseSetting === 2 ? m.reuseLoopbackOnly : timestamps === 0 && reuseSetting !== 0 ? m.reuseNoTimestamps : m.off}`;
-      const title = exhaust === 0
-        ? m.exhaustedTitle(dest, inUse, size, d.tw.length)
-        : m.title(d.tw.length, size, dest) +
-          (exhaust !== undefined ? m.runOut(perSec(perSecond, lang), duration(exhaust)) : perSecond !== undefined ? m.noExhaustion(perSec(perSecond, lang)) : '') +
-          (reuse ? m.reuseLets : '');
+      const reuseText =
+        reuseSetting === undefined
+          ? m.reuseAssumedOff
+          : `${reuseSetting}: ${reuse ? m.reuseApplies(reuseDelay) : reuseSetting === 2 ? m.reuseLoopbackOnly : timestamps === 0 && reuseSetting !== 0 ? m.reuseNoTimestamps : m.off}`;
+      const title =
+        exhaust === 0
+          ? m.exhaustedTitle(dest, inUse, size, d.tw.length)
+          : m.title(d.tw.length, size, dest) +
+            (exhaust !== undefined ? m.runOut(perSec(perSecond, lang), duration(exhaust)) : perSecond !== undefined ? m.noExhaustion(perSec(perSecond, lang)) : '') +
+            (reuse ? m.reuseLets : '');
       const evidence = [
         { label: l.dest, value: `${d.laddr} -> ${dest}` },
         { label: l.tw, value: String(d.tw.length) },
@@ -244,11 +246,7 @@ export const timeWaitPorts: Rule = {
       out.push({
         id: 'time-wait-ports',
         severity: overflowing || nearLimit ? 'warning' : 'info',
-        title: overflowing
-          ? m.skippedTitle(overflowDelta!, String(maxTw ?? '?'), duration(sec!))
-          : nearLimit
-            ? m.nearTitle(twNow!, (twShare! * 100).toFixed(0), maxTw!)
-            : m.pastTitle(overflowTotal!),
+        title: overflowing ? m.skippedTitle(overflowDelta!, String(maxTw ?? '?'), duration(sec!)) : nearLimit ? m.nearTitle(twNow!, (twShare! * 100).toFixed(0), maxTw!) : m.pastTitle(overflowTotal!),
         subject: {},
         evidence: [
           { label: m.twLabel, value: twNow === undefined ? m.unknown : String(twNow) },
@@ -259,11 +257,7 @@ export const timeWaitPorts: Rule = {
         sockets: [],
         socketCount: twNow ?? 0,
         explanation: m.bucketsWhy,
-        nextSteps: [
-          '$ nstat -az TcpExtTCPTimeWaitOverflow',
-          '$ tcpstate count --by rport state time-wait',
-          m.bucketsAdvice,
-        ],
+        nextSteps: ['$ nstat -az TcpExtTCPTimeWaitOverflow', '$ tcpstate count --by rport state time-wait', m.bucketsAdvice],
       });
     }
     return out;

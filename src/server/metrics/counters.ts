@@ -16,7 +16,7 @@ export const TCP_COUNTERS: readonly (readonly [string, string, string, string])[
   ['Tcp', 'EstabResets', 'tcpstate_tcp_estab_resets_total', 'Resets from ESTABLISHED or CLOSE_WAIT, Tcp EstabResets.'],
   ['Tcp', 'OutRsts', 'tcpstate_tcp_out_rsts_total', 'Segments sent with RST, Tcp OutRsts.'],
   ['Tcp', 'RetransSegs', 'tcpstate_tcp_retrans_segs_total', 'Segments retransmitted, Tcp RetransSegs.'],
-  ['TcpExt', 'ListenOverflows', 'tcpstate_tcpext_listen_overflows_total', 'Connections dropped because a listener\'s accept queue was full, TcpExt ListenOverflows.'],
+  ['TcpExt', 'ListenOverflows', 'tcpstate_tcpext_listen_overflows_total', "Connections dropped because a listener's accept queue was full, TcpExt ListenOverflows."],
   ['TcpExt', 'ListenDrops', 'tcpstate_tcpext_listen_drops_total', 'SYNs to a listener dropped for any reason, TcpExt ListenDrops.'],
   ['TcpExt', 'SyncookiesSent', 'tcpstate_tcpext_syncookies_sent_total', 'SYN cookies sent (the SYN queue was full), TcpExt SyncookiesSent.'],
   ['TcpExt', 'SyncookiesRecv', 'tcpstate_tcpext_syncookies_recv_total', 'Valid SYN cookies received, TcpExt SyncookiesRecv.'],

@@ -15,7 +15,7 @@ export const listeners: Collector = {
   collect(ctx, out) {
     const ns = sampled(ctx);
     const rows = ns.map((n) => ({ n, rows: n.sample.metrics.listeners }));
-    out.family('tcpstate_listen_queue', 'gauge', 'Connections waiting in listening sockets\' accept queues, by local port (Recv-Q of LISTEN sockets).');
+    out.family('tcpstate_listen_queue', 'gauge', "Connections waiting in listening sockets' accept queues, by local port (Recv-Q of LISTEN sockets).");
     for (const { n, rows: rs } of rows) for (const r of rs) out.sample(labels(nsLabels(n, { port: r.port })), r.queue);
     out.family('tcpstate_listen_backlog', 'gauge', 'Accept queue limits (the listen() backlog, capped by somaxconn) of listening sockets, by local port; only where the source shows it (netlink).');
     for (const { n, rows: rs } of rows) {

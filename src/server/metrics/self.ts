@@ -12,9 +12,13 @@ export const self: Collector = {
   enabled: () => true,
   collect(ctx, out) {
     const ok = sampled(ctx);
-    out.family('tcpstate_up', 'gauge', 'Whether the namespace\'s socket table could be read in this scrape (1) or not (0).');
+    out.family('tcpstate_up', 'gauge', "Whether the namespace's socket table could be read in this scrape (1) or not (0).");
     for (const n of ctx.namespaces) out.sample(labels(nsLabels(n)), n.sample ? 1 : 0);
-    out.family('tcpstate_source_info', 'gauge', 'The live source that read the socket table (bpf: the BPF tcp iterator, listeners through sock_diag; netlink: sock_diag through the native addon; proc: /proc/net/tcp*).');
+    out.family(
+      'tcpstate_source_info',
+      'gauge',
+      'The live source that read the socket table (bpf: the BPF tcp iterator, listeners through sock_diag; netlink: sock_diag through the native addon; proc: /proc/net/tcp*).',
+    );
     for (const n of ok) out.sample(labels(nsLabels(n, { source: n.sample.source })), 1);
     out.family('tcpstate_sample_duration_seconds', 'gauge', 'How long reading the namespace took in the sampler thread (socket table, owners, counters).');
     for (const n of ok) out.sample(labels(nsLabels(n)), n.sample.totalMs / 1000);
@@ -28,7 +32,7 @@ export const self: Collector = {
     out.sample('', ctx.stats.errors);
     out.family('tcpstate_samples_shared_total', 'counter', 'Requests answered by a sample already being taken for another request.');
     out.sample('', ctx.stats.shared);
-    out.family('tcpstate_build_info', 'gauge', 'tcpstate\'s version.');
+    out.family('tcpstate_build_info', 'gauge', "tcpstate's version.");
     out.sample(labels({ version: ctx.version }), 1);
     out.family('tcpstate_scrape_duration_seconds', 'gauge', 'How long this scrape took, sampling included.');
     out.sample('', (performance.now() - ctx.startedMs) / 1000);

@@ -28,7 +28,12 @@ export const sockstat: Collector = {
       }
     }
     const host: [string, string, string, number][] = [
-      ['orphan', 'tcpstate_sockstat_tcp_orphans', 'Orphaned TCP sockets (closed by their process, still in the kernel), sockstat TCP orphan: one count for the whole host, whichever namespace reads it.', 1],
+      [
+        'orphan',
+        'tcpstate_sockstat_tcp_orphans',
+        'Orphaned TCP sockets (closed by their process, still in the kernel), sockstat TCP orphan: one count for the whole host, whichever namespace reads it.',
+        1,
+      ],
       ['alloc', 'tcpstate_sockstat_tcp_alloc', 'TCP sockets allocated (sockstat TCP alloc): one count for the whole host.', 1],
       ['mem', 'tcpstate_sockstat_tcp_mem_pages', 'Memory pages of TCP socket buffers (sockstat TCP mem): the whole host.', 1],
     ];

@@ -35,13 +35,20 @@ export function openAwk(ctx: StreamContext): LineParser {
       if (line.trim() === '') return;
       const a = STATE_N.exec(line);
       const b = a ? undefined : N_STATE.exec(line);
-      if (!a && !b) { ctx.other(idx, line); return; }
+      if (!a && !b) {
+        ctx.other(idx, line);
+        return;
+      }
       const word = a ? a[1]! : b![2]!;
       const n = Number(a ? a[2] : b![1]);
       const code = stateWord(ctx, idx, word, 'STATE');
       const prev = firstAt.get(code);
       if (prev !== undefined) {
-        ctx.warnings.add('W_DUPLICATE_STATE', `${stateName(code)} appears again (first at line ${ctx.firstLine + prev}); the counts are added`, { file: ctx.file, line: ctx.firstLine + idx, field: 'STATE' });
+        ctx.warnings.add('W_DUPLICATE_STATE', `${stateName(code)} appears again (first at line ${ctx.firstLine + prev}); the counts are added`, {
+          file: ctx.file,
+          line: ctx.firstLine + idx,
+          field: 'STATE',
+        });
       } else firstAt.set(code, idx);
       counts[code]! += n;
     },

@@ -11,9 +11,27 @@
  */
 import { F_DUALSTACK, F_HAS_QUEUES, SocketTable } from '../../model/table.js';
 import {
-  addRow, type Endpoint, fail, fields, keepNames, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
-  type ParsedCapture, parseDotEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
-  type TextFormat, uint,
+  addRow,
+  type Endpoint,
+  fail,
+  fields,
+  keepNames,
+  type LineKind,
+  type LineParser,
+  needUint,
+  newEndpoint,
+  noteNames,
+  type ParseContext,
+  type ParsedCapture,
+  parseDotEndpoint,
+  parseRun,
+  RowChunk,
+  rowFamily,
+  setOwners,
+  stateWord,
+  type StreamContext,
+  type TextFormat,
+  uint,
 } from './common.js';
 import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 
@@ -80,20 +98,31 @@ export function openBsd(ctx: StreamContext): LineParser {
   const scratch = new SocketTable(1);
   const dl = newEndpoint();
   const dr = newEndpoint();
-  const wrap = new WrappedLines(ctx, (text) => {
-    if (classifyBsd(text) !== 'data' || fields(text.trim()).length > 6 + extra) return false;
-    dry.warned = false;
-    scratch.length = 0;
-    try { read(text, 0, scratch, dry, dl, dr, { names: true }); } catch { return false; }
-    return !dry.warned;
-  }, (text, idx) => {
-    rows.next();
-    read(text, idx, rows.t, ctx, l, r, seen);
-  });
+  const wrap = new WrappedLines(
+    ctx,
+    (text) => {
+      if (classifyBsd(text) !== 'data' || fields(text.trim()).length > 6 + extra) return false;
+      dry.warned = false;
+      scratch.length = 0;
+      try {
+        read(text, 0, scratch, dry, dl, dr, { names: true });
+      } catch {
+        return false;
+      }
+      return !dry.warned;
+    },
+    (text, idx) => {
+      rows.next();
+      read(text, idx, rows.t, ctx, l, r, seen);
+    },
+  );
   return {
     line(line, idx) {
       const trimmed = line.trim();
-      if (trimmed === '') { wrap.release(); return; }
+      if (trimmed === '') {
+        wrap.release();
+        return;
+      }
       if (HEADER.test(trimmed)) {
         wrap.release();
         const after = fields(trimmed.slice(trimmed.indexOf('(state)') + 7));
@@ -102,13 +131,29 @@ export function openBsd(ctx: StreamContext): LineParser {
         inInternet = true;
         return;
       }
-      if (/^Active /.test(trimmed)) { wrap.release(); inInternet = BANNER.test(trimmed); return; }
+      if (/^Active /.test(trimmed)) {
+        wrap.release();
+        inInternet = BANNER.test(trimmed);
+        return;
+      }
       if (!inInternet) return;
       const kind = classifyBsd(line);
-      if (kind === 'skip' || kind === 'header') { wrap.release(); return; }
+      if (kind === 'skip' || kind === 'header') {
+        wrap.release();
+        return;
+      }
       // The header's own rest after a cut: "(state)" and what -v adds after it.
-      if (/^\(state\)/.test(trimmed)) { wrap.release(); const after = fields(trimmed.slice(7)); pidAt = after.indexOf('pid'); extra = after.length; return; }
-      if (kind !== 'data') { if (!wrap.join(line, idx)) ctx.other(idx, line); return; }
+      if (/^\(state\)/.test(trimmed)) {
+        wrap.release();
+        const after = fields(trimmed.slice(7));
+        pidAt = after.indexOf('pid');
+        extra = after.length;
+        return;
+      }
+      if (kind !== 'data') {
+        if (!wrap.join(line, idx)) ctx.other(idx, line);
+        return;
+      }
       wrap.hold(line, idx);
     },
     end() {

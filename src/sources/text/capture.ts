@@ -49,7 +49,10 @@ export class CaptureRows {
   /** Families seen: 1 IPv4, 2 IPv6. */
   families = 0;
 
-  constructor(private readonly opts: KeepOptions, readonly listing: boolean) {
+  constructor(
+    private readonly opts: KeepOptions,
+    readonly listing: boolean,
+  ) {
     this.kept = opts.keep && listing ? newCounts() : undefined;
     this.table = listing && opts.tables !== false ? new SocketTable(1024) : undefined;
   }
@@ -86,7 +89,10 @@ export class CaptureList {
   /** Per host, the suffix to try next for a second capture of it. */
   private readonly nextSuffix = new Map<string, number>();
 
-  constructor(private readonly file: string, private readonly warnings: WarningSink) {}
+  constructor(
+    private readonly file: string,
+    private readonly warnings: WarningSink,
+  ) {}
 
   /** A run is over: add it as a capture, or merge it into the one before. */
   add(r: CaptureRows, host: string, format: string, line: number, command?: string): void {

@@ -154,7 +154,9 @@ export function parseRun(open: (ctx: StreamContext) => LineParser, lines: readon
       table ??= new SocketTable(Math.max(16, lines.length));
       for (let i = 0; i < chunk.length; i++) table.copyRow(chunk, i);
     },
-    other: (idx) => { otherLines.push(idx); },
+    other: (idx) => {
+      otherLines.push(idx);
+    },
   });
   for (let idx = 0; idx < lines.length; idx++) p.line(lines[idx]!, idx);
   const end = p.end();
@@ -249,7 +251,10 @@ export function newEndpoint(): Endpoint {
 
 function portOf(text: string, ep: Endpoint): boolean {
   // No tool prints an empty port (0 is `*` or `0`): `127.0.0.1:` is a cut line.
-  if (text === '*') { ep.port = 0; return true; }
+  if (text === '*') {
+    ep.port = 0;
+    return true;
+  }
   const p = digits(text, 5);
   if (p >= 0) {
     if (p > 65535) return false;
@@ -347,18 +352,38 @@ function addrOf(text: string, ep: Endpoint): boolean {
   let a = text;
   const pct = a.indexOf('%');
   if (pct >= 0) a = a.slice(0, pct);
-  if (a === '*') { ep.any = true; return true; }
-  if (fastV4(a, ep.bytes)) { ep.family = 4; return true; }
+  if (a === '*') {
+    ep.any = true;
+    return true;
+  }
+  if (fastV4(a, ep.bytes)) {
+    ep.family = 4;
+    return true;
+  }
   if (a.includes(':')) {
-    if (fastV6(a, ep.bytes) || parseV6(a, ep.bytes, 0)) { ep.family = 6; return true; }
+    if (fastV6(a, ep.bytes) || parseV6(a, ep.bytes, 0)) {
+      ep.family = 6;
+      return true;
+    }
     // net-tools netstat without -W cuts long IPv6 addresses to fit its column: the
     // socket is real, its address is not known.
-    if (/^[0-9A-Fa-f:.]+$/.test(a)) { ep.bytes.fill(0); ep.named = true; return true; }
+    if (/^[0-9A-Fa-f:.]+$/.test(a)) {
+      ep.bytes.fill(0);
+      ep.named = true;
+      return true;
+    }
     return false;
   }
-  if (parseV4(a, ep.bytes, 0)) { ep.family = 4; return true; }
+  if (parseV4(a, ep.bytes, 0)) {
+    ep.family = 4;
+    return true;
+  }
   // A host name (netstat without -n): kept as an unknown address.
-  if (/^[A-Za-z0-9][\w.-]*$/.test(a)) { ep.named = true; ep.shownName = true; return true; }
+  if (/^[A-Za-z0-9][\w.-]*$/.test(a)) {
+    ep.named = true;
+    ep.shownName = true;
+    return true;
+  }
   return false;
 }
 
@@ -490,7 +515,10 @@ export function keepNames(t: SocketTable, i: number, l: Endpoint, lText: string,
 export function noteNames(ctx: ParseContext, idx: number, seen: { names: boolean }, l: Endpoint, r: Endpoint): void {
   if (seen.names || !(l.named || r.named)) return;
   seen.names = true;
-  ctx.warnings.add('W_NAMES', 'addresses or ports are names or cut short, not numbers (captured without -n, or without -W): sockets are counted, but not matched by address or port', { file: ctx.file, line: ctx.firstLine + idx });
+  ctx.warnings.add('W_NAMES', 'addresses or ports are names or cut short, not numbers (captured without -n, or without -W): sockets are counted, but not matched by address or port', {
+    file: ctx.file,
+    line: ctx.firstLine + idx,
+  });
 }
 
 /** Count the states of a table into a fresh counts array. */

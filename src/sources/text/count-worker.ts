@@ -30,7 +30,9 @@ async function run(job: SplitJob): Promise<void> {
     file: job.path,
     firstLine: 1,
     warnings: { add() {}, count: () => 0 },
-    rows: () => { rowsSent = true; },
+    rows: () => {
+      rowsSent = true;
+    },
     other: () => {},
     tally,
   };

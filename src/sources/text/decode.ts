@@ -116,7 +116,11 @@ export class LineDecoder {
   /** Lines in a row the byte reader declined. */
   private declined = 0;
 
-  constructor(private readonly file: string, private readonly warnings: WarningSink, private readonly sink: LineSink) {}
+  constructor(
+    private readonly file: string,
+    private readonly warnings: WarningSink,
+    private readonly sink: LineSink,
+  ) {}
 
   /**
    * `bytes` bytes holding `lines` whole lines were read elsewhere (split.ts) and follow those
@@ -171,13 +175,20 @@ export class LineDecoder {
     let enc: 'utf-8' | 'utf-16le' | 'utf-16be' = 'utf-8';
     let start = 0;
     if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) start = 3;
-    else if (b[0] === 0xff && b[1] === 0xfe) { enc = 'utf-16le'; start = 2; }
-    else if (b[0] === 0xfe && b[1] === 0xff) { enc = 'utf-16be'; start = 2; }
-    else enc = looksUtf16(b) ?? 'utf-8';
+    else if (b[0] === 0xff && b[1] === 0xfe) {
+      enc = 'utf-16le';
+      start = 2;
+    } else if (b[0] === 0xfe && b[1] === 0xff) {
+      enc = 'utf-16be';
+      start = 2;
+    } else enc = looksUtf16(b) ?? 'utf-8';
     if (enc === 'utf-8') {
       for (let i = start; i < b.length; i++) {
         if (b[i] === 0) {
-          throw new TcpstateError('ERR_FORMAT', `binary data (a NUL byte at offset ${i}), not a text capture; save the output of netstat, ss or cat /proc/net/tcp as text`, { file: this.file, offset: i });
+          throw new TcpstateError('ERR_FORMAT', `binary data (a NUL byte at offset ${i}), not a text capture; save the output of netstat, ss or cat /proc/net/tcp as text`, {
+            file: this.file,
+            offset: i,
+          });
         }
       }
     }
@@ -306,8 +317,15 @@ export class LineDecoder {
       const n = (b.length + lead) & ~1;
       le = new Uint8Array(n);
       let k = 0;
-      if (lead) { le[0] = b[0]!; le[1] = this.odd; k = 1; }
-      for (let i = lead * 2; i < n; i += 2, k += 2) { le[i] = b[k + 1]!; le[i + 1] = b[k]!; }
+      if (lead) {
+        le[0] = b[0]!;
+        le[1] = this.odd;
+        k = 1;
+      }
+      for (let i = lead * 2; i < n; i += 2, k += 2) {
+        le[i] = b[k + 1]!;
+        le[i + 1] = b[k]!;
+      }
       this.odd = k < b.length ? b[k]! : -1;
     }
     this.split(this.open + this.decoder!.decode(le, { stream: true }), false);
@@ -370,7 +388,9 @@ export class LineDecoder {
  */
 export function decodeLines(bytes: Uint8Array, file: string, warnings: WarningSink): string[] {
   const lines: string[] = [];
-  const d = new LineDecoder(file, warnings, (l) => { lines.push(l); });
+  const d = new LineDecoder(file, warnings, (l) => {
+    lines.push(l);
+  });
   d.push(bytes);
   d.end();
   return lines;

@@ -39,9 +39,13 @@ export function scoreFormat(fmt: TextFormat, lines: readonly string[], command?:
     const k: LineKind = fmt.classify(line);
     if (k === 'blank') continue;
     if (++seen > DETECT_LINES) break;
-    if (k === 'header') { good += 2; hits++; }
-    else if (k === 'data') { good += 1; hits++; }
-    else if (k === 'other') bad += 1;
+    if (k === 'header') {
+      good += 2;
+      hits++;
+    } else if (k === 'data') {
+      good += 1;
+      hits++;
+    } else if (k === 'other') bad += 1;
   }
   let score = good + bad === 0 ? 0 : good / (good + bad);
   if (hits > 0 && command !== undefined && fmt.command.test(command)) score += 0.5;

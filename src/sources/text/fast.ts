@@ -93,7 +93,10 @@ export function v4TokenAt(buf: Uint8Array, q: number): number {
   for (let part = 0; part < 4; part++) {
     const d = q;
     let v = 0;
-    while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+    while ((c = buf[q]!) >= 48 && c <= 57) {
+      v = v * 10 + c - 48;
+      q++;
+    }
     if (q === d || q - d > 3 || v > 255) return -1;
     if (part < 3) {
       if (c !== DOT) return -1;
@@ -106,7 +109,10 @@ export function v4TokenAt(buf: Uint8Array, q: number): number {
   else {
     const d = q;
     let v = 0;
-    while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+    while ((c = buf[q]!) >= 48 && c <= 57) {
+      v = v * 10 + c - 48;
+      q++;
+    }
     if (q === d || q - d > 5 || v > 65535) return -1;
   }
   c = buf[q]!;
@@ -118,7 +124,10 @@ export function queueAt(buf: Uint8Array, q: number): number {
   const d = q;
   let v = 0;
   let c: number;
-  while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+  while ((c = buf[q]!) >= 48 && c <= 57) {
+    v = v * 10 + c - 48;
+    q++;
+  }
   return q === d || q - d > 10 || v > 0xffffffff || c !== 32 ? -1 : q;
 }
 
@@ -266,12 +275,19 @@ export function mapped(b: Uint8Array): boolean {
 export function storeAt(out: Uint8Array, off: number, ep: ByteEndpoint, family: number): void {
   const b = ep.bytes;
   if (family === 4) {
-    out[off] = b[0]!; out[off + 1] = b[1]!; out[off + 2] = b[2]!; out[off + 3] = b[3]!;
+    out[off] = b[0]!;
+    out[off + 1] = b[1]!;
+    out[off + 2] = b[2]!;
+    out[off + 3] = b[3]!;
     for (let k = 4; k < 16; k++) out[off + k] = 0;
   } else if (ep.family === 4) {
     for (let k = 0; k < 10; k++) out[off + k] = 0;
-    out[off + 10] = 0xff; out[off + 11] = 0xff;
-    out[off + 12] = b[0]!; out[off + 13] = b[1]!; out[off + 14] = b[2]!; out[off + 15] = b[3]!;
+    out[off + 10] = 0xff;
+    out[off + 11] = 0xff;
+    out[off + 12] = b[0]!;
+    out[off + 13] = b[1]!;
+    out[off + 14] = b[2]!;
+    out[off + 15] = b[3]!;
   } else for (let k = 0; k < 16; k++) out[off + k] = b[k]!;
 }
 
@@ -349,7 +365,11 @@ export class StateBytes {
       const w = this.words[j]!;
       if (w.length !== e - s) continue;
       let same = true;
-      for (let k = 0; k < w.length; k++) if (w[k] !== buf[s + k]) { same = false; break; }
+      for (let k = 0; k < w.length; k++)
+        if (w[k] !== buf[s + k]) {
+          same = false;
+          break;
+        }
       if (same) return this.codes[j]!;
     }
     return this.learn(buf, s, e, h);

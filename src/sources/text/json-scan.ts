@@ -51,7 +51,9 @@ export function scanJson(text: string, target?: string): ScanResult {
   const stack: Frame[] = [];
   let i = 0;
   let found: number | undefined;
-  const ws = () => { while (i < n && isWs(text.charCodeAt(i))) i++; };
+  const ws = () => {
+    while (i < n && isWs(text.charCodeAt(i))) i++;
+  };
   const err = (why: string): ScanResult => ({ error: { at: i, why: `${why}, found ${shown(text, i)}` }, found });
 
   /** A string at i (its opening quote): its end (after the closing quote), or an error. */
@@ -60,14 +62,23 @@ export function scanJson(text: string, target?: string): ScanResult {
     while (j < n) {
       const c = text.charCodeAt(j);
       if (c === 34) return j + 1;
-      if (c < 32) { i = j; return 'a control character inside a string'; }
+      if (c < 32) {
+        i = j;
+        return 'a control character inside a string';
+      }
       if (c === 92) {
         const e = text.charCodeAt(j + 1);
         if (e === 117) {
-          if (!/^[0-9A-Fa-f]{4}$/.test(text.slice(j + 2, j + 6))) { i = j; return 'a \\u escape with four hex digits'; }
+          if (!/^[0-9A-Fa-f]{4}$/.test(text.slice(j + 2, j + 6))) {
+            i = j;
+            return 'a \\u escape with four hex digits';
+          }
           j += 6;
         } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) j += 2;
-        else { i = j; return 'an escape such as \\n, \\" or \\u0041'; }
+        else {
+          i = j;
+          return 'an escape such as \\n, \\" or \\u0041';
+        }
       } else j++;
     }
     i = n;
@@ -87,10 +98,14 @@ export function scanJson(text: string, target?: string): ScanResult {
       const own = stack.length === 0 && !array && path !== null ? '$' : path;
       i++;
       ws();
-      if (text.charCodeAt(i) === (array ? 93 : 125)) { i++; }
-      else {
+      if (text.charCodeAt(i) === (array ? 93 : 125)) {
+        i++;
+      } else {
         stack.push({ array, path: own, count: 0 });
-        if (array) { path = child(own, 0, target); continue; }
+        if (array) {
+          path = child(own, 0, target);
+          continue;
+        }
         if (text.charCodeAt(i) !== 34) return err('expected a property name in double quotes');
         const start = i;
         const end = str();
@@ -137,11 +152,18 @@ export function scanJson(text: string, target?: string): ScanResult {
       }
       const close = top.array ? 93 : 125;
       const d = text.charCodeAt(i);
-      if (d === close) { i++; stack.pop(); continue; }
+      if (d === close) {
+        i++;
+        stack.pop();
+        continue;
+      }
       if (d !== 44) return err(`expected "," or "${top.array ? ']' : '}'}" after ${top.array ? 'an array element' : 'a property value'}`);
       i++;
       top.count++;
-      if (top.array) { path = child(top.path, top.count, target); break; }
+      if (top.array) {
+        path = child(top.path, top.count, target);
+        break;
+      }
       ws();
       if (text.charCodeAt(i) !== 34) return err('expected a property name in double quotes');
       const start = i;
@@ -166,6 +188,9 @@ function keyOf(text: string, start: number, end: number): string {
 export function lineColumn(text: string, at: number): { line: number; column: number } {
   let line = 1;
   let from = 0;
-  for (let j = text.indexOf('\n'); j >= 0 && j < at; j = text.indexOf('\n', j + 1)) { line++; from = j + 1; }
+  for (let j = text.indexOf('\n'); j >= 0 && j < at; j = text.indexOf('\n', j + 1)) {
+    line++;
+    from = j + 1;
+  }
   return { line, column: at - from + 1 };
 }

@@ -24,7 +24,10 @@ export const MAX_JSON = 128 << 20;
 
 /** The error for a JSON capture over {@link MAX_JSON}, at the line where it went over. */
 export function jsonTooLarge(file: string, line: number): TcpstateError {
-  return new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, { file, line });
+  return new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, {
+    file,
+    line,
+  });
 }
 
 /** Classify: JSON is read whole; only its opening is recognisable line by line. */

@@ -12,16 +12,36 @@
  */
 import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, SocketTable } from '../../model/table.js';
 import {
-  addRow, fail, fields, keepNames, type LineKind, type LineParser, needUint, newEndpoint, noteNames, ownerOf, type ParseContext,
-  type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
-  type TextFormat, timerKind, uint,
+  addRow,
+  fail,
+  fields,
+  keepNames,
+  type LineKind,
+  type LineParser,
+  needUint,
+  newEndpoint,
+  noteNames,
+  ownerOf,
+  type ParseContext,
+  type ParsedCapture,
+  parseColonEndpoint,
+  parseRun,
+  RowChunk,
+  rowFamily,
+  setOwners,
+  stateWord,
+  type StreamContext,
+  type TextFormat,
+  timerKind,
+  uint,
 } from './common.js';
 import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
-const LINUX_BANNER = /^Active (Internet connections \((servers and established|w\/o servers|only servers)\)|UNIX domain sockets|IPX sockets|AX\.25 sockets|NET\/ROM sockets|Bluetooth connections|X\.25 sockets)/;
+const LINUX_BANNER =
+  /^Active (Internet connections \((servers and established|w\/o servers|only servers)\)|UNIX domain sockets|IPX sockets|AX\.25 sockets|NET\/ROM sockets|Bluetooth connections|X\.25 sockets)/;
 const HEADER = /^Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+State\b/;
 const UNIX_HEADER = /^Proto\s+RefCnt\s+Flags\s+Type\s+State\s+I-Node/;
 const NOTICE = /^(\((Not all processes|No info could be read|Only processes owned by you)|netstat: )/;
@@ -60,7 +80,12 @@ function classifyFields(t: string, f: string[], flavor: NetstatFlavor): LineKind
   return 'data';
 }
 
-interface Columns { user: boolean; program: boolean; timer: boolean; known: boolean }
+interface Columns {
+  user: boolean;
+  program: boolean;
+  timer: boolean;
+  known: boolean;
+}
 
 /** A line parser of netstat output (one capture). */
 export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LineParser {
@@ -77,23 +102,38 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
   const scratch = new SocketTable(1);
   const dl = newEndpoint();
   const dr = newEndpoint();
-  const wrap = new WrappedLines(ctx, (text) => {
-    const t = text.trim();
-    const f = t.split(WS);
-    if (classifyFields(t, f, flavor) !== 'data') return false;
-    dry.warned = false;
-    scratch.length = 0;
-    try { rowOf(scratch, f, 0, dry, flavor, cols, dl, dr, { names: true }); } catch { return false; }
-    return !dry.warned;
-  }, (text, idx) => {
-    rows.next();
-    rowOf(rows.t, text.trim().split(WS), idx, ctx, flavor, cols, l, r, seen);
-  });
+  const wrap = new WrappedLines(
+    ctx,
+    (text) => {
+      const t = text.trim();
+      const f = t.split(WS);
+      if (classifyFields(t, f, flavor) !== 'data') return false;
+      dry.warned = false;
+      scratch.length = 0;
+      try {
+        rowOf(scratch, f, 0, dry, flavor, cols, dl, dr, { names: true });
+      } catch {
+        return false;
+      }
+      return !dry.warned;
+    },
+    (text, idx) => {
+      rows.next();
+      rowOf(rows.t, text.trim().split(WS), idx, ctx, flavor, cols, l, r, seen);
+    },
+  );
   return {
     line(line, idx) {
       const trimmed = line.trim();
-      if (trimmed === '') { wrap.release(); return; }
-      if (trimmed.startsWith('Active ')) { wrap.release(); inInternet = /^Active Internet/.test(trimmed); if (LINUX_BANNER.test(trimmed)) return; }
+      if (trimmed === '') {
+        wrap.release();
+        return;
+      }
+      if (trimmed.startsWith('Active ')) {
+        wrap.release();
+        inInternet = /^Active Internet/.test(trimmed);
+        if (LINUX_BANNER.test(trimmed)) return;
+      }
       if (trimmed.startsWith('Proto') && HEADER.test(trimmed)) {
         wrap.release();
         headerColumns(cols, trimmed);
@@ -107,9 +147,15 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       const head = header;
       header = undefined;
       if (head !== undefined && kind === 'other' && wrappedHeader(cols, head, line)) return;
-      if (kind === 'skip' || kind === 'header') { wrap.release(); return; }
+      if (kind === 'skip' || kind === 'header') {
+        wrap.release();
+        return;
+      }
       if (!inInternet) return; // the UNIX part: paths and flags, no TCP
-      if (kind !== 'data') { if (!wrap.join(line, idx)) ctx.other(idx, line); return; }
+      if (kind !== 'data') {
+        if (!wrap.join(line, idx)) ctx.other(idx, line);
+        return;
+      }
       wrap.hold(line, idx);
     },
     bytesFresh: () => inInternet && !cols.user && !cols.program && !cols.timer,
@@ -125,7 +171,7 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
         netstatCount(run, tally, flavor, rows);
         return true;
       }
-      for (let p = run.pos; p < run.end;) {
+      for (let p = run.pos; p < run.end; ) {
         const q = netstatBytes(buf, p, run.end, flavor, rows, tally);
         if (q < 0) break;
         p = q;
@@ -244,9 +290,18 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
     if (buf[p] === 116 && buf[p + 1] === 99 && buf[p + 2] === 112 && buf[q] === 32) {
       while (buf[q] === 32) q++;
       q = queueAt(buf, q);
-      if (q >= 0) { while (buf[q] === 32) q++; q = queueAt(buf, q); }
-      if (q >= 0) { while (buf[q] === 32) q++; q = six ? v6TokenAt(buf, q, end, LOCAL) : v4TokenAt(buf, q); }
-      if (q >= 0 && buf[q] === 32) { while (buf[q] === 32) q++; q = six ? v6TokenAt(buf, q, end, REMOTE) : v4TokenAt(buf, q); }
+      if (q >= 0) {
+        while (buf[q] === 32) q++;
+        q = queueAt(buf, q);
+      }
+      if (q >= 0) {
+        while (buf[q] === 32) q++;
+        q = six ? v6TokenAt(buf, q, end, LOCAL) : v4TokenAt(buf, q);
+      }
+      if (q >= 0 && buf[q] === 32) {
+        while (buf[q] === 32) q++;
+        q = six ? v6TokenAt(buf, q, end, REMOTE) : v4TokenAt(buf, q);
+      }
       if (q >= 0 && buf[q] === 32) {
         while (buf[q] === 32) q++;
         const t = tokenEnd(buf, q, end);
@@ -278,8 +333,17 @@ export function parseNetstatLines(lines: readonly string[], ctx: ParseContext, f
 
 const FIELD_NAMES = ['Proto', 'Recv-Q', 'Send-Q', 'Local Address', 'Foreign Address', 'State'];
 
-function rowOf(t: SocketTable, f: string[], idx: number, ctx: ParseContext, flavor: NetstatFlavor, cols: Columns,
-  l: ReturnType<typeof newEndpoint>, r: ReturnType<typeof newEndpoint>, seen: { names: boolean }): void {
+function rowOf(
+  t: SocketTable,
+  f: string[],
+  idx: number,
+  ctx: ParseContext,
+  flavor: NetstatFlavor,
+  cols: Columns,
+  l: ReturnType<typeof newEndpoint>,
+  r: ReturnType<typeof newEndpoint>,
+  seen: { names: boolean },
+): void {
   if (f.length < 6) fail(ctx, idx, FIELD_NAMES[f.length] ?? 'State', 'line ends early');
   const recvQ = needUint(ctx, idx, 'Recv-Q', f[1]);
   const sendQ = needUint(ctx, idx, 'Send-Q', f[2]);

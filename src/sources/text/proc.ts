@@ -43,7 +43,12 @@ interface Family {
  */
 export function openProc(ctx: StreamContext): LineParser {
   const chunk = new SocketTable(CHUNK_ROWS);
-  const sink = (c: SocketTable) => { ctx.rows(c); c.owners = new Map(); c.rowOwners.clear(); c.ext.clear(); };
+  const sink = (c: SocketTable) => {
+    ctx.rows(c);
+    c.owners = new Map();
+    c.rowOwners.clear();
+    c.ext.clear();
+  };
   const families = new Map<number, Family>();
   const familyOf = (family: number) => {
     let e = families.get(family);
@@ -83,12 +88,21 @@ export function openProc(ctx: StreamContext): LineParser {
     line(line, idx) {
       const kind = classifyProc(line);
       if (kind === 'blank') return;
-      if (kind === 'header') { udp = /\bdrops\s*$/.test(line); return; }
-      if (kind !== 'data') { ctx.other(idx, line); return; }
+      if (kind === 'header') {
+        udp = /\bdrops\s*$/.test(line);
+        return;
+      }
+      if (kind !== 'data') {
+        ctx.other(idx, line);
+        return;
+      }
       if (udp) return;
       const m = DATA.exec(line);
       const e = familyOf(m && m[1]!.length === 32 ? AF_INET6 : AF_INET);
-      if (e !== pendingOf || pending.length >= BATCH) { flush(); pendingOf = e; }
+      if (e !== pendingOf || pending.length >= BATCH) {
+        flush();
+        pendingOf = e;
+      }
       e.fed++;
       e.at.push(ctx.firstLine + idx);
       pending.push(line);

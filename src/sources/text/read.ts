@@ -92,7 +92,11 @@ interface Section {
 }
 
 /** A section in no known format, reported at the end. */
-interface Unknown { line: number; text: string; lines: number }
+interface Unknown {
+  line: number;
+  text: string;
+  lines: number;
+}
 
 /** Reads one capture pushed in pieces. */
 export class CaptureReader {
@@ -111,7 +115,10 @@ export class CaptureReader {
   private unknownMore = 0;
   private lastText = '';
 
-  constructor(private readonly file: string, private readonly opts: ReadOptions = {}) {
+  constructor(
+    private readonly file: string,
+    private readonly opts: ReadOptions = {},
+  ) {
     this.forced = opts.format === undefined ? undefined : checkFormatName(opts.format);
     this.defaultHost = opts.host ?? (file === '-' ? 'stdin' : hostFromName(file));
     this.list = new CaptureList(file, this.warnings);
@@ -228,7 +235,10 @@ export class CaptureReader {
       if (this.head.length >= JSON_HEAD) this.decide();
       return;
     }
-    if (this.json) { this.wholeLine(this.json, text, n); return; }
+    if (this.json) {
+      this.wholeLine(this.json, text, n);
+      return;
+    }
     this.sectionLine(text, n);
   }
 
@@ -254,7 +264,10 @@ export class CaptureReader {
     // Lines joined in blocks: a string per line costs more than its characters.
     const lines = (sec.wholeLines ??= []);
     lines.push(text);
-    if (lines.length >= 4096) { sec.whole!.push(lines.join('\n')); lines.length = 0; }
+    if (lines.length >= 4096) {
+      sec.whole!.push(lines.join('\n'));
+      lines.length = 0;
+    }
   }
 
   private sectionLine(text: string, n: number): void {
@@ -266,9 +279,15 @@ export class CaptureReader {
       return;
     }
     const sec = this.sec;
-    if (sec.whole) { this.wholeLine(sec, text, n); return; }
+    if (sec.whole) {
+      this.wholeLine(sec, text, n);
+      return;
+    }
     const idx = sec.count++;
-    if (sec.parser) { sec.parser.line(text, idx); return; }
+    if (sec.parser) {
+      sec.parser.line(text, idx);
+      return;
+    }
     if (sec.unknown) return;
     const blank = text.trim() === '';
     if (blank && idx >= JSON_HEAD) return;
@@ -324,7 +343,7 @@ export class CaptureReader {
     if (sec.head) {
       if (sec.nonBlank === 0) {
         // awk prints nothing when there is nothing to count: an empty summary is zeros.
-        const f = sec.command === undefined ? undefined : this.forced ?? formatOfCommand(sec.command);
+        const f = sec.command === undefined ? undefined : (this.forced ?? formatOfCommand(sec.command));
         if (f && f.kind === 'counts') this.list.add(new CaptureRows(this.opts, false), host, f.name, at, sec.command);
         return;
       }
@@ -336,7 +355,10 @@ export class CaptureReader {
       else this.unknownMore++;
       return;
     }
-    if (sec.whole) { this.endWhole(sec, host, at); return; }
+    if (sec.whole) {
+      this.endWhole(sec, host, at);
+      return;
+    }
     const end = sec.parser!.end();
     const rows = sec.rows!;
     if (end.counts) rows.counts.set(end.counts);
@@ -366,7 +388,11 @@ export class CaptureReader {
       const other = TEXT_FORMATS[n]!;
       if (other === fmt || other.whole || SAME_LINES[fmt.name]?.includes(n)) continue;
       if (other.classify(line) === 'data') {
-        throw new TcpstateError('ERR_FORMAT', `mixed formats: this line is ${other.name} output inside ${fmt.name} output (read from line ${sec.firstLine}); put a shell prompt line before each command's output, or split the file`, { file: this.file, line: sec.firstLine + idx });
+        throw new TcpstateError(
+          'ERR_FORMAT',
+          `mixed formats: this line is ${other.name} output inside ${fmt.name} output (read from line ${sec.firstLine}); put a shell prompt line before each command's output, or split the file`,
+          { file: this.file, line: sec.firstLine + idx },
+        );
       }
     }
     this.warnings.add('W_SKIPPED_LINE', `not ${fmt.name} output, skipped: "${clip(line)}"`, { file: this.file, line: sec.firstLine + idx });

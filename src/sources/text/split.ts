@@ -55,7 +55,10 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
   const pushTo = (stop: number) => {
     while (pos < stop) {
       const n = readAt(fd, buf, Math.min(buf.length, stop - pos), pos);
-      if (n === 0) { pos = stop; return; }
+      if (n === 0) {
+        pos = stop;
+        return;
+      }
       reader.push(buf.subarray(0, n));
       pos += n;
     }
@@ -72,12 +75,18 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
   while (pos < HEAD_LIMIT && pos < size && reader.splitFormat === undefined) pushTo(Math.min(size, pos + buf.length));
   const format = reader.splitFormat;
   const url = format === undefined ? undefined : workerUrl();
-  if (format === undefined || url === undefined || size - pos < SPLIT_BYTES) { rest(); return 0; }
+  if (format === undefined || url === undefined || size - pos < SPLIT_BYTES) {
+    rest();
+    return 0;
+  }
   // The worker begins at the first line start at or after the middle of what is left.
   const mid = pos + Math.floor((size - pos) / 2);
   const n = readAt(fd, buf, Math.min(buf.length, size - mid + 1), mid - 1);
   const lf = buf.subarray(0, n).indexOf(10);
-  if (lf < 0) { rest(); return 0; }
+  if (lf < 0) {
+    rest();
+    return 0;
+  }
   const from = mid + lf;
   const job: SplitJob = {
     path,

@@ -16,9 +16,29 @@
 import { AF_INET } from '../../model/address.js';
 import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, type SocketTable } from '../../model/table.js';
 import {
-  addRow, fail, fields, keepNames, isStateWord, type LineKind, type LineParser, type RunEnd, needUint, newEndpoint, noteNames, type ParseContext,
-  type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
-  type TextFormat, timerKind, uint,
+  addRow,
+  fail,
+  fields,
+  keepNames,
+  isStateWord,
+  type LineKind,
+  type LineParser,
+  type RunEnd,
+  needUint,
+  newEndpoint,
+  noteNames,
+  type ParseContext,
+  type ParsedCapture,
+  parseColonEndpoint,
+  parseRun,
+  RowChunk,
+  rowFamily,
+  setOwners,
+  stateWord,
+  type StreamContext,
+  type TextFormat,
+  timerKind,
+  uint,
 } from './common.js';
 import { MAX_LINE } from './decode.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, tokenEnd, v4TokenAt } from './fast.js';
@@ -30,7 +50,8 @@ const HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local\s+Address:Port\s+Pee
 const HEADER_START = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local\s+Address:Port\s*$/;
 const HEADER_REST = /^\s*Peer\s+Address:Port(\s+Process)?\s*$/;
 /** Words that start a continuation line of extras when its indentation was lost. */
-const MORE = /^(?:[a-z_]+:\S|<->|-->|<--|---|ts$|sack$|ecn(?:seen)?$|fastopen$|app_limited$|cubic$|bbr2?$|reno$|dctcp$|vegas$|htcp$|westwood$|bic$|illinois$|hybla$|scalable$|yeah$|lp$|nv$|cdg$|highspeed$|veno$)/;
+const MORE =
+  /^(?:[a-z_]+:\S|<->|-->|<--|---|ts$|sack$|ecn(?:seen)?$|fastopen$|app_limited$|cubic$|bbr2?$|reno$|dctcp$|vegas$|htcp$|westwood$|bic$|illinois$|hybla$|scalable$|yeah$|lp$|nv$|cdg$|highspeed$|veno$)/;
 
 function endpointish(t: string | undefined): boolean {
   return t !== undefined && (t.includes(':') || t === '*');
@@ -44,14 +65,24 @@ export function classifySs(line: string): LineKind {
   const f = fields(t);
   let k = 0;
   let netid: string | undefined;
-  if (NETID.test(f[0]!) && f.length >= 5) { netid = f[0]; k = 1; }
+  if (NETID.test(f[0]!) && f.length >= 5) {
+    netid = f[0];
+    k = 1;
+  }
   const st = f[k];
   const shaped = st !== undefined && /^[A-Z][A-Z0-9_-]*$/.test(st) && uint(f[k + 1]) !== undefined && uint(f[k + 2]) !== undefined && f.length >= k + 5;
   if (shaped) {
     if (netid !== undefined && netid !== 'tcp') return 'skip';
     if (endpointish(f[k + 3]) && endpointish(f[k + 4])) return 'data';
   }
-  if (st !== undefined && /^[A-Z][A-Z0-9_-]*$/.test(st) && uint(f[k + 1]) !== undefined && uint(f[k + 2]) !== undefined && (f.length === k + 4 || (f.length === k + 5 && !endpointish(f[k + 4]))) && endpointish(f[k + 3])) {
+  if (
+    st !== undefined &&
+    /^[A-Z][A-Z0-9_-]*$/.test(st) &&
+    uint(f[k + 1]) !== undefined &&
+    uint(f[k + 2]) !== undefined &&
+    (f.length === k + 4 || (f.length === k + 5 && !endpointish(f[k + 4]))) &&
+    endpointish(f[k + 3])
+  ) {
     // A socket line wrapped before or inside its peer (the parser joins the next line to it).
     return netid !== undefined && netid !== 'tcp' ? 'skip' : 'data';
   }
@@ -118,10 +149,17 @@ function extras(ctx: ParseContext, idx: number, t: SocketTable, i: number, text:
   let any = false;
   const num = (re: RegExp, key: keyof TcpExtInfo, scale = 1) => {
     const m = re.exec(text);
-    if (m) { (info as Record<string, number>)[key as string] = Math.round(Number(m[1]) * scale); any = true; }
+    if (m) {
+      (info as Record<string, number>)[key as string] = Math.round(Number(m[1]) * scale);
+      any = true;
+    }
   };
   const rtt = /\brtt:(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)/.exec(text);
-  if (rtt) { info.rttUs = Math.round(Number(rtt[1]) * 1000); info.rttVarUs = Math.round(Number(rtt[2]) * 1000); any = true; }
+  if (rtt) {
+    info.rttUs = Math.round(Number(rtt[1]) * 1000);
+    info.rttVarUs = Math.round(Number(rtt[2]) * 1000);
+    any = true;
+  }
   num(/\brto:(\d+(?:\.\d+)?)/, 'rtoUs', 1000);
   num(/\bcwnd:(\d+)/, 'cwnd');
   num(/\bssthresh:(\d+)/, 'ssthresh');
@@ -130,14 +168,24 @@ function extras(ctx: ParseContext, idx: number, t: SocketTable, i: number, text:
   num(/\bbytes_received:(\d+)/, 'bytesReceived');
   num(/\bdelivery_rate (\d+)bps/, 'deliveryRate');
   const retrans = /\bretrans:(\d+)\/(\d+)/.exec(text);
-  if (retrans) { info.retransmits = Number(retrans[1]); info.totalRetrans = Number(retrans[2]); any = true; }
+  if (retrans) {
+    info.retransmits = Number(retrans[1]);
+    info.totalRetrans = Number(retrans[2]);
+    any = true;
+  }
   const sk = SKMEM.exec(text);
   if (sk) {
     const from = sk.index + 7;
     const close = text.indexOf(')', from);
     if (close < 0) fail(ctx, idx, 'skmem', `expected skmem:(r...,rb...,...), found "${clipped(text, sk.index)}"`);
-    const v = text.slice(from, close).split(',').map((x) => Number(x.replace(/^[a-z]+/, '')));
-    if (v.every((x) => Number.isFinite(x))) { info.skmem = v; any = true; }
+    const v = text
+      .slice(from, close)
+      .split(',')
+      .map((x) => Number(x.replace(/^[a-z]+/, '')));
+    if (v.every((x) => Number.isFinite(x))) {
+      info.skmem = v;
+      any = true;
+    }
   }
   if (any) t.ext.set(i, info);
   return owners;
@@ -177,8 +225,13 @@ export function openSs(ctx: StreamContext): LineParser {
   /** Held rows bound to `*`: row * 2, plus 1 when the peer's family is unknown too. */
   let waiting: number[] = [];
 
-  const styleError = (idx: number): never => fail(ctx, idx, 'Local Address:Port',
-    `this ss output shows IPv6 addresses both as ":::22" (ss before iproute2 4.18) and as "[::]:22", after more than ${HOLD_ROWS} sockets bound to "*" whose family depended on it; split the capture`);
+  const styleError = (idx: number): never =>
+    fail(
+      ctx,
+      idx,
+      'Local Address:Port',
+      `this ss output shows IPv6 addresses both as ":::22" (ss before iproute2 4.18) and as "[::]:22", after more than ${HOLD_ROWS} sockets bound to "*" whose family depended on it; split the capture`,
+    );
   const asOld = () => {
     for (const w of waiting) {
       const i = w >> 1;
@@ -234,118 +287,138 @@ export function openSs(ctx: StreamContext): LineParser {
   return parser;
 
   function one(line: string, idx: number): void {
-      if (!bracketed && line.includes(']:')) {
-        bracketed = true;
-        if (style === 'old-held' && decidedRows > 0) styleError(idx);
-        style = 'new';
-        waiting = [];
-        rows.hold = false;
-      }
-      if (!colons && line.includes(':::') && /\s:::/.test(line)) colons = true;
-      const kind = classifySs(line);
-      if (kind === 'blank') return;
-      if (kind === 'more') {
-        if (cur === -1 && HEADER_REST.test(line)) return;
-        if (cur >= 0) {
-          tail = `${tail} ${line.trim()}`;
-          if (tail.length > MAX_LINE) fail(ctx, idx, 'continuation', `the continuation lines of the socket on line ${ctx.firstLine + curIdx} run over ${MAX_LINE} characters`);
-        } else if (cur === -1) ctx.other(idx, line);
-        return;
-      }
-      finish();
-      if (kind === 'header') { cur = -1; return; }
-      if (kind === 'skip') { cur = -2; return; }
-      if (kind !== 'data') {
-        // A truncated socket line (state and queues, no addresses) is an error, not prose.
-        const f = fields(line);
-        const k = NETID.test(f[0]!) ? 1 : 0;
-        if (isStateWord(f[k]) && uint(f[k + 1]) !== undefined) {
-          const names = ['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'];
-          const at = Math.min(f.length - k, 4);
-          fail(ctx, idx, names[at]!, f.length - k < 5 ? 'line ends early' : `expected ADDRESS:PORT, found "${f[k + at]}"`);
-        }
-        ctx.other(idx, line);
-        cur = -1;
-        return;
-      }
+    if (!bracketed && line.includes(']:')) {
+      bracketed = true;
+      if (style === 'old-held' && decidedRows > 0) styleError(idx);
+      style = 'new';
+      waiting = [];
+      rows.hold = false;
+    }
+    if (!colons && line.includes(':::') && /\s:::/.test(line)) colons = true;
+    const kind = classifySs(line);
+    if (kind === 'blank') return;
+    if (kind === 'more') {
+      if (cur === -1 && HEADER_REST.test(line)) return;
+      if (cur >= 0) {
+        tail = `${tail} ${line.trim()}`;
+        if (tail.length > MAX_LINE) fail(ctx, idx, 'continuation', `the continuation lines of the socket on line ${ctx.firstLine + curIdx} run over ${MAX_LINE} characters`);
+      } else if (cur === -1) ctx.other(idx, line);
+      return;
+    }
+    finish();
+    if (kind === 'header') {
+      cur = -1;
+      return;
+    }
+    if (kind === 'skip') {
+      cur = -2;
+      return;
+    }
+    if (kind !== 'data') {
+      // A truncated socket line (state and queues, no addresses) is an error, not prose.
       const f = fields(line);
       const k = NETID.test(f[0]!) ? 1 : 0;
-      if (f.length < k + 5 || !endpointish(f[k + 4])) { pending = { line, idx }; cur = -1; return; }
-      const state = stateWord(ctx, idx, f[k]);
-      const recvQ = needUint(ctx, idx, 'Recv-Q', f[k + 1]);
-      const sendQ = needUint(ctx, idx, 'Send-Q', f[k + 2]);
-      if (!parseColonEndpoint(f[k + 3]!, l)) fail(ctx, idx, 'Local Address:Port', `expected ADDRESS:PORT, found "${f[k + 3]}"`);
-      if (!parseColonEndpoint(f[k + 4]!, r)) fail(ctx, idx, 'Peer Address:Port', `expected ADDRESS:PORT, found "${f[k + 4]}"`);
-      noteNames(ctx, idx, seen, l, r);
-      if (rows.hold && rows.t.length >= HOLD_ROWS) {
-        style = colons ? 'old-held' : 'new-held';
-        decidedRows = waiting.length;
-        if (style === 'old-held') asOld();
-        waiting = [];
-        rows.hold = false;
+      if (isStateWord(f[k]) && uint(f[k + 1]) !== undefined) {
+        const names = ['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port'];
+        const at = Math.min(f.length - k, 4);
+        fail(ctx, idx, names[at]!, f.length - k < 5 ? 'line ends early' : `expected ADDRESS:PORT, found "${f[k + at]}"`);
       }
-      rows.next();
-      // Until settled, a socket bound to "*" is read new-style (as when nothing tells) and held.
-      const oldStyle = style === 'old-held';
-      let flags = F_HAS_QUEUES;
-      let said: 0 | 4 | 6 = 0;
-      if (l.any && r.any) said = oldStyle ? 4 : 6;
-      else if (l.any) said = r.family === 0 ? (oldStyle ? 4 : 6) : (r.family as 4 | 6);
-      if (l.any && said === 6 && !oldStyle) flags |= F_DUALSTACK;
-      const i = addRow(rows.t, rowFamily(said, l, r), state, l, r, flags);
-      keepNames(rows.t, i, l, f[k + 3]!, r, f[k + 4]!);
-      rows.t.recvQ[i] = recvQ;
-      rows.t.sendQ[i] = sendQ;
-      if (l.any) {
-        if (style === 'open') { waiting.push(i * 2 + (r.family === 0 ? 1 : 0)); rows.hold = true; }
-        else if (style !== 'new') decidedRows++;
-      }
-      tail = f.length > k + 5 ? f.slice(k + 5).join(' ') : '';
-      cur = i;
-      curIdx = idx;
+      ctx.other(idx, line);
+      cur = -1;
+      return;
+    }
+    const f = fields(line);
+    const k = NETID.test(f[0]!) ? 1 : 0;
+    if (f.length < k + 5 || !endpointish(f[k + 4])) {
+      pending = { line, idx };
+      cur = -1;
+      return;
+    }
+    const state = stateWord(ctx, idx, f[k]);
+    const recvQ = needUint(ctx, idx, 'Recv-Q', f[k + 1]);
+    const sendQ = needUint(ctx, idx, 'Send-Q', f[k + 2]);
+    if (!parseColonEndpoint(f[k + 3]!, l)) fail(ctx, idx, 'Local Address:Port', `expected ADDRESS:PORT, found "${f[k + 3]}"`);
+    if (!parseColonEndpoint(f[k + 4]!, r)) fail(ctx, idx, 'Peer Address:Port', `expected ADDRESS:PORT, found "${f[k + 4]}"`);
+    noteNames(ctx, idx, seen, l, r);
+    if (rows.hold && rows.t.length >= HOLD_ROWS) {
+      style = colons ? 'old-held' : 'new-held';
+      decidedRows = waiting.length;
+      if (style === 'old-held') asOld();
+      waiting = [];
+      rows.hold = false;
+    }
+    rows.next();
+    // Until settled, a socket bound to "*" is read new-style (as when nothing tells) and held.
+    const oldStyle = style === 'old-held';
+    let flags = F_HAS_QUEUES;
+    let said: 0 | 4 | 6 = 0;
+    if (l.any && r.any) said = oldStyle ? 4 : 6;
+    else if (l.any) said = r.family === 0 ? (oldStyle ? 4 : 6) : (r.family as 4 | 6);
+    if (l.any && said === 6 && !oldStyle) flags |= F_DUALSTACK;
+    const i = addRow(rows.t, rowFamily(said, l, r), state, l, r, flags);
+    keepNames(rows.t, i, l, f[k + 3]!, r, f[k + 4]!);
+    rows.t.recvQ[i] = recvQ;
+    rows.t.sendQ[i] = sendQ;
+    if (l.any) {
+      if (style === 'open') {
+        waiting.push(i * 2 + (r.family === 0 ? 1 : 0));
+        rows.hold = true;
+      } else if (style !== 'new') decidedRows++;
+    }
+    tail = f.length > k + 5 ? f.slice(k + 5).join(' ') : '';
+    cur = i;
+    curIdx = idx;
   }
 
   function bytes(run: ByteRun, idx: number): boolean {
-      // Sockets bound to "*" are held until the address style is known: lines read as text.
-      if (rows.hold) return false;
-      const tally = ctx.tally;
-      const buf = run.buf;
-      for (let p = run.pos; p < run.end;) {
-        const q = ssBytes(buf, p, run.end, bracketed, tally !== undefined);
-        if (q < 0) break;
-        const family = SS_FAMILY;
-        if (tally) {
-          // Only counted, so only when the next line cannot be this socket's continuation
-          // (it starts with a state word): a continuation's extras may be an error.
-          if (q >= run.end || buf[q]! < 65 || buf[q]! > 90) break;
-          finish();
-          tally.counts[SS_STATE]!++;
-          tally.families |= family === 4 ? 1 : 2;
-          cur = -2;
-        } else {
-          finish();
-          rows.next();
-          cur = addQueuedRow(rows.t, family, SS_STATE, LOCAL, REMOTE, SS_QUEUES[0]!, SS_QUEUES[1]!);
-          curIdx = idx + run.lines;
-        }
-        tail = '';
-        p = q;
-        run.pos = p;
-        run.lines++;
+    // Sockets bound to "*" are held until the address style is known: lines read as text.
+    if (rows.hold) return false;
+    const tally = ctx.tally;
+    const buf = run.buf;
+    for (let p = run.pos; p < run.end; ) {
+      const q = ssBytes(buf, p, run.end, bracketed, tally !== undefined);
+      if (q < 0) break;
+      const family = SS_FAMILY;
+      if (tally) {
+        // Only counted, so only when the next line cannot be this socket's continuation
+        // (it starts with a state word): a continuation's extras may be an error.
+        if (q >= run.end || buf[q]! < 65 || buf[q]! > 90) break;
+        finish();
+        tally.counts[SS_STATE]!++;
+        tally.families |= family === 4 ? 1 : 2;
+        cur = -2;
+      } else {
+        finish();
+        rows.next();
+        cur = addQueuedRow(rows.t, family, SS_STATE, LOCAL, REMOTE, SS_QUEUES[0]!, SS_QUEUES[1]!);
+        curIdx = idx + run.lines;
       }
-      return true;
+      tail = '';
+      p = q;
+      run.pos = p;
+      run.lines++;
+    }
+    return true;
   }
 
   function endRun(): RunEnd {
-      finish();
-      const old = !bracketed && colons;
-      if (style === 'open' && old) asOld();
-      if (style === 'new-held' && old && decidedRows > 0) styleError(curIdx);
-      rows.hold = false;
-      rows.flush();
-      // With -o, ss prints timer:(...) only for sockets whose timer runs: the rest are "off".
-      const fixup = timers ? (t: SocketTable) => { for (let i = 0; i < t.length; i++) if ((t.flags[i]! & F_HAS_TIMER) === 0) { t.flags[i]! |= F_HAS_TIMER; t.timerMs[i] = 0; } } : undefined;
-      return { fixup };
+    finish();
+    const old = !bracketed && colons;
+    if (style === 'open' && old) asOld();
+    if (style === 'new-held' && old && decidedRows > 0) styleError(curIdx);
+    rows.hold = false;
+    rows.flush();
+    // With -o, ss prints timer:(...) only for sockets whose timer runs: the rest are "off".
+    const fixup = timers
+      ? (t: SocketTable) => {
+          for (let i = 0; i < t.length; i++)
+            if ((t.flags[i]! & F_HAS_TIMER) === 0) {
+              t.flags[i]! |= F_HAS_TIMER;
+              t.timerMs[i] = 0;
+            }
+        }
+      : undefined;
+    return { fixup };
   }
 }
 
@@ -361,7 +434,10 @@ const SS_QUEUES = new Float64Array(2);
 function ssEndpointAt(buf: Uint8Array, q: number, end: number, ep: ByteEndpoint, bracketed: boolean, count: boolean): number {
   if (count) {
     const t = v4TokenAt(buf, q);
-    if (t >= 0) { ep.family = 4; return t; }
+    if (t >= 0) {
+      ep.family = 4;
+      return t;
+    }
   }
   const t = tokenEnd(buf, q, end);
   return t > q && colonEndpointAt(buf, q, t, ep, false, bracketed) ? t : -1;
@@ -374,7 +450,10 @@ function wildcardAt(buf: Uint8Array, q: number): number {
     const d = q;
     let v = 0;
     let c: number;
-    while ((c = buf[q]!) >= 48 && c <= 57) { v = v * 10 + c - 48; q++; }
+    while ((c = buf[q]!) >= 48 && c <= 57) {
+      v = v * 10 + c - 48;
+      q++;
+    }
     if (q === d || q - d > 5 || v > 65535) return -1;
   }
   const c = buf[q];

@@ -11,8 +11,24 @@
  * @module
  */
 import {
-  addRow, keepNames, fail, fields, type LineKind, type LineParser, needUint, newEndpoint, noteNames, type ParseContext,
-  type ParsedCapture, parseColonEndpoint, parseRun, RowChunk, rowFamily, setOwners, stateWord, type StreamContext,
+  addRow,
+  keepNames,
+  fail,
+  fields,
+  type LineKind,
+  type LineParser,
+  needUint,
+  newEndpoint,
+  noteNames,
+  type ParseContext,
+  type ParsedCapture,
+  parseColonEndpoint,
+  parseRun,
+  RowChunk,
+  rowFamily,
+  setOwners,
+  stateWord,
+  type StreamContext,
   type TextFormat,
 } from './common.js';
 
@@ -28,7 +44,7 @@ export function classifyWindows(line: string): LineKind {
   if (BANNER.test(t) || HEADER.test(t)) return 'header';
   const f = fields(t);
   if (f[0] === 'UDP') return f.length >= 3 && f[1]!.includes(':') ? 'skip' : 'other';
-  if (f[0] === 'TCP') return f.length >= 3 && f[1]!.includes(':') && f[2]!.includes(':') ? 'data' : (f.length < 3 ? 'data' : 'other');
+  if (f[0] === 'TCP') return f.length >= 3 && f[1]!.includes(':') && f[2]!.includes(':') ? 'data' : f.length < 3 ? 'data' : 'other';
   if (EXE.test(t) || NOT_OWNER.test(t)) return 'more';
   return 'other';
 }
@@ -45,7 +61,10 @@ export function openWindows(ctx: StreamContext): LineParser {
     line(line, idx) {
       const kind = classifyWindows(line);
       if (kind === 'blank' || kind === 'header') return;
-      if (kind === 'skip') { last = -1; return; }
+      if (kind === 'skip') {
+        last = -1;
+        return;
+      }
       if (kind === 'more') {
         const exe = EXE.exec(line.trim());
         if (exe && last >= 0 && lastPid > 0) setOwners(rows.t, last, [{ pid: lastPid, program: exe[1]! }]);

@@ -55,11 +55,21 @@ export class WrappedLines {
     // drops the blanks that end a wrapped row).
     const ways = /\s$/.test(a) || /^\s/.test(b) ? [a + b] : [a + b, `${a} ${b}`];
     const whole = MARKER.test(b) ? [] : ways.filter(this.fits);
-    if (whole.length === 0) { this.release(); return false; }
+    if (whole.length === 0) {
+      this.release();
+      return false;
+    }
     if (whole.length > 1) {
       // A whole line before: the next is a note, not its rest (a paste's own words).
-      if (this.fits(a)) { this.release(); return false; }
-      throw new TcpstateError('ERR_PARSE', `a socket line wrapped onto line ${this.ctx.firstLine + idx} reads two ways, "${whole[0]!.trim()}" and "${whole[1]!.trim()}": join the two lines as they should read`, { file: this.ctx.file, line: this.ctx.firstLine + p.idx });
+      if (this.fits(a)) {
+        this.release();
+        return false;
+      }
+      throw new TcpstateError(
+        'ERR_PARSE',
+        `a socket line wrapped onto line ${this.ctx.firstLine + idx} reads two ways, "${whole[0]!.trim()}" and "${whole[1]!.trim()}": join the two lines as they should read`,
+        { file: this.ctx.file, line: this.ctx.firstLine + p.idx },
+      );
     }
     this.pending = undefined;
     this.take(whole[0]!, p.idx);
@@ -73,7 +83,12 @@ export function dryContext(ctx: ParseContext): ParseContext & { warned: boolean 
     file: ctx.file,
     firstLine: ctx.firstLine,
     warned: false,
-    warnings: { add: () => { dry.warned = true; }, count: () => 0 },
+    warnings: {
+      add: () => {
+        dry.warned = true;
+      },
+      count: () => 0,
+    },
   };
   return dry;
 }
