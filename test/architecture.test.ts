@@ -28,15 +28,23 @@ const MAPPED = /^(bin|src|native|scripts|docs|man|bench|test|contrib|\.ci)\//;
 const NOT_MAPPED = /(^|\/)package-lock\.json$/;
 
 test('ARCHITECTURE.md names every file, and every name it gives exists', () => {
-  const map = readFileSync(join(REPO, 'ARCHITECTURE.md'), 'utf8').split('\n').filter((l) => l.startsWith('| `'));
+  const map = readFileSync(join(REPO, 'ARCHITECTURE.md'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
   const named = new Set(map.flatMap(rowPaths));
   const missingPaths = [...named].filter((p) => !existsSync(join(REPO, p)));
   assert.deepEqual(missingPaths, [], 'named in ARCHITECTURE.md but absent');
-  const files = execFileSync('git', ['ls-files'], { cwd: REPO, encoding: 'utf8' }).split('\n').filter((f) => MAPPED.test(f) && !NOT_MAPPED.test(f));
+  const files = execFileSync('git', ['ls-files'], { cwd: REPO, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => MAPPED.test(f) && !NOT_MAPPED.test(f));
   const covered = (f: string): boolean => {
     if (named.has(f)) return true;
     for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) if (named.has(f.slice(0, i + 1))) return true;
     return false;
   };
-  assert.deepEqual(files.filter((f) => !covered(f)), [], 'files ARCHITECTURE.md does not name');
+  assert.deepEqual(
+    files.filter((f) => !covered(f)),
+    [],
+    'files ARCHITECTURE.md does not name',
+  );
 });

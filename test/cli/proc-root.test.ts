@@ -92,7 +92,7 @@ test('usage errors name the token and its position, exit 2', () => {
     [['count', 'state', 'nonsense'], /unknown state "nonsense" at token 2/],
     [['ls', 'dport', '=', ':http-ish'], /bad port ":http-ish" at token 3/],
     [['count', '--by', 'color'], /bad --by "color"/],
-    [['count', '--format', 'xml'], /--format takes table \| json \| awk, got "xml"/],
+    [['count', '--format', 'xml'], /--format takes table \| json \| csv \| awk, got "xml"/],
     [['frobnicate'], /unknown command "frobnicate" \(argument 1\)/],
   ];
   for (const [args, re] of cases) {
