@@ -33,6 +33,7 @@ import {
 import { ACK, FIN, flagText, RST, SYN, type Segment } from './decode.js';
 import type { EventId } from '../fsm/events.js';
 import { type FsmState, step } from '../fsm/machine.js';
+import { grown8, grown32 } from './grow.js';
 
 /** Linux's TIME_WAIT length (include/net/tcp.h TCP_TIMEWAIT_LEN). */
 export const TIME_WAIT_SECONDS = 60;
@@ -157,26 +158,16 @@ export class EndpointTracker {
   ensure(slots: number): void {
     const n = slots * 2;
     if (this.st.length >= n) return;
-    const g8 = (a: Uint8Array) => {
-      const x = new Uint8Array(n);
-      x.set(a);
-      return x;
-    };
-    const g32 = (a: Uint32Array) => {
-      const x = new Uint32Array(n);
-      x.set(a);
-      return x;
-    };
-    this.st = g8(this.st);
-    this.origin = g8(this.origin);
-    this.tag = g8(this.tag);
-    this.prevSt = g8(this.prevSt);
-    this.prevOrigin = g8(this.prevOrigin);
-    this.via = g8(this.via);
-    this.bits = g8(this.bits);
-    this.isn = g32(this.isn);
-    this.nxt = g32(this.nxt);
-    this.finSeq = g32(this.finSeq);
+    this.st = grown8(this.st, n);
+    this.origin = grown8(this.origin, n);
+    this.tag = grown8(this.tag, n);
+    this.prevSt = grown8(this.prevSt, n);
+    this.prevOrigin = grown8(this.prevOrigin, n);
+    this.via = grown8(this.via, n);
+    this.bits = grown8(this.bits, n);
+    this.isn = grown32(this.isn, n);
+    this.nxt = grown32(this.nxt, n);
+    this.finSeq = grown32(this.finSeq, n);
     const tw = new Float64Array(n);
     tw.set(this.twAt);
     this.twAt = tw;

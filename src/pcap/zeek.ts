@@ -12,6 +12,7 @@
  * @module
  */
 import { ACK, FIN, RST, SYN, type Segment } from './decode.js';
+import { grown8, grown32 } from './grow.js';
 
 export const Z_INACTIVE = 0;
 export const Z_SYN_SENT = 1;
@@ -90,29 +91,19 @@ export class ZeekTracker {
   ensure(slots: number): void {
     const n = slots * 2;
     if (this.state.length >= n) return;
-    const g8 = (a: Uint8Array) => {
-      const x = new Uint8Array(n);
-      x.set(a);
-      return x;
-    };
-    const g32 = (a: Uint32Array) => {
-      const x = new Uint32Array(n);
-      x.set(a);
-      return x;
-    };
-    this.state = g8(this.state);
-    this.prev = g8(this.prev);
-    this.startSeq = g32(this.startSeq);
-    this.lastSeq = g32(this.lastSeq);
-    this.ackSeq = g32(this.ackSeq);
-    this.seenTo = g32(this.seenTo);
-    this.lastSyn = g32(this.lastSyn);
-    this.lastFin = g32(this.lastFin);
-    this.lastRst = g32(this.lastRst);
-    this.finCnt = g8(this.finCnt);
-    this.rxmt = g32(this.rxmt);
-    this.win0 = g32(this.win0);
-    this.gap = g32(this.gap);
+    this.state = grown8(this.state, n);
+    this.prev = grown8(this.prev, n);
+    this.startSeq = grown32(this.startSeq, n);
+    this.lastSeq = grown32(this.lastSeq, n);
+    this.ackSeq = grown32(this.ackSeq, n);
+    this.seenTo = grown32(this.seenTo, n);
+    this.lastSyn = grown32(this.lastSyn, n);
+    this.lastFin = grown32(this.lastFin, n);
+    this.lastRst = grown32(this.lastRst, n);
+    this.finCnt = grown8(this.finCnt, n);
+    this.rxmt = grown32(this.rxmt, n);
+    this.win0 = grown32(this.win0, n);
+    this.gap = grown32(this.gap, n);
     const m = new Float64Array(n);
     m.set(this.missed);
     this.missed = m;
