@@ -163,7 +163,7 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
     // Every row wanted: a source that can append straight into the table skips the chunks.
     const { source, notices } = await chooseSource(sourceName, opts);
     const r = source.collect ? source.collect(opts, table) : source.scan(opts, collector(table));
-    const d = deduper(source) && dedupe(table);
+    const d = source.name === 'proc' ? dedupe(table) : undefined;
     const warnings = d && d.dropped > 0 ? [...r.warnings, duplicateWarning(d.dropped, `${opts.procRoot}/net/tcp`)] : r.warnings;
     return { table: d ? d.table : table, source: source.name, warnings, notices: [...notices, ...r.notices], takenAt: Date.now() };
   }

@@ -17,9 +17,6 @@ import { readCounters, type Counters } from '../sources/counters.js';
 import { netDir } from '../sources/proc-source.js';
 import { readSysctls, SYSCTLS } from '../sources/sysctl.js';
 import type { DoctorInputs, Sample } from './inputs.js';
-import { dedupe, duplicateWarning } from '../model/dedupe.js';
-
-export { dedupe };
 
 /** Sources whose LISTEN rows carry the backlog in Send-Q. */
 export const BACKLOG_SOURCES: ReadonlySet<string> = new Set(['netlink']);
@@ -55,7 +52,6 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const warnings: Warning[] = [];
   let source = 'proc';
   let takenAt = 0;
-  let duplicates = 0;
 
   const sample = async (): Promise<Sample> => {
     takenAt = Date.now();
@@ -64,10 +60,8 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     source = snap.source;
     for (const n of snap.notices) if (!notices.includes(n)) notices.push(n);
     warnings.push(...snap.warnings);
-    const { table, dropped } = dedupe(snap.table);
-    duplicates += dropped;
     const counters: Counters | undefined = before.missing.length === 4 ? undefined : before;
-    return { table, counters, atMs: before.atMs, durationMs: performance.now() - before.atMs };
+    return { table: snap.table, counters, atMs: before.atMs, durationMs: performance.now() - before.atMs };
   };
 
   const first = await sample();
@@ -77,10 +71,6 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     await (o.sleep ?? wait)(o.intervalMs);
     before = first;
     now = await sample();
-  }
-
-  if (duplicates > 0) {
-    warnings.push(duplicateWarning(duplicates, `${dir}/net`));
   }
 
   const procs = await attachProcesses(

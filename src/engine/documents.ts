@@ -5,7 +5,6 @@
  * Errors name option keys (`by`, `filter`, `top`), not command-line flags.
  * @module
  */
-import { dedupe } from '../model/dedupe.js';
 import { diagnose, type Report } from '../doctor/diagnose.js';
 import type { DoctorInputs, Sample as DoctorSample } from '../doctor/inputs.js';
 import { countStates, GroupCounter, parseGroupKey } from '../model/count.js';
@@ -77,7 +76,8 @@ export function socketsDocument(s: Sample, o: { filter?: string; limit: number }
 }
 
 function doctorSample(s: Sample): DoctorSample {
-  return { table: dedupe(rows(s)).table, counters: s.counters, atMs: s.atMs, durationMs: s.totalMs };
+  // The sample's table came through liveSnapshot, which already dropped procfs duplicates.
+  return { table: rows(s), counters: s.counters, atMs: s.atMs, durationMs: s.totalMs };
 }
 
 /** The doctor's inputs from a sample and, for rates, an earlier one of the same namespace. */

@@ -1,7 +1,7 @@
 /**
  * A socket /proc/net/tcp listed twice in one read (the table changed during the read) is
  * counted and listed once by every command, with a W_DUPLICATE warning: count, count --by,
- * ls, diff --live and count --json; what doctor already did (model/dedupe.ts, shared).
+ * ls, diff --live and count --json; doctor and serve take them from the same snapshot (model/dedupe.ts).
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
