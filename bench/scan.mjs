@@ -12,6 +12,9 @@ const { values } = parseArgs({ options: { netns: { type: 'string' }, pids: { typ
 const here = new URL('../dist/src/sources/', import.meta.url);
 const { startProcessScan } = await import(new URL('process-scan.js', here));
 const { listPids } = await import(new URL('processes.js', here));
+const { loadNative } = await import(new URL('native.js', here));
+const { DEFAULT_CONFIG } = await import(new URL('config.js', here));
+const addon = loadNative(DEFAULT_CONFIG).addon;
 const old = values.old ? await import(`${values.old}/dist/src/sources/process-scan.js`) : undefined;
 const pids = values.pids
   ? values.pids.split(',').map(Number)
@@ -24,10 +27,10 @@ const pids = values.pids
     : listPids('/proc');
 
 const variants = {
-  'native, 1 thread': () => startProcessScan('/proc', { pids, threads: 1 }),
-  'native, 2 threads': () => startProcessScan('/proc', { pids, threads: 2 }),
-  'native, 3 threads': () => startProcessScan('/proc', { pids, threads: 3 }),
-  'JS: worker + readlinkSync': () => startProcessScan('/proc', { pids, native: false }),
+  'native, 1 thread': () => startProcessScan('/proc', { pids, threads: 1, addon }),
+  'native, 2 threads': () => startProcessScan('/proc', { pids, threads: 2, addon }),
+  'native, 3 threads': () => startProcessScan('/proc', { pids, threads: 3, addon }),
+  'JS: worker + readlinkSync': () => startProcessScan('/proc', { pids }),
 };
 if (old) variants['--old: startProcessScan'] = () => old.startProcessScan('/proc', { pids });
 const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));

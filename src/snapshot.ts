@@ -12,11 +12,11 @@ import { ALL_MASK, ESTABLISHED, TIME_WAIT } from './model/state.js';
 import { SocketTable, type Snapshot } from './model/table.js';
 import { LIVE_SOURCES, type LiveSource, type Origin, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
 import type { ChunkSink } from './sources/proc-net.js';
-import { readConfig } from './sources/config.js';
+import type { ReadConfig } from './sources/config.js';
 
-/** The proc root in force: the argument, else TCPSTATE_PROC_ROOT (src/sources/config.ts), else /proc. */
-export function defaultProcRoot(given?: string): string {
-  return given ?? readConfig().procRoot ?? '/proc';
+/** The proc root in force: the argument, else the configuration's (TCPSTATE_PROC_ROOT, src/sources/config.ts), else /proc. */
+export function defaultProcRoot(given: string | undefined, config: ReadConfig): string {
+  return given ?? config.procRoot ?? '/proc';
 }
 
 /** Where sockets read with this proc root and replay file come from. */
@@ -24,12 +24,17 @@ export function originOf(procRoot: string, replay?: string): Origin {
   return replay !== undefined ? 'replay' : procRoot === '/proc' ? 'live' : 'proc-root';
 }
 
-/** Scan options with their defaults and their {@link Origin} (not taken from `partial`). */
-export function scanOptions(partial: Partial<Omit<ScanOptions, 'origin'>>): ScanOptions {
-  const procRoot = defaultProcRoot(partial.procRoot);
+/**
+ * Scan options with their defaults and their {@link Origin} (not taken from `partial`), under
+ * the configuration the caller's edge resolved (`config`: required, so no scan runs under a
+ * configuration nobody chose).
+ */
+export function scanOptions(partial: Partial<Omit<ScanOptions, 'origin' | 'config'>> & { config: ReadConfig }): ScanOptions {
+  const procRoot = defaultProcRoot(partial.procRoot, partial.config);
   return {
     origin: originOf(procRoot, partial.replay),
     procRoot,
+    config: partial.config,
     netns: partial.netns,
     tcp: partial.tcp ?? true,
     udp: partial.udp ?? false,
@@ -172,13 +177,16 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
 }
 
 /**
- * Attach owning processes to tables, from the proc root's /proc/PID/fd: one scan shared by
- * threads (src/sources/process-scan.ts). Says how many processes were scanned and how
- * many were hidden (other users' without root), with the notice to print, and what was
- * odd in the tree (warnings).
+ * Attach owning processes to tables, from the owner source of the scan's origin and
+ * configuration (src/sources/owners.ts: the BPF iterator, or the proc root's /proc/PID/fd
+ * shared by threads). Says how many processes were scanned and how many were hidden (other
+ * users' without root), with the notice to print, and what was odd in the tree (warnings).
  */
-export async function attachProcesses(tables: SocketTable | SocketTable[], procRoot: string): Promise<{ notices: string[]; warnings: Snapshot['warnings']; scanned: number; hidden: number }> {
-  const scan = await (await import('./sources/process-scan.js')).startProcessScan(procRoot).done();
+export async function attachProcesses(
+  tables: SocketTable | SocketTable[],
+  opts: Pick<ScanOptions, 'procRoot' | 'origin' | 'config'>,
+): Promise<{ notices: string[]; warnings: Snapshot['warnings']; scanned: number; hidden: number }> {
+  const scan = await (await import('./sources/owners.js')).ownerSource(opts).start().done();
   for (const t of Array.isArray(tables) ? tables : [tables]) t.owners = scan.owners;
   return { notices: scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [], warnings: scan.warnings, scanned: scan.scanned, hidden: scan.hidden };
 }

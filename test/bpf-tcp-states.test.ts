@@ -14,6 +14,7 @@ import { newCounts } from '../src/model/count.js';
 import { ALL_MASK, parseState } from '../src/model/state.js';
 import { bpfCount, countStatePairs, finishCounts, newTally, parseStatePorts, UNREAD_SUBSTATE, unreadSubstates } from '../src/sources/bpf-tcp-states.js';
 import { AF_INET, AF_INET6 } from '../src/model/address.js';
+import { DEFAULT_CONFIG } from '../src/sources/config.js';
 import { loadNative, type NativeAddon } from '../src/sources/native.js';
 import { spawnSync } from 'node:child_process';
 import { ADDON, addonOrSkip, CLI, kernelUnavailable, Netns, runCli } from './lib/netns.js';
@@ -164,7 +165,7 @@ test('--record and -u still dump through sock_diag (a recording is sock_diag rep
 
 test('the tally of bytes the iterator wrote: per family, state codes as the kernel gives them', (t) => {
   if (!guard(t)) return;
-  const addon = loadNative().addon!;
+  const addon = loadNative(DEFAULT_CONFIG).addon!;
   let raw: Uint8Array;
   try {
     raw = addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart(`/run/netns/${ns!.name}`));
@@ -196,7 +197,7 @@ test('the tally of bytes the iterator wrote: per family, state codes as the kern
 
 test("the walk with ports: every socket's state, family and both ports, as ss lists them (closing, timewait and request sockets included)", (t) => {
   if (!guard(t)) return;
-  const addon = loadNative().addon!;
+  const addon = loadNative(DEFAULT_CONFIG).addon!;
   let raw: Uint8Array;
   try {
     raw = addon.bpfTcpStatesFinish(addon.bpfTcpStatesStart(`/run/netns/${ns!.name}`, true));
@@ -285,7 +286,7 @@ test('a timewait socket whose substate the iterator could not read sends count t
   assert.equal(unreadSubstates(t), 1);
   // The reader over an addon that hands back these bytes.
   const addon = (bytes: Uint8Array) => ({ bpfTcpStatesStart: () => ({}), bpfTcpStatesFinish: () => bytes }) as unknown as NativeAddon;
-  const opts = { origin: 'live' as const, procRoot: '/proc', tcp: true, udp: false, v4: true, v6: true, states: ALL_MASK };
+  const opts = { origin: 'live' as const, procRoot: '/proc', config: DEFAULT_CONFIG, tcp: true, udp: false, v4: true, v6: true, states: ALL_MASK };
   const counts = newCounts();
   const r = bpfCount(addon(pairs(6, 2, 5, 10)), opts, undefined, counts);
   assert.equal(r?.method, 'bpf tcp iterator');

@@ -17,6 +17,7 @@ import { PROTO_TCP, PROTO_UDP, SocketTable } from '../src/model/table.js';
 import { decodeSockDiag, NLMSG_DONE } from '../src/sources/netlink-decode.js';
 import { replaySource } from '../src/sources/netlink-replay.js';
 import { scanOptions } from '../src/snapshot.js';
+import { DEFAULT_CONFIG } from '../src/sources/config.js';
 import { ADDON, addonOrSkip, kernelUnavailable, Netns, REPO, runCli } from './lib/netns.js';
 
 const FIX = join(REPO, 'test', 'fixtures', 'netlink');
@@ -53,7 +54,7 @@ function messages(b: Uint8Array): { start: number; end: number; done: boolean }[
 /** Replay a file as the CLI does, every state, the given protocols. */
 function replay(path: string, udp: boolean): { rows: SocketTable; warnings: Warning[] } {
   const rows = new SocketTable();
-  const r = replaySource.scan(scanOptions({ replay: path, tcp: true, udp, states: ALL_MASK }), (c) => {
+  const r = replaySource.scan(scanOptions({ replay: path, tcp: true, udp, states: ALL_MASK, config: DEFAULT_CONFIG }), (c) => {
     for (let i = 0; i < c.length; i++) rows.copyRow(c, i);
   });
   return { rows, warnings: r.warnings };

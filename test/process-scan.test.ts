@@ -1,9 +1,10 @@
 /**
- * Process attribution: the native threaded scan (a big process shared out in chunks), the
- * one-thread scan, the JS worker path and the plain JS passes give exactly the same
- * inode → (pid, fd) for a zoo process holding thousands of sockets, and ss -tanpe (its own
- * /proc walk) names the same pid, program and fd for every one of its sockets. A pid that
- * is gone is skipped; without root, one notice says that other users' processes are hidden.
+ * Process attribution: the owner sources (src/sources/owners.ts: the BPF iterator and the
+ * /proc/PID/fd pass, whose native threaded scan shares a big process out in chunks, one-thread
+ * scan, JS worker path and plain JS pass) give exactly the same inode → (pid, fd) for a zoo
+ * process holding thousands of sockets, started or walked, and ss -tanpe (its own /proc walk)
+ * names the same pid, program and fd for every one of its sockets. A pid that is gone is
+ * skipped; without root, one notice says that other users' processes are hidden.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,9 +13,10 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Owner } from '../src/model/table.js';
+import { DEFAULT_CONFIG } from '../src/sources/config.js';
 import { loadNative } from '../src/sources/native.js';
-import { bpfTriples, mergeTriples, nativeTriples, scanShare, startProcessScan } from '../src/sources/process-scan.js';
-import { scanProcesses } from '../src/sources/processes.js';
+import { bpfTriples, ownerSource } from '../src/sources/owners.js';
+import { mergeTriples, nativeTriples, scanShare, startProcessScan } from '../src/sources/process-scan.js';
 import { kernelOrSkip, Netns, runCli } from './lib/netns.js';
 
 /** `inode:pid/program/fd` of every socket fd of `pid`, sorted. */
@@ -43,7 +45,9 @@ test('a process with thousands of sockets: native threads, one thread, JS and ss
     ss.sort();
     assert.equal(ss.length, 2 + 4 * 400 * 2, 'ss sees every zoo socket with its owner');
 
-    const all = await startProcessScan('/proc').done();
+    const addon = loadNative(DEFAULT_CONFIG).addon;
+    const live = { procRoot: '/proc', origin: 'live' as const, config: DEFAULT_CONFIG };
+    const all = await ownerSource(live).start().done();
     const ref = held(all.owners.entries(), zoo.pid);
     // ss -t lists TCP sockets only; the zoo also holds Unix sockets (stdio, libuv).
     const tcp = new Set(ss.map((x) => x.slice(0, x.indexOf(':'))));
@@ -55,10 +59,24 @@ test('a process with thousands of sockets: native threads, one thread, JS and ss
     assert.ok(all.scanned > 3);
 
     const pids = [process.pid, zoo.pid];
+    /** A walk's triples as an index (program names read as a started pass reads them). */
+    const walked = (o: Parameters<typeof ownerSource>[0]) => mergeTriples([nativeTriples('/proc', { triples: ownerSource(o).walk(), hidden: 0, scanned: 0 })]).owners.entries();
     const variants: [string, () => Promise<Iterable<[number, Owner[]]>>][] = [
-      ['threads: 1', async () => (await startProcessScan('/proc', { pids, threads: 1 })).done().then((r) => r.owners.entries())],
-      ['threads: 4', async () => (await startProcessScan('/proc', { pids, threads: 4 })).done().then((r) => r.owners.entries())],
-      ['JS worker path', async () => (await startProcessScan('/proc', { pids, native: false })).done().then((r) => r.owners.entries())],
+      ['threads: 1', async () => (await startProcessScan('/proc', { pids, threads: 1, ...(addon ? { addon } : {}) })).done().then((r) => r.owners.entries())],
+      ['threads: 4', async () => (await startProcessScan('/proc', { pids, threads: 4, ...(addon ? { addon } : {}) })).done().then((r) => r.owners.entries())],
+      ['JS worker path', async () => (await startProcessScan('/proc', { pids })).done().then((r) => r.owners.entries())],
+      [
+        'owner source proc (TCPSTATE_NO_BPF=1), started',
+        async () =>
+          (
+            await ownerSource({ ...live, config: { ...DEFAULT_CONFIG, noBpf: true } })
+              .start()
+              .done()
+          ).owners.entries(),
+      ],
+      ['owner source proc (TCPSTATE_NO_BPF=1), walked', async () => walked({ ...live, config: { ...DEFAULT_CONFIG, noBpf: true } })],
+      ['owner source proc without the addon, walked', async () => walked({ ...live, native: false })],
+      ['owner source of a live scan, walked', async () => walked(live)],
       [
         'scanShare',
         async () =>
@@ -72,17 +90,15 @@ test('a process with thousands of sockets: native threads, one thread, JS and ss
             ),
           ]).owners.entries(),
       ],
-      ['scanProcesses', async () => scanProcesses('/proc', pids).owners as Map<number, Owner[]>],
     ];
     for (const [name, run] of variants) assert.deepEqual(held(await run(), zoo.pid), ref, name);
 
-    const addon = loadNative().addon;
     if (!addon) {
       t.diagnostic('native addon not loaded: scanStart/scanFinish cases not run');
       return;
     }
     // The BPF iterator (native/bpf_owners.c) against the /proc/PID/fd scan of every pid.
-    const every = await startProcessScan('/proc', { bpf: false }).done();
+    const every = await startProcessScan('/proc', { addon }).done();
     assert.deepEqual(held(every.owners.entries(), zoo.pid), ref, '/proc/PID/fd of every pid');
     let why = '';
     try {
@@ -111,7 +127,7 @@ test('a process with thousands of sockets: native threads, one thread, JS and ss
     gc();
     await new Promise((r) => setImmediate(r));
     gc();
-    const again = await startProcessScan('/proc', { pids, threads: 3 }).done();
+    const again = await startProcessScan('/proc', { pids, threads: 3, addon }).done();
     assert.deepEqual(held(again.owners.entries(), zoo.pid), ref, 'a scan after cancelled ones');
   } finally {
     ns.destroy();
@@ -122,7 +138,8 @@ test('a pid that is gone is skipped, not an error', async () => {
   const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
   const gone = child.pid!;
   await new Promise((r) => child.once('exit', r)); // exited and reaped: /proc/PID is gone
-  for (const opts of [{ threads: 2 }, { threads: 1 }, { native: false }]) {
+  const addon = loadNative(DEFAULT_CONFIG).addon;
+  for (const opts of [{ threads: 2, addon }, { threads: 1, addon }, {}]) {
     const r = await startProcessScan('/proc', { pids: [gone, process.pid], ...opts }).done();
     assert.equal(r.scanned, 1, JSON.stringify(opts));
     assert.equal(r.hidden, 0);

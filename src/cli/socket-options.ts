@@ -8,6 +8,7 @@ import { ALL_MASK, CLOSE, DEFAULT_LS_MASK, LISTEN, maskOf, type StateMask } from
 import { PROTO_UDP } from '../model/table.js';
 import type { ScanOptions } from '../sources/live.js';
 import { scanOptions } from '../snapshot.js';
+import { configFromEnv } from '../sources/config.js';
 import { type OptionSpec, str } from './args.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../i18n/help.js';
@@ -56,10 +57,11 @@ export interface Selection {
 }
 
 /**
- * Turn parsed options and filter words into a scan and a row selection.
- * `defaultStates` applies when neither -a, -l nor a state filter is given.
+ * Turn parsed options and filter words into a scan and a row selection, under the switches
+ * of the command's environment (`io.env`: TCPSTATE_PROC_ROOT, TCPSTATE_NO_BPF, ...;
+ * src/sources/config.ts). `defaultStates` applies when neither -a, -l nor a state filter is given.
  */
-export function selection(values: Record<string, unknown>, filterWords: string[], defaultStates: StateMask): Selection {
+export function selection(values: Record<string, unknown>, filterWords: string[], defaultStates: StateMask, env: Readonly<Record<string, string | undefined>>): Selection {
   const filter = parseFilter(filterWords);
   const udp = Boolean(values['udp']);
   let states = defaultStates;
@@ -82,6 +84,7 @@ export function selection(values: Record<string, unknown>, filterWords: string[]
     memory: Boolean(values['memory']),
     record: str(values['record']),
     replay: str(values['replay']),
+    config: configFromEnv(env),
   });
   return {
     scan,

@@ -10,6 +10,7 @@ import type { CountsView } from '../render/explain.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../i18n/help.js';
 import { scanLive, scanOptions } from '../snapshot.js';
+import { configFromEnv } from '../sources/config.js';
 import { type OptionSpec, str } from './args.js';
 import type { Io } from './io.js';
 
@@ -34,7 +35,7 @@ export function countHelp(lang: Lang): string {
 export async function readStateCounts(values: Record<string, unknown>, io: Io, here: string, optional: boolean): Promise<CountsView | undefined> {
   const procRoot = str(values['proc-root']);
   const netns = str(values['netns']);
-  const opts = scanOptions({ procRoot, netns, tcp: true, udp: false, states: ALL_MASK });
+  const opts = scanOptions({ procRoot, netns, tcp: true, udp: false, states: ALL_MASK, config: configFromEnv(io.env) });
   const counts = newCounts();
   try {
     const r = await scanLive(str(values['source']), opts, (chunk) => {

@@ -13,6 +13,7 @@
 import { ALL_MASK } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
 import { attachProcesses, defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
+import type { ReadConfig } from '../sources/config.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { netDir } from '../sources/proc-source.js';
 import { readSysctls, SYSCTLS } from '../sources/sysctl.js';
@@ -23,6 +24,8 @@ export const BACKLOG_SOURCES: ReadonlySet<string> = new Set(['netlink']);
 
 export interface CollectOptions {
   procRoot?: string;
+  /** How the kernel may be read, resolved by the caller's edge (src/sources/config.ts). */
+  config: ReadConfig;
   netns?: string;
   /** Live source name (`auto` or undefined: the default). */
   source?: string;
@@ -43,9 +46,9 @@ export interface Collected {
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function collectInputs(o: CollectOptions): Promise<Collected> {
-  const procRoot = defaultProcRoot(o.procRoot);
+  const procRoot = defaultProcRoot(o.procRoot, o.config);
   // info: a source that can (netlink) adds tcp_info, whose last_ack_recv dates CLOSE_WAIT.
-  const scan = scanOptions({ procRoot, netns: o.netns, tcp: true, udp: false, states: ALL_MASK, info: true });
+  const scan = scanOptions({ procRoot, netns: o.netns, tcp: true, udp: false, states: ALL_MASK, info: true, config: o.config });
   const captured = scan.origin === 'proc-root';
   const dir = netDir(scan);
   const notices: string[] = [];
@@ -75,7 +78,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
 
   const procs = await attachProcesses(
     [before, now].filter((x) => x !== undefined).map((x) => x.table),
-    procRoot,
+    scan,
   );
   notices.push(...procs.notices);
   warnings.push(...procs.warnings);

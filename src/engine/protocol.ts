@@ -12,6 +12,7 @@ import type { Report } from '../doctor/diagnose.js';
 import type { AggregateOptions, Aggregates } from './aggregates.js';
 import type { GroupKind } from '../history/schema.js';
 import type { SampleSummary } from '../history/sample-row.js';
+import type { ReadConfig } from '../sources/config.js';
 
 /** What a sample must hold. A sample that holds more answers a request for less. */
 export interface SampleWant {
@@ -47,6 +48,8 @@ export interface SampleRequest extends SampleWant {
   id: number;
   /** Live source name (undefined or `auto`: the first available). */
   source?: string;
+  /** How the kernel may be read: the sampler's owner resolved it (src/sources/config.ts). */
+  config: ReadConfig;
 }
 
 /** The columns of a {@link SocketTable} that cross the thread boundary. */

@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { isTcpstateError } from '../model/errors.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
 import { attachProcesses, liveSnapshot, scanOptions } from '../snapshot.js';
+import type { ReadConfig } from '../sources/config.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { loadNative, type NativeAddon, type StatesHandle } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
@@ -33,13 +34,13 @@ const now = (): number => performance.timeOrigin + performance.now();
  * and /proc/sys then show this thread's namespace. Else through a process living there
  * (counters only: /proc/sys shows the reader's namespace).
  */
-function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean): { counters?: Counters; sysctls?: Sysctls; sysctlsUnavailable?: string } {
-  const opts = scanOptions({ netns });
+function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean, config: ReadConfig): { counters?: Counters; sysctls?: Sysctls; sysctlsUnavailable?: string } {
+  const opts = scanOptions({ netns, config });
   const unread = (c: Counters): Counters | undefined => (c.missing.length === 4 ? undefined : c);
   if (netns === undefined) {
     return { counters: unread(readCounters(opts.procRoot, now)), ...(wantSysctls ? { sysctls: readSysctls(opts.procRoot) } : {}) };
   }
-  const native = opts.origin === 'live' ? loadNative() : undefined;
+  const native = opts.origin === 'live' ? loadNative(config) : undefined;
   if (native?.addon) {
     const path = netnsPath(netns);
     netnsId(path);
@@ -70,18 +71,18 @@ function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean): { 
 function startWalk(r: SampleRequest, opts: ReturnType<typeof scanOptions>): { addon: NativeAddon; handle: StatesHandle } | undefined {
   if (!r.metrics || r.metrics.byProcess || r.rows !== false || r.findings || r.processes) return undefined;
   if ((r.source !== undefined && r.source !== 'auto') || opts.origin !== 'live') return undefined;
-  const native = loadNative();
+  const native = loadNative(r.config);
   if (!native.addon) return undefined;
-  const handle = startPortWalk(native.addon, r.netns === undefined ? undefined : netnsPath(r.netns));
+  const handle = startPortWalk(native.addon, r.netns === undefined ? undefined : netnsPath(r.netns), r.config);
   return handle ? { addon: native.addon, handle } : undefined;
 }
 
 async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: ArrayBuffer[] }> {
   const t0 = performance.now();
   const takenAt = Date.now();
-  const opts = scanOptions({ netns: r.netns, tcp: true, udp: false, states: ALL_MASK });
+  const opts = scanOptions({ netns: r.netns, tcp: true, udp: false, states: ALL_MASK, config: r.config });
   const walk = startWalk(r, opts);
-  const files = readNamespaceFiles(r.netns, r.sysctls === true);
+  const files = readNamespaceFiles(r.netns, r.sysctls === true, r.config);
   const atMs = files.counters?.atMs ?? now();
   // Listeners' queues: a sock_diag dump of listening sockets alone, while the walk runs.
   const listeners = walk ? await liveSnapshot(r.source, { ...opts, states: 1 << LISTEN }) : undefined;
@@ -112,7 +113,7 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
   let processes: WireSample['processes'];
   const notices = [...snap.notices];
   if (r.processes) {
-    const p = await attachProcesses(snap.table, opts.procRoot);
+    const p = await attachProcesses(snap.table, opts);
     processes = { scanned: p.scanned, hidden: p.hidden };
     notices.push(...p.notices);
   }
@@ -179,11 +180,11 @@ let trimmedAt = 0;
  * thread: glibc's arenas keep those pages (+40 MiB an hour at 100k sockets, a sample a second)
  * unless asked to give them back.
  */
-function trimNow(): void {
+function trimNow(config: ReadConfig): void {
   const now = Date.now();
   if (now - trimmedAt < TRIM_EVERY_MS) return;
   trimmedAt = now;
-  loadNative().addon?.mallocTrim?.();
+  loadNative(config).addon?.mallocTrim?.();
 }
 
 // Requests run one after another: the native dump shares one buffer, and a namespace is
@@ -204,6 +205,6 @@ port.on('message', (m: SampleRequest | { close: true }) => {
         : { id: m.id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
       port.postMessage(err);
     }
-    trimNow();
+    trimNow(m.config);
   });
 });

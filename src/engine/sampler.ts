@@ -14,7 +14,8 @@ import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { TcpstateError, type ErrorCode } from '../model/errors.js';
 import { SocketTable } from '../model/table.js';
-import { fromWire, type SampleWant, type WireError, type WireSample } from './protocol.js';
+import { DEFAULT_CONFIG, type ReadConfig } from '../sources/config.js';
+import { fromWire, type SampleRequest, type SampleWant, type WireError, type WireSample } from './protocol.js';
 
 export type { SampleWant } from './protocol.js';
 
@@ -32,6 +33,8 @@ export interface Sample extends Omit<WireSample, 'id' | 'ok' | 'table'> {
 export interface SamplerOptions {
   /** Live source name; undefined or `auto`: the first available. */
   source?: string;
+  /** How the kernel may be read, resolved by the caller's edge (src/sources/config.ts); default: no switch set. */
+  config?: ReadConfig;
   /** Longest a sample may take before its requests fail (ms; default 30 s). */
   timeoutMs?: number;
 }
@@ -161,7 +164,8 @@ export class Sampler {
     this.pending.set(id, { want: fixed, promise, resolve, reject, timer });
     const w = this.start();
     w.ref();
-    w.postMessage({ id, ...fixed, ...(this.opts.source === undefined ? {} : { source: this.opts.source }) });
+    const request: SampleRequest = { id, ...fixed, ...(this.opts.source === undefined ? {} : { source: this.opts.source }), config: this.opts.config ?? DEFAULT_CONFIG };
+    w.postMessage(request);
     return promise;
   }
 

@@ -7,6 +7,7 @@
  * @module
  */
 import { fs } from '../builtins.js';
+import type { ReadConfig } from '../sources/config.js';
 import { loadNative, type NativeAddon, type TraceHandle } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { countRows } from '../trace/counts.js';
@@ -31,10 +32,10 @@ export interface TransitionCounter {
  * Start counting in namespace `netns` (a name or path; undefined: this process's own).
  * Returns the counter, or why counting is not possible here.
  */
-export function startTransitionCounter(netns: string | undefined, addonIn?: NativeAddon): TransitionCounter | { why: string } {
+export function startTransitionCounter(netns: string | undefined, config: ReadConfig, addonIn?: NativeAddon): TransitionCounter | { why: string } {
   let addon = addonIn;
   if (!addon) {
-    const n = loadNative();
+    const n = loadNative(config);
     if (!n.addon) return { why: `the native addon is not loaded: ${n.why}` };
     addon = n.addon;
   }

@@ -8,8 +8,8 @@ import { type Catalogue, catalogue } from './catalogue.js';
 
 export type Lang = 'en' | 'zh';
 
-/** The language the environment asks for (src/lang.ts). */
-export function langOf(env: Record<string, string | undefined> = process.env): Lang {
+/** The language the environment asks for (src/lang.ts); without one (a library caller), English. */
+export function langOf(env: Record<string, string | undefined> = {}): Lang {
   return langFromEnv(env);
 }
 

@@ -28,6 +28,7 @@ import { isLoopback, type ListenAddress } from './listen.js';
 import { MESSAGES } from '../i18n/serve.js';
 import type { TransitionStreams } from './transitions.js';
 import type { WebRoutes } from '../web/routes.js';
+import type { ReadConfig } from '../sources/config.js';
 import { exposition } from './metrics/registry.js';
 import type { MetricsOptions, NamespaceScrape, ScrapeContext } from './metrics/types.js';
 
@@ -38,6 +39,8 @@ export interface ServeOptions {
   metrics: MetricsOptions;
   /** Live source name. */
   source?: string;
+  /** How the kernel may be read, resolved from serve's environment (src/sources/config.ts). */
+  config: ReadConfig;
   /** Requests handled at once; more get 503. */
   maxRequests: number;
   /** Longest a request may take, ms; then 503. */
@@ -71,7 +74,7 @@ export class TcpstateServer {
   constructor(private readonly o: ServeOptions) {
     const m = o.metrics;
     this.aggregateOptions = { ...(m.ports ? { ports: [...m.ports].sort((a, b) => a - b) } : {}), top: m.top, byProcess: m.byProcess };
-    this.sampler = new Sampler({ ...(o.source === undefined ? {} : { source: o.source }), timeoutMs: Math.max(o.requestTimeoutMs, 1000) });
+    this.sampler = new Sampler({ ...(o.source === undefined ? {} : { source: o.source }), config: o.config, timeoutMs: Math.max(o.requestTimeoutMs, 1000) });
   }
 
   /** Bind every listen address; resolves to the bound `host:port`s. */
@@ -284,7 +287,7 @@ export class TcpstateServer {
     }
     if (!this.streams) {
       const { TransitionStreams } = await import('./transitions.js');
-      this.streams ??= new TransitionStreams(this.o.log);
+      this.streams ??= new TransitionStreams(this.o.log, this.o.config);
     }
     if ((await this.streams.count()) >= MAX_STREAMS) {
       res.setHeader('Retry-After', '5');

@@ -13,6 +13,7 @@ import type { ServerResponse } from 'node:http';
 import { isTcpstateError } from '../model/errors.js';
 import type { TransitionMatch } from '../trace/match.js';
 import type { Transition } from '../trace/tracker.js';
+import type { ReadConfig } from '../sources/config.js';
 
 /** Unsent bytes after which a subscriber is dropped. */
 export const MAX_UNSENT = 1 << 20;
@@ -36,7 +37,10 @@ export class TransitionStreams {
   private readonly upstreams = new Map<string, Promise<Upstream>>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly log: (line: string) => void) {
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly config: ReadConfig,
+  ) {
     this.timer = setInterval(() => {
       for (const u of this.upstreams.values())
         void u.then(
@@ -106,12 +110,12 @@ export class TransitionStreams {
       this.log(`transitions: ${e.message}`);
       for (const s of up.subscribers) s.res.end(`event: error\ndata: ${JSON.stringify({ message: e.message })}\n\n`);
     };
-    const native = loadNative();
+    const native = loadNative(this.config);
     if (native.addon) {
       try {
         const session = startTrace(
           native.addon,
-          { ...(netns === undefined ? {} : { netns }) },
+          { ...(netns === undefined ? {} : { netns }), config: this.config },
           (ts) => {
             send(ts);
             const lost = session.lost();
@@ -131,7 +135,7 @@ export class TransitionStreams {
     } else {
       up.fallback = `the native addon is not loaded: ${native.why}`;
     }
-    const polled = await followBySnapshots({ ...(netns === undefined ? {} : { netns }), intervalMs: 500 }, send, fail);
+    const polled = await followBySnapshots({ ...(netns === undefined ? {} : { netns }), intervalMs: 500, config: this.config }, send, fail);
     up.stop = () => polled.stop();
     return up;
   }

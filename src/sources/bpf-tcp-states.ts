@@ -9,7 +9,7 @@
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { Warnings } from '../model/warnings.js';
-import { readConfig } from './config.js';
+import type { ReadConfig } from './config.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import type { ScanOptions, ScanResult } from './live.js';
@@ -100,7 +100,7 @@ export interface Prefetch {
  */
 export function bpfCount(addon: NativeAddon, opts: ScanOptions, netnsFile: string | undefined, counts: Float64Array): ScanResult | undefined {
   const early = opts.started;
-  if (readConfig().noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+  if (opts.config.noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
   const t = newTally();
   const use = netnsFile === undefined ? early : undefined;
   try {
@@ -171,8 +171,8 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
  * the namespace file `netnsFile`) on the addon's thread; undefined where BPF is turned off.
  * {@link finishPortWalk} takes its columns.
  */
-export function startPortWalk(addon: NativeAddon, netnsFile: string | undefined): StatesHandle | undefined {
-  if (readConfig().noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
+export function startPortWalk(addon: NativeAddon, netnsFile: string | undefined, config: Pick<ReadConfig, 'noBpf'>): StatesHandle | undefined {
+  if (config.noBpf || typeof addon.bpfTcpStatesStart !== 'function') return undefined;
   return addon.bpfTcpStatesStart(netnsFile, true);
 }
 

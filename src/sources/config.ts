@@ -1,7 +1,9 @@
 /**
  * The environment switches of how tcpstate reads the kernel, each defined and documented
- * here once, read from the environment in one place ({@link readConfig}). The library
- * below this module takes the resolved object, never `process.env`.
+ * here once. The edges resolve them ({@link configFromEnv} over the CLI's `io.env`, serve's
+ * and the samplers' requests carry the result) and hand the object down in the scan options
+ * (`ScanOptions.config`): no module below reads `process.env` or keeps a configuration of
+ * its own, so two scans in one process may be read two ways.
  * @module
  */
 
@@ -33,9 +35,5 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   };
 }
 
-let current: ReadConfig | undefined;
-
-/** This process's switches, read from its environment once. */
-export function readConfig(): ReadConfig {
-  return (current ??= configFromEnv(process.env));
-}
+/** No switch set: what a library caller gets that passes no environment. */
+export const DEFAULT_CONFIG: ReadConfig = Object.freeze(configFromEnv({}));

@@ -7,6 +7,7 @@
 import type { StateMask } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
 import type { ChunkSink } from './proc-net.js';
+import type { ReadConfig } from './config.js';
 
 /**
  * Where a scan's sockets come from: the running kernel (`live`, the one /proc), a captured
@@ -21,6 +22,8 @@ export interface ScanOptions {
   origin: Origin;
   /** The proc tree to read: /proc when `origin` is `live`. */
   procRoot: string;
+  /** The environment's switches, resolved by the caller's edge (src/sources/config.ts). */
+  config: ReadConfig;
   /** A named network namespace to read instead of the current one. */
   netns?: string;
   tcp: boolean;

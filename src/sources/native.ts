@@ -4,7 +4,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import { readConfig } from './config.js';
+import type { ReadConfig } from './config.js';
 
 /** A sock_diag dump request (see native/tcpstate_netlink.c). */
 export interface DumpRequest {
@@ -106,9 +106,13 @@ let loaded: { addon?: NativeAddon; why?: string } | undefined;
 /** Where the built addon lives, relative to this file in dist/src/sources/. */
 const ADDON = '../../../native/build/Release/tcpstate_netlink.node';
 
-export function loadNative(): { addon?: NativeAddon; why?: string } {
+/**
+ * The addon, loaded on first use and kept; under a configuration that turns it off
+ * (`noNative`, TCPSTATE_NO_NATIVE=1) none, whatever an earlier call loaded.
+ */
+export function loadNative(config: Pick<ReadConfig, 'noNative'>): { addon?: NativeAddon; why?: string } {
+  if (config.noNative) return { why: 'TCPSTATE_NO_NATIVE=1' };
   if (loaded) return loaded;
-  if (readConfig().noNative) return (loaded = { why: 'TCPSTATE_NO_NATIVE=1' });
   if (process.platform !== 'linux') return (loaded = { why: 'netlink is Linux only' });
   try {
     const req = createRequire(import.meta.url);

@@ -7,7 +7,6 @@
  */
 import { AtomicFile } from '../atomic-file.js';
 import { TcpstateError } from '../model/errors.js';
-import { readConfig } from './config.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 import { bpfCount } from './bpf-tcp-states.js';
@@ -125,7 +124,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
   const buf = buffer();
   const netns = nsPath(opts);
   // A recording is one dump: `TCPDIAG_FILE=FILE ss` stops at the first NLMSG_DONE.
-  const config = readConfig();
+  const config = opts.config;
   const perFamily = config.netlinkPerFamily;
   const parallel = opts.parallel === true && opts.record === undefined && !config.netlinkSerial;
   const rec = opts.record === undefined ? undefined : new RecordFile(opts.record);
@@ -148,7 +147,7 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
 }
 
 function why(opts: ScanOptions): string | undefined {
-  const n = loadNative();
+  const n = loadNative(opts.config);
   if (!n.addon) return n.why;
   if (opts.origin === 'proc-root') return 'a captured proc root is read by the proc source';
   return undefined;
@@ -158,20 +157,20 @@ export const netlinkSource: LiveSource = {
   name: 'netlink',
   unavailable: why,
   scan(opts: ScanOptions, sink: ChunkSink): ScanResult {
-    const addon = loadNative().addon!;
+    const addon = loadNative(opts.config).addon!;
     const dec = new SockDiagDecoder(sink);
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     dec.end();
     return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
   collect(opts: ScanOptions, into: SocketTable): ScanResult {
-    const addon = loadNative().addon!;
+    const addon = loadNative(opts.config).addon!;
     const dec = new SockDiagDecoder(() => {}, { into });
     dumpRaw(addon, opts, (buf, n) => dec.feed(buf, 0, n));
     return { warnings: dec.warnings.list(), notices: [], dumps: dec.stats.dumps };
   },
   count(opts: ScanOptions, counts: Float64Array): ScanResult {
-    const addon = loadNative().addon!;
+    const addon = loadNative(opts.config).addon!;
     // TCP alone, not recorded: one BPF iterator walk where it runs (root, kernel BTF).
     if (opts.tcp && !opts.udp && opts.record === undefined) {
       let viaBpf;

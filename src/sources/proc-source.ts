@@ -36,7 +36,7 @@ export const procSource: LiveSource = {
   scan(opts: ScanOptions, sink: ChunkSink): ScanResult {
     // With the addon, enter the namespace itself: this works for namespaces no process
     // lives in, and /proc/thread-self/net then shows it.
-    const addon = opts.netns !== undefined && opts.origin === 'live' ? loadNative().addon : undefined;
+    const addon = opts.netns !== undefined && opts.origin === 'live' ? loadNative(opts.config).addon : undefined;
     let back: number | undefined;
     if (addon) {
       const path = netnsPath(opts.netns!);

@@ -8,17 +8,16 @@
  * Uint32Arrays and one `comm` per pid, merged here. Linear in processes and fds.
  *
  * Start it before reading the sockets ({@link startProcessScan}); the threads scan while
- * this thread dumps the socket table, then this thread joins the scan. On the live machine
- * as root the addon's BPF task_file iterator (native/bpf_owners.c) gives the same triples
- * without a syscall per fd, and is used instead where it runs.
+ * this thread dumps the socket table, then this thread joins the scan. This is the `proc`
+ * implementation of src/sources/owners.ts's `OwnerSource` (the other is the BPF iterator);
+ * callers choose through that module.
  * @module
  */
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { Warning } from '../model/errors.js';
 import type { Owner, OwnerLookup } from '../model/table.js';
-import { readConfig } from './config.js';
-import { loadNative, type NativeAddon, type NativeScan } from './native.js';
+import type { NativeAddon, NativeScan } from './native.js';
 import { capWarnings, listPids, type ProcessScan, readComm } from './processes.js';
 
 /** The flat result of scanning some pids. */
@@ -253,45 +252,21 @@ export interface ScanOptions {
   threads?: number;
   /** Scan these pids instead of every pid under the proc root. */
   pids?: readonly number[];
-  /** false: the JS path (worker + readlinkSync) even when the addon is loaded. */
-  native?: boolean;
-  /** false: read /proc/PID/fd even where the BPF iterator could run. */
-  bpf?: boolean;
+  /** The native addon, whose threads scan (native/fd_scan.c); absent: the JS path (worker + readlinkSync). */
+  addon?: NativeAddon;
 }
 
 /**
- * Start scanning /proc/PID/fd of every pid: on native threads when the addon is loaded
+ * Start scanning /proc/PID/fd of every pid: on native threads when given the addon
  * (by default {@link defaultScanThreads} of them besides this one), else on one worker;
  * `done()` joins in. With `threads: 1` (or, in JS, when the worker cannot start)
  * everything is scanned on this thread, in `done()`.
  */
 export function startProcessScan(procRoot: string, opts: ScanOptions = {}): PendingScan {
   const list = opts.pids ? [...opts.pids] : listPids(procRoot);
-  const addon = opts.native === false ? undefined : loadNative().addon;
-  // The live machine as root: one BPF iterator instead of a readlink per fd, when it runs.
-  if (addon && procRoot === '/proc' && !opts.pids && opts.bpf !== false && !readConfig().noBpf) {
-    const triples = bpfTriples(addon);
-    if (triples) {
-      const scan = nativeTriples(procRoot, { triples, hidden: 0, scanned: list.length });
-      return {
-        async done() {
-          return mergeTriples([scan]);
-        },
-      };
-    }
-  }
+  const addon = opts.addon;
   if (addon && list.length > 0) return startNative(addon, procRoot, list, opts.threads === undefined ? defaultScanThreads() : Math.max(0, Math.floor(opts.threads) - 1));
   return startWorker(procRoot, list, opts.threads ?? 2);
-}
-
-/** Socket owners from the addon's BPF iterator (native/bpf_owners.c), or undefined where it cannot run. */
-export function bpfTriples(addon: NativeAddon): Uint32Array | undefined {
-  try {
-    return addon.bpfOwners();
-  } catch {
-    // No BTF, no CAP_BPF, another pid namespace, a kernel that refuses: /proc/PID/fd instead.
-    return undefined;
-  }
 }
 
 function startNative(addon: NativeAddon, procRoot: string, list: number[], background: number): PendingScan {

@@ -1,13 +1,13 @@
 /**
- * Process attribution: socket inode → the processes holding it, from one pass over
- * /proc/PID/fd. The pass reads only fd directories and, for processes that hold a socket,
- * their `comm`; it is linear in the number of open files.
+ * What the /proc/PID/fd pass (src/sources/process-scan.ts) and the owner sources
+ * (src/sources/owners.ts) share: a scan's result, the pids of a proc root, a process's
+ * `comm` read bounded, fd link targets.
  * @module
  */
 import { fs } from '../builtins.js';
 import type { Warning } from '../model/errors.js';
 import { capWarnings as capPerCode } from '../model/warnings.js';
-import type { Owner, OwnerLookup } from '../model/table.js';
+import type { OwnerLookup } from '../model/table.js';
 import { readHead } from './small-file.js';
 
 export interface ProcessScan {
@@ -85,44 +85,4 @@ export function readComm(procRoot: string, pid: number, warnings?: Warning[]): s
 /** The warnings of a scan, at most `keep` of each code and one summary counting the rest. */
 export function capWarnings(warnings: Warning[], keep = 3): Warning[] {
   return capPerCode(warnings, keep);
-}
-
-/**
- * Scan the fd directories of `pids` (all of them by default). `wanted`, when given,
- * limits the result to those inodes (the walk still reads every fd link).
- */
-export function scanProcesses(procRoot: string, pids: number[] = listPids(procRoot), wanted?: Set<number>): ProcessScan {
-  const owners = new Map<number, Owner[]>();
-  const warnings: Warning[] = [];
-  let hidden = 0;
-  let scanned = 0;
-  for (const pid of pids) {
-    const dir = `${procRoot}/${pid}/fd`;
-    let fds: string[];
-    try {
-      fds = fs.readdirSync(dir);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' || code === 'EPERM') hidden++;
-      continue; // ENOENT: the process exited between listing and reading
-    }
-    scanned++;
-    let comm: string | undefined;
-    for (const fd of fds) {
-      let target: string;
-      try {
-        target = fs.readlinkSync(`${dir}/${fd}`);
-      } catch {
-        continue;
-      }
-      const ino = parseSocketLink(target);
-      if (ino < 0 || (wanted && !wanted.has(ino))) continue;
-      comm ??= readComm(procRoot, pid, warnings);
-      const o: Owner = { pid, program: comm, fd: Number(fd) };
-      const list = owners.get(ino);
-      if (list) list.push(o);
-      else owners.set(ino, [o]);
-    }
-  }
-  return { owners, hidden, scanned, warnings: capWarnings(warnings) };
 }

@@ -1,6 +1,7 @@
 /**
- * Socket owners for the trace, from the kernel: inode -> pid from the BPF owner iterator
- * (native/bpf_owners.c, one walk of every open file, ~20 ms), walked again when an inode is
+ * Socket owners for the trace: inode -> pid from the owner source every command shares
+ * (src/sources/owners.ts: the BPF owner iterator, native/bpf_owners.c, one walk of every open
+ * file, ~20 ms; /proc/PID/fd where BPF is switched off), walked again when an inode is
  * not in the last walk (a socket created since), at most every {@link REWALK_MS} and never
  * more than a tenth of the time ({@link REWALK_FACTOR}); program
  * names from /proc/PID/comm; the listeners of the traced namespace at start from sock_diag.
@@ -10,7 +11,8 @@ import type { Warning } from '../model/errors.js';
 import { ALL_MASK, maskOf, LISTEN } from '../model/state.js';
 import { SocketTable, type Owner } from '../model/table.js';
 import { readComm } from '../sources/processes.js';
-import type { NativeAddon } from '../sources/native.js';
+import type { ReadConfig } from '../sources/config.js';
+import type { OwnerSource as Owners } from '../sources/owners.js';
 import { netlinkSource } from '../sources/netlink-source.js';
 import type { OwnerSource } from './tracker.js';
 
@@ -33,9 +35,11 @@ export class KernelOwners implements OwnerSource {
   readonly warnings: Warning[] = [];
   private broken = false;
 
+  private readonly procRoot = '/proc';
+
   constructor(
-    private addon: NativeAddon,
-    private procRoot = '/proc',
+    private readonly source: Owners,
+    private readonly config: ReadConfig,
   ) {
     this.walk();
   }
@@ -45,7 +49,7 @@ export class KernelOwners implements OwnerSource {
     this.lastWalk = performance.now();
     let t: Uint32Array;
     try {
-      t = this.addon.bpfOwners();
+      t = this.source.walk();
       const took = performance.now() - this.lastWalk;
       this.nextWalk = this.lastWalk + Math.max(REWALK_MS, REWALK_FACTOR * took);
     } catch (e) {
@@ -89,7 +93,7 @@ export class KernelOwners implements OwnerSource {
   learnListeners(netns: number, nsName: string | undefined): void {
     const t = new SocketTable(64);
     try {
-      netlinkSource.collect!({ origin: 'live', procRoot: this.procRoot, netns: nsName, tcp: true, udp: false, v4: true, v6: true, states: maskOf(LISTEN) & ALL_MASK }, t);
+      netlinkSource.collect!({ origin: 'live', procRoot: this.procRoot, config: this.config, netns: nsName, tcp: true, udp: false, v4: true, v6: true, states: maskOf(LISTEN) & ALL_MASK }, t);
     } catch (e) {
       this.warnings.push({ code: 'W_NO_OWNERS', message: `listeners present at start not read: ${(e as Error).message}`, where: {} });
       return;

@@ -10,6 +10,8 @@ import type { NativeAddon, TraceHandle } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { parseTraceEvents } from './events.js';
 import { KernelOwners } from './owners.js';
+import type { ReadConfig } from '../sources/config.js';
+import { ownerSource } from '../sources/owners.js';
 import { TimewaitFollower, type TwDump, type TwRow } from './timewait.js';
 import { Tracker, type Transition } from './tracker.js';
 import { SocketTable, TIMER_TIMEWAIT } from '../model/table.js';
@@ -21,7 +23,7 @@ export const FOLLOW_MS = 100;
 export const FOLLOW_SLOW_MS = 1000;
 
 /** Timewait sockets of a namespace from sock_diag (path undefined: this process's). */
-export function dumpTimewait(path: string | undefined): TwRow[] | 'gone' {
+export function dumpTimewait(path: string | undefined, config: ReadConfig): TwRow[] | 'gone' {
   if (path !== undefined) {
     try {
       netnsId(path);
@@ -30,7 +32,7 @@ export function dumpTimewait(path: string | undefined): TwRow[] | 'gone' {
     }
   }
   const t = new SocketTable(64);
-  netlinkSource.collect!({ origin: 'live', procRoot: '/proc', netns: path, tcp: true, udp: false, v4: true, v6: true, states: maskOf(TIME_WAIT, FIN_WAIT2) }, t);
+  netlinkSource.collect!({ origin: 'live', procRoot: '/proc', config, netns: path, tcp: true, udp: false, v4: true, v6: true, states: maskOf(TIME_WAIT, FIN_WAIT2) }, t);
   const rows: TwRow[] = [];
   for (let i = 0; i < t.length; i++) {
     if (t.timer[i] !== TIMER_TIMEWAIT) continue;
@@ -48,6 +50,8 @@ export interface TraceOptions {
   ringBytes?: number;
   /** Count changes in the kernel only: no events (see {@link TraceSession.counts}). */
   countOnly?: boolean;
+  /** How the kernel may be read (owners, timewait dumps), resolved by the caller's edge (src/sources/config.ts). */
+  config: ReadConfig;
 }
 
 export interface TraceSession {
@@ -73,13 +77,13 @@ export interface TraceSession {
  */
 export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions: (ts: Transition[]) => void, onError: (e: Error) => void): TraceSession {
   const nsInode = opts.netns === undefined ? 0 : netnsId(netnsPath(opts.netns)).ino;
-  const owners = new KernelOwners(addon);
+  const owners = new KernelOwners(ownerSource({ procRoot: '/proc', origin: 'live', config: opts.config }), opts.config);
   const selfNs = fs.statSync('/proc/self/ns/net').ino;
   const path = opts.netns === undefined ? undefined : netnsPath(opts.netns);
   owners.learnListeners(nsInode || selfNs, opts.netns);
   let tracker: Tracker | undefined;
   const follower = new TimewaitFollower();
-  const dump: TwDump = (ns) => (ns === nsInode && path !== undefined ? dumpTimewait(path) : ns === selfNs ? dumpTimewait(undefined) : 'unreadable');
+  const dump: TwDump = (ns) => (ns === nsInode && path !== undefined ? dumpTimewait(path, opts.config) : ns === selfNs ? dumpTimewait(undefined, opts.config) : 'unreadable');
   let timer: NodeJS.Timeout | undefined;
   let due = 0;
   const poll = (): void => {

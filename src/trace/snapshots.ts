@@ -10,6 +10,7 @@ import { formatAddr } from '../model/address.js';
 import { CLOSE, type StateCode } from '../model/state.js';
 import type { SocketTable } from '../model/table.js';
 import type { Endpoints, Transition } from './tracker.js';
+import type { ReadConfig } from '../sources/config.js';
 
 interface Seen extends Endpoints {
   state: StateCode;
@@ -113,10 +114,10 @@ export interface SnapshotTrace {
  * Follow state changes by snapshots of `netns` (undefined: this process's) every
  * `intervalMs`, with owners; `onTransitions` gets each snapshot's changes.
  */
-export async function followBySnapshots(o: { netns?: string; intervalMs: number }, onTransitions: (ts: Transition[]) => void, onError: (e: Error) => void): Promise<SnapshotTrace> {
+export async function followBySnapshots(o: { netns?: string; intervalMs: number; config: ReadConfig }, onTransitions: (ts: Transition[]) => void, onError: (e: Error) => void): Promise<SnapshotTrace> {
   const [{ Sampler }, { netnsId, netnsPath }, { fs }] = await Promise.all([import('../engine/sampler.js'), import('../sources/netns.js'), import('../builtins.js')]);
   const ino = o.netns === undefined ? fs.statSync('/proc/self/ns/net').ino : netnsId(netnsPath(o.netns)).ino;
-  const sampler = new Sampler();
+  const sampler = new Sampler({ config: o.config });
   const differ = new SnapshotDiffer(ino);
   const want = { ...(o.netns === undefined ? {} : { netns: o.netns }), processes: true };
   let stopped = false;

@@ -54,7 +54,7 @@ async function take(r: TickRequest): Promise<TickReply> {
   const notices = [...s.notices];
   const warnings = [...s.warnings];
   if (rows) {
-    const owners = await (await import('../sources/process-scan.js')).startProcessScan(scan.procRoot).done();
+    const owners = await (await import('../sources/owners.js')).ownerSource(scan).start().done();
     rows.owners = owners.owners;
     warnings.push(...owners.warnings);
     if (owners.hidden > 0) notices.push(hiddenNotice(owners.hidden));

@@ -86,7 +86,7 @@ describe('what is coloured', () => {
     const { selection } = await import('../../src/cli/socket-options.js');
     const { ALL_MASK } = await import('../../src/model/state.js');
     const io = { out: () => {}, err: () => {}, env: {}, argOffset: 0, stdin: async () => Buffer.alloc(0) };
-    const read = await readCaptures([FIXTURE], io, { sel: selection({ all: true }, [], ALL_MASK), tables: true, format: undefined });
+    const read = await readCaptures([FIXTURE], io, { sel: selection({ all: true }, [], ALL_MASK, {}), tables: true, format: undefined });
     const t = read.picked[0]!.table!;
     const plan = planLs(t, {});
     let text = '';

@@ -11,6 +11,7 @@ import { acceptQueue } from '../../src/doctor/rules/accept-queue.js';
 import { defaultThresholds } from '../../src/doctor/thresholds.js';
 import { LISTEN } from '../../src/model/state.js';
 import { doctorIn, findingsOf, startLoad } from '../lib/doctor.js';
+import { DEFAULT_CONFIG } from '../../src/sources/config.js';
 import { kernelOrSkip, Netns } from '../lib/netns.js';
 
 test('accept-queue: a listener that never accepts overflows', async (t) => {
@@ -53,7 +54,7 @@ test('accept-queue: a listener that never accepts overflows', async (t) => {
     }
 
     // The same inputs, as a netlink source would give them: Send-Q of LISTEN = backlog.
-    const { inputs } = await collectInputs({ netns: ns.name, intervalMs: 1000 });
+    const { inputs } = await collectInputs({ netns: ns.name, intervalMs: 1000, config: DEFAULT_CONFIG });
     assert.ok(inputs.sysctlsUnavailable?.includes(ns.name), "sysctls are not the namespace's when read from outside");
     const tb = inputs.now.table;
     let row = -1;

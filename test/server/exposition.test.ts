@@ -13,6 +13,7 @@ import { doctorReport } from '../../src/engine/documents.js';
 import type { Sample } from '../../src/engine/sampler.js';
 import { KNOWN_CODES } from '../../src/model/state.js';
 import { liveSnapshot, scanOptions } from '../../src/snapshot.js';
+import { DEFAULT_CONFIG } from '../../src/sources/config.js';
 import { readCounters } from '../../src/sources/counters.js';
 import { escapeLabel, wantsOpenMetrics } from '../../src/server/exposition.js';
 import { exposition } from '../../src/server/metrics/registry.js';
@@ -25,7 +26,7 @@ const ROOT = join(REPO, 'test', 'fixtures', 'proc-doctor', 'root');
 const TIMING = /^tcpstate_(scrape_duration_seconds|sample_duration_seconds|scan_duration_seconds|collector_duration_seconds)[{ ]/;
 
 async function fixtureSample(): Promise<Sample> {
-  const snap = await liveSnapshot('proc', scanOptions({ procRoot: ROOT }));
+  const snap = await liveSnapshot('proc', scanOptions({ procRoot: ROOT, config: DEFAULT_CONFIG }));
   const counters = readCounters(ROOT, () => 0);
   return { table: snap.table, source: snap.source, warnings: snap.warnings, notices: snap.notices, takenAt: 0, atMs: 0, scanMs: 1, totalMs: 1, counters };
 }

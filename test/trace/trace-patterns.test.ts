@@ -37,18 +37,31 @@ async function traceOf(ns: Netns): Promise<TraceRun<Line>> {
   return tr;
 }
 
-/** Each socket's events on `port` (local or remote), by kernel socket, in order; a socket's address the kernel gives again to a new one starts another list. */
+/**
+ * Each socket's events on `port` (local or remote), by kernel socket, in order; a socket's
+ * address the kernel gives again to a new one starts another list. A TIME_WAIT seen by a
+ * later dump (`observed`) can come after the freed address was given to the next
+ * connection's socket: it joins the list whose ports it has (0, not yet known, matches any).
+ */
 function sockets(lines: Line[], port: number): Line[][] {
-  const m = new Map<string, Line[]>();
+  const latest = new Map<string, Line[]>();
+  const byPorts = new Map<string, Line[]>();
   const out: Line[][] = [];
+  const ports = (l: Line): string | undefined => (l.local.port !== 0 && l.remote.port !== 0 ? `${l.socket} ${l.local.port} ${l.remote.port}` : undefined);
   for (const l of lines) {
     if (l.local.port !== port && l.remote.port !== port) continue;
     const born = (l.from === 'CLOSE' && l.to !== 'CLOSE') || (l.from === 'LISTEN' && l.to === 'SYN_RECV');
-    if (!m.has(l.socket) || born) {
-      m.set(l.socket, []);
-      out.push(m.get(l.socket)!);
+    let list = born ? undefined : latest.get(l.socket);
+    const mine = ports(l);
+    const theirs = list?.map(ports).find((k) => k !== undefined);
+    if (list && mine !== undefined && theirs !== undefined && mine !== theirs) list = byPorts.get(mine);
+    if (!list) {
+      list = [];
+      latest.set(l.socket, list);
+      out.push(list);
     }
-    m.get(l.socket)!.push(l);
+    list.push(l);
+    if (mine !== undefined && !byPorts.has(mine)) byPorts.set(mine, list);
   }
   return out;
 }

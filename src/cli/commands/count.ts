@@ -58,7 +58,7 @@ export const count: Command = {
       if (values[k] !== undefined) throw new TcpstateError('ERR_USAGE', `--${k} applies to agent URLs: tcpstate count --hosts http://HOST:PORT ...`, { field: `--${k}` });
     }
     const { inputs, filter } = splitPositionals(positionals);
-    const sel = selection(values, filter, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK);
+    const sel = selection(values, filter, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK, io.env);
     if (inputs.length > 0) return countCaptures(io, values, inputs, sel, { format, byText, top, fleet });
     if (fleet) throw new TcpstateError('ERR_USAGE', '--hosts and --group read capture files: tcpstate count --hosts FILE...', { field: '--hosts' });
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate count --input-format NAME FILE...', { field: '--input-format' });
@@ -80,7 +80,7 @@ export const count: Command = {
       method = r.method;
     } else {
       // Process attribution runs on background threads while this thread reads the sockets.
-      const pending = key?.by === 'process' ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
+      const pending = key?.by === 'process' ? (await import('../../sources/owners.js')).ownerSource(sel.scan).start() : undefined;
       const rows = new SocketTable(4096);
       r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
         countStates(chunk, keep, counts);

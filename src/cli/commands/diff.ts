@@ -87,7 +87,7 @@ export const diff: Command = {
       throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);
     if (inputs.length === 1 && !values['live']) throw new TcpstateError('ERR_USAGE', `diff needs a second side: AFTER, or --live for the live table (tcpstate diff ${inputs[0]} --live)`);
     const top = values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 0);
-    const sel = selection(values, filter, ALL_MASK);
+    const sel = selection(values, filter, ALL_MASK, io.env);
     const warnings: Warning[] = [];
     const before = (await fromCapture(io, inputs[0]!, values, sel, warnings))!;
     let after: Side | undefined;

@@ -15,6 +15,7 @@ import { defaultConfig, readThresholdConfig } from '../../doctor/thresholds.js';
 import { excerpt } from '../../doctor/config-json.js';
 import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors.js';
 import { defaultProcRoot } from '../../snapshot.js';
+import { configFromEnv } from '../../sources/config.js';
 import { sysctlPath } from '../../sources/sysctl.js';
 import { doctorJson, renderDoctor } from '../../render/doctor.js';
 import { pick } from '../../i18n/catalogue.js';
@@ -132,15 +133,17 @@ async function run(args: string[], io: Io): Promise<number> {
     if (procRoot !== undefined) throw new TcpstateError('ERR_USAGE', '--netns and --proc-root exclude each other: a captured tree has no namespaces', { field: '--netns' });
     return inNamespace(netns, argv, io);
   }
+  const config = configFromEnv(io.env);
   const { inputs, notices, warnings } = await collectInputs({
     procRoot,
+    config,
     source: str(values['source']),
     intervalMs: intervalS * 1000,
     where: io.env['TCPSTATE_DOCTOR_WHERE'],
   });
   for (const n of notices) io.err(`tcpstate: ${n}\n`);
   const report = diagnose(inputs, { thresholds, only, skip, netns: io.env['TCPSTATE_DOCTOR_NETNS'], lang });
-  const root = defaultProcRoot(procRoot);
+  const root = defaultProcRoot(procRoot, config);
   for (const x of report.invalidInputs) {
     const w: Warning = {
       code: 'W_SYSCTL_INVALID',

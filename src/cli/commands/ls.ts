@@ -43,7 +43,7 @@ export const ls: Command = {
     const colour = colourFor(values, io);
     const order = orderOf(values);
     const { inputs, filter } = splitPositionals(positionals);
-    const sel = selection(values, filter, DEFAULT_LS_MASK);
+    const sel = selection(values, filter, DEFAULT_LS_MASK, io.env);
     const processes = Boolean(values['program'] || values['processes']);
     const info = Boolean(values['info']);
     const memory = Boolean(values['memory']);
@@ -60,7 +60,7 @@ export const ls: Command = {
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
     // Process attribution starts first: background threads scan /proc/PID/fd while this thread
     // reads the sockets, then this thread joins in.
-    const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
+    const pending = processes ? (await import('../../sources/owners.js')).ownerSource(sel.scan).start() : undefined;
     const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
     // Without -p the second core is free for half of a large dump.
     const snap = await liveSnapshot(sel.sourceName, { ...sel.scan, parallel: !processes }, everyRow ? undefined : sel.keep);

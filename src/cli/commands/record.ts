@@ -4,6 +4,7 @@
  * @module
  */
 import { TcpstateError } from '../../model/errors.js';
+import { configFromEnv } from '../../sources/config.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str, strs } from '../args.js';
 import type { Command } from '../io.js';
@@ -86,7 +87,8 @@ export const record: Command = {
       ...(values['no-processes'] ? { kinds: ['lport', 'rport', 'raddr'] as const } : {}),
     });
     const { Sampler } = await import('../../engine/sampler.js');
-    const sampler = new Sampler(str(values['source']) === undefined ? {} : { source: str(values['source'])! });
+    const config = configFromEnv(io.env);
+    const sampler = new Sampler({ ...(str(values['source']) === undefined ? {} : { source: str(values['source'])! }), config });
     const want = { processes: !values['no-processes'], findings: Boolean(values['findings']) };
     const targets = names.length ? names : [undefined];
     io.err(m.recording({ db, intervalS: intervalMs / 1000, netns: names }) + '\n');
@@ -95,7 +97,7 @@ export const record: Command = {
       const { startTransitionCounter } = await import('../../history/transitions.js');
       let why: string | undefined;
       for (const t of targets) {
-        const c = startTransitionCounter(t);
+        const c = startTransitionCounter(t, config);
         if ('why' in c) {
           why = c.why;
           break;

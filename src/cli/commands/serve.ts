@@ -7,6 +7,7 @@ import { TcpstateError } from '../../model/errors.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { langFromEnv } from '../../lang.js';
+import { configFromEnv } from '../../sources/config.js';
 import { MESSAGES, useServeLanguage } from '../../i18n/serve.js';
 import type { Command } from '../io.js';
 
@@ -239,6 +240,7 @@ export const serve: Command = {
       ...(names.length ? { namespaces: names.map((n) => ({ label: n, netns: n })) } : values['all-netns'] ? { namespaces: 'all' as const } : {}),
       metrics: { ...(ports ? { ports } : {}), top: intOpt(values['top'], '--top', 20), byProcess: Boolean(values['by-process']), findings: Boolean(values['findings']) },
       ...(str(values['source']) === undefined ? {} : { source: str(values['source'])! }),
+      config: configFromEnv(io.env),
       maxRequests,
       requestTimeoutMs: timeoutS * 1000,
       version: VERSION,

@@ -5,6 +5,7 @@
  */
 import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { parseFilter } from '../../model/filter.js';
+import { configFromEnv } from '../../sources/config.js';
 import { loadNative } from '../../sources/native.js';
 import { lifetimeMatcher, transitionMatcher } from '../../trace/match.js';
 import { LifetimeCollector, lifetimeHeader, lifetimeJson, lifetimeLine } from '../../trace/lifetimes.js';
@@ -108,14 +109,15 @@ export const trace: Command = {
       }
       if (text) io.out(text);
     };
-    const native = loadNative();
+    const config = configFromEnv(io.env);
+    const native = loadNative(config);
     let why = values['poll'] ? undefined : native.addon ? undefined : m.noAddon(native.why ?? '');
     let session: TraceSession | undefined;
     if (!values['poll'] && native.addon) {
       try {
         session = startTrace(
           native.addon,
-          { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes, countOnly: values['count'] === true },
+          { netns: str(values['netns']), family: values['ipv4'] ? 2 : values['ipv6'] ? 10 : undefined, ringBytes, countOnly: values['count'] === true, config },
           values['count'] ? () => undefined : print,
           (e) => {
             failure = e;
@@ -163,7 +165,7 @@ export const trace: Command = {
     if (!session) {
       const intervalMs = iv === undefined ? 500 : Number(iv) * 1000;
       if (why !== undefined) io.err(`tcpstate: ${m.polling(why, intervalMs)}\n`);
-      const polled = await followBySnapshots({ ...(str(values['netns']) === undefined ? {} : { netns: str(values['netns'])! }), intervalMs }, print, (e) => {
+      const polled = await followBySnapshots({ ...(str(values['netns']) === undefined ? {} : { netns: str(values['netns'])! }), intervalMs, config }, print, (e) => {
         failure = e;
         finish();
       });

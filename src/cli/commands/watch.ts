@@ -60,7 +60,7 @@ export const watch: Command = {
     // No capture files: the words are a filter, from a filter word on (the filter's own errors after that).
     if (positionals.length > 0 && !isFilterWord(positionals[0]!)) throw new TcpstateError('ERR_USAGE', m.noFiles(positionals[0]!), { position: io.argOffset + argv.indexOf(positionals[0]!) + 1 });
     const filter = positionals;
-    const sel = selection(values, filter, ALL_MASK);
+    const sel = selection(values, filter, ALL_MASK, io.env);
     // A namespace that does not exist is an error now, not a failed tick later.
     if (sel.scan.netns !== undefined) netnsId(netnsPath(sel.scan.netns));
     const json = Boolean(values['json']);
@@ -68,7 +68,7 @@ export const watch: Command = {
     const tui = !json && !values['no-tui'] && isatty(1);
     if (!tui && !json && by !== undefined) throw new TcpstateError('ERR_USAGE', m.byInLines, { field: '--by' });
     const request = (words: string[], key: string | undefined): Omit<TickRequest, 'id'> => {
-      const s = words === filter ? sel : selection(values, words, ALL_MASK);
+      const s = words === filter ? sel : selection(values, words, ALL_MASK, io.env);
       return { scan: s.scan, ...(s.sourceName === undefined ? {} : { source: s.sourceName }), filter: words, ...(key === undefined ? {} : { by: key, top }) };
     };
     const ask = request(filter, by);
