@@ -7,7 +7,7 @@
  */
 import { diagnose, type Report } from '../doctor/diagnose.js';
 import type { DoctorInputs, Sample as DoctorSample } from '../doctor/inputs.js';
-import type { CountDocument, LsDocument, SampleMeta } from '../model/documents.js';
+import type { CountDocument, DoctorDocument, LsDocument, SampleMeta } from '../model/documents.js';
 import { TcpstateError } from '../model/errors.js';
 import { doctorJson } from '../render/doctor.js';
 import { type CountOptions as ReportCountOptions, countDocument as countReportDocument, countPlan, countTable } from '../report/count.js';
@@ -79,7 +79,7 @@ export function doctorReport(now: Sample, before: Sample | undefined, where: str
 }
 
 /** The `tcpstate.doctor/1` document. */
-export function doctorDocument(now: Sample, before: Sample | undefined, where: string): object {
+export function doctorDocument(now: Sample, before: Sample | undefined, where: string): DoctorDocument & SampleMeta {
   const { report, inputs } = doctorReport(now, before, where);
   return { ...doctorJson(report, inputs, [...(before?.warnings ?? []), ...now.warnings]), ...meta(now) };
 }
