@@ -8,6 +8,7 @@ import { CATALOGUE as DOCTOR } from '../i18n/doctor.js';
 import { TcpstateError } from '../model/errors.js';
 import { sysctlProblems } from '../sources/sysctl.js';
 import { excerpt } from './config-json.js';
+import type { Check, InvalidInput } from '../model/findings.js';
 import { type Finding, severityRank, type Severity } from './finding.js';
 import { type DoctorInputs, sysctlFile, sysctlInvalid } from './inputs.js';
 import { plainNetnsName, stepsInNetns } from './netns-steps.js';
@@ -17,29 +18,7 @@ import { defaultConfig } from './thresholds.js';
 /** Exit status when no diagnosis could be made (Nagios' UNKNOWN). */
 export const EXIT_UNKNOWN = 3;
 
-export interface Check {
-  id: string;
-  checks: string;
-  /** `ran`: with everything it uses; `partial`: without some input (see notes); `skipped`: could not run. */
-  status: 'ran' | 'partial' | 'skipped';
-  /** Why it could not run (`skipped` only); also the first note. */
-  couldNotRun?: string;
-  notes: string[];
-  findings: number;
-}
-
-/** An input holding a value the kernel would not show (a doctored or damaged capture). */
-export interface InvalidInput {
-  /** Sysctl name, `net.ipv4.ip_local_port_range`. */
-  name: string;
-  /** Its file under the proc root, `sys/net/ipv4/ip_local_port_range`. */
-  file: string;
-  /** The value as the file shows it (long values cut). */
-  value: string;
-  why: string;
-  /** Rules run here that read it: each could not run, or ran without it. */
-  usedBy: string[];
-}
+export type { Check, InvalidInput };
 
 export interface Report {
   findings: Finding[];

@@ -84,7 +84,7 @@ BEFORE and AFTER are captures (any format tcpstate count reads; - for stdin), or
   --live               the live table of this machine (or of --netns NAME) is AFTER
   --host NAME          the snapshot of NAME, when a capture holds several hosts
   --top N              list at most N sockets of each kind (changed, appeared, disappeared)
-  --json               one JSON document (schema tcpstate.diff/1)
+  --json               one JSON document (schema tcpstate.diff/2)
 Exit status, as diff(1): 0 the sides are the same, 1 they differ, 2 usage error.
   --input-format NAME  force the captures' format
 ${socket}
@@ -281,7 +281,7 @@ ${counts}  -h, --help
   --live               以本机（或 --netns NAME）的实时套接字表作为 "之后"
   --host NAME          抓取的文本里有多台主机时，取 NAME 的快照
   --top N              每类（状态改变、新出现、消失）最多列出 N 个套接字
-  --json               输出一个 JSON 文档（schema tcpstate.diff/1）
+  --json               输出一个 JSON 文档（schema tcpstate.diff/2）
 退出码与 diff(1) 相同：0 两边相同，1 有差异，2 用法错误。
   --input-format NAME  指定抓取文本的格式
 ${socket}

@@ -1,23 +1,29 @@
 /**
  * The JSON documents tcpstate prints, serves and reads back, one typed, versioned definition
  * each (docs/json.md describes them for readers): `tcpstate.count/1`, `tcpstate.ls/1`,
- * `tcpstate.diff/1`, `tcpstate.fleet/1`. The renderers build them, the JSON capture reader and
+ * `tcpstate.diff/2`, `tcpstate.fleet/1`, `tcpstate.doctor/1`. The renderers build them, the JSON capture reader and
  * the fleet's agent client recognise them by {@link SCHEMAS}, serve adds {@link SampleMeta}.
  * A field added keeps the version; a field removed or changed in meaning is a new version.
  * @module
  */
 import type { Warning } from './errors.js';
+import type { Check, Finding, InvalidInput, Severity } from './findings.js';
 import type { SocketRecord } from './table.js';
 
 /** Every document's `schema` value, by document. */
 export const SCHEMAS = {
   count: 'tcpstate.count/1',
   ls: 'tcpstate.ls/1',
-  diff: 'tcpstate.diff/1',
+  diff: 'tcpstate.diff/2',
   fleet: 'tcpstate.fleet/1',
+  doctor: 'tcpstate.doctor/1',
 } as const;
 
-/** Counts by netstat state name (`ESTABLISHED`, `TIME_WAIT`, ...), every state, zeros included. */
+/**
+ * Counts by netstat state name (`ESTABLISHED`, `TIME_WAIT`, ...), every state, zeros included,
+ * in print order: the one shape of per-state numbers in every document (`states`, and watch's
+ * `deltas`, `rates`, `since`; history's `min`, `max`, `mean`).
+ */
 export type StateMap = Record<string, number>;
 
 /** `count --json`, and serve's `/api/v1/counts`. */
@@ -68,9 +74,9 @@ export interface DiffDocument {
   schema: typeof SCHEMAS.diff;
   before: DiffSideDoc;
   after: DiffSideDoc;
-  /** Every state, in print order. */
-  states: { state: string; before: number; after: number; change: number }[];
-  total: { before: number; after: number };
+  /** Each side's counts and the change (after − before), each a {@link StateMap} (since diff/2; diff/1 had a row per state). */
+  states: { before: StateMap; after: StateMap; change: StateMap };
+  total: { before: number; after: number; change: number };
   /** null when a side has counts only (a summary, a recorded sample). */
   sockets: { changed: DiffSocketDoc[]; appeared: DiffSocketDoc[]; disappeared: DiffSocketDoc[] } | null;
   /** With `--top`: the sockets left out of the lists. */
@@ -99,6 +105,36 @@ export interface FleetDocument {
   warnings: Warning[];
   /** `tcpstate fleet`: the Prometheus read and the moment (with `since`, a change since then). */
   source?: { prometheus: string; at: string; since?: string; change?: boolean };
+}
+
+/** `doctor --json`, and serve's `/api/v1/doctor` (which adds {@link SampleMeta}); docs/doctor.md. */
+export interface DoctorDocument {
+  schema: typeof SCHEMAS.doctor;
+  /** `this host`, `network namespace NAME` or `captured proc tree DIR`. */
+  where: string;
+  /** The socket source (`proc`, `netlink`). */
+  source: string;
+  captured: boolean;
+  samples: 1 | 2;
+  /** Between the two samples' counter reads (0 with one sample). */
+  intervalMs: number;
+  /** Live only: when the last sample began (ISO 8601) and how long reading it took. */
+  takenAt?: string;
+  sampleMs?: number;
+  worst: Severity | 'ok';
+  /** Worst first, then in rule order. */
+  findings: Finding[];
+  checks: Check[];
+  inputs: {
+    /** true when read; else why not (false when no reason is known). */
+    counters: boolean | string;
+    /** The values read by dotted name, or why none could be. */
+    sysctls: string | Record<string, number | number[]>;
+    processes: 'all' | 'partial' | 'none';
+    listenBacklogKnown: boolean;
+  };
+  invalidInputs: InvalidInput[];
+  warnings: Warning[];
 }
 
 /** What serve adds to a document: the namespace and when and how fast it was read. */

@@ -7,8 +7,6 @@ import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as TABLES } from '../i18n/tables.js';
 import { type StateCounts, total } from '../model/count.js';
 import type { SocketChange, StateChange } from '../model/diff.js';
-import { type DiffDocument, type DiffSocketDoc, SCHEMAS } from '../model/documents.js';
-import type { Warning } from '../model/errors.js';
 import { stateName } from '../model/state.js';
 import { renderTable } from './text.js';
 
@@ -68,40 +66,4 @@ export function renderDiff(
   out += renderTable([{ header: '' }, { header: 'Proto' }, { header: 'Local Address' }, { header: 'Foreign Address' }, { header: 'State' }], lines);
   if (shown.length < sockets.length) out += `(--top ${top}: ${sockets.length - shown.length} more not listed)\n`;
   return out;
-}
-
-/** JSON document of `diff --json` (schema tcpstate.diff/1). */
-export function diffJson(
-  states: readonly StateChange[],
-  before: StateCounts,
-  after: StateCounts,
-  all: readonly SocketChange[] | undefined,
-  sides: [DiffSide, DiffSide],
-  warnings: readonly Warning[],
-  top?: number,
-): DiffDocument {
-  const sockets = all && topSockets(all, top);
-  const sock = (s: SocketChange): DiffSocketDoc => ({
-    proto: s.proto,
-    local: s.local,
-    remote: s.remote,
-    ...(s.before !== undefined ? { before: stateName(s.before) } : {}),
-    ...(s.after !== undefined ? { after: stateName(s.after) } : {}),
-  });
-  return {
-    schema: SCHEMAS.diff,
-    before: sides[0],
-    after: sides[1],
-    states: states.map((c) => ({ state: stateName(c.state), before: c.before, after: c.after, change: c.after - c.before })),
-    total: { before: total(before), after: total(after) },
-    sockets: sockets
-      ? {
-          changed: sockets.filter((s) => s.kind === 'changed').map(sock),
-          appeared: sockets.filter((s) => s.kind === 'appeared').map(sock),
-          disappeared: sockets.filter((s) => s.kind === 'disappeared').map(sock),
-        }
-      : null,
-    ...(all && top !== undefined ? { unlisted: all.length - sockets!.length } : {}),
-    warnings: [...warnings],
-  };
 }

@@ -8,6 +8,8 @@ import type { Finding } from '../doctor/finding.js';
 import type { DoctorInputs } from '../doctor/inputs.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR, type DoctorMessages } from '../i18n/doctor.js';
+import { type DoctorDocument, SCHEMAS } from '../model/documents.js';
+import type { Warning } from '../model/errors.js';
 import { renderTable } from './text.js';
 import { padDisplay, displayWidth, wrapText } from './wrap.js';
 
@@ -107,9 +109,9 @@ export function renderDoctor(r: Report, inp: DoctorInputs, lang: Lang = 'en'): s
 }
 
 /** The `--json` document (schema tcpstate.doctor/1, docs/doctor.md). */
-export function doctorJson(r: Report, inp: DoctorInputs, warnings: unknown[] = []): object {
+export function doctorJson(r: Report, inp: DoctorInputs, warnings: readonly Warning[] = []): DoctorDocument {
   return {
-    schema: 'tcpstate.doctor/1',
+    schema: SCHEMAS.doctor,
     where: inp.where,
     source: inp.source,
     captured: inp.captured,
@@ -126,6 +128,6 @@ export function doctorJson(r: Report, inp: DoctorInputs, warnings: unknown[] = [
       listenBacklogKnown: inp.listenBacklogKnown,
     },
     invalidInputs: r.invalidInputs,
-    warnings,
+    warnings: [...warnings],
   };
 }

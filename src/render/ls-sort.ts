@@ -10,8 +10,8 @@ import { SocketTable } from '../model/table.js';
 export const SORT_FIELDS = ['state', 'recv-q', 'send-q', 'laddr', 'lport', 'raddr', 'rport', 'process'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
-/** `--sort` value checked (a few spellings of the queue columns accepted). */
-export function parseSortField(v: string): SortField {
+/** `--sort` value checked (a few spellings of the queue columns accepted); errors name `option`. */
+export function parseSortField(v: string, option = '--sort'): SortField {
   const f = v
     .toLowerCase()
     .replace(/_/g, '-')
@@ -19,7 +19,7 @@ export function parseSortField(v: string): SortField {
     .replace(/^sendq$/, 'send-q')
     .replace(/^local$/, 'laddr')
     .replace(/^(remote|foreign)$/, 'raddr');
-  if (!(SORT_FIELDS as readonly string[]).includes(f)) throw new TcpstateError('ERR_USAGE', `--sort takes ${SORT_FIELDS.join(' | ')}, got "${v}"`, { field: '--sort' });
+  if (!(SORT_FIELDS as readonly string[]).includes(f)) throw new TcpstateError('ERR_USAGE', `${option} takes ${SORT_FIELDS.join(' | ')}, got "${v}"`, { field: option });
   return f as SortField;
 }
 

@@ -2,16 +2,17 @@
  * The result `tcpstate diff` prints, assembled from two sides (captures, recorded samples or a
  * live table, read by the caller): per-state counts before and after, the sockets that changed
  * when both sides are listings, and whether anything differs. The CLI renders it as text or as
- * the `tcpstate.diff/1` document; other callers (serve, the dashboard) can do the same.
+ * the `tcpstate.diff/2` document; other callers (serve, the dashboard) can do the same.
  * @module
  */
-import type { StateCounts } from '../model/count.js';
+import { newCounts, type StateCounts, total } from '../model/count.js';
 import { diffCounts, diffTables, type SocketChange, type StateChange } from '../model/diff.js';
-import type { DiffDocument } from '../model/documents.js';
+import { type DiffDocument, type DiffSocketDoc, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
-import { LISTEN } from '../model/state.js';
+import { LISTEN, stateName } from '../model/state.js';
 import type { SocketTable } from '../model/table.js';
-import { type DiffSide, diffJson } from '../render/diff.js';
+import { countsObject } from '../render/count.js';
+import { type DiffSide, topSockets } from '../render/diff.js';
 
 /** One side as read: what it is, its rows when it is a listing, its counts by state. */
 export interface DiffInput {
@@ -57,7 +58,33 @@ export function diffReport(a: DiffInput, b: DiffInput): DiffReport {
   return { sides: [a.side, b.side], before, after, states, ...(sockets ? { sockets } : {}), listenOut: out, differ };
 }
 
-/** The `tcpstate.diff/1` document of a report; `top` lists at most that many sockets of each kind. */
+/** The `tcpstate.diff/2` document of a report; `top` lists at most that many sockets of each kind. */
 export function diffDocument(r: DiffReport, warnings: readonly Warning[], top?: number): DiffDocument {
-  return diffJson(r.states, r.before, r.after, r.sockets, r.sides, warnings, top);
+  const all = r.sockets;
+  const sockets = all && topSockets(all, top);
+  const sock = (s: SocketChange): DiffSocketDoc => ({
+    proto: s.proto,
+    local: s.local,
+    remote: s.remote,
+    ...(s.before !== undefined ? { before: stateName(s.before) } : {}),
+    ...(s.after !== undefined ? { after: stateName(s.after) } : {}),
+  });
+  const change = newCounts();
+  for (let s = 0; s < change.length; s++) change[s] = r.after[s]! - r.before[s]!;
+  return {
+    schema: SCHEMAS.diff,
+    before: r.sides[0],
+    after: r.sides[1],
+    states: { before: countsObject(r.before), after: countsObject(r.after), change: countsObject(change) },
+    total: { before: total(r.before), after: total(r.after), change: total(r.after) - total(r.before) },
+    sockets: sockets
+      ? {
+          changed: sockets.filter((s) => s.kind === 'changed').map(sock),
+          appeared: sockets.filter((s) => s.kind === 'appeared').map(sock),
+          disappeared: sockets.filter((s) => s.kind === 'disappeared').map(sock),
+        }
+      : null,
+    ...(all && top !== undefined ? { unlisted: all.length - sockets!.length } : {}),
+    warnings: [...warnings],
+  };
 }

@@ -316,17 +316,17 @@ export class TcpstateServer {
     }
     if (path === '/api/v1/counts') {
       const q = parseQuery(search, ['by', 'top', 'filter', 'netns']);
-      const top = intParam(q, 'top', 10, 100000);
+      const top = q.has('top') ? intParam(q, 'top', 10, 100000) : undefined;
       const ns = this.netnsParam(q);
       const by = q.get('by');
       try {
         // Parse before sampling: a bad query costs no scan.
-        countDocument(emptySample(), { ...(by === undefined ? {} : { by }), filter: q.get('filter') });
+        countDocument(emptySample(), { ...(by === undefined ? {} : { by }), ...(top === undefined ? {} : { top }), filter: q.get('filter') });
       } catch (e) {
         throw asQueryError(e, q) ?? e;
       }
       const s = await this.sampler.sample({ ...(ns.netns === undefined ? {} : { netns: ns.netns }), processes: by?.trim() === 'process' });
-      this.json(res, 200, labelled(countDocument(s, { ...(by === undefined ? {} : { by }), top, filter: q.get('filter') }), ns.label), head);
+      this.json(res, 200, labelled(countDocument(s, { ...(by === undefined ? {} : { by }), ...(top === undefined ? {} : { top }), filter: q.get('filter') }), ns.label), head);
       return;
     }
     if (path === '/api/v1/sockets') {

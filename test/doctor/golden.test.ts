@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { thresholdSpecs } from '../../src/doctor/registry.js';
+import { type DoctorDocument, SCHEMAS } from '../../src/model/documents.js';
 import { defaultConfig, thresholdDocs } from '../../src/doctor/thresholds.js';
 import { CLI, REPO } from '../lib/netns.js';
 
@@ -51,7 +52,8 @@ test('doctor on the captured tree: golden text and JSON, exit status of the wors
   golden('doctor-proc.txt', text.stdout);
   const json = doctor(['--proc-root', FIXTURE, '--json']);
   golden('doctor-proc.json', json.stdout);
-  const doc = JSON.parse(json.stdout) as { worst: string; samples: number; findings: { id: string; severity: string; subject: { pids?: number[] } }[] };
+  const doc = JSON.parse(json.stdout) as DoctorDocument;
+  assert.equal(doc.schema, SCHEMAS.doctor);
   assert.equal(doc.samples, 1);
   assert.deepEqual(
     doc.findings.map((f) => f.id),
@@ -71,11 +73,7 @@ test('a capture without counters and sysctls: rules run where they can and say w
   const dir = copyWithout(['sys', 'net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6']);
   try {
     const r = doctor(['--proc-root', dir, '--json']);
-    const doc = JSON.parse(r.stdout) as {
-      findings: { id: string }[];
-      checks: { id: string; status: string; couldNotRun?: string; notes: string[] }[];
-      inputs: { counters: unknown; sysctls: unknown };
-    };
+    const doc = JSON.parse(r.stdout) as DoctorDocument;
     const check = (id: string) => doc.checks.find((c) => c.id === id)!;
     assert.equal(check('time-wait-ports').status, 'skipped');
     assert.match(check('time-wait-ports').notes[0]!, /^no sysctls: net\.ipv4\.ip_local_port_range unknown \(no sys\/net in /);
@@ -107,7 +105,7 @@ test('a capture without process directories: owners unknown, said once per rule'
   const dir = copyWithout(pids);
   try {
     const r = doctor(['--proc-root', dir, '--json']);
-    const doc = JSON.parse(r.stdout) as { findings: { id: string; title: string; subject: { pids?: number[] } }[]; checks: { id: string; notes: string[] }[]; inputs: { processes: string } };
+    const doc = JSON.parse(r.stdout) as DoctorDocument;
     assert.equal(doc.inputs.processes, 'none');
     const cw = doc.findings.find((f) => f.id === 'close-wait-leak')!;
     assert.deepEqual(cw.subject.pids, []);
@@ -124,10 +122,7 @@ test('orphans against tcp_max_orphans, when the capture has it (initial namespac
   const dir = copyWithout([]);
   try {
     writeFileSync(join(dir, 'sys', 'net', 'ipv4', 'tcp_max_orphans'), '40\n');
-    const doc = JSON.parse(doctor(['--proc-root', dir, '--json', '--only', 'fin-wait2-orphans']).stdout) as {
-      findings: { severity: string; title: string; metrics: Record<string, unknown> }[];
-      checks: { status: string }[];
-    };
+    const doc = JSON.parse(doctor(['--proc-root', dir, '--json', '--only', 'fin-wait2-orphans']).stdout) as DoctorDocument;
     assert.equal(doc.checks[0]!.status, 'ran');
     const orphans = Number(/TCP: inuse \d+ orphan (\d+)/.exec(readFileSync(join(dir, 'net', 'sockstat'), 'utf8'))![1]);
     assert.equal(doc.findings.length, 1);
@@ -147,7 +142,7 @@ test('thresholds from --config change the findings and the exit status', () => {
     const cfg = join(dir, 'doctor.json');
     writeFileSync(cfg, JSON.stringify({ 'close-wait-leak': { warnCount: 13 }, retransmits: { criticalRetransmits: 3 } }));
     const r = doctor(['--proc-root', FIXTURE, '--json', '--config', cfg]);
-    const doc = JSON.parse(r.stdout) as { findings: { id: string; severity: string }[] };
+    const doc = JSON.parse(r.stdout) as DoctorDocument;
     assert.deepEqual(
       doc.findings.map((f) => `${f.severity} ${f.id}`),
       ['critical retransmits', 'warning time-wait-ports', 'warning accept-queue'],
@@ -196,7 +191,7 @@ test('usage errors exit 3 and name the option', () => {
     assert.equal(r.code, 3, args.join(' '));
     assert.match(r.stderr, msg);
   }
-  const only = JSON.parse(doctor(['--proc-root', FIXTURE, '--json', '--only', 'retransmits,accept-queue']).stdout) as { checks: { id: string }[] };
+  const only = JSON.parse(doctor(['--proc-root', FIXTURE, '--json', '--only', 'retransmits,accept-queue']).stdout) as DoctorDocument;
   assert.deepEqual(
     only.checks.map((c) => c.id),
     ['accept-queue', 'retransmits'],

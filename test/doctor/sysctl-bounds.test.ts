@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import { parseSysctl, sysctlPath, sysctlProblem, SYSCTLS } from '../../src/sources/sysctl.js';
 import { CLI, kernelOrSkip, Netns, REPO } from '../lib/netns.js';
+import type { DoctorDocument } from '../../src/model/documents.js';
 
 const FIXTURE = join(REPO, 'test', 'fixtures', 'proc-doctor', 'root');
 const PORT_RANGE = 'net.ipv4.ip_local_port_range';
@@ -114,13 +115,8 @@ function doctor(args: string[]): { code: number; stdout: string; stderr: string 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-interface Doc {
-  worst: string;
-  findings: { id: string; severity: string }[];
-  checks: { id: string; status: string; couldNotRun?: string; notes: string[] }[];
-  invalidInputs: { name: string; file: string; value: string; why: string; usedBy: string[] }[];
-  warnings: { code: string; message: string; where: { file?: string; field?: string } }[];
-}
+/** doctor's document, as typed once in the model. */
+type Doc = DoctorDocument;
 
 /** The fixture with some sysctl files rewritten. */
 function treeWith(values: Record<string, string>): string {

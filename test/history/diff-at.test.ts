@@ -16,14 +16,9 @@ import { openStore } from '../../src/history/store.js';
 import { parseMomentRef } from '../../src/history/at.js';
 import { kernelOrSkip, Netns, runCli } from '../lib/netns.js';
 import { Driver, sleep, ssCounts, startRecord } from './lib.js';
+import type { DiffDocument } from '../../src/model/documents.js';
 
-interface DiffDoc {
-  before: { label: string; format: string };
-  after: { label: string; format: string };
-  states: { state: string; before: number; after: number; change: number }[];
-  total: { before: number; after: number };
-  sockets: unknown;
-}
+type DiffDoc = DiffDocument;
 
 function row(t: number, est: number, tw: number, netns = ''): SampleRow {
   const counts = newCounts();
@@ -33,7 +28,12 @@ function row(t: number, est: number, tw: number, netns = ''): SampleRow {
   return { t, intervalMs: 10_000, netns, source: 'synthetic', scanMs: 1, counts, groups: [], counterDeltas: new Map(), findings: [] };
 }
 
-const byState = (d: DiffDoc): Record<string, [number, number]> => Object.fromEntries(d.states.filter((s) => s.before || s.after).map((s) => [s.state, [s.before, s.after]]));
+const byState = (d: DiffDoc): Record<string, [number, number]> =>
+  Object.fromEntries(
+    Object.keys(d.states.before)
+      .filter((s) => d.states.before[s] || d.states.after[s])
+      .map((s) => [s, [d.states.before[s]!, d.states.after[s]!]]),
+  );
 
 describe('diff @TIME', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tcpstate-hdiff-'));
@@ -122,9 +122,9 @@ describe('diff @TIME', () => {
     assert.equal(r.code, 1, r.stderr);
     const d = JSON.parse(r.stdout) as DiffDoc;
     assert.match(d.after.label, /^live, network namespace /);
-    for (const s of d.states) {
-      assert.equal(s.before, ssBefore[s.state] ?? 0, `${s.state} before`);
-      assert.equal(s.after, ssAfter[s.state] ?? 0, `${s.state} after`);
+    for (const s of Object.keys(d.states.before)) {
+      assert.equal(d.states.before[s], ssBefore[s] ?? 0, `${s} before`);
+      assert.equal(d.states.after[s], ssAfter[s] ?? 0, `${s} after`);
     }
     assert.equal(ssBefore['ESTABLISHED'], 8);
     assert.deepEqual([ssAfter['FIN_WAIT2'], ssAfter['CLOSE_WAIT']], [3, 3]);

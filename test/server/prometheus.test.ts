@@ -142,6 +142,7 @@ describe('serve scraped by a real Prometheus', () => {
       ['/api/v1/counts?filter=state%20nosuchstate', 400, 'filter', 'nosuchstate'],
       ['/api/v1/counts?by=colour', 400, 'by', 'colour'],
       ['/api/v1/counts?top=-1', 400, 'top', '-1'],
+      ['/api/v1/counts?top=3', 400, 'top', '3'],
       ['/api/v1/counts?netns=not-served', 400, 'netns', 'not-served'],
       ['/api/v1/sockets?limit=many', 400, 'limit', 'many'],
       [`/api/v1/counts?filter=${'x'.repeat(5000)}`, 414, undefined, undefined],

@@ -4,16 +4,16 @@
  * @module
  */
 import { langFromEnv } from '../../lang.js';
-import { countStates, GroupCounter, newCounts, parseGroupKey, total } from '../../model/count.js';
+import { type StateCounts, total } from '../../model/count.js';
 import { TcpstateError } from '../../model/errors.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
-import { SocketTable } from '../../model/table.js';
-import { countCsv, countJson, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
+import { countCsv, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
+import { type CountMeta, type CountPlan, type CountReport, CountTally, countCaptures, countDocument, countLiveTable, countPlan } from '../../report/count.js';
 import { HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
-import { countLive, hiddenNotice, scanLive } from '../../snapshot.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
+import { FLAG_NAMES } from '../option-names.js';
 import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
@@ -48,10 +48,8 @@ export const count: Command = {
     }
     const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv', 'awk'] as const, 'table');
     const byText = str(values['by']);
-    const key = byText === undefined ? undefined : parseGroupKey(byText, '--by');
-    const top = intOpt(values['top'], '--top', 10);
-    if (values['top'] !== undefined && key === undefined) throw new TcpstateError('ERR_USAGE', '--top N picks the largest groups of --by: tcpstate count --by KEY --top N', { field: '--top' });
-    if (format === 'awk' && key !== undefined) throw new TcpstateError('ERR_USAGE', '--format awk prints "STATE N" lines, one summary; with --by use table or json', { field: '--format' });
+    const plan = countPlan({ by: byText, top: values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 10) }, FLAG_NAMES);
+    if (format === 'awk' && plan.key !== undefined) throw new TcpstateError('ERR_USAGE', '--format awk prints "STATE N" lines, one summary; with --by use table or json', { field: '--format' });
     const fleet = Boolean(values['hosts']) || strs(values['group']).length > 0;
     if (positionals.some(isAgentUrl)) return countAgents(io, values, positionals, { format, byText, fleet });
     for (const k of Object.keys(HTTP_OPTIONS)) {
@@ -59,83 +57,50 @@ export const count: Command = {
     }
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK, io.env);
-    if (inputs.length > 0) return countCaptures(io, values, inputs, sel, { format, byText, top, fleet });
+    if (inputs.length > 0) return countFromCaptures(io, values, inputs, sel, { format, plan, fleet });
     if (fleet) throw new TcpstateError('ERR_USAGE', '--hosts and --group read capture files: tcpstate count --hosts FILE...', { field: '--hosts' });
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate count --input-format NAME FILE...', { field: '--input-format' });
 
     const t0 = io.env['TCPSTATE_TIMING'] ? performance.now() : 0;
-    const counts = newCounts();
-    const groups = key ? new GroupCounter(key) : undefined;
     const keep = sel.states === ALL_MASK && !sel.filter.expr ? undefined : sel.keep;
-    let r;
-    let hidden = 0;
-    let scanMs: number | undefined;
-    let dumps: number | undefined;
-    let method: string | undefined;
-    if (!groups) {
-      // Nothing else runs meanwhile: a large table may be dumped in two halves at once.
-      r = await countLive(sel.sourceName, { ...sel.scan, parallel: true, started: io.bpfWalk }, counts, keep, !sel.filter.expr);
-      scanMs = r.scanMs;
-      dumps = r.dumps;
-      method = r.method;
-    } else {
-      // Process attribution runs on background threads while this thread reads the sockets.
-      const pending = key?.by === 'process' ? (await import('../../sources/owners.js')).ownerSource(sel.scan).start() : undefined;
-      const rows = new SocketTable(4096);
-      r = await scanLive(sel.sourceName, sel.scan, (chunk) => {
-        countStates(chunk, keep, counts);
-        if (pending)
-          for (let i = 0; i < chunk.length; i++) {
-            if (!keep || keep(chunk, i)) rows.copyRow(chunk, i);
-          }
-        else groups.add(chunk, keep);
-      });
-      if (pending) {
-        const owners = await pending.done();
-        hidden = owners.hidden;
-        r.warnings.push(...owners.warnings);
-        rows.owners = owners.owners;
-        groups.add(rows, undefined);
-      }
-    }
+    // Without groups nothing else runs meanwhile: a large table may be dumped in two halves at once.
+    const r = await countLiveTable(sel.sourceName, sel.scan, plan, keep, { statesOnly: !sel.filter.expr, countScan: { parallel: true, started: io.bpfWalk } });
+    const counts = r.report.counts;
     // TCPSTATE_TIMING=1 (bench/): the scan from its start (which may precede this command's code:
     // bin/tcpstate.js starts the walk of a plain `count`), and the time since this command began.
     if (t0)
       io.err(
-        `tcpstate: timing: scan and count ${(scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets${method !== undefined ? `, ${method}` : dumps === undefined ? '' : `, ${dumps} dumps`}), ${(performance.now() - t0).toFixed(3)} ms since count began\n`,
+        `tcpstate: timing: scan and count ${(r.scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets${r.method !== undefined ? `, ${r.method}` : r.dumps === undefined ? '' : `, ${r.dumps} dumps`}), ${(performance.now() - t0).toFixed(3)} ms since count began\n`,
       );
-    const notices = [...r.notices];
-    if (hidden > 0) notices.push(hiddenNotice(hidden));
-    for (const n of notices) io.err(`tcpstate: ${n}\n`);
+    for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
     printWarnings(io, r.warnings);
-    const rows = groups ? groups.top(top) : undefined;
-    if (format === 'json') io.out(JSON.stringify(countJson(counts, { source: r.source, by: byText, groups: rows, warnings: r.warnings }), null, 2) + '\n');
-    else if (format === 'csv') io.out(countCsv(counts, byText, rows));
-    else if (format === 'awk') io.out(renderAwk(counts));
-    else io.out(rows ? renderGroups(byText!, rows, counts, langFromEnv(io.env)) : stateList(counts, io, values));
+    printCount(io, values, format, r.report, { source: r.source, warnings: r.warnings });
     return 0;
   },
 };
 
+/** The report as the format asks. */
+function printCount(io: Io, values: Record<string, unknown>, format: Format, r: CountReport, meta: CountMeta): void {
+  const counts = r.counts;
+  if (format === 'json') io.out(JSON.stringify(countDocument(r, meta), null, 2) + '\n');
+  else if (format === 'csv') io.out(countCsv(counts, r.by, r.groups));
+  else if (format === 'awk') io.out(renderAwk(counts));
+  else io.out(r.groups && r.by !== undefined ? renderGroups(r.by, r.groups, counts, langFromEnv(io.env)) : stateList(counts, io, values));
+}
+
 /** The state list as text, coloured on a terminal. */
-function stateList(counts: ReturnType<typeof newCounts>, io: Io, values: Record<string, unknown>): string {
+function stateList(counts: StateCounts, io: Io, values: Record<string, unknown>): string {
   const text = renderCounts(counts, langFromEnv(io.env));
   return colourFor(values, io) ? colourCounts(text, counts) : text;
 }
 
 /** `count FILE...`: a sum over the captures, a --by table, or the --hosts fleet table. */
-async function countCaptures(
-  io: Io,
-  values: Record<string, unknown>,
-  inputs: string[],
-  sel: Selection,
-  o: { format: Format; byText: string | undefined; top: number; fleet: boolean },
-): Promise<number> {
+async function countFromCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, o: { format: Format; plan: CountPlan; fleet: boolean }): Promise<number> {
   refuseLiveOptions(values);
-  if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
+  if (o.fleet && o.plan.by !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
   // Rows are counted as they are read: no capture's table is kept.
-  const groups = o.byText === undefined ? undefined : new GroupCounter(parseGroupKey(o.byText, '--by'));
-  const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: false, onRows: groups && ((chunk, keep) => groups.add(chunk, keep)) });
+  const tally = new CountTally(o.plan);
+  const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: false, onRows: tally.groups && ((chunk, keep) => tally.addGroups(chunk, keep)) });
   printWarnings(io, read.warnings);
   const picked = read.picked;
   if (o.fleet) {
@@ -152,31 +117,10 @@ async function countCaptures(
     else io.out(renderFleet(f, specs.length > 0));
     return 0;
   }
-  const counts = newCounts();
-  for (const p of picked) for (let s = 0; s < 16; s++) counts[s]! += p.counts[s]!;
-  const hosts = new Set(picked.map((p) => p.capture.host));
-  if (hosts.size > 1) io.err(`tcpstate: ${hosts.size} hosts summed (${[...hosts].slice(0, 5).join(', ')}${hosts.size > 5 ? ', ...' : ''}); --hosts gives a row per host\n`);
-  let rows;
-  if (groups) {
-    for (const p of picked) {
-      if (!p.capture.listing)
-        throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
-    }
-    if (groups.key.by === 'process' && groups.groups.size > 0 && [...groups.groups.keys()].every((k) => k === '-')) {
-      throw new TcpstateError(
-        'ERR_USAGE',
-        `--by process: ${inputs.length > 1 ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`,
-        { file: inputs.length === 1 ? inputs[0] : undefined, field: '--by' },
-      );
-    }
-    rows = groups.top(o.top);
-  }
-  const source = [...new Set(picked.map((p) => `capture:${p.capture.format}`))].join(',');
-  const host = hosts.size === 1 ? [...hosts][0] : undefined;
-  if (o.format === 'json') io.out(JSON.stringify(countJson(counts, { source, host, by: o.byText, groups: rows, warnings: read.warnings }), null, 2) + '\n');
-  else if (o.format === 'csv') io.out(countCsv(counts, o.byText, rows));
-  else if (o.format === 'awk') io.out(renderAwk(counts));
-  else io.out(rows ? renderGroups(o.byText!, rows, counts, langFromEnv(io.env)) : stateList(counts, io, values));
+  const c = countCaptures(tally, picked, inputs, FLAG_NAMES);
+  const hosts = c.hosts;
+  if (hosts.length > 1) io.err(`tcpstate: ${hosts.length} hosts summed (${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? ', ...' : ''}); --hosts gives a row per host\n`);
+  printCount(io, values, o.format, c.report, { source: c.source, ...(c.host === undefined ? {} : { host: c.host }), warnings: read.warnings });
   return 0;
 }
 
