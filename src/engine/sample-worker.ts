@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isTcpstateError } from '../model/errors.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
-import { attachProcesses, liveSnapshot, scanOptions } from '../snapshot.js';
+import { attachProcesses, hiddenNotice, liveSnapshot, scanLive, scanOptions } from '../snapshot.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { loadNative, type NativeAddon, type StatesHandle } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
@@ -18,8 +18,10 @@ import { aggregate, listenerRows } from './aggregates.js';
 import { finishPortWalk, startPortWalk } from '../sources/bpf-tcp-states.js';
 import { doctorReport } from './documents.js';
 import { summarize } from '../history/sample-row.js';
+import { SummaryCounter } from '../history/summary-counter.js';
+import type { OwnerLookup } from '../model/table.js';
 import type { Sample } from './sampler.js';
-import { type SampleRequest, toWire, type WireError, type WireSample } from './protocol.js';
+import { type SampleRequest, type SummaryOptions, toWire, type WireError, type WireSample } from './protocol.js';
 
 /** Each namespace's previous sample with findings (a copy of its table), for rates. */
 const previous = new Map<string, Sample>();
@@ -107,6 +109,28 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
       transfer: [],
     };
   }
+  if (r.summary && r.rows === false && !r.findings && !r.metrics) {
+    const { summary, source, warnings, notices, scanMs, processes } = await summaryFromChunks(r, r.summary, opts, t0);
+    return {
+      msg: {
+        id: r.id,
+        ok: true,
+        source,
+        warnings,
+        notices,
+        takenAt,
+        atMs,
+        scanMs,
+        totalMs: performance.now() - t0,
+        summary,
+        ...(files.counters ? { counters: files.counters } : {}),
+        ...(files.sysctls ? { sysctls: files.sysctls } : {}),
+        ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
+        ...(processes ? { processes } : {}),
+      },
+      transfer: [],
+    };
+  }
   const snap = await liveSnapshot(r.source, opts);
   const scanMs = performance.now() - t0;
   let processes: WireSample['processes'];
@@ -168,6 +192,31 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
     },
     transfer,
   };
+}
+
+/** One counter for every recorded sample: its columns grow to the largest table and are reused. */
+let counter: SummaryCounter | undefined;
+
+/**
+ * A history row's summary without the table (what `serve` records): the scan's chunks counted
+ * as they pass, then the owner scan (after the sockets, as {@link attachProcesses} does).
+ */
+async function summaryFromChunks(r: SampleRequest, want: SummaryOptions, opts: ReturnType<typeof scanOptions>, t0: number) {
+  counter ??= new SummaryCounter();
+  counter.reset();
+  const c = counter;
+  const scan = await scanLive(r.source, opts, (chunk) => c.add(chunk));
+  const scanMs = performance.now() - t0;
+  const notices = [...scan.notices];
+  let owners: OwnerLookup | undefined;
+  let processes: WireSample['processes'];
+  if (r.processes) {
+    const p = await (await import('../sources/process-scan.js')).startProcessScan(opts.procRoot).done();
+    owners = p.owners;
+    processes = { scanned: p.scanned, hidden: p.hidden };
+    if (p.hidden > 0) notices.push(hiddenNotice(p.hidden));
+  }
+  return { summary: c.finish(owners, want.top, want.kinds), source: scan.source, warnings: scan.warnings, notices, scanMs, processes };
 }
 
 /** How often, at most, freed memory goes back to the system (after a sample, never during one). */
