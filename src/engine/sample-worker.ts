@@ -5,6 +5,7 @@
  * table's columns to the main thread.
  * @module
  */
+import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { isTcpstateError } from '../model/errors.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
@@ -21,13 +22,15 @@ import { summarize } from '../history/sample-row.js';
 import { SummaryCounter } from '../history/summary-counter.js';
 import type { OwnerLookup } from '../model/table.js';
 import type { Sample } from './sampler.js';
-import { type SampleRequest, type SummaryOptions, toWire, type WireError, type WireSample } from './protocol.js';
+import { type HistoryAnswer, type HistoryRequest, type SampleRequest, type SummaryOptions, toWire, type WireError, type WireSample } from './protocol.js';
+import type { HistoryStore } from '../history/store.js';
 
 /** Each namespace's previous sample with findings (a copy of its table), for rates. */
 const previous = new Map<string, Sample>();
 const MAX_PREVIOUS = 256;
 
 const port = parentPort!;
+const req = createRequire(import.meta.url);
 const now = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -226,33 +229,118 @@ let trimmedAt = 0;
 /**
  * Walks and dumps fill buffers on threads of their own and the columns are freed on another
  * thread: glibc's arenas keep those pages (+40 MiB an hour at 100k sockets, a sample a second)
- * unless asked to give them back.
+ * unless asked to give them back: every 10 s, and at once after a collection freed buffers.
  */
-function trimNow(): void {
+function trimNow(collected: boolean): void {
   const now = Date.now();
-  if (now - trimmedAt < TRIM_EVERY_MS) return;
+  if (!collected && now - trimmedAt < TRIM_EVERY_MS) return;
   trimmedAt = now;
   loadNative().addon?.mallocTrim?.();
+}
+
+/** Bytes of live ArrayBuffers after a sample past which the worker collects its garbage at once. */
+const COLLECT_ABOVE = 8 * 1024 * 1024;
+let gc: (() => void) | null | undefined;
+
+/**
+ * A sample's buffers (a walk's bytes and columns, an owner index: megabytes at 400k sockets)
+ * are freed only when V8 collects, and V8 lets tens of megabytes of them pile up first (it
+ * counts them as external memory, and this thread makes few objects, so it seldom collects):
+ * that was most of serve's peak RSS. Past {@link COLLECT_ABOVE}, collect now. Returns whether
+ * it did. `gc` is taken once through the flag (workers cannot be given --expose-gc) and the
+ * flag reset, so no other context sees it.
+ */
+function collectGarbage(): boolean {
+  if (process.memoryUsage().arrayBuffers < COLLECT_ABOVE) return false;
+  if (gc === undefined) {
+    try {
+      const v8 = req('node:v8') as typeof import('node:v8');
+      v8.setFlagsFromString('--expose-gc');
+      gc = (req('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+      v8.setFlagsFromString('--no-expose-gc');
+    } catch {
+      gc = null;
+    }
+  }
+  if (!gc) return false;
+  gc();
+  return true;
+}
+
+/** The history store recorded samples are written into (`SampleWant.record`), while open. */
+let store: HistoryStore | undefined;
+
+function closeStore(): void {
+  const s = store;
+  store = undefined;
+  s?.close();
+}
+
+async function history(h: HistoryRequest['history']): Promise<void> {
+  if ('close' in h) return closeStore();
+  if ('note' in h) return store?.note(h.note, h.value);
+  closeStore();
+  const { openStore } = await import('../history/store.js');
+  store = openStore(h.open, { write: true, top: h.top, ...(h.env ? { env: h.env } : {}) });
+}
+
+/** Write a sample into the store; a failure (a full disk) closes it and is said in the answer. */
+function record(msg: WireSample, r: SampleRequest): void {
+  if (!store) {
+    msg.recordError = { code: 'ERR_USAGE', message: 'no history store is open in the sampler' };
+    return;
+  }
+  const { id: _id, ok: _ok, table: _table, ...sample } = msg;
+  try {
+    store.write({ ...sample, ...(r.netns === undefined ? {} : { netns: r.netns }) }, { intervalMs: r.record!.intervalMs });
+    msg.recorded = true;
+  } catch (e) {
+    msg.recordError = { code: isTcpstateError(e) ? e.code : 'ERR_IO', message: (e as Error).message ?? String(e) };
+    try {
+      closeStore();
+    } catch {
+      /* the disk that failed the write fails the close too */
+    }
+  }
+}
+
+function wireError(id: number, e: unknown): WireError {
+  return isTcpstateError(e)
+    ? { id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
+    : { id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
 }
 
 // Requests run one after another: the native dump shares one buffer, and a namespace is
 // entered and left inside one call.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (m: SampleRequest | { close: true }) => {
+port.on('message', (m: SampleRequest | HistoryRequest | { close: true }) => {
   if ('close' in m) {
-    queue = queue.then(() => port.close());
+    queue = queue.then(() => {
+      try {
+        closeStore();
+      } finally {
+        port.close();
+      }
+    });
+    return;
+  }
+  if ('history' in m) {
+    queue = queue.then(() =>
+      history(m.history).then(
+        () => port.postMessage({ id: m.id, ok: true, history: true } satisfies HistoryAnswer),
+        (e: unknown) => port.postMessage(wireError(m.id, e)),
+      ),
+    );
     return;
   }
   queue = queue.then(async () => {
     try {
       const { msg, transfer } = await take(m);
+      if (m.record) record(msg, m);
       port.postMessage(msg, transfer);
     } catch (e) {
-      const err: WireError = isTcpstateError(e)
-        ? { id: m.id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
-        : { id: m.id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
-      port.postMessage(err);
+      port.postMessage(wireError(m.id, e));
     }
-    trimNow();
+    trimNow(collectGarbage());
   });
 });
