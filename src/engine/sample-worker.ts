@@ -239,7 +239,7 @@ function trimNow(collected: boolean): void {
 }
 
 /** Bytes of live ArrayBuffers after a sample past which the worker collects its garbage at once. */
-const COLLECT_ABOVE = 8 * 1024 * 1024;
+const COLLECT_ABOVE = 4 * 1024 * 1024;
 let gc: (() => void) | null | undefined;
 
 /**
