@@ -6,7 +6,7 @@
 // included; median, min and max of readings every 5 s), heap, event-loop delay p99, skipped
 // ticks, errors. The figure that matters: RSS growth from warm (minutes 5-10) to the end.
 //
-//   sudo node bench/soak.mjs [--sockets 100000] [--minutes 60]
+//   sudo node bench/soak.mjs [--sockets 100000] [--minutes 60] [--history]
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ const opt = (n, d) => {
   return i >= 0 ? args[i + 1] : d;
 };
 const N = Number(opt('--sockets', '100000'));
+// --history: also record a history sample every 10 s as serve does (the store on the sampler's worker).
+const HISTORY = args.includes('--history');
 const MINUTES = Number(opt('--minutes', '60'));
 if (process.getuid?.() !== 0) {
   console.error('bench: needs root');
@@ -47,6 +49,17 @@ const metrics = sampler.every(2000, { netns: ns.name, metrics: { top: 20, byProc
   ticks++;
   if (s instanceof Error) errors++;
 });
+let stopHistory = () => undefined;
+let historyDir;
+if (HISTORY) {
+  const { mkdtempSync } = await import('node:fs');
+  historyDir = mkdtempSync('/tmp/tcst-soak-history-');
+  await sampler.openHistory(join(historyDir, 'h.db'), { top: 20 });
+  stopHistory = sampler.every(10_000, { netns: ns.name, processes: true, rows: false, summary: { top: 20 }, record: { intervalMs: 10_000 } }, (s) => {
+    ticks++;
+    if (s instanceof Error || s.recordError) errors++;
+  });
+}
 const minutes = [];
 const t0 = Date.now();
 for (let m = 1; m <= MINUTES; m++) {
@@ -78,7 +91,9 @@ for (let m = 1; m <= MINUTES; m++) {
 }
 full();
 metrics();
+stopHistory();
 await sampler.close();
+if (historyDir) (await import('node:fs')).rmSync(historyDir, { recursive: true, force: true });
 // Warm: the median of minutes 5-10's medians; end: the median of the last five minutes' medians.
 const median = (xs) => {
   const v = [...xs].sort((x, y) => x - y);
@@ -90,6 +105,7 @@ console.log(
   JSON.stringify({
     sockets,
     minutes: MINUTES,
+    history: HISTORY,
     warmRssMiB: warmRss,
     lastRssMiB: lastRss,
     growthMiB: +(lastRss - warmRss).toFixed(1),

@@ -36,6 +36,17 @@ export interface SampleWant {
    * so a recorder can ask for them with `rows: false`: neither the table nor its owners cross.
    */
   summary?: SummaryOptions;
+  /**
+   * Write the sample into the history store the worker holds open ({@link HistoryRequest}),
+   * before answering: SQLite's writes, fsyncs and retention run there, never on the serving thread.
+   */
+  record?: { intervalMs: number };
+}
+
+/** Open the worker's history store (closing one it held), keep a note in it, or close it. */
+export interface HistoryRequest {
+  id: number;
+  history: { open: string; top: number; env?: Record<string, string | undefined> } | { note: string; value?: string } | { close: true };
 }
 
 /** The groups a {@link SampleSummary} keeps: the `top` largest of each kind, the rest as "other". */
@@ -87,6 +98,17 @@ export interface WireSample {
   processes?: { scanned: number; hidden: number };
   report?: Report;
   summary?: SampleSummary;
+  /** With `record`: written into the worker's history store. */
+  recorded?: true;
+  /** With `record`: why the sample was not written (the worker's store is closed then). */
+  recordError?: { code: string; message: string };
+}
+
+/** A {@link HistoryRequest} done. */
+export interface HistoryAnswer {
+  id: number;
+  ok: true;
+  history: true;
 }
 
 export interface WireError {

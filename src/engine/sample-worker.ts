@@ -5,10 +5,11 @@
  * table's columns to the main thread.
  * @module
  */
+import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { isTcpstateError } from '../model/errors.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
-import { attachProcesses, liveSnapshot, scanOptions } from '../snapshot.js';
+import { attachProcesses, hiddenNotice, liveSnapshot, scanLive, scanOptions } from '../snapshot.js';
 import type { ReadConfig } from '../sources/config.js';
 import { readCounters, type Counters } from '../sources/counters.js';
 import { loadNative, type NativeAddon, type StatesHandle } from '../sources/native.js';
@@ -19,14 +20,18 @@ import { aggregate, listenerRows } from './aggregates.js';
 import { finishPortWalk, startPortWalk } from '../sources/bpf-tcp-states.js';
 import { doctorReport } from './documents.js';
 import { summarize } from '../history/sample-row.js';
+import { SummaryCounter } from '../history/summary-counter.js';
+import type { OwnerLookup } from '../model/table.js';
 import type { Sample } from './sampler.js';
-import { type SampleRequest, toWire, type WireError, type WireSample } from './protocol.js';
+import { type HistoryAnswer, type HistoryRequest, type SampleRequest, type SummaryOptions, toWire, type WireError, type WireSample } from './protocol.js';
+import type { HistoryStore } from '../history/store.js';
 
 /** Each namespace's previous sample with findings (a copy of its table), for rates. */
 const previous = new Map<string, Sample>();
 const MAX_PREVIOUS = 256;
 
 const port = parentPort!;
+const req = createRequire(import.meta.url);
 const now = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -108,6 +113,28 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
       transfer: [],
     };
   }
+  if (r.summary && r.rows === false && !r.findings && !r.metrics) {
+    const { summary, source, warnings, notices, scanMs, processes } = await summaryFromChunks(r, r.summary, opts, t0);
+    return {
+      msg: {
+        id: r.id,
+        ok: true,
+        source,
+        warnings,
+        notices,
+        takenAt,
+        atMs,
+        scanMs,
+        totalMs: performance.now() - t0,
+        summary,
+        ...(files.counters ? { counters: files.counters } : {}),
+        ...(files.sysctls ? { sysctls: files.sysctls } : {}),
+        ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
+        ...(processes ? { processes } : {}),
+      },
+      transfer: [],
+    };
+  }
   const snap = await liveSnapshot(r.source, opts);
   const scanMs = performance.now() - t0;
   let processes: WireSample['processes'];
@@ -171,6 +198,31 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
   };
 }
 
+/** One counter for every recorded sample: its columns grow to the largest table and are reused. */
+let counter: SummaryCounter | undefined;
+
+/**
+ * A history row's summary without the table (what `serve` records): the scan's chunks counted
+ * as they pass, then the owner scan (after the sockets, as {@link attachProcesses} does).
+ */
+async function summaryFromChunks(r: SampleRequest, want: SummaryOptions, opts: ReturnType<typeof scanOptions>, t0: number) {
+  counter ??= new SummaryCounter();
+  counter.reset();
+  const c = counter;
+  const scan = await scanLive(r.source, opts, (chunk) => c.add(chunk));
+  const scanMs = performance.now() - t0;
+  const notices = [...scan.notices];
+  let owners: OwnerLookup | undefined;
+  let processes: WireSample['processes'];
+  if (r.processes) {
+    const p = await (await import('../sources/process-scan.js')).startProcessScan(opts.procRoot).done();
+    owners = p.owners;
+    processes = { scanned: p.scanned, hidden: p.hidden };
+    if (p.hidden > 0) notices.push(hiddenNotice(p.hidden));
+  }
+  return { summary: c.finish(owners, want.top, want.kinds), source: scan.source, warnings: scan.warnings, notices, scanMs, processes };
+}
+
 /** How often, at most, freed memory goes back to the system (after a sample, never during one). */
 const TRIM_EVERY_MS = 10_000;
 let trimmedAt = 0;
@@ -178,33 +230,118 @@ let trimmedAt = 0;
 /**
  * Walks and dumps fill buffers on threads of their own and the columns are freed on another
  * thread: glibc's arenas keep those pages (+40 MiB an hour at 100k sockets, a sample a second)
- * unless asked to give them back.
+ * unless asked to give them back: every 10 s, and at once after a collection freed buffers.
  */
-function trimNow(config: ReadConfig): void {
+function trimNow(config: ReadConfig, collected: boolean): void {
   const now = Date.now();
-  if (now - trimmedAt < TRIM_EVERY_MS) return;
+  if (!collected && now - trimmedAt < TRIM_EVERY_MS) return;
   trimmedAt = now;
   loadNative(config).addon?.mallocTrim?.();
+}
+
+/** Bytes of live ArrayBuffers after a sample past which the worker collects its garbage at once. */
+const COLLECT_ABOVE = 4 * 1024 * 1024;
+let gc: (() => void) | null | undefined;
+
+/**
+ * A sample's buffers (a walk's bytes and columns, an owner index: megabytes at 400k sockets)
+ * are freed only when V8 collects, and V8 lets tens of megabytes of them pile up first (it
+ * counts them as external memory, and this thread makes few objects, so it seldom collects):
+ * that was most of serve's peak RSS. Past {@link COLLECT_ABOVE}, collect now. Returns whether
+ * it did. `gc` is taken once through the flag (workers cannot be given --expose-gc) and the
+ * flag reset, so no other context sees it.
+ */
+function collectGarbage(): boolean {
+  if (process.memoryUsage().arrayBuffers < COLLECT_ABOVE) return false;
+  if (gc === undefined) {
+    try {
+      const v8 = req('node:v8') as typeof import('node:v8');
+      v8.setFlagsFromString('--expose-gc');
+      gc = (req('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+      v8.setFlagsFromString('--no-expose-gc');
+    } catch {
+      gc = null;
+    }
+  }
+  if (!gc) return false;
+  gc();
+  return true;
+}
+
+/** The history store recorded samples are written into (`SampleWant.record`), while open. */
+let store: HistoryStore | undefined;
+
+function closeStore(): void {
+  const s = store;
+  store = undefined;
+  s?.close();
+}
+
+async function history(h: HistoryRequest['history']): Promise<void> {
+  if ('close' in h) return closeStore();
+  if ('note' in h) return store?.note(h.note, h.value);
+  closeStore();
+  const { openStore } = await import('../history/store.js');
+  store = openStore(h.open, { write: true, top: h.top, ...(h.env ? { env: h.env } : {}) });
+}
+
+/** Write a sample into the store; a failure (a full disk) closes it and is said in the answer. */
+function record(msg: WireSample, r: SampleRequest): void {
+  if (!store) {
+    msg.recordError = { code: 'ERR_USAGE', message: 'no history store is open in the sampler' };
+    return;
+  }
+  const { id: _id, ok: _ok, table: _table, ...sample } = msg;
+  try {
+    store.write({ ...sample, ...(r.netns === undefined ? {} : { netns: r.netns }) }, { intervalMs: r.record!.intervalMs });
+    msg.recorded = true;
+  } catch (e) {
+    msg.recordError = { code: isTcpstateError(e) ? e.code : 'ERR_IO', message: (e as Error).message ?? String(e) };
+    try {
+      closeStore();
+    } catch {
+      /* the disk that failed the write fails the close too */
+    }
+  }
+}
+
+function wireError(id: number, e: unknown): WireError {
+  return isTcpstateError(e)
+    ? { id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
+    : { id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
 }
 
 // Requests run one after another: the native dump shares one buffer, and a namespace is
 // entered and left inside one call.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (m: SampleRequest | { close: true }) => {
+port.on('message', (m: SampleRequest | HistoryRequest | { close: true }) => {
   if ('close' in m) {
-    queue = queue.then(() => port.close());
+    queue = queue.then(() => {
+      try {
+        closeStore();
+      } finally {
+        port.close();
+      }
+    });
+    return;
+  }
+  if ('history' in m) {
+    queue = queue.then(() =>
+      history(m.history).then(
+        () => port.postMessage({ id: m.id, ok: true, history: true } satisfies HistoryAnswer),
+        (e: unknown) => port.postMessage(wireError(m.id, e)),
+      ),
+    );
     return;
   }
   queue = queue.then(async () => {
     try {
       const { msg, transfer } = await take(m);
+      if (m.record) record(msg, m);
       port.postMessage(msg, transfer);
     } catch (e) {
-      const err: WireError = isTcpstateError(e)
-        ? { id: m.id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
-        : { id: m.id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
-      port.postMessage(err);
+      port.postMessage(wireError(m.id, e));
     }
-    trimNow(m.config);
+    trimNow(m.config, collectGarbage());
   });
 });

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { TcpstateError, type ErrorCode } from '../model/errors.js';
 import { SocketTable } from '../model/table.js';
 import { DEFAULT_CONFIG, type ReadConfig } from '../sources/config.js';
-import { fromWire, type SampleRequest, type SampleWant, type WireError, type WireSample } from './protocol.js';
+import { fromWire, type HistoryAnswer, type HistoryRequest, type SampleRequest, type SampleWant, type WireError, type WireSample } from './protocol.js';
 
 export type { SampleWant } from './protocol.js';
 
@@ -57,7 +57,8 @@ function covers(have: SampleWant, want: SampleWant): boolean {
     (!want.findings || have.findings === true) &&
     (want.rows === false || have.rows !== false) &&
     (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics)) &&
-    (!want.summary || JSON.stringify(have.summary) === JSON.stringify(want.summary))
+    (!want.summary || JSON.stringify(have.summary) === JSON.stringify(want.summary)) &&
+    (!want.record || JSON.stringify(have.record) === JSON.stringify(want.record))
   );
 }
 
@@ -73,6 +74,10 @@ export class Sampler {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The history file the worker holds open, opened again by a worker that replaces it. */
+  private historyOpen: Extract<HistoryRequest['history'], { open: string }> | undefined;
+  /** History requests awaiting the worker's answer. */
+  private readonly control = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private closed = false;
   private readonly timeoutMs: number;
   readonly stats: SamplerStats = { samples: 0, shared: 0, errors: 0, skippedTicks: 0 };
@@ -86,21 +91,33 @@ export class Sampler {
     const { Worker: W } = req('node:worker_threads') as typeof import('node:worker_threads');
     // Resolves from dist/src/engine/ and from the command bundle in dist/src/cli/ alike.
     const w = new W(new URL('../engine/sample-worker.js', import.meta.url));
-    w.on('message', (m: WireSample | WireError) => this.answer(m));
+    w.on('message', (m: WireSample | WireError | HistoryAnswer) => this.answer(m));
     w.on('error', (e) => this.failAll(new TcpstateError('ERR_IO', `sampler worker failed: ${e.message}`)));
     w.on('exit', () => {
       if (this.worker === w) this.worker = undefined;
       if (!this.closed) this.failAll(new TcpstateError('ERR_IO', 'sampler worker exited'));
     });
+    // A worker restarted after a stuck sample: the store the old one held is opened again (a
+    // failure shows in the next recorded sample's recordError).
+    if (this.historyOpen) w.postMessage({ id: this.nextId++, history: this.historyOpen } satisfies HistoryRequest);
     return (this.worker = w);
   }
 
   /** An idle worker does not keep the process alive; one with samples to answer does. */
   private idle(): void {
-    if (this.pending.size === 0) this.worker?.unref();
+    if (this.pending.size === 0 && this.control.size === 0) this.worker?.unref();
   }
 
-  private answer(m: WireSample | WireError): void {
+  private answer(m: WireSample | WireError | HistoryAnswer): void {
+    const c = this.control.get(m.id);
+    if (c) {
+      this.control.delete(m.id);
+      this.idle();
+      if (m.ok) c.resolve();
+      else c.reject(new TcpstateError(m.error.code as ErrorCode, m.error.message, m.error.where));
+      return;
+    }
+    if ('history' in m) return;
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
@@ -117,6 +134,10 @@ export class Sampler {
   }
 
   private failAll(e: Error): void {
+    for (const [id, c] of this.control) {
+      this.control.delete(id);
+      c.reject(e);
+    }
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
       clearTimeout(p.timer);
@@ -218,6 +239,40 @@ export class Sampler {
       stopped = true;
       if (timer) clearTimeout(timer);
     };
+  }
+
+  private history(h: HistoryRequest['history']): Promise<void> {
+    if (this.closed) return Promise.reject(new TcpstateError('ERR_IO', 'the sampler is closed'));
+    const id = this.nextId++;
+    const done = new Promise<void>((resolve, reject) => this.control.set(id, { resolve, reject }));
+    const w = this.start();
+    w.ref();
+    w.postMessage({ id, history: h } satisfies HistoryRequest);
+    return done;
+  }
+
+  /**
+   * Open the history file at `path` for writing on the worker (src/history/store.ts, `top`
+   * groups per kind): samples asked for with `record` are written there before they are
+   * answered, so SQLite's writes, fsyncs and retention never block this thread. Rejects as
+   * `openStore` throws (another writer holds the file, no permission, not a history file).
+   */
+  openHistory(path: string, o: { top: number; env?: Record<string, string | undefined> }): Promise<void> {
+    const open = { open: path, top: o.top, ...(o.env ? { env: o.env } : {}) };
+    return this.history(open).then(() => {
+      this.historyOpen = open;
+    });
+  }
+
+  /** Keep a note in the worker's history file (`HistoryStore.note`). */
+  noteHistory(key: string, value: string | undefined): Promise<void> {
+    return this.history({ note: key, ...(value === undefined ? {} : { value }) });
+  }
+
+  /** Close the worker's history file (checkpointed, writer lock released); {@link close} does too. */
+  closeHistory(): Promise<void> {
+    this.historyOpen = undefined;
+    return this.history({ close: true });
   }
 
   /** End the worker; pending samples fail. Resolves when the worker has exited. */

@@ -4,9 +4,35 @@
  * says what to do with a failed sample (go on) and a failed write (a full disk: stop).
  * @module
  */
-import type { Sampler, SampleWant } from '../engine/sampler.js';
-import type { HistoryStore } from './store.js';
+import type { Sample, Sampler, SampleWant } from '../engine/sampler.js';
+import { type ErrorCode, TcpstateError } from '../model/errors.js';
+import type { TransitionWindow } from './sample-row.js';
 import type { TransitionCounter } from './transitions.js';
+
+/** Where recorded samples go: a store on this thread (`HistoryStore`), or the sampler worker's ({@link workerStore}). */
+export interface RecordSink {
+  /** Write one sample; throws when it could not (a full disk: recording stops). */
+  write(s: Sample, o: { intervalMs: number; transitions?: TransitionWindow }): unknown;
+  note(key: string, value: string | undefined): void;
+}
+
+/**
+ * The store the sampler's worker holds open (`Sampler.openHistory`): samples asked for with
+ * `SampleWant.record` were written there before they were answered, so SQLite never blocks the
+ * serving thread; a write that failed comes back in the sample. No transition windows: those
+ * are counted on the recorder's thread (`tcpstate record` keeps its store there).
+ */
+export function workerStore(sampler: Sampler): RecordSink {
+  return {
+    write(s) {
+      if (s.recordError) throw new TcpstateError(s.recordError.code as ErrorCode, s.recordError.message);
+      if (!s.recorded) throw new TcpstateError('ERR_USAGE', "a sample taken without SampleWant.record was not written into the sampler's history store");
+    },
+    note(key, value) {
+      sampler.noteHistory(key, value).catch(() => undefined);
+    },
+  };
+}
 
 export interface RecorderOptions {
   /** Namespaces to record (undefined: the process's own). */
@@ -26,7 +52,7 @@ export interface RecorderOptions {
 }
 
 /** Start recording; returns the function that stops it (the store stays open). */
-export function startRecorder(sampler: Sampler, store: HistoryStore, o: RecorderOptions): () => void {
+export function startRecorder(sampler: Sampler, store: RecordSink, o: RecorderOptions): () => void {
   let stopped = false;
   if (o.transitions === undefined) {
     // history says why these samples have no transition counts (a full disk shows at the first write)

@@ -84,6 +84,11 @@ export function parseGroupKey(text: string, option = 'by'): GroupKey {
   return { by: by as 'lport' };
 }
 
+/** The order of groups: largest total first, ties by key (numbers in keys compared as numbers). */
+export function compareGroups(a: { key: string; total: number }, b: { key: string; total: number }): number {
+  return b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true });
+}
+
 /** Accumulates state counts per group across chunks. */
 export class GroupCounter {
   readonly groups = new Map<string, StateCounts>();
@@ -111,7 +116,7 @@ export class GroupCounter {
    */
   top(top: number): { key: string; counts: StateCounts; total: number; folded?: number }[] {
     const rows: { key: string; counts: StateCounts; total: number; folded?: number }[] = [...this.groups].map(([key, counts]) => ({ key, counts, total: total(counts) }));
-    rows.sort((a, b) => b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
+    rows.sort(compareGroups);
     if (rows.length <= top) return rows;
     const head = rows.slice(0, top);
     const other = newCounts();

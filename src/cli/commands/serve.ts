@@ -128,35 +128,28 @@ const HISTORY_TOP = 20;
 async function recordHistory(
   sampler: import('../../engine/sampler.js').Sampler,
   o: { db: string | undefined; intervalMs: number; env: Record<string, string | undefined>; targets: (string | undefined)[]; log: (line: string) => void },
-): Promise<(() => void) | undefined> {
-  const [{ openStore }, { defaultDbPath }, { startRecorder }] = await Promise.all([import('../../history/store.js'), import('../../history/paths.js'), import('../../history/recorder.js')]);
+): Promise<(() => Promise<void>) | undefined> {
+  const [{ defaultDbPath }, { startRecorder, workerStore }] = await Promise.all([import('../../history/paths.js'), import('../../history/recorder.js')]);
   const db = o.db ?? defaultDbPath(o.env);
-  let store: import('../../history/store.js').HistoryStore;
+  // The store lives on the sampler's worker: SQLite's writes and fsyncs never stall a request.
   try {
-    store = openStore(db, { write: true, env: o.env, top: HISTORY_TOP });
+    await sampler.openHistory(db, { top: HISTORY_TOP, env: { ...o.env } });
   } catch (e) {
     o.log(MESSAGES.historyOff(db, (e as Error).message));
     return undefined;
   }
   o.log(MESSAGES.historyOn(db, o.intervalMs / 1000));
-  const stop = startRecorder(sampler, store, {
-    // The worker sums the rows into the row's groups: neither the table nor its owners cross to this thread.
+  const stop = startRecorder(sampler, workerStore(sampler), {
+    // The worker counts the rows into the row's groups and writes it: nothing but the answer crosses to this thread.
     targets: o.targets,
-    want: { processes: true, rows: false, summary: { top: HISTORY_TOP } },
+    want: { processes: true, rows: false, summary: { top: HISTORY_TOP }, record: { intervalMs: o.intervalMs } },
     intervalMs: o.intervalMs,
     onSampleError: () => undefined, // /metrics and the log say so already
-    onWriteError: (e) => {
-      o.log(MESSAGES.historyStopped(db, e.message));
-      store.close();
-    },
+    onWriteError: (e) => o.log(MESSAGES.historyStopped(db, e.message)),
   });
-  return () => {
+  return async () => {
     stop();
-    try {
-      store.close();
-    } catch {
-      /* closed after a write error */
-    }
+    await sampler.closeHistory().catch(() => undefined);
   };
 }
 
@@ -257,7 +250,8 @@ export const serve: Command = {
       const err = e as NodeJS.ErrnoException;
       throw new TcpstateError('ERR_IO', MESSAGES.listenFailed(listen.map((l) => l.text).join(', '), err.code ?? err.message), { field: '--listen' });
     }
-    const sample = await server.sampler.sample({}).catch((e: Error) => e);
+    // The source a full sample reads, learnt without building its table (counted from its chunks).
+    const sample = await server.sampler.sample({ rows: false, summary: { top: 0, kinds: [] } }).catch((e: Error) => e);
     const sources = sample instanceof Error ? `unavailable (${sample.message})` : sample.source;
     io.err(MESSAGES.started({ version: VERSION, sources, listen: bound, netns: values['all-netns'] ? ['all'] : names }) + '\n');
     const stopHistory = values['no-history']
@@ -275,7 +269,7 @@ export const serve: Command = {
       process.once('SIGINT', on('SIGINT'));
     });
     io.err(MESSAGES.stopping(signal) + '\n');
-    stopHistory?.();
+    await stopHistory?.();
     await server.close();
     return 0;
   },
