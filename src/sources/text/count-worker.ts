@@ -44,13 +44,15 @@ async function run(job: SplitJob): Promise<void> {
 
 const job = workerData as SplitJob;
 if (Atomics.compareExchange(job.ctl, CTL.state, SplitState.Waiting, SplitState.Reading) === SplitState.Waiting) {
-  let end: number = SplitState.Done;
-  try {
-    await run(job);
-  } catch {
-    end = SplitState.Failed;
-  }
-  // Only a reading worker finishes: the main thread may have stopped it meanwhile.
+  // No top-level await: the worker is also bundled as CommonJS (scripts/bundle.mjs).
+  void run(job).then(
+    () => finish(SplitState.Done),
+    () => finish(SplitState.Failed),
+  );
+}
+
+/** Only a reading worker finishes: the main thread may have stopped it meanwhile. */
+function finish(end: number): void {
   Atomics.compareExchange(job.ctl, CTL.state, SplitState.Reading, end);
   Atomics.notify(job.ctl, CTL.state);
 }

@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { fs } from '../../builtins.js';
+import { workerUrl } from './worker-url.js';
 import { countRange, type RangeCount } from './count-range.js';
 import type { CaptureReader } from './read.js';
 import { TEXT_FORMATS } from './registry.js';
@@ -30,15 +31,6 @@ const STEAL_BYTES = 8 << 20;
 const GRACE_MS = 10_000;
 
 const req = createRequire(import.meta.url);
-
-/** The worker's file from the compiled module (dist/src/sources/text/) or the command bundle (dist/src/cli/). */
-function workerUrl(): URL | undefined {
-  for (const rel of ['./count-worker.js', '../sources/text/count-worker.js']) {
-    const u = new URL(rel, import.meta.url);
-    if (fs.existsSync(u)) return u;
-  }
-  return undefined;
-}
 
 /**
  * This thread's share of the worker's part: from the first line start past half of what the
@@ -119,7 +111,7 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
   // The head, until the format is known.
   while (pos < HEAD_LIMIT && pos < size && reader.splitFormat === undefined) pushTo(Math.min(size, pos + buf.length));
   const format = reader.splitFormat;
-  const url = format === undefined ? undefined : workerUrl();
+  const url = format === undefined ? undefined : workerUrl('count-worker', import.meta.url);
   if (format === undefined || url === undefined || size - pos < SPLIT_BYTES) {
     rest();
     return 0;
