@@ -1,7 +1,7 @@
 /**
- * Many capture files counted at once (`count --hosts web*.txt`): a pool of worker threads
- * (read-worker.ts), one per core and no more than files, each taking the next file when done
- * with one. Each file is read as the main thread would read it, so its captures, warnings
+ * Many capture files counted at once (`count --hosts web*.txt`): this thread and worker
+ * threads (read-worker.ts), one per core in all and no more than files, each taking the next
+ * file through a shared counter when done with one. Each file is read as the main thread would read it, so its captures, warnings
  * and errors are the same; the caller takes them in input order, so the first error in that
  * order is the one reported.
  * @module
@@ -55,34 +55,33 @@ export async function readFilesInParallel(paths: readonly string[], format: stri
   if (jobs.length < 2 || bytes < minBytes || url === undefined || threads < 2) return undefined;
   const { Worker: W } = req('node:worker_threads') as typeof import('node:worker_threads');
   const results: (FileRead | undefined)[] = new Array(paths.length).fill(undefined);
-  let next = 0;
+  // Every thread, this one too, takes the next file through one shared counter.
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const pool: Worker[] = [];
+  const done: Promise<void>[] = [];
   try {
-    await Promise.all(
-      Array.from({ length: Math.min(threads, jobs.length) }, () => {
-        const w = new W(url, { workerData: { format } });
-        pool.push(w);
-        return new Promise<void>((resolve, reject) => {
-          const give = () => {
-            const job = jobs[next++];
-            if (job) w.postMessage(job);
-            else resolve();
-          };
-          w.on('message', (m: { index: number; out: FileRead }) => {
-            results[m.index] = m.out;
-            give();
+    for (let k = 1; k < Math.min(threads, jobs.length); k++) {
+      const w = new W(url, { workerData: { format, jobs, next } });
+      pool.push(w);
+      done.push(
+        new Promise<void>((resolve) => {
+          w.on('message', (m: { index: number; out?: FileRead }) => {
+            if (m.index < 0) resolve();
+            else results[m.index] = m.out;
           });
-          w.on('error', reject);
+          // A worker that failed (it could not load, say): whatever it took and left is read by the caller.
+          w.on('error', () => resolve());
           w.on('exit', () => resolve());
-          give();
-        });
-      }),
-    );
+        }),
+      );
+    }
   } catch {
-    // A worker that failed (it could not load, say): whatever it left is read on this thread.
-  } finally {
-    for (const w of pool) void w.terminate();
+    // No worker: this thread reads them all.
   }
+  const { readOne } = await import('./read-worker.js');
+  for (let k = Atomics.add(next, 0, 1); k < jobs.length; k = Atomics.add(next, 0, 1)) results[jobs[k]!.index] = readOne(jobs[k]!.path, format);
+  await Promise.all(done);
+  for (const w of pool) void w.terminate();
   return results;
 }
 

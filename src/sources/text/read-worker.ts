@@ -1,7 +1,8 @@
 /**
- * A thread of a parallel read (read-files.ts): reads whole capture files, counting only, as
- * the main thread reads one (in bounded pieces, every line through CaptureReader), and posts
- * each file's captures and warnings, or its error as data, back to the main thread.
+ * A file of a parallel read (read-files.ts) read whole, counting only, as the main thread
+ * reads one (in bounded pieces, every line through CaptureReader): its captures and warnings,
+ * or its error as data. On a worker thread, files taken in turn from a shared counter, each
+ * result posted back; the main thread takes its turns with the same function.
  * @module
  */
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -10,11 +11,10 @@ import { TcpstateError } from '../../model/errors.js';
 import { CaptureReader } from './read.js';
 import type { FileJob, FileRead } from './read-files.js';
 
-const { format } = workerData as { format?: string };
 const buf = Buffer.allocUnsafe(1 << 20);
 
 /** One file read whole (never split: the threads are already busy with files). */
-function readOne(path: string): FileRead {
+export function readOne(path: string, format: string | undefined): FileRead {
   const reader = new CaptureReader(path, { format, tables: false });
   let fd: number;
   try {
@@ -47,12 +47,18 @@ function osCode(e: unknown): string {
   return err.code ?? err.message;
 }
 
-parentPort!.on('message', (job: FileJob) => {
-  let out: FileRead;
-  try {
-    out = readOne(job.path);
-  } catch (e) {
-    out = { failed: String((e as Error)?.stack ?? e) };
+/** On a worker: files taken in turn through the shared counter until none is left, each result posted. */
+if (parentPort && (workerData as { jobs?: unknown } | null)?.jobs) {
+  const { format, jobs, next } = workerData as { format?: string; jobs: FileJob[]; next: Int32Array };
+  for (let k = Atomics.add(next, 0, 1); k < jobs.length; k = Atomics.add(next, 0, 1)) {
+    const job = jobs[k]!;
+    let out: FileRead;
+    try {
+      out = readOne(job.path, format);
+    } catch (e) {
+      out = { failed: String((e as Error)?.stack ?? e) };
+    }
+    parentPort.postMessage({ index: job.index, out });
   }
-  parentPort!.postMessage({ index: job.index, out });
-});
+  parentPort.postMessage({ index: -1 });
+}
