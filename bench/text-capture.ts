@@ -8,6 +8,8 @@
  *   peak RSS), RUNS runs interleaved, medians; the totals (and netstat's per-state numbers)
  *   must agree;
  * - `tcpstate ls FILE` against `cat FILE`, to /dev/null and into a pipe;
+ * - `tcpstate count --hosts` of eight netstat captures of ROWS/8 lines against awk counting
+ *   by FILENAME;
  * - the reader in this process (CaptureReader, 1 MiB pieces) on listings of each format,
  *   CPU time with the byte level and with every line read as text.
  *
@@ -135,6 +137,24 @@ try {
       console.log(line('  cat >/dev/null', l['cat']!));
       console.log(line('  tcpstate ls | cat', l['ls | cat']!, l['cat | cat']));
       console.log(line('  cat | cat', l['cat | cat']!));
+      // count --hosts of 8 files of an eighth each (read on worker threads), against awk keyed by file.
+      const hostFiles: string[] = [];
+      for (let k = 0; k < 8; k++) {
+        const h = join(dir, `web${k + 1}.txt`);
+        grow(file, isData, Math.ceil(ROWS / 8), h);
+        hostFiles.push(h);
+      }
+      const hr = race({
+        tcpstate: { argv: [process.execPath, CLI, 'count', '--hosts', '--json', ...hostFiles] },
+        awk: { argv: [awk, '/^tcp/ {++S[FILENAME" "$NF]} END {for(a in S) print a, S[a]}', ...hostFiles] },
+      });
+      const hostsTotal = (JSON.parse(hr['tcpstate']!.out) as { total: { total: number } }).total.total;
+      const awkHosts = hr['awk']!.out.trim().split('\n').reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+      if (hostsTotal !== awkHosts) throw new Error(`count --hosts: tcpstate counted ${hostsTotal}, awk ${awkHosts}`);
+      console.log(`count --hosts, 8 files of ${Math.ceil(ROWS / 8)} lines (same total as ${awk}):`);
+      console.log(line('  tcpstate count --hosts', hr['tcpstate']!, hr['awk']));
+      console.log(line(`  ${awk} by FILENAME`, hr['awk']!));
+      for (const h of hostFiles) rmSync(h);
     }
     rmSync(path);
   }

@@ -25,6 +25,7 @@ const commands = readdirSync(join(out, 'commands'))
   .filter((f) => f.endsWith('.js'))
   .map((f) => f.slice(0, -3));
 for (const f of readdirSync(out)) if (/^(bundle-|main\.bundle\.)/.test(f)) rmSync(join(out, f));
+for (const f of ['count-worker.cjs', 'read-worker.cjs']) rmSync(join(root, 'dist', 'src', 'sources', 'text', f), { force: true });
 const common = {
   bundle: true,
   platform: 'node',
@@ -67,6 +68,17 @@ await esbuild.build({
 await esbuild.build({
   ...common,
   entryPoints: Object.fromEntries(commands.map((c) => [`bundle-${c}`, join(out, 'commands', `${c}.js`)])),
+  banner: { js: url },
+  plugins: [builtinImports],
+});
+// The capture workers (count's split, count --hosts' pool) as one CommonJS file each beside
+// their modules: a worker loading ~15 ES modules through the asynchronous loader spends ~100 ms
+// before it reads a byte. sources/text/worker-url.ts prefers them while they are fresh.
+const text = join(root, 'dist', 'src', 'sources', 'text');
+await esbuild.build({
+  ...common,
+  outdir: text,
+  entryPoints: Object.fromEntries(['count-worker', 'read-worker'].map((w) => [w, join(text, `${w}.js`)])),
   banner: { js: url },
   plugins: [builtinImports],
 });

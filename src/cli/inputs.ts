@@ -167,17 +167,22 @@ export async function readCaptures(paths: readonly string[], io: Io, req: ReadRe
   const onRows = req.onRows;
   const captures: Capture[] = [];
   const warnings: Warning[] = [];
-  for (const path of paths) {
-    const reader = new CaptureReader(path, { format: req.format, tables: req.tables, keep, onRows: onRows && ((chunk) => onRows(chunk, keep)) });
-    if (path === '-') await pushStdin(io, reader);
-    else pushFile(path, reader, split);
-    if (path === '-' && req.allowEmptyStdin && reader.bytes === 0) return { picked: [], warnings, emptyStdin: true };
+  // Many files counted only (count --hosts): read on worker threads, taken here in input order.
+  const parallel = req.tables || keep || onRows ? undefined : await readParallel(paths, req.format);
+  for (const [k, path] of paths.entries()) {
+    const done = parallel?.[k];
+    const reader = done ? undefined : new CaptureReader(path, { format: req.format, tables: req.tables, keep, onRows: onRows && ((chunk) => onRows(chunk, keep)) });
+    if (reader && path === '-') await pushStdin(io, reader);
+    else if (reader) pushFile(path, reader, split);
+    if (path === '-' && req.allowEmptyStdin && reader?.bytes === 0) return { picked: [], warnings, emptyStdin: true };
     let r;
     try {
-      r = reader.end();
+      if (!done) r = reader!.end();
+      else if ('read' in done) r = done.read;
+      else throw done.error;
     } catch (e) {
       // `ss -tanH state close-wait | tcpstate count -` on a quiet host prints nothing: no sockets.
-      if (!(e instanceof TcpstateError && e.code === 'ERR_EMPTY' && reader.blankOnly)) throw e;
+      if (!(e instanceof TcpstateError && e.code === 'ERR_EMPTY' && (done && 'error' in done ? done.blankOnly : reader?.blankOnly))) throw e;
       const { SocketTable } = await import('../model/table.js');
       captures.push({ host: path === '-' ? 'stdin' : hostName(path), file: path, line: 1, format: 'empty', listing: true, table: req.tables ? new SocketTable(0) : undefined, counts: newCounts() });
       warnings.push({ code: 'W_EMPTY_INPUT', message: 'empty input: counted as no sockets', where: { file: path } });
@@ -187,6 +192,15 @@ export async function readCaptures(paths: readonly string[], io: Io, req: ReadRe
     warnings.push(...r.warnings);
   }
   return { picked: captures.map((c) => selectCapture(c, sel)), warnings };
+}
+
+/** The files of `paths` read on worker threads (sources/text/read-files.ts), each settled as read here; undefined where not. */
+async function readParallel(paths: readonly string[], format: string | undefined): Promise<(ReturnType<typeof import('../sources/text/read-files.js').settleRead> | undefined)[] | undefined> {
+  if (paths.length < 2) return undefined;
+  const { readFilesInParallel, settleRead } = await import('../sources/text/read-files.js');
+  const os = await import('node:os');
+  const reads = await readFilesInParallel(paths, format, os.availableParallelism());
+  return reads?.map((r, k) => r && settleRead(r, (e) => ioError(paths[k]!, e)));
 }
 
 /** Options that read the live table and make no sense with capture files. */

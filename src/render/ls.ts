@@ -9,7 +9,7 @@ import type { Warning } from '../model/errors.js';
 import { AF_INET, formatEndpoint, isV4Mapped } from '../model/address.js';
 import { CLOSE, stateName } from '../model/state.js';
 import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, type SocketTable, TIMER_NAMES } from '../model/table.js';
-import { digits, ipv4Length, putBytes, putIpv4Addr, putLatin1, putPort, putUint, RowBytes } from './row-bytes.js';
+import { digits, ipv4Length, ipv6AddrLength, putBytes, putIpv4Addr, putIpv6Addr, putLatin1, putPort, putUint, RowBytes } from './row-bytes.js';
 import { infoCell, memoryCell } from './tcp-info.js';
 import { type Column, csvField } from './text.js';
 import { displayWidth } from './wrap.js';
@@ -109,10 +109,21 @@ function endpointLength(t: SocketTable, addr: Uint8Array, port: number, i: numbe
   if (n !== undefined) return n.length;
   if (t.family[i] === AF_INET) return ipv4Length(addr, i * 16, port);
   if (isV4Mapped(addr, i * 16)) return MAPPED_EXTRA + ipv4Length(addr, i * 16 + 12, port);
-  return formatEndpoint(t.family[i]!, addr, i * 16, port, (t.flags[i]! & F_DUALSTACK) !== 0).length;
+  if ((t.flags[i]! & F_DUALSTACK) !== 0 && isAny6(addr, i * 16)) return 1 + portLength(port);
+  return 2 + ipv6AddrLength(addr, i * 16) + portLength(port);
 }
 
-/** An IPv6 endpoint as {@link formatEndpoint} prints it: `[::ffff:a.b.c.d]:port` written, others formatted. */
+/** `:port` as putPort writes it. */
+function portLength(port: number): number {
+  return port === 0 ? 2 : 1 + digits(port);
+}
+
+function isAny6(a: Uint8Array, off: number): boolean {
+  for (let k = 0; k < 16; k++) if (a[off + k] !== 0) return false;
+  return true;
+}
+
+/** An IPv6 endpoint as {@link formatEndpoint} prints it, written as bytes. */
 function putEndpoint6(b: Uint8Array, p: number, t: SocketTable, addr: Uint8Array, port: number, i: number): number {
   if (isV4Mapped(addr, i * 16)) {
     p = putBytes(b, p, MAPPED_OPEN, 0, MAPPED_OPEN.length);
@@ -120,7 +131,15 @@ function putEndpoint6(b: Uint8Array, p: number, t: SocketTable, addr: Uint8Array
     b[p++] = 0x5d;
     return putPort(b, p, port);
   }
-  return putLatin1(b, p, formatEndpoint(t.family[i]!, addr, i * 16, port, (t.flags[i]! & F_DUALSTACK) !== 0));
+  // As formatEndpoint: `*:port` for a dual-stack listener's any-address, else `[v6]:port`.
+  if ((t.flags[i]! & F_DUALSTACK) !== 0 && isAny6(addr, i * 16)) {
+    b[p++] = 0x2a;
+    return putPort(b, p, port);
+  }
+  b[p++] = 0x5b;
+  p = putIpv6Addr(b, p, addr, i * 16);
+  b[p++] = 0x5d;
+  return putPort(b, p, port);
 }
 
 // Widths and cells go column by column, each in its own small loop. A listing runs once per

@@ -319,3 +319,73 @@ export class RowBytes {
     this.buf[this.len++] = 0x0a;
   }
 }
+
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * The longest run of two or more zero groups of the IPv6 address at `off` (the first when
+ * runs tie, as RFC 5952 and formatV6 choose): start group times 16 plus length, or -1.
+ */
+function zeroRun(a: Uint8Array, off: number): number {
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (a[off + 2 * i] !== 0 || a[off + 2 * i + 1] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && a[off + 2 * j] === 0 && a[off + 2 * j + 1] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  return best < 0 ? -1 : best * 16 + bestLen;
+}
+
+/** One group in lowercase hex without leading zeros. */
+function putGroup(b: Uint8Array, p: number, g: number): number {
+  if (g >= 0x1000) b[p++] = HEX[g >> 12]!;
+  if (g >= 0x100) b[p++] = HEX[(g >> 8) & 15]!;
+  if (g >= 0x10) b[p++] = HEX[(g >> 4) & 15]!;
+  b[p++] = HEX[g & 15]!;
+  return p;
+}
+
+/**
+ * An IPv6 address that is not IPv4-mapped, as formatV6 (model/address.ts) spells it: groups
+ * in lowercase hex, the longest run of two or more zero groups as `::`.
+ */
+export function putIpv6Addr(b: Uint8Array, p: number, a: Uint8Array, off: number): number {
+  const run = zeroRun(a, off);
+  const start = run < 0 ? 8 : run >> 4;
+  const end = run < 0 ? 8 : start + (run & 15);
+  for (let i = 0; i < start; i++) {
+    if (i > 0) b[p++] = 0x3a;
+    p = putGroup(b, p, (a[off + 2 * i]! << 8) | a[off + 2 * i + 1]!);
+  }
+  if (run < 0) return p;
+  b[p++] = 0x3a;
+  b[p++] = 0x3a;
+  for (let i = end; i < 8; i++) {
+    if (i > end) b[p++] = 0x3a;
+    p = putGroup(b, p, (a[off + 2 * i]! << 8) | a[off + 2 * i + 1]!);
+  }
+  return p;
+}
+
+/** Characters putIpv6Addr writes. */
+export function ipv6AddrLength(a: Uint8Array, off: number): number {
+  const run = zeroRun(a, off);
+  const start = run < 0 ? 8 : run >> 4;
+  const end = run < 0 ? 8 : start + (run & 15);
+  let n = run < 0 ? 7 : 2 + Math.max(0, start - 1) + Math.max(0, 8 - end - 1);
+  for (let i = 0; i < 8; i++) {
+    if (i >= start && i < end) continue;
+    const g = (a[off + 2 * i]! << 8) | a[off + 2 * i + 1]!;
+    n += g >= 0x1000 ? 4 : g >= 0x100 ? 3 : g >= 0x10 ? 2 : 1;
+  }
+  return n;
+}

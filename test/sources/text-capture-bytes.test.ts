@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { TcpstateError } from '../../src/model/errors.js';
 import { CaptureReader, type ReadOptions, type ReadResult } from '../../src/sources/text/read.js';
-import { pushSplit, SPLIT_BYTES } from '../../src/sources/text/split.js';
+import { pushSplit, SPLIT_BYTES, type SplitOptions } from '../../src/sources/text/split.js';
 import { runMain } from '../lib/cli.js';
 import { REPO } from '../lib/netns.js';
 
@@ -199,12 +199,17 @@ function bigNetstat(bytes: number, file = 'netstat-n.txt', isData = (l: string) 
 /** Lines the worker counted in the last splitRead. */
 let workerLines = 0;
 
-function splitRead(path: string): unknown {
+/** Lines this thread counted of the worker's part in the last splitRead. */
+let tailLines = 0;
+
+function splitRead(path: string, opts: SplitOptions = {}): unknown {
   return outcome(() => {
     const r = new CaptureReader(path, { tables: false });
     const fd = openSync(path, 'r');
     try {
-      workerLines = pushSplit(fd, fstatSync(fd).size, r, Buffer.allocUnsafe(1 << 20), path, { awaitWorker: true });
+      const stats = { tail: 0 };
+      workerLines = pushSplit(fd, fstatSync(fd).size, r, Buffer.allocUnsafe(1 << 20), path, { awaitWorker: true, ...opts, stats });
+      tailLines = stats.tail;
     } finally {
       closeSync(fd);
     }
@@ -239,8 +244,13 @@ test('a large file counted on two threads gives what one thread gives', async ()
     for (const [name, text] of Object.entries(cases)) {
       const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
       writeFileSync(path, text);
-      assert.deepEqual(splitRead(path), oneThread(path), name);
+      const one = oneThread(path);
+      assert.deepEqual(splitRead(path, { noTail: true }), one, name);
       if (name === 'plain') assert.ok(workerLines > lines.length * 0.3, `the worker counted ${workerLines} of ${lines.length} lines`);
+      // This thread's share of the worker's part, counted before its own half: the limit set in the worker's part holds.
+      assert.deepEqual(splitRead(path, { tailFirst: true }), one, `${name}, this thread's share first`);
+      if (name === 'plain') assert.ok(tailLines > lines.length * 0.1 && workerLines > tailLines, `this thread counted ${tailLines} of the worker's ${workerLines} lines`);
+      assert.deepEqual(splitRead(path), one, `${name}, as run`);
     }
     // ss: the worker reads `[v6]:port` when this thread had seen one before it began (its parser's state).
     const ss = bigNetstat(SPLIT_BYTES + (4 << 20), 'ss-tan.txt', (l) => /^[A-Z]+-?[A-Z0-9-]*\s+\d/.test(l));
@@ -259,7 +269,11 @@ test('a large file counted on two threads gives what one thread gives', async ()
     for (const [name, text] of Object.entries(ssCases)) {
       const path = join(dir, `${name.replace(/ /g, '-')}.txt`);
       writeFileSync(path, text);
-      assert.deepEqual(splitRead(path), oneThread(path), name);
+      const one = oneThread(path);
+      assert.deepEqual(splitRead(path, { noTail: true }), one, name);
+      assert.deepEqual(splitRead(path, { tailFirst: true }), one, `${name}, this thread's share first`);
+      if (name === 'ss plain') assert.ok(tailLines > ssLines.length * 0.1, `${name}: this thread counted ${tailLines} of the worker's part`);
+      assert.deepEqual(splitRead(path), one, `${name}, as run`);
       // The worker counted its part (in the others, `*:PORT` lines stop it before brackets settle the style).
       if (name === 'ss plain') assert.ok(workerLines > ssLines.length * 0.3, `${name}: the worker counted ${workerLines} of ${ssLines.length} lines`);
     }

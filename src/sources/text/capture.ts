@@ -69,15 +69,65 @@ export class CaptureRows {
     const st = chunk.state;
     const fam = chunk.family;
     let m = this.families;
+    // Kept rows are appended in runs, a column at a time (ls of a large capture).
+    let run = 0;
     for (let i = 0; i < chunk.length; i++) {
       counts[st[i]!]!++;
       m |= fam[i] === 4 ? 1 : 2;
-      if (keep && !keep(chunk, i)) continue;
+      if (keep && !keep(chunk, i)) {
+        if (table && run < i) appendRows(table, chunk, run, i);
+        run = i + 1;
+        continue;
+      }
       if (kept) kept[st[i]!]!++;
-      if (table) table.copyRow(chunk, i);
     }
+    if (table && run < chunk.length) appendRows(table, chunk, run, chunk.length);
     this.families = m;
     this.opts.onRows?.(chunk);
+  }
+}
+
+/**
+ * Rows `from` to `to` (not included) of `src` appended to `t` as `t.copyRow(src, j)` appends
+ * them one by one (owners, extended info and names included), the columns copied whole.
+ */
+export function appendRows(t: SocketTable, src: SocketTable, from = 0, to = src.length): void {
+  const n = to - from;
+  const at = t.length;
+  t.reserve(at + n);
+  t.proto.set(src.proto.subarray(from, to), at);
+  t.family.set(src.family.subarray(from, to), at);
+  t.state.set(src.state.subarray(from, to), at);
+  t.flags.set(src.flags.subarray(from, to), at);
+  t.lport.set(src.lport.subarray(from, to), at);
+  t.rport.set(src.rport.subarray(from, to), at);
+  t.laddr.set(src.laddr.subarray(from * 16, to * 16), at * 16);
+  t.raddr.set(src.raddr.subarray(from * 16, to * 16), at * 16);
+  t.recvQ.set(src.recvQ.subarray(from, to), at);
+  t.sendQ.set(src.sendQ.subarray(from, to), at);
+  t.timer.set(src.timer.subarray(from, to), at);
+  t.timerMs.set(src.timerMs.subarray(from, to), at);
+  t.retrans.set(src.retrans.subarray(from, to), at);
+  t.probes.set(src.probes.subarray(from, to), at);
+  t.uid.set(src.uid.subarray(from, to), at);
+  t.inode.set(src.inode.subarray(from, to), at);
+  t.length = at + n;
+  const byRow = src.rowOwners.size + src.ext.size + src.names.size > 0;
+  const ino = src.inode;
+  for (let j = from; j < to; j++) {
+    if (ino[j] !== 0) {
+      const o = src.owners.get(ino[j]!);
+      if (o) t.owners.set(ino[j]!, o);
+    } else if (!byRow) continue;
+    else {
+      const o = src.rowOwners.get(j);
+      if (o) t.rowOwners.set(at + j - from, o);
+    }
+    if (!byRow) continue;
+    const e = src.ext.get(j);
+    if (e) t.ext.set(at + j - from, e);
+    const nm = src.names.get(j);
+    if (nm) t.names.set(at + j - from, nm);
   }
 }
 
@@ -99,7 +149,7 @@ export class CaptureList {
     const prev = this.captures[this.captures.length - 1];
     // `cat /proc/net/tcp` and `cat /proc/net/tcp6` as two commands are one snapshot.
     if (prev && prev.host === host && prev.format === format && prev.listing && r.listing && (this.lastFamilies & r.families) === 0) {
-      if (prev.table && r.table) for (let i = 0; i < r.table.length; i++) prev.table.copyRow(r.table, i);
+      if (prev.table && r.table) appendRows(prev.table, r.table);
       for (let s = 0; s < 16; s++) prev.counts[s]! += r.counts[s]!;
       if (prev.kept && r.kept) for (let s = 0; s < 16; s++) prev.kept[s]! += r.kept[s]!;
       this.lastFamilies |= r.families;

@@ -1,6 +1,7 @@
 /**
  * What the two threads of a split count share (split.ts, count-worker.ts): a state word,
- * changed only by compare-and-exchange, and the worker's results.
+ * changed only by compare-and-exchange, a word saying a limit was set, and the worker's
+ * progress and results.
  * @module
  */
 
@@ -18,11 +19,15 @@ export const SplitState = {
   Failed: 4,
 } as const;
 
-/** Indexes of the Int32Array control words. */
-export const CTL = { state: 0, length: 1 } as const;
+/** Indexes of the Int32Array control words: the state; 1 once `RES.limit` holds where the worker must stop. */
+export const CTL = { state: 0, limitSet: 1, length: 2 } as const;
 
-/** Indexes of the Float64Array results: where it stopped, lines, families, then 16 counts. */
-export const RES = { stop: 0, lines: 1, families: 2, counts: 3, length: 19 } as const;
+/**
+ * Indexes of the Float64Array: where it stopped, lines, families, 16 counts; where the
+ * worker has read to so far (a hint, written after every piece); the limit (a line start)
+ * the main thread set.
+ */
+export const RES = { stop: 0, lines: 1, families: 2, counts: 3, progress: 19, limit: 20, length: 21 } as const;
 
 /** What the worker is given. */
 export interface SplitJob {
