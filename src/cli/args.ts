@@ -6,7 +6,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { util } from '../builtins.js';
 import { TcpstateError } from '../model/errors.js';
-import { closest, withSuggestion } from '../model/suggest.js';
+import { closest, filterFromFlag, withFilterSuggestion, withSuggestion } from '../model/suggest.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,8 +15,12 @@ export interface Parsed {
   positionals: string[];
 }
 
-/** Parse argv against a spec; an unknown flag or a missing value is an ERR_USAGE naming it. */
-export function parse(argv: readonly string[], options: OptionSpec, offset = 0): Parsed {
+/**
+ * Parse argv against a spec; an unknown flag or a missing value is an ERR_USAGE naming it.
+ * `filters`: the command reads ss's filter language after its options, so `--sport 80` is
+ * answered with the filter `sport = :80` rather than the nearest flag.
+ */
+export function parse(argv: readonly string[], options: OptionSpec, offset = 0, filters = false): Parsed {
   try {
     const r = util.parseArgs({ args: joinNegatives(argv, options), options, allowPositionals: true, strict: true });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
@@ -29,6 +33,13 @@ export function parse(argv: readonly string[], options: OptionSpec, offset = 0):
     const where = pos >= 0 ? ` (argument ${pos + 1 + offset}: "${argv[pos]}")` : '';
     const first = msg.split('. ')[0] ?? msg;
     const err = new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 + offset : undefined });
+    if (filters && pos >= 0 && tok?.startsWith('--') && /^Unknown option/.test(msg)) {
+      const arg = argv[pos]!;
+      const eq = arg.indexOf('=');
+      const next = argv[pos + 1];
+      const filter = filterFromFlag(tok, eq >= 0 ? arg.slice(eq + 1) : next !== undefined && !next.startsWith('-') ? next : undefined);
+      if (filter !== undefined) throw withFilterSuggestion(err, filter);
+    }
     // A long flag mistyped (`--jsno`): the nearest of this command's own.
     const near =
       tok?.startsWith('--') && /^Unknown option/.test(msg)

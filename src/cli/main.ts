@@ -9,7 +9,7 @@ import { escapeControls, isTcpstateError, osReason, TcpstateError } from '../mod
 import { CATALOGUE as CLI } from '../i18n/cli.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { langFromEnv } from '../lang.js';
-import { closest, suggestionsOf } from '../model/suggest.js';
+import { closest, filterSuggestionOf, suggestionsOf } from '../model/suggest.js';
 import type { Command, Io } from './io.js';
 
 type Loader = () => Promise<Command>;
@@ -47,10 +47,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     const [message, status] = failure(e);
     const near = suggestionsOf(e);
+    const filter = filterSuggestionOf(e);
     // stderr may be what failed (a full disk): the status still tells.
     if (message !== undefined)
       try {
-        io.err(message + (near.length > 0 ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMean(near)}\n` : ''));
+        io.err(
+          message +
+            (filter !== undefined ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMeanFilter(filter)}\n` : near.length > 0 ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMean(near)}\n` : ''),
+        );
       } catch {
         /* nowhere left to say it */
       }

@@ -238,10 +238,10 @@ export const STATE_TEXTS: readonly StateExplanation[] = [
   {
     code: CLOSE,
     man: 'The socket is not being used.',
-    brief: { en: 'no connection (netstat prints CLOSE)', zh: '没有连接（netstat 显示为 CLOSE）' },
+    brief: { en: "no connection (RFC 9293's CLOSED)", zh: '没有连接（RFC 9293 中的 CLOSED）' },
     means: {
-      en: "No connection: the RFC's fictional CLOSED, the start and end of every path. netstat prints it as CLOSE, ss as UNCONN.",
-      zh: '没有连接：即 RFC 中虚拟的 CLOSED 状态，所有路径的起点和终点。netstat 显示为 CLOSE，ss 显示为 UNCONN。',
+      en: "No connection: the start and end of every path, RFC 9293's fictional CLOSED. netstat and /proc say CLOSE, ss says UNCONN.",
+      zh: '没有连接：所有路径的起点和终点，即 RFC 9293 中虚拟的 CLOSED 状态。netstat 和 /proc 显示为 CLOSE，ss 显示为 UNCONN。',
     },
     who: {
       en: 'Either end, before it opens and after it has closed. Linux almost never lists a TCP socket in this state: a closed socket leaves the tables that /proc/net/tcp and ss walk, and a socket that is only bound shows only with "ss -B" (BOUND-INACTIVE, Linux 6.8 and later).',

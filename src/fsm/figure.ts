@@ -1,15 +1,15 @@
 /**
  * The state-transition figure (RFC 9293 Figure 5, laid out as in Stevens' TCP/IP Illustrated
  * Fig. 18.12) as data: the rows of rfc9293.ts marked `fig`, grouped into edges, plus
- * hand-tuned coordinates. CLOSED is drawn twice, as the RFC does: the start at the top and the
+ * hand-tuned coordinates. CLOSE (the RFC's CLOSED) is drawn twice, as the RFC does: the start at the top and the
  * end at the bottom. Every renderer (SVG, DOT, Mermaid, text) reads this.
  * @module
  */
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, type StateCode } from '../model/state.js';
-import { fsmName } from '../model/state.js';
+import { stateName } from '../model/state.js';
 import { type PathClass, type Row, ROWS, rowLabel } from './rfc9293.js';
 
-export type NodeId = 'CLOSED' | 'LISTEN' | 'SYN_RECV' | 'SYN_SENT' | 'ESTABLISHED' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'CLOSING' | 'TIME_WAIT' | 'CLOSE_WAIT' | 'LAST_ACK' | 'CLOSED_END';
+export type NodeId = 'CLOSE' | 'LISTEN' | 'SYN_RECV' | 'SYN_SENT' | 'ESTABLISHED' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'CLOSING' | 'TIME_WAIT' | 'CLOSE_WAIT' | 'LAST_ACK' | 'CLOSE_END';
 
 export interface FigNode {
   readonly id: NodeId;
@@ -17,7 +17,7 @@ export interface FigNode {
   /** Centre. */
   readonly x: number;
   readonly y: number;
-  /** A second drawing of a state (CLOSED at the bottom). */
+  /** A second drawing of a state (CLOSE at the bottom). */
   readonly repeat?: boolean;
   /** Stevens' caption beside the node: text, and its baseline position and anchor. */
   readonly caption?: readonly [string, number, number, 'start' | 'middle' | 'end'];
@@ -44,7 +44,7 @@ export const FIG_W = 1240;
 export const FIG_H = 1120;
 
 export const NODES: readonly FigNode[] = [
-  { id: 'CLOSED', code: CLOSE, x: 620, y: 110, caption: ['starting point', 527, 104, 'end'] },
+  { id: 'CLOSE', code: CLOSE, x: 620, y: 110, caption: ['starting point', 527, 104, 'end'] },
   { id: 'LISTEN', code: LISTEN, x: 620, y: 260, caption: ['passive open', 527, 234, 'end'] },
   { id: 'SYN_RECV', code: SYN_RECV, x: 260, y: 410 },
   { id: 'SYN_SENT', code: SYN_SENT, x: 980, y: 410, caption: ['active open', 887, 381, 'end'] },
@@ -55,7 +55,7 @@ export const NODES: readonly FigNode[] = [
   { id: 'TIME_WAIT', code: TIME_WAIT, x: 530, y: 900 },
   { id: 'CLOSE_WAIT', code: CLOSE_WAIT, x: 980, y: 730 },
   { id: 'LAST_ACK', code: LAST_ACK, x: 980, y: 900 },
-  { id: 'CLOSED_END', code: CLOSE, x: 780, y: 1030, repeat: true },
+  { id: 'CLOSE_END', code: CLOSE, x: 780, y: 1030, repeat: true },
 ];
 
 /** The dashed boxes: Stevens' "active close" and "passive close". */
@@ -68,21 +68,21 @@ type Geometry = Pick<FigEdge, 'path' | 'label' | 'caption'>;
 
 /** Hand-tuned routes, by `FROM>TO`. */
 const GEOMETRY: Readonly<Record<string, Geometry>> = {
-  'CLOSED>LISTEN': {
+  'CLOSE>LISTEN': {
     path: [
       [600, 133],
       [600, 237],
     ],
     label: [592, 190, 'end'],
   },
-  'LISTEN>CLOSED': {
+  'LISTEN>CLOSE': {
     path: [
       [640, 237],
       [640, 133],
     ],
     label: [648, 190, 'start'],
   },
-  'CLOSED>SYN_SENT': {
+  'CLOSE>SYN_SENT': {
     path: [
       [705, 120],
       [1000, 120],
@@ -90,7 +90,7 @@ const GEOMETRY: Readonly<Record<string, Geometry>> = {
     ],
     label: [850, 140, 'middle'],
   },
-  'SYN_SENT>CLOSED': {
+  'SYN_SENT>CLOSE': {
     path: [
       [1065, 410],
       [1150, 410],
@@ -172,7 +172,7 @@ const GEOMETRY: Readonly<Record<string, Geometry>> = {
     ],
     label: [990, 820, 'start'],
   },
-  'LAST_ACK>CLOSED_END': {
+  'LAST_ACK>CLOSE_END': {
     path: [
       [950, 923],
       [850, 1007],
@@ -215,14 +215,14 @@ const GEOMETRY: Readonly<Record<string, Geometry>> = {
     ],
     label: [540, 820, 'start'],
   },
-  'TIME_WAIT>CLOSED_END': {
+  'TIME_WAIT>CLOSE_END': {
     path: [
       [570, 923],
       [695, 1015],
     ],
     label: [600, 985, 'end'],
   },
-  'FIN_WAIT2>CLOSED_END': {
+  'FIN_WAIT2>CLOSE_END': {
     path: [
       [210, 923],
       [210, 1045],
@@ -233,8 +233,8 @@ const GEOMETRY: Readonly<Record<string, Geometry>> = {
 };
 
 const nodeOf = (code: StateCode, end: boolean): NodeId => {
-  if (code === CLOSE) return end ? 'CLOSED_END' : 'CLOSED';
-  return fsmName(code) as NodeId;
+  if (code === CLOSE) return end ? 'CLOSE_END' : 'CLOSE';
+  return stateName(code) as NodeId;
 };
 
 const RANK: Readonly<Record<PathClass, number>> = { client: 3, server: 3, linux: 1, other: 0 };
@@ -246,7 +246,7 @@ export function figureEdges(): FigEdge[] {
     if (!r.fig || r.to === 'same') continue;
     for (const f of r.from) {
       const from = nodeOf(f, false);
-      // Edges into CLOSED from the closing states end at the bottom CLOSED.
+      // Edges into CLOSE from the closing states end at the bottom CLOSE.
       const to = nodeOf(r.to, f !== SYN_SENT && f !== LISTEN);
       const k = `${from}>${to}`;
       byKey.set(k, [...(byKey.get(k) ?? []), r]);
@@ -273,10 +273,10 @@ export function nodeById(id: NodeId): FigNode {
   return NODES.find((n) => n.id === id)!;
 }
 
-/** The usual path of one side through the figure, by following its edges from CLOSED. */
+/** The usual path of one side through the figure, by following its edges from CLOSE. */
 export function usualPath(cls: 'client' | 'server'): NodeId[] {
   const edges = figureEdges().filter((e) => e.cls === cls);
-  const out: NodeId[] = ['CLOSED'];
+  const out: NodeId[] = ['CLOSE'];
   for (let i = 0; i < edges.length; i++) {
     const next = edges.find((e) => e.from === out[out.length - 1]);
     if (!next) break;

@@ -14,7 +14,7 @@
  * @module
  */
 import { TcpstateError } from '../model/errors.js';
-import { canonicalCode, CLOSE, fsmName, SYN_RECV, type StateCode } from '../model/state.js';
+import { canonicalCode, CLOSE, stateName, SYN_RECV, type StateCode } from '../model/state.js';
 import { EVENT_IDS, eventInfo, type EventId, type SegmentId } from './events.js';
 import { type Origin, REFUSALS, type Row, ROWS } from './rfc9293.js';
 
@@ -53,7 +53,7 @@ export function fsmState(s: StateCode | FsmState): FsmState {
 /** `SYN_RECV (passive)`, `ESTABLISHED`. */
 export function describeState(s: StateCode | FsmState): string {
   const st = fsmState(s);
-  return st.origin ? `${fsmName(st.code)} (${st.origin})` : fsmName(st.code);
+  return st.origin ? `${stateName(st.code)} (${st.origin})` : stateName(st.code);
 }
 
 function holds(row: Row, profile: Profile): boolean {

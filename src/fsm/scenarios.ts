@@ -43,7 +43,7 @@ export const SCENARIOS: readonly Scenario[] = [
     profile: 'linux',
     title: 'both ends connect at once: crossed SYNs',
     about:
-      'Each end goes SYN_SENT → SYN_RECV → ESTABLISHED; each SYN,ACK completes the other\'s handshake, no bare third ACK is needed. Linux supports it ("simultaneous connect with crossed SYNs"). Both SYN_RECVs are active ones: a RST would take them to CLOSED, not LISTEN.',
+      'Each end goes SYN_SENT → SYN_RECV → ESTABLISHED; each SYN,ACK completes the other\'s handshake, no bare third ACK is needed. Linux supports it ("simultaneous connect with crossed SYNs"). Both SYN_RECVs are active ones: a RST would take them to CLOSE, not LISTEN.',
     source: 'RFC 9293 Figure 7',
     script: 'a:connect b:connect a>b b>a a>b b>a',
   },
@@ -70,7 +70,7 @@ export const SCENARIOS: readonly Scenario[] = [
     profile: 'linux',
     title: 'connect to a port nobody listens on: RST',
     about:
-      'The closed port answers the SYN with RST,ACK and connect() fails with ECONNREFUSED. The SYN was sent twice before the RST came back; the second RST finds the client already CLOSED and is discarded.',
+      'The closed port answers the SYN with RST,ACK and connect() fails with ECONNREFUSED. The SYN was sent twice before the RST came back; the second RST finds the client already CLOSE and is discarded.',
     source: 'RFC 9293 §3.5.2 (1), §3.10.7.1, §3.10.7.3',
     script: 'a:connect a:rto a>b a>b b>a b>a',
   },
@@ -79,7 +79,7 @@ export const SCENARIOS: readonly Scenario[] = [
     profile: 'linux',
     title: 'a RST in SYN_RECV sends the server back to LISTEN',
     about:
-      "The client gives up during the handshake (close() in SYN_SENT); its kernel answers each SYN,ACK with RST. The server's half-open connection was reached from LISTEN, so the RST returns it to LISTEN (an active SYN_RECV would go to CLOSED); a second RST is ignored there. The server then closes its listener.",
+      "The client gives up during the handshake (close() in SYN_SENT); its kernel answers each SYN,ACK with RST. The server's half-open connection was reached from LISTEN, so the RST returns it to LISTEN (an active SYN_RECV would go to CLOSE); a second RST is ignored there. The server then closes its listener.",
     source: 'RFC 9293 Figure 8, §3.10.7.4',
     script: 'b:listen a:connect a>b a:close b:rto b>a b>a a>b a>b b:close',
   },
@@ -150,7 +150,7 @@ export const SCENARIOS: readonly Scenario[] = [
     profile: 'linux',
     title: 'crossed SYNs, the SYN,ACKs lost: one end gives up, the other is reset',
     about:
-      "Both ends are in an active SYN_RECV. One gives up silently; the other's retransmitted SYN,ACK meets a closed port and the RST takes it to CLOSED — not to LISTEN, because it never listened.",
+      "Both ends are in an active SYN_RECV. One gives up silently; the other's retransmitted SYN,ACK meets a closed port and the RST takes it to CLOSE — not to LISTEN, because it never listened.",
     source: 'RFC 9293 §3.10.7.4 (SYN-RECEIVED, active OPEN), §3.8.3',
     script: 'a:connect b:connect a>b b>a a>b:lost b>a:lost a:giveup b:rto b>a a>b',
   },

@@ -18,6 +18,8 @@ ${commands}
   unknownCommand: (name: string, commands: string) => `unknown command "${name}" (argument 1); commands: ${commands}`,
   /** The words nearest to a mistyped flag, state, --by key, scenario or command. */
   didYouMean: (words: readonly string[]) => `did you mean ${words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words[0]}?`,
+  /** sport, dport, src and dst typed as flags: the filter meant. */
+  didYouMeanFilter: (filter: string) => `did you mean the filter "${filter}"? sport, dport, src and dst are filter words, as in ss, written after the options`,
   summaries: {
     count: 'count sockets by state (zeros filled in), optionally by port, peer or process',
     ls: 'list sockets, netstat-style columns, ss-style filters',
@@ -49,6 +51,7 @@ ${commands}
 `,
   unknownCommand: (name, commands) => `未知命令 "${name}"（第 1 个参数）；可用的命令：${commands}`,
   didYouMean: (words) => `你是不是想输入 ${words.length > 1 ? `${words.slice(0, -1).join('、')}或 ${words[words.length - 1]}` : words[0]}？`,
+  didYouMeanFilter: (filter) => `你是不是想用过滤条件 "${filter}"？sport、dport、src 和 dst 是过滤条件（与 ss 相同），写在选项之后`,
   summaries: {
     count: '按状态统计套接字（没有的状态补 0），可按端口、对端或进程分组',
     ls: '列出套接字：netstat 风格的列，ss 风格的过滤条件',

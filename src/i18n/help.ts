@@ -164,6 +164,38 @@ Examples:
   tcpstate ls -o exclude listening src 10.0.0.0/8
   tcpstate ls --sort recv-q --top 10
 `,
+  fleet: (http: string) => `Usage: tcpstate fleet --prometheus URL [OPTIONS]
+
+The fleet table from Prometheus: a row per host, a column per state (zeros
+included), the total; role subtotals with --group or --group-label (a target
+label). Each host is the sum of tcpstate_sockets over its agents' namespaces
+and families, as scraped from "tcpstate serve". A host whose agent is not
+answering is a row that says so (listed for --lookback after it stopped).
+
+  --prometheus URL     Prometheus's base URL (http:// or https://)
+  --host-label L       the label naming a host (default instance)
+  --group-label L      a target label naming the host's role, e.g. role
+  --group NAME=GLOBS   role groups by host name, as count --hosts (repeatable;
+                       these win over --group-label)
+  --at TIME            the table at a moment: RFC 3339, Unix seconds, or 1h (ago)
+  --since DUR          the change per host over DUR before --at (e.g. 1h)
+  --by lport|rport     one state's sockets per host and port (with --state):
+                       lport by listening port, rport by remote port
+  --state STATE        the state for --by, e.g. close-wait
+  --top N              with --by: port columns (10; the rest as "other")
+  --lookback DUR       how long a stopped agent stays listed as down (1h)
+  --recorded           read the recording rule host:tcpstate_sockets:sum of
+                       contrib/prometheus/tcpstate.rules.yml (much faster at
+                       1,000s of hosts; labels host and role)
+  --json               the tcpstate.fleet/1 document (as count --hosts --json)
+  --csv                the table as CSV
+  --format FMT         table (default), json, csv
+  --lang en|zh         messages in English or Chinese (else TCPSTATE_LANG, the locale)
+${http}
+Examples:
+  tcpstate fleet --prometheus http://prom:9090 --host-label host --group-label role
+  tcpstate fleet --prometheus http://prom:9090 --since 1h --json
+`,
   count: (http: string, socket: string) => `Usage: tcpstate count [OPTIONS] [FILE...] [FILTER...]
 
 Count sockets by state: every state in a fixed order, zeros included, then the total.
@@ -359,6 +391,37 @@ ${socket}
   tcpstate ls state time-wait '( dport = :443 or dport = :80 )'
   tcpstate ls -o exclude listening src 10.0.0.0/8
   tcpstate ls --sort recv-q --top 10
+`,
+  fleet: (http) => `用法: tcpstate fleet --prometheus URL [选项]
+
+从 Prometheus 读出的集群总表：每台主机一行，每个状态一列（包括 0），最后是合计；
+用 --group-label 或 --group 按角色分组并给出小计。每台主机的数字是它的 agent
+（"tcpstate serve"）被抓取到的 tcpstate_sockets 在各网络命名空间和地址族上的总和。
+agent 没有应答的主机也占一行并注明；停止后在 --lookback 时间内仍会列出。
+
+  --prometheus URL     Prometheus 的基础 URL（http:// 或 https://）
+  --host-label L       表示主机名的标签（默认 instance）
+  --group-label L      表示主机角色的抓取目标标签，例如 role
+  --group NAME=GLOBS   按主机名分角色组，与 count --hosts 相同（可重复；
+                       优先于 --group-label）
+  --at TIME            某一时刻的表：RFC 3339、Unix 秒数，或 1h（多久以前）
+  --since DUR          每台主机在 --at 之前 DUR 时间内的变化（例如 1h）
+  --by lport|rport     某个状态的套接字按主机和端口分列（需配合 --state）：
+                       lport 按监听端口，rport 按远端端口
+  --state STATE        --by 所统计的状态，例如 close-wait
+  --top N              与 --by 一起用：端口列数（默认 10，其余合并为 "other"）
+  --lookback DUR       停止的 agent 作为"已停止"继续列出的时长（默认 1h）
+  --recorded           读取 contrib/prometheus/tcpstate.rules.yml 中的记录规则
+                       host:tcpstate_sockets:sum（上千台主机时快得多；
+                       标签为 host 和 role）
+  --json               输出 tcpstate.fleet/1 文档（与 count --hosts --json 相同）
+  --csv                以 CSV 输出表格
+  --format FMT         table（默认）、json、csv
+  --lang en|zh         消息用英文或中文（否则取 TCPSTATE_LANG、系统语言环境）
+${http}
+示例:
+  tcpstate fleet --prometheus http://prom:9090 --host-label host --group-label role
+  tcpstate fleet --prometheus http://prom:9090 --since 1h --json
 `,
   count: (http, socket) => `用法: tcpstate count [选项] [文件...] [过滤条件...]
 

@@ -93,7 +93,7 @@ const ZH: typeof EN = {
     'simultaneous-open': {
       title: '两端同时发起连接：SYN 交叉',
       about:
-        '每一端都经过 SYN_SENT → SYN_RECV → ESTABLISHED；每个 SYN,ACK 完成对方的握手，不需要单独的第三个 ACK。Linux 支持这种情况（"simultaneous connect with crossed SYNs"）。两个 SYN_RECV 都是主动的：收到 RST 会回到 CLOSED，而不是 LISTEN。',
+        '每一端都经过 SYN_SENT → SYN_RECV → ESTABLISHED；每个 SYN,ACK 完成对方的握手，不需要单独的第三个 ACK。Linux 支持这种情况（"simultaneous connect with crossed SYNs"）。两个 SYN_RECV 都是主动的：收到 RST 会回到 CLOSE，而不是 LISTEN。',
     },
     'simultaneous-close': {
       title: '两端同时关闭：FIN 交叉，两边都进入 CLOSING',
@@ -105,12 +105,12 @@ const ZH: typeof EN = {
     },
     refused: {
       title: '连接一个没有监听的端口：RST',
-      about: '关闭的端口用 RST,ACK 应答 SYN，connect() 失败并返回 ECONNREFUSED。RST 回来之前 SYN 已经发了两次；第二个 RST 到达时客户端已经是 CLOSED，被丢弃。',
+      about: '关闭的端口用 RST,ACK 应答 SYN，connect() 失败并返回 ECONNREFUSED。RST 回来之前 SYN 已经发了两次；第二个 RST 到达时客户端已经是 CLOSE，被丢弃。',
     },
     'rst-syn-rcvd': {
       title: 'SYN_RECV 中收到 RST，服务端回到 LISTEN',
       about:
-        '客户端在握手过程中放弃（在 SYN_SENT 中调用 close()）；它的内核对每个 SYN,ACK 回 RST。服务端的半连接是从 LISTEN 来的，所以 RST 让它回到 LISTEN（主动的 SYN_RECV 会回到 CLOSED）；第二个 RST 在那里被忽略。然后服务端关闭监听套接字。',
+        '客户端在握手过程中放弃（在 SYN_SENT 中调用 close()）；它的内核对每个 SYN,ACK 回 RST。服务端的半连接是从 LISTEN 来的，所以 RST 让它回到 LISTEN（主动的 SYN_RECV 会回到 CLOSE）；第二个 RST 在那里被忽略。然后服务端关闭监听套接字。',
     },
     abort: {
       title: '客户端中止一个已建立的连接：RST，没有 TIME_WAIT',
@@ -143,7 +143,7 @@ const ZH: typeof EN = {
     },
     'simultaneous-open-fail': {
       title: 'SYN 交叉，SYN,ACK 丢失：一端放弃，另一端被重置',
-      about: '两端都处于主动的 SYN_RECV。一端悄悄放弃；另一端重传的 SYN,ACK 遇到关闭的端口，RST 让它回到 CLOSED——而不是 LISTEN，因为它从未监听过。',
+      about: '两端都处于主动的 SYN_RECV。一端悄悄放弃；另一端重传的 SYN,ACK 遇到关闭的端口，RST 让它回到 CLOSE——而不是 LISTEN，因为它从未监听过。',
     },
     'half-open': {
       title: '客户端悄悄失去了连接；它的新 SYN 遇到了旧连接',

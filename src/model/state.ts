@@ -108,7 +108,11 @@ export function stateInfo(code: StateCode): StateInfo {
   return byCode[canonicalCode(code)] ?? unknownInfo;
 }
 
-/** netstat's spelling of a state code. */
+/**
+ * netstat's spelling of a state code: the name every command prints, the state machine's
+ * texts and figures too (code 7 is CLOSE, as netstat and /proc say; the RFC's CLOSED is
+ * {@link rfcStateName}'s, and is accepted on input).
+ */
 export function stateName(code: StateCode): string {
   return stateInfo(code).name;
 }
@@ -129,15 +133,6 @@ export function ssStateName(code: StateCode): string {
 /** Prometheus label value of a state code. */
 export function stateLabel(code: StateCode): string {
   return stateInfo(code).label;
-}
-
-/**
- * A state's name in the state machine's own texts (figures, explanations, simulations):
- * netstat's spelling, except that code 7 is the RFC's CLOSED (netstat prints CLOSE; its man
- * page and every figure say CLOSED).
- */
-export function fsmName(code: StateCode): string {
-  return code === CLOSE ? 'CLOSED' : stateName(code);
 }
 
 /** RFC 9293 spelling of a state code. */

@@ -83,6 +83,34 @@ export function withSuggestion(e: TcpstateError, suggest: readonly string[]): Tc
   return e;
 }
 
+/**
+ * ss's filter words typed as a flag (`ls --sport 80`, `--dst=10.0.0.1`): the filter meant,
+ * with the value given when it looks like one (`sport = :80`, `dst 10.0.0.1`), else a
+ * placeholder (`sport = :N`, `src ADDR`). Undefined for any other flag.
+ */
+export function filterFromFlag(flag: string, value: string | undefined): string | undefined {
+  const word = flag.replace(/^-+/, '').toLowerCase();
+  if (word === 'sport' || word === 'dport') {
+    const v = value?.replace(/^:/, '');
+    return `${word} = :${v !== undefined && /^[\w.-]+$/.test(v) ? v : 'N'}`;
+  }
+  // An address, a prefix or `*` (not the file name that follows a bare `--src`).
+  const addr = /^(\*|\[[\da-f:.]+\]|[\da-f:.]+)(\/\d+)?(:\d+)?$/i;
+  if (word === 'src' || word === 'dst') return `${word} ${value !== undefined && addr.test(value) ? value : 'ADDR'}`;
+  return undefined;
+}
+
+/** `e` with the filter the user may have meant (said by the CLI edge: "did you mean the filter ..."). */
+export function withFilterSuggestion(e: TcpstateError, filter: string): TcpstateError {
+  return Object.assign(e, { suggestFilter: filter });
+}
+
+/** The filter an error suggests, if any. */
+export function filterSuggestionOf(e: unknown): string | undefined {
+  const f = (e as { suggestFilter?: unknown } | null)?.suggestFilter;
+  return typeof f === 'string' ? f : undefined;
+}
+
 /** The suggestions an error carries (none for other errors). */
 export function suggestionsOf(e: unknown): string[] {
   const s = (e as { suggest?: unknown } | null)?.suggest;

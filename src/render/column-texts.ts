@@ -90,8 +90,8 @@ export const COLUMN_TEXTS: readonly ColumnExplanation[] = [
       zh: 'TCP 状态，即 "tcpstate explain" 介绍的各个状态之一。经典的单行命令 netstat -n | awk \'/^tcp/ {++S[$NF]} END {for (a in S) print a, S[a]}\' 统计的就是这一列。',
     },
     beyond: {
-      en: 'netstat prints CLOSE where the man page says CLOSED; half-open connections (request sockets) show as SYN_RECV; an orphaned FIN_WAIT2 held as a timewait socket still shows as FIN_WAIT2. netstat -n hides LISTEN unless -a or -l is given, so the one-liner never counts listeners.',
-      zh: 'man 手册写的是 CLOSED，netstat 实际显示 CLOSE；半连接（请求套接字）显示为 SYN_RECV；以 timewait 套接字形式保存的孤儿 FIN_WAIT2 仍然显示为 FIN_WAIT2。netstat -n 不加 -a 或 -l 时不显示 LISTEN，所以那条 awk 命令从来统计不到监听套接字。',
+      en: 'netstat prints CLOSE where its man page and RFC 9293 say CLOSED; half-open connections (request sockets) show as SYN_RECV; an orphaned FIN_WAIT2 held as a timewait socket still shows as FIN_WAIT2. netstat -n hides LISTEN unless -a or -l is given, so the one-liner never counts listeners.',
+      zh: 'man 手册和 RFC 9293 写的是 CLOSED，netstat 实际显示 CLOSE；半连接（请求套接字）显示为 SYN_RECV；以 timewait 套接字形式保存的孤儿 FIN_WAIT2 仍然显示为 FIN_WAIT2。netstat -n 不加 -a 或 -l 时不显示 LISTEN，所以那条 awk 命令从来统计不到监听套接字。',
     },
   },
   {

@@ -8,7 +8,7 @@
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { caption, CATALOGUE as DIAGRAM } from '../i18n/diagram.js';
 import { edgeLabels, type FigEdge, type FigNode, figureEdges, FIG_H, FIG_W, GROUPS, NODE_H, NODE_W, NODES } from '../fsm/figure.js';
-import { fsmName } from '../model/state.js';
+import { stateName } from '../model/state.js';
 import type { PathClass } from '../fsm/rfc9293.js';
 
 export function esc(s: string): string {
@@ -64,7 +64,7 @@ function node(n: FigNode, opts: SvgOptions, max: number): string {
   const y = n.y - NODE_H / 2;
   const count = opts.counts && !n.repeat ? (opts.counts[n.code] ?? 0) : undefined;
   const fill = count === undefined ? '#f4f6f8' : shade(count, max);
-  const name = fsmName(n.code);
+  const name = stateName(n.code);
   const attrs: Record<string, string | undefined> = {
     class: 'node',
     id: `node-${n.id}`,

@@ -6,7 +6,7 @@
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { caption, CATALOGUE as DIAGRAM } from '../i18n/diagram.js';
 import { edgeLabels, type FigEdge, figureEdges, GROUPS, type NodeId, NODES, usualPath } from '../fsm/figure.js';
-import { fsmName } from '../model/state.js';
+import { stateName } from '../model/state.js';
 import { shade } from './diagram-svg.js';
 import { widthTable } from './wrap.js';
 
@@ -61,7 +61,7 @@ export function renderStatesDot(opts: FigureOptions = {}): string {
   const nodeLine = (id: NodeId) => {
     const n = NODES.find((x) => x.id === id)!;
     const c = countOf(id, opts);
-    const label = c === undefined ? fsmName(n.code) : `${fsmName(n.code)}\n${c}`;
+    const label = c === undefined ? stateName(n.code) : `${stateName(n.code)}\n${c}`;
     const fill = c === undefined ? '' : `, fillcolor=${dq(shade(c, max))}`;
     return `${id} [label=${dq(label)}${fill}${n.repeat ? ', style="rounded,dashed,filled"' : ''}];`;
   };
@@ -86,16 +86,16 @@ export function renderStatesMermaid(opts: FigureOptions = {}): string {
   const lines = ['stateDiagram-v2'];
   for (const n of NODES) {
     const c = countOf(n.id, opts);
-    lines.push(`  state "${fsmName(n.code)}${c === undefined ? '' : ` (${c})`}" as ${n.id}`);
+    lines.push(`  state "${stateName(n.code)}${c === undefined ? '' : ` (${c})`}" as ${n.id}`);
   }
-  lines.push('  [*] --> CLOSED');
+  lines.push('  [*] --> CLOSE');
   const m = pick(DIAGRAM, opts.lang ?? 'en');
   const tag: Readonly<Record<string, string>> = { client: ` ${m.tags.client}`, server: ` ${m.tags.server}`, rfc: ` ${m.tags.rfc}`, linux: ` ${m.tags.linux}`, other: '' };
   for (const e of figureEdges()) {
     // Mermaid ends a label at a colon and cannot break lines inside one: join the rows.
     lines.push(`  ${e.from} --> ${e.to}: ${edgeLabels(e).join(' | ').replace(/:/g, ' ')}${tag[edgeKind(e)]}`);
   }
-  lines.push('  CLOSED_END --> [*]');
+  lines.push('  CLOSE_END --> [*]');
   if (opts.counts) {
     NODES.forEach((n, i) => {
       const c = countOf(n.id, opts);
@@ -109,7 +109,7 @@ export function renderStatesMermaid(opts: FigureOptions = {}): string {
 
 /** Plain text for a terminal: the two usual paths, then every state's edges out. */
 export function renderStatesText(opts: FigureOptions = {}): string {
-  const name = (id: NodeId) => fsmName(NODES.find((n) => n.id === id)!.code);
+  const name = (id: NodeId) => stateName(NODES.find((n) => n.id === id)!.code);
   const withCount = (id: NodeId) => {
     const c = countOf(id, opts);
     return c === undefined ? name(id) : `${name(id)} (${c})`;

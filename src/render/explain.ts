@@ -7,7 +7,7 @@
 import { LABELS, type Lang, STATE_TEXTS, type StateExplanation, stateText, type Text } from '../fsm/explain-data.js';
 import { COLUMN_TEXTS } from './column-texts.js';
 import { describeState } from '../fsm/machine.js';
-import { fsmName } from '../model/state.js';
+import { stateName } from '../model/state.js';
 import { FSM_STATES, type Row, ROWS, rowLabel } from '../fsm/rfc9293.js';
 import { rfcStateName, ssStateName, type StateCode, SYN_RECV, UNKNOWN } from '../model/state.js';
 import { stepInNetns } from '../doctor/netns-steps.js';
@@ -39,9 +39,9 @@ function share(n: number, total: number): string {
 export function transitions(code: StateCode, lang: Lang): { into: string[][]; out: string[][] } {
   const mark = (r: Row) => (r.only === 'rfc' ? ` (${t(LABELS.rfcOnly, lang)})` : r.only === 'linux' ? ` (${t(LABELS.linuxOnly, lang)})` : '');
   const line = (r: Row, from: StateCode): string[] => {
-    const fromName = from === SYN_RECV && r.origin ? describeState({ code: from, origin: r.origin }) : fsmName(from);
+    const fromName = from === SYN_RECV && r.origin ? describeState({ code: from, origin: r.origin }) : stateName(from);
     const to = r.to === 'same' ? from : r.to;
-    const toName = to === SYN_RECV && r.toOrigin ? describeState({ code: to, origin: r.toOrigin }) : fsmName(to);
+    const toName = to === SYN_RECV && r.toOrigin ? describeState({ code: to, origin: r.toOrigin }) : stateName(to);
     return [fromName, rowLabel(r), `-> ${toName}`, `${r.id} §${r.rfc}${mark(r)}`];
   };
   const into: string[][] = [];
@@ -57,8 +57,8 @@ export function transitions(code: StateCode, lang: Lang): { into: string[][]; ou
 function heading(code: StateCode, lang: Lang): string {
   if (code === UNKNOWN) return 'UNKNOWN';
   return lang === 'zh'
-    ? `${fsmName(code)}  （内核状态码 ${code}，ss 显示为 ${ssStateName(code)}，RFC 9293 称为 ${rfcStateName(code)}）`
-    : `${fsmName(code)}  (kernel ${code}, ss ${ssStateName(code)}, RFC 9293 ${rfcStateName(code)})`;
+    ? `${stateName(code)}  （内核状态码 ${code}，ss 显示为 ${ssStateName(code)}，RFC 9293 称为 ${rfcStateName(code)}）`
+    : `${stateName(code)}  (kernel ${code}, ss ${ssStateName(code)}, RFC 9293 ${rfcStateName(code)})`;
 }
 
 function countLine(code: StateCode, lang: Lang, c: CountsView): string {
@@ -100,7 +100,7 @@ export function renderSummary(lang: Lang, counts?: CountsView): string {
   const head = [t(LABELS.state, lang), ...(counts ? [t(LABELS.count, lang)] : []), t(LABELS.brief, lang), t(LABELS.life, lang)];
   const rows = EXPLAIN_ORDER.map((code) => {
     const s = stateText(code)!;
-    return [fsmName(code), ...(counts ? [num(counts.byCode[code] ?? 0)] : []), t(s.brief, lang), t(s.life, lang)];
+    return [stateName(code), ...(counts ? [num(counts.byCode[code] ?? 0)] : []), t(s.brief, lang), t(s.life, lang)];
   });
   let out = fitTable([head, ...rows], counts ? [false, true] : [], 80);
   if (counts) out += lang === 'zh' ? `合计 ${num(counts.total)} 个 TCP 套接字（${counts.from}）\n` : `Total: ${num(counts.total)} ${t(LABELS.sockets, lang)} (${counts.from})\n`;

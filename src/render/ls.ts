@@ -383,11 +383,27 @@ class FixedRows {
   }
 }
 
-/** Into `labels`: the owners of rows from.. whose lines, `line` bytes each before the owner, fit in `room` bytes (at most {@link BLOCK_ROWS}). */
+/** Every character below 0x80: one byte and one column each. */
+function ascii(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * An owner's width in columns: its length for ASCII; else display columns (a CJK character
+ * takes two), as it is written in UTF-8 (process names are read as UTF-8, as ss prints them).
+ */
+export function ownerWidth(s: string): number {
+  return ascii(s) ? s.length : displayWidth(s);
+}
+
+/** Into `labels`: the ASCII owners of rows from.. whose lines, `line` bytes each before the owner, fit in `room` bytes (at most {@link BLOCK_ROWS}). */
 function ownerLabels(t: SocketTable, from: number, room: number, line: number, labels: string[]): void {
   labels.length = 0;
   for (let k = from; k < t.length && labels.length < BLOCK_ROWS; k++) {
     const label = ownerCell(t, k);
+    // A name beyond ASCII ends the run: its row is written on its own, in UTF-8.
+    if (!ascii(label)) return;
     room -= line + label.length;
     if (room < 0) return;
     labels.push(label);
@@ -471,7 +487,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     if (owner >= 0 && owner < last) {
       let m = w[owner]!;
       for (let i = 0; i < n; i++) {
-        const len = ownerCell(t, i).length;
+        const len = ownerWidth(ownerCell(t, i));
         if (len > m) m = len;
       }
       w[owner] = m;
@@ -491,10 +507,19 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       // printed whole (not trimmed: an owner is never empty).
       const labels: string[] = [];
       for (let i = 0; i < n; ) {
-        const first = fixedLen + 1 + ownerCell(t, i).length;
+        const label = ownerCell(t, i);
+        // UTF-8 takes up to 3 bytes per UTF-16 unit.
+        const first = fixedLen + 1 + (ascii(label) ? label.length : 3 * label.length);
         if (!rb.fits(first)) {
           yield;
           rb.reserve(first);
+        }
+        if (!ascii(label)) {
+          rb.commit(rows.labelled(rb.raw(), rb.length, i, ['']) - 1);
+          rb.utf8(label);
+          rb.newline();
+          i++;
+          continue;
         }
         ownerLabels(t, i, rb.free, fixedLen + 1, labels);
         rb.commit(rows.labelled(rb.raw(), rb.length, i, labels));
@@ -523,7 +548,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
         for (let k = 0; k < tail.length; k++) {
           const v = tail[k]!(i);
           cells[k] = v;
-          need += Math.max(v.length, w[fixed + k]!) + 1;
+          need += Math.max(ascii(v) ? v.length : 3 * v.length, w[fixed + k]!) + 1;
         }
         if (!rb.fits(need)) {
           yield;
@@ -533,7 +558,9 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
         rb.bytes(block, (i - from) * fixedLen, fixedLen);
         for (let k = 0; k < tail.length; k++) {
           const j = fixed + k;
-          rb.str(cells[k]!, j === last ? 0 : w[j]!);
+          const v = cells[k]!;
+          if (ascii(v)) rb.str(v, j === last ? 0 : w[j]!);
+          else rb.text(v, j === last ? 0 : w[j]!);
           if (j < last) rb.byte(32);
         }
         rb.trimEnd(start);

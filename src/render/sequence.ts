@@ -8,7 +8,7 @@
 import { eventInfo } from '../fsm/events.js';
 import { describeState } from '../fsm/machine.js';
 import type { Segment, Side, World } from '../fsm/simulate.js';
-import { CLOSE, fsmName } from '../model/state.js';
+import { CLOSE, stateName } from '../model/state.js';
 import { esc } from './diagram-svg.js';
 import { segmentLabel } from './timeline.js';
 
@@ -124,8 +124,8 @@ function drawSequence(world: World, title: string, ROW: number): { svg: string; 
   let clear = true;
   const placed = new Map<Segment, Placed>();
   const stateMarks: { side: Side; y: number; text: string; event?: string }[] = [];
-  let prevA = fsmName(CLOSE);
-  let prevB = fsmName(CLOSE);
+  let prevA = stateName(CLOSE);
+  let prevB = stateName(CLOSE);
   const rows = sequenceRows(world);
   world.steps.forEach((s, i) => {
     const y = TOP + rows[i]! * ROW;
@@ -162,7 +162,7 @@ function drawSequence(world: World, title: string, ROW: number): { svg: string; 
   out.push(`<text x="${XA}" y="${TOP - 28}" class="head">client (A)</text><text x="${XB}" y="${TOP - 28}" class="head">server (B)</text>`);
   out.push(`<line x1="${XA}" y1="${TOP - 14}" x2="${XA}" y2="${H - 20}" stroke="#222" stroke-width="2"/>`);
   out.push(`<line x1="${XB}" y1="${TOP - 14}" x2="${XB}" y2="${H - 20}" stroke="#222" stroke-width="2"/>`);
-  out.push(`<text x="${XA - 12}" y="${TOP + 4}" class="state" text-anchor="end">CLOSED</text><text x="${XB + 12}" y="${TOP + 4}" class="state">CLOSED</text>`);
+  out.push(`<text x="${XA - 12}" y="${TOP + 4}" class="state" text-anchor="end">${stateName(CLOSE)}</text><text x="${XB + 12}" y="${TOP + 4}" class="state">${stateName(CLOSE)}</text>`);
   for (const m of stateMarks) {
     const [x, anchor] = m.side === 'A' ? [XA - 12, 'end'] : [XB + 12, 'start'];
     out.push(
@@ -226,9 +226,9 @@ function drawSequence(world: World, title: string, ROW: number): { svg: string; 
 
 /** Mermaid sequenceDiagram of a run: messages at their arrival, state changes as notes. */
 export function renderSequenceMermaid(world: World, title: string): string {
-  const lines = ['sequenceDiagram', `  title ${title.replace(/[:;#]/g, ' ')}`, '  participant A as client (A)', '  participant B as server (B)', '  Note over A,B: both CLOSED'];
-  let prevA = fsmName(CLOSE);
-  let prevB = fsmName(CLOSE);
+  const lines = ['sequenceDiagram', `  title ${title.replace(/[:;#]/g, ' ')}`, '  participant A as client (A)', '  participant B as server (B)', `  Note over A,B: both ${stateName(CLOSE)}`];
+  let prevA = stateName(CLOSE);
+  let prevB = stateName(CLOSE);
   for (const s of world.steps) {
     if (s.what === 'event') {
       lines.push(`  Note ${s.side === 'A' ? 'left of A' : 'right of B'}: ${s.events.map((e) => eventInfo(e).label).join(' + ')}`);

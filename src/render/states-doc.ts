@@ -8,7 +8,7 @@ import { EVENTS, SEGMENT_LABEL } from '../fsm/events.js';
 import { LABELS, type Lang, STATE_TEXTS, type Text } from '../fsm/explain-data.js';
 import { COLUMN_TEXTS } from './column-texts.js';
 import { describeState } from '../fsm/machine.js';
-import { fsmName } from '../model/state.js';
+import { stateName } from '../model/state.js';
 import { type Row, ROWS } from '../fsm/rfc9293.js';
 import { SCENARIOS } from '../fsm/scenarios.js';
 import { rfcStateName, ssStateName, SYN_RECV, UNKNOWN } from '../model/state.js';
@@ -50,7 +50,7 @@ function transitionTable(code: number): string {
 }
 
 function rowStates(r: Row): string {
-  return r.from.map((c) => (c === SYN_RECV && r.origin ? describeState({ code: c, origin: r.origin }) : fsmName(c))).join(', ');
+  return r.from.map((c) => (c === SYN_RECV && r.origin ? describeState({ code: c, origin: r.origin }) : stateName(c))).join(', ');
 }
 
 /** The whole document. */
@@ -70,7 +70,7 @@ export function renderStatesMarkdown(): string {
       EXPLAIN_ORDER.map((code) => {
         const s = STATE_TEXTS.find((x) => x.code === code)!;
         return [
-          `[${fsmName(code)}](#${anchor(fsmName(code))})`,
+          `[${stateName(code)}](#${anchor(stateName(code))})`,
           code === UNKNOWN ? '' : ssStateName(code),
           code === UNKNOWN ? '' : String(code),
           code === UNKNOWN ? '' : rfcStateName(code),
@@ -85,7 +85,7 @@ export function renderStatesMarkdown(): string {
   md += '## States / 状态\n\n';
   for (const code of EXPLAIN_ORDER) {
     const s = STATE_TEXTS.find((x) => x.code === code)!;
-    md += `### ${fsmName(code)}\n\n`;
+    md += `### ${stateName(code)}\n\n`;
     md += `> man netstat: "${s.man}"\n\n`;
     md += stateSection(code, 'en');
     md += `<details><summary>中文</summary>\n\n${stateSection(code, 'zh')}</details>\n\n`;
@@ -102,7 +102,7 @@ export function renderStatesMarkdown(): string {
         r.id,
         rowStates(r),
         r.events.join(', '),
-        r.to === 'same' ? '(same)' : fsmName(r.to),
+        r.to === 'same' ? '(same)' : stateName(r.to),
         r.send ? SEGMENT_LABEL[r.send] : '—',
         `§${r.rfc}`,
         r.action + (r.only ? ` *(${r.only === 'rfc' ? 'RFC only' : 'Linux only'})*` : ''),

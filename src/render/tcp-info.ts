@@ -26,7 +26,18 @@ export function fmtBw(bps: number): string {
   return fmtG(bps);
 }
 
-/** The `-i` cell: `cubic rto:204 rtt:0.031/0.015 mss:32768 cwnd:10 bytes_acked:1 ...`. */
+/**
+ * Milliseconds since the last data sent, data received and ACK received (tcp_info's
+ * tcpi_last_data_sent, tcpi_last_data_recv, tcpi_last_ack_recv), with ss's names; ss prints
+ * each only when it is not zero, after the byte counters and before the rates.
+ */
+const AGES: readonly (readonly [string, string])[] = [
+  ['lastSendMs', 'lastsnd'],
+  ['lastRecvMs', 'lastrcv'],
+  ['lastAckMs', 'lastack'],
+];
+
+/** The `-i` cell: `cubic rto:204 rtt:0.031/0.015 mss:32768 cwnd:10 bytes_acked:1 ... lastsnd:1544 ...`. */
 export function infoCell(e: TcpExtInfo | undefined): string {
   if (!e || e.cwnd === undefined) return '-';
   const out: string[] = [];
@@ -41,6 +52,10 @@ export function infoCell(e: TcpExtInfo | undefined): string {
   if (e['bytesRetrans']) out.push(`bytes_retrans:${e['bytesRetrans']}`);
   if (e.bytesAcked) out.push(`bytes_acked:${e.bytesAcked}`);
   if (e.bytesReceived) out.push(`bytes_received:${e.bytesReceived}`);
+  for (const [key, name] of AGES) {
+    const ms = e[key];
+    if (typeof ms === 'number' && ms > 0) out.push(`${name}:${ms}`);
+  }
   const cur = typeof e['retrans'] === 'number' ? e['retrans'] : 0;
   if (cur || e.totalRetrans) out.push(`retrans:${cur}/${e.totalRetrans ?? 0}`);
   if (e.deliveryRate) out.push(`delivery_rate:${fmtBw(e.deliveryRate * 8)}bps`);

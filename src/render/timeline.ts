@@ -85,7 +85,7 @@ export function renderRowsUsed(world: World): string {
   return out.join('\n') + '\n';
 }
 
-/** "End: client CLOSED, server LISTEN; nothing in flight." */
+/** "End: client CLOSE, server LISTEN; nothing in flight." */
 export function renderEnd(world: World, lang: Lang = 'en'): string {
   const m = pick(SIMULATE, lang);
   const flight = world.inFlight('A').length + world.inFlight('B').length;

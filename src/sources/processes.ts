@@ -79,7 +79,8 @@ export function readComm(procRoot: string, pid: number, warnings?: Warning[]): s
     });
     name = name.slice(0, COMM_MAX);
   }
-  return name;
+  // The bytes (one latin1 character each) as UTF-8, as ss prints them: `服务`, not `æœåŠ¡`.
+  return Buffer.from(name, 'latin1').toString('utf8');
 }
 
 /** The warnings of a scan, at most `keep` of each code and one summary counting the rest. */

@@ -89,7 +89,7 @@ export function parseTraceEvents(bytes: Uint8Array, name = 'bpf trace ring buffe
       inode: Number(dv.getBigUint64(o + 24, true)),
       netns: dv.getUint32(o + 32, true),
       cpuPid: dv.getUint32(o + 36, true),
-      cpuComm: Buffer.from(bytes.subarray(o + 96, end)).toString('latin1'),
+      cpuComm: Buffer.from(bytes.subarray(o + 96, end)).toString('utf8'),
       kind: bytes[o + 40]!,
       shutdown: bytes[o + 43]!,
       from: bytes[o + 41]!,

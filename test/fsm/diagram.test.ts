@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { edgeLabels, figureEdges } from '../../src/fsm/figure.js';
-import { fsmName } from '../../src/model/state.js';
+import { stateName } from '../../src/model/state.js';
 import { FSM_STATES, ROWS, rowLabel } from '../../src/fsm/rfc9293.js';
 import { parseState } from '../../src/model/state.js';
 import { REPO } from '../lib/netns.js';
@@ -53,8 +53,8 @@ test("the figure draws every row marked for it, and the usual paths are the seed
   for (const r of ROWS) if (r.fig) assert.ok(drawn.has(r.id), `row ${r.id} is drawn`);
   const text = await cli(['diagram'], goldenEnv);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /client's usual path: CLOSED -> SYN_SENT -> ESTABLISHED -> FIN_WAIT1 -> FIN_WAIT2 -> TIME_WAIT -> CLOSED/);
-  assert.match(text.stdout, /server's usual path: CLOSED -> LISTEN -> SYN_RECV -> ESTABLISHED -> CLOSE_WAIT -> LAST_ACK -> CLOSED/);
+  assert.match(text.stdout, /client's usual path: CLOSE -> SYN_SENT -> ESTABLISHED -> FIN_WAIT1 -> FIN_WAIT2 -> TIME_WAIT -> CLOSE/);
+  assert.match(text.stdout, /server's usual path: CLOSE -> LISTEN -> SYN_RECV -> ESTABLISHED -> CLOSE_WAIT -> LAST_ACK -> CLOSE/);
   golden('diagram-states.txt', text.stdout);
 });
 
@@ -64,7 +64,7 @@ test('the SVG parses as XML and holds every state, every edge label and the coun
   assert.equal(XMLValidator.validate(r.stdout), true);
   const doc = new XMLParser({ ignoreAttributes: false, preserveOrder: true }).parse(r.stdout) as unknown;
   const all = texts(doc);
-  for (const code of FSM_STATES) assert.ok(all.includes(fsmName(code)), `state ${fsmName(code)} is drawn`);
+  for (const code of FSM_STATES) assert.ok(all.includes(stateName(code)), `state ${stateName(code)} is drawn`);
   for (const row of ROWS.filter((x) => x.fig))
     assert.ok(
       all.some((s) => s.startsWith(rowLabel(row))),
@@ -127,7 +127,7 @@ test('the DOT output is accepted by Graphviz and names every state', async (t) =
   assert.equal(r.code, 0, r.stderr);
   const svg = execFileSync('dot', ['-Tsvg'], { input: r.stdout, encoding: 'utf8' });
   assert.equal(XMLValidator.validate(svg), true);
-  for (const code of FSM_STATES) assert.ok(svg.includes(`>${fsmName(code)}</text>`), `graphviz drew ${fsmName(code)}`);
+  for (const code of FSM_STATES) assert.ok(svg.includes(`>${stateName(code)}</text>`), `graphviz drew ${stateName(code)}`);
   for (const e of figureEdges()) assert.ok(svg.includes(`<title>${e.from}&#45;&gt;${e.to}</title>`), `graphviz drew ${e.from}->${e.to}`);
 });
 
@@ -149,11 +149,11 @@ test("sequence figures: handshake and simultaneous close as SVG, each end's stat
   const marks = (svg: string, side: string) => [...svg.matchAll(new RegExp(`data-side="${side}" data-state="([^"]+)"`, 'g'))].map((m) => m[1]).filter((s, i, a) => a[i - 1] !== s);
   const hs = (await cli(['diagram', '--figure', 'handshake', '--format', 'svg'], goldenEnv)).stdout;
   assert.equal(XMLValidator.validate(hs), true);
-  assert.deepEqual(marks(hs, 'A'), ['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSED']);
-  assert.deepEqual(marks(hs, 'B'), ['LISTEN', 'SYN_RECV (passive)', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
+  assert.deepEqual(marks(hs, 'A'), ['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE']);
+  assert.deepEqual(marks(hs, 'B'), ['LISTEN', 'SYN_RECV (passive)', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSE']);
   const sc = (await cli(['diagram', '--figure', 'simultaneous-close', '--format', 'svg'], goldenEnv)).stdout;
   assert.equal(XMLValidator.validate(sc), true);
-  for (const side of ['A', 'B']) assert.deepEqual(marks(sc, side).slice(-4), ['FIN_WAIT1', 'CLOSING', 'TIME_WAIT', 'CLOSED']);
+  for (const side of ['A', 'B']) assert.deepEqual(marks(sc, side).slice(-4), ['FIN_WAIT1', 'CLOSING', 'TIME_WAIT', 'CLOSE']);
 });
 
 test('diagram usage errors and -o', async () => {

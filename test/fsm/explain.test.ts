@@ -95,7 +95,7 @@ test('explain --all counts agree with ss on the captured zoo (golden: en, zh)', 
     assert.equal(r.code, 0, r.stderr);
     const table = r.stdout.split('\n\n')[1]!.split('\n').slice(1);
     for (const code of FSM_STATES) {
-      const line = table.find((l) => l.split(/\s+/)[0] === (code === 7 ? 'CLOSED' : l.split(/\s+/)[0]) && parseState(l.split(/\s+/)[0]!) === code);
+      const line = table.find((l) => l.split(/\s+/)[0] === (code === 7 ? 'CLOSE' : l.split(/\s+/)[0]) && parseState(l.split(/\s+/)[0]!) === code);
       assert.ok(line, `summary has ${code}`);
       assert.equal(Number(line.split(/\s+/)[1]!.replace(/,/g, '')), want.get(code) ?? 0, `count of ${line.split(/\s+/)[0]}`);
     }

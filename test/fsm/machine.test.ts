@@ -116,9 +116,9 @@ test('a disallowed event names the state, the event, the RFC answer and the allo
     assert.ok(isTcpstateError(e));
     assert.equal(e.code, 'ERR_EVENT');
     assert.equal(e.exitCode, 2);
-    assert.match(e.message, /event close \(CLOSE\) is not allowed in CLOSED/);
+    assert.match(e.message, /event close \(CLOSE\) is not allowed in CLOSE/);
     assert.match(e.message, /connection does not exist/);
-    assert.match(e.message, /allowed in CLOSED: passive-open, active-open, rcv-syn/);
+    assert.match(e.message, /allowed in CLOSE: passive-open, active-open, rcv-syn/);
   }
   assert.throws(() => step(parseState('TIME_WAIT')!, 'send'), /connection closing/);
 });

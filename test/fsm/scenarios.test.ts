@@ -16,7 +16,7 @@ function run(name: string): World {
 
 /** Each end's distinct states in order, as describeState spells them. */
 function path(w: World, side: 'A' | 'B'): string {
-  const out = ['CLOSED'];
+  const out = ['CLOSE'];
   for (const s of w.steps) {
     const d = describeState(side === 'A' ? s.a : s.b);
     if (out[out.length - 1] !== d) out.push(d);
@@ -41,30 +41,30 @@ test('every row of the table is reached by some scenario', () => {
 
 test('the scenarios walk the paths the figures show', () => {
   const cc = run('client-close');
-  assert.equal(path(cc, 'A'), 'CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>TIME_WAIT>CLOSED');
-  assert.equal(path(cc, 'B'), 'CLOSED>LISTEN>SYN_RECV (passive)>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED');
+  assert.equal(path(cc, 'A'), 'CLOSE>SYN_SENT>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>TIME_WAIT>CLOSE');
+  assert.equal(path(cc, 'B'), 'CLOSE>LISTEN>SYN_RECV (passive)>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE');
   const sc = run('server-close');
-  assert.equal(path(sc, 'B'), 'CLOSED>LISTEN>SYN_RECV (passive)>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>TIME_WAIT>CLOSED');
-  assert.equal(path(sc, 'A'), 'CLOSED>SYN_SENT>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED');
+  assert.equal(path(sc, 'B'), 'CLOSE>LISTEN>SYN_RECV (passive)>ESTABLISHED>FIN_WAIT1>FIN_WAIT2>TIME_WAIT>CLOSE');
+  assert.equal(path(sc, 'A'), 'CLOSE>SYN_SENT>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSE');
   const so = run('simultaneous-open');
-  for (const side of ['A', 'B'] as const) assert.equal(path(so, side), 'CLOSED>SYN_SENT>SYN_RECV (active)>ESTABLISHED');
+  for (const side of ['A', 'B'] as const) assert.equal(path(so, side), 'CLOSE>SYN_SENT>SYN_RECV (active)>ESTABLISHED');
   const sclose = run('simultaneous-close');
-  for (const side of ['A', 'B'] as const) assert.match(path(sclose, side), /ESTABLISHED>FIN_WAIT1>CLOSING>TIME_WAIT>CLOSED$/);
+  for (const side of ['A', 'B'] as const) assert.match(path(sclose, side), /ESTABLISHED>FIN_WAIT1>CLOSING>TIME_WAIT>CLOSE$/);
   const hc = run('half-close');
   assert.ok(
     hc.steps.some((s) => s.side === 'A' && s.a.code === 5 && s.events.includes('rcv-data')),
     'FIN_WAIT2 receives data',
   );
   const ref = run('refused');
-  assert.equal(path(ref, 'A'), 'CLOSED>SYN_SENT>CLOSED');
+  assert.equal(path(ref, 'A'), 'CLOSE>SYN_SENT>CLOSE');
   assert.ok(
     ref.steps.some((s) => s.side === 'B' && s.sent.some((x) => x.kind === 'rst')),
     'the closed port answers with RST',
   );
   assert.match(path(run('rst-syn-rcvd'), 'B'), /LISTEN>SYN_RECV \(passive\)>LISTEN/);
   const ab = run('abort');
-  assert.match(path(ab, 'A'), /ESTABLISHED>CLOSED$/);
-  assert.match(path(ab, 'B'), /ESTABLISHED>CLOSED$/);
+  assert.match(path(ab, 'A'), /ESTABLISHED>CLOSE$/);
+  assert.match(path(ab, 'B'), /ESTABLISHED>CLOSE$/);
   const fl = run('fin-lost');
   assert.ok(
     fl.steps.some((s) => s.side === 'A' && s.events.includes('rto') && s.sent[0]?.kind === 'fin'),
@@ -89,7 +89,7 @@ test('simulate lists the scenarios and prints a timeline (golden: client-close)'
   golden('simulate-client-close.txt', r.stdout);
   const j = await cli(['simulate', 'simultaneous-close', '--json'], goldenEnv);
   const doc = JSON.parse(j.stdout) as { end: { client: string; server: string }; steps: { client: string }[] };
-  assert.deepEqual(doc.end, { client: 'CLOSED', server: 'CLOSED', inFlight: 0 });
+  assert.deepEqual(doc.end, { client: 'CLOSE', server: 'CLOSE', inFlight: 0 });
   assert.ok(doc.steps.some((s) => s.client === 'CLOSING'));
 });
 

@@ -1,6 +1,6 @@
 /**
  * `--help` of the older commands in Chinese (issue 15 §3), from the catalogue: ls, count, diff,
- * explain, diagram, completion, doctor, simulate, and the selection/filter block watch shares, as goldens; the
+ * explain, diagram, completion, doctor, simulate, fleet, and the selection/filter block watch shares, as goldens; the
  * same options listed as in English (the man page and completions read the English); no
  * English sentence left outside option names and examples.
  */
@@ -35,7 +35,7 @@ function english(help: string): string[] {
     .filter((l) => /\b[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}\b/i.test(l) && !/[\u4e00-\u9fff]/.test(l));
 }
 
-for (const command of ['ls', 'count', 'diff', 'explain', 'diagram', 'completion', 'watch', 'doctor', 'simulate']) {
+for (const command of ['ls', 'count', 'diff', 'explain', 'diagram', 'completion', 'watch', 'doctor', 'simulate', 'fleet']) {
   test(`${command} --help in Chinese: golden, the same options as in English, no English sentence`, () => {
     const zh = run([command, '--help'], { LANG: 'zh_CN.UTF-8' });
     const en = run([command, '--help']);
@@ -45,7 +45,7 @@ for (const command of ['ls', 'count', 'diff', 'explain', 'diagram', 'completion'
     assert.deepEqual(options(zh.stdout), options(en.stdout));
     assert.deepEqual(english(zh.stdout), []);
     assert.doesNotMatch(en.stdout, /[\u4e00-\u9fff]/);
-    if (['explain', 'diagram', 'doctor', 'simulate'].includes(command)) {
+    if (['explain', 'diagram', 'doctor', 'simulate', 'fleet'].includes(command)) {
       assert.equal(run([command, '--help', '--lang', 'zh']).stdout, zh.stdout, '--lang zh');
       assert.equal(run([command, '--help', '--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).stdout, en.stdout, '--lang wins');
     }

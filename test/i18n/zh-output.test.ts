@@ -150,7 +150,7 @@ test('simulate in Chinese: the scenario list, a timeline with its explanation, t
   const en = run(['simulate', 'client-close', '--rows']);
   assert.equal(zh.code, 0, zh.stderr);
   assertGolden('i18n/simulate-client-close-zh.txt', zh.stdout);
-  assert.match(zh.stdout, /\n结束：客户端 CLOSED，服务端 CLOSED；没有在途的报文段。\n/);
+  assert.match(zh.stdout, /\n结束：客户端 CLOSE，服务端 CLOSE；没有在途的报文段。\n/);
   // The same run: every step's states and segments as in English.
   const steps = (s: string) =>
     s

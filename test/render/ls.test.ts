@@ -13,6 +13,7 @@ import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, type Owner, PR
 import { type LsColumns, ownerCell, planLs, renderLs, timerCell } from '../../src/render/ls.js';
 import { digits, ipv4Length, putIpv4Addr, putPort, putUint } from '../../src/render/row-bytes.js';
 import { infoCell, memoryCell } from '../../src/render/tcp-info.js';
+import { displayWidth } from '../../src/render/wrap.js';
 
 interface Col {
   header: string;
@@ -45,11 +46,12 @@ function reference(t: SocketTable, c: LsColumns): { text: string; widths: number
   const last = cols.length - 1;
   const widths = cols.map((col, j) => {
     let m = Math.max(col.min ?? 0, col.header.length); // -H keeps the widths the header would give
-    if (j < last) for (let i = 0; i < t.length; i++) m = Math.max(m, col.cell(i).length);
+    // Cells are measured in display columns: a process name in CJK takes two a character.
+    if (j < last) for (let i = 0; i < t.length; i++) m = Math.max(m, displayWidth(col.cell(i)));
     return m;
   });
   const line = (cells: string[], trim: boolean) => {
-    const s = cells.map((v, j) => (j === last ? v : cols[j]!.right ? v.padStart(widths[j]!) : v.padEnd(widths[j]!))).join(' ');
+    const s = cells.map((v, j) => (j === last ? v : cols[j]!.right ? v.padStart(widths[j]!) : v + ' '.repeat(Math.max(0, widths[j]! - displayWidth(v))))).join(' ');
     return (trim ? s.replace(/ +$/, '') : s) + '\n';
   };
   // With the owner column last, rows are not trimmed (an owner is printed whole).
@@ -71,6 +73,8 @@ function reference(t: SocketTable, c: LsColumns): { text: string; widths: number
 const u32 = fc.oneof(fc.constant(0), fc.constant(0xffffffff), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 0xffffffff }));
 const port = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 9 }), fc.constant(65535), fc.integer({ min: 0, max: 65535 }));
 const latin1 = fc.string({ unit: fc.integer({ min: 1, max: 255 }).map((x) => String.fromCharCode(x)), maxLength: 20 });
+/** Process names as read (UTF-8): any code point, CJK among them. */
+const names = fc.oneof(latin1, fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('服务', 'nginx-工作进程', 'café', '😀x'));
 
 /** 16 address bytes of every kind ss prints differently. */
 const address = fc.oneof(
@@ -98,7 +102,7 @@ const row = fc.record({
   timerMs: fc.oneof(fc.constant(NO_TIME), u32),
   retrans: u32,
   probes: u32,
-  owners: fc.array(fc.record({ pid: fc.integer({ min: 1, max: 4194304 }), program: fc.oneof(latin1, fc.constantFrom('', 'nginx', 'a b ', 'x\xa0')) }), { maxLength: 3 }),
+  owners: fc.array(fc.record({ pid: fc.integer({ min: 1, max: 4194304 }), program: fc.oneof(names, fc.constantFrom('', 'nginx', 'a b ', 'x\xa0')) }), { maxLength: 3 }),
   ext: fc.option(fc.record({ rttUs: fc.integer({ min: 0, max: 1e7 }), cwnd: fc.integer({ min: 1, max: 1000 }), skmem: fc.array(fc.nat(), { minLength: 9, maxLength: 9 }) })),
 });
 type Row = typeof row extends fc.Arbitrary<infer R> ? R : never;
@@ -161,7 +165,7 @@ async function outputs(t: SocketTable, c: LsColumns): Promise<{ text: string; by
         }),
       );
   });
-  return { text: parts.join(''), bytes: Buffer.concat(chunks).toString('latin1'), rendered: renderLs(t, c), widths: plan.widths };
+  return { text: parts.join(''), bytes: Buffer.concat(chunks).toString('utf8'), rendered: renderLs(t, c), widths: plan.widths };
 }
 
 test('ls bytes read as the string rendering of any table, with the same widths', async () => {

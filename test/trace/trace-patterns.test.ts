@@ -38,30 +38,31 @@ async function traceOf(ns: Netns): Promise<TraceRun<Line>> {
 }
 
 /**
- * Each socket's events on `port` (local or remote), by kernel socket, in order; a socket's
- * address the kernel gives again to a new one starts another list. A TIME_WAIT seen by a
- * later dump (`observed`) can come after the freed address was given to the next
- * connection's socket: it joins the list whose ports it has (0, not yet known, matches any).
+ * Each socket's events on `port` (local or remote), by kernel socket, in order. The kernel
+ * gives a freed socket's address to a new one: a new list starts where a socket is born, and
+ * a line of another connection under that address (a timewait socket's change that a dump saw
+ * later, carrying the address its full socket had) goes to its own connection's list, found by
+ * its ends, not to the socket now living there.
  */
 function sockets(lines: Line[], port: number): Line[][] {
-  const latest = new Map<string, Line[]>();
-  const byPorts = new Map<string, Line[]>();
+  const m = new Map<string, Line[]>();
   const out: Line[][] = [];
-  const ports = (l: Line): string | undefined => (l.local.port !== 0 && l.remote.port !== 0 ? `${l.socket} ${l.local.port} ${l.remote.port}` : undefined);
+  const ends = (l: Line): string => `${l.local.address}:${l.local.port} ${l.remote.address}:${l.remote.port}`;
   for (const l of lines) {
     if (l.local.port !== port && l.remote.port !== port) continue;
     const born = (l.from === 'CLOSE' && l.to !== 'CLOSE') || (l.from === 'LISTEN' && l.to === 'SYN_RECV');
-    let list = born ? undefined : latest.get(l.socket);
-    const mine = ports(l);
-    const theirs = list?.map(ports).find((k) => k !== undefined);
-    if (list && mine !== undefined && theirs !== undefined && mine !== theirs) list = byPorts.get(mine);
-    if (!list) {
-      list = [];
-      latest.set(l.socket, list);
-      out.push(list);
+    const bound = m.get(l.socket)?.find((x) => x.local.port !== 0);
+    if (!born && bound && l.local.port !== 0 && ends(bound) !== ends(l)) {
+      let own = out.find((ls) => ls.some((x) => x.local.port !== 0 && ends(x) === ends(l)));
+      if (!own) out.push((own = []));
+      own.push(l);
+      continue;
     }
-    list.push(l);
-    if (mine !== undefined && !byPorts.has(mine)) byPorts.set(mine, list);
+    if (!m.has(l.socket) || born) {
+      m.set(l.socket, []);
+      out.push(m.get(l.socket)!);
+    }
+    m.get(l.socket)!.push(l);
   }
   return out;
 }
@@ -99,7 +100,9 @@ describe('simultaneous close across a veth pair whose queues hold the FINs', () 
   // TCP (its ack field filled) before the peer's arrives, then waits in its queue behind the
   // data, so each arrives at a FIN_WAIT1 socket without acknowledging that socket's FIN.
   // shutdown, not close(): data reaching a close()d socket would be answered with a RST.
-  const END = (host: string, port: number, at: number, listen: boolean): string => `
+  // The instant is agreed once both ends are connected (read from stdin): python's start,
+  // seconds on a loaded machine, is not in it.
+  const END = (host: string, port: number, listen: boolean): string => `
 import socket, sys, time
 if ${listen ? 'True' : 'False'}:
     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('${host}', ${port})); s.listen()
@@ -108,7 +111,8 @@ if ${listen ? 'True' : 'False'}:
 else:
     c = socket.create_connection(('${host}', ${port}))
 print('port', c.getsockname()[1], flush=True)
-time.sleep(max(0, ${at} - time.time()))
+at = float(sys.stdin.readline())
+time.sleep(max(0, at - time.time()))
 t0 = time.monotonic(); c.sendall(b'x' * 4000); c.shutdown(socket.SHUT_WR); t1 = time.monotonic()
 got = 0
 while True:
@@ -126,11 +130,14 @@ time.sleep(0.5); c.close(); time.sleep(0.5)
     const ta = await traceOf(a!);
     const tb = await traceOf(b!);
     try {
-      const at = Date.now() / 1000 + 2;
-      const srv = py(a!, END('10.77.0.1', port, at, true), []);
+      const srv = py(a!, END('10.77.0.1', port, true), []);
       await waitLine(srv.lines, 'ready');
-      const cl = py(b!, END('10.77.0.1', port, at, false), []);
+      const cl = py(b!, END('10.77.0.1', port, false), []);
       const cport = Number((await waitLine(cl.lines, 'port')).split(' ')[1]);
+      await waitLine(srv.lines, 'port');
+      const at = `${Date.now() / 1000 + 0.5}\n`;
+      srv.child.stdin!.write(at);
+      cl.child.stdin!.write(at);
       const [cOut, sOut] = await Promise.all([cl.out, srv.out]);
       const eof = (out: string[]): number[] =>
         out
@@ -195,6 +202,7 @@ describe('a listener whose accept queue is full', () => {
         `
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', ${port})); s.listen(0)
+s.settimeout(60)
 print('ready', flush=True)
 sys.stdin.readline()
 a1, _ = s.accept(); print('accepted', flush=True)
@@ -216,26 +224,29 @@ time.sleep(3); c.close(); time.sleep(0.5)
         [],
       );
       const p1 = Number((await waitLine(c1.lines, 'port')).split(' ')[1]);
-      // the second waits for its connect; the third gives up after 0.3 s
+      // the second waits for its connect; the third gives up after 0.3 s. Both are started
+      // before and connect when told (stdin): python's start, seconds on a loaded machine,
+      // must not hold the queue full past the second's SYNs sent again (1 s, 3 s, 7 s, ...)
       const c2 = py(
         ns!,
         `
-import socket, select, time
+import socket, select, sys, time
+print('started', flush=True); sys.stdin.readline()
 c = socket.socket(); c.setblocking(False)
 try: c.connect(('127.0.0.1', ${port}))
 except BlockingIOError: pass
 t0 = time.monotonic(); print('port', c.getsockname()[1], flush=True)
-select.select([], [c], [], 10)
+select.select([], [c], [], 60)
 print('connected', time.monotonic() - t0, c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), flush=True)
 time.sleep(1); c.close(); time.sleep(0.5)
 `,
         [],
       );
-      const p2 = Number((await waitLine(c2.lines, 'port')).split(' ')[1]);
       const c3 = py(
         ns!,
         `
-import socket, time
+import socket, sys, time
+print('started', flush=True); sys.stdin.readline()
 c = socket.socket(); c.setblocking(False)
 try: c.connect(('127.0.0.1', ${port}))
 except BlockingIOError: pass
@@ -244,6 +255,11 @@ time.sleep(0.3); c.close(); print('gave up', flush=True); time.sleep(0.5)
 `,
         [],
       );
+      await waitLine(c2.lines, 'started');
+      await waitLine(c3.lines, 'started');
+      c2.child.stdin!.write('connect\n');
+      const p2 = Number((await waitLine(c2.lines, 'port')).split(' ')[1]);
+      c3.child.stdin!.write('connect\n');
       const p3 = Number((await waitLine(c3.lines, 'port')).split(' ')[1]);
       await waitLine(c3.lines, 'gave up');
       const dropped = overflows() - before0;

@@ -40,6 +40,7 @@ export const count: Command = {
         ...HTTP_OPTIONS,
       },
       io.argOffset,
+      true,
     );
     if (values['help']) {
       const m = pick(HELP_TEXTS, langFromEnv(io.env));

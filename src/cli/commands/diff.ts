@@ -74,6 +74,7 @@ export const diff: Command = {
         json: { type: 'boolean' },
       },
       io.argOffset,
+      true,
     );
     if (values['help']) {
       const lang = langFromEnv(io.env);

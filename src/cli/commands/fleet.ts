@@ -9,39 +9,13 @@ import { parseState } from '../../model/state.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command } from '../io.js';
-
-const HELP = `Usage: tcpstate fleet --prometheus URL [OPTIONS]
-
-The fleet table from Prometheus: a row per host, a column per state (zeros
-included), the total; role subtotals with --group-label or --group. Each host
-is the sum of tcpstate_sockets over its agents' namespaces and families, as
-scraped from "tcpstate serve". A host whose agent is not answering is a row
-that says so (listed for --lookback after it stopped).
-
-  --prometheus URL     Prometheus's base URL (http:// or https://)
-  --host-label L       the label naming a host (default instance)
-  --group-label L      a target label naming the host's role, e.g. role
-  --group NAME=GLOBS   role groups by host name, as count --hosts (repeatable;
-                       these win over --group-label)
-  --at TIME            the table at a moment: RFC 3339, Unix seconds, or 1h (ago)
-  --since DUR          the change per host over DUR before --at (e.g. 1h)
-  --by lport|rport     one state's sockets per host and port (with --state):
-                       lport by listening port, rport by remote port
-  --state STATE        the state for --by, e.g. close-wait
-  --top N              with --by: port columns (10; the rest as "other")
-  --lookback DUR       how long a stopped agent stays listed as down (1h)
-  --recorded           read the recording rule host:tcpstate_sockets:sum of
-                       contrib/prometheus/tcpstate.rules.yml (much faster at
-                       1,000s of hosts; labels host and role)
-  --json               the tcpstate.fleet/1 document (as count --hosts --json)
-  --csv                the table as CSV
-  --format FMT         table (default), json, csv
-  --lang en|zh         messages in English or Chinese (else TCPSTATE_LANG, the locale)
-`;
+import { langFromEnv } from '../../lang.js';
+import { pick } from '../../i18n/catalogue.js';
+import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 export const fleet: Command = {
   async run(argv, io) {
-    const { HTTP_HELP, HTTP_OPTIONS, durationOpt, httpOptions, labelOpt, parseMoment, urlOpt } = await import('../../fleet/options.js');
+    const { HTTP_OPTIONS, durationOpt, httpOptions, labelOpt, parseMoment, urlOpt } = await import('../../fleet/options.js');
     const { values, positionals } = parse(
       argv,
       {
@@ -66,7 +40,8 @@ export const fleet: Command = {
       io.argOffset,
     );
     if (values['help']) {
-      io.out(`${HELP}${HTTP_HELP}\nExamples:\n  tcpstate fleet --prometheus http://prom:9090 --host-label host --group-label role\n  tcpstate fleet --prometheus http://prom:9090 --since 1h --json\n`);
+      const help = pick(HELP_TEXTS, values['lang'] === undefined ? langFromEnv(io.env) : oneOf(values['lang'], '--lang', ['en', 'zh'] as const, 'en'));
+      io.out(help.fleet(help.http));
       return 0;
     }
     const { messages } = await import('../../i18n/fleet.js');

@@ -34,6 +34,7 @@ export const ls: Command = {
         resolve: { type: 'boolean', short: 'r' },
       },
       io.argOffset,
+      true,
     );
     if (values['help']) {
       const lang = langFromEnv(io.env);

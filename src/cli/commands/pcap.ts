@@ -31,6 +31,7 @@ export const pcap: Command = {
         help: { type: 'boolean', short: 'h' },
       },
       io.argOffset,
+      true,
     );
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     const m = pick(PCAP, lang);

@@ -53,6 +53,7 @@ export const trace: Command = {
         help: { type: 'boolean', short: 'h' },
       },
       io.argOffset,
+      true,
     );
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     const m = pick(TRACE, lang);

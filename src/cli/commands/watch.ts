@@ -42,6 +42,7 @@ export const watch: Command = {
         top: { type: 'string' },
       },
       io.argOffset,
+      true,
     );
     if (values['help']) {
       io.out(m.help + socketHelp(watchLang(io.env)));

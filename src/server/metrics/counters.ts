@@ -10,9 +10,9 @@ import { type Collector, nsLabels, sampled } from './types.js';
 
 /** [section, kernel name, metric name, help]. */
 export const TCP_COUNTERS: readonly (readonly [string, string, string, string])[] = [
-  ['Tcp', 'ActiveOpens', 'tcpstate_tcp_active_opens_total', 'Connections opened from this side (CLOSED to SYN_SENT), Tcp ActiveOpens.'],
+  ['Tcp', 'ActiveOpens', 'tcpstate_tcp_active_opens_total', 'Connections opened from this side (CLOSE to SYN_SENT), Tcp ActiveOpens.'],
   ['Tcp', 'PassiveOpens', 'tcpstate_tcp_passive_opens_total', 'Connections accepted (LISTEN to SYN_RECV), Tcp PassiveOpens.'],
-  ['Tcp', 'AttemptFails', 'tcpstate_tcp_attempt_fails_total', 'Connection attempts failed (SYN_SENT or SYN_RECV to CLOSED, or SYN_RECV to LISTEN), Tcp AttemptFails.'],
+  ['Tcp', 'AttemptFails', 'tcpstate_tcp_attempt_fails_total', 'Connection attempts failed (SYN_SENT or SYN_RECV to CLOSE, or SYN_RECV to LISTEN), Tcp AttemptFails.'],
   ['Tcp', 'EstabResets', 'tcpstate_tcp_estab_resets_total', 'Resets from ESTABLISHED or CLOSE_WAIT, Tcp EstabResets.'],
   ['Tcp', 'OutRsts', 'tcpstate_tcp_out_rsts_total', 'Segments sent with RST, Tcp OutRsts.'],
   ['Tcp', 'RetransSegs', 'tcpstate_tcp_retrans_segs_total', 'Segments retransmitted, Tcp RetransSegs.'],
