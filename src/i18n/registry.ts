@@ -12,6 +12,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   cli: () => import('./cli.js'),
   diagram: () => import('./diagram.js'),
   doctor: () => import('./doctor.js'),
+  edge: () => import('./edge.js'),
   fleet: () => import('./fleet.js'),
   help: () => import('./help.js'),
   history: () => import('./history.js'),
