@@ -1,6 +1,6 @@
 /**
  * The words every error and warning is wrapped in at the edge, in English and Chinese: where
- * it applies (`file:line: byte N: field F:`, written `文件:行: 第 N 字节: 字段 F:` in Chinese,
+ * it applies (`file:line: byte N: field F:`, written `文件:行: 字节偏移 N: 字段 F:` in Chinese,
  * option and field names kept), "warning", the summary of a code's overflow, the OS's
  * reasons (glibc's zh_CN wording), an internal error, the command line's own mistakes
  * (`--lang`, node's parseArgs errors) and the files named on it. Small: errors.ts loads it.
@@ -61,7 +61,7 @@ const EN = {
 
 const ZH: typeof EN = {
   line: (n) => `第 ${n} 行`,
-  byte: (n) => `第 ${n} 字节`,
+  byte: (n) => `字节偏移 ${n}`,
   field: (name) => `字段 ${name}`,
   warning: '警告',
   more: (more, all, code) => `另有 ${more} 条同类警告（${code} 共 ${all} 条）`,

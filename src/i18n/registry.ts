@@ -9,6 +9,7 @@ import type { Catalogue } from './catalogue.js';
 type Loader = () => Promise<{ CATALOGUE: Catalogue<unknown> }>;
 
 export const DOMAINS: Readonly<Record<string, Loader>> = {
+  captures: () => import('./captures.js'),
   cli: () => import('./cli.js'),
   diagram: () => import('./diagram.js'),
   doctor: () => import('./doctor.js'),

@@ -67,7 +67,7 @@ export class TcpstateError extends Error {
 
 /**
  * A message prefixed with where it applies: `file:line: byte N: field F: message` (in
- * Chinese `file:line: 第 N 字节: 字段 F: ...`, names kept), ready for
+ * Chinese `file:line: 字节偏移 N: 字段 F: ...`, names kept), ready for
  * a terminal: long quoted excerpts cut ({@link capExcerpts}), control characters made
  * visible ({@link escapeControls}).
  */

@@ -16,6 +16,9 @@
  * @module
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as c } from '../i18n/captures.js';
+import { warning } from '../model/warnings.js';
 
 /** One captured packet. Reused: copy what you keep. */
 export interface RawPacket {
@@ -147,7 +150,7 @@ export class CaptureParser {
     this.pkt = { buf: this.buf, off: 0, capLen: 0, origLen: 0, linkType: 0, tsSec: 0, tsNsec: 0, iface: 0, flags: 0, fileOffset: 0, frame: 0 };
   }
 
-  private fail(message: string, at: number): never {
+  private fail(message: string | Said, at: number): never {
     throw new TcpstateError('ERR_PCAP', message, { file: this.file, offset: at });
   }
 
@@ -197,15 +200,11 @@ export class CaptureParser {
     const left = this.end - this.pos;
     const at = this.base + this.pos;
     if (this.format === 'unknown') {
-      if (at + left === 0) throw new TcpstateError('ERR_EMPTY', 'the capture is empty', { file: this.file, offset: 0 });
-      this.fail(`the input ends after ${left} bytes, inside the file header`, at + left);
+      if (at + left === 0) throw new TcpstateError('ERR_EMPTY', c('pcapEmpty'), { file: this.file, offset: 0 });
+      this.fail(c('pcapHeaderCut', left), at + left);
     }
     if (left > 0) {
-      this.warnings.push({
-        code: 'W_PCAP_TRUNCATED',
-        message: `the capture ends inside a record: ${left} bytes at the end were not read (${this.pkt.frame} packets before it were kept)`,
-        where: { file: this.file, offset: at },
-      });
+      this.warnings.push(warning('W_PCAP_TRUNCATED', c('pcapTruncated', left, this.pkt.frame), { file: this.file, offset: at }));
     }
     return { format: this.format, packets: this.pkt.frame, bytes: this.base + this.end, linkTypes: this.linkTypes, warnings: this.warnings };
   }
@@ -240,7 +239,7 @@ export class CaptureParser {
     } else if (magicBE === 0xa1b2c3d4 || magicBE === 0xa1b23c4d || magicBE === 0xa1b2cd34) {
       le = false;
       magic = magicBE;
-    } else this.fail(`not a pcap or pcapng capture (first bytes ${hex(b, p, 4)})`, this.base + p);
+    } else this.fail(c('notPcap', hex(b, p, 4)), this.base + p);
     if (avail < PCAP_HDR) return false;
     this.le = le;
     this.nanos = magic === 0xa1b23c4d;
