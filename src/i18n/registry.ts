@@ -20,6 +20,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   ls: () => import('./ls.js'),
   serve: () => import('./serve.js'),
   simulate: () => import('./simulate.js'),
+  options: () => import('./options.js'),
   pcap: () => import('./pcap.js'),
   tables: () => import('./tables.js'),
   trace: () => import('./trace.js'),
