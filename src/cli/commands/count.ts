@@ -20,6 +20,7 @@ import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
 import { colourCounts } from '../../render/colour.js';
+import { say as opt } from '../../i18n/options.js';
 
 type Format = 'table' | 'json' | 'csv' | 'awk';
 
@@ -50,18 +51,18 @@ export const count: Command = {
     const byText = str(values['by']);
     const key = byText === undefined ? undefined : parseGroupKey(byText, '--by');
     const top = intOpt(values['top'], '--top', 10);
-    if (values['top'] !== undefined && key === undefined) throw new TcpstateError('ERR_USAGE', '--top N picks the largest groups of --by: tcpstate count --by KEY --top N', { field: '--top' });
-    if (format === 'awk' && key !== undefined) throw new TcpstateError('ERR_USAGE', '--format awk prints "STATE N" lines, one summary; with --by use table or json', { field: '--format' });
+    if (values['top'] !== undefined && key === undefined) throw new TcpstateError('ERR_USAGE', opt('topNeedsBy'), { field: '--top' });
+    if (format === 'awk' && key !== undefined) throw new TcpstateError('ERR_USAGE', opt('awkWithBy'), { field: '--format' });
     const fleet = Boolean(values['hosts']) || strs(values['group']).length > 0;
     if (positionals.some(isAgentUrl)) return countAgents(io, values, positionals, { format, byText, fleet });
     for (const k of Object.keys(HTTP_OPTIONS)) {
-      if (values[k] !== undefined) throw new TcpstateError('ERR_USAGE', `--${k} applies to agent URLs: tcpstate count --hosts http://HOST:PORT ...`, { field: `--${k}` });
+      if (values[k] !== undefined) throw new TcpstateError('ERR_USAGE', opt('agentOption', `--${k}`), { field: `--${k}` });
     }
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK);
     if (inputs.length > 0) return countCaptures(io, values, inputs, sel, { format, byText, top, fleet });
-    if (fleet) throw new TcpstateError('ERR_USAGE', '--hosts and --group read capture files: tcpstate count --hosts FILE...', { field: '--hosts' });
-    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate count --input-format NAME FILE...', { field: '--input-format' });
+    if (fleet) throw new TcpstateError('ERR_USAGE', opt('hostsFiles'), { field: '--hosts' });
+    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', opt('inputFormatCount'), { field: '--input-format' });
 
     const t0 = io.env['TCPSTATE_TIMING'] ? performance.now() : 0;
     const counts = newCounts();
@@ -132,7 +133,7 @@ async function countCaptures(
   o: { format: Format; byText: string | undefined; top: number; fleet: boolean },
 ): Promise<number> {
   refuseLiveOptions(values);
-  if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
+  if (o.fleet && o.byText !== undefined) throw new TcpstateError('ERR_USAGE', opt('byAndHosts'), { field: '--by' });
   // Rows are counted as they are read: no capture's table is kept.
   const groups = o.byText === undefined ? undefined : new GroupCounter(parseGroupKey(o.byText, '--by'));
   const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: false, onRows: groups && ((chunk, keep) => groups.add(chunk, keep)) });
@@ -148,7 +149,7 @@ async function countCaptures(
     );
     if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, read.warnings), null, 2) + '\n');
     else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
-    else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
+    else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', opt('awkWithHosts'), { field: '--format' });
     else io.out(renderFleet(f, specs.length > 0));
     return 0;
   }
@@ -159,15 +160,10 @@ async function countCaptures(
   let rows;
   if (groups) {
     for (const p of picked) {
-      if (!p.capture.listing)
-        throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): --by needs a full listing`, { file: p.capture.file, line: p.capture.line });
+      if (!p.capture.listing) throw new TcpstateError('ERR_USAGE', opt('bySummary', p.capture.host, p.capture.format), { file: p.capture.file, line: p.capture.line });
     }
     if (groups.key.by === 'process' && groups.groups.size > 0 && [...groups.groups.keys()].every((k) => k === '-')) {
-      throw new TcpstateError(
-        'ERR_USAGE',
-        `--by process: ${inputs.length > 1 ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`,
-        { file: inputs.length === 1 ? inputs[0] : undefined, field: '--by' },
-      );
+      throw new TcpstateError('ERR_USAGE', opt('noProcesses', inputs.length > 1), { file: inputs.length === 1 ? inputs[0] : undefined, field: '--by' });
     }
     rows = groups.top(o.top);
   }
@@ -186,13 +182,12 @@ async function countAgents(io: Io, values: Record<string, unknown>, positionals:
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
   if (other !== undefined) throw new TcpstateError('ERR_USAGE', `${msg.hostsUrlMixed} ("${other}")`, { field: other });
-  if (!o.fleet) throw new TcpstateError('ERR_USAGE', 'agent URLs are read with --hosts: tcpstate count --hosts http://HOST:PORT ...', { field: '--hosts' });
-  if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
-  if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
+  if (!o.fleet) throw new TcpstateError('ERR_USAGE', opt('agentsNeedHosts'), { field: '--hosts' });
+  if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', opt('byAndHosts'), { field: '--by' });
+  if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', opt('awkWithHosts'), { field: '--format' });
   refuseLiveOptions(values);
   for (const k of Object.keys(SOCKET_OPTIONS)) {
-    if (!['help', 'tcp', 'numeric', 'all'].includes(k) && values[k] !== undefined)
-      throw new TcpstateError('ERR_USAGE', `--${k} selects sockets; agents answer with all their TCP sockets`, { field: `--${k}` });
+    if (!['help', 'tcp', 'numeric', 'all'].includes(k) && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', opt('agentsSelect', `--${k}`), { field: `--${k}` });
   }
   const { durationOpt, httpOptions, urlOpt } = await import('../../fleet/options.js');
   const urls = positionals.map((p) => urlOpt(p, 'URL', msg));

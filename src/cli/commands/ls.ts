@@ -18,6 +18,7 @@ import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
+import { say as o } from '../../i18n/options.js';
 
 export const ls: Command = {
   async run(argv, io) {
@@ -57,7 +58,7 @@ export const ls: Command = {
       lang: langFromEnv(io.env),
     };
     if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order, colour);
-    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
+    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', o('inputFormatLs'), { field: '--input-format' });
     // Process attribution starts first: background threads scan /proc/PID/fd while this thread
     // reads the sockets, then this thread joins in.
     const pending = processes ? (await import('../../sources/process-scan.js')).startProcessScan(sel.scan.procRoot) : undefined;
@@ -73,7 +74,7 @@ export const ls: Command = {
       snap.warnings.push(...scan.warnings);
     }
     if (order) {
-      if (order.field === 'process' && !processes) throw new TcpstateError('ERR_USAGE', '--sort process needs the owners: add -p', { field: '--sort' });
+      if (order.field === 'process' && !processes) throw new TcpstateError('ERR_USAGE', o('sortProcess'), { field: '--sort' });
       snap.table = sortRows(snap.table, order.field, order.top);
       if (!values['json'] && !values['csv']) plan = planLs(snap.table, columns);
     }
@@ -98,8 +99,7 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
   printWarnings(io, read.warnings);
   const picked = read.picked;
   for (const p of picked) {
-    if (!p.table)
-      throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
+    if (!p.table) throw new TcpstateError('ERR_USAGE', o('lsSummary', p.capture.host, p.capture.format), { file: p.capture.file, line: p.capture.line });
     if (order) p.table = sortRows(p.table, order.field, order.top);
     if (values['resolve']) printWarnings(io, await resolveNames(p.table));
   }
