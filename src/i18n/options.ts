@@ -66,6 +66,17 @@ const EN = {
   fleetGroupBy: '--group does not combine with --by; use --group-label',
   netnsAll: '--netns and --all-netns do not combine',
   maxRequests: '--web.max-requests takes a number above 0',
+  // Where the live table is read from (every live command)
+  netnsMissing: (path: string, code: string) => `network namespace ${path} not found (${code}); list them with "ip netns list"`,
+  netnsEnter: (name: string, why: string) => `cannot enter network namespace "${name}": ${why}`,
+  netnsNoProcess: (name: string) =>
+    `no process lives in network namespace "${name}" and the native addon is not loaded, so it cannot be entered; build the addon (npm install with a compiler) or start a process there`,
+  replaySource: (name: string) => `--replay reads a netlink recording; it cannot be combined with --source ${name}`,
+  recordReplay: '--record and --replay cannot be combined',
+  recordSource: (name: string) => `--record saves a netlink dump; it cannot be combined with --source ${name}`,
+  unknownSource: (name: string, sources: string) => `unknown --source "${name}": expected ${sources}`,
+  sourceCannotRun: (name: string, why: string) => `--source ${name} cannot run here: ${why}`,
+  noSource: (reasons: string) => `no socket source can run here: ${reasons}`,
   requestTimeout: '--web.request-timeout takes a number of seconds above 0',
 };
 
@@ -119,6 +130,15 @@ const ZH: typeof EN = {
   fleetGroupBy: '--group 不能和 --by 同时用；请用 --group-label',
   netnsAll: '--netns 和 --all-netns 不能同时用',
   maxRequests: '--web.max-requests 必须是大于 0 的数',
+  netnsMissing: (path, code) => `找不到网络命名空间 ${path}（${code}）；用 "ip netns list" 列出已有的`,
+  netnsEnter: (name, why) => `无法进入网络命名空间 "${name}"：${why}`,
+  netnsNoProcess: (name) => `网络命名空间 "${name}" 里没有进程，而原生扩展没有加载，无法进入；请编译扩展（在有编译器的机器上 npm install），或在那里启动一个进程`,
+  replaySource: (name) => `--replay 读的是 netlink 录制文件；不能和 --source ${name} 同时用`,
+  recordReplay: '--record 和 --replay 不能同时用',
+  recordSource: (name) => `--record 保存的是 netlink 转储；不能和 --source ${name} 同时用`,
+  unknownSource: (name, sources) => `未知的 --source "${name}"：可用的有 ${sources}`,
+  sourceCannotRun: (name, why) => `--source ${name} 在这里无法运行：${why}`,
+  noSource: (reasons) => `这里没有能用的套接字来源：${reasons}`,
   requestTimeout: '--web.request-timeout 必须是大于 0 的秒数',
 };
 

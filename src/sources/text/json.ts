@@ -174,7 +174,7 @@ export function parseJson(lines: readonly string[], ctx: ParseContext): ParsedCa
   const warnings: WarningSink = {
     add: (code, message, w) => {
       const at = ctx.warnings.count(code) <= PER_CODE ? locate(w.field) : undefined;
-      ctx.warnings.add(code, at ? `${message} (column ${at.column})` : message, { ...w, line: at?.line });
+      ctx.warnings.add(code, at ? c('atColumn', message, at.column) : message, { ...w, line: at?.line });
     },
     count: (code) => ctx.warnings.count(code),
   };
@@ -185,7 +185,7 @@ export function parseJson(lines: readonly string[], ctx: ParseContext): ParsedCa
   } catch (e) {
     if (!(e instanceof TcpstateError) || e.where.field === undefined) throw e;
     const at = locate(e.where.field);
-    throw new TcpstateError(e.code, at ? `${e.message} (column ${at.column})` : e.message, { ...e.where, line: at?.line });
+    throw new TcpstateError(e.code, at ? c('atColumn', e.said ?? e.message, at.column) : (e.said ?? e.message), { ...e.where, line: at?.line });
   }
 }
 
