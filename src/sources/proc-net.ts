@@ -15,7 +15,7 @@
 import { fs } from '../builtins.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { TcpstateError, type Warning, type WarningSink } from '../model/errors.js';
-import { Warnings } from '../model/warnings.js';
+import { Warnings, warning } from '../model/warnings.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 
@@ -292,7 +292,7 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (optional && err.code === 'ENOENT') {
-      return [{ code: 'W_FILE_ABSENT', message: `the file is absent, so no ${holds(file)} sockets were read (IPv6 disabled on that host, or the file was not captured)`, where: { file: path } }];
+      return [warning('W_FILE_ABSENT', c('procAbsent', holds(file)), { file: path })];
     }
     throw new TcpstateError('ERR_IO', c('procCannotRead', path, err.code ?? err.message), { file: path });
   }
@@ -315,9 +315,7 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
     fs.closeSync(fd);
   }
   if (total === 0) {
-    return [
-      { code: 'W_FILE_EMPTY', message: `the file is empty, without even the header line the kernel writes, so no ${holds(file)} sockets were read (a failed or cut copy?)`, where: { file: path } },
-    ];
+    return [warning('W_FILE_EMPTY', c('procEmpty', holds(file)), { file: path })];
   }
   return warnings.list();
 }
