@@ -200,7 +200,7 @@ port.on('message', (m: SampleRequest | { close: true }) => {
       port.postMessage(msg, transfer);
     } catch (e) {
       const err: WireError = isTcpstateError(e)
-        ? { id: m.id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
+        ? { id: m.id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where }, said: e.said } }
         : { id: m.id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
       port.postMessage(err);
     }
