@@ -41,9 +41,13 @@ function fixtures() {
     return join(TMP, name);
   };
   mkdirSync(join(TMP, 'dir'));
+  // A captured /proc tree without tcp6 (IPv6 disabled, or not copied).
+  mkdirSync(join(TMP, 'proc', 'net'), { recursive: true });
+  writeFileSync(join(TMP, 'proc', 'net', 'tcp'), '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n');
   const pcap = readFileSync(join(REPO, 'test/fixtures/pcap/eth-us.pcap'));
   return {
     dir: join(TMP, 'dir'),
+    proc: join(TMP, 'proc'),
     badPort: f('bad-port.txt', HEAD + row('0.0.0.0:22', '0.0.0.0:*', 'LISTEN') + row('10.0.0.1:22', '10.0.0.2:x', 'ESTABLISHED')),
     badLine: f('bad-line.txt', HEAD + row('0.0.0.0:22', '0.0.0.0:*', 'LISTEN') + row('10.0.0.1:22', '10.0.0.2-5', 'ESTABLISHED')),
     short: f('short.txt', HEAD + row('0.0.0.0:22', '0.0.0.0:*', 'LISTEN') + 'tcp        0      0 10.0.0.1:22\n'),
@@ -80,6 +84,10 @@ test('errors and warnings in English and Chinese: goldens, the same exit status 
     ['pcap', x.empty],
     ['pcap', x.notPcap],
     ['pcap', x.dir],
+    ['count', '--proc-root', x.proc],
+    ['count', '--source', 'bogus'],
+    ['count', '--netns', 'nosuch-zh3'],
+    ['count', '--record', join(TMP, 'rec'), '--replay', join(TMP, 'rec')],
     ['diff'],
     ['diff', x.noEnd],
     ['doctor', '--interval', '900'],
