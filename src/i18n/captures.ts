@@ -60,6 +60,11 @@ const EN = {
     `mixed formats: this line is ${other} output inside ${format} output (read from line ${first}); put a shell prompt line before each command's output, or split the file`,
   skippedLine: (format: string, text: string) => `not ${format} output, skipped: "${text}"`,
   wrappedTwoWays: (line: number, one: string, two: string) => `a socket line wrapped onto line ${line} reads two ways, "${one}" and "${two}": join the two lines as they should read`,
+  duplicate: (dropped: number) => `${dropped} socket${dropped === 1 ? '' : 's'} appeared twice in a read of the socket table (it changed during the read); counted once`,
+  resolveCut: (mib: number) => `only the first ${mib} MiB read`,
+  resolveUnread: (code: string) => `not read (${code}); numbers kept`,
+  resolveTimeout: (late: number, all: number, lookup: number, total: number) =>
+    `${late} of ${all} address${all === 1 ? '' : 'es'} not resolved in time (${lookup} s a lookup, ${total} s in all): shown as numbers`,
   // /proc/net files.
   procLongLine: (line: number, max: number) => `line ${line} is longer than ${max} bytes (no /proc/net line is): not read further`,
   procCannotRead: (path: string, code: string) => `cannot read ${path}: ${code}`,
@@ -137,6 +142,10 @@ const ZH: typeof EN = {
   mixedFormats: (other, format, first) => `格式混杂：这一行是 ${other} 的输出，却在 ${format} 的输出里（从第 ${first} 行开始读）；请在每条命令的输出前留一行 shell 提示符，或者拆分文件`,
   skippedLine: (format, text) => `不是 ${format} 的输出，已跳过："${text}"`,
   wrappedTwoWays: (line, one, two) => `折到第 ${line} 行的套接字行有两种读法："${one}" 和 "${two}"：请把这两行按原样接起来`,
+  duplicate: (dropped) => `读取套接字表时有 ${dropped} 个套接字出现了两次（读的过程中表在变化）；只计一次`,
+  resolveCut: (mib) => `只读了前 ${mib} MiB`,
+  resolveUnread: (code) => `没有读（${code}）；保留数字`,
+  resolveTimeout: (late, all, lookup, total) => `${all} 个地址中有 ${late} 个没能及时解析（每次查询 ${lookup} 秒，总共 ${total} 秒）：显示为数字`,
   procLongLine: (line, max) => `第 ${line} 行超过 ${max} 字节（/proc/net 里没有这么长的行）：不再往下读`,
   procCannotRead: (path, code) => `无法读取 ${path}：${code}`,
   procDirectory: (path) => `无法读取 ${path}：它是目录`,
