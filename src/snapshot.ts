@@ -13,6 +13,7 @@ import { SocketTable, type Snapshot } from './model/table.js';
 import { LIVE_SOURCES, type LiveSource, type Origin, type ScanOptions, SOURCE_ORDER } from './sources/live.js';
 import type { ChunkSink } from './sources/proc-net.js';
 import type { ReadConfig } from './sources/config.js';
+import { say as opt } from './i18n/options.js';
 
 /** The proc root in force: the argument, else the configuration's (TCPSTATE_PROC_ROOT, src/sources/config.ts), else /proc. */
 export function defaultProcRoot(given: string | undefined, config: ReadConfig): string {
@@ -56,21 +57,21 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
   const notices: string[] = [];
   if (opts.replay !== undefined) {
     if (name !== undefined && name !== 'auto' && name !== 'netlink' && name !== 'netlink-replay') {
-      throw new TcpstateError('ERR_USAGE', `--replay reads a netlink recording; it cannot be combined with --source ${name}`, { field: '--source' });
+      throw new TcpstateError('ERR_USAGE', opt('replaySource', name), { field: '--source' });
     }
-    if (opts.record !== undefined) throw new TcpstateError('ERR_USAGE', '--record and --replay cannot be combined', { field: '--record' });
+    if (opts.record !== undefined) throw new TcpstateError('ERR_USAGE', opt('recordReplay'), { field: '--record' });
     name = 'netlink-replay';
   } else if (opts.record !== undefined && name !== undefined && name !== 'auto' && name !== 'netlink') {
-    throw new TcpstateError('ERR_USAGE', `--record saves a netlink dump; it cannot be combined with --source ${name}`, { field: '--record' });
+    throw new TcpstateError('ERR_USAGE', opt('recordSource', name), { field: '--record' });
   } else if (opts.record !== undefined) {
     name = 'netlink';
   }
   if (name !== undefined && name !== 'auto') {
     const load = LIVE_SOURCES[name];
-    if (!load) throw new TcpstateError('ERR_USAGE', `unknown --source "${name}": expected ${[...Object.keys(LIVE_SOURCES), 'auto'].join(', ')}`, { field: '--source' });
+    if (!load) throw new TcpstateError('ERR_USAGE', opt('unknownSource', name, [...Object.keys(LIVE_SOURCES), 'auto'].join(', ')), { field: '--source' });
     const source = await load();
     const why = source.unavailable(opts);
-    if (why) throw new TcpstateError('ERR_NATIVE', `--source ${name} cannot run here: ${why}`, { field: '--source' });
+    if (why) throw new TcpstateError('ERR_NATIVE', opt('sourceCannotRun', name, why), { field: '--source' });
     return { source, notices };
   }
   const order = opts.origin === 'proc-root' ? ['proc'] : SOURCE_ORDER.filter((n) => n !== 'netlink-replay');
@@ -84,7 +85,7 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
     }
     reasons.push(`${n} unavailable: ${why}`);
   }
-  throw new TcpstateError('ERR_IO', `no socket source can run here: ${reasons.join('; ')}`);
+  throw new TcpstateError('ERR_IO', opt('noSource', reasons.join('; ')));
 }
 
 /** procfs can list a socket twice in one read (model/dedupe.ts): its rows pass a deduper. */

@@ -5,6 +5,8 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import { util } from '../builtins.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say } from '../i18n/edge.js';
 import { TcpstateError } from '../model/errors.js';
 import { closest, filterFromFlag, withFilterSuggestion, withSuggestion } from '../model/suggest.js';
 
@@ -20,19 +22,21 @@ export interface Parsed {
  * `filters`: the command reads ss's filter language after its options, so `--sport 80` is
  * answered with the filter `sport = :80` rather than the nearest flag.
  */
-export function parse(argv: readonly string[], options: OptionSpec, offset = 0, filters = false): Parsed {
+export function parse(argv: readonly string[], own: OptionSpec, offset = 0, filters = false): Parsed {
+  // Every command takes --lang (main.ts sets the language from it); only those that declare it see it.
+  const options: OptionSpec = own['lang'] ? own : { ...own, lang: { type: 'string' } };
+  let r: Parsed;
   try {
-    const r = util.parseArgs({ args: joinNegatives(argv, options), options, allowPositionals: true, strict: true });
-    return { values: r.values as Parsed['values'], positionals: r.positionals };
+    r = util.parseArgs({ args: joinNegatives(argv, options), options, allowPositionals: true, strict: true }) as Parsed;
   } catch (e) {
     const msg = (e as Error).message;
     const m = /'([^']+)'/.exec(msg);
     const tok = m?.[1];
     let pos = tok === undefined ? -1 : argv.findIndex((a) => a === tok || a.startsWith(tok + '=') || (tok.length === 2 && tok.startsWith('-') && /^-[^-]/.test(a) && a.includes(tok[1]!)));
     if (pos < 0 && tok !== undefined) pos = argv.findIndex((a) => a.includes(tok.replace(/^-+/, '')));
-    const where = pos >= 0 ? ` (argument ${pos + 1 + offset}: "${argv[pos]}")` : '';
+    const where = pos >= 0 ? say('argument', pos + 1 + offset, argv[pos]!) : '';
     const first = msg.split('. ')[0] ?? msg;
-    const err = new TcpstateError('ERR_USAGE', `${first}${where}; see --help`, { position: pos >= 0 ? pos + 1 + offset : undefined });
+    const err = new TcpstateError('ERR_USAGE', parseArgsMessage(first, where), { position: pos >= 0 ? pos + 1 + offset : undefined });
     if (filters && pos >= 0 && tok?.startsWith('--') && /^Unknown option/.test(msg)) {
       const arg = argv[pos]!;
       const eq = arg.indexOf('=');
@@ -50,6 +54,22 @@ export function parse(argv: readonly string[], options: OptionSpec, offset = 0, 
         : [];
     throw withSuggestion(err, near);
   }
+  if (options !== own) {
+    oneOf(r.values['lang'], '--lang', ['en', 'zh'], 'en');
+    delete r.values['lang'];
+  }
+  return { values: r.values, positionals: r.positionals };
+}
+
+/** node:util parseArgs' message (its first sentence) as catalogue data where it is one we know. */
+function parseArgsMessage(first: string, where: Said | string): Said {
+  let m = /^Unknown option '([^']+)'$/.exec(first);
+  if (m) return say('unknownOption', m[1]!, where);
+  m = /^Option '([^']+) <value>' argument missing$/.exec(first);
+  if (m) return say('missingValue', m[1]!, where);
+  m = /^Option '([^']+)' does not take an argument$/.exec(first);
+  if (m) return say('notBoolean', m[1]!, where);
+  return say('parseArgs', first, where);
 }
 
 /**
@@ -83,13 +103,13 @@ export function strs(v: unknown): string[] {
 export function intOpt(v: unknown, name: string, dflt: number): number {
   if (v === undefined) return dflt;
   const s = String(v);
-  if (!/^\d+$/.test(s)) throw new TcpstateError('ERR_USAGE', `${name} takes a whole number, got "${s}"`, { field: name });
+  if (!/^\d+$/.test(s)) throw new TcpstateError('ERR_USAGE', say('wholeNumber', name, s), { field: name });
   return Number(s);
 }
 
 /** One of a fixed set of words. */
 export function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[], dflt: T): T {
   if (v === undefined) return dflt;
-  if (!allowed.includes(v as T)) throw new TcpstateError('ERR_USAGE', `${name} takes ${allowed.join(' | ')}, got "${String(v)}"`, { field: name });
+  if (!allowed.includes(v as T)) throw new TcpstateError('ERR_USAGE', say('oneOf', name, allowed.join(' | '), String(v)), { field: name });
   return v as T;
 }

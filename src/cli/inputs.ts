@@ -6,7 +6,11 @@
  */
 import { fs } from '../builtins.js';
 import { newCounts, selectStates, type StateCounts } from '../model/count.js';
+import { pick } from '../i18n/catalogue.js';
+import { CATALOGUE as EDGE, say } from '../i18n/edge.js';
+import { langFromEnv } from '../lang.js';
 import { describeAt, TcpstateError, type Warning } from '../model/errors.js';
+import { warning } from '../model/warnings.js';
 import { ALL_MASK } from '../model/state.js';
 import type { RowPredicate } from '../model/filter.js';
 import type { SocketTable } from '../model/table.js';
@@ -64,9 +68,8 @@ export function splitPositionals(positionals: readonly string[], kind: (p: strin
       continue;
     }
     if (isFilterWord(p) || quotedFilter(p)) return { inputs, filter: positionals.slice(k) };
-    if (what === 'directory')
-      throw new TcpstateError('ERR_IO', `"${p}" is a directory, not a capture file (argument ${k + 1}); name the files in it, e.g. ${p.replace(/\/+$/, '')}/*.txt`, { file: p, position: k + 1 });
-    throw new TcpstateError('ERR_IO', `no such file: "${p}" (argument ${k + 1} is neither a capture file nor a filter word such as state, sport, dst)`, { file: p, position: k + 1 });
+    if (what === 'directory') throw new TcpstateError('ERR_IO', say('isDirectory', p, k + 1, p.replace(/\/+$/, '')), { file: p, position: k + 1 });
+    throw new TcpstateError('ERR_IO', say('noSuchFile', p, k + 1), { file: p, position: k + 1 });
   }
   return { inputs, filter: [] };
 }
@@ -79,7 +82,7 @@ const stdinRead = new WeakSet<Io>();
 
 function ioError(path: string, e: unknown): TcpstateError {
   const err = e as NodeJS.ErrnoException;
-  return new TcpstateError('ERR_IO', `cannot read: ${err.code ?? err.message}`, { file: path });
+  return new TcpstateError('ERR_IO', say('cannotRead', err.code ?? err.message), { file: path });
 }
 
 /** Push a file into the reader in bounded pieces (a pipe such as <(ssh web1 ss -tan) too). */
@@ -124,7 +127,7 @@ function pushFile(path: string, reader: CaptureReader, split: typeof import('../
 }
 
 async function pushStdin(io: Io, reader: CaptureReader): Promise<void> {
-  if (stdinRead.has(io)) throw new TcpstateError('ERR_USAGE', 'stdin (-) is named twice: it can be read once', { file: '-' });
+  if (stdinRead.has(io)) throw new TcpstateError('ERR_USAGE', say('stdinTwice'), { file: '-' });
   stdinRead.add(io);
   if (io.stdinStream) {
     for await (const c of io.stdinStream()) reader.push(c);
@@ -185,7 +188,7 @@ export async function readCaptures(paths: readonly string[], io: Io, req: ReadRe
       if (!(e instanceof TcpstateError && e.code === 'ERR_EMPTY' && (done && 'error' in done ? done.blankOnly : reader?.blankOnly))) throw e;
       const { SocketTable } = await import('../model/table.js');
       captures.push({ host: path === '-' ? 'stdin' : hostName(path), file: path, line: 1, format: 'empty', listing: true, table: req.tables ? new SocketTable(0) : undefined, counts: newCounts() });
-      warnings.push({ code: 'W_EMPTY_INPUT', message: 'empty input: counted as no sockets', where: { file: path } });
+      warnings.push(warning('W_EMPTY_INPUT', say('emptyInput'), { file: path }));
       continue;
     }
     captures.push(...r.captures);
@@ -206,9 +209,9 @@ async function readParallel(paths: readonly string[], format: string | undefined
 /** Options that read the live table and make no sense with capture files. */
 export function refuseLiveOptions(values: Record<string, unknown>): void {
   for (const name of ['netns', 'net', 'proc-root', 'source']) {
-    if (values[name] !== undefined) throw new TcpstateError('ERR_USAGE', `--${name} reads the live table; it does not apply to capture files`, { field: `--${name}` });
+    if (values[name] !== undefined) throw new TcpstateError('ERR_USAGE', say('liveOption', `--${name}`), { field: `--${name}` });
   }
-  if (values['udp']) throw new TcpstateError('ERR_USAGE', 'captured inputs are read for TCP sockets only; -u does not apply to them', { field: '--udp' });
+  if (values['udp']) throw new TcpstateError('ERR_USAGE', say('udpCaptured'), { field: '--udp' });
 }
 
 /** What a capture holds after the command's selection. */
@@ -226,20 +229,21 @@ export interface Selected {
 function selectCapture(c: Capture, sel: Selection): Selected {
   if (c.listing) return { capture: c, table: c.table, counts: c.kept ?? c.counts };
   if (sel.filter.expr) {
-    throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): address and port filters need a full listing (netstat -an, ss -tan, /proc/net/tcp)`, {
+    throw new TcpstateError('ERR_USAGE', say('summaryFilter', c.host, c.format), {
       file: c.file,
       line: c.line,
     });
   }
   if (!(sel.scan.v4 && sel.scan.v6)) {
-    throw new TcpstateError('ERR_USAGE', `${c.host} is a per-state summary (${c.format}): it does not tell IPv4 from IPv6, so -4/-6 cannot apply`, { file: c.file, line: c.line });
+    throw new TcpstateError('ERR_USAGE', say('summaryFamily', c.host, c.format), { file: c.file, line: c.line });
   }
   return { capture: c, counts: selectStates(c.counts, sel.states) };
 }
 
 /** Print warnings to stderr. */
 export function printWarnings(io: Io, warnings: readonly Warning[]): void {
-  for (const w of warnings) io.err(`tcpstate: warning: ${describeAt(w.where, w.message)}\n`);
+  const lang = langFromEnv(io.env);
+  for (const w of warnings) io.err(`tcpstate: ${pick(EDGE, lang).warning}: ${describeAt(w.where, w.said ?? w.message, lang)}\n`);
 }
 
 /** `--input-format` value, if given. */

@@ -8,6 +8,7 @@ import { fs } from '../builtins.js';
 import { escapeControls, isTcpstateError, osReason, TcpstateError } from '../model/errors.js';
 import { CATALOGUE as CLI } from '../i18n/cli.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as EDGE, say } from '../i18n/edge.js';
 import { langFromEnv } from '../lang.js';
 import { closest, filterSuggestionOf, suggestionsOf } from '../model/suggest.js';
 import type { Command, Io } from './io.js';
@@ -42,19 +43,25 @@ function usage(lang: Lang): string {
 
 /** Run tcpstate with argv (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  let lang = langFromEnv(io.env);
   try {
-    return await dispatch(argv, io);
+    // `--lang en|zh` anywhere (before the command or among its options) is the language of
+    // everything said, errors included: commands read it from the environment.
+    const chosen = langOption(argv);
+    if (chosen !== undefined) {
+      lang = chosen;
+      io = { ...io, env: { ...io.env, TCPSTATE_LANG: chosen } };
+    }
+    const own = withoutLeadingLang(argv);
+    return await dispatch(own, io, argv.length - own.length);
   } catch (e) {
-    const [message, status] = failure(e);
+    const [message, status] = failure(e, lang);
     const near = suggestionsOf(e);
     const filter = filterSuggestionOf(e);
     // stderr may be what failed (a full disk): the status still tells.
     if (message !== undefined)
       try {
-        io.err(
-          message +
-            (filter !== undefined ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMeanFilter(filter)}\n` : near.length > 0 ? `tcpstate: ${pick(CLI, langFromEnv(io.env)).didYouMean(near)}\n` : ''),
-        );
+        io.err(message + (filter !== undefined ? `tcpstate: ${pick(CLI, lang).didYouMeanFilter(filter)}\n` : near.length > 0 ? `tcpstate: ${pick(CLI, lang).didYouMean(near)}\n` : ''));
       } catch {
         /* nowhere left to say it */
       }
@@ -62,9 +69,38 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-async function dispatch(argv: string[], io: Io): Promise<number> {
+/**
+ * The value of `--lang` (`--lang zh`, `--lang=zh`) before `--`; the last one wins, as with
+ * any option. A value other than en or zh before the command is a usage error naming it;
+ * after it, the command's own option check says so (doctor's with its own exit status).
+ */
+function langOption(argv: readonly string[]): Lang | undefined {
+  const leading = argv.length - withoutLeadingLang(argv).length;
+  let lang: Lang | undefined;
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k]!;
+    if (a === '--') break;
+    let v: string | undefined;
+    if (a === '--lang') v = argv[++k] ?? '';
+    else if (a.startsWith('--lang=')) v = a.slice(7);
+    else continue;
+    if (v === 'en' || v === 'zh') lang = v;
+    else if (k < leading) throw new TcpstateError('ERR_USAGE', say('langValue', v), { field: '--lang', position: k + 1 });
+  }
+  return lang;
+}
+
+/** argv without the `--lang` options before the command (`tcpstate --lang zh count`): the command takes its own. */
+function withoutLeadingLang(argv: readonly string[]): string[] {
+  const out = [...argv];
+  while (out[0] === '--lang' || out[0]?.startsWith('--lang=')) out.splice(0, out[0] === '--lang' ? 2 : 1);
+  return out;
+}
+
+/** Run the command argv names; `skipped` words (a leading `--lang zh`) came before argv. */
+async function dispatch(argv: string[], io: Io, skipped: number): Promise<number> {
   let [name, ...rest] = argv;
-  let offset = 1;
+  let offset = 1 + skipped;
   // `tcpstate help count` is `tcpstate count --help`.
   if (name === 'help' && rest.length > 0) {
     name = rest[0];
@@ -80,7 +116,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (name === undefined || name.startsWith('-')) {
     rest = argv;
     name = 'count';
-    offset = 0;
+    offset = skipped;
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
@@ -99,16 +135,18 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
  * environment, not a bug: its path and reason, status 1; EPIPE (the reader went away) is
  * silent, status 0. Anything else is a bug of ours: status 70.
  */
-function failure(e: unknown): [string | undefined, number] {
-  if (isTcpstateError(e)) return [`tcpstate: ${e.describe()}\n`, e.exitCode];
+function failure(e: unknown, lang: Lang): [string | undefined, number] {
+  if (isTcpstateError(e)) return [`tcpstate: ${e.describe(lang)}\n`, e.exitCode];
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'EPIPE') return [undefined, 0];
   const reason = osReason(e);
   if (reason !== undefined) {
-    const where = err.path ?? (err.syscall !== undefined ? `${err.syscall} failed` : undefined);
-    return [`tcpstate: ${escapeControls(where !== undefined ? `${where}: ${reason}` : err.message)}\n`, 1];
+    const m = pick(EDGE, lang);
+    const where = err.path ?? (err.syscall !== undefined ? m.failed(err.syscall) : undefined);
+    const why = (lang === 'en' ? undefined : m.os[err.code ?? '']) ?? reason;
+    return [`tcpstate: ${escapeControls(where !== undefined ? `${where}: ${why}` : err.message)}\n`, 1];
   }
-  return [`tcpstate: internal error: ${escapeControls(err?.message ?? String(e))}\n(please report this with the command line that caused it)\n`, 70];
+  return [`tcpstate: ${escapeControls(pick(EDGE, lang).internal(err?.message ?? String(e)))}\n`, 70];
 }
 
 /**
@@ -121,7 +159,7 @@ function readerGone(code: string | undefined): boolean {
 
 /** A failed write to stdout or stderr, as what the user is told. */
 function writeFailed(fd: number, e: unknown): TcpstateError {
-  return new TcpstateError('ERR_IO', `cannot write standard ${fd === 1 ? 'output' : 'error'}: ${osReason(e) ?? (e as Error).message}`);
+  return new TcpstateError('ERR_IO', say('writeFailed', fd === 1 ? 'output' : 'error', osReason(e) ?? (e as Error).message));
 }
 
 /** Is stdout a file or a device other than a terminal (which Node writes synchronously)? */

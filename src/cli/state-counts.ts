@@ -13,6 +13,8 @@ import { scanLive, scanOptions } from '../snapshot.js';
 import { configFromEnv } from '../sources/config.js';
 import { type OptionSpec, str } from './args.js';
 import type { Io } from './io.js';
+import { CATALOGUE as EDGE } from '../i18n/edge.js';
+import { langFromEnv } from '../lang.js';
 
 export const COUNT_OPTIONS: OptionSpec = {
   'proc-root': { type: 'string' },
@@ -42,7 +44,7 @@ export async function readStateCounts(values: Record<string, unknown>, io: Io, h
       countStates(chunk, undefined, counts);
     });
     for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
-    for (const w of r.warnings) io.err(`tcpstate: warning: ${describeAt(w.where, w.message)}\n`);
+    for (const w of r.warnings) io.err(`tcpstate: ${pick(EDGE, langFromEnv(io.env)).warning}: ${describeAt(w.where, w.said ?? w.message, langFromEnv(io.env))}\n`);
     const where = netns !== undefined ? `netns ${netns}` : opts.origin === 'proc-root' ? opts.procRoot : here;
     return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
   } catch (e) {

@@ -114,7 +114,7 @@ export interface HistoryAnswer {
 export interface WireError {
   id: number;
   ok: false;
-  error: { code: string; message: string; where: Record<string, unknown> };
+  error: { code: string; message: string; where: Record<string, unknown>; said?: import('../i18n/catalogue.js').Said };
 }
 
 /** The table's columns and the buffers to transfer. */

@@ -307,7 +307,7 @@ function record(msg: WireSample, r: SampleRequest): void {
 
 function wireError(id: number, e: unknown): WireError {
   return isTcpstateError(e)
-    ? { id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
+    ? { id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where }, said: e.said } }
     : { id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
 }
 

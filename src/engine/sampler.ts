@@ -125,7 +125,7 @@ export class Sampler {
     clearTimeout(p.timer);
     if (!m.ok) {
       this.stats.errors++;
-      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.message, m.error.where));
+      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.said ?? m.error.message, m.error.where));
       return;
     }
     this.stats.samples++;

@@ -4,22 +4,23 @@
  * @module
  */
 import { TcpstateError } from '../model/errors.js';
+import { say as o } from '../i18n/options.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 365 * 86_400_000 };
 
 /** `10s`, `1.5m`, `7d`; a plain number is seconds. */
 export function parseDuration(text: string, option: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|min|h|d|w|y)?$/.exec(text.trim());
-  if (!m) throw new TcpstateError('ERR_USAGE', `${option} takes a duration such as 10s, 5m, 1h, 7d (a plain number is seconds), got "${text}"`, { field: option });
+  if (!m) throw new TcpstateError('ERR_USAGE', o('duration', option, text), { field: option });
   const ms = Number(m[1]) * UNITS[m[2] ?? 's']!;
-  if (!(ms > 0) || !Number.isFinite(ms)) throw new TcpstateError('ERR_USAGE', `${option} must be above 0, got "${text}"`, { field: option });
+  if (!(ms > 0) || !Number.isFinite(ms)) throw new TcpstateError('ERR_USAGE', o('aboveZero', option, text), { field: option });
   return Math.round(ms);
 }
 
 /** `500MB`, `1GiB`, `100k`, a plain number of bytes; 0 means no limit. */
 export function parseSize(text: string, option: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)$/i.exec(text.trim());
-  if (!m) throw new TcpstateError('ERR_USAGE', `${option} takes a size such as 500MB or 2GiB, got "${text}"`, { field: option });
+  if (!m) throw new TcpstateError('ERR_USAGE', o('size', option, text), { field: option });
   const u = m[2]!.toLowerCase();
   const pow = { '': 0, b: 0, k: 1, m: 2, g: 3, t: 4 }[u[0] ?? ''] ?? 0;
   const base = u.endsWith('ib') ? 1024 : u === 'k' || u === 'm' || u === 'g' || u === 't' ? 1024 : 1000;
@@ -49,7 +50,7 @@ export function parseTime(text: string, option: string, now: number): number {
     const t = Date.parse(iso.length === 10 ? `${iso}T00:00:00` : iso);
     if (Number.isFinite(t)) return t;
   }
-  throw new TcpstateError('ERR_USAGE', `${option} takes a time: now, a duration ago (1h, 7d), HH:MM[:SS], an ISO date-time (2026-12-05T10:00:00Z) or @EPOCH_SECONDS; got "${text}"`, { field: option });
+  throw new TcpstateError('ERR_USAGE', o('time', option, text), { field: option });
 }
 
 /** `10s`, `5m`, `1h`, `2d` for a step, shortest exact unit. */

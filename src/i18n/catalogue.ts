@@ -28,3 +28,55 @@ export function catalogue<M>(en: M, zh: NoInfer<M>): Catalogue<M> {
 export function pick<M>(c: Catalogue<M>, lang: Lang): M {
   return lang === 'zh' ? c.zh : c.en;
 }
+
+/** The parameters a text takes: a function's (a text parameter may be a message), none for a plain string. */
+export type ArgsOf<T> = T extends (...args: infer P) => string ? { [I in keyof P]: P[I] extends string ? P[I] | Said : P[I] } : [];
+
+/**
+ * A message as data: which domain's text, its key and arguments, and its English text (for
+ * JSON, logs, and the edge when the domain is not loaded). Plain data, so it crosses
+ * threads (structured clone); rendered in the user's language at the edge ({@link render}).
+ * An argument may itself be a Said (an OS reason inside a file error), rendered first.
+ */
+export interface Said {
+  readonly domain: string;
+  readonly key: string;
+  readonly args: readonly unknown[];
+  readonly text: string;
+}
+
+/** The catalogues whose messages were made in this process, by domain, shared by every bundle copy. */
+const LOADED: Map<string, Catalogue<unknown>> = ((globalThis as Record<symbol, unknown>)[Symbol.for('tcpstate.catalogues')] ??= new Map()) as Map<string, Catalogue<unknown>>;
+
+/** Is `v` a {@link Said}? */
+export function isSaid(v: unknown): v is Said {
+  const s = v as Said;
+  return typeof s === 'object' && s !== null && typeof s.domain === 'string' && typeof s.key === 'string' && Array.isArray(s.args) && typeof s.text === 'string';
+}
+
+function textOf(texts: unknown, key: string, args: readonly unknown[], lang: Lang): string | undefined {
+  const t = (texts as Record<string, unknown>)[key];
+  const a = args.map((x) => (isSaid(x) ? render(x, lang) : x));
+  return typeof t === 'function' ? String((t as (...a: unknown[]) => unknown)(...a)) : typeof t === 'string' ? t : undefined;
+}
+
+/**
+ * A domain's message maker: `say('key', ...args)` is the {@link Said} of that text, its
+ * arguments typed by the English text's parameters.
+ */
+export function sayer<M extends object>(domain: string, c: Catalogue<M>): <K extends keyof M & string>(key: K, ...args: ArgsOf<M[K]>) => Said {
+  LOADED.set(domain, c as Catalogue<unknown>);
+  return (key, ...args) => ({ domain, key, args, text: textOf(c.en, key, args, 'en') ?? key });
+}
+
+/** A message in `lang`; its English text when its domain is not loaded in this process. */
+export function render(s: Said, lang: Lang): string {
+  if (lang === 'en') return s.text;
+  const c = LOADED.get(s.domain);
+  return (c && textOf(c.zh, s.key, s.args, lang)) ?? s.text;
+}
+
+/** Text or a message, in `lang`. */
+export function say(m: string | Said, lang: Lang): string {
+  return typeof m === 'string' ? m : render(m, lang);
+}

@@ -9,15 +9,18 @@ import type { Catalogue } from './catalogue.js';
 type Loader = () => Promise<{ CATALOGUE: Catalogue<unknown> }>;
 
 export const DOMAINS: Readonly<Record<string, Loader>> = {
+  captures: () => import('./captures.js'),
   cli: () => import('./cli.js'),
   diagram: () => import('./diagram.js'),
   doctor: () => import('./doctor.js'),
+  edge: () => import('./edge.js'),
   fleet: () => import('./fleet.js'),
   help: () => import('./help.js'),
   history: () => import('./history.js'),
   ls: () => import('./ls.js'),
   serve: () => import('./serve.js'),
   simulate: () => import('./simulate.js'),
+  options: () => import('./options.js'),
   pcap: () => import('./pcap.js'),
   tables: () => import('./tables.js'),
   trace: () => import('./trace.js'),

@@ -10,6 +10,7 @@ import { closest, withSuggestion } from './suggest.js';
 import type { RowPredicate } from './filter.js';
 import { ALL_MASK, maskHas, PRINT_ORDER, stateName, type StateCode } from './state.js';
 import type { SocketTable } from './table.js';
+import { say as o } from '../i18n/options.js';
 
 /** Counts indexed by state code (0..15). */
 export type StateCounts = Float64Array;
@@ -69,18 +70,17 @@ export function parseGroupKey(text: string, option = 'by'): GroupKey {
     const near = closest(word!, ['lport', 'rport', 'laddr', 'raddr', 'process', 'lnet', 'rnet']).map(
       (k) => `${option.startsWith('-') ? `${option} ` : `${option}=`}${k}${bits !== undefined && /net$/.test(k) ? bits : ''}`,
     );
-    throw withSuggestion(new TcpstateError('ERR_USAGE', `bad ${option} "${text}": expected lport, rport, laddr, raddr, process, lnet/N[,N6] or rnet/N[,N6]`, { field: option }), near);
+    throw withSuggestion(new TcpstateError('ERR_USAGE', o('byKey', option, text), { field: option }), near);
   }
   const by = m[1]!;
   if (by === 'lnet' || by === 'rnet') {
     const bits = m[2] === undefined ? 24 : Number(m[2]);
     const bits6 = m[3] !== undefined ? Number(m[3]) : 64;
-    if (bits > 32)
-      throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": /${bits} is too long for IPv4 (at most /32); IPv6's length goes second: ${by}/24,${Math.min(bits, 128)}`, { field: option });
-    if (bits6 > 128) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": IPv6 prefix length above 128`, { field: option });
+    if (bits > 32) throw new TcpstateError('ERR_USAGE', o('byV4Long', option, text, bits, `${by}/24,${Math.min(bits, 128)}`), { field: option });
+    if (bits6 > 128) throw new TcpstateError('ERR_USAGE', o('byV6Long', option, text), { field: option });
     return { by, bits, bits6 };
   }
-  if (m[2] !== undefined) throw new TcpstateError('ERR_USAGE', `bad ${option} "${text}": only lnet and rnet take a /N`, { field: option });
+  if (m[2] !== undefined) throw new TcpstateError('ERR_USAGE', o('byNoBits', option, text), { field: option });
   return { by: by as 'lport' };
 }
 

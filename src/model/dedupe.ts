@@ -9,6 +9,8 @@
 import type { Warning } from './errors.js';
 import type { RowPredicate } from './filter.js';
 import type { SocketTable } from './table.js';
+import { say } from '../i18n/captures.js';
+import { warning } from './warnings.js';
 
 /** Remembers the rows it was shown; `again` says whether row i is one of them. */
 export class Deduper {
@@ -54,5 +56,5 @@ export function dedupe(t: SocketTable): { table: SocketTable; dropped: number } 
 
 /** The warning that `dropped` rows of `file`'s read were seen twice and counted once. */
 export function duplicateWarning(dropped: number, file: string): Warning {
-  return { code: 'W_DUPLICATE', message: `${dropped} socket${dropped === 1 ? '' : 's'} appeared twice in a read of the socket table (it changed during the read); counted once`, where: { file } };
+  return warning('W_DUPLICATE', say('duplicate', dropped), { file });
 }

@@ -5,6 +5,8 @@
  * @module
  */
 import { util } from '../builtins.js';
+import { type Lang, pick, render, type Said } from '../i18n/catalogue.js';
+import { CATALOGUE as EDGE } from '../i18n/edge.js';
 
 /** Stable error codes. Add, never rename: scripts match on them. */
 export type ErrorCode =
@@ -45,33 +47,38 @@ export class TcpstateError extends Error {
   readonly where: Location;
   /** 2 for usage errors, 1 for bad input or I/O. */
   readonly exitCode: number;
+  /** The message as catalogue data, when it is in the catalogue (`message` is its English text). */
+  readonly said?: Said;
 
-  constructor(code: ErrorCode, message: string, where: Location = {}) {
-    super(capExcerpts(message));
+  constructor(code: ErrorCode, message: string | Said, where: Location = {}) {
+    super(capExcerpts(typeof message === 'string' ? message : message.text));
     this.name = 'TcpstateError';
     this.code = code;
     this.where = where;
     this.exitCode = USAGE_CODES.has(code) ? 2 : 1;
+    if (typeof message !== 'string') this.said = message;
   }
 
-  /** `file:line: byte N: field F: message`, omitting what is unknown. */
-  describe(): string {
-    return describeAt(this.where, this.message);
+  /** `file:line: byte N: field F: message`, omitting what is unknown, in `lang` where the catalogue has it. */
+  describe(lang: Lang = 'en'): string {
+    return describeAt(this.where, lang === 'en' || this.said === undefined ? this.message : render(this.said, lang), lang);
   }
 }
 
 /**
- * A message prefixed with where it applies: `file:line: byte N: field F: message`, ready for
+ * A message prefixed with where it applies: `file:line: byte N: field F: message` (in
+ * Chinese `file:line: 字节偏移 N: 字段 F: ...`, names kept), ready for
  * a terminal: long quoted excerpts cut ({@link capExcerpts}), control characters made
  * visible ({@link escapeControls}).
  */
-export function describeAt(w: Location, message: string): string {
+export function describeAt(w: Location, message: string | Said, lang: Lang = 'en'): string {
+  const words = pick(EDGE, lang);
   const parts: string[] = [];
   if (w.file !== undefined) parts.push(w.line !== undefined ? `${w.file}:${w.line}` : w.file);
-  else if (w.line !== undefined) parts.push(`line ${w.line}`);
-  if (w.offset !== undefined) parts.push(`byte ${w.offset}`);
-  if (w.field !== undefined) parts.push(`field ${w.field}`);
-  parts.push(message);
+  else if (w.line !== undefined) parts.push(words.line(w.line));
+  if (w.offset !== undefined) parts.push(words.byte(w.offset));
+  if (w.field !== undefined) parts.push(words.field(w.field));
+  parts.push(typeof message === 'string' ? message : render(message, lang));
   return escapeControls(capExcerpts(parts.join(': ')));
 }
 

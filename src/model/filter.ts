@@ -13,6 +13,7 @@ import { TcpstateError } from './errors.js';
 import { nearStates, withSuggestion } from './suggest.js';
 import { ALL_MASK, parseStateOrGroup, stateWords, type StateMask } from './state.js';
 import type { SocketTable } from './table.js';
+import { say as c, say } from '../i18n/captures.js';
 
 export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -95,13 +96,13 @@ function parsePort(text: string, tok: Tok): number {
   if (/^\d{1,5}$/.test(t) && Number(t) <= 65535) return Number(t);
   const svc = SERVICES[t.toLowerCase()];
   if (svc !== undefined) return svc;
-  throw new TcpstateError('ERR_FILTER', `bad port "${tok.text}" at token ${tok.pos}: expected :PORT (0-65535 or a service name)`, { position: tok.pos });
+  throw new TcpstateError('ERR_FILTER', c('badPort', tok.text, tok.pos), { position: tok.pos });
 }
 
 /** `10.0.0.0/8`, `[::1]`, `[::1]:22`, `10.0.0.1:80`, `*`, `*:80`, `:80`. */
 function parseHost(text: string, tok: Tok): { prefix: Prefix | null; port: number | null } {
   const bad = (): never => {
-    throw new TcpstateError('ERR_FILTER', `bad address "${tok.text}" at token ${tok.pos}: expected ADDRESS[/LEN][:PORT], [IPv6][/LEN][:PORT] or *`, { position: tok.pos });
+    throw new TcpstateError('ERR_FILTER', c('badAddress', tok.text, tok.pos), { position: tok.pos });
   };
   let t = text;
   let port: number | null = null;
@@ -154,13 +155,10 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
     const w = t.text.toLowerCase();
     if (w !== 'state' && w !== 'exclude' && w !== 'excl') return false;
     const arg = toks[i + 1];
-    if (!arg) throw new TcpstateError('ERR_STATE', `"${t.text}" at token ${t.pos} needs a state name`, { position: t.pos });
+    if (!arg) throw new TcpstateError('ERR_STATE', c('needsState', t.text, t.pos), { position: t.pos });
     const m = parseStateOrGroup(arg.text);
     if (m === undefined) {
-      throw withSuggestion(
-        new TcpstateError('ERR_STATE', `unknown state "${arg.text}" at token ${arg.pos}; states and groups: ${stateWords().join(', ')}`, { position: arg.pos }),
-        nearStates(arg.text),
-      );
+      throw withSuggestion(new TcpstateError('ERR_STATE', c('unknownState', arg.text, arg.pos, stateWords().join(', ')), { position: arg.pos }), nearStates(arg.text));
     }
     if (w === 'state') states = (states ?? 0) | m;
     else states = (states ?? ALL_MASK) & ~m;
@@ -175,7 +173,7 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
     const t = toks[i];
     if (!t) {
       const last = toks[toks.length - 1];
-      throw new TcpstateError('ERR_FILTER', `filter ends early: expected ${what}${last ? ` after "${last.text}" (token ${last.pos})` : ''}`, { position: (last?.pos ?? 0) + 1 });
+      throw new TcpstateError('ERR_FILTER', last ? c('filterEndsAfter', what, last.text, last.pos) : c('filterEnds', what), { position: (last?.pos ?? 0) + 1 });
     }
     return t;
   };
@@ -187,7 +185,7 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
       i++;
       const e = orExpr();
       const c = expect('")"');
-      if (c.text !== ')') throw new TcpstateError('ERR_FILTER', `expected ")" at token ${c.pos}, found "${c.text}"`, { position: c.pos });
+      if (c.text !== ')') throw new TcpstateError('ERR_FILTER', say('expectedParen', c.pos, c.text), { position: c.pos });
       i++;
       return e;
     }
@@ -213,7 +211,7 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
       const o = expect('an address');
       const op = OPS[o.text.toLowerCase()];
       if (op !== undefined) {
-        if (op !== '=' && op !== '!=') throw new TcpstateError('ERR_FILTER', `"${o.text}" at token ${o.pos} does not apply to addresses: use = or !=`, { position: o.pos });
+        if (op !== '=' && op !== '!=') throw new TcpstateError('ERR_FILTER', c('addressOp', o.text, o.pos), { position: o.pos });
         negate = op === '!=';
         i++;
       }
@@ -223,9 +221,9 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
       return { kind: 'host', side: w === 'src' ? 'src' : 'dst', negate, prefix: h.prefix, port: h.port };
     }
     if (w === 'state' || w === 'exclude' || w === 'excl') {
-      throw new TcpstateError('ERR_FILTER', `"${t.text}" at token ${t.pos} must come before the expression`, { position: t.pos });
+      throw new TcpstateError('ERR_FILTER', c('beforeExpression', t.text, t.pos), { position: t.pos });
     }
-    throw new TcpstateError('ERR_FILTER', `unexpected "${t.text}" at token ${t.pos}: expected sport, dport, src, dst, not or "("`, { position: t.pos });
+    throw new TcpstateError('ERR_FILTER', c('unexpectedStart', t.text, t.pos), { position: t.pos });
   };
 
   const isAnd = (t: Tok | undefined) => t !== undefined && ['and', '&', '&&'].includes(t.text.toLowerCase());
@@ -261,7 +259,7 @@ export function parseFilter(words: readonly string[]): ParsedFilter {
     expr = orExpr();
     if (i < toks.length) {
       const t = toks[i]!;
-      throw new TcpstateError('ERR_FILTER', `unexpected "${t.text}" at token ${t.pos}`, { position: t.pos });
+      throw new TcpstateError('ERR_FILTER', c('unexpected', t.text, t.pos), { position: t.pos });
     }
   }
   return { states, expr };

@@ -6,6 +6,8 @@
  * gives ten warnings and one "and 399,990 more like this", not 400 000 objects.
  * @module
  */
+import { isSaid, type Said } from '../i18n/catalogue.js';
+import { say as edge } from '../i18n/edge.js';
 import type { Location } from './errors.js';
 
 /**
@@ -47,8 +49,14 @@ export type WarningCode = keyof typeof WARNING_CODES;
 /** A problem that did not stop reading: kept, reported, never silently dropped. */
 export interface Warning {
   code: WarningCode;
+  /** In English (JSON, logs); {@link Warning.said} says it in the user's language. */
   message: string;
   where: Location;
+  /**
+   * The message as catalogue data, when the catalogue has it: not enumerable, so JSON
+   * documents keep `{code, message, where}`; lost across threads (English then).
+   */
+  readonly said?: Said;
   /**
    * Only on the summary that closes a code's overflow: how many more warnings of this code
    * there were beyond the ones kept (`where` is the first of them).
@@ -58,9 +66,17 @@ export interface Warning {
 
 /** Where readers add warnings: a {@link Warnings}, or an adapter that relocates them first. */
 export interface WarningSink {
-  add(code: WarningCode, message: string, where: Location): void;
+  add(code: WarningCode, message: string | Said, where: Location): void;
   /** How many warnings of a code were added (kept or counted). */
   count(code: WarningCode): number;
+}
+
+/** A warning whose message may be catalogue data (kept beside its English text, not enumerable). */
+export function warning(code: WarningCode, message: string | Said, where: Location, more?: number): Warning {
+  const w: Warning = typeof message === 'string' ? { code, message, where } : { code, message: message.text, where };
+  if (more !== undefined) w.more = more;
+  if (typeof message !== 'string') Object.defineProperty(w, 'said', { value: message, enumerable: false });
+  return w;
 }
 
 /** Warnings kept in full per code by default. */
@@ -84,10 +100,10 @@ export class Warnings implements WarningSink {
 
   constructor(private readonly perCode = PER_CODE) {}
 
-  add(code: WarningCode, message: string, where: Location): void {
+  add(code: WarningCode, message: string | Said, where: Location): void {
     const n = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, n);
-    if (n <= this.perCode) this.kept.push({ code, message, where });
+    if (n <= this.perCode) this.kept.push(warning(code, message, where));
     else if (n === this.perCode + 1) this.firstExtra.set(code, where);
   }
 
@@ -98,7 +114,7 @@ export class Warnings implements WarningSink {
   addAll(list: readonly Warning[]): this {
     for (const w of list) {
       if (w.more === undefined) {
-        this.add(w.code, w.message, w.where);
+        this.add(w.code, isSaid(w.said) ? w.said : w.message, w.where);
         continue;
       }
       if (!this.firstExtra.has(w.code)) this.firstExtra.set(w.code, w.where);
@@ -126,7 +142,7 @@ export class Warnings implements WarningSink {
       const kept = this.kept.reduce((k, w) => k + (w.code === code ? 1 : 0), 0);
       if (n <= kept) continue;
       const more = n - kept;
-      out.push({ code, message: `and ${grouped(more)} more like this (${grouped(n)} ${code} in all)`, where: this.firstExtra.get(code) ?? {}, more });
+      out.push(warning(code, edge('more', grouped(more), grouped(n), code), this.firstExtra.get(code) ?? {}, more));
     }
     return out;
   }

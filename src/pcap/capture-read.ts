@@ -5,6 +5,7 @@
  */
 import { isTcpstateError, TcpstateError } from '../model/errors.js';
 import { CaptureParser, type CaptureSummary, INITIAL_BUFFER, type PacketSink, type ReadOptions } from './container.js';
+import { say as c } from '../i18n/captures.js';
 
 /** Something that fills a buffer: a file handle, or a stream adapter. */
 export type ByteSource = { kind: 'fd'; read(buf: Uint8Array): Promise<number> } | { kind: 'chunks'; chunks: AsyncIterable<Uint8Array> };
@@ -29,8 +30,7 @@ export async function readCapture(src: ByteSource, sink: PacketSink, file = '-',
 function ioError(e: unknown, path: string): unknown {
   if (isTcpstateError(e) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e;
   const code = (e as NodeJS.ErrnoException).code!;
-  const why = code === 'EISDIR' ? 'it is a directory, not a capture file (EISDIR)' : code;
-  return new TcpstateError('ERR_IO', `cannot read the capture: ${why}`, { file: path });
+  return new TcpstateError('ERR_IO', code === 'EISDIR' ? c('pcapDirectory') : c('pcapCannotRead', code), { file: path });
 }
 
 /**

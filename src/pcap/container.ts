@@ -16,6 +16,9 @@
  * @module
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as c } from '../i18n/captures.js';
+import { warning } from '../model/warnings.js';
 
 /** One captured packet. Reused: copy what you keep. */
 export interface RawPacket {
@@ -147,7 +150,7 @@ export class CaptureParser {
     this.pkt = { buf: this.buf, off: 0, capLen: 0, origLen: 0, linkType: 0, tsSec: 0, tsNsec: 0, iface: 0, flags: 0, fileOffset: 0, frame: 0 };
   }
 
-  private fail(message: string, at: number): never {
+  private fail(message: string | Said, at: number): never {
     throw new TcpstateError('ERR_PCAP', message, { file: this.file, offset: at });
   }
 
@@ -197,15 +200,11 @@ export class CaptureParser {
     const left = this.end - this.pos;
     const at = this.base + this.pos;
     if (this.format === 'unknown') {
-      if (at + left === 0) throw new TcpstateError('ERR_EMPTY', 'the capture is empty', { file: this.file, offset: 0 });
-      this.fail(`the input ends after ${left} bytes, inside the file header`, at + left);
+      if (at + left === 0) throw new TcpstateError('ERR_EMPTY', c('pcapEmpty'), { file: this.file, offset: 0 });
+      this.fail(c('pcapHeaderCut', left), at + left);
     }
     if (left > 0) {
-      this.warnings.push({
-        code: 'W_PCAP_TRUNCATED',
-        message: `the capture ends inside a record: ${left} bytes at the end were not read (${this.pkt.frame} packets before it were kept)`,
-        where: { file: this.file, offset: at },
-      });
+      this.warnings.push(warning('W_PCAP_TRUNCATED', c('pcapTruncated', left, this.pkt.frame), { file: this.file, offset: at }));
     }
     return { format: this.format, packets: this.pkt.frame, bytes: this.base + this.end, linkTypes: this.linkTypes, warnings: this.warnings };
   }
@@ -240,13 +239,13 @@ export class CaptureParser {
     } else if (magicBE === 0xa1b2c3d4 || magicBE === 0xa1b23c4d || magicBE === 0xa1b2cd34) {
       le = false;
       magic = magicBE;
-    } else this.fail(`not a pcap or pcapng capture (first bytes ${hex(b, p, 4)})`, this.base + p);
+    } else this.fail(c('notPcap', hex(b, p, 4)), this.base + p);
     if (avail < PCAP_HDR) return false;
     this.le = le;
     this.nanos = magic === 0xa1b23c4d;
     this.recHdr = magic === 0xa1b2cd34 ? 24 : 16;
     const major = this.dv.getUint16(p + 4, le);
-    if (major !== 2) this.fail(`pcap version ${major}.${this.dv.getUint16(p + 6, le)} is not 2.x`, this.base + p + 4);
+    if (major !== 2) this.fail(c('pcapVersion', `${major}.${this.dv.getUint16(p + 6, le)}`), this.base + p + 4);
     this.snapLen = this.u32(p + 16);
     this.linkType = this.u32(p + 20) & 0x03ffffff;
     this.linkTypes.push(this.linkType);
@@ -269,7 +268,7 @@ export class CaptureParser {
       const p = this.pos;
       if (this.end - p < hdr) return;
       const capLen = this.u32(p + 8);
-      if (capLen > cap) this.fail(`record length ${capLen} is above the snapshot length (${this.snapLen}): the file is corrupt`, this.base + p + 8);
+      if (capLen > cap) this.fail(c('recordAboveSnap', capLen, this.snapLen), this.base + p + 8);
       if (this.end - p < hdr + capLen) return;
       const frac = this.u32(p + 4);
       pkt.tsSec = this.u32(p);
@@ -296,15 +295,15 @@ export class CaptureParser {
         const bom = this.dv.getUint32(p + 8, true);
         if (bom === BOM) this.le = true;
         else if (bom === 0x4d3c2b1a) this.le = false;
-        else this.fail(`bad byte-order magic ${hex(b, p + 8, 4)} in a section header block`, this.base + p + 8);
+        else this.fail(c('byteOrder', hex(b, p + 8, 4)), this.base + p + 8);
       }
       const type = this.u32(p);
       const len = this.u32(p + 4);
-      if (len < 12 || len % 4 !== 0) this.fail(`block length ${len} is not a multiple of 4 of at least 12`, this.base + p + 4);
-      if (len > MAX_RECORD) this.fail(`block length ${len} is above ${MAX_RECORD}: the file is corrupt`, this.base + p + 4);
+      if (len < 12 || len % 4 !== 0) this.fail(c('blockMultiple', len), this.base + p + 4);
+      if (len > MAX_RECORD) this.fail(c('blockTooLong', len, MAX_RECORD), this.base + p + 4);
       if (avail < len) return;
       const trail = this.u32(p + len - 4);
-      if (trail !== len) this.fail(`block length ${len} and its trailing copy ${trail} differ`, this.base + p + len - 4);
+      if (trail !== len) this.fail(c('blockTrail', len, trail), this.base + p + len - 4);
       this.pos = p + len;
       switch (type) {
         case SHB:
@@ -329,14 +328,14 @@ export class CaptureParser {
   }
 
   private shb(p: number, len: number): void {
-    if (len < 28) this.fail(`section header block of ${len} bytes is too short`, this.base + p + 4);
+    if (len < 28) this.fail(c('blockShort', 'section header', len), this.base + p + 4);
     const major = this.dv.getUint16(p + 12, this.le);
-    if (major !== 1) this.fail(`pcapng version ${major} is not 1`, this.base + p + 12);
+    if (major !== 1) this.fail(c('pcapngVersion', major), this.base + p + 12);
     this.ifaces = [];
   }
 
   private idb(p: number, len: number): void {
-    if (len < 20) this.fail(`interface description block of ${len} bytes is too short`, this.base + p + 4);
+    if (len < 20) this.fail(c('blockShort', 'interface description', len), this.base + p + 4);
     const linkType = this.dv.getUint16(p + 8, this.le);
     const snapLen = this.u32(p + 12);
     let tsresol = 6;
@@ -349,14 +348,14 @@ export class CaptureParser {
       const olen = this.dv.getUint16(o + 2, this.le);
       if (code === 0) break;
       const v = o + 4;
-      if (v + olen > stop) this.fail(`option ${code} of length ${olen} runs past its block`, this.base + o);
+      if (v + olen > stop) this.fail(c('optionPast', code, olen), this.base + o);
       if (code === 9 && olen >= 1) tsresol = this.buf[v]!;
       else if (code === 14 && olen >= 8) offset = Number(this.dv.getBigInt64(v, this.le));
       o = v + ((olen + 3) & ~3);
     }
     const tsUnits = tsresol & 0x80 ? tsresol & 0x7f : tsresol;
     if ((tsresol & 0x80 && tsUnits > 63) || (!(tsresol & 0x80) && tsUnits > 19)) {
-      this.fail(`if_tsresol ${tsresol} is out of range`, this.base + p);
+      this.fail(c('tsresol', tsresol), this.base + p);
     }
     this.ifaces.push(ifaceOf(linkType, snapLen, tsresol, offset));
     this.linkTypes.push(linkType);
@@ -365,7 +364,7 @@ export class CaptureParser {
 
   private iface(id: number, at: number): Iface {
     const f = this.ifaces[id];
-    if (!f) this.fail(`packet names interface ${id}, but the section has ${this.ifaces.length} interface(s)`, at);
+    if (!f) this.fail(c('noInterface', id, this.ifaces.length), at);
     return f;
   }
 
@@ -429,22 +428,22 @@ export class CaptureParser {
 
   private epb(p: number, len: number): void {
     const at = this.base + p;
-    if (len < 32) this.fail(`enhanced packet block of ${len} bytes is too short`, at + 4);
+    if (len < 32) this.fail(c('blockShort', 'enhanced packet', len), at + 4);
     const ifId = this.u32(p + 8);
     const f = this.iface(ifId, at + 8);
     const capLen = this.u32(p + 20);
-    if (28 + capLen + 4 > len) this.fail(`captured length ${capLen} does not fit in its block of ${len} bytes`, at + 20);
+    if (28 + capLen + 4 > len) this.fail(c('capturedLength', capLen, len), at + 20);
     const flags = len > 32 + capLen ? this.packetFlags(p + 28 + ((capLen + 3) & ~3), p + len - 4) : 0;
     this.emitNg(f, ifId, this.u32(p + 12), this.u32(p + 16), capLen, this.u32(p + 24), p + 28, flags, at);
   }
 
   private pb(p: number, len: number): void {
     const at = this.base + p;
-    if (len < 32) this.fail(`packet block of ${len} bytes is too short`, at + 4);
+    if (len < 32) this.fail(c('blockShort', 'packet', len), at + 4);
     const ifId = this.dv.getUint16(p + 8, this.le);
     const f = this.iface(ifId, at + 8);
     const capLen = this.u32(p + 20);
-    if (28 + capLen + 4 > len) this.fail(`captured length ${capLen} does not fit in its block of ${len} bytes`, at + 20);
+    if (28 + capLen + 4 > len) this.fail(c('capturedLength', capLen, len), at + 20);
     const flags = len > 32 + capLen ? this.packetFlags(p + 28 + ((capLen + 3) & ~3), p + len - 4) : 0;
     this.emitNg(f, ifId, this.u32(p + 12), this.u32(p + 16), capLen, this.u32(p + 24), p + 28, flags, at);
   }
@@ -452,7 +451,7 @@ export class CaptureParser {
   /** Simple packet block: interface 0, no timestamp (the last one seen is used), no flags. */
   private spb(p: number, len: number): void {
     const at = this.base + p;
-    if (len < 16) this.fail(`simple packet block of ${len} bytes is too short`, at + 4);
+    if (len < 16) this.fail(c('blockShort', 'simple packet', len), at + 4);
     const f = this.iface(0, at);
     const origLen = this.u32(p + 8);
     let capLen = Math.min(origLen, len - 16);

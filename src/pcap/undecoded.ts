@@ -11,6 +11,9 @@
 import { TcpstateError, type Warning } from '../model/errors.js';
 import type { RawPacket } from './container.js';
 import { FRAGMENT, LINK_TYPES, linkTypeName, MALFORMED, TRUNCATED, UNKNOWN_LINK } from './decode.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as c } from '../i18n/captures.js';
+import { warning } from '../model/warnings.js';
 
 /** Why frames were left out, in report order. */
 const REASONS = [
@@ -27,7 +30,7 @@ export function readableLinkTypes(): string {
 
 /** The error for a capture whose only link type is one tcpstate does not read. */
 export function unknownLinkError(linkType: number, file: string, offset: number): TcpstateError {
-  return new TcpstateError('ERR_PCAP', `the capture's link type is ${linkTypeName(linkType)}, which tcpstate does not decode (it reads ${readableLinkTypes()}): no TCP segment can be read from it`, {
+  return new TcpstateError('ERR_PCAP', c('unknownLink', linkTypeName(linkType), readableLinkTypes()), {
     file,
     offset,
   });
@@ -60,21 +63,20 @@ export class Undecoded {
   }
 
   /** What was left out and why, one sentence per reason, without the first-frame part. */
-  private what(i: number): string {
+  private what(i: number): Said {
     const n = this.count[i]!;
-    const frames = n === 1 ? '1 frame' : `${n} frames`;
     switch (REASONS[i]!.result) {
       case UNKNOWN_LINK: {
         const bare = (t: number) => linkTypeName(t).replace(/^link type /, '');
         const types = this.linkTypes.size === 1 ? `link type ${bare([...this.linkTypes.keys()][0]!)}` : `link types ${[...this.linkTypes].map(([t, c]) => `${bare(t)}: ${c}`).join(', ')}`;
-        return `${frames} of ${types}, which tcpstate does not decode (it reads ${readableLinkTypes()})`;
+        return c('framesLink', n, types, readableLinkTypes());
       }
       case TRUNCATED:
-        return `${frames} cut before the end of their TCP header (the snap length was too short; capture with -s 0)`;
+        return c('framesCut', n);
       case MALFORMED:
-        return `${frames} whose IP or TCP header fields contradict each other`;
+        return c('framesMalformed', n);
       default:
-        return `${n === 1 ? '1 IP fragment' : `${n} IP fragments`} of TCP segments (tcpstate does not reassemble fragments)`;
+        return c('framesFragment', n);
     }
   }
 
@@ -83,11 +85,7 @@ export class Undecoded {
     const out: Warning[] = [];
     REASONS.forEach((r, i) => {
       if (this.count[i] === 0) return;
-      out.push({
-        code: r.code,
-        message: `${this.what(i)}, ${this.count[i] === 1 ? 'was' : 'were'} left out, the first at frame ${this.firstFrame[i]}: the connections and states shown miss what they carried`,
-        where: { file, offset: this.firstOffset[i]! },
-      });
+      out.push(warning(r.code, c('framesLeftOut', this.what(i), this.count[i]!, this.firstFrame[i]!), { file, offset: this.firstOffset[i]! }));
     });
     return out;
   }
@@ -101,9 +99,17 @@ export class Undecoded {
     if (tcpFrames > 0 || this.total === 0) return undefined;
     const seen = REASONS.map((_, i) => i).filter((i) => this.count[i]! > 0);
     const first = seen.reduce((a, i) => (this.firstFrame[i]! < this.firstFrame[a]! ? i : a), seen[0]!);
-    return new TcpstateError('ERR_PCAP', `no frame could be decoded to a TCP segment: ${seen.map((i) => this.what(i)).join('; ')}; the first at frame ${this.firstFrame[first]}`, {
-      file,
-      offset: this.firstOffset[first]!,
-    });
+    return new TcpstateError(
+      'ERR_PCAP',
+      c(
+        'noneDecoded',
+        seen.map((i) => this.what(i)).reduce((a, b) => c('both', a, b)),
+        this.firstFrame[first]!,
+      ),
+      {
+        file,
+        offset: this.firstOffset[first]!,
+      },
+    );
   }
 }

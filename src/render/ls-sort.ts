@@ -6,6 +6,7 @@
 import { TcpstateError } from '../model/errors.js';
 import { PRINT_ORDER } from '../model/state.js';
 import { SocketTable } from '../model/table.js';
+import { say as o } from '../i18n/options.js';
 
 export const SORT_FIELDS = ['state', 'recv-q', 'send-q', 'laddr', 'lport', 'raddr', 'rport', 'process'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -19,7 +20,7 @@ export function parseSortField(v: string, option = '--sort'): SortField {
     .replace(/^sendq$/, 'send-q')
     .replace(/^local$/, 'laddr')
     .replace(/^(remote|foreign)$/, 'raddr');
-  if (!(SORT_FIELDS as readonly string[]).includes(f)) throw new TcpstateError('ERR_USAGE', `${option} takes ${SORT_FIELDS.join(' | ')}, got "${v}"`, { field: option });
+  if (!(SORT_FIELDS as readonly string[]).includes(f)) throw new TcpstateError('ERR_USAGE', o('sort', option, SORT_FIELDS.join(' | '), v), { field: option });
   return f as SortField;
 }
 

@@ -15,6 +15,7 @@ import { countJson, type GroupRow } from '../render/count.js';
 import type { ScanOptions } from '../sources/live.js';
 import { countLive, hiddenNotice, scanLive } from '../snapshot.js';
 import { type OptionNames, optionName, optionUse } from './options.js';
+import { say as opt } from '../i18n/options.js';
 
 /** How many groups `by` shows when `top` is not given. */
 export const DEFAULT_TOP = 10;
@@ -39,7 +40,7 @@ export interface CountPlan {
 export function countPlan(o: CountOptions, names?: OptionNames): CountPlan {
   if (o.top !== undefined && o.by === undefined) {
     const top = optionName(names, 'top');
-    throw new TcpstateError('ERR_USAGE', `${top} N picks the largest groups of ${optionName(names, 'by')}: ${optionUse(names, 'by', 'KEY')} ${optionUse(names, 'top', 'N')}`, {
+    throw new TcpstateError('ERR_USAGE', opt('topNeedsBy', top, optionName(names, 'by'), `${optionUse(names, 'by', 'KEY')} ${optionUse(names, 'top', 'N')}`), {
       field: top,
     });
   }
@@ -190,15 +191,10 @@ export function countCaptures(tally: CountTally, picked: readonly CapturedCount[
   if (groups) {
     const by = optionName(names, 'by');
     for (const p of picked) {
-      if (!p.capture.listing)
-        throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}): ${by} needs a full listing`, { file: p.capture.file, line: p.capture.line });
+      if (!p.capture.listing) throw new TcpstateError('ERR_USAGE', opt('bySummary', p.capture.host, p.capture.format, by), { file: p.capture.file, line: p.capture.line });
     }
     if (groups.key.by === 'process' && groups.groups.size > 0 && [...groups.groups.keys()].every((k) => k === '-')) {
-      throw new TcpstateError(
-        'ERR_USAGE',
-        `${by} process: ${files.length > 1 ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`,
-        { file: files.length === 1 ? files[0] : undefined, field: by },
-      );
+      throw new TcpstateError('ERR_USAGE', opt('noProcesses', files.length > 1, by), { file: files.length === 1 ? files[0] : undefined, field: by });
     }
   }
   const source = [...new Set(picked.map((p) => `capture:${p.capture.format}`))].join(',');

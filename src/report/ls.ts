@@ -15,6 +15,7 @@ import { parseSortField, type SortField, sortRows } from '../render/ls-sort.js';
 import type { ScanOptions } from '../sources/live.js';
 import { hiddenNotice, liveSnapshot } from '../snapshot.js';
 import { type OptionNames, optionName, optionUse } from './options.js';
+import { say as opt } from '../i18n/options.js';
 
 /** ls's ordering options, by key. */
 export interface LsOptions {
@@ -36,7 +37,7 @@ export function lsOrder(o: LsOptions, processes: boolean, names?: OptionNames): 
   const field = o.sort === undefined ? undefined : parseSortField(o.sort, optionName(names, 'sort'));
   if (field === 'process' && !processes) {
     const p = optionName(names, 'processes');
-    throw new TcpstateError('ERR_USAGE', `${optionUse(names, 'sort', 'process')} needs the owners: add ${p.startsWith('-') ? p : `${p}=true`}`, { field: optionName(names, 'sort') });
+    throw new TcpstateError('ERR_USAGE', opt('sortProcess', optionUse(names, 'sort', 'process'), p.startsWith('-') ? p : `${p}=true`), { field: optionName(names, 'sort') });
   }
   return { field, top: o.top };
 }
@@ -87,8 +88,7 @@ export interface CapturedListing {
 /** Each capture's rows; a per-state summary is no listing (an error naming its file and line). */
 export function listingsOf<T extends CapturedListing>(picked: readonly T[]): (T & { table: SocketTable })[] {
   for (const p of picked) {
-    if (!p.table)
-      throw new TcpstateError('ERR_USAGE', `${p.capture.host} is a per-state summary (${p.capture.format}), not a socket listing; use tcpstate count`, { file: p.capture.file, line: p.capture.line });
+    if (!p.table) throw new TcpstateError('ERR_USAGE', opt('lsSummary', p.capture.host, p.capture.format), { file: p.capture.file, line: p.capture.line });
   }
   return picked as (T & { table: SocketTable })[];
 }

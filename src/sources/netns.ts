@@ -6,12 +6,13 @@
  */
 import { fs } from '../builtins.js';
 import { TcpstateError } from '../model/errors.js';
+import { say as opt } from '../i18n/options.js';
 
 /** The bind-mount path of a named namespace; a path given as such is used as it is. */
 export function netnsPath(name: string): string {
   if (name.includes('/')) return name;
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name === '.' || name === '..') {
-    throw new TcpstateError('ERR_NETNS', `bad network namespace name "${name}"`, { field: '--netns' });
+    throw new TcpstateError('ERR_NETNS', opt('netnsName', `"${name}"`), { field: '--netns' });
   }
   return `/run/netns/${name}`;
 }
@@ -22,7 +23,7 @@ export function netnsId(path: string): { dev: number; ino: number } {
     const s = fs.statSync(path);
     return { dev: s.dev, ino: s.ino };
   } catch (e) {
-    throw new TcpstateError('ERR_NETNS', `network namespace ${path} not found (${(e as NodeJS.ErrnoException).code}); list them with "ip netns list"`, { file: path });
+    throw new TcpstateError('ERR_NETNS', opt('netnsMissing', path, String((e as NodeJS.ErrnoException).code)), { file: path });
   }
 }
 

@@ -15,7 +15,7 @@
 import { fs } from '../builtins.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { TcpstateError, type Warning, type WarningSink } from '../model/errors.js';
-import { Warnings } from '../model/warnings.js';
+import { Warnings, warning } from '../model/warnings.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 
@@ -27,6 +27,7 @@ export type ChunkSink = (chunk: SocketTable) => void;
 
 export { CHUNK_ROWS } from '../model/table.js';
 import { CHUNK_ROWS } from '../model/table.js';
+import { say as c, why as reason } from '../i18n/captures.js';
 
 export interface ProcNetFile {
   /** Name for error messages (`/proc/net/tcp6`). */
@@ -73,11 +74,11 @@ export class ProcNetParser {
   }
 
   private fail(field: number, why: string): never {
-    throw new TcpstateError('ERR_PARSE', `${why}`, { file: this.file.name, line: this.lineNo, field: FIELD_NAMES[field] ?? `#${field + 1}` });
+    throw new TcpstateError('ERR_PARSE', reason(why), { file: this.file.name, line: this.lineNo, field: FIELD_NAMES[field] ?? `#${field + 1}` });
   }
 
   private tooLong(at: number): never {
-    throw new TcpstateError('ERR_PARSE', `line ${this.lineNo + 1} is longer than ${PROC_LINE_MAX} bytes (no /proc/net line is): not read further`, { file: this.file.name, offset: at });
+    throw new TcpstateError('ERR_PARSE', c('procLongLine', this.lineNo + 1, PROC_LINE_MAX), { file: this.file.name, offset: at });
   }
 
   /** Parse bytes [start, end) of buf. Lines may span calls. */
@@ -165,8 +166,7 @@ export class ProcNetParser {
     r = this.hexField(b, this.skipWs(b, p, e, 3), e, 3, 2);
     p = this.pos;
     const code = canonicalCode(r);
-    if (code === UNKNOWN)
-      this.warnings.add('W_UNKNOWN_STATE', `unknown state code ${r.toString(16).toUpperCase().padStart(2, '0')}, counted as UNKNOWN`, { file: this.file.name, line: this.lineNo, field: 'st' });
+    if (code === UNKNOWN) this.warnings.add('W_UNKNOWN_STATE', c('unknownStateCode', r.toString(16).toUpperCase().padStart(2, '0')), { file: this.file.name, line: this.lineNo, field: 'st' });
     t.state[i] = code;
 
     t.sendQ[i] = this.hexField(b, this.skipWs(b, p, e, 4), e, 4, 8);
@@ -292,9 +292,9 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (optional && err.code === 'ENOENT') {
-      return [{ code: 'W_FILE_ABSENT', message: `the file is absent, so no ${holds(file)} sockets were read (IPv6 disabled on that host, or the file was not captured)`, where: { file: path } }];
+      return [warning('W_FILE_ABSENT', c('procAbsent', holds(file)), { file: path })];
     }
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code ?? err.message}`, { file: path });
+    throw new TcpstateError('ERR_IO', c('procCannotRead', path, err.code ?? err.message), { file: path });
   }
   const warnings = new Warnings();
   const parser = new ProcNetParser(file, sink, undefined, warnings);
@@ -310,14 +310,12 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
   } catch (e) {
     if (e instanceof TcpstateError) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${err.code === 'EISDIR' ? 'it is a directory' : (err.code ?? err.message)}`, { file: path });
+    throw new TcpstateError('ERR_IO', err.code === 'EISDIR' ? c('procDirectory', path) : c('procCannotRead', path, err.code ?? err.message), { file: path });
   } finally {
     fs.closeSync(fd);
   }
   if (total === 0) {
-    return [
-      { code: 'W_FILE_EMPTY', message: `the file is empty, without even the header line the kernel writes, so no ${holds(file)} sockets were read (a failed or cut copy?)`, where: { file: path } },
-    ];
+    return [warning('W_FILE_EMPTY', c('procEmpty', holds(file)), { file: path })];
   }
   return warnings.list();
 }

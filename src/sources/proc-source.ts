@@ -8,6 +8,7 @@ import type { LiveSource, ScanOptions, ScanResult } from './live.js';
 import { loadNative } from './native.js';
 import { findPidInNetns, netnsId, netnsPath } from './netns.js';
 import { type ChunkSink, procNetFiles, readProcNetFile } from './proc-net.js';
+import { say as opt } from '../i18n/options.js';
 
 /** 256 KiB: /proc/net/tcp is produced a page or so per read; one buffer serves every file. */
 const READ_BUFFER = 256 * 1024;
@@ -21,11 +22,7 @@ export function netDir(opts: ScanOptions, entered = false): string {
   if (entered) return `${opts.procRoot}/thread-self`;
   const pid = findPidInNetns(opts.netns, opts.procRoot);
   if (pid === undefined) {
-    throw new TcpstateError(
-      'ERR_NETNS',
-      `no process lives in network namespace "${opts.netns}" and the native addon is not loaded, so it cannot be entered; build the addon (npm install with a compiler) or start a process there`,
-      { field: '--netns' },
-    );
+    throw new TcpstateError('ERR_NETNS', opt('netnsNoProcess', opts.netns), { field: '--netns' });
   }
   return `${opts.procRoot}/${pid}`;
 }
@@ -44,7 +41,7 @@ export const procSource: LiveSource = {
       try {
         back = addon.netnsEnter(path);
       } catch (e) {
-        throw new TcpstateError('ERR_NETNS', `cannot enter network namespace "${opts.netns}": ${(e as Error).message}`, { field: '--netns' });
+        throw new TcpstateError('ERR_NETNS', opt('netnsEnter', String(opts.netns), (e as Error).message), { field: '--netns' });
       }
     }
     try {

@@ -11,6 +11,8 @@ import { AF_INET, type Address, formatAddr, formatEndpoint, formatV4, isV4Mapped
 import type { Warning } from '../model/errors.js';
 import { F_DUALSTACK, PROTO_UDP, type SocketTable } from '../model/table.js';
 import { readAtMost } from './small-file.js';
+import { say as c } from '../i18n/captures.js';
+import { warning } from '../model/warnings.js';
 
 /** An address as one text per address (IPv4-mapped IPv6 as its IPv4), to key caches and files. */
 function addressKey(a: Address): string {
@@ -79,11 +81,11 @@ const MAX_FILE = 4 << 20;
 function readTable(path: string, warnings: Warning[]): string {
   try {
     const { bytes, more } = readAtMost(path, MAX_FILE);
-    if (more) warnings.push({ code: 'W_RESOLVE_FILE', message: `only the first ${MAX_FILE >> 20} MiB read`, where: { file: path } });
+    if (more) warnings.push(warning('W_RESOLVE_FILE', c('resolveCut', MAX_FILE >> 20), { file: path }));
     return bytes.toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') warnings.push({ code: 'W_RESOLVE_FILE', message: `not read (${code ?? (e as Error).message}); numbers kept`, where: { file: path } });
+    if (code !== 'ENOENT') warnings.push(warning('W_RESOLVE_FILE', c('resolveUnread', code ?? (e as Error).message), { file: path }));
     return '';
   }
 }
@@ -127,11 +129,7 @@ export async function resolveTable(t: SocketTable, o: ResolveOptions = {}): Prom
   }
   const timedOut = await lookUp(dns, found, { lookupMs, totalMs, concurrency: o.concurrency ?? 32, reverse: o.reverse });
   if (timedOut > 0) {
-    warnings.push({
-      code: 'W_RESOLVE_TIMEOUT',
-      message: `${timedOut} of ${want.size} address${want.size === 1 ? '' : 'es'} not resolved in time (${lookupMs / 1000} s a lookup, ${totalMs / 1000} s in all): shown as numbers`,
-      where: { field: '--resolve' },
-    });
+    warnings.push(warning('W_RESOLVE_TIMEOUT', c('resolveTimeout', timedOut, want.size, lookupMs / 1000, totalMs / 1000), { field: '--resolve' }));
   }
 
   const endpoint = (addr: Uint8Array, port: number, i: number): string => {

@@ -7,6 +7,7 @@
  */
 import { fs } from '../builtins.js';
 import { TcpstateError } from '../model/errors.js';
+import { say as c } from '../i18n/captures.js';
 
 /** The first bytes of a file. */
 export interface FileHead {
@@ -48,7 +49,7 @@ export function readHead(path: string, max: number): FileHead | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new TcpstateError('ERR_IO', `cannot read ${path}: ${code === 'EISDIR' ? 'it is a directory' : (code ?? (e as Error).message)}`, { file: path });
+    throw new TcpstateError('ERR_IO', code === 'EISDIR' ? c('procDirectory', path) : c('procCannotRead', path, code ?? (e as Error).message), { file: path });
   }
   return { text: h.bytes.toString('latin1'), more: h.more };
 }

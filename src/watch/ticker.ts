@@ -38,7 +38,7 @@ export type TickReply =
       notices: string[];
       groups?: { key: string; counts: number[]; total: number }[];
     }
-  | { id: number; ok: false; error: { code: string; message: string; where: Record<string, unknown> } };
+  | { id: number; ok: false; error: { code: string; message: string; where: Record<string, unknown>; said?: import('../i18n/catalogue.js').Said } };
 
 /**
  * The tick to run after tick `last` finished at `now` (ms, same clock as `t0`): the next one
@@ -79,7 +79,7 @@ export class TickReader {
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker?.unref();
     if (!m.ok) {
-      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.message, m.error.where));
+      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.said ?? m.error.message, m.error.where));
       return;
     }
     p.resolve({

@@ -11,6 +11,7 @@ import { parse } from '../args.js';
 import { renderCompletion, SHELLS, type Shell } from '../completion.js';
 import type { Command } from '../io.js';
 import { commandReference, savedReference } from '../reference.js';
+import { say as opt } from '../../i18n/options.js';
 
 export const completion: Command = {
   async run(argv, io) {
@@ -21,7 +22,7 @@ export const completion: Command = {
     }
     const shell = positionals[0];
     if (shell === undefined || positionals.length > 1 || !(SHELLS as readonly string[]).includes(shell)) {
-      throw new TcpstateError('ERR_USAGE', `completion takes one shell: ${SHELLS.join(', ')}${shell === undefined ? '' : `; got "${positionals.join(' ')}"`}`, { position: 1 + io.argOffset });
+      throw new TcpstateError('ERR_USAGE', shell === undefined ? opt('oneShell', SHELLS.join(', ')) : opt('oneShellGot', SHELLS.join(', '), positionals.join(' ')), { position: 1 + io.argOffset });
     }
     io.out(renderCompletion(shell as Shell, savedReference() ?? (await commandReference())));
     return 0;

@@ -20,6 +20,7 @@ import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
 import { colourCounts } from '../../render/colour.js';
+import { say as opt } from '../../i18n/options.js';
 
 type Format = 'table' | 'json' | 'csv' | 'awk';
 
@@ -50,17 +51,17 @@ export const count: Command = {
     const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const plan = countPlan({ by: byText, top: values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 10) }, FLAG_NAMES);
-    if (format === 'awk' && plan.key !== undefined) throw new TcpstateError('ERR_USAGE', '--format awk prints "STATE N" lines, one summary; with --by use table or json', { field: '--format' });
+    if (format === 'awk' && plan.key !== undefined) throw new TcpstateError('ERR_USAGE', opt('awkWithBy'), { field: '--format' });
     const fleet = Boolean(values['hosts']) || strs(values['group']).length > 0;
     if (positionals.some(isAgentUrl)) return countAgents(io, values, positionals, { format, byText, fleet });
     for (const k of Object.keys(HTTP_OPTIONS)) {
-      if (values[k] !== undefined) throw new TcpstateError('ERR_USAGE', `--${k} applies to agent URLs: tcpstate count --hosts http://HOST:PORT ...`, { field: `--${k}` });
+      if (values[k] !== undefined) throw new TcpstateError('ERR_USAGE', opt('agentOption', `--${k}`), { field: `--${k}` });
     }
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, format === 'awk' ? DEFAULT_LS_MASK : ALL_MASK, io.env);
     if (inputs.length > 0) return countFromCaptures(io, values, inputs, sel, { format, plan, fleet });
-    if (fleet) throw new TcpstateError('ERR_USAGE', '--hosts and --group read capture files: tcpstate count --hosts FILE...', { field: '--hosts' });
-    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate count --input-format NAME FILE...', { field: '--input-format' });
+    if (fleet) throw new TcpstateError('ERR_USAGE', opt('hostsFiles'), { field: '--hosts' });
+    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', opt('inputFormatCount'), { field: '--input-format' });
 
     const t0 = io.env['TCPSTATE_TIMING'] ? performance.now() : 0;
     const keep = sel.states === ALL_MASK && !sel.filter.expr ? undefined : sel.keep;
@@ -98,7 +99,7 @@ function stateList(counts: StateCounts, io: Io, values: Record<string, unknown>)
 /** `count FILE...`: a sum over the captures, a --by table, or the --hosts fleet table. */
 async function countFromCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, o: { format: Format; plan: CountPlan; fleet: boolean }): Promise<number> {
   refuseLiveOptions(values);
-  if (o.fleet && o.plan.by !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
+  if (o.fleet && o.plan.by !== undefined) throw new TcpstateError('ERR_USAGE', opt('byAndHosts'), { field: '--by' });
   // Rows are counted as they are read: no capture's table is kept.
   const tally = new CountTally(o.plan);
   const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: false, onRows: tally.groups && ((chunk, keep) => tally.addGroups(chunk, keep)) });
@@ -114,7 +115,7 @@ async function countFromCaptures(io: Io, values: Record<string, unknown>, inputs
     );
     if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, read.warnings), null, 2) + '\n');
     else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
-    else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
+    else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', opt('awkWithHosts'), { field: '--format' });
     else io.out(renderFleet(f, specs.length > 0));
     return 0;
   }
@@ -131,13 +132,12 @@ async function countAgents(io: Io, values: Record<string, unknown>, positionals:
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
   if (other !== undefined) throw new TcpstateError('ERR_USAGE', `${msg.hostsUrlMixed} ("${other}")`, { field: other });
-  if (!o.fleet) throw new TcpstateError('ERR_USAGE', 'agent URLs are read with --hosts: tcpstate count --hosts http://HOST:PORT ...', { field: '--hosts' });
-  if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', '--by and --hosts do not combine: --hosts already groups by host', { field: '--by' });
-  if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', '--format awk prints one summary; with --hosts use table or json', { field: '--format' });
+  if (!o.fleet) throw new TcpstateError('ERR_USAGE', opt('agentsNeedHosts'), { field: '--hosts' });
+  if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', opt('byAndHosts'), { field: '--by' });
+  if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', opt('awkWithHosts'), { field: '--format' });
   refuseLiveOptions(values);
   for (const k of Object.keys(SOCKET_OPTIONS)) {
-    if (!['help', 'tcp', 'numeric', 'all'].includes(k) && values[k] !== undefined)
-      throw new TcpstateError('ERR_USAGE', `--${k} selects sockets; agents answer with all their TCP sockets`, { field: `--${k}` });
+    if (!['help', 'tcp', 'numeric', 'all'].includes(k) && values[k] !== undefined) throw new TcpstateError('ERR_USAGE', opt('agentsSelect', `--${k}`), { field: `--${k}` });
   }
   const { durationOpt, httpOptions, urlOpt } = await import('../../fleet/options.js');
   const urls = positionals.map((p) => urlOpt(p, 'URL', msg));

@@ -18,6 +18,7 @@ import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
 import { COUNT_OPTIONS, countHelp, readStateCounts } from '../state-counts.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
+import { say as opt } from '../../i18n/options.js';
 
 const FORMATS = ['svg', 'dot', 'mermaid', 'text'] as const;
 type Format = (typeof FORMATS)[number];
@@ -47,7 +48,7 @@ function checkOutputName(file: string | undefined, format: Format, given: boolea
   }
   const named = formatFromFile(file);
   if (given && named !== undefined && named !== format) {
-    throw new TcpstateError('ERR_USAGE', `-o ${file} names ${named} but --format is ${format}`, { field: '--output' });
+    throw new TcpstateError('ERR_USAGE', opt('outputFormat', file, named, format), { field: '--output' });
   }
 }
 
@@ -71,8 +72,7 @@ export const diagram: Command = {
       io.out(pick(HELP_TEXTS, lang).diagram(countHelp(lang)));
       return 0;
     }
-    if (positionals.length)
-      throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}"; name a figure with --figure`, { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
+    if (positionals.length) throw new TcpstateError('ERR_USAGE', opt('figureArgument', positionals[0]!), { position: argv.indexOf(positionals[0]!) + 1 + io.argOffset });
     const file = str(values['output']);
     const format = oneOf(values['format'], '--format', FORMATS, formatFromFile(file) ?? 'text');
     checkOutputName(file, format, values['format'] !== undefined);
@@ -90,8 +90,8 @@ export const diagram: Command = {
           field: '--figure',
         });
       }
-      if (values['counts']) throw new TcpstateError('ERR_USAGE', '--counts applies to --figure states only', { field: '--counts' });
-      if (format === 'dot') throw new TcpstateError('ERR_USAGE', `--format dot draws the states figure only; for "${figure}" use svg, mermaid or text`, { field: '--format' });
+      if (values['counts']) throw new TcpstateError('ERR_USAGE', opt('countsStates'), { field: '--counts' });
+      if (format === 'dot') throw new TcpstateError('ERR_USAGE', opt('dotStates', figure), { field: '--format' });
       const world = runScript(parseScript(scenario.script), scenario.profile);
       const title = `${scenario.name}: ${pick(SIMULATE, lang).scenarios[scenario.name]?.title ?? scenario.title}`;
       text = format === 'svg' ? renderSequenceSvg(world, title) : format === 'mermaid' ? renderSequenceMermaid(world, title) : `${title}\n\n${renderTimeline(world, { lang })}`;

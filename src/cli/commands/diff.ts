@@ -16,6 +16,7 @@ import type { Command, Io } from '../io.js';
 import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
+import { say as o } from '../../i18n/options.js';
 
 interface Side {
   side: DiffSide;
@@ -27,8 +28,8 @@ function pickHost<T extends { capture: { host: string; file: string } }>(picked:
   const found = host === undefined ? picked : picked.filter((p) => p.capture.host === host);
   if (found.length === 1) return found[0]!;
   const names = picked.map((p) => p.capture.host).join(', ');
-  if (found.length === 0) throw new TcpstateError('ERR_USAGE', `no snapshot of host "${host}" in ${path} (it holds: ${names})`, { file: path, field: '--host' });
-  throw new TcpstateError('ERR_USAGE', `${path} holds ${found.length} snapshots (${names}); diff compares one with one: name it with --host`, { file: path, field: '--host' });
+  if (found.length === 0) throw new TcpstateError('ERR_USAGE', o('noHost', String(host), path, names), { file: path, field: '--host' });
+  throw new TcpstateError('ERR_USAGE', o('manyHosts', path, found.length, names), { file: path, field: '--host' });
 }
 
 /** `@TIME`: a sample the history file holds (a file of that name wins). */
@@ -82,11 +83,10 @@ export const diff: Command = {
       return 0;
     }
     const { inputs, filter } = splitPositionals(positionals, (p) => (isMoment(p) ? 'file' : pathKind(p)));
-    if (values['udp']) throw new TcpstateError('ERR_USAGE', 'diff compares TCP sockets; -u does not apply', { field: '--udp' });
-    if (inputs.length === 0) throw new TcpstateError('ERR_USAGE', 'diff needs a capture to compare: tcpstate diff BEFORE [AFTER | --live]; see --help');
-    if (inputs.length > 2 || (inputs.length === 2 && values['live']))
-      throw new TcpstateError('ERR_USAGE', `diff compares two snapshots; got ${inputs.length} files${values['live'] ? ' and --live' : ''}`);
-    if (inputs.length === 1 && !values['live']) throw new TcpstateError('ERR_USAGE', `diff needs a second side: AFTER, or --live for the live table (tcpstate diff ${inputs[0]} --live)`);
+    if (values['udp']) throw new TcpstateError('ERR_USAGE', o('diffUdp'), { field: '--udp' });
+    if (inputs.length === 0) throw new TcpstateError('ERR_USAGE', o('diffNeedsCapture'));
+    if (inputs.length > 2 || (inputs.length === 2 && values['live'])) throw new TcpstateError('ERR_USAGE', o('diffTooMany', inputs.length, Boolean(values['live'])));
+    if (inputs.length === 1 && !values['live']) throw new TcpstateError('ERR_USAGE', o('diffSecondSide', inputs[0]!));
     const top = values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 0);
     const sel = selection(values, filter, ALL_MASK, io.env);
     const warnings: Warning[] = [];
@@ -94,10 +94,9 @@ export const diff: Command = {
     let after: Side | undefined;
     if (values['live']) after = await fromLive(sel, io, warnings);
     else {
-      if (inputs[1] === '-' && io.stdinIsTty?.() === true)
-        throw new TcpstateError('ERR_USAGE', 'AFTER is - but stdin is a terminal: pipe a capture in, or use --live for the live table', { file: '-' });
+      if (inputs[1] === '-' && io.stdinIsTty?.() === true) throw new TcpstateError('ERR_USAGE', o('afterTerminal'), { file: '-' });
       after = await fromCapture(io, inputs[1]!, values, sel, warnings, inputs[1] === '-');
-      if (!after) throw new TcpstateError('ERR_USAGE', 'AFTER is - but nothing came on stdin: pipe a capture in, or use --live for the live table', { file: '-' });
+      if (!after) throw new TcpstateError('ERR_USAGE', o('afterEmpty'), { file: '-' });
     }
     printWarnings(io, warnings);
     const r = diffReport(before, after);

@@ -27,6 +27,7 @@ import { colourArgv, colourFor } from '../colour-option.js';
 import { paint, severitySgr } from '../../render/colour.js';
 import type { Report } from '../../doctor/diagnose.js';
 import type { Command, Io } from '../io.js';
+import { say as o } from '../../i18n/options.js';
 
 export { EXIT_UNKNOWN };
 
@@ -56,12 +57,12 @@ function cliScript(): string {
     const p = join(dir, 'bin', 'tcpstate.js');
     if (existsSync(p)) return p;
   }
-  throw new TcpstateError('ERR_IO', 'cannot find bin/tcpstate.js above the installed modules, to run doctor inside the namespace');
+  throw new TcpstateError('ERR_IO', o('doctorScript'));
 }
 
 function seconds(v: string | undefined): number {
   if (v === undefined) return 1;
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', `--interval takes seconds from 0 to 600, got ${JSON.stringify(excerpt(v))}`, { field: '--interval' });
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', o('doctorInterval', JSON.stringify(excerpt(v))), { field: '--interval' });
   return Number(v);
 }
 
@@ -92,13 +93,13 @@ function withoutNetns(argv: readonly string[]): string[] {
 
 /** Run this command again inside the namespace, passing its output and status through. */
 function inNamespace(name: string, argv: readonly string[], io: Io): number {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', `bad network namespace name ${JSON.stringify(excerpt(name))}`, { field: '--netns' });
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', o('netnsName', JSON.stringify(excerpt(name))), { field: '--netns' });
   const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     env: { ...io.env, TCPSTATE_DOCTOR_WHERE: `network namespace ${name}`, TCPSTATE_DOCTOR_NETNS: name },
   });
-  if (r.error) throw new TcpstateError('ERR_NETNS', `cannot run "ip netns exec ${name}": ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, { field: '--netns' });
+  if (r.error) throw new TcpstateError('ERR_NETNS', o('netnsExec', name, (r.error as NodeJS.ErrnoException).code ?? r.error.message), { field: '--netns' });
   io.out(r.stdout);
   io.err(r.stderr);
   const code = r.status ?? EXIT_UNKNOWN;
@@ -130,7 +131,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const procRoot = str(values['proc-root']);
   const netns = str(values['netns']);
   if (netns !== undefined) {
-    if (procRoot !== undefined) throw new TcpstateError('ERR_USAGE', '--netns and --proc-root exclude each other: a captured tree has no namespaces', { field: '--netns' });
+    if (procRoot !== undefined) throw new TcpstateError('ERR_USAGE', o('netnsProcRoot'), { field: '--netns' });
     return inNamespace(netns, argv, io);
   }
   const config = configFromEnv(io.env);
@@ -177,7 +178,7 @@ export const doctor: Command = {
       return await run(argv, io);
     } catch (e) {
       if (!isTcpstateError(e)) throw e;
-      io.err(`tcpstate: ${e.describe()}\n`);
+      io.err(`tcpstate: ${e.describe(langFromEnv(io.env))}\n`);
       return EXIT_UNKNOWN;
     }
   },

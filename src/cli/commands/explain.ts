@@ -15,6 +15,7 @@ import type { Command } from '../io.js';
 import { COUNT_OPTIONS, countHelp, readStateCounts } from '../state-counts.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
+import { say as opt } from '../../i18n/options.js';
 
 export const explain: Command = {
   async run(argv, io) {
@@ -35,12 +36,12 @@ export const explain: Command = {
       io.out(pick(HELP_TEXTS, lang).explain(countHelp(lang)));
       return 0;
     }
-    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one state at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
+    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', opt('oneState', positionals.join(' ')), { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const word = positionals[0];
     const code = word === undefined ? undefined : parseState(word);
     if (word !== undefined && code === undefined) {
       throw withSuggestion(
-        new TcpstateError('ERR_STATE', `unknown state "${word}" (argument ${argv.indexOf(word) + 1 + io.argOffset}); states: ${stateWords().slice(0, 11).join(', ')}`, {
+        new TcpstateError('ERR_STATE', opt('explainState', word, argv.indexOf(word) + 1 + io.argOffset, stateWords().slice(0, 11).join(', ')), {
           position: argv.indexOf(word) + 1 + io.argOffset,
         }),
         nearStates(word),

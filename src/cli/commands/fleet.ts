@@ -12,6 +12,7 @@ import type { Command } from '../io.js';
 import { langFromEnv } from '../../lang.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
+import { say as o } from '../../i18n/options.js';
 
 export const fleet: Command = {
   async run(argv, io) {
@@ -46,9 +47,9 @@ export const fleet: Command = {
     }
     const { messages } = await import('../../i18n/fleet.js');
     const msg = messages(io.env, values['lang'] === undefined ? undefined : oneOf(values['lang'], '--lang', ['en', 'zh'] as const, 'en'));
-    if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', `unexpected argument "${positionals[0]}": fleet reads Prometheus (--prometheus URL)`, { field: positionals[0] });
+    if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', o('fleetArgument', positionals[0]!), { field: positionals[0] });
     const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];
-    if (promText === undefined) throw new TcpstateError('ERR_USAGE', 'fleet needs --prometheus URL (or TCPSTATE_PROMETHEUS)', { field: '--prometheus' });
+    if (promText === undefined) throw new TcpstateError('ERR_USAGE', o('fleetPrometheus'), { field: '--prometheus' });
     const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv'] as const, 'table');
     const base = urlOpt(promText, '--prometheus', msg);
     const hostLabel = labelOpt(str(values['host-label']), '--host-label', msg) ?? 'instance';
@@ -62,7 +63,7 @@ export const fleet: Command = {
     const timeout = durationOpt(str(values['timeout']), '--timeout', 30, msg);
     const recorded = values['recorded'] === true;
     if (recorded && (hostLabel !== 'host' || (groupLabel !== undefined && groupLabel !== 'role'))) {
-      throw new TcpstateError('ERR_USAGE', '--recorded reads host:tcpstate_sockets:sum, which keeps the labels host and role: use --host-label host [--group-label role]', { field: '--recorded' });
+      throw new TcpstateError('ERR_USAGE', o('fleetRecorded'), { field: '--recorded' });
     }
     const { PrometheusClient } = await import('../../fleet/prometheus.js');
     const { queryFleet } = await import('../../fleet/query.js');
@@ -72,7 +73,7 @@ export const fleet: Command = {
       const key = oneOf(by, '--by', ['lport', 'rport'] as const, 'lport');
       const state = str(values['state']) === undefined ? undefined : parseState(str(values['state'])!);
       if (state === undefined) throw new TcpstateError('ERR_USAGE', msg.byNeedsState, { field: '--state' });
-      if (specs.length > 0) throw new TcpstateError('ERR_USAGE', '--group does not combine with --by; use --group-label', { field: '--group' });
+      if (specs.length > 0) throw new TcpstateError('ERR_USAGE', o('fleetGroupBy'), { field: '--group' });
       const { portsCsv, portsJson, queryPorts, renderPorts } = await import('../../fleet/ports.js');
       const p = await queryPorts(client, { hostLabel, groupLabel, at, since, lookback }, key, state, intOpt(values['top'], '--top', 10), { down: msg.agentDown, absent: msg.absentThen });
       if (p.fleet.hosts.length === 0) throw new TcpstateError('ERR_EMPTY', msg.noHosts(client.shown, hostLabel), { field: '--host-label' });

@@ -9,6 +9,7 @@ import { nearStates, withSuggestion } from '../../model/suggest.js';
 import { parseStateOrGroup, PRINT_ORDER, maskOf, type StateCode } from '../../model/state.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
+import { say as o } from '../../i18n/options.js';
 
 const HELP = `Usage: tcpstate history [OPTIONS] [STATE...]
 
@@ -81,21 +82,17 @@ export const history: Command = {
     let mask = 0;
     for (const w of positionals) {
       const s = parseStateOrGroup(w);
-      if (s === undefined)
-        throw withSuggestion(
-          new TcpstateError('ERR_STATE', `unknown state "${w}"; states: ${PRINT_ORDER.length} netstat names (ESTABLISHED, TIME_WAIT, ...) in any spelling, or ss's groups`, { field: 'STATE' }),
-          nearStates(w),
-        );
+      if (s === undefined) throw withSuggestion(new TcpstateError('ERR_STATE', o('historyState', w, PRINT_ORDER.length), { field: 'STATE' }), nearStates(w));
       mask |= s;
     }
     const states: StateCode[] | undefined = mask ? PRINT_ORDER.filter((c) => (mask & maskOf(c)) !== 0) : undefined;
     const by = values['by'] === undefined ? undefined : oneOf(values['by'], '--by', ['lport', 'rport', 'raddr', 'process'] as const, 'lport');
     const since = parseTime(str(values['since']) ?? '1h', '--since', now);
     const until = parseTime(str(values['until']) ?? 'now', '--until', now);
-    if (until < since) throw new TcpstateError('ERR_USAGE', '--until is before --since', { field: '--until' });
+    if (until < since) throw new TcpstateError('ERR_USAGE', o('untilBeforeSince'), { field: '--until' });
     const stepMs = values['step'] === undefined ? undefined : parseDuration(str(values['step'])!, '--step');
     const format = values['json'] ? 'json' : values['csv'] ? 'csv' : 'text';
-    if (values['json'] && values['csv']) throw new TcpstateError('ERR_USAGE', '--json and --csv do not combine', { field: '--csv' });
+    if (values['json'] && values['csv']) throw new TcpstateError('ERR_USAGE', o('jsonAndCsv'), { field: '--csv' });
     const exportFmt = values['export'] === undefined ? undefined : oneOf(values['export'], '--export', ['openmetrics'] as const, 'openmetrics');
     const counters = counterSelection(str(values['counters']));
     const file = str(values['db']) ?? defaultDbPath(io.env);
@@ -125,7 +122,7 @@ export const history: Command = {
               2,
             ) + '\n',
           );
-        else if (format === 'csv') throw new TcpstateError('ERR_USAGE', '--at prints a table or --json', { field: '--csv' });
+        else if (format === 'csv') throw new TcpstateError('ERR_USAGE', o('atTable'), { field: '--csv' });
         else io.out(by ? renderGroups(by, at.groups ?? [], at.counts) : renderCounts(at.counts));
         return 0;
       }
@@ -162,7 +159,7 @@ function counterSelection(text: string | undefined): 'key' | 'all' | 'none' | st
     .map((n) => n.trim())
     .filter(Boolean);
   if (names.length === 0 || names.some((n) => !/^([A-Za-z]+\.)?[A-Za-z0-9_]+$/.test(n))) {
-    throw new TcpstateError('ERR_USAGE', `--counters takes key, all, none or counter names such as ListenOverflows,Tcp.OutRsts; got "${text.slice(0, 60)}"`, { field: '--counters' });
+    throw new TcpstateError('ERR_USAGE', o('counters', text.slice(0, 60)), { field: '--counters' });
   }
   return names;
 }

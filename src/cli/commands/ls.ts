@@ -18,6 +18,7 @@ import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
+import { say as o } from '../../i18n/options.js';
 
 export const ls: Command = {
   async run(argv, io) {
@@ -58,7 +59,7 @@ export const ls: Command = {
       lang: langFromEnv(io.env),
     };
     if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order, colour);
-    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...', { field: '--input-format' });
+    if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', o('inputFormatLs'), { field: '--input-format' });
     const text = !values['json'] && !values['csv'];
     const everyRow = sel.states === ALL_MASK && !sel.filter.expr;
     let plan: LsPlan | undefined;

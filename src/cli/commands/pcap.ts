@@ -15,6 +15,7 @@ import { langFromEnv } from '../../lang.js';
 import { oneOf, parse } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
+import { warning } from '../../model/warnings.js';
 
 export const pcap: Command = {
   async run(argv, io) {
@@ -133,7 +134,7 @@ export const pcap: Command = {
     const warnings = [...summary.warnings, ...flows.undecoded.warnings(file)];
     printWarnings(
       io,
-      warnings.map((w) => ({ ...w, where: { file, ...w.where } })),
+      warnings.map((w) => warning(w.code, w.said ?? w.message, { file, ...w.where })),
     );
     writer.end(states, { file, format: summary.format, counts: flows.counts, anomalies: flows.anomalies.toObject(), warnings });
     return 0;

@@ -8,6 +8,7 @@ import { configFromEnv } from '../../sources/config.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str, strs } from '../args.js';
 import type { Command } from '../io.js';
+import { say as o } from '../../i18n/options.js';
 
 const HELP = `Usage: tcpstate record [OPTIONS]
 
@@ -70,7 +71,7 @@ export const record: Command = {
     const { messages } = await import('../../i18n/history.js');
     const m = messages(io.env);
     const intervalMs = parseDuration(str(values['interval']) ?? '10s', '--interval');
-    if (intervalMs < 100) throw new TcpstateError('ERR_USAGE', '--interval must be at least 100ms', { field: '--interval' });
+    if (intervalMs < 100) throw new TcpstateError('ERR_USAGE', o('recordInterval'), { field: '--interval' });
     const retention = parseRetention(str(values['retention']), parseDuration);
     const maxText = str(values['max-size']);
     const top = intOpt(values['top'], '--top', 20);
@@ -164,7 +165,7 @@ export const record: Command = {
 function parseRetention(text: string | undefined, parseDuration: (t: string, o: string) => number): { rawMs?: number; minuteMs?: number; hourMs?: number } {
   if (text === undefined) return {};
   const parts = text.split(',').map((p) => parseDuration(p, '--retention'));
-  if (parts.length > 3) throw new TcpstateError('ERR_USAGE', '--retention takes up to three ages: raw, minute rollups, hour rollups (e.g. 14d,90d,2y)', { field: '--retention' });
+  if (parts.length > 3) throw new TcpstateError('ERR_USAGE', o('retention'), { field: '--retention' });
   const DAY = 86_400_000;
   const raw = parts[0]!;
   const minute = parts[1] ?? Math.max(raw, 90 * DAY);

@@ -10,6 +10,7 @@ import { langFromEnv } from '../../lang.js';
 import { configFromEnv } from '../../sources/config.js';
 import { MESSAGES, useServeLanguage } from '../../i18n/serve.js';
 import type { Command } from '../io.js';
+import { say as o } from '../../i18n/options.js';
 
 const VERSION = '0.1.0';
 
@@ -211,12 +212,12 @@ export const serve: Command = {
     const listenText = [...strs(values['listen']), ...strs(values['web.listen-address'])];
     const listen = (listenText.length ? listenText : [DEFAULT_LISTEN]).map(parseListen);
     const names = strs(values['netns']);
-    if (names.length && values['all-netns']) throw new TcpstateError('ERR_USAGE', '--netns and --all-netns do not combine', { field: '--all-netns' });
+    if (names.length && values['all-netns']) throw new TcpstateError('ERR_USAGE', o('netnsAll'), { field: '--all-netns' });
     for (const n of names) netnsId(netnsPath(n));
     const maxRequests = intOpt(values['web.max-requests'], '--web.max-requests', 40);
-    if (maxRequests < 1) throw new TcpstateError('ERR_USAGE', '--web.max-requests takes a number above 0', { field: '--web.max-requests' });
+    if (maxRequests < 1) throw new TcpstateError('ERR_USAGE', o('maxRequests'), { field: '--web.max-requests' });
     const timeoutS = intOpt(values['web.request-timeout'], '--web.request-timeout', 10);
-    if (timeoutS < 1) throw new TcpstateError('ERR_USAGE', '--web.request-timeout takes a number of seconds above 0', { field: '--web.request-timeout' });
+    if (timeoutS < 1) throw new TcpstateError('ERR_USAGE', o('requestTimeout'), { field: '--web.request-timeout' });
     const historyS = str(values['history-interval']) ?? '10';
     if (!/^\d+(\.\d+)?$/.test(historyS) || Number(historyS) < 0.1 || Number(historyS) > 86400)
       throw new TcpstateError('ERR_USAGE', MESSAGES.badHistoryInterval(historyS.slice(0, 40)), { field: '--history-interval' });

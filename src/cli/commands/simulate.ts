@@ -17,6 +17,7 @@ import { renderEnd, renderRowsUsed, renderTimeline, segmentLabel, wrap } from '.
 import { renderTable } from '../../render/text.js';
 import { oneOf, parse, str } from '../args.js';
 import type { Command } from '../io.js';
+import { say as opt } from '../../i18n/options.js';
 
 /** The events help lists (id, then aliases). */
 function eventList(): string {
@@ -74,9 +75,9 @@ export const simulate: Command = {
       return 0;
     }
     const events = str(values['events']);
-    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', `one scenario at a time, got "${positionals.join(' ')}"`, { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
+    if (positionals.length > 1) throw new TcpstateError('ERR_USAGE', opt('oneScenario', positionals.join(' ')), { position: argv.indexOf(positionals[1]!) + 1 + io.argOffset });
     const name = positionals[0];
-    if (name !== undefined && events !== undefined) throw new TcpstateError('ERR_USAGE', 'give a scenario or --events, not both');
+    if (name !== undefined && events !== undefined) throw new TcpstateError('ERR_USAGE', opt('scenarioOrEvents'));
     if (name === undefined && events === undefined) {
       io.out(listing(lang));
       return 0;
@@ -84,10 +85,7 @@ export const simulate: Command = {
     const scenario = name === undefined ? undefined : findScenario(name);
     if (name !== undefined && !scenario) {
       const names = SCENARIOS.map((s) => s.name);
-      throw withSuggestion(
-        new TcpstateError('ERR_USAGE', `unknown scenario "${name}"; scenarios: ${names.join(', ')}`, { position: argv.indexOf(name) + 1 + io.argOffset }),
-        closest(name, names, true),
-      );
+      throw withSuggestion(new TcpstateError('ERR_USAGE', opt('unknownScenario', name, names.join(', ')), { position: argv.indexOf(name) + 1 + io.argOffset }), closest(name, names, true));
     }
     const profile: Profile = oneOf(values['profile'], '--profile', ['linux', 'rfc'] as const, scenario?.profile ?? 'linux');
     const script = scenario?.script ?? events!;

@@ -15,6 +15,7 @@
 import { newCounts } from '../../model/count.js';
 import { stateName } from '../../model/state.js';
 import { type LineKind, type LineParser, type ParseContext, type ParsedCapture, parseRun, stateWord, type StreamContext, type TextFormat } from './common.js';
+import { say as c } from '../../i18n/captures.js';
 
 /** `STATE N`, `STATE: N`, `STATE = N`: a space or a `:`/`=` then a space before the number. */
 const STATE_N = /^\s*([A-Z][A-Z0-9_-]*)(?:\s*[:=])?\s+(\d{1,15})\s*$/;
@@ -44,7 +45,7 @@ export function openAwk(ctx: StreamContext): LineParser {
       const code = stateWord(ctx, idx, word, 'STATE');
       const prev = firstAt.get(code);
       if (prev !== undefined) {
-        ctx.warnings.add('W_DUPLICATE_STATE', `${stateName(code)} appears again (first at line ${ctx.firstLine + prev}); the counts are added`, {
+        ctx.warnings.add('W_DUPLICATE_STATE', c('duplicateState', stateName(code), ctx.firstLine + prev), {
           file: ctx.file,
           line: ctx.firstLine + idx,
           field: 'STATE',

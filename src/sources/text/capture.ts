@@ -9,6 +9,7 @@ import { newCounts, type StateCounts } from '../../model/count.js';
 import type { RowPredicate } from '../../model/filter.js';
 import { SocketTable } from '../../model/table.js';
 import type { WarningSink } from './common.js';
+import { say as cm } from '../../i18n/captures.js';
 
 /** One host's snapshot read from a capture. */
 export interface Capture {
@@ -161,7 +162,7 @@ export class CaptureList {
       while (this.names.has(`${host} (${k})`)) k++;
       this.nextSuffix.set(host, k + 1);
       name = `${host} (${k})`;
-      this.warnings.add('W_SAME_HOST', `a second capture of ${host} (line ${line}) is shown as "${name}"`, { file: this.file, line });
+      this.warnings.add('W_SAME_HOST', cm('sameHost', host, line, name), { file: this.file, line });
     }
     this.names.add(name);
     this.lastFamilies = r.families;

@@ -13,6 +13,7 @@ import { SERVICES } from '../../model/filter.js';
 import { parseState, type StateCode, UNKNOWN } from '../../model/state.js';
 import { CHUNK_ROWS, type Owner, PROTO_TCP, SocketTable, TIMER_NAMES, TIMER_UNKNOWN } from '../../model/table.js';
 import { type ByteRun, hexValue, type Tally } from './fast.js';
+import { say as c, why } from '../../i18n/captures.js';
 
 /**
  * The kind of one line, judged on its own: `data` (a socket or a count), `header`
@@ -168,7 +169,7 @@ export function parseRun(open: (ctx: StreamContext) => LineParser, lines: readon
 
 /** Throw ERR_PARSE for line `idx` of the run. */
 export function fail(ctx: ParseContext, idx: number, field: string, message: string): never {
-  throw new TcpstateError('ERR_PARSE', message, { file: ctx.file, line: ctx.firstLine + idx, field });
+  throw new TcpstateError('ERR_PARSE', why(message), { file: ctx.file, line: ctx.firstLine + idx, field });
 }
 
 /** Split on runs of white space, without empty ends. */
@@ -222,7 +223,7 @@ export function stateWord(ctx: ParseContext, idx: number, token: string | undefi
     if (STATE_CACHE.size < 256) STATE_CACHE.set(token, code);
     return code;
   }
-  ctx.warnings.add('W_UNKNOWN_STATE', `unknown state "${token}", counted as UNKNOWN`, { file: ctx.file, line: ctx.firstLine + idx, field });
+  ctx.warnings.add('W_UNKNOWN_STATE', c('unknownStateWord', token), { file: ctx.file, line: ctx.firstLine + idx, field });
   return UNKNOWN;
 }
 
@@ -515,7 +516,7 @@ export function keepNames(t: SocketTable, i: number, l: Endpoint, lText: string,
 export function noteNames(ctx: ParseContext, idx: number, seen: { names: boolean }, l: Endpoint, r: Endpoint): void {
   if (seen.names || !(l.named || r.named)) return;
   seen.names = true;
-  ctx.warnings.add('W_NAMES', 'addresses or ports are names or cut short, not numbers (captured without -n, or without -W): sockets are counted, but not matched by address or port', {
+  ctx.warnings.add('W_NAMES', c('names'), {
     file: ctx.file,
     line: ctx.firstLine + idx,
   });

@@ -24,6 +24,7 @@ import { isAscii } from 'node:buffer';
 import { TcpstateError } from '../../model/errors.js';
 import type { WarningSink } from './common.js';
 import { type ByteRun, newByteRun } from './fast.js';
+import { say as c } from '../../i18n/captures.js';
 
 /** How many bytes are inspected for NULs and UTF-16. */
 const SNIFF = 8192;
@@ -185,7 +186,7 @@ export class LineDecoder {
     if (enc === 'utf-8') {
       for (let i = start; i < b.length; i++) {
         if (b[i] === 0) {
-          throw new TcpstateError('ERR_FORMAT', `binary data (a NUL byte at offset ${i}), not a text capture; save the output of netstat, ss or cat /proc/net/tcp as text`, {
+          throw new TcpstateError('ERR_FORMAT', c('binary', i), {
             file: this.file,
             offset: i,
           });
@@ -209,7 +210,7 @@ export class LineDecoder {
   }
 
   private tooLong(line: number, offset: number): never {
-    throw new TcpstateError('ERR_PARSE', `a line longer than ${MAX_LINE} bytes: not a text capture, or its line ends were lost`, { file: this.file, line, offset });
+    throw new TcpstateError('ERR_PARSE', c('longLine', MAX_LINE), { file: this.file, line, offset });
   }
 
   /** UTF-8: decode the whole lines of a piece; keep the bytes of the unfinished one. */
@@ -372,7 +373,7 @@ export class LineDecoder {
       let l = lines[i]!;
       const n = ++this.lines;
       if (work) {
-        if (l.includes('\ufffd')) this.warnings.add('W_ENCODING', 'bytes that are not UTF-8 (read as U+FFFD)', { file: this.file, line: n });
+        if (l.includes('\ufffd')) this.warnings.add('W_ENCODING', c('encoding'), { file: this.file, line: n });
         if (l.includes('\u0000')) l = l.replace(/\u0000/g, '');
         if (HAS_SPACE.test(l)) l = l.replace(SPACES, ' ');
         if (HAS_QUOTE.test(l)) l = l.replace(QUOTE_RE, (q) => QUOTES[q] ?? q);

@@ -18,13 +18,14 @@ import { F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, type Owner, PROTO_TCP, Sock
 import { countsOf, type LineKind, type ParseContext, type ParsedCapture, setOwners, stateWord, type TextFormat, timerKind, type WarningSink } from './common.js';
 import { lineColumn, scanJson } from './json-scan.js';
 import { PER_CODE } from '../../model/warnings.js';
+import { say as c } from '../../i18n/captures.js';
 
 /** The largest JSON capture read, in characters: it is parsed whole. */
 export const MAX_JSON = 128 << 20;
 
 /** The error for a JSON capture over {@link MAX_JSON}, at the line where it went over. */
 export function jsonTooLarge(file: string, line: number): TcpstateError {
-  return new TcpstateError('ERR_PARSE', `a JSON capture is read whole, up to ${MAX_JSON >> 20} MiB; this one is larger: split it, or save the listing as text (tcpstate ls without --json)`, {
+  return new TcpstateError('ERR_PARSE', c('jsonTooLarge', MAX_JSON >> 20), {
     file,
     line,
   });
@@ -163,7 +164,7 @@ export function parseJson(lines: readonly string[], ctx: ParseContext): ParsedCa
   } catch (e) {
     const s = scanJson(text).error ?? { at: text.length, why: (e as Error).message };
     const w = where(ctx, text, s.at);
-    throw new TcpstateError('ERR_PARSE', `not valid JSON at column ${w.column}: ${s.why}`, { file: ctx.file, line: w.line });
+    throw new TcpstateError('ERR_PARSE', c('jsonInvalid', w.column, s.why), { file: ctx.file, line: w.line });
   }
   // Fields are named by JSON path: the line and column are found for the few that are reported.
   const locate = (path: string | undefined) => {
@@ -173,7 +174,7 @@ export function parseJson(lines: readonly string[], ctx: ParseContext): ParsedCa
   const warnings: WarningSink = {
     add: (code, message, w) => {
       const at = ctx.warnings.count(code) <= PER_CODE ? locate(w.field) : undefined;
-      ctx.warnings.add(code, at ? `${message} (column ${at.column})` : message, { ...w, line: at?.line });
+      ctx.warnings.add(code, at ? c('atColumn', message, at.column) : message, { ...w, line: at?.line });
     },
     count: (code) => ctx.warnings.count(code),
   };
@@ -184,7 +185,7 @@ export function parseJson(lines: readonly string[], ctx: ParseContext): ParsedCa
   } catch (e) {
     if (!(e instanceof TcpstateError) || e.where.field === undefined) throw e;
     const at = locate(e.where.field);
-    throw new TcpstateError(e.code, at ? `${e.message} (column ${at.column})` : e.message, { ...e.where, line: at?.line });
+    throw new TcpstateError(e.code, at ? c('atColumn', e.said ?? e.message, at.column) : (e.said ?? e.message), { ...e.where, line: at?.line });
   }
 }
 

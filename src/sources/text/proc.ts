@@ -69,7 +69,7 @@ export function openProc(ctx: StreamContext): LineParser {
     try {
       f();
     } catch (err) {
-      if (err instanceof TcpstateError) throw new TcpstateError(err.code, err.message, { ...err.where, file: ctx.file, line: lineOf(e, err.where.line) });
+      if (err instanceof TcpstateError) throw new TcpstateError(err.code, err.said ?? err.message, { ...err.where, file: ctx.file, line: lineOf(e, err.where.line) });
       throw err;
     }
   };

@@ -27,6 +27,7 @@ import { jsonTooLarge, MAX_JSON } from './json.js';
 import { FORMAT_NAMES, TEXT_FORMATS } from './registry.js';
 import { hostFromName, markerOf } from './sections.js';
 import { PER_CODE, Warnings } from '../../model/warnings.js';
+import { say as c } from '../../i18n/captures.js';
 
 export type { Capture } from './capture.js';
 
@@ -59,7 +60,7 @@ function clip(text: string, n = 60): string {
 /** Throw ERR_USAGE if a forced format name is unknown. */
 export function checkFormatName(name: string): TextFormat {
   const f = TEXT_FORMATS[name];
-  if (!f) throw new TcpstateError('ERR_USAGE', `unknown --input-format "${name}": expected ${FORMAT_NAMES.join(', ')}`, { field: '--input-format' });
+  if (!f) throw new TcpstateError('ERR_USAGE', c('inputFormat', name, FORMAT_NAMES.join(', ')), { field: '--input-format' });
   return f;
 }
 
@@ -193,12 +194,12 @@ export class CaptureReader {
     const file = this.file;
     try {
       this.decoder.end();
-      if (this.decoder.bytes === 0) throw new TcpstateError('ERR_EMPTY', 'empty input: nothing to read', { file });
+      if (this.decoder.bytes === 0) throw new TcpstateError('ERR_EMPTY', c('emptyNothing'), { file });
       if (this.head) this.decide();
-      if (!this.nonBlank) throw new TcpstateError('ERR_EMPTY', 'empty input: only blank lines', { file });
+      if (!this.nonBlank) throw new TcpstateError('ERR_EMPTY', c('emptyBlank'), { file });
       if (this.json) {
         this.endWhole(this.json, this.defaultHost, 1);
-        if (this.list.captures.length === 0) throw new TcpstateError('ERR_EMPTY', 'the JSON holds no capture', { file });
+        if (this.list.captures.length === 0) throw new TcpstateError('ERR_EMPTY', c('jsonNoCapture'), { file });
         return { captures: this.list.captures, warnings: this.warnings.list() };
       }
       this.endSection();
@@ -207,24 +208,24 @@ export class CaptureReader {
     }
     const last = this.lastText;
     if (this.decoder.lastOpen && last.trim() !== '' && !this.sec.format?.whole && !(MARKER_HINT.test(last) && markerOf(last))) {
-      this.warnings.add('W_NO_LINE_END', 'the last line has no line end: the capture may have been cut short there, and its last socket or count be incomplete', { file, line: this.decoder.lines });
+      this.warnings.add('W_NO_LINE_END', c('noLineEnd'), { file, line: this.decoder.lines });
     }
     const captures = this.list.captures;
     for (const u of this.unknown) {
       if (captures.length === 0) {
-        throw new TcpstateError('ERR_FORMAT', `not in a format tcpstate reads (tried ${FORMAT_NAMES.join(', ')}): "${clip(u.text)}"; name one with --input-format`, { file, line: u.line });
+        throw new TcpstateError('ERR_FORMAT', c('noFormat', FORMAT_NAMES.join(', '), clip(u.text)), { file, line: u.line });
       }
-      this.warnings.add('W_UNRECOGNIZED', `${u.lines} lines in no known format skipped, starting "${clip(u.text)}"`, { file, line: u.line });
+      this.warnings.add('W_UNRECOGNIZED', c('unrecognized', u.lines, clip(u.text)), { file, line: u.line });
     }
     for (let k = 0; k < this.unknownMore; k++) this.warnings.add('W_UNRECOGNIZED', '', {});
-    if (captures.length === 0) throw new TcpstateError('ERR_EMPTY', 'no socket lines or counts: only shell prompts', { file });
+    if (captures.length === 0) throw new TcpstateError('ERR_EMPTY', c('onlyPrompts'), { file });
     return { captures, warnings: this.warnings.list() };
   }
 
   /** An error on a last line without a line end says the capture may have been cut there. */
   private hint(e: unknown): unknown {
     if (!(e instanceof TcpstateError) || !this.decoder.lastOpen || e.code !== 'ERR_PARSE' || e.where.line !== this.decoder.lines) return e;
-    return new TcpstateError(e.code, `${e.message} (the last line, which has no line end: was the capture cut short?)`, e.where);
+    return new TcpstateError(e.code, c('lastLineCut', e.said ?? e.message), e.where);
   }
 
   private line(text: string, n: number): void {
@@ -388,14 +389,10 @@ export class CaptureReader {
       const other = TEXT_FORMATS[n]!;
       if (other === fmt || other.whole || SAME_LINES[fmt.name]?.includes(n)) continue;
       if (other.classify(line) === 'data') {
-        throw new TcpstateError(
-          'ERR_FORMAT',
-          `mixed formats: this line is ${other.name} output inside ${fmt.name} output (read from line ${sec.firstLine}); put a shell prompt line before each command's output, or split the file`,
-          { file: this.file, line: sec.firstLine + idx },
-        );
+        throw new TcpstateError('ERR_FORMAT', c('mixedFormats', other.name, fmt.name, sec.firstLine), { file: this.file, line: sec.firstLine + idx });
       }
     }
-    this.warnings.add('W_SKIPPED_LINE', `not ${fmt.name} output, skipped: "${clip(line)}"`, { file: this.file, line: sec.firstLine + idx });
+    this.warnings.add('W_SKIPPED_LINE', c('skippedLine', fmt.name, clip(line)), { file: this.file, line: sec.firstLine + idx });
   }
 }
 

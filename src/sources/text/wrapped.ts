@@ -11,6 +11,7 @@
 import { TcpstateError } from '../../model/errors.js';
 import type { ParseContext } from './common.js';
 import { parseState } from '../../model/state.js';
+import { say as c } from '../../i18n/captures.js';
 
 /** What a paste puts where lines were left out (`...`, `[snip]`, `---`): never a line's rest. */
 const MARKER = /^\s*(?:\.{2,}|…+|\[[^\]]*\]|\(\s*snip\s*\)|[-=_*#~]{2,})?\s*$/u;
@@ -65,11 +66,7 @@ export class WrappedLines {
         this.release();
         return false;
       }
-      throw new TcpstateError(
-        'ERR_PARSE',
-        `a socket line wrapped onto line ${this.ctx.firstLine + idx} reads two ways, "${whole[0]!.trim()}" and "${whole[1]!.trim()}": join the two lines as they should read`,
-        { file: this.ctx.file, line: this.ctx.firstLine + p.idx },
-      );
+      throw new TcpstateError('ERR_PARSE', c('wrappedTwoWays', this.ctx.firstLine + idx, whole[0]!.trim(), whole[1]!.trim()), { file: this.ctx.file, line: this.ctx.firstLine + p.idx });
     }
     this.pending = undefined;
     this.take(whole[0]!, p.idx);
