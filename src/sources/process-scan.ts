@@ -18,7 +18,8 @@ import type { Worker } from 'node:worker_threads';
 import type { Warning } from '../model/errors.js';
 import type { Owner, OwnerLookup } from '../model/table.js';
 import type { NativeAddon, NativeScan } from './native.js';
-import { capWarnings, listPids, type ProcessScan, readComm } from './processes.js';
+import { listPids, type ProcessScan, readComm, SCAN_PER_CODE } from './processes.js';
+import { Warnings } from '../model/warnings.js';
 
 /** The flat result of scanning some pids. */
 export interface FdTriples {
@@ -45,7 +46,7 @@ export function scanShare(procRoot: string, pids: Int32Array, ctl: Int32Array, r
   let triples = new Uint32Array(3 * 4096);
   let n = 0;
   const comms: [number, string][] = [];
-  const warnings: Warning[] = [];
+  const warnings = new Warnings(SCAN_PER_CODE);
   let hidden = 0;
   let scanned = 0;
   for (;;) {
@@ -88,7 +89,7 @@ export function scanShare(procRoot: string, pids: Int32Array, ctl: Int32Array, r
     }
     if (holds) comms.push([pid, readComm(procRoot, pid, warnings)]);
   }
-  return { triples, n, comms, hidden, scanned, warnings };
+  return { triples, n, comms, hidden, scanned, warnings: warnings.list() };
 }
 
 /**
@@ -200,16 +201,16 @@ export class OwnerIndex implements OwnerLookup {
 /** Merge flat results into an inode → owners index (pid order, then fd order). */
 export function mergeTriples(parts: FdTriples[]): ProcessScan & { owners: OwnerIndex } {
   const comm = new Map<number, string>();
-  const warnings: Warning[] = [];
+  const warnings = new Warnings(SCAN_PER_CODE);
   let hidden = 0;
   let scanned = 0;
   for (const p of parts) {
     for (const [pid, c] of p.comms) comm.set(pid, c);
     hidden += p.hidden;
     scanned += p.scanned;
-    warnings.push(...p.warnings);
+    warnings.addAll(p.warnings);
   }
-  return { owners: new OwnerIndex(parts, comm), hidden, scanned, warnings: capWarnings(warnings) };
+  return { owners: new OwnerIndex(parts, comm), hidden, scanned, warnings: warnings.list() };
 }
 
 export interface PendingScan {
@@ -221,7 +222,7 @@ export interface PendingScan {
 export function nativeTriples(procRoot: string, r: NativeScan): FdTriples {
   const t = r.triples;
   const comms: [number, string][] = [];
-  const warnings: Warning[] = [];
+  const warnings = new Warnings(SCAN_PER_CODE);
   const seen = new Set<number>();
   let last = -1;
   // A pid's triples come in runs (a big process's from several threads, interleaved).
@@ -234,7 +235,7 @@ export function nativeTriples(procRoot: string, r: NativeScan): FdTriples {
       comms.push([pid, readComm(procRoot, pid, warnings)]);
     }
   }
-  return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned, warnings };
+  return { triples: t, n: t.length / 3, comms, hidden: r.hidden, scanned: r.scanned, warnings: warnings.list() };
 }
 
 /** Background threads by default: the cores but one, at most 3 (the caller joins at the end). */

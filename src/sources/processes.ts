@@ -6,7 +6,7 @@
  */
 import { fs } from '../builtins.js';
 import type { Warning } from '../model/errors.js';
-import { capWarnings as capPerCode } from '../model/warnings.js';
+import type { WarningSink } from '../model/warnings.js';
 import type { OwnerLookup } from '../model/table.js';
 import { readHead } from './small-file.js';
 
@@ -61,7 +61,7 @@ const COMM_FILE_MAX = 64;
  * the kernel cuts it, with a warning in `warnings` (no process holding a socket has one:
  * the tree was altered).
  */
-export function readComm(procRoot: string, pid: number, warnings?: Warning[]): string {
+export function readComm(procRoot: string, pid: number, warnings?: WarningSink): string {
   const path = `${procRoot}/${pid}/comm`;
   let h;
   try {
@@ -72,18 +72,16 @@ export function readComm(procRoot: string, pid: number, warnings?: Warning[]): s
   if (!h) return '?';
   let name = !h.more && h.text.endsWith('\n') ? h.text.slice(0, -1) : h.text;
   if (h.more || name.length > COMM_MAX) {
-    warnings?.push({
-      code: 'W_LONG_COMM',
-      message: `process name of ${h.more ? `more than ${COMM_FILE_MAX}` : name.length} bytes, where the kernel keeps at most ${COMM_MAX}: cut to ${COMM_MAX} (an altered proc tree?)`,
-      where: { file: path },
-    });
+    warnings?.add(
+      'W_LONG_COMM',
+      `process name of ${h.more ? `more than ${COMM_FILE_MAX}` : name.length} bytes, where the kernel keeps at most ${COMM_MAX}: cut to ${COMM_MAX} (an altered proc tree?)`,
+      { file: path },
+    );
     name = name.slice(0, COMM_MAX);
   }
   // The bytes (one latin1 character each) as UTF-8, as ss prints them: `服务`, not `æœåŠ¡`.
   return Buffer.from(name, 'latin1').toString('utf8');
 }
 
-/** The warnings of a scan, at most `keep` of each code and one summary counting the rest. */
-export function capWarnings(warnings: Warning[], keep = 3): Warning[] {
-  return capPerCode(warnings, keep);
-}
+/** Warnings a process scan keeps of each code (one summary counts the rest). */
+export const SCAN_PER_CODE = 3;
