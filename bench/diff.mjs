@@ -8,16 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { opt, repo } from './args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf(n);
-  return i >= 0 ? args[i + 1] : d;
-};
 const SIZES = opt('--sizes', '10000,100000').split(',').map(Number);
 const ROUNDS = Number(opt('--rounds', '5'));
 const STATES = ['ESTAB', 'TIME-WAIT', 'CLOSE-WAIT', 'FIN-WAIT-2', 'LISTEN'];

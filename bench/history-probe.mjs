@@ -7,17 +7,10 @@
 //
 //   sudo node bench/history-probe.mjs [--sockets 100000] [--rounds 5]
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchNamespace, buildHolder } from './namespace.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf(n);
-  return i >= 0 ? args[i + 1] : d;
-};
+import { args, opt, repo } from './args.mjs';
 
 if (process.env.PROBE_CHILD) {
   const { readFileSync, mkdtempSync, rmSync } = await import('node:fs');

@@ -13,17 +13,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BenchNamespace, LISTEN_PER_HOLDER, mix } from './namespace.mjs';
+import { args, opt, repo } from './args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf(n);
-  return i >= 0 ? args[i + 1] : d;
-};
+const here = join(repo, 'bench');
 const quick = args.includes('--quick');
 const SIZES = opt('--sizes', '1000,10000,100000,400000').split(',').map(Number);
 const DEADLINE = Date.now() + 28 * 60_000; // the whole bench stays under 30 minutes

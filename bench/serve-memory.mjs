@@ -7,17 +7,10 @@
 //   sudo node bench/serve-memory.mjs [--sizes 100000] [--scrapes 5] [--serve-args '...']
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BenchNamespace, buildHolder } from './namespace.mjs';
+import { opt, repo } from './args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf(n);
-  return i >= 0 ? args[i + 1] : d;
-};
 const SIZES = opt('--sizes', '100000').split(',').map(Number);
 const SCRAPES = Number(opt('--scrapes', '5'));
 const SERVE_ARGS = (opt('--serve-args', '') ?? '').split(' ').filter(Boolean);

@@ -12,16 +12,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { BenchNamespace, buildHolder } from './namespace.mjs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { opt, repo } from './args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf(n);
-  return i >= 0 ? args[i + 1] : d;
-};
 const SIZES = opt('--sizes', '100000,400000').split(',').map(Number);
 const ROUNDS = Number(opt('--rounds', '7'));
 const SERVE_ARGS = (opt('--serve-args', '') ?? '').split(' ').filter(Boolean);

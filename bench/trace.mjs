@@ -12,17 +12,11 @@
 //   sudo node bench/trace.mjs [--rates 1000,10000] [--seconds 10] [--watchers none,bpftrace,...]
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BenchNamespace } from './namespace.mjs';
+import { opt, repo } from './args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf(n);
-  return i >= 0 ? args[i + 1] : d;
-};
+const here = join(repo, 'bench');
 const RATES = opt('--rates', '1000,10000').split(',').map(Number);
 const SECONDS = Number(opt('--seconds', '10'));
 if (process.getuid?.() !== 0) {

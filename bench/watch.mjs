@@ -14,16 +14,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { opt, repo } from './args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..');
-const args = process.argv.slice(2);
-const opt = (n, d) => {
-  const i = args.indexOf(n);
-  return i >= 0 ? args[i + 1] : d;
-};
+const here = join(repo, 'bench');
 const SIZES = opt('--sizes', '100000').split(',').map(Number);
 const SECONDS = Number(opt('--seconds', '30'));
 const FD_PER_HOLDER = 19000;
