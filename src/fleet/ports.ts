@@ -6,6 +6,7 @@
  * @module
  */
 import type { Warning } from '../model/errors.js';
+import { type FleetPortsDocument, SCHEMAS } from '../model/documents.js';
 import { type StateCode, stateLabel, stateName } from '../model/state.js';
 import { csvField, renderTable, type Column } from '../render/text.js';
 import type { PrometheusClient } from './prometheus.js';
@@ -159,9 +160,9 @@ export function portsCsv(f: PortFleet): string {
 }
 
 /** The `tcpstate.fleet-ports/1` document: every port each host has (not only the columns). */
-export function portsJson(f: PortFleet, warnings: readonly Warning[], source: object): object {
+export function portsJson(f: PortFleet, warnings: readonly Warning[], source: object): FleetPortsDocument {
   return {
-    schema: 'tcpstate.fleet-ports/1',
+    schema: SCHEMAS.fleetPorts,
     by: f.by,
     state: stateName(f.state),
     columns: f.columns,

@@ -8,7 +8,7 @@
  */
 import { TcpstateError } from '../model/errors.js';
 import { stateName, type StateCode } from '../model/state.js';
-import type { HistoryDoc, HistorySample } from './query.js';
+import type { FindingSpan, HistoryDoc, HistorySample } from '../model/documents.js';
 import { HOUR, MINUTE } from './schema.js';
 import type { Database } from './sqlite.js';
 
@@ -49,16 +49,6 @@ export type CounterSelection = 'key' | 'all' | 'none' | readonly string[];
 /** `FROM->TO` in netstat's spelling: a transitions map's key. */
 export function pairKey(pair: number): string {
   return `${stateName((pair >> 4) as StateCode)}->${stateName((pair & 15) as StateCode)}`;
-}
-
-/** A finding over the range: when first and last seen, in how many samples. */
-export interface FindingSpan {
-  rule: string;
-  severity: string;
-  title: string;
-  first: string;
-  last: string;
-  samples: number;
 }
 
 type Rows = IterableIterator<unknown[]>;

@@ -8,12 +8,13 @@
 import { newCounts, type StateCounts } from '../model/count.js';
 import { TcpstateError } from '../model/errors.js';
 import { stateName, type StateCode } from '../model/state.js';
+import { type HistoryDoc, type HistorySample, SCHEMAS, type StateMap, type Tier } from '../model/documents.js';
 import { messages } from '../i18n/history.js';
 import { HOUR, MINUTE, STATE_COLUMNS, type GroupKind } from './schema.js';
 import { OTHER } from './sample-row.js';
 import type { Database } from './sqlite.js';
 import { groupReader } from './group-read.js';
-import { attachExtras, type CounterSelection, type FindingSpan } from './extras.js';
+import { attachExtras, type CounterSelection } from './extras.js';
 
 export interface HistoryQuery {
   /** ms since the epoch, inclusive. */
@@ -28,77 +29,6 @@ export interface HistoryQuery {
   by?: GroupKind;
   /** Counters to report (default: the key ones). */
   counters?: CounterSelection;
-}
-
-export type Tier = 'raw' | 'minute' | 'hour';
-
-/** Counts by state name. */
-export type StateMap = Record<string, number>;
-
-export interface HistoryGroup {
-  key: string;
-  /** The "other" row: how many groups it sums. */
-  folded?: number;
-  states: StateMap;
-  total: number;
-}
-
-export interface HistorySample {
-  /** ISO time: of the sample, or of the step's start. */
-  time: string;
-  /** ms since the epoch. */
-  t: number;
-  /** Counts: the sample's, or the last sample's of the step. */
-  states: StateMap;
-  /** Steps only: how many samples the step holds, and min, max and mean per state. */
-  n?: number;
-  min?: StateMap;
-  max?: StateMap;
-  mean?: StateMap;
-  /** Raw samples: the interval it was recorded at, seconds. */
-  interval?: number;
-  /** Raw samples: how long the sample took, ms: the sockets were read between `t` and `t + sampleMs`. */
-  sampleMs?: number;
-  /** With `by`: the groups of the (last) sample. */
-  groups?: HistoryGroup[];
-  /**
-   * The kernel TCP counters' increases over `counterSeconds` (the sample's, or the step's
-   * samples' summed), by `Section.Name`; a name of the document's `counters` missing here did
-   * not move. Absent: not known (a recorder's first sample, or counters not read).
-   */
-  counters?: Record<string, number>;
-  counterSeconds?: number;
-  /** State changes counted in the kernel over `transitionSeconds`, by `FROM->TO`; absent: not counted. */
-  transitions?: Record<string, number>;
-  transitionSeconds?: number;
-  /** Doctor's findings of the sample (of any sample in the step); absent: doctor did not run. */
-  findings?: { rule: string; severity: string; title: string }[];
-}
-
-/** `tcpstate.history/1` (schema in docs/json.md). */
-export interface HistoryDoc {
-  schema: 'tcpstate.history/1';
-  file: string;
-  netns: string | null;
-  since: string;
-  until: string;
-  /** Step in seconds, or null for raw samples. */
-  step: number | null;
-  /** Which rows answered: raw samples or rollups. */
-  tier: Tier;
-  states: string[];
-  by?: GroupKind;
-  samples: HistorySample[];
-  /** Stretches with no sample where one was due (the recorder was stopped). */
-  gaps: { from: string; to: string }[];
-  /** The counters the samples report (`Section.Name`); absent with counters not asked for. */
-  counters?: string[];
-  /** Why some samples have no transition counts, when some have none. */
-  transitionsUnavailable?: string;
-  /** How many raw samples in the range doctor ran on. */
-  findingsChecked?: number;
-  /** Every finding in the range: first and last seen, in how many samples. */
-  findings?: FindingSpan[];
 }
 
 /**
@@ -277,7 +207,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
   }
   if (q.by) attachGroups(groupReader(db, file, env), q.by, samples, ids, states);
   const doc: HistoryDoc = {
-    schema: 'tcpstate.history/1',
+    schema: SCHEMAS.history,
     file,
     netns: netns === '' ? null : netns,
     since: iso(q.since),

@@ -5,7 +5,7 @@
  * @module
  */
 import { renderTable } from '../render/text.js';
-import type { HistoryDoc, HistorySample } from './query.js';
+import type { HistoryDoc, HistorySample } from '../model/documents.js';
 import type { messages } from '../i18n/history.js';
 import { localTime, sparkline } from './render.js';
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { csvField, renderTable, type Column } from '../render/text.js';
-import type { HistoryDoc } from './query.js';
+import type { HistoryDoc } from '../model/documents.js';
 import type { messages } from '../i18n/history.js';
 import { formatDuration } from './time.js';
 import { renderCountersText, renderFindingsText, renderTransitionsTable, renderTransitionsText } from './render-extras.js';

@@ -14,6 +14,7 @@ import { newCounts } from '../model/count.js';
 import { PRINT_ORDER, stateLabel, type StateCode } from '../model/state.js';
 import { packGroups, type PackedGroup } from './group-blob.js';
 import type { Database } from './sqlite.js';
+import { GROUP_KINDS, type GroupKind } from '../model/documents.js';
 
 /** `PRAGMA application_id` of a tcpstate history file ('tcst'). */
 export const APPLICATION_ID = 0x74637374;
@@ -23,9 +24,8 @@ export const SCHEMA_VERSION = 3;
 /** The states stored, in print order, with their column names (node_exporter's labels). */
 export const STATE_COLUMNS: readonly { code: StateCode; col: string }[] = PRINT_ORDER.map((code) => ({ code, col: stateLabel(code) }));
 
-/** Group kinds stored per sample, by their `--by` names. */
-export const GROUP_KINDS = ['lport', 'rport', 'raddr', 'process'] as const;
-export type GroupKind = (typeof GROUP_KINDS)[number];
+/** Group kinds stored per sample, by their `--by` names (defined in model: history documents name them). */
+export { GROUP_KINDS, type GroupKind };
 
 /** Rollup steps, ms. */
 export const MINUTE = 60_000;

@@ -1,8 +1,12 @@
 /**
  * The JSON documents tcpstate prints, serves and reads back, one typed, versioned definition
  * each (docs/json.md describes them for readers): `tcpstate.count/1`, `tcpstate.ls/1`,
- * `tcpstate.diff/2`, `tcpstate.fleet/1`, `tcpstate.doctor/1`. The renderers build them, the JSON capture reader and
- * the fleet's agent client recognise them by {@link SCHEMAS}, serve adds {@link SampleMeta}.
+ * `tcpstate.diff/2`, `tcpstate.fleet/1`, `tcpstate.doctor/1`, `tcpstate.watch/1`,
+ * `tcpstate.history/1`, `tcpstate.lifetime/1`, `tcpstate.trace-count/1`,
+ * `tcpstate.fleet-ports/1`, `tcpstate.web-fleet/1`, `tcpstate.web-history/1`. The renderers
+ * build them, the JSON capture reader and the fleet's agent client recognise them by
+ * {@link SCHEMAS}, serve adds {@link SampleMeta}. (`pcap --json`'s `tcpstate.pcap/1` is streamed
+ * as text by src/render/pcap.ts and has no type here yet.)
  * A field added keeps the version; a field removed or changed in meaning is a new version.
  * @module
  */
@@ -17,6 +21,13 @@ export const SCHEMAS = {
   diff: 'tcpstate.diff/2',
   fleet: 'tcpstate.fleet/1',
   doctor: 'tcpstate.doctor/1',
+  watch: 'tcpstate.watch/1',
+  history: 'tcpstate.history/1',
+  lifetime: 'tcpstate.lifetime/1',
+  traceCount: 'tcpstate.trace-count/1',
+  fleetPorts: 'tcpstate.fleet-ports/1',
+  webFleet: 'tcpstate.web-fleet/1',
+  webHistory: 'tcpstate.web-history/1',
 } as const;
 
 /**
@@ -147,3 +158,232 @@ export interface SampleMeta {
 
 /** Any document tcpstate reads back as a capture. */
 export type CaptureDocument = CountDocument | LsDocument | FleetDocument;
+
+/** A group of a watch tick: its counts, and how its total moved since the last tick. */
+export interface WatchGroupDoc {
+  key: string;
+  states: StateMap;
+  total: number;
+  delta: number | null;
+}
+
+/** `watch --json`: one per tick (states shaped as {@link CountDocument}'s). */
+export interface WatchDocument {
+  schema: typeof SCHEMAS.watch;
+  tick: number;
+  /** When the tick's sample began (ISO 8601). */
+  time: string;
+  intervalS: number;
+  netns?: string;
+  filter?: string;
+  source: string;
+  method?: string;
+  sampleMs: number;
+  states: StateMap;
+  total: number;
+  /** Against the previous tick; null on the first. */
+  deltas: StateMap | null;
+  /** deltas per second; null on the first tick. */
+  rates: StateMap | null;
+  elapsedS: number | null;
+  /** Against the first tick. */
+  since: StateMap;
+  by?: string;
+  groups?: WatchGroupDoc[];
+  skippedTicks: number;
+  warnings: Warning[];
+}
+
+/** What history groups sockets by (the store keeps a kind as its index here: append only). */
+export const GROUP_KINDS = ['lport', 'rport', 'raddr', 'process'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+
+/** Which rows answered a history question: raw samples or rollups. */
+export type Tier = 'raw' | 'minute' | 'hour';
+
+export interface HistoryGroup {
+  key: string;
+  /** The "other" row: how many groups it sums. */
+  folded?: number;
+  states: StateMap;
+  total: number;
+}
+
+/** A finding over the range: when first and last seen, in how many samples. */
+export interface FindingSpan {
+  rule: string;
+  severity: string;
+  title: string;
+  first: string;
+  last: string;
+  samples: number;
+}
+
+export interface HistorySample {
+  /** ISO time: of the sample, or of the step's start. */
+  time: string;
+  /** ms since the epoch. */
+  t: number;
+  /** Counts: the sample's, or the last sample's of the step. */
+  states: StateMap;
+  /** Steps only: how many samples the step holds, and min, max and mean per state. */
+  n?: number;
+  min?: StateMap;
+  max?: StateMap;
+  mean?: StateMap;
+  /** Raw samples: the interval it was recorded at, seconds. */
+  interval?: number;
+  /** Raw samples: how long the sample took, ms: the sockets were read between `t` and `t + sampleMs`. */
+  sampleMs?: number;
+  /** With `by`: the groups of the (last) sample. */
+  groups?: HistoryGroup[];
+  /**
+   * The kernel TCP counters' increases over `counterSeconds` (the sample's, or the step's
+   * samples' summed), by `Section.Name`; a name of the document's `counters` missing here did
+   * not move. Absent: not known (a recorder's first sample, or counters not read).
+   */
+  counters?: Record<string, number>;
+  counterSeconds?: number;
+  /** State changes counted in the kernel over `transitionSeconds`, by `FROM->TO`; absent: not counted. */
+  transitions?: Record<string, number>;
+  transitionSeconds?: number;
+  /** Doctor's findings of the sample (of any sample in the step); absent: doctor did not run. */
+  findings?: { rule: string; severity: string; title: string }[];
+}
+
+/** `tcpstate.history/1` (schema in docs/json.md). */
+export interface HistoryDoc {
+  schema: typeof SCHEMAS.history;
+  file: string;
+  netns: string | null;
+  since: string;
+  until: string;
+  /** Step in seconds, or null for raw samples. */
+  step: number | null;
+  /** Which rows answered: raw samples or rollups. */
+  tier: Tier;
+  states: string[];
+  by?: GroupKind;
+  samples: HistorySample[];
+  /** Stretches with no sample where one was due (the recorder was stopped). */
+  gaps: { from: string; to: string }[];
+  /** The counters the samples report (`Section.Name`); absent with counters not asked for. */
+  counters?: string[];
+  /** Why some samples have no transition counts, when some have none. */
+  transitionsUnavailable?: string;
+  /** How many raw samples in the range doctor ran on. */
+  findingsChecked?: number;
+  /** Every finding in the range: first and last seen, in how many samples. */
+  findings?: FindingSpan[];
+}
+
+/** One `--lifetimes --json` line. */
+export interface LifetimeJson {
+  schema: typeof SCHEMAS.lifetime;
+  /** When it ended (ISO 8601). */
+  time: string;
+  /** When its first change was; null: before the trace began. */
+  start: string | null;
+  netns: number;
+  pid: number | null;
+  program: string | null;
+  family: 4 | 6;
+  local: { address: string; port: number };
+  remote: { address: string; port: number };
+  /** Data bytes acknowledged by the peer; null: not known. */
+  sent: number | null;
+  /** Data bytes received in order; null: not known. */
+  received: number | null;
+  ms: number | null;
+  /** States in netstat's spelling, the first change's old state first. */
+  path: string[];
+  history: string | null;
+  /** sk_err at the end by name (ECONNRESET, ETIMEDOUT, ...); null: none. */
+  error: string | null;
+  socket: string;
+  /** Present (true) when a change was seen by a sock_diag dump: its time is within a poll interval after the fact. */
+  observed?: true;
+}
+
+/** A state change pair counted by `trace --count`. */
+export interface TraceTransitionDoc {
+  from: string;
+  to: string;
+  count: number;
+  perSecond: number;
+}
+
+/** `trace --count --json`. */
+export interface TraceCountDocument {
+  schema: typeof SCHEMAS.traceCount;
+  /** When the count ended (ISO 8601). */
+  time: string;
+  seconds: number;
+  transitions: TraceTransitionDoc[];
+  /** Present when a state tcpstate does not know was counted. */
+  warnings?: Warning[];
+}
+
+/** A host of a fleet-ports document: its sockets per port, or why none. */
+export interface FleetPortsHostDoc {
+  host: string;
+  group?: string;
+  ports?: Record<string, number>;
+  total?: number;
+  error?: string;
+}
+
+/** `fleet --by lport|rport --state S --json`. */
+export interface FleetPortsDocument {
+  schema: typeof SCHEMAS.fleetPorts;
+  by: 'lport' | 'rport';
+  /** The state, netstat's spelling. */
+  state: string;
+  columns: string[];
+  hosts: FleetPortsHostDoc[];
+  /** The Prometheus read (as fleet/1's `source`). */
+  source: object;
+  warnings: readonly Warning[];
+}
+
+/** A host of the dashboard's fleet table. */
+export interface WebFleetHost {
+  host: string;
+  group?: string;
+  states: Record<string, number>;
+  total: number;
+  /** Why the host has no counts. */
+  error?: string;
+  /** Agent addresses (`host:port`) scraped for this host. */
+  instances: string[];
+}
+
+/** serve's `/api/v1/fleet` (`serve --prometheus URL`). */
+export interface WebFleet {
+  schema: typeof SCHEMAS.webFleet;
+  prometheus: string;
+  at: string;
+  states: string[];
+  hosts: WebFleetHost[];
+  totals: Record<string, number>;
+}
+
+/** The dashboard's chart ranges (src/web/history-api.ts has their steps). */
+export type WebRangeName = '1h' | '1d' | '1w';
+
+/** serve's `/api/v1/history`: columns for the dashboard's charts. */
+export interface WebHistory {
+  schema: typeof SCHEMAS.webHistory;
+  range: WebRangeName;
+  netns: string | null;
+  /** Step in seconds; null: raw samples. */
+  step: number | null;
+  /** Sample (or step start) times, Unix seconds. */
+  t: number[];
+  states: Record<string, number[]>;
+  /** Increase of each counter within each sample (or step); 0 where the kernel counted nothing. */
+  counters: Record<string, number[]>;
+  /** With `by`: up to `top` keys of the last step, their total per step (null before they appeared). */
+  groups?: { by: GroupKind; keys: { key: string; totals: (number | null)[] }[] };
+  gaps: { from: string; to: string }[];
+}

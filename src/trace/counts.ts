@@ -7,6 +7,7 @@ import { canonicalCode, stateName, UNKNOWN, type StateCode } from '../model/stat
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as TRACE } from '../i18n/trace.js';
 import { padCols } from './render.js';
+import { SCHEMAS, type TraceCountDocument } from '../model/documents.js';
 
 export interface CountRow {
   from: StateCode;
@@ -50,9 +51,9 @@ export function countText(rows: CountRow[], seconds: number, lang: Lang = 'en'):
 }
 
 /** The `tcpstate.trace-count/1` document. */
-export function countJson(rows: CountRow[], seconds: number, time: Date): object {
+export function countJson(rows: CountRow[], seconds: number, time: Date): TraceCountDocument {
   return {
-    schema: 'tcpstate.trace-count/1',
+    schema: SCHEMAS.traceCount,
     time: time.toISOString(),
     seconds: Math.round(seconds * 1000) / 1000,
     transitions: rows.map((r) => ({ from: stateName(r.from), to: stateName(r.to), count: r.count, perSecond: Math.round(r.perSecond * 1000) / 1000 })),

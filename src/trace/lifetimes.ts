@@ -13,6 +13,7 @@
 import { constants } from 'node:os';
 import { formatAddr, formatEndpoint } from '../model/address.js';
 import type { Owner } from '../model/table.js';
+import { type LifetimeJson, SCHEMAS } from '../model/documents.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, stateName, type StateCode } from '../model/state.js';
 import { type Endpoints, MAX_TRACKED, type Transition } from './tracker.js';
 import { hms, padCols, wallMs } from './render.js';
@@ -175,37 +176,9 @@ export function lifetimeLine(l: Lifetime, offsetNs: bigint): string {
   return `${hms(wallMs(l.end, offsetNs))} ${(l.owner ? String(l.owner.pid) : '-').padStart(7)} ${(l.owner?.program ?? '-').padEnd(15)} ${formatEndpoint(l.family, l.laddr, 0, l.lport).padEnd(26)} ${formatEndpoint(l.family, l.raddr, 0, l.rport).padEnd(26)} ${n(l.sent).padStart(10)} ${n(l.received).padStart(10)} ${ms.padStart(10)} ${(l.history ?? '-').padEnd(7)} ${path}\n`;
 }
 
-/** One `--lifetimes --json` line. */
-export interface LifetimeJson {
-  schema: 'tcpstate.lifetime/1';
-  /** When it ended (ISO 8601). */
-  time: string;
-  /** When its first change was; null: before the trace began. */
-  start: string | null;
-  netns: number;
-  pid: number | null;
-  program: string | null;
-  family: 4 | 6;
-  local: { address: string; port: number };
-  remote: { address: string; port: number };
-  /** Data bytes acknowledged by the peer; null: not known. */
-  sent: number | null;
-  /** Data bytes received in order; null: not known. */
-  received: number | null;
-  ms: number | null;
-  /** States in netstat's spelling, the first change's old state first. */
-  path: string[];
-  history: string | null;
-  /** sk_err at the end by name (ECONNRESET, ETIMEDOUT, ...); null: none. */
-  error: string | null;
-  socket: string;
-  /** Present (true) when a change was seen by a sock_diag dump: its time is within a poll interval after the fact. */
-  observed?: true;
-}
-
 export function lifetimeJson(l: Lifetime, offsetNs: bigint): LifetimeJson {
   return {
-    schema: 'tcpstate.lifetime/1',
+    schema: SCHEMAS.lifetime,
     time: new Date(wallMs(l.end, offsetNs)).toISOString(),
     start: l.start === undefined ? null : new Date(wallMs(l.start, offsetNs)).toISOString(),
     netns: l.netns,

@@ -7,6 +7,7 @@
 import { total } from '../model/count.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, PRINT_ORDER, type StateCode, SYN_RECV, SYN_SENT, TIME_WAIT, UNKNOWN } from '../model/state.js';
 import { countsObject } from '../render/count.js';
+import { SCHEMAS, type WatchDocument } from '../model/documents.js';
 import { padDisplay } from '../render/wrap.js';
 import type { WatchMessages } from '../i18n/watch.js';
 import type { WatchView } from './view.js';
@@ -59,11 +60,11 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
  * The `tcpstate.watch/1` object of the view's last tick. `deltas` and `rates` (per second)
  * are against the previous tick, null on the first; `since` against the first tick.
  */
-export function watchJson(v: WatchView, meta: { intervalS: number; netns?: string; filter?: string; by?: string; skipped: number }): object {
+export function watchJson(v: WatchView, meta: { intervalS: number; netns?: string; filter?: string; by?: string; skipped: number }): WatchDocument {
   const s = v.last!;
   const rates = v.rate ? Object.fromEntries(Object.entries(countsObject(v.rate)).map(([k, r]) => [k, round(r)])) : null;
   return {
-    schema: 'tcpstate.watch/1',
+    schema: SCHEMAS.watch,
     tick: v.tick,
     time: new Date(s.takenAt).toISOString(),
     intervalS: meta.intervalS,

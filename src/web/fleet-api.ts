@@ -9,31 +9,12 @@ import type { PrometheusClient } from '../fleet/prometheus.js';
 import { hostOrder, queryFleet } from '../fleet/query.js';
 import type { FleetMessages } from '../i18n/fleet.js';
 import { stateName } from '../model/state.js';
+import { SCHEMAS, type WebFleet } from '../model/documents.js';
 import { NODES } from '../fsm/figure.js';
 
 export interface FleetView {
   hostLabel: string;
   groupLabel?: string;
-}
-
-export interface WebFleetHost {
-  host: string;
-  group?: string;
-  states: Record<string, number>;
-  total: number;
-  /** Why the host has no counts. */
-  error?: string;
-  /** Agent addresses (`host:port`) scraped for this host. */
-  instances: string[];
-}
-
-export interface WebFleet {
-  schema: 'tcpstate.web-fleet/1';
-  prometheus: string;
-  at: string;
-  states: string[];
-  hosts: WebFleetHost[];
-  totals: Record<string, number>;
 }
 
 const CODES = NODES.filter((n) => !n.repeat).map((n) => n.code);
@@ -66,5 +47,5 @@ export async function webFleet(c: PrometheusClient, v: FleetView, msg: FleetMess
     }
     return { host: h.host, ...(h.group === undefined ? {} : { group: h.group }), states, total, ...(h.error === undefined ? {} : { error: h.error }), instances: instances.get(h.host) ?? [] };
   });
-  return { schema: 'tcpstate.web-fleet/1', prometheus: c.shown, at: new Date(r.at * 1000).toISOString(), states: CODES.map(stateName), hosts, totals };
+  return { schema: SCHEMAS.webFleet, prometheus: c.shown, at: new Date(r.at * 1000).toISOString(), states: CODES.map(stateName), hosts, totals };
 }

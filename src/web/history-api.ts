@@ -9,6 +9,7 @@
 import { namespaces, queryHistory } from '../history/query.js';
 import { GROUP_KINDS, type GroupKind, HOUR, MINUTE } from '../history/schema.js';
 import type { Database } from '../history/sqlite.js';
+import { SCHEMAS, type WebHistory } from '../model/documents.js';
 
 export const RANGES = {
   '1h': { ms: HOUR, stepMs: undefined },
@@ -19,22 +20,6 @@ export type RangeName = keyof typeof RANGES;
 
 /** The counters drawn under the states: listen queue overflows and drops, SYN cookies, retransmissions. */
 export const CHART_COUNTERS = ['TcpExt.ListenOverflows', 'TcpExt.ListenDrops', 'TcpExt.SyncookiesSent', 'TcpExt.SyncookiesRecv', 'TcpExt.SyncookiesFailed', 'Tcp.RetransSegs'] as const;
-
-export interface WebHistory {
-  schema: 'tcpstate.web-history/1';
-  range: RangeName;
-  netns: string | null;
-  /** Step in seconds; null: raw samples. */
-  step: number | null;
-  /** Sample (or step start) times, Unix seconds. */
-  t: number[];
-  states: Record<string, number[]>;
-  /** Increase of each counter within each sample (or step); 0 where the kernel counted nothing. */
-  counters: Record<string, number[]>;
-  /** With `by`: up to `top` keys of the last step, their total per step (null before they appeared). */
-  groups?: { by: GroupKind; keys: { key: string; totals: (number | null)[] }[] };
-  gaps: { from: string; to: string }[];
-}
 
 export function isRange(v: string): v is RangeName {
   return Object.hasOwn(RANGES, v);
@@ -49,7 +34,7 @@ export function webHistory(db: Database, file: string, o: { range: RangeName; ne
   // Groups are for sparklines: a minute's step is enough, and far cheaper than every raw sample's groups.
   const r = { ms: RANGES[o.range].ms, stepMs: RANGES[o.range].stepMs ?? (o.by ? MINUTE : undefined) };
   const empty: WebHistory = {
-    schema: 'tcpstate.web-history/1',
+    schema: SCHEMAS.webHistory,
     range: o.range,
     netns: o.netns || null,
     step: r.stepMs === undefined ? null : r.stepMs / 1000,

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newCounts } from '../../src/model/count.js';
+import type { WatchDocument } from '../../src/model/documents.js';
 import { CLOSE_WAIT, ESTABLISHED, LISTEN } from '../../src/model/state.js';
 import { watchJson } from '../../src/watch/lines.js';
 import { nextTick, TickLoop } from '../../src/watch/ticker.js';
@@ -161,15 +162,15 @@ test('TickLoop: --count ticks, one at a time, on the grid; a slow tick skips, an
 test('watchJson: tcpstate.watch/1 with count/1-shaped states, null deltas on the first tick', () => {
   const v = newView();
   advance(v, sample(0, { [ESTABLISHED]: 3 }, [['80', 3]]));
-  const first = watchJson(v, { intervalS: 1, skipped: 0, by: 'lport' }) as Record<string, unknown>;
-  assert.equal(first['schema'], 'tcpstate.watch/1');
-  assert.equal(first['deltas'], null);
-  assert.deepEqual(Object.keys(first['states'] as object).slice(0, 3), ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV']);
-  assert.deepEqual((first['groups'] as { key: string; total: number; delta: null }[])[0], { key: '80', total: 3, delta: null, states: first['states'] as object });
+  const first: WatchDocument = watchJson(v, { intervalS: 1, skipped: 0, by: 'lport' });
+  assert.equal(first.schema, 'tcpstate.watch/1');
+  assert.equal(first.deltas, null);
+  assert.deepEqual(Object.keys(first.states).slice(0, 3), ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV']);
+  assert.deepEqual(first.groups?.[0], { key: '80', total: 3, delta: null, states: first.states });
   advance(v, sample(2000, { [ESTABLISHED]: 7 }));
-  const second = watchJson(v, { intervalS: 1, skipped: 1 }) as { deltas: Record<string, number>; rates: Record<string, number>; skippedTicks: number; since: Record<string, number> };
-  assert.equal(second.deltas['ESTABLISHED'], 4);
-  assert.equal(second.rates['ESTABLISHED'], 2);
+  const second: WatchDocument = watchJson(v, { intervalS: 1, skipped: 1 });
+  assert.equal(second.deltas?.['ESTABLISHED'], 4);
+  assert.equal(second.rates?.['ESTABLISHED'], 2);
   assert.equal(second.since['ESTABLISHED'], 4);
   assert.equal(second.skippedTicks, 1);
 });
