@@ -171,13 +171,15 @@ try {
   for (const [name, file, isData] of cases) {
     const p = join(dir, file);
     const b = grow(file, isData, rows, p);
-    const best = (byteLevel: boolean) => {
-      let x = { ms: Infinity, rows: 0 };
-      for (let r = 0; r < RUNS; r++) { const y = readInProcess(p, byteLevel); if (y.ms < x.ms) x = y; }
-      return x;
-    };
-    const fast = best(true);
-    const text = best(false);
+    // Interleaved, so a busy spell on a shared machine does not fall on one side's runs only.
+    let fast = { ms: Infinity, rows: 0 };
+    let text = { ms: Infinity, rows: 0 };
+    for (let r = 0; r < RUNS; r++) {
+      const y = readInProcess(p, true);
+      if (y.ms < fast.ms) fast = y;
+      const z = readInProcess(p, false);
+      if (z.ms < text.ms) text = z;
+    }
     if (fast.rows !== text.rows) throw new Error(`${name}: ${fast.rows} rows at byte level, ${text.rows} as text`);
     console.log(`${name.padEnd(14)} ${(b / 1e6).toFixed(1).padStart(6)} MB  ${fast.ms.toFixed(0).padStart(6)} ms / ${text.ms.toFixed(0).padStart(6)} ms  ${(fast.rows / fast.ms / 1000).toFixed(2)} / ${(text.rows / text.ms / 1000).toFixed(2)} M rows/s`);
     rmSync(p);
