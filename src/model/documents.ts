@@ -3,10 +3,9 @@
  * each (docs/json.md describes them for readers): `tcpstate.count/1`, `tcpstate.ls/1`,
  * `tcpstate.diff/2`, `tcpstate.fleet/1`, `tcpstate.doctor/1`, `tcpstate.watch/1`,
  * `tcpstate.history/1`, `tcpstate.lifetime/1`, `tcpstate.trace-count/1`,
- * `tcpstate.fleet-ports/1`, `tcpstate.web-fleet/1`, `tcpstate.web-history/1`. The renderers
- * build them, the JSON capture reader and the fleet's agent client recognise them by
- * {@link SCHEMAS}, serve adds {@link SampleMeta}. (`pcap --json`'s `tcpstate.pcap/1` is streamed
- * as text by src/render/pcap.ts and has no type here yet.)
+ * `tcpstate.fleet-ports/1`, `tcpstate.web-fleet/1`, `tcpstate.web-history/1`, `tcpstate.pcap/1`.
+ * The renderers build them (pcap's streamed in pieces, each piece typed), the JSON capture reader
+ * and the fleet's agent client recognise them by {@link SCHEMAS}, serve adds {@link SampleMeta}.
  * A field added keeps the version; a field removed or changed in meaning is a new version.
  * @module
  */
@@ -28,6 +27,7 @@ export const SCHEMAS = {
   fleetPorts: 'tcpstate.fleet-ports/1',
   webFleet: 'tcpstate.web-fleet/1',
   webHistory: 'tcpstate.web-history/1',
+  pcap: 'tcpstate.pcap/1',
 } as const;
 
 /**
@@ -386,4 +386,93 @@ export interface WebHistory {
   /** With `by`: up to `top` keys of the last step, their total per step (null before they appeared). */
   groups?: { by: GroupKind; keys: { key: string; totals: (number | null)[] }[] };
   gaps: { from: string; to: string }[];
+}
+
+/** One end of a connection in `tcpstate.pcap/1`. */
+export interface PcapEndpointDoc {
+  address: string;
+  port: number;
+  /** Final state, netstat spelling. */
+  state: string;
+  /** How that state was established: observed, inferred or projected ('' if never seen). */
+  how: string;
+  packets: number;
+  /** Frame bytes, as tshark's conversation table counts them. */
+  bytes: number;
+  /** TCP payload bytes. */
+  payload: number;
+  /** When its TIME_WAIT ends (ISO time), if it is in TIME_WAIT. */
+  timeWaitEnds?: string;
+}
+
+/** A state change of one end (`pcap --timeline --json`). */
+export interface PcapStepDoc {
+  /** Seconds since the connection's first packet. */
+  t: number;
+  /** Frame number of the segment that caused it; 0 for a projected step. */
+  frame: number;
+  endpoint: 'originator' | 'responder';
+  from: string;
+  to: string;
+  /** `passive`/`active` for SYN_RECV. */
+  origin?: string;
+  how: string;
+  /** The state machine event and its row, when the step is one of the table's. */
+  event: string | null;
+  row: string | null;
+  why: string;
+  /** Direction, flags, relative seq/ack, payload length. */
+  segment: string;
+}
+
+/** A finished connection in `tcpstate.pcap/1`. */
+export interface PcapConnectionDoc {
+  /** 1-based, in order of each connection's first packet. */
+  id: number;
+  family: 4 | 6;
+  orig: PcapEndpointDoc;
+  resp: PcapEndpointDoc;
+  /** No SYN was seen: which side opened the connection is a guess. */
+  originGuessed: boolean;
+  /** First packet: ISO time and seconds since the capture's first packet. */
+  start: string;
+  relStart: number;
+  /** Last packet minus first packet, seconds. */
+  duration: number;
+  firstFrame: number;
+  connState: string;
+  history: string;
+  anomalies: string[];
+  timeline?: PcapStepDoc[];
+}
+
+/** What the frames of a capture were (`frames` in `tcpstate.pcap/1`). */
+export interface PcapFrameCounts {
+  frames: number;
+  tcp: number;
+  notIp: number;
+  notTcp: number;
+  unknownLink: number;
+  /** IP or TCP header cut by the snap length. */
+  headerCut: number;
+  /** IP or TCP header fields that contradict each other. */
+  malformed: number;
+  /** IP fragments of TCP segments. */
+  fragments: number;
+  connections: number;
+}
+
+/** `tcpstate pcap --json`: the connections (streamed), then the totals. */
+export interface PcapDocument {
+  schema: typeof SCHEMAS.pcap;
+  file: string;
+  connections: PcapConnectionDoc[];
+  format: string;
+  /** Connections seen, also those `--count` or a filter left out of `connections`. */
+  connectionCount: number;
+  states: StateMap;
+  total: number;
+  anomalies: Record<string, number>;
+  frames: PcapFrameCounts;
+  warnings: Warning[];
 }

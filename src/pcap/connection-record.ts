@@ -3,42 +3,14 @@
  * (docs/json.md), and the capture's times as they are written there.
  * @module
  */
+import type { PcapConnectionDoc, PcapEndpointDoc } from '../model/documents.js';
 import type { Step } from './endpoint.js';
 
-/** What a finished connection looks like to renderers (docs: `tcpstate pcap --json`). */
-export interface EndpointRecord {
-  address: string;
-  port: number;
-  /** Final state, netstat spelling. */
-  state: string;
-  /** How that state was established: observed, inferred or projected ('' if never seen). */
-  how: string;
-  packets: number;
-  /** Frame bytes, as tshark's conversation table counts them. */
-  bytes: number;
-  /** TCP payload bytes. */
-  payload: number;
-  /** When its TIME_WAIT ends (ISO time), if it is in TIME_WAIT. */
-  timeWaitEnds?: string;
-}
+/** One end of a finished connection, as `tcpstate pcap --json` writes it. */
+export type EndpointRecord = PcapEndpointDoc;
 
-export interface ConnectionRecord {
-  /** 1-based, in order of each connection's first packet. */
-  id: number;
-  family: 4 | 6;
-  orig: EndpointRecord;
-  resp: EndpointRecord;
-  /** No SYN was seen: which side opened the connection is a guess. */
-  originGuessed: boolean;
-  /** First packet: ISO time and seconds since the capture's first packet. */
-  start: string;
-  relStart: number;
-  /** Last packet minus first packet, seconds. */
-  duration: number;
-  firstFrame: number;
-  connState: string;
-  history: string;
-  anomalies: string[];
+/** A finished connection: the document's, with the timeline's steps not yet written as JSON. */
+export interface ConnectionRecord extends Omit<PcapConnectionDoc, 'timeline'> {
   timeline?: Step[];
 }
 

@@ -28,6 +28,7 @@ import { FlowHash, segHash } from './flow-hash.js';
 import { FlowRecords } from './flow-record.js';
 import { Undecoded } from './undecoded.js';
 import { ZeekTracker } from './zeek.js';
+import type { PcapFrameCounts } from '../model/documents.js';
 
 /**
  * Slots reserved up front. Typed arrays are zero pages until written, so this costs address
@@ -58,20 +59,8 @@ const F_QUEUED = 8;
  * the capture holds other traffic) and unknownLink, headerCut, malformed, fragments (frames
  * that could not be read: see {@link Undecoded}).
  */
-export interface CaptureCounts {
-  frames: number;
-  tcp: number;
-  notIp: number;
-  notTcp: number;
-  unknownLink: number;
-  /** IP or TCP header cut by the snap length. */
-  headerCut: number;
-  /** IP or TCP header fields that contradict each other. */
-  malformed: number;
-  /** IP fragments of TCP segments. */
-  fragments: number;
-  connections: number;
-}
+/** What the frames of a capture were (the document's `frames`). */
+export type CaptureCounts = PcapFrameCounts;
 
 export type { ConnectionRecord, EndpointRecord } from './connection-record.js';
 

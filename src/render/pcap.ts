@@ -21,6 +21,7 @@ import { total } from '../model/count.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as PCAP, type PcapMessages } from '../i18n/pcap.js';
 import { displayWidth } from './wrap.js';
+import { type PcapConnectionDoc, type PcapDocument, type PcapStepDoc, SCHEMAS } from '../model/documents.js';
 
 /** Rows buffered to size the text columns before streaming. */
 const SIZING_ROWS = 256;
@@ -74,7 +75,7 @@ export function slotCells(ft: FlowTable, slot: number): string[] {
 }
 
 /** A step as JSON: state names instead of codes, time relative to the connection's start. */
-export function stepJson(s: Step, _r: ConnectionRecord, startSec: number, startNsec: number): object {
+export function stepJson(s: Step, _r: ConnectionRecord, startSec: number, startNsec: number): PcapStepDoc {
   return {
     t: Math.round((s.sec - startSec + (s.nsec - startNsec) / 1e9) * 1e6) / 1e6,
     frame: s.frame,
@@ -280,7 +281,7 @@ export class PcapJsonWriter implements PcapWriter {
     private readonly out: (s: string) => void,
     file: string,
   ) {
-    this.write(`{\n  "schema": "tcpstate.pcap/1",\n  "file": ${JSON.stringify(file)},\n  "connections": [`);
+    this.write(`{\n  "schema": ${JSON.stringify(SCHEMAS.pcap)},\n  "file": ${JSON.stringify(file)},\n  "connections": [`);
   }
 
   private write(s: string): void {
@@ -296,7 +297,7 @@ export class PcapJsonWriter implements PcapWriter {
   add(r: ConnectionRecord | null): void {
     this.connections++;
     if (r === null) return;
-    let view: object = r;
+    let view: PcapConnectionDoc | ConnectionRecord = r;
     if (r.timeline) {
       const [ss, sn] = parseIso(r.start);
       view = { ...r, timeline: r.timeline.map((s) => stepJson(s, r, ss, sn)) };
@@ -307,7 +308,7 @@ export class PcapJsonWriter implements PcapWriter {
 
   end(states: StateCounts, meta: PcapMeta): void {
     this.write(`${this.first ? '' : '\n  '}],\n`);
-    const tail = {
+    const tail: Omit<PcapDocument, 'schema' | 'file' | 'connections'> = {
       format: meta.format,
       connectionCount: this.connections,
       states: countsObject(states),

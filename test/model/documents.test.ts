@@ -17,7 +17,7 @@ import type { Sample } from '../../src/engine/sampler.js';
 import type { SampleRow } from '../../src/history/sample-row.js';
 import { openStore } from '../../src/history/store.js';
 import { newCounts } from '../../src/model/count.js';
-import { type DoctorDocument, SCHEMAS } from '../../src/model/documents.js';
+import { type DoctorDocument, type PcapConnectionDoc, type PcapDocument, type PcapEndpointDoc, type PcapFrameCounts, type PcapStepDoc, SCHEMAS } from '../../src/model/documents.js';
 import { ALL_MASK, ESTABLISHED, LISTEN, PRINT_ORDER, stateName, TIME_WAIT } from '../../src/model/state.js';
 import { liveSnapshot, scanOptions } from '../../src/snapshot.js';
 import { runMain } from '../lib/cli.js';
@@ -136,4 +136,70 @@ test("doctor's document parses as its type: the same keys, the schema the model 
   assert.ok(doc.findings.length > 0);
   for (const f of doc.findings) assert.deepEqual(Object.keys(f).sort(), ['evidence', 'explanation', 'id', 'metrics', 'nextSteps', 'severity', 'socketCount', 'sockets', 'subject', 'title']);
   assert.deepEqual(Object.keys(doc.inputs).sort(), ['counters', 'listenBacklogKnown', 'processes', 'sysctls']);
+});
+
+/** Every key a type declares (true: always present), against one printed object. */
+function sameKeys(what: string, o: object, declared: Record<string, boolean>): void {
+  for (const k of Object.keys(o)) assert.ok(k in declared, `${what}: undeclared key ${k}`);
+  for (const [k, required] of Object.entries(declared)) if (required) assert.ok(k in o, `${what}: missing key ${k}`);
+}
+
+test("pcap's document parses as its type: the document, a connection, an end, a step and the frame counts", async () => {
+  const doc = (await json(['pcap', '--json', '--timeline', join(FIX, 'pcap', 'eth-us.pcap')])) as PcapDocument;
+  assert.equal(doc.schema, SCHEMAS.pcap);
+  const top: Record<keyof PcapDocument, boolean> = {
+    schema: true,
+    file: true,
+    connections: true,
+    format: true,
+    connectionCount: true,
+    states: true,
+    total: true,
+    anomalies: true,
+    frames: true,
+    warnings: true,
+  };
+  sameKeys('document', doc, top);
+  const conn: Record<keyof PcapConnectionDoc, boolean> = {
+    id: true,
+    family: true,
+    orig: true,
+    resp: true,
+    originGuessed: true,
+    start: true,
+    relStart: true,
+    duration: true,
+    firstFrame: true,
+    connState: true,
+    history: true,
+    anomalies: true,
+    timeline: false,
+  };
+  const end: Record<keyof PcapEndpointDoc, boolean> = { address: true, port: true, state: true, how: true, packets: true, bytes: true, payload: true, timeWaitEnds: false };
+  const step: Record<keyof PcapStepDoc, boolean> = { t: true, frame: true, endpoint: true, from: true, to: true, origin: false, how: true, event: true, row: true, why: true, segment: true };
+  assert.ok(doc.connections.length > 0);
+  let steps = 0;
+  for (const c of doc.connections) {
+    sameKeys(`connection ${c.id}`, c, conn);
+    sameKeys(`connection ${c.id} orig`, c.orig, end);
+    sameKeys(`connection ${c.id} resp`, c.resp, end);
+    for (const s of c.timeline ?? []) {
+      sameKeys(`connection ${c.id} step`, s, step);
+      steps++;
+    }
+  }
+  assert.ok(steps > 0, 'the timeline was written');
+  const frames: Record<keyof PcapFrameCounts, boolean> = {
+    frames: true,
+    tcp: true,
+    notIp: true,
+    notTcp: true,
+    unknownLink: true,
+    headerCut: true,
+    malformed: true,
+    fragments: true,
+    connections: true,
+  };
+  sameKeys('frames', doc.frames, frames);
+  assert.equal(doc.total, doc.connections.length * 2, 'two ends a connection, each counted once by state');
 });
