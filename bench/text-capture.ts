@@ -28,7 +28,7 @@ const RUNS = Number(process.argv[3] ?? 3);
 const REPO = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'text');
 const CLI = join(REPO, 'bin', 'tcpstate.js');
-const AWK = "/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}";
+const AWK = '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}';
 
 /** Write a capture of `rows` socket lines: the fixture's head, then its data lines with fresh ports. */
 function grow(file: string, isData: (l: string) => boolean, rows: number, out: string): number {
@@ -45,14 +45,22 @@ function grow(file: string, isData: (l: string) => boolean, rows: number, out: s
       if (n++ >= rows) break;
       buf += l.replace(/:(\d{5})(\s)/, `:${port}$2`) + '\n';
     }
-    if (buf.length > 1 << 20) { bytes += writeSync(fd, buf); buf = ''; }
+    if (buf.length > 1 << 20) {
+      bytes += writeSync(fd, buf);
+      buf = '';
+    }
   }
   bytes += writeSync(fd, buf);
   closeSync(fd);
   return bytes;
 }
 
-interface Timed { s: number; cpu: number; mb: number; out: string }
+interface Timed {
+  s: number;
+  cpu: number;
+  mb: number;
+  out: string;
+}
 
 /** One run under /usr/bin/time: elapsed and CPU (user + system) seconds, peak RSS, stdout. */
 function once(argv: string[], stdout?: string): Timed {
@@ -90,7 +98,7 @@ function readInProcess(path: string, byteLevel: boolean): { ms: number; rows: nu
   const r = new CaptureReader(path, { tables: false, byteLevel });
   const buf = Buffer.allocUnsafe(1 << 20);
   const fd = openSync(path, 'r');
-  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) r.push(buf.subarray(0, n));
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) r.push(buf.subarray(0, n));
   closeSync(fd);
   const rows = r.end().captures.reduce((a, c) => a + c.counts.reduce((x, y) => x + y, 0), 0);
   const u = process.cpuUsage(t);
@@ -101,7 +109,9 @@ if (!existsSync('/usr/bin/time')) throw new Error('needs GNU time as /usr/bin/ti
 const awk = ['mawk', 'awk'].find((a) => spawnSync('sh', ['-c', `command -v ${a}`]).status === 0)!;
 const dir = mkdtempSync(join(tmpdir(), 'tcpstate-bench-'));
 try {
-  console.log(`${ROWS} socket lines per capture; medians of ${RUNS} interleaved runs; node ${process.version}, ${awk} ${execFileSync('sh', ['-c', `${awk} -W version 2>&1 | head -1 || true`], { encoding: 'utf8' }).trim()}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
+  console.log(
+    `${ROWS} socket lines per capture; medians of ${RUNS} interleaved runs; node ${process.version}, ${awk} ${execFileSync('sh', ['-c', `${awk} -W version 2>&1 | head -1 || true`], { encoding: 'utf8' }).trim()}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`,
+  );
   // Per format: the capture, and the awk one-liner that counts it (the state's column).
   const formats: [string, string, (l: string) => boolean, string][] = [
     ['netstat -n', 'netstat-n.txt', (l) => /^tcp/.test(l), AWK],
@@ -113,7 +123,9 @@ try {
     const bytes = grow(file, isData, ROWS, path);
     const r = race({ tcpstate: { argv: [process.execPath, CLI, 'count', '--json', path] }, awk: { argv: [awk, prog, path] } });
     const total = (JSON.parse(r['tcpstate']!.out) as { total: number }).total;
-    const awkTotal = r['awk']!.out.trim().split('\n').reduce((n, l) => n + Number(l.split(' ')[1]), 0);
+    const awkTotal = r['awk']!.out.trim()
+      .split('\n')
+      .reduce((n, l) => n + Number(l.split(' ')[1]), 0);
     if (total !== awkTotal) throw new Error(`${name}: tcpstate counted ${total}, awk ${awkTotal}`);
     if (name === 'netstat -n') {
       const states = (JSON.parse(r['tcpstate']!.out) as { states: Record<string, number> }).states;
@@ -149,7 +161,9 @@ try {
         awk: { argv: [awk, '/^tcp/ {++S[FILENAME" "$NF]} END {for(a in S) print a, S[a]}', ...hostFiles] },
       });
       const hostsTotal = (JSON.parse(hr['tcpstate']!.out) as { total: { total: number } }).total.total;
-      const awkHosts = hr['awk']!.out.trim().split('\n').reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+      const awkHosts = hr['awk']!.out.trim()
+        .split('\n')
+        .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
       if (hostsTotal !== awkHosts) throw new Error(`count --hosts: tcpstate counted ${hostsTotal}, awk ${awkHosts}`);
       console.log(`count --hosts, 8 files of ${Math.ceil(ROWS / 8)} lines (same total as ${awk}):`);
       console.log(line('  tcpstate count --hosts', hr['tcpstate']!, hr['awk']));
@@ -181,7 +195,9 @@ try {
       if (z.ms < text.ms) text = z;
     }
     if (fast.rows !== text.rows) throw new Error(`${name}: ${fast.rows} rows at byte level, ${text.rows} as text`);
-    console.log(`${name.padEnd(14)} ${(b / 1e6).toFixed(1).padStart(6)} MB  ${fast.ms.toFixed(0).padStart(6)} ms / ${text.ms.toFixed(0).padStart(6)} ms  ${(fast.rows / fast.ms / 1000).toFixed(2)} / ${(text.rows / text.ms / 1000).toFixed(2)} M rows/s`);
+    console.log(
+      `${name.padEnd(14)} ${(b / 1e6).toFixed(1).padStart(6)} MB  ${fast.ms.toFixed(0).padStart(6)} ms / ${text.ms.toFixed(0).padStart(6)} ms  ${(fast.rows / fast.ms / 1000).toFixed(2)} / ${(text.rows / text.ms / 1000).toFixed(2)} M rows/s`,
+    );
     rmSync(p);
   }
 } finally {
