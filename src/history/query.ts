@@ -91,6 +91,19 @@ interface Bucket {
   lastId?: number;
 }
 
+/** A step's sample: the last counts, and min, max and mean over the bucket's samples. */
+function bucketSample(b: Bucket, states: readonly StateCode[]): HistorySample {
+  return {
+    time: new Date(b.t).toISOString(),
+    t: b.t,
+    states: mapOf(b.last, states),
+    n: b.n,
+    min: mapOf(b.mn, states),
+    max: mapOf(b.mx, states),
+    mean: mapOf(b.sum, states, (v) => Math.round((v / b.n) * 100) / 100),
+  };
+}
+
 function bucket(t: number): Bucket {
   return { t, n: 0, mn: new Float64Array(16).fill(Infinity), mx: new Float64Array(16).fill(-Infinity), sum: new Float64Array(16), last: new Float64Array(16) };
 }
@@ -126,15 +139,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
     let b: Bucket | undefined;
     const flush = (): void => {
       if (!b || b.n === 0) return;
-      samples.push({
-        time: iso(b.t),
-        t: b.t,
-        states: mapOf(b.last, states),
-        n: b.n,
-        min: mapOf(b.mn, states),
-        max: mapOf(b.mx, states),
-        mean: mapOf(b.sum, states, (v) => Math.round((v / b!.n) * 100) / 100),
-      });
+      samples.push(bucketSample(b, states));
       if (q.by) ids.push(b.lastId!);
     };
     for (const r of stmt.iterate(netns, q.since, q.until) as IterableIterator<unknown[]>) {
@@ -166,16 +171,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
     let b: Bucket | undefined;
     let prevT: number | undefined;
     const flush = (): void => {
-      if (b && b.n > 0)
-        samples.push({
-          time: iso(b.t),
-          t: b.t,
-          states: mapOf(b.last, states),
-          n: b.n,
-          min: mapOf(b.mn, states),
-          max: mapOf(b.mx, states),
-          mean: mapOf(b.sum, states, (v) => Math.round((v / b!.n) * 100) / 100),
-        });
+      if (b && b.n > 0) samples.push(bucketSample(b, states));
     };
     const mn = new Float64Array(16),
       mx = new Float64Array(16),
