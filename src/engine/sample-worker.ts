@@ -144,6 +144,13 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
     processes = { scanned: p.scanned, hidden: p.hidden };
     notices.push(...p.notices);
   }
+  // What the sample knows beside the table, for the doctor's rules and for the answer alike.
+  const known = {
+    ...(files.counters ? { counters: files.counters } : {}),
+    ...(files.sysctls ? { sysctls: files.sysctls } : {}),
+    ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
+    ...(processes ? { processes } : {}),
+  };
   let report: WireSample['report'];
   if (r.findings) {
     // The rules run here, off the serving thread; the table is copied for the next sample's
@@ -158,10 +165,7 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
       atMs,
       scanMs,
       totalMs: performance.now() - t0,
-      ...(files.counters ? { counters: files.counters } : {}),
-      ...(files.sysctls ? { sysctls: files.sysctls } : {}),
-      ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
-      ...(processes ? { processes } : {}),
+      ...known,
     };
     report = doctorReport(now, previous.get(key), r.netns === undefined ? 'this host' : `network namespace ${r.netns}`).report;
     const copy = snap.table.select(() => true);
@@ -189,10 +193,7 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
       totalMs: performance.now() - t0,
       ...(report ? { report } : {}),
       ...(summary ? { summary } : {}),
-      ...(files.counters ? { counters: files.counters } : {}),
-      ...(files.sysctls ? { sysctls: files.sysctls } : {}),
-      ...(files.sysctlsUnavailable ? { sysctlsUnavailable: files.sysctlsUnavailable } : {}),
-      ...(processes ? { processes } : {}),
+      ...known,
     },
     transfer,
   };
