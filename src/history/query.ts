@@ -1,5 +1,5 @@
 /**
- * Questions asked of a history file, answered as typed `tcpstate.history/1` documents:
+ * Questions asked of a history file, answered as typed `tcpstate.history/2` documents:
  * samples (raw, or in steps from the raw samples or the minute and hour rollups) with
  * every selected state's count, min/max/mean/last per step, groups per kind, gaps where
  * recording stopped; the counts at one moment.
@@ -210,7 +210,7 @@ export function queryHistory(db: Database, file: string, q: HistoryQuery, env?: 
     until: iso(q.until),
     step: q.stepMs === undefined ? null : q.stepMs / 1000,
     tier,
-    states: states.map(stateName),
+    shown: states.map(stateName),
     ...(q.by ? { by: q.by } : {}),
     samples,
     gaps,

@@ -43,8 +43,8 @@ export function renderHistoryText(doc: HistoryDoc, m: ReturnType<typeof messages
   let out =
     m.header({ db: doc.file, from: localTime(first.t), to: localTime(last.t), n, step: doc.step === null ? '' : formatDuration(doc.step * 1000), tier: doc.tier, netns: doc.netns ?? '' }) + '\n';
   if (doc.by) return out + renderGroupsText(doc, m);
-  const used = doc.states.filter((s) => doc.samples.some((x) => (x.max ?? x.states)[s]! > 0));
-  const unused = doc.states.filter((s) => !used.includes(s));
+  const used = doc.shown.filter((s) => doc.samples.some((x) => (x.max ?? x.states)[s]! > 0));
+  const unused = doc.shown.filter((s) => !used.includes(s));
   const peak = (i: number, s: string): number => (doc.samples[i]!.max ?? doc.samples[i]!.states)[s]!;
   const rows = used.map((s) => {
     const vals = doc.samples.map((x) => x.states[s]!);
@@ -108,11 +108,11 @@ function renderGroupsText(doc: HistoryDoc, m: ReturnType<typeof messages>): stri
 export function renderHistoryCsv(doc: HistoryDoc): string {
   const lines: string[] = [];
   if (doc.by) {
-    lines.push(['time', doc.by, ...doc.states, 'total'].join(','));
-    for (const s of doc.samples) for (const g of s.groups ?? []) lines.push([s.time, csvField(g.key), ...doc.states.map((x) => String(g.states[x])), String(g.total)].join(','));
+    lines.push(['time', doc.by, ...doc.shown, 'total'].join(','));
+    for (const s of doc.samples) for (const g of s.groups ?? []) lines.push([s.time, csvField(g.key), ...doc.shown.map((x) => String(g.states[x])), String(g.total)].join(','));
   } else {
-    lines.push(['time', ...doc.states].join(','));
-    for (const s of doc.samples) lines.push([s.time, ...doc.states.map((x) => String(s.states[x]))].join(','));
+    lines.push(['time', ...doc.shown].join(','));
+    for (const s of doc.samples) lines.push([s.time, ...doc.shown.map((x) => String(s.states[x]))].join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
  * The JSON documents tcpstate prints, serves and reads back, one typed, versioned definition
  * each (docs/json.md describes them for readers): `tcpstate.count/1`, `tcpstate.ls/1`,
  * `tcpstate.diff/2`, `tcpstate.fleet/1`, `tcpstate.doctor/1`, `tcpstate.watch/1`,
- * `tcpstate.history/1`, `tcpstate.lifetime/1`, `tcpstate.trace-count/1`,
+ * `tcpstate.history/2`, `tcpstate.lifetime/1`, `tcpstate.trace-count/1`,
  * `tcpstate.fleet-ports/1`, `tcpstate.web-fleet/1`, `tcpstate.web-history/1`, `tcpstate.pcap/1`.
  * The renderers build them (pcap's streamed in pieces, each piece typed), the JSON capture reader
  * and the fleet's agent client recognise them by {@link SCHEMAS}, serve adds {@link SampleMeta}.
@@ -21,7 +21,7 @@ export const SCHEMAS = {
   fleet: 'tcpstate.fleet/1',
   doctor: 'tcpstate.doctor/1',
   watch: 'tcpstate.watch/1',
-  history: 'tcpstate.history/1',
+  history: 'tcpstate.history/2',
   lifetime: 'tcpstate.lifetime/1',
   traceCount: 'tcpstate.trace-count/1',
   fleetPorts: 'tcpstate.fleet-ports/1',
@@ -251,7 +251,7 @@ export interface HistorySample {
   findings?: { rule: string; severity: string; title: string }[];
 }
 
-/** `tcpstate.history/1` (schema in docs/json.md). */
+/** `tcpstate.history/2` (schema in docs/json.md). */
 export interface HistoryDoc {
   schema: typeof SCHEMAS.history;
   file: string;
@@ -262,7 +262,8 @@ export interface HistoryDoc {
   step: number | null;
   /** Which rows answered: raw samples or rollups. */
   tier: Tier;
-  states: string[];
+  /** The states each entry holds, in order (every state unless some were asked for). */
+  shown: string[];
   by?: GroupKind;
   samples: HistorySample[];
   /** Stretches with no sample where one was due (the recorder was stopped). */

@@ -48,7 +48,7 @@ export function webHistory(db: Database, file: string, o: { range: RangeName; ne
   const doc = queryHistory(db, file, { since, until: o.now, ...(r.stepMs === undefined ? {} : { stepMs: r.stepMs }), netns: o.netns, ...(o.by ? { by: o.by } : {}) });
   const out: WebHistory = { ...empty, gaps: doc.gaps };
   out.t = doc.samples.map((s) => s.t / 1000);
-  for (const name of doc.states) out.states[name] = doc.samples.map((s) => s.states[name] ?? 0);
+  for (const name of doc.shown) out.states[name] = doc.samples.map((s) => s.states[name] ?? 0);
   // Counters: increases summed into the sample (raw) or the step they fall in.
   const index = new Map<number, number>(doc.samples.map((s, i) => [s.t, i]));
   const rows = db

@@ -72,11 +72,11 @@ describe('rollups and retention', () => {
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as {
       tier: string;
-      states: string[];
+      shown: string[];
       samples: { t: number; n: number; states: Record<string, number>; min: Record<string, number>; max: Record<string, number>; mean: Record<string, number> }[];
     };
     assert.equal(doc.tier, 'hour');
-    assert.deepEqual(doc.states, ['ESTABLISHED', 'TIME_WAIT']);
+    assert.deepEqual(doc.shown, ['ESTABLISHED', 'TIME_WAIT']);
     assert.equal(doc.samples.length, 72);
     for (const s of doc.samples) {
       const inside = rows.filter((x) => x.t >= s.t && x.t < s.t + HOUR);

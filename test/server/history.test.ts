@@ -43,7 +43,7 @@ describe('serve records history', () => {
     const r = runCli(['history', '--db', db, '--json', '--netns', ns!.name]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { schema: string; samples: { states: Record<string, number> }[] };
-    assert.equal(doc.schema, 'tcpstate.history/1');
+    assert.equal(doc.schema, 'tcpstate.history/2');
     assert.ok(doc.samples.length >= 3, `${doc.samples.length} samples`);
     const ss = ns!.run('ss', ['-tanH']).trim().split('\n');
     const listen = ss.filter((l) => l.startsWith('LISTEN')).length;

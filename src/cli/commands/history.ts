@@ -1,6 +1,6 @@
 /**
  * `tcpstate history`: what `tcpstate record` kept, between two moments: a sparkline and
- * a time table per state, `--by` groups, JSON (`tcpstate.history/1`), CSV, the counts at
+ * a time table per state, `--by` groups, JSON (`tcpstate.history/2`), CSV, the counts at
  * one moment (`--at`, in count's layout) or OpenMetrics for promtool.
  * @module
  */
@@ -35,7 +35,7 @@ the minute and hour rollups.
   --transitions        the state changes (FROM->TO) counted per sample or step,
                        as a time table (record counts them where BPF runs)
   --at TIME            the counts at one moment, as "tcpstate count" prints them
-  --json               tcpstate.history/1 (with --at: tcpstate.count/1)
+  --json               tcpstate.history/2 (with --at: tcpstate.count/1)
   --csv                a row per sample (or step); with --by, per sample and group
   --export openmetrics OpenMetrics with timestamps, for
                        promtool tsdb create-blocks-from openmetrics FILE DIR
