@@ -10,7 +10,7 @@ import { plainNetnsName } from '../../doctor/netns-steps.js';
 import { LABELS } from '../../fsm/explain-data.js';
 import { langFromEnv } from '../../lang.js';
 import { renderAll, renderColumns, renderState, renderSummary } from '../../render/explain.js';
-import { oneOf, parse, str } from '../args.js';
+import { parse, str } from '../args.js';
 import type { Command } from '../io.js';
 import { COUNT_OPTIONS, countHelp, readStateCounts } from '../state-counts.js';
 import { pick } from '../../i18n/catalogue.js';
@@ -24,14 +24,13 @@ export const explain: Command = {
       {
         all: { type: 'boolean' },
         columns: { type: 'boolean' },
-        lang: { type: 'string' },
         'no-count': { type: 'boolean' },
         ...COUNT_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
       io.argOffset,
     );
-    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    const lang = langFromEnv(io.env);
     if (values['help']) {
       io.out(pick(HELP_TEXTS, lang).explain(countHelp(lang)));
       return 0;

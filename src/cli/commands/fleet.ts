@@ -35,18 +35,17 @@ export const fleet: Command = {
         json: { type: 'boolean' },
         csv: { type: 'boolean' },
         format: { type: 'string' },
-        lang: { type: 'string' },
         ...HTTP_OPTIONS,
       },
       io.argOffset,
     );
     if (values['help']) {
-      const help = pick(HELP_TEXTS, values['lang'] === undefined ? langFromEnv(io.env) : oneOf(values['lang'], '--lang', ['en', 'zh'] as const, 'en'));
+      const help = pick(HELP_TEXTS, langFromEnv(io.env));
       io.out(help.fleet(help.http));
       return 0;
     }
     const { messages } = await import('../../i18n/fleet.js');
-    const msg = messages(io.env, values['lang'] === undefined ? undefined : oneOf(values['lang'], '--lang', ['en', 'zh'] as const, 'en'));
+    const msg = messages(io.env);
     if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', o('fleetArgument', positionals[0]!), { field: positionals[0] });
     const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];
     if (promText === undefined) throw new TcpstateError('ERR_USAGE', o('fleetPrometheus'), { field: '--prometheus' });

@@ -12,7 +12,7 @@ import { SocketTable } from '../../model/table.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as PCAP } from '../../i18n/pcap.js';
 import { langFromEnv } from '../../lang.js';
-import { oneOf, parse } from '../args.js';
+import { parse } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { warning } from '../../model/warnings.js';
@@ -28,13 +28,12 @@ export const pcap: Command = {
         'no-header': { type: 'boolean', short: 'H' },
         ipv4: { type: 'boolean', short: '4' },
         ipv6: { type: 'boolean', short: '6' },
-        lang: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       io.argOffset,
       true,
     );
-    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    const lang = langFromEnv(io.env);
     const m = pick(PCAP, lang);
     if (values['help']) {
       io.out(m.help);

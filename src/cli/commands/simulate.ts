@@ -63,12 +63,11 @@ export const simulate: Command = {
         profile: { type: 'string' },
         rows: { type: 'boolean' },
         json: { type: 'boolean' },
-        lang: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       io.argOffset,
     );
-    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    const lang = langFromEnv(io.env);
     const m = pick(SIMULATE, lang);
     if (values['help']) {
       io.out(m.help(eventList()));

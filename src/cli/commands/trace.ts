@@ -17,7 +17,7 @@ import type { Transition } from '../../trace/tracker.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as TRACE } from '../../i18n/trace.js';
 import { langFromEnv } from '../../lang.js';
-import { oneOf, parse, str } from '../args.js';
+import { parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command } from '../io.js';
 
@@ -49,13 +49,12 @@ export const trace: Command = {
         interval: { type: 'string' },
         ipv4: { type: 'boolean', short: '4' },
         ipv6: { type: 'boolean', short: '6' },
-        lang: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       io.argOffset,
       true,
     );
-    const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+    const lang = langFromEnv(io.env);
     const m = pick(TRACE, lang);
     if (values['help']) {
       io.out(m.help);
