@@ -12,9 +12,9 @@ import { ALL_MASK, maskOf, LISTEN } from '../model/state.js';
 import { SocketTable, type Owner } from '../model/table.js';
 import { readComm } from '../sources/processes.js';
 import type { ReadConfig } from '../sources/config.js';
-import type { OwnerSource as Owners } from '../sources/owners.js';
+import type { OwnerSource } from '../sources/owners.js';
 import { netlinkSource } from '../sources/netlink-source.js';
-import type { OwnerSource } from './tracker.js';
+import type { TraceOwners } from './tracker.js';
 
 /** The least time between two walks of every open file. */
 export const REWALK_MS = 50;
@@ -25,7 +25,7 @@ export const REWALK_MS = 50;
  */
 export const REWALK_FACTOR = 10;
 
-export class KernelOwners implements OwnerSource {
+export class KernelOwners implements TraceOwners {
   private pidOf = new Map<number, number>();
   private comms = new Map<number, string>();
   private listeners = new Map<string, Owner | undefined>();
@@ -38,7 +38,7 @@ export class KernelOwners implements OwnerSource {
   private readonly procRoot = '/proc';
 
   constructor(
-    private readonly source: Owners,
+    private readonly source: OwnerSource,
     private readonly config: ReadConfig,
   ) {
     this.walk();

@@ -1,6 +1,6 @@
 /**
  * Kernel events ({@link TraceEvent}) into transitions: each socket's time in its old state
- * and its owner. Pure over the events and an {@link OwnerSource}; reading the kernel is
+ * and its owner. Pure over the events and an {@link TraceOwners}; reading the kernel is
  * src/trace/session.ts.
  *
  * The owner is the process holding the socket's file (its inode, joined with the BPF owner
@@ -54,7 +54,7 @@ export interface Transition extends Endpoints {
 }
 
 /** Where owners come from (src/trace/owners.ts reads them from the kernel). */
-export interface OwnerSource {
+export interface TraceOwners {
   /** The process holding the socket with this inode, if any still does. */
   byInode(inode: number): Owner | undefined;
   /** The owner of the listener on `lport` in namespace `netns`, if known. */
@@ -128,7 +128,7 @@ export class Tracker {
 
   /** @param followTimewait mark FIN_WAIT2/CLOSING -> CLOSE for {@link TimewaitFollower} (no timewait hooks in the kernel). */
   constructor(
-    private owners: OwnerSource,
+    private owners: TraceOwners,
     private followTimewait = false,
   ) {}
 

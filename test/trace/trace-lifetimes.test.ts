@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { KIND_STATE, KIND_TW_ENTER, type TraceEvent } from '../../src/trace/events.js';
-import { dataBytes, Tracker, type OwnerSource, type Transition } from '../../src/trace/tracker.js';
+import { dataBytes, Tracker, type TraceOwners, type Transition } from '../../src/trace/tracker.js';
 import type { LifetimeJson } from '../../src/model/documents.js';
 import { historyOf, LifetimeCollector, lifetimeJson } from '../../src/trace/lifetimes.js';
 import { lifetimeMatcher } from '../../src/trace/match.js';
@@ -41,7 +41,7 @@ function ev(f: Partial<TraceEvent> & { from: number; to: number }): TraceEvent {
   };
 }
 
-const owners: OwnerSource = { byInode: () => ({ pid: 7, program: 'curl' }), listener: () => undefined, noteListener: () => undefined };
+const owners: TraceOwners = { byInode: () => ({ pid: 7, program: 'curl' }), listener: () => undefined, noteListener: () => undefined };
 
 test("data bytes: the SYN of a connect()ed socket, our acknowledged FIN and the peer's FIN are taken off the kernel's counters", () => {
   // a connect()ed socket, ESTABLISHED -> FIN_WAIT1: bytes_acked counts the SYN

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KIND_STATE, KIND_TW_ENTER, KIND_TW_KILL, KIND_TW_SCHED, parseTraceEvents, TRACE_EVENT_BYTES, type TraceEvent } from '../../src/trace/events.js';
-import { Tracker, type OwnerSource, type Transition } from '../../src/trace/tracker.js';
+import { Tracker, type TraceOwners, type Transition } from '../../src/trace/tracker.js';
 import { TimewaitFollower, type TwRow } from '../../src/trace/timewait.js';
 import { transitionMatcher } from '../../src/trace/match.js';
 import { transitionJson } from '../../src/trace/render.js';
@@ -60,7 +60,7 @@ function ev(f: Parameters<typeof record>[0]): TraceEvent {
   return parseTraceEvents(record(f))[0]!;
 }
 
-class Owners implements OwnerSource {
+class Owners implements TraceOwners {
   inodes = new Map<number, Owner>();
   listeners = new Map<string, Owner | undefined>();
   byInode(i: number): Owner | undefined {
