@@ -77,6 +77,16 @@ test('the snapshot differ: the first snapshot is the baseline; changes, arrivals
   assert.equal(CLOSE, four[0]!.to);
 });
 
+/** Polls `f` every 50 ms until it gives a value; fails after 20 s naming `what`. */
+async function until<T>(f: () => T | undefined, what: string): Promise<T> {
+  for (let k = 0; k < 400; k++) {
+    const v = f();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`trace --poll: no ${what} in 20 s`);
+}
+
 describe('trace --poll in a namespace', () => {
   let ns: Netns | undefined;
   before(() => {
@@ -97,28 +107,38 @@ describe('trace --poll in a namespace', () => {
       err += d.toString();
     });
     try {
-      await new Promise((r) => setTimeout(r, 800)); // the baseline
+      await new Promise((r) => setTimeout(r, 1500)); // the baseline
       const py = ns!.spawn('python3', [
         '-c',
         `
 import socket, time, os, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', ${port})); s.listen()
+r, w = os.pipe()
 pid = os.fork()
 if pid == 0:
-    c = socket.create_connection(('127.0.0.1', ${port})); time.sleep(0.8); c.close(); time.sleep(1.5); os._exit(0)
+    c = socket.create_connection(('127.0.0.1', ${port})); os.read(r, 1); c.close(); time.sleep(1.5); os._exit(0)
 a, _ = s.accept()
 print(os.getpid(), pid, a.getpeername()[1], flush=True)
-time.sleep(1.6); a.close(); time.sleep(0.8); os.waitpid(pid, 0)
+sys.stdin.readline(); os.write(w, b'x')
+sys.stdin.readline(); a.close(); time.sleep(0.8); os.waitpid(pid, 0)
 `,
       ]);
       let first = '';
       py.stdout!.on('data', (d: Buffer) => {
         first += d.toString();
       });
-      const code = await new Promise<number>((r) => py.once('close', (c) => r(c ?? -1)));
-      assert.equal(code, 0);
-      const [server, client, cport] = first.trim().split(' ').map(Number);
-      await new Promise((r) => setTimeout(r, 500));
+      const closed = new Promise<number>((r) => py.once('close', (c) => r(c ?? -1)));
+      const [server, client, cport] = (await until(() => (first.includes('\n') ? first : undefined), 'the connection')).trim().split(' ').map(Number);
+      // Each close waits until a snapshot has shown the state before it: on a loaded machine
+      // snapshots come late, and a change made and undone between two is not seen (by design).
+      const seen = (to: string) =>
+        until(() => out.split('\n').some((l) => l.includes(`"port":${port}},"remote":{"address":"127.0.0.1","port":${cport}}`) && l.includes(`"to":"${to}"`)) || undefined, to);
+      await seen('ESTABLISHED');
+      py.stdin!.write('\n'); // the client closes
+      await seen('CLOSE_WAIT');
+      py.stdin!.write('\n'); // the server closes
+      assert.equal(await closed, 0);
+      await seen('CLOSE');
       tr.kill('SIGINT');
       assert.equal(await new Promise<number>((r) => tr.once('close', (c) => r(c ?? -1))), 0, err);
       const lines = out
