@@ -21,7 +21,7 @@ import { doctorJson, renderDoctor } from '../../render/doctor.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR_TEXTS } from '../../i18n/doctor.js';
 import { langFromEnv } from '../../lang.js';
-import { oneOf, parse, str } from '../args.js';
+import { parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import { colourArgv, colourFor } from '../colour-option.js';
 import { paint, severitySgr } from '../../render/colour.js';
@@ -41,7 +41,6 @@ const OPTIONS = {
   'proc-root': { type: 'string' },
   netns: { type: 'string', short: 'N' },
   source: { type: 'string' },
-  lang: { type: 'string' },
   color: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -110,7 +109,7 @@ function inNamespace(name: string, argv: readonly string[], io: Io): number {
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values } = parse(colourArgv(args), OPTIONS, io.argOffset);
-  const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
+  const lang = langFromEnv(io.env);
   if (values['help']) {
     io.out(pick(DOCTOR_TEXTS, lang).help(Object.keys(RULES).join(', ')));
     return 0;
