@@ -64,6 +64,8 @@ const EN = {
   fleetPrometheus: 'fleet needs --prometheus URL (or TCPSTATE_PROMETHEUS)',
   fleetRecorded: '--recorded reads host:tcpstate_sockets:sum, which keeps the labels host and role: use --host-label host [--group-label role]',
   fleetGroupBy: '--group does not combine with --by; use --group-label',
+  groupSpec: (text: string) => `bad --group "${text}": expected NAME=PATTERN[,PATTERN...], e.g. --group lvs='LVS*,lvs_*'`,
+  groupPattern: (pattern: string, set: string) => `bad --group pattern "${pattern}": [${set}] is not a set of characters`,
   netnsAll: '--netns and --all-netns do not combine',
   maxRequests: '--web.max-requests takes a number above 0',
   // explain, simulate, diagram, completion
@@ -76,6 +78,10 @@ const EN = {
   countsStates: '--counts applies to --figure states only',
   dotStates: (figure: string) => `--format dot draws the states figure only; for "${figure}" use svg, mermaid or text`,
   outputFormat: (file: string, named: string, format: string) => `-o ${file} names ${named} but --format is ${format}`,
+  imageFormat: (file: string, ext: string, dotType: string) =>
+    `-o ${file}: tcpstate draws svg, dot, mermaid and text, not ${ext}; for ${ext}: tcpstate diagram --format dot | dot -T${dotType} -o ${file}`,
+  unknownFigure: (figure: string, figures: string, scenarios: string) => `unknown --figure "${figure}"; figures: states, ${figures}, or a scenario (${scenarios})`,
+  cannotWrite: (why: string) => `cannot write: ${why}`,
   oneShell: (shells: string) => `completion takes one shell: ${shells}`,
   oneShellGot: (shells: string, words: string) => `completion takes one shell: ${shells}; got "${words}"`,
   // Where the live table is read from (every live command)
@@ -140,6 +146,8 @@ const ZH: typeof EN = {
   fleetPrometheus: 'fleet 需要 --prometheus URL（或环境变量 TCPSTATE_PROMETHEUS）',
   fleetRecorded: '--recorded 读的是 host:tcpstate_sockets:sum，它只保留 host 和 role 两个标签：请用 --host-label host [--group-label role]',
   fleetGroupBy: '--group 不能和 --by 同时用；请用 --group-label',
+  groupSpec: (text) => `--group "${text}" 不对：应为 NAME=PATTERN[,PATTERN...]，例如 --group lvs='LVS*,lvs_*'`,
+  groupPattern: (pattern, set) => `--group 的模式 "${pattern}" 不对：[${set}] 不是合法的字符集合`,
   netnsAll: '--netns 和 --all-netns 不能同时用',
   maxRequests: '--web.max-requests 必须是大于 0 的数',
   oneState: (words) => `一次只能说明一个状态，却给了 "${words}"`,
@@ -151,6 +159,9 @@ const ZH: typeof EN = {
   countsStates: '--counts 只用于 --figure states',
   dotStates: (figure) => `--format dot 只能画状态图；"${figure}" 请用 svg、mermaid 或 text`,
   outputFormat: (file, named, format) => `-o ${file} 表示 ${named}，但 --format 是 ${format}`,
+  imageFormat: (file, ext, dotType) => `-o ${file}：tcpstate 只画 svg、dot、mermaid 和 text，不画 ${ext}；要得到 ${ext}：tcpstate diagram --format dot | dot -T${dotType} -o ${file}`,
+  unknownFigure: (figure, figures, scenarios) => `未知的 --figure "${figure}"；可用的图：states, ${figures}，或一个场景（${scenarios}）`,
+  cannotWrite: (why) => `无法写入：${why}`,
   oneShell: (shells) => `completion 只接受一个 shell：${shells}`,
   oneShellGot: (shells, words) => `completion 只接受一个 shell：${shells}；却给了 "${words}"`,
   netnsMissing: (path, code) => `找不到网络命名空间 ${path}（${code}）；用 "ip netns list" 列出已有的`,

@@ -128,10 +128,10 @@ async function countFromCaptures(io: Io, values: Record<string, unknown>, inputs
 
 /** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
 async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[], o: { format: Format; byText: string | undefined; fleet: boolean }): Promise<number> {
-  const { messages } = await import('../../i18n/fleet.js');
+  const { messages, say } = await import('../../i18n/fleet.js');
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
-  if (other !== undefined) throw new TcpstateError('ERR_USAGE', `${msg.hostsUrlMixed} ("${other}")`, { field: other });
+  if (other !== undefined) throw new TcpstateError('ERR_USAGE', say('hostsUrlMixedAt', say('hostsUrlMixed'), other), { field: other });
   if (!o.fleet) throw new TcpstateError('ERR_USAGE', opt('agentsNeedHosts'), { field: '--hosts' });
   if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', opt('byAndHosts'), { field: '--by' });
   if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', opt('awkWithHosts'), { field: '--format' });
