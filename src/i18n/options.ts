@@ -32,6 +32,7 @@ const EN = {
   noProcesses: (many: boolean, by: string) => `${by} process: ${many ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`,
   agentsNeedHosts: 'agent URLs are read with --hosts: tcpstate count --hosts http://HOST:PORT ...',
   agentsSelect: (option: string) => `${option} selects sockets; agents answer with all their TCP sockets`,
+  hostsSummed: (n: number, names: string) => `${n} hosts summed (${names}); --hosts gives a row per host`,
   // ls
   inputFormatLs: '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...',
   sortProcess: (sort: string, add: string) => `${sort} needs the owners: add ${add}`,
@@ -119,6 +120,7 @@ const ZH: typeof EN = {
   noProcesses: (many, by) => `${by} process：${many ? '这些抓取' : '这份抓取'}里没有进程信息（netstat -p 或 ss -p 才会输出）；每个套接字都会是 "-"`,
   agentsNeedHosts: 'agent 的 URL 要配合 --hosts 读：tcpstate count --hosts http://HOST:PORT ...',
   agentsSelect: (option) => `${option} 用来挑选套接字；agent 返回的是它全部的 TCP 套接字`,
+  hostsSummed: (n, names) => `已把 ${n} 台主机的套接字加在一起（${names}）；--hosts 可按主机每台一行`,
   inputFormatLs: '--input-format 只用于抓取的文件：tcpstate ls --input-format NAME FILE...',
   sortProcess: (sort, add) => `${sort} 需要知道套接字属于哪个进程：请加 ${add}`,
   lsSummary: (host, format) => `${host} 是按状态的汇总（${format}），不是套接字列表；请用 tcpstate count`,

@@ -3,10 +3,11 @@
  * `serve --web.config.file` (exporter-toolkit's format), a bad `doctor --config` threshold
  * file (strict JSON: each way it can be wrong) and `--only`, a bad `simulate --events`
  * (words, links, ends, events, the state machine's refusals), `diagram`'s output and figure,
- * `count --hosts` and `--group`, and `history --counters`, through the CLI in English and
- * Chinese as golden files (test/golden/i18n/errors-a-*.txt), the exit status the same in
- * both; and the library's own errors (events, the history store, the recorder) as data
- * rendered in both. UPDATE_GOLDEN=1 rewrites the goldens.
+ * `count --hosts` and `--group` (and count's note when it sums several hosts), and
+ * `history --counters`, through the CLI in English and Chinese as golden files
+ * (test/golden/i18n/errors-a-*.txt), the exit status the same in both; and the library's
+ * own errors (events, the history store, the recorder) as data rendered in both.
+ * UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -127,6 +128,13 @@ test('part A errors in English and Chinese: goldens, the same exit status in bot
     en += `$ tcpstate ${shown}\n[exit ${e.code}]\n${e.stderr}\n`;
     zh += `$ tcpstate --lang zh ${shown}\n[exit ${z.code}]\n${z.stderr}\n`;
   }
+  // A note, not an error: several hosts' captures summed into one table.
+  const seed = 'test/fixtures/seed/section1.txt';
+  const [noteEn, noteZh] = [run(['count', seed]), run(['--lang', 'zh', 'count', seed])];
+  assert.equal(noteEn.code, 0, noteEn.stderr);
+  assert.equal(noteZh.code, 0, noteZh.stderr);
+  en += `$ tcpstate count test/fixtures/seed/section1.txt\n[exit 0]\n${noteEn.stderr}\n`;
+  zh += `$ tcpstate --lang zh count test/fixtures/seed/section1.txt\n[exit 0]\n${noteZh.stderr}\n`;
   en += library('en');
   zh += library('zh');
   assertGolden('i18n/errors-a-en.txt', en);

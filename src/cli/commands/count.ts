@@ -15,7 +15,7 @@ import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPosit
 import type { Command, Io } from '../io.js';
 import { FLAG_NAMES } from '../option-names.js';
 import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
-import { pick } from '../../i18n/catalogue.js';
+import { pick, render } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
@@ -121,7 +121,8 @@ async function countFromCaptures(io: Io, values: Record<string, unknown>, inputs
   }
   const c = countCaptures(tally, picked, inputs, FLAG_NAMES);
   const hosts = c.hosts;
-  if (hosts.length > 1) io.err(`tcpstate: ${hosts.length} hosts summed (${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? ', ...' : ''}); --hosts gives a row per host\n`);
+  const names = `${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? ', ...' : ''}`;
+  if (hosts.length > 1) io.err(`tcpstate: ${render(opt('hostsSummed', hosts.length, names), langFromEnv(io.env))}\n`);
   printCount(io, values, o.format, c.report, { source: c.source, ...(c.host === undefined ? {} : { host: c.host }), warnings: read.warnings });
   return 0;
 }
