@@ -4,7 +4,7 @@
  * reconstruction name events by them. Add, never rename.
  * @module
  */
-import { say } from '../i18n/simulate.js';
+import { say } from '../i18n/options.js';
 import { TcpstateError } from '../model/errors.js';
 
 /** Stable event ids. */

@@ -13,7 +13,7 @@
  * from captured segments, map each segment to events with {@link arrivalEvents}.
  * @module
  */
-import { say } from '../i18n/simulate.js';
+import { say } from '../i18n/options.js';
 import { TcpstateError } from '../model/errors.js';
 import { canonicalCode, CLOSE, stateName, SYN_RECV, type StateCode } from '../model/state.js';
 import { EVENT_IDS, eventInfo, type EventId, type SegmentId } from './events.js';

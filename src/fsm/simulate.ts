@@ -15,7 +15,7 @@
  * FIN or ACK that newly acknowledges its own FIN from one that does not ({@link arrivalEvents}).
  * @module
  */
-import { say } from '../i18n/simulate.js';
+import { say } from '../i18n/options.js';
 import { TcpstateError } from '../model/errors.js';
 import { CLOSE, LISTEN, SYN_RECV, SYN_SENT } from '../model/state.js';
 import { arrivalEvents, type EventId, parseEvent, type SegmentId } from './events.js';

@@ -3,7 +3,9 @@
  * fleet and serve (and the option parsers they share: `--by`, durations, sizes, times,
  * `--sort`), in English and Chinese. Options, keys, states and example commands stay as
  * written. Commands whose domain already holds its usage errors (watch, pcap, trace, fleet's
- * and serve's own) keep them there.
+ * and serve's own) keep them there. `simulate --events`'s errors and the state machine's
+ * refusals are here too: every command loads this domain, so pcap and explain, which step the
+ * machine, do not pay for simulate's texts.
  * @module
  */
 import { type Catalogue, catalogue, sayer } from './catalogue.js';
@@ -83,6 +85,19 @@ const EN = {
     `-o ${file}: tcpstate draws svg, dot, mermaid and text, not ${ext}; for ${ext}: tcpstate diagram --format dot | dot -T${dotType} -o ${file}`,
   unknownFigure: (figure: string, figures: string, scenarios: string) => `unknown --figure "${figure}"; figures: states, ${figures}, or a scenario (${scenarios})`,
   cannotWrite: (why: string) => `cannot write: ${why}`,
+  // simulate --events: its words, events and links, and the state machine's refusals (ERR_EVENT)
+  atWord: (n: number, word: string, why: string) => `word ${n} "${word}": ${why}`,
+  badLink: 'a link is a>b or b>a',
+  badEnd: 'the end is a, b, client or server',
+  unknownEventWord: (event: string) => `unknown event "${event}"; see "tcpstate simulate --help"`,
+  expectedWord: 'expected END:EVENT (a:connect), a LINK (a>b, b>a:lost) or "deliver"',
+  noSegment: (word: string, from: string, to: string) => `"${word}": no segment in flight from ${from} to ${to}`,
+  unknownEvent: (token: string, events: string) => `unknown event "${token}"; events: ${events}`,
+  notAllowed: (event: string, label: string, state: string, row: string, refusal: string, allowed: string) =>
+    `event ${event} (${label}) is not allowed in ${state}${row}${refusal}; allowed in ${state}: ${allowed}`,
+  rowRfcOnly: (id: string, linux: string) => `; row ${id} is RFC 9293 only${linux ? ` (Linux: ${linux})` : ''}; use the rfc profile to follow it`,
+  rowLinuxOnly: (id: string) => `; row ${id} is Linux only; use the linux profile to follow it`,
+  refusal: (section: string, says: string) => `; RFC 9293 §${section} answers "${says}"`,
   oneShell: (shells: string) => `completion takes one shell: ${shells}`,
   oneShellGot: (shells: string, words: string) => `completion takes one shell: ${shells}; got "${words}"`,
   // Where the live table is read from (every live command)
@@ -164,6 +179,17 @@ const ZH: typeof EN = {
   imageFormat: (file, ext, dotType) => `-o ${file}：tcpstate 只画 svg、dot、mermaid 和 text，不画 ${ext}；要得到 ${ext}：tcpstate diagram --format dot | dot -T${dotType} -o ${file}`,
   unknownFigure: (figure, figures, scenarios) => `未知的 --figure "${figure}"；可用的图：states, ${figures}，或一个场景（${scenarios}）`,
   cannotWrite: (why) => `无法写入：${why}`,
+  atWord: (n, word, why) => `第 ${n} 个词 "${word}"：${why}`,
+  badLink: '链路应写成 a>b 或 b>a',
+  badEnd: '端点只能是 a、b、client 或 server',
+  unknownEventWord: (event) => `未知事件 "${event}"；参见 "tcpstate simulate --help"`,
+  expectedWord: '应为 END:EVENT（a:connect）、LINK（a>b、b>a:lost）或 "deliver"',
+  noSegment: (word, from, to) => `"${word}"：没有从 ${from} 发往 ${to} 的在途报文段`,
+  unknownEvent: (token, events) => `未知事件 "${token}"；可用的事件：${events}`,
+  notAllowed: (event, label, state, row, refusal, allowed) => `${state} 状态下不允许事件 ${event}（${label}）${row}${refusal}；${state} 状态下允许的事件：${allowed}`,
+  rowRfcOnly: (id, linux) => `；规则行 ${id} 只属于 RFC 9293${linux ? `（Linux：${linux}）` : ''}；要按它走，请用 rfc 规则集`,
+  rowLinuxOnly: (id) => `；规则行 ${id} 只属于 Linux；要按它走，请用 linux 规则集`,
+  refusal: (section, says) => `；RFC 9293 §${section} 的回答是 "${says}"`,
   oneShell: (shells) => `completion 只接受一个 shell：${shells}`,
   oneShellGot: (shells, words) => `completion 只接受一个 shell：${shells}；却给了 "${words}"`,
   netnsMissing: (path, code) => `找不到网络命名空间 ${path}（${code}）；用 "ip netns list" 列出已有的`,

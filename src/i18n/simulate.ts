@@ -7,7 +7,7 @@
  * @module
  */
 import { SCENARIOS } from '../fsm/scenarios.js';
-import { type Catalogue, catalogue, sayer } from './catalogue.js';
+import { type Catalogue, catalogue } from './catalogue.js';
 
 interface ScenarioText {
   readonly title: string;
@@ -29,19 +29,6 @@ const EN = {
   rfcProfile: ' [RFC profile]',
   listing: (table: string) => `Scenarios ("tcpstate simulate NAME"):\n\n${table}\n\nOr drive your own: tcpstate simulate --events 'b:listen a:connect deliver a:close deliver'\n`,
   scenarios: Object.fromEntries(SCENARIOS.map((s) => [s.name, { title: s.title, about: s.about }])) as Readonly<Record<string, ScenarioText>>,
-  // Errors of --events (words, events, links) and of the state machine
-  atWord: (n: number, word: string, why: string) => `word ${n} "${word}": ${why}`,
-  badLink: 'a link is a>b or b>a',
-  badEnd: 'the end is a, b, client or server',
-  unknownEventWord: (event: string) => `unknown event "${event}"; see "tcpstate simulate --help"`,
-  expectedWord: 'expected END:EVENT (a:connect), a LINK (a>b, b>a:lost) or "deliver"',
-  noSegment: (word: string, from: string, to: string) => `"${word}": no segment in flight from ${from} to ${to}`,
-  unknownEvent: (token: string, events: string) => `unknown event "${token}"; events: ${events}`,
-  notAllowed: (event: string, label: string, state: string, row: string, refusal: string, allowed: string) =>
-    `event ${event} (${label}) is not allowed in ${state}${row}${refusal}; allowed in ${state}: ${allowed}`,
-  rowRfcOnly: (id: string, linux: string) => `; row ${id} is RFC 9293 only${linux ? ` (Linux: ${linux})` : ''}; use the rfc profile to follow it`,
-  rowLinuxOnly: (id: string) => `; row ${id} is Linux only; use the linux profile to follow it`,
-  refusal: (section: string, says: string) => `; RFC 9293 §${section} answers "${says}"`,
   /** `simulate --help`; `events`: the event list, one per line. */
   help: (events: string) => `Usage: tcpstate simulate [SCENARIO] [OPTIONS]
        tcpstate simulate --events 'WORDS'
@@ -202,17 +189,6 @@ const ZH: typeof EN = {
         '服务端在 FIN 还没被确认时中止（SO_LINGER {on, 0}）：在 LAST_ACK 中，和 CLOSING、TIME_WAIT 一样，ABORT 删除连接而不发 RST（Linux：tcp_need_reset() 在这些状态下为假）。已经关闭的客户端在 tcp_fin_timeout 后放弃 FIN_WAIT2。',
     },
   },
-  atWord: (n, word, why) => `第 ${n} 个词 "${word}"：${why}`,
-  badLink: '链路应写成 a>b 或 b>a',
-  badEnd: '端点只能是 a、b、client 或 server',
-  unknownEventWord: (event) => `未知事件 "${event}"；参见 "tcpstate simulate --help"`,
-  expectedWord: '应为 END:EVENT（a:connect）、LINK（a>b、b>a:lost）或 "deliver"',
-  noSegment: (word, from, to) => `"${word}"：没有从 ${from} 发往 ${to} 的在途报文段`,
-  unknownEvent: (token, events) => `未知事件 "${token}"；可用的事件：${events}`,
-  notAllowed: (event, label, state, row, refusal, allowed) => `${state} 状态下不允许事件 ${event}（${label}）${row}${refusal}；${state} 状态下允许的事件：${allowed}`,
-  rowRfcOnly: (id, linux) => `；规则行 ${id} 只属于 RFC 9293${linux ? `（Linux：${linux}）` : ''}；要按它走，请用 rfc 规则集`,
-  rowLinuxOnly: (id) => `；规则行 ${id} 只属于 Linux；要按它走，请用 linux 规则集`,
-  refusal: (section, says) => `；RFC 9293 §${section} 的回答是 "${says}"`,
   help: (events) => `用法: tcpstate simulate [场景] [选项]
       tcpstate simulate --events '词语'
 
@@ -250,6 +226,3 @@ ${events}
 export type SimulateMessages = typeof EN;
 
 export const CATALOGUE: Catalogue<SimulateMessages> = catalogue(EN, ZH);
-
-/** An error message of this domain (--events, the state machine). */
-export const say = sayer('simulate', CATALOGUE);
