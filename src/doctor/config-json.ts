@@ -6,6 +6,8 @@
  * like any other; nesting is bounded. Quoted input in messages is cut short.
  * @module
  */
+import type { Said } from '../i18n/catalogue.js';
+import { say } from '../i18n/doctor.js';
 import { TcpstateError } from '../model/errors.js';
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
@@ -21,10 +23,10 @@ export function excerpt(s: string, max = 32): string {
 }
 
 /** A JSON value as a message shows it: `"text"`, `12`, `an object`. */
-export function describeJson(v: Json): string {
+export function describeJson(v: Json): string | Said {
   if (v === null || typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (typeof v === 'string') return JSON.stringify(excerpt(v));
-  return Array.isArray(v) ? 'an array' : 'an object';
+  return Array.isArray(v) ? say('jsonArray') : say('jsonObject');
 }
 
 export interface ParsedJson {
@@ -44,10 +46,10 @@ export function parseJson(text: string, file: string): ParsedJson {
   let lineStart = 0;
   const path: string[] = [];
 
-  const fail = (what: string, at = pos): never => {
-    throw new TcpstateError('ERR_PARSE', `column ${at - lineStart + 1}: not JSON: ${what}`, { file, line, ...(path.length ? { field: path.join('.') } : {}) });
+  const fail = (what: Said, at = pos): never => {
+    throw new TcpstateError('ERR_PARSE', say('jsonAt', at - lineStart + 1, what), { file, line, ...(path.length ? { field: path.join('.') } : {}) });
   };
-  const found = (): string => (pos >= src.length ? 'the end of the file' : JSON.stringify(src[pos]));
+  const found = (): string | Said => (pos >= src.length ? say('jsonFileEnd') : JSON.stringify(src[pos]));
   const space = (): void => {
     for (;;) {
       const c = src.charCodeAt(pos);
@@ -64,12 +66,12 @@ export function parseJson(text: string, file: string): ParsedJson {
     let out = '';
     for (;;) {
       const c = src.charCodeAt(pos);
-      if (pos >= src.length) fail('a string that does not end', start);
+      if (pos >= src.length) fail(say('jsonUnterminated'), start);
       if (c === 34) {
         pos++;
         return out;
       }
-      if (c < 0x20) fail('a control character inside a string (write it as an escape, e.g. \\n)');
+      if (c < 0x20) fail(say('jsonControl'));
       if (c !== 92) {
         out += src[pos++];
         continue;
@@ -86,7 +88,7 @@ export function parseJson(text: string, file: string): ParsedJson {
         pos += 6;
         continue;
       }
-      fail(`a bad escape ${JSON.stringify(excerpt(src.slice(pos, pos + 6), 6))} in a string`);
+      fail(say('jsonEscape', JSON.stringify(excerpt(src.slice(pos, pos + 6), 6))));
     }
   };
 
@@ -94,10 +96,10 @@ export function parseJson(text: string, file: string): ParsedJson {
     const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
     m.lastIndex = pos;
     const hit = m.exec(src);
-    if (!hit) fail(`expected a value, found ${found()}`);
+    if (!hit) fail(say('jsonExpectedValue', found()));
     const lit = hit![0];
     const n = Number(lit);
-    if (!Number.isFinite(n)) fail(`the number ${excerpt(lit, 24)} is too large to represent (it would be ${n})`);
+    if (!Number.isFinite(n)) fail(say('jsonTooLarge', excerpt(lit, 24), n));
     pos += lit.length;
     return n;
   };
@@ -122,7 +124,7 @@ export function parseJson(text: string, file: string): ParsedJson {
   };
 
   const object = (depth: number): JsonObject => {
-    if (depth > MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > MAX_DEPTH) fail(say('jsonDeep', MAX_DEPTH));
     const out = Object.create(null) as JsonObject;
     const keyLines = new Map<string, number>();
     lines.set(out, keyLines);
@@ -134,13 +136,13 @@ export function parseJson(text: string, file: string): ParsedJson {
     }
     for (;;) {
       space();
-      if (src[pos] !== '"') fail(`expected a key in double quotes, found ${found()}`);
+      if (src[pos] !== '"') fail(say('jsonKeyQuotes', found()));
       const at = pos;
       const key = string();
-      if (keyLines.has(key)) fail(`the key ${JSON.stringify(excerpt(key))} is given twice`, at);
+      if (keyLines.has(key)) fail(say('jsonKeyTwice', JSON.stringify(excerpt(key))), at);
       keyLines.set(key, line);
       space();
-      if (src[pos] !== ':') fail(`expected ':' after a key, found ${found()}`);
+      if (src[pos] !== ':') fail(say('jsonColon', found()));
       pos++;
       path.push(excerpt(key));
       out[key] = value(depth);
@@ -154,12 +156,12 @@ export function parseJson(text: string, file: string): ParsedJson {
         pos++;
         return out;
       }
-      fail(`expected ',' or '}' after a value, found ${found()}`);
+      fail(say('jsonObjectEnd', found()));
     }
   };
 
   const array = (depth: number): Json[] => {
-    if (depth > MAX_DEPTH) fail(`nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > MAX_DEPTH) fail(say('jsonDeep', MAX_DEPTH));
     const out: Json[] = [];
     pos++;
     space();
@@ -180,13 +182,13 @@ export function parseJson(text: string, file: string): ParsedJson {
         pos++;
         return out;
       }
-      fail(`expected ',' or ']' after a value, found ${found()}`);
+      fail(say('jsonArrayEnd', found()));
     }
   };
 
-  if (src.trim() === '') fail('the file is empty', 0);
+  if (src.trim() === '') fail(say('jsonEmpty'), 0);
   const v = value(0);
   space();
-  if (pos < src.length) fail(`unexpected ${found()} after the value`);
+  if (pos < src.length) fail(say('jsonAfterValue', found()));
   return { value: v, lineOf: (obj, key) => lines.get(obj)?.get(key) };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { type Lang, pick } from '../i18n/catalogue.js';
-import { CATALOGUE as DOCTOR } from '../i18n/doctor.js';
+import { CATALOGUE as DOCTOR, say } from '../i18n/doctor.js';
 import { TcpstateError } from '../model/errors.js';
 import { sysctlProblems } from '../sources/sysctl.js';
 import { excerpt } from './config-json.js';
@@ -45,7 +45,7 @@ export interface DiagnoseOptions {
 /** Check that rule ids exist; an unknown one is a usage error naming it. */
 export function checkRuleIds(ids: readonly string[], flag: string): void {
   for (const id of ids) {
-    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', `unknown rule ${JSON.stringify(excerpt(id))} in ${flag}; rules: ${Object.keys(RULES).join(', ')}`, { field: flag });
+    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', say('unknownRuleIn', JSON.stringify(excerpt(id)), flag, Object.keys(RULES).join(', ')), { field: flag });
   }
 }
 

@@ -4,6 +4,7 @@
  * {@link thresholdDocs} renders from the same declarations, so defaults live only in code.
  * @module
  */
+import { say } from '../i18n/doctor.js';
 import { TcpstateError } from '../model/errors.js';
 import { readAtMost } from '../sources/small-file.js';
 import { describeJson, excerpt, type JsonObject, parseJson } from './config-json.js';
@@ -44,20 +45,20 @@ export function parseThresholdConfig(text: string, file: string, specs: Readonly
   for (const [id, s] of Object.entries(specs)) out[id] = defaultThresholds(s);
   const { value: doc, lineOf } = parseJson(text, file);
   if (!isObject(doc)) {
-    throw new TcpstateError('ERR_PARSE', `expected an object of rule ids, e.g. {"close-wait-leak": {"warnCount": 10}}, got ${describeJson(doc)}`, { file });
+    throw new TcpstateError('ERR_PARSE', say('configNotObject', describeJson(doc)), { file });
   }
   const at = (obj: JsonObject, key: string, field: string) => ({ file, line: lineOf(obj, key), field });
   for (const id of Object.keys(doc)) {
     if (id === '$schema' || id === '//') continue;
     const v = doc[id]!;
-    if (!Object.hasOwn(specs, id)) throw new TcpstateError('ERR_PARSE', `unknown rule ${JSON.stringify(excerpt(id))}; rules: ${Object.keys(specs).join(', ')}`, at(doc, id, excerpt(id)));
+    if (!Object.hasOwn(specs, id)) throw new TcpstateError('ERR_PARSE', say('configUnknownRule', JSON.stringify(excerpt(id)), Object.keys(specs).join(', ')), at(doc, id, excerpt(id)));
     const ruleSpecs = specs[id]!;
-    if (!isObject(v)) throw new TcpstateError('ERR_PARSE', `expected an object of thresholds, got ${describeJson(v)}`, at(doc, id, id));
+    if (!isObject(v)) throw new TcpstateError('ERR_PARSE', say('configNotThresholds', describeJson(v)), at(doc, id, id));
     for (const k of Object.keys(v)) {
       const field = `${id}.${excerpt(k)}`;
-      if (!Object.hasOwn(ruleSpecs, k)) throw new TcpstateError('ERR_PARSE', `unknown threshold; "${id}" has ${Object.keys(ruleSpecs).join(', ')}`, at(v, k, field));
+      if (!Object.hasOwn(ruleSpecs, k)) throw new TcpstateError('ERR_PARSE', say('configUnknownThreshold', id, Object.keys(ruleSpecs).join(', ')), at(v, k, field));
       const n = v[k]!;
-      if (typeof n !== 'number' || n < 0) throw new TcpstateError('ERR_PARSE', `expected a number of 0 or more, got ${describeJson(n)}`, at(v, k, field));
+      if (typeof n !== 'number' || n < 0) throw new TcpstateError('ERR_PARSE', say('configNotNumber', describeJson(n)), at(v, k, field));
       out[id]![k] = n;
     }
   }
@@ -72,7 +73,7 @@ export function parseThresholdConfig(text: string, file: string, specs: Readonly
 export function readThresholdConfig(file: string, specs: Readonly<Record<string, ThresholdSpecs>>): Record<string, Record<string, number>> {
   const io = (e: unknown): TcpstateError => {
     const code = (e as NodeJS.ErrnoException).code;
-    return new TcpstateError('ERR_IO', `cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory (EISDIR)' : (code ?? (e as Error).message)}`, { file });
+    return new TcpstateError('ERR_IO', say('configUnreadable', file, code === 'EISDIR' ? say('configDirectory') : (code ?? (e as Error).message)), { file });
   };
   let h: { bytes: Buffer; more: boolean };
   try {
@@ -81,13 +82,13 @@ export function readThresholdConfig(file: string, specs: Readonly<Record<string,
     throw io(e);
   }
   if (h.more) {
-    throw new TcpstateError('ERR_PARSE', `larger than ${MAX_CONFIG_BYTES >> 20} MiB: not a threshold config (reading stopped there)`, { file, offset: MAX_CONFIG_BYTES });
+    throw new TcpstateError('ERR_PARSE', say('configTooLarge', MAX_CONFIG_BYTES >> 20), { file, offset: MAX_CONFIG_BYTES });
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(h.bytes);
   } catch {
-    throw new TcpstateError('ERR_PARSE', 'not UTF-8 text', { file });
+    throw new TcpstateError('ERR_PARSE', say('configNotUtf8'), { file });
   }
   return parseThresholdConfig(text, file, specs);
 }

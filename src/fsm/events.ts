@@ -4,6 +4,7 @@
  * reconstruction name events by them. Add, never rename.
  * @module
  */
+import { say } from '../i18n/options.js';
 import { TcpstateError } from '../model/errors.js';
 
 /** Stable event ids. */
@@ -133,7 +134,7 @@ export function parseEvent(token: string): EventId | undefined {
 export function requireEvent(token: string, position?: number): EventId {
   const id = parseEvent(token);
   if (id === undefined) {
-    throw new TcpstateError('ERR_EVENT', `unknown event "${token}"; events: ${EVENT_IDS.join(', ')}`, { position });
+    throw new TcpstateError('ERR_EVENT', say('unknownEvent', token, EVENT_IDS.join(', ')), { position });
   }
   return id;
 }

@@ -13,6 +13,7 @@
  * from captured segments, map each segment to events with {@link arrivalEvents}.
  * @module
  */
+import { say } from '../i18n/options.js';
 import { TcpstateError } from '../model/errors.js';
 import { canonicalCode, CLOSE, stateName, SYN_RECV, type StateCode } from '../model/state.js';
 import { EVENT_IDS, eventInfo, type EventId, type SegmentId } from './events.js';
@@ -108,17 +109,10 @@ export function step(state: StateCode | FsmState, event: EventId, ctx: StepConte
 
 function notAllowed(st: FsmState, event: EventId, ctx: StepContext): TcpstateError {
   const profile = ctx.profile ?? 'linux';
-  const parts = [`event ${event} (${eventInfo(event).label}) is not allowed in ${describeState(st)}`];
   const other = index.get(key(st, event))?.find((r) => !holds(r, profile));
-  if (other) {
-    parts.push(
-      other.only === 'rfc'
-        ? `row ${other.id} is RFC 9293 only${other.linux ? ` (Linux: ${other.linux})` : ''}; use the rfc profile to follow it`
-        : `row ${other.id} is Linux only; use the linux profile to follow it`,
-    );
-  }
+  const row = !other ? '' : other.only === 'rfc' ? say('rowRfcOnly', other.id, other.linux ?? '') : say('rowLinuxOnly', other.id);
   const refusal = REFUSALS.find((r) => r.from.includes(st.code) && r.events.includes(event));
-  if (refusal) parts.push(`RFC 9293 §${refusal.rfc} answers "${refusal.says}"`);
-  parts.push(`allowed in ${describeState(st)}: ${allowed(st, ctx).join(', ')}`);
-  return new TcpstateError('ERR_EVENT', parts.join('; '), { field: describeState(st) });
+  const refused = refusal ? say('refusal', String(refusal.rfc), refusal.says) : '';
+  const message = say('notAllowed', event, eventInfo(event).label, describeState(st), row, refused, allowed(st, ctx).join(', '));
+  return new TcpstateError('ERR_EVENT', message, { field: describeState(st) });
 }

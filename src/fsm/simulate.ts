@@ -15,6 +15,7 @@
  * FIN or ACK that newly acknowledges its own FIN from one that does not ({@link arrivalEvents}).
  * @module
  */
+import { say } from '../i18n/options.js';
 import { TcpstateError } from '../model/errors.js';
 import { CLOSE, LISTEN, SYN_RECV, SYN_SENT } from '../model/state.js';
 import { arrivalEvents, type EventId, parseEvent, type SegmentId } from './events.js';
@@ -127,7 +128,7 @@ export class World {
 
   private deliver(to: Side, word: string): void {
     const seg = this.wire[to].shift();
-    if (!seg) throw new TcpstateError('ERR_EVENT', `"${word}": no segment in flight from ${other(to)} to ${to}`);
+    if (!seg) throw new TcpstateError('ERR_EVENT', say('noSegment', word, other(to), to));
     const t = this.tcb[to];
     const acksOurFin = t.finSeq !== undefined && !t.finAcked && seg.ack !== undefined && seg.ack > t.finSeq;
     const events = arrivalEvents(seg.kind, acksOurFin);
@@ -147,7 +148,7 @@ export class World {
 
   private lose(to: Side, word: string): void {
     const seg = this.wire[to].shift();
-    if (!seg) throw new TcpstateError('ERR_EVENT', `"${word}": no segment in flight from ${other(to)} to ${to}`);
+    if (!seg) throw new TcpstateError('ERR_EVENT', say('noSegment', word, other(to), to));
     this.record(to, 'lost', [], [], seg, []);
   }
 
@@ -243,18 +244,18 @@ export function parseScript(text: string): Action[] {
     if (link) {
       const from = SIDE_WORDS[link[1]!];
       const to = SIDE_WORDS[link[2]!];
-      if (!from || !to || from === to) throw new TcpstateError('ERR_EVENT', `word ${pos} "${word}": a link is a>b or b>a`, { position: pos });
+      if (!from || !to || from === to) throw new TcpstateError('ERR_EVENT', say('atWord', pos, word, say('badLink')), { position: pos });
       return { kind: link[3] ? 'lose' : 'deliver', from, word };
     }
     const ev = /^([a-z]+):(.+)$/.exec(w);
     if (ev) {
       const side = SIDE_WORDS[ev[1]!];
-      if (!side) throw new TcpstateError('ERR_EVENT', `word ${pos} "${word}": the end is a, b, client or server`, { position: pos });
+      if (!side) throw new TcpstateError('ERR_EVENT', say('atWord', pos, word, say('badEnd')), { position: pos });
       const event = parseEvent(ev[2]!);
-      if (!event) throw new TcpstateError('ERR_EVENT', `word ${pos} "${word}": unknown event "${ev[2]}"; see "tcpstate simulate --help"`, { position: pos });
+      if (!event) throw new TcpstateError('ERR_EVENT', say('atWord', pos, word, say('unknownEventWord', ev[2]!)), { position: pos });
       return { kind: 'event', side, event, word };
     }
-    throw new TcpstateError('ERR_EVENT', `word ${pos} "${word}": expected END:EVENT (a:connect), a LINK (a>b, b>a:lost) or "deliver"`, { position: pos });
+    throw new TcpstateError('ERR_EVENT', say('atWord', pos, word, say('expectedWord')), { position: pos });
   });
 }
 
@@ -269,7 +270,7 @@ export function runScript(actions: readonly Action[], profile: Profile = 'linux'
       world.apply(a);
     } catch (e) {
       if (e instanceof TcpstateError && e.code === 'ERR_EVENT') {
-        throw new TcpstateError('ERR_EVENT', `word ${i + 1} "${a.word}": ${e.message}`, { position: i + 1 });
+        throw new TcpstateError('ERR_EVENT', say('atWord', i + 1, a.word, e.said ?? e.message), { position: i + 1 });
       }
       throw e;
     }

@@ -6,6 +6,7 @@
  * not run): never a zero that was not measured.
  * @module
  */
+import { say } from '../i18n/history.js';
 import { TcpstateError } from '../model/errors.js';
 import { stateName, type StateCode } from '../model/state.js';
 import type { FindingSpan, HistoryDoc, HistorySample } from '../model/documents.js';
@@ -168,7 +169,7 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
 function resolveCounters(asked: readonly string[], known: string[]): string[] {
   return asked.map((a) => {
     const hit = a.includes('.') ? known.find((k) => k === a) : (known.find((k) => k === `Tcp.${a}`) ?? known.find((k) => k === `TcpExt.${a}`));
-    if (hit === undefined) throw new TcpstateError('ERR_USAGE', `no counter "${a}" in the history file; recorded: ${known.length ? known.sort().join(', ') : 'none yet'}`, { field: '--counters' });
+    if (hit === undefined) throw new TcpstateError('ERR_USAGE', say('noCounter', a, known.length ? known.sort().join(', ') : say('noneYet')), { field: '--counters' });
     return hit;
   });
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Sample, Sampler, SampleWant } from '../engine/sampler.js';
+import { say } from '../i18n/history.js';
 import { type ErrorCode, TcpstateError } from '../model/errors.js';
 import type { TransitionWindow } from './sample-row.js';
 import type { TransitionCounter } from './transitions.js';
@@ -26,7 +27,7 @@ export function workerStore(sampler: Sampler): RecordSink {
   return {
     write(s) {
       if (s.recordError) throw new TcpstateError(s.recordError.code as ErrorCode, s.recordError.message);
-      if (!s.recorded) throw new TcpstateError('ERR_USAGE', "a sample taken without SampleWant.record was not written into the sampler's history store");
+      if (!s.recorded) throw new TcpstateError('ERR_USAGE', say('notRecorded'));
     },
     note(key, value) {
       sampler.noteHistory(key, value).catch(() => undefined);

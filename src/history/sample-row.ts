@@ -6,6 +6,7 @@
  */
 import type { Sample } from '../engine/sampler.js';
 import { countStates, GroupCounter, type StateCounts } from '../model/count.js';
+import { say } from '../i18n/history.js';
 import { TcpstateError } from '../model/errors.js';
 import { LISTEN } from '../model/state.js';
 import type { SocketTable } from '../model/table.js';
@@ -130,11 +131,7 @@ export function sampleRow(s: Sample, o: { intervalMs: number; top: number; prevC
   const kinds = o.kinds ?? GROUP_KINDS;
   const same = (x: SampleSummary | undefined): x is SampleSummary => x !== undefined && x.top === o.top && x.kinds.join() === kinds.join();
   // A sample taken for aggregates only has no rows: recording it as zeros would be a lie.
-  if (!s.table && !same(s.summary))
-    throw new TcpstateError(
-      'ERR_USAGE',
-      `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${o.top}, kinds: ${kinds.join(',')} }`,
-    );
+  if (!s.table && !same(s.summary)) throw new TcpstateError('ERR_USAGE', say('noRows', o.top, kinds.join(',')));
   const { counts, groups } = s.table ? summarize(s.table, s.processes !== undefined, o.top, kinds) : s.summary!;
   return {
     t: s.takenAt,

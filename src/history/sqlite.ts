@@ -5,6 +5,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { say } from '../i18n/history.js';
 import { TcpstateError } from '../model/errors.js';
 
 export interface Statement {
@@ -41,7 +42,7 @@ export function sqlite(): Ctor {
   try {
     ctor = createRequire(import.meta.url)('better-sqlite3') as Ctor;
   } catch (e) {
-    throw new TcpstateError('ERR_NATIVE', `the history store needs better-sqlite3, which could not be loaded (${(e as Error).message.split('\n')[0]}); run "npm ci" in tcpstate's directory`);
+    throw new TcpstateError('ERR_NATIVE', say('needsSqlite', (e as Error).message.split('\n')[0]!));
   }
   return ctor;
 }

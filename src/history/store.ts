@@ -13,7 +13,7 @@
 import { fs } from '../builtins.js';
 import type { Sample } from '../engine/sampler.js';
 import { TcpstateError } from '../model/errors.js';
-import { messages } from '../i18n/history.js';
+import { messages, say } from '../i18n/history.js';
 import { GROUP_KINDS, HOUR, MIGRATION_CODE, MIGRATIONS, MINUTE, ROLLUP_STEPS, ROLLUP_UPSERT, SCHEMA_VERSION, STATE_COLUMNS, APPLICATION_ID, type GroupKind } from './schema.js';
 import { sampleRow, tcpCounters, type SampleRow, type TransitionWindow } from './sample-row.js';
 import { packGroups } from './group-blob.js';
@@ -127,7 +127,7 @@ export class HistoryStore {
 
   /** One row in one transaction (with its groups, counters, findings and rollups), then retention when due. */
   writeRow(row: SampleRow): void {
-    if (!this.insertSample) throw new TcpstateError('ERR_USAGE', `${this.path} was opened for reading`);
+    if (!this.insertSample) throw new TcpstateError('ERR_USAGE', say('openedForReading', this.path));
     try {
       this.db
         .transaction(() => {

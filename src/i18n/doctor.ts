@@ -6,7 +6,7 @@
  * states keep their netstat names.
  * @module
  */
-import { type Catalogue, catalogue } from './catalogue.js';
+import { type Catalogue, catalogue, sayer } from './catalogue.js';
 
 const EN = {
   common: {
@@ -298,6 +298,34 @@ const EN = {
     problems: (n: number, critical: number, warnings: number, notes: number) =>
       `${n === 1 ? '1 problem' : `${n} problems`} found: ${[critical ? `${critical} critical` : '', warnings ? (warnings === 1 ? '1 warning' : `${warnings} warnings`) : '', notes ? (notes === 1 ? '1 note' : `${notes} notes`) : ''].filter(Boolean).join(', ')}.`,
   },
+  // Errors of --only/--skip and of the threshold file (--config FILE): strict JSON
+  unknownRuleIn: (id: string, flag: string, rules: string) => `unknown rule ${id} in ${flag}; rules: ${rules}`,
+  configNotObject: (got: string) => `expected an object of rule ids, e.g. {"close-wait-leak": {"warnCount": 10}}, got ${got}`,
+  configUnknownRule: (id: string, rules: string) => `unknown rule ${id}; rules: ${rules}`,
+  configNotThresholds: (got: string) => `expected an object of thresholds, got ${got}`,
+  configUnknownThreshold: (id: string, keys: string) => `unknown threshold; "${id}" has ${keys}`,
+  configNotNumber: (got: string) => `expected a number of 0 or more, got ${got}`,
+  configUnreadable: (file: string, why: string) => `cannot read ${file}: ${why}`,
+  configDirectory: 'it is a directory (EISDIR)',
+  configTooLarge: (mib: number) => `larger than ${mib} MiB: not a threshold config (reading stopped there)`,
+  configNotUtf8: 'not UTF-8 text',
+  jsonAt: (column: number, what: string) => `column ${column}: not JSON: ${what}`,
+  jsonUnterminated: 'a string that does not end',
+  jsonControl: 'a control character inside a string (write it as an escape, e.g. \\n)',
+  jsonEscape: (text: string) => `a bad escape ${text} in a string`,
+  jsonExpectedValue: (found: string) => `expected a value, found ${found}`,
+  jsonTooLarge: (literal: string, n: number) => `the number ${literal} is too large to represent (it would be ${n})`,
+  jsonDeep: (max: number) => `nested deeper than ${max} levels`,
+  jsonKeyQuotes: (found: string) => `expected a key in double quotes, found ${found}`,
+  jsonKeyTwice: (key: string) => `the key ${key} is given twice`,
+  jsonColon: (found: string) => `expected ':' after a key, found ${found}`,
+  jsonObjectEnd: (found: string) => `expected ',' or '}' after a value, found ${found}`,
+  jsonArrayEnd: (found: string) => `expected ',' or ']' after a value, found ${found}`,
+  jsonEmpty: 'the file is empty',
+  jsonAfterValue: (found: string) => `unexpected ${found} after the value`,
+  jsonFileEnd: 'the end of the file',
+  jsonArray: 'an array',
+  jsonObject: 'an object',
   /** `doctor --help`; `rules`: the rule ids. */
   help: (rules: string) => `Usage: tcpstate doctor [OPTIONS]
 
@@ -614,6 +642,33 @@ const ZH: typeof EN = {
     problems: (n, critical, warnings, notes) =>
       `发现 ${n} 个问题：${[critical ? `${critical} 个严重` : '', warnings ? `${warnings} 个警告` : '', notes ? `${notes} 条提示` : ''].filter(Boolean).join('，')}。`,
   },
+  unknownRuleIn: (id, flag, rules) => `${flag} 里的规则 ${id} 不存在；可用的规则：${rules}`,
+  configNotObject: (got) => `应为以规则 ID 为键的对象，例如 {"close-wait-leak": {"warnCount": 10}}，实际是 ${got}`,
+  configUnknownRule: (id, rules) => `规则 ${id} 不存在；可用的规则：${rules}`,
+  configNotThresholds: (got) => `应为由阈值组成的对象，实际是 ${got}`,
+  configUnknownThreshold: (id, keys) => `没有这个阈值；"${id}" 的阈值有 ${keys}`,
+  configNotNumber: (got) => `应为大于等于 0 的数，实际是 ${got}`,
+  configUnreadable: (file, why) => `无法读取 ${file}：${why}`,
+  configDirectory: '它是一个目录（EISDIR）',
+  configTooLarge: (mib) => `超过 ${mib} MiB：不是阈值配置文件（读到这里就停了）`,
+  configNotUtf8: '不是 UTF-8 文本',
+  jsonAt: (column, what) => `第 ${column} 列：不是合法的 JSON：${what}`,
+  jsonUnterminated: '字符串没有结束',
+  jsonControl: '字符串里有控制字符（请写成转义，如 \\n）',
+  jsonEscape: (text) => `字符串里有错误的转义 ${text}`,
+  jsonExpectedValue: (found) => `这里应该是一个值，却是 ${found}`,
+  jsonTooLarge: (literal, n) => `数字 ${literal} 太大，无法表示（会变成 ${n}）`,
+  jsonDeep: (max) => `嵌套超过 ${max} 层`,
+  jsonKeyQuotes: (found) => `这里应该是双引号括起的键，却是 ${found}`,
+  jsonKeyTwice: (key) => `键 ${key} 出现了两次`,
+  jsonColon: (found) => `键后面应该是 ':'，却是 ${found}`,
+  jsonObjectEnd: (found) => `值后面应该是 ',' 或 '}'，却是 ${found}`,
+  jsonArrayEnd: (found) => `值后面应该是 ',' 或 ']'，却是 ${found}`,
+  jsonEmpty: '文件是空的',
+  jsonAfterValue: (found) => `值后面多出了 ${found}`,
+  jsonFileEnd: '文件末尾',
+  jsonArray: '一个数组',
+  jsonObject: '一个对象',
   help: (rules) => `用法: tcpstate doctor [选项]
 
 诊断 TCP 问题：哪个进程泄漏 CLOSE_WAIT，TIME_WAIT 是否以及何时会耗尽到某个上游的本地
@@ -653,3 +708,6 @@ sockstat）和决定 TCP 状态的 sysctl。
 export type DoctorMessages = typeof EN;
 
 export const CATALOGUE: Catalogue<DoctorMessages> = catalogue(EN, ZH);
+
+/** An error message of this domain (--only/--skip, --config). */
+export const say = sayer('doctor', CATALOGUE);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Catalogue, catalogue } from './catalogue.js';
+import { type Catalogue, catalogue, sayer } from './catalogue.js';
 import { langFromEnv } from '../lang.js';
 
 /** The language for `env` (src/lang.ts). */
@@ -32,6 +32,7 @@ const EN = {
   agentNotCounts: (url: string) => `${url} did not answer with a tcpstate.count/1 document`,
   byNeedsState: 'one state: --by lport shows per-port columns for a single state, e.g. --by lport --state close-wait',
   hostsUrlMixed: 'count --hosts takes either capture files or agent URLs (http://HOST:PORT), not both',
+  hostsUrlMixedAt: (mixed: string, word: string) => `${mixed} ("${word}")`,
 };
 
 const ZH: typeof EN = {
@@ -55,6 +56,7 @@ const ZH: typeof EN = {
   agentNotCounts: (url) => `${url} 的应答不是 tcpstate.count/1 文档`,
   byNeedsState: '只能一个状态：--by lport 为单个状态按端口分列，例如 --by lport --state close-wait',
   hostsUrlMixed: 'count --hosts 接受抓取文件或代理地址（http://HOST:PORT），不能混用',
+  hostsUrlMixedAt: (mixed, word) => `${mixed}（"${word}"）`,
 };
 
 /** The messages in `lang` (`--lang`), else in the language `env` asks for. */
@@ -65,3 +67,6 @@ export function messages(env: Record<string, string | undefined>, lang?: string)
 export type FleetMessages = typeof EN;
 
 export const CATALOGUE: Catalogue<FleetMessages> = catalogue(EN, ZH);
+
+/** A message of this domain as data, rendered at the edge in the user's language. */
+export const say = sayer('fleet', CATALOGUE);

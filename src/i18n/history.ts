@@ -4,7 +4,7 @@
  * @module
  */
 import { langFromEnv } from '../lang.js';
-import { type Catalogue, catalogue } from './catalogue.js';
+import { type Catalogue, catalogue, sayer } from './catalogue.js';
 
 export type Lang = 'en' | 'zh';
 
@@ -47,6 +47,13 @@ const EN = {
   noFindingsRecorded: () => "(doctor's findings not recorded in this range: record --findings keeps them)",
   findingsNone: (n: number) => `(doctor found nothing in ${n} samples)`,
   gaps: (n: number) => `${n} gap(s) where recording stopped (blank in the sparklines)`,
+  // Errors
+  noCounter: (name: string, recorded: string) => `no counter "${name}" in the history file; recorded: ${recorded}`,
+  noneYet: 'none yet',
+  needsSqlite: (why: string) => `the history store needs better-sqlite3, which could not be loaded (${why}); run "npm ci" in tcpstate's directory`,
+  openedForReading: (p: string) => `${p} was opened for reading`,
+  notRecorded: "a sample taken without SampleWant.record was not written into the sampler's history store",
+  noRows: (top: number, kinds: string) => `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 
 const ZH: typeof EN = {
@@ -82,9 +89,18 @@ const ZH: typeof EN = {
   noFindingsRecorded: () => '(该时间范围内没有记录 doctor 的诊断结果:record --findings 会保存它们)',
   findingsNone: (n) => `(doctor 在 ${n} 个样本中没有发现问题)`,
   gaps: (n) => `${n} 处记录中断(迷你图中为空白)`,
+  noCounter: (name, recorded) => `历史文件中没有计数器 "${name}";已记录:${recorded}`,
+  noneYet: '还没有',
+  needsSqlite: (why) => `历史存储需要 better-sqlite3,但它无法加载(${why});请在 tcpstate 的目录中运行 "npm ci"`,
+  openedForReading: (p) => `${p} 是以只读方式打开的`,
+  notRecorded: '不带 SampleWant.record 采集的样本没有写入采样器的历史存储',
+  noRows: (top, kinds) => `没有套接字行的样本无法记录:请带上行采样(SampleWant.rows 不为 false),或带上 SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 
 export const CATALOGUE: Catalogue<typeof EN> = catalogue(EN, ZH);
+
+/** A message of this domain as data (errors), rendered at the edge in the user's language. */
+export const say = sayer('history', CATALOGUE);
 
 /** The catalogue in the environment's language. */
 export function messages(env?: Record<string, string | undefined>): typeof EN {

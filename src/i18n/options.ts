@@ -3,7 +3,9 @@
  * fleet and serve (and the option parsers they share: `--by`, durations, sizes, times,
  * `--sort`), in English and Chinese. Options, keys, states and example commands stay as
  * written. Commands whose domain already holds its usage errors (watch, pcap, trace, fleet's
- * and serve's own) keep them there.
+ * and serve's own) keep them there. `simulate --events`'s errors and the state machine's
+ * refusals are here too: every command loads this domain, so pcap and explain, which step the
+ * machine, do not pay for simulate's texts.
  * @module
  */
 import { type Catalogue, catalogue, sayer } from './catalogue.js';
@@ -32,6 +34,7 @@ const EN = {
   noProcesses: (many: boolean, by: string) => `${by} process: ${many ? 'these captures carry' : 'this capture carries'} no processes (netstat -p or ss -p print them); every socket would be "-"`,
   agentsNeedHosts: 'agent URLs are read with --hosts: tcpstate count --hosts http://HOST:PORT ...',
   agentsSelect: (option: string) => `${option} selects sockets; agents answer with all their TCP sockets`,
+  hostsSummed: (n: number, names: string) => `${n} hosts summed (${names}); --hosts gives a row per host`,
   // ls
   inputFormatLs: '--input-format applies to capture files: tcpstate ls --input-format NAME FILE...',
   sortProcess: (sort: string, add: string) => `${sort} needs the owners: add ${add}`,
@@ -64,6 +67,8 @@ const EN = {
   fleetPrometheus: 'fleet needs --prometheus URL (or TCPSTATE_PROMETHEUS)',
   fleetRecorded: '--recorded reads host:tcpstate_sockets:sum, which keeps the labels host and role: use --host-label host [--group-label role]',
   fleetGroupBy: '--group does not combine with --by; use --group-label',
+  groupSpec: (text: string) => `bad --group "${text}": expected NAME=PATTERN[,PATTERN...], e.g. --group lvs='LVS*,lvs_*'`,
+  groupPattern: (pattern: string, set: string) => `bad --group pattern "${pattern}": [${set}] is not a set of characters`,
   netnsAll: '--netns and --all-netns do not combine',
   maxRequests: '--web.max-requests takes a number above 0',
   // explain, simulate, diagram, completion
@@ -76,6 +81,23 @@ const EN = {
   countsStates: '--counts applies to --figure states only',
   dotStates: (figure: string) => `--format dot draws the states figure only; for "${figure}" use svg, mermaid or text`,
   outputFormat: (file: string, named: string, format: string) => `-o ${file} names ${named} but --format is ${format}`,
+  imageFormat: (file: string, ext: string, dotType: string) =>
+    `-o ${file}: tcpstate draws svg, dot, mermaid and text, not ${ext}; for ${ext}: tcpstate diagram --format dot | dot -T${dotType} -o ${file}`,
+  unknownFigure: (figure: string, figures: string, scenarios: string) => `unknown --figure "${figure}"; figures: states, ${figures}, or a scenario (${scenarios})`,
+  cannotWrite: (why: string) => `cannot write: ${why}`,
+  // simulate --events: its words, events and links, and the state machine's refusals (ERR_EVENT)
+  atWord: (n: number, word: string, why: string) => `word ${n} "${word}": ${why}`,
+  badLink: 'a link is a>b or b>a',
+  badEnd: 'the end is a, b, client or server',
+  unknownEventWord: (event: string) => `unknown event "${event}"; see "tcpstate simulate --help"`,
+  expectedWord: 'expected END:EVENT (a:connect), a LINK (a>b, b>a:lost) or "deliver"',
+  noSegment: (word: string, from: string, to: string) => `"${word}": no segment in flight from ${from} to ${to}`,
+  unknownEvent: (token: string, events: string) => `unknown event "${token}"; events: ${events}`,
+  notAllowed: (event: string, label: string, state: string, row: string, refusal: string, allowed: string) =>
+    `event ${event} (${label}) is not allowed in ${state}${row}${refusal}; allowed in ${state}: ${allowed}`,
+  rowRfcOnly: (id: string, linux: string) => `; row ${id} is RFC 9293 only${linux ? ` (Linux: ${linux})` : ''}; use the rfc profile to follow it`,
+  rowLinuxOnly: (id: string) => `; row ${id} is Linux only; use the linux profile to follow it`,
+  refusal: (section: string, says: string) => `; RFC 9293 §${section} answers "${says}"`,
   oneShell: (shells: string) => `completion takes one shell: ${shells}`,
   oneShellGot: (shells: string, words: string) => `completion takes one shell: ${shells}; got "${words}"`,
   // Where the live table is read from (every live command)
@@ -113,6 +135,7 @@ const ZH: typeof EN = {
   noProcesses: (many, by) => `${by} process：${many ? '这些抓取' : '这份抓取'}里没有进程信息（netstat -p 或 ss -p 才会输出）；每个套接字都会是 "-"`,
   agentsNeedHosts: 'agent 的 URL 要配合 --hosts 读：tcpstate count --hosts http://HOST:PORT ...',
   agentsSelect: (option) => `${option} 用来挑选套接字；agent 返回的是它全部的 TCP 套接字`,
+  hostsSummed: (n, names) => `已把 ${n} 台主机的套接字加在一起（${names}）；--hosts 可按主机每台一行`,
   inputFormatLs: '--input-format 只用于抓取的文件：tcpstate ls --input-format NAME FILE...',
   sortProcess: (sort, add) => `${sort} 需要知道套接字属于哪个进程：请加 ${add}`,
   lsSummary: (host, format) => `${host} 是按状态的汇总（${format}），不是套接字列表；请用 tcpstate count`,
@@ -140,6 +163,8 @@ const ZH: typeof EN = {
   fleetPrometheus: 'fleet 需要 --prometheus URL（或环境变量 TCPSTATE_PROMETHEUS）',
   fleetRecorded: '--recorded 读的是 host:tcpstate_sockets:sum，它只保留 host 和 role 两个标签：请用 --host-label host [--group-label role]',
   fleetGroupBy: '--group 不能和 --by 同时用；请用 --group-label',
+  groupSpec: (text) => `--group "${text}" 不对：应为 NAME=PATTERN[,PATTERN...]，例如 --group lvs='LVS*,lvs_*'`,
+  groupPattern: (pattern, set) => `--group 的模式 "${pattern}" 不对：[${set}] 不是合法的字符集合`,
   netnsAll: '--netns 和 --all-netns 不能同时用',
   maxRequests: '--web.max-requests 必须是大于 0 的数',
   oneState: (words) => `一次只能说明一个状态，却给了 "${words}"`,
@@ -151,6 +176,20 @@ const ZH: typeof EN = {
   countsStates: '--counts 只用于 --figure states',
   dotStates: (figure) => `--format dot 只能画状态图；"${figure}" 请用 svg、mermaid 或 text`,
   outputFormat: (file, named, format) => `-o ${file} 表示 ${named}，但 --format 是 ${format}`,
+  imageFormat: (file, ext, dotType) => `-o ${file}：tcpstate 只画 svg、dot、mermaid 和 text，不画 ${ext}；要得到 ${ext}：tcpstate diagram --format dot | dot -T${dotType} -o ${file}`,
+  unknownFigure: (figure, figures, scenarios) => `未知的 --figure "${figure}"；可用的图：states, ${figures}，或一个场景（${scenarios}）`,
+  cannotWrite: (why) => `无法写入：${why}`,
+  atWord: (n, word, why) => `第 ${n} 个词 "${word}"：${why}`,
+  badLink: '链路应写成 a>b 或 b>a',
+  badEnd: '端点只能是 a、b、client 或 server',
+  unknownEventWord: (event) => `未知事件 "${event}"；参见 "tcpstate simulate --help"`,
+  expectedWord: '应为 END:EVENT（a:connect）、LINK（a>b、b>a:lost）或 "deliver"',
+  noSegment: (word, from, to) => `"${word}"：没有从 ${from} 发往 ${to} 的在途报文段`,
+  unknownEvent: (token, events) => `未知事件 "${token}"；可用的事件：${events}`,
+  notAllowed: (event, label, state, row, refusal, allowed) => `${state} 状态下不允许事件 ${event}（${label}）${row}${refusal}；${state} 状态下允许的事件：${allowed}`,
+  rowRfcOnly: (id, linux) => `；规则行 ${id} 只属于 RFC 9293${linux ? `（Linux：${linux}）` : ''}；要按它走，请用 rfc 规则集`,
+  rowLinuxOnly: (id) => `；规则行 ${id} 只属于 Linux；要按它走，请用 linux 规则集`,
+  refusal: (section, says) => `；RFC 9293 §${section} 的回答是 "${says}"`,
   oneShell: (shells) => `completion 只接受一个 shell：${shells}`,
   oneShellGot: (shells, words) => `completion 只接受一个 shell：${shells}；却给了 "${words}"`,
   netnsMissing: (path, code) => `找不到网络命名空间 ${path}（${code}）；用 "ip netns list" 列出已有的`,

@@ -5,7 +5,7 @@
  * from `--lang` or the locale); error codes stay the same in both.
  * @module
  */
-import { type Catalogue, catalogue, type Lang, pick } from './catalogue.js';
+import { type Catalogue, catalogue, type Lang, pick, sayer } from './catalogue.js';
 
 export const EN = {
   started: (o: { version: string; sources: string; listen: string[]; netns: string[] }) =>
@@ -32,6 +32,18 @@ export const EN = {
   historyStopped: (db: string, why: string) => `tcpstate serve: stopped recording history into ${db}: ${why}`,
   badState: (v: string) => `"state" takes one TCP state (ESTABLISHED, time-wait, ...), got "${v.slice(0, 40)}"`,
   labelWithoutPrometheus: (opt: string) => `${opt} goes with --prometheus (the dashboard's fleet view)`,
+  // --web.config.file (exporter-toolkit's format): names, keys and YAML as written
+  webConfigTab: 'tabs are not allowed for indentation',
+  webConfigLine: 'expected "key: value" (lists and flow style are not supported here)',
+  webConfigAfterQuote: 'text after a quoted value',
+  webConfigPem: (what: string) => `tls_server_config needs ${what}_file (or ${what})`,
+  webConfigPemRead: (what: string, path: string, code: string) => `cannot read ${what}_file ${path}: ${code}`,
+  webConfigRead: (code: string) => `cannot read --web.config.file: ${code}`,
+  webConfigKey: (key: string) => `"${key}" is not supported by tcpstate serve (supported: tls_server_config, basic_auth_users)`,
+  webConfigTlsMap: 'tls_server_config must be a map',
+  webConfigTlsKey: (key: string) => `tls_server_config.${key} is not supported by tcpstate serve`,
+  webConfigUsersMap: 'basic_auth_users must be a map of user: bcrypt hash',
+  webConfigNotBcrypt: (user: string) => `basic_auth_users.${user} is not a bcrypt hash`,
   unauthorized: 'authentication required',
   internal: 'internal error (logged by the server)',
   landing: (links: readonly string[]) =>
@@ -65,6 +77,17 @@ export const ZH: ServeMessages = {
   historyStopped: (db, why) => `tcpstate serve：已停止记录历史到 ${db}：${why}`,
   badState: (v) => `"state" 应为一个 TCP 状态（ESTABLISHED、time-wait 等），实际为 "${v.slice(0, 40)}"`,
   labelWithoutPrometheus: (opt) => `${opt} 需与 --prometheus 一起使用（仪表盘的集群视图）`,
+  webConfigTab: '缩进不能用制表符（Tab），请用空格',
+  webConfigLine: '应为 "key: value"（这里不支持列表和流式写法）',
+  webConfigAfterQuote: '带引号的值后面还有多余的文字',
+  webConfigPem: (what) => `tls_server_config 需要 ${what}_file（或 ${what}）`,
+  webConfigPemRead: (what, path, code) => `无法读取 ${what}_file ${path}：${code}`,
+  webConfigRead: (code) => `无法读取 --web.config.file：${code}`,
+  webConfigKey: (key) => `tcpstate serve 不支持 "${key}"（支持的有：tls_server_config、basic_auth_users）`,
+  webConfigTlsMap: 'tls_server_config 必须是一个映射（键: 值）',
+  webConfigTlsKey: (key) => `tcpstate serve 不支持 tls_server_config.${key}`,
+  webConfigUsersMap: 'basic_auth_users 必须是 "用户名: bcrypt 哈希" 的映射',
+  webConfigNotBcrypt: (user) => `basic_auth_users.${user} 不是 bcrypt 哈希`,
   unauthorized: '需要身份验证',
   internal: '内部错误（已记录在服务端日志）',
   landing: (links) =>
@@ -72,6 +95,9 @@ export const ZH: ServeMessages = {
 };
 
 export const CATALOGUE: Catalogue<ServeMessages> = catalogue(EN, ZH);
+
+/** A message of this domain as data, rendered at the edge in the user's language (errors at start). */
+export const say = sayer('serve', CATALOGUE);
 
 /** The catalogue of a language. */
 export function serveMessages(lang: Lang): ServeMessages {

@@ -3,6 +3,7 @@
  * patterns (`lvs=LVS*,lvs_*`), with a subtotal per group and a total. Pure.
  * @module
  */
+import { say as o } from '../i18n/options.js';
 import { newCounts, type StateCounts, total } from './count.js';
 import { TcpstateError } from './errors.js';
 
@@ -54,7 +55,7 @@ export function parseGroupSpec(text: string): GroupSpec {
           .map((p) => p.trim())
           .filter((p) => p !== '');
   if (name === '' || patterns.length === 0 || !/^[\w.-]+$/.test(name)) {
-    throw new TcpstateError('ERR_USAGE', `bad --group "${text}": expected NAME=PATTERN[,PATTERN...], e.g. --group lvs='LVS*,lvs_*'`, { field: '--group' });
+    throw new TcpstateError('ERR_USAGE', o('groupSpec', text), { field: '--group' });
   }
   return { name, patterns };
 }
@@ -82,7 +83,7 @@ function globTokens(pattern: string): GlobToken[] {
       try {
         set = new RegExp(`^[${body}]$`);
       } catch {
-        throw new TcpstateError('ERR_USAGE', `bad --group pattern "${pattern}": [${pattern.slice(i + 1, close)}] is not a set of characters`, { field: '--group' });
+        throw new TcpstateError('ERR_USAGE', o('groupPattern', pattern, pattern.slice(i + 1, close)), { field: '--group' });
       }
       out.push((x) => set.test(x));
       i = close;

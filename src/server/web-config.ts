@@ -15,6 +15,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IncomingMessage } from 'node:http';
+import { say } from '../i18n/serve.js';
 import { TcpstateError } from '../model/errors.js';
 
 type Yaml = { [k: string]: string | Yaml };
@@ -28,16 +29,16 @@ export function parseYamlMap(text: string, file: string): Yaml {
     const raw = lines[i]!.replace(/\r$/, '');
     if (/^\s*(#.*)?$/.test(raw) || raw.trim() === '---') continue;
     const indent = raw.length - raw.trimStart().length;
-    if (/\t/.test(raw.slice(0, indent))) throw new TcpstateError('ERR_PARSE', 'tabs are not allowed for indentation', { file, line: i + 1 });
+    if (/\t/.test(raw.slice(0, indent))) throw new TcpstateError('ERR_PARSE', say('webConfigTab'), { file, line: i + 1 });
     const m = /^([A-Za-z0-9_.-]+|"[^"]*"|'[^']*'):(?:\s+(.*))?$/.exec(raw.trim());
-    if (!m) throw new TcpstateError('ERR_PARSE', 'expected "key: value" (lists and flow style are not supported here)', { file, line: i + 1 });
+    if (!m) throw new TcpstateError('ERR_PARSE', say('webConfigLine'), { file, line: i + 1 });
     while (stack.length > 1 && indent <= stack[stack.length - 1]!.indent) stack.pop();
     const key = m[1]!.replace(/^["']|["']$/g, '');
     const parent = stack[stack.length - 1]!.map;
     let v = (m[2] ?? '').trim();
     const q = /^"([^"]*)"|^'([^']*)'/.exec(v);
     if (q) {
-      if (!/^\s*(#.*)?$/.test(v.slice(q[0].length))) throw new TcpstateError('ERR_PARSE', 'text after a quoted value', { file, line: i + 1, field: key });
+      if (!/^\s*(#.*)?$/.test(v.slice(q[0].length))) throw new TcpstateError('ERR_PARSE', say('webConfigAfterQuote'), { file, line: i + 1, field: key });
       parent[key] = q[1] ?? q[2]!;
       continue;
     }
@@ -63,11 +64,11 @@ const TLS_KEYS = new Set(['cert_file', 'key_file', 'cert', 'key', 'min_version',
 
 function pem(v: string | Yaml | undefined, inline: string | Yaml | undefined, what: string, file: string): string {
   if (typeof inline === 'string') return inline;
-  if (typeof v !== 'string') throw new TcpstateError('ERR_USAGE', `tls_server_config needs ${what}_file (or ${what})`, { file, field: `tls_server_config.${what}_file` });
+  if (typeof v !== 'string') throw new TcpstateError('ERR_USAGE', say('webConfigPem', what), { file, field: `tls_server_config.${what}_file` });
   try {
     return readFileSync(v, 'utf8');
   } catch (e) {
-    throw new TcpstateError('ERR_IO', `cannot read ${what}_file ${v}: ${(e as NodeJS.ErrnoException).code}`, { file, field: `tls_server_config.${what}_file` });
+    throw new TcpstateError('ERR_IO', say('webConfigPemRead', what, v, String((e as NodeJS.ErrnoException).code)), { file, field: `tls_server_config.${what}_file` });
   }
 }
 
@@ -77,28 +78,25 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new TcpstateError('ERR_IO', `cannot read --web.config.file: ${(e as NodeJS.ErrnoException).code}`, { file });
+    throw new TcpstateError('ERR_IO', say('webConfigRead', String((e as NodeJS.ErrnoException).code)), { file });
   }
   const y = parseYamlMap(text, file);
   const out: WebConfig = {};
   for (const k of Object.keys(y)) {
-    if (k !== 'tls_server_config' && k !== 'basic_auth_users')
-      throw new TcpstateError('ERR_USAGE', `"${k}" is not supported by tcpstate serve (supported: tls_server_config, basic_auth_users)`, { file, field: k });
+    if (k !== 'tls_server_config' && k !== 'basic_auth_users') throw new TcpstateError('ERR_USAGE', say('webConfigKey', k), { file, field: k });
   }
   const tls = y['tls_server_config'];
   if (tls !== undefined) {
-    if (typeof tls === 'string') throw new TcpstateError('ERR_USAGE', 'tls_server_config must be a map', { file, field: 'tls_server_config' });
-    for (const k of Object.keys(tls))
-      if (!TLS_KEYS.has(k)) throw new TcpstateError('ERR_USAGE', `tls_server_config.${k} is not supported by tcpstate serve`, { file, field: `tls_server_config.${k}` });
+    if (typeof tls === 'string') throw new TcpstateError('ERR_USAGE', say('webConfigTlsMap'), { file, field: 'tls_server_config' });
+    for (const k of Object.keys(tls)) if (!TLS_KEYS.has(k)) throw new TcpstateError('ERR_USAGE', say('webConfigTlsKey', k), { file, field: `tls_server_config.${k}` });
     out.tls = { cert: pem(tls['cert_file'], tls['cert'], 'cert', file), key: pem(tls['key_file'], tls['key'], 'key', file) };
   }
   const users = y['basic_auth_users'];
   if (users !== undefined) {
-    if (typeof users === 'string') throw new TcpstateError('ERR_USAGE', 'basic_auth_users must be a map of user: bcrypt hash', { file, field: 'basic_auth_users' });
+    if (typeof users === 'string') throw new TcpstateError('ERR_USAGE', say('webConfigUsersMap'), { file, field: 'basic_auth_users' });
     const hashes = new Map<string, string>();
     for (const [u, h] of Object.entries(users)) {
-      if (typeof h !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(h))
-        throw new TcpstateError('ERR_USAGE', `basic_auth_users.${u} is not a bcrypt hash`, { file, field: `basic_auth_users.${u}` });
+      if (typeof h !== 'string' || !/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(h)) throw new TcpstateError('ERR_USAGE', say('webConfigNotBcrypt', u), { file, field: `basic_auth_users.${u}` });
       hashes.set(u, h);
     }
     const bcrypt = createRequire(import.meta.url)('bcryptjs') as { compare(p: string, h: string): Promise<boolean> };

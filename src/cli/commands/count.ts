@@ -15,7 +15,7 @@ import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPosit
 import type { Command, Io } from '../io.js';
 import { FLAG_NAMES } from '../option-names.js';
 import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
-import { pick } from '../../i18n/catalogue.js';
+import { pick, render } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 
 import { colourArgv, colourFor, COLOUR_OPTIONS } from '../colour-option.js';
@@ -121,17 +121,18 @@ async function countFromCaptures(io: Io, values: Record<string, unknown>, inputs
   }
   const c = countCaptures(tally, picked, inputs, FLAG_NAMES);
   const hosts = c.hosts;
-  if (hosts.length > 1) io.err(`tcpstate: ${hosts.length} hosts summed (${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? ', ...' : ''}); --hosts gives a row per host\n`);
+  const names = `${hosts.slice(0, 5).join(', ')}${hosts.length > 5 ? ', ...' : ''}`;
+  if (hosts.length > 1) io.err(`tcpstate: ${render(opt('hostsSummed', hosts.length, names), langFromEnv(io.env))}\n`);
   printCount(io, values, o.format, c.report, { source: c.source, ...(c.host === undefined ? {} : { host: c.host }), warnings: read.warnings });
   return 0;
 }
 
 /** `count --hosts URL...`: the fleet table from agents' /api/v1/counts. */
 async function countAgents(io: Io, values: Record<string, unknown>, positionals: string[], o: { format: Format; byText: string | undefined; fleet: boolean }): Promise<number> {
-  const { messages } = await import('../../i18n/fleet.js');
+  const { messages, say } = await import('../../i18n/fleet.js');
   const msg = messages(io.env);
   const other = positionals.find((p) => !isAgentUrl(p));
-  if (other !== undefined) throw new TcpstateError('ERR_USAGE', `${msg.hostsUrlMixed} ("${other}")`, { field: other });
+  if (other !== undefined) throw new TcpstateError('ERR_USAGE', say('hostsUrlMixedAt', say('hostsUrlMixed'), other), { field: other });
   if (!o.fleet) throw new TcpstateError('ERR_USAGE', opt('agentsNeedHosts'), { field: '--hosts' });
   if (o.byText !== undefined) throw new TcpstateError('ERR_USAGE', opt('byAndHosts'), { field: '--by' });
   if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', opt('awkWithHosts'), { field: '--format' });

@@ -40,11 +40,7 @@ function checkOutputName(file: string | undefined, format: Format, given: boolea
   if (file === undefined) return;
   const ext = file.toLowerCase().match(/\.([a-z]+)$/)?.[1];
   if (ext !== undefined && IMAGES.has(ext)) {
-    throw new TcpstateError(
-      'ERR_USAGE',
-      `-o ${file}: tcpstate draws svg, dot, mermaid and text, not ${ext}; for ${ext}: tcpstate diagram --format dot | dot -T${ext === 'jpeg' ? 'jpg' : ext} -o ${file}`,
-      { field: '--output' },
-    );
+    throw new TcpstateError('ERR_USAGE', opt('imageFormat', file, ext, ext === 'jpeg' ? 'jpg' : ext), { field: '--output' });
   }
   const named = formatFromFile(file);
   if (given && named !== undefined && named !== format) {
@@ -86,9 +82,8 @@ export const diagram: Command = {
     } else {
       const scenario = findScenario(Object.hasOwn(FIGURE_SCENARIO, figure) ? FIGURE_SCENARIO[figure]! : figure);
       if (!scenario) {
-        throw new TcpstateError('ERR_USAGE', `unknown --figure "${figure}"; figures: states, ${Object.keys(FIGURE_SCENARIO).join(', ')}, or a scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, {
-          field: '--figure',
-        });
+        const scenarios = SCENARIOS.map((s) => s.name).join(', ');
+        throw new TcpstateError('ERR_USAGE', opt('unknownFigure', figure, Object.keys(FIGURE_SCENARIO).join(', '), scenarios), { field: '--figure' });
       }
       if (values['counts']) throw new TcpstateError('ERR_USAGE', opt('countsStates'), { field: '--counts' });
       if (format === 'dot') throw new TcpstateError('ERR_USAGE', opt('dotStates', figure), { field: '--format' });
@@ -100,7 +95,7 @@ export const diagram: Command = {
       try {
         writeFileAtomic(file, text);
       } catch (e) {
-        throw new TcpstateError('ERR_IO', `cannot write: ${osReason(e) ?? (e as Error).message}`, { file });
+        throw new TcpstateError('ERR_IO', opt('cannotWrite', osReason(e) ?? (e as Error).message), { file });
       }
     } else {
       io.out(text);
