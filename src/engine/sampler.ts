@@ -15,6 +15,9 @@ import { createRequire } from 'node:module';
 import { TcpstateError } from '../model/errors.js';
 import { errorFromWire, warningsFromWire } from '../model/wire.js';
 import { say as ks } from '../i18n/kernel.js';
+// The domains the worker's readers say things in, so that they render here (src/model/wire.ts).
+import '../i18n/captures.js';
+import '../i18n/options.js';
 import { SocketTable } from '../model/table.js';
 import { DEFAULT_CONFIG, type ReadConfig } from '../sources/config.js';
 import { fromWire, type HistoryAnswer, type HistoryRequest, type SampleRequest, type SampleWant, type WireError, type WireSample } from './protocol.js';

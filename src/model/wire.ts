@@ -3,15 +3,11 @@
  * them: a {@link TcpstateError}'s code, English message, location and catalogue data, and
  * a warning's catalogue data (`said`, not enumerable on a {@link Warning}, so structured
  * clone drops it). Made back on the receiving side, they say themselves in the user's
- * language there as they would have in the worker.
+ * language there as they would have in the worker, provided that thread has loaded their
+ * domains (a domain not loaded renders in English): the receivers import them.
  * @module
  */
 import type { Said } from '../i18n/catalogue.js';
-// The domains what the workers read says things in: loaded here, so a message made on a
-// worker renders on the thread that receives it (a domain not loaded renders in English).
-import '../i18n/captures.js';
-import '../i18n/kernel.js';
-import '../i18n/options.js';
 import { type ErrorCode, isTcpstateError, type Location, TcpstateError } from './errors.js';
 import { type Warning, type WarningCode, warning } from './warnings.js';
 

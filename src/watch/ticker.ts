@@ -9,6 +9,9 @@ import type { Worker } from 'node:worker_threads';
 import { TcpstateError } from '../model/errors.js';
 import { errorFromWire, type WireErrorData, type WireWarning, warningsFromWire } from '../model/wire.js';
 import { say as ks } from '../i18n/kernel.js';
+// The domains the worker's readers say things in, so that they render here (src/model/wire.ts).
+import '../i18n/captures.js';
+import '../i18n/options.js';
 import type { ScanOptions } from '../sources/live.js';
 import type { TickSample } from './view.js';
 import { endWorker } from '../engine/sampler.js';

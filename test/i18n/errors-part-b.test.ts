@@ -411,3 +411,30 @@ test("the watch screen (tmux) shows its sampling thread's error in Chinese", asy
   assert.match(screen, /采样失败: 应为空白/, screen);
   tmux('send-keys', '-t', 'w', 'q');
 });
+
+test('files read on worker threads: their warnings and errors keep their catalogue data', async () => {
+  const { readFilesInParallel, settleRead } = await import('../../src/sources/text/read-files.js');
+  const head = 'Proto Recv-Q Send-Q Local Address           Foreign Address         State\n';
+  const rows = Array.from({ length: 3000 }, (_, k) => `tcp        0      0 10.0.0.1:${1000 + k}           10.0.0.2:80             ESTABLISHED\n`).join('');
+  const paths = Array.from({ length: 12 }, (_, k) => {
+    const p = join(TMP, `many-${k}.txt`);
+    // Odd files end in an unknown state (a warning), even ones in a line cut short (an error).
+    writeFileSync(p, head + rows + (k % 2 ? 'tcp        0      0 10.0.0.1:9 10.0.0.2:80 WEIRD\n' : 'tcp        0      0 10.0.0.1:9\n'));
+    return p;
+  });
+  const reads = await readFilesInParallel(paths, undefined, 3, 0);
+  assert.ok(reads, 'read on worker threads');
+  for (const [k, r] of reads.entries()) {
+    const s = settleRead(r!, () => new Error('os'));
+    assert.ok(s);
+    if (k % 2) {
+      assert.ok('read' in s);
+      const w = s.read.warnings[0]!;
+      assert.equal(w.code, 'W_UNKNOWN_STATE');
+      assert.match(render(w.said!, 'zh'), /^未知状态 "WEIRD"/, `file ${k}`);
+    } else {
+      assert.ok('error' in s && isTcpstateError(s.error));
+      assert.match(s.error.describe('zh'), /这一行提前结束了|应为/, `file ${k}`);
+    }
+  }
+});
