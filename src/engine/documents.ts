@@ -9,6 +9,7 @@ import { diagnose, type Report } from '../doctor/diagnose.js';
 import type { DoctorInputs, Sample as DoctorSample } from '../doctor/inputs.js';
 import type { CountDocument, DoctorDocument, LsDocument, SampleMeta } from '../model/documents.js';
 import { TcpstateError } from '../model/errors.js';
+import { say as ks } from '../i18n/kernel.js';
 import { doctorJson } from '../render/doctor.js';
 import { type CountOptions as ReportCountOptions, countDocument as countReportDocument, countPlan, countTable } from '../report/count.js';
 import { lsDocument, selectSockets } from '../report/ls.js';
@@ -26,7 +27,7 @@ export interface CountOptions extends ReportCountOptions {
 
 /** A sample's rows (requests for documents always ask for them). */
 function rows(s: Sample): SocketTable {
-  if (!s.table) throw new TcpstateError('ERR_IO', 'the sample holds no rows (it was taken for aggregates only)');
+  if (!s.table) throw new TcpstateError('ERR_IO', ks('noRows'));
   return s.table;
 }
 

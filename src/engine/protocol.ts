@@ -4,7 +4,7 @@
  * copied) across threads.
  * @module
  */
-import type { Warning } from '../model/errors.js';
+import type { WireErrorData, WireWarning } from '../model/wire.js';
 import type { Owner, SocketTable } from '../model/table.js';
 import type { Counters } from '../sources/counters.js';
 import type { Sysctls } from '../sources/sysctl.js';
@@ -81,7 +81,8 @@ export interface WireSample {
   table?: WireTable;
   metrics?: Aggregates;
   source: string;
-  warnings: Warning[];
+  /** With their catalogue data (src/model/wire.ts): made back into warnings on arrival. */
+  warnings: WireWarning[];
   notices: string[];
   /** When the scan began, ms since the epoch. */
   takenAt: number;
@@ -114,7 +115,7 @@ export interface HistoryAnswer {
 export interface WireError {
   id: number;
   ok: false;
-  error: { code: string; message: string; where: Record<string, unknown>; said?: import('../i18n/catalogue.js').Said };
+  error: WireErrorData;
 }
 
 /** The table's columns and the buffers to transfer. */

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import { isTcpstateError } from '../model/errors.js';
+import { errorToWire, warningsToWire } from '../model/wire.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
 import { attachProcesses, hiddenNotice, liveSnapshot, scanLive, scanOptions } from '../snapshot.js';
 import type { ReadConfig } from '../sources/config.js';
@@ -309,9 +310,7 @@ function record(msg: WireSample, r: SampleRequest): void {
 }
 
 function wireError(id: number, e: unknown): WireError {
-  return isTcpstateError(e)
-    ? { id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where }, said: e.said } }
-    : { id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } };
+  return { id, ok: false, error: errorToWire(e) };
 }
 
 // Requests run one after another: the native dump shares one buffer, and a namespace is
@@ -341,6 +340,7 @@ port.on('message', (m: SampleRequest | HistoryRequest | { close: true }) => {
     try {
       const { msg, transfer } = await take(m);
       if (m.record) record(msg, m);
+      msg.warnings = warningsToWire(msg.warnings);
       port.postMessage(msg, transfer);
     } catch (e) {
       port.postMessage(wireError(m.id, e));

@@ -12,7 +12,12 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { TcpstateError, type ErrorCode } from '../model/errors.js';
+import { TcpstateError } from '../model/errors.js';
+import { errorFromWire, warningsFromWire } from '../model/wire.js';
+import { say as ks } from '../i18n/kernel.js';
+// The domains the worker's readers say things in, so that they render here (src/model/wire.ts).
+import '../i18n/captures.js';
+import '../i18n/options.js';
 import { SocketTable } from '../model/table.js';
 import { DEFAULT_CONFIG, type ReadConfig } from '../sources/config.js';
 import { fromWire, type HistoryAnswer, type HistoryRequest, type SampleRequest, type SampleWant, type WireError, type WireSample } from './protocol.js';
@@ -92,10 +97,10 @@ export class Sampler {
     // Resolves from dist/src/engine/ and from the command bundle in dist/src/cli/ alike.
     const w = new W(new URL('../engine/sample-worker.js', import.meta.url));
     w.on('message', (m: WireSample | WireError | HistoryAnswer) => this.answer(m));
-    w.on('error', (e) => this.failAll(new TcpstateError('ERR_IO', `sampler worker failed: ${e.message}`)));
+    w.on('error', (e) => this.failAll(new TcpstateError('ERR_IO', ks('workerFailed', e.message))));
     w.on('exit', () => {
       if (this.worker === w) this.worker = undefined;
-      if (!this.closed) this.failAll(new TcpstateError('ERR_IO', 'sampler worker exited'));
+      if (!this.closed) this.failAll(new TcpstateError('ERR_IO', ks('workerExited')));
     });
     // A worker restarted after a stuck sample: the store the old one held is opened again (a
     // failure shows in the next recorded sample's recordError).
@@ -114,7 +119,7 @@ export class Sampler {
       this.control.delete(m.id);
       this.idle();
       if (m.ok) c.resolve();
-      else c.reject(new TcpstateError(m.error.code as ErrorCode, m.error.message, m.error.where));
+      else c.reject(errorFromWire(m.error));
       return;
     }
     if ('history' in m) return;
@@ -125,12 +130,17 @@ export class Sampler {
     clearTimeout(p.timer);
     if (!m.ok) {
       this.stats.errors++;
-      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.said ?? m.error.message, m.error.where));
+      p.reject(errorFromWire(m.error));
       return;
     }
     this.stats.samples++;
     const { table, id: _id, ok: _ok, ...rest } = m;
-    p.resolve({ ...(p.want.netns === undefined ? {} : { netns: p.want.netns }), ...rest, ...(table ? { table: fromWire(table, new SocketTable(16)) } : {}) });
+    p.resolve({
+      ...(p.want.netns === undefined ? {} : { netns: p.want.netns }),
+      ...rest,
+      warnings: warningsFromWire(rest.warnings),
+      ...(table ? { table: fromWire(table, new SocketTable(16)) } : {}),
+    });
   }
 
   private failAll(e: Error): void {
@@ -156,7 +166,7 @@ export class Sampler {
    * (concurrent requests for the same moment share it).
    */
   sample(want: SampleWant = {}): Promise<Sample> {
-    if (this.closed) return Promise.reject(new TcpstateError('ERR_IO', 'the sampler is closed'));
+    if (this.closed) return Promise.reject(new TcpstateError('ERR_IO', ks('samplerClosed')));
     for (const p of this.pending.values()) {
       if (covers(p.want, want)) {
         this.stats.shared++;
@@ -173,12 +183,12 @@ export class Sampler {
     const timer = setTimeout(() => {
       if (!this.pending.delete(id)) return;
       this.stats.errors++;
-      reject(new TcpstateError('ERR_IO', `a sample took longer than ${this.timeoutMs} ms`));
+      reject(new TcpstateError('ERR_IO', ks('sampleTimeout', this.timeoutMs)));
       // A scan stuck in the kernel cannot be interrupted: start over with a new worker.
       const w = this.worker;
       this.worker = undefined;
       void w?.terminate();
-      this.failAll(new TcpstateError('ERR_IO', 'the sampler was restarted after a sample timed out'));
+      this.failAll(new TcpstateError('ERR_IO', ks('samplerRestarted')));
     }, this.timeoutMs);
     timer.unref();
     const fixed: SampleWant = want.findings ? { ...want, processes: true, sysctls: true } : { ...want };
@@ -242,7 +252,7 @@ export class Sampler {
   }
 
   private history(h: HistoryRequest['history']): Promise<void> {
-    if (this.closed) return Promise.reject(new TcpstateError('ERR_IO', 'the sampler is closed'));
+    if (this.closed) return Promise.reject(new TcpstateError('ERR_IO', ks('samplerClosed')));
     const id = this.nextId++;
     const done = new Promise<void>((resolve, reject) => this.control.set(id, { resolve, reject }));
     const w = this.start();
@@ -279,7 +289,7 @@ export class Sampler {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.failAll(new TcpstateError('ERR_IO', 'the sampler is closed'));
+    this.failAll(new TcpstateError('ERR_IO', ks('samplerClosed')));
     const w = this.worker;
     this.worker = undefined;
     if (w) await endWorker(w);

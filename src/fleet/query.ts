@@ -9,6 +9,7 @@ import { TcpstateError, type Warning } from '../model/errors.js';
 import type { FleetHost } from '../model/fleet.js';
 import { parseState } from '../model/state.js';
 import { Warnings, type WarningSink } from '../model/warnings.js';
+import { say as c } from '../i18n/captures.js';
 import type { PrometheusClient, VectorSample } from './prometheus.js';
 
 export interface FleetQuery {
@@ -70,7 +71,7 @@ function rowsOf(v: readonly VectorSample[], q: FleetQuery, warnings: WarningSink
     const host = s.metric[q.hostLabel] ?? '';
     const code = parseState(s.metric['state'] ?? '');
     if (code === undefined) {
-      warnings.add('W_STATE', `series with state="${s.metric['state'] ?? ''}" left out: not a TCP state`, { field: 'state' });
+      warnings.add('W_STATE', c('seriesNotState', s.metric['state'] ?? ''), { field: 'state' });
       continue;
     }
     const r = m.get(host) ?? { host, group: q.groupLabel === undefined ? undefined : (s.metric[q.groupLabel] ?? ''), counts: newCounts(), seen: true };

@@ -99,6 +99,8 @@ const EN = {
   framesLeftOut: (what: string, frames: number, first: number) =>
     `${what}, ${frames === 1 ? 'was' : 'were'} left out, the first at frame ${first}: the connections and states shown miss what they carried`,
   noneDecoded: (what: string, first: number) => `no frame could be decoded to a TCP segment: ${what}; the first at frame ${first}`,
+  /** A Prometheus answer's series whose state label is no TCP state. */
+  seriesNotState: (state: string) => `series with state="${state}" left out: not a TCP state`,
   /** A JSON capture's error or warning with the column it points at. */
   atColumn: (message: string, column: number) => `${message} (column ${column})`,
   /** Two reasons in a row. */
@@ -176,6 +178,7 @@ const ZH: typeof EN = {
   framesFragment: (frames) => `${frames} 个 TCP 报文段的 IP 分片（tcpstate 不重组分片）`,
   framesLeftOut: (what, frames, first) => `${what}，${frames === 1 ? '它' : '它们'}被略过了，第一个在第 ${first} 帧：显示的连接和状态缺少其中携带的内容`,
   noneDecoded: (what, first) => `没有一帧能解码成 TCP 报文段：${what}；第一个在第 ${first} 帧`,
+  seriesNotState: (state) => `state="${state}" 的序列已略过：不是 TCP 状态`,
   atColumn: (message, column) => `${message}（第 ${column} 列）`,
   both: (one, two) => `${one}；${two}`,
 };

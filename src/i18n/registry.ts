@@ -17,6 +17,7 @@ export const DOMAINS: Readonly<Record<string, Loader>> = {
   fleet: () => import('./fleet.js'),
   help: () => import('./help.js'),
   history: () => import('./history.js'),
+  kernel: () => import('./kernel.js'),
   ls: () => import('./ls.js'),
   serve: () => import('./serve.js'),
   simulate: () => import('./simulate.js'),

@@ -54,7 +54,8 @@ export interface Warning {
   where: Location;
   /**
    * The message as catalogue data, when the catalogue has it: not enumerable, so JSON
-   * documents keep `{code, message, where}`; lost across threads (English then).
+   * documents keep `{code, message, where}`; structured clone drops it, so workers send
+   * warnings in their wire form (src/model/wire.ts).
    */
   readonly said?: Said;
   /**

@@ -9,6 +9,7 @@
  */
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { Warnings } from '../model/warnings.js';
+import { say as ks } from '../i18n/kernel.js';
 import type { ReadConfig } from './config.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
@@ -48,7 +49,7 @@ export function newTally(): StateTally {
  */
 export function countStatePairs(bytes: Uint8Array, length: number, t: StateTally, name = 'bpf tcp iterator'): void {
   if (length % STATE_PAIR_BYTES !== 0) {
-    throw new TcpstateError('ERR_PARSE', `${name}: ${length} bytes is not a whole number of (state, family) pairs`, { file: name, offset: t.offset + length, field: 'length' });
+    throw new TcpstateError('ERR_PARSE', ks('notPairs', name, length), { file: name, offset: t.offset + length, field: 'length' });
   }
   const v4 = t.v4;
   const v6 = t.v6;
@@ -56,7 +57,7 @@ export function countStatePairs(bytes: Uint8Array, length: number, t: StateTally
     const f = bytes[i + 1]!;
     if (f === LINUX_AF_INET) v4[bytes[i]!]!++;
     else if (f === LINUX_AF_INET6) v6[bytes[i]!]!++;
-    else throw new TcpstateError('ERR_PARSE', `${name}: address family ${f} at byte ${t.offset + i + 1}, expected 2 (IPv4) or 10 (IPv6)`, { file: name, offset: t.offset + i + 1, field: 'family' });
+    else throw new TcpstateError('ERR_PARSE', ks('badFamily', name, f, t.offset + i + 1), { file: name, offset: t.offset + i + 1, field: 'family' });
   }
   t.offset += length;
 }
@@ -76,7 +77,7 @@ export function finishCounts(t: StateTally, opts: Pick<ScanOptions, 'v4' | 'v6' 
     const n = (opts.v4 ? t.v4[raw]! : 0) + (opts.v6 ? t.v6[raw]! : 0);
     if (n === 0) continue;
     const code = canonicalCode(raw);
-    if (code === UNKNOWN) warnings.add('W_UNKNOWN_STATE', `unknown state code ${raw} (${n} sockets), counted as UNKNOWN`, { file: name, field: 'state' });
+    if (code === UNKNOWN) warnings.add('W_UNKNOWN_STATE', ks('unknownStateSockets', raw, n), { file: name, field: 'state' });
     if (opts.states & (1 << code)) counts[code]! += n;
   }
   return warnings.list();
@@ -142,7 +143,7 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): { columns: PortColumns; warnings: Warning[] } | undefined {
   if (bytes.length % STATE_PORT_BYTES !== 0) {
-    throw new TcpstateError('ERR_PARSE', `${name}: ${bytes.length} bytes is not a whole number of ${STATE_PORT_BYTES}-byte records`, { file: name, offset: bytes.length, field: 'length' });
+    throw new TcpstateError('ERR_PARSE', ks('notRecords', name, bytes.length, STATE_PORT_BYTES), { file: name, offset: bytes.length, field: 'length' });
   }
   const n = bytes.length / STATE_PORT_BYTES;
   const c: PortColumns = { length: n, state: new Uint8Array(n), family: new Uint8Array(n), lport: new Uint16Array(n), rport: new Uint16Array(n) };
@@ -154,7 +155,7 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
     const f = bytes[o + 1]!;
     if (f === LINUX_AF_INET) c.family[i] = AF_INET;
     else if (f === LINUX_AF_INET6) c.family[i] = AF_INET6;
-    else throw new TcpstateError('ERR_PARSE', `${name}: address family ${f} at byte ${o + 1}, expected 2 (IPv4) or 10 (IPv6)`, { file: name, offset: o + 1, field: 'family' });
+    else throw new TcpstateError('ERR_PARSE', ks('badFamily', name, f, o + 1), { file: name, offset: o + 1, field: 'family' });
     const code = canonicalCode(raw);
     if (code === UNKNOWN) unknown.set(raw, (unknown.get(raw) ?? 0) + 1);
     c.state[i] = code;
@@ -162,7 +163,7 @@ export function parseStatePorts(bytes: Uint8Array, name = 'bpf tcp iterator'): {
     c.rport[i] = dv.getUint16(o + 4, LITTLE);
   }
   const warnings = new Warnings();
-  for (const [raw, k] of unknown) warnings.add('W_UNKNOWN_STATE', `unknown state code ${raw} (${k} sockets), counted as UNKNOWN`, { file: name, field: 'state' });
+  for (const [raw, count] of unknown) warnings.add('W_UNKNOWN_STATE', ks('unknownStateSockets', raw, count), { file: name, field: 'state' });
   return { columns: c, warnings: warnings.list() };
 }
 

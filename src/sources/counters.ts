@@ -17,6 +17,7 @@
  */
 import { TcpstateError } from '../model/errors.js';
 import { readSmallFile } from './small-file.js';
+import { say as ks } from '../i18n/kernel.js';
 
 /** section → counter name → value. */
 export type CounterTable = Record<string, Record<string, number>>;
@@ -60,7 +61,7 @@ export function parseCounterPairs(text: string, file = 'net/netstat'): CounterTa
     if (i >= ls.length) break;
     const head = ls[i]!;
     const colon = head.indexOf(':');
-    if (colon <= 0) throw new TcpstateError('ERR_PARSE', 'expected "Section: names"', { file, line: i + 1 });
+    if (colon <= 0) throw new TcpstateError('ERR_PARSE', ks('countersHeader'), { file, line: i + 1 });
     const section = head.slice(0, colon);
     const names = head
       .slice(colon + 1)
@@ -69,7 +70,7 @@ export function parseCounterPairs(text: string, file = 'net/netstat'): CounterTa
       .filter(Boolean);
     const vline = ls[i + 1];
     if (vline === undefined || !vline.startsWith(section + ':')) {
-      throw new TcpstateError('ERR_PARSE', `header line of "${section}" has no value line after it`, { file, line: i + 2, field: section });
+      throw new TcpstateError('ERR_PARSE', ks('countersNoValues', section), { file, line: i + 2, field: section });
     }
     const values = vline
       .slice(colon + 1)
@@ -77,12 +78,12 @@ export function parseCounterPairs(text: string, file = 'net/netstat'): CounterTa
       .split(/\s+/)
       .filter(Boolean);
     if (values.length !== names.length) {
-      throw new TcpstateError('ERR_PARSE', `"${section}" names ${names.length} counters but gives ${values.length} values`, { file, line: i + 2, field: section });
+      throw new TcpstateError('ERR_PARSE', ks('countersMismatch', section, names.length, values.length), { file, line: i + 2, field: section });
     }
     const sec: Record<string, number> = (out[section] ??= {});
     for (let k = 0; k < names.length; k++) {
       const v = values[k]!;
-      if (!NUMBER.test(v)) throw new TcpstateError('ERR_PARSE', `value "${v}" is not a whole number`, { file, line: i + 2, field: `${section} ${names[k]}` });
+      if (!NUMBER.test(v)) throw new TcpstateError('ERR_PARSE', ks('notWholeNumber', v), { file, line: i + 2, field: `${section} ${names[k]}` });
       sec[names[k]!] = Number(v);
     }
     i += 2;
@@ -98,18 +99,18 @@ export function parseSockstat(text: string, file = 'net/sockstat'): CounterTable
     const l = ls[i]!.trim();
     if (l === '') continue;
     const colon = l.indexOf(':');
-    if (colon <= 0) throw new TcpstateError('ERR_PARSE', 'expected "Section: key value ..."', { file, line: i + 1 });
+    if (colon <= 0) throw new TcpstateError('ERR_PARSE', ks('countersKeyValue'), { file, line: i + 1 });
     const section = l.slice(0, colon);
     const words = l
       .slice(colon + 1)
       .trim()
       .split(/\s+/)
       .filter(Boolean);
-    if (words.length % 2 !== 0) throw new TcpstateError('ERR_PARSE', `"${section}" has a key without a value`, { file, line: i + 1, field: section });
+    if (words.length % 2 !== 0) throw new TcpstateError('ERR_PARSE', ks('countersOddWords', section), { file, line: i + 1, field: section });
     const sec: Record<string, number> = (out[section] ??= {});
     for (let k = 0; k < words.length; k += 2) {
       const v = words[k + 1]!;
-      if (!NUMBER.test(v)) throw new TcpstateError('ERR_PARSE', `value "${v}" is not a whole number`, { file, line: i + 1, field: `${section} ${words[k]}` });
+      if (!NUMBER.test(v)) throw new TcpstateError('ERR_PARSE', ks('notWholeNumber', v), { file, line: i + 1, field: `${section} ${words[k]}` });
       sec[words[k]!] = Number(v);
     }
   }
@@ -124,7 +125,7 @@ export function parseSockstat(text: string, file = 'net/sockstat'): CounterTable
 export const COUNTER_FILE_MAX = 1 << 20;
 
 function readOptional(path: string): string | undefined {
-  return readSmallFile(path, COUNTER_FILE_MAX, 'counter file');
+  return readSmallFile(path, COUNTER_FILE_MAX, ks('counterFile'));
 }
 
 /**

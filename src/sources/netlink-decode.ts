@@ -24,6 +24,8 @@
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { Warnings } from '../model/warnings.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as ks } from '../i18n/kernel.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import { CHUNK_ROWS, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable, type TcpExtInfo } from '../model/table.js';
 import type { ChunkSink } from './proc-net.js';
@@ -150,7 +152,7 @@ export class SockDiagDecoder {
     this.onDone = opts.onDone;
   }
 
-  private fail(offset: number, field: string, why: string): never {
+  private fail(offset: number, field: string, why: Said): never {
     throw new TcpstateError('ERR_PARSE', why, { file: this.name, offset: this.base + offset, field });
   }
 
@@ -197,14 +199,14 @@ export class SockDiagDecoder {
     while (p < end) {
       if (end - p < NLMSG_HDRLEN) {
         if (allowPartial) break;
-        this.fail(p, 'nlmsghdr', `truncated netlink header: ${end - p} of 16 bytes`);
+        this.fail(p, 'nlmsghdr', ks('nlHeaderCut', end - p));
       }
       const len = u32(bytes, p);
-      if (len < NLMSG_HDRLEN) this.fail(p, 'nlmsg_len', `netlink message length ${len} is below the 16-byte header`);
-      if (len > NLMSG_MAX) this.fail(p, 'nlmsg_len', `netlink message length ${len} is larger than any sock_diag message (at most ${NLMSG_MAX} bytes accepted)`);
+      if (len < NLMSG_HDRLEN) this.fail(p, 'nlmsg_len', ks('nlBelowHeader', len));
+      if (len > NLMSG_MAX) this.fail(p, 'nlmsg_len', ks('nlTooLong', len, NLMSG_MAX));
       if (len > end - p) {
         if (allowPartial) break;
-        this.fail(p, 'nlmsg_len', `netlink message of ${len} bytes runs past the end of the input (${end - p} bytes left)`);
+        this.fail(p, 'nlmsg_len', ks('nlPastEnd', len, end - p));
       }
       const type = u16(bytes, p + 4);
       const flags = u16(bytes, p + 6);
@@ -223,13 +225,13 @@ export class SockDiagDecoder {
           this.onDone({ offset: this.base + p, next: this.base + p + ((len + 3) & ~3), seq: u32(bytes, p + 8) });
         }
       } else if (type === NLMSG_ERROR) {
-        if (len < NLMSG_HDRLEN + 4) this.fail(p, 'nlmsgerr', 'NLMSG_ERROR message without an error code');
+        if (len < NLMSG_HDRLEN + 4) this.fail(p, 'nlmsgerr', ks('nlNoErrorCode'));
         const err = u32(bytes, p + NLMSG_HDRLEN) | 0;
         if (err !== 0) this.kernelError(p, -err);
       } else if (type === NLMSG_OVERRUN) {
-        this.fail(p, 'nlmsg_type', 'NLMSG_OVERRUN: the kernel dropped part of the reply');
+        this.fail(p, 'nlmsg_type', ks('nlOverrun'));
       } else if (type !== NLMSG_NOOP) {
-        this.fail(p, 'nlmsg_type', `unexpected netlink message type ${type}`);
+        this.fail(p, 'nlmsg_type', ks('nlType', type));
       }
       if ((type === SOCK_DIAG_BY_FAMILY || type === TCPDIAG_GETSOCK) && flags & NLM_F_DUMP_INTR) this.interrupted(p);
       p += (len + 3) & ~3;
@@ -244,22 +246,22 @@ export class SockDiagDecoder {
     this.stats.interrupted++;
     if (this.interruptedSeen) return;
     this.interruptedSeen = true;
-    this.warnings.add('W_DUMP_INTR', 'the socket table changed during the dump (NLM_F_DUMP_INTR): some sockets may be missing or seen twice', { file: this.name, offset: this.base + p });
+    this.warnings.add('W_DUMP_INTR', ks('dumpIntr'), { file: this.name, offset: this.base + p });
   }
 
   private kernelError(p: number, errno: number): never {
     const name = ERRNO[errno] ?? `errno ${errno}`;
-    throw new TcpstateError('ERR_IO', `the kernel refused the sock_diag request: ${name}`, { file: this.name, offset: this.base + p, field: 'nlmsgerr' });
+    throw new TcpstateError('ERR_IO', ks('kernelRefused', name), { file: this.name, offset: this.base + p, field: 'nlmsgerr' });
   }
 
   private socket(b: Uint8Array, p: number, len: number, seq: number, proto?: number): void {
     const m = p + NLMSG_HDRLEN;
-    if (len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN) this.fail(p, 'inet_diag_msg', `sock_diag message of ${len} bytes is shorter than header + inet_diag_msg (88)`);
+    if (len < NLMSG_HDRLEN + INET_DIAG_MSG_LEN) this.fail(p, 'inet_diag_msg', ks('nlShortDiag', len));
     const fam = b[m]!;
-    if (fam !== LINUX_AF_INET && fam !== LINUX_AF_INET6) this.fail(m, 'idiag_family', `address family ${fam} is neither AF_INET (2) nor AF_INET6 (10)`);
+    if (fam !== LINUX_AF_INET && fam !== LINUX_AF_INET6) this.fail(m, 'idiag_family', ks('nlFamily', fam));
     const rawState = b[m + 1]!;
     const state = canonicalCode(rawState);
-    if (state === UNKNOWN) this.warnings.add('W_UNKNOWN_STATE', `unknown state code ${rawState}, counted as UNKNOWN`, { file: this.name, offset: this.base + m + 1, field: 'idiag_state' });
+    if (state === UNKNOWN) this.warnings.add('W_UNKNOWN_STATE', ks('unknownStateCode', rawState), { file: this.name, offset: this.base + m + 1, field: 'idiag_state' });
     this.stats.sockets++;
     if (this.counts) {
       this.counts[state]!++;
@@ -307,7 +309,7 @@ export class SockDiagDecoder {
     while (a + 4 <= end) {
       const alen = u16(b, a);
       const atype = u16(b, a + 2) & 0x3fff; // strip NLA_F_NESTED / NLA_F_NET_BYTEORDER
-      if (alen < 4 || a + alen > end) this.fail(a, 'rtattr', `attribute length ${alen} does not fit in its message (${end - a} bytes left)`);
+      if (alen < 4 || a + alen > end) this.fail(a, 'rtattr', ks('nlAttribute', alen, end - a));
       const d = a + 4;
       const dl = alen - 4;
       switch (atype) {

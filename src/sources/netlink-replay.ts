@@ -14,6 +14,8 @@
 import { fs } from '../builtins.js';
 import { AF_INET } from '../model/address.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
+import { warning } from '../model/warnings.js';
+import { say as ks } from '../i18n/kernel.js';
 import { PROTO_TCP, PROTO_UDP, type SocketTable } from '../model/table.js';
 import type { LiveSource, ScanOptions, ScanResult } from './live.js';
 import { type DoneInfo, LINUX_AF_INET, LINUX_AF_INET6, NLMSG_MAX, SockDiagDecoder } from './netlink-decode.js';
@@ -97,11 +99,7 @@ export class RecordingCheck {
           firstEnd = this.endOf.get(1 << k)!;
           break;
         }
-      throw new TcpstateError(
-        'ERR_PARSE',
-        `a second dump of ${pairNames(again)} sockets (bytes ${this.dumpStart}-${d.next}; an earlier dump of them ended at byte ${firstEnd}): the file holds more than one snapshot (recordings joined together?), and counting both would count every socket twice; replay each recording on its own`,
-        { file: this.file, offset: this.dumpStart },
-      );
+      throw new TcpstateError('ERR_PARSE', ks('secondDump', pairNames(again), this.dumpStart, d.next, firstEnd), { file: this.file, offset: this.dumpStart });
     }
     if (cover === 0) this.unknownEmpty++;
     for (let k = 0; k < 6; k++) if (cover & (1 << k)) this.endOf.set(1 << k, d.next);
@@ -117,13 +115,7 @@ export class RecordingCheck {
    */
   end(length: number): void {
     if (length === this.dumpStart && this.dumps > 0) return;
-    throw new TcpstateError(
-      'ERR_PARSE',
-      this.dumps === 0
-        ? 'unexpected end of file: no NLMSG_DONE ends the dump, so it is incomplete (a recording cut short, as by a full disk or an interrupted run)'
-        : `unexpected end of file: the dump that begins at byte ${this.dumpStart} has no NLMSG_DONE, so it is incomplete (a recording cut short, as by a full disk or an interrupted run)`,
-      { file: this.file, offset: length },
-    );
+    throw new TcpstateError('ERR_PARSE', this.dumps === 0 ? ks('noDone') : ks('dumpNoDone', this.dumpStart), { file: this.file, offset: length });
   }
 
   /** Warnings for the protocols and families asked for that no dump of the file covers. */
@@ -139,11 +131,7 @@ export class RecordingCheck {
       if (opts.v6) absent |= pairBit(proto, true) & ~this.covered;
       if (absent === 0) continue;
       const what = absent === (pairBit(proto, false) | pairBit(proto, true)) ? `${PROTO_NAMES[proto === PROTO_TCP ? 0 : 1]}` : pairNames(absent);
-      out.push({
-        code: 'W_NOT_RECORDED',
-        message: `the recording holds no dump of ${what} sockets, so they are not in this answer (recorded without them, or cut short between dumps)`,
-        where: { file: this.file },
-      });
+      out.push(warning('W_NOT_RECORDED', ks('notRecorded', what), { file: this.file }));
     }
     return out;
   }
@@ -151,8 +139,8 @@ export class RecordingCheck {
 
 function ioError(path: string, e: unknown): TcpstateError {
   const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'EISDIR' ? 'it is a directory' : (code ?? (e as Error).message);
-  return new TcpstateError('ERR_IO', `cannot read ${path}: ${why}`, { file: path, field: '--replay' });
+  const why = code === 'EISDIR' ? ks('isDirectory') : (code ?? (e as Error).message);
+  return new TcpstateError('ERR_IO', ks('cannotRead', path, why), { file: path, field: '--replay' });
 }
 
 /**
@@ -181,7 +169,7 @@ export function replayFile(path: string, sink: ChunkSink): { dec: SockDiagDecode
   let have = 0;
   let total = 0;
   try {
-    if (fs.fstatSync(fd).isDirectory()) throw new TcpstateError('ERR_IO', `cannot read ${path}: it is a directory`, { file: path, field: '--replay' });
+    if (fs.fstatSync(fd).isDirectory()) throw new TcpstateError('ERR_IO', ks('cannotRead', path, ks('isDirectory')), { file: path, field: '--replay' });
     for (;;) {
       let n: number;
       try {
@@ -201,7 +189,7 @@ export function replayFile(path: string, sink: ChunkSink): { dec: SockDiagDecode
   } finally {
     fs.closeSync(fd);
   }
-  if (total === 0) throw new TcpstateError('ERR_EMPTY', `${path} is empty: it holds no sock_diag messages`, { file: path, field: '--replay' });
+  if (total === 0) throw new TcpstateError('ERR_EMPTY', ks('replayEmpty', path), { file: path, field: '--replay' });
   check.end(total);
   return { dec, check };
 }

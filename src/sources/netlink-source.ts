@@ -7,6 +7,8 @@
  */
 import { AtomicFile } from '../atomic-file.js';
 import { TcpstateError } from '../model/errors.js';
+import { say as opt } from '../i18n/options.js';
+import { say as ks } from '../i18n/kernel.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 import { bpfCount } from './bpf-tcp-states.js';
@@ -63,9 +65,9 @@ function nativeError(e: unknown, opts: ScanOptions): never {
   if (e instanceof TcpstateError) throw e;
   const err = e as NodeJS.ErrnoException & { errno?: number };
   if (opts.netns !== undefined && /setns|\/|thread-self/.test(err.message)) {
-    throw new TcpstateError('ERR_NETNS', `cannot enter network namespace "${opts.netns}": ${err.message}${err.code === 'EPERM' ? ' (needs root)' : ''}`, { field: '--netns' });
+    throw new TcpstateError('ERR_NETNS', opt('netnsEnter', opts.netns, err.code === 'EPERM' ? ks('needsRoot', err.message) : err.message), { field: '--netns' });
   }
-  throw new TcpstateError('ERR_IO', `netlink sock_diag: ${err.message}`);
+  throw new TcpstateError('ERR_IO', ks('netlinkFailed', err.message));
 }
 
 /**
@@ -87,8 +89,8 @@ class RecordFile {
 
   private error(e: unknown): TcpstateError {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    const why = code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : code === 'EISDIR' ? 'it is a directory' : code;
-    return new TcpstateError('ERR_IO', `cannot write ${this.path}: ${why}`, { file: this.path, field: '--record' });
+    const why = code === 'ENOSPC' ? ks('noSpace') : code === 'EISDIR' ? ks('isDirectory') : code;
+    return new TcpstateError('ERR_IO', ks('cannotWrite', this.path, why), { file: this.path, field: '--record' });
   }
 
   write(buf: Buffer, n: number): void {

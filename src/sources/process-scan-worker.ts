@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanShare, WORKER_SLOT } from './process-scan.js';
+import { warningsToWire } from '../model/wire.js';
 
 const { procRoot, pids, ctl } = workerData as { procRoot: string; pids: Int32Array; ctl: Int32Array };
 if (Atomics.compareExchange(ctl, WORKER_SLOT, 0, 1) === 0) {
@@ -17,5 +18,5 @@ if (Atomics.compareExchange(ctl, WORKER_SLOT, 0, 1) === 0) {
     (p) => fs.readlinkSync(p),
   );
   const triples = r.triples.slice(0, 3 * r.n);
-  parentPort!.postMessage({ ...r, triples }, [triples.buffer]);
+  parentPort!.postMessage({ ...r, triples, warnings: warningsToWire(r.warnings) }, [triples.buffer]);
 }

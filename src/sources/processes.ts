@@ -9,6 +9,7 @@ import type { Warning } from '../model/errors.js';
 import type { WarningSink } from '../model/warnings.js';
 import type { OwnerLookup } from '../model/table.js';
 import { readHead } from './small-file.js';
+import { say as ks } from '../i18n/kernel.js';
 
 export interface ProcessScan {
   /** inode → owners, in pid order. */
@@ -72,11 +73,7 @@ export function readComm(procRoot: string, pid: number, warnings?: WarningSink):
   if (!h) return '?';
   let name = !h.more && h.text.endsWith('\n') ? h.text.slice(0, -1) : h.text;
   if (h.more || name.length > COMM_MAX) {
-    warnings?.add(
-      'W_LONG_COMM',
-      `process name of ${h.more ? `more than ${COMM_FILE_MAX}` : name.length} bytes, where the kernel keeps at most ${COMM_MAX}: cut to ${COMM_MAX} (an altered proc tree?)`,
-      { file: path },
-    );
+    warnings?.add('W_LONG_COMM', h.more ? ks('longCommMore', COMM_FILE_MAX, COMM_MAX) : ks('longComm', name.length, COMM_MAX), { file: path });
     name = name.slice(0, COMM_MAX);
   }
   // The bytes (one latin1 character each) as UTF-8, as ss prints them: `服务`, not `æœåŠ¡`.

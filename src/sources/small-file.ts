@@ -8,6 +8,8 @@
 import { fs } from '../builtins.js';
 import { TcpstateError } from '../model/errors.js';
 import { say as c } from '../i18n/captures.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as ks } from '../i18n/kernel.js';
 
 /** The first bytes of a file. */
 export interface FileHead {
@@ -59,8 +61,8 @@ export function readHead(path: string, max: number): FileHead | undefined {
  * @throws TcpstateError ERR_PARSE at byte `max` when the file is longer: it is not the
  *   kernel's `what`.
  */
-export function readSmallFile(path: string, max: number, what: string): string | undefined {
+export function readSmallFile(path: string, max: number, what: Said): string | undefined {
   const h = readHead(path, max);
-  if (h?.more) throw new TcpstateError('ERR_PARSE', `longer than ${max} bytes, which no ${what} is: not read further`, { file: path, offset: max });
+  if (h?.more) throw new TcpstateError('ERR_PARSE', ks('tooLong', max, what), { file: path, offset: max });
   return h?.text;
 }

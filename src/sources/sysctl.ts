@@ -10,6 +10,8 @@
  */
 import { TcpstateError } from '../model/errors.js';
 import { readSmallFile } from './small-file.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as ks } from '../i18n/kernel.js';
 
 /** How a sysctl's text reads: one integer, or several (`ip_local_port_range`, `tcp_mem`). */
 type Kind = 'int' | 'ints';
@@ -59,14 +61,14 @@ function excerpt(w: string, max = 24): string {
 /** Parse the text of one sysctl file. Whether the kernel could show the value: {@link sysctlProblem}. */
 export function parseSysctl(name: string, text: string, file = name): SysctlValue {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new TcpstateError('ERR_PARSE', 'empty value', { file, field: name });
+  if (words.length === 0) throw new TcpstateError('ERR_PARSE', ks('emptyValue'), { file, field: name });
   const nums = words.map((w) => {
-    if (!/^-?\d+$/.test(w)) throw new TcpstateError('ERR_PARSE', `value "${excerpt(w)}" is not a whole number`, { file, field: name });
+    if (!/^-?\d+$/.test(w)) throw new TcpstateError('ERR_PARSE', ks('notWholeNumber', excerpt(w)), { file, field: name });
     return Number(w);
   });
   const kind = SYSCTLS[name] ?? (nums.length === 1 ? 'int' : 'ints');
   if (kind === 'int') {
-    if (nums.length !== 1) throw new TcpstateError('ERR_PARSE', `expected one number, got ${nums.length}`, { file, field: name });
+    if (nums.length !== 1) throw new TcpstateError('ERR_PARSE', ks('oneNumber', nums.length), { file, field: name });
     return nums[0]!;
   }
   return nums;
@@ -83,7 +85,7 @@ export function readSysctls(procRoot: string, names: readonly string[] = Object.
   const out: Sysctls = { values: {}, missing: [] };
   for (const name of names) {
     const path = sysctlPath(procRoot, name);
-    const text = readSmallFile(path, SYSCTL_FILE_MAX, 'sysctl value');
+    const text = readSmallFile(path, SYSCTL_FILE_MAX, ks('sysctlValue'));
     if (text === undefined) {
       out.missing.push(name);
       continue;
@@ -132,26 +134,31 @@ export function sysctlText(v: SysctlValue): string {
 /**
  * Why `value` cannot be what the kernel shows for `name` (outside what it accepts), or
  * undefined when it can. Such a value comes from a doctored or damaged capture, never from a
- * kernel: what depends on it cannot be answered.
+ * kernel: what depends on it cannot be answered. In English; {@link sysctlWhy} says it as a message.
  */
 export function sysctlProblem(name: string, value: SysctlValue): string | undefined {
+  return sysctlWhy(name, value)?.text;
+}
+
+/** {@link sysctlProblem} as catalogue data, for the user's language. */
+export function sysctlWhy(name: string, value: SysctlValue): Said | undefined {
   const nums = Array.isArray(value) ? value : [value];
   if (name === 'net.ipv4.ip_local_port_range') {
-    if (nums.length !== 2) return `the kernel shows two numbers, low and high, not ${nums.length}`;
+    if (nums.length !== 2) return ks('portRangeCount', nums.length);
     const [lo, hi] = nums as [number, number];
-    if (lo < 1 || hi > 65535) return 'ports run from 1 to 65535';
-    if (lo > hi) return `the low end (${lo}) is above the high end (${hi})`;
+    if (lo < 1 || hi > 65535) return ks('portRangeBounds');
+    if (lo > hi) return ks('portRangeOrder', lo, hi);
     return undefined;
   }
   if (name === 'net.ipv4.tcp_mem') {
-    if (nums.length !== 3) return `the kernel shows three numbers (pages: low, pressure, high), not ${nums.length}`;
-    return nums.some((n) => n < 0 || n > ULONG_MAX) ? 'page counts are unsigned' : undefined;
+    if (nums.length !== 3) return ks('tcpMemCount', nums.length);
+    return nums.some((n) => n < 0 || n > ULONG_MAX) ? ks('tcpMemSigned') : undefined;
   }
   const b = BOUNDS[name];
   if (!b) return undefined;
-  if (nums.length !== 1) return `the kernel shows one number, not ${nums.length}`;
+  if (nums.length !== 1) return ks('oneNumberShown', nums.length);
   const n = nums[0]!;
-  return n < b[0] || n > b[1] ? `the kernel accepts ${b[0]} to ${b[1]}` : undefined;
+  return n < b[0] || n > b[1] ? ks('accepts', b[0], b[1]) : undefined;
 }
 
 /** Values read that the kernel would not show, with why, in {@link SYSCTLS} order. */

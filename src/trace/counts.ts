@@ -6,6 +6,8 @@
 import { canonicalCode, stateName, UNKNOWN, type StateCode } from '../model/state.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as TRACE } from '../i18n/trace.js';
+import { say as ks } from '../i18n/kernel.js';
+import { warning } from '../model/warnings.js';
 import { padCols } from './render.js';
 import { SCHEMAS, type TraceCountDocument } from '../model/documents.js';
 
@@ -57,6 +59,6 @@ export function countJson(rows: CountRow[], seconds: number, time: Date): TraceC
     time: time.toISOString(),
     seconds: Math.round(seconds * 1000) / 1000,
     transitions: rows.map((r) => ({ from: stateName(r.from), to: stateName(r.to), count: r.count, perSecond: Math.round(r.perSecond * 1000) / 1000 })),
-    ...(rows.some((r) => r.from === UNKNOWN || r.to === UNKNOWN) ? { warnings: [{ code: 'W_UNKNOWN_STATE', message: 'a state code tcpstate does not know was counted as UNKNOWN', where: {} }] } : {}),
+    ...(rows.some((r) => r.from === UNKNOWN || r.to === UNKNOWN) ? { warnings: [warning('W_UNKNOWN_STATE', ks('traceUnknownState'), {})] } : {}),
   };
 }

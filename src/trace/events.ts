@@ -4,6 +4,7 @@
  * @module
  */
 import { TcpstateError } from '../model/errors.js';
+import { say as ks } from '../i18n/kernel.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
 import { LINUX_AF_INET, LINUX_AF_INET6 } from '../sources/netlink-decode.js';
 
@@ -66,14 +67,14 @@ function hex(v: bigint): string {
  */
 export function parseTraceEvents(bytes: Uint8Array, name = 'bpf trace ring buffer'): TraceEvent[] {
   if (bytes.length % TRACE_EVENT_BYTES !== 0) {
-    throw new TcpstateError('ERR_PARSE', `${name}: ${bytes.length} bytes is not a whole number of ${TRACE_EVENT_BYTES}-byte records`, { file: name, offset: bytes.length, field: 'length' });
+    throw new TcpstateError('ERR_PARSE', ks('notRecords', name, bytes.length, TRACE_EVENT_BYTES), { file: name, offset: bytes.length, field: 'length' });
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: TraceEvent[] = [];
   for (let o = 0; o < bytes.length; o += TRACE_EVENT_BYTES) {
     const fam = dv.getUint16(o + 44, true);
     if (fam !== LINUX_AF_INET && fam !== LINUX_AF_INET6) {
-      throw new TcpstateError('ERR_PARSE', `${name}: address family ${fam} at byte ${o + 44}, expected 2 (IPv4) or 10 (IPv6)`, { file: name, offset: o + 44, field: 'family' });
+      throw new TcpstateError('ERR_PARSE', ks('badFamily', name, fam, o + 44), { file: name, offset: o + 44, field: 'family' });
     }
     const v4 = fam === LINUX_AF_INET;
     const laddr = new Uint8Array(16);

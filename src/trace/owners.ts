@@ -7,7 +7,9 @@
  * names from /proc/PID/comm; the listeners of the traced namespace at start from sock_diag.
  * @module
  */
-import type { Warning } from '../model/errors.js';
+import { isTcpstateError, type Warning } from '../model/errors.js';
+import { warning } from '../model/warnings.js';
+import { say as ks } from '../i18n/kernel.js';
 import { ALL_MASK, maskOf, LISTEN } from '../model/state.js';
 import { SocketTable, type Owner } from '../model/table.js';
 import { readComm } from '../sources/processes.js';
@@ -54,7 +56,7 @@ export class KernelOwners implements TraceOwners {
       this.nextWalk = this.lastWalk + Math.max(REWALK_MS, REWALK_FACTOR * took);
     } catch (e) {
       this.broken = true;
-      this.warnings.push({ code: 'W_NO_OWNERS', message: `socket owners unknown: ${(e as Error).message}`, where: {} });
+      this.warnings.push(warning('W_NO_OWNERS', ks('ownersUnknown', reason(e)), {}));
       return;
     }
     this.pidOf.clear();
@@ -95,7 +97,7 @@ export class KernelOwners implements TraceOwners {
     try {
       netlinkSource.collect!({ origin: 'live', procRoot: this.procRoot, config: this.config, netns: nsName, tcp: true, udp: false, v4: true, v6: true, states: maskOf(LISTEN) & ALL_MASK }, t);
     } catch (e) {
-      this.warnings.push({ code: 'W_NO_OWNERS', message: `listeners present at start not read: ${(e as Error).message}`, where: {} });
+      this.warnings.push(warning('W_NO_OWNERS', ks('listenersUnread', reason(e)), {}));
       return;
     }
     for (let i = 0; i < t.length; i++) {
@@ -103,4 +105,9 @@ export class KernelOwners implements TraceOwners {
       this.noteListener(netns, t.lport[i]!, this.byInode(t.inode[i]!));
     }
   }
+}
+
+/** Why a read failed, as a message when it is one (a netns error in the catalogue). */
+function reason(e: unknown): string | import('../i18n/catalogue.js').Said {
+  return isTcpstateError(e) && e.said ? e.said : (e as Error).message;
 }

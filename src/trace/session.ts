@@ -6,6 +6,7 @@
  */
 import { fs } from '../builtins.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
+import { say as ks } from '../i18n/kernel.js';
 import type { NativeAddon, TraceHandle } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { parseTraceEvents } from './events.js';
@@ -128,8 +129,8 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BPF_UNAVAILABLE') {
-      const hint = /not permitted/.test(err.message) && process.getuid?.() !== 0 ? ' (trace needs root: CAP_BPF and CAP_PERFMON)' : '';
-      throw new TcpstateError('ERR_NATIVE', `cannot trace TCP state changes here: ${err.message}${hint}`, {});
+      const root = /not permitted/.test(err.message) && process.getuid?.() !== 0;
+      throw new TcpstateError('ERR_NATIVE', root ? ks('cannotTraceRoot', err.message) : ks('cannotTrace', err.message), {});
     }
     throw e;
   }

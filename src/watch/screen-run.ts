@@ -10,6 +10,9 @@ import { renderFrame } from './frame.js';
 import type { Report } from '../doctor/diagnose.js';
 import { type DoctorLine, handleKey, type ScreenUi, splitKeys } from './keys.js';
 import type { WatchMessages } from '../i18n/watch.js';
+import { render } from '../i18n/catalogue.js';
+import { langFromEnv } from '../lang.js';
+import { isTcpstateError } from '../model/errors.js';
 import { Terminal } from './terminal.js';
 import { TickLoop, TickReader, type TickRequest } from './ticker.js';
 import { advance, clearGroups, cycleSort, newView, resetBaseline, type WatchView } from './view.js';
@@ -45,6 +48,9 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
   const notices = new Set<string>();
   const reader = new TickReader();
   const term = new Terminal((s) => io.out(s), process.stdin);
+  // An error from the sampling threads or the filter, in the user's language.
+  const lang = langFromEnv(io.env);
+  const said = (e: unknown): string => (lang !== 'en' && isTcpstateError(e) && e.said ? render(e.said, lang) : (e as Error).message);
   const size = (): { cols: number; rows: number } => ({ cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
   // The doctor's findings come from the serve engine's sampler, on its own worker, one at a
   // time: a tick that finds it busy leaves it be. Findings are worst first (diagnose()).
@@ -61,7 +67,7 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
           ui.doctor = doctorLine(s.report);
         },
         (e: Error) => {
-          ui.doctor = { worst: 'error', text: e.message, more: 0 };
+          ui.doctor = { worst: 'error', text: said(e), more: 0 };
         },
       )
       .finally(() => {
@@ -84,7 +90,7 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
         if (ui.error?.startsWith(m.sampleError(''))) delete ui.error;
       } catch (e) {
         if (gen !== generation) return;
-        ui.error = m.sampleError((e as Error).message);
+        ui.error = m.sampleError(said(e));
       }
       draw();
     },
@@ -99,7 +105,7 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
           o.request(words(f), ui.grouping);
           return undefined;
         } catch (e) {
-          return m.filterError((e as Error).message);
+          return m.filterError(said(e));
         }
       });
       if (ui.paused !== wasPaused) frozen = ui.paused ? structuredClone(view) : undefined;

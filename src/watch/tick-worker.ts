@@ -6,7 +6,7 @@
  * @module
  */
 import { parentPort } from 'node:worker_threads';
-import { isTcpstateError } from '../model/errors.js';
+import { errorToWire, warningsToWire } from '../model/wire.js';
 import { parseFilter, selector } from '../model/filter.js';
 import { ALL_MASK } from '../model/state.js';
 import { countLiveTable, countPlan, DEFAULT_TOP } from '../report/count.js';
@@ -37,7 +37,7 @@ async function take(r: TickRequest): Promise<TickReply> {
     source: c.source,
     ...(c.method ? { method: c.method } : {}),
     scanMs: performance.now() - t0,
-    warnings: c.warnings,
+    warnings: warningsToWire(c.warnings),
     notices: c.notices,
     ...(groups ? { groups } : {}),
   };
@@ -51,11 +51,7 @@ port.on('message', (m: TickRequest | { close: true }) => {
   take(m).then(
     (reply) => port.postMessage(reply),
     (e: unknown) => {
-      port.postMessage(
-        isTcpstateError(e)
-          ? { id: m.id, ok: false, error: { code: e.code, message: e.message, where: { ...e.where } } }
-          : { id: m.id, ok: false, error: { code: 'ERR_IO', message: (e as Error).message ?? String(e), where: {} } },
-      );
+      port.postMessage({ id: m.id, ok: false, error: errorToWire(e) } satisfies TickReply);
     },
   );
 });

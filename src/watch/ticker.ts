@@ -6,7 +6,12 @@
  */
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
-import { type ErrorCode, TcpstateError, type Warning } from '../model/errors.js';
+import { TcpstateError } from '../model/errors.js';
+import { errorFromWire, type WireErrorData, type WireWarning, warningsFromWire } from '../model/wire.js';
+import { say as ks } from '../i18n/kernel.js';
+// The domains the worker's readers say things in, so that they render here (src/model/wire.ts).
+import '../i18n/captures.js';
+import '../i18n/options.js';
 import type { ScanOptions } from '../sources/live.js';
 import type { TickSample } from './view.js';
 import { endWorker } from '../engine/sampler.js';
@@ -34,11 +39,12 @@ export type TickReply =
       source: string;
       method?: string;
       scanMs: number;
-      warnings: Warning[];
+      /** With their catalogue data (src/model/wire.ts). */
+      warnings: WireWarning[];
       notices: string[];
       groups?: { key: string; counts: number[]; total: number }[];
     }
-  | { id: number; ok: false; error: { code: string; message: string; where: Record<string, unknown>; said?: import('../i18n/catalogue.js').Said } };
+  | { id: number; ok: false; error: WireErrorData };
 
 /**
  * The tick to run after tick `last` finished at `now` (ms, same clock as `t0`): the next one
@@ -65,10 +71,10 @@ export class TickReader {
     // Resolves from dist/src/watch/ and from the command bundle in dist/src/cli/ alike.
     const w = new W(new URL('../watch/tick-worker.js', import.meta.url));
     w.on('message', (m: TickReply) => this.answer(m));
-    w.on('error', (e) => this.failAll(new TcpstateError('ERR_IO', `watch sampler failed: ${e.message}`)));
+    w.on('error', (e) => this.failAll(new TcpstateError('ERR_IO', ks('watchFailed', e.message))));
     w.on('exit', () => {
       this.worker = undefined;
-      this.failAll(new TcpstateError('ERR_IO', 'watch sampler exited'));
+      this.failAll(new TcpstateError('ERR_IO', ks('watchExited')));
     });
     return (this.worker = w);
   }
@@ -79,7 +85,7 @@ export class TickReader {
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker?.unref();
     if (!m.ok) {
-      p.reject(new TcpstateError(m.error.code as ErrorCode, m.error.said ?? m.error.message, m.error.where));
+      p.reject(errorFromWire(m.error));
       return;
     }
     p.resolve({
@@ -89,7 +95,7 @@ export class TickReader {
       source: m.source,
       ...(m.method === undefined ? {} : { method: m.method }),
       scanMs: m.scanMs,
-      warnings: m.warnings,
+      warnings: warningsFromWire(m.warnings),
       notices: m.notices,
       ...(m.groups ? { groups: m.groups.map((g) => ({ key: g.key, counts: Float64Array.from(g.counts), total: g.total })) } : {}),
     });
@@ -116,7 +122,7 @@ export class TickReader {
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
-    this.failAll(new TcpstateError('ERR_IO', 'watch sampler closed'));
+    this.failAll(new TcpstateError('ERR_IO', ks('watchClosed')));
     if (w) await endWorker(w);
   }
 }

@@ -13,10 +13,12 @@ import { checkRuleIds, diagnose, EXIT_UNKNOWN, exitStatus } from '../../doctor/d
 import { RULES, thresholdSpecs } from '../../doctor/registry.js';
 import { defaultConfig, readThresholdConfig } from '../../doctor/thresholds.js';
 import { excerpt } from '../../doctor/config-json.js';
-import { isTcpstateError, TcpstateError, type Warning } from '../../model/errors.js';
+import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { defaultProcRoot } from '../../snapshot.js';
 import { configFromEnv } from '../../sources/config.js';
-import { sysctlPath } from '../../sources/sysctl.js';
+import { sysctlPath, sysctlWhy } from '../../sources/sysctl.js';
+import { say as ks } from '../../i18n/kernel.js';
+import { warning } from '../../model/warnings.js';
 import { doctorJson, renderDoctor } from '../../render/doctor.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR_TEXTS } from '../../i18n/doctor.js';
@@ -145,12 +147,10 @@ async function run(args: string[], io: Io): Promise<number> {
   const report = diagnose(inputs, { thresholds, only, skip, netns: io.env['TCPSTATE_DOCTOR_NETNS'], lang });
   const root = defaultProcRoot(procRoot, config);
   for (const x of report.invalidInputs) {
-    const w: Warning = {
-      code: 'W_SYSCTL_INVALID',
-      message: `value "${x.value}" is not one the kernel accepts (${x.why})${x.usedBy.length ? `; ${x.usedBy.join(', ')} could not use it` : ''}`,
-      where: { file: sysctlPath(root, x.name), field: x.name },
-    };
-    warnings.push(w);
+    const v = inputs.sysctls.values[x.name];
+    const why = (v === undefined ? undefined : sysctlWhy(x.name, v)) ?? x.why;
+    const said = x.usedBy.length ? ks('sysctlUnused', x.value, why, x.usedBy.join(', ')) : ks('sysctlInvalid', x.value, why);
+    warnings.push(warning('W_SYSCTL_INVALID', said, { file: sysctlPath(root, x.name), field: x.name }));
   }
   printWarnings(io, warnings);
   if (values['json']) io.out(JSON.stringify(doctorJson(report, inputs, warnings), null, 2) + '\n');

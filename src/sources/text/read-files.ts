@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { fs } from '../../builtins.js';
 import { workerUrl } from './worker-url.js';
-import { type ErrorCode, type Location, TcpstateError } from '../../model/errors.js';
+import { errorFromWire, type WireErrorData, type WireWarning, warningsFromWire } from '../../model/wire.js';
 import type { ReadResult } from './read.js';
 
 /** Files together smaller than this are read on this thread: starting threads costs more (~40 ms each). */
@@ -23,7 +23,7 @@ export interface FileJob {
 }
 
 /** What a worker made of a file: its captures, its error (as data), an OS error's code, or a failure of the worker's own. */
-export type FileRead = { read: ReadResult } | { error: { code: ErrorCode; message: string; where: Location }; blankOnly: boolean } | { os: string } | { failed: string };
+export type FileRead = { read: { captures: ReadResult['captures']; warnings: WireWarning[] } } | { error: WireErrorData; blankOnly: boolean } | { os: string } | { failed: string };
 
 const req = createRequire(import.meta.url);
 
@@ -91,8 +91,8 @@ export async function readFilesInParallel(paths: readonly string[], format: stri
  * own failure: the caller reads the file itself.
  */
 export function settleRead(r: FileRead, ioError: (e: { code: string }) => Error): { read: ReadResult } | { error: Error; blankOnly: boolean } | undefined {
-  if ('read' in r) return { read: r.read };
-  if ('error' in r) return { error: new TcpstateError(r.error.code, r.error.message, r.error.where), blankOnly: r.blankOnly };
+  if ('read' in r) return { read: { captures: r.read.captures, warnings: warningsFromWire(r.read.warnings) } };
+  if ('error' in r) return { error: errorFromWire(r.error), blankOnly: r.blankOnly };
   if ('os' in r) return { error: ioError({ code: r.os }), blankOnly: false };
   return undefined;
 }

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TcpstateError } from '../../model/errors.js';
+import { errorToWire, warningsToWire } from '../../model/wire.js';
 import { CaptureReader } from './read.js';
 import type { FileJob, FileRead } from './read-files.js';
 
@@ -29,15 +30,16 @@ export function readOne(path: string, format: string | undefined): FileRead {
       reader.push(buf.subarray(0, n));
     }
   } catch (e) {
-    if (e instanceof TcpstateError) return { error: { code: e.code, message: e.message, where: e.where }, blankOnly: false };
+    if (e instanceof TcpstateError) return { error: errorToWire(e), blankOnly: false };
     return { os: osCode(e) };
   } finally {
     closeSync(fd);
   }
   try {
-    return { read: reader.end() };
+    const r = reader.end();
+    return { read: { captures: r.captures, warnings: warningsToWire(r.warnings) } };
   } catch (e) {
-    if (e instanceof TcpstateError) return { error: { code: e.code, message: e.message, where: e.where }, blankOnly: reader.blankOnly };
+    if (e instanceof TcpstateError) return { error: errorToWire(e), blankOnly: reader.blankOnly };
     throw e;
   }
 }
