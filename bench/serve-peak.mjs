@@ -33,7 +33,7 @@ const log = () => {
   const m = process.memoryUsage();
   const h = v8.getHeapStatistics();
   const mib = (x) => Math.round(x / 104857.6) / 10;
-  const line = \`thread \${isMainThread ? 'main' : threadId} t=\${Math.round(performance.timeOrigin + performance.now())} rss=\${mib(m.rss)} heapTotal=\${mib(h.total_heap_size)} heapUsed=\${mib(h.used_heap_size)} external=\${mib(m.external)} ab=\${mib(m.arrayBuffers)} malloced=\${mib(h.malloced_memory)}\\n\`;
+  const line = \`thread \${isMainThread ? 'main' : threadId} t=\${Math.round(performance.timeOrigin + performance.now())} rss=\${mib(m.rss)} heapTotal=\${mib(h.total_heap_size)} heapUsed=\${mib(h.used_heap_size)} external=\${mib(m.external)} ab=\${mib(m.arrayBuffers)} malloced=\${mib(h.malloced_memory)} new=\${mib(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size)}\\n\`;
   if (Math.abs(m.rss - last) > 1 << 20 || !isMainThread) process.stderr.write(line);
   last = m.rss;
 };
@@ -160,7 +160,8 @@ for (const variant of VARIANTS) {
       const m = /^thread (\S+) t=(\d+) rss=([\d.]+) heapTotal=([\d.]+) heapUsed=([\d.]+) external=([\d.]+) ab=([\d.]+) malloced=([\d.]+)/.exec(l);
       if (!m) continue;
       const [, th, at, , ht, , ex, ab] = m;
-      const o = byThread.get(th) ?? { heapTotal: 0, external: 0, ab: 0 };
+      const o = byThread.get(th) ?? { heapTotal: 0, external: 0, ab: 0, newSpace: 0 };
+      o.newSpace = Math.max(o.newSpace, Number(/ new=([\d.]+)/.exec(l)?.[1] ?? 0));
       o.heapTotal = Math.max(o.heapTotal, +ht);
       o.external = Math.max(o.external, +ex);
       o.ab = Math.max(o.ab, +ab);
