@@ -7,7 +7,7 @@
 //
 //   sudo node bench/serve-peak.mjs [--sockets 400000] [--seconds 32] [--threads] [--timeline FROM,TO] [--serve-args '...'] [--env 'K=V ...']
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchNamespace, buildHolder } from './namespace.mjs';
 import { args, opt, repo } from './args.mjs';
@@ -182,4 +182,5 @@ for (const variant of VARIANTS) {
   if (said.length > 3) console.log(said.join('\n').slice(0, 2000));
 }
 bns.destroy();
+for (const f of [HOOK, ...['', '-wal', '-shm'].map((x) => `/tmp/tcpstate-peak-${process.pid}.db${x}`)]) rmSync(f, { force: true });
 console.log(JSON.stringify(results));
