@@ -182,5 +182,5 @@ for (const variant of VARIANTS) {
   if (said.length > 3) console.log(said.join('\n').slice(0, 2000));
 }
 bns.destroy();
-for (const f of [HOOK, ...['', '-wal', '-shm'].map((x) => `/tmp/tcpstate-peak-${process.pid}.db${x}`)]) rmSync(f, { force: true });
+for (const f of [HOOK, ...['', '-wal', '-shm', '.lock'].map((x) => `/tmp/tcpstate-peak-${process.pid}.db${x}`)]) rmSync(f, { force: true });
 console.log(JSON.stringify(results));
