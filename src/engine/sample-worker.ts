@@ -217,7 +217,9 @@ async function summaryFromChunks(r: SampleRequest, want: SummaryOptions, opts: R
   let owners: OwnerLookup | undefined;
   let processes: WireSample['processes'];
   if (r.processes) {
-    const p = await (await import('../sources/owners.js')).ownerSource(opts).start().done();
+    // Owners looked up once per socket here: packed in the scan's own buffer, no index beside it.
+    const pending = (await import('../sources/owners.js')).ownerSource(opts).start();
+    const p = await (pending.donePacked ? pending.donePacked() : pending.done());
     owners = p.owners;
     processes = { scanned: p.scanned, hidden: p.hidden };
     if (p.hidden > 0) notices.push(hiddenNotice(p.hidden));

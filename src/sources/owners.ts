@@ -16,7 +16,7 @@ import { fs } from '../builtins.js';
 import type { ReadConfig } from './config.js';
 import type { Origin } from './live.js';
 import { loadNative, type NativeAddon } from './native.js';
-import { mergeTriples, nativeTriples, type PendingScan, scanShare, startProcessScan } from './process-scan.js';
+import { mergePacked, mergeTriples, nativeTriples, type PendingScan, scanShare, startProcessScan } from './process-scan.js';
 import { listPids } from './processes.js';
 
 /** A way to find socket owners. */
@@ -81,6 +81,9 @@ function bpfOwners(addon: NativeAddon, procRoot: string, fallback: OwnerSource):
       return {
         async done() {
           return mergeTriples([scan]);
+        },
+        async donePacked() {
+          return mergePacked([scan]);
         },
       };
     },

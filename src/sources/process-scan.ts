@@ -198,8 +198,124 @@ export class OwnerIndex implements OwnerLookup {
   }
 }
 
-/** Merge flat results into an inode → owners index (pid order, then fd order). */
-export function mergeTriples(parts: FdTriples[]): ProcessScan & { owners: OwnerIndex } {
+/** Whether 64-bit elements store their low 32 bits first (then a pair [pid, inode] sorts by inode, then pid). */
+const LITTLE_ENDIAN = new Uint32Array(new BigUint64Array([1n]).buffer)[0] === 1;
+
+/**
+ * inode → owners for one pass of lookups with the least memory (a recorded history sample at
+ * 400k sockets: {@link OwnerIndex}'s chains and slots were 6 MiB of the sampler's peak): the
+ * triples' (pid, inode) pairs packed in place into the triples' own buffer and sorted by inode
+ * then pid, found by a binary search inside a bucket of a small directory (a quarter of an
+ * index per pair). Owners carry no fd (not kept). It overwrites the triples it is given.
+ */
+export class PackedOwners implements OwnerLookup {
+  /** Pair k: [2k] pid, [2k+1] inode. */
+  private readonly u: Uint32Array;
+  private readonly n: number;
+  private readonly min: number;
+  private readonly span: number;
+  private readonly buckets: number;
+  /** Bucket b's pairs are [dir[b], dir[b+1]). */
+  private readonly dir: Uint32Array;
+  private readonly extra = new Map<number, Owner[]>();
+  private readonly labels = new Map<number, string>();
+
+  /** Whether {@link PackedOwners} can take over this part's buffer (little-endian, 8-byte aligned). */
+  static fits(p: FdTriples): boolean {
+    return LITTLE_ENDIAN && p.triples.byteOffset % 8 === 0 && p.n > 0;
+  }
+
+  constructor(
+    p: FdTriples,
+    private readonly comm: Map<number, string>,
+  ) {
+    const u = p.triples;
+    const n = p.n;
+    // In place: pair k's words (2k, 2k+1) are triple k's or already read ones (2k+1 < 3k for k >= 1).
+    for (let k = 0; k < n; k++) {
+      const ino = u[3 * k]!;
+      u[2 * k] = u[3 * k + 1]!;
+      u[2 * k + 1] = ino;
+    }
+    new BigUint64Array(u.buffer, u.byteOffset, n).sort();
+    this.u = u;
+    this.n = n;
+    this.min = u[1]!;
+    this.span = u[2 * n - 1]! - this.min + 1;
+    this.buckets = Math.max(1, n >>> 2);
+    this.dir = new Uint32Array(this.buckets + 1);
+    let k = 0;
+    for (let b = 0; b <= this.buckets; b++) {
+      while (k < n && this.bucket(u[2 * k + 1]!) < b) k++;
+      this.dir[b] = k;
+    }
+  }
+
+  private bucket(ino: number): number {
+    return Math.floor(((ino - this.min) * this.buckets) / this.span);
+  }
+
+  /** Index of the first pair of an inode, or -1. */
+  private first(ino: number): number {
+    if (ino < this.min || ino - this.min >= this.span) return -1;
+    const b = this.bucket(ino);
+    let lo = this.dir[b]!;
+    let hi = this.dir[b + 1]!;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (this.u[2 * m + 1]! < ino) lo = m + 1;
+      else hi = m;
+    }
+    return lo < this.n && this.u[2 * lo + 1] === ino ? lo : -1;
+  }
+
+  label(ino: number): string | undefined {
+    if (this.extra.size) return undefined;
+    const k = this.first(ino);
+    if (k < 0) return undefined;
+    const pid = this.u[2 * k]!;
+    if (k + 1 < this.n && this.u[2 * k + 3] === ino)
+      return this.get(ino)!
+        .map((o) => `${o.pid}/${o.program}`)
+        .join(',');
+    let l = this.labels.get(pid);
+    if (l === undefined) {
+      l = `${pid}/${this.comm.get(pid) ?? '?'}`;
+      this.labels.set(pid, l);
+    }
+    return l;
+  }
+
+  /** Owners of a socket inode, in pid order (one per fd, without the fd). */
+  get(ino: number): Owner[] | undefined {
+    const x = this.extra.get(ino);
+    if (x) return x;
+    const out: Owner[] = [];
+    for (let k = this.first(ino); k >= 0 && k < this.n && this.u[2 * k + 1] === ino; k++) {
+      const pid = this.u[2 * k]!;
+      out.push({ pid, program: this.comm.get(pid) ?? '?' });
+    }
+    return out.length ? out : undefined;
+  }
+
+  set(ino: number, owners: Owner[]): this {
+    this.extra.set(ino, owners);
+    return this;
+  }
+}
+
+/**
+ * As {@link mergeTriples}, for one pass of lookups: one part (the native or BPF scan's) becomes
+ * {@link PackedOwners} over its own buffer; several parts (the JS scan's) an {@link OwnerIndex}.
+ */
+export function mergePacked(parts: FdTriples[]): ProcessScan & { owners: OwnerLookup } {
+  if (parts.length !== 1 || !PackedOwners.fits(parts[0]!)) return mergeTriples(parts);
+  const { comm, ...rest } = mergeMeta(parts);
+  return { owners: new PackedOwners(parts[0]!, comm), ...rest };
+}
+
+/** The parts' program names, hidden and scanned processes and warnings, merged. */
+function mergeMeta(parts: FdTriples[]): Omit<ProcessScan, 'owners'> & { comm: Map<number, string> } {
   const comm = new Map<number, string>();
   const warnings = new Warnings(SCAN_PER_CODE);
   let hidden = 0;
@@ -210,12 +326,20 @@ export function mergeTriples(parts: FdTriples[]): ProcessScan & { owners: OwnerI
     scanned += p.scanned;
     warnings.addAll(p.warnings);
   }
-  return { owners: new OwnerIndex(parts, comm), hidden, scanned, warnings: warnings.list() };
+  return { comm, hidden, scanned, warnings: warnings.list() };
+}
+
+/** Merge flat results into an inode → owners index (pid order, then fd order). */
+export function mergeTriples(parts: FdTriples[]): ProcessScan & { owners: OwnerIndex } {
+  const { comm, ...rest } = mergeMeta(parts);
+  return { owners: new OwnerIndex(parts, comm), ...rest };
 }
 
 export interface PendingScan {
   /** Scan what is left on this thread, wait for the other threads, merge. */
   done(): Promise<ProcessScan & { owners: OwnerIndex }>;
+  /** As {@link done}, the owners for one pass of lookups in less memory ({@link mergePacked}: no fds); absent where it is the same. */
+  donePacked?(): Promise<ProcessScan & { owners: OwnerLookup }>;
 }
 
 /** The native scan's result as {@link FdTriples}: `comm` read once per distinct pid. */
@@ -275,6 +399,9 @@ function startNative(addon: NativeAddon, procRoot: string, list: number[], backg
   return {
     async done() {
       return mergeTriples([nativeTriples(procRoot, addon.scanFinish(handle))]);
+    },
+    async donePacked() {
+      return mergePacked([nativeTriples(procRoot, addon.scanFinish(handle))]);
     },
   };
 }

@@ -227,7 +227,7 @@ export const serve: Command = {
     const historyDb = values['no-history'] ? undefined : (str(values['history-db']) ?? (await import('../../history/paths.js')).defaultDbPath(io.env));
     const { WebRoutes } = await import('../../web/routes.js');
     const web = new WebRoutes({ version: VERSION, env: io.env, ...(historyDb === undefined ? {} : { historyDb }), ...(await fleetView(values, io.env, lang)) });
-    const { TcpstateServer } = await import('../../server/http.js');
+    const { TcpstateServer, FIRST_SAMPLE } = await import('../../server/http.js');
     const ports = portList(str(values['ports']));
     const server = new TcpstateServer({
       listen,
@@ -252,7 +252,8 @@ export const serve: Command = {
       throw new TcpstateError('ERR_IO', MESSAGES.listenFailed(listen.map((l) => l.text).join(', '), err.code ?? err.message), { field: '--listen' });
     }
     // The source a full sample reads, learnt without building its table (counted from its chunks).
-    const sample = await server.sampler.sample({ rows: false, summary: { top: 0, kinds: [] } }).catch((e: Error) => e);
+    // The same want as the server's readiness sample, so it joins that one while in flight.
+    const sample = await server.sampler.sample(FIRST_SAMPLE).catch((e: Error) => e);
     const sources = sample instanceof Error ? `unavailable (${sample.message})` : sample.source;
     io.err(MESSAGES.started({ version: VERSION, sources, listen: bound, netns: values['all-netns'] ? ['all'] : names }) + '\n');
     const stopHistory = values['no-history']
