@@ -143,6 +143,7 @@ async function lsStreamed(io: Io, path: string, format: string | undefined, sel:
     const every = v4 && v6 && sel.states === ALL_MASK && !sel.filter.expr;
     const keep: RowPredicate | undefined = every ? undefined : (t, i) => (t.family[i] === 4 ? v4 : v6) && sel.keep(t, i);
     const o = { format, keep, columns };
+    const out = io.outBytes ? (b: Uint8Array) => io.outBytes!(b) : (b: Uint8Array) => io.out(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
     const buf = Buffer.allocUnsafe(PIECE);
     // The first pass reads as far as the file went when it began, and the second as far as the first.
     let size = st.size;
@@ -156,7 +157,6 @@ async function lsStreamed(io: Io, path: string, format: string | undefined, sel:
     }
     if (!CaptureListingWidths.listing(read)) return false;
     printWarnings(io, read.warnings);
-    const out = io.outBytes ? (b: Uint8Array) => io.outBytes!(b) : (b: Uint8Array) => io.out(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
     const second = new CaptureListingStream(path, o, first.widths, out);
     try {
       for (let at = 0; at < size; ) {
