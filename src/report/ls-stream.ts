@@ -38,6 +38,8 @@ function keptRows(chunk: SocketTable, keep: RowPredicate | undefined, into: Sock
       run = -1;
     }
   }
+  // Every row kept (netstat -n has no listeners to hide): the chunk itself, uncopied.
+  if (run === 0) return chunk;
   if (run >= 0) appendRows(into, chunk, run, chunk.length);
   return into;
 }
