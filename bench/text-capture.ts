@@ -7,13 +7,18 @@
  *   counts each, every command a whole process under /usr/bin/time (elapsed and CPU seconds,
  *   peak RSS), RUNS runs interleaved, medians; the totals (and netstat's per-state numbers)
  *   must agree;
- * - `tcpstate ls FILE` against `cat FILE`, to /dev/null and into a pipe;
+ * - `tcpstate ls FILE` against `cat FILE`, to /dev/null and into a pipe (and against an older
+ *   build's `ls`, OLD, alternately: the same text, its time and peak RSS); ls's peak RSS at a
+ *   fifth of ROWS; ls's two passes in this process (widths, then lines to nowhere) beside a
+ *   read that only makes the rows: where its time goes;
  * - `tcpstate count --hosts` of eight netstat captures of ROWS/8 lines against awk counting
  *   by FILENAME;
  * - the reader in this process (CaptureReader, 1 MiB pieces) on listings of each format,
  *   CPU time with the byte level and with every line read as text.
  *
- *   npx tsc -p . && node dist/bench/text-capture.js [ROWS] [RUNS]
+ *   npx tsc -p . && node dist/bench/text-capture.js [ROWS] [RUNS] [OLD]
+ *
+ * OLD: a checkout of another build (npm ci there), e.g. `git worktree add /work/wt-old main`.
  *
  * Needs GNU time as /usr/bin/time (Debian: apt-get install time) and mawk or awk.
  */
@@ -22,9 +27,11 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureReader } from '../src/sources/text/read.js';
+import { CaptureListingStream, CaptureListingWidths } from '../src/report/ls-stream.js';
 
 const ROWS = Number(process.argv[2] ?? 2_000_000);
 const RUNS = Number(process.argv[3] ?? 3);
+const OLD = process.argv[4];
 const REPO = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'text');
 const CLI = join(REPO, 'bin', 'tcpstate.js');
@@ -105,6 +112,59 @@ function readInProcess(path: string, byteLevel: boolean): { ms: number; rows: nu
   return { ms: (u.user + u.system) / 1000, rows };
 }
 
+/** CPU milliseconds of `f`. */
+function cpuMs(f: () => void): number {
+  const t = process.cpuUsage();
+  f();
+  const u = process.cpuUsage(t);
+  return (u.user + u.system) / 1000;
+}
+
+/** Pieces of a file, 1 MiB at a time, into `push`. */
+function pieces(path: string, push: (b: Buffer) => void): void {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) push(buf.subarray(0, n));
+  closeSync(fd);
+}
+
+/** ls's passes in this process, CPU ms (best of RUNS): rows made and dropped; widths; lines laid out and dropped; the reads alone. */
+function lsPasses(path: string): { rows: number; widths: number; lines: number; read: number } {
+  const best = { rows: Infinity, widths: Infinity, lines: Infinity, read: Infinity };
+  for (let r = 0; r < RUNS; r++) {
+    best.read = Math.min(
+      best.read,
+      cpuMs(() => pieces(path, () => {})),
+    );
+    best.rows = Math.min(
+      best.rows,
+      cpuMs(() => {
+        const c = new CaptureReader(path, { tables: false, onRows: () => {} });
+        pieces(path, (b) => c.push(b));
+        c.end();
+      }),
+    );
+    let first: CaptureListingWidths | undefined;
+    best.widths = Math.min(
+      best.widths,
+      cpuMs(() => {
+        first = new CaptureListingWidths(path, { columns: {} });
+        pieces(path, (b) => first!.push(b));
+        first.end();
+      }),
+    );
+    best.lines = Math.min(
+      best.lines,
+      cpuMs(() => {
+        const second = new CaptureListingStream(path, { columns: {} }, first!.widths, () => {});
+        pieces(path, (b) => second.push(b));
+        void second.end();
+      }),
+    );
+  }
+  return best;
+}
+
 if (!existsSync('/usr/bin/time')) throw new Error('needs GNU time as /usr/bin/time (apt-get install time)');
 const awk = ['mawk', 'awk'].find((a) => spawnSync('sh', ['-c', `command -v ${a}`]).status === 0)!;
 const dir = mkdtempSync(join(tmpdir(), 'tcpstate-bench-'));
@@ -143,12 +203,32 @@ try {
         cat: { argv: ['cat', path], stdout: '> /dev/null' },
         'ls | cat': { argv: [process.execPath, CLI, 'ls', path], stdout: '| cat > /dev/null' },
         'cat | cat': { argv: ['cat', path], stdout: '| cat > /dev/null' },
+        ...(OLD ? { 'old ls | cat': { argv: [process.execPath, join(OLD, 'bin', 'tcpstate.js'), 'ls', path], stdout: '| cat > /dev/null' } } : {}),
       });
       console.log('ls against cat, same capture:');
       console.log(line('  tcpstate ls >/dev/null', l['ls']!, l['cat']));
       console.log(line('  cat >/dev/null', l['cat']!));
       console.log(line('  tcpstate ls | cat', l['ls | cat']!, l['cat | cat']));
       console.log(line('  cat | cat', l['cat | cat']!));
+      console.log(line('  ls | cat, to count', l['ls | cat']!, r['tcpstate']));
+      console.log(line('  tcpstate count', r['tcpstate']!));
+      if (OLD) {
+        console.log(line('  ls | cat, to old', l['ls | cat']!, l['old ls | cat']));
+        console.log(line('  old build ls | cat', l['old ls | cat']!));
+        const sum = (cli: string) => execFileSync('sh', ['-c', '"$@" | md5sum', 'sh', process.execPath, cli, 'ls', path], { encoding: 'utf8' }).split(' ')[0];
+        const [a, b] = [sum(CLI), sum(join(OLD, 'bin', 'tcpstate.js'))];
+        if (a !== b) throw new Error(`ls: this build's text differs from the old build's (md5 ${a}, ${b})`);
+        console.log(`  the same text as the old build (md5 ${a})`);
+      }
+      const fifth = join(dir, 'fifth.txt');
+      grow(file, isData, Math.ceil(ROWS / 5), fifth);
+      const small = once([process.execPath, CLI, 'ls', fifth], '> /dev/null');
+      rmSync(fifth);
+      console.log(`  peak RSS of ls: ${small.mb.toFixed(0)} MB at ${Math.ceil(ROWS / 5)} lines, ${l['ls']!.mb.toFixed(0)} MB at ${ROWS}`);
+      const p = lsPasses(path);
+      console.log(
+        `  in process, CPU ms, best of ${RUNS}: rows made only ${p.rows.toFixed(0)}, ls's widths pass ${p.widths.toFixed(0)}, its lines pass (to nowhere) ${p.lines.toFixed(0)}, reading the file ${p.read.toFixed(0)}`,
+      );
       // count --hosts of 8 files of an eighth each (read on worker threads), against awk keyed by file.
       const hostFiles: string[] = [];
       for (let k = 0; k < 8; k++) {

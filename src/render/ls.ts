@@ -8,7 +8,7 @@ import { type LsDocument, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
 import { AF_INET, formatEndpoint, isV4Mapped } from '../model/address.js';
 import { CLOSE, stateName } from '../model/state.js';
-import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, type SocketTable, TIMER_NAMES } from '../model/table.js';
+import { F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, NO_UID, PROTO_UDP, SocketTable, TIMER_NAMES } from '../model/table.js';
 import { digits, ipv4Length, ipv6AddrLength, putBytes, putIpv4Addr, putIpv6Addr, putLatin1, putPort, putUint, RowBytes } from './row-bytes.js';
 import { infoCell, memoryCell } from './tcp-info.js';
 import { type Column, csvField } from './text.js';
@@ -305,7 +305,8 @@ class FixedRows {
   private readonly starts = new Int32Array(BLOCK_ROWS + 1);
 
   constructor(
-    private readonly t: SocketTable,
+    /** The rows laid out: a listing's table, or each chunk of a streamed one in turn. */
+    public t: SocketTable,
     private readonly w: readonly number[],
   ) {
     let x = 0;
@@ -398,9 +399,9 @@ export function ownerWidth(s: string): number {
 }
 
 /** Into `labels`: the ASCII owners of rows from.. whose lines, `line` bytes each before the owner, fit in `room` bytes (at most {@link BLOCK_ROWS}). */
-function ownerLabels(t: SocketTable, from: number, room: number, line: number, labels: string[]): void {
+function ownerLabels(t: SocketTable, from: number, to: number, room: number, line: number, labels: string[]): void {
   labels.length = 0;
-  for (let k = from; k < t.length && labels.length < BLOCK_ROWS; k++) {
+  for (let k = from; k < to && labels.length < BLOCK_ROWS; k++) {
     const label = ownerCell(t, k);
     // A name beyond ASCII ends the run: its row is written on its own, in UTF-8.
     if (!ascii(label)) return;
@@ -420,15 +421,19 @@ const PROTO = 0,
   USER = 6,
   INODE = 7;
 
-/**
- * Prepare a listing before the owners are known: the width of every other column (the
- * fixed ones counted from the numbers, see {@link countWidths}), while the process scan
- * runs. Owners are read only when the text is written; the lines are laid out then, in
- * the one reused output block. (Laying them out here, overlapping the scan, needed a
- * buffer for the whole listing: first touch of that much fresh memory, ~40 ms for 90k
- * rows here, cost more than the layout it moved.)
- */
-export function planLs(t: SocketTable, c: LsColumns): LsPlan {
+/** A listing's columns: the fixed ones (Proto to State, or to Inode with -e), then those printed from their cell text. */
+export interface Layout {
+  cols: Column[];
+  /** Cells of the columns after the fixed ones. */
+  tail: ((t: SocketTable, i: number) => string)[];
+  /** How many columns are fixed; the owner column's index (-1: none); the last column's. */
+  fixed: number;
+  owner: number;
+  last: number;
+  header: boolean;
+}
+
+function layoutOf(c: LsColumns): Layout {
   const cols: Column[] = [
     { header: 'Proto', min: 5 },
     { header: 'Recv-Q', right: true },
@@ -438,135 +443,161 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
     { header: 'State', min: 11 },
   ];
   if (c.extended) cols.push({ header: 'User', min: 6 }, { header: 'Inode', min: 8 });
-  /** Columns printed from their cell text, after the fixed ones. */
-  const tail: ((i: number) => string)[] = [];
+  const tail: Layout['tail'] = [];
   const fixed = cols.length;
   let owner = -1;
   if (c.processes) {
     owner = cols.length;
     cols.push({ header: 'PID/Program name', min: 20 });
-    tail.push((i) => ownerCell(t, i));
+    tail.push(ownerCell);
   }
   if (c.timers) {
     cols.push({ header: 'Timer' });
-    tail.push((i) => timerCell(t, i));
+    tail.push(timerCell);
   }
   const m = pick(LS, c.lang ?? 'en');
   if (c.memory) {
     cols.push({ header: m.memory });
-    tail.push((i) => memoryCell(t.ext.get(i)));
+    tail.push((t, i) => memoryCell(t.ext.get(i)));
   }
   if (c.info) {
     cols.push({ header: m.info });
-    tail.push((i) => infoCell(t.ext.get(i)));
+    tail.push((t, i) => infoCell(t.ext.get(i)));
   }
-  const header = c.header !== false;
-  const last = cols.length - 1;
-  // -H leaves the header line out, not its widths: the columns stay where they are with it.
-  const w = cols.map((col) => Math.max(col.min ?? 0, displayWidth(col.header)));
-  const n = t.length;
+  return { cols, tail, fixed, owner, last: cols.length - 1, header: c.header !== false };
+}
 
+/** Each column's width before any row: its minimum, or its heading's (-H leaves the heading out, not its width). */
+function headingWidths(L: Layout): number[] {
+  return L.cols.map((col) => Math.max(col.min ?? 0, displayWidth(col.header)));
+}
+
+/** Widen `w` to the rows of `t`: every column but the last, the owner column only when `owners`. */
+function measure(t: SocketTable, L: Layout, w: number[], owners: boolean): void {
   // The last column is not padded, but its width bounds the length of a line.
-  countWidths(t, w, fixed > USER);
-  // Other columns before the last are measured by their text; the owner column waits.
-  for (let j = fixed; j < last; j++) {
-    if (j === owner) continue;
-    const f = tail[j - fixed]!;
+  countWidths(t, w, L.fixed > USER);
+  for (let j = L.fixed; j < L.last; j++) {
+    if (j === L.owner && !owners) continue;
+    const f = L.tail[j - L.fixed]!;
+    const width = j === L.owner ? ownerWidth : (s: string) => s.length;
     let m = w[j]!;
-    for (let i = 0; i < n; i++) {
-      const len = f(i).length;
+    for (let i = 0; i < t.length; i++) {
+      const len = width(f(t, i));
       if (len > m) m = len;
     }
     w[j] = m;
   }
-  const rows = new FixedRows(t, w.slice(0, fixed));
-  const fixedLen = rows.length;
+}
 
-  /** The lines into `rb`, pausing (yield) whenever it must be flushed before the next row. */
-  const emit = function* (rb: RowBytes): Generator<void, void, void> {
-    if (owner >= 0 && owner < last) {
-      let m = w[owner]!;
-      for (let i = 0; i < n; i++) {
-        const len = ownerWidth(ownerCell(t, i));
-        if (len > m) m = len;
+/** The heading line into `rb`. */
+function heading(rb: RowBytes, L: Layout, w: readonly number[]): void {
+  rb.reserve(L.cols.reduce((m, col, j) => m + Math.max(w[j]!, col.header.length * 3) + 1, 1));
+  const start = rb.length;
+  L.cols.forEach((col, j) => {
+    if (j > 0) rb.byte(32);
+    rb.text(col.header, j === L.last && !col.right ? 0 : w[j]!, col.right);
+  });
+  rb.trimEnd(start);
+  rb.newline();
+}
+
+/** The lines of rows.t's rows from..n-1 into `rb`, pausing (yield) whenever it must be flushed before the next row. */
+function* lines(rb: RowBytes, L: Layout, w: readonly number[], rows: FixedRows, from = 0, n = rows.t.length): Generator<void, void, void> {
+  const t = rows.t;
+  const { fixed, last, owner, tail } = L;
+  const fixedLen = rows.length;
+  if (owner === last) {
+    // PID/Program last (ls -p without -o/-i/-m): each row's fixed part, then its owner,
+    // printed whole (not trimmed: an owner is never empty).
+    const labels: string[] = [];
+    for (let i = from; i < n; ) {
+      const label = ownerCell(t, i);
+      // UTF-8 takes up to 3 bytes per UTF-16 unit.
+      const first = fixedLen + 1 + (ascii(label) ? label.length : 3 * label.length);
+      if (!rb.fits(first)) {
+        yield;
+        rb.reserve(first);
       }
-      w[owner] = m;
+      if (!ascii(label)) {
+        rb.commit(rows.labelled(rb.raw(), rb.length, i, ['']) - 1);
+        rb.utf8(label);
+        rb.newline();
+        i++;
+        continue;
+      }
+      ownerLabels(t, i, n, rb.free, fixedLen + 1, labels);
+      rb.commit(rows.labelled(rb.raw(), rb.length, i, labels));
+      i += labels.length;
     }
-    if (header) {
-      rb.reserve(cols.reduce((m, col, j) => m + Math.max(w[j]!, col.header.length * 3) + 1, 1));
+    return;
+  }
+  if (tail.length === 0) {
+    const line = fixedLen + 1;
+    for (let i = from; i < n; ) {
+      if (!rb.fits(line)) yield;
+      const to = Math.min(n, i + BLOCK_ROWS, i + Math.floor(rb.free / line));
+      rb.commit(rows.lines(rb.raw(), rb.length, i, to));
+      i = to;
+    }
+    return;
+  }
+  // Fixed parts a few rows at a time, then each row's own cells after its fixed part.
+  const block = Buffer.allocUnsafe(Math.max(0, Math.min(n - from, TAIL_ROWS)) * fixedLen);
+  const cells: string[] = new Array<string>(tail.length);
+  for (let first = from; first < n; first += TAIL_ROWS) {
+    const to = Math.min(n, first + TAIL_ROWS);
+    rows.fixed(block, 0, first, to);
+    for (let i = first; i < to; i++) {
+      let need = fixedLen + 1;
+      for (let k = 0; k < tail.length; k++) {
+        const v = tail[k]!(t, i);
+        cells[k] = v;
+        need += Math.max(ascii(v) ? v.length : 3 * v.length, w[fixed + k]!) + 1;
+      }
+      if (!rb.fits(need)) {
+        yield;
+        rb.reserve(need);
+      }
       const start = rb.length;
-      cols.forEach((col, j) => {
-        if (j > 0) rb.byte(32);
-        rb.text(col.header, j === last && !col.right ? 0 : w[j]!, col.right);
-      });
+      rb.bytes(block, (i - first) * fixedLen, fixedLen);
+      for (let k = 0; k < tail.length; k++) {
+        const j = fixed + k;
+        const v = cells[k]!;
+        if (ascii(v)) rb.str(v, j === last ? 0 : w[j]!);
+        else rb.text(v, j === last ? 0 : w[j]!);
+        if (j < last) rb.byte(32);
+      }
       rb.trimEnd(start);
       rb.newline();
     }
-    if (owner === last) {
-      // PID/Program last (ls -p without -o/-i/-m): each row's fixed part, then its owner,
-      // printed whole (not trimmed: an owner is never empty).
-      const labels: string[] = [];
-      for (let i = 0; i < n; ) {
-        const label = ownerCell(t, i);
-        // UTF-8 takes up to 3 bytes per UTF-16 unit.
-        const first = fixedLen + 1 + (ascii(label) ? label.length : 3 * label.length);
-        if (!rb.fits(first)) {
-          yield;
-          rb.reserve(first);
-        }
-        if (!ascii(label)) {
-          rb.commit(rows.labelled(rb.raw(), rb.length, i, ['']) - 1);
-          rb.utf8(label);
-          rb.newline();
-          i++;
-          continue;
-        }
-        ownerLabels(t, i, rb.free, fixedLen + 1, labels);
-        rb.commit(rows.labelled(rb.raw(), rb.length, i, labels));
-        i += labels.length;
+  }
+}
+
+/**
+ * Prepare a listing before the owners are known: the width of every other column (the
+ * fixed ones counted from the numbers, see {@link countWidths}), while the process scan
+ * runs. Owners are read only when the text is written; the lines are laid out then, in
+ * the one reused output block. (Laying them out here, overlapping the scan, needed a
+ * buffer for the whole listing: first touch of that much fresh memory, ~40 ms for 90k
+ * rows here, cost more than the layout it moved.)
+ */
+export function planLs(t: SocketTable, c: LsColumns): LsPlan {
+  const L = layoutOf(c);
+  const w = headingWidths(L);
+  measure(t, L, w, false);
+  const rows = new FixedRows(t, w.slice(0, L.fixed));
+
+  const emit = function* (rb: RowBytes): Generator<void, void, void> {
+    if (L.owner >= 0 && L.owner < L.last) {
+      let m = w[L.owner]!;
+      for (let i = 0; i < t.length; i++) {
+        const len = ownerWidth(ownerCell(t, i));
+        if (len > m) m = len;
       }
-      return;
+      w[L.owner] = m;
     }
-    if (tail.length === 0) {
-      const line = fixedLen + 1;
-      for (let i = 0; i < n; ) {
-        if (!rb.fits(line)) yield;
-        const to = Math.min(n, i + BLOCK_ROWS, i + Math.floor(rb.free / line));
-        rb.commit(rows.lines(rb.raw(), rb.length, i, to));
-        i = to;
-      }
-      return;
-    }
-    // Fixed parts a few rows at a time, then each row's own cells after its fixed part.
-    const block = Buffer.allocUnsafe(Math.min(n, TAIL_ROWS) * fixedLen);
-    const cells: string[] = new Array<string>(tail.length);
-    for (let from = 0; from < n; from += TAIL_ROWS) {
-      const to = Math.min(n, from + TAIL_ROWS);
-      rows.fixed(block, 0, from, to);
-      for (let i = from; i < to; i++) {
-        let need = fixedLen + 1;
-        for (let k = 0; k < tail.length; k++) {
-          const v = tail[k]!(i);
-          cells[k] = v;
-          need += Math.max(ascii(v) ? v.length : 3 * v.length, w[fixed + k]!) + 1;
-        }
-        if (!rb.fits(need)) {
-          yield;
-          rb.reserve(need);
-        }
-        const start = rb.length;
-        rb.bytes(block, (i - from) * fixedLen, fixedLen);
-        for (let k = 0; k < tail.length; k++) {
-          const j = fixed + k;
-          const v = cells[k]!;
-          if (ascii(v)) rb.str(v, j === last ? 0 : w[j]!);
-          else rb.text(v, j === last ? 0 : w[j]!);
-          if (j < last) rb.byte(32);
-        }
-        rb.trimEnd(start);
-        rb.newline();
-      }
-    }
+    if (L.header) heading(rb, L, w);
+    yield* lines(rb, L, w, rows);
   };
   return {
     widths: w,
@@ -586,6 +617,108 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
       await rb.flush();
     },
   };
+}
+
+/**
+ * A listing's column widths counted a chunk of rows at a time, as {@link planLs} counts them
+ * over a whole table (the widest cell of each column but the last): the first pass of a
+ * listing written without holding its rows ({@link LsStream}).
+ */
+export class LsWidths {
+  readonly L: Layout;
+  readonly w: number[];
+
+  constructor(c: LsColumns) {
+    this.L = layoutOf(c);
+    this.w = headingWidths(this.L);
+  }
+
+  /** Widen to the rows of `t`. */
+  add(t: SocketTable): void {
+    if (t.length > 0) measure(t, this.L, this.w, true);
+  }
+}
+
+/**
+ * A listing written as its rows arrive, in chunks, without holding them, in widths counted
+ * before ({@link LsWidths}, over the same rows): the text {@link planLs} makes of them all. A
+ * row wider than its columns all the same (a file that changed between the passes) pushes the
+ * rest of its line right, as netstat and ss print a cell wider than their columns, never over
+ * the next cell. Lines go into a pooled {@link RowBytes} (it never waits; the caller awaits
+ * {@link LsStream.settled} between chunks).
+ */
+export class LsStream {
+  private readonly L: Layout;
+  private readonly w: number[];
+  private readonly rows: FixedRows;
+  private readonly rb: RowBytes;
+
+  /** The heading written (unless -H). */
+  constructor(widths: LsWidths, out: (bytes: Uint8Array) => void | Promise<void>) {
+    this.L = widths.L;
+    this.w = widths.w;
+    this.rows = new FixedRows(new SocketTable(16), this.w.slice(0, this.L.fixed));
+    this.rb = RowBytes.pooled(out, BLOCK_BYTES);
+    if (this.L.header) heading(this.rb, this.L, this.w);
+  }
+
+  /** The rows of `t` (a chunk, reused by its owner once this returns). */
+  write(t: SocketTable): void {
+    const n = t.length;
+    this.rows.t = t;
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.fits(t, i)) continue;
+      this.range(this.rows, this.w, from, i);
+      this.wide(t, i);
+      from = i + 1;
+    }
+    this.range(this.rows, this.w, from, n);
+  }
+
+  private range(rows: FixedRows, w: readonly number[], from: number, to: number): void {
+    if (from >= to) return;
+    const rb = this.rb;
+    const it = lines(rb, this.L, w, rows, from, to);
+    while (!it.next().done) rb.flush();
+  }
+
+  /** Does every cell of row i but the last fit its column? */
+  private fits(t: SocketTable, i: number): boolean {
+    const { w, L } = this;
+    if ((t.flags[i]! & F_HAS_QUEUES) !== 0 && (digits(t.recvQ[i]!) > w[RECVQ]! || digits(t.sendQ[i]!) > w[SENDQ]!)) return false;
+    if (endpointLength(t, t.laddr, t.lport[i]!, i) > w[LOCAL]! || endpointLength(t, t.raddr, t.rport[i]!, i) > w[REMOTE]!) return false;
+    if (L.last > STATE && STATE_LENGTH[t.state[i]!]! > w[STATE]!) return false;
+    if (L.fixed > USER) {
+      if ((t.uid[i] === NO_UID ? 1 : digits(t.uid[i]!)) > w[USER]!) return false;
+      if (L.last > INODE && digits(t.inode[i]!) > w[INODE]!) return false;
+    }
+    for (let j = L.fixed; j < L.last; j++) {
+      const v = L.tail[j - L.fixed]!(t, i);
+      if ((j === L.owner ? ownerWidth(v) : v.length) > w[j]!) return false;
+    }
+    return true;
+  }
+
+  /** Row i, wider than its columns: its own cells push the rest of its line right. */
+  private wide(t: SocketTable, i: number): void {
+    const one = new SocketTable(1);
+    one.copyRow(t, i);
+    const w = this.w.slice();
+    measure(one, this.L, w, true);
+    this.range(new FixedRows(one, w.slice(0, this.L.fixed)), w, 0, 1);
+  }
+
+  /** What is laid out, handed on; resolves once the output has taken every block. */
+  async end(): Promise<void> {
+    this.rb.flush();
+    await this.rb.settled();
+  }
+
+  /** Blocks handed on have been written (bounded memory: await between chunks). */
+  settled(): Promise<void> {
+    return this.rb.settled();
+  }
 }
 
 export const CSV_HEADER = [

@@ -156,6 +156,27 @@ export class RowBytes {
   }
 
   /**
+   * Rows handed to `out` as bytes, as {@link RowBytes.bytes}, but never waited for: when
+   * `out` keeps a block (returns a promise), the next rows go into another buffer, and the
+   * kept one is reused once written. For writers that cannot wait between rows (a reader
+   * calling back with chunks); {@link RowBytes.settled} is the wait, between pushes, that
+   * keeps memory bounded.
+   */
+  static pooled(out: (b: Uint8Array) => void | Promise<void>, size = 1 << 17): RowBytes {
+    const rb = RowBytes.bytes(out, size);
+    rb.pool = { free: [], busy: new Set() };
+    return rb;
+  }
+
+  private pool?: { free: Buffer[]; busy: Set<Promise<void>> };
+
+  /** A pooled writer's blocks written (the promises of those still kept have settled). */
+  async settled(): Promise<void> {
+    const busy = this.pool?.busy;
+    while (busy && busy.size > 0) await Promise.all(busy);
+  }
+
+  /**
    * Make room for a row of up to `n` bytes, flushing if need be: for outputs that do not keep
    * the bytes (else {@link RowBytes.fits}, await {@link RowBytes.flush}, {@link RowBytes.reserve}).
    */
@@ -182,7 +203,19 @@ export class RowBytes {
     this.len = 0;
     this.multibyte = false;
     if (n === 0) return;
-    if (this.outBytes) return this.outBytes(this.buf.subarray(0, n));
+    if (this.outBytes) {
+      const kept = this.outBytes(this.buf.subarray(0, n));
+      const pool = this.pool;
+      if (!kept || !pool) return kept;
+      const b = this.buf;
+      const done = kept.then(() => {
+        pool.busy.delete(done);
+        pool.free.push(b);
+      });
+      pool.busy.add(done);
+      this.buf = pool.free.pop() ?? Buffer.allocUnsafe(b.length);
+      return;
+    }
     this.out(this.buf.toString(utf8 ? 'utf8' : 'latin1', 0, n));
   }
 

@@ -9,6 +9,8 @@ import { SocketTable } from '../../model/table.js';
 import { type LsColumns, type LsPlan, planLs, renderCsv } from '../../render/ls.js';
 import { lsColourer } from '../../render/colour.js';
 import { liveListing, listingsOf, lsDocument, type LsOrder, lsOrder, orderListing, resolveNames, writeLsDocuments } from '../../report/ls.js';
+import { fs } from '../../builtins.js';
+import type { RowPredicate } from '../../model/filter.js';
 import { intOpt, parse, str } from '../args.js';
 import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
@@ -89,6 +91,9 @@ export const ls: Command = {
 /** `ls FILE...`: each capture's selected sockets, under a `==> host <==` line when there are several. */
 async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: string[], sel: Selection, columns: LsColumns, order: LsOrder | undefined, colour: boolean): Promise<number> {
   refuseLiveOptions(values);
+  const streamable = inputs.length === 1 && inputs[0] !== '-' && !values['json'] && !values['csv'] && !order && !values['resolve'] && !colour;
+  // -o, -i and -m cells may be settled only at a capture's end (ss -o's "off" timers).
+  if (streamable && !columns.timers && !columns.info && !columns.memory && (await lsStreamed(io, inputs[0]!, inputFormat(values), sel, columns))) return 0;
   const read = await readCaptures(inputs, io, { format: inputFormat(values), sel, tables: true });
   printWarnings(io, read.warnings);
   const picked = listingsOf(read.picked);
@@ -110,6 +115,78 @@ async function lsCaptures(io: Io, values: Record<string, unknown>, inputs: strin
     else await printPlan(io, planLs(p.table, columns), colour ? p.table : undefined, columns.header);
   }
   return 0;
+}
+
+/** Files smaller than this are listed whole: reading them is quick, and they are read once. */
+const STREAM_BYTES = 4 << 20;
+/** Bytes read at a time. */
+const PIECE = 1 << 20;
+
+/**
+ * `ls FILE` of one large capture, without holding its rows (report/ls.ts): read once for the
+ * column widths, then again to write the rows as they are read, in those widths. False, with
+ * nothing written, when it is not listed so (a small file, not a regular file, not one
+ * listing, or an error: then it is read whole, as before, and says so as before).
+ */
+async function lsStreamed(io: Io, path: string, format: string | undefined, sel: Selection, columns: LsColumns): Promise<boolean> {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size < STREAM_BYTES) return false;
+    const { CaptureListingStream, CaptureListingWidths } = await import('../../report/ls-stream.js');
+    const { v4, v6 } = sel.scan;
+    const every = v4 && v6 && sel.states === ALL_MASK && !sel.filter.expr;
+    const keep: RowPredicate | undefined = every ? undefined : (t, i) => (t.family[i] === 4 ? v4 : v6) && sel.keep(t, i);
+    const o = { format, keep, columns };
+    const out = io.outBytes ? (b: Uint8Array) => io.outBytes!(b) : (b: Uint8Array) => io.out(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+    const buf = Buffer.allocUnsafe(PIECE);
+    // The first pass reads as far as the file went when it began, and the second as far as the first.
+    let size = st.size;
+    const first = new CaptureListingWidths(path, o);
+    let read;
+    try {
+      size = readPieces(fd, buf, size, (b) => first.push(b));
+      read = first.end();
+    } catch {
+      return false;
+    }
+    if (!CaptureListingWidths.listing(read)) return false;
+    printWarnings(io, read.warnings);
+    const second = new CaptureListingStream(path, o, first.widths, out);
+    try {
+      for (let at = 0; at < size; ) {
+        const n = fs.readSync(fd, buf, 0, Math.min(PIECE, size - at), at);
+        if (n === 0) break;
+        at += n;
+        second.push(buf.subarray(0, n));
+        await second.settled();
+      }
+      await second.end();
+    } catch (e) {
+      await second.stop();
+      throw e;
+    }
+    return true;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Up to `size` bytes of the file, a piece at a time, into `push`; how many there were. */
+function readPieces(fd: number, buf: Buffer, size: number, push: (b: Uint8Array) => void): number {
+  let at = 0;
+  while (at < size) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
+    if (n === 0) break;
+    at += n;
+    push(buf.subarray(0, n));
+  }
+  return at;
 }
 
 /** CSV a block of rows at a time: a large capture's listing is never one string. */
