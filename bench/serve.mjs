@@ -10,7 +10,8 @@
 // Prints a table and the raw numbers as JSON; everything it starts is killed by PID and the
 // namespace deleted.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { BenchNamespace, buildHolder } from './namespace.mjs';
 import { join } from 'node:path';
 import { opt, repo } from './args.mjs';
@@ -36,6 +37,9 @@ process.on('exit', () => {
     }
   }
 });
+// serve's history goes to a directory of this run's own, removed at the end, not /var/lib/tcpstate.
+const historyDir = mkdtempSync(join(tmpdir(), 'tcpstate-bench-serve-'));
+const HISTORY_ARGS = SERVE_ARGS.includes('--no-history') || SERVE_ARGS.includes('--history-db') ? [] : ['--history-db', join(historyDir, 'history.db')];
 const nsx = (cmd) => bns.sh(cmd);
 const fill = (n) => bns.fill(n);
 
@@ -63,7 +67,7 @@ for (const n of SIZES) {
   const sockets = Number(nsx('ss -tanH | wc -l'));
   // Fresh servers per size, so each peak RSS belongs to this size.
   const ne = startServer(['prometheus-node-exporter', '--collector.disable-defaults', '--collector.tcpstat', '--web.listen-address=127.0.0.1:19100'], 19100);
-  const ts = startServer([process.execPath, join(repo, 'bin', 'tcpstate.js'), 'serve', '--listen', '127.0.0.1:19977', ...SERVE_ARGS], 19977);
+  const ts = startServer([process.execPath, join(repo, 'bin', 'tcpstate.js'), 'serve', '--listen', '127.0.0.1:19977', ...HISTORY_ARGS, ...SERVE_ARGS], 19977);
   await sleep(3000);
   const t = { ne: [], ts: [] };
   for (let r = 0; r < ROUNDS; r++) {
@@ -131,3 +135,4 @@ for (const p of procs) {
   }
 }
 bns.destroy();
+rmSync(historyDir, { recursive: true, force: true });
