@@ -4,9 +4,7 @@
  * The terminal is real: tmux, whose `capture-pane -e` shows the escape codes.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { colourArgv } from '../../src/cli/colour-option.js';
@@ -14,6 +12,7 @@ import { lsColourer, colourCounts, useColour } from '../../src/render/colour.js'
 import { planLs } from '../../src/render/ls.js';
 import { CLOSE_WAIT, ESTABLISHED, FIN_WAIT1, LISTEN, parseState } from '../../src/model/state.js';
 import { runMain } from '../lib/cli.js';
+import { shq, Tmux } from '../lib/tmux.js';
 import { CLI, REPO, runCli } from '../lib/netns.js';
 
 const FIXTURE = join(REPO, 'test', 'fixtures', 'text', 'ss-tan.txt');
@@ -158,48 +157,21 @@ describe('a pipe and a terminal', () => {
       t.skip('tmux is not installed');
       return undefined;
     }
-    const socket = `tcst-colour-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const dir = mkdtempSync(join(tmpdir(), 'tcst-colour-'));
-    const tmux = (...a: string[]): string => execFileSync('tmux', ['-L', socket, ...a], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color' } });
-    const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+    const tm = new Tmux((dir) => `bash -c ${shq(`${shq(process.execPath)} ${shq(CLI)} ${args.map(shq).join(' ')}; echo $? > ${dir}/rc; sleep 60`)}`, { cols: 200, rows: 60, env });
     try {
-      tmux(
-        '-f',
-        '/dev/null',
-        'new-session',
-        '-d',
-        '-s',
-        'w',
-        '-x',
-        '200',
-        '-y',
-        '60',
-        ...env.flatMap((e) => ['-e', e]),
-        `bash -c ${q(`${q(process.execPath)} ${q(CLI)} ${args.map(q).join(' ')}; echo $? > ${dir}/rc; sleep 60`)}`,
-      );
       const end = Date.now() + 20_000;
       for (;;) {
-        let rc: string | undefined;
-        try {
-          rc = readFileSync(join(dir, 'rc'), 'utf8').trim();
-        } catch {
-          /* not yet */
-        }
-        if (rc !== undefined) {
+        const rc = tm.file('rc')?.trim();
+        if (rc !== undefined && rc !== '') {
           assert.ok(rc === '0' || (args[0] === 'doctor' && rc === '1'), `exit ${rc}`);
           break;
         }
-        if (Date.now() > end) throw new Error(`${args.join(' ')} did not end in tmux:\n${tmux('capture-pane', '-p', '-t', 'w')}`);
+        if (Date.now() > end) throw new Error(`${args.join(' ')} did not end in tmux:\n${tm.capture()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
-      return tmux('capture-pane', '-p', '-e', '-S', '-', '-t', 'w');
+      return tm.capture(true, true);
     } finally {
-      try {
-        tmux('kill-server');
-      } catch {
-        /* gone */
-      }
-      rmSync(dir, { recursive: true, force: true });
+      tm.kill();
     }
   }
 

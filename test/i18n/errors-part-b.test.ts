@@ -10,7 +10,7 @@
  * UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,7 @@ import { parseTraceEvents } from '../../src/trace/events.js';
 import { TickReader } from '../../src/watch/ticker.js';
 import { assertGolden } from '../lib/golden.js';
 import { CLI, kernelOrSkip, REPO } from '../lib/netns.js';
+import { shq, Tmux } from '../lib/tmux.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'tcpstate-zh4b-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
@@ -375,41 +376,11 @@ test('texts no CLI input reaches say themselves in Chinese: BPF records, trace e
 test("the watch screen (tmux) shows its sampling thread's error in Chinese", async (t) => {
   if (!kernelOrSkip(t, ['tmux'])) return;
   const { bad } = trees();
-  const socket = `tcst-zh4b-${process.pid}`;
-  const tmux = (...a: string[]): string => execFileSync('tmux', ['-L', socket, ...a], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color' } });
-  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  tmux(
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-s',
-    'w',
-    '-x',
-    '120',
-    '-y',
-    '30',
-    '-e',
-    `TCPSTATE_PROC_ROOT=${bad}`,
-    '-e',
-    'TCPSTATE_LANG=zh',
-    `${q(process.execPath)} ${q(CLI)} watch --no-doctor --interval 0.3; sleep 60`,
-  );
-  t.after(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      /* gone */
-    }
-  });
-  const end = Date.now() + 15_000;
-  let screen = '';
-  while (Date.now() < end && !/采样失败: /.test(screen)) {
-    await new Promise((r) => setTimeout(r, 100));
-    screen = tmux('capture-pane', '-p', '-t', 'w');
-  }
+  const tm = new Tmux(() => `${shq(process.execPath)} ${shq(CLI)} watch --no-doctor --interval 0.3; sleep 60`, { cols: 120, rows: 30, env: [`TCPSTATE_PROC_ROOT=${bad}`, 'TCPSTATE_LANG=zh'] });
+  t.after(() => tm.kill());
+  const screen = await tm.waitFor('the sample error', (s) => /采样失败: /.test(s)).catch((e: Error) => e.message);
   assert.match(screen, /采样失败: 应为空白/, screen);
-  tmux('send-keys', '-t', 'w', 'q');
+  tm.keys('q');
 });
 
 test('files read on worker threads: their warnings and errors keep their catalogue data', async () => {

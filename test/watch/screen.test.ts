@@ -6,16 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { CLI, kernelOrSkip, kernelUnavailable, Netns } from '../lib/netns.js';
 import { parseSs } from '../lib/ss.js';
+import { Tmux } from '../lib/tmux.js';
 
 const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'UNKNOWN'];
 let zoo: Netns | undefined;
-let serial = 0;
 
 before(async () => {
   if (kernelUnavailable()) return;
@@ -33,59 +30,8 @@ function ssCounts(ns: Netns): Record<string, number> {
   return want;
 }
 
-/** A tmux server of its own (its own socket), one window running `command`. */
-class Tmux {
-  readonly socket = `tcst-watch-${process.pid}-${++serial}`;
-  readonly dir = mkdtempSync(join(tmpdir(), 'tcst-watch-'));
-
-  /** `args`: the watch's arguments, run by {@link wrapped} with this server's directory. */
-  constructor(args: string[], cols = 80, rows = 24, env: string[] = []) {
-    this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'w', '-x', String(cols), '-y', String(rows), ...env.flatMap((e) => ['-e', e]), wrapped(this.dir, args));
-  }
-
-  tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color' } });
-  }
-
-  /** The screen's text (`escapes`: with its colour codes). */
-  capture(escapes = false): string {
-    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'w');
-  }
-
-  keys(...k: string[]): void {
-    this.tmux('send-keys', '-t', 'w', ...k);
-  }
-
-  /** The pane's shell, whose child is the watch. */
-  panePid(): number {
-    return Number(this.tmux('display-message', '-p', '-t', 'w', '#{pane_pid}').trim());
-  }
-
-  async waitFor(what: string, pred: (screen: string) => boolean, ms = 15_000): Promise<string> {
-    const end = Date.now() + ms;
-    let s = '';
-    while (Date.now() < end) {
-      s = this.capture();
-      if (pred(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`screen never showed ${what}:\n${s}`);
-  }
-
-  file(name: string): string | undefined {
-    const p = join(this.dir, name);
-    return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
-  }
-
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      /* gone */
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
+/** The watch with `args` in a terminal of its own, run by {@link wrapped}. */
+const watchIn = (args: string[], cols = 80, rows = 24, env: string[] = []): Tmux => new Tmux((dir) => wrapped(dir, args), { cols, rows, env });
 
 /** A pane command: settings before, the watch, its status and the settings after. */
 function wrapped(dir: string, args: string[]): string {
@@ -114,7 +60,7 @@ const tickOf = (screen: string): number => Number(/#(\d+)/.exec(screen.split('\n
 test("watch screen in tmux: every state with ss's count; added sockets show as the next tick's delta", async (t) => {
   if (!guard(t)) return;
   const want = ssCounts(zoo!);
-  const tm = new Tmux(['--netns', zoo!.name, '--interval', '0.5']);
+  const tm = watchIn(['--netns', zoo!.name, '--interval', '0.5']);
   t.after(() => tm.kill());
   const screen = await tm.waitFor('a second tick', (s) => tickOf(s) >= 2);
   const shown = rows(screen);
@@ -152,7 +98,7 @@ test("watch screen in tmux: every state with ss's count; added sockets show as t
     }
   };
   await waitOut('listening');
-  const tm2 = new Tmux(['--netns', ns.name, '--interval', '1']);
+  const tm2 = watchIn(['--netns', ns.name, '--interval', '1']);
   t.after(() => tm2.kill());
   const first = await tm2.waitFor('the first tick', (s) => tickOf(s) >= 1);
   const tick = tickOf(first);
@@ -173,7 +119,7 @@ test("watch screen in tmux: every state with ss's count; added sockets show as t
 
 test('watch screen in tmux: every key does what it says', async (t) => {
   if (!guard(t)) return;
-  const tm = new Tmux(['--netns', zoo!.name, '--interval', '0.5']);
+  const tm = watchIn(['--netns', zoo!.name, '--interval', '0.5']);
   t.after(() => tm.kill());
   const want = ssCounts(zoo!);
   await tm.waitFor('a tick', (s) => tickOf(s) >= 1);
@@ -230,11 +176,11 @@ test('watch screen in tmux: every key does what it says', async (t) => {
 test('watch screen in tmux: stty -a is the same before and after q, Ctrl-C and SIGTERM', async (t) => {
   if (!guard(t)) return;
   for (const how of ['q', 'C-c', 'SIGTERM']) {
-    const tm = new Tmux(['--netns', zoo!.name, '--interval', '0.3']);
+    const tm = watchIn(['--netns', zoo!.name, '--interval', '0.3']);
     t.after(() => tm.kill());
     await tm.waitFor('a tick', (s) => tickOf(s) >= 1);
     // In raw mode: what the watch changed is what must come back.
-    const during = execFileSync('tmux', ['-L', tm.socket, 'display-message', '-p', '-t', 'w', '#{pane_tty}'], { encoding: 'utf8' }).trim();
+    const during = tm.tmux('display-message', '-p', '-t', 'w', '#{pane_tty}').trim();
     assert.doesNotMatch(execFileSync('stty', ['-a', '-F', during], { encoding: 'utf8' }), / icanon /, 'raw mode while running');
     if (how === 'SIGTERM') {
       const watchPid = Number(
@@ -255,7 +201,7 @@ test('watch screen in tmux: stty -a is the same before and after q, Ctrl-C and S
 
 test('watch screen in tmux: redrawn at the new size on resize; colour unless NO_COLOR', async (t) => {
   if (!guard(t)) return;
-  const tm = new Tmux(['--netns', zoo!.name, '--interval', '0.3', '--by', 'lport']);
+  const tm = watchIn(['--netns', zoo!.name, '--interval', '0.3', '--by', 'lport']);
   t.after(() => tm.kill());
   await tm.waitFor('a tick', (s) => tickOf(s) >= 2);
   assert.match(tm.capture(true), /\x1b\[[0-9;]*m/, 'colour codes on a colour terminal');
@@ -266,7 +212,7 @@ test('watch screen in tmux: redrawn at the new size on resize; colour unless NO_
   await tm.waitFor('the 80x24 layout', (s) => s.split('\n')[23]?.startsWith('q quit') === true);
   tm.keys('q');
 
-  const plain = new Tmux(['--netns', zoo!.name, '--interval', '0.3', '--by', 'lport'], 80, 24, ['NO_COLOR=1']);
+  const plain = watchIn(['--netns', zoo!.name, '--interval', '0.3', '--by', 'lport'], 80, 24, ['NO_COLOR=1']);
   t.after(() => plain.kill());
   await plain.waitFor('a tick', (s) => tickOf(s) >= 2);
   // Attributes stay (reverse video of the footer is not colour); no colour codes (30-37, 38;...).
