@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, test, type TestContext } from 'node:test';
 import { CLI, kernelOrSkip, kernelUnavailable, Netns } from '../lib/netns.js';
 import { parseSs } from '../lib/ss.js';
-import { Tmux } from '../lib/tmux.js';
+import { shq, Tmux } from '../lib/tmux.js';
 
 const STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'UNKNOWN'];
 let zoo: Netns | undefined;
@@ -33,10 +33,10 @@ function ssCounts(ns: Netns): Record<string, number> {
 /** The watch with `args` in a terminal of its own, run by {@link wrapped}. */
 const watchIn = (args: string[], cols = 80, rows = 24, env: string[] = []): Tmux => new Tmux((dir) => wrapped(dir, args), { cols, rows, env });
 
-/** A pane command: settings before, the watch, its status and the settings after. */
+/** A pane command: settings before, the watch, its status and the settings after (each file whole when it appears: written aside, then renamed). */
 function wrapped(dir: string, args: string[]): string {
-  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `bash -c ${q(`stty -a > ${dir}/before; ${q(process.execPath)} ${q(CLI)} watch ${args.map(q).join(' ')}; echo $? > ${dir}/rc; stty -a > ${dir}/after; sleep 120`)}`;
+  const put = (name: string, cmd: string): string => `${cmd} > ${dir}/${name}.part; mv ${dir}/${name}.part ${dir}/${name}`;
+  return `bash -c ${shq(`${put('before', 'stty -a')}; ${shq(process.execPath)} ${shq(CLI)} watch ${args.map(shq).join(' ')}; ${put('rc', 'echo $?')}; ${put('after', 'stty -a')}; sleep 120`)}`;
 }
 
 interface Row {
