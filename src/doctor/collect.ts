@@ -12,6 +12,7 @@
  */
 import { ALL_MASK } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
+import { type Notice, uniqueNotices } from '../model/warnings.js';
 import { attachProcesses, defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
 import type { ReadConfig } from '../sources/config.js';
 import { readCounters, type Counters } from '../sources/counters.js';
@@ -39,7 +40,7 @@ export interface CollectOptions {
 
 export interface Collected {
   inputs: DoctorInputs;
-  notices: string[];
+  notices: Notice[];
   warnings: Warning[];
 }
 
@@ -51,7 +52,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const scan = scanOptions({ procRoot, netns: o.netns, tcp: true, udp: false, states: ALL_MASK, info: true, config: o.config });
   const captured = scan.origin === 'proc-root';
   const dir = netDir(scan);
-  const notices: string[] = [];
+  let notices: Notice[] = [];
   const warnings: Warning[] = [];
   let source = 'proc';
   let takenAt = 0;
@@ -61,7 +62,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     const before = readCounters(dir);
     const snap = await liveSnapshot(o.source, scan);
     source = snap.source;
-    for (const n of snap.notices) if (!notices.includes(n)) notices.push(n);
+    notices = uniqueNotices([...notices, ...snap.notices]);
     warnings.push(...snap.warnings);
     const counters: Counters | undefined = before.missing.length === 4 ? undefined : before;
     return { table: snap.table, counters, atMs: before.atMs, durationMs: performance.now() - before.atMs };

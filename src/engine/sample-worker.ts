@@ -7,7 +7,8 @@
  */
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
-import { isTcpstateError } from '../model/errors.js';
+import { TcpstateError } from '../model/errors.js';
+import { say as hs } from '../i18n/history.js';
 import { errorToWire, warningsToWire } from '../model/wire.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
 import { attachProcesses, hiddenNotice, liveSnapshot, scanLive, scanOptions } from '../snapshot.js';
@@ -294,7 +295,7 @@ async function history(h: HistoryRequest['history']): Promise<void> {
 /** Write a sample into the store; a failure (a full disk) closes it and is said in the answer. */
 function record(msg: WireSample, r: SampleRequest): void {
   if (!store) {
-    msg.recordError = { code: 'ERR_USAGE', message: 'no history store is open in the sampler' };
+    msg.recordError = errorToWire(new TcpstateError('ERR_USAGE', hs('noStore')));
     return;
   }
   const { id: _id, ok: _ok, table: _table, ...sample } = msg;
@@ -302,7 +303,7 @@ function record(msg: WireSample, r: SampleRequest): void {
     store.write({ ...sample, ...(r.netns === undefined ? {} : { netns: r.netns }) }, { intervalMs: r.record!.intervalMs });
     msg.recorded = true;
   } catch (e) {
-    msg.recordError = { code: isTcpstateError(e) ? e.code : 'ERR_IO', message: (e as Error).message ?? String(e) };
+    msg.recordError = errorToWire(e);
     try {
       closeStore();
     } catch {

@@ -53,6 +53,7 @@ const EN = {
   needsSqlite: (why: string) => `the history store needs better-sqlite3, which could not be loaded (${why}); run "npm ci" in tcpstate's directory`,
   openedForReading: (p: string) => `${p} was opened for reading`,
   notRecorded: "a sample taken without SampleWant.record was not written into the sampler's history store",
+  noStore: 'no history store is open in the sampler',
   noRows: (top: number, kinds: string) => `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 
@@ -94,6 +95,7 @@ const ZH: typeof EN = {
   needsSqlite: (why) => `历史存储需要 better-sqlite3,但它无法加载(${why});请在 tcpstate 的目录中运行 "npm ci"`,
   openedForReading: (p) => `${p} 是以只读方式打开的`,
   notRecorded: '不带 SampleWant.record 采集的样本没有写入采样器的历史存储',
+  noStore: '采样器中没有打开的历史存储',
   noRows: (top, kinds) => `没有套接字行的样本无法记录:请带上行采样(SampleWant.rows 不为 false),或带上 SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 

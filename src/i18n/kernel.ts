@@ -77,6 +77,11 @@ const EN = {
   watchExited: 'watch sampler exited',
   watchClosed: 'watch sampler closed',
   // Tracing.
+  // Notices: how an answer was read.
+  readingFallback: (source: string, reasons: string) => `reading ${source} (${reasons})`,
+  sourceUnavailable: (name: string, why: string) => `${name} unavailable: ${why}`,
+  reasonsJoined: (a: string, b: string) => `${a}; ${b}`,
+  hiddenProcesses: (n: number) => `${n} processes of other users are hidden (run as root to see every owner)`,
   cannotTrace: (why: string) => `cannot trace TCP state changes here: ${why}`,
   cannotTraceRoot: (why: string) => `cannot trace TCP state changes here: ${why} (trace needs root: CAP_BPF and CAP_PERFMON)`,
   ownersUnknown: (why: string) => `socket owners unknown: ${why}`,
@@ -145,6 +150,10 @@ const ZH: typeof EN = {
   watchFailed: (why) => `watch 的采样线程出错：${why}`,
   watchExited: 'watch 的采样线程退出了',
   watchClosed: 'watch 的采样线程已关闭',
+  readingFallback: (source, reasons) => `改为读取 ${source}（${reasons}）`,
+  sourceUnavailable: (name, why) => `${name} 不可用：${why}`,
+  reasonsJoined: (a, b) => `${a}；${b}`,
+  hiddenProcesses: (n) => `其他用户的 ${n} 个进程被隐藏了（以 root 运行才能看到所有属主）`,
   cannotTrace: (why) => `无法在这里跟踪 TCP 状态变化：${why}`,
   cannotTraceRoot: (why) => `无法在这里跟踪 TCP 状态变化：${why}（trace 需要 root 权限：CAP_BPF 和 CAP_PERFMON）`,
   ownersUnknown: (why) => `不知道套接字属于哪些进程：${why}`,

@@ -50,7 +50,7 @@ export interface ScanOptions {
 
 export interface ScanResult {
   warnings: Warning[];
-  notices: string[];
+  notices: import('../model/warnings.js').Notice[];
   /** Kernel dumps the scan read (netlink: 2 when a large table was split); for TCPSTATE_TIMING. */
   dumps?: number;
   /** How the kernel was read when not by sock_diag dumps ("bpf tcp iterator"); for TCPSTATE_TIMING. */

@@ -3,7 +3,8 @@
  * (src/history/), in the foreground, until SIGTERM or SIGINT.
  * @module
  */
-import { TcpstateError } from '../../model/errors.js';
+import { messageIn, TcpstateError } from '../../model/errors.js';
+import { langFromEnv } from '../../lang.js';
 import { configFromEnv } from '../../sources/config.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str, strs } from '../args.js';
@@ -70,6 +71,7 @@ export const record: Command = {
     const { defaultDbPath } = await import('../../history/paths.js');
     const { messages } = await import('../../i18n/history.js');
     const m = messages(io.env);
+    const lang = langFromEnv(io.env);
     const intervalMs = parseDuration(str(values['interval']) ?? '10s', '--interval');
     if (intervalMs < 100) throw new TcpstateError('ERR_USAGE', o('recordInterval'), { field: '--interval' });
     const retention = parseRetention(str(values['retention']), parseDuration);
@@ -132,10 +134,10 @@ export const record: Command = {
       intervalMs,
       transitions,
       onSampleError: (e) => {
-        if (!stopped) io.err(m.sampleFailed(e.message) + '\n');
+        if (!stopped) io.err(m.sampleFailed(messageIn(e, lang)) + '\n');
       },
       onWriteError: (e) => {
-        io.err(`tcpstate: ${e.message}\n`);
+        io.err(`tcpstate: ${messageIn(e, lang)}\n`);
         status = 1;
         done('error');
       },
