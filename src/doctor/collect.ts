@@ -13,6 +13,8 @@
 import { ALL_MASK } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
 import { type Notice, uniqueNotices } from '../model/warnings.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as ks } from '../i18n/kernel.js';
 import { attachProcesses, defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
 import type { ReadConfig } from '../sources/config.js';
 import { readCounters, type Counters } from '../sources/counters.js';
@@ -85,13 +87,13 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   warnings.push(...procs.warnings);
 
   let sysctls = { values: {}, missing: [] as string[] } as ReturnType<typeof readSysctls>;
-  let sysctlsUnavailable: string | undefined;
+  let sysctlsUnavailable: Said | undefined;
   if (o.netns !== undefined) {
-    sysctlsUnavailable = `/proc/sys shows tcpstate's own namespace, not "${o.netns}"; run tcpstate inside it (ip netns exec ${o.netns} tcpstate doctor)`;
+    sysctlsUnavailable = ks('sysctlsOtherNetns', o.netns);
     sysctls.missing = Object.keys(SYSCTLS);
   } else {
     sysctls = readSysctls(procRoot);
-    if (Object.keys(sysctls.values).length === 0) sysctlsUnavailable = captured ? `no sys/net in ${procRoot}` : `nothing readable under ${procRoot}/sys/net`;
+    if (Object.keys(sysctls.values).length === 0) sysctlsUnavailable = captured ? ks('sysctlsNoSysNet', procRoot) : ks('sysctlsUnreadable', procRoot);
   }
 
   const countersUnavailable = now.counters ? undefined : captured ? `no net/netstat, net/snmp or net/sockstat in ${procRoot}` : `no counter files under ${dir}/net`;

@@ -97,7 +97,7 @@ export interface WireSample {
   counters?: Counters;
   sysctls?: Sysctls;
   /** Why sysctls could not be read, when asked for. */
-  sysctlsUnavailable?: string;
+  sysctlsUnavailable?: string | import('../i18n/catalogue.js').Said;
   processes?: { scanned: number; hidden: number };
   report?: Report;
   summary?: SampleSummary;

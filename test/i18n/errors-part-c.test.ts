@@ -4,7 +4,8 @@
  * hidden), on this thread and across the watch's sampling thread, as golden files
  * (test/golden/i18n/errors-c-*.txt); the marks of cut excerpts; `serve`'s start line
  * when the first sample fails; `record` on a full disk. Then across the sampler's worker:
- * a failed history write keeps its catalogue data; and trace's closing warnings keep
+ * a failed history write keeps its catalogue data; doctor's reason for unknown sysctls
+ * (English in JSON); and trace's closing warnings keep
  * English in their `message` (JSON) while saying themselves in Chinese.
  * UPDATE_GOLDEN=1 rewrites the goldens.
  */
@@ -130,6 +131,20 @@ test("serve's start line says an unavailable source in the user's language", asy
   assert.ok(line, zh.stderr);
   assert.match(line, /；数据源 不可用（应为[^）]+）；/);
   assert.doesNotMatch(zh.stderr, /unavailable|expected/);
+});
+
+test("doctor on a tree without sys/net: why sysctls are unknown in the user's language, in English in JSON", async () => {
+  const root = join(TMP, 'no-sys');
+  cpSync(join(REPO, 'test/fixtures/proc-doctor/root'), root, { recursive: true, verbatimSymlinks: true });
+  rmSync(join(root, 'sys'), { recursive: true });
+  const en = await run(['doctor', '--proc-root', root]);
+  const zh = await run(['--lang', 'zh', 'doctor', '--proc-root', root]);
+  const json = await run(['--lang', 'zh', 'doctor', '--json', '--proc-root', root]);
+  assert.equal(zh.code, en.code);
+  assert.match(en.stdout, /unknown \(no sys\/net in \S+no-sys\)/);
+  assert.match(zh.stdout, /未知（\S+no-sys 中没有 sys\/net）/);
+  assert.doesNotMatch(zh.stdout, /no sys\/net/);
+  assert.equal((JSON.parse(json.stdout) as { inputs: { sysctls: unknown } }).inputs.sysctls, `no sys/net in ${root}`);
 });
 
 /** A directory on a tmpfs of `kb` KiB (a disk that fills), unmounted after the test. */
