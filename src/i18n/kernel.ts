@@ -1,8 +1,9 @@
 /**
  * The errors and warnings of reading the kernel, in English and Chinese: sock_diag replies
  * and recordings (`--record`, `--replay`, `ss -D`), the BPF iterators' records, counters
- * (net/snmp, net/netstat), sysctls, process names, the samplers' worker threads, and
- * tracing. Kernel names (NLMSG_DONE, inet_diag_msg, AF_INET), files and states stay as written.
+ * (net/snmp, net/netstat), sysctls, process names, the samplers' worker threads,
+ * tracing, and the notices of how the kernel was read (a source fallen back to and why,
+ * owners hidden). Kernel names (NLMSG_DONE, inet_diag_msg, AF_INET), files and states stay as written.
  * @module
  */
 import { type Catalogue, catalogue, sayer } from './catalogue.js';
@@ -72,6 +73,11 @@ const EN = {
   isDirectory: 'it is a directory',
   noSpace: 'ENOSPC (no space left on device)',
   replayEmpty: (path: string) => `${path} is empty: it holds no sock_diag messages`,
+  // Why the native addon (sock_diag, BPF) cannot be used.
+  linuxOnly: 'netlink is Linux only',
+  addonNotBuilt: 'the native addon is not built (npm install needs a C compiler)',
+  addonNotLoaded: (why: string) => `the native addon did not load: ${why}`,
+  procRootByProc: 'a captured proc root is read by the proc source',
   // The samplers' worker threads.
   workerFailed: (why: string) => `sampler worker failed: ${why}`,
   workerExited: 'sampler worker exited',
@@ -152,6 +158,10 @@ const ZH: typeof EN = {
   isDirectory: '它是目录',
   noSpace: 'ENOSPC（设备上没有空间）',
   replayEmpty: (path) => `${path} 是空的：里面没有 sock_diag 消息`,
+  linuxOnly: 'netlink 只在 Linux 上可用',
+  addonNotBuilt: '原生插件没有编译（npm install 需要 C 编译器）',
+  addonNotLoaded: (why) => `原生插件加载失败：${why}`,
+  procRootByProc: '抓取的 proc 根目录由 proc 来源读取',
   workerFailed: (why) => `采样工作线程出错：${why}`,
   workerExited: '采样工作线程退出了',
   samplerClosed: '采样器已关闭',

@@ -24,6 +24,9 @@ import { noticeText } from '../../src/model/warnings.js';
 import { errorFromWire, errorToWire } from '../../src/model/wire.js';
 import { hiddenNotice } from '../../src/snapshot.js';
 import { DEFAULT_CONFIG } from '../../src/sources/config.js';
+import { netlinkSource } from '../../src/sources/netlink-source.js';
+import { say as ks } from '../../src/i18n/kernel.js';
+import { ALL_MASK } from '../../src/model/state.js';
 import { assertGolden } from '../lib/golden.js';
 import { CLI, kernelOrSkip, REPO } from '../lib/netns.js';
 
@@ -236,6 +239,10 @@ test('notices, error wire form and cut marks: English kept, Chinese where asked'
   const e = errorFromWire(structuredClone(errorToWire(new TcpstateError('ERR_IO', { domain: 'history', key: 'noStore', args: [], text: 'no history store is open in the sampler' }))));
   assert.equal(messageIn(e, 'zh'), '采样器中没有打开的历史存储');
   assert.equal(messageIn(new Error('plain'), 'zh'), 'plain');
+  // Why a source cannot run, said in the notice of the source fallen back to.
+  const why = netlinkSource.unavailable({ origin: 'proc-root', procRoot: '/x', config: DEFAULT_CONFIG, tcp: true, udp: false, v4: true, v6: true, states: ALL_MASK });
+  assert.ok(why !== undefined && typeof why !== 'string');
+  assert.equal(noticeText(ks('readingFallback', 'proc', ks('sourceUnavailable', 'netlink', why)), 'zh'), '改为读取 proc（netlink 不可用：抓取的 proc 根目录由 proc 来源读取）');
   // The middle of a very long line, cut.
   const line = `x${'y'.repeat(3000)}`;
   assert.match(capExcerpts(line), /^xy{599} … \(2201 characters cut\) … y{200}$/);
