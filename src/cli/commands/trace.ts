@@ -14,7 +14,7 @@ import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace, type TraceSession } from '../../
 import { followBySnapshots } from '../../trace/snapshots.js';
 import { countJson, countRows, countText } from '../../trace/counts.js';
 import type { Transition } from '../../trace/tracker.js';
-import { pick } from '../../i18n/catalogue.js';
+import { pick, render } from '../../i18n/catalogue.js';
 import { CATALOGUE as TRACE, say as ts } from '../../i18n/trace.js';
 import { type Warning, warning } from '../../model/warnings.js';
 import { langFromEnv } from '../../lang.js';
@@ -112,7 +112,7 @@ export const trace: Command = {
     };
     const config = configFromEnv(io.env);
     const native = loadNative(config);
-    let why = values['poll'] ? undefined : native.addon ? undefined : m.noAddon(native.why ?? '');
+    let why = values['poll'] ? undefined : native.addon ? undefined : m.noAddon(native.said ? render(native.said, lang) : (native.why ?? ''));
     let session: TraceSession | undefined;
     if (!values['poll'] && native.addon) {
       try {
