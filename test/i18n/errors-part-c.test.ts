@@ -3,7 +3,7 @@
  * notices (the source fallen back to, `-m`/`-i` asked of procfs, other users' processes
  * hidden), on this thread and across the watch's sampling thread, as golden files
  * (test/golden/i18n/errors-c-*.txt); the marks of cut excerpts; `serve`'s start line
- * when the first sample fails; `record` on a full disk. Then across the sampler's worker:
+ * when the first sample fails; `record` on a full disk; an unprivileged user's notices. Then across the sampler's worker:
  * a failed history write keeps its catalogue data; doctor's reason for unknown sysctls
  * (English in JSON); and trace's closing warnings keep
  * English in their `message` (JSON) while saying themselves in Chinese.
@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { after } from 'node:test';
@@ -39,10 +39,10 @@ interface Run {
   stderr: string;
 }
 
-/** The CLI; `onErr` sees stderr as it comes (to stop a server once it has started). */
-function run(args: string[], env: Record<string, string> = {}, onErr?: (so: string, kill: () => void) => void): Promise<Run> {
+/** The CLI (or `via` running it); `onErr` sees stderr as it comes (to stop a server once it has started). */
+function run(args: string[], env: Record<string, string> = {}, onErr?: (so: string, kill: () => void) => void, via?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], {
+    const p = spawn(via ?? process.execPath, via ? args : [CLI, ...args], {
       cwd: REPO,
       env: { PATH: process.env['PATH'] ?? '', TZ: 'UTC', LC_ALL: '', LANG: 'C', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -171,6 +171,22 @@ test('record on a full disk says so in Chinese, its exit status the same', async
   assert.equal(zh.code, 1);
   assert.match(en.stderr, /\ntcpstate: the disk holding \$TMP\/full-en\/h\.db is full: recording stopped/);
   assert.match(zh.stderr, /\ntcpstate: \$TMP\/full-zh\/h\.db 所在磁盘已满/);
+});
+
+test("an unprivileged user's notices in Chinese: other users' processes hidden, state changes not counted", async (t) => {
+  if (!kernelOrSkip(t, ['runuser'])) return;
+  const dir = join(TMP, 'nobody');
+  mkdirSync(dir);
+  chmodSync(TMP, 0o755);
+  chmodSync(dir, 0o777);
+  const asNobody = (args: string[]) => run(['-u', 'nobody', '--', process.execPath, CLI, '--lang', 'zh', ...args], {}, undefined, 'runuser');
+  const ls = await asNobody(['ls', '-p']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.match(ls.stderr, /^tcpstate: 其他用户的 \d+ 个进程被隐藏了（以 root 运行才能看到所有属主）$/m);
+  const rec = await asNobody(['record', '--db', join(dir, 'h.db'), '--interval', '100ms', '--samples', '1', '--no-processes']);
+  assert.equal(rec.code, 0, rec.stderr);
+  assert.match(rec.stderr, /未统计状态变化\(from -> to\):.*（统计需要 root 权限：CAP_BPF 和 CAP_PERFMON）/);
+  assert.doesNotMatch(rec.stderr, /counting needs root|processes of other users/);
 });
 
 test("the sampler's worker: a failed history write keeps its catalogue data; a sample not written says why", async (t) => {

@@ -5,6 +5,7 @@
  */
 import { messageIn, TcpstateError } from '../../model/errors.js';
 import { langFromEnv } from '../../lang.js';
+import { render } from '../../i18n/catalogue.js';
 import { configFromEnv } from '../../sources/config.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str, strs } from '../args.js';
@@ -99,10 +100,12 @@ export const record: Command = {
     if (!values['no-transitions']) {
       const { startTransitionCounter } = await import('../../history/transitions.js');
       let why: string | undefined;
+      let said: string | undefined;
       for (const t of targets) {
         const c = startTransitionCounter(t, config);
         if ('why' in c) {
           why = c.why;
+          said = c.said ? render(c.said, lang) : c.why;
           break;
         }
         transitions.set(t, c);
@@ -110,7 +113,7 @@ export const record: Command = {
       if (why !== undefined) {
         for (const c of transitions.values()) c.stop();
         transitions.clear();
-        io.err(m.noTransitions(why) + '\n');
+        io.err(m.noTransitions(said ?? why) + '\n');
       }
       store.note('transitions_unavailable', why);
     } else store.note('transitions_unavailable', 'record --no-transitions');
