@@ -14,6 +14,9 @@ import { LIVE_SOURCES, type LiveSource, type Origin, type ScanOptions, SOURCE_OR
 import type { ChunkSink } from './sources/proc-net.js';
 import type { ReadConfig } from './sources/config.js';
 import { say as opt } from './i18n/options.js';
+import { say as ks } from './i18n/kernel.js';
+import type { Said } from './i18n/catalogue.js';
+import type { Notice } from './model/warnings.js';
 
 /** The proc root in force: the argument, else the configuration's (TCPSTATE_PROC_ROOT, src/sources/config.ts), else /proc. */
 export function defaultProcRoot(given: string | undefined, config: ReadConfig): string {
@@ -53,8 +56,8 @@ export function scanOptions(partial: Partial<Omit<ScanOptions, 'origin' | 'confi
  * Pick the live source: the one named, or the first available. A captured proc root
  * always means the proc source. Falling back says so once, in `notices`.
  */
-export async function chooseSource(name: string | undefined, opts: ScanOptions): Promise<{ source: LiveSource; notices: string[] }> {
-  const notices: string[] = [];
+export async function chooseSource(name: string | undefined, opts: ScanOptions): Promise<{ source: LiveSource; notices: Notice[] }> {
+  const notices: Notice[] = [];
   if (opts.replay !== undefined) {
     if (name !== undefined && name !== 'auto' && name !== 'netlink' && name !== 'netlink-replay') {
       throw new TcpstateError('ERR_USAGE', opt('replaySource', name), { field: '--source' });
@@ -75,17 +78,18 @@ export async function chooseSource(name: string | undefined, opts: ScanOptions):
     return { source, notices };
   }
   const order = opts.origin === 'proc-root' ? ['proc'] : SOURCE_ORDER.filter((n) => n !== 'netlink-replay');
-  const reasons: string[] = [];
+  let reasons: Said | undefined;
   for (const n of order) {
     const source = await LIVE_SOURCES[n]!();
     const why = source.unavailable(opts);
     if (!why) {
-      if (reasons.length) notices.push(`reading ${source.name} (${reasons.join('; ')})`);
+      if (reasons) notices.push(ks('readingFallback', source.name, reasons));
       return { source, notices };
     }
-    reasons.push(`${n} unavailable: ${why}`);
+    const reason = ks('sourceUnavailable', n, why);
+    reasons = reasons ? ks('reasonsJoined', reasons, reason) : reason;
   }
-  throw new TcpstateError('ERR_IO', opt('noSource', reasons.join('; ')));
+  throw new TcpstateError('ERR_IO', opt('noSource', reasons ?? ''));
 }
 
 /** procfs can list a socket twice in one read (model/dedupe.ts): its rows pass a deduper. */
@@ -99,7 +103,7 @@ function withDuplicates<W extends { warnings: Snapshot['warnings'] }>(r: W, d: D
 }
 
 /** Scan the live table into `sink`. */
-export async function scanLive(sourceName: string | undefined, opts: ScanOptions, sink: ChunkSink): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[] }> {
+export async function scanLive(sourceName: string | undefined, opts: ScanOptions, sink: ChunkSink): Promise<{ source: string; warnings: Snapshot['warnings']; notices: Notice[] }> {
   const { source, notices } = await chooseSource(sourceName, opts);
   const d = deduper(source);
   const r = withDuplicates(source.scan(opts, d ? (chunk) => sink(chunk.select((i) => !d.again(chunk, i))) : sink), d, opts);
@@ -116,7 +120,7 @@ export async function countLive(
   counts: Float64Array,
   keep?: RowPredicate,
   statesOnly = false,
-): Promise<{ source: string; warnings: Snapshot['warnings']; notices: string[]; scanMs: number; dumps?: number; method?: string }> {
+): Promise<{ source: string; warnings: Snapshot['warnings']; notices: Notice[]; scanMs: number; dumps?: number; method?: string }> {
   const { source, notices } = await chooseSource(sourceName, opts);
   // hrtime, not performance.now(): the global performance object loads perf_hooks (~10 modules).
   const t0 = process.hrtime.bigint();
@@ -186,13 +190,13 @@ export async function liveSnapshot(sourceName: string | undefined, opts: ScanOpt
 export async function attachProcesses(
   tables: SocketTable | SocketTable[],
   opts: Pick<ScanOptions, 'procRoot' | 'origin' | 'config'>,
-): Promise<{ notices: string[]; warnings: Snapshot['warnings']; scanned: number; hidden: number }> {
+): Promise<{ notices: Notice[]; warnings: Snapshot['warnings']; scanned: number; hidden: number }> {
   const scan = await (await import('./sources/owners.js')).ownerSource(opts).start().done();
   for (const t of Array.isArray(tables) ? tables : [tables]) t.owners = scan.owners;
   return { notices: scan.hidden > 0 ? [hiddenNotice(scan.hidden)] : [], warnings: scan.warnings, scanned: scan.scanned, hidden: scan.hidden };
 }
 
 /** The one notice a user without root gets about owners tcpstate cannot see. */
-export function hiddenNotice(hidden: number): string {
-  return `${hidden} processes of other users are hidden (run as root to see every owner)`;
+export function hiddenNotice(hidden: number): Said {
+  return ks('hiddenProcesses', hidden);
 }

@@ -10,7 +10,7 @@ import { pick } from '../i18n/catalogue.js';
 import { CATALOGUE as EDGE, say } from '../i18n/edge.js';
 import { langFromEnv } from '../lang.js';
 import { describeAt, TcpstateError, type Warning } from '../model/errors.js';
-import { warning } from '../model/warnings.js';
+import { type Notice, noticeText, warning } from '../model/warnings.js';
 import { ALL_MASK } from '../model/state.js';
 import type { RowPredicate } from '../model/filter.js';
 import type { SocketTable } from '../model/table.js';
@@ -244,6 +244,12 @@ function selectCapture(c: Capture, sel: Selection): Selected {
 export function printWarnings(io: Io, warnings: readonly Warning[]): void {
   const lang = langFromEnv(io.env);
   for (const w of warnings) io.err(`tcpstate: ${pick(EDGE, lang).warning}: ${describeAt(w.where, w.said ?? w.message, lang)}\n`);
+}
+
+/** Print notices, each on its own line, in the user's language. */
+export function printNotices(io: Io, notices: Iterable<Notice>): void {
+  const lang = langFromEnv(io.env);
+  for (const n of notices) io.err(`tcpstate: ${noticeText(n, lang)}\n`);
 }
 
 /** `--input-format` value, if given. */

@@ -6,6 +6,7 @@
 import { countStates, newCounts, total } from '../model/count.js';
 import { describeAt, TcpstateError } from '../model/errors.js';
 import { ALL_MASK } from '../model/state.js';
+import { noticeText } from '../model/warnings.js';
 import type { CountsView } from '../render/explain.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../i18n/help.js';
@@ -43,7 +44,7 @@ export async function readStateCounts(values: Record<string, unknown>, io: Io, h
     const r = await scanLive(str(values['source']), opts, (chunk) => {
       countStates(chunk, undefined, counts);
     });
-    for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
+    for (const n of r.notices) io.err(`tcpstate: ${noticeText(n, langFromEnv(io.env))}\n`);
     for (const w of r.warnings) io.err(`tcpstate: ${pick(EDGE, langFromEnv(io.env)).warning}: ${describeAt(w.where, w.said ?? w.message, langFromEnv(io.env))}\n`);
     const where = netns !== undefined ? `netns ${netns}` : opts.origin === 'proc-root' ? opts.procRoot : here;
     return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };

@@ -12,6 +12,9 @@
  */
 import { ALL_MASK } from '../model/state.js';
 import type { Warning } from '../model/errors.js';
+import { type Notice, uniqueNotices } from '../model/warnings.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as ks } from '../i18n/kernel.js';
 import { attachProcesses, defaultProcRoot, liveSnapshot, scanOptions } from '../snapshot.js';
 import type { ReadConfig } from '../sources/config.js';
 import { readCounters, type Counters } from '../sources/counters.js';
@@ -39,7 +42,7 @@ export interface CollectOptions {
 
 export interface Collected {
   inputs: DoctorInputs;
-  notices: string[];
+  notices: Notice[];
   warnings: Warning[];
 }
 
@@ -51,7 +54,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   const scan = scanOptions({ procRoot, netns: o.netns, tcp: true, udp: false, states: ALL_MASK, info: true, config: o.config });
   const captured = scan.origin === 'proc-root';
   const dir = netDir(scan);
-  const notices: string[] = [];
+  let notices: Notice[] = [];
   const warnings: Warning[] = [];
   let source = 'proc';
   let takenAt = 0;
@@ -61,7 +64,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     const before = readCounters(dir);
     const snap = await liveSnapshot(o.source, scan);
     source = snap.source;
-    for (const n of snap.notices) if (!notices.includes(n)) notices.push(n);
+    notices = uniqueNotices([...notices, ...snap.notices]);
     warnings.push(...snap.warnings);
     const counters: Counters | undefined = before.missing.length === 4 ? undefined : before;
     return { table: snap.table, counters, atMs: before.atMs, durationMs: performance.now() - before.atMs };
@@ -84,13 +87,13 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
   warnings.push(...procs.warnings);
 
   let sysctls = { values: {}, missing: [] as string[] } as ReturnType<typeof readSysctls>;
-  let sysctlsUnavailable: string | undefined;
+  let sysctlsUnavailable: Said | undefined;
   if (o.netns !== undefined) {
-    sysctlsUnavailable = `/proc/sys shows tcpstate's own namespace, not "${o.netns}"; run tcpstate inside it (ip netns exec ${o.netns} tcpstate doctor)`;
+    sysctlsUnavailable = ks('sysctlsOtherNetns', o.netns);
     sysctls.missing = Object.keys(SYSCTLS);
   } else {
     sysctls = readSysctls(procRoot);
-    if (Object.keys(sysctls.values).length === 0) sysctlsUnavailable = captured ? `no sys/net in ${procRoot}` : `nothing readable under ${procRoot}/sys/net`;
+    if (Object.keys(sysctls.values).length === 0) sysctlsUnavailable = captured ? ks('sysctlsNoSysNet', procRoot) : ks('sysctlsUnreadable', procRoot);
   }
 
   const countersUnavailable = now.counters ? undefined : captured ? `no net/netstat, net/snmp or net/sockstat in ${procRoot}` : `no counter files under ${dir}/net`;

@@ -4,7 +4,7 @@
  * missing and why, so rules can say what they could not check.
  * @module
  */
-import { type Lang, pick } from '../i18n/catalogue.js';
+import { type Lang, pick, type Said, say } from '../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR } from '../i18n/doctor.js';
 import type { SocketTable } from '../model/table.js';
 import { type Counters, counter } from '../sources/counters.js';
@@ -31,7 +31,7 @@ export interface DoctorInputs {
   /** Sysctls read; `values` is empty when none could be. */
   sysctls: Sysctls;
   /** Why sysctls are missing as a whole, if they are (captured tree without sys/, a namespace). */
-  sysctlsUnavailable?: string;
+  sysctlsUnavailable?: string | Said;
   /** Why counters are missing as a whole, if they are. */
   countersUnavailable?: string;
   /** Whether socket owners are known: all, some (others' processes hidden), none. */
@@ -111,6 +111,6 @@ export function sysctlUnknown(inp: DoctorInputs, name: string, lang: Lang = 'en'
   const v = inp.sysctls.values[name];
   const why = v === undefined ? undefined : sysctlProblem(name, v);
   if (why !== undefined) return m.sysctlInvalid(sysctlText(v!), why);
-  if (inp.sysctlsUnavailable) return m.sysctlUnavailable(inp.sysctlsUnavailable);
+  if (inp.sysctlsUnavailable) return m.sysctlUnavailable(say(inp.sysctlsUnavailable, lang));
   return name === 'net.ipv4.tcp_max_orphans' || name === 'net.ipv4.tcp_mem' ? m.sysctlHostOnly : m.sysctlAbsent;
 }

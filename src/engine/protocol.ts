@@ -5,6 +5,7 @@
  * @module
  */
 import type { WireErrorData, WireWarning } from '../model/wire.js';
+import type { Notice } from '../model/warnings.js';
 import type { Owner, SocketTable } from '../model/table.js';
 import type { Counters } from '../sources/counters.js';
 import type { Sysctls } from '../sources/sysctl.js';
@@ -83,7 +84,8 @@ export interface WireSample {
   source: string;
   /** With their catalogue data (src/model/wire.ts): made back into warnings on arrival. */
   warnings: WireWarning[];
-  notices: string[];
+  /** Catalogue data or English (plain data). */
+  notices: Notice[];
   /** When the scan began, ms since the epoch. */
   takenAt: number;
   /** Monotonic ms (performance.timeOrigin + now, comparable across threads) when counters were read. */
@@ -95,14 +97,14 @@ export interface WireSample {
   counters?: Counters;
   sysctls?: Sysctls;
   /** Why sysctls could not be read, when asked for. */
-  sysctlsUnavailable?: string;
+  sysctlsUnavailable?: string | import('../i18n/catalogue.js').Said;
   processes?: { scanned: number; hidden: number };
   report?: Report;
   summary?: SampleSummary;
   /** With `record`: written into the worker's history store. */
   recorded?: true;
   /** With `record`: why the sample was not written (the worker's store is closed then). */
-  recordError?: { code: string; message: string };
+  recordError?: WireErrorData;
 }
 
 /** A {@link HistoryRequest} done. */

@@ -7,7 +7,10 @@
  */
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
-import { isTcpstateError } from '../model/errors.js';
+import { TcpstateError } from '../model/errors.js';
+import { say as hs } from '../i18n/history.js';
+import { say as ks } from '../i18n/kernel.js';
+import type { Said } from '../i18n/catalogue.js';
 import { errorToWire, warningsToWire } from '../model/wire.js';
 import { ALL_MASK, LISTEN } from '../model/state.js';
 import { attachProcesses, hiddenNotice, liveSnapshot, scanLive, scanOptions } from '../snapshot.js';
@@ -40,7 +43,7 @@ const now = (): number => performance.timeOrigin + performance.now();
  * and /proc/sys then show this thread's namespace. Else through a process living there
  * (counters only: /proc/sys shows the reader's namespace).
  */
-function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean, config: ReadConfig): { counters?: Counters; sysctls?: Sysctls; sysctlsUnavailable?: string } {
+function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean, config: ReadConfig): { counters?: Counters; sysctls?: Sysctls; sysctlsUnavailable?: Said } {
   const opts = scanOptions({ netns, config });
   const unread = (c: Counters): Counters | undefined => (c.missing.length === 4 ? undefined : c);
   if (netns === undefined) {
@@ -62,9 +65,7 @@ function readNamespaceFiles(netns: string | undefined, wantSysctls: boolean, con
   }
   return {
     counters: unread(readCounters(netDir(opts), now)),
-    ...(wantSysctls
-      ? { sysctls: { values: {}, missing: Object.keys(SYSCTLS) }, sysctlsUnavailable: `the native addon is not loaded, so namespace "${netns}" cannot be entered to read its sysctls` }
-      : {}),
+    ...(wantSysctls ? { sysctls: { values: {}, missing: Object.keys(SYSCTLS) }, sysctlsUnavailable: ks('sysctlsNoNative', netns) } : {}),
   };
 }
 
@@ -294,7 +295,7 @@ async function history(h: HistoryRequest['history']): Promise<void> {
 /** Write a sample into the store; a failure (a full disk) closes it and is said in the answer. */
 function record(msg: WireSample, r: SampleRequest): void {
   if (!store) {
-    msg.recordError = { code: 'ERR_USAGE', message: 'no history store is open in the sampler' };
+    msg.recordError = errorToWire(new TcpstateError('ERR_USAGE', hs('noStore')));
     return;
   }
   const { id: _id, ok: _ok, table: _table, ...sample } = msg;
@@ -302,7 +303,7 @@ function record(msg: WireSample, r: SampleRequest): void {
     store.write({ ...sample, ...(r.netns === undefined ? {} : { netns: r.netns }) }, { intervalMs: r.record!.intervalMs });
     msg.recorded = true;
   } catch (e) {
-    msg.recordError = { code: isTcpstateError(e) ? e.code : 'ERR_IO', message: (e as Error).message ?? String(e) };
+    msg.recordError = errorToWire(e);
     try {
       closeStore();
     } catch {

@@ -6,7 +6,8 @@
  */
 import type { Sample, Sampler, SampleWant } from '../engine/sampler.js';
 import { say } from '../i18n/history.js';
-import { type ErrorCode, TcpstateError } from '../model/errors.js';
+import { TcpstateError } from '../model/errors.js';
+import { errorFromWire } from '../model/wire.js';
 import type { TransitionWindow } from './sample-row.js';
 import type { TransitionCounter } from './transitions.js';
 
@@ -26,7 +27,7 @@ export interface RecordSink {
 export function workerStore(sampler: Sampler): RecordSink {
   return {
     write(s) {
-      if (s.recordError) throw new TcpstateError(s.recordError.code as ErrorCode, s.recordError.message);
+      if (s.recordError) throw errorFromWire(s.recordError);
       if (!s.recorded) throw new TcpstateError('ERR_USAGE', say('notRecorded'));
     },
     note(key, value) {

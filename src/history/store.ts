@@ -34,24 +34,23 @@ export interface StoreOptions {
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
-/** A TcpstateError for an SQLite failure on `path`. */
-export function storeError(path: string, e: unknown, env?: Record<string, string | undefined>): Error {
+/** A TcpstateError for an SQLite failure on `path`, its message catalogue data (said in the user's language where printed). */
+export function storeError(path: string, e: unknown, _env?: Record<string, string | undefined>): Error {
   if ((e as { code?: string })?.code?.startsWith?.('ERR_')) return e as Error;
-  const m = messages(env);
   const code = sqliteCode(e);
   const why = (e as Error)?.message ?? String(e);
   if (code === undefined) {
     const errno = (e as NodeJS.ErrnoException).code;
-    if (errno === 'ENOSPC') return new TcpstateError('ERR_IO', m.diskFull(path));
+    if (errno === 'ENOSPC') return new TcpstateError('ERR_IO', say('diskFull', path));
     return e instanceof Error ? e : new Error(why);
   }
-  if (code === 'SQLITE_NOTADB') return new TcpstateError('ERR_FORMAT', m.notSqlite(path));
-  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', m.corrupt(path, why));
-  if (code === 'SQLITE_FULL' || (code === 'SQLITE_IOERR_WRITE' && /full/i.test(why))) return new TcpstateError('ERR_IO', m.diskFull(path));
-  if (code.startsWith('SQLITE_READONLY')) return new TcpstateError('ERR_IO', m.readOnly(path));
-  if (code.startsWith('SQLITE_BUSY')) return new TcpstateError('ERR_IO', m.busy(path));
-  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', m.cannotOpen(path, why));
-  return new TcpstateError('ERR_IO', m.writeFailed(path, why));
+  if (code === 'SQLITE_NOTADB') return new TcpstateError('ERR_FORMAT', say('notSqlite', path));
+  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', say('corrupt', path, why));
+  if (code === 'SQLITE_FULL' || (code === 'SQLITE_IOERR_WRITE' && /full/i.test(why))) return new TcpstateError('ERR_IO', say('diskFull', path));
+  if (code.startsWith('SQLITE_READONLY')) return new TcpstateError('ERR_IO', say('readOnly', path));
+  if (code.startsWith('SQLITE_BUSY')) return new TcpstateError('ERR_IO', say('busy', path));
+  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', say('cannotOpen', path, why));
+  return new TcpstateError('ERR_IO', say('writeFailed', path, why));
 }
 
 /** Check the first bytes: a file that is not SQLite is refused before SQLite touches it. */

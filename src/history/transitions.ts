@@ -9,6 +9,8 @@
 import { fs } from '../builtins.js';
 import type { ReadConfig } from '../sources/config.js';
 import { loadNative, type NativeAddon, type TraceHandle } from '../sources/native.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say } from '../i18n/history.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { countRows } from '../trace/counts.js';
 import type { TransitionWindow } from './sample-row.js';
@@ -30,13 +32,13 @@ export interface TransitionCounter {
 
 /**
  * Start counting in namespace `netns` (a name or path; undefined: this process's own).
- * Returns the counter, or why counting is not possible here.
+ * Returns the counter, or why counting is not possible here (`why` in English, `said` for a terminal).
  */
-export function startTransitionCounter(netns: string | undefined, config: ReadConfig, addonIn?: NativeAddon): TransitionCounter | { why: string } {
+export function startTransitionCounter(netns: string | undefined, config: ReadConfig, addonIn?: NativeAddon): TransitionCounter | { why: string; said?: Said } {
   let addon = addonIn;
   if (!addon) {
     const n = loadNative(config);
-    if (!n.addon) return { why: `the native addon is not loaded: ${n.why}` };
+    if (!n.addon) return unavailable(say('transitionsNoAddon', n.said ?? n.why ?? ''));
     addon = n.addon;
   }
   const ino = netns === undefined ? fs.statSync('/proc/self/ns/net').ino : netnsId(netnsPath(netns)).ino;
@@ -46,8 +48,7 @@ export function startTransitionCounter(netns: string | undefined, config: ReadCo
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code !== 'ERR_BPF_UNAVAILABLE') throw e;
-    const root = /not permitted/.test(err.message) && process.getuid?.() !== 0 ? ' (counting needs root: CAP_BPF and CAP_PERFMON)' : '';
-    return { why: `${err.message}${root}` };
+    return /not permitted/.test(err.message) && process.getuid?.() !== 0 ? unavailable(say('transitionsNeedRoot', err.message)) : { why: err.message };
   }
   const a = addon;
   let last = a.traceCounts(handle);
@@ -68,4 +69,8 @@ export function startTransitionCounter(netns: string | undefined, config: ReadCo
       a.traceStop(handle);
     },
   };
+}
+
+function unavailable(said: Said): { why: string; said: Said } {
+  return { why: said.text, said };
 }

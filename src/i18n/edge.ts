@@ -14,6 +14,12 @@ const EN = {
   byte: (n: number) => `byte ${n}`,
   field: (name: string) => `field ${name}`,
   warning: 'warning',
+  /** A long word of input cut for a message: its head, then how long it was. */
+  excerpt: (head: string, n: number) => `${head}... (${n} characters)`,
+  /** A long quoted excerpt of input cut for a message. */
+  quoted: (head: string, n: number) => `"${head}…" (${n} characters)`,
+  /** The middle of a line too long for a message, cut (spaces included). */
+  cut: (n: number) => ` … (${n} characters cut) … `,
   /** The summary closing a warning code's overflow. */
   more: (more: string, all: string, code: string) => `and ${more} more like this (${all} ${code} in all)`,
   internal: (message: string) => `internal error: ${message}\n(please report this with the command line that caused it)`,
@@ -64,6 +70,9 @@ const ZH: typeof EN = {
   byte: (n) => `字节偏移 ${n}`,
   field: (name) => `字段 ${name}`,
   warning: '警告',
+  excerpt: (head, n) => `${head}...（共 ${n} 个字符）`,
+  quoted: (head, n) => `"${head}…"（共 ${n} 个字符）`,
+  cut: (n) => ` …（删去 ${n} 个字符）… `,
   more: (more, all, code) => `另有 ${more} 条同类警告（${code} 共 ${all} 条）`,
   internal: (message) => `内部错误：${message}\n（请把引发它的命令行一并报告给我们）`,
   failed: (syscall) => `${syscall} 调用失败`,

@@ -28,6 +28,8 @@ const EN = {
   recording: (o: { db: string; intervalS: number; netns: string[] }) => `tcpstate record: recording every ${o.intervalS} s into ${o.db}; namespaces ${o.netns.length ? o.netns.join(', ') : '(own)'}`,
   stopping: (sig: string, n: number) => `tcpstate record: ${sig}: stopping after ${n} samples`,
   noTransitions: (why: string) => `tcpstate record: state changes (from -> to) not counted: ${why}; samples carry no transition counts`,
+  transitionsNoAddon: (why: string) => `the native addon is not loaded: ${why}`,
+  transitionsNeedRoot: (why: string) => `${why} (counting needs root: CAP_BPF and CAP_PERFMON)`,
   sampleFailed: (why: string) => `tcpstate record: a sample failed: ${why}`,
   noSamples: (p: string) => `${p} holds no samples in that time range (--since 1h by default; try --since 7d)`,
   noSampleAt: (when: string) => `no sample at ${when} (none within two intervals before it)`,
@@ -53,6 +55,7 @@ const EN = {
   needsSqlite: (why: string) => `the history store needs better-sqlite3, which could not be loaded (${why}); run "npm ci" in tcpstate's directory`,
   openedForReading: (p: string) => `${p} was opened for reading`,
   notRecorded: "a sample taken without SampleWant.record was not written into the sampler's history store",
+  noStore: 'no history store is open in the sampler',
   noRows: (top: number, kinds: string) => `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 
@@ -71,6 +74,8 @@ const ZH: typeof EN = {
   recording: (o) => `tcpstate record:每 ${o.intervalS} 秒记录到 ${o.db};命名空间 ${o.netns.length ? o.netns.join(', ') : '(本机)'}`,
   stopping: (sig, n) => `tcpstate record:${sig}:记录 ${n} 个样本后停止`,
   noTransitions: (why) => `tcpstate record:未统计状态变化(from -> to):${why};样本中没有状态变化计数`,
+  transitionsNoAddon: (why) => `原生扩展没有加载：${why}`,
+  transitionsNeedRoot: (why) => `${why}（统计需要 root 权限：CAP_BPF 和 CAP_PERFMON）`,
   sampleFailed: (why) => `tcpstate record:一次采样失败:${why}`,
   noSamples: (p) => `${p} 在该时间范围内没有样本(默认 --since 1h;可试 --since 7d)`,
   noSampleAt: (when) => `${when} 没有样本(之前两个间隔内都没有)`,
@@ -94,6 +99,7 @@ const ZH: typeof EN = {
   needsSqlite: (why) => `历史存储需要 better-sqlite3,但它无法加载(${why});请在 tcpstate 的目录中运行 "npm ci"`,
   openedForReading: (p) => `${p} 是以只读方式打开的`,
   notRecorded: '不带 SampleWant.record 采集的样本没有写入采样器的历史存储',
+  noStore: '采样器中没有打开的历史存储',
   noRows: (top, kinds) => `没有套接字行的样本无法记录:请带上行采样(SampleWant.rows 不为 false),或带上 SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 

@@ -1,8 +1,9 @@
 /**
  * The errors and warnings of reading the kernel, in English and Chinese: sock_diag replies
  * and recordings (`--record`, `--replay`, `ss -D`), the BPF iterators' records, counters
- * (net/snmp, net/netstat), sysctls, process names, the samplers' worker threads, and
- * tracing. Kernel names (NLMSG_DONE, inet_diag_msg, AF_INET), files and states stay as written.
+ * (net/snmp, net/netstat), sysctls, process names, the samplers' worker threads,
+ * tracing, and the notices of how the kernel was read (a source fallen back to and why,
+ * owners hidden). Kernel names (NLMSG_DONE, inet_diag_msg, AF_INET), files and states stay as written.
  * @module
  */
 import { type Catalogue, catalogue, sayer } from './catalogue.js';
@@ -17,6 +18,12 @@ const EN = {
   notWholeNumber: (value: string) => `value "${value}" is not a whole number`,
   // Sysctl files.
   emptyValue: 'empty value',
+  // Why no sysctl could be read (doctor's inputs).
+  sysctlsOtherNetns: (netns: string) => `/proc/sys shows tcpstate's own namespace, not "${netns}"; run tcpstate inside it (ip netns exec ${netns} tcpstate doctor)`,
+  sysctlsNoSysNet: (root: string) => `no sys/net in ${root}`,
+  sysctlsUnreadable: (root: string) => `nothing readable under ${root}/sys/net`,
+  sysctlsNoNative: (netns: string) => `the native addon is not loaded, so namespace "${netns}" cannot be entered to read its sysctls`,
+  sysctlsNotAsked: 'not read by this request',
   oneNumber: (n: number) => `expected one number, got ${n}`,
   sysctlInvalid: (value: string, why: string) => `value "${value}" is not one the kernel accepts (${why})`,
   sysctlUnused: (value: string, why: string, rules: string) => `value "${value}" is not one the kernel accepts (${why}); ${rules} could not use it`,
@@ -66,6 +73,11 @@ const EN = {
   isDirectory: 'it is a directory',
   noSpace: 'ENOSPC (no space left on device)',
   replayEmpty: (path: string) => `${path} is empty: it holds no sock_diag messages`,
+  // Why the native addon (sock_diag, BPF) cannot be used.
+  linuxOnly: 'netlink is Linux only',
+  addonNotBuilt: 'the native addon is not built (npm install needs a C compiler)',
+  addonNotLoaded: (why: string) => `the native addon did not load: ${why}`,
+  procRootByProc: 'a captured proc root is read by the proc source',
   // The samplers' worker threads.
   workerFailed: (why: string) => `sampler worker failed: ${why}`,
   workerExited: 'sampler worker exited',
@@ -77,6 +89,11 @@ const EN = {
   watchExited: 'watch sampler exited',
   watchClosed: 'watch sampler closed',
   // Tracing.
+  // Notices: how an answer was read.
+  readingFallback: (source: string, reasons: string) => `reading ${source} (${reasons})`,
+  sourceUnavailable: (name: string, why: string) => `${name} unavailable: ${why}`,
+  reasonsJoined: (a: string, b: string) => `${a}; ${b}`,
+  hiddenProcesses: (n: number) => `${n} processes of other users are hidden (run as root to see every owner)`,
   cannotTrace: (why: string) => `cannot trace TCP state changes here: ${why}`,
   cannotTraceRoot: (why: string) => `cannot trace TCP state changes here: ${why} (trace needs root: CAP_BPF and CAP_PERFMON)`,
   ownersUnknown: (why: string) => `socket owners unknown: ${why}`,
@@ -92,6 +109,11 @@ const ZH: typeof EN = {
   countersOddWords: (section) => `"${section}" 有一个键没有值`,
   notWholeNumber: (value) => `值 "${value}" 不是整数`,
   emptyValue: '值为空',
+  sysctlsOtherNetns: (netns) => `/proc/sys 显示的是 tcpstate 自己所在的命名空间，不是 "${netns}"；请在其中运行 tcpstate（ip netns exec ${netns} tcpstate doctor）`,
+  sysctlsNoSysNet: (root) => `${root} 中没有 sys/net`,
+  sysctlsUnreadable: (root) => `${root}/sys/net 下没有可读的内容`,
+  sysctlsNoNative: (netns) => `原生插件未加载，无法进入命名空间 "${netns}" 读取它的 sysctl`,
+  sysctlsNotAsked: '本次请求没有读取',
   oneNumber: (n) => `应为一个数，实际有 ${n} 个`,
   sysctlInvalid: (value, why) => `值 "${value}" 内核不会接受（${why}）`,
   sysctlUnused: (value, why, rules) => `值 "${value}" 内核不会接受（${why}）；${rules} 无法使用它`,
@@ -136,6 +158,10 @@ const ZH: typeof EN = {
   isDirectory: '它是目录',
   noSpace: 'ENOSPC（设备上没有空间）',
   replayEmpty: (path) => `${path} 是空的：里面没有 sock_diag 消息`,
+  linuxOnly: 'netlink 只在 Linux 上可用',
+  addonNotBuilt: '原生插件没有编译（npm install 需要 C 编译器）',
+  addonNotLoaded: (why) => `原生插件加载失败：${why}`,
+  procRootByProc: '抓取的 proc 根目录由 proc 来源读取',
   workerFailed: (why) => `采样工作线程出错：${why}`,
   workerExited: '采样工作线程退出了',
   samplerClosed: '采样器已关闭',
@@ -145,6 +171,10 @@ const ZH: typeof EN = {
   watchFailed: (why) => `watch 的采样线程出错：${why}`,
   watchExited: 'watch 的采样线程退出了',
   watchClosed: 'watch 的采样线程已关闭',
+  readingFallback: (source, reasons) => `改为读取 ${source}（${reasons}）`,
+  sourceUnavailable: (name, why) => `${name} 不可用：${why}`,
+  reasonsJoined: (a, b) => `${a}；${b}`,
+  hiddenProcesses: (n) => `其他用户的 ${n} 个进程被隐藏了（以 root 运行才能看到所有属主）`,
   cannotTrace: (why) => `无法在这里跟踪 TCP 状态变化：${why}`,
   cannotTraceRoot: (why) => `无法在这里跟踪 TCP 状态变化：${why}（trace 需要 root 权限：CAP_BPF 和 CAP_PERFMON）`,
   ownersUnknown: (why) => `不知道套接字属于哪些进程：${why}`,

@@ -24,6 +24,8 @@ export const EN = {
   tooManyRequests: (max: number) => `more than ${max} requests at once; try again`,
   timedOut: (ms: number) => `request took longer than ${ms} ms`,
   sampleFailed: (why: string) => `could not read the socket table: ${why}`,
+  sourceUnavailable: (why: string) => `unavailable (${why})`,
+  ownNamespace: 'own namespace',
   sensitiveRefused: (path: string) => `${path} shows peers and process names; on a non-loopback listen address it needs basic auth (--web.config.file)`,
   badHistoryInterval: (v: string) => `--history-interval takes seconds from 0.1 to 86400, got "${v}"`,
   historyOptions: '--no-history and --history-db do not combine',
@@ -69,6 +71,8 @@ export const ZH: ServeMessages = {
   tooManyRequests: (max) => `同时请求超过 ${max} 个，请稍后重试`,
   timedOut: (ms) => `请求耗时超过 ${ms} 毫秒`,
   sampleFailed: (why) => `无法读取套接字表：${why}`,
+  sourceUnavailable: (why) => `不可用（${why}）`,
+  ownNamespace: '本进程所在的命名空间',
   sensitiveRefused: (path) => `${path} 会显示对端地址和进程名；监听在非回环地址时需要配置 basic auth（--web.config.file）`,
   badHistoryInterval: (v) => `--history-interval 应为 0.1 到 86400 之间的秒数，实际为 "${v}"`,
   historyOptions: '--no-history 与 --history-db 不能同时使用',
@@ -107,7 +111,11 @@ export function serveMessages(lang: Lang): ServeMessages {
 /** What serve says now: English until {@link useServeLanguage} chooses. */
 export let MESSAGES: ServeMessages = EN;
 
+/** The language serve speaks now (errors of other domains in its log are said in it). */
+export let SERVE_LANG: Lang = 'en';
+
 /** Choose the language of everything serve prints and answers from now on. */
 export function useServeLanguage(lang: Lang): void {
   MESSAGES = serveMessages(lang);
+  SERVE_LANG = lang;
 }

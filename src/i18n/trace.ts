@@ -5,7 +5,7 @@
  * the JSON objects stay as written.
  * @module
  */
-import { type Catalogue, catalogue } from './catalogue.js';
+import { type Catalogue, catalogue, sayer } from './catalogue.js';
 
 const EN = {
   help: `Usage: tcpstate trace [FILTER] [OPTIONS]
@@ -158,3 +158,6 @@ const ZH: typeof EN = {
 export type TraceMessages = typeof EN;
 
 export const CATALOGUE: Catalogue<TraceMessages> = catalogue(EN, ZH);
+
+/** A message of this domain. */
+export const say = sayer('trace', CATALOGUE);

@@ -79,7 +79,7 @@ export function describeAt(w: Location, message: string | Said, lang: Lang = 'en
   if (w.offset !== undefined) parts.push(words.byte(w.offset));
   if (w.field !== undefined) parts.push(words.field(w.field));
   parts.push(typeof message === 'string' ? message : render(message, lang));
-  return escapeControls(capExcerpts(parts.join(': ')));
+  return escapeControls(capExcerpts(parts.join(': '), lang));
 }
 
 /**
@@ -119,13 +119,14 @@ function head(s: string, n: number): string {
 
 /**
  * A message with each quoted excerpt (`"..."` within a line) longer than 120 characters cut
- * to `"first 80…" (N characters)`, and each line still longer than 1000 characters cut in
+ * to `"first 80…" (N characters)` (in `lang`), and each line still longer than 1000 characters cut in
  * the middle, saying how much went: a line of input full of spaces (or a 10 MB process
  * name) makes a message of a line, not of megabytes.
  */
-export function capExcerpts(message: string): string {
+export function capExcerpts(message: string, lang: Lang = 'en'): string {
   if (message.length <= EXCERPT_MAX) return message;
-  const quoted = message.replace(/"([^"\n]*)"/g, (all, inner: string) => (inner.length > EXCERPT_MAX ? `"${head(inner, EXCERPT_KEEP)}…" (${inner.length} characters)` : all));
+  const words = pick(EDGE, lang);
+  const quoted = message.replace(/"([^"\n]*)"/g, (all, inner: string) => (inner.length > EXCERPT_MAX ? words.quoted(head(inner, EXCERPT_KEEP), inner.length) : all));
   if (quoted.length <= LINE_MAX) return quoted;
   return quoted
     .split('\n')
@@ -135,7 +136,7 @@ export function capExcerpts(message: string): string {
       const c = line.charCodeAt(tailAt);
       const tail = line.slice(c >= 0xdc00 && c <= 0xdfff ? tailAt + 1 : tailAt);
       const kept = head(line, 600);
-      return `${kept} … (${line.length - kept.length - tail.length} characters cut) … ${tail}`;
+      return `${kept}${words.cut(line.length - kept.length - tail.length)}${tail}`;
     })
     .join('\n');
 }
@@ -155,6 +156,15 @@ export function osReason(e: unknown): string | undefined {
 let errorMap: Map<number, [string, string]> | undefined;
 function systemErrors(): Map<number, [string, string]> {
   return (errorMap ??= util.getSystemErrorMap());
+}
+
+/**
+ * `e`'s message (without its location) in `lang`: a TcpstateError's from the catalogue
+ * where it has it, as a terminal may show it; any other error's message as it is.
+ */
+export function messageIn(e: unknown, lang: Lang): string {
+  if (isTcpstateError(e) && e.said !== undefined && lang !== 'en') return escapeControls(capExcerpts(render(e.said, lang), lang));
+  return (e as Error)?.message ?? String(e);
 }
 
 export function isTcpstateError(e: unknown): e is TcpstateError {

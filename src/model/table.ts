@@ -281,7 +281,7 @@ export interface Snapshot {
   takenAt?: number;
   warnings: import('./errors.js').Warning[];
   /** Notices for the user (e.g. "other users' processes are hidden"), printed once. */
-  notices: string[];
+  notices: import('./warnings.js').Notice[];
 }
 
 /** Canonical state name of row i; exported for renderers that must not compare strings. */

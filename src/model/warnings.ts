@@ -6,9 +6,9 @@
  * gives ten warnings and one "and 399,990 more like this", not 400 000 objects.
  * @module
  */
-import { isSaid, type Said } from '../i18n/catalogue.js';
+import { isSaid, type Lang, type Said, say } from '../i18n/catalogue.js';
 import { say as edge } from '../i18n/edge.js';
-import type { Location } from './errors.js';
+import { escapeControls, type Location } from './errors.js';
 
 /**
  * Every warning code, each with what it means. A new warning adds its code here (the
@@ -78,6 +78,25 @@ export function warning(code: WarningCode, message: string | Said, where: Locati
   if (more !== undefined) w.more = more;
   if (typeof message !== 'string') Object.defineProperty(w, 'said', { value: message, enumerable: false });
   return w;
+}
+
+/**
+ * A notice: how an answer was got (a fallback source, owners of other users hidden), said
+ * once to the user, not a problem with the answer. Catalogue data where the catalogue has
+ * it (plain data: it crosses worker threads as it is), else English text.
+ */
+export type Notice = string | Said;
+
+/** A notice as printed: in `lang` (English for JSON and logs), control characters made visible. */
+export function noticeText(n: Notice, lang: Lang = 'en'): string {
+  return escapeControls(say(n, lang));
+}
+
+/** Notices without repeats (the same English text once). */
+export function uniqueNotices(list: Iterable<Notice>): Notice[] {
+  const seen = new Map<string, Notice>();
+  for (const n of list) if (!seen.has(noticeText(n))) seen.set(noticeText(n), n);
+  return [...seen.values()];
 }
 
 /** Warnings kept in full per code by default. */

@@ -6,7 +6,7 @@
 import { type Check, type Report, undiagnosed } from '../doctor/diagnose.js';
 import type { Finding } from '../doctor/finding.js';
 import type { DoctorInputs } from '../doctor/inputs.js';
-import { type Lang, pick } from '../i18n/catalogue.js';
+import { type Lang, pick, say } from '../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR, type DoctorMessages } from '../i18n/doctor.js';
 import { type DoctorDocument, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
@@ -123,7 +123,7 @@ export function doctorJson(r: Report, inp: DoctorInputs, warnings: readonly Warn
     checks: r.checks,
     inputs: {
       counters: inp.now.counters ? true : (inp.countersUnavailable ?? false),
-      sysctls: inp.sysctlsUnavailable ?? inp.sysctls.values,
+      sysctls: inp.sysctlsUnavailable === undefined ? inp.sysctls.values : say(inp.sysctlsUnavailable, 'en'),
       processes: inp.processes,
       listenBacklogKnown: inp.listenBacklogKnown,
     },

@@ -112,7 +112,7 @@ export interface LiveCount {
   source: string;
   warnings: Warning[];
   /** For the user, once (owners of other users hidden, ...). */
-  notices: string[];
+  notices: import('../model/warnings.js').Notice[];
   /** The row-free count's time from the scan's start (which may precede the call), ms. */
   scanMs?: number;
   dumps?: number;

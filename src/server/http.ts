@@ -25,7 +25,8 @@ import { SocketTable } from '../model/table.js';
 import { asQueryError, boolParam, intParam, parseQuery, QueryError } from './api.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, wantsOpenMetrics } from './exposition.js';
 import { isLoopback, type ListenAddress } from './listen.js';
-import { MESSAGES } from '../i18n/serve.js';
+import { MESSAGES, SERVE_LANG } from '../i18n/serve.js';
+import { messageIn } from '../model/errors.js';
 import type { TransitionStreams } from './transitions.js';
 import type { WebRoutes } from '../web/routes.js';
 import type { ReadConfig } from '../sources/config.js';
@@ -113,7 +114,7 @@ export class TcpstateServer {
       () => {
         this.ready = true;
       },
-      (e: Error) => this.o.log(MESSAGES.sampleFailed(e.message)),
+      (e: Error) => this.o.log(MESSAGES.sampleFailed(messageIn(e, SERVE_LANG))),
     );
     return bound;
   }
@@ -315,7 +316,7 @@ export class TcpstateServer {
       const om = wantsOpenMetrics(req.headers.accept);
       const { body, failed } = exposition(ctx, om);
       for (const f of failed) this.o.log(`collector ${f.name} failed: ${f.error.stack ?? f.error.message}`);
-      for (const n of ctx.namespaces) if (n.error) this.o.log(MESSAGES.sampleFailed(`${n.label ?? 'own namespace'}: ${n.error.message}`));
+      for (const n of ctx.namespaces) if (n.error) this.o.log(MESSAGES.sampleFailed(`${n.label ?? MESSAGES.ownNamespace}: ${messageIn(n.error, SERVE_LANG)}`));
       this.send(res, 200, om ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE, body, head);
       return;
     }

@@ -50,7 +50,7 @@ export interface ScanOptions {
 
 export interface ScanResult {
   warnings: Warning[];
-  notices: string[];
+  notices: import('../model/warnings.js').Notice[];
   /** Kernel dumps the scan read (netlink: 2 when a large table was split); for TCPSTATE_TIMING. */
   dumps?: number;
   /** How the kernel was read when not by sock_diag dumps ("bpf tcp iterator"); for TCPSTATE_TIMING. */
@@ -61,8 +61,8 @@ export interface ScanResult {
 
 export interface LiveSource {
   readonly name: string;
-  /** Why this source cannot run here, or undefined if it can. */
-  unavailable(opts: ScanOptions): string | undefined;
+  /** Why this source cannot run here (catalogue data or English), or undefined if it can. */
+  unavailable(opts: ScanOptions): string | import('../i18n/catalogue.js').Said | undefined;
   scan(opts: ScanOptions, sink: ChunkSink): ScanResult;
   /**
    * Optional fast path for `count`: add per-state counts of the selected protocols,

@@ -5,6 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import type { ReadConfig } from './config.js';
+import type { Said } from '../i18n/catalogue.js';
+import { say as ks } from '../i18n/kernel.js';
 
 /** A sock_diag dump request (see native/tcpstate_netlink.c). */
 export interface DumpRequest {
@@ -101,7 +103,14 @@ export interface NativeAddon {
   mallocTrim(): boolean;
 }
 
-let loaded: { addon?: NativeAddon; why?: string } | undefined;
+/** The addon, or why not: `why` in English, `said` its catalogue data (for a terminal). */
+type Loaded = { addon?: NativeAddon; why?: string; said?: Said };
+
+let loaded: Loaded | undefined;
+
+function without(said: Said): Loaded {
+  return { why: said.text, said };
+}
 
 /** Where the built addon lives, relative to this file in dist/src/sources/. */
 const ADDON = '../../../native/build/Release/tcpstate_netlink.node';
@@ -110,16 +119,16 @@ const ADDON = '../../../native/build/Release/tcpstate_netlink.node';
  * The addon, loaded on first use and kept; under a configuration that turns it off
  * (`noNative`, TCPSTATE_NO_NATIVE=1) none, whatever an earlier call loaded.
  */
-export function loadNative(config: Pick<ReadConfig, 'noNative'>): { addon?: NativeAddon; why?: string } {
+export function loadNative(config: Pick<ReadConfig, 'noNative'>): Loaded {
   if (config.noNative) return { why: 'TCPSTATE_NO_NATIVE=1' };
   if (loaded) return loaded;
-  if (process.platform !== 'linux') return (loaded = { why: 'netlink is Linux only' });
+  if (process.platform !== 'linux') return (loaded = without(ks('linuxOnly')));
   try {
     const req = createRequire(import.meta.url);
     loaded = { addon: req(ADDON) as NativeAddon };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    loaded = { why: code === 'MODULE_NOT_FOUND' ? 'the native addon is not built (npm install needs a C compiler)' : `the native addon did not load: ${(e as Error).message.split('\n')[0]}` };
+    loaded = without(code === 'MODULE_NOT_FOUND' ? ks('addonNotBuilt') : ks('addonNotLoaded', (e as Error).message.split('\n')[0] ?? ''));
   }
   return loaded;
 }

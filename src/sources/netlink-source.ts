@@ -9,6 +9,7 @@ import { AtomicFile } from '../atomic-file.js';
 import { TcpstateError } from '../model/errors.js';
 import { say as opt } from '../i18n/options.js';
 import { say as ks } from '../i18n/kernel.js';
+import type { Said } from '../i18n/catalogue.js';
 import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 import { bpfCount } from './bpf-tcp-states.js';
@@ -148,10 +149,10 @@ export function dumpRaw(addon: NativeAddon, opts: ScanOptions, onBytes: (buf: Bu
   }
 }
 
-function why(opts: ScanOptions): string | undefined {
+function why(opts: ScanOptions): string | Said | undefined {
   const n = loadNative(opts.config);
-  if (!n.addon) return n.why;
-  if (opts.origin === 'proc-root') return 'a captured proc root is read by the proc source';
+  if (!n.addon) return n.said ?? n.why;
+  if (opts.origin === 'proc-root') return ks('procRootByProc');
   return undefined;
 }
 

@@ -12,6 +12,7 @@ import { TcpstateError } from '../model/errors.js';
 import { readSmallFile } from './small-file.js';
 import type { Said } from '../i18n/catalogue.js';
 import { say as ks } from '../i18n/kernel.js';
+import { say as edge } from '../i18n/edge.js';
 
 /** How a sysctl's text reads: one integer, or several (`ip_local_port_range`, `tcp_mem`). */
 type Kind = 'int' | 'ints';
@@ -53,9 +54,9 @@ export function sysctlPath(procRoot: string, name: string): string {
   return `${procRoot}/sys/${name.replace(/\./g, '/')}`;
 }
 
-/** At most `max` characters of an input word for a message, marked when cut. */
-function excerpt(w: string, max = 24): string {
-  return w.length > max ? `${w.slice(0, max)}... (${w.length} characters)` : w;
+/** At most `max` characters of an input word for a message, marked when cut (the mark in the reader's language). */
+function excerpt(w: string, max = 24): string | Said {
+  return w.length > max ? edge('excerpt', w.slice(0, max), w.length) : w;
 }
 
 /** Parse the text of one sysctl file. Whether the kernel could show the value: {@link sysctlProblem}. */
@@ -128,7 +129,8 @@ const BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
 
 /** A value as its file shows it: `40000 40100`. */
 export function sysctlText(v: SysctlValue): string {
-  return excerpt(Array.isArray(v) ? v.join(' ') : String(v), 40);
+  const x = excerpt(Array.isArray(v) ? v.join(' ') : String(v), 40);
+  return typeof x === 'string' ? x : x.text;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { WatchMessages } from '../i18n/watch.js';
 import { render } from '../i18n/catalogue.js';
 import { langFromEnv } from '../lang.js';
 import { isTcpstateError } from '../model/errors.js';
+import { type Notice, noticeText, uniqueNotices } from '../model/warnings.js';
 import { Terminal } from './terminal.js';
 import { TickLoop, TickReader, type TickRequest } from './ticker.js';
 import { advance, clearGroups, cycleSort, newView, resetBaseline, type WatchView } from './view.js';
@@ -45,7 +46,7 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
   let generation = 0;
   let view: WatchView = newView();
   let frozen: WatchView | undefined;
-  const notices = new Set<string>();
+  const notices: Notice[] = [];
   const reader = new TickReader();
   const term = new Terminal((s) => io.out(s), process.stdin);
   // An error from the sampling threads or the filter, in the user's language.
@@ -85,7 +86,7 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
       try {
         const s = await reader.read(ask);
         if (gen !== generation) return; // read under a filter or grouping no longer shown
-        for (const n of s.notices) notices.add(n);
+        for (const n of uniqueNotices(s.notices)) if (!notices.some((k) => noticeText(k) === noticeText(n))) notices.push(n);
         advance(view, s);
         if (ui.error?.startsWith(m.sampleError(''))) delete ui.error;
       } catch (e) {
@@ -169,6 +170,6 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
     loop.stop();
     await Promise.all([reader.close(), sampler?.close()]);
   }
-  for (const n of notices) io.err(`tcpstate: ${n}\n`);
+  for (const n of notices) io.err(`tcpstate: ${noticeText(n, langFromEnv(io.env))}\n`);
   return 0;
 }

@@ -41,7 +41,7 @@ export type TickReply =
       scanMs: number;
       /** With their catalogue data (src/model/wire.ts). */
       warnings: WireWarning[];
-      notices: string[];
+      notices: import('../model/warnings.js').Notice[];
       groups?: { key: string; counts: number[]; total: number }[];
     }
   | { id: number; ok: false; error: WireErrorData };

@@ -23,7 +23,7 @@ export interface TickSample {
   /** How long the read took, ms. */
   scanMs: number;
   warnings: Warning[];
-  notices: string[];
+  notices: import('../model/warnings.js').Notice[];
   /** Top groups, when asked for (total first, the rest summed into "other (N)"). */
   groups?: GroupRow[];
 }

@@ -11,7 +11,7 @@ import { countCsv, renderAwk, renderCounts, renderGroups } from '../../render/co
 import { type CountMeta, type CountPlan, type CountReport, CountTally, countCaptures, countDocument, countLiveTable, countPlan } from '../../report/count.js';
 import { HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
-import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
+import { inputFormat, printNotices, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { FLAG_NAMES } from '../option-names.js';
 import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
@@ -74,7 +74,7 @@ export const count: Command = {
       io.err(
         `tcpstate: timing: scan and count ${(r.scanMs ?? performance.now() - t0).toFixed(3)} ms (${total(counts)} sockets${r.method !== undefined ? `, ${r.method}` : r.dumps === undefined ? '' : `, ${r.dumps} dumps`}), ${(performance.now() - t0).toFixed(3)} ms since count began\n`,
       );
-    for (const n of r.notices) io.err(`tcpstate: ${n}\n`);
+    printNotices(io, r.notices);
     printWarnings(io, r.warnings);
     printCount(io, values, format, r.report, { source: r.source, warnings: r.warnings });
     return 0;

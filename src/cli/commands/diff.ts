@@ -11,7 +11,7 @@ import { type DiffSide, renderDiff } from '../../render/diff.js';
 import { diffDocument, diffReport } from '../../report/diff.js';
 import { liveSnapshot } from '../../snapshot.js';
 import { intOpt, parse, str } from '../args.js';
-import { inputFormat, pathKind, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
+import { inputFormat, pathKind, printNotices, printWarnings, readCaptures, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
 import { pick } from '../../i18n/catalogue.js';
@@ -55,7 +55,7 @@ async function fromCapture(io: Io, path: string, values: Record<string, unknown>
 async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Side> {
   const snap = await liveSnapshot(sel.sourceName, sel.scan, sel.keep);
   warnings.push(...snap.warnings);
-  for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
+  printNotices(io, snap.notices);
   warnings.push(...snap.warnings);
   const counts = countStates(snap.table, undefined);
   const where = sel.scan.netns !== undefined ? `network namespace ${sel.scan.netns}` : 'this machine';

@@ -24,7 +24,7 @@ import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR_TEXTS } from '../../i18n/doctor.js';
 import { langFromEnv } from '../../lang.js';
 import { parse, str } from '../args.js';
-import { printWarnings } from '../inputs.js';
+import { printNotices, printWarnings } from '../inputs.js';
 import { colourArgv, colourFor } from '../colour-option.js';
 import { paint, severitySgr } from '../../render/colour.js';
 import type { Report } from '../../doctor/diagnose.js';
@@ -143,7 +143,7 @@ async function run(args: string[], io: Io): Promise<number> {
     intervalMs: intervalS * 1000,
     where: io.env['TCPSTATE_DOCTOR_WHERE'],
   });
-  for (const n of notices) io.err(`tcpstate: ${n}\n`);
+  printNotices(io, notices);
   const report = diagnose(inputs, { thresholds, only, skip, netns: io.env['TCPSTATE_DOCTOR_NETNS'], lang });
   const root = defaultProcRoot(procRoot, config);
   for (const x of report.invalidInputs) {

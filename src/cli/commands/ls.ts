@@ -4,6 +4,7 @@
  */
 import { TcpstateError } from '../../model/errors.js';
 import { langFromEnv } from '../../lang.js';
+import { say as lsSay } from '../../i18n/ls.js';
 import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { SocketTable } from '../../model/table.js';
 import { type LsColumns, type LsPlan, planLs, renderCsv } from '../../render/ls.js';
@@ -12,7 +13,7 @@ import { liveListing, listingsOf, lsDocument, type LsOrder, lsOrder, orderListin
 import { fs } from '../../builtins.js';
 import type { RowPredicate } from '../../model/filter.js';
 import { intOpt, parse, str } from '../args.js';
-import { inputFormat, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
+import { inputFormat, printNotices, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { FLAG_NAMES } from '../option-names.js';
 import { SOCKET_OPTIONS, type Selection, selection, socketHelp } from '../socket-options.js';
@@ -78,8 +79,8 @@ export const ls: Command = {
       snap.warnings.push(...(await resolveNames(snap.table)));
       if (text) plan = planLs(snap.table, columns);
     }
-    if ((info || memory) && snap.source === 'proc') snap.notices.push(`-${info ? 'i' : ''}${memory ? 'm' : ''} needs the netlink source: procfs has no TCP internals or socket memory`);
-    for (const n of snap.notices) io.err(`tcpstate: ${n}\n`);
+    if ((info || memory) && snap.source === 'proc') snap.notices.push(lsSay('needsNetlink', `-${info ? 'i' : ''}${memory ? 'm' : ''}`));
+    printNotices(io, snap.notices);
     printWarnings(io, snap.warnings);
     if (values['json']) io.out(JSON.stringify(lsDocument(snap.table, { source: snap.source, warnings: snap.warnings }), null, 2) + '\n');
     else if (values['csv']) io.out(renderCsv(snap.table, !values['no-header']));

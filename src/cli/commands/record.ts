@@ -3,7 +3,9 @@
  * (src/history/), in the foreground, until SIGTERM or SIGINT.
  * @module
  */
-import { TcpstateError } from '../../model/errors.js';
+import { messageIn, TcpstateError } from '../../model/errors.js';
+import { langFromEnv } from '../../lang.js';
+import { render } from '../../i18n/catalogue.js';
 import { configFromEnv } from '../../sources/config.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str, strs } from '../args.js';
@@ -70,6 +72,7 @@ export const record: Command = {
     const { defaultDbPath } = await import('../../history/paths.js');
     const { messages } = await import('../../i18n/history.js');
     const m = messages(io.env);
+    const lang = langFromEnv(io.env);
     const intervalMs = parseDuration(str(values['interval']) ?? '10s', '--interval');
     if (intervalMs < 100) throw new TcpstateError('ERR_USAGE', o('recordInterval'), { field: '--interval' });
     const retention = parseRetention(str(values['retention']), parseDuration);
@@ -97,10 +100,12 @@ export const record: Command = {
     if (!values['no-transitions']) {
       const { startTransitionCounter } = await import('../../history/transitions.js');
       let why: string | undefined;
+      let said: string | undefined;
       for (const t of targets) {
         const c = startTransitionCounter(t, config);
         if ('why' in c) {
           why = c.why;
+          said = c.said ? render(c.said, lang) : c.why;
           break;
         }
         transitions.set(t, c);
@@ -108,7 +113,7 @@ export const record: Command = {
       if (why !== undefined) {
         for (const c of transitions.values()) c.stop();
         transitions.clear();
-        io.err(m.noTransitions(why) + '\n');
+        io.err(m.noTransitions(said ?? why) + '\n');
       }
       store.note('transitions_unavailable', why);
     } else store.note('transitions_unavailable', 'record --no-transitions');
@@ -132,10 +137,10 @@ export const record: Command = {
       intervalMs,
       transitions,
       onSampleError: (e) => {
-        if (!stopped) io.err(m.sampleFailed(e.message) + '\n');
+        if (!stopped) io.err(m.sampleFailed(messageIn(e, lang)) + '\n');
       },
       onWriteError: (e) => {
-        io.err(`tcpstate: ${e.message}\n`);
+        io.err(`tcpstate: ${messageIn(e, lang)}\n`);
         status = 1;
         done('error');
       },

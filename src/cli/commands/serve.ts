@@ -3,12 +3,12 @@
  * table (src/server/, sampling in src/engine/). Stops cleanly on SIGTERM or SIGINT.
  * @module
  */
-import { TcpstateError } from '../../model/errors.js';
+import { messageIn, TcpstateError } from '../../model/errors.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { langFromEnv } from '../../lang.js';
 import { configFromEnv } from '../../sources/config.js';
-import { MESSAGES, useServeLanguage } from '../../i18n/serve.js';
+import { MESSAGES, SERVE_LANG, useServeLanguage } from '../../i18n/serve.js';
 import type { Command } from '../io.js';
 import { say as o } from '../../i18n/options.js';
 
@@ -136,7 +136,7 @@ async function recordHistory(
   try {
     await sampler.openHistory(db, { top: HISTORY_TOP, env: { ...o.env } });
   } catch (e) {
-    o.log(MESSAGES.historyOff(db, (e as Error).message));
+    o.log(MESSAGES.historyOff(db, messageIn(e, SERVE_LANG)));
     return undefined;
   }
   o.log(MESSAGES.historyOn(db, o.intervalMs / 1000));
@@ -146,7 +146,7 @@ async function recordHistory(
     want: { processes: true, rows: false, summary: { top: HISTORY_TOP }, record: { intervalMs: o.intervalMs } },
     intervalMs: o.intervalMs,
     onSampleError: () => undefined, // /metrics and the log say so already
-    onWriteError: (e) => o.log(MESSAGES.historyStopped(db, e.message)),
+    onWriteError: (e) => o.log(MESSAGES.historyStopped(db, messageIn(e, SERVE_LANG))),
   });
   return async () => {
     stop();
@@ -254,7 +254,7 @@ export const serve: Command = {
     // The source a full sample reads, learnt without building its table (counted from its chunks).
     // The same want as the server's readiness sample, so it joins that one while in flight.
     const sample = await server.sampler.sample(FIRST_SAMPLE).catch((e: Error) => e);
-    const sources = sample instanceof Error ? `unavailable (${sample.message})` : sample.source;
+    const sources = sample instanceof Error ? MESSAGES.sourceUnavailable(messageIn(sample, lang)) : sample.source;
     io.err(MESSAGES.started({ version: VERSION, sources, listen: bound, netns: values['all-netns'] ? ['all'] : names }) + '\n');
     const stopHistory = values['no-history']
       ? undefined

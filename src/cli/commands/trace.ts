@@ -14,8 +14,9 @@ import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace, type TraceSession } from '../../
 import { followBySnapshots } from '../../trace/snapshots.js';
 import { countJson, countRows, countText } from '../../trace/counts.js';
 import type { Transition } from '../../trace/tracker.js';
-import { pick } from '../../i18n/catalogue.js';
-import { CATALOGUE as TRACE } from '../../i18n/trace.js';
+import { pick, render } from '../../i18n/catalogue.js';
+import { CATALOGUE as TRACE, say as ts } from '../../i18n/trace.js';
+import { type Warning, warning } from '../../model/warnings.js';
 import { langFromEnv } from '../../lang.js';
 import { parse, str } from '../args.js';
 import { printWarnings } from '../inputs.js';
@@ -111,7 +112,7 @@ export const trace: Command = {
     };
     const config = configFromEnv(io.env);
     const native = loadNative(config);
-    let why = values['poll'] ? undefined : native.addon ? undefined : m.noAddon(native.why ?? '');
+    let why = values['poll'] ? undefined : native.addon ? undefined : m.noAddon(native.said ? render(native.said, lang) : (native.why ?? ''));
     let session: TraceSession | undefined;
     if (!values['poll'] && native.addon) {
       try {
@@ -183,12 +184,19 @@ export const trace: Command = {
     await session.stop();
     if (failure) throw failure;
     const lost = session.lost();
-    printWarnings(io, [
-      ...session.warnings,
-      ...(lost > 0 ? [{ code: 'W_LOST_EVENTS' as const, message: m.lost(lost), where: {} }] : []),
-      ...(session.forgotten() > 0 ? [{ code: 'W_FORGOTTEN' as const, message: m.forgottenSockets(session.forgotten()), where: {} }] : []),
-      ...(lifetimes && lifetimes.forgotten > 0 ? [{ code: 'W_FORGOTTEN' as const, message: m.forgottenConnections(lifetimes.forgotten), where: {} }] : []),
-    ]);
+    printWarnings(io, [...session.warnings, ...endWarnings(lost, session.forgotten(), lifetimes?.forgotten ?? 0)]);
     return lost > 0 ? 1 : 0;
   },
 };
+
+/**
+ * The warnings a trace ends with: changes lost, sockets and connections forgotten. Their
+ * `message` is English (JSON, logs); the text says itself in the user's language.
+ */
+export function endWarnings(lost: number, forgottenSockets: number, forgottenConnections: number): Warning[] {
+  return [
+    ...(lost > 0 ? [warning('W_LOST_EVENTS', ts('lost', lost), {})] : []),
+    ...(forgottenSockets > 0 ? [warning('W_FORGOTTEN', ts('forgottenSockets', forgottenSockets), {})] : []),
+    ...(forgottenConnections > 0 ? [warning('W_FORGOTTEN', ts('forgottenConnections', forgottenConnections), {})] : []),
+  ];
+}

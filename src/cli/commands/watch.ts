@@ -10,7 +10,8 @@ import { ALL_MASK } from '../../model/state.js';
 import { parseGroupKey } from '../../model/count.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, parse, str } from '../args.js';
-import { isFilterWord, printWarnings } from '../inputs.js';
+import { isFilterWord, printNotices, printWarnings } from '../inputs.js';
+import { noticeText, uniqueNotices } from '../../model/warnings.js';
 import type { Command, Io } from '../io.js';
 import { SOCKET_OPTIONS, selection, socketHelp } from '../socket-options.js';
 import { MESSAGES, watchLang, type WatchMessages } from '../../i18n/watch.js';
@@ -109,11 +110,8 @@ async function runLines(io: Io, m: WatchMessages, o: LineOptions): Promise<numbe
     async () => {
       const s = await reader.read(o.ask);
       // Notices and warnings once each, not every tick.
-      for (const n of s.notices)
-        if (!said.has(n)) {
-          said.add(n);
-          io.err(`tcpstate: ${n}\n`);
-        }
+      const news = uniqueNotices(s.notices).filter((n) => !said.has(noticeText(n)) && said.add(noticeText(n)));
+      printNotices(io, news);
       const fresh = s.warnings.filter((w) => {
         const k = `${w.code} ${w.message}`;
         return !said.has(k) && said.add(k);
