@@ -4,7 +4,7 @@
  * @module
  */
 import { isTcpstateError } from '../model/errors.js';
-import { MESSAGES } from '../i18n/serve.js';
+import { EN } from '../i18n/serve.js';
 
 /** Longest query string accepted. */
 export const MAX_QUERY_BYTES = 4096;
@@ -27,11 +27,11 @@ export class QueryError extends Error {
 
 /** The query's parameters, each at most once, only those `allowed`. */
 export function parseQuery(search: string, allowed: readonly string[]): Map<string, string> {
-  if (search.length > MAX_QUERY_BYTES) throw new QueryError(414, 'ERR_QUERY', MESSAGES.queryTooLong(MAX_QUERY_BYTES));
+  if (search.length > MAX_QUERY_BYTES) throw new QueryError(414, 'ERR_QUERY', EN.queryTooLong(MAX_QUERY_BYTES));
   const out = new Map<string, string>();
   for (const [k, v] of new URLSearchParams(search)) {
-    if (!allowed.includes(k)) throw new QueryError(400, 'ERR_QUERY', MESSAGES.unknownParameter(k, allowed), k, k);
-    if (out.has(k)) throw new QueryError(400, 'ERR_QUERY', MESSAGES.repeatedParameter(k), k, v);
+    if (!allowed.includes(k)) throw new QueryError(400, 'ERR_QUERY', EN.unknownParameter(k, allowed), k, k);
+    if (out.has(k)) throw new QueryError(400, 'ERR_QUERY', EN.repeatedParameter(k), k, v);
     out.set(k, v);
   }
   return out;
@@ -40,7 +40,7 @@ export function parseQuery(search: string, allowed: readonly string[]): Map<stri
 export function intParam(q: Map<string, string>, name: string, dflt: number, max: number): number {
   const v = q.get(name);
   if (v === undefined) return dflt;
-  if (!/^\d{1,9}$/.test(v) || Number(v) > max) throw new QueryError(400, 'ERR_QUERY', MESSAGES.badNumber(name, v, max), name, v);
+  if (!/^\d{1,9}$/.test(v) || Number(v) > max) throw new QueryError(400, 'ERR_QUERY', EN.badNumber(name, v, max), name, v);
   return Number(v);
 }
 

@@ -25,7 +25,7 @@ import { SocketTable } from '../model/table.js';
 import { asQueryError, boolParam, intParam, parseQuery, QueryError } from './api.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, wantsOpenMetrics } from './exposition.js';
 import { isLoopback, type ListenAddress } from './listen.js';
-import { MESSAGES, SERVE_LANG } from '../i18n/serve.js';
+import { EN, MESSAGES, SERVE_LANG } from '../i18n/serve.js';
 import { messageIn } from '../model/errors.js';
 import type { TransitionStreams } from './transitions.js';
 import type { WebRoutes } from '../web/routes.js';
@@ -179,12 +179,12 @@ export class TcpstateServer {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
       res.setHeader('Allow', 'GET, HEAD');
-      this.json(res, 405, new QueryError(405, 'ERR_METHOD', MESSAGES.methodNotAllowed(String(req.method))).body(), false);
+      this.json(res, 405, new QueryError(405, 'ERR_METHOD', EN.methodNotAllowed(String(req.method))).body(), false);
       return;
     }
     if (this.o.authorize && !(await this.o.authorize(req))) {
       res.setHeader('WWW-Authenticate', 'Basic realm="tcpstate"');
-      this.json(res, 401, new QueryError(401, 'ERR_AUTH', MESSAGES.unauthorized).body(), head);
+      this.json(res, 401, new QueryError(401, 'ERR_AUTH', EN.unauthorized).body(), head);
       return;
     }
     const url = req.url ?? '/';
@@ -204,11 +204,11 @@ export class TcpstateServer {
       return;
     }
     if (!ENDPOINTS.includes(path) && !this.o.web?.handles(path)) {
-      this.json(res, 404, new QueryError(404, 'ERR_NOT_FOUND', MESSAGES.notFound(path)).body(), head);
+      this.json(res, 404, new QueryError(404, 'ERR_NOT_FOUND', EN.notFound(path)).body(), head);
       return;
     }
     if (SENSITIVE.has(path) && !this.o.authorize && !loopback) {
-      this.json(res, 403, new QueryError(403, 'ERR_FORBIDDEN', MESSAGES.sensitiveRefused(path)).body(), head);
+      this.json(res, 403, new QueryError(403, 'ERR_FORBIDDEN', EN.sensitiveRefused(path)).body(), head);
       return;
     }
     if (path === '/api/v1/transitions') {
@@ -217,19 +217,19 @@ export class TcpstateServer {
         await this.stream(search, res, head);
       } catch (e) {
         if (e instanceof QueryError) this.json(res, e.status, e.body(), head);
-        else this.json(res, 503, { error: { code: (e as { code?: string }).code ?? 'ERR_INTERNAL', message: MESSAGES.sampleFailed((e as Error).message) } }, head);
+        else this.json(res, 503, { error: { code: (e as { code?: string }).code ?? 'ERR_INTERNAL', message: EN.sampleFailed((e as Error).message) } }, head);
       }
       return;
     }
     if (this.active >= this.o.maxRequests) {
       res.setHeader('Retry-After', '1');
-      this.json(res, 503, new QueryError(503, 'ERR_BUSY', MESSAGES.tooManyRequests(this.o.maxRequests)).body(), head);
+      this.json(res, 503, new QueryError(503, 'ERR_BUSY', EN.tooManyRequests(this.o.maxRequests)).body(), head);
       return;
     }
     this.active++;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, rej) => {
-      timer = setTimeout(() => rej(new QueryError(503, 'ERR_TIMEOUT', MESSAGES.timedOut(this.o.requestTimeoutMs))), this.o.requestTimeoutMs);
+      timer = setTimeout(() => rej(new QueryError(503, 'ERR_TIMEOUT', EN.timedOut(this.o.requestTimeoutMs))), this.o.requestTimeoutMs);
     });
     try {
       await Promise.race([this.route(path, search, req, res, head), timeout]);
@@ -239,10 +239,10 @@ export class TcpstateServer {
         const err = e as Error & { code?: string };
         if (typeof err.code === 'string' && err.code.startsWith('ERR_')) {
           // The kernel could not be read (a namespace gone, no permission): the server's fault, said plainly.
-          this.json(res, 503, { error: { code: err.code, message: MESSAGES.sampleFailed(err.message) } }, head);
+          this.json(res, 503, { error: { code: err.code, message: EN.sampleFailed(err.message) } }, head);
         } else {
           this.o.log(`${MESSAGES.internal}: ${req.method} ${path}: ${err.stack ?? err.message}`);
-          this.json(res, 500, { error: { code: 'ERR_INTERNAL', message: MESSAGES.internal } }, head);
+          this.json(res, 500, { error: { code: 'ERR_INTERNAL', message: EN.internal } }, head);
         }
       }
     } finally {
@@ -264,7 +264,7 @@ export class TcpstateServer {
       throw new QueryError(
         400,
         'ERR_NETNS',
-        MESSAGES.unknownNetns(
+        EN.unknownNetns(
           name,
           (refs ?? []).map((r) => r.label),
         ),
@@ -297,7 +297,7 @@ export class TcpstateServer {
     }
     if ((await this.streams.count()) >= MAX_STREAMS) {
       res.setHeader('Retry-After', '5');
-      throw new QueryError(503, 'ERR_BUSY', MESSAGES.tooManyRequests(MAX_STREAMS));
+      throw new QueryError(503, 'ERR_BUSY', EN.tooManyRequests(MAX_STREAMS));
     }
     await this.streams.subscribe(res, ns.netns, match);
   }
@@ -347,7 +347,7 @@ export class TcpstateServer {
       }
       // `state` (one state, any spelling) narrows apart from `filter`, so a filter's errors point at its own tokens.
       const st = q.get('state');
-      if (st !== undefined && (!/^[A-Za-z0-9_-]{1,20}$/.test(st) || parseState(st) === undefined)) throw new QueryError(400, 'ERR_STATE', MESSAGES.badState(st), 'state', st);
+      if (st !== undefined && (!/^[A-Za-z0-9_-]{1,20}$/.test(st) || parseState(st) === undefined)) throw new QueryError(400, 'ERR_STATE', EN.badState(st), 'state', st);
       const filter = st === undefined ? q.get('filter') : `state ${st} ${q.get('filter') ?? ''}`;
       const s = await this.sampler.sample({ ...(ns.netns === undefined ? {} : { netns: ns.netns }), processes });
       this.json(res, 200, labelled(socketsDocument(s, { filter, limit }), ns.label), head);

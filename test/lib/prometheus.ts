@@ -88,7 +88,7 @@ export class Serve {
       const t = setTimeout(() => rej(new Error(`serve did not start in 20 s: ${s.stderr}`)), 20_000);
       child.stderr!.on('data', (d: Buffer) => {
         s.stderr += d.toString();
-        if (/listening on/.test(s.stderr)) {
+        if (/listening on|正在监听/.test(s.stderr)) {
           clearTimeout(t);
           res();
         }
