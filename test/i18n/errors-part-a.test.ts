@@ -22,6 +22,7 @@ import { sampleRow, type SampleRow } from '../../src/history/sample-row.js';
 import { openStore } from '../../src/history/store.js';
 import { isTcpstateError } from '../../src/model/errors.js';
 import { assertGolden } from '../lib/golden.js';
+import { Bilingual } from '../lib/bilingual.js';
 import { CLI, REPO } from '../lib/netns.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'tcpstate-zh4a-'));
@@ -114,20 +115,17 @@ test('part A errors in English and Chinese: goldens, the same exit status in bot
     ['count', '--hosts', '--group', 'web=[z-a]*', capture, capture],
     ['history', '--db', db, '--counters', 'NoSuchCounter'],
   ];
-  let en = '';
-  let zh = '';
+  const b = new Bilingual();
   for (const args of cases) {
     const e = run(args);
     const z = run(['--lang', 'zh', ...args]);
     const shown = args.map((a) => a.split(TMP).join('$TMP')).join(' ');
-    assert.equal(z.code, e.code, `${shown}: the exit status does not depend on the language`);
     assert.ok(e.code > 0, `${shown}: fails (exit ${e.code})`);
     assert.match(e.stderr, /^tcpstate: /, shown);
     assert.match(z.stderr, /^tcpstate: .*[\u4e00-\u9fff]/, `${shown}: said in Chinese`);
-    assert.doesNotMatch(z.stderr + e.stderr, /internal error|内部错误|\n\s+at /, shown);
-    en += `$ tcpstate ${shown}\n[exit ${e.code}]\n${e.stderr}\n`;
-    zh += `$ tcpstate --lang zh ${shown}\n[exit ${z.code}]\n${z.stderr}\n`;
+    b.add(`tcpstate ${shown}`, e, z);
   }
+  let { en, zh } = b;
   // A note, not an error: several hosts' captures summed into one table.
   const seed = 'test/fixtures/seed/section1.txt';
   const [noteEn, noteZh] = [run(['count', seed]), run(['--lang', 'zh', 'count', seed])];

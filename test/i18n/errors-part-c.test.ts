@@ -10,7 +10,7 @@
  * UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,35 +28,15 @@ import { netlinkSource } from '../../src/sources/netlink-source.js';
 import { say as ks } from '../../src/i18n/kernel.js';
 import { ALL_MASK } from '../../src/model/state.js';
 import { assertGolden } from '../lib/golden.js';
+import { Bilingual, type Run, runQuietly } from '../lib/bilingual.js';
 import { CLI, kernelOrSkip, REPO } from '../lib/netns.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'tcpstate-zh5c-'));
 after(() => rmSync(TMP, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI (or `via` running it); `onErr` sees stderr as it comes (to stop a server once it has started). */
 function run(args: string[], env: Record<string, string> = {}, onErr?: (so: string, kill: () => void) => void, via?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(via ?? process.execPath, via ? args : [CLI, ...args], {
-      cwd: REPO,
-      env: { PATH: process.env['PATH'] ?? '', TZ: 'UTC', LC_ALL: '', LANG: 'C', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    p.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      onErr?.(stderr, () => p.kill('SIGTERM'));
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr: stderr.split(TMP).join('$TMP').split(REPO).join('$REPO') }));
-  });
+  return runQuietly(CLI, REPO, args, { env, onErr, via, names: { $TMP: TMP, $REPO: REPO } });
 }
 
 const TCP_HEAD = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
@@ -98,20 +78,16 @@ test('notices and cut excerpts in English and Chinese: goldens, the same exit st
     { args: ['doctor', '--proc-root', x.word] },
     { args: ['count', x.long] },
   ];
-  let en = '';
-  let zh = '';
+  const b = new Bilingual();
   for (const { args, env = {} } of cases) {
     const e = await run(args, env);
     const z = await run(['--lang', 'zh', ...args], env);
     const shown = `${Object.entries(env)
       .map(([k, v]) => `${k}=${v} `)
       .join('')}tcpstate ${args.map((a) => a.split(TMP).join('$TMP')).join(' ')}`;
-    assert.equal(z.code, e.code, `${shown}: the exit status does not depend on the language`);
-    assert.notEqual(e.stderr, '', `${shown}: says something`);
-    assert.match(z.stderr, /[\u4e00-\u9fff]/, `${shown}: in Chinese`);
-    en += `$ ${shown}\n[exit ${e.code}]\n${e.stderr}\n`;
-    zh += `$ ${shown.replace('tcpstate ', 'tcpstate --lang zh ')}\n[exit ${z.code}]\n${z.stderr}\n`;
+    b.add(shown, e, z);
   }
+  const { en, zh } = b;
   assertGolden('i18n/errors-c-en.txt', en);
   assertGolden('i18n/errors-c-zh.txt', zh);
   for (const line of zh.split('\n').filter((l) => l.startsWith('tcpstate: '))) {
