@@ -278,19 +278,23 @@ export interface HistoryDoc {
   findings?: FindingSpan[];
 }
 
-/** One `--lifetimes --json` line. */
-export interface LifetimeJson {
-  schema: typeof SCHEMAS.lifetime;
-  /** When it ended (ISO 8601). */
-  time: string;
-  /** When its first change was; null: before the trace began. */
-  start: string | null;
+/** The connection and its owner, as every `trace --json` line names them. */
+export interface TraceEndsJson {
   netns: number;
   pid: number | null;
   program: string | null;
   family: 4 | 6;
   local: { address: string; port: number };
   remote: { address: string; port: number };
+}
+
+/** One `--lifetimes --json` line. */
+export interface LifetimeJson extends TraceEndsJson {
+  schema: typeof SCHEMAS.lifetime;
+  /** When it ended (ISO 8601). */
+  time: string;
+  /** When its first change was; null: before the trace began. */
+  start: string | null;
   /** Data bytes acknowledged by the peer; null: not known. */
   sent: number | null;
   /** Data bytes received in order; null: not known. */

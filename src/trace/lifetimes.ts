@@ -11,12 +11,12 @@
  * @module
  */
 import { constants } from 'node:os';
-import { formatAddr, formatEndpoint } from '../model/address.js';
+import { formatEndpoint } from '../model/address.js';
 import type { Owner } from '../model/table.js';
 import { type LifetimeJson, SCHEMAS } from '../model/documents.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, SYN_RECV, SYN_SENT, TIME_WAIT, stateName, type StateCode } from '../model/state.js';
 import { type Endpoints, MAX_TRACKED, type Transition } from './tracker.js';
-import { hms, padCols, wallMs } from './render.js';
+import { endsJson, hms, padCols, wallMs } from './render.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as TRACE } from '../i18n/trace.js';
 
@@ -181,12 +181,7 @@ export function lifetimeJson(l: Lifetime, offsetNs: bigint): LifetimeJson {
     schema: SCHEMAS.lifetime,
     time: new Date(wallMs(l.end, offsetNs)).toISOString(),
     start: l.start === undefined ? null : new Date(wallMs(l.start, offsetNs)).toISOString(),
-    netns: l.netns,
-    pid: l.owner?.pid ?? null,
-    program: l.owner?.program ?? null,
-    family: l.family,
-    local: { address: formatAddr(l.family, l.laddr, 0), port: l.lport },
-    remote: { address: formatAddr(l.family, l.raddr, 0), port: l.rport },
+    ...endsJson(l),
     sent: l.sent ?? null,
     received: l.received ?? null,
     ms: l.ms === undefined ? null : Math.round(l.ms * 1000) / 1000,

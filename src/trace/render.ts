@@ -5,7 +5,8 @@
  */
 import { formatAddr, formatEndpoint } from '../model/address.js';
 import { stateName } from '../model/state.js';
-import type { Transition } from './tracker.js';
+import type { Endpoints, Transition } from './tracker.js';
+import type { TraceEndsJson } from '../model/documents.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as TRACE } from '../i18n/trace.js';
 import { displayWidth } from '../render/wrap.js';
@@ -52,15 +53,21 @@ export function textLine(t: Transition, offsetNs: bigint): string {
   return `${hms(wallMs(t.time, offsetNs))} ${pid.padStart(7)} ${prog.padEnd(15)} ${formatEndpoint(t.family, t.laddr, 0, t.lport).padEnd(26)} ${formatEndpoint(t.family, t.raddr, 0, t.rport).padEnd(26)} ${stateName(t.from).padEnd(11)} -> ${stateName(t.to).padEnd(11)} ${ms.padStart(10)}\n`;
 }
 
+/** The connection and its owner as a JSON line names them (its netns, owner and both ends). */
+export function endsJson(e: Endpoints & { netns: number }): TraceEndsJson {
+  return {
+    netns: e.netns,
+    pid: e.owner?.pid ?? null,
+    program: e.owner?.program ?? null,
+    family: e.family,
+    local: { address: formatAddr(e.family, e.laddr, 0), port: e.lport },
+    remote: { address: formatAddr(e.family, e.raddr, 0), port: e.rport },
+  };
+}
+
 /** The `--json` object of one transition (one NDJSON line). */
-export interface TransitionJson {
+export interface TransitionJson extends TraceEndsJson {
   time: string;
-  netns: number;
-  pid: number | null;
-  program: string | null;
-  family: 4 | 6;
-  local: { address: string; port: number };
-  remote: { address: string; port: number };
   from: string;
   to: string;
   ms: number | null;
@@ -72,12 +79,7 @@ export interface TransitionJson {
 export function transitionJson(t: Transition, offsetNs: bigint): TransitionJson {
   return {
     time: new Date(wallMs(t.time, offsetNs)).toISOString(),
-    netns: t.netns,
-    pid: t.owner?.pid ?? null,
-    program: t.owner?.program ?? null,
-    family: t.family,
-    local: { address: formatAddr(t.family, t.laddr, 0), port: t.lport },
-    remote: { address: formatAddr(t.family, t.raddr, 0), port: t.rport },
+    ...endsJson(t),
     from: stateName(t.from),
     to: stateName(t.to),
     ms: t.ms === undefined ? null : Math.round(t.ms * 1000) / 1000,
