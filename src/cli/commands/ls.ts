@@ -147,11 +147,14 @@ async function lsStreamed(io: Io, path: string, format: string | undefined, sel:
     const out = io.outBytes ? (b: Uint8Array) => io.outBytes!(b) : (b: Uint8Array) => io.out(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
     const buf = Buffer.allocUnsafe(PIECE);
     // The first pass reads as far as the file went when it began, and the second as far as the first.
-    let size = st.size;
+    let size = 0;
     const first = new CaptureListingWidths(path, o);
     let read;
     try {
-      size = readPieces(fd, buf, size, (b) => first.push(b));
+      for (const b of pieces(fd, buf, st.size)) {
+        first.push(b);
+        size += b.length;
+      }
       read = first.end();
     } catch {
       return false;
@@ -160,11 +163,8 @@ async function lsStreamed(io: Io, path: string, format: string | undefined, sel:
     printWarnings(io, read.warnings);
     const second = new CaptureListingStream(path, o, first.widths, out);
     try {
-      for (let at = 0; at < size; ) {
-        const n = fs.readSync(fd, buf, 0, Math.min(PIECE, size - at), at);
-        if (n === 0) break;
-        at += n;
-        second.push(buf.subarray(0, n));
+      for (const b of pieces(fd, buf, size)) {
+        second.push(b);
         await second.settled();
       }
       await second.end();
@@ -178,16 +178,14 @@ async function lsStreamed(io: Io, path: string, format: string | undefined, sel:
   }
 }
 
-/** Up to `size` bytes of the file, a piece at a time, into `push`; how many there were. */
-function readPieces(fd: number, buf: Buffer, size: number, push: (b: Uint8Array) => void): number {
-  let at = 0;
-  while (at < size) {
+/** Up to `size` bytes of the file from its start, a piece at a time in `buf` (each piece valid until the next). */
+function* pieces(fd: number, buf: Buffer, size: number): Generator<Uint8Array, void, void> {
+  for (let at = 0; at < size; ) {
     const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
-    if (n === 0) break;
+    if (n === 0) return;
     at += n;
-    push(buf.subarray(0, n));
+    yield buf.subarray(0, n);
   }
-  return at;
 }
 
 /** CSV a block of rows at a time: a large capture's listing is never one string. */
