@@ -54,6 +54,7 @@
 #include "fd_scan.h"
 #include "netns.h"
 #include "sock_diag.h"
+#include "text_count.h"
 
 #define CHECK(env, call)                                                        \
   do {                                                                          \
@@ -388,6 +389,45 @@ static napi_value BpfTcpStatesFinish(napi_env env, napi_callback_info info) {
   return owned_array(env, d, j->len, napi_uint8_array, 1);
 }
 
+/* netstatCount4(buf, pos, end, counts, words, out): text_count_netstat4 over a reader's piece
+   (src/sources/text/native-count.ts); returns the lines counted, out[0] where it stopped,
+   out[1] or-ed with the families seen (1 IPv4, 2 IPv6). */
+static napi_value NetstatCount4(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) {
+    napi_throw_type_error(env, "ERR_NATIVE", "netstatCount4: six arguments");
+    return NULL;
+  }
+  napi_typedarray_type type;
+  size_t len, nc, nw, no;
+  void *b, *c, *w, *o;
+  int64_t pos, end;
+  CHECK(env, napi_get_typedarray_info(env, argv[0], &type, &len, &b, NULL, NULL));
+  if (type != napi_uint8_array) goto bad;
+  CHECK(env, napi_get_value_int64(env, argv[1], &pos));
+  CHECK(env, napi_get_value_int64(env, argv[2], &end));
+  CHECK(env, napi_get_typedarray_info(env, argv[3], &type, &nc, &c, NULL, NULL));
+  if (type != napi_float64_array || nc < 16) goto bad;
+  CHECK(env, napi_get_typedarray_info(env, argv[4], &type, &nw, &w, NULL, NULL));
+  if (type != napi_uint8_array) goto bad;
+  CHECK(env, napi_get_typedarray_info(env, argv[5], &type, &no, &o, NULL, NULL));
+  if (type != napi_float64_array || no < 2) goto bad;
+  /* Every scan stops at a line end: the run must end in one (LF, or a CR whose LF is in the next piece). */
+  if (pos < 0 || end > (int64_t)len || pos > end || (end > pos && ((uint8_t *)b)[end - 1] != '\n' && ((uint8_t *)b)[end - 1] != '\r')) goto bad;
+  long lines = 0;
+  int families = (int)((double *)o)[1];
+  ((double *)o)[0] = (double)text_count_netstat4(b, (long)pos, (long)end, c, (int)nc, w, nw, &lines, &families);
+  ((double *)o)[1] = families;
+  napi_value r;
+  CHECK(env, napi_create_int64(env, lines, &r));
+  return r;
+bad:
+  napi_throw_type_error(env, "ERR_NATIVE", "netstatCount4: bad arguments");
+  return NULL;
+}
+
 /* Give the pages of freed blocks in every malloc arena back to the system (malloc_trim(0)
    releases free pages inside arenas too, not only at their tops). */
 static napi_value MallocTrim(napi_env env, napi_callback_info info) {
@@ -418,6 +458,7 @@ NAPI_MODULE_INIT() {
       {"traceStop", NULL, TraceStop, NULL, NULL, NULL, napi_default, NULL},
       {"traceCounts", NULL, TraceCounts, NULL, NULL, NULL, napi_default, NULL},
       {"mallocTrim", NULL, MallocTrim, NULL, NULL, NULL, napi_default, NULL},
+      {"netstatCount4", NULL, NetstatCount4, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

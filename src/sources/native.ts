@@ -101,6 +101,13 @@ export interface NativeAddon {
    * freed into arenas that otherwise keep their peak (bench/RESULTS-soak.md).
    */
   mallocTrim(): boolean;
+  /**
+   * Count a `netstat -n` piece's `tcp` and `tcp6` lines, buf[pos, end) ending in LF, into
+   * counts[state] (native/text_count.c; `words`: (length, code, bytes) entries); the lines
+   * counted, `at[0]` where it stopped, `at[1]` or-ed with the families seen (1 IPv4, 2 IPv6).
+   * Absent from an addon built before it.
+   */
+  netstatCount4?(buf: Uint8Array, pos: number, end: number, counts: Float64Array, words: Uint8Array, at: Float64Array): number;
 }
 
 /** The addon, or why not: `why` in English, `said` its catalogue data (for a terminal). */

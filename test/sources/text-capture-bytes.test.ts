@@ -14,11 +14,15 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { TcpstateError } from '../../src/model/errors.js';
 import { CaptureReader, type ReadOptions, type ReadResult } from '../../src/sources/text/read.js';
+import { nativeCount } from '../../src/sources/text/native-count.js';
+import { loadNative } from '../../src/sources/native.js';
 import { pushSplit, SPLIT_BYTES, type SplitOptions } from '../../src/sources/text/split.js';
 import { runMain } from '../lib/cli.js';
 import { REPO } from '../lib/netns.js';
 
 const RUNS = Number(process.env['TCPSTATE_FUZZ_RUNS'] ?? 300);
+/** The addon is built (CI builds it): its netstat counter is compared too. */
+const ADDON = loadNative({ noNative: false }).addon?.netstatCount4 !== undefined;
 const DIRS = ['text', 'vendor', 'pastes'].map((d) => join(REPO, 'test', 'fixtures', d));
 const FIXTURES = DIRS.flatMap((d) => {
   try {
@@ -73,11 +77,21 @@ function read(bytes: Buffer, opts: ReadOptions, piece: number): unknown {
   });
 }
 
+/** Counting `netstat -n` at byte level in JavaScript and in C (native/text_count.c, when built: every run, however short). */
+const COUNTERS = ADDON ? [Number.POSITIVE_INFINITY, 0] : [Number.POSITIVE_INFINITY];
+
 function same(bytes: Buffer, piece: number): void {
   for (const tables of [true, false]) {
     const text = read(bytes, { tables, byteLevel: false }, piece);
-    const fast = read(bytes, { tables, byteLevel: true }, piece);
-    assert.deepEqual(fast, text);
+    for (const minBytes of tables ? [Number.POSITIVE_INFINITY] : COUNTERS) {
+      const was = nativeCount.minBytes;
+      nativeCount.minBytes = minBytes;
+      try {
+        assert.deepEqual(read(bytes, { tables, byteLevel: true }, piece), text);
+      } finally {
+        nativeCount.minBytes = was;
+      }
+    }
   }
 }
 
@@ -92,12 +106,14 @@ function long(f: string): string {
 test('every committed capture reads the same at byte level, whole and in pieces', () => {
   assert.ok(FIXTURES.length >= 20);
   const before = taken;
+  const inC = nativeCount.lines;
   for (const f of FIXTURES) {
     const b = Buffer.from(long(f), 'latin1');
     for (const piece of [1 << 20, 4096, 97]) same(b, piece);
     same(Buffer.from(long(f).replace(/\n/g, '\r\n'), 'latin1'), 512);
   }
   assert.ok(taken - before > 1000, `the byte level took ${taken - before} lines`);
+  if (ADDON) assert.ok(nativeCount.lines - inC > 1000, `C counted ${nativeCount.lines - inC} lines`);
 });
 
 /** Bytes a mutation puts into a socket line. */
@@ -168,6 +184,7 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
   const fill = (l: string) => Array.from({ length: 70 }, (_, k) => l.replace('5000', String(20000 + k)));
   for (const lines of [netstat, ss]) {
     const before = taken;
+    const inC = nativeCount.lines;
     const filler = fill(lines === netstat ? 'tcp        0      0 10.9.9.1:22             10.9.9.2:5000           ESTABLISHED' : ss[1]!);
     for (let k = 0; k < lines.length; k++) {
       for (let j = k; j < lines.length; j++) {
@@ -177,6 +194,7 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
       }
     }
     assert.ok(taken - before > 1000, `the byte level took ${taken - before} lines of ${lines[1]}`);
+    if (ADDON && lines === netstat) assert.ok(nativeCount.lines - inC > 1000, `C counted ${nativeCount.lines - inC} lines`);
   }
 });
 

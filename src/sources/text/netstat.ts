@@ -37,6 +37,7 @@ import {
 } from './common.js';
 import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
+import { nativeCount, netstatCounter } from './native-count.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -216,6 +217,8 @@ const QUEUES = new Float64Array(2);
 const LOCAL = newByteEndpoint();
 const REMOTE = newByteEndpoint();
 const NETSTAT_STATES = new StateBytes(false);
+const stateLookup = (buf: Uint8Array, s: number, e: number) => NETSTAT_STATES.lookup(buf, s, e);
+const AT = new Float64Array(2);
 
 /**
  * One netstat socket line at byte level, from p: `tcp[6] RECVQ SENDQ LOCAL FOREIGN STATE`
@@ -282,7 +285,21 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
   const counts = tally.counts;
   let p = run.pos;
   let lines = 0;
+  const native = end - p >= nativeCount.minBytes ? netstatCounter(stateLookup) : undefined;
+  // Lines to read here before asking the C loop again, after it took few.
+  let skip = 0;
   while (p < end) {
+    if (native && skip === 0) {
+      AT[1] = 0;
+      const n = native(buf, p, end, counts, AT);
+      if (n > 0) {
+        lines += n;
+        tally.families |= AT[1]!;
+        p = AT[0]!;
+        if (p >= end) break;
+      }
+      if (n < 16) skip = 64;
+    } else if (skip > 0) skip--;
     let next = -1;
     // `tcp ` (IPv4 addresses) or `tcp6 ` (IPv6, or IPv4 for a mapped peer).
     const six = buf[p + 3] === 54;

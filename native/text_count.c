@@ -1,0 +1,213 @@
+/* Counting the socket lines of a `netstat -n` capture (net-tools) in C: the inner loop of
+   `tcpstate count FILE` (src/sources/text/netstat.ts, netstatCount). It takes a line exactly when
+   netstatCount would (same bytes, same bounds) and stops at the first other line,
+   which the JavaScript reads as before; so it changes speed, never an answer or a message.
+   State words come from the caller: each one JavaScript's own lookup maps to a state. */
+#include "text_count.h"
+
+#include <string.h>
+
+/* The first byte at or after q that is not a space, eight bytes at a time while they lie
+   before `end` (columns are padded with runs of spaces). */
+static inline long skip_spaces(const uint8_t *b, long q, long end) {
+  while (q + 8 <= end) {
+    uint64_t w;
+    memcpy(&w, b + q, 8);
+    w ^= 0x2020202020202020ULL;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    if (w) return q + (__builtin_clzll(w) >> 3);
+#else
+    if (w) return q + (__builtin_ctzll(w) >> 3);
+#endif
+    q += 8;
+  }
+  while (b[q] == ' ') q++;
+  return q;
+}
+
+/* After p: 1 to 10 digits below 2^32, then a space. Where the space is, or -1. (fast.ts queueAt) */
+static long queue_at(const uint8_t *b, long q) {
+  long d = q;
+  uint64_t v = 0;
+  while (b[q] >= '0' && b[q] <= '9') {
+    if (q - d >= 10) return -1;
+    v = v * 10 + (uint64_t)(b[q] - '0');
+    q++;
+  }
+  return q == d || v > 0xffffffffULL || b[q] != ' ' ? -1 : q;
+}
+
+/* 1 to `max` digits at *q, their value in *v; 0 when not that. */
+static int digits(const uint8_t *b, long *q, int max, unsigned *v) {
+  long d = *q;
+  unsigned x = 0;
+  while (b[*q] >= '0' && b[*q] <= '9') {
+    if (*q - d >= max) return 0;
+    x = x * 10 + (unsigned)(b[*q] - '0');
+    (*q)++;
+  }
+  *v = x;
+  return *q > d;
+}
+
+/* A dotted-quad `addr:port` (port 1 to 5 digits up to 65535, or `*`) ending at a space, LF or
+   CR: where it ends, or -1. (fast.ts v4TokenAt) */
+static long v4_token_at(const uint8_t *b, long q) {
+  unsigned v;
+  for (int part = 0; part < 4; part++) {
+    if (!digits(b, &q, 3, &v) || v > 255) return -1;
+    if (part < 3) {
+      if (b[q] != '.') return -1;
+      q++;
+    }
+  }
+  if (b[q] != ':') return -1;
+  q++;
+  if (b[q] == '*') q++;
+  else if (!digits(b, &q, 5, &v) || v > 65535) return -1;
+  return b[q] == ' ' || b[q] == '\n' || b[q] == '\r' ? q : -1;
+}
+
+/* A port: `*`, or 1 to 5 digits up to 65535 (fast.ts portAt). */
+static int port_ok(const uint8_t *b, long s, long e) {
+  if (e - s == 1 && b[s] == '*') return 1;
+  unsigned v;
+  long q = s;
+  return e - s <= 5 && digits(b, &q, 5, &v) && q == e && v <= 65535;
+}
+
+/* Dotted-quad IPv4 filling b[s, e) (fast.ts v4At). */
+static int v4_ok(const uint8_t *b, long s, long e) {
+  int part = 0, n = 0;
+  unsigned v = 0;
+  for (long k = s; k < e; k++) {
+    uint8_t c = b[k];
+    if (c >= '0' && c <= '9') {
+      v = v * 10 + (unsigned)(c - '0');
+      if (++n > 3 || v > 255) return 0;
+    } else if (c == '.' && n > 0 && part < 3) {
+      part++;
+      v = 0;
+      n = 0;
+    } else return 0;
+  }
+  return part == 3 && n > 0;
+}
+
+static int hex(uint8_t c) {
+  if (c >= '0' && c <= '9') return 1;
+  c |= 32;
+  return c >= 'a' && c <= 'f';
+}
+
+/* IPv6 text filling b[s, e): hex groups, one `::`, a dotted-quad tail (fast.ts v6At). */
+static int v6_ok(const uint8_t *b, long s, long e) {
+  long n = e - s;
+  if (n < 2 || n > 45) return 0;
+  int count = 0, gap = -1;
+  long k = s;
+  if (b[s] == ':') {
+    if (b[s + 1] != ':') return 0;
+    gap = 0;
+    k = s + 2;
+  }
+  while (k < e) {
+    long start = k;
+    while (k < e && hex(b[k]))
+      if (++k - start > 4) return 0;
+    if (k < e && b[k] == '.') {
+      if (count > 6 || !v4_ok(b, start, e)) return 0;
+      count += 2;
+      break;
+    }
+    if (k == start || count == 8) return 0;
+    count++;
+    if (k == e) break;
+    if (b[k] != ':') return 0;
+    if (++k == e) return 0;
+    if (b[k] == ':') {
+      if (gap >= 0) return 0;
+      gap = count;
+      k++;
+    }
+  }
+  return gap < 0 ? count == 8 : count <= 7;
+}
+
+/* A `tcp6` line's endpoint b[s, e): IPv4 or bare IPv6, a colon and a port (fast.ts
+   colonEndpointAt with bare IPv6, no brackets). */
+static int endpoint6_ok(const uint8_t *b, long s, long e) {
+  long c = e - 1;
+  long stop = s > e - 7 ? s : e - 7;
+  while (c > stop && b[c] != ':') c--;
+  if (c <= s || b[c] != ':' || !port_ok(b, c + 1, e) || b[s] == '[') return 0;
+  return v4_ok(b, s, c) || v6_ok(b, s, c);
+}
+
+/* The state word's end (a space, LF or CR), or -1 at another control byte or a byte above
+   ASCII. (fast.ts tokenEnd) */
+static long token_end(const uint8_t *b, long p, long end) {
+  for (; p < end; p++) {
+    uint8_t c = b[p];
+    if (c == ' ' || c == '\n' || c == '\r') return p;
+    if (c < 33 || c > 126) return -1;
+  }
+  return p;
+}
+
+/* The code of the word b[s, e) in `words` (entries: length, code, bytes), or -1. */
+static int state_of(const uint8_t *b, long s, long e, const uint8_t *words, size_t nwords) {
+  size_t n = (size_t)(e - s);
+  for (size_t k = 0; k + 2 <= nwords;) {
+    size_t len = words[k];
+    if (len == n && k + 2 + len <= nwords && memcmp(words + k + 2, b + s, n) == 0) return words[k + 1];
+    k += 2 + len;
+  }
+  return -1;
+}
+
+long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, long *lines, int *families) {
+  long n = 0;
+  int fam = 0;
+  while (p < end) {
+    /* `tcp ` (IPv4 addresses) or `tcp6 ` (IPv6, or IPv4 for a mapped peer), then Recv-Q,
+       Send-Q, local and foreign endpoints and the state; every check stops at the line's end,
+       which is before `end`. */
+    if (b[p] != 't' || b[p + 1] != 'c' || b[p + 2] != 'p') break;
+    int six = b[p + 3] == '6';
+    long q = six ? p + 4 : p + 3;
+    if (b[q] != ' ') break;
+    q = skip_spaces(b, q, end);
+    q = queue_at(b, q);
+    if (q < 0) break;
+    q = skip_spaces(b, q, end);
+    q = queue_at(b, q);
+    if (q < 0) break;
+    int ok = 1;
+    for (int side = 0; side < 2 && ok; side++) {
+      q = skip_spaces(b, q, end);
+      if (six) {
+        long t = token_end(b, q, end);
+        q = t > q && endpoint6_ok(b, q, t) ? t : -1;
+      } else q = v4_token_at(b, q);
+      ok = q >= 0 && b[q] == ' ';
+    }
+    if (!ok) break;
+    q = skip_spaces(b, q, end);
+    long t = token_end(b, q, end);
+    if (t <= q) break;
+    int state = state_of(b, q, t, words, nwords);
+    if (state < 0 || state >= ncounts) break;
+    /* Only spaces, then LF or CRLF (fast.ts lineRest). */
+    while (t < end && b[t] == ' ') t++;
+    if (t < end && b[t] == '\r') t++;
+    if (!(t < end && b[t] == '\n')) break;
+    counts[state]++;
+    fam |= six ? 2 : 1;
+    n++;
+    p = t + 1;
+  }
+  *lines = n;
+  *families |= fam;
+  return p;
+}
