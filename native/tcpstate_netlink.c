@@ -428,6 +428,80 @@ bad:
   return NULL;
 }
 
+static void free_range(napi_env env, void *data, void *hint) {
+  struct text_count_range *r = data;
+  text_count_range_cancel(r);
+  free(r);
+}
+
+static const napi_type_tag RANGE_TAG = {0x7463707374617465ull, 0x6e6574737461742eull}; /* "tcpstate" "netstat." */
+
+/* netstatCountStart(fd, from, words): the lines of fd from `from` counted on a thread
+   (text_count_range); a handle for netstatCountFinish. */
+static napi_value NetstatCountStart(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd;
+  int64_t from;
+  napi_typedarray_type type;
+  size_t nw;
+  void *w;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int64(env, argv[1], &from) != napi_ok ||
+      napi_get_typedarray_info(env, argv[2], &type, &nw, &w, NULL, NULL) != napi_ok || type != napi_uint8_array || fd < 0 || from < 0 ||
+      nw > sizeof ((struct text_count_range *)0)->words) {
+    napi_throw_type_error(env, "ERR_NATIVE", "netstatCountStart(fd, from, words)");
+    return NULL;
+  }
+  struct text_count_range *r = calloc(1, sizeof *r);
+  if (!r) return throw_errno(env, "netstatCountStart", ENOMEM);
+  r->fd = fd;
+  r->from = (long)from;
+  memcpy(r->words, w, nw);
+  r->nwords = nw;
+  int e = text_count_range_start(r);
+  if (e) {
+    free(r);
+    return throw_errno(env, "netstatCountStart", e);
+  }
+  napi_value ext;
+  if (napi_create_external(env, r, free_range, NULL, &ext) != napi_ok) {
+    text_count_range_cancel(r);
+    free(r);
+    napi_throw_error(env, "ERR_NATIVE", "tcpstate addon: N-API call failed");
+    return NULL;
+  }
+  napi_type_tag_object(env, ext, &RANGE_TAG);
+  return ext;
+}
+
+/* netstatCountFinish(handle): wait for the thread; a Float64Array of stop, lines, families,
+   read error (1 or 0), then 16 counts. Again: the same. */
+static napi_value NetstatCountFinish(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool tagged = false;
+  struct text_count_range *r = NULL;
+  if (argc < 1 || napi_check_object_type_tag(env, argv[0], &RANGE_TAG, &tagged) != napi_ok || !tagged ||
+      napi_get_value_external(env, argv[0], (void **)&r) != napi_ok || !r) {
+    napi_throw_type_error(env, "ERR_NATIVE", "netstatCountFinish(handle from netstatCountStart)");
+    return NULL;
+  }
+  text_count_range_join(r);
+  napi_value ab, arr;
+  void *data;
+  CHECK(env, napi_create_arraybuffer(env, 20 * sizeof(double), &data, &ab));
+  double *d = data;
+  d[0] = (double)r->stop;
+  d[1] = (double)r->lines;
+  d[2] = r->families;
+  d[3] = r->err;
+  memcpy(d + 4, r->counts, sizeof r->counts);
+  CHECK(env, napi_create_typedarray(env, napi_float64_array, 20, ab, 0, &arr));
+  return arr;
+}
+
 /* Give the pages of freed blocks in every malloc arena back to the system (malloc_trim(0)
    releases free pages inside arenas too, not only at their tops). */
 static napi_value MallocTrim(napi_env env, napi_callback_info info) {
@@ -459,6 +533,8 @@ NAPI_MODULE_INIT() {
       {"traceCounts", NULL, TraceCounts, NULL, NULL, NULL, napi_default, NULL},
       {"mallocTrim", NULL, MallocTrim, NULL, NULL, NULL, napi_default, NULL},
       {"netstatCount4", NULL, NetstatCount4, NULL, NULL, NULL, napi_default, NULL},
+      {"netstatCountStart", NULL, NetstatCountStart, NULL, NULL, NULL, napi_default, NULL},
+      {"netstatCountFinish", NULL, NetstatCountFinish, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

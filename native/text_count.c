@@ -3,9 +3,13 @@
    netstatCount would (same bytes, same bounds) and stops at the first other line,
    which the JavaScript reads as before; so it changes speed, never an answer or a message.
    State words come from the caller: each one JavaScript's own lookup maps to a state. */
+#define _GNU_SOURCE
 #include "text_count.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The first byte at or after q that is not a space, eight bytes at a time while they lie
    before `end` (columns are padded with runs of spaces). */
@@ -210,4 +214,63 @@ long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int
   *lines = n;
   *families |= fam;
   return p;
+}
+
+/* A range of a file counted on a thread of its own: pieces read with pread into a buffer of
+   its own, each counted up to its last LF, until a line is not taken, the file ends (a last
+   line without LF is left), a piece holds no LF, or the job is cancelled. */
+static void *range_main(void *arg) {
+  struct text_count_range *r = arg;
+  const size_t cap = 1 << 20;
+  uint8_t *buf = malloc(cap);
+  long pos = r->from;
+  if (!buf) {
+    r->err = 1;
+    r->stop = pos;
+    return NULL;
+  }
+  while (!__atomic_load_n(&r->cancel, __ATOMIC_RELAXED)) {
+    size_t got = 0;
+    while (got < cap) {
+      ssize_t n = pread(r->fd, buf + got, cap - got, (off_t)(pos + (long)got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) r->err = 1;
+      if (n <= 0) break;
+      got += (size_t)n;
+    }
+    const uint8_t *lf = got ? memrchr(buf, '\n', got) : NULL;
+    if (!lf) break;
+    long end = (long)(lf - buf) + 1, lines = 0;
+    long at = text_count_netstat4(buf, 0, end, r->counts, 16, r->words, r->nwords, &lines, &r->families);
+    r->lines += lines;
+    pos += at;
+    if (at < end) break;
+  }
+  free(buf);
+  r->stop = pos;
+  return NULL;
+}
+
+int text_count_range_start(struct text_count_range *r) {
+  r->fd = dup(r->fd);
+  if (r->fd < 0) return errno;
+  int e = pthread_create(&r->thread, NULL, range_main, r);
+  if (e) {
+    close(r->fd);
+    return e;
+  }
+  r->started = 1;
+  return 0;
+}
+
+void text_count_range_join(struct text_count_range *r) {
+  if (!r->started) return;
+  pthread_join(r->thread, NULL);
+  close(r->fd);
+  r->started = 0;
+}
+
+void text_count_range_cancel(struct text_count_range *r) {
+  __atomic_store_n(&r->cancel, 1, __ATOMIC_RELAXED);
+  text_count_range_join(r);
 }

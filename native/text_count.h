@@ -1,5 +1,6 @@
 #ifndef TCPSTATE_TEXT_COUNT_H
 #define TCPSTATE_TEXT_COUNT_H
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,5 +10,27 @@
    (length, state code, bytes) for the state words. Returns where it stopped; *lines: lines counted;
    *families: or-ed with 1 for a `tcp` line counted, 2 for `tcp6`. */
 long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, long *lines, int *families);
+
+/* A range of a capture file (a net-tools `netstat -n` section from `from`, a line start)
+   counted on a thread, as text_count_netstat4 counts, until its first line not taken. */
+struct text_count_range {
+  int fd; /* the caller's; the thread reads a dup of it */
+  long from;
+  uint8_t words[512]; /* (length, code, bytes) entries */
+  size_t nwords;
+  /* Results, once joined: where it stopped (a line start), lines, counts, families (1 IPv4, 2 IPv6), a read error. */
+  long stop, lines;
+  double counts[16];
+  int families, err;
+  int cancel, started;
+  pthread_t thread;
+};
+
+/* Start the thread (fd, from, words, nwords set; the rest zeroed); 0 or an errno value. */
+int text_count_range_start(struct text_count_range *r);
+/* Wait for it (no-op when not running). */
+void text_count_range_join(struct text_count_range *r);
+/* Ask it to stop and wait. */
+void text_count_range_cancel(struct text_count_range *r);
 
 #endif

@@ -31,6 +31,9 @@ export type ScanHandle = { readonly __scanHandle: never };
 /** An opaque running BPF tcp iterator read (a napi_external); joined and freed when collected. */
 export type StatesHandle = { readonly __statesHandle: never };
 
+/** An opaque running range count (a napi_external); cancelled and freed when collected. */
+export type RangeHandle = { readonly __rangeHandle: never };
+
 /** An opaque running trace (a napi_external); see {@link NativeAddon.traceStart}. */
 export type TraceHandle = { readonly __traceHandle: never };
 
@@ -108,6 +111,10 @@ export interface NativeAddon {
    * Absent from an addon built before it.
    */
   netstatCount4?(buf: Uint8Array, pos: number, end: number, counts: Float64Array, words: Uint8Array, at: Float64Array): number;
+  /** Count the lines of file `fd` from `from` as netstatCount4 counts pieces, on a thread (native/text_count.c). */
+  netstatCountStart?(fd: number, from: number, words: Uint8Array): RangeHandle;
+  /** Wait for that thread: stop, lines, families, read error (1 or 0), then 16 counts. */
+  netstatCountFinish?(handle: RangeHandle): Float64Array;
 }
 
 /** The addon, or why not: `why` in English, `said` its catalogue data (for a terminal). */

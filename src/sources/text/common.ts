@@ -113,6 +113,18 @@ export interface TextFormat {
   open?(ctx: StreamContext): LineParser;
   /** Parse a run of lines held in memory. Pure; throws TcpstateError (ERR_PARSE) naming line and field. */
   parse(lines: readonly string[], ctx: ParseContext): ParsedCapture[];
+  /**
+   * Count the lines of file `fd` from `from` (a line start) on a native thread, as a fresh
+   * parser's byte reader counts them, up to the first it does not take; undefined without
+   * one (split.ts: instead of a worker).
+   */
+  countNative?(fd: number, from: number): NativeRange | undefined;
+}
+
+/** A range being counted on a native thread (TextFormat.countNative). */
+export interface NativeRange {
+  /** Wait for it: where it stopped (a line start), the lines and counts; undefined after a read error. */
+  finish(): { stop: number; lines: number; counts: Float64Array; families: number } | undefined;
 }
 
 /**

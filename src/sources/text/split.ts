@@ -9,7 +9,9 @@
  * the worker did not take (a prompt, a header, a line it cannot read exactly, a last line
  * without line end) this thread reads from where the worker stopped; when anything is off
  * (no worker, a different section, a failed worker) it reads the half itself. So the answer,
- * warnings and errors are those of one thread reading the whole file.
+ * warnings and errors are those of one thread reading the whole file. A format with a native
+ * counter (TextFormat.countNative: netstat, the addon built) has its second half counted on a
+ * thread of the addon instead, added the same way, without a worker to start.
  * @module
  */
 import { createRequire } from 'node:module';
@@ -77,6 +79,8 @@ export interface SplitOptions {
   tailFirst?: boolean;
   /** This thread takes no share of the worker's part. */
   noTail?: boolean;
+  /** A worker even where the format has a native thread (TextFormat.countNative). */
+  noNative?: boolean;
   /** Filled in: the lines this thread counted of the worker's part (added to the answer). */
   stats?: { tail: number };
 }
@@ -125,6 +129,19 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
     return 0;
   }
   const from = mid + lf;
+  // A format counted on a native thread (netstat with the addon built): no worker to start.
+  const range = opts.noNative || reader.splitState !== '' ? undefined : TEXT_FORMATS[format]?.countNative?.(fd, from);
+  if (range) {
+    pushTo(from);
+    const r = range.finish();
+    let counted = 0;
+    if (r && reader.addCounted(format, '', r.stop - from, r.lines, r.counts, r.families)) {
+      pos = r.stop;
+      counted = r.lines;
+    }
+    rest();
+    return counted;
+  }
   const job: SplitJob = {
     path,
     from,
