@@ -4,6 +4,7 @@
  * they are read. Commands use this; the parsing itself is pure (sources/text/read.ts).
  * @module
  */
+import { configFromEnv } from '../sources/config.js';
 import { fs } from '../builtins.js';
 import { newCounts, selectStates, type StateCounts } from '../model/count.js';
 import { pick } from '../i18n/catalogue.js';
@@ -171,10 +172,11 @@ export async function readCaptures(paths: readonly string[], io: Io, req: ReadRe
   const captures: Capture[] = [];
   const warnings: Warning[] = [];
   // Many files counted only (count --hosts): read on worker threads, taken here in input order.
-  const parallel = req.tables || keep || onRows ? undefined : await readParallel(paths, req.format);
+  const noNative = configFromEnv(io.env).noNative;
+  const parallel = req.tables || keep || onRows ? undefined : await readParallel(paths, req.format, noNative);
   for (const [k, path] of paths.entries()) {
     const done = parallel?.[k];
-    const reader = done ? undefined : new CaptureReader(path, { format: req.format, tables: req.tables, keep, onRows: onRows && ((chunk) => onRows(chunk, keep)) });
+    const reader = done ? undefined : new CaptureReader(path, { format: req.format, tables: req.tables, keep, onRows: onRows && ((chunk) => onRows(chunk, keep)), noNative });
     if (reader && path === '-') await pushStdin(io, reader);
     else if (reader) pushFile(path, reader, split);
     if (path === '-' && req.allowEmptyStdin && reader?.bytes === 0) return { picked: [], warnings, emptyStdin: true };
@@ -198,11 +200,15 @@ export async function readCaptures(paths: readonly string[], io: Io, req: ReadRe
 }
 
 /** The files of `paths` read on worker threads (sources/text/read-files.ts), each settled as read here; undefined where not. */
-async function readParallel(paths: readonly string[], format: string | undefined): Promise<(ReturnType<typeof import('../sources/text/read-files.js').settleRead> | undefined)[] | undefined> {
+async function readParallel(
+  paths: readonly string[],
+  format: string | undefined,
+  noNative: boolean,
+): Promise<(ReturnType<typeof import('../sources/text/read-files.js').settleRead> | undefined)[] | undefined> {
   if (paths.length < 2) return undefined;
   const { readFilesInParallel, settleRead } = await import('../sources/text/read-files.js');
   const os = await import('node:os');
-  const reads = await readFilesInParallel(paths, format, os.availableParallelism());
+  const reads = await readFilesInParallel(paths, format, os.availableParallelism(), undefined, noNative);
   return reads?.map((r, k) => r && settleRead(r, (e) => ioError(paths[k]!, e)));
 }
 

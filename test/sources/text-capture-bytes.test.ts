@@ -300,9 +300,20 @@ test('a large file counted on two threads gives what one thread gives', async ()
     }
     // Through the CLI: count of the file equals the sum of its socket lines.
     const path = join(dir, 'plain.txt');
+    const inC = nativeCount.lines;
     const out = await runMain(['count', '--json', path]);
     assert.equal(out.code, 0, out.stderr);
     assert.equal((JSON.parse(out.stdout) as { total: number }).total, lines.filter((l) => l.startsWith('tcp')).length);
+    if (ADDON) assert.ok(nativeCount.lines - inC > lines.length * 0.9, `C counted ${nativeCount.lines - inC} of ${lines.length} lines`);
+    // TCPSTATE_NO_NATIVE=1 (the edge's configuration) keeps counting in JavaScript, one file or many, with the same answer.
+    for (const files of [[path], [path, join(dir, 'a-name-late.txt')]]) {
+      const args = ['count', '--json', ...(files.length > 1 ? ['--hosts'] : []), ...files];
+      const withC = await runMain(args);
+      const before = nativeCount.lines;
+      const without = await runMain(args, undefined, { TCPSTATE_NO_NATIVE: '1' });
+      assert.equal(nativeCount.lines, before, 'TCPSTATE_NO_NATIVE=1 counted in C');
+      assert.deepEqual(without, withC);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,13 +1,12 @@
 /**
  * The count's inner loop for `netstat -n` captures in C (native/text_count.c), when the addon
- * is built and allowed (not TCPSTATE_NO_NATIVE=1): a piece's `tcp` and `tcp6` lines counted as
+ * is built and the reader allows it (ReadOptions.noNative unset): a piece's `tcp` and `tcp6` lines counted as
  * netstat.ts netstatCount counts them, up to the first other line, which JavaScript reads. The
  * state words it knows are those JavaScript's own lookup maps, with the codes it maps them to,
  * so the C loop changes speed, never an answer (test/sources/native-count.test.ts).
  * @module
  */
 import { KNOWN_CODES, stateName } from '../../model/state.js';
-import { configFromEnv } from '../config.js';
 import { loadNative, type NativeAddon } from '../native.js';
 import type { NativeRange } from './common.js';
 
@@ -26,7 +25,8 @@ let words: Uint8Array | undefined;
 
 /** The addon's counting functions, when built and allowed. */
 function addonFor(): Pick<NativeAddon, 'netstatCount4' | 'netstatCountStart' | 'netstatCountFinish'> | undefined {
-  const addon = loadNative(configFromEnv(process.env)).addon;
+  // Asked only when the configuration allows the addon (ReadOptions.noNative).
+  const addon = loadNative({ noNative: false }).addon;
   return addon?.netstatCount4 ? addon : undefined;
 }
 

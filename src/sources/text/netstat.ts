@@ -285,7 +285,7 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
   const counts = tally.counts;
   let p = run.pos;
   let lines = 0;
-  const native = end - p >= nativeCount.minBytes ? netstatCounter(stateLookup) : undefined;
+  const native = tally.native && end - p >= nativeCount.minBytes ? netstatCounter(stateLookup) : undefined;
   // Lines to read here before asking the C loop again, after it took few.
   let skip = 0;
   while (p < end) {

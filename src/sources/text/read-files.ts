@@ -42,7 +42,13 @@ function sizeOf(path: string): number | undefined {
  * together at least `minBytes`: a result per index read so (others undefined, for the caller
  * to read itself), or undefined when nothing was read so.
  */
-export async function readFilesInParallel(paths: readonly string[], format: string | undefined, threads: number, minBytes = PARALLEL_BYTES): Promise<(FileRead | undefined)[] | undefined> {
+export async function readFilesInParallel(
+  paths: readonly string[],
+  format: string | undefined,
+  threads: number,
+  minBytes = PARALLEL_BYTES,
+  noNative = false,
+): Promise<(FileRead | undefined)[] | undefined> {
   const jobs: FileJob[] = [];
   let bytes = 0;
   for (const [index, path] of paths.entries()) {
@@ -61,7 +67,7 @@ export async function readFilesInParallel(paths: readonly string[], format: stri
   const done: Promise<void>[] = [];
   try {
     for (let k = 1; k < Math.min(threads, jobs.length); k++) {
-      const w = new W(url, { workerData: { format, jobs, next } });
+      const w = new W(url, { workerData: { format, jobs, next, noNative } });
       pool.push(w);
       done.push(
         new Promise<void>((resolve) => {
@@ -79,7 +85,7 @@ export async function readFilesInParallel(paths: readonly string[], format: stri
     // No worker: this thread reads them all.
   }
   const { readOne } = await import('./read-worker.js');
-  for (let k = Atomics.add(next, 0, 1); k < jobs.length; k = Atomics.add(next, 0, 1)) results[jobs[k]!.index] = readOne(jobs[k]!.path, format);
+  for (let k = Atomics.add(next, 0, 1); k < jobs.length; k = Atomics.add(next, 0, 1)) results[jobs[k]!.index] = readOne(jobs[k]!.path, format, noNative);
   await Promise.all(done);
   for (const w of pool) void w.terminate();
   return results;

@@ -15,8 +15,8 @@ import type { FileJob, FileRead } from './read-files.js';
 const buf = Buffer.allocUnsafe(1 << 20);
 
 /** One file read whole (never split: the threads are already busy with files). */
-export function readOne(path: string, format: string | undefined): FileRead {
-  const reader = new CaptureReader(path, { format, tables: false });
+export function readOne(path: string, format: string | undefined, noNative: boolean): FileRead {
+  const reader = new CaptureReader(path, { format, tables: false, noNative });
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -51,12 +51,12 @@ function osCode(e: unknown): string {
 
 /** On a worker: files taken in turn through the shared counter until none is left, each result posted. */
 if (parentPort && (workerData as { jobs?: unknown } | null)?.jobs) {
-  const { format, jobs, next } = workerData as { format?: string; jobs: FileJob[]; next: Int32Array };
+  const { format, jobs, next, noNative } = workerData as { format?: string; jobs: FileJob[]; next: Int32Array; noNative?: boolean };
   for (let k = Atomics.add(next, 0, 1); k < jobs.length; k = Atomics.add(next, 0, 1)) {
     const job = jobs[k]!;
     let out: FileRead;
     try {
-      out = readOne(job.path, format);
+      out = readOne(job.path, format, noNative === true);
     } catch (e) {
       out = { failed: String((e as Error)?.stack ?? e) };
     }

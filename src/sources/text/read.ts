@@ -38,6 +38,8 @@ export interface ReadOptions extends KeepOptions {
   host?: string;
   /** Read common socket lines at byte level (fast.ts; default true): false reads every line as text. */
   byteLevel?: boolean;
+  /** Count in JavaScript only, never in the native addon (ReadConfig.noNative, TCPSTATE_NO_NATIVE=1). */
+  noNative?: boolean;
 }
 
 export interface ReadResult {
@@ -140,6 +142,11 @@ export class CaptureReader {
     const sec = this.sec;
     if (this.head || this.json || this.opts.byteLevel === false || !sec.rows?.countOnly || !sec.parser?.bytesFresh?.()) return undefined;
     return sec.format!.name;
+  }
+
+  /** Counting may use the native addon (not ReadOptions.noNative). */
+  get native(): boolean {
+    return this.opts.noNative !== true;
   }
 
   /** What the section's parser carries into another thread's (LineParser.bytesState). */

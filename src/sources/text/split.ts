@@ -130,7 +130,7 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
   }
   const from = mid + lf;
   // A format counted on a native thread (netstat with the addon built): no worker to start.
-  const range = opts.noNative || reader.splitState !== '' ? undefined : TEXT_FORMATS[format]?.countNative?.(fd, from);
+  const range = opts.noNative || !reader.native || reader.splitState !== '' ? undefined : TEXT_FORMATS[format]?.countNative?.(fd, from);
   if (range) {
     pushTo(from);
     const r = range.finish();
