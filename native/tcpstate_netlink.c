@@ -389,42 +389,48 @@ static napi_value BpfTcpStatesFinish(napi_env env, napi_callback_info info) {
   return owned_array(env, d, j->len, napi_uint8_array, 1);
 }
 
-/* netstatCount4(buf, pos, end, counts, words, out): text_count_netstat4 over a reader's piece
-   (src/sources/text/native-count.ts); returns the lines counted, out[0] where it stopped,
-   out[1] or-ed with the families seen (1 IPv4, 2 IPv6). */
-static napi_value NetstatCount4(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+/* textCount(kind, buf, pos, end, counts, words, out): a reader's piece counted in C
+   (src/sources/text/native-count.ts): kind 0 `netstat -n` (text_count_netstat4), 1 `ss -tan`,
+   2 `ss -tan` once `[v6]:port` was seen (text_count_ss); returns the lines counted, out[0]
+   where it stopped, out[1] or-ed with the families seen (1 IPv4, 2 IPv6). */
+static napi_value TextCount(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 6) {
-    napi_throw_type_error(env, "ERR_NATIVE", "netstatCount4: six arguments");
+  if (argc < 7) {
+    napi_throw_type_error(env, "ERR_NATIVE", "textCount: seven arguments");
     return NULL;
   }
   napi_typedarray_type type;
   size_t len, nc, nw, no;
   void *b, *c, *w, *o;
+  int32_t kind;
   int64_t pos, end;
-  CHECK(env, napi_get_typedarray_info(env, argv[0], &type, &len, &b, NULL, NULL));
+  CHECK(env, napi_get_value_int32(env, argv[0], &kind));
+  if (kind < 0 || kind > 2) goto bad;
+  CHECK(env, napi_get_typedarray_info(env, argv[1], &type, &len, &b, NULL, NULL));
   if (type != napi_uint8_array) goto bad;
-  CHECK(env, napi_get_value_int64(env, argv[1], &pos));
-  CHECK(env, napi_get_value_int64(env, argv[2], &end));
-  CHECK(env, napi_get_typedarray_info(env, argv[3], &type, &nc, &c, NULL, NULL));
+  CHECK(env, napi_get_value_int64(env, argv[2], &pos));
+  CHECK(env, napi_get_value_int64(env, argv[3], &end));
+  CHECK(env, napi_get_typedarray_info(env, argv[4], &type, &nc, &c, NULL, NULL));
   if (type != napi_float64_array || nc < 16) goto bad;
-  CHECK(env, napi_get_typedarray_info(env, argv[4], &type, &nw, &w, NULL, NULL));
+  CHECK(env, napi_get_typedarray_info(env, argv[5], &type, &nw, &w, NULL, NULL));
   if (type != napi_uint8_array) goto bad;
-  CHECK(env, napi_get_typedarray_info(env, argv[5], &type, &no, &o, NULL, NULL));
+  CHECK(env, napi_get_typedarray_info(env, argv[6], &type, &no, &o, NULL, NULL));
   if (type != napi_float64_array || no < 2) goto bad;
   /* Every scan stops at a line end: the run must end in one (LF, or a CR whose LF is in the next piece). */
   if (pos < 0 || end > (int64_t)len || pos > end || (end > pos && ((uint8_t *)b)[end - 1] != '\n' && ((uint8_t *)b)[end - 1] != '\r')) goto bad;
   long lines = 0;
   int families = (int)((double *)o)[1];
-  ((double *)o)[0] = (double)text_count_netstat4(b, (long)pos, (long)end, c, (int)nc, w, nw, &lines, &families);
+  long at = kind == 0 ? text_count_netstat4(b, (long)pos, (long)end, c, (int)nc, w, nw, &lines, &families)
+                      : text_count_ss(b, (long)pos, (long)end, c, (int)nc, w, nw, kind == 2, &lines, &families);
+  ((double *)o)[0] = (double)at;
   ((double *)o)[1] = families;
   napi_value r;
   CHECK(env, napi_create_int64(env, lines, &r));
   return r;
 bad:
-  napi_throw_type_error(env, "ERR_NATIVE", "netstatCount4: bad arguments");
+  napi_throw_type_error(env, "ERR_NATIVE", "textCount: bad arguments");
   return NULL;
 }
 
@@ -436,25 +442,26 @@ static void free_range(napi_env env, void *data, void *hint) {
 
 static const napi_type_tag RANGE_TAG = {0x7463707374617465ull, 0x6e6574737461742eull}; /* "tcpstate" "netstat." */
 
-/* netstatCountStart(fd, from, words): the lines of fd from `from` counted on a thread
-   (text_count_range); a handle for netstatCountFinish. */
-static napi_value NetstatCountStart(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+/* textCountStart(kind, fd, from, words): the lines of fd from `from` counted on a thread
+   (text_count_range; kind as textCount's); a handle for textCountFinish. */
+static napi_value TextCountStart(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  int32_t fd;
+  int32_t kind, fd;
   int64_t from;
   napi_typedarray_type type;
   size_t nw;
   void *w;
-  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int64(env, argv[1], &from) != napi_ok ||
-      napi_get_typedarray_info(env, argv[2], &type, &nw, &w, NULL, NULL) != napi_ok || type != napi_uint8_array || fd < 0 || from < 0 ||
-      nw > sizeof ((struct text_count_range *)0)->words) {
-    napi_throw_type_error(env, "ERR_NATIVE", "netstatCountStart(fd, from, words)");
+  if (argc < 4 || napi_get_value_int32(env, argv[0], &kind) != napi_ok || napi_get_value_int32(env, argv[1], &fd) != napi_ok ||
+      napi_get_value_int64(env, argv[2], &from) != napi_ok || napi_get_typedarray_info(env, argv[3], &type, &nw, &w, NULL, NULL) != napi_ok ||
+      type != napi_uint8_array || kind < 0 || kind > 2 || fd < 0 || from < 0 || nw > sizeof ((struct text_count_range *)0)->words) {
+    napi_throw_type_error(env, "ERR_NATIVE", "textCountStart(kind, fd, from, words)");
     return NULL;
   }
   struct text_count_range *r = calloc(1, sizeof *r);
-  if (!r) return throw_errno(env, "netstatCountStart", ENOMEM);
+  if (!r) return throw_errno(env, "textCountStart", ENOMEM);
+  r->kind = kind;
   r->fd = fd;
   r->from = (long)from;
   memcpy(r->words, w, nw);
@@ -462,7 +469,7 @@ static napi_value NetstatCountStart(napi_env env, napi_callback_info info) {
   int e = text_count_range_start(r);
   if (e) {
     free(r);
-    return throw_errno(env, "netstatCountStart", e);
+    return throw_errno(env, "textCountStart", e);
   }
   napi_value ext;
   if (napi_create_external(env, r, free_range, NULL, &ext) != napi_ok) {
@@ -475,9 +482,9 @@ static napi_value NetstatCountStart(napi_env env, napi_callback_info info) {
   return ext;
 }
 
-/* netstatCountFinish(handle): wait for the thread; a Float64Array of stop, lines, families,
+/* textCountFinish(handle): wait for the thread; a Float64Array of stop, lines, families,
    read error (1 or 0), then 16 counts. Again: the same. */
-static napi_value NetstatCountFinish(napi_env env, napi_callback_info info) {
+static napi_value TextCountFinish(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
@@ -485,7 +492,7 @@ static napi_value NetstatCountFinish(napi_env env, napi_callback_info info) {
   struct text_count_range *r = NULL;
   if (argc < 1 || napi_check_object_type_tag(env, argv[0], &RANGE_TAG, &tagged) != napi_ok || !tagged ||
       napi_get_value_external(env, argv[0], (void **)&r) != napi_ok || !r) {
-    napi_throw_type_error(env, "ERR_NATIVE", "netstatCountFinish(handle from netstatCountStart)");
+    napi_throw_type_error(env, "ERR_NATIVE", "textCountFinish(handle from textCountStart)");
     return NULL;
   }
   text_count_range_join(r);
@@ -532,9 +539,9 @@ NAPI_MODULE_INIT() {
       {"traceStop", NULL, TraceStop, NULL, NULL, NULL, napi_default, NULL},
       {"traceCounts", NULL, TraceCounts, NULL, NULL, NULL, napi_default, NULL},
       {"mallocTrim", NULL, MallocTrim, NULL, NULL, NULL, napi_default, NULL},
-      {"netstatCount4", NULL, NetstatCount4, NULL, NULL, NULL, napi_default, NULL},
-      {"netstatCountStart", NULL, NetstatCountStart, NULL, NULL, NULL, napi_default, NULL},
-      {"netstatCountFinish", NULL, NetstatCountFinish, NULL, NULL, NULL, napi_default, NULL},
+      {"textCount", NULL, TextCount, NULL, NULL, NULL, napi_default, NULL},
+      {"textCountStart", NULL, TextCountStart, NULL, NULL, NULL, napi_default, NULL},
+      {"textCountFinish", NULL, TextCountFinish, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

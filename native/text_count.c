@@ -138,14 +138,31 @@ static int v6_ok(const uint8_t *b, long s, long e) {
   return gap < 0 ? count == 8 : count <= 7;
 }
 
-/* A `tcp6` line's endpoint b[s, e): IPv4 or bare IPv6, a colon and a port (fast.ts
-   colonEndpointAt with bare IPv6, no brackets). */
-static int endpoint6_ok(const uint8_t *b, long s, long e) {
+/* An endpoint b[s, e): IPv4, bare IPv6 (`bare6`, netstat) or `[v6]` (`bracket6`, ss), a colon
+   and a port: 4 or 6, 0 when not that (fast.ts colonEndpointAt). */
+static int endpoint_at(const uint8_t *b, long s, long e, int bare6, int bracket6) {
   long c = e - 1;
   long stop = s > e - 7 ? s : e - 7;
   while (c > stop && b[c] != ':') c--;
-  if (c <= s || b[c] != ':' || !port_ok(b, c + 1, e) || b[s] == '[') return 0;
-  return v4_ok(b, s, c) || v6_ok(b, s, c);
+  if (c <= s || b[c] != ':' || !port_ok(b, c + 1, e)) return 0;
+  long as = s, ae = c;
+  if (b[s] == '[') {
+    if (!bracket6 || b[c - 1] != ']') return 0;
+    as = s + 1;
+    ae = c - 1;
+  }
+  if (v4_ok(b, as, ae)) return 4;
+  if ((as == s ? bare6 : 1) && v6_ok(b, as, ae)) return 6;
+  return 0;
+}
+
+/* A port after ss's `*:`: `*` or 1 to 5 digits up to 65535, ending at a space, LF or CR; where
+   it ends, or -1 (ss.ts wildcardAt). */
+static long wildcard_at(const uint8_t *b, long q) {
+  unsigned v;
+  if (b[q] == '*') q++;
+  else if (!digits(b, &q, 5, &v) || v > 65535) return -1;
+  return b[q] == ' ' || b[q] == '\n' || b[q] == '\r' ? q : -1;
 }
 
 /* The state word's end (a space, LF or CR), or -1 at another control byte or a byte above
@@ -157,6 +174,26 @@ static long token_end(const uint8_t *b, long p, long end) {
     if (c < 33 || c > 126) return -1;
   }
   return p;
+}
+
+/* After a line's last field at p: only spaces, then LF or CRLF before `end`; where the next
+   line starts, or -1 (fast.ts lineRest). */
+static long line_rest(const uint8_t *b, long p, long end) {
+  while (p < end && b[p] == ' ') p++;
+  if (p < end && b[p] == '\r') p++;
+  return p < end && b[p] == '\n' ? p + 1 : -1;
+}
+
+/* A token of 1 to 10 digits below 2^32 at q (fast.ts tokenEnd, then uintAt): its end, or -1. */
+static long uint_token(const uint8_t *b, long q, long end) {
+  long t = token_end(b, q, end);
+  if (t < 0 || t == q || t - q > 10) return -1;
+  uint64_t v = 0;
+  for (long k = q; k < t; k++) {
+    if (b[k] < '0' || b[k] > '9') return -1;
+    v = v * 10 + (uint64_t)(b[k] - '0');
+  }
+  return v <= 0xffffffffULL ? t : -1;
 }
 
 /* The code of the word b[s, e) in `words` (entries: length, code, bytes), or -1. */
@@ -192,7 +229,7 @@ long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int
       q = skip_spaces(b, q, end);
       if (six) {
         long t = token_end(b, q, end);
-        q = t > q && endpoint6_ok(b, q, t) ? t : -1;
+        q = t > q && endpoint_at(b, q, t, 1, 0) ? t : -1;
       } else q = v4_token_at(b, q);
       ok = q >= 0 && b[q] == ' ';
     }
@@ -202,14 +239,77 @@ long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int
     if (t <= q) break;
     int state = state_of(b, q, t, words, nwords);
     if (state < 0 || state >= ncounts) break;
-    /* Only spaces, then LF or CRLF (fast.ts lineRest). */
-    while (t < end && b[t] == ' ') t++;
-    if (t < end && b[t] == '\r') t++;
-    if (!(t < end && b[t] == '\n')) break;
+    long next = line_rest(b, t, end);
+    if (next < 0) break;
     counts[state]++;
     fam |= six ? 2 : 1;
     n++;
-    p = t + 1;
+    p = next;
+  }
+  *lines = n;
+  *families |= fam;
+  return p;
+}
+
+/* An ss endpoint token at q: IPv4 read in one pass, else up to the token's end as
+   colonEndpointAt reads ss's (no bare IPv6; `[v6]` once `bracketed`); where it ends, or -1,
+   its family in *fam (ss.ts ssEndpointAt, counting). */
+static long ss_endpoint(const uint8_t *b, long q, long end, int bracketed, int *fam) {
+  long t = v4_token_at(b, q);
+  if (t >= 0) {
+    *fam = 4;
+    return t;
+  }
+  t = token_end(b, q, end);
+  if (t <= q) return -1;
+  *fam = endpoint_at(b, q, t, 0, bracketed);
+  return *fam ? t : -1;
+}
+
+long text_count_ss(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, int bracketed, long *lines, int *families) {
+  long n = 0;
+  int fam = 0;
+  while (p < end) {
+    /* STATE RECVQ SENDQ LOCAL PEER and nothing after (ss.ts ssBytes, counting); every check
+       stops at the line's end (LF or CR), which is before `end`. */
+    if (b[p] < 'A' || b[p] > 'Z') break;
+    long t = token_end(b, p, end);
+    if (t <= p || b[t] != ' ') break;
+    int state = state_of(b, p, t, words, nwords);
+    if (state < 0 || state >= ncounts) break;
+    long q = skip_spaces(b, t, end);
+    t = uint_token(b, q, end);
+    if (t < 0) break;
+    q = skip_spaces(b, t, end);
+    t = uint_token(b, q, end);
+    if (t < 0) break;
+    q = skip_spaces(b, t, end);
+    long next;
+    int family;
+    if (bracketed && b[q] == '*' && b[q + 1] == ':') {
+      /* Once `[v6]:port` settled the style, a listener on `*:PORT` to `*:*` is dual-stack IPv6. */
+      t = wildcard_at(b, q + 2);
+      if (t < 0 || b[t] != ' ') break;
+      q = skip_spaces(b, t, end);
+      if (b[q] != '*' || b[q + 1] != ':' || b[q + 2] != '*') break;
+      next = line_rest(b, q + 3, end);
+      family = 6;
+    } else {
+      int lf, rf;
+      t = ss_endpoint(b, q, end, bracketed, &lf);
+      if (t < 0) break;
+      q = skip_spaces(b, t, end);
+      t = ss_endpoint(b, q, end, bracketed, &rf);
+      if (t < 0) break;
+      next = line_rest(b, t, end);
+      family = lf == 6 || rf == 6 ? 6 : 4;
+    }
+    /* Counted only when the next line begins a socket: any other may be this one's continuation. */
+    if (next < 0 || next >= end || b[next] < 'A' || b[next] > 'Z') break;
+    counts[state]++;
+    fam |= family == 6 ? 2 : 1;
+    n++;
+    p = next;
   }
   *lines = n;
   *families |= fam;
@@ -218,7 +318,8 @@ long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int
 
 /* A range of a file counted on a thread of its own: pieces read with pread into a buffer of
    its own, each counted up to its last LF, until a line is not taken, the file ends (a last
-   line without LF is left), a piece holds no LF, or the job is cancelled. */
+   line without LF is left), a piece holds no LF, or the job is cancelled (as count-range.ts
+   counts a range in JavaScript). */
 static void *range_main(void *arg) {
   struct text_count_range *r = arg;
   const size_t cap = 1 << 20;
@@ -241,10 +342,13 @@ static void *range_main(void *arg) {
     const uint8_t *lf = got ? memrchr(buf, '\n', got) : NULL;
     if (!lf) break;
     long end = (long)(lf - buf) + 1, lines = 0;
-    long at = text_count_netstat4(buf, 0, end, r->counts, 16, r->words, r->nwords, &lines, &r->families);
+    long at = r->kind == 0 ? text_count_netstat4(buf, 0, end, r->counts, 16, r->words, r->nwords, &lines, &r->families)
+                           : text_count_ss(buf, 0, end, r->counts, 16, r->words, r->nwords, r->kind == 2, &lines, &r->families);
     r->lines += lines;
     pos += at;
-    if (at < end) break;
+    /* Stopped before the piece's last line: done. At it, read on from it with the next piece
+       (ss counts a line only when it sees the next), unless nothing was counted. */
+    if (at < end && (lines == 0 || (const uint8_t *)memchr(buf + at, '\n', (size_t)(end - at)) + 1 != buf + end)) break;
   }
   free(buf);
   r->stop = pos;

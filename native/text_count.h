@@ -11,9 +11,17 @@
    *families: or-ed with 1 for a `tcp` line counted, 2 for `tcp6`. */
 long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, long *lines, int *families);
 
-/* A range of a capture file (a net-tools `netstat -n` section from `from`, a line start)
-   counted on a thread, as text_count_netstat4 counts, until its first line not taken. */
+/* Count the socket lines of an iproute2 `ss -tan` capture in b[p, end) as src/sources/text/ss.ts
+   counts them at byte level (each only when the next line begins a socket), stopping at the
+   first other line; `bracketed`: the capture has shown `[v6]:port`. As text_count_netstat4
+   otherwise. */
+long text_count_ss(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, int bracketed, long *lines, int *families);
+
+/* A range of a capture file (from `from`, a line start) counted on a thread, as
+   text_count_netstat4 (kind 0) or text_count_ss (1; 2 `bracketed`) count, until its first
+   line not taken. */
 struct text_count_range {
+  int kind;
   int fd; /* the caller's; the thread reads a dup of it */
   long from;
   uint8_t words[512]; /* (length, code, bytes) entries */

@@ -105,16 +105,16 @@ export interface NativeAddon {
    */
   mallocTrim(): boolean;
   /**
-   * Count a `netstat -n` piece's `tcp` and `tcp6` lines, buf[pos, end) ending in LF, into
-   * counts[state] (native/text_count.c; `words`: (length, code, bytes) entries); the lines
-   * counted, `at[0]` where it stopped, `at[1]` or-ed with the families seen (1 IPv4, 2 IPv6).
-   * Absent from an addon built before it.
+   * Count a capture piece's socket lines, buf[pos, end) ending in LF or CR, into counts[state]
+   * (native/text_count.c): kind 0 `netstat -n`, 1 `ss -tan`, 2 `ss -tan` with `[v6]:port`;
+   * `words`: (length, code, bytes) entries; the lines counted, `at[0]` where it stopped,
+   * `at[1]` or-ed with the families seen (1 IPv4, 2 IPv6). Absent from an addon built before it.
    */
-  netstatCount4?(buf: Uint8Array, pos: number, end: number, counts: Float64Array, words: Uint8Array, at: Float64Array): number;
-  /** Count the lines of file `fd` from `from` as netstatCount4 counts pieces, on a thread (native/text_count.c). */
-  netstatCountStart?(fd: number, from: number, words: Uint8Array): RangeHandle;
+  textCount?(kind: number, buf: Uint8Array, pos: number, end: number, counts: Float64Array, words: Uint8Array, at: Float64Array): number;
+  /** Count the lines of file `fd` from `from` as textCount counts pieces of `kind`, on a thread (native/text_count.c). */
+  textCountStart?(kind: number, fd: number, from: number, words: Uint8Array): RangeHandle;
   /** Wait for that thread: stop, lines, families, read error (1 or 0), then 16 counts. */
-  netstatCountFinish?(handle: RangeHandle): Float64Array;
+  textCountFinish?(handle: RangeHandle): Float64Array;
 }
 
 /** The addon, or why not: `why` in English, `said` its catalogue data (for a terminal). */

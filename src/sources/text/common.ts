@@ -115,10 +115,10 @@ export interface TextFormat {
   parse(lines: readonly string[], ctx: ParseContext): ParsedCapture[];
   /**
    * Count the lines of file `fd` from `from` (a line start) on a native thread, as a fresh
-   * parser's byte reader counts them, up to the first it does not take; undefined without
-   * one (split.ts: instead of a worker).
+   * parser's byte reader in `state` (LineParser.bytesState) counts them, up to the first it
+   * does not take; undefined without one (split.ts: instead of a worker).
    */
-  countNative?(fd: number, from: number): NativeRange | undefined;
+  countNative?(fd: number, from: number, state: string): NativeRange | undefined;
 }
 
 /** A range being counted on a native thread (TextFormat.countNative). */

@@ -22,11 +22,12 @@ export interface RangeCount {
 /**
  * Count the lines of `fd` from `from` with a fresh parser of `fmt` in `state`, reading into
  * `buf`. `limit(pos)` is asked before every piece (with where the count has come to): the count stops at or before it (a line
- * start), at once when it is behind. Throws when the format has no byte reader for counting.
+ * start), at once when it is behind. `native`: the byte reader may count in C (native-count.ts).
+ * Throws when the format has no byte reader for counting.
  */
-export function countRange(fmt: TextFormat, fd: number, path: string, from: number, state: string, buf: Buffer, limit: (pos: number) => number): RangeCount {
+export function countRange(fmt: TextFormat, fd: number, path: string, from: number, state: string, buf: Buffer, limit: (pos: number) => number, native = false): RangeCount {
   const counts = newCounts();
-  const tally = { counts, families: 0 };
+  const tally = { counts, families: 0, native };
   let rowsSent = false;
   const ctx: StreamContext = {
     file: path,

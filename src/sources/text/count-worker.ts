@@ -27,12 +27,21 @@ async function run(job: SplitJob): Promise<void> {
   const buf = Buffer.allocUnsafe(1 << 20);
   let r;
   try {
-    r = countRange(fmt, fd, job.path, job.from, job.state, buf, (pos) => {
-      res[RES.progress] = pos;
-      // Told to stop (the main thread read everything itself), or where the main thread counts from.
-      if (Atomics.load(ctl, CTL.state) !== SplitState.Reading) return -1;
-      return Atomics.load(ctl, CTL.limitSet) === 1 ? res[RES.limit]! : Number.POSITIVE_INFINITY;
-    });
+    r = countRange(
+      fmt,
+      fd,
+      job.path,
+      job.from,
+      job.state,
+      buf,
+      (pos) => {
+        res[RES.progress] = pos;
+        // Told to stop (the main thread read everything itself), or where the main thread counts from.
+        if (Atomics.load(ctl, CTL.state) !== SplitState.Reading) return -1;
+        return Atomics.load(ctl, CTL.limitSet) === 1 ? res[RES.limit]! : Number.POSITIVE_INFINITY;
+      },
+      job.native,
+    );
   } finally {
     closeSync(fd);
   }

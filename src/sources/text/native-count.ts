@@ -1,17 +1,26 @@
 /**
- * The count's inner loop for `netstat -n` captures in C (native/text_count.c), when the addon
- * is built and the reader allows it (ReadOptions.noNative unset): a piece's `tcp` and `tcp6` lines counted as
- * netstat.ts netstatCount counts them, up to the first other line, which JavaScript reads. The
- * state words it knows are those JavaScript's own lookup maps, with the codes it maps them to,
- * so the C loop changes speed, never an answer (test/sources/native-count.test.ts).
+ * The count's inner loop in C (native/text_count.c) for `netstat -n` and `ss -tan` captures,
+ * when the addon is built and the reader allows it (ReadOptions.noNative unset): a piece's
+ * socket lines counted as the format's byte reader counts them (netstat.ts netstatCount,
+ * ss.ts's), up to the first other line, which JavaScript reads. The state words C knows are
+ * those the format's own lookup maps, with the codes it maps them to, so the C loop changes
+ * speed, never an answer (test/sources/text-capture-bytes.test.ts compares it with the
+ * string parsers).
  * @module
  */
-import { KNOWN_CODES, stateName } from '../../model/state.js';
+import { KNOWN_CODES, ssStateName, stateName } from '../../model/state.js';
 import { loadNative, type NativeAddon } from '../native.js';
 import type { NativeRange } from './common.js';
 
 /** Count `buf[pos, end)` (whole lines) into `counts`; the lines counted, `at[0]` where it stopped, `at[1]` or-ed with the families seen. */
-export type NetstatCounter = (buf: Uint8Array, pos: number, end: number, counts: Float64Array, at: Float64Array) => number;
+export type TextCounter = (buf: Uint8Array, pos: number, end: number, counts: Float64Array, at: Float64Array) => number;
+
+/** A state word's code as the JavaScript byte reader maps it, or -1. */
+export type StateLookup = (buf: Uint8Array, s: number, e: number) => number;
+
+/** The formats counted in C: netstat's lines; ss's, before and after `[v6]:port` settled the style. */
+export const CountKind = { Netstat: 0, Ss: 1, SsBracketed: 2 } as const;
+export type CountKind = (typeof CountKind)[keyof typeof CountKind];
 
 /**
  * `minBytes`: runs shorter than this are counted in JavaScript (loading the addon costs more);
@@ -20,62 +29,59 @@ export type NetstatCounter = (buf: Uint8Array, pos: number, end: number, counts:
  */
 export const nativeCount = { minBytes: 256 << 10, lines: 0 };
 
-let counter: NetstatCounter | null | undefined;
-let words: Uint8Array | undefined;
+type Counting = Pick<NativeAddon, 'textCount' | 'textCountStart' | 'textCountFinish'>;
 
-/** The addon's counting functions, when built and allowed. */
-function addonFor(): Pick<NativeAddon, 'netstatCount4' | 'netstatCountStart' | 'netstatCountFinish'> | undefined {
-  // Asked only when the configuration allows the addon (ReadOptions.noNative).
-  const addon = loadNative({ noNative: false }).addon;
-  return addon?.netstatCount4 ? addon : undefined;
+let addon: Counting | null | undefined;
+const tables = new Map<CountKind, Uint8Array>();
+
+/** The addon's counting functions, when built (asked only when the reader allows the addon). */
+function addonFor(): Counting | undefined {
+  if (addon === undefined) {
+    const a = loadNative({ noNative: false }).addon;
+    addon = a?.textCount ? a : null;
+  }
+  return addon ?? undefined;
 }
 
-/** netstat's name of every state that `lookup` maps, as (length, code, bytes) entries. */
-function wordsFor(lookup: StateLookup): Uint8Array {
+/** The format's name of every state that `lookup` maps, as (length, code, bytes) entries. */
+function wordsFor(kind: CountKind, lookup: StateLookup): Uint8Array {
+  const key = kind === CountKind.Netstat ? CountKind.Netstat : CountKind.Ss;
+  let words = tables.get(key);
   if (words) return words;
   const table: number[] = [];
   for (const code of KNOWN_CODES) {
-    const word = Buffer.from(stateName(code), 'latin1');
+    const word = Buffer.from(key === CountKind.Netstat ? stateName(code) : ssStateName(code), 'latin1');
     const got = lookup(word, 0, word.length);
     if (got >= 0 && word.length < 256) table.push(word.length, got, ...word);
   }
   words = Uint8Array.from(table);
+  tables.set(key, words);
   return words;
 }
 
-/** A state word's code as the JavaScript byte reader maps it, or -1. */
-export type StateLookup = (buf: Uint8Array, s: number, e: number) => number;
-
-/**
- * The C counter for the state words `lookup` maps (netstat's names of every state, each
- * kept only when `lookup` gives it a code), or undefined without the addon.
- */
-export function netstatCounter(lookup: StateLookup): NetstatCounter | undefined {
-  if (counter !== undefined) return counter ?? undefined;
-  counter = null;
-  const addon = addonFor();
-  if (!addon?.netstatCount4) return undefined;
-  const table = wordsFor(lookup);
-  const count = addon.netstatCount4.bind(addon);
-  counter = (buf, pos, end, counts, at) => {
-    const n = count(buf, pos, end, counts, table, at);
+/** The C counter of format `kind` for the state words `lookup` maps, or undefined without the addon. */
+export function textCounter(kind: CountKind, lookup: StateLookup): TextCounter | undefined {
+  const a = addonFor();
+  if (!a?.textCount) return undefined;
+  const words = wordsFor(kind, lookup);
+  return (buf, pos, end, counts, at) => {
+    const n = a.textCount!(kind, buf, pos, end, counts, words, at);
     nativeCount.lines += n;
     return n;
   };
-  return counter;
 }
 
 /**
- * The lines of file `fd` from `from` (a line start of a `netstat -n` section) counted on a
- * thread of the addon as the C counter counts a piece, up to the first line it does not take
+ * The lines of file `fd` from `from` (a line start of a section of format `kind`) counted on a
+ * thread of the addon as the C counter counts pieces, up to the first line it does not take
  * (a last line without line end is left); undefined without the addon or under
  * `nativeCount.minBytes` = Infinity.
  */
-export function netstatRange(fd: number, from: number, lookup: StateLookup): NativeRange | undefined {
-  const addon = nativeCount.minBytes === Number.POSITIVE_INFINITY ? undefined : addonFor();
-  if (!addon?.netstatCountStart || !addon.netstatCountFinish) return undefined;
-  const finish = addon.netstatCountFinish.bind(addon);
-  const handle = addon.netstatCountStart(fd, from, wordsFor(lookup));
+export function textRange(kind: CountKind, fd: number, from: number, lookup: StateLookup): NativeRange | undefined {
+  const a = nativeCount.minBytes === Number.POSITIVE_INFINITY ? undefined : addonFor();
+  if (!a?.textCountStart || !a.textCountFinish) return undefined;
+  const finish = a.textCountFinish.bind(a);
+  const handle = a.textCountStart(kind, fd, from, wordsFor(kind, lookup));
   return {
     finish() {
       const r = finish(handle);

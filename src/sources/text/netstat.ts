@@ -37,7 +37,7 @@ import {
 } from './common.js';
 import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
-import { nativeCount, netstatCounter, netstatRange } from './native-count.js';
+import { CountKind, nativeCount, textCounter, textRange } from './native-count.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -285,7 +285,7 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
   const counts = tally.counts;
   let p = run.pos;
   let lines = 0;
-  const native = tally.native && end - p >= nativeCount.minBytes ? netstatCounter(stateLookup) : undefined;
+  const native = tally.native && end - p >= nativeCount.minBytes ? textCounter(CountKind.Netstat, stateLookup) : undefined;
   // Lines to read here before asking the C loop again, after it took few.
   let skip = 0;
   while (p < end) {
@@ -437,5 +437,5 @@ export const netstatFormat: TextFormat = {
   classify: (line) => classifyNetstat(line, NET_TOOLS),
   open: (ctx) => openNetstat(ctx, NET_TOOLS),
   parse: parseNetstat,
-  countNative: (fd, from) => netstatRange(fd, from, stateLookup),
+  countNative: (fd, from) => textRange(CountKind.Netstat, fd, from, stateLookup),
 };

@@ -37,6 +37,8 @@ export interface SplitJob {
   format: string;
   /** The parser's state to read in (read.ts `splitState`). */
   state: string;
+  /** The worker may count in C (the reader's ReadOptions.noNative unset). */
+  native: boolean;
   ctl: Int32Array;
   res: Float64Array;
 }

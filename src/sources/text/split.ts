@@ -10,8 +10,8 @@
  * without line end) this thread reads from where the worker stopped; when anything is off
  * (no worker, a different section, a failed worker) it reads the half itself. So the answer,
  * warnings and errors are those of one thread reading the whole file. A format with a native
- * counter (TextFormat.countNative: netstat, the addon built) has its second half counted on a
- * thread of the addon instead, added the same way, without a worker to start.
+ * counter (TextFormat.countNative: netstat and ss, the addon built) has its second half counted
+ * on a thread of the addon instead, added the same way, without a worker to start.
  * @module
  */
 import { createRequire } from 'node:module';
@@ -54,7 +54,7 @@ function countTail(fd: number, size: number, buf: Buffer, path: string, job: Spl
   job.res[RES.limit] = from;
   Atomics.store(job.ctl, CTL.limitSet, 1);
   try {
-    return { ...countRange(fmt, fd, path, from, job.state, buf, () => Number.POSITIVE_INFINITY), from };
+    return { ...countRange(fmt, fd, path, from, job.state, buf, () => Number.POSITIVE_INFINITY, job.native), from };
   } catch {
     return undefined;
   }
@@ -129,13 +129,14 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
     return 0;
   }
   const from = mid + lf;
-  // A format counted on a native thread (netstat with the addon built): no worker to start.
-  const range = opts.noNative || !reader.native || reader.splitState !== '' ? undefined : TEXT_FORMATS[format]?.countNative?.(fd, from);
+  // A format counted on a native thread (netstat, ss; the addon built): no worker to start.
+  const state = reader.splitState;
+  const range = opts.noNative || !reader.native ? undefined : TEXT_FORMATS[format]?.countNative?.(fd, from, state);
   if (range) {
     pushTo(from);
     const r = range.finish();
     let counted = 0;
-    if (r && reader.addCounted(format, '', r.stop - from, r.lines, r.counts, r.families)) {
+    if (r && reader.addCounted(format, state, r.stop - from, r.lines, r.counts, r.families)) {
       pos = r.stop;
       counted = r.lines;
     }
@@ -146,7 +147,8 @@ export function pushSplit(fd: number, size: number, reader: CaptureReader, buf: 
     path,
     from,
     format,
-    state: reader.splitState,
+    state,
+    native: reader.native,
     ctl: new Int32Array(new SharedArrayBuffer(4 * CTL.length)),
     res: new Float64Array(new SharedArrayBuffer(8 * RES.length)),
   };

@@ -42,6 +42,7 @@ import {
 } from './common.js';
 import { MAX_LINE } from './decode.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, tokenEnd, v4TokenAt } from './fast.js';
+import { CountKind, nativeCount, textCounter, textRange } from './native-count.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -375,7 +376,24 @@ export function openSs(ctx: StreamContext): LineParser {
     if (rows.hold) return false;
     const tally = ctx.tally;
     const buf = run.buf;
-    for (let p = run.pos; p < run.end; ) {
+    const end = run.end;
+    const native = tally?.native && end - run.pos >= nativeCount.minBytes ? textCounter(bracketed ? CountKind.SsBracketed : CountKind.Ss, stateLookup) : undefined;
+    // Lines to read here before asking the C loop again, after it took few.
+    let skip = 0;
+    for (let p = run.pos; p < end; ) {
+      // Once a line was counted here (no socket's extras pending), C counts on from the next.
+      if (native && cur === -2 && skip === 0) {
+        AT[1] = 0;
+        const n = native(buf, p, end, tally!.counts, AT);
+        if (n > 0) {
+          tally!.families |= AT[1]!;
+          run.lines += n;
+          p = AT[0]!;
+          run.pos = p;
+          if (p >= end) break;
+        }
+        if (n < 16) skip = 64;
+      } else if (skip > 0) skip--;
       const q = ssBytes(buf, p, run.end, bracketed, tally !== undefined);
       if (q < 0) break;
       const family = SS_FAMILY;
@@ -425,6 +443,8 @@ export function openSs(ctx: StreamContext): LineParser {
 const LOCAL = newByteEndpoint();
 const REMOTE = newByteEndpoint();
 const SS_STATES = new StateBytes(true);
+const stateLookup = (buf: Uint8Array, s: number, e: number) => SS_STATES.lookup(buf, s, e);
+const AT = new Float64Array(2);
 /** The last line read by ssBytes: its state, queues and family. */
 let SS_STATE = 0;
 let SS_FAMILY = 4;
@@ -515,4 +535,5 @@ export const ssFormat: TextFormat = {
   classify: classifySs,
   open: openSs,
   parse: parseSs,
+  countNative: (fd, from, state) => textRange(state === 'bracketed' ? CountKind.SsBracketed : CountKind.Ss, fd, from, stateLookup),
 };
