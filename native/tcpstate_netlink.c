@@ -434,6 +434,59 @@ bad:
   return NULL;
 }
 
+/* One column of textRows' `cols`: a typed array of `want` type with at least `min` elements. */
+static void *column(napi_env env, napi_value cols, uint32_t k, napi_typedarray_type want, size_t min) {
+  napi_value v;
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  if (napi_get_element(env, cols, k, &v) != napi_ok || napi_get_typedarray_info(env, v, &type, &len, &data, NULL, NULL) != napi_ok) return NULL;
+  return type == want && len >= min ? data : NULL;
+}
+
+/* textRows(buf, pos, end, words, cols, at, room, out): rows of a `netstat -n` piece into a
+   SocketTable's columns from row `at` (at most `room`; text_rows_netstat). cols: proto, family,
+   state, flags, laddr, raddr, timer (Uint8Array), lport, rport (Uint16Array), recvQ, sendQ,
+   timerMs, retrans, probes, uid, inode (Uint32Array), then a Float64Array of PROTO_TCP,
+   F_HAS_QUEUES, NO_UID, NO_TIME. Returns the rows added, out[0] where it stopped. */
+static napi_value TextRows(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_typedarray_type type;
+  size_t len, nw, no;
+  void *b, *w, *o;
+  int64_t pos, end, at, room;
+  if (argc < 8 || napi_get_typedarray_info(env, argv[0], &type, &len, &b, NULL, NULL) != napi_ok || type != napi_uint8_array) goto bad;
+  if (napi_get_value_int64(env, argv[1], &pos) != napi_ok || napi_get_value_int64(env, argv[2], &end) != napi_ok) goto bad;
+  if (napi_get_typedarray_info(env, argv[3], &type, &nw, &w, NULL, NULL) != napi_ok || type != napi_uint8_array) goto bad;
+  if (napi_get_value_int64(env, argv[5], &at) != napi_ok || napi_get_value_int64(env, argv[6], &room) != napi_ok || at < 0 || room < 0) goto bad;
+  if (napi_get_typedarray_info(env, argv[7], &type, &no, &o, NULL, NULL) != napi_ok || type != napi_float64_array || no < 1) goto bad;
+  if (pos < 0 || end > (int64_t)len || pos > end || (end > pos && ((uint8_t *)b)[end - 1] != '\n' && ((uint8_t *)b)[end - 1] != '\r')) goto bad;
+  size_t rows = (size_t)(at + room);
+  struct text_rows t;
+  void *u8[7];
+  for (uint32_t k = 0; k < 7; k++)
+    if (!(u8[k] = column(env, argv[4], k, napi_uint8_array, k == 4 || k == 5 ? rows * 16 : rows))) goto bad;
+  t.proto = u8[0], t.family = u8[1], t.state = u8[2], t.flags = u8[3], t.laddr = u8[4], t.raddr = u8[5], t.timer = u8[6];
+  if (!(t.lport = column(env, argv[4], 7, napi_uint16_array, rows)) || !(t.rport = column(env, argv[4], 8, napi_uint16_array, rows))) goto bad;
+  uint32_t *u32[7];
+  for (uint32_t k = 0; k < 7; k++)
+    if (!(u32[k] = column(env, argv[4], 9 + k, napi_uint32_array, rows))) goto bad;
+  t.recvq = u32[0], t.sendq = u32[1], t.timer_ms = u32[2], t.retrans = u32[3], t.probes = u32[4], t.uid = u32[5], t.inode = u32[6];
+  double *k = column(env, argv[4], 16, napi_float64_array, 4);
+  if (!k) goto bad;
+  t.proto_tcp = (uint32_t)k[0], t.f_has_queues = (uint32_t)k[1], t.no_uid = (uint32_t)k[2], t.no_time = (uint32_t)k[3];
+  long lines = 0;
+  ((double *)o)[0] = (double)text_rows_netstat(b, (long)pos, (long)end, w, nw, &t, (long)at, (long)room, &lines);
+  napi_value r;
+  CHECK(env, napi_create_int64(env, lines, &r));
+  return r;
+bad:
+  napi_throw_type_error(env, "ERR_NATIVE", "textRows: bad arguments");
+  return NULL;
+}
+
 static void free_range(napi_env env, void *data, void *hint) {
   struct text_count_range *r = data;
   text_count_range_cancel(r);
@@ -540,6 +593,7 @@ NAPI_MODULE_INIT() {
       {"traceCounts", NULL, TraceCounts, NULL, NULL, NULL, napi_default, NULL},
       {"mallocTrim", NULL, MallocTrim, NULL, NULL, NULL, napi_default, NULL},
       {"textCount", NULL, TextCount, NULL, NULL, NULL, napi_default, NULL},
+      {"textRows", NULL, TextRows, NULL, NULL, NULL, napi_default, NULL},
       {"textCountStart", NULL, TextCountStart, NULL, NULL, NULL, napi_default, NULL},
       {"textCountFinish", NULL, TextCountFinish, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -72,16 +72,16 @@ static long v4_token_at(const uint8_t *b, long q) {
   return b[q] == ' ' || b[q] == '\n' || b[q] == '\r' ? q : -1;
 }
 
-/* A port: `*`, or 1 to 5 digits up to 65535 (fast.ts portAt). */
-static int port_ok(const uint8_t *b, long s, long e) {
-  if (e - s == 1 && b[s] == '*') return 1;
+/* A port: `*` (0), or 1 to 5 digits up to 65535, its value; -1 for anything else (fast.ts portAt). */
+static long port_at(const uint8_t *b, long s, long e) {
+  if (e - s == 1 && b[s] == '*') return 0;
   unsigned v;
   long q = s;
-  return e - s <= 5 && digits(b, &q, 5, &v) && q == e && v <= 65535;
+  return e - s <= 5 && digits(b, &q, 5, &v) && q == e && v <= 65535 ? (long)v : -1;
 }
 
-/* Dotted-quad IPv4 filling b[s, e) (fast.ts v4At). */
-static int v4_ok(const uint8_t *b, long s, long e) {
+/* Dotted-quad IPv4 filling b[s, e), its 4 bytes into out when given (fast.ts v4At). */
+static int v4_at(const uint8_t *b, long s, long e, uint8_t *out) {
   int part = 0, n = 0;
   unsigned v = 0;
   for (long k = s; k < e; k++) {
@@ -90,25 +90,31 @@ static int v4_ok(const uint8_t *b, long s, long e) {
       v = v * 10 + (unsigned)(c - '0');
       if (++n > 3 || v > 255) return 0;
     } else if (c == '.' && n > 0 && part < 3) {
+      if (out) out[part] = (uint8_t)v;
       part++;
       v = 0;
       n = 0;
     } else return 0;
   }
-  return part == 3 && n > 0;
+  if (part != 3 || n == 0) return 0;
+  if (out) out[3] = (uint8_t)v;
+  return 1;
 }
 
+/* A hex digit's value, or -1. */
 static int hex(uint8_t c) {
-  if (c >= '0' && c <= '9') return 1;
+  if (c >= '0' && c <= '9') return c - '0';
   c |= 32;
-  return c >= 'a' && c <= 'f';
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* IPv6 text filling b[s, e): hex groups, one `::`, a dotted-quad tail (fast.ts v6At). */
-static int v6_ok(const uint8_t *b, long s, long e) {
+/* IPv6 text filling b[s, e): hex groups, one `::`, a dotted-quad tail; its 16 bytes into out
+   when given (fast.ts v6At). */
+static int v6_at(const uint8_t *b, long s, long e, uint8_t *out) {
   long n = e - s;
   if (n < 2 || n > 45) return 0;
   int count = 0, gap = -1;
+  unsigned g[8];
   long k = s;
   if (b[s] == ':') {
     if (b[s + 1] != ':') return 0;
@@ -117,15 +123,21 @@ static int v6_ok(const uint8_t *b, long s, long e) {
   }
   while (k < e) {
     long start = k;
-    while (k < e && hex(b[k]))
+    unsigned v = 0;
+    int h;
+    while (k < e && (h = hex(b[k])) >= 0) {
+      v = v * 16 + (unsigned)h;
       if (++k - start > 4) return 0;
+    }
     if (k < e && b[k] == '.') {
-      if (count > 6 || !v4_ok(b, start, e)) return 0;
-      count += 2;
+      uint8_t tail[4];
+      if (count > 6 || !v4_at(b, start, e, tail)) return 0;
+      g[count++] = (unsigned)tail[0] << 8 | tail[1];
+      g[count++] = (unsigned)tail[2] << 8 | tail[3];
       break;
     }
     if (k == start || count == 8) return 0;
-    count++;
+    g[count++] = v;
     if (k == e) break;
     if (b[k] != ':') return 0;
     if (++k == e) return 0;
@@ -135,25 +147,45 @@ static int v6_ok(const uint8_t *b, long s, long e) {
       k++;
     }
   }
-  return gap < 0 ? count == 8 : count <= 7;
+  if (gap < 0 ? count != 8 : count > 7) return 0;
+  if (out) {
+    int zeros = gap < 0 ? 0 : 8 - count;
+    for (int i = 0, j = 0; i < 8; i++) {
+      unsigned v = gap >= 0 && i >= gap && i < gap + zeros ? 0 : g[j++];
+      out[2 * i] = (uint8_t)(v >> 8);
+      out[2 * i + 1] = (uint8_t)v;
+    }
+  }
+  return 1;
 }
 
+/* An endpoint read at byte level (fast.ts ByteEndpoint). */
+struct endpoint {
+  uint8_t bytes[16];
+  long port;
+};
+
 /* An endpoint b[s, e): IPv4, bare IPv6 (`bare6`, netstat) or `[v6]` (`bracket6`, ss), a colon
-   and a port: 4 or 6, 0 when not that (fast.ts colonEndpointAt). */
-static int endpoint_at(const uint8_t *b, long s, long e, int bare6, int bracket6) {
+   and a port: 4 or 6, 0 when not that (fast.ts colonEndpointAt); address and port into ep
+   when given. */
+static int endpoint_at(const uint8_t *b, long s, long e, int bare6, int bracket6, struct endpoint *ep) {
   long c = e - 1;
   long stop = s > e - 7 ? s : e - 7;
   while (c > stop && b[c] != ':') c--;
-  if (c <= s || b[c] != ':' || !port_ok(b, c + 1, e)) return 0;
+  if (c <= s || b[c] != ':') return 0;
+  long port = port_at(b, c + 1, e);
+  if (port < 0) return 0;
   long as = s, ae = c;
   if (b[s] == '[') {
     if (!bracket6 || b[c - 1] != ']') return 0;
     as = s + 1;
     ae = c - 1;
   }
-  if (v4_ok(b, as, ae)) return 4;
-  if ((as == s ? bare6 : 1) && v6_ok(b, as, ae)) return 6;
-  return 0;
+  int family = 0;
+  if (v4_at(b, as, ae, ep ? ep->bytes : NULL)) family = 4;
+  else if ((as == s ? bare6 : 1) && v6_at(b, as, ae, ep ? ep->bytes : NULL)) family = 6;
+  if (family && ep) ep->port = port;
+  return family;
 }
 
 /* A port after ss's `*:`: `*` or 1 to 5 digits up to 65535, ending at a space, LF or CR; where
@@ -229,7 +261,7 @@ long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int
       q = skip_spaces(b, q, end);
       if (six) {
         long t = token_end(b, q, end);
-        q = t > q && endpoint_at(b, q, t, 1, 0) ? t : -1;
+        q = t > q && endpoint_at(b, q, t, 1, 0, NULL) ? t : -1;
       } else q = v4_token_at(b, q);
       ok = q >= 0 && b[q] == ' ';
     }
@@ -262,7 +294,7 @@ static long ss_endpoint(const uint8_t *b, long q, long end, int bracketed, int *
   }
   t = token_end(b, q, end);
   if (t <= q) return -1;
-  *fam = endpoint_at(b, q, t, 0, bracketed);
+  *fam = endpoint_at(b, q, t, 0, bracketed, NULL);
   return *fam ? t : -1;
 }
 
@@ -313,6 +345,91 @@ long text_count_ss(const uint8_t *b, long p, long end, double *counts, int ncoun
   }
   *lines = n;
   *families |= fam;
+  return p;
+}
+
+/* A token of 1 to 10 digits below 2^32 at q: its end, or -1; its value in *v (fast.ts tokenEnd, uintAt). */
+static long uint_value(const uint8_t *b, long q, long end, uint32_t *v) {
+  long t = uint_token(b, q, end);
+  if (t < 0) return -1;
+  uint64_t x = 0;
+  for (long k = q; k < t; k++) x = x * 10 + (uint64_t)(b[k] - '0');
+  *v = (uint32_t)x;
+  return t;
+}
+
+/* An endpoint into a row's 16 address bytes as a row of `family` stores it (fast.ts storeAt). */
+static void store_at(uint8_t *out, const struct endpoint *ep, int epfamily, int family) {
+  if (family == 4) {
+    memcpy(out, ep->bytes, 4);
+    memset(out + 4, 0, 12);
+  } else if (epfamily == 4) {
+    memset(out, 0, 10);
+    out[10] = out[11] = 0xff;
+    memcpy(out + 12, ep->bytes, 4);
+  } else memcpy(out, ep->bytes, 16);
+}
+
+long text_rows_netstat(const uint8_t *b, long p, long end, const uint8_t *words, size_t nwords, const struct text_rows *o, long at, long room, long *lines) {
+  long n = 0;
+  struct endpoint l, r;
+  while (p < end && n < room) {
+    /* `tcp[6] RECVQ SENDQ LOCAL FOREIGN STATE` (netstat.ts netstatBytes, net-tools); every check
+       stops at the line's end (LF or CR), which is before `end`. */
+    if (b[p] != 't' || b[p + 1] != 'c' || b[p + 2] != 'p') break;
+    long q = p + 3;
+    int said = 4;
+    if (b[q] == '6') {
+      said = 6;
+      q++;
+    }
+    if (b[q] != ' ') break;
+    uint32_t rq, sq;
+    q = skip_spaces(b, q, end);
+    long t = uint_value(b, q, end, &rq);
+    if (t < 0) break;
+    q = skip_spaces(b, t, end);
+    t = uint_value(b, q, end, &sq);
+    if (t < 0) break;
+    q = skip_spaces(b, t, end);
+    t = token_end(b, q, end);
+    int lf = t > q ? endpoint_at(b, q, t, said == 6, 0, &l) : 0;
+    if (!lf) break;
+    q = skip_spaces(b, t, end);
+    t = token_end(b, q, end);
+    int rf = t > q ? endpoint_at(b, q, t, said == 6, 0, &r) : 0;
+    if (!rf) break;
+    q = skip_spaces(b, t, end);
+    t = token_end(b, q, end);
+    if (t <= q) break;
+    int state = state_of(b, q, t, words, nwords);
+    if (state < 0) break;
+    long next = line_rest(b, t, end);
+    if (next < 0) break;
+    /* Only when the next line is a tcp line too: any other may be the rest of this one, wrapped. */
+    if (next + 2 >= end || b[next] != 't' || b[next + 1] != 'c' || b[next + 2] != 'p') break;
+    long i = at + n;
+    o->proto[i] = (uint8_t)o->proto_tcp;
+    o->family[i] = (uint8_t)said;
+    o->state[i] = (uint8_t)state;
+    o->flags[i] = (uint8_t)o->f_has_queues;
+    store_at(o->laddr + i * 16, &l, lf, said);
+    store_at(o->raddr + i * 16, &r, rf, said);
+    o->lport[i] = (uint16_t)l.port;
+    o->rport[i] = (uint16_t)r.port;
+    o->recvq[i] = rq;
+    o->sendq[i] = sq;
+    /* What SocketTable.add() sets. */
+    o->uid[i] = o->no_uid;
+    o->timer_ms[i] = o->no_time;
+    o->timer[i] = 0;
+    o->retrans[i] = 0;
+    o->probes[i] = 0;
+    o->inode[i] = 0;
+    n++;
+    p = next;
+  }
+  *lines = n;
   return p;
 }
 

@@ -111,6 +111,12 @@ export interface NativeAddon {
    * `at[1]` or-ed with the families seen (1 IPv4, 2 IPv6). Absent from an addon built before it.
    */
   textCount?(kind: number, buf: Uint8Array, pos: number, end: number, counts: Float64Array, words: Uint8Array, at: Float64Array): number;
+  /**
+   * Rows of a `netstat -n` piece into a SocketTable's columns `cols` (the order of
+   * native/tcpstate_netlink.c TextRows) from row `at`, at most `room`, as netstatBytes adds
+   * them; the rows added, `out[0]` where it stopped.
+   */
+  textRows?(buf: Uint8Array, pos: number, end: number, words: Uint8Array, cols: ArrayLike<unknown>, at: number, room: number, out: Float64Array): number;
   /** Count the lines of file `fd` from `from` as textCount counts pieces of `kind`, on a thread (native/text_count.c). */
   textCountStart?(kind: number, fd: number, from: number, words: Uint8Array): RangeHandle;
   /** Wait for that thread: stop, lines, families, read error (1 or 0), then 16 counts. */

@@ -49,14 +49,11 @@ export class CaptureRows {
   readonly table: SocketTable | undefined;
   /** Families seen: 1 IPv4, 2 IPv6. */
   families = 0;
-  /** A byte reader may count in C (native-count.ts). */
-  readonly native: boolean;
 
   constructor(
-    private readonly opts: KeepOptions & { noNative?: boolean },
+    private readonly opts: KeepOptions,
     readonly listing: boolean,
   ) {
-    this.native = opts.noNative !== true;
     this.kept = opts.keep && listing ? newCounts() : undefined;
     this.table = listing && opts.tables !== false ? new SocketTable(1024) : undefined;
   }

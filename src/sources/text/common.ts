@@ -54,6 +54,8 @@ export interface StreamContext extends ParseContext {
   other(idx: number, line: string): void;
   /** When set, rows are only counted: a byte reader may add to these counts instead of sending rows. */
   tally?: Tally;
+  /** A byte reader may read in C where the addon is built (native-count.ts): not under ReadOptions.noNative. */
+  native?: boolean;
 }
 
 /** What a line parser says when its run of lines is over. */

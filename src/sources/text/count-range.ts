@@ -27,7 +27,7 @@ export interface RangeCount {
  */
 export function countRange(fmt: TextFormat, fd: number, path: string, from: number, state: string, buf: Buffer, limit: (pos: number) => number, native = false): RangeCount {
   const counts = newCounts();
-  const tally = { counts, families: 0, native };
+  const tally = { counts, families: 0 };
   let rowsSent = false;
   const ctx: StreamContext = {
     file: path,
@@ -38,6 +38,7 @@ export function countRange(fmt: TextFormat, fd: number, path: string, from: numb
     },
     other: () => {},
     tally,
+    native,
   };
   const parser: LineParser | undefined = fmt.open?.(ctx);
   if (!parser?.bytes || !parser.bytesFresh?.()) throw new Error(`no byte reader for ${fmt.name}`);

@@ -67,8 +67,6 @@ export interface Tally {
   counts: StateCounts;
   /** Families seen: 1 IPv4, 2 IPv6. */
   families: number;
-  /** Count in C where the addon is built (native-count.ts): not under ReadOptions.noNative. */
-  readonly native?: boolean;
 }
 
 /** A decimal number of 1 to 10 digits below 2^32 (as `uint` reads queue sizes); -1 if not that. */

@@ -9,6 +9,7 @@
  * @module
  */
 import { KNOWN_CODES, ssStateName, stateName } from '../../model/state.js';
+import { F_HAS_QUEUES, NO_TIME, NO_UID, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import { loadNative, type NativeAddon } from '../native.js';
 import type { NativeRange } from './common.js';
 
@@ -29,7 +30,7 @@ export type CountKind = (typeof CountKind)[keyof typeof CountKind];
  */
 export const nativeCount = { minBytes: 256 << 10, lines: 0 };
 
-type Counting = Pick<NativeAddon, 'textCount' | 'textCountStart' | 'textCountFinish'>;
+type Counting = Pick<NativeAddon, 'textCount' | 'textRows' | 'textCountStart' | 'textCountFinish'>;
 
 let addon: Counting | null | undefined;
 const tables = new Map<CountKind, Uint8Array>();
@@ -66,6 +67,24 @@ export function textCounter(kind: CountKind, lookup: StateLookup): TextCounter |
   const words = wordsFor(kind, lookup);
   return (buf, pos, end, counts, at) => {
     const n = a.textCount!(kind, buf, pos, end, counts, words, at);
+    nativeCount.lines += n;
+    return n;
+  };
+}
+
+/** Rows of `buf[pos, end)` into `t` from row `t.length`, at most `room`; the rows added (`t.length` is the caller's to move), `at[0]` where it stopped. */
+export type TextRower = (buf: Uint8Array, pos: number, end: number, t: SocketTable, room: number, at: Float64Array) => number;
+
+const CONSTANTS = Float64Array.of(PROTO_TCP, F_HAS_QUEUES, NO_UID, NO_TIME);
+
+/** The C reader of `netstat -n` rows (netstat.ts netstatBytes' lines) for the state words `lookup` maps, or undefined without the addon. */
+export function netstatRower(lookup: StateLookup): TextRower | undefined {
+  const a = addonFor();
+  if (!a?.textRows) return undefined;
+  const words = wordsFor(CountKind.Netstat, lookup);
+  return (buf, pos, end, t, room, at) => {
+    const cols = [t.proto, t.family, t.state, t.flags, t.laddr, t.raddr, t.timer, t.lport, t.rport, t.recvQ, t.sendQ, t.timerMs, t.retrans, t.probes, t.uid, t.inode, CONSTANTS];
+    const n = a.textRows!(buf, pos, end, words, cols, t.length, room, at);
     nativeCount.lines += n;
     return n;
   };

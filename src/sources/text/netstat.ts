@@ -10,7 +10,7 @@
  * skipped. Without -a, netstat leaves out sockets whose remote port is 0 (listeners).
  * @module
  */
-import { F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, SocketTable } from '../../model/table.js';
+import { CHUNK_ROWS, F_HAS_QUEUES, F_HAS_TIMER, NO_UID, type Owner, SocketTable } from '../../model/table.js';
 import {
   addRow,
   fail,
@@ -37,7 +37,7 @@ import {
 } from './common.js';
 import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
-import { CountKind, nativeCount, textCounter, textRange } from './native-count.js';
+import { CountKind, nativeCount, netstatRower, textCounter, textRange } from './native-count.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -169,10 +169,27 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       if (buf[run.pos] !== 116 || buf[run.pos + 1] !== 99 || buf[run.pos + 2] !== 112) return false;
       wrap.release();
       if (tally && flavor.protoFamily) {
-        netstatCount(run, tally, flavor, rows);
+        netstatCount(run, tally, flavor, rows, ctx.native === true);
         return true;
       }
-      for (let p = run.pos; p < run.end; ) {
+      const end = run.end;
+      const native = !tally && ctx.native && flavor.protoFamily && end - run.pos >= nativeCount.minBytes ? netstatRower(stateLookup) : undefined;
+      // Lines to read here before asking the C reader again, after it took few.
+      let skip = 0;
+      for (let p = run.pos; p < end; ) {
+        // Rows held (not sent) grow the table: read here.
+        const room = rows.hold ? 0 : CHUNK_ROWS - rows.t.length;
+        if (native && skip === 0 && room > 0) {
+          const n = native(buf, p, end, rows.t, room, AT);
+          if (n > 0) {
+            rows.t.length += n;
+            run.lines += n;
+            p = AT[0]!;
+            run.pos = p;
+            if (p >= end) break;
+          }
+          if (n < 16 && n < room) skip = 64;
+        } else if (skip > 0) skip--;
         const q = netstatBytes(buf, p, run.end, flavor, rows, tally);
         if (q < 0) break;
         p = q;
@@ -277,15 +294,16 @@ function v6TokenAt(buf: Uint8Array, q: number, end: number, ep: ByteEndpoint): n
 /**
  * The count's hot path (net-tools, counts only): the run's lines from `run.pos` counted as
  * netstatBytes counts them, `tcp` lines with IPv4 addresses read in one pass here and any
- * other line handed to netstatBytes, until the first line it does not take.
+ * other line handed to netstatBytes, until the first line it does not take; in C first
+ * (native-count.ts) when `inC` and the run is long enough.
  */
-function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: RowChunk): void {
+function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: RowChunk, inC: boolean): void {
   const buf = run.buf;
   const end = run.end;
   const counts = tally.counts;
   let p = run.pos;
   let lines = 0;
-  const native = tally.native && end - p >= nativeCount.minBytes ? textCounter(CountKind.Netstat, stateLookup) : undefined;
+  const native = inC && end - p >= nativeCount.minBytes ? textCounter(CountKind.Netstat, stateLookup) : undefined;
   // Lines to read here before asking the C loop again, after it took few.
   let skip = 0;
   while (p < end) {

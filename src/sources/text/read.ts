@@ -339,6 +339,7 @@ export class CaptureReader {
       rows: (chunk) => rows.rows(chunk),
       other: (idx, line) => this.other(line, idx, sec, fmt),
       tally: rows.countOnly ? rows : undefined,
+      native: this.native,
     };
     sec.parser = fmt.open(ctx);
     for (let k = 0; k < head.length; k++) sec.parser.line(head[k]!, at[k]!);

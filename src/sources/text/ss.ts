@@ -377,7 +377,7 @@ export function openSs(ctx: StreamContext): LineParser {
     const tally = ctx.tally;
     const buf = run.buf;
     const end = run.end;
-    const native = tally?.native && end - run.pos >= nativeCount.minBytes ? textCounter(bracketed ? CountKind.SsBracketed : CountKind.Ss, stateLookup) : undefined;
+    const native = tally && ctx.native && end - run.pos >= nativeCount.minBytes ? textCounter(bracketed ? CountKind.SsBracketed : CountKind.Ss, stateLookup) : undefined;
     // Lines to read here before asking the C loop again, after it took few.
     let skip = 0;
     for (let p = run.pos; p < end; ) {
