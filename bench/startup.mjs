@@ -2,15 +2,16 @@
 // command lines every user types (--version, count and ls of a small capture, count of a
 // 2M-line capture, explain, a live count), under GNU time. Each run's stdout goes to a file
 // or a pipe (--to file|pipe|null); both builds' outputs must be byte-identical or the bench
-// stops. Medians of wall (measured here, around the spawn, in ms), CPU (user + system, GNU
-// time's 10 ms resolution) and peak RSS. mawk's one-liner is timed beside count of the big
-// capture.
+// stops (explain and the live count excepted: they read this host). Medians of wall
+// (measured here, around the spawn, in ms), CPU (perf stat's task-clock when perf runs here,
+// else GNU time's user + system, in 10 ms steps) and peak RSS (GNU time). mawk's one-liner
+// is timed beside count of the big capture.
 //
 //   node bench/startup.mjs --old /work/wt-old [--runs 10] [--to file] [--big /tmp/X.txt]
 //     [--small /tmp/S.txt] [--only NAME,...]
 // Captures: `node /tmp/mk.mjs test/fixtures/text/netstat-n.txt FILE ROWS` (2000000 and 1000 rows).
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,10 @@ const builds = [
   ['old', values.old],
   ['new', join(here, '..')],
 ];
+for (const [b, dir] of builds) {
+  const cli = join(dir, 'dist', 'src', 'cli');
+  if (statSync(join(cli, 'main.bundle.cjs')).mtimeMs < statSync(join(cli, 'main.js')).mtimeMs) throw new Error(`${b}: ${cli}/main.bundle.cjs is older than main.js: run node scripts/bundle.mjs there`);
+}
 const runs = Number(values.runs);
 const cases = {
   version: ['--version'],
@@ -43,6 +48,7 @@ const cases = {
 };
 const only = values.only?.split(',');
 const tmp = mkdtempSync(join(tmpdir(), 'tcpstate-startup-'));
+const perf = spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '--', 'true']).status === 0;
 
 /** One whole process: wall ms, CPU s, peak RSS KB, stdout bytes. */
 function run(argv) {
@@ -50,13 +56,17 @@ function run(argv) {
   const outFile = join(tmp, 'out');
   const fd = values.to === 'file' ? openSync(outFile, 'w') : values.to === 'null' ? openSync('/dev/null', 'w') : 'pipe';
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M', ...argv], { stdio: ['ignore', fd, 'pipe'], maxBuffer: 1 << 30 });
+  const perfFile = join(tmp, 'perf');
+  const timed = ['/usr/bin/time', '-o', timeFile, '-f', '%U %S %M', ...argv];
+  const r = spawnSync(perf ? 'perf' : timed[0], perf ? ['stat', '-x,', '-e', 'task-clock', '-o', perfFile, '--', ...timed] : timed.slice(1), { stdio: ['ignore', fd, 'pipe'], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (typeof fd === 'number') closeSync(fd);
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${r.stderr}`);
   const [u, s, m] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  // perf's task-clock: the CPU time of every thread, in ms with decimals (GNU time's is in 10 ms steps).
+  const clock = perf ? /^([\d.]+),msec,task-clock/m.exec(readFileSync(perfFile, 'utf8'))?.[1] : undefined;
   const out = values.to === 'file' ? readFileSync(outFile) : values.to === 'pipe' ? r.stdout : Buffer.alloc(0);
-  return { ms, cpu: u + s, rss: m, out };
+  return { ms, cpu: clock !== undefined ? Number(clock) / 1000 : u + s, rss: m, out };
 }
 
 const median = (xs) => {
@@ -66,7 +76,8 @@ const median = (xs) => {
 
 console.log(`node ${process.version}; ${runs} runs each, interleaved; stdout to a ${values.to}; ${new Date().toISOString()}`);
 console.log(`load average at start: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-console.log(`${'case'.padEnd(12)} ${'build'.padEnd(5)} ${'wall ms'.padStart(8)} ${'min'.padStart(6)} ${'cpu s'.padStart(6)} ${'RSS MB'.padStart(7)}`);
+console.log(`CPU: ${perf ? "perf stat's task-clock" : "GNU time's user + system"}`);
+console.log(`${'case'.padEnd(12)} ${'build'.padEnd(5)} ${'wall ms'.padStart(8)} ${'min'.padStart(6)} ${'cpu ms'.padStart(7)} ${'RSS MB'.padStart(7)}`);
 for (const [name, args] of Object.entries(cases)) {
   if (only && !only.includes(name)) continue;
   const lines = [...builds.map(([b, dir]) => [b, [process.execPath, join(dir, 'bin', 'tcpstate.js'), ...args]])];
@@ -77,7 +88,7 @@ for (const [name, args] of Object.entries(cases)) {
     for (const [b, argv] of lines) {
       const r = run(argv);
       got.get(b).push(r);
-      if (b === 'mawk' || name === 'count-live') continue;
+      if (b === 'mawk' || name === 'count-live' || name === 'explain') continue;
       if (!outs.has(b)) outs.set(b, r.out);
       else if (!outs.get(b).equals(r.out)) throw new Error(`${name}: ${b} printed something else on run ${k + 1}`);
     }
@@ -86,7 +97,7 @@ for (const [name, args] of Object.entries(cases)) {
     const col = (xs, digits, width) => xs.toFixed(digits).padStart(width);
     const ms = rs.map((r) => r.ms);
     console.log(
-      `${name.padEnd(12)} ${b.padEnd(5)} ${col(median(ms), 1, 8)} ${col(Math.min(...ms), 1, 6)} ${col(median(rs.map((r) => r.cpu)), 2, 6)} ${col(median(rs.map((r) => r.rss)) / 1024, 1, 7)}`,
+      `${name.padEnd(12)} ${b.padEnd(5)} ${col(median(ms), 1, 8)} ${col(Math.min(...ms), 1, 6)} ${col(median(rs.map((r) => r.cpu * 1000)), 1, 7)} ${col(median(rs.map((r) => r.rss)) / 1024, 1, 7)}`,
     );
   }
 }
