@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import vm from 'node:vm';
+import { thousands } from '../../src/render/text.js';
 import { runMain } from '../lib/cli.js';
 import { CLI, REPO, runCli } from '../lib/netns.js';
 
@@ -133,4 +134,10 @@ test('exit: ends at once with the status when nothing is alive, and waits for wh
   const promised = run("exit(5);\nPromise.resolve().then(() => io.out('a promise already queued\\n'));");
   assert.equal(promised.stdout, 'a promise already queued\n');
   assert.equal(promised.status, 5);
+});
+
+test("thousands (render/text.ts) writes integers as toLocaleString('en-US') does, without starting ICU", () => {
+  const ns = [0, 1, 12, 999, 1000, 1001, 41_203, 999_999, 1_000_000, 123_456_789, 2 ** 31, Number.MAX_SAFE_INTEGER, -1, -1000, -41_203];
+  for (let k = 0; k < 2000; k++) ns.push(Math.floor(Math.random() * 10 ** (1 + (k % 15))));
+  for (const n of ns) assert.equal(thousands(n), n.toLocaleString('en-US'), String(n));
 });
