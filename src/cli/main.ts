@@ -272,6 +272,8 @@ export function processIo(): Io {
   return {
     out: (t) => text(1, t),
     outBytes: (b) => {
+      // Blocking writes: b is done with when they return. A non-blocking pipe or socket that
+      // refused the rest (and everything after) goes through the stream instead.
       if (!streams.out) {
         const rest = writeAll(1, b);
         if (!rest) return;

@@ -5,7 +5,8 @@
  * listing (`ls` of a capture, made as bytes) reaches a file, a real pipe with a slow reader
  * and a non-blocking pipe byte for byte as the in-process run prints it; a reader that
  * closes early ends tcpstate quietly with status 0. A command bundle whose code cache is
- * missing or rejected by V8 still runs and prints the same.
+ * missing or rejected by V8 still runs and prints the same. Thousands separators are
+ * written without ICU (render/text.ts) exactly as toLocaleString('en-US') writes them.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
