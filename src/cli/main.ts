@@ -312,8 +312,46 @@ export function processIo(): Io {
     // Functions: fstat answers them without making process.stdin or loading node:tty (streams, net: ~12 ms).
     stdinIsTty: () => isTerminal(0),
     stdinStream,
+    stdinChunks: () => stdinChunks(stdinStream),
     stdoutIsTty: () => isTerminal(1),
   };
+}
+
+/**
+ * Stdin in chunks of up to 1 MiB, read with blocking reads when it is a pipe or a file (no
+ * stream, so none of the modules a stream loads); a terminal or a socket, and a non-blocking
+ * pipe once it refuses a read (EAGAIN), through the stream for the rest.
+ */
+async function* stdinChunks(stream: () => AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  let st: import('node:fs').Stats | undefined;
+  try {
+    st = fs.fstatSync(0);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isFIFO() || st?.isFile()) {
+    for (;;) {
+      const b = Buffer.allocUnsafe(1 << 20);
+      let n = 0;
+      let again = false;
+      while (n < b.length) {
+        let got: number;
+        try {
+          got = fs.readSync(0, b, n, b.length - n, null);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+          again = true;
+          break;
+        }
+        if (got === 0) break;
+        n += got;
+      }
+      if (n > 0) yield b.subarray(0, n);
+      if (again) break;
+      if (n < b.length) return;
+    }
+  }
+  for await (const c of stream()) yield c;
 }
 
 /**

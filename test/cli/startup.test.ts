@@ -4,7 +4,8 @@
  * ended as soon as main returns when nothing is left alive, must lose nothing. A large
  * listing (`ls` of a capture, made as bytes) reaches a file, a real pipe with a slow reader
  * and a non-blocking pipe byte for byte as the in-process run prints it; a reader that
- * closes early ends tcpstate quietly with status 0. A command bundle whose code cache is
+ * closes early ends tcpstate quietly with status 0; a capture on stdin is read whole from a
+ * pipe, a file or a non-blocking pipe. A command bundle whose code cache is
  * missing or rejected by V8 still runs and prints the same. Thousands separators are
  * written without ICU (render/text.ts) exactly as toLocaleString('en-US') writes them.
  */
@@ -78,6 +79,23 @@ test('a reader that closes early (| head -c 1000): the first bytes, status 0, no
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
   assert.ok(r.stdout.equals(Buffer.from(want.stdout).subarray(0, 1000)));
+});
+
+test('a capture on stdin (ls -): from a slow pipe, a file and a non-blocking pipe, the listing of the file', async () => {
+  const want = await expected;
+  writeFileSync(join(dir, 'nb0.py'), 'import fcntl, os, sys\nfl = fcntl.fcntl(0, fcntl.F_GETFL)\nfcntl.fcntl(0, fcntl.F_SETFL, fl | os.O_NONBLOCK)\nos.execv(sys.argv[1], sys.argv[1:])\n');
+  for (const [what, script] of [
+    ['a pipe written slowly', '(sleep 0.5; cat "$F") | $T ls - 2> "$D/err"; echo ${PIPESTATUS[1]} > "$D/rc"'],
+    ['a file', '$T ls - < "$F" 2> "$D/err"; echo $? > "$D/rc"'],
+    // Nothing to read at first. Node 20's readSync waits on a non-blocking fd (libuv polls it);
+    // where a read fails with EAGAIN instead, the stream reads the rest.
+    ['a non-blocking pipe', `(sleep 0.5; cat "$F") | python3 "$D/nb0.py" ${process.execPath} ${CLI} ls - 2> "$D/err"; echo \${PIPESTATUS[1]} > "$D/rc"`],
+  ]) {
+    const r = shell(script!);
+    assert.equal(r.stderr, '', what);
+    assert.equal(r.status, 0, what);
+    assert.ok(r.stdout.equals(Buffer.from(want.stdout)), `${what}: same bytes`);
+  }
 });
 
 test('count and explain with a command bundle whose code cache is missing or rejected: the same output', (t) => {
