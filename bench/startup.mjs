@@ -1,6 +1,7 @@
 // The fixed cost of a tcpstate run: whole processes of two builds, interleaved, for the
-// command lines every user types (--version, count and ls of a small capture, count of a
-// 2M-line capture, explain, a live count), under GNU time. Each run's stdout goes to a file
+// command lines every user types (--version, count and ls of a small capture, count of it
+// on stdin (`count - < FILE`), count of a 2M-line capture, explain, a live count), under GNU
+// time. Each run's stdout goes to a file
 // or a pipe (--to file|pipe|null); both builds' outputs must be byte-identical or the bench
 // stops (explain and the live count excepted: they read this host). Medians of wall
 // (measured here, around the spawn, in ms), CPU (perf stat's task-clock when perf runs here,
@@ -41,6 +42,7 @@ const runs = Number(values.runs);
 const cases = {
   version: ['--version'],
   'count-small': ['count', values.small],
+  'count-stdin': ['count', '-'],
   'ls-small': ['ls', values.small],
   explain: ['explain'],
   'count-live': ['count'],
@@ -51,14 +53,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'tcpstate-startup-'));
 const perf = spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '--', 'true']).status === 0;
 
 /** One whole process: wall ms, CPU s, peak RSS KB, stdout bytes. */
-function run(argv) {
+function run(argv, stdin = 'ignore') {
   const timeFile = join(tmp, 'time');
   const outFile = join(tmp, 'out');
   const fd = values.to === 'file' ? openSync(outFile, 'w') : values.to === 'null' ? openSync('/dev/null', 'w') : 'pipe';
   const t0 = process.hrtime.bigint();
   const perfFile = join(tmp, 'perf');
   const timed = ['/usr/bin/time', '-o', timeFile, '-f', '%U %S %M', ...argv];
-  const r = spawnSync(perf ? 'perf' : timed[0], perf ? ['stat', '-x,', '-e', 'task-clock', '-o', perfFile, '--', ...timed] : timed.slice(1), { stdio: ['ignore', fd, 'pipe'], maxBuffer: 1 << 30 });
+  const r = spawnSync(perf ? 'perf' : timed[0], perf ? ['stat', '-x,', '-e', 'task-clock', '-o', perfFile, '--', ...timed] : timed.slice(1), { stdio: [stdin, fd, 'pipe'], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (typeof fd === 'number') closeSync(fd);
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${r.stderr}`);
@@ -86,7 +88,9 @@ for (const [name, args] of Object.entries(cases)) {
   const outs = new Map();
   for (let k = 0; k < runs; k++)
     for (const [b, argv] of lines) {
-      const r = run(argv);
+      const input = name === 'count-stdin' ? openSync(values.small, 'r') : 'ignore';
+      const r = run(argv, input);
+      if (typeof input === 'number') closeSync(input);
       got.get(b).push(r);
       if (b === 'mawk' || name === 'count-live' || name === 'explain') continue;
       if (!outs.has(b)) outs.set(b, r.out);
