@@ -1,6 +1,6 @@
 // The fixed cost of a tcpstate run: whole processes of two builds, interleaved, for the
 // command lines every user types (--version, count and ls of a small capture, count of it
-// on stdin (`count - < FILE`), count of a 2M-line capture, explain, a live count), under GNU
+// on stdin (`count - < FILE`) and by remote port, count of a 2M-line capture, explain, a live count), under GNU
 // time. Each run's stdout goes to a file
 // or a pipe (--to file|pipe|null); both builds' outputs must be byte-identical or the bench
 // stops (explain and the live count excepted: they read this host). Medians of wall
@@ -43,6 +43,7 @@ const cases = {
   version: ['--version'],
   'count-small': ['count', values.small],
   'count-stdin': ['count', '-'],
+  'count-by': ['count', '--by', 'rport', values.small],
   'ls-small': ['ls', values.small],
   explain: ['explain'],
   'count-live': ['count'],
