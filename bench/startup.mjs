@@ -1,18 +1,19 @@
 // The fixed cost of a tcpstate run: whole processes of two builds, interleaved, for the
-// command lines every user types (--version, count and ls of a small capture, count of it
-// on stdin (`count - < FILE`) and by remote port, count of a 2M-line capture, explain, a live count), under GNU
-// time. Each run's stdout goes to a file
-// or a pipe (--to file|pipe|null); both builds' outputs must be byte-identical or the bench
-// stops (explain and the live count excepted: they read this host). Medians of wall
-// (measured here, around the spawn, in ms), CPU (perf stat's task-clock when perf runs here,
-// else GNU time's user + system, in 10 ms steps) and peak RSS (GNU time). mawk's one-liner
-// is timed beside count of the big capture.
+// command lines every user types (--version; count and ls of a small capture, count of it
+// on stdin (`count - < FILE`) and by remote port; count of a 2M-line capture; explain; a
+// live count), under GNU time. Each run's stdout goes to a file or a pipe (--to
+// file|pipe|null); both builds' outputs must be byte-identical or the bench stops (explain
+// and the live count excepted: they read this host). Medians of wall (measured here, around
+// the spawn, in ms), CPU (perf stat's task-clock when perf runs here, else GNU time's user +
+// system, in 10 ms steps) and peak RSS (GNU time). mawk's one-liner is timed beside count
+// of the big capture.
 //
 //   node bench/startup.mjs --old /work/wt-old [--runs 10] [--to file] [--big /tmp/X.txt]
 //     [--small /tmp/S.txt] [--only NAME,...]
-// Captures: `node /tmp/mk.mjs test/fixtures/text/netstat-n.txt FILE ROWS` (2000000 and 1000 rows).
+// The captures are made when missing: the committed netstat-n.txt's two header lines, then its
+// socket lines repeated, each repetition's port renumbered, to 1,000 and 2,000,000 rows.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +25,8 @@ const { values } = parseArgs({
     old: { type: 'string' },
     runs: { type: 'string', default: '10' },
     to: { type: 'string', default: 'file' },
-    big: { type: 'string', default: '/tmp/st/big.txt' },
-    small: { type: 'string', default: '/tmp/st/small.txt' },
+    big: { type: 'string', default: join(tmpdir(), 'tcpstate-startup-2m.txt') },
+    small: { type: 'string', default: join(tmpdir(), 'tcpstate-startup-1k.txt') },
     only: { type: 'string' },
   },
 });
@@ -50,6 +51,31 @@ const cases = {
   'count-big': ['count', values.big],
 };
 const only = values.only?.split(',');
+
+/** A netstat -n capture of `rows` socket lines made from the committed one. */
+function makeCapture(file, rows) {
+  if (existsSync(file)) return;
+  const lines = readFileSync(join(here, '..', 'test', 'fixtures', 'text', 'netstat-n.txt'), 'utf8').split('\n');
+  const data = lines.filter((l) => l.startsWith('tcp'));
+  const head = lines.filter((l) => !l.startsWith('tcp') && l.trim() !== '' && !/^\s/.test(l)).slice(0, 2);
+  const fd = openSync(file, 'w');
+  let buf = `${head.join('\n')}\n`;
+  let n = 0;
+  for (let k = 0; n < rows; k++) {
+    for (const l of data) {
+      if (n++ >= rows) break;
+      buf += `${l.replace(/:(\d{5})(\s)/, `:${1024 + (k % 60000)}$2`)}\n`;
+    }
+    if (buf.length > 1 << 20) {
+      writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  writeSync(fd, buf);
+  closeSync(fd);
+}
+makeCapture(values.small, 1000);
+makeCapture(values.big, 2_000_000);
 const tmp = mkdtempSync(join(tmpdir(), 'tcpstate-startup-'));
 const perf = spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '--', 'true']).status === 0;
 
