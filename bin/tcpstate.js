@@ -32,9 +32,9 @@ if ((argv.length === 0 || (argv.length === 1 && argv[0] === 'count')) && process
 }
 
 async function run() {
-  const { main, processIo } = bundled ? require(join(dir, 'main.bundle.cjs')) : await import(join(dir, 'main.js'));
+  const { main, processIo, exit } = bundled ? require(join(dir, 'main.bundle.cjs')) : await import(join(dir, 'main.js'));
   const io = processIo();
   if (walk) io.bpfWalk = walk;
-  process.exitCode = await main(argv, io);
+  exit(await main(argv, io));
 }
 run();

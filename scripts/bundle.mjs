@@ -1,8 +1,9 @@
 // Bundles the compiled CLI for start-up: dist/src/cli/main.bundle.cjs (the command table and
 // usage) and one self-contained file per command, dist/src/cli/bundle-NAME.cjs, loaded when
-// that command is named, with a V8 code cache beside it (scripts/bundle-loader.cjs). One
-// CommonJS file per command, read synchronously and compiled from its cache, instead of ~20
-// ES modules through Node's asynchronous loader saves a good part of tcpstate's start-up;
+// that command is named, with a V8 code cache beside it (scripts/bundle-loader.cjs; made by
+// scripts/bundle-caches.cjs after the commands have run). One CommonJS file per command, read
+// synchronously and compiled from its cache, instead of ~20 ES modules through Node's
+// asynchronous loader, saves a good part of tcpstate's start-up;
 // bin/tcpstate.js prefers main.bundle.cjs while it is newer than main.js. Command bundles
 // share no module instances with main.bundle.cjs, so errors are recognised by a brand
 // (src/model/errors.ts), not by class. The bundles sit beside the other compiled files so
@@ -82,7 +83,5 @@ await esbuild.build({
   banner: { js: url },
   plugins: [builtinImports],
 });
-// The code caches, made by this Node (a cache from another version is rejected, harmlessly).
-execFileSync(process.execPath, ['-e', `const b = require(${JSON.stringify(join(out, 'main.bundle.cjs'))}).__tcpstate_bundles; for (const c of ${JSON.stringify(commands)}) b.load(c, true);`], {
-  stdio: 'inherit',
-});
+// The code caches, made by this Node after the commands have run (scripts/bundle-caches.cjs).
+execFileSync(process.execPath, [join(root, 'scripts', 'bundle-caches.cjs'), out, root, ...commands], { stdio: 'inherit' });

@@ -130,8 +130,9 @@ function pushFile(path: string, reader: CaptureReader, split: typeof import('../
 async function pushStdin(io: Io, reader: CaptureReader): Promise<void> {
   if (stdinRead.has(io)) throw new TcpstateError('ERR_USAGE', say('stdinTwice'), { file: '-' });
   stdinRead.add(io);
-  if (io.stdinStream) {
-    for await (const c of io.stdinStream()) reader.push(c);
+  const chunks = io.stdinChunks ?? io.stdinStream;
+  if (chunks) {
+    for await (const c of chunks()) reader.push(c);
   } else reader.push(await io.stdin());
 }
 

@@ -25,6 +25,12 @@ export interface Io {
   stdoutIsTty?(): boolean;
   /** Stdin as a stream of chunks, for inputs read in bounded memory (`pcap -`). */
   stdinStream?(): AsyncIterable<Uint8Array>;
+  /**
+   * Stdin as chunks read with blocking reads where it is a pipe or a file, as a C tool reads
+   * it: for a command that has nothing else to do meanwhile (captures given as `-`), not for
+   * one that must stop reading on a signal (`pcap -`, which uses {@link Io.stdinStream}).
+   */
+  stdinChunks?(): AsyncIterable<Uint8Array>;
   /** The BPF state walk bin/tcpstate.js started before the code loaded (a plain `count` as root). */
   bpfWalk?: import('../sources/bpf-tcp-states.js').Prefetch;
 }

@@ -173,13 +173,29 @@ function stdoutIsFile(): boolean {
 }
 
 /**
- * Write all of `text` to fd with blocking writes, as a C tool does. Returns what is left when
+ * Is fd a terminal? isatty's answer without loading node:tty (which loads Node's net and
+ * stream modules, ~12 ms of a run) where fstat already knows: a file, a pipe, a socket or a
+ * memory device (major 1: /dev/null, /dev/full) is not one. Any other character device is
+ * asked of isatty itself.
+ */
+function isTerminal(fd: number): boolean {
+  let st: import('node:fs').Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (!st.isCharacterDevice() || ((st.rdev >> 8) & 0xfff) === 1) return false;
+  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+/**
+ * Write all of `bytes` to fd with blocking writes, as a C tool does. Returns what is left when
  * the fd refuses to block (EAGAIN: a non-blocking pipe inherited), else undefined. A reader
  * that went away (see {@link readerGone}) is thrown as EPIPE, and main ends quietly on it; any other failure
  * (ENOSPC, EIO, EDQUOT, ...) is thrown as the TcpstateError that says so.
  */
-function writeText(fd: number, text: string): Buffer | undefined {
-  const b = Buffer.from(text);
+function writeAll(fd: number, b: Uint8Array): Uint8Array | undefined {
   let done = 0;
   while (done < b.length) {
     try {
@@ -202,24 +218,31 @@ function streamFailed(fd: number, e: NodeJS.ErrnoException): never {
   if (readerGone(e.code)) process.exit(0);
   if (fd === 1)
     try {
-      writeText(2, `tcpstate: ${writeFailed(fd, e).describe()}\n`);
+      writeAll(2, Buffer.from(`tcpstate: ${writeFailed(fd, e).describe()}\n`));
     } catch {
       /* stderr failed too */
     }
   process.exit(1);
 }
 
+/**
+ * Streams made for fds 0, 1 or 2 (process.stdin, stdout, stderr): once one exists, what it
+ * still holds or reads keeps the process alive, and {@link exit} leaves the ending to Node.
+ */
+let streamsMade = false;
+
 /** The process edge. */
 export function processIo(): Io {
   // stdin can be read once; every "-" on the command line gets the same bytes.
   let stdin: Promise<Buffer> | undefined;
   let direct: boolean | undefined;
-  // Text goes to fds 1 and 2 with writeSync: making process.stdout or process.stderr loads
-  // Node's stream modules (~5 ms each of every run). Once a stream is made (large byte
-  // outputs, or a non-blocking fd), everything after goes through it, in order.
+  // Output goes to fds 1 and 2 with writeSync, text and bytes alike: making process.stdout or
+  // process.stderr loads Node's stream modules (~5 ms each of every run). Once a stream is
+  // made (a non-blocking fd that refused a write), everything after goes through it, in order.
   const streams: { out?: NodeJS.WriteStream; err?: NodeJS.WriteStream } = {};
   const stdout = (): NodeJS.WriteStream => {
     if (!streams.out) {
+      streamsMade = true;
       streams.out = process.stdout;
       streams.out.on('error', (e: NodeJS.ErrnoException) => streamFailed(1, e));
     }
@@ -227,6 +250,7 @@ export function processIo(): Io {
   };
   const stderr = (): NodeJS.WriteStream => {
     if (!streams.err) {
+      streamsMade = true;
       streams.err = process.stderr;
       streams.err.on('error', (e: NodeJS.ErrnoException) => streamFailed(2, e));
     }
@@ -238,12 +262,23 @@ export function processIo(): Io {
       s.write(t);
       return;
     }
-    const rest = writeText(fd, t);
+    const rest = writeAll(fd, Buffer.from(t));
     if (rest) (fd === 1 ? stdout() : stderr()).write(rest);
+  };
+  const stdinStream = (): NodeJS.ReadStream => {
+    streamsMade = true;
+    return process.stdin;
   };
   return {
     out: (t) => text(1, t),
     outBytes: (b) => {
+      // Blocking writes: b is done with when they return. A non-blocking pipe or socket that
+      // refused the rest (and everything after) goes through the stream instead.
+      if (!streams.out) {
+        const rest = writeAll(1, b);
+        if (!rest) return;
+        b = rest;
+      }
       // Files (and /dev/null) are written with fs.writeSync and terminals block, so the
       // stream is done with b when write() returns. A pipe or socket is written without
       // blocking: when the reader lags, what did not fit stays queued, by reference, until
@@ -269,15 +304,68 @@ export function processIo(): Io {
     stdin: () => {
       stdin ??= (async () => {
         const chunks: Buffer[] = [];
-        for await (const c of process.stdin) chunks.push(c as Buffer);
+        for await (const c of stdinStream()) chunks.push(c as Buffer);
         return Buffer.concat(chunks);
       })();
       return stdin;
     },
-    // A function: process.stdin is made (streams, ~5 ms) only when a command asks.
-    stdinIsTty: () => process.stdin.isTTY === true,
-    stdinStream: () => process.stdin,
-    // node:tty (and the net module it loads) only when a command asks.
-    stdoutIsTty: () => (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(1),
+    // Functions: fstat answers them without making process.stdin or loading node:tty (streams, net: ~12 ms).
+    stdinIsTty: () => isTerminal(0),
+    stdinStream,
+    stdinChunks: () => stdinChunks(stdinStream),
+    stdoutIsTty: () => isTerminal(1),
   };
+}
+
+/**
+ * Stdin in chunks of up to 1 MiB, read with blocking reads when it is a pipe or a file (no
+ * stream, so none of the modules a stream loads); a terminal or a socket, and a non-blocking
+ * pipe once it refuses a read (EAGAIN), through the stream for the rest.
+ */
+async function* stdinChunks(stream: () => AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  let st: import('node:fs').Stats | undefined;
+  try {
+    st = fs.fstatSync(0);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isFIFO() || st?.isFile()) {
+    for (;;) {
+      const b = Buffer.allocUnsafe(1 << 20);
+      let n = 0;
+      let again = false;
+      while (n < b.length) {
+        let got: number;
+        try {
+          got = fs.readSync(0, b, n, b.length - n, null);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+          again = true;
+          break;
+        }
+        if (got === 0) break;
+        n += got;
+      }
+      if (n > 0) yield b.subarray(0, n);
+      if (again) break;
+      if (n < b.length) return;
+    }
+  }
+  for await (const c of stream()) yield c;
+}
+
+/**
+ * End the process with `status` once main has returned. When every byte was written with
+ * writeSync (no stream was made) and, after what is already queued has run, nothing is left
+ * alive (no worker, server, timer, socket or pending request), the process ends there: the
+ * event loop would end anyway, and Node's freeing of its heap and threads costs 5–10 ms of
+ * every run. Otherwise Node ends it as usual, once what is alive is done.
+ */
+export function exit(status: number): void {
+  process.exitCode = status;
+  if (streamsMade) return;
+  // An immediate runs after pending promise callbacks and I/O callbacks already due.
+  setImmediate(() => {
+    if (!streamsMade && process.getActiveResourcesInfo().length === 0) process.exit(status);
+  });
 }

@@ -6,6 +6,7 @@
  */
 import { AF_INET, AF_INET6, formatAddr, isV4Mapped, networkOf } from './address.js';
 import { TcpstateError } from './errors.js';
+import { compareKeys } from './key-order.js';
 import { closest, withSuggestion } from './suggest.js';
 import type { RowPredicate } from './filter.js';
 import { ALL_MASK, maskHas, PRINT_ORDER, stateName, type StateCode } from './state.js';
@@ -86,7 +87,7 @@ export function parseGroupKey(text: string, option = 'by'): GroupKey {
 
 /** The order of groups: largest total first, ties by key (numbers in keys compared as numbers). */
 export function compareGroups(a: { key: string; total: number }, b: { key: string; total: number }): number {
-  return b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true });
+  return b.total - a.total || compareKeys(a.key, b.key);
 }
 
 /** Accumulates state counts per group across chunks. */

@@ -10,6 +10,7 @@ import { caption, CATALOGUE as DIAGRAM } from '../i18n/diagram.js';
 import { edgeLabels, type FigEdge, type FigNode, figureEdges, FIG_H, FIG_W, GROUPS, NODE_H, NODE_W, NODES } from '../fsm/figure.js';
 import { stateName } from '../model/state.js';
 import type { PathClass } from '../fsm/rfc9293.js';
+import { thousands } from './text.js';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -81,7 +82,7 @@ function node(n: FigNode, opts: SvgOptions, max: number): string {
     s += `<text x="${n.x}" y="${n.y + 6}" class="state">${esc(name)}</text>`;
   } else {
     s += `<text x="${n.x}" y="${n.y - 2}" class="state">${esc(name)}</text>`;
-    s += `<text x="${n.x}" y="${n.y + 16}" class="count">${count.toLocaleString('en-US')}</text>`;
+    s += `<text x="${n.x}" y="${n.y + 16}" class="count">${thousands(count)}</text>`;
   }
   s += '</g>';
   if (n.caption) s += `<text x="${n.caption[1]}" y="${n.caption[2]}" class="caption" text-anchor="${n.caption[3]}">${esc(caption(pick(DIAGRAM, opts.lang ?? 'en'), n.caption[0]))}</text>`;
@@ -124,7 +125,7 @@ function legend(opts: SvgOptions, max: number): string {
     s += `<text x="${x}" y="${y + 8}" class="legend-text">${esc(m.shading)}</text>`;
     for (let i = 0; i <= 4; i++)
       s += `<rect x="${x + 212 + i * 18}" y="${y - 3}" width="16" height="14" fill="${shade(i === 0 ? 0 : Math.round(Math.expm1((i / 4) * Math.log1p(max))), max)}" stroke="#999"/>`;
-    s += `<text x="${x + 308}" y="${y + 8}" class="legend-text">${max.toLocaleString('en-US')}</text>`;
+    s += `<text x="${x + 308}" y="${y + 8}" class="legend-text">${thousands(max)}</text>`;
   }
   return s + '</g>';
 }
@@ -162,7 +163,7 @@ export function renderStatesSvg(opts: SvgOptions = {}): string {
   parts.push(`<text x="24" y="32" class="title">${esc(title)}</text>`);
   if (opts.counts) {
     const total = NODES.filter((n) => !n.repeat).reduce((a, n) => a + (opts.counts![n.code] ?? 0), 0);
-    parts.push(`<text x="24" y="52" class="subtitle">${esc(m.countsSubtitle(total.toLocaleString('en-US'), opts.countsFrom ?? ''))}</text>`);
+    parts.push(`<text x="24" y="52" class="subtitle">${esc(m.countsSubtitle(thousands(total), opts.countsFrom ?? ''))}</text>`);
   }
   for (const g of GROUPS) {
     parts.push(`<rect x="${g.x}" y="${g.y}" width="${g.w}" height="${g.h}" rx="12" fill="none" stroke="#888" stroke-dasharray="7 5"/>`);

@@ -8,6 +8,7 @@ import { caption, CATALOGUE as DIAGRAM } from '../i18n/diagram.js';
 import { edgeLabels, type FigEdge, figureEdges, GROUPS, type NodeId, NODES, usualPath } from '../fsm/figure.js';
 import { stateName } from '../model/state.js';
 import { shade } from './diagram-svg.js';
+import { thousands } from './text.js';
 import { widthTable } from './wrap.js';
 
 export interface FigureOptions {
@@ -42,9 +43,7 @@ function edgeKind(e: FigEdge): string {
 
 /** The sockets counted on the figure's states, as its caption gives the number. */
 function countsTotal(opts: FigureOptions): string {
-  return NODES.filter((n) => !n.repeat)
-    .reduce((a, n) => a + (opts.counts?.[n.code] ?? 0), 0)
-    .toLocaleString('en-US');
+  return thousands(NODES.filter((n) => !n.repeat).reduce((a, n) => a + (opts.counts?.[n.code] ?? 0), 0));
 }
 
 /** Graphviz DOT. */

@@ -11,6 +11,7 @@ import { stateName } from '../model/state.js';
 import { FSM_STATES, type Row, ROWS, rowLabel } from '../fsm/rfc9293.js';
 import { rfcStateName, ssStateName, type StateCode, SYN_RECV, UNKNOWN } from '../model/state.js';
 import { stepInNetns } from '../doctor/netns-steps.js';
+import { thousands } from './text.js';
 import { fitTable, widthTable, wrapText } from './wrap.js';
 
 /** Counts by state code and their total, when a snapshot was read. */
@@ -28,7 +29,7 @@ function t(text: Text, lang: Lang): string {
 }
 
 function num(n: number): string {
-  return n.toLocaleString('en-US');
+  return thousands(n);
 }
 
 function share(n: number, total: number): string {

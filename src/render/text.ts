@@ -46,3 +46,11 @@ export function csvField(v: string | number | null | undefined): string {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/**
+ * An integer with thousands separators (41,203), as `toLocaleString('en-US')` writes it,
+ * without that call's first-use cost: it starts ICU's number formatting, 30–100 ms of a run.
+ */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+}
