@@ -12,7 +12,7 @@ import { collectInputs } from '../../doctor/collect.js';
 import { checkRuleIds, diagnose, EXIT_UNKNOWN, exitStatus } from '../../doctor/diagnose.js';
 import { RULES, thresholdSpecs } from '../../doctor/registry.js';
 import { defaultConfig, readThresholdConfig } from '../../doctor/thresholds.js';
-import { excerpt } from '../../doctor/config-json.js';
+import { quoted } from '../../doctor/config-json.js';
 import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { defaultProcRoot } from '../../snapshot.js';
 import { configFromEnv } from '../../sources/config.js';
@@ -63,7 +63,7 @@ function cliScript(): string {
 
 function seconds(v: string | undefined): number {
   if (v === undefined) return 1;
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', o('doctorInterval', JSON.stringify(excerpt(v))), { field: '--interval' });
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', o('doctorInterval', quoted(v)), { field: '--interval' });
   return Number(v);
 }
 
@@ -94,7 +94,7 @@ function withoutNetns(argv: readonly string[]): string[] {
 
 /** Run this command again inside the namespace, passing its output and status through. */
 function inNamespace(name: string, argv: readonly string[], io: Io): number {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', o('netnsName', JSON.stringify(excerpt(name))), { field: '--netns' });
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', o('netnsName', quoted(name)), { field: '--netns' });
   const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
