@@ -53,6 +53,7 @@ const EN = {
   doctorInterval: (value: string) => `--interval takes seconds from 0 to 600, got ${value}`,
   netnsName: (name: string) => `bad network namespace name ${name}`,
   netnsExec: (name: string, code: string) => `cannot run "ip netns exec ${name}": ${code}`,
+  netnsIpFailed: (name: string, detail: string) => `cannot run tcpstate inside network namespace "${name}" (ip netns exec: ${detail})`,
   netnsProcRoot: '--netns and --proc-root exclude each other: a captured tree has no namespaces',
   // history and record
   historyState: (word: string, n: number) => `unknown state "${word}"; states: ${n} netstat names (ESTABLISHED, TIME_WAIT, ...) in any spelling, or ss's groups`,
@@ -151,6 +152,7 @@ const ZH: typeof EN = {
   doctorInterval: (value) => `--interval 需要 0 到 600 之间的秒数，而不是 ${value}`,
   netnsName: (name) => `网络命名空间的名字不对：${name}`,
   netnsExec: (name, code) => `无法运行 "ip netns exec ${name}"：${code}`,
+  netnsIpFailed: (name, detail) => `无法在网络命名空间 "${name}" 中运行 tcpstate（ip netns exec：${detail}）`,
   netnsProcRoot: '--netns 和 --proc-root 不能同时用：抓取的 proc 目录树里没有网络命名空间',
   historyState: (word, n) => `未知状态 "${word}"；可用的状态：${n} 个 netstat 状态名（ESTABLISHED、TIME_WAIT 等，怎么拼都行），或 ss 的状态组`,
   untilBeforeSince: '--until 早于 --since',
