@@ -3,7 +3,7 @@
  * time spent in the old state, from the native addon's BPF programs (src/trace/).
  * @module
  */
-import { isTcpstateError, TcpstateError } from '../../model/errors.js';
+import { isTcpstateError, messageIn, TcpstateError } from '../../model/errors.js';
 import { parseFilter } from '../../model/filter.js';
 import { configFromEnv } from '../../sources/config.js';
 import { loadNative } from '../../sources/native.js';
@@ -127,7 +127,7 @@ export const trace: Command = {
         );
       } catch (e) {
         if (!(isTcpstateError(e) && e.code === 'ERR_NATIVE')) throw e;
-        why = e.message;
+        why = messageIn(e, lang);
       }
     }
     if (!session && values['count']) throw new TcpstateError('ERR_NATIVE', m.countNeedsBpf(why ?? ''), { field: '--count' });
