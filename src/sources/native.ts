@@ -4,6 +4,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { util } from '../builtins.js';
 import type { ReadConfig } from './config.js';
 import type { Said } from '../i18n/catalogue.js';
 import { say as ks } from '../i18n/kernel.js';
@@ -144,7 +145,7 @@ const STRERROR: Readonly<Record<string, string>> = {
   'Invalid argument': 'EINVAL',
   'Cannot allocate memory': 'ENOMEM',
   'Argument list too long': 'E2BIG',
-  'Operation not supported': 'EOPNOTSUPP',
+  'Operation not supported': 'ENOTSUP',
   'Device or resource busy': 'EBUSY',
   'Function not implemented': 'ENOSYS',
   'Bad file descriptor': 'EBADF',
@@ -203,7 +204,9 @@ export function nativeReason(e: unknown): string | Said {
     const at = message.lastIndexOf(': ');
     if (at < 0) return message;
     const what = message.slice(0, at);
-    const words = ks('osError', STRERROR[message.slice(at + 2)] ?? err.code, message.slice(at + 2));
+    // The C side names only a few codes (EIO for the rest): the errno says which.
+    const name = util.getSystemErrorMap().get(-Math.abs(err.errno))?.[0] ?? STRERROR[message.slice(at + 2)] ?? '';
+    const words = ks('osError', name, message.slice(at + 2));
     return ks('nativeStep', what === NS_BACK ? ks('nsBack') : what, words);
   }
   return message;

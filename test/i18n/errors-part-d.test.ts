@@ -1,0 +1,234 @@
+/**
+ * The last English-only texts a user meets (issue 15 §3, part D), in English and Chinese:
+ * doctor's input cut short in its messages (one cut marker, in the user's language), a
+ * namespace `doctor --netns` cannot enter (said by us, ip's words only as detail), why no
+ * counter could be read and why a sysctl value is refused (the report's header, its notes),
+ * as golden files (test/golden/i18n/errors-d-*.txt); JSON keeps English. Then serve's log
+ * line for a failed transitions stream, the native addon's reasons (errno errors, BPF) mapped
+ * to the catalogue, and what an unprivileged user meets from them (trace, --netns).
+ * UPDATE_GOLDEN=1 rewrites the goldens.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test, { after } from 'node:test';
+import { render } from '../../src/i18n/catalogue.js';
+import { nativeReason } from '../../src/sources/native.js';
+import { assertGolden } from '../lib/golden.js';
+import { Bilingual, type Run, runQuietly } from '../lib/bilingual.js';
+import { addonOrSkip, CLI, kernelOrSkip, Netns, REPO } from '../lib/netns.js';
+
+const TMP = mkdtempSync(join(tmpdir(), 'tcpstate-zh6-'));
+after(() => rmSync(TMP, { recursive: true, force: true }));
+
+function run(args: string[], env: Record<string, string> = {}, onErr?: (so: string, kill: () => void) => void, via?: string): Promise<Run> {
+  return runQuietly(CLI, REPO, args, { env, onErr, via, names: { $TMP: TMP, $REPO: REPO } });
+}
+
+const LONG = 'a'.repeat(50);
+
+interface Fixtures {
+  noCounters: string;
+  badRange: string;
+  ruleKey: string;
+  thresholdKey: string;
+  badTree: string;
+}
+let made: Fixtures | undefined;
+
+/** The inputs, made once. */
+function fixtures(): Fixtures {
+  if (made) return made;
+  const tree = (name: string): string => {
+    const dir = join(TMP, name);
+    cpSync(join(REPO, 'test/fixtures/proc-doctor/root'), dir, { recursive: true, verbatimSymlinks: true });
+    return dir;
+  };
+  // A captured tree without its counter files.
+  const noCounters = tree('no-counters');
+  for (const f of ['netstat', 'snmp', 'sockstat', 'sockstat6']) rmSync(join(noCounters, 'net', f));
+  // A port range the kernel would not show (low above high): time-wait-ports cannot run.
+  const badRange = tree('bad-range');
+  writeFileSync(join(badRange, 'sys/net/ipv4/ip_local_port_range'), '40100\t40000\n');
+  // Config files with a rule and a threshold named by a long key.
+  const ruleKey = join(TMP, 'rule.json');
+  writeFileSync(ruleKey, `{"${LONG}": {}}\n`);
+  const thresholdKey = join(TMP, 'threshold.json');
+  writeFileSync(thresholdKey, `{"syn-backlog": {"warnSynRecv": "${LONG}"}}\n`);
+  // A proc tree whose tcp line is damaged: every sample fails.
+  const badTree = join(TMP, 'bad');
+  mkdirSync(join(badTree, 'net'), { recursive: true });
+  const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  writeFileSync(join(badTree, 'net/tcp'), `${head}   0: 0100007F:00ZZ 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0000000000000000 100 0 0 10 0\n`);
+  writeFileSync(join(badTree, 'net/tcp6'), head);
+  made = { noCounters, badRange, ruleKey, thresholdKey, badTree };
+  return made;
+}
+
+/** A doctor report's opening (before the first finding) and what it says it checked: where its reasons are. */
+function reportFrame(stdout: string): string {
+  const lines = stdout.split('\n');
+  const firstBlank = lines.indexOf('');
+  const checked = lines.findIndex((l) => l === 'What was checked:' || l === '检查了哪些：');
+  return [...lines.slice(0, firstBlank), '...', ...lines.slice(checked)].join('\n');
+}
+
+test("doctor's reasons and cut input in English and Chinese: goldens, the same exit status in both", async () => {
+  const x = fixtures();
+  const b = new Bilingual();
+  const shown = (args: string[]) => `tcpstate ${args.map((a) => a.split(TMP).join('$TMP')).join(' ')}`;
+  // Errors quoting input cut short: the one marker, in the user's language.
+  for (const args of [
+    ['doctor', '--only', LONG],
+    ['doctor', '--interval', `1${LONG}`],
+    ['doctor', '--config', x.ruleKey],
+    ['doctor', '--config', x.thresholdKey],
+    // A namespace that does not exist: our message, not ip's.
+    ['doctor', '--netns', 'tcst-zh6-absent'],
+  ]) {
+    b.add(shown(args), await run(args), await run(['--lang', 'zh', ...args]));
+  }
+  // Reports: the frame of each (stderr, then the report's opening and what it checked).
+  // Run in $TMP with relative paths: the report wraps its lines whatever the path's length.
+  const inTmp = (args: string[]) => runQuietly(CLI, TMP, args);
+  for (const args of [
+    ['doctor', '--proc-root', 'no-counters'],
+    ['doctor', '--proc-root', 'bad-range'],
+  ]) {
+    const [e, z] = [await inTmp(args), await inTmp(['--lang', 'zh', ...args])];
+    const frame = (r: Run): Run => ({ ...r, stderr: r.stderr + reportFrame(r.stdout) });
+    b.add(`${shown(args)}   # stderr, then stdout's frame`, frame(e), frame(z));
+  }
+  assertGolden('i18n/errors-d-en.txt', b.en);
+  assertGolden('i18n/errors-d-zh.txt', b.zh);
+  // What main printed in English before: the marker's words, ip's sentence, the reasons.
+  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end/);
+  assert.match(b.zh, /"a{32}…"（共 50 个字符）/);
+  assert.match(b.zh, /找不到网络命名空间 \/run\/netns\/tcst-zh6-absent/);
+  assert.match(b.zh, /没有计数器（no-counters 中没有 net\/netstat、net\/snmp 和/);
+  assert.match(b.zh, /下限（40100）大于上限（40000）/);
+});
+
+test('doctor --json keeps why counters are missing in English whatever the language', async () => {
+  const { noCounters } = fixtures();
+  const json = await run(['--lang', 'zh', 'doctor', '--json', '--proc-root', noCounters]);
+  const doc = JSON.parse(json.stdout) as { inputs: { counters: unknown } };
+  assert.equal(doc.inputs.counters, `no net/netstat, net/snmp or net/sockstat in ${noCounters}`);
+});
+
+test("serve's log line for a failed transitions stream is in serve's language; the stream's data stays English", async () => {
+  const { badTree } = fixtures();
+  const logs: Record<string, string> = {};
+  const events: Record<string, string> = {};
+  for (const lang of ['en', 'zh']) {
+    let asked = false;
+    const r = await run(['--lang', lang, 'serve', '--listen', '127.0.0.1:0', '--no-history'], { TCPSTATE_NO_NATIVE: '1', TCPSTATE_PROC_ROOT: badTree }, (so, kill) => {
+      const port = /http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(so)?.[1];
+      if (port && !asked) {
+        asked = true;
+        get(`http://127.0.0.1:${port}/api/v1/transitions`, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (d: string) => (body += d));
+          res.on('end', () => {
+            events[lang] = body;
+            setTimeout(kill, 100);
+          });
+        }).on('error', kill);
+      }
+    });
+    logs[lang] = r.stderr;
+  }
+  assert.match(logs['en']!, /^transitions: expected /m);
+  assert.match(logs['zh']!, /^状态变化流（transitions）出错：应为/m);
+  assert.doesNotMatch(logs['zh']!, /^transitions:/m);
+  for (const lang of ['en', 'zh']) assert.match(events[lang]!, /event: error\ndata: \{"message":"expected [^"]+"\}/, lang);
+});
+
+/** The C side's reasons a user can meet: each format as native/*.c writes it, and a reason it gives. */
+const BPF_REASONS: [format: string, sample: string, zh: RegExp][] = [
+  ['not in the initial pid namespace', 'not in the initial pid namespace', /^不在初始 PID 命名空间中$/],
+  ['no kernel BTF (/sys/kernel/btf/vmlinux: %s)', 'no kernel BTF (/sys/kernel/btf/vmlinux: No such file or directory)', /^内核没有 BTF（\/sys\/kernel\/btf\/vmlinux：没有那个文件或目录）$/],
+  ['kernel BTF has no %s iterator', 'kernel BTF has no bpf_iter_tcp iterator', /^内核 BTF 中没有 bpf_iter_tcp 迭代器$/],
+  ['BPF program not loaded: %s', 'BPF program not loaded: Operation not permitted', /^BPF 程序无法加载：不允许的操作$/],
+  ['BPF program not attached: %s', 'BPF program not attached: Invalid argument', /^BPF 程序无法挂载：无效的参数$/],
+  ['BPF program refused by the verifier: %s', 'BPF program refused by the verifier: R1 invalid mem access', /^BPF 程序被校验器拒绝：R1 invalid mem access$/],
+  ['BPF iterator link: %s', 'BPF iterator link: Permission denied', /^无法创建 BPF 迭代器链接：权限不够$/],
+  ['BPF iterator: %s', 'BPF iterator: Cannot allocate memory', /^无法创建 BPF 迭代器：无法分配内存$/],
+  ['reading the BPF iterator: %s', 'reading the BPF iterator: Input/output error', /^读取 BPF 迭代器出错：输入\/输出错误$/],
+  ['BPF ring buffer not created: %s', 'BPF ring buffer not created: Operation not permitted', /^无法创建 BPF 环形缓冲区：不允许的操作$/],
+  ['BPF ring buffer not mapped: %s', 'BPF ring buffer not mapped: Cannot allocate memory', /^无法映射 BPF 环形缓冲区：无法分配内存$/],
+  ['BPF lost-event counter not created: %s', 'BPF lost-event counter not created: Operation not permitted', /^无法创建 BPF 丢失事件计数器：不允许的操作$/],
+  ['BPF transition counters not created: %s', 'BPF transition counters not created: Operation not permitted', /^无法创建 BPF 状态变化计数器：不允许的操作$/],
+  ['out of memory', 'out of memory', /^内存不足$/],
+];
+
+test("the native addon's reasons: each mapped to the catalogue, its English the C side's own, as native/*.c still writes it", () => {
+  const c = ['bpf_iter.c', 'bpf_owners.c', 'bpf_trace_prog.c', 'bpf_trace_ring.c', 'bpf_tcp_states.c'].map((f) => readFileSync(join(REPO, 'native', f), 'utf8')).join('\n');
+  for (const [format, sample, zh] of BPF_REASONS) {
+    assert.ok(c.includes(`"${format}"`), `native/*.c writes "${format}"`);
+    const said = nativeReason(Object.assign(new Error(sample), { code: 'ERR_BPF_UNAVAILABLE' }));
+    assert.equal(typeof said, 'object', `${sample}: mapped`);
+    assert.equal(render(said as Exclude<typeof said, string>, 'en'), sample);
+    assert.match(render(said as Exclude<typeof said, string>, 'zh'), zh);
+  }
+  // A reason not mapped (a kernel laid out otherwise) stays as the C side wrote it.
+  assert.equal(nativeReason(Object.assign(new Error('kernel BTF truncated'), { code: 'ERR_BPF_UNAVAILABLE' })), 'kernel BTF truncated');
+  // Errno errors (`what: strerror`, throw_errno in native/tcpstate_netlink.c): the step kept, the reason said.
+  const errno = (message: string, code: string, n: number) => nativeReason(Object.assign(new Error(message), { code, errno: n }));
+  const setns = errno('setns: Operation not permitted', 'EPERM', 1);
+  assert.ok(typeof setns === 'object');
+  assert.equal(render(setns, 'en'), 'setns: Operation not permitted');
+  assert.equal(render(setns, 'zh'), 'setns：不允许的操作');
+  const back = 'setns back to the original network namespace';
+  assert.ok(readFileSync(join(REPO, 'native/netns.h'), 'utf8').includes(`"${back}"`));
+  const left = errno(`${back}: Invalid argument`, 'EINVAL', 22);
+  assert.ok(typeof left === 'object');
+  assert.equal(render(left, 'en'), `${back}: Invalid argument`);
+  assert.equal(render(left, 'zh'), '切回原来的网络命名空间（setns）：无效的参数');
+  // An errno the catalogue does not know keeps strerror's words.
+  const odd = errno('sock_diag dump: Exec format error', 'EIO', 8);
+  assert.ok(typeof odd === 'object');
+  assert.equal(render(odd, 'zh'), 'sock_diag dump：Exec format error');
+  // Anything else is its message.
+  assert.equal(nativeReason(new TypeError('netnsEnter(path)')), 'netnsEnter(path)');
+});
+
+test('an unprivileged user meets the addon reasons in Chinese: trace, --netns entered by count and by doctor', async (t) => {
+  if (!addonOrSkip(t, ['runuser'])) return;
+  const ns = Netns.create('zh6');
+  try {
+    const as = (lang: string, args: string[]) => run(['-u', 'nobody', '--', process.execPath, CLI, '--lang', lang, ...args], {}, undefined, 'runuser');
+    for (const lang of ['en', 'zh']) {
+      const trace = await as(lang, ['trace', '--count']);
+      const count = await as(lang, ['count', '--netns', ns.name]);
+      const doctor = await as(lang, ['doctor', '--netns', ns.name]);
+      for (const r of [trace, count]) assert.equal(r.code, 1, r.stderr);
+      assert.equal(doctor.code, 3, doctor.stderr);
+      if (lang === 'en') {
+        assert.match(trace.stderr, /cannot trace TCP state changes here: BPF [^:]+: Operation not permitted \(trace needs root/);
+        assert.match(count.stderr, /cannot enter network namespace "[^"]+": setns: Operation not permitted \(needs root\)/);
+        assert.match(doctor.stderr, /^tcpstate: field --netns: cannot run tcpstate inside network namespace "[^"]+" \(ip netns exec: .+\)\n$/);
+        continue;
+      }
+      assert.match(trace.stderr, /无法在这里跟踪 TCP 状态变化：[^\n]*BPF[^\n]*：不允许的操作（trace 需要 root 权限/);
+      assert.match(count.stderr, /无法进入网络命名空间 "[^"]+"：setns：不允许的操作（需要 root 权限）/);
+      assert.match(doctor.stderr, /^tcpstate: 字段 --netns: 无法在网络命名空间 "[^"]+" 中运行 tcpstate（ip netns exec：.+）\n$/);
+      for (const r of [trace, count]) assert.doesNotMatch(r.stderr, /not permitted|not created|not loaded|cannot/);
+    }
+  } finally {
+    ns.destroy();
+  }
+});
+
+test('doctor --netns of a namespace that does not exist: our message, exit 3, nothing of ip', async (t) => {
+  if (!kernelOrSkip(t)) return;
+  for (const lang of ['en', 'zh']) {
+    const r = await run(['--lang', lang, 'doctor', '--netns', 'tcst-zh6-absent']);
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, '');
+    assert.doesNotMatch(r.stderr, /Cannot open network namespace/);
+    assert.match(r.stderr, /^tcpstate: \/run\/netns\/tcst-zh6-absent: /);
+  }
+});
