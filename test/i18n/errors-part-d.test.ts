@@ -101,10 +101,16 @@ test("doctor's reasons and cut input in English and Chinese: goldens, the same e
     const frame = (r: Run): Run => ({ ...r, stderr: r.stderr + reportFrame(r.stdout) });
     b.add(`${shown(args)}   # stderr, then stdout's frame`, frame(e), frame(z));
   }
+  // diff of an awk summary: the note on stderr, then the sides as its heading names them.
+  writeFileSync(join(TMP, 'awk.txt'), 'ESTABLISHED 3\nTIME_WAIT 2\n');
+  writeFileSync(join(TMP, 'ss.txt'), 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:*\nESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\n');
+  const args = ['diff', 'awk.txt', 'ss.txt'];
+  const heading = (r: Run): Run => ({ ...r, stderr: r.stderr + r.stdout.split('\n').slice(0, 2).join('\n') + '\n' });
+  b.add(`${shown(args)}   # stderr, then stdout's heading`, heading(await inTmp(args)), heading(await inTmp(['--lang', 'zh', ...args])));
   assertGolden('i18n/errors-d-en.txt', b.en);
   assertGolden('i18n/errors-d-zh.txt', b.zh);
   // What main printed in English before: the marker's words, ip's sentence, the reasons.
-  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end/);
+  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end|note:|, host /);
   assert.match(b.zh, /"a{32}…"（共 50 个字符）/);
   assert.match(b.zh, /找不到网络命名空间 \/run\/netns\/tcst-zh6-absent/);
   assert.match(b.zh, /没有计数器（no-counters 中没有 net\/netstat、net\/snmp 和/);
