@@ -107,10 +107,14 @@ test("doctor's reasons and cut input in English and Chinese: goldens, the same e
   const args = ['diff', 'awk.txt', 'ss.txt'];
   const heading = (r: Run): Run => ({ ...r, stderr: r.stderr + r.stdout.split('\n').slice(0, 2).join('\n') + '\n' });
   b.add(`${shown(args)}   # stderr, then stdout's heading`, heading(await inTmp(args)), heading(await inTmp(['--lang', 'zh', ...args])));
+  // count --hosts: a row per host, groups, subtotals, the total (stdout, with the note of stderr).
+  const hosts = ['count', '--hosts', '--group', 'net=netstat*', join(REPO, 'test/fixtures/text/netstat-an.txt'), join(REPO, 'test/fixtures/text/busybox-an.txt')];
+  const table = (r: Run): Run => ({ ...r, stderr: r.stderr + r.stdout.split(REPO).join('$REPO') });
+  b.add(`${shown(hosts).split(REPO).join('$REPO')}   # stdout`, table(await run(hosts)), table(await run(['--lang', 'zh', ...hosts])));
   assertGolden('i18n/errors-d-en.txt', b.en);
   assertGolden('i18n/errors-d-zh.txt', b.zh);
   // What main printed in English before: the marker's words, ip's sentence, the reasons.
-  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end|note:|, host /);
+  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end|note:|, host |HOST|TOTAL|subtotal|\(none\)/);
   assert.match(b.zh, /"a{32}…"（共 50 个字符）/);
   assert.match(b.zh, /找不到网络命名空间 \/run\/netns\/tcst-zh6-absent/);
   assert.match(b.zh, /没有计数器（no-counters 中没有 net\/netstat、net\/snmp 和/);
@@ -150,6 +154,38 @@ test("serve's log line for a failed transitions stream is in serve's language; t
   assert.match(logs['zh']!, /^状态变化流（transitions）出错：应为/m);
   assert.doesNotMatch(logs['zh']!, /^transitions:/m);
   for (const lang of ['en', 'zh']) assert.match(events[lang]!, /event: error\ndata: \{"message":"expected [^"]+"\}/, lang);
+});
+
+test('fleet against Prometheus: its tables, the per-port title and the change heading in Chinese; CSV and JSON in English', async () => {
+  // A Prometheus API that answers every instant query with one host's ESTABLISHED count.
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    const time = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('time') ?? 0);
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { host: 'h1', state: 'ESTABLISHED', port: '22' }, value: [time, '3'] }] } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    const base = ['fleet', '--prometheus', url, '--host-label', 'host', '--at', '2026-12-05T04:00:00Z', '--since', '1h'];
+    for (const extra of [[], ['--by', 'lport', '--state', 'established']]) {
+      const en = await run([...base, ...extra]);
+      const zh = await run(['--lang', 'zh', ...base, ...extra]);
+      assert.equal(en.code, 0, en.stderr);
+      assert.equal(zh.code, 0, zh.stderr);
+      assert.match(en.stdout, /^change from 2026-12-05T03:00:00\.000Z to 2026-12-05T04:00:00\.000Z\n/);
+      assert.match(zh.stdout, /^从 2026-12-05T03:00:00\.000Z 到 2026-12-05T04:00:00\.000Z 的变化\n/);
+      assert.match(en.stdout, /^HOST /m);
+      assert.match(zh.stdout, /^主机 /m);
+      assert.match(zh.stdout, /合计（1 台主机）/);
+      assert.doesNotMatch(zh.stdout, /change|HOST|TOTAL| by |hosts/);
+      if (extra.length) assert.match(zh.stdout, /^ESTABLISHED，按 lport\n/m);
+      const csv = await run(['--lang', 'zh', ...base, ...extra, '--format', 'csv']);
+      assert.match(csv.stdout, /^HOST,/, 'CSV headings are data: English');
+    }
+  } finally {
+    server.close();
+  }
 });
 
 /** The C side's reasons a user can meet: each format as native/*.c writes it, and a reason it gives. */
