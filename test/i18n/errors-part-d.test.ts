@@ -87,6 +87,8 @@ test("doctor's reasons and cut input in English and Chinese: goldens, the same e
     ['doctor', '--config', x.thresholdKey],
     // A namespace that does not exist: our message, not ip's.
     ['doctor', '--netns', 'tcst-zh6-absent'],
+    // The OS's reason a Prometheus could not be reached (nothing listens on port 1).
+    ['fleet', '--prometheus', 'http://127.0.0.1:1'],
   ]) {
     b.add(shown(args), await run(args), await run(['--lang', 'zh', ...args]));
   }
@@ -114,7 +116,7 @@ test("doctor's reasons and cut input in English and Chinese: goldens, the same e
   assertGolden('i18n/errors-d-en.txt', b.en);
   assertGolden('i18n/errors-d-zh.txt', b.zh);
   // What main printed in English before: the marker's words, ip's sentence, the reasons.
-  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end|note:|, host |HOST|TOTAL|subtotal|\(none\)/);
+  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end|note:|, host |HOST|TOTAL|subtotal|\(none\)|connection refused/);
   assert.match(b.zh, /"a{32}…"（共 50 个字符）/);
   assert.match(b.zh, /找不到网络命名空间 \/run\/netns\/tcst-zh6-absent/);
   assert.match(b.zh, /没有计数器（no-counters 中没有 net\/netstat、net\/snmp 和/);
