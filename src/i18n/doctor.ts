@@ -16,6 +16,7 @@ const EN = {
     sysctlUnavailable: (why: string) => `unknown (${why})`,
     sysctlHostOnly: 'unknown (exists only in the initial network namespace; read it on the host)',
     sysctlAbsent: 'unknown (not present)',
+    unknownProcess: 'an unknown process',
   },
   rules: {
     'syn-backlog': {
@@ -376,6 +377,7 @@ const ZH: typeof EN = {
     sysctlUnavailable: (why) => `未知（${why}）`,
     sysctlHostOnly: '未知（只存在于初始网络命名空间中；请在宿主机上读取）',
     sysctlAbsent: '未知（不存在）',
+    unknownProcess: '未知进程',
   },
   rules: {
     'syn-backlog': {

@@ -9,7 +9,7 @@
  * UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,20 @@ test("doctor's reasons and cut input in English and Chinese: goldens, the same e
   assert.match(b.zh, /找不到网络命名空间 \/run\/netns\/tcst-zh6-absent/);
   assert.match(b.zh, /没有计数器（no-counters 中没有 net\/netstat、net\/snmp 和/);
   assert.match(b.zh, /下限（40100）大于上限（40000）/);
+});
+
+test("doctor names sockets' owners it cannot see in the user's language", async () => {
+  // The fixture's tree without its processes: no socket has a known owner.
+  const root = join(TMP, 'no-processes');
+  cpSync(join(REPO, 'test/fixtures/proc-doctor/root'), root, { recursive: true, verbatimSymlinks: true });
+  for (const d of readdirSync(root)) if (/^\d+$/.test(d)) rmSync(join(root, d), { recursive: true });
+  const en = await run(['doctor', '--proc-root', root]);
+  const zh = await run(['--lang', 'zh', 'doctor', '--proc-root', root]);
+  assert.equal(zh.code, en.code);
+  assert.match(en.stdout, /^ {2}an unknown process holds 12 sockets in CLOSE_WAIT on port 7002$/m);
+  assert.match(zh.stdout, /^ {2}未知进程 在端口 7002 上/m);
+  assert.match(zh.stdout, /最多的连续重传次数 +3，在 未知进程/);
+  assert.doesNotMatch(zh.stdout, /unknown process/);
 });
 
 test('doctor --json keeps why counters are missing in English whatever the language', async () => {

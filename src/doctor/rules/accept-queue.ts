@@ -67,7 +67,7 @@ export const acceptQueue: Rule = {
       if (!flagged && !overflowing && !full) continue;
       const critical = full || (overflowing && (overflows ?? 0) >= th['criticalOverflowsPerSec']! && (backlog === undefined || q >= backlog));
       const inferred = backlog === undefined && overflowing && before === q ? q - 1 : undefined;
-      const o = ownerOf(t, i);
+      const o = ownerOf(t, i, lang);
       const ep = local(t, i);
       const backlogText =
         backlog !== undefined

@@ -89,6 +89,7 @@ export const finWait2Orphans: Rule = {
           ? ownerLabel(
               [...peerPids.keys()].sort((a, b) => a - b),
               [...new Set(peerPids.values())],
+              lang,
             )
           : undefined;
       const holders = new Map<number, string>();
@@ -96,6 +97,7 @@ export const finWait2Orphans: Rule = {
       const holderLabel = ownerLabel(
         [...holders.keys()].sort((a, b) => a - b),
         [...new Set(holders.values())],
+        lang,
       );
       let maxLeft = 0;
       for (const i of g.orphan) if (t.timerMs[i] !== NO_TIME) maxLeft = Math.max(maxLeft, t.timerMs[i]!);

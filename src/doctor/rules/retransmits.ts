@@ -73,7 +73,7 @@ export const retransmits: Rule = {
       const pids = [...owners.keys()].sort((a, b) => a - b);
       const programs = [...new Set(owners.values())];
       const first = rows.reduce((a, b) => (t.retrans[b]! > t.retrans[a]! ? b : a));
-      const who = ownerOf(t, first).label;
+      const who = ownerOf(t, first, lang).label;
       const stateText = [...states].map(([s, n]) => `${s} ${n}`).join(', ');
       const portList = [...ports].sort((a, b) => a - b);
       const ratio = retransSegs !== undefined && outSegs ? retransSegs / outSegs : undefined;

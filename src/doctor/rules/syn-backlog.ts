@@ -119,7 +119,7 @@ export const synBacklog: Rule = {
       }
       const top = [...peers].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
       const l = g.listener;
-      const o = l !== undefined ? ownerOf(l.t, l.i) : { pids: [], programs: [], label: m.noListener };
+      const o = l !== undefined ? ownerOf(l.t, l.i, lang) : { pids: [], programs: [], label: m.noListener };
       const ep = l !== undefined ? local(l.t, l.i) : local(t, g.rows[0]!);
       const port = t.lport[g.rows[0]!]!;
       const before = l !== undefined && inp.before ? (prevCount.get(tupleKey(l.t, l.i)) ?? 0) : undefined;
