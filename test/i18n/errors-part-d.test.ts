@@ -92,6 +92,9 @@ test("doctor's reasons and cut input in English and Chinese: goldens, the same e
   ]) {
     b.add(shown(args), await run(args), await run(['--lang', 'zh', ...args]));
   }
+  // explain when the table cannot be read: no counts, and why.
+  const bad = { TCPSTATE_PROC_ROOT: x.badTree };
+  b.add('TCPSTATE_PROC_ROOT=$TMP/bad tcpstate explain   # stderr', await run(['explain'], bad), await run(['--lang', 'zh', 'explain'], bad));
   // Reports: the frame of each (stderr, then the report's opening and what it checked).
   // Run in $TMP with relative paths: the report wraps its lines whatever the path's length.
   const inTmp = (args: string[]) => runQuietly(CLI, TMP, args);
@@ -116,7 +119,7 @@ test("doctor's reasons and cut input in English and Chinese: goldens, the same e
   assertGolden('i18n/errors-d-en.txt', b.en);
   assertGolden('i18n/errors-d-zh.txt', b.zh);
   // What main printed in English before: the marker's words, ip's sentence, the reasons.
-  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end|note:|, host |HOST|TOTAL|subtotal|\(none\)|connection refused/);
+  assert.doesNotMatch(b.zh, /characters\)|Cannot open network namespace|no net\/netstat|does not accept|the low end|note:|, host |HOST|TOTAL|subtotal|\(none\)|connection refused|no counts/);
   assert.match(b.zh, /"a{32}…"（共 50 个字符）/);
   assert.match(b.zh, /找不到网络命名空间 \/run\/netns\/tcst-zh6-absent/);
   assert.match(b.zh, /没有计数器（no-counters 中没有 net\/netstat、net\/snmp 和/);
@@ -135,6 +138,14 @@ test("doctor names sockets' owners it cannot see in the user's language", async 
   assert.match(zh.stdout, /^ {2}未知进程 在端口 7002 上/m);
   assert.match(zh.stdout, /最多的连续重传次数 +3，在 未知进程/);
   assert.doesNotMatch(zh.stdout, /unknown process/);
+});
+
+test("diagram --counts names where it counted in the user's language", async (t) => {
+  if (!kernelOrSkip(t)) return;
+  const en = await run(['diagram', '--counts']);
+  const zh = await run(['--lang', 'zh', 'diagram', '--counts']);
+  assert.match(en.stdout.split('\n')[0]!, /TCP sockets, this machine, /);
+  assert.match(zh.stdout.split('\n')[0]!, /个 TCP 套接字，本机, /);
 });
 
 test('doctor --json keeps why counters are missing in English whatever the language', async () => {

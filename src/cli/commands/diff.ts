@@ -58,7 +58,7 @@ async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Si
   printNotices(io, snap.notices);
   warnings.push(...snap.warnings);
   const counts = countStates(snap.table, undefined);
-  const where = sel.scan.netns !== undefined ? o('diffNetns', sel.scan.netns) : o('diffThisMachine');
+  const where = sel.scan.netns !== undefined ? o('diffNetns', sel.scan.netns) : o('thisMachine');
   return { side: { label: o('diffSideLive', where), format: snap.source }, table: snap.table, counts };
 }
 
