@@ -148,6 +148,24 @@ test("diagram --counts names where it counted in the user's language", async (t)
   assert.match(zh.stdout.split('\n')[0]!, /个 TCP 套接字，本机, /);
 });
 
+test("history's tables in the user's language (CSV and JSON keep English)", async (t) => {
+  if (!kernelOrSkip(t)) return;
+  const db = join(TMP, 'h.db');
+  const rec = await run(['record', '--db', db, '--interval', '100ms', '--samples', '3', '--source', 'proc', '--no-transitions']);
+  assert.equal(rec.code, 0, rec.stderr);
+  const en = await run(['history', '--db', db]);
+  const zh = await run(['--lang', 'zh', 'history', '--db', db]);
+  assert.match(en.stdout, /^STATE +MIN +MAX +LAST +TREND$/m);
+  assert.match(en.stdout, /^\(0 throughout: /m);
+  assert.match(en.stdout, /^TIME +/m);
+  assert.match(zh.stdout, /^状态 +最小 +最大 +最新 +趋势$/m);
+  assert.match(zh.stdout, /^\(始终为 0: /m);
+  assert.match(zh.stdout, /^时间 +/m);
+  assert.doesNotMatch(zh.stdout, /STATE|\bMIN|TREND|\bTIME\b|throughout/);
+  const csv = await run(['--lang', 'zh', 'history', '--db', db, '--csv']);
+  assert.doesNotMatch(csv.stdout, /[\u4e00-\u9fff]/, 'CSV is data: English');
+});
+
 test('doctor --json keeps why counters are missing in English whatever the language', async () => {
   const { noCounters } = fixtures();
   const json = await run(['--lang', 'zh', 'doctor', '--json', '--proc-root', noCounters]);
