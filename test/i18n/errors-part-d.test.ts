@@ -166,6 +166,15 @@ test("history's tables in the user's language (CSV and JSON keep English)", asyn
   assert.doesNotMatch(csv.stdout, /[\u4e00-\u9fff]/, 'CSV is data: English');
 });
 
+test("watch's line mode: the total's heading in the user's language, in its column", async (t) => {
+  if (!kernelOrSkip(t)) return;
+  const en = await run(['watch', '--no-tui', '--count', '1']);
+  const zh = await run(['--lang', 'zh', 'watch', '--no-tui', '--count', '1']);
+  const head = (r: Run) => r.stdout.split('\n')[0]!;
+  assert.match(head(en), / {3}unkn {3}total$/);
+  assert.match(head(zh), / {3}unkn {4}合计$/, 'two columns a character: the heading ends where the numbers do');
+});
+
 test('doctor --json keeps why counters are missing in English whatever the language', async () => {
   const { noCounters } = fixtures();
   const json = await run(['--lang', 'zh', 'doctor', '--json', '--proc-root', noCounters]);
