@@ -182,6 +182,27 @@ const BPF_REASONS: readonly [RegExp, (m: RegExpExecArray) => Said][] = [
   [/^out of memory$/, () => ks('outOfMemory')],
 ];
 
+/** A reason the C side's BPF code gives (ERR_BPF_UNAVAILABLE's, a trace hook's), as a message where the catalogue has it. */
+export function bpfReason(text: string): string | Said {
+  for (const [re, said] of BPF_REASONS) {
+    const m = re.exec(text);
+    if (m) return said(m);
+  }
+  return text;
+}
+
+/**
+ * The trace hooks the kernel did not attach (`traceStart`'s `missing`: `name: why` each), as
+ * one message: each hook's name, its reason said ({@link bpfReason}).
+ */
+export function missingHooks(missing: readonly string[]): string | Said {
+  const each = missing.map((entry): string | Said => {
+    const at = entry.indexOf(': ');
+    return at < 0 ? entry : ks('nativeStep', entry.slice(0, at), bpfReason(entry.slice(at + 2)));
+  });
+  return each.reduce((a, b) => ks('reasonsJoined', a, b));
+}
+
 /** The step names of the C side's errno errors (`what: strerror`) that are words, not a call or a path. */
 const NS_BACK = 'setns back to the original network namespace';
 
@@ -193,13 +214,7 @@ const NS_BACK = 'setns back to the original network namespace';
 export function nativeReason(e: unknown): string | Said {
   const err = e as { code?: unknown; errno?: unknown; message?: unknown };
   const message = typeof err?.message === 'string' ? err.message : String(e);
-  if (err?.code === 'ERR_BPF_UNAVAILABLE') {
-    for (const [re, said] of BPF_REASONS) {
-      const m = re.exec(message);
-      if (m) return said(m);
-    }
-    return message;
-  }
+  if (err?.code === 'ERR_BPF_UNAVAILABLE') return bpfReason(message);
   if (typeof err?.code === 'string' && typeof err.errno === 'number') {
     const at = message.lastIndexOf(': ');
     if (at < 0) return message;

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { after } from 'node:test';
 import { render } from '../../src/i18n/catalogue.js';
-import { nativeReason } from '../../src/sources/native.js';
+import { missingHooks, nativeReason } from '../../src/sources/native.js';
 import { assertGolden } from '../lib/golden.js';
 import { Bilingual, type Run, runQuietly } from '../lib/bilingual.js';
 import { addonOrSkip, CLI, kernelOrSkip, Netns, REPO } from '../lib/netns.js';
@@ -289,6 +289,12 @@ test("the native addon's reasons: each mapped to the catalogue, its English the 
   assert.equal(render(odd, 'zh'), 'sock_diag dump：Exec format error');
   // Anything else is its message.
   assert.equal(nativeReason(new TypeError('netnsEnter(path)')), 'netnsEnter(path)');
+  // Trace hooks not attached (`name: why` each, native/bpf_trace.c), said as one list.
+  assert.ok(readFileSync(join(REPO, 'native/bpf_trace.c'), 'utf8').includes('"%s: %s", names[k], t->missing[k]'));
+  const hooks = missingHooks(['inet_twsk_kill: BPF program not loaded: Operation not permitted', 'inet_twsk_hashdance_schedule: kernel BTF truncated']);
+  assert.ok(typeof hooks === 'object');
+  assert.equal(render(hooks, 'en'), 'inet_twsk_kill: BPF program not loaded: Operation not permitted; inet_twsk_hashdance_schedule: kernel BTF truncated');
+  assert.equal(render(hooks, 'zh'), 'inet_twsk_kill：BPF 程序无法加载：不允许的操作；inet_twsk_hashdance_schedule：kernel BTF truncated');
 });
 
 test('an unprivileged user meets the addon reasons in Chinese: trace, --netns entered by count and by doctor', async (t) => {
