@@ -66,7 +66,9 @@ export function renderCountersText(doc: HistoryDoc, m: M): string {
 /** The transitions section: per FROM->TO pair, or why they were not counted. */
 export function renderTransitionsText(doc: HistoryDoc, m: M): string {
   const counted = doc.samples.filter((s) => s.transitions);
-  let out = doc.transitionsUnavailable ? m.transitionsMissing(doc.transitionsUnavailable) + '\n' : '';
+  const u = doc.transitionsUncounted;
+  const why = u ? m.transitionsUncounted(u.samples, u.of, u.ours ? m[u.ours] : u.note) : doc.transitionsUnavailable;
+  let out = why ? m.transitionsMissing(why) + '\n' : '';
   if (counted.length === 0) return out;
   const pairs = new Set<string>();
   for (const s of counted) for (const k of Object.keys(s.transitions!)) pairs.add(k);

@@ -162,6 +162,11 @@ test("history's tables in the user's language (CSV and JSON keep English)", asyn
   assert.match(zh.stdout, /^\(始终为 0: /m);
   assert.match(zh.stdout, /^时间 +/m);
   assert.doesNotMatch(zh.stdout, /STATE|\bMIN|TREND|\bTIME\b|throughout/);
+  // Why samples have no transition counts: the recorder's note quoted, the sentence in the user's language.
+  const tz = await run(['--lang', 'zh', 'history', '--db', db, '--transitions']);
+  assert.match(tz.stdout, /^状态变化:3 个样本中有 3 个没有状态变化计数\(记录程序最后说明: record --no-transitions\)$/m);
+  const json = JSON.parse((await run(['--lang', 'zh', 'history', '--db', db, '--json'])).stdout) as { transitionsUnavailable?: string };
+  assert.equal(json.transitionsUnavailable, '3 of 3 samples have no transition counts (the recorder last said: record --no-transitions)');
   const csv = await run(['--lang', 'zh', 'history', '--db', db, '--csv']);
   assert.doesNotMatch(csv.stdout, /[\u4e00-\u9fff]/, 'CSV is data: English');
 });
