@@ -4,11 +4,12 @@
  * @module
  */
 import { countStates, newCounts, total } from '../model/count.js';
-import { describeAt, TcpstateError } from '../model/errors.js';
+import { describeAt, isTcpstateError } from '../model/errors.js';
 import { ALL_MASK } from '../model/state.js';
 import { noticeText } from '../model/warnings.js';
 import type { CountsView } from '../render/explain.js';
-import { type Lang, pick } from '../i18n/catalogue.js';
+import { type Lang, pick, render } from '../i18n/catalogue.js';
+import { say } from '../i18n/options.js';
 import { CATALOGUE as HELP_TEXTS } from '../i18n/help.js';
 import { scanLive, scanOptions } from '../snapshot.js';
 import { configFromEnv } from '../sources/config.js';
@@ -50,7 +51,8 @@ export async function readStateCounts(values: Record<string, unknown>, io: Io, h
     return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
   } catch (e) {
     if (!optional || procRoot !== undefined || netns !== undefined) throw e;
-    io.err(`tcpstate: no counts: ${e instanceof TcpstateError ? e.describe() : (e as Error).message}\n`);
+    const lang = langFromEnv(io.env);
+    io.err(`tcpstate: ${render(say('noCounts', isTcpstateError(e) ? e.describe(lang) : (e as Error).message), lang)}\n`);
     return undefined;
   }
 }

@@ -96,7 +96,7 @@ export async function collectInputs(o: CollectOptions): Promise<Collected> {
     if (Object.keys(sysctls.values).length === 0) sysctlsUnavailable = captured ? ks('sysctlsNoSysNet', procRoot) : ks('sysctlsUnreadable', procRoot);
   }
 
-  const countersUnavailable = now.counters ? undefined : captured ? `no net/netstat, net/snmp or net/sockstat in ${procRoot}` : `no counter files under ${dir}/net`;
+  const countersUnavailable = now.counters ? undefined : captured ? ks('countersNotCaptured', procRoot) : ks('countersNotUnder', dir);
   const where = o.where ?? (captured ? `captured proc tree ${procRoot}` : o.netns !== undefined ? `network namespace ${o.netns}` : 'this host');
   return {
     inputs: {

@@ -8,6 +8,7 @@
  */
 import type { Said } from '../i18n/catalogue.js';
 import { say } from '../i18n/doctor.js';
+import { say as edge } from '../i18n/edge.js';
 import { TcpstateError } from '../model/errors.js';
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
@@ -17,15 +18,30 @@ export type JsonObject = { [key: string]: Json };
 /** Deeper than any config needs; bounds the recursion. */
 const MAX_DEPTH = 32;
 
-/** At most `max` characters of input for a message, marked when cut. */
-export function excerpt(s: string, max = 32): string {
-  return s.length > max ? `${s.slice(0, max)}... (${s.length} characters)` : s;
+/**
+ * A word of input in quotes for a message (`"text"`, JSON-escaped); longer than `max`, its
+ * head with the one cut marker every message uses (`"head…" (N characters)`, said in the
+ * user's language: src/i18n/edge.ts), as errors.ts's capExcerpts cuts long excerpts.
+ */
+export function quoted(s: string, max = 32): string | Said {
+  if (s.length <= max) return JSON.stringify(s);
+  return edge('quoted', JSON.stringify(s.slice(0, max)).slice(1, -1), s.length);
+}
+
+/** A word of input unquoted (a number as written) for a message, cut as {@link quoted} cuts. */
+export function excerpt(s: string, max = 32): string | Said {
+  return s.length > max ? edge('excerpt', s.slice(0, max), s.length) : s;
+}
+
+/** A key of input in a field path (`rule.key`, no words to translate): cut to `max` characters and an ellipsis. */
+export function keyExcerpt(s: string, max = 32): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 /** A JSON value as a message shows it: `"text"`, `12`, `an object`. */
 export function describeJson(v: Json): string | Said {
   if (v === null || typeof v === 'boolean' || typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(excerpt(v));
+  if (typeof v === 'string') return quoted(v);
   return Array.isArray(v) ? say('jsonArray') : say('jsonObject');
 }
 
@@ -88,7 +104,7 @@ export function parseJson(text: string, file: string): ParsedJson {
         pos += 6;
         continue;
       }
-      fail(say('jsonEscape', JSON.stringify(excerpt(src.slice(pos, pos + 6), 6))));
+      fail(say('jsonEscape', JSON.stringify(src.slice(pos, pos + 6))));
     }
   };
 
@@ -139,12 +155,12 @@ export function parseJson(text: string, file: string): ParsedJson {
       if (src[pos] !== '"') fail(say('jsonKeyQuotes', found()));
       const at = pos;
       const key = string();
-      if (keyLines.has(key)) fail(say('jsonKeyTwice', JSON.stringify(excerpt(key))), at);
+      if (keyLines.has(key)) fail(say('jsonKeyTwice', quoted(key)), at);
       keyLines.set(key, line);
       space();
       if (src[pos] !== ':') fail(say('jsonColon', found()));
       pos++;
-      path.push(excerpt(key));
+      path.push(keyExcerpt(key));
       out[key] = value(depth);
       path.pop();
       space();

@@ -7,7 +7,7 @@ import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR, say } from '../i18n/doctor.js';
 import { TcpstateError } from '../model/errors.js';
 import { sysctlProblems } from '../sources/sysctl.js';
-import { excerpt } from './config-json.js';
+import { quoted } from './config-json.js';
 import type { Check, InvalidInput } from '../model/findings.js';
 import { type Finding, severityRank, type Severity } from './finding.js';
 import { type DoctorInputs, sysctlFile, sysctlInvalid } from './inputs.js';
@@ -45,7 +45,7 @@ export interface DiagnoseOptions {
 /** Check that rule ids exist; an unknown one is a usage error naming it. */
 export function checkRuleIds(ids: readonly string[], flag: string): void {
   for (const id of ids) {
-    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', say('unknownRuleIn', JSON.stringify(excerpt(id)), flag, Object.keys(RULES).join(', ')), { field: flag });
+    if (!RULES[id]) throw new TcpstateError('ERR_USAGE', say('unknownRuleIn', quoted(id), flag, Object.keys(RULES).join(', ')), { field: flag });
   }
 }
 
@@ -59,7 +59,7 @@ export function diagnose(inp: DoctorInputs, opts: DiagnoseOptions = {}): Report 
   const invalid: InvalidInput[] = sysctlProblems(inp.sysctls).map((p) => ({ ...p, file: sysctlFile(p.name), usedBy: [] }));
   const bad = (names: readonly string[] | undefined, id: string): string[] =>
     (names ?? []).flatMap((n) => {
-      const why = sysctlInvalid(inp, n);
+      const why = sysctlInvalid(inp, n, lang);
       if (why === undefined) return [];
       invalid.find((x) => x.name === n)?.usedBy.push(id);
       return [why];

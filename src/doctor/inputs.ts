@@ -8,7 +8,8 @@ import { type Lang, pick, type Said, say } from '../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR } from '../i18n/doctor.js';
 import type { SocketTable } from '../model/table.js';
 import { type Counters, counter } from '../sources/counters.js';
-import { type Sysctls, sysctlInt, sysctlInts, sysctlProblem, sysctlText } from '../sources/sysctl.js';
+import { say as ks } from '../i18n/kernel.js';
+import { type Sysctls, sysctlInt, sysctlInts, sysctlText, sysctlWhy } from '../sources/sysctl.js';
 
 /** One look at the namespace: the socket table and the counters read beside it. */
 export interface Sample {
@@ -32,8 +33,8 @@ export interface DoctorInputs {
   sysctls: Sysctls;
   /** Why sysctls are missing as a whole, if they are (captured tree without sys/, a namespace). */
   sysctlsUnavailable?: string | Said;
-  /** Why counters are missing as a whole, if they are. */
-  countersUnavailable?: string;
+  /** Why counters are missing as a whole, if they are (catalogue data: JSON says it in English). */
+  countersUnavailable?: string | Said;
   /** Whether socket owners are known: all, some (others' processes hidden), none. */
   processes: 'all' | 'partial' | 'none';
   /** Whether LISTEN rows' Send-Q is the backlog (netlink shows it; /proc does not). */
@@ -94,23 +95,28 @@ export function sysctlFile(name: string): string {
   return `sys/${name.replace(/\./g, '/')}`;
 }
 
+/** Why no counter could be read, in `lang`. */
+export function countersWhy(inp: DoctorInputs, lang: Lang = 'en'): string {
+  return say(inp.countersUnavailable ?? ks('countersNone'), lang);
+}
+
 /**
  * When the sysctl holds a value the kernel would not show: what, where and why, as a sentence
- * (`net.ipv4.ip_local_port_range is "40100 40000" in sys/net/ipv4/ip_local_port_range, which
- * the kernel does not accept: ...`); undefined when it is absent or valid.
+ * in `lang` (`net.ipv4.ip_local_port_range is "40100 40000" in sys/net/ipv4/ip_local_port_range,
+ * which the kernel does not accept: ...`); undefined when it is absent or valid.
  */
-export function sysctlInvalid(inp: DoctorInputs, name: string): string | undefined {
+export function sysctlInvalid(inp: DoctorInputs, name: string, lang: Lang = 'en'): string | undefined {
   const v = inp.sysctls.values[name];
-  const why = v === undefined ? undefined : sysctlProblem(name, v);
-  return why === undefined ? undefined : `${name} is "${sysctlText(v!)}" in ${sysctlFile(name)}, which the kernel does not accept: ${why}`;
+  const why = v === undefined ? undefined : sysctlWhy(name, v);
+  return why === undefined ? undefined : pick(DOCTOR, lang).common.sysctlRejected(name, sysctlText(v!), sysctlFile(name), say(why, lang));
 }
 
 /** Why a sysctl is unknown, for evidence lines: `unknown (reason)`. */
 export function sysctlUnknown(inp: DoctorInputs, name: string, lang: Lang = 'en'): string {
   const m = pick(DOCTOR, lang).common;
   const v = inp.sysctls.values[name];
-  const why = v === undefined ? undefined : sysctlProblem(name, v);
-  if (why !== undefined) return m.sysctlInvalid(sysctlText(v!), why);
+  const why = v === undefined ? undefined : sysctlWhy(name, v);
+  if (why !== undefined) return m.sysctlInvalid(sysctlText(v!), say(why, lang));
   if (inp.sysctlsUnavailable) return m.sysctlUnavailable(say(inp.sysctlsUnavailable, lang));
   return name === 'net.ipv4.tcp_max_orphans' || name === 'net.ipv4.tcp_mem' ? m.sysctlHostOnly : m.sysctlAbsent;
 }

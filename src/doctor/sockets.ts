@@ -37,15 +37,16 @@ export function tupleKey(t: SocketTable, i: number): string {
 }
 
 /** Owners of row i: pids, program names, and a label such as `node (pid 123)`. */
-export function ownerOf(t: SocketTable, i: number): { pids: number[]; programs: string[]; label: string } {
+export function ownerOf(t: SocketTable, i: number, lang: Lang = 'en'): { pids: number[]; programs: string[]; label: string } {
   const o = t.ownersOf(i);
   const pids = [...new Set(o.map((x) => x.pid))].sort((a, b) => a - b);
   const programs = [...new Set(o.map((x) => x.program))];
-  return { pids, programs, label: ownerLabel(pids, programs) };
+  return { pids, programs, label: ownerLabel(pids, programs, lang) };
 }
 
-export function ownerLabel(pids: readonly number[], programs: readonly string[]): string {
-  if (pids.length === 0) return 'an unknown process';
+/** Who holds sockets, in `lang`: `node (pid 7)`, or that no owner is known. */
+export function ownerLabel(pids: readonly number[], programs: readonly string[], lang: Lang = 'en'): string {
+  if (pids.length === 0) return pick(DOCTOR, lang).common.unknownProcess;
   return `${programs.join(',')} (pid ${pids.join(', ')})`;
 }
 

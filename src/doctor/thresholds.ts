@@ -7,7 +7,7 @@
 import { say } from '../i18n/doctor.js';
 import { TcpstateError } from '../model/errors.js';
 import { readAtMost } from '../sources/small-file.js';
-import { describeJson, excerpt, type JsonObject, parseJson } from './config-json.js';
+import { describeJson, type JsonObject, keyExcerpt, parseJson, quoted } from './config-json.js';
 
 export interface ThresholdSpec {
   default: number;
@@ -51,11 +51,11 @@ export function parseThresholdConfig(text: string, file: string, specs: Readonly
   for (const id of Object.keys(doc)) {
     if (id === '$schema' || id === '//') continue;
     const v = doc[id]!;
-    if (!Object.hasOwn(specs, id)) throw new TcpstateError('ERR_PARSE', say('configUnknownRule', JSON.stringify(excerpt(id)), Object.keys(specs).join(', ')), at(doc, id, excerpt(id)));
+    if (!Object.hasOwn(specs, id)) throw new TcpstateError('ERR_PARSE', say('configUnknownRule', quoted(id), Object.keys(specs).join(', ')), at(doc, id, keyExcerpt(id)));
     const ruleSpecs = specs[id]!;
     if (!isObject(v)) throw new TcpstateError('ERR_PARSE', say('configNotThresholds', describeJson(v)), at(doc, id, id));
     for (const k of Object.keys(v)) {
-      const field = `${id}.${excerpt(k)}`;
+      const field = `${id}.${keyExcerpt(k)}`;
       if (!Object.hasOwn(ruleSpecs, k)) throw new TcpstateError('ERR_PARSE', say('configUnknownThreshold', id, Object.keys(ruleSpecs).join(', ')), at(v, k, field));
       const n = v[k]!;
       if (typeof n !== 'number' || n < 0) throw new TcpstateError('ERR_PARSE', say('configNotNumber', describeJson(n)), at(v, k, field));

@@ -63,7 +63,7 @@ export function doctorInputs(now: Sample, before: Sample | undefined, where: str
     intervalMs: before ? now.atMs - before.atMs : 0,
     sysctls: now.sysctls ?? { values: {}, missing: [] },
     ...(now.sysctls ? (now.sysctlsUnavailable ? { sysctlsUnavailable: now.sysctlsUnavailable } : {}) : { sysctlsUnavailable: ks('sysctlsNotAsked') }),
-    ...(now.counters ? {} : { countersUnavailable: 'no counter files could be read' }),
+    ...(now.counters ? {} : { countersUnavailable: ks('countersNone') }),
     processes: !now.processes ? 'none' : now.processes.hidden > 0 ? 'partial' : 'all',
     listenBacklogKnown: BACKLOG_SOURCES.has(now.source),
     source: now.source,

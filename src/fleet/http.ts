@@ -68,22 +68,22 @@ export function getText(url: URL, o: HttpOptions, msg: FleetMessages): Promise<H
         parts.push(d);
       });
       res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8') })));
-      res.on('error', (e) => finish(() => reject(new HttpFailure(reason(e)))));
+      res.on('error', (e) => finish(() => reject(new HttpFailure(reason(e, msg)))));
     };
     const req = https ? httpsRequest(target, { headers, ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: !o.insecure }, onAnswer) : httpRequest(target, { headers }, onAnswer);
     const timer = setTimeout(() => {
       finish(() => reject(new HttpFailure(msg.timeout(o.timeoutMs))));
       req.destroy();
     }, o.timeoutMs);
-    req.on('error', (e) => finish(() => reject(new HttpFailure(reason(e)))));
+    req.on('error', (e) => finish(() => reject(new HttpFailure(reason(e, msg)))));
     req.end();
   });
 }
 
-/** An OS or TLS error in words: "connection refused", "self-signed certificate". */
-function reason(e: Error): string {
+/** An OS or TLS error in words of `msg`'s language: "connection refused", "self-signed certificate". */
+function reason(e: Error, msg: FleetMessages): string {
   const os = osReason(e);
-  if (os !== undefined) return os;
+  if (os !== undefined) return msg.osReason(String((e as { code?: unknown }).code), os);
   const code = (e as { code?: unknown }).code;
   return typeof code === 'string' && code !== '' ? `${e.message} (${code})` : e.message;
 }

@@ -5,6 +5,8 @@
  * table and its document (`tcpstate.fleet-ports/1`).
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as TABLES, type TablesMessages } from '../i18n/tables.js';
 import type { Warning } from '../model/errors.js';
 import { type FleetPortsDocument, SCHEMAS } from '../model/documents.js';
 import { type StateCode, stateLabel, stateName } from '../model/state.js';
@@ -111,13 +113,13 @@ function cells(f: PortFleet, h: PortHost): { values: number[]; total: number } {
   return { values, total };
 }
 
-function rowsOf(f: PortFleet): { cols: Column[]; rows: string[][] } {
+function rowsOf(f: PortFleet, m: TablesMessages): { cols: Column[]; rows: string[][] } {
   const grouped = f.hosts.some((h) => h.group !== undefined && h.group !== '');
   const cols: Column[] = [
-    ...(grouped ? [{ header: 'GROUP' }] : []),
-    { header: 'HOST' },
+    ...(grouped ? [{ header: m.group }] : []),
+    { header: m.host },
     ...f.columns.map((c) => ({ header: c, right: true })),
-    { header: `TOTAL ${stateName(f.state)}`, right: true },
+    { header: m.stateTotal(stateName(f.state)), right: true },
     { header: '' },
   ];
   const rows: string[][] = [];
@@ -139,23 +141,25 @@ function rowsOf(f: PortFleet): { cols: Column[]; rows: string[][] } {
     const hs = f.hosts.filter((h) => (h.group ?? '') === g);
     for (const h of hs) {
       const c = cells(f, h);
-      rows.push([...(grouped ? [g || '(none)'] : []), h.host, ...(h.error === undefined ? [...c.values.map(String), String(c.total)] : f.columns.map(() => '-').concat('-')), h.error ?? '']);
+      rows.push([...(grouped ? [g || m.ungrouped] : []), h.host, ...(h.error === undefined ? [...c.values.map(String), String(c.total)] : f.columns.map(() => '-').concat('-')), h.error ?? '']);
     }
-    if (grouped) rows.push([g || '(none)', `subtotal (${hs.length})`, ...sum(hs), '']);
+    if (grouped) rows.push([g || m.ungrouped, m.subtotal(hs.length, 0), ...sum(hs), '']);
   }
   const down = f.hosts.filter((h) => h.error !== undefined).length;
-  rows.push([...(grouped ? [''] : []), `TOTAL (${f.hosts.length} hosts${down ? `, ${down} down` : ''})`, ...sum(f.hosts), '']);
+  rows.push([...(grouped ? [''] : []), m.hostsTotal(f.hosts.length, down), ...sum(f.hosts), '']);
   return { cols, rows };
 }
 
-/** The per-port table as text: a column per port, `BY` in the corner's header. */
-export function renderPorts(f: PortFleet): string {
-  const { cols, rows } = rowsOf(f);
-  return `${stateName(f.state)} by ${f.by}\n${renderTable(cols, rows)}`;
+/** The per-port table as text, its words in `lang`: a title (`LISTEN by lport`), a column per port. */
+export function renderPorts(f: PortFleet, lang: Lang = 'en'): string {
+  const m = pick(TABLES, lang);
+  const { cols, rows } = rowsOf(f, m);
+  return `${m.stateBy(stateName(f.state), f.by)}\n${renderTable(cols, rows)}`;
 }
 
+/** The per-port table as CSV, in English (data). */
 export function portsCsv(f: PortFleet): string {
-  const { cols, rows } = rowsOf(f);
+  const { cols, rows } = rowsOf(f, TABLES.en);
   return [cols.map((c) => c.header), ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 

@@ -135,8 +135,14 @@ export function attachExtras(db: Database, doc: HistoryDoc, netns: string, since
     }
   }
   const total = Number(db.prepare(`SELECT count(*) AS n FROM samples s ${range}`).get(netns, since, until)?.['n'] ?? 0);
-  const transitionsWhy = v1 ? 'recorded by a tcpstate that did not count them' : (db.prepare("SELECT value FROM meta WHERE key = 'transitions_unavailable'").get()?.['value'] as string | undefined);
-  if (counted < total) doc.transitionsUnavailable = `${total - counted} of ${total} samples have no transition counts${transitionsWhy ? ` (the recorder last said: ${transitionsWhy})` : ''}`;
+  const noted = v1 ? say('oldRecorder').text : (db.prepare("SELECT value FROM meta WHERE key = 'transitions_unavailable'").get()?.['value'] as string | undefined);
+  // The file keeps the recorder's note in English: tcpstate's own are said again in the user's language, any other quoted.
+  const ours = (['oldRecorder', 'serveNoTransitions'] as const).find((k) => say(k).text === noted);
+  if (counted < total) {
+    doc.transitionsUnavailable = say('transitionsUncounted', total - counted, total, noted ?? '').text;
+    const parts: HistoryDoc['transitionsUncounted'] = { samples: total - counted, of: total, note: noted ?? '', ...(ours ? { ours } : {}) };
+    Object.defineProperty(doc, 'transitionsUncounted', { value: parts, enumerable: false });
+  }
 
   const fstmt = db.prepare(`SELECT s.id, s.t, f.rule, f.severity, f.title FROM samples s LEFT JOIN findings f ON f.sample = s.id ${range} AND ${wasChecked} ORDER BY s.t`).raw(true);
   const spans = new Map<string, FindingSpan>();

@@ -59,7 +59,7 @@ export function startRecorder(sampler: Sampler, store: RecordSink, o: RecorderOp
   if (o.transitions === undefined) {
     // history says why these samples have no transition counts (a full disk shows at the first write)
     try {
-      store.note('transitions_unavailable', 'not counted by this recorder (serve records without them; tcpstate record counts them)');
+      store.note('transitions_unavailable', say('serveNoTransitions').text);
     } catch {
       /* see above */
     }

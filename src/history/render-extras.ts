@@ -14,6 +14,7 @@ type M = ReturnType<typeof messages>;
 /** A table of series: per name, the total, the rate over the seconds measured, the highest step rate, a sparkline. */
 function seriesTable(
   doc: HistoryDoc,
+  m: M,
   header: string,
   values: (s: HistorySample) => Record<string, number> | undefined,
   seconds: (s: HistorySample) => number | undefined,
@@ -42,7 +43,8 @@ function seriesTable(
     rows.push([name, String(total), secs > 0 ? (total / secs).toFixed(2) : '', peak.toFixed(2), sparkline(line)]);
   }
   rows.sort((a, b) => Number(b[1]) - Number(a[1]) || a[0]!.localeCompare(b[0]!));
-  return renderTable([{ header }, { header: 'TOTAL', right: true }, { header: 'PER_S', right: true }, { header: 'MAX_PER_S', right: true }, { header: 'TREND' }], rows);
+  const c = m.cols;
+  return renderTable([{ header }, { header: c.total, right: true }, { header: c.perSecond, right: true }, { header: c.maxPerSecond, right: true }, { header: c.trend }], rows);
 }
 
 /** The counters section: those that moved, or why there is nothing to show. */
@@ -53,7 +55,8 @@ export function renderCountersText(doc: HistoryDoc, m: M): string {
   if (moved.length === 0) return m.countersStill(doc.counters.length) + '\n';
   return seriesTable(
     doc,
-    'COUNTER',
+    m,
+    m.cols.counter,
     (s) => s.counters,
     (s) => s.counterSeconds,
     moved,
@@ -63,14 +66,17 @@ export function renderCountersText(doc: HistoryDoc, m: M): string {
 /** The transitions section: per FROM->TO pair, or why they were not counted. */
 export function renderTransitionsText(doc: HistoryDoc, m: M): string {
   const counted = doc.samples.filter((s) => s.transitions);
-  let out = doc.transitionsUnavailable ? m.transitionsMissing(doc.transitionsUnavailable) + '\n' : '';
+  const u = doc.transitionsUncounted;
+  const why = u ? m.transitionsUncounted(u.samples, u.of, u.ours ? m[u.ours] : u.note) : doc.transitionsUnavailable;
+  let out = why ? m.transitionsMissing(why) + '\n' : '';
   if (counted.length === 0) return out;
   const pairs = new Set<string>();
   for (const s of counted) for (const k of Object.keys(s.transitions!)) pairs.add(k);
   if (pairs.size === 0) return out + m.noTransitions0(counted.length) + '\n';
   out += seriesTable(
     doc,
-    'TRANSITION',
+    m,
+    m.cols.transition,
     (s) => s.transitions,
     (s) => s.transitionSeconds,
     [...pairs],
@@ -79,7 +85,7 @@ export function renderTransitionsText(doc: HistoryDoc, m: M): string {
 }
 
 /** The transitions as a time table: a row per sample or step, a column per pair. */
-export function renderTransitionsTable(doc: HistoryDoc): string {
+export function renderTransitionsTable(doc: HistoryDoc, m: M): string {
   const pairs = new Map<string, number>();
   for (const s of doc.samples) for (const [k, v] of Object.entries(s.transitions ?? {})) pairs.set(k, (pairs.get(k) ?? 0) + v);
   if (pairs.size === 0) return '';
@@ -89,7 +95,7 @@ export function renderTransitionsTable(doc: HistoryDoc): string {
     s.transitionSeconds === undefined ? '' : s.transitionSeconds.toFixed(1),
     ...cols.map((c) => (s.transitions ? String(s.transitions[c] ?? 0) : '-')),
   ]);
-  return renderTable([{ header: 'TIME' }, { header: 'SECONDS', right: true }, ...cols.map((c) => ({ header: c, right: true }))], rows);
+  return renderTable([{ header: m.cols.time }, { header: m.cols.seconds, right: true }, ...cols.map((c) => ({ header: c, right: true }))], rows);
 }
 
 /** The findings section: each finding's first and last sample, or that doctor did not run. */
@@ -98,7 +104,7 @@ export function renderFindingsText(doc: HistoryDoc, m: M): string {
   if (doc.findingsChecked === 0) return m.noFindingsRecorded() + '\n';
   if (!doc.findings?.length) return m.findingsNone(doc.findingsChecked) + '\n';
   return renderTable(
-    [{ header: 'FIRST' }, { header: 'LAST' }, { header: 'SAMPLES', right: true }, { header: 'SEVERITY' }, { header: 'RULE' }, { header: 'FINDING' }],
+    [{ header: m.cols.first }, { header: m.cols.lastSeen }, { header: m.cols.samples, right: true }, { header: m.cols.severity }, { header: m.cols.rule }, { header: m.cols.finding }],
     doc.findings.map((f) => [localTime(Date.parse(f.first)), localTime(Date.parse(f.last)), `${f.samples}/${doc.findingsChecked}`, f.severity, f.rule, f.title]),
   );
 }

@@ -56,11 +56,12 @@ export function renderHistoryText(doc: HistoryDoc, m: ReturnType<typeof messages
       sparkline(withHoles(doc, (i) => peak(i, s))),
     ];
   });
-  out += '\n' + renderTable([{ header: 'STATE' }, { header: 'MIN', right: true }, { header: 'MAX', right: true }, { header: 'LAST', right: true }, { header: 'TREND' }], rows);
-  if (unused.length) out += `(0 throughout: ${unused.join(', ')})\n`;
+  const c = m.cols;
+  out += '\n' + renderTable([{ header: c.state }, { header: c.min, right: true }, { header: c.max, right: true }, { header: c.last, right: true }, { header: c.trend }], rows);
+  if (unused.length) out += `${m.zeroThroughout(unused.join(', '))}\n`;
   if (doc.gaps.length) out += m.gaps(doc.gaps.length) + '\n';
   if (used.length) {
-    const cols: Column[] = [{ header: 'TIME' }, ...used.map((s) => ({ header: s, right: true }))];
+    const cols: Column[] = [{ header: c.time }, ...used.map((s) => ({ header: s, right: true }))];
     out +=
       '\n' +
       renderTable(
@@ -87,7 +88,7 @@ export function renderTransitionsView(doc: HistoryDoc, m: ReturnType<typeof mess
       netns: doc.netns ?? '',
     }) + '\n\n';
   out += renderTransitionsText(doc, m);
-  const table = renderTransitionsTable(doc);
+  const table = renderTransitionsTable(doc, m);
   return table ? `${out}\n${table}` : out;
 }
 
@@ -101,7 +102,8 @@ function renderGroupsText(doc: HistoryDoc, m: ReturnType<typeof messages>): stri
     const known = totals.filter((v): v is number => v !== undefined);
     return [key, String(Math.min(...known)), String(Math.max(...known)), String(known[known.length - 1] ?? ''), sparkline(withHoles(doc, (i) => totals[i]))];
   });
-  return '\n' + renderTable([{ header: doc.by!.toUpperCase() }, { header: 'MIN', right: true }, { header: 'MAX', right: true }, { header: 'LAST', right: true }, { header: 'TREND' }], rows);
+  const c = m.cols;
+  return '\n' + renderTable([{ header: doc.by!.toUpperCase() }, { header: c.min, right: true }, { header: c.max, right: true }, { header: c.last, right: true }, { header: c.trend }], rows);
 }
 
 /** CSV: a row per sample (or step: the last sample's counts), or per sample and group with `--by`. */

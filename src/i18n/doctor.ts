@@ -12,9 +12,11 @@ const EN = {
   common: {
     unknownOneSample: 'unknown (one sample)',
     sysctlInvalid: (value: string, why: string) => `invalid: "${value}" (${why}), not used`,
+    sysctlRejected: (name: string, value: string, file: string, why: string) => `${name} is "${value}" in ${file}, which the kernel does not accept: ${why}`,
     sysctlUnavailable: (why: string) => `unknown (${why})`,
     sysctlHostOnly: 'unknown (exists only in the initial network namespace; read it on the host)',
     sysctlAbsent: 'unknown (not present)',
+    unknownProcess: 'an unknown process',
   },
   rules: {
     'syn-backlog': {
@@ -371,9 +373,11 @@ const ZH: typeof EN = {
   common: {
     unknownOneSample: '未知（只采样了一次）',
     sysctlInvalid: (value, why) => `无效："${value}"（${why}），未使用`,
+    sysctlRejected: (name, value, file, why) => `${name} 在 ${file} 中是 "${value}"，内核不会接受这个值：${why}`,
     sysctlUnavailable: (why) => `未知（${why}）`,
     sysctlHostOnly: '未知（只存在于初始网络命名空间中；请在宿主机上读取）',
     sysctlAbsent: '未知（不存在）',
+    unknownProcess: '未知进程',
   },
   rules: {
     'syn-backlog': {

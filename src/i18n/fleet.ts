@@ -6,6 +6,7 @@
  */
 
 import { type Catalogue, catalogue, sayer } from './catalogue.js';
+import { CATALOGUE as EDGE } from './edge.js';
 import { langFromEnv } from '../lang.js';
 
 /** The language for `env` (src/lang.ts). */
@@ -17,6 +18,8 @@ const EN = {
   notJson: (url: string) => `${url} did not answer with Prometheus API JSON (is it a Prometheus server?)`,
   queryFailed: (url: string, query: string, why: string) => `Prometheus at ${url} failed the query ${query}: ${why}`,
   timeout: (ms: number) => `no answer in ${ms} ms`,
+  /** An OS error's reason (`connection refused`): the OS's words in English (its code when it gave none), the errno's in Chinese. */
+  osReason: (code: string, text: string) => text || code,
   tooLarge: (max: number) => `answer larger than ${max >> 20} MiB`,
   badUrl: (opt: string, url: string) => `bad ${opt} "${url}": expected an http:// or https:// URL`,
   badDuration: (opt: string, v: string) => `bad ${opt} "${v}": expected a duration such as 30s, 15m, 1h, 2d`,
@@ -41,6 +44,7 @@ const ZH: typeof EN = {
   notJson: (url) => `${url} 的应答不是 Prometheus API 的 JSON（它是 Prometheus 服务器吗？）`,
   queryFailed: (url, query, why) => `Prometheus ${url} 执行查询 ${query} 失败：${why}`,
   timeout: (ms) => `${ms} 毫秒内无应答`,
+  osReason: (code, text) => EDGE.zh.os[code] ?? (text || code),
   tooLarge: (max) => `应答超过 ${max >> 20} MiB`,
   badUrl: (opt, url) => `${opt} "${url}" 有误：应为 http:// 或 https:// 地址`,
   badDuration: (opt, v) => `${opt} "${v}" 有误：应为时长，如 30s、15m、1h、2d`,

@@ -7,6 +7,7 @@
  * @module
  */
 import { type Catalogue, catalogue, sayer } from './catalogue.js';
+import { CATALOGUE as EDGE } from './edge.js';
 
 const EN = {
   // Counter files (net/snmp, net/netstat): a header line of names, then a line of values.
@@ -24,6 +25,10 @@ const EN = {
   sysctlsUnreadable: (root: string) => `nothing readable under ${root}/sys/net`,
   sysctlsNoNative: (netns: string) => `the native addon is not loaded, so namespace "${netns}" cannot be entered to read its sysctls`,
   sysctlsNotAsked: 'not read by this request',
+  // Why no counter could be read (doctor's inputs).
+  countersNone: 'no counter files could be read',
+  countersNotCaptured: (root: string) => `no net/netstat, net/snmp or net/sockstat in ${root}`,
+  countersNotUnder: (dir: string) => `no counter files under ${dir}/net`,
   oneNumber: (n: number) => `expected one number, got ${n}`,
   sysctlInvalid: (value: string, why: string) => `value "${value}" is not one the kernel accepts (${why})`,
   sysctlUnused: (value: string, why: string, rules: string) => `value "${value}" is not one the kernel accepts (${why}); ${rules} could not use it`,
@@ -78,6 +83,25 @@ const EN = {
   addonNotBuilt: 'the native addon is not built (npm install needs a C compiler)',
   addonNotLoaded: (why: string) => `the native addon did not load: ${why}`,
   procRootByProc: 'a captured proc root is read by the proc source',
+  // The native addon's own reasons (native/*.c, mapped in src/sources/native.ts): kernel names as written.
+  /** An OS error's words: strerror's in English (its errno name when it gave none), the errno's (`EPERM`) in another language. */
+  osError: (errno: string, text: string) => text || errno,
+  nativeStep: (what: string, why: string) => `${what}: ${why}`,
+  nsBack: 'setns back to the original network namespace',
+  bpfPidNs: 'not in the initial pid namespace',
+  bpfNoBtf: (why: string) => `no kernel BTF (/sys/kernel/btf/vmlinux: ${why})`,
+  bpfNoIterator: (name: string) => `kernel BTF has no ${name} iterator`,
+  bpfNotLoaded: (why: string) => `BPF program not loaded: ${why}`,
+  bpfNotAttached: (why: string) => `BPF program not attached: ${why}`,
+  bpfVerifier: (line: string) => `BPF program refused by the verifier: ${line}`,
+  bpfIteratorLink: (why: string) => `BPF iterator link: ${why}`,
+  bpfIterator: (why: string) => `BPF iterator: ${why}`,
+  bpfIteratorRead: (why: string) => `reading the BPF iterator: ${why}`,
+  bpfRingBuffer: (why: string) => `BPF ring buffer not created: ${why}`,
+  bpfRingMapped: (why: string) => `BPF ring buffer not mapped: ${why}`,
+  bpfLostCounter: (why: string) => `BPF lost-event counter not created: ${why}`,
+  bpfCounters: (why: string) => `BPF transition counters not created: ${why}`,
+  outOfMemory: 'out of memory',
   // The samplers' worker threads.
   workerFailed: (why: string) => `sampler worker failed: ${why}`,
   workerExited: 'sampler worker exited',
@@ -114,6 +138,9 @@ const ZH: typeof EN = {
   sysctlsUnreadable: (root) => `${root}/sys/net 下没有可读的内容`,
   sysctlsNoNative: (netns) => `原生插件未加载，无法进入命名空间 "${netns}" 读取它的 sysctl`,
   sysctlsNotAsked: '本次请求没有读取',
+  countersNone: '一个计数器文件也读不到',
+  countersNotCaptured: (root) => `${root} 中没有 net/netstat、net/snmp 和 net/sockstat`,
+  countersNotUnder: (dir) => `${dir}/net 下没有计数器文件`,
   oneNumber: (n) => `应为一个数，实际有 ${n} 个`,
   sysctlInvalid: (value, why) => `值 "${value}" 内核不会接受（${why}）`,
   sysctlUnused: (value, why, rules) => `值 "${value}" 内核不会接受（${why}）；${rules} 无法使用它`,
@@ -162,6 +189,23 @@ const ZH: typeof EN = {
   addonNotBuilt: '原生插件没有编译（npm install 需要 C 编译器）',
   addonNotLoaded: (why) => `原生插件加载失败：${why}`,
   procRootByProc: '抓取的 proc 根目录由 proc 来源读取',
+  osError: (errno, text) => EDGE.zh.os[errno] ?? (text || errno),
+  nativeStep: (what, why) => `${what}：${why}`,
+  nsBack: '切回原来的网络命名空间（setns）',
+  bpfPidNs: '不在初始 PID 命名空间中',
+  bpfNoBtf: (why) => `内核没有 BTF（/sys/kernel/btf/vmlinux：${why}）`,
+  bpfNoIterator: (name) => `内核 BTF 中没有 ${name} 迭代器`,
+  bpfNotLoaded: (why) => `BPF 程序无法加载：${why}`,
+  bpfNotAttached: (why) => `BPF 程序无法挂载：${why}`,
+  bpfVerifier: (line) => `BPF 程序被校验器拒绝：${line}`,
+  bpfIteratorLink: (why) => `无法创建 BPF 迭代器链接：${why}`,
+  bpfIterator: (why) => `无法创建 BPF 迭代器：${why}`,
+  bpfIteratorRead: (why) => `读取 BPF 迭代器出错：${why}`,
+  bpfRingBuffer: (why) => `无法创建 BPF 环形缓冲区：${why}`,
+  bpfRingMapped: (why) => `无法映射 BPF 环形缓冲区：${why}`,
+  bpfLostCounter: (why) => `无法创建 BPF 丢失事件计数器：${why}`,
+  bpfCounters: (why) => `无法创建 BPF 状态变化计数器：${why}`,
+  outOfMemory: '内存不足',
   workerFailed: (why) => `采样工作线程出错：${why}`,
   workerExited: '采样工作线程退出了',
   samplerClosed: '采样器已关闭',

@@ -20,6 +20,19 @@ const EN = {
   /** The row summing the groups beyond --top. */
   other: (groups: number) => `other (${groups})`,
   /** The group column's heading, by --by's key (a prefix length kept after it: RNET/24). */
+  // count --hosts and fleet: a row per host.
+  host: 'HOST',
+  group: 'GROUP',
+  format: 'FORMAT',
+  /** The group of hosts no pattern matched. */
+  ungrouped: '(none)',
+  subtotal: (hosts: number, down: number) => `subtotal (${hosts}${down > 0 ? `, ${down} down` : ''})`,
+  hostsTotal: (hosts: number, down: number) => `TOTAL (${hosts} hosts${down > 0 ? `, ${down} down` : ''})`,
+  /** fleet --by: the per-port table's title and its total column. */
+  stateBy: (state: string, by: string) => `${state} by ${by}`,
+  stateTotal: (state: string) => `TOTAL ${state}`,
+  /** fleet --since: what the numbers are. */
+  changeFrom: (from: string, to: string) => `change from ${from} to ${to}`,
   groupKeys: { lport: 'LPORT', rport: 'RPORT', laddr: 'LADDR', raddr: 'RADDR', lnet: 'LNET', rnet: 'RNET', process: 'PROCESS' } as Record<string, string>,
 };
 
@@ -35,6 +48,15 @@ const ZH: typeof EN = {
   noSockets: '（逐个连接的变化需要两边都是完整的连接列表；按状态汇总的输入没有连接）',
   changes: (changed, appeared, disappeared) => `${changed} 个连接状态改变，${appeared} 个新出现，${disappeared} 个消失`,
   other: (groups) => `其他（${groups} 组）`,
+  host: '主机',
+  group: '分组',
+  format: '格式',
+  ungrouped: '（无）',
+  subtotal: (hosts, down) => `小计（${hosts}${down > 0 ? `，${down} 台不可达` : ''}）`,
+  hostsTotal: (hosts, down) => `合计（${hosts} 台主机${down > 0 ? `，${down} 台不可达` : ''}）`,
+  stateBy: (state, by) => `${state}，按 ${by}`,
+  stateTotal: (state) => `${state} 合计`,
+  changeFrom: (from, to) => `从 ${from} 到 ${to} 的变化`,
   groupKeys: { lport: '本地端口', rport: '对端端口', laddr: '本地地址', raddr: '对端地址', lnet: '本地网段', rnet: '对端网段', process: '进程' },
 };
 

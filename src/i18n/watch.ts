@@ -33,6 +33,8 @@ through a pipe or a file (or --no-tui), one line per tick like vmstat 1, or with
 `,
   time: 'time',
   total: 'TOTAL',
+  /** The total's heading in line mode (beside the states' short labels). */
+  lineTotal: 'total',
   noFiles: (p: string) => `watch reads the live table; "${p}" is not a filter word (capture files are read by count and ls)`,
   badInterval: (v: string) => `--interval takes seconds above 0 (fractions allowed, at least 0.05, at most 86400), got "${v}"`,
   badCount: (v: string) => `--count takes a whole number above 0, got "${v}"`,
@@ -94,6 +96,7 @@ const zh: typeof en = {
 `,
   time: '时间',
   total: '合计',
+  lineTotal: '合计',
   noFiles: (p: string) => `watch 读取实时套接字表; "${p}" 不是过滤条件(抓取的文本请用 count 或 ls 读取)`,
   badInterval: (v: string) => `--interval 需要大于 0 的秒数(可以是小数，至少 0.05，至多 86400)，得到 "${v}"`,
   badCount: (v: string) => `--count 需要大于 0 的整数，得到 "${v}"`,

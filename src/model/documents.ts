@@ -270,8 +270,14 @@ export interface HistoryDoc {
   gaps: { from: string; to: string }[];
   /** The counters the samples report (`Section.Name`); absent with counters not asked for. */
   counters?: string[];
-  /** Why some samples have no transition counts, when some have none. */
+  /** Why some samples have no transition counts, when some have none (English). */
   transitionsUnavailable?: string;
+  /**
+   * Its parts, for text in the user's language (not enumerable: not in the JSON): samples
+   * without counts, of how many, and the recorder's note (`ours` when it is one of tcpstate's
+   * own, which the file keeps in English).
+   */
+  readonly transitionsUncounted?: { samples: number; of: number; note: string; ours?: 'oldRecorder' | 'serveNoTransitions' };
   /** How many raw samples in the range doctor ran on. */
   findingsChecked?: number;
   /** Every finding in the range: first and last seen, in how many samples. */

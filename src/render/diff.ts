@@ -3,7 +3,7 @@
  * the sockets that changed state, appeared and disappeared, one per line, marked `~ + -`.
  * @module
  */
-import { type Lang, pick } from '../i18n/catalogue.js';
+import { type Lang, pick, type Said, say } from '../i18n/catalogue.js';
 import { CATALOGUE as TABLES } from '../i18n/tables.js';
 import { type StateCounts, total } from '../model/count.js';
 import type { SocketChange, StateChange } from '../model/diff.js';
@@ -11,8 +11,8 @@ import { stateName } from '../model/state.js';
 import { renderTable } from './text.js';
 
 export interface DiffSide {
-  /** What was read: file and host, or "live". */
-  label: string;
+  /** What was read: file and host, or "live" (catalogue data: said in the user's language, in English in JSON). */
+  label: string | Said;
   format: string;
 }
 
@@ -46,7 +46,7 @@ export function renderDiff(
   const tb = total(before);
   const ta = total(after);
   rows.push([m.total, String(tb), String(ta), signed(ta - tb)]);
-  let out = `${m.sides(sides[0].label, sides[0].format, sides[1].label, sides[1].format)}\n\n`;
+  let out = `${m.sides(say(sides[0].label, lang), sides[0].format, say(sides[1].label, lang), sides[1].format)}\n\n`;
   out += renderTable([{ header: m.state }, { header: m.before, right: true }, { header: m.after, right: true }, { header: m.change, right: true }], rows);
   if (!sockets) {
     out += `\n${m.noSockets}\n`;

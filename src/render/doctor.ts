@@ -10,6 +10,7 @@ import { type Lang, pick, say } from '../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR, type DoctorMessages } from '../i18n/doctor.js';
 import { type DoctorDocument, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
+import { sysctlWhy } from '../sources/sysctl.js';
 import { renderTable } from './text.js';
 import { padDisplay, displayWidth, wrapText } from './wrap.js';
 
@@ -95,7 +96,11 @@ export function renderDoctor(r: Report, inp: DoctorInputs, lang: Lang = 'en'): s
   const used = r.invalidInputs.filter((x) => x.usedBy.length > 0);
   if (undiagnosed(r)) {
     s += wrap(m.incomplete(used.length, [...new Set(used.flatMap((x) => x.usedBy))].join(', ')), '', lang);
-    for (const x of used) s += wrap(m.invalid(x.name, x.value, x.file, x.why), '  ', lang);
+    for (const x of used) {
+      const v = inp.sysctls.values[x.name];
+      const why = v === undefined ? undefined : sysctlWhy(x.name, v);
+      s += wrap(m.invalid(x.name, x.value, x.file, why ? say(why, lang) : x.why), '  ', lang);
+    }
   }
   if (problems.length === 0) {
     s += `${m.noProblems(undiagnosed(r), infos)}\n`;
@@ -122,7 +127,7 @@ export function doctorJson(r: Report, inp: DoctorInputs, warnings: readonly Warn
     findings: r.findings,
     checks: r.checks,
     inputs: {
-      counters: inp.now.counters ? true : (inp.countersUnavailable ?? false),
+      counters: inp.now.counters ? true : inp.countersUnavailable === undefined ? false : say(inp.countersUnavailable, 'en'),
       sysctls: inp.sysctlsUnavailable === undefined ? inp.sysctls.values : say(inp.sysctlsUnavailable, 'en'),
       processes: inp.processes,
       listenBacklogKnown: inp.listenBacklogKnown,

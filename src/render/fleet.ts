@@ -4,6 +4,8 @@
  * read from; with role groups, a subtotal row after each group's hosts; a total row last.
  * @module
  */
+import { type Lang, pick } from '../i18n/catalogue.js';
+import { CATALOGUE as TABLES, type TablesMessages } from '../i18n/tables.js';
 import { type FleetDocument, SCHEMAS } from '../model/documents.js';
 import type { Warning } from '../model/errors.js';
 import { type Fleet, total } from '../model/fleet.js';
@@ -11,41 +13,37 @@ import { PRINT_ORDER, stateName, UNKNOWN } from '../model/state.js';
 import { countsObject } from './count.js';
 import { type Column, csvField, renderTable } from './text.js';
 
-/** Hosts with no group pattern matching, when groups were given. */
-export const UNGROUPED = '(none)';
-
-/** The table's header and rows: a host that is down has `-` for every number and says why in FORMAT. */
-function fleetRows(f: Fleet, grouped: boolean): { cols: Column[]; rows: string[][] } {
+/** The table's header and rows in `m`'s words: a host that is down has `-` for every number and says why in FORMAT. */
+function fleetRows(f: Fleet, grouped: boolean, m: TablesMessages): { cols: Column[]; rows: string[][] } {
   const states = PRINT_ORDER.filter((s) => s !== UNKNOWN || f.counts[UNKNOWN]! > 0);
   const cols: Column[] = [
-    ...(grouped ? [{ header: 'GROUP' }] : []),
-    { header: 'HOST' },
+    ...(grouped ? [{ header: m.group }] : []),
+    { header: m.host },
     ...states.map((s) => ({ header: stateName(s), right: true })),
-    { header: 'TOTAL', right: true },
-    { header: 'FORMAT' },
+    { header: m.total, right: true },
+    { header: m.format },
   ];
   const rows: string[][] = [];
   const nums = (c: Float64Array) => [...states.map((s) => String(c[s])), String(total(c))];
   const none = states.map(() => '-').concat('-');
-  const down = (n: number) => (n > 0 ? `, ${n} down` : '');
   for (const g of f.groups) {
-    const gname = g.name ?? UNGROUPED;
+    const gname = g.name ?? m.ungrouped;
     for (const h of g.hosts) rows.push([...(grouped ? [gname] : []), h.host, ...(h.error === undefined ? nums(h.counts) : none), h.error ?? h.format]);
-    if (grouped) rows.push([gname, `subtotal (${g.hosts.length}${down(g.hosts.filter((h) => h.error !== undefined).length)})`, ...nums(g.counts), '']);
+    if (grouped) rows.push([gname, m.subtotal(g.hosts.length, g.hosts.filter((h) => h.error !== undefined).length), ...nums(g.counts), '']);
   }
-  rows.push([...(grouped ? [''] : []), `TOTAL (${f.hosts} hosts${down(f.down)})`, ...nums(f.counts), '']);
+  rows.push([...(grouped ? [''] : []), m.hostsTotal(f.hosts, f.down), ...nums(f.counts), '']);
   return { cols, rows };
 }
 
-/** The fleet table as text. */
-export function renderFleet(f: Fleet, grouped: boolean): string {
-  const { cols, rows } = fleetRows(f, grouped);
+/** The fleet table as text, its words in `lang`. */
+export function renderFleet(f: Fleet, grouped: boolean, lang: Lang = 'en'): string {
+  const { cols, rows } = fleetRows(f, grouped, pick(TABLES, lang));
   return renderTable(cols, rows);
 }
 
-/** The fleet table as CSV: the text table's header and rows, quoted. */
+/** The fleet table as CSV: the text table's header and rows, quoted; in English, as data. */
 export function fleetCsv(f: Fleet, grouped: boolean): string {
-  const { cols, rows } = fleetRows(f, grouped);
+  const { cols, rows } = fleetRows(f, grouped, TABLES.en);
   return [cols.map((c) => c.header), ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 

@@ -5,6 +5,7 @@
  * the `tcpstate.diff/2` document; other callers (serve, the dashboard) can do the same.
  * @module
  */
+import { say } from '../i18n/catalogue.js';
 import { newCounts, type StateCounts, total } from '../model/count.js';
 import { diffCounts, diffTables, type SocketChange, type StateChange } from '../model/diff.js';
 import { type DiffDocument, type DiffSocketDoc, SCHEMAS } from '../model/documents.js';
@@ -73,8 +74,8 @@ export function diffDocument(r: DiffReport, warnings: readonly Warning[], top?: 
   for (let s = 0; s < change.length; s++) change[s] = r.after[s]! - r.before[s]!;
   return {
     schema: SCHEMAS.diff,
-    before: r.sides[0],
-    after: r.sides[1],
+    before: { ...r.sides[0], label: say(r.sides[0].label, 'en') },
+    after: { ...r.sides[1], label: say(r.sides[1].label, 'en') },
     states: { before: countsObject(r.before), after: countsObject(r.after), change: countsObject(change) },
     total: { before: total(r.before), after: total(r.after), change: total(r.after) - total(r.before) },
     sockets: sockets

@@ -10,7 +10,8 @@
  * @module
  */
 import type { ServerResponse } from 'node:http';
-import { isTcpstateError } from '../model/errors.js';
+import { MESSAGES, SERVE_LANG } from '../i18n/serve.js';
+import { isTcpstateError, messageIn } from '../model/errors.js';
 import type { TransitionMatch } from '../trace/match.js';
 import type { Transition } from '../trace/tracker.js';
 import type { ReadConfig } from '../sources/config.js';
@@ -78,7 +79,7 @@ export class TransitionStreams {
       u.subscribers.delete(sub);
       if (u.subscribers.size === 0 && this.upstreams.get(key) === up) {
         this.upstreams.delete(key);
-        void u.stop().catch((e: Error) => this.log(`transitions: stopping the trace: ${e.message}`));
+        void u.stop().catch((e: Error) => this.log(MESSAGES.transitionsStopFailed(messageIn(e, SERVE_LANG))));
       }
     };
     res.once('close', gone);
@@ -107,7 +108,7 @@ export class TransitionStreams {
       }
     };
     const fail = (e: Error): void => {
-      this.log(`transitions: ${e.message}`);
+      this.log(MESSAGES.transitionsFailed(messageIn(e, SERVE_LANG)));
       for (const s of up.subscribers) s.res.end(`event: error\ndata: ${JSON.stringify({ message: e.message })}\n\n`);
     };
     const native = loadNative(this.config);

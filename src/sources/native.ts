@@ -4,6 +4,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
+import { util } from '../builtins.js';
 import type { ReadConfig } from './config.js';
 import type { Said } from '../i18n/catalogue.js';
 import { say as ks } from '../i18n/kernel.js';
@@ -151,4 +152,97 @@ export function loadNative(config: Pick<ReadConfig, 'noNative'>): Loaded {
     loaded = without(code === 'MODULE_NOT_FOUND' ? ks('addonNotBuilt') : ks('addonNotLoaded', (e as Error).message.split('\n')[0] ?? ''));
   }
   return loaded;
+}
+
+/**
+ * The words glibc's strerror gives (the C side writes them after a colon), by errno name: a
+ * reason the catalogue says in the user's language (src/i18n/edge.ts's `os`).
+ */
+const STRERROR: Readonly<Record<string, string>> = {
+  'Operation not permitted': 'EPERM',
+  'No such file or directory': 'ENOENT',
+  'Permission denied': 'EACCES',
+  'Invalid argument': 'EINVAL',
+  'Cannot allocate memory': 'ENOMEM',
+  'Argument list too long': 'E2BIG',
+  'Operation not supported': 'ENOTSUP',
+  'Device or resource busy': 'EBUSY',
+  'Function not implemented': 'ENOSYS',
+  'Bad file descriptor': 'EBADF',
+  'Too many open files': 'EMFILE',
+  'Input/output error': 'EIO',
+  'Resource temporarily unavailable': 'EAGAIN',
+  'No such process': 'ESRCH',
+};
+
+/** A strerror text as a message: the same words in English, the errno's in another language. */
+function osWords(text: string): Said {
+  return ks('osError', STRERROR[text] ?? '', text);
+}
+
+/**
+ * The C side's reasons (ERR_BPF_UNAVAILABLE's `why`, native/bpf_*.c) a user can meet, each
+ * as a catalogue message; the text after a colon is strerror's. A reason not here (a kernel
+ * whose BTF is laid out otherwise: details for a bug report) stays as the C side wrote it.
+ */
+const BPF_REASONS: readonly [RegExp, (m: RegExpExecArray) => Said][] = [
+  [/^not in the initial pid namespace$/, () => ks('bpfPidNs')],
+  [/^no kernel BTF \(\/sys\/kernel\/btf\/vmlinux: (.+)\)$/, (m) => ks('bpfNoBtf', osWords(m[1]!))],
+  [/^kernel BTF has no (\S+) iterator$/, (m) => ks('bpfNoIterator', m[1]!)],
+  [/^BPF program not loaded: (.+)$/, (m) => ks('bpfNotLoaded', osWords(m[1]!))],
+  [/^BPF program not attached: (.+)$/, (m) => ks('bpfNotAttached', osWords(m[1]!))],
+  [/^BPF program refused by the verifier: (.*)$/s, (m) => ks('bpfVerifier', m[1]!)],
+  [/^BPF iterator link: (.+)$/, (m) => ks('bpfIteratorLink', osWords(m[1]!))],
+  [/^BPF iterator: (.+)$/, (m) => ks('bpfIterator', osWords(m[1]!))],
+  [/^reading the BPF iterator: (.+)$/, (m) => ks('bpfIteratorRead', osWords(m[1]!))],
+  [/^BPF ring buffer not created: (.+)$/, (m) => ks('bpfRingBuffer', osWords(m[1]!))],
+  [/^BPF ring buffer not mapped: (.+)$/, (m) => ks('bpfRingMapped', osWords(m[1]!))],
+  [/^BPF lost-event counter not created: (.+)$/, (m) => ks('bpfLostCounter', osWords(m[1]!))],
+  [/^BPF transition counters not created: (.+)$/, (m) => ks('bpfCounters', osWords(m[1]!))],
+  [/^out of memory$/, () => ks('outOfMemory')],
+];
+
+/** A reason the C side's BPF code gives (ERR_BPF_UNAVAILABLE's, a trace hook's), as a message where the catalogue has it. */
+export function bpfReason(text: string): string | Said {
+  for (const [re, said] of BPF_REASONS) {
+    const m = re.exec(text);
+    if (m) return said(m);
+  }
+  return text;
+}
+
+/**
+ * The trace hooks the kernel did not attach (`traceStart`'s `missing`: `name: why` each), as
+ * one message: each hook's name, its reason said ({@link bpfReason}).
+ */
+export function missingHooks(missing: readonly string[]): string | Said {
+  const each = missing.map((entry): string | Said => {
+    const at = entry.indexOf(': ');
+    return at < 0 ? entry : ks('nativeStep', entry.slice(0, at), bpfReason(entry.slice(at + 2)));
+  });
+  return each.reduce((a, b) => ks('reasonsJoined', a, b));
+}
+
+/** The step names of the C side's errno errors (`what: strerror`) that are words, not a call or a path. */
+const NS_BACK = 'setns back to the original network namespace';
+
+/**
+ * Why an addon call failed, for a terminal: the C side's English (its errno errors
+ * `what: strerror`, ERR_BPF_UNAVAILABLE's reasons) mapped by code, errno and reason to
+ * catalogue messages, whose English text is the C side's own; anything else as its message.
+ */
+export function nativeReason(e: unknown): string | Said {
+  const err = e as { code?: unknown; errno?: unknown; message?: unknown };
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  if (err?.code === 'ERR_BPF_UNAVAILABLE') return bpfReason(message);
+  if (typeof err?.code === 'string' && typeof err.errno === 'number') {
+    const at = message.lastIndexOf(': ');
+    if (at < 0) return message;
+    const what = message.slice(0, at);
+    // The C side names only a few codes (EIO for the rest): the errno says which.
+    const name = util.getSystemErrorMap().get(-Math.abs(err.errno))?.[0] ?? STRERROR[message.slice(at + 2)] ?? '';
+    const words = ks('osError', name, message.slice(at + 2));
+    return ks('nativeStep', what === NS_BACK ? ks('nsBack') : what, words);
+  }
+  return message;
 }

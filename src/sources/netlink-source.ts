@@ -14,7 +14,7 @@ import { maskHas, SYN_RECV, type StateMask, UNKNOWN } from '../model/state.js';
 import { PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
 import { bpfCount } from './bpf-tcp-states.js';
 import type { LiveSource, ScanOptions, ScanResult } from './live.js';
-import { loadNative, type NativeAddon } from './native.js';
+import { loadNative, type NativeAddon, nativeReason } from './native.js';
 import { EXT_INFO, EXT_MEMORY, LINUX_AF_INET, LINUX_AF_INET6, SockDiagDecoder } from './netlink-decode.js';
 import { netnsId, netnsPath } from './netns.js';
 import type { ChunkSink } from './proc-net.js';
@@ -66,9 +66,9 @@ function nativeError(e: unknown, opts: ScanOptions): never {
   if (e instanceof TcpstateError) throw e;
   const err = e as NodeJS.ErrnoException & { errno?: number };
   if (opts.netns !== undefined && /setns|\/|thread-self/.test(err.message)) {
-    throw new TcpstateError('ERR_NETNS', opt('netnsEnter', opts.netns, err.code === 'EPERM' ? ks('needsRoot', err.message) : err.message), { field: '--netns' });
+    throw new TcpstateError('ERR_NETNS', opt('netnsEnter', opts.netns, err.code === 'EPERM' ? ks('needsRoot', nativeReason(err)) : nativeReason(err)), { field: '--netns' });
   }
-  throw new TcpstateError('ERR_IO', ks('netlinkFailed', err.message));
+  throw new TcpstateError('ERR_IO', ks('netlinkFailed', nativeReason(err)));
 }
 
 /**

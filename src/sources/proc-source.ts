@@ -5,7 +5,7 @@
  */
 import { TcpstateError } from '../model/errors.js';
 import type { LiveSource, ScanOptions, ScanResult } from './live.js';
-import { loadNative } from './native.js';
+import { loadNative, nativeReason } from './native.js';
 import { findPidInNetns, netnsId, netnsPath } from './netns.js';
 import { type ChunkSink, procNetFiles, readProcNetFile } from './proc-net.js';
 import { say as opt } from '../i18n/options.js';
@@ -41,7 +41,7 @@ export const procSource: LiveSource = {
       try {
         back = addon.netnsEnter(path);
       } catch (e) {
-        throw new TcpstateError('ERR_NETNS', opt('netnsEnter', String(opts.netns), (e as Error).message), { field: '--netns' });
+        throw new TcpstateError('ERR_NETNS', opt('netnsEnter', String(opts.netns), nativeReason(e)), { field: '--netns' });
       }
     }
     try {

@@ -7,7 +7,7 @@
 import { fs } from '../builtins.js';
 import { TcpstateError, type Warning } from '../model/errors.js';
 import { say as ks } from '../i18n/kernel.js';
-import type { NativeAddon, TraceHandle } from '../sources/native.js';
+import { type NativeAddon, nativeReason, type TraceHandle } from '../sources/native.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
 import { parseTraceEvents } from './events.js';
 import { KernelOwners } from './owners.js';
@@ -130,7 +130,7 @@ export function startTrace(addon: NativeAddon, opts: TraceOptions, onTransitions
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BPF_UNAVAILABLE') {
       const root = /not permitted/.test(err.message) && process.getuid?.() !== 0;
-      throw new TcpstateError('ERR_NATIVE', root ? ks('cannotTraceRoot', err.message) : ks('cannotTrace', err.message), {});
+      throw new TcpstateError('ERR_NATIVE', root ? ks('cannotTraceRoot', nativeReason(err)) : ks('cannotTrace', nativeReason(err)), {});
     }
     throw e;
   }

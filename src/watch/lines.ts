@@ -8,7 +8,7 @@ import { total } from '../model/count.js';
 import { CLOSE, CLOSE_WAIT, CLOSING, ESTABLISHED, FIN_WAIT1, FIN_WAIT2, LAST_ACK, LISTEN, PRINT_ORDER, type StateCode, SYN_RECV, SYN_SENT, TIME_WAIT, UNKNOWN } from '../model/state.js';
 import { countsObject } from '../render/count.js';
 import { SCHEMAS, type WatchDocument } from '../model/documents.js';
-import { padDisplay } from '../render/wrap.js';
+import { displayWidth, padDisplay } from '../render/wrap.js';
 import type { WatchMessages } from '../i18n/watch.js';
 import type { WatchView } from './view.js';
 
@@ -45,7 +45,7 @@ export function clock(ms: number, fraction: boolean): string {
 /** The header line: time, every state's short label, the total. */
 export function renderHeader(m: WatchMessages, fraction: boolean): string {
   const cols = PRINT_ORDER.map((c) => shortLabel(c).padStart(WIDTH));
-  return `${padDisplay(m.time, fraction ? 12 : 8)} ${cols.join(' ')} ${'total'.padStart(7)}\n`;
+  return `${padDisplay(m.time, fraction ? 12 : 8)} ${cols.join(' ')} ${' '.repeat(Math.max(0, 7 - displayWidth(m.lineTotal)))}${m.lineTotal}\n`;
 }
 
 /** One tick as a line under {@link renderHeader}. */

@@ -116,7 +116,7 @@ async function countFromCaptures(io: Io, values: Record<string, unknown>, inputs
     if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, read.warnings), null, 2) + '\n');
     else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
     else if (o.format === 'awk') throw new TcpstateError('ERR_USAGE', opt('awkWithHosts'), { field: '--format' });
-    else io.out(renderFleet(f, specs.length > 0));
+    else io.out(renderFleet(f, specs.length > 0, langFromEnv(io.env)));
     return 0;
   }
   const c = countCaptures(tally, picked, inputs, FLAG_NAMES);
@@ -151,6 +151,6 @@ async function countAgents(io: Io, values: Record<string, unknown>, positionals:
   const f = buildFleet(hosts, specs);
   if (o.format === 'json') io.out(JSON.stringify(fleetJson(f, []), null, 2) + '\n');
   else if (o.format === 'csv') io.out(fleetCsv(f, specs.length > 0));
-  else io.out(renderFleet(f, specs.length > 0));
+  else io.out(renderFleet(f, specs.length > 0, langFromEnv(io.env)));
   return 0;
 }

@@ -11,7 +11,7 @@ import { renderStatesDot, renderStatesMermaid, renderStatesText } from '../../re
 import { renderStatesSvg } from '../../render/diagram-svg.js';
 import { renderSequenceMermaid, renderSequenceSvg } from '../../render/sequence.js';
 import { renderTimeline } from '../../render/timeline.js';
-import { pick } from '../../i18n/catalogue.js';
+import { pick, render } from '../../i18n/catalogue.js';
 import { CATALOGUE as SIMULATE } from '../../i18n/simulate.js';
 import { langFromEnv } from '../../lang.js';
 import { oneOf, parse, str } from '../args.js';
@@ -76,7 +76,7 @@ export const diagram: Command = {
     const lang = oneOf(values['lang'], '--lang', ['en', 'zh'] as const, langFromEnv(io.env));
     let text: string;
     if (figure === 'states') {
-      const counts = values['counts'] ? await readStateCounts(values, io, 'this machine', false) : undefined;
+      const counts = values['counts'] ? await readStateCounts(values, io, render(opt('thisMachine'), lang), false) : undefined;
       const opts = { lang, ...(counts ? { counts: counts.byCode, countsFrom: counts.from } : {}) };
       text = format === 'svg' ? renderStatesSvg(opts) : format === 'dot' ? renderStatesDot(opts) : format === 'mermaid' ? renderStatesMermaid(opts) : renderStatesText(opts);
     } else {

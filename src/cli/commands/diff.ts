@@ -49,7 +49,7 @@ async function fromCapture(io: Io, path: string, values: Record<string, unknown>
   warnings.push(...read.warnings);
   const p = pickHost(read.picked, str(values['host']), path);
   const c = p.capture;
-  return { side: { label: `${c.file === '-' ? 'stdin' : c.file}, host ${c.host}`, format: c.format }, table: p.table, counts: p.counts };
+  return { side: { label: o('diffSideCapture', c.file === '-' ? o('diffSideStdin') : c.file, c.host), format: c.format }, table: p.table, counts: p.counts };
 }
 
 async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Side> {
@@ -58,8 +58,8 @@ async function fromLive(sel: Selection, io: Io, warnings: Warning[]): Promise<Si
   printNotices(io, snap.notices);
   warnings.push(...snap.warnings);
   const counts = countStates(snap.table, undefined);
-  const where = sel.scan.netns !== undefined ? `network namespace ${sel.scan.netns}` : 'this machine';
-  return { side: { label: `live, ${where}`, format: snap.source }, table: snap.table, counts };
+  const where = sel.scan.netns !== undefined ? o('diffNetns', sel.scan.netns) : o('thisMachine');
+  return { side: { label: o('diffSideLive', where), format: snap.source }, table: snap.table, counts };
 }
 
 export const diff: Command = {
@@ -100,7 +100,7 @@ export const diff: Command = {
     }
     printWarnings(io, warnings);
     const r = diffReport(before, after);
-    if (r.listenOut) io.err('tcpstate: note: LISTEN left out of both sides: an awk summary of netstat -n has no listening sockets\n');
+    if (r.listenOut) printNotices(io, [o('diffListenOut')]);
     if (values['json']) io.out(JSON.stringify(diffDocument(r, warnings, top), null, 2) + '\n');
     else io.out(renderDiff(r.states, r.before, r.after, r.sockets, r.sides, top, langFromEnv(io.env)));
     return r.differ ? 1 : 0;

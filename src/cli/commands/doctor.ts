@@ -12,10 +12,11 @@ import { collectInputs } from '../../doctor/collect.js';
 import { checkRuleIds, diagnose, EXIT_UNKNOWN, exitStatus } from '../../doctor/diagnose.js';
 import { RULES, thresholdSpecs } from '../../doctor/registry.js';
 import { defaultConfig, readThresholdConfig } from '../../doctor/thresholds.js';
-import { excerpt } from '../../doctor/config-json.js';
+import { quoted } from '../../doctor/config-json.js';
 import { isTcpstateError, TcpstateError } from '../../model/errors.js';
 import { defaultProcRoot } from '../../snapshot.js';
 import { configFromEnv } from '../../sources/config.js';
+import { netnsId, netnsPath } from '../../sources/netns.js';
 import { sysctlPath, sysctlWhy } from '../../sources/sysctl.js';
 import { say as ks } from '../../i18n/kernel.js';
 import { warning } from '../../model/warnings.js';
@@ -63,7 +64,7 @@ function cliScript(): string {
 
 function seconds(v: string | undefined): number {
   if (v === undefined) return 1;
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', o('doctorInterval', JSON.stringify(excerpt(v))), { field: '--interval' });
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 600) throw new TcpstateError('ERR_USAGE', o('doctorInterval', quoted(v)), { field: '--interval' });
   return Number(v);
 }
 
@@ -94,13 +95,16 @@ function withoutNetns(argv: readonly string[]): string[] {
 
 /** Run this command again inside the namespace, passing its output and status through. */
 function inNamespace(name: string, argv: readonly string[], io: Io): number {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', o('netnsName', JSON.stringify(excerpt(name))), { field: '--netns' });
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new TcpstateError('ERR_NETNS', o('netnsName', quoted(name)), { field: '--netns' });
+  netnsId(netnsPath(name)); // one that does not exist: our message (ERR_NETNS), not ip's
   const r = spawnSync('ip', ['netns', 'exec', name, process.execPath, cliScript(), 'doctor', ...withoutNetns(argv)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     env: { ...io.env, TCPSTATE_DOCTOR_WHERE: `network namespace ${name}`, TCPSTATE_DOCTOR_NETNS: name },
   });
   if (r.error) throw new TcpstateError('ERR_NETNS', o('netnsExec', name, (r.error as NodeJS.ErrnoException).code ?? r.error.message), { field: '--netns' });
+  // ip's own failure (status 255: the namespace went away, not root): said by us, ip's words as detail.
+  if (r.status === 255 && r.stdout === '') throw new TcpstateError('ERR_NETNS', o('netnsIpFailed', name, r.stderr.trim().split('\n')[0] ?? ''), { field: '--netns' });
   io.out(r.stdout);
   io.err(r.stderr);
   const code = r.status ?? EXIT_UNKNOWN;

@@ -13,6 +13,7 @@ import { langFromEnv } from '../../lang.js';
 import { pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 import { say as o } from '../../i18n/options.js';
+import { CATALOGUE as TABLES } from '../../i18n/tables.js';
 
 export const fleet: Command = {
   async run(argv, io) {
@@ -46,6 +47,7 @@ export const fleet: Command = {
     }
     const { messages } = await import('../../i18n/fleet.js');
     const msg = messages(io.env);
+    const tables = pick(TABLES, langFromEnv(io.env));
     if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', o('fleetArgument', positionals[0]!), { field: positionals[0] });
     const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];
     if (promText === undefined) throw new TcpstateError('ERR_USAGE', o('fleetPrometheus'), { field: '--prometheus' });
@@ -79,7 +81,7 @@ export const fleet: Command = {
       const source = { prometheus: client.shown, at: new Date(p.at * 1000).toISOString(), ...(since !== undefined ? { since: new Date((p.at - since) * 1000).toISOString(), change: true } : {}) };
       if (format === 'json') io.out(JSON.stringify(portsJson(p.fleet, p.warnings, source), null, 2) + '\n');
       else if (format === 'csv') io.out(portsCsv(p.fleet));
-      else io.out(`${since !== undefined ? `change from ${source.since} to ${source.at}\n` : ''}${renderPorts(p.fleet)}`);
+      else io.out(`${since !== undefined ? `${tables.changeFrom(source.since!, source.at)}\n` : ''}${renderPorts(p.fleet, langFromEnv(io.env))}`);
       return 0;
     }
     const r = await queryFleet(
@@ -106,8 +108,8 @@ export const fleet: Command = {
       );
     } else if (format === 'csv') io.out(fleetCsv(f, grouped));
     else {
-      if (since !== undefined) io.out(`change from ${new Date((r.at - since) * 1000).toISOString()} to ${new Date(r.at * 1000).toISOString()}\n`);
-      io.out(renderFleet(f, grouped));
+      if (since !== undefined) io.out(`${tables.changeFrom(new Date((r.at - since) * 1000).toISOString(), new Date(r.at * 1000).toISOString())}\n`);
+      io.out(renderFleet(f, grouped, langFromEnv(io.env)));
     }
     return 0;
   },

@@ -3,10 +3,10 @@
  * time spent in the old state, from the native addon's BPF programs (src/trace/).
  * @module
  */
-import { isTcpstateError, TcpstateError } from '../../model/errors.js';
+import { isTcpstateError, messageIn, TcpstateError } from '../../model/errors.js';
 import { parseFilter } from '../../model/filter.js';
 import { configFromEnv } from '../../sources/config.js';
-import { loadNative } from '../../sources/native.js';
+import { loadNative, missingHooks } from '../../sources/native.js';
 import { lifetimeMatcher, transitionMatcher } from '../../trace/match.js';
 import { LifetimeCollector, lifetimeHeader, lifetimeJson, lifetimeLine } from '../../trace/lifetimes.js';
 import { clockOffsetNs, textHeader, textLine, transitionJson } from '../../trace/render.js';
@@ -14,7 +14,7 @@ import { FOLLOW_MS, FOLLOW_SLOW_MS, startTrace, type TraceSession } from '../../
 import { followBySnapshots } from '../../trace/snapshots.js';
 import { countJson, countRows, countText } from '../../trace/counts.js';
 import type { Transition } from '../../trace/tracker.js';
-import { pick, render } from '../../i18n/catalogue.js';
+import { pick, render, say } from '../../i18n/catalogue.js';
 import { CATALOGUE as TRACE, say as ts } from '../../i18n/trace.js';
 import { type Warning, warning } from '../../model/warnings.js';
 import { langFromEnv } from '../../lang.js';
@@ -127,7 +127,7 @@ export const trace: Command = {
         );
       } catch (e) {
         if (!(isTcpstateError(e) && e.code === 'ERR_NATIVE')) throw e;
-        why = e.message;
+        why = messageIn(e, lang);
       }
     }
     if (!session && values['count']) throw new TcpstateError('ERR_NATIVE', m.countNeedsBpf(why ?? ''), { field: '--count' });
@@ -177,7 +177,7 @@ export const trace: Command = {
       return 0;
     }
     if (session.missing.length > 0) {
-      io.err(`tcpstate: ${m.timewaitDumps(session.missing.join('; '), values['netns'] === undefined, FOLLOW_MS, FOLLOW_SLOW_MS)}\n`);
+      io.err(`tcpstate: ${m.timewaitDumps(say(missingHooks(session.missing), lang), values['netns'] === undefined, FOLLOW_MS, FOLLOW_SLOW_MS)}\n`);
     }
     if (!json && !values['no-header']) io.out(lifetimes ? lifetimeHeader(lang) : textHeader(lang));
     await waitForEnd(done, finish, durationMs);

@@ -15,7 +15,7 @@ import { LISTEN } from '../../model/state.js';
 import { type Lang, pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
+import { countersWhy, delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, local, ownerOf, perSec, round3, socketRef, tupleKey } from '../sockets.js';
 
@@ -33,7 +33,7 @@ export const acceptQueue: Rule = {
     const m = pick(DOCTOR, lang).rules['accept-queue'];
     const notes: string[] = [];
     if (!inp.listenBacklogKnown) notes.push(m.backlogUnknown(inp.source));
-    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    if (!inp.now.counters) notes.push(m.noCounters(countersWhy(inp, lang)));
     else if (!inp.before) notes.push(m.oneSample);
     if (sysctlMissing(inp, 'net.core.somaxconn')) notes.push(`net.core.somaxconn ${sysctlUnknown(inp, 'net.core.somaxconn', lang)}`);
     return { notes };
@@ -67,7 +67,7 @@ export const acceptQueue: Rule = {
       if (!flagged && !overflowing && !full) continue;
       const critical = full || (overflowing && (overflows ?? 0) >= th['criticalOverflowsPerSec']! && (backlog === undefined || q >= backlog));
       const inferred = backlog === undefined && overflowing && before === q ? q - 1 : undefined;
-      const o = ownerOf(t, i);
+      const o = ownerOf(t, i, lang);
       const ep = local(t, i);
       const backlogText =
         backlog !== undefined

@@ -34,13 +34,13 @@ interface Group {
 }
 
 /** Group CLOSE_WAIT rows of a table. */
-function groups(t: SocketTable, listeners: Listeners): Map<string, Group> {
+function groups(t: SocketTable, listeners: Listeners, lang: Lang): Map<string, Group> {
   const out = new Map<string, Group>();
   for (let i = 0; i < t.length; i++) {
     if (t.state[i] !== CLOSE_WAIT) continue;
     const l = listeners.of(t, i);
     // Not yet accept()ed (still in the listener's queue: no inode): the listener's owner holds it.
-    const o = t.inode[i] === 0 && l !== undefined ? ownerOf(l.t, l.i) : ownerOf(t, i);
+    const o = t.inode[i] === 0 && l !== undefined ? ownerOf(l.t, l.i, lang) : ownerOf(t, i, lang);
     const server = l !== undefined || listeners.hasPort(t.lport[i]!);
     const peer = server ? undefined : hostPort(t.family[i]!, raddr(t, i), t.rport[i]!);
     const key = `${o.pids.join(',')}|${server ? `L${t.lport[i]}` : `R${peer}`}`;
@@ -78,8 +78,8 @@ export const closeWaitLeak: Rule = {
   run(inp: DoctorInputs, th, lang: Lang = 'en') {
     const m = pick(DOCTOR, lang).rules['close-wait-leak'];
     const listeners = new Listeners([inp.now.table, inp.before?.table]);
-    const now = groups(inp.now.table, listeners);
-    const before = inp.before ? groups(inp.before.table, listeners) : undefined;
+    const now = groups(inp.now.table, listeners, lang);
+    const before = inp.before ? groups(inp.before.table, listeners, lang) : undefined;
     // By 4-tuple, not inode: a socket still in the accept queue at the first sample had none.
     const beforeTuples = new Set<string>();
     if (inp.before) {

@@ -21,7 +21,7 @@ import { NO_TIME } from '../../model/table.js';
 import { type Lang, pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
+import { countersWhy, delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, hostPort, laddr, ownerLabel, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
@@ -43,7 +43,7 @@ export const finWait2Orphans: Rule = {
   limits(inp, lang: Lang = 'en') {
     const m = pick(DOCTOR, lang).rules['fin-wait2-orphans'];
     const notes: string[] = [];
-    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    if (!inp.now.counters) notes.push(m.noCounters(countersWhy(inp, lang)));
     if (sysctlMissing(inp, 'net.ipv4.tcp_max_orphans')) notes.push(`tcp_max_orphans ${sysctlUnknown(inp, 'net.ipv4.tcp_max_orphans', lang)}`);
     return { notes };
   },
@@ -89,6 +89,7 @@ export const finWait2Orphans: Rule = {
           ? ownerLabel(
               [...peerPids.keys()].sort((a, b) => a - b),
               [...new Set(peerPids.values())],
+              lang,
             )
           : undefined;
       const holders = new Map<number, string>();
@@ -96,6 +97,7 @@ export const finWait2Orphans: Rule = {
       const holderLabel = ownerLabel(
         [...holders.keys()].sort((a, b) => a - b),
         [...new Set(holders.values())],
+        lang,
       );
       let maxLeft = 0;
       for (const i of g.orphan) if (t.timerMs[i] !== NO_TIME) maxLeft = Math.max(maxLeft, t.timerMs[i]!);

@@ -15,7 +15,7 @@ import { TIMER_ON } from '../../model/table.js';
 import { type Lang, pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
-import { type DoctorInputs, rate, sysctl } from '../inputs.js';
+import { countersWhy, type DoctorInputs, rate, sysctl } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { ownerOf, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
@@ -32,7 +32,7 @@ export const retransmits: Rule = {
   limits(inp, lang: Lang = 'en') {
     const m = pick(DOCTOR, lang).rules.retransmits;
     const notes: string[] = [];
-    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    if (!inp.now.counters) notes.push(m.noCounters(countersWhy(inp, lang)));
     else if (!inp.before) notes.push(m.oneSample);
     return { notes };
   },
@@ -73,7 +73,7 @@ export const retransmits: Rule = {
       const pids = [...owners.keys()].sort((a, b) => a - b);
       const programs = [...new Set(owners.values())];
       const first = rows.reduce((a, b) => (t.retrans[b]! > t.retrans[a]! ? b : a));
-      const who = ownerOf(t, first).label;
+      const who = ownerOf(t, first, lang).label;
       const stateText = [...states].map(([s, n]) => `${s} ${n}`).join(', ');
       const portList = [...ports].sort((a, b) => a - b);
       const ratio = retransSegs !== undefined && outSegs ? retransSegs / outSegs : undefined;

@@ -16,7 +16,7 @@ import { SYN_RECV } from '../../model/state.js';
 import { type Lang, pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
+import { countersWhy, delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, Listeners, local, ownerOf, perSec, raddr, round3, type RowRef, sampleRefs, tupleKey } from '../sockets.js';
 
@@ -36,7 +36,7 @@ export const synBacklog: Rule = {
   limits(inp, lang: Lang = 'en') {
     const m = pick(DOCTOR, lang).rules['syn-backlog'];
     const notes: string[] = [];
-    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    if (!inp.now.counters) notes.push(m.noCounters(countersWhy(inp, lang)));
     else if (!inp.before) notes.push(m.oneSample);
     if (sysctlMissing(inp, 'net.ipv4.tcp_syncookies')) notes.push(`tcp_syncookies ${sysctlUnknown(inp, 'net.ipv4.tcp_syncookies', lang)}`);
     return { notes };
@@ -119,7 +119,7 @@ export const synBacklog: Rule = {
       }
       const top = [...peers].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
       const l = g.listener;
-      const o = l !== undefined ? ownerOf(l.t, l.i) : { pids: [], programs: [], label: m.noListener };
+      const o = l !== undefined ? ownerOf(l.t, l.i, lang) : { pids: [], programs: [], label: m.noListener };
       const ep = l !== undefined ? local(l.t, l.i) : local(t, g.rows[0]!);
       const port = t.lport[g.rows[0]!]!;
       const before = l !== undefined && inp.before ? (prevCount.get(tupleKey(l.t, l.i)) ?? 0) : undefined;

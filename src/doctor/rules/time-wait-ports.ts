@@ -25,7 +25,7 @@ import { NO_TIME, type SocketTable, TIMER_TIMEWAIT } from '../../model/table.js'
 import { type Lang, pick } from '../../i18n/catalogue.js';
 import { CATALOGUE as DOCTOR } from '../../i18n/doctor.js';
 import type { Finding } from '../finding.js';
-import { delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlList, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
+import { countersWhy, delta, type DoctorInputs, intervalSec, rate, sysctl, sysctlList, sysctlMissing, sysctlUnknown, total } from '../inputs.js';
 import type { Rule } from '../rule.js';
 import { duration, hostPort, laddr, perSec, raddr, round3, sampleRefs } from '../sockets.js';
 
@@ -115,7 +115,7 @@ export const timeWaitPorts: Rule = {
     }
     if (!inp.before) notes.push(m.oneSample);
     if (sysctlMissing(inp, 'net.ipv4.tcp_tw_reuse')) notes.push(m.reuseUnknown);
-    if (!inp.now.counters) notes.push(m.noCounters(inp.countersUnavailable ?? 'absent'));
+    if (!inp.now.counters) notes.push(m.noCounters(countersWhy(inp, lang)));
     return { notes };
   },
 
