@@ -427,7 +427,7 @@ static napi_value TextCount(napi_env env, napi_callback_info info) {
   ((double *)o)[0] = (double)at;
   ((double *)o)[1] = families;
   napi_value r;
-  CHECK(env, napi_create_int64(env, lines, &r));
+  CHECK(env, napi_create_int32(env, (int32_t)lines, &r)); /* a piece's lines: small integers, as V8 keeps them */
   return r;
 bad:
   napi_throw_type_error(env, "ERR_NATIVE", "textCount: bad arguments");
@@ -480,7 +480,7 @@ static napi_value TextRows(napi_env env, napi_callback_info info) {
   long lines = 0;
   ((double *)o)[0] = (double)text_rows_netstat(b, (long)pos, (long)end, w, nw, &t, (long)at, (long)room, &lines);
   napi_value r;
-  CHECK(env, napi_create_int64(env, lines, &r));
+  CHECK(env, napi_create_int32(env, (int32_t)lines, &r)); /* a piece's lines: small integers, as V8 keeps them */
   return r;
 bad:
   napi_throw_type_error(env, "ERR_NATIVE", "textRows: bad arguments");

@@ -184,7 +184,7 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
           if (n > 0) {
             rows.t.length += n;
             run.lines += n;
-            p = AT[0]!;
+            p = AT[0]! | 0; // a position in the piece: a small integer, as V8 keeps it
             run.pos = p;
             if (p >= end) break;
           }
@@ -313,7 +313,7 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
       if (n > 0) {
         lines += n;
         tally.families |= AT[1]!;
-        p = AT[0]!;
+        p = AT[0]! | 0; // a position in the piece: a small integer, as V8 keeps it
         if (p >= end) break;
       }
       if (n < 16) skip = 64;

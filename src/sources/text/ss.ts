@@ -388,7 +388,7 @@ export function openSs(ctx: StreamContext): LineParser {
         if (n > 0) {
           tally!.families |= AT[1]!;
           run.lines += n;
-          p = AT[0]!;
+          p = AT[0]! | 0; // a position in the piece: a small integer, as V8 keeps it
           run.pos = p;
           if (p >= end) break;
         }
