@@ -348,6 +348,108 @@ long text_count_ss(const uint8_t *b, long p, long end, double *counts, int ncoun
   return p;
 }
 
+/* /proc/net/tcp's white space (proc-net.ts skipWs): at least one space or tab, then more, not
+   reaching `e`; where the field starts, or -1. */
+static long proc_ws(const uint8_t *b, long p, long e) {
+  if (p >= e || (b[p] != ' ' && b[p] != '\t')) return -1;
+  while (p < e && (b[p] == ' ' || b[p] == '\t')) p++;
+  return p < e ? p : -1;
+}
+
+/* 1 to `max` hex digits at p before `e` (proc-net.ts hexField): where they end, or -1; the
+   value's low 32 bits in *v when given. */
+static long proc_hex(const uint8_t *b, long p, long e, int max, uint32_t *v) {
+  long s = p;
+  uint32_t x = 0;
+  int h;
+  while (p < e && (h = hex(b[p])) >= 0) {
+    x = x * 16 + (uint32_t)h;
+    p++;
+  }
+  if (p == s || p - s > max) return -1;
+  if (v) *v = x;
+  return p;
+}
+
+/* A decimal field below 2^32 at p, ended by white space or `e` (proc-net.ts decField): where
+   it ends, or -1. */
+static long proc_dec(const uint8_t *b, long p, long e) {
+  long s = p;
+  uint64_t v = 0;
+  if (b[p] == '-') return -1;
+  while (p < e && b[p] >= '0' && b[p] <= '9') {
+    if (p - s >= 10) return -1;
+    v = v * 10 + (uint64_t)(b[p] - '0');
+    p++;
+  }
+  if (p == s || v > 0xffffffffULL) return -1;
+  return p < e && b[p] != ' ' && b[p] != '\t' ? -1 : p;
+}
+
+long text_count_proc(const uint8_t *b, long p, long end, double *counts, const uint8_t *codes, long line_max, long *lines, int *families, double *per) {
+  long n = 0;
+  int fam = 0;
+  while (p < end) {
+    /* As proc.ts procBytes takes a line: `N: ADDR:PORT ` (8 or 32 hex digits) and printable
+       ASCII to the LF, no CR. */
+    long q = p, k;
+    while (q < end && b[q] == ' ') q++;
+    long d = q;
+    while (q < end && b[q] >= '0' && b[q] <= '9') q++;
+    if (q == d || b[q] != ':') break;
+    q++;
+    long sp = q;
+    while (q < end && b[q] == ' ') q++;
+    if (q == sp) break;
+    long h = q;
+    while (q < end && hex(b[q]) >= 0) q++;
+    long width = q - h;
+    if ((width != 8 && width != 32) || b[q] != ':') break;
+    for (k = 1; k <= 4 && hex(b[q + k]) >= 0; k++) {
+    }
+    if (k <= 4 || b[q + 5] != ' ') break; /* the port: 4 hex digits, then a space */
+    const uint8_t *lf = memchr(b + q, '\n', (size_t)(end - q));
+    if (!lf) break;
+    long e = (long)(lf - b);
+    for (k = q; k < e && b[k] >= 32 && b[k] <= 126; k++) {
+    }
+    if (k < e || e - p > line_max) break; /* a control byte or DEL; a line over PROC_LINE_MAX */
+    /* As proc-net.ts ProcNetParser.line reads it without an error or a warning: every field
+       after the local address, up to the inode; what follows is not read. */
+    q = h + width + 1;
+    q = proc_hex(b, q, e, 4, NULL);
+    long words = width / 8;
+    if (q < 0 || (q = proc_ws(b, q, e)) < 0) break;
+    for (k = 0; k < words * 8 && q + k < e && hex(b[q + k]) >= 0; k++) {
+    }
+    if (k < words * 8) break;
+    q += words * 8;
+    if (q >= e || b[q] != ':') break;
+    q = proc_hex(b, q + 1, e, 4, NULL);
+    uint32_t st;
+    if (q < 0 || (q = proc_ws(b, q, e)) < 0 || (q = proc_hex(b, q, e, 2, &st)) < 0) break;
+    int code = codes[st & 0xff];
+    if (code == 0) break; /* UNKNOWN: the parser warns */
+    if ((q = proc_ws(b, q, e)) < 0 || (q = proc_hex(b, q, e, 8, NULL)) < 0 || q >= e || b[q] != ':') break;
+    if ((q = proc_hex(b, q + 1, e, 8, NULL)) < 0) break;
+    if ((q = proc_ws(b, q, e)) < 0 || (q = proc_hex(b, q, e, 2, NULL)) < 0 || q >= e || b[q] != ':') break;
+    if ((q = proc_hex(b, q + 1, e, 16, NULL)) < 0) break;
+    if ((q = proc_ws(b, q, e)) < 0 || (q = proc_hex(b, q, e, 8, NULL)) < 0) break;
+    int ok = 1;
+    for (int f = 0; f < 3 && ok; f++) ok = (q = proc_ws(b, q, e)) >= 0 && (q = proc_dec(b, q, e)) >= 0;
+    if (!ok) break;
+    counts[code]++;
+    fam |= width == 8 ? 1 : 2;
+    per[width == 8 ? 0 : 1]++;
+    per[width == 8 ? 2 : 3] += (double)(e + 1 - p);
+    n++;
+    p = e + 1;
+  }
+  *lines = n;
+  *families |= fam;
+  return p;
+}
+
 /* A token of 1 to 10 digits below 2^32 at q: its end, or -1; its value in *v (fast.ts tokenEnd, uintAt). */
 static long uint_value(const uint8_t *b, long q, long end, uint32_t *v) {
   long t = uint_token(b, q, end);

@@ -17,6 +17,13 @@ long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int
    otherwise. */
 long text_count_ss(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, int bracketed, long *lines, int *families);
 
+/* Count the TCP lines of a `/proc/net/tcp` or `tcp6` capture in b[p, end) as proc.ts and
+   proc-net.ts read them without an error or a warning, into counts[codes[st]] (codes: the
+   kernel's state number to tcpstate's code, 0 where it warns; line_max: proc-net.ts
+   PROC_LINE_MAX), stopping at the first other line; per[0], per[1]: IPv4 and IPv6 lines counted,
+   per[2], per[3]: their bytes (added to). As text_count_netstat4 otherwise. */
+long text_count_proc(const uint8_t *b, long p, long end, double *counts, const uint8_t *codes, long line_max, long *lines, int *families, double *per);
+
 /* The columns of a SocketTable (src/model/table.ts) that a text row fills, and its constants. */
 struct text_rows {
   uint8_t *proto, *family, *state, *flags, *laddr, *raddr, *timer;

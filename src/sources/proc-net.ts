@@ -81,6 +81,15 @@ export class ProcNetParser {
     throw new TcpstateError('ERR_PARSE', c('procLongLine', this.lineNo + 1, PROC_LINE_MAX), { file: this.file.name, offset: at });
   }
 
+  /**
+   * Whole lines read elsewhere (counted in C, text/native-count.ts), between two feeds: numbered
+   * and offset as if fed, so later lines are said where a whole read says them.
+   */
+  skipped(lines: number, bytes: number): void {
+    this.lineNo += lines;
+    this.fed += bytes;
+  }
+
   /** Parse bytes [start, end) of buf. Lines may span calls. */
   feed(buf: Uint8Array, start = 0, end = buf.length): void {
     const base = this.fed - start; // stream offset of buf[0]

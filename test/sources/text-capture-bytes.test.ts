@@ -77,7 +77,7 @@ function read(bytes: Buffer, opts: ReadOptions, piece: number): unknown {
   });
 }
 
-/** Reading `netstat -n` (rows and counts) and `ss -tan` (counts) at byte level in JavaScript and in C (native/text_count.c, when built: every run, however short). */
+/** Reading `netstat -n` (rows and counts), `ss -tan` and `/proc/net/tcp` (counts) at byte level in JavaScript and in C (native/text_count.c, when built: every run, however short). */
 const COUNTERS = ADDON ? [Number.POSITIVE_INFINITY, 0] : [Number.POSITIVE_INFINITY];
 
 function same(bytes: Buffer, piece: number): void {
@@ -120,7 +120,7 @@ test('every committed capture reads the same at byte level, whole and in pieces'
 const NOISE = [' ', '\t', '.', ':', '*', '[', ']', '%', '#', '$', 'x', 'Z', '0', '9', '\r', '\u00e9', '\u0000', 'ffff', '::', 'localhost', 'ssh'];
 
 test('mutated captures read the same at byte level (a byte changed, removed or doubled; names; prompts)', () => {
-  const sources = FIXTURES.filter((f) => /^(tcp|[A-Z]{4,})/m.test(f));
+  const sources = FIXTURES.filter((f) => /^(tcp|[A-Z]{4,}|\s*\d+: [0-9A-F]{8}:)/m.test(f));
   fc.assert(
     fc.property(fc.nat(sources.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.nat(NOISE.length - 1)), { minLength: 1, maxLength: 6 }), fc.integer({ min: 7, max: 5000 }), (k, muts, piece) => {
       let t = long(sources[k]!);
@@ -196,6 +196,50 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
     assert.ok(taken - before > 1000, `the byte level took ${taken - before} lines of ${lines[1]}`);
     if (ADDON) assert.ok(nativeCount.lines - inC > 1000, `C counted ${nativeCount.lines - inC} lines`);
   }
+});
+
+test('/proc/net/tcp lines, odd ones among them, read the same at byte level and in C', () => {
+  const good = '   0: 0100007F:1B59 0200007F:D4A2 01 00000000:00000000 00:00000000 00000000     0        0 78190 1 0000000097b76cce 100 0 0 10 0';
+  const six = '   1: 0000000000000000FFFF00000100007F:1B59 00000000000000000000000001000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 78191 1 0000000097b76cce 100 0 0 10 0';
+  const odd = [
+    good.replace(' 01 ', ' 0C '), // NEW_SYN_RECV, counted as SYN_RECV
+    good.replace(' 01 ', ' 00 '), // unknown: a warning
+    good.replace(' 01 ', ' FF '),
+    good.replace(' 01 ', ' 1 '),
+    good.replace(' 01 ', ' 001 '),
+    good.replace('0200007F', '0200007f'),
+    good.replace('0200007F', '0200007'),
+    good.replace(':D4A2', ':D4A'),
+    good.replace('1B59', '1B5'),
+    good.replace(' 0200007F', '\t0200007F'),
+    good.replace('00:00000000 ', '00:0000000000000000 '),
+    good.replace('00:00000000 ', '00:00000000000000000 '),
+    good.replace('     0        0 78190', '     -1        0 78190'),
+    good.replace(' 78190 ', ' 4294967296 '),
+    good.replace(' 78190 ', ' 42949672950 '),
+    good.replace(' 78190 1', ' 78190'),
+    good.replace(' 78190 ', ' 78190x '),
+    good.replace('00000000:00000000', '00000000;00000000'),
+    good.replace(' 0000000097b76cce', ' 0000000097b76c\u00e9e'),
+    `${good}\r`,
+    `${good}${' '.repeat(4100)}`,
+    good.slice(0, 60),
+    six,
+    six.replace('FFFF00000100007F', 'FFFF0000100007F'),
+  ];
+  const header = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
+  const filler = Array.from({ length: 70 }, (_, k) => good.replace('D4A2', (0x4000 + k).toString(16).toUpperCase()).replace(/^ {3}0:/, `${String(k).padStart(4)}:`));
+  const before = taken;
+  const inC = nativeCount.lines;
+  for (let k = 0; k < odd.length; k++) {
+    const t = [header, ...filler, ...odd.slice(0, k + 1), ...filler].join('\n') + '\n';
+    same(Buffer.from(t, 'latin1'), 1 << 20);
+    same(Buffer.from(t, 'latin1'), 13);
+    const alone = [header, ...filler, odd[k]!, ...filler].join('\n') + '\n';
+    same(Buffer.from(alone, 'latin1'), 1 << 20);
+  }
+  assert.ok(taken - before > 1000, `the byte level took ${taken - before} lines`);
+  if (ADDON) assert.ok(nativeCount.lines - inC > 1000, `C counted ${nativeCount.lines - inC} lines`);
 });
 
 /** A netstat -n (or ss -tan) capture of about `bytes` bytes from the committed one, ports renumbered. */

@@ -8,7 +8,8 @@
  * string parsers).
  * @module
  */
-import { KNOWN_CODES, ssStateName, stateName } from '../../model/state.js';
+import { canonicalCode, KNOWN_CODES, ssStateName, stateName, UNKNOWN } from '../../model/state.js';
+import { PROC_LINE_MAX } from '../proc-net.js';
 import { F_HAS_QUEUES, NO_TIME, NO_UID, PROTO_TCP, type SocketTable } from '../../model/table.js';
 import { loadNative, type NativeAddon } from '../native.js';
 import type { NativeRange } from './common.js';
@@ -19,8 +20,8 @@ export type TextCounter = (buf: Uint8Array, pos: number, end: number, counts: Fl
 /** A state word's code as the JavaScript byte reader maps it, or -1. */
 export type StateLookup = (buf: Uint8Array, s: number, e: number) => number;
 
-/** The formats counted in C: netstat's lines; ss's, before and after `[v6]:port` settled the style. */
-export const CountKind = { Netstat: 0, Ss: 1, SsBracketed: 2 } as const;
+/** The formats counted in C: netstat's lines; ss's, before and after `[v6]:port` settled the style; /proc/net/tcp's. */
+export const CountKind = { Netstat: 0, Ss: 1, SsBracketed: 2, Proc: 3 } as const;
 export type CountKind = (typeof CountKind)[keyof typeof CountKind];
 
 /**
@@ -58,6 +59,35 @@ function wordsFor(kind: CountKind, lookup: StateLookup): Uint8Array {
   words = Uint8Array.from(table);
   tables.set(key, words);
   return words;
+}
+
+/**
+ * /proc/net/tcp's table for C: the code of each kernel state number as the /proc parser maps it
+ * (canonicalCode; UNKNOWN, which it warns of, left to it), then PROC_LINE_MAX (u32, little-endian).
+ */
+function procTable(): Uint8Array {
+  let t = tables.get(CountKind.Proc);
+  if (t) return t;
+  t = new Uint8Array(260);
+  for (let n = 0; n < 256; n++) {
+    const code = canonicalCode(n);
+    t[n] = code === UNKNOWN ? 0 : code;
+  }
+  new DataView(t.buffer).setUint32(256, PROC_LINE_MAX, true);
+  tables.set(CountKind.Proc, t);
+  return t;
+}
+
+/** The C counter of /proc/net/tcp lines (`at` of 6: also IPv4 and IPv6 lines counted, then their bytes, added to), or undefined without the addon. */
+export function procCounter(): TextCounter | undefined {
+  const a = addonFor();
+  if (!a?.textCount) return undefined;
+  const table = procTable();
+  return (buf, pos, end, counts, at) => {
+    const n = a.textCount!(CountKind.Proc, buf, pos, end, counts, table, at);
+    nativeCount.lines += n;
+    return n;
+  };
 }
 
 /** The C counter of format `kind` for the state words `lookup` maps, or undefined without the addon. */

@@ -11,6 +11,7 @@ import { AF_INET, AF_INET6 } from '../../model/address.js';
 import { TcpstateError, type WarningSink } from '../../model/errors.js';
 import { PROTO_TCP, SocketTable } from '../../model/table.js';
 import { CHUNK_ROWS, ProcNetParser } from '../proc-net.js';
+import { nativeCount, procCounter } from './native-count.js';
 import { type LineKind, type LineParser, type ParseContext, type ParsedCapture, parseRun, type StreamContext, type TextFormat } from './common.js';
 
 const HEADER = /^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\b/;
@@ -119,7 +120,35 @@ export function openProc(ctx: StreamContext): LineParser {
         e.at.length = 0;
       };
       let p = r.pos;
-      while (p < r.end) {
+      const end = r.end;
+      const tally = ctx.tally;
+      const native = tally && ctx.native && end - p >= nativeCount.minBytes ? procCounter() : undefined;
+      // Lines to read here before asking the C loop again, after it took few.
+      let skip = 0;
+      while (p < end) {
+        if (native && skip === 0) {
+          // Lines counted in C are not fed to the parser: what it was given so far goes first.
+          if (from >= 0) feed(p);
+          from = -1;
+          fam = undefined;
+          AT.fill(0);
+          const n = native(buf, p, end, tally!.counts, AT);
+          if (n > 0) {
+            tally!.families |= AT[1]!;
+            // Each family's parser numbers these lines as if it had read them (its errors say where).
+            for (const [k, family] of [AF_INET, AF_INET6].entries()) {
+              const lines = AT[2 + k]!;
+              if (lines === 0) continue;
+              const e = familyOf(family);
+              e.p.skipped(lines, AT[4 + k]!);
+              e.fed += lines;
+            }
+            r.lines += n;
+            p = AT[0]! | 0; // a position in the piece: a small integer, as V8 keeps it
+            if (p >= end) break;
+          }
+          if (n < 16) skip = 64;
+        } else if (skip > 0) skip--;
         const q = procBytes(buf, p, r.end);
         if (q < 0) break;
         const e = familyOf(q & 1 ? AF_INET6 : AF_INET);
@@ -145,6 +174,9 @@ export function openProc(ctx: StreamContext): LineParser {
     },
   };
 }
+
+/** Where the C loop stopped, the families it saw, IPv4 and IPv6 lines counted and their bytes. */
+const AT = new Float64Array(6);
 
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
