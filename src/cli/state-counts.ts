@@ -47,8 +47,9 @@ export async function readStateCounts(values: Record<string, unknown>, io: Io, h
     });
     for (const n of r.notices) io.err(`tcpstate: ${noticeText(n, langFromEnv(io.env))}\n`);
     for (const w of r.warnings) io.err(`tcpstate: ${pick(EDGE, langFromEnv(io.env)).warning}: ${describeAt(w.where, w.said ?? w.message, langFromEnv(io.env))}\n`);
-    const where = netns !== undefined ? `netns ${netns}` : opts.origin === 'proc-root' ? opts.procRoot : here;
-    return { byCode: counts, total: total(counts), from: `${where}, ${r.source}` };
+    const m = pick(EDGE, langFromEnv(io.env));
+    const where = netns !== undefined ? m.inNetns(netns) : opts.origin === 'proc-root' ? opts.procRoot : here;
+    return { byCode: counts, total: total(counts), from: m.countsFrom(where, r.source) };
   } catch (e) {
     if (!optional || procRoot !== undefined || netns !== undefined) throw e;
     const lang = langFromEnv(io.env);

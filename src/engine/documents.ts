@@ -16,6 +16,7 @@ import { lsDocument, selectSockets } from '../report/ls.js';
 import { filterOption } from '../report/options.js';
 import { BACKLOG_SOURCES } from '../doctor/collect.js';
 import type { SocketTable } from '../model/table.js';
+import type { Lang } from '../i18n/catalogue.js';
 import type { Sample } from './sampler.js';
 
 export { filterOption };
@@ -74,9 +75,9 @@ export function doctorInputs(now: Sample, before: Sample | undefined, where: str
 }
 
 /** Diagnose a sample (with an earlier one for rates). */
-export function doctorReport(now: Sample, before: Sample | undefined, where: string): { report: Report; inputs: DoctorInputs } {
+export function doctorReport(now: Sample, before: Sample | undefined, where: string, lang: Lang = 'en'): { report: Report; inputs: DoctorInputs } {
   const inputs = doctorInputs(now, before, where);
-  return { report: diagnose(inputs, { netns: now.netns }), inputs };
+  return { report: diagnose(inputs, { netns: now.netns, lang }), inputs };
 }
 
 /** The `tcpstate.doctor/1` document. */

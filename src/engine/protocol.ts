@@ -13,6 +13,7 @@ import type { Report } from '../doctor/diagnose.js';
 import type { AggregateOptions, Aggregates } from './aggregates.js';
 import type { GroupKind } from '../history/schema.js';
 import type { SampleSummary } from '../history/sample-row.js';
+import type { Lang } from '../i18n/catalogue.js';
 import type { ReadConfig } from '../sources/config.js';
 
 /** What a sample must hold. A sample that holds more answers a request for less. */
@@ -28,6 +29,8 @@ export interface SampleWant {
    * findings of the same namespace); the report comes back with it. Implies owners and sysctls.
    */
   findings?: boolean;
+  /** The findings' language (default English, as every JSON document): watch's status line says them in the user's. */
+  lang?: Lang;
   /** Compute /metrics' aggregates in the worker (src/engine/aggregates.ts). */
   metrics?: AggregateOptions;
   /** Send the rows (default true); false: only aggregates and counters cross to the caller. */

@@ -169,7 +169,7 @@ async function take(r: SampleRequest): Promise<{ msg: WireSample; transfer: Arra
       totalMs: performance.now() - t0,
       ...known,
     };
-    report = doctorReport(now, previous.get(key), r.netns === undefined ? 'this host' : `network namespace ${r.netns}`).report;
+    report = doctorReport(now, previous.get(key), r.netns === undefined ? 'this host' : `network namespace ${r.netns}`, r.lang).report;
     const copy = snap.table.select(() => true);
     copy.owners = snap.table.owners;
     // Least recently sampled first: namespaces that went away (containers) fall out.

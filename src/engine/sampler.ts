@@ -59,7 +59,7 @@ function covers(have: SampleWant, want: SampleWant): boolean {
     have.netns === want.netns &&
     (!want.processes || have.processes === true) &&
     (!want.sysctls || have.sysctls === true) &&
-    (!want.findings || have.findings === true) &&
+    (!want.findings || (have.findings === true && (have.lang ?? 'en') === (want.lang ?? 'en'))) &&
     (want.rows === false || have.rows !== false) &&
     (!want.metrics || JSON.stringify(have.metrics) === JSON.stringify(want.metrics)) &&
     (!want.summary || JSON.stringify(have.summary) === JSON.stringify(want.summary)) &&

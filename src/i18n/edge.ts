@@ -24,6 +24,10 @@ const EN = {
   more: (more: string, all: string, code: string) => `and ${more} more like this (${all} ${code} in all)`,
   internal: (message: string) => `internal error: ${message}\n(please report this with the command line that caused it)`,
   failed: (syscall: string) => `${syscall} failed`,
+  /** Where counts were read, and from which source (explain, diagram --counts). */
+  countsFrom: (where: string, source: string) => `${where}, ${source}`,
+  /** A network namespace, as a place counts were read. */
+  inNetns: (name: string) => `netns ${name}`,
   /** OS error reasons by code; a code not here keeps the OS's English text. */
   os: {
     ENOENT: 'no such file or directory',
@@ -85,6 +89,8 @@ const ZH: typeof EN = {
   more: (more, all, code) => `另有 ${more} 条同类警告（${code} 共 ${all} 条）`,
   internal: (message) => `内部错误：${message}\n（请把引发它的命令行一并报告给我们）`,
   failed: (syscall) => `${syscall} 调用失败`,
+  countsFrom: (where, source) => `${where}，${source}`,
+  inNetns: (name) => `网络命名空间 ${name}`,
   os: {
     ENOENT: '没有那个文件或目录',
     EACCES: '权限不够',

@@ -62,7 +62,7 @@ export async function runScreen(io: Io, m: WatchMessages, o: ScreenOptions): Pro
     if (!sampler || doctorBusy) return;
     doctorBusy = true;
     sampler
-      .sample({ ...(o.netns === undefined ? {} : { netns: o.netns }), findings: true, rows: false })
+      .sample({ ...(o.netns === undefined ? {} : { netns: o.netns }), findings: true, rows: false, lang })
       .then(
         (s) => {
           ui.doctor = doctorLine(s.report);

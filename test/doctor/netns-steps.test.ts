@@ -102,7 +102,8 @@ test('explain STATE --netns: its commands carry the namespace, in both languages
         cmds.some((c) => c.includes(`--netns ${ns.name}`)),
         r.stdout,
       );
-      assert.match(r.stdout, new RegExp(`netns ${ns.name}`), 'counts from the namespace');
+      // Where it counted, in the user's language.
+      assert.match(r.stdout, new RegExp(lang === 'zh' ? `网络命名空间 ${ns.name}，` : `netns ${ns.name}, `), 'counts from the namespace');
     }
     const plain = await cli(['explain', 'close-wait', '--no-count']);
     assert.ok(!plain.stdout.includes('--netns'), plain.stdout);

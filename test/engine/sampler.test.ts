@@ -47,6 +47,20 @@ describe('sampler on the worker thread', () => {
     assert.ok(Math.abs(s.takenAt - Date.now()) < 10_000);
   });
 
+  test("the doctor's findings come back in the language asked for (watch's status line), English by default; neither answers for the other", async (t) => {
+    if (!kernelOrSkip(t)) return;
+    const cjk = /[\u4e00-\u9fff]/;
+    const [en, zh] = await Promise.all([sampler.sample({ netns: ns!.name, findings: true, rows: false }), sampler.sample({ netns: ns!.name, findings: true, rows: false, lang: 'zh' })]);
+    assert.notEqual(en, zh, 'a report in one language does not answer for the other');
+    assert.ok(en.report && zh.report);
+    assert.deepEqual(
+      zh.report.checks.map((c) => c.id),
+      en.report.checks.map((c) => c.id),
+    );
+    for (const c of en.report.checks) assert.doesNotMatch(c.checks, cjk, c.id);
+    for (const c of zh.report.checks) assert.match(c.checks, cjk, c.id);
+  });
+
   test('concurrent requests for the same moment share one sample; a request for more gets its own', async (t) => {
     if (!kernelOrSkip(t)) return;
     const shared = sampler.stats.shared;
