@@ -28,7 +28,8 @@ export interface Io {
   /**
    * Stdin as chunks read with blocking reads where it is a pipe or a file, as a C tool reads
    * it: for a command that has nothing else to do meanwhile (captures given as `-`), not for
-   * one that must stop reading on a signal (`pcap -`, which uses {@link Io.stdinStream}).
+   * one that must stop reading on a signal (`pcap -`, which uses {@link Io.stdinStream}). A
+   * chunk's bytes are valid until the next chunk is asked for (the buffer is reused).
    */
   stdinChunks?(): AsyncIterable<Uint8Array>;
   /** The BPF state walk bin/tcpstate.js started before the code loaded (a plain `count` as root). */
