@@ -318,9 +318,10 @@ export function processIo(): Io {
 }
 
 /**
- * Stdin in chunks of up to 1 MiB, read with blocking reads when it is a pipe or a file (no
- * stream, so none of the modules a stream loads), each valid until the next is asked for; a terminal or a socket, and a non-blocking
- * pipe once it refuses a read (EAGAIN), through the stream for the rest.
+ * Stdin in chunks of up to 1 MiB, each valid until the next is asked for: read with blocking
+ * reads when it is a pipe or a file (no stream, so none of the modules a stream loads); a
+ * terminal or a socket, and a non-blocking pipe once it refuses a read (EAGAIN), through the
+ * stream for the rest.
  */
 async function* stdinChunks(stream: () => AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   let st: import('node:fs').Stats | undefined;

@@ -31,6 +31,29 @@ export type CountKind = (typeof CountKind)[keyof typeof CountKind];
  */
 export const nativeCount = { minBytes: 256 << 10, lines: 0 };
 
+/**
+ * When a byte reader asks the C loop again: at once after it took many lines, else after
+ * {@link NativeTurns.WAIT} lines read in JavaScript (a stretch C does not read, such as lines
+ * with names or extras, is not offered to it line by line).
+ */
+export class NativeTurns {
+  static readonly FEW = 16;
+  static readonly WAIT = 64;
+  private wait = 0;
+
+  /** Ask C at this line? (Counts a line read in JavaScript meanwhile.) */
+  now(): boolean {
+    if (this.wait === 0) return true;
+    this.wait--;
+    return false;
+  }
+
+  /** C took `n` lines, of at most `room`. */
+  took(n: number, room = Number.POSITIVE_INFINITY): void {
+    if (n < NativeTurns.FEW && n < room) this.wait = NativeTurns.WAIT;
+  }
+}
+
 type Counting = Pick<NativeAddon, 'textCount' | 'textRows' | 'textCountStart' | 'textCountFinish'>;
 
 let addon: Counting | null | undefined;

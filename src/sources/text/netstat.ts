@@ -37,7 +37,7 @@ import {
 } from './common.js';
 import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
-import { CountKind, nativeCount, netstatRower, textCounter, textRange } from './native-count.js';
+import { CountKind, nativeCount, NativeTurns, netstatRower, textCounter, textRange } from './native-count.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -174,12 +174,11 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       }
       const end = run.end;
       const native = !tally && ctx.native && flavor.protoFamily && end - run.pos >= nativeCount.minBytes ? netstatRower(stateLookup) : undefined;
-      // Lines to read here before asking the C reader again, after it took few.
-      let skip = 0;
+      const turns = new NativeTurns();
       for (let p = run.pos; p < end; ) {
         // Rows held (not sent) grow the table: read here.
         const room = rows.hold ? 0 : CHUNK_ROWS - rows.t.length;
-        if (native && skip === 0 && room > 0) {
+        if (native && turns.now() && room > 0) {
           const n = native(buf, p, end, rows.t, room, AT);
           if (n > 0) {
             rows.t.length += n;
@@ -188,8 +187,8 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
             run.pos = p;
             if (p >= end) break;
           }
-          if (n < 16 && n < room) skip = 64;
-        } else if (skip > 0) skip--;
+          turns.took(n, room);
+        }
         const q = netstatBytes(buf, p, run.end, flavor, rows, tally);
         if (q < 0) break;
         p = q;
@@ -304,10 +303,9 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
   let p = run.pos;
   let lines = 0;
   const native = inC && end - p >= nativeCount.minBytes ? textCounter(CountKind.Netstat, stateLookup) : undefined;
-  // Lines to read here before asking the C loop again, after it took few.
-  let skip = 0;
+  const turns = new NativeTurns();
   while (p < end) {
-    if (native && skip === 0) {
+    if (native && turns.now()) {
       AT[1] = 0;
       const n = native(buf, p, end, counts, AT);
       if (n > 0) {
@@ -316,8 +314,8 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
         p = AT[0]! | 0; // a position in the piece: a small integer, as V8 keeps it
         if (p >= end) break;
       }
-      if (n < 16) skip = 64;
-    } else if (skip > 0) skip--;
+      turns.took(n);
+    }
     let next = -1;
     // `tcp ` (IPv4 addresses) or `tcp6 ` (IPv6, or IPv4 for a mapped peer).
     const six = buf[p + 3] === 54;

@@ -11,7 +11,7 @@ import { AF_INET, AF_INET6 } from '../../model/address.js';
 import { TcpstateError, type WarningSink } from '../../model/errors.js';
 import { PROTO_TCP, SocketTable } from '../../model/table.js';
 import { CHUNK_ROWS, ProcNetParser } from '../proc-net.js';
-import { nativeCount, procCounter } from './native-count.js';
+import { nativeCount, NativeTurns, procCounter } from './native-count.js';
 import { type LineKind, type LineParser, type ParseContext, type ParsedCapture, parseRun, type StreamContext, type TextFormat } from './common.js';
 
 const HEADER = /^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\b/;
@@ -123,10 +123,9 @@ export function openProc(ctx: StreamContext): LineParser {
       const end = r.end;
       const tally = ctx.tally;
       const native = tally && ctx.native && end - p >= nativeCount.minBytes ? procCounter() : undefined;
-      // Lines to read here before asking the C loop again, after it took few.
-      let skip = 0;
+      const turns = new NativeTurns();
       while (p < end) {
-        if (native && skip === 0) {
+        if (native && turns.now()) {
           // Lines counted in C are not fed to the parser: what it was given so far goes first.
           if (from >= 0) feed(p);
           from = -1;
@@ -147,8 +146,8 @@ export function openProc(ctx: StreamContext): LineParser {
             p = AT[0]! | 0; // a position in the piece: a small integer, as V8 keeps it
             if (p >= end) break;
           }
-          if (n < 16) skip = 64;
-        } else if (skip > 0) skip--;
+          turns.took(n);
+        }
         const q = procBytes(buf, p, r.end);
         if (q < 0) break;
         const e = familyOf(q & 1 ? AF_INET6 : AF_INET);

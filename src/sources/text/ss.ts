@@ -42,7 +42,7 @@ import {
 } from './common.js';
 import { MAX_LINE } from './decode.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, tokenEnd, v4TokenAt } from './fast.js';
-import { CountKind, nativeCount, textCounter, textRange } from './native-count.js';
+import { CountKind, nativeCount, NativeTurns, textCounter, textRange } from './native-count.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -378,11 +378,10 @@ export function openSs(ctx: StreamContext): LineParser {
     const buf = run.buf;
     const end = run.end;
     const native = tally && ctx.native && end - run.pos >= nativeCount.minBytes ? textCounter(bracketed ? CountKind.SsBracketed : CountKind.Ss, stateLookup) : undefined;
-    // Lines to read here before asking the C loop again, after it took few.
-    let skip = 0;
+    const turns = new NativeTurns();
     for (let p = run.pos; p < end; ) {
       // Once a line was counted here (no socket's extras pending), C counts on from the next.
-      if (native && cur === -2 && skip === 0) {
+      if (native && turns.now() && cur === -2) {
         AT[1] = 0;
         const n = native(buf, p, end, tally!.counts, AT);
         if (n > 0) {
@@ -392,8 +391,8 @@ export function openSs(ctx: StreamContext): LineParser {
           run.pos = p;
           if (p >= end) break;
         }
-        if (n < 16) skip = 64;
-      } else if (skip > 0) skip--;
+        turns.took(n);
+      }
       const q = ssBytes(buf, p, run.end, bracketed, tally !== undefined);
       if (q < 0) break;
       const family = SS_FAMILY;
