@@ -54,6 +54,7 @@
 #include "fd_scan.h"
 #include "netns.h"
 #include "sock_diag.h"
+#include "ls_layout.h"
 #include "text_count.h"
 
 #define CHECK(env, call)                                                        \
@@ -454,6 +455,23 @@ static void *column(napi_env env, napi_value cols, uint32_t k, napi_typedarray_t
   return type == want && len >= min ? data : NULL;
 }
 
+/* A SocketTable's columns (textRows' `cols`, below) with room for `rows` rows into *t; 0 when they are not. */
+static int table_columns(napi_env env, napi_value cols, size_t rows, struct text_rows *t) {
+  void *u8[7];
+  for (uint32_t k = 0; k < 7; k++)
+    if (!(u8[k] = column(env, cols, k, napi_uint8_array, k == 4 || k == 5 ? rows * 16 : rows))) return 0;
+  t->proto = u8[0], t->family = u8[1], t->state = u8[2], t->flags = u8[3], t->laddr = u8[4], t->raddr = u8[5], t->timer = u8[6];
+  if (!(t->lport = column(env, cols, 7, napi_uint16_array, rows)) || !(t->rport = column(env, cols, 8, napi_uint16_array, rows))) return 0;
+  uint32_t *u32[7];
+  for (uint32_t k = 0; k < 7; k++)
+    if (!(u32[k] = column(env, cols, 9 + k, napi_uint32_array, rows))) return 0;
+  t->recvq = u32[0], t->sendq = u32[1], t->timer_ms = u32[2], t->retrans = u32[3], t->probes = u32[4], t->uid = u32[5], t->inode = u32[6];
+  double *k = column(env, cols, 16, napi_float64_array, 4);
+  if (!k) return 0;
+  t->proto_tcp = (uint32_t)k[0], t->f_has_queues = (uint32_t)k[1], t->no_uid = (uint32_t)k[2], t->no_time = (uint32_t)k[3];
+  return 1;
+}
+
 /* textRows(buf, pos, end, words, cols, at, room, out): rows of a `netstat -n` piece into a
    SocketTable's columns from row `at` (at most `room`; text_rows_netstat). cols: proto, family,
    state, flags, laddr, raddr, timer (Uint8Array), lport, rport (Uint16Array), recvQ, sendQ,
@@ -473,20 +491,8 @@ static napi_value TextRows(napi_env env, napi_callback_info info) {
   if (napi_get_value_int64(env, argv[5], &at) != napi_ok || napi_get_value_int64(env, argv[6], &room) != napi_ok || at < 0 || room < 0) goto bad;
   if (napi_get_typedarray_info(env, argv[7], &type, &no, &o, NULL, NULL) != napi_ok || type != napi_float64_array || no < 1) goto bad;
   if (pos < 0 || end > (int64_t)len || pos > end || (end > pos && ((uint8_t *)b)[end - 1] != '\n' && ((uint8_t *)b)[end - 1] != '\r')) goto bad;
-  size_t rows = (size_t)(at + room);
   struct text_rows t;
-  void *u8[7];
-  for (uint32_t k = 0; k < 7; k++)
-    if (!(u8[k] = column(env, argv[4], k, napi_uint8_array, k == 4 || k == 5 ? rows * 16 : rows))) goto bad;
-  t.proto = u8[0], t.family = u8[1], t.state = u8[2], t.flags = u8[3], t.laddr = u8[4], t.raddr = u8[5], t.timer = u8[6];
-  if (!(t.lport = column(env, argv[4], 7, napi_uint16_array, rows)) || !(t.rport = column(env, argv[4], 8, napi_uint16_array, rows))) goto bad;
-  uint32_t *u32[7];
-  for (uint32_t k = 0; k < 7; k++)
-    if (!(u32[k] = column(env, argv[4], 9 + k, napi_uint32_array, rows))) goto bad;
-  t.recvq = u32[0], t.sendq = u32[1], t.timer_ms = u32[2], t.retrans = u32[3], t.probes = u32[4], t.uid = u32[5], t.inode = u32[6];
-  double *k = column(env, argv[4], 16, napi_float64_array, 4);
-  if (!k) goto bad;
-  t.proto_tcp = (uint32_t)k[0], t.f_has_queues = (uint32_t)k[1], t.no_uid = (uint32_t)k[2], t.no_time = (uint32_t)k[3];
+  if (!table_columns(env, argv[4], (size_t)(at + room), &t)) goto bad;
   long lines = 0;
   ((double *)o)[0] = (double)text_rows_netstat(b, (long)pos, (long)end, w, nw, &t, (long)at, (long)room, &lines);
   napi_value r;
@@ -495,6 +501,97 @@ static napi_value TextRows(napi_env env, napi_callback_info info) {
 bad:
   napi_throw_type_error(env, "ERR_NATIVE", "textRows: bad arguments");
   return NULL;
+}
+
+/* The arguments every ls* function begins with: (cols, geometry, states, from, to). cols as
+   textRows'; geometry a Float64Array of AF_INET, PROTO_UDP, CLOSE, F_HAS_QUEUES, F_DUALSTACK,
+   NO_UID, extended (0 or 1), then at[8] and w[8]; states 256 * LS_STATE_BYTES bytes. */
+static int ls_args(napi_env env, napi_value *argv, struct text_rows *t, struct ls_geometry *g, long *from, long *to) {
+  napi_typedarray_type type;
+  size_t n;
+  void *d;
+  int64_t f, e;
+  if (napi_get_value_int64(env, argv[3], &f) != napi_ok || napi_get_value_int64(env, argv[4], &e) != napi_ok || f < 0 || e < f) return 0;
+  if (!table_columns(env, argv[0], (size_t)e, t)) return 0;
+  if (napi_get_typedarray_info(env, argv[1], &type, &n, &d, NULL, NULL) != napi_ok || type != napi_float64_array || n < 23) return 0;
+  const double *k = d;
+  g->af_inet = (uint32_t)k[0], g->proto_udp = (uint32_t)k[1], g->close = (uint32_t)k[2], g->f_has_queues = (uint32_t)k[3];
+  g->f_dualstack = (uint32_t)k[4], g->no_uid = (uint32_t)k[5], g->extended = k[6] != 0;
+  for (int j = 0; j < 8; j++) {
+    g->at[j] = (long)k[7 + j], g->w[j] = (long)k[15 + j];
+    if (g->w[j] < 0 || g->w[j] > 1 << 20) return 0;
+  }
+  /* Columns one after the other, each wide enough for what is always written in it, so that
+     every cell of a row that fits lies within its line (ls_lines writes nothing else). */
+  for (int j = 0; j < 8; j++)
+    if (g->at[j] != (j == 0 ? 0 : g->at[j - 1] + g->w[j - 1] + 1)) return 0;
+  if (g->w[0] < 4 || g->w[1] < 1 || g->w[2] < 1 || g->w[6] < 1) return 0;
+  if (napi_get_typedarray_info(env, argv[2], &type, &n, &d, NULL, NULL) != napi_ok || type != napi_uint8_array || n < 256 * LS_STATE_BYTES) return 0;
+  g->states = d;
+  for (int s = 0; s < 256; s++)
+    if (g->states[s * LS_STATE_BYTES] >= LS_STATE_BYTES) return 0;
+  *from = (long)f, *to = (long)e;
+  return 1;
+}
+
+/* lsWidths(cols, geometry, states, from, to, w): w (a Float64Array of 8) widened to the rows (ls_widths). */
+static napi_value LsWidths(napi_env env, napi_callback_info info) {
+  size_t argc = 6, n;
+  napi_value argv[6];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  struct text_rows t;
+  struct ls_geometry g;
+  long from, to;
+  napi_typedarray_type type;
+  void *w;
+  if (argc < 6 || !ls_args(env, argv, &t, &g, &from, &to) || napi_get_typedarray_info(env, argv[5], &type, &n, &w, NULL, NULL) != napi_ok ||
+      type != napi_float64_array || n < 8) {
+    napi_throw_type_error(env, "ERR_NATIVE", "lsWidths: bad arguments");
+    return NULL;
+  }
+  ls_widths(&t, &g, from, to, w);
+  return NULL;
+}
+
+/* lsFirstWide(cols, geometry, states, from, to): the first row wider than its columns, or `to` (ls_first_wide). */
+static napi_value LsFirstWide(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  struct text_rows t;
+  struct ls_geometry g;
+  long from, to;
+  if (argc < 5 || !ls_args(env, argv, &t, &g, &from, &to)) {
+    napi_throw_type_error(env, "ERR_NATIVE", "lsFirstWide: bad arguments");
+    return NULL;
+  }
+  napi_value r;
+  CHECK(env, napi_create_int64(env, ls_first_wide(&t, &g, from, to), &r));
+  return r;
+}
+
+/* lsLines(cols, geometry, states, from, to, buf, pos, out): rows as lines at buf[pos] (ls_lines);
+   returns the rows written, out[0] the position after them. */
+static napi_value LsLines(napi_env env, napi_callback_info info) {
+  size_t argc = 8, n, no;
+  napi_value argv[8];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  struct text_rows t;
+  struct ls_geometry g;
+  long from, to, rows = 0;
+  napi_typedarray_type type;
+  void *b, *o;
+  int64_t pos;
+  if (argc < 8 || !ls_args(env, argv, &t, &g, &from, &to) || napi_get_typedarray_info(env, argv[5], &type, &n, &b, NULL, NULL) != napi_ok ||
+      type != napi_uint8_array || napi_get_value_int64(env, argv[6], &pos) != napi_ok || pos < 0 || pos > (int64_t)n ||
+      napi_get_typedarray_info(env, argv[7], &type, &no, &o, NULL, NULL) != napi_ok || type != napi_float64_array || no < 1) {
+    napi_throw_type_error(env, "ERR_NATIVE", "lsLines: bad arguments");
+    return NULL;
+  }
+  ((double *)o)[0] = (double)ls_lines(&t, &g, from, to, b, (long)pos, (long)n, &rows);
+  napi_value r;
+  CHECK(env, napi_create_int32(env, (int32_t)rows, &r));
+  return r;
 }
 
 static void free_range(napi_env env, void *data, void *hint) {
@@ -606,6 +703,9 @@ NAPI_MODULE_INIT() {
       {"textRows", NULL, TextRows, NULL, NULL, NULL, napi_default, NULL},
       {"textCountStart", NULL, TextCountStart, NULL, NULL, NULL, napi_default, NULL},
       {"textCountFinish", NULL, TextCountFinish, NULL, NULL, NULL, napi_default, NULL},
+      {"lsWidths", NULL, LsWidths, NULL, NULL, NULL, napi_default, NULL},
+      {"lsFirstWide", NULL, LsFirstWide, NULL, NULL, NULL, napi_default, NULL},
+      {"lsLines", NULL, LsLines, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

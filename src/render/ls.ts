@@ -13,6 +13,7 @@ import { digits, ipv4Length, ipv6AddrLength, putBytes, putIpv4Addr, putIpv6Addr,
 import { infoCell, memoryCell } from './tcp-info.js';
 import { type Column, csvField } from './text.js';
 import { displayWidth } from './wrap.js';
+import { type NativeLayout, nativeLayout } from './ls-native.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
 import { CATALOGUE as LS } from '../i18n/ls.js';
 
@@ -27,6 +28,8 @@ export interface LsColumns {
   header?: boolean;
   /** The language of the headings that are not netstat's (-m, -i). */
   lang?: Lang;
+  /** Lay the fixed columns out in C where the addon is built (the edge's choice: not under TCPSTATE_NO_NATIVE=1). */
+  native?: boolean;
 }
 
 /** netstat -o's timer cell: `timewait (59.93/0/0)`; `-` when the source has no timers. */
@@ -191,12 +194,22 @@ function userWidths(t: SocketTable): [number, number] {
 
 const LONGEST_STATE = Math.max(...STATE_LENGTH);
 
+/** Widths C counts into (ls-native.ts). */
+const NATIVE_WIDTHS = new Float64Array(8);
+
 /**
  * Widen each fixed column of `w` to its widest cell, counted from the numbers rather than
  * from cell text. Proto and State are skipped while their longest possible text fits.
  */
-function countWidths(t: SocketTable, w: number[], extended: boolean): void {
+function countWidths(t: SocketTable, w: number[], extended: boolean, native: NativeLayout | undefined): void {
   if (t.length === 0) return;
+  if (native && t.names.size === 0) {
+    // As below: Proto 3 or 4, queues' digits at least 1 (the digits of 0), the rest from 0.
+    NATIVE_WIDTHS.set([3, 1, 1, 0, 0, 0, 0, 0]);
+    native.widths(t, 0, t.length, NATIVE_WIDTHS);
+    for (let j = 0; j < (extended ? 8 : 6); j++) w[j] = Math.max(w[j]!, NATIVE_WIDTHS[j]!);
+    return;
+  }
   const { family, proto, state, length } = t;
   if (w[PROTO]! < 4) {
     let m = 3;
@@ -308,6 +321,8 @@ class FixedRows {
     /** The rows laid out: a listing's table, or each chunk of a streamed one in turn. */
     public t: SocketTable,
     private readonly w: readonly number[],
+    /** The same columns laid out in C (rows without names). */
+    readonly native?: NativeLayout,
   ) {
     let x = 0;
     for (const width of w) {
@@ -350,6 +365,13 @@ class FixedRows {
    * (to - from) × (length + 1) bytes.
    */
   lines(b: Uint8Array, p: number, from: number, to: number): number {
+    if (this.native && this.t.names.size === 0) {
+      // C stops before a row wider than its columns, laid out here as before.
+      const r = this.native.lines(this.t, b, p, from, to);
+      if (r.rows === to - from) return r.end;
+      from += r.rows;
+      p = r.end;
+    }
     const { t, at, starts } = this;
     const { proto, state, inode } = t;
     const last = this.w.length - 1;
@@ -382,6 +404,12 @@ class FixedRows {
       putNumbers(b, starts, t.inode, -1, from, to, at[INODE]!);
     }
   }
+}
+
+/** The fixed columns of `t` in widths `w`, laid out in C too when the layout counts in C. */
+function fixedRows(t: SocketTable, L: Layout, w: readonly number[]): FixedRows {
+  const fixed = w.slice(0, L.fixed);
+  return new FixedRows(t, fixed, L.native && nativeLayout(fixed));
 }
 
 /** Every character below 0x80: one byte and one column each. */
@@ -431,6 +459,8 @@ export interface Layout {
   owner: number;
   last: number;
   header: boolean;
+  /** Widths counted in C (ls-native.ts), when the listing allows it and the addon is built. */
+  native?: NativeLayout;
 }
 
 function layoutOf(c: LsColumns): Layout {
@@ -464,7 +494,9 @@ function layoutOf(c: LsColumns): Layout {
     cols.push({ header: m.info });
     tail.push((t, i) => infoCell(t.ext.get(i)));
   }
-  return { cols, tail, fixed, owner, last: cols.length - 1, header: c.header !== false };
+  const L: Layout = { cols, tail, fixed, owner, last: cols.length - 1, header: c.header !== false };
+  if (c.native) L.native = nativeLayout(headingWidths(L).slice(0, fixed));
+  return L;
 }
 
 /** Each column's width before any row: its minimum, or its heading's (-H leaves the heading out, not its width). */
@@ -475,7 +507,7 @@ function headingWidths(L: Layout): number[] {
 /** Widen `w` to the rows of `t`: every column but the last, the owner column only when `owners`. */
 function measure(t: SocketTable, L: Layout, w: number[], owners: boolean): void {
   // The last column is not padded, but its width bounds the length of a line.
-  countWidths(t, w, L.fixed > USER);
+  countWidths(t, w, L.fixed > USER, L.native);
   for (let j = L.fixed; j < L.last; j++) {
     if (j === L.owner && !owners) continue;
     const f = L.tail[j - L.fixed]!;
@@ -585,7 +617,7 @@ export function planLs(t: SocketTable, c: LsColumns): LsPlan {
   const L = layoutOf(c);
   const w = headingWidths(L);
   measure(t, L, w, false);
-  const rows = new FixedRows(t, w.slice(0, L.fixed));
+  const rows = fixedRows(t, L, w);
 
   const emit = function* (rb: RowBytes): Generator<void, void, void> {
     if (L.owner >= 0 && L.owner < L.last) {
@@ -657,7 +689,7 @@ export class LsStream {
   constructor(widths: LsWidths, out: (bytes: Uint8Array) => void | Promise<void>) {
     this.L = widths.L;
     this.w = widths.w;
-    this.rows = new FixedRows(new SocketTable(16), this.w.slice(0, this.L.fixed));
+    this.rows = fixedRows(new SocketTable(16), this.L, this.w);
     this.rb = RowBytes.pooled(out, BLOCK_BYTES);
     if (this.L.header) heading(this.rb, this.L, this.w);
   }
@@ -667,13 +699,20 @@ export class LsStream {
     const n = t.length;
     this.rows.t = t;
     let from = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.fits(t, i)) continue;
+    for (let i = this.firstWide(t, 0); i < n; i = this.firstWide(t, i + 1)) {
       this.range(this.rows, this.w, from, i);
       this.wide(t, i);
       from = i + 1;
     }
     this.range(this.rows, this.w, from, n);
+  }
+
+  /** The first row from `i` on wider than its columns, or t.length. */
+  private firstWide(t: SocketTable, i: number): number {
+    const native = this.rows.native;
+    if (native && this.L.tail.length === 0 && t.names.size === 0) return native.firstWide(t, i, t.length);
+    while (i < t.length && this.fits(t, i)) i++;
+    return i;
   }
 
   private range(rows: FixedRows, w: readonly number[], from: number, to: number): void {

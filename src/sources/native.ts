@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { util } from '../builtins.js';
 import type { ReadConfig } from './config.js';
+import { F_HAS_QUEUES, NO_TIME, NO_UID, PROTO_TCP, type SocketTable } from '../model/table.js';
 import type { Said } from '../i18n/catalogue.js';
 import { say as ks } from '../i18n/kernel.js';
 
@@ -122,6 +123,21 @@ export interface NativeAddon {
   textCountStart?(kind: number, fd: number, from: number, words: Uint8Array): RangeHandle;
   /** Wait for that thread: stop, lines, families, read error (1 or 0), then 16 counts. */
   textCountFinish?(handle: RangeHandle): Float64Array;
+  /**
+   * `ls`'s fixed columns in C (native/ls_layout.c; src/render/ls-native.ts): widths of rows
+   * from..to-1 into `w`; the first of them wider than its columns; those rows as lines at
+   * buf[pos] (the rows written, `out[0]` the position after). `cols` as textRows'.
+   */
+  lsWidths?(cols: ArrayLike<unknown>, geometry: Float64Array, states: Uint8Array, from: number, to: number, w: Float64Array): void;
+  lsFirstWide?(cols: ArrayLike<unknown>, geometry: Float64Array, states: Uint8Array, from: number, to: number): number;
+  lsLines?(cols: ArrayLike<unknown>, geometry: Float64Array, states: Uint8Array, from: number, to: number, buf: Uint8Array, pos: number, out: Float64Array): number;
+}
+
+const TABLE_CONSTANTS = Float64Array.of(PROTO_TCP, F_HAS_QUEUES, NO_UID, NO_TIME);
+
+/** `t`'s columns as the addon's text and ls functions take them (native/tcpstate_netlink.c table_columns). */
+export function tableColumns(t: SocketTable): unknown[] {
+  return [t.proto, t.family, t.state, t.flags, t.laddr, t.raddr, t.timer, t.lport, t.rport, t.recvQ, t.sendQ, t.timerMs, t.retrans, t.probes, t.uid, t.inode, TABLE_CONSTANTS];
 }
 
 /** The addon, or why not: `why` in English, `said` its catalogue data (for a terminal). */

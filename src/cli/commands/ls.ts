@@ -60,6 +60,7 @@ export const ls: Command = {
       memory,
       header: !values['no-header'],
       lang: langFromEnv(io.env),
+      native: !sel.scan.config.noNative,
     };
     if (inputs.length > 0) return lsCaptures(io, values, inputs, sel, columns, order, colour);
     if (values['input-format'] !== undefined) throw new TcpstateError('ERR_USAGE', o('inputFormatLs'), { field: '--input-format' });

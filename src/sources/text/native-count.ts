@@ -10,8 +10,8 @@
  */
 import { canonicalCode, KNOWN_CODES, ssStateName, stateName, UNKNOWN } from '../../model/state.js';
 import { PROC_LINE_MAX } from '../proc-net.js';
-import { F_HAS_QUEUES, NO_TIME, NO_UID, PROTO_TCP, type SocketTable } from '../../model/table.js';
-import { loadNative, type NativeAddon } from '../native.js';
+import type { SocketTable } from '../../model/table.js';
+import { loadNative, type NativeAddon, tableColumns } from '../native.js';
 import type { NativeRange } from './common.js';
 
 /** Count `buf[pos, end)` (whole lines) into `counts`; the lines counted, `at[0]` where it stopped, `at[1]` or-ed with the families seen. */
@@ -128,16 +128,13 @@ export function textCounter(kind: CountKind, lookup: StateLookup): TextCounter |
 /** Rows of `buf[pos, end)` into `t` from row `t.length`, at most `room`; the rows added (`t.length` is the caller's to move), `at[0]` where it stopped. */
 export type TextRower = (buf: Uint8Array, pos: number, end: number, t: SocketTable, room: number, at: Float64Array) => number;
 
-const CONSTANTS = Float64Array.of(PROTO_TCP, F_HAS_QUEUES, NO_UID, NO_TIME);
-
 /** The C reader of `netstat -n` rows (netstat.ts netstatBytes' lines) for the state words `lookup` maps, or undefined without the addon. */
 export function netstatRower(lookup: StateLookup): TextRower | undefined {
   const a = addonFor();
   if (!a?.textRows) return undefined;
   const words = wordsFor(CountKind.Netstat, lookup);
   return (buf, pos, end, t, room, at) => {
-    const cols = [t.proto, t.family, t.state, t.flags, t.laddr, t.raddr, t.timer, t.lport, t.rport, t.recvQ, t.sendQ, t.timerMs, t.retrans, t.probes, t.uid, t.inode, CONSTANTS];
-    const n = a.textRows!(buf, pos, end, words, cols, t.length, room, at);
+    const n = a.textRows!(buf, pos, end, words, tableColumns(t), t.length, room, at);
     nativeCount.lines += n;
     return n;
   };
