@@ -200,6 +200,25 @@ static long wildcard_at(const uint8_t *b, long q) {
 /* The state word's end (a space, LF or CR), or -1 at another control byte or a byte above
    ASCII. (fast.ts tokenEnd) */
 static long token_end(const uint8_t *b, long p, long end) {
+  /* Eight bytes at a time while they lie before `end`: the first byte below 0x21, at 0x7f or
+     above 0x7f is the first that ends the token or refuses it (each test below flags the
+     lowest such byte exactly: a borrow only runs upwards from a flagged byte). */
+  while (p + 8 <= end) {
+    uint64_t w;
+    memcpy(&w, b + p, 8);
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t del = w ^ (0x7f * ones);
+    uint64_t m = ((w - 0x21 * ones) & ~w & high) | (w & high) | ((del - ones) & ~del & high);
+    if (m) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+      p += __builtin_clzll(m) >> 3;
+#else
+      p += __builtin_ctzll(m) >> 3;
+#endif
+      break;
+    }
+    p += 8;
+  }
   for (; p < end; p++) {
     uint8_t c = b[p];
     if (c == ' ' || c == '\n' || c == '\r') return p;

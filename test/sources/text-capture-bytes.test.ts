@@ -162,6 +162,11 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
     'tcp 4294967295 4294967296 10.0.0.1:22       10.0.0.2:5000           ESTABLISHED',
     'tcp        0      0 10.0.0.1:ssh            web1.lan:5000           ESTABLISHED',
     'tcp        0      0 10.0.0.1:22             10.0.0.2:5000           BOGUS',
+    // A DEL or a byte above ASCII inside a token, where C looks eight bytes at a time.
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5000           ESTAB\x7fLISHED',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5000           ESTABLISHÉD',
+    'tcp        0      0 10.0.0.1:2\x7f2            10.0.0.2:5000           ESTABLISHED',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5\x80000          ESTABLISHED',
   ];
   const ss = [
     'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
@@ -180,6 +185,9 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
     'LISTEN 0      128    *:65536            *:*',
     'LISTEN 0      128    *:ssh              *:*',
     'LISTEN 0      128    *:22               *:80',
+    'ESTAB  0      0      10.0.0.1:22        10.0.0.2:5005 users:(("s\x7fhd",pid=1,fd=3))',
+    'ESTA\x7fB 0      0      10.0.0.1:22        10.0.0.2:5006',
+    'ESTAB  0      0      10.0.0.1:22        10.0.0.2:5\u00e9007',
   ];
   const fill = (l: string) => Array.from({ length: 70 }, (_, k) => l.replace('5000', String(20000 + k)));
   for (const lines of [netstat, ss]) {
