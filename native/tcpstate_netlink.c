@@ -466,20 +466,21 @@ static int table_columns(napi_env env, napi_value cols, size_t rows, struct text
   for (uint32_t k = 0; k < 7; k++)
     if (!(u32[k] = column(env, cols, 9 + k, napi_uint32_array, rows))) return 0;
   t->recvq = u32[0], t->sendq = u32[1], t->timer_ms = u32[2], t->retrans = u32[3], t->probes = u32[4], t->uid = u32[5], t->inode = u32[6];
-  double *k = column(env, cols, 16, napi_float64_array, 4);
+  double *k = column(env, cols, 16, napi_float64_array, 5);
   if (!k) return 0;
-  t->proto_tcp = (uint32_t)k[0], t->f_has_queues = (uint32_t)k[1], t->no_uid = (uint32_t)k[2], t->no_time = (uint32_t)k[3];
+  t->proto_tcp = (uint32_t)k[0], t->f_has_queues = (uint32_t)k[1], t->no_uid = (uint32_t)k[2], t->no_time = (uint32_t)k[3], t->f_dualstack = (uint32_t)k[4];
   return 1;
 }
 
-/* textRows(buf, pos, end, words, cols, at, room, out): rows of a `netstat -n` piece into a
-   SocketTable's columns from row `at` (at most `room`; text_rows_netstat). cols: proto, family,
+/* textRows(buf, pos, end, words, cols, at, room, out[, kind]): rows of a piece into a
+   SocketTable's columns from row `at` (at most `room`): kind 0 (the default) `netstat -n`
+   (text_rows_netstat), 1 `ss -tan`, 2 `ss -tan` once `[v6]:port` was seen (text_rows_ss). cols: proto, family,
    state, flags, laddr, raddr, timer (Uint8Array), lport, rport (Uint16Array), recvQ, sendQ,
    timerMs, retrans, probes, uid, inode (Uint32Array), then a Float64Array of PROTO_TCP,
-   F_HAS_QUEUES, NO_UID, NO_TIME. Returns the rows added, out[0] where it stopped. */
+   F_HAS_QUEUES, NO_UID, NO_TIME, F_DUALSTACK. Returns the rows added, out[0] where it stopped. */
 static napi_value TextRows(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
+  size_t argc = 9;
+  napi_value argv[9];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   napi_typedarray_type type;
   size_t len, nw, no;
@@ -493,8 +494,11 @@ static napi_value TextRows(napi_env env, napi_callback_info info) {
   if (pos < 0 || end > (int64_t)len || pos > end || (end > pos && ((uint8_t *)b)[end - 1] != '\n' && ((uint8_t *)b)[end - 1] != '\r')) goto bad;
   struct text_rows t;
   if (!table_columns(env, argv[4], (size_t)(at + room), &t)) goto bad;
+  int32_t kind = 0;
+  if (argc > 8 && (napi_get_value_int32(env, argv[8], &kind) != napi_ok || kind < 0 || kind > 2)) goto bad;
   long lines = 0;
-  ((double *)o)[0] = (double)text_rows_netstat(b, (long)pos, (long)end, w, nw, &t, (long)at, (long)room, &lines);
+  ((double *)o)[0] = (double)(kind == 0 ? text_rows_netstat(b, (long)pos, (long)end, w, nw, &t, (long)at, (long)room, &lines)
+                                        : text_rows_ss(b, (long)pos, (long)end, w, nw, kind == 2, &t, (long)at, (long)room, &lines));
   napi_value r;
   CHECK(env, napi_create_int32(env, (int32_t)lines, &r)); /* a piece's lines: small integers, as V8 keeps them */
   return r;

@@ -491,6 +491,26 @@ static void store_at(uint8_t *out, const struct endpoint *ep, int epfamily, int 
   } else memcpy(out, ep->bytes, 16);
 }
 
+/* Row i: a TCP socket of `family` with queues (fast.ts addQueuedRow), the rest as SocketTable.add() leaves it. */
+static void queued_row(const struct text_rows *o, long i, int family, int state, const struct endpoint *l, int lf, const struct endpoint *r, int rf, uint32_t rq, uint32_t sq) {
+  o->proto[i] = (uint8_t)o->proto_tcp;
+  o->family[i] = (uint8_t)family;
+  o->state[i] = (uint8_t)state;
+  o->flags[i] = (uint8_t)o->f_has_queues;
+  store_at(o->laddr + i * 16, l, lf, family);
+  store_at(o->raddr + i * 16, r, rf, family);
+  o->lport[i] = (uint16_t)l->port;
+  o->rport[i] = (uint16_t)r->port;
+  o->recvq[i] = rq;
+  o->sendq[i] = sq;
+  o->uid[i] = o->no_uid;
+  o->timer_ms[i] = o->no_time;
+  o->timer[i] = 0;
+  o->retrans[i] = 0;
+  o->probes[i] = 0;
+  o->inode[i] = 0;
+}
+
 long text_rows_netstat(const uint8_t *b, long p, long end, const uint8_t *words, size_t nwords, const struct text_rows *o, long at, long room, long *lines) {
   long n = 0;
   struct endpoint l, r;
@@ -529,24 +549,64 @@ long text_rows_netstat(const uint8_t *b, long p, long end, const uint8_t *words,
     if (next < 0) break;
     /* Only when the next line is a tcp line too: any other may be the rest of this one, wrapped. */
     if (next + 2 >= end || b[next] != 't' || b[next + 1] != 'c' || b[next + 2] != 'p') break;
-    long i = at + n;
-    o->proto[i] = (uint8_t)o->proto_tcp;
-    o->family[i] = (uint8_t)said;
-    o->state[i] = (uint8_t)state;
-    o->flags[i] = (uint8_t)o->f_has_queues;
-    store_at(o->laddr + i * 16, &l, lf, said);
-    store_at(o->raddr + i * 16, &r, rf, said);
-    o->lport[i] = (uint16_t)l.port;
-    o->rport[i] = (uint16_t)r.port;
-    o->recvq[i] = rq;
-    o->sendq[i] = sq;
-    /* What SocketTable.add() sets. */
-    o->uid[i] = o->no_uid;
-    o->timer_ms[i] = o->no_time;
-    o->timer[i] = 0;
-    o->retrans[i] = 0;
-    o->probes[i] = 0;
-    o->inode[i] = 0;
+    queued_row(o, at + n, said, state, &l, lf, &r, rf, rq, sq);
+    n++;
+    p = next;
+  }
+  *lines = n;
+  return p;
+}
+
+long text_rows_ss(const uint8_t *b, long p, long end, const uint8_t *words, size_t nwords, int bracketed, const struct text_rows *o, long at, long room, long *lines) {
+  long n = 0;
+  struct endpoint l, r;
+  while (p < end && n < room) {
+    /* STATE RECVQ SENDQ LOCAL PEER and nothing after (ss.ts ssBytes, making rows); every check
+       stops at the line's end (LF or CR), which is before `end`. */
+    if (b[p] < 'A' || b[p] > 'Z') break;
+    long t = token_end(b, p, end);
+    if (t <= p || b[t] != ' ') break;
+    int state = state_of(b, p, t, words, nwords);
+    if (state < 0) break;
+    uint32_t rq, sq;
+    long q = skip_spaces(b, t, end);
+    t = uint_value(b, q, end, &rq);
+    if (t < 0) break;
+    q = skip_spaces(b, t, end);
+    t = uint_value(b, q, end, &sq);
+    if (t < 0) break;
+    q = skip_spaces(b, t, end);
+    if (bracketed && b[q] == '*' && b[q + 1] == ':') {
+      /* Once `[v6]:port` settled the style, `*:PORT` to `*:*` is a dual-stack IPv6 listener
+         (ss.ts one(): any addresses, the peer's port 0). */
+      t = wildcard_at(b, q + 2);
+      if (t < 0 || b[t] != ' ') break;
+      long port = 0;
+      for (long k = q + 2; k < t && b[k] != '*'; k++) port = port * 10 + (b[k] - '0');
+      q = skip_spaces(b, t, end);
+      if (b[q] != '*' || b[q + 1] != ':' || b[q + 2] != '*') break;
+      long next = line_rest(b, q + 3, end);
+      if (next < 0 || next >= end || b[next] < 'A' || b[next] > 'Z') break;
+      memset(&l, 0, sizeof l);
+      memset(&r, 0, sizeof r);
+      l.port = port;
+      queued_row(o, at + n, 6, state, &l, 6, &r, 6, rq, sq);
+      o->flags[at + n] |= (uint8_t)o->f_dualstack;
+      n++;
+      p = next;
+      continue;
+    }
+    t = token_end(b, q, end);
+    int lf = t > q ? endpoint_at(b, q, t, 0, bracketed, &l) : 0;
+    if (!lf) break;
+    q = skip_spaces(b, t, end);
+    t = token_end(b, q, end);
+    int rf = t > q ? endpoint_at(b, q, t, 0, bracketed, &r) : 0;
+    if (!rf) break;
+    long next = line_rest(b, t, end);
+    /* Only when the next line begins a socket: any other may be this one's continuation. */
+    if (next < 0 || next >= end || b[next] < 'A' || b[next] > 'Z') break;
+    queued_row(o, at + n, lf == 6 || rf == 6 ? 6 : 4, state, &l, lf, &r, rf, rq, sq);
     n++;
     p = next;
   }

@@ -29,13 +29,20 @@ struct text_rows {
   uint8_t *proto, *family, *state, *flags, *laddr, *raddr, *timer;
   uint16_t *lport, *rport;
   uint32_t *recvq, *sendq, *timer_ms, *retrans, *probes, *uid, *inode;
-  uint32_t proto_tcp, f_has_queues, no_uid, no_time;
+  uint32_t proto_tcp, f_has_queues, no_uid, no_time, f_dualstack;
 };
 
 /* Rows of a net-tools `netstat -n` capture's lines in b[p, end) into rows at, at + 1, ... (at
    most `room`), each as src/sources/text/netstat.ts netstatBytes adds it, stopping at the
    first other line. Returns where it stopped; *lines: rows added. */
 long text_rows_netstat(const uint8_t *b, long p, long end, const uint8_t *words, size_t nwords, const struct text_rows *o, long at, long room, long *lines);
+
+/* Rows of an iproute2 `ss -tan` capture's socket lines in b[p, end) as src/sources/text/ss.ts
+   ssBytes reads them for rows (`bracketed`: the capture has shown `[v6]:port`, and then also
+   `*:PORT` to `*:*` as ss.ts one() reads it in that style), each taken only
+   when the next line begins a socket (so no continuation of it follows); as text_rows_netstat
+   otherwise. */
+long text_rows_ss(const uint8_t *b, long p, long end, const uint8_t *words, size_t nwords, int bracketed, const struct text_rows *o, long at, long room, long *lines);
 
 /* A range of a capture file (from `from`, a line start) counted on a thread, as
    text_count_netstat4 (kind 0) or text_count_ss (1; 2 `bracketed`) count, until its first

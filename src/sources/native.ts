@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { util } from '../builtins.js';
 import type { ReadConfig } from './config.js';
-import { F_HAS_QUEUES, NO_TIME, NO_UID, PROTO_TCP, type SocketTable } from '../model/table.js';
+import { F_DUALSTACK, F_HAS_QUEUES, NO_TIME, NO_UID, PROTO_TCP, type SocketTable } from '../model/table.js';
 import type { Said } from '../i18n/catalogue.js';
 import { say as ks } from '../i18n/kernel.js';
 
@@ -114,11 +114,11 @@ export interface NativeAddon {
    */
   textCount?(kind: number, buf: Uint8Array, pos: number, end: number, counts: Float64Array, words: Uint8Array, at: Float64Array): number;
   /**
-   * Rows of a `netstat -n` piece into a SocketTable's columns `cols` (the order of
-   * native/tcpstate_netlink.c TextRows) from row `at`, at most `room`, as netstatBytes adds
-   * them; the rows added, `out[0]` where it stopped.
+   * Rows of a piece into a SocketTable's columns `cols` (the order of
+   * native/tcpstate_netlink.c TextRows) from row `at`, at most `room`, as netstatBytes (kind
+   * 0) or ssBytes (1; 2 once `[v6]:port` was seen) adds them; the rows added, `out[0]` where it stopped.
    */
-  textRows?(buf: Uint8Array, pos: number, end: number, words: Uint8Array, cols: ArrayLike<unknown>, at: number, room: number, out: Float64Array): number;
+  textRows?(buf: Uint8Array, pos: number, end: number, words: Uint8Array, cols: ArrayLike<unknown>, at: number, room: number, out: Float64Array, kind?: number): number;
   /** Count the lines of file `fd` from `from` as textCount counts pieces of `kind`, on a thread (native/text_count.c). */
   textCountStart?(kind: number, fd: number, from: number, words: Uint8Array): RangeHandle;
   /** Wait for that thread: stop, lines, families, read error (1 or 0), then 16 counts. */
@@ -133,7 +133,7 @@ export interface NativeAddon {
   lsLines?(cols: ArrayLike<unknown>, geometry: Float64Array, states: Uint8Array, from: number, to: number, buf: Uint8Array, pos: number, out: Float64Array): number;
 }
 
-const TABLE_CONSTANTS = Float64Array.of(PROTO_TCP, F_HAS_QUEUES, NO_UID, NO_TIME);
+const TABLE_CONSTANTS = Float64Array.of(PROTO_TCP, F_HAS_QUEUES, NO_UID, NO_TIME, F_DUALSTACK);
 
 /** `t`'s columns as the addon's text and ls functions take them (native/tcpstate_netlink.c table_columns). */
 export function tableColumns(t: SocketTable): unknown[] {

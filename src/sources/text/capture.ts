@@ -96,22 +96,8 @@ export function appendRows(t: SocketTable, src: SocketTable, from = 0, to = src.
   const n = to - from;
   const at = t.length;
   t.reserve(at + n);
-  t.proto.set(src.proto.subarray(from, to), at);
-  t.family.set(src.family.subarray(from, to), at);
-  t.state.set(src.state.subarray(from, to), at);
-  t.flags.set(src.flags.subarray(from, to), at);
-  t.lport.set(src.lport.subarray(from, to), at);
-  t.rport.set(src.rport.subarray(from, to), at);
-  t.laddr.set(src.laddr.subarray(from * 16, to * 16), at * 16);
-  t.raddr.set(src.raddr.subarray(from * 16, to * 16), at * 16);
-  t.recvQ.set(src.recvQ.subarray(from, to), at);
-  t.sendQ.set(src.sendQ.subarray(from, to), at);
-  t.timer.set(src.timer.subarray(from, to), at);
-  t.timerMs.set(src.timerMs.subarray(from, to), at);
-  t.retrans.set(src.retrans.subarray(from, to), at);
-  t.probes.set(src.probes.subarray(from, to), at);
-  t.uid.set(src.uid.subarray(from, to), at);
-  t.inode.set(src.inode.subarray(from, to), at);
+  if (n < SHORT_RUN) copyShort(t, src, from, to, at);
+  else copyLong(t, src, from, to, at);
   t.length = at + n;
   const byRow = src.rowOwners.size + src.ext.size + src.names.size > 0;
   const ino = src.inode;
@@ -170,5 +156,50 @@ export class CaptureList {
     if (r.table) c.table = r.table;
     if (r.kept) c.kept = r.kept;
     this.captures.push(c);
+  }
+}
+
+/** Runs shorter than this are copied a row at a time: a subarray per column costs more (ls of a capture whose hidden rows interleave). */
+const SHORT_RUN = 64;
+
+function copyLong(t: SocketTable, src: SocketTable, from: number, to: number, at: number): void {
+  t.proto.set(src.proto.subarray(from, to), at);
+  t.family.set(src.family.subarray(from, to), at);
+  t.state.set(src.state.subarray(from, to), at);
+  t.flags.set(src.flags.subarray(from, to), at);
+  t.lport.set(src.lport.subarray(from, to), at);
+  t.rport.set(src.rport.subarray(from, to), at);
+  t.laddr.set(src.laddr.subarray(from * 16, to * 16), at * 16);
+  t.raddr.set(src.raddr.subarray(from * 16, to * 16), at * 16);
+  t.recvQ.set(src.recvQ.subarray(from, to), at);
+  t.sendQ.set(src.sendQ.subarray(from, to), at);
+  t.timer.set(src.timer.subarray(from, to), at);
+  t.timerMs.set(src.timerMs.subarray(from, to), at);
+  t.retrans.set(src.retrans.subarray(from, to), at);
+  t.probes.set(src.probes.subarray(from, to), at);
+  t.uid.set(src.uid.subarray(from, to), at);
+  t.inode.set(src.inode.subarray(from, to), at);
+}
+
+function copyShort(t: SocketTable, src: SocketTable, from: number, to: number, at: number): void {
+  for (let j = from, i = at; j < to; j++, i++) {
+    t.proto[i] = src.proto[j]!;
+    t.family[i] = src.family[j]!;
+    t.state[i] = src.state[j]!;
+    t.flags[i] = src.flags[j]!;
+    t.lport[i] = src.lport[j]!;
+    t.rport[i] = src.rport[j]!;
+    for (let k = 0; k < 16; k++) {
+      t.laddr[i * 16 + k] = src.laddr[j * 16 + k]!;
+      t.raddr[i * 16 + k] = src.raddr[j * 16 + k]!;
+    }
+    t.recvQ[i] = src.recvQ[j]!;
+    t.sendQ[i] = src.sendQ[j]!;
+    t.timer[i] = src.timer[j]!;
+    t.timerMs[i] = src.timerMs[j]!;
+    t.retrans[i] = src.retrans[j]!;
+    t.probes[i] = src.probes[j]!;
+    t.uid[i] = src.uid[j]!;
+    t.inode[i] = src.inode[j]!;
   }
 }

@@ -54,6 +54,15 @@ export class NativeTurns {
   }
 }
 
+/**
+ * Is a run of `bytes` worth reading in C? A long one; once the addon is loaded (a capture read
+ * so far was long enough), any: a large capture's lines that stop C, such as ss's `*:*`
+ * listeners, leave short runs at the end of each piece.
+ */
+export function worthC(bytes: number): boolean {
+  return bytes >= nativeCount.minBytes || (addon != null && nativeCount.minBytes !== Number.POSITIVE_INFINITY);
+}
+
 type Counting = Pick<NativeAddon, 'textCount' | 'textRows' | 'textCountStart' | 'textCountFinish'>;
 
 let addon: Counting | null | undefined;
@@ -128,13 +137,17 @@ export function textCounter(kind: CountKind, lookup: StateLookup): TextCounter |
 /** Rows of `buf[pos, end)` into `t` from row `t.length`, at most `room`; the rows added (`t.length` is the caller's to move), `at[0]` where it stopped. */
 export type TextRower = (buf: Uint8Array, pos: number, end: number, t: SocketTable, room: number, at: Float64Array) => number;
 
-/** The C reader of `netstat -n` rows (netstat.ts netstatBytes' lines) for the state words `lookup` maps, or undefined without the addon. */
-export function netstatRower(lookup: StateLookup): TextRower | undefined {
+/**
+ * The C reader of rows of format `kind` (not /proc: netstat.ts netstatBytes' lines, ss.ts
+ * ssBytes', each of those only when the next line begins a socket) for the state words
+ * `lookup` maps, or undefined without the addon.
+ */
+export function textRower(kind: Exclude<CountKind, typeof CountKind.Proc>, lookup: StateLookup): TextRower | undefined {
   const a = addonFor();
   if (!a?.textRows) return undefined;
-  const words = wordsFor(CountKind.Netstat, lookup);
+  const words = wordsFor(kind, lookup);
   return (buf, pos, end, t, room, at) => {
-    const n = a.textRows!(buf, pos, end, words, tableColumns(t), t.length, room, at);
+    const n = a.textRows!(buf, pos, end, words, tableColumns(t), t.length, room, at, kind);
     nativeCount.lines += n;
     return n;
   };

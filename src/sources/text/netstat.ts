@@ -37,7 +37,7 @@ import {
 } from './common.js';
 import { dryContext, looksLikeRest, WrappedLines } from './wrapped.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queueAt, queuesAt, skipSpaces, StateBytes, type Tally, tokenEnd, v4TokenAt } from './fast.js';
-import { CountKind, nativeCount, NativeTurns, netstatRower, textCounter, textRange } from './native-count.js';
+import { CountKind, NativeTurns, textCounter, textRange, textRower, worthC } from './native-count.js';
 
 /** Protocols netstat lists that are not TCP. */
 const NOT_TCP = /^(udp6?|udpl6?|raw6?|unix|sctp6?|ipx|ax25|netrom|x25|rose|ash|econet|bluetooth|l2cap|rfcomm|sco)$/;
@@ -173,7 +173,7 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
         return true;
       }
       const end = run.end;
-      const native = !tally && ctx.native && flavor.protoFamily && end - run.pos >= nativeCount.minBytes ? netstatRower(stateLookup) : undefined;
+      const native = !tally && ctx.native && flavor.protoFamily && worthC(end - run.pos) ? textRower(CountKind.Netstat, stateLookup) : undefined;
       const turns = new NativeTurns();
       for (let p = run.pos; p < end; ) {
         // Rows held (not sent) grow the table: read here.
@@ -302,7 +302,7 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
   const counts = tally.counts;
   let p = run.pos;
   let lines = 0;
-  const native = inC && end - p >= nativeCount.minBytes ? textCounter(CountKind.Netstat, stateLookup) : undefined;
+  const native = inC && worthC(end - p) ? textCounter(CountKind.Netstat, stateLookup) : undefined;
   const turns = new NativeTurns();
   while (p < end) {
     if (native && turns.now()) {

@@ -11,7 +11,7 @@ import { AF_INET, AF_INET6 } from '../../model/address.js';
 import { TcpstateError, type WarningSink } from '../../model/errors.js';
 import { PROTO_TCP, SocketTable } from '../../model/table.js';
 import { CHUNK_ROWS, ProcNetParser } from '../proc-net.js';
-import { nativeCount, NativeTurns, procCounter } from './native-count.js';
+import { NativeTurns, procCounter, worthC } from './native-count.js';
 import { type LineKind, type LineParser, type ParseContext, type ParsedCapture, parseRun, type StreamContext, type TextFormat } from './common.js';
 
 const HEADER = /^\s*sl\s+local_address\s+rem(?:ote)?_address\s+st\b/;
@@ -122,7 +122,7 @@ export function openProc(ctx: StreamContext): LineParser {
       let p = r.pos;
       const end = r.end;
       const tally = ctx.tally;
-      const native = tally && ctx.native && end - p >= nativeCount.minBytes ? procCounter() : undefined;
+      const native = tally && ctx.native && worthC(end - p) ? procCounter() : undefined;
       const turns = new NativeTurns();
       while (p < end) {
         if (native && turns.now()) {

@@ -14,7 +14,7 @@
  * @module
  */
 import { AF_INET } from '../../model/address.js';
-import { type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, type SocketTable } from '../../model/table.js';
+import { CHUNK_ROWS, type TcpExtInfo, F_DUALSTACK, F_HAS_QUEUES, F_HAS_TIMER, NO_TIME, type Owner, type SocketTable } from '../../model/table.js';
 import {
   addRow,
   fail,
@@ -42,7 +42,7 @@ import {
 } from './common.js';
 import { MAX_LINE } from './decode.js';
 import { addQueuedRow, type ByteEndpoint, type ByteRun, colonEndpointAt, lineRest, newByteEndpoint, queuesAt, skipSpaces, StateBytes, tokenEnd, v4TokenAt } from './fast.js';
-import { CountKind, nativeCount, NativeTurns, textCounter, textRange } from './native-count.js';
+import { CountKind, NativeTurns, textCounter, textRange, textRower, worthC } from './native-count.js';
 
 /** Netid column values (ss.c `sock_names`, and older spellings). */
 const NETID = /^(tcp|udp|raw|u_str|u_dgr|u_seq|u_sq|nl|p_raw|p_dgr|v_str|v_dgr|v_seq|xdp|sctp|dccp|mptcp|tipc|icmp6?|ping6?|unix|\?\?\?)$/;
@@ -377,9 +377,32 @@ export function openSs(ctx: StreamContext): LineParser {
     const tally = ctx.tally;
     const buf = run.buf;
     const end = run.end;
-    const native = tally && ctx.native && end - run.pos >= nativeCount.minBytes ? textCounter(bracketed ? CountKind.SsBracketed : CountKind.Ss, stateLookup) : undefined;
+    const kind = bracketed ? CountKind.SsBracketed : CountKind.Ss;
+    const inC = ctx.native && worthC(end - run.pos);
+    const native = tally && inC ? textCounter(kind, stateLookup) : undefined;
+    // Rows: C reads `*:PORT *:*` as one() does once the style is settled new (bracketed alone is a split worker's count).
+    const rower = !tally && inC && (!bracketed || style === 'new') ? textRower(kind, stateLookup) : undefined;
     const turns = new NativeTurns();
     for (let p = run.pos; p < end; ) {
+      // Rows in C, each followed by a socket line (so by no continuation of it): the last is
+      // the current socket, as if read here.
+      const room = CHUNK_ROWS - rows.t.length;
+      if (rower && turns.now() && room > 0) {
+        const n = rower(buf, p, end, rows.t, room, AT);
+        if (n > 0) {
+          // The socket before's extras end here, as when the next socket line is read below.
+          finish();
+          rows.t.length += n;
+          run.lines += n;
+          cur = rows.t.length - 1;
+          curIdx = idx + run.lines - 1;
+          tail = '';
+          p = AT[0]! | 0; // a position in the piece: a small integer, as V8 keeps it
+          run.pos = p;
+          if (p >= end) break;
+        }
+        turns.took(n, room);
+      }
       // Once a line was counted here (no socket's extras pending), C counts on from the next.
       if (native && turns.now() && cur === -2) {
         AT[1] = 0;
