@@ -45,12 +45,13 @@ export function storeError(path: string, e: unknown, _env?: Record<string, strin
     return e instanceof Error ? e : new Error(why);
   }
   if (code === 'SQLITE_NOTADB') return new TcpstateError('ERR_FORMAT', say('notSqlite', path));
-  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', say('corrupt', path, why));
+  const reason = say('sqliteReason', code, why);
+  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', say('corrupt', path, reason));
   if (code === 'SQLITE_FULL' || (code === 'SQLITE_IOERR_WRITE' && /full/i.test(why))) return new TcpstateError('ERR_IO', say('diskFull', path));
   if (code.startsWith('SQLITE_READONLY')) return new TcpstateError('ERR_IO', say('readOnly', path));
   if (code.startsWith('SQLITE_BUSY')) return new TcpstateError('ERR_IO', say('busy', path));
-  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', say('cannotOpen', path, why));
-  return new TcpstateError('ERR_IO', say('writeFailed', path, why));
+  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', say('cannotOpen', path, reason));
+  return new TcpstateError('ERR_IO', say('writeFailed', path, reason));
 }
 
 /** Check the first bytes: a file that is not SQLite is refused before SQLite touches it. */

@@ -36,6 +36,8 @@ const EN = {
   cannotOpen: (p: string, why: string) => `cannot open ${p}: ${why}`,
   /** An OS error's reason (`permission denied`): the OS's words in English (its code when it gave none), the errno's in Chinese. */
   osReason: (code: string, text: string) => text || code,
+  /** SQLite's reason (`database disk image is malformed`): its own words in English, its result code's in Chinese where known. */
+  sqliteReason: (code: string, text: string) => text || code,
   readOnly: (p: string) => `${p} cannot be written (read-only file or file system): record needs a writable file`,
   diskFull: (p: string) => `the disk holding ${p} is full: recording stopped (what was recorded is intact)`,
   writeFailed: (p: string, why: string) => `cannot write to ${p}: ${why}; recording stopped`,
@@ -100,6 +102,22 @@ const EN = {
   noRows: (top: number, kinds: string) => `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 
+/** SQLite's reasons by primary result code, in Chinese (a generic SQLITE_ERROR keeps SQLite's English). */
+const SQLITE_ZH: Readonly<Record<string, string>> = {
+  SQLITE_CORRUPT: '数据库文件的结构已损坏',
+  SQLITE_IOERR: '磁盘 I/O 错误',
+  SQLITE_CANTOPEN: '无法打开数据库文件',
+  SQLITE_PERM: '没有访问权限',
+  SQLITE_NOMEM: '内存不足',
+  SQLITE_LOCKED: '数据库表被锁定',
+  SQLITE_PROTOCOL: '数据库锁协议出错',
+  SQLITE_TOOBIG: '字符串或 BLOB 过大',
+  SQLITE_FULL: '磁盘已满',
+  SQLITE_READONLY: '试图写入只读数据库',
+  SQLITE_BUSY: '数据库被占用',
+  SQLITE_NOTADB: '不是数据库文件',
+};
+
 const ZH: typeof EN = {
   notSqlite: (p) => `${p} 不是 tcpstate 历史文件(不是 SQLite 数据库,或已损坏)`,
   foreign: (p, id) => `${p} 是 SQLite 数据库,但不是 tcpstate 历史文件(application_id ${id});请换一个 --db`,
@@ -119,6 +137,7 @@ const ZH: typeof EN = {
   missing: (p) => `${p} 不存在:那里还没有记录(tcpstate record --db ${p})`,
   cannotOpen: (p, why) => `无法打开 ${p}:${why}`,
   osReason: (code, text) => EDGE.zh.os[code] ?? (text || code),
+  sqliteReason: (code, text) => SQLITE_ZH[/^SQLITE_[A-Z]+/.exec(code)?.[0] ?? ''] ?? (text || code),
   readOnly: (p) => `${p} 不可写(只读文件或只读文件系统):record 需要可写的文件`,
   diskFull: (p) => `${p} 所在磁盘已满:记录已停止(已记录的内容完好)`,
   writeFailed: (p, why) => `无法写入 ${p}:${why};记录已停止`,

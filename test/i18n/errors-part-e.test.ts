@@ -1,17 +1,17 @@
 /**
  * The last English-only texts a user meets (issue 15 §3, part E), in English and Chinese:
  * a history file whose packed groups are damaged (each way group-blob.ts refuses a BLOB, in
- * a real file written by `record`), a directory given as --db, serve on a port in use, an
- * HTTPS Prometheus that answers plain HTTP (the OS's reason), as golden files
- * (test/golden/i18n/errors-e-*.txt). Then serve's log line for a collector that fails (its
- * name and error in the server's language, never a stack), and an OS error that names no
- * file or system call (the native addon's errno errors) as main.ts says it.
- * UPDATE_GOLDEN=1 rewrites the goldens.
+ * a real file written by `record`) or whose pages are overwritten (SQLite's reason), a
+ * directory given as --db, serve on a port in use, an HTTPS Prometheus that answers plain
+ * HTTP (the OS's reason), as golden files (test/golden/i18n/errors-e-*.txt). Then serve's
+ * log line for a collector that fails (its name and error in the server's language, never a
+ * stack), and an OS error that names no file or system call (the native addon's errno
+ * errors) as main.ts says it. UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,11 @@ test('a damaged history file, a directory as --db, a port in use, HTTPS to plain
     w.close();
     b.add(`${shown(args)}   # group BLOB ${name}`, await run(args), await run(['--lang', 'zh', ...args]));
   }
+  // Pages of the file overwritten: SQLite's reason, in the user's words.
+  const fd = openSync(db, 'r+');
+  writeSync(fd, Buffer.alloc(8192, 0xff), 0, 8192, 8192);
+  closeSync(fd);
+  b.add(`${shown(args)}   # pages 3 and 4 overwritten`, await run(args), await run(['--lang', 'zh', ...args]));
   // A directory named as the history file: the file named, the OS's reason in words.
   const dir = join(TMP, 'a-directory');
   mkdirSync(dir);
@@ -106,11 +111,12 @@ test('a damaged history file, a directory as --db, a port in use, HTTPS to plain
     .split('\n')
     .filter((l) => l.startsWith('tcpstate: '))
     .join('\n');
-  assert.doesNotMatch(saidZh, /damaged|cut short|varint too long|not UTF-8|beyond|groups:|read 调用失败|EADDRINUSE$|protocol error|illegal operation/m);
+  assert.doesNotMatch(saidZh, /damaged|cut short|varint too long|not UTF-8|beyond|groups:|read 调用失败|EADDRINUSE$|protocol error|illegal operation|malformed/m);
   assert.match(b.zh, /已损坏\(样本 \d+ 的 lport 分组:分组 BLOB 在第 4 字节处损坏\(共 4 字节\):数据被截断\)/);
   assert.match(b.zh, /无法打开 \$TMP\/a-directory:对目录的非法操作/);
   assert.match(b.zh, /地址已在使用（EADDRINUSE）/);
   assert.match(b.zh, /协议错误/);
+  assert.match(b.zh, /已损坏\(数据库文件的结构已损坏\)/);
   // The English text each BLOB damage had before it was catalogued.
   for (const s of ['cut short', 'format 9 is not 1', ': empty)', 'varint too long', 'key cut short', 'key not UTF-8', 'state mask beyond 16 states']) assert.ok(b.en.includes(s), s);
 });
@@ -192,8 +198,7 @@ test("an OS error naming no file or system call (the native addon's): its step, 
   // setns on a plain file: EINVAL, a message that names the call only in its words.
   const notNs = join(TMP, 'not-a-namespace');
   rmSync(notNs, { force: true });
-  const fd = createRequire(import.meta.url)('node:fs').openSync(notNs, 'w');
-  createRequire(import.meta.url)('node:fs').closeSync(fd);
+  closeSync(openSync(notNs, 'w'));
   const einval = caught(() => addon.netnsEnter(notNs)) as NodeJS.ErrnoException;
   assert.deepEqual([einval.code, einval.path, einval.syscall], ['EINVAL', undefined, undefined], 'the branch under test: neither path nor syscall');
   assert.deepEqual(failure(einval, 'en'), ['tcpstate: setns: invalid argument (EINVAL)\n', 1]);
