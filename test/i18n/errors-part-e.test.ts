@@ -3,15 +3,18 @@
  * a history file whose packed groups are damaged (each way group-blob.ts refuses a BLOB, in
  * a real file written by `record`) or whose pages are overwritten (SQLite's reason), a
  * directory given as --db, serve on a port in use, an HTTPS Prometheus that answers plain
- * HTTP (the OS's reason), as golden files (test/golden/i18n/errors-e-*.txt). Then serve's
- * log line for a collector that fails (its name and error in the server's language, never a
- * stack), and an OS error that names no file or system call (the native addon's errno
- * errors) as main.ts says it. UPDATE_GOLDEN=1 rewrites the goldens.
+ * HTTP (the OS's reason) or shows a self-signed certificate (the TLS reason), as golden
+ * files (test/golden/i18n/errors-e-*.txt). Then serve's log line for a collector that fails
+ * (its name and error in the server's language, never a stack), and an OS error that names
+ * no file or system call (the native addon's errno errors) as main.ts says it.
+ * UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +62,7 @@ const DAMAGED: [string, string][] = [
 ];
 
 test('a damaged history file, a directory as --db, a port in use, HTTPS to plain HTTP: goldens in English and Chinese', async (t) => {
-  if (!kernelOrSkip(t, [])) return;
+  if (!kernelOrSkip(t, ['openssl'])) return;
   const ns = Netns.create('zh7h');
   t.after(() => ns.destroy());
   // A real history file: two samples of the namespace, recorded by `record`.
@@ -104,6 +107,25 @@ test('a damaged history file, a directory as --db, a port in use, HTTPS to plain
     ['fleet', '--prometheus', `https://127.0.0.1:${port}`],
   ])
     b.add(shown(a).split(PORT).join('$PORT'), await named(a), await named(['--lang', 'zh', ...a]));
+  // HTTPS with a self-signed certificate: trusted neither by default nor, with it as the CA, under another name.
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(TMP, 'key.pem'), '-out', join(TMP, 'cert.pem')],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const tls = createHttpsServer({ key: readFileSync(join(TMP, 'key.pem')), cert: readFileSync(join(TMP, 'cert.pem')) }, (_req, res) => res.writeHead(404).end('no\n'));
+  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+  t.after(() => tls.close());
+  const TLS_PORT = String((tls.address() as AddressInfo).port);
+  for (const a of [
+    ['fleet', '--prometheus', `https://127.0.0.1:${TLS_PORT}`],
+    ['fleet', '--prometheus', `https://localhost:${TLS_PORT}`, '--ca-file', join(TMP, 'cert.pem')],
+  ]) {
+    const hide = (r: Run): Run => ({ ...r, stderr: r.stderr.split(TLS_PORT).join('$PORT') });
+    b.add(shown(a).split(TLS_PORT).join('$PORT'), hide(await run(a)), hide(await run(['--lang', 'zh', ...a])));
+  }
   assertGolden('i18n/errors-e-en.txt', b.en);
   assertGolden('i18n/errors-e-zh.txt', b.zh);
   // What was English in Chinese before: the BLOB's damage, read's failure, the OS's codes and words.
@@ -111,11 +133,13 @@ test('a damaged history file, a directory as --db, a port in use, HTTPS to plain
     .split('\n')
     .filter((l) => l.startsWith('tcpstate: '))
     .join('\n');
-  assert.doesNotMatch(saidZh, /damaged|cut short|varint too long|not UTF-8|beyond|groups:|read 调用失败|EADDRINUSE$|protocol error|illegal operation|malformed/m);
+  assert.doesNotMatch(saidZh, /damaged|cut short|varint too long|not UTF-8|beyond|groups:|read 调用失败|EADDRINUSE$|protocol error|illegal operation|malformed|self-signed|does not match/m);
   assert.match(b.zh, /已损坏\(样本 \d+ 的 lport 分组:分组 BLOB 在第 4 字节处损坏\(共 4 字节\):数据被截断\)/);
   assert.match(b.zh, /无法打开 \$TMP\/a-directory:对目录的非法操作/);
   assert.match(b.zh, /地址已在使用（EADDRINUSE）/);
   assert.match(b.zh, /协议错误/);
+  assert.match(b.zh, /自签名证书（DEPTH_ZERO_SELF_SIGNED_CERT）/);
+  assert.match(b.zh, /证书上的主机名或 IP 与地址不符（ERR_TLS_CERT_ALTNAME_INVALID）/);
   assert.match(b.zh, /已损坏\(数据库文件的结构已损坏\)/);
   // The English text each BLOB damage had before it was catalogued.
   for (const s of ['cut short', 'format 9 is not 1', ': empty)', 'varint too long', 'key cut short', 'key not UTF-8', 'state mask beyond 16 states']) assert.ok(b.en.includes(s), s);
