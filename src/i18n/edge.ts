@@ -78,6 +78,9 @@ const EN = {
   unknownOption: (flag: string, where: string) => `Unknown option '${flag}'${where}; see --help`,
   missingValue: (flag: string, where: string) => `Option '${flag} <value>' argument missing${where}; see --help`,
   notBoolean: (flag: string, where: string) => `Option '${flag}' does not take an argument${where}; see --help`,
+  /** A value option followed by a word starting with a dash (`--top -x`): the value forgotten, or one that starts with a dash. */
+  ambiguousValue: (flag: string, written: string, where: string) =>
+    `Option '${flag}' takes a value, but the next word starts with a dash${where}; give the value, or write ${written} for a value that starts with one; see --help`,
   parseArgs: (message: string, where: string) => `${message}${where}; see --help`,
   argument: (n: number, token: string) => ` (argument ${n}: "${token}")`,
   wholeNumber: (name: string, value: string) => `${name} takes a whole number, got "${value}"`,
@@ -154,6 +157,7 @@ const ZH: typeof EN = {
   unknownOption: (flag, where) => `未知选项 '${flag}'${where}；参见 --help`,
   missingValue: (flag, where) => `选项 '${flag}' 缺少参数${where}；参见 --help`,
   notBoolean: (flag, where) => `选项 '${flag}' 不带参数${where}；参见 --help`,
+  ambiguousValue: (flag, written, where) => `选项 '${flag}' 需要一个值，但下一个词以短横线开头${where}；请给出值，若值本身以短横线开头，写成 ${written}；参见 --help`,
   parseArgs: (message, where) => `${message}${where}；参见 --help`,
   argument: (n, token) => `（第 ${n} 个参数："${token}"）`,
   wholeNumber: (name, value) => `${name} 需要一个非负整数，而不是 "${value}"`,
