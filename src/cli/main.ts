@@ -41,15 +41,20 @@ function usage(lang: Lang): string {
   return m.usage(names.map((n) => `  ${n.padEnd(w)}  ${(m.summaries as Readonly<Record<string, string | undefined>>)[n] ?? ''}`).join('\n'));
 }
 
+/** The language main chose, for what the process edge says after the command (a stream's late write error). */
+let edgeLang: Lang = 'en';
+
 /** Run tcpstate with argv (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let lang = langFromEnv(io.env);
+  edgeLang = lang;
   try {
     // `--lang en|zh` anywhere (before the command or among its options) is the language of
     // everything said, errors included: commands read it from the environment.
     const chosen = langOption(argv);
     if (chosen !== undefined) {
       lang = chosen;
+      edgeLang = lang;
       io = { ...io, env: { ...io.env, TCPSTATE_LANG: chosen } };
     }
     const own = withoutLeadingLang(argv);
@@ -177,7 +182,9 @@ function readerGone(code: string | undefined): boolean {
 
 /** A failed write to stdout or stderr, as what the user is told. */
 function writeFailed(fd: number, e: unknown): TcpstateError {
-  return new TcpstateError('ERR_IO', say('writeFailed', fd === 1 ? 'output' : 'error', osReason(e) ?? (e as Error).message));
+  const reason = osReason(e);
+  const why = reason === undefined ? (e as Error).message : say('osReason', String((e as NodeJS.ErrnoException).code), reason);
+  return new TcpstateError('ERR_IO', say('writeFailed', fd === 1 ? 'output' : 'error', why));
 }
 
 /** Is stdout a file or a device other than a terminal (which Node writes synchronously)? */
@@ -236,7 +243,7 @@ function streamFailed(fd: number, e: NodeJS.ErrnoException): never {
   if (readerGone(e.code)) process.exit(0);
   if (fd === 1)
     try {
-      writeAll(2, Buffer.from(`tcpstate: ${writeFailed(fd, e).describe()}\n`));
+      writeAll(2, Buffer.from(`tcpstate: ${writeFailed(fd, e).describe(edgeLang)}\n`));
     } catch {
       /* stderr failed too */
     }

@@ -72,6 +72,8 @@ const EN = {
     EAFNOSUPPORT: 'address family not supported',
     ECANCELED: 'operation canceled',
   } as Readonly<Record<string, string>>,
+  /** An OS error's reason: the OS's words in English (its code when it gave none), the errno's in Chinese (`os` above). */
+  osReason: (code: string, text: string) => text || code,
   writeFailed: (what: 'output' | 'error', reason: string) => `cannot write standard ${what}: ${reason}`,
   langValue: (value: string) => `--lang takes en | zh, got "${value}"`,
   // node:util parseArgs, in our words (its English kept as it was).
@@ -152,6 +154,7 @@ const ZH: typeof EN = {
     EAFNOSUPPORT: '地址族不为协议所支持',
     ECANCELED: '操作已取消',
   },
+  osReason: (code, text) => ZH.os[code] ?? (text || code),
   writeFailed: (what, reason) => `无法写入标准${what === 'output' ? '输出' : '错误'}：${reason}`,
   langValue: (value) => `--lang 只能是 en 或 zh，而不是 "${value}"`,
   unknownOption: (flag, where) => `未知选项 '${flag}'${where}；参见 --help`,

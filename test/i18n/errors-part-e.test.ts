@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -245,4 +245,22 @@ test("an OS error naming no file or system call (the native addon's): its step, 
   const bare = Object.assign(new Error('EPROTO'), { code: 'EPROTO', errno: -71 });
   assert.deepEqual(failure(bare, 'en'), ['tcpstate: protocol error (EPROTO)\n', 1]);
   assert.deepEqual(failure(bare, 'zh'), ['tcpstate: 操作系统错误 EPROTO：协议错误\n', 1]);
+});
+
+test('stdout on a full disk (/dev/full), in Chinese: the reason in Chinese (count, ls -a)', () => {
+  for (const args of [['count'], ['ls', '-a']]) {
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const [lang, said] of [
+        ['zh', 'tcpstate: 无法写入标准输出：设备上没有空间\n'],
+        ['en', 'tcpstate: cannot write standard output: no space left on device\n'],
+      ] as const) {
+        const r = spawnSync(process.execPath, [CLI, '--lang', lang, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 60_000 });
+        assert.equal(r.stderr, said, `${lang} ${args.join(' ')}`);
+        assert.equal(r.status, 1);
+      }
+    } finally {
+      closeSync(full);
+    }
+  }
 });
