@@ -67,7 +67,7 @@ const ZH: typeof EN = {
   badTime: (v) => `--at "${v}" 有误：应为 RFC 3339 时间（2026-12-05T04:00:00Z）、Unix 秒数，或多久以前（1h）`,
   badLabel: (opt, v) => `${opt} "${v}" 有误：Prometheus 标签名由字母、数字和 _ 组成，且不以数字开头`,
   noHosts: (url, hostLabel) => `Prometheus ${url} 中没有带 "${hostLabel}" 标签的 tcpstate_sockets 序列：代理（tcpstate serve）是否被抓取？--host-label 是否正确？`,
-  readFile: (what, path, why) => `无法读取${what} ${path}：${why}`,
+  readFile: (what, path, why) => `无法读取 ${what} ${path}：${why}`,
   agentDown: '不可用：最近一次抓取失败（up 0）',
   noRecorded: (url) => `Prometheus ${url} 中没有 host:tcpstate_sockets:sum 序列：请加载 contrib/prometheus/tcpstate.rules.yml，或不用 --recorded`,
   noCounts: '没有 tcpstate_sockets：代理无法读取套接字表（tcpstate_up 0）',

@@ -3,11 +3,12 @@
  * a history file whose packed groups are damaged (each way group-blob.ts refuses a BLOB, in
  * a real file written by `record`) or whose pages are overwritten (SQLite's reason), a
  * directory given as --db, serve on a port in use, an HTTPS Prometheus that answers plain
- * HTTP (the OS's reason) or shows a self-signed certificate (the TLS reason), as golden
- * files (test/golden/i18n/errors-e-*.txt), and a value option followed by a dash (Node's
- * "ambiguous"). Then serve's log line for a collector that fails (its name and error in
- * the server's language, never a stack), and an OS error that names no file or system call
- * (the native addon's errno errors) as main.ts says it. UPDATE_GOLDEN=1 rewrites the goldens.
+ * HTTP (the OS's reason) or shows a self-signed certificate (the TLS reason), a file option
+ * that cannot be written or read (diagram -o, fleet --ca-file), and a value option followed
+ * by a dash (Node's "ambiguous"), as golden files (test/golden/i18n/errors-e-*.txt). Then
+ * serve's log line for a collector that fails (its name and error in the server's language,
+ * never a stack), an OS error that names no file or system call (the native addon's errno
+ * errors) as main.ts says it, and stdout on a full disk. UPDATE_GOLDEN=1 rewrites the goldens.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -126,6 +127,12 @@ test('a damaged history file, a directory as --db, a port in use, HTTPS to plain
     const hide = (r: Run): Run => ({ ...r, stderr: r.stderr.split(TLS_PORT).join('$PORT') });
     b.add(shown(a).split(TLS_PORT).join('$PORT'), hide(await run(a)), hide(await run(['--lang', 'zh', ...a])));
   }
+  // A file option naming what cannot be written or read: the OS's reason in the user's words.
+  for (const a of [
+    ['diagram', '--format', 'svg', '-o', '/dev/full'],
+    ['fleet', '--prometheus', 'http://127.0.0.1:1', '--ca-file', dir],
+  ])
+    b.add(shown(a), await run(a), await run(['--lang', 'zh', ...a]));
   // A value option followed by a word starting with a dash: Node's "ambiguous" in our words.
   for (const a of [
     ['count', '--top', '-x'],
@@ -141,12 +148,14 @@ test('a damaged history file, a directory as --db, a port in use, HTTPS to plain
     .join('\n');
   assert.doesNotMatch(
     saidZh,
-    /damaged|cut short|varint too long|not UTF-8|beyond|groups:|read 调用失败|EADDRINUSE$|protocol error|illegal operation|malformed|self-signed|does not match|ambiguous|Did you forget/m,
+    /damaged|cut short|varint too long|not UTF-8|beyond|groups:|read 调用失败|EADDRINUSE$|protocol error|illegal operation|malformed|self-signed|does not match|ambiguous|Did you forget|no space/m,
   );
   assert.match(b.zh, /已损坏\(样本 \d+ 的 lport 分组:分组 BLOB 在第 4 字节处损坏\(共 4 字节\):数据被截断\)/);
   assert.match(b.zh, /无法打开 \$TMP\/a-directory:对目录的非法操作/);
   assert.match(b.zh, /地址已在使用（EADDRINUSE）/);
   assert.match(b.zh, /协议错误/);
+  assert.match(b.zh, /无法写入：设备上没有空间/);
+  assert.match(b.zh, /无法读取 --ca-file \$TMP\/a-directory：对目录的非法操作/);
   assert.match(b.zh, /自签名证书（DEPTH_ZERO_SELF_SIGNED_CERT）/);
   assert.match(b.zh, /证书上的主机名或 IP 与地址不符（ERR_TLS_CERT_ALTNAME_INVALID）/);
   assert.match(b.zh, /已损坏\(数据库文件的结构已损坏\)/);
