@@ -69,6 +69,8 @@ function parseArgsMessage(first: string, where: Said | string): Said {
   if (m) return say('missingValue', m[1]!, where);
   m = /^Option '([^']+)' does not take an argument$/.exec(first);
   if (m) return say('notBoolean', m[1]!, where);
+  m = /^Option '([^']+)' argument is ambiguous\./.exec(first);
+  if (m) return say('ambiguousValue', m[1]!, m[1]!.startsWith('--') ? `${m[1]}=-VALUE` : `${m[1]}-VALUE`, where);
   return say('parseArgs', first, where);
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import { fs } from '../builtins.js';
+import { fs, util } from '../builtins.js';
 import { escapeControls, isTcpstateError, osReason, TcpstateError } from '../model/errors.js';
 import { CATALOGUE as CLI } from '../i18n/cli.js';
 import { type Lang, pick } from '../i18n/catalogue.js';
@@ -41,15 +41,20 @@ function usage(lang: Lang): string {
   return m.usage(names.map((n) => `  ${n.padEnd(w)}  ${(m.summaries as Readonly<Record<string, string | undefined>>)[n] ?? ''}`).join('\n'));
 }
 
+/** The language main chose, for what the process edge says after the command (a stream's late write error). */
+let edgeLang: Lang = 'en';
+
 /** Run tcpstate with argv (without node and script); resolves to the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let lang = langFromEnv(io.env);
+  edgeLang = lang;
   try {
     // `--lang en|zh` anywhere (before the command or among its options) is the language of
     // everything said, errors included: commands read it from the environment.
     const chosen = langOption(argv);
     if (chosen !== undefined) {
       lang = chosen;
+      edgeLang = lang;
       io = { ...io, env: { ...io.env, TCPSTATE_LANG: chosen } };
     }
     const own = withoutLeadingLang(argv);
@@ -135,7 +140,7 @@ async function dispatch(argv: string[], io: Io, skipped: number): Promise<number
  * environment, not a bug: its path and reason, status 1; EPIPE (the reader went away) is
  * silent, status 0. Anything else is a bug of ours: status 70.
  */
-function failure(e: unknown, lang: Lang): [string | undefined, number] {
+export function failure(e: unknown, lang: Lang): [string | undefined, number] {
   if (isTcpstateError(e)) return [`tcpstate: ${e.describe(lang)}\n`, e.exitCode];
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'EPIPE') return [undefined, 0];
@@ -143,10 +148,28 @@ function failure(e: unknown, lang: Lang): [string | undefined, number] {
   if (reason !== undefined) {
     const m = pick(EDGE, lang);
     const where = err.path ?? (err.syscall !== undefined ? m.failed(err.syscall) : undefined);
+    if (where === undefined) return [`tcpstate: ${escapeControls(osFailure(err, reason, lang))}\n`, 1];
     const why = (lang === 'en' ? undefined : m.os[err.code ?? '']) ?? reason;
-    return [`tcpstate: ${escapeControls(where !== undefined ? `${where}: ${why}` : err.message)}\n`, 1];
+    return [`tcpstate: ${escapeControls(`${where}: ${why}`)}\n`, 1];
   }
   return [`tcpstate: ${escapeControls(pick(EDGE, lang).internal(err?.message ?? String(e)))}\n`, 70];
+}
+
+/**
+ * An OS error that names neither a path nor a system call (the native addon's errno errors:
+ * `opening the namespace: No such file or directory`): the step its message names, then the
+ * errno's name and reason from the catalogue (the C side names only a few codes; the errno says which).
+ */
+function osFailure(err: NodeJS.ErrnoException, reason: string, lang: Lang): string {
+  const m = pick(EDGE, lang);
+  const code = (typeof err.errno === 'number' ? util.getSystemErrorMap().get(-Math.abs(err.errno))?.[0] : undefined) ?? err.code ?? '';
+  const message = String(err.message ?? '');
+  const restates = (t: string): boolean => t === '' || t === code || t === err.code || t.toLowerCase() === reason.toLowerCase();
+  // `step: reason` (strerror's words, the reason said again) keeps the step alone.
+  const at = message.lastIndexOf(': ');
+  const step = at > 0 && restates(message.slice(at + 2)) ? message.slice(0, at) : message;
+  const why = (lang === 'en' ? undefined : m.os[code]) ?? reason;
+  return m.osError(code, why, restates(step) ? '' : step);
 }
 
 /**
@@ -159,7 +182,9 @@ function readerGone(code: string | undefined): boolean {
 
 /** A failed write to stdout or stderr, as what the user is told. */
 function writeFailed(fd: number, e: unknown): TcpstateError {
-  return new TcpstateError('ERR_IO', say('writeFailed', fd === 1 ? 'output' : 'error', osReason(e) ?? (e as Error).message));
+  const reason = osReason(e);
+  const why = reason === undefined ? (e as Error).message : say('osReason', String((e as NodeJS.ErrnoException).code), reason);
+  return new TcpstateError('ERR_IO', say('writeFailed', fd === 1 ? 'output' : 'error', why));
 }
 
 /** Is stdout a file or a device other than a terminal (which Node writes synchronously)? */
@@ -218,7 +243,7 @@ function streamFailed(fd: number, e: NodeJS.ErrnoException): never {
   if (readerGone(e.code)) process.exit(0);
   if (fd === 1)
     try {
-      writeAll(2, Buffer.from(`tcpstate: ${writeFailed(fd, e).describe()}\n`));
+      writeAll(2, Buffer.from(`tcpstate: ${writeFailed(fd, e).describe(edgeLang)}\n`));
     } catch {
       /* stderr failed too */
     }

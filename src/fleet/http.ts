@@ -85,7 +85,7 @@ function reason(e: Error, msg: FleetMessages): string {
   const os = osReason(e);
   if (os !== undefined) return msg.osReason(String((e as { code?: unknown }).code), os);
   const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && code !== '' ? `${e.message} (${code})` : e.message;
+  return typeof code === 'string' && code !== '' ? msg.tlsReason(code, e.message) : e.message;
 }
 
 /** Parse an http(s) URL given as option `opt`; undefined when it is not one. */

@@ -55,7 +55,9 @@ function readOpt(path: string | undefined, opt: string, msg: FleetMessages): Buf
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new TcpstateError('ERR_IO', msg.readFile(opt, path, osReason(e) ?? (e as Error).message), { file: path, field: opt });
+    const reason = osReason(e);
+    const why = reason === undefined ? (e as Error).message : msg.osReason(String((e as NodeJS.ErrnoException).code), reason);
+    throw new TcpstateError('ERR_IO', msg.readFile(opt, path, why), { file: path, field: opt });
   }
 }
 

@@ -13,7 +13,10 @@
  * Varints are unsigned LEB128.
  * @module
  */
+import type { Said } from '../i18n/catalogue.js';
+import { say } from '../i18n/history.js';
 import { newCounts, type StateCounts } from '../model/count.js';
+import { TcpstateError } from '../model/errors.js';
 
 export const GROUP_BLOB_FORMAT = 1;
 
@@ -80,26 +83,28 @@ export function packGroups(groups: readonly PackedGroup[]): Uint8Array {
 
 /**
  * The groups of a BLOB from {@link packGroups}.
- * @throws Error naming the offset where the BLOB is not one (a damaged file).
+ * @throws TcpstateError ERR_FORMAT naming the offset where the BLOB is not one (a damaged
+ * file), as catalogue data: the history file's reader wraps it with the file and sample.
  */
 export function unpackGroups(b: Uint8Array): PackedGroup[] {
   let i = 0;
-  const fail = (why: string): never => {
-    throw new Error(`group BLOB damaged at byte ${i} of ${b.length}: ${why}`);
+  const fail = (why: Said): never => {
+    throw new TcpstateError('ERR_FORMAT', say('blobDamaged', i, b.length, why));
   };
   const varint = (): number => {
     let v = 0,
       mul = 1;
     for (let k = 0; k < 8; k++) {
-      if (i >= b.length) fail('cut short');
+      if (i >= b.length) fail(say('blobCutShort'));
       const x = b[i++]!;
       v += (x & 0x7f) * mul;
       if (x < 0x80) return v;
       mul *= 0x80;
     }
-    return fail('varint too long');
+    return fail(say('blobVarintTooLong'));
   };
-  if (b.length === 0 || b[0] !== GROUP_BLOB_FORMAT) fail(`format ${b[0]} is not ${GROUP_BLOB_FORMAT}`);
+  if (b.length === 0) fail(say('blobEmpty'));
+  if (b[0] !== GROUP_BLOB_FORMAT) fail(say('blobFormat', b[0]!, GROUP_BLOB_FORMAT));
   i = 1;
   const out: PackedGroup[] = [];
   while (i < b.length) {
@@ -108,17 +113,17 @@ export function unpackGroups(b: Uint8Array): PackedGroup[] {
     if (flags & 1) key = String(varint());
     else {
       const len = varint();
-      if (i + len > b.length) fail('key cut short');
+      if (i + len > b.length) fail(say('blobKeyCutShort'));
       try {
         key = dec.decode(b.subarray(i, i + len));
       } catch {
-        key = fail('key not UTF-8');
+        key = fail(say('blobKeyNotUtf8'));
       }
       i += len;
     }
     const folded = flags & 2 ? varint() : 0;
     const mask = varint();
-    if (mask >= 1 << 16) fail('state mask beyond 16 states');
+    if (mask >= 1 << 16) fail(say('blobMaskTooWide'));
     const counts = newCounts();
     for (let c = 0; c < 16; c++) if (mask & (1 << c)) counts[c] = varint();
     out.push({ key, folded, counts });

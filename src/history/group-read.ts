@@ -3,8 +3,8 @@
  * @module
  */
 import { newCounts } from '../model/count.js';
-import { TcpstateError } from '../model/errors.js';
-import { messages } from '../i18n/history.js';
+import { isTcpstateError, TcpstateError } from '../model/errors.js';
+import { say } from '../i18n/history.js';
 import { unpackGroups, type PackedGroup } from './group-blob.js';
 import { GROUP_KINDS, STATE_COLUMNS, type GroupKind } from './schema.js';
 import type { Database } from './sqlite.js';
@@ -12,8 +12,10 @@ import type { Database } from './sqlite.js';
 /**
  * A reader of a sample's groups of one kind from the file: the packed rows of version 3, or
  * the row-per-group table of a file not yet migrated (read-only, or not opened by a writer since).
+ * A damaged packed row is an ERR_FORMAT error as catalogue data, said at the edge in the
+ * user's language (`_env`, the caller's environment, no longer chooses it here).
  */
-export function groupReader(db: Database, file: string, env?: Record<string, string | undefined>): (sample: number, kind: GroupKind) => PackedGroup[] {
+export function groupReader(db: Database, file: string, _env?: Record<string, string | undefined>): (sample: number, kind: GroupKind) => PackedGroup[] {
   const packed = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'group_sets'").get()?.['n'] === 1;
   if (packed) {
     const stmt = db.prepare('SELECT data FROM group_sets WHERE sample = ? AND kind = ?').raw(true);
@@ -23,7 +25,8 @@ export function groupReader(db: Database, file: string, env?: Record<string, str
       try {
         return unpackGroups(r[0]);
       } catch (e) {
-        throw new TcpstateError('ERR_FORMAT', messages(env).corrupt(file, `sample ${sample}, ${kind} groups: ${(e as Error).message}`));
+        const why = isTcpstateError(e) && e.said !== undefined ? e.said : (e as Error).message;
+        throw new TcpstateError('ERR_FORMAT', say('corrupt', file, say('groupsDamaged', sample, kind, why)));
       }
     };
   }

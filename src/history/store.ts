@@ -12,7 +12,7 @@
  */
 import { fs } from '../builtins.js';
 import type { Sample } from '../engine/sampler.js';
-import { TcpstateError } from '../model/errors.js';
+import { osReason, TcpstateError } from '../model/errors.js';
 import { messages, say } from '../i18n/history.js';
 import { GROUP_KINDS, HOUR, MIGRATION_CODE, MIGRATIONS, MINUTE, ROLLUP_STEPS, ROLLUP_UPSERT, SCHEMA_VERSION, STATE_COLUMNS, APPLICATION_ID, type GroupKind } from './schema.js';
 import { sampleRow, tcpCounters, type SampleRow, type TransitionWindow } from './sample-row.js';
@@ -45,27 +45,37 @@ export function storeError(path: string, e: unknown, _env?: Record<string, strin
     return e instanceof Error ? e : new Error(why);
   }
   if (code === 'SQLITE_NOTADB') return new TcpstateError('ERR_FORMAT', say('notSqlite', path));
-  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', say('corrupt', path, why));
+  const reason = say('sqliteReason', code, why);
+  if (code.startsWith('SQLITE_CORRUPT')) return new TcpstateError('ERR_FORMAT', say('corrupt', path, reason));
   if (code === 'SQLITE_FULL' || (code === 'SQLITE_IOERR_WRITE' && /full/i.test(why))) return new TcpstateError('ERR_IO', say('diskFull', path));
   if (code.startsWith('SQLITE_READONLY')) return new TcpstateError('ERR_IO', say('readOnly', path));
   if (code.startsWith('SQLITE_BUSY')) return new TcpstateError('ERR_IO', say('busy', path));
-  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', say('cannotOpen', path, why));
-  return new TcpstateError('ERR_IO', say('writeFailed', path, why));
+  if (code.startsWith('SQLITE_CANTOPEN')) return new TcpstateError('ERR_IO', say('cannotOpen', path, reason));
+  return new TcpstateError('ERR_IO', say('writeFailed', path, reason));
 }
 
 /** Check the first bytes: a file that is not SQLite is refused before SQLite touches it. */
 function checkHeader(path: string, env?: Record<string, string | undefined>): boolean {
   let fd: number;
+  // The OS's reason in the user's words, with the file named (a directory: EISDIR from read, which names none).
+  const cannotOpen = (e: unknown): TcpstateError => {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    return new TcpstateError('ERR_IO', say('cannotOpen', path, say('osReason', code, osReason(e) ?? String((e as Error)?.message ?? e))));
+  };
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return false;
-    throw new TcpstateError('ERR_IO', messages(env).cannotOpen(path, code ?? String(e)));
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw cannotOpen(e);
   }
   try {
     const b = Buffer.alloc(16);
-    const n = fs.readSync(fd, b, 0, 16, 0);
+    let n: number;
+    try {
+      n = fs.readSync(fd, b, 0, 16, 0);
+    } catch (e) {
+      throw cannotOpen(e);
+    }
     if (n === 0) return false;
     if (n < 16 || !b.equals(HEADER)) throw new TcpstateError('ERR_FORMAT', messages(env).notSqlite(path));
     return true;

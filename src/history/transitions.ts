@@ -8,7 +8,7 @@
  */
 import { fs } from '../builtins.js';
 import type { ReadConfig } from '../sources/config.js';
-import { loadNative, type NativeAddon, type TraceHandle } from '../sources/native.js';
+import { bpfReason, loadNative, type NativeAddon, type TraceHandle } from '../sources/native.js';
 import type { Said } from '../i18n/catalogue.js';
 import { say } from '../i18n/history.js';
 import { netnsId, netnsPath } from '../sources/netns.js';
@@ -48,7 +48,9 @@ export function startTransitionCounter(netns: string | undefined, config: ReadCo
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code !== 'ERR_BPF_UNAVAILABLE') throw e;
-    return /not permitted/.test(err.message) && process.getuid?.() !== 0 ? unavailable(say('transitionsNeedRoot', err.message)) : { why: err.message };
+    const reason = bpfReason(err.message);
+    if (/not permitted/.test(err.message) && process.getuid?.() !== 0) return unavailable(say('transitionsNeedRoot', reason));
+    return typeof reason === 'string' ? { why: reason } : unavailable(reason);
   }
   const a = addon;
   let last = a.traceCounts(handle);

@@ -20,6 +20,8 @@ const EN = {
   timeout: (ms: number) => `no answer in ${ms} ms`,
   /** An OS error's reason (`connection refused`): the OS's words in English (its code when it gave none), the errno's in Chinese. */
   osReason: (code: string, text: string) => text || code,
+  /** A TLS error's reason and code (`self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)`): OpenSSL's words in English, ours in Chinese where known. */
+  tlsReason: (code: string, text: string) => `${text} (${code})`,
   tooLarge: (max: number) => `answer larger than ${max >> 20} MiB`,
   badUrl: (opt: string, url: string) => `bad ${opt} "${url}": expected an http:// or https:// URL`,
   badDuration: (opt: string, v: string) => `bad ${opt} "${v}": expected a duration such as 30s, 15m, 1h, 2d`,
@@ -38,6 +40,19 @@ const EN = {
   hostsUrlMixedAt: (mixed: string, word: string) => `${mixed} ("${word}")`,
 };
 
+/** The certificate errors an operator meets (Node's and OpenSSL's codes), in Chinese; others keep OpenSSL's words. */
+const TLS_ZH: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: '自签名证书',
+  SELF_SIGNED_CERT_IN_CHAIN: '证书链中有自签名证书',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: '无法验证服务器证书的签名',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '本地找不到签发者的证书',
+  UNABLE_TO_GET_ISSUER_CERT: '找不到签发者的证书',
+  CERT_HAS_EXPIRED: '证书已过期',
+  CERT_NOT_YET_VALID: '证书尚未生效',
+  CERT_SIGNATURE_FAILURE: '证书签名无效',
+  ERR_TLS_CERT_ALTNAME_INVALID: '证书上的主机名或 IP 与地址不符',
+};
+
 const ZH: typeof EN = {
   unreachable: (url, why) => `无法连接 Prometheus ${url}：${why}`,
   httpStatus: (url, status, body) => `Prometheus ${url} 返回 HTTP ${status}${body ? `：${body}` : ''}`,
@@ -45,13 +60,14 @@ const ZH: typeof EN = {
   queryFailed: (url, query, why) => `Prometheus ${url} 执行查询 ${query} 失败：${why}`,
   timeout: (ms) => `${ms} 毫秒内无应答`,
   osReason: (code, text) => EDGE.zh.os[code] ?? (text || code),
+  tlsReason: (code, text) => `${TLS_ZH[code] ?? text}（${code}）`,
   tooLarge: (max) => `应答超过 ${max >> 20} MiB`,
   badUrl: (opt, url) => `${opt} "${url}" 有误：应为 http:// 或 https:// 地址`,
   badDuration: (opt, v) => `${opt} "${v}" 有误：应为时长，如 30s、15m、1h、2d`,
   badTime: (v) => `--at "${v}" 有误：应为 RFC 3339 时间（2026-12-05T04:00:00Z）、Unix 秒数，或多久以前（1h）`,
   badLabel: (opt, v) => `${opt} "${v}" 有误：Prometheus 标签名由字母、数字和 _ 组成，且不以数字开头`,
   noHosts: (url, hostLabel) => `Prometheus ${url} 中没有带 "${hostLabel}" 标签的 tcpstate_sockets 序列：代理（tcpstate serve）是否被抓取？--host-label 是否正确？`,
-  readFile: (what, path, why) => `无法读取${what} ${path}：${why}`,
+  readFile: (what, path, why) => `无法读取 ${what} ${path}：${why}`,
   agentDown: '不可用：最近一次抓取失败（up 0）',
   noRecorded: (url) => `Prometheus ${url} 中没有 host:tcpstate_sockets:sum 序列：请加载 contrib/prometheus/tcpstate.rules.yml，或不用 --recorded`,
   noCounts: '没有 tcpstate_sockets：代理无法读取套接字表（tcpstate_up 0）',

@@ -5,6 +5,7 @@
  */
 import { langFromEnv } from '../lang.js';
 import { type Catalogue, catalogue, sayer } from './catalogue.js';
+import { CATALOGUE as EDGE } from './edge.js';
 
 export type Lang = 'en' | 'zh';
 
@@ -17,11 +18,26 @@ const EN = {
   notSqlite: (p: string) => `${p} is not a tcpstate history file (not an SQLite database, or damaged)`,
   foreign: (p: string, id: number) => `${p} is an SQLite database but not a tcpstate history file (application_id ${id}); give another --db`,
   corrupt: (p: string, why: string) => `${p} is damaged (${why}); move it aside and record into a new file`,
+  /** Where a sample's packed groups are damaged (inside {@link corrupt}). */
+  groupsDamaged: (sample: number, kind: string, why: string) => `sample ${sample}, ${kind} groups: ${why}`,
+  /** A group BLOB (src/history/group-blob.ts) that is not one: the byte where reading stopped, and why. */
+  blobDamaged: (at: number, size: number, why: string) => `group BLOB damaged at byte ${at} of ${size}: ${why}`,
+  blobEmpty: 'empty',
+  blobFormat: (found: number, want: number) => `format ${found} is not ${want}`,
+  blobCutShort: 'cut short',
+  blobVarintTooLong: 'varint too long',
+  blobKeyCutShort: 'key cut short',
+  blobKeyNotUtf8: 'key not UTF-8',
+  blobMaskTooWide: 'state mask beyond 16 states',
   newer: (p: string, v: number, ours: number) => `${p} has history schema version ${v}, newer than this tcpstate reads (${ours}); upgrade tcpstate`,
   locked: (p: string, pid: string) => `${p} is already being recorded by another tcpstate record${pid ? ` (pid ${pid})` : ''}; only one writer at a time: stop it, or give another --db`,
   busy: (p: string) => `${p} stayed locked by another writer; try again`,
   missing: (p: string) => `${p} does not exist: nothing has been recorded there (tcpstate record --db ${p})`,
   cannotOpen: (p: string, why: string) => `cannot open ${p}: ${why}`,
+  /** An OS error's reason (`permission denied`): the OS's words in English (its code when it gave none), the errno's in Chinese. */
+  osReason: (code: string, text: string) => text || code,
+  /** SQLite's reason (`database disk image is malformed`): its own words in English, its result code's in Chinese where known. */
+  sqliteReason: (code: string, text: string) => text || code,
   readOnly: (p: string) => `${p} cannot be written (read-only file or file system): record needs a writable file`,
   diskFull: (p: string) => `the disk holding ${p} is full: recording stopped (what was recorded is intact)`,
   writeFailed: (p: string, why: string) => `cannot write to ${p}: ${why}; recording stopped`,
@@ -86,15 +102,42 @@ const EN = {
   noRows: (top: number, kinds: string) => `a sample without rows cannot be recorded: take it with rows (SampleWant.rows not false), or with SampleWant.summary { top: ${top}, kinds: ${kinds} }`,
 };
 
+/** SQLite's reasons by primary result code, in Chinese (a generic SQLITE_ERROR keeps SQLite's English). */
+const SQLITE_ZH: Readonly<Record<string, string>> = {
+  SQLITE_CORRUPT: '数据库文件的结构已损坏',
+  SQLITE_IOERR: '磁盘 I/O 错误',
+  SQLITE_CANTOPEN: '无法打开数据库文件',
+  SQLITE_PERM: '没有访问权限',
+  SQLITE_NOMEM: '内存不足',
+  SQLITE_LOCKED: '数据库表被锁定',
+  SQLITE_PROTOCOL: '数据库锁协议出错',
+  SQLITE_TOOBIG: '字符串或 BLOB 过大',
+  SQLITE_FULL: '磁盘已满',
+  SQLITE_READONLY: '试图写入只读数据库',
+  SQLITE_BUSY: '数据库被占用',
+  SQLITE_NOTADB: '不是数据库文件',
+};
+
 const ZH: typeof EN = {
   notSqlite: (p) => `${p} 不是 tcpstate 历史文件(不是 SQLite 数据库,或已损坏)`,
   foreign: (p, id) => `${p} 是 SQLite 数据库,但不是 tcpstate 历史文件(application_id ${id});请换一个 --db`,
   corrupt: (p, why) => `${p} 已损坏(${why});请把它移开,记录到新文件`,
+  groupsDamaged: (sample, kind, why) => `样本 ${sample} 的 ${kind} 分组:${why}`,
+  blobDamaged: (at, size, why) => `分组 BLOB 在第 ${at} 字节处损坏(共 ${size} 字节):${why}`,
+  blobEmpty: '内容为空',
+  blobFormat: (found, want) => `格式字节为 ${found},应为 ${want}`,
+  blobCutShort: '数据被截断',
+  blobVarintTooLong: 'varint 过长',
+  blobKeyCutShort: '键被截断',
+  blobKeyNotUtf8: '键不是有效的 UTF-8',
+  blobMaskTooWide: '状态掩码超出 16 个状态',
   newer: (p, v, ours) => `${p} 的历史结构版本为 ${v},比本 tcpstate 能读的版本(${ours})新;请升级 tcpstate`,
   locked: (p, pid) => `${p} 正由另一个 tcpstate record 写入${pid ? `(pid ${pid})` : ''};同一时间只允许一个写入者:先停掉它,或换一个 --db`,
   busy: (p) => `${p} 一直被另一个写入者锁住;请重试`,
   missing: (p) => `${p} 不存在:那里还没有记录(tcpstate record --db ${p})`,
   cannotOpen: (p, why) => `无法打开 ${p}:${why}`,
+  osReason: (code, text) => EDGE.zh.os[code] ?? (text || code),
+  sqliteReason: (code, text) => SQLITE_ZH[/^SQLITE_[A-Z]+/.exec(code)?.[0] ?? ''] ?? (text || code),
   readOnly: (p) => `${p} 不可写(只读文件或只读文件系统):record 需要可写的文件`,
   diskFull: (p) => `${p} 所在磁盘已满:记录已停止(已记录的内容完好)`,
   writeFailed: (p, why) => `无法写入 ${p}:${why};记录已停止`,

@@ -6,12 +6,15 @@
  * @module
  */
 import { type Catalogue, catalogue, type Lang, pick, sayer } from './catalogue.js';
+import { CATALOGUE as EDGE } from './edge.js';
 
 export const EN = {
   started: (o: { version: string; sources: string; listen: string[]; netns: string[] }) =>
     `tcpstate serve ${o.version} listening on ${o.listen.map((a) => `http://${a}/metrics`).join(', ')} (dashboard: http://${o.listen[0] ?? ''}/); source ${o.sources}; namespaces ${o.netns.length ? o.netns.join(', ') : '(own)'}`,
   stopping: (signal: string) => `tcpstate serve: ${signal}: stopping`,
   listenFailed: (addr: string, why: string) => `cannot listen on ${addr}: ${why}`,
+  /** An OS error's reason and code (`address already in use (EADDRINUSE)`): the OS's words in English, the errno's in Chinese. */
+  osReason: (code: string, text: string) => `${text || 'unknown reason'} (${code})`,
   badListen: (addr: string) => `bad --listen "${addr}": expected HOST:PORT, [IPv6]:PORT or :PORT`,
   badPortList: (token: string) => `bad --ports entry "${token}": expected port numbers 1-65535, comma-separated`,
   unknownParameter: (name: string, allowed: readonly string[]) => `unknown query parameter "${name}"; this endpoint takes ${allowed.length ? allowed.join(', ') : 'none'}`,
@@ -24,6 +27,7 @@ export const EN = {
   tooManyRequests: (max: number) => `more than ${max} requests at once; try again`,
   timedOut: (ms: number) => `request took longer than ${ms} ms`,
   sampleFailed: (why: string) => `could not read the socket table: ${why}`,
+  collectorFailed: (name: string, why: string) => `collector ${name} failed: ${why}`,
   transitionsFailed: (why: string) => `transitions: ${why}`,
   transitionsStopFailed: (why: string) => `transitions: stopping the trace: ${why}`,
   sourceUnavailable: (why: string) => `unavailable (${why})`,
@@ -61,6 +65,7 @@ export const ZH: ServeMessages = {
     `tcpstate serve ${o.version} 正在监听 ${o.listen.map((a) => `http://${a}/metrics`).join('、')}（仪表盘：http://${o.listen[0] ?? ''}/）；数据源 ${o.sources}；网络命名空间 ${o.netns.length ? o.netns.join('、') : '（本进程所在的）'}`,
   stopping: (signal) => `tcpstate serve：收到 ${signal}，正在停止`,
   listenFailed: (addr, why) => `无法监听 ${addr}：${why}`,
+  osReason: (code, text) => `${EDGE.zh.os[code] ?? (text || '原因不明')}（${code}）`,
   badListen: (addr) => `--listen "${addr}" 格式错误：应为 HOST:PORT、[IPv6]:PORT 或 :PORT`,
   badPortList: (token) => `--ports 中的 "${token}" 有误：应为 1-65535 的端口号，以逗号分隔`,
   unknownParameter: (name, allowed) => `未知的查询参数 "${name}"；此接口接受 ${allowed.length ? allowed.join('、') : '（无参数）'}`,
@@ -73,6 +78,7 @@ export const ZH: ServeMessages = {
   tooManyRequests: (max) => `同时请求超过 ${max} 个，请稍后重试`,
   timedOut: (ms) => `请求耗时超过 ${ms} 毫秒`,
   sampleFailed: (why) => `无法读取套接字表：${why}`,
+  collectorFailed: (name, why) => `指标收集器 ${name} 出错：${why}`,
   transitionsFailed: (why) => `状态变化流（transitions）出错：${why}`,
   transitionsStopFailed: (why) => `状态变化流（transitions）停止跟踪时出错：${why}`,
   sourceUnavailable: (why) => `不可用（${why}）`,

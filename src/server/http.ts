@@ -31,7 +31,7 @@ import type { TransitionStreams } from './transitions.js';
 import type { WebRoutes } from '../web/routes.js';
 import type { ReadConfig } from '../sources/config.js';
 import { exposition } from './metrics/registry.js';
-import type { MetricsOptions, NamespaceScrape, ScrapeContext } from './metrics/types.js';
+import type { Collector, MetricsOptions, NamespaceScrape, ScrapeContext } from './metrics/types.js';
 
 export interface ServeOptions {
   listen: ListenAddress[];
@@ -54,6 +54,8 @@ export interface ServeOptions {
   log: (line: string) => void;
   /** The dashboard's routes (page, assets, history, fleet), behind the same auth and limits. */
   web?: WebRoutes;
+  /** The metric collectors in exposition order: the registry's (COLLECTORS) unless a test gives its own. */
+  collectors?: readonly Collector[];
 }
 
 /** What the first sample asks (readiness; `serve` names its source from it): counted from the scan's chunks, no table. */
@@ -314,8 +316,8 @@ export class TcpstateServer {
       });
       const ctx = await this.scrape;
       const om = wantsOpenMetrics(req.headers.accept);
-      const { body, failed } = exposition(ctx, om);
-      for (const f of failed) this.o.log(`collector ${f.name} failed: ${f.error.stack ?? f.error.message}`);
+      const { body, failed } = exposition(ctx, om, this.o.collectors);
+      for (const f of failed) this.o.log(MESSAGES.collectorFailed(f.name, messageIn(f.error, SERVE_LANG)));
       for (const n of ctx.namespaces) if (n.error) this.o.log(MESSAGES.sampleFailed(`${n.label ?? MESSAGES.ownNamespace}: ${messageIn(n.error, SERVE_LANG)}`));
       this.send(res, 200, om ? OPENMETRICS_CONTENT_TYPE : TEXT_CONTENT_TYPE, body, head);
       return;

@@ -19,6 +19,7 @@ import type { Command } from '../io.js';
 import { COUNT_OPTIONS, countHelp, readStateCounts } from '../state-counts.js';
 import { CATALOGUE as HELP_TEXTS } from '../../i18n/help.js';
 import { say as opt } from '../../i18n/options.js';
+import { say as edge } from '../../i18n/edge.js';
 
 const FORMATS = ['svg', 'dot', 'mermaid', 'text'] as const;
 type Format = (typeof FORMATS)[number];
@@ -95,7 +96,8 @@ export const diagram: Command = {
       try {
         writeFileAtomic(file, text);
       } catch (e) {
-        throw new TcpstateError('ERR_IO', opt('cannotWrite', osReason(e) ?? (e as Error).message), { file });
+        const reason = osReason(e);
+        throw new TcpstateError('ERR_IO', opt('cannotWrite', reason === undefined ? (e as Error).message : edge('osReason', String((e as NodeJS.ErrnoException).code), reason)), { file });
       }
     } else {
       io.out(text);

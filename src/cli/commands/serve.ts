@@ -3,7 +3,7 @@
  * table (src/server/, sampling in src/engine/). Stops cleanly on SIGTERM or SIGINT.
  * @module
  */
-import { messageIn, TcpstateError } from '../../model/errors.js';
+import { messageIn, osReason, TcpstateError } from '../../model/errors.js';
 import { netnsId, netnsPath } from '../../sources/netns.js';
 import { intOpt, oneOf, parse, str, strs } from '../args.js';
 import { langFromEnv } from '../../lang.js';
@@ -249,7 +249,8 @@ export const serve: Command = {
     } catch (e) {
       await server.close();
       const err = e as NodeJS.ErrnoException;
-      throw new TcpstateError('ERR_IO', MESSAGES.listenFailed(listen.map((l) => l.text).join(', '), err.code ?? err.message), { field: '--listen' });
+      const why = err.code === undefined ? err.message : MESSAGES.osReason(err.code, osReason(err) ?? '');
+      throw new TcpstateError('ERR_IO', MESSAGES.listenFailed(listen.map((l) => l.text).join(', '), why), { field: '--listen' });
     }
     // The source a full sample reads, learnt without building its table (counted from its chunks).
     // The same want as the server's readiness sample, so it joins that one while in flight.

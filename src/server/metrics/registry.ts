@@ -18,11 +18,11 @@ import type { Collector, ScrapeContext } from './types.js';
 export const COLLECTORS: readonly Collector[] = [sockets, ports, processes, listeners, counters, sockstat, findings, self];
 
 /** The exposition of one scrape; `failed` names collectors that threw (and why). */
-export function exposition(ctx: ScrapeContext, openMetrics: boolean): { body: string; failed: { name: string; error: Error }[] } {
+export function exposition(ctx: ScrapeContext, openMetrics: boolean, collectors: readonly Collector[] = COLLECTORS): { body: string; failed: { name: string; error: Error }[] } {
   const out = new Exposition(openMetrics);
   const failed: { name: string; error: Error }[] = [];
   const timing: { name: string; ok: boolean; s: number }[] = [];
-  for (const c of COLLECTORS) {
+  for (const c of collectors) {
     if (!c.enabled(ctx.options)) continue;
     const t0 = performance.now();
     const part = new Exposition(openMetrics);
