@@ -291,6 +291,7 @@ export function processIo(): Io {
     if (rest) (fd === 1 ? stdout() : stderr()).write(rest);
   };
   const stdinStream = (): NodeJS.ReadStream => {
+    refuseDirectoryStdin();
     streamsMade = true;
     return process.stdin;
   };
@@ -348,7 +349,27 @@ export function processIo(): Io {
  * terminal or a socket, and a non-blocking pipe once it refuses a read (EAGAIN), through the
  * stream for the rest.
  */
+/**
+ * `count - < DIR`: the shell opened a directory as standard input. read(2) says EISDIR; Node's
+ * stream would end as if empty (an answer of zeros). The OS error, for `-`.
+ */
+function refuseDirectoryStdin(): void {
+  let dir = false;
+  try {
+    dir = fs.fstatSync(0).isDirectory();
+  } catch {
+    return;
+  }
+  if (!dir) return;
+  try {
+    fs.readSync(0, Buffer.alloc(1));
+  } catch (e) {
+    throw Object.assign(e as Error, { path: '-' });
+  }
+}
+
 async function* stdinChunks(stream: () => AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  refuseDirectoryStdin();
   let st: import('node:fs').Stats | undefined;
   try {
     st = fs.fstatSync(0);

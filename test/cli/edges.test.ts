@@ -2,12 +2,13 @@
  * The rough edges a new user hits (issue 15 §4): each test here failed on main before its fix.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runMain } from '../lib/cli.js';
-import { REPO } from '../lib/netns.js';
+import { CLI, REPO } from '../lib/netns.js';
 
 const TEXT = join(REPO, 'test', 'fixtures', 'text');
 const tmp = mkdtempSync(join(tmpdir(), 'tcpstate-edges-'));
@@ -125,6 +126,24 @@ describe('empty input is an answer of zeros', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /quiet\.txt.*empty input/);
   });
+});
+
+test('a directory as standard input is an error saying so, not an empty capture (count, ls, pcap; both languages)', () => {
+  const fd = openSync(tmp, 'r');
+  try {
+    for (const [cmd, lang, want] of [
+      ['count', 'en', /^tcpstate: -: illegal operation on a directory\n$/],
+      ['ls', 'zh', /^tcpstate: -: 对目录的非法操作\n$/],
+      ['pcap', 'en', /^tcpstate: -: illegal operation on a directory\n$/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [CLI, cmd, '--lang', lang, '-'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+      assert.equal(r.status, 1, `${cmd}: ${r.stderr}`);
+      assert.match(r.stderr, want);
+      assert.equal(r.stdout, '');
+    }
+  } finally {
+    closeSync(fd);
+  }
 });
 
 describe('options that were silently ignored are refused', () => {
