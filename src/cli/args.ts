@@ -109,6 +109,20 @@ export function intOpt(v: unknown, name: string, dflt: number): number {
   return Number(s);
 }
 
+/**
+ * The output asked for by --json, --csv and --format (`allowed`, when the command has it):
+ * `dflt` when none is given; two that disagree are a usage error naming both.
+ */
+export function outputFormat<T extends string>(values: Record<string, unknown>, allowed: readonly T[] | undefined, dflt: T): T | 'json' | 'csv' {
+  const asked: [string, string][] = [];
+  if (values['json']) asked.push(['--json', 'json']);
+  if (values['csv']) asked.push(['--csv', 'csv']);
+  if (allowed && values['format'] !== undefined) asked.push([`--format ${String(values['format'])}`, oneOf(values['format'], '--format', allowed, dflt)]);
+  const [first, other] = [asked[0], asked.find((x) => x[1] !== asked[0]![1])];
+  if (first && other) throw new TcpstateError('ERR_USAGE', say('outputClash', first[0], other[0]), { field: other[0].split(' ')[0]! });
+  return (first?.[1] as T | 'json' | 'csv' | undefined) ?? dflt;
+}
+
 /** One of a fixed set of words. */
 export function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[], dflt: T): T {
   if (v === undefined) return dflt;

@@ -87,6 +87,7 @@ const EN = {
   argument: (n: number, token: string) => ` (argument ${n}: "${token}")`,
   wholeNumber: (name: string, value: string) => `${name} takes a whole number, got "${value}"`,
   oneOf: (name: string, allowed: string, value: string) => `${name} takes ${allowed}, got "${value}"`,
+  outputClash: (a: string, b: string) => `${a} and ${b} ask for different outputs: give one`,
   // Files named on the command line.
   isDirectory: (p: string, n: number, example: string) => `"${p}" is a directory, not a capture file (argument ${n}); name the files in it, e.g. ${example}/*.txt`,
   noSuchFile: (p: string, n: number) => `no such file: "${p}" (argument ${n} is neither a capture file nor a filter word such as state, sport, dst)`,
@@ -165,6 +166,7 @@ const ZH: typeof EN = {
   argument: (n, token) => `（第 ${n} 个参数："${token}"）`,
   wholeNumber: (name, value) => `${name} 需要一个非负整数，而不是 "${value}"`,
   oneOf: (name, allowed, value) => `${name} 只能是 ${allowed}，而不是 "${value}"`,
+  outputClash: (a, b) => `${a} 和 ${b} 要的是不同的输出格式：只能给一个`,
   isDirectory: (p, n, example) => `"${p}" 是目录，不是抓取的文件（第 ${n} 个参数）；请指明其中的文件，例如 ${example}/*.txt`,
   noSuchFile: (p, n) => `没有这个文件："${p}"（第 ${n} 个参数既不是抓取的文件，也不是 state、sport、dst 这样的过滤词）`,
   cannotRead: (code) => `无法读取：${code}`,

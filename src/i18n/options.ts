@@ -67,7 +67,6 @@ const EN = {
   // history and record
   historyState: (word: string, n: number) => `unknown state "${word}"; states: ${n} netstat names (ESTABLISHED, TIME_WAIT, ...) in any spelling, or ss's groups`,
   untilBeforeSince: '--until is before --since',
-  jsonAndCsv: '--json and --csv do not combine',
   atTable: '--at prints a table or --json',
   counters: (text: string) => `--counters takes key, all, none or counter names such as ListenOverflows,Tcp.OutRsts; got "${text}"`,
   recordInterval: '--interval must be at least 100ms',
@@ -172,7 +171,6 @@ const ZH: typeof EN = {
   netnsProcRoot: '--netns 和 --proc-root 不能同时用：抓取的 proc 目录树里没有网络命名空间',
   historyState: (word, n) => `未知状态 "${word}"；可用的状态：${n} 个 netstat 状态名（ESTABLISHED、TIME_WAIT 等，怎么拼都行），或 ss 的状态组`,
   untilBeforeSince: '--until 早于 --since',
-  jsonAndCsv: '--json 和 --csv 不能同时用',
   atTable: '--at 只输出表格或 --json',
   counters: (text) => `--counters 只能是 key、all、none 或计数器名（如 ListenOverflows,Tcp.OutRsts）；而不是 "${text}"`,
   recordInterval: '--interval 至少要 100ms',

@@ -153,6 +153,22 @@ describe('options that were silently ignored are refused', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--format awk.*--by/);
   });
+  test('--json, --csv and --format asking for different outputs (count, ls, history), in both languages', async () => {
+    for (const [args, want] of [
+      [['count', '--json', '--csv', file], /^tcpstate: field --csv: --json and --csv ask for different outputs: give one\n$/],
+      [['count', '--format', 'awk', '--csv', file], /--csv and --format awk ask for different outputs/],
+      [['ls', '--json', '--csv', file], /--json and --csv ask for different outputs/],
+      [['history', '--json', '--csv', '--db', join(tmp, 'none.db')], /--json and --csv ask for different outputs/],
+      [['--lang', 'zh', 'count', '--csv', '--format', 'table', file], /--csv 和 --format table 要的是不同的输出格式：只能给一个/],
+    ] as const) {
+      const r = await runMain([...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, want);
+      assert.equal(r.stdout, '');
+    }
+    // The same format said twice is not a clash.
+    assert.equal((await runMain(['count', '--format', 'json', '--json', file])).code, 0);
+  });
   test('--top without --by', async () => {
     const r = await runMain(['count', '--top', '3', file]);
     assert.equal(r.code, 2);

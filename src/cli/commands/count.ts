@@ -10,7 +10,7 @@ import { ALL_MASK, DEFAULT_LS_MASK } from '../../model/state.js';
 import { countCsv, renderAwk, renderCounts, renderGroups } from '../../render/count.js';
 import { type CountMeta, type CountPlan, type CountReport, CountTally, countCaptures, countDocument, countLiveTable, countPlan } from '../../report/count.js';
 import { HTTP_OPTIONS, isAgentUrl } from '../../fleet/http-options.js';
-import { intOpt, oneOf, parse, str, strs } from '../args.js';
+import { intOpt, outputFormat, parse, str, strs } from '../args.js';
 import { inputFormat, printNotices, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { FLAG_NAMES } from '../option-names.js';
@@ -48,7 +48,7 @@ export const count: Command = {
       io.out(m.count(m.http, socketHelp(langFromEnv(io.env))));
       return 0;
     }
-    const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv', 'awk'] as const, 'table');
+    const format = outputFormat(values, ['table', 'json', 'csv', 'awk'] as const, 'table');
     const byText = str(values['by']);
     const plan = countPlan({ by: byText, top: values['top'] === undefined ? undefined : intOpt(values['top'], '--top', 10) }, FLAG_NAMES);
     if (format === 'awk' && plan.key !== undefined) throw new TcpstateError('ERR_USAGE', opt('awkWithBy'), { field: '--format' });

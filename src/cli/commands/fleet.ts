@@ -6,7 +6,7 @@
  */
 import { TcpstateError } from '../../model/errors.js';
 import { parseState } from '../../model/state.js';
-import { intOpt, oneOf, parse, str, strs } from '../args.js';
+import { intOpt, oneOf, outputFormat, parse, str, strs } from '../args.js';
 import { printWarnings } from '../inputs.js';
 import type { Command } from '../io.js';
 import { langFromEnv } from '../../lang.js';
@@ -51,7 +51,7 @@ export const fleet: Command = {
     if (positionals.length > 0) throw new TcpstateError('ERR_USAGE', o('fleetArgument', positionals[0]!), { field: positionals[0] });
     const promText = str(values['prometheus']) ?? io.env['TCPSTATE_PROMETHEUS'];
     if (promText === undefined) throw new TcpstateError('ERR_USAGE', o('fleetPrometheus'), { field: '--prometheus' });
-    const format = values['json'] ? 'json' : values['csv'] ? 'csv' : oneOf(values['format'], '--format', ['table', 'json', 'csv'] as const, 'table');
+    const format = outputFormat(values, ['table', 'json', 'csv'] as const, 'table');
     const base = urlOpt(promText, '--prometheus', msg);
     const hostLabel = labelOpt(str(values['host-label']), '--host-label', msg) ?? 'instance';
     const groupLabel = labelOpt(str(values['group-label']), '--group-label', msg);

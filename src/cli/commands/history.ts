@@ -7,7 +7,7 @@
 import { TcpstateError } from '../../model/errors.js';
 import { nearStates, withSuggestion } from '../../model/suggest.js';
 import { parseStateOrGroup, PRINT_ORDER, maskOf, type StateCode } from '../../model/state.js';
-import { oneOf, parse, str } from '../args.js';
+import { oneOf, outputFormat, parse, str } from '../args.js';
 import type { Command } from '../io.js';
 import { say as o } from '../../i18n/options.js';
 
@@ -91,8 +91,7 @@ export const history: Command = {
     const until = parseTime(str(values['until']) ?? 'now', '--until', now);
     if (until < since) throw new TcpstateError('ERR_USAGE', o('untilBeforeSince'), { field: '--until' });
     const stepMs = values['step'] === undefined ? undefined : parseDuration(str(values['step'])!, '--step');
-    const format = values['json'] ? 'json' : values['csv'] ? 'csv' : 'text';
-    if (values['json'] && values['csv']) throw new TcpstateError('ERR_USAGE', o('jsonAndCsv'), { field: '--csv' });
+    const format = outputFormat(values, undefined, 'text');
     const exportFmt = values['export'] === undefined ? undefined : oneOf(values['export'], '--export', ['openmetrics'] as const, 'openmetrics');
     const counters = counterSelection(str(values['counters']));
     const file = str(values['db']) ?? defaultDbPath(io.env);

@@ -12,7 +12,7 @@ import { lsColourer } from '../../render/colour.js';
 import { liveListing, listingsOf, lsDocument, type LsOrder, lsOrder, orderListing, resolveNames, writeLsDocuments } from '../../report/ls.js';
 import { fs } from '../../builtins.js';
 import type { RowPredicate } from '../../model/filter.js';
-import { intOpt, parse, str } from '../args.js';
+import { intOpt, outputFormat, parse, str } from '../args.js';
 import { inputFormat, printNotices, printWarnings, readCaptures, refuseLiveOptions, splitPositionals } from '../inputs.js';
 import type { Command, Io } from '../io.js';
 import { FLAG_NAMES } from '../option-names.js';
@@ -45,6 +45,7 @@ export const ls: Command = {
       io.out(pick(HELP_TEXTS, lang).ls(socketHelp(lang)));
       return 0;
     }
+    outputFormat(values, undefined, 'text');
     const colour = colourFor(values, io);
     const { inputs, filter } = splitPositionals(positionals);
     const sel = selection(values, filter, DEFAULT_LS_MASK, io.env);
