@@ -10,7 +10,7 @@ import { newCounts, selectStates, type StateCounts } from '../model/count.js';
 import { pick } from '../i18n/catalogue.js';
 import { CATALOGUE as EDGE, say } from '../i18n/edge.js';
 import { langFromEnv } from '../lang.js';
-import { describeAt, TcpstateError, type Warning } from '../model/errors.js';
+import { describeAt, osSaid, TcpstateError, type Warning } from '../model/errors.js';
 import { type Notice, noticeText, warning } from '../model/warnings.js';
 import { ALL_MASK } from '../model/state.js';
 import type { RowPredicate } from '../model/filter.js';
@@ -83,7 +83,7 @@ const stdinRead = new WeakSet<Io>();
 
 function ioError(path: string, e: unknown): TcpstateError {
   const err = e as NodeJS.ErrnoException;
-  return new TcpstateError('ERR_IO', say('cannotRead', err.code ?? err.message), { file: path });
+  return new TcpstateError('ERR_IO', say('cannotRead', osSaid(err)), { file: path });
 }
 
 /** Push a file into the reader in bounded pieces (a pipe such as <(ssh web1 ss -tan) too). */

@@ -74,6 +74,8 @@ const EN = {
   } as Readonly<Record<string, string>>,
   /** An OS error's reason: the OS's words in English (its code when it gave none), the errno's in Chinese (`os` above). */
   osReason: (code: string, text: string) => text || code,
+  /** An OS error as words and its code: `no such file or directory (ENOENT)`. */
+  osWords: (code: string, text: string) => `${text || code} (${code})`,
   writeFailed: (what: 'output' | 'error', reason: string) => `cannot write standard ${what}: ${reason}`,
   langValue: (value: string) => `--lang takes en | zh, got "${value}"`,
   // node:util parseArgs, in our words (its English kept as it was).
@@ -91,7 +93,7 @@ const EN = {
   // Files named on the command line.
   isDirectory: (p: string, n: number, example: string) => `"${p}" is a directory, not a capture file (argument ${n}); name the files in it, e.g. ${example}/*.txt`,
   noSuchFile: (p: string, n: number) => `no such file: "${p}" (argument ${n} is neither a capture file nor a filter word such as state, sport, dst)`,
-  cannotRead: (code: string) => `cannot read: ${code}`,
+  cannotRead: (why: string) => `cannot read: ${why}`,
   stdinTwice: 'stdin (-) is named twice: it can be read once',
   emptyInput: 'empty input: counted as no sockets',
   liveOption: (name: string) => `${name} reads the live table; it does not apply to capture files`,
@@ -156,6 +158,7 @@ const ZH: typeof EN = {
     ECANCELED: '操作已取消',
   },
   osReason: (code, text) => ZH.os[code] ?? (text || code),
+  osWords: (code, text) => `${ZH.os[code] ?? (text || code)}（${code}）`,
   writeFailed: (what, reason) => `无法写入标准${what === 'output' ? '输出' : '错误'}：${reason}`,
   langValue: (value) => `--lang 只能是 en 或 zh，而不是 "${value}"`,
   unknownOption: (flag, where) => `未知选项 '${flag}'${where}；参见 --help`,
@@ -169,7 +172,7 @@ const ZH: typeof EN = {
   outputClash: (a, b) => `${a} 和 ${b} 要的是不同的输出格式：只能给一个`,
   isDirectory: (p, n, example) => `"${p}" 是目录，不是抓取的文件（第 ${n} 个参数）；请指明其中的文件，例如 ${example}/*.txt`,
   noSuchFile: (p, n) => `没有这个文件："${p}"（第 ${n} 个参数既不是抓取的文件，也不是 state、sport、dst 这样的过滤词）`,
-  cannotRead: (code) => `无法读取：${code}`,
+  cannotRead: (why) => `无法读取：${why}`,
   stdinTwice: '标准输入 (-) 出现了两次：它只能读一次',
   emptyInput: '输入为空：按没有套接字计',
   liveOption: (name) => `${name} 读的是实时套接字表，不适用于抓取的文件`,

@@ -45,8 +45,8 @@ export const EN = {
   webConfigLine: 'expected "key: value" (lists and flow style are not supported here)',
   webConfigAfterQuote: 'text after a quoted value',
   webConfigPem: (what: string) => `tls_server_config needs ${what}_file (or ${what})`,
-  webConfigPemRead: (what: string, path: string, code: string) => `cannot read ${what}_file ${path}: ${code}`,
-  webConfigRead: (code: string) => `cannot read --web.config.file: ${code}`,
+  webConfigPemRead: (what: string, path: string, why: string) => `cannot read ${what}_file ${path}: ${why}`,
+  webConfigRead: (why: string) => `cannot read --web.config.file: ${why}`,
   webConfigKey: (key: string) => `"${key}" is not supported by tcpstate serve (supported: tls_server_config, basic_auth_users)`,
   webConfigTlsMap: 'tls_server_config must be a map',
   webConfigTlsKey: (key: string) => `tls_server_config.${key} is not supported by tcpstate serve`,
@@ -62,7 +62,7 @@ export type ServeMessages = typeof EN;
 
 export const ZH: ServeMessages = {
   started: (o) =>
-    `tcpstate serve ${o.version} 正在监听 ${o.listen.map((a) => `http://${a}/metrics`).join('、')}（仪表盘：http://${o.listen[0] ?? ''}/）；数据源 ${o.sources}；网络命名空间 ${o.netns.length ? o.netns.join('、') : '（本进程所在的）'}`,
+    `tcpstate serve ${o.version} 正在监听 ${o.listen.map((a) => `http://${a}/metrics`).join('、')}（仪表盘：http://${o.listen[0] ?? ''}/）；数据源 ${o.sources}；网络命名空间${o.netns.length ? ` ${o.netns.join('、')}` : '：本进程所在的'}`,
   stopping: (signal) => `tcpstate serve：收到 ${signal}，正在停止`,
   listenFailed: (addr, why) => `无法监听 ${addr}：${why}`,
   osReason: (code, text) => `${EDGE.zh.os[code] ?? (text || '原因不明')}（${code}）`,
@@ -95,8 +95,8 @@ export const ZH: ServeMessages = {
   webConfigLine: '应为 "key: value"（这里不支持列表和流式写法）',
   webConfigAfterQuote: '带引号的值后面还有多余的文字',
   webConfigPem: (what) => `tls_server_config 需要 ${what}_file（或 ${what}）`,
-  webConfigPemRead: (what, path, code) => `无法读取 ${what}_file ${path}：${code}`,
-  webConfigRead: (code) => `无法读取 --web.config.file：${code}`,
+  webConfigPemRead: (what, path, why) => `无法读取 ${what}_file ${path}：${why}`,
+  webConfigRead: (why) => `无法读取 --web.config.file：${why}`,
   webConfigKey: (key) => `tcpstate serve 不支持 "${key}"（支持的有：tls_server_config、basic_auth_users）`,
   webConfigTlsMap: 'tls_server_config 必须是一个映射（键: 值）',
   webConfigTlsKey: (key) => `tcpstate serve 不支持 tls_server_config.${key}`,

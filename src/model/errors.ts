@@ -6,7 +6,7 @@
  */
 import { util } from '../builtins.js';
 import { type Lang, pick, render, type Said } from '../i18n/catalogue.js';
-import { CATALOGUE as EDGE } from '../i18n/edge.js';
+import { CATALOGUE as EDGE, say as es } from '../i18n/edge.js';
 
 /** Stable error codes. Add, never rename: scripts match on them. */
 export type ErrorCode =
@@ -150,6 +150,17 @@ export function osReason(e: unknown): string | undefined {
   const err = e as { code?: unknown; errno?: unknown };
   if (typeof err !== 'object' || err === null || typeof err.code !== 'string' || !/^E[A-Z0-9]+$/.test(err.code) || typeof err.errno !== 'number') return undefined;
   return systemErrors().get(-Math.abs(err.errno))?.[1] ?? err.code;
+}
+
+/**
+ * An OS error as a reader is told it, in the reader's language: its words and code
+ * (`no such file or directory (ENOENT)`); another error's message as it is.
+ */
+export function osSaid(e: unknown): Said | string {
+  const code = (e as { code?: unknown })?.code;
+  const text = osReason(e);
+  if (text !== undefined && typeof code === 'string') return es('osWords', code, text === code ? '' : text);
+  return (e as Error)?.message ?? String(e);
 }
 
 /** libuv's table (negative errno → [name, text]), made once, when a message needs it. */

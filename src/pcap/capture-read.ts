@@ -3,7 +3,7 @@
  * pieces, or a stream's chunks (stdin). I/O failures become ERR_IO naming the file.
  * @module
  */
-import { isTcpstateError, TcpstateError } from '../model/errors.js';
+import { isTcpstateError, osSaid, TcpstateError } from '../model/errors.js';
 import { CaptureParser, type CaptureSummary, INITIAL_BUFFER, type PacketSink, type ReadOptions } from './container.js';
 import { say as c } from '../i18n/captures.js';
 
@@ -30,7 +30,7 @@ export async function readCapture(src: ByteSource, sink: PacketSink, file = '-',
 function ioError(e: unknown, path: string): unknown {
   if (isTcpstateError(e) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e;
   const code = (e as NodeJS.ErrnoException).code!;
-  return new TcpstateError('ERR_IO', code === 'EISDIR' ? c('pcapDirectory') : c('pcapCannotRead', code), { file: path });
+  return new TcpstateError('ERR_IO', code === 'EISDIR' ? c('pcapDirectory') : c('pcapCannotRead', osSaid(e)), { file: path });
 }
 
 /**

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IncomingMessage } from 'node:http';
 import { say } from '../i18n/serve.js';
-import { TcpstateError } from '../model/errors.js';
+import { osSaid, TcpstateError } from '../model/errors.js';
 
 type Yaml = { [k: string]: string | Yaml };
 
@@ -68,7 +68,7 @@ function pem(v: string | Yaml | undefined, inline: string | Yaml | undefined, wh
   try {
     return readFileSync(v, 'utf8');
   } catch (e) {
-    throw new TcpstateError('ERR_IO', say('webConfigPemRead', what, v, String((e as NodeJS.ErrnoException).code)), { file, field: `tls_server_config.${what}_file` });
+    throw new TcpstateError('ERR_IO', say('webConfigPemRead', what, v, osSaid(e)), { file, field: `tls_server_config.${what}_file` });
   }
 }
 
@@ -78,7 +78,7 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new TcpstateError('ERR_IO', say('webConfigRead', String((e as NodeJS.ErrnoException).code)), { file });
+    throw new TcpstateError('ERR_IO', say('webConfigRead', osSaid(e)), { file });
   }
   const y = parseYamlMap(text, file);
   const out: WebConfig = {};

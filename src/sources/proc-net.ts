@@ -14,7 +14,7 @@
  */
 import { fs } from '../builtins.js';
 import { AF_INET, AF_INET6 } from '../model/address.js';
-import { TcpstateError, type Warning, type WarningSink } from '../model/errors.js';
+import { osSaid, TcpstateError, type Warning, type WarningSink } from '../model/errors.js';
 import { Warnings, warning } from '../model/warnings.js';
 import { canonicalCode, UNKNOWN } from '../model/state.js';
 import { F_HAS_QUEUES, F_HAS_TIMER, PROTO_TCP, PROTO_UDP, SocketTable } from '../model/table.js';
@@ -303,7 +303,7 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
     if (optional && err.code === 'ENOENT') {
       return [warning('W_FILE_ABSENT', c('procAbsent', holds(file)), { file: path })];
     }
-    throw new TcpstateError('ERR_IO', c('procCannotRead', path, err.code ?? err.message), { file: path });
+    throw new TcpstateError('ERR_IO', c('procCannotRead', path, osSaid(err)), { file: path });
   }
   const warnings = new Warnings();
   const parser = new ProcNetParser(file, sink, undefined, warnings);
@@ -319,7 +319,7 @@ export function readProcNetFile(path: string, file: ProcNetFile, sink: ChunkSink
   } catch (e) {
     if (e instanceof TcpstateError) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new TcpstateError('ERR_IO', err.code === 'EISDIR' ? c('procDirectory', path) : c('procCannotRead', path, err.code ?? err.message), { file: path });
+    throw new TcpstateError('ERR_IO', err.code === 'EISDIR' ? c('procDirectory', path) : c('procCannotRead', path, osSaid(err)), { file: path });
   } finally {
     fs.closeSync(fd);
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import { fs } from '../builtins.js';
-import { TcpstateError } from '../model/errors.js';
+import { osSaid, TcpstateError } from '../model/errors.js';
 import { say as c } from '../i18n/captures.js';
 import type { Said } from '../i18n/catalogue.js';
 import { say as ks } from '../i18n/kernel.js';
@@ -51,7 +51,7 @@ export function readHead(path: string, max: number): FileHead | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new TcpstateError('ERR_IO', code === 'EISDIR' ? c('procDirectory', path) : c('procCannotRead', path, code ?? (e as Error).message), { file: path });
+    throw new TcpstateError('ERR_IO', code === 'EISDIR' ? c('procDirectory', path) : c('procCannotRead', path, osSaid(e)), { file: path });
   }
   return { text: h.bytes.toString('latin1'), more: h.more };
 }

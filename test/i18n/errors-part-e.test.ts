@@ -131,6 +131,11 @@ test('a damaged history file, a directory as --db, a port in use, HTTPS to plain
   for (const a of [
     ['diagram', '--format', 'svg', '-o', '/dev/full'],
     ['fleet', '--prometheus', 'http://127.0.0.1:1', '--ca-file', dir],
+    // Files that cannot be read: the reason in words with its code, not the code alone.
+    ['pcap', join(TMP, 'absent.pcap')],
+    ['count', '--proc-root', join(TMP, 'absent-proc')],
+    ['count', '/proc/self/mem'],
+    ['pcap', '/proc/self/mem'],
   ])
     b.add(shown(a), await run(a), await run(['--lang', 'zh', ...a]));
   // A value option followed by a word starting with a dash: Node's "ambiguous" in our words.
