@@ -197,6 +197,20 @@ try {
     console.log(`count, ${name} capture (${(bytes / 1e6).toFixed(1)} MB, ${total} sockets, same ${name === 'netstat -n' ? 'per-state numbers' : 'total'} as ${awk}):`);
     console.log(line(`  tcpstate count`, r['tcpstate']!, r['awk']));
     console.log(line(`  ${awk} one-liner`, r['awk']!));
+    if (name === 'ss -tan') {
+      const l = race({
+        'ls | cat': { argv: [process.execPath, CLI, 'ls', path], stdout: '| cat > /dev/null' },
+        'cat | cat': { argv: ['cat', path], stdout: '| cat > /dev/null' },
+        ...(OLD ? { 'old ls | cat': { argv: [process.execPath, join(OLD, 'bin', 'tcpstate.js'), 'ls', path], stdout: '| cat > /dev/null' } } : {}),
+      });
+      console.log('ls against cat, same capture:');
+      console.log(line('  tcpstate ls | cat', l['ls | cat']!, l['cat | cat']));
+      console.log(line('  cat | cat', l['cat | cat']!));
+      if (OLD) {
+        console.log(line('  ls | cat, to old', l['ls | cat']!, l['old ls | cat']));
+        console.log(line('  old build ls | cat', l['old ls | cat']!));
+      }
+    }
     if (name === 'netstat -n') {
       const l = race({
         ls: { argv: [process.execPath, CLI, 'ls', path], stdout: '> /dev/null' },

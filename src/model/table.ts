@@ -225,6 +225,24 @@ export class SocketTable {
   /** Append row j of another table (owners and extended info included). */
   copyRow(src: SocketTable, j: number): number {
     const i = this.add();
+    this.setColumns(i, src, j);
+    const ino = src.inode[j]!;
+    if (ino !== 0) {
+      const o = src.owners.get(ino);
+      if (o) this.owners.set(ino, o);
+    } else {
+      const o = src.rowOwners.get(j);
+      if (o) this.rowOwners.set(i, o);
+    }
+    const e = src.ext.get(j);
+    if (e) this.ext.set(i, e);
+    const n = src.names.get(j);
+    if (n) this.names.set(i, n);
+    return i;
+  }
+
+  /** Row i's columns set to those of row j of `src` (not its owners, extended info or names). */
+  setColumns(i: number, src: SocketTable, j: number): void {
     this.proto[i] = src.proto[j]!;
     this.family[i] = src.family[j]!;
     this.state[i] = src.state[j]!;
@@ -247,19 +265,6 @@ export class SocketTable {
     this.probes[i] = src.probes[j]!;
     this.uid[i] = src.uid[j]!;
     this.inode[i] = src.inode[j]!;
-    const ino = src.inode[j]!;
-    if (ino !== 0) {
-      const o = src.owners.get(ino);
-      if (o) this.owners.set(ino, o);
-    } else {
-      const o = src.rowOwners.get(j);
-      if (o) this.rowOwners.set(i, o);
-    }
-    const e = src.ext.get(j);
-    if (e) this.ext.set(i, e);
-    const n = src.names.get(j);
-    if (n) this.names.set(i, n);
-    return i;
   }
 
   /** A new table holding the rows where keep(i) is true, in order. */

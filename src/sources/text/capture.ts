@@ -182,24 +182,5 @@ function copyLong(t: SocketTable, src: SocketTable, from: number, to: number, at
 }
 
 function copyShort(t: SocketTable, src: SocketTable, from: number, to: number, at: number): void {
-  for (let j = from, i = at; j < to; j++, i++) {
-    t.proto[i] = src.proto[j]!;
-    t.family[i] = src.family[j]!;
-    t.state[i] = src.state[j]!;
-    t.flags[i] = src.flags[j]!;
-    t.lport[i] = src.lport[j]!;
-    t.rport[i] = src.rport[j]!;
-    for (let k = 0; k < 16; k++) {
-      t.laddr[i * 16 + k] = src.laddr[j * 16 + k]!;
-      t.raddr[i * 16 + k] = src.raddr[j * 16 + k]!;
-    }
-    t.recvQ[i] = src.recvQ[j]!;
-    t.sendQ[i] = src.sendQ[j]!;
-    t.timer[i] = src.timer[j]!;
-    t.timerMs[i] = src.timerMs[j]!;
-    t.retrans[i] = src.retrans[j]!;
-    t.probes[i] = src.probes[j]!;
-    t.uid[i] = src.uid[j]!;
-    t.inode[i] = src.inode[j]!;
-  }
+  for (let j = from, i = at; j < to; j++, i++) t.setColumns(i, src, j);
 }
