@@ -148,7 +148,7 @@ function lsPasses(path: string): { rows: number; widths: number; lines: number; 
     best.widths = Math.min(
       best.widths,
       cpuMs(() => {
-        first = new CaptureListingWidths(path, { columns: {} });
+        first = new CaptureListingWidths(path, { columns: { native: true } });
         pieces(path, (b) => first!.push(b));
         first.end();
       }),
@@ -156,7 +156,7 @@ function lsPasses(path: string): { rows: number; widths: number; lines: number; 
     best.lines = Math.min(
       best.lines,
       cpuMs(() => {
-        const second = new CaptureListingStream(path, { columns: {} }, first!.widths, () => {});
+        const second = new CaptureListingStream(path, { columns: { native: true } }, first!.widths, () => {});
         pieces(path, (b) => second.push(b));
         void second.end();
       }),
