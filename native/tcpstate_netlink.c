@@ -392,7 +392,8 @@ static napi_value BpfTcpStatesFinish(napi_env env, napi_callback_info info) {
 
 /* textCount(kind, buf, pos, end, counts, words, out): a reader's piece counted in C
    (src/sources/text/native-count.ts): kind 0 `netstat -n` (text_count_netstat4), 1 `ss -tan`,
-   2 `ss -tan` once `[v6]:port` was seen (text_count_ss), 3 `/proc/net/tcp` (text_count_proc); returns the lines counted, out[0]
+   2 `ss -tan` once `[v6]:port` was seen (text_count_ss), 3 `/proc/net/tcp` (text_count_proc),
+   4 `netstat -np` (text_count_netstat4 with a program column); returns the lines counted, out[0]
    where it stopped, out[1] or-ed with the families seen (1 IPv4, 2 IPv6); for /proc, out[2..5]
    added to: IPv4 and IPv6 lines, their bytes. */
 static napi_value TextCount(napi_env env, napi_callback_info info) {
@@ -409,7 +410,7 @@ static napi_value TextCount(napi_env env, napi_callback_info info) {
   int32_t kind;
   int64_t pos, end;
   CHECK(env, napi_get_value_int32(env, argv[0], &kind));
-  if (kind < 0 || kind > 3) goto bad;
+  if (kind < 0 || kind > 4) goto bad;
   CHECK(env, napi_get_typedarray_info(env, argv[1], &type, &len, &b, NULL, NULL));
   if (type != napi_uint8_array) goto bad;
   CHECK(env, napi_get_value_int64(env, argv[2], &pos));
@@ -431,8 +432,8 @@ static napi_value TextCount(napi_env env, napi_callback_info info) {
     const uint8_t *m = w;
     long line_max = (long)((uint32_t)m[256] | (uint32_t)m[257] << 8 | (uint32_t)m[258] << 16 | (uint32_t)m[259] << 24);
     at = text_count_proc(b, (long)pos, (long)end, c, m, line_max, &lines, &families, (double *)o + 2);
-  } else if (kind == 0)
-    at = text_count_netstat4(b, (long)pos, (long)end, c, (int)nc, w, nw, &lines, &families);
+  } else if (kind == 0 || kind == 4)
+    at = text_count_netstat4(b, (long)pos, (long)end, c, (int)nc, w, nw, kind == 4, &lines, &families);
   else
     at = text_count_ss(b, (long)pos, (long)end, c, (int)nc, w, nw, kind == 2, &lines, &families);
   ((double *)o)[0] = (double)at;

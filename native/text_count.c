@@ -258,44 +258,77 @@ static int state_of(const uint8_t *b, long s, long e, const uint8_t *words, size
   return -1;
 }
 
-long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, long *lines, int *families) {
-  long n = 0;
-  int fam = 0;
-  while (p < end) {
-    /* `tcp ` (IPv4 addresses) or `tcp6 ` (IPv6, or IPv4 for a mapped peer), then Recv-Q,
-       Send-Q, local and foreign endpoints and the state; every check stops at the line's end,
-       which is before `end`. */
-    if (b[p] != 't' || b[p + 1] != 'c' || b[p + 2] != 'p') break;
-    int six = b[p + 3] == '6';
-    long q = six ? p + 4 : p + 3;
-    if (b[q] != ' ') break;
+/* After the state of a `netstat -p` line (a header named PID/Program name, and no User or
+   Timer column) at p: spaces, then `-` and only spaces, or a PID, `/` and a name of printable
+   ASCII without `(` (a timer-like last field, or anything else, is left to the text parser,
+   netstat.ts rowOf), to the line's end. Where the next line starts, or -1. */
+static long program_rest(const uint8_t *b, long p, long end) {
+  if (p >= end || b[p] != ' ') return -1;
+  p = skip_spaces(b, p, end);
+  long next;
+  if (b[p] == '-')
+    next = line_rest(b, p + 1, end);
+  else {
+    long d = p;
+    while (b[p] >= '0' && b[p] <= '9') p++;
+    if (p == d || b[p] != '/') return -1;
+    p++;
+    while (b[p] >= 0x20 && b[p] < 0x7f && b[p] != '(') p++;
+    if (p < end && b[p] == '\r') p++;
+    next = p < end && b[p] == '\n' ? p + 1 : -1;
+  }
+  return next;
+}
+
+/* A `tcp ` or `tcp6 ` line at p (p < end) up to its state: `tcp ` (IPv4 addresses) or `tcp6 `
+   (IPv6, or IPv4 for a mapped peer), then Recv-Q, Send-Q, local and foreign endpoints and the
+   state word. Its state code, *t the word's end and *six; or -1. Every check stops at the
+   line's end, which is before `end`. */
+static int netstat_head(const uint8_t *b, long p, long end, int ncounts, const uint8_t *words, size_t nwords, long *t, int *six) {
+  if (b[p] != 't' || b[p + 1] != 'c' || b[p + 2] != 'p') return -1;
+  *six = b[p + 3] == '6';
+  long q = *six ? p + 4 : p + 3;
+  if (b[q] != ' ') return -1;
+  q = skip_spaces(b, q, end);
+  q = queue_at(b, q);
+  if (q < 0) return -1;
+  q = skip_spaces(b, q, end);
+  q = queue_at(b, q);
+  if (q < 0) return -1;
+  for (int side = 0; side < 2; side++) {
     q = skip_spaces(b, q, end);
-    q = queue_at(b, q);
-    if (q < 0) break;
-    q = skip_spaces(b, q, end);
-    q = queue_at(b, q);
-    if (q < 0) break;
-    int ok = 1;
-    for (int side = 0; side < 2 && ok; side++) {
-      q = skip_spaces(b, q, end);
-      if (six) {
-        long t = token_end(b, q, end);
-        q = t > q && endpoint_at(b, q, t, 1, 0, NULL) ? t : -1;
-      } else q = v4_token_at(b, q);
-      ok = q >= 0 && b[q] == ' ';
-    }
-    if (!ok) break;
-    q = skip_spaces(b, q, end);
-    long t = token_end(b, q, end);
-    if (t <= q) break;
-    int state = state_of(b, q, t, words, nwords);
-    if (state < 0 || state >= ncounts) break;
-    long next = line_rest(b, t, end);
+    if (*six) {
+      long e = token_end(b, q, end);
+      q = e > q && endpoint_at(b, q, e, 1, 0, NULL) ? e : -1;
+    } else
+      q = v4_token_at(b, q);
+    if (q < 0 || b[q] != ' ') return -1;
+  }
+  q = skip_spaces(b, q, end);
+  *t = token_end(b, q, end);
+  if (*t <= q) return -1;
+  int state = state_of(b, q, *t, words, nwords);
+  return state < ncounts ? state : -1;
+}
+
+long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int ncounts, const uint8_t *words, size_t nwords, int program, long *lines, int *families) {
+  long n = 0, t = 0;
+  int fam = 0, six = 0;
+  int state = p < end ? netstat_head(b, p, end, ncounts, words, nwords, &t, &six) : -1;
+  while (state >= 0) {
+    long next = program ? program_rest(b, t, end) : line_rest(b, t, end);
     if (next < 0) break;
+    /* With -p, only when the next line is a socket line too: the text parser takes any other
+       for the rest of this one's program name, wrapped. */
+    long nt = 0;
+    int nsix = 0;
+    int nstate = next < end ? netstat_head(b, next, end, ncounts, words, nwords, &nt, &nsix) : -1;
+    if (program && nstate < 0) break;
     counts[state]++;
     fam |= six ? 2 : 1;
     n++;
     p = next;
+    state = nstate, t = nt, six = nsix;
   }
   *lines = n;
   *families |= fam;
@@ -640,7 +673,7 @@ static void *range_main(void *arg) {
     const uint8_t *lf = got ? memrchr(buf, '\n', got) : NULL;
     if (!lf) break;
     long end = (long)(lf - buf) + 1, lines = 0;
-    long at = r->kind == 0 ? text_count_netstat4(buf, 0, end, r->counts, 16, r->words, r->nwords, &lines, &r->families)
+    long at = r->kind == 0 ? text_count_netstat4(buf, 0, end, r->counts, 16, r->words, r->nwords, 0, &lines, &r->families)
                            : text_count_ss(buf, 0, end, r->counts, 16, r->words, r->nwords, r->kind == 2, &lines, &r->families);
     r->lines += lines;
     pos += at;

@@ -210,6 +210,40 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
   }
 });
 
+test('netstat -p lines, odd ones among them, counted in C as the text parser reads them', () => {
+  const header = ['Active Internet connections (servers and established)', 'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    '];
+  const odd = [
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5000           ESTABLISHED -                   ',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5001           ESTABLISHED - x',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5002           ESTABLISHED 1234/',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5003           ESTABLISHED 1234/nginx: worker process',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5004           ESTABLISHED abc/x',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5015           ESTABLISHED 1234x',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5016           ESTABLISHED /x',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5005           ESTABLISHED 1234/x (1.00/0/0)',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5006           ESTABLISHED 12/a\tb',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5007           ESTABLISHED 1234/进程',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5008           ESTABLISHED 1234/a-very-long-prog',
+    'tcpserver',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5009           ESTABLISHED',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5010           ESTABLISHED    ',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5011           ESTABLISHED 1234/sshd\r',
+    'tcp6       0      0 ::1:22                  ::1:5012                ESTABLISHED 99999999999/x',
+    'tcp        0      0 10.0.0.1:22             10.0.0.2:5013           BOGUS       1/x',
+    'tcp        0      0 10.0.0.1:ssh            web1.lan:5014           ESTABLISHED 1/x',
+  ];
+  const filler = Array.from({ length: 70 }, (_, k) => `tcp        0      0 10.9.9.1:22             10.9.9.2:${20000 + k}          ESTABLISHED ${k % 3 === 0 ? '-' : `${100 + k}/node`}`);
+  const inC = nativeCount.lines;
+  for (let k = 0; k < odd.length; k++) {
+    const t = [...header, ...filler, ...odd.slice(0, k + 1), ...filler].join('\n') + '\n';
+    same(Buffer.from(t), 1 << 20);
+    same(Buffer.from(t), 13);
+    const alone = [...header, ...filler, odd[k]!, ...filler].join('\n') + '\n';
+    same(Buffer.from(alone), 1 << 20);
+  }
+  if (ADDON) assert.ok(nativeCount.lines - inC > 1000, `C counted ${nativeCount.lines - inC} lines`);
+});
+
 test('/proc/net/tcp lines, odd ones among them, read the same at byte level and in C', () => {
   const good = '   0: 0100007F:1B59 0200007F:D4A2 01 00000000:00000000 00:00000000 00000000     0        0 78190 1 0000000097b76cce 100 0 0 10 0';
   const six = '   1: 0000000000000000FFFF00000100007F:1B59 00000000000000000000000001000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 78191 1 0000000097b76cce 100 0 0 10 0';

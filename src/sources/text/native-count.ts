@@ -20,8 +20,8 @@ export type TextCounter = (buf: Uint8Array, pos: number, end: number, counts: Fl
 /** A state word's code as the JavaScript byte reader maps it, or -1. */
 export type StateLookup = (buf: Uint8Array, s: number, e: number) => number;
 
-/** The formats counted in C: netstat's lines; ss's, before and after `[v6]:port` settled the style; /proc/net/tcp's. */
-export const CountKind = { Netstat: 0, Ss: 1, SsBracketed: 2, Proc: 3 } as const;
+/** The formats counted in C: netstat's lines; ss's, before and after `[v6]:port` settled the style; /proc/net/tcp's; `netstat -p`'s (a PID/Program name column). */
+export const CountKind = { Netstat: 0, Ss: 1, SsBracketed: 2, Proc: 3, NetstatProgram: 4 } as const;
 export type CountKind = (typeof CountKind)[keyof typeof CountKind];
 
 /**
@@ -79,7 +79,7 @@ function addonFor(): Counting | undefined {
 
 /** The format's name of every state that `lookup` maps, as (length, code, bytes) entries. */
 function wordsFor(kind: CountKind, lookup: StateLookup): Uint8Array {
-  const key = kind === CountKind.Netstat ? CountKind.Netstat : CountKind.Ss;
+  const key = kind === CountKind.Netstat || kind === CountKind.NetstatProgram ? CountKind.Netstat : CountKind.Ss;
   let words = tables.get(key);
   if (words) return words;
   const table: number[] = [];

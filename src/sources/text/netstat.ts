@@ -161,7 +161,8 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
     },
     bytesFresh: () => inInternet && !cols.user && !cols.program && !cols.timer,
     bytes(run) {
-      // Lines with -e, -p or -o columns, and the UNIX part, are read as text.
+      // Lines with -e, -p or -o columns, and the UNIX part, are read as text; -p's counted in C.
+      if (cols.program && !cols.user && !cols.timer) return inInternet && programCount(run);
       if (!inInternet || cols.user || cols.program || cols.timer) return false;
       const tally = ctx.tally;
       const buf = run.buf;
@@ -203,6 +204,29 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       return {};
     },
   };
+
+  /**
+   * A `netstat -p` run counted in C from its first line (a header named PID/Program name and no
+   * User or Timer column; net-tools): the lines it takes, up to the first other, which the
+   * text path reads. False, taking nothing, when only counted, without C, or not a tcp line.
+   */
+  function programCount(run: ByteRun): boolean {
+    const tally = ctx.tally;
+    const buf = run.buf;
+    if (!tally || !cols.known || !flavor.protoFamily || !ctx.native || !worthC(run.end - run.pos)) return false;
+    if (buf[run.pos] !== 116 || buf[run.pos + 1] !== 99 || buf[run.pos + 2] !== 112) return false;
+    const count = textCounter(CountKind.NetstatProgram, stateLookup);
+    if (!count) return false;
+    AT[1] = 0;
+    const n = count(buf, run.pos, run.end, tally.counts, AT);
+    if (n === 0) return true;
+    // The line held for a wrapped rest is whole: the next begins a socket (C read its start).
+    wrap.release();
+    tally.families |= AT[1]!;
+    run.lines += n;
+    run.pos = AT[0]! | 0;
+    return true;
+  }
 }
 
 /** The columns after State that a header names. */
