@@ -175,6 +175,8 @@ try {
   // Per format: the capture, and the awk one-liner that counts it (the state's column).
   const formats: [string, string, (l: string) => boolean, string][] = [
     ['netstat -n', 'netstat-n.txt', (l) => /^tcp/.test(l), AWK],
+    // With -p the state is $6 (the one-liner's $NF would count programs).
+    ['netstat -antp', 'netstat-antp.txt', (l) => /^tcp/.test(l), '/^tcp/ {++S[$6]} END {for(a in S) print a, S[a]}'],
     ['ss -tan', 'ss-tan.txt', (l) => /^[A-Z]+-?[A-Z0-9-]*\s+\d/.test(l), 'NR > 1 {++S[$1]} END {for(a in S) print a, S[a]}'],
     ['/proc/net/tcp', 'proc-tcp.txt', (l) => /^\s*\d+:/.test(l), '$1 ~ /^[0-9]+:$/ {++S[$4]} END {for(a in S) print a, S[a]}'],
   ];
@@ -187,14 +189,14 @@ try {
       .split('\n')
       .reduce((n, l) => n + Number(l.split(' ')[1]), 0);
     if (total !== awkTotal) throw new Error(`${name}: tcpstate counted ${total}, awk ${awkTotal}`);
-    if (name === 'netstat -n') {
+    if (name.startsWith('netstat')) {
       const states = (JSON.parse(r['tcpstate']!.out) as { states: Record<string, number> }).states;
       for (const l of r['awk']!.out.trim().split('\n')) {
         const [st, n] = l.split(' ');
         if (states[st!] !== Number(n)) throw new Error(`${name}: ${st} tcpstate ${states[st!]}, awk ${n}`);
       }
     }
-    console.log(`count, ${name} capture (${(bytes / 1e6).toFixed(1)} MB, ${total} sockets, same ${name === 'netstat -n' ? 'per-state numbers' : 'total'} as ${awk}):`);
+    console.log(`count, ${name} capture (${(bytes / 1e6).toFixed(1)} MB, ${total} sockets, same ${name.startsWith('netstat') ? 'per-state numbers' : 'total'} as ${awk}):`);
     console.log(line(`  tcpstate count`, r['tcpstate']!, r['awk']));
     console.log(line(`  ${awk} one-liner`, r['awk']!));
     if (name === 'ss -tan') {
