@@ -262,6 +262,32 @@ static int state_of(const uint8_t *b, long s, long e, const uint8_t *words, size
    Timer column) at p: spaces, then `-` and only spaces, or a PID, `/` and a name of printable
    ASCII without `(` (a timer-like last field, or anything else, is left to the text parser,
    netstat.ts rowOf), to the line's end. Where the next line starts, or -1. */
+/* Does a line netstat.ts classifyFields calls `data` begin at p (net-tools)? Checked strictly,
+   as netstat.ts dataLineAt: the text parser joins a line that is not data to the socket line
+   before it when the two read as one, so a line is taken only when the next is data. */
+static int data_line_at(const uint8_t *b, long p, long end) {
+  if (p + 4 >= end || b[p] != 't' || b[p + 1] != 'c' || b[p + 2] != 'p') return 0;
+  long q = p + 3;
+  int six = b[q] == '6';
+  if (six) q++;
+  if (b[q] != ' ') return 0;
+  while (q < end && b[q] == ' ') q++;
+  long d = q;
+  uint64_t v = 0;
+  while (q < end && b[q] >= '0' && b[q] <= '9' && q - d <= 10) v = v * 10 + (uint64_t)(b[q++] - '0');
+  if (q == d || q - d > 10 || v > 0xffffffffULL || q >= end || b[q] != ' ') return 0;
+  while (q < end && b[q] == ' ') q++;
+  long s = q;
+  while (q < end && b[q] > ' ' && b[q] < 127) q++;
+  if (q == s || q >= end || b[q] != ' ') return 0;
+  while (q < end && b[q] == ' ') q++;
+  long a = q;
+  int colons = 0;
+  for (; q < end && b[q] > ' ' && b[q] < 127; q++) colons += b[q] == ':';
+  if (q == a || colons == 0 || (!six && colons > 1)) return 0;
+  return q < end && (b[q] == ' ' || b[q] == '\n' || b[q] == '\r');
+}
+
 static long program_rest(const uint8_t *b, long p, long end) {
   if (p >= end || b[p] != ' ') return -1;
   p = skip_spaces(b, p, end);
@@ -318,12 +344,13 @@ long text_count_netstat4(const uint8_t *b, long p, long end, double *counts, int
   while (state >= 0) {
     long next = program ? program_rest(b, t, end) : line_rest(b, t, end);
     if (next < 0) break;
-    /* With -p, only when the next line is a socket line too: the text parser takes any other
-       for the rest of this one's program name, wrapped. */
+    /* Only when the next line is data (data_line_at): the text parser may take any other for
+       the rest of this one (a name wrapped; `tcp 0` as User and Inode). A line read up to its
+       state is data. */
     long nt = 0;
     int nsix = 0;
     int nstate = next < end ? netstat_head(b, next, end, ncounts, words, nwords, &nt, &nsix) : -1;
-    if (program && nstate < 0) break;
+    if (nstate < 0 && !data_line_at(b, next, end)) break;
     counts[state]++;
     fam |= six ? 2 : 1;
     n++;
@@ -581,7 +608,7 @@ long text_rows_netstat(const uint8_t *b, long p, long end, const uint8_t *words,
     long next = line_rest(b, t, end);
     if (next < 0) break;
     /* Only when the next line is a tcp line too: any other may be the rest of this one, wrapped. */
-    if (next + 2 >= end || b[next] != 't' || b[next + 1] != 'c' || b[next + 2] != 'p') break;
+    if (!data_line_at(b, next, end)) break;
     queued_row(o, at + n, said, state, &l, lf, &r, rf, rq, sq);
     n++;
     p = next;

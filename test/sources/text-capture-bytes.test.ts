@@ -210,6 +210,16 @@ test('IPv6, mapped, bracketed and odd addresses read the same at byte level', ()
   }
 });
 
+test('a line the text parser joins to the socket line before it is not read apart at byte level (a bare CR in a headerless capture)', () => {
+  // `tcp        0` after a socket line reads as its User and Inode columns when joined: the
+  // byte level, in JavaScript and in C, must leave the socket line before it to the text parser.
+  const fill = (from: number) => Array.from({ length: 90 }, (_, k) => `tcp        0      0 127.0.0.1:${from + k}          127.0.0.1:33228         CLOSE_WAIT `);
+  for (const cut of ['tcp        0\r     0 127.0.0.1:7004          127.0.0.1:41588         CLOSE_WAIT ', 'tcp        0', '-', 'tcp6       0']) {
+    const t = [...fill(7000), cut, ...fill(8000)].join('\n') + '\n';
+    for (const piece of [1 << 20, 4096, 7]) same(Buffer.from(t, 'latin1'), piece);
+  }
+});
+
 test('netstat -p lines, odd ones among them, counted in C as the text parser reads them', () => {
   const header = ['Active Internet connections (servers and established)', 'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    '];
   const odd = [

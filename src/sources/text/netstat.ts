@@ -166,8 +166,8 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
       if (!inInternet || cols.user || cols.program || cols.timer) return false;
       const tally = ctx.tally;
       const buf = run.buf;
-      // A line held may go on in the run's first line: the text path reads that one.
-      if (buf[run.pos] !== 116 || buf[run.pos + 1] !== 99 || buf[run.pos + 2] !== 112) return false;
+      // A line held may go on in the run's first line unless that is data: the text path reads it.
+      if (!dataLineAt(buf, run.pos, run.end, flavor)) return false;
       wrap.release();
       if (tally && flavor.protoFamily) {
         netstatCount(run, tally, flavor, rows, ctx.native === true);
@@ -214,14 +214,13 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
     const tally = ctx.tally;
     const buf = run.buf;
     if (!tally || !cols.known || !flavor.protoFamily || !ctx.native || !worthC(run.end - run.pos)) return false;
-    if (buf[run.pos] !== 116 || buf[run.pos + 1] !== 99 || buf[run.pos + 2] !== 112) return false;
+    if (!dataLineAt(buf, run.pos, run.end, flavor)) return false;
     const count = textCounter(CountKind.NetstatProgram, stateLookup);
     if (!count) return false;
+    // The line held for a wrapped rest is whole: the run's first line is data.
+    wrap.release();
     AT[1] = 0;
     const n = count(buf, run.pos, run.end, tally.counts, AT);
-    if (n === 0) return true;
-    // The line held for a wrapped rest is whole: the next begins a socket (C read its start).
-    wrap.release();
     tally.families |= AT[1]!;
     run.lines += n;
     run.pos = AT[0]! | 0;
@@ -295,7 +294,7 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
   if (next < 0) return -1;
   // Read here only when the next line is a tcp line too: any other may be the rest of this
   // one, wrapped by a terminal (the text path joins them).
-  if (next + 2 >= end || buf[next] !== 116 || buf[next + 1] !== 99 || buf[next + 2] !== 112) return -1;
+  if (!dataLineAt(buf, next, end, flavor)) return -1;
   // As rowFamily: what the protocol column says, else IPv6 when either address is.
   const family = said !== 0 ? said : LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
   if (tally) {
@@ -306,6 +305,41 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
   rows.next();
   addQueuedRow(rows.t, family, state, LOCAL, REMOTE, QUEUES[0]!, QUEUES[1]!);
   return next;
+}
+
+/**
+ * Does a line classifyFields calls `data` begin at p? Checked strictly (false for some data
+ * lines, never true for another). The text path joins a line that is not data to the socket
+ * line before it when the two read as one (a wrapped line; a headerless capture's `tcp 0` as
+ * User and Inode), so the byte level reads a socket line only when the next is data.
+ */
+function dataLineAt(buf: Uint8Array, p: number, end: number, flavor: NetstatFlavor): boolean {
+  if (p + 4 >= end || buf[p] !== 116 || buf[p + 1] !== 99 || buf[p + 2] !== 112) return false;
+  let q = p + 3;
+  const six = buf[q] === 54;
+  if (six) {
+    if (!flavor.protoFamily) return false;
+    q++;
+  }
+  if (buf[q] !== 32) return false;
+  while (q < end && buf[q] === 32) q++;
+  // Recv-Q: a number below 2^32.
+  const d = q;
+  let v = 0;
+  while (q < end && buf[q]! >= 48 && buf[q]! <= 57) v = v * 10 + buf[q++]! - 48;
+  if (q === d || q - d > 10 || v > 0xffffffff || buf[q] !== 32) return false;
+  while (q < end && buf[q] === 32) q++;
+  // Send-Q: any word.
+  const s = q;
+  while (q < end && buf[q]! > 32 && buf[q]! < 127) q++;
+  if (q === s || buf[q] !== 32) return false;
+  while (q < end && buf[q] === 32) q++;
+  // Local Address: a word with a colon (one only on a net-tools tcp line).
+  const a = q;
+  let colons = 0;
+  for (; q < end && buf[q]! > 32 && buf[q]! < 127; q++) if (buf[q] === 58) colons++;
+  if (q === a || colons === 0 || (flavor.protoFamily && !six && colons > 1)) return false;
+  return buf[q] === 32 || buf[q] === 10 || buf[q] === 13;
 }
 
 /** A `tcp6` line's `addr:port` token at q, as colonEndpointAt reads it: where it ends, or -1. */
@@ -365,10 +399,10 @@ function netstatCount(run: ByteRun, tally: Tally, flavor: NetstatFlavor, rows: R
         const state = t > q ? NETSTAT_STATES.lookup(buf, q, t) : -1;
         if (state >= 0) {
           next = lineRest(buf, t, end);
-          if (next >= 0) {
+          if (next >= 0 && dataLineAt(buf, next, end, flavor)) {
             counts[state]!++;
             tally.families |= six ? 2 : 1;
-          }
+          } else next = -1;
         }
       }
     }
