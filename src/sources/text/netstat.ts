@@ -208,7 +208,8 @@ export function openNetstat(ctx: StreamContext, flavor: NetstatFlavor): LinePars
   /**
    * A `netstat -p` run counted in C from its first line (a header named PID/Program name and no
    * User or Timer column; net-tools): the lines it takes, up to the first other, which the
-   * text path reads. False, taking nothing, when only counted, without C, or not a tcp line.
+   * text path reads. False, taking nothing, when rows are wanted, without C, or when the run's
+   * first line is not data.
    */
   function programCount(run: ByteRun): boolean {
     const tally = ctx.tally;
@@ -292,8 +293,8 @@ function netstatBytes(buf: Uint8Array, p: number, end: number, flavor: NetstatFl
   if (state < 0) return -1;
   const next = lineRest(buf, t, end);
   if (next < 0) return -1;
-  // Read here only when the next line is a tcp line too: any other may be the rest of this
-  // one, wrapped by a terminal (the text path joins them).
+  // Read here only when the next line is data: any other may be the rest of this one (a
+  // terminal wrapped it, or it reads as more columns), which the text path joins.
   if (!dataLineAt(buf, next, end, flavor)) return -1;
   // As rowFamily: what the protocol column says, else IPv6 when either address is.
   const family = said !== 0 ? said : LOCAL.family === 6 || REMOTE.family === 6 ? 6 : 4;
