@@ -343,24 +343,21 @@ export function processIo(): Io {
   };
 }
 
-/**
- * Stdin in chunks of up to 1 MiB, each valid until the next is asked for: read with blocking
- * reads when it is a pipe or a file (no stream, so none of the modules a stream loads); a
- * terminal or a socket, and a non-blocking pipe once it refuses a read (EAGAIN), through the
- * stream for the rest.
- */
+/** What fstat says of stdin (undefined when it cannot). */
+function stdinStat(): import('node:fs').Stats | undefined {
+  try {
+    return fs.fstatSync(0);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `count - < DIR`: the shell opened a directory as standard input. read(2) says EISDIR; Node's
  * stream would end as if empty (an answer of zeros). The OS error, for `-`.
  */
-function refuseDirectoryStdin(): void {
-  let dir = false;
-  try {
-    dir = fs.fstatSync(0).isDirectory();
-  } catch {
-    return;
-  }
-  if (!dir) return;
+function refuseDirectoryStdin(st = stdinStat()): void {
+  if (!st?.isDirectory()) return;
   try {
     fs.readSync(0, Buffer.alloc(1));
   } catch (e) {
@@ -368,14 +365,15 @@ function refuseDirectoryStdin(): void {
   }
 }
 
+/**
+ * Stdin in chunks of up to 1 MiB, each valid until the next is asked for: read with blocking
+ * reads when it is a pipe or a file (no stream, so none of the modules a stream loads); a
+ * terminal or a socket, and a non-blocking pipe once it refuses a read (EAGAIN), through the
+ * stream for the rest.
+ */
 async function* stdinChunks(stream: () => AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  refuseDirectoryStdin();
-  let st: import('node:fs').Stats | undefined;
-  try {
-    st = fs.fstatSync(0);
-  } catch {
-    st = undefined;
-  }
+  const st = stdinStat();
+  refuseDirectoryStdin(st);
   if (st?.isFIFO() || st?.isFile()) {
     // One buffer for every chunk: fresh memory's first touch costs more than the reading (a
     // 160 MB pipe: 1 s of system time).
