@@ -194,8 +194,9 @@ function userWidths(t: SocketTable): [number, number] {
 
 const LONGEST_STATE = Math.max(...STATE_LENGTH);
 
-/** Widths C counts into (ls-native.ts). */
+/** Widths C counts into (ls-native.ts), and where each starts: Proto 3 or 4, queues' digits at least 1 (the digits of 0), the rest from 0. */
 const NATIVE_WIDTHS = new Float64Array(8);
+const NATIVE_START = Float64Array.of(3, 1, 1, 0, 0, 0, 0, 0);
 
 /**
  * Widen each fixed column of `w` to its widest cell, counted from the numbers rather than
@@ -204,8 +205,7 @@ const NATIVE_WIDTHS = new Float64Array(8);
 function countWidths(t: SocketTable, w: number[], extended: boolean, native: NativeLayout | undefined): void {
   if (t.length === 0) return;
   if (native && t.names.size === 0) {
-    // As below: Proto 3 or 4, queues' digits at least 1 (the digits of 0), the rest from 0.
-    NATIVE_WIDTHS.set([3, 1, 1, 0, 0, 0, 0, 0]);
+    NATIVE_WIDTHS.set(NATIVE_START);
     native.widths(t, 0, t.length, NATIVE_WIDTHS);
     for (let j = 0; j < (extended ? 8 : 6); j++) w[j] = Math.max(w[j]!, NATIVE_WIDTHS[j]!);
     return;
