@@ -199,35 +199,27 @@ try {
     console.log(`count, ${name} capture (${(bytes / 1e6).toFixed(1)} MB, ${total} sockets, same ${name.startsWith('netstat') ? 'per-state numbers' : 'total'} as ${awk}):`);
     console.log(line(`  tcpstate count`, r['tcpstate']!, r['awk']));
     console.log(line(`  ${awk} one-liner`, r['awk']!));
-    if (name === 'ss -tan') {
+    let lsMb = 0;
+    if (name === 'netstat -n' || name === 'ss -tan') {
+      const netstat = name === 'netstat -n';
       const l = race({
+        ...(netstat ? { ls: { argv: [process.execPath, CLI, 'ls', path], stdout: '> /dev/null' }, cat: { argv: ['cat', path], stdout: '> /dev/null' } } : {}),
         'ls | cat': { argv: [process.execPath, CLI, 'ls', path], stdout: '| cat > /dev/null' },
         'cat | cat': { argv: ['cat', path], stdout: '| cat > /dev/null' },
         ...(OLD ? { 'old ls | cat': { argv: [process.execPath, join(OLD, 'bin', 'tcpstate.js'), 'ls', path], stdout: '| cat > /dev/null' } } : {}),
       });
       console.log('ls against cat, same capture:');
-      console.log(line('  tcpstate ls | cat', l['ls | cat']!, l['cat | cat']));
-      console.log(line('  cat | cat', l['cat | cat']!));
-      if (OLD) {
-        console.log(line('  ls | cat, to old', l['ls | cat']!, l['old ls | cat']));
-        console.log(line('  old build ls | cat', l['old ls | cat']!));
+      if (netstat) {
+        console.log(line('  tcpstate ls >/dev/null', l['ls']!, l['cat']));
+        console.log(line('  cat >/dev/null', l['cat']!));
       }
-    }
-    if (name === 'netstat -n') {
-      const l = race({
-        ls: { argv: [process.execPath, CLI, 'ls', path], stdout: '> /dev/null' },
-        cat: { argv: ['cat', path], stdout: '> /dev/null' },
-        'ls | cat': { argv: [process.execPath, CLI, 'ls', path], stdout: '| cat > /dev/null' },
-        'cat | cat': { argv: ['cat', path], stdout: '| cat > /dev/null' },
-        ...(OLD ? { 'old ls | cat': { argv: [process.execPath, join(OLD, 'bin', 'tcpstate.js'), 'ls', path], stdout: '| cat > /dev/null' } } : {}),
-      });
-      console.log('ls against cat, same capture:');
-      console.log(line('  tcpstate ls >/dev/null', l['ls']!, l['cat']));
-      console.log(line('  cat >/dev/null', l['cat']!));
       console.log(line('  tcpstate ls | cat', l['ls | cat']!, l['cat | cat']));
       console.log(line('  cat | cat', l['cat | cat']!));
-      console.log(line('  ls | cat, to count', l['ls | cat']!, r['tcpstate']));
-      console.log(line('  tcpstate count', r['tcpstate']!));
+      if (netstat) {
+        console.log(line('  ls | cat, to count', l['ls | cat']!, r['tcpstate']));
+        console.log(line('  tcpstate count', r['tcpstate']!));
+        lsMb = l['ls']!.mb;
+      }
       if (OLD) {
         console.log(line('  ls | cat, to old', l['ls | cat']!, l['old ls | cat']));
         console.log(line('  old build ls | cat', l['old ls | cat']!));
@@ -236,11 +228,13 @@ try {
         if (a !== b) throw new Error(`ls: this build's text differs from the old build's (md5 ${a}, ${b})`);
         console.log(`  the same text as the old build (md5 ${a})`);
       }
+    }
+    if (name === 'netstat -n') {
       const fifth = join(dir, 'fifth.txt');
       grow(file, isData, Math.ceil(ROWS / 5), fifth);
       const small = once([process.execPath, CLI, 'ls', fifth], '> /dev/null');
       rmSync(fifth);
-      console.log(`  peak RSS of ls: ${small.mb.toFixed(0)} MB at ${Math.ceil(ROWS / 5)} lines, ${l['ls']!.mb.toFixed(0)} MB at ${ROWS}`);
+      console.log(`  peak RSS of ls: ${small.mb.toFixed(0)} MB at ${Math.ceil(ROWS / 5)} lines, ${lsMb.toFixed(0)} MB at ${ROWS}`);
       const p = lsPasses(path);
       console.log(
         `  in process, CPU ms, best of ${RUNS}: rows made only ${p.rows.toFixed(0)}, ls's widths pass ${p.widths.toFixed(0)}, its lines pass (to nowhere) ${p.lines.toFixed(0)}, reading the file ${p.read.toFixed(0)}`,
